@@ -1,0 +1,243 @@
+/**
+ * LocalCloud: one process on 127.0.0.1 serving the AWS APIs, with durable state under
+ * `dir`. It owns the services (one folder each under services/, listed in
+ * services/registry.ts), the HTTP server, and the IAM check every service calls
+ * before it acts for a non-admin principal.
+ */
+import { EventEmitter } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
+import Database from "better-sqlite3";
+import { AwsError } from "./server/aws-error.js";
+import { createHttpServer, type RequestDispatcher } from "./server/http-server.js";
+import { SERVICE_MODULES, type ServiceProp } from "./services/registry.js";
+import {
+  ACCOUNT_ID,
+  ADMIN_ACCESS_KEY_ID,
+  ADMIN_SECRET_ACCESS_KEY,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  type AwsRequest,
+  type AwsResponse,
+  type CallContext,
+  type Principal,
+  type Service,
+} from "./types.js";
+import type { IamService } from "./services/iam/index.js";
+import type { StsService } from "./services/sts/index.js";
+import type { SsmService } from "./services/ssm/index.js";
+import type { LogsService } from "./services/logs/index.js";
+import type { DynamoDbService } from "./services/dynamodb/index.js";
+import type { S3Service } from "./services/s3/index.js";
+import type { SqsService } from "./services/sqs/index.js";
+import type { LambdaService } from "./services/lambda/index.js";
+import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
+import type { CloudFormationService } from "./services/cloudformation/index.js";
+
+export interface LocalCloudOptions {
+  /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
+  dir: string;
+  /** 0 picks a free port. @default DEFAULT_PORT (4570) */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** @default "us-east-1" */
+  region?: string;
+}
+
+export const ADMIN_PRINCIPAL: Principal = Object.freeze({
+  accessKeyId: ADMIN_ACCESS_KEY_ID,
+  arn: `arn:aws:iam::${ACCOUNT_ID}:root`,
+  admin: true,
+});
+
+export class LocalCloud implements RequestDispatcher {
+  readonly dir: string;
+  readonly region: string;
+  readonly host: string;
+  readonly accountId = ACCOUNT_ID;
+  /** Observability for sst dev and the Console: lambda:*, ssm:changed, apigateway:request … */
+  readonly events = new EventEmitter();
+  port = 0;
+
+  declare readonly iam: IamService;
+  declare readonly sts: StsService;
+  declare readonly ssm: SsmService;
+  declare readonly logs: LogsService;
+  declare readonly dynamodb: DynamoDbService;
+  declare readonly s3: S3Service;
+  declare readonly sqs: SqsService;
+  declare readonly lambda: LambdaService;
+  declare readonly apigateway: ApiGatewayV2Service;
+  declare readonly cloudformation: CloudFormationService;
+
+  private readonly bySigningName = new Map<string, Service>();
+  private readonly started: Service[] = [];
+  private readonly databases = new Map<string, Database.Database>();
+  private server?: http.Server;
+
+  private constructor(opts: LocalCloudOptions) {
+    this.dir = path.resolve(opts.dir);
+    this.region = opts.region ?? DEFAULT_REGION;
+    this.host = opts.host ?? "127.0.0.1";
+    this.events.setMaxListeners(100);
+  }
+
+  /** Start a cloud: listen, construct every service, start their background work. */
+  static async start(opts: LocalCloudOptions): Promise<LocalCloud> {
+    const cloud = new LocalCloud(opts);
+    fs.mkdirSync(cloud.dir, { recursive: true });
+    await cloud.listen(opts.port ?? DEFAULT_PORT);
+    try {
+      await cloud.loadServices();
+      for (const service of cloud.started) await service.start?.();
+    } catch (err) {
+      await cloud.stop();
+      throw err;
+    }
+    return cloud;
+  }
+
+  get endpoint(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = createHttpServer(this);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, this.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  private async loadServices(): Promise<void> {
+    for (const entry of SERVICE_MODULES) {
+      const url = new URL(`./services/${entry.module.slice(2)}`, import.meta.url);
+      let mod: Record<string, unknown>;
+      try {
+        mod = await import(url.href);
+      } catch (err: any) {
+        // A service folder that does not exist yet is left out; anything else is a bug.
+        if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(`services/${entry.module.slice(2, entry.module.indexOf("/", 2))}/index`)) {
+          continue;
+        }
+        throw err;
+      }
+      const Ctor = mod[entry.className] as new (deps: { cloud: LocalCloud }) => Service;
+      const service = new Ctor({ cloud: this });
+      (this as any)[entry.prop] = service;
+      this.bySigningName.set(service.signingName, service);
+      this.started.push(service);
+    }
+  }
+
+  /** Stop serving, stop background work, close stores. Safe to call twice. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeIdleConnections?.();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        setTimeout(() => server.closeAllConnections?.(), 200).unref();
+      });
+    }
+    for (const service of this.started.splice(0).reverse()) {
+      try {
+        await service.close?.();
+      } catch (err) {
+        console.error(`[local-cloud] closing ${service.signingName} failed`, err);
+      }
+    }
+    for (const db of this.databases.values()) db.close();
+    this.databases.clear();
+  }
+
+  /** A SQLite database at `${dir}/${name}.sqlite` (WAL: a kill -9 loses no acknowledged write). */
+  openDatabase(name: string): Database.Database {
+    let db = this.databases.get(name);
+    if (!db) {
+      db = new Database(path.join(this.dir, `${name}.sqlite`));
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+      this.databases.set(name, db);
+    }
+    return db;
+  }
+
+  /** A directory `${dir}/${name}` for a service's files. */
+  dataDir(name: string): string {
+    const d = path.join(this.dir, name);
+    fs.mkdirSync(d, { recursive: true });
+    return d;
+  }
+
+  /** The service behind a property name, when it is running. */
+  service(prop: ServiceProp): Service | undefined {
+    return (this as any)[prop];
+  }
+
+  /**
+   * IAM check. The admin may do anything; anyone else needs an identity-based policy
+   * that allows `action` on every resource.
+   */
+  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void {
+    if (ctx.principal.admin) return;
+    for (const resource of Array.isArray(resources) ? resources : [resources]) {
+      const decision = ctx.principal.roleArn && this.iam ? this.iam.evaluate(ctx.principal, action, resource) : "ImplicitDeny";
+      if (decision === "Allow") continue;
+      const why =
+        decision === "ExplicitDeny"
+          ? "with an explicit deny in an identity-based policy"
+          : `because no identity-based policy allows the ${action} action`;
+      const message = `User: ${ctx.principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+      throw deny ? deny(message) : new AwsError("AccessDeniedException", message, 400);
+    }
+  }
+
+  /** The call context of an admin request in this cloud's region. */
+  adminContext(requestId = "internal"): CallContext {
+    return { region: this.region, principal: ADMIN_PRINCIPAL, requestId };
+  }
+
+  // RequestDispatcher ---------------------------------------------------------------
+
+  lookupAccessKey(accessKeyId: string) {
+    if (accessKeyId === ADMIN_ACCESS_KEY_ID) return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
+    return this.iam?.lookupAccessKey(accessKeyId);
+  }
+
+  serviceFor(signingName: string) {
+    return this.bySigningName.get(signingName);
+  }
+
+  internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
+    const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
+    if (hostMatch && this.apigateway) {
+      return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
+    }
+    const m = /^\/_aws\/([^/]+)(\/.*)?$/.exec(req.path);
+    if (!m) return undefined;
+    const [, plane, rest = "/"] = m;
+    if (plane === "execute-api" && this.apigateway) {
+      const api = /^\/([^/]+)(\/.*)?$/.exec(rest);
+      if (api) return this.apigateway.handleExecuteApi(req, api[1]!, api[2] ?? "/");
+    }
+    if (plane === "cloudformation" && this.cloudformation) return this.cloudformation.handleInternal(req, rest);
+    if (plane === "health") {
+      const body = JSON.stringify({ status: "running", region: this.region, services: [...this.bySigningName.keys()] });
+      return Promise.resolve({ status: 200, headers: { "content-type": "application/json" }, body });
+    }
+    return undefined;
+  }
+}
+
+export { DEFAULT_PORT };

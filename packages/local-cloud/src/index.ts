@@ -1,0 +1,3 @@
+export { LocalCloud, ADMIN_PRINCIPAL, type LocalCloudOptions } from "./cloud.js";
+export { AwsError } from "./server/aws-error.js";
+export * from "./types.js";

@@ -1,0 +1,110 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
+import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { createHttpServer, type RequestDispatcher } from "./http-server.js";
+import { jsonResponse } from "./protocols/json.js";
+import type { AwsRequest, Principal } from "../types.js";
+
+const admin: Principal = { accessKeyId: "test", arn: "arn:aws:iam::000000000000:root", admin: true };
+const seen: AwsRequest[] = [];
+const dispatcher: RequestDispatcher = {
+  region: "us-east-1",
+  lookupAccessKey: (id) => (id === "test" ? { secretAccessKey: "test", principal: admin } : undefined),
+  serviceFor: (name) =>
+    name === "dynamodb" || name === "s3"
+      ? {
+          async handle(req) {
+            seen.push(req);
+            if (name === "s3") return { status: 200, headers: { "content-type": "text/plain" }, body: "hello" };
+            return jsonResponse({ TableNames: ["a"] });
+          },
+        }
+      : undefined,
+  internalRoute: (req) =>
+    req.path.startsWith("/_aws/echo") ? Promise.resolve({ status: 200, body: req.path }) : undefined,
+};
+
+let server: http.Server;
+let endpoint: string;
+before(async () => {
+  server = createHttpServer(dispatcher);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+const creds = (secret = "test", id = "test") => ({ accessKeyId: id, secretAccessKey: secret });
+
+test("a correctly signed JSON request reaches its service with the principal set", async () => {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: creds() });
+  const out = await client.send(new ListTablesCommand({}));
+  assert.deepEqual(out.TableNames, ["a"]);
+  const req = seen.at(-1)!;
+  assert.equal(req.service, "dynamodb");
+  assert.equal(req.principal.admin, true);
+  assert.equal(req.headers["x-amz-target"], "DynamoDB_20120810.ListTables");
+});
+
+test("a wrong secret is InvalidSignatureException (400) for JSON services", async () => {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: creds("nope") });
+  await assert.rejects(client.send(new ListTablesCommand({})), (err: any) => {
+    assert.equal(err.name, "InvalidSignatureException");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    return true;
+  });
+});
+
+test("an unknown access key is UnrecognizedClientException", async () => {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: creds("x", "AKIDUNKNOWN") });
+  await assert.rejects(client.send(new ListTablesCommand({})), { name: "UnrecognizedClientException" });
+});
+
+test("S3 signature mismatch is SignatureDoesNotMatch 403", async () => {
+  const client = new S3Client({ endpoint, region: "us-east-1", credentials: creds("bad"), forcePathStyle: true });
+  await assert.rejects(client.send(new GetObjectCommand({ Bucket: "b", Key: "k" })), (err: any) => {
+    assert.equal(err.name, "SignatureDoesNotMatch");
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    return true;
+  });
+});
+
+test("S3 keys with special characters verify", async () => {
+  const client = new S3Client({ endpoint, region: "us-east-1", credentials: creds(), forcePathStyle: true });
+  const out = await client.send(new GetObjectCommand({ Bucket: "b", Key: "dir/a b+c=ü%.txt" }));
+  assert.equal(await out.Body!.transformToString(), "hello");
+});
+
+test("presigned URLs verify, and refuse once expired", async () => {
+  const client = new S3Client({ endpoint, region: "us-east-1", credentials: creds(), forcePathStyle: true });
+  const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "b", Key: "x y.txt" }), { expiresIn: 60 });
+  assert.equal((await fetch(url)).status, 200);
+  const old = await getSignedUrl(client, new GetObjectCommand({ Bucket: "b", Key: "k" }), {
+    expiresIn: 1,
+    signingDate: new Date(Date.now() - 10_000),
+  });
+  const res = await fetch(old);
+  assert.equal(res.status, 403);
+  assert.match(await res.text(), /<Code>AccessDenied<\/Code><Message>Request has expired/);
+  const tampered = url.replace("X-Amz-Expires=60", "X-Amz-Expires=600");
+  assert.equal((await fetch(tampered)).status, 403);
+});
+
+test("an unimplemented service answers 501 in its protocol's shape", async () => {
+  const client = new STSClient({ endpoint, region: "us-east-1", credentials: creds() });
+  await assert.rejects(client.send(new GetCallerIdentityCommand({})), (err: any) => {
+    assert.equal(err.$metadata.httpStatusCode, 501);
+    assert.equal(err.name, "NotImplemented");
+    return true;
+  });
+});
+
+test("/_aws/ paths go to the internal routes without a signature", async () => {
+  const res = await fetch(`${endpoint}/_aws/echo/x`);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "/_aws/echo/x");
+});

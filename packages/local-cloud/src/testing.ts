@@ -1,0 +1,38 @@
+/**
+ * Test helper: a LocalCloud on a free port with state in a fresh temp dir, and the
+ * AWS SDK v3 client configuration that reaches it as the admin.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { LocalCloud } from "./cloud.js";
+import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION } from "./types.js";
+
+export interface TestCloud {
+  cloud: LocalCloud;
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+    forcePathStyle: true;
+  };
+  stop(): Promise<void>;
+}
+
+export async function startTestCloud(opts: { dir?: string } = {}): Promise<TestCloud> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "local-cloud-test-"));
+  const cloud = await LocalCloud.start({ dir, port: 0 });
+  return {
+    cloud,
+    clientConfig: {
+      endpoint: cloud.endpoint,
+      region: DEFAULT_REGION,
+      credentials: { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: ADMIN_SECRET_ACCESS_KEY },
+      forcePathStyle: true,
+    },
+    async stop() {
+      await cloud.stop();
+      if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
