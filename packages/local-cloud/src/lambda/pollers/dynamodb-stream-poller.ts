@@ -1,0 +1,265 @@
+/**
+ * DynamoDB Streams → Lambda: reads each shard in order from the mapping's starting
+ * position, batches records (BatchSize, MaximumBatchingWindowInSeconds), drops records
+ * FilterCriteria rejects, and retries a failing batch in place — a shard never skips
+ * ahead of a failed record — until MaximumRetryAttempts is used up. Then the batch is
+ * described to the OnFailure destination (SQS) and skipped. BisectBatchOnFunctionError
+ * splits a failing batch; ReportBatchItemFailures checkpoints at the first failure.
+ */
+import type { StoredMapping } from "../../services/lambda/model.js";
+import { compileFilters } from "./event-filter.js";
+import { Waiter, type Poller, type PollerDeps } from "./poller-deps.js";
+
+const IDLE_WAIT_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+
+interface ShardState {
+  shardId: string;
+  iterator?: string;
+  /** Records read but not yet delivered (the failed batch is retried from here). */
+  pending: any[];
+  closed: boolean;
+  /** Failed attempts of the batch at the head of `pending`. */
+  attempts: number;
+  /** Size of the batch being retried (shrinks when bisecting). */
+  retrySize?: number;
+}
+
+export class DynamoDbStreamPoller implements Poller {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly waiter = new Waiter();
+  private readonly shards = new Map<string, ShardState>();
+  private firstDescribe = true;
+  private backoffMs = 0;
+
+  constructor(
+    private mapping: StoredMapping,
+    private readonly deps: PollerDeps,
+  ) {}
+
+  update(mapping: StoredMapping): void {
+    this.mapping = mapping;
+    this.wake();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waiter.wake();
+    await this.loop;
+  }
+
+  wake(): void {
+    this.waiter.wake();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const progressed = await this.pollOnce();
+        this.backoffMs = 0;
+        if (!progressed && this.running) await this.waiter.wait(IDLE_WAIT_MS);
+      } catch (err: any) {
+        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 1000);
+        this.deps.log(`event source mapping ${this.mapping.UUID} (${this.mapping.EventSourceArn}): ${err?.message ?? err}; retrying in ${this.backoffMs} ms`);
+        if (this.running) await this.waiter.wait(this.backoffMs);
+      }
+    }
+  }
+
+  /** Reads and delivers what is available on every shard; true when anything happened. */
+  async pollOnce(): Promise<boolean> {
+    const ddb = this.deps.cloud.dynamodb;
+    if (!ddb) throw new Error("DynamoDB is not running");
+    await this.discoverShards();
+    let progressed = false;
+    for (const shard of this.shards.values()) {
+      if (!this.running) break;
+      await this.read(shard);
+      if (shard.pending.length === 0) continue;
+      if (!(await this.batchReady(shard))) continue;
+      progressed = (await this.deliver(shard)) || progressed;
+    }
+    return progressed;
+  }
+
+  private async discoverShards(): Promise<void> {
+    const arn = this.mapping.EventSourceArn;
+    const out = await this.deps.cloud.dynamodb!.call("DescribeStream", { StreamArn: arn });
+    const desc = out?.StreamDescription;
+    if (!desc) throw new Error(`stream ${arn} not found`);
+    for (const s of desc.Shards ?? []) {
+      if (this.shards.has(s.ShardId)) continue;
+      const closed = Boolean(s.SequenceNumberRange?.EndingSequenceNumber);
+      // LATEST applies to shards open when the mapping starts; later shards are read from their start.
+      const type = this.firstDescribe ? this.mapping.StartingPosition ?? "LATEST" : "TRIM_HORIZON";
+      if (this.firstDescribe && type === "LATEST" && closed) continue;
+      const it = await this.deps.cloud.dynamodb!.call("GetShardIterator", {
+        StreamArn: arn,
+        ShardId: s.ShardId,
+        ShardIteratorType: type === "AT_TIMESTAMP" ? "TRIM_HORIZON" : type,
+      });
+      this.shards.set(s.ShardId, { shardId: s.ShardId, iterator: it?.ShardIterator, pending: [], closed: false, attempts: 0 });
+    }
+    this.firstDescribe = false;
+  }
+
+  private async read(shard: ShardState): Promise<void> {
+    const want = (this.mapping.BatchSize || 100) - shard.pending.length;
+    if (want <= 0 || !shard.iterator) return;
+    const out = await this.deps.cloud.dynamodb!.call("GetRecords", { ShardIterator: shard.iterator, Limit: Math.min(1000, want) });
+    shard.iterator = out?.NextShardIterator ?? undefined;
+    if (!shard.iterator) shard.closed = true;
+    const arn = this.mapping.EventSourceArn;
+    for (const r of out?.Records ?? []) shard.pending.push(toRecord(r, arn));
+  }
+
+  /** A batch goes out when full, when the window has passed, or at once with no window. */
+  private async batchReady(shard: ShardState): Promise<boolean> {
+    const size = this.mapping.BatchSize || 100;
+    const windowMs = (this.mapping.MaximumBatchingWindowInSeconds || 0) * 1000;
+    if (shard.pending.length >= size || windowMs === 0 || shard.attempts > 0) return true;
+    const deadline = Date.now() + windowMs;
+    while (this.running && shard.pending.length < size && Date.now() < deadline) {
+      await this.waiter.wait(Math.min(200, deadline - Date.now()));
+      await this.read(shard);
+    }
+    return true;
+  }
+
+  /** Delivers the batch at the head of the shard; true when the shard moved forward. */
+  private async deliver(shard: ShardState): Promise<boolean> {
+    const size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
+    const batch = shard.pending.slice(0, size);
+    const filter = compileFilters(this.mapping.FilterCriteria);
+    const matched = filter ? batch.filter((r) => filter(r)) : batch;
+    if (matched.length === 0) {
+      shard.pending.splice(0, batch.length);
+      return true;
+    }
+
+    let done = batch.length; // how many records at the head are finished
+    let failed = false;
+    try {
+      const result = await this.deps.invoke(this.mapping.FunctionArn, { Records: matched });
+      if (result.status !== "success") {
+        failed = true;
+        done = 0;
+      } else if (this.mapping.FunctionResponseTypes?.includes("ReportBatchItemFailures")) {
+        const first = firstFailure(result.payload, batch);
+        if (first !== undefined) {
+          done = first;
+          failed = true;
+        }
+      }
+    } catch (err: any) {
+      // The function is gone: keep the records and back off.
+      this.deps.reportResult(this.mapping.UUID, "PROBLEM: Function call failed");
+      throw err;
+    }
+
+    if (!failed) {
+      shard.pending.splice(0, batch.length);
+      shard.attempts = 0;
+      shard.retrySize = undefined;
+      this.deps.reportResult(this.mapping.UUID, "OK");
+      return true;
+    }
+
+    this.deps.reportResult(this.mapping.UUID, "PROBLEM: Function call failed");
+    shard.pending.splice(0, done);
+    const failedCount = batch.length - done;
+    if (this.mapping.BisectBatchOnFunctionError && failedCount > 1) {
+      // Split and retry the halves; like Lambda, splitting doesn't use up retry attempts.
+      shard.retrySize = Math.ceil(failedCount / 2);
+      return true;
+    }
+    shard.attempts++;
+    const maxRetries = this.mapping.MaximumRetryAttempts ?? -1;
+    if (maxRetries >= 0 && shard.attempts > maxRetries) {
+      const failedBatch = shard.pending.splice(0, Math.max(1, failedCount));
+      await this.sendToFailureDestination(shard, failedBatch, shard.attempts);
+      shard.attempts = 0;
+      shard.retrySize = undefined;
+      return true;
+    }
+    // Back off a little between retries of the same batch.
+    await this.waiter.wait(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(shard.attempts, 8)));
+    return true;
+  }
+
+  /** The OnFailure record Lambda sends for a stream batch that could not be processed. */
+  private async sendToFailureDestination(shard: ShardState, records: any[], attempts: number): Promise<void> {
+    const dest = this.mapping.DestinationConfig?.OnFailure?.Destination;
+    this.deps.log(`event source mapping ${this.mapping.UUID}: discarding ${records.length} record(s) of ${shard.shardId} after ${attempts} attempt(s)`);
+    if (!dest || !dest.includes(":sqs:") || !this.deps.cloud.sqs || records.length === 0) return;
+    const first = records[0];
+    const last = records[records.length - 1];
+    const arrival = (r: any) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    const message = {
+      requestContext: { requestId: cryptoRandomId(), functionArn: this.mapping.FunctionArn, condition: "RetryAttemptsExhausted", approximateInvokeCount: attempts },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+      version: "1.0",
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId: shard.shardId,
+        startSequenceNumber: first.dynamodb?.SequenceNumber,
+        endSequenceNumber: last.dynamodb?.SequenceNumber,
+        approximateArrivalOfFirstRecord: arrival(first),
+        approximateArrivalOfLastRecord: arrival(last),
+        batchSize: records.length,
+        streamArn: this.mapping.EventSourceArn,
+      },
+    };
+    const queueName = dest.split(":")[5];
+    const { QueueUrl } = await this.deps.cloud.sqs.call("GetQueueUrl", { QueueName: queueName });
+    await this.deps.cloud.sqs.call("SendMessage", { QueueUrl, MessageBody: JSON.stringify(message) });
+  }
+}
+
+/** The Lambda event record: the stream record plus eventSourceARN; times as epoch seconds. */
+export function toRecord(r: any, arn: string): any {
+  const dynamodb = { ...(r.dynamodb ?? {}) };
+  const t = dynamodb.ApproximateCreationDateTime;
+  if (t instanceof Date) dynamodb.ApproximateCreationDateTime = Math.floor(t.getTime() / 1000);
+  return {
+    eventID: r.eventID,
+    eventName: r.eventName,
+    eventVersion: r.eventVersion ?? "1.1",
+    eventSource: r.eventSource ?? "aws:dynamodb",
+    awsRegion: r.awsRegion ?? arn.split(":")[3],
+    dynamodb,
+    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
+    eventSourceARN: arn,
+  };
+}
+
+/** Index in the batch of the first record reported failed (by SequenceNumber); undefined when none. */
+function firstFailure(payload: Buffer, batch: any[]): number | undefined {
+  let response: any;
+  try {
+    response = JSON.parse(payload.toString() || "null");
+  } catch {
+    return 0;
+  }
+  const failures = response?.batchItemFailures;
+  if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0)) return undefined;
+  if (!Array.isArray(failures)) return 0;
+  let first: number | undefined;
+  for (const f of failures) {
+    const i = batch.findIndex((r) => r.dynamodb?.SequenceNumber === f?.itemIdentifier);
+    if (i < 0) return 0; // an unknown id fails the whole batch
+    first = first === undefined ? i : Math.min(first, i);
+  }
+  return first;
+}
+
+function cryptoRandomId(): string {
+  return globalThis.crypto.randomUUID();
+}

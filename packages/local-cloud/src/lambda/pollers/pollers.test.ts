@@ -1,0 +1,273 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { zipSync, strToU8 } from "fflate";
+import { LambdaClient, CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
+import { SQSClient, CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { startTestCloud, type TestCloud } from "../../testing.js";
+import { matchesPattern } from "./event-filter.js";
+
+let tc: TestCloud;
+let lambda: LambdaClient;
+let sqs: SQSClient;
+let ddb: DynamoDBClient;
+
+before(async () => {
+  tc = await startTestCloud();
+  lambda = new LambdaClient(tc.clientConfig);
+  sqs = new SQSClient(tc.clientConfig);
+  ddb = new DynamoDBClient(tc.clientConfig);
+});
+after(async () => {
+  lambda?.destroy();
+  sqs?.destroy();
+  ddb?.destroy();
+  await tc?.stop();
+});
+
+/** A function that logs each event as one JSON line and answers with `answer` (JS expression over `event`). */
+async function createRecorder(name: string, answer = "undefined") {
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Role: "arn:aws:iam::000000000000:role/consumer",
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); return ${answer}; };`) }) },
+    }),
+  );
+}
+
+/** Collects the events a function logged, until `until` says enough. */
+function eventsOf(functionName: string) {
+  const events: any[] = [];
+  const listener = (e: any) => {
+    if (e.functionName !== functionName) return;
+    const m = /\tINFO\tEVENT (.*)$/.exec(e.line);
+    if (m) events.push(JSON.parse(m[1]));
+  };
+  tc.cloud.events.on("lambda:log", listener);
+  return {
+    events,
+    async until(done: () => boolean, ms = 8000) {
+      const deadline = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    stop: () => tc.cloud.events.off("lambda:log", listener),
+  };
+}
+
+async function queueCounts(url: string) {
+  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+  return { visible: Number(a.Attributes!.ApproximateNumberOfMessages), inFlight: Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible) };
+}
+
+test("SQS → Lambda: messages arrive as an SQS event and are deleted on success", async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "jobs" }));
+  await createRecorder("worker");
+  const rec = eventsOf("worker");
+  const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "worker", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:jobs" }));
+  const started = Date.now();
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "hello", MessageAttributes: { kind: { DataType: "String", StringValue: "greeting" } } }));
+  await rec.until(() => rec.events.length >= 1);
+  const latency = Date.now() - started;
+  const [record] = rec.events[0].Records;
+  assert.equal(record.body, "hello");
+  assert.equal(record.eventSource, "aws:sqs");
+  assert.equal(record.eventSourceARN, "arn:aws:sqs:us-east-1:000000000000:jobs");
+  assert.equal(record.awsRegion, "us-east-1");
+  assert.match(record.messageId, /^[0-9a-f-]{36}$/);
+  assert.ok(record.receiptHandle);
+  assert.equal(record.md5OfBody, "5d41402abc4b2a76b9719d911017c592");
+  assert.equal(record.attributes.ApproximateReceiveCount, "1");
+  assert.ok(record.attributes.SentTimestamp);
+  assert.deepEqual(record.messageAttributes.kind, { stringValue: "greeting", stringListValues: [], binaryListValues: [], dataType: "String" });
+  assert.ok(latency < 1000, `delivered in ${latency} ms (woken by sqs:message)`);
+  // Deleted after success.
+  await rec.until(() => true);
+  for (let i = 0; i < 40; i++) {
+    const c = await queueCounts(QueueUrl!);
+    if (c.visible === 0 && c.inFlight === 0) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.deepEqual(await queueCounts(QueueUrl!), { visible: 0, inFlight: 0 });
+  const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }));
+  assert.equal(m.LastProcessingResult, "OK");
+  rec.stop();
+});
+
+test("SQS: ReportBatchItemFailures keeps only the failed messages; FilterCriteria drops the rest", async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "partial", Attributes: { VisibilityTimeout: "30" } }));
+  // Fails every record whose body is "bad".
+  await createRecorder("picky", `{ batchItemFailures: event.Records.filter(r => r.body.includes("bad")).map(r => ({ itemIdentifier: r.messageId })) }`);
+  const rec = eventsOf("picky");
+  for (const body of [`{"kind":"good"}`, `{"kind":"bad"}`, `{"kind":"skip"}`]) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+  await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: "picky",
+      EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:partial",
+      BatchSize: 10,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ body: { kind: ["good", "bad"] } }) }] },
+    }),
+  );
+  await rec.until(() => rec.events.flatMap((e) => e.Records).length >= 2);
+  const bodies = rec.events.flatMap((e) => e.Records.map((r: any) => r.body)).sort();
+  assert.deepEqual(bodies, [`{"kind":"bad"}`, `{"kind":"good"}`]);
+  let counts = await queueCounts(QueueUrl!);
+  for (let i = 0; i < 40 && counts.inFlight !== 1; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    counts = await queueCounts(QueueUrl!);
+  }
+  // Only the failed message is left, invisible until its visibility timeout ends.
+  assert.deepEqual(counts, { visible: 0, inFlight: 1 });
+  rec.stop();
+});
+
+test("SQS: a mapping whose function disappears neither crashes nor loses messages", async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "orphan" }));
+  await createRecorder("ghost");
+  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "ghost", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:orphan" }));
+  await lambda.send(new DeleteFunctionCommand({ FunctionName: "ghost" }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept" }));
+  await new Promise((r) => setTimeout(r, 300));
+  const c = await queueCounts(QueueUrl!);
+  assert.equal(c.visible + c.inFlight, 1);
+  // The server still answers.
+  const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+  assert.ok(Array.isArray(again.Messages ?? []));
+});
+
+test("DynamoDB Streams → Lambda: writes arrive as stream records", async () => {
+  const table = await ddb.send(
+    new CreateTableCommand({
+      TableName: "Users",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+    }),
+  );
+  let streamArn = table.TableDescription?.LatestStreamArn;
+  if (!streamArn) streamArn = (await ddb.send(new DescribeTableCommand({ TableName: "Users" }))).Table?.LatestStreamArn;
+  assert.ok(streamArn);
+  await createRecorder("on-user");
+  const rec = eventsOf("on-user");
+  await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: "on-user",
+      EventSourceArn: streamArn,
+      StartingPosition: "LATEST",
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ["INSERT"] }) }] },
+    }),
+  );
+  // Let the poller take its LATEST position before writing.
+  await new Promise((r) => setTimeout(r, 200));
+  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada" } } }));
+  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada L." } } })); // MODIFY: filtered out
+  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u2" }, name: { S: "Grace" } } }));
+  await rec.until(() => rec.events.flatMap((e) => e.Records).length >= 2);
+  await new Promise((r) => setTimeout(r, 200));
+  const records = rec.events.flatMap((e) => e.Records);
+  assert.deepEqual(records.map((r: any) => [r.eventName, r.dynamodb.Keys.id.S]), [["INSERT", "u1"], ["INSERT", "u2"]]);
+  const r0 = records[0];
+  assert.equal(r0.eventSource, "aws:dynamodb");
+  assert.equal(r0.eventSourceARN, streamArn);
+  assert.equal(r0.awsRegion, "us-east-1");
+  assert.deepEqual(r0.dynamodb.NewImage, { id: { S: "u1" }, name: { S: "Ada" } });
+  assert.equal(typeof r0.dynamodb.ApproximateCreationDateTime, "number");
+  assert.ok(r0.dynamodb.SequenceNumber);
+  rec.stop();
+});
+
+test("DynamoDB Streams: a poison record is bisected out, retried, then sent to the OnFailure queue", async () => {
+  const table = await ddb.send(
+    new CreateTableCommand({
+      TableName: "Orders",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    }),
+  );
+  const streamArn = table.TableDescription!.LatestStreamArn!;
+  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "orders-dlq" }));
+  for (const id of ["o1", "poison", "o3"]) await ddb.send(new PutItemCommand({ TableName: "Orders", Item: { id: { S: id } } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: "orders",
+      Role: "arn:aws:iam::000000000000:role/consumer",
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Code: {
+        ZipFile: zipSync({
+          "index.mjs": strToU8(`export const handler = async (event) => {
+            const ids = event.Records.map(r => r.dynamodb.Keys.id.S);
+            if (ids.includes("poison")) throw new Error("poison in " + ids.join(","));
+            console.log("EVENT " + JSON.stringify(ids));
+          };`),
+        }),
+      },
+    }),
+  );
+  const rec = eventsOf("orders");
+  await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: "orders",
+      EventSourceArn: streamArn,
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 3,
+      MaximumRetryAttempts: 1,
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: "arn:aws:sqs:us-east-1:000000000000:orders-dlq" } },
+    }),
+  );
+  await rec.until(() => rec.events.flat().length >= 2, 15000);
+  assert.deepEqual(rec.events.flat().sort(), ["o1", "o3"]);
+  let failure: any;
+  for (let i = 0; i < 100 && !failure; i++) {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+    if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(failure, "a failure record reached the OnFailure queue");
+  assert.equal(failure.requestContext.condition, "RetryAttemptsExhausted");
+  assert.equal(failure.requestContext.approximateInvokeCount, 2);
+  assert.equal(failure.DDBStreamBatchInfo.batchSize, 1);
+  assert.equal(failure.DDBStreamBatchInfo.streamArn, streamArn);
+  rec.stop();
+});
+
+test("an SQS mapping is refused when the queue's visibility timeout is shorter than the function's timeout", async () => {
+  await sqs.send(new CreateQueueCommand({ QueueName: "short-visibility", Attributes: { VisibilityTimeout: "5" } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: "slowpoke",
+      Role: "arn:aws:iam::000000000000:role/consumer",
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Timeout: 10,
+      Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async () => {};`) }) },
+    }),
+  );
+  await assert.rejects(
+    lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slowpoke", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:short-visibility" })),
+    (e: any) => e.name === "InvalidParameterValueException" && e.message === "Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds",
+  );
+});
+
+test("event filter patterns", () => {
+  const rec = { eventName: "INSERT", dynamodb: { NewImage: { age: { N: "42" }, name: { S: "Ada" } } }, tags: ["a", "b"], n: 5 };
+  assert.equal(matchesPattern({ eventName: ["INSERT", "MODIFY"] }, rec), true);
+  assert.equal(matchesPattern({ eventName: ["REMOVE"] }, rec), false);
+  assert.equal(matchesPattern({ dynamodb: { NewImage: { name: { S: [{ prefix: "Ad" }] } } } }, rec), true);
+  assert.equal(matchesPattern({ dynamodb: { NewImage: { name: { S: [{ "anything-but": ["Ada"] }] } } } }, rec), false);
+  assert.equal(matchesPattern({ dynamodb: { OldImage: [{ exists: false }] } }, rec), true);
+  assert.equal(matchesPattern({ tags: ["b"] }, rec), true);
+  assert.equal(matchesPattern({ n: [{ numeric: [">", 1, "<=", 5] }] }, rec), true);
+  assert.equal(matchesPattern({ n: [{ numeric: [">", 5] }] }, rec), false);
+  assert.equal(matchesPattern({ $or: [{ n: [1] }, { eventName: [{ "equals-ignore-case": "insert" }] }] }, rec), true);
+});

@@ -1,0 +1,285 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
+import type { LambdaCloud } from "./cloud-deps.js";
+
+const root = mkdtempSync(join(tmpdir(), "lambda-runtime-"));
+const events = new EventEmitter();
+const cloud = {
+  region: "us-east-1",
+  accountId: "000000000000",
+  endpoint: "http://127.0.0.1:9",
+  events,
+  iam: { call: async () => ({}), issueSessionCredentials: (role: string, session: string) => ({ AccessKeyId: "ASIA" + session.length, SecretAccessKey: "s", SessionToken: `tok-${role.split("/").pop()}` }) },
+} as unknown as LambdaCloud;
+const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
+after(() => {
+  runtime.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+let n = 0;
+/** Writes handler files into a fresh code dir and returns a definition for them. */
+function fn(files: Record<string, string>, over: Partial<FunctionDefinition> = {}): FunctionDefinition {
+  const name = `fn${++n}`;
+  const dir = join(root, name);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(dir, file, ".."), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  return {
+    functionName: name,
+    functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    version: "$LATEST",
+    runtime: "nodejs20.x",
+    handler: "index.handler",
+    codeDir: dir,
+    codeSha256: "sha",
+    revisionId: "r1",
+    timeoutSeconds: 3,
+    memoryMb: 128,
+    role: "arn:aws:iam::000000000000:role/my-role",
+    environment: { GREETING: "hi" },
+    ...over,
+  };
+}
+
+const json = (b: Buffer) => JSON.parse(b.toString());
+
+test("async handler gets the event, context and environment", async () => {
+  const def = fn({
+    "index.mjs": `export const handler = async (event, context) => ({
+      event, name: context.functionName, mem: context.memoryLimitInMB, arn: context.invokedFunctionArn,
+      id: context.awsRequestId, remaining: context.getRemainingTimeInMillis(), group: context.logGroupName,
+      stream: context.logStreamName,
+      env: { g: process.env.GREETING, r: process.env.AWS_REGION, h: process.env._HANDLER, e: process.env.AWS_ENDPOINT_URL,
+        k: process.env.AWS_ACCESS_KEY_ID, t: process.env.AWS_SESSION_TOKEN, x: process.env.AWS_EXECUTION_ENV,
+        s: process.env.AWS_LAMBDA_LOG_STREAM_NAME, root: process.env.LAMBDA_TASK_ROOT }, cwd: process.cwd() });`,
+  });
+  const r = await runtime.invoke(def, JSON.stringify({ a: 1 }), { requestId: "req-1" });
+  assert.equal(r.status, "success");
+  const out = json(r.payload);
+  assert.deepEqual(out.event, { a: 1 });
+  assert.equal(out.name, def.functionName);
+  assert.equal(out.mem, "128");
+  assert.equal(out.id, "req-1");
+  assert.ok(out.remaining > 2000 && out.remaining <= 3000, `remaining ${out.remaining}`);
+  assert.equal(out.group, `/aws/lambda/${def.functionName}`);
+  assert.match(out.stream, /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+  assert.equal(out.env.s, out.stream);
+  assert.equal(out.cwd, def.codeDir);
+  assert.deepEqual(
+    { ...out.env, s: undefined },
+    { g: "hi", r: "us-east-1", h: "index.handler", e: "http://127.0.0.1:9", k: "ASIA3", t: "tok-my-role", x: "AWS_Lambda_nodejs20.x", s: undefined, root: def.codeDir },
+  );
+  // The server's own environment is not leaked into or changed by the worker.
+  assert.equal(process.env.GREETING, undefined);
+});
+
+test("callback handlers, legacy context.succeed and nested export paths in CommonJS", async () => {
+  const def = fn({
+    "src/cb.js": `exports.deep = { inner: { handler: (event, context, callback) => setTimeout(() => callback(null, { got: event.x }), 5) } };
+                  exports.legacy = (event, context) => { context.succeed("ok:" + event.x); };
+                  exports.fails = (event, context, cb) => cb(new TypeError("bad input"));`,
+  });
+  const cb = await runtime.invoke({ ...def, handler: "src/cb.deep.inner.handler" }, `{"x":7}`);
+  assert.deepEqual(json(cb.payload), { got: 7 });
+  const legacy = await runtime.invoke({ ...def, handler: "src/cb.legacy", revisionId: "r2" }, `{"x":8}`);
+  assert.equal(json(legacy.payload), "ok:8");
+  const fails = await runtime.invoke({ ...def, handler: "src/cb.fails", revisionId: "r3" }, `{}`);
+  assert.equal(fails.status, "error");
+  assert.equal(json(fails.payload).errorType, "TypeError");
+  assert.equal(json(fails.payload).errorMessage, "bad input");
+});
+
+test("callbacks wait for an empty event loop unless told not to; a sync return value is not an answer", async () => {
+  const def = fn({
+    "index.js": `exports.waits = (e, ctx, cb) => { setTimeout(() => {}, 300); cb(null, "waited"); };
+                 exports.nowait = (e, ctx, cb) => { ctx.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 300); cb(null, "now"); };
+                 exports.sync = (e) => 42;`,
+  });
+  let t = Date.now();
+  const waited = await runtime.invoke({ ...def, handler: "index.waits" }, "{}");
+  assert.equal(json(waited.payload), "waited");
+  assert.ok(Date.now() - t >= 290, "the answer waited for the pending timer");
+  // The earlier timer has fired by now; this one returns before its own timer does.
+  t = Date.now();
+  const now = await runtime.invoke({ ...def, handler: "index.nowait", revisionId: "r2" }, "{}");
+  assert.equal(json(now.payload), "now");
+  assert.ok(Date.now() - t < 250);
+  const sync = await runtime.invoke({ ...def, handler: "index.sync", revisionId: "r3" }, "{}");
+  assert.equal(json(sync.payload), null);
+});
+
+test("a thrown error becomes the runtime's error document and is logged", async () => {
+  const def = fn({ "index.js": `exports.handler = async () => { class NotFound extends Error { name = "NotFound" }; throw new NotFound("no such user"); };` });
+  const r = await runtime.invoke(def, "{}");
+  assert.equal(r.status, "error");
+  const doc = json(r.payload);
+  assert.equal(doc.errorType, "NotFound");
+  assert.equal(doc.errorMessage, "no such user");
+  assert.ok(Array.isArray(doc.trace) && doc.trace[0].startsWith("NotFound: no such user"));
+  assert.match(r.logText, /\tERROR\tInvoke Error \t\{"errorType":"NotFound"/);
+});
+
+test("console output is captured line by line in the Node runtime's format with START/END/REPORT", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => { console.log("hello %s", "world"); console.warn({ a: 1 }); process.stdout.write("raw line\\n"); return 1; };` });
+  const seen: string[] = [];
+  const onLog = (e: any) => e.functionName === def.functionName && seen.push(e.line);
+  events.on("lambda:log", onLog);
+  const r = await runtime.invoke(def, "{}", { requestId: "rid-9" });
+  events.off("lambda:log", onLog);
+  const lines = r.logText.trimEnd().split("\n");
+  assert.equal(lines[0], "START RequestId: rid-9 Version: $LATEST");
+  assert.match(lines[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\trid-9\tINFO\thello world$/);
+  assert.match(lines[2], /\trid-9\tWARN\t\{ a: 1 \}$/);
+  assert.equal(lines[3], "raw line");
+  assert.equal(lines[4], "END RequestId: rid-9");
+  assert.match(lines[5], /^REPORT RequestId: rid-9\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tInit Duration: [\d.]+ ms$/);
+  assert.deepEqual(seen, lines);
+  assert.deepEqual(runtime.logs.recent(def.functionName, "rid-9").map((l) => l.message), lines);
+});
+
+test("a handler past its timeout is terminated and reported as Sandbox.Timedout", async () => {
+  const def = fn({ "index.mjs": `export const handler = () => new Promise(() => { setInterval(() => {}, 1000); });` }, { timeoutSeconds: 1 });
+  const ends: any[] = [];
+  const onEnd = (e: any) => e.functionName === def.functionName && ends.push(e);
+  events.on("lambda:end", onEnd);
+  const started = Date.now();
+  const r = await runtime.invoke(def, "{}", { requestId: "slow-1" });
+  events.off("lambda:end", onEnd);
+  assert.ok(Date.now() - started < 2500);
+  assert.equal(r.status, "timeout");
+  assert.deepEqual(json(r.payload), { errorType: "Sandbox.Timedout", errorMessage: "RequestId: slow-1 Error: Task timed out after 1.00 seconds" });
+  assert.match(r.logText, /Z slow-1 Task timed out after 1\.00 seconds\n/);
+  assert.equal(ends[0].status, "timeout");
+  assert.equal(ends[0].error.errorType, "Sandbox.Timedout");
+  assert.equal(runtime.workerCount(def.functionName), 0);
+});
+
+test("a CPU-bound handler is stopped at its timeout too", async () => {
+  const def = fn({ "index.mjs": `export const handler = () => { for (;;) {} };` }, { timeoutSeconds: 1 });
+  const r = await runtime.invoke(def, "{}");
+  assert.equal(r.status, "timeout");
+  const after = await runtime.invoke({ ...def, handler: "index.handler" }, "{}").catch((e) => e);
+  assert.equal(after.status, "timeout"); // a fresh worker, same fate; the server is unharmed
+});
+
+test("warm workers keep module state; init runs once", async () => {
+  const def = fn({ "index.mjs": `let count = 0; const loadedAt = Math.random(); export const handler = async () => ({ count: ++count, loadedAt });` });
+  const a = await runtime.invoke(def, "{}");
+  const b = await runtime.invoke(def, "{}");
+  assert.equal(a.coldStart, true);
+  assert.equal(b.coldStart, false);
+  assert.equal(json(b.payload).count, 2);
+  assert.equal(json(a.payload).loadedAt, json(b.payload).loadedAt);
+  assert.doesNotMatch(b.logText, /Init Duration/);
+  runtime.recycle(def.functionName);
+  const c = await runtime.invoke(def, "{}");
+  assert.equal(json(c.payload).count, 1);
+  assert.equal(c.coldStart, true);
+});
+
+test("concurrent invocations use more workers, capped, the rest queue", async () => {
+  const def = fn({ "index.mjs": `import { threadId } from "node:worker_threads"; export const handler = async () => { await new Promise(r => setTimeout(r, 150)); return threadId; };` });
+  const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
+  assert.ok(results.every((r) => r.status === "success"));
+  const threads = new Set(results.map((r) => json(r.payload)));
+  assert.equal(threads.size, 3); // the cap in this test
+  assert.equal(runtime.workerCount(def.functionName), 3);
+});
+
+test("process.exit and unhandled rejections end only the worker", async () => {
+  const def = fn({
+    "index.mjs": `export const exit = async () => { process.exit(3); };
+                  export const reject = async () => { Promise.reject(new RangeError("late")); await new Promise(r => setTimeout(r, 200)); return "unreached"; };
+                  export const ok = async () => "fine";`,
+  });
+  const exit = await runtime.invoke({ ...def, handler: "index.exit" }, "{}", { requestId: "ex-1" });
+  assert.equal(exit.status, "error");
+  assert.deepEqual(json(exit.payload), { errorType: "Runtime.ExitError", errorMessage: "RequestId: ex-1 Error: Runtime exited with error: exit status 3" });
+  const rejected = await runtime.invoke({ ...def, handler: "index.reject", revisionId: "r2" }, "{}");
+  assert.equal(json(rejected.payload).errorType, "RangeError");
+  const ok = await runtime.invoke({ ...def, handler: "index.ok", revisionId: "r3" }, "{}");
+  assert.equal(json(ok.payload), "fine");
+});
+
+test("missing module, missing export and a bad handler string map to the runtime's errors", async () => {
+  const def = fn({ "index.mjs": `export const other = 1;` });
+  const noModule = await runtime.invoke({ ...def, handler: "missing.handler" }, "{}");
+  assert.equal(json(noModule.payload).errorType, "Runtime.ImportModuleError");
+  assert.match(json(noModule.payload).errorMessage, /Cannot find module 'missing'/);
+  const noExport = await runtime.invoke({ ...def, revisionId: "r2" }, "{}");
+  assert.deepEqual(json(noExport.payload), { errorType: "Runtime.HandlerNotFound", errorMessage: "index.handler is undefined or not exported", trace: [] });
+  const bad = await runtime.invoke({ ...def, handler: "index", revisionId: "r3" }, "{}");
+  assert.equal(json(bad.payload).errorType, "Runtime.MalformedHandlerName");
+});
+
+test("code can import the AWS SDK without bundling it", async () => {
+  const def = fn({
+    "index.mjs": `import { STSClient } from "@aws-sdk/client-sts"; import { createRequire } from "node:module";
+      const require = createRequire(import.meta.url);
+      export const handler = async () => [typeof STSClient, typeof require("@aws-sdk/client-sqs").SQSClient];`,
+  });
+  const r = await runtime.invoke(def, "{}");
+  assert.deepEqual(json(r.payload), ["function", "function"]);
+});
+
+test("non-Node runtimes are refused with a clear error", async () => {
+  const def = fn({ "index.py": "def handler(e, c): return 1" }, { runtime: "python3.12" });
+  await assert.rejects(runtime.invoke(def, "{}"), (e: any) => e.code === "InvalidRuntimeException" && /python3\.12/.test(e.message));
+});
+
+test("a code resolver (sst dev) takes over, and a new version hot-reloads on the next invocation", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => "deployed";` });
+  const src = join(root, "dev-src.mjs");
+  let version = "v1";
+  writeFileSync(src, `export const main = async () => "dev v1";`);
+  runtime.setCodeResolver(async (f) => (f.functionName === def.functionName ? { file: src, exportName: "main", version } : undefined));
+  try {
+    assert.equal(json((await runtime.invoke(def, "{}")).payload), "dev v1");
+    const src2 = join(root, "dev-src-2.mjs"); // a rebuild writes new output
+    writeFileSync(src2, `export const main = async () => "dev v2";`);
+    version = "v2";
+    runtime.setCodeResolver(async (f) => (f.functionName === def.functionName ? { file: src2, exportName: "main", version } : undefined));
+    assert.equal(json((await runtime.invoke(def, "{}")).payload), "dev v2");
+  } finally {
+    runtime.setCodeResolver(undefined);
+  }
+  assert.equal(json((await runtime.invoke(def, "{}")).payload), "deployed");
+});
+
+test("cold start and warm invoke latency", async () => {
+  const def = fn({ "index.mjs": `export const handler = async (e) => e;` });
+  const t0 = performance.now();
+  const cold = await runtime.invoke(def, "{}");
+  const coldMs = performance.now() - t0;
+  const warm: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await runtime.invoke(def, `{"i":${i}}`);
+    warm.push(performance.now() - t);
+  }
+  warm.sort((a, b) => a - b);
+  const median = warm[10];
+  console.log(`cold invoke ${coldMs.toFixed(1)} ms (spawn+init ${cold.coldStartMs?.toFixed(1)} ms), warm median ${median.toFixed(2)} ms`);
+  assert.ok(coldMs < 3000);
+  assert.ok(median < 50);
+});
+
+test("closing the runtime ends running invocations at once", async () => {
+  const own = new LambdaRuntime(cloud);
+  const def = fn({ "index.mjs": `export const handler = () => new Promise((r) => setTimeout(r, 60_000));` }, { timeoutSeconds: 120 });
+  const running = own.invoke(def, "{}");
+  await new Promise((r) => setTimeout(r, 300));
+  const t = Date.now();
+  own.close();
+  const r = await running;
+  assert.ok(Date.now() - t < 1000);
+  assert.equal(r.status, "error");
+  assert.equal(r.error?.errorType, "Runtime.ExitError");
+});

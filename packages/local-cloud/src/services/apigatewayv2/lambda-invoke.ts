@@ -1,0 +1,49 @@
+/**
+ * How the data plane reaches Lambda: `cloud.lambda.invoke`, synchronous, with the
+ * integration's timeout on top of the function's own. An IntegrationUri may be a
+ * function ARN or the REST-style "arn:aws:apigateway:{region}:lambda:path/2015-03-31/
+ * functions/{arn}/invocations" form; both name the same function.
+ */
+
+export interface LambdaInvoker {
+  invoke(
+    functionName: string,
+    payload: string | Buffer,
+    opts?: { invocationType?: "RequestResponse" | "Event" | "DryRun" },
+  ): Promise<{ statusCode?: number; payload?: Buffer | string | Uint8Array; functionError?: string }>;
+}
+
+export type InvokeOutcome =
+  | { kind: "ok"; payload: Buffer }
+  | { kind: "function-error"; payload: Buffer }
+  | { kind: "timeout" }
+  | { kind: "failed"; error: unknown };
+
+export function functionFromIntegrationUri(uri: string, stageVariables: Record<string, string> = {}): string {
+  const resolved = uri.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, name) => stageVariables[name] ?? "");
+  const m = /^arn:aws:apigateway:[^:]*:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(resolved);
+  return m ? m[1] : resolved;
+}
+
+export async function invokeWithTimeout(lambda: LambdaInvoker | undefined, functionName: string, event: unknown, timeoutMs: number): Promise<InvokeOutcome> {
+  if (!lambda) return { kind: "failed", error: new Error("the local cloud has no Lambda service") };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<InvokeOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+  });
+  const call = lambda
+    .invoke(functionName, JSON.stringify(event), { invocationType: "RequestResponse" })
+    .then((r): InvokeOutcome => {
+      const payload = r.payload === undefined ? Buffer.alloc(0) : Buffer.from(r.payload as Uint8Array);
+      if (!r.functionError) return { kind: "ok", payload };
+      // A function that ran out of its own time is a function error (API Gateway answers
+      // 500); only the integration's own timeout is a 503.
+      return { kind: "function-error", payload };
+    })
+    .catch((error): InvokeOutcome => ({ kind: "failed", error }));
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Route selection as HTTP APIs do it: a route key is "$default" or "METHOD /path"
+ * where path segments are literals, `{name}` (one segment) or a final `{name+}`
+ * (one or more segments). Among the routes that match a request, the most specific
+ * wins: compared segment by segment, a literal beats a variable, which beats a greedy
+ * variable; for equal paths an explicit method beats ANY. `$default` catches the rest.
+ */
+
+export interface RouteLike {
+  RouteKey: string;
+}
+
+export interface RouteMatch<R extends RouteLike> {
+  route: R;
+  /** Decoded values of `{name}` / `{name+}` segments. */
+  pathParameters: Record<string, string>;
+}
+
+type Segment = { kind: "literal"; value: string } | { kind: "param"; name: string } | { kind: "greedy"; name: string };
+
+export interface ParsedRouteKey {
+  method: string; // "ANY" or an upper-case HTTP method
+  segments: Segment[];
+}
+
+/** Parses "GET /users/{id}"; undefined for "$default" or a key that is not an HTTP route. */
+export function parseRouteKey(routeKey: string): ParsedRouteKey | undefined {
+  const m = /^([A-Za-z]+) +(\/\S*)$/.exec(routeKey.trim());
+  if (!m) return undefined;
+  const segments: Segment[] = splitPath(m[2]).map((s) => {
+    const p = /^\{([^{}+]+)(\+?)\}$/.exec(s);
+    if (!p) return { kind: "literal", value: s } as const;
+    return p[2] ? ({ kind: "greedy", name: p[1] } as const) : ({ kind: "param", name: p[1] } as const);
+  });
+  return { method: m[1].toUpperCase(), segments };
+}
+
+/** Why a route key is invalid, or undefined when API Gateway would accept it. */
+export function routeKeyProblem(routeKey: string): string | undefined {
+  if (routeKey === "$default") return undefined;
+  const parsed = parseRouteKey(routeKey);
+  if (!parsed) return `Invalid route key ${routeKey}. A route key must be $default or an HTTP method followed by a path, e.g. "GET /pets".`;
+  const methods = ["ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+  if (!methods.includes(parsed.method)) return `Invalid HTTP method ${parsed.method} in route key ${routeKey}.`;
+  const greedyAt = parsed.segments.findIndex((s) => s.kind === "greedy");
+  if (greedyAt >= 0 && greedyAt !== parsed.segments.length - 1)
+    return `Invalid route key ${routeKey}. A greedy path variable must be the last segment of the path.`;
+  return undefined;
+}
+
+function splitPath(path: string): string[] {
+  if (path === "/" || path === "") return [];
+  return path.replace(/^\//, "").split("/");
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape is matched literally rather than failing the request
+  }
+}
+
+const RANK = { literal: 0, param: 1, greedy: 2 } as const;
+
+/** Matches a parsed key against the request path's raw segments; undefined when it does not match. */
+function matchSegments(key: ParsedRouteKey, raw: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < key.segments.length; i++) {
+    const seg = key.segments[i];
+    if (seg.kind === "greedy") {
+      if (i >= raw.length) return undefined; // greedy needs at least one segment
+      params[seg.name] = raw.slice(i).map(decode).join("/");
+      return params;
+    }
+    if (i >= raw.length) return undefined;
+    const value = decode(raw[i]);
+    if (seg.kind === "literal") {
+      if (seg.value !== raw[i] && seg.value !== value) return undefined;
+    } else {
+      if (value === "") return undefined;
+      params[seg.name] = value;
+    }
+  }
+  return key.segments.length === raw.length ? params : undefined;
+}
+
+/** Negative when a is more specific than b. */
+function compareSpecificity(a: ParsedRouteKey, b: ParsedRouteKey): number {
+  const n = Math.max(a.segments.length, b.segments.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.segments[i], sb = b.segments[i];
+    if (!sa || !sb) return sa ? -1 : 1; // only reachable for greedy vs. longer: the longer literal path is more specific
+    const d = RANK[sa.kind] - RANK[sb.kind];
+    if (d !== 0) return d;
+  }
+  if (a.method !== b.method) return a.method === "ANY" ? 1 : b.method === "ANY" ? -1 : 0;
+  return 0;
+}
+
+/** Selects the route for `method` + raw `path`, falling back to `$default`. */
+export function selectRoute<R extends RouteLike>(routes: R[], method: string, path: string): RouteMatch<R> | undefined {
+  const raw = splitPath(path.split("?")[0]);
+  const upper = method.toUpperCase();
+  let best: { route: R; key: ParsedRouteKey; params: Record<string, string> } | undefined;
+  for (const route of routes) {
+    const key = parseRouteKey(route.RouteKey);
+    if (!key || (key.method !== "ANY" && key.method !== upper)) continue;
+    const params = matchSegments(key, raw);
+    if (!params) continue;
+    if (!best || compareSpecificity(key, best.key) < 0) best = { route, key, params };
+  }
+  if (best) return { route: best.route, pathParameters: best.params };
+  const fallback = routes.find((r) => r.RouteKey === "$default");
+  return fallback ? { route: fallback, pathParameters: {} } : undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * BatchGetItem and BatchWriteItem. Everything is processed (UnprocessedKeys/Items are
+ * always empty); a BatchWriteItem runs in one SQLite transaction.
+ */
+import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
+import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { itemKey, parseKey, primaryKeyBlob } from "./keys.js";
+import { parseRequestExpressions } from "./request-expressions.js";
+import { project } from "./expressions/projection.js";
+import { commitWrite, itemCollectionMetrics } from "./item-ops.js";
+import { consumedCapacity, readUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
+import { validation } from "./errors.js";
+
+export function batchGetItem(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
+  const request = input?.RequestItems;
+  if (!request || typeof request !== "object" || Object.keys(request).length === 0) {
+    throw validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
+  const total = Object.values(request).reduce((n: number, r: any) => n + (r?.Keys?.length ?? 0), 0);
+  if (total > 100) throw validation("Too many items requested for the BatchGetItem call");
+  const plans = Object.entries(request).map(([tableName, r]: [string, any]) => {
+    const meta = requireTable(env, tableName);
+    authorizeTable(env, "BatchGetItem", meta.name);
+    if (!Array.isArray(r?.Keys) || r.Keys.length === 0) throw validation("1 validation error detected: Value null at 'requestItems." + tableName + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const parsed = parseRequestExpressions({ ProjectionExpression: r.ProjectionExpression, ExpressionAttributeNames: r.ExpressionAttributeNames, AttributesToGet: r.AttributesToGet });
+    const seen = new Set<string>();
+    const keys = r.Keys.map((k: any) => {
+      const { encoded } = parseKey(meta, k);
+      const id = primaryKeyBlob(encoded).toString("hex");
+      if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
+      seen.add(id);
+      return encoded;
+    });
+    return { meta, keys, projection: parsed.projection, consistent: r.ConsistentRead === true };
+  });
+  const Responses: Record<string, any[]> = {};
+  const capacity: any[] = [];
+  for (const p of plans) {
+    const items: any[] = [];
+    let units = 0;
+    for (const k of p.keys) {
+      const item = env.store.getItem(p.meta, k);
+      units += readUnits(item ? itemSize(item) : 0, p.consistent);
+      if (item) items.push(p.projection ? project(item, p.projection) : item);
+    }
+    Responses[p.meta.name] = items;
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, p.meta.name, { table: units }, "read");
+    if (cc) capacity.push(cc);
+  }
+  const out: any = { Responses, UnprocessedKeys: {} };
+  if (capacity.length) out.ConsumedCapacity = capacity;
+  return out;
+}
+
+export function batchWriteItem(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
+  const request = input?.RequestItems;
+  if (!request || typeof request !== "object" || Object.keys(request).length === 0) {
+    throw validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
+  const total = Object.values(request).reduce((n: number, r: any) => n + (Array.isArray(r) ? r.length : 0), 0);
+  if (total > 25) throw validation("Too many items requested for the BatchWriteItem call");
+  const plans = Object.entries(request).map(([tableName, reqs]: [string, any]) => {
+    const meta = requireTable(env, tableName);
+    authorizeTable(env, "BatchWriteItem", meta.name);
+    if (!Array.isArray(reqs) || reqs.length === 0) throw validation(`1 validation error detected: Value null at 'requestItems.${tableName}.member' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    const seen = new Set<string>();
+    const writes = reqs.map((r: any) => {
+      if (!!r?.PutRequest === !!r?.DeleteRequest) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+      let key, item;
+      if (r.PutRequest) {
+        item = normalizeItem(r.PutRequest.Item, "Item");
+        if (itemSize(item) > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
+        key = itemKey(meta, item);
+      } else {
+        key = parseKey(meta, r.DeleteRequest.Key).encoded;
+      }
+      const id = primaryKeyBlob(key).toString("hex");
+      if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
+      seen.add(id);
+      return { key, item, keyItem: item ?? parseKey(meta, r.DeleteRequest.Key).key };
+    });
+    return { meta, writes };
+  });
+  const capacity: any[] = [];
+  const metrics: Record<string, any[]> = {};
+  env.store.transaction(() => {
+    for (const p of plans) {
+      const usage: Usage = { table: 0, indexes: {} };
+      for (const w of p.writes) {
+        const old = env.store.getItem(p.meta, w.key);
+        if (!old && !w.item) continue;
+        const u = commitWrite(env, p.meta, w.key, old, w.item);
+        const icm = itemCollectionMetrics(env, p.meta, w.key, w.keyItem, input.ReturnItemCollectionMetrics);
+        if (icm) (metrics[p.meta.name] ??= []).push(icm);
+        usage.table += u.table;
+        for (const [n, i] of Object.entries(u.indexes ?? {})) {
+          const cur = usage.indexes![n] ?? { units: 0, global: i.global };
+          cur.units += i.units;
+          usage.indexes![n] = cur;
+        }
+      }
+      const cc = consumedCapacity(input.ReturnConsumedCapacity, p.meta.name, usage, "write");
+      if (cc) capacity.push(cc);
+    }
+  });
+  const out: any = { UnprocessedItems: {} };
+  if (capacity.length) out.ConsumedCapacity = capacity;
+  if (input.ReturnItemCollectionMetrics === "SIZE") out.ItemCollectionMetrics = metrics;
+  return out;
+}

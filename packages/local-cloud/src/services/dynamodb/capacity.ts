@@ -1,0 +1,42 @@
+/**
+ * ConsumedCapacity as DynamoDB charges it: reads in 4 KB units (half for eventually
+ * consistent reads), writes in 1 KB units, transactions double.
+ */
+import { validation } from "./errors.js";
+
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+export function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+export interface Usage {
+  table: number;
+  indexes?: Record<string, { units: number; global: boolean }>;
+}
+
+/** The ConsumedCapacity member for ReturnConsumedCapacity TOTAL / INDEXES, or undefined for NONE. */
+export function consumedCapacity(mode: string | undefined, tableName: string, usage: Usage, kind: "read" | "write"): any {
+  if (mode !== "TOTAL" && mode !== "INDEXES") return undefined;
+  const indexes = Object.entries(usage.indexes ?? {});
+  const total = usage.table + indexes.reduce((s, [, i]) => s + i.units, 0);
+  const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
+  const out: any = { TableName: tableName, CapacityUnits: total, [field]: total };
+  if (mode === "INDEXES") {
+    out.Table = { CapacityUnits: usage.table, [field]: usage.table };
+    const gsi = indexes.filter(([, i]) => i.global);
+    const lsi = indexes.filter(([, i]) => !i.global);
+    if (gsi.length) out.GlobalSecondaryIndexes = Object.fromEntries(gsi.map(([n, i]) => [n, { CapacityUnits: i.units, [field]: i.units }]));
+    if (lsi.length) out.LocalSecondaryIndexes = Object.fromEntries(lsi.map(([n, i]) => [n, { CapacityUnits: i.units, [field]: i.units }]));
+  }
+  return out;
+}
+
+export function checkReturnConsumedCapacity(v: unknown): void {
+  if (v !== undefined && v !== "NONE" && v !== "TOTAL" && v !== "INDEXES") {
+    throw validation(`1 validation error detected: Value '${v}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]`);
+  }
+}

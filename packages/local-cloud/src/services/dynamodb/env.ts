@@ -1,0 +1,40 @@
+/**
+ * What every operation implementation gets: the store, the caller, the region, the IAM
+ * check and the hook that announces new stream records.
+ */
+import type { CallContext } from "../../types.js";
+import type { DynamoStore } from "./store.js";
+import type { TableMeta } from "./table-meta.js";
+import { tableNotFound, resourceNotFound } from "./errors.js";
+
+export interface OpEnv {
+  store: DynamoStore;
+  region: string;
+  ctx: CallContext;
+  /** IAM check for a non-admin caller; throws AccessDeniedException. */
+  authorize(action: string, resources: string | string[]): void;
+  /** Called once a committed write appended records to this stream. */
+  streamWritten(streamArn: string): void;
+  /** ClientRequestToken cache for TransactWriteItems idempotency. */
+  tokens: Map<string, { at: number; hash: string; result: any }>;
+}
+
+/**
+ * The named table or ResourceNotFoundException. Control-plane operations name the table in
+ * the message (`detailed`), data-plane operations answer the bare message.
+ */
+export function requireTable(env: OpEnv, name: unknown, detailed = false): TableMeta {
+  const meta = typeof name === "string" ? env.store.table(name) : undefined;
+  if (!meta) {
+    if (typeof name !== "string" || !detailed) throw resourceNotFound();
+    throw tableNotFound(name);
+  }
+  return meta;
+}
+
+/** Authorize `dynamodb:<op>` on the table (or one of its indexes) before acting. */
+export function authorizeTable(env: OpEnv, op: string, tableName: string, indexName?: string): void {
+  const arn = `arn:aws:dynamodb:${env.region}:000000000000:table/${tableName}`;
+  env.authorize(`dynamodb:${op}`, indexName ? `${arn}/index/${indexName}` : arn);
+}
+

@@ -1,0 +1,142 @@
+/**
+ * The local DynamoDB and DynamoDB Streams service (signing name "dynamodb", awsJson1_0).
+ * Requests are routed by X-Amz-Target prefix: DynamoDB_20120810.* or
+ * DynamoDBStreams_20120810.*. The same operations run in-process through call().
+ */
+import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
+import type { LocalCloud } from "../../cloud.js";
+import { jsonTarget, parseJsonBody, jsonResponse, jsonErrorResponse } from "../../server/protocols/json.js";
+import { AwsError, typePrefix } from "./errors.js";
+import { DynamoStore } from "./store.js";
+import type { OpEnv } from "./env.js";
+import * as tables from "./table-ops.js";
+import * as items from "./item-ops.js";
+import * as reads from "./query-scan.js";
+import * as batch from "./batch-ops.js";
+import * as transact from "./transact-ops.js";
+import * as streams from "./streams-api.js";
+import * as partiql from "./partiql.js";
+import { TtlSweeper } from "./ttl.js";
+
+type Op = (env: OpEnv, input: any) => any;
+
+const DYNAMODB_OPS: Record<string, Op> = {
+  CreateTable: tables.createTable,
+  DescribeTable: tables.describeTableOp,
+  DeleteTable: tables.deleteTable,
+  ListTables: tables.listTables,
+  UpdateTable: tables.updateTable,
+  UpdateTimeToLive: tables.updateTimeToLive,
+  DescribeTimeToLive: tables.describeTimeToLive,
+  TagResource: tables.tagResource,
+  UntagResource: tables.untagResource,
+  ListTagsOfResource: tables.listTagsOfResource,
+  DescribeContinuousBackups: tables.describeContinuousBackups,
+  UpdateContinuousBackups: tables.updateContinuousBackups,
+  DescribeLimits: tables.describeLimits,
+  DescribeEndpoints: tables.describeEndpoints,
+  PutItem: items.putItem,
+  GetItem: items.getItem,
+  UpdateItem: items.updateItem,
+  DeleteItem: items.deleteItem,
+  Query: reads.query,
+  Scan: reads.scan,
+  BatchGetItem: batch.batchGetItem,
+  BatchWriteItem: batch.batchWriteItem,
+  TransactGetItems: transact.transactGetItems,
+  TransactWriteItems: transact.transactWriteItems,
+  ExecuteStatement: partiql.executeStatement,
+  BatchExecuteStatement: partiql.batchExecuteStatement,
+  ExecuteTransaction: partiql.executeTransaction,
+};
+
+const STREAMS_OPS: Record<string, Op> = {
+  ListStreams: streams.listStreams,
+  DescribeStream: streams.describeStream,
+  GetShardIterator: streams.getShardIterator,
+  GetRecords: streams.getRecords,
+};
+
+export class DynamoDbService implements Service {
+  readonly signingName = "dynamodb";
+  readonly store: DynamoStore;
+  private readonly cloud: LocalCloud;
+  private readonly tokens = new Map<string, { at: number; hash: string; result: any }>();
+  private readonly pendingStreams = new Set<string>();
+  private readonly ttl: TtlSweeper;
+
+  constructor({ cloud }: ServiceDeps) {
+    this.cloud = cloud;
+    this.store = new DynamoStore(cloud.openDatabase("dynamodb"));
+    this.ttl = new TtlSweeper(this.store, cloud.region, (arn) => this.streamWritten(arn));
+  }
+
+  start(): void {
+    this.ttl.start();
+  }
+
+  close(): void {
+    this.ttl.stop();
+  }
+
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    let prefix = "";
+    try {
+      const target = jsonTarget(req);
+      prefix = target.prefix;
+      const ops = prefix === "DynamoDB_20120810" ? DYNAMODB_OPS : prefix === "DynamoDBStreams_20120810" ? STREAMS_OPS : undefined;
+      const op = ops?.[target.operation];
+      if (!op) throw new AwsError("UnknownOperationException", "", 400);
+      const input = parseJsonBody(req);
+      const ctx: CallContext = { region: req.region || this.cloud.region, principal: req.principal, requestId: req.requestId };
+      const output = op(this.env(ctx), input);
+      return jsonResponse(output, "application/x-amz-json-1.0", { "x-amzn-requestid": req.requestId });
+    } catch (err) {
+      return this.errorResponse(err, req.requestId);
+    }
+  }
+
+  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
+    const op = DYNAMODB_OPS[operation] ?? STREAMS_OPS[operation];
+    if (!op) throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 400);
+    const admin = this.cloud.adminContext();
+    const full: CallContext = { region: ctx.region ?? admin.region, principal: ctx.principal ?? admin.principal, requestId: ctx.requestId ?? admin.requestId };
+    // Round-trip through JSON so in-process callers get the same shapes as the wire
+    // (and Uint8Array binaries become base64 like the SDK sends them).
+    const wireInput = JSON.parse(JSON.stringify(input ?? {}, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v)));
+    return op(this.env(full), wireInput);
+  }
+
+  private env(ctx: CallContext): OpEnv {
+    return {
+      store: this.store,
+      region: ctx.region,
+      ctx,
+      authorize: (action, resources) => this.cloud.authorize(ctx, action, resources),
+      streamWritten: (arn) => this.streamWritten(arn),
+      tokens: this.tokens,
+    };
+  }
+
+  /** Announce new records after the current synchronous write (and its commit) finished. */
+  private streamWritten(streamArn: string): void {
+    if (this.pendingStreams.has(streamArn)) return;
+    this.pendingStreams.add(streamArn);
+    process.nextTick(() => {
+      this.pendingStreams.delete(streamArn);
+      this.cloud.events.emit("dynamodb:stream", { streamArn });
+    });
+  }
+
+  private errorResponse(err: unknown, requestId: string): AwsResponse {
+    let e: AwsError;
+    if (err instanceof AwsError) e = err;
+    else {
+      console.error("[dynamodb] internal error", err);
+      e = new AwsError("InternalServerError", "Internal server error", 500);
+    }
+    const res = jsonErrorResponse(e, { typePrefix: typePrefix(e.code) });
+    res.headers = { ...res.headers, "x-amzn-requestid": requestId };
+    return res;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem. Each write runs its
+ * read-check-write inside one synchronous SQLite transaction, so conditional writes and
+ * counters are exact under any concurrency.
+ */
+import type { Item } from "./attribute-value.js";
+import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
+import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { itemKey, parseKey, indexKey, type EncodedKey } from "./keys.js";
+import type { TableMeta } from "./table-meta.js";
+import { parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
+import { evaluate } from "./expressions/evaluator.js";
+import { applyUpdate } from "./expressions/update.js";
+import { project } from "./expressions/projection.js";
+import type { Condition, PathNode } from "./expressions/ast.js";
+import { appendChange, type StreamWriteOptions } from "./stream-records.js";
+import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
+import { validation, conditionalCheckFailed } from "./errors.js";
+
+export function checkReturnValues(v: unknown, allowed: string[]): string {
+  if (v === undefined) return "NONE";
+  if (!["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"].includes(v as string)) {
+    throw validation(`1 validation error detected: Value '${v}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]`);
+  }
+  if (!allowed.includes(v as string)) throw validation("Return values set to invalid value");
+  return v as string;
+}
+
+function checkItemSize(item: Item, update = false): void {
+  if (itemSize(item) > MAX_ITEM_SIZE) {
+    throw validation(update ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size");
+  }
+}
+
+/** Throws ConditionalCheckFailedException (carrying the old item when asked) unless the condition holds. */
+export function checkCondition(condition: Condition | undefined, old: Item | undefined, returnOnFailure: unknown): void {
+  if (!condition) return;
+  if (evaluate(condition, old ?? {})) return;
+  throw conditionalCheckFailed(returnOnFailure === "ALL_OLD" && old ? old : undefined);
+}
+
+/** Writes one change (store + stream) and returns the capacity it used. Must run in a transaction. */
+export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: Item | undefined, next: Item | undefined, opts: StreamWriteOptions = {}): Usage {
+  env.store.writeItem(meta, key, old, next);
+  const arn = appendChange(env.store, meta, env.region, old, next, opts);
+  if (arn) env.streamWritten(arn);
+  return writeUsage(meta, old, next);
+}
+
+export function writeUsage(meta: TableMeta, old: Item | undefined, next: Item | undefined): Usage {
+  const size = Math.max(old ? itemSize(old) : 0, next ? itemSize(next) : 0);
+  const usage: Usage = { table: writeUnits(size), indexes: {} };
+  for (const ix of [...meta.gsis, ...meta.lsis]) {
+    let touched = false;
+    try {
+      touched = (old && indexKey(ix, old) !== null) || (next && indexKey(ix, next) !== null) || false;
+    } catch {
+      touched = false;
+    }
+    if (touched) usage.indexes![ix.name] = { units: writeUnits(size), global: ix.kind === "GSI" };
+  }
+  return usage;
+}
+
+/**
+ * ItemCollectionMetrics: only for tables with local secondary indexes (whose item
+ * collections are size-limited), when ReturnItemCollectionMetrics is SIZE.
+ */
+export function itemCollectionMetrics(env: OpEnv, meta: TableMeta, key: EncodedKey, keyItem: Item, mode: unknown): any {
+  if (mode !== "SIZE" || meta.lsis.length === 0) return undefined;
+  const gb = env.store.partitionBytes(meta, key.hk) / 1024 ** 3;
+  const lower = Math.floor(gb);
+  return { ItemCollectionKey: { [meta.hash.name]: keyItem[meta.hash.name]! }, SizeEstimateRangeGB: [lower, lower + 1] };
+}
+
+function only(parsed: ParsedRequest, allowed: (keyof ParsedRequest)[], op: string): void {
+  for (const k of Object.keys(parsed) as (keyof ParsedRequest)[]) {
+    if (parsed[k] !== undefined && !allowed.includes(k)) throw validation(`${op} does not support ${k}`);
+  }
+}
+
+export function putItem(env: OpEnv, input: any): any {
+  const meta = requireTable(env, input.TableName);
+  authorizeTable(env, "PutItem", meta.name);
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
+  const item = normalizeItem(input.Item, "Item");
+  checkItemSize(item);
+  const key = itemKey(meta, item);
+  const parsed = parseRequestExpressions(input);
+  only(parsed, ["condition"], "PutItem");
+  return env.store.transaction(() => {
+    const old = env.store.getItem(meta, key);
+    checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
+    const usage = commitWrite(env, meta, key, old, item);
+    const out: any = {};
+    if (rv === "ALL_OLD" && old) out.Attributes = old;
+    const icm = itemCollectionMetrics(env, meta, key, item, input.ReturnItemCollectionMetrics);
+    if (icm) out.ItemCollectionMetrics = icm;
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, usage, "write");
+    if (cc) out.ConsumedCapacity = cc;
+    return out;
+  });
+}
+
+export function getItem(env: OpEnv, input: any): any {
+  const meta = requireTable(env, input.TableName);
+  authorizeTable(env, "GetItem", meta.name);
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const { encoded } = parseKey(meta, input.Key);
+  const parsed = parseRequestExpressions(input);
+  only(parsed, ["projection"], "GetItem");
+  const item = env.store.getItem(meta, encoded);
+  const out: any = {};
+  if (item) out.Item = parsed.projection ? project(item, parsed.projection) : item;
+  const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true) }, "read");
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}
+
+function updatedPaths(actions: { path: PathNode }[]): PathNode[] {
+  return actions.map((a) => a.path);
+}
+
+export function updateItem(env: OpEnv, input: any): any {
+  const meta = requireTable(env, input.TableName);
+  authorizeTable(env, "UpdateItem", meta.name);
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
+  const { key, encoded } = parseKey(meta, input.Key);
+  const parsed = parseRequestExpressions(input);
+  only(parsed, ["condition", "update"], "UpdateItem");
+  const actions = parsed.update ?? [];
+  for (const a of actions) {
+    const first = a.path.elements[0]!;
+    if ("name" in first && (first.name === meta.hash.name || first.name === meta.range?.name)) {
+      throw validation(`One or more parameter values were invalid: Cannot update attribute ${first.name}. This attribute is part of the key`);
+    }
+  }
+  return env.store.transaction(() => {
+    const old = env.store.getItem(meta, encoded);
+    checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
+    const base: Item = old ?? { ...key };
+    const next = applyUpdate(base, actions);
+    checkItemSize(next, true);
+    // Validate index key types of the result before writing.
+    for (const ix of [...meta.gsis, ...meta.lsis]) indexKey(ix, next);
+    const usage = commitWrite(env, meta, encoded, old, next);
+    const out: any = {};
+    if (rv === "ALL_OLD" && old) out.Attributes = old;
+    else if (rv === "ALL_NEW") out.Attributes = next;
+    else if (rv === "UPDATED_OLD" && old) {
+      const a = project(old, updatedPaths(actions));
+      if (Object.keys(a).length) out.Attributes = a;
+    } else if (rv === "UPDATED_NEW") {
+      const a = project(next, updatedPaths(actions));
+      if (Object.keys(a).length) out.Attributes = a;
+    }
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, usage, "write");
+    if (cc) out.ConsumedCapacity = cc;
+    const icm = itemCollectionMetrics(env, meta, encoded, key, input.ReturnItemCollectionMetrics);
+    if (icm) out.ItemCollectionMetrics = icm;
+    return out;
+  });
+}
+
+export function deleteItem(env: OpEnv, input: any): any {
+  const meta = requireTable(env, input.TableName);
+  authorizeTable(env, "DeleteItem", meta.name);
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
+  const { key, encoded } = parseKey(meta, input.Key);
+  const parsed = parseRequestExpressions(input);
+  only(parsed, ["condition"], "DeleteItem");
+  return env.store.transaction(() => {
+    const old = env.store.getItem(meta, encoded);
+    checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
+    const usage = old ? commitWrite(env, meta, encoded, old, undefined) : writeUsage(meta, undefined, undefined);
+    const out: any = {};
+    if (rv === "ALL_OLD" && old) out.Attributes = old;
+    const icm = itemCollectionMetrics(env, meta, encoded, key, input.ReturnItemCollectionMetrics);
+    if (icm) out.ItemCollectionMetrics = icm;
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, usage, "write");
+    if (cc) out.ConsumedCapacity = cc;
+    return out;
+  });
+}

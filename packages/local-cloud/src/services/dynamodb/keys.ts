@@ -1,0 +1,101 @@
+/**
+ * Primary and index keys of items: validation with DynamoDB's messages and the encoded
+ * (hk, rk) blobs the store orders by.
+ */
+import type { AttributeValue, Item } from "./attribute-value.js";
+import { typeOf, normalizeValue } from "./attribute-value.js";
+import { encodeKeyValue, NO_RANGE } from "./key-encoding.js";
+import type { IndexMeta, KeyDef, TableMeta } from "./table-meta.js";
+import { validation } from "./errors.js";
+
+export interface EncodedKey {
+  hk: Buffer;
+  rk: Buffer;
+}
+
+function emptyKey(v: AttributeValue): boolean {
+  return ("S" in v && v.S === "") || ("B" in v && v.B === "");
+}
+
+/** Key attributes of an item being written (PutItem): missing → error, wrong type → error. */
+export function itemKey(meta: TableMeta, item: Item): EncodedKey {
+  const enc = (def: KeyDef): Buffer => {
+    const v = item[def.name];
+    if (v === undefined) throw validation(`One or more parameter values were invalid: Missing the key ${def.name} in the item`);
+    const t = typeOf(v);
+    if (t !== def.type) throw validation(`One or more parameter values were invalid: Type mismatch for key ${def.name} expected: ${def.type} actual: ${t}`);
+    if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
+    if (def.type === "S" && Buffer.byteLength((v as any).S) > (def === meta.hash ? 2048 : 1024)) {
+      throw validation(`One or more parameter values were invalid: Size of ${def === meta.hash ? "hashkey" : "rangekey"} has exceeded the maximum size limit of ${def === meta.hash ? 2048 : 1024} bytes`);
+    }
+    return encodeKeyValue(v);
+  };
+  return { hk: enc(meta.hash), rk: meta.range ? enc(meta.range) : NO_RANGE };
+}
+
+/** A `Key` parameter (GetItem, UpdateItem, DeleteItem): exactly the key attributes. */
+export function parseKey(meta: TableMeta, rawKey: any): { key: Item; encoded: EncodedKey } {
+  if (!rawKey || typeof rawKey !== "object") throw validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+  const names = Object.keys(rawKey);
+  const expected = meta.range ? 2 : 1;
+  const mismatch = () => validation("The provided key element does not match the schema");
+  if (names.length !== expected) throw mismatch();
+  const key: Item = {};
+  for (const def of [meta.hash, meta.range].filter(Boolean) as KeyDef[]) {
+    const raw = rawKey[def.name];
+    if (raw === undefined) throw mismatch();
+    const v = normalizeValue(raw);
+    if (typeOf(v) !== def.type) throw mismatch();
+    if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
+    key[def.name] = v;
+  }
+  return { key, encoded: itemKey(meta, key) };
+}
+
+/** The table key attributes of an item. */
+export function keyAttributes(meta: TableMeta, item: Item): Item {
+  const out: Item = { [meta.hash.name]: item[meta.hash.name]! };
+  if (meta.range) out[meta.range.name] = item[meta.range.name]!;
+  return out;
+}
+
+/** Table primary key as one blob (length-prefixed hash key, then range key): unique id of an item inside an index. */
+export function primaryKeyBlob(k: EncodedKey): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(k.hk.length);
+  return Buffer.concat([len, k.hk, k.rk]);
+}
+
+/**
+ * An item's key in an index, or null when the item does not appear in it (sparse index:
+ * a key attribute is missing). A key attribute of the wrong type is refused.
+ */
+export function indexKey(index: IndexMeta, item: Item): EncodedKey | null {
+  const enc = (def: KeyDef): Buffer | null => {
+    const v = item[def.name];
+    if (v === undefined) return null;
+    const t = typeOf(v);
+    if (t !== def.type) {
+      throw validation(`One or more parameter values were invalid: Type mismatch for Index Key ${def.name} Expected: ${def.type} Actual: ${t} IndexName: ${index.name}`);
+    }
+    if (emptyKey(v)) {
+      throw validation(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${def.name}`);
+    }
+    return encodeKeyValue(v);
+  };
+  const hk = enc(index.hash);
+  if (!hk) return null;
+  if (!index.range) return { hk, rk: NO_RANGE };
+  const rk = enc(index.range);
+  return rk ? { hk, rk } : null;
+}
+
+/** What an index stores of an item, per its projection. */
+export function projectForIndex(meta: TableMeta, index: IndexMeta, item: Item): Item {
+  if (index.projection.ProjectionType === "ALL") return item;
+  const out: Item = keyAttributes(meta, item);
+  out[index.hash.name] = item[index.hash.name]!;
+  if (index.range) out[index.range.name] = item[index.range.name]!;
+  for (const a of index.projection.NonKeyAttributes ?? []) if (item[a] !== undefined) out[a] = item[a]!;
+  return out;
+}

@@ -1,0 +1,296 @@
+/**
+ * Query and Scan. A Query becomes one range scan of the (table or index) partition; Scan
+ * walks the table in key order. Pages stop at Limit items *evaluated* (before the filter)
+ * or at 1 MB of evaluated data, like DynamoDB, and report LastEvaluatedKey.
+ */
+import type { Item } from "./attribute-value.js";
+import { normalizeValue, typeOf } from "./attribute-value.js";
+import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import type { IndexMeta, KeyDef, TableMeta } from "./table-meta.js";
+import { findIndex } from "./table-meta.js";
+import { parseRequestExpressions } from "./request-expressions.js";
+import type { Condition, Operand } from "./expressions/ast.js";
+import { evaluate } from "./expressions/evaluator.js";
+import { project } from "./expressions/projection.js";
+import { encodeKeyValue, prefixSuccessor, NO_RANGE } from "./key-encoding.js";
+import { keyAttributes, primaryKeyBlob, type EncodedKey } from "./keys.js";
+import type { RangeBounds, StoredRow } from "./store.js";
+import { consumedCapacity, readUnits, checkReturnConsumedCapacity } from "./capacity.js";
+import { validation } from "./errors.js";
+
+const PAGE_BYTES = 1024 * 1024;
+
+interface KeyPlan {
+  hk: Buffer;
+  range: RangeBounds;
+}
+
+function flattenAnd(c: Condition): Condition[] {
+  return c.kind === "and" ? [...flattenAnd(c.left), ...flattenAnd(c.right)] : [c];
+}
+
+function attrOf(o: Operand): string | null {
+  if (o.kind !== "path" || o.elements.length !== 1) return null;
+  const e = o.elements[0]!;
+  return "name" in e ? e.name : null;
+}
+
+function keyValue(o: Operand, def: KeyDef): Buffer {
+  if (o.kind !== "value") throw validation("Invalid KeyConditionExpression: The key condition must only use values as right-hand operands");
+  if (typeOf(o.value) !== def.type) throw validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+  return encodeKeyValue(o.value);
+}
+
+/** Turns a key condition into an exact hash key and a sort-key range. */
+export function planKeyCondition(cond: Condition | undefined, hash: KeyDef, range: KeyDef | undefined): KeyPlan {
+  if (!cond) throw validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  const parts = flattenAnd(cond);
+  if (parts.length > 2) throw validation("Conditions can be of length 1 or 2 only");
+  let hk: Buffer | undefined;
+  const bounds: RangeBounds = {};
+  for (const p of parts) {
+    let name: string | null = null;
+    if (p.kind === "compare") {
+      name = attrOf(p.left);
+      if (!name && attrOf(p.right) && p.op === "=") {
+        name = attrOf(p.right);
+        p.right = p.left;
+      }
+    } else if (p.kind === "between") name = attrOf(p.operand);
+    else if (p.kind === "function" && p.name === "begins_with") name = attrOf(p.args[0]!);
+    else throw validation(`Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: ${p.kind === "function" ? p.name : p.kind.toUpperCase()}`);
+    if (name === hash.name) {
+      if (p.kind !== "compare" || p.op !== "=") throw validation("Query key condition not supported");
+      if (hk) throw validation("KeyConditionExpressions must only contain one condition per key");
+      hk = keyValue(p.right, hash);
+    } else if (range && name === range.name) {
+      if (bounds.lo || bounds.hi) throw validation("KeyConditionExpressions must only contain one condition per key");
+      if (p.kind === "compare") {
+        const v = keyValue(p.right, range);
+        if (p.op === "=") {
+          bounds.lo = { value: v, inclusive: true };
+          bounds.hi = { value: v, inclusive: true };
+        } else if (p.op === "<" || p.op === "<=") bounds.hi = { value: v, inclusive: p.op === "<=" };
+        else if (p.op === ">" || p.op === ">=") bounds.lo = { value: v, inclusive: p.op === ">=" };
+        else throw validation("Unsupported operator on KeyConditionExpression: operator: <>");
+      } else if (p.kind === "between") {
+        const lo = keyValue(p.low, range);
+        const hi = keyValue(p.high, range);
+        if (Buffer.compare(lo, hi) > 0) throw validation("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound");
+        bounds.lo = { value: lo, inclusive: true };
+        bounds.hi = { value: hi, inclusive: true };
+      } else if (p.kind === "function") {
+        if (range.type === "N") throw validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+        const prefix = keyValue(p.args[1]!, range);
+        bounds.lo = { value: prefix, inclusive: true };
+        const succ = prefixSuccessor(prefix);
+        if (succ) bounds.hi = { value: succ, inclusive: false };
+      }
+    } else if (range) {
+      throw validation(`Query condition missed key schema element: ${hk ? range.name : hash.name}`);
+    } else {
+      throw validation("Query key condition not supported");
+    }
+  }
+  if (!hk) throw validation(`Query condition missed key schema element: ${hash.name}`);
+  return { hk, range: bounds };
+}
+
+interface Source {
+  meta: TableMeta;
+  index?: IndexMeta;
+  hash: KeyDef;
+  range?: KeyDef;
+}
+
+function resolveSource(env: OpEnv, input: any, op: "Query" | "Scan"): Source {
+  const meta = requireTable(env, input.TableName);
+  let index: IndexMeta | undefined;
+  if (input.IndexName !== undefined) {
+    index = findIndex(meta, input.IndexName);
+    if (!index) throw validation(`The table does not have the specified index: ${input.IndexName}`);
+    if (index.kind === "GSI" && input.ConsistentRead) throw validation("Consistent reads are not supported on global secondary indexes");
+  }
+  authorizeTable(env, op, meta.name, index?.name);
+  return { meta, index, hash: index?.hash ?? meta.hash, range: index ? index.range : meta.range };
+}
+
+/** Position after ExclusiveStartKey: table key (and, for an index, index key). */
+function startPosition(src: Source, esk: any): { hk: Buffer; rk: Buffer; pk?: Buffer } | undefined {
+  if (esk === undefined) return undefined;
+  const bad = () => validation("The provided starting key is invalid: The provided key element does not match the schema");
+  if (!esk || typeof esk !== "object") throw bad();
+  const key: Item = {};
+  for (const [k, v] of Object.entries(esk)) key[k] = normalizeValue(v);
+  const enc = (def: KeyDef | undefined): Buffer => {
+    if (!def) return NO_RANGE;
+    const v = key[def.name];
+    if (!v || typeOf(v) !== def.type) throw bad();
+    return encodeKeyValue(v);
+  };
+  const tableKey: EncodedKey = { hk: enc(src.meta.hash), rk: enc(src.meta.range) };
+  if (!src.index) return tableKey;
+  return { hk: enc(src.hash), rk: enc(src.range), pk: primaryKeyBlob(tableKey) };
+}
+
+function lastEvaluatedKey(src: Source, item: Item): Item {
+  const out = keyAttributes(src.meta, item);
+  if (src.index) {
+    out[src.index.hash.name] = item[src.index.hash.name]!;
+    if (src.index.range) out[src.index.range.name] = item[src.index.range.name]!;
+  }
+  return out;
+}
+
+/** Reads the full item from the table for an LSI row when all attributes are asked for. */
+function decodePk(pk: Buffer): EncodedKey {
+  const len = pk.readUInt32BE(0);
+  return { hk: pk.subarray(4, 4 + len), rk: pk.subarray(4 + len) };
+}
+
+function selectMode(input: any, src: Source, hasProjection: boolean): string {
+  const select = input.Select ?? (hasProjection ? "SPECIFIC_ATTRIBUTES" : src.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  if (!["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"].includes(select)) {
+    throw validation(`1 validation error detected: Value '${select}' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]`);
+  }
+  if (select === "SPECIFIC_ATTRIBUTES" && !hasProjection) {
+    throw validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+  }
+  if (hasProjection && select !== "SPECIFIC_ATTRIBUTES") {
+    throw validation(`Cannot specify the ProjectionExpression when choosing to get ${select}`);
+  }
+  if (select === "ALL_PROJECTED_ATTRIBUTES" && !src.index) throw validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries or scans");
+  if (select === "ALL_ATTRIBUTES" && src.index?.kind === "GSI" && src.index.projection.ProjectionType !== "ALL") {
+    throw validation(`One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${src.index.name} because its projection type is not ALL`);
+  }
+  return select;
+}
+
+function checkLimit(limit: unknown): number {
+  if (limit === undefined) return Infinity;
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < 1) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+  return n;
+}
+
+/** Shared page loop of Query and Scan. */
+function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<StoredRow>, accept: (row: StoredRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
+  const limit = checkLimit(input.Limit);
+  const items: Item[] = [];
+  let matched = 0;
+  let scanned = 0;
+  let bytes = 0;
+  let last: Item | undefined;
+  let more = false;
+  for (const row of rows) {
+    if (scanned >= limit || bytes >= PAGE_BYTES) {
+      more = true;
+      break;
+    }
+    if (!accept(row)) continue;
+    let item = JSON.parse(row.item) as Item;
+    scanned++;
+    bytes += row.size;
+    last = item;
+    if (src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL") {
+      item = env.store.getItem(src.meta, decodePk(row.pk!)) ?? item;
+    }
+    if (filter && !evaluate(filter, item, "FilterExpression")) continue;
+    matched++;
+    if (select !== "COUNT") items.push(projection ? project(item, projection) : item);
+  }
+  // DynamoDB reports LastEvaluatedKey whenever it stopped because of Limit or page size.
+  if (!more && scanned >= limit && last) more = true;
+  const out: any = { Count: matched, ScannedCount: scanned };
+  if (select !== "COUNT") out.Items = items;
+  if (more && last) out.LastEvaluatedKey = lastEvaluatedKey(src, last);
+  const units = readUnits(bytes, input.ConsistentRead === true);
+  const usage = src.index ? { table: 0, indexes: { [src.index.name]: { units, global: src.index.kind === "GSI" } } } : { table: units };
+  const cc = consumedCapacity(input.ReturnConsumedCapacity, src.meta.name, usage, "read");
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}
+
+export function query(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const src = resolveSource(env, input, "Query");
+  const parsed = parseRequestExpressions(input);
+  if (parsed.condition || parsed.update) throw validation("Query does not support ConditionExpression or UpdateExpression");
+  const plan = planKeyCondition(parsed.keyCondition, src.hash, src.range);
+  if (parsed.filter) checkFilterKeys(parsed.filter, src);
+  const select = selectMode(input, src, !!parsed.projection);
+  const after = startPosition(src, input.ExclusiveStartKey);
+  const forward = input.ScanIndexForward !== false;
+  if (after && !after.hk.equals(plan.hk)) throw validation("The provided starting key is outside query boundaries based on provided conditions");
+  const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after);
+  return runPage(env, input, src, rows, () => true, parsed.filter, parsed.projection, select);
+}
+
+/** DynamoDB refuses a Query filter on the key attributes of the table or index queried. */
+function checkFilterKeys(filter: Condition, src: Source): void {
+  const keys = new Set([src.hash.name, src.range?.name].filter(Boolean) as string[]);
+  const visit = (c: Condition): void => {
+    let operands: Operand[];
+    switch (c.kind) {
+      case "and":
+      case "or":
+        visit(c.left);
+        visit(c.right);
+        return;
+      case "not":
+        visit(c.operand);
+        return;
+      case "compare":
+        operands = [c.left, c.right];
+        break;
+      case "between":
+        operands = [c.operand, c.low, c.high];
+        break;
+      case "in":
+        operands = [c.operand, ...c.list];
+        break;
+      case "function":
+        operands = c.args;
+        break;
+    }
+    for (const o of operands) {
+      const p = o.kind === "size" ? o.path : o.kind === "path" ? o : undefined;
+      const first = p?.elements[0];
+      if (first && "name" in first && keys.has(first.name)) {
+        throw validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${first.name}`);
+      }
+    }
+  };
+  visit(filter);
+}
+
+/** FNV-1a over the partition key, so a partition always lands in one Scan segment. */
+function segmentOf(hk: Buffer, total: number): number {
+  let h = 0x811c9dc5;
+  for (const b of hk) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % total;
+}
+
+export function scan(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const src = resolveSource(env, input, "Scan");
+  const parsed = parseRequestExpressions(input);
+  if (parsed.condition || parsed.update || parsed.keyCondition) throw validation("Scan does not support ConditionExpression, UpdateExpression or KeyConditionExpression");
+  const select = selectMode(input, src, !!parsed.projection);
+  const { Segment, TotalSegments } = input;
+  if (Segment !== undefined && TotalSegments === undefined) throw validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+  if (TotalSegments !== undefined && Segment === undefined) throw validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+  if (TotalSegments !== undefined) {
+    if (!(TotalSegments >= 1 && TotalSegments <= 1000000)) throw validation(`1 validation error detected: Value '${TotalSegments}' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000`);
+    if (!(Segment >= 0)) throw validation(`1 validation error detected: Value '${Segment}' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0`);
+    if (Segment >= TotalSegments) throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${Segment} is not less than TotalSegments: ${TotalSegments}`);
+  }
+  const after = startPosition(src, input.ExclusiveStartKey);
+  const rows = env.store.scan(src.meta, src.index, after);
+  const accept = TotalSegments > 1 ? (row: StoredRow) => segmentOf(row.hk, TotalSegments) === Segment : () => true;
+  return runPage(env, input, src, rows, accept, parsed.filter, parsed.projection, select);
+}
+

@@ -1,0 +1,326 @@
+/**
+ * The DynamoDB store on SQLite. Items live on disk only (no in-memory copies), keyed by
+ * (table id, encoded hash key, encoded range key) in a WITHOUT ROWID table, so a Query is
+ * a range scan of the primary key. Secondary-index entries are their own rows keyed by
+ * (table id, index, index hash, index range, table primary key). Stream records are
+ * appended in the same transaction as the write that caused them.
+ *
+ * All methods are synchronous: a read-check-write done inside one call cannot interleave
+ * with another request in this single-threaded process.
+ */
+import type { Database, Statement } from "better-sqlite3";
+import type { Item } from "./attribute-value.js";
+import { itemSize } from "./attribute-value.js";
+import type { TableMeta, IndexMeta, Counts } from "./table-meta.js";
+import { indexKey, primaryKeyBlob, projectForIndex, type EncodedKey } from "./keys.js";
+
+export interface StoredRow {
+  hk: Buffer;
+  rk: Buffer;
+  pk?: Buffer;
+  item: string;
+  size: number;
+}
+
+/** A key range on the sort key; bounds are encoded blobs. */
+export interface RangeBounds {
+  lo?: { value: Buffer; inclusive: boolean };
+  hi?: { value: Buffer; inclusive: boolean };
+}
+
+export class DynamoStore {
+  private stmts = new Map<string, Statement>();
+  private tables = new Map<string, TableMeta>();
+
+  constructor(readonly db: Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ddb_tables (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, meta TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ddb_items (
+        tid INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL, expires REAL,
+        PRIMARY KEY (tid, hk, rk)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ddb_items_expiry ON ddb_items (tid, expires) WHERE expires IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS ddb_index_items (
+        tid INTEGER NOT NULL, idx TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, pk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,
+        PRIMARY KEY (tid, idx, hk, rk, pk)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ddb_counts (tid INTEGER NOT NULL, idx TEXT NOT NULL, items INTEGER NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (tid, idx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ddb_stream_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, created INTEGER NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS ddb_stream_by_arn ON ddb_stream_records (stream_arn, seq);
+    `);
+    this.reloadTables();
+  }
+
+  stmt(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.metaDirty = false;
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      // A rolled-back transaction that changed table definitions leaves the cache stale.
+      if (this.metaDirty) this.reloadTables();
+      throw err;
+    }
+  }
+
+  private metaDirty = false;
+
+  private reloadTables(): void {
+    this.tables.clear();
+    for (const row of this.db.prepare("SELECT meta FROM ddb_tables").all() as { meta: string }[]) {
+      const meta = JSON.parse(row.meta) as TableMeta;
+      this.tables.set(meta.name, meta);
+    }
+  }
+
+  // ---- tables ----
+
+  tableNames(): string[] {
+    return [...this.tables.keys()].sort();
+  }
+
+  table(name: string): TableMeta | undefined {
+    return this.tables.get(name);
+  }
+
+  nextTableId(): number {
+    const row = this.stmt("SELECT seq FROM sqlite_sequence WHERE name = 'ddb_tables'").get() as { seq: number } | undefined;
+    return (row?.seq ?? 0) + 1;
+  }
+
+  createTable(meta: TableMeta): void {
+    this.transaction(() => {
+      const r = this.stmt("INSERT INTO ddb_tables (name, meta) VALUES (?, ?)").run(meta.name, "{}");
+      meta.id = Number(r.lastInsertRowid);
+      this.stmt("UPDATE ddb_tables SET meta = ? WHERE id = ?").run(JSON.stringify(meta), meta.id);
+      this.stmt("INSERT INTO ddb_counts (tid, idx, items, bytes) VALUES (?, '', 0, 0)").run(meta.id);
+      for (const ix of [...meta.gsis, ...meta.lsis]) this.stmt("INSERT INTO ddb_counts (tid, idx, items, bytes) VALUES (?, ?, 0, 0)").run(meta.id, ix.name);
+    });
+    this.tables.set(meta.name, meta);
+  }
+
+  saveTable(meta: TableMeta): void {
+    this.metaDirty = true;
+    this.stmt("UPDATE ddb_tables SET meta = ? WHERE id = ?").run(JSON.stringify(meta), meta.id);
+    this.tables.set(meta.name, meta);
+  }
+
+  deleteTable(meta: TableMeta): void {
+    this.transaction(() => {
+      this.stmt("DELETE FROM ddb_items WHERE tid = ?").run(meta.id);
+      this.stmt("DELETE FROM ddb_index_items WHERE tid = ?").run(meta.id);
+      this.stmt("DELETE FROM ddb_counts WHERE tid = ?").run(meta.id);
+      this.stmt("DELETE FROM ddb_tables WHERE id = ?").run(meta.id);
+    });
+    this.tables.delete(meta.name);
+  }
+
+  counts(meta: TableMeta, index = ""): Counts {
+    const row = this.stmt("SELECT items, bytes FROM ddb_counts WHERE tid = ? AND idx = ?").get(meta.id, index) as { items: number; bytes: number } | undefined;
+    return { itemCount: row?.items ?? 0, sizeBytes: row?.bytes ?? 0 };
+  }
+
+  private bumpCount(tid: number, idx: string, items: number, bytes: number): void {
+    if (items === 0 && bytes === 0) return;
+    this.stmt("UPDATE ddb_counts SET items = items + ?, bytes = bytes + ? WHERE tid = ? AND idx = ?").run(items, bytes, tid, idx);
+  }
+
+  // ---- items ----
+
+  getItem(meta: TableMeta, key: EncodedKey): Item | undefined {
+    const row = this.stmt("SELECT item FROM ddb_items WHERE tid = ? AND hk = ? AND rk = ?").get(meta.id, key.hk, key.rk) as { item: string } | undefined;
+    return row ? (JSON.parse(row.item) as Item) : undefined;
+  }
+
+  /**
+   * Replace (newItem) or delete (newItem undefined) the item at `key`, given its current
+   * value `oldItem`; maintains indexes and counts. Callers run it inside transaction().
+   */
+  writeItem(meta: TableMeta, key: EncodedKey, oldItem: Item | undefined, newItem: Item | undefined): void {
+    const oldSize = oldItem ? itemSize(oldItem) : 0;
+    if (newItem) {
+      const size = itemSize(newItem);
+      const expires = ttlOf(meta, newItem);
+      this.stmt("INSERT OR REPLACE INTO ddb_items (tid, hk, rk, item, size, expires) VALUES (?, ?, ?, ?, ?, ?)").run(meta.id, key.hk, key.rk, JSON.stringify(newItem), size, expires);
+      this.bumpCount(meta.id, "", oldItem ? 0 : 1, size - oldSize);
+    } else if (oldItem) {
+      this.stmt("DELETE FROM ddb_items WHERE tid = ? AND hk = ? AND rk = ?").run(meta.id, key.hk, key.rk);
+      this.bumpCount(meta.id, "", -1, -oldSize);
+    }
+    const pk = primaryKeyBlob(key);
+    for (const ix of [...meta.gsis, ...meta.lsis]) this.writeIndexEntry(meta, ix, pk, oldItem, newItem);
+  }
+
+  private writeIndexEntry(meta: TableMeta, ix: IndexMeta, pk: Buffer, oldItem: Item | undefined, newItem: Item | undefined): void {
+    const oldKey = oldItem ? indexKey(ix, oldItem) : null;
+    const newKey = newItem ? indexKey(ix, newItem) : null;
+    let delta = 0;
+    let bytes = 0;
+    if (oldKey) {
+      const old = this.stmt("DELETE FROM ddb_index_items WHERE tid = ? AND idx = ? AND hk = ? AND rk = ? AND pk = ? RETURNING size").get(meta.id, ix.name, oldKey.hk, oldKey.rk, pk) as { size: number } | undefined;
+      if (old) {
+        delta--;
+        bytes -= old.size;
+      }
+    }
+    if (newKey) {
+      const projected = projectForIndex(meta, ix, newItem!);
+      const size = itemSize(projected);
+      this.stmt("INSERT OR REPLACE INTO ddb_index_items (tid, idx, hk, rk, pk, item, size) VALUES (?, ?, ?, ?, ?, ?, ?)").run(meta.id, ix.name, newKey.hk, newKey.rk, pk, JSON.stringify(projected), size);
+      delta++;
+      bytes += size;
+    }
+    this.bumpCount(meta.id, ix.name, delta, bytes);
+  }
+
+  /** Builds a new GSI's entries from the table's items (UpdateTable Create). */
+  backfillIndex(meta: TableMeta, ix: IndexMeta): void {
+    this.transaction(() => {
+      this.stmt("INSERT OR IGNORE INTO ddb_counts (tid, idx, items, bytes) VALUES (?, ?, 0, 0)").run(meta.id, ix.name);
+      for (const row of this.chunks(meta)) {
+        try {
+          this.writeIndexEntry(meta, ix, primaryKeyBlob(row), undefined, JSON.parse(row.item));
+        } catch (err: any) {
+          // An existing item whose attribute has another type than the new index key is
+          // left out of the index (DynamoDB reports it as a backfill violation).
+          if (err?.code !== "ValidationException") throw err;
+        }
+      }
+    });
+  }
+
+  dropIndex(meta: TableMeta, name: string): void {
+    this.transaction(() => {
+      this.stmt("DELETE FROM ddb_index_items WHERE tid = ? AND idx = ?").run(meta.id, name);
+      this.stmt("DELETE FROM ddb_counts WHERE tid = ? AND idx = ?").run(meta.id, name);
+    });
+  }
+
+  /**
+   * Every item of a table, read in key-ordered chunks so that a large table is never
+   * loaded whole and the caller may write between chunks (no read iterator stays open).
+   */
+  private *chunks(meta: TableMeta, size = 1000): Generator<StoredRow> {
+    let rows = this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? ORDER BY hk, rk LIMIT ?").all(meta.id, size) as StoredRow[];
+    while (rows.length) {
+      yield* rows;
+      if (rows.length < size) return;
+      const last = rows[rows.length - 1]!;
+      rows = this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? AND (hk, rk) > (?, ?) ORDER BY hk, rk LIMIT ?").all(meta.id, last.hk, last.rk, size) as StoredRow[];
+    }
+  }
+
+  /** Recomputes the TTL expiry column after TTL is enabled or its attribute changes. */
+  refreshExpiry(meta: TableMeta): void {
+    this.transaction(() => {
+      const update = this.stmt("UPDATE ddb_items SET expires = ? WHERE tid = ? AND hk = ? AND rk = ?");
+      for (const row of this.chunks(meta)) update.run(ttlOf(meta, JSON.parse(row.item)), meta.id, row.hk, row.rk);
+    });
+  }
+
+  /** Items whose TTL has passed (epoch seconds), oldest first. */
+  expired(meta: TableMeta, nowSeconds: number, limit: number): StoredRow[] {
+    return this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? AND expires IS NOT NULL AND expires < ? ORDER BY expires LIMIT ?").all(meta.id, nowSeconds, limit) as StoredRow[];
+  }
+
+  /** Bytes of one item collection (all items sharing a partition key), for ItemCollectionMetrics. */
+  partitionBytes(meta: TableMeta, hk: Buffer): number {
+    const row = this.stmt("SELECT coalesce(sum(size), 0) AS bytes FROM ddb_items WHERE tid = ? AND hk = ?").get(meta.id, hk) as { bytes: number };
+    return row.bytes;
+  }
+
+  // ---- reads in key order ----
+
+  /**
+   * Rows of one partition (table or index), in sort-key order, starting after `after`
+   * (the encoded position of ExclusiveStartKey). A lazy iterator: the caller stops reading
+   * when its page is full.
+   */
+  queryPartition(meta: TableMeta, index: IndexMeta | undefined, hk: Buffer, range: RangeBounds, forward: boolean, after?: { rk: Buffer; pk?: Buffer }): IterableIterator<StoredRow> {
+    const where: string[] = ["tid = ?", "hk = ?"];
+    const params: unknown[] = [meta.id, hk];
+    if (index) {
+      where.splice(1, 0, "idx = ?");
+      params.splice(1, 0, index.name);
+    }
+    if (range.lo) {
+      where.push(`rk ${range.lo.inclusive ? ">=" : ">"} ?`);
+      params.push(range.lo.value);
+    }
+    if (range.hi) {
+      where.push(`rk ${range.hi.inclusive ? "<=" : "<"} ?`);
+      params.push(range.hi.value);
+    }
+    const cmp = forward ? ">" : "<";
+    if (after) {
+      if (index) {
+        where.push(`(rk, pk) ${cmp} (?, ?)`);
+        params.push(after.rk, after.pk ?? Buffer.alloc(0));
+      } else {
+        where.push(`rk ${cmp} ?`);
+        params.push(after.rk);
+      }
+    }
+    const dir = forward ? "ASC" : "DESC";
+    const table = index ? "ddb_index_items" : "ddb_items";
+    const cols = index ? "hk, rk, pk, item, size" : "hk, rk, item, size";
+    const order = index ? `rk ${dir}, pk ${dir}` : `rk ${dir}`;
+    return this.stmt(`SELECT ${cols} FROM ${table} WHERE ${where.join(" AND ")} ORDER BY ${order}`).iterate(...params) as IterableIterator<StoredRow>;
+  }
+
+  /** Every row of a table or index in key order, after `after`. */
+  scan(meta: TableMeta, index: IndexMeta | undefined, after?: { hk: Buffer; rk: Buffer; pk?: Buffer }): IterableIterator<StoredRow> {
+    if (index) {
+      if (after) {
+        return this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? AND (hk, rk, pk) > (?, ?, ?) ORDER BY hk, rk, pk").iterate(meta.id, index.name, after.hk, after.rk, after.pk ?? Buffer.alloc(0)) as IterableIterator<StoredRow>;
+      }
+      return this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? ORDER BY hk, rk, pk").iterate(meta.id, index.name) as IterableIterator<StoredRow>;
+    }
+    if (after) {
+      return this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? AND (hk, rk) > (?, ?) ORDER BY hk, rk").iterate(meta.id, after.hk, after.rk) as IterableIterator<StoredRow>;
+    }
+    return this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? ORDER BY hk, rk").iterate(meta.id) as IterableIterator<StoredRow>;
+  }
+
+  // ---- streams ----
+
+  appendStreamRecord(streamArn: string, build: (seq: number) => object): void {
+    const r = this.stmt("INSERT INTO ddb_stream_records (stream_arn, created, record) VALUES (?, ?, '')").run(streamArn, Date.now());
+    const seq = Number(r.lastInsertRowid);
+    this.stmt("UPDATE ddb_stream_records SET record = ? WHERE seq = ?").run(JSON.stringify(build(seq)), seq);
+  }
+
+  streamRecords(streamArn: string, afterSeq: number, limit: number): { seq: number; record: string }[] {
+    return this.stmt("SELECT seq, record FROM ddb_stream_records WHERE stream_arn = ? AND seq > ? ORDER BY seq LIMIT ?").all(streamArn, afterSeq, limit) as { seq: number; record: string }[];
+  }
+
+  streamBounds(streamArn: string): { first: number; last: number } | undefined {
+    const row = this.stmt("SELECT min(seq) AS first, max(seq) AS last FROM ddb_stream_records WHERE stream_arn = ?").get(streamArn) as { first: number | null; last: number | null };
+    return row.first === null ? undefined : { first: row.first, last: row.last! };
+  }
+
+  lastSequence(): number {
+    const row = this.stmt("SELECT seq FROM sqlite_sequence WHERE name = 'ddb_stream_records'").get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  /** Stream records are kept 24 hours, like DynamoDB Streams. */
+  trimStreams(olderThanMs: number): void {
+    this.stmt("DELETE FROM ddb_stream_records WHERE created < ?").run(olderThanMs);
+  }
+}
+
+function ttlOf(meta: TableMeta, item: Item): number | null {
+  if (!meta.ttl?.enabled) return null;
+  const v = item[meta.ttl.AttributeName];
+  if (!v || !("N" in v)) return null;
+  const n = Number(v.N);
+  return Number.isFinite(n) ? n : null;
+}

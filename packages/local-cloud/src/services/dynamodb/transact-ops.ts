@@ -1,0 +1,168 @@
+/**
+ * TransactGetItems and TransactWriteItems. A write transaction checks every condition
+ * against the current state first and writes only if all pass, inside one SQLite
+ * transaction; otherwise TransactionCanceledException lists a reason per action in
+ * request order. ClientRequestToken makes a request idempotent for 10 minutes.
+ */
+import { createHash } from "node:crypto";
+import type { Item } from "./attribute-value.js";
+import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
+import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { itemKey, parseKey, primaryKeyBlob, indexKey, type EncodedKey } from "./keys.js";
+import type { TableMeta } from "./table-meta.js";
+import { parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
+import { evaluate } from "./expressions/evaluator.js";
+import { applyUpdate } from "./expressions/update.js";
+import { project } from "./expressions/projection.js";
+import { commitWrite } from "./item-ops.js";
+import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity } from "./capacity.js";
+import { AwsError, validation } from "./errors.js";
+
+const TOKEN_TTL_MS = 10 * 60 * 1000;
+
+export function transactGetItems(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
+  const items = input?.TransactItems;
+  if (!Array.isArray(items) || items.length === 0) throw validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (items.length > 100) throw validation(`1 validation error detected: Value '[${items.length} items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100`);
+  const plans = items.map((t: any) => {
+    const g = t?.Get;
+    if (!g) throw validation("1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null");
+    const meta = requireTable(env, g.TableName);
+    authorizeTable(env, "GetItem", meta.name);
+    const { encoded } = parseKey(meta, g.Key);
+    const parsed = parseRequestExpressions({ ProjectionExpression: g.ProjectionExpression, ExpressionAttributeNames: g.ExpressionAttributeNames });
+    return { meta, encoded, projection: parsed.projection };
+  });
+  const units = new Map<string, number>();
+  const Responses = plans.map((p: any) => {
+    const item = env.store.getItem(p.meta, p.encoded);
+    units.set(p.meta.name, (units.get(p.meta.name) ?? 0) + readUnits(item ? itemSize(item) : 0, true) * 2);
+    return item ? { Item: p.projection ? project(item, p.projection) : item } : {};
+  });
+  const out: any = { Responses };
+  if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
+    out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "read"));
+  }
+  return out;
+}
+
+interface Action {
+  kind: "ConditionCheck" | "Put" | "Delete" | "Update";
+  meta: TableMeta;
+  key: EncodedKey;
+  keyItem?: Item;
+  item?: Item;
+  parsed: ParsedRequest;
+  returnOnFailure?: string;
+}
+
+function planAction(env: OpEnv, t: any): Action {
+  const kinds = ["ConditionCheck", "Put", "Delete", "Update"].filter((k) => t?.[k]);
+  if (kinds.length !== 1) throw validation("TransactItems can only contain one of Check, Put, Update or Delete");
+  const kind = kinds[0] as Action["kind"];
+  const spec = t[kind];
+  const meta = requireTable(env, spec.TableName);
+  const iamAction = kind === "ConditionCheck" ? "ConditionCheckItem" : kind === "Put" ? "PutItem" : kind === "Delete" ? "DeleteItem" : "UpdateItem";
+  authorizeTable(env, iamAction, meta.name);
+  const parsed = parseRequestExpressions({
+    ConditionExpression: spec.ConditionExpression,
+    UpdateExpression: spec.UpdateExpression,
+    ExpressionAttributeNames: spec.ExpressionAttributeNames,
+    ExpressionAttributeValues: spec.ExpressionAttributeValues,
+  });
+  if (kind === "ConditionCheck" && !parsed.condition) throw validation("The ConditionExpression parameter is required for a ConditionCheck");
+  if (kind === "Update" && !parsed.update) throw validation("The UpdateExpression parameter is required for an Update");
+  if (kind === "Put") {
+    const item = normalizeItem(spec.Item, "Item");
+    if (itemSize(item) > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
+    return { kind, meta, key: itemKey(meta, item), item, parsed, returnOnFailure: spec.ReturnValuesOnConditionCheckFailure };
+  }
+  const { key, encoded } = parseKey(meta, spec.Key);
+  if (kind === "Update") {
+    for (const a of parsed.update!) {
+      const first = a.path.elements[0]!;
+      if ("name" in first && (first.name === meta.hash.name || first.name === meta.range?.name)) {
+        throw validation(`One or more parameter values were invalid: Cannot update attribute ${first.name}. This attribute is part of the key`);
+      }
+    }
+  }
+  return { kind, meta, key: encoded, keyItem: key, parsed, returnOnFailure: spec.ReturnValuesOnConditionCheckFailure };
+}
+
+function requestHash(input: any): string {
+  const { ClientRequestToken: _t, ...rest } = input;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+}
+
+export function transactWriteItems(env: OpEnv, input: any): any {
+  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
+  const items = input?.TransactItems;
+  if (!Array.isArray(items) || items.length === 0) throw validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (items.length > 100) throw validation(`1 validation error detected: Value '[${items.length} items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100`);
+  const token: string | undefined = input.ClientRequestToken;
+  if (token !== undefined) {
+    const now = Date.now();
+    for (const [k, v] of env.tokens) if (now - v.at > TOKEN_TTL_MS) env.tokens.delete(k);
+    const seen = env.tokens.get(token);
+    if (seen) {
+      if (seen.hash !== requestHash(input)) throw new AwsError("IdempotentParameterMismatchException", "Specified idempotent token was used with different request parameters", 400);
+      return seen.result;
+    }
+  }
+  const actions = items.map((t: any) => planAction(env, t));
+  const ids = new Set<string>();
+  for (const a of actions) {
+    const id = `${a.meta.id}:${primaryKeyBlob(a.key).toString("hex")}`;
+    if (ids.has(id)) throw validation("Transaction request cannot include multiple operations on one item");
+    ids.add(id);
+  }
+  const result = env.store.transaction(() => {
+    const reasons: any[] = [];
+    let failed = false;
+    const writes: { a: Action; old?: Item; next?: Item }[] = [];
+    for (const a of actions) {
+      const old = env.store.getItem(a.meta, a.key);
+      try {
+        if (a.parsed.condition && !evaluate(a.parsed.condition, old ?? {})) {
+          failed = true;
+          const r: any = { Code: "ConditionalCheckFailed", Message: "The conditional request failed" };
+          if (a.returnOnFailure === "ALL_OLD" && old) r.Item = old;
+          reasons.push(r);
+          continue;
+        }
+        let next: Item | undefined;
+        if (a.kind === "Put") next = a.item;
+        else if (a.kind === "Update") {
+          next = applyUpdate(old ?? { ...a.keyItem! }, a.parsed.update!);
+          if (itemSize(next) > MAX_ITEM_SIZE) throw validation("Item size to update has exceeded the maximum allowed size");
+          for (const ix of [...a.meta.gsis, ...a.meta.lsis]) indexKey(ix, next);
+        }
+        if (a.kind !== "ConditionCheck") writes.push({ a, old, next });
+        reasons.push({ Code: "None" });
+      } catch (e) {
+        if (!(e instanceof AwsError) || e.code !== "ValidationException") throw e;
+        failed = true;
+        reasons.push({ Code: "ValidationError", Message: e.message });
+      }
+    }
+    if (failed) {
+      throw new AwsError("TransactionCanceledException", `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(", ")}]`, 400, { CancellationReasons: reasons });
+    }
+    const units = new Map<string, number>();
+    for (const w of writes) {
+      if (w.old || w.next) commitWrite(env, w.a.meta, w.a.key, w.old, w.next);
+      const size = Math.max(w.old ? itemSize(w.old) : 0, w.next ? itemSize(w.next) : 0);
+      units.set(w.a.meta.name, (units.get(w.a.meta.name) ?? 0) + writeUnits(size) * 2);
+    }
+    for (const a of actions) if (a.kind === "ConditionCheck") units.set(a.meta.name, (units.get(a.meta.name) ?? 0) + 2);
+    const out: any = {};
+    if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
+      out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "write"));
+    }
+    if (input.ReturnItemCollectionMetrics === "SIZE") out.ItemCollectionMetrics = {};
+    return out;
+  });
+  if (token !== undefined) env.tokens.set(token, { at: Date.now(), hash: requestHash(input), result });
+  return result;
+}

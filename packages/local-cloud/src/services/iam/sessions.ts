@@ -1,0 +1,55 @@
+/**
+ * Role-session credentials (what STS AssumeRole and the Lambda runtime hand out),
+ * stored durably so a request signed with them authenticates after a restart.
+ */
+import type Database from "better-sqlite3";
+import { ACCOUNT_ID, type Principal } from "../../types.js";
+import { awsId, secretKey, sessionToken } from "./ids.js";
+import type { SessionRow } from "./store.js";
+
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export function roleNameOf(roleArn: string): string {
+  const resource = roleArn.split(":").slice(5).join(":");
+  return resource.slice(resource.lastIndexOf("/") + 1);
+}
+
+export function assumedRoleArn(roleArn: string, sessionName: string): string {
+  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleNameOf(roleArn)}/${sessionName}`;
+}
+
+export class SessionStore {
+  constructor(private readonly db: Database.Database) {}
+
+  issue(roleArn: string, sessionName: string, durationSeconds = 3600): SessionCredentials {
+    const row: SessionRow = {
+      access_key_id: awsId("ASIA", 20),
+      secret: secretKey(),
+      token: sessionToken(),
+      role_arn: roleArn,
+      session_name: sessionName,
+      expiration: new Date(Date.now() + durationSeconds * 1000).toISOString(),
+    };
+    this.db.prepare("INSERT INTO sessions VALUES (@access_key_id, @secret, @token, @role_arn, @session_name, @expiration)").run(row);
+    // Drop long-expired sessions so the table does not grow without bound.
+    this.db.prepare("DELETE FROM sessions WHERE expiration < ?").run(new Date(Date.now() - 86400_000).toISOString());
+    return { accessKeyId: row.access_key_id, secretAccessKey: row.secret, sessionToken: row.token, expiration: new Date(row.expiration) };
+  }
+
+  lookup(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal; expiration: Date } | undefined {
+    const row = this.db.prepare("SELECT * FROM sessions WHERE access_key_id = ?").get(accessKeyId) as SessionRow | undefined;
+    if (!row) return undefined;
+    const expiration = new Date(row.expiration);
+    if (expiration.getTime() <= Date.now()) return undefined;
+    // An empty role ARN marks an admin session from GetSessionToken.
+    const principal: Principal = row.role_arn
+      ? { accessKeyId, arn: assumedRoleArn(row.role_arn, row.session_name), admin: false, roleArn: row.role_arn }
+      : { accessKeyId, arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true };
+    return { secretAccessKey: row.secret, sessionToken: row.token, expiration, principal };
+  }
+}

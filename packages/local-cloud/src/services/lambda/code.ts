@@ -1,0 +1,108 @@
+/**
+ * Deployment packages: the zip comes inline (ZipFile) or from S3; CodeSha256 is the
+ * base64 SHA-256 of the zip, as AWS reports it. The zip is unpacked once into a
+ * content-addressed directory, so functions and versions with the same code share it
+ * and a redeploy of unchanged code costs nothing.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
+import { unzipSync } from "fflate";
+import { AwsError } from "../../server/aws-error.js";
+import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import { invalidParameter, tooLarge } from "./errors.js";
+
+/** AWS's limits: 50 MB zipped inline (the request limit is what the error names), 250 MB unzipped. */
+export const MAX_INLINE_REQUEST = 69_905_067;
+const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
+
+export interface CodeInput {
+  ZipFile?: Uint8Array | string;
+  S3Bucket?: string;
+  S3Key?: string;
+  S3ObjectVersion?: string;
+  ImageUri?: string;
+}
+
+export interface InstalledCode {
+  codeDir: string;
+  sha256: string;
+  size: number;
+}
+
+export async function fetchZip(cloud: LambdaCloud, code: CodeInput | undefined, operation: string): Promise<Buffer> {
+  if (!code || typeof code !== "object") {
+    throw new AwsError("ValidationException", "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null", 400);
+  }
+  if (code.ImageUri) throw invalidParameter("Container images are not supported by the local cloud; use a .zip deployment package.");
+  if (code.ZipFile !== undefined) {
+    const zip = typeof code.ZipFile === "string" ? Buffer.from(code.ZipFile, "base64") : Buffer.from(code.ZipFile);
+    if (zip.length > MAX_ZIP_BYTES) throw tooLarge(MAX_INLINE_REQUEST, operation);
+    return zip;
+  }
+  if (code.S3Bucket && code.S3Key) {
+    if (!cloud.s3) throw invalidParameter("Error occurred while GetObject. S3 Error Code: ServiceUnavailable. S3 Error Message: S3 is not running");
+    try {
+      const out = await cloud.s3.call("GetObject", { Bucket: code.S3Bucket, Key: code.S3Key, VersionId: code.S3ObjectVersion });
+      return await bodyToBuffer(out?.Body);
+    } catch (err: any) {
+      const s3Code = err?.code ?? err?.name ?? "InternalError";
+      throw invalidParameter(`Error occurred while GetObject. S3 Error Code: ${s3Code}. S3 Error Message: ${err?.message ?? String(err)}`);
+    }
+  }
+  throw invalidParameter("Please provide a source for function code.");
+}
+
+/** Unpacks a zip under `root/<sha hex>` unless that exists already. */
+export function installZip(zip: Buffer, root: string): InstalledCode {
+  const hash = createHash("sha256").update(zip);
+  const hex = hash.copy().digest("hex");
+  const sha256 = hash.digest("base64");
+  const codeDir = join(root, hex);
+  if (!existsSync(codeDir)) {
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(zip);
+    } catch {
+      throw invalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.");
+    }
+    let total = 0;
+    for (const data of Object.values(files)) total += data.length;
+    if (total > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
+    // Unpack into a temp dir and rename, so a crash never leaves a half-written code dir.
+    const staging = `${codeDir}.tmp-${process.pid}-${Date.now()}`;
+    mkdirSync(staging, { recursive: true });
+    try {
+      for (const [name, data] of Object.entries(files)) {
+        const target = resolve(staging, name);
+        // Entries may not escape the code directory ("zip slip").
+        if (target !== staging && !target.startsWith(staging + sep)) continue;
+        if (name.endsWith("/")) {
+          mkdirSync(target, { recursive: true });
+          continue;
+        }
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, data);
+      }
+      renameSync(staging, codeDir);
+    } catch (err) {
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(codeDir)) throw err;
+    }
+  }
+  return { codeDir, sha256, size: zip.length };
+}
+
+async function bodyToBuffer(body: unknown): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (typeof body === "string") return Buffer.from(body);
+  if (body && typeof (body as any).transformToByteArray === "function") return Buffer.from(await (body as any).transformToByteArray());
+  if (body && typeof (body as any)[Symbol.asyncIterator] === "function") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+  throw new Error("S3 GetObject returned no body");
+}

@@ -1,0 +1,146 @@
+/**
+ * Invoke: synchronous (RequestResponse), asynchronous (Event) and DryRun, with
+ * Lambda's payload limits, FunctionError / LogResult / ExecutedVersion, and the
+ * dead-letter queue for asynchronous invocations that fail every retry.
+ */
+import { randomUUID } from "node:crypto";
+import { AwsError } from "../../server/aws-error.js";
+import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { AsyncInvoker } from "../../lambda/async-invoker.js";
+import type { LambdaRuntime, RuntimeInvokeResult } from "../../lambda/runtime.js";
+import { tooLarge } from "./errors.js";
+import type { FunctionOperations } from "./functions.js";
+import { validationError } from "./names.js";
+
+export const MAX_SYNC_PAYLOAD = 6_291_456;
+export const MAX_ASYNC_PAYLOAD = 262_144;
+const MAX_RESPONSE = 6_291_556;
+const TAIL_BYTES = 4096;
+
+export interface InvokeOutput {
+  StatusCode: number;
+  Payload: Uint8Array;
+  FunctionError?: string;
+  LogResult?: string;
+  ExecutedVersion?: string;
+}
+
+export class InvokeOperation {
+  constructor(
+    private readonly cloud: LambdaCloud,
+    private readonly functions: FunctionOperations,
+    private readonly runtime: LambdaRuntime,
+    private readonly asyncInvoker: AsyncInvoker,
+  ) {}
+
+  async invoke(input: any, requestId: string = randomUUID()): Promise<InvokeOutput> {
+    const type = input.InvocationType ?? "RequestResponse";
+    if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
+      throw validationError(type, "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+    }
+    if (input.LogType !== undefined && !["None", "Tail"].includes(input.LogType)) {
+      throw validationError(input.LogType, "logType", "Member must satisfy enum value set: [None, Tail]");
+    }
+    const resolved = this.functions.resolve(input.FunctionName, input.Qualifier);
+    if (this.functions.reservedConcurrency(resolved.stored.config.FunctionName) === 0) {
+      throw new AwsError("TooManyRequestsException", "Rate Exceeded.", 429, { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" });
+    }
+    const payload = payloadText(input.Payload) || "{}";
+    if (type === "Event" && Buffer.byteLength(payload) > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD, "Invoke");
+    if (Buffer.byteLength(payload) > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD, "Invoke");
+    checkJson(payload);
+    const clientContext = decodeClientContext(input.ClientContext);
+    const def = this.functions.definition(resolved.stored);
+    const version = resolved.stored.config.Version;
+
+    if (type === "DryRun") return { StatusCode: 204, Payload: new Uint8Array(), ExecutedVersion: version };
+
+    if (type === "Event") {
+      this.enqueueAsync(input.FunctionName, input.Qualifier, payload, requestId);
+      return { StatusCode: 202, Payload: new Uint8Array() };
+    }
+
+    const result = await this.runtime.invoke(def, payload, { requestId, invokedFunctionArn: resolved.invokedArn, clientContext });
+    return toOutput(result, version, input.LogType === "Tail");
+  }
+
+  /** Re-resolves the function on every attempt: it may be updated or deleted between retries. */
+  private enqueueAsync(functionName: unknown, qualifier: unknown, payload: string, requestId: string): void {
+    let lastError: RuntimeInvokeResult["error"];
+    let deadLetter: string | undefined;
+    this.asyncInvoker.enqueue({
+      functionName: String(functionName),
+      requestId,
+      attempt: async (n) => {
+        const resolved = this.functions.resolve(functionName, qualifier);
+        deadLetter = resolved.stored.config.DeadLetterConfig?.TargetArn;
+        // Retries keep the request id, as Lambda's do.
+        const result = await this.runtime.invoke(this.functions.definition(resolved.stored), payload, {
+          requestId,
+          invokedFunctionArn: resolved.invokedArn,
+        });
+        lastError = result.error;
+        this.cloud.events.emit("lambda:async", { functionName: resolved.stored.config.FunctionName, requestId, attempt: n, status: result.status });
+        return result.status === "success";
+      },
+      onExhausted: async () => {
+        if (!deadLetter?.includes(":sqs:") || !this.cloud.sqs) return;
+        const queueName = deadLetter.split(":").pop()!;
+        const { QueueUrl } = await this.cloud.sqs.call("GetQueueUrl", { QueueName: queueName });
+        await this.cloud.sqs.call("SendMessage", {
+          QueueUrl,
+          MessageBody: payload,
+          MessageAttributes: {
+            RequestID: { DataType: "String", StringValue: requestId },
+            ErrorCode: { DataType: "Number", StringValue: "200" },
+            ErrorMessage: { DataType: "String", StringValue: lastError?.errorMessage ?? "function error" },
+          },
+        });
+      },
+    });
+  }
+}
+
+function toOutput(result: RuntimeInvokeResult, version: string, tail: boolean): InvokeOutput {
+  let payload = result.payload;
+  let functionError = result.status === "success" ? undefined : "Unhandled";
+  if (payload.length > MAX_RESPONSE) {
+    payload = Buffer.from(
+      JSON.stringify({ errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE} bytes).` }),
+    );
+    functionError = "Unhandled";
+  }
+  const out: InvokeOutput = { StatusCode: 200, Payload: new Uint8Array(payload), ExecutedVersion: version };
+  if (functionError) out.FunctionError = functionError;
+  if (tail) {
+    const bytes = Buffer.from(result.logText);
+    out.LogResult = bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)).toString("base64");
+  }
+  return out;
+}
+
+function payloadText(payload: unknown): string {
+  if (payload === undefined || payload === null) return "";
+  if (typeof payload === "string") return payload;
+  if (payload instanceof Uint8Array) return Buffer.from(payload).toString("utf8");
+  // In-process callers may hand over an object; it is sent as its JSON.
+  return JSON.stringify(payload);
+}
+
+function checkJson(text: string): void {
+  if (text.trim() === "") return;
+  try {
+    JSON.parse(text);
+  } catch (err: any) {
+    throw new AwsError("InvalidRequestContentException", `Could not parse request body into json: Could not parse payload into json: ${err?.message ?? "invalid JSON"}`, 400);
+  }
+}
+
+function decodeClientContext(value: unknown): unknown {
+  if (typeof value !== "string" || value === "") return undefined;
+  try {
+    return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    throw new AwsError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.", 400);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What every S3 operation works with: the stores, the parts of the cloud S3 talks to,
+ * and the two checks nearly every operation starts with (bucket exists, caller may act).
+ */
+import type Database from "better-sqlite3";
+import type { EventEmitter } from "node:events";
+import type { AwsError } from "../../server/aws-error.js";
+import type { CallContext } from "../../types.js";
+import type { BlobStore } from "./blobs.js";
+import type { S3Store, BucketRecord } from "./store.js";
+import type { Notifier } from "./notifications.js";
+import { accessDenied, noSuchBucket } from "./errors.js";
+import { bucketArn, objectArn } from "./names.js";
+import { evaluateBucketPolicy } from "./policy.js";
+
+/** The slice of LocalCloud S3 depends on (kept narrow so tests can fake it). */
+export interface S3CloudDeps {
+  readonly region: string;
+  readonly events?: EventEmitter;
+  openDatabase(name: string): Database.Database;
+  dataDir(name: string): string;
+  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
+  /** Secret and principal of an access key (POST policy signatures are checked by S3 itself). */
+  lookupAccessKey?(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: import("../../types.js").Principal } | undefined;
+  readonly lambda?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
+  readonly sqs?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
+}
+
+export interface S3Context {
+  cloud: S3CloudDeps;
+  store: S3Store;
+  blobs: BlobStore;
+  notifier: Notifier;
+}
+
+/** Unsigned requests reach S3 with the kernel's anonymous principal (no access key). */
+export function isAnonymous(ctx: CallContext): boolean {
+  return !ctx.principal || ctx.principal.accessKeyId === "";
+}
+
+export function requireBucket(c: S3Context, bucket: unknown): BucketRecord {
+  const found = typeof bucket === "string" ? c.store.getBucket(bucket) : undefined;
+  if (!found) throw noSuchBucket(String(bucket ?? ""));
+  return found;
+}
+
+/**
+ * S3's access decision for a bucket or object. The admin passes. A bucket policy's
+ * explicit Deny refuses anyone else; its Allow admits anyone it names (anonymous
+ * callers only through "*"); otherwise a signed caller needs an identity policy.
+ */
+export function authorizeS3(
+  c: S3Context,
+  ctx: CallContext,
+  action: string,
+  bucket: string,
+  key?: string,
+  /** Request-specific condition keys, e.g. s3:prefix for listings. */
+  conditionKeys: Record<string, string> = {},
+): void {
+  if (ctx.principal?.admin) return;
+  const resource = key === undefined ? bucketArn(bucket) : objectArn(bucket, key);
+  const anonymous = isAnonymous(ctx);
+  const decision = evaluateBucketPolicy(c.store.getConfig<{ doc: unknown }>(bucket, "policy")?.doc, {
+    principalArn: anonymous ? undefined : ctx.principal.arn,
+    roleArn: anonymous ? undefined : ctx.principal.roleArn,
+    action,
+    resource,
+    // The loopback endpoint stands in for S3's TLS endpoint, so policies that deny
+    // insecure transport (CDK's enforceSSL) do not lock every local caller out.
+    context: {
+      "aws:SecureTransport": "true",
+      ...conditionKeys,
+      ...(anonymous ? {} : { "aws:PrincipalArn": ctx.principal.roleArn ?? ctx.principal.arn, "aws:PrincipalAccount": "000000000000" }),
+    },
+  });
+  if (decision === "Deny") throw accessDenied();
+  if (decision === "Allow") return;
+  if (anonymous) throw accessDenied();
+  c.cloud.authorize(ctx, action, resource, () => accessDenied());
+}
+
+export const httpDate = (ms: number) => new Date(ms).toUTCString();
+export const isoDate = (ms: number) => new Date(ms).toISOString();
+export const quoteEtag = (etag: string) => `"${etag}"`;

@@ -1,0 +1,204 @@
+/**
+ * S3 metadata in SQLite: buckets, per-bucket configurations (cors, policy, tagging…),
+ * objects and multipart uploads. Keys are TEXT compared with SQLite's BINARY
+ * collation, i.e. UTF-8 byte order — the order S3 lists keys in.
+ */
+import type Database from "better-sqlite3";
+
+export interface BucketRecord {
+  name: string;
+  region: string;
+  createdAt: number;
+}
+
+/** Object headers S3 stores and returns verbatim, by SDK field name. */
+export type StoredHeaders = Partial<
+  Record<"CacheControl" | "ContentDisposition" | "ContentEncoding" | "ContentLanguage" | "Expires" | "WebsiteRedirectLocation", string>
+>;
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ObjectRecord {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Unquoted: md5 hex, or `md5-N` for multipart objects. */
+  etag: string;
+  lastModified: number;
+  contentType: string;
+  metadata: Record<string, string>;
+  headers: StoredHeaders;
+  checksum?: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" };
+  tags: Tag[];
+  blob: string;
+  partsCount?: number;
+  storageClass: string;
+}
+
+export interface UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  contentType: string;
+  metadata: Record<string, string>;
+  headers: StoredHeaders;
+  tags: Tag[];
+  checksumAlgorithm?: string;
+  storageClass: string;
+}
+
+export interface PartRecord {
+  partNumber: number;
+  size: number;
+  etag: string;
+  lastModified: number;
+  blob: string;
+  checksum?: { algorithm: string; value: string };
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, region TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bucket_configs (bucket TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (bucket, kind));
+CREATE TABLE IF NOT EXISTS objects (bucket TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (bucket, key));
+CREATE TABLE IF NOT EXISTS uploads (upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS uploads_by_bucket ON uploads (bucket, key, upload_id);
+CREATE TABLE IF NOT EXISTS parts (upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));
+`;
+
+export class S3Store {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // --- buckets -------------------------------------------------------------
+  getBucket(name: string): BucketRecord | undefined {
+    const row = this.db.prepare("SELECT name, region, created_at FROM buckets WHERE name = ?").get(name) as any;
+    return row ? { name: row.name, region: row.region, createdAt: row.created_at } : undefined;
+  }
+
+  insertBucket(b: BucketRecord): void {
+    this.db.prepare("INSERT INTO buckets (name, region, created_at) VALUES (?, ?, ?)").run(b.name, b.region, b.createdAt);
+  }
+
+  deleteBucket(name: string): void {
+    this.transaction(() => {
+      this.db.prepare("DELETE FROM bucket_configs WHERE bucket = ?").run(name);
+      this.db.prepare("DELETE FROM buckets WHERE name = ?").run(name);
+    });
+  }
+
+  listBuckets(): BucketRecord[] {
+    return (this.db.prepare("SELECT name, region, created_at FROM buckets ORDER BY name").all() as any[]).map((r) => ({
+      name: r.name,
+      region: r.region,
+      createdAt: r.created_at,
+    }));
+  }
+
+  // --- bucket configurations (cors, policy, notification, tagging, versioning…)
+  getConfig<T = any>(bucket: string, kind: string): T | undefined {
+    const row = this.db.prepare("SELECT value FROM bucket_configs WHERE bucket = ? AND kind = ?").get(bucket, kind) as any;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  putConfig(bucket: string, kind: string, value: unknown): void {
+    this.db
+      .prepare("INSERT INTO bucket_configs (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
+      .run(bucket, kind, JSON.stringify(value));
+  }
+
+  deleteConfig(bucket: string, kind: string): void {
+    this.db.prepare("DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?").run(bucket, kind);
+  }
+
+  // --- objects -------------------------------------------------------------
+  getObject(bucket: string, key: string): ObjectRecord | undefined {
+    const row = this.db.prepare("SELECT doc FROM objects WHERE bucket = ? AND key = ?").get(bucket, key) as any;
+    return row ? (JSON.parse(row.doc) as ObjectRecord) : undefined;
+  }
+
+  /** Insert or replace; returns the replaced object's blob so the caller can remove it. */
+  putObject(rec: ObjectRecord): string | undefined {
+    return this.transaction(() => {
+      const old = this.getObject(rec.bucket, rec.key);
+      this.db
+        .prepare("INSERT INTO objects (bucket, key, doc) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET doc = excluded.doc")
+        .run(rec.bucket, rec.key, JSON.stringify(rec));
+      return old && old.blob !== rec.blob ? old.blob : undefined;
+    });
+  }
+
+  deleteObject(bucket: string, key: string): ObjectRecord | undefined {
+    return this.transaction(() => {
+      const old = this.getObject(bucket, key);
+      if (old) this.db.prepare("DELETE FROM objects WHERE bucket = ? AND key = ?").run(bucket, key);
+      return old;
+    });
+  }
+
+  hasObjects(bucket: string): boolean {
+    return this.db.prepare("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1").get(bucket) !== undefined;
+  }
+
+  /** Objects with key > after and key >= from, in S3 (UTF-8 byte) order. */
+  *iterateObjects(bucket: string, from: string, after: string | undefined): Generator<ObjectRecord> {
+    const stmt =
+      after === undefined
+        ? this.db.prepare("SELECT doc FROM objects WHERE bucket = ? AND key >= ? ORDER BY key").bind(bucket, from)
+        : this.db.prepare("SELECT doc FROM objects WHERE bucket = ? AND key >= ? AND key > ? ORDER BY key").bind(bucket, from, after);
+    for (const row of stmt.iterate() as Iterable<any>) yield JSON.parse(row.doc) as ObjectRecord;
+  }
+
+  // --- multipart uploads ---------------------------------------------------
+  insertUpload(u: UploadRecord): void {
+    this.db.prepare("INSERT INTO uploads (upload_id, bucket, key, doc) VALUES (?, ?, ?, ?)").run(u.uploadId, u.bucket, u.key, JSON.stringify(u));
+  }
+
+  getUpload(uploadId: string): UploadRecord | undefined {
+    const row = this.db.prepare("SELECT doc FROM uploads WHERE upload_id = ?").get(uploadId) as any;
+    return row ? (JSON.parse(row.doc) as UploadRecord) : undefined;
+  }
+
+  /** Remove an upload and its parts; returns the part blobs. */
+  deleteUpload(uploadId: string): string[] {
+    return this.transaction(() => {
+      const blobs = this.listParts(uploadId).map((p) => p.blob);
+      this.db.prepare("DELETE FROM parts WHERE upload_id = ?").run(uploadId);
+      this.db.prepare("DELETE FROM uploads WHERE upload_id = ?").run(uploadId);
+      return blobs;
+    });
+  }
+
+  listUploads(bucket: string): UploadRecord[] {
+    return (this.db.prepare("SELECT doc FROM uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket) as any[]).map(
+      (r) => JSON.parse(r.doc) as UploadRecord,
+    );
+  }
+
+  /** Insert or replace a part; returns the replaced part's blob. */
+  putPart(uploadId: string, part: PartRecord): string | undefined {
+    return this.transaction(() => {
+      const old = this.db.prepare("SELECT doc FROM parts WHERE upload_id = ? AND part_number = ?").get(uploadId, part.partNumber) as any;
+      this.db
+        .prepare(
+          "INSERT INTO parts (upload_id, part_number, doc) VALUES (?, ?, ?) ON CONFLICT (upload_id, part_number) DO UPDATE SET doc = excluded.doc",
+        )
+        .run(uploadId, part.partNumber, JSON.stringify(part));
+      return old ? (JSON.parse(old.doc) as PartRecord).blob : undefined;
+    });
+  }
+
+  listParts(uploadId: string): PartRecord[] {
+    return (this.db.prepare("SELECT doc FROM parts WHERE upload_id = ? ORDER BY part_number").all(uploadId) as any[]).map(
+      (r) => JSON.parse(r.doc) as PartRecord,
+    );
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Bundle a Node.js function for Lambda with esbuild: ESM `index.mjs` (or CJS
+ * `index.cjs`), platform node, target from the runtime, `@aws-sdk/*` left to the
+ * Lambda runtime, everything else bundled.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import * as esbuild from "esbuild";
+import type { BuildOptions } from "esbuild";
+import type { BundleResult, FunctionDefinitionRecord } from "./types.js";
+import { resolveHandler } from "./handler.js";
+import { esbuildError } from "./esbuild-error.js";
+import { fallbackNodePaths } from "./node-paths.js";
+
+/** A `require` for CommonJS dependencies bundled into ESM output. */
+const REQUIRE_BANNER =
+  `import { createRequire as __sstCreateRequire } from "node:module";\n` +
+  `const require = __sstCreateRequire(import.meta.url);`;
+
+/** "nodejs22.x" → "node22". */
+export function nodeTarget(runtime: string): string {
+  const m = /^nodejs(\d+)\.x$/.exec(runtime);
+  if (!m) throw new Error(`Unsupported runtime "${runtime}": only Node.js runtimes (e.g. "nodejs22.x") can be bundled`);
+  return `node${m[1]}`;
+}
+
+export function bundleEntryName(def: FunctionDefinitionRecord): string {
+  return def.nodejs?.format === "cjs" ? "index.cjs" : "index.mjs";
+}
+
+export function functionBuildOptions(def: FunctionDefinitionRecord, root: string, outdir: string): BuildOptions {
+  const { file } = resolveHandler(root, def.handler, `Function "${def.id}"`);
+  const nodejs = def.nodejs ?? {};
+  const format = nodejs.format ?? "esm";
+  const sourcemap = nodejs.sourcemap === undefined || nodejs.sourcemap === true ? "linked" : nodejs.sourcemap;
+  const banner = [format === "esm" ? REQUIRE_BANNER : "", nodejs.banner ?? ""].filter(Boolean).join("\n");
+  const base: BuildOptions = {
+    entryPoints: [file],
+    outfile: path.join(outdir, bundleEntryName(def)),
+    absWorkingDir: root,
+    bundle: true,
+    platform: "node",
+    format,
+    target: nodeTarget(def.runtime),
+    // Prefer ESM builds of dependencies, like SST v2.
+    mainFields: format === "esm" ? ["module", "main"] : ["main", "module"],
+    external: ["@aws-sdk/*", ...(nodejs.install ?? [])],
+    nodePaths: fallbackNodePaths(),
+    sourcemap: sourcemap === false ? false : sourcemap,
+    minify: nodejs.minify ?? false,
+    keepNames: true,
+    loader: nodejs.loader,
+    banner: banner ? { js: banner } : undefined,
+    metafile: true,
+    logLevel: "silent",
+  };
+  const extra = nodejs.esbuild ?? {};
+  return {
+    ...base,
+    ...extra,
+    external: [...(base.external ?? []), ...(extra.external ?? [])],
+    loader: { ...(base.loader ?? {}), ...(extra.loader ?? {}) },
+    plugins: [...(extra.plugins ?? [])],
+  };
+}
+
+function prepareDir(outdir: string): void {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(outdir, { recursive: true });
+}
+
+function finish(def: FunctionDefinitionRecord, root: string, outdir: string, metafile: esbuild.Metafile | undefined): BundleResult {
+  copyFilesInto(def, root, outdir);
+  installPackages(def, root, outdir);
+  const { exportName } = resolveHandler(root, def.handler);
+  const inputs = Object.keys(metafile?.inputs ?? {})
+    .filter((i) => !i.includes(":"))
+    .map((i) => path.resolve(root, i));
+  return { dir: outdir, file: path.join(outdir, bundleEntryName(def)), exportName, inputs };
+}
+
+export async function bundleFunction(def: FunctionDefinitionRecord, root: string, outdir: string): Promise<BundleResult> {
+  const opts = functionBuildOptions(def, root, outdir);
+  prepareDir(outdir);
+  let result: esbuild.BuildResult;
+  try {
+    result = await esbuild.build(opts);
+  } catch (e) {
+    throw esbuildError(e, root, `Failed to build function "${def.handler}"`);
+  }
+  return finish(def, root, outdir, result.metafile);
+}
+
+/** Synchronous variant for construct constructors (no esbuild plugins). */
+export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, outdir: string): BundleResult {
+  const opts = functionBuildOptions(def, root, outdir);
+  if (opts.plugins && opts.plugins.length > 0) {
+    throw new Error(`Function "${def.handler}": esbuild plugins are not supported when bundling at synth`);
+  }
+  delete opts.plugins;
+  prepareDir(outdir);
+  let result: esbuild.BuildResult;
+  try {
+    result = esbuild.buildSync(opts);
+  } catch (e) {
+    throw esbuildError(e, root, `Failed to build function "${def.handler}"`);
+  }
+  return finish(def, root, outdir, result.metafile);
+}
+
+/** copyFiles: `from` relative to the root, `to` relative to the bundle (default: same as from). */
+export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdir: string): void {
+  for (const { from, to } of def.copyFiles ?? []) {
+    const src = path.resolve(root, from);
+    if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}" does not exist (${src})`);
+    const dest = path.resolve(outdir, to ?? from);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.cpSync(src, dest, { recursive: true });
+  }
+}
+
+/**
+ * nodejs.install: copy each package (as installed in the project) into the bundle's
+ * node_modules. Works offline; the package's own dependencies must be bundled-free.
+ */
+function installPackages(def: FunctionDefinitionRecord, root: string, outdir: string): void {
+  const install = def.nodejs?.install ?? [];
+  if (install.length === 0) return;
+  const req = createRequire(path.join(root, "package.json"));
+  for (const name of install) {
+    let pkgJson: string;
+    try {
+      pkgJson = req.resolve(`${name}/package.json`, { paths: [root, ...fallbackNodePaths()] });
+    } catch {
+      throw new Error(`Function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
+    }
+    const dest = path.join(outdir, "node_modules", name);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.cpSync(path.dirname(pkgJson), dest, { recursive: true, dereference: true });
+  }
+}

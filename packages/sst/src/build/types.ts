@@ -1,0 +1,37 @@
+/** Shapes shared by the Function construct, the bundler and the dev loop. */
+import type { BuildOptions, Loader } from "esbuild";
+
+export interface NodeJSProps {
+  /** Extra esbuild options, merged over SST's (external lists are concatenated). */
+  esbuild?: BuildOptions;
+  format?: "esm" | "cjs";
+  minify?: boolean;
+  /** true → a linked `.map` next to the bundle; "inline" → inline. */
+  sourcemap?: boolean | "inline" | "linked";
+  banner?: string;
+  /** Packages left out of the bundle and copied into the bundle's node_modules instead. */
+  install?: string[];
+  loader?: Record<string, Loader>;
+  splitting?: boolean;
+}
+
+export interface CopyFile { from: string; to?: string; }
+
+export interface FunctionDefinitionRecord {
+  /** The SST_FUNCTION_ID value. */
+  id: string;
+  /** As written, relative to the root: "packages/functions/src/users/list.handler". */
+  handler: string;
+  runtime: string;
+  nodejs?: NodeJSProps;
+  copyFiles?: CopyFile[];
+}
+
+export interface BundleResult {
+  dir: string;
+  /** Absolute path of the bundle's entry file (index.mjs). */
+  file: string;
+  exportName: string;
+  /** Absolute paths of the source files that went into the bundle. */
+  inputs: string[];
+}

@@ -1,0 +1,61 @@
+/** Topic, EventBus and Cron: names, subscribers/targets, bindings. */
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { Template } from "aws-cdk-lib/assertions";
+import { App, Stack, Function, Topic, EventBus, Cron, Queue } from "./index.js";
+import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+
+process.env.CDK_VALIDATION = "false";
+const root = writeApp({ "src/a.ts": "export const handler = async () => 'a';\n" });
+after(() => removeApp(root));
+
+function stack(): Stack {
+  const app = new App({ name: "my-app", stage: "dev", mode: "dev", root, outdir: `${root}/.sst/d${Math.random()}` });
+  return new Stack(app, "S");
+}
+
+describe("Topic", () => {
+  it("creates dev-my-app-{id} with function and queue subscribers, bindable as topicArn", () => {
+    const s = stack();
+    const queue = new Queue(s, "Q");
+    const topic = new Topic(s, "Events", { subscribers: { fn: "src/a.handler", q: { type: "queue", queue } } });
+    new Function(s, "Pub", { handler: "src/a.handler", bind: [topic] });
+    assert.ok(topic.getFunction("fn"));
+    const t = Template.fromStack(s);
+    t.hasResourceProperties("AWS::SNS::Topic", { TopicName: "dev-my-app-Events" });
+    const protocols = Object.values<any>(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties.Protocol).sort();
+    assert.deepEqual(protocols, ["lambda", "sqs"]);
+    const pub = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment.Variables.SST_Topic_topicArn_Events);
+    assert.deepEqual(pub.Properties.Environment.Variables.SST_Topic_topicArn_Events, { Ref: Object.keys(t.findResources("AWS::SNS::Topic"))[0] });
+    assert.throws(() => topic.addSubscribers(s, { fn: "src/a.handler" }), /subscriber "fn" already exists/);
+  });
+});
+
+describe("EventBus", () => {
+  it("creates the bus, rules with patterns and function targets", () => {
+    const s = stack();
+    const bus = new EventBus(s, "Bus", {
+      defaults: { retries: 2 },
+      rules: { created: { pattern: { source: ["app"], detailType: ["user.created"] }, targets: { notify: "src/a.handler" } } },
+    });
+    new Function(s, "Pub", { handler: "src/a.handler", bind: [bus] });
+    assert.ok(bus.getFunction("created", "notify"));
+    const t = Template.fromStack(s);
+    t.hasResourceProperties("AWS::Events::EventBus", { Name: "dev-my-app-Bus" });
+    t.hasResourceProperties("AWS::Events::Rule", { EventPattern: { source: ["app"], "detail-type": ["user.created"] } });
+    const rule = Object.values<any>(t.findResources("AWS::Events::Rule"))[0];
+    assert.equal(rule.Properties.Targets[0].RetryPolicy.MaximumRetryAttempts, 2);
+    const statements = Object.values<any>(t.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    assert.ok(statements.some((x) => x.Action === "events:*"));
+  });
+});
+
+describe("Cron", () => {
+  it("schedules the job and accepts the shorthand rate", () => {
+    const s = stack();
+    const cron = new Cron(s, "Tick", { schedule: "5 minutes", job: "src/a.handler" });
+    assert.ok(cron.jobFunction);
+    Template.fromStack(s).hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(5 minutes)", State: "ENABLED" });
+    assert.throws(() => new Cron(s, "Bad", { schedule: "often", job: "src/a.handler" }), /Cron "Bad": invalid schedule "often"/);
+  });
+});

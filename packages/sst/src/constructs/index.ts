@@ -1,0 +1,20 @@
+export { App, type AppProps, type AppMode, type DefaultFunctionProps } from "./App.js";
+export { Stack, type SSTStackProps } from "./Stack.js";
+export { use, dependsOn, getStack, type StackContext, type FunctionalStack, type StackProps } from "./FunctionalStack.js";
+export {
+  Function, type FunctionProps, type FunctionDefinition, type FunctionUrlProps, type NodeJSProps,
+  type FunctionDefinitionRecord, type CopyFile, type Runtime,
+} from "./Function.js";
+export { Api, type ApiProps, type ApiRouteProps, type ApiFunctionRouteProps, type ApiAuthorizer, type ApiCorsProps } from "./Api.js";
+export { Table, type TableProps, type TableFieldType, type TableGlobalIndexProps, type TableLocalIndexProps, type TableConsumerProps } from "./Table.js";
+export { Bucket, type BucketProps, type BucketEvent, type BucketFilter, type BucketCorsRule } from "./Bucket.js";
+export { Queue, type QueueProps, type QueueConsumerProps } from "./Queue.js";
+export { Config } from "./Config.js";
+export { Secret } from "./Secret.js";
+export { Parameter, type ParameterProps } from "./Parameter.js";
+export { type SSTConstruct, type BindingProps, isSSTConstruct } from "./util/binding.js";
+export { type Permissions, type BindingResource } from "./util/permission.js";
+export { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/duration.js";
+export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
+export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
+export { Cron, type CronProps, type CronJobProps } from "./Cron.js";

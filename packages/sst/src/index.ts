@@ -1,0 +1,2 @@
+/** `import type { SSTConfig } from "sst"` */
+export type { SSTConfig, ConfigOptions } from "./project/types.js";

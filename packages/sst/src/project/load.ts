@@ -1,0 +1,133 @@
+/**
+ * Find and load sst.config.ts: bundle it (and the stack files it imports) with esbuild
+ * into `.sst/`, import the bundle, delete it. Bare imports stay external; `sst`,
+ * `aws-cdk-lib` and `constructs` are pinned to the copies this package uses, so the
+ * config's constructs are the same classes the CLI synthesizes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import { esbuildError } from "../build/esbuild-error.js";
+import { SST_PACKAGE_ROOT } from "../build/node-paths.js";
+import { resolveStage } from "./stage.js";
+import type { ConfigOptions, Project, SSTConfig } from "./types.js";
+
+export const CONFIG_FILES = ["sst.config.ts", "sst.config.mts", "sst.config.js", "sst.config.mjs"];
+
+export function findConfig(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    for (const f of CONFIG_FILES) {
+      const p = path.join(dir, f);
+      if (fs.existsSync(p)) return p;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** Where `sst/...`, `aws-cdk-lib/...` and `constructs` resolve for this package. */
+export function pinnedModulePath(spec: string): string | undefined {
+  if (spec === "sst") return path.join(SST_PACKAGE_ROOT, "src/index.ts");
+  if (spec === "sst/constructs") return path.join(SST_PACKAGE_ROOT, "src/constructs/index.ts");
+  const node = /^sst\/node\/([\w-]+)$/.exec(spec);
+  if (node) return path.join(SST_PACKAGE_ROOT, `src/node/${node[1]}/index.ts`);
+  const sub = /^sst\/constructs\/(.+?)(\.js)?$/.exec(spec);
+  if (sub) return path.join(SST_PACKAGE_ROOT, `src/constructs/${sub[1]}.ts`);
+  if (/^(aws-cdk-lib|constructs)(\/|$)/.test(spec)) {
+    try { return requireHere.resolve(spec); } catch { return undefined; }
+  }
+  return undefined;
+}
+
+const pinPlugin: esbuild.Plugin = {
+  name: "sst-pin-shared-modules",
+  setup(build) {
+    build.onResolve({ filter: /^(sst|aws-cdk-lib|constructs)(\/|$)/ }, (args) => {
+      const p = pinnedModulePath(args.path);
+      if (!p) return undefined;
+      return { path: pathToFileURL(p).href, external: true };
+    });
+  },
+};
+
+export interface LoadedConfig { sstConfig: SSTConfig; inputs: string[]; }
+
+export async function importConfig(configFile: string, outDir: string): Promise<LoadedConfig> {
+  const root = path.dirname(configFile);
+  fs.mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `sst.config.${Date.now()}.${process.pid}.mjs`);
+  let result: esbuild.BuildResult;
+  try {
+    result = await esbuild.build({
+      entryPoints: [configFile],
+      outfile,
+      absWorkingDir: root,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      plugins: [pinPlugin],
+      metafile: true,
+      sourcemap: "inline",
+      logLevel: "silent",
+      banner: {
+        js: `import { createRequire as __sstCreateRequire } from "node:module";\nconst require = __sstCreateRequire(import.meta.url);`,
+      },
+    });
+  } catch (e) {
+    throw esbuildError(e, root, `Could not load ${path.relative(process.cwd(), configFile) || configFile}:`);
+  }
+  // Errors thrown by stack code then point at the .ts source (the bundle has an inline map).
+  process.setSourceMapsEnabled(true);
+  let mod: any;
+  try {
+    mod = await import(pathToFileURL(outfile).href);
+  } finally {
+    fs.rmSync(outfile, { force: true });
+  }
+  const sstConfig = (mod.default ?? mod) as SSTConfig;
+  if (!sstConfig || typeof sstConfig.config !== "function" || typeof sstConfig.stacks !== "function") {
+    throw new Error(`${configFile}: the default export must be an object with config() and stacks() functions`);
+  }
+  const inputs = Object.keys(result.metafile?.inputs ?? {})
+    .filter((i) => !i.includes("node_modules") && !i.includes(":"))
+    .map((i) => path.resolve(root, i));
+  return { sstConfig, inputs };
+}
+
+export async function loadProject(opts: { cwd?: string; stage?: string; region?: string } = {}): Promise<Project> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const configFile = findConfig(cwd);
+  if (!configFile) throw new Error(`Could not find a config file (${CONFIG_FILES.join(", ")}) in ${cwd} or any parent directory`);
+  const root = path.dirname(configFile);
+  const out = path.join(root, ".sst");
+  const { sstConfig, inputs } = await importConfig(configFile, out);
+  const config: ConfigOptions = await sstConfig.config({ stage: opts.stage, region: opts.region });
+  if (!config || typeof config.name !== "string" || !config.name) {
+    throw new Error(`${configFile}: config() must return an object with a "name"`);
+  }
+  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage, outDir: out });
+  const region = opts.region ?? config.region ?? "us-east-1";
+  const ssmPrefix = config.ssmPrefix ?? `/sst/${config.name}/${stage}/`;
+  return {
+    root,
+    config: { ...config, stage, region, ssmPrefix },
+    stage,
+    paths: {
+      root,
+      out,
+      dist: path.join(out, "dist"),
+      artifacts: path.join(out, "artifacts"),
+      types: path.join(out, "types"),
+    },
+    sstConfig,
+    configInputs: inputs,
+  };
+}

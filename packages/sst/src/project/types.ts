@@ -1,0 +1,52 @@
+/** The project contract the CLI and the dev loop are written against. */
+import type { App } from "../constructs/App.js";
+import type { FunctionDefinitionRecord } from "../build/types.js";
+
+export interface ConfigOptions {
+  name: string;
+  region?: string;
+  stage?: string;
+  profile?: string;
+  ssmPrefix?: string;
+}
+
+export interface SSTConfig {
+  config(input: { stage?: string; region?: string; profile?: string }): ConfigOptions | Promise<ConfigOptions>;
+  stacks(app: App): void | Promise<void>;
+}
+
+export interface ProjectPaths {
+  root: string;
+  /** .sst */
+  out: string;
+  /** .sst/dist */
+  dist: string;
+  /** .sst/artifacts */
+  artifacts: string;
+  /** .sst/types */
+  types: string;
+}
+
+export interface Project {
+  root: string;
+  config: ConfigOptions & { region: string; ssmPrefix: string };
+  stage: string;
+  paths: ProjectPaths;
+  sstConfig: SSTConfig;
+  /** Source files of sst.config.ts and the stacks it imports (for the dev watcher). */
+  configInputs: string[];
+}
+
+export interface SynthStack {
+  id: string;
+  stackName: string;
+  templateFile: string;
+  dependencies: string[];
+}
+
+export interface SynthResult {
+  assemblyDir: string;
+  app: App;
+  stacks: SynthStack[];
+  functions: Record<string, FunctionDefinitionRecord>;
+}
