@@ -1,0 +1,76 @@
+/**
+ * The resource types the local cloud can provision, one provider a type. Custom
+ * resources (Custom::* and AWS::CloudFormation::CustomResource) without a native
+ * provider go to their ServiceToken Lambda.
+ */
+import type { ResourceProvider } from "../provider.js";
+import type { CustomResourceBroker } from "../custom-resource-broker.js";
+import { customResourceProvider } from "./custom-resource.js";
+import { cdkMetadata } from "./AWS-CDK-Metadata.js";
+import { waitConditionHandle } from "./AWS-CloudFormation-WaitConditionHandle.js";
+import { iamRole } from "./AWS-IAM-Role.js";
+import { iamPolicy } from "./AWS-IAM-Policy.js";
+import { iamManagedPolicy } from "./AWS-IAM-ManagedPolicy.js";
+import { dynamodbTable } from "./AWS-DynamoDB-Table.js";
+import { dynamodbGlobalTable } from "./AWS-DynamoDB-GlobalTable.js";
+import { s3Bucket } from "./AWS-S3-Bucket.js";
+import { s3BucketPolicy } from "./AWS-S3-BucketPolicy.js";
+import { s3BucketNotifications } from "./Custom-S3BucketNotifications.js";
+import { s3AutoDeleteObjects } from "./Custom-S3AutoDeleteObjects.js";
+import { sqsQueue } from "./AWS-SQS-Queue.js";
+import { sqsQueuePolicy } from "./AWS-SQS-QueuePolicy.js";
+import { ssmParameter } from "./AWS-SSM-Parameter.js";
+import { logGroup } from "./AWS-Logs-LogGroup.js";
+import { logRetention } from "./Custom-LogRetention.js";
+import { lambdaFunction } from "./AWS-Lambda-Function.js";
+import { lambdaPermission } from "./AWS-Lambda-Permission.js";
+import { lambdaEventSourceMapping } from "./AWS-Lambda-EventSourceMapping.js";
+import { lambdaVersion } from "./AWS-Lambda-Version.js";
+import { lambdaAlias } from "./AWS-Lambda-Alias.js";
+import { lambdaUrl } from "./AWS-Lambda-Url.js";
+import { apiGatewayV2Api } from "./AWS-ApiGatewayV2-Api.js";
+import { apiGatewayV2Route } from "./AWS-ApiGatewayV2-Route.js";
+import { apiGatewayV2Integration } from "./AWS-ApiGatewayV2-Integration.js";
+import { apiGatewayV2Stage } from "./AWS-ApiGatewayV2-Stage.js";
+import { apiGatewayV2Deployment } from "./AWS-ApiGatewayV2-Deployment.js";
+import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
+
+export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
+  "AWS::CDK::Metadata": cdkMetadata,
+  "AWS::CloudFormation::WaitConditionHandle": waitConditionHandle,
+  "AWS::IAM::Role": iamRole,
+  "AWS::IAM::Policy": iamPolicy,
+  "AWS::IAM::ManagedPolicy": iamManagedPolicy,
+  "AWS::DynamoDB::Table": dynamodbTable,
+  "AWS::DynamoDB::GlobalTable": dynamodbGlobalTable,
+  "AWS::S3::Bucket": s3Bucket,
+  "AWS::S3::BucketPolicy": s3BucketPolicy,
+  "Custom::S3BucketNotifications": s3BucketNotifications,
+  "Custom::S3AutoDeleteObjects": s3AutoDeleteObjects,
+  "AWS::SQS::Queue": sqsQueue,
+  "AWS::SQS::QueuePolicy": sqsQueuePolicy,
+  "AWS::SSM::Parameter": ssmParameter,
+  "AWS::Logs::LogGroup": logGroup,
+  "Custom::LogRetention": logRetention,
+  "AWS::Lambda::Function": lambdaFunction,
+  "AWS::Lambda::Permission": lambdaPermission,
+  "AWS::Lambda::EventSourceMapping": lambdaEventSourceMapping,
+  "AWS::Lambda::Version": lambdaVersion,
+  "AWS::Lambda::Alias": lambdaAlias,
+  "AWS::Lambda::Url": lambdaUrl,
+  "AWS::ApiGatewayV2::Api": apiGatewayV2Api,
+  "AWS::ApiGatewayV2::Route": apiGatewayV2Route,
+  "AWS::ApiGatewayV2::Integration": apiGatewayV2Integration,
+  "AWS::ApiGatewayV2::Stage": apiGatewayV2Stage,
+  "AWS::ApiGatewayV2::Deployment": apiGatewayV2Deployment,
+  "AWS::ApiGatewayV2::Authorizer": apiGatewayV2Authorizer,
+};
+
+/**
+ * The lookup the engine uses: native providers first (plus `extra`, for providers that
+ * need the engine itself, like nested stacks), then Lambda-backed custom resources.
+ */
+export function providerLookup(broker: CustomResourceBroker, extra: Record<string, ResourceProvider> = {}): (type: string) => ResourceProvider | undefined {
+  const custom = customResourceProvider(broker);
+  return (type) => NATIVE_PROVIDERS[type] ?? extra[type] ?? (type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" ? custom : undefined);
+}

@@ -1,0 +1,116 @@
+/**
+ * The CloudFormation service: the awsQuery API (CreateStack, change sets, Describe*),
+ * the in-process deploy of a CDK cloud assembly (`deployAssembly`), and the internal
+ * endpoint custom resources answer on. State lives in SQLite and survives restarts.
+ */
+import { AwsError } from "../../server/aws-error.js";
+import { parseQueryRequest, queryErrorResponse, queryResponse } from "../../server/protocols/query.js";
+import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
+import { StackEngine } from "../../cloudformation/engine.js";
+import { StackStore } from "../../cloudformation/store.js";
+import { CustomResourceBroker } from "../../cloudformation/custom-resource-broker.js";
+import { providerLookup } from "../../cloudformation/resources/index.js";
+import { nestedStackProvider } from "../../cloudformation/resources/AWS-CloudFormation-Stack.js";
+import { templateFrom } from "./template-source.js";
+import type { CloudLike } from "../../cloudformation/provider.js";
+import { CloudFormationApi } from "./operations.js";
+import { inputFromParams, resultXml } from "./wire.js";
+import { bootstrap, deployAssembly, type DeployAssemblyOptions, type DeployAssemblyResult } from "./assembly.js";
+
+export const CLOUDFORMATION_XMLNS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+
+const ADMIN = { accessKeyId: "test", arn: "arn:aws:iam::000000000000:root", admin: true };
+
+export class CloudFormationService implements Service {
+  readonly signingName = "cloudformation";
+  readonly store: StackStore;
+  readonly engine: StackEngine;
+  readonly api: CloudFormationApi;
+  private readonly broker: CustomResourceBroker;
+  private readonly cloud: CloudLike;
+
+  constructor(deps: ServiceDeps | { cloud: CloudLike }) {
+    this.cloud = deps.cloud as unknown as CloudLike;
+    this.store = new StackStore(this.cloud.openDatabase("cloudformation"));
+    this.broker = new CustomResourceBroker(() => this.cloud.endpoint);
+    const nested = nestedStackProvider({ engine: () => this.engine, store: this.store, readTemplateUrl: (url) => templateFrom(this.cloud, { TemplateURL: url }) });
+    const providers = providerLookup(this.broker, { "AWS::CloudFormation::Stack": nested });
+    this.engine = new StackEngine(this.cloud, this.store, providers, (e) => this.cloud.events?.emit("cloudformation:event", e));
+    this.api = new CloudFormationApi(this.cloud, this.store, this.engine, providers);
+  }
+
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    let action = "Unknown";
+    try {
+      const parsed = parseQueryRequest(req);
+      action = parsed.action;
+      const out = await this.call(action, inputFromParams(parsed.params), { principal: req.principal, region: req.region, requestId: req.requestId });
+      return queryResponse(action, resultXml(out ?? {}), req.requestId, CLOUDFORMATION_XMLNS);
+    } catch (err) {
+      if (err instanceof AwsError) return queryErrorResponse(err, req.requestId, CLOUDFORMATION_XMLNS);
+      console.error(`[local-cloud] cloudformation ${action} failed`, err);
+      return queryErrorResponse(new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500), req.requestId, CLOUDFORMATION_XMLNS);
+    }
+  }
+
+  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
+    const op = this.api.operations[operation];
+    if (!op) throw new AwsError("InvalidAction", `The action ${operation} is not valid for this web service.`, 400);
+    const context: CallContext = { region: ctx.region ?? this.cloud.region, principal: ctx.principal ?? ADMIN, requestId: ctx.requestId ?? "" };
+    if (!context.principal.admin && this.cloud.authorize) {
+      const stack = typeof input?.StackName === "string" ? input.StackName : "*";
+      const resource = stack.startsWith("arn:") ? stack : `arn:aws:cloudformation:${context.region}:${this.cloud.accountId}:stack/${stack}/*`;
+      this.cloud.authorize(context, `cloudformation:${operation}`, resource);
+    }
+    return op(this.api.normalize(input), context);
+  }
+
+  /** `/_aws/cloudformation/custom-resource/{token}`: where custom resource handlers PUT their response. */
+  async handleInternal(req: AwsRequest, subPath: string): Promise<AwsResponse> {
+    const m = /^\/custom-resource\/([A-Za-z0-9-]+)\/?$/.exec(subPath);
+    if (!m || (req.method !== "PUT" && req.method !== "POST")) {
+      return { status: 404, headers: { "content-type": "text/plain" }, body: "Not Found" };
+    }
+    const delivered = this.broker.deliver(m[1], req.body.toString("utf8"));
+    return delivered
+      ? { status: 200, headers: { "content-length": "0" }, body: "" }
+      : { status: 404, headers: { "content-type": "text/plain" }, body: "No custom resource is waiting for this response" };
+  }
+
+  /**
+   * What `cdk bootstrap` leaves behind: the assets bucket `cdk-hnb659fds-assets-{account}-{region}`
+   * and the SSM parameter `/cdk-bootstrap/hnb659fds/version`. Idempotent; deployAssembly calls it.
+   */
+  bootstrap(): Promise<void> {
+    return bootstrap(this.cloud);
+  }
+
+  /** Deploy the stacks of a CDK cloud assembly (all, or `stacks` and what they depend on). */
+  deployAssembly(assemblyDir: string, opts?: DeployAssemblyOptions): Promise<DeployAssemblyResult> {
+    return deployAssembly({ cloud: this.cloud, engine: this.engine, store: this.store, api: this.api }, assemblyDir, opts);
+  }
+
+  /**
+   * Delete stacks. Importers go before the stacks whose exports they use (otherwise the
+   * order given is kept); throws naming the stack that could not be deleted.
+   */
+  async removeStacks(stackNames: string[]): Promise<void> {
+    const remaining = stackNames.map((n) => this.store.find(n)).filter((s): s is NonNullable<typeof s> => !!s && s.status !== "DELETE_COMPLETE");
+    while (remaining.length > 0) {
+      const exportsOf = (s: (typeof remaining)[number]) => s.outputs.map((o) => o.ExportName).filter(Boolean) as string[];
+      const next = remaining.find((s) => !remaining.some((o) => o !== s && o.imports.some((i) => exportsOf(s).includes(i)))) ?? remaining[0];
+      remaining.splice(remaining.indexOf(next), 1);
+      const final = await this.engine.withLock(next.stackName, () => this.engine.deleteStack(this.store.find(next.stackId)!));
+      if (final.status !== "DELETE_COMPLETE") throw new Error(`Stack ${next.stackName} could not be deleted: ${final.statusReason ?? final.status}`);
+    }
+  }
+
+  /** Settle stacks a previous process left in progress (it was killed mid-deploy). */
+  async start(): Promise<void> {
+    await this.engine.recover();
+  }
+
+  close(): void {
+    this.broker.close();
+  }
+}

@@ -1,0 +1,39 @@
+import type { Command } from "./command.js";
+
+const local: Command = {
+  name: "local",
+  usage: "local",
+  description: "Run the local cloud alone, in the foreground",
+  options: {
+    port: { type: "string", description: "Port to listen on (default 4570)", valueName: "<port>" },
+    dir: { type: "string", description: "State directory (default .sst/local/standalone)", valueName: "<dir>" },
+  },
+  async run(ctx) {
+    const path = await import("node:path");
+    const { parsePort, waitForShutdownSignal } = await import("./signals.js");
+    const { UsageError } = await import("./command.js");
+    let port: number | undefined;
+    try {
+      port = parsePort(ctx.values.port);
+    } catch (err) {
+      throw new UsageError((err as Error).message, "local");
+    }
+    const { importLocalCloud, startCloud } = await import("../deploy/local-cloud.js");
+    const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
+    const { DEFAULT_PORT } = await importLocalCloud();
+    const dir = path.resolve(ctx.cwd, (ctx.values.dir as string | undefined) ?? ".sst/local/standalone");
+    const signal = waitForShutdownSignal();
+    const { cloud, portTakenBy } = await startCloud({ dir, port: port ?? DEFAULT_PORT, region: ctx.global.region });
+    if (portTakenBy) ctx.ui.info(`Port ${portTakenBy} is in use; using port ${cloud.port}`);
+    ctx.ui.success(`Local cloud running`);
+    ctx.ui.line(`   Endpoint:    ${cloud.endpoint}`);
+    ctx.ui.line(`   Region:      ${cloud.region}`);
+    ctx.ui.line(`   Credentials: AWS_ACCESS_KEY_ID=${ADMIN_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${ADMIN_CREDENTIALS.secretAccessKey}`);
+    ctx.ui.line(`   State:       ${dir}`);
+    ctx.ui.line(`Ready`);
+    await signal;
+    await cloud.stop();
+    return 0;
+  },
+};
+export default local;

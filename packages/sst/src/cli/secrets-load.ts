@@ -1,0 +1,43 @@
+import type { Command } from "./command.js";
+
+const secretsLoad: Command = {
+  name: "secrets load",
+  usage: "secrets load <filename>",
+  description: "Loads secrets from an .env file",
+  positionals: { min: 1, max: 1 },
+  options: { fallback: { type: "boolean", description: "Set them as fallback values" } },
+  async run(ctx) {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { loadProjectFor, secretScope } = await import("./project.js");
+    const { openLocalTarget } = await import("../deploy/local-target.js");
+    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { setSecret, parseDotenv, validateSecretName } = await import("../deploy/secrets.js");
+    const { CliError } = await import("./command.js");
+    const file = path.resolve(ctx.cwd, ctx.positionals[0]);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new CliError(`Cannot read "${ctx.positionals[0]}"`);
+    }
+    let entries: Record<string, string>;
+    try {
+      entries = parseDotenv(text);
+      Object.keys(entries).forEach(validateSecretName);
+    } catch (err) {
+      throw new CliError(`${ctx.positionals[0]}: ${(err as Error).message}`);
+    }
+    const keys = Object.keys(entries);
+    const project = await loadProjectFor(ctx);
+    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
+    try {
+      for (const key of keys) await setSecret(target.ssm, secretScope(project), key, entries[key], ctx.values.fallback === true);
+    } finally {
+      await target.close();
+    }
+    ctx.ui.success(`Loaded ${keys.length} secret${keys.length === 1 ? "" : "s"} from "${ctx.positionals[0]}"${keys.length ? `: ${keys.join(", ")}` : ""}`);
+    if (keys.length) ctx.ui.info("Functions using them will pick up the new values on their next cold start");
+  },
+};
+export default secretsLoad;

@@ -1,0 +1,32 @@
+/**
+ * The part of a loaded project (src/project) that deploy targets and the CLI rely on.
+ * Kept minimal so these modules do not depend on the project loader's internals.
+ */
+export interface ProjectLike {
+  root: string;
+  stage: string;
+  config: { name: string; region: string; ssmPrefix: string };
+  paths: { root: string; out: string; dist?: string; artifacts?: string; types?: string };
+  configInputs?: string[];
+}
+
+export interface SynthStack {
+  id: string;
+  stackName: string;
+  templateFile?: string;
+  dependencies: string[];
+}
+
+export interface SynthFunction {
+  id: string;
+  handler: string;
+  runtime: string;
+  nodejs?: unknown;
+  copyFiles?: unknown;
+}
+
+export interface SynthResult {
+  assemblyDir: string;
+  stacks: SynthStack[];
+  functions: Record<string, SynthFunction>;
+}

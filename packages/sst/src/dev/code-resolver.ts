@@ -1,0 +1,34 @@
+/**
+ * Connects the local Lambda service to the dev builder: a function whose environment
+ * carries SST_FUNCTION_ID runs from source, built on its first invocation. Also
+ * remembers which Lambda function names belong to which SST function, to label
+ * logs and to recycle the right workers after a rebuild.
+ */
+import type { CodeLocation, LambdaFunctionInfo } from "../deploy/local-cloud.js";
+import type { DevFunctionBuilder } from "./function-builder.js";
+
+export class DevCodeResolver {
+  private readonly namesById = new Map<string, Set<string>>();
+  private readonly labels = new Map<string, string>();
+
+  constructor(private readonly builder: DevFunctionBuilder) {}
+
+  readonly resolve = async (fn: LambdaFunctionInfo): Promise<CodeLocation | undefined> => {
+    const id = fn.environment?.SST_FUNCTION_ID;
+    if (!id || !this.builder.has(id)) return undefined;
+    if (!this.namesById.has(id)) this.namesById.set(id, new Set());
+    this.namesById.get(id)!.add(fn.functionName);
+    this.labels.set(fn.functionName, this.builder.handlerOf(id) ?? fn.functionName);
+    const { file, exportName, version } = await this.builder.artifact(id);
+    return { file, exportName, version };
+  };
+
+  /** Lambda function names that have run the SST function `id`. */
+  functionNames(id: string): string[] {
+    return [...(this.namesById.get(id) ?? [])];
+  }
+
+  label(functionName: string): string {
+    return this.labels.get(functionName) ?? functionName;
+  }
+}

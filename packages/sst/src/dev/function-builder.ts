@@ -1,0 +1,286 @@
+/**
+ * Builds functions from source for `sst dev`. Each function gets its own incremental
+ * esbuild context, created on its first invocation and kept, with a metafile so we
+ * know which source files it is made of. When a file changes, only the functions
+ * whose inputs include it rebuild. A failed rebuild keeps the last good output
+ * serving, so a typo mid-edit never takes a function down.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { BuildContext, BuildOptions, Metafile } from "esbuild";
+import { FunctionBuildError, buildErrorLines } from "./build-errors.js";
+
+export interface DevFunctionDef {
+  id: string;
+  /** Relative to the app root, e.g. "packages/functions/src/users/list.handler". */
+  handler: string;
+  runtime: string;
+  nodejs?: unknown;
+  copyFiles?: unknown;
+}
+
+export type BuildOptionsFor = (def: DevFunctionDef, root: string, outdir: string) => BuildOptions;
+
+export interface FunctionArtifact {
+  /** Absolute path of the bundled entry file. */
+  file: string;
+  exportName: string;
+  /** Changes whenever the bundle's contents change. */
+  version: string;
+}
+
+export type BuildEvent =
+  | { type: "built"; id: string; handler: string; durationMs: number; version: string; changed: boolean }
+  | { type: "failed"; id: string; handler: string; durationMs: number; errors: string[]; /** A previous good build keeps serving. */ servingPrevious: boolean };
+
+type Esbuild = typeof import("esbuild");
+
+interface Entry {
+  def: DevFunctionDef;
+  defKey: string;
+  ctx?: BuildContext;
+  artifact?: FunctionArtifact;
+  inputs: Set<string>;
+  /** Builds of one function run one at a time, in order. */
+  queue: Promise<unknown>;
+  disposed: boolean;
+  /** Errors of the last failed build, until a build succeeds. */
+  lastErrors?: string[];
+  /** The stand-in served while the function has never built successfully. */
+  errorArtifact?: FunctionArtifact;
+  /** esbuild's absWorkingDir: metafile paths are relative to it. */
+  ctxWorkingDir?: string;
+}
+
+/** "packages/functions/src/users/list.handler" → "handler". */
+export function exportNameOf(handler: string): string {
+  const base = handler.slice(handler.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot + 1) : "handler";
+}
+
+/** A directory name for a function id (ids can be construct paths with "/"). */
+export function artifactDirName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]+/g, "-");
+}
+
+export class DevFunctionBuilder {
+  private readonly entries = new Map<string, Entry>();
+  private esbuildModule?: Promise<Esbuild>;
+
+  constructor(
+    private readonly opts: {
+      root: string;
+      /** e.g. `<root>/.sst/artifacts/dev`; each function builds into `<outRoot>/<id>/.build/`, good builds are kept in `<outRoot>/<id>/<version>/`. */
+      outRoot: string;
+      buildOptions: BuildOptionsFor;
+      /** Runs once per new version snapshot, e.g. to copy a function's `copyFiles` next to its code. */
+      prepareVersion?: (def: DevFunctionDef, versionDir: string) => void;
+      onEvent?: (event: BuildEvent) => void;
+    },
+  ) {}
+
+  /** Replace the known functions (after a synth). Functions whose definition changed are rebuilt from scratch on next use. */
+  async setFunctions(defs: Record<string, DevFunctionDef>): Promise<void> {
+    const stale: Entry[] = [];
+    for (const [id, entry] of this.entries) {
+      const def = defs[id];
+      if (!def || JSON.stringify(def) !== entry.defKey) {
+        stale.push(entry);
+        this.entries.delete(id);
+      }
+    }
+    for (const [id, def] of Object.entries(defs)) {
+      if (!this.entries.has(id)) this.entries.set(id, newEntry(def));
+    }
+    await Promise.all(stale.map((e) => disposeEntry(e)));
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  handlerOf(id: string): string | undefined {
+    return this.entries.get(id)?.def.handler;
+  }
+
+  /** Functions that have been built at least once (and are therefore watched). */
+  builtIds(): string[] {
+    return [...this.entries].filter(([, e]) => e.ctx).map(([id]) => id);
+  }
+
+  /** Source files (absolute) that went into a function's last build. */
+  inputsOf(id: string): string[] {
+    return [...(this.entries.get(id)?.inputs ?? [])];
+  }
+
+  /**
+   * The function's code, building it first if it never built. When it has never built
+   * successfully, the code is a stand-in module that throws the build errors when
+   * loaded: the invocation then fails like any function error, with the file:line of
+   * the problem, instead of the Lambda service failing (and the SDK retrying).
+   */
+  async artifact(id: string): Promise<FunctionArtifact> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`Unknown function "${id}"`);
+    if (entry.artifact) return entry.artifact;
+    if (entry.errorArtifact) return entry.errorArtifact;
+    await this.enqueue(entry);
+    if (entry.artifact) return entry.artifact;
+    entry.errorArtifact = this.writeErrorArtifact(entry);
+    return entry.errorArtifact;
+  }
+
+  /**
+   * Rebuilds every built function that uses one of `files` (absolute paths). A function
+   * that has never built has no reliable input list (esbuild gives no metafile on
+   * failure), so any change retries it.
+   */
+  async filesChanged(files: string[]): Promise<BuildEvent[]> {
+    const changed = files.map((f) => path.resolve(f));
+    const affected = [...this.entries.values()].filter(
+      (e) => e.ctx && (changed.some((f) => e.inputs.has(f)) || (!e.artifact && e.errorArtifact)),
+    );
+    const events = await Promise.all(affected.map((e) => this.enqueue(e)));
+    return events.filter((e): e is BuildEvent => Boolean(e));
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => disposeEntry(e)));
+  }
+
+  private enqueue(entry: Entry): Promise<BuildEvent | undefined> {
+    const run = entry.queue.then(() => (entry.disposed ? undefined : this.build(entry)));
+    entry.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async build(entry: Entry): Promise<BuildEvent> {
+    const started = performance.now();
+    const { id, handler } = entry.def;
+    try {
+      if (!entry.ctx) entry.ctx = await this.createContext(entry);
+      const result = await entry.ctx.rebuild();
+      const previous = entry.artifact?.version ?? entry.errorArtifact?.version;
+      entry.artifact = this.readArtifact(entry, result.metafile!);
+      entry.lastErrors = undefined;
+      entry.errorArtifact = undefined;
+      const event: BuildEvent = {
+        type: "built",
+        id,
+        handler,
+        durationMs: performance.now() - started,
+        version: entry.artifact.version,
+        changed: previous !== entry.artifact.version,
+      };
+      this.opts.onEvent?.(event);
+      return event;
+    } catch (err) {
+      entry.lastErrors = buildErrorLines(err);
+      // Refresh the stand-in so the next invocation reports the current errors.
+      if (!entry.artifact && entry.errorArtifact) entry.errorArtifact = this.writeErrorArtifact(entry);
+      const event: BuildEvent = {
+        type: "failed",
+        id,
+        handler,
+        durationMs: performance.now() - started,
+        errors: entry.lastErrors,
+        servingPrevious: Boolean(entry.artifact),
+      };
+      this.opts.onEvent?.(event);
+      return event;
+    }
+  }
+
+  private async createContext(entry: Entry): Promise<BuildContext> {
+    this.esbuildModule ??= import("esbuild");
+    const esbuild = await this.esbuildModule;
+    const outdir = path.join(this.functionDir(entry.def.id), BUILD_DIR);
+    const base = this.opts.buildOptions(entry.def, this.opts.root, outdir);
+    entry.ctxWorkingDir = base.absWorkingDir ?? this.opts.root;
+    return esbuild.context({
+      absWorkingDir: this.opts.root,
+      ...base,
+      write: true,
+      metafile: true,
+      logLevel: "silent",
+    });
+  }
+
+  /**
+   * Finds the entry's output in the metafile, records its inputs, and snapshots the
+   * outputs into `<outRoot>/<id>/<version>/`. The snapshot matters: esbuild deletes its
+   * outputs when an incremental rebuild fails, and an immutable file per version also
+   * gives each version its own module URL in the Lambda worker.
+   */
+  private readArtifact(entry: Entry, metafile: Metafile): FunctionArtifact {
+    const cwd = entry.ctxWorkingDir ?? this.opts.root;
+    entry.inputs = new Set(Object.keys(metafile.inputs).map((i) => path.resolve(cwd, i.replace(/^[a-z-]+:/, ""))));
+    const outputs = Object.keys(metafile.outputs).map((f) => path.resolve(cwd, f));
+    const js = Object.entries(metafile.outputs).filter(([f]) => /\.(m?js|cjs)$/.test(f));
+    const [entryOut] = js.find(([, o]) => o.entryPoint) ?? js[0] ?? [];
+    if (!entryOut) throw new Error(`esbuild produced no JavaScript for ${entry.def.handler}`);
+    const entryFile = path.resolve(cwd, entryOut);
+    const hash = crypto.createHash("sha1");
+    for (const f of outputs.sort()) hash.update(f).update(fs.readFileSync(f));
+    const version = hash.digest("hex").slice(0, 12);
+    const functionDir = this.functionDir(entry.def.id);
+    const buildDir = path.join(functionDir, BUILD_DIR);
+    const versionDir = path.join(functionDir, version);
+    const inVersion = (f: string) => path.join(versionDir, f.startsWith(buildDir + path.sep) ? path.relative(buildDir, f) : path.basename(f));
+    if (!fs.existsSync(versionDir)) {
+      for (const f of outputs) {
+        fs.mkdirSync(path.dirname(inVersion(f)), { recursive: true });
+        fs.copyFileSync(f, inVersion(f));
+      }
+      this.opts.prepareVersion?.(entry.def, versionDir);
+    }
+    pruneVersions(functionDir, [version, entry.artifact?.version]);
+    return { file: inVersion(entryFile), exportName: exportNameOf(entry.def.handler), version };
+  }
+
+  /** A module that throws the function's build errors when loaded, versioned by their text. */
+  private writeErrorArtifact(entry: Entry): FunctionArtifact {
+    const error = new FunctionBuildError(entry.def.handler, entry.lastErrors ?? ["build failed"]);
+    const version = `error-${crypto.createHash("sha1").update(error.message).digest("hex").slice(0, 12)}`;
+    const file = path.join(this.functionDir(entry.def.id), `${version}.mjs`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(
+      file,
+      `const error = new Error(${JSON.stringify(error.message)});
+error.name = "BuildError";
+throw error;
+`,
+    );
+    return { file, exportName: exportNameOf(entry.def.handler), version };
+  }
+
+  private functionDir(id: string): string {
+    return path.join(this.opts.outRoot, artifactDirName(id));
+  }
+}
+
+/** esbuild writes here; good builds are copied out into a directory per version. */
+const BUILD_DIR = ".build";
+
+/** Removes version snapshots other than `keep` (the current one and the one before, which a worker may still be loading). */
+function pruneVersions(functionDir: string, keep: (string | undefined)[]): void {
+  for (const name of fs.readdirSync(functionDir)) {
+    if (name === BUILD_DIR || keep.includes(name)) continue;
+    fs.rmSync(path.join(functionDir, name), { recursive: true, force: true });
+  }
+}
+
+function newEntry(def: DevFunctionDef): Entry {
+  return { def, defKey: JSON.stringify(def), inputs: new Set(), queue: Promise.resolve(), disposed: false };
+}
+
+async function disposeEntry(entry: Entry): Promise<void> {
+  entry.disposed = true;
+  await entry.queue;
+  await entry.ctx?.dispose().catch(() => {});
+  entry.ctx = undefined;
+}
