@@ -53,6 +53,15 @@ describe("a running sst dev survives failing handlers", () => {
     assert.equal((await fetch(`${api}/ok`)).status, 200);
   });
 
+  test("IAM is enforced: a function not bound to a table gets AWS's AccessDenied, a bound one reads it", async () => {
+    const bound = await (await fetch(`${api}/notes/bound`)).json();
+    assert.deepEqual(bound, { ok: true, found: false });
+    const unbound = await (await fetch(`${api}/notes/unbound`)).json();
+    assert.equal(unbound.ok, false);
+    assert.equal(unbound.error, "AccessDeniedException");
+    assert.match(unbound.message, /is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/errs-errors-app-Notes/);
+  });
+
   test("an unknown route is API Gateway's 404", async () => {
     const res = await fetch(`${api}/nope`);
     assert.equal(res.status, 404);
