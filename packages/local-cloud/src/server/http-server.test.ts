@@ -108,3 +108,14 @@ test("/_aws/ paths go to the internal routes without a signature", async () => {
   assert.equal(res.status, 200);
   assert.equal(await res.text(), "/_aws/echo/x");
 });
+
+test("an unsigned JSON-protocol call is MissingAuthenticationTokenException", async () => {
+  const res = await fetch(`${endpoint}/`, {
+    method: "POST",
+    headers: { "x-amz-target": "DynamoDB_20120810.ListTables", "content-type": "application/x-amz-json-1.0" },
+    body: "{}",
+  });
+  assert.equal(res.status, 400);
+  const body = await res.json();
+  assert.match(body.__type, /MissingAuthenticationTokenException$/);
+});

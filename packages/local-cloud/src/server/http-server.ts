@@ -99,6 +99,11 @@ async function serve(
     const family = protocolFamily(headers.authorization?.includes("/s3/") ? "s3" : "", headers);
     return kernelErrorResponse(signatureError({ kind: "malformed", message: sig.malformed }, family), family, awsReq.requestId);
   }
+  if (!sig && headers["x-amz-target"]) {
+    // An unsigned call to a JSON-protocol API: AWS refuses it before looking further.
+    const err = new AwsError("MissingAuthenticationTokenException", "Request is missing Authentication Token", 400);
+    return kernelErrorResponse(err, "json", awsReq.requestId);
+  }
   if (sig) {
     service = sig.service;
     const family = protocolFamily(service, headers);
