@@ -36,3 +36,16 @@ export async function startTestCloud(opts: { dir?: string } = {}): Promise<TestC
     },
   };
 }
+
+/**
+ * The AWS CLI to use as a second real client: Debian's awscli (v2) when installed,
+ * else whatever `aws` is on PATH, else undefined (tests then skip, saying so).
+ */
+export function awsCliPath(): string | undefined {
+  if (fs.existsSync("/usr/bin/aws")) return "/usr/bin/aws";
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "aws");
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}

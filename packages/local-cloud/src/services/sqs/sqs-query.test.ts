@@ -8,7 +8,7 @@ import { createHash, createHmac } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
 import { parseXml } from "../../server/xml.js";
 
 class Sha256 {
@@ -100,7 +100,7 @@ test("query protocol errors use the legacy codes", async () => {
 const run = promisify(execFile);
 async function hasAwsCli(): Promise<boolean> {
   try {
-    await run("aws", ["--version"], { timeout: 20_000 });
+    await run(awsCliPath() ?? "aws", ["--version"], { timeout: 20_000 });
     return true;
   } catch {
     return false;
@@ -115,7 +115,7 @@ test("AWS CLI: sqs and ssm round trip", async (t) => {
   const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_SESSION_TOKEN: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
   delete (env as any).AWS_SESSION_TOKEN;
   delete (env as any).AWS_PROFILE;
-  const aws = async (...args: string[]) => JSON.parse((await run("aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
+  const aws = async (...args: string[]) => JSON.parse((await run(awsCliPath() ?? "aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
   const { QueueUrl } = await aws("sqs", "create-queue", "--queue-name", "cli-queue");
   assert.equal(QueueUrl, `${tc.cloud.endpoint}/000000000000/cli-queue`);
   await aws("sqs", "send-message", "--queue-url", QueueUrl, "--message-body", "from cli", "--message-attributes", '{"k":{"DataType":"String","StringValue":"v"}}');

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
 
 const run = promisify(execFile);
 let tc: TestCloud;
@@ -16,7 +16,7 @@ after(async () => {
 
 async function hasAwsCli(): Promise<boolean> {
   try {
-    await run("aws", ["--version"], { timeout: 20_000 });
+    await run(awsCliPath() ?? "aws", ["--version"], { timeout: 20_000 });
     return true;
   } catch {
     return false;
@@ -31,7 +31,7 @@ test("AWS CLI: get-caller-identity, create-role, assume-role", async (t) => {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
-  const aws = async (...args: string[]) => JSON.parse((await run("aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
+  const aws = async (...args: string[]) => JSON.parse((await run(awsCliPath() ?? "aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
   const id = await aws("sts", "get-caller-identity");
   assert.deepEqual(id, { UserId: "000000000000", Account: "000000000000", Arn: "arn:aws:iam::000000000000:root" });
   const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });
