@@ -54,12 +54,27 @@ export async function fetchZip(cloud: LambdaCloud, code: CodeInput | undefined, 
   throw invalidParameter("Please provide a source for function code.");
 }
 
+/**
+ * On AWS nothing above /var/task has a package.json, so a `.js` file is CommonJS unless
+ * the function's own package.json says otherwise. Code unpacked here sits inside some
+ * project whose package.json may say `"type": "module"`; a package.json at `root`
+ * stops Node's lookup there, as /var/task's parents would.
+ */
+function fenceModuleScope(root: string): void {
+  const fence = join(root, "package.json");
+  if (!existsSync(fence)) {
+    mkdirSync(root, { recursive: true });
+    writeFileSync(fence, '{ "type": "commonjs" }\n');
+  }
+}
+
 /** Unpacks a zip under `root/<sha hex>` unless that exists already. */
 export function installZip(zip: Buffer, root: string): InstalledCode {
   const hash = createHash("sha256").update(zip);
   const hex = hash.copy().digest("hex");
   const sha256 = hash.digest("base64");
   const codeDir = join(root, hex);
+  fenceModuleScope(root);
   if (!existsSync(codeDir)) {
     let files: Record<string, Uint8Array>;
     try {
