@@ -60,7 +60,7 @@ export async function fetchZip(cloud: LambdaCloud, code: CodeInput | undefined, 
  * project whose package.json may say `"type": "module"`; a package.json at `root`
  * stops Node's lookup there, as /var/task's parents would.
  */
-function fenceModuleScope(root: string): void {
+export function fenceModuleScope(root: string): void {
   const fence = join(root, "package.json");
   if (!existsSync(fence)) {
     mkdirSync(root, { recursive: true });
@@ -74,7 +74,6 @@ export function installZip(zip: Buffer, root: string): InstalledCode {
   const hex = hash.copy().digest("hex");
   const sha256 = hash.digest("base64");
   const codeDir = join(root, hex);
-  fenceModuleScope(root);
   if (!existsSync(codeDir)) {
     let files: Record<string, Uint8Array>;
     try {

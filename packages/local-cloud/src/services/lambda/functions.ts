@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { AwsError } from "../../server/aws-error.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import type { FunctionDefinition, LambdaRuntime } from "../../lambda/runtime.js";
-import { fetchZip, installZip, type CodeInput } from "./code.js";
+import { fenceModuleScope, fetchZip, installZip, type CodeInput } from "./code.js";
 import { conflict, functionNotFound, invalidParameter } from "./errors.js";
 import type { AliasConfiguration, FunctionConfiguration, StoredFunction } from "./model.js";
 import { functionArn, isVersionNumber, parseFunctionRef, validationError } from "./names.js";
@@ -34,7 +34,10 @@ export class FunctionOperations {
     private readonly cloud: LambdaCloud,
     private readonly store: LambdaStore,
     private readonly runtime: LambdaRuntime,
-  ) {}
+  ) {
+    // Code unpacked by an earlier run is fenced too, not only code installed from now on.
+    fenceModuleScope(this.codeRoot());
+  }
 
   private arn(name: string, qualifier?: string): string {
     return functionArn(this.cloud.region, this.cloud.accountId, name, qualifier);
