@@ -35,6 +35,8 @@ import type { SqsService } from "./services/sqs/index.js";
 import type { LambdaService } from "./services/lambda/index.js";
 import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
+import type { SnsService } from "./services/sns/index.js";
+import type { EventBridgeService } from "./services/events/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -72,6 +74,9 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly lambda: LambdaService;
   declare readonly apigateway: ApiGatewayV2Service;
   declare readonly cloudformation: CloudFormationService;
+  declare readonly sns: SnsService;
+  /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
+  declare readonly eventbridge: EventBridgeService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly started: Service[] = [];
@@ -120,16 +125,7 @@ export class LocalCloud implements RequestDispatcher {
   private async loadServices(): Promise<void> {
     for (const entry of SERVICE_MODULES) {
       const url = new URL(`./services/${entry.module.slice(2)}`, import.meta.url);
-      let mod: Record<string, unknown>;
-      try {
-        mod = await import(url.href);
-      } catch (err: any) {
-        // A service folder that does not exist yet is left out; anything else is a bug.
-        if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(`services/${entry.module.slice(2, entry.module.indexOf("/", 2))}/index`)) {
-          continue;
-        }
-        throw err;
-      }
+      const mod: Record<string, unknown> = await import(url.href);
       const Ctor = mod[entry.className] as new (deps: { cloud: LocalCloud }) => Service;
       const service = new Ctor({ cloud: this });
       (this as any)[entry.prop] = service;
@@ -232,6 +228,8 @@ export class LocalCloud implements RequestDispatcher {
       if (api) return this.apigateway.handleExecuteApi(req, api[1]!, api[2] ?? "/");
     }
     if (plane === "cloudformation" && this.cloudformation) return this.cloudformation.handleInternal(req, rest);
+    if (plane === "sns" && this.sns) return this.sns.handleInternal(req, rest);
+    if (plane === "lambda-url" && this.lambda) return this.lambda.handleFunctionUrl(req, rest);
     if (plane === "health") {
       const body = JSON.stringify({ status: "running", region: this.region, services: [...this.bySigningName.keys()] });
       return Promise.resolve({ status: 200, headers: { "content-type": "application/json" }, body });

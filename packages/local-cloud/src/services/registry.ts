@@ -12,6 +12,8 @@ export const SERVICE_MODULES = [
   { prop: "s3", module: "./s3/index.js", className: "S3Service" },
   { prop: "sqs", module: "./sqs/index.js", className: "SqsService" },
   { prop: "lambda", module: "./lambda/index.js", className: "LambdaService" },
+  { prop: "sns", module: "./sns/index.js", className: "SnsService" },
+  { prop: "eventbridge", module: "./events/index.js", className: "EventBridgeService" },
   { prop: "apigateway", module: "./apigatewayv2/index.js", className: "ApiGatewayV2Service" },
   { prop: "cloudformation", module: "./cloudformation/index.js", className: "CloudFormationService" },
 ] as const;

@@ -14,7 +14,8 @@ export const lambdaUrl: ResourceProvider = {
     return { physicalId: out?.FunctionArn ?? props.TargetFunctionArn, attributes: attrs(out, props) };
   },
   async update(_id, props, _old, ctx) {
-    const out = await service(ctx, "lambda").call("UpdateFunctionUrlConfig", input(props));
+    // A Cors block removed from the template clears it (an absent Cors would leave it as it was).
+    const out = await service(ctx, "lambda").call("UpdateFunctionUrlConfig", { ...input(props), Cors: props.Cors ?? {} });
     return attrs(out, props);
   },
   async delete(_id, props, ctx) {

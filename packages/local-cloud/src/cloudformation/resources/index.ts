@@ -28,6 +28,11 @@ import { lambdaEventSourceMapping } from "./AWS-Lambda-EventSourceMapping.js";
 import { lambdaVersion } from "./AWS-Lambda-Version.js";
 import { lambdaAlias } from "./AWS-Lambda-Alias.js";
 import { lambdaUrl } from "./AWS-Lambda-Url.js";
+import { snsTopic } from "./AWS-SNS-Topic.js";
+import { snsSubscription } from "./AWS-SNS-Subscription.js";
+import { snsTopicPolicy } from "./AWS-SNS-TopicPolicy.js";
+import { eventsEventBus } from "./AWS-Events-EventBus.js";
+import { eventsRule } from "./AWS-Events-Rule.js";
 import { apiGatewayV2Api } from "./AWS-ApiGatewayV2-Api.js";
 import { apiGatewayV2Route } from "./AWS-ApiGatewayV2-Route.js";
 import { apiGatewayV2Integration } from "./AWS-ApiGatewayV2-Integration.js";
@@ -58,6 +63,11 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::Lambda::Version": lambdaVersion,
   "AWS::Lambda::Alias": lambdaAlias,
   "AWS::Lambda::Url": lambdaUrl,
+  "AWS::SNS::Topic": snsTopic,
+  "AWS::SNS::Subscription": snsSubscription,
+  "AWS::SNS::TopicPolicy": snsTopicPolicy,
+  "AWS::Events::EventBus": eventsEventBus,
+  "AWS::Events::Rule": eventsRule,
   "AWS::ApiGatewayV2::Api": apiGatewayV2Api,
   "AWS::ApiGatewayV2::Route": apiGatewayV2Route,
   "AWS::ApiGatewayV2::Integration": apiGatewayV2Integration,

@@ -13,6 +13,8 @@ import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
 import { lambdaErrorResponse } from "./errors.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";
 import { FunctionOperations } from "./functions.js";
+import { serveFunctionUrl } from "./function-url-plane.js";
+import { FunctionUrlOperations } from "./function-urls.js";
 import { InvokeOperation, type InvokeOutput } from "./invoke.js";
 import { functionArn, parseFunctionRef } from "./names.js";
 import { PermissionOperations } from "./permissions.js";
@@ -36,6 +38,7 @@ export class LambdaService implements Service {
   readonly permissions: PermissionOperations;
   readonly mappings: EventSourceMappingOperations;
   readonly asyncInvoker: AsyncInvoker;
+  readonly urls: FunctionUrlOperations;
   private readonly invoker: InvokeOperation;
   private readonly pollers: MappingPollers;
   private readonly cloud: LambdaCloud;
@@ -43,6 +46,7 @@ export class LambdaService implements Service {
   constructor(deps: ServiceDeps, opts: LambdaServiceOptions = {}) {
     this.cloud = deps.cloud as unknown as LambdaCloud;
     this.store = new LambdaStore(this.cloud.openDatabase("lambda"));
+    this.urls = new FunctionUrlOperations(this.cloud, this.store, this.cloud.openDatabase("lambda"));
     this.runtime = new LambdaRuntime(this.cloud, { maxConcurrency: opts.maxConcurrency ?? 10 });
     this.functions = new FunctionOperations(this.cloud, this.store, this.runtime);
     this.permissions = new PermissionOperations(this.cloud, this.store);
@@ -109,7 +113,7 @@ export class LambdaService implements Service {
       case "GetFunction": return this.functions.getFunction(input);
       case "GetFunctionConfiguration": return this.functions.getFunctionConfiguration(input);
       case "ListFunctions": return this.functions.listFunctions(input);
-      case "DeleteFunction": return void this.functions.deleteFunction(input), {};
+      case "DeleteFunction": return void this.functions.deleteFunction(input), this.urls.deleteForFunction(input.FunctionName), {};
       case "UpdateFunctionConfiguration": return this.functions.updateFunctionConfiguration(input);
       case "UpdateFunctionCode": return this.functions.updateFunctionCode(input);
       case "PublishVersion": return this.functions.publishVersion(input);
@@ -134,10 +138,40 @@ export class LambdaService implements Service {
       case "ListEventSourceMappings": return this.mappings.list(input);
       case "UpdateEventSourceMapping": return this.mappings.update(input);
       case "DeleteEventSourceMapping": return this.mappings.delete(input);
+      case "CreateFunctionUrlConfig": return this.urls.create(input);
+      case "GetFunctionUrlConfig": return this.urls.getConfig(input);
+      case "UpdateFunctionUrlConfig": return this.urls.update(input);
+      case "DeleteFunctionUrlConfig": return void this.urls.delete(input), {};
+      case "ListFunctionUrlConfigs": return this.urls.list(input);
       case "GetAccountSettings": return accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length);
       default:
         throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 404);
     }
+  }
+
+  /** The data plane of function URLs: `/_aws/lambda-url/{urlId}/…` (routed by the kernel). */
+  handleFunctionUrl(req: AwsRequest, rest: string): Promise<AwsResponse> {
+    const cloud = this.cloud as any;
+    return serveFunctionUrl(
+      {
+        region: this.cloud.region,
+        accountId: this.cloud.accountId,
+        urls: this.urls,
+        invoker: this,
+        permissions: (name, qualifier) => this.store.permissions(name, qualifier),
+        timeoutOf: (name, qualifier) => {
+          try {
+            return this.functions.resolve(name, qualifier || undefined).stored.config.Timeout;
+          } catch {
+            return undefined;
+          }
+        },
+        lookupAccessKey: (id) => cloud.lookupAccessKey(id),
+        authorize: (ctx, action, resource, deny) => cloud.authorize(ctx, action, resource, deny),
+      },
+      req,
+      rest,
+    ).catch((err) => lambdaErrorResponse(toAwsError(err), req.requestId));
   }
 
   // --- sst dev ---------------------------------------------------------------------

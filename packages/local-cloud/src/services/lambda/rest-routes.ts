@@ -87,6 +87,12 @@ const ROUTES: Route[] = [
   { method: "PUT", pattern: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`), operation: "PutFunctionConcurrency", status: 200, input: ([n], r) => ({ ...body(r), FunctionName: n }) },
   { method: "GET", pattern: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`), operation: "GetFunctionConcurrency", status: 200, input: fnOnly },
   { method: "DELETE", pattern: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`), operation: "DeleteFunctionConcurrency", status: 204, input: fnOnly },
+  // Function URLs (function-urls.ts)
+  { method: "POST", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "CreateFunctionUrlConfig", status: 201, input: ([n], r) => ({ ...body(r), FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "GET", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "GetFunctionUrlConfig", status: 200, input: ([n], r) => ({ FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "PUT", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "UpdateFunctionUrlConfig", status: 200, input: ([n], r) => ({ ...body(r), FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "DELETE", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "DeleteFunctionUrlConfig", status: 204, input: ([n], r) => ({ FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "GET", pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`), operation: "ListFunctionUrlConfigs", status: 200, input: ([n], r) => ({ FunctionName: n, ...q(r, "Marker", "MaxItems") }) },
   { method: "GET", pattern: /^\/2016-08-19\/account-settings\/?$/, operation: "GetAccountSettings", status: 200, input: () => ({}) },
 ];
 
