@@ -54,22 +54,38 @@ export type InvocationOutcome =
   | { status: "success"; payload: string; durationMs: number; initDurationMs?: number }
   | { status: "error" | "timeout"; error: RuntimeError; durationMs: number; initDurationMs?: number };
 
+/** A pre-warmed module that logs without end must not grow memory without end. */
+const MAX_INIT_LOG_LINES = 1000;
+
 type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome): void; timer: NodeJS.Timeout };
 
 export class ExecutionEnvironment {
   readonly worker: Worker;
-  /** "reserved": handed to an invocation by the pool, not yet started. */
-  state: "idle" | "reserved" | "busy" | "dead" = "reserved";
-  readonly createdAt = performance.now();
+  /**
+   * "reserved": handed to an invocation by the pool, not yet started.
+   * "standby": spawned ahead for the function's next code (see `adopt`); never serves before that.
+   */
+  state: "idle" | "reserved" | "busy" | "dead" | "standby" = "reserved";
+  /** When the worker was spawned, or (a standby) given its code: the start of its cold start. */
+  createdAt = performance.now();
   lastUsed = Date.now();
   /** Set by recycle() while busy: end the worker once the invocation finishes. */
   retire = false;
+  /** Whether an invocation ran (or runs) here; the first one is the cold start. */
+  served = false;
   private pending?: Pending;
+  /** Lines the code logged during a pre-warm init, before any invocation: the first invocation gets them. */
+  private initLogs?: string[];
+
+  /** Receives the AWS SDK module URLs the worker's code loaded (for a later standby's preload). */
+  onModules?: (urls: string[]) => void;
 
   constructor(
-    readonly launch: WorkerLaunch,
+    public launch: WorkerLaunch,
     readonly logStreamName: string,
+    opts: { standby?: boolean } = {},
   ) {
+    if (opts.standby) this.state = "standby";
     this.worker = new Worker(BOOTSTRAP_URL, {
       env: { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
       // No --import tsx in the worker: user code is JavaScript, and tsx would slow cold starts.
@@ -94,9 +110,47 @@ export class ExecutionEnvironment {
     this.worker.unref();
   }
 
+  /**
+   * Runs the init phase (loads the handler module) now, so the first invocation finds
+   * a warm worker. What the module logs meanwhile is kept for that invocation's log.
+   */
+  prewarm(): void {
+    if (this.served || this.state === "dead") return;
+    this.initLogs ??= [];
+    this.worker.postMessage({ type: "init" });
+  }
+
+  /** A standby loads these AWS SDK modules now, ahead of its code. */
+  preload(urls: string[]): void {
+    if (this.state === "standby" && urls.length) this.worker.postMessage({ type: "preload", urls });
+  }
+
+  /** Whether this standby can run `launch`: the environment and limits it was spawned with, other code only. */
+  canAdopt(launch: WorkerLaunch): boolean {
+    const l = this.launch;
+    return this.state === "standby" && l.env === launch.env && l.taskRoot === launch.taskRoot && l.handler === launch.handler && l.memoryMb === launch.memoryMb && !!launch.file;
+  }
+
+  /** Gives a standby its code and starts its init: it becomes an idle (pre-warmed) worker on `launch`. */
+  adopt(launch: WorkerLaunch): void {
+    if (!this.canAdopt(launch)) throw new Error("this execution environment cannot take that code");
+    this.launch = launch;
+    this.state = "idle";
+    // The pool's age limit (there for the credentials in `launch.env`) may count from
+    // here: only the very environment object the standby was spawned with is adopted,
+    // and the runtime issues a new one every 10 minutes, so those credentials are young.
+    this.createdAt = performance.now();
+    this.initLogs = [];
+    this.worker.postMessage({ type: "init", file: launch.file, exportName: launch.exportName });
+  }
+
   invoke(req: InvocationRequest): Promise<InvocationOutcome> {
     if (this.state !== "reserved" && this.state !== "idle") throw new Error(`execution environment is ${this.state}`);
     this.state = "busy";
+    this.served = true;
+    const early = this.initLogs;
+    this.initLogs = undefined;
+    for (const line of early ?? []) req.onLog(line);
     return new Promise((resolve) => {
       const started = performance.now();
       const timer = setTimeout(() => this.onTimeout(), req.timeoutMs);
@@ -144,7 +198,12 @@ export class ExecutionEnvironment {
     if (msg.type === "log") {
       // Logs written after an invocation ended (timers left running) still reach the log stream.
       if (p) p.req.onLog(String(msg.line));
+      else if (this.initLogs && this.initLogs.length < MAX_INIT_LOG_LINES) this.initLogs.push(String(msg.line));
       else this.strayLog?.(String(msg.line));
+      return;
+    }
+    if (msg.type === "modules") {
+      if (Array.isArray(msg.urls)) this.onModules?.(msg.urls.filter((u: unknown): u is string => typeof u === "string"));
       return;
     }
     if (!p || msg.requestId !== p.req.requestId) return;

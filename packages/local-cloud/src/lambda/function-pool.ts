@@ -4,6 +4,14 @@
  * is stale (another codeKey) are ended before they could serve, so a redeploy or a
  * rebuild in `sst dev` takes effect on the very next invocation. Idle workers are
  * reaped after a while to give memory back.
+ *
+ * Hot reload (sst dev): while the runtime lets it (`keepStandby`, for the functions
+ * run from source that were invoked last), the pool keeps one standby worker — spawned,
+ * with the AWS SDK modules the function's workers loaded already loaded, but no code.
+ * The next rebuild hands the new code to the standby, whose init then only evaluates
+ * the bundle: spawn and SDK import (the bulk of a cold start) are off the path from
+ * save to new answer. The standby never ran any code of the function, so each version
+ * still starts in a fresh environment.
  */
 import { randomBytes } from "node:crypto";
 import { ExecutionEnvironment, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
@@ -15,6 +23,8 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   /** Workers older than this serve no new invocation: their role credentials (1 h sessions) must not expire mid-use. */
   maxWorkerAgeMs?: number;
+  /** How many functions run from source (sst dev) keep a standby worker for hot reload, the last invoked first. @default 4 */
+  maxStandbyFunctions?: number;
 }
 
 export interface PoolInvocationResult {
@@ -27,6 +37,12 @@ export interface PoolInvocationResult {
 
 type Waiter = () => void;
 
+/** How long after an invocation a standby is spawned. */
+const STANDBY_DELAY_MS = 100;
+
+/** A bound on what a standby preloads (the SDK's clients are a few hundred files each). */
+const MAX_SDK_MODULES = 5000;
+
 export class FunctionPool {
   private readonly envs = new Set<ExecutionEnvironment>();
   private readonly waiters: Waiter[] = [];
@@ -34,6 +50,12 @@ export class FunctionPool {
   private readonly idleTimeoutMs: number;
   private readonly maxWorkerAgeMs: number;
   private closed = false;
+  /** Keep a standby for the function's next version (set by the runtime). */
+  private keepStandby = false;
+  private standby?: ExecutionEnvironment;
+  private standbyTimer?: NodeJS.Timeout;
+  /** AWS SDK module URLs this function's workers loaded: what a standby preloads. */
+  private readonly sdkModules = new Set<string>();
 
   constructor(
     readonly functionName: string,
@@ -59,11 +81,47 @@ export class FunctionPool {
       if (env.retire || this.closed) env.terminate();
       if (env.state === "dead") this.envs.delete(env);
       this.wakeOne();
+      // After an answer, not before: the standby's spawn must not slow the request that wanted code.
+      if (!env.retire) this.scheduleStandby(launch);
     }
+  }
+
+  /**
+   * Starts a worker on `launch` and runs its init now, so the next invocation is warm.
+   * Idle workers on other code are ended first: after a rebuild they must never serve
+   * again. Does nothing when a worker on this code exists already or the pool is full.
+   * Returns whether a worker was started.
+   */
+  prewarm(launch: WorkerLaunch): boolean {
+    if (this.closed) return false;
+    for (const env of this.envs) {
+      if (env.state === "dead") this.envs.delete(env);
+      else if (env.launch.codeKey !== launch.codeKey) {
+        if (env.state === "idle") {
+          env.terminate();
+          this.envs.delete(env);
+        }
+      } else return false;
+    }
+    if (this.envs.size >= this.maxConcurrency) return false;
+    let env = this.takeStandby(launch);
+    if (!env) {
+      env = this.newEnvironment(launch);
+      env.state = "idle";
+      env.prewarm();
+    }
+    this.envs.add(env);
+    // An invocation may be waiting for a free worker.
+    this.wakeOne();
+    // The standby for the version after this one starts after this one answered
+    // (scheduleStandby): spawned right now, it would compete with this worker's init
+    // and its first request, which measured slower than no standby at all.
+    return true;
   }
 
   /** End idle workers now and busy ones when they finish. */
   recycle(): void {
+    this.dropStandby();
     for (const env of this.envs) {
       if (env.state === "busy" || env.state === "reserved") env.retire = true;
       else {
@@ -82,12 +140,15 @@ export class FunctionPool {
       }
       if (env.state === "dead") this.envs.delete(env);
     }
+    // Nobody used the function for a while: its standby goes with its last worker.
+    if (this.envs.size === 0) this.dropStandby();
     return this.envs.size;
   }
 
   /** Ends every worker, busy ones included: their invocations end with Runtime.ExitError. */
   close(): void {
     this.closed = true;
+    this.dropStandby();
     for (const env of this.envs) env.terminate();
     this.envs.clear();
     for (const w of this.waiters.splice(0)) w();
@@ -110,12 +171,82 @@ export class FunctionPool {
         return { env: idle, cold: false };
       }
       if (this.envs.size < this.maxConcurrency) {
-        const env = new ExecutionEnvironment(launch, newLogStreamName(launch.env.AWS_LAMBDA_FUNCTION_VERSION ?? "$LATEST"));
+        // A standby saves the spawn and SDK load even when no pre-warm came first.
+        const env = this.takeStandby(launch) ?? this.newEnvironment(launch);
+        env.state = "reserved";
         this.envs.add(env);
         return { env, cold: true };
       }
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  private newEnvironment(launch: WorkerLaunch, opts: { standby?: boolean } = {}): ExecutionEnvironment {
+    // A fresh worker is about to load code: a standby spawned now would compete with it
+    // (measured: slower than no standby). The next answer schedules one again.
+    if (!opts.standby && this.standbyTimer) {
+      clearTimeout(this.standbyTimer);
+      this.standbyTimer = undefined;
+    }
+    const env = new ExecutionEnvironment(launch, newLogStreamName(launch.env.AWS_LAMBDA_FUNCTION_VERSION ?? "$LATEST"), opts);
+    env.onModules = (urls) => {
+      for (const u of urls) if (this.sdkModules.size < MAX_SDK_MODULES) this.sdkModules.add(u);
+    };
+    return env;
+  }
+
+  /** Whether a standby worker (live, not yet given code) is there. */
+  get hasStandby(): boolean {
+    return !!this.standby && this.standby.state === "standby";
+  }
+
+  /** Whether to keep a standby worker (the runtime bounds how many functions have one). */
+  setKeepStandby(keep: boolean): void {
+    this.keepStandby = keep;
+    if (!keep) this.dropStandby();
+  }
+
+  /**
+   * Spawns a standby for the function's next version (sst dev source code only) a
+   * moment after an invocation, so it does not compete with a burst of requests.
+   */
+  private scheduleStandby(launch: WorkerLaunch): void {
+    if (!this.keepStandby || this.closed || !launch.file || this.standbyTimer) return;
+    if (this.standby && this.standby.state !== "dead") return;
+    this.standbyTimer = setTimeout(() => {
+      this.standbyTimer = undefined;
+      if (!this.keepStandby || this.closed || (this.standby && this.standby.state !== "dead")) return;
+      this.spawnStandby(launch);
+    }, STANDBY_DELAY_MS);
+    this.standbyTimer.unref();
+  }
+
+  /** The standby, given `launch`'s code (now idle, its init started), if it can run it. */
+  private takeStandby(launch: WorkerLaunch): ExecutionEnvironment | undefined {
+    const standby = this.standby;
+    if (!standby) return undefined;
+    this.standby = undefined;
+    // Spawned for another environment (new credentials, a recycle): of no use any more.
+    if (!standby.canAdopt(launch)) {
+      standby.terminate();
+      return undefined;
+    }
+    standby.adopt(launch);
+    return standby;
+  }
+
+  private spawnStandby(launch: WorkerLaunch): void {
+    this.dropStandby();
+    const env = this.newEnvironment(launch, { standby: true });
+    env.preload([...this.sdkModules]);
+    this.standby = env;
+  }
+
+  private dropStandby(): void {
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
+    this.standby?.terminate();
+    this.standby = undefined;
   }
 
   private wakeOne(): void {

@@ -184,6 +184,142 @@ test("warm workers keep module state; init runs once", async () => {
   assert.equal(c.coldStart, true);
 });
 
+test("prewarm: after a code change the next invocation finds a warm worker on the new code, never the old one", async () => {
+  // Like sst dev: a resolver names the current build; "rebuilding" changes its version.
+  const def = fn({ "index.mjs": `export const handler = async () => "deployed";` });
+  const dir = join(root, `${def.functionName}-builds`);
+  mkdirSync(dir, { recursive: true });
+  let current = { file: "", exportName: "handler", version: "" };
+  const build = (v: string, body: string) => {
+    const file = join(dir, `${v}.mjs`);
+    // The init phase is slow on purpose (200 ms) and logs, so pre-warming is visible.
+    writeFileSync(file, `console.log("init ${v}"); await new Promise(r => setTimeout(r, 200)); const loadedAt = Date.now(); export const handler = async () => ({ v: ${JSON.stringify(body)}, loadedAt });`);
+    current = { file, exportName: "handler", version: v };
+  };
+  const rt = new LambdaRuntime(cloud, { maxConcurrency: 3 });
+  after(() => rt.close());
+  rt.setCodeResolver(async (f) => (f.functionName === def.functionName ? current : undefined));
+
+  // Never invoked: nothing is known to pre-warm.
+  build("v1", "one");
+  assert.equal(await rt.prewarm(def.functionName), false);
+  const a = await rt.invoke(def, "{}");
+  assert.equal(json(a.payload).v, "one");
+  assert.match(a.logText, /Init Duration/);
+  // Still on the same code: the warm worker suffices, no second one starts.
+  assert.equal(await rt.prewarm(def.functionName), false);
+  assert.equal(rt.workerCount(def.functionName), 1);
+
+  build("v2", "two");
+  const t0 = Date.now();
+  assert.equal(await rt.prewarm(def.functionName), true);
+  // The old warm worker is gone at once: it can never answer with the old code.
+  assert.equal(rt.workerCount(def.functionName), 1);
+  await new Promise((r) => setTimeout(r, 600));
+  const b = await rt.invoke(def, "{}");
+  const out = json(b.payload);
+  assert.equal(out.v, "two");
+  // Loaded before the request came, during the pre-warm: no init on the request's path.
+  assert.ok(out.loadedAt < t0 + 600, `module loaded ${out.loadedAt - t0} ms after the pre-warm`);
+  assert.doesNotMatch(b.logText, /Init Duration/);
+  assert.equal(b.coldStart, false);
+  // What the module logged while pre-warming reaches the first invocation's log.
+  assert.match(b.logText, /init v2/);
+  assert.ok(b.durationMs < 150, `warm invocation took ${b.durationMs} ms`);
+
+  // A request arriving while the pre-warm init still runs waits for that worker (no second spawn) and reports the init.
+  build("v3", "three");
+  await rt.prewarm(def.functionName);
+  const c = await rt.invoke(def, "{}");
+  assert.equal(json(c.payload).v, "three");
+  assert.equal(rt.workerCount(def.functionName), 1);
+  assert.match(c.logText, /Init Duration/);
+
+  // A recycle (e.g. a secret changed) forgets the definition: nothing to pre-warm until invoked again.
+  rt.recycle(def.functionName);
+  assert.equal(await rt.prewarm(def.functionName), false);
+});
+
+test("hot reload keeps a standby worker: the next version's init skips spawn and the SDK import, in a fresh environment", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => "deployed";` });
+  const dir = join(root, `${def.functionName}-builds`);
+  mkdirSync(dir, { recursive: true });
+  let current = { file: "", exportName: "handler", version: "" };
+  const build = (v: string) => {
+    const file = join(dir, `${v}.mjs`);
+    // Times the SDK import inside the module's init; marks the global scope so a reused environment would show.
+    writeFileSync(file, `const t0 = performance.now();
+      const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+      const sdkMs = performance.now() - t0;
+      const sawOldCode = globalThis.__ranVersion;
+      globalThis.__ranVersion = ${JSON.stringify(v)};
+      const evaluatedAt = performance.now();
+      export const handler = async () => ({ v: ${JSON.stringify(v)}, sdkMs, sawOldCode: sawOldCode ?? null, evaluatedAt, client: typeof DynamoDBClient });`);
+    current = { file, exportName: "handler", version: v };
+  };
+  const rt = new LambdaRuntime(cloud, { maxConcurrency: 3 });
+  after(() => rt.close());
+  rt.setCodeResolver(async (f) => (f.functionName === def.functionName ? current : undefined));
+
+  // The first worker loads the SDK itself.
+  build("v1");
+  const fresh = json((await rt.invoke(def, "{}")).payload);
+  assert.equal(fresh.client, "function");
+  // A function run from source gets a standby after its invocation (not counted as a worker: it serves nothing).
+  assert.equal(rt.workerCount(def.functionName), 1);
+  // Time for the standby to spawn (100 ms after the invocation) and load the SDK, with margin for a busy machine.
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(rt.hasStandby(def.functionName), true);
+
+  build("v2");
+  assert.equal(await rt.prewarm(def.functionName), true);
+  const r = await rt.invoke(def, "{}");
+  const adopted = json(r.payload);
+  assert.equal(adopted.v, "v2");
+  assert.equal(adopted.sawOldCode, null, "the standby never ran the old code");
+  // Its worker existed long before its code was evaluated: it was spawned ahead.
+  assert.ok(adopted.evaluatedAt > 500, `code evaluated ${adopted.evaluatedAt} ms after the worker started`);
+  // The SDK was loaded already: its import in the new code is a module-cache hit.
+  assert.ok(adopted.sdkMs < fresh.sdkMs / 2, `SDK import took ${adopted.sdkMs} ms in the standby, ${fresh.sdkMs} ms fresh`);
+  assert.equal(rt.workerCount(def.functionName), 1, "the old version's worker is gone");
+
+  // A request that comes before any pre-warm (the code changed under it) takes the next standby too.
+  await new Promise((r) => setTimeout(r, 1500));
+  build("v3");
+  const direct = json((await rt.invoke(def, "{}")).payload);
+  assert.equal(direct.v, "v3");
+  assert.equal(direct.sawOldCode, null);
+  assert.ok(direct.evaluatedAt > 500, `code evaluated ${direct.evaluatedAt} ms after the worker started`);
+
+  // A recycle (e.g. a secret changed: new environment) drops the standby; the next rebuild spawns fresh and still works.
+  rt.recycle(def.functionName);
+  await rt.invoke(def, "{}");
+  build("v4");
+  await rt.prewarm(def.functionName);
+  assert.equal(json((await rt.invoke(def, "{}")).payload).v, "v4");
+});
+
+test("only the functions run from source invoked last keep a standby", async () => {
+  const rt = new LambdaRuntime(cloud, { maxConcurrency: 2, maxStandbyFunctions: 1 });
+  after(() => rt.close());
+  const a = fn({ "index.mjs": `export const handler = async () => "a";` });
+  const b = fn({ "index.mjs": `export const handler = async () => "b";` });
+  const zip = fn({ "index.mjs": `export const handler = async () => "zip";` });
+  rt.setCodeResolver(async (f) => (f.functionName === zip.functionName ? undefined : { file: join(root, f.functionName, "index.mjs"), exportName: "handler", version: "1" }));
+  const settle = () => new Promise((r) => setTimeout(r, 500));
+  await rt.invoke(a, "{}");
+  await rt.invoke(zip, "{}");
+  await settle();
+  assert.equal(rt.hasStandby(a.functionName), true);
+  assert.equal(rt.hasStandby(zip.functionName), false, "deployed code never gets one");
+  await rt.invoke(b, "{}");
+  await settle();
+  assert.equal(rt.hasStandby(b.functionName), true);
+  assert.equal(rt.hasStandby(a.functionName), false, "over the cap, the least recently invoked function gives its standby up");
+  rt.recycle(b.functionName);
+  assert.equal(rt.hasStandby(b.functionName), false, "recycle ends the standby too");
+});
+
 test("concurrent invocations use more workers, capped, the rest queue", async () => {
   const def = fn({ "index.mjs": `import { threadId } from "node:worker_threads"; export const handler = async () => { await new Promise(r => setTimeout(r, 150)); return threadId; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));

@@ -77,6 +77,10 @@ export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
   private resolver?: CodeResolver;
   private reaper?: NodeJS.Timeout;
+  /** Functions run from source that keep a standby worker, least recently invoked first. */
+  private readonly standbyFunctions = new Set<string>();
+  /** The definition each function was last invoked with: what `prewarm` starts a worker for. */
+  private readonly lastDefinitions = new Map<string, FunctionDefinition>();
   /** Environments (with issued role credentials) per function, reused while its configuration holds. */
   private readonly envCache = new Map<string, { key: string; at: number; env: Record<string, string> }>();
 
@@ -96,9 +100,31 @@ export class LambdaRuntime {
 
   /** End warm workers (of one function, or all) so the next invocation cold-starts. */
   recycle(functionName?: string): void {
-    if (functionName === undefined) this.envCache.clear();
-    else this.envCache.delete(functionName);
+    if (functionName === undefined) {
+      this.envCache.clear();
+      this.lastDefinitions.clear();
+    } else {
+      this.envCache.delete(functionName);
+      this.lastDefinitions.delete(functionName);
+    }
     for (const [name, pool] of this.pools) if (functionName === undefined || name === functionName) pool.recycle();
+  }
+
+  /**
+   * Starts a worker on the function's current code (asking the code resolver again)
+   * and runs its init now, so the next invocation finds it warm. `sst dev` calls this
+   * right after a rebuild; idle workers on the old code are ended, never to serve
+   * again. Only functions invoked before (since their last recycle) are pre-warmed:
+   * their definition is known and they are likely to be called again. Returns whether
+   * a worker was started.
+   */
+  async prewarm(functionName: string): Promise<boolean> {
+    const def = this.lastDefinitions.get(functionName);
+    if (!def) return false;
+    const launch = await this.launchFor(def);
+    // Recycled or closed while resolving: that decision wins.
+    if (this.lastDefinitions.get(functionName) !== def) return false;
+    return this.poolFor(functionName).prewarm(launch);
   }
 
   close(): void {
@@ -106,11 +132,18 @@ export class LambdaRuntime {
     this.reaper = undefined;
     for (const pool of this.pools.values()) pool.close();
     this.pools.clear();
+    this.lastDefinitions.clear();
+    this.standbyFunctions.clear();
   }
 
   /** How many workers a function has (warm or busy). */
   workerCount(functionName: string): number {
     return this.pools.get(functionName)?.size ?? 0;
+  }
+
+  /** Whether the function has a standby worker for its next build (sst dev hot reload). */
+  hasStandby(functionName: string): boolean {
+    return this.pools.get(functionName)?.hasStandby ?? false;
   }
 
   async invoke(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions = {}): Promise<RuntimeInvokeResult> {
@@ -123,7 +156,9 @@ export class LambdaRuntime {
     }
     const requestId = opts.requestId ?? randomUUID();
     const launch = await this.launchFor(def);
+    this.lastDefinitions.set(def.functionName, def);
     const pool = this.poolFor(def.functionName);
+    if (launch.file) this.keepStandbyFor(def.functionName, pool);
     const events = this.cloud.events;
     const lines: LogLine[] = [];
     const log = (message: string) => {
@@ -192,7 +227,28 @@ export class LambdaRuntime {
   }
 
   private reap(): void {
-    for (const [name, pool] of this.pools) if (pool.reap() === 0) this.pools.delete(name);
+    for (const [name, pool] of this.pools)
+      if (pool.reap() === 0) {
+        this.pools.delete(name);
+        this.standbyFunctions.delete(name);
+      }
+  }
+
+  /**
+   * Lets the function's pool keep a standby worker for its next build; only the few
+   * functions invoked last do (those being worked on), since each standby holds a
+   * worker with the AWS SDK loaded.
+   */
+  private keepStandbyFor(functionName: string, pool: FunctionPool): void {
+    this.standbyFunctions.delete(functionName);
+    this.standbyFunctions.add(functionName);
+    pool.setKeepStandby(true);
+    const max = this.poolOptions.maxStandbyFunctions ?? 4;
+    for (const name of this.standbyFunctions) {
+      if (this.standbyFunctions.size <= max) break;
+      this.standbyFunctions.delete(name);
+      this.pools.get(name)?.setKeepStandby(false);
+    }
   }
 
   /** The worker launch for a function: deployed code, or sst dev's source build. */

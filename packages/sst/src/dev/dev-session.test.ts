@@ -23,6 +23,7 @@ let output = "";
 let session: DevSession;
 let resolver: ((fn: LambdaFunctionInfo) => Promise<CodeLocation | undefined>) | undefined;
 const recycled: (string | undefined)[] = [];
+const prewarmed: string[] = [];
 const deploys: string[] = [];
 let failNextSynth = false;
 let outputValue = "v1";
@@ -90,6 +91,7 @@ describe("DevSession", () => {
       lambda: {
         setCodeResolver: (r: typeof resolver) => (resolver = r),
         recycle: (name?: string) => void recycled.push(name),
+        runtime: { prewarm: async (name: string) => (prewarmed.push(name), true) },
       },
       cloudformation: {
         deployAssembly: async (dir: string) => {
@@ -137,6 +139,7 @@ describe("DevSession", () => {
     assert.equal(result, "one");
     assert.ok(fs.existsSync(path.join(root, ".sst/artifacts/dev/fn1")));
     assert.match(output, /\|  Built src\/hello\.handler \d+ms/, "first builds are reported too");
+    assert.deepEqual(prewarmed, [], "a first build is for the invocation waiting on it: nothing to pre-warm");
   });
 
   it("rebuilds on save; the next invocation runs the new code with a new version", async () => {
@@ -150,13 +153,17 @@ describe("DevSession", () => {
     assert.equal(after.result, "two");
     assert.notEqual(after.version, before.version);
     assert.ok(savedToBuilt < 1000, `save → rebuilt took ${savedToBuilt}ms`);
+    // The Lambda functions that ran it get a worker on the new code right away.
+    assert.deepEqual(prewarmed, ["dev-app-Api-fn"]);
   });
 
   it("a build error is printed with file:line and the old code keeps serving", async () => {
     const mark = output.length;
     write("src/hello.ts", `export const handler = async () => "three;\n`);
+    const warmedBefore = prewarmed.length;
     await waitFor(/Build failed: src\/hello\.handler/, mark);
     assert.match(output.slice(mark), /src\/hello\.ts:1:\d+: Unterminated string literal/);
+    assert.equal(prewarmed.length, warmedBefore, "a failed build pre-warms nothing: the old code keeps its warm workers");
     assert.equal(((await invoke()) as any).result, "two");
     write("src/hello.ts", `export const handler = async () => "three";\n`);
     await waitFor(/\|  Built src\/hello\.handler/, mark);
@@ -272,6 +279,91 @@ describe("DevSession: a stack change during the first deploy", () => {
     await session.lastRedeploy;
     assert.equal(deploys, 2, "both changes are covered by one redeploy");
     await session.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("DevSession: the synth cache", () => {
+  function fakes(dir: string) {
+    const calls = { load: 0, synth: 0, writes: 0, deploys: [] as string[] };
+    const project = {
+      root: dir,
+      stage: "dev",
+      config: { name: "c", region: "us-east-1", ssmPrefix: "/sst/c/dev/" },
+      paths: { root: dir, out: path.join(dir, ".sst") },
+      configInputs: [],
+    };
+    const synthResult = { assemblyDir: path.join(dir, ".sst/dist"), stacks: [], functions: { f: { id: "f", handler: "src/f.handler", runtime: "nodejs20.x" } } };
+    const cloud: any = {
+      endpoint: "http://127.0.0.1:1",
+      port: 1,
+      region: "us-east-1",
+      events: new EventEmitter(),
+      lambda: { setCodeResolver() {}, recycle() {} },
+      cloudformation: { deployAssembly: async (d: string) => (calls.deploys.push(d), { stacks: {} }) },
+      stop: async () => {},
+    };
+    const deps = {
+      loadProject: async () => (calls.load++, project as any),
+      synth: async () => (calls.synth++, synthResult),
+      startCloud: async () => ({ cloud }),
+      defaultPort: async () => 0,
+    };
+    return { calls, project, synthResult, deps };
+  }
+  const quiet = () => createUi({ stdout: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+  it("a hit skips loading the config and synth, and deploys the cached assembly", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sst-dev-cache-"));
+    const { calls, project, synthResult, deps } = fakes(dir);
+    const queries: unknown[] = [];
+    const session = await DevSession.start({
+      cwd: dir,
+      stage: "dev",
+      ui: quiet(),
+      port: 0,
+      deps: {
+        ...deps,
+        synthCache: {
+          read: (q) => (queries.push(q), { project: project as any, synth: synthResult }),
+          snapshot: () => ({ files: {} }),
+          write: () => (calls.writes++, true),
+        },
+      },
+    });
+    await session.stop();
+    assert.deepEqual(queries, [{ cwd: dir, stage: "dev", region: undefined, mode: "dev" }]);
+    assert.equal(calls.load, 0);
+    assert.equal(calls.synth, 0);
+    assert.equal(calls.writes, 0, "nothing new to record");
+    assert.deepEqual(calls.deploys, [synthResult.assemblyDir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a miss loads and synthesizes, then records the synth with the inputs hashed before it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sst-dev-cache-"));
+    const { calls, synthResult, deps } = fakes(dir);
+    const order: string[] = [];
+    let written: any;
+    const session = await DevSession.start({
+      cwd: dir,
+      ui: quiet(),
+      port: 0,
+      deps: {
+        ...deps,
+        synth: async () => (order.push("synth"), calls.synth++, synthResult),
+        synthCache: {
+          read: () => undefined,
+          snapshot: () => (order.push("snapshot"), { files: { "x.ts": "h" } }),
+          write: (_q, _p, s, snap) => ((written = { s, snap }), true),
+        },
+      },
+    });
+    await session.stop();
+    assert.equal(calls.load, 1);
+    assert.deepEqual(order, ["snapshot", "synth"]);
+    assert.equal(written.s, synthResult);
+    assert.deepEqual(written.snap, { files: { "x.ts": "h" } });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

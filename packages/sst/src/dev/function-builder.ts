@@ -31,7 +31,16 @@ export interface FunctionArtifact {
 }
 
 export type BuildEvent =
-  | { type: "built"; id: string; handler: string; durationMs: number; version: string; changed: boolean }
+  | {
+      type: "built";
+      id: string;
+      handler: string;
+      durationMs: number;
+      version: string;
+      changed: boolean;
+      /** A rebuild (on save) of a function that had built before, as opposed to its first build. */
+      rebuild: boolean;
+    }
   | { type: "failed"; id: string; handler: string; durationMs: number; errors: string[]; /** A previous good build keeps serving. */ servingPrevious: boolean };
 
 type Esbuild = typeof import("esbuild");
@@ -175,6 +184,7 @@ export class DevFunctionBuilder {
         durationMs: performance.now() - started,
         version: entry.artifact.version,
         changed: previous !== entry.artifact.version,
+        rebuild: previous !== undefined,
       };
       this.opts.onEvent?.(event);
       return event;

@@ -1,25 +1,32 @@
 /**
  * The Node.js Lambda runtime inside one worker thread.
  *
- * One worker = one execution environment: it loads the handler module once (on its
- * first invocation, the "init" phase), then serves invocations one at a time, warm.
+ * One worker = one execution environment: it loads the handler module once (the
+ * "init" phase: on its first invocation, or ahead of it when the pool pre-warms it),
+ * then serves invocations one at a time, warm.
  * It speaks to the pool over the parent port:
- *   in:  { type: "invoke", requestId, payload (JSON text), deadline (epoch ms), context }
+ *   in:  { type: "preload", urls }                   load these AWS SDK modules now (a standby worker, before it has code)
+ *        { type: "init", file?, exportName? }       run the init phase now (pre-warming), before any invocation;
+ *                                                   a standby worker learns its code here
+ *        { type: "invoke", requestId, payload (JSON text), deadline (epoch ms), context }
  *   out: { type: "log", requestId, line }            one formatted log line
  *        { type: "result", requestId, ok, payload?, error?, initDurationMs?, fatal? }
  *        { type: "crash", requestId, error }         unhandled error; the worker then exits
+ *        { type: "modules", urls }                  AWS SDK modules the code loaded since the last report
  *
  * Plain JavaScript on purpose: a worker that had to load tsx would cold-start
  * ~100 ms slower, and this file is the hot path of every cold start.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { MessageChannel, parentPort, workerData } from "node:worker_threads";
 import Module, { register, createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
-const { taskRoot, handler, file, exportName, fallbackParentURL, hooksURL } = workerData;
+const { taskRoot, handler, fallbackParentURL, hooksURL } = workerData;
+// A standby worker is started before its code exists; "init" names the file then.
+let { file, exportName } = workerData;
 
 // On AWS the working directory is the code directory. Workers can't chdir, but code
 // that builds paths from process.cwd() (the common case) gets the right answer.
@@ -28,15 +35,25 @@ if (!file) process.cwd = () => taskRoot;
 // Stack traces point into the source when the code ships source maps (sst dev builds do).
 process.setSourceMapsEnabled(true);
 
-// The SDK fallback must be in place before user code is imported.
-register(hooksURL, { data: { fallbackParentURL } });
+// The SDK fallback must be in place before user code is imported. The hooks also
+// report which AWS SDK modules the code loads, so the pool can give the function's
+// next worker (after a rebuild in sst dev) those modules ahead of its code.
+const modules = new MessageChannel();
+const loadedSdkModules = [];
+modules.port1.on("message", (url) => loadedSdkModules.push(url));
+modules.port1.unref();
+register(hooksURL, { data: { fallbackParentURL, modulesPort: modules.port2 }, transferList: [modules.port2] });
 installCommonJsSdkFallback();
 
 /** The invocation whose logs we are capturing; logs outside any invocation get "undefined", as on AWS. */
 let currentRequestId;
 let handlerFn;
 let initError;
-let initialized = false;
+/** The init phase, started by "init" (pre-warm) or by the first invocation; runs once. */
+let initPromise;
+let initDone = false;
+let initDurationMsTotal;
+let invokedOnce = false;
 
 patchConsole();
 patchStdStreams();
@@ -45,17 +62,49 @@ process.on("uncaughtException", (err) => crash(err, "Runtime.UncaughtException")
 process.on("unhandledRejection", (reason) => crash(reason, "Runtime.UnhandledPromiseRejection"));
 
 parentPort.on("message", (msg) => {
-  if (msg?.type === "invoke") void runInvocation(msg);
+  if (msg?.type === "preload") void preload(msg.urls);
+  else if (msg?.type === "init") {
+    if (!initPromise && typeof msg.file === "string") {
+      file = msg.file;
+      exportName = msg.exportName;
+    }
+    void ensureInitialized();
+  } else if (msg?.type === "invoke") void runInvocation(msg);
 });
+
+/** Loads AWS SDK modules another worker of this function used; one that fails is simply left for the code to load. */
+async function preload(urls) {
+  if (!Array.isArray(urls)) return;
+  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => import(u).catch(() => undefined)));
+}
+
+/** Tells the pool which SDK modules were loaded since the last report. */
+let modulesReported = 0;
+function reportModules() {
+  if (loadedSdkModules.length === modulesReported) return;
+  send({ type: "modules", urls: loadedSdkModules.slice(modulesReported) });
+  modulesReported = loadedSdkModules.length;
+}
+
+function ensureInitialized() {
+  initPromise ??= (async () => {
+    const started = performance.now();
+    await initialize();
+    initDurationMsTotal = performance.now() - started;
+    initDone = true;
+  })();
+  return initPromise;
+}
 
 async function runInvocation(msg) {
   currentRequestId = msg.requestId;
-  let initDurationMs;
-  if (!initialized) {
-    const started = performance.now();
-    await initialize();
-    initDurationMs = performance.now() - started;
-  }
+  // "Init Duration" is reported when this invocation waited for the init phase, as on
+  // AWS; a worker pre-warmed ahead of its first request reports none (like AWS's
+  // proactive initialization).
+  const waitedForInit = !invokedOnce && !initDone;
+  invokedOnce = true;
+  await ensureInitialized();
+  const initDurationMs = waitedForInit ? initDurationMsTotal : undefined;
   if (initError) {
     logLine(`${new Date().toISOString()}\t${msg.requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
     send({ type: "result", requestId: msg.requestId, ok: false, error: initError, initDurationMs, fatal: true });
@@ -65,6 +114,8 @@ async function runInvocation(msg) {
   const outcome = await callHandler(msg);
   const handlerMs = performance.now() - handlerStarted;
   flushStdStreams();
+  // Before the result: the pool may spawn a standby as soon as the result arrives.
+  reportModules();
   if (outcome.ok) {
     let text;
     try {
@@ -84,7 +135,6 @@ async function runInvocation(msg) {
 
 /** Load the module and find the handler, mapping failures to the runtime's error types. */
 async function initialize() {
-  initialized = true;
   try {
     let modulePath;
     let exportPath;

@@ -10,17 +10,37 @@
  * worker, and loading tsx there would add ~100 ms to every cold start.
  */
 let fallbackParentURL;
+/** Where to report the AWS SDK modules the code loads (the worker passes a MessagePort). */
+let modulesPort;
+const reported = new Set();
+
+/**
+ * The AWS SDK's own files (and its helpers' scopes). Only these are reported: a
+ * standby worker may load them ahead of the function's code (as the Lambda runtime
+ * ships the SDK), which would not be true of arbitrary dependencies with side effects.
+ */
+const SDK_FILE = /\/node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws)\//;
 
 export function initialize(data) {
   fallbackParentURL = data?.fallbackParentURL;
+  modulesPort = data?.modulesPort;
 }
 
 export async function resolve(specifier, context, nextResolve) {
+  let result;
   try {
-    return await nextResolve(specifier, context);
+    result = await nextResolve(specifier, context);
   } catch (err) {
     const sdk = specifier.startsWith("@aws-sdk/") || specifier.startsWith("@smithy/");
     if (!sdk || !fallbackParentURL || err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
-    return nextResolve(specifier, { ...context, parentURL: fallbackParentURL });
+    result = await nextResolve(specifier, { ...context, parentURL: fallbackParentURL });
   }
+  report(result?.url);
+  return result;
+}
+
+function report(url) {
+  if (!modulesPort || typeof url !== "string" || !url.startsWith("file:") || reported.has(url) || !SDK_FILE.test(url)) return;
+  reported.add(url);
+  modulesPort.postMessage(url);
 }
