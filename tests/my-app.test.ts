@@ -200,4 +200,17 @@ describe("examples/my-app under sst dev", () => {
     const billing = await call("GET", "/billing");
     assert.equal(billing.json.stripeKeyLast4, "2222");
   });
+
+  test("restarting on another port moves the app's URLs with it", async () => {
+    await dev.stop();
+    const oldApi = api;
+    port = await freePort();
+    await startDev();
+    assert.notEqual(api, oldApi);
+    assert.ok(api.startsWith(`http://127.0.0.1:${port}/`), api);
+    const got = await call("GET", `/users/${userId}`);
+    assert.equal(got.status, 200);
+    const job = await call("POST", "/jobs", { jobId: `moved-${process.pid}` });
+    assert.equal(job.status, 202);
+  });
 });

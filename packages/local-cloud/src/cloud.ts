@@ -79,6 +79,8 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly eventbridge: EventBridgeService;
 
   private readonly bySigningName = new Map<string, Service>();
+  /** Web apps mounted under a path prefix (the dev Console at `/_console/`), reached unsigned on loopback. */
+  private readonly mounts = new Map<string, (req: AwsRequest) => Promise<AwsResponse>>();
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
   private server?: http.Server;
@@ -215,7 +217,23 @@ export class LocalCloud implements RequestDispatcher {
     return this.bySigningName.get(signingName);
   }
 
+  /**
+   * Serve every path under `prefix` (e.g. "/_console/") with `handler`, before SigV4 and
+   * service routing. Returns a function that unmounts it. Only `/_console/` prefixes are
+   * routed here by the HTTP server, so a mount can never shadow an AWS API.
+   */
+  mount(prefix: string, handler: (req: AwsRequest) => Promise<AwsResponse>): () => void {
+    if (!prefix.startsWith("/_console")) throw new Error(`Mount prefixes must start with /_console: ${prefix}`);
+    this.mounts.set(prefix, handler);
+    return () => {
+      if (this.mounts.get(prefix) === handler) this.mounts.delete(prefix);
+    };
+  }
+
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
+    for (const [prefix, handler] of this.mounts) {
+      if (req.path === prefix.replace(/\/$/, "") || req.path.startsWith(prefix)) return handler(req);
+    }
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");

@@ -108,6 +108,7 @@ export class StackEngine {
 
   /** Same template, same parameter values (and tags, when given): a deploy would do nothing. */
   isUnchanged(stack: StackState, prepared: PreparedDeploy, tags?: unknown): boolean {
+    if (stack.endpointMoved) return false;
     let deployed: unknown;
     try {
       deployed = parseTemplate(stack.templateBody);
@@ -144,7 +145,7 @@ export class StackEngine {
     const isCreate = !existing;
     const previous: StackState | undefined = existing ? structuredClone(existing) : undefined;
     const stack: StackState = existing
-      ? { ...structuredClone(existing), status: "UPDATE_IN_PROGRESS", statusReason: "User Initiated", lastUpdatedTime: now }
+      ? { ...structuredClone(existing), endpointMoved: undefined, status: "UPDATE_IN_PROGRESS", statusReason: "User Initiated", lastUpdatedTime: now }
       : {
           stackId: stackId ?? this.newStackId(req.stackName), stackName: req.stackName, status: "CREATE_IN_PROGRESS",
           statusReason: "User Initiated", templateBody: req.templateBody, parameters: [], resources: {}, outputs: [],

@@ -55,6 +55,11 @@ export interface StackState {
   lastUpdatedTime?: string;
   deletionTime?: string;
   disableRollback?: boolean;
+  /**
+   * The local cloud moved to another endpoint since this stack last deployed: values it
+   * recorded were rewritten, and its next deploy must re-resolve every property.
+   */
+  endpointMoved?: boolean;
   /** EnableTerminationProtection: DeleteStack is refused while set. */
   terminationProtection?: boolean;
   /** While a deploy runs: what it did so far (creates, updates, replacements), to undo after a crash. */

@@ -15,6 +15,7 @@ import { templateFrom } from "./template-source.js";
 import type { CloudLike } from "../../cloudformation/provider.js";
 import { CloudFormationApi } from "./operations.js";
 import { inputFromParams, resultXml } from "./wire.js";
+import { moveStacksToEndpoint } from "./endpoint-move.js";
 import { bootstrap, deployAssembly, type DeployAssemblyOptions, type DeployAssemblyResult } from "./assembly.js";
 
 export const CLOUDFORMATION_XMLNS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
@@ -108,6 +109,8 @@ export class CloudFormationService implements Service {
   /** Settle stacks a previous process left in progress (it was killed mid-deploy). */
   async start(): Promise<void> {
     await this.engine.recover();
+    // Fake clouds in unit tests have no data dir; a real one always does.
+    if (this.cloud.dataDir) moveStacksToEndpoint(this.store, this.cloud.dataDir("cloudformation"), this.cloud.endpoint);
   }
 
   close(): void {

@@ -125,6 +125,11 @@ test("change sets: CREATE for a new stack, Modify/Replacement details, execute",
   assert.equal((await t.cloud.ssm.call("GetParameter", { Name: "/renamed" })).Parameter.Name, "/renamed");
   await assert.rejects(t.cloud.ssm.call("GetParameter", { Name: "/app/prod/queue" }));
   await rejectsWith(cfn.send(new DescribeChangeSetCommand({ ChangeSetName: "second", StackName: "cs-stack" })), "ChangeSetNotFoundException", /ChangeSet \[second\] does not exist/);
+  // By name, deleting a change set that is gone succeeds (the CDK toolkit does it before
+  // every update); by ARN, or on a stack that does not exist, it is not found.
+  await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: "second", StackName: "cs-stack" }));
+  await rejectsWith(cfn.send(new DeleteChangeSetCommand({ ChangeSetName: "arn:aws:cloudformation:us-east-1:000000000000:changeSet/second/0000" })), "ChangeSetNotFoundException", /does not exist/);
+  await rejectsWith(cfn.send(new DeleteChangeSetCommand({ ChangeSetName: "second", StackName: "no-such-stack" })), "ChangeSetNotFoundException", /does not exist/);
 });
 
 test("exports and imports; an imported export blocks deletion", async () => {
@@ -181,8 +186,10 @@ test("stack state survives a restart", async () => {
   try {
     let cloud = await LocalCloud.start({ dir, port: 0 });
     await cloud.cloudformation.call("CreateStack", { StackName: "durable", TemplateBody: queueTemplate(30) });
+    const port = cloud.port;
     await cloud.stop();
-    cloud = await LocalCloud.start({ dir, port: 0 });
+    // The same port: on another one the queue's URL moves (see endpoint-move.test.ts).
+    cloud = await LocalCloud.start({ dir, port });
     try {
       const out = await cloud.cloudformation.call("DescribeStacks", { StackName: "durable" });
       assert.equal(out.Stacks[0].StackStatus, "CREATE_COMPLETE");
