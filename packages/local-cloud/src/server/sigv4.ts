@@ -4,7 +4,7 @@
  * with the wrong secret gets the error AWS would give, and a presigned URL whose
  * expiry passed is refused.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hash, timingSafeEqual } from "node:crypto";
 
 export interface SignatureInfo {
   accessKeyId: string;
@@ -86,6 +86,7 @@ export function uriEncode(text: string): string {
 }
 
 function canonicalQuery(query: URLSearchParams, presigned: boolean): string {
+  if (query.size === 0) return "";
   const pairs: [string, string][] = [];
   for (const [k, v] of query) {
     if (presigned && k === "X-Amz-Signature") continue;
@@ -100,7 +101,11 @@ function canonicalQuery(query: URLSearchParams, presigned: boolean): string {
  * every other service signs it encoded once more. Clients differ in how they encode
  * reserved characters, so we accept the candidates a correct client could produce.
  */
+const ROOT_ONLY = ["/"];
+
 function canonicalUris(rawPath: string, service: string): string[] {
+  // JSON protocols (DynamoDB, SQS, …) always POST to "/": every candidate is "/".
+  if (rawPath === "/" || rawPath === "") return ROOT_ONLY;
   const path = rawPath || "/";
   const reencoded = path
     .split("/")
@@ -128,7 +133,9 @@ function safeDecode(segment: string): string {
 
 const unique = (xs: string[]) => [...new Set(xs)];
 
-const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+// One-shot hashing (crypto.hash, Node >= 20.12) skips the Hash object: it is on every request's path.
+const sha256Hex: (data: string | Buffer) => string =
+  typeof hash === "function" ? (data) => hash("sha256", data, "hex") : (data) => createHash("sha256").update(data).digest("hex");
 const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
 
 const signingKeyCache = new Map<string, Buffer>();
@@ -143,6 +150,13 @@ function signingKey(secret: string, date: string, region: string, service: strin
   }
   return key;
 }
+
+/** Trimmed, inner whitespace runs collapsed; values that need no change are returned as they are. */
+function canonicalHeaderValue(raw: string): string {
+  return NEEDS_NORMALIZING.test(raw) ? raw.trim().replace(/\s+/g, " ") : raw;
+}
+// Leading/trailing whitespace, a run of it, or any whitespace other than a plain space.
+const NEEDS_NORMALIZING = /^\s|\s$|\s\s|[^\S ]/;
 
 function parseAmzDate(amzDate: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
@@ -171,12 +185,8 @@ export function verifySignature(
     };
   }
 
-  const headerLines = sig.signedHeaders
-    .map((h) => {
-      const raw = h === "host" ? (req.headers.host ?? "") : (req.headers[h] ?? "");
-      return `${h}:${raw.trim().replace(/\s+/g, " ")}\n`;
-    })
-    .join("");
+  let headerLines = "";
+  for (const h of sig.signedHeaders) headerLines += `${h}:${canonicalHeaderValue(req.headers[h] ?? "")}\n`;
   let payloadHash: string;
   if (sig.presigned) {
     payloadHash = req.query.get("X-Amz-Content-Sha256") ?? req.headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD";

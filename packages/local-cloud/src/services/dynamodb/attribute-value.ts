@@ -158,10 +158,28 @@ export function compareValues(a: AttributeValue, b: AttributeValue): number | nu
   return null;
 }
 
-/** DynamoDB's size of a number: roughly one byte per two significant digits, plus one. */
-function numberSize(n: string): number {
-  const digits = n.replace(/^-/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
-  return Math.ceil(digits.length / 2) + 1;
+/**
+ * DynamoDB's size of a number. Numbers are stored base-100 (two decimal digits a byte),
+ * the pairs aligned on the decimal point, with leading and trailing zero pairs dropped;
+ * one byte more for the exponent and one for a negative sign. So `123456` costs 4,
+ * `3.14159` costs 5 (int `3` and fraction `14|15|9_` are paired separately), and
+ * `1E125` costs 2 like `1`. The documented "one byte per two significant digits plus
+ * one" is this rule before alignment.
+ */
+export function numberSize(n: string): number {
+  const negative = n.startsWith("-");
+  const body = negative ? n.slice(1) : n;
+  const dot = body.indexOf(".");
+  let int = (dot < 0 ? body : body.slice(0, dot)).replace(/^0+/, "");
+  let frac = dot < 0 ? "" : body.slice(dot + 1);
+  if (int.length % 2) int = "0" + int;
+  if (frac.length % 2) frac += "0";
+  const digits = int + frac;
+  let first = 0;
+  let last = digits.length;
+  while (first < last && digits[first] === "0" && digits[first + 1] === "0") first += 2;
+  while (last > first && digits[last - 1] === "0" && digits[last - 2] === "0") last -= 2;
+  return 1 + (last - first) / 2 + (negative ? 1 : 0);
 }
 
 /** Size in bytes of one value, as DynamoDB counts it towards the 400 KB item limit. */

@@ -18,19 +18,25 @@ export interface Usage {
   indexes?: Record<string, { units: number; global: boolean }>;
 }
 
-/** The ConsumedCapacity member for ReturnConsumedCapacity TOTAL / INDEXES, or undefined for NONE. */
-export function consumedCapacity(mode: string | undefined, tableName: string, usage: Usage, kind: "read" | "write"): any {
+/**
+ * The ConsumedCapacity member for ReturnConsumedCapacity TOTAL / INDEXES, or undefined for
+ * NONE. DynamoDB splits the units into ReadCapacityUnits / WriteCapacityUnits only in
+ * transactional answers (TransactGetItems, TransactWriteItems, ExecuteTransaction);
+ * every other operation reports the aggregate CapacityUnits alone (`split` false).
+ */
+export function consumedCapacity(mode: string | undefined, tableName: string, usage: Usage, kind: "read" | "write", split = false): any {
   if (mode !== "TOTAL" && mode !== "INDEXES") return undefined;
   const indexes = Object.entries(usage.indexes ?? {});
   const total = usage.table + indexes.reduce((s, [, i]) => s + i.units, 0);
   const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
-  const out: any = { TableName: tableName, CapacityUnits: total, [field]: total };
+  const units = (n: number) => (split ? { CapacityUnits: n, [field]: n } : { CapacityUnits: n });
+  const out: any = { TableName: tableName, ...units(total) };
   if (mode === "INDEXES") {
-    out.Table = { CapacityUnits: usage.table, [field]: usage.table };
+    out.Table = units(usage.table);
     const gsi = indexes.filter(([, i]) => i.global);
     const lsi = indexes.filter(([, i]) => !i.global);
-    if (gsi.length) out.GlobalSecondaryIndexes = Object.fromEntries(gsi.map(([n, i]) => [n, { CapacityUnits: i.units, [field]: i.units }]));
-    if (lsi.length) out.LocalSecondaryIndexes = Object.fromEntries(lsi.map(([n, i]) => [n, { CapacityUnits: i.units, [field]: i.units }]));
+    if (gsi.length) out.GlobalSecondaryIndexes = Object.fromEntries(gsi.map(([n, i]) => [n, units(i.units)]));
+    if (lsi.length) out.LocalSecondaryIndexes = Object.fromEntries(lsi.map(([n, i]) => [n, units(i.units)]));
   }
   return out;
 }

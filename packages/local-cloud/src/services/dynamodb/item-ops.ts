@@ -16,6 +16,7 @@ import type { Condition, PathNode } from "./expressions/ast.js";
 import { appendChange, type StreamWriteOptions } from "./stream-records.js";
 import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
 import { validation, conditionalCheckFailed } from "./errors.js";
+import { RawJson } from "./raw-json.js";
 
 export function checkReturnValues(v: unknown, allowed: string[]): string {
   if (v === undefined) return "NONE";
@@ -110,10 +111,11 @@ export function getItem(env: OpEnv, input: any): any {
   const { encoded } = parseKey(meta, input.Key);
   const parsed = parseRequestExpressions(input);
   only(parsed, ["projection"], "GetItem");
-  const item = env.store.getItem(meta, encoded);
+  const row = env.store.getItemText(meta, encoded);
   const out: any = {};
-  if (item) out.Item = parsed.projection ? project(item, parsed.projection) : item;
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true) }, "read");
+  // Without a projection the stored text is the answer: no parse, no stringify.
+  if (row) out.Item = parsed.projection ? project(JSON.parse(row.item) as Item, parsed.projection) : new RawJson(row.item);
+  const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, { table: readUnits(row ? row.size : 0, input.ConsistentRead === true) }, "read");
   if (cc) out.ConsumedCapacity = cc;
   return out;
 }

@@ -50,3 +50,33 @@ test("ExecuteTransaction is all-or-nothing; batch reports per-statement errors",
   assert.equal(b.Responses![0]!.Error, undefined);
   assert.equal(b.Responses![1]!.Error!.Code, "DuplicateItem");
 });
+
+test("UPDATE and DELETE … RETURNING answer with the item's image", async () => {
+  await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO Pql VALUE {'pk': 'r', 'sk': 1, 'n': 1, 'keep': 'k'}` }));
+  const allNew = await ddb.send(new ExecuteStatementCommand({ Statement: `UPDATE Pql SET n = n + 1 WHERE pk = 'r' AND sk = 1 RETURNING ALL NEW *` }));
+  assert.deepEqual(allNew.Items, [{ pk: { S: "r" }, sk: { N: "1" }, n: { N: "2" }, keep: { S: "k" } }]);
+  const modOld = await ddb.send(new ExecuteStatementCommand({ Statement: `UPDATE Pql SET n = 10 WHERE pk = 'r' AND sk = 1 RETURNING MODIFIED OLD *` }));
+  assert.deepEqual(modOld.Items, [{ n: { N: "2" } }]);
+  const modNew = await ddb.send(new ExecuteStatementCommand({ Statement: `UPDATE Pql SET n = 11 WHERE pk = 'r' AND sk = 1 RETURNING modified new *` }));
+  assert.deepEqual(modNew.Items, [{ n: { N: "11" } }]);
+  const plain = await ddb.send(new ExecuteStatementCommand({ Statement: `UPDATE Pql SET n = 12 WHERE pk = 'r' AND sk = 1` }));
+  assert.deepEqual(plain.Items, []);
+  await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `DELETE FROM Pql WHERE pk = 'r' AND sk = 1 RETURNING ALL NEW *` })), (e: any) => e.name === "ValidationException");
+  const del = await ddb.send(new ExecuteStatementCommand({ Statement: `DELETE FROM Pql WHERE pk = 'r' AND sk = 1 RETURNING ALL OLD *` }));
+  assert.deepEqual(del.Items, [{ pk: { S: "r" }, sk: { N: "1" }, n: { N: "12" }, keep: { S: "k" } }]);
+});
+
+test("EXISTS is a condition check inside ExecuteTransaction", async () => {
+  await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO Pql VALUE {'pk': 'e', 'sk': 1, 'state': 'open'}` }));
+  await ddb.send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: `EXISTS(SELECT * FROM Pql WHERE pk = 'e' AND sk = 1 AND state = 'open')` },
+    { Statement: `INSERT INTO Pql VALUE {'pk': 'e', 'sk': 2}` },
+  ] }));
+  await assert.rejects(ddb.send(new ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: `EXISTS(SELECT * FROM Pql WHERE pk = 'e' AND sk = 1 AND state = ?)`, Parameters: [{ S: "closed" }] },
+    { Statement: `INSERT INTO Pql VALUE {'pk': 'e', 'sk': 3}` },
+  ] })), (e: any) => e.name === "TransactionCanceledException" && e.CancellationReasons[0].Code === "ConditionalCheckFailed" && e.CancellationReasons[1].Code === "None");
+  const rows = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT sk FROM Pql WHERE pk = 'e'` }));
+  assert.deepEqual(rows.Items, [{ sk: { N: "1" } }, { sk: { N: "2" } }]);
+  await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `EXISTS(SELECT * FROM Pql WHERE pk = 'e')` })), (e: any) => e.name === "ValidationException");
+});

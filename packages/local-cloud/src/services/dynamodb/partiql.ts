@@ -60,11 +60,17 @@ function lex(src: string): Tok[] {
   return out;
 }
 
+/** `RETURNING ALL OLD *` etc.: which image of the written item the statement answers with. */
+type Returning = { which: "ALL" | "MODIFIED"; image: "OLD" | "NEW" };
+type SelectStatement = { kind: "select"; table: string; index?: string; projection?: PathNode[]; where?: Condition };
+
 type Statement =
-  | { kind: "select"; table: string; index?: string; projection?: PathNode[]; where?: Condition }
+  | SelectStatement
   | { kind: "insert"; table: string; item: Item }
-  | { kind: "update"; table: string; actions: UpdateAction[]; where: Condition }
-  | { kind: "delete"; table: string; where: Condition };
+  | { kind: "update"; table: string; actions: UpdateAction[]; where: Condition; returning?: Returning }
+  | { kind: "delete"; table: string; where: Condition; returning?: Returning }
+  /** EXISTS(SELECT …): a condition check, only inside ExecuteTransaction. */
+  | { kind: "exists"; table: string; select: SelectStatement };
 
 class PartiqlParser {
   private i = 0;
@@ -79,7 +85,33 @@ class PartiqlParser {
   eatP(v: string): void { if (!this.isP(v)) throw bad(`expected ${v}`); this.i++; }
 
   statement(): Statement {
+    const s = this.body();
+    if (this.peek().t !== "eof") throw bad(`unexpected ${this.peek().v}`);
+    if (this.p !== this.params.length) throw validation(`Number of parameters in request and statement don't match.`);
+    return s;
+  }
+
+  /** `RETURNING (ALL|MODIFIED) (OLD|NEW) *`, when present. */
+  returning(): Returning | undefined {
+    if (!this.kw("RETURNING")) return undefined;
+    this.i++;
+    const which = this.next().v.toUpperCase();
+    const image = this.next().v.toUpperCase();
+    if ((which !== "ALL" && which !== "MODIFIED") || (image !== "OLD" && image !== "NEW")) throw bad("RETURNING expects ALL|MODIFIED OLD|NEW *");
+    this.eatP("*");
+    return { which, image };
+  }
+
+  body(): Statement {
     let s: Statement;
+    if (this.kw("EXISTS")) {
+      this.i++;
+      this.eatP("(");
+      const select = this.body();
+      if (select.kind !== "select") throw bad("EXISTS expects a SELECT");
+      this.eatP(")");
+      return { kind: "exists", table: select.table, select };
+    }
     if (this.kw("SELECT")) {
       this.i++;
       let projection: PathNode[] | undefined;
@@ -115,16 +147,18 @@ class PartiqlParser {
       }
       if (!actions.length) throw bad("UPDATE needs SET or REMOVE");
       this.eatKw("WHERE");
-      s = { kind: "update", table, actions, where: this.cond() };
+      const where = this.cond();
+      s = { kind: "update", table, actions, where, returning: this.returning() };
     } else if (this.kw("DELETE")) {
       this.i++;
       this.eatKw("FROM");
       const [table] = this.target();
       this.eatKw("WHERE");
-      s = { kind: "delete", table, where: this.cond() };
+      const where = this.cond();
+      const returning = this.returning();
+      if (returning && (returning.which !== "ALL" || returning.image !== "OLD")) throw validation("DELETE statements support only RETURNING ALL OLD *");
+      s = { kind: "delete", table, where, returning };
     } else throw bad("unsupported statement");
-    if (this.peek().t !== "eof") throw bad(`unexpected ${this.peek().v}`);
-    if (this.p !== this.params.length) throw validation(`Number of parameters in request and statement don't match.`);
     return s;
   }
 
@@ -310,6 +344,12 @@ function keyFromWhere(meta: TableMeta, where: Condition): Item {
 /** Runs one statement; `transactional` writes only inside the caller's transaction. */
 export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; NextToken?: string; ConsistentRead?: boolean }): { Items?: Item[]; NextToken?: string; Item?: Item } {
   const meta = requireTable(env, s.table);
+  if (s.kind === "exists") {
+    // A condition check: the SELECT must find an item.
+    const found = runStatement(env, { ...s.select, projection: undefined }, { Limit: 1 });
+    if (!found.Items?.length) throw new AwsError("ConditionalCheckFailedException", "The conditional request failed", 400);
+    return {};
+  }
   if (s.kind === "select") {
     const index: IndexMeta | undefined = s.index ? findIndex(meta, s.index) : undefined;
     if (s.index && !index) throw validation(`The table does not have the specified index: ${s.index}`);
@@ -356,16 +396,23 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
         const f = a.path.elements[0]!;
         if ("name" in f && (f.name === meta.hash.name || f.name === meta.range?.name)) throw validation(`Cannot update attribute ${f.name}. This attribute is part of the key`);
       }
-      commitWrite(env, meta, key, old, applyUpdate(old, s.actions));
-    } else commitWrite(env, meta, key, old, undefined);
-    return {};
+      const next = applyUpdate(old, s.actions);
+      commitWrite(env, meta, key, old, next);
+      if (!s.returning) return {};
+      const image = s.returning.image === "OLD" ? old : next;
+      // MODIFIED: only the attributes the SET/REMOVE clauses name.
+      return { Items: [s.returning.which === "ALL" ? image : project(image, s.actions.map((a) => a.path))] };
+    }
+    commitWrite(env, meta, key, old, undefined);
+    return s.returning ? { Items: [old] } : {};
   });
 }
 
 export function executeStatement(env: OpEnv, input: any): any {
   const s = parseStatement(input?.Statement, input?.Parameters);
+  if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
   const r = runStatement(env, s, input);
-  return s.kind === "select" ? r : { Items: [] };
+  return s.kind === "select" ? r : { Items: r.Items ?? [] };
 }
 
 export function batchExecuteStatement(env: OpEnv, input: any): any {
@@ -377,6 +424,7 @@ export function batchExecuteStatement(env: OpEnv, input: any): any {
       try {
         const s = parseStatement(st?.Statement, st?.Parameters);
         if (s.kind === "select" && !equalities(s.where).size) throw validation("Batch select statements must specify the full primary key");
+        if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
         const r = runStatement(env, s, {});
         return s.kind === "select" ? { TableName: s.table, ...(r.Items?.[0] ? { Item: r.Items[0] } : {}) } : { TableName: s.table };
       } catch (e) {

@@ -14,9 +14,10 @@ import { evaluate } from "./expressions/evaluator.js";
 import { project } from "./expressions/projection.js";
 import { encodeKeyValue, prefixSuccessor, NO_RANGE } from "./key-encoding.js";
 import { keyAttributes, primaryKeyBlob, type EncodedKey } from "./keys.js";
-import type { RangeBounds, StoredRow } from "./store.js";
+import type { PageRow, RangeBounds } from "./store.js";
 import { consumedCapacity, readUnits, checkReturnConsumedCapacity } from "./capacity.js";
 import { validation } from "./errors.js";
+import { RawJson } from "./raw-json.js";
 
 const PAGE_BYTES = 1024 * 1024;
 
@@ -174,36 +175,46 @@ function checkLimit(limit: unknown): number {
 }
 
 /** Shared page loop of Query and Scan. */
-function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<StoredRow>, accept: (row: StoredRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
+function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, accept: (row: PageRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
   const limit = checkLimit(input.Limit);
-  const items: Item[] = [];
+  const items: (Item | RawJson)[] = [];
   let matched = 0;
   let scanned = 0;
   let bytes = 0;
-  let last: Item | undefined;
+  let lastRow: PageRow | undefined;
+  let lastItem: Item | undefined;
   let more = false;
+  const fetchFull = src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL";
+  // Items are parsed only when something must look inside them; otherwise their stored
+  // JSON text goes into the response as it is.
+  const inspect = fetchFull || !!filter || !!projection;
   for (const row of rows) {
     if (scanned >= limit || bytes >= PAGE_BYTES) {
       more = true;
       break;
     }
     if (!accept(row)) continue;
-    let item = JSON.parse(row.item) as Item;
     scanned++;
     bytes += row.size;
-    last = item;
-    if (src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL") {
-      item = env.store.getItem(src.meta, decodePk(row.pk!)) ?? item;
+    lastRow = row;
+    lastItem = undefined;
+    if (!inspect) {
+      matched++;
+      if (select !== "COUNT") items.push(new RawJson(row.item));
+      continue;
     }
+    let item = JSON.parse(row.item) as Item;
+    lastItem = item;
+    if (fetchFull) item = env.store.getItem(src.meta, decodePk(row.pk!)) ?? item;
     if (filter && !evaluate(filter, item, "FilterExpression")) continue;
     matched++;
     if (select !== "COUNT") items.push(projection ? project(item, projection) : item);
   }
   // DynamoDB reports LastEvaluatedKey whenever it stopped because of Limit or page size.
-  if (!more && scanned >= limit && last) more = true;
+  if (!more && scanned >= limit && lastRow) more = true;
   const out: any = { Count: matched, ScannedCount: scanned };
   if (select !== "COUNT") out.Items = items;
-  if (more && last) out.LastEvaluatedKey = lastEvaluatedKey(src, last);
+  if (more && lastRow) out.LastEvaluatedKey = lastEvaluatedKey(src, lastItem ?? (JSON.parse(lastRow.item) as Item));
   const units = readUnits(bytes, input.ConsistentRead === true);
   const usage = src.index ? { table: 0, indexes: { [src.index.name]: { units, global: src.index.kind === "GSI" } } } : { table: units };
   const cc = consumedCapacity(input.ReturnConsumedCapacity, src.meta.name, usage, "read");
@@ -222,7 +233,8 @@ export function query(env: OpEnv, input: any): any {
   const after = startPosition(src, input.ExclusiveStartKey);
   const forward = input.ScanIndexForward !== false;
   if (after && !after.hk.equals(plan.hk)) throw validation("The provided starting key is outside query boundaries based on provided conditions");
-  const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after);
+  // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT.
+  const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, checkLimit(input.Limit));
   return runPage(env, input, src, rows, () => true, parsed.filter, parsed.projection, select);
 }
 
@@ -290,7 +302,7 @@ export function scan(env: OpEnv, input: any): any {
   }
   const after = startPosition(src, input.ExclusiveStartKey);
   const rows = env.store.scan(src.meta, src.index, after);
-  const accept = TotalSegments > 1 ? (row: StoredRow) => segmentOf(row.hk, TotalSegments) === Segment : () => true;
+  const accept = TotalSegments > 1 ? (row: PageRow) => segmentOf(row.hk!, TotalSegments) === Segment : () => true;
   return runPage(env, input, src, rows, accept, parsed.filter, parsed.projection, select);
 }
 

@@ -22,6 +22,17 @@ export interface StoredRow {
   size: number;
 }
 
+/** Queries with a Limit up to this read their rows eagerly (at most ~40 MB of 400 KB items). */
+const SMALL_LIMIT = 100;
+
+/** What a Query/Scan page reads of a row: hk only for Scan segments, pk only for LSIs. */
+export interface PageRow {
+  hk?: Buffer;
+  pk?: Buffer;
+  item: string;
+  size: number;
+}
+
 /** A key range on the sort key; bounds are encoded blobs. */
 export interface RangeBounds {
   lo?: { value: Buffer; inclusive: boolean };
@@ -33,6 +44,13 @@ export class DynamoStore {
   private tables = new Map<string, TableMeta>();
 
   constructor(readonly db: Database) {
+    // Checkpoints (copying the WAL back into the database, with fsyncs) stall the event
+    // loop; at SQLite's default of every 1,000 pages a write-heavy load checkpoints every
+    // few hundred commits. Every 10,000 pages (about 40 MB of WAL) they are rarer, and a
+    // page rewritten many times in between is copied once. A bounded 32 MB page cache keeps
+    // the upper levels of a large table's B-tree in memory without loading the table.
+    db.pragma("wal_autocheckpoint = 10000");
+    db.pragma("cache_size = -32768");
     db.exec(`
       CREATE TABLE IF NOT EXISTS ddb_tables (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, meta TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ddb_items (
@@ -46,6 +64,14 @@ export class DynamoStore {
       CREATE TABLE IF NOT EXISTS ddb_stream_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, created INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS ddb_stream_by_arn ON ddb_stream_records (stream_arn, seq);
     `);
+    this.txn = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+      savepoint: db.prepare("SAVEPOINT ddb_write"),
+      release: db.prepare("RELEASE ddb_write"),
+      rollbackTo: db.prepare("ROLLBACK TO ddb_write"),
+    };
     this.reloadTables();
   }
 
@@ -58,15 +84,84 @@ export class DynamoStore {
     return s;
   }
 
+  /**
+   * Runs `fn` atomically. Writes are group-committed: the first transaction of an
+   * event-loop turn opens one SQLite transaction (BEGIN IMMEDIATE), each call runs in its
+   * own SAVEPOINT (so a failing request rolls back only itself), and one COMMIT follows
+   * on setImmediate, after every request that arrived in the same turn ran. One WAL
+   * commit per turn instead of per request is what makes concurrent writes cheap.
+   * Durability is unchanged for clients because nothing is acknowledged before that
+   * COMMIT: callers answer only after `committed()` settles.
+   */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
+    if (this.depth > 0) return fn();
+    this.openGroup();
+    this.txn.savepoint.run();
+    this.depth++;
     this.metaDirty = false;
     try {
-      return this.db.transaction(fn).immediate();
+      const out = fn();
+      this.txn.release.run();
+      return out;
     } catch (err) {
-      // A rolled-back transaction that changed table definitions leaves the cache stale.
+      this.txn.rollbackTo.run();
+      this.txn.release.run();
+      // A rolled-back change to table definitions leaves the cache stale.
       if (this.metaDirty) this.reloadTables();
       throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Settles once every write made so far is committed (rejects if the commit failed and
+   * the writes were rolled back); undefined when nothing is waiting to commit, so the
+   * common read path costs no promise.
+   */
+  committed(): Promise<void> | undefined {
+    return this.group?.promise;
+  }
+
+  /** Commits the open group now (service shutdown; tests). */
+  flush(): void {
+    if (this.group) this.commitGroup();
+  }
+
+  private depth = 0;
+  private group?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+  private readonly txn: { begin: Statement; commit: Statement; rollback: Statement; savepoint: Statement; release: Statement; rollbackTo: Statement };
+
+  private openGroup(): void {
+    if (this.group) return;
+    this.txn.begin.run();
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Waiters that only care whether writes landed must not trip unhandled rejections.
+    promise.catch(() => {});
+    this.group = { promise, resolve, reject };
+    setImmediate(() => this.commitGroup());
+  }
+
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    try {
+      this.txn.commit.run();
+      group.resolve();
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.txn.rollback.run();
+      } catch {
+        // The connection already rolled back.
+      }
+      this.reloadTables();
+      group.reject(err);
     }
   }
 
@@ -133,6 +228,11 @@ export class DynamoStore {
   }
 
   // ---- items ----
+
+  /** The stored JSON text of an item and its size, without parsing it. */
+  getItemText(meta: TableMeta, key: EncodedKey): { item: string; size: number } | undefined {
+    return this.stmt("SELECT item, size FROM ddb_items WHERE tid = ? AND hk = ? AND rk = ?").get(meta.id, key.hk, key.rk) as { item: string; size: number } | undefined;
+  }
 
   getItem(meta: TableMeta, key: EncodedKey): Item | undefined {
     const row = this.stmt("SELECT item FROM ddb_items WHERE tid = ? AND hk = ? AND rk = ?").get(meta.id, key.hk, key.rk) as { item: string } | undefined;
@@ -240,39 +340,47 @@ export class DynamoStore {
 
   /**
    * Rows of one partition (table or index), in sort-key order, starting after `after`
-   * (the encoded position of ExclusiveStartKey). A lazy iterator: the caller stops reading
-   * when its page is full.
+   * (the encoded position of ExclusiveStartKey). With a `limit` the rows come back as one
+   * array (LIMIT in SQL); without, as a lazy iterator the caller stops reading when its
+   * page is full. Only the columns a page needs are read: every BLOB column costs a
+   * Buffer per row, which was most of a small Query's time.
    */
-  queryPartition(meta: TableMeta, index: IndexMeta | undefined, hk: Buffer, range: RangeBounds, forward: boolean, after?: { rk: Buffer; pk?: Buffer }): IterableIterator<StoredRow> {
-    const where: string[] = ["tid = ?", "hk = ?"];
+  queryPartition(meta: TableMeta, index: IndexMeta | undefined, hk: Buffer, range: RangeBounds, forward: boolean, after?: { rk: Buffer; pk?: Buffer }, limit = Infinity): Iterable<PageRow> {
+    let where = "tid = ? AND hk = ?";
     const params: unknown[] = [meta.id, hk];
     if (index) {
-      where.splice(1, 0, "idx = ?");
+      where = "tid = ? AND idx = ? AND hk = ?";
       params.splice(1, 0, index.name);
     }
     if (range.lo) {
-      where.push(`rk ${range.lo.inclusive ? ">=" : ">"} ?`);
+      where += range.lo.inclusive ? " AND rk >= ?" : " AND rk > ?";
       params.push(range.lo.value);
     }
     if (range.hi) {
-      where.push(`rk ${range.hi.inclusive ? "<=" : "<"} ?`);
+      where += range.hi.inclusive ? " AND rk <= ?" : " AND rk < ?";
       params.push(range.hi.value);
     }
     const cmp = forward ? ">" : "<";
     if (after) {
       if (index) {
-        where.push(`(rk, pk) ${cmp} (?, ?)`);
+        where += ` AND (rk, pk) ${cmp} (?, ?)`;
         params.push(after.rk, after.pk ?? Buffer.alloc(0));
       } else {
-        where.push(`rk ${cmp} ?`);
+        where += ` AND rk ${cmp} ?`;
         params.push(after.rk);
       }
     }
     const dir = forward ? "ASC" : "DESC";
     const table = index ? "ddb_index_items" : "ddb_items";
-    const cols = index ? "hk, rk, pk, item, size" : "hk, rk, item, size";
+    // An LSI page may need the table key (pk) to fetch the full item; nothing else does.
+    const cols = index?.kind === "LSI" ? "pk, item, size" : "item, size";
     const order = index ? `rk ${dir}, pk ${dir}` : `rk ${dir}`;
-    return this.stmt(`SELECT ${cols} FROM ${table} WHERE ${where.join(" AND ")} ORDER BY ${order}`).iterate(...params) as IterableIterator<StoredRow>;
+    const sql = `SELECT ${cols} FROM ${table} WHERE ${where} ORDER BY ${order}`;
+    if (!Number.isFinite(limit)) return this.stmt(sql).iterate(...params) as IterableIterator<PageRow>;
+    // A small Limit reads its rows in one call (cheaper than stepping an iterator); a large
+    // one stays lazy so that a page of big items stops at 1 MB without reading them all.
+    const limited = this.stmt(`${sql} LIMIT ?`);
+    return (limit <= SMALL_LIMIT ? limited.all(...params, limit) : limited.iterate(...params, limit)) as Iterable<PageRow>;
   }
 
   /** Every row of a table or index in key order, after `after`. */

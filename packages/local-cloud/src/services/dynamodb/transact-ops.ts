@@ -42,7 +42,7 @@ export function transactGetItems(env: OpEnv, input: any): any {
   });
   const out: any = { Responses };
   if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
-    out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "read"));
+    out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "read", true));
   }
   return out;
 }
@@ -158,7 +158,7 @@ export function transactWriteItems(env: OpEnv, input: any): any {
     for (const a of actions) if (a.kind === "ConditionCheck") units.set(a.meta.name, (units.get(a.meta.name) ?? 0) + 2);
     const out: any = {};
     if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
-      out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "write"));
+      out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "write", true));
     }
     if (input.ReturnItemCollectionMetrics === "SIZE") out.ItemCollectionMetrics = {};
     return out;
