@@ -1,4 +1,4 @@
-import type { Command } from "./command.js";
+import type { Command, CommandContext } from "./command.js";
 
 const deploy: Command = {
   name: "deploy",
@@ -7,12 +7,11 @@ const deploy: Command = {
   positionals: { min: 0, max: 1 },
   options: {
     to: { type: "string", description: "Where to deploy", valueName: "<target>", choices: ["local", "aws"] },
+    profile: { type: "string", description: "AWS profile for --to aws (default: the config's profile, AWS_PROFILE)", valueName: "<name>" },
   },
-  examples: ["sst deploy", "sst deploy --stage prod", "sst deploy API"],
+  examples: ["sst deploy", "sst deploy --stage prod", "sst deploy API", "sst deploy --to aws --stage prod"],
   async run(ctx) {
-    const { CliError } = await import("./command.js");
-    if (ctx.values.to === "aws")
-      throw new CliError("Deploying to AWS is not available yet: sst deploy targets the local cloud (--to local).");
+    if (ctx.values.to === "aws") return deployAws(ctx);
     const { loadProjectFor, synthProject } = await import("./project.js");
     const { assertNoDevServer } = await import("./local-guard.js");
     const { localStateDir, outputsFile } = await import("../deploy/state-paths.js");
@@ -46,4 +45,38 @@ const deploy: Command = {
     for (const l of formatOutputs(outputs)) ctx.ui.line(l);
   },
 };
+
+/**
+ * `sst deploy --to aws`: the account from STS, synth in deploy mode (functions bundled)
+ * for that account, then the CDK toolkit library deploys the assembly. The toolkit's
+ * import starts first so its load overlaps the synth.
+ */
+async function deployAws(ctx: CommandContext): Promise<void> {
+  const { loadProjectFor, synthProject } = await import("./project.js");
+  const { outputsFile } = await import("../deploy/state-paths.js");
+  const { writeOutputs, formatOutputs } = await import("../deploy/outputs.js");
+  const { resolveAwsEnvironment, exportForSynth } = await import("../deploy/aws/environment.js");
+  const { loadToolkit } = await import("../deploy/aws/toolkit-loader.js");
+  const { deployToAws } = await import("../deploy/aws/deploy.js");
+
+  const started = performance.now();
+  const project = await loadProjectFor(ctx);
+  const toolkit = loadToolkit();
+  toolkit.catch(() => {}); // awaited (and reported) by deployToAws
+  const env = await resolveAwsEnvironment({ region: project.config.region, profile: (ctx.values.profile as string | undefined) ?? (project.config as { profile?: string }).profile });
+  ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}" to AWS account ${env.account} in ${env.region}${env.endpoint ? ` (endpoint ${env.endpoint})` : ""}`);
+  exportForSynth(env);
+  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+  const synthSeconds = (performance.now() - started) / 1000;
+  ctx.ui.debug(`Loaded and synthesized in ${synthSeconds.toFixed(1)}s; toolkit loaded in ${((await toolkit.then((t) => t.loadMs, () => 0)) / 1000).toFixed(2)}s`);
+  const deployStarted = performance.now();
+  // A failure throws a CliError naming the stack, the logical id and the reason.
+  const result = await deployToAws(synth, { ui: ctx.ui, filter: ctx.positionals[0] });
+  ctx.ui.debug(`Toolkit deploy phase: ${((performance.now() - deployStarted) / 1000).toFixed(2)}s`);
+  writeOutputs(outputsFile(project), result.outputs, { merge: Boolean(ctx.positionals[0]) });
+  const n = Object.keys(result.outputs).length;
+  ctx.ui.success(`Deployed ${n} stack${n === 1 ? "" : "s"} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  for (const l of formatOutputs(result.outputs)) ctx.ui.line(l);
+}
+
 export default deploy;

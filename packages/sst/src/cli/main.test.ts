@@ -23,7 +23,7 @@ describe("sst main", () => {
     for (const argv of [[], ["--help"]]) {
       const c = capture();
       assert.equal(await main(argv, c.ui), 0);
-      for (const cmd of ["dev", "build", "deploy", "remove", "secrets set", "bind", "local", "types", "version"])
+      for (const cmd of ["dev", "build", "deploy", "remove", "bootstrap", "secrets set", "bind", "local", "types", "version"])
         assert.match(c.out(), new RegExp(`sst ${cmd}\\b`));
     }
   });
@@ -57,9 +57,16 @@ describe("sst main", () => {
     assert.match(c.out(), /^SST v\d+\.\d+\.\d+/);
   });
 
-  it("deploy --to aws is refused clearly", async () => {
+  it("deploy --to aws outside an app says what is missing (tests/aws-target.test.ts deploys one)", async () => {
     const c = capture();
-    assert.equal(await main(["deploy", "--to", "aws"], c.ui), 1);
-    assert.match(c.err(), /Deploying to AWS is not available yet/);
+    const os = await import("node:os");
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      assert.equal(await main(["deploy", "--to", "aws"], c.ui), 1);
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.match(c.err(), /Could not find a config file/);
   });
 });

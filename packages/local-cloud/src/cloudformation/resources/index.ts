@@ -8,6 +8,7 @@ import type { CustomResourceBroker } from "../custom-resource-broker.js";
 import { customResourceProvider } from "./custom-resource.js";
 import { cdkMetadata } from "./AWS-CDK-Metadata.js";
 import { waitConditionHandle } from "./AWS-CloudFormation-WaitConditionHandle.js";
+import { ecrRepository } from "./AWS-ECR-Repository.js";
 import { iamRole } from "./AWS-IAM-Role.js";
 import { iamPolicy } from "./AWS-IAM-Policy.js";
 import { iamManagedPolicy } from "./AWS-IAM-ManagedPolicy.js";
@@ -43,6 +44,7 @@ import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
   "AWS::CloudFormation::WaitConditionHandle": waitConditionHandle,
+  "AWS::ECR::Repository": ecrRepository,
   "AWS::IAM::Role": iamRole,
   "AWS::IAM::Policy": iamPolicy,
   "AWS::IAM::ManagedPolicy": iamManagedPolicy,

@@ -129,5 +129,5 @@ test("customer managed policies", async () => {
   assert.equal(list.Policies?.length, 2);
   assert.equal(list.IsTruncated, true);
   const rest = await iam.send(new ListPoliciesCommand({ Scope: "AWS", Marker: list.Marker }));
-  assert.equal(rest.Policies?.length, 4);
+  assert.equal(rest.Policies?.length, 5);
 });

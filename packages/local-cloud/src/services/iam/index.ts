@@ -22,6 +22,14 @@ const OPERATIONS = [
 type Operation = (typeof OPERATIONS)[number];
 const OPERATION_SET = new Set<string>(OPERATIONS);
 
+const LOCAL_ACCOUNT_ID = "000000000000";
+
+/** The account in an ARN's fifth field; S3 ARNs (and "*") carry none: the cloud's own account. */
+function resourceAccount(resource: string): string {
+  const account = resource.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : LOCAL_ACCOUNT_ID;
+}
+
 export class IamService implements Service {
   readonly signingName = "iam";
   readonly ops: IamOperations;
@@ -81,6 +89,18 @@ export class IamService implements Service {
     if (!principal.roleArn) return "ImplicitDeny";
     const docs = this.ops.policyDocumentsForRole(principal.roleArn);
     if (!docs) return "ImplicitDeny";
-    return evaluatePolicies(docs, { action, resource, context: { "aws:PrincipalArn": principal.roleArn, "aws:userid": principal.accessKeyId, ...context } });
+    return evaluatePolicies(docs, {
+      action,
+      resource,
+      context: {
+        "aws:PrincipalArn": principal.roleArn,
+        "aws:userid": principal.accessKeyId,
+        // The local cloud is one account: every principal and resource belongs to it.
+        // Policies scope to it (the CDK bootstrap roles require aws:ResourceAccount).
+        "aws:PrincipalAccount": LOCAL_ACCOUNT_ID,
+        "aws:ResourceAccount": resourceAccount(resource),
+        ...context,
+      },
+    });
   }
 }

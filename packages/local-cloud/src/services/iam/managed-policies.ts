@@ -1,5 +1,5 @@
 /**
- * The AWS managed policies Lambda apps attach (CDK's Function attaches
+ * The AWS managed policies Lambda apps and the CDK bootstrap stack attach (CDK's Function attaches
  * service-role/AWSLambdaBasicExecutionRole to every function role; event sources add
  * the SQS/DynamoDB ones). Documents are AWS's current default versions. Attaching any
  * other `arn:aws:iam::aws:policy/...` ARN fails with NoSuchEntity, as it would on AWS
@@ -57,6 +57,10 @@ export const MANAGED_POLICIES: ManagedPolicy[] = [
   managed("/", "ReadOnlyAccess", "ANPAILL3HVNFSB6DCOWYQ", "v1",
     "Provides read-only access to AWS services and resources.", "2015-02-06T18:39:48Z", "2015-02-06T18:39:48Z",
     { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*:Get*", "*:List*", "*:Describe*", "*:BatchGet*", "*:Query", "*:Scan"], Resource: "*" }] }),
+  // The CDK bootstrap stack's DeploymentActionRole attaches this one.
+  managed("/", "AWSCloudFormationReadOnlyAccess", "ANPAJWVBEE4I2POWLODLW", "v3",
+    "Provides access to AWS CloudFormation via the AWS Management Console.", "2015-02-06T18:39:49Z", "2022-10-21T20:48:28Z",
+    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["cloudformation:Describe*", "cloudformation:EstimateTemplateCost", "cloudformation:Get*", "cloudformation:List*", "cloudformation:ValidateTemplate", "cloudformation:Detect*"], Resource: "*" }] }),
 ];
 
 const BY_ARN = new Map(MANAGED_POLICIES.map((p) => [p.arn, p]));

@@ -95,7 +95,9 @@ export class StsService implements Service {
     if (!sessionName) throw new AwsError("ValidationError", "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null", 400);
     if (String(roleArn).length < 20) throw validation("roleArn", roleArn, "Member must have length greater than or equal to 20");
     if (!/^[\w+=,.@-]*$/.test(sessionName)) throw validation("roleSessionName", sessionName, "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
-    if (sessionName.length < 2 || sessionName.length > 64) throw validation("roleSessionName", sessionName, "Member must have length less than or equal to 64");
+    // Both bounds, each with the message AWS gives for it.
+    if (sessionName.length < 2) throw validation("roleSessionName", sessionName, "Member must have length greater than or equal to 2");
+    if (sessionName.length > 64) throw validation("roleSessionName", sessionName, "Member must have length less than or equal to 64");
     const denied = () =>
       new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
     this.deps.cloud.authorize(ctx, "sts:AssumeRole", roleArn, () => denied());

@@ -66,6 +66,10 @@ test("AssumeRole errors", async () => {
   });
   await iam.send(new CreateRoleCommand({ RoleName: "short", AssumeRolePolicyDocument: trust }));
   await assert.rejects(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/short", RoleSessionName: "bad name" })), { name: "ValidationError" });
+  await assert.rejects(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/short", RoleSessionName: "x" })),
+    { name: "ValidationError", message: "1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2" });
+  await assert.rejects(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/short", RoleSessionName: "s".repeat(65) })),
+    { name: "ValidationError", message: /Member must have length less than or equal to 64/ });
   await assert.rejects(
     sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/short", RoleSessionName: "s1", DurationSeconds: 7200 })),
     { name: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role." },
