@@ -98,19 +98,20 @@ test("callback handlers, legacy context.succeed and nested export paths in Commo
 
 test("callbacks wait for an empty event loop unless told not to; a sync return value is not an answer", async () => {
   const def = fn({
-    "index.js": `exports.waits = (e, ctx, cb) => { setTimeout(() => {}, 300); cb(null, "waited"); };
-                 exports.nowait = (e, ctx, cb) => { ctx.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 300); cb(null, "now"); };
+    "index.js": `exports.waits = (e, ctx, cb) => { setTimeout(() => {}, 1500); cb(null, "waited"); };
+                 exports.nowait = (e, ctx, cb) => { ctx.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 1500); cb(null, "now"); };
                  exports.sync = (e) => 42;`,
   });
   let t = Date.now();
   const waited = await runtime.invoke({ ...def, handler: "index.waits" }, "{}");
   assert.equal(json(waited.payload), "waited");
-  assert.ok(Date.now() - t >= 290, "the answer waited for the pending timer");
+  assert.ok(Date.now() - t >= 1450, "the answer waited for the pending timer");
   // The earlier timer has fired by now; this one returns before its own timer does.
   t = Date.now();
   const now = await runtime.invoke({ ...def, handler: "index.nowait", revisionId: "r2" }, "{}");
   assert.equal(json(now.payload), "now");
-  assert.ok(Date.now() - t < 250);
+  // Well under its 1.5 s timer, with room for a busy machine.
+  assert.ok(Date.now() - t < 1200);
   const sync = await runtime.invoke({ ...def, handler: "index.sync", revisionId: "r3" }, "{}");
   assert.equal(json(sync.payload), null);
 });
@@ -267,8 +268,12 @@ test("hot reload keeps a standby worker: the next version's init skips spawn and
   assert.equal(fresh.client, "function");
   // A function run from source gets a standby after its invocation (not counted as a worker: it serves nothing).
   assert.equal(rt.workerCount(def.functionName), 1);
-  // Time for the standby to spawn (100 ms after the invocation) and load the SDK, with margin for a busy machine.
-  await new Promise((r) => setTimeout(r, 1500));
+  // The standby spawns 100 ms after the invocation and loads the SDK; a busy machine may take a while.
+  for (let waited = 0; !rt.hasStandby(def.functionName) && waited < 15_000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Then some idle time, so "spawned ahead" shows in when the code was evaluated.
+  await new Promise((r) => setTimeout(r, 600));
   assert.equal(rt.hasStandby(def.functionName), true);
 
   build("v2");
@@ -284,7 +289,11 @@ test("hot reload keeps a standby worker: the next version's init skips spawn and
   assert.equal(rt.workerCount(def.functionName), 1, "the old version's worker is gone");
 
   // A request that comes before any pre-warm (the code changed under it) takes the next standby too.
-  await new Promise((r) => setTimeout(r, 1500));
+  for (let waited = 0; !rt.hasStandby(def.functionName) && waited < 15_000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Then some idle time, so "spawned ahead" shows in when the code was evaluated.
+  await new Promise((r) => setTimeout(r, 600));
   build("v3");
   const direct = json((await rt.invoke(def, "{}")).payload);
   assert.equal(direct.v, "v3");
