@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { createHttpServer, type RequestDispatcher } from "./server/http-server.js";
-import { SERVICE_MODULES, type ServiceProp } from "./services/registry.js";
+import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import {
   ACCOUNT_ID,
   ADMIN_ACCESS_KEY_ID,
@@ -125,12 +125,9 @@ export class LocalCloud implements RequestDispatcher {
   }
 
   private async loadServices(): Promise<void> {
-    for (const entry of SERVICE_MODULES) {
-      const url = new URL(`./services/${entry.module.slice(2)}`, import.meta.url);
-      const mod: Record<string, unknown> = await import(url.href);
-      const Ctor = mod[entry.className] as new (deps: { cloud: LocalCloud }) => Service;
+    for (const [prop, Ctor] of serviceClasses()) {
       const service = new Ctor({ cloud: this });
-      (this as any)[entry.prop] = service;
+      (this as any)[prop] = service;
       this.bySigningName.set(service.signingName, service);
       this.started.push(service);
     }

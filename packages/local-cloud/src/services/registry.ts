@@ -1,21 +1,41 @@
 /**
- * The services the local cloud runs: the property each is reached by on LocalCloud
- * (`cloud.dynamodb`) and the module that implements it. Adding a service means adding
- * its folder and one line here.
+ * The services the local cloud runs, in start order, and the property each is reached
+ * by on LocalCloud (`cloud.dynamodb`). Adding a service means adding its folder and one
+ * line here.
  */
-export const SERVICE_MODULES = [
-  { prop: "iam", module: "./iam/index.js", className: "IamService" },
-  { prop: "sts", module: "./sts/index.js", className: "StsService" },
-  { prop: "ssm", module: "./ssm/index.js", className: "SsmService" },
-  { prop: "logs", module: "./logs/index.js", className: "LogsService" },
-  { prop: "dynamodb", module: "./dynamodb/index.js", className: "DynamoDbService" },
-  { prop: "s3", module: "./s3/index.js", className: "S3Service" },
-  { prop: "sqs", module: "./sqs/index.js", className: "SqsService" },
-  { prop: "lambda", module: "./lambda/index.js", className: "LambdaService" },
-  { prop: "sns", module: "./sns/index.js", className: "SnsService" },
-  { prop: "eventbridge", module: "./events/index.js", className: "EventBridgeService" },
-  { prop: "apigateway", module: "./apigatewayv2/index.js", className: "ApiGatewayV2Service" },
-  { prop: "cloudformation", module: "./cloudformation/index.js", className: "CloudFormationService" },
-] as const;
+import type { Service, ServiceDeps } from "../types.js";
+import { IamService } from "./iam/index.js";
+import { StsService } from "./sts/index.js";
+import { SsmService } from "./ssm/index.js";
+import { LogsService } from "./logs/index.js";
+import { DynamoDbService } from "./dynamodb/index.js";
+import { S3Service } from "./s3/index.js";
+import { SqsService } from "./sqs/index.js";
+import { LambdaService } from "./lambda/index.js";
+import { SnsService } from "./sns/index.js";
+import { EventBridgeService } from "./events/index.js";
+import { ApiGatewayV2Service } from "./apigatewayv2/index.js";
+import { CloudFormationService } from "./cloudformation/index.js";
 
-export type ServiceProp = (typeof SERVICE_MODULES)[number]["prop"];
+type ServiceClass = new (deps: ServiceDeps) => Service;
+
+export const SERVICES = [
+  ["iam", IamService],
+  ["sts", StsService],
+  ["ssm", SsmService],
+  ["logs", LogsService],
+  ["dynamodb", DynamoDbService],
+  ["s3", S3Service],
+  ["sqs", SqsService],
+  ["lambda", LambdaService],
+  ["sns", SnsService],
+  ["eventbridge", EventBridgeService],
+  ["apigateway", ApiGatewayV2Service],
+  ["cloudformation", CloudFormationService],
+] as const satisfies ReadonlyArray<readonly [string, unknown]>;
+
+export type ServiceProp = (typeof SERVICES)[number][0];
+
+export function serviceClasses(): ReadonlyArray<readonly [ServiceProp, ServiceClass]> {
+  return SERVICES as unknown as ReadonlyArray<readonly [ServiceProp, ServiceClass]>;
+}
