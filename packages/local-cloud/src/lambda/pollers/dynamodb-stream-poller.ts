@@ -8,10 +8,7 @@
  */
 import type { StoredMapping } from "../../services/lambda/model.js";
 import { compileFilters } from "./event-filter.js";
-import { Waiter, type Poller, type PollerDeps } from "./poller-deps.js";
-
-const IDLE_WAIT_MS = 1000;
-const MAX_BACKOFF_MS = 30_000;
+import { MAX_BACKOFF_MS, PollingLoop } from "./polling-loop.js";
 
 interface ShardState {
   shardId: string;
@@ -25,53 +22,9 @@ interface ShardState {
   retrySize?: number;
 }
 
-export class DynamoDbStreamPoller implements Poller {
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly waiter = new Waiter();
+export class DynamoDbStreamPoller extends PollingLoop {
   private readonly shards = new Map<string, ShardState>();
   private firstDescribe = true;
-  private backoffMs = 0;
-
-  constructor(
-    private mapping: StoredMapping,
-    private readonly deps: PollerDeps,
-  ) {}
-
-  update(mapping: StoredMapping): void {
-    this.mapping = mapping;
-    this.wake();
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waiter.wake();
-    await this.loop;
-  }
-
-  wake(): void {
-    this.waiter.wake();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const progressed = await this.pollOnce();
-        this.backoffMs = 0;
-        if (!progressed && this.running) await this.waiter.wait(IDLE_WAIT_MS);
-      } catch (err: any) {
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 1000);
-        this.deps.log(`event source mapping ${this.mapping.UUID} (${this.mapping.EventSourceArn}): ${err?.message ?? err}; retrying in ${this.backoffMs} ms`);
-        if (this.running) await this.waiter.wait(this.backoffMs);
-      }
-    }
-  }
 
   /** Reads and delivers what is available on every shard; true when anything happened. */
   async pollOnce(): Promise<boolean> {

@@ -8,58 +8,19 @@
  */
 import type { StoredMapping } from "../../services/lambda/model.js";
 import { compileFilters } from "./event-filter.js";
-import { Waiter, type Poller, type PollerDeps } from "./poller-deps.js";
+import { PollingLoop } from "./polling-loop.js";
 
-const IDLE_WAIT_MS = 1000;
-const MAX_BACKOFF_MS = 30_000;
-
-export class SqsPoller implements Poller {
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly waiter = new Waiter();
+export class SqsPoller extends PollingLoop {
   private queueUrl?: string;
-  private backoffMs = 0;
 
-  constructor(
-    private mapping: StoredMapping,
-    private readonly deps: PollerDeps,
-  ) {}
-
-  update(mapping: StoredMapping): void {
+  override update(mapping: StoredMapping): void {
     if (mapping.EventSourceArn !== this.mapping.EventSourceArn) this.queueUrl = undefined;
-    this.mapping = mapping;
-    this.wake();
+    super.update(mapping);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waiter.wake();
-    await this.loop;
-  }
-
-  wake(): void {
-    this.waiter.wake();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const handled = await this.pollOnce();
-        this.backoffMs = 0;
-        if (!handled && this.running) await this.waiter.wait(IDLE_WAIT_MS);
-      } catch (err: any) {
-        this.queueUrl = undefined;
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 1000);
-        this.deps.log(`event source mapping ${this.mapping.UUID} (${this.mapping.EventSourceArn}): ${err?.message ?? err}; retrying in ${this.backoffMs} ms`);
-        if (this.running) await this.waiter.wait(this.backoffMs);
-      }
-    }
+  /** The queue may have been deleted and made again: look its URL up afresh. */
+  protected override onPollError(): void {
+    this.queueUrl = undefined;
   }
 
   /** One batch: receive, filter, invoke, delete. False when the queue was empty. */
