@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { awsCliPath } from "../packages/local-cloud/src/testing.js";
+import { awsCli, awsCliEnv, awsCliPath } from "../packages/local-cloud/src/testing.js";
 import { SstProcess } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 
@@ -31,17 +31,7 @@ describe("sst local with the AWS CLI", { skip: cli ? false : "the AWS CLI is not
     assert.ok(local.output.includes(endpoint), local.output);
   }
 
-  async function aws(...args: string[]): Promise<any> {
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_PAGER: "",
-    };
-    const { stdout } = await run(cli!, ["--endpoint-url", endpoint, "--output", "json", ...args], { env, timeout: 60_000 });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  }
+  const aws = (...args: string[]): Promise<any> => awsCli(endpoint)!(...args);
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "sst-local-"));
@@ -81,12 +71,12 @@ describe("sst local with the AWS CLI", { skip: cli ? false : "the AWS CLI is not
   test("S3: make a bucket, copy a file up and down", async () => {
     const file = path.join(work, "hello.txt");
     fs.writeFileSync(file, "hello from the CLI\n");
-    await run(cli!, ["--endpoint-url", endpoint, "s3", "mb", "s3://cli-bucket"], { env: cliEnv() });
-    await run(cli!, ["--endpoint-url", endpoint, "s3", "cp", file, "s3://cli-bucket/dir/hello.txt"], { env: cliEnv() });
+    await run(cli!, ["--endpoint-url", endpoint, "s3", "mb", "s3://cli-bucket"], { env: awsCliEnv() });
+    await run(cli!, ["--endpoint-url", endpoint, "s3", "cp", file, "s3://cli-bucket/dir/hello.txt"], { env: awsCliEnv() });
     const listed = await aws("s3api", "list-objects-v2", "--bucket", "cli-bucket", "--prefix", "dir/");
     assert.deepEqual(listed.Contents.map((o: any) => o.Key), ["dir/hello.txt"]);
     const back = path.join(work, "back.txt");
-    await run(cli!, ["--endpoint-url", endpoint, "s3", "cp", "s3://cli-bucket/dir/hello.txt", back], { env: cliEnv() });
+    await run(cli!, ["--endpoint-url", endpoint, "s3", "cp", "s3://cli-bucket/dir/hello.txt", back], { env: awsCliEnv() });
     assert.equal(fs.readFileSync(back, "utf8"), "hello from the CLI\n");
   });
 
@@ -113,7 +103,7 @@ describe("sst local with the AWS CLI", { skip: cli ? false : "the AWS CLI is not
       }),
     );
     await run(cli!, ["--endpoint-url", endpoint, "cloudformation", "deploy", "--stack-name", "cli-stack", "--template-file", template], {
-      env: cliEnv(),
+      env: awsCliEnv(),
       timeout: 120_000,
     });
     const stacks = await aws("cloudformation", "describe-stacks", "--stack-name", "cli-stack");
@@ -132,7 +122,3 @@ describe("sst local with the AWS CLI", { skip: cli ? false : "the AWS CLI is not
     assert.equal(head.ContentLength, 19);
   });
 });
-
-function cliEnv() {
-  return { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
-}

@@ -5,6 +5,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { LocalCloud } from "./cloud.js";
 import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION } from "./types.js";
 
@@ -48,4 +50,39 @@ export function awsCliPath(): string | undefined {
     if (dir && fs.existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** The environment the AWS CLI runs with in tests: the admin, no profile or config file of the machine's. */
+export function awsCliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: ADMIN_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: ADMIN_SECRET_ACCESS_KEY,
+    AWS_DEFAULT_REGION: DEFAULT_REGION,
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_PAGER: "",
+  };
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
+  return env;
+}
+
+export type AwsCli = (...args: string[]) => Promise<any>;
+
+/**
+ * Runs `aws --endpoint-url <endpoint> --output json <args>` and parses what it prints;
+ * rejects with the CLI's stderr on failure. Undefined when no AWS CLI is installed.
+ */
+export function awsCli(endpoint: string): AwsCli | undefined {
+  const cli = awsCliPath();
+  if (!cli) return undefined;
+  const run = promisify(execFile);
+  return async (...args) => {
+    const { stdout } = await run(cli, ["--endpoint-url", endpoint, "--output", "json", ...args], {
+      env: awsCliEnv(),
+      timeout: 90_000,
+    });
+    return stdout.trim() ? JSON.parse(stdout) : {};
+  };
 }

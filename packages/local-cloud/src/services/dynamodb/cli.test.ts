@@ -1,18 +1,13 @@
 /**
  * DynamoDB through the AWS CLI v2 (Debian's awscli, botocore) as a second real client:
  * its own JSON serializer, its own SigV4 signer and its own error parsing. Uses
- * /usr/bin/aws explicitly (an `aws` on PATH may be another, v1 CLI); skips when absent.
+ * /usr/bin/aws when installed (see awsCliPath in testing.ts); skips when there is no AWS CLI.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import { promisify } from "node:util";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
 
-const AWS = "/usr/bin/aws";
-const run = promisify(execFile);
-const available = fs.existsSync(AWS);
+const available = awsCliPath() !== undefined;
 let tc: TestCloud;
 
 before(async () => {
@@ -22,17 +17,9 @@ after(async () => {
   await tc?.stop();
 });
 
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_PAGER: "" };
-  delete e.AWS_SESSION_TOKEN;
-  delete e.AWS_PROFILE;
-  return e;
-}
-
 /** Runs `aws dynamodb <args>` and parses its JSON output. */
 async function ddb(...args: string[]): Promise<any> {
-  const { stdout } = await run(AWS, ["--endpoint-url", tc.cloud.endpoint, "--output", "json", "dynamodb", ...args], { env: env(), timeout: 90_000 });
-  return stdout.trim() ? JSON.parse(stdout) : {};
+  return awsCli(tc.cloud.endpoint)!("dynamodb", ...args);
 }
 
 /** Runs a command that must fail; returns its stderr (where the CLI prints the error). */
@@ -47,7 +34,7 @@ async function ddbFails(...args: string[]): Promise<string> {
 
 const json = (v: unknown) => JSON.stringify(v);
 
-test("AWS CLI v2: tables, items, query, scan, update, transactions and errors", { skip: available ? false : `${AWS} (Debian's awscli, AWS CLI v2) is not installed; skipping the CLI round trip` }, async () => {
+test("AWS CLI v2: tables, items, query, scan, update, transactions and errors", { skip: available ? false : "no AWS CLI is installed (Debian's awscli is the AWS CLI v2); skipping the CLI round trip" }, async () => {
   const created = await ddb(
     "create-table", "--table-name", "Cli",
     "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",

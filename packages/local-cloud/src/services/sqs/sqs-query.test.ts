@@ -5,10 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
 import { parseXml } from "../../server/xml.js";
 
 class Sha256 {
@@ -97,25 +95,9 @@ test("query protocol errors use the legacy codes", async () => {
   assert.equal(bad.body.ErrorResponse.Error.Code, "InvalidAction");
 });
 
-const run = promisify(execFile);
-async function hasAwsCli(): Promise<boolean> {
-  try {
-    await run(awsCliPath() ?? "aws", ["--version"], { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test("AWS CLI: sqs and ssm round trip", async (t) => {
-  if (!(await hasAwsCli())) {
-    t.skip("the aws CLI is not installed; skipping the CLI round trip");
-    return;
-  }
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_SESSION_TOKEN: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
-  delete (env as any).AWS_SESSION_TOKEN;
-  delete (env as any).AWS_PROFILE;
-  const aws = async (...args: string[]) => JSON.parse((await run(awsCliPath() ?? "aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
+  const aws = awsCli(tc.cloud.endpoint);
+  if (!aws) return t.skip("the AWS CLI is not installed; skipping the CLI round trip");
   const { QueueUrl } = await aws("sqs", "create-queue", "--queue-name", "cli-queue");
   assert.equal(QueueUrl, `${tc.cloud.endpoint}/000000000000/cli-queue`);
   await aws("sqs", "send-message", "--queue-url", QueueUrl, "--message-body", "from cli", "--message-attributes", '{"k":{"DataType":"String","StringValue":"v"}}');

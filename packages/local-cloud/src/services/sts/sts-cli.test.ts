@@ -1,11 +1,8 @@
 /** STS and IAM through the AWS CLI (botocore's awsQuery client), when it is installed. */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
 
-const run = promisify(execFile);
 let tc: TestCloud;
 before(async () => {
   tc = await startTestCloud();
@@ -14,24 +11,9 @@ after(async () => {
   await tc?.stop();
 });
 
-async function hasAwsCli(): Promise<boolean> {
-  try {
-    await run(awsCliPath() ?? "aws", ["--version"], { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test("AWS CLI: get-caller-identity, create-role, assume-role", async (t) => {
-  if (!(await hasAwsCli())) {
-    t.skip("the aws CLI is not installed; skipping the CLI round trip");
-    return;
-  }
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
-  delete env.AWS_SESSION_TOKEN;
-  delete env.AWS_PROFILE;
-  const aws = async (...args: string[]) => JSON.parse((await run(awsCliPath() ?? "aws", ["--endpoint-url", tc.cloud.endpoint, "--output", "json", ...args], { env, timeout: 60_000 })).stdout || "{}");
+  const aws = awsCli(tc.cloud.endpoint);
+  if (!aws) return t.skip("the AWS CLI is not installed; skipping the CLI round trip");
   const id = await aws("sts", "get-caller-identity");
   assert.deepEqual(id, { UserId: "000000000000", Account: "000000000000", Arn: "arn:aws:iam::000000000000:root" });
   const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });
