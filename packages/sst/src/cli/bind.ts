@@ -18,16 +18,21 @@ const bind: Command = {
     const { loadProjectFor, secretScope } = await import("./project.js");
     const { openLocalTarget } = await import("../deploy/local-target.js");
     const { localStateDir } = await import("../deploy/state-paths.js");
-    const { bindEnvironment } = await import("../deploy/bind-env.js");
+    const { bindEnvironment, siteForDirectory } = await import("../deploy/bind-env.js");
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
 
     const project = await loadProjectFor(ctx);
     // An in-process cloud (when no sst dev runs) must stay up while the command runs.
     const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
     try {
+      // Inside a site's folder (`cd packages/web && sst bind vite`), the site's environment
+      // joins the app's SST_* values, as in SST v2; the site's variables win over SST_*.
+      const site = await siteForDirectory(target.ssm, secretScope(project), project.paths?.root ?? project.root, ctx.cwd);
+      if (site) ctx.ui.debug(`bind: adding the environment of ${site.type} "${site.id}" (${site.path})`);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...(await bindEnvironment(target.ssm, secretScope(project))),
+        ...site?.environment,
         AWS_ENDPOINT_URL: target.endpoint,
         AWS_REGION: target.region,
         AWS_DEFAULT_REGION: target.region,

@@ -18,3 +18,11 @@ export { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/dura
 export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
 export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
+export { BaseSite, type BaseSiteProps, type SiteDevProps, type SiteDomainProps } from "./BaseSite.js";
+export { StaticSite, type StaticSiteProps, type StaticSiteFileOptions } from "./StaticSite.js";
+export { SsrSite, type SsrSiteProps } from "./SsrSite.js";
+export { NextjsSite, type NextjsSiteProps } from "./NextjsSite.js";
+export { RemixSite, type RemixSiteProps } from "./RemixSite.js";
+export { AstroSite, type AstroSiteProps } from "./AstroSite.js";
+export { SvelteKitSite, type SvelteKitSiteProps } from "./SvelteKitSite.js";
+export { SolidStartSite, type SolidStartSiteProps } from "./SolidStartSite.js";

@@ -1,7 +1,10 @@
 /**
  * The environment `sst bind` gives a command: every bindable value the app stored in
- * SSM, named the way SST's runtime clients read them (`SST_{Type}_{prop}_{id}`).
+ * SSM, named the way SST's runtime clients read them (`SST_{Type}_{prop}_{id}`), plus —
+ * when run inside a site's folder — that site's own environment.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { fallbackPrefix, parametersByPath } from "./secrets.js";
 import type { SsmCall } from "./local-target.js";
 
@@ -34,4 +37,62 @@ export async function bindEnvironment(
     if (key) env[key] = p.Value;
   }
   return env;
+}
+
+/** A site's dev metadata as its construct wrote it (see constructs/BaseSite.ts). */
+export interface SiteDevMetadata {
+  type: string;
+  id: string;
+  /** The site's folder relative to the app's root. */
+  path: string;
+  /** Its environment, tokens resolved by the deploy. */
+  environment: Record<string, string>;
+}
+
+/** `{prefix}{Type}/{id}/site/dev` → the site it describes, or undefined for other names or bad JSON. */
+export function parseSiteParameter(name: string, value: string, prefix: string): SiteDevMetadata | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const m = /^([^/]+)\/([^/]+)\/site\/dev$/.exec(name.slice(prefix.length));
+  if (!m) return undefined;
+  try {
+    const data = JSON.parse(value);
+    if (typeof data?.path !== "string") return undefined;
+    const environment: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data.environment ?? {})) if (typeof v === "string") environment[k] = v;
+    return { type: m[1], id: m[2], path: data.path, environment };
+  } catch {
+    return undefined;
+  }
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * The site whose folder holds `cwd` (the deepest one when sites nest, e.g. a site at
+ * "." and one at "packages/web"), among the sites the app's last deploy recorded.
+ * SST v2's `sst bind` does the same to give a frontend's dev server its environment.
+ */
+export async function siteForDirectory(
+  ssm: SsmCall,
+  scope: { ssmPrefix: string },
+  appRoot: string,
+  cwd: string,
+): Promise<SiteDevMetadata | undefined> {
+  const here = realpath(cwd);
+  let best: { site: SiteDevMetadata; depth: number } | undefined;
+  for (const p of await parametersByPath(ssm, scope.ssmPrefix.replace(/\/$/, "") || "/")) {
+    const site = parseSiteParameter(p.Name, p.Value, scope.ssmPrefix);
+    if (!site) continue;
+    const dir = realpath(path.resolve(appRoot, site.path));
+    const rel = path.relative(dir, here);
+    const inside = rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+    if (inside && (!best || dir.length > best.depth)) best = { site, depth: dir.length };
+  }
+  return best?.site;
 }

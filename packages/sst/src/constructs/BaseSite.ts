@@ -1,0 +1,175 @@
+/**
+ * What every frontend construct (StaticSite and the SSR sites) shares: SST v2's
+ * dev-mode behaviour. Under `sst dev` a site is neither built nor deployed — the
+ * developer runs the framework's own dev server through `sst bind` — so the construct
+ * only records where the site lives and the environment it wants. Building and
+ * publishing sites (`sst build`/`sst deploy`) is not implemented yet, and says so.
+ *
+ * How `sst bind` gets the site's environment with tokens (e.g. `api.url`) resolved:
+ * SST v2 writes it into stack metadata that `sst bind` reads after deploy. Here the
+ * construct writes one String SSM parameter, `{ssmPrefix}{Type}/{id}/site/dev`, whose
+ * value is the JSON `{ "path": "<path relative to the app>", "environment": {...} }`.
+ * CloudFormation resolves the tokens inside it at deploy time (the JSON is an
+ * Fn::Join), and the four-part name keeps it out of the `SST_*` variables that
+ * `{Type}/{id}/{prop}` parameters become. One JSON value (not one parameter per
+ * variable) because SSM cannot store empty strings, which are valid env values.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import * as cdk from "aws-cdk-lib";
+import * as ssm from "aws-cdk-lib/aws-ssm";
+import { Construct } from "constructs";
+import { App } from "./App.js";
+import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
+import type { BindingResource, Permissions } from "./util/permission.js";
+
+export interface SiteDevProps {
+  /** Deploy the site under `sst dev` too (not supported yet: sites are never deployed here). Default false. */
+  deploy?: boolean;
+  /** The URL the site's local dev server answers on; what its binding holds in dev. Default "localhost". */
+  url?: string;
+}
+
+export interface SiteDomainProps {
+  domainName: string;
+  domainAlias?: string;
+  hostedZone?: string;
+  alternateNames?: string[];
+  isExternalDomain?: boolean;
+  cdk?: Record<string, unknown>;
+}
+
+/** Props every site takes (SST v2's names). */
+export interface BaseSiteProps {
+  /** The site's folder, relative to the app's root. */
+  path?: string;
+  /** Environment variables for the site's build and `sst bind`; values may be tokens like `api.url`. */
+  environment?: Record<string, string>;
+  customDomain?: string | SiteDomainProps;
+  dev?: SiteDevProps;
+  /** Raw CDK overrides for the deployed site (unused until sites deploy). */
+  cdk?: Record<string, unknown>;
+}
+
+/** The name of the parameter holding a site's dev metadata. */
+export function siteDevParameterName(ssmPrefix: string, type: string, id: string): string {
+  return `${ssmPrefix}${type}/${id}/site/dev`;
+}
+
+export abstract class BaseSite extends Construct implements SSTConstruct {
+  readonly id: string;
+  abstract readonly constructType: string;
+  /** The site's folder as given (relative to the app's root). */
+  readonly path: string;
+  readonly environment: Record<string, string>;
+  /** True when nothing is built or deployed for the site (always, today, outside a thrown deploy). */
+  readonly doNotDeploy: boolean;
+  /** SST v2: cdk holds the deployed resources; nothing is deployed in dev. */
+  readonly cdk?: Record<string, unknown>;
+  protected readonly props: BaseSiteProps;
+  private readonly boundResources: BindingResource[] = [];
+  private readonly attachedPermissions: Permissions[] = [];
+
+  protected constructor(scope: Construct, id: string, props: BaseSiteProps, type: string, defaultPath?: string) {
+    super(scope, id);
+    (this as any)[SST_CONSTRUCT] = true;
+    this.id = id;
+    this.props = props ?? {};
+    const app = App.of(this);
+    const sitePath = this.props.path ?? defaultPath;
+    if (typeof sitePath !== "string" || !sitePath) throw new Error(`${type} "${id}": missing "path" (the site's folder, relative to the app)`);
+    this.path = sitePath;
+    this.environment = validateEnvironment(type, id, this.props.environment);
+    this.doNotDeploy = app.mode === "remove" || (app.mode === "dev" && !this.props.dev?.deploy);
+
+    // `sst remove` must work even after the site's folder is gone.
+    if (app.mode !== "remove") validateSitePath(type, id, app.appPath, sitePath);
+
+    if (!this.doNotDeploy) {
+      const how = app.mode === "dev" ? `"dev.deploy: true" is set` : `sst build / sst deploy`;
+      throw new Error(
+        `${type} "${id}": deploying sites is not supported yet (${how}). ` +
+          `Sites work under "sst dev" without "dev.deploy": run the site's own dev server through "sst bind" ` +
+          `(e.g. cd ${sitePath} && npx sst bind <dev command>).`,
+      );
+    }
+    if (app.mode === "dev") this.writeDevMetadata(app, type, sitePath);
+  }
+
+  /** SST v2: undefined in dev, where the site is not deployed. */
+  get url(): string | undefined {
+    return undefined;
+  }
+
+  /** SST v2: undefined in dev, where the site is not deployed. */
+  get customDomainUrl(): string | undefined {
+    return undefined;
+  }
+
+  /** The resources bound to the site; in dev their `SST_*` values reach the site through `sst bind`. */
+  get boundTo(): readonly BindingResource[] {
+    return this.boundResources;
+  }
+
+  bind(constructs: BindingResource[]): void {
+    this.boundResources.push(...constructs);
+  }
+
+  attachPermissions(permissions: Permissions): void {
+    this.attachedPermissions.push(permissions);
+  }
+
+  getConstructMetadata() {
+    return {
+      type: this.constructType,
+      data: {
+        mode: this.doNotDeploy ? ("placeholder" as const) : ("deployed" as const),
+        path: this.path,
+        environment: this.environment,
+        customDomainUrl: this.customDomainUrl,
+        url: this.url,
+      },
+    };
+  }
+
+  /** @internal Bindable as `SST_{Type}_url_{id}`; in dev the dev server's URL (SST v2: dev.url ?? "localhost"). */
+  getBindings(): BindingProps {
+    return {
+      clientPackage: "site",
+      variables: { url: { type: "plain", value: this.props.dev?.url ?? "localhost" } },
+      permissions: {},
+    };
+  }
+
+  private writeDevMetadata(app: App, type: string, sitePath: string): void {
+    const relative = path.relative(app.appPath, path.resolve(app.appPath, sitePath)).split(path.sep).join("/") || ".";
+    new ssm.StringParameter(this, "DevMetadata", {
+      parameterName: siteDevParameterName(app.ssmPrefix, type, this.id),
+      // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
+      stringValue: cdk.Stack.of(this).toJsonString({ path: relative, environment: this.environment }),
+    });
+  }
+}
+
+function validateEnvironment(type: string, id: string, env: unknown): Record<string, string> {
+  if (env === undefined) return {};
+  if (!env || typeof env !== "object" || Array.isArray(env)) throw new Error(`${type} "${id}": "environment" must be an object of strings`);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`${type} "${id}": invalid environment variable name "${key}"`);
+    if (typeof value !== "string") throw new Error(`${type} "${id}": environment variable "${key}" must be a string, got ${typeof value}`);
+    out[key] = value;
+  }
+  return out;
+}
+
+function validateSitePath(type: string, id: string, appRoot: string, sitePath: string): void {
+  const abs = path.resolve(appRoot, sitePath);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(abs).isDirectory();
+  } catch {
+    throw new Error(`${type} "${id}": no site found at path "${sitePath}" (looked for ${abs})`);
+  }
+  if (!isDir) throw new Error(`${type} "${id}": path "${sitePath}" is not a directory (${abs})`);
+}

@@ -1,0 +1,17 @@
+/**
+ * SST v2's SolidStartSite: a SolidStart app deployed as a server function behind CloudFront. Under
+ * `sst dev` it is not built or deployed (run the SolidStart dev server through `sst bind`);
+ * see SsrSite.ts and BaseSite.ts. Deploying it is not supported yet.
+ */
+import type { Construct } from "constructs";
+import { SsrSite, type SsrSiteProps } from "./SsrSite.js";
+
+export interface SolidStartSiteProps extends SsrSiteProps {}
+
+export class SolidStartSite extends SsrSite {
+  readonly constructType = "SolidStartSite";
+
+  constructor(scope: Construct, id: string, props?: SolidStartSiteProps) {
+    super(scope, id, props, "SolidStartSite");
+  }
+}
