@@ -86,3 +86,20 @@ export function awsCli(endpoint: string): AwsCli | undefined {
     return stdout.trim() ? JSON.parse(stdout) : {};
   };
 }
+
+/**
+ * An IAM role a Lambda function can run as, allowed what event source pollers need
+ * (receive and delete on SQS, read DynamoDB streams) plus `extraActions`. Returns its ARN.
+ */
+export async function createPollerRole(cloud: LocalCloud, name: string, extraActions: string[] = []): Promise<string> {
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+  const role = await cloud.iam.call("CreateRole", { RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) });
+  const actions = [
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage",
+    "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams",
+    ...extraActions,
+  ];
+  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
+  await cloud.iam.call("PutRolePolicy", { RoleName: name, PolicyName: "pollers", PolicyDocument: JSON.stringify(policy) });
+  return role.Role.Arn;
+}

@@ -31,6 +31,7 @@ export interface LambdaCloud {
   readonly logs?: CallableService;
   readonly iam?: CallableService & {
     issueSessionCredentials?(roleArn: string, sessionName: string): unknown;
+    evaluate?(principal: { accessKeyId: string; arn: string; admin: boolean; roleArn?: string }, action: string, resource: string): string;
   };
 }
 

@@ -13,7 +13,7 @@ function template(v: { ttl: string; gsi: boolean; policyAction: string; route: s
     Resources: {
       Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: assume, ManagedPolicyArns: [{ Ref: "Managed" }] } },
       Managed: { Type: "AWS::IAM::ManagedPolicy", Properties: { PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] } } },
-      Policy: { Type: "AWS::IAM::Policy", Properties: { PolicyName: "RoleDefaultPolicy", Roles: [{ Ref: "Role" }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: v.policyAction, Resource: { "Fn::GetAtt": ["Table", "Arn"] } }] } } },
+      Policy: { Type: "AWS::IAM::Policy", Properties: { PolicyName: "RoleDefaultPolicy", Roles: [{ Ref: "Role" }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: v.policyAction, Resource: { "Fn::GetAtt": ["Table", "Arn"] } }, { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: { "Fn::GetAtt": ["Queue", "Arn"] } }] } } },
       Table: { Type: "AWS::DynamoDB::Table", Properties: {
         KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
         AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }, ...(v.gsi ? [{ AttributeName: "g", AttributeType: "S" }] : [])],

@@ -4,7 +4,7 @@ import { zipSync, strToU8 } from "fflate";
 import { LambdaClient, CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { SQSClient, CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
 import { matchesPattern } from "./event-filter.js";
 
 let tc: TestCloud;
@@ -14,6 +14,7 @@ let ddb: DynamoDBClient;
 
 before(async () => {
   tc = await startTestCloud();
+  await createPollerRole(tc.cloud, "consumer");
   lambda = new LambdaClient(tc.clientConfig);
   sqs = new SQSClient(tc.clientConfig);
   ddb = new DynamoDBClient(tc.clientConfig);

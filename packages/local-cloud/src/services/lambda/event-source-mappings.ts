@@ -49,6 +49,7 @@ export class EventSourceMappingOperations {
         `An event source mapping with ${label} arn (" ${sourceArn} ") and function (" ${stored.config.FunctionName} ") already exists. Please update or delete the existing mapping with UUID ${duplicate.UUID}`,
       );
     }
+    this.checkExecutionRole(kind, sourceArn, stored.config.Role);
     if (kind === "sqs") await this.checkVisibilityTimeout(sourceArn, stored.config.Timeout);
     const uuid = randomUUID();
     const mapping: StoredMapping = {
@@ -107,6 +108,30 @@ export class EventSourceMappingOperations {
     this.store.deleteMapping(mapping.UUID);
     this.onChange(mapping.UUID);
     return { ...mapping, State: "Deleting" };
+  }
+
+  /**
+   * Lambda polls with the function's execution role, and refuses a mapping that role
+   * could not poll, with these messages.
+   */
+  private checkExecutionRole(kind: SourceKind, sourceArn: string, roleArn: string): void {
+    const evaluate = this.cloud.iam?.evaluate;
+    if (!evaluate) return;
+    const principal = { accessKeyId: "", arn: roleArn, admin: false, roleArn };
+    const allowed = (action: string) => evaluate.call(this.cloud.iam, principal, action, sourceArn) === "Allow";
+    if (kind === "sqs") {
+      for (const action of ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"]) {
+        if (!allowed(`sqs:${action}`)) {
+          throw invalidParameter(`The provided execution role does not have permissions to call ${action} on SQS`);
+        }
+      }
+      return;
+    }
+    if (!["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"].every((a) => allowed(`dynamodb:${a}`))) {
+      throw invalidParameter(
+        `Cannot access stream ${sourceArn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`,
+      );
+    }
   }
 
   /**

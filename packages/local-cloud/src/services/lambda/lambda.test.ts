@@ -27,7 +27,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { S3Client, CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
 
 let tc: TestCloud;
 let lambda: LambdaClient;
@@ -35,6 +35,7 @@ const ROLE = "arn:aws:iam::000000000000:role/fn-role";
 
 before(async () => {
   tc = await startTestCloud();
+  await createPollerRole(tc.cloud, "fn-role");
   lambda = new LambdaClient(tc.clientConfig);
 });
 after(async () => {
@@ -389,4 +390,36 @@ test("sst dev surface: invoke(), setCodeResolver() and recycle()", async () => {
     service.setCodeResolver(undefined);
   }
   assert.equal(JSON.parse((await service.invoke("devfn", { n: 4 })).payload.toString()), "deployed:4");
+});
+
+test("a mapping whose function's role cannot poll the source is refused, as Lambda does", async () => {
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const role = await tc.cloud.iam.call("CreateRole", { RoleName: "cannot-poll", AssumeRolePolicyDocument: trust });
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: "cannot-poll",
+      Role: role.Role.Arn,
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Code: { ZipFile: zip({ "index.mjs": "export const handler = async () => {};" }) },
+    }),
+  );
+  const queueArn = "arn:aws:sqs:us-east-1:000000000000:cannot-poll-queue";
+  await assert.rejects(
+    lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "cannot-poll", EventSourceArn: queueArn })),
+    (err: any) =>
+      err.name === "InvalidParameterValueException" &&
+      err.$metadata.httpStatusCode === 400 &&
+      /The provided execution role does not have permissions to call ReceiveMessage on SQS/.test(err.message),
+  );
+  const streamArn = "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000";
+  await assert.rejects(
+    lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "cannot-poll", EventSourceArn: streamArn, StartingPosition: "LATEST" })),
+    /Cannot access stream .*GetRecords, GetShardIterator, DescribeStream, and ListStreams/,
+  );
+  // Once the role may read the queue, the same mapping is accepted.
+  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queueArn }] };
+  await tc.cloud.iam.call("PutRolePolicy", { RoleName: "cannot-poll", PolicyName: "read", PolicyDocument: JSON.stringify(policy) });
+  const ok = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "cannot-poll", EventSourceArn: queueArn, Enabled: false }));
+  assert.ok(ok.UUID);
 });
