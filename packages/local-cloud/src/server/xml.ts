@@ -35,7 +35,10 @@ const parser = new XMLParser({
   removeNSPrefix: true,
 });
 
-/** Parse an XML document into plain objects of strings (repeated elements become arrays). */
-export function parseXml(text: string): any {
-  return parser.parse(text);
+/**
+ * Parse an XML document into plain objects of strings (repeated elements become arrays).
+ * With `validate`, a malformed document throws instead of parsing as far as it can.
+ */
+export function parseXml(text: string, validate = false): any {
+  return parser.parse(text, validate);
 }

@@ -105,14 +105,23 @@ function decodeToken(token: string): string {
   return text;
 }
 
-export function listObjectsV2(c: S3Context, ctx: CallContext, input: any) {
+/** What every listing reads from its request, after the bucket and IAM checks. */
+function listRequest(c: S3Context, ctx: CallContext, input: any, action: string) {
   const bucket = requireBucket(c, input.Bucket).name;
-  authorizeS3(c, ctx, "s3:ListBucket", bucket, undefined, listConditionKeys(input));
-  const maxKeys = parseMaxKeys(input.MaxKeys);
+  authorizeS3(c, ctx, action, bucket, undefined, listConditionKeys(input));
   const url = checkEncodingType(input.EncodingType);
-  const encode = url ? encodeEventKey : (s: string) => s;
-  const prefix: string = input.Prefix ?? "";
-  const delimiter: string = input.Delimiter ?? "";
+  return {
+    bucket,
+    maxKeys: parseMaxKeys(input.MaxKeys),
+    url,
+    encode: url ? encodeEventKey : (s: string) => s,
+    prefix: (input.Prefix ?? "") as string,
+    delimiter: (input.Delimiter ?? "") as string,
+  };
+}
+
+export function listObjectsV2(c: S3Context, ctx: CallContext, input: any) {
+  const { bucket, maxKeys, url, encode, prefix, delimiter } = listRequest(c, ctx, input, "s3:ListBucket");
   const after = input.ContinuationToken ? decodeToken(String(input.ContinuationToken)) : input.StartAfter || undefined;
   const page = listPage(c, bucket, prefix, delimiter, after, maxKeys);
   return {
@@ -131,13 +140,7 @@ export function listObjectsV2(c: S3Context, ctx: CallContext, input: any) {
 }
 
 export function listObjects(c: S3Context, ctx: CallContext, input: any) {
-  const bucket = requireBucket(c, input.Bucket).name;
-  authorizeS3(c, ctx, "s3:ListBucket", bucket, undefined, listConditionKeys(input));
-  const maxKeys = parseMaxKeys(input.MaxKeys);
-  const url = checkEncodingType(input.EncodingType);
-  const encode = url ? encodeEventKey : (s: string) => s;
-  const prefix: string = input.Prefix ?? "";
-  const delimiter: string = input.Delimiter ?? "";
+  const { bucket, maxKeys, url, encode, prefix, delimiter } = listRequest(c, ctx, input, "s3:ListBucket");
   const marker: string = input.Marker ?? "";
   const page = listPage(c, bucket, prefix, delimiter, marker || undefined, maxKeys);
   return {
@@ -159,13 +162,7 @@ export function listObjects(c: S3Context, ctx: CallContext, input: any) {
  * version "null" — what S3 answers for a bucket that never had versioning enabled.
  */
 export function listObjectVersions(c: S3Context, ctx: CallContext, input: any) {
-  const bucket = requireBucket(c, input.Bucket).name;
-  authorizeS3(c, ctx, "s3:ListBucketVersions", bucket, undefined, listConditionKeys(input));
-  const maxKeys = parseMaxKeys(input.MaxKeys);
-  const url = checkEncodingType(input.EncodingType);
-  const encode = url ? encodeEventKey : (s: string) => s;
-  const prefix: string = input.Prefix ?? "";
-  const delimiter: string = input.Delimiter ?? "";
+  const { bucket, maxKeys, url, encode, prefix, delimiter } = listRequest(c, ctx, input, "s3:ListBucketVersions");
   const keyMarker: string = input.KeyMarker ?? "";
   const page = listPage(c, bucket, prefix, delimiter, keyMarker || undefined, maxKeys);
   return {

@@ -6,7 +6,7 @@
  * LambdaFunctionArn). Scalars are strings in XML; `numbers`/`booleans` name the
  * fields the SDK types otherwise.
  */
-import { XMLParser } from "fast-xml-parser";
+import { parseXml } from "../../../server/xml.js";
 import { escapeXml } from "../../../server/xml.js";
 import { malformedXml } from "../errors.js";
 
@@ -23,23 +23,13 @@ export interface ShapeMap {
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  removeNSPrefix: true,
-  // Keep text of mixed elements under a name we can skip.
-  textNodeName: "#text",
-});
-
 /** Parse a request body; the root element's content, or MalformedXML. */
 export function parseXmlBody(body: Buffer | string, root: string): any {
   const text = typeof body === "string" ? body : body.toString("utf8");
   if (!text.trim()) throw malformedXml();
   let doc: any;
   try {
-    doc = parser.parse(text, true);
+    doc = parseXml(text, true);
   } catch {
     throw malformedXml();
   }
