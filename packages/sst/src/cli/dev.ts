@@ -9,13 +9,7 @@ const dev: Command = {
   },
   async run(ctx) {
     const { parsePort, waitForShutdownSignal } = await import("./signals.js");
-    const { UsageError } = await import("./command.js");
-    let port: number | undefined;
-    try {
-      port = parsePort(ctx.values.port);
-    } catch (err) {
-      throw new UsageError((err as Error).message, "dev");
-    }
+    const port = parsePort(ctx.values.port, "dev");
     // The CloudFormation template validator costs seconds on every synth; the dev loop
     // redeploys on each stack change, so it stays off here unless asked for.
     process.env.CDK_VALIDATION ??= "false";

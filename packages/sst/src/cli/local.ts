@@ -11,13 +11,7 @@ const local: Command = {
   async run(ctx) {
     const path = await import("node:path");
     const { parsePort, waitForShutdownSignal } = await import("./signals.js");
-    const { UsageError } = await import("./command.js");
-    let port: number | undefined;
-    try {
-      port = parsePort(ctx.values.port);
-    } catch (err) {
-      throw new UsageError((err as Error).message, "local");
-    }
+    const port = parsePort(ctx.values.port, "local");
     const { importLocalCloud, startCloud } = await import("../deploy/local-cloud.js");
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
     const { DEFAULT_PORT } = await importLocalCloud();

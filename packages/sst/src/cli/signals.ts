@@ -2,6 +2,8 @@
  * Waiting for Ctrl-C / SIGTERM in long-running commands. A second signal while
  * shutting down exits at once, so a stuck stop never traps the user.
  */
+import { UsageError } from "./command.js";
+
 export function waitForShutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -16,10 +18,12 @@ export function waitForShutdownSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Parses a --port value: an integer 0–65535. */
-export function parsePort(value: unknown, flag = "--port"): number | undefined {
+/** Parses a command's --port value: an integer 0–65535, else a usage error of that command. */
+export function parsePort(value: unknown, command: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || n > 65535) throw new Error(`Invalid ${flag} "${value}": expected a port number (0-65535)`);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || n > 65535) {
+    throw new UsageError(`Invalid --port "${value}": expected a port number (0-65535)`, command);
+  }
   return n;
 }
