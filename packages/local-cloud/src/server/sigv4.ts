@@ -4,7 +4,7 @@
  * with the wrong secret gets the error AWS would give, and a presigned URL whose
  * expiry passed is refused.
  */
-import { createHash, createHmac, hash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hash } from "node:crypto";
 
 export interface SignatureInfo {
   accessKeyId: string;
@@ -12,6 +12,8 @@ export interface SignatureInfo {
   region: string;
   service: string;
   signedHeaders: string[];
+  /** The SignedHeaders list as sent (";"-joined), which the canonical request repeats. */
+  signedHeadersText: string;
   signature: string;
   amzDate: string; // yyyymmddThhmmssZ
   presigned: boolean;
@@ -26,21 +28,22 @@ export type SignatureProblem =
   | { kind: "expired"; message: string }
   | { kind: "skewed"; message: string };
 
-/** Read the signature parameters of a request, or undefined when it is unsigned. */
+/**
+ * Read the signature parameters of a request, or undefined when it is unsigned. On every
+ * signed request's path: the Authorization header is taken apart with indexOf, not split().
+ */
 export function readSignature(
   headers: Record<string, string>,
   query: URLSearchParams,
 ): SignatureInfo | { malformed: string } | undefined {
   const auth = headers["authorization"];
-  if (auth && auth.startsWith("AWS4-HMAC-SHA256")) {
-    const fields: Record<string, string> = {};
-    for (const part of auth.slice("AWS4-HMAC-SHA256".length).split(",")) {
-      const eq = part.indexOf("=");
-      if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-    }
-    const scope = (fields.Credential ?? "").split("/");
+  if (auth !== undefined && auth.startsWith(ALGORITHM)) {
+    const credential = authField(auth, "Credential=");
+    const signedHeaders = authField(auth, "SignedHeaders=");
+    const signature = authField(auth, "Signature=");
     const amzDate = headers["x-amz-date"] ?? "";
-    if (scope.length !== 5 || !fields.SignedHeaders || !fields.Signature || !amzDate) {
+    const scope = credential?.split("/");
+    if (!scope || scope.length !== 5 || !signedHeaders || !signature || !amzDate) {
       return { malformed: "Authorization header requires 'Credential', 'Signature', 'SignedHeaders' and a date" };
     }
     return {
@@ -48,15 +51,17 @@ export function readSignature(
       date: scope[1]!,
       region: scope[2]!,
       service: scope[3]!,
-      signedHeaders: fields.SignedHeaders.split(";"),
-      signature: fields.Signature,
+      signedHeaders: signedHeaders.split(";"),
+      signedHeadersText: signedHeaders,
+      signature,
       amzDate,
       presigned: false,
       securityToken: headers["x-amz-security-token"],
     };
   }
+  if (query.size === 0) return undefined;
   const credential = query.get("X-Amz-Credential");
-  if (credential && query.get("X-Amz-Algorithm") === "AWS4-HMAC-SHA256") {
+  if (credential && query.get("X-Amz-Algorithm") === ALGORITHM) {
     const scope = credential.split("/");
     const signedHeaders = query.get("X-Amz-SignedHeaders");
     const signature = query.get("X-Amz-Signature");
@@ -70,6 +75,7 @@ export function readSignature(
       region: scope[2]!,
       service: scope[3]!,
       signedHeaders: signedHeaders.split(";"),
+      signedHeadersText: signedHeaders,
       signature,
       amzDate,
       presigned: true,
@@ -78,6 +84,27 @@ export function readSignature(
     };
   }
   return undefined;
+}
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+
+/**
+ * The value of `name` (e.g. "Credential=") in an Authorization header: up to the next
+ * comma, surrounding whitespace trimmed. The name must start the header's parameter list
+ * or follow a comma (optionally spaced), so "XCredential=" does not match.
+ */
+function authField(auth: string, name: string): string | undefined {
+  let at = auth.indexOf(name, ALGORITHM.length);
+  while (at >= 0) {
+    let before = at - 1;
+    while (before >= ALGORITHM.length && (auth.charCodeAt(before) === 32 || auth.charCodeAt(before) === 9)) before--;
+    if (before < ALGORITHM.length || auth.charCodeAt(before) === 44 /* , */) break;
+    at = auth.indexOf(name, at + 1);
+  }
+  if (at < 0) return undefined;
+  const from = at + name.length;
+  const comma = auth.indexOf(",", from);
+  return auth.slice(from, comma < 0 ? auth.length : comma).trim();
 }
 
 /** RFC 3986 percent-encoding, as SigV4 wants it. */
@@ -158,10 +185,39 @@ function canonicalHeaderValue(raw: string): string {
 // Leading/trailing whitespace, a run of it, or any whitespace other than a plain space.
 const NEEDS_NORMALIZING = /^\s|\s$|\s\s|[^\S ]/;
 
+/** Epoch ms of a yyyymmddThhmmssZ stamp; the last one is remembered (most requests share the second). */
+let lastAmzDate = "";
+let lastAmzDateMs = NaN;
 function parseAmzDate(amzDate: string): number {
+  if (amzDate === lastAmzDate) return lastAmzDateMs;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
-  if (!m) return NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+  lastAmzDate = amzDate;
+  lastAmzDateMs = ms;
+  return ms;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The payload hash the canonical request carries. S3 signs the x-amz-content-sha256
+ * header's claim (and checks the body against it itself, with its own error); every other
+ * service hashes the body it received, so a claim that does not match the body makes the
+ * signature fail, as on AWS.
+ */
+function payloadHashOf(sig: SignatureInfo, req: { query: URLSearchParams; headers: Record<string, string>; body: Buffer }): string {
+  const claimed = req.headers["x-amz-content-sha256"];
+  if (sig.presigned) return req.query.get("X-Amz-Content-Sha256") ?? claimed ?? "UNSIGNED-PAYLOAD";
+  if (claimed !== undefined && (sig.service === "s3" || !HEX64.test(claimed))) return claimed;
+  return sha256Hex(req.body);
+}
+
+/** Equal-length hex strings compared without an early exit. */
+function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Check a request's signature against the secret. Undefined when it holds. */
@@ -186,22 +242,19 @@ export function verifySignature(
   }
 
   let headerLines = "";
-  for (const h of sig.signedHeaders) headerLines += `${h}:${canonicalHeaderValue(req.headers[h] ?? "")}\n`;
-  let payloadHash: string;
-  if (sig.presigned) {
-    payloadHash = req.query.get("X-Amz-Content-Sha256") ?? req.headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD";
-  } else {
-    payloadHash = req.headers["x-amz-content-sha256"] ?? sha256Hex(req.body);
+  const signed = sig.signedHeaders;
+  for (let i = 0; i < signed.length; i++) {
+    const h = signed[i]!;
+    headerLines += h + ":" + canonicalHeaderValue(req.headers[h] ?? "") + "\n";
   }
+  const tail = headerLines + "\n" + sig.signedHeadersText + "\n" + payloadHashOf(sig, req);
   const query = canonicalQuery(req.query, sig.presigned);
-  const scope = `${sig.date}/${sig.region}/${sig.service}/aws4_request`;
+  const head = `${ALGORITHM}\n${sig.amzDate}\n${sig.date}/${sig.region}/${sig.service}/aws4_request\n`;
   const key = signingKey(secret, sig.date, sig.region, sig.service);
-  const expected = Buffer.from(sig.signature, "hex");
   for (const uri of canonicalUris(req.path, sig.service)) {
-    const canonical = [req.method, uri, query, headerLines, sig.signedHeaders.join(";"), payloadHash].join("\n");
-    const toSign = `AWS4-HMAC-SHA256\n${sig.amzDate}\n${scope}\n${sha256Hex(canonical)}`;
-    const actual = createHmac("sha256", key).update(toSign).digest();
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) return undefined;
+    const canonical = req.method + "\n" + uri + "\n" + query + "\n" + tail;
+    const actual = createHmac("sha256", key).update(head + sha256Hex(canonical)).digest("hex");
+    if (sameHex(actual, sig.signature)) return undefined;
   }
   return { kind: "mismatch" };
 }

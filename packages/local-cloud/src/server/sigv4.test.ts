@@ -1,0 +1,157 @@
+/**
+ * SigV4 verification against the AWS SDK's own signer (@smithy/signature-v4): every
+ * request the SDK signs must verify, and every tampering must not.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { readSignature, verifySignature, type SignatureInfo } from "./sigv4.js";
+
+/** The hash constructor the signer expects (what @smithy/hash-node provides in the SDK). */
+class Sha256 {
+  private readonly h: Hash | Hmac;
+  constructor(secret?: string | Uint8Array) {
+    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+  }
+  update(data: string | Uint8Array): void {
+    this.h.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.h.digest();
+  }
+}
+
+const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+const signer = (service: string, opts: { applyChecksum?: boolean } = {}) =>
+  new SignatureV4({ service, region: "us-east-1", credentials, sha256: Sha256, applyChecksum: opts.applyChecksum ?? true });
+
+interface Req {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Sign like the SDK does, then turn the result into what the kernel's HTTP layer hands over. */
+async function signed(service: string, init: { method?: string; path?: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string }, opts?: { applyChecksum?: boolean }): Promise<Req> {
+  const request = {
+    method: init.method ?? "POST",
+    protocol: "http:",
+    hostname: "127.0.0.1",
+    port: 4570,
+    path: init.path ?? "/",
+    query: init.query ?? {},
+    headers: { host: "127.0.0.1:4570", ...(init.headers ?? {}) },
+    body: init.body,
+  };
+  const out = await signer(service, opts).sign(request);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(out.headers)) headers[k.toLowerCase()] = String(v);
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(out.query ?? {})) query.append(k, String(v));
+  return { method: request.method, path: rawPath(request.path), query, headers, body: Buffer.from(init.body ?? "") };
+}
+
+/** The path as it goes on the wire (each segment percent-encoded once). */
+const rawPath = (p: string) => p.split("/").map((s) => encodeURIComponent(s)).join("/");
+
+function verify(req: Req, secret = credentials.secretAccessKey, now?: number) {
+  const sig = readSignature(req.headers, req.query);
+  assert.ok(sig && !("malformed" in sig), "request is signed");
+  return verifySignature(sig as SignatureInfo, secret, req, now);
+}
+
+const dynamoHeaders = (target: string) => ({
+  "content-type": "application/x-amz-json-1.0",
+  "x-amz-target": target,
+  "x-amz-user-agent": "aws-sdk-js/3.0.0",
+  "amz-sdk-invocation-id": "7729605c-d48e-4c68-b647-b8d1daf93511",
+  "amz-sdk-request": "attempt=1; max=4",
+});
+
+test("a JSON-protocol call signed by the SDK verifies, with or without x-amz-content-sha256", async () => {
+  const body = JSON.stringify({ TableName: "Users", Key: { id: { S: "1" } } });
+  const withClaim = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.GetItem"), body });
+  assert.ok(withClaim.headers["x-amz-content-sha256"], "the SDK signer adds the payload hash header");
+  assert.equal(verify(withClaim), undefined);
+  const withoutClaim = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.GetItem"), body }, { applyChecksum: false });
+  assert.equal(withoutClaim.headers["x-amz-content-sha256"], undefined);
+  assert.equal(verify(withoutClaim), undefined);
+});
+
+test("the wrong secret is a mismatch", async () => {
+  const req = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.ListTables"), body: "{}" });
+  assert.deepEqual(verify(req, "not-the-secret"), { kind: "mismatch" });
+});
+
+test("outside S3, a body that is not the one hashed fails even when the claimed hash header is kept", async () => {
+  const req = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.PutItem"), body: JSON.stringify({ TableName: "T", Item: { id: { S: "1" } } }) });
+  req.body = Buffer.from(JSON.stringify({ TableName: "T", Item: { id: { S: "2" } } }));
+  assert.deepEqual(verify(req), { kind: "mismatch" });
+  const noClaim = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.PutItem"), body: "{}" }, { applyChecksum: false });
+  noClaim.body = Buffer.from("{ }");
+  assert.deepEqual(verify(noClaim), { kind: "mismatch" });
+});
+
+test("S3 signs the payload claim itself (UNSIGNED-PAYLOAD, or a hash S3 checks later)", async () => {
+  const req = await signed("s3", { method: "PUT", path: "/bucket/a key+(1).txt", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, body: "hello" });
+  assert.equal(req.headers["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+  assert.equal(verify(req), undefined);
+  const hashed = await signed("s3", { method: "PUT", path: "/bucket/k", body: "hello" });
+  assert.equal(hashed.headers["x-amz-content-sha256"], createHash("sha256").update("hello").digest("hex"));
+  hashed.body = Buffer.from("other");
+  assert.equal(verify(hashed), undefined, "the signature holds; S3 answers XAmzContentSHA256Mismatch itself");
+});
+
+test("query strings and paths with reserved characters verify (non-S3 paths are encoded twice)", async () => {
+  const req = await signed("execute-api", { method: "GET", path: "/prod/users/a b@c", query: { b: "2 3", a: "x/y*", "c~": "ü" }, body: "" });
+  assert.equal(verify(req), undefined);
+  req.query.set("a", "changed");
+  assert.deepEqual(verify(req), { kind: "mismatch" });
+});
+
+test("header values are compared in canonical form (trimmed, inner runs of spaces collapsed)", async () => {
+  const req = await signed("sqs", { headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ListQueues", "x-custom": "a   b" }, body: "{}" });
+  req.headers["x-custom"] = "  a b ";
+  assert.equal(verify(req), undefined);
+  req.headers["x-custom"] = "a c";
+  assert.deepEqual(verify(req), { kind: "mismatch" });
+});
+
+test("a signature older than 15 minutes is refused as skewed; a malformed date as malformed", async () => {
+  const req = await signed("dynamodb", { headers: dynamoHeaders("DynamoDB_20120810.ListTables"), body: "{}" });
+  const problem = verify(req, undefined, Date.now() + 16 * 60 * 1000);
+  assert.equal(problem?.kind, "skewed");
+  assert.match((problem as { message: string }).message, /^Signature expired: \d{8}T\d{6}Z is now earlier than /);
+  req.headers["x-amz-date"] = "2024-01-01";
+  assert.equal(verify(req)?.kind, "malformed");
+});
+
+test("presigned URLs verify until they expire", async () => {
+  // As @aws-sdk/s3-request-presigner does: the payload is UNSIGNED-PAYLOAD, hoisted into the query.
+  const url = await signer("s3").presign(
+    { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: 4570, path: "/bucket/photo.jpg", query: {}, headers: { host: "127.0.0.1:4570", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } },
+    { expiresIn: 60 },
+  );
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(url.query ?? {})) query.append(k, String(v));
+  const req: Req = { method: "GET", path: "/bucket/photo.jpg", query, headers: { host: "127.0.0.1:4570" }, body: Buffer.alloc(0) };
+  assert.equal(verify(req), undefined);
+  assert.deepEqual(verify(req, undefined, Date.now() + 61_000), { kind: "expired", message: "Request has expired" });
+});
+
+test("readSignature takes the Authorization header apart whatever the spacing and order", () => {
+  const headers = (auth: string) => ({ authorization: auth, "x-amz-date": "20261126T000000Z" });
+  const sig = readSignature(headers("AWS4-HMAC-SHA256 Signature=abc,SignedHeaders=host;x-amz-date ,  Credential=AK/20261126/eu-west-1/sqs/aws4_request"), new URLSearchParams()) as SignatureInfo;
+  assert.equal(sig.accessKeyId, "AK");
+  assert.equal(sig.region, "eu-west-1");
+  assert.equal(sig.service, "sqs");
+  assert.deepEqual(sig.signedHeaders, ["host", "x-amz-date"]);
+  assert.equal(sig.signedHeadersText, "host;x-amz-date");
+  assert.equal(sig.signature, "abc");
+  assert.ok("malformed" in (readSignature(headers("AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/sqs/aws4_request, Signature=abc"), new URLSearchParams()) as object));
+  assert.ok("malformed" in (readSignature(headers("AWS4-HMAC-SHA256 XCredential=AK/20261126/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc"), new URLSearchParams()) as object));
+  assert.equal(readSignature({}, new URLSearchParams()), undefined);
+});
