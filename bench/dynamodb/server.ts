@@ -1,13 +1,16 @@
 /**
  * One server under test, in its own process so it gets the event loop (and a core) to
  * itself: `local` (the local cloud), `dynalite` (in memory), `bare` (node:http
- * answering "{}", the ceiling of one Node process) or `bare2` (node:http answering a
- * GetItem-sized JSON body with AWS-like headers; BARE_BYTES sets the string's length). Started by run.ts with an IPC channel:
+ * answering "{}", the ceiling of one Node process), `bare2` (node:http answering a
+ * GetItem-sized JSON body with AWS-like headers; BARE_BYTES sets the string's length) or
+ * `bare-net` (a minimal HTTP/1.1 responder on node:net answering "{}": the floor of the
+ * HTTP layer without node:http). Started by run.ts with an IPC channel:
  * it sends { port } once listening, then answers { cmd: "fill", … } with { filled }.
  *
- *   node --import tsx bench/dynamodb/server.ts local|dynalite|bare|bare2
+ *   node --import tsx bench/dynamodb/server.ts local|dynalite|bare|bare2|bare-net
  */
 import http from "node:http";
+import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -84,6 +87,35 @@ async function main() {
     process.on("message", (m: FillCommand) => m.cmd === "fill" && send({ filled: m.table }));
     return;
   }
+  if (kind === "bare-net") {
+    // Frames keep-alive requests by Content-Length only (what the load generator sends)
+    // and answers each with one write: no validation, no header record.
+    const HEAD_END = Buffer.from("\r\n\r\n");
+    const answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}";
+    const server = net.createServer({ noDelay: true }, (socket) => {
+      let pending: Buffer | null = null;
+      socket.on("error", () => socket.destroy());
+      socket.on("data", (chunk: Buffer) => {
+        let buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        pending = null;
+        for (;;) {
+          const end = buf.indexOf(HEAD_END);
+          if (end < 0) break;
+          const head = buf.toString("latin1", 0, end).toLowerCase();
+          const cl = head.indexOf("\r\ncontent-length:");
+          const length = cl < 0 ? 0 : parseInt(head.slice(cl + 17), 10);
+          if (buf.length < end + 4 + length) break;
+          socket.write(answer);
+          buf = buf.subarray(end + 4 + length);
+        }
+        if (buf.length) pending = buf;
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    send({ port: (server.address() as net.AddressInfo).port });
+    process.on("message", (m: FillCommand) => m.cmd === "fill" && send({ filled: m.table }));
+    return;
+  }
   if (kind === "dynalite") {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -119,7 +151,7 @@ async function main() {
     });
     return;
   }
-  throw new Error(`usage: server.ts local|dynalite|bare|bare2 (got ${kind})`);
+  throw new Error(`usage: server.ts local|dynalite|bare|bare2|bare-net (got ${kind})`);
 }
 
 // bare and dynalite hold nothing on disk: leave with the parent. local cleans up first.

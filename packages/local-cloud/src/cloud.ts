@@ -7,11 +7,10 @@
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
-import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
-import { createHttpServer, type RequestDispatcher } from "./server/http-server.js";
+import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import {
   ACCOUNT_ID,
@@ -83,7 +82,7 @@ export class LocalCloud implements RequestDispatcher {
   private readonly mounts = new Map<string, (req: AwsRequest) => Promise<AwsResponse>>();
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
-  private server?: http.Server;
+  private server?: Http1Server;
 
   private constructor(opts: LocalCloudOptions) {
     this.dir = path.resolve(opts.dir);
@@ -138,10 +137,11 @@ export class LocalCloud implements RequestDispatcher {
     const server = this.server;
     this.server = undefined;
     if (server) {
-      server.closeIdleConnections?.();
+      // Idle keep-alive sockets go at once; busy ones get 200 ms to finish their answer.
+      server.closeIdleConnections();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        setTimeout(() => server.closeAllConnections?.(), 200).unref();
+        setTimeout(() => server.closeAllConnections(), 200).unref();
       });
     }
     for (const service of this.started.splice(0).reverse()) {

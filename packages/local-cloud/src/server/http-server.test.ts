@@ -1,13 +1,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import type http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { createHttpServer, type RequestDispatcher } from "./http-server.js";
+import { createHttpServer, type Http1Server, type RequestDispatcher } from "./http-server.js";
 import { jsonResponse } from "./protocols/json.js";
+import { startTestCloud } from "../testing.js";
 import type { AwsRequest, Principal } from "../types.js";
 
 const admin: Principal = { accessKeyId: "test", arn: "arn:aws:iam::000000000000:root", admin: true };
@@ -29,7 +30,7 @@ const dispatcher: RequestDispatcher = {
     req.path.startsWith("/_aws/echo") ? Promise.resolve({ status: 200, body: req.path }) : undefined,
 };
 
-let server: http.Server;
+let server: Http1Server;
 let endpoint: string;
 before(async () => {
   server = createHttpServer(dispatcher);
@@ -118,4 +119,37 @@ test("an unsigned JSON-protocol call is MissingAuthenticationTokenException", as
   assert.equal(res.status, 400);
   const body = await res.json();
   assert.match(body.__type, /MissingAuthenticationTokenException$/);
+});
+
+test("LocalCloud.stop(): idle sockets (fast or handed off) close at once, a busy one within ~200 ms", async () => {
+  const tc = await startTestCloud();
+  const open = async (request: string) => {
+    const socket = net.connect(tc.cloud.port, "127.0.0.1");
+    let data = "";
+    socket.on("data", (d) => (data += d));
+    socket.on("error", () => {});
+    const closed = new Promise<number>((r) => socket.on("close", () => r(Date.now())));
+    socket.write(request);
+    for (let i = 0; i < 200 && !data.includes("\r\n\r\n"); i++) await new Promise((r) => setTimeout(r, 5));
+    return { closed, data: () => data };
+  };
+  const idleFast = await open("GET /_aws/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  const idleHanded = await open("GET /_aws/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  assert.match(idleFast.data(), /^HTTP\/1\.1 200 OK/);
+  assert.match(idleHanded.data(), /^HTTP\/1\.1 200 OK/);
+  const sqs = new SQSClient(tc.clientConfig);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "stop-test" }));
+  const busy = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 })).then(
+    () => "answered",
+    () => "failed",
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  const start = Date.now();
+  await tc.stop();
+  const stopped = Date.now() - start;
+  assert.ok(stopped < 1000, `stop() took ${stopped} ms`);
+  assert.ok((await idleFast.closed) - start < 100, "idle fast-path socket closed at once");
+  assert.ok((await idleHanded.closed) - start < 100, "idle handed-off socket closed at once");
+  assert.equal(await busy, "failed", "the long poll's socket was closed under it");
+  sqs.destroy();
 });

@@ -3,6 +3,12 @@
  * service from the credential scope and hands it over. Paths under `/_aws/` are the
  * local cloud's own data planes (API Gateway execute-api, CloudFormation custom
  * resource responses), reached without a signature, as on AWS.
+ *
+ * Requests arrive two ways and meet in `serve`: the common case through the lean
+ * HTTP/1.1 layer (http1-server.ts, http1-connection.ts, http1-parser.ts), everything
+ * else (chunked uploads, Expect: 100-continue, HTTP/1.0 …) through a node:http server
+ * that the socket is handed to. Both build the same neutral request, and
+ * `answerRequest` turns it into the answer, so the two paths cannot drift apart.
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
@@ -10,7 +16,11 @@ import { Readable } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { kernelErrorResponse, protocolFamily, signatureError, unknownKeyError } from "./kernel-errors.js";
+import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpRequest } from "./http1-connection.js";
+import { Http1Server } from "./http1-server.js";
 import type { AwsRequest, AwsResponse, Principal } from "../types.js";
+
+export { Http1Server, type HttpRequest };
 
 export const ANONYMOUS: Principal = Object.freeze({ accessKeyId: "", arn: "anonymous", admin: false });
 
@@ -27,30 +37,48 @@ export interface RequestDispatcher {
 
 const EXECUTE_API_HOST = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/;
 
-export function createHttpServer(dispatcher: RequestDispatcher): http.Server {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("error", () => res.destroy());
-    req.on("end", () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const requestId = randomUUID();
-      serve(dispatcher, req, body, requestId)
-        .then((answer) => send(res, req.method ?? "GET", answer, requestId))
-        .catch((err) => {
-          console.error("[local-cloud] unexpected error", err);
-          send(
-            res,
-            req.method ?? "GET",
-            { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "InternalFailure" }) },
-            requestId,
-          );
-        });
-    });
+/** A server on `node:net` that speaks HTTP/1.1 itself and hands unusual requests to node:http. */
+export function createHttpServer(dispatcher: RequestDispatcher): Http1Server {
+  const fallback = http.createServer((req, res) => serveNodeRequest(dispatcher, req, res));
+  fallback.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  fallback.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return new Http1Server((exchange) => void serveExchange(dispatcher, exchange), fallback);
+}
+
+/** The fast path: the Exchange is the request, and takes the answer. */
+async function serveExchange(dispatcher: RequestDispatcher, exchange: Exchange): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    exchange.respond(await answerRequest(dispatcher, exchange, requestId));
+  } catch (err) {
+    // The answer cannot be written (a bad status or header value): a 500 instead, as
+    // when node:http's writeHead threw.
+    console.error("[local-cloud] unexpected error", err);
+    try {
+      exchange.respond(internalFailure(requestId));
+    } catch {
+      // A constant answer cannot fail; this only keeps a rejection from escaping.
+    }
+  }
+}
+
+/** Handed-off sockets: node:http's request and response objects, as before. */
+function serveNodeRequest(dispatcher: RequestDispatcher, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("error", () => res.destroy());
+  req.on("end", () => {
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: collectHeaders(req), body };
+    const requestId = randomUUID();
+    answerRequest(dispatcher, request, requestId)
+      .then((answer) => send(res, request.method, answer))
+      .catch((err) => {
+        console.error("[local-cloud] unexpected error", err);
+        send(res, request.method, internalFailure(requestId));
+      })
+      .catch(() => res.destroy());
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
 }
 
 function collectHeaders(req: http.IncomingMessage): Record<string, string> {
@@ -59,29 +87,55 @@ function collectHeaders(req: http.IncomingMessage): Record<string, string> {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const prev = headers[name];
+    headers[name] = typeof prev === "string" ? `${prev},${value}` : value;
   }
   return headers;
 }
 
-async function serve(
-  dispatcher: RequestDispatcher,
-  req: http.IncomingMessage,
-  body: Buffer,
-  requestId: string,
-): Promise<AwsResponse> {
-  const url = req.url ?? "/";
+function internalFailure(requestId: string): AwsResponse {
+  return {
+    status: 500,
+    headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
+    body: JSON.stringify({ message: "InternalFailure" }),
+  };
+}
+
+/**
+ * The answer to a request, whichever path it came in on: never throws (an unexpected
+ * error is a 500), and always carries a request id header.
+ */
+async function answerRequest(dispatcher: RequestDispatcher, req: HttpRequest, requestId: string): Promise<AwsResponse> {
+  try {
+    const answer = await serve(dispatcher, req, requestId);
+    const headers = answer.headers ?? (answer.headers = {});
+    if (!("x-amzn-requestid" in headers) && !("x-amz-request-id" in headers)) {
+      headers["x-amzn-requestid"] = requestId;
+    }
+    return answer;
+  } catch (err) {
+    console.error("[local-cloud] unexpected error", err);
+    return internalFailure(requestId);
+  }
+}
+
+/**
+ * The dispatch both paths share: builds the AwsRequest (once), then routes it to a local
+ * data plane, or verifies its signature and hands it to the service it is signed for.
+ */
+async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId: string): Promise<AwsResponse> {
+  const url = req.url;
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
-  const headers = collectHeaders(req);
+  const headers = req.headers;
   const awsReq: AwsRequest = {
     requestId,
-    method: req.method ?? "GET",
+    method: req.method,
     path,
     query,
     headers,
-    body,
+    body: req.body,
     service: "",
     region: dispatcher.region,
     principal: ANONYMOUS,
@@ -138,12 +192,10 @@ async function serve(
   }
 }
 
-function send(res: http.ServerResponse, method: string, answer: AwsResponse, requestId: string): void {
+/** Write an answer through node:http (handed-off sockets only). */
+function send(res: http.ServerResponse, method: string, answer: AwsResponse): void {
   const headers = answer.headers ?? {};
   const body = answer.body;
-  if (!("x-amzn-requestid" in headers) && !("x-amz-request-id" in headers)) {
-    headers["x-amzn-requestid"] = requestId;
-  }
   if (body instanceof Readable) {
     res.writeHead(answer.status, headers);
     if (method === "HEAD") {

@@ -11,8 +11,9 @@ import { readSignature, verifySignature, type SignatureInfo } from "./sigv4.js";
 /** The hash constructor the signer expects (what @smithy/hash-node provides in the SDK). */
 class Sha256 {
   private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    const key = secret === undefined || typeof secret === "string" ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    this.h = key === undefined ? createHash("sha256") : createHmac("sha256", key);
   }
   update(data: string | Uint8Array): void {
     this.h.update(data);

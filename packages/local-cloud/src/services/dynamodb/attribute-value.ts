@@ -23,12 +23,15 @@ export type Item = Record<string, AttributeValue>;
 export type TypeTag = "S" | "N" | "B" | "SS" | "NS" | "BS" | "M" | "L" | "NULL" | "BOOL";
 const TAGS = new Set<string>(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]);
 
+/** The type tag: the value's first (only) member. No array is built (this runs per attribute, per request). */
 export function typeOf(v: AttributeValue): TypeTag {
-  return Object.keys(v)[0] as TypeTag;
+  for (const k in v) return k as TypeTag;
+  return undefined as unknown as TypeTag;
 }
 
 export function valueOf(v: AttributeValue): any {
-  return (v as any)[typeOf(v)];
+  for (const k in v) return (v as any)[k];
+  return undefined;
 }
 
 /** Binary values arrive base64-encoded (the SDK encodes Uint8Array). */
@@ -45,10 +48,16 @@ export function normalizeValue(v: any, depth = 0): AttributeValue {
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   }
-  const keys = Object.keys(v).filter((k) => v[k] !== undefined && v[k] !== null);
-  if (keys.length === 0) throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
-  if (keys.length > 1) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-  const tag = keys[0]!;
+  // Members set to null/undefined do not count (SDKs send them for unset union members).
+  const keys = Object.keys(v);
+  let tag = "";
+  let set = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const x = v[keys[i]!];
+    if (x !== undefined && x !== null && set++ === 0) tag = keys[i]!;
+  }
+  if (set === 0) throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  if (set > 1) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
   if (!TAGS.has(tag)) throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   const raw = v[tag];
   switch (tag) {
@@ -103,11 +112,30 @@ function normalizeBinary(raw: any): string {
 export function normalizeItem(item: any, what = "Item"): Item {
   if (item === null || typeof item !== "object" || Array.isArray(item)) throw validation(`1 validation error detected: Value null at '${what.toLowerCase()}' failed to satisfy constraint: Member must not be null`);
   const out: Item = {};
-  for (const [k, v] of Object.entries(item)) {
+  const keys = Object.keys(item);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     if (k.length === 0) throw validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ");
-    out[k] = normalizeValue(v);
+    out[k] = normalizeValue(item[k]);
   }
   return out;
+}
+
+/**
+ * A deep copy of JSON data (items and values as parsed or normalized: plain objects,
+ * arrays, strings, booleans). Much cheaper than structuredClone for small items.
+ */
+export function cloneJson<T>(v: T): T {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneJson(v[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = cloneJson((v as Record<string, unknown>)[keys[i]!]);
+  return out as T;
 }
 
 /** Equality as DynamoDB defines it: same type, same value (sets ignore order). */
@@ -185,7 +213,7 @@ export function numberSize(n: string): number {
 /** Size in bytes of one value, as DynamoDB counts it towards the 400 KB item limit. */
 export function valueSize(v: AttributeValue): number {
   const t = typeOf(v);
-  const x = valueOf(v);
+  const x = (v as any)[t];
   switch (t) {
     case "S":
       return Buffer.byteLength(x, "utf8");
@@ -211,7 +239,11 @@ export function valueSize(v: AttributeValue): number {
 
 export function itemSize(item: Item): number {
   let size = 0;
-  for (const [k, v] of Object.entries(item)) size += Buffer.byteLength(k, "utf8") + valueSize(v);
+  const keys = Object.keys(item);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    size += Buffer.byteLength(k, "utf8") + valueSize(item[k]!);
+  }
   return size;
 }
 

@@ -7,7 +7,9 @@ import { type OpEnv, requireTable, authorizeTable } from "./env.js";
 import { itemKey, parseKey, primaryKeyBlob } from "./keys.js";
 import { parseRequestExpressions } from "./request-expressions.js";
 import { project } from "./expressions/projection.js";
-import { commitWrite, itemCollectionMetrics } from "./item-ops.js";
+import { commitWrite, itemCollectionMetrics, needsOldItem } from "./item-ops.js";
+import type { Item } from "./attribute-value.js";
+import { RawJson } from "./raw-json.js";
 import { consumedCapacity, readUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
 import { validation } from "./errors.js";
 
@@ -34,21 +36,25 @@ export function batchGetItem(env: OpEnv, input: any): any {
     });
     return { meta, keys, projection: parsed.projection, consistent: r.ConsistentRead === true };
   });
-  const Responses: Record<string, any[]> = {};
+  // Responses is written as JSON text: each item as stored (no parse, no stringify)
+  // unless a projection must look inside it.
+  let responses = "";
   const capacity: any[] = [];
   for (const p of plans) {
-    const items: any[] = [];
+    let items = "";
     let units = 0;
     for (const k of p.keys) {
-      const item = env.store.getItem(p.meta, k);
-      units += readUnits(item ? itemSize(item) : 0, p.consistent);
-      if (item) items.push(p.projection ? project(item, p.projection) : item);
+      const row = env.store.getItemRow(p.meta, k);
+      units += readUnits(row ? row[1] : 0, p.consistent);
+      if (!row) continue;
+      const text = p.projection ? JSON.stringify(project(JSON.parse(row[0]) as Item, p.projection)) : row[0];
+      items = items ? `${items},${text}` : text;
     }
-    Responses[p.meta.name] = items;
+    responses += `${responses ? "," : ""}${JSON.stringify(p.meta.name)}:[${items}]`;
     const cc = consumedCapacity(input.ReturnConsumedCapacity, p.meta.name, { table: units }, "read");
     if (cc) capacity.push(cc);
   }
-  const out: any = { Responses, UnprocessedKeys: {} };
+  const out: any = { Responses: new RawJson(`{${responses}}`), UnprocessedKeys: {} };
   if (capacity.length) out.ConsumedCapacity = capacity;
   return out;
 }
@@ -69,9 +75,11 @@ export function batchWriteItem(env: OpEnv, input: any): any {
     const writes = reqs.map((r: any) => {
       if (!!r?.PutRequest === !!r?.DeleteRequest) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
       let key, item;
+      let size = 0;
       if (r.PutRequest) {
         item = normalizeItem(r.PutRequest.Item, "Item");
-        if (itemSize(item) > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
+        size = itemSize(item);
+        if (size > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
         key = itemKey(meta, item);
       } else {
         key = parseKey(meta, r.DeleteRequest.Key).encoded;
@@ -79,7 +87,7 @@ export function batchWriteItem(env: OpEnv, input: any): any {
       const id = primaryKeyBlob(key).toString("hex");
       if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
       seen.add(id);
-      return { key, item, keyItem: item ?? parseKey(meta, r.DeleteRequest.Key).key };
+      return { key, item, size, keyItem: item ?? parseKey(meta, r.DeleteRequest.Key).key };
     });
     return { meta, writes };
   });
@@ -88,10 +96,21 @@ export function batchWriteItem(env: OpEnv, input: any): any {
   env.store.transaction(() => {
     for (const p of plans) {
       const usage: Usage = { table: 0, indexes: {} };
+      // The replaced item is parsed only when indexes or a stream need it; its stored size
+      // is enough for counts and capacity.
+      const parseOld = needsOldItem(p.meta);
       for (const w of p.writes) {
-        const old = env.store.getItem(p.meta, w.key);
-        if (!old && !w.item) continue;
-        const u = commitWrite(env, p.meta, w.key, old, w.item);
+        let old: Item | undefined;
+        let oldSize: number | undefined;
+        if (parseOld) {
+          const row = env.store.getItemRow(p.meta, w.key);
+          if (row) {
+            old = JSON.parse(row[0]) as Item;
+            oldSize = row[1];
+          }
+        } else oldSize = env.store.storedSize(p.meta, w.key);
+        if (oldSize === undefined && !w.item) continue;
+        const u = commitWrite(env, p.meta, w.key, old, w.item, undefined, { oldExists: oldSize !== undefined, oldSize: oldSize ?? 0, newSize: w.size });
         const icm = itemCollectionMetrics(env, p.meta, w.key, w.keyItem, input.ReturnItemCollectionMetrics);
         if (icm) (metrics[p.meta.name] ??= []).push(icm);
         usage.table += u.table;

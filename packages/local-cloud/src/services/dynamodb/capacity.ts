@@ -29,16 +29,19 @@ export function consumedCapacity(mode: string | undefined, tableName: string, us
   const indexes = Object.entries(usage.indexes ?? {});
   const total = usage.table + indexes.reduce((s, [, i]) => s + i.units, 0);
   const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
-  const units = (n: number) => (split ? { CapacityUnits: n, [field]: n } : { CapacityUnits: n });
-  const out: any = { TableName: tableName, ...units(total) };
+  const out: any = { TableName: tableName, ...capacityUnits(total, split, field) };
   if (mode === "INDEXES") {
-    out.Table = units(usage.table);
+    out.Table = capacityUnits(usage.table, split, field);
     const gsi = indexes.filter(([, i]) => i.global);
     const lsi = indexes.filter(([, i]) => !i.global);
-    if (gsi.length) out.GlobalSecondaryIndexes = Object.fromEntries(gsi.map(([n, i]) => [n, units(i.units)]));
-    if (lsi.length) out.LocalSecondaryIndexes = Object.fromEntries(lsi.map(([n, i]) => [n, units(i.units)]));
+    if (gsi.length) out.GlobalSecondaryIndexes = Object.fromEntries(gsi.map(([n, i]) => [n, capacityUnits(i.units, split, field)]));
+    if (lsi.length) out.LocalSecondaryIndexes = Object.fromEntries(lsi.map(([n, i]) => [n, capacityUnits(i.units, split, field)]));
   }
   return out;
+}
+
+function capacityUnits(n: number, split: boolean, field: string): Record<string, number> {
+  return split ? { CapacityUnits: n, [field]: n } : { CapacityUnits: n };
 }
 
 export function checkReturnConsumedCapacity(v: unknown): void {

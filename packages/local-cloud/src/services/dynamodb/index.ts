@@ -5,7 +5,7 @@
  */
 import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
 import type { LocalCloud } from "../../cloud.js";
-import { jsonTarget, parseJsonBody, jsonErrorResponse } from "../../server/protocols/json.js";
+import { parseJsonBody, jsonErrorResponse } from "../../server/protocols/json.js";
 import { serializeOutput, materialize } from "./raw-json.js";
 import { AwsError, typePrefix } from "./errors.js";
 import { DynamoStore } from "./store.js";
@@ -58,11 +58,48 @@ const STREAMS_OPS: Record<string, Op> = {
   GetRecords: streams.getRecords,
 };
 
+/** Operations by their whole X-Amz-Target value: one lookup per request, no string slicing. */
+const BY_TARGET = new Map<string, Op>([
+  ...Object.entries(DYNAMODB_OPS).map(([name, op]) => [`DynamoDB_20120810.${name}`, op] as [string, Op]),
+  ...Object.entries(STREAMS_OPS).map(([name, op]) => [`DynamoDBStreams_20120810.${name}`, op] as [string, Op]),
+]);
+
+const RESPONSE_CONTENT_TYPE = "application/x-amz-json-1.0";
+
+/**
+ * The OpEnv of one request. A class (methods on the prototype) rather than an object
+ * literal of closures: building it is one allocation, with no per-request functions.
+ */
+class RequestEnv implements OpEnv {
+  readonly store: DynamoStore;
+  readonly region: string;
+  readonly tokens: Map<string, { at: number; hash: string; result: any }>;
+
+  constructor(
+    private readonly service: DynamoDbService,
+    private readonly cloud: LocalCloud,
+    readonly ctx: CallContext,
+  ) {
+    this.store = service.store;
+    this.region = ctx.region;
+    this.tokens = service.tokens;
+  }
+
+  authorize(action: string, resources: string | string[]): void {
+    this.cloud.authorize(this.ctx, action, resources);
+  }
+
+  streamWritten(arn: string): void {
+    this.service.streamWritten(arn);
+  }
+}
+
 export class DynamoDbService implements Service {
   readonly signingName = "dynamodb";
   readonly store: DynamoStore;
   private readonly cloud: LocalCloud;
-  private readonly tokens = new Map<string, { at: number; hash: string; result: any }>();
+  /** @internal ClientRequestToken cache (TransactWriteItems idempotency). */
+  readonly tokens = new Map<string, { at: number; hash: string; result: any }>();
   private readonly pendingStreams = new Set<string>();
   private readonly ttl: TtlSweeper;
 
@@ -82,19 +119,16 @@ export class DynamoDbService implements Service {
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
-    let prefix = "";
     try {
-      const target = jsonTarget(req);
-      prefix = target.prefix;
-      const ops = prefix === "DynamoDB_20120810" ? DYNAMODB_OPS : prefix === "DynamoDBStreams_20120810" ? STREAMS_OPS : undefined;
-      const op = ops?.[target.operation];
+      // Unknown prefix, unknown operation or no target at all: the same error.
+      const op = BY_TARGET.get(req.headers["x-amz-target"] ?? "");
       if (!op) throw new AwsError("UnknownOperationException", "", 400);
       const input = parseJsonBody(req);
       const ctx: CallContext = { region: req.region || this.cloud.region, principal: req.principal, requestId: req.requestId };
-      const output = op(this.env(ctx), input);
+      const output = op(new RequestEnv(this, this.cloud, ctx), input);
       // Answer only once what this request wrote (or read uncommitted) is committed.
       await (this.store.committed() ?? this.endOfTurn());
-      return { status: 200, headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": req.requestId }, body: serializeOutput(output ?? {}) };
+      return { status: 200, headers: { "content-type": RESPONSE_CONTENT_TYPE, "x-amzn-requestid": req.requestId }, body: serializeOutput(output ?? {}) };
     } catch (err) {
       // An error may have been decided on writes still waiting for their commit (a failed
       // condition): it too is answered only once they are durable.
@@ -112,21 +146,10 @@ export class DynamoDbService implements Service {
     // Round-trip through JSON so in-process callers get the same shapes as the wire
     // (and Uint8Array binaries become base64 like the SDK sends them).
     const wireInput = JSON.parse(JSON.stringify(input ?? {}, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v)));
-    const output = op(this.env(full), wireInput);
+    const output = op(new RequestEnv(this, this.cloud, full), wireInput);
     const pending = this.store.committed();
     if (pending) await pending;
     return materialize(output);
-  }
-
-  private env(ctx: CallContext): OpEnv {
-    return {
-      store: this.store,
-      region: ctx.region,
-      ctx,
-      authorize: (action, resources) => this.cloud.authorize(ctx, action, resources),
-      streamWritten: (arn) => this.streamWritten(arn),
-      tokens: this.tokens,
-    };
   }
 
   private turn?: Promise<void>;
@@ -147,16 +170,18 @@ export class DynamoDbService implements Service {
     ));
   }
 
-  /** Announce new records once the write that appended them is committed. */
-  private streamWritten(streamArn: string): void {
+  /** @internal Announce new records once the write that appended them is committed. */
+  streamWritten(streamArn: string): void {
     if (this.pendingStreams.has(streamArn)) return;
     this.pendingStreams.add(streamArn);
-    const announce = () => {
-      this.pendingStreams.delete(streamArn);
-      this.cloud.events.emit("dynamodb:stream", { streamArn });
-    };
     // A failed commit rolled the records back: nothing to announce.
-    (this.store.committed() ?? Promise.resolve()).then(announce, () => this.pendingStreams.delete(streamArn));
+    (this.store.committed() ?? Promise.resolve()).then(
+      () => {
+        this.pendingStreams.delete(streamArn);
+        this.cloud.events.emit("dynamodb:stream", { streamArn });
+      },
+      () => this.pendingStreams.delete(streamArn),
+    );
   }
 
   private errorResponse(err: unknown, requestId: string): AwsResponse {

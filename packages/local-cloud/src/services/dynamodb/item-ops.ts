@@ -17,6 +17,7 @@ import { appendChange, type StreamWriteOptions } from "./stream-records.js";
 import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
 import { validation, conditionalCheckFailed } from "./errors.js";
 import { RawJson } from "./raw-json.js";
+import type { WriteFacts } from "./store.js";
 
 export function checkReturnValues(v: unknown, allowed: string[]): string {
   if (v === undefined) return "NONE";
@@ -27,10 +28,13 @@ export function checkReturnValues(v: unknown, allowed: string[]): string {
   return v as string;
 }
 
-function checkItemSize(item: Item, update = false): void {
-  if (itemSize(item) > MAX_ITEM_SIZE) {
+/** The item's size, once; refuses items over the limit. */
+function checkItemSize(item: Item, update = false): number {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) {
     throw validation(update ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size");
   }
+  return size;
 }
 
 /** Throws ConditionalCheckFailedException (carrying the old item when asked) unless the condition holds. */
@@ -40,17 +44,33 @@ export function checkCondition(condition: Condition | undefined, old: Item | und
   throw conditionalCheckFailed(returnOnFailure === "ALL_OLD" && old ? old : undefined);
 }
 
-/** Writes one change (store + stream) and returns the capacity it used. Must run in a transaction. */
-export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: Item | undefined, next: Item | undefined, opts: StreamWriteOptions = {}): Usage {
-  env.store.writeItem(meta, key, old, next);
-  const arn = appendChange(env.store, meta, env.region, old, next, opts);
-  if (arn) env.streamWritten(arn);
-  return writeUsage(meta, old, next);
+/**
+ * Writes one change (store + stream) and returns the capacity it used. Must run in a
+ * transaction. `facts` (sizes, and whether an unparsed old item exists) saves measuring
+ * the items again; the old item may be left unparsed only when the table has neither
+ * secondary indexes nor an enabled stream (see needsOldItem).
+ */
+export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: Item | undefined, next: Item | undefined, opts: StreamWriteOptions = {}, facts?: WriteFacts): Usage {
+  env.store.writeItem(meta, key, old, next, facts);
+  if (meta.stream?.StreamEnabled) {
+    const arn = appendChange(env.store, meta, env.region, old, next, opts);
+    if (arn) env.streamWritten(arn);
+  }
+  return facts ? usageOf(meta, old, next, Math.max(facts.oldSize, facts.newSize)) : writeUsage(meta, old, next);
+}
+
+/** Whether a write must parse the item it replaces even when the request itself does not look at it. */
+export function needsOldItem(meta: TableMeta): boolean {
+  return meta.gsis.length > 0 || meta.lsis.length > 0 || !!meta.stream?.StreamEnabled;
 }
 
 export function writeUsage(meta: TableMeta, old: Item | undefined, next: Item | undefined): Usage {
-  const size = Math.max(old ? itemSize(old) : 0, next ? itemSize(next) : 0);
+  return usageOf(meta, old, next, Math.max(old ? itemSize(old) : 0, next ? itemSize(next) : 0));
+}
+
+function usageOf(meta: TableMeta, old: Item | undefined, next: Item | undefined, size: number): Usage {
   const usage: Usage = { table: writeUnits(size), indexes: {} };
+  if (meta.gsis.length === 0 && meta.lsis.length === 0) return usage;
   for (const ix of [...meta.gsis, ...meta.lsis]) {
     let touched = false;
     try {
@@ -75,10 +95,14 @@ export function itemCollectionMetrics(env: OpEnv, meta: TableMeta, key: EncodedK
 }
 
 function only(parsed: ParsedRequest, allowed: (keyof ParsedRequest)[], op: string): void {
-  for (const k of Object.keys(parsed) as (keyof ParsedRequest)[]) {
-    if (parsed[k] !== undefined && !allowed.includes(k)) throw validation(`${op} does not support ${k}`);
+  for (const k in parsed) {
+    if (parsed[k as keyof ParsedRequest] !== undefined && !allowed.includes(k as keyof ParsedRequest)) throw validation(`${op} does not support ${k}`);
   }
 }
+
+const PUT_PARTS: (keyof ParsedRequest)[] = ["condition"];
+const GET_PARTS: (keyof ParsedRequest)[] = ["projection"];
+const UPDATE_PARTS: (keyof ParsedRequest)[] = ["condition", "update"];
 
 export function putItem(env: OpEnv, input: any): any {
   const meta = requireTable(env, input.TableName);
@@ -86,22 +110,39 @@ export function putItem(env: OpEnv, input: any): any {
   checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
   const item = normalizeItem(input.Item, "Item");
-  checkItemSize(item);
+  const newSize = checkItemSize(item);
   const key = itemKey(meta, item);
   const parsed = parseRequestExpressions(input);
-  only(parsed, ["condition"], "PutItem");
-  return env.store.transaction(() => {
-    const old = env.store.getItem(meta, key);
-    checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
-    const usage = commitWrite(env, meta, key, old, item);
+  only(parsed, PUT_PARTS, "PutItem");
+  const condition = parsed.condition;
+  // The item being replaced is parsed only when something looks inside it; otherwise its
+  // stored size (for counts and capacity) is all that is read.
+  const parseOld = condition !== undefined || rv === "ALL_OLD" || needsOldItem(meta);
+  const onFailure = input.ReturnValuesOnConditionCheckFailure;
+  // No index and no stream: the write is one INSERT, atomic without a savepoint. (The
+  // function is an inline arrow: a named closure costs a __name() call per request.)
+  return env.store.transaction((): any => {
+    let old: Item | undefined;
+    let oldSize: number | undefined;
+    if (parseOld) {
+      const row = env.store.getItemRow(meta, key);
+      if (row) {
+        old = JSON.parse(row[0]) as Item;
+        oldSize = row[1];
+      }
+    } else oldSize = env.store.storedSize(meta, key);
+    checkCondition(condition, old, onFailure);
     const out: any = {};
     if (rv === "ALL_OLD" && old) out.Attributes = old;
+    // Everything that can fail is decided before the write (see transaction's singleStatement).
+    const facts: WriteFacts = { oldExists: oldSize !== undefined, oldSize: oldSize ?? 0, newSize };
+    const usage = commitWrite(env, meta, key, old, item, undefined, facts);
     const icm = itemCollectionMetrics(env, meta, key, item, input.ReturnItemCollectionMetrics);
     if (icm) out.ItemCollectionMetrics = icm;
     const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, usage, "write");
     if (cc) out.ConsumedCapacity = cc;
     return out;
-  });
+  }, !needsOldItem(meta));
 }
 
 export function getItem(env: OpEnv, input: any): any {
@@ -110,13 +151,15 @@ export function getItem(env: OpEnv, input: any): any {
   checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const { encoded } = parseKey(meta, input.Key);
   const parsed = parseRequestExpressions(input);
-  only(parsed, ["projection"], "GetItem");
-  const row = env.store.getItemText(meta, encoded);
+  only(parsed, GET_PARTS, "GetItem");
+  const row = env.store.getItemRow(meta, encoded);
   const out: any = {};
   // Without a projection the stored text is the answer: no parse, no stringify.
-  if (row) out.Item = parsed.projection ? project(JSON.parse(row.item) as Item, parsed.projection) : new RawJson(row.item);
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, { table: readUnits(row ? row.size : 0, input.ConsistentRead === true) }, "read");
-  if (cc) out.ConsumedCapacity = cc;
+  if (row) out.Item = parsed.projection ? project(JSON.parse(row[0]) as Item, parsed.projection) : new RawJson(row[0]);
+  if (input.ReturnConsumedCapacity !== undefined) {
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, { table: readUnits(row ? row[1] : 0, input.ConsistentRead === true) }, "read");
+    if (cc) out.ConsumedCapacity = cc;
+  }
   return out;
 }
 
@@ -131,7 +174,7 @@ export function updateItem(env: OpEnv, input: any): any {
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
   const { key, encoded } = parseKey(meta, input.Key);
   const parsed = parseRequestExpressions(input);
-  only(parsed, ["condition", "update"], "UpdateItem");
+  only(parsed, UPDATE_PARTS, "UpdateItem");
   const actions = parsed.update ?? [];
   for (const a of actions) {
     const first = a.path.elements[0]!;
@@ -139,15 +182,18 @@ export function updateItem(env: OpEnv, input: any): any {
       throw validation(`One or more parameter values were invalid: Cannot update attribute ${first.name}. This attribute is part of the key`);
     }
   }
-  return env.store.transaction(() => {
-    const old = env.store.getItem(meta, encoded);
+  return env.store.transaction((): any => {
+    const row = env.store.getItemRow(meta, encoded);
+    const old = row ? (JSON.parse(row[0]) as Item) : undefined;
     checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
     const base: Item = old ?? { ...key };
     const next = applyUpdate(base, actions);
-    checkItemSize(next, true);
+    const newSize = checkItemSize(next, true);
     // Validate index key types of the result before writing.
-    for (const ix of [...meta.gsis, ...meta.lsis]) indexKey(ix, next);
-    const usage = commitWrite(env, meta, encoded, old, next);
+    for (const ix of meta.gsis) indexKey(ix, next);
+    for (const ix of meta.lsis) indexKey(ix, next);
+    // Everything that can fail is decided before the write (see transaction's singleStatement).
+    const usage = commitWrite(env, meta, encoded, old, next, undefined, { oldExists: row !== undefined, oldSize: row ? row[1] : 0, newSize });
     const out: any = {};
     if (rv === "ALL_OLD" && old) out.Attributes = old;
     else if (rv === "ALL_NEW") out.Attributes = next;
@@ -163,7 +209,7 @@ export function updateItem(env: OpEnv, input: any): any {
     const icm = itemCollectionMetrics(env, meta, encoded, key, input.ReturnItemCollectionMetrics);
     if (icm) out.ItemCollectionMetrics = icm;
     return out;
-  });
+  }, !needsOldItem(meta));
 }
 
 export function deleteItem(env: OpEnv, input: any): any {
@@ -173,17 +219,28 @@ export function deleteItem(env: OpEnv, input: any): any {
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
   const { key, encoded } = parseKey(meta, input.Key);
   const parsed = parseRequestExpressions(input);
-  only(parsed, ["condition"], "DeleteItem");
-  return env.store.transaction(() => {
-    const old = env.store.getItem(meta, encoded);
-    checkCondition(parsed.condition, old, input.ReturnValuesOnConditionCheckFailure);
-    const usage = old ? commitWrite(env, meta, encoded, old, undefined) : writeUsage(meta, undefined, undefined);
+  only(parsed, PUT_PARTS, "DeleteItem");
+  const condition = parsed.condition;
+  const parseOld = condition !== undefined || rv === "ALL_OLD" || needsOldItem(meta);
+  return env.store.transaction((): any => {
+    let old: Item | undefined;
+    let oldSize: number | undefined;
+    if (parseOld) {
+      const row = env.store.getItemRow(meta, encoded);
+      if (row) {
+        old = JSON.parse(row[0]) as Item;
+        oldSize = row[1];
+      }
+    } else oldSize = env.store.storedSize(meta, encoded);
+    checkCondition(condition, old, input.ReturnValuesOnConditionCheckFailure);
     const out: any = {};
     if (rv === "ALL_OLD" && old) out.Attributes = old;
+    const facts: WriteFacts = { oldExists: oldSize !== undefined, oldSize: oldSize ?? 0, newSize: 0 };
+    const usage = facts.oldExists ? commitWrite(env, meta, encoded, old, undefined, undefined, facts) : writeUsage(meta, undefined, undefined);
     const icm = itemCollectionMetrics(env, meta, encoded, key, input.ReturnItemCollectionMetrics);
     if (icm) out.ItemCollectionMetrics = icm;
     const cc = consumedCapacity(input.ReturnConsumedCapacity, meta.name, usage, "write");
     if (cc) out.ConsumedCapacity = cc;
     return out;
-  });
+  }, !needsOldItem(meta));
 }

@@ -36,3 +36,17 @@ test("numbers: canonical form, arithmetic, limits", () => {
   assert.throws(() => canonicalNumber("1e-131"), /Number underflow/);
   assert.throws(() => canonicalNumber("abc"), /cannot be converted into a number/);
 });
+
+test("plain integers (read without the regex) parse exactly as the general form", async () => {
+  const { parseDecimal } = await import("./number.js");
+  const ints = ["0", "-0", "000", "7", "-7", "10", "-10", "000120", "-000120", "100000", "12345678901234567890123456789012345678", "-99999999999999999999999999999999999999000"];
+  for (const s of ints) {
+    // "s.0" has the same value but goes through the general (regex) parser.
+    assert.deepEqual(parseDecimal(s), parseDecimal(`${s}.0`), s);
+    assert.ok(encodeNumber(s).equals(encodeNumber(`${s}.0`)), s);
+  }
+  assert.equal(parseDecimal(""), null);
+  assert.equal(parseDecimal("-"), null);
+  assert.deepEqual(parseDecimal("+5"), parseDecimal("5"));
+  assert.deepEqual(parseDecimal(" 5 "), parseDecimal("5"));
+});

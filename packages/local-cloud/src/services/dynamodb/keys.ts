@@ -17,38 +17,44 @@ function emptyKey(v: AttributeValue): boolean {
   return ("S" in v && v.S === "") || ("B" in v && v.B === "");
 }
 
+/** Encodes one key attribute of an item being written: missing → error, wrong type → error. */
+function itemKeyPart(meta: TableMeta, def: KeyDef, item: Item): Buffer {
+  const v = item[def.name];
+  if (v === undefined) throw validation(`One or more parameter values were invalid: Missing the key ${def.name} in the item`);
+  const t = typeOf(v);
+  if (t !== def.type) throw validation(`One or more parameter values were invalid: Type mismatch for key ${def.name} expected: ${def.type} actual: ${t}`);
+  if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
+  if (def.type === "S" && Buffer.byteLength((v as any).S) > (def === meta.hash ? 2048 : 1024)) {
+    throw validation(`One or more parameter values were invalid: Size of ${def === meta.hash ? "hashkey" : "rangekey"} has exceeded the maximum size limit of ${def === meta.hash ? 2048 : 1024} bytes`);
+  }
+  return encodeKeyValue(v);
+}
+
 /** Key attributes of an item being written (PutItem): missing → error, wrong type → error. */
 export function itemKey(meta: TableMeta, item: Item): EncodedKey {
-  const enc = (def: KeyDef): Buffer => {
-    const v = item[def.name];
-    if (v === undefined) throw validation(`One or more parameter values were invalid: Missing the key ${def.name} in the item`);
-    const t = typeOf(v);
-    if (t !== def.type) throw validation(`One or more parameter values were invalid: Type mismatch for key ${def.name} expected: ${def.type} actual: ${t}`);
-    if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
-    if (def.type === "S" && Buffer.byteLength((v as any).S) > (def === meta.hash ? 2048 : 1024)) {
-      throw validation(`One or more parameter values were invalid: Size of ${def === meta.hash ? "hashkey" : "rangekey"} has exceeded the maximum size limit of ${def === meta.hash ? 2048 : 1024} bytes`);
-    }
-    return encodeKeyValue(v);
-  };
-  return { hk: enc(meta.hash), rk: meta.range ? enc(meta.range) : NO_RANGE };
+  return { hk: itemKeyPart(meta, meta.hash, item), rk: meta.range ? itemKeyPart(meta, meta.range, item) : NO_RANGE };
+}
+
+function keyMismatch(): Error {
+  return validation("The provided key element does not match the schema");
+}
+
+/** One attribute of a `Key` parameter, validated and normalized. */
+function keyPart(def: KeyDef, raw: unknown): AttributeValue {
+  if (raw === undefined) throw keyMismatch();
+  const v = normalizeValue(raw);
+  if (typeOf(v) !== def.type) throw keyMismatch();
+  if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
+  return v;
 }
 
 /** A `Key` parameter (GetItem, UpdateItem, DeleteItem): exactly the key attributes. */
 export function parseKey(meta: TableMeta, rawKey: any): { key: Item; encoded: EncodedKey } {
   if (!rawKey || typeof rawKey !== "object") throw validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-  const names = Object.keys(rawKey);
-  const expected = meta.range ? 2 : 1;
-  const mismatch = () => validation("The provided key element does not match the schema");
-  if (names.length !== expected) throw mismatch();
+  if (Object.keys(rawKey).length !== (meta.range ? 2 : 1)) throw keyMismatch();
   const key: Item = {};
-  for (const def of [meta.hash, meta.range].filter(Boolean) as KeyDef[]) {
-    const raw = rawKey[def.name];
-    if (raw === undefined) throw mismatch();
-    const v = normalizeValue(raw);
-    if (typeOf(v) !== def.type) throw mismatch();
-    if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
-    key[def.name] = v;
-  }
+  key[meta.hash.name] = keyPart(meta.hash, rawKey[meta.hash.name]);
+  if (meta.range) key[meta.range.name] = keyPart(meta.range, rawKey[meta.range.name]);
   return { key, encoded: itemKey(meta, key) };
 }
 
@@ -71,23 +77,24 @@ export function primaryKeyBlob(k: EncodedKey): Buffer {
  * a key attribute is missing). A key attribute of the wrong type is refused.
  */
 export function indexKey(index: IndexMeta, item: Item): EncodedKey | null {
-  const enc = (def: KeyDef): Buffer | null => {
-    const v = item[def.name];
-    if (v === undefined) return null;
-    const t = typeOf(v);
-    if (t !== def.type) {
-      throw validation(`One or more parameter values were invalid: Type mismatch for Index Key ${def.name} Expected: ${def.type} Actual: ${t} IndexName: ${index.name}`);
-    }
-    if (emptyKey(v)) {
-      throw validation(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${def.name}`);
-    }
-    return encodeKeyValue(v);
-  };
-  const hk = enc(index.hash);
+  const hk = indexKeyPart(index, index.hash, item);
   if (!hk) return null;
   if (!index.range) return { hk, rk: NO_RANGE };
-  const rk = enc(index.range);
+  const rk = indexKeyPart(index, index.range, item);
   return rk ? { hk, rk } : null;
+}
+
+function indexKeyPart(index: IndexMeta, def: KeyDef, item: Item): Buffer | null {
+  const v = item[def.name];
+  if (v === undefined) return null;
+  const t = typeOf(v);
+  if (t !== def.type) {
+    throw validation(`One or more parameter values were invalid: Type mismatch for Index Key ${def.name} Expected: ${def.type} Actual: ${t} IndexName: ${index.name}`);
+  }
+  if (emptyKey(v)) {
+    throw validation(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${def.name}`);
+  }
+  return encodeKeyValue(v);
 }
 
 /** What an index stores of an item, per its projection. */

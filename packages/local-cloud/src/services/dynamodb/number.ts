@@ -16,6 +16,19 @@ const NUMBER_RE = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
 
 /** Parse without range checks; null when the text is not a number. */
 export function parseDecimal(text: string): Decimal | null {
+  // Most numbers are plain integers ("42", "-7"): read those without the regex.
+  const n = text.length;
+  const i = n > 1 && text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  let j = i;
+  while (j < n && isDigit(text.charCodeAt(j))) j++;
+  if (j === n && n > i) {
+    let lead = i;
+    while (lead < n && text.charCodeAt(lead) === 48 /* 0 */) lead++;
+    if (lead === n) return { sign: 0, digits: "", exp: 0 };
+    let end = n;
+    while (text.charCodeAt(end - 1) === 48) end--;
+    return { sign: i === 1 ? -1 : 1, digits: text.slice(lead, end), exp: n - lead };
+  }
   const m = NUMBER_RE.exec(text);
   if (!m) return null;
   const intPart = m[2] ?? "";
@@ -31,6 +44,10 @@ export function parseDecimal(text: string): Decimal | null {
   all = all.replace(/0+$/, "");
   if (all === "") return { sign: 0, digits: "", exp: 0 };
   return { sign: m[1] === "-" ? -1 : 1, digits: all, exp };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Parse and enforce DynamoDB's precision and range; throws ValidationException. */

@@ -51,11 +51,15 @@ export function planKeyCondition(cond: Condition | undefined, hash: KeyDef, rang
   const bounds: RangeBounds = {};
   for (const p of parts) {
     let name: string | null = null;
+    // The value side of a comparison (`:v = key` is accepted for equality). The parsed
+    // expression is not modified: it may be shared (see expressions/cache.ts).
+    let right: Operand | undefined;
     if (p.kind === "compare") {
       name = attrOf(p.left);
+      right = p.right;
       if (!name && attrOf(p.right) && p.op === "=") {
         name = attrOf(p.right);
-        p.right = p.left;
+        right = p.left;
       }
     } else if (p.kind === "between") name = attrOf(p.operand);
     else if (p.kind === "function" && p.name === "begins_with") name = attrOf(p.args[0]!);
@@ -63,11 +67,11 @@ export function planKeyCondition(cond: Condition | undefined, hash: KeyDef, rang
     if (name === hash.name) {
       if (p.kind !== "compare" || p.op !== "=") throw validation("Query key condition not supported");
       if (hk) throw validation("KeyConditionExpressions must only contain one condition per key");
-      hk = keyValue(p.right, hash);
+      hk = keyValue(right!, hash);
     } else if (range && name === range.name) {
       if (bounds.lo || bounds.hi) throw validation("KeyConditionExpressions must only contain one condition per key");
       if (p.kind === "compare") {
-        const v = keyValue(p.right, range);
+        const v = keyValue(right!, range);
         if (p.op === "=") {
           bounds.lo = { value: v, inclusive: true };
           bounds.hi = { value: v, inclusive: true };
@@ -116,22 +120,26 @@ function resolveSource(env: OpEnv, input: any, op: "Query" | "Scan"): Source {
   return { meta, index, hash: index?.hash ?? meta.hash, range: index ? index.range : meta.range };
 }
 
+function badStartKey(): Error {
+  return validation("The provided starting key is invalid: The provided key element does not match the schema");
+}
+
+function startKeyPart(key: Item, def: KeyDef | undefined): Buffer {
+  if (!def) return NO_RANGE;
+  const v = key[def.name];
+  if (!v || typeOf(v) !== def.type) throw badStartKey();
+  return encodeKeyValue(v);
+}
+
 /** Position after ExclusiveStartKey: table key (and, for an index, index key). */
 function startPosition(src: Source, esk: any): { hk: Buffer; rk: Buffer; pk?: Buffer } | undefined {
   if (esk === undefined) return undefined;
-  const bad = () => validation("The provided starting key is invalid: The provided key element does not match the schema");
-  if (!esk || typeof esk !== "object") throw bad();
+  if (!esk || typeof esk !== "object") throw badStartKey();
   const key: Item = {};
-  for (const [k, v] of Object.entries(esk)) key[k] = normalizeValue(v);
-  const enc = (def: KeyDef | undefined): Buffer => {
-    if (!def) return NO_RANGE;
-    const v = key[def.name];
-    if (!v || typeOf(v) !== def.type) throw bad();
-    return encodeKeyValue(v);
-  };
-  const tableKey: EncodedKey = { hk: enc(src.meta.hash), rk: enc(src.meta.range) };
+  for (const k of Object.keys(esk)) key[k] = normalizeValue(esk[k]);
+  const tableKey: EncodedKey = { hk: startKeyPart(key, src.meta.hash), rk: startKeyPart(key, src.meta.range) };
   if (!src.index) return tableKey;
-  return { hk: enc(src.hash), rk: enc(src.range), pk: primaryKeyBlob(tableKey) };
+  return { hk: startKeyPart(key, src.hash), rk: startKeyPart(key, src.range), pk: primaryKeyBlob(tableKey) };
 }
 
 function lastEvaluatedKey(src: Source, item: Item): Item {
@@ -208,7 +216,8 @@ function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, a
     if (fetchFull) item = env.store.getItem(src.meta, decodePk(row.pk!)) ?? item;
     if (filter && !evaluate(filter, item, "FilterExpression")) continue;
     matched++;
-    if (select !== "COUNT") items.push(projection ? project(item, projection) : item);
+    // An item that passed the filter unchanged is answered with its stored text (no stringify).
+    if (select !== "COUNT") items.push(projection ? project(item, projection) : item === lastItem ? new RawJson(row.item) : item);
   }
   // DynamoDB reports LastEvaluatedKey whenever it stopped because of Limit or page size.
   if (!more && scanned >= limit && lastRow) more = true;
@@ -234,46 +243,130 @@ export function query(env: OpEnv, input: any): any {
   const forward = input.ScanIndexForward !== false;
   if (after && !after.hk.equals(plan.hk)) throw validation("The provided starting key is outside query boundaries based on provided conditions");
   // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT.
-  const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, checkLimit(input.Limit));
-  return runPage(env, input, src, rows, () => true, parsed.filter, parsed.projection, select);
+  const limit = checkLimit(input.Limit);
+  const fetchFull = src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL";
+  if (!parsed.filter && !parsed.projection && !fetchFull) return plainQueryPage(env, input, src, plan, forward, after, limit, select);
+  const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, limit);
+  return runPage(env, input, src, rows, acceptAll, parsed.filter, parsed.projection, select);
+}
+
+function acceptAll(): boolean {
+  return true;
+}
+
+/** A Limit up to this is read in one call (with LIMIT in SQL), as store.queryPartition does. */
+const ONE_READ_LIMIT = 100;
+/** A Query without Limit (or a larger one) reads this many rows in its first call (most partitions end there). */
+const FIRST_CHUNK = 32;
+/** Largest later chunk. */
+const MAX_CHUNK = 256;
+
+/** The running state of a plain Query page. */
+interface PlainPage {
+  text: string;
+  count: number;
+  bytes: number;
+  last: string | undefined;
+  more: boolean;
+}
+
+/**
+ * A Query page that needs nothing from inside its items (no filter, no projection, no
+ * LSI fetch): runPage's loop over `[item, size]` rows, with the page's items joined into
+ * one JSON array text as they are stored. Only the last item is parsed, and only when
+ * the page reports a LastEvaluatedKey.
+ *
+ * Without a Limit (or with a larger one) the rows are read in chunks (one `.all()` each, which costs much less
+ * per row than stepping an iterator): FIRST_CHUNK rows, then chunks sized by the items
+ * seen so far to what is left of the 1 MB page, so a partition of large items is not
+ * read far past the page.
+ */
+function plainQueryPage(env: OpEnv, input: any, src: Source, plan: KeyPlan, forward: boolean, after: { rk: Buffer; pk?: Buffer } | undefined, limit: number, select: string): any {
+  // LSI rows carry the table key first: [pk, item, size].
+  const col = src.index?.kind === "LSI" ? 1 : 0;
+  const counting = select === "COUNT";
+  const page: PlainPage = { text: "", count: 0, bytes: 0, last: undefined, more: false };
+  if (limit <= ONE_READ_LIMIT) {
+    takeRows(page, env.store.queryPartitionRaw(src.meta, src.index, plan.hk, plan.range, forward, after, limit), col, limit, counting);
+  } else {
+    let chunk = FIRST_CHUNK;
+    let rows = env.store.queryPartitionRaw(src.meta, src.index, plan.hk, plan.range, forward, after, chunk) as unknown[][];
+    for (;;) {
+      takeRows(page, rows, col, limit, counting);
+      // (A page that took `limit` rows is complete: no need to look at the next row.)
+      if (page.more || rows.length < chunk || page.count >= limit) break;
+      const left = PAGE_BYTES - page.bytes;
+      // Enough rows of the average size seen to fill the page, and one more to learn
+      // whether there is more.
+      chunk = left <= 0 ? 1 : Math.min(MAX_CHUNK, Math.ceil(left / Math.max(1, page.bytes / page.count)) + 1, limit - page.count);
+      rows = env.store.queryPartitionChunk(src.meta, src.index, plan.hk, plan.range, forward, after, page.count, chunk);
+    }
+  }
+  // DynamoDB reports LastEvaluatedKey whenever it stopped because of Limit or page size.
+  if (!page.more && page.count >= limit && page.last !== undefined) page.more = true;
+  const out: any = { Count: page.count, ScannedCount: page.count };
+  if (!counting) out.Items = new RawJson(`[${page.text}]`);
+  if (page.more && page.last !== undefined) out.LastEvaluatedKey = lastEvaluatedKey(src, JSON.parse(page.last) as Item);
+  if (input.ReturnConsumedCapacity !== undefined) {
+    const units = readUnits(page.bytes, input.ConsistentRead === true);
+    const usage = src.index ? { table: 0, indexes: { [src.index.name]: { units, global: src.index.kind === "GSI" } } } : { table: units };
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, src.meta.name, usage, "read");
+    if (cc) out.ConsumedCapacity = cc;
+  }
+  return out;
+}
+
+/** runPage's loop for plain rows: stops before a row once the page holds `limit` rows or 1 MB. */
+function takeRows(page: PlainPage, rows: Iterable<unknown[]>, col: number, limit: number, counting: boolean): void {
+  for (const row of rows) {
+    if (page.count >= limit || page.bytes >= PAGE_BYTES) {
+      page.more = true;
+      return;
+    }
+    const item = row[col] as string;
+    page.count++;
+    page.bytes += row[col + 1] as number;
+    page.last = item;
+    if (!counting) page.text = page.count === 1 ? item : `${page.text},${item}`;
+  }
 }
 
 /** DynamoDB refuses a Query filter on the key attributes of the table or index queried. */
 function checkFilterKeys(filter: Condition, src: Source): void {
-  const keys = new Set([src.hash.name, src.range?.name].filter(Boolean) as string[]);
-  const visit = (c: Condition): void => {
-    let operands: Operand[];
-    switch (c.kind) {
-      case "and":
-      case "or":
-        visit(c.left);
-        visit(c.right);
-        return;
-      case "not":
-        visit(c.operand);
-        return;
-      case "compare":
-        operands = [c.left, c.right];
-        break;
-      case "between":
-        operands = [c.operand, c.low, c.high];
-        break;
-      case "in":
-        operands = [c.operand, ...c.list];
-        break;
-      case "function":
-        operands = c.args;
-        break;
+  visitFilterKeys(filter, src.hash.name, src.range?.name);
+}
+
+function visitFilterKeys(c: Condition, hash: string, range: string | undefined): void {
+  let operands: Operand[];
+  switch (c.kind) {
+    case "and":
+    case "or":
+      visitFilterKeys(c.left, hash, range);
+      visitFilterKeys(c.right, hash, range);
+      return;
+    case "not":
+      visitFilterKeys(c.operand, hash, range);
+      return;
+    case "compare":
+      operands = [c.left, c.right];
+      break;
+    case "between":
+      operands = [c.operand, c.low, c.high];
+      break;
+    case "in":
+      operands = [c.operand, ...c.list];
+      break;
+    case "function":
+      operands = c.args;
+      break;
+  }
+  for (const o of operands) {
+    const p = o.kind === "size" ? o.path : o.kind === "path" ? o : undefined;
+    const first = p?.elements[0];
+    if (first && "name" in first && (first.name === hash || first.name === range)) {
+      throw validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${first.name}`);
     }
-    for (const o of operands) {
-      const p = o.kind === "size" ? o.path : o.kind === "path" ? o : undefined;
-      const first = p?.elements[0];
-      if (first && "name" in first && keys.has(first.name)) {
-        throw validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${first.name}`);
-      }
-    }
-  };
-  visit(filter);
+  }
 }
 
 /** FNV-1a over the partition key, so a partition always lands in one Scan segment. */

@@ -4,7 +4,7 @@
  * requests that mix the two styles, as DynamoDB does.
  */
 import { ExpressionContext } from "./expressions/context.js";
-import { parseCondition, parseProjection, parseUpdate } from "./expressions/parser.js";
+import { conditionExpression, projectionExpression, updateExpression } from "./expressions/cache.js";
 import type { Condition, PathNode, UpdateAction } from "./expressions/ast.js";
 import { attributesToGetPaths, attributeUpdatesToActions, conditionsToAst, expectedToAst } from "./legacy.js";
 import { validation } from "./errors.js";
@@ -21,26 +21,31 @@ const EXPRESSION_PARAMS = ["ConditionExpression", "FilterExpression", "KeyCondit
 const LEGACY_PARAMS = ["Expected", "QueryFilter", "ScanFilter", "KeyConditions", "AttributesToGet", "AttributeUpdates"];
 
 export function parseRequestExpressions(input: any): ParsedRequest {
-  const expr = EXPRESSION_PARAMS.filter((p) => input[p] !== undefined);
-  const legacy = LEGACY_PARAMS.filter((p) => input[p] !== undefined);
-  if (expr.length && legacy.length) {
+  const hasExpr = input.ConditionExpression !== undefined || input.FilterExpression !== undefined || input.KeyConditionExpression !== undefined || input.ProjectionExpression !== undefined || input.UpdateExpression !== undefined;
+  const hasLegacy = input.Expected !== undefined || input.QueryFilter !== undefined || input.ScanFilter !== undefined || input.KeyConditions !== undefined || input.AttributesToGet !== undefined || input.AttributeUpdates !== undefined;
+  if (hasExpr && hasLegacy) {
+    const expr = EXPRESSION_PARAMS.filter((p) => input[p] !== undefined);
+    const legacy = LEGACY_PARAMS.filter((p) => input[p] !== undefined);
     throw validation(`Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {${legacy.join(", ")}} Expression parameters: {${expr.join(", ")}}`);
   }
-  ExpressionContext.checkNoExpressions(input, expr.length > 0);
-  if (input.ConditionalOperator !== undefined && !legacy.some((p) => p === "Expected" || p === "QueryFilter" || p === "ScanFilter")) {
+  ExpressionContext.checkNoExpressions(input, hasExpr);
+  if (input.ConditionalOperator !== undefined && input.Expected === undefined && input.QueryFilter === undefined && input.ScanFilter === undefined) {
     throw validation("ConditionalOperator can only be used when Filter or Expected has two or more elements");
   }
   const out: ParsedRequest = {};
-  if (expr.length) {
+  if (hasExpr) {
+    // Parsed expressions come from a cache keyed by their text (expressions/cache.ts);
+    // names and values are resolved and validated against this request's context.
     const ctx = new ExpressionContext(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-    if (input.KeyConditionExpression !== undefined) out.keyCondition = parseCondition(input.KeyConditionExpression, ctx, "KeyConditionExpression");
-    if (input.ConditionExpression !== undefined) out.condition = parseCondition(input.ConditionExpression, ctx, "ConditionExpression");
-    if (input.FilterExpression !== undefined) out.filter = parseCondition(input.FilterExpression, ctx, "FilterExpression");
-    if (input.UpdateExpression !== undefined) out.update = parseUpdate(input.UpdateExpression, ctx);
-    if (input.ProjectionExpression !== undefined) out.projection = parseProjection(input.ProjectionExpression, ctx);
+    if (input.KeyConditionExpression !== undefined) out.keyCondition = conditionExpression(input.KeyConditionExpression, ctx, "KeyConditionExpression");
+    if (input.ConditionExpression !== undefined) out.condition = conditionExpression(input.ConditionExpression, ctx, "ConditionExpression");
+    if (input.FilterExpression !== undefined) out.filter = conditionExpression(input.FilterExpression, ctx, "FilterExpression");
+    if (input.UpdateExpression !== undefined) out.update = updateExpression(input.UpdateExpression, ctx);
+    if (input.ProjectionExpression !== undefined) out.projection = projectionExpression(input.ProjectionExpression, ctx);
     ctx.checkUnused();
     return out;
   }
+  if (!hasLegacy) return out;
   if (input.Expected) out.condition = expectedToAst(input.Expected, input.ConditionalOperator);
   if (input.QueryFilter) out.filter = conditionsToAst(input.QueryFilter, input.ConditionalOperator, "queryFilter");
   if (input.ScanFilter) out.filter = conditionsToAst(input.ScanFilter, input.ConditionalOperator, "scanFilter");

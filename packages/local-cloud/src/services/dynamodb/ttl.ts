@@ -51,7 +51,7 @@ export class TtlSweeper {
       this.store.transaction(() => {
         for (const row of rows) {
           const old = JSON.parse(row.item) as Item;
-          this.store.writeItem(meta, { hk: row.hk, rk: row.rk }, old, undefined);
+          this.store.writeItem(meta, { hk: row.hk, rk: row.rk }, old, undefined, { oldExists: true, oldSize: row.size, newSize: 0 });
           const arn = appendChange(this.store, meta, this.region, old, undefined, { userIdentity: TTL_USER_IDENTITY });
           if (arn) this.streamWritten(arn);
           deleted++;

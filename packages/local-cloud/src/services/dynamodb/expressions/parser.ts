@@ -2,9 +2,15 @@
  * Recursive-descent parser for DynamoDB expressions. Precedence, loosest first:
  * OR, AND, NOT, then the predicates (comparisons, BETWEEN, IN, functions, parentheses).
  * Placeholders are resolved through the request's ExpressionContext while parsing.
+ *
+ * Without a context (`null`) the parser builds a *template* instead: the AST with
+ * placeholders left unresolved (`{ name: "#n" }` path elements, value nodes without a
+ * value) and the checks that depend on their values skipped. cache.ts keeps templates by
+ * expression text and binds them to each request's names and values.
  */
 import { tokenize, syntaxError, type Token } from "./tokenizer.js";
 import type { ExpressionContext } from "./context.js";
+import type { AttributeValue } from "../attribute-value.js";
 import type { Comparator, Condition, Operand, PathNode, PathElement, UpdateAction, UpdateValue, ValueNode } from "./ast.js";
 import { validation } from "../errors.js";
 import { isReservedWord } from "./reserved-words.js";
@@ -20,7 +26,7 @@ class Parser {
   constructor(
     private source: string,
     readonly kind: string,
-    private ctx: ExpressionContext,
+    private ctx: ExpressionContext | null,
   ) {
     this.tokens = tokenize(source, kind);
   }
@@ -71,7 +77,8 @@ class Parser {
 
   pathName(): string {
     const t = this.next();
-    if (t.type === "name") return this.ctx.name(t.text, this.kind);
+    // A template keeps the placeholder: identifiers never start with "#".
+    if (t.type === "name") return this.ctx ? this.ctx.name(t.text, this.kind) : t.text;
     if (t.type === "ident") {
       if (isReservedWord(t.text)) throw validation(`Invalid ${this.kind}: Attribute name is a reserved keyword; reserved keyword: ${t.text}`);
       return t.text;
@@ -82,7 +89,7 @@ class Parser {
   valueRef(): ValueNode {
     const t = this.next();
     if (t.type !== "value") this.fail(t);
-    return { kind: "value", ref: t.text, value: this.ctx.value(t.text, this.kind) };
+    return { kind: "value", ref: t.text, value: this.ctx ? this.ctx.value(t.text, this.kind) : (undefined as unknown as AttributeValue) };
   }
 
   /** path | :value | size(path) */
@@ -127,9 +134,7 @@ class Parser {
     if (name === "attribute_type") {
       const t = args[1]!;
       if (t.kind !== "value") throw validation(`Invalid ${this.kind}: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: ${t.kind === "size" ? "N" : "path"}`);
-      const v = t.value as any;
-      if (!("S" in v)) throw validation(`Invalid ${this.kind}: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: ${Object.keys(v)[0]}`);
-      if (!TYPE_NAMES.includes(v.S)) throw validation(`Invalid ${this.kind}: Invalid attribute type name found; type: ${v.S}, valid types: { ${TYPE_NAMES.join(",")} }`);
+      if (this.ctx) checkAttributeTypeName(t.value, this.kind);
     }
     return { kind: "function", name: name as any, args };
   }
@@ -291,7 +296,14 @@ class Parser {
   }
 }
 
-function parseWhole<T>(source: string, kind: string, ctx: ExpressionContext, rule: (p: Parser) => T): T {
+/** attribute_type's second operand must name a type; checked once the value is known. */
+export function checkAttributeTypeName(value: AttributeValue, kind: string): void {
+  const v = value as any;
+  if (!("S" in v)) throw validation(`Invalid ${kind}: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: ${Object.keys(v)[0]}`);
+  if (!TYPE_NAMES.includes(v.S)) throw validation(`Invalid ${kind}: Invalid attribute type name found; type: ${v.S}, valid types: { ${TYPE_NAMES.join(",")} }`);
+}
+
+function parseWhole<T>(source: string, kind: string, ctx: ExpressionContext | null, rule: (p: Parser) => T): T {
   if (typeof source !== "string" || source.trim() === "") throw validation(`Invalid ${kind}: The expression can not be empty;`);
   if (Buffer.byteLength(source) > 4096) throw validation(`Invalid ${kind}: Expression size has exceeded the maximum allowed size; expression size: ${Buffer.byteLength(source)}`);
   const p = new Parser(source, kind, ctx);
@@ -301,19 +313,44 @@ function parseWhole<T>(source: string, kind: string, ctx: ExpressionContext, rul
 }
 
 export function parseCondition(source: string, ctx: ExpressionContext, kind = "ConditionExpression"): Condition {
-  return parseWhole(source, kind, ctx, (p) => p.condition());
+  return parseWhole(source, kind, ctx, conditionRule);
 }
 
 export function parseUpdate(source: string, ctx: ExpressionContext): UpdateAction[] {
-  const actions = parseWhole(source, "UpdateExpression", ctx, (p) => p.update());
+  const actions = parseWhole(source, "UpdateExpression", ctx, updateRule);
   checkOverlaps(actions.map((a) => a.path));
   return actions;
 }
 
 export function parseProjection(source: string, ctx: ExpressionContext): PathNode[] {
-  const paths = parseWhole(source, "ProjectionExpression", ctx, (p) => p.projection());
+  const paths = parseWhole(source, "ProjectionExpression", ctx, projectionRule);
   checkOverlaps(paths, "ProjectionExpression");
   return paths;
+}
+
+/** Templates (placeholders unresolved; see the top of this file). Overlaps are checked when bound. */
+export function parseConditionTemplate(source: string, kind = "ConditionExpression"): Condition {
+  return parseWhole(source, kind, null, conditionRule);
+}
+
+export function parseUpdateTemplate(source: string): UpdateAction[] {
+  return parseWhole(source, "UpdateExpression", null, updateRule);
+}
+
+export function parseProjectionTemplate(source: string): PathNode[] {
+  return parseWhole(source, "ProjectionExpression", null, projectionRule);
+}
+
+function conditionRule(p: Parser): Condition {
+  return p.condition();
+}
+
+function updateRule(p: Parser): UpdateAction[] {
+  return p.update();
+}
+
+function projectionRule(p: Parser): PathNode[] {
+  return p.projection();
 }
 
 function renderPath(p: PathNode): string {
@@ -321,7 +358,7 @@ function renderPath(p: PathNode): string {
 }
 
 /** DynamoDB refuses two paths where one is (a prefix of) the other. */
-function checkOverlaps(paths: PathNode[], kind = "UpdateExpression"): void {
+export function checkOverlaps(paths: PathNode[], kind = "UpdateExpression"): void {
   for (let i = 0; i < paths.length; i++) {
     for (let j = i + 1; j < paths.length; j++) {
       const a = paths[i]!.elements;

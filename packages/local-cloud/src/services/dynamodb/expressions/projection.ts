@@ -4,6 +4,7 @@
  * DynamoDB returns them.
  */
 import type { AttributeValue, Item } from "../attribute-value.js";
+import { cloneJson } from "../attribute-value.js";
 import type { PathNode } from "./ast.js";
 
 export function project(item: Item, paths: PathNode[]): Item {
@@ -20,7 +21,7 @@ function copyPath(src: Item, dst: Item, path: PathNode): void {
   from = src[first.name];
   if (from === undefined) return;
   if (els.length === 1) {
-    dst[first.name] = structuredClone(from);
+    dst[first.name] = cloneJson(from);
     return;
   }
   // Walk both trees in step, creating containers in dst as needed.
@@ -38,7 +39,7 @@ function copyPath(src: Item, dst: Item, path: PathNode): void {
     const e = els[i]!;
     const last = i === els.length - 1;
     const srcChild = chain[i]!;
-    const make = (): AttributeValue => (last ? structuredClone(srcChild) : "M" in srcChild ? { M: {} } : { L: [] });
+    const make = (): AttributeValue => (last ? cloneJson(srcChild) : "M" in srcChild ? { M: {} } : { L: [] });
     if ("name" in e) {
       const m = (target as any).M as Record<string, AttributeValue>;
       if (!m[e.name] || last) m[e.name] = make();

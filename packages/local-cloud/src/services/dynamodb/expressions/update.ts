@@ -5,7 +5,7 @@
  * original list.
  */
 import type { AttributeValue, Item } from "../attribute-value.js";
-import { typeOf, valueOf, setHas } from "../attribute-value.js";
+import { typeOf, valueOf, setHas, cloneJson } from "../attribute-value.js";
 import type { PathNode, UpdateAction, UpdateValue } from "./ast.js";
 import { resolvePath } from "./evaluator.js";
 import { addNumbers } from "../number.js";
@@ -91,7 +91,7 @@ export function applyUpdate(original: Item, actions: UpdateAction[]): Item {
     if (a.action === "SET") return { a, value: computeValue(original, a.value) };
     return { a, value: undefined as AttributeValue | undefined };
   });
-  const item: Item = structuredClone(original);
+  const item: Item = cloneJson(original);
   const removes: PathNode[] = [];
   for (const { a, value } of planned) {
     switch (a.action) {

@@ -1,0 +1,83 @@
+/**
+ * The listening side of the local cloud's HTTP layer: a net.Server whose sockets start
+ * on the fast path (http1-connection.ts), plus the node:http server that sockets needing
+ * more than the fast path are handed to. Offers the part of http.Server's interface the
+ * cloud uses: listen, address, close, closeIdleConnections, closeAllConnections, and the
+ * 'error' / 'listening' / 'close' events.
+ */
+import { EventEmitter } from "node:events";
+import net from "node:net";
+import type { Server as NodeHttpServer } from "node:http";
+import { Http1Connection, type ConnectionOwner, type Exchange } from "./http1-connection.js";
+
+export class Http1Server extends EventEmitter implements ConnectionOwner {
+  private readonly listener: net.Server;
+  private readonly connections = new Set<Http1Connection>();
+  closing = false;
+
+  /**
+   * @param handler receives each fast-path request; it must call `respond` on it once.
+   * @param fallback serves handed-off sockets; never listens itself.
+   */
+  constructor(
+    readonly handler: (exchange: Exchange) => void,
+    readonly fallback: NodeHttpServer,
+  ) {
+    super();
+    // allowHalfOpen: a client that shuts down its sending side still gets its answers
+    // (node:http creates its server the same way); noDelay: node:http's default.
+    this.listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    this.listener.on("error", (err) => this.emit("error", err));
+    this.listener.on("listening", () => this.emit("listening"));
+    this.listener.on("close", () => this.emit("close"));
+    // http.Server starts tracking connections (what closeIdleConnections and
+    // closeAllConnections act on, and its headers/request timeout checks) on its
+    // 'listening' event. The fallback never listens: it only receives sockets through
+    // emit("connection"), so start the tracking the same way. Its close() stops it.
+    fallback.emit("listening");
+  }
+
+  listen(port: number, host: string, callback?: () => void): this {
+    this.listener.listen(port, host, callback);
+    return this;
+  }
+
+  address(): net.AddressInfo | string | null {
+    return this.listener.address();
+  }
+
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
+  /**
+   * Stop accepting, close idle sockets; `callback` runs once every socket (fast or
+   * handed off) is closed. Busy fast-path sockets end after their last answer, which
+   * says `connection: close`.
+   */
+  close(callback?: (err?: Error) => void): this {
+    this.closing = true;
+    this.listener.close(callback);
+    this.closeIdleConnections();
+    this.fallback.close();
+    return this;
+  }
+
+  closeIdleConnections(): void {
+    for (const connection of this.connections) connection.closeIfIdle();
+    this.fallback.closeIdleConnections();
+  }
+
+  closeAllConnections(): void {
+    for (const connection of this.connections) connection.socket.destroy();
+    this.fallback.closeAllConnections();
+  }
+
+  forget(connection: Http1Connection): void {
+    this.connections.delete(connection);
+  }
+
+  private accept(socket: net.Socket): void {
+    this.connections.add(new Http1Connection(this, socket));
+  }
+}
