@@ -156,3 +156,20 @@ test("readSignature takes the Authorization header apart whatever the spacing an
   assert.ok("malformed" in (readSignature(headers("AWS4-HMAC-SHA256 XCredential=AK/20261126/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc"), new URLSearchParams()) as object));
   assert.equal(readSignature({}, new URLSearchParams()), undefined);
 });
+
+test("FixedKeyHmac equals createHmac for short, long and non-ASCII messages", async () => {
+  const { FixedKeyHmac } = await import("./sigv4.js");
+  const key = createHash("sha256").update("k").digest();
+  const h = new FixedKeyHmac(key);
+  for (const m of ["", "AWS4-HMAC-SHA256\n20261126T000000Z\n20261126/us-east-1/dynamodb/aws4_request\nabc", "ü€".repeat(100), "x".repeat(5000)]) {
+    assert.equal(h.hex(m), createHmac("sha256", key).update(m).digest("hex"));
+  }
+});
+
+test("header values with tabs, runs of spaces, leading/trailing space or NBSP verify as the SDK's signer signed them", async () => {
+  for (const value of ["a\tb", "a \t b", "a\u00a0\u00a0b", " a", "a ", "a  b", "a b c", "\ta"]) {
+    const req = await signed("sqs", { headers: { "content-type": "application/x-amz-json-1.0", "x-custom": value }, body: "{}" });
+    req.headers["x-custom"] = value;
+    assert.equal(verify(req), undefined, JSON.stringify(value));
+  }
+});
