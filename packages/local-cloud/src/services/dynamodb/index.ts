@@ -18,6 +18,7 @@ import * as transact from "./transact-ops.js";
 import * as streams from "./streams-api.js";
 import * as partiql from "./partiql.js";
 import { TtlSweeper } from "./ttl.js";
+import { afterBatch } from "./batch-window.js";
 
 type Op = (env: OpEnv, input: any) => any;
 
@@ -163,7 +164,7 @@ export class DynamoDbService implements Service {
    */
   private endOfTurn(): Promise<void> {
     return (this.turn ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
+      afterBatch(() => {
         this.turn = undefined;
         resolve();
       }),

@@ -9,6 +9,7 @@
  * with another request in this single-threaded process.
  */
 import type { Database, Statement } from "better-sqlite3";
+import { afterBatch } from "./batch-window.js";
 import type { Item } from "./attribute-value.js";
 import { itemSize } from "./attribute-value.js";
 import type { TableMeta, IndexMeta, Counts } from "./table-meta.js";
@@ -122,7 +123,7 @@ export class DynamoStore {
    * Runs `fn` atomically. Writes are group-committed: the first transaction of an
    * event-loop turn opens one SQLite transaction (BEGIN IMMEDIATE), each call runs in its
    * own SAVEPOINT (so a failing request rolls back only itself), and one COMMIT follows
-   * on setImmediate, after every request that arrived in the same turn ran. One WAL
+   * when the batch closes (batch-window.ts), after every request that arrived in it ran. One WAL
    * commit per turn instead of per request is what makes concurrent writes cheap.
    * Durability is unchanged for clients because nothing is acknowledged before that
    * COMMIT: callers answer only after `committed()` settles.
@@ -190,7 +191,7 @@ export class DynamoStore {
     // Waiters that only care whether writes landed must not trip unhandled rejections.
     promise.catch(() => {});
     this.group = { promise, resolve, reject };
-    setImmediate(() => this.commitGroup());
+    afterBatch(() => this.commitGroup());
   }
 
   private commitGroup(): void {
