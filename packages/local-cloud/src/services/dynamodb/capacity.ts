@@ -49,3 +49,39 @@ export function checkReturnConsumedCapacity(v: unknown): void {
     throw validation(`1 validation error detected: Value '${v}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]`);
   }
 }
+
+/**
+ * Capacity summed per table over the statements of one PartiQL call (ExecuteStatement,
+ * BatchExecuteStatement, ExecuteTransaction), reported in the shape of the operation the
+ * statements behave like: a read is charged as Query/GetItem would be, a write as
+ * PutItem/UpdateItem/DeleteItem (indexes included); in a transaction each unit counts twice.
+ */
+export class CapacityMeter {
+  private readonly tables = new Map<string, { kind: "read" | "write"; usage: Required<Usage> }>();
+
+  constructor(private readonly factor = 1) {}
+
+  read(table: string, units: number): void {
+    this.entry(table, "read").usage.table += units * this.factor;
+  }
+
+  write(table: string, usage: Usage): void {
+    const total = this.entry(table, "write").usage;
+    total.table += usage.table * this.factor;
+    for (const [name, ix] of Object.entries(usage.indexes ?? {})) {
+      const into = (total.indexes[name] ??= { units: 0, global: ix.global });
+      into.units += ix.units * this.factor;
+    }
+  }
+
+  /** One ConsumedCapacity per table touched, in the order they were first touched. */
+  report(mode: string | undefined, split = false): any[] {
+    return [...this.tables].map(([table, t]) => consumedCapacity(mode, table, t.usage, t.kind, split)).filter(Boolean);
+  }
+
+  private entry(table: string, kind: "read" | "write") {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = { kind, usage: { table: 0, indexes: {} } }));
+    return t;
+  }
+}

@@ -80,3 +80,34 @@ test("EXISTS is a condition check inside ExecuteTransaction", async () => {
   assert.deepEqual(rows.Items, [{ sk: { N: "1" } }, { sk: { N: "2" } }]);
   await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `EXISTS(SELECT * FROM Pql WHERE pk = 'e')` })), (e: any) => e.name === "ValidationException");
 });
+
+test("ReturnConsumedCapacity: statements report what the equivalent item operations would", async () => {
+  const big = "x".repeat(5000); // 5 KB: 5 write units, 2 strongly consistent read units
+  const ins = await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO Pql VALUE {'pk': 'cap', 'sk': 1, 'blob': ?}`, Parameters: [{ S: big }], ReturnConsumedCapacity: "TOTAL" }));
+  assert.deepEqual(ins.ConsumedCapacity, { TableName: "Pql", CapacityUnits: 5 });
+  const eventual = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Pql WHERE pk = 'cap' AND sk = 1`, ReturnConsumedCapacity: "TOTAL" }));
+  assert.deepEqual(eventual.ConsumedCapacity, { TableName: "Pql", CapacityUnits: 1 });
+  const strong = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Pql WHERE pk = 'cap' AND sk = 1`, ConsistentRead: true, ReturnConsumedCapacity: "INDEXES" }));
+  assert.deepEqual(strong.ConsumedCapacity, { TableName: "Pql", CapacityUnits: 2, Table: { CapacityUnits: 2 } });
+  const none = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Pql WHERE pk = 'cap'` }));
+  assert.equal(none.ConsumedCapacity, undefined);
+
+  const batch = await ddb.send(new BatchExecuteStatementCommand({ ReturnConsumedCapacity: "TOTAL", Statements: [
+    { Statement: `UPDATE Pql SET n = 1 WHERE pk = 'cap' AND sk = 1` },
+    { Statement: `INSERT INTO Pql VALUE {'pk': 'cap', 'sk': 2}` },
+  ] }));
+  assert.deepEqual(batch.ConsumedCapacity, [{ TableName: "Pql", CapacityUnits: 6 }]);
+
+  const txn = await ddb.send(new ExecuteTransactionCommand({ ReturnConsumedCapacity: "TOTAL", TransactStatements: [
+    { Statement: `SELECT * FROM Pql WHERE pk = 'cap' AND sk = 1` },
+    { Statement: `SELECT * FROM Pql WHERE pk = 'cap' AND sk = 2` },
+  ] }));
+  // Transactional reads: strongly consistent, doubled: (2 + 1) × 2.
+  assert.deepEqual(txn.ConsumedCapacity, [{ TableName: "Pql", CapacityUnits: 6, ReadCapacityUnits: 6 }]);
+  const txw = await ddb.send(new ExecuteTransactionCommand({ ReturnConsumedCapacity: "TOTAL", TransactStatements: [
+    { Statement: `EXISTS(SELECT * FROM Pql WHERE pk = 'cap' AND sk = 1)` },
+    { Statement: `DELETE FROM Pql WHERE pk = 'cap' AND sk = 2` },
+  ] }));
+  assert.deepEqual(txw.ConsumedCapacity, [{ TableName: "Pql", CapacityUnits: 12, WriteCapacityUnits: 12 }]);
+  await assert.rejects(ddb.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Pql`, ReturnConsumedCapacity: "ALL" as any })), (e: any) => e.name === "ValidationException");
+});

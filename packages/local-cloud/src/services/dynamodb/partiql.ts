@@ -5,7 +5,7 @@
  * partition; otherwise it scans.
  */
 import type { AttributeValue, Item } from "./attribute-value.js";
-import { normalizeValue, normalizeItem, typeOf } from "./attribute-value.js";
+import { normalizeValue, normalizeItem, typeOf, itemSize } from "./attribute-value.js";
 import { type OpEnv, requireTable, authorizeTable } from "./env.js";
 import type { Condition, Operand, PathNode, PathElement, UpdateAction, UpdateValue, ValueNode } from "./expressions/ast.js";
 import { evaluate } from "./expressions/evaluator.js";
@@ -14,7 +14,8 @@ import { project } from "./expressions/projection.js";
 import { findIndex, type TableMeta, type IndexMeta } from "./table-meta.js";
 import { itemKey } from "./keys.js";
 import { encodeKeyValue } from "./key-encoding.js";
-import { commitWrite } from "./item-ops.js";
+import { commitWrite, writeUsage } from "./item-ops.js";
+import { CapacityMeter, checkReturnConsumedCapacity, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 
 type Tok = { t: "id" | "qid" | "str" | "num" | "p" | "param" | "eof"; v: string };
@@ -329,6 +330,24 @@ function equalities(c: Condition | undefined, out = new Map<string, AttributeVal
   return out;
 }
 
+/** The table's whole primary key when the WHERE clause fixes it by equalities of the right types. */
+function pointKey(meta: TableMeta, eq: Map<string, AttributeValue>): Item | undefined {
+  const key: Item = {};
+  for (const def of [meta.hash, meta.range]) {
+    if (!def) continue;
+    const v = eq.get(def.name);
+    if (!v || typeOf(v) !== def.type) return undefined;
+    key[def.name] = v;
+  }
+  return key;
+}
+
+/** A SELECT naming the whole key reads that one item, as GetItem would (and is charged so). */
+function pointRow(env: OpEnv, meta: TableMeta, key: Item): { item: string; size: number }[] {
+  const row = env.store.getItemRow(meta, itemKey(meta, key));
+  return row ? [{ item: row[0], size: row[1] }] : [];
+}
+
 function keyFromWhere(meta: TableMeta, where: Condition): Item {
   const eq = equalities(where);
   const key: Item = {};
@@ -342,12 +361,14 @@ function keyFromWhere(meta: TableMeta, where: Condition): Item {
 }
 
 /** Runs one statement; `transactional` writes only inside the caller's transaction. */
-export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; NextToken?: string; ConsistentRead?: boolean }): { Items?: Item[]; NextToken?: string; Item?: Item } {
+export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; NextToken?: string; ConsistentRead?: boolean }, meter?: CapacityMeter): { Items?: Item[]; NextToken?: string; Item?: Item } {
   const meta = requireTable(env, s.table);
   if (s.kind === "exists") {
     // A condition check: the SELECT must find an item.
     const found = runStatement(env, { ...s.select, projection: undefined }, { Limit: 1 });
     if (!found.Items?.length) throw new AwsError("ConditionalCheckFailedException", "The conditional request failed", 400);
+    // Charged like TransactWriteItems' ConditionCheck: write units of the item checked.
+    meter?.write(meta.name, { table: writeUnits(itemSize(found.Items[0]!)) });
     return {};
   }
   if (s.kind === "select") {
@@ -355,22 +376,28 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
     if (s.index && !index) throw validation(`The table does not have the specified index: ${s.index}`);
     authorizeTable(env, "PartiQLSelect", meta.name, index?.name);
     const hash = index?.hash ?? meta.hash;
-    const hv = equalities(s.where).get(hash.name);
-    const rows = hv && typeOf(hv) === hash.type
-      ? env.store.queryPartition(meta, index, encodeKeyValue(hv), {}, true)
-      : env.store.scan(meta, index);
+    const eq = equalities(s.where);
+    const hv = eq.get(hash.name);
+    const rows = !index && pointKey(meta, eq)
+      ? pointRow(env, meta, pointKey(meta, eq)!)
+      : hv && typeOf(hv) === hash.type
+        ? env.store.queryPartition(meta, index, encodeKeyValue(hv), {}, true)
+        : env.store.scan(meta, index);
     const skip = input.NextToken ? Number(Buffer.from(input.NextToken, "base64").toString()) : 0;
     const limit = input.Limit ?? Infinity;
     const items: Item[] = [];
     let seen = 0;
     let more = false;
+    let bytes = 0;
     for (const row of rows) {
+      bytes += row.size;
       const item = JSON.parse(row.item) as Item;
       if (s.where && !evaluate(s.where, item, "Statement")) continue;
       if (seen++ < skip) continue;
       if (items.length >= limit) { more = true; break; }
       items.push(s.projection ? project(item, s.projection) : item);
     }
+    meter?.read(meta.name, readUnits(bytes, input.ConsistentRead === true));
     return more ? { Items: items, NextToken: Buffer.from(String(skip + items.length)).toString("base64") } : { Items: items };
   }
   if (s.kind === "insert") {
@@ -378,7 +405,7 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
     const key = itemKey(meta, s.item);
     return env.store.transaction(() => {
       if (env.store.getItem(meta, key)) throw new AwsError("DuplicateItemException", "Duplicate primary key exists in table", 400);
-      commitWrite(env, meta, key, undefined, s.item);
+      meter?.write(meta.name, commitWrite(env, meta, key, undefined, s.item));
       return {};
     });
   }
@@ -388,7 +415,10 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
   return env.store.transaction(() => {
     const old = env.store.getItem(meta, key);
     if (!old || !evaluate(s.where, old, "Statement")) {
-      if (s.kind === "delete" && !old) return {};
+      if (s.kind === "delete" && !old) {
+        meter?.write(meta.name, writeUsage(meta, undefined, undefined));
+        return {};
+      }
       throw new AwsError("ConditionalCheckFailedException", "The conditional request failed", 400);
     }
     if (s.kind === "update") {
@@ -397,13 +427,13 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
         if ("name" in f && (f.name === meta.hash.name || f.name === meta.range?.name)) throw validation(`Cannot update attribute ${f.name}. This attribute is part of the key`);
       }
       const next = applyUpdate(old, s.actions);
-      commitWrite(env, meta, key, old, next);
+      meter?.write(meta.name, commitWrite(env, meta, key, old, next));
       if (!s.returning) return {};
       const image = s.returning.image === "OLD" ? old : next;
       // MODIFIED: only the attributes the SET/REMOVE clauses name.
       return { Items: [s.returning.which === "ALL" ? image : project(image, s.actions.map((a) => a.path))] };
     }
-    commitWrite(env, meta, key, old, undefined);
+    meter?.write(meta.name, commitWrite(env, meta, key, old, undefined));
     return s.returning ? { Items: [old] } : {};
   });
 }
@@ -411,21 +441,28 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
 export function executeStatement(env: OpEnv, input: any): any {
   const s = parseStatement(input?.Statement, input?.Parameters);
   if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
-  const r = runStatement(env, s, input);
-  return s.kind === "select" ? r : { Items: r.Items ?? [] };
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const meter = new CapacityMeter();
+  const r = runStatement(env, s, input, meter);
+  const out: any = s.kind === "select" ? r : { Items: r.Items ?? [] };
+  const [cc] = meter.report(input.ReturnConsumedCapacity);
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
 }
 
 export function batchExecuteStatement(env: OpEnv, input: any): any {
   const statements = input?.Statements;
   if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'statements' failed to satisfy constraint: Member must not be null");
   if (statements.length > 25) throw validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25");
-  return {
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  const meter = new CapacityMeter();
+  const out: any = {
     Responses: statements.map((st: any) => {
       try {
         const s = parseStatement(st?.Statement, st?.Parameters);
         if (s.kind === "select" && !equalities(s.where).size) throw validation("Batch select statements must specify the full primary key");
         if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
-        const r = runStatement(env, s, {});
+        const r = runStatement(env, s, {}, meter);
         return s.kind === "select" ? { TableName: s.table, ...(r.Items?.[0] ? { Item: r.Items[0] } : {}) } : { TableName: s.table };
       } catch (e) {
         if (!(e instanceof AwsError)) throw e;
@@ -434,6 +471,9 @@ export function batchExecuteStatement(env: OpEnv, input: any): any {
       }
     }),
   };
+  const capacity = meter.report(input.ReturnConsumedCapacity);
+  if (capacity.length) out.ConsumedCapacity = capacity;
+  return out;
 }
 
 export function executeTransaction(env: OpEnv, input: any): any {
@@ -442,13 +482,16 @@ export function executeTransaction(env: OpEnv, input: any): any {
   const parsed = statements.map((st: any) => parseStatement(st?.Statement, st?.Parameters));
   const kinds = new Set(parsed.map((s: Statement) => (s.kind === "select" ? "read" : "write")));
   if (kinds.size > 1) throw validation("Transactions with both reads and writes are not supported");
+  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  // Transactional reads are strongly consistent; every unit counts twice.
+  const meter = new CapacityMeter(2);
   return env.store.transaction(() => {
     const reasons: any[] = [];
     const responses: any[] = [];
     let failed = false;
     for (const s of parsed) {
       try {
-        const r = runStatement(env, s, {});
+        const r = runStatement(env, s, s.kind === "select" ? { ConsistentRead: true } : {}, meter);
         responses.push(s.kind === "select" && r.Items?.[0] ? { Item: r.Items[0] } : {});
         reasons.push({ Code: "None" });
       } catch (e) {
@@ -461,6 +504,9 @@ export function executeTransaction(env: OpEnv, input: any): any {
       // Throwing rolls back every write of this SQLite transaction.
       throw new AwsError("TransactionCanceledException", `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(", ")}]`, 400, { CancellationReasons: reasons });
     }
-    return kinds.has("read") ? { Responses: responses } : {};
+    const out: any = kinds.has("read") ? { Responses: responses } : {};
+    const capacity = meter.report(input.ReturnConsumedCapacity, true);
+    if (capacity.length) out.ConsumedCapacity = capacity;
+    return out;
   });
 }
