@@ -11,7 +11,7 @@ export interface SignatureInfo {
   date: string; // yyyymmdd
   region: string;
   service: string;
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   /** The SignedHeaders list as sent (";"-joined), which the canonical request repeats. */
   signedHeadersText: string;
   signature: string;
@@ -51,7 +51,7 @@ export function readSignature(
       date: scope[1]!,
       region: scope[2]!,
       service: scope[3]!,
-      signedHeaders: signedHeaders.split(";"),
+      signedHeaders: splitSignedHeaders(signedHeaders),
       signedHeadersText: signedHeaders,
       signature,
       amzDate,
@@ -205,8 +205,12 @@ function hashInto(data: Buffer, target: Buffer): void {
 }
 
 const signingKeyCache = new Map<string, FixedKeyHmac>();
+/** The last key used: consecutive requests nearly always share secret, day, region and service. */
+let lastKey: { secret: string; date: string; region: string; service: string; key: FixedKeyHmac } | undefined;
 
 function signingKey(secret: string, date: string, region: string, service: string): FixedKeyHmac {
+  const last = lastKey;
+  if (last !== undefined && last.secret === secret && last.date === date && last.region === region && last.service === service) return last.key;
   const cacheKey = `${secret}\0${date}\0${region}\0${service}`;
   let key = signingKeyCache.get(cacheKey);
   if (!key) {
@@ -214,7 +218,20 @@ function signingKey(secret: string, date: string, region: string, service: strin
     if (signingKeyCache.size > 1000) signingKeyCache.clear();
     signingKeyCache.set(cacheKey, key);
   }
+  lastKey = { secret, date, region, service, key };
   return key;
+}
+
+/** SignedHeaders lists split once: a client sends the same list on every call. */
+const signedHeaderLists = new Map<string, string[]>();
+function splitSignedHeaders(text: string): string[] {
+  let list = signedHeaderLists.get(text);
+  if (list === undefined) {
+    list = text.split(";");
+    if (signedHeaderLists.size > 1000) signedHeaderLists.clear();
+    signedHeaderLists.set(text, list);
+  }
+  return list;
 }
 
 /**
