@@ -159,8 +159,16 @@ export class LocalCloud implements RequestDispatcher {
   openDatabase(name: string): Database.Database {
     let db = this.databases.get(name);
     if (!db) {
-      db = new Database(path.join(this.dir, `${name}.sqlite`));
-      db.pragma("journal_mode = WAL");
+      const file = path.join(this.dir, `${name}.sqlite`);
+      db = new Database(file);
+      try {
+        db.pragma("journal_mode = WAL");
+      } catch (err: any) {
+        db.close();
+        // DynamoDB's store holds its file exclusively (see services/dynamodb/store.ts).
+        if (err?.code === "SQLITE_BUSY") throw new Error(`${file} is in use by another process: is another local cloud (sst dev, sst local) running on ${this.dir}?`);
+        throw err;
+      }
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");
       this.databases.set(name, db);

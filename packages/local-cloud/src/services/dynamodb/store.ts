@@ -55,6 +55,24 @@ export interface RangeBounds {
   hi?: { value: Buffer; inclusive: boolean };
 }
 
+/**
+ * Takes the write lock now, and so for the connection's whole life (EXCLUSIVE locking
+ * mode keeps it): a second process pointed at the same data directory fails at start
+ * with a message saying so, instead of starting and then failing its first write.
+ */
+function claimExclusively(db: Database): void {
+  const wait = db.pragma("busy_timeout", { simple: true });
+  db.pragma("busy_timeout = 0");
+  try {
+    db.exec("BEGIN IMMEDIATE; COMMIT");
+  } catch (err: any) {
+    if (err?.code !== "SQLITE_BUSY") throw err;
+    throw new Error(`The local DynamoDB data in ${db.name} is in use by another process (another local cloud on the same state directory). Stop it, or use another directory.`);
+  } finally {
+    db.pragma(`busy_timeout = ${Number(wait) || 0}`);
+  }
+}
+
 export class DynamoStore {
   private stmts = new Map<string, Statement>();
   private tables = new Map<string, TableMeta>();
@@ -68,6 +86,7 @@ export class DynamoStore {
     // file the next process opens and recovers as usual. Another connection to the file
     // gets SQLITE_BUSY while this one is open.
     db.pragma("locking_mode = EXCLUSIVE");
+    claimExclusively(db);
     // Checkpoints (copying the WAL back into the database, with fsyncs) stall the event
     // loop; at SQLite's default of every 1,000 pages a write-heavy load checkpoints every
     // few hundred commits. Every 10,000 pages (about 40 MB of WAL) they are rarer, and a

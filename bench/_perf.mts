@@ -1,0 +1,17 @@
+import { fork, spawn } from "node:child_process";
+import { load } from "./dynamodb/load.ts";
+import { signedRequest } from "./dynamodb/sign.ts";
+const op = process.argv[2] ?? "PutItem";
+const child = fork(new URL("./dynamodb/server.ts", import.meta.url).pathname, ["local"], { execArgv: ["--import", "tsx", "--perf-basic-prof"] });
+const port: number = await new Promise((r) => child.once("message", (m: any) => r(m.port)));
+await new Promise<void>((r) => { child.on("message", (m: any) => m.filled && r()); child.send({ cmd: "fill", table: "Bench", partitions: 100, perPartition: 20 }); });
+const host = `127.0.0.1:${port}`;
+const reqs = op === "PutItem" ? Array.from({ length: 5000 }, (_, i) => signedRequest(host, "DynamoDB_20120810.PutItem", { TableName: "Bench", Item: { pk: { S: `w${i % 500}` }, sk: { N: String(i) }, data: { S: "y".repeat(100) } } })) : op === "Query" ? Array.from({ length: 100 }, (_, i) => signedRequest(host, "DynamoDB_20120810.Query", { TableName: "Bench", KeyConditionExpression: "pk = :p", Limit: 10, ExpressionAttributeValues: { ":p": { S: `p${i}` } } })) : Array.from({ length: 1000 }, (_, i) => signedRequest(host, "DynamoDB_20120810.GetItem", { TableName: "Bench", Key: { pk: { S: `p${i % 100}` }, sk: { N: String(i % 20) } } }));
+await load(port, reqs, 2, 32);
+const st = spawn("perf", ["record", "-F", "2000", "-o", "/tmp/exp/perf.data", "-p", String(child.pid)], { stdio: ["ignore", "ignore", "ignore"] });
+await new Promise((r) => setTimeout(r, 500));
+const r = await load(port, reqs, 4, 32);
+console.log("rps", Math.round(r.rps));
+st.kill("SIGINT");
+await new Promise((r) => st.once("exit", r));
+child.disconnect();
