@@ -10,6 +10,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
+import { fileInUse } from "./file-in-use.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import {
@@ -137,8 +138,7 @@ export class LocalCloud implements RequestDispatcher {
     const server = this.server;
     this.server = undefined;
     if (server) {
-      // Idle keep-alive sockets go at once; busy ones get 200 ms to finish their answer.
-      server.closeIdleConnections();
+      // close() ends idle keep-alive sockets at once; busy ones get 200 ms to finish their answer.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         setTimeout(() => server.closeAllConnections(), 200).unref();
@@ -165,8 +165,7 @@ export class LocalCloud implements RequestDispatcher {
         db.pragma("journal_mode = WAL");
       } catch (err: any) {
         db.close();
-        // DynamoDB's store holds its file exclusively (see services/dynamodb/store.ts).
-        if (err?.code === "SQLITE_BUSY") throw new Error(`${file} is in use by another process: is another local cloud (sst dev, sst local) running on ${this.dir}?`);
+        if (err?.code === "SQLITE_BUSY") throw fileInUse(file);
         throw err;
       }
       db.pragma("synchronous = NORMAL");

@@ -4,7 +4,7 @@
  * local cloud's own data planes (API Gateway execute-api, CloudFormation custom
  * resource responses), reached without a signature, as on AWS.
  *
- * Requests arrive two ways and meet in `serve`: the common case through the lean
+ * Requests arrive two ways and meet in `answerRequest`: the common case through the lean
  * HTTP/1.1 layer (http1-server.ts, http1-connection.ts, http1-parser.ts), everything
  * else (chunked uploads, Expect: 100-continue, HTTP/1.0 …) through a node:http server
  * that the socket is handed to. Both build the same neutral request, and
@@ -20,7 +20,7 @@ import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpRequest } from "./http1-
 import { Http1Server } from "./http1-server.js";
 import type { AwsRequest, AwsResponse, Principal } from "../types.js";
 
-export { Http1Server, type HttpRequest };
+export { Http1Server };
 
 export const ANONYMOUS: Principal = Object.freeze({ accessKeyId: "", arn: "anonymous", admin: false });
 
@@ -120,7 +120,7 @@ async function answerRequest(dispatcher: RequestDispatcher, req: HttpRequest, re
 }
 
 /**
- * The dispatch both paths share: builds the AwsRequest (once), then routes it to a local
+ * The dispatch both paths share: builds the AwsRequest, then routes it to a local
  * data plane, or verifies its signature and hands it to the service it is signed for.
  */
 async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId: string): Promise<AwsResponse> {

@@ -11,9 +11,9 @@
  * exactly as it did before this layer existed. See `Http1Connection.handOff`.
  */
 import net from "node:net";
-import { STATUS_CODES, type Server as NodeHttpServer } from "node:http";
+import { STATUS_CODES, validateHeaderName, type Server as NodeHttpServer } from "node:http";
 import { Readable } from "node:stream";
-import { RequestFramer, TOKEN, hasCloseToken, type RequestHead, type RequestSink } from "./http1-parser.js";
+import { RequestFramer, hasCloseToken, type RequestHead, type RequestSink } from "./http1-parser.js";
 
 /** Idle keep-alive sockets close after this long, as node:http's keepAliveTimeout did. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -74,14 +74,6 @@ function utcDate(): string {
     setTimeout(resetDate, 1000 - now.getMilliseconds()).unref();
   }
   return cachedDate;
-}
-
-function checkHeaderName(name: string): void {
-  if (name.length === 0) throw new TypeError(`Header name must be a valid HTTP token ["${name}"]`);
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c > 127 || TOKEN[c] === 0) throw new TypeError(`Header name must be a valid HTTP token ["${name}"]`);
-  }
 }
 
 /**
@@ -163,7 +155,7 @@ export class Exchange implements HttpRequest {
     if (headers != null) {
       for (const name in headers) {
         const value = headers[name];
-        checkHeaderName(name);
+        validateHeaderName(name); // node:http's own check, and its error
         // Only a few names matter here; lower-case just the ones of their lengths.
         const n = name.length;
         if (n === 4 || n === 10 || n === 14 || n === 17) {
@@ -196,15 +188,14 @@ export class Exchange implements HttpRequest {
         head += "transfer-encoding: chunked\r\n";
         chunked = true;
       }
-    } else if (!contentLength) {
-      let length: number;
-      if (typeof body === "string") length = Buffer.byteLength(body);
-      else if (body instanceof Uint8Array) length = body.byteLength;
-      else if (body == null) length = 0;
-      else throw new TypeError(`A response body must be a string, a Buffer or a Readable, not ${typeof body}`);
-      head += `content-length: ${length}\r\n`;
-    } else if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) {
-      throw new TypeError(`A response body must be a string, a Buffer or a Readable, not ${typeof body}`);
+    } else {
+      if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) {
+        throw new TypeError(`A response body must be a string, a Buffer or a Readable, not ${typeof body}`);
+      }
+      if (!contentLength) {
+        const length = typeof body === "string" ? Buffer.byteLength(body) : body == null ? 0 : body.byteLength;
+        head += `content-length: ${length}\r\n`;
+      }
     }
     if (!hasDate) head += `date: ${utcDate()}\r\n`;
 

@@ -3,7 +3,7 @@
  * on the fast path (http1-connection.ts), plus the node:http server that sockets needing
  * more than the fast path are handed to. Offers the part of http.Server's interface the
  * cloud uses: listen, address, close, closeIdleConnections, closeAllConnections, and the
- * 'error' / 'listening' / 'close' events.
+ * 'error' event.
  */
 import { EventEmitter } from "node:events";
 import net from "node:net";
@@ -28,8 +28,6 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
     // (node:http creates its server the same way); noDelay: node:http's default.
     this.listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     this.listener.on("error", (err) => this.emit("error", err));
-    this.listener.on("listening", () => this.emit("listening"));
-    this.listener.on("close", () => this.emit("close"));
     // http.Server starts tracking connections (what closeIdleConnections and
     // closeAllConnections act on, and its headers/request timeout checks) on its
     // 'listening' event. The fallback never listens: it only receives sockets through
@@ -46,10 +44,6 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
     return this.listener.address();
   }
 
-  get listening(): boolean {
-    return this.listener.listening;
-  }
-
   /**
    * Stop accepting, close idle sockets; `callback` runs once every socket (fast or
    * handed off) is closed. Busy fast-path sockets end after their last answer, which
@@ -58,7 +52,8 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   close(callback?: (err?: Error) => void): this {
     this.closing = true;
     this.listener.close(callback);
-    this.closeIdleConnections();
+    for (const connection of this.connections) connection.closeIfIdle();
+    // node:http's close() closes its own idle sockets.
     this.fallback.close();
     return this;
   }

@@ -161,8 +161,9 @@ function safeDecode(segment: string): string {
 const unique = (xs: string[]) => [...new Set(xs)];
 
 // One-shot hashing (crypto.hash, Node >= 20.12) skips the Hash object: it is on every request's path.
+const HAS_ONE_SHOT_HASH = typeof hash === "function";
 const sha256Hex: (data: string | Buffer) => string =
-  typeof hash === "function" ? (data) => hash("sha256", data, "hex") : (data) => createHash("sha256").update(data).digest("hex");
+  HAS_ONE_SHOT_HASH ? (data) => hash("sha256", data, "hex") : (data) => createHash("sha256").update(data).digest("hex");
 const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
 
 const MAX_MESSAGE_BYTES = 1024;
@@ -189,8 +190,9 @@ export class FixedKeyHmac {
   }
 
   hex(message: string): string {
-    // Three bytes of UTF-8 at most per UTF-16 unit: the message surely fits.
-    if (message.length <= MAX_MESSAGE_BYTES / 3) {
+    // Three bytes of UTF-8 at most per UTF-16 unit: the message surely fits. (crypto.hash
+    // arrived in Node 20.12; older 20.x takes the createHmac path.)
+    if (HAS_ONE_SHOT_HASH && message.length <= MAX_MESSAGE_BYTES / 3) {
       const n = this.inner.write(message, 64, "utf8");
       hashInto(this.inner.subarray(0, 64 + n), this.outer);
       return hash("sha256", this.outer, "hex");

@@ -74,7 +74,7 @@ export function batchWriteItem(env: OpEnv, input: any): any {
     const seen = new Set<string>();
     const writes = reqs.map((r: any) => {
       if (!!r?.PutRequest === !!r?.DeleteRequest) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-      let key, item;
+      let key, item, keyItem;
       let size = 0;
       if (r.PutRequest) {
         item = normalizeItem(r.PutRequest.Item, "Item");
@@ -82,12 +82,12 @@ export function batchWriteItem(env: OpEnv, input: any): any {
         if (size > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
         key = itemKey(meta, item);
       } else {
-        key = parseKey(meta, r.DeleteRequest.Key).encoded;
+        ({ encoded: key, key: keyItem } = parseKey(meta, r.DeleteRequest.Key));
       }
       const id = primaryKeyBlob(key).toString("hex");
       if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
       seen.add(id);
-      return { key, item, size, keyItem: item ?? parseKey(meta, r.DeleteRequest.Key).key };
+      return { key, item, size, keyItem: item ?? keyItem! };
     });
     return { meta, writes };
   });

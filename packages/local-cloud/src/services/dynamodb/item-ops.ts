@@ -52,10 +52,8 @@ export function checkCondition(condition: Condition | undefined, old: Item | und
  */
 export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: Item | undefined, next: Item | undefined, opts: StreamWriteOptions = {}, facts?: WriteFacts): Usage {
   env.store.writeItem(meta, key, old, next, facts);
-  if (meta.stream?.StreamEnabled) {
-    const arn = appendChange(env.store, meta, env.region, old, next, opts);
-    if (arn) env.streamWritten(arn);
-  }
+  const arn = appendChange(env.store, meta, env.region, old, next, opts);
+  if (arn) env.streamWritten(arn);
   return facts ? usageOf(meta, old, next, Math.max(facts.oldSize, facts.newSize)) : writeUsage(meta, old, next);
 }
 
@@ -100,7 +98,7 @@ function only(parsed: ParsedRequest, allowed: (keyof ParsedRequest)[], op: strin
   }
 }
 
-const PUT_PARTS: (keyof ParsedRequest)[] = ["condition"];
+const CONDITION_ONLY: (keyof ParsedRequest)[] = ["condition"];
 const GET_PARTS: (keyof ParsedRequest)[] = ["projection"];
 const UPDATE_PARTS: (keyof ParsedRequest)[] = ["condition", "update"];
 
@@ -113,7 +111,7 @@ export function putItem(env: OpEnv, input: any): any {
   const newSize = checkItemSize(item);
   const key = itemKey(meta, item);
   const parsed = parseRequestExpressions(input);
-  only(parsed, PUT_PARTS, "PutItem");
+  only(parsed, CONDITION_ONLY, "PutItem");
   const condition = parsed.condition;
   // The item being replaced is parsed only when something looks inside it; otherwise its
   // stored size (for counts and capacity) is all that is read.
@@ -219,7 +217,7 @@ export function deleteItem(env: OpEnv, input: any): any {
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
   const { key, encoded } = parseKey(meta, input.Key);
   const parsed = parseRequestExpressions(input);
-  only(parsed, PUT_PARTS, "DeleteItem");
+  only(parsed, CONDITION_ONLY, "DeleteItem");
   const condition = parsed.condition;
   const parseOld = condition !== undefined || rv === "ALL_OLD" || needsOldItem(meta);
   return env.store.transaction((): any => {

@@ -349,14 +349,8 @@ function pointRow(env: OpEnv, meta: TableMeta, key: Item): { item: string; size:
 }
 
 function keyFromWhere(meta: TableMeta, where: Condition): Item {
-  const eq = equalities(where);
-  const key: Item = {};
-  for (const def of [meta.hash, meta.range]) {
-    if (!def) continue;
-    const v = eq.get(def.name);
-    if (!v || typeOf(v) !== def.type) throw validation("Where clause does not contain a mandatory equality on all key attributes");
-    key[def.name] = v;
-  }
+  const key = pointKey(meta, equalities(where));
+  if (!key) throw validation("Where clause does not contain a mandatory equality on all key attributes");
   return key;
 }
 
@@ -367,7 +361,7 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
     // A condition check: the SELECT must find an item.
     const found = runStatement(env, { ...s.select, projection: undefined }, { Limit: 1 });
     if (!found.Items?.length) throw new AwsError("ConditionalCheckFailedException", "The conditional request failed", 400);
-    // Charged like TransactWriteItems' ConditionCheck: write units of the item checked.
+    // Charged as a write of the item checked (doubled by the transaction's meter).
     meter?.write(meta.name, { table: writeUnits(itemSize(found.Items[0]!)) });
     return {};
   }
@@ -378,8 +372,9 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
     const hash = index?.hash ?? meta.hash;
     const eq = equalities(s.where);
     const hv = eq.get(hash.name);
-    const rows = !index && pointKey(meta, eq)
-      ? pointRow(env, meta, pointKey(meta, eq)!)
+    const point = index ? undefined : pointKey(meta, eq);
+    const rows = point
+      ? pointRow(env, meta, point)
       : hv && typeOf(hv) === hash.type
         ? env.store.queryPartition(meta, index, encodeKeyValue(hv), {}, true)
         : env.store.scan(meta, index);

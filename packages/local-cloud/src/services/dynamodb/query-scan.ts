@@ -14,7 +14,7 @@ import { evaluate } from "./expressions/evaluator.js";
 import { project } from "./expressions/projection.js";
 import { encodeKeyValue, prefixSuccessor, NO_RANGE } from "./key-encoding.js";
 import { keyAttributes, primaryKeyBlob, type EncodedKey } from "./keys.js";
-import type { PageRow, RangeBounds } from "./store.js";
+import { SMALL_LIMIT, type PageRow, type RangeBounds } from "./store.js";
 import { consumedCapacity, readUnits, checkReturnConsumedCapacity } from "./capacity.js";
 import { validation } from "./errors.js";
 import { RawJson } from "./raw-json.js";
@@ -254,8 +254,6 @@ function acceptAll(): boolean {
   return true;
 }
 
-/** A Limit up to this is read in one call (with LIMIT in SQL), as store.queryPartition does. */
-const ONE_READ_LIMIT = 100;
 /** A Query without Limit (or a larger one) reads this many rows in its first call (most partitions end there). */
 const FIRST_CHUNK = 32;
 /** Largest later chunk. */
@@ -286,7 +284,7 @@ function plainQueryPage(env: OpEnv, input: any, src: Source, plan: KeyPlan, forw
   const col = src.index?.kind === "LSI" ? 1 : 0;
   const counting = select === "COUNT";
   const page: PlainPage = { text: "", count: 0, bytes: 0, last: undefined, more: false };
-  if (limit <= ONE_READ_LIMIT) {
+  if (limit <= SMALL_LIMIT) {
     takeRows(page, env.store.queryPartitionRaw(src.meta, src.index, plan.hk, plan.range, forward, after, limit), col, limit, counting);
   } else {
     let chunk = FIRST_CHUNK;

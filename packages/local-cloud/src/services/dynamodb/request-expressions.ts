@@ -20,9 +20,15 @@ export interface ParsedRequest {
 const EXPRESSION_PARAMS = ["ConditionExpression", "FilterExpression", "KeyConditionExpression", "ProjectionExpression", "UpdateExpression"];
 const LEGACY_PARAMS = ["Expected", "QueryFilter", "ScanFilter", "KeyConditions", "AttributesToGet", "AttributeUpdates"];
 
+/** Whether `input` sets any of `names` (a plain loop: this runs on every item request). */
+function anyDefined(input: any, names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (input[names[i]!] !== undefined) return true;
+  return false;
+}
+
 export function parseRequestExpressions(input: any): ParsedRequest {
-  const hasExpr = input.ConditionExpression !== undefined || input.FilterExpression !== undefined || input.KeyConditionExpression !== undefined || input.ProjectionExpression !== undefined || input.UpdateExpression !== undefined;
-  const hasLegacy = input.Expected !== undefined || input.QueryFilter !== undefined || input.ScanFilter !== undefined || input.KeyConditions !== undefined || input.AttributesToGet !== undefined || input.AttributeUpdates !== undefined;
+  const hasExpr = anyDefined(input, EXPRESSION_PARAMS);
+  const hasLegacy = anyDefined(input, LEGACY_PARAMS);
   if (hasExpr && hasLegacy) {
     const expr = EXPRESSION_PARAMS.filter((p) => input[p] !== undefined);
     const legacy = LEGACY_PARAMS.filter((p) => input[p] !== undefined);

@@ -10,6 +10,7 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import { afterBatch } from "./batch-window.js";
+import { fileInUse } from "../../file-in-use.js";
 import type { Item } from "./attribute-value.js";
 import { itemSize } from "./attribute-value.js";
 import type { TableMeta, IndexMeta, Counts } from "./table-meta.js";
@@ -37,7 +38,7 @@ export interface StoredRow {
 }
 
 /** Queries with a Limit up to this read their rows eagerly (at most ~40 MB of 400 KB items). */
-const SMALL_LIMIT = 100;
+export const SMALL_LIMIT = 100;
 /** Prepared partition-read statements kept (by shape and small Limit). */
 const PARTITION_STMTS = 256;
 
@@ -67,7 +68,7 @@ function claimExclusively(db: Database): void {
     db.exec("BEGIN IMMEDIATE; COMMIT");
   } catch (err: any) {
     if (err?.code !== "SQLITE_BUSY") throw err;
-    throw new Error(`The local DynamoDB data in ${db.name} is in use by another process (another local cloud on the same state directory). Stop it, or use another directory.`);
+    throw fileInUse(db.name);
   } finally {
     db.pragma(`busy_timeout = ${Number(wait) || 0}`);
   }

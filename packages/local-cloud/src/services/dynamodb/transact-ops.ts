@@ -15,7 +15,7 @@ import { evaluate } from "./expressions/evaluator.js";
 import { applyUpdate } from "./expressions/update.js";
 import { project } from "./expressions/projection.js";
 import { commitWrite } from "./item-ops.js";
-import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity } from "./capacity.js";
+import { CapacityMeter, readUnits, writeUnits, checkReturnConsumedCapacity } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 
 const TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -34,16 +34,16 @@ export function transactGetItems(env: OpEnv, input: any): any {
     const parsed = parseRequestExpressions({ ProjectionExpression: g.ProjectionExpression, ExpressionAttributeNames: g.ExpressionAttributeNames });
     return { meta, encoded, projection: parsed.projection };
   });
-  const units = new Map<string, number>();
+  // Transactional reads are strongly consistent; every unit counts twice.
+  const meter = new CapacityMeter(2);
   const Responses = plans.map((p: any) => {
     const item = env.store.getItem(p.meta, p.encoded);
-    units.set(p.meta.name, (units.get(p.meta.name) ?? 0) + readUnits(item ? itemSize(item) : 0, true) * 2);
+    meter.read(p.meta.name, readUnits(item ? itemSize(item) : 0, true));
     return item ? { Item: p.projection ? project(item, p.projection) : item } : {};
   });
   const out: any = { Responses };
-  if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
-    out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "read", true));
-  }
+  const capacity = meter.report(input.ReturnConsumedCapacity, true);
+  if (capacity.length) out.ConsumedCapacity = capacity;
   return out;
 }
 
@@ -149,17 +149,16 @@ export function transactWriteItems(env: OpEnv, input: any): any {
     if (failed) {
       throw new AwsError("TransactionCanceledException", `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(", ")}]`, 400, { CancellationReasons: reasons });
     }
-    const units = new Map<string, number>();
+    // Charged on the table alone (indexes not itemised), every unit twice; a ConditionCheck costs one.
+    const meter = new CapacityMeter(2);
     for (const w of writes) {
-      if (w.old || w.next) commitWrite(env, w.a.meta, w.a.key, w.old, w.next);
-      const size = Math.max(w.old ? itemSize(w.old) : 0, w.next ? itemSize(w.next) : 0);
-      units.set(w.a.meta.name, (units.get(w.a.meta.name) ?? 0) + writeUnits(size) * 2);
+      const units = w.old || w.next ? commitWrite(env, w.a.meta, w.a.key, w.old, w.next).table : writeUnits(0);
+      meter.write(w.a.meta.name, { table: units });
     }
-    for (const a of actions) if (a.kind === "ConditionCheck") units.set(a.meta.name, (units.get(a.meta.name) ?? 0) + 2);
+    for (const a of actions) if (a.kind === "ConditionCheck") meter.write(a.meta.name, { table: 1 });
     const out: any = {};
-    if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== "NONE") {
-      out.ConsumedCapacity = [...units].map(([t, u]) => consumedCapacity(input.ReturnConsumedCapacity, t, { table: u }, "write", true));
-    }
+    const capacity = meter.report(input.ReturnConsumedCapacity, true);
+    if (capacity.length) out.ConsumedCapacity = capacity;
     if (input.ReturnItemCollectionMetrics === "SIZE") out.ItemCollectionMetrics = {};
     return out;
   });
