@@ -88,3 +88,12 @@ test("without a Limit, a partition past the first read chunk comes whole, in ord
   const mid = await pages({ TableName: "Plain", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S("mid") } });
   assert.deepEqual(mid.map((p) => p.Count), [18, 18, 4]);
 });
+
+test("a long partition read in growing chunks (32, 256, 512, …) comes whole and in order", async () => {
+  for (let start = 0; start < 2000; start += 25) {
+    await ddb.call("BatchWriteItem", { RequestItems: { Plain: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: S("long"), sk: N(start + i) } } })) } });
+  }
+  const [page, ...rest] = await pages({ TableName: "Plain", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S("long") } });
+  assert.equal(rest.length, 0);
+  assert.deepEqual(page.Items.map((it: any) => Number(it.sk.N)), Array.from({ length: 2000 }, (_, i) => i));
+});

@@ -256,8 +256,11 @@ function acceptAll(): boolean {
 
 /** A Query without Limit (or a larger one) reads this many rows in its first call (most partitions end there). */
 const FIRST_CHUNK = 32;
-/** Largest later chunk. */
-const MAX_CHUNK = 256;
+/**
+ * Cap on the second chunk, doubled for each one after: later chunks skip the rows read
+ * so far (OFFSET), so growing them keeps a long page's re-reads linear, not quadratic.
+ */
+const SECOND_CHUNK_CAP = 256;
 
 /** The running state of a plain Query page. */
 interface PlainPage {
@@ -288,6 +291,7 @@ function plainQueryPage(env: OpEnv, input: any, src: Source, plan: KeyPlan, forw
     takeRows(page, env.store.queryPartitionRaw(src.meta, src.index, plan.hk, plan.range, forward, after, limit), col, limit, counting);
   } else {
     let chunk = FIRST_CHUNK;
+    let cap = SECOND_CHUNK_CAP;
     let rows = env.store.queryPartitionRaw(src.meta, src.index, plan.hk, plan.range, forward, after, chunk) as unknown[][];
     for (;;) {
       takeRows(page, rows, col, limit, counting);
@@ -296,7 +300,8 @@ function plainQueryPage(env: OpEnv, input: any, src: Source, plan: KeyPlan, forw
       const left = PAGE_BYTES - page.bytes;
       // Enough rows of the average size seen to fill the page, and one more to learn
       // whether there is more.
-      chunk = left <= 0 ? 1 : Math.min(MAX_CHUNK, Math.ceil(left / Math.max(1, page.bytes / page.count)) + 1, limit - page.count);
+      chunk = left <= 0 ? 1 : Math.min(cap, Math.ceil(left / Math.max(1, page.bytes / page.count)) + 1, limit - page.count);
+      cap *= 2;
       rows = env.store.queryPartitionChunk(src.meta, src.index, plan.hk, plan.range, forward, after, page.count, chunk);
     }
   }
