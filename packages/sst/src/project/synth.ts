@@ -16,8 +16,12 @@ export interface SynthOptions {
   account?: string;
   /** Extra CDK context. */
   context?: Record<string, unknown>;
-  /** Synthesizer for every stack (default: CDK's DefaultStackSynthesizer). */
+  /** Synthesizer for every stack (default: from config.cdk, else CDK's DefaultStackSynthesizer). */
   synthesizer?: () => cdk.IStackSynthesizer;
+  /** The SST bootstrap bucket function sourcemaps are copied to (without it, no sourcemap uploader). */
+  bootstrap?: { bucket: string };
+  /** Which stacks have their functions built (`sst deploy <filter>`); default all. */
+  isActiveStack?: (stackName: string) => boolean;
 }
 
 export function createApp(project: Project, opts: SynthOptions): App {
@@ -33,6 +37,10 @@ export function createApp(project: Project, opts: SynthOptions): App {
     artifactsDir: project.paths.artifacts,
     context: opts.context,
     synthesizer: opts.synthesizer,
+    cdk: project.config.cdk,
+    bootstrap: opts.bootstrap,
+    isActiveStack: opts.isActiveStack,
+    disableParameterizedStackNameCheck: project.config.advanced?.disableParameterizedStackNameCheck,
   });
 }
 
@@ -41,10 +49,16 @@ export async function synth(project: Project, opts: SynthOptions): Promise<Synth
   await project.sstConfig.stacks(app);
   // Async stack functions added without `await`.
   await Promise.all(app.pending);
-  app.finish();
+  await app.finish();
   const assembly = app.synth();
   writeTypes(app, project.paths.types);
-  return { assemblyDir: assembly.directory, app, stacks: stacksOf(assembly), functions: { ...app.functionDefinitions } };
+  return {
+    assemblyDir: assembly.directory,
+    app,
+    stacks: stacksOf(assembly),
+    functions: { ...app.functionDefinitions },
+    notices: app.localNotices,
+  };
 }
 
 export function stacksOf(assembly: cxapi.CloudAssembly): SynthStack[] {

@@ -1,5 +1,6 @@
 /** The project contract the CLI and the dev loop are written against. */
-import type { App } from "../constructs/App.js";
+import type { App, AppCdkOptions } from "../constructs/App.js";
+import type { LocalNotice } from "../constructs/util/local-notice.js";
 import type { FunctionDefinitionRecord } from "../build/types.js";
 
 export interface ConfigOptions {
@@ -7,7 +8,14 @@ export interface ConfigOptions {
   region?: string;
   stage?: string;
   profile?: string;
+  /** IAM role to assume for deploys (SST v2's `role`; used by the AWS target). */
+  role?: string;
   ssmPrefix?: string;
+  /** SST v2's `bootstrap`: the SSTBootstrap stack's name and tags, and whether to use CDK's. */
+  bootstrap?: { stackName?: string; tags?: Record<string, string>; useCdkBucket?: boolean };
+  /** SST v2's `cdk`: where the CDK bootstrap lives (toolkit stack, qualifier, asset bucket, roles). */
+  cdk?: AppCdkOptions;
+  advanced?: { disableParameterizedStackNameCheck?: boolean; disableAppModeCheck?: boolean };
 }
 
 export interface SSTConfig {
@@ -49,4 +57,6 @@ export interface SynthResult {
   app: App;
   stacks: SynthStack[];
   functions: Record<string, FunctionDefinitionRecord>;
+  /** What the app asks for that the local cloud does not do; `sst dev` prints each once. */
+  notices?: LocalNotice[];
 }
