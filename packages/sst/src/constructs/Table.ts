@@ -207,9 +207,13 @@ export class Table extends Construct implements SSTConstruct {
       };
     }
     this.dynamodbTableType = "CREATED";
+    // SST v2 turns point-in-time recovery on (with CDK's older, now deprecated prop).
+    const pitr = tableProps.pointInTimeRecovery === undefined && tableProps.pointInTimeRecoverySpecification === undefined
+      ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } }
+      : {};
     this.cdk.table = new dynamodb.Table(this, "Table", {
       tableName: App.of(this).logicalPrefixedName(id),
-      pointInTimeRecovery: true,
+      ...pitr,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       stream: this.streamViewType(stream),
       timeToLiveAttribute,

@@ -45,6 +45,18 @@ export function createApp(project: Project, opts: SynthOptions): App {
 }
 
 export async function synth(project: Project, opts: SynthOptions): Promise<SynthResult> {
+  // Stack code resolves relative paths (Code.fromAsset("layers/x")) against the app's
+  // root, as under SST v2, which runs the stacks from there.
+  const cwd = process.cwd();
+  process.chdir(project.root);
+  try {
+    return await synthInRoot(project, opts);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+async function synthInRoot(project: Project, opts: SynthOptions): Promise<SynthResult> {
   const app = createApp(project, opts);
   await project.sstConfig.stacks(app);
   // Async stack functions added without `await`.
