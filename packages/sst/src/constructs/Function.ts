@@ -477,7 +477,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     const layerStack = cdk.Stack.of(layer);
     const currentStack = cdk.Stack.of(scope);
     if (layerStack === currentStack || !cdk.Token.isUnresolved(layer.layerVersionArn)) return layer;
-    currentStack.addDependency(layerStack);
+    currentStack.addStackDependency(layerStack);
     const parameterId = `${layer.node.id}Arn-${layer.node.addr}`;
     const parameterName = `/layers/${layerStack.node.id}/${parameterId}`;
     if (!layerStack.node.tryFindChild(parameterId)) {

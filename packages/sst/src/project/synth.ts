@@ -7,6 +7,7 @@ import type * as cdk from "aws-cdk-lib";
 import * as cxapi from "aws-cdk-lib/cx-api";
 import { App, type AppMode } from "../constructs/App.js";
 import { writeTypes } from "./typegen.js";
+import { readProjectContext, missingContext, localContextProvider, unresolvedLookupError, type ContextProvider } from "./context.js";
 import type { Project, SynthResult, SynthStack } from "./types.js";
 
 export interface SynthOptions {
@@ -22,6 +23,12 @@ export interface SynthOptions {
   bootstrap?: { bucket: string };
   /** Which stacks have their functions built (`sst deploy <filter>`); default all. */
   isActiveStack?: (stackName: string) => boolean;
+  /**
+   * Answers CDK context lookups (hosted zones, availability zones …) the app's
+   * context files do not hold. Default: the local cloud's answers; an AWS target
+   * passes one that asks AWS.
+   */
+  contextProvider?: ContextProvider;
 }
 
 export function createApp(project: Project, opts: SynthOptions): App {
@@ -56,11 +63,26 @@ export async function synth(project: Project, opts: SynthOptions): Promise<Synth
   }
 }
 
+/** Runs the stacks until CDK asks for no context it does not have (at most a few rounds). */
 async function synthInRoot(project: Project, opts: SynthOptions): Promise<SynthResult> {
-  const app = createApp(project, opts);
-  await project.sstConfig.stacks(app);
-  // Async stack functions added without `await`.
-  await Promise.all(app.pending);
+  const provider = opts.contextProvider ?? localContextProvider;
+  const looked: Record<string, unknown> = {};
+  for (let round = 0; ; round++) {
+    const context = { ...readProjectContext(project.root), ...looked, ...(opts.context ?? {}) };
+    const app = createApp(project, { ...opts, context });
+    await project.sstConfig.stacks(app);
+    // Async stack functions added without `await`.
+    await Promise.all(app.pending);
+    const missing = missingContext(app);
+    if (missing.length === 0) return finishAndSynth(project, app);
+    const answers = round < 4 ? await provider(missing) : {};
+    const unanswered = missing.filter((m) => !(m.key in answers));
+    if (unanswered.length > 0) throw unresolvedLookupError(unanswered);
+    Object.assign(looked, answers);
+  }
+}
+
+async function finishAndSynth(project: Project, app: App): Promise<SynthResult> {
   await app.finish();
   const assembly = app.synth();
   writeTypes(app, project.paths.types);

@@ -74,6 +74,12 @@ export function Apis({ stack, app }: StackContext) {
   });
   admin.attachPermissions([api]);
 
+  // The string form looks the hosted zone up (cdk.context.json holds the answer).
+  const public_ = new Api(stack, "PublicApi", {
+    customDomain: "public.example.com",
+    routes: { "GET /": "packages/functions/src/list.main" },
+  });
+
   const streamer = new Function(stack, "Streamer", {
     handler: "packages/functions/src/stream.handler",
     url: { authorizer: "iam", streaming: true, cors: { allowOrigins: ["https://app.example.com"], allowMethods: ["GET"] } },
@@ -84,6 +90,7 @@ export function Apis({ stack, app }: StackContext) {
     Api: api.url,
     ApiCustomDomain: api.customDomainUrl,
     AdminApi: admin.url,
+    PublicApi: public_.customDomainUrl,
     Streamer: streamer.url,
     "Notes-Table": notes.tableName,
   });
