@@ -35,7 +35,11 @@ export interface RequestDispatcher {
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
 }
 
-const EXECUTE_API_HOST = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/;
+/** Hosts a local data plane may claim: `<name>.localhost[:port]` (S3 virtual hosts fall through). */
+const LOCAL_PLANE_HOST = /^[a-z0-9.-]+\.localhost(:\d+)?$/i;
+function isLocalPlaneHost(host: string): boolean {
+  return LOCAL_PLANE_HOST.test(host);
+}
 
 /** A server on `node:net` that speaks HTTP/1.1 itself and hands unusual requests to node:http. */
 export function createHttpServer(dispatcher: RequestDispatcher): Http1Server {
@@ -142,7 +146,9 @@ async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId:
   };
 
   const host = headers.host ?? "";
-  if (path.startsWith("/_aws/") || path.startsWith("/_console") || (host.includes(".execute-api.") && EXECUTE_API_HOST.test(host))) {
+  // Local data planes: /_aws/…, the Console, and *.localhost hosts (execute-api, API
+  // custom domains); a *.localhost host none of them claims is S3's virtual host.
+  if (path.startsWith("/_aws/") || path.startsWith("/_console") || (host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }

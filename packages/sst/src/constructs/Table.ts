@@ -16,6 +16,7 @@ import { callSite, propError, within, type ConstructRef } from "./util/construct
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
+import { addLocalNotice } from "./util/local-notice.js";
 
 export type TableFieldType = Lowercase<keyof typeof dynamodb.AttributeType>;
 
@@ -91,6 +92,11 @@ export class Table extends Construct implements SSTConstruct {
     for (const [name, consumer] of Object.entries(this.props.consumers ?? {})) this.addConsumer(this, name, consumer);
     if (this.props.kinesisStream) {
       (this.cdk.table.node.defaultChild as dynamodb.CfnTable).addPropertyOverride("KinesisStreamSpecification.StreamArn", this.props.kinesisStream.streamArn);
+      addLocalNotice(this, {
+        construct: `Table "${id}"`,
+        prop: "kinesisStream",
+        local: "the table streams item changes to the Kinesis stream on AWS; the local cloud has no Kinesis, so locally nothing is sent",
+      });
     }
   }
 

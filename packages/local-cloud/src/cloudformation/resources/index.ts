@@ -40,6 +40,18 @@ import { apiGatewayV2Integration } from "./AWS-ApiGatewayV2-Integration.js";
 import { apiGatewayV2Stage } from "./AWS-ApiGatewayV2-Stage.js";
 import { apiGatewayV2Deployment } from "./AWS-ApiGatewayV2-Deployment.js";
 import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
+import { apiGatewayV2DomainName } from "./AWS-ApiGatewayV2-DomainName.js";
+import { apiGatewayV2ApiMapping } from "./AWS-ApiGatewayV2-ApiMapping.js";
+import { ec2Providers } from "./AWS-EC2.js";
+import { efsProviders } from "./AWS-EFS.js";
+import { route53Providers } from "./AWS-Route53.js";
+import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
+import { kinesisStream } from "./AWS-Kinesis-Stream.js";
+import { kmsProviders } from "./AWS-KMS.js";
+import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
+import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
+import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
+import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -76,6 +88,20 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::ApiGatewayV2::Stage": apiGatewayV2Stage,
   "AWS::ApiGatewayV2::Deployment": apiGatewayV2Deployment,
   "AWS::ApiGatewayV2::Authorizer": apiGatewayV2Authorizer,
+  "AWS::ApiGatewayV2::DomainName": apiGatewayV2DomainName,
+  "AWS::ApiGatewayV2::ApiMapping": apiGatewayV2ApiMapping,
+  "AWS::Lambda::LayerVersion": lambdaLayerVersion,
+  "AWS::Lambda::LayerVersionPermission": lambdaLayerVersionPermission,
+  "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
+  "Custom::SourcemapUploader": sourcemapUploader,
+  "Custom::SecretPrefetcher": secretPrefetcher,
+  // Recorded, not served (see recorded.ts).
+  ...ec2Providers,
+  ...efsProviders,
+  ...route53Providers,
+  ...kmsProviders,
+  "AWS::CertificateManager::Certificate": acmCertificate,
+  "AWS::Kinesis::Stream": kinesisStream,
 };
 
 /**
