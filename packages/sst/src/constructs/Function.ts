@@ -270,8 +270,10 @@ export class Function extends lambda.Function implements SSTConstruct {
     this.bind(props.bind ?? []);
     if (props.disableCloudWatchLogs) this.denyCloudWatchLogs();
     this.createUrl();
-    if (props.prefetchSecrets) this.createSecretPrefetcher();
-    this.addLocalNotices(propsIn);
+    // Under sst dev functions read secrets when they start, so a secret changed with
+    // `sst secrets set` applies at once (and an unset one does not stop the deploy).
+    if (props.prefetchSecrets && !liveDev) this.createSecretPrefetcher();
+    this.addLocalNotices(props);
   }
 
   /** The function URL, when `url` is set. */
@@ -419,17 +421,21 @@ export class Function extends lambda.Function implements SSTConstruct {
     resource.node.addDependency(policy);
   }
 
-  /** One `sst dev` notice per prop the local cloud does not honour. */
+  /**
+   * One `sst dev` notice per thing the local cloud does not honour; props that come to
+   * the same thing (vpc, vpcSubnets, securityGroups) share one.
+   */
   private addLocalNotices(props: FunctionProps): void {
-    const construct = `Function "${this.id}"`;
+    const used: string[] = [];
     for (const [prop, value] of Object.entries(props)) {
-      if (value === undefined || !LOCAL_BEHAVIOUR[prop]) continue;
+      if (value === undefined || value === false || !LOCAL_BEHAVIOUR[prop]) continue;
       if (Array.isArray(value) && value.length === 0) continue;
-      addLocalNotice(this, { construct, prop, local: LOCAL_BEHAVIOUR[prop] });
+      used.push(prop);
     }
-    if (typeof props.url === "object" && props.url.streaming) {
-      addLocalNotice(this, { construct, prop: "url.streaming", local: LOCAL_BEHAVIOUR["url.streaming"] });
-    }
+    if (typeof props.url === "object" && props.url.streaming) used.push("url.streaming");
+    const bySentence = new Map<string, string[]>();
+    for (const prop of used) bySentence.set(LOCAL_BEHAVIOUR[prop], [...(bySentence.get(LOCAL_BEHAVIOUR[prop]) ?? []), prop]);
+    for (const [local, group] of bySentence) addLocalNotice(this, { construct: `Function "${this.id}"`, prop: group.join(", "), local });
   }
 
   // Static helpers (SST v2's public statics) --------------------------------------

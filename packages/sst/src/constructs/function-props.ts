@@ -68,4 +68,5 @@ export const LOCAL_BEHAVIOUR: Readonly<Record<string, string>> = {
   durableConfig: "durable execution is not available locally",
   hooks: "beforeBuild/afterBuild run when the function is bundled for deploy; under sst dev the function runs from source and the hooks do not run",
   "url.streaming": "locally the function URL buffers the streamed response and sends it whole",
+  prefetchSecrets: "under sst dev the function reads its secrets from SSM when it starts instead, so `sst secrets set` applies at once; deployed stages prefetch at deploy time",
 };
