@@ -39,8 +39,10 @@ export interface AppCdkOptions {
   lookupRoleArn?: string;
   /** Custom permissions boundary for the roles CDK bootstrap creates (used by `sst bootstrap`). */
   customPermissionsBoundary?: string;
-  /** Tag every CDK-bootstrapped resource (used by `sst bootstrap`). */
+  /** Block public access on the CDK bootstrap bucket (used by `sst bootstrap`). */
   publicAccessBlockConfiguration?: boolean;
+  /** Add aws:cdk:path metadata to resources. @default false */
+  pathMetadata?: boolean;
 }
 
 export interface AppProps {

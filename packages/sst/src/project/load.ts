@@ -12,6 +12,8 @@ import * as esbuild from "esbuild";
 import { esbuildError } from "../build/esbuild-error.js";
 import { SST_PACKAGE_ROOT } from "../build/node-paths.js";
 import { resolveStage } from "./stage.js";
+import { loadEnvFiles } from "./env-files.js";
+import { checkConfigOptions } from "./config-options.js";
 import type { ConfigOptions, Project, SSTConfig } from "./types.js";
 
 export const CONFIG_FILES = ["sst.config.ts", "sst.config.mts", "sst.config.js", "sst.config.mjs"];
@@ -103,6 +105,8 @@ export async function importConfig(configFile: string, outDir: string): Promise<
 }
 
 export async function loadProject(opts: { cwd?: string; stage?: string; region?: string } = {}): Promise<Project> {
+  // As SST v2: CDK's deprecation warnings about props SST itself passes are noise.
+  process.env.JSII_DEPRECATED ??= "quiet";
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const configFile = findConfig(cwd);
   if (!configFile) throw new Error(`Could not find a config file (${CONFIG_FILES.join(", ")}) in ${cwd} or any parent directory`);
@@ -113,9 +117,13 @@ export async function loadProject(opts: { cwd?: string; stage?: string; region?:
   if (!config || typeof config.name !== "string" || !config.name) {
     throw new Error(`${configFile}: config() must return an object with a "name"`);
   }
-  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage, outDir: out });
+  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage ?? process.env.SST_STAGE, outDir: out });
+  // Processes sst starts (a site's build, `sst bind`) know the stage, as under SST v2.
+  process.env.SST_STAGE = stage;
   const region = opts.region ?? config.region ?? "us-east-1";
   const ssmPrefix = config.ssmPrefix ?? `/sst/${config.name}/${stage}/`;
+  checkConfigOptions(configFile, config);
+  loadEnvFiles(root, stage);
   return {
     root,
     config: { ...config, stage, region, ssmPrefix },

@@ -68,7 +68,10 @@ async function synthInRoot(project: Project, opts: SynthOptions): Promise<SynthR
   const provider = opts.contextProvider ?? localContextProvider;
   const looked: Record<string, unknown> = {};
   for (let round = 0; ; round++) {
-    const context = { ...readProjectContext(project.root), ...looked, ...(opts.context ?? {}) };
+    const context = {
+      [cxapi.PATH_METADATA_ENABLE_CONTEXT]: project.config.cdk?.pathMetadata ?? false,
+      ...readProjectContext(project.root), ...looked, ...(opts.context ?? {}),
+    };
     const app = createApp(project, { ...opts, context });
     await project.sstConfig.stacks(app);
     // Async stack functions added without `await`.
