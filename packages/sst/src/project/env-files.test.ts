@@ -68,11 +68,13 @@ describe(".env files", () => {
     );
   });
 
-  it("takes the stage from SST_STAGE when neither --stage nor the config sets it", async () => {
+  it("takes the stage from SST_STAGE (as the process started) when neither --stage nor the config sets it", async () => {
     const dir = app(`{ name: "env-app" }`);
-    process.env.SST_STAGE = "from-env";
-    const project = await loadProject({ cwd: dir });
-    assert.equal(project.stage, "from-env");
+    const { execFile } = await import("node:child_process");
+    const script = `import { loadProject } from ${JSON.stringify(new URL("./load.ts", import.meta.url).pathname)}; const p = await loadProject({ cwd: ${JSON.stringify(dir)} }); console.log(p.stage);`;
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script],
+      { env: { ...process.env, SST_STAGE: "from-env" } }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))));
+    assert.equal(out.trim(), "from-env");
   });
 });
 

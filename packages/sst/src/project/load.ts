@@ -33,6 +33,9 @@ export function findConfig(cwd: string): string | undefined {
 
 const requireHere = createRequire(import.meta.url);
 
+/** SST_STAGE as the process was started with (loading a project sets it for the processes sst starts). */
+const STAGE_FROM_ENVIRONMENT = process.env.SST_STAGE || undefined;
+
 /** Where `sst/...`, `aws-cdk-lib/...` and `constructs` resolve for this package. */
 export function pinnedModulePath(spec: string): string | undefined {
   if (spec === "sst") return path.join(SST_PACKAGE_ROOT, "src/index.ts");
@@ -117,7 +120,7 @@ export async function loadProject(opts: { cwd?: string; stage?: string; region?:
   if (!config || typeof config.name !== "string" || !config.name) {
     throw new Error(`${configFile}: config() must return an object with a "name"`);
   }
-  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage ?? process.env.SST_STAGE, outDir: out });
+  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage ?? STAGE_FROM_ENVIRONMENT, outDir: out });
   // Processes sst starts (a site's build, `sst bind`) know the stage, as under SST v2.
   process.env.SST_STAGE = stage;
   const region = opts.region ?? config.region ?? "us-east-1";
