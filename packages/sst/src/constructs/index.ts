@@ -19,6 +19,7 @@ export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
 export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
 export { KinesisStream, type KinesisStreamProps, type KinesisStreamConsumerProps } from "./KinesisStream.js";
+export { Script, type ScriptProps } from "./Script.js";
 export { BaseSite, type BaseSiteProps, type SiteDevProps, type SiteDomainProps } from "./BaseSite.js";
 export { StaticSite, type StaticSiteProps, type StaticSiteFileOptions } from "./StaticSite.js";
 export { SsrSite, type SsrSiteProps } from "./SsrSite.js";

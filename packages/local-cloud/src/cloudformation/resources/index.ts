@@ -52,6 +52,7 @@ import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-L
 import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
 import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
+import { sstScript } from "./Custom-SSTScript.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -95,6 +96,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
   "Custom::SourcemapUploader": sourcemapUploader,
   "Custom::SecretPrefetcher": secretPrefetcher,
+  "Custom::SSTScript": sstScript,
   // Recorded, not served (see recorded.ts).
   ...ec2Providers,
   ...efsProviders,

@@ -37,6 +37,8 @@ const NORMALISERS: [RegExp, string][] = [
 const VOLATILE_PROPERTIES: { type: string; path: string }[] = [
   // SST v2 writes Date.now() so the prefetcher runs on every deploy.
   { type: "Custom::SecretPrefetcher", path: "Properties.version" },
+  // A Script's version is Date.now() unless given, so onUpdate runs every deploy.
+  { type: "Custom::SSTScript", path: "Properties.Version" },
 ];
 
 export function normaliseTemplate(t: Template): Template {

@@ -1,4 +1,4 @@
-import { Cron, Function, Queue, StackContext, use } from "sst/constructs";
+import { Cron, Function, Queue, Script, StackContext, use } from "sst/constructs";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Messaging } from "./Messaging";
 
@@ -20,6 +20,15 @@ export function Jobs({ stack }: StackContext) {
     code: lambda.Code.fromInline("exports.handler = async () => {};"),
   });
   new Queue(stack, "Raw", { consumer: { cdk: { function: raw, eventSource: { batchSize: 1 } } } });
+
+  // Seeds data on the first deploy, migrates on the next ones (SST v2's Script).
+  const seed = new Script(stack, "Seed", {
+    defaults: { function: { bind: [receipts] } },
+    params: { rows: 10 },
+    onCreate: "packages/functions/src/lambda.main",
+    onUpdate: { handler: "packages/functions/src/lambda.main", timeout: 60 },
+  });
+  seed.attachPermissions(["s3"]);
 
   stack.addOutputs({ Worker: worker.functionName });
 }
