@@ -24,6 +24,8 @@ import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
+/** Where the assembly goes: the local cloud or AWS; undefined for `sst build`. */
+export type DeployTarget = "local" | "aws";
 
 /** `config.cdk` of sst.config.ts: the CDK bootstrap the stacks' synthesizer points at. */
 export interface AppCdkOptions {
@@ -51,6 +53,8 @@ export interface AppProps {
   region?: string;
   account?: string;
   mode?: AppMode;
+  /** Where the assembly will be deployed. @default "local" in dev mode, else undefined */
+  target?: DeployTarget;
   /** The project root: handler paths are relative to it. */
   root?: string;
   ssmPrefix?: string;
@@ -85,6 +89,7 @@ export class App extends cdk.App {
   override readonly region: string;
   override readonly account: string;
   readonly mode: AppMode;
+  readonly target?: DeployTarget;
   readonly appPath: string;
   readonly ssmPrefix: string;
   readonly artifactsDir: string;
@@ -134,6 +139,7 @@ export class App extends cdk.App {
     this.region = props.region ?? "us-east-1";
     this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000";
     this.mode = props.mode ?? "deploy";
+    this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;
     this.ssmPrefix = props.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
     this.artifactsDir = props.artifactsDir ?? `${root}/.sst/artifacts`;
@@ -194,6 +200,11 @@ export class App extends cdk.App {
 
   addDefaultFunctionLayers(layers: lambda.ILayerVersion[]): void {
     this.defaultFunctionProps.push({ layers });
+  }
+
+  /** @internal Run `task` when the app finishes, with the other deferred work (bundles, site builds). */
+  addDeferredTask(task: () => void | Promise<void>): void {
+    this.deferredTasks.add(async () => task());
   }
 
   /**
