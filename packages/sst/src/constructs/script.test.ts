@@ -5,7 +5,7 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.ts";
+import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal, removeFromLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
