@@ -48,6 +48,7 @@ import { route53Providers } from "./AWS-Route53.js";
 import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
 import { kinesisStream } from "./AWS-Kinesis-Stream.js";
 import { kmsProviders } from "./AWS-KMS.js";
+import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
 import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
@@ -102,6 +103,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   ...efsProviders,
   ...route53Providers,
   ...kmsProviders,
+  ...cognitoProviders,
   "AWS::CertificateManager::Certificate": acmCertificate,
   "AWS::Kinesis::Stream": kinesisStream,
 };

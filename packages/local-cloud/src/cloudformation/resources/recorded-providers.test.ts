@@ -62,6 +62,9 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
       Fn: { ...fn(), Properties: { ...fn().Properties, Layers: [{ Ref: "Layer" }] } },
       FromStream: { Type: "AWS::Lambda::EventSourceMapping", Properties: { FunctionName: { Ref: "Fn" }, EventSourceArn: { "Fn::GetAtt": ["Stream", "Arn"] }, StartingPosition: "LATEST" } },
       Invoke: { Type: "AWS::Lambda::EventInvokeConfig", Properties: { FunctionName: { Ref: "Fn" }, Qualifier: "$LATEST", MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } },
+      Pool: { Type: "AWS::Cognito::UserPool", Properties: { UserPoolName: "users" } },
+      Client: { Type: "AWS::Cognito::UserPoolClient", Properties: { UserPoolId: { Ref: "Pool" } } },
+      Identity: { Type: "AWS::Cognito::IdentityPool", Properties: { AllowUnauthenticatedIdentities: true, CognitoIdentityProviders: [{ ClientId: { Ref: "Client" }, ProviderName: { "Fn::GetAtt": ["Pool", "ProviderName"] } }] } },
       Uploader: { Type: "Custom::SourcemapUploader", Properties: { ServiceToken: { "Fn::GetAtt": ["Fn", "Arn"] }, app: "a", stage: "s", tarBucket: "t", srcBucket: "s", sourcemaps: [] } },
     },
     Outputs: {
@@ -77,6 +80,10 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
       KeyArn: { Value: { "Fn::GetAtt": ["Key", "Arn"] } },
       StreamArn: { Value: { "Fn::GetAtt": ["Stream", "Arn"] } },
       Layer: { Value: { Ref: "Layer" } },
+      Pool: { Value: { Ref: "Pool" } },
+      PoolUrl: { Value: { "Fn::GetAtt": ["Pool", "ProviderURL"] } },
+      Client: { Value: { Ref: "Client" } },
+      Identity: { Value: { Ref: "Identity" } },
     },
   });
   assert.match(outputs.Vpc, /^vpc-[0-9a-f]{17}$/);
@@ -91,6 +98,10 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
   assert.match(outputs.KeyArn, /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
   assert.equal(outputs.StreamArn, "arn:aws:kinesis:us-east-1:000000000000:stream/orders");
   assert.match(outputs.Layer, /^arn:aws:lambda:us-east-1:000000000000:layer:tools:\d+$/);
+  assert.match(outputs.Pool, /^us-east-1_[A-Za-z0-9]{9}$/);
+  assert.equal(outputs.PoolUrl, `https://cognito-idp.us-east-1.amazonaws.com/${outputs.Pool}`);
+  assert.match(outputs.Client, /^[a-z0-9]{26}$/);
+  assert.match(outputs.Identity, /^us-east-1:[0-9a-f-]{36}$/);
 
   // Recorded resources are deleted with their stack like any other.
   await t.cloud.cloudformation.call("DeleteStack", { StackName: "recorded" });

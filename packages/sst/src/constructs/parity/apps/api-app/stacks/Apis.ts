@@ -5,7 +5,7 @@ import { HttpIntegrationSubtype, ParameterMapping, MappingValue } from "aws-cdk-
 import { Auth } from "./Auth";
 
 export function Apis({ stack, app }: StackContext) {
-  const { authorizer } = use(Auth);
+  const { authorizer, auth } = use(Auth);
   const notes = new Table(stack, "Notes", {
     fields: { noteId: "string" },
     primaryIndex: { partitionKey: "noteId" },
@@ -27,7 +27,7 @@ export function Apis({ stack, app }: StackContext) {
     accessLog: { retention: "one_week" },
     authorizers: {
       jwt: { type: "jwt", jwt: { issuer: "https://issuer.example.com", audience: ["notes"] } },
-      pool: { type: "user_pool", userPool: { id: "us-east-1_abcdefghi", clientIds: ["client1"] } },
+      pool: { type: "user_pool", userPool: { id: auth.userPoolId, clientIds: [auth.userPoolClientId] } },
       custom: { type: "lambda", function: authorizer, responseTypes: ["simple"], resultsCacheTtl: "30 seconds" },
     },
     defaults: {
@@ -73,6 +73,8 @@ export function Apis({ stack, app }: StackContext) {
     routes: { "GET /notes": "packages/functions/src/list.main" },
   });
   admin.attachPermissions([api]);
+  // Signed-in users may call the API (a policy in this stack, on the Auth stack's role).
+  auth.attachPermissionsForAuthUsers(stack, [api]);
 
   // The string form looks the hosted zone up (cdk.context.json holds the answer).
   const public_ = new Api(stack, "PublicApi", {
