@@ -15,6 +15,7 @@ import { callSite, propError, within, type ConstructRef } from "./util/construct
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
+import { FunctionGroup } from "./util/function-group.js";
 import type { Queue } from "./Queue.js";
 import type { Topic } from "./Topic.js";
 
@@ -81,8 +82,7 @@ export class Bucket extends Construct implements SSTConstruct {
   readonly constructType = "Bucket";
   readonly cdk: { bucket: s3.IBucket };
   readonly notifications: Record<string, Fn | Queue | Topic> = {};
-  readonly bindingForAllNotifications: BindingResource[] = [];
-  readonly permissionsAttachedForAllNotifications: Permissions[] = [];
+  private readonly functions = new FunctionGroup();
   readonly props: BucketProps;
   /** @internal */
   readonly ref: ConstructRef;
@@ -122,8 +122,7 @@ export class Bucket extends Construct implements SSTConstruct {
   }
 
   bind(constructs: BindingResource[]): void {
-    for (const fn of this.notificationFunctions) fn.bind(constructs);
-    this.bindingForAllNotifications.push(...constructs);
+    this.functions.bindAll(constructs);
   }
 
   bindToNotification(notificationName: string, constructs: BindingResource[]): void {
@@ -133,8 +132,7 @@ export class Bucket extends Construct implements SSTConstruct {
   }
 
   attachPermissions(permissions: Permissions): void {
-    for (const fn of this.notificationFunctions) fn.attachPermissions(permissions);
-    this.permissionsAttachedForAllNotifications.push(permissions);
+    this.functions.attachPermissionsToAll(permissions);
   }
 
   attachPermissionsToNotification(notificationName: string, permissions: Permissions): void {
@@ -209,8 +207,7 @@ export class Bucket extends Construct implements SSTConstruct {
       `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the notifications using FunctionProps, so the Bucket construct can apply the "defaults.function" to them.`));
     this.notifications[name] = fn;
     this.addEventNotifications(where, isProps ? (notification as BucketFunctionNotificationProps) : {}, new s3n.LambdaDestination(fn));
-    for (const p of this.permissionsAttachedForAllNotifications) fn.attachPermissions(p);
-    fn.bind(this.bindingForAllNotifications);
+    this.functions.add(name, fn);
   }
 
   private addEventNotifications(where: string, props: BucketBaseNotificationProps, destination: s3.IBucketNotificationDestination): void {

@@ -17,6 +17,7 @@ import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { addLocalNotice } from "./util/local-notice.js";
+import { FunctionGroup } from "./util/function-group.js";
 
 export interface KinesisStreamConsumerProps {
   function: FunctionDefinition;
@@ -37,9 +38,7 @@ export class KinesisStream extends Construct implements SSTConstruct {
   readonly cdk: { stream: kinesis.IStream };
   /** @internal */
   readonly ref: ConstructRef;
-  private readonly functions: Record<string, Fn> = {};
-  private readonly bindingForAllConsumers: BindingResource[] = [];
-  private readonly permissionsAttachedForAllConsumers: Permissions[] = [];
+  private readonly consumers = new FunctionGroup();
   private readonly props: KinesisStreamProps;
 
   constructor(scope: Construct, id: string, props?: KinesisStreamProps) {
@@ -76,8 +75,7 @@ export class KinesisStream extends Construct implements SSTConstruct {
   }
 
   bind(constructs: BindingResource[]): void {
-    for (const fn of Object.values(this.functions)) fn.bind(constructs);
-    this.bindingForAllConsumers.push(...constructs);
+    this.consumers.bindAll(constructs);
   }
 
   bindToConsumer(consumerName: string, constructs: BindingResource[]): void {
@@ -85,8 +83,7 @@ export class KinesisStream extends Construct implements SSTConstruct {
   }
 
   attachPermissions(permissions: Permissions): void {
-    for (const fn of Object.values(this.functions)) fn.attachPermissions(permissions);
-    this.permissionsAttachedForAllConsumers.push(permissions);
+    this.consumers.attachPermissionsToAll(permissions);
   }
 
   attachPermissionsToConsumer(consumerName: string, permissions: Permissions): void {
@@ -94,7 +91,7 @@ export class KinesisStream extends Construct implements SSTConstruct {
   }
 
   getFunction(consumerName: string): Fn | undefined {
-    return this.functions[consumerName];
+    return this.consumers.get(consumerName);
   }
 
   getConstructMetadata() {
@@ -102,7 +99,7 @@ export class KinesisStream extends Construct implements SSTConstruct {
       type: "KinesisStream" as const,
       data: {
         streamName: this.cdk.stream.streamName,
-        consumers: Object.entries(this.functions).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
+        consumers: Object.entries(this.consumers.all).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
       },
     };
   }
@@ -117,24 +114,21 @@ export class KinesisStream extends Construct implements SSTConstruct {
   }
 
   private consumer(name: string): Fn {
-    const fn = this.functions[name];
+    const fn = this.consumers.get(name);
     if (!fn) throw new Error(`The "${name}" consumer was not found in the "${this.node.id}" KinesisStream.`);
     return fn;
   }
 
   private addConsumer(scope: Construct, consumerName: string, consumer: FunctionInlineDefinition | KinesisStreamConsumerProps): Fn {
-    if (this.functions[consumerName]) throw propError(this.ref, `consumers.${consumerName}`, `is defined twice: the "${this.node.id}" KinesisStream already has a consumer named "${consumerName}"`);
+    if (this.consumers.has(consumerName)) throw propError(this.ref, `consumers.${consumerName}`, `is defined twice: the "${this.node.id}" KinesisStream already has a consumer named "${consumerName}"`);
     const isProps = !Fn.isInlineDefinition(consumer) && !!(consumer as KinesisStreamConsumerProps).function;
     const definition = isProps ? (consumer as KinesisStreamConsumerProps).function : (consumer as FunctionDefinition);
     const fn = within(this.ref, `consumers.${consumerName}`, () => Fn.fromDefinition(scope, `Consumer_${this.node.id}_${consumerName}`, definition, this.props.defaults?.function,
       `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the consumers using FunctionProps, so the KinesisStream construct can apply the "defaults.function" to them.`));
-    this.functions[consumerName] = fn;
     fn.addEventSource(new lambdaEventSources.KinesisEventSource(this.cdk.stream, {
       startingPosition: lambda.StartingPosition.LATEST,
       ...(isProps ? (consumer as KinesisStreamConsumerProps).cdk?.eventSource ?? {} : {}),
     }));
-    for (const p of this.permissionsAttachedForAllConsumers) fn.attachPermissions(p);
-    fn.bind(this.bindingForAllConsumers);
-    return fn;
+    return this.consumers.add(consumerName, fn);
   }
 }

@@ -17,6 +17,7 @@ import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { addLocalNotice } from "./util/local-notice.js";
+import { FunctionGroup } from "./util/function-group.js";
 
 export type TableFieldType = Lowercase<keyof typeof dynamodb.AttributeType>;
 
@@ -70,9 +71,7 @@ export class Table extends Construct implements SSTConstruct {
   /** @internal */
   readonly ref: ConstructRef;
   private dynamodbTableType?: "CREATED" | "IMPORTED";
-  private readonly functions: Record<string, Fn> = {};
-  private readonly bindingForAllConsumers: BindingResource[] = [];
-  private readonly permissionsAttachedForAllConsumers: Permissions[] = [];
+  private readonly consumers = new FunctionGroup();
   private readonly props: TableProps;
   private readonly fields?: Record<string, TableFieldType>;
 
@@ -144,8 +143,7 @@ export class Table extends Construct implements SSTConstruct {
   }
 
   bind(constructs: BindingResource[]): void {
-    for (const fn of Object.values(this.functions)) fn.bind(constructs);
-    this.bindingForAllConsumers.push(...constructs);
+    this.consumers.bindAll(constructs);
   }
 
   bindToConsumer(consumerName: string, constructs: BindingResource[]): void {
@@ -153,8 +151,7 @@ export class Table extends Construct implements SSTConstruct {
   }
 
   attachPermissions(permissions: Permissions): void {
-    for (const fn of Object.values(this.functions)) fn.attachPermissions(permissions);
-    this.permissionsAttachedForAllConsumers.push(permissions);
+    this.consumers.attachPermissionsToAll(permissions);
   }
 
   attachPermissionsToConsumer(consumerName: string, permissions: Permissions): void {
@@ -162,7 +159,7 @@ export class Table extends Construct implements SSTConstruct {
   }
 
   getFunction(consumerName: string): Fn | undefined {
-    return this.functions[consumerName];
+    return this.consumers.get(consumerName);
   }
 
   getConstructMetadata() {
@@ -170,7 +167,7 @@ export class Table extends Construct implements SSTConstruct {
       type: "Table" as const,
       data: {
         tableName: this.cdk.table.tableName,
-        consumers: Object.entries(this.functions).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
+        consumers: Object.entries(this.consumers.all).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
       },
     };
   }
@@ -185,7 +182,7 @@ export class Table extends Construct implements SSTConstruct {
   }
 
   private consumer(name: string): Fn {
-    const fn = this.functions[name];
+    const fn = this.consumers.get(name);
     if (!fn) throw new Error(`The "${name}" consumer was not found in the "${this.node.id}" Table.`);
     return fn;
   }
@@ -228,7 +225,7 @@ export class Table extends Construct implements SSTConstruct {
   }
 
   private addConsumer(scope: Construct, consumerName: string, consumer: FunctionInlineDefinition | TableConsumerProps): Fn {
-    if (this.functions[consumerName]) throw propError(this.ref, `consumers.${consumerName}`, `is defined twice: the "${this.node.id}" Table already has a consumer named "${consumerName}"`);
+    if (this.consumers.has(consumerName)) throw propError(this.ref, `consumers.${consumerName}`, `is defined twice: the "${this.node.id}" Table already has a consumer named "${consumerName}"`);
     if (!this.cdk.table.tableStreamArn) {
       const hint = this.dynamodbTableType === "IMPORTED"
         ? ` To import a table with stream enabled, use the "Table.fromTableAttributes()" method, and set the "tableStreamArn" in the attributes.`
@@ -248,15 +245,12 @@ export class Table extends Construct implements SSTConstruct {
     }
     const fn = within(this.ref, `consumers.${consumerName}`, () => Fn.fromDefinition(scope, `Consumer_${this.node.id}_${consumerName}`, definition, this.props.defaults?.function,
       `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the consumers using FunctionProps, so the Table construct can apply the "defaults.function" to them.`));
-    this.functions[consumerName] = fn;
     fn.addEventSource(new lambdaEventSources.DynamoEventSource(this.cdk.table, {
       startingPosition: lambda.StartingPosition.LATEST,
       filters: filters?.map((filter) => ({ pattern: JSON.stringify(filter) })),
       ...(eventSourceProps ?? {}),
     }));
-    for (const p of this.permissionsAttachedForAllConsumers) fn.attachPermissions(p);
-    fn.bind(this.bindingForAllConsumers);
-    return fn;
+    return this.consumers.add(consumerName, fn);
   }
 
   private buildAttribute(name: string, prop: string): dynamodb.Attribute {

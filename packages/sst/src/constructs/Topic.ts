@@ -16,6 +16,7 @@ import { callSite, propError, within, type ConstructRef } from "./util/construct
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
+import { FunctionGroup } from "./util/function-group.js";
 
 export interface TopicFunctionSubscriberProps {
   type?: "function";
@@ -50,8 +51,7 @@ export class Topic extends Construct implements SSTConstruct {
   /** @internal */
   readonly ref: ConstructRef;
   private readonly subscribers: Record<string, Fn | Queue> = {};
-  private readonly bindingForAllSubscribers: BindingResource[] = [];
-  private readonly permissionsAttachedForAllSubscribers: Permissions[] = [];
+  private readonly functions = new FunctionGroup();
   private readonly props: TopicProps;
 
   constructor(scope: Construct, id: string, props?: TopicProps) {
@@ -100,8 +100,7 @@ export class Topic extends Construct implements SSTConstruct {
   }
 
   bind(constructs: BindingResource[]): void {
-    for (const fn of this.subscriberFunctions) fn.bind(constructs);
-    this.bindingForAllSubscribers.push(...constructs);
+    this.functions.bindAll(constructs);
   }
 
   bindToSubscriber(subscriberName: string, constructs: BindingResource[]): void {
@@ -111,8 +110,7 @@ export class Topic extends Construct implements SSTConstruct {
   }
 
   attachPermissions(permissions: Permissions): void {
-    for (const fn of this.subscriberFunctions) fn.attachPermissions(permissions);
-    this.permissionsAttachedForAllSubscribers.push(permissions);
+    this.functions.attachPermissionsToAll(permissions);
   }
 
   attachPermissionsToSubscriber(subscriberName: string, permissions: Permissions): void {
@@ -159,8 +157,7 @@ export class Topic extends Construct implements SSTConstruct {
       `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the subscribers using FunctionProps, so the Topic construct can apply the "defaults.function" to them.`));
     this.subscribers[name] = fn;
     this.cdk.topic.addSubscription(new subs.LambdaSubscription(fn, props?.cdk?.subscription));
-    for (const p of this.permissionsAttachedForAllSubscribers) fn.attachPermissions(p);
-    fn.bind(this.bindingForAllSubscribers);
+    this.functions.add(name, fn);
   }
 }
 

@@ -1,6 +1,8 @@
 // The handler of SST's Script construct (Custom::SSTScript): on Create, Update or Delete
 // it invokes the app's onCreate / onUpdate / onDelete function with { params }, unless
-// the stack is rolling back, and fails the deploy with the function's error.
+// the stack is rolling back, and fails the deploy with the function's error. It is its
+// own asset (SST v2 deploys it as a function of its own, apart from the stack's custom
+// resource handler), so it answers CloudFormation with its own few lines.
 import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 

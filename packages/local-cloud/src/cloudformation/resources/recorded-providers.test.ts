@@ -8,20 +8,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { deployTestStack } from "./test-stack.js";
 
 let t: TestCloud;
 before(async () => { t = await startTestCloud(); });
 after(() => t.stop());
 
-async function deploy(name: string, body: unknown, update = false) {
-  const cfn = t.cloud.cloudformation;
-  await cfn.call(update ? "UpdateStack" : "CreateStack", { StackName: name, TemplateBody: JSON.stringify(body), Capabilities: ["CAPABILITY_IAM"] });
-  const s = (await cfn.call("DescribeStacks", { StackName: name })).Stacks[0];
-  if (!s.StackStatus.endsWith("_COMPLETE") || s.StackStatus.includes("ROLLBACK")) {
-    const ev = (await cfn.call("DescribeStackEvents", { StackName: name })).StackEvents.filter((e: any) => e.ResourceStatus.endsWith("FAILED"));
-    assert.fail(`${s.StackStatus}: ${ev.map((e: any) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`).join("; ")}`);
-  }
-  return Object.fromEntries((s.Outputs ?? []).map((o: any) => [o.OutputKey, o.OutputValue])) as Record<string, string>;
+function deploy(name: string, body: unknown, update = false) {
+  return deployTestStack(t.cloud, name, body, update);
 }
 
 const role = {
@@ -37,7 +31,7 @@ const fn = (env: Record<string, string> = {}) => ({
 });
 
 test("networking, EFS, DNS, certificates, keys, streams, layers and invoke settings deploy recorded, with AWS-shaped ids", async () => {
-  const outputs = await deploy("recorded", {
+  const { outputs } = await deploy("recorded", {
     Resources: {
       Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } },
       Subnet: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.0.0.0/24", AvailabilityZone: "us-east-1a" } },
