@@ -10,14 +10,12 @@ import * as lambdaEventSources from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
-import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
-import type { Permissions } from "./util/permission.js";
+import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
-import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { addLocalNotice } from "./util/local-notice.js";
-import { FunctionGroup } from "./util/function-group.js";
+import { ConstructWithConsumers } from "./util/function-group.js";
 
 export interface KinesisStreamConsumerProps {
   function: FunctionDefinition;
@@ -32,13 +30,12 @@ export interface KinesisStreamProps {
 
 const PROPS = new Set(["defaults", "consumers", "cdk"]);
 
-export class KinesisStream extends Construct implements SSTConstruct {
+export class KinesisStream extends ConstructWithConsumers implements SSTConstruct {
   readonly id: string;
   readonly constructType = "KinesisStream";
   readonly cdk: { stream: kinesis.IStream };
   /** @internal */
   readonly ref: ConstructRef;
-  private readonly consumers = new FunctionGroup();
   private readonly props: KinesisStreamProps;
 
   constructor(scope: Construct, id: string, props?: KinesisStreamProps) {
@@ -74,32 +71,12 @@ export class KinesisStream extends Construct implements SSTConstruct {
     for (const [name, consumer] of Object.entries(consumers)) this.addConsumer(scope, name, consumer);
   }
 
-  bind(constructs: BindingResource[]): void {
-    this.consumers.bindAll(constructs);
-  }
-
-  bindToConsumer(consumerName: string, constructs: BindingResource[]): void {
-    this.consumer(consumerName).bind(constructs);
-  }
-
-  attachPermissions(permissions: Permissions): void {
-    this.consumers.attachPermissionsToAll(permissions);
-  }
-
-  attachPermissionsToConsumer(consumerName: string, permissions: Permissions): void {
-    this.consumer(consumerName).attachPermissions(permissions);
-  }
-
-  getFunction(consumerName: string): Fn | undefined {
-    return this.consumers.get(consumerName);
-  }
-
   getConstructMetadata() {
     return {
       type: "KinesisStream" as const,
       data: {
         streamName: this.cdk.stream.streamName,
-        consumers: Object.entries(this.consumers.all).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
+        consumers: this.consumerRefs(),
       },
     };
   }
@@ -111,12 +88,6 @@ export class KinesisStream extends Construct implements SSTConstruct {
       variables: { streamName: { type: "plain", value: this.streamName } },
       permissions: { "kinesis:*": [this.streamArn] },
     };
-  }
-
-  private consumer(name: string): Fn {
-    const fn = this.consumers.get(name);
-    if (!fn) throw new Error(`The "${name}" consumer was not found in the "${this.node.id}" KinesisStream.`);
-    return fn;
   }
 
   private addConsumer(scope: Construct, consumerName: string, consumer: FunctionInlineDefinition | KinesisStreamConsumerProps): Fn {

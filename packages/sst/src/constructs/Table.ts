@@ -10,14 +10,12 @@ import { Construct } from "constructs";
 import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
 import type { KinesisStream } from "./KinesisStream.js";
-import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
-import type { Permissions } from "./util/permission.js";
+import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
-import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { addLocalNotice } from "./util/local-notice.js";
-import { FunctionGroup } from "./util/function-group.js";
+import { ConstructWithConsumers } from "./util/function-group.js";
 
 export type TableFieldType = Lowercase<keyof typeof dynamodb.AttributeType>;
 
@@ -64,14 +62,13 @@ export interface TableProps {
 const TABLE_PROPS = new Set(["fields", "primaryIndex", "globalIndexes", "localIndexes", "timeToLiveAttribute", "kinesisStream", "stream", "defaults", "consumers", "cdk"]);
 const CONSUMER_PROPS = new Set(["function", "filters", "cdk"]);
 
-export class Table extends Construct implements SSTConstruct {
+export class Table extends ConstructWithConsumers implements SSTConstruct {
   readonly id: string;
   readonly constructType = "Table";
   readonly cdk: { table: dynamodb.ITable };
   /** @internal */
   readonly ref: ConstructRef;
   private dynamodbTableType?: "CREATED" | "IMPORTED";
-  private readonly consumers = new FunctionGroup();
   private readonly props: TableProps;
   private readonly fields?: Record<string, TableFieldType>;
 
@@ -142,32 +139,12 @@ export class Table extends Construct implements SSTConstruct {
     for (const [name, consumer] of Object.entries(consumers)) this.addConsumer(scope, name, consumer);
   }
 
-  bind(constructs: BindingResource[]): void {
-    this.consumers.bindAll(constructs);
-  }
-
-  bindToConsumer(consumerName: string, constructs: BindingResource[]): void {
-    this.consumer(consumerName).bind(constructs);
-  }
-
-  attachPermissions(permissions: Permissions): void {
-    this.consumers.attachPermissionsToAll(permissions);
-  }
-
-  attachPermissionsToConsumer(consumerName: string, permissions: Permissions): void {
-    this.consumer(consumerName).attachPermissions(permissions);
-  }
-
-  getFunction(consumerName: string): Fn | undefined {
-    return this.consumers.get(consumerName);
-  }
-
   getConstructMetadata() {
     return {
       type: "Table" as const,
       data: {
         tableName: this.cdk.table.tableName,
-        consumers: Object.entries(this.consumers.all).map(([name, fn]) => ({ name, fn: functionRef(fn) })),
+        consumers: this.consumerRefs(),
       },
     };
   }
@@ -179,12 +156,6 @@ export class Table extends Construct implements SSTConstruct {
       variables: { tableName: { type: "plain", value: this.tableName } },
       permissions: { "dynamodb:*": [this.tableArn, `${this.tableArn}/*`] },
     };
-  }
-
-  private consumer(name: string): Fn {
-    const fn = this.consumers.get(name);
-    if (!fn) throw new Error(`The "${name}" consumer was not found in the "${this.node.id}" Table.`);
-    return fn;
   }
 
   private createTable(): void {
