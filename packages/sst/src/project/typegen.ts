@@ -24,7 +24,8 @@ const CLIENTS: Record<string, { module: string; iface: string }> = {
 export function generateTypes(app: App): string {
   const byModule = new Map<string, Map<string, Map<string, string[]>>>();
   for (const c of app.node.findAll()) {
-    if (!isSSTConstruct(c)) continue;
+    // Functions a construct made for itself (route functions, consumers) are not bindable.
+    if (!isSSTConstruct(c) || c._doNotAllowOthersToBind) continue;
     const client = CLIENTS[c.constructType];
     const b = c.getBindings();
     if (!client || !b) continue;
