@@ -20,6 +20,7 @@ export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarg
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
 export { KinesisStream, type KinesisStreamProps, type KinesisStreamConsumerProps } from "./KinesisStream.js";
 export { Script, type ScriptProps } from "./Script.js";
+export { WebSocketApi, type WebSocketApiProps, type WebSocketApiFunctionRouteProps, type WebSocketApiLambdaAuthorizer } from "./WebSocketApi.js";
 export { Cognito, type CognitoProps, type CognitoUserPoolTriggers, type CognitoIdentityPoolFederationProps } from "./Cognito.js";
 export { BaseSite, type BaseSiteProps, type SiteDevProps, type SiteDomainProps } from "./BaseSite.js";
 export { StaticSite, type StaticSiteProps, type StaticSiteFileOptions } from "./StaticSite.js";

@@ -5,11 +5,13 @@
 import { sourcemapUploader } from "./sourcemap-uploader.mjs";
 import { secretPrefetcher } from "./secret-prefetcher.mjs";
 import { functionInvoker } from "./function-invoker.mjs";
+import { apiGatewayCloudWatchRole } from "./apigateway-cloudwatch-role.mjs";
 
 const HANDLERS = {
   "Custom::SourcemapUploader": sourcemapUploader,
   "Custom::SecretPrefetcher": secretPrefetcher,
   "Custom::FunctionInvoker": functionInvoker,
+  "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
 };
 
 export async function handler(event) {

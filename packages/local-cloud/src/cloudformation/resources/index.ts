@@ -42,6 +42,7 @@ import { apiGatewayV2Deployment } from "./AWS-ApiGatewayV2-Deployment.js";
 import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
 import { apiGatewayV2DomainName } from "./AWS-ApiGatewayV2-DomainName.js";
 import { apiGatewayV2ApiMapping } from "./AWS-ApiGatewayV2-ApiMapping.js";
+import { apiGatewayV2RouteResponse } from "./AWS-ApiGatewayV2-RouteResponse.js";
 import { ec2Providers } from "./AWS-EC2.js";
 import { efsProviders } from "./AWS-EFS.js";
 import { route53Providers } from "./AWS-Route53.js";
@@ -54,6 +55,7 @@ import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
 import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
 import { sstScript } from "./Custom-SSTScript.js";
+import { apiGatewayCloudWatchRole } from "./Custom-APIGatewayCloudWatchRole.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -92,12 +94,14 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::ApiGatewayV2::Authorizer": apiGatewayV2Authorizer,
   "AWS::ApiGatewayV2::DomainName": apiGatewayV2DomainName,
   "AWS::ApiGatewayV2::ApiMapping": apiGatewayV2ApiMapping,
+  "AWS::ApiGatewayV2::RouteResponse": apiGatewayV2RouteResponse,
   "AWS::Lambda::LayerVersion": lambdaLayerVersion,
   "AWS::Lambda::LayerVersionPermission": lambdaLayerVersionPermission,
   "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
   "Custom::SourcemapUploader": sourcemapUploader,
   "Custom::SecretPrefetcher": secretPrefetcher,
   "Custom::SSTScript": sstScript,
+  "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
   // Recorded, not served (see recorded.ts).
   ...ec2Providers,
   ...efsProviders,

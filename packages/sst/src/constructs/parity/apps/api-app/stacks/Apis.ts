@@ -1,4 +1,4 @@
-import { Api, Function, Table, StackContext, use } from "sst/constructs";
+import { Api, Function, Table, WebSocketApi, StackContext, use } from "sst/constructs";
 import * as route53 from "aws-cdk-lib/aws-route53";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { HttpIntegrationSubtype, ParameterMapping, MappingValue } from "aws-cdk-lib/aws-apigatewayv2";
@@ -82,6 +82,18 @@ export function Apis({ stack, app }: StackContext) {
     routes: { "GET /": "packages/functions/src/list.main" },
   });
 
+  // SST v2's websocket example, with a Lambda authorizer on $connect.
+  const chat = new WebSocketApi(stack, "Chat", {
+    defaults: { function: { bind: [notes] } },
+    authorizer: { type: "lambda", function: authorizer, identitySource: ["route.request.querystring.token"] },
+    routes: {
+      $connect: "packages/functions/src/list.main",
+      $disconnect: "packages/functions/src/delete.main",
+      sendmessage: { function: "packages/functions/src/create.main", returnResponse: true },
+    },
+  });
+  admin.attachPermissions([chat]);
+
   const streamer = new Function(stack, "Streamer", {
     handler: "packages/functions/src/stream.handler",
     url: { authorizer: "iam", streaming: true, cors: { allowOrigins: ["https://app.example.com"], allowMethods: ["GET"] } },
@@ -92,6 +104,7 @@ export function Apis({ stack, app }: StackContext) {
     Api: api.url,
     ApiCustomDomain: api.customDomainUrl,
     AdminApi: admin.url,
+    Chat: chat.url,
     PublicApi: public_.customDomainUrl,
     Streamer: streamer.url,
     "Notes-Table": notes.tableName,
