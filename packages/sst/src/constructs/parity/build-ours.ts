@@ -22,6 +22,7 @@ export interface BuiltApp {
   templates: Record<string, Template>;
   dir: string;
   notices: string[];
+  synth: import("../../project/types.js").SynthResult;
 }
 
 /** Copies `appDir` to a temp folder, synthesizes it, and returns its templates. */
@@ -36,7 +37,7 @@ export async function buildOurs(appDir: string): Promise<BuiltApp> {
   });
   const templates: Record<string, Template> = {};
   for (const s of result.stacks) templates[s.stackName] = JSON.parse(fs.readFileSync(s.templateFile, "utf8"));
-  return { templates, dir, notices: (result.notices ?? []).map((n) => `${n.construct} ${n.prop}`) };
+  return { templates, dir, notices: (result.notices ?? []).map((n) => `${n.construct} ${n.prop}`), synth: result };
 }
 
 /** The reference templates of an app, by stack name. */
