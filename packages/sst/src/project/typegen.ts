@@ -19,6 +19,7 @@ const CLIENTS: Record<string, { module: string; iface: string }> = {
   EventBus: { module: "sst/node/event-bus", iface: "EventBusResources" },
   Secret: { module: "sst/node/config", iface: "SecretResources" },
   Parameter: { module: "sst/node/config", iface: "ParameterResources" },
+  Auth: { module: "sst/node/auth", iface: "AuthResources" },
 };
 
 export function generateTypes(app: App): string {
