@@ -22,9 +22,14 @@ interface RequestInit {
   body?: string;
 }
 
-/** A payload 2.0 event for `url` as the local cloud's API Gateway builds it. */
+/**
+ * A payload 2.0 event for `url` as the local cloud's API Gateway builds it (a path-style
+ * URL, `/_aws/execute-api/{apiId}/…`, reaches the function without that prefix).
+ */
 export function apiEvent(url: string, init: RequestInit & { cookies?: string[]; apiId: string }): APIGatewayProxyEventV2 {
   const u = new URL(url);
+  const pathStyle = `/_aws/execute-api/${init.apiId}`;
+  const path = u.pathname.startsWith(`${pathStyle}/`) || u.pathname === pathStyle ? u.pathname.slice(pathStyle.length) || "/" : u.pathname;
   const method = init.method ?? "GET";
   const query: Record<string, string> = {};
   for (const [k, v] of u.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
@@ -32,14 +37,14 @@ export function apiEvent(url: string, init: RequestInit & { cookies?: string[]; 
   return {
     version: "2.0",
     routeKey: "$default",
-    rawPath: decodeURIComponent(u.pathname),
+    rawPath: decodeURIComponent(path),
     rawQueryString: u.search.replace(/^\?/, ""),
     ...(init.cookies?.length ? { cookies: init.cookies } : {}),
     headers,
     ...(u.searchParams.size ? { queryStringParameters: query } : {}),
     requestContext: {
       accountId: "000000000000", apiId: init.apiId, domainName: u.hostname, domainPrefix: u.hostname.split(".")[0],
-      http: { method, path: u.pathname, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "auth-browser" },
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "auth-browser" },
       requestId: Math.random().toString(36).slice(2), routeKey: "$default", stage: "$default",
       time: new Date().toUTCString(), timeEpoch: Date.now(),
     },
@@ -60,7 +65,10 @@ export class AuthBrowser {
   /** Every page visited, in order (redirect hops included). */
   readonly history: Page[] = [];
 
-  /** `apiOrigin`: e.g. http://abc1234567.execute-api.localhost:4570, whose requests `handler` answers. */
+  /**
+   * `apiOrigin`: the origin whose requests `handler` answers, e.g.
+   * http://abc1234567.execute-api.localhost:4570 or the local cloud's http://127.0.0.1:4570.
+   */
   constructor(private readonly apiOrigin: string, private readonly apiId: string, private readonly handler: Handler, private readonly login = "alice@example.test") {}
 
   /** One request, no redirects followed. */
