@@ -97,7 +97,10 @@ describe("Session tokens", () => {
 describe("useSession in an ApiHandler", () => {
   it("reads the Bearer header and the auth-token cookie; no token is the public session", async () => {
     const token = Session.create({ type: "user", properties: user });
-    for (const init of [{ headers: { authorization: `Bearer ${token}` } }, { headers: { Authorization: `bearer  ${token}` } }, { cookies: [`auth-token=${token}`] }]) {
+    const requests: { headers?: Record<string, string>; cookies?: string[] }[] = [
+      { headers: { authorization: `Bearer ${token}` } }, { headers: { Authorization: `bearer  ${token}` } }, { cookies: [`auth-token=${token}`] },
+    ];
+    for (const init of requests) {
       const res = await callMe(init);
       assert.equal(res.statusCode, 200, JSON.stringify(init));
       assert.deepEqual(JSON.parse(res.body!), user);
