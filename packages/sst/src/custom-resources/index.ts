@@ -13,8 +13,7 @@ const HANDLERS: Record<string, (event: CloudFormationCustomResourceEvent) => Pro
 };
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {
-  const { ResponseURL: _url, ...logged } = event;
-  console.log("Custom resource request", JSON.stringify(logged));
+  console.log(`${event.RequestType} ${event.ResourceType} ${event.LogicalResourceId}`);
   const work = HANDLERS[event.ResourceType];
   try {
     // A resource of a type this code no longer serves can still be deleted.

@@ -7,6 +7,7 @@
 import type { BaseClient, Issuer } from "openid-client";
 import { createAdapter, type Adapter } from "./adapter.js";
 import { discoverIssuer } from "./discovery.js";
+import { requireSetting } from "./flow.js";
 import { OauthAdapter, type OauthBasicConfig } from "./oauth.js";
 import { OidcAdapter, type OidcBasicConfig } from "./oidc.js";
 
@@ -22,6 +23,8 @@ export const GoogleAdapter = /* @__PURE__ */ createAdapter((config: GoogleConfig
   let adapter: Adapter | undefined;
   let issuerUrl: string | undefined;
   return async function () {
+    // Before discovery: an unset client id is the first thing to fix.
+    requireSetting("GoogleAdapter", "clientID", config.clientID);
     const url = process.env.GOOGLE_ISSUER_URL || GOOGLE_ISSUER;
     if (!adapter || issuerUrl !== url) {
       const issuer = (await discoverIssuer(url)) as Issuer<BaseClient>;
