@@ -5,7 +5,7 @@
  * misconfigured authenticator, or a provider that cannot be reached, is the server's.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { errors as oidcErrors } from "openid-client";
+import type { errors as oidcErrors } from "openid-client";
 
 export class AuthError extends Error {
   constructor(
@@ -33,11 +33,12 @@ export const misconfigured = (message: string) => new AuthError(500, "server_err
  */
 export function toAuthError(e: unknown): AuthError | undefined {
   if (e instanceof AuthError) return e;
-  if (e instanceof oidcErrors.OPError) {
+  // By name: openid-client is loaded lazily (adapter/issuer.ts), so not imported here.
+  if (isError<oidcErrors.OPError>(e, "OPError")) {
     const detail = e.error_description ? `${e.error}: ${e.error_description}` : e.error ?? e.message;
     return new AuthError(401, e.error ?? "provider_error", `The identity provider refused the sign-in (${detail})`);
   }
-  if (e instanceof oidcErrors.RPError) return unauthorized(`The sign-in response failed verification: ${e.message}`);
+  if (isError<oidcErrors.RPError>(e, "RPError")) return unauthorized(`The sign-in response failed verification: ${e.message}`);
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(code)) {
     return new AuthError(502, "provider_unreachable", `The identity provider could not be reached (${code}: ${(e as Error).message})`);
@@ -46,6 +47,10 @@ export function toAuthError(e: unknown): AuthError | undefined {
     return new AuthError(502, "provider_unreachable", `The identity provider did not answer in time (${(e as Error).message})`);
   }
   return undefined;
+}
+
+function isError<T extends Error>(e: unknown, name: string): e is T {
+  return e instanceof Error && e.name === name;
 }
 
 export function errorResponse(e: AuthError): APIGatewayProxyStructuredResultV2 {

@@ -21,7 +21,7 @@ export { MicrosoftAdapter, type MicrosoftConfig } from "./adapter/microsoft.js";
 export { TwitchAdapter } from "./adapter/twitch.js";
 export { LinkAdapter, type LinkConfig } from "./adapter/link.js";
 export { CodeAdapter, type CodeConfig } from "./adapter/code.js";
-export { Issuer, type TokenSet } from "openid-client";
+export type { TokenSet } from "openid-client";
 
 /** Augmented by `.sst/types` with this app's Auth constructs. */
 export interface AuthResources {}

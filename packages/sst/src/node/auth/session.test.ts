@@ -13,7 +13,7 @@ import { ApiHandler } from "../api/index.js";
 import { generateAuthKeyPair } from "../../custom-resources/auth-keys.js";
 import { apiEvent } from "../../../../../tests/helpers/auth-browser.js";
 import { setAuthBinding } from "./keys.js";
-import { Session, useSession } from "./index.js";
+import { Auth, Session, useSession } from "./index.js";
 import { apiBaseUrl } from "./request-url.js";
 import { verifyToken } from "./tokens.js";
 
@@ -113,6 +113,11 @@ describe("useSession in an ApiHandler", () => {
     const good = Session.create({ type: "user", properties: user });
     const res = await callMe({ headers: { authorization: `Bearer ${good}` }, cookies: ["auth-token=forged"] });
     assert.equal(res.statusCode, 401);
+  });
+
+  it("Auth.<id> gives the bound prefix and public key, never the private key", () => {
+    assert.deepEqual({ ...(Auth as any).Auth }, { prefix: "/auth", publicKey: keys.publicKey });
+    assert.throws(() => (Auth as any).Other, /Cannot use Auth\.Other\. Please make sure it is bound to this function\./);
   });
 
   it("outside a handler, and in a function without the Auth binding, fails with SST's messages", async () => {

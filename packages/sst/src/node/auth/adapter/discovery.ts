@@ -4,18 +4,21 @@
  * sign-in included, when the provider cannot be reached). A failed lookup is retried by
  * the next request.
  */
-import { Issuer } from "openid-client";
+import type { Issuer } from "openid-client";
 import { AuthError } from "../errors.js";
+import { openIdClient } from "./issuer.js";
 
 const issuers = new Map<string, Promise<Issuer>>();
 
 export function discoverIssuer(url: string): Promise<Issuer> {
   let found = issuers.get(url);
   if (!found) {
-    found = Issuer.discover(url).catch((e: Error) => {
-      issuers.delete(url);
-      throw new AuthError(502, "provider_unreachable", `OpenID discovery of ${url} failed: ${e.message}`);
-    });
+    found = openIdClient()
+      .then(({ Issuer }) => Issuer.discover(url))
+      .catch((e: Error) => {
+        issuers.delete(url);
+        throw new AuthError(502, "provider_unreachable", `OpenID discovery of ${url} failed: ${e.message}`);
+      });
     issuers.set(url, found);
   }
   return found;

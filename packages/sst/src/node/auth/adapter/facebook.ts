@@ -3,11 +3,11 @@
  * the URL fragment, which never reaches a Lambda; its discovery document lacks the
  * token endpoint, so the endpoints are spelled out.)
  */
-import { Issuer } from "openid-client";
 import { createAdapter } from "./adapter.js";
-import { OauthAdapter, type OauthBasicConfig } from "./oauth.js";
+import { fixedIssuer } from "./issuer.js";
+import { oauthFlow, type OauthBasicConfig } from "./oauth.js";
 
-export const facebookIssuer = /* @__PURE__ */ new Issuer({
+export const facebookIssuer = /* @__PURE__ */ fixedIssuer({
   issuer: "https://www.facebook.com",
   authorization_endpoint: "https://facebook.com/dialog/oauth/",
   jwks_uri: "https://www.facebook.com/.well-known/oauth/openid/jwks/",
@@ -15,6 +15,4 @@ export const facebookIssuer = /* @__PURE__ */ new Issuer({
   userinfo_endpoint: "https://graph.facebook.com/oauth/access_token",
 });
 
-export const FacebookAdapter = /* @__PURE__ */ createAdapter((config: OauthBasicConfig) =>
-  OauthAdapter({ issuer: facebookIssuer, ...config }),
-);
+export const FacebookAdapter = /* @__PURE__ */ createAdapter((config: OauthBasicConfig) => oauthFlow({ ...config, issuer: facebookIssuer }));

@@ -4,12 +4,11 @@
  * https://accounts.google.com — or of `GOOGLE_ISSUER_URL` when that is set, which is
  * how an app under `sst dev` signs in against a local OpenID provider.
  */
-import type { BaseClient, Issuer } from "openid-client";
 import { createAdapter, type Adapter } from "./adapter.js";
 import { discoverIssuer } from "./discovery.js";
 import { requireSetting } from "./flow.js";
-import { OauthAdapter, type OauthBasicConfig } from "./oauth.js";
-import { OidcAdapter, type OidcBasicConfig } from "./oidc.js";
+import { oauthFlow, type OauthBasicConfig } from "./oauth.js";
+import { oidcFlow, type OidcBasicConfig } from "./oidc.js";
 
 type GooglePrompt = "none" | "consent" | "select_account";
 
@@ -20,31 +19,24 @@ export type GoogleConfig =
 export const GOOGLE_ISSUER = "https://accounts.google.com";
 
 export const GoogleAdapter = /* @__PURE__ */ createAdapter((config: GoogleConfig): Adapter => {
-  let adapter: Adapter | undefined;
-  let issuerUrl: string | undefined;
-  return async function () {
-    // Before discovery: an unset client id is the first thing to fix.
-    requireSetting("GoogleAdapter", "clientID", config.clientID);
-    const url = process.env.GOOGLE_ISSUER_URL || GOOGLE_ISSUER;
-    if (!adapter || issuerUrl !== url) {
-      const issuer = (await discoverIssuer(url)) as Issuer<BaseClient>;
-      adapter = forIssuer(config, issuer);
-      issuerUrl = url;
-    }
-    return adapter();
-  };
-});
-
-function forIssuer(config: GoogleConfig, issuer: Issuer<BaseClient>): Adapter {
+  // Read per request, so a function's environment decides (and tests can switch it).
+  const issuer = () => discoverIssuer(process.env.GOOGLE_ISSUER_URL || GOOGLE_ISSUER);
+  let flow: Adapter;
   // SST v2 picks the flow by the presence of a client secret.
   if ("clientSecret" in config && config.clientSecret !== undefined) {
     const { accessType, ...rest } = config as OauthBasicConfig & { accessType?: string };
-    return OauthAdapter({
+    flow = oauthFlow({
       ...rest,
       issuer,
       scope: rest.scope ?? "openid email profile",
       params: { ...(accessType ? { access_type: accessType } : {}), ...rest.params },
     });
+  } else {
+    flow = oidcFlow({ scope: "openid email profile", ...(config as OidcBasicConfig), issuer });
   }
-  return OidcAdapter({ issuer, scope: "openid email profile", ...(config as OidcBasicConfig) });
-}
+  return async function () {
+    // Before discovery: an unset client id is the first thing to fix.
+    requireSetting("GoogleAdapter", "clientID", config.clientID);
+    return flow();
+  };
+});

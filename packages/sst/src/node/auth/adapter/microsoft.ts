@@ -4,10 +4,10 @@
  * account. The multi-tenant authorities sign ID tokens with the user's own tenant as
  * issuer, which openid-client checks through the `{tenantid}` placeholder.
  */
-import { Issuer } from "openid-client";
 import { createAdapter, type Adapter } from "./adapter.js";
-import { OauthAdapter, type OauthBasicConfig } from "./oauth.js";
-import { OidcAdapter, type OidcBasicConfig } from "./oidc.js";
+import { fixedIssuer } from "./issuer.js";
+import { oauthFlow, type OauthBasicConfig } from "./oauth.js";
+import { oidcFlow, type OidcBasicConfig } from "./oidc.js";
 
 type MicrosoftPrompt = "login" | "none" | "consent" | "select_account";
 
@@ -17,10 +17,10 @@ export type MicrosoftConfig =
 
 const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
 
-export function microsoftIssuer(tenantID = "common"): Issuer {
+export function microsoftIssuer(tenantID = "common") {
   const authority = `https://login.microsoftonline.com/${tenantID}`;
   const issuerTenant = MULTI_TENANT.has(tenantID) ? "{tenantid}" : tenantID;
-  return new Issuer({
+  return fixedIssuer({
     issuer: `https://login.microsoftonline.com/${issuerTenant}/v2.0`,
     authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
     token_endpoint: `${authority}/oauth2/v2.0/token`,
@@ -31,6 +31,6 @@ export function microsoftIssuer(tenantID = "common"): Issuer {
 
 export const MicrosoftAdapter = /* @__PURE__ */ createAdapter((config: MicrosoftConfig): Adapter => {
   const issuer = microsoftIssuer(config.tenantID);
-  if (config.mode === "oauth") return OauthAdapter({ ...config, issuer });
-  return OidcAdapter({ scope: "openid email profile", ...config, issuer });
+  if (config.mode === "oauth") return oauthFlow({ ...config, issuer });
+  return oidcFlow({ scope: "openid email profile", ...config, issuer });
 });

@@ -5,11 +5,12 @@
  * ID token in the answer is verified too.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { generators, type BaseClient, type Issuer, type TokenSet } from "openid-client";
+import type { BaseClient, Issuer, TokenSet } from "openid-client";
 import { useQueryParams } from "../../api/index.js";
 import { badRequest } from "../errors.js";
 import { createAdapter } from "./adapter.js";
 import { finishFlow, requireSetting, setFlowCookies, useFlowCookie, useFlowRequest } from "./flow.js";
+import { openIdClient, resolveIssuer, type IssuerSource } from "./issuer.js";
 import { useStep } from "./step.js";
 
 export interface OauthBasicConfig {
@@ -34,13 +35,17 @@ export interface OauthConfig extends OauthBasicConfig {
 const VERIFIER = "auth-code-verifier";
 const STATE = "auth-state";
 
-export const OauthAdapter = /* @__PURE__ */ createAdapter((config: OauthConfig) => {
+export const OauthAdapter = /* @__PURE__ */ createAdapter((config: OauthConfig) => oauthFlow(config));
+
+/** OauthAdapter with an issuer that may be made on first use (discovery, fixed endpoints). */
+export function oauthFlow(config: Omit<OauthConfig, "issuer"> & { issuer: IssuerSource }) {
   return async function () {
     const step = useStep();
     requireSetting("OauthAdapter", "clientID", config.clientID);
     requireSetting("OauthAdapter", "clientSecret", config.clientSecret);
     const { callbackUrl, cookiePath } = useFlowRequest();
-    const client = new config.issuer.Client({
+    const [{ generators }, issuer] = await Promise.all([openIdClient(), resolveIssuer(config.issuer)]);
+    const client = new issuer.Client({
       client_id: config.clientID,
       client_secret: config.clientSecret,
       redirect_uris: [callbackUrl],
@@ -64,9 +69,9 @@ export const OauthAdapter = /* @__PURE__ */ createAdapter((config: OauthConfig) 
     const params = useQueryParams() as Record<string, string>;
     if (!params.code && !params.error) throw badRequest("The callback expects the provider's answer: a code (or an error) in the query string");
     const checks = { code_verifier: useFlowCookie(VERIFIER), state: useFlowCookie(STATE) };
-    const tokenset = config.issuer.metadata.userinfo_endpoint
+    const tokenset = issuer.metadata.userinfo_endpoint
       ? await client.callback(callbackUrl, params, checks)
       : await client.oauthCallback(callbackUrl, params, checks);
     return finishFlow(() => config.onSuccess(tokenset, client), [VERIFIER, STATE], cookiePath);
   };
-});
+}

@@ -5,11 +5,12 @@
  * against the provider's JWKS.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { generators, type BaseClient, type Issuer, type TokenSet } from "openid-client";
+import type { BaseClient, Issuer, TokenSet } from "openid-client";
 import { useFormData } from "../../api/index.js";
 import { badRequest } from "../errors.js";
 import { createAdapter } from "./adapter.js";
 import { finishFlow, requireSetting, setFlowCookies, useFlowCookie, useFlowRequest } from "./flow.js";
+import { openIdClient, resolveIssuer, type IssuerSource } from "./issuer.js";
 import { useStep } from "./step.js";
 
 export interface OidcBasicConfig {
@@ -30,12 +31,16 @@ export interface OidcConfig extends OidcBasicConfig {
 const NONCE = "auth-nonce";
 const STATE = "auth-state";
 
-export const OidcAdapter = /* @__PURE__ */ createAdapter((config: OidcConfig) => {
+export const OidcAdapter = /* @__PURE__ */ createAdapter((config: OidcConfig) => oidcFlow(config));
+
+/** OidcAdapter with an issuer that may be made on first use (discovery, fixed endpoints). */
+export function oidcFlow(config: Omit<OidcConfig, "issuer"> & { issuer: IssuerSource }) {
   return async function () {
     const step = useStep();
     requireSetting("OidcAdapter", "clientID", config.clientID);
     const { callbackUrl, cookiePath } = useFlowRequest();
-    const client = new config.issuer.Client({
+    const [{ generators }, issuer] = await Promise.all([openIdClient(), resolveIssuer(config.issuer)]);
+    const client = new issuer.Client({
       client_id: config.clientID,
       redirect_uris: [callbackUrl],
       response_types: ["id_token"],
@@ -64,4 +69,4 @@ export const OidcAdapter = /* @__PURE__ */ createAdapter((config: OidcConfig) =>
     const tokenset = await client.callback(callbackUrl, params, { nonce: useFlowCookie(NONCE), state: useFlowCookie(STATE) });
     return finishFlow(() => config.onSuccess(tokenset, client), [NONCE, STATE], cookiePath);
   };
-});
+}
