@@ -7,6 +7,8 @@ import { useCookie } from "../../api/index.js";
 import { clearedCookie, flowCookie } from "../cookies.js";
 import { misconfigured, unauthorized } from "../errors.js";
 import { useProviderPath, useStepUrl } from "../request-url.js";
+import { openIdClient, resolveIssuer, type IssuerSource } from "./issuer.js";
+import { useStep } from "./step.js";
 
 export interface FlowRequest {
   /** Where the provider sends the browser back: `…/<provider>/callback`. */
@@ -17,6 +19,14 @@ export interface FlowRequest {
 
 export function useFlowRequest(): FlowRequest {
   return { callbackUrl: useStepUrl("callback"), cookiePath: useProviderPath() };
+}
+
+/** What an OAuth or OIDC step starts from: the step, its URLs, openid-client and the issuer. */
+export async function startProviderStep(source: IssuerSource) {
+  const step = useStep();
+  const request = useFlowRequest();
+  const [{ generators }, issuer] = await Promise.all([openIdClient(), resolveIssuer(source)]);
+  return { step, ...request, generators, issuer };
 }
 
 /** Set-Cookie values carrying `values` to the callback. */

@@ -9,9 +9,8 @@ import type { BaseClient, Issuer, TokenSet } from "openid-client";
 import { useQueryParams } from "../../api/index.js";
 import { badRequest } from "../errors.js";
 import { createAdapter } from "./adapter.js";
-import { finishFlow, requireSetting, setFlowCookies, useFlowCookie, useFlowRequest } from "./flow.js";
-import { openIdClient, resolveIssuer, type IssuerSource } from "./issuer.js";
-import { useStep } from "./step.js";
+import { finishFlow, requireSetting, setFlowCookies, startProviderStep, useFlowCookie } from "./flow.js";
+import type { IssuerSource } from "./issuer.js";
 
 export interface OauthBasicConfig {
   /** The client id the provider issued to this app. */
@@ -40,11 +39,9 @@ export const OauthAdapter = /* @__PURE__ */ createAdapter((config: OauthConfig) 
 /** OauthAdapter with an issuer that may be made on first use (discovery, fixed endpoints). */
 export function oauthFlow(config: Omit<OauthConfig, "issuer"> & { issuer: IssuerSource }) {
   return async function () {
-    const step = useStep();
     requireSetting("OauthAdapter", "clientID", config.clientID);
     requireSetting("OauthAdapter", "clientSecret", config.clientSecret);
-    const { callbackUrl, cookiePath } = useFlowRequest();
-    const [{ generators }, issuer] = await Promise.all([openIdClient(), resolveIssuer(config.issuer)]);
+    const { step, callbackUrl, cookiePath, generators, issuer } = await startProviderStep(config.issuer);
     const client = new issuer.Client({
       client_id: config.clientID,
       client_secret: config.clientSecret,

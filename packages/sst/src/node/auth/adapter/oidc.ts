@@ -9,9 +9,8 @@ import type { BaseClient, Issuer, TokenSet } from "openid-client";
 import { useFormData } from "../../api/index.js";
 import { badRequest } from "../errors.js";
 import { createAdapter } from "./adapter.js";
-import { finishFlow, requireSetting, setFlowCookies, useFlowCookie, useFlowRequest } from "./flow.js";
-import { openIdClient, resolveIssuer, type IssuerSource } from "./issuer.js";
-import { useStep } from "./step.js";
+import { finishFlow, requireSetting, setFlowCookies, startProviderStep, useFlowCookie } from "./flow.js";
+import type { IssuerSource } from "./issuer.js";
 
 export interface OidcBasicConfig {
   /** The client id the provider issued to this app. */
@@ -36,10 +35,8 @@ export const OidcAdapter = /* @__PURE__ */ createAdapter((config: OidcConfig) =>
 /** OidcAdapter with an issuer that may be made on first use (discovery, fixed endpoints). */
 export function oidcFlow(config: Omit<OidcConfig, "issuer"> & { issuer: IssuerSource }) {
   return async function () {
-    const step = useStep();
     requireSetting("OidcAdapter", "clientID", config.clientID);
-    const { callbackUrl, cookiePath } = useFlowRequest();
-    const [{ generators }, issuer] = await Promise.all([openIdClient(), resolveIssuer(config.issuer)]);
+    const { step, callbackUrl, cookiePath, generators, issuer } = await startProviderStep(config.issuer);
     const client = new issuer.Client({
       client_id: config.clientID,
       redirect_uris: [callbackUrl],
