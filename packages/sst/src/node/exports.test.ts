@@ -14,6 +14,8 @@ import { fallbackNodePaths } from "../build/node-paths.js";
 
 const EXPECTED: Record<string, string[]> = {
   "sst/context": ["Context", "Handler", "useEvent", "useLambdaContext", "useContextType"],
+  // Deep paths, as SST v2's "./*" export allowed.
+  "sst/context/context.js": ["Context", "createContext", "memo"],
   "sst/node/api": ["Api", "AppSyncApi", "ApiGatewayV1Api", "ApiHandler", "Response", "useResponse", "useBody", "useJsonBody", "useFormData",
     "useFormValue", "useCookies", "useCookie", "usePath", "useDomainName", "useMethod", "useHeaders", "useHeader", "useQueryParams",
     "useQueryParam", "usePathParams", "usePathParam"],
