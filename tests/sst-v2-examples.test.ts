@@ -7,7 +7,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { removeApp } from "./helpers/app-copy.js";
-import { generateApp, http, startDev, type RunningApp } from "./helpers/generated-app.js";
+import { generateApp, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
 /** One example app under `sst dev` for the duration of a describe block. */
 function example(template: string): { app: () => RunningApp } {
@@ -27,6 +27,9 @@ function example(template: string): { app: () => RunningApp } {
 describe("examples/rest-api", () => {
   const { app } = example("rest-api");
   test("lists, gets and updates notes", async () => {
+    await warm("GET", `${app().api}/notes`);
+    await warm("GET", `${app().api}/notes/id1`);
+    await warm("PUT", `${app().api}/notes/id1`, { content: "Hello World!" });
     const list = await http("GET", `${app().api}/notes`);
     assert.equal(list.status, 200);
     assert.deepEqual(Object.keys(list.json).sort(), ["id1", "id2"]);
@@ -42,6 +45,7 @@ describe("examples/rest-api", () => {
 describe("examples/rest-api-dynamodb (aws-sdk v2 DocumentClient)", () => {
   const { app } = example("rest-api-dynamodb");
   test("counts hits in the table", async () => {
+    await warm("POST", `${app().api}/`);
     const first = await http("POST", `${app().api}/`);
     assert.equal(first.status, 200, first.text);
     const second = await http("POST", `${app().api}/`);
@@ -52,6 +56,10 @@ describe("examples/rest-api-dynamodb (aws-sdk v2 DocumentClient)", () => {
 describe("examples/crud-api-dynamodb (aws-sdk v2, uuid)", () => {
   const { app } = example("crud-api-dynamodb");
   test("creates, lists, gets, updates and deletes notes", async () => {
+    const api = app().api;
+    for (const [m, route, body] of [["POST", "/notes", { content: "warm" }], ["GET", "/notes"], ["GET", "/notes/warm"], ["PUT", "/notes/warm", { content: "w" }], ["DELETE", "/notes/warm"]] as const) {
+      await warm(m, `${api}${route}`, body);
+    }
     const created = await http("POST", `${app().api}/notes`, { content: "Hello" });
     assert.equal(created.status, 200, created.text);
     const id = created.json.noteId;
@@ -69,6 +77,7 @@ describe("examples/crud-api-dynamodb (aws-sdk v2, uuid)", () => {
 describe("examples/eventbus (aws-sdk v2 EventBridge)", () => {
   const { app } = example("eventbus");
   test("an order put on the bus reaches both rule targets", async () => {
+    await warm("POST", `${app().api}/order`);
     const from = app().dev.lines.length;
     const res = await http("POST", `${app().api}/order`);
     assert.deepEqual(res.json, { status: "successful" });
@@ -80,6 +89,7 @@ describe("examples/eventbus (aws-sdk v2 EventBridge)", () => {
 describe("examples/pub-sub (aws-sdk v2 SNS)", () => {
   const { app } = example("pub-sub");
   test("an order published to the topic reaches both subscribers", async () => {
+    await warm("POST", `${app().api}/order`);
     const from = app().dev.lines.length;
     const res = await http("POST", `${app().api}/order`);
     assert.deepEqual(res.json, { status: "successful" });
@@ -91,6 +101,7 @@ describe("examples/pub-sub (aws-sdk v2 SNS)", () => {
 describe("examples/queue (aws-sdk v2 SQS)", () => {
   const { app } = example("queue");
   test("a message sent to the queue reaches its consumer", async () => {
+    await warm("POST", `${app().api}/`);
     const from = app().dev.lines.length;
     const res = await http("POST", `${app().api}/`);
     assert.deepEqual(res.json, { status: "successful" });

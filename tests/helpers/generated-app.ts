@@ -64,3 +64,18 @@ export async function http(method: string, url: string, body?: unknown): Promise
   }
   return { status: res.status, text, json };
 }
+
+/**
+ * Calls a route until it stops failing with a 5xx: under `sst dev` a function is built
+ * on its first invocation, and on a loaded machine building and loading a bundle with
+ * the whole aws-sdk v2 can outlast the integration's 30 s (503) or the function's 10 s
+ * (500). Tests warm each route this way, then assert on fresh calls.
+ */
+export async function warm(method: string, url: string, body?: unknown, tries = 4): Promise<void> {
+  let last = 0;
+  for (let i = 0; i < tries; i++) {
+    last = (await http(method, url, body)).status;
+    if (last < 500) return;
+  }
+  throw new Error(`${method} ${url} kept failing (${last})`);
+}
