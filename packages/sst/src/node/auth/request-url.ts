@@ -5,7 +5,7 @@
  * local cloud's API URLs (`http://127.0.0.1:4570/_aws/execute-api/{apiId}/…`).
  */
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { useEvent } from "../api/index.js";
+import { useEvent } from "../../context/handler.js";
 
 /** Scheme, host and any path prefix in front of the route path, with no trailing "/". */
 export function apiBaseUrl(event: APIGatewayProxyEventV2, env: Record<string, string | undefined> = process.env): string {
@@ -42,19 +42,19 @@ function lowerCased(headers: Record<string, string | undefined>): Record<string,
 
 /** `apiBaseUrl` of the request being handled. */
 export function useApiBaseUrl(): string {
-  return apiBaseUrl(useEvent());
+  return apiBaseUrl(useEvent("api"));
 }
 
 /** The URL of a sibling step: `…/auth/google/authorize` → `…/auth/google/callback`. */
 export function useStepUrl(step: string): string {
-  const event = useEvent();
+  const event = useEvent("api");
   const segments = event.rawPath.split("/").filter(Boolean);
   return `${apiBaseUrl(event)}/${[...segments.slice(0, -1), step].join("/")}`;
 }
 
 /** The path cookies of one provider's flow are scoped to: its base path, e.g. `/auth/google`. */
 export function useProviderPath(): string {
-  const event = useEvent();
+  const event = useEvent("api");
   const base = new URL(apiBaseUrl(event)).pathname.replace(/\/$/, "");
   const segments = event.rawPath.split("/").filter(Boolean);
   return `${base}/${segments.slice(0, -1).join("/")}`;

@@ -2,7 +2,8 @@
  * Sessions as SST v2 has them: a JWT `{ type, properties }` signed with the Auth
  * construct's private key, handed to the app as a cookie (`auth-token`) or a `token`
  * query parameter on a redirect, and read back by `useSession()` from the cookie or an
- * `Authorization: Bearer` header.
+ * `Authorization: Bearer` header (in a WebSocket handler, from the first
+ * `Sec-WebSocket-Protocol` value, which browsers can set).
  *
  * Apps declare their session types by augmenting `SessionTypes`:
  *
@@ -10,8 +11,10 @@
  *     export interface SessionTypes { user: { userID: string } }
  *   }
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { useCookie, useEvent, useHeader } from "../api/index.js";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { memo } from "../../context/context.js";
+import { useContextType } from "../../context/handler.js";
+import { useCookie, useHeader } from "../api/index.js";
 import { getPrivateKey, getPublicKey } from "./keys.js";
 import { signToken, verifyToken, type TokenOptions } from "./tokens.js";
 
@@ -92,27 +95,29 @@ function withToken(redirect: string, token: string): string {
 
 export const Session = { create, verify, cookie, parameter };
 
-/** Sessions verified per request: `useSession()` may be called many times. */
-const perRequest = new WeakMap<APIGatewayProxyEventV2, unknown>();
+/** Verified once per request (a memo of the request context): `useSession()` may be called many times. */
+const requestSession = /* @__PURE__ */ memo(() => Session.verify(requestToken()));
 
 /**
- * The session of the request being handled (inside an `ApiHandler` or `AuthHandler`):
- * from the `auth-token` cookie, else an `Authorization: Bearer` header; the public
- * session when there is neither or the token is not valid.
+ * The session of the request being handled (inside an `ApiHandler`, `AuthHandler` or
+ * `WebSocketApiHandler`): from the `auth-token` cookie, else an `Authorization: Bearer`
+ * header; the public session when there is neither or the token is not valid.
  */
 export function useSession<T = SessionValue>(): T {
-  const event = useEvent();
-  if (perRequest.has(event)) return perRequest.get(event) as T;
-  const session = Session.verify<T>(requestToken());
-  perRequest.set(event, session);
-  return session;
+  return requestSession() as T;
 }
 
 function requestToken(): string {
-  const cookieToken = useCookie(SESSION_COOKIE);
-  if (cookieToken) return cookieToken;
+  const type = useContextType();
+  if (type === "api") {
+    const cookieToken = useCookie(SESSION_COOKIE);
+    if (cookieToken) return cookieToken;
+  }
+  if (type === "ws") {
+    const protocol = useHeader("sec-websocket-protocol");
+    if (protocol) return protocol.split(",")[0].trim();
+  }
   const header = useHeader("authorization");
-  if (!header) return "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
   return match ? match[1].trim() : "";
 }
