@@ -215,6 +215,15 @@ export class App extends cdk.App {
     this.finishHooks.push(hook);
   }
 
+  /**
+   * Work that must see the whole app, run first when it finishes (Auth binds itself to
+   * every route of the Apis it is attached to, routes added after `attach` included).
+   * @internal
+   */
+  beforeFinish(task: () => void): void {
+    this.addFinishHook(task);
+  }
+
   /** What the app's constructs ask for that the local cloud does not do (printed once by `sst dev`). */
   get localNotices(): LocalNotice[] {
     return localNotices(this);

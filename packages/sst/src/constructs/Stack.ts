@@ -1,24 +1,20 @@
 /**
  * An SST stack: a cdk.Stack named `${stage}-${app}-${id}` in the app's account and
  * region, with stack-level function defaults, `addOutputs`, and the per-stack custom
- * resource handler SST v2 gives every stack (its sourcemap uploader, secret
- * prefetcher and script invoker run there on AWS).
+ * resource handler SST v2 gives every stack (`src/custom-resources/`: Auth's keys, the
+ * sourcemap uploader, secret prefetcher, function invoker … run there).
  */
-import fs from "node:fs";
-import path from "node:path";
-import { createHash } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import * as cdk from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct, IConstruct } from "constructs";
 import { App, type AppCdkOptions, type DefaultFunctionProps } from "./App.js";
 import type { FunctionProps } from "./Function.js";
 import type { Permissions, BindingResource } from "./util/permission.js";
+import { customResourceHandler } from "./util/custom-resource-handler.js";
 
 export interface SSTStackProps extends cdk.StackProps {}
 
 const STACK_MARK = Symbol.for("sst.Stack");
-const CUSTOM_RESOURCES_DIR = fileURLToPath(new URL("../../support/custom-resources/", import.meta.url));
 
 export class Stack extends cdk.Stack {
   readonly stage: string;
@@ -108,25 +104,8 @@ export class Stack extends cdk.Stack {
   }
 
   private createCustomResourceHandler(): lambda.Function {
-    return new lambda.Function(this, "CustomResourceHandler", {
-      // One asset per stack, changing when the handler's code does.
-      code: lambda.Code.fromAsset(CUSTOM_RESOURCES_DIR, { assetHash: this.stackName + customResourcesHash() }),
-      handler: "index.handler",
-      runtime: lambda.Runtime.NODEJS_22_X,
-      timeout: cdk.Duration.seconds(900),
-      memorySize: 1024,
-    });
+    return customResourceHandler(this);
   }
-}
-
-let handlerHash: string | undefined;
-function customResourcesHash(): string {
-  if (handlerHash) return handlerHash;
-  const h = createHash("sha256");
-  for (const f of fs.readdirSync(CUSTOM_RESOURCES_DIR).sort()) {
-    h.update(f).update(fs.readFileSync(path.join(CUSTOM_RESOURCES_DIR, f)));
-  }
-  return (handlerHash = h.digest("hex"));
 }
 
 function checkProps(id: string, props: unknown): void {

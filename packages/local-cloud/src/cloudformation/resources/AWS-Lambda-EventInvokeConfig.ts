@@ -1,31 +1,32 @@
 /**
- * AWS::Lambda::EventInvokeConfig: retries, event age and destinations of a function's
- * asynchronous invocations. Handed to the local Lambda service when it implements
- * PutFunctionEventInvokeConfig; otherwise recorded (`sst dev` tells the user).
+ * AWS::Lambda::EventInvokeConfig: a function's (or alias's) asynchronous invocation
+ * settings — retries, maximum event age, on-success and on-failure destinations.
+ * CDK writes one for `onFailure`/`onSuccess`/`retryAttempts`/`maxEventAge`.
  */
-import { compact, optionalCall, service, type ResourceProvider } from "../provider.js";
+import { compact, ignoreNotFound, service, type ResourceProvider } from "../provider.js";
 
-function input(p: Record<string, any>) {
+function input(props: Record<string, any>) {
   return compact({
-    FunctionName: p.FunctionName,
-    Qualifier: p.Qualifier,
-    MaximumRetryAttempts: p.MaximumRetryAttempts === undefined ? undefined : Number(p.MaximumRetryAttempts),
-    MaximumEventAgeInSeconds: p.MaximumEventAgeInSeconds === undefined ? undefined : Number(p.MaximumEventAgeInSeconds),
-    DestinationConfig: p.DestinationConfig,
+    FunctionName: props.FunctionName,
+    Qualifier: props.Qualifier,
+    MaximumRetryAttempts: props.MaximumRetryAttempts !== undefined ? Number(props.MaximumRetryAttempts) : undefined,
+    MaximumEventAgeInSeconds: props.MaximumEventAgeInSeconds !== undefined ? Number(props.MaximumEventAgeInSeconds) : undefined,
+    DestinationConfig: props.DestinationConfig,
   });
 }
 
 export const lambdaEventInvokeConfig: ResourceProvider = {
   replacementProps: ["FunctionName", "Qualifier"],
   async create(props, ctx) {
-    await optionalCall(service(ctx, "lambda"), "PutFunctionEventInvokeConfig", input(props));
-    return { physicalId: `${props.FunctionName}:${props.Qualifier ?? "$LATEST"}` };
+    await service(ctx, "lambda").call("PutFunctionEventInvokeConfig", input(props));
+    return { physicalId: `${props.FunctionName}:${props.Qualifier}`, attributes: {} };
   },
   async update(_id, props, _old, ctx) {
-    await optionalCall(service(ctx, "lambda"), "PutFunctionEventInvokeConfig", input(props));
+    // Put replaces the whole configuration, so settings removed from the template go away.
+    await service(ctx, "lambda").call("PutFunctionEventInvokeConfig", input(props));
     return {};
   },
   async delete(_id, props, ctx) {
-    await optionalCall(service(ctx, "lambda"), "DeleteFunctionEventInvokeConfig", compact({ FunctionName: props.FunctionName, Qualifier: props.Qualifier })).catch(() => undefined);
+    await ignoreNotFound(service(ctx, "lambda").call("DeleteFunctionEventInvokeConfig", compact({ FunctionName: props.FunctionName, Qualifier: props.Qualifier })));
   },
 };

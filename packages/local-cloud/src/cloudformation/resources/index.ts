@@ -29,6 +29,7 @@ import { lambdaEventSourceMapping } from "./AWS-Lambda-EventSourceMapping.js";
 import { lambdaVersion } from "./AWS-Lambda-Version.js";
 import { lambdaAlias } from "./AWS-Lambda-Alias.js";
 import { lambdaUrl } from "./AWS-Lambda-Url.js";
+import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { snsTopic } from "./AWS-SNS-Topic.js";
 import { snsSubscription } from "./AWS-SNS-Subscription.js";
 import { snsTopicPolicy } from "./AWS-SNS-TopicPolicy.js";
@@ -51,7 +52,6 @@ import { kinesisStream } from "./AWS-Kinesis-Stream.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
-import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
 import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
 import { sstScript } from "./Custom-SSTScript.js";
@@ -81,6 +81,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::Lambda::Version": lambdaVersion,
   "AWS::Lambda::Alias": lambdaAlias,
   "AWS::Lambda::Url": lambdaUrl,
+  "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
   "AWS::SNS::Topic": snsTopic,
   "AWS::SNS::Subscription": snsSubscription,
   "AWS::SNS::TopicPolicy": snsTopicPolicy,
@@ -97,7 +98,6 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::ApiGatewayV2::RouteResponse": apiGatewayV2RouteResponse,
   "AWS::Lambda::LayerVersion": lambdaLayerVersion,
   "AWS::Lambda::LayerVersionPermission": lambdaLayerVersionPermission,
-  "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
   "Custom::SourcemapUploader": sourcemapUploader,
   "Custom::SecretPrefetcher": secretPrefetcher,
   "Custom::SSTScript": sstScript,
