@@ -28,6 +28,8 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
   let app: string;
   let dev: SstProcess;
   let consoleUrl: string;
+  /** The local cloud's own endpoint (the Console has its own port). */
+  let cloudEndpoint: string;
   let api: string;
   let browser: Browser;
   let page: Page;
@@ -50,6 +52,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     dev = new SstProcess(app, ["dev", "--stage", STAGE, "--port", String(port)]);
     const line = await dev.waitFor(/Console: http:\/\/\S+/, 120_000);
     consoleUrl = /Console: (http:\/\/\S+)/.exec(line)![1]!;
+    cloudEndpoint = /Local cloud: (http:\/\/\S+)/.exec(dev.output)![1]!;
     api = output(app, "ApiEndpoint").replace(/\/$/, "");
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({
@@ -144,7 +147,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     await editor.fill(JSON.stringify({ ...item, name: "Ada Lovelace" }));
     await page.getByRole("button", { name: "Save item" }).click();
     await page.locator("tr", { hasText: "Ada Lovelace" }).waitFor();
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: new URL(consoleUrl).origin, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
     const stored = await doc.send(new GetCommand({ TableName: `${STAGE}-my-app-Users`, Key: { pk: `USER#${userId}`, sk: "PROFILE" } }));
     assert.equal(stored.Item?.name, "Ada Lovelace");
 
@@ -165,7 +168,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     await page.getByRole("button", { name: "Send message" }).click();
     await page.getByText(/Sent message [0-9a-f-]{36}/).waitFor();
     await shot("5-sqs");
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: new URL(consoleUrl).origin, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
     const job = await eventually(async () => {
       const got = await doc.send(new GetCommand({ TableName: `${STAGE}-my-app-Users`, Key: { pk: "JOB#from-console", sk: "RESULT" } }));
       if (!got.Item) throw new Error("not processed yet");

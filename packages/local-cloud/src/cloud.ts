@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { fileInUse } from "./file-in-use.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
+import { allowedHostsFromEnv, sentByWebPage } from "./server/web-origin.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import {
   ACCOUNT_ID,
@@ -47,6 +48,11 @@ export interface LocalCloudOptions {
   host?: string;
   /** @default "us-east-1" */
   region?: string;
+  /**
+   * Host names to answer besides 127.0.0.1, localhost, *.localhost and [::1]; any other
+   * Host is refused (DNS rebinding). @default the comma-separated SST_LOCAL_ALLOWED_HOSTS
+   */
+  allowedHosts?: readonly string[];
 }
 
 export const ADMIN_PRINCIPAL: Principal = Object.freeze({
@@ -79,8 +85,7 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly eventbridge: EventBridgeService;
 
   private readonly bySigningName = new Map<string, Service>();
-  /** Web apps mounted under a path prefix (the dev Console at `/_console/`), reached unsigned on loopback. */
-  private readonly mounts = new Map<string, (req: AwsRequest) => Promise<AwsResponse>>();
+  private readonly allowedHosts: readonly string[];
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
   private server?: Http1Server;
@@ -89,6 +94,7 @@ export class LocalCloud implements RequestDispatcher {
     this.dir = path.resolve(opts.dir);
     this.region = opts.region ?? DEFAULT_REGION;
     this.host = opts.host ?? "127.0.0.1";
+    this.allowedHosts = opts.allowedHosts ?? allowedHostsFromEnv();
     this.events.setMaxListeners(100);
   }
 
@@ -112,7 +118,7 @@ export class LocalCloud implements RequestDispatcher {
   }
 
   private async listen(port: number): Promise<void> {
-    const server = createHttpServer(this);
+    const server = createHttpServer(this, { allowedHosts: this.allowedHosts });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, this.host, () => {
@@ -212,8 +218,17 @@ export class LocalCloud implements RequestDispatcher {
 
   // RequestDispatcher ---------------------------------------------------------------
 
-  lookupAccessKey(accessKeyId: string) {
-    if (accessKeyId === ADMIN_ACCESS_KEY_ID) return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
+  /**
+   * The secret and principal of an access key. The admin key is public (`test`), so a
+   * request a web page sent (given its headers) never gets the admin: for it, the key is
+   * unknown, as it would be on AWS. Every place that verifies a signature passes the
+   * request's headers here.
+   */
+  lookupAccessKey(accessKeyId: string, headers?: Record<string, string>) {
+    if (accessKeyId === ADMIN_ACCESS_KEY_ID) {
+      if (headers !== undefined && sentByWebPage(headers)) return undefined;
+      return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
+    }
     return this.iam?.lookupAccessKey(accessKeyId);
   }
 
@@ -221,23 +236,7 @@ export class LocalCloud implements RequestDispatcher {
     return this.bySigningName.get(signingName);
   }
 
-  /**
-   * Serve every path under `prefix` (e.g. "/_console/") with `handler`, before SigV4 and
-   * service routing. Returns a function that unmounts it. Only `/_console/` prefixes are
-   * routed here by the HTTP server, so a mount can never shadow an AWS API.
-   */
-  mount(prefix: string, handler: (req: AwsRequest) => Promise<AwsResponse>): () => void {
-    if (!prefix.startsWith("/_console")) throw new Error(`Mount prefixes must start with /_console: ${prefix}`);
-    this.mounts.set(prefix, handler);
-    return () => {
-      if (this.mounts.get(prefix) === handler) this.mounts.delete(prefix);
-    };
-  }
-
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
-    for (const [prefix, handler] of this.mounts) {
-      if (req.path === prefix.replace(/\/$/, "") || req.path.startsWith(prefix)) return handler(req);
-    }
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
