@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
-import { kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
+import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
 import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpRequest } from "./http1-connection.js";
 import { Http1Server } from "./http1-server.js";
 import { HostNames, sentByWebPage } from "./web-origin.js";
@@ -147,16 +147,15 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
   const { dispatcher } = context;
   const url = req.url;
   const q = url.indexOf("?");
-  const path = q < 0 ? url : url.slice(0, q);
-  const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
   const headers = req.headers;
   const host = headers.host;
   if (!context.hosts.allows(host)) {
-    // Unsigned requests would be S3's; a signed one names its service in the credential scope.
-    const family = protocolFamily(headers.authorization === undefined || headers.authorization.includes("/s3/") ? "s3" : "", headers);
+    const family = familyOfUnread(headers, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
     const message = `The local cloud answers only requests whose Host names it (${context.hosts.describe()}), not ${JSON.stringify(host ?? "")}. Add a name with SST_LOCAL_ALLOWED_HOSTS.`;
     return kernelErrorResponse(new AwsError("MisdirectedRequest", message, 421), family, requestId);
   }
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
   const awsReq: AwsRequest = {
     requestId,
     method: req.method,
@@ -182,7 +181,7 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     if (refused) return refusal(refused, "json", requestId);
   }
   if (sig && "malformed" in sig) {
-    const family = protocolFamily(headers.authorization?.includes("/s3/") ? "s3" : "", headers);
+    const family = familyOfUnread(headers, query);
     return kernelErrorResponse(signatureError({ kind: "malformed", message: sig.malformed }, family), family, awsReq.requestId);
   }
   if (!sig && headers["x-amz-target"]) {

@@ -11,6 +11,17 @@ import type { SignatureProblem } from "./sigv4.js";
 
 export type Family = "json" | "rest-json" | "s3" | "query";
 
+/**
+ * The protocol family of a request the kernel refuses before its signature is read:
+ * from the service its credential scope names (header or query string); an unsigned
+ * request would be S3's.
+ */
+export function familyOfUnread(headers: Record<string, string>, query: URLSearchParams): Family {
+  const credential = headers.authorization ?? query.get("X-Amz-Credential");
+  const service = credential === null || credential === undefined ? "s3" : /\/[^/]*\/[^/]*\/([^/]*)\/aws4_request/.exec(credential)?.[1] ?? "";
+  return protocolFamily(service, headers);
+}
+
 export function protocolFamily(service: string, headers: Record<string, string>): Family {
   if (headers["x-amz-target"]) return "json";
   if (service === "s3") return "s3";
