@@ -73,7 +73,8 @@ describe("Host must name the local cloud (DNS rebinding)", () => {
 
 describe("the admin key is unknown to requests a web page sent", () => {
   test("Origin or Sec-Fetch-Site (other than none) makes the admin key unknown, in each protocol's words", async () => {
-    for (const page of [{ origin: "http://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "same-origin" }]) {
+    const pages: Record<string, string>[] = [{ origin: "http://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "same-origin" }];
+    for (const page of pages) {
       const json = await sendSigned({ endpoint, ...ddbList, unsigned: page });
       assert.equal(json.status, 400, JSON.stringify(page));
       assert.equal(JSON.parse(json.body).__type, "com.amazon.coral.service#UnrecognizedClientException");
