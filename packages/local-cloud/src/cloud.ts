@@ -53,6 +53,10 @@ export interface LocalCloudOptions {
    * Host is refused (DNS rebinding). @default the comma-separated SST_LOCAL_ALLOWED_HOSTS
    */
   allowedHosts?: readonly string[];
+  /** How long a request head may take to arrive (slow clients). @default 60 s */
+  headersTimeoutMs?: number;
+  /** How long a whole request may take to arrive. @default 300 s */
+  requestTimeoutMs?: number;
 }
 
 export const ADMIN_PRINCIPAL: Principal = Object.freeze({
@@ -86,6 +90,7 @@ export class LocalCloud implements RequestDispatcher {
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];
+  private readonly timeouts: { headersTimeoutMs?: number; requestTimeoutMs?: number };
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
   private server?: Http1Server;
@@ -95,6 +100,7 @@ export class LocalCloud implements RequestDispatcher {
     this.region = opts.region ?? DEFAULT_REGION;
     this.host = opts.host ?? "127.0.0.1";
     this.allowedHosts = opts.allowedHosts ?? allowedHostsFromEnv();
+    this.timeouts = { headersTimeoutMs: opts.headersTimeoutMs, requestTimeoutMs: opts.requestTimeoutMs };
     this.events.setMaxListeners(100);
   }
 
@@ -118,7 +124,7 @@ export class LocalCloud implements RequestDispatcher {
   }
 
   private async listen(port: number): Promise<void> {
-    const server = createHttpServer(this, { allowedHosts: this.allowedHosts });
+    const server = createHttpServer(this, { allowedHosts: this.allowedHosts, ...this.timeouts });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, this.host, () => {

@@ -16,7 +16,8 @@ import { Readable } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
-import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpRequest } from "./http1-connection.js";
+import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
+import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { Http1Server } from "./http1-server.js";
 import { HostNames, sentByWebPage } from "./web-origin.js";
 import { QUERY_SIGNATURE_REFUSED, contentTypeRefusal, querySignatureAccepted } from "./admission.js";
@@ -45,6 +46,10 @@ const EXECUTE_API_HOST = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/;
 export interface HttpServerOptions {
   /** Host names to answer besides 127.0.0.1, localhost, *.localhost and [::1]. */
   allowedHosts?: readonly string[];
+  /** How long a request head may take to arrive. @default 60 s */
+  headersTimeoutMs?: number;
+  /** How long a whole request may take to arrive. @default 300 s */
+  requestTimeoutMs?: number;
 }
 
 /** What `serve` needs besides the request: the dispatcher and the server's own settings. */
@@ -58,8 +63,31 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
   const context: ServeContext = { dispatcher, hosts: new HostNames(opts.allowedHosts) };
   const fallback = http.createServer((req, res) => serveNodeRequest(context, req, res));
   fallback.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  fallback.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  return new Http1Server((exchange) => void serveExchange(context, exchange), fallback);
+  // Expect: 100-continue (the AWS CLI's uploads): a body over its limit is refused before
+  // the client sends it; any other gets its 100 Continue and is served as usual.
+  fallback.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const limit = bodyLimitFor(req.url ?? "/", collectHeaders(req));
+    if (declared > limit.limit) return refuseNodeBody(req, res, limit.refuse(declared));
+    res.writeContinue();
+    serveNodeRequest(context, req, res);
+  });
+  return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
+    bodyLimit: bodyLimitFor,
+    bodyCheckThreshold: ALWAYS_ACCEPTED_BODY,
+    headersTimeoutMs: opts.headersTimeoutMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
+  });
+}
+
+/** Answers a handed-off request whose body is over its limit, and drops the rest of the body. */
+function refuseNodeBody(req: http.IncomingMessage, res: http.ServerResponse, answer: HttpAnswer): void {
+  req.removeAllListeners("data");
+  req.removeAllListeners("end");
+  req.resume();
+  res.shouldKeepAlive = false;
+  res.writeHead(answer.status, { ...(answer.headers as Record<string, string>), connection: "close" });
+  res.end(answer.body as string | undefined);
 }
 
 /** The fast path: the Exchange is the request, and takes the answer. */
@@ -82,11 +110,21 @@ async function serveExchange(context: ServeContext, exchange: Exchange): Promise
 /** Handed-off sockets: node:http's request and response objects, as before. */
 function serveNodeRequest(context: ServeContext, req: http.IncomingMessage, res: http.ServerResponse): void {
   const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
+  // Chunked uploads declare no size: the body is counted as it comes and refused once over.
+  const headers = collectHeaders(req);
+  const limit = bodyLimitFor(req.url ?? "/", headers);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit.limit) return refuseNodeBody(req, res, limit.refuse(declared));
+  let received = 0;
+  req.on("data", (c: Buffer) => {
+    received += c.length;
+    if (received > limit.limit) return refuseNodeBody(req, res, limit.refuse(received));
+    chunks.push(c);
+  });
   req.on("error", () => res.destroy());
   req.on("end", () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: collectHeaders(req), body };
+    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers, body };
     const requestId = randomUUID();
     answerRequest(context, request, requestId)
       .then((answer) => send(res, request.method, answer))
