@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { fileInUse } from "./file-in-use.js";
+import { StateIntegrity } from "./state-integrity.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
 import { allowedHostsFromEnv, sentByWebPage } from "./server/web-origin.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
@@ -94,6 +95,7 @@ export class LocalCloud implements RequestDispatcher {
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
   private server?: Http1Server;
+  private integrity!: StateIntegrity;
 
   private constructor(opts: LocalCloudOptions) {
     this.dir = path.resolve(opts.dir);
@@ -108,10 +110,13 @@ export class LocalCloud implements RequestDispatcher {
   static async start(opts: LocalCloudOptions): Promise<LocalCloud> {
     const cloud = new LocalCloud(opts);
     fs.mkdirSync(cloud.dir, { recursive: true });
+    // A missing or damaged state file stops the start here, before anything is opened.
+    cloud.integrity = new StateIntegrity(cloud.dir);
     await cloud.listen(opts.port ?? DEFAULT_PORT);
     try {
       await cloud.loadServices();
       for (const service of cloud.started) await service.start?.();
+      cloud.integrity.record();
     } catch (err) {
       await cloud.stop();
       throw err;
@@ -171,17 +176,20 @@ export class LocalCloud implements RequestDispatcher {
   openDatabase(name: string): Database.Database {
     let db = this.databases.get(name);
     if (!db) {
-      const file = path.join(this.dir, `${name}.sqlite`);
-      db = new Database(file);
-      try {
-        db.pragma("journal_mode = WAL");
-      } catch (err: any) {
-        db.close();
-        if (err?.code === "SQLITE_BUSY") throw fileInUse(file);
-        throw err;
-      }
-      db.pragma("synchronous = NORMAL");
-      db.pragma("busy_timeout = 5000");
+      // Checked as it opens (state-integrity.ts): a damaged file is named, never used.
+      db = this.integrity.openDatabase(name, (file) => {
+        const opened = new Database(file);
+        try {
+          opened.pragma("journal_mode = WAL");
+        } catch (err: any) {
+          opened.close();
+          if (err?.code === "SQLITE_BUSY") throw fileInUse(file);
+          throw err;
+        }
+        opened.pragma("synchronous = NORMAL");
+        opened.pragma("busy_timeout = 5000");
+        return opened;
+      });
       this.databases.set(name, db);
     }
     return db;
@@ -189,6 +197,7 @@ export class LocalCloud implements RequestDispatcher {
 
   /** A directory `${dir}/${name}` for a service's files. */
   dataDir(name: string): string {
+    this.integrity.noteDataDir(name);
     const d = path.join(this.dir, name);
     fs.mkdirSync(d, { recursive: true });
     return d;

@@ -107,4 +107,29 @@ describe("sst deploy / remove / local", () => {
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
   });
+
+  it("sst local refuses damaged state, naming the file, and --reset starts over", async () => {
+    const dir = path.join(app, "cloud-state");
+    assert.ok(fs.existsSync(path.join(dir, "state.json")), "the last run recorded its state");
+    fs.writeFileSync(path.join(dir, "dynamodb.sqlite"), "");
+    const refused = await run(["local", "--port", "0", "--dir", "cloud-state"]);
+    assert.equal(refused.code, 1, refused.out);
+    assert.ok(refused.out.includes(path.join(dir, "dynamodb.sqlite")), refused.out);
+    assert.match(refused.out, /is empty/);
+    assert.match(refused.out, /--reset/);
+
+    const child = spawn(process.execPath, [BIN, "local", "--port", "0", "--dir", "cloud-state", "--reset"], { cwd: app });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise((r) => child.once("exit", r));
+    const t0 = Date.now();
+    while (!/^Ready$/m.test(out)) {
+      assert.ok(Date.now() - t0 < 30_000, `no Ready line: ${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.match(out, /Removed the local state in .*cloud-state; starting empty/);
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+  });
 });

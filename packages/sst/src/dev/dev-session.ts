@@ -14,6 +14,7 @@ import { formatOutputs, writeOutputs, type StackOutputs } from "../deploy/output
 import { fallbackPrefix } from "../deploy/secrets.js";
 import { findLiveServer, findSiblingServerOnPort, readServerInfo, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
 import { localStateDir, outputsFile } from "../deploy/state-paths.js";
+import { resetLocalState } from "../deploy/reset-state.js";
 import type { SynthResult } from "../deploy/project-like.js";
 import { devBuildOptions } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
@@ -52,6 +53,8 @@ export interface DevOptions {
   region?: string;
   port?: number;
   verbose?: boolean;
+  /** Delete the stage's local state before starting (`sst dev --reset`). */
+  reset?: boolean;
   ui: Ui;
 }
 
@@ -100,6 +103,7 @@ export class DevSession {
       throw new CliError(
         `sst dev is already running for app "${project.config.name}" stage "${project.stage}" (pid ${running.pid}, ${running.endpoint}). Stop it first.`,
       );
+    if (opts.reset && (await resetLocalState(stateDir))) ui.info(`Removed the local state of stage "${project.stage}" (${stateDir}); starting empty`);
 
     const port = opts.port ?? (await deps.defaultPort());
     // Cloud first, then synth. Overlapping them was measured slower (3.9–4.7 s vs
