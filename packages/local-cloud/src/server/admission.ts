@@ -53,3 +53,41 @@ export function contentTypeRefusal(family: Family, headers: Record<string, strin
   }
   return undefined;
 }
+
+/**
+ * A CORS preflight: OPTIONS with Access-Control-Request-Method. Browsers never sign one
+ * (any signature in its URL belongs to the request it precedes), so it is answered
+ * before signatures are read.
+ */
+export function isPreflight(method: string, headers: Record<string, string>): boolean {
+  return method === "OPTIONS" && headers["access-control-request-method"] !== undefined;
+}
+
+/** A preflight for a JSON-protocol API: the page means to send X-Amz-Target. */
+export function preflightsJsonApi(headers: Record<string, string>): boolean {
+  return /(^|[\s,])x-amz-target([\s,]|$)/i.test(headers["access-control-request-headers"] ?? "");
+}
+
+/**
+ * The JSON APIs answer every origin's preflight, as DynamoDB does (browser apps call
+ * them with their own, non-admin credentials; the admin key is refused to pages anyway).
+ */
+export function jsonPreflightAnswer(headers: Record<string, string>): AwsResponse {
+  return {
+    status: 200,
+    headers: {
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": headers["access-control-request-method"] ?? "POST",
+      "access-control-allow-headers": headers["access-control-request-headers"] ?? "",
+      "access-control-max-age": "172800",
+      "content-length": "0",
+    },
+    body: "",
+  };
+}
+
+/** What a JSON API adds to an answer to a page, so the page may read it (errors included). */
+export const JSON_API_CORS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-amzn-requestid,x-amzn-errortype,x-amz-crc32,x-amz-id-2",
+});

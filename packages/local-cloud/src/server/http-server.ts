@@ -20,7 +20,15 @@ import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest
 import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { Http1Server } from "./http1-server.js";
 import { HostNames, sentByWebPage } from "./web-origin.js";
-import { QUERY_SIGNATURE_REFUSED, contentTypeRefusal, querySignatureAccepted } from "./admission.js";
+import {
+  JSON_API_CORS_HEADERS,
+  QUERY_SIGNATURE_REFUSED,
+  contentTypeRefusal,
+  isPreflight,
+  jsonPreflightAnswer,
+  preflightsJsonApi,
+  querySignatureAccepted,
+} from "./admission.js";
 import { ADMIN_ACCESS_KEY_ID, type AwsRequest, type AwsResponse, type Principal } from "../types.js";
 
 export { Http1Server };
@@ -164,6 +172,8 @@ async function answerRequest(context: ServeContext, req: HttpRequest, requestId:
   try {
     const answer = await serve(context, req, requestId);
     const headers = answer.headers ?? (answer.headers = {});
+    // A page calling a JSON API (with its own credentials) may read the answer, errors included.
+    if (req.headers.origin !== undefined && req.headers["x-amz-target"] !== undefined) Object.assign(headers, JSON_API_CORS_HEADERS);
     if (!("x-amzn-requestid" in headers) && !("x-amz-request-id" in headers)) {
       headers["x-amzn-requestid"] = requestId;
     }
@@ -211,7 +221,11 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     if (internal) return internal;
   }
 
-  const sig = readSignature(headers, query);
+  // A CORS preflight is never signed: a JSON API's is answered here, any other is S3's
+  // (from the bucket's CORS rules), whatever signature its URL carries for the request after it.
+  const preflight = isPreflight(req.method, headers);
+  if (preflight && preflightsJsonApi(headers)) return jsonPreflightAnswer(headers);
+  const sig = preflight ? undefined : readSignature(headers, query);
   let service = "s3"; // Unsigned requests are S3's: browsers, CORS preflights, public objects.
   if (headers["x-amz-target"] !== undefined) {
     // The JSON protocols look at the content type before anything else, signature included.

@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { S3Client, CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { S3Client, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketCorsCommand } from "@aws-sdk/client-s3";
 import { startTestCloud, type TestCloud } from "../testing.js";
 import { ADMIN, presignedUrl, sendRaw, sendSigned, type Credentials } from "../test-signing.js";
 import { postPolicySignature } from "../services/s3/wire/post-object.js";
@@ -97,10 +97,32 @@ describe("the admin key is unknown to requests a web page sent", () => {
     assert.equal((await sendSigned({ endpoint, ...ddbList, unsigned: { "sec-fetch-site": "none" } })).status, 200);
   });
 
-  test("credentials that are not the admin's work from a page, under their role's policies", async () => {
+  test("credentials that are not the admin's work from a page, under their role's policies, with CORS as DynamoDB answers it", async () => {
+    const preflight = await sendRaw(endpoint, {
+      method: "OPTIONS",
+      headers: { host: new URL(endpoint).host, origin: "http://app.localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type,x-amz-date,x-amz-security-token,x-amz-target" },
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers["access-control-allow-origin"], "*");
+    assert.match(String(preflight.headers["access-control-allow-headers"]), /x-amz-target/);
     const res = await sendSigned({ endpoint, ...ddbList, credentials: role, headers: { ...ddbList.headers, "x-amz-security-token": role.sessionToken! }, unsigned: { origin: "http://app.localhost:5173" } });
     assert.equal(res.status, 200, res.body);
     assert.ok(Array.isArray(JSON.parse(res.body).TableNames));
+    assert.equal(res.headers["access-control-allow-origin"], "*");
+  });
+
+  test("an S3 preflight is answered from the bucket's CORS rules, whatever signature its URL carries", async () => {
+    const s3 = new S3Client(tc.clientConfig);
+    await s3.send(new PutBucketCorsCommand({ Bucket: "forms", CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["http://app.localhost:5173"], AllowedMethods: ["PUT"], AllowedHeaders: ["*"] }] } }));
+    const url = await presignedUrl({ endpoint, service: "s3", method: "PUT", path: "/forms/upload.txt", credentials: role, query: { "X-Amz-Security-Token": role.sessionToken! }, headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const preflight = (origin: string) =>
+      sendRaw(url, { method: "OPTIONS", headers: { host: new URL(endpoint).host, origin, "access-control-request-method": "PUT", "access-control-request-headers": "content-type" } });
+    const allowed = await preflight("http://app.localhost:5173");
+    assert.equal(allowed.status, 200, allowed.body);
+    assert.equal(allowed.headers["access-control-allow-origin"], "http://app.localhost:5173");
+    const other = await preflight("http://evil.example");
+    assert.equal(other.status, 403);
+    assert.match(other.body, /CORSResponse/);
   });
 
   test("an S3 POST form signed with the admin key is refused from a page, taken from a script", async () => {
