@@ -26,6 +26,21 @@ function run(args: string[]): Promise<{ code: number; out: string }> {
   );
 }
 
+/** `sst local <args>` in the app, once it printed Ready: its process, output so far and exit. */
+async function startLocal(args: string[]) {
+  const child = spawn(process.execPath, [BIN, "local", ...args], { cwd: app });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise((r) => child.once("exit", r));
+  const t0 = Date.now();
+  while (!/^Ready$/m.test(out)) {
+    assert.ok(Date.now() - t0 < 30_000, `no Ready line: ${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, out, exited };
+}
+
 /** Opens the stage's state in this process, like a later `sst` command would. */
 async function withStageCloud<T>(stage: string, fn: (lambda: LambdaClient) => Promise<T>): Promise<T> {
   const cloud = await LocalCloud.start({ dir: path.join(app, ".sst/local", stage), port: 0 });
@@ -88,15 +103,7 @@ describe("sst deploy / remove / local", () => {
   });
 
   it("sst local serves the AWS APIs in the foreground and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "local", "--port", "0", "--dir", "cloud-state"], { cwd: app });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const exited = new Promise((r) => child.once("exit", r));
-    const t0 = Date.now();
-    while (!/^Ready$/m.test(out)) {
-      assert.ok(Date.now() - t0 < 30_000, `no Ready line: ${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { child, out, exited } = await startLocal(["--port", "0", "--dir", "cloud-state"]);
     const endpoint = /Endpoint:\s+(\S+)/.exec(out)![1];
     assert.match(out, /AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test/);
     const sts = new STSClient({ endpoint, region: "us-east-1", credentials });
@@ -104,6 +111,22 @@ describe("sst deploy / remove / local", () => {
     assert.equal(id.Account, "000000000000");
     sts.destroy();
     assert.ok(fs.existsSync(path.join(app, "cloud-state")));
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+  });
+
+  it("sst local refuses damaged state, naming the file, and --reset starts over", async () => {
+    const dir = path.join(app, "cloud-state");
+    assert.ok(fs.existsSync(path.join(dir, "state.json")), "the last run recorded its state");
+    fs.writeFileSync(path.join(dir, "dynamodb.sqlite"), "");
+    const refused = await run(["local", "--port", "0", "--dir", "cloud-state"]);
+    assert.equal(refused.code, 1, refused.out);
+    assert.ok(refused.out.includes(path.join(dir, "dynamodb.sqlite")), refused.out);
+    assert.match(refused.out, /is empty/);
+    assert.match(refused.out, /--reset/);
+
+    const { child, out, exited } = await startLocal(["--port", "0", "--dir", "cloud-state", "--reset"]);
+    assert.match(out, /Removed the local state in .*cloud-state; starting empty/);
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
   });

@@ -6,6 +6,7 @@ const dev: Command = {
   description: "Work on your app locally: deploys it to the local cloud and runs functions from source",
   options: {
     port: { type: "string", description: "Port of the local cloud (default 4570)", valueName: "<port>" },
+    reset: { type: "boolean", description: "Delete the stage's local state first and start empty (the way back from damaged state)" },
   },
   async run(ctx) {
     const { parsePort, waitForShutdownSignal } = await import("./signals.js");
@@ -22,6 +23,7 @@ const dev: Command = {
       region: ctx.global.region,
       verbose: ctx.global.verbose,
       port,
+      reset: ctx.values.reset === true,
       ui: ctx.ui,
     });
     // If the process dies some other way, do not leave a server.json pointing at nothing.

@@ -12,8 +12,9 @@ import { importLocalCloud, startCloud, type CloudHandle } from "../deploy/local-
 import { deployToLocal, describeDeployEvent } from "../deploy/local.js";
 import { formatOutputs, writeOutputs, type StackOutputs } from "../deploy/outputs.js";
 import { fallbackPrefix } from "../deploy/secrets.js";
-import { findLiveServer, findSiblingServerOnPort, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
+import { findLiveServer, findSiblingServerOnPort, readServerInfo, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
 import { localStateDir, outputsFile } from "../deploy/state-paths.js";
+import { resetLocalState } from "../deploy/reset-state.js";
 import type { SynthResult } from "../deploy/project-like.js";
 import { devBuildOptions } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
@@ -52,6 +53,8 @@ export interface DevOptions {
   region?: string;
   port?: number;
   verbose?: boolean;
+  /** Delete the stage's local state before starting (`sst dev --reset`). */
+  reset?: boolean;
   ui: Ui;
 }
 
@@ -102,6 +105,7 @@ export class DevSession {
       throw new CliError(
         `sst dev is already running for app "${project.config.name}" stage "${project.stage}" (pid ${running.pid}, ${running.endpoint}). Stop it first.`,
       );
+    if (opts.reset && (await resetLocalState(stateDir))) ui.info(`Removed the local state of stage "${project.stage}" (${stateDir}); starting empty`);
 
     const port = opts.port ?? (await deps.defaultPort());
     // Cloud first, then synth. Overlapping them was measured slower (3.9–4.7 s vs
@@ -301,15 +305,20 @@ export class DevSession {
   }
 
   // SST Console ---------------------------------------------------------------------
-  private console?: { url: string; close(): void };
+  private console?: { url: string; close(): Promise<void> };
 
-  /** Mounts the Console (packages/console) on the cloud's port under /_console/ and prints its URL; dev runs on without it if it fails. */
+  /**
+   * Starts the Console (packages/console) on its own port, prints its URL (with this run's
+   * token) and records it in server.json for `sst console`; dev runs on without it if it fails.
+   */
   private async openConsole(): Promise<void> {
     try {
-      const { mountConsole } = await import("@sst-local/console");
+      const { startConsole } = await import("@sst-local/console");
       const { name: app, ssmPrefix } = this.project.config;
       const handlerOf = (id: string) => this.builder.handlerOf(id);
-      this.console = mountConsole(this.cloud as any, { app, stage: this.project.stage, ssmPrefix, handlerOf });
+      this.console = await startConsole(this.cloud as any, { app, stage: this.project.stage, ssmPrefix, handlerOf });
+      const info = readServerInfo(this.stateDir);
+      if (info?.pid === process.pid) writeServerInfo(this.stateDir, { ...info, consoleUrl: this.console.url });
       this.opts.ui.line(`   Console: ${this.console.url}`);
     } catch (err) {
       this.opts.ui.debug(`Console not available: ${(err as Error).message}`);
@@ -323,7 +332,7 @@ export class DevSession {
     this.watcher?.close();
     this.detachLog?.();
     this.cloud.events.off("ssm:changed", this.onSsmChanged);
-    this.console?.close();
+    await this.console?.close();
     await this.redeploying?.catch(() => {});
     await this.builder.dispose();
     await this.cloud.stop();
