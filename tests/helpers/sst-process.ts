@@ -71,6 +71,11 @@ export class SstProcess {
     return this.lines.join("\n");
   }
 
+  /** The CLI's process id (functions `sst dev` runs from source run in its worker threads). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill("SIGTERM");
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);

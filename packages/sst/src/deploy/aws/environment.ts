@@ -26,15 +26,16 @@ export interface AwsEnvironment {
 }
 
 /** Settings for an AWS SDK v3 client acting in this environment. */
-export function clientConfig(env: AwsEnvironment): { region: string; credentials: AwsCredentialIdentityProvider } {
-  return { region: env.region, credentials: env.credentials };
+export function clientConfig(env: AwsEnvironment): { region: string; credentials: AwsCredentialIdentityProvider; endpoint?: string } {
+  return { region: env.region, credentials: env.credentials, ...(env.endpoint ? { endpoint: env.endpoint } : {}) };
 }
 
 /** "AWS account 123456789012, us-east-1, profile dev" (+ role, + endpoint). */
 export function describeAwsEnvironment(env: AwsEnvironment): string {
   const parts = [`AWS account ${env.account}`, env.region, describeCredentialSource(env.source)];
   if (env.role) parts.push(`role ${env.role}`);
-  return parts.join(", ") + (env.endpoint ? ` (endpoint ${env.endpoint})` : "");
+  if (env.endpoint) parts.push(`endpoint ${env.endpoint}`);
+  return parts.join(", ");
 }
 
 /** The SDK provider for a credential source. */

@@ -29,7 +29,7 @@ export async function ensureRequestQueue(sqs: SQSClient, names: BridgeNames): Pr
     new CreateQueueCommand({
       QueueName: names.requestQueue,
       // 15 minutes, Lambda's longest timeout: older requests are past their deadline anyway.
-      Attributes: { MessageRetentionPeriod: "900", VisibilityTimeout: "15" },
+      Attributes: { MessageRetentionPeriod: "900", VisibilityTimeout: "3" },
     }),
   );
   return out.QueueUrl!;

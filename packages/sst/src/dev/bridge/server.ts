@@ -4,8 +4,10 @@
  * to the stub's reply queue.
  *
  * Nothing in flight is lost when the network drops: a request not yet received stays
- * in its queue; a request received but lost on the way back reappears after the
- * queue's visibility timeout; an answer that cannot be sent is retried until the
+ * in its queue; a request received but lost on the way back (a long poll whose
+ * connection died is still answered by SQS, into the void) reappears after a short
+ * visibility timeout — requests are deleted as soon as they are whole, so the timeout
+ * only has to cover a receive; an answer that cannot be sent is retried until the
  * invocation's deadline. SQS delivers at least once, so requests are de-duplicated by
  * the stub's request id; an answer whose reply queue was deleted (`sst dev` stopped
  * meanwhile) is kept for a while, and sent to the new queue the stub asks from.
@@ -39,6 +41,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     const t = setTimeout(resolve, ms);
     signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
   });
+
+/** Seconds a received request stays invisible: long enough to collect its parts and delete them. */
+const VISIBILITY_TIMEOUT = 3;
 
 /** How many answers are remembered after they were sent (to drop redeliveries). */
 const REMEMBERED = 2000;
@@ -98,7 +103,7 @@ export class BridgeServer {
             QueueUrl: this.requestUrl,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: 20,
-            VisibilityTimeout: this.opts.visibilityTimeout ?? 15,
+            VisibilityTimeout: this.opts.visibilityTimeout ?? VISIBILITY_TIMEOUT,
             MessageAttributeNames: ["All"],
           }),
           { abortSignal: signal },
@@ -109,7 +114,7 @@ export class BridgeServer {
         if (signal.aborted) return;
         this.setConnected(false, (err as Error)?.message ?? String(err));
         await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, 5_000);
+        backoff = Math.min(backoff * 2, 2_000);
         continue;
       }
       if (messages?.length) this.onMessages(messages);
@@ -121,7 +126,8 @@ export class BridgeServer {
     const garbage: string[] = [];
     for (const m of messages) {
       const part = partOf(m);
-      if (!part || part.kind !== "request") {
+      // Not a request, or a redelivered part of one already whole: delete, do not collect.
+      if (!part || part.kind !== "request" || (this.answered.has(part.id) && !this.answered.get(part.id)!.orphan)) {
         garbage.push(m.ReceiptHandle!);
         continue;
       }
@@ -205,6 +211,7 @@ export class BridgeServer {
             pending.delete(i);
           }),
         );
+        this.setConnected(true);
         return true;
       } catch (err) {
         if (isMissingQueue(err)) {

@@ -100,7 +100,7 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
       .send(
         new CreateQueueCommand({
           QueueName: `${replyQueuePrefixOf(requestQueue)}${randomBytes(8).toString("hex")}`,
-          Attributes: { MessageRetentionPeriod: "300", VisibilityTimeout: "30" },
+          Attributes: { MessageRetentionPeriod: "300", VisibilityTimeout: "3" },
         }),
       )
       .then(
@@ -123,7 +123,7 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
       let messages: import("@aws-sdk/client-sqs").Message[] | undefined;
       try {
         const url = await replyQueueUrl();
-        ({ Messages: messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, MessageAttributeNames: ["All"] })));
+        ({ Messages: messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, VisibilityTimeout: 3, MessageAttributeNames: ["All"] })));
       } catch (err) {
         // `sst dev` deletes reply queues when it stops; a warm stub makes a new one and asks again.
         if (!isMissingQueue(err)) throw err;
@@ -148,6 +148,7 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
     const id = context.awsRequestId;
     const deadline = Date.now() + context.getRemainingTimeInMillis();
     const ask = async () => {
+      await requestQueueUrl(); // first: no reply queue is made for a stage without sst dev
       const header: RequestHeader = {
         v: 1,
         kind: "request",
