@@ -71,11 +71,13 @@ async function deployAws(ctx: CommandContext, project: Project, env: AwsEnvironm
   const started = performance.now();
   const toolkit = loadToolkit();
   toolkit.catch(() => {}); // awaited (and reported) by deployToAws
+  const { selectStacks } = await import("../deploy/local.js");
   const settings = bootstrapSettings(project.config);
-  await ensureBootstrapped(env, { ui: ctx.ui, settings });
   ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}"`);
   exportForSynth(env);
   const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+  selectStacks(synth, ctx.positionals[0]); // a filter that matches nothing fails before anything changes
+  await ensureBootstrapped(env, { ui: ctx.ui, settings });
   ctx.ui.debug(`Loaded and synthesized in ${((performance.now() - started) / 1000).toFixed(1)}s; toolkit loaded in ${((await toolkit.then((t) => t.loadMs, () => 0)) / 1000).toFixed(2)}s`);
   const deployStarted = performance.now();
   // A failure throws a CliError naming the stack, the logical id, the reason and the rollback.
