@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { LocalCloud } from "local-cloud";
+import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
@@ -20,7 +21,7 @@ let app: string;
 
 function run(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as any).code as number) : 0, out: stdout + stderr }),
     ),
   );
