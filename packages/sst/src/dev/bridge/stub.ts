@@ -82,6 +82,8 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
   let requestUrl: Promise<string> | undefined;
   let replyUrl: Promise<string> | undefined;
   const reassembler = new Reassembler();
+  /** The last invocation's answer messages being deleted (Lambda may freeze the stub before that finishes). */
+  let pendingDelete: Promise<void> = Promise.resolve();
 
   const requestQueueUrl = () =>
     (requestUrl ??= sqs.send(new GetQueueUrlCommand({ QueueName: requestQueue })).then(
@@ -132,8 +134,11 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
         continue;
       }
       if (!messages?.length) continue;
+      // Deleting does not hold the answer back; the next invocation waits for it first.
       const url = await replyQueueUrl();
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      pendingDelete = sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+        .then(() => {}, () => {}); // if lost, the answers come back in seconds, as stale ones, and are dropped
       for (const m of messages) {
         const part = partOf(m);
         if (!part || part.kind !== "reply" || part.id !== id) continue;
@@ -147,6 +152,7 @@ export function createStub(opts: { sqs: SQSClient; requestQueue: string; env?: N
   return async function handler(event: unknown, context: StubContext): Promise<unknown> {
     const id = context.awsRequestId;
     const deadline = Date.now() + context.getRemainingTimeInMillis();
+    await pendingDelete;
     const ask = async () => {
       await requestQueueUrl(); // first: no reply queue is made for a stage without sst dev
       const header: RequestHeader = {
