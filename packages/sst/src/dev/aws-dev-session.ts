@@ -10,7 +10,6 @@
 import path from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Ui } from "../cli/ui.js";
-import { userCodeLocation } from "../cli/error-location.js";
 import { loadProjectFor, synthProject, type Project } from "../cli/project.js";
 import { exportForSynth, type AwsEnvironment } from "../deploy/aws/environment.js";
 import { bootstrapSettings, ensureBootstrapped } from "../deploy/aws/bootstrap.js";
@@ -23,10 +22,10 @@ import { bridgeNames, liveLambdaContext, type BridgeNames } from "./bridge/names
 import { bridgeSqsClient, deleteReplyQueues, ensureRequestQueue } from "./bridge/queues.js";
 import { BridgeServer, type BridgeAnswer, type BridgeInvocation } from "./bridge/server.js";
 import { LiveRuntime } from "./bridge/live-runtime.js";
-import { devBuildOptions } from "./build-options.js";
-import { reportBuild } from "./build-report.js";
+import { createDevBuilder } from "./build-options.js";
+import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { DevCodeResolver } from "./code-resolver.js";
-import { DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
+import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { SerialTask } from "./serial-task.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
@@ -92,12 +91,7 @@ export class AwsDevSession {
     const sqs = await bridgeSqsClient(env);
     const requestUrl = await ensureRequestQueue(sqs, names);
     let session: AwsDevSession | undefined;
-    const builder = new DevFunctionBuilder({
-      root: project.root,
-      outRoot: path.join(project.paths.artifacts ?? path.join(project.paths.out, "artifacts"), "dev"),
-      ...(await devBuildOptions(project.root)),
-      onEvent: (e) => session?.onBuilt(e),
-    });
+    const builder = await createDevBuilder(project, (e) => session?.onBuilt(e));
     const resolver = new DevCodeResolver(builder);
     const runtime = await LiveRuntime.create({ region: env.region, account: env.account, taskRoot: project.root });
     runtime.setCodeResolver(resolver.resolve);
@@ -186,10 +180,7 @@ export class AwsDevSession {
       await this.builder.setFunctions(synth.functions);
       await this.deploy(synth, false);
     } catch (err) {
-      ui.error(`Deploy failed (the previous deployment keeps running):`);
-      const message = String((err as Error)?.message ?? err);
-      const where = userCodeLocation(err, this.opts.cwd);
-      for (const l of (where && !message.includes(where) ? `${where}: ${message}` : message).split("\n")) ui.line(`   ${l}`);
+      reportRedeployFailure(ui, err, this.opts.cwd);
     }
   }
 

@@ -6,7 +6,6 @@
 import path from "node:path";
 import type { Ui } from "../cli/ui.js";
 import { CliError } from "../cli/command.js";
-import { userCodeLocation } from "../cli/error-location.js";
 import { loadProjectFor, synthProject, type Project } from "../cli/project.js";
 import { importLocalCloud, startCloud, type CloudHandle } from "../deploy/local-cloud.js";
 import { deployToLocal, describeDeployEvent } from "../deploy/local.js";
@@ -15,14 +14,14 @@ import { fallbackPrefix } from "../deploy/secrets.js";
 import { findLiveServer, findSiblingServerOnPort, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
 import { localStateDir, outputsFile } from "../deploy/state-paths.js";
 import type { SynthResult } from "../deploy/project-like.js";
-import { devBuildOptions } from "./build-options.js";
+import { createDevBuilder } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
-import { DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
+import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
-import { reportBuild } from "./build-report.js";
+import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
@@ -152,13 +151,7 @@ export class DevSession {
     }
 
     let session: DevSession | undefined = undefined;
-    const builder = new DevFunctionBuilder({
-      root: project.root,
-      outRoot: path.join(project.paths.artifacts ?? path.join(project.paths.out, "artifacts"), "dev"),
-      ...(await devBuildOptions(project.root)),
-      // Every build is reported: first builds (on first invocation) and rebuilds on save.
-      onEvent: (e) => session?.onBuilt(e),
-    });
+    const builder = await createDevBuilder(project, (e) => session?.onBuilt(e));
     const resolver = new DevCodeResolver(builder);
     session = new DevSession(project, cloud, stateDir, builder, resolver, opts, deps);
     try {
@@ -261,10 +254,7 @@ export class DevSession {
       await this.builder.setFunctions(synthResult.functions);
       await this.deploy(synthResult, false);
     } catch (err) {
-      ui.error(`Deploy failed (the previous deployment keeps running):`);
-      const message = String((err as Error)?.message ?? err);
-      const where = userCodeLocation(err, this.opts.cwd);
-      for (const l of (where && !message.includes(where) ? `${where}: ${message}` : message).split("\n")) ui.line(`   ${l}`);
+      reportRedeployFailure(ui, err, this.opts.cwd);
     }
   }
 
