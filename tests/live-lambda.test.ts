@@ -16,7 +16,7 @@ import { IAMClient, GetRolePolicyCommand, ListRolePoliciesCommand } from "@aws-s
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
-import { SstProcess } from "./helpers/sst-process.js";
+import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { readOutputs } from "./helpers/outputs.js";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
@@ -35,11 +35,12 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
   let lambda: LambdaClient;
   let sqs: SQSClient;
   let iam: IAMClient;
+  let localPort: number;
 
   before(async () => {
     app = copyApp(path.join(repoRoot, "tests", "fixtures", "live-app"), "live-lambda");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "sst-live-"));
-    const port = await freePort();
+    const port = (localPort = await freePort());
     local = new SstProcess(work, ["local", "--port", String(port), "--dir", path.join(work, "state")]);
     await local.waitFor(/^Ready/, 60_000);
     proxy = await TcpProxy.start(port);
@@ -128,6 +129,17 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
     await dev.waitFor(/\|  Built src\/hello\.handler/, 30_000, from);
     const body = (await (await fetch(`${api}/hello`)).json()) as { version: number };
     assert.equal(body.version, 2);
+  });
+
+  test("saving a stack redeploys it to AWS, and its new route is served from source", async () => {
+    const file = path.join(app, "stacks", "Live.ts");
+    const from = dev.lines.length;
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"GET /hello": "src/hello.handler",', '"GET /hello": "src/hello.handler",\n      "GET /added": "src/hello.handler",'));
+    await dev.waitFor(/\|  Stacks: Building\.\.\./, 30_000, from);
+    await dev.waitFor(/✔  Deployed 1 stack in \d+ms/, 120_000, from);
+    const res = await fetch(`${api}/added`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { pid: number }).pid, dev.pid);
   });
 
   test("a 1 MB payload crosses the bridge intact, both ways", async () => {
@@ -223,5 +235,11 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
     assert.equal(await dev.stop(), 0);
     const left = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "sst_live-app_live_" }))).QueueUrls ?? [];
     assert.deepEqual(left.map((u) => u.split("/").pop()), ["sst_live-app_live_requests"]);
+    // Removing the stage takes the request queue too.
+    // (Straight to the "AWS": a synchronous child would stall the proxy running in this process.)
+    const removed = runSst(app, ["remove", "--stage", STAGE], { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${localPort}` });
+    assert.equal(removed.code, 0, removed.output);
+    assert.match(removed.stdout, /Removed 1 stack/);
+    assert.deepEqual((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "sst_live-app_live_" }))).QueueUrls ?? [], []);
   });
 });
