@@ -13,8 +13,9 @@
  * the two targets interleaved round by round (default 5 rounds) so machine noise hits
  * both alike. Per payload size (1 KB in and out; 1 MB in and out) it prints the median
  * and p99 latency of each target and their ratio, and the CPU time per invocation of
- * the processes involved (sst dev, plus sst local for the AWS target: the stub and SQS
- * run there), read from /proc.
+ * each process involved, read from /proc: `sst dev`, and for the AWS target `sst local`
+ * too (the stub and SQS run there; on AWS that share is not spent on the developer's
+ * machine).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -47,9 +48,11 @@ interface Target {
   name: string;
   lambda: LambdaClient;
   functionName: string;
-  pids: number[];
+  /** The processes whose CPU an invocation costs, by role. */
+  pids: { role: string; pid: number }[];
   samples: Record<string, number[]>;
-  cpu: Record<string, { ms: number; n: number }>;
+  /** CPU ms by size, then by process role; and the invocation count. */
+  cpu: Record<string, { ms: Record<string, number>; n: number }>;
 }
 
 async function invoke(t: Target, text: string, answerBytes: number): Promise<number> {
@@ -86,7 +89,7 @@ async function main() {
         name: "Live Lambda (AWS target, bridge)",
         lambda: new LambdaClient({ endpoint: awsEndpoint, region: "us-east-1", credentials }),
         functionName: readOutputs(awsApp)["bench-live-app-Live"]!.BigFunction!,
-        pids: [awsDev.pid, account.pid],
+        pids: [{ role: "sst dev", pid: awsDev.pid }, { role: "sst local as AWS: stub + SQS", pid: account.pid }],
         samples: {},
         cpu: {},
       },
@@ -94,7 +97,7 @@ async function main() {
         name: "local target (baseline)",
         lambda: new LambdaClient({ endpoint: `http://127.0.0.1:${localPort}`, region: "us-east-1", credentials }),
         functionName: readOutputs(localApp)["bench-live-app-Live"]!.BigFunction!,
-        pids: [localDev.pid],
+        pids: [{ role: "sst dev", pid: localDev.pid }],
         samples: {},
         cpu: {},
       },
@@ -106,11 +109,10 @@ async function main() {
       for (const size of SIZES) {
         const text = "x".repeat(size.bytes);
         for (const t of round % 2 ? [...targets].reverse() : targets) {
-          const cpu0 = t.pids.reduce((a, p) => a + cpuMs(p), 0);
+          const cpu0 = t.pids.map((p) => cpuMs(p.pid));
           for (let i = 0; i < size.perRound; i++) (t.samples[size.name] ??= []).push(await invoke(t, text, size.bytes));
-          const spent = t.pids.reduce((a, p) => a + cpuMs(p), 0) - cpu0;
-          const c = (t.cpu[size.name] ??= { ms: 0, n: 0 });
-          c.ms += spent;
+          const c = (t.cpu[size.name] ??= { ms: {}, n: 0 });
+          t.pids.forEach((p, i) => (c.ms[p.role] = (c.ms[p.role] ?? 0) + cpuMs(p.pid) - cpu0[i]!));
           c.n += size.perRound;
         }
       }
@@ -126,7 +128,8 @@ async function main() {
       for (const t of targets) {
         const s = t.samples[size.name]!;
         const c = t.cpu[size.name]!;
-        console.log(`  ${t.name.padEnd(34)} median ${quantile(s, 0.5).toFixed(1).padStart(7)} ms   p99 ${quantile(s, 0.99).toFixed(1).padStart(7)} ms   CPU ${(c.ms / c.n).toFixed(2).padStart(6)} ms/invocation`);
+        const cpu = Object.entries(c.ms).map(([role, ms]) => `${role} ${(ms / c.n).toFixed(2)}`).join(", ");
+        console.log(`  ${t.name.padEnd(34)} median ${quantile(s, 0.5).toFixed(1).padStart(7)} ms   p99 ${quantile(s, 0.99).toFixed(1).padStart(7)} ms   CPU ms/invocation: ${cpu}`);
       }
       console.log(`  ratio (Live Lambda / baseline): median ${(lm / bm).toFixed(2)}x, p99 ${(quantile(live.samples[size.name]!, 0.99) / quantile(base.samples[size.name]!, 0.99)).toFixed(2)}x\n`);
     }
