@@ -25,7 +25,7 @@ import { freePort } from "./helpers/ports.js";
 import { readOutputs } from "./helpers/outputs.js";
 
 const STAGE = "awsdeploy";
-const STACKS = ["Database", "Storage", "QueueStack", "API"].map((s) => `${STAGE}-my-app-${s}`);
+const STACKS = ["Database", "Storage", "QueueStack", "API", "AuthStack"].map((s) => `${STAGE}-my-app-${s}`);
 const API_STACK = `${STAGE}-my-app-API`;
 const ASSETS_BUCKET = "cdk-hnb659fds-assets-000000000000-us-east-1";
 
@@ -147,7 +147,7 @@ describe("the AWS target (CDK toolkit library) against the local cloud playing A
 
   test("the CI line `sst deploy --stage …` bootstraps the account, deploys every stack to AWS, and the API serves bundled code from the asset bucket", async () => {
     const first = deploy();
-    figures.push(`first deploy (bootstrap + 4 stacks, 13 function assets): ${first.figure}`);
+    figures.push(`first deploy (bootstrap + 5 stacks, 17 functions): ${first.figure}`);
     assert.match(first.stderr, /➜ {2}Target: AWS account 000000000000, us-east-1, credentials from AWS_ACCESS_KEY_ID, endpoint http:\/\/127\.0\.0\.1:\d+ \(AWS credentials found\)/);
     assert.match(first.stdout, /Deploying bootstrap stack, this only needs to happen once/);
     // Both bootstrap stacks, as SST v2 makes them.
@@ -230,7 +230,7 @@ describe("the AWS target (CDK toolkit library) against the local cloud playing A
 
   test("sst diff compares each stack with what AWS runs, as SST v2 prints it", async () => {
     const same = sst("diff", "--stage", STAGE);
-    for (const id of ["Database", "Storage", "QueueStack", "API"]) assert.match(same.stdout, new RegExp(`➜  ${id}: No changes`));
+    for (const id of ["Database", "Storage", "QueueStack", "API", "AuthStack"]) assert.match(same.stdout, new RegExp(`➜  ${id}: No changes`));
     assert.match(same.stdout, /✔  Diff: No changes/);
     const file = path.join(app, "stacks", "Queue.ts");
     const original = fs.readFileSync(file, "utf8");
@@ -329,7 +329,7 @@ describe("the AWS target (CDK toolkit library) against the local cloud playing A
 
   test("sst remove deletes the app's stacks from AWS and keeps the bootstrap stacks", async () => {
     const res = sst("remove", "--stage", STAGE);
-    assert.match(res.stdout, /Removed 4 stacks/);
+    assert.match(res.stdout, /Removed 5 stacks/);
     for (const name of STACKS) assert.equal(await stackStatus(name), undefined, `${name} still exists`);
     assert.equal(await stackStatus("CDKToolkit"), "CREATE_COMPLETE");
     assert.equal(await stackStatus("SSTBootstrap"), "CREATE_COMPLETE");

@@ -22,7 +22,7 @@ import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
-import { readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
+import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
 export interface DevDeps {
@@ -64,15 +64,18 @@ export interface DevProject {
   cached?: { project: Project; synth: SynthResult };
   /** Hashes of the config inputs, for writing the cache after the synth (fresh loads only). */
   snapshot?: InputSnapshot;
+  /** The environment variables the load read; the synth's reads join them (see synth-cache.ts). */
+  envReads: EnvReads;
 }
 
 /** Loads the project for `sst dev`, from the synth cache when it holds (without importing the config or aws-cdk-lib). */
 export async function loadDevProject(opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose" | "deps">): Promise<DevProject> {
   const deps: DevDeps = { ...realDeps, ...opts.deps };
   const cached = deps.synthCache.read({ cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" });
-  if (cached) return { project: cached.project as Project, cached: cached as DevProject["cached"] };
-  const project = await deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } });
-  return { project, snapshot: deps.synthCache.snapshot(project) };
+  const envReads = new EnvReads();
+  if (cached) return { project: cached.project as Project, cached: cached as DevProject["cached"], envReads };
+  const project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
+  return { project, snapshot: deps.synthCache.snapshot(project), envReads };
 }
 
 export class DevSession {
@@ -104,7 +107,7 @@ export class DevSession {
     const lap = (what: string) => ui.debug(`${what}: ${Math.round(performance.now() - started)}ms`);
     const cacheQuery: SynthCacheQuery = { cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" };
     // Nothing changed since the last synth: reuse it, and never import the config or aws-cdk-lib.
-    const { project, cached, snapshot } = opts.preloaded ?? (await loadDevProject(opts));
+    const { project, cached, snapshot, envReads } = opts.preloaded ?? (await loadDevProject(opts));
     lap(cached ? "synth cache hit" : "project loaded");
     const stateDir = localStateDir(project);
     const running = await findLiveServer(stateDir);
@@ -139,9 +142,9 @@ export class DevSession {
     try {
       if (cached) synthResult = cached.synth;
       else {
-        synthResult = await deps.synth(project, { mode: "dev" });
+        synthResult = await envReads.during(() => deps.synth(project, { mode: "dev" }));
         lap("synthesized");
-        if (deps.synthCache.write(cacheQuery, project, synthResult, snapshot!)) lap("synth cached");
+        if (deps.synthCache.write(cacheQuery, project, synthResult, { ...snapshot!, env: envReads.values })) lap("synth cached");
       }
     } catch (err) {
       // A stack error: nothing was deployed; leave nothing running.
@@ -245,11 +248,12 @@ export class DevSession {
     const { ui } = this.opts;
     ui.line("|  Stacks: Building...");
     try {
-      const project = await this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } });
+      const envReads = new EnvReads();
+      const project = await envReads.during(() => this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } }));
       const snapshot = this.deps.synthCache.snapshot(project);
-      const synthResult = await this.deps.synth(project, { mode: "dev" });
+      const synthResult = await envReads.during(() => this.deps.synth(project, { mode: "dev" }));
       if (this.stopped) return;
-      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, snapshot);
+      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, { ...snapshot, env: envReads.values });
       this.configInputs = new Set((project.configInputs ?? []).map((f) => path.resolve(project.root, f)));
       await this.builder.setFunctions(synthResult.functions);
       await this.deploy(synthResult, false);
