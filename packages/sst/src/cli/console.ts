@@ -17,7 +17,16 @@ const consoleCommand: Command = {
     const { localStateDir } = await import("../deploy/state-paths.js");
     const { findLiveServer } = await import("../deploy/server-file.js");
     const { TOKEN_PARAM } = await import("@sst-local/console");
+    const { resolveStageTarget } = await import("./target.js");
     const project = await loadProjectFor(ctx);
+    const target = await resolveStageTarget(ctx, project);
+    if (target.kind === "aws") {
+      // The Console reads the local cloud; a stage on AWS is looked at in the AWS console.
+      const { awsConsoleStacksUrl } = await import("../deploy/aws/console-url.js");
+      ctx.ui.info(`The SST Console serves stages on the local cloud. "${project.config.name}" stage "${project.stage}" is on AWS; its stacks:`);
+      ctx.ui.line(awsConsoleStacksUrl(target.env.region, `${project.stage}-${project.config.name}-`));
+      return;
+    }
     const server = await findLiveServer(localStateDir(project));
     if (!server) {
       ctx.ui.error(`No \`sst dev\` is running for app "${project.config.name}" stage "${project.stage}". Start it with \`sst dev\`; the Console is served while it runs.`);

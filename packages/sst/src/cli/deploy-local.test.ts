@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { LocalCloud } from "local-cloud";
+import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
@@ -20,7 +21,7 @@ let app: string;
 
 function run(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as any).code as number) : 0, out: stdout + stderr }),
     ),
   );
@@ -74,9 +75,10 @@ describe("sst deploy / remove / local", () => {
   let fnName: string;
 
   it("deploy builds into .sst/dist, deploys to .sst/local/<stage> and writes outputs.json", async () => {
-    const r = await run(["deploy", "--stage", "prod"]);
+    const r = await run(["deploy", "--stage", "prod", "--local"]);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /Deploying "deploycli" stage "prod" to the local cloud/);
+    assert.match(r.out, /➜ {2}Target: local cloud \.sst\/local\/prod \(--local\)/);
+    assert.match(r.out, /Deploying "deploycli" stage "prod"/);
     assert.match(r.out, /✔ {2}Deployed 1 stack/);
     assert.ok(fs.existsSync(path.join(app, ".sst/dist/manifest.json")));
     fnName = JSON.parse(fs.readFileSync(path.join(app, ".sst/outputs.json"), "utf8"))["prod-deploycli-One"].FnName;
@@ -87,13 +89,13 @@ describe("sst deploy / remove / local", () => {
   });
 
   it("deploy with an unknown stack filter fails clearly", async () => {
-    const r = await run(["deploy", "Nope", "--stage", "prod"]);
+    const r = await run(["deploy", "Nope", "--stage", "prod", "--to", "local"]);
     assert.equal(r.code, 1);
     assert.match(r.out, /No stack matches "Nope". Stacks: prod-deploycli-One/);
   });
 
   it("remove deletes the stacks and their outputs", async () => {
-    const r = await run(["remove", "--stage", "prod"]);
+    const r = await run(["remove", "--stage", "prod", "--local"]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /✔ {2}Removed 1 stack\n\s+prod-deploycli-One/);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(app, ".sst/outputs.json"), "utf8")), {});

@@ -37,6 +37,8 @@ import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
 import type { CopyFile, FunctionDefinitionRecord } from "../build/types.js";
 import { findHandler } from "../build/handler.js";
 import { bundleInto } from "../build/bundle.js";
+import { bridgeNames, INCREASE_TIMEOUT_CONTEXT, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
+import { liveLambdaStubDir, STUB_HANDLER } from "../dev/bridge/stub-asset.js";
 
 export type { CopyFile, FunctionDefinitionRecord };
 
@@ -219,6 +221,9 @@ export class Function extends lambda.Function implements SSTConstruct {
       : props.functionName;
     const logRetention = props.logRetention === undefined ? undefined : toRetention(ref, props.logRetention);
     const liveDev = app.mode === "dev" && props.enableLiveDev !== false;
+    // `sst dev` on AWS: the function is a Live Lambda stub relaying to the developer's machine.
+    const liveLambda = liveDev && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true;
+    const timeout = liveLambda && app.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true ? 900 : props.timeout;
     const layers = liveDev ? [] : Function.buildLayers(scope, id, props);
     const common: lambda.FunctionProps = {
       ...cdkOptions(props),
@@ -226,13 +231,15 @@ export class Function extends lambda.Function implements SSTConstruct {
       functionName,
       memorySize: Function.normalizeMemorySize(props.memorySize, ref),
       ephemeralStorageSize: Function.normalizeDiskSize(props.diskSize, ref),
-      timeout: Function.normalizeTimeout(props.timeout, ref),
+      timeout: Function.normalizeTimeout(timeout, ref),
       tracing: toTracing(ref, props.tracing),
       environment: props.environment,
       // Only when set: CDK warns about logRetention (deprecated) whenever the key is present.
       ...(logRetention !== undefined ? { logRetention, logRetentionRetryOptions: { maxRetries: 100 } } : {}),
       layers,
-      ...(liveDev
+      ...(liveLambda
+        ? { code: lambda.Code.fromAsset(liveLambdaStubDir(path.join(app.artifactsDir, "live-lambda-stub"))), handler: STUB_HANDLER, runtime }
+        : liveDev
         ? { code: lambda.Code.fromAsset(STUB_DIR), handler: "index.handler", runtime }
         : { code: lambda.Code.fromInline(PLACEHOLDER), handler: "index.placeholder", runtime: lambda.Runtime.NODEJS_22_X }),
     };
@@ -256,6 +263,12 @@ export class Function extends lambda.Function implements SSTConstruct {
     };
     if (liveDev) {
       this.addEnvironment("SST_FUNCTION_ID", this.functionId);
+      if (liveLambda) {
+        const names = bridgeNames(app.name, app.stage);
+        this.addEnvironment(REQUEST_QUEUE_ENV, names.requestQueue);
+        const where = { partition: stack.partition, region: stack.region, account: stack.account };
+        for (const st of stubPolicyStatements(names, where)) this.addToRolePolicy(new iam.PolicyStatement(st));
+      }
       app.functionDefinitions[this.functionId] = record;
     } else if (active) {
       app.deferredTasks.add(() => this.build(app, record));

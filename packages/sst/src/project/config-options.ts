@@ -5,7 +5,7 @@
 import { closest } from "../constructs/util/props-check.js";
 import type { ConfigOptions } from "./types.js";
 
-const KNOWN = new Set(["name", "region", "stage", "profile", "role", "ssmPrefix", "bootstrap", "cdk", "advanced"]);
+const KNOWN = new Set(["name", "region", "stage", "profile", "role", "target", "ssmPrefix", "bootstrap", "cdk", "advanced"]);
 const BOOTSTRAP = new Set(["stackName", "tags", "useCdkBucket"]);
 const CDK = new Set([
   "toolkitStackName", "qualifier", "bootstrapStackVersionSsmParameter", "fileAssetsBucketName", "deployRoleArn",
