@@ -22,6 +22,7 @@ import { DeferredTasks } from "./deferred-tasks.js";
 import { localNotices, type LocalNotice } from "./util/local-notice.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
+import { currentProject } from "../project.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
 /** Where the assembly goes: the local cloud or AWS; undefined for `sst build`. */
@@ -141,8 +142,10 @@ export class App extends cdk.App {
     this.mode = props.mode ?? "deploy";
     this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;
-    this.ssmPrefix = props.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
-    this.artifactsDir = props.artifactsDir ?? `${root}/.sst/artifacts`;
+    // Unset props come from the project set with sst/project.js (as SST v2's App reads it).
+    const project = currentProject();
+    this.ssmPrefix = props.ssmPrefix ?? project?.config.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
+    this.artifactsDir = props.artifactsDir ?? project?.paths.artifacts ?? `${root}/.sst/artifacts`;
     this.stackSynthesizer = props.synthesizer;
     this.cdkOptions = props.cdk;
     this.bootstrap = props.bootstrap;
