@@ -131,7 +131,8 @@ export class App extends cdk.App {
   constructor(props: AppProps) {
     const root = props.root ?? process.cwd();
     super({
-      outdir: props.outdir ?? `${root}/.sst/dist`,
+      // Without a root (an App made directly, as SST v2's tests do) CDK's default: a new temporary directory.
+      outdir: props.outdir ?? (props.root ? `${root}/.sst/dist` : undefined),
       context: props.context,
     });
     (this as any)[APP_MARK] = true;

@@ -30,7 +30,7 @@ import {
   type BindingProps, type SSTConstruct, type BindingResource,
 } from "./util/binding.js";
 import { attachPermissionsToRole, type Permissions } from "./util/permission.js";
-import { callSite, propError, type ConstructRef } from "./util/construct-error.js";
+import { callSite, captureEnclosing, propError, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
@@ -208,13 +208,9 @@ export class Function extends lambda.Function implements SSTConstruct {
     }
 
     const active = !Stack.isSSTStack(stack) || stack.isActive;
-    // `sst remove` and inactive stacks must work when handler files are gone.
-    if (active) {
-      const found = findHandler(app.appPath, props.handler);
-      if (!found.file) {
-        throw propError(ref, "handler", `cannot find the file for "${props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
-      }
-    }
+    // As SST v2, the handler file is looked for when the app finishes (a stack may
+    // still write it), and the error is told as the construct's that made the function.
+    const reportAs = captureEnclosing();
 
     const functionName = typeof props.functionName === "function"
       ? props.functionName({ stack: stack as Stack, functionProps: props })
@@ -270,8 +266,17 @@ export class Function extends lambda.Function implements SSTConstruct {
         for (const st of stubPolicyStatements(names, where)) this.addToRolePolicy(new iam.PolicyStatement(st));
       }
       app.functionDefinitions[this.functionId] = record;
-    } else if (active) {
-      app.deferredTasks.add(() => this.build(app, record));
+    }
+    // `sst remove` and inactive stacks must work when handler files are gone.
+    if (active) {
+      app.deferredTasks.add(async () => {
+        try {
+          this.checkHandlerFile(app);
+          if (!liveDev) await this.build(app, record);
+        } catch (e) {
+          throw reportAs(e);
+        }
+      });
     }
 
     // Keep-alive for the AWS SDK v2 (SST v2 sets it on every Node.js function).
@@ -345,6 +350,12 @@ export class Function extends lambda.Function implements SSTConstruct {
       variables: { functionName: { type: "plain", value: this.functionName } },
       permissions: { "lambda:*": [this.functionArn] },
     };
+  }
+
+  private checkHandlerFile(app: App): void {
+    const found = findHandler(app.appPath, this.props.handler!);
+    if (found.file) return;
+    throw propError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
   }
 
   /** Deploy mode: bundle the handler and swap the placeholder for the real code. */

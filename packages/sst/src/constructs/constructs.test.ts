@@ -54,10 +54,11 @@ describe("Function", () => {
     assert.throws(() => new Function(stack, "Bad", { handler: "src/a.handler", timeout: "3 fortnights" as any }), /Function "Bad".*"timeout" Invalid timeout "3 fortnights"/);
   });
 
-  it("throws naming the handler and every path tried when the file is missing", () => {
+  it("throws naming the handler and every path tried when the file is missing (dev mode too)", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Function(stack, "Fn", { handler: "src/missing.handler" }), (e: Error) => {
+    new Function(stack, "Fn", { handler: "src/missing.handler" });
+    await assert.rejects(app.finish(), (e: Error) => {
       assert.match(e.message, /Function "Fn".*"src\/missing.handler"/);
       assert.ok(e.message.includes(`${root}/src/missing.ts`));
       assert.ok(e.message.includes(`${root}/src/missing.mjs`));
@@ -123,17 +124,15 @@ describe("Function", () => {
 });
 
 describe("Api", () => {
-  it("throws naming the route and the handler path when the file is missing", () => {
+  it("throws naming the route and the handler path when the file is missing", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(
-      () => new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } }),
-      (e: Error) => {
-        assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler" cannot find the file for "src\/nope\/create.handler"/);
-        assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
-        return true;
-      },
-    );
+    new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } });
+    await assert.rejects(app.finish(), (e: Error) => {
+      assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler" Could not find file for handler "src\/nope\/create.handler"/);
+      assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
+      return true;
+    });
   });
 
   it("supports $default, ANY /{proxy+}, route props, cors: false and getFunction", () => {

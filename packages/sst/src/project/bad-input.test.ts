@@ -43,7 +43,7 @@ describe("bad input fails synth naming the construct, the prop and the file", ()
     ["an unknown route prop", `  new Api(stack, "Api", { routes: { "GET /": { function: "src/a.handler", autorizer: "iam" } as any } });`,
       /^Api "Api" \(stacks\/Main\.ts:4:3\): "routes\["GET \/"\]\.autorizer" is not a prop of Api\. Did you mean "routes\["GET \/"\]\.authorizer"\?/],
     ["a missing handler in a route", `  new Api(stack, "Api", { routes: { "POST /users": "src/users/create.handler" } });`,
-      /^Api "Api" \(stacks\/Main\.ts:4:3\): "routes\["POST \/users"\]\.handler" cannot find the file for "src\/users\/create\.handler"/],
+      /^Api "Api" \(stacks\/Main\.ts:4:3\): "routes\["POST \/users"\]\.handler" Could not find file for handler "src\/users\/create\.handler"/],
     ["a duplicate route", `  const api = new Api(stack, "Api", { routes: { "GET /": "src/a.handler" } });\n  api.addRoutes(stack, { "GET  /": "src/a.handler" });`,
       /^Api "Api" \(stacks\/Main\.ts:4:\d+\): "routes\["GET \/"\]" is defined twice/],
     ["an impossible Table", `  new Table(stack, "T", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" }, consumers: { c: "src/a.handler" } });`,
@@ -55,7 +55,7 @@ describe("bad input fails synth naming the construct, the prop and the file", ()
     ["a Cron without a schedule", `  new Cron(stack, "C", { job: "src/a.handler" } as any);`,
       /^Cron "C" \(stacks\/Main\.ts:4:3\): "schedule" is missing/],
     ["a topic subscriber without its function file", `  new Topic(stack, "T", { subscribers: { s: "src/gone.handler" } });`,
-      /^Topic "T" \(stacks\/Main\.ts:4:3\): "subscribers\.s\.handler" cannot find the file/],
+      /^Topic "T" \(stacks\/Main\.ts:4:3\): "subscribers\.s\.handler" Could not find file for handler/],
   ];
   for (const [name, body, expected] of cases) {
     it(name, async () => {

@@ -45,11 +45,27 @@ export function nestedPropError(outer: ConstructRef, where: string, e: unknown):
   return new ConstructPropError(outer, where, (e as Error)?.message ?? String(e));
 }
 
+/** The `within` calls in progress, innermost last. */
+const enclosing: { outer: ConstructRef; where: string }[] = [];
+
 /** Runs `make`, turning what it throws into an error of the outer construct at `where`. */
 export function within<T>(outer: ConstructRef, where: string, make: () => T): T {
+  enclosing.push({ outer, where });
   try {
     return make();
   } catch (e) {
     throw nestedPropError(outer, where, e);
+  } finally {
+    enclosing.pop();
   }
+}
+
+/**
+ * For checks that run later (when the app finishes): captures the constructs the
+ * current one is being made for, and returns what turns a later error into theirs,
+ * as `within` would have at construction.
+ */
+export function captureEnclosing(): (e: unknown) => unknown {
+  const chain = enclosing.slice();
+  return (e) => chain.reduceRight<unknown>((err, { outer, where }) => nestedPropError(outer, where, err), e);
 }
