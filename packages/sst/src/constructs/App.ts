@@ -139,7 +139,8 @@ export class App extends cdk.App {
     this.name = props.name;
     this.stage = props.stage;
     this.region = props.region ?? "us-east-1";
-    this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000";
+    // SST v2's placeholder when nothing says (the CLI always passes the target's account).
+    this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "my-account";
     this.mode = props.mode ?? "deploy";
     this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;

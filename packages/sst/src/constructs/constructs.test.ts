@@ -21,7 +21,7 @@ const root = writeApp({
 after(() => removeApp(root));
 
 function newApp(mode: "dev" | "deploy" = "dev", stage = "dev"): App {
-  return new App({ name: "my-app", stage, region: "us-east-1", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
+  return new App({ name: "my-app", stage, region: "us-east-1", account: "000000000000", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
 }
 
 /** The environment of the first SST function (every stack also has SST's custom resource handler). */
