@@ -144,7 +144,8 @@ export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, 
 export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdir: string): void {
   for (const { from, to } of def.copyFiles ?? []) {
     const src = path.resolve(root, from);
-    if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}" does not exist (${src})`);
+    if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}": no such file or directory (${src})`);
+    if (to !== undefined && path.isAbsolute(to)) throw new Error(`Function "${def.handler}": copyFiles: Copy destination path "${to}" must be relative`);
     const dest = path.resolve(outdir, to ?? from);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.cpSync(src, dest, { recursive: true });
@@ -164,7 +165,7 @@ function installPackages(def: FunctionDefinitionRecord, root: string, outdir: st
     try {
       pkgJson = req.resolve(`${name}/package.json`, { paths: [root, ...fallbackNodePaths()] });
     } catch {
-      throw new Error(`Function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
+      throw new Error(`Failed to build function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
     }
     const dest = path.join(outdir, "node_modules", name);
     fs.mkdirSync(path.dirname(dest), { recursive: true });

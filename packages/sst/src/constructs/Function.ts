@@ -30,7 +30,7 @@ import {
   type BindingProps, type SSTConstruct, type BindingResource,
 } from "./util/binding.js";
 import { attachPermissionsToRole, type Permissions } from "./util/permission.js";
-import { callSite, captureEnclosing, propError, type ConstructRef } from "./util/construct-error.js";
+import { callSite, captureEnclosing, propError, sentenceError, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
@@ -197,12 +197,12 @@ export class Function extends lambda.Function implements SSTConstruct {
     for (const d of defaults.slice().reverse()) props = Function.mergeProps(d, props);
     props.runtime ??= DEFAULT_RUNTIME;
 
-    if (!props.handler) throw propError(ref, "handler", `is required: no handler defined for the "${id}" Lambda function`);
+    if (!props.handler) throw sentenceError(ref, "handler", `No handler defined for the "${id}" Lambda function`);
     const runtime = NODE_RUNTIMES[props.runtime];
     if (!runtime) {
       throw propError(ref, "runtime", `"${props.runtime}" is not supported: only Node.js runtimes (${Object.keys(NODE_RUNTIMES).join(", ")}) can be built and run`);
     }
-    if (props.securityGroups && !props.vpc) throw propError(ref, "securityGroups", `cannot be configured without "vpc" for the "${id}" Lambda function`);
+    if (props.securityGroups && !props.vpc) throw sentenceError(ref, "securityGroups", `Cannot configure "securityGroups" without "vpc" for the "${id}" Lambda function.`);
     if (props.url !== undefined && props.url !== false && props.url !== true && typeof props.url !== "object") {
       throw propError(ref, "url", `must be true, false or { authorizer, cors, streaming }`);
     }
@@ -355,7 +355,7 @@ export class Function extends lambda.Function implements SSTConstruct {
   private checkHandlerFile(app: App): void {
     const found = findHandler(app.appPath, this.props.handler!);
     if (found.file) return;
-    throw propError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
+    throw sentenceError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
   }
 
   /** Deploy mode: bundle the handler and swap the placeholder for the real code. */

@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 
@@ -50,11 +50,11 @@ export class Script extends Construct implements SSTConstruct {
     this.id = id;
     this.ref = { kind: "Script", id, site: callSite() };
     if ((props as any)?.function !== undefined) {
-      throw propError(this.ref, "function", `has been replaced by "onCreate" and "onUpdate"`);
+      throw sentenceError(this.ref, "function", `The "function" property has been replaced by "onCreate" and "onUpdate".`);
     }
     checkKnownProps(this.ref, props, PROPS);
     if (!props?.onCreate && !props?.onUpdate && !props?.onDelete) {
-      throw propError(this.ref, "onCreate", `(or "onUpdate" or "onDelete") is needed: a Script runs at least one function`);
+      throw sentenceError(this.ref, "onCreate", `Need to provide at least one of "onCreate", "onUpdate", or "onDelete" functions.`);
     }
     this.props = props;
     this.createFunction = this.userFunction("onCreate", props.onCreate);

@@ -129,7 +129,7 @@ describe("Api", () => {
     const stack = new Stack(app, "S");
     new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } });
     await assert.rejects(app.finish(), (e: Error) => {
-      assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler" Could not find file for handler "src\/nope\/create.handler"/);
+      assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler": Could not find file for handler "src\/nope\/create.handler"/);
       assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
       return true;
     });
@@ -178,13 +178,13 @@ describe("Api", () => {
     t.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", { AuthorizerType: "REQUEST", EnableSimpleResponses: true });
     const types = Object.values<any>(t.findResources("AWS::ApiGatewayV2::Route")).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]).sort();
     assert.deepEqual(types, [["GET /a", "JWT"], ["GET /b", "CUSTOM"], ["GET /c", "NONE"]]);
-    assert.throws(() => api.addRoutes(stack, { "GET /d": { function: "src/a.handler", authorizer: "nope" } }), /cannot find authorizer "nope"/);
+    assert.throws(() => api.addRoutes(stack, { "GET /d": { function: "src/a.handler", authorizer: "nope" } }), /"routes\["GET \/d"\]\.authorizer": Cannot find authorizer "nope"/);
   });
 
   it("rejects malformed route keys", () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Api(stack, "Api", { routes: { "FETCH /x": "src/a.handler" } }), /invalid method "FETCH"/);
+    assert.throws(() => new Api(stack, "Api", { routes: { "FETCH /x": "src/a.handler" } }), /"routes\["FETCH \/x"\]": Invalid method defined for "FETCH \/x"/);
   });
 });
 
@@ -201,7 +201,7 @@ describe("Table", () => {
   it("rejects an index on an undeclared field and consumers without a stream", () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"primaryIndex.partitionKey" "id" must be defined in "fields"/);
+    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"primaryIndex.partitionKey": Please define "id" in "fields"/);
     assert.throws(() => new Table(stack, "B", { fields: { pk: "string" }, primaryIndex: { partitionKey: "pk" }, consumers: { c: "src/a.handler" } }), /enable the "stream" option/);
   });
 
