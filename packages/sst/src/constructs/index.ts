@@ -19,6 +19,7 @@ export { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/dura
 export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
 export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
+export { Job, type JobProps, type JobMemorySize, type JobContainerProps } from "./Job.js";
 export { KinesisStream, type KinesisStreamProps, type KinesisStreamConsumerProps } from "./KinesisStream.js";
 export { Script, type ScriptProps } from "./Script.js";
 export { WebSocketApi, type WebSocketApiProps, type WebSocketApiFunctionRouteProps, type WebSocketApiLambdaAuthorizer } from "./WebSocketApi.js";

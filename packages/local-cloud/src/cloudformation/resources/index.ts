@@ -49,6 +49,7 @@ import { efsProviders } from "./AWS-EFS.js";
 import { route53Providers } from "./AWS-Route53.js";
 import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
 import { kinesisStream } from "./AWS-Kinesis-Stream.js";
+import { codeBuildProject } from "./AWS-CodeBuild-Project.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
@@ -110,6 +111,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   ...cognitoProviders,
   "AWS::CertificateManager::Certificate": acmCertificate,
   "AWS::Kinesis::Stream": kinesisStream,
+  "AWS::CodeBuild::Project": codeBuildProject,
 };
 
 /**
