@@ -140,7 +140,7 @@ test("console output is captured line by line in the Node runtime's format with 
   assert.match(lines[2], /\trid-9\tWARN\t\{ a: 1 \}$/);
   assert.equal(lines[3], "raw line");
   assert.equal(lines[4], "END RequestId: rid-9");
-  assert.match(lines[5], /^REPORT RequestId: rid-9\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tInit Duration: [\d.]+ ms$/);
+  assert.match(lines[5], /^REPORT RequestId: rid-9\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms$/);
   assert.deepEqual(seen, lines);
   assert.deepEqual(runtime.logs.recent(def.functionName, "rid-9").map((l) => l.message), lines);
 });
@@ -330,8 +330,8 @@ test("only the functions run from source invoked last keep a standby", async () 
   assert.equal(rt.hasStandby(b.functionName), false, "recycle ends the standby too");
 });
 
-test("concurrent invocations use more workers, capped, the rest queue", async () => {
-  const def = fn({ "index.mjs": `import { threadId } from "node:worker_threads"; export const handler = async () => { await new Promise(r => setTimeout(r, 150)); return threadId; };` });
+test("concurrent invocations use more environments, capped, the rest queue", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 150)); return process.pid; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
   assert.ok(results.every((r) => r.status === "success"));
   const threads = new Set(results.map((r) => json(r.payload)));
