@@ -15,7 +15,7 @@ export interface CloudHandle {
   readonly events: import("node:events").EventEmitter;
   readonly ssm: { call(operation: string, input: any): Promise<any> };
   readonly lambda: {
-    setCodeResolver(resolver: (fn: LambdaFunctionInfo) => Promise<CodeLocation | undefined>): void;
+    setCodeResolver(resolver: (fn: LambdaFunctionInfo) => CodeLocation | undefined | Promise<CodeLocation | undefined>): void;
     recycle(functionName?: string): void | Promise<void>;
   };
   readonly cloudformation: {

@@ -130,6 +130,12 @@ export class DevFunctionBuilder {
    * loaded: the invocation then fails like any function error, with the file:line of
    * the problem, instead of the Lambda service failing (and the SDK retrying).
    */
+  /** The function's code when it is at hand (built, or its build failed): no waiting. */
+  readyArtifact(id: string): FunctionArtifact | undefined {
+    const entry = this.entries.get(id);
+    return entry?.artifact ?? entry?.errorArtifact;
+  }
+
   async artifact(id: string): Promise<FunctionArtifact> {
     const entry = this.entries.get(id);
     if (!entry) throw new Error(`Unknown function "${id}"`);

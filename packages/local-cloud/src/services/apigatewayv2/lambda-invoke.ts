@@ -9,7 +9,7 @@ export interface LambdaInvoker {
   invoke(
     functionName: string,
     payload: string | Buffer,
-    opts?: { invocationType?: "RequestResponse" | "Event" | "DryRun" },
+    opts?: { invocationType?: "RequestResponse" | "Event" | "DryRun"; logType?: "None" | "Tail"; trustedJson?: boolean },
   ): Promise<{ statusCode?: number; payload?: Buffer | string | Uint8Array; functionError?: string }>;
 }
 
@@ -17,6 +17,8 @@ export type InvokeOutcome =
   | { kind: "ok"; payload: Buffer }
   | { kind: "function-error"; payload: Buffer }
   | { kind: "timeout" }
+  /** Lambda refused the invocation: a concurrency limit (TooManyRequestsException). */
+  | { kind: "throttled" }
   | { kind: "failed"; error: unknown };
 
 export function functionFromIntegrationUri(uri: string, stageVariables: Record<string, string> = {}): string {
@@ -32,7 +34,7 @@ export async function invokeWithTimeout(lambda: LambdaInvoker | undefined, funct
     timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
   });
   const call = lambda
-    .invoke(functionName, JSON.stringify(event), { invocationType: "RequestResponse" })
+    .invoke(functionName, JSON.stringify(event), { invocationType: "RequestResponse", logType: "None", trustedJson: true })
     .then((r): InvokeOutcome => {
       const payload = r.payload === undefined ? Buffer.alloc(0) : Buffer.from(r.payload as Uint8Array);
       if (!r.functionError) return { kind: "ok", payload };
@@ -40,7 +42,7 @@ export async function invokeWithTimeout(lambda: LambdaInvoker | undefined, funct
       // 500); only the integration's own timeout is a 503.
       return { kind: "function-error", payload };
     })
-    .catch((error): InvokeOutcome => ({ kind: "failed", error }));
+    .catch((error): InvokeOutcome => ((error as { code?: string })?.code === "TooManyRequestsException" ? { kind: "throttled" } : { kind: "failed", error }));
   try {
     return await Promise.race([call, timeout]);
   } finally {
