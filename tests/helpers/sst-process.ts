@@ -11,8 +11,9 @@ export class SstProcess {
   private waiters: { re: RegExp; from: number; resolve: (line: string) => void }[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(cwd: string, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [sstBin, ...args], {
+  /** `nodeArgs`: flags for Node itself (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  constructor(cwd: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, sstBin, ...args], {
       cwd,
       env: { ...process.env, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -65,6 +66,10 @@ export class SstProcess {
         reject(new Error(`sst exited (${code}) while waiting for ${re}. Output:\n${this.lines.join("\n")}`));
       });
     });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   get output(): string {

@@ -60,6 +60,13 @@ export type InvocationOutcome =
   | { status: "success"; payload: string; durationMs: number; initDurationMs?: number; maxMemoryMb?: number }
   | { status: "error" | "timeout"; error: RuntimeError; durationMs: number; initDurationMs?: number; maxMemoryMb?: number };
 
+/**
+ * Node flags for every environment process, for profiling the runtime itself
+ * (`LOCAL_CLOUD_LAMBDA_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`). Read from the
+ * local cloud's own environment; functions never see it.
+ */
+const EXTRA_NODE_ARGS = (process.env.LOCAL_CLOUD_LAMBDA_NODE_ARGS ?? "").split(" ").filter(Boolean);
+
 /** A pre-warmed module that logs without end must not grow memory without end. */
 const MAX_INIT_LOG_LINES = 1000;
 /** The tail of the process's own stderr kept to explain how it died (V8's fatal errors). */
@@ -111,7 +118,7 @@ export class ExecutionEnvironment {
   ) {
     if (opts.standby) this.state = "standby";
     const env = { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName };
-    const { command, args } = sandboxCommand(process.execPath, [`--max-old-space-size=${launch.memoryMb}`, BOOTSTRAP], launch.memoryMb);
+    const { command, args } = sandboxCommand(process.execPath, [`--max-old-space-size=${launch.memoryMb}`, ...EXTRA_NODE_ARGS, BOOTSTRAP], launch.memoryMb);
     this.child = spawn(command, args, {
       env,
       // On AWS the working directory is the code directory; sst dev's source builds run

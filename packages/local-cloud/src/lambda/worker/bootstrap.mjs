@@ -172,6 +172,8 @@ process.on("uncaughtException", (err) => crash(err, "Runtime.UncaughtException")
 process.on("unhandledRejection", (reason) => crash(reason, "Runtime.UnhandledPromiseRejection"));
 // process.exit() in user code: its log lines still reach the log stream.
 process.on("exit", () => flushSync());
+// Asked to stop (not killed): exit normally, so exit hooks run (and --cpu-prof writes its profile).
+process.on("SIGTERM", () => process.exit(0));
 
 const loadedSdkModules = [];
 
@@ -199,15 +201,9 @@ function ensureInitialized() {
   return initPromise;
 }
 
-/** Invocation context that arrives with each invocation; the rest is fixed per environment. */
-function parseInvoke(frame) {
-  const [requestId, deadline, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
-  return { requestId, deadline: Number(deadline), invokedFunctionArn, clientContext: clientContext ? JSON.parse(clientContext) : undefined, payload };
-}
-
 async function runInvocation(frame) {
-  const msg = parseInvoke(frame);
-  currentRequestId = msg.requestId;
+  const [requestId, deadline, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
+  currentRequestId = requestId;
   // "Init Duration" is reported when this invocation waited for the init phase, as on
   // AWS; an environment pre-warmed ahead of its first request reports none (like AWS's
   // proactive initialization).
@@ -216,13 +212,35 @@ async function runInvocation(frame) {
   if (!initDone) await ensureInitialized();
   const initMs = waitedForInit ? String(initDurationMsTotal) : "";
   if (initError) {
-    logLine(`${new Date().toISOString()}\t${msg.requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
-    post(`${TO_PARENT.error}${msg.requestId}\t0\t${initMs}\t${checkMemory()}\t1\t${JSON.stringify(initError)}\n`);
-    flush();
+    logLine(`${new Date().toISOString()}\t${requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
+    send(`${TO_PARENT.error}${requestId}\t0\t${initMs}\t${checkMemory()}\t1\t${JSON.stringify(initError)}\n`);
     return;
   }
+  const context = new Context(requestId, Number(deadline), invokedFunctionArn, clientContext ? JSON.parse(clientContext) : undefined);
   const handlerStarted = performance.now();
-  const outcome = await callHandler(msg);
+  let outcome;
+  let event;
+  try {
+    event = JSON.parse(payload || "null");
+  } catch {
+    outcome = { ok: false, error: { name: "Runtime.InvalidPayload", message: "Could not parse request body into json" } };
+  }
+  if (!outcome) {
+    // The common case, an async handler: await its promise, nothing more.
+    if (handlerFn.length < 3) {
+      try {
+        const result = handlerFn(event, context);
+        if (result && typeof result.then === "function") outcome = { ok: true, value: await result };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      if (outcome === undefined) outcome = await settleWithoutPromise(context);
+    } else {
+      outcome = await callWithCallback(event, context);
+    }
+    // context.succeed/fail/done called before an async handler's promise settled: that answer wins.
+    if (context.answer && !context.waited) outcome = context.answer;
+  }
   const handlerMs = performance.now() - handlerStarted;
   flushStdStreams();
   if (!outcome.ok && isAllocationFailure(outcome.error)) outOfMemory();
@@ -235,16 +253,20 @@ async function runInvocation(frame) {
       text = JSON.stringify(outcome.value === undefined ? null : outcome.value);
     } catch (err) {
       const error = { errorType: "Runtime.SerializationError", errorMessage: String(err?.message ?? err), trace: [] };
-      post(`${TO_PARENT.error}${msg.requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
-      flush();
+      send(`${TO_PARENT.error}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
       return;
     }
-    post(`${TO_PARENT.result}${msg.requestId}\t${handlerMs}\t${initMs}\t${rss}\t${text ?? "null"}\n`);
+    send(`${TO_PARENT.result}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t${text ?? "null"}\n`);
   } else {
     const error = toErrorPayload(outcome.error);
-    logLine(`${new Date().toISOString()}\t${msg.requestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
-    post(`${TO_PARENT.error}${msg.requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
+    logLine(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
+    send(`${TO_PARENT.error}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
   }
+}
+
+/** Sends a frame now, after every log line queued before it: one write. */
+function send(frame) {
+  outbox += frame;
   flush();
 }
 
@@ -319,50 +341,101 @@ function lookup(mod, exportPath) {
 }
 
 /**
- * Call the handler with AWS's contract: async handlers answer when their promise
- * settles; callback handlers (3+ parameters) and the legacy context.done/succeed/fail
- * answer through the callback — once the event loop is empty unless
- * context.callbackWaitsForEmptyEventLoop was set to false; a plain synchronous handler
- * that never calls back answers null when the event loop empties, as on AWS.
+ * The Lambda context object. Methods live on the prototype, so an invocation allocates
+ * one small object. The legacy context.done/succeed/fail answer the invocation: at once
+ * when the handler returned a promise or callbackWaitsForEmptyEventLoop is false,
+ * otherwise once the event loop is empty (see callWithCallback / settleWithoutPromise).
  */
-function callHandler(msg) {
-  return new Promise((resolveOutcome) => {
+class Context {
+  constructor(requestId, deadline, invokedFunctionArn, clientContext) {
+    this.awsRequestId = requestId;
+    this.invokedFunctionArn = invokedFunctionArn;
+    this.clientContext = clientContext;
+    this.identity = undefined;
+    this.callbackWaitsForEmptyEventLoop = true;
+    /** The first answer given through done/succeed/fail/callback. */
+    this.answer = undefined;
+    /** Set while an answer waits for the event loop to empty (it is delivered then). */
+    this.waited = false;
+    /** Called with the answer when it should be delivered at once. */
+    this.deliver = undefined;
+    Object.defineProperty(this, "deadline", { value: deadline, enumerable: false });
+  }
+  get functionName() {
+    return config.functionName;
+  }
+  get functionVersion() {
+    return config.functionVersion;
+  }
+  get memoryLimitInMB() {
+    return String(config.memoryMb);
+  }
+  get logGroupName() {
+    return config.logGroupName;
+  }
+  get logStreamName() {
+    return config.logStreamName;
+  }
+  getRemainingTimeInMillis() {
+    return Math.max(0, this.deadline - Date.now());
+  }
+  done(err, value) {
+    if (this.answer) return;
+    this.answer = err != null ? { ok: false, error: err } : { ok: true, value };
+    if (this.deliver && !this.callbackWaitsForEmptyEventLoop) this.deliver(this.answer);
+  }
+  succeed(value) {
+    this.done(null, value);
+  }
+  fail(err) {
+    this.done(err ?? new Error("handled"));
+  }
+}
+
+/**
+ * A handler that returned no promise: its answer is the first callback/done, or null,
+ * delivered once the event loop is empty (unless callbackWaitsForEmptyEventLoop was
+ * set to false), as on AWS.
+ */
+function settleWithoutPromise(context) {
+  return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome) => {
       if (settled) return;
       settled = true;
-      resolveOutcome(outcome);
+      context.deliver = undefined;
+      resolve(outcome);
     };
-    let answer; // the first callback/done outcome
-    let returnedPromise = false;
-    let context;
-    const callback = (err, value) => {
-      if (answer) return;
-      answer = err != null ? { ok: false, error: err } : { ok: true, value };
-      // Without waiting (or for async handlers) the callback answers at once;
-      // otherwise the event-loop watcher below delivers it.
-      if (!context.callbackWaitsForEmptyEventLoop || returnedPromise) finish(answer);
+    if (context.answer && !context.callbackWaitsForEmptyEventLoop) return finish(context.answer);
+    context.deliver = finish;
+    context.waited = true;
+    whenEventLoopEmpty(() => finish(context.answer ?? { ok: true, value: null }));
+  });
+}
+
+/** A callback handler (three parameters): its callback is context.done. */
+function callWithCallback(event, context) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome) => {
+      if (settled) return;
+      settled = true;
+      context.deliver = undefined;
+      resolve(outcome);
     };
-    context = makeContext(msg, callback);
-    let event;
     try {
-      event = JSON.parse(msg.payload || "null");
-    } catch {
-      finish({ ok: false, error: { name: "Runtime.InvalidPayload", message: "Could not parse request body into json" } });
-      return;
-    }
-    try {
-      const result = handlerFn.length >= 3 ? handlerFn(event, context, callback) : handlerFn(event, context);
+      const result = handlerFn(event, context, (err, value) => context.done(err, value));
       if (result && typeof result.then === "function") {
-        returnedPromise = true;
-        if (answer) finish(answer);
-        result.then((value) => finish({ ok: true, value }), (error) => finish({ ok: false, error }));
-      } else {
-        whenEventLoopEmpty(() => finish(answer ?? { ok: true, value: null }));
+        // An async function with a callback parameter: whichever answers first.
+        if (context.answer) return finish(context.answer);
+        context.deliver = finish;
+        result.then((value) => finish(context.answer ?? { ok: true, value }), (error) => finish(context.answer ?? { ok: false, error }));
+        return;
       }
     } catch (error) {
-      finish({ ok: false, error });
+      return finish(context.answer ?? { ok: false, error });
     }
+    settleWithoutPromise(context).then(finish);
   });
 }
 
@@ -389,31 +462,6 @@ function whenEventLoopEmpty(done) {
     else setTimeout(check, 5);
   };
   setTimeout(check, 0);
-}
-
-function makeContext(msg, callback) {
-  let waits = true;
-  return {
-    functionName: config.functionName,
-    functionVersion: config.functionVersion,
-    invokedFunctionArn: msg.invokedFunctionArn,
-    memoryLimitInMB: String(config.memoryMb),
-    awsRequestId: msg.requestId,
-    logGroupName: config.logGroupName,
-    logStreamName: config.logStreamName,
-    identity: undefined,
-    clientContext: msg.clientContext,
-    getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
-    get callbackWaitsForEmptyEventLoop() {
-      return waits;
-    },
-    set callbackWaitsForEmptyEventLoop(v) {
-      waits = Boolean(v);
-    },
-    done: (err, value) => callback(err, value),
-    succeed: (value) => callback(null, value),
-    fail: (err) => callback(err ?? new Error("handled")),
-  };
 }
 
 /** The runtime's error payload: errorType/errorMessage/trace; non-Error throws keep their typeof. */

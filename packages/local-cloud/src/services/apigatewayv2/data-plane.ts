@@ -268,9 +268,11 @@ function safeMessage(body: Buffer): string | undefined {
 }
 
 function toAwsResponse(r: GatewayResponse, requestId: string, method: string): AwsResponse {
-  // The HTTP layer adds Date (formatted once a second).
-  const headers: Record<string, any> = { ...r.headers, "apigw-requestid": requestId };
-  if (r.setCookies.length) headers["set-cookie"] = r.setCookies; // node's writeHead sends an array as repeated headers
+  // The response's own headers object is not shared: it takes the gateway's headers too.
+  // (The HTTP layer adds Date, formatted once a second.)
+  const headers: Record<string, any> = r.headers;
+  headers["apigw-requestid"] = requestId;
+  if (r.setCookies.length) headers["set-cookie"] = r.setCookies; // sent as repeated headers
   headers["content-length"] = String(r.body.length);
-  return { status: r.status, headers, body: method.toUpperCase() === "HEAD" ? undefined : r.body };
+  return { status: r.status, headers, body: method.length === 4 && method.toUpperCase() === "HEAD" ? undefined : r.body };
 }
