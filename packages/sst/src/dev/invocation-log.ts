@@ -56,6 +56,12 @@ interface Summary {
   logLines: number;
 }
 
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < text.length - 1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 export function attachInvocationLog(
   events: EventEmitter,
   ui: Ui,
@@ -106,18 +112,22 @@ export function attachInvocationLog(
     } else summaryOf(e.functionName).invocations++;
   };
   const onLog = (e: LambdaLog) => {
+    const line = e.line;
     // The runtime's own START/END/REPORT lines repeat what Invoked/Done say.
-    if (/^(START|END|REPORT) RequestId: /.test(e.line)) return;
-    const text = stripLogPrefix(e.line);
+    if (line.startsWith("START RequestId: ") || line.startsWith("END RequestId: ") || line.startsWith("REPORT RequestId: ")) return;
+    if (!shown.has(e.requestId)) {
+      // Summarized (the common case under load): count the lines, format nothing.
+      const count = countLines(line);
+      if (!spend(count)) {
+        if (!line.includes("\tInvoke Error \t")) summaryOf(e.functionName).logLines += count;
+        return;
+      }
+    }
+    const text = stripLogPrefix(line);
     // The runtime logs a failed invocation's error document; lambda:end prints it readably.
     if (text.startsWith("Invoke Error ")) return;
-    const lines = text.split("\n");
-    if (!shown.has(e.requestId) && !spend(lines.length)) {
-      summaryOf(e.functionName).logLines += lines.length;
-      return;
-    }
     const label = labelOf(e.functionName);
-    for (const l of lines) ui.line(`|  ${label}  ${l}`);
+    for (const l of text.split("\n")) ui.line(`|  ${label}  ${l}`);
   };
   const onEnd = (e: LambdaEnd) => {
     const printed = shown.delete(e.requestId);

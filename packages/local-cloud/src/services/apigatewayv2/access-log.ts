@@ -24,17 +24,30 @@ function compile(format: string): string[] {
   return parts;
 }
 
-/** Replaces `$context.a.b` (and `${context.a.b}`) with values; unknown variables become "-", as on AWS. */
-export function formatAccessLog(format: string, vars: AccessLogVariables): string {
+/**
+ * Replaces `$context.a.b` (and `${context.a.b}`) with values; unknown variables become
+ * "-", as on AWS. `vars` may be a function, so only the variables the format names are
+ * computed.
+ */
+export function formatAccessLog(format: string, vars: AccessLogVariables | ((name: string) => string | number | undefined)): string {
   const parts = compile(format);
+  const lookup = typeof vars === "function" ? vars : (name: string) => vars[name];
   let out = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
-    const v = vars[parts[i]!];
+    const v = lookup(parts[i]!);
     out += (v === undefined || v === "" ? "-" : String(v)) + parts[i + 1]!;
   }
   return out;
 }
 
+const groups = new Map<string, string | undefined>();
+
 export function logGroupOfArn(arn: string): string | undefined {
-  return /^arn:aws[\w-]*:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$/.exec(arn)?.[1];
+  let group = groups.get(arn);
+  if (group === undefined && !groups.has(arn)) {
+    group = /^arn:aws[\w-]*:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$/.exec(arn)?.[1];
+    if (groups.size >= MAX_COMPILED) groups.clear();
+    groups.set(arn, group);
+  }
+  return group;
 }

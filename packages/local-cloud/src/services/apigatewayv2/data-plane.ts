@@ -102,15 +102,55 @@ export class DataPlane {
     if (!group) return;
     const format: string = settings.Format ||
       '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength" }';
-    const line = formatAccessLog(format, {
-      requestId, extendedRequestId: requestId, apiId, stage: s.stage!.StageName,
-      "identity.sourceIp": sourceIpOf(req.headers), "identity.userAgent": req.headers["user-agent"],
-      requestTime: clfTime(started), requestTimeEpoch: started, httpMethod: req.method.toUpperCase(), path,
-      routeKey: s.routeKey, status: s.response.status, protocol: "HTTP/1.1", responseLength: s.response.body.length,
-      responseLatency: durationMs, integrationLatency: s.integrationLatency, integrationStatus: s.integrationStatus,
-      "integration.status": s.integrationStatus, "integration.latency": s.integrationLatency, "error.message": s.error,
-      "integrationErrorMessage": s.error, domainName: domainNameOf(req.headers), "domainPrefix": domainNameOf(req.headers).split(".")[0],
-    });
+    const value = (name: string): string | number | undefined => {
+      switch (name) {
+        case "requestId":
+        case "extendedRequestId":
+          return requestId;
+        case "apiId":
+          return apiId;
+        case "stage":
+          return s.stage!.StageName;
+        case "identity.sourceIp":
+          return sourceIpOf(req.headers);
+        case "identity.userAgent":
+          return req.headers["user-agent"];
+        case "requestTime":
+          return clfTime(started);
+        case "requestTimeEpoch":
+          return started;
+        case "httpMethod":
+          return req.method.toUpperCase();
+        case "path":
+          return path;
+        case "routeKey":
+          return s.routeKey;
+        case "status":
+          return s.response.status;
+        case "protocol":
+          return "HTTP/1.1";
+        case "responseLength":
+          return s.response.body.length;
+        case "responseLatency":
+          return durationMs;
+        case "integrationLatency":
+        case "integration.latency":
+          return s.integrationLatency;
+        case "integrationStatus":
+        case "integration.status":
+          return s.integrationStatus;
+        case "error.message":
+        case "integrationErrorMessage":
+          return s.error;
+        case "domainName":
+          return domainNameOf(req.headers);
+        case "domainPrefix":
+          return domainNameOf(req.headers).split(".")[0];
+        default:
+          return undefined;
+      }
+    };
+    const line = formatAccessLog(format, value);
     this.accessLogs.write(group, `${apiId}_${s.stage!.StageName}`, { timestamp: started, message: line });
   }
 
