@@ -1,9 +1,16 @@
 /**
  * One execution environment: a child process running worker/bootstrap.mjs for one
  * function's code, with the function's environment and nothing of the host's. It
- * serves one invocation at a time and survives between them (warm reuse). Whatever the
+ * runs one invocation at a time and survives between them (warm reuse). Whatever the
  * user code does — throw, hang, exit, kill its own process, run out of memory — the
  * outcome is reported to the caller with Lambda's error, and only this process ends.
+ *
+ * Under load the pool may hand an environment its next invocations while it still runs
+ * one (up to PIPELINE_DEPTH): they wait in the process, which starts each as the one
+ * before ends, without a round trip through the local cloud — so a burst costs a few
+ * writes and wake-ups, not two a request. Each still runs alone, its timeout counted
+ * from its own start. Invocations that never started when the process ends (a timeout,
+ * a crash) come back as NOT_STARTED, for the pool to run elsewhere.
  *
  * Memory is bounded as the function's memory size says (see sandbox-limits.ts); the
  * process runs at a lower CPU priority than the local cloud, so a busy handler cannot
@@ -72,7 +79,13 @@ const MAX_INIT_LOG_LINES = 1000;
 /** The tail of the process's own stderr kept to explain how it died (V8's fatal errors). */
 const STDERR_TAIL = 4096;
 
-type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome): void; timer: NodeJS.Timeout };
+/** Invocations an environment holds at once: one running, the rest waiting in its process. */
+export const PIPELINE_DEPTH = 4;
+
+/** What `invoke` resolves to for an invocation the process never started (it ended first). */
+export const NOT_STARTED = Symbol("not started");
+
+type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome | typeof NOT_STARTED): void; timer?: NodeJS.Timeout };
 
 /** Every live environment process, ended with the local cloud's process. */
 const live = new Set<ChildProcess>();
@@ -84,10 +97,10 @@ export class ExecutionEnvironment {
   readonly child: ChildProcess;
   private readonly channel: Socket;
   /**
-   * "reserved": handed to an invocation by the pool, not yet started.
+   * "busy": holds invocations (see `load`).
    * "standby": spawned ahead for the function's next code (see `adopt`); never serves before that.
    */
-  state: "idle" | "reserved" | "busy" | "dead" | "standby" = "reserved";
+  state: "idle" | "busy" | "dead" | "standby" = "idle";
   /** When the process was spawned, or (a standby) given its code: the start of its cold start. */
   createdAt = performance.now();
   lastUsed = Date.now();
@@ -97,7 +110,11 @@ export class ExecutionEnvironment {
   served = false;
   /** The largest resident set the process reported, in MB. */
   maxMemoryMb = 0;
-  private pending?: Pending;
+  /** Invocations handed to the process, oldest (the running one) first. */
+  private readonly queue: Pending[] = [];
+  /** Frames written this event-loop turn go out in one write. */
+  private outbox = "";
+  private flushScheduled = false;
   /** Lines the code logged during a pre-warm init, before any invocation: the first invocation gets them. */
   private initLogs?: string[];
   /** The process said it ran out of memory (it kills itself right after). */
@@ -189,8 +206,17 @@ export class ExecutionEnvironment {
     this.send(`${TO_CHILD.init}${JSON.stringify({ file: launch.file, exportName: launch.exportName })}\n`);
   }
 
-  invoke(req: InvocationRequest): Promise<InvocationOutcome> {
-    if (this.state !== "reserved" && this.state !== "idle") throw new Error(`execution environment is ${this.state}`);
+  /** Invocations handed to this environment and not finished (the first one runs). */
+  get load(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Runs `req` here: at once when idle, else after the invocations before it. Resolves
+   * with its outcome, or NOT_STARTED when the process ended before it began.
+   */
+  invoke(req: InvocationRequest): Promise<InvocationOutcome | typeof NOT_STARTED> {
+    if (this.state !== "idle" && this.state !== "busy") throw new Error(`execution environment is ${this.state}`);
     this.state = "busy";
     this.served = true;
     const early = this.initLogs;
@@ -199,11 +225,11 @@ export class ExecutionEnvironment {
       for (const line of early) req.onLog(line);
     }
     return new Promise((resolve) => {
-      const started = performance.now();
-      const timer = setTimeout(() => this.onTimeout(), req.timeoutMs);
-      this.pending = { req, started, resolve, timer };
+      const p: Pending = { req, started: 0, resolve };
+      this.queue.push(p);
+      if (this.queue.length === 1) this.startClock(p);
       const context = req.clientContext === undefined ? "" : JSON.stringify(req.clientContext);
-      this.send(`${TO_CHILD.invoke}${req.requestId}\t${Date.now() + req.timeoutMs}\t${req.invokedFunctionArn}\t${context}\t${req.payload}\n`);
+      this.send(`${TO_CHILD.invoke}${req.requestId}\t${req.timeoutMs}\t${req.invokedFunctionArn}\t${context}\t${req.payload}\n`);
     });
   }
 
@@ -212,32 +238,55 @@ export class ExecutionEnvironment {
     this.state = "dead";
     this.child.kill("SIGKILL");
     // An invocation still running ends now, not when the exit event arrives.
-    const p = this.pending;
+    const p = this.queue[0];
     if (p) {
       const message = `RequestId: ${p.req.requestId} Error: Runtime exited with error: terminated`;
       this.finish({ status: "error", error: { errorType: "Runtime.ExitError", errorMessage: message }, durationMs: this.elapsed() }, false);
     }
   }
 
-  private send(frame: string): void {
-    if (this.state === "dead" || this.channel.destroyed) return;
-    this.channel.write(frame);
+  /** The invocation at the head of the queue starts now (the process starts it as soon as it has it). */
+  private startClock(p: Pending): void {
+    p.started = performance.now();
+    p.timer = setTimeout(() => this.onTimeout(), p.req.timeoutMs);
   }
 
+  private send(frame: string): void {
+    if (this.state === "dead" || this.channel.destroyed) return;
+    this.outbox += frame;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After this turn's other dispatches to this process: one write for all of them.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const data = this.outbox;
+      this.outbox = "";
+      if (data && this.state !== "dead" && !this.channel.destroyed) this.channel.write(data);
+    });
+  }
+
+  /** Ends the running invocation; the next one in the queue starts (or, if the process goes, none does). */
   private finish(outcome: InvocationOutcome, keepAlive: boolean): void {
-    const p = this.pending;
+    const p = this.queue.shift();
     if (!p) return;
-    this.pending = undefined;
-    clearTimeout(p.timer);
+    if (p.timer) clearTimeout(p.timer);
     this.lastUsed = Date.now();
     if (outcome.maxMemoryMb === undefined && this.maxMemoryMb) outcome.maxMemoryMb = this.maxMemoryMb;
-    if (!keepAlive) this.terminate();
+    if (!keepAlive) {
+      this.terminate();
+      // The rest never started: the pool runs them elsewhere.
+      for (const waiting of this.queue.splice(0)) {
+        if (waiting.timer) clearTimeout(waiting.timer);
+        waiting.resolve(NOT_STARTED);
+      }
+    } else if (this.queue.length) this.startClock(this.queue[0]!);
     else if (this.state === "busy") this.state = "idle";
     p.resolve(outcome);
   }
 
   private elapsed(): number {
-    return this.pending ? performance.now() - this.pending.started : 0;
+    const p = this.queue[0];
+    return p ? performance.now() - p.started : 0;
   }
 
   private onFrame(frame: string): void {
@@ -258,7 +307,7 @@ export class ExecutionEnvironment {
       this.noteMemory(Number(rss));
       return;
     }
-    const p = this.pending;
+    const p = this.queue[0];
     if (type === TO_PARENT.result) {
       const [requestId, handlerMs, initMs, rss, payload] = fields(frame, 5);
       if (!p || requestId !== p.req.requestId) return;
@@ -283,7 +332,7 @@ export class ExecutionEnvironment {
 
   /** A log line, to the invocation it belongs to (or the init log, or the stray log). */
   private logLine(line: string, requestId?: string): void {
-    const p = this.pending;
+    const p = this.queue[0];
     // Logs written after an invocation ended (timers left running) still reach the log stream.
     if (p && (requestId === undefined || requestId === "" || requestId === p.req.requestId || requestId === "undefined")) p.req.onLog(line);
     else if (this.initLogs && this.initLogs.length < MAX_INIT_LOG_LINES) this.initLogs.push(line);
@@ -309,7 +358,7 @@ export class ExecutionEnvironment {
   }
 
   private onTimeout(): void {
-    const p = this.pending;
+    const p = this.queue[0];
     if (!p) return;
     const seconds = (p.req.timeoutMs / 1000).toFixed(2);
     const line = `${new Date().toISOString()} ${p.req.requestId} Task timed out after ${seconds} seconds`;
@@ -325,7 +374,7 @@ export class ExecutionEnvironment {
   }
 
   private onSpawnError(err: Error): void {
-    const p = this.pending;
+    const p = this.queue[0];
     this.markDead();
     if (!p) return;
     const message = `RequestId: ${p.req.requestId} Error: Runtime failed to start: ${err.message}`;
@@ -334,7 +383,7 @@ export class ExecutionEnvironment {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    const p = this.pending;
+    const p = this.queue[0];
     this.markDead();
     if (!p) return;
     const exit = exitDescription(code, signal, this.outOfMemory, this.stderrTail);

@@ -1,7 +1,9 @@
 /**
  * The execution environments of one function: warm environments are reused,
  * concurrent invocations get more of them up to a cap (per function, tied to the cores,
- * and the machine-wide EnvironmentBudget), beyond it they queue. Environments whose
+ * and the machine-wide EnvironmentBudget); beyond it each environment takes a few
+ * invocations to run next (PIPELINE_DEPTH, see execution-environment.ts), and the
+ * rest queue here. Environments whose
  * code is stale (another codeKey) are ended before they could serve, so a redeploy or a
  * rebuild in `sst dev` takes effect on the very next invocation. Idle environments are
  * reaped after a while to give memory back.
@@ -15,7 +17,7 @@
  * version still starts in a fresh environment.
  */
 import { randomBytes } from "node:crypto";
-import { ExecutionEnvironment, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
+import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
 import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
 
 export interface PoolOptions {
@@ -76,18 +78,23 @@ export class FunctionPool {
   }
 
   async invoke(launch: WorkerLaunch, req: InvocationRequest): Promise<PoolInvocationResult> {
-    const { env, cold } = this.acquireNow(launch) ?? (await this.acquire(launch));
-    try {
-      const outcome = await env.invoke(req);
+    for (;;) {
+      const { env, cold } = this.acquireNow(launch) ?? (await this.acquire(launch));
+      let outcome: InvocationOutcome | typeof NOT_STARTED;
+      try {
+        outcome = await env.invoke(req);
+      } finally {
+        if ((env.retire && env.load === 0) || this.closed) this.end(env);
+        if (env.state === "dead") this.envs.delete(env);
+        wakeFirst(this.waiters);
+        // After an answer, not before: the standby's spawn must not slow the request that wanted code.
+        if (!env.retire) this.scheduleStandby(launch);
+      }
+      // The environment ended before this one began: run it on another.
+      if (outcome === NOT_STARTED) continue;
       // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
-    } finally {
-      if (env.retire || this.closed) this.end(env);
-      if (env.state === "dead") this.envs.delete(env);
-      wakeFirst(this.waiters);
-      // After an answer, not before: the standby's spawn must not slow the request that wanted code.
-      if (!env.retire) this.scheduleStandby(launch);
     }
   }
 
@@ -113,7 +120,6 @@ export class FunctionPool {
     if (!env) {
       if (!this.budget.tryTake()) return false;
       env = this.newEnvironment(launch);
-      env.state = "idle";
       env.prewarm();
     }
     this.envs.add(env);
@@ -125,11 +131,11 @@ export class FunctionPool {
     return true;
   }
 
-  /** End idle environments now and busy ones when they finish. */
+  /** End idle environments now and busy ones when they finish (what they hold still runs; nothing new goes to them). */
   recycle(): void {
     this.dropStandby();
     for (const env of this.envs) {
-      if (env.state === "busy" || env.state === "reserved") env.retire = true;
+      if (env.state === "busy") env.retire = true;
       else {
         this.end(env);
         this.envs.delete(env);
@@ -172,10 +178,14 @@ export class FunctionPool {
     for (const w of this.waiters.splice(0)) if (!w.woken) ((w.woken = true), w.wake());
   }
 
-  /** An idle environment on `launch`'s code, or a new one when the caps allow, without waiting. */
+  /**
+   * An environment for `launch`, without waiting: an idle one on its code, else a new one
+   * while the caps allow, else the least loaded busy one that can take one more.
+   */
   private acquireNow(launch: WorkerLaunch): { env: ExecutionEnvironment; cold: boolean } | undefined {
     if (this.closed) throw new Error(`function ${this.functionName} is shutting down`);
     let idle: ExecutionEnvironment | undefined;
+    let lightest: ExecutionEnvironment | undefined;
     const now = performance.now();
     for (const env of this.envs) {
       if (env.state === "dead") this.envs.delete(env);
@@ -185,20 +195,20 @@ export class FunctionPool {
           this.end(env);
           this.envs.delete(env);
         } else if (!idle) idle = env;
+      } else if (env.state === "busy" && !env.retire && env.launch.codeKey === launch.codeKey && env.load < PIPELINE_DEPTH && (!lightest || env.load < lightest.load)) {
+        lightest = env;
       }
     }
-    if (idle) {
-      idle.state = "reserved";
-      return { env: idle, cold: false };
-    }
+    if (idle) return { env: idle, cold: false };
     if (this.envs.size < this.maxConcurrency) {
       // A standby saves the spawn and SDK load even when no pre-warm came first.
       const env = this.takeStandby(launch) ?? (this.budget.tryTake() ? this.newEnvironment(launch) : undefined);
-      if (!env) return undefined;
-      env.state = "reserved";
-      this.envs.add(env);
-      return { env, cold: true };
+      if (env) {
+        this.envs.add(env);
+        return { env, cold: true };
+      }
     }
+    if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
     return undefined;
   }
 

@@ -150,3 +150,33 @@ test("process.exit fails only the invocation that called it", async () => {
 test("the hard memory limit is in force on this machine", { skip: process.platform !== "linux" }, () => {
   assert.ok(hardMemoryLimit, "util-linux prlimit was not found: only the resident-set check limits memory here");
 });
+
+test("invocations queued in a busy environment run one at a time, each with its own timeout, and go elsewhere if it dies first", async () => {
+  const single = new LambdaRuntime(cloud, { maxConcurrency: 1 });
+  try {
+    const def = fn(`let running = 0;
+      export const handler = async (event, context) => {
+        if (++running > 1) throw new Error("two at once");
+        const remaining = context.getRemainingTimeInMillis();
+        await new Promise((r) => setTimeout(r, 150));
+        running--;
+        if (event.exit) process.exit(1);
+        return { remaining, pid: process.pid };
+      };`, { timeoutSeconds: 1 });
+    // Four at once on one environment: each starts when the one before ends, with its full second.
+    const results = await Promise.all([0, 1, 2, 3].map(() => single.invoke(def, "{}")));
+    for (const r of results) {
+      assert.equal(r.status, "success", r.payload.toString());
+      assert.ok(json(r.payload).remaining > 900, `a queued invocation started with ${json(r.payload).remaining} ms left`);
+    }
+    assert.equal(new Set(results.map((r) => json(r.payload).pid)).size, 1);
+    // The first one ends the process: the ones queued behind it never started there, and run on a fresh one.
+    const [exited, ...rest] = await Promise.all([single.invoke(def, `{"exit":true}`), single.invoke(def, "{}"), single.invoke(def, "{}")]);
+    assert.equal(exited.status, "error");
+    assert.equal(json(exited.payload).errorType, "Runtime.ExitError");
+    for (const r of rest) assert.equal(r.status, "success");
+    assert.notEqual(json(rest[0]!.payload).pid, json(results[0]!.payload).pid);
+  } finally {
+    single.close();
+  }
+});

@@ -124,7 +124,8 @@ function logLine(line) {
 readFrames(channel, (frame) => {
   switch (frame[0]) {
     case TO_CHILD.invoke:
-      void runInvocation(frame);
+      backlog.push(frame);
+      if (!running) void drain();
       break;
     case TO_CHILD.configure:
       configure(JSON.parse(frame.slice(1)));
@@ -201,8 +202,24 @@ function ensureInitialized() {
   return initPromise;
 }
 
+/**
+ * Invocations handed over while one runs wait here and start as it ends: one at a time,
+ * as in any execution environment. Their results are sent together when no handler is
+ * left to run at once (see `send`).
+ */
+const backlog = [];
+let running = false;
+
+async function drain() {
+  running = true;
+  while (backlog.length) await runInvocation(backlog.shift());
+  running = false;
+}
+
 async function runInvocation(frame) {
-  const [requestId, deadline, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
+  const [requestId, timeoutMs, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
+  // The timeout counts from this invocation's own start.
+  const deadline = Date.now() + Number(timeoutMs);
   currentRequestId = requestId;
   // "Init Duration" is reported when this invocation waited for the init phase, as on
   // AWS; an environment pre-warmed ahead of its first request reports none (like AWS's
@@ -216,7 +233,7 @@ async function runInvocation(frame) {
     send(`${TO_PARENT.error}${requestId}\t0\t${initMs}\t${checkMemory()}\t1\t${JSON.stringify(initError)}\n`);
     return;
   }
-  const context = new Context(requestId, Number(deadline), invokedFunctionArn, clientContext ? JSON.parse(clientContext) : undefined);
+  const context = new Context(requestId, deadline, invokedFunctionArn, clientContext ? JSON.parse(clientContext) : undefined);
   const handlerStarted = performance.now();
   let outcome;
   let event;
@@ -264,10 +281,17 @@ async function runInvocation(frame) {
   }
 }
 
-/** Sends a frame now, after every log line queued before it: one write. */
+/**
+ * Sends a frame after every log line queued before it: now, when nothing else waits;
+ * with the next invocations' results when they wait (one write for the batch, sent as
+ * soon as a handler awaits anything or the backlog is done).
+ */
 function send(frame) {
-  outbox += frame;
-  flush();
+  if (backlog.length) post(frame);
+  else {
+    outbox += frame;
+    flush();
+  }
 }
 
 /** Load the module and find the handler, mapping failures to the runtime's error types. */

@@ -22,7 +22,7 @@ export const TO_CHILD = Object.freeze({
   preload: "P",
   /** N{json {file?, exportName?}}: run the init phase now (a standby learns its code here). */
   init: "N",
-  /** V requestId \t deadline \t invokedFunctionArn \t clientContext json|"" \t event json */
+  /** V requestId \t timeoutMs \t invokedFunctionArn \t clientContext json|"" \t event json */
   invoke: "V",
 });
 
