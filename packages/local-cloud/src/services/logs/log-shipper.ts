@@ -100,18 +100,20 @@ export class LogShipper {
   }
 }
 
+/** An event CloudWatch takes: a message of 1 byte to 256 KB. */
 function bounded(e: LogEvent): LogEvent {
   const message = e.message === "" ? " " : e.message;
   if (message.length * 3 <= MAX_EVENT_BYTES || Buffer.byteLength(message) <= MAX_EVENT_BYTES) return message === e.message ? e : { timestamp: e.timestamp, message };
   return { timestamp: e.timestamp, message: Buffer.from(message).subarray(0, MAX_EVENT_BYTES).toString() };
 }
 
-/** Splits events into PutLogEvents-sized batches. */
+/** Splits events into PutLogEvents-sized batches (sizes bounded from above: 3 bytes a character). */
 function* chunks(events: LogEvent[]): Generator<LogEvent[]> {
   let start = 0;
   let bytes = 0;
   for (let i = 0; i < events.length; i++) {
-    const size = Buffer.byteLength(events[i]!.message) + 26;
+    const m = events[i]!.message;
+    const size = (m.length <= 4096 ? m.length * 3 : Buffer.byteLength(m)) + 26;
     if (i > start && (i - start >= MAX_BATCH_EVENTS || bytes + size > MAX_BATCH_BYTES)) {
       yield events.slice(start, i);
       start = i;

@@ -179,14 +179,15 @@ export class LogsStore {
   }
 
   /** Appends events (already validated and sorted) as one chunk and updates the stream's statistics. */
-  appendEvents(group: string, stream: string, events: { timestamp: number; message: string }[], ingestion: number): number {
-    let bytes = 0;
+  appendEvents(group: string, stream: string, events: { timestamp: number; message: string }[], ingestion: number, knownBytes?: number): number {
+    // AWS counts each event's message plus 26 bytes of overhead (the caller may have counted already).
+    let bytes = knownBytes ?? 0;
     const packed: (number | string)[] = new Array(events.length * 2);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       packed[2 * i] = e.timestamp;
       packed[2 * i + 1] = e.message;
-      bytes += Buffer.byteLength(e.message) + 26; // AWS counts each event's message plus 26 bytes of overhead
+      if (knownBytes === undefined) bytes += Buffer.byteLength(e.message) + 26;
     }
     const first = events[0]!.timestamp;
     const last = events[events.length - 1]!.timestamp;
