@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import type { Socket } from "node:net";
 import { TO_CHILD, TO_PARENT, fields, readFrames } from "./worker/channel.mjs";
-import { exitDescription, sandboxCommand, lowerPriority } from "./sandbox-limits.js";
+import { exitDescription, heapFlags, lowerPriority, sandboxCommand } from "./sandbox-limits.js";
 
 const BOOTSTRAP = fileURLToPath(new URL("./worker/bootstrap.mjs", import.meta.url));
 const HOOKS_URL = new URL("./worker/sdk-resolve-hooks.mjs", import.meta.url).href;
@@ -37,6 +37,8 @@ export interface WorkerLaunch {
   /** sst dev: load this file instead of resolving `handler` in taskRoot. */
   file?: string;
   exportName?: string;
+  /** sst dev: a module importing the AWS SDK modules `file` imports, for a standby to load ahead. */
+  preload?: string;
   /** The complete environment of the process (its `process.env`, and all of it). */
   env: Record<string, string>;
   memoryMb: number;
@@ -121,8 +123,6 @@ export class ExecutionEnvironment {
   private outOfMemory = false;
   private stderrTail = "";
 
-  /** Receives the AWS SDK module URLs the code loaded (for a later standby's preload). */
-  onModules?: (urls: string[]) => void;
   /** Receives log lines written while no invocation runs. */
   strayLog?: (line: string) => void;
   /** Told once the process is gone, whatever the reason. */
@@ -135,7 +135,7 @@ export class ExecutionEnvironment {
   ) {
     if (opts.standby) this.state = "standby";
     const env = { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName };
-    const { command, args } = sandboxCommand(process.execPath, [`--max-old-space-size=${launch.memoryMb}`, ...EXTRA_NODE_ARGS, BOOTSTRAP], launch.memoryMb);
+    const { command, args } = sandboxCommand(process.execPath, [...heapFlags(launch.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], launch.memoryMb);
     this.child = spawn(command, args, {
       env,
       // On AWS the working directory is the code directory; sst dev's source builds run
@@ -182,7 +182,7 @@ export class ExecutionEnvironment {
     this.send(`${TO_CHILD.init}{}\n`);
   }
 
-  /** A standby loads these AWS SDK modules now, ahead of its code. */
+  /** A standby loads these modules (file: URLs) now, ahead of its code. */
   preload(urls: string[]): void {
     if (this.state === "standby" && urls.length) this.send(`${TO_CHILD.preload}${JSON.stringify(urls)}\n`);
   }
@@ -294,11 +294,6 @@ export class ExecutionEnvironment {
     if (type === TO_PARENT.log) {
       const [requestId, json] = fields(frame, 2);
       this.logLine(JSON.parse(json!), requestId!);
-      return;
-    }
-    if (type === TO_PARENT.modules) {
-      const urls: unknown = JSON.parse(frame.slice(1));
-      if (Array.isArray(urls)) this.onModules?.(urls.filter((u): u is string => typeof u === "string"));
       return;
     }
     if (type === TO_PARENT.outOfMemory) {

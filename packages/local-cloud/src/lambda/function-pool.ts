@@ -10,13 +10,14 @@
  *
  * Hot reload (sst dev): while the runtime lets it (`keepStandby`, for the functions
  * run from source that were invoked last), the pool keeps one standby environment —
- * spawned, with the AWS SDK modules the function's environments loaded already loaded,
- * but no code. The next rebuild hands the new code to the standby, whose init then only
+ * spawned, with the AWS SDK modules the function's build imports already loaded (the
+ * build writes a module of those imports), but no code. The next rebuild hands the new code to the standby, whose init then only
  * evaluates the bundle: spawn and SDK import (the bulk of a cold start) are off the
  * path from save to new answer. The standby never ran any code of the function, so each
  * version still starts in a fresh environment.
  */
 import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
 import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
 
@@ -27,7 +28,7 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   /** Environments older than this serve no new invocation: their role credentials (1 h sessions) must not expire mid-use. */
   maxWorkerAgeMs?: number;
-  /** How many functions run from source (sst dev) keep a standby environment for hot reload, the last invoked first. @default 2 */
+  /** How many functions run from source (sst dev) keep a standby environment for hot reload, the last invoked first. @default 1 */
   maxStandbyFunctions?: number;
   /** Environments on the machine in all. @default max(8, 4 × cores) */
   maxEnvironments?: number;
@@ -44,8 +45,6 @@ export interface PoolInvocationResult {
 /** How long after an invocation a standby is spawned. */
 const STANDBY_DELAY_MS = 100;
 
-/** A bound on what a standby preloads (the SDK's clients are a few hundred files each). */
-const MAX_SDK_MODULES = 5000;
 
 export class FunctionPool {
   private readonly envs = new Set<ExecutionEnvironment>();
@@ -58,8 +57,6 @@ export class FunctionPool {
   private keepStandby = false;
   private standby?: ExecutionEnvironment;
   private standbyTimer?: NodeJS.Timeout;
-  /** AWS SDK module URLs this function's environments loaded: what a standby preloads. */
-  private readonly sdkModules = new Set<string>();
   /** Environments that hold a slot of the budget (each gives it back once). */
   private readonly counted = new WeakSet<ExecutionEnvironment>();
 
@@ -234,9 +231,6 @@ export class FunctionPool {
     }
     const env = new ExecutionEnvironment(launch, newLogStreamName(launch.functionVersion), opts);
     this.counted.add(env);
-    env.onModules = (urls) => {
-      for (const u of urls) if (this.sdkModules.size < MAX_SDK_MODULES) this.sdkModules.add(u);
-    };
     env.onDeath = () => {
       this.giveBack(env);
       this.envs.delete(env);
@@ -301,7 +295,8 @@ export class FunctionPool {
     this.dropStandby();
     if (!this.budget.tryTake()) return;
     const env = this.newEnvironment(launch, { standby: true });
-    env.preload([...this.sdkModules]);
+    // The SDK modules the current build imports (the next one likely imports the same).
+    if (launch.preload) env.preload([pathToFileURL(launch.preload).href]);
     this.standby = env;
   }
 

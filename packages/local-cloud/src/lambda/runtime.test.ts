@@ -245,7 +245,10 @@ test("hot reload keeps a standby worker: the next version's init skips spawn and
   const def = fn({ "index.mjs": `export const handler = async () => "deployed";` });
   const dir = join(root, `${def.functionName}-builds`);
   mkdirSync(dir, { recursive: true });
-  let current = { file: "", exportName: "handler", version: "" };
+  let current: { file: string; exportName: string; version: string; preload?: string } = { file: "", exportName: "handler", version: "" };
+  // Like sst dev's builds: beside each bundle, a module of the SDK packages it imports.
+  const preload = join(dir, "sdk-preload.mjs");
+  writeFileSync(preload, `import "@aws-sdk/client-dynamodb";\n`);
   const build = (v: string) => {
     const file = join(dir, `${v}.mjs`);
     // Times the SDK import inside the module's init; marks the global scope so a reused environment would show.
@@ -256,7 +259,7 @@ test("hot reload keeps a standby worker: the next version's init skips spawn and
       globalThis.__ranVersion = ${JSON.stringify(v)};
       const evaluatedAt = performance.now();
       export const handler = async () => ({ v: ${JSON.stringify(v)}, sdkMs, sawOldCode: sawOldCode ?? null, evaluatedAt, client: typeof DynamoDBClient });`);
-    current = { file, exportName: "handler", version: v };
+    current = { file, exportName: "handler", version: v, preload };
   };
   const rt = new LambdaRuntime(cloud, { maxConcurrency: 3 });
   after(() => rt.close());

@@ -63,6 +63,8 @@ export interface CodeResolution {
   file: string;
   exportName: string;
   version: string;
+  /** A module importing the AWS SDK modules `file` imports: what a standby loads ahead of the next build. */
+  preload?: string;
 }
 
 /** sst dev's code lookup; it answers at once (no promise) when the build is at hand. */
@@ -300,7 +302,7 @@ export class LambdaRuntime {
    * process with the AWS SDK loaded.
    */
   private keepStandbyFor(functionName: string, pool: FunctionPool): void {
-    const max = this.poolOptions.maxStandbyFunctions ?? 2;
+    const max = this.poolOptions.maxStandbyFunctions ?? 1;
     // The most recent one already: nothing to reorder (the common case under load).
     if (this.lastStandby === functionName) return;
     this.lastStandby = functionName;
@@ -341,7 +343,7 @@ export class LambdaRuntime {
     const configKey = `${def.version}:${def.revisionId}`;
     const common = { taskRoot: def.codeDir, handler: def.handler, env, memoryMb: def.memoryMb, functionName: def.functionName, functionVersion: def.version };
     const launch: WorkerLaunch = resolved
-      ? { ...common, codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`, file: resolved.file, exportName: resolved.exportName }
+      ? { ...common, codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`, file: resolved.file, exportName: resolved.exportName, preload: resolved.preload }
       : { ...common, codeKey: `zip:${def.codeSha256}:${configKey}` };
     this.launches.set(def.functionName, { env, def, resolved, launch });
     return launch;

@@ -25,6 +25,17 @@ const PRLIMIT = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => process.platfor
 /** Whether allocations beyond the memory size are refused (Linux with util-linux), not only detected. */
 export const hardMemoryLimit = PRLIMIT !== undefined;
 
+/**
+ * Node's heap flags for a `memoryMb` function: the old generation may use the memory
+ * size; the young generation is sized to it too (V8's default lets it grow to 48 MB
+ * under a high allocation rate, a lot beside a 128 MB function, and resident memory
+ * the local cloud's own machine pays for every environment).
+ */
+export function heapFlags(memoryMb: number): string[] {
+  const semiSpaceMb = Math.min(16, Math.max(1, Math.round(memoryMb / 128)));
+  return [`--max-old-space-size=${memoryMb}`, `--max-semi-space-size=${semiSpaceMb}`];
+}
+
 /** The command that starts `node args…` inside the memory limit of a `memoryMb` function. */
 export function sandboxCommand(node: string, args: string[], memoryMb: number): { command: string; args: string[] } {
   if (!PRLIMIT) return { command: node, args };

@@ -39,6 +39,8 @@ export interface CodeLocation {
   file: string;
   exportName: string;
   version: string;
+  /** A module of the AWS SDK imports of `file`, for the runtime to load ahead of the next build. */
+  preload?: string;
 }
 
 export const FALLBACK_DEFAULT_PORT = 4570;

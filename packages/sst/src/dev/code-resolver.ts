@@ -25,7 +25,7 @@ export class DevCodeResolver {
     }
     const ready = this.builder.readyArtifact(id);
     if (ready) return ready;
-    return this.builder.artifact(id).then(({ file, exportName, version }) => ({ file, exportName, version }));
+    return this.builder.artifact(id).then(({ file, exportName, version, preload }) => ({ file, exportName, version, preload }));
   };
 
   /** Lambda function names that have run the SST function `id`. */

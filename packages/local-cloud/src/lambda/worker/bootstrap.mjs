@@ -25,7 +25,6 @@ import Module, { register, createRequire } from "node:module";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { MessageChannel } from "node:worker_threads";
 import { TO_CHILD, TO_PARENT, readFrames, fields } from "./channel.mjs";
 
 const channel = new net.Socket({ fd: 3, readable: true, writable: true });
@@ -152,13 +151,8 @@ function configure(c) {
   memoryLimitBytes = c.memoryMb * 1048576;
   // Stack traces point into the source when the code ships source maps (sst dev builds do).
   process.setSourceMapsEnabled(true);
-  // The SDK fallback must be in place before user code is imported. The hooks also
-  // report which AWS SDK modules the code loads, so the pool can give the function's
-  // next environment (after a rebuild in sst dev) those modules ahead of its code.
-  const modules = new MessageChannel();
-  modules.port1.on("message", (url) => loadedSdkModules.push(url));
-  modules.port1.unref();
-  register(c.hooksURL, { data: { fallbackParentURL: c.fallbackParentURL, modulesPort: modules.port2 }, transferList: [modules.port2] });
+  // require("@aws-sdk/…") the code can't resolve comes from the runtime's copy, as the
+  // Lambda runtime ships the SDK; for import, see importWithSdkFallback.
   installCommonJsSdkFallback(c.fallbackParentURL);
   patchConsole();
   patchStdStreams();
@@ -176,20 +170,33 @@ process.on("exit", () => flushSync());
 // Asked to stop (not killed): exit normally, so exit hooks run (and --cpu-prof writes its profile).
 process.on("SIGTERM", () => process.exit(0));
 
-const loadedSdkModules = [];
-
-/** Loads AWS SDK modules another environment of this function used; one that fails is left for the code to load. */
+/**
+ * A standby loads the AWS SDK modules the function's code imports (a module of imports
+ * only, written by the build) ahead of that code; one that fails is left for the code.
+ */
 async function preload(urls) {
   if (!Array.isArray(urls)) return;
-  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => import(u).catch(() => undefined)));
+  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => importWithSdkFallback(u).catch(() => undefined)));
 }
 
-/** Tells the pool which SDK modules were loaded since the last report. */
-let modulesReported = 0;
-function reportModules() {
-  if (loadedSdkModules.length === modulesReported) return;
-  post(`${TO_PARENT.modules}${JSON.stringify(loadedSdkModules.slice(modulesReported))}\n`);
-  modulesReported = loadedSdkModules.length;
+/**
+ * Imports the handler module. When it imports an AWS SDK package its own directory can't
+ * resolve, the resolve hooks that fall back to the runtime's copy are registered then
+ * (they run in a thread of their own: ~10 MB an environment that needs none) and the
+ * import is tried again.
+ */
+let hooksRegistered = false;
+async function importWithSdkFallback(url) {
+  try {
+    return await import(url);
+  } catch (err) {
+    const missing = /Cannot find (?:package|module) '((?:@aws-sdk|@smithy)\/[^']+)'/.exec(String(err?.message))?.[1];
+    if (hooksRegistered || err?.code !== "ERR_MODULE_NOT_FOUND" || !missing) throw err;
+    hooksRegistered = true;
+    register(config.hooksURL, { data: { fallbackParentURL: config.fallbackParentURL } });
+    // A failed import stays failed in the module map: import the file again under a new URL.
+    return await import(`${url}?sdk-fallback`);
+  }
 }
 
 function ensureInitialized() {
@@ -262,8 +269,6 @@ async function runInvocation(frame) {
   flushStdStreams();
   if (!outcome.ok && isAllocationFailure(outcome.error)) outOfMemory();
   const rss = checkMemory();
-  // Before the result: the pool may start a standby as soon as the result arrives.
-  reportModules();
   if (outcome.ok) {
     let text;
     try {
@@ -319,7 +324,7 @@ async function initialize() {
         return;
       }
     }
-    const mod = await import(pathToFileURL(modulePath).href);
+    const mod = await importWithSdkFallback(pathToFileURL(modulePath).href);
     const fn = lookup(mod, exportPath);
     if (typeof fn !== "function") {
       const shown = file ? `${modulePath}.${exportPath}` : config.handler;

@@ -18,7 +18,7 @@
 export const TO_CHILD = Object.freeze({
   /** C{json}: the environment's fixed settings; always the first frame. */
   configure: "C",
-  /** P[json urls]: a standby loads these AWS SDK modules ahead of its code. */
+  /** P[json urls]: a standby loads these modules (the SDK modules its code will import) ahead of its code. */
   preload: "P",
   /** N{json {file?, exportName?}}: run the init phase now (a standby learns its code here). */
   init: "N",
@@ -38,8 +38,6 @@ export const TO_PARENT = Object.freeze({
   crash: "X",
   /** O requestId \t rssMb: out of memory; the process kills itself next. */
   outOfMemory: "O",
-  /** M[json urls]: AWS SDK modules the code loaded since the last report. */
-  modules: "M",
 });
 
 /**
