@@ -30,10 +30,11 @@ export class S3Service implements Service {
   private readonly c: S3Context;
 
   constructor({ cloud }: { cloud: S3CloudDeps }) {
+    const db = cloud.openDatabase("s3");
     this.c = {
       cloud,
-      store: new S3Store(cloud.openDatabase("s3")),
-      blobs: new BlobStore(cloud.dataDir("s3")),
+      store: new S3Store(db),
+      blobs: new BlobStore(cloud.dataDir("s3"), db),
       notifier: new Notifier(cloud),
     };
   }
