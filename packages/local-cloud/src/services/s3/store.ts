@@ -2,8 +2,15 @@
  * S3 metadata in SQLite: buckets, per-bucket configurations (cors, policy, tagging…),
  * objects and multipart uploads. Keys are TEXT compared with SQLite's BINARY
  * collation, i.e. UTF-8 byte order — the order S3 lists keys in.
+ *
+ * Writes are group-committed, as DynamoDB's are: the first transaction of an event-loop
+ * turn opens one SQLite transaction, each runs in its own SAVEPOINT (a failing request
+ * rolls back only itself), and one COMMIT follows when the batch closes
+ * (server/batch-window.ts). Nothing is acknowledged before that COMMIT: the service
+ * answers only once `committed()` settles.
  */
 import type Database from "better-sqlite3";
+import { afterBatch } from "../../server/batch-window.js";
 
 export interface BucketRecord {
   name: string;
@@ -91,7 +98,85 @@ export class S3Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.depth > 0) return fn();
+    this.openGroup();
+    this.txn.savepoint.run();
+    this.depth++;
+    try {
+      const out = fn();
+      this.txn.release.run();
+      return out;
+    } catch (err) {
+      this.txn.rollbackTo.run();
+      this.txn.release.run();
+      // What the failed request read may have been cached from its own writes.
+      this.bucketCache.clear();
+      this.configCache.clear();
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Settles once every write so far is committed (rejects if the commit failed and the
+   * writes were rolled back); undefined when nothing waits to commit.
+   */
+  committed(): Promise<void> | undefined {
+    return this.group?.promise;
+  }
+
+  /** Commits the open group now (shutdown, tests). */
+  flush(): void {
+    if (this.group) this.commitGroup();
+  }
+
+  private depth = 0;
+  private group?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+  private get txn() {
+    return (this.txnStatements ??= {
+      begin: this.db.prepare("BEGIN IMMEDIATE"),
+      commit: this.db.prepare("COMMIT"),
+      rollback: this.db.prepare("ROLLBACK"),
+      savepoint: this.db.prepare("SAVEPOINT s3_request"),
+      release: this.db.prepare("RELEASE s3_request"),
+      rollbackTo: this.db.prepare("ROLLBACK TO s3_request"),
+    });
+  }
+  private txnStatements?: Record<"begin" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo", Database.Statement>;
+
+  private openGroup(): void {
+    if (this.group) return;
+    this.txn.begin.run();
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Waiters that only care whether writes landed must not trip unhandled rejections.
+    promise.catch(() => {});
+    this.group = { promise, resolve, reject };
+    afterBatch(() => this.commitGroup());
+  }
+
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    try {
+      this.txn.commit.run();
+      group.resolve();
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.txn.rollback.run();
+      } catch {
+        // The connection rolled back already.
+      }
+      this.bucketCache.clear();
+      this.configCache.clear();
+      group.reject(err);
+    }
   }
 
   // --- buckets -------------------------------------------------------------
