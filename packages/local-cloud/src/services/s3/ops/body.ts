@@ -43,6 +43,8 @@ export class ObjectBody {
       start: this.start,
       end: this.length === 0 ? this.start : this.start + this.length - 1,
       autoClose: true,
+      // Large reads: a 64 KiB default is 128 reads and socket writes for an 8 MiB object.
+      highWaterMark: 1024 * 1024,
       // An empty body must not read a byte: createReadStream's end is inclusive.
       ...(this.length === 0 ? { highWaterMark: 1 } : {}),
     });
