@@ -85,6 +85,8 @@ export class LambdaService implements Service {
     const pollersStopped = this.pollers.stop();
     this.runtime.close();
     await pollersStopped;
+    // The last invocations' lines, while CloudWatch Logs still runs (it closes after this service).
+    await this.runtime.logs.flush();
   }
 
   // --- the wire --------------------------------------------------------------------
