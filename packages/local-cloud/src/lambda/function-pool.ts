@@ -100,6 +100,7 @@ export class FunctionPool {
       // The environment ended before this one began: run it on another.
       if (outcome === NOT_STARTED) continue;
       this.typicalMs = this.typicalMs === undefined ? outcome.durationMs : 0.9 * this.typicalMs + 0.1 * outcome.durationMs;
+      if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkToOne();
       // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
@@ -137,6 +138,25 @@ export class FunctionPool {
     // (scheduleStandby): spawned right now, it would compete with this environment's
     // init and its first request, which measured slower than no standby at all.
     return true;
+  }
+
+  /**
+   * A quick function needs one environment (more only contend for the same cores): the
+   * others a burst started before its invocations were timed finish what they hold and end.
+   */
+  private shrinkToOne(): void {
+    let serving = 0;
+    let lightest: ExecutionEnvironment | undefined;
+    for (const env of this.envs) {
+      if (env.state === "dead" || env.retire) continue;
+      serving++;
+      if (!lightest || env.load < lightest.load) lightest = env;
+    }
+    if (serving <= 1 || !lightest) return;
+    if (lightest.load === 0) {
+      this.end(lightest);
+      this.envs.delete(lightest);
+    } else lightest.retire = true;
   }
 
   /** End idle environments now and busy ones when they finish (what they hold still runs; nothing new goes to them). */
@@ -194,6 +214,8 @@ export class FunctionPool {
     if (this.closed) throw new Error(`function ${this.functionName} is shutting down`);
     let idle: ExecutionEnvironment | undefined;
     let lightest: ExecutionEnvironment | undefined;
+    /** Environments on this code that take new work. */
+    let serving = 0;
     const now = performance.now();
     for (const env of this.envs) {
       if (env.state === "dead") this.envs.delete(env);
@@ -203,13 +225,18 @@ export class FunctionPool {
           this.end(env);
           this.envs.delete(env);
         } else if (!idle) idle = env;
-      } else if (env.state === "busy" && !env.retire && env.launch.codeKey === launch.codeKey && env.load < PIPELINE_DEPTH && (!lightest || env.load < lightest.load)) {
-        lightest = env;
+      } else if (env.state === "busy" && !env.retire && env.launch.codeKey === launch.codeKey) {
+        serving++;
+        if (env.load < PIPELINE_DEPTH && (!lightest || env.load < lightest.load)) lightest = env;
       }
     }
     if (idle) return { env: idle, cold: false };
     const quick = this.typicalMs !== undefined && this.typicalMs < SCALE_OUT_ABOVE_MS;
-    if (quick && lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
+    if (quick && serving > 0) {
+      // One environment is enough for a quick function: queue behind it, or wait for room.
+      if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
+      return undefined;
+    }
     if (this.envs.size < this.maxConcurrency) {
       // A standby saves the spawn and SDK load even when no pre-warm came first.
       const env = this.takeStandby(launch) ?? (this.budget.tryTake() ? this.newEnvironment(launch) : undefined);
