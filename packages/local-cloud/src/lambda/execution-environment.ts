@@ -87,7 +87,10 @@ export const PIPELINE_DEPTH = 4;
 /** What `invoke` resolves to for an invocation the process never started (it ended first). */
 export const NOT_STARTED = Symbol("not started");
 
-type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome | typeof NOT_STARTED): void; timer?: NodeJS.Timeout };
+type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome | typeof NOT_STARTED): void; timer?: NodeJS.Timeout; initClock?: boolean };
+
+/** Lambda's limit on the init phase; the function's timeout counts only once init is over. */
+export const INIT_LIMIT_MS = 10_000;
 
 /** Every live environment process, ended with the local cloud's process. */
 const live = new Set<ChildProcess>();
@@ -121,6 +124,8 @@ export class ExecutionEnvironment {
   private initLogs?: string[];
   /** The process said it ran out of memory (it kills itself right after). */
   private outOfMemory = false;
+  /** The init phase is over (the code is loaded, or failed to): the first invocation's timeout counts from then. */
+  private initialized = false;
   private stderrTail = "";
 
   /** Receives log lines written while no invocation runs. */
@@ -245,10 +250,15 @@ export class ExecutionEnvironment {
     }
   }
 
-  /** The invocation at the head of the queue starts now (the process starts it as soon as it has it). */
+  /**
+   * The invocation at the head of the queue starts now (the process starts it as soon
+   * as it has it). Before the init phase is over its clock is the init limit; its own
+   * timeout starts once init is done, as on AWS, so a cold start never eats into it.
+   */
   private startClock(p: Pending): void {
     p.started = performance.now();
-    p.timer = setTimeout(() => this.onTimeout(), p.req.timeoutMs);
+    p.initClock = !this.initialized;
+    p.timer = setTimeout(() => this.onTimeout(), this.initialized ? p.req.timeoutMs : INIT_LIMIT_MS);
   }
 
   private send(frame: string): void {
@@ -273,12 +283,12 @@ export class ExecutionEnvironment {
     this.lastUsed = Date.now();
     if (outcome.maxMemoryMb === undefined && this.maxMemoryMb) outcome.maxMemoryMb = this.maxMemoryMb;
     if (!keepAlive) {
-      this.terminate();
-      // The rest never started: the pool runs them elsewhere.
+      // The rest never started (taken off first, so ending the process can't fail them): the pool runs them elsewhere.
       for (const waiting of this.queue.splice(0)) {
         if (waiting.timer) clearTimeout(waiting.timer);
         waiting.resolve(NOT_STARTED);
       }
+      this.terminate();
     } else if (this.queue.length) this.startClock(this.queue[0]!);
     else if (this.state === "busy") this.state = "idle";
     p.resolve(outcome);
@@ -294,6 +304,15 @@ export class ExecutionEnvironment {
     if (type === TO_PARENT.log) {
       const [requestId, json] = fields(frame, 2);
       this.logLine(JSON.parse(json!), requestId!);
+      return;
+    }
+    if (type === TO_PARENT.initialized) {
+      this.initialized = true;
+      const head = this.queue[0];
+      if (head?.initClock) {
+        if (head.timer) clearTimeout(head.timer);
+        this.startClock(head);
+      }
       return;
     }
     if (type === TO_PARENT.outOfMemory) {
@@ -355,7 +374,7 @@ export class ExecutionEnvironment {
   private onTimeout(): void {
     const p = this.queue[0];
     if (!p) return;
-    const seconds = (p.req.timeoutMs / 1000).toFixed(2);
+    const seconds = ((p.initClock ? INIT_LIMIT_MS : p.req.timeoutMs) / 1000).toFixed(2);
     const line = `${new Date().toISOString()} ${p.req.requestId} Task timed out after ${seconds} seconds`;
     p.req.onLog(line);
     this.finish(

@@ -86,10 +86,17 @@ export class FunctionPool {
 
   async invoke(launch: WorkerLaunch, req: InvocationRequest): Promise<PoolInvocationResult> {
     for (;;) {
-      const { env, cold } = this.acquireNow(launch) ?? (await this.acquire(launch));
+      // Choosing an environment and handing it the invocation happen in one synchronous
+      // step: between them nothing else may end or claim it.
+      let dispatched = this.dispatch(launch, req);
+      while (!dispatched) {
+        await this.roomMayBeFree();
+        dispatched = this.dispatch(launch, req);
+      }
+      const { env, cold } = dispatched;
       let outcome: InvocationOutcome | typeof NOT_STARTED;
       try {
-        outcome = await env.invoke(req);
+        outcome = await dispatched.outcome;
       } finally {
         if ((env.retire && env.load === 0) || this.closed) this.end(env);
         if (env.state === "dead") this.envs.delete(env);
@@ -249,17 +256,20 @@ export class FunctionPool {
     return undefined;
   }
 
-  private async acquire(launch: WorkerLaunch): Promise<{ env: ExecutionEnvironment; cold: boolean }> {
-    for (;;) {
-      await new Promise<void>((resolve) => {
-        const waiter: Waiter = { woken: false, wake: resolve };
-        this.waiters.push(waiter);
-        // Below the function's cap, a slot freed anywhere on the machine may be ours.
-        if (this.envs.size < this.maxConcurrency) this.budget.wait(waiter);
-      });
-      const got = this.acquireNow(launch);
-      if (got) return got;
-    }
+  /** An environment for the invocation, which it is handed at once; undefined when none can take it now. */
+  private dispatch(launch: WorkerLaunch, req: InvocationRequest) {
+    const got = this.acquireNow(launch);
+    return got && { ...got, outcome: got.env.invoke(req) };
+  }
+
+  /** Resolves when an invocation here ended or a slot freed on the machine: room for one more, perhaps. */
+  private roomMayBeFree(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiter: Waiter = { woken: false, wake: resolve };
+      this.waiters.push(waiter);
+      // Below the function's cap, a slot freed anywhere on the machine may be ours.
+      if (this.envs.size < this.maxConcurrency) this.budget.wait(waiter);
+    });
   }
 
   private newEnvironment(launch: WorkerLaunch, opts: { standby?: boolean } = {}): ExecutionEnvironment {

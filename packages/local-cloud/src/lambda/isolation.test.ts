@@ -180,3 +180,11 @@ test("invocations queued in a busy environment run one at a time, each with its 
     single.close();
   }
 });
+
+test("a slow init does not count against the function's timeout (Lambda limits init to 10 s on its own)", async () => {
+  const def = fn(`await new Promise((r) => setTimeout(r, 1500)); export const handler = async (e, context) => context.getRemainingTimeInMillis();`, { timeoutSeconds: 1 });
+  const r = await runtime.invoke(def, "{}");
+  assert.equal(r.status, "success", r.payload.toString());
+  assert.ok(json(r.payload) > 800);
+  assert.match(r.logText, /Init Duration: 1[5-9]\d\d\.\d\d ms|Init Duration: [2-9]\d\d\d\.\d\d ms/);
+});

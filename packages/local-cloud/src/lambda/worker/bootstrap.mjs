@@ -205,14 +205,14 @@ function ensureInitialized() {
     await initialize();
     initDurationMsTotal = performance.now() - started;
     initDone = true;
+    send(`${TO_PARENT.initialized}\n`);
   })();
   return initPromise;
 }
 
 /**
  * Invocations handed over while one runs wait here and start as it ends: one at a time,
- * as in any execution environment. Their results are sent together when no handler is
- * left to run at once (see `send`).
+ * as in any execution environment.
  */
 const backlog = [];
 let running = false;
@@ -287,16 +287,13 @@ async function runInvocation(frame) {
 }
 
 /**
- * Sends a frame after every log line queued before it: now, when nothing else waits;
- * with the next invocations' results when they wait (one write for the batch, sent as
- * soon as a handler awaits anything or the backlog is done).
+ * Sends a frame now, after every log line queued before it. A result is never held back
+ * for the next one: if the next invocation ends the process, the ones before it must
+ * already be answered.
  */
 function send(frame) {
-  if (backlog.length) post(frame);
-  else {
-    outbox += frame;
-    flush();
-  }
+  outbox += frame;
+  flush();
 }
 
 /** Load the module and find the handler, mapping failures to the runtime's error types. */

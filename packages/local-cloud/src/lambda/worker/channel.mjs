@@ -38,6 +38,8 @@ export const TO_PARENT = Object.freeze({
   crash: "X",
   /** O requestId \t rssMb: out of memory; the process kills itself next. */
   outOfMemory: "O",
+  /** D: the init phase is over (the first invocation's timeout counts from here, as on AWS). */
+  initialized: "D",
 });
 
 /**
