@@ -225,8 +225,6 @@ async function drain() {
 
 async function runInvocation(frame) {
   const [requestId, timeoutMs, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
-  // The timeout counts from this invocation's own start.
-  const deadline = Date.now() + Number(timeoutMs);
   currentRequestId = requestId;
   // "Init Duration" is reported when this invocation waited for the init phase, as on
   // AWS; an environment pre-warmed ahead of its first request reports none (like AWS's
@@ -235,6 +233,8 @@ async function runInvocation(frame) {
   invokedOnce = true;
   if (!initDone) await ensureInitialized();
   const initMs = waitedForInit ? String(initDurationMsTotal) : "";
+  // The timeout counts from this invocation's own start, after init (as the pool's clock does).
+  const deadline = Date.now() + Number(timeoutMs);
   if (initError) {
     logLine(`${new Date().toISOString()}\t${requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
     send(`${TO_PARENT.error}${requestId}\t0\t${initMs}\t${checkMemory()}\t1\t${JSON.stringify(initError)}\n`);
