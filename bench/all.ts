@@ -14,6 +14,8 @@ import { spawnSync } from "node:child_process";
 import { machineLoad } from "./lib/proc.js";
 import { repoRoot } from "../tests/helpers/app-copy.js";
 
+// The AWS SDK's notice about this Node version says nothing about the figures.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const quick = !!process.env.BENCH_QUICK;
 if (quick) {
   process.env.BENCH_ROUNDS ??= "2";
