@@ -19,9 +19,14 @@ export function defaultFunctionConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
-/** Environments on this machine in all: each holds a Node process (~40–60 MB). */
+/**
+ * Environments on this machine in all: each holds a Node process (40–80 MB). An app's
+ * functions all stay warm up to this (the seed app has ten; ending and restarting
+ * environments to stay under a lower bound made a mixed load crawl from cold start to
+ * cold start); idle ones are retired after a few minutes anyway.
+ */
 export function defaultEnvironmentBudget(): number {
-  return Math.max(8, availableParallelism() * 4);
+  return Math.max(16, availableParallelism() * 8);
 }
 
 /** One waiting invocation; it may wait in several queues, and is woken once. */
