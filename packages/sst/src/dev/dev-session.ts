@@ -21,12 +21,18 @@ import { DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
+import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
 export interface DevDeps {
   loadProject: typeof loadProjectFor;
   synth: typeof synthProject;
+  /**
+   * Load and synthesize in a process of its own (synth-process.ts) instead of with
+   * `loadProject` and `synth`: the real session does; tests that fake those do not.
+   */
+  synthElsewhere?: typeof synthInProcess;
   startCloud: typeof startCloud;
   defaultPort(): Promise<number>;
   /** The synth cache (src/project/synth-cache.ts): a start on an unchanged app skips loading the config and synth. */
@@ -40,10 +46,20 @@ export interface DevDeps {
 const realDeps: DevDeps = {
   loadProject: loadProjectFor,
   synth: synthProject,
+  synthElsewhere: synthInProcess,
   startCloud,
   defaultPort: async () => (await importLocalCloud()).DEFAULT_PORT,
   synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache },
 };
+
+/**
+ * The project to synthesize in this process: the loaded one, unless only the synth
+ * process loaded it (it then holds the config's code, which a synth needs).
+ */
+async function inProcessProject(deps: DevDeps, opts: DevOptions, elsewhere: SynthInProgress | undefined, project: Project): Promise<Project> {
+  if (!elsewhere) return project;
+  return deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } });
+}
 
 export interface DevOptions {
   deps?: Partial<DevDeps>;
@@ -80,15 +96,23 @@ export class DevSession {
     const started = performance.now();
     const { ui } = opts;
     const deps: DevDeps = { ...realDeps, ...opts.deps };
+    // Fakes of loading or synth (tests) are used as given.
+    if (opts.deps?.loadProject || opts.deps?.synth) deps.synthElsewhere = opts.deps.synthElsewhere;
     const lap = (what: string) => ui.debug(`${what}: ${Math.round(performance.now() - started)}ms`);
     const cacheQuery: SynthCacheQuery = { cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" };
     // Nothing changed since the last synth: reuse it, and never import the config or aws-cdk-lib.
     const cached = deps.synthCache.read(cacheQuery);
     let snapshot: InputSnapshot | undefined;
     let project: Project;
+    let elsewhere: SynthInProgress | undefined;
     if (cached) {
       project = cached.project;
       lap("synth cache hit");
+    } else if (deps.synthElsewhere) {
+      // The synth goes on in its own process while this one starts the cloud.
+      elsewhere = deps.synthElsewhere({ cwd: opts.cwd, stage: opts.stage, region: opts.region, verbose: !!opts.verbose });
+      ({ project, snapshot } = await elsewhere.loaded);
+      lap("project loaded (synth process)");
     } else {
       project = await deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } });
       snapshot = deps.synthCache.snapshot(project);
@@ -127,7 +151,7 @@ export class DevSession {
     try {
       if (cached) synthResult = cached.synth;
       else {
-        synthResult = await deps.synth(project, { mode: "dev" });
+        synthResult = (elsewhere && (await elsewhere.synthesized)) || (await deps.synth(await inProcessProject(deps, opts, elsewhere, project), { mode: "dev" }));
         lap("synthesized");
         if (deps.synthCache.write(cacheQuery, project, synthResult, snapshot!)) lap("synth cached");
       }
@@ -269,9 +293,20 @@ export class DevSession {
     const { ui } = this.opts;
     ui.line("|  Stacks: Building...");
     try {
-      const project = await this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } });
-      const snapshot = this.deps.synthCache.snapshot(project);
-      const synthResult = await this.deps.synth(project, { mode: "dev" });
+      const request = { cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose };
+      let project: Project;
+      let snapshot: InputSnapshot;
+      let synthResult: SynthResult;
+      if (this.deps.synthElsewhere) {
+        // A fresh process each time: the edited config and stacks load anew, and nothing of the old ones stays in memory.
+        const elsewhere = this.deps.synthElsewhere(request);
+        ({ project, snapshot } = await elsewhere.loaded);
+        synthResult = (await elsewhere.synthesized) ?? (await this.deps.synth(await this.deps.loadProject({ cwd: request.cwd, global: request }), { mode: "dev" }));
+      } else {
+        project = await this.deps.loadProject({ cwd: request.cwd, global: { stage: request.stage, region: request.region, verbose: request.verbose } });
+        snapshot = this.deps.synthCache.snapshot(project);
+        synthResult = await this.deps.synth(project, { mode: "dev" });
+      }
       if (this.stopped) return;
       this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, snapshot);
       this.configInputs = new Set((project.configInputs ?? []).map((f) => path.resolve(project.root, f)));
