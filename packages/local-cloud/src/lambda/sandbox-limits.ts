@@ -32,7 +32,7 @@ export const hardMemoryLimit = PRLIMIT !== undefined;
  * the local cloud's own machine pays for every environment).
  */
 export function heapFlags(memoryMb: number): string[] {
-  const semiSpaceMb = Math.min(16, Math.max(1, Math.round(memoryMb / 128)));
+  const semiSpaceMb = Math.min(16, Math.max(1, Math.round(memoryMb / 256)));
   return [`--max-old-space-size=${memoryMb}`, `--max-semi-space-size=${semiSpaceMb}`];
 }
 
