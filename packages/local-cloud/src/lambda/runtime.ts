@@ -37,6 +37,13 @@ export interface FunctionDefinition {
   environment: Record<string, string>;
   /** The function's reserved concurrency, when it has one. */
   reservedConcurrency?: number;
+  /**
+   * `environment` is complete as given — the environment of a deployed function's real
+   * execution environment, forwarded by its Live Lambda stub (role credentials, region
+   * and endpoint included) — so the runtime adds nothing of its own. Pass the same
+   * object while it holds, so warm and standby workers keep serving.
+   */
+  environmentIsComplete?: boolean;
 }
 
 export interface RuntimeInvokeOptions {
@@ -350,6 +357,7 @@ export class LambdaRuntime {
   }
 
   private cachedEnvironment(def: FunctionDefinition): Record<string, string> | Promise<Record<string, string>> {
+    if (def.environmentIsComplete) return def.environment;
     const key = `${def.version}:${def.revisionId}`;
     const hit = this.envCache.get(def.functionName);
     if (hit && hit.key === key && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;

@@ -23,18 +23,23 @@ export interface SynthWorkerRequest {
   verbose: boolean;
 }
 
+/** The environment variables a load or synth read (see EnvReads in synth-cache.ts). */
+export type EnvValues = Record<string, string | null>;
+
 export type SynthWorkerMessage =
-  | { kind: "loaded"; project: Project; snapshot: InputSnapshot }
-  | { kind: "synthesized"; synth: SynthResult }
+  | { kind: "loaded"; project: Project; snapshot: InputSnapshot; envValues: EnvValues }
+  | { kind: "synthesized"; synth: SynthResult; envValues: EnvValues }
   /** The result holds code (esbuild plugins in a function's options): synthesize in process instead. */
   | { kind: "unserializable" }
   | { kind: "error"; error: { name: string; message: string; stack?: string } };
 
 export interface SynthInProgress {
-  /** The project and the snapshot of its inputs, taken before the synth read them. */
-  loaded: Promise<{ project: Project; snapshot: InputSnapshot }>;
+  /** The project (the config's data, not its code) and the snapshot of its inputs, taken before the synth read them. */
+  loaded: Promise<{ project: Project; snapshot: InputSnapshot; envValues: EnvValues }>;
   /** The synth, or undefined when its result can't leave the process (the caller synthesizes itself). */
-  synthesized: Promise<SynthResult | undefined>;
+  synthesized: Promise<{ synth: SynthResult; envValues: EnvValues } | undefined>;
+  /** Ends the process (its result is not wanted after all). */
+  cancel(): void;
 }
 
 /** The worker's error, rebuilt: a CliError stays one; any other keeps its stack (it names the user's file and line). */
@@ -48,10 +53,10 @@ function rebuild(error: { name: string; message: string; stack?: string }): Erro
 
 export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
   const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
-  let resolveLoaded!: (v: { project: Project; snapshot: InputSnapshot }) => void;
-  let resolveSynth!: (v: SynthResult | undefined) => void;
+  let resolveLoaded!: (v: { project: Project; snapshot: InputSnapshot; envValues: EnvValues }) => void;
+  let resolveSynth!: (v: { synth: SynthResult; envValues: EnvValues } | undefined) => void;
   let fail!: (err: Error) => void;
-  const loaded = new Promise<{ project: Project; snapshot: InputSnapshot }>((res, rej) => {
+  const loaded = new Promise<{ project: Project; snapshot: InputSnapshot; envValues: EnvValues }>((res, rej) => {
     resolveLoaded = res;
     fail = (err) => {
       rej(err);
@@ -59,7 +64,7 @@ export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
     };
   });
   let rejectSynth!: (err: Error) => void;
-  const synthesized = new Promise<SynthResult | undefined>((res, rej) => {
+  const synthesized = new Promise<{ synth: SynthResult; envValues: EnvValues } | undefined>((res, rej) => {
     resolveSynth = res;
     rejectSynth = rej;
   });
@@ -68,10 +73,10 @@ export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
   synthesized.catch(() => {});
   let done = false;
   child.on("message", (m: SynthWorkerMessage) => {
-    if (m.kind === "loaded") resolveLoaded({ project: m.project, snapshot: m.snapshot });
+    if (m.kind === "loaded") resolveLoaded({ project: m.project, snapshot: m.snapshot, envValues: m.envValues });
     else if (m.kind === "synthesized" || m.kind === "unserializable") {
       done = true;
-      resolveSynth(m.kind === "synthesized" ? m.synth : undefined);
+      resolveSynth(m.kind === "synthesized" ? { synth: m.synth, envValues: m.envValues } : undefined);
     } else {
       done = true;
       fail(rebuild(m.error));
@@ -80,5 +85,13 @@ export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
   child.on("exit", (code, signal) => {
     if (!done) fail(new Error(`the synth process ended before synthesizing (${signal ?? `exit code ${code}`})`));
   });
-  return { loaded, synthesized };
+  return {
+    loaded,
+    synthesized,
+    cancel: () => {
+      done = true;
+      resolveSynth(undefined);
+      if (child.exitCode === null) child.kill();
+    },
+  };
 }
