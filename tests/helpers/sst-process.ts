@@ -87,15 +87,11 @@ export class SstProcess {
     });
   }
 
-  get pid(): number {
-    return this.child.pid!;
-  }
-
   get output(): string {
     return this.lines.join("\n");
   }
 
-  /** The CLI's process id (functions `sst dev` runs from source run in its worker threads). */
+  /** The CLI's process id (functions `sst dev` runs from source run in child processes of it). */
   get pid(): number {
     return this.child.pid!;
   }

@@ -16,14 +16,10 @@
  * process runs at a lower CPU priority than the local cloud, so a busy handler cannot
  * starve the server that would stop it at its timeout.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import type { Readable } from "node:stream";
-import type { Socket } from "node:net";
-import { TO_CHILD, TO_PARENT, fields, readFrames } from "./worker/channel.mjs";
-import { exitDescription, heapFlags, lowerPriority, sandboxCommand } from "./sandbox-limits.js";
+import { TO_CHILD, TO_PARENT, fields } from "./worker/channel.mjs";
+import { startHost, type EnvironmentHost } from "./environment-host.js";
+import { exitDescription } from "./sandbox-limits.js";
 
-const BOOTSTRAP = fileURLToPath(new URL("./worker/bootstrap.mjs", import.meta.url));
 const HOOKS_URL = new URL("./worker/sdk-resolve-hooks.mjs", import.meta.url).href;
 /** Bare `@aws-sdk/*` specifiers the function can't resolve are resolved from here (this package). */
 const FALLBACK_PARENT_URL = new URL("../../package.json", import.meta.url).href;
@@ -69,13 +65,6 @@ export type InvocationOutcome =
   | { status: "success"; payload: string; durationMs: number; initDurationMs?: number; maxMemoryMb?: number }
   | { status: "error" | "timeout"; error: RuntimeError; durationMs: number; initDurationMs?: number; maxMemoryMb?: number };
 
-/**
- * Node flags for every environment process, for profiling the runtime itself
- * (`LOCAL_CLOUD_LAMBDA_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`). Read from the
- * local cloud's own environment; functions never see it.
- */
-const EXTRA_NODE_ARGS = (process.env.LOCAL_CLOUD_LAMBDA_NODE_ARGS ?? "").split(" ").filter(Boolean);
-
 /** A pre-warmed module that logs without end must not grow memory without end. */
 const MAX_INIT_LOG_LINES = 1000;
 /** The tail of the process's own stderr kept to explain how it died (V8's fatal errors). */
@@ -92,15 +81,8 @@ type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationO
 /** Lambda's limit on the init phase; the function's timeout counts only once init is over. */
 export const INIT_LIMIT_MS = 10_000;
 
-/** Every live environment process, ended with the local cloud's process. */
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
-});
-
 export class ExecutionEnvironment {
-  readonly child: ChildProcess;
-  private readonly channel: Socket;
+  private readonly host: EnvironmentHost;
   /**
    * "busy": holds invocations (see `load`).
    * "standby": spawned ahead for the function's next code (see `adopt`); never serves before that.
@@ -140,26 +122,28 @@ export class ExecutionEnvironment {
   ) {
     if (opts.standby) this.state = "standby";
     const env = { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName };
-    const { command, args } = sandboxCommand(process.execPath, [...heapFlags(launch.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], launch.memoryMb);
-    this.child = spawn(command, args, {
-      env,
+    const outputs = { stdout: "", stderr: "" };
+    this.host = startHost(
       // On AWS the working directory is the code directory; sst dev's source builds run
       // where the dev process runs, as SST's own dev mode does.
-      cwd: launch.file ? process.cwd() : launch.taskRoot,
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
-    });
-    live.add(this.child);
-    this.channel = this.child.stdio[3] as Socket;
-    lowerPriority(this.child.pid);
-    readFrames(this.channel, (frame) => this.onFrame(frame));
-    this.channel.on("error", () => undefined);
-    this.readOutput(this.child.stdout!, false);
-    this.readOutput(this.child.stderr!, true);
-    this.child.on("error", (err) => this.onSpawnError(err));
-    this.child.on("exit", (code, signal) => this.onExit(code, signal));
-    // The pool decides when the local cloud may exit; an idle environment must not keep it alive.
-    this.child.unref();
-    this.channel.unref();
+      { env, cwd: launch.file ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb },
+      {
+        frame: (frame) => this.onFrame(frame),
+        output: (chunk, isStderr) => {
+          if (isStderr) this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
+          const key = isStderr ? "stderr" : "stdout";
+          const lines = (outputs[key] + chunk).split("\n");
+          outputs[key] = lines.pop() ?? "";
+          for (const line of lines) this.logLine(line);
+        },
+        exit: (code, signal, outOfMemory) => {
+          for (const key of ["stdout", "stderr"] as const) if (outputs[key]) this.logLine(outputs[key]);
+          if (outOfMemory) this.outOfMemory = true;
+          this.onExit(code, signal);
+        },
+        spawnError: (err) => this.onSpawnError(err),
+      },
+    );
     this.send(
       `${TO_CHILD.configure}${JSON.stringify({
         taskRoot: launch.taskRoot,
@@ -241,7 +225,7 @@ export class ExecutionEnvironment {
   terminate(): void {
     if (this.state === "dead") return;
     this.state = "dead";
-    this.child.kill("SIGKILL");
+    this.host.kill();
     // An invocation still running ends now, not when the exit event arrives.
     const p = this.queue[0];
     if (p) {
@@ -262,7 +246,7 @@ export class ExecutionEnvironment {
   }
 
   private send(frame: string): void {
-    if (this.state === "dead" || this.channel.destroyed) return;
+    if (this.state === "dead" || !this.host.writable) return;
     this.outbox += frame;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -271,7 +255,7 @@ export class ExecutionEnvironment {
       this.flushScheduled = false;
       const data = this.outbox;
       this.outbox = "";
-      if (data && this.state !== "dead" && !this.channel.destroyed) this.channel.write(data);
+      if (data && this.state !== "dead" && this.host.writable) this.host.write(data);
     });
   }
 
@@ -353,24 +337,6 @@ export class ExecutionEnvironment {
     else this.strayLog?.(line);
   }
 
-  /** Output on the process's real stdout/stderr (native code, V8's fatal errors) becomes log lines too. */
-  private readOutput(stream: Readable, isStderr: boolean): void {
-    stream.setEncoding("utf8");
-    let partial = "";
-    stream.on("data", (chunk: string) => {
-      if (isStderr) this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) this.logLine(line);
-    });
-    stream.on("end", () => {
-      if (partial) this.logLine(partial);
-      partial = "";
-    });
-    stream.on("error", () => undefined);
-    (stream as unknown as Socket).unref?.();
-  }
-
   private onTimeout(): void {
     const p = this.queue[0];
     if (!p) return;
@@ -407,7 +373,6 @@ export class ExecutionEnvironment {
   }
 
   private markDead(): void {
-    live.delete(this.child);
     this.state = "dead";
     const notify = this.onDeath;
     this.onDeath = undefined;

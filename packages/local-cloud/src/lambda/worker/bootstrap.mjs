@@ -25,12 +25,22 @@ import Module, { register, createRequire } from "node:module";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { TO_CHILD, TO_PARENT, readFrames, fields } from "./channel.mjs";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { TO_CHILD, TO_PARENT, readFrames, fields, frameSplitter } from "./channel.mjs";
 
-const channel = new net.Socket({ fd: 3, readable: true, writable: true });
+/**
+ * A thread of the local cloud's process instead of a process (environment-host.ts: only
+ * while a debugger may attach): frames go by messages, and the limits of a process
+ * (resident memory, signals) are not this environment's to apply.
+ */
+const thread = !isMainThread && workerData?.thread === true;
+/** Where frames go: the socket pair on fd 3, or the thread's port. */
+const channel = thread ? undefined : new net.Socket({ fd: 3, readable: true, writable: true });
 // The local cloud went away (or closed this environment): so does the environment.
-channel.on("close", () => process.exit(0));
-channel.on("error", () => process.exit(0));
+channel?.on("close", () => process.exit(0));
+channel?.on("error", () => process.exit(0));
+// A thread can't change directory; code that builds paths from process.cwd() gets the right answer.
+if (thread) process.cwd = () => workerData.cwd;
 
 /** Fixed settings of this environment, from the first frame. */
 let config;
@@ -56,6 +66,8 @@ let lastRssCheck = 0;
 
 /** Resident set in MB, measured at most every 20 ms (a measurement costs a few µs). */
 function checkMemory(force = false) {
+  // A thread's resident set is the whole local cloud's: its heap limit is all that applies.
+  if (thread) return 0;
   const now = performance.now();
   if (!force && now - lastRssCheck < 20) return maxRssMb;
   lastRssCheck = now;
@@ -70,6 +82,7 @@ function checkMemory(force = false) {
 function outOfMemory() {
   outbox += `${TO_PARENT.outOfMemory}${currentRequestId ?? ""}\t${maxRssMb}\n`;
   flushSync();
+  if (thread) process.exit(137);
   process.kill(process.pid, "SIGKILL");
 }
 
@@ -93,7 +106,8 @@ function flush() {
   if (flushTimer) clearImmediate(flushTimer);
   flushTimer = undefined;
   if (outbox === "") return;
-  channel.write(outbox);
+  if (thread) parentPort.postMessage(outbox);
+  else channel.write(outbox);
   outbox = "";
 }
 
@@ -102,6 +116,11 @@ function flushSync() {
   if (flushTimer) clearImmediate(flushTimer);
   flushTimer = undefined;
   if (outbox === "") return;
+  if (thread) {
+    parentPort.postMessage(outbox);
+    outbox = "";
+    return;
+  }
   const data = Buffer.from(outbox);
   outbox = "";
   let off = 0;
@@ -120,7 +139,7 @@ function logLine(line) {
 
 // --- frames from the pool -----------------------------------------------------------
 
-readFrames(channel, (frame) => {
+const onFrame = (frame) => {
   switch (frame[0]) {
     case TO_CHILD.invoke:
       backlog.push(frame);
@@ -142,7 +161,9 @@ readFrames(channel, (frame) => {
       break;
     }
   }
-});
+};
+if (thread) parentPort.on("message", frameSplitter(onFrame));
+else readFrames(channel, onFrame);
 
 function configure(c) {
   config = c;
@@ -168,7 +189,7 @@ process.on("unhandledRejection", (reason) => crash(reason, "Runtime.UnhandledPro
 // process.exit() in user code: its log lines still reach the log stream.
 process.on("exit", () => flushSync());
 // Asked to stop (not killed): exit normally, so exit hooks run (and --cpu-prof writes its profile).
-process.on("SIGTERM", () => process.exit(0));
+if (!thread) process.on("SIGTERM", () => process.exit(0));
 
 /**
  * A standby loads the AWS SDK modules the function's code imports (a module of imports

@@ -48,8 +48,13 @@ export const TO_PARENT = Object.freeze({
  */
 export function readFrames(socket, onFrame) {
   socket.setEncoding("utf8");
+  socket.on("data", frameSplitter(onFrame));
+}
+
+/** Text received in pieces (socket chunks, thread messages) → whole frames, in order. */
+export function frameSplitter(onFrame) {
   let pending = "";
-  socket.on("data", (chunk) => {
+  return (chunk) => {
     const text = pending === "" ? chunk : pending + chunk;
     let start = 0;
     let end;
@@ -58,7 +63,7 @@ export function readFrames(socket, onFrame) {
       start = end + 1;
     }
     pending = start === text.length ? "" : text.slice(start);
-  });
+  };
 }
 
 /**
