@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
 import type { LambdaCloud } from "./cloud-deps.js";
 import { hardMemoryLimit } from "./sandbox-limits.js";
+import { functionMaker } from "./test-functions.js";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-isolation-"));
 const cloud = {
@@ -27,28 +28,8 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-let n = 0;
-function fn(source: string, over: Partial<FunctionDefinition> = {}): FunctionDefinition {
-  const name = `iso${++n}`;
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "index.mjs"), source);
-  return {
-    functionName: name,
-    functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    version: "$LATEST",
-    runtime: "nodejs20.x",
-    handler: "index.handler",
-    codeDir: dir,
-    codeSha256: "sha",
-    revisionId: "r1",
-    timeoutSeconds: 10,
-    memoryMb: 128,
-    role: "arn:aws:iam::000000000000:role/fn-role",
-    environment: { OWN_SETTING: "mine" },
-    ...over,
-  };
-}
+const make = functionMaker(root, "iso", { timeoutSeconds: 10, role: "arn:aws:iam::000000000000:role/fn-role", environment: { OWN_SETTING: "mine" } });
+const fn = (source: string, over: Partial<FunctionDefinition> = {}) => make({ "index.mjs": source }, over);
 
 const json = (b: Buffer) => JSON.parse(b.toString());
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
 import type { LambdaCloud } from "./cloud-deps.js";
+import { functionMaker } from "./test-functions.js";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-runtime-"));
 const events = new EventEmitter();
@@ -22,31 +23,8 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-let n = 0;
 /** Writes handler files into a fresh code dir and returns a definition for them. */
-function fn(files: Record<string, string>, over: Partial<FunctionDefinition> = {}): FunctionDefinition {
-  const name = `fn${++n}`;
-  const dir = join(root, name);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(join(dir, file, ".."), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-  return {
-    functionName: name,
-    functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    version: "$LATEST",
-    runtime: "nodejs20.x",
-    handler: "index.handler",
-    codeDir: dir,
-    codeSha256: "sha",
-    revisionId: "r1",
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    role: "arn:aws:iam::000000000000:role/my-role",
-    environment: { GREETING: "hi" },
-    ...over,
-  };
-}
+const fn = functionMaker(root, "fn", { environment: { GREETING: "hi" } });
 
 const json = (b: Buffer) => JSON.parse(b.toString());
 
