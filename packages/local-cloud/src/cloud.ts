@@ -39,6 +39,7 @@ import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
+import type { CodeBuildService } from "./services/codebuild/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -88,6 +89,7 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly sns: SnsService;
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
   declare readonly eventbridge: EventBridgeService;
+  declare readonly codebuild: CodeBuildService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];

@@ -66,7 +66,7 @@ export function functionBuildOptions(def: FunctionDefinitionRecord, root: string
     target: nodeTarget(def.runtime),
     // Prefer ESM builds of dependencies, like SST v2.
     mainFields: format === "esm" ? ["module", "main"] : ["main", "module"],
-    external: ["@aws-sdk/*", ...(nodejs.install ?? [])],
+    external: [...(def.bundleAwsSdk ? [] : ["@aws-sdk/*"]), ...(nodejs.install ?? [])],
     nodePaths: fallbackNodePaths(),
     sourcemap: sourcemap === false ? false : sourcemap,
     minify: nodejs.minify ?? false,

@@ -6,8 +6,8 @@
  *   - a manager function (`Manager`) is what the app binds to and invokes; it starts a
  *     build (`SST_JOB_PROVIDER=codebuild`) or, under `sst dev`, invokes the job's own
  *     function asynchronously (`SST_JOB_PROVIDER=lambda`), which runs from source.
- * Locally there is no CodeBuild: under `sst dev` jobs run as that function (so at most
- * 15 minutes); the project is recorded, and a deployed stage cannot start jobs.
+ * Locally, under `sst dev` jobs run as that function (so at most 15 minutes); a stage
+ * deployed to the local cloud runs them on its CodeBuild, as processes on this machine.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -139,8 +139,10 @@ export class Job extends Construct implements SSTConstruct {
     for (const [k, v] of Object.entries(props.environment ?? {})) this.addEnvironmentForCodeBuild(k, v);
     addLocalNotice(this, {
       construct: `Job "${id}"`,
-      prop: "handler",
-      local: `the CodeBuild project is created on AWS only; under sst dev the job runs from source as the function "${this.node.id}" (at most ${LOCAL_MAX_SECONDS / 60} minutes), and a stage deployed to the local cloud cannot start jobs`,
+      prop: "runtime",
+      local: liveDev
+        ? `under sst dev the job runs from source as the function "${this.node.id}", so for at most ${LOCAL_MAX_SECONDS / 60} minutes; deployed, it runs on the local cloud's CodeBuild as a process with this machine's Node.js (the image is not pulled, the memory size and vpc are not applied)`
+        : `it runs on the local cloud's CodeBuild as a process with this machine's Node.js (the image is not pulled, the memory size and vpc are not applied)`,
     });
   }
 
@@ -292,7 +294,7 @@ export class Job extends Construct implements SSTConstruct {
     fs.mkdirSync(out, { recursive: true });
     let result;
     try {
-      result = await bundleInto({ id: this.node.addr, handler, runtime: "nodejs18.x", nodejs, copyFiles }, app.appPath, out, "source");
+      result = await bundleInto({ id: this.node.addr, handler, runtime: "nodejs18.x", nodejs, copyFiles, bundleAwsSdk: true }, app.appPath, out, "source");
     } catch (e) {
       throw new Error(`Failed to build job "${handler}" (Job "${this.id}")\n${(e as Error).message}`);
     }
