@@ -15,12 +15,14 @@
 // the TypeScript source standing in for SST's compiled .js.
 //
 // Usage:
+//   npm run test:sst-v2 [-- filter ...]
 //   node scripts/sst-v2-tests.mjs [filter ...]     # e.g. Function Table
 //   SST_V2_DIR=/path/to/sst node scripts/sst-v2-tests.mjs
 //   SST_V2_TESTS_JSON=out.json …                   # also write the per-test results
 //   SST_V2_TESTS_WORKERS=1 …                       # vitest workers (default 2)
 //
-// Exit status: 0 when vitest ran (whatever passed), 1 when it could not run.
+// Exit status: 0 when vitest ran (whatever passed) or there is no checkout to run (it says
+// so and skips), 1 when vitest could not run.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -29,8 +31,9 @@ const repo = path.resolve(import.meta.dirname, "..");
 const sstV2 = path.resolve(process.env.SST_V2_DIR ?? "/work/ref/sst-v2");
 const testSrc = path.join(sstV2, "packages", "sst", "test");
 if (!fs.existsSync(path.join(testSrc, "constructs", "helper.ts"))) {
-  console.error(`SST v2's tests not found at ${testSrc} (set SST_V2_DIR to an sst/sst checkout of v2).`);
-  process.exit(1);
+  // Not an error: CI has no SST checkout, and this suite is not part of `npm test`.
+  console.log(`Skipped: SST v2's tests are not at ${testSrc}. Point SST_V2_DIR at a checkout of sst/sst's v2 sources (e.g. git clone --branch v2.44.0 https://github.com/sst/sst).`);
+  process.exit(0);
 }
 
 // <scratch>/packages/sst/test/constructs/*.test.ts, run with <scratch>/packages/sst as
@@ -146,7 +149,7 @@ if (process.env.SST_V2_TESTS_JSON) {
   const detail = results.testResults.map((f) => ({
     file: path.basename(f.name),
     message: f.message || undefined,
-    tests: f.assertionResults.map((t) => ({ name: t.fullName, status: t.status, failure: t.failureMessages?.[0]?.split("\n").slice(0, 6).join("\n") })),
+    tests: f.assertionResults.map((t) => ({ name: t.fullName, status: t.status, failure: t.failureMessages?.[0]?.split("\n").slice(0, 60).join("\n") })),
   }));
   fs.writeFileSync(process.env.SST_V2_TESTS_JSON, JSON.stringify(detail, null, 2));
 }

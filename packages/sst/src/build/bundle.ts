@@ -143,9 +143,10 @@ export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, 
 /** copyFiles: `from` relative to the root, `to` relative to the bundle (default: same as from). */
 export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdir: string): void {
   for (const { from, to } of def.copyFiles ?? []) {
+    // The destination is checked first, as SST v2 does: it is wrong whatever the source.
+    if (to !== undefined && path.isAbsolute(to)) throw new Error(`Function "${def.handler}": copyFiles: Copy destination path "${to}" must be relative`);
     const src = path.resolve(root, from);
     if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}": no such file or directory (${src})`);
-    if (to !== undefined && path.isAbsolute(to)) throw new Error(`Function "${def.handler}": copyFiles: Copy destination path "${to}" must be relative`);
     const dest = path.resolve(outdir, to ?? from);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.cpSync(src, dest, { recursive: true });

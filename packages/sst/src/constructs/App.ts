@@ -23,6 +23,7 @@ import { localNotices, type LocalNotice } from "./util/local-notice.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 import { currentProject } from "../project.js";
+import { INCREASE_TIMEOUT_CONTEXT } from "../dev/bridge/names.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
 /** Where the assembly goes: the local cloud or AWS; undefined for `sst build`. */
@@ -77,6 +78,10 @@ export interface AppProps {
   isActiveStack?: (stackName: string) => boolean;
   /** `config.advanced.disableParameterizedStackNameCheck`. */
   disableParameterizedStackNameCheck?: boolean;
+  /** SST v2's: in dev mode, the `version` of Scripts that set none (so they run once per session, not per deploy). */
+  debugScriptVersion?: string;
+  /** SST v2's (`sst dev --increase-timeout`): live functions time out at 900 s, queues wait as long. Default: the `sst:increase-timeout` context. */
+  debugIncreaseTimeout?: boolean;
 }
 
 export type DefaultFunctionProps = FunctionProps | ((stack: Stack) => FunctionProps);
@@ -93,6 +98,8 @@ export class App extends cdk.App {
   readonly target?: DeployTarget;
   readonly appPath: string;
   readonly ssmPrefix: string;
+  debugScriptVersion?: string;
+  debugIncreaseTimeout?: boolean;
   readonly artifactsDir: string;
   /** @internal */
   readonly stackSynthesizer?: () => cdk.IStackSynthesizer;
@@ -151,6 +158,8 @@ export class App extends cdk.App {
     this.stackSynthesizer = props.synthesizer;
     this.cdkOptions = props.cdk;
     this.bootstrap = props.bootstrap;
+    this.debugScriptVersion = props.debugScriptVersion;
+    this.debugIncreaseTimeout = props.debugIncreaseTimeout ?? (this.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true || undefined);
     this.isActiveStack = props.isActiveStack;
     this.disableStackNameCheck = props.disableParameterizedStackNameCheck === true;
   }

@@ -37,7 +37,7 @@ import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
 import type { CopyFile, FunctionDefinitionRecord } from "../build/types.js";
 import { findHandler } from "../build/handler.js";
 import { bundleInto } from "../build/bundle.js";
-import { bridgeNames, INCREASE_TIMEOUT_CONTEXT, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
+import { bridgeNames, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
 import { liveLambdaStubDir, STUB_HANDLER } from "../dev/bridge/stub-asset.js";
 
 export type { CopyFile, FunctionDefinitionRecord };
@@ -219,7 +219,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     const liveDev = app.mode === "dev" && props.enableLiveDev !== false;
     // `sst dev` on AWS: the function is a Live Lambda stub relaying to the developer's machine.
     const liveLambda = liveDev && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true;
-    const timeout = liveLambda && app.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true ? 900 : props.timeout;
+    const timeout = liveLambda && app.debugIncreaseTimeout ? 900 : props.timeout;
     const layers = liveDev ? [] : Function.buildLayers(scope, id, props);
     const common: lambda.FunctionProps = {
       ...cdkOptions(props),

@@ -136,8 +136,12 @@ export class Queue extends Construct implements SSTConstruct {
     const queueProp = this.props.cdk?.queue;
     if (isCdkConstruct(queueProp)) return queueProp as sqs.IQueue;
     const props = (queueProp ?? {}) as sqs.QueueProps;
-    const name = App.of(this).logicalPrefixedName(this.node.id) + (props.fifo ? ".fifo" : "");
-    return new sqs.Queue(this, "Queue", { queueName: name, ...props });
+    const app = App.of(this);
+    const name = app.logicalPrefixedName(this.node.id) + (props.fifo ? ".fifo" : "");
+    // `sst dev --increase-timeout` gives live consumers 900 s; AWS requires the queue to wait at least as long.
+    const visibility = props.visibilityTimeout?.toSeconds();
+    const debugVisibility = app.debugIncreaseTimeout && (visibility === undefined || visibility < 900) ? { visibilityTimeout: cdk.Duration.seconds(900) } : {};
+    return new sqs.Queue(this, "Queue", { queueName: name, ...props, ...debugVisibility });
   }
 
   private eventSource(props?: QueueEventSourceProps): lambdaEventSources.SqsEventSource {

@@ -12,6 +12,7 @@ import * as cdk from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
+import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
@@ -61,6 +62,7 @@ export class Script extends Construct implements SSTConstruct {
     this.updateFunction = this.userFunction("onUpdate", props.onUpdate);
     this.deleteFunction = this.userFunction("onDelete", props.onDelete);
     const handler = this.createHandler();
+    const app = App.of(this);
     new cdk.CustomResource(this, "ScriptResource", {
       serviceToken: handler.functionArn,
       resourceType: "Custom::SSTScript",
@@ -69,7 +71,8 @@ export class Script extends Construct implements SSTConstruct {
         UserUpdateFunction: this.updateFunction?.functionName,
         UserDeleteFunction: this.deleteFunction?.functionName,
         UserParams: JSON.stringify(props.params ?? {}),
-        Version: props.version ?? Date.now().toString(),
+        // Under sst dev, SST v2 gives one version a session: scripts run once, not on every redeploy.
+        Version: props.version ?? ((app.mode === "dev" && app.debugScriptVersion) || Date.now().toString()),
       },
     });
   }
