@@ -22,7 +22,7 @@ import { toCdkDuration, type SSTDuration } from "./util/duration.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
 import { corsPreflight, type ApiCorsProps } from "./util/apigw-cors.js";
-import { buildAccessLog, type AccessLogProps } from "./util/apigw-access-log.js";
+import { buildAccessLog, type AccessLogProps } from "./util/apiGatewayV2AccessLog.js";
 import { buildCustomDomainData, type CustomDomainProps } from "./util/apigw-domain.js";
 import { HttpAwsIntegration, AWS_INTEGRATION_SERVICES, type HttpAwsIntegrationProps } from "./util/http-aws-integration.js";
 import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";

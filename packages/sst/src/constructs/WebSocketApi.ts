@@ -18,7 +18,7 @@ import { Stack } from "./Stack.js";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { buildAccessLog, type AccessLogProps } from "./util/apigw-access-log.js";
+import { buildAccessLog, type AccessLogProps } from "./util/apiGatewayV2AccessLog.js";
 import { buildCustomDomainData, type CustomDomainProps } from "./util/apigw-domain.js";
 import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";

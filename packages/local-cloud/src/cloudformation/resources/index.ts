@@ -50,6 +50,7 @@ import { route53Providers } from "./AWS-Route53.js";
 import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
 import { kinesisStream } from "./AWS-Kinesis-Stream.js";
 import { codeBuildProject } from "./AWS-CodeBuild-Project.js";
+import { apiGatewayV1Providers } from "./AWS-ApiGateway.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
@@ -112,6 +113,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CertificateManager::Certificate": acmCertificate,
   "AWS::Kinesis::Stream": kinesisStream,
   "AWS::CodeBuild::Project": codeBuildProject,
+  ...apiGatewayV1Providers,
 };
 
 /**

@@ -1,0 +1,72 @@
+/**
+ * ApiGatewayV1Api deployed to the local cloud: the REST API and everything in it (CORS
+ * preflight, access log stage, Lambda token authorizer, proxy route) deploy as recorded
+ * resources with AWS-shaped ids, the route functions run when invoked, the url output is
+ * the REST API's, and the app records the notice `sst dev` prints (routes not served).
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
+import { loadProject, synth } from "../project/index.js";
+import { deployToLocal } from "../deploy/local.js";
+import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+
+process.env.CDK_VALIDATION = "false";
+
+const files = {
+  "package.json": JSON.stringify({ name: "rest-app", type: "module", private: true }),
+  "sst.config.ts": `
+import { Rest } from "./stacks/Rest";
+export default { config() { return { name: "rest-app", region: "us-east-1" }; }, stacks(app) { app.stack(Rest); } };
+`,
+  "stacks/Rest.ts": `
+import { ApiGatewayV1Api, Function, StackContext } from "sst/constructs";
+export function Rest({ stack }: StackContext) {
+  const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
+  const api = new ApiGatewayV1Api(stack, "Rest", {
+    authorizers: { token: { type: "lambda_token", function: auth } },
+    routes: {
+      "GET /": "src/fn.hello",
+      "GET /private": { function: "src/fn.hello", authorizer: "token" },
+      "ANY /files/{proxy+}": "src/fn.hello",
+    },
+  });
+  stack.addOutputs({ RestUrl: api.url, HelloFn: api.getFunction("GET /")!.functionName });
+}
+`,
+  "src/fn.mjs": `
+export const hello = async (event) => ({ statusCode: 200, body: "hello " + event.path });
+export const auth = async () => ({ principalId: "u", policyDocument: { Version: "2012-10-17", Statement: [] } });
+`,
+};
+
+let tc: TestCloud;
+let dir: string;
+before(async () => {
+  tc = await startTestCloud();
+  dir = writeApp(files);
+});
+after(async () => {
+  await tc?.stop();
+  if (dir) removeApp(dir);
+});
+
+describe("ApiGatewayV1Api", () => {
+  it("deploys to the local cloud recorded, its route functions run, and the app says routes are not served", { timeout: 180_000 }, async () => {
+    const project = await loadProject({ cwd: dir, stage: "dev" });
+    const result = await synth(project, { mode: "deploy" });
+    const notice = result.notices?.find((n) => n.construct === 'ApiGatewayV1Api "Rest"');
+    assert.match(notice!.local, /does not serve REST APIs/);
+    await deployToLocal(tc.cloud as any, result);
+    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-app-Rest" });
+    const outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    assert.match(outputs.RestUrl, /^https:\/\/[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com\/dev\/$/);
+    const resources = await tc.cloud.cloudformation.call("DescribeStackResources", { StackName: "dev-rest-app-Rest" });
+    const types = new Set(resources.StackResources.map((r: any) => r.ResourceType));
+    for (const type of ["AWS::ApiGateway::RestApi", "AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Authorizer"]) {
+      assert.ok(types.has(type), `${type} deployed`);
+    }
+    const out = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.HelloFn, Payload: JSON.stringify({ path: "/" }) });
+    assert.equal(JSON.parse(Buffer.from(out.Payload).toString()).body, "hello /");
+  });
+});
