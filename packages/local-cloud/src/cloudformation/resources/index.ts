@@ -51,6 +51,7 @@ import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
 import { kinesisStream } from "./AWS-Kinesis-Stream.js";
 import { codeBuildProject } from "./AWS-CodeBuild-Project.js";
 import { apiGatewayV1Providers } from "./AWS-ApiGateway.js";
+import { appSyncProviders } from "./AWS-AppSync.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
@@ -114,6 +115,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::Kinesis::Stream": kinesisStream,
   "AWS::CodeBuild::Project": codeBuildProject,
   ...apiGatewayV1Providers,
+  ...appSyncProviders,
 };
 
 /**

@@ -1,8 +1,9 @@
 /**
- * ApiGatewayV1Api deployed to the local cloud: the REST API and everything in it (CORS
- * preflight, access log stage, Lambda token authorizer, proxy route) deploy as recorded
- * resources with AWS-shaped ids, the route functions run when invoked, the url output is
- * the REST API's, and the app records the notice `sst dev` prints (routes not served).
+ * The APIs the local cloud records but does not serve, deployed to it: ApiGatewayV1Api
+ * (REST API with CORS preflight, access log stage, Lambda token authorizer, proxy route)
+ * and AppSyncApi (schema, API key, Lambda and DynamoDB data sources, resolvers) deploy with
+ * AWS-shaped ids and URLs, their functions run when invoked, and the app records the
+ * notices `sst dev` prints (requests not served).
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +21,7 @@ import { Rest } from "./stacks/Rest";
 export default { config() { return { name: "rest-app", region: "us-east-1" }; }, stacks(app) { app.stack(Rest); } };
 `,
   "stacks/Rest.ts": `
-import { ApiGatewayV1Api, Function, StackContext } from "sst/constructs";
+import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/constructs";
 export function Rest({ stack }: StackContext) {
   const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
   const api = new ApiGatewayV1Api(stack, "Rest", {
@@ -31,11 +32,22 @@ export function Rest({ stack }: StackContext) {
       "ANY /files/{proxy+}": "src/fn.hello",
     },
   });
-  stack.addOutputs({ RestUrl: api.url, HelloFn: api.getFunction("GET /")!.functionName });
+  const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
+  const graph = new AppSyncApi(stack, "Graph", {
+    schema: "graphql/schema.graphql",
+    dataSources: { notes: { type: "dynamodb", table: notes } },
+    resolvers: {
+      "Query hello": "src/fn.graphql",
+      "Query note": { dataSource: "notes", requestMapping: { inline: '{"version":"2017-02-28","operation":"GetItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)}}' }, responseMapping: { inline: "$util.toJson($ctx.result)" } },
+    },
+  });
+  stack.addOutputs({ RestUrl: api.url, HelloFn: api.getFunction("GET /")!.functionName, GraphUrl: graph.url, GraphFn: graph.getFunction("Query hello")!.functionName });
 }
 `,
+  "graphql/schema.graphql": "type Note { id: ID! }\ntype Query { hello: String note(id: ID!): Note }\n",
   "src/fn.mjs": `
 export const hello = async (event) => ({ statusCode: 200, body: "hello " + event.path });
+export const graphql = async (event) => "hello " + event.info?.fieldName;
 export const auth = async () => ({ principalId: "u", policyDocument: { Version: "2012-10-17", Statement: [] } });
 `,
 };
@@ -51,12 +63,14 @@ after(async () => {
   if (dir) removeApp(dir);
 });
 
-describe("ApiGatewayV1Api", () => {
-  it("deploys to the local cloud recorded, its route functions run, and the app says routes are not served", { timeout: 180_000 }, async () => {
+describe("ApiGatewayV1Api and AppSyncApi", () => {
+  it("deploy to the local cloud recorded, their functions run, and the app says requests are not served", { timeout: 180_000 }, async () => {
     const project = await loadProject({ cwd: dir, stage: "dev" });
     const result = await synth(project, { mode: "deploy" });
     const notice = result.notices?.find((n) => n.construct === 'ApiGatewayV1Api "Rest"');
     assert.match(notice!.local, /does not serve REST APIs/);
+    const graphNotice = result.notices?.find((n) => n.construct === 'AppSyncApi "Graph"');
+    assert.match(graphNotice!.local, /does not serve AppSync/);
     await deployToLocal(tc.cloud as any, result);
     const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-app-Rest" });
     const outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
@@ -66,7 +80,13 @@ describe("ApiGatewayV1Api", () => {
     for (const type of ["AWS::ApiGateway::RestApi", "AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Authorizer"]) {
       assert.ok(types.has(type), `${type} deployed`);
     }
+    for (const type of ["AWS::AppSync::GraphQLApi", "AWS::AppSync::GraphQLSchema", "AWS::AppSync::ApiKey", "AWS::AppSync::DataSource", "AWS::AppSync::Resolver"]) {
+      assert.ok(types.has(type), `${type} deployed`);
+    }
+    assert.match(outputs.GraphUrl, /^https:\/\/[a-z0-9]{26}\.appsync-api\.us-east-1\.amazonaws\.com\/graphql$/);
     const out = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.HelloFn, Payload: JSON.stringify({ path: "/" }) });
     assert.equal(JSON.parse(Buffer.from(out.Payload).toString()).body, "hello /");
+    const resolved = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.GraphFn, Payload: JSON.stringify({ info: { fieldName: "hello" } }) });
+    assert.equal(JSON.parse(Buffer.from(resolved.Payload).toString()), "hello hello");
   });
 });
