@@ -1,6 +1,7 @@
 import type { Command, CommandContext } from "./command.js";
 import type { Project } from "./project.js";
 import type { AwsEnvironment } from "../deploy/aws/environment.js";
+import { TARGET_CONTEXT } from "../dev/bridge/names.js";
 
 const deploy: Command = {
   name: "deploy",
@@ -33,7 +34,7 @@ async function deployLocal(ctx: CommandContext, project: Project, stateDir: stri
   const started = performance.now();
   await assertNoDevServer(stateDir, project.stage, "deploying");
   ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}"`);
-  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist, context: { [TARGET_CONTEXT]: "local" } });
   const stacks = selectStacks(synth, ctx.positionals[0]);
   const { cloud } = await startCloud({ dir: stateDir, port: 0, region: project.config.region });
   let outputs;

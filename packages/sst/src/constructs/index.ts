@@ -7,6 +7,7 @@ export {
 } from "./Function.js";
 export { ApiGatewayV1Api, type ApiGatewayV1ApiProps, type ApiGatewayV1ApiRouteProps, type ApiGatewayV1ApiFunctionRouteProps, type ApiGatewayV1ApiAuthorizer, type ApiGatewayV1ApiCustomDomainProps, type ApiGatewayV1ApiAccessLogProps } from "./ApiGatewayV1Api.js";
 export { AppSyncApi, type AppSyncApiProps, type AppSyncApiResolverProps, type AppSyncApiDataSource, type AppSyncApiDomainProps, type AppSyncApiCdkGraphqlProps, type MappingTemplate } from "./AppSyncApi.js";
+export { RDS, type RDSProps, type RDSEngineType, type RDSTypes, type RDSCdkServerlessClusterProps } from "./RDS.js";
 export { Api, type ApiProps, type ApiRouteProps, type ApiFunctionRouteProps, type ApiAuthorizer, type ApiCorsProps } from "./Api.js";
 export { Table, type TableProps, type TableFieldType, type TableGlobalIndexProps, type TableLocalIndexProps, type TableConsumerProps } from "./Table.js";
 export { Bucket, type BucketProps, type BucketEvent, type BucketFilter, type BucketCorsRule } from "./Bucket.js";

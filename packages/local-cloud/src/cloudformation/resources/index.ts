@@ -52,6 +52,7 @@ import { kinesisStream } from "./AWS-Kinesis-Stream.js";
 import { codeBuildProject } from "./AWS-CodeBuild-Project.js";
 import { apiGatewayV1Providers } from "./AWS-ApiGateway.js";
 import { appSyncProviders } from "./AWS-AppSync.js";
+import { rdsProviders } from "./AWS-RDS.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
@@ -116,6 +117,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CodeBuild::Project": codeBuildProject,
   ...apiGatewayV1Providers,
   ...appSyncProviders,
+  ...rdsProviders,
 };
 
 /**

@@ -1,16 +1,21 @@
 /**
- * The APIs the local cloud records but does not serve, deployed to it: ApiGatewayV1Api
- * (REST API with CORS preflight, access log stage, Lambda token authorizer, proxy route)
- * and AppSyncApi (schema, API key, Lambda and DynamoDB data sources, resolvers) deploy with
- * AWS-shaped ids and URLs, their functions run when invoked, and the app records the
- * notices `sst dev` prints (requests not served).
+ * Constructs the local cloud records but does not serve, deployed to it as `sst deploy
+ * --local` does: ApiGatewayV1Api (REST API with CORS preflight, access log stage, Lambda
+ * token authorizer, proxy route), AppSyncApi (schema, API key, Lambda and DynamoDB data
+ * sources, resolvers) and RDS (Aurora Serverless cluster, its VPC and secret, migrations)
+ * deploy with AWS-shaped ids and URLs, their functions run when invoked, a local deploy
+ * runs no migrations (there is no Data API) while an AWS deploy's template does, and the
+ * app records the notices `sst dev` prints.
  */
 import { describe, it, before, after } from "node:test";
+import fs from "node:fs";
+import path from "node:path";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+import { TARGET_CONTEXT } from "../dev/bridge/names.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -21,7 +26,7 @@ import { Rest } from "./stacks/Rest";
 export default { config() { return { name: "rest-app", region: "us-east-1" }; }, stacks(app) { app.stack(Rest); } };
 `,
   "stacks/Rest.ts": `
-import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/constructs";
+import { ApiGatewayV1Api, AppSyncApi, Function, RDS, StackContext, Table } from "sst/constructs";
 export function Rest({ stack }: StackContext) {
   const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
   const api = new ApiGatewayV1Api(stack, "Rest", {
@@ -41,9 +46,12 @@ export function Rest({ stack }: StackContext) {
       "Query note": { dataSource: "notes", requestMapping: { inline: '{"version":"2017-02-28","operation":"GetItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)}}' }, responseMapping: { inline: "$util.toJson($ctx.result)" } },
     },
   });
-  stack.addOutputs({ RestUrl: api.url, HelloFn: api.getFunction("GET /")!.functionName, GraphUrl: graph.url, GraphFn: graph.getFunction("Query hello")!.functionName });
+  const db = new RDS(stack, "Db", { engine: "postgresql13.9", defaultDatabaseName: "acme", migrations: "migrations" });
+  const reader = new Function(stack, "Reader", { handler: "src/fn.hello", bind: [db] });
+  stack.addOutputs({ DbArn: db.clusterArn, DbSecret: db.secretArn, ReaderFn: reader.functionName, RestUrl: api.url, HelloFn: api.getFunction("GET /")!.functionName, GraphUrl: graph.url, GraphFn: graph.getFunction("Query hello")!.functionName });
 }
 `,
+  "migrations/0001_init.mjs": "export async function up(db) { await db.schema.createTable('notes').addColumn('id', 'text').execute(); }\nexport async function down(db) { await db.schema.dropTable('notes').execute(); }\n",
   "graphql/schema.graphql": "type Note { id: ID! }\ntype Query { hello: String note(id: ID!): Note }\n",
   "src/fn.mjs": `
 export const hello = async (event) => ({ statusCode: 200, body: "hello " + event.path });
@@ -63,10 +71,24 @@ after(async () => {
   if (dir) removeApp(dir);
 });
 
-describe("ApiGatewayV1Api and AppSyncApi", () => {
-  it("deploy to the local cloud recorded, their functions run, and the app says requests are not served", { timeout: 180_000 }, async () => {
+function template(result: { assemblyDir: string }): any {
+  return JSON.parse(fs.readFileSync(path.join(result.assemblyDir, "dev-rest-app-Rest.template.json"), "utf8"));
+}
+
+function migrationResource(t: any): any {
+  return Object.values<any>(t.Resources).find((r) => r.Type === "Custom::SSTScript" && "MigrationsHash" in r.Properties).Properties;
+}
+
+describe("ApiGatewayV1Api, AppSyncApi and RDS", () => {
+  it("deploy to the local cloud recorded, their functions run, and the app says what is not served", { timeout: 180_000 }, async () => {
     const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy" });
+    const forAws = await synth(project, { mode: "deploy" });
+    const awsMigration = migrationResource(template(forAws));
+    assert.ok(awsMigration.UserCreateFunction && awsMigration.UserUpdateFunction, "an AWS deploy runs the migrator");
+    assert.match(awsMigration.MigrationsHash, /^[0-9a-f]{32}$/);
+    const result = await synth(project, { mode: "deploy", context: { [TARGET_CONTEXT]: "local" } });
+    assert.equal(migrationResource(template(result)).UserCreateFunction, undefined, "a local deploy has no Data API to migrate");
+    assert.match(result.notices!.find((n) => n.construct === 'RDS "Db"')!.local, /no Aurora or RDS Data API/);
     const notice = result.notices?.find((n) => n.construct === 'ApiGatewayV1Api "Rest"');
     assert.match(notice!.local, /does not serve REST APIs/);
     const graphNotice = result.notices?.find((n) => n.construct === 'AppSyncApi "Graph"');
@@ -86,6 +108,10 @@ describe("ApiGatewayV1Api and AppSyncApi", () => {
     assert.match(outputs.GraphUrl, /^https:\/\/[a-z0-9]{26}\.appsync-api\.us-east-1\.amazonaws\.com\/graphql$/);
     const out = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.HelloFn, Payload: JSON.stringify({ path: "/" }) });
     assert.equal(JSON.parse(Buffer.from(out.Payload).toString()).body, "hello /");
+    assert.match(outputs.DbArn, /^arn:aws:rds:us-east-1:000000000000:cluster:dev-rest-app-db$/);
+    assert.match(outputs.DbSecret, /^arn:aws:secretsmanager:us-east-1:000000000000:secret:.+-[A-Za-z]{6}$/);
+    const reader = await tc.cloud.lambda.call("GetFunctionConfiguration", { FunctionName: outputs.ReaderFn });
+    assert.equal(reader.Environment.Variables.SST_RDS_clusterArn_Db, outputs.DbArn);
     const resolved = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.GraphFn, Payload: JSON.stringify({ info: { fieldName: "hello" } }) });
     assert.equal(JSON.parse(Buffer.from(resolved.Payload).toString()), "hello hello");
   });
