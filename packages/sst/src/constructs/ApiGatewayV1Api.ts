@@ -32,6 +32,8 @@ import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
+import { FunctionGroup } from "./util/function-group.js";
+import { normalizeRouteKey } from "./Api.js";
 
 const METHODS = ["ANY", "GET", "PUT", "POST", "HEAD", "PATCH", "DELETE", "OPTIONS"];
 const PROPS = new Set(["routes", "cors", "accessLog", "customDomain", "authorizers", "defaults", "cdk"]);
@@ -123,10 +125,11 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
   private deployment?: apig.Deployment;
   private _customDomainUrl?: string;
   private readonly importedResources: Record<string, apig.IResource> = {};
+  /** Every route's function, SST's or given as `cdk.function`. */
   private readonly functions: Record<string, Fn | lambda.IFunction> = {};
+  /** The SST functions, which bindings and permissions for all routes reach. */
+  private readonly routeFunctions = new FunctionGroup();
   private readonly authorizersData: Record<string, apig.IAuthorizer> = {};
-  private readonly bindingForAllRoutes: BindingResource[] = [];
-  private readonly permissionsForAllRoutes: Permissions[] = [];
 
   constructor(scope: Construct, id: string, props?: ApiGatewayV1ApiProps<Authorizers>) {
     super(scope, props?.cdk?.id || id);
@@ -177,13 +180,11 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
   }
 
   getFunction(routeKey: string): Fn | undefined {
-    const fn = this.functions[normalizeRouteKey(routeKey)];
-    return fn instanceof Fn ? fn : undefined;
+    return this.routeFunctions.get(normalizeRouteKey(routeKey));
   }
 
   bind(constructs: BindingResource[]): void {
-    for (const fn of Object.values(this.functions)) if (fn instanceof Fn) fn.bind(constructs);
-    this.bindingForAllRoutes.push(...constructs);
+    this.routeFunctions.bindAll(constructs);
   }
 
   bindToRoute(routeKey: string, constructs: BindingResource[]): void {
@@ -193,8 +194,7 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
   }
 
   attachPermissions(permissions: Permissions): void {
-    for (const fn of Object.values(this.functions)) if (fn instanceof Fn) fn.attachPermissions(permissions);
-    this.permissionsForAllRoutes.push(permissions);
+    this.routeFunctions.attachPermissionsToAll(permissions);
   }
 
   attachPermissionsToRoute(routeKey: string, permissions: Permissions): void {
@@ -399,9 +399,7 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
         `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the routes using FunctionProps, so the ApiGatewayV1Api construct can apply the "defaults.function" to them.`));
       // SST v2 marks route functions under sst dev (its stub answers 500 when the dev session is gone).
       if (App.of(scope).local) created.addEnvironment("SST_DEBUG_IS_API_ROUTE", "1", { removeInEdge: true });
-      for (const p of this.permissionsForAllRoutes) created.attachPermissions(p);
-      created.bind(this.bindingForAllRoutes);
-      fn = created;
+      fn = this.routeFunctions.add(routeKey, created);
     }
     this.functions[routeKey] = fn;
 
@@ -443,7 +441,3 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
   }
 }
 
-/** "GET   /path" and "GET /path" are one route. */
-function normalizeRouteKey(routeKey: string): string {
-  return routeKey.split(/\s+/).join(" ");
-}

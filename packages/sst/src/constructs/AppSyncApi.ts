@@ -32,6 +32,8 @@ import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
+// "Query   notes" and "Query notes" are one resolver, as routes are.
+import { normalizeRouteKey } from "./Api.js";
 
 const PROPS = new Set(["schema", "customDomain", "dataSources", "resolvers", "defaults", "cdk"]);
 const CDK_PROPS = new Set(["id", "graphqlApi"]);
@@ -167,15 +169,15 @@ export class AppSyncApi extends Construct implements SSTConstruct {
 
   /** The function of a data source, by data source key or resolver key ("Query notes"). */
   getFunction(key: string): Fn | undefined {
-    return this.functions.get(key) ?? this.functions.get(this.dataSourceKeyOfResolver[normalizeKey(key)]);
+    return this.functions.get(key) ?? this.functions.get(this.dataSourceKeyOfResolver[normalizeRouteKey(key)]);
   }
 
   getDataSource(key: string): appsync.BaseDataSource | undefined {
-    return this.dataSources[key] ?? this.dataSources[this.dataSourceKeyOfResolver[normalizeKey(key)]];
+    return this.dataSources[key] ?? this.dataSources[this.dataSourceKeyOfResolver[normalizeRouteKey(key)]];
   }
 
   getResolver(key: string): appsync.Resolver | undefined {
-    return this.resolvers[normalizeKey(key)];
+    return this.resolvers[normalizeRouteKey(key)];
   }
 
   bind(constructs: BindingResource[]): void {
@@ -326,7 +328,7 @@ export class AppSyncApi extends Construct implements SSTConstruct {
   }
 
   private addResolver(scope: Construct, rawKey: string, value: string | FunctionInlineDefinition | AppSyncApiResolverProps): void {
-    const key = normalizeKey(rawKey);
+    const key = normalizeRouteKey(rawKey);
     const prop = `resolvers["${rawKey}"]`;
     const parts = key.split(" ");
     if (parts.length !== 2) throw sentenceError(this.ref, prop, `Invalid resolver ${key}`);
@@ -373,9 +375,4 @@ export class AppSyncApi extends Construct implements SSTConstruct {
 function mappingTemplate(mapping?: MappingTemplate): appsync.MappingTemplate | undefined {
   if (!mapping) return undefined;
   return "file" in mapping ? appsync.MappingTemplate.fromFile(mapping.file) : appsync.MappingTemplate.fromString(mapping.inline);
-}
-
-/** "Query   notes" and "Query notes" are one resolver. */
-function normalizeKey(key: string): string {
-  return key.split(/\s+/).join(" ");
 }
