@@ -6,7 +6,6 @@
  */
 import * as kinesis from "aws-cdk-lib/aws-kinesis";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambdaEventSources from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { App } from "./App.js";
@@ -101,9 +100,6 @@ export class KinesisStream extends ConstructWithConsumers implements SSTConstruc
       startingPosition: lambda.StartingPosition.LATEST,
       ...(isProps ? (consumer as KinesisStreamConsumerProps).cdk?.eventSource ?? {} : {}),
     }));
-    // The aws-cdk-lib SST v2 shipped with gave the consumer this statement beside its read
-    // grant; newer releases fold it into the grant. Kept so the role's policy is SST v2's.
-    fn.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.ALLOW, actions: ["kinesis:DescribeStream"], resources: [this.cdk.stream.streamArn] }));
     return this.consumers.add(consumerName, fn);
   }
 }
