@@ -25,7 +25,7 @@ export class TargetDelivery {
       for (let i = 0; i < attempts; i++) {
         try {
           await this.send(target, event, rule);
-          this.c.cloud.events.emit("eventbridge:delivered", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: event.id });
+          this.c.cloud.events.emit("eventbridge:delivered", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: String(event.id) });
           return;
         } catch (err) {
           lastError = err;
@@ -33,7 +33,7 @@ export class TargetDelivery {
         }
       }
       const error = String((lastError as Error)?.message ?? lastError);
-      this.c.cloud.events.emit("eventbridge:delivery-failed", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: event.id, error });
+      this.c.cloud.events.emit("eventbridge:delivery-failed", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: String(event.id), error });
       await this.deadLetter(target, event, rule, error).catch(() => undefined);
     };
     return run();

@@ -6,6 +6,7 @@ import { AwsError } from "../../server/aws-error.js";
 import { parseQueryRequest, queryErrorResponse, queryResponse } from "../../server/protocols/query.js";
 import { evaluatePolicies, type Decision } from "../../iam/policy-evaluator.js";
 import { DEFAULT_REGION, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service, type ServiceDeps } from "../../types.js";
+import type { IamPort, RoleFacts } from "../../kernel/iam-port.js";
 import { IamOperations } from "./operations.js";
 import { queryInput, resultXml } from "./query-shapes.js";
 import { SessionStore, type SessionCredentials } from "./sessions.js";
@@ -30,7 +31,7 @@ function resourceAccount(resource: string): string {
   return account && /^\d{12}$/.test(account) ? account : LOCAL_ACCOUNT_ID;
 }
 
-export class IamService implements Service {
+export class IamService implements Service, IamPort {
   readonly signingName = "iam";
   readonly ops: IamOperations;
   private readonly sessions: SessionStore;
@@ -76,6 +77,13 @@ export class IamService implements Service {
   /** Credentials of a new session of `roleArn` (STS AssumeRole, the Lambda runtime). */
   issueSessionCredentials(roleArn: string, sessionName: string, durationSeconds?: number): SessionCredentials {
     return this.sessions.issue(roleArn, sessionName, durationSeconds);
+  }
+
+  /** A role's facts (STS reads its id, trust policy and session limit). */
+  role(roleArn: string): RoleFacts | undefined {
+    const row = this.ops.roleByArn(roleArn);
+    if (!row) return undefined;
+    return { arn: row.arn, name: row.name, roleId: row.role_id, maxSessionDuration: row.max_session, assumeRolePolicyDocument: row.assume_policy };
   }
 
   /** The kernel's SigV4 lookup for session keys ("ASIA…"). Expired keys are unknown. */
