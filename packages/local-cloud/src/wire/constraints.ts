@@ -110,7 +110,7 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
     case "list": {
       if (!Array.isArray(value)) return;
       const element = memberTraits(shape.member).shape;
-      value.forEach((v, i) => explain(shapes, element, v, `${at(String(i + 1))}.member`, out));
+      value.forEach((v, i) => nullOr(shapes, element, v, `${at(String(i + 1))}.member`, out));
       return;
     }
     case "map": {
@@ -130,7 +130,8 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
       }
       for (const [k, v] of Object.entries(obj)) {
         const where = `${at(k)}.member`;
-        if (valueIsCollection) explainChildren(shapes, valueShape, v, where, out);
+        if (v === null || v === undefined) nullOr(shapes, valueShape, v, where, out);
+        else if (valueIsCollection) explainChildren(shapes, valueShape, v, where, out);
         else explain(shapes, valueShape, v, where, out);
       }
       return;
@@ -138,13 +139,19 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
   }
 }
 
+/** A collection element: null is a member that must not be null. */
+function nullOr(shapes: Shapes, shapeName: string, value: unknown, path: string, out: string[]): void {
+  if (value !== null && value !== undefined) explain(shapes, shapeName, value, path, out);
+  else if (out.length < MAX_VIOLATIONS) out.push(violationText(null, path, "Member must not be null"));
+}
+
 /** The violations inside a collection, without the collection's own. */
 function explainChildren(shapes: Shapes, shapeName: string, value: unknown, path: string, out: string[]): void {
   const shape = shapes.get(shapeName);
   if (shape.type === "list" && Array.isArray(value)) {
     const element = memberTraits(shape.member).shape;
-    value.forEach((v, i) => explain(shapes, element, v, `${path}.${i + 1}.member`, out));
+    value.forEach((v, i) => nullOr(shapes, element, v, `${path}.${i + 1}.member`, out));
   } else if (shape.type === "map" && value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) explain(shapes, memberTraits(shape.value).shape, v, `${path}.${k}.member`, out);
+    for (const [k, v] of Object.entries(value)) nullOr(shapes, memberTraits(shape.value).shape, v, `${path}.${k}.member`, out);
   }
 }

@@ -74,7 +74,8 @@ class Compiler {
           const v = h[k];
           if (!Array.isArray(v)) fail(v);
           let ok = (min === undefined || v.length >= min) && (max === undefined || v.length <= max);
-          for (let i = 0; i < v.length; i++) if (v[i] !== null && v[i] !== undefined) ok = element(v, i) && ok;
+          // A null element is a member that must not be null.
+          for (let i = 0; i < v.length; i++) ok = (v[i] !== null && v[i] !== undefined ? element(v, i) : false) && ok;
           return ok;
         };
       }
@@ -90,7 +91,7 @@ class Compiler {
           for (const name in v) {
             size++;
             if (key !== undefined && !key(name)) ok = false;
-            if (v[name] !== null && v[name] !== undefined) ok = value(v, name) && ok;
+            ok = (v[name] !== null && v[name] !== undefined ? value(v, name) : false) && ok;
           }
           return ok && (min === undefined || size >= min) && (max === undefined || size <= max);
         };

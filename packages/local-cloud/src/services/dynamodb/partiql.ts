@@ -15,7 +15,7 @@ import { findIndex, type TableMeta, type IndexMeta } from "./table-meta.js";
 import { itemKey } from "./keys.js";
 import { encodeKeyValue } from "./key-encoding.js";
 import { commitWrite, writeUsage } from "./item-ops.js";
-import { CapacityMeter, checkReturnConsumedCapacity, readUnits, writeUnits } from "./capacity.js";
+import { CapacityMeter, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 
 type Tok = { t: "id" | "qid" | "str" | "num" | "p" | "param" | "eof"; v: string };
@@ -436,7 +436,6 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
 export function executeStatement(env: OpEnv, input: any): any {
   const s = parseStatement(input?.Statement, input?.Parameters);
   if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const meter = new CapacityMeter();
   const r = runStatement(env, s, input, meter);
   const out: any = s.kind === "select" ? r : { Items: r.Items ?? [] };
@@ -449,7 +448,6 @@ export function batchExecuteStatement(env: OpEnv, input: any): any {
   const statements = input?.Statements;
   if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'statements' failed to satisfy constraint: Member must not be null");
   if (statements.length > 25) throw validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const meter = new CapacityMeter();
   const out: any = {
     Responses: statements.map((st: any) => {
@@ -477,7 +475,6 @@ export function executeTransaction(env: OpEnv, input: any): any {
   const parsed = statements.map((st: any) => parseStatement(st?.Statement, st?.Parameters));
   const kinds = new Set(parsed.map((s: Statement) => (s.kind === "select" ? "read" : "write")));
   if (kinds.size > 1) throw validation("Transactions with both reads and writes are not supported");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   // Transactional reads are strongly consistent; every unit counts twice.
   const meter = new CapacityMeter(2);
   return env.store.transaction(() => {

@@ -16,7 +16,6 @@ function arnFor(env: OpEnv, name: string): string {
 
 export function createTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:CreateTable", arnFor(env, name));
   const meta = buildTableMeta(input, 0, Date.now());
   if (env.store.table(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
   env.store.createTable(meta);
@@ -25,14 +24,12 @@ export function createTable(env: OpEnv, input: any): any {
 
 export function describeTableOp(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeTable", arnFor(env, name));
   const meta = requireTable(env, name, true);
   return { Table: describe(env, meta) };
 }
 
 export function deleteTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DeleteTable", arnFor(env, name));
   const meta = requireTable(env, name, true);
   if (meta.deletionProtection) throw validation(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
   const description = describe(env, meta, "DELETING");
@@ -41,7 +38,6 @@ export function deleteTable(env: OpEnv, input: any): any {
 }
 
 export function listTables(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:ListTables", "*");
   const limit = input?.Limit ?? 100;
   if (!(limit >= 1 && limit <= 100)) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value ${limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"}`);
   let names = env.store.tableNames();
@@ -54,7 +50,6 @@ export function listTables(env: OpEnv, input: any): any {
 
 export function updateTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateTable", arnFor(env, name));
   const meta: TableMeta = structuredClone(requireTable(env, name, true));
   const updatable = ["ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates", "SSESpecification", "DeletionProtectionEnabled", "TableClass", "ReplicaUpdates", "OnDemandThroughput", "WarmThroughput"];
   if (!updatable.some((k) => input[k] !== undefined)) {
@@ -111,7 +106,6 @@ export function updateTable(env: OpEnv, input: any): any {
 
 export function updateTimeToLive(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateTimeToLive", arnFor(env, name));
   const meta: TableMeta = structuredClone(requireTable(env, name, true));
   const spec = input.TimeToLiveSpecification;
   if (!spec || typeof spec.AttributeName !== "string" || spec.AttributeName === "" || typeof spec.Enabled !== "boolean") {
@@ -132,7 +126,6 @@ export function updateTimeToLive(env: OpEnv, input: any): any {
 
 export function describeTimeToLive(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeTimeToLive", arnFor(env, name));
   const meta = requireTable(env, name, true);
   if (!meta.ttl) return { TimeToLiveDescription: { TimeToLiveStatus: "DISABLED" } };
   return { TimeToLiveDescription: { TimeToLiveStatus: meta.ttl.enabled ? "ENABLED" : "DISABLED", AttributeName: meta.ttl.AttributeName } };
@@ -148,7 +141,6 @@ function tableFromArn(env: OpEnv, arn: unknown): TableMeta {
 }
 
 export function tagResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:TagResource", String(input?.ResourceArn));
   const meta: TableMeta = structuredClone(tableFromArn(env, input?.ResourceArn));
   if (!Array.isArray(input.Tags) || input.Tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   for (const t of input.Tags) {
@@ -162,7 +154,6 @@ export function tagResource(env: OpEnv, input: any): any {
 }
 
 export function untagResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:UntagResource", String(input?.ResourceArn));
   const meta: TableMeta = structuredClone(tableFromArn(env, input?.ResourceArn));
   const keys: string[] = input.TagKeys ?? [];
   meta.tags = meta.tags.filter((t) => !keys.includes(t.Key));
@@ -171,14 +162,12 @@ export function untagResource(env: OpEnv, input: any): any {
 }
 
 export function listTagsOfResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:ListTagsOfResource", String(input?.ResourceArn));
   const meta = tableFromArn(env, input?.ResourceArn);
   return { Tags: meta.tags };
 }
 
 export function describeContinuousBackups(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeContinuousBackups", arnFor(env, name));
   const meta = env.store.table(name);
   if (!meta) throw new AwsError("TableNotFoundException", `Table not found: ${name}`, 400);
   return continuousBackups(meta);
@@ -195,7 +184,6 @@ function continuousBackups(meta: TableMeta): any {
 
 export function updateContinuousBackups(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateContinuousBackups", arnFor(env, name));
   const found = env.store.table(name);
   if (!found) throw new AwsError("TableNotFoundException", `Table not found: ${name}`, 400);
   const spec = input.PointInTimeRecoverySpecification;
@@ -209,7 +197,6 @@ export function updateContinuousBackups(env: OpEnv, input: any): any {
 }
 
 export function describeLimits(env: OpEnv): any {
-  env.authorize("dynamodb:DescribeLimits", "*");
   return { AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000, TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000 };
 }
 

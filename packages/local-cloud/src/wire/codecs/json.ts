@@ -15,6 +15,8 @@ export interface JsonCodecOptions {
   serialize?: (output: any) => string;
   /** Also answer `x-amzn-query-error` (JSON services that were query services: SQS). */
   queryCompatible?: boolean;
+  /** The key of an error's message (coral's own errors write "Message"). @default "message" */
+  messageKey?: (code: string) => string;
 }
 
 /** JSON text of an output: Dates as epoch seconds, bytes as base64, as the protocol writes them. */
@@ -78,7 +80,7 @@ export class JsonCodec implements Codec {
       headers["x-amzn-query-error"] = `${queryCode};${err.fault}`;
     }
     const { queryErrorCode: _query, ...extra } = err.extra;
-    const body = { __type: `${this.opts.errorTypePrefix?.(err.code) ?? ""}${err.code}`, message: err.message, ...extra };
+    const body = { __type: `${this.opts.errorTypePrefix?.(err.code) ?? ""}${err.code}`, [this.opts.messageKey?.(err.code) ?? "message"]: err.message, ...extra };
     return { status: err.status, headers, body: JSON.stringify(body) };
   }
 }
