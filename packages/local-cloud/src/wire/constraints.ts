@@ -29,14 +29,25 @@ function javaText(value: unknown): string {
   return String(value);
 }
 
-export function violationText(value: unknown, path: string, constraint: string): string {
-  return `Value ${renderValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`;
+/** One broken constraint: where, on what value, which constraint, and AWS's sentence for it. */
+export interface Violation {
+  /** `transactItems.1.member.get`: the path as messages write it. */
+  path: string;
+  /** The member's name as the model writes it (`QueueUrl`), for services that name it themselves. */
+  member: string;
+  value: unknown;
+  constraint: string;
+  text: string;
+}
+
+function violation(value: unknown, path: string, member: string, constraint: string): Violation {
+  return { path, member, value, constraint, text: `Value ${renderValue(value)} at '${path}' failed to satisfy constraint: ${constraint}` };
 }
 
 /** "1 validation error detected: …" / "3 validation errors detected: …; …; …". */
-export function validationMessage(violations: string[]): string {
+export function validationMessage(violations: readonly Violation[]): string {
   const n = violations.length;
-  return `${n} validation error${n === 1 ? "" : "s"} detected: ${violations.join("; ")}`;
+  return `${n} validation error${n === 1 ? "" : "s"} detected: ${violations.map((v) => v.text).join("; ")}`;
 }
 
 function lengthOf(value: unknown): number | undefined {
@@ -64,7 +75,7 @@ export function brokenConstraints(shapes: Shapes, shapeName: string, value: unkn
       if (shape.max !== undefined && length > shape.max) out.push(`Member must have length less than or equal to ${shape.max}`);
     }
   }
-  if (shape.type === "string" && shape.enum && typeof value === "string" && !shape.enum.includes(value)) {
+  if (shape.type === "string" && shape.enum && shapes.rules.enforceEnums !== false && typeof value === "string" && !shape.enum.includes(value)) {
     out.push(`Member must satisfy enum value set: [${shapes.enumValues(name)!.join(", ")}]`);
   }
   if ((shape.type === "integer" || shape.type === "long" || shape.type === "double" || shape.type === "float") && typeof value === "number") {
@@ -84,12 +95,12 @@ function allConstraints(shapes: Shapes, shapeName: string): string[] {
   return out;
 }
 
-/** Collects the violations under `value` (of shape `shapeName`) at `path` into `out`. */
-export function explain(shapes: Shapes, shapeName: string, value: unknown, path: string, out: string[]): void {
+/** Collects the violations under `value` (of shape `shapeName`, member `member`) at `path` into `out`. */
+export function explain(shapes: Shapes, shapeName: string, value: unknown, path: string, out: Violation[], member = ""): void {
   if (out.length >= MAX_VIOLATIONS || value === undefined || value === null) return;
   for (const c of brokenConstraints(shapes, shapeName, value)) {
     if (out.length >= MAX_VIOLATIONS) return;
-    out.push(violationText(value, path, c));
+    out.push(violation(value, path, member, c));
   }
   const shape = shapes.get(shapeName);
   const at = (name: string) => (path ? `${path}.${name}` : name);
@@ -102,15 +113,15 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
         if (out.length >= MAX_VIOLATIONS) return;
         const v = obj[member];
         const where = at(lowerFirst(member));
-        if ((v === undefined || v === null) && required.includes(member)) out.push(violationText(null, where, "Member must not be null"));
-        else explain(shapes, memberTraits(def).shape, v, where, out);
+        if ((v === undefined || v === null) && required.includes(member)) out.push(violation(null, where, member, "Member must not be null"));
+        else explain(shapes, memberTraits(def).shape, v, where, out, member);
       }
       return;
     }
     case "list": {
       if (!Array.isArray(value)) return;
       const element = memberTraits(shape.member).shape;
-      value.forEach((v, i) => nullOr(shapes, element, v, `${at(String(i + 1))}.member`, out));
+      value.forEach((v, i) => nullOr(shapes, element, v, `${at(String(i + 1))}.member`, out, member));
       return;
     }
     case "map": {
@@ -122,17 +133,17 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
       const badKey = Object.keys(obj).find((k) => brokenConstraints(shapes, keyShape, k).length > 0);
       if (badKey !== undefined && out.length < MAX_VIOLATIONS) {
         const effective = shapes.rules.validateAs?.[keyShape]?.(badKey) ?? keyShape;
-        out.push(violationText(obj, path, `Map keys must satisfy constraint: [${allConstraints(shapes, effective).join(", ")}]`));
+        out.push(violation(obj, path, member, `Map keys must satisfy constraint: [${allConstraints(shapes, effective).join(", ")}]`));
       }
       // A collection's own length limits, as a map value, are reported on the map.
       if (valueIsCollection && Object.values(obj).some((v) => brokenConstraints(shapes, valueShape, v).length > 0) && out.length < MAX_VIOLATIONS) {
-        out.push(violationText(obj, path, `Map value must satisfy constraint: [${allConstraints(shapes, valueShape).join(", ")}]`));
+        out.push(violation(obj, path, member, `Map value must satisfy constraint: [${allConstraints(shapes, valueShape).join(", ")}]`));
       }
       for (const [k, v] of Object.entries(obj)) {
         const where = `${at(k)}.member`;
-        if (v === null || v === undefined) nullOr(shapes, valueShape, v, where, out);
-        else if (valueIsCollection) explainChildren(shapes, valueShape, v, where, out);
-        else explain(shapes, valueShape, v, where, out);
+        if (v === null || v === undefined) nullOr(shapes, valueShape, v, where, out, member);
+        else if (valueIsCollection) explainChildren(shapes, valueShape, v, where, out, member);
+        else explain(shapes, valueShape, v, where, out, member);
       }
       return;
     }
@@ -140,18 +151,18 @@ export function explain(shapes: Shapes, shapeName: string, value: unknown, path:
 }
 
 /** A collection element: null is a member that must not be null. */
-function nullOr(shapes: Shapes, shapeName: string, value: unknown, path: string, out: string[]): void {
-  if (value !== null && value !== undefined) explain(shapes, shapeName, value, path, out);
-  else if (out.length < MAX_VIOLATIONS) out.push(violationText(null, path, "Member must not be null"));
+function nullOr(shapes: Shapes, shapeName: string, value: unknown, path: string, out: Violation[], member: string): void {
+  if (value !== null && value !== undefined) explain(shapes, shapeName, value, path, out, member);
+  else if (out.length < MAX_VIOLATIONS) out.push(violation(null, path, member, "Member must not be null"));
 }
 
 /** The violations inside a collection, without the collection's own. */
-function explainChildren(shapes: Shapes, shapeName: string, value: unknown, path: string, out: string[]): void {
+function explainChildren(shapes: Shapes, shapeName: string, value: unknown, path: string, out: Violation[], member: string): void {
   const shape = shapes.get(shapeName);
   if (shape.type === "list" && Array.isArray(value)) {
     const element = memberTraits(shape.member).shape;
-    value.forEach((v, i) => nullOr(shapes, element, v, `${path}.${i + 1}.member`, out));
+    value.forEach((v, i) => nullOr(shapes, element, v, `${path}.${i + 1}.member`, out, member));
   } else if (shape.type === "map" && value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) nullOr(shapes, memberTraits(shape.value).shape, v, `${path}.${k}.member`, out);
+    for (const [k, v] of Object.entries(value)) nullOr(shapes, memberTraits(shape.value).shape, v, `${path}.${k}.member`, out, member);
   }
 }

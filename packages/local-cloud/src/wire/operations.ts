@@ -7,6 +7,7 @@
 import type { AwsError } from "../server/aws-error.js";
 import type { CallContext } from "../types.js";
 import type { CodecErrors } from "./codec.js";
+import type { Violation } from "./constraints.js";
 import type { JsonCodecOptions } from "./codecs/json.js";
 import type { QueryCodecOptions } from "./codecs/query.js";
 import type { RestJsonCodecOptions } from "./codecs/rest-json.js";
@@ -40,8 +41,11 @@ export interface OperationSpec<C, I = any, O = any> {
 export type OperationSpecs<M extends ServiceModel, C> = { [Op in OperationName<M>]: OperationSpec<C, InputOf<M, Op>> };
 
 export interface ServiceErrors extends CodecErrors {
-  /** Constraint violations ("ValidationException", IAM's "ValidationError", Logs' "InvalidParameterException" …). */
-  validation(message: string): AwsError;
+  /**
+   * Constraint violations ("ValidationException", IAM's "ValidationError", Logs'
+   * "InvalidParameterException" …); `violations` for services that word some themselves.
+   */
+  validation(message: string, violations: readonly Violation[]): AwsError;
   /** A member of the wrong JSON type. @default SerializationException (400) */
   serialization?(message: string): AwsError;
   /** A principal IAM refuses. @default AccessDeniedException (400) */

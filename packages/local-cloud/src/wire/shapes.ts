@@ -19,6 +19,11 @@ export interface ShapeRules {
   validateAs?: Record<string, (value: unknown) => string>;
   /** Java namespace of the service's classes, for SerializationException texts. */
   javaNamespace?: string;
+  /**
+   * Whether enum values are checked with the request. SQS's front end accepts any value
+   * and its operations answer an unknown one themselves (InvalidAttributeName …). @default true
+   */
+  enforceEnums?: boolean;
 }
 
 export class Shapes {
@@ -68,7 +73,7 @@ export function hasConstraints(shapes: Shapes, name: string, seen = new Set<stri
     case "map":
       return shape.min !== undefined || shape.max !== undefined || hasConstraints(shapes, memberTraits(shape.key).shape, seen) || hasConstraints(shapes, memberTraits(shape.value).shape, seen);
     case "string":
-      return shape.min !== undefined || shape.max !== undefined || shape.pattern !== undefined || shape.enum !== undefined;
+      return shape.min !== undefined || shape.max !== undefined || shape.pattern !== undefined || (shape.enum !== undefined && shapes.rules.enforceEnums !== false);
     case "integer":
     case "long":
     case "double":

@@ -11,7 +11,7 @@
  * invalid, constraints.ts walks it again to word every violation.
  */
 import type { AwsError } from "../server/aws-error.js";
-import { explain, validationMessage } from "./constraints.js";
+import { explain, validationMessage, type Violation } from "./constraints.js";
 import { memberTraits, type Shape } from "./model.js";
 import { hasConstraints, wholeValuePattern, type Shapes } from "./shapes.js";
 import { booleanFromString, typeErrorMessage, type Position } from "./type-errors.js";
@@ -19,8 +19,11 @@ import { booleanFromString, typeErrorMessage, type Position } from "./type-error
 export interface ValidationErrors {
   /** A member of the wrong type: the protocol's SerializationException. */
   serialization(message: string): AwsError;
-  /** Constraint violations: the service's validation error ("ValidationException", IAM's "ValidationError" …). */
-  validation(message: string): AwsError;
+  /**
+   * Constraint violations: the service's validation error ("ValidationException", IAM's
+   * "ValidationError" …). `violations` lets a service word some itself (SQS's MissingParameter).
+   */
+  validation(message: string, violations: readonly Violation[]): AwsError;
 }
 
 /**
@@ -187,7 +190,7 @@ class Compiler {
     if (shape.type !== "string") return undefined;
     const { min, max } = shape;
     const re = shape.pattern !== undefined ? wholeValuePattern(shape.pattern) : null;
-    const allowed = shape.enum ? new Set(shape.enum) : undefined;
+    const allowed = shape.enum && this.shapes.rules.enforceEnums !== false ? new Set(shape.enum) : undefined;
     if (min === undefined && max === undefined && !re && !allowed) return undefined;
     return (v) => (min === undefined || v.length >= min) && (max === undefined || v.length <= max) && (re === null || re.test(v)) && (allowed === undefined || allowed.has(v));
   }
@@ -208,9 +211,9 @@ export function validatorFactory(shapes: Shapes, errors: ValidationErrors): (inp
       const ok = check({ input }, "input");
       precheck?.(input);
       if (ok) return;
-      const violations: string[] = [];
+      const violations: Violation[] = [];
       explain(shapes, inputShape, input, "", violations);
-      if (violations.length > 0) throw errors.validation(validationMessage(violations));
+      if (violations.length > 0) throw errors.validation(validationMessage(violations), violations);
     };
   };
 }

@@ -8,7 +8,7 @@ import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
 import { type OpEnv, requireTable } from "./env.js";
 import { itemKey, parseKey, indexKey, type EncodedKey } from "./keys.js";
 import type { TableMeta } from "./table-meta.js";
-import { parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
+import { checkExpressionParams, parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
 import { evaluate } from "./expressions/evaluator.js";
 import { applyUpdate } from "./expressions/update.js";
 import { project } from "./expressions/projection.js";
@@ -22,7 +22,7 @@ import type { WriteFacts } from "./store.js";
 /** ReturnValues, of those the operation allows (the enum itself is checked with the request). */
 export function checkReturnValues(v: unknown, allowed: string[]): string {
   if (v === undefined) return "NONE";
-  if (!allowed.includes(v as string)) throw validation("Return values set to invalid value");
+  if (!allowed.includes(v as string)) throw validation(`ReturnValues can only be ${allowed.slice().reverse().join(" or ")}`);
   return v as string;
 }
 
@@ -102,10 +102,11 @@ const UPDATE_PARTS: (keyof ParsedRequest)[] = ["condition", "update"];
 
 export function putItem(env: OpEnv, input: any): any {
   // What the request alone decides is checked before the table is looked up, as DynamoDB does.
+  const style = checkExpressionParams(input);
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
   const item = normalizeItem(input.Item, "Item");
   const newSize = checkItemSize(item);
-  const parsed = parseRequestExpressions(input);
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, CONDITION_ONLY, "PutItem");
   const meta = requireTable(env, input.TableName);
   const key = itemKey(meta, item);
@@ -141,8 +142,9 @@ export function putItem(env: OpEnv, input: any): any {
 }
 
 export function getItem(env: OpEnv, input: any): any {
+  const style = checkExpressionParams(input);
   const keyItem = normalizeItem(input.Key, "Key");
-  const parsed = parseRequestExpressions(input);
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, GET_PARTS, "GetItem");
   const meta = requireTable(env, input.TableName);
   const { encoded } = parseKey(meta, keyItem);
@@ -163,8 +165,9 @@ function updatedPaths(actions: { path: PathNode }[]): PathNode[] {
 
 export function updateItem(env: OpEnv, input: any): any {
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
+  const style = checkExpressionParams(input);
   const keyItem = normalizeItem(input.Key, "Key");
-  const parsed = parseRequestExpressions(input);
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, UPDATE_PARTS, "UpdateItem");
   const meta = requireTable(env, input.TableName);
   const { key, encoded } = parseKey(meta, keyItem);
@@ -207,8 +210,9 @@ export function updateItem(env: OpEnv, input: any): any {
 
 export function deleteItem(env: OpEnv, input: any): any {
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
+  const style = checkExpressionParams(input);
   const keyItem = normalizeItem(input.Key, "Key");
-  const parsed = parseRequestExpressions(input);
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, CONDITION_ONLY, "DeleteItem");
   const meta = requireTable(env, input.TableName);
   const { key, encoded } = parseKey(meta, keyItem);

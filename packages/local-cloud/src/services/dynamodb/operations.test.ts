@@ -105,7 +105,7 @@ test("ReturnValues forms and ConsumedCapacity", async () => {
   const allNew = await ddb.call("UpdateItem", { ...common, ReturnValues: "ALL_NEW" });
   assert.equal(allNew.Attributes.big.S.length, 3000);
   assert.deepEqual(await ddb.call("UpdateItem", { ...common, ReturnValues: "NONE" }), {});
-  await assert.rejects(ddb.call("PutItem", { TableName: "rvals", Item: { id: S("a") }, ReturnValues: "ALL_NEW" }), /Return values set to invalid value/);
+  await assert.rejects(ddb.call("PutItem", { TableName: "rvals", Item: { id: S("a") }, ReturnValues: "ALL_NEW" }), /ReturnValues can only be ALL_OLD or NONE/);
   const get = await ddb.call("GetItem", { TableName: "rvals", Key: { id: S("a") }, ReturnConsumedCapacity: "INDEXES" });
   assert.deepEqual(get.ConsumedCapacity, { TableName: "rvals", CapacityUnits: 0.5, Table: { CapacityUnits: 0.5 } });
   const nf = await ddb.call("UpdateItem", { TableName: "rvals", Key: { id: S("new") }, UpdateExpression: "SET a = :v", ExpressionAttributeValues: { ":v": N(1) }, ReturnValues: "ALL_NEW" });

@@ -47,6 +47,8 @@ export interface QueryCodecOptions {
   malformedValue?: (message: string) => AwsError;
   /** The error code an AwsError is answered with (SQS's query codes differ from its JSON ones). */
   errorCode?: (err: AwsError) => string;
+  /** Input a service takes from the request beyond its parameters (SQS: the queue URL as the path). */
+  fromPath?: (req: AwsRequest, input: Record<string, any>) => void;
 }
 
 export class QueryCodec implements Codec {
@@ -85,6 +87,7 @@ export class QueryCodec implements Codec {
     params.delete("Action");
     params.delete("Version");
     const input = op.input ? (this.structure(paramTree(params), op.input, "") as Record<string, any>) : {};
+    this.opts.fromPath?.(req, input);
     return { operation: action, input };
   }
 
