@@ -30,4 +30,6 @@ export interface CodecErrors {
   unknownOperation(req: AwsRequest | undefined, detail: { name?: string; wrongMethod?: boolean }): AwsError;
   /** The body is not the protocol's format at all (not JSON, not XML). */
   malformedBody(message: string): AwsError;
+  /** A parameter's text is not of its member's type ("abc" for an integer query parameter). */
+  malformedValue(message: string): AwsError;
 }

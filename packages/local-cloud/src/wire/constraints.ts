@@ -44,6 +44,20 @@ function violation(value: unknown, path: string, member: string, constraint: str
   return { path, member, value, constraint, text: `Value ${renderValue(value)} at '${path}' failed to satisfy constraint: ${constraint}` };
 }
 
+/**
+ * The message of one violation a service finds itself, in the framework's words (a check
+ * its model cannot state, such as a name part longer than a whole-ARN limit allows).
+ */
+export function violationMessage(value: unknown, path: string, constraint: string): string {
+  return validationMessage([violation(value, path, path, constraint)]);
+}
+
+/** The message for a query, path or header parameter whose text is not of its member's type. */
+export function malformedMessage(text: string, path: string, type: string): string {
+  const what = type === "boolean" ? "a boolean" : type === "integer" || type === "long" ? "an integer" : "a number";
+  return validationMessage([violation(text, path, path, `Member must be ${what}`)]);
+}
+
 /** "1 validation error detected: …" / "3 validation errors detected: …; …; …". */
 export function validationMessage(violations: readonly Violation[]): string {
   const n = violations.length;

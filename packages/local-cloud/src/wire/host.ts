@@ -44,7 +44,11 @@ export class OperationHost<C> {
       serialization: def.errors.serialization ?? ((m: string) => new AwsError("SerializationException", m, 400)),
       validation: def.errors.validation,
     };
-    const codecErrors = { unknownOperation: def.errors.unknownOperation, malformedBody: def.errors.malformedBody };
+    const codecErrors = {
+      unknownOperation: def.errors.unknownOperation,
+      malformedBody: def.errors.malformedBody,
+      malformedValue: def.errors.malformedValue ?? ((message: string) => def.errors.validation(message, [])),
+    };
     const jsonModels: ServiceModel[] = [];
     for (const model of def.models) {
       const shapes = new Shapes(model, def.rules);

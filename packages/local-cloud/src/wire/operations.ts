@@ -40,7 +40,9 @@ export interface OperationSpec<C, I = any, O = any> {
 /** The operations of one model, each typed by its input shape. */
 export type OperationSpecs<M extends ServiceModel, C> = { [Op in OperationName<M>]: OperationSpec<C, InputOf<M, Op>> };
 
-export interface ServiceErrors extends CodecErrors {
+export interface ServiceErrors extends Omit<CodecErrors, "malformedValue"> {
+  /** A parameter's text not of its member's type. @default the service's validation error */
+  malformedValue?(message: string): AwsError;
   /**
    * Constraint violations ("ValidationException", IAM's "ValidationError", Logs'
    * "InvalidParameterException" …); `violations` for services that word some themselves.

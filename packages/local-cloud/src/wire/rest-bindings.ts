@@ -8,7 +8,8 @@
 import { AwsError } from "../server/aws-error.js";
 import type { AwsRequest } from "../types.js";
 import { memberTraits, type MemberTraits, type ServiceModel, type Shape } from "./model.js";
-import type { Shapes } from "./shapes.js";
+import { lowerFirst, type Shapes } from "./shapes.js";
+import { malformedMessage } from "./constraints.js";
 import { timestampText } from "./xml-writer.js";
 
 interface Segment {
@@ -116,13 +117,13 @@ export function fromText(shapes: Shapes, traits: MemberTraits, text: string, mal
     case "double":
     case "float": {
       const n = Number(text);
-      if (text.trim() === "" || !Number.isFinite(n)) throw malformed(`Value '${text}' at '${traits.locationName ?? traits.shape}' is not a valid ${shape.type}`);
+      if (text.trim() === "" || !Number.isFinite(n)) throw malformed(malformedMessage(text, lowerFirst(traits.locationName ?? traits.shape), shape.type));
       return n;
     }
     case "boolean":
       if (text === "true") return true;
       if (text === "false") return false;
-      throw malformed(`Value '${text}' at '${traits.locationName ?? traits.shape}' is not a valid boolean`);
+      throw malformed(malformedMessage(text, lowerFirst(traits.locationName ?? traits.shape), "boolean"));
     case "string":
       if (traits.jsonvalue) {
         try {

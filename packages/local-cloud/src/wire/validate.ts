@@ -153,8 +153,11 @@ class Compiler {
     const members: Record<string, Check> = Object.create(null);
     for (const [member, def] of Object.entries(shape.members)) {
       const traits = memberTraits(def);
-      // Members bound to headers, the URI or the status code are decoded by the codec.
-      members[member] = this.check(traits.shape, "field", false);
+      // A payload blob is the body itself: bytes, or text taken as it is (not base64).
+      if (shape.payload === member && this.shapes.get(traits.shape).type === "blob") {
+        const blob = this.shapes.get(traits.shape);
+        members[member] = (h, k) => (typeof h[k] === "string" || h[k] instanceof Uint8Array ? true : this.typeError(traits.shape, blob, h[k], "field", false));
+      } else members[member] = this.check(traits.shape, "field", false);
     }
     const required = shape.required ?? [];
     return (h, k) => {

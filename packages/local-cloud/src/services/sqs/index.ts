@@ -67,12 +67,12 @@ export class SqsService implements Service {
             ? new AwsError("UnknownOperationException", "", 400)
             : new AwsError("InvalidAction", `The action ${name} is not valid for this web service.`, 400, { queryErrorCode: "InvalidAction" }),
         malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        malformedValue: (message) => invalidParameterValue(message),
         internal: (err) => new AwsError("InternalError", String((err as Error)?.message ?? err), 500),
       },
       json: { errorTypePrefix: () => "com.amazonaws.sqs#", queryCompatible: true },
       query: {
         errorCode: queryCodeOf,
-        malformedValue: (message) => invalidParameterValue(message),
         fromPath: (req, input) => {
           if (input.QueueUrl === undefined && QUEUE_PATH.test(req.path)) input.QueueUrl = req.path;
         },

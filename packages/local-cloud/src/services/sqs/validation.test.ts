@@ -52,7 +52,7 @@ test("query: a value that is not of its member's type is InvalidParameterValue",
   const res = await query({ Action: "SendMessage", QueueUrl: queueUrl, MessageBody: "x", DelaySeconds: "soon" });
   assert.equal(res.status, 400);
   assert.equal(res.error.Code, "InvalidParameterValue");
-  assert.equal(res.error.Message, "Value 'soon' at 'DelaySeconds' is not a valid integer");
+  assert.equal(res.error.Message, "1 validation error detected: Value 'soon' at 'delaySeconds' failed to satisfy constraint: Member must be an integer");
 });
 
 test("a missing member is SQS's MissingParameter, in both protocols", async () => {

@@ -9,7 +9,8 @@ import { queryErrorResponse } from "../../server/protocols/query.js";
 import type { AwsRequest, AwsResponse } from "../../types.js";
 import type { Codec, CodecErrors, DecodedRequest } from "../codec.js";
 import { memberTraits, type Member, type ServiceModel } from "../model.js";
-import type { Shapes } from "../shapes.js";
+import { lowerFirst, type Shapes } from "../shapes.js";
+import { malformedMessage } from "../constraints.js";
 import { structureXml } from "../xml-writer.js";
 
 /** Parameters as a tree: "Tags.member.1.Key" → Tags → member → 1 → Key. */
@@ -43,8 +44,6 @@ function numbered(node: ParamNode | undefined): ParamNode[] {
 }
 
 export interface QueryCodecOptions {
-  /** The error a value that is not of its member's type raises ("abc" for an integer). */
-  malformedValue?: (message: string) => AwsError;
   /** The error code an AwsError is answered with (SQS's query codes differ from its JSON ones). */
   errorCode?: (err: AwsError) => string;
   /** Input a service takes from the request beyond its parameters (SQS: the queue URL as the path). */
@@ -99,7 +98,7 @@ export class QueryCodec implements Codec {
       const wire = this.wireName(member, name);
       const child = node.children?.get(wire);
       if (!child) continue;
-      const value = this.value(child, member, path ? `${path}.${name}` : name);
+      const value = this.value(child, member, path ? `${path}.${lowerFirst(name)}` : lowerFirst(name));
       if (value !== undefined) out[name] = value;
     }
     return out;
@@ -161,8 +160,7 @@ export class QueryCodec implements Codec {
   }
 
   private malformed(text: string, path: string, type: string): AwsError {
-    const message = `Value '${text}' at '${path}' is not a valid ${type}`;
-    return this.opts.malformedValue ? this.opts.malformedValue(message) : new AwsError("MalformedInput", message, 400);
+    return this.errors.malformedValue(malformedMessage(text, path, type));
   }
 
   encode(operation: string, output: unknown, req: AwsRequest): AwsResponse {

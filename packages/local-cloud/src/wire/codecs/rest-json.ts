@@ -15,8 +15,6 @@ import type { Shapes } from "../shapes.js";
 import { jsonText } from "./json.js";
 
 export interface RestJsonCodecOptions {
-  /** The error a value that is not of its member's type raises ("abc" for an integer). */
-  malformedValue?: (message: string) => AwsError;
   /** The JSON body of an error (default `{ message, ...extra }`). */
   errorBody?: (err: AwsError) => Record<string, unknown>;
 }
@@ -42,8 +40,7 @@ export class RestJsonCodec implements Codec {
     if ("miss" in match) throw this.errors.unknownOperation(req, { wrongMethod: match.miss === "method" });
     const op = this.model.operations[match.operation]!;
     if (!op.input) return { operation: match.operation, input: {} };
-    const malformed = this.opts.malformedValue ?? ((m: string) => new AwsError("ValidationException", m, 400));
-    const { input, body, payload } = boundMembers(this.shapes, op.input, req, match.labels, malformed);
+    const { input, body, payload } = boundMembers(this.shapes, op.input, req, match.labels, (m) => this.errors.malformedValue(m));
     if (payload) {
       const [name, traits] = payload;
       const shape = this.shapes.get(traits.shape);
