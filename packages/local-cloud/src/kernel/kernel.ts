@@ -34,8 +34,11 @@ export interface Kernel {
   readonly clients: ServiceClients;
   /** IAM beyond `authorize`: policy decisions, sessions, roles. */
   readonly identity: IamPort;
-  /** The principal and secret behind an access key (SigV4 checks a data plane makes itself). */
-  lookupAccessKey(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  /**
+   * The principal and secret behind an access key (SigV4 checks a data plane makes
+   * itself). Given the request's headers, a request a web page sent never gets the admin.
+   */
+  lookupAccessKey(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
 }
 
 /** What a service is constructed with. */

@@ -34,6 +34,10 @@ export interface ValidationErrors {
  */
 export type InputValidator = (input: Record<string, unknown>, precheck?: (input: any) => void) => void;
 
+/** How deep a recursive shape's values may nest (DynamoDB allows 32 levels of attribute values). */
+const MAX_NESTING = 64;
+const NESTING_MESSAGE = "Nesting Levels have exceeded supported limits";
+
 /** Checks the value at holder[key]: throws on a type error, answers whether its constraints hold. */
 type Check = (holder: any, key: string | number) => boolean;
 
@@ -50,9 +54,21 @@ class Compiler {
     let check = this.cache.get(id);
     if (!check) {
       // Recursive shapes (DynamoDB's AttributeValue) refer to themselves: hand out an
-      // indirection first, fill it in once built.
+      // indirection first, fill it in once built. The indirection counts how deep the
+      // value nests, so no input can run the check out of stack.
       let built: Check | undefined;
-      this.cache.set(id, (h, k) => built!(h, k));
+      let depth = 0;
+      this.cache.set(id, (h, k) => {
+        if (++depth > MAX_NESTING) {
+          depth = 0;
+          throw this.errors.validation(NESTING_MESSAGE, []);
+        }
+        try {
+          return built!(h, k);
+        } finally {
+          depth--;
+        }
+      });
       built = this.build(name, this.shapes.get(name), position, parameterized);
       this.cache.set(id, built);
       check = built;

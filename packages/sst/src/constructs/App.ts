@@ -53,6 +53,7 @@ export class App extends cdk.App {
   /** @internal pending async stack functions */
   readonly pending: Promise<unknown>[] = [];
   private finished = false;
+  private readonly finishTasks: (() => void)[] = [];
   private removalPolicyAspect?: cdk.IAspect;
 
   static override isApp(x: unknown): x is App {
@@ -131,12 +132,23 @@ export class App extends cdk.App {
   }
 
   /**
-   * Finalise the app before synth: one String SSM parameter per plain bound value of
-   * every bindable construct, at `{ssmPrefix}{Type}/{id}/{prop}`. Idempotent.
+   * Run `task` when the app finishes, before the bound values' SSM parameters are
+   * written: work that must see the whole app (Auth binds itself to every route of the
+   * Apis it is attached to, routes added after `attach` included). @internal
+   */
+  beforeFinish(task: () => void): void {
+    this.finishTasks.push(task);
+  }
+
+  /**
+   * Finalise the app before synth: the `beforeFinish` tasks, then one String SSM
+   * parameter per plain bound value of every bindable construct, at
+   * `{ssmPrefix}{Type}/{id}/{prop}`. Idempotent.
    */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    for (const task of this.finishTasks) task();
     for (const c of this.node.findAll()) {
       if (!isSSTConstruct(c)) continue;
       const bindings = c.getBindings();

@@ -24,6 +24,8 @@ import { attachPermissionsToRole, type Permissions, type BindingResource } from 
 import type { NodeJSProps, CopyFile, FunctionDefinitionRecord } from "../build/types.js";
 import { findHandler } from "../build/handler.js";
 import { bundleFunctionSync, nodeTarget } from "../build/bundle.js";
+import { bridgeNames, INCREASE_TIMEOUT_CONTEXT, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
+import { liveLambdaStubDir, STUB_HANDLER } from "../dev/bridge/stub-asset.js";
 
 export type { NodeJSProps, CopyFile, FunctionDefinitionRecord };
 
@@ -110,7 +112,10 @@ export class Function extends lambda.Function implements SSTConstruct {
       nodejs: props.nodejs,
       copyFiles: props.copyFiles,
     };
-    const { code, handler } = functionCode(app, record);
+    // `sst dev` on AWS: the function is a Live Lambda stub relaying to the developer's machine.
+    const liveLambda = app.mode === "dev" && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true;
+    const { code, handler } = functionCode(app, record, liveLambda);
+    const timeout = liveLambda && app.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true ? 900 : props.timeout ?? DEFAULT_TIMEOUT_SECONDS;
     const fnName = typeof props.functionName === "function"
       ? props.functionName({ stack: stack as Stack, functionProps: props })
       : props.functionName;
@@ -119,7 +124,7 @@ export class Function extends lambda.Function implements SSTConstruct {
       code,
       handler,
       runtime: new lambda.Runtime(runtime, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
-      timeout: toCdkDuration(props.timeout ?? DEFAULT_TIMEOUT_SECONDS, `timeout of the "${id}" Function`),
+      timeout: toCdkDuration(timeout, `timeout of the "${id}" Function`),
       memorySize: toMB(props.memorySize ?? DEFAULT_MEMORY_MB, `memorySize of the "${id}" Function`),
       ephemeralStorageSize: props.diskSize !== undefined ? cdk.Size.mebibytes(toMB(props.diskSize)) : undefined,
       functionName: fnName,
@@ -138,6 +143,7 @@ export class Function extends lambda.Function implements SSTConstruct {
         SST_SSM_PREFIX: app.ssmPrefix,
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: "1",
         ...(app.mode === "dev" ? { SST_FUNCTION_ID: functionId } : {}),
+        ...(liveLambda ? { [REQUEST_QUEUE_ENV]: bridgeNames(app.name, app.stage).requestQueue } : {}),
         ...(props.environment ?? {}),
       },
     });
@@ -149,6 +155,10 @@ export class Function extends lambda.Function implements SSTConstruct {
     this._isLiveDevEnabled = app.mode === "dev";
     app.functionDefinitions[functionId] = record;
 
+    if (liveLambda) {
+      const where = { partition: stack.partition, region: stack.region, account: stack.account };
+      for (const st of stubPolicyStatements(bridgeNames(app.name, app.stage), where)) this.addToRolePolicy(new iam.PolicyStatement(st));
+    }
     if (props.url) this.createUrl(props.url === true ? {} : props.url);
     if (props.permissions) this.attachPermissions(props.permissions);
     if (props.bind) this.bind(props.bind);
@@ -262,7 +272,8 @@ function addrOf(scope: Construct, id: string): string {
   return "c8" + createHash("sha1").update(full).digest("hex").slice(0, 40);
 }
 
-function functionCode(app: App, def: FunctionDefinitionRecord): { code: lambda.Code; handler: string } {
+function functionCode(app: App, def: FunctionDefinitionRecord, liveLambda: boolean): { code: lambda.Code; handler: string } {
+  if (liveLambda) return { code: lambda.Code.fromAsset(liveLambdaStubDir(path.join(app.artifactsDir, "live-lambda-stub"))), handler: STUB_HANDLER };
   if (app.mode !== "deploy") {
     return { code: lambda.Code.fromAsset(STUB_DIR), handler: "index.handler" };
   }

@@ -5,7 +5,16 @@
 export interface ProjectLike {
   root: string;
   stage: string;
-  config: { name: string; region: string; ssmPrefix: string };
+  config: {
+    name: string;
+    region: string;
+    ssmPrefix: string;
+    profile?: string;
+    role?: string;
+    target?: unknown;
+    cdk?: { toolkitStackName?: string; qualifier?: string };
+    bootstrap?: { stackName?: string; tags?: Record<string, string> };
+  };
   paths: { root: string; out: string; dist?: string; artifacts?: string; types?: string };
   configInputs?: string[];
 }

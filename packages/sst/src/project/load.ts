@@ -102,19 +102,21 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   return { sstConfig, inputs };
 }
 
-export async function loadProject(opts: { cwd?: string; stage?: string; region?: string } = {}): Promise<Project> {
+export async function loadProject(opts: { cwd?: string; stage?: string; region?: string; profile?: string; role?: string } = {}): Promise<Project> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const configFile = findConfig(cwd);
   if (!configFile) throw new Error(`Could not find a config file (${CONFIG_FILES.join(", ")}) in ${cwd} or any parent directory`);
   const root = path.dirname(configFile);
   const out = path.join(root, ".sst");
   const { sstConfig, inputs } = await importConfig(configFile, out);
-  const config: ConfigOptions = await sstConfig.config({ stage: opts.stage, region: opts.region });
+  // The command line's globals, as SST v2 passed them: a config may choose per stage.
+  const config: ConfigOptions = await sstConfig.config({ stage: opts.stage, region: opts.region, profile: opts.profile, role: opts.role });
   if (!config || typeof config.name !== "string" || !config.name) {
     throw new Error(`${configFile}: config() must return an object with a "name"`);
   }
   const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage, outDir: out });
-  const region = opts.region ?? config.region ?? "us-east-1";
+  // AWS_REGION before the default: a CI job that sets only AWS_REGION deploys there, as with SST v2.
+  const region = opts.region ?? config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1");
   const ssmPrefix = config.ssmPrefix ?? `/sst/${config.name}/${stage}/`;
   return {
     root,

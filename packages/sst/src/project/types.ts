@@ -6,12 +6,21 @@ export interface ConfigOptions {
   name: string;
   region?: string;
   stage?: string;
+  /** AWS profile for the AWS target (ignored when AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are set, as in SST v2). */
   profile?: string;
+  /** ARN of an IAM role the CLI assumes for AWS calls. */
+  role?: string;
+  /** Where commands act when no --local/--aws flag or SST_TARGET says (docs/cli.md, "Choosing the target"). */
+  target?: "local" | "aws";
   ssmPrefix?: string;
+  /** SST v2's bootstrap stack settings (`sst bootstrap`). */
+  bootstrap?: { stackName?: string; tags?: Record<string, string> };
+  /** CDK bootstrap settings (`sst bootstrap`). */
+  cdk?: { toolkitStackName?: string; qualifier?: string };
 }
 
 export interface SSTConfig {
-  config(input: { stage?: string; region?: string; profile?: string }): ConfigOptions | Promise<ConfigOptions>;
+  config(input: { stage?: string; region?: string; profile?: string; role?: string }): ConfigOptions | Promise<ConfigOptions>;
   stacks(app: App): void | Promise<void>;
 }
 

@@ -22,7 +22,7 @@ export interface ApiGatewayCloud {
   readonly lambda?: LambdaInvoker;
   readonly logs?: { call(operation: string, input: any): Promise<any> };
   openDatabase(name: string): Database;
-  lookupAccessKey?(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
 }
 

@@ -72,7 +72,9 @@ export class DynamoDbService implements Service {
         malformedBody: (message) => new AwsError("SerializationException", message, 400),
         internal: () => new AwsError("InternalServerError", "Internal server error", 500),
       },
-      json: { errorTypePrefix: typePrefix, messageKey, serialize: serializeOutput },
+      // No depth scan on the hot path: attribute values nest at most 32 levels (normalizeValue)
+      // and the compiled validation bounds recursion itself.
+      json: { errorTypePrefix: typePrefix, messageKey, serialize: serializeOutput, depthChecked: true },
       // Answer only once what the request wrote (or read uncommitted) is committed; over
       // the wire, also not before the end of the event-loop turn (see endOfTurn).
       settle: (via) => this.store.committed() ?? (via === "wire" ? this.endOfTurn() : undefined),

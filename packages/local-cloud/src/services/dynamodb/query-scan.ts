@@ -176,14 +176,13 @@ function selectMode(input: any, src: Source, hasProjection: boolean): string {
   return select;
 }
 
-/** Limit (at least 1: checked with the request), Infinity when absent. */
-function checkLimit(limit: number | undefined): number {
+/** Limit (Query, Scan, ExecuteStatement; at least 1: checked with the request), Infinity when absent. */
+export function checkLimit(limit: number | undefined): number {
   return limit === undefined ? Infinity : limit;
 }
 
 /** Shared page loop of Query and Scan. */
-function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, accept: (row: PageRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
-  const limit = checkLimit(input.Limit);
+function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, limit: number, accept: (row: PageRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
   const items: (Item | RawJson)[] = [];
   let matched = 0;
   let scanned = 0;
@@ -247,7 +246,7 @@ export function query(env: OpEnv, input: any): any {
   const fetchFull = src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL";
   if (!parsed.filter && !parsed.projection && !fetchFull) return plainQueryPage(env, input, src, plan, forward, after, limit, select);
   const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, limit);
-  return runPage(env, input, src, rows, acceptAll, parsed.filter, parsed.projection, select);
+  return runPage(env, input, src, rows, limit, acceptAll, parsed.filter, parsed.projection, select);
 }
 
 function acceptAll(): boolean {
@@ -397,7 +396,8 @@ export function scan(env: OpEnv, input: any): any {
   const select = selectMode(input, src, !!parsed.projection);
   const after = startPosition(src, input.ExclusiveStartKey);
   const rows = env.store.scan(src.meta, src.index, after);
+  const limit = checkLimit(input.Limit);
   const accept = TotalSegments > 1 ? (row: PageRow) => segmentOf(row.hk!, TotalSegments) === Segment : () => true;
-  return runPage(env, input, src, rows, accept, parsed.filter, parsed.projection, select);
+  return runPage(env, input, src, rows, limit, accept, parsed.filter, parsed.projection, select);
 }
 

@@ -140,7 +140,7 @@ export class LambdaService implements Service {
             return undefined;
           }
         },
-        lookupAccessKey: (id) => this.cloud.lookupAccessKey(id),
+        lookupAccessKey: (id, headers) => this.cloud.lookupAccessKey(id, headers),
         authorize: (ctx, action, resource, deny) => this.cloud.authorize(ctx, action, resource, deny),
       },
       req,

@@ -26,7 +26,7 @@ export function lambdaCloud(kernel: Kernel): LambdaCloud & Kernel {
     dataDir: (name) => kernel.dataDir(name),
     authorize: (ctx, action, resources, deny, conditions) => kernel.authorize(ctx, action, resources, deny as ((message: string) => AwsError) | undefined, conditions),
     adminContext: (requestId) => kernel.adminContext(requestId),
-    lookupAccessKey: (id) => kernel.lookupAccessKey(id),
+    lookupAccessKey: (id, headers) => kernel.lookupAccessKey(id, headers),
     s3: c.s3,
     sqs: c.sqs,
     sns: c.sns,

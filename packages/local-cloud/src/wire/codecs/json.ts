@@ -7,6 +7,7 @@ import type { AwsError } from "../../server/aws-error.js";
 import type { AwsRequest, AwsResponse } from "../../types.js";
 import type { Codec, CodecErrors, DecodedRequest } from "../codec.js";
 import type { ServiceModel } from "../model.js";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from "../../limits/json-depth.js";
 
 export interface JsonCodecOptions {
   /** The `__type` prefix of an error code (DynamoDB's depends on the layer that raised it). */
@@ -17,6 +18,12 @@ export interface JsonCodecOptions {
   queryCompatible?: boolean;
   /** The key of an error's message (coral's own errors write "Message"). @default "message" */
   messageKey?: (code: string) => string;
+  /**
+   * Skip the scan that refuses bodies nested deeper than MAX_JSON_DEPTH before parsing:
+   * for a service whose validation bounds every recursive member (DynamoDB's attribute
+   * values), on its hot path.
+   */
+  depthChecked?: boolean;
 }
 
 /** JSON text of an output: Dates as epoch seconds, bytes as base64, as the protocol writes them. */
@@ -60,7 +67,10 @@ export class JsonCodec implements Codec {
     if (req.body.length === 0) return {};
     let parsed: unknown;
     try {
-      parsed = JSON.parse(req.body.toString("utf8"));
+      const text = req.body.toString("utf8");
+      // What walks the parsed body recurses: refuse runaway nesting before parsing it.
+      if (!this.opts.depthChecked && jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw new Error("too deep");
+      parsed = JSON.parse(text);
     } catch {
       throw this.errors.malformedBody("Start of structure or map found where not expected.");
     }

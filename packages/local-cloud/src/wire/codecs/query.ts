@@ -19,11 +19,16 @@ interface ParamNode {
   children?: Map<string, ParamNode>;
 }
 
-function paramTree(params: Iterable<[string, string]>): ParamNode {
+/** Decoding recurses once per level; no API shape nests anywhere near this deep. */
+const MAX_PARAMETER_NESTING = 32;
+
+function paramTree(params: Iterable<[string, string]>, malformed: (message: string) => AwsError): ParamNode {
   const root: ParamNode = {};
   for (const [key, value] of params) {
+    const parts = key.split(".");
+    if (parts.length > MAX_PARAMETER_NESTING) throw malformed(`The parameter ${key.slice(0, 100)}… is nested more than ${MAX_PARAMETER_NESTING} levels deep`);
     let node = root;
-    for (const part of key.split(".")) {
+    for (const part of parts) {
       node.children ??= new Map();
       let next = node.children.get(part);
       if (!next) node.children.set(part, (next = {}));
@@ -85,7 +90,7 @@ export class QueryCodec implements Codec {
     if (!op) throw this.errors.unknownOperation(req, { name: action });
     params.delete("Action");
     params.delete("Version");
-    const input = op.input ? (this.structure(paramTree(params), op.input, "") as Record<string, any>) : {};
+    const input = op.input ? (this.structure(paramTree(params, (m) => this.errors.malformedValue(m)), op.input, "") as Record<string, any>) : {};
     this.opts.fromPath?.(req, input);
     return { operation: action, input };
   }

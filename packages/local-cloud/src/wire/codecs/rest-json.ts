@@ -10,6 +10,7 @@ import type { AwsRequest, AwsResponse } from "../../types.js";
 import type { Codec, CodecErrors, DecodedRequest } from "../codec.js";
 import { fromWireNames, toWireNames } from "../json-names.js";
 import type { ServiceModel } from "../model.js";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from "../../limits/json-depth.js";
 import { boundMembers, outputBindings, RestRouter } from "../rest-bindings.js";
 import type { Shapes } from "../shapes.js";
 import { jsonText } from "./json.js";
@@ -60,7 +61,10 @@ export class RestJsonCodec implements Codec {
   private json(req: AwsRequest): Record<string, any> {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(req.body.toString("utf8"));
+      const text = req.body.toString("utf8");
+      // What walks the parsed body recurses: refuse runaway nesting before parsing it.
+      if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw new Error(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+      parsed = JSON.parse(text);
     } catch (err) {
       throw this.errors.malformedBody(`Could not parse request body into json: ${(err as Error).message}`);
     }
