@@ -9,7 +9,7 @@ import type { AwsRequest } from "../../types.js";
 import { LogsService } from "../logs/index.js";
 
 const cloud = fakeCloud();
-const logsService = new LogsService({ cloud });
+const logsService = new LogsService({ kernel: cloud as any });
 (cloud as any).logs = logsService;
 const svc = new ApiGatewayV2Service({ cloud });
 after(() => cloud.dispose());
