@@ -12,8 +12,8 @@
  *   prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr.
  */
 
-import { compileGlob, globMatches, type Glob } from "../../limits/glob.js";
-import { jsonNestsDeeperThan } from "../../limits/json-depth.js";
+import { compileGlob, globMatches, type Glob } from "../limits/glob.js";
+import { jsonNestsDeeperThan } from "../limits/json-depth.js";
 
 export type Pattern = Record<string, unknown>;
 
