@@ -66,6 +66,29 @@ export class NewPhysicalResource {
   constructor(readonly physicalId: string, readonly attributes: Record<string, unknown> = {}) {}
 }
 
+/**
+ * The engine's view of a kernel: its storage, identity and events, and every service by
+ * name (`cloud.lambda.call(…)`) through the kernel's typed clients.
+ */
+export function cloudOfKernel(kernel: import("../kernel/kernel.js").Kernel): CloudLike {
+  return {
+    ...kernel.clients,
+    get region() {
+      return kernel.region;
+    },
+    get accountId() {
+      return kernel.accountId;
+    },
+    get endpoint() {
+      return kernel.endpoint;
+    },
+    events: kernel.events,
+    openDatabase: (name) => kernel.openDatabase(name),
+    dataDir: (name) => kernel.dataDir(name),
+    authorize: (ctx, action, resources, deny) => kernel.authorize(ctx, action, resources, deny as never),
+  };
+}
+
 /** The in-process API of a local service, with a clear error when it is not part of this cloud. */
 export function service(ctx: ProviderContext, name: string): ServiceLike {
   const s = ctx.cloud[name];
