@@ -172,7 +172,7 @@ describe("the AWS target (CDK toolkit library) against the local cloud playing A
 
     // The functions' code is the zip the toolkit uploaded to the bootstrap bucket.
     const template = JSON.parse(fs.readFileSync(path.join(app, ".sst", "dist", `${API_STACK}.template.json`), "utf8"));
-    const post = template.Resources.ApiLambdaPOSTusers3EDC309A;
+    const post = template.Resources.ApiLambdaPOSTusers5643B078;
     assert.equal(post.Properties.Code.S3Bucket, ASSETS_BUCKET);
     const head = await s3.send(new HeadObjectCommand({ Bucket: ASSETS_BUCKET, Key: post.Properties.Code.S3Key }));
     assert.ok((head.ContentLength ?? 0) > 100, "the uploaded asset is a real zip");
@@ -218,7 +218,7 @@ describe("the AWS target (CDK toolkit library) against the local cloud playing A
       for (const name of STACKS.filter((s) => s !== API_STACK)) assert.match(res.stdout, new RegExp(`\\|  ${name} no changes`));
       const after = await apiFunctions();
       const changed = Object.keys(after).filter((id) => after[id]!.sha !== before[id]!.sha);
-      assert.deepEqual(changed, ["ApiLambdaGETusersBA0D64DD"], "only GET /users's code changed");
+      assert.deepEqual(changed, ["ApiLambdaGETusers14C9B9D3"], "only GET /users's code changed");
       // Same functions, updated in place (no replacement).
       assert.deepEqual(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.name])), Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.name])));
       const body = (await (await fetch(`${await apiUrl()}/users`)).json()) as { version?: string };

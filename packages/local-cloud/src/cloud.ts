@@ -264,6 +264,11 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
     }
+    // API Gateway custom domains: `<domain>.localhost` (undefined when the host is none).
+    if (this.apigateway && (req.headers.host ?? "").includes(".localhost")) {
+      const served = this.apigateway.handleCustomDomain(req);
+      if (served) return served;
+    }
     const m = /^\/_aws\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m) return undefined;
     const [, plane, rest = "/"] = m;

@@ -49,7 +49,11 @@ export interface RequestDispatcher {
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
 }
 
-const EXECUTE_API_HOST = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/;
+/** Hosts a local data plane may claim: `<name>.localhost[:port]` (S3 virtual hosts fall through). */
+const LOCAL_PLANE_HOST = /^[a-z0-9.-]+\.localhost(:\d+)?$/i;
+function isLocalPlaneHost(host: string): boolean {
+  return LOCAL_PLANE_HOST.test(host);
+}
 
 export interface HttpServerOptions {
   /** Host names to answer besides 127.0.0.1, localhost, *.localhost and [::1]. */
@@ -216,7 +220,9 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     principal: ANONYMOUS,
   };
 
-  if (path.startsWith("/_aws/") || (host!.includes(".execute-api.") && EXECUTE_API_HOST.test(host!))) {
+  // Local data planes: /_aws/…, and *.localhost hosts (execute-api, API custom domains);
+  // a *.localhost host none of them claims is S3's virtual host.
+  if (path.startsWith("/_aws/") || (host !== undefined && host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }

@@ -6,10 +6,18 @@
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
 import { authKeys } from "./auth-keys.js";
+import { sourcemapUploader } from "./sourcemap-uploader.js";
+import { secretPrefetcher } from "./secret-prefetcher.js";
+import { functionInvoker } from "./function-invoker.js";
+import { apiGatewayCloudWatchRole } from "./apigateway-cloudwatch-role.js";
 import { physicalIdOf, sendResponse } from "./response.js";
 
 const HANDLERS: Record<string, (event: CloudFormationCustomResourceEvent) => Promise<void>> = {
-  "Custom::AuthKeys": authKeys,
+  "Custom::AuthKeys": (e) => authKeys(e),
+  "Custom::SourcemapUploader": (e) => sourcemapUploader(e),
+  "Custom::SecretPrefetcher": (e) => secretPrefetcher(e),
+  "Custom::FunctionInvoker": (e) => functionInvoker(e),
+  "Custom::APIGatewayCloudWatchRole": (e) => apiGatewayCloudWatchRole(e),
 };
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {

@@ -34,8 +34,18 @@ export interface SynthFunction {
   copyFiles?: unknown;
 }
 
+/** What an app asks for that the local cloud does not do (see constructs/util/local-notice.ts). */
+export interface SynthNotice {
+  construct: string;
+  path: string;
+  prop: string;
+  local: string;
+}
+
 export interface SynthResult {
   assemblyDir: string;
   stacks: SynthStack[];
   functions: Record<string, SynthFunction>;
+  /** `sst dev` prints each once. */
+  notices?: SynthNotice[];
 }

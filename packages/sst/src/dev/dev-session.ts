@@ -86,6 +86,7 @@ export class DevSession {
   private detachLog?: () => void;
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
+  private readonly printedNotices = new Set<string>();
   private configInputs = new Set<string>();
   private outputs: StackOutputs = {};
   /** Resolves when the deploy after the last config change finished (for tests and tools). */
@@ -209,7 +210,19 @@ export class DevSession {
     this.outputs = outputs;
     ui.success(`Deployed ${Object.keys(outputs).length} stack${Object.keys(outputs).length === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
+    this.printNotices(synthResult);
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
+  }
+
+  /** Once per construct and prop for the session: what the local cloud does instead of what the app asks for. */
+  private printNotices(synthResult: SynthResult): void {
+    const fresh = (synthResult.notices ?? []).filter((n) => !this.printedNotices.has(`${n.path}\u0000${n.prop}`));
+    if (fresh.length === 0) return;
+    this.opts.ui.info("Not served locally (deployed to AWS as written):");
+    for (const n of fresh) {
+      this.printedNotices.add(`${n.path}\u0000${n.prop}`);
+      this.opts.ui.line(`   ${n.construct} uses ${n.prop}: ${n.local}`);
+    }
   }
 
   /** Endpoints of the HTTP APIs in the local cloud (if its API Gateway is there). */
