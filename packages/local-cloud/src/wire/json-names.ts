@@ -1,13 +1,17 @@
 /**
  * REST-JSON bodies name members by their `locationName` (API Gateway's `"protocolType"`
- * for the SDK's `ProtocolType`), at every depth. These convert between the wire names
- * and the model's member names; a shape whose tree renames nothing is passed through.
+ * for the SDK's `ProtocolType`), at every depth, and write timestamps in the format
+ * their shape names (API Gateway's are ISO 8601). These convert between the wire form
+ * and the model's; a shape whose tree has neither is passed through.
  */
 import { memberTraits, type Member } from "./model.js";
 import type { Shapes } from "./shapes.js";
 
+import { timestampText } from "./xml-writer.js";
+
 const renames = new WeakMap<Shapes, Map<string, boolean>>();
 
+/** Whether anything under the shape is renamed on the wire or is an ISO 8601 timestamp. */
 function renamesAnything(shapes: Shapes, name: string, seen = new Set<string>()): boolean {
   let memo = renames.get(shapes);
   if (!memo) renames.set(shapes, (memo = new Map()));
@@ -17,10 +21,11 @@ function renamesAnything(shapes: Shapes, name: string, seen = new Set<string>())
   seen.add(name);
   const shape = shapes.get(name);
   let result = false;
-  if (shape.type === "structure") {
+  if (shape.type === "timestamp") result = shape.timestampFormat === "iso8601";
+  else if (shape.type === "structure") {
     result = Object.entries(shape.members).some(([n, m]) => {
       const t = memberTraits(m);
-      return (t.locationName !== undefined && t.locationName !== n && !t.location) || renamesAnything(shapes, t.shape, seen);
+      return (t.locationName !== undefined && t.locationName !== n && !t.location) || t.timestampFormat === "iso8601" || renamesAnything(shapes, t.shape, seen);
     });
   } else if (shape.type === "list") result = renamesAnything(shapes, memberTraits(shape.member).shape, seen);
   else if (shape.type === "map") result = renamesAnything(shapes, memberTraits(shape.value).shape, seen);
@@ -30,8 +35,12 @@ function renamesAnything(shapes: Shapes, name: string, seen = new Set<string>())
 
 function convert(shapes: Shapes, member: Member, value: unknown, toWire: boolean): unknown {
   const traits = memberTraits(member);
-  if (value === null || typeof value !== "object" || !renamesAnything(shapes, traits.shape)) return value;
   const shape = shapes.get(traits.shape);
+  if (shape.type === "timestamp") {
+    const format = traits.timestampFormat ?? shape.timestampFormat;
+    return toWire && format === "iso8601" && (value instanceof Date || typeof value === "number") ? timestampText(value, format) : value;
+  }
+  if (value === null || typeof value !== "object" || !renamesAnything(shapes, traits.shape)) return value;
   if (shape.type === "list" && Array.isArray(value)) return value.map((v) => convert(shapes, shape.member, v, toWire));
   if (shape.type === "map" && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};

@@ -7,7 +7,6 @@ import { clfTime, isTextContentType, parseQueryString, type GatewayRequest } fro
 import { mapResponseV1, mapResponseV2 } from "./response-map.js";
 import { applyCors, originAllowed, preflightHeaders } from "./cors.js";
 import { functionFromIntegrationUri } from "./lambda-invoke.js";
-import { toWireShape, fromWireShape } from "./wire-case.js";
 import { coerceInput } from "./coerce.js";
 
 const req = (over: Partial<GatewayRequest> = {}): GatewayRequest => ({
@@ -95,15 +94,6 @@ test("CORS helpers", () => {
   applyCors(cors, { origin: "https://a.example.com" }, headers);
   assert.equal(headers["access-control-allow-origin"], "https://a.example.com");
   assert.equal(headers.vary, "Origin");
-});
-
-test("wire case conversion keeps map keys", () => {
-  const sdk = { ApiId: "a", Tags: { MyTag: "v" }, RouteSettings: { "GET /x": { ThrottlingBurstLimit: 1 } }, ResponseParameters: { "200": { "overwrite:header.X": "v" } }, CreatedDate: new Date(0) };
-  const wire: any = toWireShape(sdk);
-  assert.deepEqual(wire, { apiId: "a", tags: { MyTag: "v" }, routeSettings: { "GET /x": { throttlingBurstLimit: 1 } }, responseParameters: { "200": { "overwrite:header.X": "v" } }, createdDate: "1970-01-01T00:00:00.000Z" });
-  const back: any = fromWireShape(wire);
-  assert.deepEqual(back.Tags, { MyTag: "v" });
-  assert.deepEqual(back.RouteSettings, { "GET /x": { ThrottlingBurstLimit: 1 } });
 });
 
 test("CloudFormation string values are coerced", () => {

@@ -13,6 +13,16 @@ export interface LambdaInvoker {
   ): Promise<{ statusCode?: number; payload?: Buffer | string | Uint8Array; functionError?: string }>;
 }
 
+/** A LambdaInvoker over Lambda's public Invoke operation (the kernel's typed client). */
+export function invokerOf(client: { call(operation: "Invoke", input: { FunctionName: string; Payload: string | Buffer; InvocationType?: any }): Promise<any> }): LambdaInvoker {
+  return {
+    async invoke(functionName, payload, opts) {
+      const out = await client.call("Invoke", { FunctionName: functionName, Payload: payload, InvocationType: opts?.invocationType ?? "RequestResponse" });
+      return { statusCode: out.StatusCode, payload: out.Payload, functionError: out.FunctionError };
+    },
+  };
+}
+
 export type InvokeOutcome =
   | { kind: "ok"; payload: Buffer }
   | { kind: "function-error"; payload: Buffer }
