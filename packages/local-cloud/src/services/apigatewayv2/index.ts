@@ -9,7 +9,7 @@ import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.
 import { OperationHost } from "../../wire/host.js";
 import apigatewayModel from "../../wire/models/apigatewayv2.js";
 import { DataPlane } from "./data-plane.js";
-import { invokerOf } from "./lambda-invoke.js";
+import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
 import { coerceInput } from "./coerce.js";
 import { ManagementApi } from "./management.js";
 import { ApiGatewayStore } from "./store.js";

@@ -3,7 +3,7 @@
  * HTTP API sends when an integration asks for it. Single-value maps keep the last
  * value; the multi-value maps keep all of them.
  */
-import { ACCOUNT_ID } from "../../types.js";
+import { ACCOUNT_ID } from "../types.js";
 import { clfTime, isTextContentType, parseQueryString, type GatewayRequest } from "./http-request.js";
 import type { EventContext } from "./event-v2.js";
 

@@ -3,7 +3,7 @@
  * builds it: the cookie header moves into `cookies`, repeated headers and query
  * parameters are joined with ",", and non-text bodies arrive base64-encoded.
  */
-import { ACCOUNT_ID } from "../../types.js";
+import { ACCOUNT_ID } from "../types.js";
 import { clfTime, isTextContentType, parseQueryString, type GatewayRequest } from "./http-request.js";
 
 export interface EventContext {

@@ -2,7 +2,7 @@
  * The parts of an execute-api request that both payload formats and the CORS and
  * authorizer logic read, pulled out of the raw AwsRequest once.
  */
-import type { AwsRequest } from "../../types.js";
+import type { AwsRequest } from "../types.js";
 
 export interface GatewayRequest {
   method: string;
