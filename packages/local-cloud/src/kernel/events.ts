@@ -28,6 +28,7 @@ export interface CloudEventMap {
   "eventbridge:scheduled": { ruleArn: string; eventId: string };
   "eventbridge:delivered": { ruleArn: string; targetId: string; eventId: string };
   "eventbridge:delivery-failed": { ruleArn: string; targetId: string; eventId: string; error: string };
+  "s3:notification": { destination: unknown; event: unknown };
   "apigateway:request": { apiId: string; method: string; path: string; routeKey?: string; status: number; durationMs: number; requestId: string };
   "cloudformation:event": { StackId: string; StackName: string; LogicalResourceId: string; ResourceStatus: string; [field: string]: unknown };
 }

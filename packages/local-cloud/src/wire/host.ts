@@ -18,6 +18,7 @@ import type { Codec } from "./codec.js";
 import { JsonCodec } from "./codecs/json.js";
 import { QueryCodec } from "./codecs/query.js";
 import { RestJsonCodec } from "./codecs/rest-json.js";
+import { RestXmlCodec } from "./codecs/rest-xml.js";
 import { inProcessBlobs } from "./in-process.js";
 import type { ServiceModel } from "./model.js";
 import type { Authorization, OperationSpec, ServiceDefinition } from "./operations.js";
@@ -58,6 +59,10 @@ export class OperationHost<C> {
         if (!spec) throw new Error(`${def.signingName}: operation ${name} is in the model but not declared`);
         this.operations.set(name, { name, spec, validate: validator(op.input), shapes, inputShape: op.input });
       }
+      if (def.codec) {
+        this.codecs.push(def.codec(model, shapes, codecErrors));
+        continue;
+      }
       switch (model.metadata.protocol) {
         case "json":
           jsonModels.push(model);
@@ -70,7 +75,8 @@ export class OperationHost<C> {
           this.codecs.push(new RestJsonCodec(model, shapes, codecErrors, def.restJson));
           break;
         case "rest-xml":
-          throw new Error(`${def.signingName}: REST-XML services are served by their own codec`);
+          this.codecs.push(new RestXmlCodec(model, shapes, codecErrors));
+          break;
       }
     }
     if (jsonModels.length > 0) this.codecs.unshift(new JsonCodec(jsonModels, codecErrors, def.json));

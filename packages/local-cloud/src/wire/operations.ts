@@ -6,14 +6,14 @@
  */
 import type { AwsError } from "../server/aws-error.js";
 import type { CallContext } from "../types.js";
-import type { CodecErrors } from "./codec.js";
+import type { Codec, CodecErrors } from "./codec.js";
 import type { Violation } from "./constraints.js";
 import type { JsonCodecOptions } from "./codecs/json.js";
 import type { QueryCodecOptions } from "./codecs/query.js";
 import type { RestJsonCodecOptions } from "./codecs/rest-json.js";
 import type { ServiceModel } from "./model.js";
 import type { InputOf, OperationName } from "./model-types.js";
-import type { ShapeRules } from "./shapes.js";
+import type { ShapeRules, Shapes } from "./shapes.js";
 
 /** One IAM check: `action` on every resource. */
 export interface Authorization {
@@ -76,6 +76,11 @@ export interface ServiceDefinition<C> {
   inProcessInput?(input: Record<string, any>): Record<string, any>;
   /** In-process output as callers expect it (DynamoDB parses item text it kept unparsed). */
   inProcessOutput?(output: any): any;
+  /**
+   * The service's own codec, for a protocol it speaks with rules of its own beside the
+   * model's (S3 routes a copy by a header); built from the shared codec pieces.
+   */
+  codec?: (model: ServiceModel, shapes: Shapes, errors: CodecErrors) => Codec;
   json?: JsonCodecOptions;
   query?: QueryCodecOptions;
   restJson?: RestJsonCodecOptions;
