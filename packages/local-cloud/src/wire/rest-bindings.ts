@@ -147,66 +147,142 @@ export function toText(shapes: Shapes, traits: MemberTraits, value: unknown): st
   return String(value);
 }
 
+/** Where an input shape's members travel, worked out once per shape (requests look their few headers and parameters up). */
+interface InputPlan {
+  labels: Array<[name: string, wire: string, traits: MemberTraits]>;
+  /** Query parameter → the scalar member it carries, or the list member each value is an item of. */
+  query: Map<string, { name: string; traits: MemberTraits; list?: MemberTraits }>;
+  /** The map member taking the query parameters no other member names. */
+  queryMap?: string;
+  /** Lower-case header name → member. */
+  headers: Map<string, [name: string, traits: MemberTraits]>;
+  /** Header prefix (`x-amz-meta-`) → the map member its headers fill. */
+  prefixes: Array<[prefix: string, name: string]>;
+  body: ReadonlyArray<[string, MemberTraits]>;
+  payload?: [string, MemberTraits];
+}
+
+/** Where an output shape's members go: by member name, since an answer sets few of them. */
+interface OutputPlan {
+  bound: Map<string, { kind: "header" | "headers"; wire: string; traits: MemberTraits } | { kind: "statusCode" }>;
+  body: ReadonlyArray<[string, MemberTraits]>;
+  payload?: [string, MemberTraits];
+}
+
+const inputPlans = new WeakMap<Shapes, Map<string, InputPlan>>();
+const outputPlans = new WeakMap<Shapes, Map<string, OutputPlan>>();
+
+function cached<P>(plans: WeakMap<Shapes, Map<string, P>>, shapes: Shapes, shapeName: string, make: () => P): P {
+  let byShape = plans.get(shapes);
+  if (!byShape) plans.set(shapes, (byShape = new Map()));
+  let plan = byShape.get(shapeName);
+  if (!plan) byShape.set(shapeName, (plan = make()));
+  return plan;
+}
+
+function inputPlan(shapes: Shapes, inputShape: string): InputPlan {
+  return cached(inputPlans, shapes, inputShape, () => {
+    const plan: InputPlan = { labels: [], query: new Map(), headers: new Map(), prefixes: [], body: [] };
+    const shape = shapes.get(inputShape);
+    if (shape.type !== "structure") return plan;
+    const body: Array<[string, MemberTraits]> = [];
+    for (const [name, member] of Object.entries(shape.members)) {
+      const traits = memberTraits(member);
+      const wire = traits.locationName ?? name;
+      switch (traits.location) {
+        case "uri":
+          plan.labels.push([name, wire, traits]);
+          break;
+        case "querystring": {
+          const memberShape = shapes.get(traits.shape);
+          if (memberShape.type === "map") plan.queryMap = name;
+          else plan.query.set(wire, { name, traits, list: memberShape.type === "list" ? memberTraits(memberShape.member) : undefined });
+          break;
+        }
+        case "header":
+          plan.headers.set(wire.toLowerCase(), [name, traits]);
+          break;
+        case "headers":
+          plan.prefixes.push([wire.toLowerCase(), name]);
+          break;
+        case "statusCode":
+          break;
+        default:
+          if (shape.payload === name) plan.payload = [name, traits];
+          else body.push([name, traits]);
+      }
+    }
+    plan.body = body;
+    return plan;
+  });
+}
+
+function outputPlan(shapes: Shapes, outputShape: string): OutputPlan {
+  return cached(outputPlans, shapes, outputShape, () => {
+    const plan: OutputPlan = { bound: new Map(), body: [] };
+    const shape = shapes.get(outputShape);
+    if (shape.type !== "structure") return plan;
+    const body: Array<[string, MemberTraits]> = [];
+    for (const [name, member] of Object.entries(shape.members)) {
+      const traits = memberTraits(member);
+      const wire = (traits.locationName ?? name).toLowerCase();
+      switch (traits.location) {
+        case "header":
+        case "headers":
+          plan.bound.set(name, { kind: traits.location, wire, traits });
+          break;
+        case "statusCode":
+          plan.bound.set(name, { kind: "statusCode" });
+          break;
+        default:
+          if (shape.payload === name) plan.payload = [name, traits];
+          else body.push([name, traits]);
+      }
+    }
+    plan.body = body;
+    return plan;
+  });
+}
+
 /**
  * The input members bound to the path, query string and headers of `req`, decoded.
- * Returns them and the names of the members left for the body.
+ * Returns them and the members left for the body (or its payload member).
  */
 export function boundMembers(
   shapes: Shapes,
   inputShape: string,
-  req: AwsRequest,
+  req: Pick<AwsRequest, "query" | "headers">,
   labels: Record<string, string>,
   malformed: (message: string) => AwsError,
-): { input: Record<string, unknown>; body: Array<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
-  const shape = shapes.get(inputShape);
+): { input: Record<string, unknown>; body: ReadonlyArray<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
+  const plan = inputPlan(shapes, inputShape);
   const input: Record<string, unknown> = {};
-  const body: Array<[string, MemberTraits]> = [];
-  let payload: [string, MemberTraits] | undefined;
-  if (shape.type !== "structure") return { input, body };
-  for (const [name, member] of Object.entries(shape.members)) {
-    const traits = memberTraits(member);
-    const wire = traits.locationName ?? name;
-    switch (traits.location) {
-      case "uri":
-        if (labels[wire] !== undefined) input[name] = fromText(shapes, traits, labels[wire]!, malformed);
-        break;
-      case "querystring": {
-        const memberShape = shapes.get(traits.shape);
-        if (memberShape.type === "list") {
-          const all = req.query.getAll(wire);
-          if (all.length > 0) input[name] = all.map((v) => fromText(shapes, memberTraits(memberShape.member), v, malformed));
-        } else if (memberShape.type === "map") {
-          // A map bound to the query string takes the parameters no other member names.
-          const named = new Set(Object.values(shape.members).map((m) => memberTraits(m).locationName));
-          const map: Record<string, string> = {};
-          for (const [k, v] of req.query) if (!named.has(k)) map[k] = v;
-          if (Object.keys(map).length > 0) input[name] = map;
-        } else {
-          const v = req.query.get(wire);
-          if (v !== null) input[name] = fromText(shapes, traits, v, malformed);
-        }
-        break;
+  for (const [name, wire, traits] of plan.labels) if (labels[wire] !== undefined) input[name] = fromText(shapes, traits, labels[wire]!, malformed);
+  if (plan.query.size > 0 || plan.queryMap) {
+    let unnamed: Record<string, string> | undefined;
+    for (const [k, v] of req.query) {
+      const bound = plan.query.get(k);
+      if (!bound) {
+        if (plan.queryMap) (unnamed ??= {})[k] = v;
+      } else if (bound.list) {
+        ((input[bound.name] ??= []) as unknown[]).push(fromText(shapes, bound.list, v, malformed));
+      } else if (!(bound.name in input)) {
+        // The first value of a repeated parameter.
+        input[bound.name] = fromText(shapes, bound.traits, v, malformed);
       }
-      case "header": {
-        const v = req.headers[wire.toLowerCase()];
-        if (v !== undefined) input[name] = fromText(shapes, traits, v, malformed);
-        break;
+    }
+    if (unnamed) input[plan.queryMap!] = unnamed;
+  }
+  for (const header in req.headers) {
+    const bound = plan.headers.get(header);
+    if (bound) input[bound[0]] = fromText(shapes, bound[1], req.headers[header]!, malformed);
+    else {
+      for (const [prefix, name] of plan.prefixes) {
+        if (header.startsWith(prefix)) ((input[name] ??= {}) as Record<string, string>)[header.slice(prefix.length)] = req.headers[header]!;
       }
-      case "headers": {
-        const prefix = wire.toLowerCase();
-        const map: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
-        if (Object.keys(map).length > 0) input[name] = map;
-        break;
-      }
-      case "statusCode":
-        break;
-      default:
-        if (shape.payload === name) payload = [name, traits];
-        else body.push([name, traits]);
     }
   }
-  return { input, body, payload };
+  return { input, body: plan.body, payload: plan.payload };
 }
 
 /** The headers and status code an output's bound members give, and the members left for the body. */
@@ -214,31 +290,20 @@ export function outputBindings(
   shapes: Shapes,
   outputShape: string | undefined,
   output: Record<string, unknown>,
-): { headers: Record<string, string>; status?: number; body: Array<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
+): { headers: Record<string, string>; status?: number; body: ReadonlyArray<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
   const headers: Record<string, string> = {};
-  const body: Array<[string, MemberTraits]> = [];
+  if (outputShape === undefined) return { headers, body: [] };
+  const plan = outputPlan(shapes, outputShape);
   let status: number | undefined;
-  let payload: [string, MemberTraits] | undefined;
-  if (outputShape === undefined) return { headers, body };
-  const shape = shapes.get(outputShape);
-  if (shape.type !== "structure") return { headers, body };
-  for (const [name, member] of Object.entries(shape.members)) {
-    const traits = memberTraits(member);
+  for (const name in output) {
+    const bound = plan.bound.get(name);
+    if (!bound) continue;
     const value = output[name];
-    switch (traits.location) {
-      case "header":
-        if (value !== undefined && value !== null) headers[(traits.locationName ?? name).toLowerCase()] = toText(shapes, traits, value);
-        break;
-      case "headers":
-        if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) headers[`${(traits.locationName ?? name).toLowerCase()}${k}`] = String(v);
-        break;
-      case "statusCode":
-        if (typeof value === "number") status = value;
-        break;
-      default:
-        if (shape.payload === name) payload = [name, traits];
-        else body.push([name, traits]);
-    }
+    if (bound.kind === "header") {
+      if (value !== undefined && value !== null) headers[bound.wire] = toText(shapes, bound.traits, value);
+    } else if (bound.kind === "headers") {
+      if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) headers[`${bound.wire}${k}`] = String(v);
+    } else if (typeof value === "number") status = value;
   }
-  return { headers, status, body, payload };
+  return { headers, status, body: plan.body, payload: plan.payload };
 }

@@ -15,7 +15,7 @@ import type { OpEnv } from "./env.js";
 import { DYNAMODB_OPERATIONS, STREAMS_OPERATIONS } from "./operations.js";
 import { DYNAMODB_RULES, messageKey, typePrefix } from "./wire-rules.js";
 import { TtlSweeper } from "./ttl.js";
-import { afterBatch } from "./batch-window.js";
+import { afterBatch } from "../../server/batch-window.js";
 
 /**
  * The OpEnv of one request. A class (methods on the prototype) rather than an object

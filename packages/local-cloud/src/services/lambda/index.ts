@@ -13,6 +13,7 @@ import { AsyncInvoker } from "../../lambda/async-invoker.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { MappingPollers } from "../../lambda/pollers/mapping-pollers.js";
 import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
+import { ACCOUNT_CONCURRENCY } from "../../lambda/concurrency.js";
 import { lambdaErrorBody, lambdaErrorResponse } from "./errors.js";
 import { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";
@@ -28,7 +29,7 @@ import { LambdaStore } from "./store.js";
 export interface LambdaServiceOptions {
   /** Delays between the retries of failed asynchronous invocations. @default [1000, 2000] */
   asyncRetryDelaysMs?: number[];
-  /** Workers per function. @default 10 */
+  /** Execution environments per function on this machine (beyond them invocations wait). @default max(2, cores) */
   maxConcurrency?: number;
 }
 
@@ -51,7 +52,10 @@ export class LambdaService implements Service {
     this.cloud = lambdaCloud(kernel);
     this.store = new LambdaStore(this.cloud.openDatabase("lambda"));
     this.urls = new FunctionUrlOperations(this.cloud, this.store, this.cloud.openDatabase("lambda"));
-    this.runtime = new LambdaRuntime(this.cloud, { maxConcurrency: opts.maxConcurrency ?? 10 });
+    this.runtime = new LambdaRuntime(this.cloud, {
+      maxConcurrency: opts.maxConcurrency,
+      reservedConcurrencyTotal: () => this.functions.reservedConcurrencyTotal(),
+    });
     this.functions = new FunctionOperations(this.cloud, this.store, this.runtime);
     this.permissions = new PermissionOperations(this.cloud, this.store);
     this.asyncInvoker = new AsyncInvoker(opts.asyncRetryDelaysMs);
@@ -61,8 +65,8 @@ export class LambdaService implements Service {
       {
         cloud: this.cloud,
         invoke: async (fnArn, event) => {
-          const resolved = this.functions.resolve(fnArn);
-          return this.runtime.invoke(this.functions.definition(resolved.stored), JSON.stringify(event), { invokedFunctionArn: resolved.invokedArn });
+          const { resolved, definition } = this.functions.invocationTarget(fnArn);
+          return this.runtime.invoke(definition, JSON.stringify(event), { invokedFunctionArn: resolved.invokedArn });
         },
         reportResult: (uuid, result) => {
           const m = this.store.getMapping(uuid);
@@ -86,7 +90,7 @@ export class LambdaService implements Service {
         urls: this.urls,
         invokeConfigs: this.invokeConfigs,
         invoker: this.invoker,
-        accountSettings: () => accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length),
+        accountSettings: () => accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length, this.functions.reservedConcurrencyTotal()),
       }),
       context: (ctx) => ctx,
       errors: {
@@ -112,6 +116,8 @@ export class LambdaService implements Service {
     const pollersStopped = this.pollers.stop();
     this.runtime.close();
     await pollersStopped;
+    // The last invocations' lines, while CloudWatch Logs still runs (it closes after this service).
+    await this.runtime.logs.flush();
   }
 
   // --- the wire and in process -----------------------------------------------------
@@ -160,29 +166,40 @@ export class LambdaService implements Service {
     this.runtime.recycle(functionName);
   }
 
+  /**
+   * Invoke, in process. `logType: "None"` skips the log tail (API Gateway's integration
+   * has no use for it); a payload given as an object is serialized here and trusted to
+   * be JSON. Throws Lambda's errors (a throttle is TooManyRequestsException, 429).
+   */
   async invoke(
     functionName: string,
     payload: unknown,
-    opts: { invocationType?: "RequestResponse" | "Event" } = {},
+    opts: { invocationType?: "RequestResponse" | "Event"; logType?: "None" | "Tail"; trustedJson?: boolean } = {},
   ): Promise<{ statusCode: number; payload: Buffer; functionError?: string; logResult?: string }> {
-    const out: InvokeOutput = await this.invoker.invoke({
-      FunctionName: functionName,
-      InvocationType: opts.invocationType ?? "RequestResponse",
-      LogType: "Tail",
-      Payload: typeof payload === "string" || payload instanceof Uint8Array ? payload : JSON.stringify(payload ?? {}),
-    });
-    return { statusCode: out.StatusCode, payload: Buffer.from(out.Payload), functionError: out.FunctionError, logResult: out.LogResult };
+    const own = !(typeof payload === "string" || payload instanceof Uint8Array);
+    const out: InvokeOutput = await this.invoker.invoke(
+      {
+        FunctionName: functionName,
+        InvocationType: opts.invocationType ?? "RequestResponse",
+        LogType: opts.logType ?? "Tail",
+        Payload: own ? JSON.stringify(payload ?? {}) : payload,
+      },
+      globalThis.crypto.randomUUID(),
+      { trustedJson: own || opts.trustedJson },
+    );
+    const body = out.Payload;
+    return { statusCode: out.StatusCode, payload: Buffer.isBuffer(body) ? body : Buffer.from(body), functionError: out.FunctionError, logResult: out.LogResult };
   }
 }
 
-function accountSettings(totalCodeSize: number, functionCount: number) {
+function accountSettings(totalCodeSize: number, functionCount: number, reserved: number) {
   return {
     AccountLimit: {
       TotalCodeSize: 80530636800,
       CodeSizeUnzipped: 262144000,
       CodeSizeZipped: 52428800,
-      ConcurrentExecutions: 1000,
-      UnreservedConcurrentExecutions: 1000,
+      ConcurrentExecutions: ACCOUNT_CONCURRENCY,
+      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - reserved,
     },
     AccountUsage: { TotalCodeSize: totalCodeSize, FunctionCount: functionCount },
   };

@@ -38,17 +38,22 @@ export class S3Service implements Service {
   private codec!: S3Codec;
 
   constructor({ kernel }: { kernel: S3CloudDeps & Pick<Kernel, "region"> }) {
+    const db = kernel.openDatabase("s3");
+    const store = new S3Store(db);
     this.c = {
       cloud: kernel,
-      store: new S3Store(kernel.openDatabase("s3")),
-      blobs: new BlobStore(kernel.dataDir("s3")),
-      notifier: new Notifier(kernel),
+      store,
+      blobs: new BlobStore(kernel.dataDir("s3"), db),
+      notifier: new Notifier(kernel, () => store.committed()),
     };
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [s3Model],
       operations: s3Operations(this.c),
       context: (ctx) => ctx,
+      // Nothing is answered before the writes it made, or read, are committed (writes are
+      // group-committed: see store.ts); free when nothing waits to commit.
+      settle: () => store.committed(),
       errors: {
         validation: (message) => new AwsError("InvalidArgument", message, 400),
         serialization: () => new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400),
@@ -75,6 +80,8 @@ export class S3Service implements Service {
       }
       if (routeOperation(w) === "PostObject") {
         const res = await handlePostObject(this.c, w);
+        const pending = this.c.store.committed();
+        if (pending) await pending;
         return { ...res, headers: { ...res.headers, ...actualCorsHeaders(this.c, w), ...ids } };
       }
     } catch (err) {
@@ -104,5 +111,6 @@ export class S3Service implements Service {
 
   async close(): Promise<void> {
     await this.c.notifier.drain();
+    this.c.store.flush();
   }
 }

@@ -123,7 +123,7 @@ export class S3Codec implements Codec {
           body.close();
           return { status, headers, body: Buffer.alloc(0) };
         }
-        return { status, headers, body: body.stream() };
+        return { status, headers, body: body.forHttp() };
       }
       case "GetBucketLocation":
         return {
