@@ -15,10 +15,9 @@ import { Notifier } from "./notifications.js";
 import { s3Operations } from "./operations.js";
 import type { ObjectBody } from "./ops/body.js";
 import { S3Store } from "./store.js";
-import { S3Codec } from "./wire/codec.js";
+import { addRequestIds, S3Codec } from "./wire/codec.js";
 import { answerPreflight, actualCorsHeaders } from "./wire/cors-http.js";
 import { handlePostObject } from "./wire/post-object.js";
-import { routeOperation } from "./wire/route.js";
 
 export type { S3CloudDeps } from "./context.js";
 
@@ -72,17 +71,24 @@ export class S3Service implements Service {
    */
   async handle(req: AwsRequest): Promise<AwsResponse> {
     try {
+      return await this.answer(req);
+    } finally {
+      this.codec.forget(req);
+    }
+  }
+
+  private async answer(req: AwsRequest): Promise<AwsResponse> {
+    try {
       const w = this.codec.read(req);
-      const ids = { "x-amz-request-id": req.requestId, "x-amz-id-2": Buffer.from(req.requestId).toString("base64") };
       if (w.method === "OPTIONS") {
         const res = answerPreflight(this.c, w);
-        return { ...res, headers: { ...res.headers, ...ids } };
+        return { ...res, headers: addRequestIds({ ...res.headers }, req.requestId) };
       }
-      if (routeOperation(w) === "PostObject") {
+      if (w.method === "POST" && this.codec.route(req) === "PostObject") {
         const res = await handlePostObject(this.c, w);
         const pending = this.c.store.committed();
         if (pending) await pending;
-        return { ...res, headers: { ...res.headers, ...actualCorsHeaders(this.c, w), ...ids } };
+        return { ...res, headers: addRequestIds({ ...res.headers, ...actualCorsHeaders(this.c, w) }, req.requestId) };
       }
     } catch (err) {
       return this.codec.encodeError(err instanceof AwsError ? err : new AwsError("InternalError", "We encountered an internal error. Please try again.", 500), req);

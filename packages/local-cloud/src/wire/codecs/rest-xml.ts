@@ -24,8 +24,11 @@ export interface RestXmlRequest {
   body: Buffer;
 }
 
+const NOT_WELL_FORMED = "The XML you provided was not well-formed or did not validate against our published schema";
+
 /** The root element's content of an XML body, or malformed when there is no such document. */
-function xmlRoot(body: Buffer, root: string, malformed: () => AwsError): unknown {
+function xmlRoot(body: Buffer, root: string, errors: CodecErrors): unknown {
+  const malformed = () => errors.malformedBody(NOT_WELL_FORMED);
   const text = body.toString("utf8");
   if (!text.trim()) throw malformed();
   let doc: any;
@@ -41,8 +44,7 @@ function xmlRoot(body: Buffer, root: string, malformed: () => AwsError): unknown
 /** An operation's input from a request whose route (and path labels) are known. */
 export function decodeRestXml(shapes: Shapes, op: OperationModel, req: RestXmlRequest, labels: Record<string, string>, errors: CodecErrors): Record<string, any> {
   if (!op.input) return {};
-  const { input, body, payload } = boundMembers(shapes, op.input, req as AwsRequest, labels, (m) => errors.malformedValue(m));
-  const malformed = () => errors.malformedBody("The XML you provided was not well-formed or did not validate against our published schema");
+  const { input, body, payload } = boundMembers(shapes, op.input, req, labels, errors.malformedValue);
   if (payload) {
     const [name, traits] = payload;
     const shape = shapes.get(traits.shape);
@@ -50,10 +52,10 @@ export function decodeRestXml(shapes: Shapes, op: OperationModel, req: RestXmlRe
     else if (shape.type === "string") {
       if (req.body.length > 0) input[name] = req.body.toString("utf8");
     } else if (req.body.length > 0) {
-      input[name] = readStructure(shapes, traits.shape, xmlRoot(req.body, traits.locationName ?? traits.shape, malformed));
+      input[name] = readStructure(shapes, traits.shape, xmlRoot(req.body, traits.locationName ?? traits.shape, errors));
     }
   } else if (body.length > 0 && req.body.length > 0) {
-    const doc = readStructure(shapes, op.input, xmlRoot(req.body, shapes.get(op.input).locationName ?? op.input, malformed));
+    const doc = readStructure(shapes, op.input, xmlRoot(req.body, shapes.get(op.input).locationName ?? op.input, errors));
     for (const [name] of body) if (doc[name] !== undefined) input[name] = doc[name];
   }
   return input;
@@ -68,31 +70,34 @@ export interface RestXmlAnswer {
   status?: number;
 }
 
+/** An answer without a body: a bound Content-Length (HeadObject's) describes what GET would send. */
+function emptyAnswer(status: number, headers: Record<string, string>): AwsResponse {
+  if (headers["content-length"] === undefined) headers["content-length"] = "0";
+  return { status, headers };
+}
+
+function xmlAnswer(status: number, headers: Record<string, string>, root: string, ns: string, inner: string): AwsResponse {
+  headers["content-type"] = "application/xml";
+  return { status, headers, body: `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>` };
+}
+
 /** The HTTP answer of an operation's output: bound headers, then the payload or an XML document. */
 export function encodeRestXml(shapes: Shapes, op: OperationModel, output: Record<string, unknown>, answer: RestXmlAnswer = {}): AwsResponse {
   const { headers, status, body, payload } = outputBindings(shapes, op.output, output);
   const code = status ?? op.http?.responseCode ?? answer.status ?? 200;
   const ns = answer.xmlns ? ` xmlns="${answer.xmlns}"` : "";
-  // An answer without a body: a bound Content-Length (HeadObject's) describes what GET would send.
-  const empty = (): AwsResponse => ({ status: code, headers: { "content-length": "0", ...headers } });
-  const document = (root: string, inner: string): AwsResponse => ({
-    status: code,
-    headers: { ...headers, "content-type": "application/xml" },
-    body: `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`,
-  });
   if (payload) {
     const [name, traits] = payload;
     const shape = shapes.get(traits.shape);
     const value = output[name];
+    if (value === undefined) return emptyAnswer(code, headers);
     if (shape.type === "blob" || shape.type === "string") {
-      if (value === undefined) return empty();
       return { status: code, headers, body: typeof value === "string" || Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array) };
     }
-    if (value === undefined) return empty();
-    return document(traits.locationName ?? traits.shape, structureXml(shapes, traits.shape, value as Record<string, unknown>));
+    return xmlAnswer(code, headers, traits.locationName ?? traits.shape, ns, structureXml(shapes, traits.shape, value as Record<string, unknown>));
   }
-  if (!op.output || body.length === 0 || code === 204) return empty();
-  return document(answer.root ?? op.output, structureXml(shapes, op.output, output));
+  if (!op.output || body.length === 0 || code === 204) return emptyAnswer(code, headers);
+  return xmlAnswer(code, headers, answer.root ?? op.output, ns, structureXml(shapes, op.output, output));
 }
 
 /**

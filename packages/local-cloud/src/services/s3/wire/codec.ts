@@ -10,6 +10,7 @@ import type { AwsError } from "../../../server/aws-error.js";
 import type { AwsRequest, AwsResponse } from "../../../types.js";
 import type { Codec, CodecErrors, DecodedRequest } from "../../../wire/codec.js";
 import { decodeRestXml, encodeRestXml } from "../../../wire/codecs/rest-xml.js";
+import { outputBindings } from "../../../wire/rest-bindings.js";
 import type { ServiceModel } from "../../../wire/model.js";
 import type { Shapes } from "../../../wire/shapes.js";
 import type { S3Context } from "../context.js";
@@ -45,18 +46,33 @@ const ROOTS: Record<string, string> = {
 /** Writes S3 answers 204 although its model names no status. */
 const NO_CONTENT = new Set(["PutBucketPolicy", "PutBucketTagging"]);
 
+const PLAIN_HEADER = /^[\x20-\x7e\x80-\xff\t]*$/;
+
 /** Header values must be latin1 without control characters; S3 MIME-encodes the rest (RFC 2047). */
 export function headerValue(v: string): string {
-  return /^[\x20-\x7e\x80-\xff\t]*$/.test(v) ? v : `=?UTF-8?B?${Buffer.from(v, "utf8").toString("base64")}?=`;
+  return PLAIN_HEADER.test(v) ? v : `=?UTF-8?B?${Buffer.from(v, "utf8").toString("base64")}?=`;
 }
 
-function requestIds(requestId: string): Record<string, string> {
-  return { "x-amz-request-id": requestId, "x-amz-id-2": Buffer.from(requestId).toString("base64") };
+/** S3's two request ids on an answer's headers. */
+export function addRequestIds(headers: Record<string, string>, requestId: string): Record<string, string> {
+  headers["x-amz-request-id"] = requestId;
+  headers["x-amz-id-2"] = Buffer.from(requestId).toString("base64");
+  return headers;
+}
+
+/** A request as S3 read it, and the operation its route names (once known). */
+interface Read {
+  wire: WireRequest;
+  operation?: string;
 }
 
 export class S3Codec implements Codec {
-  /** Each request is read once: the codec's decode, the service's own routes and the answer share it. */
-  private readonly reads = new WeakMap<AwsRequest, WireRequest>();
+  /**
+   * Each request is read and routed once: the codec's decode, the service's own routes
+   * and the answer share it. Kept until the service forgets the request (a strong map:
+   * a WeakMap keyed by short-lived requests costs the garbage collector more).
+   */
+  private readonly reads = new Map<AwsRequest, Read>();
 
   constructor(
     private readonly c: S3Context,
@@ -67,12 +83,27 @@ export class S3Codec implements Codec {
 
   /** The request as S3 reads it (throws S3's errors for bad framing, hashes or addresses). */
   read(req: AwsRequest): WireRequest {
-    let w = this.reads.get(req);
-    if (!w) {
-      w = readWireRequest(req, (id) => this.c.cloud.lookupAccessKey?.(id, req.headers)?.secretAccessKey);
-      this.reads.set(req, w);
+    return this.readOf(req).wire;
+  }
+
+  /** The operation S3's routing rules make of the request. */
+  route(req: AwsRequest): string {
+    const read = this.readOf(req);
+    return (read.operation ??= routeOperation(read.wire));
+  }
+
+  /** The request has been answered. */
+  forget(req: AwsRequest): void {
+    this.reads.delete(req);
+  }
+
+  private readOf(req: AwsRequest): Read {
+    let read = this.reads.get(req);
+    if (!read) {
+      read = { wire: readWireRequest(req, (id) => this.c.cloud.lookupAccessKey?.(id, req.headers)?.secretAccessKey) };
+      this.reads.set(req, read);
     }
-    return w;
+    return read;
   }
 
   accepts(): boolean {
@@ -81,7 +112,7 @@ export class S3Codec implements Codec {
 
   decode(req: AwsRequest): DecodedRequest {
     const w = this.read(req);
-    const operation = routeOperation(w);
+    const operation = this.route(req);
     const op = this.model.operations[operation];
     if (!op) throw this.errors.unknownOperation(req, { name: operation });
     const labels: Record<string, string> = {};
@@ -103,9 +134,14 @@ export class S3Codec implements Codec {
   encode(operation: string, output: unknown, req: AwsRequest): AwsResponse {
     const w = this.read(req);
     const res = this.answer(operation, output as Record<string, any>, w.method);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers ?? {})) headers[k] = headerValue(v);
-    return { ...res, headers: { ...headers, ...actualCorsHeaders(this.c, w), ...requestIds(req.requestId) } };
+    const headers = res.headers as Record<string, string>;
+    for (const k in headers) {
+      const v = headers[k]!;
+      if (!PLAIN_HEADER.test(v)) headers[k] = headerValue(v);
+    }
+    if (w.headers.origin !== undefined) Object.assign(headers, actualCorsHeaders(this.c, w));
+    addRequestIds(headers, req.requestId);
+    return res;
   }
 
   private answer(operation: string, output: Record<string, any>, method: string): AwsResponse {
@@ -114,10 +150,9 @@ export class S3Codec implements Codec {
       case "GetObject": {
         // The body streams from its file; a range answers 206.
         const { output: meta, body } = output as { output: Record<string, unknown>; body: ObjectBody };
-        const res = encodeRestXml(this.shapes, op, { ...meta, Body: undefined });
-        const headers: Record<string, string> = { ...res.headers, "content-length": String(body.length) };
-        delete headers["content-type"];
-        if (meta.ContentType) headers["content-type"] = String(meta.ContentType);
+        // The bound headers only (the payload is the body itself).
+        const { headers } = outputBindings(this.shapes, op.output, meta);
+        headers["content-length"] = String(body.length);
         const status = meta.ContentRange ? 206 : 200;
         if (method === "HEAD" || body.length === 0) {
           body.close();
@@ -139,7 +174,7 @@ export class S3Codec implements Codec {
   }
 
   encodeError(err: AwsError, req: AwsRequest): AwsResponse {
-    const w = this.reads.get(req);
+    const w = this.reads.get(req)?.wire;
     return s3ErrorResponse(err, req.requestId, req.method.toUpperCase(), w ? actualCorsHeaders(this.c, w) : {});
   }
 }
