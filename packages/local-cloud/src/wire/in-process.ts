@@ -6,26 +6,9 @@
  * bytes. Only the paths that can hold a blob are copied.
  */
 import { memberTraits } from "./model.js";
-import type { Shapes } from "./shapes.js";
+import { shapeTreeTest, type Shapes } from "./shapes.js";
 
-const holdsBlob = new WeakMap<Shapes, Map<string, boolean>>();
-
-function mayHoldBlob(shapes: Shapes, name: string, seen = new Set<string>()): boolean {
-  let memo = holdsBlob.get(shapes);
-  if (!memo) holdsBlob.set(shapes, (memo = new Map()));
-  const known = memo.get(name);
-  if (known !== undefined) return known;
-  if (seen.has(name)) return false;
-  seen.add(name);
-  const shape = shapes.get(name);
-  let result = false;
-  if (shape.type === "blob") result = true;
-  else if (shape.type === "structure") result = Object.values(shape.members).some((m) => mayHoldBlob(shapes, memberTraits(m).shape, seen));
-  else if (shape.type === "list") result = mayHoldBlob(shapes, memberTraits(shape.member).shape, seen);
-  else if (shape.type === "map") result = mayHoldBlob(shapes, memberTraits(shape.value).shape, seen);
-  memo.set(name, result);
-  return result;
-}
+const mayHoldBlob = shapeTreeTest((shape) => shape.type === "blob");
 
 function convert(shapes: Shapes, name: string, value: unknown, isPayload: boolean): unknown {
   if (value === null || value === undefined || !mayHoldBlob(shapes, name)) return value;

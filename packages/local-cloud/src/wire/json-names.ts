@@ -5,33 +5,15 @@
  * and the model's; a shape whose tree has neither is passed through.
  */
 import { memberTraits, type Member } from "./model.js";
-import type { Shapes } from "./shapes.js";
+import { shapeTreeTest, type Shapes } from "./shapes.js";
 
 import { timestampText } from "./xml-writer.js";
 
-const renames = new WeakMap<Shapes, Map<string, boolean>>();
-
 /** Whether anything under the shape is renamed on the wire or is an ISO 8601 timestamp. */
-function renamesAnything(shapes: Shapes, name: string, seen = new Set<string>()): boolean {
-  let memo = renames.get(shapes);
-  if (!memo) renames.set(shapes, (memo = new Map()));
-  const known = memo.get(name);
-  if (known !== undefined) return known;
-  if (seen.has(name)) return false;
-  seen.add(name);
-  const shape = shapes.get(name);
-  let result = false;
-  if (shape.type === "timestamp") result = shape.timestampFormat === "iso8601";
-  else if (shape.type === "structure") {
-    result = Object.entries(shape.members).some(([n, m]) => {
-      const t = memberTraits(m);
-      return (t.locationName !== undefined && t.locationName !== n && !t.location) || t.timestampFormat === "iso8601" || renamesAnything(shapes, t.shape, seen);
-    });
-  } else if (shape.type === "list") result = renamesAnything(shapes, memberTraits(shape.member).shape, seen);
-  else if (shape.type === "map") result = renamesAnything(shapes, memberTraits(shape.value).shape, seen);
-  memo.set(name, result);
-  return result;
-}
+const renamesAnything = shapeTreeTest(
+  (shape) => shape.type === "timestamp" && shape.timestampFormat === "iso8601",
+  (name, traits) => (traits.locationName !== undefined && traits.locationName !== name && !traits.location) || traits.timestampFormat === "iso8601",
+);
 
 function convert(shapes: Shapes, member: Member, value: unknown, toWire: boolean): unknown {
   const traits = memberTraits(member);

@@ -7,6 +7,7 @@
  */
 import { AwsError } from "../server/aws-error.js";
 import type { AwsRequest } from "../types.js";
+import type { CodecErrors } from "./codec.js";
 import { memberTraits, type MemberTraits, type ServiceModel, type Shape } from "./model.js";
 import { lowerFirst, type Shapes } from "./shapes.js";
 import { malformedMessage } from "./constraints.js";
@@ -84,6 +85,13 @@ export class RestRouter {
     }
     return { miss: pathMatched ? "method" : "path" };
   }
+
+  /** The request's operation, or the service's error for a request no operation matches. */
+  route(req: AwsRequest, errors: Pick<CodecErrors, "unknownOperation">): RouteMatch {
+    const match = this.match(req.method, req.path, req.query);
+    if ("miss" in match) throw errors.unknownOperation(req, { wrongMethod: match.miss === "method" });
+    return match;
+  }
 }
 
 function literals(route: Route): number {
@@ -147,8 +155,12 @@ export function toText(shapes: Shapes, traits: MemberTraits, value: unknown): st
   return String(value);
 }
 
-/** Where an input shape's members travel, worked out once per shape (requests look their few headers and parameters up). */
-interface InputPlan {
+/**
+ * Where a structure's members travel, worked out once per shape: a request's few headers
+ * and parameters are looked up here, and an answer's few members, rather than every
+ * member of the shape scanned each time.
+ */
+interface BindingPlan {
   labels: Array<[name: string, wire: string, traits: MemberTraits]>;
   /** Query parameter → the scalar member it carries, or the list member each value is an item of. */
   query: Map<string, { name: string; traits: MemberTraits; list?: MemberTraits }>;
@@ -158,90 +170,54 @@ interface InputPlan {
   headers: Map<string, [name: string, traits: MemberTraits]>;
   /** Header prefix (`x-amz-meta-`) → the map member its headers fill. */
   prefixes: Array<[prefix: string, name: string]>;
-  body: ReadonlyArray<[string, MemberTraits]>;
-  payload?: [string, MemberTraits];
-}
-
-/** Where an output shape's members go: by member name, since an answer sets few of them. */
-interface OutputPlan {
+  /** Member name → where an answer puts it, for the members bound outside the body. */
   bound: Map<string, { kind: "header" | "headers"; wire: string; traits: MemberTraits } | { kind: "statusCode" }>;
   body: ReadonlyArray<[string, MemberTraits]>;
   payload?: [string, MemberTraits];
 }
 
-const inputPlans = new WeakMap<Shapes, Map<string, InputPlan>>();
-const outputPlans = new WeakMap<Shapes, Map<string, OutputPlan>>();
+const plans = new WeakMap<Shapes, Map<string, BindingPlan>>();
 
-function cached<P>(plans: WeakMap<Shapes, Map<string, P>>, shapes: Shapes, shapeName: string, make: () => P): P {
+function bindingPlan(shapes: Shapes, shapeName: string): BindingPlan {
   let byShape = plans.get(shapes);
   if (!byShape) plans.set(shapes, (byShape = new Map()));
   let plan = byShape.get(shapeName);
-  if (!plan) byShape.set(shapeName, (plan = make()));
+  if (plan) return plan;
+  const body: Array<[string, MemberTraits]> = [];
+  plan = { labels: [], query: new Map(), headers: new Map(), prefixes: [], bound: new Map(), body };
+  byShape.set(shapeName, plan);
+  const shape = shapes.get(shapeName);
+  if (shape.type !== "structure") return plan;
+  for (const [name, member] of Object.entries(shape.members)) {
+    const traits = memberTraits(member);
+    const wire = traits.locationName ?? name;
+    switch (traits.location) {
+      case "uri":
+        plan.labels.push([name, wire, traits]);
+        break;
+      case "querystring": {
+        const memberShape = shapes.get(traits.shape);
+        if (memberShape.type === "map") plan.queryMap = name;
+        else plan.query.set(wire, { name, traits, list: memberShape.type === "list" ? memberTraits(memberShape.member) : undefined });
+        break;
+      }
+      case "header":
+        plan.headers.set(wire.toLowerCase(), [name, traits]);
+        plan.bound.set(name, { kind: "header", wire: wire.toLowerCase(), traits });
+        break;
+      case "headers":
+        plan.prefixes.push([wire.toLowerCase(), name]);
+        plan.bound.set(name, { kind: "headers", wire: wire.toLowerCase(), traits });
+        break;
+      case "statusCode":
+        plan.bound.set(name, { kind: "statusCode" });
+        break;
+      default:
+        if (shape.payload === name) plan.payload = [name, traits];
+        else body.push([name, traits]);
+    }
+  }
   return plan;
-}
-
-function inputPlan(shapes: Shapes, inputShape: string): InputPlan {
-  return cached(inputPlans, shapes, inputShape, () => {
-    const plan: InputPlan = { labels: [], query: new Map(), headers: new Map(), prefixes: [], body: [] };
-    const shape = shapes.get(inputShape);
-    if (shape.type !== "structure") return plan;
-    const body: Array<[string, MemberTraits]> = [];
-    for (const [name, member] of Object.entries(shape.members)) {
-      const traits = memberTraits(member);
-      const wire = traits.locationName ?? name;
-      switch (traits.location) {
-        case "uri":
-          plan.labels.push([name, wire, traits]);
-          break;
-        case "querystring": {
-          const memberShape = shapes.get(traits.shape);
-          if (memberShape.type === "map") plan.queryMap = name;
-          else plan.query.set(wire, { name, traits, list: memberShape.type === "list" ? memberTraits(memberShape.member) : undefined });
-          break;
-        }
-        case "header":
-          plan.headers.set(wire.toLowerCase(), [name, traits]);
-          break;
-        case "headers":
-          plan.prefixes.push([wire.toLowerCase(), name]);
-          break;
-        case "statusCode":
-          break;
-        default:
-          if (shape.payload === name) plan.payload = [name, traits];
-          else body.push([name, traits]);
-      }
-    }
-    plan.body = body;
-    return plan;
-  });
-}
-
-function outputPlan(shapes: Shapes, outputShape: string): OutputPlan {
-  return cached(outputPlans, shapes, outputShape, () => {
-    const plan: OutputPlan = { bound: new Map(), body: [] };
-    const shape = shapes.get(outputShape);
-    if (shape.type !== "structure") return plan;
-    const body: Array<[string, MemberTraits]> = [];
-    for (const [name, member] of Object.entries(shape.members)) {
-      const traits = memberTraits(member);
-      const wire = (traits.locationName ?? name).toLowerCase();
-      switch (traits.location) {
-        case "header":
-        case "headers":
-          plan.bound.set(name, { kind: traits.location, wire, traits });
-          break;
-        case "statusCode":
-          plan.bound.set(name, { kind: "statusCode" });
-          break;
-        default:
-          if (shape.payload === name) plan.payload = [name, traits];
-          else body.push([name, traits]);
-      }
-    }
-    plan.body = body;
-    return plan;
-  });
 }
 
 /**
@@ -255,7 +231,7 @@ export function boundMembers(
   labels: Record<string, string>,
   malformed: (message: string) => AwsError,
 ): { input: Record<string, unknown>; body: ReadonlyArray<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
-  const plan = inputPlan(shapes, inputShape);
+  const plan = bindingPlan(shapes, inputShape);
   const input: Record<string, unknown> = {};
   for (const [name, wire, traits] of plan.labels) if (labels[wire] !== undefined) input[name] = fromText(shapes, traits, labels[wire]!, malformed);
   if (plan.query.size > 0 || plan.queryMap) {
@@ -293,7 +269,7 @@ export function outputBindings(
 ): { headers: Record<string, string>; status?: number; body: ReadonlyArray<[string, MemberTraits]>; payload?: [string, MemberTraits] } {
   const headers: Record<string, string> = {};
   if (outputShape === undefined) return { headers, body: [] };
-  const plan = outputPlan(shapes, outputShape);
+  const plan = bindingPlan(shapes, outputShape);
   let status: number | undefined;
   for (const name in output) {
     const bound = plan.bound.get(name);

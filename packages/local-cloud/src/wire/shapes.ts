@@ -3,7 +3,7 @@
  * declare where its front end checks differently than its published model says (the
  * message order of an enum, the constraints a member really gets).
  */
-import { memberTraits, type Member, type ServiceModel, type Shape } from "./model.js";
+import { memberTraits, type Member, type MemberTraits, type ServiceModel, type Shape } from "./model.js";
 
 export interface ShapeRules {
   /**
@@ -106,4 +106,37 @@ export function wholeValuePattern(pattern: string): RegExp | null {
     patterns.set(pattern, re);
   }
   return re;
+}
+
+/**
+ * A question about a shape's whole tree, answered once per shape: whether `leaf` holds
+ * for the shape or any shape under it (members, list items, map values), or `member`
+ * for any structure member on the way. Codecs use it to pass through the shapes that
+ * need no conversion without walking their values.
+ */
+export function shapeTreeTest(
+  leaf: (shape: Shape) => boolean,
+  member: (name: string, traits: MemberTraits) => boolean = () => false,
+): (shapes: Shapes, name: string) => boolean {
+  const answers = new WeakMap<Shapes, Map<string, boolean>>();
+  const walk = (shapes: Shapes, name: string, seen: Set<string>): boolean => {
+    let memo = answers.get(shapes);
+    if (!memo) answers.set(shapes, (memo = new Map()));
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const shape = shapes.get(name);
+    let result = leaf(shape);
+    if (!result && shape.type === "structure") {
+      result = Object.entries(shape.members).some(([n, m]) => {
+        const t = memberTraits(m);
+        return member(n, t) || walk(shapes, t.shape, seen);
+      });
+    } else if (!result && shape.type === "list") result = walk(shapes, memberTraits(shape.member).shape, seen);
+    else if (!result && shape.type === "map") result = walk(shapes, memberTraits(shape.value).shape, seen);
+    memo.set(name, result);
+    return result;
+  };
+  return (shapes, name) => walk(shapes, name, new Set());
 }

@@ -3,27 +3,16 @@
  * services by name (`cloud.sqs.call(…)`) and IAM's session issuing. Everything here goes
  * through the kernel: its typed clients and its IAM port.
  */
+import { forwardedKernel, type ForwardedMembers } from "../../kernel/forwarded.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { AwsError } from "../../server/aws-error.js";
 import type { CallableService, LambdaCloud } from "../../lambda/cloud-deps.js";
 
 export function lambdaCloud(kernel: Kernel): LambdaCloud & Kernel {
   const c = kernel.clients as unknown as Record<string, CallableService>;
-  return {
-    get region() {
-      return kernel.region;
-    },
-    get accountId() {
-      return kernel.accountId;
-    },
-    get endpoint() {
-      return kernel.endpoint;
-    },
-    events: kernel.events,
+  const rest: Omit<LambdaCloud & Kernel, ForwardedMembers> = {
     clients: kernel.clients,
     identity: kernel.identity,
-    openDatabase: (name) => kernel.openDatabase(name),
-    dataDir: (name) => kernel.dataDir(name),
     authorize: (ctx, action, resources, deny, conditions) => kernel.authorize(ctx, action, resources, deny as ((message: string) => AwsError) | undefined, conditions),
     adminContext: (requestId) => kernel.adminContext(requestId),
     lookupAccessKey: (id, headers) => kernel.lookupAccessKey(id, headers),
@@ -40,4 +29,5 @@ export function lambdaCloud(kernel: Kernel): LambdaCloud & Kernel {
       evaluate: (principal, action, resource) => kernel.identity.evaluate(principal, action, resource),
     },
   };
+  return Object.assign(forwardedKernel(kernel), rest);
 }

@@ -37,8 +37,7 @@ export class RestJsonCodec implements Codec {
   }
 
   decode(req: AwsRequest): DecodedRequest {
-    const match = this.router.match(req.method, req.path, req.query);
-    if ("miss" in match) throw this.errors.unknownOperation(req, { wrongMethod: match.miss === "method" });
+    const match = this.router.route(req, this.errors);
     const op = this.model.operations[match.operation]!;
     if (!op.input) return { operation: match.operation, input: {} };
     const { input, body, payload } = boundMembers(this.shapes, op.input, req, match.labels, (m) => this.errors.malformedValue(m));

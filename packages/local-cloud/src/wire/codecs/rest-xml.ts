@@ -134,8 +134,7 @@ export class RestXmlCodec implements Codec {
   }
 
   decode(req: AwsRequest): DecodedRequest {
-    const match = this.router.match(req.method, req.path, req.query);
-    if ("miss" in match) throw this.errors.unknownOperation(req, { wrongMethod: match.miss === "method" });
+    const match = this.router.route(req, this.errors);
     return { operation: match.operation, input: decodeRestXml(this.shapes, this.model.operations[match.operation]!, req, match.labels, this.errors) };
   }
 
