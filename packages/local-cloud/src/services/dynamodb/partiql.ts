@@ -18,6 +18,7 @@ import { commitWrite, writeUsage } from "./item-ops.js";
 import { CapacityMeter, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 import { checkLimit } from "./query-scan.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 type Tok = { t: "id" | "qid" | "str" | "num" | "p" | "param" | "eof"; v: string };
 
@@ -346,7 +347,7 @@ class PartiqlParser {
 }
 
 export function parseStatement(statement: unknown, parameters: unknown): Statement {
-  if (typeof statement !== "string" || !statement.trim()) throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+  if (typeof statement !== "string" || !statement.trim()) throw validation(violationMessage(null, "statement", "Member must not be null"));
   if (statement.length > MAX_STATEMENT_LENGTH) {
     throw validation(`1 validation error detected: Value '${statement.slice(0, 40)}...' at 'statement' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATEMENT_LENGTH}`);
   }
@@ -482,7 +483,7 @@ export function executeStatement(env: OpEnv, input: any): any {
 
 export function batchExecuteStatement(env: OpEnv, input: any): any {
   const statements = input?.Statements;
-  if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'statements' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(statements) || statements.length === 0) throw validation(violationMessage(null, "statements", "Member must not be null"));
   if (statements.length > 25) throw validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25");
   const meter = new CapacityMeter();
   const out: any = {
@@ -507,7 +508,7 @@ export function batchExecuteStatement(env: OpEnv, input: any): any {
 
 export function executeTransaction(env: OpEnv, input: any): any {
   const statements = input?.TransactStatements;
-  if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'transactStatements' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(statements) || statements.length === 0) throw validation(violationMessage(null, "transactStatements", "Member must not be null"));
   const parsed = statements.map((st: any) => parseStatement(st?.Statement, st?.Parameters));
   const kinds = new Set(parsed.map((s: Statement) => (s.kind === "select" ? "read" : "write")));
   if (kinds.size > 1) throw validation("Transactions with both reads and writes are not supported");

@@ -5,6 +5,7 @@
 import { type OpEnv, requireTable } from "./env.js";
 import { buildTableMeta, buildGsi, applyStreamSpec, describeTable, validateTableName, type TableMeta, type KeyType } from "./table-meta.js";
 import { AwsError, validation, resourceInUse, resourceNotFound } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 function describe(env: OpEnv, meta: TableMeta, status = "ACTIVE"): any {
   return describeTable(meta, env.region, (index) => env.store.counts(meta, index ?? ""), status);
@@ -39,7 +40,7 @@ export function deleteTable(env: OpEnv, input: any): any {
 
 export function listTables(env: OpEnv, input: any): any {
   const limit = input?.Limit ?? 100;
-  if (!(limit >= 1 && limit <= 100)) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value ${limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"}`);
+  if (!(limit >= 1 && limit <= 100)) throw validation(violationMessage(limit, "limit", `Member must have value ${limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"}`));
   let names = env.store.tableNames();
   if (input?.ExclusiveStartTableName) names = names.filter((n) => n > input.ExclusiveStartTableName);
   const page = names.slice(0, limit);
@@ -61,7 +62,7 @@ export function updateTable(env: OpEnv, input: any): any {
     defs.set(d.AttributeName, d.AttributeType);
   }
   if (input.BillingMode) {
-    if (!["PROVISIONED", "PAY_PER_REQUEST"].includes(input.BillingMode)) throw validation(`1 validation error detected: Value '${input.BillingMode}' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]`);
+    if (!["PROVISIONED", "PAY_PER_REQUEST"].includes(input.BillingMode)) throw validation(violationMessage(input.BillingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"));
     meta.billingMode = input.BillingMode;
     if (input.BillingMode === "PAY_PER_REQUEST") meta.provisionedThroughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
   }
@@ -109,7 +110,7 @@ export function updateTimeToLive(env: OpEnv, input: any): any {
   const meta: TableMeta = structuredClone(requireTable(env, name, true));
   const spec = input.TimeToLiveSpecification;
   if (!spec || typeof spec.AttributeName !== "string" || spec.AttributeName === "" || typeof spec.Enabled !== "boolean") {
-    throw validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+    throw validation(violationMessage(null, "timeToLiveSpecification", "Member must not be null"));
   }
   if (spec.Enabled && meta.ttl?.enabled) throw validation("TimeToLive is already enabled");
   if (!spec.Enabled && !meta.ttl?.enabled) throw validation("TimeToLive is already disabled");
@@ -142,7 +143,7 @@ function tableFromArn(env: OpEnv, arn: unknown): TableMeta {
 
 export function tagResource(env: OpEnv, input: any): any {
   const meta: TableMeta = structuredClone(tableFromArn(env, input?.ResourceArn));
-  if (!Array.isArray(input.Tags) || input.Tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(input.Tags) || input.Tags.length === 0) throw validation(violationMessage(null, "tags", "Member must not be null"));
   for (const t of input.Tags) {
     const i = meta.tags.findIndex((x) => x.Key === t.Key);
     if (i >= 0) meta.tags[i] = { Key: t.Key, Value: t.Value };
@@ -188,7 +189,7 @@ export function updateContinuousBackups(env: OpEnv, input: any): any {
   if (!found) throw new AwsError("TableNotFoundException", `Table not found: ${name}`, 400);
   const spec = input.PointInTimeRecoverySpecification;
   if (!spec || typeof spec.PointInTimeRecoveryEnabled !== "boolean") {
-    throw validation("1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+    throw validation(violationMessage(null, "pointInTimeRecoverySpecification", "Member must not be null"));
   }
   const meta: TableMeta = structuredClone(found);
   meta.pitr = spec.PointInTimeRecoveryEnabled;
