@@ -9,6 +9,7 @@ import type { ServiceModel } from "../wire/model.js";
 import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";
 import type apigatewayv2 from "../wire/models/apigatewayv2.js";
 import type cloudformation from "../wire/models/cloudformation.js";
+import type codebuild from "../wire/models/codebuild.js";
 import type dynamodb from "../wire/models/dynamodb.js";
 import type dynamodbstreams from "../wire/models/dynamodbstreams.js";
 import type events from "../wire/models/events.js";
@@ -39,11 +40,12 @@ export interface ServiceClients {
   eventbridge: ModelClient<typeof events>;
   apigateway: ModelClient<typeof apigatewayv2>;
   cloudformation: ModelClient<typeof cloudformation>;
+  codebuild: ModelClient<typeof codebuild>;
 }
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudformation"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudformation", "codebuild"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

@@ -165,7 +165,8 @@ test("errors as CodeBuild answers them", async () => {
     return true;
   });
   await assert.rejects(cb.send(project("runs", "version: 0.2")), (e: any) => e.name === "ResourceAlreadyExistsException");
-  await assert.rejects(cb.send(project("bad name!", "version: 0.2")), (e: any) => e.name === "InvalidInputException");
+  // The model's pattern, checked before anything else, as AWS's validation does.
+  await assert.rejects(cb.send(project("bad name!", "version: 0.2")), (e: any) => e.name === "ValidationException" && /at 'name' failed to satisfy constraint/.test(e.message));
   await cb.send(project("bad-spec", "version: 0.2\nphases: [\n"));
   const { build } = await cb.send(new StartBuildCommand({ projectName: "bad-spec" }));
   const done = await finished(build!.id!);

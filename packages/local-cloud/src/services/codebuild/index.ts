@@ -8,28 +8,21 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { unzipSync } from "fflate";
 import { AwsError } from "../../server/aws-error.js";
-import { jsonErrorResponse, jsonResponse, jsonTarget, parseJsonBody } from "../../server/protocols/json.js";
-import { ACCOUNT_ID, DEFAULT_REGION, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service, type ServiceDeps } from "../../types.js";
-import type { LocalCloud } from "../../cloud.js";
-import { LogShipper } from "../logs/log-shipper.js";
-import { bodyToBuffer, unpackEntries } from "../lambda/code.js";
-import { zipEntries } from "../lambda/zip-entries.js";
+import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
+import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
+import { LogShipper } from "../../kernel/log-shipper.js";
+import { OperationHost } from "../../wire/host.js";
+import type { OperationSpecs } from "../../wire/operations.js";
+import codebuildModel from "../../wire/models/codebuild.js";
 import { parseBuildSpec, type BuildSpec } from "./buildspec.js";
 import { runBuild, type RunningBuild } from "./build-runner.js";
 import { CodeBuildStore, type Build, type BuildStatus, type EnvironmentVariable, type Project } from "./store.js";
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9\-_]{1,254}$/;
 const DEFAULT_TIMEOUT_MINUTES = 60;
 const MAX_TIMEOUT_MINUTES = 2160;
 
-const OPERATIONS = [
-  "CreateProject", "UpdateProject", "DeleteProject", "BatchGetProjects", "ListProjects",
-  "StartBuild", "StopBuild", "BatchGetBuilds", "ListBuildsForProject",
-] as const;
-type Operation = (typeof OPERATIONS)[number];
-const OPERATION_SET = new Set<string>(OPERATIONS);
 
 const invalid = (message: string) => new AwsError("InvalidInputException", message, 400);
 const notFound = (message: string) => new AwsError("ResourceNotFoundException", message, 400);
@@ -45,14 +38,48 @@ function required(input: any, field: string): void {
 export class CodeBuildService implements Service {
   readonly signingName = "codebuild";
   private readonly store: CodeBuildStore;
-  private readonly cloud: LocalCloud;
+  private readonly kernel: Kernel;
   private readonly running = new Map<string, RunningBuild>();
   private readonly shipper: LogShipper;
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(deps: ServiceDeps) {
-    this.cloud = deps.cloud;
-    this.store = new CodeBuildStore(this.cloud.openDatabase("codebuild"));
-    this.shipper = new LogShipper(() => this.cloud.logs, { createGroups: true });
+  constructor({ kernel }: ServiceDeps) {
+    this.kernel = kernel;
+    this.store = new CodeBuildStore(kernel.openDatabase("codebuild"));
+    this.shipper = new LogShipper(() => kernel.clients.logs, { createGroups: true });
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [codebuildModel],
+      operations: this.operations(),
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationException", message, 400),
+        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        internal: (err) => new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500),
+      },
+    });
+  }
+
+  /** Each operation's IAM check (CodeBuild authorizes on the project) and implementation. */
+  private operations(): OperationSpecs<typeof codebuildModel, CallContext> {
+    const onProject = (action: string) => (i: { name?: string; projectName?: string }, ctx: CallContext) => ({ action: `codebuild:${action}`, resource: this.projectArn(ctx, String(i.name ?? i.projectName)) });
+    /** A build id is "<project>:<uuid>": its project is the resource. */
+    const onBuilds = (action: string) => (i: { ids: string[] }, ctx: CallContext) => ({ action: `codebuild:${action}`, resource: i.ids.map((id) => this.projectArn(ctx, id.split(":")[0]!)) });
+    return {
+      CreateProject: { iam: onProject("CreateProject"), run: (i, ctx) => this.CreateProject(i, ctx) },
+      UpdateProject: { iam: onProject("UpdateProject"), run: (i, ctx) => this.UpdateProject(i, ctx) },
+      DeleteProject: { iam: onProject("DeleteProject"), run: (i) => this.DeleteProject(i) },
+      BatchGetProjects: {
+        iam: (i, ctx) => ({ action: "codebuild:BatchGetProjects", resource: i.names.map((n) => (n.startsWith("arn:") ? n : this.projectArn(ctx, n))) }),
+        run: (i, ctx) => this.BatchGetProjects(i, ctx),
+      },
+      ListProjects: { iam: () => ({ action: "codebuild:ListProjects", resource: "*" }), run: () => this.ListProjects() },
+      StartBuild: { iam: onProject("StartBuild"), run: (i, ctx) => this.StartBuild(i, ctx) },
+      StopBuild: { iam: (i, ctx) => ({ action: "codebuild:StopBuild", resource: this.projectArn(ctx, i.id.split(":")[0]!) }), run: (i) => this.StopBuild(i) },
+      BatchGetBuilds: { iam: onBuilds("BatchGetBuilds"), run: (i) => this.BatchGetBuilds(i) },
+      ListBuildsForProject: { iam: onProject("ListBuildsForProject"), run: (i, ctx) => this.ListBuildsForProject(i, ctx) },
+    };
   }
 
   /** Builds the local cloud was running when it stopped can't be resumed: they end as FAULT. */
@@ -68,26 +95,12 @@ export class CodeBuildService implements Service {
     await Promise.allSettled(pending.map((r) => r.done));
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const { prefix, operation } = jsonTarget(req);
-      if (prefix !== "CodeBuild_20161006") throw new AwsError("UnknownOperationException", "", 400);
-      const output = await this.call(operation, parseJsonBody(req), { region: req.region, principal: req.principal, requestId: req.requestId });
-      return jsonResponse(output, CONTENT_TYPE);
-    } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500);
-      return jsonErrorResponse(e, { contentType: CONTENT_TYPE });
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    if (!OPERATION_SET.has(operation)) throw new AwsError("UnknownOperationException", "", 400);
-    const context: CallContext = {
-      region: ctx?.region ?? this.cloud.region ?? DEFAULT_REGION,
-      principal: ctx?.principal ?? { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true },
-      requestId: ctx?.requestId ?? "internal",
-    };
-    return this[operation as Operation](input && typeof input === "object" ? input : {}, context);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 
   private projectArn(ctx: CallContext, name: string): string {
@@ -129,8 +142,6 @@ export class CodeBuildService implements Service {
   private async CreateProject(input: any, ctx: CallContext) {
     required(input, "name");
     const name = String(input.name);
-    if (!NAME_PATTERN.test(name)) throw invalid(`Invalid project name: ${name}; it must match ${NAME_PATTERN.source}`);
-    this.cloud.authorize(ctx, "codebuild:CreateProject", this.projectArn(ctx, name));
     if (this.store.project(name)) throw new AwsError("ResourceAlreadyExistsException", `Project already exists: ${this.projectArn(ctx, name)}`, 400);
     const project = this.projectFrom(input, ctx);
     this.store.putProject(project);
@@ -139,15 +150,13 @@ export class CodeBuildService implements Service {
 
   private async UpdateProject(input: any, ctx: CallContext) {
     required(input, "name");
-    this.cloud.authorize(ctx, "codebuild:UpdateProject", this.projectArn(ctx, String(input.name)));
     const project = this.projectFrom(input, ctx, this.requireProject(ctx, String(input.name)));
     this.store.putProject(project);
     return { project };
   }
 
-  private async DeleteProject(input: any, ctx: CallContext) {
+  private async DeleteProject(input: any) {
     required(input, "name");
-    this.cloud.authorize(ctx, "codebuild:DeleteProject", this.projectArn(ctx, String(input.name)));
     this.store.deleteProject(String(input.name));
     return {};
   }
@@ -158,7 +167,6 @@ export class CodeBuildService implements Service {
     const projectsNotFound: string[] = [];
     for (const n of input.names as string[]) {
       const name = n.startsWith("arn:") ? n.split("/").slice(1).join("/") : n;
-      this.cloud.authorize(ctx, "codebuild:BatchGetProjects", this.projectArn(ctx, name));
       const p = this.store.project(name);
       if (p) projects.push(p);
       else projectsNotFound.push(n);
@@ -166,15 +174,13 @@ export class CodeBuildService implements Service {
     return { projects, projectsNotFound };
   }
 
-  private async ListProjects(_input: any, ctx: CallContext) {
-    this.cloud.authorize(ctx, "codebuild:ListProjects", "*");
+  private async ListProjects() {
     return { projects: this.store.projectNames() };
   }
 
   private async StartBuild(input: any, ctx: CallContext) {
     required(input, "projectName");
     const name = String(input.projectName);
-    this.cloud.authorize(ctx, "codebuild:StartBuild", this.projectArn(ctx, name));
     const project = this.requireProject(ctx, name);
     const timeoutInMinutes = input.timeoutInMinutesOverride ?? project.timeoutInMinutes;
     if (!Number.isInteger(timeoutInMinutes) || timeoutInMinutes < 5 || timeoutInMinutes > MAX_TIMEOUT_MINUTES) {
@@ -208,11 +214,10 @@ export class CodeBuildService implements Service {
     return { build };
   }
 
-  private async StopBuild(input: any, ctx: CallContext) {
+  private async StopBuild(input: any) {
     required(input, "id");
     const build = this.store.build(String(input.id));
     if (!build) throw notFound(`Build ${input.id} does not exist`);
-    this.cloud.authorize(ctx, "codebuild:StopBuild", this.projectArn(ctx, build.projectName));
     const running = this.running.get(build.id);
     if (running) {
       running.stop();
@@ -221,13 +226,12 @@ export class CodeBuildService implements Service {
     return { build: this.store.build(build.id) };
   }
 
-  private async BatchGetBuilds(input: any, ctx: CallContext) {
+  private async BatchGetBuilds(input: any) {
     required(input, "ids");
     const builds: Build[] = [];
     const buildsNotFound: string[] = [];
     for (const id of input.ids as string[]) {
       const b = this.store.build(id);
-      if (b) this.cloud.authorize(ctx, "codebuild:BatchGetBuilds", this.projectArn(ctx, b.projectName));
       if (b) builds.push(b);
       else buildsNotFound.push(id);
     }
@@ -236,7 +240,6 @@ export class CodeBuildService implements Service {
 
   private async ListBuildsForProject(input: any, ctx: CallContext) {
     required(input, "projectName");
-    this.cloud.authorize(ctx, "codebuild:ListBuildsForProject", this.projectArn(ctx, String(input.projectName)));
     this.requireProject(ctx, String(input.projectName));
     const ids = this.store.buildIds(String(input.projectName));
     return input.sortOrder === "ASCENDING" ? { ids: ids.reverse() } : { ids };
@@ -267,7 +270,7 @@ export class CodeBuildService implements Service {
       log(`[Container] Build ${status === "SUCCEEDED" ? "succeeded" : `ended: ${status}`}`);
     };
 
-    const dir = path.join(this.cloud.dataDir("codebuild"), "builds", build.id.split(":").pop()!, "src");
+    const dir = path.join(this.kernel.dataDir("codebuild"), "builds", build.id.split(":").pop()!, "src");
     let spec: BuildSpec;
     let env: Record<string, string>;
     startPhase("DOWNLOAD_SOURCE");
@@ -306,12 +309,12 @@ export class CodeBuildService implements Service {
     const location = source.location ?? "";
     const slash = location.indexOf("/");
     if (slash <= 0) throw new Error(`CLIENT_ERROR: invalid S3 source location "${location}" (expected bucket/key)`);
-    const out = await this.cloud.s3.call("GetObject", { Bucket: location.slice(0, slash), Key: location.slice(slash + 1) }).catch((err: any) => {
+    const out = await this.kernel.clients.s3.call("GetObject", { Bucket: location.slice(0, slash), Key: location.slice(slash + 1) }).catch((err: any) => {
       throw new Error(`CLIENT_ERROR: error while downloading the source from ${location}: ${err?.code ?? err?.name}: ${err?.message}`);
     });
     const body = await bodyToBuffer(out.Body);
     if (location.endsWith(".zip") || body.subarray(0, 4).toString("binary") === "PK\u0003\u0004") {
-      unpackEntries(body, zipEntries(body), dir);
+      unpackZip(body, dir);
     } else {
       fs.writeFileSync(path.join(dir, path.basename(location)), body);
     }
@@ -333,9 +336,9 @@ export class CodeBuildService implements Service {
    * and the service role's credentials, which a build cannot override.
    */
   private async environment(build: Build, spec: BuildSpec, dir: string, ctx: CallContext): Promise<Record<string, string>> {
-    const iam = this.cloud.iam;
+    const iam = this.kernel.identity;
     const creds = iam.issueSessionCredentials(build.serviceRole, `AWSCodeBuild-${build.id.split(":").pop()}`, Math.min(43_200, build.timeoutInMinutes * 60 + 900));
-    const role: Principal = iam.lookupAccessKey(creds.accessKeyId)?.principal ?? ctx.principal;
+    const role: Principal = this.kernel.lookupAccessKey(creds.accessKeyId)?.principal ?? ctx.principal;
     // Builds run on this machine's Node.js, not the image's: the AWS SDK's warning about the
     // host's version says nothing about the build, so it is muted (as for Lambda functions).
     const env: Record<string, string> = { ...(HOST_NODE_MAJOR < 22 ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } : {}), ...spec.variables };
@@ -348,7 +351,7 @@ export class CodeBuildService implements Service {
       ...env,
       AWS_REGION: ctx.region,
       AWS_DEFAULT_REGION: ctx.region,
-      AWS_ENDPOINT_URL: this.cloud.endpoint,
+      AWS_ENDPOINT_URL: this.kernel.endpoint,
       AWS_ACCESS_KEY_ID: creds.accessKeyId,
       AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
       AWS_SESSION_TOKEN: creds.sessionToken,
@@ -366,7 +369,7 @@ export class CodeBuildService implements Service {
   /** A PARAMETER_STORE variable, read with the service role's rights as CodeBuild reads it. */
   private async parameter(name: string, role: Principal, ctx: CallContext): Promise<string> {
     try {
-      const out = await this.cloud.ssm.call("GetParameter", { Name: name, WithDecryption: true }, { ...ctx, principal: role });
+      const out = await this.kernel.clients.ssm.call("GetParameter", { Name: name, WithDecryption: true }, { ...ctx, principal: role });
       return String(out.Parameter?.Value ?? "");
     } catch (err: any) {
       throw new Error(`CLIENT_ERROR: could not read parameter ${name}: ${err?.code ?? err?.name}: ${err?.message}`);
@@ -377,4 +380,33 @@ export class CodeBuildService implements Service {
 function initiatorOf(p: Principal): string {
   const parts = p.arn.split(":").slice(5).join(":").split("/");
   return p.admin ? "root" : parts.slice(1).join("/") || parts[0];
+}
+
+async function bodyToBuffer(body: unknown): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  if (body instanceof Uint8Array || typeof body === "string") return Buffer.from(body as Uint8Array);
+  if (body && typeof (body as any).transformToByteArray === "function") return Buffer.from(await (body as any).transformToByteArray());
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** The source zip into the build's directory; entries that would land outside it ("zip slip") are skipped. */
+function unpackZip(zip: Buffer, dir: string): void {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(zip);
+  } catch (err) {
+    throw new Error(`CLIENT_ERROR: the source is not a readable zip: ${(err as Error).message}`);
+  }
+  for (const [name, data] of Object.entries(files)) {
+    const target = path.resolve(dir, name);
+    if (!target.startsWith(dir + path.sep)) continue;
+    if (name.endsWith("/")) {
+      fs.mkdirSync(target, { recursive: true });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, data);
+  }
 }
