@@ -142,7 +142,7 @@ async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId:
   };
 
   const host = headers.host ?? "";
-  if (path.startsWith("/_aws/") || path.startsWith("/_console") || (host.includes(".execute-api.") && EXECUTE_API_HOST.test(host))) {
+  if (path.startsWith("/_aws/") || path.startsWith("/_console") || (host.includes(".execute-api.") && EXECUTE_API_HOST.test(host)) || host.includes(".cloudfront.localhost")) {
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }
