@@ -37,6 +37,7 @@ import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
+import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -77,6 +78,7 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly sns: SnsService;
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
   declare readonly eventbridge: EventBridgeService;
+  declare readonly cloudfront: CloudFrontService;
 
   private readonly bySigningName = new Map<string, Service>();
   /** Web apps mounted under a path prefix (the dev Console at `/_console/`), reached unsigned on loopback. */
@@ -235,6 +237,9 @@ export class LocalCloud implements RequestDispatcher {
   }
 
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
+    // The local CDN: each distribution answers on {id}.cloudfront.localhost.
+    const distributionId = distributionIdFromHost(req.headers.host ?? "");
+    if (distributionId && this.cloudfront) return this.cloudfront.serveDistribution(req, distributionId);
     for (const [prefix, handler] of this.mounts) {
       if (req.path === prefix.replace(/\/$/, "") || req.path.startsWith(prefix)) return handler(req);
     }

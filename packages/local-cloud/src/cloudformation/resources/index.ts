@@ -40,6 +40,11 @@ import { apiGatewayV2Integration } from "./AWS-ApiGatewayV2-Integration.js";
 import { apiGatewayV2Stage } from "./AWS-ApiGatewayV2-Stage.js";
 import { apiGatewayV2Deployment } from "./AWS-ApiGatewayV2-Deployment.js";
 import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
+import { cloudfrontDistribution } from "./AWS-CloudFront-Distribution.js";
+import { cloudfrontFunction } from "./AWS-CloudFront-Function.js";
+import {
+  cloudfrontCachePolicy, cloudfrontOriginAccessControl, cloudfrontOriginAccessIdentity, cloudfrontOriginRequestPolicy, cloudfrontResponseHeadersPolicy,
+} from "./AWS-CloudFront-policies.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -76,6 +81,13 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::ApiGatewayV2::Stage": apiGatewayV2Stage,
   "AWS::ApiGatewayV2::Deployment": apiGatewayV2Deployment,
   "AWS::ApiGatewayV2::Authorizer": apiGatewayV2Authorizer,
+  "AWS::CloudFront::Distribution": cloudfrontDistribution,
+  "AWS::CloudFront::Function": cloudfrontFunction,
+  "AWS::CloudFront::CachePolicy": cloudfrontCachePolicy,
+  "AWS::CloudFront::OriginRequestPolicy": cloudfrontOriginRequestPolicy,
+  "AWS::CloudFront::ResponseHeadersPolicy": cloudfrontResponseHeadersPolicy,
+  "AWS::CloudFront::CloudFrontOriginAccessIdentity": cloudfrontOriginAccessIdentity,
+  "AWS::CloudFront::OriginAccessControl": cloudfrontOriginAccessControl,
 };
 
 /**
