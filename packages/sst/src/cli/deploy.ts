@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Command, CommandContext } from "./command.js";
 
 const deploy: Command = {
@@ -8,6 +9,7 @@ const deploy: Command = {
   options: {
     to: { type: "string", description: "Where to deploy", valueName: "<target>", choices: ["local", "aws"] },
     profile: { type: "string", description: "AWS profile for --to aws (default: the config's profile, AWS_PROFILE)", valueName: "<name>" },
+    port: { type: "string", description: "Local cloud port the deployed URLs (APIs, sites) carry (default: the stage's previous port, else 4570); serve them with sst local --dir .sst/local/<stage> --port <port>", valueName: "<port>" },
   },
   examples: ["sst deploy", "sst deploy --stage prod", "sst deploy API", "sst deploy --to aws --stage prod"],
   async run(ctx) {
@@ -25,9 +27,14 @@ const deploy: Command = {
     const stateDir = localStateDir(project);
     await assertNoDevServer(stateDir, project.stage, "deploying");
     ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}" to the local cloud (${path.relative(ctx.cwd, stateDir) || stateDir})`);
-    const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+    const synth = await synthProject(project, { mode: "deploy", target: "local", outdir: project.paths.dist });
     const stacks = selectStacks(synth, ctx.positionals[0]);
-    const { cloud } = await startCloud({ dir: stateDir, port: 0, region: project.config.region });
+    const { parsePort } = await import("./signals.js");
+    const { DEFAULT_PORT } = await import("../deploy/local-cloud.js").then((m) => m.importLocalCloud());
+    // URLs baked into what is deployed (a site's API URL) carry the port, so keep it stable.
+    const port = parsePort(ctx.values.port, "deploy") ?? previousPort(path.join(stateDir, "cloudformation", "endpoint")) ?? DEFAULT_PORT;
+    const { cloud, portTakenBy } = await startCloud({ dir: stateDir, port, region: project.config.region });
+    if (portTakenBy) ctx.ui.info(`Port ${portTakenBy} is in use; deploying with port ${cloud.port}`);
     let outputs;
     try {
       outputs = await deployToLocal(cloud, synth, {
@@ -45,6 +52,16 @@ const deploy: Command = {
     for (const l of formatOutputs(outputs)) ctx.ui.line(l);
   },
 };
+
+/** The port of the endpoint the stage's local cloud last ran on. */
+function previousPort(markerFile: string): number | undefined {
+  try {
+    const port = Number(new URL(fs.readFileSync(markerFile, "utf8").trim()).port);
+    return port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `sst deploy --to aws`: the account from STS, synth in deploy mode (functions bundled)
@@ -66,7 +83,7 @@ async function deployAws(ctx: CommandContext): Promise<void> {
   const env = await resolveAwsEnvironment({ region: project.config.region, profile: (ctx.values.profile as string | undefined) ?? (project.config as { profile?: string }).profile });
   ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}" to AWS account ${env.account} in ${env.region}${env.endpoint ? ` (endpoint ${env.endpoint})` : ""}`);
   exportForSynth(env);
-  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+  const synth = await synthProject(project, { mode: "deploy", target: "aws", outdir: project.paths.dist });
   const synthSeconds = (performance.now() - started) / 1000;
   ctx.ui.debug(`Loaded and synthesized in ${synthSeconds.toFixed(1)}s; toolkit loaded in ${((await toolkit.then((t) => t.loadMs, () => 0)) / 1000).toFixed(2)}s`);
   const deployStarted = performance.now();

@@ -12,6 +12,8 @@ import type { Stack } from "./Stack.js";
 import { stack as addStack, type FunctionalStack, type StackProps } from "./FunctionalStack.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
+/** Where the assembly goes: the local cloud or AWS; undefined for `sst build` (the AWS form). */
+export type DeployTarget = "local" | "aws";
 
 export interface AppProps {
   name: string;
@@ -19,6 +21,8 @@ export interface AppProps {
   region?: string;
   account?: string;
   mode?: AppMode;
+  /** Where the assembly will be deployed. @default "local" in dev mode, else undefined */
+  target?: DeployTarget;
   /** The project root: handler paths are relative to it. */
   root?: string;
   ssmPrefix?: string;
@@ -41,6 +45,7 @@ export class App extends cdk.App {
   override readonly region: string;
   override readonly account: string;
   readonly mode: AppMode;
+  readonly target?: DeployTarget;
   readonly appPath: string;
   readonly ssmPrefix: string;
   readonly artifactsDir: string;
@@ -52,6 +57,8 @@ export class App extends cdk.App {
   readonly defaultFunctionProps: DefaultFunctionProps[] = [];
   /** @internal pending async stack functions */
   readonly pending: Promise<unknown>[] = [];
+  /** Work run once every stack is defined, before bindings are finalised (SST v2's deferred tasks: site builds). */
+  private readonly deferredTasks: (() => void)[] = [];
   private finished = false;
   private removalPolicyAspect?: cdk.IAspect;
 
@@ -78,6 +85,7 @@ export class App extends cdk.App {
     this.region = props.region ?? "us-east-1";
     this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000";
     this.mode = props.mode ?? "deploy";
+    this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;
     this.ssmPrefix = props.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
     this.artifactsDir = props.artifactsDir ?? `${root}/.sst/artifacts`;
@@ -130,19 +138,26 @@ export class App extends cdk.App {
     this.defaultFunctionProps.push({ bind });
   }
 
+  /** @internal Run `task` once every stack is defined (before `finish()` writes the bindings). */
+  addDeferredTask(task: () => void): void {
+    this.deferredTasks.push(task);
+  }
+
   /**
-   * Finalise the app before synth: one String SSM parameter per plain bound value of
-   * every bindable construct, at `{ssmPrefix}{Type}/{id}/{prop}`. Idempotent.
+   * Finalise the app before synth: run the deferred tasks, then one String SSM parameter
+   * per plain (or site URL) bound value of every bindable construct, at
+   * `{ssmPrefix}{Type}/{id}/{prop}`. Idempotent.
    */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    for (const task of this.deferredTasks.splice(0)) task();
     for (const c of this.node.findAll()) {
       if (!isSSTConstruct(c)) continue;
       const bindings = c.getBindings();
       if (!bindings) continue;
       for (const [prop, v] of Object.entries(bindings.variables)) {
-        if (v.type !== "plain") continue;
+        if (v.type !== "plain" && v.type !== "site_url") continue;
         new ssm.StringParameter(c, `Parameter_${prop}`, {
           parameterName: bindingParameterName(this.ssmPrefix, c.constructType, c.id, prop),
           stringValue: v.value ?? "",

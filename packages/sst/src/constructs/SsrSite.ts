@@ -31,5 +31,13 @@ export abstract class SsrSite extends BaseSite {
     super(scope, id, props ?? {}, type, ".");
     if (props?.bind) this.bind(props.bind);
     if (props?.permissions) this.attachPermissions(props.permissions);
+    if (!this.doNotDeploy && !this.deploys()) {
+      throw new Error(`${type} "${id}": deploying a ${type} is not supported yet; it works under "sst dev" (run its dev server through "sst bind").`);
+    }
+  }
+
+  /** Whether this site type can be deployed (built and served by the CDN). */
+  protected deploys(): boolean {
+    return false;
   }
 }

@@ -7,8 +7,12 @@ import type { Construct } from "constructs";
 import * as iam from "aws-cdk-lib/aws-iam";
 
 export interface BindingVariable {
-  /** "plain": the value itself; "secret": fetched from SSM at runtime. */
-  type: "plain" | "secret";
+  /**
+   * "plain": the value itself; "secret": fetched from SSM at runtime; "site_url": a
+   * deployed site's URL, written to SSM and fetched at runtime (as SST v2 does, so a
+   * function bound to a site does not depend on the site's stack).
+   */
+  type: "plain" | "secret" | "site_url";
   /** For "plain": the value (may be a CDK token). */
   value?: string;
 }
@@ -48,7 +52,7 @@ export function bindingEnvironment(c: SSTConstruct): Record<string, string> {
   if (!b) return {};
   const env: Record<string, string> = {};
   for (const [prop, v] of Object.entries(b.variables)) {
-    env[bindingEnvName(c.constructType, prop, c.id)] = v.type === "secret" ? FETCH_FROM_SSM : (v.value ?? "");
+    env[bindingEnvName(c.constructType, prop, c.id)] = v.type === "secret" || v.type === "site_url" ? FETCH_FROM_SSM : (v.value ?? "");
   }
   return env;
 }

@@ -214,12 +214,14 @@ export class Edge {
       return this.deps.getObject(bucket, key, headers);
     }
     const query = originQuery(viewer, forward);
-    if (this.deps.isLocalHost(origin.DomainName)) {
-      const prefix = doc.LocalOriginPathPrefixes?.[origin.Id] ?? "";
+    // An origin recorded as a URL of the local cloud stays local even if the cloud
+    // restarted on another port since the distribution was deployed.
+    const prefix: string | undefined = doc.LocalOriginPathPrefixes?.[origin.Id];
+    if (prefix !== undefined || this.deps.isLocalHost(origin.DomainName)) {
       const out = await this.deps.dispatchLocal({
         requestId: randomUUID(),
         method: viewer.method,
-        path: `${prefix}${path}`,
+        path: `${prefix ?? ""}${path}`,
         query: new URLSearchParams(query),
         headers,
         body: viewer.body ?? Buffer.alloc(0),
