@@ -1,10 +1,10 @@
 /**
  * SST v2's AstroSite: a Astro app deployed as a server function behind CloudFront. Under
  * `sst dev` it is not built or deployed (run the Astro dev server through `sst bind`);
- * see SsrSite.ts and BaseSite.ts. Deploying it is not supported yet.
+ * see SsrSite.ts and BaseSite.ts. Deploying it is not supported yet, and says so.
  */
 import type { Construct } from "constructs";
-import { SsrSite, type SsrSiteProps } from "./SsrSite.js";
+import { SsrSite, type Plan, type SsrSiteProps } from "./SsrSite.js";
 
 export interface AstroSiteProps extends SsrSiteProps {}
 
@@ -13,5 +13,14 @@ export class AstroSite extends SsrSite {
 
   constructor(scope: Construct, id: string, props?: AstroSiteProps) {
     super(scope, id, props, "AstroSite");
+    if (!this.doNotDeploy) throw new Error(`AstroSite "${id}": deploying a AstroSite is not supported yet; it works under "sst dev" (run its dev server through "sst bind").`);
+  }
+
+  protected plan(): Plan {
+    throw new Error(`AstroSite "${this.id}": deploying is not supported yet`);
+  }
+
+  protected buildOutputs(): string[] {
+    return [];
   }
 }

@@ -6,6 +6,7 @@
 //                                 time values replaced, and (StaticSite) old files purged
 //   Custom::CloudFrontInvalidator create an invalidation (and wait for it if asked)
 //   Custom::FunctionInvoker       invoke a function (a site's warmer, at deploy)
+//   Custom::AssetReplacer         put deploy-time values into a function's zipped code
 //
 // Plain JavaScript with no dependencies besides the AWS SDK v3, which the Lambda
 // Node.js runtime provides (and the local cloud's runtime too), so the asset is this
@@ -13,7 +14,7 @@
 import { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
-import { inflateRawSync } from "node:zlib";
+import { inflateRawSync, deflateRawSync, crc32 } from "node:zlib";
 import { randomUUID } from "node:crypto";
 
 const s3 = new S3Client({});
@@ -44,6 +45,7 @@ const RESOURCES = {
   "Custom::S3Uploader": uploadSite,
   "Custom::CloudFrontInvalidator": invalidate,
   "Custom::FunctionInvoker": invokeFunction,
+  "Custom::AssetReplacer": replaceInCode,
 };
 
 // Custom::S3Uploader ---------------------------------------------------------------
@@ -134,6 +136,10 @@ function globSource(glob) {
         out += slash ? "(?:.*/)?" : ".*";
         i += slash ? 2 : 1;
       } else out += "[^/]*";
+    } else if (c === "@" && glob[i + 1] === "(") {
+      const end = glob.indexOf(")", i);
+      out += `(?:${glob.slice(i + 2, end).split("|").map(globSource).join("|")})`;
+      i = end;
     } else if (c === "?") out += "[^/]";
     else if (c === "{") {
       const end = glob.indexOf("}", i);
@@ -211,6 +217,76 @@ function readZip(zip) {
   return files;
 }
 
+/** A zip archive of these files (deflated), written the way readZip reads it. */
+function writeZip(files) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, data] of files) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const deflated = deflateRawSync(data);
+    const useDeflate = deflated.length < data.length;
+    const body = useDeflate ? deflated : data;
+    const crc = crc32(data);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(0x0800, 6); // names are UTF-8
+    header.writeUInt16LE(useDeflate ? 8 : 0, 8);
+    header.writeUInt16LE(0, 10);
+    header.writeUInt16LE(0x21, 12); // 1980-01-01
+    header.writeUInt32LE(crc, 14);
+    header.writeUInt32LE(body.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(nameBytes.length, 26);
+    header.writeUInt16LE(0, 28);
+    locals.push(header, nameBytes, body);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(0x0800, 8);
+    entry.writeUInt16LE(useDeflate ? 8 : 0, 10);
+    entry.writeUInt16LE(0, 12);
+    entry.writeUInt16LE(0x21, 14);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(body.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + body.length;
+  }
+  const centralSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.size, 8);
+  end.writeUInt16LE(files.size, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...central, end]);
+}
+
+// Custom::AssetReplacer ----------------------------------------------------------------
+
+async function replaceInCode(props) {
+  const replacements = (props.replacements ?? []).filter((r) => r.search !== r.replace);
+  if (replacements.length === 0) return;
+  const files = readZip(await readObject(props.bucket, props.key));
+  let changed = false;
+  for (const rule of replacements) {
+    const matches = globMatcher(rule.files);
+    for (const [name, data] of files) {
+      if (!matches(name)) continue;
+      const text = data.toString("utf8");
+      if (!text.includes(rule.search)) continue;
+      files.set(name, Buffer.from(text.split(rule.search).join(rule.replace)));
+      changed = true;
+    }
+  }
+  if (changed) await s3.send(new PutObjectCommand({ Bucket: props.bucket, Key: props.key, Body: writeZip(files) }));
+}
+
 // Custom::CloudFrontInvalidator ------------------------------------------------------
 
 async function invalidate(props, event) {
@@ -237,3 +313,6 @@ async function invokeFunction(props) {
   const lambda = new LambdaClient({});
   await lambda.send(new InvokeCommand({ FunctionName: props.functionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ type: "warmer", source: "deploy" })) }));
 }
+
+/** For tests: the archive, glob and content-type helpers. */
+export const internals = { readZip, writeZip, globMatcher, contentTypeOf, fileOptionsFor };

@@ -35,6 +35,21 @@ function listFiles(root: string): { rel: string; full: string; size: number; mti
   return out;
 }
 
+/** One folder as one zip at `outFile` (a function's code); reused while the folder is unchanged. */
+export function zipDirectory(dir: string, outFile: string): string {
+  if (!fs.existsSync(dir)) throw new Error(`No bundle found at "${dir}"`);
+  const files = listFiles(dir);
+  const signature = createHash("sha256").update(JSON.stringify(files.map((f) => [f.rel, f.size, f.mtime]))).digest("hex");
+  const stamp = `${outFile}.signature`;
+  if (fs.existsSync(outFile) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === signature) return outFile;
+  const zippable: Zippable = {};
+  for (const f of files) zippable[f.rel] = [fs.readFileSync(f.full), { mtime: EPOCH }];
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, zipSync(zippable, { level: 6 }));
+  fs.writeFileSync(stamp, signature);
+  return outFile;
+}
+
 export function createSiteArchive(copy: CopySpec[], outDir: string): { parts: string[]; filenames: string } {
   const files = copy.flatMap((c) => {
     if (!fs.existsSync(c.from)) throw new Error(`No build output found at "${c.from}"`);
