@@ -1,0 +1,149 @@
+/**
+ * Sites deployed to the local cloud and loaded in Chromium through the local CDN (the
+ * slow tier: this file builds a Vite app and a Next.js app once, and everything else
+ * reuses that build).
+ *
+ * `sst deploy` builds both sites (Vite with VITE_API_URL from the Api; Next.js with
+ * OpenNext), uploads them through the stack's custom resource handler and creates
+ * their distributions; a second deploy of the unchanged app skips both builds; a
+ * broken build fails naming the site, shows the tool's own error and leaves the
+ * deployed sites as they were. Then `sst local` serves the stage and Chromium loads
+ * `http://{id}.cloudfront.localhost:{port}`.
+ */
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
+import { SstProcess, runSst } from "./helpers/sst-process.js";
+import { freePort } from "./helpers/ports.js";
+import { output } from "./helpers/outputs.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.log(`# sites-deploy.test.ts: browser checks skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+const fixture = path.join(repoRoot, "tests", "fixtures", "sites-deploy");
+const ENV = { NEXT_TELEMETRY_DISABLED: "1" };
+const NOTES = ["buy milk", "call mom", "write tests"];
+
+describe("sites deployed to the local cloud", () => {
+  let app: string;
+  let port: number;
+  let local: SstProcess | undefined;
+  let browser: import("playwright-core").Browser | undefined;
+  let webUrl: string;
+  let nextUrl: string;
+  let apiUrl: string;
+  let firstDeploy: ReturnType<typeof runSst>;
+  let unchangedDeploy: ReturnType<typeof runSst>;
+  let brokenDeploy: ReturnType<typeof runSst>;
+  let unchangedSeconds: number;
+
+  before(async () => {
+    app = copyApp(fixture, "sites-deploy");
+    port = await freePort();
+    // The first deploy builds a Next.js app with OpenNext: minutes on a busy 2-core machine.
+    const deploy = () => runSst(app, ["deploy", "--stage", "e2e", "--port", String(port)], ENV, 900_000);
+    firstDeploy = deploy();
+    assert.equal(firstDeploy.code, 0, firstDeploy.output);
+    webUrl = output(app, "WebUrl");
+    nextUrl = output(app, "NextUrl");
+    apiUrl = output(app, "ApiEndpoint");
+
+    const started = performance.now();
+    unchangedDeploy = deploy();
+    unchangedSeconds = (performance.now() - started) / 1000;
+
+    const main = path.join(app, "packages", "vite", "src", "main.js");
+    const good = fs.readFileSync(main, "utf8");
+    fs.writeFileSync(main, `${good}\nconst = ;\n`);
+    brokenDeploy = deploy();
+    fs.writeFileSync(main, good);
+
+    local = new SstProcess(app, ["local", "--dir", path.join(".sst", "local", "e2e"), "--port", String(port)]);
+    await local.waitFor(/Ready/, 60_000);
+    const db = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const table = (await db.send(new ListTablesCommand({}))).TableNames!.find((t) => t.endsWith("-Notes"))!;
+    for (const [i, text] of NOTES.entries()) await db.send(new PutItemCommand({ TableName: table, Item: { id: { S: `n${i}` }, text: { S: text } } }));
+    db.destroy();
+    if (hasChromium) {
+      const { chromium } = await import("playwright-core");
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      });
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await local?.stop();
+    removeApp(app);
+  });
+
+  test("sst deploy builds both sites and prints their CDN URLs", () => {
+    assert.match(firstDeploy.output, /Building StaticSite "Web"/);
+    assert.match(firstDeploy.output, /Building NextjsSite "Next"/);
+    assert.match(webUrl, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
+    assert.match(nextUrl, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
+  });
+
+  test("a deploy of the unchanged app skips both builds, and says so", () => {
+    assert.equal(unchangedDeploy.code, 0, unchangedDeploy.output);
+    assert.match(unchangedDeploy.output, /Skipped building StaticSite "Web": nothing changed/);
+    assert.match(unchangedDeploy.output, /Skipped building NextjsSite "Next": nothing changed/);
+    assert.doesNotMatch(unchangedDeploy.output, /vite build|next build/);
+    console.log(`# unchanged deploy (whole command): ${unchangedSeconds.toFixed(1)} s`);
+  });
+
+  test("a broken build fails naming the site, shows Vite's own error, and deploys nothing", () => {
+    assert.notEqual(brokenDeploy.code, 0, brokenDeploy.output);
+    assert.match(brokenDeploy.output, /There was a problem building the StaticSite "Web" site/);
+    assert.match(brokenDeploy.output, /main\.js/, "Vite's own error names the file");
+    assert.doesNotMatch(brokenDeploy.output, /Deployed \d+ stack/);
+  });
+
+  test("the Vite app in Chromium: the API's URL was put into the built JS, the notes render, unknown paths get the app", { skip: !hasChromium }, async () => {
+    const page = await browser!.newPage();
+    await page.goto(webUrl);
+    await page.waitForSelector("#notes[data-loaded]");
+    assert.equal(await page.getAttribute("#notes", "data-loaded"), "true", await page.textContent("#notes") ?? "");
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.equal(await page.textContent("#title"), "Notes");
+    assert.equal(await page.$eval("h1", (e) => getComputedStyle(e).color), "rgb(20, 90, 160)", "the CSS asset loaded");
+    await page.goto(`${webUrl}/some/deep/link`);
+    await page.waitForSelector("#notes[data-loaded]");
+    assert.equal(await page.textContent("#route"), "route /some/deep/link", "SPA fallback: the index page answers");
+    await page.close();
+  });
+
+  test("the Next.js app in Chromium: server-rendered from the bound table, static asset, route handler, image optimizer, ISR page", { skip: !hasChromium }, async () => {
+    const page = await browser!.newPage();
+    const images: { url: string; status: number; type: string }[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/_next/image") || r.url().endsWith("/logo.png")) images.push({ url: r.url(), status: r.status(), type: r.headers()["content-type"] ?? "" });
+    });
+    await page.goto(nextUrl);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.match((await page.textContent("h1"))!, /e2e-sites-deploy-Notes/);
+    assert.equal(await page.textContent("#api"), apiUrl, "NEXT_PUBLIC_API_URL: the deploy-time value replaced the build's placeholder");
+    await page.waitForFunction(() => (document.querySelector("#static") as HTMLImageElement)?.naturalWidth === 64);
+
+    await page.goto(`${nextUrl}/image`);
+    await page.waitForFunction(() => (document.querySelector("#optimized") as HTMLImageElement)?.naturalWidth > 0);
+    const optimized = images.find((i) => i.url.includes("/_next/image"));
+    assert.ok(optimized, `no /_next/image request among ${JSON.stringify(images)}`);
+    assert.equal(optimized.status, 200);
+    assert.equal(optimized.type, "image/webp", "sharp re-encoded the PNG");
+
+    const api = await page.goto(`${nextUrl}/api/hello?name=e2e`);
+    assert.equal(api!.status(), 200);
+    assert.equal(JSON.parse(await page.textContent("body") ?? "{}").hello, "e2e");
+
+    await page.goto(`${nextUrl}/isr`);
+    assert.match((await page.textContent("#generated"))!, /^\d{4}-\d\d-\d\dT/);
+    await page.close();
+  });
+});
