@@ -19,6 +19,7 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
+import { SITE_ALLOWANCES, templateDifferences } from "./helpers/template-parity.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -40,6 +41,7 @@ describe("sites deployed to the local cloud", () => {
   let unchangedDeploy: ReturnType<typeof runSst>;
   let brokenDeploy: ReturnType<typeof runSst>;
   let unchangedSeconds: number;
+  let awsBuild: ReturnType<typeof runSst>;
 
   before(async () => {
     app = copyApp(fixture, "sites-deploy");
@@ -61,6 +63,10 @@ describe("sites deployed to the local cloud", () => {
     fs.writeFileSync(main, `${good}\nconst = ;\n`);
     brokenDeploy = deploy();
     fs.writeFileSync(main, good);
+
+    // The AWS form of the templates (`sst build`), for the comparison with SST v2's; the
+    // stage is the one SST v2's reference was built with. The builds are skipped.
+    awsBuild = runSst(app, ["build", "--stage", "ref"], ENV, 300_000);
 
     local = new SstProcess(app, ["local", "--dir", path.join(".sst", "local", "e2e"), "--port", String(port)]);
     await local.waitFor(/Ready/, 60_000);
@@ -103,6 +109,17 @@ describe("sites deployed to the local cloud", () => {
     assert.match(brokenDeploy.output, /There was a problem building the StaticSite "Web" site/);
     assert.match(brokenDeploy.output, /main\.js/, "Vite's own error names the file");
     assert.doesNotMatch(brokenDeploy.output, /Deployed \d+ stack/);
+  });
+
+  test("the Web stack is the one SST 2.49.8 writes for the same app, resource by resource (allowed differences listed in helpers/template-parity.ts)", () => {
+    assert.equal(awsBuild.code, 0, awsBuild.output);
+    assert.doesNotMatch(awsBuild.output, /Building /, "sst build reused the deploy's builds");
+    const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+    const sst = read(path.join(repoRoot, "tests", "fixtures", "sites-templates", "sst-2.49.8-Web.template.json"));
+    const ours = read(path.join(app, ".sst", "dist", "ref-sites-deploy-Web.template.json"));
+    assert.deepEqual(templateDifferences(sst, ours, SITE_ALLOWANCES), []);
+    assert.deepEqual(Object.keys(ours.Outputs).sort(), ["NextUrl", "WebUrl"]);
+    assert.deepEqual(ours.Outputs.WebUrl.Value, sst.Outputs.WebUrl.Value, "https://{distribution domain}, as on AWS");
   });
 
   test("the Vite app in Chromium: the API's URL was put into the built JS, the notes render, unknown paths get the app", { skip: !hasChromium }, async () => {

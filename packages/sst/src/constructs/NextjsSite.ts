@@ -192,7 +192,8 @@ export class NextjsSite extends SsrSite {
         bundle: path.join(this.sitePath, fn.bundle),
         runtime: (this.props.runtime ?? "nodejs18.x") as FunctionOriginPlan["function"]["runtime"],
         architecture: lambda.Architecture.ARM_64,
-        memorySize: this.props.memorySize ?? 1536,
+        // SST v2 writes 1536 here, but its SsrSite has already defaulted memorySize to 1024 MB.
+        memorySize: this.props.memorySize ?? 1024,
         environment: { ...this.environment, ...cacheEnv },
       },
       streaming: fn.streaming,

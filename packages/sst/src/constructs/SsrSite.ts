@@ -34,7 +34,7 @@ import { SsrFunction, type SsrFunctionProps } from "./SsrFunction.js";
 import type { Runtime } from "./Function.js";
 import { toCdkDuration, type SSTDuration, type SSTSize } from "./util/duration.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
-import { runSiteBuild } from "./site/build.js";
+import { runSiteBuild, siteBuildRecord } from "./site/build.js";
 import { createSiteArchive } from "./site/archive.js";
 import { createS3Deployment, type SiteFileOptions } from "./site/s3-deployment.js";
 import { tokenReplaceValues } from "./site/site-config.js";
@@ -250,7 +250,7 @@ export abstract class SsrSite extends BaseSite {
       environment: this.environment,
       extraEnv: { SST: "1" },
       outputs: this.buildOutputs(),
-      recordFile: path.join(app.artifactsDir, "site-builds", `${(Stack.of(this) as Stack).stackName}-${this.node.id}.json`),
+      recordFile: siteBuildRecord(app.artifactsDir, this.node.id, this.sitePath),
     });
   }
 

@@ -20,7 +20,7 @@ import { App } from "./App.js";
 import { Stack } from "./Stack.js";
 import { BaseSite, type BaseSiteProps } from "./BaseSite.js";
 import { Distribution, type DistributionDomainProps } from "./Distribution.js";
-import { runSiteBuild } from "./site/build.js";
+import { runSiteBuild, siteBuildRecord } from "./site/build.js";
 import { createSiteArchive } from "./site/archive.js";
 import { createS3Deployment, type SiteFileOptions, type SiteReplaceValue } from "./site/s3-deployment.js";
 import { errorResponsesFor404Page, errorResponsesForRedirectToIndex, tokenReplaceValues } from "./site/site-config.js";
@@ -160,7 +160,6 @@ export class StaticSite extends BaseSite {
 
   private buildAndUpload(): void {
     const app = App.of(this);
-    const stack = Stack.of(this) as Stack;
     const buildOutput = this.props.buildOutput ?? ".";
     if (this.props.buildCommand) {
       runSiteBuild({
@@ -169,7 +168,7 @@ export class StaticSite extends BaseSite {
         command: this.props.buildCommand,
         environment: this.environment,
         outputs: buildOutput === "." ? [] : [buildOutput],
-        recordFile: path.join(app.artifactsDir, "site-builds", `${stack.stackName}-${this.node.id}.json`),
+        recordFile: siteBuildRecord(app.artifactsDir, this.node.id, this.sitePath),
       });
     }
     const outputDir = path.resolve(this.sitePath, buildOutput);

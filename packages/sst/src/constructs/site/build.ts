@@ -63,6 +63,14 @@ function inputsSignature(root: string, outputs: Set<string>): string {
   return hash.digest("hex");
 }
 
+/**
+ * Where the record of a site's last build is kept: by the site's folder and id, not
+ * its stage, since placeholders make the build the same for every stage.
+ */
+export function siteBuildRecord(artifactsDir: string, id: string, sitePath: string): string {
+  return path.join(artifactsDir, "site-builds", `${id}-${createHash("sha1").update(sitePath).digest("hex").slice(0, 12)}.json`);
+}
+
 /** Build the site unless nothing changed since the last build. Returns whether it ran. */
 export function runSiteBuild(b: SiteBuild, log: (line: string) => void = (l) => console.log(l)): boolean {
   const env = { ...(b.extraEnv ?? {}), ...buildEnvironment(b.environment) };
