@@ -64,12 +64,14 @@ export const SITE_ALLOWANCES: Allowance[] = [
     },
   },
   {
-    why: "the DynamoDB grant's action list comes from aws-cdk-lib (newer versions leave out the stream actions)",
+    why: "the DynamoDB grant's statements come from aws-cdk-lib (newer versions put the stream actions in a statement of their own)",
     apply(_id, r) {
-      if (r.Type !== "AWS::IAM::Policy") return;
-      for (const s of r.Properties?.PolicyDocument?.Statement ?? []) {
+      const doc = r.Type === "AWS::IAM::Policy" ? r.Properties?.PolicyDocument : undefined;
+      if (!doc) return;
+      for (const s of doc.Statement ?? []) {
         if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== "dynamodb:GetRecords" && a !== "dynamodb:GetShardIterator");
       }
+      doc.Statement = (doc.Statement ?? []).filter((s: any) => !Array.isArray(s.Action) || s.Action.length > 0);
     },
   },
   {
