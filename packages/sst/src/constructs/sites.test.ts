@@ -99,7 +99,8 @@ describe("site errors", () => {
     const stack = new Stack(newApp(), "S");
     assert.throws(() => new StaticSite(stack, "Web", { path: "packages/nope" }), /StaticSite "Web": no site found at path "packages\/nope"/);
     assert.throws(() => new NextjsSite(stack, "Next", { path: "not-a-dir.txt" }), /NextjsSite "Next": path "not-a-dir.txt" is not a directory/);
-    assert.throws(() => new StaticSite(stack, "NoPath", {} as any), /StaticSite "NoPath": missing "path"/);
+    // SST v2: a StaticSite without "path" is the app's root folder.
+    assert.equal(new StaticSite(stack, "NoPath", {} as any).path, ".");
   });
 
   it("a non-string environment value names the variable", () => {
@@ -110,11 +111,53 @@ describe("site errors", () => {
     );
   });
 
-  it("deploy mode (and dev.deploy) say site deployment is not supported yet and that sst dev works", () => {
+  it("deploy mode: a failing build names the site and its command; sites without a deploy path yet say so", () => {
     const stack = new Stack(newApp("deploy"), "S");
-    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next" }), /NextjsSite "Web": deploying sites is not supported yet.*sst dev/);
-    const devStack = new Stack(newApp("dev"), "S");
-    assert.throws(() => new StaticSite(devStack, "Web", { path: "packages/web", dev: { deploy: true } }), /StaticSite "Web": deploying sites is not supported yet \("dev.deploy: true"/);
+    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next", buildCommand: "false" }), /There was a problem building the NextjsSite "Web" site: "false" exited with code 1/);
+    assert.throws(() => new RemixSite(stack, "Remix", { path: "packages/next" }), /RemixSite "Remix": deploying a RemixSite is not supported yet.*sst dev/);
+    assert.throws(
+      () => new StaticSite(new Stack(newApp("deploy"), "T"), "Dom", { path: "packages/web", customDomain: "example.com" }),
+      /StaticSite "Dom": "customDomain" is not supported yet/,
+    );
+  });
+
+  it("deploy mode: a StaticSite is a private bucket, SST v2's distribution, an S3 uploader and an invalidation run by the stack's handler", () => {
+    const app = newApp("deploy");
+    const stack = new Stack(app, "S");
+    const api = new Api(stack, "Api", { routes: { "GET /": "src/a.handler" } });
+    const site = new StaticSite(stack, "Web", { path: "packages/web", environment: { API_URL: api.url }, errorPage: "404.html" });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs("AWS::CloudFront::Distribution", 1);
+    t.hasResourceProperties("AWS::S3::Bucket", { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true } });
+    t.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: {
+        DefaultRootObject: "index.html",
+        CustomErrorResponses: [{ ErrorCode: 403, ResponsePagePath: "/404.html" }, { ErrorCode: 404, ResponsePagePath: "/404.html" }],
+      },
+    });
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.equal(uploader.textEncoding, "utf-8");
+    assert.deepEqual(uploader.replaceValues.map((r: any) => [r.files, r.search]), [["**/*.html", "{{ API_URL }}"], ["**/*.js", "{{ API_URL }}"]]);
+    assert.ok(uploader.filenames, "purgeFiles defaults to true");
+    assert.equal(Object.keys(t.findResources("Custom::CloudFrontInvalidator")).length, 1);
+    const handler = Object.entries<any>(t.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("CustomResourceHandler"))?.[1];
+    assert.ok(handler, "the stack's custom resource handler");
+    assert.equal(handler.Properties.Runtime, "nodejs22.x");
+    // In deploy mode the binding is the site's URL through SSM, not a plain value.
+    const params = parameters(t);
+    assert.ok(params["/sst/my-app/dev/StaticSite/Web/url"]["Fn::Join"]);
+    assert.match(JSON.stringify(params["/sst/my-app/dev/StaticSite/Web/url"]), /https:\/\//);
+    assert.ok(site.url);
+  });
+
+  it("dev mode with dev.deploy deploys the site; the URL is http:// for the local CDN", () => {
+    const app = newApp("dev");
+    const stack = new Stack(app, "S");
+    const site = new StaticSite(stack, "Web", { path: "packages/web", dev: { deploy: true } });
+    app.finish();
+    Template.fromStack(stack).resourceCountIs("AWS::CloudFront::Distribution", 1);
+    assert.match(stack.resolve(site.url) ? JSON.stringify(stack.resolve(site.url)) : "", /http:\/\//);
   });
 
   it("remove mode neither throws nor needs the folder", () => {
