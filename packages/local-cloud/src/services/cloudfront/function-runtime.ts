@@ -13,7 +13,7 @@
  * it either way.
  */
 import { createHash, createHmac } from "node:crypto";
-import { getQuickJS, shouldInterruptAfterDeadline, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from "quickjs-emscripten";
+import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from "quickjs-emscripten";
 
 const MEMORY_LIMIT = 2 * 1024 * 1024;
 const DEADLINE_MS = Number(process.env.LOCAL_CLOUD_CF_FUNCTION_DEADLINE_MS ?? 100);
@@ -69,21 +69,33 @@ export class CloudFrontFunctionError extends Error {}
 interface Compiled {
   context: QuickJSContext;
   run: QuickJSHandle;
+  /** When the running invocation must stop (read by the context's interrupt handler). */
+  deadline: number;
 }
 
 let quickjs: Promise<QuickJSWASMModule> | undefined;
 
 export class FunctionRuntime {
   private readonly compiled = new Map<string, Compiled>();
+  /** Compilations in progress, so concurrent first calls share one context. */
+  private readonly compiling = new Map<string, Promise<Compiled>>();
 
   /**
    * Run `code`'s `handler(event)` and return what it returned. `key` identifies the
    * code version (the same key reuses the compiled context).
    */
   async run(key: string, code: string, event: unknown): Promise<any> {
-    const c = this.compiled.get(key) ?? (await this.compile(key, code));
+    let c = this.compiled.get(key);
+    if (!c) {
+      let pending = this.compiling.get(key);
+      if (!pending) {
+        pending = this.compile(key, code).finally(() => this.compiling.delete(key));
+        this.compiling.set(key, pending);
+      }
+      c = await pending;
+    }
     const { context } = c;
-    context.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + DEADLINE_MS));
+    c.deadline = Date.now() + DEADLINE_MS;
     const arg = context.newString(JSON.stringify(event));
     const result = context.callFunction(c.run, context.undefined, arg);
     arg.dispose();
@@ -118,8 +130,10 @@ export class FunctionRuntime {
     const runtime = module.newRuntime();
     runtime.setMemoryLimit(MEMORY_LIMIT);
     runtime.setMaxStackSize(256 * 1024);
-    runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + DEADLINE_MS * 5));
     const context = runtime.newContext();
+    const state = { deadline: Date.now() + DEADLINE_MS * 5 };
+    // One handler for the context's life (installing one per call costs more than the call).
+    runtime.setInterruptHandler(() => Date.now() > state.deadline);
     try {
       const digestFn = context.newFunction("__digest", (...handles) => {
         const [kind, alg, hmacKey, data, encoding] = handles.map((h) => context.getString(h));
@@ -139,7 +153,16 @@ export class FunctionRuntime {
           "run.js",
         ),
       );
-      const compiled = { context, run };
+      const compiled: Compiled = {
+        context,
+        run,
+        get deadline() {
+          return state.deadline;
+        },
+        set deadline(v: number) {
+          state.deadline = v;
+        },
+      };
       this.compiled.set(key, compiled);
       return compiled;
     } catch (err) {
