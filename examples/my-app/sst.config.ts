@@ -3,6 +3,7 @@ import { API } from "./stacks/API";
 import { Database } from "./stacks/Database";
 import { QueueStack } from "./stacks/Queue";
 import { Storage } from "./stacks/Storage";
+import { Web } from "./stacks/Web";
 
 export default {
   config(_input) {
@@ -17,6 +18,6 @@ export default {
       app.setDefaultRemovalPolicy("destroy");
     }
 
-    app.stack(Database).stack(Storage).stack(QueueStack).stack(API);
+    app.stack(Database).stack(Storage).stack(QueueStack).stack(API).stack(Web);
   },
 } satisfies SSTConfig;
