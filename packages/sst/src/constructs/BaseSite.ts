@@ -24,6 +24,7 @@ import { Construct } from "constructs";
 import { App } from "./App.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
+import type { Distribution } from "./Distribution.js";
 
 export interface SiteDevProps {
   /** Deploy the site under `sst dev` too (built and served by the local CDN like `sst deploy`). Default false. */
@@ -71,6 +72,8 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
   protected readonly owner: string;
   /** The site's folder, absolute. */
   protected readonly sitePath: string;
+  /** The site's CDN, once deployed. */
+  protected cdn?: Distribution;
   private readonly boundResources: BindingResource[] = [];
   private readonly attachedPermissions: Permissions[] = [];
 
@@ -99,14 +102,16 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     return this.doNotDeploy ? this.props.dev?.url : this.deployedUrl();
   }
 
-  /** SST v2: undefined when not deployed or without a custom domain. */
+  /** `https://{customDomain}` when deployed with one (SST v2), else undefined. */
   get customDomainUrl(): string | undefined {
-    return undefined;
+    const d = this.props.customDomain;
+    if (this.doNotDeploy || !d) return undefined;
+    return `https://${typeof d === "string" ? d : d.domainName}`;
   }
 
-  /** The deployed URL (subclasses). */
+  /** The deployed URL: the CDN's. */
   protected deployedUrl(): string | undefined {
-    return undefined;
+    return this.cdn?.url;
   }
 
   /** The resources bound to the site; in dev their `SST_*` values reach the site through `sst bind`. */

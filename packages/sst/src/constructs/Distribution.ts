@@ -13,15 +13,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import { App } from "./App.js";
 import { Stack } from "./Stack.js";
+import type { SiteDomainProps } from "./BaseSite.js";
 
-export interface DistributionDomainProps {
-  domainName: string;
-  domainAlias?: string;
-  hostedZone?: string;
-  alternateNames?: string[];
-  isExternalDomain?: boolean;
-  cdk?: Record<string, unknown>;
-}
+export interface DistributionDomainProps extends SiteDomainProps {}
 
 export interface DistributionProps {
   /** Where the CloudFront resources are created (SST v2 puts them directly under the site). */

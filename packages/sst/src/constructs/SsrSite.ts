@@ -153,7 +153,6 @@ export abstract class SsrSite extends BaseSite {
   protected bucket?: s3.IBucket;
   protected serverFunctions: SsrFunction[] = [];
   protected serverFunction?: SsrFunction;
-  protected cdn?: Distribution;
 
   protected constructor(scope: Construct, id: string, props: SsrSiteProps | undefined, type: string) {
     super(scope, id, props ?? {}, type, ".");
@@ -194,16 +193,6 @@ export abstract class SsrSite extends BaseSite {
   /** The command that builds the site. */
   protected buildCommand(): string {
     return this.props.buildCommand ?? "npm run build";
-  }
-
-  protected override deployedUrl(): string | undefined {
-    return this.cdn?.url;
-  }
-
-  override get customDomainUrl(): string | undefined {
-    if (this.doNotDeploy || !this.props.customDomain) return undefined;
-    const d = this.props.customDomain;
-    return `https://${typeof d === "string" ? d : d.domainName}`;
   }
 
   /** The deployed resources (undefined when not deployed). */

@@ -83,7 +83,6 @@ export class StaticSite extends BaseSite {
   readonly constructType = "StaticSite";
   protected declare readonly props: StaticSiteProps;
   private readonly bucket?: s3.IBucket;
-  private readonly cdn?: Distribution;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps = {}) {
     super(scope, id, props, "StaticSite", ".");
@@ -96,16 +95,6 @@ export class StaticSite extends BaseSite {
     this.bucket = this.createBucket();
     this.cdn = this.createDistribution();
     App.of(this).addDeferredTask(() => this.buildAndUpload());
-  }
-
-  protected override deployedUrl(): string | undefined {
-    return this.cdn?.url;
-  }
-
-  override get customDomainUrl(): string | undefined {
-    if (this.doNotDeploy || !this.props.customDomain) return undefined;
-    const d = this.props.customDomain;
-    return `https://${typeof d === "string" ? d : d.domainName}`;
   }
 
   /** The deployed resources (undefined when not deployed). */
