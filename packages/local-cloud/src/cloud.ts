@@ -191,12 +191,13 @@ export class LocalCloud implements RequestDispatcher {
 
   /**
    * IAM check. The admin may do anything; anyone else needs an identity-based policy
-   * that allows `action` on every resource.
+   * that allows `action` on every resource. `conditionContext` adds condition keys the
+   * service knows about the request (e.g. `aws:ResourceTag/<key>`).
    */
-  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void {
+  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError, conditionContext?: Record<string, string>): void {
     if (ctx.principal.admin) return;
     for (const resource of Array.isArray(resources) ? resources : [resources]) {
-      const decision = ctx.principal.roleArn && this.iam ? this.iam.evaluate(ctx.principal, action, resource) : "ImplicitDeny";
+      const decision = ctx.principal.roleArn && this.iam ? this.iam.evaluate(ctx.principal, action, resource, conditionContext) : "ImplicitDeny";
       if (decision === "Allow") continue;
       const why =
         decision === "ExplicitDeny"

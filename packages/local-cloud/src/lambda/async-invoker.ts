@@ -9,8 +9,12 @@ export interface AsyncJob {
   requestId: string;
   /** Runs one attempt; true when the function succeeded. Throws when it can't run at all. */
   attempt(attemptNumber: number): Promise<boolean>;
-  /** Called once every attempt failed (dead-letter queue, logging). */
-  onExhausted?(lastError: unknown): Promise<void> | void;
+  /** Retries after the first attempt (the function's MaximumRetryAttempts). @default every delay configured (2) */
+  maxRetries?: number;
+  /** Called once every attempt failed (dead-letter queue, on-failure destination). */
+  onExhausted?(lastError: unknown, attempts: number): Promise<void> | void;
+  /** Called once an attempt succeeded (on-success destination). */
+  onSucceeded?(attempts: number): Promise<void> | void;
 }
 
 export class AsyncInvoker {
@@ -43,10 +47,16 @@ export class AsyncInvoker {
 
   private async run(job: AsyncJob): Promise<void> {
     let lastError: unknown;
-    for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt++) {
+    const retries = Math.min(job.maxRetries ?? this.retryDelaysMs.length, this.retryDelaysMs.length);
+    let attempts = 0;
+    for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0 && !(await this.sleep(this.retryDelaysMs[attempt - 1]))) return;
+      attempts = attempt + 1;
       try {
-        if (await job.attempt(attempt + 1)) return;
+        if (await job.attempt(attempts)) {
+          await settle(() => job.onSucceeded?.(attempts));
+          return;
+        }
         lastError = new Error("function error");
       } catch (err) {
         // The function is gone or can't run: retrying won't help.
@@ -54,11 +64,7 @@ export class AsyncInvoker {
         break;
       }
     }
-    try {
-      await job.onExhausted?.(lastError);
-    } catch {
-      // A failing dead-letter target must not break the queue.
-    }
+    await settle(() => job.onExhausted?.(lastError, attempts));
   }
 
   /** False when closed while waiting. */
@@ -71,5 +77,14 @@ export class AsyncInvoker {
       }, ms);
       this.timers.set(t, resolve);
     });
+  }
+}
+
+/** A failing dead-letter queue or destination must not break the queue. */
+async function settle(fn: () => Promise<void> | void): Promise<void> {
+  try {
+    await fn();
+  } catch {
+    // reported by the callback itself when it matters
   }
 }

@@ -24,9 +24,13 @@ export interface LambdaCloud {
   readonly events: EventEmitter;
   openDatabase(name: string): Database;
   dataDir(name: string): string;
-  authorize(ctx: any, action: string, resources: string | string[], deny?: (message: string) => Error): void;
+  authorize(ctx: any, action: string, resources: string | string[], deny?: (message: string) => Error, conditionContext?: Record<string, string>): void;
   readonly s3?: CallableService;
   readonly sqs?: CallableService;
+  /** Destinations of asynchronous invocations (async-destinations.ts). */
+  readonly sns?: CallableService;
+  readonly eventbridge?: CallableService;
+  readonly lambda?: CallableService;
   readonly dynamodb?: CallableService;
   readonly logs?: CallableService;
   readonly iam?: CallableService & {

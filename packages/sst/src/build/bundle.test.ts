@@ -45,7 +45,7 @@ describe("bundleFunction", () => {
     assert.equal(fs.readFileSync(path.join(out, "t.txt"), "utf8"), "hello");
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e",
       `const m = await import(${JSON.stringify(r.file)}); console.log(await m.main());`],
-      { env: { ...process.env, SST_Table_tableName_Users: "dev-my-app-Users" }, cwd: "/" });
+      { env: { ...process.env, SST_APP: "my-app", SST_Table_tableName_Users: "dev-my-app-Users" }, cwd: "/" });
     assert.equal(stdout.trim(), "string,dev-my-app-Users,function");
   });
 
@@ -54,7 +54,7 @@ describe("bundleFunction", () => {
     const r = await bundleFunction(def("src/api.main", { nodejs: { format: "cjs" } }), root, out);
     assert.equal(r.file, path.join(out, "index.cjs"));
     const { stdout } = await run(process.execPath, ["-e", `require(${JSON.stringify(r.file)}).main().then(console.log)`],
-      { env: { ...process.env, SST_Table_tableName_Users: "u" } });
+      { env: { ...process.env, SST_APP: "my-app", SST_Table_tableName_Users: "u" } });
     assert.equal(stdout.trim(), "string,u,function");
   });
 
@@ -63,7 +63,7 @@ describe("bundleFunction", () => {
     const r = await bundleFunction(def("src/api.boom"), root, out);
     const res = await run(process.execPath, ["--enable-source-maps", "--input-type=module", "-e",
       `const m = await import(${JSON.stringify(r.file)}); try { m.boom(); } catch (e) { console.log(e.stack); }`],
-      { env: { ...process.env, SST_Table_tableName_Users: "x" } });
+      { env: { ...process.env, SST_APP: "my-app", SST_Table_tableName_Users: "x" } });
     assert.ok(res.stdout.includes(path.join(root, "src/api.ts") + ":8"), res.stdout);
   });
 

@@ -12,6 +12,7 @@ import type { BundleResult, FunctionDefinitionRecord } from "./types.js";
 import { resolveHandler } from "./handler.js";
 import { esbuildError } from "./esbuild-error.js";
 import { fallbackNodePaths } from "./node-paths.js";
+import { awsSdkV2EndpointPlugin, AWS_SDK_V2_PLUGIN_NAME } from "./aws-sdk-v2.js";
 
 /** A `require` for CommonJS dependencies bundled into ESM output. */
 const REQUIRE_BANNER =
@@ -61,7 +62,7 @@ export function functionBuildOptions(def: FunctionDefinitionRecord, root: string
     ...extra,
     external: [...(base.external ?? []), ...(extra.external ?? [])],
     loader: { ...(base.loader ?? {}), ...(extra.loader ?? {}) },
-    plugins: [...(extra.plugins ?? [])],
+    plugins: [awsSdkV2EndpointPlugin(), ...(extra.plugins ?? [])],
   };
 }
 
@@ -95,7 +96,10 @@ export async function bundleFunction(def: FunctionDefinitionRecord, root: string
 /** Synchronous variant for construct constructors (no esbuild plugins). */
 export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, outdir: string): BundleResult {
   const opts = functionBuildOptions(def, root, outdir);
-  if (opts.plugins && opts.plugins.length > 0) {
+  // esbuild cannot run plugins synchronously. The SDK v2 endpoint line only matters when
+  // the bundle runs on the local cloud; bundles built at app finish (async) carry it.
+  const plugins = (opts.plugins ?? []).filter((p) => p.name !== AWS_SDK_V2_PLUGIN_NAME);
+  if (plugins.length > 0) {
     throw new Error(`Function "${def.handler}": esbuild plugins are not supported when bundling at synth`);
   }
   delete opts.plugins;

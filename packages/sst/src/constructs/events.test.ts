@@ -1,8 +1,8 @@
-/** Topic, EventBus and Cron: names, subscribers/targets, bindings. */
+/** Topic and Cron: names, subscribers/targets, bindings (EventBus: EventBus.test.ts). */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { Template } from "aws-cdk-lib/assertions";
-import { App, Stack, Function, Topic, EventBus, Cron, Queue } from "./index.js";
+import { App, Stack, Function, Topic, Cron, Queue } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -28,25 +28,6 @@ describe("Topic", () => {
     const pub = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment.Variables.SST_Topic_topicArn_Events);
     assert.deepEqual(pub.Properties.Environment.Variables.SST_Topic_topicArn_Events, { Ref: Object.keys(t.findResources("AWS::SNS::Topic"))[0] });
     assert.throws(() => topic.addSubscribers(s, { fn: "src/a.handler" }), /subscriber "fn" already exists/);
-  });
-});
-
-describe("EventBus", () => {
-  it("creates the bus, rules with patterns and function targets", () => {
-    const s = stack();
-    const bus = new EventBus(s, "Bus", {
-      defaults: { retries: 2 },
-      rules: { created: { pattern: { source: ["app"], detailType: ["user.created"] }, targets: { notify: "src/a.handler" } } },
-    });
-    new Function(s, "Pub", { handler: "src/a.handler", bind: [bus] });
-    assert.ok(bus.getFunction("created", "notify"));
-    const t = Template.fromStack(s);
-    t.hasResourceProperties("AWS::Events::EventBus", { Name: "dev-my-app-Bus" });
-    t.hasResourceProperties("AWS::Events::Rule", { EventPattern: { source: ["app"], "detail-type": ["user.created"] } });
-    const rule = Object.values<any>(t.findResources("AWS::Events::Rule"))[0];
-    assert.equal(rule.Properties.Targets[0].RetryPolicy.MaximumRetryAttempts, 2);
-    const statements = Object.values<any>(t.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    assert.ok(statements.some((x) => x.Action === "events:*"));
   });
 });
 

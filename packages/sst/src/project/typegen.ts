@@ -8,26 +8,22 @@ import path from "node:path";
 import type { App } from "../constructs/App.js";
 import { isSSTConstruct } from "../constructs/util/binding.js";
 
-/** Runtime client module and interface per construct type. */
-const CLIENTS: Record<string, { module: string; iface: string }> = {
-  Table: { module: "sst/node/table", iface: "TableResources" },
-  Bucket: { module: "sst/node/bucket", iface: "BucketResources" },
-  Queue: { module: "sst/node/queue", iface: "QueueResources" },
-  Api: { module: "sst/node/api", iface: "ApiResources" },
-  Function: { module: "sst/node/function", iface: "FunctionResources" },
-  Topic: { module: "sst/node/topic", iface: "TopicResources" },
-  EventBus: { module: "sst/node/event-bus", iface: "EventBusResources" },
-  Secret: { module: "sst/node/config", iface: "SecretResources" },
-  Parameter: { module: "sst/node/config", iface: "ParameterResources" },
-};
+/**
+ * The runtime client module and interface a construct's bindings are typed in: the
+ * binding's `clientPackage` (`sst/node/<clientPackage>`) and `<constructType>Resources`,
+ * so every bindable construct (sites, KinesisStream, … as they come) gets types.
+ */
+function clientOf(constructType: string, clientPackage: string): { module: string; iface: string } {
+  return { module: `sst/node/${clientPackage}`, iface: `${constructType}Resources` };
+}
 
 export function generateTypes(app: App): string {
   const byModule = new Map<string, Map<string, Map<string, string[]>>>();
   for (const c of app.node.findAll()) {
     if (!isSSTConstruct(c)) continue;
-    const client = CLIENTS[c.constructType];
     const b = c.getBindings();
-    if (!client || !b) continue;
+    if (!b) continue;
+    const client = clientOf(c.constructType, b.clientPackage);
     let ifaces = byModule.get(client.module);
     if (!ifaces) byModule.set(client.module, (ifaces = new Map()));
     let members = ifaces.get(client.iface);

@@ -29,6 +29,7 @@ import { lambdaEventSourceMapping } from "./AWS-Lambda-EventSourceMapping.js";
 import { lambdaVersion } from "./AWS-Lambda-Version.js";
 import { lambdaAlias } from "./AWS-Lambda-Alias.js";
 import { lambdaUrl } from "./AWS-Lambda-Url.js";
+import { lambdaEventInvokeConfig } from "./AWS-Lambda-EventInvokeConfig.js";
 import { snsTopic } from "./AWS-SNS-Topic.js";
 import { snsSubscription } from "./AWS-SNS-Subscription.js";
 import { snsTopicPolicy } from "./AWS-SNS-TopicPolicy.js";
@@ -70,6 +71,7 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::Lambda::Version": lambdaVersion,
   "AWS::Lambda::Alias": lambdaAlias,
   "AWS::Lambda::Url": lambdaUrl,
+  "AWS::Lambda::EventInvokeConfig": lambdaEventInvokeConfig,
   "AWS::SNS::Topic": snsTopic,
   "AWS::SNS::Subscription": snsSubscription,
   "AWS::SNS::TopicPolicy": snsTopicPolicy,

@@ -70,6 +70,7 @@ test("mapResponseV2", () => {
   assert.equal(mapResponseV2(json(null)).body.toString(), "null");
   assert.equal(mapResponseV2(Buffer.from("not json")).status, 500);
   assert.equal(mapResponseV2(json({ statusCode: 200, body: { a: 1 } })).status, 500);
+  assert.equal(mapResponseV2(json({ statusCode: 200, body: 42 })).body.toString(), "42", "a number body is sent as its text");
   assert.equal(mapResponseV2(json({ statusCode: 200, headers: "x" })).status, 500);
   assert.equal(mapResponseV2(json({ statusCode: 99 })).status, 500);
 });

@@ -47,6 +47,9 @@ function collectHeaders(out: GatewayResponse, single: unknown, multi: unknown): 
 
 function bodyOf(body: unknown, base64: unknown): Buffer | undefined {
   if (body == null) return Buffer.alloc(0);
+  // A number or boolean body is sent as its text (SST v2's rest-api-dynamodb example,
+  // run on AWS, answers `body: count`); objects and arrays are malformed.
+  if (typeof body === "number" || typeof body === "boolean") return Buffer.from(String(body), "utf8");
   if (typeof body !== "string") return undefined;
   return base64 === true ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
 }

@@ -11,6 +11,7 @@ import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { MappingPollers } from "../../lambda/pollers/mapping-pollers.js";
 import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
 import { lambdaErrorResponse } from "./errors.js";
+import { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";
 import { FunctionOperations } from "./functions.js";
 import { serveFunctionUrl } from "./function-url-plane.js";
@@ -39,6 +40,7 @@ export class LambdaService implements Service {
   readonly mappings: EventSourceMappingOperations;
   readonly asyncInvoker: AsyncInvoker;
   readonly urls: FunctionUrlOperations;
+  readonly invokeConfigs: EventInvokeConfigOperations;
   private readonly invoker: InvokeOperation;
   private readonly pollers: MappingPollers;
   private readonly cloud: LambdaCloud;
@@ -51,7 +53,8 @@ export class LambdaService implements Service {
     this.functions = new FunctionOperations(this.cloud, this.store, this.runtime);
     this.permissions = new PermissionOperations(this.cloud, this.store);
     this.asyncInvoker = new AsyncInvoker(opts.asyncRetryDelaysMs);
-    this.invoker = new InvokeOperation(this.cloud, this.functions, this.runtime, this.asyncInvoker);
+    this.invokeConfigs = new EventInvokeConfigOperations(this.cloud, this.store, this.cloud.openDatabase("lambda"));
+    this.invoker = new InvokeOperation(this.cloud, this.functions, this.runtime, this.asyncInvoker, this.invokeConfigs);
     this.pollers = new MappingPollers(
       {
         cloud: this.cloud,
@@ -113,7 +116,7 @@ export class LambdaService implements Service {
       case "GetFunction": return this.functions.getFunction(input);
       case "GetFunctionConfiguration": return this.functions.getFunctionConfiguration(input);
       case "ListFunctions": return this.functions.listFunctions(input);
-      case "DeleteFunction": return void this.functions.deleteFunction(input), this.urls.deleteForFunction(input.FunctionName), {};
+      case "DeleteFunction": return void this.functions.deleteFunction(input), this.urls.deleteForFunction(input.FunctionName), this.deleteInvokeConfigs(input), {};
       case "UpdateFunctionConfiguration": return this.functions.updateFunctionConfiguration(input);
       case "UpdateFunctionCode": return this.functions.updateFunctionCode(input);
       case "PublishVersion": return this.functions.publishVersion(input);
@@ -143,10 +146,20 @@ export class LambdaService implements Service {
       case "UpdateFunctionUrlConfig": return this.urls.update(input);
       case "DeleteFunctionUrlConfig": return void this.urls.delete(input), {};
       case "ListFunctionUrlConfigs": return this.urls.list(input);
+      case "PutFunctionEventInvokeConfig": return this.invokeConfigs.put(input);
+      case "UpdateFunctionEventInvokeConfig": return this.invokeConfigs.update(input);
+      case "GetFunctionEventInvokeConfig": return this.invokeConfigs.get(input);
+      case "DeleteFunctionEventInvokeConfig": return void this.invokeConfigs.delete(input), {};
+      case "ListFunctionEventInvokeConfigs": return this.invokeConfigs.list(input);
       case "GetAccountSettings": return accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length);
       default:
         throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 404);
     }
+  }
+
+  /** Deleting the whole function (no qualifier) drops its asynchronous invocation settings. */
+  private deleteInvokeConfigs(input: any): void {
+    if (!input.Qualifier && !String(input.FunctionName).split(":")[7]) this.invokeConfigs.deleteForFunction(input.FunctionName);
   }
 
   /** The data plane of function URLs: `/_aws/lambda-url/{urlId}/…` (routed by the kernel). */
@@ -205,17 +218,25 @@ export class LambdaService implements Service {
     if (ctx.principal.admin) return;
     const action = operation === "Invoke" ? "lambda:InvokeFunction" : `lambda:${operation}`;
     let resource = "*";
+    let conditionContext: Record<string, string> | undefined;
     if (input.FunctionName !== undefined && !/EventSourceMapping/.test(operation)) {
       try {
         const ref = parseFunctionRef(input.FunctionName, input.Qualifier);
         resource = functionArn(this.cloud.region, this.cloud.accountId, ref.name, ref.qualifier);
+        conditionContext = resourceTagContext(this.store.getFunction(ref.name)?.tags);
       } catch {
         // A malformed name fails validation in the operation itself.
       }
     } else if (typeof input.Resource === "string") resource = input.Resource;
     else if (typeof input.UUID === "string") resource = `arn:aws:lambda:${this.cloud.region}:${this.cloud.accountId}:event-source-mapping:${input.UUID}`;
-    this.cloud.authorize(ctx, action, resource, (message) => new AwsError("AccessDeniedException", message, 403));
+    this.cloud.authorize(ctx, action, resource, (message) => new AwsError("AccessDeniedException", message, 403), conditionContext);
   }
+}
+
+/** A function's tags as the `aws:ResourceTag/<key>` condition keys policies may test. */
+function resourceTagContext(tags: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!tags) return undefined;
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 }
 
 function invokeResponse(out: InvokeOutput, requestId: string): AwsResponse {

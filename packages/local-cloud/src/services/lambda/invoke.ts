@@ -9,6 +9,8 @@ import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import type { AsyncInvoker } from "../../lambda/async-invoker.js";
 import type { LambdaRuntime, RuntimeInvokeResult } from "../../lambda/runtime.js";
 import { tooLarge } from "./errors.js";
+import { destinationRecord, sendToDestination } from "./async-destinations.js";
+import type { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import type { FunctionOperations } from "./functions.js";
 import { validationError } from "./names.js";
 
@@ -31,6 +33,7 @@ export class InvokeOperation {
     private readonly functions: FunctionOperations,
     private readonly runtime: LambdaRuntime,
     private readonly asyncInvoker: AsyncInvoker,
+    private readonly invokeConfigs: EventInvokeConfigOperations,
   ) {}
 
   async invoke(input: any, requestId: string = randomUUID()): Promise<InvokeOutput> {
@@ -64,26 +67,57 @@ export class InvokeOperation {
     return toOutput(result, version, input.LogType === "Tail");
   }
 
-  /** Re-resolves the function on every attempt: it may be updated or deleted between retries. */
+  /**
+   * Re-resolves the function on every attempt: it may be updated or deleted between
+   * retries. The function's event invoke config sets the retries, the maximum event age
+   * and the destinations of the outcome; the dead-letter queue gets the event too.
+   */
   private enqueueAsync(functionName: unknown, qualifier: unknown, payload: string, requestId: string): void {
-    let lastError: RuntimeInvokeResult["error"];
+    let last: RuntimeInvokeResult | undefined;
     let deadLetter: string | undefined;
+    let arn = "";
+    let version = "$LATEST";
+    const queuedAt = Date.now();
+    const resolvedAtQueue = this.functions.resolve(functionName, qualifier);
+    const config = this.invokeConfigs.forInvocation(resolvedAtQueue.stored.config.FunctionName, qualifierOf(resolvedAtQueue.invokedArn));
+    const maxAgeMs = (config?.MaximumEventAgeInSeconds ?? 21600) * 1000;
+    let expired = false;
+    const send = (destination: string | undefined, record: Record<string, unknown>) =>
+      destination ? sendToDestination(this.cloud, destination, record).catch((err) => this.cloud.events.emit("lambda:destination-failed", { destination, error: String(err?.message ?? err) })) : undefined;
     this.asyncInvoker.enqueue({
       functionName: String(functionName),
       requestId,
+      maxRetries: config?.MaximumRetryAttempts,
       attempt: async (n) => {
+        if (Date.now() - queuedAt > maxAgeMs) {
+          expired = true;
+          throw new Error("event age exceeded");
+        }
         const resolved = this.functions.resolve(functionName, qualifier);
         deadLetter = resolved.stored.config.DeadLetterConfig?.TargetArn;
+        arn = withQualifier(resolved.invokedArn);
+        version = resolved.stored.config.Version;
         // Retries keep the request id, as Lambda's do.
-        const result = await this.runtime.invoke(this.functions.definition(resolved.stored), payload, {
+        last = await this.runtime.invoke(this.functions.definition(resolved.stored), payload, {
           requestId,
           invokedFunctionArn: resolved.invokedArn,
         });
-        lastError = result.error;
-        this.cloud.events.emit("lambda:async", { functionName: resolved.stored.config.FunctionName, requestId, attempt: n, status: result.status });
-        return result.status === "success";
+        this.cloud.events.emit("lambda:async", { functionName: resolved.stored.config.FunctionName, requestId, attempt: n, status: last.status });
+        return last.status === "success";
       },
-      onExhausted: async () => {
+      onSucceeded: async (attempts) => {
+        await send(config?.DestinationConfig?.OnSuccess?.Destination, destinationRecord({
+          requestId, functionArn: arn, condition: "Success", invokeCount: attempts, requestPayload: payload,
+          responsePayload: last?.payload.toString("utf8"), executedVersion: version,
+        }));
+      },
+      onExhausted: async (_err, attempts) => {
+        if (arn) {
+          await send(config?.DestinationConfig?.OnFailure?.Destination, destinationRecord({
+            requestId, functionArn: arn, condition: expired ? "EventAgeExceeded" : "RetriesExhausted", invokeCount: attempts,
+            requestPayload: payload, responsePayload: last?.payload.toString("utf8"), functionError: "Unhandled", executedVersion: version,
+          }));
+        }
         if (!deadLetter?.includes(":sqs:") || !this.cloud.sqs) return;
         const queueName = deadLetter.split(":").pop()!;
         const { QueueUrl } = await this.cloud.sqs.call("GetQueueUrl", { QueueName: queueName });
@@ -93,12 +127,21 @@ export class InvokeOperation {
           MessageAttributes: {
             RequestID: { DataType: "String", StringValue: requestId },
             ErrorCode: { DataType: "Number", StringValue: "200" },
-            ErrorMessage: { DataType: "String", StringValue: lastError?.errorMessage ?? "function error" },
+            ErrorMessage: { DataType: "String", StringValue: last?.error?.errorMessage ?? "function error" },
           },
         });
       },
     });
   }
+}
+
+/** "arn:…:function:f" → "arn:…:function:f:$LATEST", as destination records name the function. */
+function withQualifier(arn: string): string {
+  return arn.split(":").length > 7 ? arn : `${arn}:$LATEST`;
+}
+
+function qualifierOf(arn: string): string | undefined {
+  return arn.split(":")[7];
 }
 
 function toOutput(result: RuntimeInvokeResult, version: string, tail: boolean): InvokeOutput {

@@ -93,6 +93,12 @@ const ROUTES: Route[] = [
   { method: "PUT", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "UpdateFunctionUrlConfig", status: 200, input: ([n], r) => ({ ...body(r), FunctionName: n, ...q(r, "Qualifier") }) },
   { method: "DELETE", pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: "DeleteFunctionUrlConfig", status: 204, input: ([n], r) => ({ FunctionName: n, ...q(r, "Qualifier") }) },
   { method: "GET", pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`), operation: "ListFunctionUrlConfigs", status: 200, input: ([n], r) => ({ FunctionName: n, ...q(r, "Marker", "MaxItems") }) },
+  // Asynchronous invocation settings (event-invoke-configs.ts)
+  { method: "PUT", pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`), operation: "PutFunctionEventInvokeConfig", status: 200, input: ([n], r) => ({ ...body(r), FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "POST", pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`), operation: "UpdateFunctionEventInvokeConfig", status: 200, input: ([n], r) => ({ ...body(r), FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "GET", pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`), operation: "GetFunctionEventInvokeConfig", status: 200, input: ([n], r) => ({ FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "DELETE", pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`), operation: "DeleteFunctionEventInvokeConfig", status: 204, input: ([n], r) => ({ FunctionName: n, ...q(r, "Qualifier") }) },
+  { method: "GET", pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/list/?$`), operation: "ListFunctionEventInvokeConfigs", status: 200, input: ([n], r) => ({ FunctionName: n, ...q(r, "Marker", "MaxItems") }) },
   { method: "GET", pattern: /^\/2016-08-19\/account-settings\/?$/, operation: "GetAccountSettings", status: 200, input: () => ({}) },
 ];
 

@@ -120,10 +120,13 @@ export class PublishOperations {
   }
 }
 
-/** MessageStructure "json": a JSON object with a "default" text and optional per-protocol texts. */
+/**
+ * MessageStructure "json": a JSON object with a "default" text and optional per-protocol
+ * texts. SNS reads only "json"; any other value publishes the message as it is (SST v2's
+ * pub-sub example, run on AWS, sends "string").
+ */
 function messageSelector(message: string, structure: unknown): (protocol: string) => string {
-  if (structure === undefined || structure === null || structure === "") return () => message;
-  if (structure !== "json") throw invalidParameter("MessageStructure");
+  if (structure !== "json") return () => message;
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);

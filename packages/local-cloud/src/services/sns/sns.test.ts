@@ -116,6 +116,8 @@ describe("SNS", () => {
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
     await sns.send(new PublishCommand({ TopicArn, MessageStructure: "json", Message: JSON.stringify({ default: "d", sqs: "for sqs" }) }));
     await assert.rejects(sns.send(new PublishCommand({ TopicArn, MessageStructure: "json", Message: JSON.stringify({ sqs: "x" }) })), (e: any) => e.name === "InvalidParameterException");
+    // Only "json" means anything; other values publish the message as it is.
+    await sns.send(new PublishCommand({ TopicArn, MessageStructure: "string", Message: "plain" }));
     const batch = await sns.send(new PublishBatchCommand({
       TopicArn,
       PublishBatchRequestEntries: [
@@ -127,7 +129,7 @@ describe("SNS", () => {
     assert.equal(batch.Failed![0]!.Id, "b");
     assert.equal(batch.Failed![0]!.Code, "InvalidParameter");
     const bodies = (await receive(q.url)).map((m) => m.Body).sort();
-    assert.deepEqual(bodies, ["for sqs", "one"]);
+    assert.deepEqual(bodies, ["for sqs", "one", "plain"]);
     await assert.rejects(sns.send(new PublishCommand({ TopicArn: "arn:aws:sns:us-east-1:000000000000:nope", Message: "x" })), (e: any) => e.name === "NotFoundException");
     await assert.rejects(
       sns.send(new PublishCommand({ TopicArn, Message: "x", MessageAttributes: { n: { DataType: "Number", StringValue: "abc" } } })),

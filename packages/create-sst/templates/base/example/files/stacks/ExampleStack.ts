@@ -1,0 +1,5 @@
+import { StackContext } from "sst/constructs";
+
+export function ExampleStack({ stack }: StackContext) {
+  // Add your first construct
+}

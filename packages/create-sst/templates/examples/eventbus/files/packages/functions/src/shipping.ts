@@ -1,0 +1,4 @@
+export async function handler() {
+  console.log("Item shipped!");
+  return {};
+}

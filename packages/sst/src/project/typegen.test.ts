@@ -1,0 +1,22 @@
+import { it, after } from "node:test";
+import assert from "node:assert/strict";
+import { App, Stack, EventBus, Table, Config } from "../constructs/index.js";
+import { writeApp, removeApp } from "./fixtures/seed-app.js";
+import { generateTypes } from "./typegen.js";
+
+process.env.CDK_VALIDATION = "false";
+const root = writeApp({});
+after(() => removeApp(root));
+
+it("types each bindable construct in its client module, from the binding's client package", () => {
+  const app = new App({ name: "my-app", stage: "dev", mode: "dev", root, outdir: `${root}/.sst/t` });
+  const s = new Stack(app, "S");
+  new EventBus(s, "bus");
+  new Table(s, "Users", { fields: { pk: "string" }, primaryIndex: { partitionKey: "pk" } });
+  new Config.Secret(s, "STRIPE_KEY");
+  new Config.Parameter(s, "GREETING", { value: "hi" });
+  const out = generateTypes(app);
+  assert.match(out, /declare module "sst\/node\/event-bus" \{\n  export interface EventBusResources \{\n    "bus": \{ eventBusName: string; \};/);
+  assert.match(out, /declare module "sst\/node\/table" \{\n  export interface TableResources \{\n    "Users": \{ tableName: string; \};/);
+  assert.match(out, /declare module "sst\/node\/config" \{\n  export interface SecretResources \{\n    "STRIPE_KEY": \{ value: string; \};\n  \}\n  export interface ParameterResources \{\n    "GREETING": \{ value: string; \};/);
+});
