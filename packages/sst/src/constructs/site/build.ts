@@ -3,8 +3,8 @@
  * site's environment; values only known at deploy time become `{{ KEY }}`
  * placeholders that the S3 uploader replaces) — and skipping it when nothing it reads
  * changed: the same command, the same environment, the same files under the site's
- * folder (by path, size and modification time; outputs, dependencies and caches are
- * not inputs) and its outputs still there.
+ * folder (by path and content; outputs, dependencies and caches are not inputs) and
+ * its outputs still there.
  */
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -53,8 +53,8 @@ function inputsSignature(root: string, outputs: Set<string>): string {
       if (e.isDirectory()) walk(full, r);
       else if (e.isFile() || e.isSymbolicLink()) {
         try {
-          const st = fs.statSync(full);
-          hash.update(`${r}\0${st.size}\0${st.mtimeMs}\n`);
+          // Content, not modification time: a file saved again unchanged is no change.
+          hash.update(`${r}\0`).update(fs.readFileSync(full)).update("\n");
         } catch { /* a dangling link is not an input */ }
       }
     }
