@@ -21,7 +21,7 @@ import { freePort } from "./helpers/ports.js";
 import { readOutputs } from "./helpers/outputs.js";
 
 const STAGE = "awsdeploy";
-const STACKS = ["Database", "Storage", "QueueStack", "API"].map((s) => `${STAGE}-my-app-${s}`);
+const STACKS = ["Database", "Storage", "QueueStack", "API", "AuthStack"].map((s) => `${STAGE}-my-app-${s}`);
 const API_STACK = `${STAGE}-my-app-API`;
 const ASSETS_BUCKET = "cdk-hnb659fds-assets-000000000000-us-east-1";
 
@@ -145,7 +145,7 @@ describe("sst deploy --to aws (CDK toolkit library) against the local cloud", ()
 
   test("sst deploy --to aws deploys every stack; the API serves bundled code from the asset bucket", async () => {
     const first = deploy();
-    figures.push(`first deploy (4 stacks, 13 function assets): ${first.figure}`);
+    figures.push(`first deploy (5 stacks, 17 functions): ${first.figure}`);
     for (const name of STACKS) {
       assert.equal(await stackStatus(name), "CREATE_COMPLETE", name);
       assert.match(first.stdout, new RegExp(`\\|  ${name} deployed`));
@@ -232,7 +232,7 @@ describe("sst deploy --to aws (CDK toolkit library) against the local cloud", ()
 
   test("sst remove --to aws deletes the app's stacks and keeps the bootstrap stack", async () => {
     const res = sst("remove", "--to", "aws", "--stage", STAGE);
-    assert.match(res.stdout, /Removed 4 stacks/);
+    assert.match(res.stdout, /Removed 5 stacks/);
     for (const name of STACKS) assert.equal(await stackStatus(name), undefined, `${name} still exists`);
     assert.equal(await stackStatus("CDKToolkit"), "CREATE_COMPLETE");
     assert.deepEqual(readOutputs(app), {});

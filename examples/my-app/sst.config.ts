@@ -1,5 +1,6 @@
 import type { SSTConfig } from "sst";
 import { API } from "./stacks/API";
+import { AuthStack } from "./stacks/Auth";
 import { Database } from "./stacks/Database";
 import { QueueStack } from "./stacks/Queue";
 import { Storage } from "./stacks/Storage";
@@ -18,6 +19,6 @@ export default {
       app.setDefaultRemovalPolicy("destroy");
     }
 
-    app.stack(Database).stack(Storage).stack(QueueStack).stack(API).stack(Web);
+    app.stack(Database).stack(Storage).stack(QueueStack).stack(API).stack(AuthStack).stack(Web);
   },
 } satisfies SSTConfig;

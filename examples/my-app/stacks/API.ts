@@ -36,6 +36,7 @@ export function API({ stack }: StackContext) {
           bind: [queue],
         },
       },
+      "GET    /session":     "packages/functions/src/auth/me.handler",
       "GET    /billing": {
         function: {
           handler: "packages/functions/src/billing/charge.handler",

@@ -57,9 +57,8 @@ export class App extends cdk.App {
   readonly defaultFunctionProps: DefaultFunctionProps[] = [];
   /** @internal pending async stack functions */
   readonly pending: Promise<unknown>[] = [];
-  /** Work run once every stack is defined, before bindings are finalised (SST v2's deferred tasks: site builds). */
-  private readonly deferredTasks: (() => void)[] = [];
   private finished = false;
+  private readonly finishTasks: (() => void)[] = [];
   private removalPolicyAspect?: cdk.IAspect;
 
   static override isApp(x: unknown): x is App {
@@ -138,20 +137,25 @@ export class App extends cdk.App {
     this.defaultFunctionProps.push({ bind });
   }
 
-  /** @internal Run `task` once every stack is defined (before `finish()` writes the bindings). */
-  addDeferredTask(task: () => void): void {
-    this.deferredTasks.push(task);
+  /**
+   * Run `task` when the app finishes, before the bound values' SSM parameters are
+   * written: work that must see the whole app (Auth binds itself to every route of the
+   * Apis it is attached to, routes added after `attach` included; sites build once
+   * every stack is defined, as SST v2's deferred tasks do). @internal
+   */
+  beforeFinish(task: () => void): void {
+    this.finishTasks.push(task);
   }
 
   /**
-   * Finalise the app before synth: run the deferred tasks, then one String SSM parameter
-   * per plain (or site URL) bound value of every bindable construct, at
+   * Finalise the app before synth: the `beforeFinish` tasks, then one String SSM
+   * parameter per plain bound value of every bindable construct, at
    * `{ssmPrefix}{Type}/{id}/{prop}`. Idempotent.
    */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const task of this.deferredTasks.splice(0)) task();
+    for (const task of this.finishTasks) task();
     for (const c of this.node.findAll()) {
       if (!isSSTConstruct(c)) continue;
       const bindings = c.getBindings();

@@ -2,11 +2,9 @@
  * An SST stack: a cdk.Stack named `${stage}-${app}-${id}` in the app's region, with
  * stack-level function defaults and `addOutputs`.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as cdk from "aws-cdk-lib";
-import * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { customResourceHandler } from "./util/custom-resource-handler.js";
 import type { Construct } from "constructs";
 import { App, type DefaultFunctionProps } from "./App.js";
 import type { FunctionProps } from "./Function.js";
@@ -15,14 +13,11 @@ import type { Permissions, BindingResource } from "./util/permission.js";
 export interface SSTStackProps extends cdk.StackProps {}
 
 const STACK_MARK = Symbol.for("sst.Stack");
-const CUSTOM_RESOURCES_DIR = fileURLToPath(new URL("../../support/custom-resources/", import.meta.url));
 
 export class Stack extends cdk.Stack {
   readonly stage: string;
   /** @internal */
   readonly defaultFunctionProps: DefaultFunctionProps[] = [];
-
-  private handler?: lambda.Function;
 
   static isSSTStack(x: unknown): x is Stack {
     return !!x && typeof x === "object" && (x as any)[STACK_MARK] === true;
@@ -45,23 +40,11 @@ export class Stack extends cdk.Stack {
   }
 
   /**
-   * The stack's custom resource handler (SST v2's `stack.customResourceHandler`): one
-   * Lambda function serving Custom::S3Uploader, Custom::CloudFrontInvalidator and
-   * Custom::FunctionInvoker. SST v2 creates it in every stack; here it is created the
-   * first time a construct uses it (the logical id is the same).
+   * The stack's custom resource handler (SST v2's `stack.customResourceHandler`):
+   * created on first use (util/custom-resource-handler.ts).
    */
   get customResourceHandler(): lambda.Function {
-    if (!this.handler) {
-      const source = fs.readFileSync(path.join(CUSTOM_RESOURCES_DIR, "index.mjs"), "utf8");
-      this.handler = new lambda.Function(this, "CustomResourceHandler", {
-        code: lambda.Code.fromAsset(CUSTOM_RESOURCES_DIR, { assetHash: this.stackName + source }),
-        handler: "index.handler",
-        runtime: lambda.Runtime.NODEJS_22_X,
-        timeout: cdk.Duration.seconds(900),
-        memorySize: 1024,
-      });
-    }
-    return this.handler;
+    return customResourceHandler(this);
   }
 
   setDefaultFunctionProps(props: DefaultFunctionProps): void {

@@ -94,7 +94,7 @@ export class StaticSite extends BaseSite {
 
     this.bucket = this.createBucket();
     this.cdn = this.createDistribution();
-    App.of(this).addDeferredTask(() => this.buildAndUpload());
+    App.of(this).beforeFinish(() => this.buildAndUpload());
   }
 
   /** The deployed resources (undefined when not deployed). */

@@ -10,6 +10,7 @@ export { Table, type TableProps, type TableFieldType, type TableGlobalIndexProps
 export { Bucket, type BucketProps, type BucketEvent, type BucketFilter, type BucketCorsRule } from "./Bucket.js";
 export { Queue, type QueueProps, type QueueConsumerProps } from "./Queue.js";
 export { Config } from "./Config.js";
+export { Auth, type AuthProps, type ApiAttachmentProps } from "./Auth.js";
 export { Secret } from "./Secret.js";
 export { Parameter, type ParameterProps } from "./Parameter.js";
 export { type SSTConstruct, type BindingProps, isSSTConstruct } from "./util/binding.js";

@@ -363,7 +363,7 @@ describe("DevSession: the synth cache", () => {
     assert.equal(calls.load, 1);
     assert.deepEqual(order, ["snapshot", "synth"]);
     assert.equal(written.s, synthResult);
-    assert.deepEqual(written.snap, { files: { "x.ts": "h" } });
+    assert.deepEqual(written.snap, { files: { "x.ts": "h" }, env: {} }, "the fakes read no environment variable");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

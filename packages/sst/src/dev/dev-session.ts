@@ -21,7 +21,7 @@ import { DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
-import { readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
+import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
 export interface DevDeps {
@@ -86,11 +86,12 @@ export class DevSession {
     const cached = deps.synthCache.read(cacheQuery);
     let snapshot: InputSnapshot | undefined;
     let project: Project;
+    const envReads = new EnvReads();
     if (cached) {
       project = cached.project;
       lap("synth cache hit");
     } else {
-      project = await deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } });
+      project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
       snapshot = deps.synthCache.snapshot(project);
       lap("project loaded");
     }
@@ -127,9 +128,9 @@ export class DevSession {
     try {
       if (cached) synthResult = cached.synth;
       else {
-        synthResult = await deps.synth(project, { mode: "dev" });
+        synthResult = await envReads.during(() => deps.synth(project, { mode: "dev" }));
         lap("synthesized");
-        if (deps.synthCache.write(cacheQuery, project, synthResult, snapshot!)) lap("synth cached");
+        if (deps.synthCache.write(cacheQuery, project, synthResult, { ...snapshot!, env: envReads.values })) lap("synth cached");
       }
     } catch (err) {
       // A stack error: nothing was deployed; leave nothing running.
@@ -269,11 +270,12 @@ export class DevSession {
     const { ui } = this.opts;
     ui.line("|  Stacks: Building...");
     try {
-      const project = await this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } });
+      const envReads = new EnvReads();
+      const project = await envReads.during(() => this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } }));
       const snapshot = this.deps.synthCache.snapshot(project);
-      const synthResult = await this.deps.synth(project, { mode: "dev" });
+      const synthResult = await envReads.during(() => this.deps.synth(project, { mode: "dev" }));
       if (this.stopped) return;
-      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, snapshot);
+      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, { ...snapshot, env: envReads.values });
       this.configInputs = new Set((project.configInputs ?? []).map((f) => path.resolve(project.root, f)));
       await this.builder.setFunctions(synthResult.functions);
       await this.deploy(synthResult, false);

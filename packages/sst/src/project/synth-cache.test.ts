@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { loadProject, synth } from "./index.js";
-import { readSynthCache, snapshotInputs, writeSynthCache, SYNTH_CACHE_FILE, type SynthCacheQuery } from "./synth-cache.js";
+import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, SYNTH_CACHE_FILE, type SynthCacheQuery } from "./synth-cache.js";
 import { writeApp, removeApp } from "./fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -93,6 +93,55 @@ describe("synth cache", () => {
     assert.ok(readSynthCache(query));
     fs.rmSync(path.join(dir, ".sst/types/index.ts"));
     assert.equal(readSynthCache(query), undefined);
+  });
+
+  it("an environment variable the stacks read at synth, set to another value or unset, is a miss", async () => {
+    const stack = path.join(dir, "stacks/API.ts");
+    const original = fs.readFileSync(stack, "utf8");
+    // A stack that passes an environment variable on, as the seed app's Auth stack does.
+    fs.writeFileSync(stack, original.replace(`export function API(`, `const fromEnv = process.env.SST_CACHE_TEST_VALUE ?? "none";\nexport function API(`)
+      .replace(`timeout: "30 seconds",`, `timeout: "30 seconds", environment: { FROM_ENV: fromEnv },`));
+    process.env.SST_CACHE_TEST_VALUE = "first";
+    try {
+      const reads = new EnvReads();
+      const project = await reads.during(() => loadProject({ cwd: dir, stage: "dev" }));
+      const snapshot = snapshotInputs(project);
+      const result = await reads.during(() => synth(project, { mode: "dev" }));
+      assert.equal(reads.values.SST_CACHE_TEST_VALUE, "first");
+      assert.ok(fs.readFileSync(result.stacks.find((x) => x.stackName.endsWith("-API"))!.templateFile, "utf8").match(/"FROM_ENV":\s*"first"/));
+      assert.equal(writeSynthCache(query, project, result, { ...snapshot, env: reads.values }), true);
+      assert.ok(readSynthCache(query), "same environment: a hit");
+      process.env.SST_CACHE_TEST_VALUE = "second";
+      assert.equal(readSynthCache(query), undefined);
+      delete process.env.SST_CACHE_TEST_VALUE;
+      assert.equal(readSynthCache(query), undefined);
+      process.env.SST_CACHE_TEST_VALUE = "first";
+      assert.ok(readSynthCache(query));
+    } finally {
+      delete process.env.SST_CACHE_TEST_VALUE;
+      fs.writeFileSync(stack, original);
+      await synthAndCache();
+    }
+  });
+
+  it("EnvReads ignores variables written before they are read, and copies of the whole environment", async () => {
+    process.env.SST_ENVREADS_COPIED = "x";
+    const reads = new EnvReads();
+    const seen = await reads.during(async () => {
+      const copy = { ...process.env };
+      process.env.SST_ENVREADS_WRITTEN = "mine";
+      await Promise.resolve();
+      return [copy.SST_ENVREADS_COPIED, process.env.SST_ENVREADS_WRITTEN, process.env.SST_ENVREADS_UNSET, "SST_ENVREADS_HAS" in process.env];
+    });
+    assert.deepEqual(seen, ["x", "mine", undefined, false]);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(reads.values).filter(([k]) => k.startsWith("SST_ENVREADS"))),
+      { SST_ENVREADS_UNSET: null, SST_ENVREADS_HAS: null },
+    );
+    assert.equal(process.env.SST_ENVREADS_WRITTEN, "mine", "writes reach the real environment");
+    assert.equal(typeof (process.env as any)[Symbol.for("x")], "undefined");
+    delete process.env.SST_ENVREADS_COPIED;
+    delete process.env.SST_ENVREADS_WRITTEN;
   });
 
   it("a corrupt or missing cache file is a miss, never an error", async () => {

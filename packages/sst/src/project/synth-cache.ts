@@ -14,9 +14,11 @@
  *    left external by the config bundle, so their versions stand in for them);
  *  - each function's handler still resolves to the same file (synth checks they exist);
  *  - the files synth wrote (the assembly and `.sst/types/index.ts`) are unchanged, so
- *    an `sst build` (deploy mode, same `.sst/dist`) in between is a miss.
+ *    an `sst build` (deploy mode, same `.sst/dist`) in between is a miss;
+ *  - every environment variable read while the config loaded and the app synthesized
+ *    (`EnvReads`) has the value it had then (`GOOGLE_CLIENT_ID: process.env…` in a stack).
  * Known blind spots, as with any such cache: stack code whose output depends on the
- * environment, the clock or files it reads at synth time.
+ * clock or on files it reads at synth time.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -29,7 +31,7 @@ import { findConfig } from "./load.js";
 import { readPersonalStage } from "./stage.js";
 
 /** Bump when the file's shape or its meaning changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 export const SYNTH_CACHE_FILE = "synth-cache.json";
 
 /** What a start asks for: the same as the loader's options plus the app mode. */
@@ -51,12 +53,65 @@ export interface CachedSynth {
 /** Content hashes of a project's config inputs, taken right after loading it. */
 export interface InputSnapshot {
   files: Record<string, string | null>;
+  /** Environment variables the config and synth read, with their values (null: unset). */
+  env?: Record<string, string | null>;
 }
+
+/**
+ * Records the environment variables code reads while `during(fn)` runs, and the values
+ * read. A variable written before it is read is an output, not an input, and copies of
+ * the whole environment (`{ ...process.env }` for a child process) are not reads of
+ * each variable: neither is recorded.
+ */
+export class EnvReads {
+  readonly values: Record<string, string | null> = {};
+  private readonly written = new Set<string>();
+
+  async during<T>(fn: () => Promise<T>): Promise<T> {
+    const original = process.env;
+    if ((original as any)[RECORDING]) return fn();
+    let copying = false;
+    const note = (key: string | symbol, value: unknown) => {
+      if (typeof key !== "string" || copying || this.written.has(key) || key in this.values) return;
+      this.values[key] = value === undefined ? null : String(value);
+    };
+    process.env = new Proxy(original, {
+      get: (target, key) => {
+        if (key === RECORDING) return true;
+        const value = Reflect.get(target, key);
+        note(key, value);
+        return value;
+      },
+      has: (target, key) => {
+        note(key, Reflect.get(target, key));
+        return Reflect.has(target, key);
+      },
+      set: (target, key, value) => {
+        if (typeof key === "string" && !(key in this.values)) this.written.add(key);
+        return Reflect.set(target, key, value);
+      },
+      ownKeys: (target) => {
+        // What follows in this synchronous run is the copy reading every key.
+        copying = true;
+        queueMicrotask(() => (copying = false));
+        return Reflect.ownKeys(target);
+      },
+    });
+    try {
+      return await fn();
+    } finally {
+      process.env = original;
+    }
+  }
+}
+
+const RECORDING = Symbol("sst.recordingEnvReads");
 
 interface CacheFile {
   format: number;
   key: string;
   inputs: Record<string, string | null>;
+  env: Record<string, string | null>;
   handlers: Record<string, string | null>;
   outputs: Record<string, string>;
   project: CachedProject;
@@ -83,6 +138,7 @@ export function writeSynthCache(query: SynthCacheQuery, project: ProjectLike, sy
       format: FORMAT,
       key: cacheKey(query, configFile),
       inputs: snapshot.files,
+      env: snapshot.env ?? {},
       handlers: handlerFiles(project.root, synth),
       outputs: hashOutputs(project, synth),
       project: {
@@ -123,6 +179,7 @@ export function readSynthCache(query: SynthCacheQuery): CachedSynth | undefined 
     const expected = inputFiles(project);
     if (expected.length !== Object.keys(entry.inputs).length) return undefined;
     for (const f of expected) if (!(f in entry.inputs) || hashFile(f) !== entry.inputs[f]) return undefined;
+    for (const [name, value] of Object.entries(entry.env ?? {})) if ((process.env[name] ?? null) !== value) return undefined;
     if (!sameRecord(handlerFiles(project.root, synth), entry.handlers)) return undefined;
     if (!sameRecord(hashOutputs(project, synth), entry.outputs)) return undefined;
     return { project, synth };

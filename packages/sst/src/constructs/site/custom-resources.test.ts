@@ -1,5 +1,5 @@
 /**
- * The custom resource handler's building blocks (the handler itself runs in the local
+ * The site custom resources' building blocks (the handler itself runs in the local
  * cloud's Lambda runtime in tests/sites-deploy.test.ts): zips as the site archiver
  * writes them, SST v2's glob patterns, file options (the last match wins), content types.
  */
@@ -9,10 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSiteArchive } from "./archive.js";
-// @ts-expect-error plain JavaScript without types (it ships as the Lambda's code)
-import { internals } from "../../../support/custom-resources/index.mjs";
-
-const { readZip, writeZip, globMatcher, contentTypeOf, fileOptionsFor } = internals;
+import { readZip, writeZip, globMatcher, contentTypeOf, fileOptionsFor } from "../../custom-resources/site-archive.js";
 
 test("the site archive unzips to the same files under their prefix; an unchanged folder reuses the zip", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "site-"));
@@ -24,7 +21,7 @@ test("the site archive unzips to the same files under their prefix; an unchanged
     assert.equal(first.parts.length, 1);
     const files = readZip(fs.readFileSync(first.parts[0]!));
     assert.deepEqual([...files.keys()].sort(), ["_assets/assets/app.js", "_assets/index.html"]);
-    assert.equal(files.get("_assets/index.html").toString(), "<h1>{{ API_URL }}</h1>");
+    assert.equal(files.get("_assets/index.html")!.toString(), "<h1>{{ API_URL }}</h1>");
     assert.equal(fs.readFileSync(first.filenames, "utf8"), "_assets/assets/app.js\n_assets/index.html");
     const mtime = fs.statSync(first.parts[0]!).mtimeMs;
     createSiteArchive([{ from: path.join(dir, "out"), to: "_assets" }], path.join(dir, "zip"));
@@ -58,8 +55,8 @@ test("file options: the last matching option wins, ignore excludes; content type
     { files: ["**/*.js", "**/*.css"], cacheControl: "immutable" },
     { files: "**", ignore: "_next/**", cacheControl: "short" },
   ];
-  assert.equal(fileOptionsFor("index.html", options).cacheControl, "short");
-  assert.equal(fileOptionsFor("_next/a.js", options).cacheControl, "immutable");
+  assert.equal(fileOptionsFor("index.html", options)?.cacheControl, "short");
+  assert.equal(fileOptionsFor("_next/a.js", options)?.cacheControl, "immutable");
   assert.equal(contentTypeOf("a/index.html", "utf-8"), "text/html;charset=utf-8");
   assert.equal(contentTypeOf("logo.png", "utf-8"), "image/png");
   assert.equal(contentTypeOf("app.js", "none"), "text/javascript");
