@@ -40,7 +40,7 @@ export function functionOperations(deps: { store: CloudFrontStore; accountId: st
   const read = (name: unknown): StoredFunction => {
     const r = typeof name === "string" && name ? store.get<StoredFunction>("function", name) : undefined;
     if (!r) throw noSuchFunction();
-    return r.doc;
+    return { ...r.doc }; // a copy: the stored document is shared with the edge
   };
   const save = (f: StoredFunction) => store.put("function", { id: f.Name, etag: f.development.etag, doc: f });
   const stageOf = (f: StoredFunction, stage: unknown): { stage: "DEVELOPMENT" | "LIVE"; data: StoredStage } => {
@@ -141,9 +141,16 @@ export function functionOperations(deps: { store: CloudFrontStore; accountId: st
 }
 
 /** The LIVE code of a function by ARN, for the CDN: its run key and source. */
+const liveCode = new WeakMap<StoredStage, { key: string; code: string }>();
+
 export function liveFunction(store: CloudFrontStore, arn: string): { key: string; code: string } | undefined {
   const name = /:function\/([^/]+)$/.exec(arn)?.[1];
   const f = name ? store.get<StoredFunction>("function", name)?.doc : undefined;
   if (!f?.live) return undefined;
-  return { key: `${f.Name}@${f.live.etag}`, code: Buffer.from(f.live.code, "base64").toString("utf8") };
+  let live = liveCode.get(f.live);
+  if (!live) {
+    live = { key: `${f.Name}@${f.live.etag}`, code: Buffer.from(f.live.code, "base64").toString("utf8") };
+    liveCode.set(f.live, live);
+  }
+  return live;
 }

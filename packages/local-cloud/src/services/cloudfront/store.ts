@@ -21,8 +21,12 @@ export interface StoredResource<T = any> {
 }
 
 export class CloudFrontStore {
-  /** Bumped on every write, so readers (the CDN) know when their compiled view is stale. */
-  generation = 0;
+  /**
+   * Parsed documents by kind and id: the edge reads a distribution, its functions and
+   * policies on every request. Documents handed out are shared: treat them as read-only
+   * (copy, change, `put`).
+   */
+  private readonly docs = new Map<string, StoredResource | null>();
 
   constructor(private readonly db: Database) {
     db.exec(`
@@ -33,19 +37,24 @@ export class CloudFrontStore {
   }
 
   get<T = any>(kind: ResourceKind, id: string): StoredResource<T> | undefined {
+    const key = `${kind}\n${id}`;
+    const cached = this.docs.get(key);
+    if (cached !== undefined) return cached ?? undefined;
     const row = this.db.prepare("SELECT etag, doc FROM cloudfront_resources WHERE kind = ? AND id = ?").get(kind, id) as { etag: string; doc: string } | undefined;
-    return row ? { id, etag: row.etag, doc: JSON.parse(row.doc) } : undefined;
+    const r = row ? { id, etag: row.etag, doc: JSON.parse(row.doc) } : null;
+    this.docs.set(key, r);
+    return r ?? undefined;
   }
 
   put(kind: ResourceKind, r: StoredResource): void {
     this.db.prepare("INSERT OR REPLACE INTO cloudfront_resources (kind, id, etag, doc) VALUES (?, ?, ?, ?)").run(kind, r.id, r.etag, JSON.stringify(r.doc));
-    this.generation++;
+    this.docs.set(`${kind}\n${r.id}`, { id: r.id, etag: r.etag, doc: r.doc });
   }
 
   delete(kind: ResourceKind, id: string): void {
     this.db.prepare("DELETE FROM cloudfront_resources WHERE kind = ? AND id = ?").run(kind, id);
     if (kind === "distribution") this.db.prepare("DELETE FROM cloudfront_invalidations WHERE distribution_id = ?").run(id);
-    this.generation++;
+    this.docs.delete(`${kind}\n${id}`);
   }
 
   list<T = any>(kind: ResourceKind): StoredResource<T>[] {
