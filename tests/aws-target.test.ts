@@ -84,8 +84,8 @@ describe("sst deploy --to aws (CDK toolkit library) against the local cloud", ()
     app = copyApp(path.join(repoRoot, "examples", "my-app"), "aws-target");
     // This test is about the toolkit path: the app without its Web stack, whose Next.js
     // build takes minutes (sites deploy in tests/sites-deploy.test.ts).
-    const config = path.join(app, "sst.config.ts");
-    fs.writeFileSync(config, fs.readFileSync(config, "utf8").replace('import { Web } from "./stacks/Web";\n', "").replace(".stack(Web)", ""));
+    const configFile = path.join(app, "sst.config.ts");
+    fs.writeFileSync(configFile, fs.readFileSync(configFile, "utf8").replace('import { Web } from "./stacks/Web";\n', "").replace(".stack(Web)", ""));
     work = fs.mkdtempSync(path.join(os.tmpdir(), "sst-aws-target-"));
     const port = await freePort();
     local = new SstProcess(work, ["local", "--port", String(port), "--dir", path.join(work, "state")]);
