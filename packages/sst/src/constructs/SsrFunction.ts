@@ -1,10 +1,12 @@
 /**
- * SST v2's SsrFunction: a server-rendering function whose code is a prebuilt bundle
- * (OpenNext's server function, an adapter's server). The bundle is zipped as one
- * asset; a Custom::AssetReplacer puts deploy-time values into the zipped code before
- * the function is created (values that were `{{ KEY }}` placeholders during the
- * build); `bind` and `permissions` work as for Function. With `injections` (the
- * warmer's short-circuit), a wrapper handler runs them before the bundle's handler.
+ * SST v2's SsrFunction: a server-rendering function whose code is either a prebuilt
+ * bundle (OpenNext's server function), zipped as one asset, or a handler file that
+ * esbuild bundles (an adapter's server entry: astro-sst's, svelte-kit-sst's, Remix's
+ * build wrapped by SST's handler). A Custom::AssetReplacer puts deploy-time values
+ * into the code's zip before the function is created (values that were `{{ KEY }}`
+ * placeholders during the build); `bind` and `permissions` work as for Function.
+ * With `injections` (the warmer's short-circuit), a wrapper handler runs them before
+ * the bundle's handler.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,12 +22,18 @@ import { bindingEnvironment, bindingStatements, isSSTConstruct } from "./util/bi
 import { attachPermissionsToRole, type BindingResource, type Permissions } from "./util/permission.js";
 import { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/duration.js";
 import { zipDirectory } from "./site/archive.js";
+import { bundleSsrHandler } from "./site/ssr-bundle.js";
+import type { CopyFile, NodeJSProps } from "../build/types.js";
 
 export interface SsrFunctionProps {
-  /** The prebuilt code's folder. */
-  bundle: string;
-  /** `file.export`, relative to the bundle. */
+  /** The prebuilt code's folder. Without it, `handler` names a file that is bundled with esbuild. */
+  bundle?: string;
+  /** `file.export`: relative to the bundle, or (no bundle) to the app's root. */
   handler: string;
+  /** esbuild options when the handler is bundled (SST v2: ESM by default). */
+  nodejs?: NodeJSProps;
+  /** Files copied into the bundled function (`from` relative to the app's root, `to` to the bundle). */
+  copyFiles?: CopyFile[];
   description?: string;
   runtime?: "nodejs18.x" | "nodejs20.x" | "nodejs22.x";
   /** @default 10 seconds */
@@ -60,9 +68,7 @@ export class SsrFunction extends Construct {
     const app = App.of(this);
     const stack = Stack.of(this) as Stack;
     const environment = props.environment ?? {};
-    const handler = this.writeWrapper(props);
-    const zip = zipDirectory(props.bundle, path.join(app.artifactsDir, `SsrFunction-${id}-${this.node.addr}`, "server-function.zip"));
-    const code = lambda.Code.fromAsset(zip);
+    const { code, handler } = this.buildCode(props);
 
     // The replacer edits the code's zip in the asset bucket, so it runs before the function exists.
     const policy = new iam.Policy(this, "AssetReplacerPolicy", { statements: [] });
@@ -152,11 +158,31 @@ export class SsrFunction extends Construct {
     }
   }
 
+  /** The function's code: the prebuilt bundle zipped, or the handler bundled by esbuild. */
+  private buildCode(props: SsrFunctionProps): { code: lambda.Code; handler: string } {
+    const app = App.of(this);
+    const artifacts = path.join(app.artifactsDir, `SsrFunction-${this.id}-${this.node.addr}`);
+    if (props.bundle) {
+      const handler = this.writeWrapper(props.bundle, props.handler, props);
+      return { code: lambda.Code.fromAsset(zipDirectory(props.bundle, path.join(artifacts, "server-function.zip"))), handler };
+    }
+    const out = bundleSsrHandler({
+      site: this.node.scope?.node.id ?? this.id,
+      root: app.appPath,
+      handler: props.handler,
+      runtime: props.runtime ?? "nodejs18.x",
+      nodejs: props.nodejs,
+      copyFiles: props.copyFiles,
+      outdir: path.join(artifacts, "bundle"),
+    });
+    return { code: lambda.Code.fromAsset(out.dir), handler: this.writeWrapper(out.dir, out.handler, props) };
+  }
+
   /** A `server-index.mjs` that runs the injections, then the bundle's handler; returns the handler to use. */
-  private writeWrapper(props: SsrFunctionProps): string {
+  private writeWrapper(bundle: string, handler: string, props: SsrFunctionProps): string {
     const injections = props.injections ?? [];
-    if (injections.length === 0) return props.handler;
-    const { dir, name, ext } = path.posix.parse(props.handler);
+    if (injections.length === 0) return handler;
+    const { dir, name, ext } = path.posix.parse(handler);
     const exportName = ext.replace(/^\./, "");
     const body = props.streaming
       ? [
@@ -173,7 +199,7 @@ export class SsrFunction extends Construct {
           `  return rawHandler(event, context);`,
           `};`,
         ];
-    const file = path.join(props.bundle, dir, "server-index.mjs");
+    const file = path.join(bundle, dir, "server-index.mjs");
     const content = body.join("\n");
     if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== content) fs.writeFileSync(file, content);
     return path.posix.join(dir, "server-index.handler");

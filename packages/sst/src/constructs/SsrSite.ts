@@ -32,6 +32,7 @@ import { BaseSite, type BaseSiteProps } from "./BaseSite.js";
 import { Distribution, type DistributionDomainProps } from "./Distribution.js";
 import { SsrFunction, type SsrFunctionProps } from "./SsrFunction.js";
 import type { Runtime } from "./Function.js";
+import type { NodeJSProps } from "../build/types.js";
 import { toCdkDuration, type SSTDuration, type SSTSize } from "./util/duration.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
 import { runSiteBuild, siteBuildRecord } from "./site/build.js";
@@ -75,7 +76,8 @@ export interface SsrSiteProps extends BaseSiteProps {
   invalidation?: { wait?: boolean; paths?: "none" | "all" | "versioned" | string[] };
   /** @deprecated use invalidation.wait */
   waitForInvalidation?: boolean;
-  nodejs?: Record<string, unknown>;
+  /** esbuild options for server functions bundled from a handler (SST v2's `nodejs`). */
+  nodejs?: NodeJSProps;
   cdk?: {
     id?: string;
     bucket?: s3.BucketProps | s3.IBucket;
@@ -93,7 +95,8 @@ export interface SsrSiteProps extends BaseSiteProps {
 export interface FunctionOriginPlan {
   type: "function";
   constructId: string;
-  function: Omit<SsrFunctionProps, "bundle" | "handler"> & { bundle: string; handler: string };
+  /** `bundle` for prebuilt code (OpenNext); else `handler` (relative to the app's root) is bundled. */
+  function: SsrFunctionProps;
   injections?: string[];
   streaming?: boolean;
   warm?: number;
@@ -158,6 +161,18 @@ export abstract class SsrSite extends BaseSite {
     super(scope, id, props ?? {}, type, ".");
     if (props?.bind) this.bind(props.bind);
     if (props?.permissions) super.attachPermissions(props.permissions);
+    if (App.of(this).mode !== "remove") this.writeTypesFile(props?.typesPath ?? ".");
+  }
+
+  /**
+   * SST v2 gives the site `{typesPath}/sst-env.d.ts`, pointing TypeScript at the app's
+   * generated `.sst/types` (the bound resources' types). An existing file is kept.
+   */
+  private writeTypesFile(typesPath: string): void {
+    const file = path.resolve(this.sitePath, typesPath, "sst-env.d.ts");
+    if (fs.existsSync(file) || !fs.existsSync(path.dirname(file))) return;
+    const types = path.relative(path.dirname(file), path.join(App.of(this).appPath, ".sst", "types", "index.ts")).split(path.sep).join("/");
+    fs.writeFileSync(file, `/// <reference path="${types}" />`);
   }
 
   /** Build and deploy (called by each site type's constructor once its own props are set). */
@@ -172,6 +187,7 @@ export abstract class SsrSite extends BaseSite {
     this.build();
     const plan = this.plan(this.bucket);
     p.cdk?.transform?.(plan);
+    if (plan.edge) throw new Error(`${this.owner}: the build is set up for Lambda@Edge (edge deployment), which is not supported yet; deploy the site regionally (the default).`);
     this.validateTimeout();
 
     const cfFunctions = this.createCloudFrontFunctions(plan);
@@ -326,6 +342,13 @@ export abstract class SsrSite extends BaseSite {
       bind: p.bind,
       permissions: p.permissions,
       ...o.function,
+      // SST v2: ESM unless the site or the plan says otherwise; esbuild options merged.
+      nodejs: {
+        format: "esm",
+        ...p.nodejs,
+        ...o.function.nodejs,
+        esbuild: { ...(p.nodejs?.esbuild as object | undefined), ...o.function.nodejs?.esbuild },
+      },
       environment: { ...this.environment, ...o.function.environment },
       streaming: o.streaming,
       injections: [...(p.warm ? [WARMER_INJECTION(o.streaming)] : []), ...(o.injections ?? [])],

@@ -1,0 +1,126 @@
+/**
+ * The framework sites (AstroSite, RemixSite, SvelteKitSite) in deploy mode, on build
+ * output laid out the way each adapter writes it (no framework runs here: the real
+ * builds are in tests/sites-deploy.test.ts). Each plan becomes SST v2's resources.
+ */
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { Template, Match } from "aws-cdk-lib/assertions";
+import { App, Stack, Table, AstroSite } from "./index.js";
+import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+
+process.env.CDK_VALIDATION = "false";
+
+const route = (r: string, type: string, pattern: string, prerender?: boolean) => ({ route: r, type, pattern, prerender });
+
+function astroMeta(outputMode: "server" | "static", extra: Record<string, unknown> = {}) {
+  return JSON.stringify({
+    deploymentStrategy: outputMode === "static" ? "static" : "regional",
+    responseMode: "buffer",
+    outputMode,
+    pageResolution: "directory",
+    trailingSlash: "ignore",
+    clientBuildOutputDir: "dist/client",
+    clientBuildVersionedSubDir: "_astro",
+    routes: [
+      route("/_image", "endpoint", "/^\\/_image$/", false),
+      route("/404", "page", "/^\\/404\\/?$/", true),
+      route("/about", "page", "/^\\/about\\/?$/", true),
+      route("/", "page", "/^\\/$/", outputMode === "static"),
+    ],
+    serverRoutes: [],
+    ...extra,
+  });
+}
+
+const root = writeApp({
+  "package.json": "{}\n",
+  "packages/astro/package.json": "{}\n",
+  "packages/astro/dist/sst.buildMeta.json": astroMeta("server", { serverRoutes: ["api/*"] }),
+  "packages/astro/dist/server/entry.mjs": `import { helper } from "./chunk.mjs";\nexport const handler = async () => ({ statusCode: 200, body: helper() });\n`,
+  "packages/astro/dist/server/chunk.mjs": `export const helper = () => "from a chunk";\n`,
+  "packages/astro/dist/client/_astro/app.123.js": "console.log(1)\n",
+  "packages/astro/dist/client/about/index.html": "<h1>about</h1>\n",
+  "packages/astro/dist/client/404.html": "<h1>404</h1>\n",
+  "packages/astro-static/package.json": "{}\n",
+  "packages/astro-static/src/.keep": "",
+  "packages/astro-static/dist/sst.buildMeta.json": astroMeta("static"),
+  "packages/astro-static/dist/client/index.html": "<h1>home</h1>\n",
+  "packages/astro-static/dist/client/404.html": "<h1>404</h1>\n",
+  "packages/astro-nometa/package.json": "{}\n",
+});
+after(() => removeApp(root));
+
+function deployApp(): { app: App; stack: Stack } {
+  const app = new App({ name: "my-app", stage: "dev", region: "us-east-1", mode: "deploy", root, outdir: `${root}/.sst/dist-${Math.random()}` });
+  return { app, stack: new Stack(app, "S") };
+}
+
+function behaviors(t: Template): Record<string, any> {
+  const dist = Object.values<any>(t.findResources("AWS::CloudFront::Distribution"))[0].Properties.DistributionConfig;
+  return { default: dist.DefaultCacheBehavior, ...Object.fromEntries((dist.CacheBehaviors ?? []).map((b: any) => [b.PathPattern, b])), _config: dist };
+}
+
+describe("AstroSite", () => {
+  it("server mode: the bundled entry behind a function URL, an S3-then-server origin group, _astro/* and _image behaviours, the 404 page", () => {
+    const { app, stack } = deployApp();
+    const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
+    const site = new AstroSite(stack, "Astro", { path: "packages/astro", buildCommand: "true", bind: [notes], environment: { GREETING: "hi" } });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "Server handler for Astro",
+      Handler: "packages/astro/dist/server/entry.handler",
+      Environment: { Variables: Match.objectLike({ GREETING: "hi", SST_Table_tableName_Notes: Match.anyValue() }) },
+    });
+    // The handler was bundled with its chunks into one file under the handler's own path.
+    const bundle = fs.readdirSync(app.artifactsDir).find((d) => d.startsWith("SsrFunction-ServerFunction-"))!;
+    const entry = fs.readFileSync(path.join(app.artifactsDir, bundle, "bundle", "packages/astro/dist/server/entry.mjs"), "utf8");
+    assert.match(entry, /from a chunk/);
+    t.resourceCountIs("AWS::Lambda::Url", 1);
+    const b = behaviors(t);
+    const dist = b._config;
+    const group = dist.OriginGroups.Items[0];
+    assert.deepEqual(group.FailoverCriteria.StatusCodes.Items, [403, 404]);
+    assert.equal(b.default.TargetOriginId, group.Id, "the default behaviour goes to the origin group");
+    assert.deepEqual(b.default.AllowedMethods, ["GET", "HEAD", "OPTIONS"]);
+    assert.ok(b["_astro/*"], "versioned assets straight from S3");
+    assert.ok(b["_image"], "the image endpoint straight to the server");
+    assert.ok(b["api/*"], "serverRoutes straight to the server");
+    assert.deepEqual(dist.CustomErrorResponses, [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: "/404.html" }]);
+    // The routing function knows the prerendered pages.
+    const fns = Object.values<any>(t.findResources("AWS::CloudFront::Function")).map((f) => f.Properties.FunctionCode);
+    assert.equal(fns.length, 3, "routing, host-only and image functions");
+    assert.ok(fns.some((c: string) => c.includes("about") && c.includes("/index.html")), fns.join("\n"));
+    // The _astro folder is versioned (immutable), the rest revalidated.
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.deepEqual(uploader.fileOptions.map((o: any) => [o.files, o.cacheControl]), [
+      ["**", "public,max-age=0,s-maxage=86400,stale-while-revalidate=8640"],
+      ["_astro/**", "public,max-age=31536000,immutable"],
+    ]);
+    assert.ok(site.url);
+  });
+
+  it("static mode: S3 only (no server function), the routing function on the default behaviour, 403/404 to the 404 page", () => {
+    const { app, stack } = deployApp();
+    new AstroSite(stack, "Docs", { path: "packages/astro-static", buildCommand: "true" });
+    app.finish();
+    const t = Template.fromStack(stack);
+    assert.equal(Object.values<any>(t.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Description === "Server handler for Astro").length, 0);
+    const b = behaviors(t);
+    assert.equal(b._config.OriginGroups, undefined);
+    assert.equal(b.default.FunctionAssociations.length, 1);
+    assert.deepEqual(b._config.CustomErrorResponses, [
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: "/404.html" },
+      { ErrorCode: 403, ResponseCode: 404, ResponsePagePath: "/404.html" },
+    ]);
+    assert.ok(fs.existsSync(path.join(root, "packages/astro-static/src/sst-env.d.ts")), "SST v2's types file in src/");
+  });
+
+  it("without astro-sst's build meta, the error names the site and the adapter", () => {
+    const { stack } = deployApp();
+    assert.throws(() => new AstroSite(stack, "Bare", { path: "packages/astro-nometa", buildCommand: "true" }), /AstroSite "Bare": could not find the build meta file .*astro-sst/);
+  });
+});
