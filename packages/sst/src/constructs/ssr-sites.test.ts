@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Template, Match } from "aws-cdk-lib/assertions";
-import { App, Stack, Table, AstroSite } from "./index.js";
+import { App, Stack, Table, AstroSite, RemixSite } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -50,12 +50,28 @@ const root = writeApp({
   "packages/astro-static/dist/client/index.html": "<h1>home</h1>\n",
   "packages/astro-static/dist/client/404.html": "<h1>404</h1>\n",
   "packages/astro-nometa/package.json": "{}\n",
+  "packages/remix/package.json": JSON.stringify({ type: "module", sideEffects: false }),
+  "packages/remix/vite.config.js": "export default {};\n",
+  "packages/remix/build/server/index.js": "export const routes = {};\nexport const entry = { module: {} };\n",
+  "packages/remix/build/client/assets/entry.client-abc.js": "console.log(1)\n",
+  "packages/remix/build/client/favicon.ico": "icon",
+  "packages/remix-classic/package.json": "{}\n",
+  "packages/remix-classic/remix.config.js": "module.exports = { publicPath: '/static/' };\n",
 });
 after(() => removeApp(root));
 
 function deployApp(): { app: App; stack: Stack } {
   const app = new App({ name: "my-app", stage: "dev", region: "us-east-1", mode: "deploy", root, outdir: `${root}/.sst/dist-${Math.random()}` });
   return { app, stack: new Stack(app, "S") };
+}
+
+/** A file of a server function's bundle (the artifacts folder is shared by the tests' apps). */
+function bundled(app: App, file: string): string {
+  for (const d of fs.readdirSync(app.artifactsDir)) {
+    const full = path.join(app.artifactsDir, d, "bundle", file);
+    if (d.startsWith("SsrFunction-") && fs.existsSync(full)) return full;
+  }
+  throw new Error(`no bundle holds ${file}`);
 }
 
 function behaviors(t: Template): Record<string, any> {
@@ -76,8 +92,7 @@ describe("AstroSite", () => {
       Environment: { Variables: Match.objectLike({ GREETING: "hi", SST_Table_tableName_Notes: Match.anyValue() }) },
     });
     // The handler was bundled with its chunks into one file under the handler's own path.
-    const bundle = fs.readdirSync(app.artifactsDir).find((d) => d.startsWith("SsrFunction-ServerFunction-"))!;
-    const entry = fs.readFileSync(path.join(app.artifactsDir, bundle, "bundle", "packages/astro/dist/server/entry.mjs"), "utf8");
+    const entry = fs.readFileSync(bundled(app, "packages/astro/dist/server/entry.mjs"), "utf8");
     assert.match(entry, /from a chunk/);
     t.resourceCountIs("AWS::Lambda::Url", 1);
     const b = behaviors(t);
@@ -122,5 +137,31 @@ describe("AstroSite", () => {
   it("without astro-sst's build meta, the error names the site and the adapter", () => {
     const { stack } = deployApp();
     assert.throws(() => new AstroSite(stack, "Bare", { path: "packages/astro-nometa", buildCommand: "true" }), /AstroSite "Bare": could not find the build meta file .*astro-sst/);
+  });
+});
+
+describe("RemixSite", () => {
+  it("Vite build: SST's handler around the server build, Remix's globals injected, one static behaviour per top-level asset", () => {
+    const { app, stack } = deployApp();
+    new RemixSite(stack, "Remix", { path: "packages/remix", buildCommand: "true" });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for Remix", Handler: "packages/remix/build/server.handler" });
+    const serverJs = fs.readFileSync(path.join(root, "packages/remix/build/server.js"), "utf8");
+    assert.match(serverJs, /^\/\/ Import the server build[^\n]*\nimport \* as remixServerBuild from "\.\/server\/index\.js";/);
+    const code = fs.readFileSync(bundled(app, "packages/remix/build/server.mjs"), "utf8");
+    const installed = code.search(/__sstRemixGlobalsInstalled = .*installGlobals\)?\(\)/);
+    assert.ok(installed > 0, "the polyfill survives the app's sideEffects: false");
+    assert.ok(installed < code.search(/var handler = /), "globals are installed before the handler is defined");
+    const b = behaviors(t);
+    assert.deepEqual(Object.keys(b).filter((k) => !k.startsWith("_") && k !== "default").sort(), ["assets/*", "favicon.ico"]);
+    assert.equal(b["assets/*"].FunctionAssociations.length, 1, "the URI-encoding function on static behaviours");
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.deepEqual(uploader.fileOptions.map((o: any) => o.files), ["**"], "Vite's assets are not versioned by folder");
+  });
+
+  it("classic build: remix.config.js must keep the paths SST v2 expects", () => {
+    const { stack } = deployApp();
+    assert.throws(() => new RemixSite(stack, "Old", { path: "packages/remix-classic", buildCommand: "true" }), /RemixSite "Old": remix.config.js "publicPath" must be "\/build\/"/);
   });
 });
