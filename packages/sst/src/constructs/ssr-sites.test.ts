@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Template, Match } from "aws-cdk-lib/assertions";
-import { App, Stack, Table, AstroSite, RemixSite } from "./index.js";
+import { App, Stack, Table, AstroSite, RemixSite, SvelteKitSite } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -56,6 +56,14 @@ const root = writeApp({
   "packages/remix/build/client/assets/entry.client-abc.js": "console.log(1)\n",
   "packages/remix/build/client/favicon.ico": "icon",
   "packages/remix-classic/package.json": "{}\n",
+  "packages/svelte/package.json": "{}\n",
+  "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/index.js": "import list from './prerendered-file-list.js';\nexport async function handler() { return { statusCode: 200, body: JSON.stringify(list) }; }\n",
+  "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/prerendered-file-list.js": 'export default ["about.html"];\n',
+  "packages/svelte/.svelte-kit/svelte-kit-sst/client/_app/version.json": '{"version":"1712345"}',
+  "packages/svelte/.svelte-kit/svelte-kit-sst/client/_app/immutable/start.js": "console.log(1)\n",
+  "packages/svelte/.svelte-kit/svelte-kit-sst/client/robots.txt": "ok\n",
+  "packages/svelte/.svelte-kit/svelte-kit-sst/prerendered/about.html": "<h1>about</h1>\n",
+  "packages/svelte-unbuilt/package.json": "{}\n",
   "packages/remix-classic/remix.config.js": "module.exports = { publicPath: '/static/' };\n",
 });
 after(() => removeApp(root));
@@ -163,5 +171,30 @@ describe("RemixSite", () => {
   it("classic build: remix.config.js must keep the paths SST v2 expects", () => {
     const { stack } = deployApp();
     assert.throws(() => new RemixSite(stack, "Old", { path: "packages/remix-classic", buildCommand: "true" }), /RemixSite "Old": remix.config.js "publicPath" must be "\/build\/"/);
+  });
+});
+
+describe("SvelteKitSite", () => {
+  it("svelte-kit-sst's handler bundled with the prerendered pages beside it; client and prerendered files in S3; the build id is SvelteKit's version", () => {
+    const { app, stack } = deployApp();
+    new SvelteKitSite(stack, "Svelte", { path: "packages/svelte", buildCommand: "true", basePath: "/docs" });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for SvelteKit", Handler: "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/index.handler" });
+    const entry = bundled(app, "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/index.mjs");
+    assert.equal(fs.readFileSync(path.join(entry.slice(0, entry.indexOf("/packages/svelte/")), "prerendered", "about.html"), "utf8"), "<h1>about</h1>\n");
+    const b = behaviors(t);
+    assert.deepEqual(Object.keys(b).filter((k) => !k.startsWith("_") && k !== "default").sort(), ["docs/_app/*", "docs/robots.txt"]);
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.deepEqual(uploader.fileOptions.map((o: any) => o.files), ["**", "docs/_app/**"]);
+    const invalidator = Object.values<any>(t.findResources("Custom::CloudFrontInvalidator"))[0].Properties;
+    assert.equal(invalidator.version, "1712345");
+    const fn = Object.values<any>(t.findResources("AWS::CloudFront::Function"))[0].Properties.FunctionCode;
+    assert.match(fn, /encodeURIComponent/, "query keys holding / are encoded");
+  });
+
+  it("without svelte-kit-sst's output, the error names the site and the adapter", () => {
+    const { stack } = deployApp();
+    assert.throws(() => new SvelteKitSite(stack, "Bare", { path: "packages/svelte-unbuilt", buildCommand: "true" }), /SvelteKitSite "Bare": no build output .*svelte-kit-sst/);
   });
 });

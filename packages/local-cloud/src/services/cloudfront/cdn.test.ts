@@ -22,7 +22,7 @@ process.env.CDK_VALIDATION = "false";
 const SERVER = `exports.handler = async (event) => ({
   statusCode: event.rawPath === "/api/missing" ? 404 : 200,
   headers: { "content-type": "application/json", "cache-control": event.rawPath === "/api/cached" ? "s-maxage=60" : "no-store" },
-  body: JSON.stringify({ path: event.rawPath, query: event.rawQueryString, host: event.headers.host, forwardedHost: event.headers["x-forwarded-host"] || null, n: Date.now() + Math.random() }),
+  body: JSON.stringify({ path: event.rawPath, query: event.rawQueryString, host: event.headers.host, forwardedHost: event.headers["x-forwarded-host"] || null, origin: event.headers.origin || null, referer: event.headers.referer || null, n: Date.now() + Math.random() }),
 });`;
 
 const VIEWER_REQUEST = `function handler(event) {
@@ -170,6 +170,15 @@ describe("the local CDN", () => {
     assert.equal(body.host, `127.0.0.1:${tc.cloud.port}`, "AllViewerExceptHostHeader: the origin's own host");
     assert.equal(body.forwardedHost, domain);
     assert.equal(res.headers["x-site"], undefined, "the /api/* behaviour has no response headers policy");
+  });
+
+  test("the origin sees the viewer's page as over TLS (the local edge is plain HTTP where CloudFront speaks HTTPS); other origins untouched", async () => {
+    const own = JSON.parse((await fetchCdn("/api/form", { method: "POST", headers: { origin: `http://${domain}`, referer: `http://${domain}/form?x=1` } })).body);
+    assert.equal(own.origin, `https://${domain}`);
+    assert.equal(own.referer, `https://${domain}/form?x=1`);
+    const other = JSON.parse((await fetchCdn("/api/form", { method: "POST", headers: { origin: "http://evil.localhost", referer: `http://${domain}.evil.localhost/` } })).body);
+    assert.equal(other.origin, "http://evil.localhost");
+    assert.equal(other.referer, `http://${domain}.evil.localhost/`);
   });
 
   test("cache: s-maxage responses are kept until an invalidation; no-store ones are not", async () => {

@@ -20,7 +20,7 @@ import type { CloudFrontStore } from "../store.js";
 import { EdgeCache, ttlFor, type Ttls } from "./cache.js";
 import {
   cacheKey, cachePolicySelection, forwardedValuesSelection, originHeaders, originQuery, originRequestPolicySelection, parseCookies,
-  union, type Selection, type ViewerRequest,
+  union, asSeenOverTls, type Selection, type ViewerRequest,
 } from "./forwarding.js";
 import {
   functionContext, isGeneratedResponse, requestEventPart, requestFromEvent, responseEventPart, responseFromEvent, type EdgeResponse,
@@ -80,7 +80,7 @@ export class Edge {
       method: req.method,
       uri: req.path || "/",
       query: [...req.query.entries()],
-      headers: { ...req.headers },
+      headers: asSeenOverTls(req.headers),
       cookies: parseCookies(req.headers.cookie),
       body: req.body,
     };

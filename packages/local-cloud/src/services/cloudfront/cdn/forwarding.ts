@@ -86,6 +86,23 @@ export function cacheKey(req: ViewerRequest, sel: Selection, encodings: { gzip: 
   return parts.join("\u0000");
 }
 
+/**
+ * A viewer's headers as CloudFront would see them over TLS. The local edge speaks plain
+ * HTTP where CloudFront terminates HTTPS, so a browser names the page it sends from as
+ * `http://{distribution host}`; origins that check Origin against the https URL they
+ * were reached on (SvelteKit's form actions, CSRF guards) see the https origin they get
+ * on AWS. Only the distribution's own origin is rewritten.
+ */
+export function asSeenOverTls(headers: Record<string, string>): Record<string, string> {
+  const host = headers.host;
+  if (!host) return headers;
+  const plain = `http://${host}`;
+  const out = { ...headers };
+  if (out.origin === plain) out.origin = `https://${host}`;
+  if (out.referer === plain || out.referer?.startsWith(`${plain}/`)) out.referer = `https://${host}${out.referer.slice(plain.length)}`;
+  return out;
+}
+
 /** Headers never passed through to an origin (hop-by-hop, or CloudFront's to set). */
 const NOT_FORWARDED = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "content-length", "expect"]);
 
