@@ -1,14 +1,15 @@
 /**
  * Sites deployed to the local cloud and loaded in Chromium through the local CDN (the
- * slow tier: this file builds a Vite app and a Next.js app once, and everything else
- * reuses that build).
+ * slow tier: this file builds every site of the fixture app once — a Vite StaticSite,
+ * Next.js with OpenNext, Astro in server and static mode, Remix, SvelteKit — and
+ * everything else reuses those builds, one local cloud and one browser).
  *
- * `sst deploy` builds both sites (Vite with VITE_API_URL from the Api; Next.js with
- * OpenNext), uploads them through the stack's custom resource handler and creates
- * their distributions; a second deploy of the unchanged app skips both builds; a
- * broken build fails naming the site, shows the tool's own error and leaves the
- * deployed sites as they were. Then `sst local` serves the stage and Chromium loads
- * `http://{id}.cloudfront.localhost:{port}`.
+ * `sst deploy` builds the sites (with values only known at deploy time, such as the
+ * Api's URL, put in by the deploy), uploads them through the stack's custom resource
+ * handler and creates their distributions; a second deploy of the unchanged app skips
+ * every build; a broken build fails naming the site, shows the tool's own error and
+ * leaves the deployed sites as they were. Then `sst local` serves the stage and
+ * Chromium loads `http://{id}.cloudfront.localhost:{port}`.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -19,7 +20,7 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
-import { SITE_ALLOWANCES, templateDifferences } from "./helpers/template-parity.js";
+import { SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE, templateDifferences } from "./helpers/template-parity.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -28,6 +29,8 @@ if (!hasChromium) console.log(`# sites-deploy.test.ts: browser checks skipped: $
 const fixture = path.join(repoRoot, "tests", "fixtures", "sites-deploy");
 const ENV = { NEXT_TELEMETRY_DISABLED: "1" };
 const NOTES = ["buy milk", "call mom", "write tests"];
+/** The framework sites of the Frameworks stack, by output name. */
+const FRAMEWORKS = { AstroUrl: 'AstroSite "Astro"', AstroStaticUrl: 'AstroSite "AstroStatic"', RemixUrl: 'RemixSite "Remix"', SvelteKitUrl: 'SvelteKitSite "SvelteKit"' };
 
 describe("sites deployed to the local cloud", () => {
   let app: string;
@@ -37,6 +40,7 @@ describe("sites deployed to the local cloud", () => {
   let webUrl: string;
   let nextUrl: string;
   let apiUrl: string;
+  let urls: Record<keyof typeof FRAMEWORKS, string>;
   let firstDeploy: ReturnType<typeof runSst>;
   let unchangedDeploy: ReturnType<typeof runSst>;
   let brokenDeploy: ReturnType<typeof runSst>;
@@ -53,6 +57,7 @@ describe("sites deployed to the local cloud", () => {
     webUrl = output(app, "WebUrl");
     nextUrl = output(app, "NextUrl");
     apiUrl = output(app, "ApiEndpoint");
+    urls = Object.fromEntries(Object.keys(FRAMEWORKS).map((k) => [k, output(app, k)])) as typeof urls;
 
     const started = performance.now();
     unchangedDeploy = deploy();
@@ -89,18 +94,17 @@ describe("sites deployed to the local cloud", () => {
     removeApp(app);
   });
 
-  test("sst deploy builds both sites and prints their CDN URLs", () => {
-    assert.match(firstDeploy.output, /Building StaticSite "Web"/);
-    assert.match(firstDeploy.output, /Building NextjsSite "Next"/);
-    assert.match(webUrl, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
-    assert.match(nextUrl, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
+  test("sst deploy builds every site and prints their CDN URLs", () => {
+    for (const site of ['StaticSite "Web"', 'NextjsSite "Next"', ...Object.values(FRAMEWORKS)]) assert.match(firstDeploy.output, new RegExp(`Building ${site}`));
+    for (const url of [webUrl, nextUrl, ...Object.values(urls)]) assert.match(url, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
   });
 
-  test("a deploy of the unchanged app skips both builds, and says so", () => {
+  test("a deploy of the unchanged app skips every build, and says so", () => {
     assert.equal(unchangedDeploy.code, 0, unchangedDeploy.output);
-    assert.match(unchangedDeploy.output, /Skipped building StaticSite "Web": nothing changed/);
-    assert.match(unchangedDeploy.output, /Skipped building NextjsSite "Next": nothing changed/);
-    assert.doesNotMatch(unchangedDeploy.output, /vite build|next build/);
+    for (const site of ['StaticSite "Web"', 'NextjsSite "Next"', ...Object.values(FRAMEWORKS)]) {
+      assert.match(unchangedDeploy.output, new RegExp(`Skipped building ${site}: nothing changed`));
+    }
+    assert.doesNotMatch(unchangedDeploy.output, /vite build|next build|astro build|remix vite:build/);
     console.log(`# unchanged deploy (whole command): ${unchangedSeconds.toFixed(1)} s`);
   });
 
@@ -120,6 +124,14 @@ describe("sites deployed to the local cloud", () => {
     assert.deepEqual(templateDifferences(sst, ours, SITE_ALLOWANCES), []);
     assert.deepEqual(Object.keys(ours.Outputs).sort(), ["NextUrl", "WebUrl"]);
     assert.deepEqual(ours.Outputs.WebUrl.Value, sst.Outputs.WebUrl.Value, "https://{distribution domain}, as on AWS");
+  });
+
+  test("the Frameworks stack (Astro server and static, Remix, SvelteKit) is the one SST 2.49.8 writes for the same app, resource by resource", () => {
+    const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+    const sst = read(path.join(repoRoot, "tests", "fixtures", "sites-templates", "sst-2.49.8-Frameworks.template.json"));
+    const ours = read(path.join(app, ".sst", "dist", "ref-sites-deploy-Frameworks.template.json"));
+    assert.deepEqual(templateDifferences(sst, ours, [...SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE]), []);
+    assert.deepEqual(Object.keys(ours.Outputs).sort(), Object.keys(FRAMEWORKS).sort());
   });
 
   test("the Vite app in Chromium: the API's URL was put into the built JS, the notes render, unknown paths get the app", { skip: !hasChromium }, async () => {
@@ -161,6 +173,85 @@ describe("sites deployed to the local cloud", () => {
 
     await page.goto(`${nextUrl}/isr`);
     assert.match((await page.textContent("#generated"))!, /^\d{4}-\d\d-\d\dT/);
+    await page.close();
+  });
+
+  test("Astro (server mode) in Chromium: rendered in the server function from the bound table, a prerendered page and the CSS from S3, an endpoint, the 404 page", { skip: !hasChromium }, async () => {
+    const url = urls.AstroUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.match((await page.textContent("h1"))!, /e2e-sites-deploy-Notes/);
+    assert.equal(await page.textContent("#api"), apiUrl, "PUBLIC_API_URL from the site's environment");
+    assert.equal(await page.textContent("#host"), new URL(url).host, "the server sees the viewer's host (x-forwarded-host from the CloudFront Function)");
+    assert.equal(await page.$eval("h1", (e) => getComputedStyle(e).color), "rgb(200, 60, 20)", "public/style.css from S3");
+    const about = await page.goto(`${url}/about`);
+    assert.equal(about!.headers()["server"], "AmazonS3", "the origin group found the prerendered page in S3");
+    assert.equal(await page.textContent("#about"), "About (prerendered)");
+    const api = await page.goto(`${url}/api/hello?name=astro`);
+    assert.deepEqual(JSON.parse((await page.textContent("body"))!), { hello: "astro" });
+    assert.equal(api!.status(), 200);
+    const missing = await page.goto(`${url}/no/such/page`);
+    assert.equal(missing!.status(), 404);
+    assert.equal(await page.textContent("#not-found"), "Astro 404");
+    await page.close();
+  });
+
+  test("Astro (static mode) in Chromium: the routing function finds /docs/intro's page, the site's environment was built in, unknown paths get the 404 page", { skip: !hasChromium }, async () => {
+    const url = urls.AstroStaticUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.equal(await page.textContent("#title"), "Static Astro");
+    await page.click("#intro");
+    await page.waitForSelector("#intro-page");
+    assert.equal(new URL(page.url()).pathname, "/docs/intro");
+    const missing = await page.goto(`${url}/missing`);
+    assert.equal(missing!.status(), 404);
+    assert.equal(await page.textContent("#not-found"), "Static 404");
+    await page.close();
+  });
+
+  test("Remix in Chromium: the loader reads the bound table in the server function, the page hydrates from S3's assets, a POST reaches an action", { skip: !hasChromium }, async () => {
+    const url = urls.RemixUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.equal(await page.textContent("#api"), apiUrl);
+    assert.equal(await page.$eval("h1", (e) => getComputedStyle(e).color), "rgb(30, 120, 60)");
+    // Clicks count only once React has hydrated with the client bundle served from S3.
+    await page.waitForFunction(() => {
+      (document.querySelector("#count") as HTMLButtonElement).click();
+      return document.querySelector("#count")!.textContent !== "clicked 0";
+    });
+    const echoed = await page.evaluate(async () => (await fetch("/api/echo?_data=routes%2Fapi.echo", { method: "POST", body: new URLSearchParams({ a: "1" }) })).json());
+    assert.deepEqual(echoed, { method: "POST", got: "a=1" });
+    await page.close();
+  });
+
+  test("SvelteKit in Chromium: the server load reads the bound table, the page hydrates, a form action answers (its ?/echo query key encoded by the CloudFront Function)", { skip: !hasChromium }, async () => {
+    const url = urls.SvelteKitUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.equal(await page.textContent("#api"), apiUrl);
+    await page.waitForFunction(() => {
+      (document.querySelector("#count") as HTMLButtonElement).click();
+      return document.querySelector("#count")!.textContent !== "clicked 0";
+    });
+    await page.click("#send");
+    await page.waitForSelector("#echoed");
+    assert.equal(await page.textContent("#echoed"), "from the form");
+    await page.close();
+  });
+
+  test("SvelteKit: a prerendered page is served by the server function from its own copy", {
+    skip: !hasChromium,
+    todo: "svelte-kit-sst reads prerendered/ relative to the working directory: needs the Lambda runtime to run code in its own folder (the runtime branch)",
+  }, async () => {
+    const page = await browser!.newPage();
+    const res = await page.goto(`${urls.SvelteKitUrl}/about`);
+    assert.equal(res!.status(), 200);
+    assert.equal(await page.textContent("#about"), "About (prerendered)");
     await page.close();
   });
 });

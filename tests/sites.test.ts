@@ -11,6 +11,9 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output, readOutputs } from "./helpers/outputs.js";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 
 const fixture = path.join(repoRoot, "tests", "fixtures", "sites-app");
 const PRINT_ENV = `console.log(JSON.stringify(process.env))`;
@@ -72,11 +75,36 @@ describe("sites under sst dev", () => {
     assert.match(env.SST_Table_tableName_Notes, /sites-sites-app-Notes/);
   });
 
-  test("outside any site's folder, sst bind adds no site environment", () => {
+  test("inside the NextjsSite's folder the command runs as the site's placeholder server function (SST v2): its role's credentials reach the bound table and nothing else", async () => {
+    const env = boundEnv(path.join(app, "packages", "next"));
+    assert.ok(env.AWS_SESSION_TOKEN, "a session of the server function's role");
+    const config = {
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN },
+    };
+    const sts = new STSClient(config);
+    const db = new DynamoDBClient(config);
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    try {
+      const me = await sts.send(new GetCallerIdentityCommand({}));
+      assert.match(me.Arn!, /:assumed-role\/[^/]*NextServerFunctionRole[^/]*\/sst-bind$/);
+      const scan = await db.send(new ScanCommand({ TableName: env.SST_Table_tableName_Notes }));
+      assert.equal(scan.$metadata.httpStatusCode, 200, "bind: [notes] lets the dev server read the table");
+      await assert.rejects(s3.send(new ListBucketsCommand({})), (e: any) => e.name === "AccessDenied", "not granted: refused, as the deployed server would be");
+    } finally {
+      sts.destroy();
+      db.destroy();
+      s3.destroy();
+    }
+  });
+
+  test("outside any site's folder, sst bind adds no site environment and runs with the local admin credentials", () => {
     const env = boundEnv(app);
     assert.equal(env.API_URL, undefined);
     assert.equal(env.NEXT_PUBLIC_API_URL, undefined);
     assert.equal(env.SST_STAGE, "sites");
+    assert.equal(env.AWS_SESSION_TOKEN, undefined);
   });
 });
 

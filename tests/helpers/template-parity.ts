@@ -3,10 +3,15 @@
  * the differences that are known and documented (each one says why it is allowed).
  */
 
+/** The Type an allowance gives a resource to leave it out of the comparison. */
+export const DROPPED = "<not compared>";
+
 export interface Allowance {
   why: string;
   /** Rewrites a resource (type, properties) of either template before comparing. */
   apply(logicalId: string, resource: any): void;
+  /** Logical ids (and references to them) rewritten everywhere before comparing. */
+  renameIds?: { pattern: RegExp; to: string };
 }
 
 const isAssetKey = (v: unknown) => typeof v === "string" && /^[0-9a-f]{64}(\.zip|\.[0-9a-f]{64})?$/.test(v);
@@ -85,11 +90,41 @@ export const SITE_ALLOWANCES: Allowance[] = [
   },
 ];
 
+/**
+ * SST v2 copies the source maps of the functions it bundles from a handler to its
+ * bootstrap bucket (Custom::SourcemapUploader, one per stack). The App's source map
+ * registry comes with the non-site constructs (the `templates` work); site server
+ * functions bundled from a handler leave their map out of the code until then.
+ */
+export const SOURCEMAP_ALLOWANCE: Allowance = {
+  why: "SST v2's sourcemap uploader (Custom::SourcemapUploader and its policy) for functions bundled from a handler",
+  apply(id, r) {
+    if (r.Type === "Custom::SourcemapUploader" || /^SourcemapUploaderPolicy/.test(id)) {
+      r.Type = DROPPED;
+    }
+  },
+};
+
+/**
+ * A Lambda@Edge version's logical id ends with a hash of its function's parameters,
+ * which hold the code's asset key (a content hash of code that is ours).
+ */
+export const EDGE_VERSION_ALLOWANCE: Allowance = {
+  why: "Custom::SSTEdgeLambdaVersion logical ids end with a hash of the function's parameters, asset key included",
+  apply() {},
+  renameIds: { pattern: /(EdgeLambdaVersion[0-9A-F]{8})[0-9a-f]{32}/g, to: "$1<hash>" },
+};
+
 /** Differences between two templates' resources after the allowances, as readable lines. */
 export function templateDifferences(sst: any, ours: any, allowances: Allowance[]): string[] {
   const norm = (t: any) => {
-    const resources = structuredClone(t.Resources ?? {});
-    for (const [id, r] of Object.entries<any>(resources)) for (const a of allowances) a.apply(id, r);
+    let text = JSON.stringify(t.Resources ?? {});
+    for (const a of allowances) if (a.renameIds) text = text.replace(a.renameIds.pattern, a.renameIds.to);
+    const resources = JSON.parse(text);
+    for (const [id, r] of Object.entries<any>(resources)) {
+      for (const a of allowances) a.apply(id, r);
+      if (r.Type === DROPPED) delete resources[id];
+    }
     return resources;
   };
   const a = norm(sst), b = norm(ours);

@@ -18,7 +18,7 @@ const bind: Command = {
     const { loadProjectFor, secretScope } = await import("./project.js");
     const { openLocalTarget } = await import("../deploy/local-target.js");
     const { localStateDir } = await import("../deploy/state-paths.js");
-    const { bindEnvironment, siteForDirectory } = await import("../deploy/bind-env.js");
+    const { bindEnvironment, siteForDirectory, siteServerEnvironment } = await import("../deploy/bind-env.js");
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
 
     const project = await loadProjectFor(ctx);
@@ -29,17 +29,23 @@ const bind: Command = {
       // joins the app's SST_* values, as in SST v2; the site's variables win over SST_*.
       const site = await siteForDirectory(target.ssm, secretScope(project), project.paths?.root ?? project.root, ctx.cwd);
       if (site) ctx.ui.debug(`bind: adding the environment of ${site.type} "${site.id}" (${site.path})`);
+      // An SSR site runs with its server function's environment and role (SST v2).
+      const server = site?.server ? await siteServerEnvironment(target.endpoint, target.region, site.server) : undefined;
+      if (server) ctx.ui.debug(`bind: running as the role of ${site!.type} "${site!.id}"'s server function`);
+      const credentials = server?.credentials ?? ADMIN_CREDENTIALS;
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...(await bindEnvironment(target.ssm, secretScope(project))),
+        ...server?.environment,
         ...site?.environment,
         AWS_ENDPOINT_URL: target.endpoint,
         AWS_REGION: target.region,
         AWS_DEFAULT_REGION: target.region,
-        AWS_ACCESS_KEY_ID: ADMIN_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: ADMIN_CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       };
       delete env.AWS_SESSION_TOKEN;
+      if (server) env.AWS_SESSION_TOKEN = server.credentials.sessionToken;
       delete env.AWS_PROFILE;
       ctx.ui.debug(`bind: ${target.remote ? "using the running sst dev at" : "started a local cloud at"} ${target.endpoint}`);
       // One argument is a shell command line ("vitest run"); several are argv.

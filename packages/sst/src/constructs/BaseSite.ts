@@ -10,7 +10,9 @@
  * How `sst bind` gets the site's environment with tokens (e.g. `api.url`) resolved:
  * SST v2 writes it into stack metadata that `sst bind` reads after deploy. Here the
  * construct writes one String SSM parameter, `{ssmPrefix}{Type}/{id}/site/dev`, whose
- * value is the JSON `{ "path": "<path relative to the app>", "environment": {...} }`.
+ * value is the JSON `{ "path": "<path relative to the app>", "environment": {...},
+ * "server": "<function ARN>" }` (server: the SSR sites' placeholder server function,
+ * whose environment and role `sst bind` gives the dev server, as in SST v2).
  * CloudFormation resolves the tokens inside it at deploy time (the JSON is an
  * Fn::Join), and the four-part name keeps it out of the `SST_*` variables that
  * `{Type}/{id}/{prop}` parameters become. One JSON value (not one parameter per
@@ -109,6 +111,11 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     return `https://${typeof d === "string" ? d : d.domainName}`;
   }
 
+  /** The ARN of the function whose environment and role `sst bind` uses under `sst dev`, if any. */
+  protected devServerFunctionArn(): string | undefined {
+    return undefined;
+  }
+
   /** The deployed URL: the CDN's. */
   protected deployedUrl(): string | undefined {
     return this.cdn?.url;
@@ -165,7 +172,12 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     new ssm.StringParameter(this, "DevMetadata", {
       parameterName: siteDevParameterName(app.ssmPrefix, type, this.id),
       // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
-      stringValue: cdk.Stack.of(this).toJsonString({ path: relative, environment: this.environment }),
+      stringValue: cdk.Stack.of(this).toJsonString({
+        path: relative,
+        environment: this.environment,
+        // Known once the subclass has made its placeholder function ("" for StaticSite).
+        server: cdk.Lazy.string({ produce: () => this.devServerFunctionArn() ?? "" }),
+      }),
     });
   }
 }

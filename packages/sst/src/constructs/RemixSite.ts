@@ -6,7 +6,8 @@
  * globals injected first. The client assets (Vite: `build/client`; classic: `public`,
  * with the fingerprinted `build/` folder) go to S3 with one behaviour per top-level
  * file or folder; everything else goes to the server. Under `sst dev` it is not built
- * or deployed (run `remix dev` through `sst bind`).
+ * or deployed (run `remix dev` through `sst bind`). With `edge: true` the server is a
+ * Lambda@Edge function answering the default behaviour's origin requests.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -42,12 +43,18 @@ export class RemixSite extends SsrSite {
   protected plan(): Plan {
     const vite = this.usesVite();
     if (!vite) this.checkClassicConfig();
-    const handler = this.writeServerHandler(vite);
+    const edge = this.props.edge ?? false;
+    const handler = this.writeServerHandler(vite, edge ? "edge-server.js" : "regional-server.js");
+    const server = {
+      description: "Server handler for Remix",
+      handler,
+      nodejs: { esbuild: { inject: [path.join(this.sitePath, "build", "polyfill.js")] } },
+    };
     const assetsPath = vite ? path.join("build", "client") : "public";
     const assetsDir = path.join(this.sitePath, assetsPath);
     if (!fs.existsSync(assetsDir)) throw new Error(`${this.owner}: no client assets at "${assetsDir}" (did the Remix build run?)`);
     return {
-      edge: this.props.edge ?? false,
+      edge,
       cloudFrontFunctions: {
         serverCfFunction: { constructId: "CloudFrontFunction", injections: [this.hostHeaderInjection()] },
         staticCfFunction: {
@@ -56,20 +63,16 @@ export class RemixSite extends SsrSite {
           injections: [`request.uri = request.uri.split('/').map(encodeURIComponent).join('/');`],
         },
       },
+      // At the edge the server answers CloudFront's origin requests for the S3 origin.
+      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: server } } : undefined,
       origins: {
-        regionalServer: {
-          type: "function",
-          constructId: "ServerFunction",
-          function: {
-            description: "Server handler for Remix",
-            handler,
-            nodejs: { esbuild: { inject: [path.join(this.sitePath, "build", "polyfill.js")] } },
-          },
-        },
+        ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
         s3: { type: "s3", copy: [{ from: assetsPath, to: "", cached: true, versionedSubDir: vite ? undefined : "build" }] },
       },
       behaviors: [
-        { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
+        edge
+          ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
+          : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
         ...fs.readdirSync(assetsDir).map((item) => ({
           cacheType: "static" as const,
           pattern: fs.statSync(path.join(assetsDir, item)).isDirectory() ? `${item}/*` : item,
@@ -105,14 +108,14 @@ export class RemixSite extends SsrSite {
    * SST v2's server entry: `build/server.js` imports the server build and exports the
    * Lambda handler; `build/polyfill.js` installs Remix's globals. Returns the handler.
    */
-  private writeServerHandler(vite: boolean): string {
+  private writeServerHandler(vite: boolean, wrapper: "regional-server.js" | "edge-server.js"): string {
     const buildDir = path.join(this.sitePath, "build");
     fs.mkdirSync(buildDir, { recursive: true });
     const entry = [
       `// Import the server build that was produced by 'remix build'`,
       vite ? `import * as remixServerBuild from "./server/index.js";` : `import * as remixServerBuild from "./index.js";`,
       ``,
-      fs.readFileSync(path.join(SUPPORT, "regional-server.js"), "utf8"),
+      fs.readFileSync(path.join(SUPPORT, wrapper), "utf8"),
     ].join("\n");
     writeIfChanged(path.join(buildDir, "server.js"), entry);
     writeIfChanged(path.join(buildDir, "polyfill.js"), fs.readFileSync(path.join(SUPPORT, "polyfill.js"), "utf8"));

@@ -8,8 +8,11 @@
  * the same construct ids: the bucket, the asset upload, the server functions, the
  * distribution with its cache policy and invalidation, the warmer.
  *
- * Not supported, and said so: `edge: true` (Lambda@Edge), `regional.enableServerUrlIamAuth`
- * (a Lambda@Edge signer), `customDomain` (Distribution.ts).
+ * `edge: true` puts the server in a Lambda@Edge function (EdgeFunction.ts) on the
+ * default behaviour's origin requests; `regional.enableServerUrlIamAuth` makes the
+ * function URLs AWS_IAM and signs CloudFront's requests to them with a Lambda@Edge
+ * signer. Locally both deploy as written and the local CDN runs the edge functions in
+ * the local cloud's one region.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -31,6 +34,9 @@ import { Stack } from "./Stack.js";
 import { BaseSite, type BaseSiteProps } from "./BaseSite.js";
 import { Distribution, type DistributionDomainProps } from "./Distribution.js";
 import { SsrFunction, type SsrFunctionProps } from "./SsrFunction.js";
+import { EdgeFunction, type EdgeFunctionProps } from "./EdgeFunction.js";
+import { addSiteNotice } from "./site/notice.js";
+import { bundledHandlers } from "./util/custom-resource-handler.js";
 import type { Runtime } from "./Function.js";
 import type { NodeJSProps } from "../build/types.js";
 import { toCdkDuration, type SSTDuration, type SSTSize } from "./util/duration.js";
@@ -41,6 +47,12 @@ import { createS3Deployment, type SiteFileOptions } from "./site/s3-deployment.j
 import { tokenReplaceValues } from "./site/site-config.js";
 
 const SUPPORT = fileURLToPath(new URL("../../support/", import.meta.url));
+const URL_SIGNER = fileURLToPath(new URL("../edge-functions/url-signer.ts", import.meta.url));
+
+/** The URL signer's code (ours, src/edge-functions), bundled once per app. */
+function signingFunctionBundle(app: App): string {
+  return bundledHandlers(app, "signing-function", { index: URL_SIGNER });
+}
 
 export interface SsrDomainProps extends DistributionDomainProps {}
 export interface SsrSiteFileOptions extends SiteFileOptions {}
@@ -61,7 +73,7 @@ export interface SsrSiteProps extends BaseSiteProps {
   /** Number of server function instances the warmer keeps warm. @default none */
   warm?: number;
   regional?: { enableServerUrlIamAuth?: boolean; prefetchSecrets?: boolean };
-  /** Lambda@Edge: not supported. */
+  /** Run the server at CloudFront's edge (Lambda@Edge) instead of in the region. @default false */
   edge?: boolean;
   typesPath?: string;
   assets?: {
@@ -130,7 +142,7 @@ export interface BehaviorPlan {
 export interface Plan {
   edge: boolean;
   cloudFrontFunctions?: Record<string, { constructId: string; injections: string[] }>;
-  edgeFunctions?: Record<string, unknown>;
+  edgeFunctions?: Record<string, { constructId: string; function: Omit<EdgeFunctionProps, "scopeOverride"> & { description?: string } }>;
   origins: Record<string, OriginPlan>;
   behaviors: BehaviorPlan[];
   errorResponses?: cloudfront.ErrorResponse[];
@@ -156,12 +168,48 @@ export abstract class SsrSite extends BaseSite {
   protected bucket?: s3.IBucket;
   protected serverFunctions: SsrFunction[] = [];
   protected serverFunction?: SsrFunction;
+  protected edgeFunctions: Record<string, EdgeFunction> = {};
+  private signer?: EdgeFunction;
+  /** Under `sst dev`: SST v2's placeholder server function (see createServerFunctionForDev). */
+  protected serverFunctionForDev?: SsrFunction;
 
   protected constructor(scope: Construct, id: string, props: SsrSiteProps | undefined, type: string) {
     super(scope, id, props ?? {}, type, ".");
     if (props?.bind) this.bind(props.bind);
     if (props?.permissions) super.attachPermissions(props.permissions);
     if (App.of(this).mode !== "remove") this.writeTypesFile(props?.typesPath ?? ".");
+    if (this.doNotDeploy && App.of(this).mode === "dev") this.serverFunctionForDev = this.createServerFunctionForDev();
+  }
+
+  /**
+   * SST v2 deploys a placeholder server function for a site under `sst dev`: nothing is
+   * served by it, but it carries the site's environment and bindings, and its role the
+   * site's permissions. `sst bind` in the site's folder gives the dev server that
+   * environment and that role's credentials — so the dev server can do exactly what
+   * the deployed server could (the local cloud enforces the role's policies).
+   */
+  private createServerFunctionForDev(): SsrFunction {
+    const p = this.props;
+    const role = new iam.Role(this, "ServerFunctionRole", {
+      assumedBy: new iam.CompositePrincipal(new iam.AccountPrincipal(App.of(this).account), new iam.ServicePrincipal("lambda.amazonaws.com")),
+      maxSessionDuration: cdk.Duration.hours(12),
+    });
+    return new SsrFunction(this, "ServerFunction", {
+      description: "Server handler placeholder",
+      bundle: path.join(SUPPORT, "ssr-site-function-stub"),
+      handler: "index.handler",
+      runtime: p.runtime as SsrFunctionProps["runtime"],
+      memorySize: p.memorySize,
+      timeout: p.timeout,
+      role,
+      bind: p.bind,
+      environment: this.environment,
+      permissions: p.permissions,
+    });
+  }
+
+  protected override devServerFunctionArn(): string | undefined {
+    return this.serverFunctionForDev?.functionArn;
   }
 
   /**
@@ -179,18 +227,18 @@ export abstract class SsrSite extends BaseSite {
   protected deploy(): void {
     if (this.doNotDeploy) return;
     const p = this.props;
-    if (p.edge) throw new Error(`${this.owner}: "edge: true" (Lambda@Edge) is not supported yet; deploy the site regionally (the default).`);
-    if (p.regional?.enableServerUrlIamAuth) throw new Error(`${this.owner}: "regional.enableServerUrlIamAuth" is not supported yet (it needs a Lambda@Edge signer).`);
     if ((p as { fileOptions?: unknown }).fileOptions) throw new Error(`${this.owner}: the "fileOptions" prop is now "assets.fileOptions" (SST v2.31)`);
 
     this.bucket = this.createBucket();
     this.build();
     const plan = this.plan(this.bucket);
     p.cdk?.transform?.(plan);
-    if (plan.edge) throw new Error(`${this.owner}: the build is set up for Lambda@Edge (edge deployment), which is not supported yet; deploy the site regionally (the default).`);
-    this.validateTimeout();
+    this.validateTimeout(plan.edge);
+    if (plan.edge) addSiteNotice(this, this.owner, "edge", "its server runs as a Lambda@Edge function, which the local CDN invokes in the local cloud's region (us-east-1) on origin requests, not at edge locations");
+    if (p.regional?.enableServerUrlIamAuth) addSiteNotice(this, this.owner, "regional.enableServerUrlIamAuth", "the local CDN runs the Lambda@Edge signer in the local cloud's region, and the function URLs check its signatures");
 
     const cfFunctions = this.createCloudFrontFunctions(plan);
+    this.createEdgeFunctions(plan);
     const s3Deployments: cdk.CustomResource[] = [];
     const warmConfig: { concurrency: number; function: SsrFunction }[] = [];
     const originsByName = this.createOrigins(plan, s3Deployments, warmConfig);
@@ -214,12 +262,19 @@ export abstract class SsrSite extends BaseSite {
   /** The deployed resources (undefined when not deployed). */
   get cdk() {
     if (this.doNotDeploy) return undefined;
-    return { function: this.serverFunction?.function, bucket: this.bucket!, distribution: this.cdn!.distribution };
+    return { function: this.serverFunction?.function ?? Object.values(this.edgeFunctions)[0]?.function, bucket: this.bucket!, distribution: this.cdn!.distribution };
   }
 
   override attachPermissions(permissions: Permissions): void {
     super.attachPermissions(permissions);
     for (const fn of this.serverFunctions) fn.attachPermissions(permissions);
+    for (const fn of Object.values(this.edgeFunctions)) fn.attachPermissions(permissions);
+    this.serverFunctionForDev?.attachPermissions(permissions);
+  }
+
+  override getConstructMetadata() {
+    const base = super.getConstructMetadata();
+    return { ...base, data: { ...base.data, server: (this.serverFunctionForDev ?? this.serverFunction)?.functionArn } };
   }
 
   /** Sets `x-forwarded-host` from the viewer's Host (the origin gets its own Host). */
@@ -259,9 +314,48 @@ export abstract class SsrSite extends BaseSite {
     });
   }
 
-  private validateTimeout(): void {
-    const seconds = toCdkDuration(this.props.timeout ?? "10 seconds").toSeconds();
-    if (seconds > 180) throw new Error(`${this.owner}: "timeout" must be at most 180 seconds`);
+  private validateTimeout(edge: boolean): void {
+    const t = this.props.timeout ?? "10 seconds";
+    const seconds = typeof t === "number" ? t : toCdkDuration(t).toSeconds();
+    const limit = edge ? 30 : 180;
+    if (seconds > limit) throw new Error(`${this.owner}: "timeout" must be at most ${limit} seconds${edge ? " when deploying to the edge" : ""}`);
+  }
+
+  /** The plan's Lambda@Edge functions (SST v2: the site's runtime, timeout, memory, bindings and environment). */
+  private createEdgeFunctions(plan: Plan): void {
+    const p = this.props;
+    for (const [name, { constructId, function: fn }] of Object.entries(plan.edgeFunctions ?? {})) {
+      const edge = new EdgeFunction(this, constructId, {
+        runtime: p.runtime as EdgeFunctionProps["runtime"],
+        timeout: p.timeout,
+        memorySize: p.memorySize,
+        bind: p.bind,
+        permissions: p.permissions,
+        ...fn,
+        scopeOverride: this,
+        nodejs: {
+          format: "esm",
+          ...p.nodejs,
+          ...fn.nodejs,
+          esbuild: { ...(p.nodejs?.esbuild as object | undefined), ...fn.nodejs?.esbuild },
+        },
+        environment: { ...this.environment, ...fn.environment },
+      });
+      this.bucket!.grantReadWrite(edge.role);
+      this.edgeFunctions[name] = edge;
+    }
+  }
+
+  /** SST v2's signer: a Lambda@Edge function that signs CloudFront's requests to AWS_IAM function URLs. */
+  private urlSigner(): EdgeFunction {
+    this.signer ??= new EdgeFunction(this, "ServerUrlSigningFunction", {
+      bundle: signingFunctionBundle(App.of(this)),
+      runtime: "nodejs18.x",
+      handler: "index.handler",
+      timeout: 10,
+      memorySize: 128,
+    });
+    return this.signer;
   }
 
   private createCloudFrontFunctions(plan: Plan): Record<string, cloudfront.Function> {
@@ -356,8 +450,19 @@ export abstract class SsrSite extends BaseSite {
     this.serverFunctions.push(fn);
     if (o.warm) warmConfig.push({ concurrency: o.warm, function: fn });
     this.bucket!.grantReadWrite(fn.role!);
-    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: o.streaming ? lambda.InvokeMode.RESPONSE_STREAM : lambda.InvokeMode.BUFFERED });
+    const url = fn.addFunctionUrl({ authType: this.urlAuthType(), invokeMode: o.streaming ? lambda.InvokeMode.RESPONSE_STREAM : lambda.InvokeMode.BUFFERED });
+    this.allowSigner(fn.functionArn);
     return new origins.HttpOrigin(cdk.Fn.parseDomainName(url.url), { readTimeout: toCdkDuration(p.timeout ?? "10 seconds") });
+  }
+
+  /** AWS_IAM function URLs when CloudFront signs its requests (`regional.enableServerUrlIamAuth`). */
+  private urlAuthType(): lambda.FunctionUrlAuthType {
+    return this.props.regional?.enableServerUrlIamAuth ? lambda.FunctionUrlAuthType.AWS_IAM : lambda.FunctionUrlAuthType.NONE;
+  }
+
+  private allowSigner(functionArn: string): void {
+    if (!this.props.regional?.enableServerUrlIamAuth) return;
+    this.urlSigner().attachPermissions([new iam.PolicyStatement({ actions: ["lambda:InvokeFunctionUrl"], resources: [functionArn] })]);
   }
 
   private createImageOrigin(o: ImageOptimizationOriginPlan): cloudfront.IOrigin {
@@ -368,7 +473,8 @@ export abstract class SsrSite extends BaseSite {
       initialPolicy: [new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: [this.bucket!.arnForObjects("*")] })],
       ...o.function,
     });
-    const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const url = fn.addFunctionUrl({ authType: this.urlAuthType() });
+    this.allowSigner(fn.functionArn);
     return new origins.HttpOrigin(cdk.Fn.parseDomainName(url.url));
   }
 
@@ -413,7 +519,15 @@ export abstract class SsrSite extends BaseSite {
           ...(cfFunction ? [{ eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: cfFunction }] : []),
           ...(userDefault?.functionAssociations ?? []),
         ],
-        edgeLambdas: [...(userDefault?.edgeLambdas ?? [])],
+        edgeLambdas: [
+          ...(b.edgeFunction && this.edgeFunctions[b.edgeFunction]
+            ? [{ includeBody: true, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, functionVersion: this.edgeFunctions[b.edgeFunction].currentVersion }]
+            : []),
+          ...(this.props.regional?.enableServerUrlIamAuth
+            ? [{ includeBody: true, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, functionVersion: this.urlSigner().currentVersion }]
+            : []),
+          ...(userDefault?.edgeLambdas ?? []),
+        ],
       };
     };
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
@@ -439,6 +553,7 @@ export abstract class SsrSite extends BaseSite {
       ],
     });
     for (const fn of this.serverFunctions) fn.role?.attachInlinePolicy(policy);
+    for (const fn of Object.values(this.edgeFunctions)) fn.role.attachInlinePolicy(policy);
     for (const cr of s3Deployments) cdn.node.addDependency(cr);
     return cdn;
   }

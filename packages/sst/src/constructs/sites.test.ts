@@ -26,6 +26,13 @@ function newApp(mode: "dev" | "deploy" | "remove" = "dev"): App {
   return new App({ name: "my-app", stage: "dev", region: "us-east-1", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
 }
 
+/** A dev-metadata value (an Fn::Join) as the JSON CloudFormation makes of it, GetAtts shown as <GetAtt id.attr>. */
+function joined(value: any): any {
+  if (typeof value === "string") return JSON.parse(value);
+  const [sep, parts] = value["Fn::Join"];
+  return JSON.parse(parts.map((p: any) => (typeof p === "string" ? p : p["Fn::GetAtt"] ? `<GetAtt ${p["Fn::GetAtt"].join(".")}>` : JSON.stringify(p))).join(sep));
+}
+
 function parameters(t: Template): Record<string, any> {
   const out: Record<string, any> = {};
   for (const r of Object.values<any>(t.findResources("AWS::SSM::Parameter"))) out[r.Properties.Name] = r.Properties.Value;
@@ -72,13 +79,25 @@ describe("sites in dev mode", () => {
     app.finish();
     const params = parameters(Template.fromStack(stack));
     assert.equal(params["/sst/my-app/dev/NextjsSite/Site/url"], "http://localhost:3000");
-    assert.equal(JSON.parse(params["/sst/my-app/dev/NextjsSite/Site/site/dev"]).path, ".");
-    const env = Template.fromStack(stack).findResources("AWS::Lambda::Function");
+    const meta = joined(params["/sst/my-app/dev/NextjsSite/Site/site/dev"]);
+    assert.equal(meta.path, ".");
+    const t = Template.fromStack(stack);
+    const env = t.findResources("AWS::Lambda::Function");
     const fnEnv = Object.entries<any>(env).find(([k]) => k.startsWith("Fn"))![1].Properties.Environment.Variables;
     assert.equal(fnEnv.SST_NextjsSite_url_Site, "http://localhost:3000");
     assert.ok(fn);
-    // No server function is created for the site in dev.
-    assert.equal(Object.keys(env).length, 1);
+    // SST v2's placeholder server function: the site's bindings and a role sst bind assumes.
+    const [placeholderId, placeholder] = Object.entries<any>(env).find(([, f]) => f.Properties.Description === "Server handler placeholder")!;
+    assert.equal(meta.server, `<GetAtt ${placeholderId}.Arn>`, "the dev metadata names the placeholder for sst bind");
+    assert.ok(placeholder.Properties.Environment.Variables.SST_Table_tableName_Notes);
+    const role = Object.entries<any>(t.findResources("AWS::IAM::Role")).find(([k]) => k.startsWith("SiteServerFunctionRole"))![1];
+    const principals = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+    assert.match(principals, /lambda\.amazonaws\.com/);
+    assert.match(principals, /:root/, "the account may assume it (sst bind)");
+    assert.equal(role.Properties.MaxSessionDuration, 43200);
+    const policies = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+    assert.match(policies, /"s3:\*"/, "permissions go to the placeholder's role");
+    assert.equal(site.getConstructMetadata().data.server, (site.node.findChild("ServerFunction") as any).functionArn, "metadata names the server (SST v2)");
   });
 
   it("every SSR site type synthesizes under its own type name", () => {
@@ -88,8 +107,9 @@ describe("sites in dev mode", () => {
     app.finish();
     const params = parameters(Template.fromStack(stack));
     for (const type of ["RemixSite", "AstroSite", "SvelteKitSite", "SolidStartSite"]) {
-      const meta = parseSiteParameter(`/sst/my-app/dev/${type}/${type}/site/dev`, params[`/sst/my-app/dev/${type}/${type}/site/dev`], "/sst/my-app/dev/");
-      assert.deepEqual(meta, { type, id: type, path: "packages/next", environment: {} });
+      const meta = parseSiteParameter(`/sst/my-app/dev/${type}/${type}/site/dev`, JSON.stringify(joined(params[`/sst/my-app/dev/${type}/${type}/site/dev`])), "/sst/my-app/dev/");
+      assert.deepEqual({ ...meta, server: undefined }, { type, id: type, path: "packages/next", environment: {}, server: undefined });
+      assert.match(meta!.server!, new RegExp(`^<GetAtt ${type}ServerFunction`));
     }
   });
 });

@@ -71,6 +71,20 @@ export class CloudFrontService implements Service {
       isLocalHost: (hostPort) => hostPort === `127.0.0.1:${cloud.port}` || hostPort === `localhost:${cloud.port}` || hostPort === `${cloud.host}:${cloud.port}`,
       dispatchLocal: async (req) =>
         (await cloud.internalRoute(req)) ?? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Not Found" }) },
+      invokeEdgeFunction: async (arn, event) => {
+        try {
+          const out = await cloud.lambda.call("Invoke", { FunctionName: arn, Payload: Buffer.from(JSON.stringify(event)) });
+          const text = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
+          if (out.FunctionError) {
+            let message = text;
+            try { message = JSON.parse(text).errorMessage ?? text; } catch { /* raw payload */ }
+            return new Error(message);
+          }
+          return text ? JSON.parse(text) : undefined;
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      },
     });
   }
 

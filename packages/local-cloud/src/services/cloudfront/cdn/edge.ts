@@ -26,6 +26,7 @@ import {
   functionContext, isGeneratedResponse, requestEventPart, requestFromEvent, responseEventPart, responseFromEvent, type EdgeResponse,
 } from "./function-events.js";
 import { matchesPathPattern } from "./path-pattern.js";
+import { originRequestEvent, originRequestResult, type OriginRequest } from "./lambda-edge.js";
 import { applyResponseHeadersPolicy } from "./response-headers.js";
 
 export interface EdgeDeps {
@@ -39,6 +40,8 @@ export interface EdgeDeps {
   isLocalHost(hostPort: string): boolean;
   /** Serve a request addressed to the local cloud itself (a function URL, an API). */
   dispatchLocal(req: AwsRequest): Promise<AwsResponse>;
+  /** Invoke a Lambda@Edge function version with an event: its result, or the error it failed with. */
+  invokeEdgeFunction(qualifiedArn: string, event: unknown): Promise<unknown>;
 }
 
 const CF_ERROR = (status: number, title: string, detail: string) =>
@@ -173,7 +176,7 @@ export class Edge {
         return { status: hit.status, headers: { ...hit.headers, age: String(age), "x-cache": "Hit from cloudfront" }, body: hit.body };
       }
     }
-    const res = await this.fetchOrigin(doc, behavior.TargetOriginId, viewer, forward, new Set());
+    const res = await this.fetchOrigin(doc, behavior, behavior.TargetOriginId, viewer, forward, new Set());
     const ttl = cacheable ? ttlFor(res.status, headerValue(res.headers["cache-control"]), ttls!) : 0;
     if (ttl > 0) {
       const now = Date.now();
@@ -183,7 +186,7 @@ export class Edge {
     return res;
   }
 
-  private async fetchOrigin(doc: any, targetId: string, viewer: ViewerRequest, forward: Selection, seen: Set<string>): Promise<EdgeResponse> {
+  private async fetchOrigin(doc: any, behavior: any, targetId: string, viewer: ViewerRequest, forward: Selection, seen: Set<string>): Promise<EdgeResponse> {
     const dc = doc.DistributionConfig;
     const group = items(dc.OriginGroups).find((g: any) => g.Id === targetId);
     if (group && !seen.has(targetId)) {
@@ -192,46 +195,77 @@ export class Edge {
       const failover = new Set(items(group.FailoverCriteria?.StatusCodes).map(Number));
       let res: EdgeResponse | undefined;
       for (const id of members) {
-        res = await this.fetchOrigin(doc, id, viewer, forward, seen);
+        res = await this.fetchOrigin(doc, behavior, id, viewer, forward, seen);
         if (!failover.has(res.status)) return res;
       }
       return res ?? errorPage(502, "ERROR", "The origin group has no members.");
     }
     const origin = items(dc.Origins).find((o: any) => o.Id === targetId);
     if (!origin) return errorPage(502, "ERROR", `No origin ${targetId}.`);
-    const path = `${origin.OriginPath ?? ""}${viewer.uri}`;
     const headers = originHeaders(viewer, forward, origin.DomainName, "127.0.0.1");
     for (const h of items(origin.CustomHeaders)) headers[String(h.HeaderName).toLowerCase()] = String(h.HeaderValue);
     const bucket = s3BucketOf(origin);
+    // An origin recorded as a URL of the local cloud stays local even if the cloud
+    // restarted on another port since the distribution was deployed.
+    const prefix: string | undefined = doc.LocalOriginPathPrefixes?.[origin.Id];
+    let request: OriginRequest = { method: viewer.method, uri: viewer.uri, querystring: originQuery(viewer, forward), headers, body: viewer.body };
+    const edge = await this.runOriginRequestFunctions(doc, behavior, origin, bucket !== undefined, prefix, request);
+    if ("response" in edge) return edge.response;
+    request = edge.request;
+    const path = `${origin.OriginPath ?? ""}${request.uri}`;
     if (bucket !== undefined) {
-      if (viewer.method !== "GET" && viewer.method !== "HEAD") return errorPage(403, "ERROR", "S3 origins accept only GET and HEAD from this distribution.");
+      if (request.method !== "GET" && request.method !== "HEAD") return errorPage(403, "ERROR", "S3 origins accept only GET and HEAD from this distribution.");
       let key: string;
       try {
         key = decodeURIComponent(path.replace(/^\//, ""));
       } catch {
         key = path.replace(/^\//, "");
       }
-      return this.deps.getObject(bucket, key, headers);
+      return this.deps.getObject(bucket, key, request.headers);
     }
-    const query = originQuery(viewer, forward);
-    // An origin recorded as a URL of the local cloud stays local even if the cloud
-    // restarted on another port since the distribution was deployed.
-    const prefix: string | undefined = doc.LocalOriginPathPrefixes?.[origin.Id];
     if (prefix !== undefined || this.deps.isLocalHost(origin.DomainName)) {
       const out = await this.deps.dispatchLocal({
         requestId: randomUUID(),
-        method: viewer.method,
+        method: request.method,
         path: `${prefix ?? ""}${path}`,
-        query: new URLSearchParams(query),
-        headers,
-        body: viewer.body ?? Buffer.alloc(0),
+        query: new URLSearchParams(request.querystring),
+        headers: request.headers,
+        body: request.body ?? Buffer.alloc(0),
         service: "",
         region: "",
         principal: { accessKeyId: "", arn: "anonymous", admin: false },
       });
       return { status: out.status, headers: { ...(out.headers ?? {}) }, body: await bodyBuffer(out.body) };
     }
-    return this.fetchRemote(origin, path, query, viewer, headers);
+    return this.fetchRemote(origin, path, request.querystring, { ...viewer, method: request.method, body: request.body }, request.headers);
+  }
+
+  /** The behaviour's Lambda@Edge origin-request functions, in order: a response ends the chain. */
+  private async runOriginRequestFunctions(doc: any, behavior: any, origin: any, s3: boolean, prefix: string | undefined, request: OriginRequest): Promise<{ response: EdgeResponse } | { request: OriginRequest }> {
+    const customHeaders: Record<string, string> = {};
+    for (const h of items(origin.CustomHeaders)) customHeaders[String(h.HeaderName).toLowerCase()] = String(h.HeaderValue);
+    for (const association of items(behavior.LambdaFunctionAssociations)) {
+      if (association.EventType !== "origin-request") continue;
+      const event = originRequestEvent(
+        { distributionId: doc.Id, domainName: this.deps.domainName(doc.Id), requestId: randomUUID(), includeBody: association.IncludeBody === true || association.IncludeBody === "true" },
+        request,
+        { kind: s3 ? "s3" : "custom", domainName: origin.DomainName, path: `${prefix ?? ""}${origin.OriginPath ?? ""}`, customHeaders },
+      );
+      const out = await this.deps.invokeEdgeFunction(association.LambdaFunctionARN, event);
+      if (out instanceof Error) {
+        console.error(`[local-cloud] cloudfront ${doc.Id}: Lambda@Edge ${association.LambdaFunctionARN} failed: ${out.message}`);
+        return { response: errorPage(503, "ERROR", "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.") };
+      }
+      let result: ReturnType<typeof originRequestResult>;
+      try {
+        result = originRequestResult(out, request);
+      } catch {
+        return { response: errorPage(502, "ERROR", "The Lambda function returned an invalid response or request.") };
+      }
+      if ("response" in result) return result;
+      request = result.request;
+    }
+    return { request };
   }
 
   private async fetchRemote(origin: any, path: string, query: string, viewer: ViewerRequest, headers: Record<string, string>): Promise<EdgeResponse> {

@@ -122,8 +122,18 @@ export function originHeaders(req: ViewerRequest, sel: Selection, originHost: st
   return out;
 }
 
+/**
+ * The query string an origin gets. Names and values are held decoded, except what a
+ * viewer-request function wrote: CloudFront sends those as the function wrote them (a
+ * function encodes a name holding "/", as SvelteKit's form actions need), so escapes
+ * already there are kept and only what may not appear in a query is encoded.
+ */
 export function originQuery(req: ViewerRequest, sel: Selection): string {
-  return req.query.filter(([k]) => sel.query(k)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+  return req.query.filter(([k]) => sel.query(k)).map(([k, v]) => `${queryPart(k)}=${queryPart(v)}`).join("&");
+}
+
+function queryPart(s: string): string {
+  return s.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~%!$'()*,;:@\/?]/g, (c) => encodeURIComponent(c));
 }
 
 export function parseCookies(header: string | undefined): [string, string][] {
