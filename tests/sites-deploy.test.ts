@@ -20,7 +20,8 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
-import { SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE, templateDifferences } from "./helpers/template-parity.js";
+import { LambdaClient, ListFunctionsCommand, GetFunctionUrlConfigCommand } from "@aws-sdk/client-lambda";
+import { SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE, EDGE_VERSION_ALLOWANCE, templateDifferences } from "./helpers/template-parity.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -31,6 +32,8 @@ const ENV = { NEXT_TELEMETRY_DISABLED: "1" };
 const NOTES = ["buy milk", "call mom", "write tests"];
 /** The framework sites of the Frameworks stack, by output name. */
 const FRAMEWORKS = { AstroUrl: 'AstroSite "Astro"', AstroStaticUrl: 'AstroSite "AstroStatic"', RemixUrl: 'RemixSite "Remix"', SvelteKitUrl: 'SvelteKitSite "SvelteKit"' };
+/** The Edge stack's sites (built from the Frameworks stack's folders), by output name. */
+const EDGE = { EdgeRemixUrl: 'RemixSite "EdgeRemix"', IamSvelteKitUrl: 'SvelteKitSite "IamSvelteKit"' };
 
 describe("sites deployed to the local cloud", () => {
   let app: string;
@@ -40,7 +43,7 @@ describe("sites deployed to the local cloud", () => {
   let webUrl: string;
   let nextUrl: string;
   let apiUrl: string;
-  let urls: Record<keyof typeof FRAMEWORKS, string>;
+  let urls: Record<keyof typeof FRAMEWORKS | keyof typeof EDGE, string>;
   let firstDeploy: ReturnType<typeof runSst>;
   let unchangedDeploy: ReturnType<typeof runSst>;
   let brokenDeploy: ReturnType<typeof runSst>;
@@ -57,7 +60,7 @@ describe("sites deployed to the local cloud", () => {
     webUrl = output(app, "WebUrl");
     nextUrl = output(app, "NextUrl");
     apiUrl = output(app, "ApiEndpoint");
-    urls = Object.fromEntries(Object.keys(FRAMEWORKS).map((k) => [k, output(app, k)])) as typeof urls;
+    urls = Object.fromEntries([...Object.keys(FRAMEWORKS), ...Object.keys(EDGE)].map((k) => [k, output(app, k)])) as typeof urls;
 
     const started = performance.now();
     unchangedDeploy = deploy();
@@ -97,11 +100,19 @@ describe("sites deployed to the local cloud", () => {
   test("sst deploy builds every site and prints their CDN URLs", () => {
     for (const site of ['StaticSite "Web"', 'NextjsSite "Next"', ...Object.values(FRAMEWORKS)]) assert.match(firstDeploy.output, new RegExp(`Building ${site}`));
     for (const url of [webUrl, nextUrl, ...Object.values(urls)]) assert.match(url, new RegExp(`^http://[a-z0-9]{14}\\.cloudfront\\.localhost:${port}$`));
+    // The Edge stack's sites are built from the same folders, with the same command and environment.
+    for (const site of Object.values(EDGE)) assert.match(firstDeploy.output, new RegExp(`Skipped building ${site}: nothing changed`));
+  });
+
+  test("a local deploy says once what it does instead of Lambda@Edge", () => {
+    const notice = (site: string, prop: string) => new RegExp(`${site} uses ${prop.replace(/\./g, "\\.")}: .*local cloud's region`, "g");
+    assert.equal(firstDeploy.output.match(notice(EDGE.EdgeRemixUrl, "edge"))?.length, 1, firstDeploy.output);
+    assert.equal(firstDeploy.output.match(notice(EDGE.IamSvelteKitUrl, "regional.enableServerUrlIamAuth"))?.length, 1);
   });
 
   test("a deploy of the unchanged app skips every build, and says so", () => {
     assert.equal(unchangedDeploy.code, 0, unchangedDeploy.output);
-    for (const site of ['StaticSite "Web"', 'NextjsSite "Next"', ...Object.values(FRAMEWORKS)]) {
+    for (const site of ['StaticSite "Web"', 'NextjsSite "Next"', ...Object.values(FRAMEWORKS), ...Object.values(EDGE)]) {
       assert.match(unchangedDeploy.output, new RegExp(`Skipped building ${site}: nothing changed`));
     }
     assert.doesNotMatch(unchangedDeploy.output, /vite build|next build|astro build|remix vite:build/);
@@ -132,6 +143,14 @@ describe("sites deployed to the local cloud", () => {
     const ours = read(path.join(app, ".sst", "dist", "ref-sites-deploy-Frameworks.template.json"));
     assert.deepEqual(templateDifferences(sst, ours, [...SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE]), []);
     assert.deepEqual(Object.keys(ours.Outputs).sort(), Object.keys(FRAMEWORKS).sort());
+  });
+
+  test("the Edge stack (Remix at the edge, SvelteKit behind a signed AWS_IAM function URL) is the one SST 2.49.8 writes, resource by resource", () => {
+    const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+    const sst = read(path.join(repoRoot, "tests", "fixtures", "sites-templates", "sst-2.49.8-Edge.template.json"));
+    const ours = read(path.join(app, ".sst", "dist", "ref-sites-deploy-Edge.template.json"));
+    assert.deepEqual(templateDifferences(sst, ours, [...SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE, EDGE_VERSION_ALLOWANCE]), []);
+    assert.ok(Object.values<any>(ours.Resources).some((r) => r.Type === "Custom::SSTEdgeLambda"));
   });
 
   test("the Vite app in Chromium: the API's URL was put into the built JS, the notes render, unknown paths get the app", { skip: !hasChromium }, async () => {
@@ -242,6 +261,46 @@ describe("sites deployed to the local cloud", () => {
     await page.waitForSelector("#echoed");
     assert.equal(await page.textContent("#echoed"), "from the form");
     await page.close();
+  });
+
+  test("Remix at the edge in Chromium: the Lambda@Edge server renders from the bound table (its environment put into its code at deploy), hydrates, takes a POST", { skip: !hasChromium }, async () => {
+    const url = urls.EdgeRemixUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.equal(await page.textContent("#api"), apiUrl);
+    await page.waitForFunction(() => {
+      (document.querySelector("#count") as HTMLButtonElement).click();
+      return document.querySelector("#count")!.textContent !== "clicked 0";
+    });
+    const echoed = await page.evaluate(async () => (await fetch("/api/echo?_data=routes%2Fapi.echo", { method: "POST", body: new URLSearchParams({ edge: "yes" }) })).json());
+    assert.deepEqual(echoed, { method: "POST", got: "edge=yes" });
+    await page.close();
+  });
+
+  test("SvelteKit behind an AWS_IAM function URL: CloudFront's signed requests (a form POST included) are served, an unsigned request to the URL is refused", { skip: !hasChromium }, async () => {
+    const url = urls.IamSvelteKitUrl;
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    await page.waitForFunction(() => {
+      (document.querySelector("#count") as HTMLButtonElement).click();
+      return document.querySelector("#count")!.textContent !== "clicked 0";
+    });
+    await page.click("#send");
+    await page.waitForSelector("#echoed");
+    assert.equal(await page.textContent("#echoed"), "from the form");
+    await page.close();
+    const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    try {
+      const fns = (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
+      const server = fns.find((f) => /IamSvelteKitServerFunction/.test(f.FunctionName!))!;
+      const { FunctionUrl, AuthType } = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: server.FunctionName }));
+      assert.equal(AuthType, "AWS_IAM");
+      assert.equal((await fetch(FunctionUrl!)).status, 403);
+    } finally {
+      lambda.destroy();
+    }
   });
 
   test("SvelteKit: a prerendered page is served by the server function from its own copy", {

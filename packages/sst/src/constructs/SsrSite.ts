@@ -310,7 +310,7 @@ export abstract class SsrSite extends BaseSite {
       environment: this.environment,
       extraEnv: { SST: "1" },
       outputs: this.buildOutputs(),
-      recordFile: siteBuildRecord(app.artifactsDir, this.node.id, this.sitePath),
+      recordFile: siteBuildRecord(app.artifactsDir, this.sitePath),
     });
   }
 

@@ -157,7 +157,7 @@ export class StaticSite extends BaseSite {
         command: this.props.buildCommand,
         environment: this.environment,
         outputs: buildOutput === "." ? [] : [buildOutput],
-        recordFile: siteBuildRecord(app.artifactsDir, this.node.id, this.sitePath),
+        recordFile: siteBuildRecord(app.artifactsDir, this.sitePath),
       });
     }
     const outputDir = path.resolve(this.sitePath, buildOutput);

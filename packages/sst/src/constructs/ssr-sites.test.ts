@@ -74,10 +74,10 @@ function deployApp(): { app: App; stack: Stack } {
 }
 
 /** A file of a server function's bundle (the artifacts folder is shared by the tests' apps). */
-function bundled(app: App, file: string): string {
+function bundled(app: App, file: string, kind: "SsrFunction" | "EdgeFunction" = "SsrFunction"): string {
   for (const d of fs.readdirSync(app.artifactsDir)) {
     const full = path.join(app.artifactsDir, d, "bundle", file);
-    if (d.startsWith("SsrFunction-") && fs.existsSync(full)) return full;
+    if (d.startsWith(`${kind}-`) && fs.existsSync(full)) return full;
   }
   throw new Error(`no bundle holds ${file}`);
 }
@@ -196,5 +196,52 @@ describe("SvelteKitSite", () => {
   it("without svelte-kit-sst's output, the error names the site and the adapter", () => {
     const { stack } = deployApp();
     assert.throws(() => new SvelteKitSite(stack, "Bare", { path: "packages/svelte-unbuilt", buildCommand: "true" }), /SvelteKitSite "Bare": no build output .*svelte-kit-sst/);
+  });
+});
+
+describe("edge: true and regional.enableServerUrlIamAuth (SST v2's Lambda@Edge forms)", () => {
+  it("RemixSite at the edge: the server is a Lambda@Edge function (us-east-1 bucket, function and a version whose id hashes its parameters) on the default behaviour's origin requests, its environment put into its code", () => {
+    const { app, stack } = deployApp();
+    const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
+    new RemixSite(stack, "Remix", { path: "packages/remix", buildCommand: "true", edge: true, bind: [notes], environment: { GREETING: "hi" } });
+    app.finish();
+    const t = Template.fromStack(stack);
+    assert.equal(Object.values<any>(t.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Description === "Server handler for Remix").length, 0, "no regional server");
+    const fn = Object.values<any>(t.findResources("Custom::SSTEdgeLambda"))[0].Properties;
+    assert.equal(fn.FunctionParams.Handler, "packages/remix/build/server.handler");
+    assert.equal(fn.FunctionParams.Description, "Server handler");
+    const versionId = Object.keys(t.findResources("Custom::SSTEdgeLambdaVersion"))[0]!;
+    assert.match(versionId, /^RemixServerEdgeLambdaVersion[0-9A-F]{8}[0-9a-f]{32}$/);
+    t.resourceCountIs("Custom::SSTEdgeLambdaBucket", 1);
+    const replacer = Object.entries<any>(t.findResources("Custom::AssetReplacer")).find(([id]) => id.startsWith("RemixAssetReplacer"))![1].Properties;
+    assert.equal(replacer.replacements[0].files, "packages/remix/build/server.mjs");
+    assert.equal(replacer.replacements[0].search, '"{{ _SST_FUNCTION_ENVIRONMENT_ }}"');
+    const env = JSON.stringify(replacer.replacements[0].replace);
+    assert.match(env, /GREETING/);
+    assert.match(env, /SST_Table_tableName_Notes/);
+    const code = fs.readFileSync(bundled(app, "packages/remix/build/server.mjs", "EdgeFunction"), "utf8");
+    assert.match(code, /process\.env = \{ \.\.\.process\.env, \.\.\."\{\{ _SST_FUNCTION_ENVIRONMENT_ \}\}" \};/);
+    const lfa = behaviors(t).default.LambdaFunctionAssociations;
+    assert.equal(lfa.length, 1);
+    assert.equal(lfa[0].EventType, "origin-request");
+    assert.equal(lfa[0].IncludeBody, true);
+    assert.match(JSON.stringify(lfa[0].LambdaFunctionARN), new RegExp(versionId));
+  });
+
+  it("a server at the edge may take at most 30 seconds", () => {
+    const { stack } = deployApp();
+    assert.throws(() => new RemixSite(stack, "Slow", { path: "packages/remix", buildCommand: "true", edge: true, timeout: "60 seconds" }), /RemixSite "Slow": "timeout" must be at most 30 seconds when deploying to the edge/);
+  });
+
+  it("enableServerUrlIamAuth: AWS_IAM function URLs, a Lambda@Edge signer allowed to invoke them on every server behaviour", () => {
+    const { app, stack } = deployApp();
+    new SvelteKitSite(stack, "Svelte", { path: "packages/svelte", buildCommand: "true", regional: { enableServerUrlIamAuth: true } });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Url", { AuthType: "AWS_IAM" });
+    const signer = Object.values<any>(t.findResources("Custom::SSTEdgeLambda"))[0].Properties.FunctionParams;
+    assert.deepEqual([signer.Handler, signer.Runtime, signer.MemorySize, signer.Timeout], ["index.handler", "nodejs18.x", 128, 10]);
+    assert.match(JSON.stringify(t.findResources("AWS::IAM::Policy")), /"lambda:InvokeFunctionUrl"/);
+    assert.equal(behaviors(t).default.LambdaFunctionAssociations[0].EventType, "origin-request");
   });
 });

@@ -36,6 +36,18 @@ const VIEWER_REQUEST = `function handler(event) {
   return request;
 }`;
 
+// A Lambda@Edge origin-request function: answers by itself, or changes what the origin gets.
+const EDGE = `exports.handler = async (event) => {
+  const request = event.Records[0].cf.request;
+  if (request.uri === "/edge/answer") {
+    return { status: "200", headers: { "content-type": [{ key: "Content-Type", value: "text/plain" }] }, body: "answered at the edge for " + request.origin.custom.domainName + " body=" + Buffer.from(request.body ? request.body.data : "", "base64").toString() };
+  }
+  request.uri = "/api/from-edge";
+  request.querystring = request.querystring ? request.querystring + "&edge=1" : "edge=1";
+  request.headers["x-forwarded-host"] = [{ key: "X-Forwarded-Host", value: "changed.by.edge" }];
+  return request;
+};`;
+
 function synth(): unknown {
   const app = new cdk.App();
   const stack = new cdk.Stack(app, "Cdn", { env: { account: "000000000000", region: "us-east-1" }, synthesizer: new cdk.DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
@@ -44,6 +56,7 @@ function synth(): unknown {
   const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
   const s3Origin = new origins.S3Origin(bucket);
   const serverOrigin = new origins.HttpOrigin(cdk.Fn.parseDomainName(url.url));
+  const edge = new lambda.Function(stack, "Edge", { runtime: lambda.Runtime.NODEJS_20_X, handler: "index.handler", code: lambda.Code.fromInline(EDGE) });
   const viewerRequest = new cloudfront.Function(stack, "ViewerRequest", { code: cloudfront.FunctionCode.fromInline(VIEWER_REQUEST) });
   const serverCache = new cloudfront.CachePolicy(stack, "ServerCache", {
     queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
@@ -71,6 +84,13 @@ function synth(): unknown {
         functionAssociations: [{ function: viewerRequest, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       "/assets/*": { origin: s3Origin, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED },
+      "/edge/*": {
+        origin: serverOrigin,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true, functionVersion: edge.currentVersion }],
+      },
     },
     errorResponses: [{ httpStatus: 404, responseHttpStatus: 200, responsePagePath: "/index.html" }],
   });
@@ -81,7 +101,7 @@ function synth(): unknown {
 
 interface Got { status: number; headers: http.IncomingHttpHeaders; body: string }
 
-function get(port: number, host: string, path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Got> {
+function get(port: number, host: string, path: string, opts: { method?: string; headers?: Record<string, string> } = {}, body?: string): Promise<Got> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, path, method: opts.method ?? "GET", headers: { host, ...opts.headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -89,7 +109,7 @@ function get(port: number, host: string, path: string, opts: { method?: string; 
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -97,7 +117,7 @@ describe("the local CDN", () => {
   let tc: TestCloud;
   let domain: string;
   let id: string;
-  const fetchCdn = (path: string, opts?: { method?: string; headers?: Record<string, string> }) => get(tc.cloud.port, domain, path, opts);
+  const fetchCdn = (path: string, opts?: { method?: string; headers?: Record<string, string> }, body?: string) => get(tc.cloud.port, domain, path, opts, body);
 
   before(async () => {
     tc = await startTestCloud();
@@ -179,6 +199,18 @@ describe("the local CDN", () => {
     const other = JSON.parse((await fetchCdn("/api/form", { method: "POST", headers: { origin: "http://evil.localhost", referer: `http://${domain}.evil.localhost/` } })).body);
     assert.equal(other.origin, "http://evil.localhost");
     assert.equal(other.referer, `http://${domain}.evil.localhost/`);
+  });
+
+  test("Lambda@Edge on origin requests: the published version runs with the request as the origin would get it (body included); it answers by itself or changes the request", async () => {
+    const answered = await fetchCdn("/edge/answer", { method: "POST", headers: { "content-type": "text/plain", "content-length": "5" } }, "hello");
+    assert.equal(answered.status, 200);
+    assert.equal(answered.body, `answered at the edge for 127.0.0.1:${tc.cloud.port} body=hello`);
+    const changed = await fetchCdn("/edge/anything?a=1");
+    assert.equal(changed.status, 200);
+    const body = JSON.parse(changed.body);
+    assert.equal(body.path, "/api/from-edge");
+    assert.equal(body.query, "a=1&edge=1");
+    assert.equal(body.forwardedHost, "changed.by.edge");
   });
 
   test("cache: s-maxage responses are kept until an invalidation; no-store ones are not", async () => {

@@ -20,7 +20,7 @@ test("builds, skips while unchanged, rebuilds on a changed input; the output fol
     const command = `node -e "require('fs').mkdirSync('dist',{recursive:true});require('fs').writeFileSync('dist/env.txt', process.env.API_URL + ' ' + process.env.PLAIN)"`;
     const build = (env: Record<string, string>) => {
       const lines: string[] = [];
-      const ran = runSiteBuild({ owner: 'StaticSite "Web"', sitePath: dir, command, environment: env, outputs: ["dist"], recordFile: siteBuildRecord(path.join(dir, ".sst"), "Web", dir) }, (l) => lines.push(l));
+      const ran = runSiteBuild({ owner: 'StaticSite "Web"', sitePath: dir, command, environment: env, outputs: ["dist"], recordFile: siteBuildRecord(path.join(dir, ".sst"), dir) }, (l) => lines.push(l));
       return { ran, lines };
     };
     const first = build({ API_URL: token, PLAIN: "a" });

@@ -64,11 +64,14 @@ function inputsSignature(root: string, outputs: Set<string>): string {
 }
 
 /**
- * Where the record of a site's last build is kept: by the site's folder and id, not
- * its stage, since placeholders make the build the same for every stage.
+ * Where the record of a site folder's last build is kept: by the folder, not the stage
+ * (placeholders make the build the same for every stage) nor the construct (two sites
+ * built from one folder with the same command and environment — an app deployed both
+ * regionally and at the edge — share the build; another command or environment builds
+ * again).
  */
-export function siteBuildRecord(artifactsDir: string, id: string, sitePath: string): string {
-  return path.join(artifactsDir, "site-builds", `${id}-${createHash("sha1").update(sitePath).digest("hex").slice(0, 12)}.json`);
+export function siteBuildRecord(artifactsDir: string, sitePath: string): string {
+  return path.join(artifactsDir, "site-builds", `${path.basename(sitePath)}-${createHash("sha1").update(sitePath).digest("hex").slice(0, 12)}.json`);
 }
 
 /** Build the site unless nothing changed since the last build. Returns whether it ran. */
