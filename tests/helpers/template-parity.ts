@@ -65,7 +65,7 @@ export const SITE_ALLOWANCES: Allowance[] = [
   {
     why: "aws-cdk-lib's own handlers (auto-delete objects, log retention, the Provider framework) use the runtime of the aws-cdk-lib version installed",
     apply(id, r) {
-      if (r.Type === "AWS::Lambda::Function" && /^(CustomS3AutoDeleteObjects|LogRetention|.*ProviderframeworkonEvent)/.test(id)) delete r.Properties.Runtime;
+      if (r.Type === "AWS::Lambda::Function" && /^(CustomS3AutoDeleteObjects|LogRetention|.*ProviderframeworkonEvent|.*CertificateRequestorFunction)/.test(id)) delete r.Properties.Runtime;
     },
   },
   {
@@ -89,6 +89,22 @@ export const SITE_ALLOWANCES: Allowance[] = [
     },
   },
 ];
+
+/**
+ * With the app's default removal policy "destroy", SST v2 makes every bucket of the app
+ * empty itself on removal, buckets of CDK patterns included (HttpsRedirect's); that is
+ * the App's work (the non-site constructs'), and the site's own buckets do it already.
+ */
+export const REDIRECT_BUCKET_ALLOWANCE: Allowance = {
+  why: "the app-wide auto-delete of HttpsRedirect's bucket (its policy, its Custom::S3AutoDeleteObjects, its tag)",
+  apply(id, r) {
+    if (/RedirectRedirectBucket(Policy|AutoDeleteObjectsCustomResource)/.test(id)) r.Type = DROPPED;
+    else if (/RedirectRedirectBucket[0-9A-F]{8}$/.test(id) && Array.isArray(r.Properties?.Tags)) {
+      r.Properties.Tags = r.Properties.Tags.filter((t: any) => t.Key !== "aws-cdk:auto-delete-objects");
+      if (r.Properties.Tags.length === 0) delete r.Properties.Tags;
+    }
+  },
+};
 
 /**
  * SST v2 copies the source maps of the functions it bundles from a handler to its

@@ -104,10 +104,13 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     return this.doNotDeploy ? this.props.dev?.url : this.deployedUrl();
   }
 
-  /** `https://{customDomain}` when deployed with one (SST v2), else undefined. */
+  /**
+   * `https://{customDomain}` when deployed with one (SST v2), else undefined — also on
+   * the local cloud, which serves the site on its CDN URL only (`url`).
+   */
   get customDomainUrl(): string | undefined {
     const d = this.props.customDomain;
-    if (this.doNotDeploy || !d) return undefined;
+    if (this.doNotDeploy || !d || this.cdn?.servesCustomDomain === false) return undefined;
     return `https://${typeof d === "string" ? d : d.domainName}`;
   }
 

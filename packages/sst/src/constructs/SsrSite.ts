@@ -262,7 +262,13 @@ export abstract class SsrSite extends BaseSite {
   /** The deployed resources (undefined when not deployed). */
   get cdk() {
     if (this.doNotDeploy) return undefined;
-    return { function: this.serverFunction?.function ?? Object.values(this.edgeFunctions)[0]?.function, bucket: this.bucket!, distribution: this.cdn!.distribution };
+    return {
+      function: this.serverFunction?.function ?? Object.values(this.edgeFunctions)[0]?.function,
+      bucket: this.bucket!,
+      distribution: this.cdn!.distribution,
+      hostedZone: this.cdn!.hostedZone,
+      certificate: this.cdn!.certificate,
+    };
   }
 
   override attachPermissions(permissions: Permissions): void {
