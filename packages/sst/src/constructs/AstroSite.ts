@@ -71,7 +71,7 @@ export class AstroSite extends SsrSite {
     };
 
     if (edge) {
-      plan.edgeFunctions = { edgeServer: { constructId: "Server", function: server } };
+      plan.edgeFunctions = { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } };
       plan.behaviors.push(
         { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "staticsServer" },
         ...this.topLevelEntries(meta.clientBuildOutputDir).map((pattern) => ({ cacheType: "static" as const, pattern, origin: "staticsServer" })),

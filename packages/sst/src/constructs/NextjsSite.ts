@@ -108,9 +108,7 @@ export class NextjsSite extends SsrSite {
     super(scope, id, props, "NextjsSite");
     this.deploy();
     if (this.doNotDeploy) return;
-    if (Object.keys(this.openNextOutput?.edgeFunctions ?? {}).length > 0) {
-      throw new Error(`${this.owner}: Next.js middleware built for the edge (OpenNext edge functions) is not supported yet.`);
-    }
+    if (this.edgeFunctions.middleware) this.setMiddlewareOrigins();
     const additional = this.openNextOutput?.additionalProps;
     if (!(additional?.disableIncrementalCache ?? false)) {
       this.createRevalidationQueue();
@@ -143,8 +141,18 @@ export class NextjsSite extends SsrSite {
       functionOrigins[key] = this.functionOrigin(origin, key, bucket);
     }
     const memory = this.props.imageOptimization?.memorySize;
+    const cacheEnv = { CACHE_BUCKET_NAME: bucket.bucketName, CACHE_BUCKET_KEY_PREFIX: "_cache", CACHE_BUCKET_REGION: cdk.Stack.of(this).region };
+    // OpenNext's external middleware: a Lambda@Edge function on the behaviours that name it.
+    const edgeFunctions: Plan["edgeFunctions"] = {};
+    for (const [key, fn] of Object.entries(out.edgeFunctions ?? {})) {
+      edgeFunctions[key] = {
+        constructId: `${key}EdgeFunction`,
+        function: { handler: fn.handler, bundle: path.join(this.sitePath, fn.bundle), runtime: "nodejs18.x", memorySize: 1024, environment: { ...this.environment, ...cacheEnv } },
+      };
+    }
     return {
       edge: false,
+      edgeFunctions,
       cloudFrontFunctions: {
         serverCfFunction: { constructId: "CloudFrontFunction", injections: [this.hostHeaderInjection(), CACHE_KEY_INJECTION, GEO_INJECTION] },
       },
@@ -179,6 +187,13 @@ export class NextjsSite extends SsrSite {
       warmer: out.additionalProps?.warmer ? { function: path.join(this.sitePath, out.additionalProps.warmer.bundle) } : undefined,
       serverCachePolicy: { allowedHeaders: ["x-open-next-cache-key"] },
     };
+  }
+
+  /** The middleware reaches the server functions by their URLs (OpenNext's OPEN_NEXT_ORIGIN). */
+  private setMiddlewareOrigins(): void {
+    const origins: Record<string, { host: string; port: number; protocol: string }> = {};
+    for (const server of this.serverFunctions) origins[server.id.replace("ServerFunction", "")] = { host: cdk.Fn.parseDomainName(server.url ?? ""), port: 443, protocol: "https" };
+    this.edgeFunctions.middleware!.addEnvironment("OPEN_NEXT_ORIGIN", cdk.Fn.toJsonString(origins));
   }
 
   private functionOrigin(fn: OpenNextFunction, key: string, bucket: s3.IBucket): FunctionOriginPlan {

@@ -64,7 +64,7 @@ export class RemixSite extends SsrSite {
         },
       },
       // At the edge the server answers CloudFront's origin requests for the S3 origin.
-      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: server } } : undefined,
+      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
       origins: {
         ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
         s3: { type: "s3", copy: [{ from: assetsPath, to: "", cached: true, versionedSubDir: vite ? undefined : "build" }] },

@@ -142,7 +142,8 @@ export interface BehaviorPlan {
 export interface Plan {
   edge: boolean;
   cloudFrontFunctions?: Record<string, { constructId: string; injections: string[] }>;
-  edgeFunctions?: Record<string, { constructId: string; function: Omit<EdgeFunctionProps, "scopeOverride"> & { description?: string } }>;
+  /** Lambda@Edge functions; a site's own server sets `scopeOverride` to the site (SST v2's ids). */
+  edgeFunctions?: Record<string, { constructId: string; function: EdgeFunctionProps & { description?: string } }>;
   origins: Record<string, OriginPlan>;
   behaviors: BehaviorPlan[];
   errorResponses?: cloudfront.ErrorResponse[];
@@ -338,7 +339,6 @@ export abstract class SsrSite extends BaseSite {
         bind: p.bind,
         permissions: p.permissions,
         ...fn,
-        scopeOverride: this,
         nodejs: {
           format: "esm",
           ...p.nodejs,

@@ -48,8 +48,21 @@ export class SvelteKitSite extends SsrSite {
     const base = (this.props.basePath ?? "").replace(/^\/+|\/+$/g, "");
     const under = (item: string) => (base ? `${base}/${item}` : item);
     const debug = Boolean(process.env.SST_DEBUG);
+    const edge = this.props.edge ?? false;
+    const server = {
+      description: "Server handler for SvelteKit",
+      handler: path.join(this.path, OUT, "server", "lambda-handler", "index.handler"),
+      nodejs: {
+        esbuild: {
+          minify: !debug,
+          sourcemap: debug ? ("inline" as const) : false,
+          define: { "process.env.SST_DEBUG": debug ? "true" : "false" },
+        },
+      },
+      copyFiles: [{ from: path.join(this.path, prerenderedDir), to: "prerendered" }],
+    };
     return {
-      edge: this.props.edge ?? false,
+      edge,
       buildId: JSON.parse(fs.readFileSync(versionFile, "utf8")).version,
       cloudFrontFunctions: {
         serverCfFunction: {
@@ -66,23 +79,10 @@ export class SvelteKitSite extends SsrSite {
           ],
         },
       },
+      // At the edge the server answers CloudFront's origin requests for the S3 origin.
+      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
       origins: {
-        regionalServer: {
-          type: "function",
-          constructId: "ServerFunction",
-          function: {
-            description: "Server handler for SvelteKit",
-            handler: path.join(this.path, OUT, "server", "lambda-handler", "index.handler"),
-            nodejs: {
-              esbuild: {
-                minify: !debug,
-                sourcemap: debug ? "inline" : false,
-                define: { "process.env.SST_DEBUG": debug ? "true" : "false" },
-              },
-            },
-            copyFiles: [{ from: path.join(this.path, prerenderedDir), to: "prerendered" }],
-          },
-        },
+        ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
         s3: {
           type: "s3",
           copy: [
@@ -92,7 +92,9 @@ export class SvelteKitSite extends SsrSite {
         },
       },
       behaviors: [
-        { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
+        edge
+          ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
+          : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
         ...fs.readdirSync(client).map((item) => ({
           cacheType: "static" as const,
           pattern: under(fs.statSync(path.join(client, item)).isDirectory() ? `${item}/*` : item),

@@ -131,10 +131,10 @@ describe("site errors", () => {
     );
   });
 
-  it("deploy mode: a failing build names the site and its command; an external custom domain needs a certificate; sites without a deploy path yet say so", () => {
+  it("deploy mode: a failing build names the site and its command; an external custom domain needs a certificate; a site without its adapter's output says so", () => {
     const stack = new Stack(newApp("deploy"), "S");
     assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next", buildCommand: "false" }), /There was a problem building the NextjsSite "Web" site: "false" exited with code 1/);
-    assert.throws(() => new SolidStartSite(stack, "Solid", { path: "packages/next" }), /SolidStartSite "Solid": deploying a SolidStartSite is not supported yet.*sst dev/);
+    assert.throws(() => new SolidStartSite(stack, "Solid", { path: "packages/next", buildCommand: "true" }), /SolidStartSite "Solid": no build output .*solid-start-sst/);
     assert.throws(
       () => new StaticSite(new Stack(newApp("deploy"), "T"), "Dom", { path: "packages/web", customDomain: { domainName: "example.com", isExternalDomain: true } }),
       /StaticSite "Dom": a certificate \("customDomain.cdk.certificate"\) is required when "isExternalDomain" is true/,

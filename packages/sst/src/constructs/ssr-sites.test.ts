@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Template, Match } from "aws-cdk-lib/assertions";
-import { App, Stack, Table, AstroSite, RemixSite, SvelteKitSite } from "./index.js";
+import { App, Stack, Table, AstroSite, RemixSite, SvelteKitSite, SolidStartSite } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -64,6 +64,10 @@ const root = writeApp({
   "packages/svelte/.svelte-kit/svelte-kit-sst/client/robots.txt": "ok\n",
   "packages/svelte/.svelte-kit/svelte-kit-sst/prerendered/about.html": "<h1>about</h1>\n",
   "packages/svelte-unbuilt/package.json": "{}\n",
+  "packages/solid/package.json": "{}\n",
+  "packages/solid/dist/server/index.mjs": "export async function handler() { return { statusCode: 200, body: 'solid' }; }\n",
+  "packages/solid/dist/client/assets/entry-abc.js": "console.log(1)\n",
+  "packages/solid/dist/client/favicon.ico": "icon",
   "packages/remix-classic/remix.config.js": "module.exports = { publicPath: '/static/' };\n",
 });
 after(() => removeApp(root));
@@ -196,6 +200,20 @@ describe("SvelteKitSite", () => {
   it("without svelte-kit-sst's output, the error names the site and the adapter", () => {
     const { stack } = deployApp();
     assert.throws(() => new SvelteKitSite(stack, "Bare", { path: "packages/svelte-unbuilt", buildCommand: "true" }), /SvelteKitSite "Bare": no build output .*svelte-kit-sst/);
+  });
+});
+
+describe("SolidStartSite", () => {
+  it("solid-start-sst's dist/server/index handler behind a function URL, dist/client in S3 with assets/ versioned", () => {
+    const { app, stack } = deployApp();
+    new SolidStartSite(stack, "Solid", { path: "packages/solid", buildCommand: "true" });
+    app.finish();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for Solid", Handler: "packages/solid/dist/server/index.handler" });
+    assert.match(fs.readFileSync(bundled(app, "packages/solid/dist/server/index.mjs"), "utf8"), /["']solid["']/);
+    assert.deepEqual(Object.keys(behaviors(t)).filter((k) => !k.startsWith("_") && k !== "default").sort(), ["assets/*", "favicon.ico"]);
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.deepEqual(uploader.fileOptions.map((o: any) => o.files), ["**", "assets/**"]);
   });
 });
 
