@@ -1,7 +1,8 @@
 /**
- * The SST Console in a real browser: `sst dev` on a copy of examples/my-app serves it
- * under /_console/, and Chromium (driven by playwright-core) uses it as a person would,
- * while the app is called through its API and the AWS SDK checks what the Console did.
+ * The SST Console in a real browser: `sst dev` on a copy of examples/my-app serves it on
+ * its own port behind this run's token, and Chromium (driven by playwright-core) uses it
+ * as a person would, while the app is called through its API and the AWS SDK checks what
+ * the Console did; a page planted in the app's own bucket then tries to take it over.
  * Skipped, saying so, when /usr/bin/chromium is absent.
  */
 import { describe, test, before, after } from "node:test";
@@ -11,6 +12,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { S3Client, ListBucketsCommand, PutObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
@@ -28,6 +31,8 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
   let app: string;
   let dev: SstProcess;
   let consoleUrl: string;
+  /** The local cloud's own endpoint (the Console has its own port). */
+  let cloudEndpoint: string;
   let api: string;
   let browser: Browser;
   let page: Page;
@@ -50,13 +55,15 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     dev = new SstProcess(app, ["dev", "--stage", STAGE, "--port", String(port)]);
     const line = await dev.waitFor(/Console: http:\/\/\S+/, 120_000);
     consoleUrl = /Console: (http:\/\/\S+)/.exec(line)![1]!;
+    cloudEndpoint = /Local cloud: (http:\/\/\S+)/.exec(dev.output)![1]!;
     api = output(app, "ApiEndpoint").replace(/\/$/, "");
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // One context (one cookie jar) for the Console page and the page that attacks it later.
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(20_000);
     page.on("pageerror", (err) => pageErrors.push(err.message));
     // The Console must work with no network: refuse anything not served by the dev process.
@@ -144,7 +151,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     await editor.fill(JSON.stringify({ ...item, name: "Ada Lovelace" }));
     await page.getByRole("button", { name: "Save item" }).click();
     await page.locator("tr", { hasText: "Ada Lovelace" }).waitFor();
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: new URL(consoleUrl).origin, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
     const stored = await doc.send(new GetCommand({ TableName: `${STAGE}-my-app-Users`, Key: { pk: `USER#${userId}`, sk: "PROFILE" } }));
     assert.equal(stored.Item?.name, "Ada Lovelace");
 
@@ -165,7 +172,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     await page.getByRole("button", { name: "Send message" }).click();
     await page.getByText(/Sent message [0-9a-f-]{36}/).waitFor();
     await shot("5-sqs");
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: new URL(consoleUrl).origin, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
     const job = await eventually(async () => {
       const got = await doc.send(new GetCommand({ TableName: `${STAGE}-my-app-Users`, Key: { pk: "JOB#from-console", sk: "RESULT" } }));
       if (!got.Item) throw new Error("not processed yet");
@@ -204,6 +211,37 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     const file = await download.path();
     assert.equal(fs.readFileSync(file!, "utf8"), "hi from the console");
     await shot("7-s3");
+  });
+
+  test("a page from user data (an S3 object on the cloud's origin) can neither read nor write the Console, cookie or not", async () => {
+    const s3 = new S3Client({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, forcePathStyle: true });
+    const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name!).find((n) => /uploadsbucket/i.test(n))!;
+    const origin = new URL(consoleUrl).origin;
+    // What the old Console takeover did: read the secrets and write through the Console, with the browser's cookies.
+    const attack = `<title>loading</title><script>
+      const read = fetch(${JSON.stringify(origin + "/api/secrets")}, { credentials: "include" }).then((r) => "read:" + r.status, () => "read:blocked");
+      const write = fetch(${JSON.stringify(`${origin}/api/dynamodb/put?table=${STAGE}-my-app-Users`)}, { method: "POST", mode: "no-cors", credentials: "include", body: JSON.stringify({ item: { pk: "PWNED", sk: "BY-PAGE" } }) }).then(() => "write:sent", () => "write:blocked");
+      Promise.all([read, write]).then((r) => (document.title = r.join(" ")));
+    </script>`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "planted.html", Body: attack, ContentType: "text/html" }));
+    // Opened in the same browser as the Console (so its cookie is there to be sent), typed into the address bar.
+    const other = await page.context().newPage();
+    const sent: string[] = [];
+    other.on("request", (r) => r.url().startsWith(origin) && sent.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    await other.goto(await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: "planted.html" }), { expiresIn: 300 }));
+    await other.waitForFunction(() => document.title !== "loading");
+    // Both requests went out (with the cookie: same site); the read is a CORS failure, and the
+    // write's answer is withheld from the page too (the Console's answers are CORP same-origin).
+    assert.equal(await other.title(), "read:blocked write:blocked");
+    assert.deepEqual(sent.sort(), ["GET /api/secrets", "POST /api/dynamodb/put"]);
+    await other.close();
+    // The write reached the Console (a no-cors POST always goes out) and was refused: no item.
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cloudEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } }));
+    const written = await doc.send(new GetCommand({ TableName: `${STAGE}-my-app-Users`, Key: { pk: "PWNED", sk: "BY-PAGE" } }));
+    assert.equal(written.Item, undefined, "the page wrote through the Console");
+    // And the local cloud's port serves no Console at all any more.
+    const old = await fetch(`${cloudEndpoint}/_console/api/secrets`);
+    assert.notEqual(old.status, 200);
   });
 
   test("no script errors in the page", () => {

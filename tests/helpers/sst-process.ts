@@ -5,6 +5,25 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { sstBin } from "./app-copy.js";
 
+/**
+ * The environment of a machine with no AWS account, whatever the machine running the
+ * tests has: the target rule then picks the local cloud, as for a new user, and no test
+ * reaches a real account by accident. Tests of the AWS target pass credentials (and the
+ * local cloud's endpoint) on top.
+ */
+export const NO_AWS_CREDENTIALS: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: "",
+  AWS_SECRET_ACCESS_KEY: "",
+  AWS_SESSION_TOKEN: "",
+  AWS_PROFILE: "",
+  AWS_WEB_IDENTITY_TOKEN_FILE: "",
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "",
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: "",
+  AWS_CONFIG_FILE: "/nonexistent/aws-config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+  SST_TARGET: "",
+};
+
 export class SstProcess {
   readonly lines: string[] = [];
   private readonly child: ChildProcess;
@@ -14,7 +33,7 @@ export class SstProcess {
   constructor(cwd: string, args: string[], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [sstBin, ...args], {
       cwd,
-      env: { ...process.env, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
+      env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -71,6 +90,11 @@ export class SstProcess {
     return this.lines.join("\n");
   }
 
+  /** The CLI's process id (functions `sst dev` runs from source run in its worker threads). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill("SIGTERM");
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
@@ -84,7 +108,7 @@ export class SstProcess {
 export function runSst(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000) {
   const res = spawnSync(process.execPath, [sstBin, ...args], {
     cwd,
-    env: { ...process.env, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
+    env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
     encoding: "utf8",
     timeout: timeoutMs,
   });

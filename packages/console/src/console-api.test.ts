@@ -11,16 +11,18 @@ import { S3Client, CreateBucketCommand, GetObjectCommand, PutObjectCommand } fro
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
 import { startTestCloud, type TestCloud } from "../../local-cloud/src/testing.js";
-import { mountConsole, type MountedConsole } from "./index.js";
+import { startConsole, type RunningConsole } from "./index.js";
 
 let tc: TestCloud;
-let mounted: MountedConsole;
+let running: RunningConsole;
 let base: string;
+/** This run's token, as a non-browser client sends it. */
+let auth: Record<string, string>;
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = { "x-sst-console": "1" }) {
   const res = await fetch(`${base}api/${path}`, {
     method,
-    headers: { ...headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: { ...auth, ...headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -30,35 +32,65 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 describe("console API", () => {
   before(async () => {
     tc = await startTestCloud();
-    mounted = mountConsole(tc.cloud as any, { app: "demo", stage: "test", ssmPrefix: "/sst/demo/test/", historySize: 3 });
-    base = mounted.url;
+    running = await startConsole(tc.cloud as any, { app: "demo", stage: "test", ssmPrefix: "/sst/demo/test/", historySize: 3 });
+    base = `${running.origin}/`;
+    auth = { authorization: `Bearer ${running.token}` };
   });
   after(async () => {
-    mounted?.close();
+    await running?.close();
     await tc?.stop();
   });
 
   test("serves the page with a strict CSP, and its bundled script", async () => {
-    const page = await fetch(base);
+    const page = await fetch(base, { headers: auth });
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    assert.equal(page.headers.get("cross-origin-resource-policy"), "same-origin");
     const html = await page.text();
-    assert.match(html, /<script type="module" src="\/_console\/app\.js">/);
-    const js = await fetch(`${base}app.js`);
+    assert.match(html, /<script type="module" src="\/app\.js">/);
+    const js = await fetch(`${base}app.js`, { headers: auth });
     assert.equal(js.status, 200);
     assert.match(js.headers.get("content-type") ?? "", /javascript/);
     assert.ok((await js.text()).length > 5000);
-    const redirect = await fetch(base.slice(0, -1), { redirect: "manual" });
-    assert.equal(redirect.status, 308);
-    assert.equal((await fetch(`${base}nope`)).status, 404);
+    assert.equal((await fetch(`${base}nope`, { headers: auth })).status, 404);
   });
 
-  test("refuses writes without its header and requests from other hosts", async () => {
+  test("the printed URL trades its token for a SameSite=Strict cookie; nothing answers without one", async () => {
+    assert.match(running.url, new RegExp(`^http://127\\.0\\.0\\.1:${running.port}/\\?token=[\\w-]{43}$`));
+    const open = await fetch(running.url, { redirect: "manual" });
+    assert.equal(open.status, 303);
+    assert.equal(open.headers.get("location"), "/");
+    const cookie = open.headers.get("set-cookie") ?? "";
+    assert.match(cookie, new RegExp(`^sst_console_${running.port}=${running.token}; Path=/; HttpOnly; SameSite=Strict$`));
+    const withCookie = await fetch(`${base}api/overview`, { headers: { cookie: cookie.split(";")[0]! } });
+    assert.equal(withCookie.status, 200);
+
+    for (const path of ["", "app.js", "api/overview", "api/secrets", "api/events"]) {
+      const res = await fetch(`${base}${path}`);
+      assert.equal(res.status, 401, path);
+      assert.equal((await res.json()).error.code, "Unauthorized");
+    }
+    assert.equal((await fetch(`${base}api/secrets`, { headers: { cookie: `sst_console_${running.port}=guess` } })).status, 401);
+    assert.equal((await fetch(`${base}api/secrets`, { headers: { authorization: "Bearer guess" } })).status, 401);
+    const stale = await fetch(`${base}?token=from-another-run`, { redirect: "manual" });
+    assert.equal(stale.status, 401);
+    assert.equal((await stale.json()).error.code, "InvalidToken");
+  });
+
+  test("refuses other origins and hosts even with the token, and writes without its header", async () => {
     const noHeader = await api("PUT", "secrets", { name: "A", value: "b" }, {});
     assert.equal(noHeader.status, 403);
+    // With a valid token still: a page of another origin, or of the local cloud's port
+    // (same site, other origin), never gets an answer.
+    const foreign: Record<string, string>[] = [{ origin: "http://evil.example" }, { origin: tc.cloud.endpoint }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    for (const headers of foreign) {
+      const res = await fetch(`${base}api/secrets`, { headers: { ...auth, ...headers } });
+      assert.equal(res.status, 403, JSON.stringify(headers));
+    }
+    assert.equal((await fetch(`${base}api/secrets`, { headers: { ...auth, origin: running.origin, "sec-fetch-site": "same-origin" } })).status, 200);
     // fetch() may not set Host: a raw request, as a DNS-rebound page's would arrive.
     const rebound = await new Promise<number>((resolve, reject) =>
-      http.get(`${base}api/overview`, { headers: { host: "evil.example" } }, (res) => (res.resume(), resolve(res.statusCode!))).on("error", reject),
+      http.get(`${base}api/overview`, { headers: { ...auth, host: "evil.example" } }, (res) => (res.resume(), resolve(res.statusCode!))).on("error", reject),
     );
     assert.equal(rebound, 403);
     assert.equal((await api("GET", "no/such/route")).status, 404);
@@ -139,19 +171,27 @@ describe("console API", () => {
 
     const up = await fetch(`${base}api/s3/object?bucket=files&key=${encodeURIComponent("docs/ü b.bin")}`, {
       method: "PUT",
-      headers: { "x-sst-console": "1", "content-type": "application/octet-stream" },
+      headers: { ...auth, "x-sst-console": "1", "content-type": "application/octet-stream" },
       body: new Uint8Array([0, 1, 2, 255]),
     });
     assert.equal(up.status, 200);
     const obj = await s3.send(new GetObjectCommand({ Bucket: "files", Key: "docs/ü b.bin" }));
     assert.deepEqual([...(await obj.Body!.transformToByteArray())], [0, 1, 2, 255]);
 
-    const down = await fetch(`${base}api/s3/object?bucket=files&key=${encodeURIComponent("docs/ü b.bin")}`);
+    const down = await fetch(`${base}api/s3/object?bucket=files&key=${encodeURIComponent("docs/ü b.bin")}`, { headers: auth });
     assert.equal(down.status, 200);
     assert.match(down.headers.get("content-disposition") ?? "", /attachment; filename="_ b.bin"; filename\*=UTF-8''%C3%BC%20b\.bin/);
     assert.deepEqual([...new Uint8Array(await down.arrayBuffer())], [0, 1, 2, 255]);
 
-    const missing = await fetch(`${base}api/s3/object?bucket=files&key=nope`);
+    // User data never renders on the Console's origin: an HTML object downloads, sandboxed.
+    await s3.send(new PutObjectCommand({ Bucket: "files", Key: "page.html", Body: "<script>fetch('/api/secrets')</script>", ContentType: "text/html" }));
+    const html = await fetch(`${base}api/s3/object?bucket=files&key=page.html`, { headers: auth });
+    assert.match(html.headers.get("content-disposition") ?? "", /^attachment;/);
+    assert.match(html.headers.get("content-security-policy") ?? "", /^sandbox; default-src 'none'/);
+    assert.equal(html.headers.get("x-content-type-options"), "nosniff");
+    assert.equal((await api("DELETE", "s3/object?bucket=files&key=page.html")).status, 200);
+
+    const missing = await fetch(`${base}api/s3/object?bucket=files&key=nope`, { headers: auth });
     assert.equal(missing.status, 404);
     assert.equal((await missing.json()).error.code, "NoSuchKey");
 
@@ -211,7 +251,7 @@ describe("console API", () => {
 
     // Subscribe first: the stream must carry the invocation as it happens.
     const ac = new AbortController();
-    const stream = await fetch(`${base}api/events`, { signal: ac.signal });
+    const stream = await fetch(`${base}api/events`, { headers: auth, signal: ac.signal });
     assert.match(stream.headers.get("content-type") ?? "", /text\/event-stream/);
     const reader = stream.body!.getReader();
     let received = "";

@@ -1,10 +1,13 @@
 /**
  * What the Console reads: the slice of a LocalCloud it needs (services driven in-process
- * as the admin, the observability emitter, the kernel's mount hook) and what the dev
- * process knows that the cloud does not (app, stage, SSM prefix, handler paths).
+ * as the admin, the observability emitter) and what the dev process knows that the cloud
+ * does not (app, stage, SSM prefix, handler paths).
  */
 import type { EventEmitter } from "node:events";
-import type { AwsRequest, AwsResponse } from "local-cloud";
+import type { AwsRequest } from "local-cloud";
+
+/** A request to the Console, as its own listener reads it (listener.ts). */
+export type ConsoleRequest = Pick<AwsRequest, "method" | "path" | "query" | "headers" | "body">;
 
 /** A service's in-process API: AWS SDK v3 shapes in and out; throws AwsError. */
 export interface Callable {
@@ -22,7 +25,6 @@ export interface ConsoleCloud {
   readonly s3: Callable;
   readonly sqs: Callable;
   readonly ssm: Callable;
-  mount(prefix: string, handler: (req: AwsRequest) => Promise<AwsResponse>): () => void;
 }
 
 export interface ConsoleOptions {
@@ -34,6 +36,8 @@ export interface ConsoleOptions {
   handlerOf?: (functionId: string) => string | undefined;
   /** How many invocations the live log keeps for a page load. @default 300 */
   historySize?: number;
+  /** The port of the Console's own listener on 127.0.0.1. @default 0 (a free port) */
+  port?: number;
 }
 
 export interface ConsoleContext extends ConsoleOptions {

@@ -1,8 +1,9 @@
 /**
- * Small helpers for the Console's JSON API: answers, AWS-shaped errors, request bodies,
- * and the guard that keeps other web pages from driving the Console as the admin.
+ * Small helpers for the Console's JSON API: answers, AWS-shaped errors, request bodies.
+ * (Who may call it at all is session.ts's business.)
  */
-import type { AwsRequest, AwsResponse } from "local-cloud";
+import type { AwsResponse } from "local-cloud";
+import type { ConsoleRequest } from "./context.js";
 
 /** An error to show in the page: AWS's code and message, with AWS's status. */
 export class ConsoleError extends Error {
@@ -33,7 +34,7 @@ export function errorResponse(err: unknown): AwsResponse {
 }
 
 /** The request body as JSON, or a 400 the page can show. */
-export function readJson(req: AwsRequest): any {
+export function readJson(req: ConsoleRequest): any {
   const text = req.body.toString("utf8");
   if (!text) return {};
   try {
@@ -46,21 +47,4 @@ export function readJson(req: AwsRequest): any {
 export function requireString(value: unknown, name: string): string {
   if (typeof value !== "string" || value === "") throw new ConsoleError("ValidationException", `${name} is required`);
   return value;
-}
-
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-
-/**
- * The Console acts as the admin, so only the Console page may call its API. A Host
- * check stops DNS rebinding; a custom header on every change cannot be sent cross-origin
- * without a CORS preflight, which the Console never approves, so a foreign page cannot
- * forge writes (plain forms can't set it). Reads need no header (EventSource and
- * download links can't send one): the same-origin policy already hides their answers.
- */
-export function guard(req: AwsRequest): AwsResponse | undefined {
-  if (!LOOPBACK_HOST.test(req.headers.host ?? "")) return json(403, { error: { code: "Forbidden", message: "The Console answers on loopback only" } });
-  if (req.method === "OPTIONS") return { status: 403, body: "" };
-  if (req.method !== "GET" && req.method !== "HEAD" && req.headers["x-sst-console"] !== "1")
-    return json(403, { error: { code: "Forbidden", message: "Console API calls need the x-sst-console: 1 header" } });
-  return undefined;
 }

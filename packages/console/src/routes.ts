@@ -1,9 +1,9 @@
 /**
- * The Console's JSON API under `{prefix}api/`: one table of method + path to handler,
+ * The Console's JSON API under `/api/`: one table of method + path to handler,
  * each a thin call into the services' in-process API as the admin.
  */
-import type { AwsRequest, AwsResponse } from "local-cloud";
-import type { ConsoleContext } from "./context.js";
+import type { AwsResponse } from "local-cloud";
+import type { ConsoleContext, ConsoleRequest } from "./context.js";
 import type { InvocationLog } from "./invocation-log.js";
 import { json, readJson } from "./http.js";
 import { overview } from "./api/overview.js";
@@ -13,7 +13,7 @@ import { deleteObject, downloadObject, listBuckets, listObjects, uploadObject } 
 import { listQueues, peekMessages, sendMessage } from "./api/sqs.js";
 import { listSecrets, removeSecret, setSecret } from "./api/secrets.js";
 
-type Handler = (ctx: ConsoleContext, req: AwsRequest, log: InvocationLog) => Promise<unknown | AwsResponse>;
+type Handler = (ctx: ConsoleContext, req: ConsoleRequest, log: InvocationLog) => Promise<unknown | AwsResponse>;
 
 /** A handler's answer is JSON unless it built its own response (downloads, SSE). */
 export class Raw {
@@ -49,7 +49,7 @@ export const ROUTES: Record<string, Handler> = {
   "DELETE secrets": (ctx, req) => removeSecret(ctx, req.query.get("name") ?? ""),
 };
 
-export async function routeApi(ctx: ConsoleContext, log: InvocationLog, req: AwsRequest, route: string): Promise<AwsResponse> {
+export async function routeApi(ctx: ConsoleContext, log: InvocationLog, req: ConsoleRequest, route: string): Promise<AwsResponse> {
   const handler = ROUTES[`${req.method} ${route}`];
   if (!handler) {
     const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${route}`));

@@ -11,7 +11,9 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { fileInUse } from "./file-in-use.js";
+import { StateIntegrity } from "./state-integrity.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
+import { allowedHostsFromEnv, sentByWebPage } from "./server/web-origin.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import {
   ACCOUNT_ID,
@@ -48,6 +50,15 @@ export interface LocalCloudOptions {
   host?: string;
   /** @default "us-east-1" */
   region?: string;
+  /**
+   * Host names to answer besides 127.0.0.1, localhost, *.localhost and [::1]; any other
+   * Host is refused (DNS rebinding). @default the comma-separated SST_LOCAL_ALLOWED_HOSTS
+   */
+  allowedHosts?: readonly string[];
+  /** How long a request head may take to arrive (slow clients). @default 60 s */
+  headersTimeoutMs?: number;
+  /** How long a whole request may take to arrive. @default 300 s */
+  requestTimeoutMs?: number;
 }
 
 export const ADMIN_PRINCIPAL: Principal = Object.freeze({
@@ -81,16 +92,19 @@ export class LocalCloud implements RequestDispatcher {
   declare readonly cloudfront: CloudFrontService;
 
   private readonly bySigningName = new Map<string, Service>();
-  /** Web apps mounted under a path prefix (the dev Console at `/_console/`), reached unsigned on loopback. */
-  private readonly mounts = new Map<string, (req: AwsRequest) => Promise<AwsResponse>>();
+  private readonly allowedHosts: readonly string[];
+  private readonly timeouts: { headersTimeoutMs?: number; requestTimeoutMs?: number };
   private readonly started: Service[] = [];
   private readonly databases = new Map<string, Database.Database>();
   private server?: Http1Server;
+  private integrity!: StateIntegrity;
 
   private constructor(opts: LocalCloudOptions) {
     this.dir = path.resolve(opts.dir);
     this.region = opts.region ?? DEFAULT_REGION;
     this.host = opts.host ?? "127.0.0.1";
+    this.allowedHosts = opts.allowedHosts ?? allowedHostsFromEnv();
+    this.timeouts = { headersTimeoutMs: opts.headersTimeoutMs, requestTimeoutMs: opts.requestTimeoutMs };
     this.events.setMaxListeners(100);
   }
 
@@ -98,10 +112,13 @@ export class LocalCloud implements RequestDispatcher {
   static async start(opts: LocalCloudOptions): Promise<LocalCloud> {
     const cloud = new LocalCloud(opts);
     fs.mkdirSync(cloud.dir, { recursive: true });
+    // A missing or damaged state file stops the start here, before anything is opened.
+    cloud.integrity = new StateIntegrity(cloud.dir);
     await cloud.listen(opts.port ?? DEFAULT_PORT);
     try {
       await cloud.loadServices();
       for (const service of cloud.started) await service.start?.();
+      cloud.integrity.record();
     } catch (err) {
       await cloud.stop();
       throw err;
@@ -114,7 +131,7 @@ export class LocalCloud implements RequestDispatcher {
   }
 
   private async listen(port: number): Promise<void> {
-    const server = createHttpServer(this);
+    const server = createHttpServer(this, { allowedHosts: this.allowedHosts, ...this.timeouts });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, this.host, () => {
@@ -161,17 +178,20 @@ export class LocalCloud implements RequestDispatcher {
   openDatabase(name: string): Database.Database {
     let db = this.databases.get(name);
     if (!db) {
-      const file = path.join(this.dir, `${name}.sqlite`);
-      db = new Database(file);
-      try {
-        db.pragma("journal_mode = WAL");
-      } catch (err: any) {
-        db.close();
-        if (err?.code === "SQLITE_BUSY") throw fileInUse(file);
-        throw err;
-      }
-      db.pragma("synchronous = NORMAL");
-      db.pragma("busy_timeout = 5000");
+      // Checked as it opens (state-integrity.ts): a damaged file is named, never used.
+      db = this.integrity.openDatabase(name, (file) => {
+        const opened = new Database(file);
+        try {
+          opened.pragma("journal_mode = WAL");
+        } catch (err: any) {
+          opened.close();
+          if (err?.code === "SQLITE_BUSY") throw fileInUse(file);
+          throw err;
+        }
+        opened.pragma("synchronous = NORMAL");
+        opened.pragma("busy_timeout = 5000");
+        return opened;
+      });
       this.databases.set(name, db);
     }
     return db;
@@ -179,6 +199,7 @@ export class LocalCloud implements RequestDispatcher {
 
   /** A directory `${dir}/${name}` for a service's files. */
   dataDir(name: string): string {
+    this.integrity.noteDataDir(name);
     const d = path.join(this.dir, name);
     fs.mkdirSync(d, { recursive: true });
     return d;
@@ -215,8 +236,17 @@ export class LocalCloud implements RequestDispatcher {
 
   // RequestDispatcher ---------------------------------------------------------------
 
-  lookupAccessKey(accessKeyId: string) {
-    if (accessKeyId === ADMIN_ACCESS_KEY_ID) return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
+  /**
+   * The secret and principal of an access key. The admin key is public (`test`), so a
+   * request a web page sent (given its headers) never gets the admin: for it, the key is
+   * unknown, as it would be on AWS. Every place that verifies a signature passes the
+   * request's headers here.
+   */
+  lookupAccessKey(accessKeyId: string, headers?: Record<string, string>) {
+    if (accessKeyId === ADMIN_ACCESS_KEY_ID) {
+      if (headers !== undefined && sentByWebPage(headers)) return undefined;
+      return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
+    }
     return this.iam?.lookupAccessKey(accessKeyId);
   }
 
@@ -224,29 +254,18 @@ export class LocalCloud implements RequestDispatcher {
     return this.bySigningName.get(signingName);
   }
 
-  /**
-   * Serve every path under `prefix` (e.g. "/_console/") with `handler`, before SigV4 and
-   * service routing. Returns a function that unmounts it. Only `/_console/` prefixes are
-   * routed here by the HTTP server, so a mount can never shadow an AWS API.
-   */
-  mount(prefix: string, handler: (req: AwsRequest) => Promise<AwsResponse>): () => void {
-    if (!prefix.startsWith("/_console")) throw new Error(`Mount prefixes must start with /_console: ${prefix}`);
-    this.mounts.set(prefix, handler);
-    return () => {
-      if (this.mounts.get(prefix) === handler) this.mounts.delete(prefix);
-    };
-  }
-
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
     // The local CDN: each distribution answers on {id}.cloudfront.localhost.
     const distributionId = distributionIdFromHost(req.headers.host ?? "");
     if (distributionId && this.cloudfront) return this.cloudfront.serveDistribution(req, distributionId);
-    for (const [prefix, handler] of this.mounts) {
-      if (req.path === prefix.replace(/\/$/, "") || req.path.startsWith(prefix)) return handler(req);
-    }
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
+    }
+    // API Gateway custom domains: `<domain>.localhost` (undefined when the host is none).
+    if (this.apigateway && (req.headers.host ?? "").includes(".localhost")) {
+      const served = this.apigateway.handleCustomDomain(req);
+      if (served) return served;
     }
     const m = /^\/_aws\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m) return undefined;

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { LocalCloud } from "./cloud.js";
+import { LocalCloud, type LocalCloudOptions } from "./cloud.js";
 import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION } from "./types.js";
 
 export interface TestCloud {
@@ -21,9 +21,9 @@ export interface TestCloud {
   stop(): Promise<void>;
 }
 
-export async function startTestCloud(opts: { dir?: string } = {}): Promise<TestCloud> {
+export async function startTestCloud(opts: { dir?: string; options?: Omit<LocalCloudOptions, "dir" | "port"> } = {}): Promise<TestCloud> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "local-cloud-test-"));
-  const cloud = await LocalCloud.start({ dir, port: 0 });
+  const cloud = await LocalCloud.start({ ...opts.options, dir, port: 0 });
   return {
     cloud,
     clientConfig: {

@@ -42,6 +42,9 @@ export async function downloadObject(ctx: ConsoleContext, q: URLSearchParams): P
       // RFC 6266: an ASCII fallback name plus the exact UTF-8 one.
       "content-disposition": `attachment; filename="${file.replace(/[^\x20-\x7e]|["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(file)}`,
       "x-content-type-options": "nosniff",
+      // User data on the Console's origin: should a browser render it anyway, it runs in
+      // an opaque origin with nothing allowed.
+      "content-security-policy": "sandbox; default-src 'none'",
       "cache-control": "no-store",
     },
     body,

@@ -6,6 +6,7 @@
 import type { Template } from "./template.js";
 import { validationError } from "./template.js";
 import type { StackParameter } from "./store.js";
+import { boundedTest } from "../limits/bounded-regex.js";
 
 export interface ParameterInput {
   ParameterKey: string;
@@ -89,7 +90,18 @@ function checkConstraints(key: string, def: NonNullable<Template["Parameters"]>[
   if (def.Type === "Number" && (value.trim() === "" || Number.isNaN(Number(value)))) {
     throw validationError(`Parameter '${key}' must be a number.`);
   }
-  if (def.AllowedPattern && !new RegExp(`^(?:${def.AllowedPattern})$`).test(value)) fail(`failed to satisfy constraint: Malformed input-Parameter ${key} must match pattern ${def.AllowedPattern}`);
+  if (def.AllowedPattern) {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${def.AllowedPattern})$`);
+    } catch {
+      throw validationError(`Template error: Parameter '${key}' AllowedPattern ${def.AllowedPattern} is not a valid regular expression.`);
+    }
+    // The template's own regular expression: run with a time budget (limits/bounded-regex.ts).
+    const matched = boundedTest(re, value);
+    if (matched === "too-slow") throw validationError(`Parameter '${key}' could not be checked against its AllowedPattern ${def.AllowedPattern}: matching took too long.`);
+    if (!matched) fail(`failed to satisfy constraint: Malformed input-Parameter ${key} must match pattern ${def.AllowedPattern}`);
+  }
   if (def.MinLength !== undefined && value.length < Number(def.MinLength)) fail(`must contain at least ${def.MinLength} characters`);
   if (def.MaxLength !== undefined && value.length > Number(def.MaxLength)) fail(`must contain at most ${def.MaxLength} characters`);
   if (def.MinValue !== undefined && Number(value) < Number(def.MinValue)) fail(`must be a number not less than ${def.MinValue}`);

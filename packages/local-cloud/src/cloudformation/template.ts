@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { AwsError } from "../server/aws-error.js";
+import { jsonNestsDeeperThan } from "../limits/json-depth.js";
 
 export interface ResourceDefinition {
   Type: string;
@@ -59,12 +60,24 @@ const TOP_LEVEL = new Set([
   "Conditions", "Rules", "Resources", "Outputs", "Transform",
 ]);
 
+/**
+ * How deep a template may nest. CloudFormation documents no figure; CDK templates stay
+ * under 20 levels. The engine walks templates recursively (intrinsics, references), so
+ * the depth is checked before anything else.
+ */
+export const MAX_TEMPLATE_DEPTH = 100;
+/** YAML aliases may expand a document to this many nodes plus one per character of its text. */
+const YAML_NODE_ALLOWANCE = 100_000;
+
 /** Parse and structurally validate a template body. */
 export function parseTemplate(body: string): Template {
   if (typeof body !== "string" || body.trim() === "") throw validationError("Template body is empty");
   let doc: unknown;
   const trimmed = body.trimStart();
   if (trimmed.startsWith("{")) {
+    if (jsonNestsDeeperThan(body, MAX_TEMPLATE_DEPTH)) {
+      throw validationError(`Template format error: JSON not well-formed. (nested more than ${MAX_TEMPLATE_DEPTH} levels deep)`);
+    }
     try {
       doc = JSON.parse(body);
     } catch (e) {
@@ -125,15 +138,21 @@ function parseYaml(body: string): unknown {
   };
   // Walk the document's nodes ourselves: unknown tags stay on the nodes, which is
   // simpler than custom tag resolvers and works for scalars, sequences and maps alike.
-  const convert = (node: any): unknown => {
+  // Every node produced counts against a budget, and every level against the depth
+  // limit: an alias is expanded where it is used, so nine levels of `&a [*a, *a, …]`
+  // (346 bytes) would otherwise produce billions of nodes, and `&a [*a]` never ends.
+  let budget = YAML_NODE_ALLOWANCE + body.length;
+  const convert = (node: any, depth: number): unknown => {
+    if (--budget < 0) throw validationError("Template format error: YAML not well-formed. (its aliases expand to too many nodes)");
+    if (depth > MAX_TEMPLATE_DEPTH) throw validationError(`Template format error: YAML not well-formed. (nested more than ${MAX_TEMPLATE_DEPTH} levels deep)`);
     if (node === null || node === undefined) return null;
-    if (node.type === "ALIAS") return convert(node.source);
+    if (node.type === "ALIAS") return convert(node.source, depth);
     let value: unknown;
     if (Array.isArray(node.items) && String(node.type).includes("MAP")) {
       const obj: Record<string, unknown> = {};
-      for (const pair of node.items) obj[String(convert(pair.key))] = convert(pair.value);
+      for (const pair of node.items) obj[String(convert(pair.key, depth + 1))] = convert(pair.value, depth + 1);
       value = obj;
-    } else if (Array.isArray(node.items)) value = node.items.map(convert);
+    } else if (Array.isArray(node.items)) value = node.items.map((item: unknown) => convert(item, depth + 1));
     else value = node.value;
     const tag: string | undefined = node.tag;
     if (tag?.startsWith("!") && names[tag.slice(1)]) {
@@ -146,7 +165,17 @@ function parseYaml(body: string): unknown {
     }
     return value;
   };
-  const doc = YAML.parseDocument(body);
+  // Flow collections nest by brackets; the parser recurses over them.
+  if (jsonNestsDeeperThan(body, MAX_TEMPLATE_DEPTH)) {
+    throw validationError(`Template format error: YAML not well-formed. (nested more than ${MAX_TEMPLATE_DEPTH} levels deep)`);
+  }
+  let doc: any;
+  try {
+    doc = YAML.parseDocument(body);
+  } catch (err) {
+    if (err instanceof RangeError) throw validationError("Template format error: YAML not well-formed. (nested too deeply)");
+    throw err;
+  }
   if (doc.errors?.length) throw validationError(`Template format error: YAML not well-formed. (${doc.errors[0].message})`);
-  return convert(doc.contents);
+  return convert(doc.contents, 0);
 }

@@ -1,26 +1,23 @@
 /**
  * IAM wildcard matching: `*` matches any run of characters (including none), `?`
- * exactly one. Used for Action (case-insensitive), Resource (case-sensitive) and the
- * *Like condition operators. Compiled patterns are cached because the same policy is
- * evaluated on every call a function makes.
+ * exactly one. Used for Action (case-insensitive), Resource (case-sensitive), the *Like
+ * condition operators and bucket policies. Matched without backtracking (limits/glob.ts);
+ * compiled patterns are cached because the same policy is evaluated on every call a
+ * function makes.
  */
-const cache = new Map<string, RegExp>();
+import { compileGlob, globMatches, type Glob } from "../limits/glob.js";
 
-function compile(pattern: string, ignoreCase: boolean): RegExp {
+const cache = new Map<string, Glob>();
+
+function compile(pattern: string, ignoreCase: boolean): Glob {
   const key = (ignoreCase ? "i:" : "s:") + pattern;
-  let re = cache.get(key);
-  if (!re) {
-    let src = "";
-    for (const ch of pattern) {
-      if (ch === "*") src += "[\\s\\S]*";
-      else if (ch === "?") src += "[\\s\\S]";
-      else src += ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
-    }
-    re = new RegExp(`^${src}$`, ignoreCase ? "i" : "");
+  let glob = cache.get(key);
+  if (!glob) {
+    glob = compileGlob(pattern, { questionMark: true, ignoreCase });
     if (cache.size > 5000) cache.clear();
-    cache.set(key, re);
+    cache.set(key, glob);
   }
-  return re;
+  return glob;
 }
 
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
@@ -28,7 +25,7 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   if (!pattern.includes("*") && !pattern.includes("?")) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
-  return compile(pattern, ignoreCase).test(value);
+  return globMatches(compile(pattern, ignoreCase), value);
 }
 
 /**

@@ -31,6 +31,13 @@ export interface FunctionDefinition {
   memoryMb: number;
   role: string;
   environment: Record<string, string>;
+  /**
+   * `environment` is complete as given — the environment of a deployed function's real
+   * execution environment, forwarded by its Live Lambda stub (role credentials, region
+   * and endpoint included) — so the runtime adds nothing of its own. Pass the same
+   * object while it holds, so warm and standby workers keep serving.
+   */
+  environmentIsComplete?: boolean;
 }
 
 export interface RuntimeInvokeOptions {
@@ -273,6 +280,7 @@ export class LambdaRuntime {
   }
 
   private async cachedEnvironment(def: FunctionDefinition): Promise<Record<string, string>> {
+    if (def.environmentIsComplete) return def.environment;
     const key = `${def.version}:${def.revisionId}`;
     const hit = this.envCache.get(def.functionName);
     // Session credentials are re-issued now and then so long `sst dev` sessions keep valid ones.

@@ -133,8 +133,8 @@ test("LocalCloud.stop(): idle sockets (fast or handed off) close at once, a busy
     for (let i = 0; i < 200 && !data.includes("\r\n\r\n"); i++) await new Promise((r) => setTimeout(r, 5));
     return { closed, data: () => data };
   };
-  const idleFast = await open("GET /_aws/health HTTP/1.1\r\nHost: x\r\n\r\n");
-  const idleHanded = await open("GET /_aws/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  const idleFast = await open("GET /_aws/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const idleHanded = await open("GET /_aws/health HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
   assert.match(idleFast.data(), /^HTTP\/1\.1 200 OK/);
   assert.match(idleHanded.data(), /^HTTP\/1\.1 200 OK/);
   const sqs = new SQSClient(tc.clientConfig);

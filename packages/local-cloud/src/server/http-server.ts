@@ -15,10 +15,21 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
-import { kernelErrorResponse, protocolFamily, signatureError, unknownKeyError } from "./kernel-errors.js";
-import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpRequest } from "./http1-connection.js";
+import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
+import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
+import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { Http1Server } from "./http1-server.js";
-import type { AwsRequest, AwsResponse, Principal } from "../types.js";
+import { HostNames, sentByWebPage } from "./web-origin.js";
+import {
+  JSON_API_CORS_HEADERS,
+  QUERY_SIGNATURE_REFUSED,
+  contentTypeRefusal,
+  isPreflight,
+  jsonPreflightAnswer,
+  preflightsJsonApi,
+  querySignatureAccepted,
+} from "./admission.js";
+import { ADMIN_ACCESS_KEY_ID, type AwsRequest, type AwsResponse, type Principal } from "../types.js";
 
 export { Http1Server };
 
@@ -27,29 +38,75 @@ export const ANONYMOUS: Principal = Object.freeze({ accessKeyId: "", arn: "anony
 /** What the server needs from the cloud: kept narrow so the server stays testable. */
 export interface RequestDispatcher {
   readonly region: string;
-  /** Resolve an access key to its secret and principal; undefined when unknown. */
-  lookupAccessKey(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  /**
+   * Resolve an access key to its secret and principal; undefined when unknown. Given the
+   * request's headers, the admin key is unknown to a request a web page sent.
+   */
+  lookupAccessKey(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   /** The service serving a SigV4 signing name. */
   serviceFor(signingName: string): { handle(req: AwsRequest): Promise<AwsResponse> } | undefined;
   /** Local data planes under /_aws/{name}/…, e.g. execute-api. Undefined when none matches. */
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
 }
 
-const EXECUTE_API_HOST = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/;
+/** Hosts a local data plane may claim: `<name>.localhost[:port]` (S3 virtual hosts fall through). */
+const LOCAL_PLANE_HOST = /^[a-z0-9.-]+\.localhost(:\d+)?$/i;
+function isLocalPlaneHost(host: string): boolean {
+  return LOCAL_PLANE_HOST.test(host);
+}
+
+export interface HttpServerOptions {
+  /** Host names to answer besides 127.0.0.1, localhost, *.localhost and [::1]. */
+  allowedHosts?: readonly string[];
+  /** How long a request head may take to arrive. @default 60 s */
+  headersTimeoutMs?: number;
+  /** How long a whole request may take to arrive. @default 300 s */
+  requestTimeoutMs?: number;
+}
+
+/** What `serve` needs besides the request: the dispatcher and the server's own settings. */
+interface ServeContext {
+  readonly dispatcher: RequestDispatcher;
+  readonly hosts: HostNames;
+}
 
 /** A server on `node:net` that speaks HTTP/1.1 itself and hands unusual requests to node:http. */
-export function createHttpServer(dispatcher: RequestDispatcher): Http1Server {
-  const fallback = http.createServer((req, res) => serveNodeRequest(dispatcher, req, res));
+export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServerOptions = {}): Http1Server {
+  const context: ServeContext = { dispatcher, hosts: new HostNames(opts.allowedHosts) };
+  const fallback = http.createServer((req, res) => serveNodeRequest(context, req, res));
   fallback.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  fallback.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  return new Http1Server((exchange) => void serveExchange(dispatcher, exchange), fallback);
+  // Expect: 100-continue (the AWS CLI's uploads): a body over its limit is refused before
+  // the client sends it; any other gets its 100 Continue and is served as usual.
+  fallback.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const limit = bodyLimitFor(req.url ?? "/", collectHeaders(req));
+    if (declared > limit.limit) return refuseNodeBody(req, res, limit.refuse(declared));
+    res.writeContinue();
+    serveNodeRequest(context, req, res);
+  });
+  return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
+    bodyLimit: bodyLimitFor,
+    bodyCheckThreshold: ALWAYS_ACCEPTED_BODY,
+    headersTimeoutMs: opts.headersTimeoutMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
+  });
+}
+
+/** Answers a handed-off request whose body is over its limit, and drops the rest of the body. */
+function refuseNodeBody(req: http.IncomingMessage, res: http.ServerResponse, answer: HttpAnswer): void {
+  req.removeAllListeners("data");
+  req.removeAllListeners("end");
+  req.resume();
+  res.shouldKeepAlive = false;
+  res.writeHead(answer.status, { ...(answer.headers as Record<string, string>), connection: "close" });
+  res.end(answer.body as string | undefined);
 }
 
 /** The fast path: the Exchange is the request, and takes the answer. */
-async function serveExchange(dispatcher: RequestDispatcher, exchange: Exchange): Promise<void> {
+async function serveExchange(context: ServeContext, exchange: Exchange): Promise<void> {
   const requestId = randomUUID();
   try {
-    exchange.respond(await answerRequest(dispatcher, exchange, requestId));
+    exchange.respond(await answerRequest(context, exchange, requestId));
   } catch (err) {
     // The answer cannot be written (a bad status or header value): a 500 instead, as
     // when node:http's writeHead threw.
@@ -63,15 +120,25 @@ async function serveExchange(dispatcher: RequestDispatcher, exchange: Exchange):
 }
 
 /** Handed-off sockets: node:http's request and response objects, as before. */
-function serveNodeRequest(dispatcher: RequestDispatcher, req: http.IncomingMessage, res: http.ServerResponse): void {
+function serveNodeRequest(context: ServeContext, req: http.IncomingMessage, res: http.ServerResponse): void {
   const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
+  // Chunked uploads declare no size: the body is counted as it comes and refused once over.
+  const headers = collectHeaders(req);
+  const limit = bodyLimitFor(req.url ?? "/", headers);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit.limit) return refuseNodeBody(req, res, limit.refuse(declared));
+  let received = 0;
+  req.on("data", (c: Buffer) => {
+    received += c.length;
+    if (received > limit.limit) return refuseNodeBody(req, res, limit.refuse(received));
+    chunks.push(c);
+  });
   req.on("error", () => res.destroy());
   req.on("end", () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: collectHeaders(req), body };
+    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers, body };
     const requestId = randomUUID();
-    answerRequest(dispatcher, request, requestId)
+    answerRequest(context, request, requestId)
       .then((answer) => send(res, request.method, answer))
       .catch((err) => {
         console.error("[local-cloud] unexpected error", err);
@@ -105,10 +172,12 @@ function internalFailure(requestId: string): AwsResponse {
  * The answer to a request, whichever path it came in on: never throws (an unexpected
  * error is a 500), and always carries a request id header.
  */
-async function answerRequest(dispatcher: RequestDispatcher, req: HttpRequest, requestId: string): Promise<AwsResponse> {
+async function answerRequest(context: ServeContext, req: HttpRequest, requestId: string): Promise<AwsResponse> {
   try {
-    const answer = await serve(dispatcher, req, requestId);
+    const answer = await serve(context, req, requestId);
     const headers = answer.headers ?? (answer.headers = {});
+    // A page calling a JSON API (with its own credentials) may read the answer, errors included.
+    if (req.headers.origin !== undefined && req.headers["x-amz-target"] !== undefined) Object.assign(headers, JSON_API_CORS_HEADERS);
     if (!("x-amzn-requestid" in headers) && !("x-amz-request-id" in headers)) {
       headers["x-amzn-requestid"] = requestId;
     }
@@ -122,13 +191,23 @@ async function answerRequest(dispatcher: RequestDispatcher, req: HttpRequest, re
 /**
  * The dispatch both paths share: builds the AwsRequest, then routes it to a local
  * data plane, or verifies its signature and hands it to the service it is signed for.
+ * In between, what no service should see: a Host that does not name the local cloud
+ * (DNS rebinding), a body of the wrong content type, a query-string signature where AWS
+ * takes none, and the admin key on a request a web page sent (see web-origin.ts).
  */
-async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId: string): Promise<AwsResponse> {
+async function serve(context: ServeContext, req: HttpRequest, requestId: string): Promise<AwsResponse> {
+  const { dispatcher } = context;
   const url = req.url;
   const q = url.indexOf("?");
+  const headers = req.headers;
+  const host = headers.host;
+  if (!context.hosts.allows(host)) {
+    const family = familyOfUnread(headers, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    const message = `The local cloud answers only requests whose Host names it (${context.hosts.describe()}), not ${JSON.stringify(host ?? "")}. Add a name with SST_LOCAL_ALLOWED_HOSTS.`;
+    return kernelErrorResponse(new AwsError("MisdirectedRequest", message, 421), family, requestId);
+  }
   const path = q < 0 ? url : url.slice(0, q);
   const query = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
-  const headers = req.headers;
   const awsReq: AwsRequest = {
     requestId,
     method: req.method,
@@ -141,28 +220,52 @@ async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId:
     principal: ANONYMOUS,
   };
 
-  const host = headers.host ?? "";
-  if (path.startsWith("/_aws/") || path.startsWith("/_console") || (host.includes(".execute-api.") && EXECUTE_API_HOST.test(host)) || host.includes(".cloudfront.localhost")) {
+  // Local data planes: /_aws/…, and *.localhost hosts (execute-api, API custom domains,
+  // the local CDN's {id}.cloudfront.localhost);
+  // a *.localhost host none of them claims is S3's virtual host.
+  if (path.startsWith("/_aws/") || (host !== undefined && host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }
 
-  const sig = readSignature(headers, query);
+  // A CORS preflight is never signed: a JSON API's is answered here, any other is S3's
+  // (from the bucket's CORS rules), whatever signature its URL carries for the request after it.
+  const preflight = isPreflight(req.method, headers);
+  if (preflight && preflightsJsonApi(headers)) return jsonPreflightAnswer(headers);
+  const sig = preflight ? undefined : readSignature(headers, query);
   let service = "s3"; // Unsigned requests are S3's: browsers, CORS preflights, public objects.
+  if (headers["x-amz-target"] !== undefined) {
+    // The JSON protocols look at the content type before anything else, signature included.
+    const refused = contentTypeRefusal("json", headers, req.body.length);
+    if (refused) return refusal(refused, "json", requestId);
+  }
   if (sig && "malformed" in sig) {
-    const family = protocolFamily(headers.authorization?.includes("/s3/") ? "s3" : "", headers);
+    const family = familyOfUnread(headers, query);
     return kernelErrorResponse(signatureError({ kind: "malformed", message: sig.malformed }, family), family, awsReq.requestId);
   }
   if (!sig && headers["x-amz-target"]) {
     // An unsigned call to a JSON-protocol API: AWS refuses it before looking further.
-    const err = new AwsError("MissingAuthenticationTokenException", "Request is missing Authentication Token", 400);
-    return kernelErrorResponse(err, "json", awsReq.requestId);
+    return kernelErrorResponse(missingAuthError("json"), "json", awsReq.requestId);
   }
   if (sig) {
     service = sig.service;
     const family = protocolFamily(service, headers);
-    const key = dispatcher.lookupAccessKey(sig.accessKeyId);
-    if (!key) return kernelErrorResponse(unknownKeyError(family), family, awsReq.requestId);
+    if (family === "rest-json") {
+      const refused = contentTypeRefusal(family, headers, req.body.length);
+      if (refused) return refusal(refused, family, requestId);
+    }
+    if (sig.presigned && !querySignatureAccepted(service, req.method, query)) {
+      return kernelErrorResponse(missingAuthError(family, QUERY_SIGNATURE_REFUSED), family, requestId);
+    }
+    const key = dispatcher.lookupAccessKey(sig.accessKeyId, headers);
+    if (!key) {
+      const err = unknownKeyError(family);
+      if (sig.accessKeyId === ADMIN_ACCESS_KEY_ID && sentByWebPage(headers)) {
+        // Said once, for the developer who tried it from their own page.
+        err.message += ` The local cloud's admin key is refused on requests a web page sends (Origin or Sec-Fetch-Site); sign them with other credentials.`;
+      }
+      return kernelErrorResponse(err, family, awsReq.requestId);
+    }
     const problem = verifySignature(sig, key.secretAccessKey, awsReq);
     if (problem) return kernelErrorResponse(signatureError(problem, family), family, awsReq.requestId);
     if (key.sessionToken !== undefined && sig.securityToken !== key.sessionToken) {
@@ -190,6 +293,10 @@ async function serve(dispatcher: RequestDispatcher, req: HttpRequest, requestId:
       awsReq.requestId,
     );
   }
+}
+
+function refusal(refused: AwsResponse | AwsError, family: Family, requestId: string): AwsResponse {
+  return refused instanceof AwsError ? kernelErrorResponse(refused, family, requestId) : refused;
 }
 
 /** Write an answer through node:http (handed-off sockets only). */

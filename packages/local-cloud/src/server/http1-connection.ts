@@ -17,6 +17,22 @@ import { RequestFramer, hasCloseToken, type RequestHead, type RequestSink } from
 
 /** Idle keep-alive sockets close after this long, as node:http's keepAliveTimeout did. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** A request head must arrive whole within this long (node:http's headersTimeout). */
+export const HEADERS_TIMEOUT_MS = 60_000;
+/** A whole request, body included, must arrive within this long (node:http's requestTimeout). */
+export const REQUEST_TIMEOUT_MS = 300_000;
+/** After refusing a body, how long the rest of it is read and dropped before the socket closes. */
+const LINGER_MS = 2_000;
+
+/** The answer to a client too slow to send its request (node:http's). */
+const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+const NO_BODY = Buffer.alloc(0);
+
+/** The answer to a body over its limit, as body-limits.ts gives it. */
+export interface BodyLimit {
+  readonly limit: number;
+  refuse(size: number): HttpAnswer;
+}
 
 /** What a connection needs from the server that accepted it (http1-server.ts). */
 export interface ConnectionOwner {
@@ -26,6 +42,10 @@ export interface ConnectionOwner {
   readonly fallback: NodeHttpServer;
   /** Set once the server is closing: answers then end their connections. */
   readonly closing: boolean;
+  /** Bodies declared larger than this are checked against `bodyLimit` before they are read. */
+  readonly bodyCheckThreshold: number;
+  /** The body limit of a request, from its head. */
+  bodyLimit(url: string, headers: Record<string, string>): BodyLimit;
   /** The connection closed, or went to node:http. */
   forget(connection: Http1Connection): void;
 }
@@ -326,6 +346,10 @@ export class Http1Connection implements RequestSink {
   private peerEnded = false;
   /** The last answer is written (or the socket is gone): nothing more is sent. */
   private ended = false;
+  /** A body was refused: on closing, the rest of it is read and dropped for a while. */
+  private lingering = false;
+  /** When the request now partly received began arriving (0: none is): see checkTimeouts. */
+  private partialSince = 0;
 
   constructor(
     private readonly server: ConnectionOwner,
@@ -347,6 +371,7 @@ export class Http1Connection implements RequestSink {
     // it fires only after 65 s of silence; onTimeout ignores it while an answer is due
     // (a 15-minute Lambda invoke), and the write of that answer re-arms it.
     socket.setTimeout(KEEP_ALIVE_TIMEOUT_MS);
+    this.framer.bodyCheckThreshold = server.bodyCheckThreshold;
   }
 
   /** No request in flight or partly received: what closeIdleConnections may close. */
@@ -363,6 +388,9 @@ export class Http1Connection implements RequestSink {
       this.socket.destroy();
       return;
     }
+    // A request left partly received starts its clock (requests that arrive whole, nearly
+    // all of them, never touch it).
+    if (this.partialSince === 0 && !this.framer.idle && !this.framer.stopped) this.partialSince = Date.now();
     // Like node:http: stop reading more requests while the client is not reading answers.
     if (this.socket.writableNeedDrain && this.handoffBytes === null && !this.readPaused && !this.ended) {
       this.readPaused = true;
@@ -371,6 +399,7 @@ export class Http1Connection implements RequestSink {
   }
 
   onRequest(head: RequestHead, body: Buffer): boolean {
+    this.partialSince = 0;
     const exchange = new Exchange(this, head, body);
     if (this.last === null) this.first = exchange;
     else this.last.next = exchange;
@@ -378,6 +407,38 @@ export class Http1Connection implements RequestSink {
     this.server.handler(exchange);
     // After `Connection: close` nothing more is read; the answer ends the connection.
     return head.keepAlive && !this.ended;
+  }
+
+  /**
+   * A body over the service's limit is refused before it is read: answered (in order
+   * behind earlier requests) with `connection: close`, and the rest of it dropped.
+   */
+  acceptsBody(head: RequestHead): boolean {
+    const limit = this.server.bodyLimit(head.url, head.headers);
+    if (head.contentLength <= limit.limit) return true;
+    this.partialSince = 0;
+    this.lingering = true;
+    const exchange = new Exchange(this, head, NO_BODY);
+    if (this.last === null) this.first = exchange;
+    else this.last.next = exchange;
+    this.last = exchange;
+    const answer = limit.refuse(head.contentLength);
+    exchange.respond({ ...answer, headers: { ...answer.headers, connection: "close" } });
+    return false;
+  }
+
+  /**
+   * Slow clients (slowloris): a request whose head has not arrived whole within
+   * `headersTimeout`, or which is not complete within `requestTimeout`, is answered 408
+   * and its connection closed, as node:http does. Called by the server's sweep.
+   */
+  checkTimeouts(now: number, headersTimeout: number, requestTimeout: number): void {
+    if (this.partialSince === 0 || this.ended) return;
+    const allowed = this.framer.awaitingBody ? requestTimeout : headersTimeout;
+    if (now - this.partialSince <= allowed) return;
+    this.partialSince = 0;
+    if (this.first === null && this.streaming === null) this.finish(REQUEST_TIMEOUT_ANSWER);
+    else this.socket.destroy();
   }
 
   onHandoff(bytes: Buffer, _reason: string): void {
@@ -474,6 +535,16 @@ export class Http1Connection implements RequestSink {
     this.ended = true;
     this.framer.stopped = true;
     const socket = this.socket;
+    if (this.lingering) {
+      // The client may still be sending the body we refused. Closing with its bytes unread
+      // would reset the connection, and a reset can lose the answer on its way: so only
+      // our side closes, and what still comes is read and dropped until the client closes
+      // too, or for LINGER_MS.
+      if (data === undefined) socket.end();
+      else socket.end(data);
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      return;
+    }
     if (data === undefined) socket.end(() => socket.destroy());
     else socket.end(data, () => socket.destroy());
   }
@@ -517,7 +588,7 @@ export class Http1Connection implements RequestSink {
     // closes while reading one has usually gone for good, so it ends here.
     this.peerEnded = true;
     this.framer.stopped = true;
-    if (this.streaming !== null) this.socket.destroy();
+    if (this.streaming !== null || (this.ended && this.lingering)) this.socket.destroy();
     else if (this.first === null) this.finish();
   }
 

@@ -38,6 +38,14 @@ class Recorder implements RequestSink {
   onHandoff(bytes: Buffer, reason: string): void {
     this.handoff = { bytes: bytes.toString("latin1"), reason };
   }
+  /** Bodies over this many bytes are refused. */
+  maxBody = Infinity;
+  refused: string[] = [];
+  acceptsBody(h: RequestHead): boolean {
+    if (h.contentLength <= this.maxBody) return true;
+    this.refused.push(h.url);
+    return false;
+  }
 }
 
 function frame(chunks: (string | Buffer)[]): Recorder {
@@ -260,4 +268,19 @@ test("framer: idle only between requests", () => {
   framer.feed(Buffer.from("b"), sink);
   assert.equal(framer.idle, true);
   assert.equal(sink.requests[0]!.body, "ab");
+});
+
+test("a body declared over the limit is put to the sink before any of it is buffered, and refused", () => {
+  const framer = new RequestFramer();
+  framer.bodyCheckThreshold = 10;
+  const sink = new Recorder();
+  sink.maxBody = 100;
+  framer.feed(Buffer.from("PUT /small HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n" + "s".repeat(50)), sink);
+  framer.feed(Buffer.from("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 300000000\r\n\r\n" + "b".repeat(1000)), sink);
+  assert.deepEqual(sink.requests.map((r) => r.url), ["/small"]);
+  assert.deepEqual(sink.refused, ["/big"]);
+  assert.equal(framer.stopped, true);
+  // Nothing more is read (the rest of the big body would otherwise be taken for a request).
+  framer.feed(Buffer.from("GET /after HTTP/1.1\r\nHost: x\r\n\r\n"), sink);
+  assert.equal(sink.requests.length, 1);
 });

@@ -326,6 +326,12 @@ export function hasCloseToken(value: string): boolean {
 export interface RequestSink {
   /** A complete request. `body` may share memory with the chunk it came in. Return false to read no further. */
   onRequest(head: RequestHead, body: Buffer): boolean;
+  /**
+   * Asked, before any of its body is buffered, about a request whose Content-Length is
+   * over the framer's `bodyCheckThreshold`: false refuses it (the sink answers it), and
+   * the framer reads no further.
+   */
+  acceptsBody(head: RequestHead): boolean;
   /** The request starting `bytes` is not for the fast path; the framer stops. */
   onHandoff(bytes: Buffer, reason: string): void;
 }
@@ -345,10 +351,17 @@ export class RequestFramer {
   private received = 0;
   /** After a handoff or a request that closes the connection, nothing more is read. */
   stopped = false;
+  /** Bodies declared larger than this are put to `RequestSink.acceptsBody` first. */
+  bodyCheckThreshold = Infinity;
 
   /** True when no partial request is buffered. */
   get idle(): boolean {
     return this.pending === null && this.head === null;
+  }
+
+  /** A head was read and its body is still arriving. */
+  get awaitingBody(): boolean {
+    return this.head !== null;
   }
 
   feed(chunk: Buffer, sink: RequestSink): void {
@@ -397,6 +410,10 @@ export class RequestFramer {
       if (typeof head === "string") {
         this.stopped = true;
         sink.onHandoff(pos === 0 ? buf : buf.subarray(pos), head);
+        return;
+      }
+      if (head.contentLength > this.bodyCheckThreshold && !sink.acceptsBody(head)) {
+        this.stopped = true;
         return;
       }
       const bodyStart = end + 4;

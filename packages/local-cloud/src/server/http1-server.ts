@@ -8,12 +8,31 @@
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Server as NodeHttpServer } from "node:http";
-import { Http1Connection, type ConnectionOwner, type Exchange } from "./http1-connection.js";
+import { HEADERS_TIMEOUT_MS, Http1Connection, REQUEST_TIMEOUT_MS, type BodyLimit, type ConnectionOwner, type Exchange } from "./http1-connection.js";
+
+export interface Http1ServerOptions {
+  /** The body limit of a request, from its head. @default none */
+  bodyLimit?: (url: string, headers: Record<string, string>) => BodyLimit;
+  /** Bodies up to this size skip the `bodyLimit` check. @default 0 */
+  bodyCheckThreshold?: number;
+  /** @default HEADERS_TIMEOUT_MS (60 s) */
+  headersTimeoutMs?: number;
+  /** @default REQUEST_TIMEOUT_MS (300 s) */
+  requestTimeoutMs?: number;
+}
+
+const NO_LIMIT: BodyLimit = { limit: Infinity, refuse: () => ({ status: 413 }) };
 
 export class Http1Server extends EventEmitter implements ConnectionOwner {
   private readonly listener: net.Server;
   private readonly connections = new Set<Http1Connection>();
   closing = false;
+  readonly bodyCheckThreshold: number;
+  readonly bodyLimit: (url: string, headers: Record<string, string>) => BodyLimit;
+  private readonly headersTimeout: number;
+  private readonly requestTimeout: number;
+  /** Looks for slow clients (see Http1Connection.checkTimeouts) while listening. */
+  private sweep?: NodeJS.Timeout;
 
   /**
    * @param handler receives each fast-path request; it must call `respond` on it once.
@@ -22,8 +41,16 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   constructor(
     readonly handler: (exchange: Exchange) => void,
     readonly fallback: NodeHttpServer,
+    opts: Http1ServerOptions = {},
   ) {
     super();
+    this.bodyLimit = opts.bodyLimit ?? (() => NO_LIMIT);
+    this.bodyCheckThreshold = opts.bodyLimit ? (opts.bodyCheckThreshold ?? 0) : Infinity;
+    this.headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    this.requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    // The handed-off sockets get node:http's own checks with the same figures.
+    fallback.headersTimeout = this.headersTimeout;
+    fallback.requestTimeout = this.requestTimeout;
     // allowHalfOpen: a client that shuts down its sending side still gets its answers
     // (node:http creates its server the same way); noDelay: node:http's default.
     this.listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
@@ -37,6 +64,13 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
 
   listen(port: number, host: string, callback?: () => void): this {
     this.listener.listen(port, host, callback);
+    // One timer for all connections, as node:http's connectionsCheckingInterval: checking
+    // costs nothing per request, and a deadline is met within a quarter of its length.
+    const every = Math.max(25, Math.min(5_000, this.headersTimeout / 4));
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.connections) connection.checkTimeouts(now, this.headersTimeout, this.requestTimeout);
+    }, every).unref();
     return this;
   }
 
@@ -51,6 +85,7 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
    */
   close(callback?: (err?: Error) => void): this {
     this.closing = true;
+    clearInterval(this.sweep);
     this.listener.close(callback);
     for (const connection of this.connections) connection.closeIfIdle();
     // node:http's close() closes its own idle sockets.

@@ -9,7 +9,18 @@ import { queryErrorResponse } from "./protocols/query.js";
 import type { AwsResponse } from "../types.js";
 import type { SignatureProblem } from "./sigv4.js";
 
-type Family = "json" | "rest-json" | "s3" | "query";
+export type Family = "json" | "rest-json" | "s3" | "query";
+
+/**
+ * The protocol family of a request the kernel refuses before its signature is read:
+ * from the service its credential scope names (header or query string); an unsigned
+ * request would be S3's.
+ */
+export function familyOfUnread(headers: Record<string, string>, query: URLSearchParams): Family {
+  const credential = headers.authorization ?? query.get("X-Amz-Credential");
+  const service = credential === null || credential === undefined ? "s3" : /\/[^/]*\/[^/]*\/([^/]*)\/aws4_request/.exec(credential)?.[1] ?? "";
+  return protocolFamily(service, headers);
+}
 
 export function protocolFamily(service: string, headers: Record<string, string>): Family {
   if (headers["x-amz-target"]) return "json";
@@ -60,6 +71,7 @@ export function signatureError(problem: SignatureProblem, family: Family): AwsEr
       if (s3 || family === "query") return new AwsError("SignatureDoesNotMatch", MISMATCH, 403);
       return new AwsError("InvalidSignatureException", MISMATCH, family === "rest-json" ? 403 : 400);
     case "expired":
+    case "not-yet-valid":
       return s3 ? new AwsError("AccessDenied", problem.message, 403) : new AwsError("ExpiredTokenException", problem.message, 403);
     case "skewed":
       return s3
@@ -70,4 +82,13 @@ export function signatureError(problem: SignatureProblem, family: Family): AwsEr
         ? new AwsError("AuthorizationQueryParametersError", problem.message, 400)
         : new AwsError("IncompleteSignature", problem.message, 400);
   }
+}
+
+/** The error AWS gives a request that carries no (acceptable) signature. */
+export function missingAuthError(family: Family, why?: string): AwsError {
+  const suffix = why ? ` (${why})` : "";
+  if (family === "s3") return new AwsError("AccessDenied", `Access Denied${suffix}`, 403);
+  if (family === "json") return new AwsError("MissingAuthenticationTokenException", `Request is missing Authentication Token${suffix}`, 400);
+  if (family === "rest-json") return new AwsError("MissingAuthenticationTokenException", `Missing Authentication Token${suffix}`, 403);
+  return new AwsError("MissingAuthenticationToken", `Request is missing Authentication Token${suffix}`, 403);
 }

@@ -4,24 +4,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { readSignature, verifySignature, type SignatureInfo } from "./sigv4.js";
-
-/** The hash constructor the signer expects (what @smithy/hash-node provides in the SDK). */
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === "string" ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.h = key === undefined ? createHash("sha256") : createHmac("sha256", key);
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
+import { Sha256 } from "../test-signing.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const signer = (service: string, opts: { applyChecksum?: boolean } = {}) =>
@@ -172,4 +158,44 @@ test("header values with tabs, runs of spaces, leading/trailing space or NBSP ve
     req.headers["x-custom"] = value;
     assert.equal(verify(req), undefined, JSON.stringify(value));
   }
+});
+
+test("a presigned URL dated ahead of the clock is not valid yet, whatever its X-Amz-Expires", async () => {
+  const url = await signer("s3").presign(
+    { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: 4570, path: "/bucket/photo.jpg", query: {}, headers: { host: "127.0.0.1:4570", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } },
+    { expiresIn: 604_800, signingDate: new Date(Date.now() + 3 * 365 * 24 * 3600 * 1000) },
+  );
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(url.query ?? {})) query.append(k, String(v));
+  const req: Req = { method: "GET", path: "/bucket/photo.jpg", query, headers: { host: "127.0.0.1:4570" }, body: Buffer.alloc(0) };
+  assert.deepEqual(verify(req), { kind: "not-yet-valid", message: "Request is not valid yet" });
+  // Within the 15 minutes of allowed skew it is fine.
+  assert.equal(verify(req, undefined, Date.now() + 3 * 365 * 24 * 3600 * 1000 - 14 * 60 * 1000), undefined);
+});
+
+test("a presigned URL needs X-Amz-Expires, of at most seven days", () => {
+  const query = (expires?: string) =>
+    new URLSearchParams({
+      "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+      "X-Amz-Credential": "AK/20261126/us-east-1/s3/aws4_request",
+      "X-Amz-Date": "20261126T000000Z",
+      "X-Amz-SignedHeaders": "host",
+      "X-Amz-Signature": "abc",
+      ...(expires === undefined ? {} : { "X-Amz-Expires": expires }),
+    });
+  const missing = readSignature({}, query()) as { malformed: string };
+  assert.match(missing.malformed, /requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters/);
+  const long = readSignature({}, query("604801")) as SignatureInfo;
+  const req: Req = { method: "GET", path: "/b/k", query: query("604801"), headers: { host: "127.0.0.1:4570" }, body: Buffer.alloc(0) };
+  assert.deepEqual(verifySignature(long, "x", req, Date.parse("2026-11-26T00:00:01Z")), { kind: "malformed", message: "X-Amz-Expires must be less than a week (in seconds) that is; 604800" });
+  const negative = readSignature({}, query("-1")) as SignatureInfo;
+  assert.equal(verifySignature(negative, "x", { ...req, query: query("-1") })?.kind, "malformed");
+});
+
+test("outside S3 an UNSIGNED-PAYLOAD claim is no way around the body hash", async () => {
+  const req = await signed("dynamodb", { headers: { ...dynamoHeaders("DynamoDB_20120810.PutItem"), "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, body: '{"TableName":"a"}' });
+  assert.equal(req.headers["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+  // Signed over UNSIGNED-PAYLOAD, checked over the body's hash: refused, changed body or not.
+  assert.equal(verify(req)?.kind, "mismatch");
+  assert.equal(verify({ ...req, body: Buffer.from('{"TableName":"b"}') })?.kind, "mismatch");
 });

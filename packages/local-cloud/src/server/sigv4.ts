@@ -26,7 +26,9 @@ export type SignatureProblem =
   | { kind: "malformed"; message: string }
   | { kind: "mismatch" }
   | { kind: "expired"; message: string }
-  | { kind: "skewed"; message: string };
+  | { kind: "skewed"; message: string }
+  /** A presigned URL dated beyond the allowed skew into the future. */
+  | { kind: "not-yet-valid"; message: string };
 
 /**
  * Read the signature parameters of a request, or undefined when it is unsigned. On every
@@ -66,8 +68,10 @@ export function readSignature(
     const signedHeaders = query.get("X-Amz-SignedHeaders");
     const signature = query.get("X-Amz-Signature");
     const amzDate = query.get("X-Amz-Date");
-    if (scope.length !== 5 || !signedHeaders || !signature || !amzDate) {
-      return { malformed: "Query-string authentication requires the X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Signature parameters" };
+    const expires = query.get("X-Amz-Expires");
+    // S3 wants every one of these; a URL without X-Amz-Expires is refused, not given a week.
+    if (scope.length !== 5 || !signedHeaders || !signature || !amzDate || expires === null) {
+      return { malformed: QUERY_PARAMETERS_REQUIRED };
     }
     return {
       accessKeyId: scope[0]!,
@@ -79,7 +83,7 @@ export function readSignature(
       signature,
       amzDate,
       presigned: true,
-      expires: Number(query.get("X-Amz-Expires") ?? "604800"),
+      expires: Number(expires),
       securityToken: query.get("X-Amz-Security-Token") ?? undefined,
     };
   }
@@ -87,6 +91,12 @@ export function readSignature(
 }
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
+const QUERY_PARAMETERS_REQUIRED =
+  "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
+/** How far a request's date may be from the clock, either way (AWS's 15 minutes). */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+/** The longest a presigned URL may live: seven days. */
+export const MAX_PRESIGNED_EXPIRES = 604_800;
 
 /**
  * The value of `name` (e.g. "Credential=") in an Authorization header: up to the next
@@ -271,17 +281,16 @@ function parseAmzDate(amzDate: string): number {
 
 /**
  * The payload hash the canonical request carries. S3 signs the x-amz-content-sha256
- * header's claim (and checks the body against it itself, with its own error); every other
- * service hashes the body it received, so a claim that does not match the body makes the
- * signature fail, as on AWS.
+ * header's claim, which may be a mode (UNSIGNED-PAYLOAD, STREAMING-…), and checks the
+ * body against it itself, with its own error. Every other service hashes the body it
+ * received, whatever the request claims: a body changed after signing, or signed as
+ * UNSIGNED-PAYLOAD, makes the signature fail.
  */
 function payloadHashOf(sig: SignatureInfo, req: { query: URLSearchParams; headers: Record<string, string>; body: Buffer }): string {
+  if (sig.service !== "s3") return sha256Hex(req.body);
   const claimed = req.headers["x-amz-content-sha256"];
   if (sig.presigned) return req.query.get("X-Amz-Content-Sha256") ?? claimed ?? "UNSIGNED-PAYLOAD";
-  // A 64-character claim is a hash to check (against the body's, by the signature); any
-  // other value (UNSIGNED-PAYLOAD, STREAMING-…) is a mode, signed as sent.
-  if (claimed !== undefined && (sig.service === "s3" || claimed.length !== 64)) return claimed;
-  return sha256Hex(req.body);
+  return claimed ?? sha256Hex(req.body);
 }
 
 /** Equal-length hex strings compared without an early exit. */
@@ -302,14 +311,19 @@ export function verifySignature(
   const signedAt = parseAmzDate(sig.amzDate);
   if (Number.isNaN(signedAt)) return { kind: "malformed", message: `Invalid X-Amz-Date ${sig.amzDate}` };
   if (sig.presigned) {
-    if (!(sig.expires! >= 1 && sig.expires! <= 604800)) {
-      return { kind: "malformed", message: "X-Amz-Expires must be between 1 and 604800 seconds" };
+    const expires = sig.expires!;
+    if (!Number.isInteger(expires)) return { kind: "malformed", message: "X-Amz-Expires should be a number" };
+    if (expires < 0) return { kind: "malformed", message: "X-Amz-Expires must be non-negative" };
+    if (expires > MAX_PRESIGNED_EXPIRES) {
+      return { kind: "malformed", message: `X-Amz-Expires must be less than a week (in seconds) that is; ${MAX_PRESIGNED_EXPIRES}` };
     }
-    if (now > signedAt + sig.expires! * 1000) return { kind: "expired", message: "Request has expired" };
-  } else if (Math.abs(now - signedAt) > 15 * 60 * 1000) {
+    // Dated ahead of the clock: not valid yet (else a URL dated years ahead would live for years).
+    if (signedAt - now > MAX_SKEW_MS) return { kind: "not-yet-valid", message: "Request is not valid yet" };
+    if (now > signedAt + expires * 1000) return { kind: "expired", message: "Request has expired" };
+  } else if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
     return {
       kind: "skewed",
-      message: `Signature expired: ${sig.amzDate} is now earlier than ${new Date(now - 15 * 60 * 1000).toISOString()}`,
+      message: `Signature expired: ${sig.amzDate} is now earlier than ${new Date(now - MAX_SKEW_MS).toISOString()}`,
     };
   }
 

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 import type { BuildOptions } from "esbuild";
 import type { BundleResult, FunctionDefinitionRecord } from "./types.js";
-import { resolveHandler } from "./handler.js";
+import { resolveHandler, splitHandler } from "./handler.js";
 import { esbuildError } from "./esbuild-error.js";
 import { fallbackNodePaths } from "./node-paths.js";
 import { awsSdkV2EndpointPlugin, AWS_SDK_V2_PLUGIN_NAME } from "./aws-sdk-v2.js";
@@ -30,7 +30,27 @@ export function bundleEntryName(def: FunctionDefinitionRecord): string {
   return def.nodejs?.format === "cjs" ? "index.cjs" : "index.mjs";
 }
 
-export function functionBuildOptions(def: FunctionDefinitionRecord, root: string, outdir: string): BuildOptions {
+/**
+ * Where a bundle's entry goes. "index": `index.mjs` at the bundle's root (the dev loop).
+ * "source": the handler's own path, as SST v2 lays out deployed bundles, so the
+ * Lambda handler reads like the one written ("packages/functions/src/list.handler").
+ */
+export type BundleLayout = "index" | "source";
+
+/** The entry file (relative to the bundle) and the Lambda handler string for a layout. */
+export function bundleEntry(def: FunctionDefinitionRecord, root: string, layout: BundleLayout = "index"): { file: string; handler: string } {
+  const { base, exportName } = splitHandler(def.handler);
+  const ext = def.nodejs?.format === "cjs" ? ".cjs" : ".mjs";
+  if (layout === "index") return { file: bundleEntryName(def), handler: `index.${exportName}` };
+  const rel = path.relative(root, path.resolve(root, path.dirname(base)));
+  const dir = !rel.startsWith("..") && !path.isAbsolute(def.handler) ? rel : "";
+  // A Lambda handler has one dot, between the file and the export.
+  const name = path.basename(base).replace(/\./g, "-");
+  const file = path.join(dir, name + ext).split(path.sep).join("/");
+  return { file, handler: `${file.slice(0, -ext.length)}.${exportName}` };
+}
+
+export function functionBuildOptions(def: FunctionDefinitionRecord, root: string, outdir: string, layout: BundleLayout = "index"): BuildOptions {
   const { file } = resolveHandler(root, def.handler, `Function "${def.id}"`);
   const nodejs = def.nodejs ?? {};
   const format = nodejs.format ?? "esm";
@@ -38,7 +58,7 @@ export function functionBuildOptions(def: FunctionDefinitionRecord, root: string
   const banner = [format === "esm" ? REQUIRE_BANNER : "", nodejs.banner ?? ""].filter(Boolean).join("\n");
   const base: BuildOptions = {
     entryPoints: [file],
-    outfile: path.join(outdir, bundleEntryName(def)),
+    outfile: path.join(outdir, bundleEntry(def, root, layout).file),
     absWorkingDir: root,
     bundle: true,
     platform: "node",
@@ -71,26 +91,33 @@ function prepareDir(outdir: string): void {
   fs.mkdirSync(outdir, { recursive: true });
 }
 
-function finish(def: FunctionDefinitionRecord, root: string, outdir: string, metafile: esbuild.Metafile | undefined): BundleResult {
+function finish(def: FunctionDefinitionRecord, root: string, outdir: string, metafile: esbuild.Metafile | undefined, layout: BundleLayout = "index"): BundleResult {
   copyFilesInto(def, root, outdir);
   installPackages(def, root, outdir);
   const { exportName } = resolveHandler(root, def.handler);
   const inputs = Object.keys(metafile?.inputs ?? {})
     .filter((i) => !i.includes(":"))
     .map((i) => path.resolve(root, i));
-  return { dir: outdir, file: path.join(outdir, bundleEntryName(def)), exportName, inputs };
+  const entry = bundleEntry(def, root, layout);
+  return { dir: outdir, file: path.join(outdir, entry.file), exportName, handler: entry.handler, inputs };
 }
 
-export async function bundleFunction(def: FunctionDefinitionRecord, root: string, outdir: string): Promise<BundleResult> {
-  const opts = functionBuildOptions(def, root, outdir);
+export async function bundleFunction(def: FunctionDefinitionRecord, root: string, outdir: string, layout: BundleLayout = "index"): Promise<BundleResult> {
   prepareDir(outdir);
+  return bundleInto(def, root, outdir, layout);
+}
+
+/** Bundles into `outdir` as it is (a build hook may already have written files there). */
+export async function bundleInto(def: FunctionDefinitionRecord, root: string, outdir: string, layout: BundleLayout = "index"): Promise<BundleResult> {
+  const opts = functionBuildOptions(def, root, outdir, layout);
+  fs.mkdirSync(outdir, { recursive: true });
   let result: esbuild.BuildResult;
   try {
     result = await esbuild.build(opts);
   } catch (e) {
     throw esbuildError(e, root, `Failed to build function "${def.handler}"`);
   }
-  return finish(def, root, outdir, result.metafile);
+  return finish(def, root, outdir, result.metafile, layout);
 }
 
 /** Synchronous variant for construct constructors (no esbuild plugins). */

@@ -32,6 +32,8 @@ export interface BundleResult {
   /** Absolute path of the bundle's entry file (index.mjs). */
   file: string;
   exportName: string;
+  /** The Lambda handler string for the bundle ("index.handler", or the source path for deploy bundles). */
+  handler: string;
   /** Absolute paths of the source files that went into the bundle. */
   inputs: string[];
 }

@@ -26,8 +26,17 @@ describe("parseCommandArgs", () => {
     const p = parseCommandArgs(set, ["--stage", "prod", "KEY", "--fallback", "value", "--verbose", "--region=eu-west-1"]);
     assert.deepEqual(p.positionals, ["KEY", "value"]);
     assert.equal(p.values.fallback, true);
-    assert.deepEqual(p.global, { stage: "prod", region: "eu-west-1", verbose: true });
+    assert.deepEqual(p.global, { stage: "prod", region: "eu-west-1", profile: undefined, role: undefined, target: undefined, verbose: true });
     assert.equal(p.help, false);
+  });
+
+  it("takes the AWS globals (--profile, --role) and the target (--local or --aws, not both)", () => {
+    const p = parseCommandArgs(set, ["K", "V", "--aws", "--profile", "prod", "--role", "arn:aws:iam::123456789012:role/deploy"]);
+    assert.equal(p.global.target, "aws");
+    assert.equal(p.global.profile, "prod");
+    assert.equal(p.global.role, "arn:aws:iam::123456789012:role/deploy");
+    assert.equal(parseCommandArgs(set, ["K", "V", "--local"]).global.target, "local");
+    assert.throws(() => parseCommandArgs(set, ["K", "V", "--local", "--aws"]), /--local and --aws name different targets/);
   });
 
   it("rejects unknown flags, naming the command", () => {

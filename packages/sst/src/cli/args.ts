@@ -8,6 +8,10 @@ import { UsageError, type Command, type GlobalArgs, type OptionSpec } from "./co
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   stage: { type: "string", description: "The stage to use (defaults to your personal stage)", valueName: "<stage>" },
   region: { type: "string", description: "The region to use", valueName: "<region>" },
+  profile: { type: "string", description: "The AWS profile to use (AWS target)", valueName: "<name>" },
+  role: { type: "string", description: "ARN of an IAM role to assume for AWS calls (AWS target)", valueName: "<arn>" },
+  local: { type: "boolean", description: "Act on the stage's local cloud" },
+  aws: { type: "boolean", description: "Act on the stage in AWS" },
   verbose: { type: "boolean", description: "Print verbose logs" },
   help: { type: "boolean", short: "h", description: "Show help" },
 };
@@ -80,6 +84,8 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedComman
       throw new UsageError(`Unexpected argument "${parsed.positionals[bounds.max]}" for "sst ${command.name}"`, command.name);
     if (command.passthrough && rest.length === 0)
       throw new UsageError(`Missing the command to run: usage is "sst ${command.usage}"`, command.name);
+    if (values.local === true && values.aws === true)
+      throw new UsageError("--local and --aws name different targets: pass one of them", command.name);
   }
   return {
     values,
@@ -89,6 +95,9 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedComman
     global: {
       stage: typeof values.stage === "string" ? values.stage : undefined,
       region: typeof values.region === "string" ? values.region : undefined,
+      profile: typeof values.profile === "string" ? values.profile : undefined,
+      role: typeof values.role === "string" ? values.role : undefined,
+      target: values.local === true ? "local" : values.aws === true ? "aws" : undefined,
       verbose: values.verbose === true,
     },
   };

@@ -6,6 +6,16 @@ function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (os.constants.signals[signal] ?? 1);
 }
 
+/** SDK client settings for the stage's account: the developer's on AWS, the admin's locally. */
+async function serverClientConfig(p: import("./stage-parameters.js").StageParameters) {
+  if (p.target.kind === "aws") {
+    const { clientConfig } = await import("../deploy/aws/environment.js");
+    return clientConfig(p.target.env);
+  }
+  const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
+  return { endpoint: p.localEndpoint, region: p.region, credentials: ADMIN_CREDENTIALS };
+}
+
 const bind: Command = {
   name: "bind",
   usage: "bind <command...>",
@@ -15,39 +25,46 @@ const bind: Command = {
   examples: ['sst bind "vitest run"', "sst bind -- node scripts/seed.mjs --count 10", "sst bind env"],
   async run(ctx) {
     const { spawn } = await import("node:child_process");
-    const { loadProjectFor, secretScope } = await import("./project.js");
-    const { openLocalTarget } = await import("../deploy/local-target.js");
-    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { withStageParameters } = await import("./stage-parameters.js");
     const { bindEnvironment, siteForDirectory, siteServerEnvironment } = await import("../deploy/bind-env.js");
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
 
-    const project = await loadProjectFor(ctx);
-    // An in-process cloud (when no sst dev runs) must stay up while the command runs.
-    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
-    try {
+    // The parameters stay open (an in-process cloud, when no sst dev runs) while the command runs.
+    return withStageParameters(ctx, async (p) => {
       // Inside a site's folder (`cd packages/web && sst bind vite`), the site's environment
       // joins the app's SST_* values, as in SST v2; the site's variables win over SST_*.
-      const site = await siteForDirectory(target.ssm, secretScope(project), project.paths?.root ?? project.root, ctx.cwd);
+      const site = await siteForDirectory(p.ssm, p.scope, p.project.paths?.root ?? p.project.root, ctx.cwd);
       if (site) ctx.ui.debug(`bind: adding the environment of ${site.type} "${site.id}" (${site.path})`);
       // An SSR site runs with its server function's environment and role (SST v2).
-      const server = site?.server ? await siteServerEnvironment(target.endpoint, target.region, site.server) : undefined;
+      const server = site?.server ? await siteServerEnvironment(await serverClientConfig(p), site.server) : undefined;
       if (server) ctx.ui.debug(`bind: running as the role of ${site!.type} "${site!.id}"'s server function`);
-      const credentials = server?.credentials ?? ADMIN_CREDENTIALS;
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...(await bindEnvironment(target.ssm, secretScope(project))),
-        ...server?.environment,
-        ...site?.environment,
-        AWS_ENDPOINT_URL: target.endpoint,
-        AWS_REGION: target.region,
-        AWS_DEFAULT_REGION: target.region,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      };
+      const env: NodeJS.ProcessEnv = { ...process.env, ...(await bindEnvironment(p.ssm, p.scope)), ...server?.environment, ...site?.environment };
+      // The child talks to where the stage lives, with the developer's credentials on AWS
+      // (resolved, so a role or an SSO profile works in any child) and the admin's locally;
+      // in an SSR site's folder, with its server function's role instead.
       delete env.AWS_SESSION_TOKEN;
-      if (server) env.AWS_SESSION_TOKEN = server.credentials.sessionToken;
       delete env.AWS_PROFILE;
-      ctx.ui.debug(`bind: ${target.remote ? "using the running sst dev at" : "started a local cloud at"} ${target.endpoint}`);
+      if (p.target.kind === "aws") {
+        const { credentialEnvironment } = await import("../deploy/aws/environment.js");
+        Object.assign(env, await credentialEnvironment(p.target.env));
+      } else {
+        Object.assign(env, {
+          AWS_ENDPOINT_URL: p.localEndpoint,
+          AWS_REGION: p.region,
+          AWS_DEFAULT_REGION: p.region,
+          AWS_ACCESS_KEY_ID: ADMIN_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: ADMIN_CREDENTIALS.secretAccessKey,
+        });
+      }
+      if (server) {
+        env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;
+        env.AWS_SECRET_ACCESS_KEY = server.credentials.secretAccessKey;
+        env.AWS_SESSION_TOKEN = server.credentials.sessionToken;
+      }
+      // sst commands the child runs act on the same target (locally the child's AWS_* variables
+      // are the local cloud's, which the rule would otherwise take for an AWS account).
+      env.SST_TARGET = p.target.kind;
+      if (p.target.kind === "local") ctx.ui.debug(`bind: ${p.servedByDev ? "using the running sst dev at" : "started a local cloud at"} ${p.localEndpoint}`);
       // One argument is a shell command line ("vitest run"); several are argv.
       const [file, ...args] = ctx.rest;
       const child =
@@ -68,9 +85,7 @@ const bind: Command = {
           resolve(code ?? (signal ? signalExitCode(signal) : 1));
         });
       });
-    } finally {
-      await target.close();
-    }
+    });
   },
 };
 export default bind;

@@ -10,8 +10,12 @@ const build: Command = {
   async run(ctx) {
     const path = await import("node:path");
     const { loadProjectFor, synthProject } = await import("./project.js");
+    const { resolveStageTarget } = await import("./target.js");
     const started = performance.now();
     const project = await loadProjectFor(ctx);
+    // The assembly names its account: AWS's when the stage lives there.
+    const target = await resolveStageTarget(ctx, project);
+    if (target.kind === "aws") (await import("../deploy/aws/environment.js")).exportForSynth(target.env);
     const outdir = ctx.values.to ? path.resolve(ctx.cwd, ctx.values.to as string) : project.paths.dist;
     const synth = await synthProject(project, { mode: "deploy", outdir });
     const shown = path.relative(ctx.cwd, synth.assemblyDir) || synth.assemblyDir;

@@ -17,6 +17,12 @@ export interface OptionSpec {
 export interface GlobalArgs {
   stage?: string;
   region?: string;
+  /** --profile: the AWS profile. */
+  profile?: string;
+  /** --role: an IAM role to assume for AWS calls. */
+  role?: string;
+  /** --local / --aws. */
+  target?: "local" | "aws";
   verbose: boolean;
 }
 
@@ -29,6 +35,8 @@ export interface CommandContext {
   global: GlobalArgs;
   cwd: string;
   ui: Ui;
+  /** The command's full name ("secrets set"), for messages. */
+  commandName: string;
 }
 
 export interface Command {

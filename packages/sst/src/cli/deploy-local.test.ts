@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { LocalCloud } from "local-cloud";
+import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
@@ -20,10 +21,25 @@ let app: string;
 
 function run(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as any).code as number) : 0, out: stdout + stderr }),
     ),
   );
+}
+
+/** `sst local <args>` in the app, once it printed Ready: its process, output so far and exit. */
+async function startLocal(args: string[]) {
+  const child = spawn(process.execPath, [BIN, "local", ...args], { cwd: app });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise((r) => child.once("exit", r));
+  const t0 = Date.now();
+  while (!/^Ready$/m.test(out)) {
+    assert.ok(Date.now() - t0 < 30_000, `no Ready line: ${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, out, exited };
 }
 
 /** Opens the stage's state in this process, like a later `sst` command would. */
@@ -59,9 +75,10 @@ describe("sst deploy / remove / local", () => {
   let fnName: string;
 
   it("deploy builds into .sst/dist, deploys to .sst/local/<stage> and writes outputs.json", async () => {
-    const r = await run(["deploy", "--stage", "prod"]);
+    const r = await run(["deploy", "--stage", "prod", "--local"]);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /Deploying "deploycli" stage "prod" to the local cloud/);
+    assert.match(r.out, /➜ {2}Target: local cloud \.sst\/local\/prod \(--local\)/);
+    assert.match(r.out, /Deploying "deploycli" stage "prod"/);
     assert.match(r.out, /✔ {2}Deployed 1 stack/);
     assert.ok(fs.existsSync(path.join(app, ".sst/dist/manifest.json")));
     fnName = JSON.parse(fs.readFileSync(path.join(app, ".sst/outputs.json"), "utf8"))["prod-deploycli-One"].FnName;
@@ -72,13 +89,13 @@ describe("sst deploy / remove / local", () => {
   });
 
   it("deploy with an unknown stack filter fails clearly", async () => {
-    const r = await run(["deploy", "Nope", "--stage", "prod"]);
+    const r = await run(["deploy", "Nope", "--stage", "prod", "--to", "local"]);
     assert.equal(r.code, 1);
     assert.match(r.out, /No stack matches "Nope". Stacks: prod-deploycli-One/);
   });
 
   it("remove deletes the stacks and their outputs", async () => {
-    const r = await run(["remove", "--stage", "prod"]);
+    const r = await run(["remove", "--stage", "prod", "--local"]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /✔ {2}Removed 1 stack\n\s+prod-deploycli-One/);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(app, ".sst/outputs.json"), "utf8")), {});
@@ -88,15 +105,7 @@ describe("sst deploy / remove / local", () => {
   });
 
   it("sst local serves the AWS APIs in the foreground and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "local", "--port", "0", "--dir", "cloud-state"], { cwd: app });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const exited = new Promise((r) => child.once("exit", r));
-    const t0 = Date.now();
-    while (!/^Ready$/m.test(out)) {
-      assert.ok(Date.now() - t0 < 30_000, `no Ready line: ${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { child, out, exited } = await startLocal(["--port", "0", "--dir", "cloud-state"]);
     const endpoint = /Endpoint:\s+(\S+)/.exec(out)![1];
     assert.match(out, /AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test/);
     const sts = new STSClient({ endpoint, region: "us-east-1", credentials });
@@ -104,6 +113,22 @@ describe("sst deploy / remove / local", () => {
     assert.equal(id.Account, "000000000000");
     sts.destroy();
     assert.ok(fs.existsSync(path.join(app, "cloud-state")));
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+  });
+
+  it("sst local refuses damaged state, naming the file, and --reset starts over", async () => {
+    const dir = path.join(app, "cloud-state");
+    assert.ok(fs.existsSync(path.join(dir, "state.json")), "the last run recorded its state");
+    fs.writeFileSync(path.join(dir, "dynamodb.sqlite"), "");
+    const refused = await run(["local", "--port", "0", "--dir", "cloud-state"]);
+    assert.equal(refused.code, 1, refused.out);
+    assert.ok(refused.out.includes(path.join(dir, "dynamodb.sqlite")), refused.out);
+    assert.match(refused.out, /is empty/);
+    assert.match(refused.out, /--reset/);
+
+    const { child, out, exited } = await startLocal(["--port", "0", "--dir", "cloud-state", "--reset"]);
+    assert.match(out, /Removed the local state in .*cloud-state; starting empty/);
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
   });

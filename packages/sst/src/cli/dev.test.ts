@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { readServerInfo } from "../deploy/server-file.js";
+import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
@@ -34,7 +35,7 @@ export default {
 
 function run(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as any).code as number) : 0, out: stdout + stderr }),
     ),
   );
@@ -45,7 +46,7 @@ class DevProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, "dev", "--stage", "t", ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1" } });
+    this.child = spawn(process.execPath, [BIN, "dev", "--stage", "t", ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } });
     this.child.stdout!.on("data", (d) => (this.out += d));
     this.child.stderr!.on("data", (d) => (this.out += d));
     this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));

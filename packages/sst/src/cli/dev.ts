@@ -3,27 +3,40 @@ import type { Command } from "./command.js";
 const dev: Command = {
   name: "dev",
   usage: "dev",
-  description: "Work on your app locally: deploys it to the local cloud and runs functions from source",
+  description: "Work on your app: functions run from source on your machine, on the local cloud or (Live Lambda) on AWS",
   options: {
-    port: { type: "string", description: "Port of the local cloud (default 4570)", valueName: "<port>" },
+    port: { type: "string", description: "Port of the local cloud (default 4570; local target)", valueName: "<port>" },
+    "increase-timeout": { type: "boolean", description: "Give deployed functions Lambda's longest timeout, 900 s, to stay on a breakpoint (AWS target)" },
+    reset: { type: "boolean", description: "Delete the stage's local state first and start empty (the way back from damaged state; local target)" },
+    inspect: { type: "boolean", description: "Open the Node.js inspector (127.0.0.1:9229) to set breakpoints in functions" },
+    "inspect-port": { type: "string", description: "Port of the inspector (0: any free port); implies --inspect", valueName: "<port>" },
   },
+  examples: ["sst dev", "sst dev --stage alice --aws", "sst dev --inspect --increase-timeout"],
   async run(ctx) {
     const { parsePort, waitForShutdownSignal } = await import("./signals.js");
+    const { resolveStageTarget } = await import("./target.js");
     const port = parsePort(ctx.values.port, "dev");
     // The CloudFormation template validator costs seconds on every synth; the dev loop
     // redeploys on each stack change, so it stays off here unless asked for.
     process.env.CDK_VALIDATION ??= "false";
-    const { DevSession } = await import("../dev/dev-session.js");
-    const { removeServerInfo } = await import("../deploy/server-file.js");
+    const inspectPort = ctx.values["inspect-port"] !== undefined ? parsePort(ctx.values["inspect-port"], "dev") ?? 0 : ctx.values.inspect ? 9229 : undefined;
     const signal = waitForShutdownSignal();
-    const session = await DevSession.start({
-      cwd: ctx.cwd,
-      stage: ctx.global.stage,
-      region: ctx.global.region,
-      verbose: ctx.global.verbose,
-      port,
-      ui: ctx.ui,
-    });
+    const { DevSession, loadDevProject } = await import("../dev/dev-session.js");
+    const common = { cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region, verbose: ctx.global.verbose, ui: ctx.ui };
+    const preloaded = await loadDevProject(common);
+    const target = await resolveStageTarget(ctx, preloaded.project);
+    if (inspectPort !== undefined) (await import("../dev/inspector.js")).openInspector(inspectPort, ctx.ui);
+    if (target.kind === "local" && ctx.values["increase-timeout"]) ctx.ui.info("--increase-timeout applies to the AWS target; on the local cloud functions keep their own timeout");
+    if (target.kind === "aws") {
+      const { AwsDevSession } = await import("../dev/aws-dev-session.js");
+      const session = await AwsDevSession.start({ ...common, env: target.env, project: preloaded.project, increaseTimeout: ctx.values["increase-timeout"] === true });
+      await signal;
+      ctx.ui.line("Stopping...");
+      await session.stop();
+      return 0;
+    }
+    const { removeServerInfo } = await import("../deploy/server-file.js");
+    const session = await DevSession.start({ ...common, port, preloaded, reset: ctx.values.reset === true });
     // If the process dies some other way, do not leave a server.json pointing at nothing.
     const onExit = () => removeServerInfo(session.stateDir);
     process.once("exit", onExit);

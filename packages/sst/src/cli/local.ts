@@ -7,6 +7,7 @@ const local: Command = {
   options: {
     port: { type: "string", description: "Port to listen on (default 4570)", valueName: "<port>" },
     dir: { type: "string", description: "State directory (default .sst/local/standalone)", valueName: "<dir>" },
+    reset: { type: "boolean", description: "Delete the state directory first and start empty (the way back from damaged state)" },
   },
   async run(ctx) {
     const path = await import("node:path");
@@ -16,6 +17,10 @@ const local: Command = {
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
     const { DEFAULT_PORT } = await importLocalCloud();
     const dir = path.resolve(ctx.cwd, (ctx.values.dir as string | undefined) ?? ".sst/local/standalone");
+    if (ctx.values.reset === true) {
+      const { resetLocalState } = await import("../deploy/reset-state.js");
+      if (await resetLocalState(dir)) ctx.ui.info(`Removed the local state in ${dir}; starting empty`);
+    }
     const signal = waitForShutdownSignal();
     const { cloud, portTakenBy } = await startCloud({ dir, port: port ?? DEFAULT_PORT, region: ctx.global.region });
     if (portTakenBy) ctx.ui.info(`Port ${portTakenBy} is in use; using port ${cloud.port}`);

@@ -74,7 +74,7 @@ export async function main(argv: string[], ui: Ui = createUi({ verbose: argv.inc
   }
   const verboseUi = parsed.global.verbose ? createUi({ verbose: true }) : ui;
   try {
-    const code = await command.run({ ...parsed, cwd: process.cwd(), ui: verboseUi });
+    const code = await command.run({ ...parsed, cwd: process.cwd(), ui: verboseUi, commandName: command.name });
     return code ?? 0;
   } catch (err) {
     reportError(verboseUi, err, parsed.global.verbose);
@@ -83,7 +83,7 @@ export async function main(argv: string[], ui: Ui = createUi({ verbose: argv.inc
 }
 
 function ctxFor(ui: Ui, values: Record<string, string | boolean | undefined>) {
-  return { values, positionals: [], rest: [], global: { verbose: false }, cwd: process.cwd(), ui };
+  return { values, positionals: [], rest: [], global: { verbose: false }, cwd: process.cwd(), ui, commandName: "version" };
 }
 
 export function reportError(ui: Ui, err: unknown, verbose: boolean): void {

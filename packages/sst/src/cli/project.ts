@@ -14,10 +14,10 @@ async function projectModule(): Promise<any> {
 /** Throws the loader's error (which names file:line:col for config and stack errors). */
 export async function loadProjectFor(ctx: Pick<CommandContext, "cwd" | "global">): Promise<Project> {
   const { loadProject } = await projectModule();
-  return loadProject({ cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region });
+  return loadProject({ cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region, profile: ctx.global.profile, role: ctx.global.role });
 }
 
-export async function synthProject(project: Project, opts: { mode: "dev" | "deploy" | "remove"; target?: "local" | "aws"; outdir?: string }): Promise<SynthResult> {
+export async function synthProject(project: Project, opts: { mode: "dev" | "deploy" | "remove"; target?: "local" | "aws"; outdir?: string; context?: Record<string, unknown> }): Promise<SynthResult> {
   const { synth } = await projectModule();
   return synth(project, opts);
 }

@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, Loader> = {
   build: () => import("./build.js"),
   deploy: () => import("./deploy.js"),
   remove: () => import("./remove.js"),
+  diff: () => import("./diff.js"),
   bootstrap: () => import("./bootstrap.js"),
   "secrets set": () => import("./secrets-set.js"),
   "secrets get": () => import("./secrets-get.js"),

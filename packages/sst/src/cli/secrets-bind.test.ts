@@ -12,13 +12,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { LocalCloud } from "local-cloud";
 import { removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
+import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 let app: string;
 
 function sst(args: string[], opts: { env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, "--stage", "t", ...args], { cwd: app, env: { ...process.env, NO_COLOR: "1", ...opts.env } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, "--stage", "t", ...args], { cwd: app, env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1", ...opts.env } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as any).code as number) : 0, stdout, stderr }),
     );
   });
@@ -117,12 +118,12 @@ describe("sst secrets and sst bind", () => {
     try {
       const r = await sst(["secrets", "set", "LIVE", "v1"]);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stderr, "", "no SDK noise in the output");
+      assert.equal(r.stderr, "➜  Target: local cloud .sst/local/t (no AWS credentials found)\n", "the target line, and no SDK noise");
       assert.deepEqual(changed, ["/sst/cli-app/t/Secret/LIVE/value"]);
       const b = await sst(["bind", "--", process.execPath, "-e", "console.log(process.env.AWS_ENDPOINT_URL, process.env.SST_Secret_value_LIVE)"]);
       assert.equal(b.stdout.trim(), `${cloud.endpoint} v1`);
       // Deploying into a state a server owns is refused.
-      const d = await sst(["deploy"]);
+      const d = await sst(["deploy", "--local"]);
       assert.equal(d.code, 1);
       assert.match(d.stderr, /sst dev is running for stage "t"/);
     } finally {

@@ -24,30 +24,21 @@ const secretsList: Command = {
   positionals: { min: 0, max: 1 },
   options: { format: { type: "string", description: "Output format", valueName: "<format>", choices: ["table", "json", "env"] } },
   async run(ctx) {
-    const { loadProjectFor, secretScope } = await import("./project.js");
-    const { openLocalTarget } = await import("../deploy/local-target.js");
-    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { withStageParameters } = await import("./stage-parameters.js");
     const { listSecrets } = await import("../deploy/secrets.js");
     const { UsageError } = await import("./command.js");
     // SST v2 took the format as a positional; --format is accepted too.
     const format = (ctx.values.format as string | undefined) ?? ctx.positionals[0] ?? "table";
     if (!["table", "json", "env"].includes(format))
       throw new UsageError(`Invalid format "${format}". Choose from: table, json, env`);
-    const project = await loadProjectFor(ctx);
-    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
-    let secrets: Record<string, SecretEntry>;
-    try {
-      secrets = await listSecrets(target.ssm, secretScope(project));
-    } finally {
-      await target.close();
-    }
+    const { secrets, stage } = await withStageParameters(ctx, async (p) => ({ secrets: await listSecrets(p.ssm, p.scope), stage: p.project.stage }));
     const keys = Object.keys(secrets).sort();
     if (format === "json") {
       ctx.ui.line(JSON.stringify(Object.fromEntries(keys.map((k) => [k, secrets[k].value ?? secrets[k].fallback])), null, 2));
     } else if (format === "env") {
       for (const k of keys) ctx.ui.line(`${k}=${secrets[k].value ?? secrets[k].fallback}`);
     } else if (keys.length === 0) {
-      ctx.ui.line(`No secrets are set in the "${project.stage}" stage`);
+      ctx.ui.line(`No secrets are set in the "${stage}" stage`);
     } else {
       ctx.ui.line(secretsTable(secrets));
     }

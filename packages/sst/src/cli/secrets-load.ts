@@ -9,9 +9,7 @@ const secretsLoad: Command = {
   async run(ctx) {
     const fs = await import("node:fs");
     const path = await import("node:path");
-    const { loadProjectFor, secretScope } = await import("./project.js");
-    const { openLocalTarget } = await import("../deploy/local-target.js");
-    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { withStageParameters } = await import("./stage-parameters.js");
     const { setSecret, parseDotenv, validateSecretName } = await import("../deploy/secrets.js");
     const { CliError } = await import("./command.js");
     const file = path.resolve(ctx.cwd, ctx.positionals[0]);
@@ -29,13 +27,9 @@ const secretsLoad: Command = {
       throw new CliError(`${ctx.positionals[0]}: ${(err as Error).message}`);
     }
     const keys = Object.keys(entries);
-    const project = await loadProjectFor(ctx);
-    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
-    try {
-      for (const key of keys) await setSecret(target.ssm, secretScope(project), key, entries[key], ctx.values.fallback === true);
-    } finally {
-      await target.close();
-    }
+    await withStageParameters(ctx, async (p) => {
+      for (const key of keys) await setSecret(p.ssm, p.scope, key, entries[key], ctx.values.fallback === true);
+    });
     ctx.ui.success(`Loaded ${keys.length} secret${keys.length === 1 ? "" : "s"} from "${ctx.positionals[0]}"${keys.length ? `: ${keys.join(", ")}` : ""}`);
     if (keys.length) ctx.ui.info("Functions using them will pick up the new values on their next cold start");
   },

@@ -7,19 +7,10 @@ const secretsRemove: Command = {
   positionals: { min: 1, max: 1 },
   options: { fallback: { type: "boolean", description: "Remove the fallback value" } },
   async run(ctx) {
-    const { loadProjectFor, secretScope } = await import("./project.js");
-    const { openLocalTarget } = await import("../deploy/local-target.js");
-    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { withStageParameters } = await import("./stage-parameters.js");
     const { removeSecret } = await import("../deploy/secrets.js");
     const [key] = ctx.positionals;
-    const project = await loadProjectFor(ctx);
-    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
-    let removed: boolean;
-    try {
-      removed = await removeSecret(target.ssm, secretScope(project), key, ctx.values.fallback === true);
-    } finally {
-      await target.close();
-    }
+    const removed = await withStageParameters(ctx, (p) => removeSecret(p.ssm, p.scope, key, ctx.values.fallback === true));
     if (!removed) {
       ctx.ui.error(`${key} is not set`);
       return 1;

@@ -6,23 +6,19 @@ const secretsSet: Command = {
   description: "Set the value of a secret",
   positionals: { min: 2, max: 2 },
   options: { fallback: { type: "boolean", description: "Set the fallback value" } },
-  examples: ["sst secrets set STRIPE_KEY sk_test_abc123", "sst secrets set STRIPE_KEY sk_test_abc123 --fallback"],
+  examples: ["sst secrets set STRIPE_KEY sk_test_abc123", "sst secrets set STRIPE_KEY sk_test_abc123 --fallback", "sst secrets set STRIPE_KEY sk_live_abc123 --stage prod --aws"],
   async run(ctx) {
-    const { loadProjectFor, secretScope } = await import("./project.js");
-    const { openLocalTarget } = await import("../deploy/local-target.js");
-    const { localStateDir } = await import("../deploy/state-paths.js");
+    const { withStageParameters } = await import("./stage-parameters.js");
     const { setSecret } = await import("../deploy/secrets.js");
     const [key, value] = ctx.positionals;
-    const project = await loadProjectFor(ctx);
-    const target = await openLocalTarget({ stateDir: localStateDir(project), region: project.config.region });
-    try {
-      await setSecret(target.ssm, secretScope(project), key, value, ctx.values.fallback === true);
-    } finally {
-      await target.close();
-    }
-    ctx.ui.success(`Set "${key}"${ctx.values.fallback ? " (fallback)" : ""}`);
+    const fallback = ctx.values.fallback === true;
+    const servedByDev = await withStageParameters(ctx, async (p) => {
+      await setSecret(p.ssm, p.scope, key, value, fallback);
+      return p.servedByDev;
+    });
+    ctx.ui.success(`Set "${key}"${fallback ? " (fallback)" : ""}`);
     ctx.ui.info(
-      target.remote
+      servedByDev
         ? `Functions using ${key} will pick up the new value on their next cold start (sst dev restarts them now)`
         : `Functions using ${key} will pick up the new value on their next cold start`,
     );

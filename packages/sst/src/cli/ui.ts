@@ -14,6 +14,8 @@ export interface Ui {
   error(message: string): void;
   /** "➜  message" */
   info(message: string): void;
+  /** "➜  message" to stderr: context (such as the target line) that must not mix with a command's output on stdout. */
+  note(message: string): void;
   /** Only with --verbose. */
   debug(message: string): void;
   readonly color: Colors;
@@ -54,6 +56,7 @@ export function createUi(
     success: (m) => write(stdout, `${color.green("✔")}  ${m}`),
     error: (m) => write(stderr, `${color.red("✖")}  ${m}`),
     info: (m) => write(stdout, `${color.blue("➜")}  ${m}`),
+    note: (m) => write(stderr, `${color.blue("➜")}  ${m}`),
     debug: (m) => {
       if (opts.verbose) write(stderr, color.gray(m));
     },

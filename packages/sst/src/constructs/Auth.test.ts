@@ -30,9 +30,9 @@ function fnEnv(t: Template, handlerEnvKey: string): Record<string, string>[] {
 }
 
 describe("Auth", () => {
-  it("mounts the authenticator at a custom prefix with its prefix parameter", () => {
+  it("mounts the authenticator at a custom prefix with its prefix parameter", async () => {
     const { app, stack } = setup("/account/login");
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     const keys = Object.values<any>(t.findResources("AWS::ApiGatewayV2::Route")).map((r) => r.Properties.RouteKey).sort();
     assert.deepEqual(keys, ["ANY /account/login/{proxy+}", "GET /", "GET /account/login"]);
@@ -43,11 +43,11 @@ describe("Auth", () => {
     for (const env of authenticators) assert.equal(env.SST_Auth_prefix_Auth, "/account/login");
   });
 
-  it("binds the public key, and only it, to routes added after attach and to functions that bind it", () => {
+  it("binds the public key, and only it, to routes added after attach and to functions that bind it", async () => {
     const { app, stack, api, auth } = setup();
     api.addRoutes(stack, { "POST /later": "src/route.handler" });
     const standalone = new Function(stack, "Standalone", { handler: "src/route.handler", bind: [auth] });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     const routes = Object.values<any>(t.findResources("AWS::Lambda::Function"))
       .map((f) => f.Properties.Environment?.Variables ?? {})
@@ -60,15 +60,16 @@ describe("Auth", () => {
     const policies = Object.values<any>(t.findResources("AWS::IAM::Policy"));
     const standaloneRole = (t.findResources("AWS::Lambda::Function")[stack.getLogicalId(standalone.node.defaultChild as any)] as any).Properties.Role["Fn::GetAtt"][0];
     const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === standaloneRole)).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    assert.deepEqual(statements, [{
+    // X-Ray (on by default, as in SST v2), then exactly the Auth's public key.
+    assert.deepEqual(statements, [{ Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" }, {
       Action: "ssm:GetParameters", Effect: "Allow",
       Resource: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ssm:us-east-1:000000000000:parameter/sst/my-app/dev/Auth/Auth/publicKey"]] },
     }]);
   });
 
-  it("generates AuthResources types for sst/node/auth", () => {
+  it("generates AuthResources types for sst/node/auth", async () => {
     const { app } = setup();
-    app.finish();
+    await app.finish();
     assert.match(generateTypes(app), /declare module "sst\/node\/auth" \{\n  export interface AuthResources \{\n    "Auth": \{ publicKey: string; \};/);
   });
 
@@ -83,10 +84,10 @@ describe("Auth", () => {
     assert.throws(() => new Auth(stack, "Empty", {} as any), /expected \{ authenticator \}/);
   });
 
-  it("uses one CustomResourceHandler per stack for every Auth in it", () => {
+  it("uses one CustomResourceHandler per stack for every Auth in it", async () => {
     const { app, stack } = setup();
     new Auth(stack, "Second", { authenticator: "src/auth.handler" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     const handlers = Object.keys(t.findResources("AWS::Lambda::Function")).filter((id) => id.startsWith("CustomResourceHandler"));
     assert.deepEqual(handlers, ["CustomResourceHandlerE8FB56BA"]);

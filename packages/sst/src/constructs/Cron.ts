@@ -1,52 +1,85 @@
-/** SST's Cron: an EventBridge schedule rule that invokes a job function. */
+/**
+ * SST's Cron: an EventBridge schedule rule (`rate(…)` or `cron(…)`) invoking a job
+ * function (`Job_<cron>`, as in SST v2). Locally the rule fires while the local cloud runs.
+ */
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import { Construct } from "constructs";
-import { Function as Fn, type FunctionDefinition } from "./Function.js";
+import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition } from "./Function.js";
+import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
+import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { checkKnownProps } from "./util/props-check.js";
+import { functionRef } from "./util/function-ref.js";
 
-export interface CronJobProps { function: FunctionDefinition; cdk?: { target?: targets.LambdaFunctionProps }; }
+export interface CronJobProps {
+  function: FunctionDefinition;
+  cdk?: { target?: targets.LambdaFunctionProps };
+}
 
 export interface CronProps {
-  /** "rate(1 minute)", "cron(15 10 * * ? *)", or the SST shorthand "1 minute". */
-  schedule?: string;
-  job: FunctionDefinition | CronJobProps;
+  job: FunctionInlineDefinition | CronJobProps;
+  /** "rate(5 minutes)" or "cron(15 10 * * ? *)". */
+  schedule?: `rate(${string})` | `cron(${string})`;
+  /** @default true */
   enabled?: boolean;
-  cdk?: { id?: string; rule?: Partial<events.RuleProps> };
+  cdk?: { id?: string; rule?: events.RuleProps };
 }
 
-export class Cron extends Construct {
+const CRON_PROPS = new Set(["job", "schedule", "enabled", "cdk"]);
+const JOB_PROPS = new Set(["function", "cdk"]);
+
+export class Cron extends Construct implements SSTConstruct {
   readonly id: string;
-  readonly jobFunction: Fn;
+  readonly constructType = "Cron";
   readonly cdk: { rule: events.Rule };
+  readonly jobFunction: Fn;
+  /** @internal */
+  readonly ref: ConstructRef;
 
   constructor(scope: Construct, id: string, props: CronProps) {
-    super(scope, props.cdk?.id ?? id);
+    super(scope, props?.cdk?.id || id);
+    (this as any)[SST_CONSTRUCT] = true;
     this.id = id;
-    if (!props.schedule && !props.cdk?.rule?.schedule) throw new Error(`No schedule defined for the "${id}" Cron`);
-    const rule = new events.Rule(this, "Rule", {
-      schedule: props.schedule ? events.Schedule.expression(scheduleExpression(props.schedule, id)) : undefined,
-      enabled: props.enabled ?? true,
-      ...(props.cdk?.rule ?? {}),
-    });
-    const isProps = typeof props.job === "object" && !Fn.isFunction(props.job) && "function" in props.job;
-    const jp = isProps ? (props.job as CronJobProps) : undefined;
-    this.jobFunction = Fn.fromDefinition(this, "Job", jp ? jp.function : (props.job as FunctionDefinition));
-    rule.addTarget(new targets.LambdaFunction(this.jobFunction, jp?.cdk?.target));
-    this.cdk = { rule };
+    this.ref = { kind: "Cron", id, site: callSite() };
+    checkKnownProps(this.ref, props, CRON_PROPS);
+    const { schedule, enabled, cdk, job } = props ?? ({} as CronProps);
+    if (!schedule && !cdk?.rule?.schedule) throw propError(this.ref, "schedule", `is missing: no schedule defined for the "${this.node.id}" Cron`);
+    if (schedule !== undefined && !/^(rate|cron)\(.+\)$/.test(String(schedule).trim())) {
+      throw propError(this.ref, "schedule", `"${schedule}" is not a schedule expression: use "rate(5 minutes)" or "cron(0 12 * * ? *)"`);
+    }
+    this.cdk = {
+      rule: new events.Rule(this, "Rule", {
+        schedule: schedule && events.Schedule.expression(schedule),
+        enabled: enabled !== false,
+        ...cdk?.rule,
+      }),
+    };
+    if (!job) throw propError(this.ref, "job", `is missing: no job defined for the "${this.node.id}" Cron`);
+    const isProps = !Fn.isInlineDefinition(job) && !!(job as CronJobProps).function;
+    if (isProps) checkKnownProps(this.ref, job, JOB_PROPS, "job.");
+    this.jobFunction = within(this.ref, "job", () => Fn.fromDefinition(this, `Job_${this.node.id}`, isProps ? (job as CronJobProps).function : (job as FunctionDefinition)));
+    this.cdk.rule.addTarget(new targets.LambdaFunction(this.jobFunction, isProps ? (job as CronJobProps).cdk?.target : {}));
   }
 
-  attachPermissions(permissions: Permissions): void { this.jobFunction.attachPermissions(permissions); }
-  bind(constructs: any[]): void { this.jobFunction.bind(constructs); }
+  bind(constructs: BindingResource[]): void {
+    this.jobFunction.bind(constructs);
+  }
+
+  attachPermissions(permissions: Permissions): void {
+    this.jobFunction.attachPermissions(permissions);
+  }
 
   getConstructMetadata() {
-    return { type: "Cron" as const, data: { job: this.jobFunction.functionId, ruleName: this.cdk.rule.ruleName } };
+    const cfnRule = this.cdk.rule.node.defaultChild as events.CfnRule;
+    return {
+      type: "Cron" as const,
+      data: { schedule: cfnRule.scheduleExpression, ruleName: this.cdk.rule.ruleName, job: functionRef(this.jobFunction) },
+    };
   }
-}
 
-function scheduleExpression(s: string, id: string): string {
-  const t = s.trim();
-  if (/^(rate|cron)\(.+\)$/.test(t)) return t;
-  if (/^\d+ (minute|minutes|hour|hours|day|days)$/.test(t)) return `rate(${t})`;
-  throw new Error(`Cron "${id}": invalid schedule "${s}". Use "rate(5 minutes)", "cron(0 12 * * ? *)" or "5 minutes".`);
+  /** @internal A Cron binds nothing. */
+  getBindings(): undefined {
+    return undefined;
+  }
 }

@@ -135,7 +135,8 @@ describe("EventBus methods", () => {
     bus.attachPermissionsToTarget("r1", "a", ["sns"]);
     const env = (target: string) => (bus.getFunction(target === "a" ? "r1" : "r2", target) as any).environment ?? {};
     const t = Template.fromStack(s);
-    const fns = Object.values<any>(t.findResources("AWS::Lambda::Function")).map((f) => f.Properties.Environment.Variables);
+    // Every stack also holds SST's custom resource handler, which has no environment.
+    const fns = Object.values<any>(t.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Environment).map((f) => f.Properties.Environment.Variables);
     assert.ok(fns.every((v) => "SST_Table_tableName_Items" in v), "bind reaches targets added before and after");
     assert.equal(fns.filter((v) => "SST_Queue_queueUrl_Queue" in v).length, 1);
     const actions = Object.values<any>(t.findResources("AWS::IAM::Policy")).map((p) => JSON.stringify(p.Properties.PolicyDocument.Statement));

@@ -4,6 +4,7 @@
  */
 import { Construct } from "constructs";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
+import { callSite, propError } from "./util/construct-error.js";
 
 export interface ParameterProps { value: string; }
 
@@ -15,7 +16,7 @@ export class Parameter extends Construct implements SSTConstruct {
 
   constructor(scope: Construct, id: string, props: ParameterProps) {
     super(scope, id);
-    if (!props || props.value === undefined) throw new Error(`Parameter "${id}": missing "value"`);
+    if (!props || props.value === undefined) throw propError({ kind: "Parameter", id, site: callSite() }, "value", "is required");
     (this as any)[SST_CONSTRUCT] = true;
     this.id = id;
     this.name = id;
@@ -29,7 +30,7 @@ export class Parameter extends Construct implements SSTConstruct {
   }
 
   getConstructMetadata() {
-    return { type: "Parameter" as const, data: { name: this.name, value: this.value } };
+    return { type: "Parameter" as const, data: { name: this.name } };
   }
 
   /** @internal */

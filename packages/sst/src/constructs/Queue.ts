@@ -1,98 +1,126 @@
 /**
- * SST's Queue: an SQS queue named `${stage}-${app}-${id}` with an optional consumer
- * function (event source mapping).
+ * SST's Queue: an SQS queue named `${stage}-${app}-${id}` (`.fifo` appended for FIFO
+ * queues), or an imported one, with at most one consumer: an SST function made from a
+ * definition (`Consumer_<queue>`) or a CDK function (`consumer.cdk.function`).
  */
 import * as cdk from "aws-cdk-lib";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import { SqsEventSource, type SqsEventSourceProps } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as lambdaEventSources from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { App } from "./App.js";
-import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
+import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition } from "./Function.js";
 import { toCdkDuration, type SSTDuration } from "./util/duration.js";
-import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
+import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
+import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { checkKnownProps } from "./util/props-check.js";
+import { functionRef } from "./util/function-ref.js";
+import { isCdkConstruct } from "./util/cdk-construct.js";
+
+/** SQS event source props; `maxBatchingWindow` also takes SST's "30 seconds" form. */
+export type QueueEventSourceProps = Omit<lambdaEventSources.SqsEventSourceProps, "maxBatchingWindow"> & {
+  maxBatchingWindow?: SSTDuration | cdk.Duration;
+};
 
 export interface QueueConsumerProps {
-  function: FunctionDefinition;
+  function?: FunctionDefinition;
   cdk?: {
-    eventSource?: Omit<SqsEventSourceProps, "maxBatchingWindow"> & { maxBatchingWindow?: SSTDuration | cdk.Duration };
+    /** A CDK function to consume the queue instead of an SST one. */
+    function?: lambda.IFunction;
+    eventSource?: QueueEventSourceProps;
   };
 }
 
 export interface QueueProps {
-  consumer?: FunctionDefinition | QueueConsumerProps;
+  consumer?: FunctionInlineDefinition | QueueConsumerProps;
   cdk?: { id?: string; queue?: sqs.IQueue | sqs.QueueProps };
 }
+
+const QUEUE_PROPS = new Set(["consumer", "cdk"]);
+const CONSUMER_PROPS = new Set(["function", "cdk"]);
+/** SQS's default visibility timeout, in seconds. */
+const DEFAULT_VISIBILITY_SECONDS = 30;
 
 export class Queue extends Construct implements SSTConstruct {
   readonly id: string;
   readonly constructType = "Queue";
   readonly cdk: { queue: sqs.IQueue };
-  private consumerFunction?: Fn;
-  private explicitVisibility = false;
-  private readonly permissionsForConsumer: Permissions[] = [];
-  private readonly bindingsForConsumer: any[] = [];
+  /** @internal */
+  readonly ref: ConstructRef;
+  private consumerFunction?: Fn | lambda.IFunction;
+  private readonly bindingForAllConsumers: BindingResource[] = [];
+  private readonly permissionsAttachedForAllConsumers: Permissions[] = [];
+  private readonly props: QueueProps;
 
-  constructor(scope: Construct, id: string, props: QueueProps = {}) {
-    super(scope, props.cdk?.id ?? id);
+  constructor(scope: Construct, id: string, props?: QueueProps) {
+    super(scope, props?.cdk?.id || id);
     (this as any)[SST_CONSTRUCT] = true;
     this.id = id;
-    this.cdk = { queue: this.createQueue(props) };
-    if (props.consumer) this.addConsumer(this, props.consumer);
+    this.ref = { kind: "Queue", id, site: callSite() };
+    this.props = props ?? {};
+    checkKnownProps(this.ref, this.props, QUEUE_PROPS);
+    this.cdk = { queue: this.createQueue() };
+    if (this.props.consumer) this.addConsumer(this, this.props.consumer);
   }
 
-  get queueArn(): string { return this.cdk.queue.queueArn; }
-  get queueUrl(): string { return this.cdk.queue.queueUrl; }
-  get queueName(): string { return this.cdk.queue.queueName; }
-
-  private createQueue(props: QueueProps): sqs.IQueue {
-    const c = props.cdk?.queue;
-    if (c && Construct.isConstruct(c)) return c as sqs.IQueue;
-    const app = App.of(this);
-    const queueProps = (c ?? {}) as sqs.QueueProps;
-    this.explicitVisibility = queueProps.visibilityTimeout !== undefined;
-    return new sqs.Queue(this, "Queue", {
-      queueName: queueProps.fifo ? `${app.logicalPrefixedName(this.node.id)}.fifo` : app.logicalPrefixedName(this.node.id),
-      ...queueProps,
-    });
+  get queueArn(): string {
+    return this.cdk.queue.queueArn;
   }
 
-  get consumerFunctionInstance(): Fn | undefined { return this.consumerFunction; }
+  get queueUrl(): string {
+    return this.cdk.queue.queueUrl;
+  }
 
-  addConsumer(scope: Construct, consumer: FunctionDefinition | QueueConsumerProps): void {
-    if (this.consumerFunction) throw new Error(`Cannot configure more than 1 consumer for the "${this.id}" Queue`);
-    const isProps = typeof consumer === "object" && !Fn.isFunction(consumer) && "function" in consumer;
-    const def = isProps ? (consumer as QueueConsumerProps).function : (consumer as FunctionDefinition);
-    const es = isProps ? (consumer as QueueConsumerProps).cdk?.eventSource : undefined;
-    const fn = Fn.fromDefinition(scope, `Consumer_${this.node.id}`, def);
-    const { maxBatchingWindow, ...rest } = es ?? {};
-    fn.addEventSource(new SqsEventSource(this.cdk.queue, {
-      ...rest,
-      maxBatchingWindow: maxBatchingWindow !== undefined ? toCdkDuration(maxBatchingWindow as SSTDuration, "maxBatchingWindow") : undefined,
-    }));
-    for (const p of this.permissionsForConsumer) fn.attachPermissions(p);
-    if (this.bindingsForConsumer.length) fn.bind(this.bindingsForConsumer);
-    this.consumerFunction = fn;
-    // Lambda requires the queue's visibility timeout to be at least the consumer's timeout.
-    const cfn = this.cdk.queue.node.defaultChild;
-    const timeout = fn.timeout?.toSeconds() ?? 3;
-    if (!this.explicitVisibility && cfn instanceof sqs.CfnQueue && timeout > 30) {
-      cfn.visibilityTimeout = timeout;
+  get queueName(): string {
+    return this.cdk.queue.queueName;
+  }
+
+  /** The consumer, when it is an SST Function. */
+  getFunction(): Fn | undefined {
+    return Fn.isFunction(this.consumerFunction) ? this.consumerFunction : undefined;
+  }
+
+  addConsumer(scope: Construct, consumer: FunctionInlineDefinition | QueueConsumerProps): void {
+    if (this.consumerFunction) throw propError(this.ref, "consumer", "cannot be configured more than once: a Queue has at most 1 consumer");
+    const isProps = !Fn.isInlineDefinition(consumer) && typeof consumer === "object";
+    if (isProps) checkKnownProps(this.ref, consumer, CONSUMER_PROPS, "consumer.");
+    const props = isProps ? (consumer as QueueConsumerProps) : undefined;
+    const eventSource = this.eventSource(props?.cdk?.eventSource);
+    if (props?.cdk?.function) {
+      props.cdk.function.addEventSource(eventSource);
+      this.consumerFunction = props.cdk.function;
+      return;
     }
+    const definition = props ? props.function : (consumer as FunctionDefinition);
+    if (definition === undefined) throw propError(this.ref, "consumer.function", `is required (or "consumer.cdk.function")`);
+    const fn = within(this.ref, "consumer", () => Fn.fromDefinition(scope, `Consumer_${this.node.id}`, definition));
+    fn.addEventSource(eventSource);
+    this.raiseVisibilityTimeout(fn);
+    for (const p of this.permissionsAttachedForAllConsumers) fn.attachPermissions(p);
+    fn.bind(this.bindingForAllConsumers);
+    this.consumerFunction = fn;
+  }
+
+  bind(constructs: BindingResource[]): void {
+    if (Fn.isFunction(this.consumerFunction)) this.consumerFunction.bind(constructs);
+    this.bindingForAllConsumers.push(...constructs);
   }
 
   attachPermissions(permissions: Permissions): void {
-    this.consumerFunction?.attachPermissions(permissions);
-    this.permissionsForConsumer.push(permissions);
-  }
-
-  bind(constructs: any[]): void {
-    this.consumerFunction?.bind(constructs);
-    this.bindingsForConsumer.push(...constructs);
+    if (Fn.isFunction(this.consumerFunction)) this.consumerFunction.attachPermissions(permissions);
+    this.permissionsAttachedForAllConsumers.push(permissions);
   }
 
   getConstructMetadata() {
-    return { type: "Queue" as const, data: { name: this.queueName, url: this.queueUrl } };
+    return {
+      type: "Queue" as const,
+      data: {
+        name: this.cdk.queue.queueName,
+        url: this.cdk.queue.queueUrl,
+        consumer: functionRef(this.consumerFunction),
+      },
+    };
   }
 
   /** @internal */
@@ -102,5 +130,37 @@ export class Queue extends Construct implements SSTConstruct {
       variables: { queueUrl: { type: "plain", value: this.queueUrl } },
       permissions: { "sqs:*": [this.queueArn] },
     };
+  }
+
+  private createQueue(): sqs.IQueue {
+    const queueProp = this.props.cdk?.queue;
+    if (isCdkConstruct(queueProp)) return queueProp as sqs.IQueue;
+    const props = (queueProp ?? {}) as sqs.QueueProps;
+    const name = App.of(this).logicalPrefixedName(this.node.id) + (props.fifo ? ".fifo" : "");
+    return new sqs.Queue(this, "Queue", { queueName: name, ...props });
+  }
+
+  private eventSource(props?: QueueEventSourceProps): lambdaEventSources.SqsEventSource {
+    const window = props?.maxBatchingWindow;
+    let maxBatchingWindow: cdk.Duration | undefined;
+    try {
+      maxBatchingWindow = window === undefined ? undefined : toCdkDuration(window, "maxBatchingWindow");
+    } catch (e) {
+      throw propError(this.ref, "consumer.cdk.eventSource.maxBatchingWindow", (e as Error).message);
+    }
+    return new lambdaEventSources.SqsEventSource(this.cdk.queue, { ...(props ?? {}), maxBatchingWindow } as lambdaEventSources.SqsEventSourceProps);
+  }
+
+  /**
+   * AWS refuses an SQS event source whose function may run longer than the queue's
+   * visibility timeout. When none was set, it is raised to the consumer's timeout
+   * (SST v2 leaves the default of 30 seconds, and the deploy fails on AWS).
+   */
+  private raiseVisibilityTimeout(fn: Fn): void {
+    const queue = this.cdk.queue;
+    if (!(queue instanceof sqs.Queue) || (this.props.cdk?.queue as sqs.QueueProps | undefined)?.visibilityTimeout) return;
+    const timeout = fn.timeout?.toSeconds();
+    if (timeout === undefined || cdk.Token.isUnresolved(timeout) || timeout <= DEFAULT_VISIBILITY_SECONDS) return;
+    (queue.node.defaultChild as sqs.CfnQueue).visibilityTimeout = timeout;
   }
 }

@@ -94,7 +94,8 @@ export class StaticSite extends BaseSite {
 
     this.bucket = this.createBucket();
     this.cdn = this.createDistribution();
-    App.of(this).beforeFinish(() => this.buildAndUpload());
+    // Built when the app finishes, with the function bundles (SST v2 defers it too).
+    App.of(this).addDeferredTask(() => this.buildAndUpload());
   }
 
   /** The deployed resources (undefined when not deployed). */

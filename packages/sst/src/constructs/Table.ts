@@ -1,36 +1,44 @@
 /**
- * SST's Table: a DynamoDB table (on-demand) named `${stage}-${app}-${id}` with typed
- * fields, indexes, a stream and stream consumers.
+ * SST's Table: a DynamoDB table named `${stage}-${app}-${id}` (on demand, point-in-time
+ * recovery on) with typed fields, indexes, a stream and stream consumers, or an
+ * imported table. Construct ids follow SST v2 (`Table`, `Consumer_<table>_<name>`).
  */
-import * as cdk from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, type DynamoEventSourceProps } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as lambdaEventSources from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { App } from "./App.js";
-import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
+import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
+import type { KinesisStream } from "./KinesisStream.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
-import type { Permissions } from "./util/permission.js";
+import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { checkKnownProps } from "./util/props-check.js";
+import { isCdkConstruct } from "./util/cdk-construct.js";
+import { addLocalNotice } from "./util/local-notice.js";
+import { ConstructWithConsumers } from "./util/function-group.js";
 
-export type TableFieldType = "string" | "number" | "binary";
+export type TableFieldType = Lowercase<keyof typeof dynamodb.AttributeType>;
+
+export interface TableConsumerProps {
+  function: FunctionDefinition;
+  /** Event filter patterns (each becomes one filter of the event source mapping). */
+  filters?: any[];
+  cdk?: { eventSource?: lambdaEventSources.DynamoEventSourceProps };
+}
 
 export interface TableGlobalIndexProps {
   partitionKey: string;
   sortKey?: string;
-  projection?: "all" | "keys_only" | string[];
-  cdk?: { index?: Partial<dynamodb.GlobalSecondaryIndexProps> };
+  /** @default "all" */
+  projection?: Lowercase<keyof Pick<typeof dynamodb.ProjectionType, "ALL" | "KEYS_ONLY">> | string[];
+  cdk?: { index?: Omit<dynamodb.GlobalSecondaryIndexProps, "indexName" | "partitionKey" | "sortKey"> };
 }
 
 export interface TableLocalIndexProps {
   sortKey: string;
-  projection?: "all" | "keys_only" | string[];
-  cdk?: { index?: Partial<dynamodb.LocalSecondaryIndexProps> };
-}
-
-export interface TableConsumerProps {
-  function: FunctionDefinition;
-  filters?: any[];
-  cdk?: { eventSource?: Partial<DynamoEventSourceProps> };
+  /** @default "all" */
+  projection?: Lowercase<keyof Pick<typeof dynamodb.ProjectionType, "ALL" | "KEYS_ONLY">> | string[];
+  cdk?: { index?: Omit<dynamodb.LocalSecondaryIndexProps, "indexName" | "sortKey"> };
 }
 
 export interface TableProps {
@@ -39,148 +47,106 @@ export interface TableProps {
   globalIndexes?: Record<string, TableGlobalIndexProps>;
   localIndexes?: Record<string, TableLocalIndexProps>;
   timeToLiveAttribute?: string;
-  stream?: boolean | "new_image" | "old_image" | "new_and_old_images" | "keys_only";
-  consumers?: Record<string, FunctionDefinition | TableConsumerProps>;
+  /** Stream item changes to a Kinesis data stream as well. */
+  kinesisStream?: KinesisStream;
+  /** @default no stream */
+  stream?: boolean | Lowercase<keyof typeof dynamodb.StreamViewType>;
   defaults?: { function?: FunctionProps };
+  consumers?: Record<string, FunctionInlineDefinition | TableConsumerProps>;
   cdk?: {
     id?: string;
     table?: dynamodb.ITable | Omit<dynamodb.TableProps, "partitionKey" | "sortKey">;
   };
 }
 
-export class Table extends Construct implements SSTConstruct {
+const TABLE_PROPS = new Set(["fields", "primaryIndex", "globalIndexes", "localIndexes", "timeToLiveAttribute", "kinesisStream", "stream", "defaults", "consumers", "cdk"]);
+const CONSUMER_PROPS = new Set(["function", "filters", "cdk"]);
+
+export class Table extends ConstructWithConsumers implements SSTConstruct {
   readonly id: string;
   readonly constructType = "Table";
   readonly cdk: { table: dynamodb.ITable };
-  private readonly fields: Record<string, TableFieldType>;
-  private readonly consumerFunctions: Record<string, Fn> = {};
-  private readonly permissionsAttachedForAllConsumers: Permissions[] = [];
-  private readonly bindingsForAllConsumers: any[] = [];
+  /** @internal */
+  readonly ref: ConstructRef;
+  private dynamodbTableType?: "CREATED" | "IMPORTED";
   private readonly props: TableProps;
+  private readonly fields?: Record<string, TableFieldType>;
 
   constructor(scope: Construct, id: string, props: TableProps) {
-    super(scope, props.cdk?.id ?? id);
+    super(scope, props?.cdk?.id || id);
     (this as any)[SST_CONSTRUCT] = true;
     this.id = id;
-    this.props = props;
-    this.fields = props.fields ?? {};
-    for (const [name, type] of Object.entries(this.fields)) {
-      if (type !== "string" && type !== "number" && type !== "binary") {
-        throw new Error(`Table "${id}": field "${name}" has unknown type "${type}". Use "string", "number" or "binary".`);
+    this.ref = { kind: "Table", id, site: callSite() };
+    this.props = props ?? {};
+    checkKnownProps(this.ref, this.props, TABLE_PROPS);
+    this.cdk = {} as Table["cdk"];
+    this.fields = this.props.fields;
+    this.validateFieldsAndIndexes();
+    this.createTable();
+    if (this.props.globalIndexes) this.addGlobalIndexes(this.props.globalIndexes);
+    if (this.props.localIndexes) this.addLocalIndexes(this.props.localIndexes);
+    for (const [name, consumer] of Object.entries(this.props.consumers ?? {})) this.addConsumer(this, name, consumer);
+    if (this.props.kinesisStream) {
+      (this.cdk.table.node.defaultChild as dynamodb.CfnTable).addPropertyOverride("KinesisStreamSpecification.StreamArn", this.props.kinesisStream.streamArn);
+      addLocalNotice(this, {
+        construct: `Table "${id}"`,
+        prop: "kinesisStream",
+        local: "the table streams item changes to the Kinesis stream on AWS; the local cloud has no Kinesis, so locally nothing is sent",
+      });
+    }
+  }
+
+  get tableArn(): string {
+    return this.cdk.table.tableArn;
+  }
+
+  get tableName(): string {
+    return this.cdk.table.tableName;
+  }
+
+  addGlobalIndexes(secondaryIndexes: Record<string, TableGlobalIndexProps>): void {
+    if (!this.fields) throw propError(this.ref, "globalIndexes", `cannot be added to the "${this.node.id}" Table without defining "fields"`);
+    for (const [indexName, { partitionKey, sortKey, projection, cdk }] of Object.entries(secondaryIndexes)) {
+      for (const p of ["indexName", "partitionKey", "sortKey"]) {
+        if ((cdk?.index as any)?.[p]) throw propError(this.ref, `globalIndexes.${indexName}.cdk.index.${p}`, `cannot be configured in the "${indexName}" index of the "${this.node.id}" Table`);
       }
-    }
-    this.cdk = { table: this.createTable() };
-    if (props.globalIndexes) this.addGlobalIndexes(props.globalIndexes);
-    if (props.localIndexes) this.addLocalIndexes(props.localIndexes);
-    if (props.consumers) this.addConsumers(this, props.consumers);
-  }
-
-  get tableArn(): string { return this.cdk.table.tableArn; }
-  get tableName(): string { return this.cdk.table.tableName; }
-
-  private createTable(): dynamodb.ITable {
-    const { cdk: cdkProps, primaryIndex, stream, timeToLiveAttribute } = this.props;
-    const app = App.of(this);
-    if (cdkProps?.table && isITable(cdkProps.table)) {
-      if (primaryIndex || this.props.fields) throw new Error(`Table "${this.id}": cannot configure "fields" or "primaryIndex" when importing an existing table`);
-      return cdkProps.table;
-    }
-    if (!primaryIndex) throw new Error(`Table "${this.id}": missing "primaryIndex"`);
-    return new dynamodb.Table(this, "Table", {
-      tableName: app.logicalPrefixedName(this.node.id),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      partitionKey: this.attribute(primaryIndex.partitionKey, "primaryIndex.partitionKey"),
-      sortKey: primaryIndex.sortKey ? this.attribute(primaryIndex.sortKey, "primaryIndex.sortKey") : undefined,
-      stream: streamViewType(stream),
-      timeToLiveAttribute,
-      ...((cdkProps?.table ?? {}) as object),
-    });
-  }
-
-  private attribute(name: string, where: string): dynamodb.Attribute {
-    const type = this.fields[name];
-    if (!type) throw new Error(`Table "${this.id}": ${where} "${name}" is not defined in "fields"`);
-    return {
-      name,
-      type: type === "string" ? dynamodb.AttributeType.STRING
-        : type === "number" ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.BINARY,
-    };
-  }
-
-  addGlobalIndexes(indexes: Record<string, TableGlobalIndexProps>): void {
-    const table = this.ownTable("add global indexes");
-    for (const [indexName, idx] of Object.entries(indexes)) {
-      table.addGlobalSecondaryIndex({
+      (this.cdk.table as dynamodb.Table).addGlobalSecondaryIndex({
         indexName,
-        partitionKey: this.attribute(idx.partitionKey, `globalIndexes.${indexName}.partitionKey`),
-        sortKey: idx.sortKey ? this.attribute(idx.sortKey, `globalIndexes.${indexName}.sortKey`) : undefined,
-        ...projection(idx.projection),
-        ...(idx.cdk?.index ?? {}),
+        partitionKey: this.buildAttribute(partitionKey, `globalIndexes.${indexName}.partitionKey`),
+        sortKey: sortKey ? this.buildAttribute(sortKey, `globalIndexes.${indexName}.sortKey`) : undefined,
+        ...projectionProps(projection),
+        ...cdk?.index,
       });
     }
   }
 
-  addLocalIndexes(indexes: Record<string, TableLocalIndexProps>): void {
-    const table = this.ownTable("add local indexes");
-    for (const [indexName, idx] of Object.entries(indexes)) {
-      table.addLocalSecondaryIndex({
+  addLocalIndexes(secondaryIndexes: Record<string, TableLocalIndexProps>): void {
+    if (!this.fields) throw propError(this.ref, "localIndexes", `cannot be added to the "${this.node.id}" Table without defining "fields"`);
+    for (const [indexName, { sortKey, projection, cdk }] of Object.entries(secondaryIndexes)) {
+      for (const p of ["indexName", "sortKey"]) {
+        if ((cdk?.index as any)?.[p]) throw propError(this.ref, `localIndexes.${indexName}.cdk.index.${p}`, `cannot be configured in the "${indexName}" index of the "${this.node.id}" Table`);
+      }
+      (this.cdk.table as dynamodb.Table).addLocalSecondaryIndex({
         indexName,
-        sortKey: this.attribute(idx.sortKey, `localIndexes.${indexName}.sortKey`),
-        ...projection(idx.projection),
-        ...(idx.cdk?.index ?? {}),
+        sortKey: this.buildAttribute(sortKey, `localIndexes.${indexName}.sortKey`),
+        ...projectionProps(projection),
+        ...cdk?.index,
       });
     }
   }
 
-  addConsumers(scope: Construct, consumers: Record<string, FunctionDefinition | TableConsumerProps>): void {
+  addConsumers(scope: Construct, consumers: Record<string, FunctionInlineDefinition | TableConsumerProps>): void {
     for (const [name, consumer] of Object.entries(consumers)) this.addConsumer(scope, name, consumer);
   }
 
-  private addConsumer(scope: Construct, name: string, consumer: FunctionDefinition | TableConsumerProps): Fn {
-    const table = this.cdk.table;
-    if (!table.tableStreamArn) {
-      throw new Error(`Please enable the "stream" option to add consumers to the "${this.id}" Table.`);
-    }
-    const isProps = typeof consumer === "object" && !Fn.isFunction(consumer) && "function" in consumer;
-    const def = isProps ? (consumer as TableConsumerProps).function : (consumer as FunctionDefinition);
-    const fn = Fn.fromDefinition(scope, `Consumer_${this.node.id}_${name}`, def, this.props.defaults?.function,
-      `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the consumers using FunctionProps, so the Table construct can apply the "defaults.function" to them.`);
-    const c = isProps ? (consumer as TableConsumerProps) : undefined;
-    fn.addEventSource(new DynamoEventSource(table, {
-      startingPosition: lambda.StartingPosition.LATEST,
-      batchSize: 100,
-      filters: c?.filters?.map((f) => lambda.FilterCriteria.filter(f)),
-      ...(c?.cdk?.eventSource ?? {}),
-    }));
-    for (const p of this.permissionsAttachedForAllConsumers) fn.attachPermissions(p);
-    if (this.bindingsForAllConsumers.length) fn.bind(this.bindingsForAllConsumers);
-    this.consumerFunctions[name] = fn;
-    return fn;
-  }
-
-  getFunction(consumerName: string): Fn | undefined {
-    return this.consumerFunctions[consumerName];
-  }
-
-  attachPermissions(permissions: Permissions): void {
-    for (const fn of Object.values(this.consumerFunctions)) fn.attachPermissions(permissions);
-    this.permissionsAttachedForAllConsumers.push(permissions);
-  }
-
-  attachPermissionsToConsumer(consumerName: string, permissions: Permissions): void {
-    const fn = this.consumerFunctions[consumerName];
-    if (!fn) throw new Error(`The "${consumerName}" consumer was not found in the "${this.id}" Table.`);
-    fn.attachPermissions(permissions);
-  }
-
-  bind(constructs: any[]): void {
-    for (const fn of Object.values(this.consumerFunctions)) fn.bind(constructs);
-    this.bindingsForAllConsumers.push(...constructs);
-  }
-
   getConstructMetadata() {
-    return { type: "Table" as const, data: { tableName: this.tableName, consumers: Object.keys(this.consumerFunctions) } };
+    return {
+      type: "Table" as const,
+      data: {
+        tableName: this.cdk.table.tableName,
+        consumers: this.consumerRefs(),
+      },
+    };
   }
 
   /** @internal */
@@ -192,30 +158,104 @@ export class Table extends Construct implements SSTConstruct {
     };
   }
 
-  private ownTable(what: string): dynamodb.Table {
-    if (!(this.cdk.table instanceof dynamodb.Table)) throw new Error(`Table "${this.id}": cannot ${what} to an imported table`);
-    return this.cdk.table;
+  private createTable(): void {
+    const { fields, primaryIndex, stream, timeToLiveAttribute, cdk } = this.props;
+    const id = this.node.id;
+    if (isCdkConstruct(cdk?.table)) {
+      if (fields !== undefined) throw propError(this.ref, "fields", `cannot be configured when "cdk.table" is a construct in the "${id}" Table`);
+      if (stream !== undefined) throw propError(this.ref, "stream", `cannot be configured when "cdk.table" is a construct in the "${id}" Table`);
+      this.dynamodbTableType = "IMPORTED";
+      this.cdk.table = cdk!.table as dynamodb.ITable;
+      return;
+    }
+    let tableProps = (cdk?.table ?? {}) as dynamodb.TableProps;
+    if (fields === undefined) throw propError(this.ref, "fields", `is missing in the "${id}" Table`);
+    for (const p of ["partitionKey", "sortKey", "stream"] as const) {
+      if (tableProps[p]) throw propError(this.ref, `cdk.table.${p}`, `cannot be configured in the "${id}" Table`);
+    }
+    if (primaryIndex) {
+      tableProps = {
+        ...tableProps,
+        partitionKey: this.buildAttribute(primaryIndex.partitionKey, "primaryIndex.partitionKey"),
+        sortKey: primaryIndex.sortKey ? this.buildAttribute(primaryIndex.sortKey, "primaryIndex.sortKey") : undefined,
+      };
+    }
+    this.dynamodbTableType = "CREATED";
+    // SST v2 turns point-in-time recovery on (with CDK's older, now deprecated prop).
+    const pitr = tableProps.pointInTimeRecovery === undefined && tableProps.pointInTimeRecoverySpecification === undefined
+      ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } }
+      : {};
+    this.cdk.table = new dynamodb.Table(this, "Table", {
+      tableName: App.of(this).logicalPrefixedName(id),
+      ...pitr,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: this.streamViewType(stream),
+      timeToLiveAttribute,
+      ...tableProps,
+    });
+  }
+
+  private addConsumer(scope: Construct, consumerName: string, consumer: FunctionInlineDefinition | TableConsumerProps): Fn {
+    if (this.consumers.has(consumerName)) throw propError(this.ref, `consumers.${consumerName}`, `is defined twice: the "${this.node.id}" Table already has a consumer named "${consumerName}"`);
+    if (!this.cdk.table.tableStreamArn) {
+      const hint = this.dynamodbTableType === "IMPORTED"
+        ? ` To import a table with stream enabled, use the "Table.fromTableAttributes()" method, and set the "tableStreamArn" in the attributes.`
+        : "";
+      throw propError(this.ref, `consumers.${consumerName}`, `needs a stream: please enable the "stream" option to add consumers to the "${this.node.id}" Table.${hint}`);
+    }
+    let definition: FunctionDefinition;
+    let eventSourceProps: lambdaEventSources.DynamoEventSourceProps | undefined;
+    let filters: any[] | undefined;
+    if (!Fn.isInlineDefinition(consumer) && (consumer as TableConsumerProps).function) {
+      checkKnownProps(this.ref, consumer, CONSUMER_PROPS, `consumers.${consumerName}.`);
+      definition = (consumer as TableConsumerProps).function;
+      eventSourceProps = (consumer as TableConsumerProps).cdk?.eventSource;
+      filters = (consumer as TableConsumerProps).filters;
+    } else {
+      definition = consumer as FunctionDefinition;
+    }
+    const fn = within(this.ref, `consumers.${consumerName}`, () => Fn.fromDefinition(scope, `Consumer_${this.node.id}_${consumerName}`, definition, this.props.defaults?.function,
+      `The "defaults.function" cannot be applied if an instance of a Function construct is passed in. Make sure to define all the consumers using FunctionProps, so the Table construct can apply the "defaults.function" to them.`));
+    fn.addEventSource(new lambdaEventSources.DynamoEventSource(this.cdk.table, {
+      startingPosition: lambda.StartingPosition.LATEST,
+      filters: filters?.map((filter) => ({ pattern: JSON.stringify(filter) })),
+      ...(eventSourceProps ?? {}),
+    }));
+    return this.consumers.add(consumerName, fn);
+  }
+
+  private buildAttribute(name: string, prop: string): dynamodb.Attribute {
+    const type = this.fields?.[name];
+    if (!type) throw propError(this.ref, prop, `"${name}" must be defined in "fields" to create the index in the "${this.node.id}" Table.`);
+    const attributeType = dynamodb.AttributeType[type.toUpperCase() as keyof typeof dynamodb.AttributeType];
+    if (!attributeType) throw propError(this.ref, `fields.${name}`, `has unknown type "${type}": use "string", "number" or "binary"`);
+    return { name, type: attributeType };
+  }
+
+  private streamViewType(stream: TableProps["stream"]): dynamodb.StreamViewType | undefined {
+    if (stream === true) return dynamodb.StreamViewType.NEW_AND_OLD_IMAGES;
+    if (stream === false || stream === undefined) return undefined;
+    const type = dynamodb.StreamViewType[String(stream).toUpperCase() as keyof typeof dynamodb.StreamViewType];
+    if (!type) throw propError(this.ref, "stream", `"${stream}" is not true, "new_image", "old_image", "new_and_old_images" or "keys_only"`);
+    return type;
+  }
+
+  private validateFieldsAndIndexes(): void {
+    const { fields, primaryIndex } = this.props;
+    if (fields && Object.keys(fields).length === 0) throw propError(this.ref, "fields", `is empty: no fields defined for the "${this.id}" Table`);
+    for (const [name, type] of Object.entries(fields ?? {})) {
+      if (!dynamodb.AttributeType[String(type).toUpperCase() as keyof typeof dynamodb.AttributeType]) {
+        throw propError(this.ref, `fields.${name}`, `has unknown type "${type}": use "string", "number" or "binary"`);
+      }
+    }
+    if (primaryIndex && !primaryIndex.partitionKey) throw propError(this.ref, "primaryIndex.partitionKey", `is missing for the "${this.id}" Table`);
+    if (fields && !primaryIndex) throw propError(this.ref, "primaryIndex", `is missing in the "${this.id}" Table`);
+    if (!fields && primaryIndex) throw propError(this.ref, "primaryIndex", `cannot be configured without setting the "fields" in the "${this.id}" Table`);
   }
 }
 
-function isITable(x: unknown): x is dynamodb.ITable {
-  return Construct.isConstruct(x);
-}
-
-function streamViewType(s: TableProps["stream"]): dynamodb.StreamViewType | undefined {
-  if (s === undefined || s === false) return undefined;
-  switch (s) {
-    case true: case "new_and_old_images": return dynamodb.StreamViewType.NEW_AND_OLD_IMAGES;
-    case "new_image": return dynamodb.StreamViewType.NEW_IMAGE;
-    case "old_image": return dynamodb.StreamViewType.OLD_IMAGE;
-    case "keys_only": return dynamodb.StreamViewType.KEYS_ONLY;
-  }
-  throw new Error(`Unknown stream view type "${s}"`);
-}
-
-function projection(p: TableGlobalIndexProps["projection"]): { projectionType?: dynamodb.ProjectionType; nonKeyAttributes?: string[] } {
-  if (p === undefined || p === "all") return { projectionType: dynamodb.ProjectionType.ALL };
-  if (p === "keys_only") return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
-  if (Array.isArray(p)) return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: p };
-  throw new Error(`Unknown index projection "${p}"`);
+function projectionProps(projection: TableGlobalIndexProps["projection"]): Partial<dynamodb.GlobalSecondaryIndexProps> | undefined {
+  if (!projection) return undefined;
+  if (Array.isArray(projection)) return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: projection };
+  return { projectionType: dynamodb.ProjectionType[projection.toUpperCase() as keyof typeof dynamodb.ProjectionType] };
 }

@@ -24,9 +24,10 @@ function newApp(mode: "dev" | "deploy" = "dev", stage = "dev"): App {
   return new App({ name: "my-app", stage, region: "us-east-1", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
 }
 
+/** The environment of the first SST function (every stack also has SST's custom resource handler). */
 function envOf(t: Template, logicalIdPrefix?: string): Record<string, any> {
   const fns = t.findResources("AWS::Lambda::Function");
-  const [id] = Object.keys(fns).filter((k) => !logicalIdPrefix || k.startsWith(logicalIdPrefix));
+  const [id] = Object.keys(fns).filter((k) => fns[k].Properties.Environment && (!logicalIdPrefix || k.startsWith(logicalIdPrefix)));
   return fns[id].Properties.Environment.Variables;
 }
 
@@ -50,7 +51,7 @@ describe("Function", () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Function", { Timeout: 120, MemorySize: 2048 });
     assert.equal(envOf(t).A, "1");
-    assert.throws(() => new Function(stack, "Bad", { handler: "src/a.handler", timeout: "3 fortnights" as any }), /Invalid timeout.*"3 fortnights"/);
+    assert.throws(() => new Function(stack, "Bad", { handler: "src/a.handler", timeout: "3 fortnights" as any }), /Function "Bad".*"timeout" Invalid timeout "3 fortnights"/);
   });
 
   it("throws naming the handler and every path tried when the file is missing", () => {
@@ -115,7 +116,7 @@ describe("Function", () => {
     assert.ok(fn.url);
     const t = Template.fromStack(stack);
     t.resourceCountIs("AWS::Lambda::Url", 1);
-    const caller = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment.Variables.SST_Function_functionName_Billing);
+    const caller = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment?.Variables.SST_Function_functionName_Billing);
     assert.ok(caller);
     assert.ok(statements(t).some((s) => s.Action === "lambda:*"));
   });
@@ -128,7 +129,7 @@ describe("Api", () => {
     assert.throws(
       () => new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } }),
       (e: Error) => {
-        assert.match(e.message, /Api "Api" route "POST \/users"/);
+        assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler" cannot find the file for "src\/nope\/create.handler"/);
         assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
         return true;
       },
@@ -194,14 +195,14 @@ describe("Table", () => {
     const stack = new Stack(app, "S");
     assert.throws(
       () => new Table(stack, "Users", { fields: { pk: "strin" as any }, primaryIndex: { partitionKey: "pk" } }),
-      /Table "Users": field "pk" has unknown type "strin"/,
+      /Table "Users".*: "fields.pk" has unknown type "strin"/,
     );
   });
 
   it("rejects an index on an undeclared field and consumers without a stream", () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"id" is not defined in "fields"/);
+    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"primaryIndex.partitionKey" "id" must be defined in "fields"/);
     assert.throws(() => new Table(stack, "B", { fields: { pk: "string" }, primaryIndex: { partitionKey: "pk" }, consumers: { c: "src/a.handler" } }), /enable the "stream" option/);
   });
 
@@ -246,13 +247,13 @@ describe("escape hatches", () => {
 });
 
 describe("Config", () => {
-  it("binds a secret as a marker with ssm:GetParameters on the stage and fallback paths", () => {
+  it("binds a secret as a marker with ssm:GetParameters on the stage and fallback paths", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
     const secret = new Config.Secret(stack, "STRIPE_KEY");
     const param = new Config.Parameter(stack, "GREETING", { value: "hello" });
     new Function(stack, "Fn", { handler: "src/a.handler", bind: [secret, param] });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     const env = envOf(t);
     assert.equal(env.SST_Secret_value_STRIPE_KEY, "__FETCH_FROM_SSM__");
@@ -330,12 +331,12 @@ describe("App and stacks", () => {
     assert.throws(() => app.stack(Second), /StackDuplicates/);
   });
 
-  it("setDefaultRemovalPolicy('retain') marks resources Retain", () => {
+  it("setDefaultRemovalPolicy('retain') marks resources Retain when the app finishes", async () => {
     const app = newApp();
     app.setDefaultRemovalPolicy("retain");
     const stack = new Stack(app, "S");
     new Queue(stack, "Q");
-    app.synth();
+    await app.finish();
     const t = Template.fromStack(stack);
     const q = Object.values<any>(t.findResources("AWS::SQS::Queue"))[0];
     assert.equal(q.DeletionPolicy, "Retain");

@@ -25,18 +25,18 @@ describe("Topic", () => {
     t.hasResourceProperties("AWS::SNS::Topic", { TopicName: "dev-my-app-Events" });
     const protocols = Object.values<any>(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties.Protocol).sort();
     assert.deepEqual(protocols, ["lambda", "sqs"]);
-    const pub = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment.Variables.SST_Topic_topicArn_Events);
+    const pub = Object.values<any>(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Environment?.Variables.SST_Topic_topicArn_Events);
     assert.deepEqual(pub.Properties.Environment.Variables.SST_Topic_topicArn_Events, { Ref: Object.keys(t.findResources("AWS::SNS::Topic"))[0] });
-    assert.throws(() => topic.addSubscribers(s, { fn: "src/a.handler" }), /subscriber "fn" already exists/);
+    assert.throws(() => topic.addSubscribers(s, { fn: "src/a.handler" }), /Topic "Events".*"subscribers.fn" is defined twice/);
   });
 });
 
 describe("Cron", () => {
-  it("schedules the job and accepts the shorthand rate", () => {
+  it("schedules the job; a schedule that is not rate()/cron() fails naming the prop", () => {
     const s = stack();
-    const cron = new Cron(s, "Tick", { schedule: "5 minutes", job: "src/a.handler" });
+    const cron = new Cron(s, "Tick", { schedule: "rate(5 minutes)", job: "src/a.handler" });
     assert.ok(cron.jobFunction);
     Template.fromStack(s).hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(5 minutes)", State: "ENABLED" });
-    assert.throws(() => new Cron(s, "Bad", { schedule: "often", job: "src/a.handler" }), /Cron "Bad": invalid schedule "often"/);
+    assert.throws(() => new Cron(s, "Bad", { schedule: "often" as any, job: "src/a.handler" }), /Cron "Bad".*"schedule" "often" is not a schedule expression/);
   });
 });

@@ -19,6 +19,10 @@ export { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/dura
 export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
 export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
+export { KinesisStream, type KinesisStreamProps, type KinesisStreamConsumerProps } from "./KinesisStream.js";
+export { Script, type ScriptProps } from "./Script.js";
+export { WebSocketApi, type WebSocketApiProps, type WebSocketApiFunctionRouteProps, type WebSocketApiLambdaAuthorizer } from "./WebSocketApi.js";
+export { Cognito, type CognitoProps, type CognitoUserPoolTriggers, type CognitoIdentityPoolFederationProps } from "./Cognito.js";
 export { BaseSite, type BaseSiteProps, type SiteDevProps, type SiteDomainProps } from "./BaseSite.js";
 export { StaticSite, type StaticSiteProps, type StaticSiteFileOptions } from "./StaticSite.js";
 export { SsrSite, type SsrSiteProps } from "./SsrSite.js";

@@ -40,7 +40,7 @@ function parameters(t: Template): Record<string, any> {
 }
 
 describe("sites in dev mode", () => {
-  it("StaticSite: nothing built or deployed, url undefined, environment recorded with tokens for CloudFormation", () => {
+  it("StaticSite: nothing built or deployed, url undefined, environment recorded with tokens for CloudFormation", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
     const api = new Api(stack, "Api", { routes: { "GET /": "src/a.handler" } });
@@ -52,7 +52,7 @@ describe("sites in dev mode", () => {
     assert.equal(site.customDomainUrl, undefined);
     assert.equal(site.constructType, "StaticSite");
     assert.equal(site.path, "packages/web");
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     // No bucket, distribution or build artifacts for the site.
     assert.deepEqual(Object.keys(t.findResources("AWS::S3::Bucket")), []);
@@ -68,7 +68,7 @@ describe("sites in dev mode", () => {
     assert.equal(params["/sst/my-app/dev/StaticSite/Web/url"], "localhost");
   });
 
-  it("NextjsSite defaults path to the app's root, takes dev.url, bind and permissions", () => {
+  it("NextjsSite defaults path to the app's root, takes dev.url, bind and permissions", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
     const table = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
@@ -76,7 +76,7 @@ describe("sites in dev mode", () => {
     assert.equal(site.path, ".");
     assert.deepEqual(site.boundTo, [table]);
     const fn = new Function(stack, "Fn", { handler: "src/a.handler", bind: [site] });
-    app.finish();
+    await app.finish();
     const params = parameters(Template.fromStack(stack));
     assert.equal(params["/sst/my-app/dev/NextjsSite/Site/url"], "http://localhost:3000");
     const meta = joined(params["/sst/my-app/dev/NextjsSite/Site/site/dev"]);
@@ -100,11 +100,11 @@ describe("sites in dev mode", () => {
     assert.equal(site.getConstructMetadata().data.server, (site.node.findChild("ServerFunction") as any).functionArn, "metadata names the server (SST v2)");
   });
 
-  it("every SSR site type synthesizes under its own type name", () => {
+  it("every SSR site type synthesizes under its own type name", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
     for (const C of [RemixSite, AstroSite, SvelteKitSite, SolidStartSite]) new C(stack, C.name, { path: "packages/next" });
-    app.finish();
+    await app.finish();
     const params = parameters(Template.fromStack(stack));
     for (const type of ["RemixSite", "AstroSite", "SvelteKitSite", "SolidStartSite"]) {
       const meta = parseSiteParameter(`/sst/my-app/dev/${type}/${type}/site/dev`, JSON.stringify(joined(params[`/sst/my-app/dev/${type}/${type}/site/dev`])), "/sst/my-app/dev/");
@@ -141,12 +141,12 @@ describe("site errors", () => {
     );
   });
 
-  it("deploy mode: a StaticSite is a private bucket, SST v2's distribution, an S3 uploader and an invalidation run by the stack's handler", () => {
+  it("deploy mode: a StaticSite is a private bucket, SST v2's distribution, an S3 uploader and an invalidation run by the stack's handler", async () => {
     const app = newApp("deploy");
     const stack = new Stack(app, "S");
     const api = new Api(stack, "Api", { routes: { "GET /": "src/a.handler" } });
     const site = new StaticSite(stack, "Web", { path: "packages/web", environment: { API_URL: api.url }, errorPage: "404.html" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.resourceCountIs("AWS::CloudFront::Distribution", 1);
     t.hasResourceProperties("AWS::S3::Bucket", { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true } });
@@ -171,21 +171,21 @@ describe("site errors", () => {
     assert.ok(site.url);
   });
 
-  it("dev mode with dev.deploy deploys the site; the URL is http:// for the local CDN", () => {
+  it("dev mode with dev.deploy deploys the site; the URL is http:// for the local CDN", async () => {
     const app = newApp("dev");
     const stack = new Stack(app, "S");
     const site = new StaticSite(stack, "Web", { path: "packages/web", dev: { deploy: true } });
-    app.finish();
+    await app.finish();
     Template.fromStack(stack).resourceCountIs("AWS::CloudFront::Distribution", 1);
     assert.match(stack.resolve(site.url) ? JSON.stringify(stack.resolve(site.url)) : "", /http:\/\//);
   });
 
-  it("remove mode neither throws nor needs the folder", () => {
+  it("remove mode neither throws nor needs the folder", async () => {
     const app = newApp("remove");
     const stack = new Stack(app, "S");
     const site = new StaticSite(stack, "Web", { path: "packages/gone" });
     assert.equal(site.doNotDeploy, true);
-    app.finish();
+    await app.finish();
     assert.equal(parameters(Template.fromStack(stack))["/sst/my-app/dev/StaticSite/Web/site/dev"], undefined);
   });
 });

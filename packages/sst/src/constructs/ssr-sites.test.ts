@@ -92,11 +92,11 @@ function behaviors(t: Template): Record<string, any> {
 }
 
 describe("AstroSite", () => {
-  it("server mode: the bundled entry behind a function URL, an S3-then-server origin group, _astro/* and _image behaviours, the 404 page", () => {
+  it("server mode: the bundled entry behind a function URL, an S3-then-server origin group, _astro/* and _image behaviours, the 404 page", async () => {
     const { app, stack } = deployApp();
     const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
     const site = new AstroSite(stack, "Astro", { path: "packages/astro", buildCommand: "true", bind: [notes], environment: { GREETING: "hi" } });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Function", {
       Description: "Server handler for Astro",
@@ -130,10 +130,10 @@ describe("AstroSite", () => {
     assert.ok(site.url);
   });
 
-  it("static mode: S3 only (no server function), the routing function on the default behaviour, 403/404 to the 404 page", () => {
+  it("static mode: S3 only (no server function), the routing function on the default behaviour, 403/404 to the 404 page", async () => {
     const { app, stack } = deployApp();
     new AstroSite(stack, "Docs", { path: "packages/astro-static", buildCommand: "true" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     assert.equal(Object.values<any>(t.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Description === "Server handler for Astro").length, 0);
     const b = behaviors(t);
@@ -153,10 +153,10 @@ describe("AstroSite", () => {
 });
 
 describe("RemixSite", () => {
-  it("Vite build: SST's handler around the server build, Remix's globals injected, one static behaviour per top-level asset", () => {
+  it("Vite build: SST's handler around the server build, Remix's globals injected, one static behaviour per top-level asset", async () => {
     const { app, stack } = deployApp();
     new RemixSite(stack, "Remix", { path: "packages/remix", buildCommand: "true" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for Remix", Handler: "packages/remix/build/server.handler" });
     const serverJs = fs.readFileSync(path.join(root, "packages/remix/build/server.js"), "utf8");
@@ -179,10 +179,10 @@ describe("RemixSite", () => {
 });
 
 describe("SvelteKitSite", () => {
-  it("svelte-kit-sst's handler bundled with the prerendered pages beside it; client and prerendered files in S3; the build id is SvelteKit's version", () => {
+  it("svelte-kit-sst's handler bundled with the prerendered pages beside it; client and prerendered files in S3; the build id is SvelteKit's version", async () => {
     const { app, stack } = deployApp();
     new SvelteKitSite(stack, "Svelte", { path: "packages/svelte", buildCommand: "true", basePath: "/docs" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for SvelteKit", Handler: "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/index.handler" });
     const entry = bundled(app, "packages/svelte/.svelte-kit/svelte-kit-sst/server/lambda-handler/index.mjs");
@@ -204,10 +204,10 @@ describe("SvelteKitSite", () => {
 });
 
 describe("SolidStartSite", () => {
-  it("solid-start-sst's dist/server/index handler behind a function URL, dist/client in S3 with assets/ versioned", () => {
+  it("solid-start-sst's dist/server/index handler behind a function URL, dist/client in S3 with assets/ versioned", async () => {
     const { app, stack } = deployApp();
     new SolidStartSite(stack, "Solid", { path: "packages/solid", buildCommand: "true" });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for Solid", Handler: "packages/solid/dist/server/index.handler" });
     assert.match(fs.readFileSync(bundled(app, "packages/solid/dist/server/index.mjs"), "utf8"), /["']solid["']/);
@@ -218,11 +218,11 @@ describe("SolidStartSite", () => {
 });
 
 describe("edge: true and regional.enableServerUrlIamAuth (SST v2's Lambda@Edge forms)", () => {
-  it("RemixSite at the edge: the server is a Lambda@Edge function (us-east-1 bucket, function and a version whose id hashes its parameters) on the default behaviour's origin requests, its environment put into its code", () => {
+  it("RemixSite at the edge: the server is a Lambda@Edge function (us-east-1 bucket, function and a version whose id hashes its parameters) on the default behaviour's origin requests, its environment put into its code", async () => {
     const { app, stack } = deployApp();
     const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
     new RemixSite(stack, "Remix", { path: "packages/remix", buildCommand: "true", edge: true, bind: [notes], environment: { GREETING: "hi" } });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     assert.equal(Object.values<any>(t.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Description === "Server handler for Remix").length, 0, "no regional server");
     const fn = Object.values<any>(t.findResources("Custom::SSTEdgeLambda"))[0].Properties;
@@ -251,10 +251,10 @@ describe("edge: true and regional.enableServerUrlIamAuth (SST v2's Lambda@Edge f
     assert.throws(() => new RemixSite(stack, "Slow", { path: "packages/remix", buildCommand: "true", edge: true, timeout: "60 seconds" }), /RemixSite "Slow": "timeout" must be at most 30 seconds when deploying to the edge/);
   });
 
-  it("enableServerUrlIamAuth: AWS_IAM function URLs, a Lambda@Edge signer allowed to invoke them on every server behaviour", () => {
+  it("enableServerUrlIamAuth: AWS_IAM function URLs, a Lambda@Edge signer allowed to invoke them on every server behaviour", async () => {
     const { app, stack } = deployApp();
     new SvelteKitSite(stack, "Svelte", { path: "packages/svelte", buildCommand: "true", regional: { enableServerUrlIamAuth: true } });
-    app.finish();
+    await app.finish();
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::Lambda::Url", { AuthType: "AWS_IAM" });
     const signer = Object.values<any>(t.findResources("Custom::SSTEdgeLambda"))[0].Properties.FunctionParams;

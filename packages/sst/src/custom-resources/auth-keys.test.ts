@@ -34,10 +34,10 @@ after(async () => {
 });
 
 /** Synthesize a one-stack app with an Auth construct; returns the assembly directory. */
-function synthAuthApp(ssmPrefix: string): string {
+async function synthAuthApp(ssmPrefix: string): Promise<string> {
   const app = new App({ name: "keys-app", stage: "test", region: "us-east-1", mode: "dev", root, ssmPrefix, outdir: `${root}/.sst/dist-${Math.random()}` });
   new Auth(new Stack(app, "AuthStack"), "Auth", { authenticator: "src/auth.handler" });
-  app.finish();
+  await app.finish();
   return app.synth().directory;
 }
 
@@ -54,7 +54,7 @@ describe("Custom::AuthKeys on the local cloud", () => {
   let original: Record<string, string>;
 
   it("creates an RSA key pair as SecureStrings at the public and private paths", async () => {
-    const result = await tc.cloud.cloudformation.deployAssembly(synthAuthApp(first));
+    const result = await tc.cloud.cloudformation.deployAssembly(await synthAuthApp(first));
     assert.equal(result.stacks["test-keys-app-AuthStack"].status, "CREATE_COMPLETE");
     const { found } = await parameters(paths(first));
     const [pub, priv] = paths(first).map((n) => found[n]);
@@ -90,7 +90,7 @@ describe("Custom::AuthKeys on the local cloud", () => {
   });
 
   it("moves the same keys when the paths change, and deletes them with the stack", async () => {
-    const result = await tc.cloud.cloudformation.deployAssembly(synthAuthApp(moved));
+    const result = await tc.cloud.cloudformation.deployAssembly(await synthAuthApp(moved));
     assert.equal(result.stacks["test-keys-app-AuthStack"].status, "UPDATE_COMPLETE");
     const { found } = await parameters(paths(moved));
     assert.equal(found[paths(moved)[0]].Value, original.pub);
@@ -102,7 +102,7 @@ describe("Custom::AuthKeys on the local cloud", () => {
   });
 
   it("without the Auth construct's policy, IAM refuses the handler's writes and the stack rolls back", async () => {
-    const assembly = synthAuthApp("/denied/");
+    const assembly = await synthAuthApp("/denied/");
     await tc.cloud.cloudformation.deployAssembly(assembly); // publishes the handler's code asset
     await tc.cloud.cloudformation.removeStacks(["test-keys-app-AuthStack"]);
     const template = JSON.parse(fs.readFileSync(path.join(assembly, "test-keys-app-AuthStack.template.json"), "utf8"));

@@ -6,15 +6,22 @@
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
 import { authKeys } from "./auth-keys.js";
-import { assetReplacer, cloudFrontInvalidator, functionInvoker, s3Uploader } from "./site-resources.js";
+import { sourcemapUploader } from "./sourcemap-uploader.js";
+import { secretPrefetcher } from "./secret-prefetcher.js";
+import { functionInvoker } from "./function-invoker.js";
+import { assetReplacer, cloudFrontInvalidator, s3Uploader } from "./site-resources.js";
+import { apiGatewayCloudWatchRole } from "./apigateway-cloudwatch-role.js";
 import { physicalIdOf, sendResponse } from "./response.js";
 
 const HANDLERS: Record<string, (event: CloudFormationCustomResourceEvent) => Promise<void>> = {
-  "Custom::AuthKeys": authKeys,
-  "Custom::S3Uploader": s3Uploader,
-  "Custom::AssetReplacer": assetReplacer,
-  "Custom::CloudFrontInvalidator": cloudFrontInvalidator,
-  "Custom::FunctionInvoker": functionInvoker,
+  "Custom::AuthKeys": (e) => authKeys(e),
+  "Custom::SourcemapUploader": (e) => sourcemapUploader(e),
+  "Custom::SecretPrefetcher": (e) => secretPrefetcher(e),
+  "Custom::FunctionInvoker": (e) => functionInvoker(e),
+  "Custom::S3Uploader": (e) => s3Uploader(e),
+  "Custom::AssetReplacer": (e) => assetReplacer(e),
+  "Custom::CloudFrontInvalidator": (e) => cloudFrontInvalidator(e),
+  "Custom::APIGatewayCloudWatchRole": (e) => apiGatewayCloudWatchRole(e),
 };
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {

@@ -6,7 +6,6 @@
  *                                 replaced, and (StaticSite) old files purged
  *   Custom::AssetReplacer         deploy-time values put into a function's zipped code
  *   Custom::CloudFrontInvalidator an invalidation (waited for when asked)
- *   Custom::FunctionInvoker       a function invoked (a site's warmer, at deploy)
  *
  * Nothing to undo on Delete: the bucket empties itself (auto-delete), the code and the
  * invalidation need no removal.
@@ -14,7 +13,6 @@
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
 import { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
 import { contentTypeOf, fileOptionsFor, readZip, replaceInFiles, writeZip, type FileOptions } from "./site-archive.js";
 
 type Work = (event: CloudFormationCustomResourceEvent) => Promise<void>;
@@ -99,12 +97,3 @@ export const cloudFrontInvalidator: Work = async (event) => {
   }
 };
 
-export const functionInvoker: Work = async (event) => {
-  if (event.RequestType === "Delete") return;
-  const lambda = new LambdaClient({});
-  await lambda.send(new InvokeCommand({
-    FunctionName: (event.ResourceProperties as any).functionName,
-    InvocationType: "Event",
-    Payload: Buffer.from(JSON.stringify({ type: "warmer", source: "deploy" })),
-  }));
-};

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fallbackPrefix, parametersByPath } from "./secrets.js";
 import type { SsmCall } from "./local-target.js";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
 /** `{prefix}{Type}/{id}/{prop}` → `SST_{Type}_{prop}_{id}` (with "-" in the id turned into "_"), or undefined for other names. */
 export function envNameForParameter(name: string, prefix: string): string | undefined {
@@ -107,16 +108,14 @@ export async function siteForDirectory(
  * the deployed server may — and a missing `bind` fails locally with AccessDenied.
  */
 export async function siteServerEnvironment(
-  endpoint: string,
-  region: string,
+  clientConfig: { region: string; endpoint?: string; credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider },
   functionArn: string,
 ): Promise<{ environment: Record<string, string>; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } }> {
-  const [{ LambdaClient, GetFunctionConfigurationCommand }, { STSClient, AssumeRoleCommand }, { ADMIN_CREDENTIALS }] = await Promise.all([
+  const [{ LambdaClient, GetFunctionConfigurationCommand }, { STSClient, AssumeRoleCommand }] = await Promise.all([
     import("@aws-sdk/client-lambda"),
     import("@aws-sdk/client-sts"),
-    import("./credentials.js"),
   ]);
-  const config = { endpoint, region, credentials: ADMIN_CREDENTIALS, maxAttempts: 1 };
+  const config = { ...clientConfig, maxAttempts: 1 };
   const lambda = new LambdaClient(config);
   const sts = new STSClient(config);
   try {

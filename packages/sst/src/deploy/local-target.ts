@@ -20,18 +20,23 @@ export interface LocalTarget {
   close(): Promise<void>;
 }
 
-export function remoteSsm(endpoint: string, region: string): SsmCall {
+/** SSM through the AWS SDK v3 client, for any endpoint and credentials (a running `sst dev`, or AWS). */
+export function sdkSsm(config: Record<string, unknown>): SsmCall {
   let client: any;
   let sdk: any;
   return async (operation, input) => {
     if (!client) {
       sdk = await import("@aws-sdk/client-ssm");
-      client = new sdk.SSMClient({ endpoint, region, credentials: ADMIN_CREDENTIALS, maxAttempts: 1 });
+      client = new sdk.SSMClient(config);
     }
     const CommandClass = sdk[`${operation}Command`];
     if (!CommandClass) throw new Error(`Unknown SSM operation ${operation}`);
     return client.send(new CommandClass(input));
   };
+}
+
+export function remoteSsm(endpoint: string, region: string): SsmCall {
+  return sdkSsm({ endpoint, region, credentials: ADMIN_CREDENTIALS, maxAttempts: 1 });
 }
 
 export async function openLocalTarget(opts: { stateDir: string; region: string }): Promise<LocalTarget> {

@@ -37,3 +37,11 @@ export function formatOutputs(stacks: StackOutputs): string[] {
   }
   return lines;
 }
+
+/** The stacks whose outputs differ between two deploys (what a redeploy prints). */
+export function changedOutputs(before: StackOutputs, after: StackOutputs): StackOutputs {
+  const out: StackOutputs = {};
+  for (const [stack, outputs] of Object.entries(after))
+    if (JSON.stringify(before[stack]) !== JSON.stringify(outputs)) out[stack] = outputs;
+  return out;
+}

@@ -5,7 +5,16 @@
 export interface ProjectLike {
   root: string;
   stage: string;
-  config: { name: string; region: string; ssmPrefix: string };
+  config: {
+    name: string;
+    region: string;
+    ssmPrefix: string;
+    profile?: string;
+    role?: string;
+    target?: unknown;
+    cdk?: { toolkitStackName?: string; qualifier?: string };
+    bootstrap?: { stackName?: string; tags?: Record<string, string> };
+  };
   paths: { root: string; out: string; dist?: string; artifacts?: string; types?: string };
   configInputs?: string[];
 }
@@ -25,8 +34,18 @@ export interface SynthFunction {
   copyFiles?: unknown;
 }
 
+/** What an app asks for that the local cloud does not do (see constructs/util/local-notice.ts). */
+export interface SynthNotice {
+  construct: string;
+  path: string;
+  prop: string;
+  local: string;
+}
+
 export interface SynthResult {
   assemblyDir: string;
   stacks: SynthStack[];
   functions: Record<string, SynthFunction>;
+  /** `sst dev` prints each once. */
+  notices?: SynthNotice[];
 }

@@ -14,6 +14,8 @@ export interface ServerInfo {
   app?: string;
   stage?: string;
   startedAt?: string;
+  /** The Console's URL with this run's token (a secret: the file is readable by its owner only). */
+  consoleUrl?: string;
 }
 
 export function serverFilePath(stateDir: string): string {
@@ -24,7 +26,8 @@ export function writeServerInfo(stateDir: string, info: ServerInfo): void {
   fs.mkdirSync(stateDir, { recursive: true });
   // Write then rename so a reader never sees half a file.
   const file = serverFilePath(stateDir);
-  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(info, null, 2));
+  // Owner-only: it holds the Console's token.
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });
   fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 

@@ -2,8 +2,10 @@
  * Which build options the dev builder uses: the framework's `functionBuildOptions`
  * (src/build) when it exists, so dev bundles like deploy does; else our default.
  */
-import type { BuildOptionsFor, DevFunctionDef } from "./function-builder.js";
+import path from "node:path";
+import { DevFunctionBuilder, type BuildEvent, type BuildOptionsFor, type DevFunctionDef } from "./function-builder.js";
 import { defaultBuildOptions } from "./default-build-options.js";
+import type { ProjectLike } from "../deploy/project-like.js";
 
 export async function devBuildOptions(root: string): Promise<{ buildOptions: BuildOptionsFor; prepareVersion?: (def: DevFunctionDef, dir: string) => void }> {
   let mod: any;
@@ -23,4 +25,18 @@ export async function devBuildOptions(root: string): Promise<{ buildOptions: Bui
           }
         : undefined,
   };
+}
+
+/**
+ * The dev builder of a project (both targets): bundles under `.sst/artifacts/dev/` with
+ * the framework's build options; every build — the first (on first invocation) and each
+ * rebuild on save — is reported to `onEvent`.
+ */
+export async function createDevBuilder(project: ProjectLike, onEvent: (e: BuildEvent) => void): Promise<DevFunctionBuilder> {
+  return new DevFunctionBuilder({
+    root: project.root,
+    outRoot: path.join(project.paths.artifacts ?? path.join(project.paths.out, "artifacts"), "dev"),
+    ...(await devBuildOptions(project.root)),
+    onEvent,
+  });
 }

@@ -366,4 +366,30 @@ describe("DevSession: the synth cache", () => {
     assert.deepEqual(written.snap, { files: { "x.ts": "h" }, env: {} }, "the fakes read no environment variable");
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it("--reset deletes the stage's local state before the cloud starts on it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sst-dev-reset-"));
+    const { deps } = fakes(dir);
+    const stateDir = path.join(dir, ".sst", "local", "dev");
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.writeFileSync(path.join(stateDir, "dynamodb.sqlite"), "damaged");
+    let sawState: boolean | undefined;
+    const lines: string[] = [];
+    const ui = createUi({ stdout: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    const session = await DevSession.start({
+      cwd: dir,
+      ui,
+      port: 0,
+      reset: true,
+      deps: {
+        ...deps,
+        startCloud: async (opts: { dir: string }) => ((sawState = fs.existsSync(path.join(opts.dir, "dynamodb.sqlite"))), deps.startCloud()),
+        synthCache: { read: () => undefined, snapshot: () => ({ files: {} }), write: () => true },
+      },
+    });
+    await session.stop();
+    assert.equal(sawState, false, "the damaged file was gone when the cloud started");
+    assert.match(lines.join(""), /Removed the local state of stage "dev"/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

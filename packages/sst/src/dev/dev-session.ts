@@ -6,21 +6,23 @@
 import path from "node:path";
 import type { Ui } from "../cli/ui.js";
 import { CliError } from "../cli/command.js";
-import { userCodeLocation } from "../cli/error-location.js";
 import { loadProjectFor, synthProject, type Project } from "../cli/project.js";
 import { importLocalCloud, startCloud, type CloudHandle } from "../deploy/local-cloud.js";
 import { deployToLocal, describeDeployEvent } from "../deploy/local.js";
-import { formatOutputs, writeOutputs, type StackOutputs } from "../deploy/outputs.js";
+import { changedOutputs, formatOutputs, writeOutputs, type StackOutputs } from "../deploy/outputs.js";
 import { fallbackPrefix } from "../deploy/secrets.js";
-import { findLiveServer, findSiblingServerOnPort, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
+import { findLiveServer, findSiblingServerOnPort, readServerInfo, removeServerInfo, writeServerInfo } from "../deploy/server-file.js";
 import { localStateDir, outputsFile } from "../deploy/state-paths.js";
+import { resetLocalState } from "../deploy/reset-state.js";
 import type { SynthResult } from "../deploy/project-like.js";
-import { devBuildOptions } from "./build-options.js";
+import { createDevBuilder } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
-import { DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
+import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
+import { SerialTask } from "./serial-task.js";
+import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
@@ -52,19 +54,45 @@ export interface DevOptions {
   region?: string;
   port?: number;
   verbose?: boolean;
+  /** Delete the stage's local state before starting (`sst dev --reset`). */
+  reset?: boolean;
   ui: Ui;
+  /** The project, when the caller loaded it already (to choose the target): see loadDevProject. */
+  preloaded?: DevProject;
+}
+
+/** A dev start's project: from the synth cache when nothing changed (with its synth), else freshly loaded. */
+export interface DevProject {
+  project: Project;
+  cached?: { project: Project; synth: SynthResult };
+  /** Hashes of the config inputs, for writing the cache after the synth (fresh loads only). */
+  snapshot?: InputSnapshot;
+  /** The environment variables the load read; the synth's reads join them (see synth-cache.ts). */
+  envReads: EnvReads;
+}
+
+/** Loads the project for `sst dev`, from the synth cache when it holds (without importing the config or aws-cdk-lib). */
+export async function loadDevProject(opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose" | "deps">): Promise<DevProject> {
+  const deps: DevDeps = { ...realDeps, ...opts.deps };
+  const cached = deps.synthCache.read({ cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" });
+  const envReads = new EnvReads();
+  if (cached) return { project: cached.project as Project, cached: cached as DevProject["cached"], envReads };
+  const project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
+  return { project, snapshot: deps.synthCache.snapshot(project), envReads };
 }
 
 export class DevSession {
   private watcher?: TreeWatcher;
   private detachLog?: () => void;
-  private redeploying?: Promise<void>;
-  private redeployAgain = false;
+  private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
+  private readonly printedNotices = new Set<string>();
   private configInputs = new Set<string>();
   private outputs: StackOutputs = {};
   /** Resolves when the deploy after the last config change finished (for tests and tools). */
-  lastRedeploy: Promise<void> = Promise.resolve();
+  get lastRedeploy(): Promise<void> {
+    return this.redeploys.last;
+  }
 
   private constructor(
     readonly project: Project,
@@ -83,24 +111,15 @@ export class DevSession {
     const lap = (what: string) => ui.debug(`${what}: ${Math.round(performance.now() - started)}ms`);
     const cacheQuery: SynthCacheQuery = { cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" };
     // Nothing changed since the last synth: reuse it, and never import the config or aws-cdk-lib.
-    const cached = deps.synthCache.read(cacheQuery);
-    let snapshot: InputSnapshot | undefined;
-    let project: Project;
-    const envReads = new EnvReads();
-    if (cached) {
-      project = cached.project;
-      lap("synth cache hit");
-    } else {
-      project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
-      snapshot = deps.synthCache.snapshot(project);
-      lap("project loaded");
-    }
+    const { project, cached, snapshot, envReads } = opts.preloaded ?? (await loadDevProject(opts));
+    lap(cached ? "synth cache hit" : "project loaded");
     const stateDir = localStateDir(project);
     const running = await findLiveServer(stateDir);
     if (running)
       throw new CliError(
         `sst dev is already running for app "${project.config.name}" stage "${project.stage}" (pid ${running.pid}, ${running.endpoint}). Stop it first.`,
       );
+    if (opts.reset && (await resetLocalState(stateDir))) ui.info(`Removed the local state of stage "${project.stage}" (${stateDir}); starting empty`);
 
     const port = opts.port ?? (await deps.defaultPort());
     // Cloud first, then synth. Overlapping them was measured slower (3.9–4.7 s vs
@@ -140,13 +159,7 @@ export class DevSession {
     }
 
     let session: DevSession | undefined = undefined;
-    const builder = new DevFunctionBuilder({
-      root: project.root,
-      outRoot: path.join(project.paths.artifacts ?? path.join(project.paths.out, "artifacts"), "dev"),
-      ...(await devBuildOptions(project.root)),
-      // Every build is reported: first builds (on first invocation) and rebuilds on save.
-      onEvent: (e) => session?.onBuilt(e),
-    });
+    const builder = await createDevBuilder(project, (e) => session?.onBuilt(e));
     const resolver = new DevCodeResolver(builder);
     session = new DevSession(project, cloud, stateDir, builder, resolver, opts, deps);
     try {
@@ -181,7 +194,7 @@ export class DevSession {
     // Watch before deploying, so an edit made during the first deploy is not lost: a
     // stack change then queues a redeploy behind it.
     this.watcher = watchTree(this.project.root, { onChange: (files) => this.onFilesChanged(files) });
-    await this.serialize(this.deploy(synthResult, true));
+    await this.redeploys.run(this.deploy(synthResult, true));
   }
 
   /** Deploys a synth result and prints the outputs. On the first deploy an error is fatal; later ones keep the old deployment. */
@@ -197,7 +210,19 @@ export class DevSession {
     this.outputs = outputs;
     ui.success(`Deployed ${Object.keys(outputs).length} stack${Object.keys(outputs).length === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
+    this.printNotices(synthResult);
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
+  }
+
+  /** Once per construct and prop for the session: what the local cloud does instead of what the app asks for. */
+  private printNotices(synthResult: SynthResult): void {
+    const fresh = (synthResult.notices ?? []).filter((n) => !this.printedNotices.has(`${n.path}\u0000${n.prop}`));
+    if (fresh.length === 0) return;
+    this.opts.ui.info("Not served locally (deployed to AWS as written):");
+    for (const n of fresh) {
+      this.printedNotices.add(`${n.path}\u0000${n.prop}`);
+      this.opts.ui.line(`   ${n.construct} uses ${n.prop}: ${n.local}`);
+    }
   }
 
   /** Endpoints of the HTTP APIs in the local cloud (if its API Gateway is there). */
@@ -214,7 +239,7 @@ export class DevSession {
   private onFilesChanged(files: string[]): void {
     if (this.stopped) return;
     this.opts.ui.debug(`changed: ${files.map((f) => path.relative(this.project.root, f)).join(", ")}`);
-    if (files.some((f) => this.configInputs.has(f))) this.scheduleRedeploy();
+    if (files.some((f) => this.configInputs.has(f))) this.redeploys.schedule();
     this.builder
       .filesChanged(files)
       .catch((err) => this.opts.ui.error(`Rebuild failed: ${(err as Error).message}`));
@@ -223,16 +248,7 @@ export class DevSession {
   /** Prints a build result (called by the builder for every build). */
   onBuilt(e: BuildEvent): void {
     const { ui } = this.opts;
-    if (e.type === "failed") {
-      ui.error(`Build failed: ${e.handler}${e.servingPrevious ? " (still running the last good build)" : ""}`);
-      for (const l of e.errors) ui.line(`   ${l}`);
-      return;
-    }
-    if (!e.changed) return;
-    // No recycle needed: the Lambda runtime asks the resolver on every invocation and
-    // ends warm workers whose code version is stale.
-    ui.line(`|  Built ${e.handler} ${Math.round(e.durationMs)}ms`);
-    if (e.rebuild && !this.stopped)
+    if (reportBuild(ui, e) && !this.stopped)
       prewarmFunctions(this.cloud, this.resolver.functionNames(e.id), (err) => ui.debug(`pre-warm of ${e.handler} failed: ${err.message}`));
   }
 
@@ -244,27 +260,6 @@ export class DevSession {
     void this.cloud.lambda?.recycle();
     this.opts.ui.line(`|  ${name} changed: functions will use the new value on their next invocation`);
   };
-
-  /** Serializes redeploys; changes during one deploy trigger exactly one more. */
-  private scheduleRedeploy(): void {
-    if (this.redeploying) {
-      this.redeployAgain = true;
-      return;
-    }
-    this.lastRedeploy = this.serialize(this.redeploy());
-  }
-
-  /** Marks `deploy` as the deploy in progress; when it settles, runs the redeploy that changes meanwhile asked for. */
-  private serialize(deploy: Promise<void>): Promise<void> {
-    this.redeploying = deploy.finally(() => {
-      this.redeploying = undefined;
-      if (this.redeployAgain && !this.stopped) {
-        this.redeployAgain = false;
-        this.scheduleRedeploy();
-      }
-    });
-    return this.redeploying;
-  }
 
   private async redeploy(): Promise<void> {
     const { ui } = this.opts;
@@ -280,23 +275,25 @@ export class DevSession {
       await this.builder.setFunctions(synthResult.functions);
       await this.deploy(synthResult, false);
     } catch (err) {
-      ui.error(`Deploy failed (the previous deployment keeps running):`);
-      const message = String((err as Error)?.message ?? err);
-      const where = userCodeLocation(err, this.opts.cwd);
-      for (const l of (where && !message.includes(where) ? `${where}: ${message}` : message).split("\n")) ui.line(`   ${l}`);
+      reportRedeployFailure(ui, err, this.opts.cwd);
     }
   }
 
   // SST Console ---------------------------------------------------------------------
-  private console?: { url: string; close(): void };
+  private console?: { url: string; close(): Promise<void> };
 
-  /** Mounts the Console (packages/console) on the cloud's port under /_console/ and prints its URL; dev runs on without it if it fails. */
+  /**
+   * Starts the Console (packages/console) on its own port, prints its URL (with this run's
+   * token) and records it in server.json for `sst console`; dev runs on without it if it fails.
+   */
   private async openConsole(): Promise<void> {
     try {
-      const { mountConsole } = await import("@sst-local/console");
+      const { startConsole } = await import("@sst-local/console");
       const { name: app, ssmPrefix } = this.project.config;
       const handlerOf = (id: string) => this.builder.handlerOf(id);
-      this.console = mountConsole(this.cloud as any, { app, stage: this.project.stage, ssmPrefix, handlerOf });
+      this.console = await startConsole(this.cloud as any, { app, stage: this.project.stage, ssmPrefix, handlerOf });
+      const info = readServerInfo(this.stateDir);
+      if (info?.pid === process.pid) writeServerInfo(this.stateDir, { ...info, consoleUrl: this.console.url });
       this.opts.ui.line(`   Console: ${this.console.url}`);
     } catch (err) {
       this.opts.ui.debug(`Console not available: ${(err as Error).message}`);
@@ -310,19 +307,12 @@ export class DevSession {
     this.watcher?.close();
     this.detachLog?.();
     this.cloud.events.off("ssm:changed", this.onSsmChanged);
-    this.console?.close();
-    await this.redeploying?.catch(() => {});
+    await this.console?.close();
+    await this.redeploys.stop();
     await this.builder.dispose();
     await this.cloud.stop();
     removeServerInfo(this.stateDir);
   }
-}
-
-function changedOutputs(before: StackOutputs, after: StackOutputs): StackOutputs {
-  const out: StackOutputs = {};
-  for (const [stack, outputs] of Object.entries(after))
-    if (JSON.stringify(before[stack]) !== JSON.stringify(outputs)) out[stack] = outputs;
-  return out;
 }
 
 async function version(): Promise<string> {

@@ -48,7 +48,7 @@ describe("examples/my-app", { skip: !fs.existsSync(path.join(exampleDir, "sst.co
     const api = result.stacks.find((s) => s.stackName === "dev-my-app-API")!;
     const t = JSON.parse(fs.readFileSync(api.templateFile, "utf8"));
     const withSecret = Object.values<any>(t.Resources).filter((r) =>
-      r.Type === "AWS::Lambda::Function" && r.Properties.Environment.Variables.SST_Secret_value_STRIPE_KEY === "__FETCH_FROM_SSM__");
+      r.Type === "AWS::Lambda::Function" && r.Properties.Environment?.Variables.SST_Secret_value_STRIPE_KEY === "__FETCH_FROM_SSM__");
     assert.equal(withSecret.length, 1);
     assert.equal(result.functions[withSecret[0].Properties.Environment.Variables.SST_FUNCTION_ID].handler, "packages/functions/src/billing/charge.handler");
   });

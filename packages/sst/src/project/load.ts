@@ -12,6 +12,8 @@ import * as esbuild from "esbuild";
 import { esbuildError } from "../build/esbuild-error.js";
 import { SST_PACKAGE_ROOT } from "../build/node-paths.js";
 import { resolveStage } from "./stage.js";
+import { loadEnvFiles } from "./env-files.js";
+import { checkConfigOptions } from "./config-options.js";
 import type { ConfigOptions, Project, SSTConfig } from "./types.js";
 
 export const CONFIG_FILES = ["sst.config.ts", "sst.config.mts", "sst.config.js", "sst.config.mjs"];
@@ -30,6 +32,9 @@ export function findConfig(cwd: string): string | undefined {
 }
 
 const requireHere = createRequire(import.meta.url);
+
+/** SST_STAGE as the process was started with (loading a project sets it for the processes sst starts). */
+const STAGE_FROM_ENVIRONMENT = process.env.SST_STAGE || undefined;
 
 /** Where `sst/...`, `aws-cdk-lib/...` and `constructs` resolve for this package. */
 export function pinnedModulePath(spec: string): string | undefined {
@@ -102,20 +107,28 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   return { sstConfig, inputs };
 }
 
-export async function loadProject(opts: { cwd?: string; stage?: string; region?: string } = {}): Promise<Project> {
+export async function loadProject(opts: { cwd?: string; stage?: string; region?: string; profile?: string; role?: string } = {}): Promise<Project> {
+  // As SST v2: CDK's deprecation warnings about props SST itself passes are noise.
+  process.env.JSII_DEPRECATED ??= "quiet";
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const configFile = findConfig(cwd);
   if (!configFile) throw new Error(`Could not find a config file (${CONFIG_FILES.join(", ")}) in ${cwd} or any parent directory`);
   const root = path.dirname(configFile);
   const out = path.join(root, ".sst");
   const { sstConfig, inputs } = await importConfig(configFile, out);
-  const config: ConfigOptions = await sstConfig.config({ stage: opts.stage, region: opts.region });
+  // The command line's globals, as SST v2 passed them: a config may choose per stage.
+  const config: ConfigOptions = await sstConfig.config({ stage: opts.stage, region: opts.region, profile: opts.profile, role: opts.role });
   if (!config || typeof config.name !== "string" || !config.name) {
     throw new Error(`${configFile}: config() must return an object with a "name"`);
   }
-  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage, outDir: out });
-  const region = opts.region ?? config.region ?? "us-east-1";
+  const stage = resolveStage({ explicit: opts.stage, fromConfig: config.stage ?? STAGE_FROM_ENVIRONMENT, outDir: out });
+  // Processes sst starts (a site's build, `sst bind`) know the stage, as under SST v2.
+  process.env.SST_STAGE = stage;
+  // AWS_REGION before the default: a CI job that sets only AWS_REGION deploys there, as with SST v2.
+  const region = opts.region ?? config.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1");
   const ssmPrefix = config.ssmPrefix ?? `/sst/${config.name}/${stage}/`;
+  checkConfigOptions(configFile, config);
+  loadEnvFiles(root, stage);
   return {
     root,
     config: { ...config, stage, region, ssmPrefix },

@@ -148,7 +148,7 @@ export function writeSynthCache(query: SynthCacheQuery, project: ProjectLike, sy
         paths: project.paths,
         configInputs: project.configInputs ?? [],
       },
-      synth: { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions },
+      synth: { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions, notices: synth.notices },
     };
     // Write then rename: a crash mid-write must not leave a truncated cache.
     const tmp = `${file}.${process.pid}.tmp`;

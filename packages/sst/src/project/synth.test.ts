@@ -23,6 +23,11 @@ function ofType(t: Template, type: string) {
   return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 }
 
+/** The app's functions (every stack also holds SST's custom resource handler). */
+function appFunctions(t: Template) {
+  return ofType(t, "AWS::Lambda::Function").filter(([id]) => !id.startsWith("CustomResourceHandler"));
+}
+
 function functionByHandlerEnv(t: Template, envName: string) {
   return ofType(t, "AWS::Lambda::Function").filter(([, r]) => r.Properties.Environment?.Variables?.[envName] !== undefined);
 }
@@ -70,7 +75,7 @@ describe("synth of the seed-like app (deploy mode)", () => {
 
   it("gives every function the SST env vars and its bindings", () => {
     const t = template(result, "dev-my-app-API");
-    const fns = ofType(t, "AWS::Lambda::Function");
+    const fns = appFunctions(t);
     assert.equal(fns.length, 4);
     for (const [, fn] of fns) {
       const env = fn.Properties.Environment.Variables;
@@ -84,23 +89,26 @@ describe("synth of the seed-like app (deploy mode)", () => {
       assert.equal(fn.Properties.Timeout, 30);
       assert.equal(fn.Properties.MemorySize, 512);
       assert.equal(fn.Properties.Runtime, "nodejs20.x");
-      assert.equal(fn.Properties.Handler, "index.handler");
+      // SST v2 keeps the source path: the bundle mirrors it.
+      assert.match(fn.Properties.Handler, /^packages\/functions\/src\/(users|storage)\/\w+\.handler$/);
     }
     assert.equal(functionByHandlerEnv(t, "SST_Bucket_bucketName_Uploads").length, 1, "only the presign route is bound to the bucket");
   });
 
   it("grants each function exactly what it is bound to", () => {
     const t = template(result, "dev-my-app-API");
-    for (const [id] of ofType(t, "AWS::Lambda::Function")) {
+    for (const [id] of appFunctions(t)) {
       const statements = policyOf(t, id);
       for (const s of statements) {
         const actions = [s.Action].flat();
         const resources = [s.Resource].flat();
         assert.ok(!(actions.includes("*") && resources.includes("*")), `no * on * in ${id}`);
       }
-      const actions = statements.map((s) => s.Action).sort();
+      // X-Ray tracing is on by default (SST v2), then exactly the bindings.
+      const actions = statements.map((s) => JSON.stringify(s.Action)).sort();
       const bound = t.Resources[id].Properties.Environment.Variables.SST_Bucket_bucketName_Uploads !== undefined;
-      assert.deepEqual(actions, bound ? ["dynamodb:*", "s3:*"] : ["dynamodb:*"]);
+      const xray = JSON.stringify(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+      assert.deepEqual(actions, (bound ? ['"dynamodb:*"', '"s3:*"', xray] : ['"dynamodb:*"', xray]).sort());
       const dynamo = statements.find((s) => s.Action === "dynamodb:*");
       assert.equal(dynamo.Resource.length, 2);
       assert.ok(dynamo.Resource[0]["Fn::ImportValue"].includes("Arn"));
@@ -130,7 +138,7 @@ describe("synth of the seed-like app (deploy mode)", () => {
     const t = template(result, "dev-my-app-API");
     const [[apiId, api]] = ofType(t, "AWS::ApiGatewayV2::Api");
     assert.equal(api.Properties.ProtocolType, "HTTP");
-    assert.deepEqual(api.Properties.CorsConfiguration, { AllowHeaders: ["*"], AllowMethods: ["*"], AllowOrigins: ["*"] });
+    assert.deepEqual(api.Properties.CorsConfiguration, { AllowCredentials: false, AllowHeaders: ["*"], AllowMethods: ["*"], AllowOrigins: ["*"] });
     const routes = ofType(t, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey).sort();
     assert.deepEqual(routes, ["GET /users", "GET /users/{id}", "POST /uploads", "POST /users"]);
     const [[, stage]] = ofType(t, "AWS::ApiGatewayV2::Stage");
@@ -151,7 +159,7 @@ describe("synth of the seed-like app (deploy mode)", () => {
     const [[, m]] = ofType(t, "AWS::Lambda::EventSourceMapping");
     assert.equal(m.Properties.BatchSize, 10);
     assert.equal(m.Properties.MaximumBatchingWindowInSeconds, 30);
-    const [[, fn]] = ofType(t, "AWS::Lambda::Function");
+    const [[, fn]] = appFunctions(t);
     assert.equal(fn.Properties.Timeout, 300);
   });
 
@@ -164,11 +172,16 @@ describe("synth of the seed-like app (deploy mode)", () => {
     assert.deepEqual(cfg.map((c: any) => c.Events), [["s3:ObjectCreated:*"]]);
   });
 
-  it("bundles each function into .sst/artifacts/<id>/index.mjs", () => {
-    for (const id of Object.keys(result.functions)) {
-      assert.ok(fs.existsSync(path.join(dir, ".sst/artifacts", id, "index.mjs")), id);
+  it("bundles each function when the app finishes into .sst/artifacts/<addr>/, mirroring the handler's path", () => {
+    // Besides the stacks' custom resource handler, bundled once per synth.
+    const bundles = fs.readdirSync(path.join(dir, ".sst/artifacts")).filter((d) => d !== "CustomResourceHandler");
+    assert.equal(bundles.length, 7);
+    for (const b of bundles) {
+      const files = fs.readdirSync(path.join(dir, ".sst/artifacts", b), { recursive: true }).map(String);
+      assert.ok(files.some((f) => /^packages\/functions\/src\/[\w/-]+\.mjs$/.test(f)), `${b}: ${files.join(", ")}`);
+      assert.ok(!files.some((f) => f.endsWith(".map")), "the sourcemap goes to its own asset");
     }
-    assert.equal(Object.keys(result.functions).length, 7);
+    assert.deepEqual(result.functions, {}, "no definitions for the dev loop outside dev");
   });
 
   it("writes .sst/types/index.ts augmenting the runtime clients", () => {
@@ -189,9 +202,11 @@ describe("synth in dev mode", () => {
   after(() => removeApp(dir));
 
   it("does not bundle; records each definition and sets SST_FUNCTION_ID", () => {
-    assert.ok(!fs.existsSync(path.join(dir, ".sst/artifacts")) || fs.readdirSync(path.join(dir, ".sst/artifacts")).length === 0);
+    // Only the stacks' custom resource handler is bundled (once per synth).
+    const artifacts = fs.existsSync(path.join(dir, ".sst/artifacts")) ? fs.readdirSync(path.join(dir, ".sst/artifacts")) : [];
+    assert.deepEqual(artifacts.filter((d) => d !== "CustomResourceHandler"), []);
     const t = template(result, "dev-my-app-API");
-    const ids = ofType(t, "AWS::Lambda::Function").map(([, f]) => f.Properties.Environment.Variables.SST_FUNCTION_ID);
+    const ids = appFunctions(t).map(([, f]) => f.Properties.Environment.Variables.SST_FUNCTION_ID);
     assert.equal(ids.length, 4);
     const handlers = ids.map((id) => result.functions[id]?.handler).sort();
     assert.deepEqual(handlers, [
@@ -205,10 +220,11 @@ describe("synth in dev mode", () => {
 
   it("points functions at the dev stub asset", () => {
     const t = template(result, "dev-my-app-API");
-    const [, fn] = ofType(t, "AWS::Lambda::Function")[0];
+    const [, fn] = appFunctions(t)[0];
     assert.equal(fn.Properties.Handler, "index.handler");
     const assets = JSON.parse(fs.readFileSync(path.join(result.assemblyDir, "dev-my-app-API.assets.json"), "utf8"));
-    const file = Object.values<any>(assets.files).find((f) => f.source.packaging === "zip");
+    const code = fn.Properties.Code as { S3Key: string };
+    const file = Object.values<any>(assets.files).find((f) => code.S3Key.startsWith(f.source.path.replace(/^asset\./, "")));
     const staged = path.join(result.assemblyDir, file.source.path, "index.mjs");
     assert.match(fs.readFileSync(staged, "utf8"), /This function runs from source under sst dev/);
   });

@@ -20,7 +20,8 @@ function clientOf(constructType: string, clientPackage: string): { module: strin
 export function generateTypes(app: App): string {
   const byModule = new Map<string, Map<string, Map<string, string[]>>>();
   for (const c of app.node.findAll()) {
-    if (!isSSTConstruct(c)) continue;
+    // Functions a construct made for itself (route functions, consumers) are not bindable.
+    if (!isSSTConstruct(c) || c._doNotAllowOthersToBind) continue;
     const b = c.getBindings();
     if (!b) continue;
     const client = clientOf(c.constructType, b.clientPackage);

@@ -83,10 +83,10 @@ export const dynamodbTable: ResourceProvider = {
   nameProperty: "TableName",
   async create(props, ctx) {
     const ddb = service(ctx, "dynamodb");
-    // Settings that need services the local cloud does not have fail loudly rather than being dropped.
-    for (const unsupported of ["ImportSourceSpecification", "KinesisStreamSpecification"]) {
-      if (props[unsupported] !== undefined) throw new Error(`${ctx.logicalId}: ${unsupported} is not supported by the local cloud`);
-    }
+    // An import from S3 cannot be faked: it fails loudly. A Kinesis destination is kept
+    // in the template and recorded only: the local cloud has no Kinesis, and SST's
+    // Table says so under `sst dev` ("kinesisStream").
+    if (props.ImportSourceSpecification !== undefined) throw new Error(`${ctx.logicalId}: ImportSourceSpecification is not supported by the local cloud`);
     const name = props.TableName ?? ctx.physicalName({ maxLength: 255 });
     const ppr = isPayPerRequest(props);
     await ddb.call("CreateTable", compact({

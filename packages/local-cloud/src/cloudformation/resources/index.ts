@@ -46,6 +46,21 @@ import { cloudfrontFunction } from "./AWS-CloudFront-Function.js";
 import {
   cloudfrontCachePolicy, cloudfrontOriginAccessControl, cloudfrontOriginAccessIdentity, cloudfrontOriginRequestPolicy, cloudfrontResponseHeadersPolicy,
 } from "./AWS-CloudFront-policies.js";
+import { apiGatewayV2DomainName } from "./AWS-ApiGatewayV2-DomainName.js";
+import { apiGatewayV2ApiMapping } from "./AWS-ApiGatewayV2-ApiMapping.js";
+import { apiGatewayV2RouteResponse } from "./AWS-ApiGatewayV2-RouteResponse.js";
+import { ec2Providers } from "./AWS-EC2.js";
+import { efsProviders } from "./AWS-EFS.js";
+import { route53Providers } from "./AWS-Route53.js";
+import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
+import { kinesisStream } from "./AWS-Kinesis-Stream.js";
+import { kmsProviders } from "./AWS-KMS.js";
+import { cognitoProviders } from "./AWS-Cognito.js";
+import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
+import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
+import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
+import { sstScript } from "./Custom-SSTScript.js";
+import { apiGatewayCloudWatchRole } from "./Custom-APIGatewayCloudWatchRole.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -90,6 +105,23 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CloudFront::ResponseHeadersPolicy": cloudfrontResponseHeadersPolicy,
   "AWS::CloudFront::CloudFrontOriginAccessIdentity": cloudfrontOriginAccessIdentity,
   "AWS::CloudFront::OriginAccessControl": cloudfrontOriginAccessControl,
+  "AWS::ApiGatewayV2::DomainName": apiGatewayV2DomainName,
+  "AWS::ApiGatewayV2::ApiMapping": apiGatewayV2ApiMapping,
+  "AWS::ApiGatewayV2::RouteResponse": apiGatewayV2RouteResponse,
+  "AWS::Lambda::LayerVersion": lambdaLayerVersion,
+  "AWS::Lambda::LayerVersionPermission": lambdaLayerVersionPermission,
+  "Custom::SourcemapUploader": sourcemapUploader,
+  "Custom::SecretPrefetcher": secretPrefetcher,
+  "Custom::SSTScript": sstScript,
+  "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
+  // Recorded, not served (see recorded.ts).
+  ...ec2Providers,
+  ...efsProviders,
+  ...route53Providers,
+  ...kmsProviders,
+  ...cognitoProviders,
+  "AWS::CertificateManager::Certificate": acmCertificate,
+  "AWS::Kinesis::Stream": kinesisStream,
 };
 
 /**

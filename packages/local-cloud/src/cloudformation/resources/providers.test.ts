@@ -1,6 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { deployTestStack } from "./test-stack.js";
 
 let t: TestCloud;
 before(async () => { t = await startTestCloud(); });
@@ -45,16 +46,8 @@ function template(v: { ttl: string; gsi: boolean; policyAction: string; route: s
   };
 }
 
-async function deploy(name: string, body: unknown, update = false) {
-  const cfn = t.cloud.cloudformation;
-  await cfn.call(update ? "UpdateStack" : "CreateStack", { StackName: name, TemplateBody: JSON.stringify(body), Capabilities: ["CAPABILITY_IAM"] });
-  const s = (await cfn.call("DescribeStacks", { StackName: name })).Stacks[0];
-  if (!s.StackStatus.endsWith("_COMPLETE") || s.StackStatus.includes("ROLLBACK")) {
-    const ev = (await cfn.call("DescribeStackEvents", { StackName: name })).StackEvents.filter((e: any) => e.ResourceStatus.endsWith("FAILED"));
-    assert.fail(`${s.StackStatus}: ${ev.map((e: any) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`).join("; ")}`);
-  }
-  const res = (await cfn.call("DescribeStackResources", { StackName: name })).StackResources;
-  return { stack: s, id: Object.fromEntries(res.map((r: any) => [r.LogicalResourceId, r.PhysicalResourceId])) as Record<string, string> };
+function deploy(name: string, body: unknown, update = false) {
+  return deployTestStack(t.cloud, name, body, update);
 }
 
 test("every provider creates its resource in the local services", async () => {

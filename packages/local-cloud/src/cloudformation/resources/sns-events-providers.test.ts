@@ -2,6 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { deployTestStack } from "./test-stack.js";
 
 let t: TestCloud;
 before(async () => { t = await startTestCloud(); });
@@ -34,17 +35,8 @@ function template(v: { display: string; filter: string[]; ruleSources: string[];
   };
 }
 
-async function deploy(name: string, body: unknown, update = false) {
-  const cfn = t.cloud.cloudformation;
-  await cfn.call(update ? "UpdateStack" : "CreateStack", { StackName: name, TemplateBody: JSON.stringify(body) });
-  const s = (await cfn.call("DescribeStacks", { StackName: name })).Stacks[0];
-  if (!s.StackStatus.endsWith("_COMPLETE") || s.StackStatus.includes("ROLLBACK")) {
-    const ev = (await cfn.call("DescribeStackEvents", { StackName: name })).StackEvents.filter((e: any) => e.ResourceStatus.endsWith("FAILED"));
-    assert.fail(`${s.StackStatus}: ${ev.map((e: any) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`).join("; ")}`);
-  }
-  const res = (await cfn.call("DescribeStackResources", { StackName: name })).StackResources;
-  const outputs = Object.fromEntries((s.Outputs ?? []).map((o: any) => [o.OutputKey, o.OutputValue]));
-  return { outputs, id: Object.fromEntries(res.map((r: any) => [r.LogicalResourceId, r.PhysicalResourceId])) as Record<string, string> };
+function deploy(name: string, body: unknown, update = false) {
+  return deployTestStack(t.cloud, name, body, update);
 }
 
 test("create, update in place and delete SNS and EventBridge resources", async () => {

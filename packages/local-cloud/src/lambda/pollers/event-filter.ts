@@ -3,6 +3,7 @@
  * language applied to each record. A record passes when any filter matches. Records
  * that match no filter are dropped (for SQS: deleted), as Lambda does.
  */
+import { globMatch } from "../../limits/glob.js";
 
 type Matcher = unknown;
 
@@ -60,7 +61,7 @@ function matchesOperator(op: string | undefined, arg: unknown, actual: unknown):
     case "equals-ignore-case":
       return typeof actual === "string" && typeof arg === "string" && actual.toLowerCase() === arg.toLowerCase();
     case "wildcard":
-      return typeof actual === "string" && typeof arg === "string" && wildcard(arg).test(actual);
+      return typeof actual === "string" && typeof arg === "string" && globMatch(arg, actual);
     case "anything-but": {
       if (arg !== null && typeof arg === "object" && !Array.isArray(arg)) {
         const [innerOp, innerArg] = Object.entries(arg as Record<string, unknown>)[0] ?? [];
@@ -86,6 +87,3 @@ function numeric(conds: unknown[], n: number): boolean {
   return true;
 }
 
-function wildcard(pattern: string): RegExp {
-  return new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
-}

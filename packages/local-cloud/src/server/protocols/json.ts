@@ -3,6 +3,7 @@
  * POST /, the operation in X-Amz-Target, JSON in and out, errors as `__type`.
  */
 import { AwsError } from "../aws-error.js";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from "../../limits/json-depth.js";
 import type { AwsRequest, AwsResponse } from "../../types.js";
 
 export function jsonTarget(req: AwsRequest): { prefix: string; operation: string } {
@@ -12,10 +13,17 @@ export function jsonTarget(req: AwsRequest): { prefix: string; operation: string
   return { prefix: target.slice(0, dot), operation: target.slice(dot + 1) };
 }
 
-export function parseJsonBody(req: AwsRequest): any {
+/**
+ * The request body as a JSON object, or SerializationException. Bodies nested deeper than
+ * MAX_JSON_DEPTH are refused before parsing (what walks them later recurses); a service
+ * whose own validation bounds every nested member may skip that scan (`depthChecked`).
+ */
+export function parseJsonBody(req: AwsRequest, opts: { depthChecked?: boolean } = {}): any {
   if (req.body.length === 0) return {};
   try {
-    const parsed = JSON.parse(req.body.toString("utf8"));
+    const text = req.body.toString("utf8");
+    if (!opts.depthChecked && jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw new Error("too deep");
+    const parsed = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw new Error("not an object");
     }

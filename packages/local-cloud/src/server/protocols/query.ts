@@ -23,6 +23,8 @@ export function parseQueryRequest(req: AwsRequest): { action: string; version?: 
 
 type Tree = { value?: string; children: Map<string, Tree> };
 
+const MAX_PARAMETER_NESTING = 32;
+
 function buildTree(params: Record<string, string>, prefix: string): Tree | undefined {
   const root: Tree = { children: new Map() };
   let found = false;
@@ -30,6 +32,8 @@ function buildTree(params: Record<string, string>, prefix: string): Tree | undef
     if (key !== prefix && !key.startsWith(prefix + ".")) continue;
     found = true;
     const parts = key === prefix ? [] : key.slice(prefix.length + 1).split(".");
+    // fromTree recurses once per level; no API shape nests anywhere near this deep.
+    if (parts.length > MAX_PARAMETER_NESTING) throw new AwsError("ValidationError", `The parameter ${key.slice(0, 100)}… is nested more than ${MAX_PARAMETER_NESTING} levels deep`, 400);
     let node = root;
     for (const part of parts) {
       let next = node.children.get(part);

@@ -18,6 +18,7 @@ import { AuthorizerCache, routeArn, runLambdaAuthorizer } from "./lambda-authori
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "./lambda-invoke.js";
 import { internalError, jsonMessage, mapResponseV1, mapResponseV2, type GatewayResponse } from "./response-map.js";
 import { selectRoute } from "./route-match.js";
+import { callAwsIntegration } from "./aws-integration.js";
 import type { ApiGatewayStore } from "./store.js";
 
 export interface DataPlaneDeps {
@@ -30,6 +31,8 @@ export interface DataPlaneDeps {
   logs?: () => { call(operation: string, input: any): Promise<any> } | undefined;
   /** Signature and policy checks for AWS_IAM routes. */
   iam?: IamAuthCloud;
+  /** Other services of the cloud, for AWS service integrations (EventBridge, SQS). */
+  awsService?: (name: string) => { call(operation: string, input: any, ctx?: any): Promise<any> } | undefined;
   jwks?: JwksCache;
 }
 
@@ -148,7 +151,9 @@ export class DataPlane {
 
     const integrationStarted = Date.now();
     let response: GatewayResponse;
-    if (integration.IntegrationType === "AWS_PROXY") response = await this.invokeLambda(integration, gw, ctx);
+    if (integration.IntegrationType === "AWS_PROXY" && integration.IntegrationSubtype) {
+      response = await callAwsIntegration(integration, gw, { ...ctx, requestId }, (name) => this.deps.awsService?.(name));
+    } else if (integration.IntegrationType === "AWS_PROXY") response = await this.invokeLambda(integration, gw, ctx);
     else if (integration.IntegrationType === "HTTP_PROXY") response = await proxyHttp(gw, integration as any, match.pathParameters, stageVariables);
     else response = internalError();
     const error = response.status >= 500 && response.headers["content-type"] === "application/json" ? safeMessage(response.body) : undefined;

@@ -9,7 +9,7 @@ import type { AwsRequest, CallContext, Principal } from "../../types.js";
 import { jsonMessage, type GatewayResponse } from "./response-map.js";
 
 export interface IamAuthCloud {
-  lookupAccessKey?(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
 }
 
@@ -21,7 +21,7 @@ export function authorizeIam(req: AwsRequest, cloud: IamAuthCloud, routeArn: str
   const sig = readSignature(req.headers, req.query);
   if (!sig) return forbidden("Forbidden");
   if ("malformed" in sig) return forbidden(sig.malformed);
-  const key = cloud.lookupAccessKey?.(sig.accessKeyId);
+  const key = cloud.lookupAccessKey?.(sig.accessKeyId, req.headers);
   if (!key) return forbidden("The security token included in the request is invalid.");
   const problem = verifySignature(sig, key.secretAccessKey, req);
   if (problem) {

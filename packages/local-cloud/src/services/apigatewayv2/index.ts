@@ -13,6 +13,7 @@ import { coerceInput, inputTypeProblem } from "./coerce.js";
 import { ManagementApi } from "./management.js";
 import { parseRestJson, restJsonError, restJsonResponse } from "./rest-json.js";
 import { ApiGatewayStore } from "./store.js";
+import { DomainNames } from "./domain-names.js";
 
 /** The slice of LocalCloud this service uses (structural, so tests can hand in a fake). */
 export interface ApiGatewayCloud {
@@ -22,7 +23,7 @@ export interface ApiGatewayCloud {
   readonly lambda?: LambdaInvoker;
   readonly logs?: { call(operation: string, input: any): Promise<any> };
   openDatabase(name: string): Database;
-  lookupAccessKey?(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
 }
 
@@ -35,6 +36,11 @@ function iamTarget(operation: string, input: Record<string, any>): { method: str
   if (operation === "TagResource" || operation === "UntagResource" || operation === "GetTags")
     return { method, path: `/tags/${input.ResourceArn ?? ""}` };
   if (operation === "CreateApi" || operation === "GetApis") return { method, path: "/apis" };
+  if (/DomainName/.test(operation)) return { method, path: input.DomainName && operation !== "CreateDomainName" ? `/domainnames/${input.DomainName}` : "/domainnames" };
+  if (/ApiMapping/.test(operation)) {
+    const base = `/domainnames/${input.DomainName ?? ""}/apimappings`;
+    return { method, path: input.ApiMappingId ? `${base}/${input.ApiMappingId}` : base };
+  }
   const apiPath = `/apis/${input.ApiId ?? ""}`;
   const kind = /^(?:Create|Get|Update|Delete)(Route|Integration|Stage|Deployment|Authorizer)(s?)$/.exec(operation);
   if (!kind) return { method, path: apiPath };
@@ -47,13 +53,18 @@ export class ApiGatewayV2Service implements Service {
   readonly signingName = "apigateway";
   readonly store: ApiGatewayStore;
   private readonly management: ManagementApi;
+  private readonly domains: DomainNames;
   private readonly dataPlane: DataPlane;
 
   constructor(private readonly deps: { cloud: ApiGatewayCloud }) {
     const { cloud } = deps;
     this.store = new ApiGatewayStore(cloud.openDatabase("apigatewayv2"));
     this.management = new ManagementApi({ store: this.store, region: cloud.region, endpoint: () => cloud.endpoint });
-    this.dataPlane = new DataPlane({ store: this.store, region: cloud.region, events: cloud.events, lambda: () => cloud.lambda, logs: () => cloud.logs, iam: cloud });
+    this.domains = new DomainNames({ store: this.store, endpoint: () => cloud.endpoint, apiExists: (id) => !!this.store.get(id, "api", id) });
+    this.dataPlane = new DataPlane({
+      store: this.store, region: cloud.region, events: cloud.events, lambda: () => cloud.lambda, logs: () => cloud.logs, iam: cloud,
+      awsService: (name) => (cloud as unknown as Record<string, { call(op: string, input: any, ctx?: any): Promise<any> } | undefined>)[name],
+    });
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
@@ -69,7 +80,7 @@ export class ApiGatewayV2Service implements Service {
   }
 
   async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
-    const op = this.management.operations[operation];
+    const op = this.management.operations[operation] ?? this.domains.operations[operation];
     if (!op) throw new AwsError("UnknownOperationException", `The operation ${operation} is not supported by the local API Gateway`, 400);
     const context: CallContext = {
       region: ctx.region ?? this.deps.cloud.region,
@@ -89,6 +100,17 @@ export class ApiGatewayV2Service implements Service {
   /** The execute-api data plane: `path` is what follows /_aws/execute-api/{apiId} ("/" when empty). */
   handleExecuteApi(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
     return this.dataPlane.handle(req, apiId, path);
+  }
+
+  /**
+   * A request on a custom domain's local host (`api.example.com.localhost:4570`):
+   * served by the mapped API, or undefined when the host is no custom domain.
+   */
+  handleCustomDomain(req: AwsRequest): Promise<AwsResponse> | undefined {
+    const target = this.domains.resolve(req.headers.host ?? "", req.path || "/");
+    if (!target) return undefined;
+    const path = target.stage === "$default" ? target.path : `/${target.stage}${target.path === "/" ? "" : target.path}`;
+    return this.dataPlane.handle(req, target.apiId, path);
   }
 
   /** Resolves once pending access-log writes are done (tests, shutdown). */

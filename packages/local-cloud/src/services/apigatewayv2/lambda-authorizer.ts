@@ -5,6 +5,7 @@
  * must allow execute-api:Invoke on the route.
  */
 import { ACCOUNT_ID } from "../../types.js";
+import { globMatch } from "../../limits/glob.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2, type EventContext } from "./event-v2.js";
 import type { GatewayRequest } from "./http-request.js";
@@ -32,8 +33,7 @@ export function routeArn(region: string, apiId: string, stage: string, method: s
 
 function policyAllows(policy: any, arn: string): boolean {
   const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
-  const matches = (pattern: string) =>
-    new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$").test(arn);
+  const matches = (pattern: string) => globMatch(pattern, arn);
   const applies = (st: any) => {
     const actions = [st.Action].flat().map(String);
     const resources = [st.Resource].flat().map(String);

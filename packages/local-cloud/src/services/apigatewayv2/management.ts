@@ -25,14 +25,16 @@ const STAGE_NAME = /^(\$default|[A-Za-z0-9_\-]{1,128})$/;
 const AUTHORIZATION_TYPES = ["NONE", "JWT", "CUSTOM", "AWS_IAM"];
 const HTTP_INTEGRATION_TYPES = ["AWS_PROXY", "HTTP_PROXY"];
 const ALL_INTEGRATION_TYPES = ["AWS_PROXY", "HTTP_PROXY", "AWS", "HTTP", "MOCK"];
+/** The integration subtypes API Gateway offers: EventBridge-PutEvents, SQS-SendMessage, AppConfig-GetConfiguration, Kinesis-PutRecord, StepFunctions-StartExecution … */
+const AWS_SUBTYPE = /^(EventBridge-PutEvents|SQS-(SendMessage|ReceiveMessage|DeleteMessage|PurgeQueue)|AppConfig-GetConfiguration|Kinesis-PutRecord|StepFunctions-(StartExecution|StartSyncExecution|StopExecution))$/;
 
-function required(input: Doc, field: string): any {
+export function required(input: Doc, field: string): any {
   const v = input[field];
   if (v === undefined || v === null || v === "") throw badRequest(`${field} is required`);
   return v;
 }
 
-function pick(input: Doc, fields: string[]): Doc {
+export function pick(input: Doc, fields: string[]): Doc {
   const out: Doc = {};
   for (const f of fields) if (input[f] !== undefined) out[f] = input[f];
   return out;
@@ -316,6 +318,14 @@ export class ManagementApi {
   private checkIntegration(api: Doc, x: Doc): void {
     const types = api.ProtocolType === "HTTP" ? HTTP_INTEGRATION_TYPES : ALL_INTEGRATION_TYPES;
     if (!types.includes(x.IntegrationType)) throw badRequest(`Unsupported integration type ${x.IntegrationType} for ${api.ProtocolType} APIs`);
+    if (x.IntegrationSubtype !== undefined) {
+      // AWS service integrations: no URI, a role to call the service as, and its parameters.
+      if (x.IntegrationType !== "AWS_PROXY") throw badRequest(`IntegrationSubtype is only supported for AWS_PROXY integrations`);
+      if (!AWS_SUBTYPE.test(x.IntegrationSubtype)) throw badRequest(`Invalid IntegrationSubtype ${x.IntegrationSubtype}`);
+      if (x.PayloadFormatVersion !== "1.0") throw badRequest("AWS service integrations support only payload format version 1.0");
+      if (!x.RequestParameters) throw badRequest(`RequestParameters are required for the ${x.IntegrationSubtype} integration subtype`);
+      return;
+    }
     if (x.IntegrationType !== "MOCK" && !x.IntegrationUri) throw badRequest("IntegrationUri is required");
     if (x.IntegrationType === "AWS_PROXY" && !/^arn:aws:(lambda|apigateway):/.test(x.IntegrationUri ?? ""))
       throw badRequest(`Invalid IntegrationUri ${x.IntegrationUri}: a Lambda proxy integration needs a Lambda function ARN`);

@@ -124,7 +124,9 @@ export class DynamoDbService implements Service {
       // Unknown prefix, unknown operation or no target at all: the same error.
       const op = BY_TARGET.get(req.headers["x-amz-target"] ?? "");
       if (!op) throw new AwsError("UnknownOperationException", "", 400);
-      const input = parseJsonBody(req);
+      // No depth scan on the hot path: attribute values are refused past 32 levels as they
+      // are read (normalizeValue), and no other member nests.
+      const input = parseJsonBody(req, { depthChecked: true });
       const ctx: CallContext = { region: req.region || this.cloud.region, principal: req.principal, requestId: req.requestId };
       const output = op(new RequestEnv(this, this.cloud, ctx), input);
       // Answer only once what this request wrote (or read uncommitted) is committed.

@@ -17,6 +17,7 @@ import { encodeKeyValue } from "./key-encoding.js";
 import { commitWrite, writeUsage } from "./item-ops.js";
 import { CapacityMeter, checkReturnConsumedCapacity, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
+import { checkLimit } from "./query-scan.js";
 
 type Tok = { t: "id" | "qid" | "str" | "num" | "p" | "param" | "eof"; v: string };
 
@@ -73,10 +74,28 @@ type Statement =
   /** EXISTS(SELECT …): a condition check, only inside ExecuteTransaction. */
   | { kind: "exists"; table: string; select: SelectStatement };
 
+/** DynamoDB's limits: a statement's length, and how deep an item nests (as for PutItem). */
+const MAX_STATEMENT_LENGTH = 8192;
+const MAX_VALUE_NESTING = 32;
+/** Parentheses and NOTs nested deeper than this are refused before the parser's recursion could exhaust the stack. */
+const MAX_CONDITION_NESTING = 100;
+
 class PartiqlParser {
   private i = 0;
   private p = 0;
+  private conditionDepth = 0;
+  private valueDepth = 0;
   constructor(private toks: Tok[], private params: AttributeValue[]) {}
+
+  /** Runs a nested parse one condition level down, refusing to go past MAX_CONDITION_NESTING. */
+  private nestedCondition<T>(parse: () => T): T {
+    if (++this.conditionDepth > MAX_CONDITION_NESTING) throw bad(`conditions are nested more than ${MAX_CONDITION_NESTING} levels deep`);
+    try {
+      return parse();
+    } finally {
+      this.conditionDepth--;
+    }
+  }
 
   peek(): Tok { return this.toks[this.i]!; }
   next(): Tok { return this.toks[this.i++]!; }
@@ -108,7 +127,7 @@ class PartiqlParser {
     if (this.kw("EXISTS")) {
       this.i++;
       this.eatP("(");
-      const select = this.body();
+      const select = this.nestedCondition(() => this.body());
       if (select.kind !== "select") throw bad("EXISTS expects a SELECT");
       this.eatP(")");
       return { kind: "exists", table: select.table, select };
@@ -207,6 +226,19 @@ class PartiqlParser {
     if (t.t === "num") { this.i++; return normalizeValue({ N: t.v }); }
     if (this.kw("TRUE") || this.kw("FALSE")) { this.i++; return { BOOL: t.v.toUpperCase() === "TRUE" }; }
     if (this.kw("NULL")) { this.i++; return { NULL: true }; }
+    if (this.isP("{") || this.isP("[") || this.isP("<<")) {
+      if (++this.valueDepth > MAX_VALUE_NESTING) throw validation("Nesting Levels have exceeded supported limits");
+      try {
+        return this.collection();
+      } finally {
+        this.valueDepth--;
+      }
+    }
+    throw bad(`unexpected ${t.v || "end of statement"}`);
+  }
+
+  /** A map `{…}`, list `[…]` or set `<<…>>` literal. */
+  private collection(): AttributeValue {
     if (this.isP("{")) {
       this.i++;
       const m: Record<string, AttributeValue> = {};
@@ -235,7 +267,7 @@ class PartiqlParser {
       const tag = l.length && "N" in l[0]! ? "NS" : l.length && "B" in l[0]! ? "BS" : "SS";
       return normalizeValue({ [tag]: l.map((x) => Object.values(x)[0]) });
     }
-    throw bad(`unexpected ${t.v || "end of statement"}`);
+    throw bad(`unexpected ${this.peek().v || "end of statement"}`);
   }
 
   operand(): Operand {
@@ -270,11 +302,11 @@ class PartiqlParser {
     return l;
   }
   not(): Condition {
-    if (this.kw("NOT")) { this.i++; return { kind: "not", operand: this.not() }; }
+    if (this.kw("NOT")) { this.i++; return { kind: "not", operand: this.nestedCondition(() => this.not()) }; }
     return this.pred();
   }
   pred(): Condition {
-    if (this.isP("(")) { this.i++; const c = this.cond(); this.eatP(")"); return c; }
+    if (this.isP("(")) { this.i++; const c = this.nestedCondition(() => this.cond()); this.eatP(")"); return c; }
     const t = this.peek();
     const fn = t.t === "id" ? t.v.toLowerCase() : "";
     if (["begins_with", "contains", "attribute_type"].includes(fn) && this.toks[this.i + 1]?.v === "(") {
@@ -315,6 +347,9 @@ class PartiqlParser {
 
 export function parseStatement(statement: unknown, parameters: unknown): Statement {
   if (typeof statement !== "string" || !statement.trim()) throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+  if (statement.length > MAX_STATEMENT_LENGTH) {
+    throw validation(`1 validation error detected: Value '${statement.slice(0, 40)}...' at 'statement' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATEMENT_LENGTH}`);
+  }
   const params = Array.isArray(parameters) ? parameters.map((p) => normalizeValue(p)) : [];
   return new PartiqlParser(lex(statement), params).statement();
 }
@@ -434,6 +469,7 @@ export function runStatement(env: OpEnv, s: Statement, input: { Limit?: number; 
 }
 
 export function executeStatement(env: OpEnv, input: any): any {
+  if (input?.Limit !== undefined) checkLimit(input.Limit);
   const s = parseStatement(input?.Statement, input?.Parameters);
   if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
   checkReturnConsumedCapacity(input.ReturnConsumedCapacity);

@@ -175,7 +175,8 @@ function selectMode(input: any, src: Source, hasProjection: boolean): string {
   return select;
 }
 
-function checkLimit(limit: unknown): number {
+/** Limit (Query, Scan, ExecuteStatement): an integer of at least 1, else DynamoDB's constraint error. */
+export function checkLimit(limit: unknown): number {
   if (limit === undefined) return Infinity;
   const n = Number(limit);
   if (!Number.isInteger(n) || n < 1) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`);
@@ -183,8 +184,7 @@ function checkLimit(limit: unknown): number {
 }
 
 /** Shared page loop of Query and Scan. */
-function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, accept: (row: PageRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
-  const limit = checkLimit(input.Limit);
+function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, limit: number, accept: (row: PageRow) => boolean, filter: Condition | undefined, projection: ReturnType<typeof parseRequestExpressions>["projection"], select: string) {
   const items: (Item | RawJson)[] = [];
   let matched = 0;
   let scanned = 0;
@@ -232,6 +232,9 @@ function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, a
 }
 
 export function query(env: OpEnv, input: any): any {
+  // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT. A constraint of
+  // the request's shape, so checked before anything is looked up.
+  const limit = checkLimit(input.Limit);
   checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const src = resolveSource(env, input, "Query");
   const parsed = parseRequestExpressions(input);
@@ -242,12 +245,10 @@ export function query(env: OpEnv, input: any): any {
   const after = startPosition(src, input.ExclusiveStartKey);
   const forward = input.ScanIndexForward !== false;
   if (after && !after.hk.equals(plan.hk)) throw validation("The provided starting key is outside query boundaries based on provided conditions");
-  // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT.
-  const limit = checkLimit(input.Limit);
   const fetchFull = src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL";
   if (!parsed.filter && !parsed.projection && !fetchFull) return plainQueryPage(env, input, src, plan, forward, after, limit, select);
   const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, limit);
-  return runPage(env, input, src, rows, acceptAll, parsed.filter, parsed.projection, select);
+  return runPage(env, input, src, rows, limit, acceptAll, parsed.filter, parsed.projection, select);
 }
 
 function acceptAll(): boolean {
@@ -383,6 +384,7 @@ function segmentOf(hk: Buffer, total: number): number {
 }
 
 export function scan(env: OpEnv, input: any): any {
+  const limit = checkLimit(input.Limit);
   checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const src = resolveSource(env, input, "Scan");
   const parsed = parseRequestExpressions(input);
@@ -399,6 +401,6 @@ export function scan(env: OpEnv, input: any): any {
   const after = startPosition(src, input.ExclusiveStartKey);
   const rows = env.store.scan(src.meta, src.index, after);
   const accept = TotalSegments > 1 ? (row: PageRow) => segmentOf(row.hk!, TotalSegments) === Segment : () => true;
-  return runPage(env, input, src, rows, accept, parsed.filter, parsed.projection, select);
+  return runPage(env, input, src, rows, limit, accept, parsed.filter, parsed.projection, select);
 }
 

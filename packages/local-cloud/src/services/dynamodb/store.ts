@@ -532,28 +532,29 @@ export class DynamoStore {
       if (index) params.push(after.pk ?? NO_PK);
     }
     if (chunk) return stmt.all(...params, limit, offset);
-    if (!Number.isFinite(limit)) return stmt.iterate(...params);
+    if (!Number.isFinite(limit)) return openedOnIteration(() => stmt.iterate(...params));
     // A small Limit reads its rows in one call (cheaper than stepping an iterator); a large
     // one stays lazy so that a page of big items stops at 1 MB without reading them all.
     if (small) return stmt.all(...params);
     params.push(limit);
-    return stmt.iterate(...params);
+    return openedOnIteration(() => stmt.iterate(...params));
   }
 
   private readonly partitionStmts = new Map<number, Statement>();
 
-  /** Every row of a table or index in key order, after `after`. */
-  scan(meta: TableMeta, index: IndexMeta | undefined, after?: { hk: Buffer; rk: Buffer; pk?: Buffer }): IterableIterator<StoredRow> {
+  /** Every row of a table or index in key order, after `after` (opened when iterated: see openedOnIteration). */
+  scan(meta: TableMeta, index: IndexMeta | undefined, after?: { hk: Buffer; rk: Buffer; pk?: Buffer }): Iterable<StoredRow> {
+    let open: () => IterableIterator<unknown>;
     if (index) {
-      if (after) {
-        return this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? AND (hk, rk, pk) > (?, ?, ?) ORDER BY hk, rk, pk").iterate(meta.id, index.name, after.hk, after.rk, after.pk ?? Buffer.alloc(0)) as IterableIterator<StoredRow>;
-      }
-      return this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? ORDER BY hk, rk, pk").iterate(meta.id, index.name) as IterableIterator<StoredRow>;
+      open = after
+        ? () => this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? AND (hk, rk, pk) > (?, ?, ?) ORDER BY hk, rk, pk").iterate(meta.id, index.name, after.hk, after.rk, after.pk ?? Buffer.alloc(0))
+        : () => this.stmt("SELECT hk, rk, pk, item, size FROM ddb_index_items WHERE tid = ? AND idx = ? ORDER BY hk, rk, pk").iterate(meta.id, index.name);
+    } else {
+      open = after
+        ? () => this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? AND (hk, rk) > (?, ?) ORDER BY hk, rk").iterate(meta.id, after.hk, after.rk)
+        : () => this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? ORDER BY hk, rk").iterate(meta.id);
     }
-    if (after) {
-      return this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? AND (hk, rk) > (?, ?) ORDER BY hk, rk").iterate(meta.id, after.hk, after.rk) as IterableIterator<StoredRow>;
-    }
-    return this.stmt("SELECT hk, rk, item, size FROM ddb_items WHERE tid = ? ORDER BY hk, rk").iterate(meta.id) as IterableIterator<StoredRow>;
+    return openedOnIteration(open as () => IterableIterator<StoredRow>);
   }
 
   // ---- streams ----
@@ -616,4 +617,16 @@ function addPending(map: Map<number, Map<string, [number, number]>>, tid: number
     d[0] += items;
     d[1] += bytes;
   } else byIdx.set(idx, [items, bytes]);
+}
+
+/**
+ * Rows whose statement is opened only when a loop starts over them. An open SQLite
+ * iterator keeps its statement busy, and while it is, every write on the connection fails
+ * ("This database connection is busy executing a query"): one forgotten iterator wedges
+ * the whole service. A `for…of` closes its iterator on every way out (break, return,
+ * throw), so opening the statement inside the loop, never before it, leaves no gap in
+ * which a validation error could strand it.
+ */
+function openedOnIteration<T>(open: () => IterableIterator<T>): Iterable<T> {
+  return { [Symbol.iterator]: open };
 }

@@ -12,7 +12,32 @@
  *   prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr.
  */
 
+import { compileGlob, globMatches, type Glob } from "../../limits/glob.js";
+import { jsonNestsDeeperThan } from "../../limits/json-depth.js";
+
 export type Pattern = Record<string, unknown>;
+
+/** EventBridge's documented maximum length of an EventPattern. */
+export const MAX_PATTERN_LENGTH = 4096;
+/** Patterns nest no deeper than this (the matcher and validator recurse once per level). */
+export const MAX_PATTERN_DEPTH = 100;
+
+/**
+ * Parses and checks a pattern's JSON text (PutRule, TestEventPattern; SNS filter policies
+ * without the length limit): the pattern, or the problem AWS would report.
+ */
+export function parsePatternText(text: string, opts: { maxLength?: number } = {}): { pattern: Pattern } | { problem: string; unparsable?: true } {
+  if (opts.maxLength !== undefined && text.length > opts.maxLength) return { problem: `Event pattern is longer than ${opts.maxLength} characters` };
+  if (jsonNestsDeeperThan(text, MAX_PATTERN_DEPTH)) return { problem: `Event pattern is nested more than ${MAX_PATTERN_DEPTH} levels deep` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { problem: "Filter is not an object", unparsable: true };
+  }
+  const problem = validatePattern(parsed);
+  return problem ? { problem } : { pattern: parsed as Pattern };
+}
 
 const MISSING = Symbol("missing");
 
@@ -58,7 +83,7 @@ function matchesOne(matcher: unknown, value: unknown): boolean {
   if ("prefix" in m) return stringTest(m.prefix, value, (v, p) => v.startsWith(p));
   if ("suffix" in m) return stringTest(m.suffix, value, (v, s) => v.endsWith(s));
   if ("equals-ignore-case" in m) return typeof value === "string" && value.toLowerCase() === String(m["equals-ignore-case"]).toLowerCase();
-  if ("wildcard" in m) return typeof value === "string" && wildcardRegExp(String(m.wildcard)).test(value);
+  if ("wildcard" in m) return typeof value === "string" && globMatches(wildcardGlob(String(m.wildcard)), value);
   if ("numeric" in m) return typeof value === "number" && numericMatch(m.numeric, value);
   if ("cidr" in m) return typeof value === "string" && cidrMatch(String(m.cidr), value);
   if ("anything-but" in m) return anythingBut(m["anything-but"], value);
@@ -90,23 +115,23 @@ function anythingBut(arg: unknown, value: unknown): boolean {
     }
     if ("wildcard" in inner) {
       const list = Array.isArray(inner.wildcard) ? inner.wildcard : [inner.wildcard];
-      return typeof value === "string" && !list.some((w) => wildcardRegExp(String(w)).test(value));
+      return typeof value === "string" && !list.some((w) => globMatches(wildcardGlob(String(w)), value));
     }
     return typeof value === "string" && !matchesOne(arg, value);
   }
   return !equalValues(arg, value);
 }
 
-const wildcardCache = new Map<string, RegExp>();
-function wildcardRegExp(pattern: string): RegExp {
-  let re = wildcardCache.get(pattern);
-  if (!re) {
-    // "\*" is a literal star; every other "*" matches any run of characters.
-    const parts = pattern.split(/(\\\*|\*)/).map((p) => (p === "*" ? ".*" : p === "\\*" ? "\\*" : p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")));
-    re = new RegExp(`^${parts.join("")}$`, "s");
-    wildcardCache.set(pattern, re);
+const wildcardCache = new Map<string, Glob>();
+/** `*` matches any run of characters, `\*` is a literal star; matched without backtracking (limits/glob.ts). */
+function wildcardGlob(pattern: string): Glob {
+  let glob = wildcardCache.get(pattern);
+  if (!glob) {
+    glob = compileGlob(pattern, { escapes: true });
+    if (wildcardCache.size > 5000) wildcardCache.clear();
+    wildcardCache.set(pattern, glob);
   }
-  return re;
+  return glob;
 }
 
 const NUMERIC_OPS: Record<string, (a: number, b: number) => boolean> = {

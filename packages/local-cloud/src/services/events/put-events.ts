@@ -8,7 +8,8 @@ import type { CallContext } from "../../types.js";
 import type { BusOperations } from "./buses.js";
 import { busArn, busNameOf, type EventsContext } from "./context.js";
 import { invalidPattern, validation } from "./errors.js";
-import { matchesPattern, validatePattern, type Pattern } from "./pattern-match.js";
+import { MAX_PATTERN_LENGTH, matchesPattern, parsePatternText } from "./pattern-match.js";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from "../../limits/json-depth.js";
 import type { StoredRule } from "./store.js";
 import type { TargetDelivery } from "./targets.js";
 
@@ -44,23 +45,21 @@ export class PutEventsOperation {
   }
 
   TestEventPattern(input: any, _ctx: CallContext) {
-    let pattern: unknown, event: unknown;
+    let event: unknown;
+    const parsed = parsePatternText(String(input.EventPattern), { maxLength: MAX_PATTERN_LENGTH });
+    if ("problem" in parsed) throw invalidPattern(parsed.problem);
+    const pattern = parsed.pattern;
     try {
-      pattern = JSON.parse(String(input.EventPattern));
-    } catch {
-      throw invalidPattern("Filter is not an object");
-    }
-    const problem = validatePattern(pattern);
-    if (problem) throw invalidPattern(problem);
-    try {
-      event = JSON.parse(String(input.Event));
+      const text = String(input.Event);
+      if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw new Error("too deep");
+      event = JSON.parse(text);
     } catch {
       throw validation("Parameter Event is not valid.");
     }
     for (const field of ["id", "account", "source", "time", "region", "detail-type"]) {
       if (!event || typeof event !== "object" || !(field in event)) throw validation(`Parameter Event is not valid. Reason: Provided event is missing required field ${field}.`);
     }
-    return { Result: matchesPattern(pattern as Pattern, event) };
+    return { Result: matchesPattern(pattern, event) };
   }
 
   private putEntry(entry: any): string {
@@ -70,7 +69,8 @@ export class PutEventsOperation {
     if (typeof entry.Detail !== "string") throw fail("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.");
     let detail: unknown;
     try {
-      detail = JSON.parse(entry.Detail);
+      // Deliveries serialize the event again: a detail nested past any sane depth is malformed.
+      detail = jsonNestsDeeperThan(entry.Detail, MAX_JSON_DEPTH) ? undefined : JSON.parse(entry.Detail);
     } catch {
       detail = undefined;
     }

@@ -10,7 +10,7 @@ import type { BusOperations } from "./buses.js";
 import { paginate, tagMap } from "./buses.js";
 import { checkRuleName, DEFAULT_BUS, ruleArn, type EventsContext } from "./context.js";
 import { invalidPattern, notFound, validation } from "./errors.js";
-import { validatePattern } from "./pattern-match.js";
+import { MAX_PATTERN_LENGTH, parsePatternText } from "./pattern-match.js";
 import { parsePath } from "./input-transform.js";
 import { parseSchedule } from "./schedule.js";
 import type { StoredRule, StoredTarget } from "./store.js";
@@ -43,14 +43,8 @@ export class RuleOperations {
     const schedule = input.ScheduleExpression === undefined || input.ScheduleExpression === null ? undefined : String(input.ScheduleExpression);
     if (pattern === undefined && schedule === undefined) throw validation("Parameter(s) EventPattern or ScheduleExpression must be specified.");
     if (pattern !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(pattern);
-      } catch {
-        throw invalidPattern("Filter is not an object");
-      }
-      const problem = validatePattern(parsed);
-      if (problem) throw invalidPattern(problem);
+      const parsed = parsePatternText(pattern, { maxLength: MAX_PATTERN_LENGTH });
+      if ("problem" in parsed) throw invalidPattern(parsed.problem);
     }
     if (schedule !== undefined) {
       if (bus.Name !== DEFAULT_BUS) throw validation("ScheduleExpression is supported only on the default event bus.");

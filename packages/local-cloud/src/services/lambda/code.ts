@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
-import { unzipSync } from "fflate";
+import { ZipFormatError, entryContent, zipEntries, type ZipEntry } from "./zip-entries.js";
 import { AwsError } from "../../server/aws-error.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { invalidParameter, tooLarge } from "./errors.js";
@@ -43,8 +43,12 @@ export async function fetchZip(cloud: LambdaCloud, code: CodeInput | undefined, 
   }
   if (code.S3Bucket && code.S3Key) {
     if (!cloud.s3) throw invalidParameter("Error occurred while GetObject. S3 Error Code: ServiceUnavailable. S3 Error Message: S3 is not running");
+    const location = { Bucket: code.S3Bucket, Key: code.S3Key, VersionId: code.S3ObjectVersion };
+    // Sized before it is read: a package can hold no more than 250 MB, zipped or not.
+    const head = await cloud.s3.call("HeadObject", location).catch(() => undefined);
+    if (Number(head?.ContentLength) > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
     try {
-      const out = await cloud.s3.call("GetObject", { Bucket: code.S3Bucket, Key: code.S3Key, VersionId: code.S3ObjectVersion });
+      const out = await cloud.s3.call("GetObject", location);
       return await bodyToBuffer(out?.Body);
     } catch (err: any) {
       const s3Code = err?.code ?? err?.name ?? "InternalError";
@@ -68,33 +72,47 @@ export function fenceModuleScope(root: string): void {
   }
 }
 
-/** Unpacks a zip under `root/<sha hex>` unless that exists already. */
+const UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again.";
+
+/**
+ * Unpacks a zip under `root/<sha hex>` unless that exists already. The entries' declared
+ * sizes are held to Lambda's 250 MB before anything is inflated, and each entry inflates
+ * no further than its declared size (zip-entries.ts): a small zip claiming to hold
+ * gigabytes, or one lying about it, is refused without being inflated.
+ */
 export function installZip(zip: Buffer, root: string): InstalledCode {
   const hash = createHash("sha256").update(zip);
   const hex = hash.copy().digest("hex");
   const sha256 = hash.digest("base64");
   const codeDir = join(root, hex);
   if (!existsSync(codeDir)) {
-    let files: Record<string, Uint8Array>;
+    let entries: ZipEntry[];
     try {
-      files = unzipSync(zip);
+      entries = zipEntries(zip);
     } catch {
-      throw invalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.");
+      throw invalidParameter(UNZIP_FAILED);
     }
     let total = 0;
-    for (const data of Object.values(files)) total += data.length;
+    for (const entry of entries) total += entry.size;
     if (total > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
     // Unpack into a temp dir and rename, so a crash never leaves a half-written code dir.
     const staging = `${codeDir}.tmp-${process.pid}-${Date.now()}`;
     mkdirSync(staging, { recursive: true });
     try {
-      for (const [name, data] of Object.entries(files)) {
-        const target = resolve(staging, name);
+      for (const entry of entries) {
+        const target = resolve(staging, entry.name);
         // Entries may not escape the code directory ("zip slip").
         if (target !== staging && !target.startsWith(staging + sep)) continue;
-        if (name.endsWith("/")) {
+        if (entry.name.endsWith("/")) {
           mkdirSync(target, { recursive: true });
           continue;
+        }
+        let data: Buffer;
+        try {
+          data = entryContent(zip, entry);
+        } catch (err) {
+          if (err instanceof ZipFormatError) throw invalidParameter(UNZIP_FAILED);
+          throw err;
         }
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, data);

@@ -28,7 +28,7 @@ export interface FunctionUrlPlaneDeps {
   permissions(name: string, qualifier: string): PolicyStatement[];
   /** The function's timeout in seconds, or undefined when it is gone. */
   timeoutOf(name: string, qualifier: string): number | undefined;
-  lookupAccessKey(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
+  lookupAccessKey(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   authorize(ctx: { principal: Principal; region: string; requestId: string }, action: string, resource: string, deny?: (m: string) => AwsError): void;
 }
 
@@ -84,7 +84,7 @@ function authorizeUrl(deps: FunctionUrlPlaneDeps, config: StoredFunctionUrl, req
   }
   const sig = readSignature(req.headers, req.query);
   if (!sig || "malformed" in sig) return { ok: false, response: forbidden() };
-  const key = deps.lookupAccessKey(sig.accessKeyId);
+  const key = deps.lookupAccessKey(sig.accessKeyId, req.headers);
   if (!key || verifySignature(sig, key.secretAccessKey, req)) return { ok: false, response: forbidden() };
   if (key.sessionToken !== undefined && sig.securityToken !== key.sessionToken) return { ok: false, response: forbidden() };
   // verifySignature hashed the body itself: a body swapped under a kept x-amz-content-sha256 already failed.

@@ -179,7 +179,7 @@ export class LambdaService implements Service {
             return undefined;
           }
         },
-        lookupAccessKey: (id) => cloud.lookupAccessKey(id),
+        lookupAccessKey: (id, headers) => cloud.lookupAccessKey(id, headers),
         authorize: (ctx, action, resource, deny) => cloud.authorize(ctx, action, resource, deny),
       },
       req,

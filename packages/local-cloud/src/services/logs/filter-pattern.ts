@@ -10,11 +10,22 @@
  * An empty pattern matches everything. A pattern we cannot parse is an error, as on AWS.
  */
 
+import { compileGlob, globMatches, type Glob } from "../../limits/glob.js";
+import { validationError } from "./errors.js";
+
 export type LogMatcher = (message: string) => boolean;
 
 export class FilterPatternError extends Error {}
 
+/** CloudWatch Logs' documented maximum length of a filter pattern. */
+export const MAX_FILTER_PATTERN_LENGTH = 1024;
+/** Parentheses in a JSON pattern nest no deeper than this (the parser recurses per level). */
+const MAX_PARENTHESES = 50;
+
 export function compileFilterPattern(pattern: string | undefined): LogMatcher {
+  if (pattern !== undefined && pattern.length > MAX_FILTER_PATTERN_LENGTH) {
+    throw validationError("filterPattern", `${pattern.slice(0, 40)}...`, `Member must have length less than or equal to ${MAX_FILTER_PATTERN_LENGTH}`);
+  }
   const p = (pattern ?? "").trim();
   if (p === "") return () => true;
   if (p.startsWith("{")) return compileJsonPattern(p);
@@ -79,6 +90,7 @@ function compileJsonPattern(p: string): LogMatcher {
   if (!p.endsWith("}")) throw new FilterPatternError("Invalid JSON filter pattern: missing closing '}'");
   const tokens = p.slice(1, -1).match(/\(|\)|&&|\|\||"(?:[^"\\]|\\.)*"|[^\s()&|]+/g) ?? [];
   let i = 0;
+  let depth = 0;
   const parseOr = (): Node => {
     const parts = [parseAnd()];
     while (tokens[i] === "||") { i++; parts.push(parseAnd()); }
@@ -92,7 +104,9 @@ function compileJsonPattern(p: string): LogMatcher {
   const parseAtom = (): Node => {
     if (tokens[i] === "(") {
       i++;
+      if (++depth > MAX_PARENTHESES) throw new FilterPatternError(`Invalid JSON filter pattern: parentheses nested more than ${MAX_PARENTHESES} deep`);
       const n = parseOr();
+      depth--;
       if (tokens[i++] !== ")") throw new FilterPatternError("Invalid JSON filter pattern: unbalanced parentheses");
       return n;
     }
@@ -146,7 +160,7 @@ function compare(actual: string | undefined, op: string, expected: string): bool
   if (actual === undefined) return false;
   const numeric = /^-?\d+(\.\d+)?$/.test(expected) && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(actual);
   if (op === "=" || op === "!=") {
-    const eq = numeric ? Number(actual) === Number(expected) : wildcard(expected).test(actual);
+    const eq = numeric ? Number(actual) === Number(expected) : globMatches(wildcard(expected), actual);
     return op === "=" ? eq : !eq;
   }
   if (!numeric) return false;
@@ -154,6 +168,14 @@ function compare(actual: string | undefined, op: string, expected: string): bool
   return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
 }
 
-function wildcard(pattern: string): RegExp {
-  return new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+const wildcards = new Map<string, Glob>();
+/** `*` in a compared string matches any run of characters, without backtracking (limits/glob.ts). */
+function wildcard(pattern: string): Glob {
+  let glob = wildcards.get(pattern);
+  if (!glob) {
+    glob = compileGlob(pattern);
+    if (wildcards.size > 1000) wildcards.clear();
+    wildcards.set(pattern, glob);
+  }
+  return glob;
 }

@@ -21,7 +21,7 @@ export interface S3CloudDeps {
   dataDir(name: string): string;
   authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
   /** Secret and principal of an access key (POST policy signatures are checked by S3 itself). */
-  lookupAccessKey?(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: import("../../types.js").Principal } | undefined;
+  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: import("../../types.js").Principal } | undefined;
   readonly lambda?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
   readonly sqs?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
 }

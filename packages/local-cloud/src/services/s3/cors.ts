@@ -4,7 +4,7 @@
  * match) and the Access-Control-* headers S3 answers with.
  */
 import { AwsError } from "../../server/aws-error.js";
-import { wildcardMatch } from "./policy.js";
+import { wildcardMatch } from "../../iam/wildcard.js";
 
 export interface CorsRule {
   ID?: string;

@@ -4,6 +4,7 @@
  * and only an identity policy can grant access (never for anonymous callers).
  */
 import { ACCOUNT_ID } from "../../types.js";
+import { wildcardMatch } from "../../iam/wildcard.js";
 
 export type PolicyDecision = "Allow" | "Deny" | "None";
 
@@ -20,14 +21,6 @@ export interface PolicyRequest {
 
 const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** IAM wildcard match: `*` any run, `?` one character. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(
-    "^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]") + "$",
-    ignoreCase ? "i" : "",
-  );
-  return re.test(value);
-}
 
 function principalMatches(principal: unknown, req: PolicyRequest): boolean {
   if (principal === "*") return true;

@@ -4,27 +4,22 @@
  * or the JSON message body ("MessageBody"); the matching itself lives in
  * services/events/pattern-match.ts.
  */
-import { matchesPattern, validatePattern, type Pattern } from "../events/pattern-match.js";
+import { matchesPattern, parsePatternText, type Pattern } from "../events/pattern-match.js";
 import { invalidParameter } from "./errors.js";
 import type { MessageAttributes } from "./message-attributes.js";
 
 /** Parses and checks a FilterPolicy attribute value; throws InvalidParameter when unusable. */
 export function parseFilterPolicy(text: string, scope: string | undefined): Pattern | undefined {
   if (text === "" || text === "{}") return undefined;
-  let policy: unknown;
-  try {
-    policy = JSON.parse(text);
-  } catch {
-    throw invalidParameter("FilterPolicy: failed to parse JSON.");
-  }
-  const problem = validatePattern(policy);
-  if (problem) throw invalidParameter(`FilterPolicy: ${problem}`);
+  const parsed = parsePatternText(text);
+  if ("problem" in parsed) throw invalidParameter(parsed.unparsable ? "FilterPolicy: failed to parse JSON." : `FilterPolicy: ${parsed.problem}`);
+  const policy = parsed.pattern;
   if ((scope ?? "MessageAttributes") === "MessageAttributes") {
-    for (const [k, v] of Object.entries(policy as Pattern)) {
+    for (const [k, v] of Object.entries(policy)) {
       if (k !== "$or" && !Array.isArray(v)) throw invalidParameter(`FilterPolicy: "${k}" must be an array of matchers in the MessageAttributes scope`);
     }
   }
-  return policy as Pattern;
+  return policy;
 }
 
 /** The value a filter sees for each message attribute (Binary attributes are not filterable). */

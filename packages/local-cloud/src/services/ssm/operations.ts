@@ -3,6 +3,7 @@
  * parameters it touches (cloud.authorize) before reading or writing.
  */
 import type Database from "better-sqlite3";
+import { boundedTest } from "../../limits/bounded-regex.js";
 import { AwsError } from "../../server/aws-error.js";
 import { ACCOUNT_ID, type CallContext } from "../../types.js";
 import { legacyFilters, matchesFilters, underPath, validateParameterFilters, type FilterTarget } from "./filters.js";
@@ -162,7 +163,8 @@ export class SsmOperations {
       } catch {
         throw validation(`Parameter AllowedPattern, ${pattern}, is not a valid regular expression.`);
       }
-      if (!re.test(value)) throw new AwsError("ParameterPatternMismatchException", `Parameter value, cannot be validated against allowedPattern: ${pattern}`, 400);
+      // The caller's own regular expression: run with a time budget (limits/bounded-regex.ts).
+      if (boundedTest(re, value) !== true) throw new AwsError("ParameterPatternMismatchException", `Parameter value, cannot be validated against allowedPattern: ${pattern}`, 400);
     }
     const tagList = parseTagList(tags ?? []);
     const version = (existing?.version ?? 0) + 1;

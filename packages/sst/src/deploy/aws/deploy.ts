@@ -8,8 +8,9 @@ import type { Ui } from "../../cli/ui.js";
 import type { SynthResult } from "../project-like.js";
 import type { StackOutputs } from "../outputs.js";
 import { userOutputs } from "../local.js";
-import { createIoHost, describeFailures } from "./io-host.js";
-import { loadToolkit } from "./toolkit-loader.js";
+import type { AwsEnvironment } from "./environment.js";
+import { describeFailures } from "./io-host.js";
+import { createToolkit } from "./toolkit.js";
 import { toolkitSelector } from "./stack-selection.js";
 import { toolkitError } from "./errors.js";
 
@@ -19,10 +20,12 @@ export interface AwsDeployResult {
   stacks: { stackName: string; result: string }[];
 }
 
-export async function deployToAws(synth: SynthResult, opts: { ui: Ui; filter?: string }): Promise<AwsDeployResult> {
-  const { lib } = await loadToolkit();
-  const io = createIoHost(opts.ui, { trace: Boolean(process.env.SST_TOOLKIT_TRACE) });
-  const toolkit = new lib.Toolkit({ ioHost: io as any, color: false, emojis: false });
+export async function deployToAws(
+  synth: SynthResult,
+  env: AwsEnvironment,
+  opts: { ui: Ui; filter?: string; progress?: boolean; toolkitStackName?: string },
+): Promise<AwsDeployResult> {
+  const { lib, toolkit, io } = await createToolkit(env, opts.ui, { progress: opts.progress ?? true, toolkitStackName: opts.toolkitStackName });
   const { selector } = toolkitSelector(synth, opts.filter, "deploy");
   const source = await toolkit.fromAssemblyDirectory(synth.assemblyDir);
   let result;
@@ -39,7 +42,7 @@ export async function deployToAws(synth: SynthResult, opts: { ui: Ui; filter?: s
       stackEventPollingInterval: 200,
     });
   } catch (err) {
-    throw toolkitError("Deploy", err, describeFailures(io.failures));
+    throw toolkitError("Deploy", err, describeFailures(io.failures), io.rollbacks);
   }
   // In synth order (dependencies first), as the local target prints them.
   const order = synth.stacks.map((s) => s.stackName);

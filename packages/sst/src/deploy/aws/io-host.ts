@@ -34,6 +34,8 @@ export interface CliIoHost {
   /** Resource failures seen so far, in order (a failed deploy lists them before its error). */
   readonly failures: ResourceFailure[];
   readonly stacks: StackDone[];
+  /** Stacks that rolled back, with the status the rollback ended in (UPDATE_ROLLBACK_COMPLETE, ROLLBACK_FAILED, …). */
+  readonly rollbacks: Map<string, string>;
 }
 
 /** Rollback noise: resources CloudFormation cancelled because another one failed. */
@@ -43,9 +45,17 @@ export function stackNameFromArn(arn: unknown): string | undefined {
   return typeof arn === "string" ? arn.split(":stack/")[1]?.split("/")[0] : undefined;
 }
 
-export function createIoHost(ui: Ui, opts: { trace?: boolean } = {}): CliIoHost {
+/** A resource's own event that ends a step (created, updated, deleted, failed, skipped), not one that starts it. */
+const SETTLED = /_(COMPLETE|FAILED|SKIPPED)$/;
+
+/**
+ * `progress`: one line a resource as it settles (`sst deploy`, `sst remove`); without
+ * it those lines go to --verbose (`sst dev`'s redeploys stay quiet).
+ */
+export function createIoHost(ui: Ui, opts: { trace?: boolean; progress?: boolean } = {}): CliIoHost {
   const failures: ResourceFailure[] = [];
   const stacks: StackDone[] = [];
+  const rollbacks = new Map<string, string>();
   const done = (stackName: string | undefined, result: string) => {
     if (!stackName) return;
     stacks.push({ stackName, result });
@@ -55,7 +65,16 @@ export function createIoHost(ui: Ui, opts: { trace?: boolean } = {}): CliIoHost 
   const onActivity = (event: any) => {
     const status = String(event?.ResourceStatus ?? "");
     const line = [event?.StackName, event?.LogicalResourceId, event?.ResourceType, status, event?.ResourceStatusReason].filter(Boolean).join("  ");
-    if (!status.endsWith("_FAILED")) return ui.debug(`|  ${line}`);
+    const isStack = event?.ResourceType === "AWS::CloudFormation::Stack" && event?.LogicalResourceId === event?.StackName;
+    if (isStack && /ROLLBACK_(COMPLETE|FAILED)$/.test(status) && !status.startsWith("DELETE")) {
+      rollbacks.set(event.StackName, status);
+      ui.line(ui.color.red(`|  ${event.StackName} rolled back: ${status}`));
+      return;
+    }
+    if (!status.endsWith("_FAILED")) {
+      if (opts.progress && !isStack && SETTLED.test(status)) return ui.line(ui.color.gray(`|  ${event.StackName} ${event.LogicalResourceId} ${event.ResourceType} ${status}`));
+      return ui.debug(`|  ${line}`);
+    }
     const reason = String(event?.ResourceStatusReason ?? "");
     // The stack's own FAILED event repeats its resources' reasons; cancellations are not causes.
     if (event?.ResourceType === "AWS::CloudFormation::Stack" || CANCELLED.test(reason)) return ui.debug(`|  ${line}`);
@@ -67,6 +86,7 @@ export function createIoHost(ui: Ui, opts: { trace?: boolean } = {}): CliIoHost 
   return {
     failures,
     stacks,
+    rollbacks,
     async notify(msg) {
       switch (msg.code) {
         case "CDK_TOOLKIT_I5502": // stack activity: one CloudFormation event

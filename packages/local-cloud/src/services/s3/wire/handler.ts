@@ -19,7 +19,7 @@ export async function handleS3Request(c: S3Context, req: AwsRequest): Promise<Aw
   const ids = { "x-amz-request-id": req.requestId, "x-amz-id-2": Buffer.from(req.requestId).toString("base64") };
   let w: WireRequest | undefined;
   try {
-    w = readWireRequest(req, (id) => c.cloud.lookupAccessKey?.(id)?.secretAccessKey);
+    w = readWireRequest(req, (id) => c.cloud.lookupAccessKey?.(id, req.headers)?.secretAccessKey);
     if (w.method === "OPTIONS") {
       const res = answerPreflight(c, w);
       return { ...res, headers: { ...res.headers, ...ids } };

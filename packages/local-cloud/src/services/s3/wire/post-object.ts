@@ -77,7 +77,7 @@ export async function handlePostObject(c: S3Context, w: WireRequest): Promise<Aw
     const credential = fields.get("x-amz-credential") ?? "";
     const signature = fields.get("x-amz-signature") ?? "";
     const [accessKeyId, date, region] = credential.split("/");
-    const found = accessKeyId ? c.cloud.lookupAccessKey?.(accessKeyId) : undefined;
+    const found = accessKeyId ? c.cloud.lookupAccessKey?.(accessKeyId, w.raw.headers) : undefined;
     if (!found) throw new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403, { AWSAccessKeyId: accessKeyId ?? "" });
     if (postPolicySignature(found.secretAccessKey, date ?? "", region ?? "", policy) !== signature) {
       throw new AwsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);

@@ -1,0 +1,2 @@
+export async function handler() { return { statusCode: 200, body: "list" }; }
+export async function main() { return { statusCode: 200, body: "list" }; }

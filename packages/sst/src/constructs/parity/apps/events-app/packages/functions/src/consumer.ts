@@ -1,0 +1,2 @@
+export async function handler() { return "consumer"; }
+export async function main() { return "consumer"; }

@@ -1,0 +1,2 @@
+export async function handler() { return "lambda"; }
+export async function main() { return "lambda"; }

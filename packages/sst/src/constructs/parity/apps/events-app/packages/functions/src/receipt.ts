@@ -1,0 +1,2 @@
+export async function handler() { return "receipt"; }
+export async function main() { return "receipt"; }

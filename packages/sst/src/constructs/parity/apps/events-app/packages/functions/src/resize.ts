@@ -1,0 +1,2 @@
+export async function handler() { return "resize"; }
+export async function main() { return "resize"; }

@@ -1,0 +1,2 @@
+export async function handler() { return "shipping"; }
+export async function main() { return "shipping"; }
