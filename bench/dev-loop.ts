@@ -128,3 +128,5 @@ console.log(`warm start → first 200   ${ms(median(warm))}   (same baseline, ra
 console.log(`save → new code          ${ms(median(reload))}   (baseline: one-shot esbuild of the handler ${ms(median(baseBuild))}, ratio ${(median(reload) / median(baseBuild)).toFixed(2)}x)`);
 console.log(`  back-to-back saves      ${ms(median(reloadBurst))}   (each save right after the previous one's first new answer)`);
 console.log(`samples (ms): cold ${samples(cold)}  warm ${samples(warm)}  save → new code ${samples(reload)}  back-to-back ${samples(reloadBurst)}  baseline start ${samples(baseStart)}`);
+// For bench/all.ts, which prints every target in one table.
+console.log(`BENCH_JSON ${JSON.stringify({ coldMs: median(cold), warmMs: median(warm), saveMs: median(reload), burstMs: median(reloadBurst), baseStartMs: median(baseStart), baseBuildMs: median(baseBuild) })}`);

@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signedRequest } from "./sign.js";
 import { load } from "./load.js";
+import { largestProfile, summarizeProfile } from "../lib/cpuprofile.js";
 
 const op = process.argv[2] ?? "GetItem";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -55,35 +56,5 @@ console.log(`${op}: ${r.rps.toFixed(0)} req/s, ${((after - before) / (r.rps * SE
 child.disconnect();
 await new Promise((r) => child.once("exit", r));
 
-const file = fs.readdirSync(profDir).map((f) => path.join(profDir, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
-const prof = JSON.parse(fs.readFileSync(file, "utf8"));
-const byId = new Map<number, any>(prof.nodes.map((n: any) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n: any) => `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}`;
-const self = new Map<string, number>();
-const incl = new Map<string, number>();
-let busy = 0;
-// Only the measured window: not start-up, filling or shutdown.
-let at = prof.startTime;
-for (let i = 0; i < prof.samples.length; i++) {
-  at += prof.timeDeltas[i] ?? 0;
-  if (at < windowStart || at > windowEnd) continue;
-  const node = byId.get(prof.samples[i])!;
-  if (node.callFrame.functionName === "(idle)") continue;
-  const d = prof.timeDeltas[i] ?? 0;
-  busy += d;
-  self.set(label(node), (self.get(label(node)) ?? 0) + d);
-  const seen = new Set<string>();
-  for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-    const l = label(byId.get(id));
-    if (!seen.has(l)) incl.set(l, (incl.get(l) ?? 0) + d), seen.add(l);
-  }
-}
-const show = (m: Map<string, number>, n: number) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, v]) => console.log(`${((v / busy) * 100).toFixed(1).padStart(5)}% ${k}`));
-console.log("--- self (% of busy time)");
-show(self, Number(process.env.TOP ?? 30));
-console.log("--- inclusive");
-show(incl, Number(process.env.TOP ?? 30) * 2);
+for (const line of summarizeProfile(largestProfile(profDir), { start: windowStart, end: windowEnd }, Number(process.env.TOP ?? 30))) console.log(line);
 fs.rmSync(profDir, { recursive: true, force: true });

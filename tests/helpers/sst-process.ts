@@ -30,8 +30,9 @@ export class SstProcess {
   private waiters: { re: RegExp; from: number; resolve: (line: string) => void }[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(cwd: string, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [sstBin, ...args], {
+  /** `nodeArgs`: flags for Node itself (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  constructor(cwd: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, sstBin, ...args], {
       cwd,
       env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -90,7 +91,7 @@ export class SstProcess {
     return this.lines.join("\n");
   }
 
-  /** The CLI's process id (functions `sst dev` runs from source run in its worker threads). */
+  /** The CLI's process id (functions `sst dev` runs from source run in child processes of it). */
   get pid(): number {
     return this.child.pid!;
   }

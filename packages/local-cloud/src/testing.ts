@@ -59,8 +59,10 @@ export function awsCliEnv(): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: ADMIN_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: ADMIN_SECRET_ACCESS_KEY,
     AWS_DEFAULT_REGION: DEFAULT_REGION,
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    // A path that cannot exist rather than /dev/null: nothing the CLI or a test does with
+    // its config file can then touch a device the whole machine shares.
+    AWS_CONFIG_FILE: "/nonexistent/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
     AWS_PAGER: "",
   };
   delete env.AWS_SESSION_TOKEN;

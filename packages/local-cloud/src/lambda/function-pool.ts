@@ -1,47 +1,58 @@
 /**
- * The execution environments of one function: warm workers are reused, concurrent
- * invocations get more workers up to a cap, beyond it they queue. Workers whose code
- * is stale (another codeKey) are ended before they could serve, so a redeploy or a
- * rebuild in `sst dev` takes effect on the very next invocation. Idle workers are
+ * The execution environments of one function: warm environments are reused,
+ * concurrent invocations get more of them up to a cap (per function, tied to the cores,
+ * and the machine-wide EnvironmentBudget); beyond it each environment takes a few
+ * invocations to run next (PIPELINE_DEPTH, see execution-environment.ts), and the
+ * rest queue here. Environments whose
+ * code is stale (another codeKey) are ended before they could serve, so a redeploy or a
+ * rebuild in `sst dev` takes effect on the very next invocation. Idle environments are
  * reaped after a while to give memory back.
  *
  * Hot reload (sst dev): while the runtime lets it (`keepStandby`, for the functions
- * run from source that were invoked last), the pool keeps one standby worker — spawned,
- * with the AWS SDK modules the function's workers loaded already loaded, but no code.
- * The next rebuild hands the new code to the standby, whose init then only evaluates
- * the bundle: spawn and SDK import (the bulk of a cold start) are off the path from
- * save to new answer. The standby never ran any code of the function, so each version
- * still starts in a fresh environment.
+ * run from source that were invoked last), the pool keeps one standby environment —
+ * spawned, with the AWS SDK modules the function's build imports already loaded (the
+ * build writes a module of those imports), but no code. The next rebuild hands the new code to the standby, whose init then only
+ * evaluates the bundle: spawn and SDK import (the bulk of a cold start) are off the
+ * path from save to new answer. The standby never ran any code of the function, so each
+ * version still starts in a fresh environment.
  */
 import { randomBytes } from "node:crypto";
-import { ExecutionEnvironment, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
+import { pathToFileURL } from "node:url";
+import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
+import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
 
 export interface PoolOptions {
-  /** Workers per function; invocations beyond it wait. */
+  /** Environments per function; invocations beyond it wait. @default max(2, cores) */
   maxConcurrency?: number;
-  /** Idle workers older than this are ended. */
+  /** Idle environments older than this are ended. */
   idleTimeoutMs?: number;
-  /** Workers older than this serve no new invocation: their role credentials (1 h sessions) must not expire mid-use. */
+  /** Environments older than this serve no new invocation: their role credentials (1 h sessions) must not expire mid-use. */
   maxWorkerAgeMs?: number;
-  /** How many functions run from source (sst dev) keep a standby worker for hot reload, the last invoked first. @default 4 */
+  /** How many functions run from source (sst dev) keep a standby environment for hot reload, the last invoked first. @default 1 */
   maxStandbyFunctions?: number;
+  /** Environments on the machine in all. @default max(8, 4 × cores) */
+  maxEnvironments?: number;
 }
 
 export interface PoolInvocationResult {
   outcome: InvocationOutcome;
   logStreamName: string;
   coldStart: boolean;
-  /** Worker spawn + module init, for cold starts. */
+  /** Process spawn + module init, for cold starts. */
   coldStartMs?: number;
 }
-
-type Waiter = () => void;
 
 /** How long after an invocation a standby is spawned. */
 const STANDBY_DELAY_MS = 100;
 
-/** A bound on what a standby preloads (the SDK's clients are a few hundred files each). */
-const MAX_SDK_MODULES = 5000;
+/**
+ * Invocations shorter than this (on average) queue behind a warm environment rather
+ * than start another: waiting a fraction of a millisecond costs less than a process
+ * (~50 MB, and a cold start). Longer ones — a handler awaiting DynamoDB for a few
+ * milliseconds — scale out to the cap, as Lambda would scale them.
+ */
+const SCALE_OUT_ABOVE_MS = 1;
+
 
 export class FunctionPool {
   private readonly envs = new Set<ExecutionEnvironment>();
@@ -54,14 +65,17 @@ export class FunctionPool {
   private keepStandby = false;
   private standby?: ExecutionEnvironment;
   private standbyTimer?: NodeJS.Timeout;
-  /** AWS SDK module URLs this function's workers loaded: what a standby preloads. */
-  private readonly sdkModules = new Set<string>();
+  /** Environments that hold a slot of the budget (each gives it back once). */
+  private readonly counted = new WeakSet<ExecutionEnvironment>();
+  /** Moving average of the function's invocation times (ms); undefined before the first. */
+  private typicalMs?: number;
 
   constructor(
     readonly functionName: string,
     opts: PoolOptions = {},
+    private readonly budget = new EnvironmentBudget(opts.maxEnvironments),
   ) {
-    this.maxConcurrency = opts.maxConcurrency ?? 10;
+    this.maxConcurrency = opts.maxConcurrency ?? defaultFunctionConcurrency();
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
     this.maxWorkerAgeMs = opts.maxWorkerAgeMs ?? 45 * 60_000;
   }
@@ -71,26 +85,40 @@ export class FunctionPool {
   }
 
   async invoke(launch: WorkerLaunch, req: InvocationRequest): Promise<PoolInvocationResult> {
-    const { env, cold } = await this.acquire(launch);
-    try {
-      const outcome = await env.invoke(req);
-      // Cold start = everything from spawning the worker to the handler being called.
+    for (;;) {
+      // Choosing an environment and handing it the invocation happen in one synchronous
+      // step: between them nothing else may end or claim it.
+      let dispatched = this.dispatch(launch, req);
+      while (!dispatched) {
+        await this.roomMayBeFree();
+        dispatched = this.dispatch(launch, req);
+      }
+      const { env, cold } = dispatched;
+      let outcome: InvocationOutcome | typeof NOT_STARTED;
+      try {
+        outcome = await dispatched.outcome;
+      } finally {
+        if ((env.retire && env.load === 0) || this.closed) this.end(env);
+        if (env.state === "dead") this.envs.delete(env);
+        wakeFirst(this.waiters);
+        // After an answer, not before: the standby's spawn must not slow the request that wanted code.
+        if (!env.retire) this.scheduleStandby(launch);
+      }
+      // The environment ended before this one began: run it on another.
+      if (outcome === NOT_STARTED) continue;
+      this.typicalMs = this.typicalMs === undefined ? outcome.durationMs : 0.9 * this.typicalMs + 0.1 * outcome.durationMs;
+      if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkToOne();
+      // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
-    } finally {
-      if (env.retire || this.closed) env.terminate();
-      if (env.state === "dead") this.envs.delete(env);
-      this.wakeOne();
-      // After an answer, not before: the standby's spawn must not slow the request that wanted code.
-      if (!env.retire) this.scheduleStandby(launch);
     }
   }
 
   /**
-   * Starts a worker on `launch` and runs its init now, so the next invocation is warm.
-   * Idle workers on other code are ended first: after a rebuild they must never serve
-   * again. Does nothing when a worker on this code exists already or the pool is full.
-   * Returns whether a worker was started.
+   * Starts an environment on `launch` and runs its init now, so the next invocation is
+   * warm. Idle environments on other code are ended first: after a rebuild they must
+   * never serve again. Does nothing when one on this code exists already or the pool is
+   * full. Returns whether an environment was started.
    */
   prewarm(launch: WorkerLaunch): boolean {
     if (this.closed) return false;
@@ -98,7 +126,7 @@ export class FunctionPool {
       if (env.state === "dead") this.envs.delete(env);
       else if (env.launch.codeKey !== launch.codeKey) {
         if (env.state === "idle") {
-          env.terminate();
+          this.end(env);
           this.envs.delete(env);
         }
       } else return false;
@@ -106,101 +134,179 @@ export class FunctionPool {
     if (this.envs.size >= this.maxConcurrency) return false;
     let env = this.takeStandby(launch);
     if (!env) {
+      if (!this.budget.tryTake()) return false;
       env = this.newEnvironment(launch);
-      env.state = "idle";
       env.prewarm();
     }
     this.envs.add(env);
-    // An invocation may be waiting for a free worker.
-    this.wakeOne();
+    // An invocation may be waiting for a free environment.
+    wakeFirst(this.waiters);
     // The standby for the version after this one starts after this one answered
-    // (scheduleStandby): spawned right now, it would compete with this worker's init
-    // and its first request, which measured slower than no standby at all.
+    // (scheduleStandby): spawned right now, it would compete with this environment's
+    // init and its first request, which measured slower than no standby at all.
     return true;
   }
 
-  /** End idle workers now and busy ones when they finish. */
+  /**
+   * A quick function needs one environment (more only contend for the same cores): the
+   * others a burst started before its invocations were timed finish what they hold and end.
+   */
+  private shrinkToOne(): void {
+    let serving = 0;
+    let lightest: ExecutionEnvironment | undefined;
+    for (const env of this.envs) {
+      if (env.state === "dead" || env.retire) continue;
+      serving++;
+      if (!lightest || env.load < lightest.load) lightest = env;
+    }
+    if (serving <= 1 || !lightest) return;
+    if (lightest.load === 0) {
+      this.end(lightest);
+      this.envs.delete(lightest);
+    } else lightest.retire = true;
+  }
+
+  /** End idle environments now and busy ones when they finish (what they hold still runs; nothing new goes to them). */
   recycle(): void {
     this.dropStandby();
     for (const env of this.envs) {
-      if (env.state === "busy" || env.state === "reserved") env.retire = true;
+      if (env.state === "busy") env.retire = true;
       else {
-        env.terminate();
+        this.end(env);
         this.envs.delete(env);
       }
     }
   }
 
-  /** End workers idle longer than the idle timeout; returns how many remain. */
+  /** End environments idle longer than the idle timeout; returns how many remain. */
   reap(now = Date.now()): number {
     for (const env of this.envs) {
       if (env.state === "idle" && now - env.lastUsed > this.idleTimeoutMs) {
-        env.terminate();
+        this.end(env);
         this.envs.delete(env);
       }
       if (env.state === "dead") this.envs.delete(env);
     }
-    // Nobody used the function for a while: its standby goes with its last worker.
+    // Nobody used the function for a while: its standby goes with its last environment.
     if (this.envs.size === 0) this.dropStandby();
     return this.envs.size;
   }
 
-  /** Ends every worker, busy ones included: their invocations end with Runtime.ExitError. */
+  /** The least recently used idle environment (or the standby), for the budget to end. */
+  oldestIdle(): { lastUsed: number; end(): void } | undefined {
+    let oldest: ExecutionEnvironment | undefined;
+    for (const env of this.envs) if (env.state === "idle" && (!oldest || env.lastUsed < oldest.lastUsed)) oldest = env;
+    if (oldest) {
+      const env = oldest;
+      return { lastUsed: env.lastUsed, end: () => (this.end(env), this.envs.delete(env)) };
+    }
+    if (this.standby && this.standby.state === "standby") return { lastUsed: 0, end: () => this.dropStandby() };
+    return undefined;
+  }
+
+  /** Ends every environment, busy ones included: their invocations end with Runtime.ExitError. */
   close(): void {
     this.closed = true;
     this.dropStandby();
-    for (const env of this.envs) env.terminate();
+    for (const env of this.envs) this.end(env);
     this.envs.clear();
-    for (const w of this.waiters.splice(0)) w();
+    for (const w of this.waiters.splice(0)) if (!w.woken) ((w.woken = true), w.wake());
   }
 
-  private async acquire(launch: WorkerLaunch): Promise<{ env: ExecutionEnvironment; cold: boolean }> {
-    for (;;) {
-      if (this.closed) throw new Error(`function ${this.functionName} is shutting down`);
-      let idle: ExecutionEnvironment | undefined;
-      for (const env of this.envs) {
-        if (env.state === "dead") this.envs.delete(env);
-        else if (env.state === "idle" && (env.launch.codeKey !== launch.codeKey || performance.now() - env.createdAt > this.maxWorkerAgeMs)) {
+  /**
+   * An environment for `launch`, without waiting: an idle one on its code, else a new one
+   * while the caps allow, else the least loaded busy one that can take one more.
+   */
+  private acquireNow(launch: WorkerLaunch): { env: ExecutionEnvironment; cold: boolean } | undefined {
+    if (this.closed) throw new Error(`function ${this.functionName} is shutting down`);
+    let idle: ExecutionEnvironment | undefined;
+    let lightest: ExecutionEnvironment | undefined;
+    /** Environments on this code that take new work. */
+    let serving = 0;
+    const now = performance.now();
+    for (const env of this.envs) {
+      if (env.state === "dead") this.envs.delete(env);
+      else if (env.state === "idle") {
+        if (env.launch.codeKey !== launch.codeKey || now - env.createdAt > this.maxWorkerAgeMs) {
           // Stale code (or credentials about to expire): it must never serve again.
-          env.terminate();
+          this.end(env);
           this.envs.delete(env);
-        } else if (env.state === "idle" && !idle) idle = env;
+        } else if (!idle) idle = env;
+      } else if (env.state === "busy" && !env.retire && env.launch.codeKey === launch.codeKey) {
+        serving++;
+        if (env.load < PIPELINE_DEPTH && (!lightest || env.load < lightest.load)) lightest = env;
       }
-      if (idle) {
-        idle.state = "reserved";
-        return { env: idle, cold: false };
-      }
-      if (this.envs.size < this.maxConcurrency) {
-        // A standby saves the spawn and SDK load even when no pre-warm came first.
-        const env = this.takeStandby(launch) ?? this.newEnvironment(launch);
-        env.state = "reserved";
+    }
+    if (idle) return { env: idle, cold: false };
+    const quick = this.typicalMs !== undefined && this.typicalMs < SCALE_OUT_ABOVE_MS;
+    if (quick && serving > 0) {
+      // One environment is enough for a quick function: queue behind it, or wait for room.
+      if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
+      return undefined;
+    }
+    if (this.envs.size < this.maxConcurrency) {
+      // A standby saves the spawn and SDK load even when no pre-warm came first.
+      const env = this.takeStandby(launch) ?? (this.budget.tryTake() ? this.newEnvironment(launch) : undefined);
+      if (env) {
         this.envs.add(env);
         return { env, cold: true };
       }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+    if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
+    return undefined;
+  }
+
+  /** An environment for the invocation, which it is handed at once; undefined when none can take it now. */
+  private dispatch(launch: WorkerLaunch, req: InvocationRequest) {
+    const got = this.acquireNow(launch);
+    return got && { ...got, outcome: got.env.invoke(req) };
+  }
+
+  /** Resolves when an invocation here ended or a slot freed on the machine: room for one more, perhaps. */
+  private roomMayBeFree(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiter: Waiter = { woken: false, wake: resolve };
+      this.waiters.push(waiter);
+      // Below the function's cap, a slot freed anywhere on the machine may be ours.
+      if (this.envs.size < this.maxConcurrency) this.budget.wait(waiter);
+    });
   }
 
   private newEnvironment(launch: WorkerLaunch, opts: { standby?: boolean } = {}): ExecutionEnvironment {
-    // A fresh worker is about to load code: a standby spawned now would compete with it
-    // (measured: slower than no standby). The next answer schedules one again.
+    // A fresh environment is about to load code: a standby spawned now would compete with
+    // it (measured: slower than no standby). The next answer schedules one again.
     if (!opts.standby && this.standbyTimer) {
       clearTimeout(this.standbyTimer);
       this.standbyTimer = undefined;
     }
-    const env = new ExecutionEnvironment(launch, newLogStreamName(launch.env.AWS_LAMBDA_FUNCTION_VERSION ?? "$LATEST"), opts);
-    env.onModules = (urls) => {
-      for (const u of urls) if (this.sdkModules.size < MAX_SDK_MODULES) this.sdkModules.add(u);
+    const env = new ExecutionEnvironment(launch, newLogStreamName(launch.functionVersion), opts);
+    this.counted.add(env);
+    env.onDeath = () => {
+      this.giveBack(env);
+      this.envs.delete(env);
+      wakeFirst(this.waiters);
     };
     return env;
   }
 
-  /** Whether a standby worker (live, not yet given code) is there. */
+  /** Ends an environment and gives its slot back at once (its process exits a moment later). */
+  private end(env: ExecutionEnvironment): void {
+    env.terminate();
+    this.giveBack(env);
+  }
+
+  private giveBack(env: ExecutionEnvironment): void {
+    if (!this.counted.has(env)) return;
+    this.counted.delete(env);
+    this.budget.release();
+  }
+
+  /** Whether a standby environment (live, not yet given code) is there. */
   get hasStandby(): boolean {
     return !!this.standby && this.standby.state === "standby";
   }
 
-  /** Whether to keep a standby worker (the runtime bounds how many functions have one). */
+  /** Whether to keep a standby environment (the runtime bounds how many functions have one). */
   setKeepStandby(keep: boolean): void {
     this.keepStandby = keep;
     if (!keep) this.dropStandby();
@@ -216,6 +322,9 @@ export class FunctionPool {
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = undefined;
       if (!this.keepStandby || this.closed || (this.standby && this.standby.state !== "dead")) return;
+      // A standby takes a slot of the function's cap: a function scaled out to it (under
+      // load, nobody is editing it) gets none until an environment goes.
+      if (this.envs.size >= this.maxConcurrency) return;
       this.spawnStandby(launch);
     }, STANDBY_DELAY_MS);
     this.standbyTimer.unref();
@@ -228,7 +337,7 @@ export class FunctionPool {
     this.standby = undefined;
     // Spawned for another environment (new credentials, a recycle): of no use any more.
     if (!standby.canAdopt(launch)) {
-      standby.terminate();
+      this.end(standby);
       return undefined;
     }
     standby.adopt(launch);
@@ -237,20 +346,18 @@ export class FunctionPool {
 
   private spawnStandby(launch: WorkerLaunch): void {
     this.dropStandby();
+    if (!this.budget.tryTake()) return;
     const env = this.newEnvironment(launch, { standby: true });
-    env.preload([...this.sdkModules]);
+    // The SDK modules the current build imports (the next one likely imports the same).
+    if (launch.preload) env.preload([pathToFileURL(launch.preload).href]);
     this.standby = env;
   }
 
   private dropStandby(): void {
     if (this.standbyTimer) clearTimeout(this.standbyTimer);
     this.standbyTimer = undefined;
-    this.standby?.terminate();
+    if (this.standby) this.end(this.standby);
     this.standby = undefined;
-  }
-
-  private wakeOne(): void {
-    this.waiters.shift()?.();
   }
 }
 

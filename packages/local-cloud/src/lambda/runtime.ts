@@ -1,18 +1,22 @@
 /**
- * LambdaRuntime: runs invocations of deployed functions in worker pools, the way the
- * Lambda service does — environment variables, role credentials, log format
- * (START / END / REPORT), timeouts — and reports them on `cloud.events` for
- * `sst dev` and the Console.
+ * LambdaRuntime: runs invocations of deployed functions in execution environments (one
+ * child process each, see execution-environment.ts), the way the Lambda service does —
+ * environment variables, role credentials, log format (START / END / REPORT),
+ * timeouts, memory, concurrency limits and throttles — and reports them on
+ * `cloud.events` for `sst dev` and the Console.
  */
 import { randomUUID } from "node:crypto";
+import { dirname } from "node:path";
 import { AwsError } from "../server/aws-error.js";
 import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY } from "../types.js";
 import { normalizeCredentials, type LambdaCloud } from "./cloud-deps.js";
+import { ConcurrencyLimits } from "./concurrency.js";
+import { EnvironmentBudget } from "./environment-budget.js";
 import type { RuntimeError, WorkerLaunch } from "./execution-environment.js";
 import { FunctionPool, type PoolOptions } from "./function-pool.js";
+import { LambdaLogSink, type LogLine } from "./log-sink.js";
 
 const HOST_NODE_MAJOR = Number(process.versions.node.split(".")[0]);
-import { LambdaLogSink, type LogLine } from "./log-sink.js";
 
 /** What the runtime needs to know about one function version. */
 export interface FunctionDefinition {
@@ -25,12 +29,14 @@ export interface FunctionDefinition {
   /** The unzipped code. */
   codeDir: string;
   codeSha256: string;
-  /** Changes whenever the configuration changes; warm workers of another revision are ended. */
+  /** Changes whenever the configuration changes; warm environments of another revision are ended. */
   revisionId: string;
   timeoutSeconds: number;
   memoryMb: number;
   role: string;
   environment: Record<string, string>;
+  /** The function's reserved concurrency, when it has one. */
+  reservedConcurrency?: number;
   /**
    * `environment` is complete as given — the environment of a deployed function's real
    * execution environment, forwarded by its Live Lambda stub (role credentials, region
@@ -54,7 +60,7 @@ export interface RuntimeInvokeResult {
   payload: Buffer;
   error?: RuntimeError;
   /** All log lines of this invocation, START to REPORT. */
-  logText: string;
+  readonly logText: string;
   durationMs: number;
   coldStart: boolean;
   coldStartMs?: number;
@@ -64,14 +70,24 @@ export interface CodeResolution {
   file: string;
   exportName: string;
   version: string;
+  /** A module importing the AWS SDK modules `file` imports: what a standby loads ahead of the next build. */
+  preload?: string;
 }
 
+/** sst dev's code lookup; it answers at once (no promise) when the build is at hand. */
 export type CodeResolver = (fn: {
   functionName: string;
   handler: string;
   runtime: string;
   environment: Record<string, string>;
-}) => Promise<CodeResolution | undefined>;
+}) => CodeResolution | undefined | Promise<CodeResolution | undefined>;
+
+export interface RuntimeOptions extends PoolOptions {
+  /** The account's concurrent executions (Lambda's default: 1000). */
+  accountConcurrency?: number;
+  /** The sum of all reserved concurrency, for the unreserved share of the account limit. */
+  reservedConcurrencyTotal?: () => number;
+}
 
 const NODE_RUNTIMES = new Set(["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"]);
 
@@ -79,23 +95,42 @@ export function isSupportedRuntime(runtime: string): boolean {
   return NODE_RUNTIMES.has(runtime);
 }
 
+/** Lambda's PATH, with this machine's Node first: functions run on the host's Node.js. */
+const FUNCTION_PATH = `${dirname(process.execPath)}:/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin`;
+
+/** Session credentials are re-issued now and then so long `sst dev` sessions keep valid ones. */
+const ENVIRONMENT_TTL_MS = 10 * 60_000;
+
+interface CachedEnvironment {
+  key: string;
+  at: number;
+  env: Record<string, string>;
+}
+
 export class LambdaRuntime {
   readonly logs: LambdaLogSink;
+  readonly limits: ConcurrencyLimits;
   private readonly pools = new Map<string, FunctionPool>();
+  private readonly budget: EnvironmentBudget;
   private resolver?: CodeResolver;
   private reaper?: NodeJS.Timeout;
-  /** Functions run from source that keep a standby worker, least recently invoked first. */
+  /** Functions run from source that keep a standby environment, least recently invoked first. */
   private readonly standbyFunctions = new Set<string>();
-  /** The definition each function was last invoked with: what `prewarm` starts a worker for. */
+  /** The definition each function was last invoked with: what `prewarm` starts an environment for. */
   private readonly lastDefinitions = new Map<string, FunctionDefinition>();
   /** Environments (with issued role credentials) per function, reused while its configuration holds. */
-  private readonly envCache = new Map<string, { key: string; at: number; env: Record<string, string> }>();
+  private readonly envCache = new Map<string, CachedEnvironment>();
+  /** The last launch per function, reused while nothing it was made from changed. */
+  private readonly launches = new Map<string, { env: Record<string, string>; def: FunctionDefinition; resolved?: CodeResolution; launch: WorkerLaunch }>();
 
   constructor(
     private readonly cloud: LambdaCloud,
-    private readonly poolOptions: PoolOptions = {},
+    private readonly poolOptions: RuntimeOptions = {},
   ) {
     this.logs = new LambdaLogSink(cloud);
+    this.limits = new ConcurrencyLimits(poolOptions.accountConcurrency, poolOptions.reservedConcurrencyTotal);
+    this.budget = new EnvironmentBudget(poolOptions.maxEnvironments);
+    this.budget.evictor = { evictIdle: () => this.evictIdle() };
     this.reaper = setInterval(() => this.reap(), 30_000);
     this.reaper.unref();
   }
@@ -105,25 +140,27 @@ export class LambdaRuntime {
     this.recycle();
   }
 
-  /** End warm workers (of one function, or all) so the next invocation cold-starts. */
+  /** End warm environments (of one function, or all) so the next invocation cold-starts. */
   recycle(functionName?: string): void {
     if (functionName === undefined) {
       this.envCache.clear();
       this.lastDefinitions.clear();
+      this.launches.clear();
     } else {
       this.envCache.delete(functionName);
       this.lastDefinitions.delete(functionName);
+      this.launches.delete(functionName);
     }
     for (const [name, pool] of this.pools) if (functionName === undefined || name === functionName) pool.recycle();
   }
 
   /**
-   * Starts a worker on the function's current code (asking the code resolver again)
-   * and runs its init now, so the next invocation finds it warm. `sst dev` calls this
-   * right after a rebuild; idle workers on the old code are ended, never to serve
-   * again. Only functions invoked before (since their last recycle) are pre-warmed:
-   * their definition is known and they are likely to be called again. Returns whether
-   * a worker was started.
+   * Starts an environment on the function's current code (asking the code resolver
+   * again) and runs its init now, so the next invocation finds it warm. `sst dev` calls
+   * this right after a rebuild; idle environments on the old code are ended, never to
+   * serve again. Only functions invoked before (since their last recycle) are
+   * pre-warmed: their definition is known and they are likely to be called again.
+   * Returns whether an environment was started.
    */
   async prewarm(functionName: string): Promise<boolean> {
     const def = this.lastDefinitions.get(functionName);
@@ -140,97 +177,122 @@ export class LambdaRuntime {
     for (const pool of this.pools.values()) pool.close();
     this.pools.clear();
     this.lastDefinitions.clear();
+    this.launches.clear();
     this.standbyFunctions.clear();
   }
 
-  /** How many workers a function has (warm or busy). */
+  /** How many environments a function has (warm or busy). */
   workerCount(functionName: string): number {
     return this.pools.get(functionName)?.size ?? 0;
   }
 
-  /** Whether the function has a standby worker for its next build (sst dev hot reload). */
+  /** Whether the function has a standby environment for its next build (sst dev hot reload). */
   hasStandby(functionName: string): boolean {
     return this.pools.get(functionName)?.hasStandby ?? false;
   }
 
+  /**
+   * Runs one invocation. Throws Lambda's TooManyRequestsException (429) when the
+   * function's reserved concurrency or the account's limit is reached; every other
+   * failure is the result's error.
+   */
   async invoke(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions = {}): Promise<RuntimeInvokeResult> {
-    if (!isSupportedRuntime(def.runtime)) {
+    if (!NODE_RUNTIMES.has(def.runtime)) {
       throw new AwsError(
         "InvalidRuntimeException",
         `The runtime parameter of ${def.runtime} is not supported by the local cloud: function ${def.functionName} can run only on Node.js (${[...NODE_RUNTIMES].join(", ")}).`,
         502,
       );
     }
+    const end = this.limits.begin(def.functionName, def.reservedConcurrency);
+    try {
+      return await this.run(def, payload, opts);
+    } finally {
+      end();
+    }
+  }
+
+  private async run(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions): Promise<RuntimeInvokeResult> {
     const requestId = opts.requestId ?? randomUUID();
-    const launch = await this.launchFor(def);
-    this.lastDefinitions.set(def.functionName, def);
-    const pool = this.poolFor(def.functionName);
-    if (launch.file) this.keepStandbyFor(def.functionName, pool);
+    const pending = this.launchFor(def);
+    const launch = pending instanceof Promise ? await pending : pending;
+    const functionName = def.functionName;
+    this.lastDefinitions.set(functionName, def);
+    const pool = this.poolFor(functionName);
+    if (launch.file) this.keepStandbyFor(functionName, pool);
     const events = this.cloud.events;
+    const live = events.listenerCount("lambda:log") > 0;
     const lines: LogLine[] = [];
     const log = (message: string) => {
       lines.push({ timestamp: Date.now(), requestId, message });
-      events.emit("lambda:log", { functionName: def.functionName, requestId, line: message });
+      if (live) events.emit("lambda:log", { functionName, requestId, line: message });
     };
 
-    events.emit("lambda:start", { functionName: def.functionName, requestId });
+    if (events.listenerCount("lambda:start") > 0) events.emit("lambda:start", { functionName, requestId });
     log(`START RequestId: ${requestId} Version: ${def.version}`);
     const { outcome, logStreamName, coldStart, coldStartMs } = await pool.invoke(launch, {
       requestId,
       payload,
       timeoutMs: Math.max(1, def.timeoutSeconds) * 1000,
-      context: {
-        functionName: def.functionName,
-        functionVersion: def.version,
-        invokedFunctionArn: opts.invokedFunctionArn ?? def.functionArn,
-        memoryLimitInMB: def.memoryMb,
-        logGroupName: `/aws/lambda/${def.functionName}`,
-        clientContext: opts.clientContext,
-      },
+      invokedFunctionArn: opts.invokedFunctionArn ?? def.functionArn,
+      clientContext: opts.clientContext,
       onLog: log,
     });
 
     const handlerMs = outcome.durationMs;
     log(`END RequestId: ${requestId}`);
+    const memory = outcome.maxMemoryMb ? `\tMax Memory Used: ${outcome.maxMemoryMb} MB` : "";
     const init = outcome.initDurationMs !== undefined ? `\tInit Duration: ${outcome.initDurationMs.toFixed(2)} ms` : "";
-    const status = outcome.status === "timeout" ? "\tStatus: timeout" : "";
+    const status = outcome.status === "timeout" ? "\tStatus: timeout" : outcome.status === "error" && outcome.error.errorType === "Runtime.OutOfMemory" ? "\tStatus: error\tError Type: Runtime.OutOfMemory" : "";
     log(
-      `REPORT RequestId: ${requestId}\tDuration: ${handlerMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(handlerMs))} ms\tMemory Size: ${def.memoryMb} MB${init}${status}`,
+      `REPORT RequestId: ${requestId}\tDuration: ${handlerMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(handlerMs))} ms\tMemory Size: ${def.memoryMb} MB${memory}${init}${status}`,
     );
-    this.logs.write(def.functionName, logStreamName, lines);
+    this.logs.write(functionName, logStreamName, lines);
 
     const result: RuntimeInvokeResult = {
       requestId,
       status: outcome.status,
-      payload:
-        outcome.status === "success"
-          ? Buffer.from(outcome.payload)
-          : Buffer.from(JSON.stringify(outcome.error)),
+      payload: Buffer.from(outcome.status === "success" ? outcome.payload : JSON.stringify(outcome.error)),
       error: outcome.status === "success" ? undefined : outcome.error,
-      logText: lines.map((l) => l.message).join("\n") + "\n",
+      get logText() {
+        return lines.map((l) => l.message).join("\n") + "\n";
+      },
       durationMs: handlerMs,
       coldStart,
       coldStartMs,
     };
-    events.emit("lambda:end", {
-      functionName: def.functionName,
-      requestId,
-      durationMs: handlerMs,
-      status: outcome.status,
-      ...(outcome.status === "success"
-        ? {}
-        : { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage, stack: outcome.error.trace } }),
-    });
+    if (events.listenerCount("lambda:end") > 0) {
+      events.emit("lambda:end", {
+        functionName,
+        requestId,
+        durationMs: handlerMs,
+        status: outcome.status,
+        ...(outcome.status === "success"
+          ? {}
+          : { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage, stack: outcome.error.trace } }),
+      });
+    }
     return result;
   }
 
   private poolFor(functionName: string): FunctionPool {
     let pool = this.pools.get(functionName);
     if (!pool) {
-      pool = new FunctionPool(functionName, this.poolOptions);
+      pool = new FunctionPool(functionName, this.poolOptions, this.budget);
       this.pools.set(functionName, pool);
     }
     return pool;
+  }
+
+  /** Ends the least recently used idle environment of any function (the budget asks, to make room). */
+  private evictIdle(): boolean {
+    let oldest: { lastUsed: number; end(): void } | undefined;
+    for (const pool of this.pools.values()) {
+      const candidate = pool.oldestIdle();
+      if (candidate && (!oldest || candidate.lastUsed < oldest.lastUsed)) oldest = candidate;
+    }
+    oldest?.end();
+    return oldest !== undefined;
   }
 
   private reap(): void {
@@ -242,58 +304,78 @@ export class LambdaRuntime {
   }
 
   /**
-   * Lets the function's pool keep a standby worker for its next build; only the few
-   * functions invoked last do (those being worked on), since each standby holds a
-   * worker with the AWS SDK loaded.
+   * Lets the function's pool keep a standby environment for its next build; only the
+   * few functions invoked last do (those being worked on), since each standby holds a
+   * process with the AWS SDK loaded.
    */
   private keepStandbyFor(functionName: string, pool: FunctionPool): void {
+    const max = this.poolOptions.maxStandbyFunctions ?? 1;
+    // The most recent one already: nothing to reorder (the common case under load).
+    if (this.lastStandby === functionName) return;
+    this.lastStandby = functionName;
     this.standbyFunctions.delete(functionName);
     this.standbyFunctions.add(functionName);
     pool.setKeepStandby(true);
-    const max = this.poolOptions.maxStandbyFunctions ?? 4;
     for (const name of this.standbyFunctions) {
       if (this.standbyFunctions.size <= max) break;
       this.standbyFunctions.delete(name);
       this.pools.get(name)?.setKeepStandby(false);
     }
   }
+  private lastStandby?: string;
 
-  /** The worker launch for a function: deployed code, or sst dev's source build. */
-  private async launchFor(def: FunctionDefinition): Promise<WorkerLaunch> {
-    const env = await this.cachedEnvironment(def);
-    const resolved = this.resolver
-      ? await this.resolver({ functionName: def.functionName, handler: def.handler, runtime: def.runtime, environment: def.environment })
-      : undefined;
-    const configKey = `${def.version}:${def.revisionId}`;
-    if (resolved) {
-      return {
-        codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`,
-        taskRoot: def.codeDir,
-        handler: def.handler,
-        file: resolved.file,
-        exportName: resolved.exportName,
-        env,
-        memoryMb: def.memoryMb,
-      };
-    }
-    return { codeKey: `zip:${def.codeSha256}:${configKey}`, taskRoot: def.codeDir, handler: def.handler, env, memoryMb: def.memoryMb };
+  /** The launch for a function: deployed code, or sst dev's source build. Synchronous when nothing changed. */
+  private launchFor(def: FunctionDefinition): WorkerLaunch | Promise<WorkerLaunch> {
+    const env = this.cachedEnvironment(def);
+    if (env instanceof Promise) return env.then(() => this.launchFor(def));
+    const resolver = this.resolver;
+    if (!resolver) return this.launchWith(def, env, undefined);
+    const resolved = resolver({ functionName: def.functionName, handler: def.handler, runtime: def.runtime, environment: def.environment });
+    if (resolved instanceof Promise) return resolved.then((r) => this.launchWith(def, env, r));
+    return this.launchWith(def, env, resolved);
   }
 
-  private async cachedEnvironment(def: FunctionDefinition): Promise<Record<string, string>> {
+  private launchWith(def: FunctionDefinition, env: Record<string, string>, resolved: CodeResolution | undefined): WorkerLaunch {
+    const last = this.launches.get(def.functionName);
+    if (
+      last &&
+      last.env === env &&
+      (last.def === def || (last.def.version === def.version && last.def.revisionId === def.revisionId && last.def.codeDir === def.codeDir && last.def.handler === def.handler)) &&
+      last.resolved?.file === resolved?.file &&
+      last.resolved?.version === resolved?.version &&
+      last.resolved?.exportName === resolved?.exportName
+    ) {
+      return last.launch;
+    }
+    const configKey = `${def.version}:${def.revisionId}`;
+    const common = { taskRoot: def.codeDir, handler: def.handler, env, memoryMb: def.memoryMb, functionName: def.functionName, functionVersion: def.version };
+    const launch: WorkerLaunch = resolved
+      ? { ...common, codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`, file: resolved.file, exportName: resolved.exportName, preload: resolved.preload }
+      : { ...common, codeKey: `zip:${def.codeSha256}:${configKey}` };
+    this.launches.set(def.functionName, { env, def, resolved, launch });
+    return launch;
+  }
+
+  private cachedEnvironment(def: FunctionDefinition): Record<string, string> | Promise<Record<string, string>> {
     if (def.environmentIsComplete) return def.environment;
     const key = `${def.version}:${def.revisionId}`;
     const hit = this.envCache.get(def.functionName);
-    // Session credentials are re-issued now and then so long `sst dev` sessions keep valid ones.
-    if (hit && hit.key === key && Date.now() - hit.at < 10 * 60_000) return hit.env;
-    const env = await this.environmentFor(def);
-    this.envCache.set(def.functionName, { key, at: Date.now(), env });
-    return env;
+    if (hit && hit.key === key && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;
+    return this.environmentFor(def).then((env) => {
+      this.envCache.set(def.functionName, { key, at: Date.now(), env });
+      return env;
+    });
   }
 
-  /** The environment the Lambda service gives a function, plus the local cloud's endpoint and role credentials. */
+  /**
+   * The environment the Lambda service gives a function, plus the local cloud's endpoint
+   * and its role's credentials — and nothing of the host's: the process gets exactly
+   * this, so neither `process.env` nor /proc/self/environ shows the developer's
+   * variables (their AWS keys among them).
+   */
   private async environmentFor(def: FunctionDefinition): Promise<Record<string, string>> {
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      PATH: FUNCTION_PATH,
       LANG: "en_US.UTF-8",
       TZ: ":UTC",
       ...def.environment,

@@ -29,7 +29,10 @@ const dev: Command = {
     if (target.kind === "local" && ctx.values["increase-timeout"]) ctx.ui.info("--increase-timeout applies to the AWS target; on the local cloud functions keep their own timeout");
     if (target.kind === "aws") {
       const { AwsDevSession } = await import("../dev/aws-dev-session.js");
-      const session = await AwsDevSession.start({ ...common, env: target.env, project: preloaded.project, increaseTimeout: ctx.values["increase-timeout"] === true });
+      // The AWS session synthesizes here: it needs the config's code, not the synth process's data.
+      preloaded.elsewhere?.cancel();
+      const project = preloaded.elsewhere ? (await loadDevProject(common, true)).project : preloaded.project;
+      const session = await AwsDevSession.start({ ...common, env: target.env, project, increaseTimeout: ctx.values["increase-timeout"] === true });
       await signal;
       ctx.ui.line("Stopping...");
       await session.stop();

@@ -15,7 +15,7 @@ export interface CloudHandle {
   readonly events: import("node:events").EventEmitter;
   readonly ssm: { call(operation: string, input: any): Promise<any> };
   readonly lambda: {
-    setCodeResolver(resolver: (fn: LambdaFunctionInfo) => Promise<CodeLocation | undefined>): void;
+    setCodeResolver(resolver: (fn: LambdaFunctionInfo) => CodeLocation | undefined | Promise<CodeLocation | undefined>): void;
     recycle(functionName?: string): void | Promise<void>;
   };
   readonly cloudformation: {
@@ -39,6 +39,8 @@ export interface CodeLocation {
   file: string;
   exportName: string;
   version: string;
+  /** A module of the AWS SDK imports of `file`, for the runtime to load ahead of the next build. */
+  preload?: string;
 }
 
 export const FALLBACK_DEFAULT_PORT = 4570;

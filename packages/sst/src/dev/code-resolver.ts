@@ -13,14 +13,19 @@ export class DevCodeResolver {
 
   constructor(private readonly builder: DevFunctionBuilder) {}
 
-  readonly resolve = async (fn: LambdaFunctionInfo): Promise<CodeLocation | undefined> => {
+  /** Answers at once when the build is at hand (every invocation after the first): the invoke path awaits nothing. */
+  readonly resolve = (fn: LambdaFunctionInfo): CodeLocation | undefined | Promise<CodeLocation | undefined> => {
     const id = fn.environment?.SST_FUNCTION_ID;
     if (!id || !this.builder.has(id)) return undefined;
-    if (!this.namesById.has(id)) this.namesById.set(id, new Set());
-    this.namesById.get(id)!.add(fn.functionName);
-    this.labels.set(fn.functionName, this.builder.handlerOf(id) ?? fn.functionName);
-    const { file, exportName, version } = await this.builder.artifact(id);
-    return { file, exportName, version };
+    let names = this.namesById.get(id);
+    if (!names) this.namesById.set(id, (names = new Set()));
+    if (!names.has(fn.functionName)) {
+      names.add(fn.functionName);
+      this.labels.set(fn.functionName, this.builder.handlerOf(id) ?? fn.functionName);
+    }
+    const ready = this.builder.readyArtifact(id);
+    if (ready) return ready;
+    return this.builder.artifact(id).then(({ file, exportName, version, preload }) => ({ file, exportName, version, preload }));
   };
 
   /** Lambda function names that have run the SST function `id`. */

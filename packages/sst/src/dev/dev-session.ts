@@ -22,6 +22,7 @@ import { attachInvocationLog } from "./invocation-log.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
+import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
@@ -29,6 +30,11 @@ import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSn
 export interface DevDeps {
   loadProject: typeof loadProjectFor;
   synth: typeof synthProject;
+  /**
+   * Load and synthesize in a process of its own (synth-process.ts) instead of with
+   * `loadProject` and `synth`: the real session does; tests that fake those do not.
+   */
+  synthElsewhere?: typeof synthInProcess;
   startCloud: typeof startCloud;
   defaultPort(): Promise<number>;
   /** The synth cache (src/project/synth-cache.ts): a start on an unchanged app skips loading the config and synth. */
@@ -42,6 +48,7 @@ export interface DevDeps {
 const realDeps: DevDeps = {
   loadProject: loadProjectFor,
   synth: synthProject,
+  synthElsewhere: synthInProcess,
   startCloud,
   defaultPort: async () => (await importLocalCloud()).DEFAULT_PORT,
   synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache },
@@ -69,16 +76,55 @@ export interface DevProject {
   snapshot?: InputSnapshot;
   /** The environment variables the load read; the synth's reads join them (see synth-cache.ts). */
   envReads: EnvReads;
+  /**
+   * The synth process that loaded the project (synth-process.ts), synthesizing it while
+   * the caller goes on. `project` then holds the config's data only: whatever needs its
+   * code (an AWS dev session) loads it again in process (`inProcess`).
+   */
+  elsewhere?: SynthInProgress;
+}
+
+/** The deps of a dev start: the real ones, or the caller's fakes (used as given: no synth process with a fake loader). */
+function devDeps(opts: Pick<DevOptions, "deps">): DevDeps {
+  const deps: DevDeps = { ...realDeps, ...opts.deps };
+  if (opts.deps?.loadProject || opts.deps?.synth) deps.synthElsewhere = opts.deps.synthElsewhere;
+  return deps;
 }
 
 /** Loads the project for `sst dev`, from the synth cache when it holds (without importing the config or aws-cdk-lib). */
-export async function loadDevProject(opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose" | "deps">): Promise<DevProject> {
-  const deps: DevDeps = { ...realDeps, ...opts.deps };
-  const cached = deps.synthCache.read({ cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" });
+export async function loadDevProject(opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose" | "deps">, inProcess = false, ignoreCache = false): Promise<DevProject> {
+  const deps = devDeps(opts);
+  const cached = ignoreCache ? undefined : deps.synthCache.read({ cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" });
   const envReads = new EnvReads();
   if (cached) return { project: cached.project as Project, cached: cached as DevProject["cached"], envReads };
+  if (deps.synthElsewhere && !inProcess) {
+    // The dev process never loads the config's aws-cdk-lib (~80 MB it would keep all
+    // session), and starts the local cloud on the other core while the synth runs.
+    const elsewhere = deps.synthElsewhere({ cwd: opts.cwd, stage: opts.stage, region: opts.region, verbose: !!opts.verbose });
+    const { project, snapshot, envValues } = await elsewhere.loaded;
+    Object.assign(envReads.values, envValues);
+    return { project, snapshot, envReads, elsewhere };
+  }
   const project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
   return { project, snapshot: deps.synthCache.snapshot(project), envReads };
+}
+
+/** The synth process's result, its environment reads joined to `envReads`; undefined when it can't leave that process. */
+async function synthesizedElsewhere(elsewhere: SynthInProgress, envReads: EnvReads): Promise<SynthResult | undefined> {
+  const done = await elsewhere.synthesized;
+  if (!done) return undefined;
+  Object.assign(envReads.values, done.envValues);
+  return done.synth;
+}
+
+/**
+ * Synthesizes in this process: with the project loaded here, or — when only the synth
+ * process loaded it and its result can't leave that process (a function's build options
+ * hold code) — loaded here again.
+ */
+async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose">, project: Project, elsewhere: SynthInProgress | undefined, envReads: EnvReads): Promise<SynthResult> {
+  const loaded = elsewhere ? await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } })) : project;
+  return envReads.during(() => deps.synth(loaded, { mode: "dev" }));
 }
 
 export class DevSession {
@@ -107,11 +153,11 @@ export class DevSession {
   static async start(opts: DevOptions): Promise<DevSession> {
     const started = performance.now();
     const { ui } = opts;
-    const deps: DevDeps = { ...realDeps, ...opts.deps };
+    const deps = devDeps(opts);
     const lap = (what: string) => ui.debug(`${what}: ${Math.round(performance.now() - started)}ms`);
     const cacheQuery: SynthCacheQuery = { cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" };
     // Nothing changed since the last synth: reuse it, and never import the config or aws-cdk-lib.
-    const { project, cached, snapshot, envReads } = opts.preloaded ?? (await loadDevProject(opts));
+    const { project, cached, snapshot, envReads, elsewhere } = opts.preloaded ?? (await loadDevProject(opts));
     lap(cached ? "synth cache hit" : "project loaded");
     const stateDir = localStateDir(project);
     const running = await findLiveServer(stateDir);
@@ -147,7 +193,7 @@ export class DevSession {
     try {
       if (cached) synthResult = cached.synth;
       else {
-        synthResult = await envReads.during(() => deps.synth(project, { mode: "dev" }));
+        synthResult = (elsewhere && (await synthesizedElsewhere(elsewhere, envReads))) || (await synthHere(deps, opts, project, elsewhere, envReads));
         lap("synthesized");
         if (deps.synthCache.write(cacheQuery, project, synthResult, { ...snapshot!, env: envReads.values })) lap("synth cached");
       }
@@ -265,12 +311,11 @@ export class DevSession {
     const { ui } = this.opts;
     ui.line("|  Stacks: Building...");
     try {
-      const envReads = new EnvReads();
-      const project = await envReads.during(() => this.deps.loadProject({ cwd: this.opts.cwd, global: { stage: this.opts.stage, region: this.opts.region, verbose: !!this.opts.verbose } }));
-      const snapshot = this.deps.synthCache.snapshot(project);
-      const synthResult = await envReads.during(() => this.deps.synth(project, { mode: "dev" }));
+      // With a synth process, a fresh one each time: the edited config and stacks load anew, and nothing of the old ones stays here.
+      const { project, snapshot, envReads, elsewhere } = await loadDevProject({ ...this.opts, deps: this.deps }, false, true);
+      const synthResult = (elsewhere && (await synthesizedElsewhere(elsewhere, envReads))) || (await synthHere(this.deps, this.opts, project, elsewhere, envReads));
       if (this.stopped) return;
-      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, { ...snapshot, env: envReads.values });
+      this.deps.synthCache.write({ cwd: this.opts.cwd, stage: this.opts.stage, region: this.opts.region, mode: "dev" }, project, synthResult, { ...snapshot!, env: envReads.values });
       this.configInputs = new Set((project.configInputs ?? []).map((f) => path.resolve(project.root, f)));
       await this.builder.setFunctions(synthResult.functions);
       await this.deploy(synthResult, false);

@@ -28,7 +28,16 @@ export interface FunctionArtifact {
   exportName: string;
   /** Changes whenever the bundle's contents change. */
   version: string;
+  /**
+   * A module beside the bundle that imports only the AWS SDK packages the bundle leaves
+   * external: what the Lambda runtime's standby environment loads ahead of the next
+   * build (the slow part of a cold start), without running any of the function's code.
+   */
+  preload?: string;
 }
+
+/** The module name of an SDK import a standby may load ahead: the AWS SDK's own packages only. */
+const SDK_PACKAGE = /^@(aws-sdk|smithy)\/[a-z0-9-]+(\/[a-z0-9-/]+)?$/;
 
 export type BuildEvent =
   | {
@@ -130,6 +139,12 @@ export class DevFunctionBuilder {
    * loaded: the invocation then fails like any function error, with the file:line of
    * the problem, instead of the Lambda service failing (and the SDK retrying).
    */
+  /** The function's code when it is at hand (built, or its build failed): no waiting. */
+  readyArtifact(id: string): FunctionArtifact | undefined {
+    const entry = this.entries.get(id);
+    return entry?.artifact ?? entry?.errorArtifact;
+  }
+
   async artifact(id: string): Promise<FunctionArtifact> {
     const entry = this.entries.get(id);
     if (!entry) throw new Error(`Unknown function "${id}"`);
@@ -249,7 +264,13 @@ export class DevFunctionBuilder {
       this.opts.prepareVersion?.(entry.def, versionDir);
     }
     pruneVersions(functionDir, [version, entry.artifact?.version]);
-    return { file: inVersion(entryFile), exportName: exportNameOf(entry.def.handler), version };
+    const sdkImports = [...new Set((metafile.outputs[entryOut]?.imports ?? []).filter((i) => i.external && SDK_PACKAGE.test(i.path)).map((i) => i.path))];
+    let preload: string | undefined;
+    if (sdkImports.length) {
+      preload = path.join(versionDir, "sdk-preload.mjs");
+      if (!fs.existsSync(preload)) fs.writeFileSync(preload, sdkImports.map((m) => `import ${JSON.stringify(m)};\n`).join(""));
+    }
+    return { file: inVersion(entryFile), exportName: exportNameOf(entry.def.handler), version, preload };
   }
 
   /** A module that throws the function's build errors when loaded, versioned by their text. */

@@ -63,6 +63,35 @@ describe("invocation log", () => {
     assert.equal(out(), "✖  src/a.handler failed after 1ms: BuildError: Failed to build src/a.handler\nsrc/a.ts:1:2: Expected }\n");
   });
 
+  it("under load, invocations beyond the per-second budget are summarized; each kind of error is still printed once and counted", () => {
+    let out = "";
+    let err = "";
+    const ui = createUi({ stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), stderr: new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) }) });
+    const events = new EventEmitter();
+    const detach = attachInvocationLog(events, ui, (n) => n, { invocationsPerSecond: 4 });
+    for (let i = 0; i < 100; i++) {
+      events.emit("lambda:start", { functionName: "hello", requestId: `h${i}` });
+      events.emit("lambda:log", { functionName: "hello", requestId: `h${i}`, line: "2026-01-01T00:00:00.000Z\tx\tINFO\tsaid hi" });
+      events.emit("lambda:end", { functionName: "hello", requestId: `h${i}`, durationMs: 1, status: "success" });
+    }
+    for (let i = 0; i < 30; i++) {
+      events.emit("lambda:start", { functionName: "boom", requestId: `b${i}` });
+      events.emit("lambda:end", { functionName: "boom", requestId: `b${i}`, durationMs: 2, status: "error", error: { errorType: "Error", errorMessage: i % 2 ? "odd" : "even" } });
+    }
+    detach(); // ends the window: its summary is printed
+    const lines = out.trimEnd().split("\n");
+    // Four invocations fit the budget (each printed with its lines), then one summary line per function.
+    assert.deepEqual(lines.slice(0, 3), ["|  Invoked hello", "|  hello  said hi", "|  Done hello 1ms"]);
+    assert.deepEqual(lines.slice(12), [
+      "|  hello  96 more invocations in the last second (96 ok), 96 log lines not shown (the Console and CloudWatch Logs have them)",
+      "|  boom  30 more invocations in the last second (0 ok, 30 failed)",
+    ]);
+    assert.equal(
+      err,
+      "✖  boom failed after 2ms: Error: even\n✖  boom failed after 2ms: Error: odd\n✖  boom failed 14 more times in the last second with Error: even\n✖  boom failed 14 more times in the last second with Error: odd\n",
+    );
+  });
+
   it("leaves CDK export plumbing out of outputs", () => {
     assert.deepEqual(userOutputs({ ApiEndpoint: "u", ExportsOutputRefX: "x", SSTMetadata: "{}" }), { ApiEndpoint: "u" });
   });

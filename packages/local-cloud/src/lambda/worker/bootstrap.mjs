@@ -1,49 +1,52 @@
 /**
- * The Node.js Lambda runtime inside one worker thread.
+ * The Node.js Lambda runtime inside one execution environment: a child process of the
+ * local cloud, started with the function's environment and nothing of the host's.
  *
- * One worker = one execution environment: it loads the handler module once (the
+ * One process = one execution environment: it loads the handler module once (the
  * "init" phase: on its first invocation, or ahead of it when the pool pre-warms it),
- * then serves invocations one at a time, warm.
- * It speaks to the pool over the parent port:
- *   in:  { type: "preload", urls }                   load these AWS SDK modules now (a standby worker, before it has code)
- *        { type: "init", file?, exportName? }       run the init phase now (pre-warming), before any invocation;
- *                                                   a standby worker learns its code here
- *        { type: "invoke", requestId, payload (JSON text), deadline (epoch ms), context }
- *   out: { type: "log", requestId, line }            one formatted log line
- *        { type: "result", requestId, ok, payload?, error?, initDurationMs?, fatal? }
- *        { type: "crash", requestId, error }         unhandled error; the worker then exits
- *        { type: "modules", urls }                  AWS SDK modules the code loaded since the last report
+ * then serves invocations one at a time, warm. Whatever the code does — exit, kill
+ * its own process, loop, run out of memory — ends this process only; the local cloud
+ * reports it with Lambda's error and starts a fresh one.
  *
- * Plain JavaScript on purpose: a worker that had to load tsx would cold-start
- * ~100 ms slower, and this file is the hot path of every cold start.
+ * It speaks to the pool over fd 3 in the frames of channel.mjs. Log lines are batched
+ * per event-loop turn and sent with the result in one write.
+ *
+ * Memory: the pool starts this process with its heap limited to the function's memory
+ * size and its data segment (RLIMIT_DATA) a little above it, so no allocation, on the
+ * JavaScript heap or off it (Buffers), can take more. Past the memory size (resident
+ * set), or when an allocation is refused, the environment ends as Lambda ends one:
+ * killed, reported as Runtime.OutOfMemory.
+ *
+ * Plain JavaScript on purpose: loading tsx would add ~100 ms to every cold start.
  */
-import { MessageChannel, parentPort, workerData } from "node:worker_threads";
+import net from "node:net";
+import fs from "node:fs";
 import Module, { register, createRequire } from "node:module";
-import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { TO_CHILD, TO_PARENT, readFrames, fields, frameSplitter } from "./channel.mjs";
 
-const { taskRoot, handler, fallbackParentURL, hooksURL } = workerData;
-// A standby worker is started before its code exists; "init" names the file then.
-let { file, exportName } = workerData;
+/**
+ * A thread of the local cloud's process instead of a process (environment-host.ts: only
+ * while a debugger may attach): frames go by messages, and the limits of a process
+ * (resident memory, signals) are not this environment's to apply.
+ */
+const thread = !isMainThread && workerData?.thread === true;
+/** Where frames go: the socket pair on fd 3, or the thread's port. */
+const channel = thread ? undefined : new net.Socket({ fd: 3, readable: true, writable: true });
+// The local cloud went away (or closed this environment): so does the environment.
+channel?.on("close", () => process.exit(0));
+channel?.on("error", () => process.exit(0));
+// A thread can't change directory; code that builds paths from process.cwd() gets the right answer.
+if (thread) process.cwd = () => workerData.cwd;
 
-// On AWS the working directory is the code directory. Workers can't chdir, but code
-// that builds paths from process.cwd() (the common case) gets the right answer.
-if (!file) process.cwd = () => taskRoot;
-
-// Stack traces point into the source when the code ships source maps (sst dev builds do).
-process.setSourceMapsEnabled(true);
-
-// The SDK fallback must be in place before user code is imported. The hooks also
-// report which AWS SDK modules the code loads, so the pool can give the function's
-// next worker (after a rebuild in sst dev) those modules ahead of its code.
-const modules = new MessageChannel();
-const loadedSdkModules = [];
-modules.port1.on("message", (url) => loadedSdkModules.push(url));
-modules.port1.unref();
-register(hooksURL, { data: { fallbackParentURL, modulesPort: modules.port2 }, transferList: [modules.port2] });
-installCommonJsSdkFallback();
+/** Fixed settings of this environment, from the first frame. */
+let config;
+/** A standby is started before its code exists; "init" names the file then. */
+let file;
+let exportName;
 
 /** The invocation whose logs we are capturing; logs outside any invocation get "undefined", as on AWS. */
 let currentRequestId;
@@ -55,35 +58,166 @@ let initDone = false;
 let initDurationMsTotal;
 let invokedOnce = false;
 
-patchConsole();
-patchStdStreams();
+// --- memory -------------------------------------------------------------------------
+
+let memoryLimitBytes = Infinity;
+let maxRssMb = 0;
+let lastRssCheck = 0;
+
+/** Resident set in MB, measured at most every 20 ms (a measurement costs a few µs). */
+function checkMemory(force = false) {
+  // A thread's resident set is the whole local cloud's: its heap limit is all that applies.
+  if (thread) return 0;
+  const now = performance.now();
+  if (!force && now - lastRssCheck < 20) return maxRssMb;
+  lastRssCheck = now;
+  const rss = process.memoryUsage.rss();
+  const mb = Math.ceil(rss / 1048576);
+  if (mb > maxRssMb) maxRssMb = mb;
+  if (rss > memoryLimitBytes) outOfMemory();
+  return maxRssMb;
+}
+
+/** Past the memory size: end as the sandbox's OOM killer would end it. */
+function outOfMemory() {
+  outbox += `${TO_PARENT.outOfMemory}${currentRequestId ?? ""}\t${maxRssMb}\n`;
+  flushSync();
+  if (thread) process.exit(137);
+  process.kill(process.pid, "SIGKILL");
+}
+
+/** An allocation the data-segment limit refused (Buffers, typed arrays). */
+function isAllocationFailure(err) {
+  return err instanceof RangeError && /Array buffer allocation failed|Invalid array buffer length|Buffer allocation failed/.test(String(err.message));
+}
+
+// --- output -------------------------------------------------------------------------
+
+let outbox = "";
+let flushTimer;
+
+/** Queues a frame; frames of one event-loop turn go out in one write. */
+function post(frame) {
+  outbox += frame;
+  flushTimer ??= setImmediate(flush);
+}
+
+function flush() {
+  if (flushTimer) clearImmediate(flushTimer);
+  flushTimer = undefined;
+  if (outbox === "") return;
+  if (thread) parentPort.postMessage(outbox);
+  else channel.write(outbox);
+  outbox = "";
+}
+
+/** For the last words before the process ends: no event loop turn is left to write them. */
+function flushSync() {
+  if (flushTimer) clearImmediate(flushTimer);
+  flushTimer = undefined;
+  if (outbox === "") return;
+  if (thread) {
+    parentPort.postMessage(outbox);
+    outbox = "";
+    return;
+  }
+  const data = Buffer.from(outbox);
+  outbox = "";
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(3, data, off);
+    } catch (err) {
+      if (err?.code !== "EAGAIN") return;
+    }
+  }
+}
+
+function logLine(line) {
+  post(`${TO_PARENT.log}${currentRequestId ?? ""}\t${JSON.stringify(line)}\n`);
+}
+
+// --- frames from the pool -----------------------------------------------------------
+
+const onFrame = (frame) => {
+  switch (frame[0]) {
+    case TO_CHILD.invoke:
+      backlog.push(frame);
+      if (!running) void drain();
+      break;
+    case TO_CHILD.configure:
+      configure(JSON.parse(frame.slice(1)));
+      break;
+    case TO_CHILD.preload:
+      void preload(JSON.parse(frame.slice(1)));
+      break;
+    case TO_CHILD.init: {
+      const msg = JSON.parse(frame.slice(1));
+      if (!initPromise && typeof msg.file === "string") {
+        file = msg.file;
+        exportName = msg.exportName;
+      }
+      void ensureInitialized();
+      break;
+    }
+  }
+};
+if (thread) parentPort.on("message", frameSplitter(onFrame));
+else readFrames(channel, onFrame);
+
+function configure(c) {
+  config = c;
+  file = c.file;
+  exportName = c.exportName;
+  memoryLimitBytes = c.memoryMb * 1048576;
+  // Stack traces point into the source when the code ships source maps (sst dev builds do).
+  process.setSourceMapsEnabled(true);
+  // require("@aws-sdk/…") the code can't resolve comes from the runtime's copy, as the
+  // Lambda runtime ships the SDK; for import, see importWithSdkFallback.
+  installCommonJsSdkFallback(c.fallbackParentURL);
+  patchConsole();
+  patchStdStreams();
+  // Memory grows between invocations too (timers left running): look now and then.
+  setInterval(() => checkMemory(true), 250).unref();
+  checkMemory(true);
+  // What the runtime itself keeps open: not the user code's pending work (see whenEventLoopEmpty).
+  baseline = countResources();
+}
 
 process.on("uncaughtException", (err) => crash(err, "Runtime.UncaughtException"));
 process.on("unhandledRejection", (reason) => crash(reason, "Runtime.UnhandledPromiseRejection"));
+// process.exit() in user code: its log lines still reach the log stream.
+process.on("exit", () => flushSync());
+// Asked to stop (not killed): exit normally, so exit hooks run (and --cpu-prof writes its profile).
+if (!thread) process.on("SIGTERM", () => process.exit(0));
 
-parentPort.on("message", (msg) => {
-  if (msg?.type === "preload") void preload(msg.urls);
-  else if (msg?.type === "init") {
-    if (!initPromise && typeof msg.file === "string") {
-      file = msg.file;
-      exportName = msg.exportName;
-    }
-    void ensureInitialized();
-  } else if (msg?.type === "invoke") void runInvocation(msg);
-});
-
-/** Loads AWS SDK modules another worker of this function used; one that fails is simply left for the code to load. */
+/**
+ * A standby loads the AWS SDK modules the function's code imports (a module of imports
+ * only, written by the build) ahead of that code; one that fails is left for the code.
+ */
 async function preload(urls) {
   if (!Array.isArray(urls)) return;
-  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => import(u).catch(() => undefined)));
+  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => importWithSdkFallback(u).catch(() => undefined)));
 }
 
-/** Tells the pool which SDK modules were loaded since the last report. */
-let modulesReported = 0;
-function reportModules() {
-  if (loadedSdkModules.length === modulesReported) return;
-  send({ type: "modules", urls: loadedSdkModules.slice(modulesReported) });
-  modulesReported = loadedSdkModules.length;
+/**
+ * Imports the handler module. When it imports an AWS SDK package its own directory can't
+ * resolve, the resolve hooks that fall back to the runtime's copy are registered then
+ * (they run in a thread of their own: ~10 MB an environment that needs none) and the
+ * import is tried again.
+ */
+let hooksRegistered = false;
+async function importWithSdkFallback(url) {
+  try {
+    return await import(url);
+  } catch (err) {
+    const missing = /Cannot find (?:package|module) '((?:@aws-sdk|@smithy)\/[^']+)'/.exec(String(err?.message))?.[1];
+    if (hooksRegistered || err?.code !== "ERR_MODULE_NOT_FOUND" || !missing) throw err;
+    hooksRegistered = true;
+    register(config.hooksURL, { data: { fallbackParentURL: config.fallbackParentURL } });
+    // A failed import stays failed in the module map: import the file again under a new URL.
+    return await import(`${url}?sdk-fallback`);
+  }
 }
 
 function ensureInitialized() {
@@ -92,45 +226,95 @@ function ensureInitialized() {
     await initialize();
     initDurationMsTotal = performance.now() - started;
     initDone = true;
+    send(`${TO_PARENT.initialized}\n`);
   })();
   return initPromise;
 }
 
-async function runInvocation(msg) {
-  currentRequestId = msg.requestId;
+/**
+ * Invocations handed over while one runs wait here and start as it ends: one at a time,
+ * as in any execution environment.
+ */
+const backlog = [];
+let running = false;
+
+async function drain() {
+  running = true;
+  while (backlog.length) await runInvocation(backlog.shift());
+  running = false;
+}
+
+async function runInvocation(frame) {
+  const [requestId, timeoutMs, invokedFunctionArn, clientContext, payload] = fields(frame, 5);
+  currentRequestId = requestId;
   // "Init Duration" is reported when this invocation waited for the init phase, as on
-  // AWS; a worker pre-warmed ahead of its first request reports none (like AWS's
+  // AWS; an environment pre-warmed ahead of its first request reports none (like AWS's
   // proactive initialization).
   const waitedForInit = !invokedOnce && !initDone;
   invokedOnce = true;
-  await ensureInitialized();
-  const initDurationMs = waitedForInit ? initDurationMsTotal : undefined;
+  if (!initDone) await ensureInitialized();
+  const initMs = waitedForInit ? String(initDurationMsTotal) : "";
+  // The timeout counts from this invocation's own start, after init (as the pool's clock does).
+  const deadline = Date.now() + Number(timeoutMs);
   if (initError) {
-    logLine(`${new Date().toISOString()}\t${msg.requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
-    send({ type: "result", requestId: msg.requestId, ok: false, error: initError, initDurationMs, fatal: true });
+    logLine(`${new Date().toISOString()}\t${requestId}\tERROR\t${initError.errorType}: ${initError.errorMessage}`);
+    send(`${TO_PARENT.error}${requestId}\t0\t${initMs}\t${checkMemory()}\t1\t${JSON.stringify(initError)}\n`);
     return;
   }
+  const context = new Context(requestId, deadline, invokedFunctionArn, clientContext ? JSON.parse(clientContext) : undefined);
   const handlerStarted = performance.now();
-  const outcome = await callHandler(msg);
+  let outcome;
+  let event;
+  try {
+    event = JSON.parse(payload || "null");
+  } catch {
+    outcome = { ok: false, error: { name: "Runtime.InvalidPayload", message: "Could not parse request body into json" } };
+  }
+  if (!outcome) {
+    // The common case, an async handler: await its promise, nothing more.
+    if (handlerFn.length < 3) {
+      try {
+        const result = handlerFn(event, context);
+        if (result && typeof result.then === "function") outcome = { ok: true, value: await result };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      if (outcome === undefined) outcome = await settleWithoutPromise(context);
+    } else {
+      outcome = await callWithCallback(event, context);
+    }
+    // context.succeed/fail/done called before an async handler's promise settled: that answer wins.
+    if (context.answer && !context.waited) outcome = context.answer;
+  }
   const handlerMs = performance.now() - handlerStarted;
   flushStdStreams();
-  // Before the result: the pool may spawn a standby as soon as the result arrives.
-  reportModules();
+  if (!outcome.ok && isAllocationFailure(outcome.error)) outOfMemory();
+  const rss = checkMemory();
   if (outcome.ok) {
     let text;
     try {
       text = JSON.stringify(outcome.value === undefined ? null : outcome.value);
     } catch (err) {
       const error = { errorType: "Runtime.SerializationError", errorMessage: String(err?.message ?? err), trace: [] };
-      send({ type: "result", requestId: msg.requestId, ok: false, error, initDurationMs, handlerMs });
+      send(`${TO_PARENT.error}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
       return;
     }
-    send({ type: "result", requestId: msg.requestId, ok: true, payload: text ?? "null", initDurationMs, handlerMs });
+    send(`${TO_PARENT.result}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t${text ?? "null"}\n`);
   } else {
     const error = toErrorPayload(outcome.error);
-    logLine(`${new Date().toISOString()}\t${msg.requestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
-    send({ type: "result", requestId: msg.requestId, ok: false, error, initDurationMs, handlerMs });
+    logLine(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
+    send(`${TO_PARENT.error}${requestId}\t${handlerMs}\t${initMs}\t${rss}\t0\t${JSON.stringify(error)}\n`);
   }
+}
+
+/**
+ * Sends a frame now, after every log line queued before it. A result is never held back
+ * for the next one: if the next invocation ends the process, the ones before it must
+ * already be answered.
+ */
+function send(frame) {
+  outbox += frame;
+  flush();
 }
 
 /** Load the module and find the handler, mapping failures to the runtime's error types. */
@@ -142,31 +326,32 @@ async function initialize() {
       modulePath = file;
       exportPath = exportName || "handler";
     } else {
-      const parsed = parseHandler(handler);
+      const parsed = parseHandler(config.handler);
       if (!parsed) {
         initError = { errorType: "Runtime.MalformedHandlerName", errorMessage: "Bad handler", trace: [] };
         return;
       }
-      modulePath = findModuleFile(resolvePath(taskRoot, parsed.module));
+      modulePath = findModuleFile(resolvePath(config.taskRoot, parsed.module));
       exportPath = parsed.exportPath;
       if (!modulePath) {
         initError = {
           errorType: "Runtime.ImportModuleError",
-          errorMessage: `Error: Cannot find module '${parsed.module}'\nRequire stack:\n- ${join(taskRoot, "index.mjs")}`,
+          errorMessage: `Error: Cannot find module '${parsed.module}'\nRequire stack:\n- ${join(config.taskRoot, "index.mjs")}`,
           trace: [],
         };
         return;
       }
     }
-    const mod = await import(pathToFileURL(modulePath).href);
+    const mod = await importWithSdkFallback(pathToFileURL(modulePath).href);
     const fn = lookup(mod, exportPath);
     if (typeof fn !== "function") {
-      const shown = file ? `${modulePath}.${exportPath}` : handler;
+      const shown = file ? `${modulePath}.${exportPath}` : config.handler;
       initError = { errorType: "Runtime.HandlerNotFound", errorMessage: `${shown} is undefined or not exported`, trace: [] };
       return;
     }
     handlerFn = fn;
   } catch (err) {
+    if (isAllocationFailure(err)) outOfMemory();
     const e = toErrorPayload(err);
     initError = {
       errorType: err?.code === "ERR_MODULE_NOT_FOUND" ? "Runtime.ImportModuleError" : e.errorType,
@@ -189,7 +374,7 @@ function parseHandler(h) {
 function findModuleFile(base) {
   for (const ext of [".js", ".mjs", ".cjs", ""]) {
     const candidate = base + ext;
-    if (existsSync(candidate) && (ext !== "" || /\.[cm]?js$/.test(candidate))) return candidate;
+    if (fs.existsSync(candidate) && (ext !== "" || /\.[cm]?js$/.test(candidate))) return candidate;
   }
   return undefined;
 }
@@ -203,93 +388,127 @@ function lookup(mod, exportPath) {
 }
 
 /**
- * Call the handler with AWS's contract: async handlers answer when their promise
- * settles; callback handlers (3+ parameters) and the legacy context.done/succeed/fail
- * answer through the callback — once the event loop is empty unless
- * context.callbackWaitsForEmptyEventLoop was set to false; a plain synchronous handler
- * that never calls back answers null when the event loop empties, as on AWS.
+ * The Lambda context object. Methods live on the prototype, so an invocation allocates
+ * one small object. The legacy context.done/succeed/fail answer the invocation: at once
+ * when the handler returned a promise or callbackWaitsForEmptyEventLoop is false,
+ * otherwise once the event loop is empty (see callWithCallback / settleWithoutPromise).
  */
-function callHandler(msg) {
-  return new Promise((resolveOutcome) => {
+class Context {
+  constructor(requestId, deadline, invokedFunctionArn, clientContext) {
+    this.awsRequestId = requestId;
+    this.invokedFunctionArn = invokedFunctionArn;
+    this.clientContext = clientContext;
+    this.identity = undefined;
+    this.callbackWaitsForEmptyEventLoop = true;
+    /** The first answer given through done/succeed/fail/callback. */
+    this.answer = undefined;
+    /** Set while an answer waits for the event loop to empty (it is delivered then). */
+    this.waited = false;
+    /** Called with the answer when it should be delivered at once. */
+    this.deliver = undefined;
+    Object.defineProperty(this, "deadline", { value: deadline, enumerable: false });
+  }
+  get functionName() {
+    return config.functionName;
+  }
+  get functionVersion() {
+    return config.functionVersion;
+  }
+  get memoryLimitInMB() {
+    return String(config.memoryMb);
+  }
+  get logGroupName() {
+    return config.logGroupName;
+  }
+  get logStreamName() {
+    return config.logStreamName;
+  }
+  getRemainingTimeInMillis() {
+    return Math.max(0, this.deadline - Date.now());
+  }
+  done(err, value) {
+    if (this.answer) return;
+    this.answer = err != null ? { ok: false, error: err } : { ok: true, value };
+    if (this.deliver && !this.callbackWaitsForEmptyEventLoop) this.deliver(this.answer);
+  }
+  succeed(value) {
+    this.done(null, value);
+  }
+  fail(err) {
+    this.done(err ?? new Error("handled"));
+  }
+}
+
+/**
+ * A handler that returned no promise: its answer is the first callback/done, or null,
+ * delivered once the event loop is empty (unless callbackWaitsForEmptyEventLoop was
+ * set to false), as on AWS.
+ */
+function settleWithoutPromise(context) {
+  return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome) => {
       if (settled) return;
       settled = true;
-      resolveOutcome(outcome);
+      context.deliver = undefined;
+      resolve(outcome);
     };
-    let answer; // the first callback/done outcome
-    let returnedPromise = false;
-    let context;
-    const callback = (err, value) => {
-      if (answer) return;
-      answer = err != null ? { ok: false, error: err } : { ok: true, value };
-      // Without waiting (or for async handlers) the callback answers at once;
-      // otherwise the event-loop watcher below delivers it.
-      if (!context.callbackWaitsForEmptyEventLoop || returnedPromise) finish(answer);
-    };
-    context = makeContext(msg, callback);
-    let event;
-    try {
-      event = JSON.parse(msg.payload || "null");
-    } catch {
-      finish({ ok: false, error: { name: "Runtime.InvalidPayload", message: "Could not parse request body into json" } });
-      return;
-    }
-    try {
-      const result = handlerFn.length >= 3 ? handlerFn(event, context, callback) : handlerFn(event, context);
-      if (result && typeof result.then === "function") {
-        returnedPromise = true;
-        if (answer) finish(answer);
-        result.then((value) => finish({ ok: true, value }), (error) => finish({ ok: false, error }));
-      } else {
-        whenEventLoopEmpty(() => finish(answer ?? { ok: true, value: null }));
-      }
-    } catch (error) {
-      finish({ ok: false, error });
-    }
+    if (context.answer && !context.callbackWaitsForEmptyEventLoop) return finish(context.answer);
+    context.deliver = finish;
+    context.waited = true;
+    whenEventLoopEmpty(() => finish(context.answer ?? { ok: true, value: null }));
   });
 }
 
+/** A callback handler (three parameters): its callback is context.done. */
+function callWithCallback(event, context) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome) => {
+      if (settled) return;
+      settled = true;
+      context.deliver = undefined;
+      resolve(outcome);
+    };
+    try {
+      const result = handlerFn(event, context, (err, value) => context.done(err, value));
+      if (result && typeof result.then === "function") {
+        // An async function with a callback parameter: whichever answers first.
+        if (context.answer) return finish(context.answer);
+        context.deliver = finish;
+        result.then((value) => finish(context.answer ?? { ok: true, value }), (error) => finish(context.answer ?? { ok: false, error }));
+        return;
+      }
+    } catch (error) {
+      return finish(context.answer ?? { ok: false, error });
+    }
+    settleWithoutPromise(context).then(finish);
+  });
+}
+
+/** Counts of the runtime's own open resources (its channel, stdio), taken once configured. */
+let baseline = new Map();
+function countResources() {
+  const counts = new Map();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return counts;
+}
+
 /**
- * Runs `done` once the worker has nothing left to do but listen to the pool: no timers,
- * sockets or pending I/O of the user's code. Checked from a timer, which counts itself
- * while it runs.
+ * Runs `done` once the process has nothing left to do but listen to the pool: no
+ * timers, sockets or pending I/O of the user's code. Checked from a timer, which counts
+ * itself while it runs.
  */
 function whenEventLoopEmpty(done) {
   const check = () => {
-    const busy = process.getActiveResourcesInfo().filter((r) => r !== "MessagePort");
-    const timers = busy.filter((r) => r === "Timeout").length - 1;
-    const others = busy.filter((r) => r !== "Timeout").length;
-    if (timers <= 0 && others === 0) done();
+    flush();
+    const counts = countResources();
+    let busy = 0;
+    for (const [type, n] of counts) busy += Math.max(0, n - (baseline.get(type) ?? 0) - (type === "Timeout" ? 1 : 0));
+    if (busy === 0) done();
     else setTimeout(check, 5);
   };
   setTimeout(check, 0);
-}
-
-function makeContext(msg, callback) {
-  const c = msg.context;
-  let waits = true;
-  return {
-    functionName: c.functionName,
-    functionVersion: c.functionVersion,
-    invokedFunctionArn: c.invokedFunctionArn,
-    memoryLimitInMB: String(c.memoryLimitInMB),
-    awsRequestId: msg.requestId,
-    logGroupName: c.logGroupName,
-    logStreamName: c.logStreamName,
-    identity: c.identity,
-    clientContext: c.clientContext,
-    getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
-    get callbackWaitsForEmptyEventLoop() {
-      return waits;
-    },
-    set callbackWaitsForEmptyEventLoop(v) {
-      waits = Boolean(v);
-    },
-    done: (err, value) => callback(err, value),
-    succeed: (value) => callback(null, value),
-    fail: (err) => callback(err ?? new Error("handled")),
-  };
 }
 
 /** The runtime's error payload: errorType/errorMessage/trace; non-Error throws keep their typeof. */
@@ -302,20 +521,14 @@ function toErrorPayload(err) {
 }
 
 function crash(err, fallbackType) {
+  if (isAllocationFailure(err)) outOfMemory();
   const payload = toErrorPayload(err);
   const error = err instanceof Error ? { ...payload, errorType: payload.errorType === "Error" ? fallbackType : payload.errorType } : { ...payload, errorType: fallbackType };
   flushStdStreams();
   logLine(`${new Date().toISOString()}\t${currentRequestId}\tERROR\t${fallbackType} \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
-  send({ type: "crash", requestId: currentRequestId, error });
+  outbox += `${TO_PARENT.crash}${currentRequestId ?? ""}\t${JSON.stringify(error)}\n`;
+  flushSync();
   process.exit(1);
-}
-
-function send(msg) {
-  parentPort.postMessage(msg);
-}
-
-function logLine(line) {
-  send({ type: "log", requestId: currentRequestId, line });
 }
 
 /** console.* → "<iso time>\t<request id>\t<LEVEL>\t<message>", the Node runtime's text format. */
@@ -355,7 +568,7 @@ function flushStdStreams() {
 }
 
 /** CommonJS `require("@aws-sdk/...")` isn't covered by module.register hooks on Node 20. */
-function installCommonJsSdkFallback() {
+function installCommonJsSdkFallback(fallbackParentURL) {
   const original = Module._resolveFilename;
   const fallbackRequire = createRequire(fallbackParentURL);
   Module._resolveFilename = function (request, parent, isMain, options) {

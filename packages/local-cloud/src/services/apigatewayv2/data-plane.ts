@@ -5,7 +5,8 @@
  */
 import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse } from "../../types.js";
-import { AccessLogWriter, formatAccessLog, logGroupOfArn } from "./access-log.js";
+import { LogShipper } from "../logs/log-shipper.js";
+import { formatAccessLog, logGroupOfArn } from "./access-log.js";
 import { applyCors, isPreflight, preflightHeaders, type CorsConfiguration } from "./cors.js";
 import { buildEventV1 } from "./event-v1.js";
 import { buildEventV2, type EventContext } from "./event-v2.js";
@@ -48,14 +49,33 @@ interface Served {
 
 type Doc = Record<string, any>;
 
+/** What a stage serves: its routes, integrations and authorizers. */
+interface View {
+  routes: Doc[];
+  integrations: Doc[];
+  authorizers: Doc[];
+}
+
+/** An API as the data plane reads it, kept until the store changes. */
+interface ApiSnapshot {
+  api: Doc | undefined;
+  stages: Doc[];
+  /** Per stage name; null when the stage serves nothing (no deployment). */
+  views: Map<string, View | null>;
+}
+
 export class DataPlane {
   private readonly jwks: JwksCache;
-  readonly accessLogs: AccessLogWriter;
+  readonly accessLogs: LogShipper;
   private readonly authorizerCache = new AuthorizerCache();
+  /** APIs read from the store, valid while its generation holds (requests must not parse SQLite rows). */
+  private readonly snapshots = new Map<string, ApiSnapshot>();
+  private snapshotsGeneration = -1;
 
   constructor(private readonly deps: DataPlaneDeps) {
     this.jwks = deps.jwks ?? new JwksCache();
-    this.accessLogs = new AccessLogWriter(() => deps.logs?.());
+    // A missing log group is the template's business, as on AWS: its lines are dropped.
+    this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
   }
 
   async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
@@ -71,9 +91,10 @@ export class DataPlane {
     }
     const answer = served.response;
     const durationMs = Date.now() - started;
-    this.deps.events?.emit("apigateway:request", {
-      apiId, method: req.method, path: path || "/", routeKey: served.routeKey, status: answer.status, durationMs, requestId,
-    });
+    const events = this.deps.events;
+    if (events && events.listenerCount("apigateway:request") > 0) {
+      events.emit("apigateway:request", { apiId, method: req.method, path: path || "/", routeKey: served.routeKey, status: answer.status, durationMs, requestId });
+    }
     if (served.stage?.AccessLogSettings?.DestinationArn) this.writeAccessLog(req, apiId, path || "/", requestId, started, durationMs, served);
     return toAwsResponse(answer, requestId, req.method);
   }
@@ -84,24 +105,64 @@ export class DataPlane {
     if (!group) return;
     const format: string = settings.Format ||
       '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength" }';
-    const line = formatAccessLog(format, {
-      requestId, extendedRequestId: requestId, apiId, stage: s.stage!.StageName,
-      "identity.sourceIp": sourceIpOf(req.headers), "identity.userAgent": req.headers["user-agent"],
-      requestTime: clfTime(started), requestTimeEpoch: started, httpMethod: req.method.toUpperCase(), path,
-      routeKey: s.routeKey, status: s.response.status, protocol: "HTTP/1.1", responseLength: s.response.body.length,
-      responseLatency: durationMs, integrationLatency: s.integrationLatency, integrationStatus: s.integrationStatus,
-      "integration.status": s.integrationStatus, "integration.latency": s.integrationLatency, "error.message": s.error,
-      "integrationErrorMessage": s.error, domainName: domainNameOf(req.headers), "domainPrefix": domainNameOf(req.headers).split(".")[0],
-    });
-    this.accessLogs.write(group, `${apiId}_${s.stage!.StageName}`, line, started);
+    const value = (name: string): string | number | undefined => {
+      switch (name) {
+        case "requestId":
+        case "extendedRequestId":
+          return requestId;
+        case "apiId":
+          return apiId;
+        case "stage":
+          return s.stage!.StageName;
+        case "identity.sourceIp":
+          return sourceIpOf(req.headers);
+        case "identity.userAgent":
+          return req.headers["user-agent"];
+        case "requestTime":
+          return clfTime(started);
+        case "requestTimeEpoch":
+          return started;
+        case "httpMethod":
+          return req.method.toUpperCase();
+        case "path":
+          return path;
+        case "routeKey":
+          return s.routeKey;
+        case "status":
+          return s.response.status;
+        case "protocol":
+          return "HTTP/1.1";
+        case "responseLength":
+          return s.response.body.length;
+        case "responseLatency":
+          return durationMs;
+        case "integrationLatency":
+        case "integration.latency":
+          return s.integrationLatency;
+        case "integrationStatus":
+        case "integration.status":
+          return s.integrationStatus;
+        case "error.message":
+        case "integrationErrorMessage":
+          return s.error;
+        case "domainName":
+          return domainNameOf(req.headers);
+        case "domainPrefix":
+          return domainNameOf(req.headers).split(".")[0];
+        default:
+          return undefined;
+      }
+    };
+    const line = formatAccessLog(format, value);
+    this.accessLogs.write(group, `${apiId}_${s.stage!.StageName}`, { timestamp: started, message: line });
   }
 
   private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
-    const { store } = this.deps;
-    const api = store.get<Doc>(apiId, "api", apiId);
+    const snapshot = this.snapshotOf(apiId);
+    const api = snapshot.api;
     if (!api || api.ProtocolType !== "HTTP") return { response: jsonMessage(404, "Not Found") };
 
-    const stages = store.list<Doc>(apiId, "stage");
+    const stages = snapshot.stages;
     const first = path.split("/")[1] ?? "";
     let stage = stages.find((s) => s.StageName !== "$default" && s.StageName === first);
     let routePath = path;
@@ -133,7 +194,7 @@ export class DataPlane {
       return { response: { status: 204, headers: preflightHeaders(cors, gw.headers), setCookies: [], body: Buffer.alloc(0) }, stage };
     }
 
-    const view = this.viewOf(apiId, stage);
+    const view = this.viewOf(apiId, stage, snapshot);
     if (!view) return { response: withCors(jsonMessage(404, "Not Found")), stage };
     const match = selectRoute(view.routes as (Doc & { RouteKey: string })[], gw.method, routePath);
     if (!match) return { response: withCors(jsonMessage(404, "Not Found")), stage };
@@ -163,19 +224,42 @@ export class DataPlane {
     };
   }
 
-  /** Runs the route's authorizer; returns the error response, or undefined to go on (with ctx.authorizer set). */
+  /** The API's resources as of the store's current generation. */
+  private snapshotOf(apiId: string): ApiSnapshot {
+    const { store } = this.deps;
+    if (this.snapshotsGeneration !== store.generation) {
+      this.snapshots.clear();
+      this.snapshotsGeneration = store.generation;
+    }
+    let snapshot = this.snapshots.get(apiId);
+    if (!snapshot) {
+      const api = store.get<Doc>(apiId, "api", apiId);
+      snapshot = { api, stages: api ? store.list<Doc>(apiId, "stage") : [], views: new Map() };
+      // Unknown ids are not kept: a client trying random ids must not grow the cache.
+      if (api) this.snapshots.set(apiId, snapshot);
+    }
+    return snapshot;
+  }
+
   /**
    * What a stage serves: the API as it is now when the stage auto-deploys, otherwise
    * the snapshot of the stage's deployment (none → nothing is served).
    */
-  private viewOf(apiId: string, stage: Doc): { routes: Doc[]; integrations: Doc[]; authorizers: Doc[] } | undefined {
+  private viewOf(apiId: string, stage: Doc, snapshot: ApiSnapshot): View | undefined {
+    const cached = snapshot.views.get(stage.StageName);
+    if (cached !== undefined) return cached ?? undefined;
     const { store } = this.deps;
+    let view: View | undefined;
     if (stage.AutoDeploy) {
-      return { routes: store.list(apiId, "route"), integrations: store.list(apiId, "integration"), authorizers: store.list(apiId, "authorizer") };
+      view = { routes: store.list(apiId, "route"), integrations: store.list(apiId, "integration"), authorizers: store.list(apiId, "authorizer") };
+    } else if (stage.DeploymentId) {
+      view = store.get(apiId, "snapshot", stage.DeploymentId);
     }
-    return stage.DeploymentId ? store.get(apiId, "snapshot", stage.DeploymentId) : undefined;
+    snapshot.views.set(stage.StageName, view ?? null);
+    return view;
   }
 
+  /** Runs the route's authorizer; returns the error response, or undefined to go on (with ctx.authorizer set). */
   private async authorize(route: Doc, gw: GatewayRequest, ctx: EventContext & { region: string }, req: AwsRequest, view: { authorizers: Doc[] }): Promise<GatewayResponse | undefined> {
     const type = route.AuthorizationType ?? "NONE";
     if (type === "NONE") return undefined;
@@ -212,7 +296,8 @@ export class DataPlane {
     const event = v2 ? buildEventV2(gw, ctx) : buildEventV1(gw, ctx);
     const fn = functionFromIntegrationUri(integration.IntegrationUri, ctx.stageVariables);
     const outcome = await invokeWithTimeout(this.deps.lambda(), fn, event, integration.TimeoutInMillis ?? 30_000);
-    if (outcome.kind === "timeout") return jsonMessage(503, "Service Unavailable");
+    // The integration's timeout, and Lambda refusing the invocation for concurrency, are 503s.
+    if (outcome.kind === "timeout" || outcome.kind === "throttled") return jsonMessage(503, "Service Unavailable");
     if (outcome.kind !== "ok") return internalError();
     return v2 ? mapResponseV2(outcome.payload) : mapResponseV1(outcome.payload);
   }
@@ -228,8 +313,11 @@ function safeMessage(body: Buffer): string | undefined {
 }
 
 function toAwsResponse(r: GatewayResponse, requestId: string, method: string): AwsResponse {
-  const headers: Record<string, any> = { ...r.headers, date: new Date().toUTCString(), "apigw-requestid": requestId };
-  if (r.setCookies.length) headers["set-cookie"] = r.setCookies; // node's writeHead sends an array as repeated headers
+  // The response's own headers object is not shared: it takes the gateway's headers too.
+  // (The HTTP layer adds Date, formatted once a second.)
+  const headers: Record<string, any> = r.headers;
+  headers["apigw-requestid"] = requestId;
+  if (r.setCookies.length) headers["set-cookie"] = r.setCookies; // sent as repeated headers
   headers["content-length"] = String(r.body.length);
-  return { status: r.status, headers, body: method.toUpperCase() === "HEAD" ? undefined : r.body };
+  return { status: r.status, headers, body: method.length === 4 && method.toUpperCase() === "HEAD" ? undefined : r.body };
 }

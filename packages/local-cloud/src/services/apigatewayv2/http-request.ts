@@ -80,8 +80,19 @@ export function isTextContentType(contentType: string | undefined): boolean {
   );
 }
 
-/** "12/Mar/2020:19:03:58 +0000", the requestContext.time format. */
+let clfSecond = -1;
+let clfText = "";
+
+/** "12/Mar/2020:19:03:58 +0000", the requestContext.time format (formatted once a second). */
 export function clfTime(epochMillis: number): string {
+  const second = Math.floor(epochMillis / 1000);
+  if (second === clfSecond) return clfText;
+  clfSecond = second;
+  clfText = formatClf(epochMillis);
+  return clfText;
+}
+
+function formatClf(epochMillis: number): string {
   const d = new Date(epochMillis);
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const p = (n: number) => String(n).padStart(2, "0");

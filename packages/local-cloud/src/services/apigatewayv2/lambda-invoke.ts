@@ -9,7 +9,7 @@ export interface LambdaInvoker {
   invoke(
     functionName: string,
     payload: string | Buffer,
-    opts?: { invocationType?: "RequestResponse" | "Event" | "DryRun" },
+    opts?: { invocationType?: "RequestResponse" | "Event" | "DryRun"; logType?: "None" | "Tail"; trustedJson?: boolean },
   ): Promise<{ statusCode?: number; payload?: Buffer | string | Uint8Array; functionError?: string }>;
 }
 
@@ -17,6 +17,8 @@ export type InvokeOutcome =
   | { kind: "ok"; payload: Buffer }
   | { kind: "function-error"; payload: Buffer }
   | { kind: "timeout" }
+  /** Lambda refused the invocation: a concurrency limit (TooManyRequestsException). */
+  | { kind: "throttled" }
   | { kind: "failed"; error: unknown };
 
 export function functionFromIntegrationUri(uri: string, stageVariables: Record<string, string> = {}): string {
@@ -25,25 +27,30 @@ export function functionFromIntegrationUri(uri: string, stageVariables: Record<s
   return m ? m[1] : resolved;
 }
 
-export async function invokeWithTimeout(lambda: LambdaInvoker | undefined, functionName: string, event: unknown, timeoutMs: number): Promise<InvokeOutcome> {
-  if (!lambda) return { kind: "failed", error: new Error("the local cloud has no Lambda service") };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<InvokeOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+export function invokeWithTimeout(lambda: LambdaInvoker | undefined, functionName: string, event: unknown, timeoutMs: number): Promise<InvokeOutcome> {
+  if (!lambda) return Promise.resolve({ kind: "failed", error: new Error("the local cloud has no Lambda service") });
+  return new Promise<InvokeOutcome>((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      resolve({ kind: "timeout" });
+    }, timeoutMs);
+    lambda.invoke(functionName, JSON.stringify(event), { invocationType: "RequestResponse", logType: "None", trustedJson: true }).then(
+      (r) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const payload = r.payload === undefined ? Buffer.alloc(0) : Buffer.isBuffer(r.payload) ? r.payload : Buffer.from(r.payload as Uint8Array);
+        // A function that ran out of its own time is a function error (API Gateway answers
+        // 500); only the integration's own timeout is a 503.
+        resolve(r.functionError ? { kind: "function-error", payload } : { kind: "ok", payload });
+      },
+      (error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve((error as { code?: string })?.code === "TooManyRequestsException" ? { kind: "throttled" } : { kind: "failed", error });
+      },
+    );
   });
-  const call = lambda
-    .invoke(functionName, JSON.stringify(event), { invocationType: "RequestResponse" })
-    .then((r): InvokeOutcome => {
-      const payload = r.payload === undefined ? Buffer.alloc(0) : Buffer.from(r.payload as Uint8Array);
-      if (!r.functionError) return { kind: "ok", payload };
-      // A function that ran out of its own time is a function error (API Gateway answers
-      // 500); only the integration's own timeout is a 503.
-      return { kind: "function-error", payload };
-    })
-    .catch((error): InvokeOutcome => ({ kind: "failed", error }));
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -98,13 +98,28 @@ function compareSpecificity(a: ParsedRouteKey, b: ParsedRouteKey): number {
   return 0;
 }
 
+/** Parsed route keys by text: a request must not parse every route's key again. */
+const parsedKeys = new Map<string, ParsedRouteKey | null>();
+const MAX_PARSED_KEYS = 10_000;
+
+function parsedKey(routeKey: string): ParsedRouteKey | undefined {
+  let key = parsedKeys.get(routeKey);
+  if (key === undefined) {
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
+    key = parseRouteKey(routeKey) ?? null;
+    parsedKeys.set(routeKey, key);
+  }
+  return key ?? undefined;
+}
+
 /** Selects the route for `method` + raw `path`, falling back to `$default`. */
 export function selectRoute<R extends RouteLike>(routes: R[], method: string, path: string): RouteMatch<R> | undefined {
-  const raw = splitPath(path.split("?")[0]);
+  const q = path.indexOf("?");
+  const raw = splitPath(q < 0 ? path : path.slice(0, q));
   const upper = method.toUpperCase();
   let best: { route: R; key: ParsedRouteKey; params: Record<string, string> } | undefined;
   for (const route of routes) {
-    const key = parseRouteKey(route.RouteKey);
+    const key = parsedKey(route.RouteKey);
     if (!key || (key.method !== "ANY" && key.method !== upper)) continue;
     const params = matchSegments(key, raw);
     if (!params) continue;

@@ -11,6 +11,8 @@ export type ResourceKind = "api" | "route" | "integration" | "stage" | "deployme
 
 export class ApiGatewayStore {
   private readonly stmts;
+  /** Grows with every change: the data plane keeps what it read until this moves. */
+  generation = 0;
 
   constructor(private readonly db: Database) {
     db.exec(`
@@ -51,20 +53,24 @@ export class ApiGatewayStore {
   }
 
   insert(apiId: string, kind: ResourceKind, id: string, doc: unknown): void {
+    this.generation++;
     const { seq } = this.stmts.nextSeq.get() as { seq: number };
     this.stmts.insert.run(apiId, kind, id, seq, JSON.stringify(doc));
   }
 
   update(apiId: string, kind: ResourceKind, id: string, doc: unknown): void {
+    this.generation++;
     this.stmts.update.run(JSON.stringify(doc), apiId, kind, id);
   }
 
   remove(apiId: string, kind: ResourceKind, id: string): void {
+    this.generation++;
     this.stmts.remove.run(apiId, kind, id);
   }
 
   /** Deletes the API, everything under it, and the tags of all of them. */
   removeApi(apiId: string, apiArn: string): void {
+    this.generation++;
     this.db.transaction(() => {
       this.stmts.removeApi.run(apiId);
       this.stmts.removeTagsUnder.run(apiArn, apiArn.replace(/[\\%_]/g, (c) => "\\" + c) + "/%");

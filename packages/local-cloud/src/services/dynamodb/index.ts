@@ -18,7 +18,7 @@ import * as transact from "./transact-ops.js";
 import * as streams from "./streams-api.js";
 import * as partiql from "./partiql.js";
 import { TtlSweeper } from "./ttl.js";
-import { afterBatch } from "./batch-window.js";
+import { afterBatch } from "../../server/batch-window.js";
 
 type Op = (env: OpEnv, input: any) => any;
 

@@ -9,7 +9,7 @@
  * with another request in this single-threaded process.
  */
 import type { Database, Statement } from "better-sqlite3";
-import { afterBatch } from "./batch-window.js";
+import { afterBatch } from "../../server/batch-window.js";
 import { fileInUse } from "../../file-in-use.js";
 import type { Item } from "./attribute-value.js";
 import { itemSize } from "./attribute-value.js";

@@ -29,7 +29,20 @@ export function lambdaTimestamp(d = new Date()): string {
   return d.toISOString().replace("Z", "+0000");
 }
 
+/** What an invocation needs of a function, resolved once per change of the store. */
+export interface InvocationTarget {
+  resolved: ResolvedFunction;
+  definition: FunctionDefinition;
+}
+
+/** Names callers use are few; a bound keeps a caller cycling through many from growing the cache. */
+const MAX_CACHED_TARGETS = 1000;
+
 export class FunctionOperations {
+  private readonly targets = new Map<string, InvocationTarget>();
+  private targetsGeneration = -1;
+  private reservedSum?: number;
+
   constructor(
     private readonly cloud: LambdaCloud,
     private readonly store: LambdaStore,
@@ -59,6 +72,38 @@ export class FunctionOperations {
     return { stored, qualifier, invokedArn: this.arn(ref.name, ref.qualifier) };
   }
 
+  /**
+   * `resolve` and `definition` for an invocation, cached until the next change to any
+   * function or alias: the invoke path must not read and parse SQLite rows per call.
+   * Errors (function not found …) are not cached.
+   */
+  invocationTarget(functionName: unknown, qualifier?: unknown): InvocationTarget {
+    this.syncCaches();
+    const key = typeof functionName === "string" && (qualifier === undefined || typeof qualifier === "string") ? `${functionName}\u0000${qualifier ?? ""}` : undefined;
+    const hit = key === undefined ? undefined : this.targets.get(key);
+    if (hit) return hit;
+    const resolved = this.resolve(functionName, qualifier);
+    const target = { resolved, definition: this.definition(resolved.stored) };
+    if (key !== undefined) {
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(key, target);
+    }
+    return target;
+  }
+
+  /** The sum of every function's reserved concurrency (for the account's unreserved share). */
+  reservedConcurrencyTotal(): number {
+    this.syncCaches();
+    return (this.reservedSum ??= this.store.listLatest().reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0));
+  }
+
+  private syncCaches(): void {
+    if (this.targetsGeneration === this.store.generation) return;
+    this.targets.clear();
+    this.reservedSum = undefined;
+    this.targetsGeneration = this.store.generation;
+  }
+
   /** Reserved concurrency of a function (set on $LATEST, applies to every version). */
   reservedConcurrency(name: string): number | undefined {
     return this.store.getFunction(name)?.reservedConcurrency;
@@ -80,6 +125,8 @@ export class FunctionOperations {
       memoryMb: c.MemorySize,
       role: c.Role,
       environment: c.Environment?.Variables ?? {},
+      // Set on $LATEST, it applies to every version.
+      reservedConcurrency: c.Version === "$LATEST" ? stored.reservedConcurrency : this.reservedConcurrency(c.FunctionName),
     };
   }
 

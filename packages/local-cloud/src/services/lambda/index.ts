@@ -10,6 +10,7 @@ import { AsyncInvoker } from "../../lambda/async-invoker.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { MappingPollers } from "../../lambda/pollers/mapping-pollers.js";
 import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
+import { ACCOUNT_CONCURRENCY } from "../../lambda/concurrency.js";
 import { lambdaErrorResponse } from "./errors.js";
 import { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";
@@ -27,7 +28,7 @@ const ADMIN: CallContext["principal"] = { accessKeyId: ADMIN_ACCESS_KEY_ID, arn:
 export interface LambdaServiceOptions {
   /** Delays between the retries of failed asynchronous invocations. @default [1000, 2000] */
   asyncRetryDelaysMs?: number[];
-  /** Workers per function. @default 10 */
+  /** Execution environments per function on this machine (beyond them invocations wait). @default max(2, cores) */
   maxConcurrency?: number;
 }
 
@@ -49,7 +50,10 @@ export class LambdaService implements Service {
     this.cloud = deps.cloud as unknown as LambdaCloud;
     this.store = new LambdaStore(this.cloud.openDatabase("lambda"));
     this.urls = new FunctionUrlOperations(this.cloud, this.store, this.cloud.openDatabase("lambda"));
-    this.runtime = new LambdaRuntime(this.cloud, { maxConcurrency: opts.maxConcurrency ?? 10 });
+    this.runtime = new LambdaRuntime(this.cloud, {
+      maxConcurrency: opts.maxConcurrency,
+      reservedConcurrencyTotal: () => this.functions.reservedConcurrencyTotal(),
+    });
     this.functions = new FunctionOperations(this.cloud, this.store, this.runtime);
     this.permissions = new PermissionOperations(this.cloud, this.store);
     this.asyncInvoker = new AsyncInvoker(opts.asyncRetryDelaysMs);
@@ -59,8 +63,8 @@ export class LambdaService implements Service {
       {
         cloud: this.cloud,
         invoke: async (fnArn, event) => {
-          const resolved = this.functions.resolve(fnArn);
-          return this.runtime.invoke(this.functions.definition(resolved.stored), JSON.stringify(event), { invokedFunctionArn: resolved.invokedArn });
+          const { resolved, definition } = this.functions.invocationTarget(fnArn);
+          return this.runtime.invoke(definition, JSON.stringify(event), { invokedFunctionArn: resolved.invokedArn });
         },
         reportResult: (uuid, result) => {
           const m = this.store.getMapping(uuid);
@@ -84,6 +88,8 @@ export class LambdaService implements Service {
     const pollersStopped = this.pollers.stop();
     this.runtime.close();
     await pollersStopped;
+    // The last invocations' lines, while CloudWatch Logs still runs (it closes after this service).
+    await this.runtime.logs.flush();
   }
 
   // --- the wire --------------------------------------------------------------------
@@ -151,7 +157,7 @@ export class LambdaService implements Service {
       case "GetFunctionEventInvokeConfig": return this.invokeConfigs.get(input);
       case "DeleteFunctionEventInvokeConfig": return void this.invokeConfigs.delete(input), {};
       case "ListFunctionEventInvokeConfigs": return this.invokeConfigs.list(input);
-      case "GetAccountSettings": return accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length);
+      case "GetAccountSettings": return accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length, this.functions.reservedConcurrencyTotal());
       default:
         throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 404);
     }
@@ -199,18 +205,29 @@ export class LambdaService implements Service {
     this.runtime.recycle(functionName);
   }
 
+  /**
+   * Invoke, in process. `logType: "None"` skips the log tail (API Gateway's integration
+   * has no use for it); a payload given as an object is serialized here and trusted to
+   * be JSON. Throws Lambda's errors (a throttle is TooManyRequestsException, 429).
+   */
   async invoke(
     functionName: string,
     payload: unknown,
-    opts: { invocationType?: "RequestResponse" | "Event" } = {},
+    opts: { invocationType?: "RequestResponse" | "Event"; logType?: "None" | "Tail"; trustedJson?: boolean } = {},
   ): Promise<{ statusCode: number; payload: Buffer; functionError?: string; logResult?: string }> {
-    const out: InvokeOutput = await this.invoker.invoke({
-      FunctionName: functionName,
-      InvocationType: opts.invocationType ?? "RequestResponse",
-      LogType: "Tail",
-      Payload: typeof payload === "string" || payload instanceof Uint8Array ? payload : JSON.stringify(payload ?? {}),
-    });
-    return { statusCode: out.StatusCode, payload: Buffer.from(out.Payload), functionError: out.FunctionError, logResult: out.LogResult };
+    const own = !(typeof payload === "string" || payload instanceof Uint8Array);
+    const out: InvokeOutput = await this.invoker.invoke(
+      {
+        FunctionName: functionName,
+        InvocationType: opts.invocationType ?? "RequestResponse",
+        LogType: opts.logType ?? "Tail",
+        Payload: own ? JSON.stringify(payload ?? {}) : payload,
+      },
+      globalThis.crypto.randomUUID(),
+      { trustedJson: own || opts.trustedJson },
+    );
+    const body = out.Payload;
+    return { statusCode: out.StatusCode, payload: Buffer.isBuffer(body) ? body : Buffer.from(body), functionError: out.FunctionError, logResult: out.LogResult };
   }
 
   /** IAM: the action each operation needs, on the resource it addresses. */
@@ -244,7 +261,7 @@ function invokeResponse(out: InvokeOutput, requestId: string): AwsResponse {
   if (out.FunctionError) headers["x-amz-function-error"] = out.FunctionError;
   if (out.LogResult) headers["x-amz-log-result"] = out.LogResult;
   if (out.ExecutedVersion) headers["x-amz-executed-version"] = out.ExecutedVersion;
-  return { status: out.StatusCode, headers, body: Buffer.from(out.Payload) };
+  return { status: out.StatusCode, headers, body: Buffer.isBuffer(out.Payload) ? out.Payload : Buffer.from(out.Payload) };
 }
 
 /** Unexpected failures become a 500 ServiceException instead of escaping into the server. */
@@ -254,14 +271,14 @@ function toAwsError(err: unknown): AwsError {
   return new AwsError("ServiceException", `An internal error occurred: ${message}`, 500);
 }
 
-function accountSettings(totalCodeSize: number, functionCount: number) {
+function accountSettings(totalCodeSize: number, functionCount: number, reserved: number) {
   return {
     AccountLimit: {
       TotalCodeSize: 80530636800,
       CodeSizeUnzipped: 262144000,
       CodeSizeZipped: 52428800,
-      ConcurrentExecutions: 1000,
-      UnreservedConcurrentExecutions: 1000,
+      ConcurrentExecutions: ACCOUNT_CONCURRENCY,
+      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - reserved,
     },
     AccountUsage: { TotalCodeSize: totalCodeSize, FunctionCount: functionCount },
   };

@@ -8,6 +8,7 @@ import { AwsError } from "../../server/aws-error.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import type { AsyncInvoker } from "../../lambda/async-invoker.js";
 import type { LambdaRuntime, RuntimeInvokeResult } from "../../lambda/runtime.js";
+import { isThrottle, throttled } from "../../lambda/concurrency.js";
 import { tooLarge } from "./errors.js";
 import { destinationRecord, sendToDestination } from "./async-destinations.js";
 import type { EventInvokeConfigOperations } from "./event-invoke-configs.js";
@@ -36,24 +37,28 @@ export class InvokeOperation {
     private readonly invokeConfigs: EventInvokeConfigOperations,
   ) {}
 
-  async invoke(input: any, requestId: string = randomUUID()): Promise<InvokeOutput> {
+  /**
+   * `trustedJson`: the payload is JSON the local cloud itself produced (an API Gateway
+   * event), so parsing it again to validate it would only cost time.
+   */
+  async invoke(input: any, requestId: string = randomUUID(), opts: { trustedJson?: boolean } = {}): Promise<InvokeOutput> {
     const type = input.InvocationType ?? "RequestResponse";
-    if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
+    if (type !== "RequestResponse" && type !== "Event" && type !== "DryRun") {
       throw validationError(type, "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
     }
-    if (input.LogType !== undefined && !["None", "Tail"].includes(input.LogType)) {
+    if (input.LogType !== undefined && input.LogType !== "None" && input.LogType !== "Tail") {
       throw validationError(input.LogType, "logType", "Member must satisfy enum value set: [None, Tail]");
     }
-    const resolved = this.functions.resolve(input.FunctionName, input.Qualifier);
-    if (this.functions.reservedConcurrency(resolved.stored.config.FunctionName) === 0) {
-      throw new AwsError("TooManyRequestsException", "Rate Exceeded.", 429, { Reason: "ReservedFunctionConcurrentInvocationLimitExceeded" });
+    const { resolved, definition: def } = this.functions.invocationTarget(input.FunctionName, input.Qualifier);
+    if (def.reservedConcurrency === 0) {
+      throw throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
     }
     const payload = payloadText(input.Payload) || "{}";
-    if (type === "Event" && Buffer.byteLength(payload) > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD, "Invoke");
-    if (Buffer.byteLength(payload) > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD, "Invoke");
-    checkJson(payload);
+    const size = payload.length > MAX_ASYNC_PAYLOAD / 3 ? Buffer.byteLength(payload) : payload.length;
+    if (type === "Event" && size > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD, "Invoke");
+    if (size > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD, "Invoke");
+    if (!opts.trustedJson) checkJson(payload);
     const clientContext = decodeClientContext(input.ClientContext);
-    const def = this.functions.definition(resolved.stored);
     const version = resolved.stored.config.Version;
 
     if (type === "DryRun") return { StatusCode: 204, Payload: new Uint8Array(), ExecutedVersion: version };
@@ -93,15 +98,17 @@ export class InvokeOperation {
           expired = true;
           throw new Error("event age exceeded");
         }
-        const resolved = this.functions.resolve(functionName, qualifier);
+        const { resolved, definition } = this.functions.invocationTarget(functionName, qualifier);
         deadLetter = resolved.stored.config.DeadLetterConfig?.TargetArn;
         arn = withQualifier(resolved.invokedArn);
         version = resolved.stored.config.Version;
-        // Retries keep the request id, as Lambda's do.
-        last = await this.runtime.invoke(this.functions.definition(resolved.stored), payload, {
-          requestId,
-          invokedFunctionArn: resolved.invokedArn,
-        });
+        // Retries keep the request id, as Lambda's do. A throttle is a failed attempt, retried like one.
+        try {
+          last = await this.runtime.invoke(definition, payload, { requestId, invokedFunctionArn: resolved.invokedArn });
+        } catch (err) {
+          if (isThrottle(err)) return false;
+          throw err;
+        }
         this.cloud.events.emit("lambda:async", { functionName: resolved.stored.config.FunctionName, requestId, attempt: n, status: last.status });
         return last.status === "success";
       },
@@ -153,7 +160,7 @@ function toOutput(result: RuntimeInvokeResult, version: string, tail: boolean): 
     );
     functionError = "Unhandled";
   }
-  const out: InvokeOutput = { StatusCode: 200, Payload: new Uint8Array(payload), ExecutedVersion: version };
+  const out: InvokeOutput = { StatusCode: 200, Payload: payload, ExecutedVersion: version };
   if (functionError) out.FunctionError = functionError;
   if (tail) {
     const bytes = Buffer.from(result.logText);

@@ -7,6 +7,14 @@ import type { Database } from "better-sqlite3";
 import type { StoredFunction, StoredMapping, AliasConfiguration, PolicyStatement } from "./model.js";
 
 export class LambdaStore {
+  /**
+   * Grows with every change to functions or aliases: what was resolved from them at one
+   * generation (the invoke path caches its lookups) holds until it changes.
+   */
+  generation = 0;
+  private readonly getFunctionStmt;
+  private readonly getAliasStmt;
+
   constructor(private readonly db: Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS lambda_functions (
@@ -17,14 +25,17 @@ export class LambdaStore {
         name TEXT NOT NULL, qualifier TEXT NOT NULL, sid TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (name, qualifier, sid));
       CREATE TABLE IF NOT EXISTS lambda_mappings (uuid TEXT PRIMARY KEY, doc TEXT NOT NULL);
     `);
+    this.getFunctionStmt = db.prepare("SELECT doc FROM lambda_functions WHERE name = ? AND version = ?");
+    this.getAliasStmt = db.prepare("SELECT doc FROM lambda_aliases WHERE name = ? AND alias = ?");
   }
 
   getFunction(name: string, version = "$LATEST"): StoredFunction | undefined {
-    const row = this.db.prepare("SELECT doc FROM lambda_functions WHERE name = ? AND version = ?").get(name, version) as { doc: string } | undefined;
+    const row = this.getFunctionStmt.get(name, version) as { doc: string } | undefined;
     return row ? JSON.parse(row.doc) : undefined;
   }
 
   putFunction(fn: StoredFunction): void {
+    this.generation++;
     this.db
       .prepare("INSERT OR REPLACE INTO lambda_functions (name, version, doc) VALUES (?, ?, ?)")
       .run(fn.config.FunctionName, fn.config.Version, JSON.stringify(fn));
@@ -44,6 +55,7 @@ export class LambdaStore {
 
   /** Deletes a function with its versions, aliases and permissions (or one published version). */
   deleteFunction(name: string, version?: string): void {
+    this.generation++;
     const tx = this.db.transaction(() => {
       if (version && version !== "$LATEST") {
         this.db.prepare("DELETE FROM lambda_functions WHERE name = ? AND version = ?").run(name, version);
@@ -63,15 +75,17 @@ export class LambdaStore {
   }
 
   getAlias(name: string, alias: string): AliasConfiguration | undefined {
-    const row = this.db.prepare("SELECT doc FROM lambda_aliases WHERE name = ? AND alias = ?").get(name, alias) as { doc: string } | undefined;
+    const row = this.getAliasStmt.get(name, alias) as { doc: string } | undefined;
     return row ? JSON.parse(row.doc) : undefined;
   }
 
   putAlias(name: string, alias: AliasConfiguration): void {
+    this.generation++;
     this.db.prepare("INSERT OR REPLACE INTO lambda_aliases (name, alias, doc) VALUES (?, ?, ?)").run(name, alias.Name, JSON.stringify(alias));
   }
 
   deleteAlias(name: string, alias: string): void {
+    this.generation++;
     this.db.prepare("DELETE FROM lambda_aliases WHERE name = ? AND alias = ?").run(name, alias);
     this.db.prepare("DELETE FROM lambda_permissions WHERE name = ? AND qualifier = ?").run(name, alias);
   }

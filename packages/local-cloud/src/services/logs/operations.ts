@@ -227,15 +227,22 @@ export class LogsOperations {
     const expired = g.retention_days ? now - g.retention_days * DAY : -Infinity;
     const tooNew = now + 2 * 3_600_000;
     const rejected: Input = {};
-    const accepted: { timestamp: number; message: string }[] = [];
-    events.forEach((e: any, k: number) => {
-      if (e.timestamp < expired) rejected.expiredLogEventEndIndex = k;
-      else if (e.timestamp < tooOld) rejected.tooOldLogEventEndIndex = k;
-      else if (e.timestamp > tooNew) rejected.tooNewLogEventStartIndex ??= k;
-      else accepted.push({ timestamp: Math.trunc(e.timestamp), message: e.message });
-    });
+    let accepted: { timestamp: number; message: string }[];
+    if (events[0].timestamp >= expired && events[0].timestamp >= tooOld && events[events.length - 1].timestamp <= tooNew && events.every((e: any) => Number.isInteger(e.timestamp))) {
+      // The common case (a service shipping fresh lines): every event is taken as it is.
+      accepted = events;
+    } else {
+      accepted = [];
+      events.forEach((e: any, k: number) => {
+        if (e.timestamp < expired) rejected.expiredLogEventEndIndex = k;
+        else if (e.timestamp < tooOld) rejected.tooOldLogEventEndIndex = k;
+        else if (e.timestamp > tooNew) rejected.tooNewLogEventStartIndex ??= k;
+        else accepted.push({ timestamp: Math.trunc(e.timestamp), message: e.message });
+      });
+      bytes = accepted.reduce((n, e) => n + Buffer.byteLength(e.message) + 26, 0);
+    }
     let seq = s.upload_seq;
-    if (accepted.length) seq = this.deps.store.appendEvents(s.group_name, s.name, accepted, now);
+    if (accepted.length) seq = this.deps.store.appendEvents(s.group_name, s.name, accepted, now, bytes);
     const out: Input = { nextSequenceToken: String(seq + 1).padStart(56, "4") };
     if (Object.keys(rejected).length) out.rejectedLogEventsInfo = rejected;
     return out;

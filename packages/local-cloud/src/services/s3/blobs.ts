@@ -1,24 +1,51 @@
 /**
- * Object bodies as files. Every body is written to a temp file and renamed into
- * place, so a crash never leaves a half-written object; a body file is immutable once
- * named, which lets GET stream from an open descriptor while the key is overwritten.
+ * Object bodies. Small ones (up to INLINE_MAX bytes, the common upload of an app:
+ * thumbnails, JSON, avatars) are rows of the S3 database: writing one costs an INSERT,
+ * reading one a SELECT, no file to create, open or close. Larger ones are files, each
+ * written to a temp file and renamed into place, so a crash never leaves a half-written
+ * object; a body file is immutable once named, which lets GET stream from an open
+ * descriptor while the key is overwritten. Inline names start with "~", file names are
+ * 32 hex characters.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type Database from "better-sqlite3";
+
+/** Bodies up to this size live in the database. */
+export const INLINE_MAX = 16 * 1024;
+/** File bodies up to this size are read at once (one read, no stream) when served. */
+export const READ_AT_ONCE_MAX = 64 * 1024;
+
+/** An opened body: an inline body's bytes, or a file's descriptor. */
+export type OpenedBlob = { bytes: Buffer } | { fd: number };
+
+/** Whether a body lives in the database (removing it is then part of a transaction). */
+export const isInlineBlob = (name: string) => name.startsWith("~");
+const isInline = isInlineBlob;
 
 export class BlobStore {
   private readonly objectsDir: string;
   private readonly tmpDir: string;
+  /** Fan-out directories known to exist (a mkdir per write costs a system call). */
+  private readonly dirs = new Set<string>();
+  private readonly inline;
 
-  constructor(root: string) {
+  constructor(root: string, db: Database.Database) {
     this.objectsDir = path.join(root, "objects");
     this.tmpDir = path.join(root, "tmp");
     fs.mkdirSync(this.objectsDir, { recursive: true });
     // Whatever is left in tmp/ was never renamed into place: a write cut short by a crash.
     fs.rmSync(this.tmpDir, { recursive: true, force: true });
     fs.mkdirSync(this.tmpDir, { recursive: true });
+    db.exec("CREATE TABLE IF NOT EXISTS inline_bodies (name TEXT PRIMARY KEY, data BLOB NOT NULL)");
+    this.inline = {
+      get: db.prepare("SELECT data FROM inline_bodies WHERE name = ?").pluck(),
+      put: db.prepare("INSERT INTO inline_bodies (name, data) VALUES (?, ?)"),
+      remove: db.prepare("DELETE FROM inline_bodies WHERE name = ?"),
+    };
   }
 
   path(name: string): string {
@@ -29,12 +56,21 @@ export class BlobStore {
   private newName(): { name: string; target: string; tmp: string } {
     const name = randomUUID().replace(/-/g, "");
     const target = this.path(name);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const dir = path.dirname(target);
+    if (!this.dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
     return { name, target, tmp: path.join(this.tmpDir, name) };
   }
 
   /** Store `data` durably under a new name. */
   write(data: Uint8Array): string {
+    if (data.length <= INLINE_MAX) {
+      const name = `~${randomUUID()}`;
+      this.inline.put.run(name, data);
+      return name;
+    }
     const { name, target, tmp } = this.newName();
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, target);
@@ -43,6 +79,7 @@ export class BlobStore {
 
   /** A second name for an existing body (copy): a hard link, or a copy where links fail. */
   duplicate(source: string): string {
+    if (isInline(source)) return this.write(this.inlineBytes(source));
     const { name, target, tmp } = this.newName();
     try {
       fs.linkSync(this.path(source), tmp);
@@ -59,7 +96,8 @@ export class BlobStore {
     const out = fs.createWriteStream(tmp);
     try {
       for (const source of sources) {
-        await pipeline(fs.createReadStream(this.path(source)), out, { end: false });
+        const from = isInline(source) ? Readable.from([this.inlineBytes(source)]) : fs.createReadStream(this.path(source));
+        await pipeline(from, out, { end: false });
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       fs.renameSync(tmp, target);
@@ -72,16 +110,25 @@ export class BlobStore {
   }
 
   /** Open for reading now, so a later overwrite or delete cannot pull the body away. */
-  open(name: string): number {
-    return fs.openSync(this.path(name), "r");
+  open(name: string): OpenedBlob {
+    if (isInline(name)) return { bytes: this.inlineBytes(name) };
+    return { fd: fs.openSync(this.path(name), "r") };
   }
 
   read(name: string, start = 0, end?: number): Buffer {
-    const whole = fs.readFileSync(this.path(name));
+    const whole = isInline(name) ? this.inlineBytes(name) : fs.readFileSync(this.path(name));
     return end === undefined && start === 0 ? whole : whole.subarray(start, end === undefined ? undefined : end + 1);
   }
 
   remove(name: string | undefined): void {
-    if (name) fs.rmSync(this.path(name), { force: true });
+    if (!name) return;
+    if (isInline(name)) this.inline.remove.run(name);
+    else fs.rmSync(this.path(name), { force: true });
+  }
+
+  private inlineBytes(name: string): Buffer {
+    const data = this.inline.get.get(name) as Buffer | undefined;
+    if (!data) throw new Error(`object body ${name} is missing`);
+    return data;
   }
 }

@@ -30,11 +30,13 @@ export class S3Service implements Service {
   private readonly c: S3Context;
 
   constructor({ cloud }: { cloud: S3CloudDeps }) {
+    const db = cloud.openDatabase("s3");
+    const store = new S3Store(db);
     this.c = {
       cloud,
-      store: new S3Store(cloud.openDatabase("s3")),
-      blobs: new BlobStore(cloud.dataDir("s3")),
-      notifier: new Notifier(cloud),
+      store,
+      blobs: new BlobStore(cloud.dataDir("s3"), db),
+      notifier: new Notifier(cloud, () => store.committed()),
     };
   }
 
@@ -54,6 +56,8 @@ export class S3Service implements Service {
     };
     const prepared = input && "Body" in input ? { ...input, Body: await collect(input.Body) } : input;
     const result = await runOperation(this.c, full, operation, prepared, { sourceIp: "127.0.0.1" });
+    // Answered once committed (writes are group-committed: see store.ts).
+    await this.c.store.committed();
     if (operation === "GetObject") {
       const { output, body } = result as { output: Record<string, unknown>; body: ObjectBody };
       return { ...output, Body: body.buffer() };
@@ -68,5 +72,6 @@ export class S3Service implements Service {
 
   async close(): Promise<void> {
     await this.c.notifier.drain();
+    this.c.store.flush();
   }
 }

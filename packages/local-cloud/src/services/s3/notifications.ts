@@ -121,7 +121,11 @@ export function buildEventRecord(ev: ObjectEvent, dest: Destination, region: str
 export class Notifier {
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly cloud: S3CloudDeps) {}
+  constructor(
+    private readonly cloud: S3CloudDeps,
+    /** The commit of the writes so far (see store.ts): an event waits for it, and is dropped if it failed. */
+    private readonly committed: () => Promise<void> | undefined = () => undefined,
+  ) {}
 
   /** Queue delivery of `ev` to every destination in `config` it matches. */
   publish(config: NotificationConfiguration | undefined, ev: ObjectEvent): void {
@@ -151,8 +155,13 @@ export class Notifier {
   }
 
   private track(dest: Destination, event: unknown, what: string): void {
-    const delivery = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.deliver(dest, event))
+    const landed = this.committed() ?? Promise.resolve();
+    const delivery = landed
+      .then(
+        () => new Promise<boolean>((resolve) => setImmediate(resolve, true)),
+        () => false, // the write was rolled back: nothing happened to report
+      )
+      .then((deliver) => (deliver ? this.deliver(dest, event) : undefined))
       .catch((err) => {
         console.warn(`[local-cloud] s3: notification ${what} to ${dest.arn} failed: ${err?.message ?? err}`);
       });

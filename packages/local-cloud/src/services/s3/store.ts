@@ -2,8 +2,15 @@
  * S3 metadata in SQLite: buckets, per-bucket configurations (cors, policy, tagging…),
  * objects and multipart uploads. Keys are TEXT compared with SQLite's BINARY
  * collation, i.e. UTF-8 byte order — the order S3 lists keys in.
+ *
+ * Writes are group-committed, as DynamoDB's are: the first transaction of an event-loop
+ * turn opens one SQLite transaction, each runs in its own SAVEPOINT (a failing request
+ * rolls back only itself), and one COMMIT follows when the batch closes
+ * (server/batch-window.ts). Nothing is acknowledged before that COMMIT: the service
+ * answers only once `committed()` settles.
  */
 import type Database from "better-sqlite3";
+import { afterBatch } from "../../server/batch-window.js";
 
 export interface BucketRecord {
   name: string;
@@ -70,33 +77,135 @@ CREATE TABLE IF NOT EXISTS parts (upload_id TEXT NOT NULL, part_number INTEGER N
 `;
 
 export class S3Store {
+  /** Statements prepared once: preparing one costs more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Buckets and their configurations as last read (every request reads them, they rarely
+   * change). A write only drops the entry, so a rolled-back transaction can't leave a
+   * stale one; the next read goes to the database.
+   */
+  private readonly bucketCache = new Map<string, BucketRecord | null>();
+  private readonly configCache = new Map<string, string | null>();
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
   }
 
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
+    return stmt;
+  }
+
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.depth > 0) return fn();
+    this.openGroup();
+    this.txn.savepoint.run();
+    this.depth++;
+    try {
+      const out = fn();
+      this.txn.release.run();
+      return out;
+    } catch (err) {
+      this.txn.rollbackTo.run();
+      this.txn.release.run();
+      // What the failed request read may have been cached from its own writes.
+      this.bucketCache.clear();
+      this.configCache.clear();
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Settles once every write so far is committed (rejects if the commit failed and the
+   * writes were rolled back); undefined when nothing waits to commit.
+   */
+  committed(): Promise<void> | undefined {
+    return this.group?.promise;
+  }
+
+  /** Commits the open group now (shutdown, tests). */
+  flush(): void {
+    if (this.group) this.commitGroup();
+  }
+
+  private depth = 0;
+  private group?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+  private get txn() {
+    return (this.txnStatements ??= {
+      begin: this.db.prepare("BEGIN IMMEDIATE"),
+      commit: this.db.prepare("COMMIT"),
+      rollback: this.db.prepare("ROLLBACK"),
+      savepoint: this.db.prepare("SAVEPOINT s3_request"),
+      release: this.db.prepare("RELEASE s3_request"),
+      rollbackTo: this.db.prepare("ROLLBACK TO s3_request"),
+    });
+  }
+  private txnStatements?: Record<"begin" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo", Database.Statement>;
+
+  private openGroup(): void {
+    if (this.group) return;
+    this.txn.begin.run();
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Waiters that only care whether writes landed must not trip unhandled rejections.
+    promise.catch(() => {});
+    this.group = { promise, resolve, reject };
+    afterBatch(() => this.commitGroup());
+  }
+
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    try {
+      this.txn.commit.run();
+      group.resolve();
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.txn.rollback.run();
+      } catch {
+        // The connection rolled back already.
+      }
+      this.bucketCache.clear();
+      this.configCache.clear();
+      group.reject(err);
+    }
   }
 
   // --- buckets -------------------------------------------------------------
   getBucket(name: string): BucketRecord | undefined {
-    const row = this.db.prepare("SELECT name, region, created_at FROM buckets WHERE name = ?").get(name) as any;
-    return row ? { name: row.name, region: row.region, createdAt: row.created_at } : undefined;
+    const cached = this.bucketCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.sql("SELECT name, region, created_at FROM buckets WHERE name = ?").get(name) as any;
+    const rec = row ? { name: row.name, region: row.region, createdAt: row.created_at } : undefined;
+    // Only buckets that exist are kept: requests naming random buckets must not grow the cache.
+    if (rec) this.bucketCache.set(name, rec);
+    return rec;
   }
 
   insertBucket(b: BucketRecord): void {
-    this.db.prepare("INSERT INTO buckets (name, region, created_at) VALUES (?, ?, ?)").run(b.name, b.region, b.createdAt);
+    this.bucketCache.delete(b.name);
+    this.sql("INSERT INTO buckets (name, region, created_at) VALUES (?, ?, ?)").run(b.name, b.region, b.createdAt);
   }
 
   deleteBucket(name: string): void {
+    this.bucketCache.delete(name);
+    for (const key of this.configCache.keys()) if (key.startsWith(`${name}\u0000`)) this.configCache.delete(key);
     this.transaction(() => {
-      this.db.prepare("DELETE FROM bucket_configs WHERE bucket = ?").run(name);
-      this.db.prepare("DELETE FROM buckets WHERE name = ?").run(name);
+      this.sql("DELETE FROM bucket_configs WHERE bucket = ?").run(name);
+      this.sql("DELETE FROM buckets WHERE name = ?").run(name);
     });
   }
 
   listBuckets(): BucketRecord[] {
-    return (this.db.prepare("SELECT name, region, created_at FROM buckets ORDER BY name").all() as any[]).map((r) => ({
+    return (this.sql("SELECT name, region, created_at FROM buckets ORDER BY name").all() as any[]).map((r) => ({
       name: r.name,
       region: r.region,
       createdAt: r.created_at,
@@ -105,23 +214,32 @@ export class S3Store {
 
   // --- bucket configurations (cors, policy, notification, tagging, versioning…)
   getConfig<T = any>(bucket: string, kind: string): T | undefined {
-    const row = this.db.prepare("SELECT value FROM bucket_configs WHERE bucket = ? AND kind = ?").get(bucket, kind) as any;
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    const key = `${bucket}\u0000${kind}`;
+    let text = this.configCache.get(key);
+    if (text === undefined) {
+      const row = this.sql("SELECT value FROM bucket_configs WHERE bucket = ? AND kind = ?").get(bucket, kind) as any;
+      text = row ? (row.value as string) : null;
+      if (this.bucketCache.has(bucket)) this.configCache.set(key, text);
+    }
+    // Parsed for each caller: nobody can change what another one reads.
+    return text === null ? undefined : (JSON.parse(text) as T);
   }
 
   putConfig(bucket: string, kind: string, value: unknown): void {
-    this.db
-      .prepare("INSERT INTO bucket_configs (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
+    this.configCache.delete(`${bucket}\u0000${kind}`);
+    this
+      .sql("INSERT INTO bucket_configs (bucket, kind, value) VALUES (?, ?, ?) ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value")
       .run(bucket, kind, JSON.stringify(value));
   }
 
   deleteConfig(bucket: string, kind: string): void {
-    this.db.prepare("DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?").run(bucket, kind);
+    this.configCache.delete(`${bucket}\u0000${kind}`);
+    this.sql("DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?").run(bucket, kind);
   }
 
   // --- objects -------------------------------------------------------------
   getObject(bucket: string, key: string): ObjectRecord | undefined {
-    const row = this.db.prepare("SELECT doc FROM objects WHERE bucket = ? AND key = ?").get(bucket, key) as any;
+    const row = this.sql("SELECT doc FROM objects WHERE bucket = ? AND key = ?").get(bucket, key) as any;
     return row ? (JSON.parse(row.doc) as ObjectRecord) : undefined;
   }
 
@@ -129,8 +247,8 @@ export class S3Store {
   putObject(rec: ObjectRecord): string | undefined {
     return this.transaction(() => {
       const old = this.getObject(rec.bucket, rec.key);
-      this.db
-        .prepare("INSERT INTO objects (bucket, key, doc) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET doc = excluded.doc")
+      this
+        .sql("INSERT INTO objects (bucket, key, doc) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET doc = excluded.doc")
         .run(rec.bucket, rec.key, JSON.stringify(rec));
       return old && old.blob !== rec.blob ? old.blob : undefined;
     });
@@ -139,13 +257,13 @@ export class S3Store {
   deleteObject(bucket: string, key: string): ObjectRecord | undefined {
     return this.transaction(() => {
       const old = this.getObject(bucket, key);
-      if (old) this.db.prepare("DELETE FROM objects WHERE bucket = ? AND key = ?").run(bucket, key);
+      if (old) this.sql("DELETE FROM objects WHERE bucket = ? AND key = ?").run(bucket, key);
       return old;
     });
   }
 
   hasObjects(bucket: string): boolean {
-    return this.db.prepare("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1").get(bucket) !== undefined;
+    return this.sql("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1").get(bucket) !== undefined;
   }
 
   /** Objects with key > after and key >= from, in S3 (UTF-8 byte) order. */
@@ -159,11 +277,11 @@ export class S3Store {
 
   // --- multipart uploads ---------------------------------------------------
   insertUpload(u: UploadRecord): void {
-    this.db.prepare("INSERT INTO uploads (upload_id, bucket, key, doc) VALUES (?, ?, ?, ?)").run(u.uploadId, u.bucket, u.key, JSON.stringify(u));
+    this.sql("INSERT INTO uploads (upload_id, bucket, key, doc) VALUES (?, ?, ?, ?)").run(u.uploadId, u.bucket, u.key, JSON.stringify(u));
   }
 
   getUpload(uploadId: string): UploadRecord | undefined {
-    const row = this.db.prepare("SELECT doc FROM uploads WHERE upload_id = ?").get(uploadId) as any;
+    const row = this.sql("SELECT doc FROM uploads WHERE upload_id = ?").get(uploadId) as any;
     return row ? (JSON.parse(row.doc) as UploadRecord) : undefined;
   }
 
@@ -171,14 +289,14 @@ export class S3Store {
   deleteUpload(uploadId: string): string[] {
     return this.transaction(() => {
       const blobs = this.listParts(uploadId).map((p) => p.blob);
-      this.db.prepare("DELETE FROM parts WHERE upload_id = ?").run(uploadId);
-      this.db.prepare("DELETE FROM uploads WHERE upload_id = ?").run(uploadId);
+      this.sql("DELETE FROM parts WHERE upload_id = ?").run(uploadId);
+      this.sql("DELETE FROM uploads WHERE upload_id = ?").run(uploadId);
       return blobs;
     });
   }
 
   listUploads(bucket: string): UploadRecord[] {
-    return (this.db.prepare("SELECT doc FROM uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket) as any[]).map(
+    return (this.sql("SELECT doc FROM uploads WHERE bucket = ? ORDER BY key, upload_id").all(bucket) as any[]).map(
       (r) => JSON.parse(r.doc) as UploadRecord,
     );
   }
@@ -186,9 +304,9 @@ export class S3Store {
   /** Insert or replace a part; returns the replaced part's blob. */
   putPart(uploadId: string, part: PartRecord): string | undefined {
     return this.transaction(() => {
-      const old = this.db.prepare("SELECT doc FROM parts WHERE upload_id = ? AND part_number = ?").get(uploadId, part.partNumber) as any;
-      this.db
-        .prepare(
+      const old = this.sql("SELECT doc FROM parts WHERE upload_id = ? AND part_number = ?").get(uploadId, part.partNumber) as any;
+      this
+        .sql(
           "INSERT INTO parts (upload_id, part_number, doc) VALUES (?, ?, ?) ON CONFLICT (upload_id, part_number) DO UPDATE SET doc = excluded.doc",
         )
         .run(uploadId, part.partNumber, JSON.stringify(part));
@@ -197,7 +315,7 @@ export class S3Store {
   }
 
   listParts(uploadId: string): PartRecord[] {
-    return (this.db.prepare("SELECT doc FROM parts WHERE upload_id = ? ORDER BY part_number").all(uploadId) as any[]).map(
+    return (this.sql("SELECT doc FROM parts WHERE upload_id = ? ORDER BY part_number").all(uploadId) as any[]).map(
       (r) => JSON.parse(r.doc) as PartRecord,
     );
   }

@@ -12,6 +12,7 @@ import { badDigest, invalidRequest, malformedXml, noSuchKey, preconditionFailed 
 import { assertValidKey } from "../names.js";
 import type { ObjectRecord, StoredHeaders } from "../store.js";
 import { ObjectBody } from "./body.js";
+import { isInlineBlob } from "../blobs.js";
 import { parseTaggingHeader, validateTagSet } from "./tags.js";
 
 /** Facts about the HTTP request that S3 event records report. */
@@ -142,23 +143,29 @@ export function putObject(c: S3Context, ctx: CallContext, input: any, info: Requ
   const checksum = resolveChecksum(input, data);
   const metadata = normalizeMetadata(input.Metadata);
   const tags = typeof input.Tagging === "string" ? parseTaggingHeader(input.Tagging) : [];
-  checkWriteConditions(input, c.store.getObject(bucket, input.Key), input.Key);
-  const blob = c.blobs.write(data);
-  const rec: ObjectRecord = {
-    bucket,
-    key: input.Key,
-    size: data.length,
-    etag: md5.toString("hex"),
-    lastModified: Date.now(),
-    contentType: input.ContentType || "binary/octet-stream",
-    metadata,
-    headers: storedHeaders(input),
-    checksum,
-    tags,
-    blob,
-    storageClass: input.StorageClass ?? "STANDARD",
-  };
-  c.blobs.remove(c.store.putObject(rec));
+  // One transaction for the body (a row, when small), the object and the old body (a
+  // row) going: one commit. An old body file goes once the new object is committed.
+  const { rec, old } = c.store.transaction(() => {
+    checkWriteConditions(input, c.store.getObject(bucket, input.Key), input.Key);
+    const rec: ObjectRecord = {
+      bucket,
+      key: input.Key,
+      size: data.length,
+      etag: md5.toString("hex"),
+      lastModified: Date.now(),
+      contentType: input.ContentType || "binary/octet-stream",
+      metadata,
+      headers: storedHeaders(input),
+      checksum,
+      tags,
+      blob: c.blobs.write(data),
+      storageClass: input.StorageClass ?? "STANDARD",
+    };
+    const old = c.store.putObject(rec);
+    if (old && isInlineBlob(old)) c.blobs.remove(old);
+    return { rec, old };
+  });
+  if (old && !isInlineBlob(old)) c.blobs.remove(old);
   publishCreated(c, ctx, rec, "Put", info);
   return { ETag: quoteEtag(rec.etag), ServerSideEncryption: "AES256", ...checksumOutput(checksum), Size: rec.size };
 }

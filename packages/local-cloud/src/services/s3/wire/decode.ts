@@ -64,6 +64,12 @@ const QUERY_FIELDS: Array<[string, string]> = [
   ["response-content-encoding", "ResponseContentEncoding"],
 ];
 
+/** The same tables as maps: a request's few headers and parameters are looked up, not the ~60 names. */
+const HEADER_FIELD = new Map<string, string>();
+for (const [header, field] of HEADER_FIELDS) if (!HEADER_FIELD.has(header)) HEADER_FIELD.set(header, field);
+const QUERY_FIELD = new Map(QUERY_FIELDS);
+const HEADER_ORDER = new Map(HEADER_FIELDS.map(([header], i) => [header, i]));
+
 /** Operations whose body is an XML document: root element, shape map, input field. */
 const XML_BODIES: Record<string, [string, ShapeMap, string]> = {
   PutBucketCors: ["CORSConfiguration", shapes.CORS, "CORSConfiguration"],
@@ -83,10 +89,16 @@ export function decodeInput(op: string, w: WireRequest): Record<string, any> {
   const input: Record<string, any> = {};
   if (w.bucket !== undefined) input.Bucket = w.bucket;
   if (w.key !== undefined) input.Key = w.key;
-  for (const [header, field] of HEADER_FIELDS) {
-    const v = w.headers[header];
-    if (v !== undefined && input[field] === undefined) input[field] = v;
+  let metadata: Record<string, string> | undefined;
+  // In the tables' order of precedence: the first header naming a field wins.
+  const found: [number, string, string][] = [];
+  for (const name in w.headers) {
+    const field = HEADER_FIELD.get(name);
+    if (field !== undefined) found.push([HEADER_ORDER.get(name)!, field, w.headers[name]!]);
+    else if (name.startsWith("x-amz-meta-")) (metadata ??= {})[name.slice("x-amz-meta-".length)] = w.headers[name]!;
   }
+  if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
+  for (const [, field, v] of found) if (input[field] === undefined) input[field] = v;
   if (input.ContentEncoding !== undefined) {
     // aws-chunked is transfer framing, not part of the object's stored encoding.
     const kept = String(input.ContentEncoding)
@@ -96,14 +108,14 @@ export function decodeInput(op: string, w: WireRequest): Record<string, any> {
     if (kept.length) input.ContentEncoding = kept.join(",");
     else delete input.ContentEncoding;
   }
-  const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(w.headers)) {
-    if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
-  }
-  if (Object.keys(metadata).length) input.Metadata = metadata;
-  for (const [param, field] of QUERY_FIELDS) {
-    const v = w.query.get(param);
-    if (v !== null) input[field] = v;
+  if (metadata) input.Metadata = metadata;
+  let fromQuery: Set<string> | undefined;
+  for (const [param, value] of w.query) {
+    const field = QUERY_FIELD.get(param);
+    // The first value of a repeated parameter, as URLSearchParams.get gives it.
+    if (field === undefined || fromQuery?.has(field)) continue;
+    (fromQuery ??= new Set()).add(field);
+    input[field] = value;
   }
   const xml = XML_BODIES[op];
   if (xml) {

@@ -145,5 +145,5 @@ function objectResponse(output: Record<string, any>, body: ObjectBody, method: s
     body.close();
     return { status, headers, body: Buffer.alloc(0) };
   }
-  return { status, headers, body: body.stream() };
+  return { status, headers, body: body.forHttp() };
 }

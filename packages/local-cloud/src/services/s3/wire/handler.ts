@@ -15,6 +15,15 @@ import { routeOperation } from "./route.js";
 import { handlePostObject } from "./post-object.js";
 import { readWireRequest, type WireRequest } from "./request.js";
 
+/**
+ * Nothing is answered before the writes it made, or read, are committed (writes are
+ * group-committed: see store.ts). Free when nothing waits to commit.
+ */
+async function committed(c: S3Context): Promise<void> {
+  const pending = c.store.committed();
+  if (pending) await pending;
+}
+
 export async function handleS3Request(c: S3Context, req: AwsRequest): Promise<AwsResponse> {
   const ids = { "x-amz-request-id": req.requestId, "x-amz-id-2": Buffer.from(req.requestId).toString("base64") };
   let w: WireRequest | undefined;
@@ -27,11 +36,13 @@ export async function handleS3Request(c: S3Context, req: AwsRequest): Promise<Aw
     const op = routeOperation(w);
     if (op === "PostObject") {
       const res = await handlePostObject(c, w);
+      await committed(c);
       return { ...res, headers: { ...res.headers, ...actualCorsHeaders(c, w), ...ids } };
     }
     const input = decodeInput(op, w);
     const ctx: CallContext = { region: req.region, principal: req.principal, requestId: req.requestId };
     const output = await runOperation(c, ctx, op, input, { sourceIp: "127.0.0.1" });
+    await committed(c);
     const res = encodeOutput(op, output, w.method);
     return { ...res, headers: { ...res.headers, ...actualCorsHeaders(c, w), ...ids } };
   } catch (err) {

@@ -1,0 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { zipSync, strToU8 } from "fflate";
+import { LocalCloud } from "../../packages/local-cloud/src/cloud.js";
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloudtmp-"));
+const cloud = await LocalCloud.start({ dir, port: 0 });
+const fn = await cloud.lambda.call("CreateFunction", { FunctionName: "hello", Role: "arn:aws:iam::000000000000:role/r", Runtime: "nodejs20.x", Handler: "index.handler", Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async () => "hello";`) }) } });
+const api = await cloud.apigateway.call("CreateApi", { Name: "a", ProtocolType: "HTTP", Target: fn.FunctionArn, RouteKey: "GET /hello" });
+console.log(JSON.stringify({ url: `http://127.0.0.1:${cloud.port}/_aws/execute-api/${api.ApiId}/hello`, pid: process.pid }));
+process.on("SIGTERM", async () => { await cloud.stop(); fs.rmSync(dir, { recursive: true, force: true }); process.exit(0); });

@@ -1,0 +1,90 @@
+/**
+ * Api route → Lambda → response under `sst dev`, against a bare node:http server
+ * answering the same string, in the same run (issue 12's first target).
+ *
+ *   node --import tsx bench/invoke/run.ts
+ *   BENCH_ROUNDS=5 BENCH_SECONDS=5 node --import tsx bench/invoke/run.ts
+ *
+ * Rounds interleave the two servers so machine noise hits both alike. Per round: wrk at
+ * 32 connections on each (req/s, p99), and the CPU time each used per request (the
+ * whole `sst dev` process tree: the server and the execution environments). Then the
+ * route alone at one connection (p50/p99). Medians are reported; on a shared machine,
+ * CPU per request moves far less than req/s.
+ */
+import { machineLoad, treeCpuUs } from "../lib/proc.js";
+import { prepareSeedApp, startScript, startSstDev } from "../lib/servers.js";
+import { median, wrk } from "../lib/wrk.js";
+import { removeApp } from "../../tests/helpers/app-copy.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+export interface InvokeBenchResult {
+  routeRps: number;
+  bareRps: number;
+  ratio: number;
+  routeCpuUs: number;
+  bareCpuUs: number;
+  routeP99Ms32: number;
+  oneConnP50Ms: number;
+  oneConnP99Ms: number;
+  bareOneConnP99Ms: number;
+  errors: number;
+}
+
+export async function runInvokeBench(log: (line: string) => void = console.log): Promise<InvokeBenchResult> {
+  const app = prepareSeedApp("bench-invoke");
+  const bare = await startScript("bench/lib/bare-http.ts");
+  let dev;
+  try {
+    dev = await startSstDev(app);
+    const route = `${dev.api}/hello`;
+    log(`Api route → Lambda (sst dev, payload 2.0, constant string) vs bare node:http; ${ROUNDS} rounds × ${SECONDS}s at ${CONNECTIONS} connections; ${machineLoad()}`);
+    // Warm-up: JIT, execution environments started, connections.
+    await wrk(route, { connections: CONNECTIONS, seconds: 2 });
+    await wrk(bare.url, { connections: CONNECTIONS, seconds: 1 });
+
+    const rows: { bare: number; route: number; ratio: number; bareCpu: number; routeCpu: number; p99: number; errors: number }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      let c0 = treeCpuUs(bare.pid);
+      const b = await wrk(bare.url, { connections: CONNECTIONS, seconds: SECONDS });
+      const bareCpu = (treeCpuUs(bare.pid) - c0) / b.requests;
+      c0 = treeCpuUs(dev.pid);
+      const r = await wrk(route, { connections: CONNECTIONS, seconds: SECONDS });
+      const routeCpu = (treeCpuUs(dev.pid) - c0) / r.requests;
+      const row = { bare: b.rps, route: r.rps, ratio: r.rps / b.rps, bareCpu, routeCpu, p99: r.p99Ms, errors: r.errors + b.errors };
+      rows.push(row);
+      log(
+        `  round ${round}: bare ${b.rps.toFixed(0).padStart(6)} req/s (${bareCpu.toFixed(0)} µs CPU/req)   route ${r.rps.toFixed(0).padStart(6)} req/s (${routeCpu.toFixed(0)} µs CPU/req, p99 ${r.p99Ms.toFixed(1)} ms)   ratio ${(100 * row.ratio).toFixed(0)}%${row.errors ? `   ${row.errors} errors!` : ""}`,
+      );
+    }
+    const one = await wrk(route, { connections: 1, threads: 1, seconds: SECONDS });
+    const bareOne = await wrk(bare.url, { connections: 1, threads: 1, seconds: Math.min(3, SECONDS) });
+    log(`  one connection: route p50 ${one.p50Ms.toFixed(2)} ms, p99 ${one.p99Ms.toFixed(2)} ms (${one.rps.toFixed(0)} req/s); bare p99 ${bareOne.p99Ms.toFixed(2)} ms`);
+    return {
+      routeRps: median(rows.map((r) => r.route)),
+      bareRps: median(rows.map((r) => r.bare)),
+      ratio: median(rows.map((r) => r.ratio)),
+      routeCpuUs: median(rows.map((r) => r.routeCpu)),
+      bareCpuUs: median(rows.map((r) => r.bareCpu)),
+      routeP99Ms32: median(rows.map((r) => r.p99)),
+      oneConnP50Ms: one.p50Ms,
+      oneConnP99Ms: one.p99Ms,
+      bareOneConnP99Ms: bareOne.p99Ms,
+      errors: rows.reduce((n, r) => n + r.errors, 0) + one.errors,
+    };
+  } finally {
+    await dev?.stop();
+    await bare.stop();
+    removeApp(app);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runInvokeBench();
+  console.log(
+    `Api route at ${CONNECTIONS} connections: ${r.routeRps.toFixed(0)} req/s vs bare node:http ${r.bareRps.toFixed(0)} req/s = ${(100 * r.ratio).toFixed(0)}% (target ≥ 60%); CPU/req ${r.routeCpuUs.toFixed(0)} µs vs ${r.bareCpuUs.toFixed(0)} µs`,
+  );
+  console.log(`Api route at 1 connection: p50 ${r.oneConnP50Ms.toFixed(2)} ms, p99 ${r.oneConnP99Ms.toFixed(2)} ms (target ≤ 5 ms; bare p99 ${r.bareOneConnP99Ms.toFixed(2)} ms)`);
+}

@@ -1,0 +1,50 @@
+/**
+ * Reads a V8 .cpuprofile and prints where the time went inside a time window (start-up
+ * and shutdown left out): the hottest functions by self time and by inclusive time, as
+ * shares of the busy (non-idle) time. Timestamps are the monotonic clock in µs, the same
+ * clock as `process.hrtime` in any process on the machine.
+ */
+import fs from "node:fs";
+
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+export function summarizeProfile(file: string, window: { start: number; end: number }, top = 30): string[] {
+  const prof = JSON.parse(fs.readFileSync(file, "utf8"));
+  const byId = new Map<number, any>(prof.nodes.map((n: any) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n: any) => `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const incl = new Map<string, number>();
+  let busy = 0;
+  let at = prof.startTime;
+  for (let i = 0; i < prof.samples.length; i++) {
+    at += prof.timeDeltas[i] ?? 0;
+    if (at < window.start || at > window.end) continue;
+    const node = byId.get(prof.samples[i])!;
+    if (node.callFrame.functionName === "(idle)") continue;
+    const d = prof.timeDeltas[i] ?? 0;
+    busy += d;
+    self.set(label(node), (self.get(label(node)) ?? 0) + d);
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const l = label(byId.get(id));
+      if (!seen.has(l)) incl.set(l, (incl.get(l) ?? 0) + d), seen.add(l);
+    }
+  }
+  const out = [`busy ${(busy / 1000).toFixed(0)} ms of ${((window.end - window.start) / 1000).toFixed(0)} ms`];
+  const show = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, v]) => out.push(`${((v / busy) * 100).toFixed(1).padStart(5)}% ${k}`));
+  out.push("--- self (% of busy time)");
+  show(self, top);
+  out.push("--- inclusive");
+  show(incl, top * 2);
+  return out;
+}
+
+/** The largest .cpuprofile in a directory (the main thread's, when workers wrote their own). */
+export function largestProfile(dir: string): string {
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => `${dir}/${f}`).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
+}

@@ -1,0 +1,188 @@
+/**
+ * S3 benchmark: the local cloud vs s3rver (from npm), each in its own process, in the
+ * same run (issue 12's S3 targets).
+ *
+ *   node --import tsx bench/s3/run.ts
+ *   BENCH_ROUNDS=5 BENCH_SECONDS=4 node --import tsx bench/s3/run.ts
+ *
+ * - 1 KiB objects: wrk replays a presigned PUT URL (with a 1 KiB body) and a presigned
+ *   GET URL at 32 connections — raw HTTP load, as a browser upload or a CDN would make
+ *   it. Rounds interleave the servers; medians of req/s and of server CPU µs per request.
+ * - 8 MiB objects: PUT then GET of 8 MiB bodies, one at a time, against the disk's own
+ *   sequential write and read of the same bytes with node:fs in the same directory
+ *   (the ceiling for a store that writes each object to a file).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { S3Client, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { machineLoad, treeCpuUs } from "../lib/proc.js";
+import { median, wrk } from "../lib/wrk.js";
+import { repoRoot } from "../../tests/helpers/app-copy.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const LARGE = 8 * 1024 * 1024;
+const LARGE_COUNT = Number(process.env.BENCH_LARGE_COUNT ?? 24);
+
+interface S3Server {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  client: S3Client;
+}
+
+async function start(kind: "local" | "s3rver"): Promise<S3Server> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/s3/server.ts", kind], { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+  const info = await new Promise<{ port: number; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (c) => {
+      text += c;
+      if (text.includes("\n")) resolve(JSON.parse(text.slice(0, text.indexOf("\n"))));
+    });
+    child.once("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${info.port}`,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+    // No checksum of an empty body in presigned PUT URLs: s3rver and S3 would both refuse a real body against it.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+  });
+  return { name: kind, child, port: info.port, client };
+}
+
+function stop(s: S3Server): Promise<void> {
+  s.client.destroy();
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null) return resolve();
+    s.child.once("exit", () => resolve());
+    s.child.kill("SIGTERM");
+  });
+}
+
+const body1k = "x".repeat(1024);
+const putScript = path.join(os.tmpdir(), `s3-bench-put-${process.pid}.lua`);
+fs.writeFileSync(putScript, `wrk.method = "PUT"\nwrk.body = string.rep("x", 1024)\nwrk.headers["Content-Type"] = "application/octet-stream"\n`);
+
+async function presigned(s: S3Server): Promise<{ put: string; get: string }> {
+  await s.client.send(new PutObjectCommand({ Bucket: "bench", Key: "small/get.bin", Body: body1k }));
+  const put = await getSignedUrl(s.client, new PutObjectCommand({ Bucket: "bench", Key: "small/put.bin" }), { expiresIn: 900 });
+  const get = await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: "small/get.bin" }), { expiresIn: 900 });
+  return { put, get };
+}
+
+interface Figure {
+  rps: number;
+  cpuUs: number;
+  errors: number;
+}
+
+async function measure(s: S3Server, url: string, script?: string): Promise<Figure> {
+  const c0 = treeCpuUs(s.child.pid!);
+  const r = await wrk(url, { connections: CONNECTIONS, seconds: SECONDS, script });
+  return { rps: r.rps, cpuUs: (treeCpuUs(s.child.pid!) - c0) / r.requests, errors: r.errors };
+}
+
+/** One request with a body from `data` (or none), resolving when the response is read; returns the bytes received. */
+function request(port: number, method: string, url: string, data?: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.request({ host: "127.0.0.1", port, method, path: u.pathname + u.search, headers: data ? { "content-length": data.length } : {} }, (res) => {
+      let n = 0;
+      res.on("data", (c: Buffer) => (n += c.length));
+      res.on("end", () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${method} ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+async function large(s: S3Server): Promise<{ putMBs: number; getMBs: number }> {
+  const data = Buffer.alloc(LARGE, 7);
+  const urls = await Promise.all(
+    Array.from({ length: LARGE_COUNT }, async (_, i) => ({
+      put: await getSignedUrl(s.client, new PutObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 }),
+      get: await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 }),
+    })),
+  );
+  let t = performance.now();
+  for (const u of urls) await request(s.port, "PUT", u.put, data);
+  const putMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (const u of urls) if ((await request(s.port, "GET", u.get)) !== LARGE) throw new Error("short GET");
+  const getMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+  return { putMBs, getMBs };
+}
+
+/** The disk's sequential write and read of the same bytes, 8 MiB a file, in the directory the servers store into. */
+function disk(): { writeMBs: number; readMBs: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3-bench-disk-"));
+  const data = Buffer.alloc(LARGE, 7);
+  try {
+    let t = performance.now();
+    for (let i = 0; i < LARGE_COUNT; i++) fs.writeFileSync(path.join(dir, String(i)), data);
+    const writeMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+    t = performance.now();
+    for (let i = 0; i < LARGE_COUNT; i++) fs.readFileSync(path.join(dir, String(i)));
+    const readMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+    return { writeMBs, readMBs };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface S3BenchResult {
+  put: { local: Figure; s3rver: Figure; ratio: number };
+  get: { local: Figure; s3rver: Figure; ratio: number };
+  large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number };
+}
+
+export async function runS3Bench(log: (line: string) => void = console.log): Promise<S3BenchResult> {
+  const [local, s3rver] = await Promise.all([start("local"), start("s3rver")]);
+  try {
+    const urls = { local: await presigned(local), s3rver: await presigned(s3rver) };
+    log(`S3 1 KiB objects, presigned URLs, wrk at ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS}s; ${machineLoad()}`);
+    for (const s of [local, s3rver]) {
+      await wrk(urls[s.name as "local"].put, { connections: CONNECTIONS, seconds: 1, script: putScript });
+      await wrk(urls[s.name as "local"].get, { connections: CONNECTIONS, seconds: 1 });
+    }
+    const rows: Record<string, Figure[]> = { "local put": [], "s3rver put": [], "local get": [], "s3rver get": [] };
+    const ratios: { put: number[]; get: number[] } = { put: [], get: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const lp = await measure(local, urls.local.put, putScript);
+      const sp = await measure(s3rver, urls.s3rver.put, putScript);
+      const lg = await measure(local, urls.local.get);
+      const sg = await measure(s3rver, urls.s3rver.get);
+      rows["local put"]!.push(lp), rows["s3rver put"]!.push(sp), rows["local get"]!.push(lg), rows["s3rver get"]!.push(sg);
+      ratios.put.push(lp.rps / sp.rps), ratios.get.push(lg.rps / sg.rps);
+      const f = (x: Figure) => `${x.rps.toFixed(0).padStart(6)} req/s (${x.cpuUs.toFixed(0)} µs CPU/req)${x.errors ? ` ${x.errors} errors!` : ""}`;
+      log(`  round ${round}: PUT local ${f(lp)} s3rver ${f(sp)} ${(lp.rps / sp.rps).toFixed(1)}x | GET local ${f(lg)} s3rver ${f(sg)} ${(lg.rps / sg.rps).toFixed(1)}x`);
+    }
+    const med = (xs: Figure[]): Figure => ({ rps: median(xs.map((x) => x.rps)), cpuUs: median(xs.map((x) => x.cpuUs)), errors: xs.reduce((n, x) => n + x.errors, 0) });
+    const d = disk();
+    const l = await large(local);
+    const s = await large(s3rver);
+    log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s, GET ${l.getMBs.toFixed(0)} MB/s; s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
+    return {
+      put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put) },
+      get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get) },
+      large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs },
+    };
+  } finally {
+    await Promise.all([stop(local), stop(s3rver)]);
+    fs.rmSync(putScript, { force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runS3Bench();
+  console.log(`S3 1 KiB PUT: ${r.put.local.rps.toFixed(0)} req/s vs s3rver ${r.put.s3rver.rps.toFixed(0)} = ${r.put.ratio.toFixed(1)}x (target ≥ 5x); CPU/req ${r.put.local.cpuUs.toFixed(0)} vs ${r.put.s3rver.cpuUs.toFixed(0)} µs`);
+  console.log(`S3 1 KiB GET: ${r.get.local.rps.toFixed(0)} req/s vs s3rver ${r.get.s3rver.rps.toFixed(0)} = ${r.get.ratio.toFixed(1)}x (target ≥ 5x); CPU/req ${r.get.local.cpuUs.toFixed(0)} vs ${r.get.s3rver.cpuUs.toFixed(0)} µs`);
+  console.log(`S3 8 MiB: PUT ${r.large.putMBs.toFixed(0)} MB/s = ${((100 * r.large.putMBs) / r.large.diskWriteMBs).toFixed(0)}% of disk write, GET ${r.large.getMBs.toFixed(0)} MB/s = ${((100 * r.large.getMBs) / r.large.diskReadMBs).toFixed(0)}% of disk read (target ≥ 80%)`);
+}

@@ -1,0 +1,36 @@
+/**
+ * One S3 server under test, in its own process: `local` (the local cloud) or `s3rver`
+ * (from npm, on disk). Prints `{"port":N,"accessKeyId":…,"secretAccessKey":…}` once
+ * listening, with bucket "bench" created. Stops on SIGTERM or when stdin closes.
+ *
+ *   node --import tsx bench/s3/server.ts local|s3rver
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { LocalCloud } from "../../packages/local-cloud/src/cloud.js";
+
+const kind = process.argv[2];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), `s3-bench-${kind}-`));
+let stop: () => Promise<void>;
+if (kind === "local") {
+  const cloud = await LocalCloud.start({ dir, port: 0 });
+  await cloud.s3.call("CreateBucket", { Bucket: "bench" });
+  stop = () => cloud.stop();
+  console.log(JSON.stringify({ port: cloud.port, accessKeyId: "test", secretAccessKey: "test" }));
+} else if (kind === "s3rver") {
+  const { default: S3rver } = await import("s3rver");
+  const server = new S3rver({ port: 0, address: "127.0.0.1", directory: dir, silent: true, configureBuckets: [{ name: "bench", configs: [] }] });
+  const { port } = (await server.run()) as { port: number };
+  stop = () => server.close();
+  console.log(JSON.stringify({ port, accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }));
+} else throw new Error(`usage: server.ts local|s3rver (got ${kind})`);
+
+const end = async () => {
+  await stop().catch(() => undefined);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on("SIGTERM", end);
+process.stdin.on("end", end);
+process.stdin.resume();

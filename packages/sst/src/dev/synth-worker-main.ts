@@ -1,0 +1,43 @@
+/**
+ * sst dev's synth process (started by synth-process.ts): loads the app's config, takes
+ * the synth cache's snapshot of its inputs, sends the project, synthesizes, sends the
+ * result, and exits. Run in its own process so the dev process never loads aws-cdk-lib
+ * (~80 MB it would keep for the whole session) and can start the local cloud on the
+ * other core meanwhile.
+ */
+import { loadProjectFor, synthProject } from "../cli/project.js";
+import { EnvReads, snapshotInputs } from "../project/synth-cache.js";
+import type { SynthWorkerMessage, SynthWorkerRequest } from "./synth-process.js";
+
+const send = (m: SynthWorkerMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
+
+const request = JSON.parse(process.argv[2] ?? "{}") as SynthWorkerRequest;
+try {
+  // The environment variables the load and the synth read: the synth cache keys on them.
+  const loadReads = new EnvReads();
+  const project = await loadReads.during(() => loadProjectFor({ cwd: request.cwd, global: { stage: request.stage, region: request.region, verbose: request.verbose } }));
+  const snapshot = snapshotInputs(project);
+  await send({
+    kind: "loaded",
+    // The config's data as the synth cache keeps it (its functions stay here).
+    project: { root: project.root, stage: project.stage, config: JSON.parse(JSON.stringify(project.config)), paths: project.paths, configInputs: project.configInputs } as typeof project,
+    snapshot,
+    envValues: { ...loadReads.values },
+  });
+  const synthReads = new EnvReads();
+  const synth = await synthReads.during(() => synthProject(project, { mode: "dev" }));
+  // What the dev loop uses of a synth, as the synth cache keeps it (the in-memory app stays here).
+  const result = { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions };
+  try {
+    JSON.stringify(result);
+  } catch {
+    // Functions whose build options hold code (esbuild plugins): only an in-process synth can hand those over.
+    await send({ kind: "unserializable" });
+    process.exit(0);
+  }
+  await send({ kind: "synthesized", synth: result, envValues: { ...synthReads.values } });
+} catch (err) {
+  const e = err as Error;
+  await send({ kind: "error", error: { name: e?.name ?? "Error", message: String(e?.message ?? err), stack: typeof e?.stack === "string" ? e.stack : undefined } });
+}
+process.exit(0);
