@@ -2,7 +2,7 @@
  * Frontend sites end to end, SST v2's dev workflow: `sst dev` deploys the API but
  * nothing for the sites, and `sst bind <cmd>` run inside a site's folder gives the
  * command that site's environment (the live API URL resolved) plus the app's SST_*
- * values. `sst build` builds them (tests/sites-deploy.test.ts deploys them).
+ * values. `sst build` builds them (tests/sites-deploy.slow.test.ts deploys them).
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";

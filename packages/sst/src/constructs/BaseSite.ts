@@ -92,7 +92,10 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     this.path = sitePath;
     this.sitePath = path.resolve(app.appPath, sitePath);
     this.environment = validateEnvironment(type, id, this.props.environment);
-    this.doNotDeploy = app.mode === "remove" || (app.mode === "dev" && !this.props.dev?.deploy);
+    // As SST v2: not built in remove mode, nor in a stack `sst deploy <filter>` leaves out
+    // (Stack.isActive), nor under `sst dev` unless `dev.deploy`.
+    const stackIsActive = (cdk.Stack.of(this) as { isActive?: boolean }).isActive !== false;
+    this.doNotDeploy = app.mode === "remove" || !stackIsActive || (app.mode === "dev" && !this.props.dev?.deploy);
 
     // `sst remove` must work even after the site's folder is gone.
     if (app.mode !== "remove") validateSitePath(type, id, app.appPath, sitePath);

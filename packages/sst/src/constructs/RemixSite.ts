@@ -45,11 +45,11 @@ export class RemixSite extends SsrSite {
     if (!vite) this.checkClassicConfig();
     const edge = this.props.edge ?? false;
     const handler = this.writeServerHandler(vite, edge ? "edge-server.js" : "regional-server.js");
-    const server = {
+    const serverPlan = this.serverPlan(edge, {
       description: "Server handler for Remix",
       handler,
       nodejs: { esbuild: { inject: [path.join(this.sitePath, "build", "polyfill.js")] } },
-    };
+    });
     const assetsPath = vite ? path.join("build", "client") : "public";
     const assetsDir = path.join(this.sitePath, assetsPath);
     if (!fs.existsSync(assetsDir)) throw new Error(`${this.owner}: no client assets at "${assetsDir}" (did the Remix build run?)`);
@@ -64,21 +64,14 @@ export class RemixSite extends SsrSite {
         },
       },
       // At the edge the server answers CloudFront's origin requests for the S3 origin.
-      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
+      edgeFunctions: serverPlan.edgeFunctions,
       origins: {
-        ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
+        ...serverPlan.origins,
         s3: { type: "s3", copy: [{ from: assetsPath, to: "", cached: true, versionedSubDir: vite ? undefined : "build" }] },
       },
       behaviors: [
-        edge
-          ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
-          : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
-        ...fs.readdirSync(assetsDir).map((item) => ({
-          cacheType: "static" as const,
-          pattern: fs.statSync(path.join(assetsDir, item)).isDirectory() ? `${item}/*` : item,
-          cfFunction: "staticCfFunction",
-          origin: "s3",
-        })),
+        serverPlan.behavior,
+        ...this.staticBehaviors(assetsDir, { cfFunction: "staticCfFunction" }),
       ],
     };
   }

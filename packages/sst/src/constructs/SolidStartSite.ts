@@ -34,24 +34,18 @@ export class SolidStartSite extends SsrSite {
       throw new Error(`${this.owner}: no build output at "${client}". Use the "solid-start-sst" adapter in vite.config and rebuild the site.`);
     }
     const edge = this.props.edge ?? false;
-    const server = { description: "Server handler for Solid", handler: path.join(this.path, "dist", "server", "index.handler") };
+    const serverPlan = this.serverPlan(edge, { description: "Server handler for Solid", handler: path.join(this.path, "dist", "server", "index.handler") });
     return {
       edge,
       cloudFrontFunctions: { serverCfFunction: { constructId: "CloudFrontFunction", injections: [this.hostHeaderInjection()] } },
-      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
+      edgeFunctions: serverPlan.edgeFunctions,
       origins: {
-        ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
+        ...serverPlan.origins,
         s3: { type: "s3", copy: [{ from: CLIENT, to: "", cached: true, versionedSubDir: "assets" }] },
       },
       behaviors: [
-        edge
-          ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
-          : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
-        ...fs.readdirSync(client).map((item) => ({
-          cacheType: "static" as const,
-          pattern: fs.statSync(path.join(client, item)).isDirectory() ? `${item}/*` : item,
-          origin: "s3",
-        })),
+        serverPlan.behavior,
+        ...this.staticBehaviors(client),
       ],
     };
   }

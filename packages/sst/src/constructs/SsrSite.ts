@@ -179,7 +179,8 @@ export abstract class SsrSite extends BaseSite {
     if (props?.bind) this.bind(props.bind);
     if (props?.permissions) super.attachPermissions(props.permissions);
     if (App.of(this).mode !== "remove") this.writeTypesFile(props?.typesPath ?? ".");
-    if (this.doNotDeploy && App.of(this).mode === "dev") this.serverFunctionForDev = this.createServerFunctionForDev();
+    // SST v2 also gives a site of a stack `sst deploy <filter>` leaves out its placeholder.
+    if (this.doNotDeploy && App.of(this).mode !== "remove") this.serverFunctionForDev = this.createServerFunctionForDev();
   }
 
   /**
@@ -282,6 +283,37 @@ export abstract class SsrSite extends BaseSite {
   override getConstructMetadata() {
     const base = super.getConstructMetadata();
     return { ...base, data: { ...base.data, server: (this.serverFunctionForDev ?? this.serverFunction)?.functionArn } };
+  }
+
+  /**
+   * Where a server-rendering site's server runs, as SST v2 plans it: regionally, a
+   * function-URL origin ("regionalServer") on the default behaviour; at the edge, a
+   * Lambda@Edge function ("edgeServer", ids under the site) answering the S3 origin's
+   * requests. Spread into the plan's `edgeFunctions` / `origins`; `behavior` goes first.
+   */
+  protected serverPlan(edge: boolean, server: SsrFunctionProps & EdgeFunctionProps & { description: string }): {
+    edgeFunctions: Plan["edgeFunctions"];
+    origins: Record<string, OriginPlan>;
+    behavior: BehaviorPlan;
+  } {
+    return {
+      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
+      origins: edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } },
+      behavior: edge
+        ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
+        : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
+    };
+  }
+
+  /**
+   * One static behaviour on the S3 origin per top-level entry of the uploaded folder `dir`
+   * (a folder `x` → `x/*`, a file by its name), each pattern passed through `under`.
+   */
+  protected staticBehaviors(dir: string, opts: { cfFunction?: string; under?: (pattern: string) => string } = {}): BehaviorPlan[] {
+    return fs.readdirSync(dir).map((item) => {
+      const pattern = fs.statSync(path.join(dir, item)).isDirectory() ? `${item}/*` : item;
+      return { cacheType: "static", pattern: opts.under ? opts.under(pattern) : pattern, origin: "s3", ...(opts.cfFunction ? { cfFunction: opts.cfFunction } : {}) };
+    });
   }
 
   /** Sets `x-forwarded-host` from the viewer's Host (the origin gets its own Host). */

@@ -49,7 +49,7 @@ export class SvelteKitSite extends SsrSite {
     const under = (item: string) => (base ? `${base}/${item}` : item);
     const debug = Boolean(process.env.SST_DEBUG);
     const edge = this.props.edge ?? false;
-    const server = {
+    const serverPlan = this.serverPlan(edge, {
       description: "Server handler for SvelteKit",
       handler: path.join(this.path, OUT, "server", "lambda-handler", "index.handler"),
       nodejs: {
@@ -60,7 +60,7 @@ export class SvelteKitSite extends SsrSite {
         },
       },
       copyFiles: [{ from: path.join(this.path, prerenderedDir), to: "prerendered" }],
-    };
+    });
     return {
       edge,
       buildId: JSON.parse(fs.readFileSync(versionFile, "utf8")).version,
@@ -80,9 +80,9 @@ export class SvelteKitSite extends SsrSite {
         },
       },
       // At the edge the server answers CloudFront's origin requests for the S3 origin.
-      edgeFunctions: edge ? { edgeServer: { constructId: "Server", function: { scopeOverride: this, ...server } } } : undefined,
+      edgeFunctions: serverPlan.edgeFunctions,
       origins: {
-        ...(edge ? {} : { regionalServer: { type: "function" as const, constructId: "ServerFunction", function: server } }),
+        ...serverPlan.origins,
         s3: {
           type: "s3",
           copy: [
@@ -92,14 +92,8 @@ export class SvelteKitSite extends SsrSite {
         },
       },
       behaviors: [
-        edge
-          ? { cacheType: "server", cfFunction: "serverCfFunction", edgeFunction: "edgeServer", origin: "s3" }
-          : { cacheType: "server", cfFunction: "serverCfFunction", origin: "regionalServer" },
-        ...fs.readdirSync(client).map((item) => ({
-          cacheType: "static" as const,
-          pattern: under(fs.statSync(path.join(client, item)).isDirectory() ? `${item}/*` : item),
-          origin: "s3",
-        })),
+        serverPlan.behavior,
+        ...this.staticBehaviors(client, { under }),
       ],
     };
   }

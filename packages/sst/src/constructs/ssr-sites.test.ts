@@ -1,7 +1,7 @@
 /**
  * The framework sites (AstroSite, RemixSite, SvelteKitSite) in deploy mode, on build
  * output laid out the way each adapter writes it (no framework runs here: the real
- * builds are in tests/sites-deploy.test.ts). Each plan becomes SST v2's resources.
+ * builds are in tests/sites-deploy.slow.test.ts). Each plan becomes SST v2's resources.
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 /**
  * The site custom resources' building blocks (the handler itself runs in the local
- * cloud's Lambda runtime in tests/sites-deploy.test.ts): zips as the site archiver
+ * cloud's Lambda runtime in tests/sites-deploy.slow.test.ts): zips as the site archiver
  * writes them, SST v2's glob patterns, file options (the last match wins), content types.
  */
 import { test } from "node:test";
