@@ -35,6 +35,14 @@ const FRAMEWORKS = { AstroUrl: 'AstroSite "Astro"', AstroStaticUrl: 'AstroSite "
 /** The Edge stack's sites (built from the Frameworks stack's folders), by output name. */
 const EDGE = { EdgeRemixUrl: 'RemixSite "EdgeRemix"', IamSvelteKitUrl: 'SvelteKitSite "IamSvelteKit"' };
 
+/** Clicks count only once the framework has hydrated the page with its client bundle (served from S3). */
+async function waitForHydration(page: import("playwright-core").Page) {
+  await page.waitForFunction(() => {
+    (document.querySelector("#count") as HTMLButtonElement).click();
+    return document.querySelector("#count")!.textContent !== "clicked 0";
+  });
+}
+
 describe("sites deployed to the local cloud", () => {
   let app: string;
   let port: number;
@@ -259,67 +267,46 @@ describe("sites deployed to the local cloud", () => {
     await page.close();
   });
 
-  test("Remix in Chromium: the loader reads the bound table in the server function, the page hydrates from S3's assets, a POST reaches an action", { skip: !hasChromium }, async () => {
-    const url = urls.RemixUrl;
+  /** The Remix fixture app at `url`: rendered from the bound table, hydrated, an action taking `form`. */
+  async function checkRemix(url: string, form: Record<string, string>) {
     const page = await browser!.newPage();
     await page.goto(url);
     assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
     assert.equal(await page.textContent("#api"), apiUrl);
     assert.equal(await page.$eval("h1", (e) => getComputedStyle(e).color), "rgb(30, 120, 60)");
-    // Clicks count only once React has hydrated with the client bundle served from S3.
-    await page.waitForFunction(() => {
-      (document.querySelector("#count") as HTMLButtonElement).click();
-      return document.querySelector("#count")!.textContent !== "clicked 0";
-    });
-    const echoed = await page.evaluate(async () => (await fetch("/api/echo?_data=routes%2Fapi.echo", { method: "POST", body: new URLSearchParams({ a: "1" }) })).json());
-    assert.deepEqual(echoed, { method: "POST", got: "a=1" });
+    await waitForHydration(page);
+    const echoed = await page.evaluate(async (body) => (await fetch("/api/echo?_data=routes%2Fapi.echo", { method: "POST", body: new URLSearchParams(body) })).json(), form);
+    assert.deepEqual(echoed, { method: "POST", got: new URLSearchParams(form).toString() });
     await page.close();
+  }
+
+  /** The SvelteKit fixture app at `url`: rendered from the bound table, hydrated, its form action answering. */
+  async function checkSvelteKit(url: string) {
+    const page = await browser!.newPage();
+    await page.goto(url);
+    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
+    assert.equal(await page.textContent("#api"), apiUrl);
+    await waitForHydration(page);
+    await page.click("#send");
+    await page.waitForSelector("#echoed");
+    assert.equal(await page.textContent("#echoed"), "from the form");
+    await page.close();
+  }
+
+  test("Remix in Chromium: the loader reads the bound table in the server function, the page hydrates from S3's assets, a POST reaches an action", { skip: !hasChromium }, async () => {
+    await checkRemix(urls.RemixUrl, { a: "1" });
   });
 
   test("SvelteKit in Chromium: the server load reads the bound table, the page hydrates, a form action answers (its ?/echo query key encoded by the CloudFront Function)", { skip: !hasChromium }, async () => {
-    const url = urls.SvelteKitUrl;
-    const page = await browser!.newPage();
-    await page.goto(url);
-    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
-    assert.equal(await page.textContent("#api"), apiUrl);
-    await page.waitForFunction(() => {
-      (document.querySelector("#count") as HTMLButtonElement).click();
-      return document.querySelector("#count")!.textContent !== "clicked 0";
-    });
-    await page.click("#send");
-    await page.waitForSelector("#echoed");
-    assert.equal(await page.textContent("#echoed"), "from the form");
-    await page.close();
+    await checkSvelteKit(urls.SvelteKitUrl);
   });
 
   test("Remix at the edge in Chromium: the Lambda@Edge server renders from the bound table (its environment put into its code at deploy), hydrates, takes a POST", { skip: !hasChromium }, async () => {
-    const url = urls.EdgeRemixUrl;
-    const page = await browser!.newPage();
-    await page.goto(url);
-    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
-    assert.equal(await page.textContent("#api"), apiUrl);
-    await page.waitForFunction(() => {
-      (document.querySelector("#count") as HTMLButtonElement).click();
-      return document.querySelector("#count")!.textContent !== "clicked 0";
-    });
-    const echoed = await page.evaluate(async () => (await fetch("/api/echo?_data=routes%2Fapi.echo", { method: "POST", body: new URLSearchParams({ edge: "yes" }) })).json());
-    assert.deepEqual(echoed, { method: "POST", got: "edge=yes" });
-    await page.close();
+    await checkRemix(urls.EdgeRemixUrl, { edge: "yes" });
   });
 
   test("SvelteKit behind an AWS_IAM function URL: CloudFront's signed requests (a form POST included) are served, an unsigned request to the URL is refused", { skip: !hasChromium }, async () => {
-    const url = urls.IamSvelteKitUrl;
-    const page = await browser!.newPage();
-    await page.goto(url);
-    assert.deepEqual(await page.$$eval("#notes li", (els) => els.map((e) => e.textContent)), NOTES);
-    await page.waitForFunction(() => {
-      (document.querySelector("#count") as HTMLButtonElement).click();
-      return document.querySelector("#count")!.textContent !== "clicked 0";
-    });
-    await page.click("#send");
-    await page.waitForSelector("#echoed");
-    assert.equal(await page.textContent("#echoed"), "from the form");
-    await page.close();
+    await checkSvelteKit(urls.IamSvelteKitUrl);
     const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     try {
       const fns = (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
