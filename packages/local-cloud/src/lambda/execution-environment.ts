@@ -278,6 +278,15 @@ export class ExecutionEnvironment {
     p.resolve(outcome);
   }
 
+  /**
+   * How long the running invocation has been in its handler (init excluded: a cold start
+   * says nothing of how long the function's invocations take); 0 when none runs.
+   */
+  runningForMs(now = performance.now()): number {
+    const p = this.queue[0];
+    return p && this.initialized && !p.initClock ? now - p.started : 0;
+  }
+
   private elapsed(): number {
     const p = this.queue[0];
     return p ? performance.now() - p.started : 0;

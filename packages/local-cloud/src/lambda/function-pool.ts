@@ -32,6 +32,8 @@ export interface PoolOptions {
   maxStandbyFunctions?: number;
   /** Environments on the machine in all. @default max(8, 4 × cores) */
   maxEnvironments?: number;
+  /** Environments per function whose invocations mostly wait (see WAITING_ABOVE_MS). @default the machine's budget */
+  maxWaitingConcurrency?: number;
 }
 
 export interface PoolInvocationResult {
@@ -53,11 +55,20 @@ const STANDBY_DELAY_MS = 100;
  */
 const SCALE_OUT_ABOVE_MS = 1;
 
+/**
+ * Invocations longer than this (on average, or the ones running now before any ended)
+ * mostly wait — on timers, on slow downstream calls — rather than compute: they scale
+ * out past the per-core cap, as Lambda would scale them, because queueing behind one
+ * would cost its whole duration while adding a process costs the cores little.
+ */
+const WAITING_ABOVE_MS = 100;
+
 
 export class FunctionPool {
   private readonly envs = new Set<ExecutionEnvironment>();
   private readonly waiters: Waiter[] = [];
   private readonly maxConcurrency: number;
+  private readonly maxWaitingConcurrency: number;
   private readonly idleTimeoutMs: number;
   private readonly maxWorkerAgeMs: number;
   private closed = false;
@@ -76,6 +87,7 @@ export class FunctionPool {
     private readonly budget = new EnvironmentBudget(opts.maxEnvironments),
   ) {
     this.maxConcurrency = opts.maxConcurrency ?? defaultFunctionConcurrency();
+    this.maxWaitingConcurrency = Math.max(this.maxConcurrency, opts.maxWaitingConcurrency ?? budget.max);
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
     this.maxWorkerAgeMs = opts.maxWorkerAgeMs ?? 45 * 60_000;
   }
@@ -107,7 +119,8 @@ export class FunctionPool {
       // The environment ended before this one began: run it on another.
       if (outcome === NOT_STARTED) continue;
       this.typicalMs = this.typicalMs === undefined ? outcome.durationMs : 0.9 * this.typicalMs + 0.1 * outcome.durationMs;
-      if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkToOne();
+      if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkTo(1);
+      else if (this.typicalMs < WAITING_ABOVE_MS) this.shrinkTo(this.maxConcurrency);
       // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
@@ -148,10 +161,11 @@ export class FunctionPool {
   }
 
   /**
-   * A quick function needs one environment (more only contend for the same cores): the
-   * others a burst started before its invocations were timed finish what they hold and end.
+   * A quick function needs one environment, a computing one one a core (more only contend
+   * for the same cores): the others a burst started before its invocations were timed
+   * finish what they hold and end, the lightest first.
    */
-  private shrinkToOne(): void {
+  private shrinkTo(keep: number): void {
     let serving = 0;
     let lightest: ExecutionEnvironment | undefined;
     for (const env of this.envs) {
@@ -159,7 +173,7 @@ export class FunctionPool {
       serving++;
       if (!lightest || env.load < lightest.load) lightest = env;
     }
-    if (serving <= 1 || !lightest) return;
+    if (serving <= keep || !lightest) return;
     if (lightest.load === 0) {
       this.end(lightest);
       this.envs.delete(lightest);
@@ -244,7 +258,8 @@ export class FunctionPool {
       if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
       return undefined;
     }
-    if (this.envs.size < this.maxConcurrency) {
+    const waiting = this.mostlyWaits(now);
+    if (this.envs.size < (waiting ? this.maxWaitingConcurrency : this.maxConcurrency)) {
       // A standby saves the spawn and SDK load even when no pre-warm came first.
       const env = this.takeStandby(launch) ?? (this.budget.tryTake() ? this.newEnvironment(launch) : undefined);
       if (env) {
@@ -252,8 +267,22 @@ export class FunctionPool {
         return { env, cold: true };
       }
     }
+    // Queued behind an invocation that waits, this one would wait its whole duration; and
+    // before any invocation was timed, it waits here, where the pool looks again shortly
+    // (roomMayBeFree) whether the running ones wait or compute.
+    if (waiting || this.typicalMs === undefined) return undefined;
     if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };
     return undefined;
+  }
+
+  /**
+   * Whether the function's invocations mostly wait rather than compute: by their average
+   * duration once one ended, before that by how long the running ones have run.
+   */
+  private mostlyWaits(now: number): boolean {
+    if (this.typicalMs !== undefined) return this.typicalMs >= WAITING_ABOVE_MS;
+    for (const env of this.envs) if (env.state === "busy" && env.runningForMs(now) >= WAITING_ABOVE_MS) return true;
+    return false;
   }
 
   /** An environment for the invocation, which it is handed at once; undefined when none can take it now. */
@@ -268,7 +297,15 @@ export class FunctionPool {
       const waiter: Waiter = { woken: false, wake: resolve };
       this.waiters.push(waiter);
       // Below the function's cap, a slot freed anywhere on the machine may be ours.
-      if (this.envs.size < this.maxConcurrency) this.budget.wait(waiter);
+      if (this.envs.size < this.maxWaitingConcurrency) this.budget.wait(waiter);
+      // Before any invocation was timed: look again once the running ones may have shown they wait.
+      if (this.typicalMs === undefined) {
+        setTimeout(() => {
+          if (waiter.woken) return;
+          waiter.woken = true;
+          resolve();
+        }, WAITING_ABOVE_MS).unref();
+      }
     });
   }
 

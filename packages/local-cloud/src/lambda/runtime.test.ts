@@ -310,13 +310,23 @@ test("only the functions run from source invoked last keep a standby", async () 
   assert.equal(rt.hasStandby(b.functionName), false, "recycle ends the standby too");
 });
 
-test("concurrent invocations use more environments, capped, the rest queue", async () => {
-  const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 150)); return process.pid; };` });
+test("concurrent short invocations use more environments, capped, the rest queue", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 20)); return process.pid; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
   assert.ok(results.every((r) => r.status === "success"));
   const threads = new Set(results.map((r) => json(r.payload)));
   assert.equal(threads.size, 3); // the cap in this test
   assert.equal(runtime.workerCount(def.functionName), 3);
+});
+
+test("long invocations scale out past the per-core cap, as Lambda would: none waits for another", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 800)); return { pid: process.pid, start, end: Date.now() }; };` });
+  const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
+  assert.ok(results.every((r) => r.status === "success"));
+  const runs = results.map((r) => json(r.payload) as { pid: number; start: number; end: number });
+  assert.equal(new Set(runs.map((r) => r.pid)).size, 6);
+  // All six ran at one moment: the latest start comes before the earliest end.
+  assert.ok(Math.max(...runs.map((r) => r.start)) < Math.min(...runs.map((r) => r.end)), JSON.stringify(runs));
 });
 
 test("process.exit and unhandled rejections end only the worker", async () => {
