@@ -50,6 +50,7 @@ const json = (b: Buffer) => JSON.parse(b.toString());
 
 const CALLS = `import https from "node:https";
 import dns from "node:dns/promises";
+import { get as namedGet } from "node:https";
 const read = (res) => new Promise((ok) => { let b = ""; res.on("data", (d) => (b += d)); res.on("end", () => ok({ status: res.statusCode, body: JSON.parse(b) })); });
 export const handler = async ({ port }) => {
   // As OpenNext's revalidation: a URL string without a port, options beside it.
@@ -62,9 +63,11 @@ export const handler = async ({ port }) => {
   const viaOptions = await new Promise((ok, fail) => https.get({ hostname: "e1abcdefghijkl.cloudfront.localhost", port, path: "/page?x=1" }, (res) => read(res).then(ok)).on("error", fail));
   const viaFetch = await (await fetch("http://abcde12345.execute-api.localhost:" + port + "/users")).json();
   const lookedUp = await dns.lookup("site.localhost");
+  // A function imported by name is the hooked one too.
+  const named = await new Promise((ok, fail) => namedGet("https://abcde12345.execute-api.localhost:" + port + "/named", (res) => read(res).then(ok)).on("error", fail));
   // Any other name is left alone: https to the plain-HTTP server fails the TLS handshake.
   const other = await new Promise((ok) => { const req = https.get("https://127.0.0.1:" + port + "/", () => ok("answered")); req.on("error", (e) => ok(e.code ?? e.message)); });
-  return { revalidate, viaOptions, viaFetch, lookedUp, other };
+  return { revalidate, viaOptions, viaFetch, lookedUp, named, other };
 };`;
 
 test("*.localhost names reach the local cloud; https:// to them is plain HTTP, on the URL's port or the cloud's", async () => {
@@ -76,6 +79,7 @@ test("*.localhost names reach the local cloud; https:// to them is plain HTTP, o
   assert.deepEqual(out.viaOptions, { status: 200, body: { host: `e1abcdefghijkl.cloudfront.localhost:${port}`, method: "GET", path: "/page?x=1", isr: null } });
   assert.deepEqual(out.viaFetch, { host: `abcde12345.execute-api.localhost:${port}`, method: "GET", path: "/users", isr: null });
   assert.deepEqual(out.lookedUp, { address: "127.0.0.1", family: 4 });
+  assert.equal(out.named.body.path, "/named");
   assert.notEqual(out.other, "answered");
   assert.match(String(out.other), /EPROTO|ERR_SSL|wrong version/i);
 });

@@ -18,6 +18,7 @@
 import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
+import { syncBuiltinESMExports } from "node:module";
 
 const LOCAL_NAME = /(^|\.)localhost\.?$/i;
 
@@ -27,6 +28,8 @@ export function installLocalNames(endpoint = process.env.AWS_ENDPOINT_URL) {
   if (!cloud) return false;
   resolveLocalNames(cloud.address);
   plainHttpsToLocalNames(cloud.port);
+  // Code that imports the functions by name (`import { lookup } from "node:dns"`) gets these too.
+  syncBuiltinESMExports();
   return true;
 }
 
