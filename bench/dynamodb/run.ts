@@ -10,6 +10,7 @@
  *   BENCH_ROUNDS=5 BENCH_SECONDS=3 BENCH_CONNECTIONS=32 BENCH_ITEMS=1000000 node --import tsx bench/dynamodb/run.ts
  *   BENCH_ITEMS=0 …   # skip the large-table latency part
  *   BENCH_OPS=PutItem BENCH_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   # profile the servers
+ *   BENCH_BASELINE=/path/to/other/checkout …   # also run that checkout's local cloud, interleaved: local/baseline ratios
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,8 @@ const BIG = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 const SMALL = 10_000;
 const ALL_OPS = ["PutItem", "GetItem", "Query(10)"] as const;
 type OpName = (typeof ALL_OPS)[number];
+/** Another checkout of this repository (e.g. main) whose local cloud runs beside this one's. */
+const BASELINE = process.env.BENCH_BASELINE;
 /** BENCH_OPS=PutItem,GetItem narrows the run (e.g. while profiling one operation). */
 const OPS = ALL_OPS.filter((op) => !process.env.BENCH_OPS || process.env.BENCH_OPS.split(",").includes(op));
 
@@ -39,9 +42,9 @@ interface Target {
 
 let stopping = false;
 
-async function startTarget(name: "local" | "dynalite" | "bare"): Promise<Target> {
-  const script = fileURLToPath(new URL("./server.ts", import.meta.url));
-  const child = fork(script, [name], { execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+async function startTarget(name: "local" | "dynalite" | "bare" | "baseline"): Promise<Target> {
+  const script = name === "baseline" ? `${BASELINE}/bench/dynamodb/server.ts` : fileURLToPath(new URL("./server.ts", import.meta.url));
+  const child = fork(script, [name === "baseline" ? "local" : name], { execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m: any) => resolve(m.port));
     child.once("exit", (code) => reject(new Error(`${name} server exited with ${code}`)));
@@ -131,11 +134,13 @@ async function queryLatency(port: number, table: string, partitions: number): Pr
 
 async function main() {
   console.log(`DynamoDB bench: ${ROUNDS} rounds × ${SECONDS}s per measurement, ${CONNECTIONS} keep-alive connections, servers in their own processes`);
-  const [local, dyn, bare] = await Promise.all([startTarget("local"), startTarget("dynalite"), startTarget("bare")]);
+  const [local, dyn, bare, base] = await Promise.all([startTarget("local"), startTarget("dynalite"), startTarget("bare"), BASELINE ? startTarget("baseline") : undefined]);
   try {
-    await Promise.all([local.fill({ table: "Bench", partitions: 100, perPartition: 20 }), dyn.fill({ table: "Bench", partitions: 100, perPartition: 20 })]);
+    await Promise.all([local, dyn, base].map((t) => t?.fill({ table: "Bench", partitions: 100, perPartition: 20 })));
     // Warm-up: JIT and SQLite page cache, not measured.
-    for (const op of OPS) for (const t of [local, dyn]) await load(t.port, requestsFor(t.port, op), 1, CONNECTIONS);
+    for (const op of OPS) for (const t of [local, dyn, base]) if (t) await load(t.port, requestsFor(t.port, op), 1, CONNECTIONS);
+    const vsBase: Record<string, number[]> = {};
+    const cpuVsBase: Record<string, number[]> = {};
 
     const bareRps: number[] = [];
     const rps: Record<string, number[]> = {};
@@ -150,6 +155,13 @@ async function main() {
       const line = [`round ${round}: bare ${fmt(b.rps)}`];
       for (const op of OPS) {
         const mine = await measure(`local ${op}`, local, op);
+        if (base) {
+          const before = await measure(`baseline ${op}`, base, op);
+          (cpu[`baseline ${op}`] ??= []).push(before.cpuPerRequest);
+          (rps[`baseline ${op}`] ??= []).push(before.rps);
+          (vsBase[op] ??= []).push(mine.rps / before.rps);
+          (cpuVsBase[op] ??= []).push(mine.cpuPerRequest / before.cpuPerRequest);
+        }
         const theirs = await measure(`dynalite ${op}`, dyn, op);
         (cpu[`local ${op}`] ??= []).push(mine.cpuPerRequest);
         (cpu[`dynalite ${op}`] ??= []).push(theirs.cpuPerRequest);
@@ -172,6 +184,14 @@ async function main() {
       );
     }
 
+    if (base) {
+      console.log(`\nthis checkout vs the baseline (${BASELINE}), medians of per-round ratios (target: within 5%)`);
+      for (const op of OPS) {
+        console.log(
+          `${op.padEnd(10)} req/s ${fmt(median(rps[`local ${op}`]!))} vs ${fmt(median(rps[`baseline ${op}`]!))} (${(median(vsBase[op]!) * 100).toFixed(1)}%) | CPU/req ${median(cpu[`local ${op}`]!).toFixed(0)} vs ${median(cpu[`baseline ${op}`]!).toFixed(0)} µs (${(median(cpuVsBase[op]!) * 100).toFixed(1)}%)`,
+        );
+      }
+    }
     console.log(`targets (issue 3): local/dynalite >= 2x and local/bare >= 50% on each operation`);
     for (const op of OPS) {
       const d = median(vsDyn[op]!);
@@ -197,8 +217,8 @@ async function main() {
     }
   } finally {
     stopping = true;
-    for (const t of [local, dyn, bare]) t.child.disconnect();
-    await new Promise<void>((r) => (local.child.exitCode !== null ? r() : local.child.once("exit", () => r())));
+    for (const t of [local, dyn, bare, base]) t?.child.disconnect();
+    for (const t of [local, base]) if (t) await new Promise<void>((r) => (t.child.exitCode !== null ? r() : t.child.once("exit", () => r())));
   }
 }
 

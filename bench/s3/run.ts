@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/s3/run.ts
  *   BENCH_ROUNDS=5 BENCH_SECONDS=4 node --import tsx bench/s3/run.ts
+ *   BENCH_BASELINE=/path/to/other/checkout …   # also that checkout's local cloud, interleaved: this/baseline ratios
  *
  * - 1 KiB objects: wrk replays a presigned PUT URL (with a 1 KiB body) and a presigned
  *   GET URL at 32 connections — raw HTTP load, as a browser upload or a CDN would make
@@ -28,6 +29,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LARGE = 8 * 1024 * 1024;
 const LARGE_COUNT = Number(process.env.BENCH_LARGE_COUNT ?? 24);
+/** Another checkout (with its own node_modules) whose local cloud runs beside this one. */
+const BASELINE = process.env.BENCH_BASELINE;
+
+type Kind = "local" | "s3rver" | "baseline";
 
 interface S3Server {
   name: string;
@@ -36,8 +41,9 @@ interface S3Server {
   client: S3Client;
 }
 
-async function start(kind: "local" | "s3rver"): Promise<S3Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/s3/server.ts", kind], { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+async function start(kind: Kind): Promise<S3Server> {
+  const cwd = kind === "baseline" ? BASELINE! : repoRoot;
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/s3/server.ts", kind === "baseline" ? "local" : kind], { cwd, stdio: ["pipe", "pipe", "inherit"] });
   const info = await new Promise<{ port: number; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
     let text = "";
     child.stdout!.on("data", (c) => {
@@ -137,45 +143,63 @@ function disk(): { writeMBs: number; readMBs: number } {
   }
 }
 
+/** This checkout against the baseline's: medians of the per-round ratios of req/s and of CPU per request. */
+export interface VsBaseline {
+  baseline: Figure;
+  rpsRatio: number;
+  cpuRatio: number;
+}
+
 export interface S3BenchResult {
-  put: { local: Figure; s3rver: Figure; ratio: number };
-  get: { local: Figure; s3rver: Figure; ratio: number };
+  put: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
+  get: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
   large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number };
 }
 
 export async function runS3Bench(log: (line: string) => void = console.log): Promise<S3BenchResult> {
-  const [local, s3rver] = await Promise.all([start("local"), start("s3rver")]);
+  const [local, s3rver, base] = await Promise.all([start("local"), start("s3rver"), BASELINE ? start("baseline") : undefined]);
   try {
-    const urls = { local: await presigned(local), s3rver: await presigned(s3rver) };
+    const urls = { local: await presigned(local), s3rver: await presigned(s3rver), baseline: base ? await presigned(base) : undefined };
     log(`S3 1 KiB objects, presigned URLs, wrk at ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS}s; ${machineLoad()}`);
-    for (const s of [local, s3rver]) {
-      await wrk(urls[s.name as "local"].put, { connections: CONNECTIONS, seconds: 1, script: putScript });
-      await wrk(urls[s.name as "local"].get, { connections: CONNECTIONS, seconds: 1 });
+    for (const s of [local, s3rver, base]) {
+      if (!s) continue;
+      await wrk(urls[s.name as Kind]!.put, { connections: CONNECTIONS, seconds: 1, script: putScript });
+      await wrk(urls[s.name as Kind]!.get, { connections: CONNECTIONS, seconds: 1 });
     }
     const rows: Record<string, Figure[]> = { "local put": [], "s3rver put": [], "local get": [], "s3rver get": [] };
     const ratios: { put: number[]; get: number[] } = { put: [], get: [] };
+    const vsBase = { put: { rows: [] as Figure[], rps: [] as number[], cpu: [] as number[] }, get: { rows: [] as Figure[], rps: [] as number[], cpu: [] as number[] } };
     for (let round = 1; round <= ROUNDS; round++) {
       const lp = await measure(local, urls.local.put, putScript);
       const sp = await measure(s3rver, urls.s3rver.put, putScript);
+      const bp = base ? await measure(base, urls.baseline!.put, putScript) : undefined;
       const lg = await measure(local, urls.local.get);
       const sg = await measure(s3rver, urls.s3rver.get);
+      const bg = base ? await measure(base, urls.baseline!.get) : undefined;
       rows["local put"]!.push(lp), rows["s3rver put"]!.push(sp), rows["local get"]!.push(lg), rows["s3rver get"]!.push(sg);
       ratios.put.push(lp.rps / sp.rps), ratios.get.push(lg.rps / sg.rps);
       const f = (x: Figure) => `${x.rps.toFixed(0).padStart(6)} req/s (${x.cpuUs.toFixed(0)} µs CPU/req)${x.errors ? ` ${x.errors} errors!` : ""}`;
       log(`  round ${round}: PUT local ${f(lp)} s3rver ${f(sp)} ${(lp.rps / sp.rps).toFixed(1)}x | GET local ${f(lg)} s3rver ${f(sg)} ${(lg.rps / sg.rps).toFixed(1)}x`);
+      for (const [op, l, b] of [["put", lp, bp], ["get", lg, bg]] as const) {
+        if (!b) continue;
+        vsBase[op].rows.push(b), vsBase[op].rps.push(l.rps / b.rps), vsBase[op].cpu.push(l.cpuUs / b.cpuUs);
+        log(`           ${op.toUpperCase()} baseline ${f(b)}: this/baseline req/s ${((100 * l.rps) / b.rps).toFixed(1)}%, CPU/req ${((100 * l.cpuUs) / b.cpuUs).toFixed(1)}%`);
+      }
     }
     const med = (xs: Figure[]): Figure => ({ rps: median(xs.map((x) => x.rps)), cpuUs: median(xs.map((x) => x.cpuUs)), errors: xs.reduce((n, x) => n + x.errors, 0) });
     const d = disk();
     const l = await large(local);
     const s = await large(s3rver);
     log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s, GET ${l.getMBs.toFixed(0)} MB/s; s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
+    const versus = (op: "put" | "get"): VsBaseline | undefined =>
+      base ? { baseline: med(vsBase[op].rows), rpsRatio: median(vsBase[op].rps), cpuRatio: median(vsBase[op].cpu) } : undefined;
     return {
-      put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put) },
-      get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get) },
+      put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put), vsBaseline: versus("put") },
+      get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get), vsBaseline: versus("get") },
       large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs },
     };
   } finally {
-    await Promise.all([stop(local), stop(s3rver)]);
+    await Promise.all([stop(local), stop(s3rver), base && stop(base)]);
     fs.rmSync(putScript, { force: true });
   }
 }
@@ -184,5 +208,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await runS3Bench();
   console.log(`S3 1 KiB PUT: ${r.put.local.rps.toFixed(0)} req/s vs s3rver ${r.put.s3rver.rps.toFixed(0)} = ${r.put.ratio.toFixed(1)}x (target ≥ 5x); CPU/req ${r.put.local.cpuUs.toFixed(0)} vs ${r.put.s3rver.cpuUs.toFixed(0)} µs`);
   console.log(`S3 1 KiB GET: ${r.get.local.rps.toFixed(0)} req/s vs s3rver ${r.get.s3rver.rps.toFixed(0)} = ${r.get.ratio.toFixed(1)}x (target ≥ 5x); CPU/req ${r.get.local.cpuUs.toFixed(0)} vs ${r.get.s3rver.cpuUs.toFixed(0)} µs`);
+  for (const op of ["put", "get"] as const) {
+    const v = r[op].vsBaseline;
+    if (v) console.log(`S3 1 KiB ${op.toUpperCase()} vs baseline (${BASELINE}): req/s ${r[op].local.rps.toFixed(0)} vs ${v.baseline.rps.toFixed(0)} (${(100 * v.rpsRatio).toFixed(1)}%), CPU/req ${r[op].local.cpuUs.toFixed(0)} vs ${v.baseline.cpuUs.toFixed(0)} µs (${(100 * v.cpuRatio).toFixed(1)}%) — medians of per-round ratios`);
+  }
   console.log(`S3 8 MiB: PUT ${r.large.putMBs.toFixed(0)} MB/s = ${((100 * r.large.putMBs) / r.large.diskWriteMBs).toFixed(0)}% of disk write, GET ${r.large.getMBs.toFixed(0)} MB/s = ${((100 * r.large.getMBs) / r.large.diskReadMBs).toFixed(0)}% of disk read (target ≥ 80%)`);
 }

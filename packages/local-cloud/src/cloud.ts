@@ -4,7 +4,6 @@
  * services/registry.ts), the HTTP server, and the IAM check every service calls
  * before it acts for a non-admin principal.
  */
-import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -15,6 +14,11 @@ import { StateIntegrity } from "./state-integrity.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
 import { allowedHostsFromEnv, sentByWebPage } from "./server/web-origin.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
+import { ADMIN_PRINCIPAL } from "./kernel/admin.js";
+import { createClients, type ServiceClients } from "./kernel/clients.js";
+import { CloudEvents } from "./kernel/events.js";
+import { NO_IAM, type IamPort } from "./kernel/iam-port.js";
+import type { Kernel } from "./kernel/kernel.js";
 import {
   ACCOUNT_ID,
   ADMIN_ACCESS_KEY_ID,
@@ -24,7 +28,6 @@ import {
   type AwsRequest,
   type AwsResponse,
   type CallContext,
-  type Principal,
   type Service,
 } from "./types.js";
 import type { IamService } from "./services/iam/index.js";
@@ -61,19 +64,24 @@ export interface LocalCloudOptions {
   requestTimeoutMs?: number;
 }
 
-export const ADMIN_PRINCIPAL: Principal = Object.freeze({
-  accessKeyId: ADMIN_ACCESS_KEY_ID,
-  arn: `arn:aws:iam::${ACCOUNT_ID}:root`,
-  admin: true,
-});
+export { ADMIN_PRINCIPAL };
 
-export class LocalCloud implements RequestDispatcher {
+export class LocalCloud implements RequestDispatcher, Kernel {
   readonly dir: string;
   readonly region: string;
   readonly host: string;
   readonly accountId = ACCOUNT_ID;
   /** Observability for sst dev and the Console: lambda:*, ssm:changed, apigateway:request … */
-  readonly events = new EventEmitter();
+  readonly events = new CloudEvents();
+  /** Typed in-process clients of the services, for services calling each other. */
+  readonly clients: ServiceClients = createClients((name) => this.service(name));
+  /** IAM beyond authorize(): policy decisions, sessions, roles (the IAM service, when it runs). */
+  readonly identity: IamPort = {
+    evaluate: (principal, action, resource, conditions) => (this.iam ?? NO_IAM).evaluate(principal, action, resource, conditions),
+    issueSessionCredentials: (roleArn, sessionName, duration) => (this.iam ?? NO_IAM).issueSessionCredentials(roleArn, sessionName, duration),
+    role: (roleArn) => (this.iam ?? NO_IAM).role(roleArn),
+    lookupAccessKey: (accessKeyId) => (this.iam ?? NO_IAM).lookupAccessKey(accessKeyId),
+  };
   port = 0;
 
   declare readonly iam: IamService;
@@ -105,7 +113,6 @@ export class LocalCloud implements RequestDispatcher {
     this.host = opts.host ?? "127.0.0.1";
     this.allowedHosts = opts.allowedHosts ?? allowedHostsFromEnv();
     this.timeouts = { headersTimeoutMs: opts.headersTimeoutMs, requestTimeoutMs: opts.requestTimeoutMs };
-    this.events.setMaxListeners(100);
   }
 
   /** Start a cloud: listen, construct every service, start their background work. */
@@ -145,7 +152,7 @@ export class LocalCloud implements RequestDispatcher {
 
   private async loadServices(): Promise<void> {
     for (const [prop, Ctor] of serviceClasses()) {
-      const service = new Ctor({ cloud: this });
+      const service = new Ctor({ kernel: this, cloud: this });
       (this as any)[prop] = service;
       this.bySigningName.set(service.signingName, service);
       this.started.push(service);
@@ -218,7 +225,7 @@ export class LocalCloud implements RequestDispatcher {
   authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError, conditionContext?: Record<string, string>): void {
     if (ctx.principal.admin) return;
     for (const resource of Array.isArray(resources) ? resources : [resources]) {
-      const decision = ctx.principal.roleArn && this.iam ? this.iam.evaluate(ctx.principal, action, resource, conditionContext) : "ImplicitDeny";
+      const decision = ctx.principal.roleArn ? this.identity.evaluate(ctx.principal, action, resource, conditionContext) : "ImplicitDeny";
       if (decision === "Allow") continue;
       const why =
         decision === "ExplicitDeny"
@@ -247,7 +254,7 @@ export class LocalCloud implements RequestDispatcher {
       if (headers !== undefined && sentByWebPage(headers)) return undefined;
       return { secretAccessKey: ADMIN_SECRET_ACCESS_KEY, principal: ADMIN_PRINCIPAL };
     }
-    return this.iam?.lookupAccessKey(accessKeyId);
+    return this.identity.lookupAccessKey(accessKeyId);
   }
 
   serviceFor(signingName: string) {

@@ -11,6 +11,7 @@
  */
 import type { Readable } from "node:stream";
 import type { LocalCloud } from "./cloud.js";
+import type { Kernel } from "./kernel/kernel.js";
 
 export const ACCOUNT_ID = "000000000000";
 export const DEFAULT_REGION = "us-east-1";
@@ -77,7 +78,12 @@ export interface Service {
   close?(): void | Promise<void>;
 }
 
-/** What a service is constructed with. */
+/**
+ * What a service is constructed with: the kernel (kernel/kernel.ts). `cloud` is the same
+ * object typed as the whole LocalCloud, for services not yet moved onto the kernel.
+ */
 export interface ServiceDeps {
+  kernel: Kernel;
+  /** @deprecated depend on `kernel` */
   cloud: LocalCloud;
 }

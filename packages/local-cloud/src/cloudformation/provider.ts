@@ -4,6 +4,9 @@
  * with AWS SDK v3 input shapes, exactly as CloudFormation drives the real APIs.
  */
 import { randomBytes } from "node:crypto";
+import { forwardedKernel } from "../kernel/forwarded.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { CallContext } from "../types.js";
 
 /** The parts of LocalCloud the engine and providers use (structural, so tests can fake it). */
 export interface ServiceLike {
@@ -68,6 +71,18 @@ export interface ResourceProvider {
  */
 export class NewPhysicalResource {
   constructor(readonly physicalId: string, readonly attributes: Record<string, unknown> = {}) {}
+}
+
+/**
+ * The engine's view of a kernel: its storage, identity and events, and every service by
+ * name (`cloud.lambda.call(…)`) through the kernel's typed clients.
+ */
+export function cloudOfKernel(kernel: Kernel): CloudLike {
+  const rest = {
+    ...kernel.clients,
+    authorize: (ctx: CallContext, action: string, resources: string | string[], deny?: (m: string) => Error) => kernel.authorize(ctx, action, resources, deny as never),
+  };
+  return Object.assign(forwardedKernel(kernel), rest);
 }
 
 /** The in-process API of a local service, with a clear error when it is not part of this cloud. */

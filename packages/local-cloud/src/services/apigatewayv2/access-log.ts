@@ -2,7 +2,7 @@
  * Stage access logs: a stage with AccessLogSettings gets one line per request in
  * the CloudWatch Logs group of its DestinationArn, formatted by substituting the
  * `$context.*` variables of its Format (SST's Api turns these on by default, and the
- * Console reads them). The lines are shipped by the LogShipper (services/logs), which
+ * Console reads them). The lines are shipped by the LogShipper (kernel/log-shipper.ts), which
  * batches them; writing never delays or fails the request.
  */
 

@@ -6,9 +6,9 @@
  * Subtypes of services the local cloud does not have answer 500, as a broken
  * integration does on AWS.
  */
-import type { GatewayRequest } from "./http-request.js";
-import type { GatewayResponse } from "./response-map.js";
-import { internalError } from "./response-map.js";
+import type { GatewayRequest } from "../../lambda-proxy/http-request.js";
+import type { GatewayResponse } from "../../lambda-proxy/response-map.js";
+import { internalError } from "../../lambda-proxy/response-map.js";
 
 type Doc = Record<string, any>;
 

@@ -4,21 +4,22 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiGatewayV2Service } from "./index.js";
-import { fakeCloud } from "./test-cloud-fake.js";
+import { testKernel } from "../../kernel/test-kernel.js";
 import type { AwsRequest } from "../../types.js";
 import { LogsService } from "../logs/index.js";
 
-const cloud = fakeCloud();
-const logsService = new LogsService({ cloud });
-(cloud as any).logs = logsService;
-const svc = new ApiGatewayV2Service({ cloud });
-after(() => cloud.dispose());
+const kernel = testKernel();
+const logsService = new LogsService({ kernel });
+kernel.services.set("logs", logsService);
+const svc = new ApiGatewayV2Service({ kernel });
+after(() => kernel.dispose());
 
 type Handler = (event: any) => unknown | Promise<unknown>;
 const functions = new Map<string, Handler>();
 const calls: { name: string; event: any }[] = [];
-cloud.lambda = {
-  async invoke(name, payload) {
+/** Lambda's Invoke, answering from the handlers the tests register. */
+const lambda = {
+  async invoke(name: string, payload: string | Buffer) {
     const event = JSON.parse(String(payload));
     calls.push({ name, event });
     const fn = functions.get(name.replace(/^.*:function:/, ""));
@@ -35,6 +36,13 @@ cloud.lambda = {
     }
   },
 };
+kernel.services.set("lambda", {
+  async call(operation: string, input: any) {
+    assert.equal(operation, "Invoke");
+    const out = await lambda.invoke(input.FunctionName, input.Payload);
+    return { StatusCode: out.statusCode, Payload: out.payload, FunctionError: out.functionError };
+  },
+});
 const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
 async function makeApi(routes: Record<string, string | { fn: string; format?: string; timeout?: number; auth?: any }>, api: any = {}) {
@@ -304,7 +312,7 @@ test("HTTP_PROXY forwards to the URL and emits apigateway:request", async () => 
   await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
   const seen: any[] = [];
   const listener = (e: any) => seen.push(e);
-  cloud.events.on("apigateway:request", listener);
+  kernel.events.on("apigateway:request", listener);
   try {
     const url = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/base/{proxy}`;
     const { ApiId } = await svc.call("CreateApi", { Name: "proxy", ProtocolType: "HTTP" });
@@ -321,7 +329,7 @@ test("HTTP_PROXY forwards to the URL and emits apigateway:request", async () => 
     assert.equal(seen[0].status, 200);
     assert.equal(typeof seen[0].durationMs, "number");
   } finally {
-    cloud.events.off("apigateway:request", listener);
+    kernel.events.off("apigateway:request", listener);
     backend.close();
   }
 });

@@ -5,19 +5,19 @@
  */
 import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse } from "../../types.js";
-import { LogShipper } from "../logs/log-shipper.js";
+import { LogShipper } from "../../kernel/log-shipper.js";
 import { formatAccessLog, logGroupOfArn } from "./access-log.js";
-import { applyCors, isPreflight, preflightHeaders, type CorsConfiguration } from "./cors.js";
-import { buildEventV1 } from "./event-v1.js";
-import { buildEventV2, type EventContext } from "./event-v2.js";
-import { clfTime, domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "./http-request.js";
+import { applyCors, isPreflight, preflightHeaders, type CorsConfiguration } from "../../lambda-proxy/cors.js";
+import { buildEventV1 } from "../../lambda-proxy/event-v1.js";
+import { buildEventV2, type EventContext } from "../../lambda-proxy/event-v2.js";
+import { clfTime, domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
 import { proxyHttp } from "./http-proxy.js";
 import { newGatewayRequestId } from "./ids.js";
 import { authorizeIam, type IamAuthCloud } from "./iam-auth.js";
 import { authorizeJwt, JwksCache } from "./jwt.js";
 import { AuthorizerCache, routeArn, runLambdaAuthorizer } from "./lambda-authorizer.js";
-import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "./lambda-invoke.js";
-import { internalError, jsonMessage, mapResponseV1, mapResponseV2, type GatewayResponse } from "./response-map.js";
+import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
+import { internalError, jsonMessage, mapResponseV1, mapResponseV2, type GatewayResponse } from "../../lambda-proxy/response-map.js";
 import { selectRoute } from "./route-match.js";
 import { callAwsIntegration } from "./aws-integration.js";
 import type { ApiGatewayStore } from "./store.js";

@@ -3,8 +3,8 @@
  * greedy path variable substituted and the query string kept), the answer comes back
  * unchanged apart from hop-by-hop headers.
  */
-import type { GatewayRequest } from "./http-request.js";
-import { jsonMessage, type GatewayResponse } from "./response-map.js";
+import type { GatewayRequest } from "../../lambda-proxy/http-request.js";
+import { jsonMessage, type GatewayResponse } from "../../lambda-proxy/response-map.js";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length", "te", "trailer", "proxy-authorization", "proxy-authenticate"]);
 

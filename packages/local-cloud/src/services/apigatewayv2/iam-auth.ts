@@ -6,7 +6,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import { readSignature, verifySignature } from "../../server/sigv4.js";
 import type { AwsRequest, CallContext, Principal } from "../../types.js";
-import { jsonMessage, type GatewayResponse } from "./response-map.js";
+import { jsonMessage, type GatewayResponse } from "../../lambda-proxy/response-map.js";
 
 export interface IamAuthCloud {
   lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;

@@ -3,7 +3,7 @@
  * "$request.querystring.token", "$stageVariables.x", "$context.x") resolved against a
  * request. An authorizer with identity sources is not called when any is missing.
  */
-import { parseQueryString, type GatewayRequest } from "./http-request.js";
+import { parseQueryString, type GatewayRequest } from "../../lambda-proxy/http-request.js";
 
 export function resolveIdentitySource(source: string, req: GatewayRequest, stageVariables: Record<string, string>): string | undefined {
   const header = /^\$request\.header\.(.+)$/i.exec(source);

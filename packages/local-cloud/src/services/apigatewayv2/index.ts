@@ -3,31 +3,17 @@
  * signing name "apigateway"), its in-process `call()` used by CloudFormation, and the
  * execute-api data plane the kernel routes /_aws/execute-api/{apiId}/… to.
  */
-import type { EventEmitter } from "node:events";
-import type { Database } from "better-sqlite3";
 import { AwsError } from "../../server/aws-error.js";
-import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import apigatewayModel from "../../wire/models/apigatewayv2.js";
 import { DataPlane } from "./data-plane.js";
-import type { LambdaInvoker } from "./lambda-invoke.js";
-import { coerceInput, inputTypeProblem } from "./coerce.js";
+import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
+import { coerceInput } from "./coerce.js";
 import { ManagementApi } from "./management.js";
-import { parseRestJson, restJsonError, restJsonResponse } from "./rest-json.js";
 import { ApiGatewayStore } from "./store.js";
 import { DomainNames } from "./domain-names.js";
-
-/** The slice of LocalCloud this service uses (structural, so tests can hand in a fake). */
-export interface ApiGatewayCloud {
-  readonly region: string;
-  readonly endpoint: string;
-  readonly events?: EventEmitter;
-  readonly lambda?: LambdaInvoker;
-  readonly logs?: { call(operation: string, input: any): Promise<any> };
-  openDatabase(name: string): Database;
-  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
-  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
-}
-
-const ADMIN: Principal = { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true };
 
 /** HTTP method and resource path each operation is authorized as (apigateway:{METHOD} on arn:aws:apigateway:{region}::{path}). */
 function iamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
@@ -55,46 +41,66 @@ export class ApiGatewayV2Service implements Service {
   private readonly management: ManagementApi;
   private readonly domains: DomainNames;
   private readonly dataPlane: DataPlane;
+  private readonly host: OperationHost<CallContext>;
+  private readonly endpoint: () => string;
 
-  constructor(private readonly deps: { cloud: ApiGatewayCloud }) {
-    const { cloud } = deps;
-    this.store = new ApiGatewayStore(cloud.openDatabase("apigatewayv2"));
-    this.management = new ManagementApi({ store: this.store, region: cloud.region, endpoint: () => cloud.endpoint });
-    this.domains = new DomainNames({ store: this.store, endpoint: () => cloud.endpoint, apiExists: (id) => !!this.store.get(id, "api", id) });
+  constructor({ kernel }: ServiceDeps) {
+    this.endpoint = () => kernel.endpoint;
+    this.store = new ApiGatewayStore(kernel.openDatabase("apigatewayv2"));
+    this.management = new ManagementApi({ store: this.store, region: kernel.region, endpoint: () => kernel.endpoint });
+    this.domains = new DomainNames({ store: this.store, endpoint: () => kernel.endpoint, apiExists: (id) => !!this.store.get(id, "api", id) });
+    const clients = kernel.clients as unknown as Record<string, { call(op: string, input: any, ctx?: any): Promise<any> } | undefined>;
     this.dataPlane = new DataPlane({
-      store: this.store, region: cloud.region, events: cloud.events, lambda: () => cloud.lambda, logs: () => cloud.logs, iam: cloud,
-      awsService: (name) => (cloud as unknown as Record<string, { call(op: string, input: any, ctx?: any): Promise<any> } | undefined>)[name],
+      store: this.store,
+      region: kernel.region,
+      events: kernel.events,
+      lambda: () => invokerOf(kernel.clients.lambda),
+      logs: () => kernel.clients.logs,
+      iam: kernel,
+      awsService: (name) => clients[name],
+    });
+    const ops = { ...this.management.operations, ...this.domains.operations };
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [apigatewayModel],
+      operations: Object.fromEntries(
+        Object.entries(ops).map(([name, run]) => [
+          name,
+          {
+            // apigateway:{METHOD} on arn:aws:apigateway:{region}::{resource path}
+            iam: (i: Record<string, any>, ctx: CallContext) => {
+              const { method, path } = iamTarget(name, i);
+              return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
+            },
+            run: (i: Record<string, any>) => run(i),
+          },
+        ]),
+      ),
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("BadRequestException", message, 400),
+        serialization: (message) => new AwsError("BadRequestException", `Invalid input: ${message}`, 400),
+        unknownOperation: (req, { name, wrongMethod }) =>
+          !req
+            ? new AwsError("UnknownOperationException", `The operation ${name} is not supported by the local API Gateway`, 400)
+            : wrongMethod
+              ? new AwsError("MethodNotAllowedException", `Method ${req.method} is not allowed on ${req.path}`, 405)
+              : new AwsError("NotFoundException", `No such resource: ${req.method} ${req.path}`, 404),
+        malformedBody: (message) => new AwsError("BadRequestException", message, 400),
+        internal: () => new AwsError("InternalServerErrorException", "Internal server error", 500),
+      },
+      // CloudFormation hands over properties as templates have them ("30000", "true"); its
+      // provider converts the members whose type is a number or a boolean (coerce.ts).
+      inProcessInput: coerceInput,
     });
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const parsed = parseRestJson(req);
-      const output = await this.call(parsed.operation, parsed.input, { principal: req.principal, region: req.region, requestId: req.requestId });
-      return restJsonResponse(output, parsed.status, req.requestId);
-    } catch (err) {
-      if (err instanceof AwsError) return restJsonError(err, req.requestId);
-      console.error("[local-cloud] apigateway failed", err);
-      return restJsonError(new AwsError("InternalServerErrorException", "Internal server error", 500), req.requestId);
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
-    const op = this.management.operations[operation] ?? this.domains.operations[operation];
-    if (!op) throw new AwsError("UnknownOperationException", `The operation ${operation} is not supported by the local API Gateway`, 400);
-    const context: CallContext = {
-      region: ctx.region ?? this.deps.cloud.region,
-      principal: ctx.principal ?? ADMIN,
-      requestId: ctx.requestId ?? "",
-    };
-    const args = coerceInput(input ?? {});
-    const problem = inputTypeProblem(args);
-    if (problem) throw new AwsError("BadRequestException", problem, 400);
-    if (!context.principal.admin) {
-      const { method, path } = iamTarget(operation, args);
-      this.deps.cloud.authorize(context, `apigateway:${method}`, `arn:aws:apigateway:${context.region}::${path}`);
-    }
-    return op(args);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 
   /** The execute-api data plane: `path` is what follows /_aws/execute-api/{apiId} ("/" when empty). */
@@ -124,6 +130,6 @@ export class ApiGatewayV2Service implements Service {
 
   /** The local invoke URL of an API (what ApiEndpoint reports). */
   apiEndpoint(apiId: string): string {
-    return `${this.deps.cloud.endpoint}/_aws/execute-api/${apiId}`;
+    return `${this.endpoint()}/_aws/execute-api/${apiId}`;
   }
 }

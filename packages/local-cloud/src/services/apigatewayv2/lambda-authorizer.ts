@@ -6,11 +6,11 @@
  */
 import { ACCOUNT_ID } from "../../types.js";
 import { globMatch } from "../../limits/glob.js";
-import { buildEventV1 } from "./event-v1.js";
-import { buildEventV2, type EventContext } from "./event-v2.js";
-import type { GatewayRequest } from "./http-request.js";
+import { buildEventV1 } from "../../lambda-proxy/event-v1.js";
+import { buildEventV2, type EventContext } from "../../lambda-proxy/event-v2.js";
+import type { GatewayRequest } from "../../lambda-proxy/http-request.js";
 import { resolveIdentitySources } from "./identity-source.js";
-import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "./lambda-invoke.js";
+import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 
 export interface RequestAuthorizer {
   AuthorizerId?: string;

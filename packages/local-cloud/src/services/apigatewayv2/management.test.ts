@@ -1,12 +1,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { ApiGatewayV2Service } from "./index.js";
-import { fakeCloud } from "./test-cloud-fake.js";
+import { testKernel } from "../../kernel/test-kernel.js";
 import type { AwsRequest } from "../../types.js";
 
-const cloud = fakeCloud();
-const svc = new ApiGatewayV2Service({ cloud });
-after(() => cloud.dispose());
+const kernel = testKernel();
+const svc = new ApiGatewayV2Service({ kernel });
+after(() => kernel.dispose());
 
 const rejects = (p: Promise<unknown>, code: string, status: number, message?: RegExp) =>
   assert.rejects(p, (e: any) => {
@@ -43,8 +43,8 @@ test("CreateApi / GetApi / GetApis / UpdateApi / DeleteApi", async () => {
 });
 
 test("CreateApi validates input", async () => {
-  await rejects(svc.call("CreateApi", { ProtocolType: "HTTP" }), "BadRequestException", 400, /Name/);
-  await rejects(svc.call("CreateApi", { Name: "x", ProtocolType: "SOAP" }), "BadRequestException", 400, /ProtocolType/);
+  await rejects(svc.call("CreateApi", { ProtocolType: "HTTP" }), "BadRequestException", 400, /Value null at 'name' failed to satisfy constraint: Member must not be null/);
+  await rejects(svc.call("CreateApi", { Name: "x", ProtocolType: "SOAP" }), "BadRequestException", 400, /Value 'SOAP' at 'protocolType' failed to satisfy constraint: Member must satisfy enum value set: \[WEBSOCKET, HTTP\]/);
   await rejects(svc.call("CreateApi", { Name: "x", ProtocolType: "WEBSOCKET" }), "BadRequestException", 400, /RouteSelectionExpression/);
   await rejects(
     svc.call("CreateApi", { Name: "x", ProtocolType: "HTTP", CorsConfiguration: { AllowOrigins: ["*"], AllowCredentials: true } }),
@@ -67,7 +67,7 @@ test("routes, integrations, stages and their references", async () => {
   await rejects(svc.call("CreateRoute", { ApiId, RouteKey: "GET users" }), "BadRequestException", 400);
   await rejects(svc.call("CreateRoute", { ApiId, RouteKey: "GET /x", Target: "integrations/nope123" }), "NotFoundException", 404);
   await rejects(svc.call("CreateRoute", { ApiId: "nope", RouteKey: "GET /x" }), "NotFoundException", 404, /Invalid API identifier/);
-  await rejects(svc.call("CreateIntegration", { ApiId, IntegrationType: "AWS_PROXY", IntegrationUri: fn, TimeoutInMillis: 40000 }), "BadRequestException", 400, /TimeoutInMillis/);
+  await rejects(svc.call("CreateIntegration", { ApiId, IntegrationType: "AWS_PROXY", IntegrationUri: fn, TimeoutInMillis: 40000 }), "BadRequestException", 400, /Value '40000' at 'timeoutInMillis' failed to satisfy constraint: Member must have value less than or equal to 30000/);
   await rejects(svc.call("CreateIntegration", { ApiId, IntegrationType: "MOCK" }), "BadRequestException", 400);
 
   const routes = await svc.call("GetRoutes", { ApiId });
@@ -148,11 +148,12 @@ test("paging of GetApis", async () => {
 });
 
 test("non-admin calls are authorized with apigateway:{METHOD} on the resource path", async () => {
-  cloud.authorized.length = 0;
+  kernel.authorized.length = 0;
+  kernel.allowed.add("apigateway:POST").add("apigateway:GET");
   const principal = { accessKeyId: "AKIA", arn: "arn:aws:sts::000000000000:assumed-role/r/s", admin: false, roleArn: "arn:aws:iam::000000000000:role/r" };
   const { ApiId } = await svc.call("CreateApi", { Name: "iam", ProtocolType: "HTTP" }, { principal });
   await svc.call("GetRoutes", { ApiId }, { principal });
-  assert.deepEqual(cloud.authorized, [
+  assert.deepEqual(kernel.authorized, [
     { action: "apigateway:POST", resources: "arn:aws:apigateway:us-east-1::/apis" },
     { action: "apigateway:GET", resources: `arn:aws:apigateway:us-east-1::/apis/${ApiId}/routes` },
   ]);

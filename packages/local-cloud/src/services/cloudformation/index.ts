@@ -4,23 +4,21 @@
  * endpoint custom resources answer on. State lives in SQLite and survives restarts.
  */
 import { AwsError } from "../../server/aws-error.js";
-import { parseQueryRequest, queryErrorResponse, queryResponse } from "../../server/protocols/query.js";
-import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import cloudformationModel from "../../wire/models/cloudformation.js";
 import { StackEngine } from "../../cloudformation/engine.js";
 import { StackStore } from "../../cloudformation/store.js";
 import { CustomResourceBroker } from "../../cloudformation/custom-resource-broker.js";
 import { providerLookup } from "../../cloudformation/resources/index.js";
 import { nestedStackProvider } from "../../cloudformation/resources/AWS-CloudFormation-Stack.js";
 import { templateFrom } from "./template-source.js";
-import type { CloudLike } from "../../cloudformation/provider.js";
+import { cloudOfKernel, type CloudLike } from "../../cloudformation/provider.js";
 import { CloudFormationApi } from "./operations.js";
-import { inputFromParams, resultXml } from "./wire.js";
 import { moveStacksToEndpoint } from "./endpoint-move.js";
 import { bootstrap, deployAssembly, type DeployAssemblyOptions, type DeployAssemblyResult } from "./assembly.js";
 
-export const CLOUDFORMATION_XMLNS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
-
-const ADMIN = { accessKeyId: "test", arn: "arn:aws:iam::000000000000:root", admin: true };
 
 export class CloudFormationService implements Service {
   readonly signingName = "cloudformation";
@@ -29,41 +27,49 @@ export class CloudFormationService implements Service {
   readonly api: CloudFormationApi;
   private readonly broker: CustomResourceBroker;
   private readonly cloud: CloudLike;
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(deps: ServiceDeps | { cloud: CloudLike }) {
-    this.cloud = deps.cloud as unknown as CloudLike;
+  constructor({ kernel }: ServiceDeps) {
+    this.cloud = cloudOfKernel(kernel);
     this.store = new StackStore(this.cloud.openDatabase("cloudformation"));
     this.broker = new CustomResourceBroker(() => this.cloud.endpoint);
     const nested = nestedStackProvider({ engine: () => this.engine, store: this.store, readTemplateUrl: (url) => templateFrom(this.cloud, { TemplateURL: url }) });
     const providers = providerLookup(this.broker, { "AWS::CloudFormation::Stack": nested });
     this.engine = new StackEngine(this.cloud, this.store, providers, (e) => this.cloud.events?.emit("cloudformation:event", e));
     this.api = new CloudFormationApi(this.cloud, this.store, this.engine, providers);
+    const operations = Object.fromEntries(
+      Object.entries(this.api.operations).map(([name, op]) => [
+        name,
+        {
+          // `cloudformation:<Op>` on the stack the input names (a name or an id), or on every stack.
+          iam: (i: { StackName?: string }, ctx: CallContext) => {
+            const stack = typeof i.StackName === "string" ? i.StackName : "*";
+            return { action: `cloudformation:${name}`, resource: stack.startsWith("arn:") ? stack : `arn:aws:cloudformation:${ctx.region}:${kernel.accountId}:stack/${stack}/*` };
+          },
+          run: (i: any, ctx: CallContext) => op(this.api.normalize(i), ctx),
+        },
+      ]),
+    );
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [cloudformationModel],
+      operations,
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationError", message, 400),
+        unknownOperation: (_req, { name }) => new AwsError("InvalidAction", `The action ${name} is not valid for this web service.`, 400),
+        malformedBody: (message) => new AwsError("MalformedInput", message, 400),
+        internal: () => new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500),
+      },
+    });
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    let action = "Unknown";
-    try {
-      const parsed = parseQueryRequest(req);
-      action = parsed.action;
-      const out = await this.call(action, inputFromParams(parsed.params), { principal: req.principal, region: req.region, requestId: req.requestId });
-      return queryResponse(action, resultXml(out ?? {}), req.requestId, CLOUDFORMATION_XMLNS);
-    } catch (err) {
-      if (err instanceof AwsError) return queryErrorResponse(err, req.requestId, CLOUDFORMATION_XMLNS);
-      console.error(`[local-cloud] cloudformation ${action} failed`, err);
-      return queryErrorResponse(new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500), req.requestId, CLOUDFORMATION_XMLNS);
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
-    const op = this.api.operations[operation];
-    if (!op) throw new AwsError("InvalidAction", `The action ${operation} is not valid for this web service.`, 400);
-    const context: CallContext = { region: ctx.region ?? this.cloud.region, principal: ctx.principal ?? ADMIN, requestId: ctx.requestId ?? "" };
-    if (!context.principal.admin && this.cloud.authorize) {
-      const stack = typeof input?.StackName === "string" ? input.StackName : "*";
-      const resource = stack.startsWith("arn:") ? stack : `arn:aws:cloudformation:${context.region}:${this.cloud.accountId}:stack/${stack}/*`;
-      this.cloud.authorize(context, `cloudformation:${operation}`, resource);
-    }
-    return op(this.api.normalize(input), context);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 
   /** `/_aws/cloudformation/custom-resource/{token}`: where custom resource handlers PUT their response. */

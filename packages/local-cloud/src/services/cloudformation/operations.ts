@@ -10,6 +10,7 @@ import type { CloudLike } from "../../cloudformation/provider.js";
 import type { StackEngine, ProviderLookup, PreparedDeploy } from "../../cloudformation/engine.js";
 import type { StackStore, StackState, ChangeSetState } from "../../cloudformation/store.js";
 import { parseTemplate, type Template } from "../../cloudformation/template.js";
+import { violationMessage } from "../../wire/constraints.js";
 import { computeChanges } from "../../cloudformation/diff.js";
 import { stableEqual } from "../../cloudformation/equality.js";
 import type { ParameterInput } from "../../cloudformation/parameters.js";
@@ -96,7 +97,6 @@ export class CloudFormationApi {
     ListChangeSets: async (i) => ({ Summaries: this.store.changeSets(this.stackOrThrow(i.StackName, true).stackId).map(shapes.changeSetSummary) }),
     UpdateTerminationProtection: async (i) => {
       const s = this.stackOrThrow(i.StackName);
-      if (i.EnableTerminationProtection === undefined) throw validation("1 validation error detected: Value null at 'enableTerminationProtection' failed to satisfy constraint: Member must not be null");
       await this.engine.withLock(s.stackName, async () => {
         const current = this.store.find(s.stackId)!;
         current.terminationProtection = bool(i.EnableTerminationProtection);
@@ -138,17 +138,19 @@ export class CloudFormationApi {
   }
 
   /** A live stack by name or id; a deleted one only by id (AWS's rule). */
-  stackOrThrow(nameOrId: unknown, allowDeleted = false): StackState {
-    if (typeof nameOrId !== "string" || nameOrId === "") throw validation("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+  stackOrThrow(nameOrId: string, allowDeleted = false): StackState {
+    // Operations whose model makes StackName optional (DescribeStacks …) name no stack: none exists.
+    if (typeof nameOrId !== "string" || nameOrId === "") throw validation(violationMessage(null, "stackName", "Member must not be null"));
     const s = this.store.find(nameOrId);
     if (!s || (!allowDeleted && s.status === "DELETE_COMPLETE")) throw validation(`Stack with id ${nameOrId} does not exist`);
     return s;
   }
 
   private checkStackName(name: unknown): string {
-    if (typeof name !== "string" || name === "") throw validation("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
+    // CreateStack's model states no pattern for a new stack's name: CloudFormation's own check, in the framework's words.
+    if (typeof name !== "string" || name === "") throw validation(violationMessage(null, "stackName", "Member must not be null"));
     if (!STACK_NAME.test(name) || name.length > 128) {
-      throw validation(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`);
+      throw validation(violationMessage(name, "stackName", "Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*"));
     }
     return name;
   }
@@ -220,7 +222,6 @@ export class CloudFormationApi {
   private async deleteStack(i: any) {
     const s = typeof i.StackName === "string" ? this.store.find(i.StackName) : undefined;
     if (!s || s.status === "DELETE_COMPLETE") {
-      if (typeof i.StackName !== "string" || i.StackName === "") throw validation("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null");
       return {}; // deleting a stack that does not exist succeeds, as in AWS
     }
     if (s.terminationProtection) throw validation(`Stack [${s.stackName}] cannot be deleted while TerminationProtection is enabled`);
@@ -321,8 +322,7 @@ export class CloudFormationApi {
     };
   }
 
-  private changeSetOrThrow(nameOrId: unknown, stackName?: unknown): ChangeSetState {
-    if (typeof nameOrId !== "string" || nameOrId === "") throw validation("1 validation error detected: Value null at 'changeSetName' failed to satisfy constraint: Member must not be null");
+  private changeSetOrThrow(nameOrId: string, stackName?: unknown): ChangeSetState {
     let cs: ChangeSetState | undefined;
     if (nameOrId.startsWith("arn:")) cs = this.store.changeSet(nameOrId);
     else {
@@ -336,9 +336,6 @@ export class CloudFormationApi {
 
   private async createChangeSet(i: any) {
     const name = this.checkStackName(i.StackName);
-    if (typeof i.ChangeSetName !== "string" || !/^[a-zA-Z][-a-zA-Z0-9]*$/.test(i.ChangeSetName)) {
-      throw validation(`1 validation error detected: Value '${i.ChangeSetName}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
-    }
     const type: "CREATE" | "UPDATE" = i.ChangeSetType === "CREATE" ? "CREATE" : i.ChangeSetType === "IMPORT" ? (() => { throw validation("ChangeSetType IMPORT is not supported by the local cloud"); })() : "UPDATE";
     return this.engine.withLock(name, async () => {
       let stack = this.store.find(name);

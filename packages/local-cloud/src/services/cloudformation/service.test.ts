@@ -231,7 +231,11 @@ test("bad wire input answers with AWS errors and never crashes the service", asy
   assert.match(noName.text, /<Code>ValidationError<\/Code>.*stackName/);
   const garbage = await rawQuery("Action=CreateStack&Version=2010-05-15&StackName=g&TemplateBody=%5B1%2C2");
   assert.match(garbage.text, /<Code>ValidationError<\/Code>/);
-  const weird = await rawQuery("Action=CreateStack&Version=2010-05-15&StackName=w&Parameters=abc&Tags.member.1=x&TemplateBody=" +
+  // A tag without its Key and Value: CloudFormation's constraints, named by their path.
+  const tagless = await rawQuery("Action=CreateStack&Version=2010-05-15&StackName=t&Tags.member.1=x&TemplateBody=%7B%7D");
+  assert.equal(tagless.status, 400);
+  assert.match(tagless.text, /<Code>ValidationError<\/Code><Message>2 validation errors detected: Value null at &apos;tags.1.member.key&apos; failed to satisfy constraint: Member must not be null; Value null at &apos;tags.1.member.value&apos;/);
+  const weird = await rawQuery("Action=CreateStack&Version=2010-05-15&StackName=w&Parameters=abc&TemplateBody=" +
     encodeURIComponent(JSON.stringify({ Resources: { Q: { Type: "AWS::SQS::Queue", Properties: { DelaySeconds: { "Fn::Select": [9, []] } } } } })));
   assert.equal(weird.status, 200);
   const s = await cfn.send(new DescribeStacksCommand({ StackName: "w" }));

@@ -5,6 +5,7 @@
  */
 import { AwsError } from "../../server/aws-error.js";
 import type { CloudLike } from "../../cloudformation/provider.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 const MAX_BODY = 51_200;
 const MAX_URL_TEMPLATE = 1_000_000;
@@ -44,13 +45,13 @@ export async function templateFrom(cloud: CloudLike, input: { TemplateBody?: str
   }
   if (input.TemplateBody !== undefined) {
     if (input.TemplateBody.length > MAX_BODY) {
-      throw new AwsError("ValidationError", `1 validation error detected: Value '${input.TemplateBody.slice(0, 40)}...' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BODY}`, 400);
+      // The model states no maximum; CloudFormation quotes the start of the body.
+      throw new AwsError("ValidationError", violationMessage(`${input.TemplateBody.slice(0, 40)}...`, "templateBody", `Member must have length less than or equal to ${MAX_BODY}`), 400);
     }
     return input.TemplateBody;
   }
   if (input.TemplateURL !== undefined) {
     const { bucket, key } = parseTemplateUrl(input.TemplateURL);
-    if (!cloud.s3) throw new AwsError("ValidationError", "TemplateURL must reference a valid S3 object to which you have access.", 400);
     let out: any;
     try {
       out = await cloud.s3.call("GetObject", { Bucket: bucket, Key: key });

@@ -5,6 +5,7 @@
  */
 import { compareNumbers, canonicalNumber } from "./number.js";
 import { validation } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 export type AttributeValue =
   | { S: string }
@@ -110,7 +111,7 @@ function normalizeBinary(raw: any): string {
 }
 
 export function normalizeItem(item: any, what = "Item"): Item {
-  if (item === null || typeof item !== "object" || Array.isArray(item)) throw validation(`1 validation error detected: Value null at '${what.toLowerCase()}' failed to satisfy constraint: Member must not be null`);
+  if (item === null || typeof item !== "object" || Array.isArray(item)) throw validation(violationMessage(null, what.toLowerCase(), "Member must not be null"));
   const out: Item = {};
   const keys = Object.keys(item);
   for (let i = 0; i < keys.length; i++) {

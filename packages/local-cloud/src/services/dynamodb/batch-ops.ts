@@ -3,31 +3,31 @@
  * always empty); a BatchWriteItem runs in one SQLite transaction.
  */
 import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
-import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { type OpEnv, requireTable } from "./env.js";
 import { itemKey, parseKey, primaryKeyBlob } from "./keys.js";
 import { parseRequestExpressions } from "./request-expressions.js";
 import { project } from "./expressions/projection.js";
 import { commitWrite, itemCollectionMetrics, needsOldItem } from "./item-ops.js";
 import type { Item } from "./attribute-value.js";
 import { RawJson } from "./raw-json.js";
-import { consumedCapacity, readUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
+import { consumedCapacity, readUnits, type Usage } from "./capacity.js";
 import { validation } from "./errors.js";
 
 export function batchGetItem(env: OpEnv, input: any): any {
-  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
-  const request = input?.RequestItems;
-  if (!request || typeof request !== "object" || Object.keys(request).length === 0) {
-    throw validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
-  }
-  const total = Object.values(request).reduce((n: number, r: any) => n + (r?.Keys?.length ?? 0), 0);
+  const request: Record<string, any> = input.RequestItems;
+  const total = Object.values(request).reduce((n: number, r: any) => n + r.Keys.length, 0);
   if (total > 100) throw validation("Too many items requested for the BatchGetItem call");
-  const plans = Object.entries(request).map(([tableName, r]: [string, any]) => {
+  // What the request alone decides is checked for every table before any is looked up.
+  const checked = Object.entries(request).map(([tableName, r]) => ({
+    tableName,
+    r,
+    keys: (r.Keys as unknown[]).map((k) => normalizeItem(k, "Key")),
+    parsed: parseRequestExpressions({ ProjectionExpression: r.ProjectionExpression, ExpressionAttributeNames: r.ExpressionAttributeNames, AttributesToGet: r.AttributesToGet }),
+  }));
+  const plans = checked.map(({ tableName, r, keys: keyItems, parsed }) => {
     const meta = requireTable(env, tableName);
-    authorizeTable(env, "BatchGetItem", meta.name);
-    if (!Array.isArray(r?.Keys) || r.Keys.length === 0) throw validation("1 validation error detected: Value null at 'requestItems." + tableName + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    const parsed = parseRequestExpressions({ ProjectionExpression: r.ProjectionExpression, ExpressionAttributeNames: r.ExpressionAttributeNames, AttributesToGet: r.AttributesToGet });
     const seen = new Set<string>();
-    const keys = r.Keys.map((k: any) => {
+    const keys = keyItems.map((k) => {
       const { encoded } = parseKey(meta, k);
       const id = primaryKeyBlob(encoded).toString("hex");
       if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
@@ -59,31 +59,35 @@ export function batchGetItem(env: OpEnv, input: any): any {
   return out;
 }
 
+interface CheckedWrite {
+  item?: Item;
+  deleteKey?: Item;
+  size: number;
+}
+
+/** A write request as far as the request alone decides it. */
+function checkWrite(r: any): CheckedWrite {
+  if (!!r.PutRequest === !!r.DeleteRequest) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+  if (r.DeleteRequest) return { deleteKey: normalizeItem(r.DeleteRequest.Key, "Key"), size: 0 };
+  const item = normalizeItem(r.PutRequest.Item, "Item");
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
+  return { item, size };
+}
+
 export function batchWriteItem(env: OpEnv, input: any): any {
-  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
-  const request = input?.RequestItems;
-  if (!request || typeof request !== "object" || Object.keys(request).length === 0) {
-    throw validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
-  }
-  const total = Object.values(request).reduce((n: number, r: any) => n + (Array.isArray(r) ? r.length : 0), 0);
+  const request: Record<string, any[]> = input.RequestItems;
+  const total = Object.values(request).reduce((n, r) => n + r.length, 0);
   if (total > 25) throw validation("Too many items requested for the BatchWriteItem call");
-  const plans = Object.entries(request).map(([tableName, reqs]: [string, any]) => {
+  // What the request alone decides is checked for every table before any is looked up.
+  const checked = Object.entries(request).map(([tableName, reqs]) => ({ tableName, writes: reqs.map(checkWrite) }));
+  const plans = checked.map(({ tableName, writes: checkedWrites }) => {
     const meta = requireTable(env, tableName);
-    authorizeTable(env, "BatchWriteItem", meta.name);
-    if (!Array.isArray(reqs) || reqs.length === 0) throw validation(`1 validation error detected: Value null at 'requestItems.${tableName}.member' failed to satisfy constraint: Member must have length greater than or equal to 1`);
     const seen = new Set<string>();
-    const writes = reqs.map((r: any) => {
-      if (!!r?.PutRequest === !!r?.DeleteRequest) throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-      let key, item, keyItem;
-      let size = 0;
-      if (r.PutRequest) {
-        item = normalizeItem(r.PutRequest.Item, "Item");
-        size = itemSize(item);
-        if (size > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
-        key = itemKey(meta, item);
-      } else {
-        ({ encoded: key, key: keyItem } = parseKey(meta, r.DeleteRequest.Key));
-      }
+    const writes = checkedWrites.map(({ item, deleteKey, size }) => {
+      let key, keyItem;
+      if (item) key = itemKey(meta, item);
+      else ({ encoded: key, key: keyItem } = parseKey(meta, deleteKey!));
       const id = primaryKeyBlob(key).toString("hex");
       if (seen.has(id)) throw validation("Provided list of item keys contains duplicates");
       seen.add(id);

@@ -44,12 +44,6 @@ function capacityUnits(n: number, split: boolean, field: string): Record<string,
   return split ? { CapacityUnits: n, [field]: n } : { CapacityUnits: n };
 }
 
-export function checkReturnConsumedCapacity(v: unknown): void {
-  if (v !== undefined && v !== "NONE" && v !== "TOTAL" && v !== "INDEXES") {
-    throw validation(`1 validation error detected: Value '${v}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]`);
-  }
-}
-
 /**
  * Capacity summed per table over the statements of one PartiQL call (ExecuteStatement,
  * BatchExecuteStatement, ExecuteTransaction), reported in the shape of the operation the

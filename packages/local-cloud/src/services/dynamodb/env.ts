@@ -19,12 +19,19 @@ export interface OpEnv {
   tokens: Map<string, { at: number; hash: string; result: any }>;
 }
 
+/** A table's name from its name or ARN (DynamoDB takes either wherever it takes a table). */
+export function tableNameOf(nameOrArn: string): string {
+  if (!nameOrArn.startsWith("arn:")) return nameOrArn;
+  const resource = nameOrArn.split(":").slice(5).join(":");
+  return resource.startsWith("table/") ? resource.slice(6).split("/")[0]! : nameOrArn;
+}
+
 /**
  * The named table or ResourceNotFoundException. Control-plane operations name the table in
  * the message (`detailed`), data-plane operations answer the bare message.
  */
 export function requireTable(env: OpEnv, name: unknown, detailed = false): TableMeta {
-  const meta = typeof name === "string" ? env.store.table(name) : undefined;
+  const meta = typeof name === "string" ? (env.store.table(name) ?? env.store.table(tableNameOf(name))) : undefined;
   if (!meta) {
     if (typeof name !== "string" || !detailed) throw resourceNotFound();
     throw tableNotFound(name);

@@ -3,69 +3,19 @@
  * Requests are routed by X-Amz-Target prefix: DynamoDB_20120810.* or
  * DynamoDBStreams_20120810.*. The same operations run in-process through call().
  */
-import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
-import type { LocalCloud } from "../../cloud.js";
-import { parseJsonBody, jsonErrorResponse } from "../../server/protocols/json.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
+import { OperationHost } from "../../wire/host.js";
+import dynamodbModel from "../../wire/models/dynamodb.js";
+import streamsModel from "../../wire/models/dynamodbstreams.js";
 import { serializeOutput, materialize } from "./raw-json.js";
-import { AwsError, typePrefix } from "./errors.js";
+import { AwsError } from "./errors.js";
 import { DynamoStore } from "./store.js";
 import type { OpEnv } from "./env.js";
-import * as tables from "./table-ops.js";
-import * as items from "./item-ops.js";
-import * as reads from "./query-scan.js";
-import * as batch from "./batch-ops.js";
-import * as transact from "./transact-ops.js";
-import * as streams from "./streams-api.js";
-import * as partiql from "./partiql.js";
+import { DYNAMODB_OPERATIONS, STREAMS_OPERATIONS } from "./operations.js";
+import { DYNAMODB_RULES, messageKey, typePrefix } from "./wire-rules.js";
 import { TtlSweeper } from "./ttl.js";
 import { afterBatch } from "../../server/batch-window.js";
-
-type Op = (env: OpEnv, input: any) => any;
-
-const DYNAMODB_OPS: Record<string, Op> = {
-  CreateTable: tables.createTable,
-  DescribeTable: tables.describeTableOp,
-  DeleteTable: tables.deleteTable,
-  ListTables: tables.listTables,
-  UpdateTable: tables.updateTable,
-  UpdateTimeToLive: tables.updateTimeToLive,
-  DescribeTimeToLive: tables.describeTimeToLive,
-  TagResource: tables.tagResource,
-  UntagResource: tables.untagResource,
-  ListTagsOfResource: tables.listTagsOfResource,
-  DescribeContinuousBackups: tables.describeContinuousBackups,
-  UpdateContinuousBackups: tables.updateContinuousBackups,
-  DescribeLimits: tables.describeLimits,
-  DescribeEndpoints: tables.describeEndpoints,
-  PutItem: items.putItem,
-  GetItem: items.getItem,
-  UpdateItem: items.updateItem,
-  DeleteItem: items.deleteItem,
-  Query: reads.query,
-  Scan: reads.scan,
-  BatchGetItem: batch.batchGetItem,
-  BatchWriteItem: batch.batchWriteItem,
-  TransactGetItems: transact.transactGetItems,
-  TransactWriteItems: transact.transactWriteItems,
-  ExecuteStatement: partiql.executeStatement,
-  BatchExecuteStatement: partiql.batchExecuteStatement,
-  ExecuteTransaction: partiql.executeTransaction,
-};
-
-const STREAMS_OPS: Record<string, Op> = {
-  ListStreams: streams.listStreams,
-  DescribeStream: streams.describeStream,
-  GetShardIterator: streams.getShardIterator,
-  GetRecords: streams.getRecords,
-};
-
-/** Operations by their whole X-Amz-Target value: one lookup per request, no string slicing. */
-const BY_TARGET = new Map<string, Op>([
-  ...Object.entries(DYNAMODB_OPS).map(([name, op]) => [`DynamoDB_20120810.${name}`, op] as [string, Op]),
-  ...Object.entries(STREAMS_OPS).map(([name, op]) => [`DynamoDBStreams_20120810.${name}`, op] as [string, Op]),
-]);
-
-const RESPONSE_CONTENT_TYPE = "application/x-amz-json-1.0";
 
 /**
  * The OpEnv of one request. A class (methods on the prototype) rather than an object
@@ -78,7 +28,7 @@ class RequestEnv implements OpEnv {
 
   constructor(
     private readonly service: DynamoDbService,
-    private readonly cloud: LocalCloud,
+    private readonly kernel: Kernel,
     readonly ctx: CallContext,
   ) {
     this.store = service.store;
@@ -87,7 +37,7 @@ class RequestEnv implements OpEnv {
   }
 
   authorize(action: string, resources: string | string[]): void {
-    this.cloud.authorize(this.ctx, action, resources);
+    this.kernel.authorize(this.ctx, action, resources);
   }
 
   streamWritten(arn: string): void {
@@ -98,16 +48,41 @@ class RequestEnv implements OpEnv {
 export class DynamoDbService implements Service {
   readonly signingName = "dynamodb";
   readonly store: DynamoStore;
-  private readonly cloud: LocalCloud;
   /** @internal ClientRequestToken cache (TransactWriteItems idempotency). */
   readonly tokens = new Map<string, { at: number; hash: string; result: any }>();
+  private readonly kernel: Kernel;
   private readonly pendingStreams = new Set<string>();
   private readonly ttl: TtlSweeper;
+  private readonly host: OperationHost<OpEnv>;
 
-  constructor({ cloud }: ServiceDeps) {
-    this.cloud = cloud;
-    this.store = new DynamoStore(cloud.openDatabase("dynamodb"));
-    this.ttl = new TtlSweeper(this.store, cloud.region, (arn) => this.streamWritten(arn));
+  constructor({ kernel }: ServiceDeps) {
+    this.kernel = kernel;
+    this.store = new DynamoStore(kernel.openDatabase("dynamodb"));
+    this.ttl = new TtlSweeper(this.store, kernel.region, (arn) => this.streamWritten(arn));
+    this.host = new OperationHost<OpEnv>(kernel, {
+      signingName: this.signingName,
+      models: [dynamodbModel, streamsModel],
+      rules: DYNAMODB_RULES,
+      operations: { ...DYNAMODB_OPERATIONS, ...STREAMS_OPERATIONS },
+      context: (ctx) => new RequestEnv(this, kernel, ctx),
+      errors: {
+        validation: (message) => new AwsError("ValidationException", message, 400),
+        // Unknown prefix, unknown operation or no target at all: the same error.
+        unknownOperation: (_req, { name }) => new AwsError("UnknownOperationException", _req ? "" : `Unknown operation ${name}`, 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        internal: () => new AwsError("InternalServerError", "Internal server error", 500),
+      },
+      // No depth scan on the hot path: attribute values nest at most 32 levels (normalizeValue)
+      // and the compiled validation bounds recursion itself.
+      json: { errorTypePrefix: typePrefix, messageKey, serialize: serializeOutput, depthChecked: true },
+      // Answer only once what the request wrote (or read uncommitted) is committed; over
+      // the wire, also not before the end of the event-loop turn (see endOfTurn).
+      settle: (via) => this.store.committed() ?? (via === "wire" ? this.endOfTurn() : undefined),
+      // In-process callers get the wire's shapes: a JSON round trip (binaries as base64,
+      // as the SDK sends them), and items parsed where reads kept their stored text.
+      inProcessInput: (input) => JSON.parse(JSON.stringify(input, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))),
+      inProcessOutput: materialize,
+    });
   }
 
   start(): void {
@@ -119,40 +94,12 @@ export class DynamoDbService implements Service {
     this.store.flush();
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      // Unknown prefix, unknown operation or no target at all: the same error.
-      const op = BY_TARGET.get(req.headers["x-amz-target"] ?? "");
-      if (!op) throw new AwsError("UnknownOperationException", "", 400);
-      // No depth scan on the hot path: attribute values are refused past 32 levels as they
-      // are read (normalizeValue), and no other member nests.
-      const input = parseJsonBody(req, { depthChecked: true });
-      const ctx: CallContext = { region: req.region || this.cloud.region, principal: req.principal, requestId: req.requestId };
-      const output = op(new RequestEnv(this, this.cloud, ctx), input);
-      // Answer only once what this request wrote (or read uncommitted) is committed.
-      await (this.store.committed() ?? this.endOfTurn());
-      return { status: 200, headers: { "content-type": RESPONSE_CONTENT_TYPE, "x-amzn-requestid": req.requestId }, body: serializeOutput(output ?? {}) };
-    } catch (err) {
-      // An error may have been decided on writes still waiting for their commit (a failed
-      // condition): it too is answered only once they are durable.
-      const pending = this.store.committed();
-      if (pending) await pending.catch(() => {});
-      return this.errorResponse(err, req.requestId);
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
-    const op = DYNAMODB_OPS[operation] ?? STREAMS_OPS[operation];
-    if (!op) throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 400);
-    const admin = this.cloud.adminContext();
-    const full: CallContext = { region: ctx.region ?? admin.region, principal: ctx.principal ?? admin.principal, requestId: ctx.requestId ?? admin.requestId };
-    // Round-trip through JSON so in-process callers get the same shapes as the wire
-    // (and Uint8Array binaries become base64 like the SDK sends them).
-    const wireInput = JSON.parse(JSON.stringify(input ?? {}, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v)));
-    const output = op(new RequestEnv(this, this.cloud, full), wireInput);
-    const pending = this.store.committed();
-    if (pending) await pending;
-    return materialize(output);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 
   private turn?: Promise<void>;
@@ -181,21 +128,9 @@ export class DynamoDbService implements Service {
     (this.store.committed() ?? Promise.resolve()).then(
       () => {
         this.pendingStreams.delete(streamArn);
-        this.cloud.events.emit("dynamodb:stream", { streamArn });
+        this.kernel.events.emit("dynamodb:stream", { streamArn });
       },
       () => this.pendingStreams.delete(streamArn),
     );
-  }
-
-  private errorResponse(err: unknown, requestId: string): AwsResponse {
-    let e: AwsError;
-    if (err instanceof AwsError) e = err;
-    else {
-      console.error("[dynamodb] internal error", err);
-      e = new AwsError("InternalServerError", "Internal server error", 500);
-    }
-    const res = jsonErrorResponse(e, { typePrefix: typePrefix(e.code) });
-    res.headers = { ...res.headers, "x-amzn-requestid": requestId };
-    return res;
   }
 }

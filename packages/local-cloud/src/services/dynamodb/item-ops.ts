@@ -5,26 +5,24 @@
  */
 import type { Item } from "./attribute-value.js";
 import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
-import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { type OpEnv, requireTable } from "./env.js";
 import { itemKey, parseKey, indexKey, type EncodedKey } from "./keys.js";
 import type { TableMeta } from "./table-meta.js";
-import { parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
+import { checkExpressionParams, parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
 import { evaluate } from "./expressions/evaluator.js";
 import { applyUpdate } from "./expressions/update.js";
 import { project } from "./expressions/projection.js";
 import type { Condition, PathNode } from "./expressions/ast.js";
 import { appendChange, type StreamWriteOptions } from "./stream-records.js";
-import { consumedCapacity, readUnits, writeUnits, checkReturnConsumedCapacity, type Usage } from "./capacity.js";
+import { consumedCapacity, readUnits, writeUnits, type Usage } from "./capacity.js";
 import { validation, conditionalCheckFailed } from "./errors.js";
 import { RawJson } from "./raw-json.js";
 import type { WriteFacts } from "./store.js";
 
+/** ReturnValues, of those the operation allows (the enum itself is checked with the request). */
 export function checkReturnValues(v: unknown, allowed: string[]): string {
   if (v === undefined) return "NONE";
-  if (!["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"].includes(v as string)) {
-    throw validation(`1 validation error detected: Value '${v}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]`);
-  }
-  if (!allowed.includes(v as string)) throw validation("Return values set to invalid value");
+  if (!allowed.includes(v as string)) throw validation(`ReturnValues can only be ${allowed.slice().reverse().join(" or ")}`);
   return v as string;
 }
 
@@ -103,15 +101,15 @@ const GET_PARTS: (keyof ParsedRequest)[] = ["projection"];
 const UPDATE_PARTS: (keyof ParsedRequest)[] = ["condition", "update"];
 
 export function putItem(env: OpEnv, input: any): any {
-  const meta = requireTable(env, input.TableName);
-  authorizeTable(env, "PutItem", meta.name);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
+  // What the request alone decides is checked before the table is looked up, as DynamoDB does.
+  const style = checkExpressionParams(input);
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
   const item = normalizeItem(input.Item, "Item");
   const newSize = checkItemSize(item);
-  const key = itemKey(meta, item);
-  const parsed = parseRequestExpressions(input);
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, CONDITION_ONLY, "PutItem");
+  const meta = requireTable(env, input.TableName);
+  const key = itemKey(meta, item);
   const condition = parsed.condition;
   // The item being replaced is parsed only when something looks inside it; otherwise its
   // stored size (for counts and capacity) is all that is read.
@@ -144,12 +142,12 @@ export function putItem(env: OpEnv, input: any): any {
 }
 
 export function getItem(env: OpEnv, input: any): any {
-  const meta = requireTable(env, input.TableName);
-  authorizeTable(env, "GetItem", meta.name);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
-  const { encoded } = parseKey(meta, input.Key);
-  const parsed = parseRequestExpressions(input);
+  const style = checkExpressionParams(input);
+  const keyItem = normalizeItem(input.Key, "Key");
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, GET_PARTS, "GetItem");
+  const meta = requireTable(env, input.TableName);
+  const { encoded } = parseKey(meta, keyItem);
   const row = env.store.getItemRow(meta, encoded);
   const out: any = {};
   // Without a projection the stored text is the answer: no parse, no stringify.
@@ -166,13 +164,13 @@ function updatedPaths(actions: { path: PathNode }[]): PathNode[] {
 }
 
 export function updateItem(env: OpEnv, input: any): any {
-  const meta = requireTable(env, input.TableName);
-  authorizeTable(env, "UpdateItem", meta.name);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
-  const { key, encoded } = parseKey(meta, input.Key);
-  const parsed = parseRequestExpressions(input);
+  const style = checkExpressionParams(input);
+  const keyItem = normalizeItem(input.Key, "Key");
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, UPDATE_PARTS, "UpdateItem");
+  const meta = requireTable(env, input.TableName);
+  const { key, encoded } = parseKey(meta, keyItem);
   const actions = parsed.update ?? [];
   for (const a of actions) {
     const first = a.path.elements[0]!;
@@ -211,13 +209,13 @@ export function updateItem(env: OpEnv, input: any): any {
 }
 
 export function deleteItem(env: OpEnv, input: any): any {
-  const meta = requireTable(env, input.TableName);
-  authorizeTable(env, "DeleteItem", meta.name);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const rv = checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"]);
-  const { key, encoded } = parseKey(meta, input.Key);
-  const parsed = parseRequestExpressions(input);
+  const style = checkExpressionParams(input);
+  const keyItem = normalizeItem(input.Key, "Key");
+  const parsed = parseRequestExpressions(input, style);
   only(parsed, CONDITION_ONLY, "DeleteItem");
+  const meta = requireTable(env, input.TableName);
+  const { key, encoded } = parseKey(meta, keyItem);
   const condition = parsed.condition;
   const parseOld = condition !== undefined || rv === "ALL_OLD" || needsOldItem(meta);
   return env.store.transaction((): any => {

@@ -3,7 +3,7 @@
  * (hk, rk) blobs the store orders by.
  */
 import type { AttributeValue, Item } from "./attribute-value.js";
-import { typeOf, normalizeValue } from "./attribute-value.js";
+import { typeOf } from "./attribute-value.js";
 import { encodeKeyValue, NO_RANGE } from "./key-encoding.js";
 import type { IndexMeta, KeyDef, TableMeta } from "./table-meta.js";
 import { validation } from "./errors.js";
@@ -39,22 +39,23 @@ function keyMismatch(): Error {
   return validation("The provided key element does not match the schema");
 }
 
-/** One attribute of a `Key` parameter, validated and normalized. */
-function keyPart(def: KeyDef, raw: unknown): AttributeValue {
-  if (raw === undefined) throw keyMismatch();
-  const v = normalizeValue(raw);
+/** One attribute of a `Key` parameter, checked against the key schema. */
+function keyPart(def: KeyDef, v: AttributeValue | undefined): AttributeValue {
+  if (v === undefined) throw keyMismatch();
   if (typeOf(v) !== def.type) throw keyMismatch();
   if (emptyKey(v)) throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${def.type === "S" ? "string" : "binary"} value. Key: ${def.name}`);
   return v;
 }
 
-/** A `Key` parameter (GetItem, UpdateItem, DeleteItem): exactly the key attributes. */
-export function parseKey(meta: TableMeta, rawKey: any): { key: Item; encoded: EncodedKey } {
-  if (!rawKey || typeof rawKey !== "object") throw validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-  if (Object.keys(rawKey).length !== (meta.range ? 2 : 1)) throw keyMismatch();
+/**
+ * A `Key` parameter (GetItem, UpdateItem, DeleteItem), normalized (normalizeItem) before
+ * the table was looked up: exactly the key attributes.
+ */
+export function parseKey(meta: TableMeta, keyItem: Item): { key: Item; encoded: EncodedKey } {
+  if (Object.keys(keyItem).length !== (meta.range ? 2 : 1)) throw keyMismatch();
   const key: Item = {};
-  key[meta.hash.name] = keyPart(meta.hash, rawKey[meta.hash.name]);
-  if (meta.range) key[meta.range.name] = keyPart(meta.range, rawKey[meta.range.name]);
+  key[meta.hash.name] = keyPart(meta.hash, keyItem[meta.hash.name]);
+  if (meta.range) key[meta.range.name] = keyPart(meta.range, keyItem[meta.range.name]);
   return { key, encoded: itemKey(meta, key) };
 }
 

@@ -6,6 +6,7 @@
 import type { Condition, Operand, PathNode, UpdateAction, ValueNode } from "./expressions/ast.js";
 import { normalizeValue } from "./attribute-value.js";
 import { validation } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 const path = (name: string): PathNode => ({ kind: "path", elements: [{ name }] });
 const val = (v: any, i: number): ValueNode => ({ kind: "value", ref: `:legacy${i}`, value: normalizeValue(v) });
@@ -22,7 +23,7 @@ function one(name: string, op: string, values: any[] | undefined, param: string)
     return { kind: "in", operand: p, list: list.map(val) };
   }
   const n = ARITY[op];
-  if (n === undefined) throw validation(`1 validation error detected: Value '${op}' at '${param}.${name}.member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]`);
+  if (n === undefined) throw validation(violationMessage(op, `${param}.${name}.member.comparisonOperator`, "Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"));
   if (list.length !== n) throw validation(`One or more parameter values were invalid: Invalid number of argument(s) for the ${op} ComparisonOperator`);
   const v = list.map(val) as Operand[];
   switch (op) {
@@ -77,7 +78,7 @@ export function attributeUpdatesToActions(updates: Record<string, any>): UpdateA
     }
     if (action === "DELETE") return u.Value === undefined ? { action: "REMOVE", path: path(name) } : { action: "DELETE", path: path(name), value: val(u.Value, i) };
     if (action === "ADD") return { action: "ADD", path: path(name), value: val(u.Value, i) };
-    throw validation(`1 validation error detected: Value '${action}' at 'attributeUpdates.${name}.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]`);
+    throw validation(violationMessage(action, `attributeUpdates.${name}.member.action`, "Member must satisfy enum value set: [ADD, PUT, DELETE]"));
   });
 }
 

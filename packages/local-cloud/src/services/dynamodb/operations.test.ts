@@ -105,7 +105,7 @@ test("ReturnValues forms and ConsumedCapacity", async () => {
   const allNew = await ddb.call("UpdateItem", { ...common, ReturnValues: "ALL_NEW" });
   assert.equal(allNew.Attributes.big.S.length, 3000);
   assert.deepEqual(await ddb.call("UpdateItem", { ...common, ReturnValues: "NONE" }), {});
-  await assert.rejects(ddb.call("PutItem", { TableName: "rvals", Item: { id: S("a") }, ReturnValues: "ALL_NEW" }), /Return values set to invalid value/);
+  await assert.rejects(ddb.call("PutItem", { TableName: "rvals", Item: { id: S("a") }, ReturnValues: "ALL_NEW" }), /ReturnValues can only be ALL_OLD or NONE/);
   const get = await ddb.call("GetItem", { TableName: "rvals", Key: { id: S("a") }, ReturnConsumedCapacity: "INDEXES" });
   assert.deepEqual(get.ConsumedCapacity, { TableName: "rvals", CapacityUnits: 0.5, Table: { CapacityUnits: 0.5 } });
   const nf = await ddb.call("UpdateItem", { TableName: "rvals", Key: { id: S("new") }, UpdateExpression: "SET a = :v", ExpressionAttributeValues: { ":v": N(1) }, ReturnValues: "ALL_NEW" });
@@ -179,7 +179,10 @@ test("request-level validation messages", async () => {
   await assert.rejects(ddb.call("TransactWriteItems", { TransactItems: [
     { Put: { TableName: "upd", Item: { id: S("dup") } } }, { Delete: { TableName: "upd", Key: { id: S("dup") } } },
   ] }), /Transaction request cannot include multiple operations on one item/);
-  await assert.rejects(ddb.call("BatchWriteItem", { RequestItems: { upd: Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { id: S(`b${i}`) } } })) } }), /Too many items requested for the BatchWriteItem call/);
+  const puts = (n: number) => Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { id: S(`b${i}`) } } }));
+  // Over 25 for one table breaks the request map's value constraint; over 25 in all is DynamoDB's own check.
+  await assert.rejects(ddb.call("BatchWriteItem", { RequestItems: { upd: puts(26) } }), /at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \[Member must have length less than or equal to 25, Member must have length greater than or equal to 1\]/);
+  await assert.rejects(ddb.call("BatchWriteItem", { RequestItems: { upd: puts(13), lsi: puts(13) } }), /Too many items requested for the BatchWriteItem call/);
 });
 
 test("Query pages stop at 1 MB of evaluated data", async () => {

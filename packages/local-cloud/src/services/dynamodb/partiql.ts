@@ -15,9 +15,10 @@ import { findIndex, type TableMeta, type IndexMeta } from "./table-meta.js";
 import { itemKey } from "./keys.js";
 import { encodeKeyValue } from "./key-encoding.js";
 import { commitWrite, writeUsage } from "./item-ops.js";
-import { CapacityMeter, checkReturnConsumedCapacity, readUnits, writeUnits } from "./capacity.js";
+import { CapacityMeter, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 import { checkLimit } from "./query-scan.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 type Tok = { t: "id" | "qid" | "str" | "num" | "p" | "param" | "eof"; v: string };
 
@@ -346,7 +347,7 @@ class PartiqlParser {
 }
 
 export function parseStatement(statement: unknown, parameters: unknown): Statement {
-  if (typeof statement !== "string" || !statement.trim()) throw validation("1 validation error detected: Value null at 'statement' failed to satisfy constraint: Member must not be null");
+  if (typeof statement !== "string" || !statement.trim()) throw validation(violationMessage(null, "statement", "Member must not be null"));
   if (statement.length > MAX_STATEMENT_LENGTH) {
     throw validation(`1 validation error detected: Value '${statement.slice(0, 40)}...' at 'statement' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STATEMENT_LENGTH}`);
   }
@@ -472,7 +473,6 @@ export function executeStatement(env: OpEnv, input: any): any {
   if (input?.Limit !== undefined) checkLimit(input.Limit);
   const s = parseStatement(input?.Statement, input?.Parameters);
   if (s.kind === "exists") throw validation("EXISTS is supported only in ExecuteTransaction");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const meter = new CapacityMeter();
   const r = runStatement(env, s, input, meter);
   const out: any = s.kind === "select" ? r : { Items: r.Items ?? [] };
@@ -483,9 +483,8 @@ export function executeStatement(env: OpEnv, input: any): any {
 
 export function batchExecuteStatement(env: OpEnv, input: any): any {
   const statements = input?.Statements;
-  if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'statements' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(statements) || statements.length === 0) throw validation(violationMessage(null, "statements", "Member must not be null"));
   if (statements.length > 25) throw validation("1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length less than or equal to 25");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   const meter = new CapacityMeter();
   const out: any = {
     Responses: statements.map((st: any) => {
@@ -509,11 +508,10 @@ export function batchExecuteStatement(env: OpEnv, input: any): any {
 
 export function executeTransaction(env: OpEnv, input: any): any {
   const statements = input?.TransactStatements;
-  if (!Array.isArray(statements) || statements.length === 0) throw validation("1 validation error detected: Value null at 'transactStatements' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(statements) || statements.length === 0) throw validation(violationMessage(null, "transactStatements", "Member must not be null"));
   const parsed = statements.map((st: any) => parseStatement(st?.Statement, st?.Parameters));
   const kinds = new Set(parsed.map((s: Statement) => (s.kind === "select" ? "read" : "write")));
   if (kinds.size > 1) throw validation("Transactions with both reads and writes are not supported");
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
   // Transactional reads are strongly consistent; every unit counts twice.
   const meter = new CapacityMeter(2);
   return env.store.transaction(() => {

@@ -5,7 +5,7 @@
  */
 import type { Item } from "./attribute-value.js";
 import { normalizeValue, typeOf } from "./attribute-value.js";
-import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { type OpEnv, requireTable } from "./env.js";
 import type { IndexMeta, KeyDef, TableMeta } from "./table-meta.js";
 import { findIndex } from "./table-meta.js";
 import { parseRequestExpressions } from "./request-expressions.js";
@@ -15,7 +15,7 @@ import { project } from "./expressions/projection.js";
 import { encodeKeyValue, prefixSuccessor, NO_RANGE } from "./key-encoding.js";
 import { keyAttributes, primaryKeyBlob, type EncodedKey } from "./keys.js";
 import { SMALL_LIMIT, type PageRow, type RangeBounds } from "./store.js";
-import { consumedCapacity, readUnits, checkReturnConsumedCapacity } from "./capacity.js";
+import { consumedCapacity, readUnits } from "./capacity.js";
 import { validation } from "./errors.js";
 import { RawJson } from "./raw-json.js";
 
@@ -116,7 +116,6 @@ function resolveSource(env: OpEnv, input: any, op: "Query" | "Scan"): Source {
     if (!index) throw validation(`The table does not have the specified index: ${input.IndexName}`);
     if (index.kind === "GSI" && input.ConsistentRead) throw validation("Consistent reads are not supported on global secondary indexes");
   }
-  authorizeTable(env, op, meta.name, index?.name);
   return { meta, index, hash: index?.hash ?? meta.hash, range: index ? index.range : meta.range };
 }
 
@@ -157,17 +156,19 @@ function decodePk(pk: Buffer): EncodedKey {
   return { hk: pk.subarray(4, 4 + len), rk: pk.subarray(4 + len) };
 }
 
-function selectMode(input: any, src: Source, hasProjection: boolean): string {
-  const select = input.Select ?? (hasProjection ? "SPECIFIC_ATTRIBUTES" : src.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
-  if (!["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"].includes(select)) {
-    throw validation(`1 validation error detected: Value '${select}' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]`);
-  }
+/** The Select checks the request alone decides (before the table is looked up). */
+function checkSelect(input: any, hasProjection: boolean): void {
+  const select = input.Select;
   if (select === "SPECIFIC_ATTRIBUTES" && !hasProjection) {
     throw validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
   }
-  if (hasProjection && select !== "SPECIFIC_ATTRIBUTES") {
+  if (hasProjection && select !== undefined && select !== "SPECIFIC_ATTRIBUTES") {
     throw validation(`Cannot specify the ProjectionExpression when choosing to get ${select}`);
   }
+}
+
+function selectMode(input: any, src: Source, hasProjection: boolean): string {
+  const select = input.Select ?? (hasProjection ? "SPECIFIC_ATTRIBUTES" : src.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
   if (select === "ALL_PROJECTED_ATTRIBUTES" && !src.index) throw validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries or scans");
   if (select === "ALL_ATTRIBUTES" && src.index?.kind === "GSI" && src.index.projection.ProjectionType !== "ALL") {
     throw validation(`One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${src.index.name} because its projection type is not ALL`);
@@ -175,12 +176,9 @@ function selectMode(input: any, src: Source, hasProjection: boolean): string {
   return select;
 }
 
-/** Limit (Query, Scan, ExecuteStatement): an integer of at least 1, else DynamoDB's constraint error. */
-export function checkLimit(limit: unknown): number {
-  if (limit === undefined) return Infinity;
-  const n = Number(limit);
-  if (!Number.isInteger(n) || n < 1) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`);
-  return n;
+/** Limit (Query, Scan, ExecuteStatement; at least 1: checked with the request), Infinity when absent. */
+export function checkLimit(limit: number | undefined): number {
+  return limit === undefined ? Infinity : limit;
 }
 
 /** Shared page loop of Query and Scan. */
@@ -232,19 +230,19 @@ function runPage(env: OpEnv, input: any, src: Source, rows: Iterable<PageRow>, l
 }
 
 export function query(env: OpEnv, input: any): any {
-  // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT. A constraint of
-  // the request's shape, so checked before anything is looked up.
-  const limit = checkLimit(input.Limit);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
-  const src = resolveSource(env, input, "Query");
+  // What the request alone decides is checked before the table is looked up.
   const parsed = parseRequestExpressions(input);
   if (parsed.condition || parsed.update) throw validation("Query does not support ConditionExpression or UpdateExpression");
+  checkSelect(input, !!parsed.projection);
+  const src = resolveSource(env, input, "Query");
   const plan = planKeyCondition(parsed.keyCondition, src.hash, src.range);
   if (parsed.filter) checkFilterKeys(parsed.filter, src);
   const select = selectMode(input, src, !!parsed.projection);
   const after = startPosition(src, input.ExclusiveStartKey);
   const forward = input.ScanIndexForward !== false;
   if (after && !after.hk.equals(plan.hk)) throw validation("The provided starting key is outside query boundaries based on provided conditions");
+  // Limit counts rows evaluated, before any filter: exactly the SQL LIMIT.
+  const limit = checkLimit(input.Limit);
   const fetchFull = src.index?.kind === "LSI" && select === "ALL_ATTRIBUTES" && src.index.projection.ProjectionType !== "ALL";
   if (!parsed.filter && !parsed.projection && !fetchFull) return plainQueryPage(env, input, src, plan, forward, after, limit, select);
   const rows = env.store.queryPartition(src.meta, src.index, plan.hk, plan.range, forward, after, limit);
@@ -384,22 +382,21 @@ function segmentOf(hk: Buffer, total: number): number {
 }
 
 export function scan(env: OpEnv, input: any): any {
-  const limit = checkLimit(input.Limit);
-  checkReturnConsumedCapacity(input.ReturnConsumedCapacity);
-  const src = resolveSource(env, input, "Scan");
+  // What the request alone decides is checked before the table is looked up.
   const parsed = parseRequestExpressions(input);
   if (parsed.condition || parsed.update || parsed.keyCondition) throw validation("Scan does not support ConditionExpression, UpdateExpression or KeyConditionExpression");
-  const select = selectMode(input, src, !!parsed.projection);
+  checkSelect(input, !!parsed.projection);
   const { Segment, TotalSegments } = input;
   if (Segment !== undefined && TotalSegments === undefined) throw validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
   if (TotalSegments !== undefined && Segment === undefined) throw validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
-  if (TotalSegments !== undefined) {
-    if (!(TotalSegments >= 1 && TotalSegments <= 1000000)) throw validation(`1 validation error detected: Value '${TotalSegments}' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000`);
-    if (!(Segment >= 0)) throw validation(`1 validation error detected: Value '${Segment}' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0`);
-    if (Segment >= TotalSegments) throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${Segment} is not less than TotalSegments: ${TotalSegments}`);
+  if (TotalSegments !== undefined && Segment >= TotalSegments) {
+    throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${Segment} is not less than TotalSegments: ${TotalSegments}`);
   }
+  const src = resolveSource(env, input, "Scan");
+  const select = selectMode(input, src, !!parsed.projection);
   const after = startPosition(src, input.ExclusiveStartKey);
   const rows = env.store.scan(src.meta, src.index, after);
+  const limit = checkLimit(input.Limit);
   const accept = TotalSegments > 1 ? (row: PageRow) => segmentOf(row.hk!, TotalSegments) === Segment : () => true;
   return runPage(env, input, src, rows, limit, accept, parsed.filter, parsed.projection, select);
 }

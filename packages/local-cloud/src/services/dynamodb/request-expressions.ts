@@ -26,7 +26,16 @@ function anyDefined(input: any, names: readonly string[]): boolean {
   return false;
 }
 
-export function parseRequestExpressions(input: any): ParsedRequest {
+export interface ExpressionStyle {
+  hasExpr: boolean;
+  hasLegacy: boolean;
+}
+
+/**
+ * Which style the request uses, refusing mixes and stray names/values: DynamoDB checks
+ * this before it looks at any attribute value.
+ */
+export function checkExpressionParams(input: any): ExpressionStyle {
   const hasExpr = anyDefined(input, EXPRESSION_PARAMS);
   const hasLegacy = anyDefined(input, LEGACY_PARAMS);
   if (hasExpr && hasLegacy) {
@@ -38,6 +47,11 @@ export function parseRequestExpressions(input: any): ParsedRequest {
   if (input.ConditionalOperator !== undefined && input.Expected === undefined && input.QueryFilter === undefined && input.ScanFilter === undefined) {
     throw validation("ConditionalOperator can only be used when Filter or Expected has two or more elements");
   }
+  return { hasExpr, hasLegacy };
+}
+
+export function parseRequestExpressions(input: any, style: ExpressionStyle = checkExpressionParams(input)): ParsedRequest {
+  const { hasExpr, hasLegacy } = style;
   const out: ParsedRequest = {};
   if (hasExpr) {
     // Parsed expressions come from a cache keyed by their text (expressions/cache.ts);

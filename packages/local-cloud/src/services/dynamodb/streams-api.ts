@@ -9,6 +9,7 @@ import type { TableMeta } from "./table-meta.js";
 import { streamArn } from "./table-meta.js";
 import { formatSequenceNumber, parseSequenceNumber, shardIdFor } from "./stream-records.js";
 import { validation, resourceNotFound, AwsError } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 interface StreamRef {
   arn: string;
@@ -33,7 +34,6 @@ function requireStream(env: OpEnv, arn: unknown): StreamRef {
 }
 
 export function listStreams(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:ListStreams", "*");
   const streams: any[] = [];
   for (const name of env.store.tableNames()) {
     if (input?.TableName && name !== input.TableName) continue;
@@ -54,7 +54,6 @@ export function listStreams(env: OpEnv, input: any): any {
 }
 
 export function describeStream(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:DescribeStream", String(input?.StreamArn));
   const ref = requireStream(env, input?.StreamArn);
   const enabled = !!ref.meta?.stream?.StreamEnabled;
   const bounds = env.store.streamBounds(ref.arn);
@@ -103,7 +102,6 @@ function decodeIterator(token: unknown): IteratorState {
 }
 
 export function getShardIterator(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:GetShardIterator", String(input?.StreamArn));
   const ref = requireStream(env, input?.StreamArn);
   const shardId = shardIdFor(ref.label);
   if (input.ShardId !== shardId) throw resourceNotFound(`Requested resource not found: Shard does not exist`);
@@ -129,7 +127,7 @@ export function getShardIterator(env: OpEnv, input: any): any {
       p = seqArg();
       break;
     default:
-      throw validation(`1 validation error detected: Value '${type}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]`);
+      throw validation(violationMessage(type, "shardIteratorType", "Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]"));
   }
   return { ShardIterator: encodeIterator({ a: ref.arn, s: shardId, p, t: Date.now() }) };
 }
@@ -141,7 +139,7 @@ export function getRecords(env: OpEnv, input: any): any {
     throw new AwsError("ExpiredIteratorException", "Iterator expired. The iterator was created over 15 minutes ago.", 400);
   }
   const limit = input.Limit ?? 1000;
-  if (!(limit >= 1 && limit <= 1000)) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  if (!(limit >= 1 && limit <= 1000)) throw validation(violationMessage(limit, "limit", "Member must have value less than or equal to 1000"));
   const rows = env.store.streamRecords(state.a, state.p, limit);
   const records = rows.map((r) => JSON.parse(r.record));
   const last = rows.length ? rows[rows.length - 1]!.seq : state.p;

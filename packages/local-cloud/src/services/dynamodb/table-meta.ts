@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { validation } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 export type KeyType = "S" | "N" | "B";
 
@@ -47,16 +48,16 @@ export interface TableMeta {
 const NAME_RE = /^[a-zA-Z0-9_.-]+$/;
 
 export function validateTableName(name: unknown, field = "tableName"): string {
-  if (typeof name !== "string") throw validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
-  if (name.length < 3) throw validation(`1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 3`);
-  if (name.length > 255) throw validation(`1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to 255`);
-  if (!NAME_RE.test(name)) throw validation(`1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`);
+  if (typeof name !== "string") throw validation(violationMessage(null, field, "Member must not be null"));
+  if (name.length < 3) throw validation(violationMessage(name, field, "Member must have length greater than or equal to 3"));
+  if (name.length > 255) throw validation(violationMessage(name, field, "Member must have length less than or equal to 255"));
+  if (!NAME_RE.test(name)) throw validation(violationMessage(name, field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
   return name;
 }
 
 function keyDefs(schema: any, defs: Map<string, KeyType>, where: string): { hash: KeyDef; range?: KeyDef; keySchema: TableMeta["keySchema"] } {
-  if (!Array.isArray(schema) || schema.length === 0) throw validation(`1 validation error detected: Value null at '${where}' failed to satisfy constraint: Member must not be null`);
-  if (schema.length > 2) throw validation(`1 validation error detected: Value '${JSON.stringify(schema)}' at '${where}' failed to satisfy constraint: Member must have length less than or equal to 2`);
+  if (!Array.isArray(schema) || schema.length === 0) throw validation(violationMessage(null, where, "Member must not be null"));
+  if (schema.length > 2) throw validation(violationMessage(JSON.stringify(schema), where, "Member must have length less than or equal to 2"));
   const hashEl = schema[0];
   if (hashEl?.KeyType !== "HASH") throw validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   if (schema[1] && schema[1].KeyType !== "RANGE") throw validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
@@ -104,7 +105,7 @@ function throughputOf(billing: string, t: any, what: string): { ReadCapacityUnit
 }
 
 export function buildGsi(g: any, defs: Map<string, KeyType>, billing: string): IndexMeta {
-  if (typeof g?.IndexName !== "string" || g.IndexName.length < 3) throw validation("1 validation error detected: Value null at 'globalSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must not be null");
+  if (typeof g?.IndexName !== "string" || g.IndexName.length < 3) throw validation(violationMessage(null, "globalSecondaryIndexes.1.member.indexName", "Member must not be null"));
   const k = keyDefs(g.KeySchema, defs, "globalSecondaryIndexes.1.member.keySchema");
   return {
     name: g.IndexName,
@@ -117,19 +118,19 @@ export function buildGsi(g: any, defs: Map<string, KeyType>, billing: string): I
 
 export function buildTableMeta(input: any, id: number, now: number): TableMeta {
   const name = validateTableName(input.TableName);
-  if (!Array.isArray(input.AttributeDefinitions)) throw validation("1 validation error detected: Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null");
-  if (!Array.isArray(input.KeySchema)) throw validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(input.AttributeDefinitions)) throw validation(violationMessage(null, "attributeDefinitions", "Member must not be null"));
+  if (!Array.isArray(input.KeySchema)) throw validation(violationMessage(null, "keySchema", "Member must not be null"));
   const defs = new Map<string, KeyType>();
   for (const d of input.AttributeDefinitions) {
     if (!["S", "N", "B"].includes(d?.AttributeType)) {
-      throw validation(`1 validation error detected: Value '${d?.AttributeType}' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`);
+      throw validation(violationMessage(d?.AttributeType, "attributeDefinitions.1.member.attributeType", "Member must satisfy enum value set: [B, N, S]"));
     }
     if (defs.has(d.AttributeName)) throw validation("Cannot have two attributes with the same name");
     defs.set(d.AttributeName, d.AttributeType);
   }
   const billingMode = input.BillingMode ?? "PROVISIONED";
   if (billingMode !== "PROVISIONED" && billingMode !== "PAY_PER_REQUEST") {
-    throw validation(`1 validation error detected: Value '${billingMode}' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]`);
+    throw validation(violationMessage(billingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"));
   }
   const key = keyDefs(input.KeySchema, defs, "keySchema");
   const used = new Set([key.hash.name, key.range?.name].filter(Boolean) as string[]);

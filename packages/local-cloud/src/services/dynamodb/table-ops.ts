@@ -5,6 +5,7 @@
 import { type OpEnv, requireTable } from "./env.js";
 import { buildTableMeta, buildGsi, applyStreamSpec, describeTable, validateTableName, type TableMeta, type KeyType } from "./table-meta.js";
 import { AwsError, validation, resourceInUse, resourceNotFound } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 function describe(env: OpEnv, meta: TableMeta, status = "ACTIVE"): any {
   return describeTable(meta, env.region, (index) => env.store.counts(meta, index ?? ""), status);
@@ -16,7 +17,6 @@ function arnFor(env: OpEnv, name: string): string {
 
 export function createTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:CreateTable", arnFor(env, name));
   const meta = buildTableMeta(input, 0, Date.now());
   if (env.store.table(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
   env.store.createTable(meta);
@@ -25,14 +25,12 @@ export function createTable(env: OpEnv, input: any): any {
 
 export function describeTableOp(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeTable", arnFor(env, name));
   const meta = requireTable(env, name, true);
   return { Table: describe(env, meta) };
 }
 
 export function deleteTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DeleteTable", arnFor(env, name));
   const meta = requireTable(env, name, true);
   if (meta.deletionProtection) throw validation(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
   const description = describe(env, meta, "DELETING");
@@ -41,9 +39,8 @@ export function deleteTable(env: OpEnv, input: any): any {
 }
 
 export function listTables(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:ListTables", "*");
   const limit = input?.Limit ?? 100;
-  if (!(limit >= 1 && limit <= 100)) throw validation(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value ${limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"}`);
+  if (!(limit >= 1 && limit <= 100)) throw validation(violationMessage(limit, "limit", `Member must have value ${limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"}`));
   let names = env.store.tableNames();
   if (input?.ExclusiveStartTableName) names = names.filter((n) => n > input.ExclusiveStartTableName);
   const page = names.slice(0, limit);
@@ -54,7 +51,6 @@ export function listTables(env: OpEnv, input: any): any {
 
 export function updateTable(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateTable", arnFor(env, name));
   const meta: TableMeta = structuredClone(requireTable(env, name, true));
   const updatable = ["ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates", "SSESpecification", "DeletionProtectionEnabled", "TableClass", "ReplicaUpdates", "OnDemandThroughput", "WarmThroughput"];
   if (!updatable.some((k) => input[k] !== undefined)) {
@@ -66,7 +62,7 @@ export function updateTable(env: OpEnv, input: any): any {
     defs.set(d.AttributeName, d.AttributeType);
   }
   if (input.BillingMode) {
-    if (!["PROVISIONED", "PAY_PER_REQUEST"].includes(input.BillingMode)) throw validation(`1 validation error detected: Value '${input.BillingMode}' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]`);
+    if (!["PROVISIONED", "PAY_PER_REQUEST"].includes(input.BillingMode)) throw validation(violationMessage(input.BillingMode, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"));
     meta.billingMode = input.BillingMode;
     if (input.BillingMode === "PAY_PER_REQUEST") meta.provisionedThroughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
   }
@@ -111,11 +107,10 @@ export function updateTable(env: OpEnv, input: any): any {
 
 export function updateTimeToLive(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateTimeToLive", arnFor(env, name));
   const meta: TableMeta = structuredClone(requireTable(env, name, true));
   const spec = input.TimeToLiveSpecification;
   if (!spec || typeof spec.AttributeName !== "string" || spec.AttributeName === "" || typeof spec.Enabled !== "boolean") {
-    throw validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+    throw validation(violationMessage(null, "timeToLiveSpecification", "Member must not be null"));
   }
   if (spec.Enabled && meta.ttl?.enabled) throw validation("TimeToLive is already enabled");
   if (!spec.Enabled && !meta.ttl?.enabled) throw validation("TimeToLive is already disabled");
@@ -132,7 +127,6 @@ export function updateTimeToLive(env: OpEnv, input: any): any {
 
 export function describeTimeToLive(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeTimeToLive", arnFor(env, name));
   const meta = requireTable(env, name, true);
   if (!meta.ttl) return { TimeToLiveDescription: { TimeToLiveStatus: "DISABLED" } };
   return { TimeToLiveDescription: { TimeToLiveStatus: meta.ttl.enabled ? "ENABLED" : "DISABLED", AttributeName: meta.ttl.AttributeName } };
@@ -148,9 +142,8 @@ function tableFromArn(env: OpEnv, arn: unknown): TableMeta {
 }
 
 export function tagResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:TagResource", String(input?.ResourceArn));
   const meta: TableMeta = structuredClone(tableFromArn(env, input?.ResourceArn));
-  if (!Array.isArray(input.Tags) || input.Tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(input.Tags) || input.Tags.length === 0) throw validation(violationMessage(null, "tags", "Member must not be null"));
   for (const t of input.Tags) {
     const i = meta.tags.findIndex((x) => x.Key === t.Key);
     if (i >= 0) meta.tags[i] = { Key: t.Key, Value: t.Value };
@@ -162,7 +155,6 @@ export function tagResource(env: OpEnv, input: any): any {
 }
 
 export function untagResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:UntagResource", String(input?.ResourceArn));
   const meta: TableMeta = structuredClone(tableFromArn(env, input?.ResourceArn));
   const keys: string[] = input.TagKeys ?? [];
   meta.tags = meta.tags.filter((t) => !keys.includes(t.Key));
@@ -171,14 +163,12 @@ export function untagResource(env: OpEnv, input: any): any {
 }
 
 export function listTagsOfResource(env: OpEnv, input: any): any {
-  env.authorize("dynamodb:ListTagsOfResource", String(input?.ResourceArn));
   const meta = tableFromArn(env, input?.ResourceArn);
   return { Tags: meta.tags };
 }
 
 export function describeContinuousBackups(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:DescribeContinuousBackups", arnFor(env, name));
   const meta = env.store.table(name);
   if (!meta) throw new AwsError("TableNotFoundException", `Table not found: ${name}`, 400);
   return continuousBackups(meta);
@@ -195,12 +185,11 @@ function continuousBackups(meta: TableMeta): any {
 
 export function updateContinuousBackups(env: OpEnv, input: any): any {
   const name = validateTableName(input?.TableName);
-  env.authorize("dynamodb:UpdateContinuousBackups", arnFor(env, name));
   const found = env.store.table(name);
   if (!found) throw new AwsError("TableNotFoundException", `Table not found: ${name}`, 400);
   const spec = input.PointInTimeRecoverySpecification;
   if (!spec || typeof spec.PointInTimeRecoveryEnabled !== "boolean") {
-    throw validation("1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+    throw validation(violationMessage(null, "pointInTimeRecoverySpecification", "Member must not be null"));
   }
   const meta: TableMeta = structuredClone(found);
   meta.pitr = spec.PointInTimeRecoveryEnabled;
@@ -209,7 +198,6 @@ export function updateContinuousBackups(env: OpEnv, input: any): any {
 }
 
 export function describeLimits(env: OpEnv): any {
-  env.authorize("dynamodb:DescribeLimits", "*");
   return { AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000, TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000 };
 }
 

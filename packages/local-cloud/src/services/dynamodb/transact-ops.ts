@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Item } from "./attribute-value.js";
 import { normalizeItem, itemSize, MAX_ITEM_SIZE } from "./attribute-value.js";
-import { type OpEnv, requireTable, authorizeTable } from "./env.js";
+import { type OpEnv, requireTable } from "./env.js";
 import { itemKey, parseKey, primaryKeyBlob, indexKey, type EncodedKey } from "./keys.js";
 import type { TableMeta } from "./table-meta.js";
 import { parseRequestExpressions, type ParsedRequest } from "./request-expressions.js";
@@ -15,23 +15,21 @@ import { evaluate } from "./expressions/evaluator.js";
 import { applyUpdate } from "./expressions/update.js";
 import { project } from "./expressions/projection.js";
 import { commitWrite } from "./item-ops.js";
-import { CapacityMeter, readUnits, writeUnits, checkReturnConsumedCapacity } from "./capacity.js";
+import { CapacityMeter, readUnits, writeUnits } from "./capacity.js";
 import { AwsError, validation } from "./errors.js";
 
 const TOKEN_TTL_MS = 10 * 60 * 1000;
 
 export function transactGetItems(env: OpEnv, input: any): any {
-  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
-  const items = input?.TransactItems;
-  if (!Array.isArray(items) || items.length === 0) throw validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
-  if (items.length > 100) throw validation(`1 validation error detected: Value '[${items.length} items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100`);
-  const plans = items.map((t: any) => {
-    const g = t?.Get;
-    if (!g) throw validation("1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null");
+  // What the request alone decides is checked for every item before any table is looked up.
+  const checked = (input.TransactItems as any[]).map(({ Get: g }) => ({
+    g,
+    key: normalizeItem(g.Key, "Key"),
+    parsed: parseRequestExpressions({ ProjectionExpression: g.ProjectionExpression, ExpressionAttributeNames: g.ExpressionAttributeNames }),
+  }));
+  const plans = checked.map(({ g, key, parsed }) => {
     const meta = requireTable(env, g.TableName);
-    authorizeTable(env, "GetItem", meta.name);
-    const { encoded } = parseKey(meta, g.Key);
-    const parsed = parseRequestExpressions({ ProjectionExpression: g.ProjectionExpression, ExpressionAttributeNames: g.ExpressionAttributeNames });
+    const { encoded } = parseKey(meta, key);
     return { meta, encoded, projection: parsed.projection };
   });
   // Transactional reads are strongly consistent; every unit counts twice.
@@ -57,14 +55,20 @@ interface Action {
   returnOnFailure?: string;
 }
 
-function planAction(env: OpEnv, t: any): Action {
+interface CheckedAction {
+  kind: Action["kind"];
+  spec: any;
+  parsed: ParsedRequest;
+  item?: Item;
+  key?: Item;
+}
+
+/** A transaction item as far as the request alone decides it. */
+function checkAction(t: any): CheckedAction {
   const kinds = ["ConditionCheck", "Put", "Delete", "Update"].filter((k) => t?.[k]);
   if (kinds.length !== 1) throw validation("TransactItems can only contain one of Check, Put, Update or Delete");
   const kind = kinds[0] as Action["kind"];
   const spec = t[kind];
-  const meta = requireTable(env, spec.TableName);
-  const iamAction = kind === "ConditionCheck" ? "ConditionCheckItem" : kind === "Put" ? "PutItem" : kind === "Delete" ? "DeleteItem" : "UpdateItem";
-  authorizeTable(env, iamAction, meta.name);
   const parsed = parseRequestExpressions({
     ConditionExpression: spec.ConditionExpression,
     UpdateExpression: spec.UpdateExpression,
@@ -76,9 +80,15 @@ function planAction(env: OpEnv, t: any): Action {
   if (kind === "Put") {
     const item = normalizeItem(spec.Item, "Item");
     if (itemSize(item) > MAX_ITEM_SIZE) throw validation("Item size has exceeded the maximum allowed size");
-    return { kind, meta, key: itemKey(meta, item), item, parsed, returnOnFailure: spec.ReturnValuesOnConditionCheckFailure };
+    return { kind, spec, parsed, item };
   }
-  const { key, encoded } = parseKey(meta, spec.Key);
+  return { kind, spec, parsed, key: normalizeItem(spec.Key, "Key") };
+}
+
+function planAction(env: OpEnv, { kind, spec, parsed, item, key: keyItem }: CheckedAction): Action {
+  const meta = requireTable(env, spec.TableName);
+  if (item) return { kind, meta, key: itemKey(meta, item), item, parsed, returnOnFailure: spec.ReturnValuesOnConditionCheckFailure };
+  const { key, encoded } = parseKey(meta, keyItem!);
   if (kind === "Update") {
     for (const a of parsed.update!) {
       const first = a.path.elements[0]!;
@@ -96,10 +106,7 @@ function requestHash(input: any): string {
 }
 
 export function transactWriteItems(env: OpEnv, input: any): any {
-  checkReturnConsumedCapacity(input?.ReturnConsumedCapacity);
-  const items = input?.TransactItems;
-  if (!Array.isArray(items) || items.length === 0) throw validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
-  if (items.length > 100) throw validation(`1 validation error detected: Value '[${items.length} items]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100`);
+  const checked = (input.TransactItems as any[]).map(checkAction);
   const token: string | undefined = input.ClientRequestToken;
   if (token !== undefined) {
     const now = Date.now();
@@ -110,7 +117,7 @@ export function transactWriteItems(env: OpEnv, input: any): any {
       return seen.result;
     }
   }
-  const actions = items.map((t: any) => planAction(env, t));
+  const actions = checked.map((c) => planAction(env, c));
   const ids = new Set<string>();
   for (const a of actions) {
     const id = `${a.meta.id}:${primaryKeyBlob(a.key).toString("hex")}`;

@@ -16,7 +16,7 @@ export class BusOperations {
     return bus;
   }
 
-  bus(nameOrArn: unknown): StoredBus {
+  bus(nameOrArn: string | undefined): StoredBus {
     const name = busNameOf(nameOrArn);
     const bus = this.c.store.getBus(name);
     if (!bus) throw notFound(`Event bus ${name} does not exist.`);
@@ -24,12 +24,8 @@ export class BusOperations {
   }
 
   CreateEventBus(input: any, ctx: CallContext) {
-    const name = input.Name;
-    if (typeof name !== "string" || !/^[/.\-_A-Za-z0-9]{1,256}$/.test(name) || name.includes("/")) {
-      throw validation(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
-    }
+    const name: string = input.Name;
     if (name === DEFAULT_BUS) throw validation("The name 'default' is reserved for the default event bus.");
-    this.c.authorize(ctx, "events:CreateEventBus", busArn(this.c, name));
     if (this.c.store.getBus(name)) throw alreadyExists(`Event bus ${name} already exists.`);
     return { EventBusArn: this.put(name, input).Arn };
   }
@@ -37,19 +33,16 @@ export class BusOperations {
   DeleteEventBus(input: any, ctx: CallContext) {
     const name = busNameOf(input.Name);
     if (name === DEFAULT_BUS) throw validation("Cannot delete event bus default.");
-    this.c.authorize(ctx, "events:DeleteEventBus", busArn(this.c, name));
     this.c.store.deleteBus(name); // deleting a bus that is gone succeeds, as in EventBridge
     return {};
   }
 
   DescribeEventBus(input: any, ctx: CallContext) {
     const bus = this.bus(input.Name);
-    this.c.authorize(ctx, "events:DescribeEventBus", bus.Arn);
     return describe(bus);
   }
 
   ListEventBuses(input: any, ctx: CallContext) {
-    this.c.authorize(ctx, "events:ListEventBuses", "*");
     const prefix = typeof input.NamePrefix === "string" ? input.NamePrefix : "";
     const all = this.c.store.listBuses().filter((b) => b.Name.startsWith(prefix));
     const { items, next } = paginate(all, input.NextToken, input.Limit);

@@ -6,9 +6,11 @@
  * that runs between start() and close().
  */
 import { AwsError } from "../../server/aws-error.js";
-import { jsonErrorResponse, jsonResponse, parseJsonBody } from "../../server/protocols/json.js";
-import type { AwsRequest, AwsResponse, CallContext, Service, ServiceDeps } from "../../types.js";
-import type { LocalCloud } from "../../cloud.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import eventsModel from "../../wire/models/events.js";
+import { eventsOperations } from "./api.js";
 import { BusOperations } from "./buses.js";
 import type { EventsContext } from "./context.js";
 import { accessDenied } from "./errors.js";
@@ -19,12 +21,6 @@ import { EventsStore } from "./store.js";
 import { TagOperations } from "./tags.js";
 import { TargetDelivery } from "./targets.js";
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
-const BUS_OPS = ["CreateEventBus", "DeleteEventBus", "DescribeEventBus", "ListEventBuses"] as const;
-const RULE_OPS = ["PutRule", "DeleteRule", "DescribeRule", "ListRules", "EnableRule", "DisableRule", "PutTargets", "RemoveTargets", "ListTargetsByRule"] as const;
-const EVENT_OPS = ["PutEvents", "TestEventPattern"] as const;
-const TAG_OPS = ["TagResource", "UntagResource", "ListTagsForResource"] as const;
-
 export class EventBridgeService implements Service {
   readonly signingName = "events";
   readonly buses: BusOperations;
@@ -32,16 +28,14 @@ export class EventBridgeService implements Service {
   readonly putEvents: PutEventsOperation;
   readonly scheduler: Scheduler;
   private readonly tags: TagOperations;
-  private readonly cloud: LocalCloud;
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(deps: ServiceDeps) {
-    this.cloud = deps.cloud;
+  constructor({ kernel }: ServiceDeps) {
     const context: EventsContext = {
-      cloud: deps.cloud,
-      store: new EventsStore(deps.cloud.openDatabase("events")),
-      region: deps.cloud.region,
-      accountId: deps.cloud.accountId,
-      authorize: (ctx, action, arn) => deps.cloud.authorize(ctx, action, arn, accessDenied),
+      kernel,
+      store: new EventsStore(kernel.openDatabase("events")),
+      region: kernel.region,
+      accountId: kernel.accountId,
     };
     this.buses = new BusOperations(context);
     this.rules = new RuleOperations(context, this.buses);
@@ -50,6 +44,19 @@ export class EventBridgeService implements Service {
     this.scheduler = new Scheduler(context, this.putEvents);
     this.rules.onChange = () => this.scheduler.tick();
     this.tags = new TagOperations(context);
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [eventsModel],
+      operations: eventsOperations({ c: context, buses: this.buses, rules: this.rules, putEvents: this.putEvents, tags: this.tags }),
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationException", message, 400),
+        accessDenied,
+        unknownOperation: (req, { name }) => new AwsError("UnknownOperationException", req ? "" : `Unknown operation ${name}`, 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        internal: (err) => new AwsError("InternalException", String((err as Error)?.message ?? err), 500),
+      },
+    });
   }
 
   start(): void {
@@ -61,32 +68,11 @@ export class EventBridgeService implements Service {
     await Promise.race([Promise.allSettled([...this.putEvents.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    const ctx: CallContext = { region: req.region, principal: req.principal, requestId: req.requestId };
-    try {
-      const target = req.headers["x-amz-target"] ?? "";
-      const dot = target.lastIndexOf(".");
-      if (dot < 0 || target.slice(0, dot) !== "AWSEvents") throw new AwsError("UnknownOperationException", "", 400);
-      const output = await this.call(target.slice(dot + 1), parseJsonBody(req), ctx);
-      return jsonResponse(output, CONTENT_TYPE);
-    } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError("InternalException", String((err as Error)?.message ?? err), 500);
-      return jsonErrorResponse(e, { contentType: CONTENT_TYPE });
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    const context = withDefaults(this.cloud.adminContext(), ctx);
-    const args = input && typeof input === "object" ? input : {};
-    if ((BUS_OPS as readonly string[]).includes(operation)) return this.buses[operation as (typeof BUS_OPS)[number]](args, context);
-    if ((RULE_OPS as readonly string[]).includes(operation)) return this.rules[operation as (typeof RULE_OPS)[number]](args, context);
-    if ((EVENT_OPS as readonly string[]).includes(operation)) return this.putEvents[operation as (typeof EVENT_OPS)[number]](args, context);
-    if ((TAG_OPS as readonly string[]).includes(operation)) return this.tags[operation as (typeof TAG_OPS)[number]](args, context);
-    throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 400);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
-}
-
-/** The caller's context over the admin's; fields the caller left undefined keep the admin's. */
-function withDefaults(admin: CallContext, ctx?: Partial<CallContext>): CallContext {
-  return { region: ctx?.region ?? admin.region, principal: ctx?.principal ?? admin.principal, requestId: ctx?.requestId ?? admin.requestId };
 }

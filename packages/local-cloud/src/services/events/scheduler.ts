@@ -107,7 +107,7 @@ export class Scheduler {
       resources: [rule.Arn],
       detail: {},
     };
-    this.c.cloud.events.emit("eventbridge:scheduled", { ruleArn: rule.Arn, eventId: event.id });
+    this.c.kernel.events.emit("eventbridge:scheduled", { ruleArn: rule.Arn, eventId: event.id });
     this.putEvents.deliverToRule(rule, event);
   }
 }

@@ -25,7 +25,7 @@ export class TargetDelivery {
       for (let i = 0; i < attempts; i++) {
         try {
           await this.send(target, event, rule);
-          this.c.cloud.events.emit("eventbridge:delivered", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: event.id });
+          this.c.kernel.events.emit("eventbridge:delivered", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: String(event.id) });
           return;
         } catch (err) {
           lastError = err;
@@ -33,7 +33,7 @@ export class TargetDelivery {
         }
       }
       const error = String((lastError as Error)?.message ?? lastError);
-      this.c.cloud.events.emit("eventbridge:delivery-failed", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: event.id, error });
+      this.c.kernel.events.emit("eventbridge:delivery-failed", { ruleArn: rule.ruleArn, targetId: target.Id, eventId: String(event.id), error });
       await this.deadLetter(target, event, rule, error).catch(() => undefined);
     };
     return run();
@@ -45,11 +45,12 @@ export class TargetDelivery {
    */
   private async deadLetter(target: StoredTarget, event: Record<string, unknown>, rule: RuleInfo, error: string): Promise<void> {
     const arn = target.DeadLetterConfig?.Arn;
-    if (!arn || !this.c.cloud.sqs) return;
-    const { QueueUrl } = await this.c.cloud.sqs.call("GetQueueUrl", { QueueName: arn.slice(arn.lastIndexOf(":") + 1) });
+    if (!arn) return;
+    const sqs = this.c.kernel.clients.sqs;
+    const { QueueUrl } = await sqs.call("GetQueueUrl", { QueueName: arn.slice(arn.lastIndexOf(":") + 1) });
     const attr = (v: string) => ({ DataType: "String", StringValue: v });
-    await this.c.cloud.sqs.call("SendMessage", {
-      QueueUrl,
+    await sqs.call("SendMessage", {
+      QueueUrl: QueueUrl!,
       MessageBody: JSON.stringify(event),
       MessageAttributes: { RULE_ARN: attr(rule.ruleArn), TARGET_ARN: attr(target.Arn), ERROR_CODE: attr("SDK_CLIENT_ERROR"), ERROR_MESSAGE: attr(error.slice(0, 256)) },
     });
@@ -58,26 +59,23 @@ export class TargetDelivery {
   private async send(target: StoredTarget, event: Record<string, unknown>, rule: RuleInfo): Promise<void> {
     const payload = targetInput(target, event, rule);
     const service = /^arn:aws[a-z-]*:([a-z0-9-]+):/.exec(target.Arn)?.[1];
-    const cloud = this.c.cloud;
+    const { lambda, sqs, sns } = this.c.kernel.clients;
     switch (service) {
       case "lambda":
-        if (!cloud.lambda) throw new Error("the local cloud has no Lambda service");
-        await cloud.lambda.call("Invoke", { FunctionName: target.Arn, InvocationType: "Event", Payload: payload });
+        await lambda.call("Invoke", { FunctionName: target.Arn, InvocationType: "Event", Payload: payload });
         return;
       case "sqs": {
-        if (!cloud.sqs) throw new Error("the local cloud has no SQS service");
         const name = target.Arn.slice(target.Arn.lastIndexOf(":") + 1);
-        const { QueueUrl } = await cloud.sqs.call("GetQueueUrl", { QueueName: name });
-        await cloud.sqs.call("SendMessage", {
-          QueueUrl,
+        const { QueueUrl } = await sqs.call("GetQueueUrl", { QueueName: name });
+        await sqs.call("SendMessage", {
+          QueueUrl: QueueUrl!,
           MessageBody: payload,
           ...(name.endsWith(".fifo") ? { MessageGroupId: target.SqsParameters?.MessageGroupId ?? "default", MessageDeduplicationId: String(event.id) } : {}),
         });
         return;
       }
       case "sns":
-        if (!cloud.sns) throw new Error("the local cloud has no SNS service");
-        await cloud.sns.call("Publish", { TopicArn: target.Arn, Message: payload });
+        await sns.call("Publish", { TopicArn: target.Arn, Message: payload });
         return;
       case "events": {
         const bus = /:event-bus\/(.+)$/.exec(target.Arn)?.[1];

@@ -16,30 +16,6 @@ export const noSuchEntity = (message: string) => new AwsError("NoSuchEntity", me
 const alreadyExists = (message: string) => new AwsError("EntityAlreadyExists", message, 409);
 const deleteConflict = (message: string) => new AwsError("DeleteConflict", message, 409);
 
-function validationError(field: string, value: unknown, constraint: string): AwsError {
-  return new AwsError("ValidationError", `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`, 400);
-}
-
-function requireParam(input: any, name: string): string {
-  const v = input?.[name];
-  if (v === undefined || v === null || v === "") {
-    throw new AwsError("ValidationError", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`, 400);
-  }
-  return String(v);
-}
-
-const NAME_RE = /^[\w+=,.@-]+$/;
-function checkName(field: string, value: string, max: number): void {
-  if (!NAME_RE.test(value)) throw validationError(field, value, "Member must satisfy regular expression pattern: [\\w+=,.@-]+");
-  if (value.length > max) throw validationError(field, value, `Member must have length less than or equal to ${max}`);
-}
-
-function checkPath(path: string): void {
-  if (!/^(\/|\/[\u0021-\u007E]*\/)$/.test(path) || path.length > 512) {
-    throw validationError("path", path, "Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)");
-  }
-}
-
 function checkDocument(text: string, kind: "identity" | "trust"): void {
   const problem = validatePolicyDocument(text, kind);
   if (problem) throw new AwsError("MalformedPolicyDocument", problem, 400);
@@ -64,8 +40,8 @@ function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
 
 /** Marker paging: the marker is the offset into the sorted result, opaque to clients. */
 function page<T>(items: T[], input: any): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  // MaxItems is 1–1000: checked with the request.
   const max = input?.MaxItems === undefined ? 100 : Number(input.MaxItems);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) throw validationError("maxItems", input.MaxItems, "Member must have value between 1 and 1000");
   const start = input?.Marker ? Number.parseInt(Buffer.from(String(input.Marker), "base64").toString("utf8"), 10) || 0 : 0;
   const slice = items.slice(start, start + max);
   const truncated = start + max < items.length;
@@ -106,16 +82,12 @@ export class IamOperations {
   }
 
   CreateRole(input: any) {
-    const name = requireParam(input, "RoleName");
-    checkName("roleName", name, 64);
-    const doc = requireParam(input, "AssumeRolePolicyDocument");
+    const name = String(input.RoleName);
+    const doc = String(input.AssumeRolePolicyDocument);
     const path = input.Path ?? "/";
-    checkPath(path);
     checkDocument(doc, "trust");
+    // 3600–43200 seconds: checked with the request.
     const maxSession = input.MaxSessionDuration === undefined ? 3600 : Number(input.MaxSessionDuration);
-    if (!(maxSession >= 3600 && maxSession <= 43200)) {
-      throw validationError("maxSessionDuration", input.MaxSessionDuration, "Member must have value less than or equal to 43200");
-    }
     if (this.db.prepare("SELECT 1 FROM roles WHERE name = ?").get(name)) throw alreadyExists(`Role with name ${name} already exists.`);
     const row: RoleRow = {
       name,
@@ -135,11 +107,11 @@ export class IamOperations {
   }
 
   GetRole(input: any) {
-    return { Role: this.roleShape(this.role(requireParam(input, "RoleName")), true) };
+    return { Role: this.roleShape(this.role(String(input.RoleName)), true) };
   }
 
   DeleteRole(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     if (this.db.prepare("SELECT 1 FROM role_policies WHERE role_name = ?").get(role.name)) {
       throw deleteConflict("Cannot delete entity, must delete policies first.");
     }
@@ -158,22 +130,22 @@ export class IamOperations {
   }
 
   UpdateAssumeRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const doc = requireParam(input, "PolicyDocument");
+    const role = this.role(String(input.RoleName));
+    const doc = String(input.PolicyDocument);
     checkDocument(doc, "trust");
     this.db.prepare("UPDATE roles SET assume_policy = ? WHERE name = ?").run(doc, role.name);
     return {};
   }
 
   UpdateRole(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     if (input.Description !== undefined) this.db.prepare("UPDATE roles SET description = ? WHERE name = ?").run(input.Description, role.name);
     if (input.MaxSessionDuration !== undefined) this.db.prepare("UPDATE roles SET max_session = ? WHERE name = ?").run(Number(input.MaxSessionDuration), role.name);
     return {};
   }
 
   TagRole(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     const tags = mergeTags(JSON.parse(role.tags), parseTags(input.Tags));
     if (tags.length > 50) throw new AwsError("LimitExceeded", "Cannot exceed quota for TagsPerRole: 50.", 409);
     this.db.prepare("UPDATE roles SET tags = ? WHERE name = ?").run(JSON.stringify(tags), role.name);
@@ -181,7 +153,7 @@ export class IamOperations {
   }
 
   UntagRole(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     const remove = new Set<string>((input.TagKeys ?? []).map(String));
     const tags = (JSON.parse(role.tags) as Tag[]).filter((t) => !remove.has(t.Key));
     this.db.prepare("UPDATE roles SET tags = ? WHERE name = ?").run(JSON.stringify(tags), role.name);
@@ -189,17 +161,16 @@ export class IamOperations {
   }
 
   ListRoleTags(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     return { Tags: JSON.parse(role.tags) as Tag[], IsTruncated: false };
   }
 
   // ---- inline role policies ----
 
   PutRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const name = requireParam(input, "PolicyName");
-    checkName("policyName", name, 128);
-    const doc = requireParam(input, "PolicyDocument");
+    const role = this.role(String(input.RoleName));
+    const name = String(input.PolicyName);
+    const doc = String(input.PolicyDocument);
     checkDocument(doc, "identity");
     // IAM counts the inline policies of a role together, whitespace excluded.
     const others = (this.db.prepare("SELECT document FROM role_policies WHERE role_name = ? AND policy_name != ?").all(role.name, name) as { document: string }[])
@@ -212,23 +183,23 @@ export class IamOperations {
   }
 
   GetRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const name = requireParam(input, "PolicyName");
+    const role = this.role(String(input.RoleName));
+    const name = String(input.PolicyName);
     const row = this.db.prepare("SELECT document FROM role_policies WHERE role_name = ? AND policy_name = ?").get(role.name, name) as { document: string } | undefined;
     if (!row) throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
     return { RoleName: role.name, PolicyName: name, PolicyDocument: encodeDoc(row.document) };
   }
 
   DeleteRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const name = requireParam(input, "PolicyName");
+    const role = this.role(String(input.RoleName));
+    const name = String(input.PolicyName);
     const res = this.db.prepare("DELETE FROM role_policies WHERE role_name = ? AND policy_name = ?").run(role.name, name);
     if (res.changes === 0) throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
     return {};
   }
 
   ListRolePolicies(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     const names = (this.db.prepare("SELECT policy_name FROM role_policies WHERE role_name = ? ORDER BY policy_name").all(role.name) as { policy_name: string }[]).map((r) => r.policy_name);
     const p = page(names, input);
     return { PolicyNames: p.items, IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}) };
@@ -268,11 +239,9 @@ export class IamOperations {
   }
 
   CreatePolicy(input: any) {
-    const name = requireParam(input, "PolicyName");
-    checkName("policyName", name, 128);
-    const doc = requireParam(input, "PolicyDocument");
+    const name = String(input.PolicyName);
+    const doc = String(input.PolicyDocument);
     const path = input.Path ?? "/";
-    checkPath(path);
     checkDocument(doc, "identity");
     if (policySize(doc) > MANAGED_POLICY_MAX) throw new AwsError("LimitExceeded", `Cannot exceed quota for PolicySize: ${MANAGED_POLICY_MAX}`, 409);
     const arn = `arn:aws:iam::${ACCOUNT_ID}:policy${path}${name}`;
@@ -292,7 +261,7 @@ export class IamOperations {
   }
 
   GetPolicy(input: any) {
-    const arn = requireParam(input, "PolicyArn");
+    const arn = String(input.PolicyArn);
     const managed = managedPolicy(arn);
     if (managed) return { Policy: this.managedShape(managed) };
     const row = this.customerPolicy(arn);
@@ -301,8 +270,8 @@ export class IamOperations {
   }
 
   GetPolicyVersion(input: any) {
-    const arn = requireParam(input, "PolicyArn");
-    const versionId = requireParam(input, "VersionId");
+    const arn = String(input.PolicyArn);
+    const versionId = String(input.VersionId);
     const managed = managedPolicy(arn);
     if (managed) {
       if (versionId !== managed.versionId) throw noSuchEntity(`Policy ${arn} version ${versionId} does not exist or is not attachable.`);
@@ -316,8 +285,8 @@ export class IamOperations {
   }
 
   CreatePolicyVersion(input: any) {
-    const arn = requireParam(input, "PolicyArn");
-    const doc = requireParam(input, "PolicyDocument");
+    const arn = String(input.PolicyArn);
+    const doc = String(input.PolicyDocument);
     const row = this.customerPolicy(arn);
     if (!row) throw noSuchEntity(`Policy ${arn} was not found.`);
     checkDocument(doc, "identity");
@@ -336,7 +305,7 @@ export class IamOperations {
   }
 
   ListPolicyVersions(input: any) {
-    const arn = requireParam(input, "PolicyArn");
+    const arn = String(input.PolicyArn);
     const managed = managedPolicy(arn);
     if (managed) {
       return { Versions: [{ VersionId: managed.versionId, IsDefaultVersion: true, CreateDate: new Date(managed.updated) }], IsTruncated: false };
@@ -351,8 +320,8 @@ export class IamOperations {
   }
 
   SetDefaultPolicyVersion(input: any) {
-    const arn = requireParam(input, "PolicyArn");
-    const versionId = requireParam(input, "VersionId");
+    const arn = String(input.PolicyArn);
+    const versionId = String(input.VersionId);
     const row = this.customerPolicy(arn);
     if (!row) throw noSuchEntity(`Policy ${arn} was not found.`);
     if (!this.db.prepare("SELECT 1 FROM policy_versions WHERE arn = ? AND version_id = ?").get(arn, versionId)) {
@@ -363,8 +332,8 @@ export class IamOperations {
   }
 
   DeletePolicyVersion(input: any) {
-    const arn = requireParam(input, "PolicyArn");
-    const versionId = requireParam(input, "VersionId");
+    const arn = String(input.PolicyArn);
+    const versionId = String(input.VersionId);
     const row = this.customerPolicy(arn);
     if (!row) throw noSuchEntity(`Policy ${arn} was not found.`);
     if (row.default_version === versionId) throw deleteConflict("Cannot delete the default version of a policy.");
@@ -374,7 +343,7 @@ export class IamOperations {
   }
 
   DeletePolicy(input: any) {
-    const arn = requireParam(input, "PolicyArn");
+    const arn = String(input.PolicyArn);
     if (isAwsManagedArn(arn)) throw new AwsError("AccessDenied", "Cannot delete AWS managed policy", 403);
     if (!this.customerPolicy(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
     if (this.attachmentCount(arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
@@ -400,23 +369,23 @@ export class IamOperations {
   }
 
   AttachRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const arn = requireParam(input, "PolicyArn");
+    const role = this.role(String(input.RoleName));
+    const arn = String(input.PolicyArn);
     if (!managedPolicy(arn) && !this.customerPolicy(arn)) throw this.policyNotFound(arn);
     this.db.prepare("INSERT OR IGNORE INTO role_attachments VALUES (?, ?)").run(role.name, arn);
     return {};
   }
 
   DetachRolePolicy(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
-    const arn = requireParam(input, "PolicyArn");
+    const role = this.role(String(input.RoleName));
+    const arn = String(input.PolicyArn);
     const res = this.db.prepare("DELETE FROM role_attachments WHERE role_name = ? AND policy_arn = ?").run(role.name, arn);
     if (res.changes === 0) throw noSuchEntity(`Policy ${arn} was not found.`);
     return {};
   }
 
   ListAttachedRolePolicies(input: any) {
-    const role = this.role(requireParam(input, "RoleName"));
+    const role = this.role(String(input.RoleName));
     const prefix = input?.PathPrefix ?? "/";
     const arns = (this.db.prepare("SELECT policy_arn FROM role_attachments WHERE role_name = ? ORDER BY policy_arn").all(role.name) as { policy_arn: string }[]).map((r) => r.policy_arn);
     const attached = arns

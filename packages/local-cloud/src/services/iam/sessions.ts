@@ -2,6 +2,7 @@
  * Role-session credentials (what STS AssumeRole and the Lambda runtime hand out),
  * stored durably so a request signed with them authenticates after a restart.
  */
+import { assumedRoleArn } from "../../iam/principals.js";
 import type Database from "better-sqlite3";
 import { ACCOUNT_ID, type Principal } from "../../types.js";
 import { awsId, secretKey, sessionToken } from "./ids.js";
@@ -12,15 +13,6 @@ export interface SessionCredentials {
   secretAccessKey: string;
   sessionToken: string;
   expiration: Date;
-}
-
-export function roleNameOf(roleArn: string): string {
-  const resource = roleArn.split(":").slice(5).join(":");
-  return resource.slice(resource.lastIndexOf("/") + 1);
-}
-
-export function assumedRoleArn(roleArn: string, sessionName: string): string {
-  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleNameOf(roleArn)}/${sessionName}`;
 }
 
 export class SessionStore {

@@ -11,6 +11,7 @@ import { ZipFormatError, entryContent, zipEntries, type ZipEntry } from "./zip-e
 import { AwsError } from "../../server/aws-error.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { invalidParameter, tooLarge } from "./errors.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 /** AWS's limits: 50 MB zipped inline (the request limit is what the error names), 250 MB unzipped. */
 export const MAX_INLINE_REQUEST = 69_905_067;
@@ -33,7 +34,7 @@ export interface InstalledCode {
 
 export async function fetchZip(cloud: LambdaCloud, code: CodeInput | undefined, operation: string): Promise<Buffer> {
   if (!code || typeof code !== "object") {
-    throw new AwsError("ValidationException", "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null", 400);
+    throw new AwsError("ValidationException", violationMessage(null, "code", "Member must not be null"), 400);
   }
   if (code.ImageUri) throw invalidParameter("Container images are not supported by the local cloud; use a .zip deployment package.");
   if (code.ZipFile !== undefined) {

@@ -21,15 +21,17 @@ export function tooLarge(limit: number, operation: string): AwsError {
   return new AwsError("RequestTooLargeException", `Request must be smaller than ${limit} bytes for the ${operation} operation`, 413);
 }
 
-export function lambdaErrorResponse(err: AwsError, requestId: string): AwsResponse {
-  const body: Record<string, unknown> = { Type: err.status >= 500 ? "Service" : "User", message: err.message, ...err.extra };
+/** The JSON body of Lambda's errors: `{"Type": "User" | "Service", "message": …}`. */
+export function lambdaErrorBody(err: AwsError): Record<string, unknown> {
+  return { Type: err.status >= 500 ? "Service" : "User", message: err.message, ...err.extra };
+}
+
+/** An error of the function URL data plane, in Lambda's shape (unexpected ones a 500). */
+export function lambdaErrorResponse(err: unknown, requestId: string): AwsResponse {
+  const e = err instanceof AwsError ? err : new AwsError("ServiceException", `An internal error occurred: ${err instanceof Error ? err.message : String(err)}`, 500);
   return {
-    status: err.status,
-    headers: {
-      "content-type": "application/json",
-      "x-amzn-errortype": err.code,
-      "x-amzn-requestid": requestId,
-    },
-    body: JSON.stringify(body),
+    status: e.status,
+    headers: { "content-type": "application/json", "x-amzn-errortype": e.code, "x-amzn-requestid": requestId },
+    body: JSON.stringify(lambdaErrorBody(e)),
   };
 }

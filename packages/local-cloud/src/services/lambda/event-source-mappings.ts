@@ -12,6 +12,7 @@ import type { StoredMapping } from "./model.js";
 import { parseFunctionRef, validationError } from "./names.js";
 import type { LambdaStore } from "./store.js";
 import { checkRange } from "./validate.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 export type SourceKind = "sqs" | "dynamodb";
 
@@ -200,7 +201,7 @@ function applySettings(m: StoredMapping, input: any, kind: SourceKind, creating:
   // Stream sources.
   if (creating) {
     if (!["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"].includes(input.StartingPosition)) {
-      if (input.StartingPosition === undefined) throw invalidParameter("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null");
+      if (input.StartingPosition === undefined) throw invalidParameter(violationMessage(null, "startingPosition", "Member must not be null"));
       throw validationError(input.StartingPosition, "startingPosition", "Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]");
     }
     m.StartingPosition = input.StartingPosition;

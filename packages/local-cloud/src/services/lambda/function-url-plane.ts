@@ -10,11 +10,11 @@
 import { AwsError } from "../../server/aws-error.js";
 import { readSignature, verifySignature } from "../../server/sigv4.js";
 import type { AwsRequest, AwsResponse, Principal } from "../../types.js";
-import { applyCors, isPreflight, preflightHeaders } from "../apigatewayv2/cors.js";
-import { buildEventV2 } from "../apigatewayv2/event-v2.js";
-import { domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../apigatewayv2/http-request.js";
-import { invokeWithTimeout, type LambdaInvoker } from "../apigatewayv2/lambda-invoke.js";
-import { jsonMessage, mapResponseV2, type GatewayResponse } from "../apigatewayv2/response-map.js";
+import { applyCors, isPreflight, preflightHeaders } from "../../lambda-proxy/cors.js";
+import { buildEventV2 } from "../../lambda-proxy/event-v2.js";
+import { domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
+import { invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
+import { jsonMessage, mapResponseV2, type GatewayResponse } from "../../lambda-proxy/response-map.js";
 import type { FunctionUrlOperations, StoredFunctionUrl } from "./function-urls.js";
 import { functionArn } from "./names.js";
 import type { PolicyStatement } from "./model.js";

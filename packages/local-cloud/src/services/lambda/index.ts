@@ -5,25 +5,26 @@
  * recycle, invoke).
  */
 import { AwsError } from "../../server/aws-error.js";
-import { ACCOUNT_ID, ADMIN_ACCESS_KEY_ID, type AwsRequest, type AwsResponse, type CallContext, type Service, type ServiceDeps } from "../../types.js";
+import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import lambdaModel from "../../wire/models/lambda.js";
 import { AsyncInvoker } from "../../lambda/async-invoker.js";
 import type { LambdaCloud } from "../../lambda/cloud-deps.js";
 import { MappingPollers } from "../../lambda/pollers/mapping-pollers.js";
 import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
 import { ACCOUNT_CONCURRENCY } from "../../lambda/concurrency.js";
-import { lambdaErrorResponse } from "./errors.js";
+import { lambdaErrorBody, lambdaErrorResponse } from "./errors.js";
 import { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";
 import { FunctionOperations } from "./functions.js";
 import { serveFunctionUrl } from "./function-url-plane.js";
 import { FunctionUrlOperations } from "./function-urls.js";
 import { InvokeOperation, type InvokeOutput } from "./invoke.js";
-import { functionArn, parseFunctionRef } from "./names.js";
+import { lambdaCloud } from "./lambda-cloud.js";
+import { lambdaOperations } from "./operations.js";
 import { PermissionOperations } from "./permissions.js";
-import { routeRequest } from "./rest-routes.js";
 import { LambdaStore } from "./store.js";
-
-const ADMIN: CallContext["principal"] = { accessKeyId: ADMIN_ACCESS_KEY_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true };
 
 export interface LambdaServiceOptions {
   /** Delays between the retries of failed asynchronous invocations. @default [1000, 2000] */
@@ -44,10 +45,11 @@ export class LambdaService implements Service {
   readonly invokeConfigs: EventInvokeConfigOperations;
   private readonly invoker: InvokeOperation;
   private readonly pollers: MappingPollers;
-  private readonly cloud: LambdaCloud;
+  private readonly cloud: LambdaCloud & Kernel;
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(deps: ServiceDeps, opts: LambdaServiceOptions = {}) {
-    this.cloud = deps.cloud as unknown as LambdaCloud;
+  constructor({ kernel }: ServiceDeps, opts: LambdaServiceOptions = {}) {
+    this.cloud = lambdaCloud(kernel);
     this.store = new LambdaStore(this.cloud.openDatabase("lambda"));
     this.urls = new FunctionUrlOperations(this.cloud, this.store, this.cloud.openDatabase("lambda"));
     this.runtime = new LambdaRuntime(this.cloud, {
@@ -75,6 +77,32 @@ export class LambdaService implements Service {
       { list: () => this.store.listMappings(), get: (uuid) => this.store.getMapping(uuid) },
     );
     this.mappings = new EventSourceMappingOperations(this.cloud, this.store, this.functions, (uuid) => this.pollers.sync(uuid));
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [lambdaModel],
+      operations: lambdaOperations({
+        region: kernel.region,
+        accountId: kernel.accountId,
+        store: this.store,
+        functions: this.functions,
+        permissions: this.permissions,
+        mappings: this.mappings,
+        urls: this.urls,
+        invokeConfigs: this.invokeConfigs,
+        invoker: this.invoker,
+        accountSettings: () => accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length, this.functions.reservedConcurrencyTotal()),
+      }),
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationException", message, 400),
+        accessDenied: (message) => new AwsError("AccessDeniedException", message, 403),
+        unknownOperation: (req, { name }) => new AwsError("UnknownOperationException", req ? `Unknown operation ${req.method} ${req.path}` : `Unknown operation ${name}`, 404),
+        malformedBody: (message) => new AwsError("InvalidRequestContentException", message, 400),
+        serialization: (message) => new AwsError("InvalidRequestContentException", `Could not parse request body into json: ${message}`, 400),
+        internal: (err) => new AwsError("ServiceException", `An internal error occurred: ${err instanceof Error ? err.message : String(err)}`, 500),
+      },
+      restJson: { errorBody: lambdaErrorBody },
+    });
   }
 
   start(): void {
@@ -92,85 +120,18 @@ export class LambdaService implements Service {
     await this.runtime.logs.flush();
   }
 
-  // --- the wire --------------------------------------------------------------------
+  // --- the wire and in process -----------------------------------------------------
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const routed = routeRequest(req);
-      const ctx: CallContext = { region: req.region, principal: req.principal, requestId: req.requestId };
-      const output = await this.call(routed.operation, routed.input, ctx);
-      if (routed.operation === "Invoke") return invokeResponse(output as InvokeOutput, req.requestId);
-      if (routed.status === 204) return { status: 204, headers: { "x-amzn-requestid": req.requestId } };
-      return {
-        status: routed.status,
-        headers: { "content-type": "application/json", "x-amzn-requestid": req.requestId },
-        body: JSON.stringify(output ?? {}),
-      };
-    } catch (err) {
-      return lambdaErrorResponse(toAwsError(err), req.requestId);
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  // --- in process ------------------------------------------------------------------
-
-  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    const context: CallContext = { region: ctx?.region ?? this.cloud.region, principal: ctx?.principal ?? ADMIN, requestId: ctx?.requestId ?? globalThis.crypto.randomUUID() };
-    input = input ?? {};
-    this.authorize(context, operation, input);
-    switch (operation) {
-      case "CreateFunction": return this.functions.createFunction(input);
-      case "GetFunction": return this.functions.getFunction(input);
-      case "GetFunctionConfiguration": return this.functions.getFunctionConfiguration(input);
-      case "ListFunctions": return this.functions.listFunctions(input);
-      case "DeleteFunction": return void this.functions.deleteFunction(input), this.urls.deleteForFunction(input.FunctionName), this.deleteInvokeConfigs(input), {};
-      case "UpdateFunctionConfiguration": return this.functions.updateFunctionConfiguration(input);
-      case "UpdateFunctionCode": return this.functions.updateFunctionCode(input);
-      case "PublishVersion": return this.functions.publishVersion(input);
-      case "ListVersionsByFunction": return this.functions.listVersionsByFunction(input);
-      case "CreateAlias": return this.functions.createAlias(input);
-      case "GetAlias": return this.functions.getAlias(input);
-      case "UpdateAlias": return this.functions.updateAlias(input);
-      case "DeleteAlias": return void this.functions.deleteAlias(input), {};
-      case "ListAliases": return this.functions.listAliases(input);
-      case "TagResource": return void this.functions.tagResource(input), {};
-      case "UntagResource": return void this.functions.untagResource(input), {};
-      case "ListTags": return this.functions.listTags(input);
-      case "PutFunctionConcurrency": return this.functions.putFunctionConcurrency(input);
-      case "GetFunctionConcurrency": return this.functions.getFunctionConcurrency(input);
-      case "DeleteFunctionConcurrency": return void this.functions.deleteFunctionConcurrency(input), {};
-      case "AddPermission": return this.permissions.addPermission(input);
-      case "GetPolicy": return this.permissions.getPolicy(input);
-      case "RemovePermission": return void this.permissions.removePermission(input), {};
-      case "Invoke": return this.invoker.invoke(input, context.requestId);
-      case "CreateEventSourceMapping": return this.mappings.create(input);
-      case "GetEventSourceMapping": return this.mappings.get(input);
-      case "ListEventSourceMappings": return this.mappings.list(input);
-      case "UpdateEventSourceMapping": return this.mappings.update(input);
-      case "DeleteEventSourceMapping": return this.mappings.delete(input);
-      case "CreateFunctionUrlConfig": return this.urls.create(input);
-      case "GetFunctionUrlConfig": return this.urls.getConfig(input);
-      case "UpdateFunctionUrlConfig": return this.urls.update(input);
-      case "DeleteFunctionUrlConfig": return void this.urls.delete(input), {};
-      case "ListFunctionUrlConfigs": return this.urls.list(input);
-      case "PutFunctionEventInvokeConfig": return this.invokeConfigs.put(input);
-      case "UpdateFunctionEventInvokeConfig": return this.invokeConfigs.update(input);
-      case "GetFunctionEventInvokeConfig": return this.invokeConfigs.get(input);
-      case "DeleteFunctionEventInvokeConfig": return void this.invokeConfigs.delete(input), {};
-      case "ListFunctionEventInvokeConfigs": return this.invokeConfigs.list(input);
-      case "GetAccountSettings": return accountSettings(this.store.listLatest().reduce((n, f) => n + f.config.CodeSize, 0), this.store.listLatest().length, this.functions.reservedConcurrencyTotal());
-      default:
-        throw new AwsError("UnknownOperationException", `Unknown operation ${operation}`, 404);
-    }
-  }
-
-  /** Deleting the whole function (no qualifier) drops its asynchronous invocation settings. */
-  private deleteInvokeConfigs(input: any): void {
-    if (!input.Qualifier && !String(input.FunctionName).split(":")[7]) this.invokeConfigs.deleteForFunction(input.FunctionName);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 
   /** The data plane of function URLs: `/_aws/lambda-url/{urlId}/…` (routed by the kernel). */
   handleFunctionUrl(req: AwsRequest, rest: string): Promise<AwsResponse> {
-    const cloud = this.cloud as any;
     return serveFunctionUrl(
       {
         region: this.cloud.region,
@@ -185,12 +146,12 @@ export class LambdaService implements Service {
             return undefined;
           }
         },
-        lookupAccessKey: (id, headers) => cloud.lookupAccessKey(id, headers),
-        authorize: (ctx, action, resource, deny) => cloud.authorize(ctx, action, resource, deny),
+        lookupAccessKey: (id, headers) => this.cloud.lookupAccessKey(id, headers),
+        authorize: (ctx, action, resource, deny) => this.cloud.authorize(ctx, action, resource, deny),
       },
       req,
       rest,
-    ).catch((err) => lambdaErrorResponse(toAwsError(err), req.requestId));
+    ).catch((err) => lambdaErrorResponse(err, req.requestId));
   }
 
   // --- sst dev ---------------------------------------------------------------------
@@ -229,46 +190,6 @@ export class LambdaService implements Service {
     const body = out.Payload;
     return { statusCode: out.StatusCode, payload: Buffer.isBuffer(body) ? body : Buffer.from(body), functionError: out.FunctionError, logResult: out.LogResult };
   }
-
-  /** IAM: the action each operation needs, on the resource it addresses. */
-  private authorize(ctx: CallContext, operation: string, input: any): void {
-    if (ctx.principal.admin) return;
-    const action = operation === "Invoke" ? "lambda:InvokeFunction" : `lambda:${operation}`;
-    let resource = "*";
-    let conditionContext: Record<string, string> | undefined;
-    if (input.FunctionName !== undefined && !/EventSourceMapping/.test(operation)) {
-      try {
-        const ref = parseFunctionRef(input.FunctionName, input.Qualifier);
-        resource = functionArn(this.cloud.region, this.cloud.accountId, ref.name, ref.qualifier);
-        conditionContext = resourceTagContext(this.store.getFunction(ref.name)?.tags);
-      } catch {
-        // A malformed name fails validation in the operation itself.
-      }
-    } else if (typeof input.Resource === "string") resource = input.Resource;
-    else if (typeof input.UUID === "string") resource = `arn:aws:lambda:${this.cloud.region}:${this.cloud.accountId}:event-source-mapping:${input.UUID}`;
-    this.cloud.authorize(ctx, action, resource, (message) => new AwsError("AccessDeniedException", message, 403), conditionContext);
-  }
-}
-
-/** A function's tags as the `aws:ResourceTag/<key>` condition keys policies may test. */
-function resourceTagContext(tags: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!tags) return undefined;
-  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
-}
-
-function invokeResponse(out: InvokeOutput, requestId: string): AwsResponse {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": requestId };
-  if (out.FunctionError) headers["x-amz-function-error"] = out.FunctionError;
-  if (out.LogResult) headers["x-amz-log-result"] = out.LogResult;
-  if (out.ExecutedVersion) headers["x-amz-executed-version"] = out.ExecutedVersion;
-  return { status: out.StatusCode, headers, body: Buffer.isBuffer(out.Payload) ? out.Payload : Buffer.from(out.Payload) };
-}
-
-/** Unexpected failures become a 500 ServiceException instead of escaping into the server. */
-function toAwsError(err: unknown): AwsError {
-  if (err instanceof AwsError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new AwsError("ServiceException", `An internal error occurred: ${message}`, 500);
 }
 
 function accountSettings(totalCodeSize: number, functionCount: number, reserved: number) {

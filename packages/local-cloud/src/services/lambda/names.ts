@@ -4,6 +4,7 @@
  * alias); the Qualifier parameter may say the same. One parser for all operations.
  */
 import { AwsError } from "../../server/aws-error.js";
+import { violationMessage } from "../../wire/constraints.js";
 
 const FUNCTION_NAME_PATTERN =
   "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
@@ -15,11 +16,7 @@ export interface FunctionRef {
 }
 
 export function validationError(value: unknown, member: string, constraint: string): AwsError {
-  return new AwsError(
-    "ValidationException",
-    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
-    400,
-  );
+  return new AwsError("ValidationException", violationMessage(value === "null" ? null : value, member, constraint), 400);
 }
 
 /** Parses FunctionName (+ Qualifier). The qualifier in the name and the parameter must agree. */

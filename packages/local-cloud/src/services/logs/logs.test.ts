@@ -1,12 +1,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { LogsService } from "./index.js";
-import { fakeCloud } from "../apigatewayv2/test-cloud-fake.js";
+import { testKernel } from "../../kernel/test-kernel.js";
 
-const cloud = fakeCloud();
+const kernel = testKernel();
 let clock = Date.UTC(2026, 0, 10);
-const logs = new LogsService({ cloud }, { now: () => clock });
-after(() => cloud.dispose());
+const logs = new LogsService({ kernel }, { now: () => clock });
+after(() => kernel.dispose());
 
 const rejects = (p: Promise<unknown>, code: string, message?: RegExp) =>
   assert.rejects(p, (e: any) => {
@@ -35,7 +35,9 @@ test("log groups: create, duplicate, describe with prefix and paging, delete", a
   assert.deepEqual((await logs.call("ListTagsLogGroup", { logGroupName: "/aws/lambda/a" })).tags, { app: "x" });
   await logs.call("TagResource", { resourceArn: "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/a", tags: { t: "1" } });
   await logs.call("UntagLogGroup", { logGroupName: "/aws/lambda/a", tags: ["app"] });
-  assert.deepEqual((await logs.call("ListTagsForResource", { resourceArn: "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/a:*" })).tags, { t: "1" });
+  assert.deepEqual((await logs.call("ListTagsForResource", { resourceArn: "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/a" })).tags, { t: "1" });
+  // The ARN DescribeLogGroups reports ends ":*": not a resource ARN the tagging API takes.
+  await rejects(logs.call("ListTagsForResource", { resourceArn: "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/a:*" }), "InvalidParameterException", /at 'resourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern/);
 
   await logs.call("DeleteLogGroup", { logGroupName: "/other" });
   await rejects(logs.call("DeleteLogGroup", { logGroupName: "/other" }), "ResourceNotFoundException", /^The specified log group does not exist\.$/);
@@ -134,12 +136,13 @@ test("retention: policy validated, old events rejected and expired", async () =>
 });
 
 test("non-admin calls are authorized as logs:<Op> on the group or stream ARN", async () => {
-  cloud.authorized.length = 0;
+  kernel.authorized.length = 0;
+  for (const action of ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]) kernel.allowed.add(action);
   const principal = { accessKeyId: "AKIA", arn: "arn:aws:sts::000000000000:assumed-role/r/s", admin: false, roleArn: "arn:aws:iam::000000000000:role/r" };
   await logs.call("CreateLogGroup", { logGroupName: "/iam" }, { principal });
   await logs.call("CreateLogStream", { logGroupName: "/iam", logStreamName: "s" }, { principal });
   await logs.call("PutLogEvents", { logGroupName: "/iam", logStreamName: "s", logEvents: [{ timestamp: clock, message: "m" }] }, { principal });
-  assert.deepEqual(cloud.authorized, [
+  assert.deepEqual(kernel.authorized, [
     { action: "logs:CreateLogGroup", resources: "arn:aws:logs:us-east-1:000000000000:log-group:/iam:*" },
     { action: "logs:CreateLogStream", resources: "arn:aws:logs:us-east-1:000000000000:log-group:/iam:log-stream:s" },
     { action: "logs:PutLogEvents", resources: "arn:aws:logs:us-east-1:000000000000:log-group:/iam:log-stream:s" },

@@ -9,8 +9,6 @@ import type { LogGroupRow, LogStreamRow, LogsStore } from "./store.js";
 import { backwardToken, decodeCursor, decodeOffset, encodeCursor, encodeOffset, forwardToken, parseDirectionalToken } from "./tokens.js";
 
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
-const STREAM_NAME = /^[^:*]{1,512}$/;
 const DAY = 86_400_000;
 const MAX_BATCH_BYTES = 1_048_576;
 
@@ -108,11 +106,9 @@ export class LogsOperations {
   // ---- groups --------------------------------------------------------------------------
 
   private createLogGroup(i: Input): Input {
-    const name = i.logGroupName;
-    if (typeof name !== "string") throw validationError("logGroupName", name, "Member must not be null");
-    if (!GROUP_NAME.test(name)) throw validationError("logGroupName", name, "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+    // Name and class are checked with the request (the model's pattern and enum).
+    const name: string = i.logGroupName;
     const cls = i.logGroupClass ?? "STANDARD";
-    if (!["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"].includes(cls)) throw validationError("logGroupClass", cls, "Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]");
     if (this.deps.store.group(name)) throw new AwsError("ResourceAlreadyExistsException", "The specified log group already exists", 400);
     this.deps.store.createGroup(name, this.now(), i.kmsKeyId, cls);
     if (i.tags) this.putTags(name, i.tags);
@@ -163,9 +159,7 @@ export class LogsOperations {
 
   private createLogStream(i: Input): Input {
     const g = this.group(i);
-    const name = i.logStreamName;
-    if (typeof name !== "string") throw validationError("logStreamName", name, "Member must not be null");
-    if (!STREAM_NAME.test(name)) throw validationError("logStreamName", name, "Member must satisfy regular expression pattern: [^:*]*");
+    const name: string = i.logStreamName;
     if (this.deps.store.stream(g.name, name)) throw new AwsError("ResourceAlreadyExistsException", "The specified log stream already exists", 400);
     this.deps.store.createStream(g.name, name, this.now());
     return {};

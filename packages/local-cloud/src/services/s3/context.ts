@@ -2,9 +2,7 @@
  * What every S3 operation works with: the stores, the parts of the cloud S3 talks to,
  * and the two checks nearly every operation starts with (bucket exists, caller may act).
  */
-import type Database from "better-sqlite3";
-import type { EventEmitter } from "node:events";
-import type { AwsError } from "../../server/aws-error.js";
+import type { Kernel } from "../../kernel/kernel.js";
 import type { CallContext } from "../../types.js";
 import type { BlobStore } from "./blobs.js";
 import type { S3Store, BucketRecord } from "./store.js";
@@ -13,18 +11,11 @@ import { accessDenied, noSuchBucket } from "./errors.js";
 import { bucketArn, objectArn } from "./names.js";
 import { evaluateBucketPolicy } from "./policy.js";
 
-/** The slice of LocalCloud S3 depends on (kept narrow so tests can fake it). */
-export interface S3CloudDeps {
-  readonly region: string;
-  readonly events?: EventEmitter;
-  openDatabase(name: string): Database.Database;
-  dataDir(name: string): string;
-  authorize(ctx: CallContext, action: string, resources: string | string[], deny?: (message: string) => AwsError): void;
-  /** Secret and principal of an access key (POST policy signatures are checked by S3 itself). */
-  lookupAccessKey?(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: import("../../types.js").Principal } | undefined;
-  readonly lambda?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
-  readonly sqs?: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
-}
+/**
+ * The slice of the kernel S3 depends on: storage, the IAM check, access keys (POST policy
+ * signatures are checked by S3 itself) and the clients of notification destinations.
+ */
+export type S3CloudDeps = Pick<Kernel, "region" | "events" | "openDatabase" | "dataDir" | "authorize" | "lookupAccessKey" | "clients">;
 
 export interface S3Context {
   cloud: S3CloudDeps;

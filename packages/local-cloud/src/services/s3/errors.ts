@@ -3,7 +3,7 @@
  * shape (`<Error><Code/><Message/>…<RequestId/></Error>`; HEAD answers carry no body).
  */
 import { AwsError } from "../../server/aws-error.js";
-import { escapeXml } from "../../server/xml.js";
+import { restXmlErrorDocument } from "../../wire/codecs/rest-xml.js";
 import type { AwsResponse } from "../../types.js";
 
 export const noSuchBucket = (bucket: string) =>
@@ -54,14 +54,6 @@ export function s3ErrorResponse(err: AwsError, requestId: string, method: string
     if (err.extra.LastModified) base["last-modified"] = String(err.extra.LastModified);
   }
   if (method === "HEAD" || err.status === 304) return { status: err.status, headers: { ...base, "content-length": "0" } };
-  let extra = "";
-  for (const [name, value] of Object.entries(err.extra)) {
-    if (value === undefined || value === null) continue;
-    extra += `<${name}>${escapeXml(String(value))}</${name}>`;
-  }
-  const body =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.code)}</Code>` +
-    `<Message>${escapeXml(err.message)}</Message>${extra}<RequestId>${requestId}</RequestId>` +
-    `<HostId>${base["x-amz-id-2"]}</HostId></Error>`;
+  const body = restXmlErrorDocument(err, requestId, `<HostId>${base["x-amz-id-2"]}</HostId>`);
   return { status: err.status, headers: { ...base, "content-type": "application/xml" }, body };
 }

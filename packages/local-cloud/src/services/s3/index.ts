@@ -4,15 +4,20 @@
  * SQLite (`s3.sqlite`), bodies as files under the `s3` data directory.
  */
 import { Readable } from "node:stream";
+import { AwsError } from "../../server/aws-error.js";
+import type { Kernel } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { ADMIN_ACCESS_KEY_ID, ACCOUNT_ID } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import s3Model from "../../wire/models/s3.js";
 import { BlobStore } from "./blobs.js";
 import type { S3CloudDeps, S3Context } from "./context.js";
 import { Notifier } from "./notifications.js";
-import { runOperation } from "./operations.js";
+import { s3Operations } from "./operations.js";
 import type { ObjectBody } from "./ops/body.js";
 import { S3Store } from "./store.js";
-import { handleS3Request } from "./wire/handler.js";
+import { addRequestIds, S3Codec } from "./wire/codec.js";
+import { answerPreflight, actualCorsHeaders } from "./wire/cors-http.js";
+import { handlePostObject } from "./wire/post-object.js";
 
 export type { S3CloudDeps } from "./context.js";
 
@@ -28,20 +33,67 @@ async function collect(body: unknown): Promise<unknown> {
 export class S3Service implements Service {
   readonly signingName = "s3";
   private readonly c: S3Context;
+  private readonly host: OperationHost<CallContext>;
+  private codec!: S3Codec;
 
-  constructor({ cloud }: { cloud: S3CloudDeps }) {
-    const db = cloud.openDatabase("s3");
+  constructor({ kernel }: { kernel: S3CloudDeps & Pick<Kernel, "region"> }) {
+    const db = kernel.openDatabase("s3");
     const store = new S3Store(db);
     this.c = {
-      cloud,
+      cloud: kernel,
       store,
-      blobs: new BlobStore(cloud.dataDir("s3"), db),
-      notifier: new Notifier(cloud, () => store.committed()),
+      blobs: new BlobStore(kernel.dataDir("s3"), db),
+      notifier: new Notifier(kernel, () => store.committed()),
     };
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [s3Model],
+      operations: s3Operations(this.c),
+      context: (ctx) => ctx,
+      // Nothing is answered before the writes it made, or read, are committed (writes are
+      // group-committed: see store.ts); free when nothing waits to commit.
+      settle: () => store.committed(),
+      errors: {
+        validation: (message) => new AwsError("InvalidArgument", message, 400),
+        serialization: () => new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400),
+        malformedBody: (message) => new AwsError("MalformedXML", message, 400),
+        malformedValue: (message) => new AwsError("InvalidArgument", message, 400),
+        unknownOperation: (_req, { name }) => new AwsError("NotImplemented", `The local cloud's S3 does not implement ${name}.`, 501),
+        internal: () => new AwsError("InternalError", "We encountered an internal error. Please try again.", 500),
+      },
+      codec: (model, shapes, errors) => (this.codec = new S3Codec(this.c, model, shapes, errors)),
+    });
   }
 
-  handle(req: AwsRequest): Promise<AwsResponse> {
-    return handleS3Request(this.c, req);
+  /**
+   * One S3 HTTP request: CORS preflights and browser form uploads (POST Object) are
+   * answered here; every other request is an operation of the model.
+   */
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    try {
+      return await this.answer(req);
+    } finally {
+      this.codec.forget(req);
+    }
+  }
+
+  private async answer(req: AwsRequest): Promise<AwsResponse> {
+    try {
+      const w = this.codec.read(req);
+      if (w.method === "OPTIONS") {
+        const res = answerPreflight(this.c, w);
+        return { ...res, headers: addRequestIds({ ...res.headers }, req.requestId) };
+      }
+      if (w.method === "POST" && this.codec.route(req) === "PostObject") {
+        const res = await handlePostObject(this.c, w);
+        const pending = this.c.store.committed();
+        if (pending) await pending;
+        return { ...res, headers: addRequestIds({ ...res.headers, ...actualCorsHeaders(this.c, w) }, req.requestId) };
+      }
+    } catch (err) {
+      return this.codec.encodeError(err instanceof AwsError ? err : new AwsError("InternalError", "We encountered an internal error. Please try again.", 500), req);
+    }
+    return this.host.handle(req);
   }
 
   /**
@@ -49,15 +101,8 @@ export class S3Service implements Service {
    * UploadPart accept Buffer, Uint8Array, string or a Readable.
    */
   async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    const full: CallContext = {
-      region: ctx?.region ?? this.c.cloud.region,
-      requestId: ctx?.requestId ?? crypto.randomUUID(),
-      principal: ctx?.principal ?? { accessKeyId: ADMIN_ACCESS_KEY_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true },
-    };
     const prepared = input && "Body" in input ? { ...input, Body: await collect(input.Body) } : input;
-    const result = await runOperation(this.c, full, operation, prepared, { sourceIp: "127.0.0.1" });
-    // Answered once committed (writes are group-committed: see store.ts).
-    await this.c.store.committed();
+    const result = await this.host.call(operation, prepared, ctx);
     if (operation === "GetObject") {
       const { output, body } = result as { output: Record<string, unknown>; body: ObjectBody };
       return { ...output, Body: body.buffer() };

@@ -14,7 +14,7 @@ describe("S3 notifications", () => {
   let s3: S3Service;
   before(async () => {
     cloud = fakeCloud();
-    s3 = new S3Service({ cloud });
+    s3 = new S3Service({ kernel: cloud });
     await s3.call("CreateBucket", { Bucket: "uploads" });
     await s3.call("PutBucketNotificationConfiguration", {
       Bucket: "uploads",
@@ -124,10 +124,12 @@ describe("S3 notifications", () => {
   });
 
   it("keeps the write successful when delivery fails", async () => {
-    const original = cloud.lambda!.call;
-    (cloud as any).lambda.call = async () => {
-      throw new Error("function not found");
-    };
+    const lambda = cloud.services.get("lambda")!;
+    cloud.services.set("lambda", {
+      async call() {
+        throw new Error("function not found");
+      },
+    });
     const warn = console.warn;
     const warnings: string[] = [];
     console.warn = (m: string) => warnings.push(m);
@@ -136,7 +138,7 @@ describe("S3 notifications", () => {
       await s3.flushNotifications();
     } finally {
       console.warn = warn;
-      (cloud as any).lambda.call = original;
+      cloud.services.set("lambda", lambda);
     }
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /function not found/);

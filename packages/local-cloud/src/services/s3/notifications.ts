@@ -170,17 +170,15 @@ export class Notifier {
   }
 
   private async deliver(dest: Destination, event: unknown): Promise<void> {
-    this.cloud.events?.emit("s3:notification", { destination: dest, event });
+    this.cloud.events.emit("s3:notification", { destination: dest, event });
     const payload = JSON.stringify(event);
     if (dest.kind === "lambda") {
-      if (!this.cloud.lambda) throw new Error("the local cloud has no Lambda service");
-      await this.cloud.lambda.call("Invoke", { FunctionName: dest.arn, InvocationType: "Event", Payload: payload });
+      await this.cloud.clients.lambda.call("Invoke", { FunctionName: dest.arn, InvocationType: "Event", Payload: payload });
     } else if (dest.kind === "queue") {
-      if (!this.cloud.sqs) throw new Error("the local cloud has no SQS service");
       const queueName = dest.arn.split(":")[5];
       const accountId = dest.arn.split(":")[4] || ACCOUNT_ID;
-      const { QueueUrl } = await this.cloud.sqs.call("GetQueueUrl", { QueueName: queueName, QueueOwnerAWSAccountId: accountId });
-      await this.cloud.sqs.call("SendMessage", { QueueUrl, MessageBody: payload });
+      const { QueueUrl } = await this.cloud.clients.sqs.call("GetQueueUrl", { QueueName: queueName, QueueOwnerAWSAccountId: accountId });
+      await this.cloud.clients.sqs.call("SendMessage", { QueueUrl: QueueUrl!, MessageBody: payload });
     } else {
       throw new Error("SNS topic destinations are not supported by the local cloud");
     }

@@ -21,7 +21,7 @@ describe("S3 operations (call)", () => {
   let s3: S3Service;
   before(() => {
     cloud = fakeCloud();
-    s3 = new S3Service({ cloud });
+    s3 = new S3Service({ kernel: cloud });
   });
   after(async () => {
     await s3.close();

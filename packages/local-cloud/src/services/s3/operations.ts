@@ -4,7 +4,8 @@
  * caller streams (HTTP) or reads (in-process call).
  */
 import type { CallContext } from "../../types.js";
-import { AwsError } from "../../server/aws-error.js";
+import type s3Model from "../../wire/models/s3.js";
+import type { OperationSpec, OperationSpecs } from "../../wire/operations.js";
 import type { S3Context } from "./context.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./ops/buckets.js";
 import { CONFIG_OPERATIONS, getAcl, putAcl, runConfigOperation } from "./ops/bucket-configs.js";
@@ -64,13 +65,20 @@ const OPERATIONS: Record<string, Operation> = {
 };
 for (const op of CONFIG_OPERATIONS) OPERATIONS[op] = (c, ctx, input) => runConfigOperation(c, ctx, op, input);
 
-export function hasOperation(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+/** Requests reach S3 over loopback. */
+const LOOPBACK: RequestInfo = { sourceIp: "127.0.0.1" };
+
+/**
+ * The declared operations. S3 checks IAM inside each (authorizeS3 in context.ts): a
+ * bucket policy takes part in the decision, and anonymous callers only pass through it.
+ */
+export function s3Operations(c: S3Context): OperationSpecs<typeof s3Model, CallContext> {
+  const declared: Record<string, OperationSpec<CallContext>> = {};
+  for (const [name, op] of Object.entries(OPERATIONS)) declared[name] = { iam: "self", run: (input, ctx) => op(c, ctx, input, LOOPBACK) };
+  return declared as OperationSpecs<typeof s3Model, CallContext>;
 }
 
+/** One operation, as the admin might run it from inside S3 (POST Object stores the file as PutObject). */
 export async function runOperation(c: S3Context, ctx: CallContext, name: string, input: any, info: RequestInfo): Promise<any> {
-  const op = hasOperation(name) ? OPERATIONS[name]! : undefined;
-  if (!op) throw new AwsError("NotImplemented", `The local cloud's S3 does not implement ${name}.`, 501);
-  if (!input || typeof input !== "object") throw new AwsError("InvalidArgument", "Input must be an object", 400);
-  return op(c, ctx, input, info);
+  return OPERATIONS[name]!(c, ctx, input, info);
 }

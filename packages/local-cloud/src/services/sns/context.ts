@@ -1,15 +1,12 @@
-/** What every SNS operation works with: the store, the cloud, and the IAM check. */
-import type { LocalCloud } from "../../cloud.js";
-import type { CallContext } from "../../types.js";
+/** What every SNS operation works with: the kernel and the store. */
+import type { Kernel } from "../../kernel/kernel.js";
 import type { SnsStore } from "./store.js";
 
 export interface SnsContext {
-  cloud: LocalCloud;
+  kernel: Kernel;
   store: SnsStore;
   region: string;
   accountId: string;
-  /** Throws SNS's AuthorizationError when the caller may not do `action` on `arn`. */
-  authorize(ctx: CallContext, action: string, arn: string): void;
 }
 
 export const topicArnOf = (c: { region: string; accountId: string }, name: string) => `arn:aws:sns:${c.region}:${c.accountId}:${name}`;

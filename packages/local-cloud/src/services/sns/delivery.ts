@@ -2,7 +2,7 @@
  * Fan-out to one subscription, after its filter policy passed: Lambda gets an
  * asynchronous invocation with the SNS event; SQS gets the JSON envelope (or the raw
  * message with its attributes when RawMessageDelivery is on); http/https endpoints get
- * a POST (three tries). Failures are reported on `cloud.events` ("sns:delivery-failed"),
+ * a POST (three tries). Failures are reported on the kernel's events ("sns:delivery-failed"),
  * never to the publisher, as in SNS, and go to the subscription's RedrivePolicy queue.
  */
 import { randomUUID } from "node:crypto";
@@ -15,17 +15,17 @@ export class Delivery {
   constructor(private readonly c: SnsContext) {}
 
   private get urls() {
-    return { endpoint: this.c.cloud.endpoint };
+    return { endpoint: this.c.kernel.endpoint };
   }
 
   /** Starts the delivery and returns at once; the promise is for tests and shutdown. */
   deliver(sub: StoredSubscription, m: PublishedMessage): Promise<void> {
     return this.send(sub, m).then(
-      () => void this.c.cloud.events.emit("sns:delivered", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: sub.protocol }),
+      () => void this.c.kernel.events.emit("sns:delivered", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: sub.protocol }),
       async (err) => {
-        this.c.cloud.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: sub.protocol, error: String(err?.message ?? err) });
+        this.c.kernel.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: sub.protocol, error: String(err?.message ?? err) });
         await this.deadLetter(sub, m).catch((dlqErr) =>
-          this.c.cloud.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: "sqs-dlq", error: String(dlqErr?.message ?? dlqErr) }),
+          this.c.kernel.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId: m.messageId, protocol: "sqs-dlq", error: String(dlqErr?.message ?? dlqErr) }),
         );
       },
     );
@@ -35,10 +35,11 @@ export class Delivery {
   private async deadLetter(sub: StoredSubscription, m: PublishedMessage): Promise<void> {
     if (!sub.attributes.RedrivePolicy) return;
     const arn = JSON.parse(sub.attributes.RedrivePolicy).deadLetterTargetArn;
-    if (typeof arn !== "string" || !this.c.cloud.sqs) return;
-    const { QueueUrl } = await this.c.cloud.sqs.call("GetQueueUrl", { QueueName: arn.slice(arn.lastIndexOf(":") + 1) });
-    await this.c.cloud.sqs.call("SendMessage", { QueueUrl, MessageBody: JSON.stringify(notificationEnvelope(m, sub.protocol, sub.arn, this.urls, this.c.region)) });
-    this.c.cloud.events.emit("sns:dead-lettered", { subscriptionArn: sub.arn, messageId: m.messageId, queueArn: arn });
+    if (typeof arn !== "string") return;
+    const sqs = this.c.kernel.clients.sqs;
+    const { QueueUrl } = await sqs.call("GetQueueUrl", { QueueName: arn.slice(arn.lastIndexOf(":") + 1) });
+    await sqs.call("SendMessage", { QueueUrl: QueueUrl!, MessageBody: JSON.stringify(notificationEnvelope(m, sub.protocol, sub.arn, this.urls, this.c.region)) });
+    this.c.kernel.events.emit("sns:dead-lettered", { subscriptionArn: sub.arn, messageId: m.messageId, queueArn: arn });
   }
 
   /** http/https endpoints get three tries (SNS's default policy retries more slowly); other protocols one. */
@@ -58,9 +59,7 @@ export class Delivery {
     const raw = sub.attributes.RawMessageDelivery?.toLowerCase() === "true";
     switch (sub.protocol) {
       case "lambda": {
-        const lambda = this.c.cloud.lambda;
-        if (!lambda) throw new Error("the local cloud has no Lambda service");
-        await lambda.call("Invoke", {
+        await this.c.kernel.clients.lambda.call("Invoke", {
           FunctionName: sub.endpoint,
           InvocationType: "Event",
           Payload: JSON.stringify(lambdaEvent(m, sub.arn, this.urls, this.c.region)),
@@ -68,13 +67,12 @@ export class Delivery {
         return;
       }
       case "sqs": {
-        const sqs = this.c.cloud.sqs;
-        if (!sqs) throw new Error("the local cloud has no SQS service");
+        const sqs = this.c.kernel.clients.sqs;
         const queueName = sub.endpoint.slice(sub.endpoint.lastIndexOf(":") + 1);
         const { QueueUrl } = await sqs.call("GetQueueUrl", { QueueName: queueName });
         const body = raw ? m.messageFor("sqs") : JSON.stringify(notificationEnvelope(m, "sqs", sub.arn, this.urls, this.c.region));
         await sqs.call("SendMessage", {
-          QueueUrl,
+          QueueUrl: QueueUrl!,
           MessageBody: body,
           ...(raw && Object.keys(m.attributes).length ? { MessageAttributes: sqsAttributes(m.attributes) } : {}),
           ...(queueName.endsWith(".fifo") ? { MessageGroupId: m.messageGroupId ?? "default", MessageDeduplicationId: m.deduplicationId ?? m.messageId } : {}),
@@ -104,7 +102,7 @@ export class Delivery {
     const messageId = randomUUID();
     const body = JSON.stringify(confirmationEnvelope(sub.topicArn, sub.token!, this.urls, this.c.region, messageId));
     post(sub.endpoint, body, { "x-amz-sns-message-type": "SubscriptionConfirmation", "x-amz-sns-message-id": messageId, "x-amz-sns-topic-arn": sub.topicArn }).catch((err) =>
-      this.c.cloud.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId, protocol: sub.protocol, error: String(err?.message ?? err) }),
+      this.c.kernel.events.emit("sns:delivery-failed", { subscriptionArn: sub.arn, messageId, protocol: sub.protocol, error: String(err?.message ?? err) }),
     );
   }
 }

@@ -2,9 +2,9 @@
  * Subscription filter policies. A policy is EventBridge's pattern language applied to
  * either the message attributes (FilterPolicyScope "MessageAttributes", the default)
  * or the JSON message body ("MessageBody"); the matching itself lives in
- * services/events/pattern-match.ts.
+ * event-patterns/pattern-match.ts.
  */
-import { matchesPattern, parsePatternText, type Pattern } from "../events/pattern-match.js";
+import { matchesPattern, parsePatternText, type Pattern } from "../../event-patterns/pattern-match.js";
 import { invalidParameter } from "./errors.js";
 import type { MessageAttributes } from "./message-attributes.js";
 

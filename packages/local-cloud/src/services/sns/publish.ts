@@ -37,13 +37,11 @@ export class PublishOperations {
     const arn = input.TopicArn ?? input.TargetArn;
     if (arn === undefined) throw invalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
     const topic = this.topics.topic(arn);
-    this.c.authorize(ctx, "sns:Publish", topic.arn);
     return this.publishOne(topic, input);
   }
 
   PublishBatch(input: any, ctx: CallContext) {
     const topic = this.topics.topic(input.TopicArn);
-    this.c.authorize(ctx, "sns:Publish", topic.arn);
     const entries = Array.isArray(input.PublishBatchRequestEntries) ? input.PublishBatchRequestEntries : [];
     if (entries.length === 0) throw new AwsError("EmptyBatchRequest", "The batch request doesn't contain any entries", 400);
     if (entries.length > 10) throw new AwsError("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible", 400);

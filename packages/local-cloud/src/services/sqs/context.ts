@@ -1,5 +1,6 @@
 /** What the SQS operations need from the cloud, kept narrow so they are easy to test. */
 import type Database from "better-sqlite3";
+import { AwsError } from "../../server/aws-error.js";
 import { ACCOUNT_ID, type CallContext } from "../../types.js";
 import type { Waiters } from "./waiters.js";
 
@@ -9,8 +10,6 @@ export interface SqsContext {
   endpoint(): string;
   region: string;
   waiters: Waiters;
-  /** Throws SQS's AccessDenied when the caller may not do `action` on the queue. */
-  authorize(ctx: CallContext, action: string, queueArn: string): void;
   /** A message became available in the queue (send, visibility reset, redrive). */
   messageAvailable(queueName: string): void;
   /** SenderId attribute for a caller. */
@@ -23,6 +22,13 @@ export function queueArn(region: string, name: string): string {
 
 export function queueUrl(endpoint: string, name: string): string {
   return `${endpoint}/${ACCOUNT_ID}/${name}`;
+}
+
+/** The queue a QueueUrl names, or SQS's InvalidAddress. */
+export function queueNameOf(url: string): string {
+  const name = nameFromUrl(url);
+  if (!name) throw new AwsError("InvalidAddress", `The address ${url} is not valid for this endpoint.`, 404, { queryErrorCode: "InvalidAddress" });
+  return name;
 }
 
 /** The queue name in a queue URL ("http://host/000000000000/jobs", "/000000000000/jobs"). */

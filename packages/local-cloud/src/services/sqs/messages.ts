@@ -151,7 +151,7 @@ export class MessageOperations {
   }
 
   SendMessage(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:SendMessage", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     return this.sendOne(queue, input, ctx);
   }
 
@@ -174,7 +174,7 @@ export class MessageOperations {
   }
 
   SendMessageBatch(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:SendMessage", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     const entries = this.checkBatch(input.Entries, "SendMessageBatchRequestEntry");
     const max = Number(this.queues.attributesOf(queue).MaximumMessageSize);
     const total = entries.reduce((n, e) => n + Buffer.byteLength(String(e.MessageBody ?? "")) + validateSizeLoose(e.MessageAttributes), 0);
@@ -194,7 +194,7 @@ export class MessageOperations {
   // ---- receive ----
 
   async ReceiveMessage(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:ReceiveMessage", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     const attrs = this.queues.attributesOf(queue);
     const max = intParam("MaxNumberOfMessages", input.MaxNumberOfMessages, 1, 10, "Must be between 1 and 10, if provided.") ?? 1;
     const vt = intParam("VisibilityTimeout", input.VisibilityTimeout, 0, 43200, "Must be between 0 and 43200, if provided.") ?? Number(attrs.VisibilityTimeout);
@@ -319,13 +319,13 @@ export class MessageOperations {
   }
 
   DeleteMessage(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:DeleteMessage", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     this.deleteOne(queue, input.ReceiptHandle);
     return {};
   }
 
   DeleteMessageBatch(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:DeleteMessage", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     const entries = this.checkBatch(input.Entries, "DeleteMessageBatchRequestEntry");
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
@@ -353,13 +353,13 @@ export class MessageOperations {
   }
 
   ChangeMessageVisibility(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:ChangeMessageVisibility", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     this.changeVisibilityOne(queue, input.ReceiptHandle, input.VisibilityTimeout);
     return {};
   }
 
   ChangeMessageVisibilityBatch(input: any, ctx: CallContext) {
-    const queue = this.queues.resolve(input.QueueUrl, "sqs:ChangeMessageVisibility", ctx);
+    const queue = this.queues.resolve(input.QueueUrl);
     const entries = this.checkBatch(input.Entries, "ChangeMessageVisibilityBatchRequestEntry");
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];

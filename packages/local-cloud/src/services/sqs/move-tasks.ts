@@ -43,13 +43,11 @@ export class MoveTasks {
   StartMessageMoveTask(input: any, ctx: CallContext) {
     const sourceArn = input.SourceArn;
     if (typeof sourceArn !== "string" || sourceArn === "") throw invalidParameterValue("The request must contain the parameter SourceArn.");
-    this.c.authorize(ctx, "sqs:StartMessageMoveTask", sourceArn);
     const source = this.queues.getByArn(sourceArn);
     if (!source) throw notFound("The resource that you specified for the SourceArn parameter doesn't exist.");
     if (!this.isDeadLetterQueue(sourceArn)) throw invalidParameterValue("Source queue must be configured as a Dead Letter Queue.");
     const destinationArn: string | undefined = input.DestinationArn;
     if (destinationArn !== undefined) {
-      this.c.authorize(ctx, "sqs:SendMessage", destinationArn);
       if (!this.queues.getByArn(destinationArn)) throw notFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
     }
     const rate = input.MaxNumberOfMessagesPerSecond === undefined ? undefined : Number(input.MaxNumberOfMessagesPerSecond);
@@ -87,7 +85,6 @@ export class MoveTasks {
   ListMessageMoveTasks(input: any, ctx: CallContext) {
     const sourceArn = input.SourceArn;
     if (typeof sourceArn !== "string" || sourceArn === "") throw invalidParameterValue("The request must contain the parameter SourceArn.");
-    this.c.authorize(ctx, "sqs:ListMessageMoveTasks", sourceArn);
     if (!this.queues.getByArn(sourceArn)) throw notFound("The resource that you specified for the SourceArn parameter doesn't exist.");
     const max = input.MaxResults === undefined ? 1 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 10) throw invalidParameterValue("Value for parameter MaxResults is invalid. Reason: You must enter a number that's between 1 and 10.");

@@ -4,7 +4,7 @@
  */
 import { AwsError } from "../../server/aws-error.js";
 import type { CallContext } from "../../types.js";
-import { nameFromUrl, queueArn, queueUrl, type SqsContext } from "./context.js";
+import { queueArn, queueNameOf, queueUrl, type SqsContext } from "./context.js";
 import {
   invalidAttributeName,
   invalidParameterValue,
@@ -36,13 +36,9 @@ export class QueueOperations {
     return name ? this.get(name) : undefined;
   }
 
-  /** The queue a QueueUrl names, after the IAM check for `action` on it. */
-  resolve(url: unknown, action: string, ctx: CallContext): QueueRow {
-    if (typeof url !== "string" || url === "") throw missingParameter("QueueUrl");
-    const name = nameFromUrl(url);
-    if (!name) throw new AwsError("InvalidAddress", `The address ${url} is not valid for this endpoint.`, 404, { queryErrorCode: "InvalidAddress" });
-    this.c.authorize(ctx, action, queueArn(this.c.region, name));
-    const row = this.get(name);
+  /** The queue a QueueUrl names (the IAM check on it was made with the request: operations.ts). */
+  resolve(url: string): QueueRow {
+    const row = this.get(queueNameOf(url));
     if (!row) throw queueDoesNotExist();
     return row;
   }
@@ -92,7 +88,6 @@ export class QueueOperations {
     if (fifo && given.FifoQueue !== "true") {
       throw invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
     }
-    this.c.authorize(ctx, "sqs:CreateQueue", queueArn(this.c.region, name));
     const attrs = validateAttributes(given, fifo, true);
     this.checkRedriveTarget(name, fifo, attrs.RedrivePolicy);
     const existing = this.get(name);
@@ -121,13 +116,11 @@ export class QueueOperations {
   GetQueueUrl(input: any, ctx: CallContext) {
     const name = input.QueueName;
     if (typeof name !== "string" || name === "") throw missingParameter("QueueName");
-    this.c.authorize(ctx, "sqs:GetQueueUrl", queueArn(this.c.region, name));
     if (!this.get(name)) throw queueDoesNotExist();
     return { QueueUrl: queueUrl(this.c.endpoint(), name) };
   }
 
   ListQueues(input: any, ctx: CallContext) {
-    this.c.authorize(ctx, "sqs:ListQueues", "*");
     const prefix = typeof input.QueueNamePrefix === "string" ? input.QueueNamePrefix : "";
     const max = input.MaxResults === undefined ? undefined : Number(input.MaxResults);
     if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) {
@@ -157,7 +150,7 @@ export class QueueOperations {
   }
 
   GetQueueAttributes(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:GetQueueAttributes", ctx);
+    const row = this.resolve(input.QueueUrl);
     const requested: string[] = Array.isArray(input.AttributeNames) ? input.AttributeNames.map(String) : [];
     for (const n of requested) if (!isKnownAttribute(n)) throw invalidAttributeName(`Unknown Attribute ${n}.`);
     if (requested.length === 0) return {};
@@ -188,7 +181,7 @@ export class QueueOperations {
   }
 
   SetQueueAttributes(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:SetQueueAttributes", ctx);
+    const row = this.resolve(input.QueueUrl);
     const changes = validateAttributes(attributeMap(input.Attributes) ?? {}, this.isFifo(row), false);
     for (const k of Object.keys(changes)) if (COMPUTED.has(k)) throw invalidAttributeName(`Unknown Attribute ${k}.`);
     this.checkRedriveTarget(row.name, this.isFifo(row), changes.RedrivePolicy);
@@ -198,7 +191,7 @@ export class QueueOperations {
   }
 
   DeleteQueue(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:DeleteQueue", ctx);
+    const row = this.resolve(input.QueueUrl);
     this.c.db.transaction(() => {
       this.c.db.prepare("DELETE FROM messages WHERE queue = ?").run(row.name);
       this.c.db.prepare("DELETE FROM fifo_dedup WHERE queue = ?").run(row.name);
@@ -210,7 +203,7 @@ export class QueueOperations {
   }
 
   PurgeQueue(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:PurgeQueue", ctx);
+    const row = this.resolve(input.QueueUrl);
     const now = Date.now();
     if (now - row.last_purge < 60_000) throw purgeQueueInProgress(queueUrl(this.c.endpoint(), row.name));
     this.c.db.transaction(() => {
@@ -221,7 +214,7 @@ export class QueueOperations {
   }
 
   TagQueue(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:TagQueue", ctx);
+    const row = this.resolve(input.QueueUrl);
     const tags = { ...JSON.parse(row.tags), ...(input.Tags ?? {}) };
     if (Object.keys(tags).length > 50) throw invalidParameterValue("Too many tags added for queue " + row.name + ".");
     this.c.db.prepare("UPDATE queues SET tags = ? WHERE name = ?").run(JSON.stringify(tags), row.name);
@@ -229,7 +222,7 @@ export class QueueOperations {
   }
 
   UntagQueue(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:UntagQueue", ctx);
+    const row = this.resolve(input.QueueUrl);
     const tags = JSON.parse(row.tags) as Record<string, string>;
     for (const k of Array.isArray(input.TagKeys) ? input.TagKeys : []) delete tags[String(k)];
     this.c.db.prepare("UPDATE queues SET tags = ? WHERE name = ?").run(JSON.stringify(tags), row.name);
@@ -237,13 +230,13 @@ export class QueueOperations {
   }
 
   ListQueueTags(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:ListQueueTags", ctx);
+    const row = this.resolve(input.QueueUrl);
     const tags = JSON.parse(row.tags) as Record<string, string>;
     return Object.keys(tags).length > 0 ? { Tags: tags } : {};
   }
 
   ListDeadLetterSourceQueues(input: any, ctx: CallContext) {
-    const row = this.resolve(input.QueueUrl, "sqs:ListDeadLetterSourceQueues", ctx);
+    const row = this.resolve(input.QueueUrl);
     const arn = queueArn(this.c.region, row.name);
     const sources = (this.c.db.prepare("SELECT name, attributes FROM queues ORDER BY name").all() as { name: string; attributes: string }[])
       .filter((q) => {

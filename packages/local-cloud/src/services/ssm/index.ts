@@ -3,56 +3,44 @@
  * binds and `sst secrets` writes; SecureStrings are encrypted at rest.
  */
 import { AwsError } from "../../server/aws-error.js";
-import { jsonErrorResponse, jsonResponse, jsonTarget, parseJsonBody } from "../../server/protocols/json.js";
-import { ACCOUNT_ID, DEFAULT_REGION, type AwsRequest, type AwsResponse, type CallContext, type Service, type ServiceDeps } from "../../types.js";
-import { datesToEpochSeconds } from "./json-dates.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import ssmModel from "../../wire/models/ssm.js";
+import { ssmOperations } from "./api.js";
 import { SsmOperations } from "./operations.js";
 import { SecureStringCipher } from "./secure-string.js";
-
-const CONTENT_TYPE = "application/x-amz-json-1.1";
-
-const OPERATIONS = [
-  "PutParameter", "GetParameter", "GetParameters", "GetParametersByPath", "DeleteParameter", "DeleteParameters",
-  "DescribeParameters", "GetParameterHistory", "AddTagsToResource", "RemoveTagsFromResource", "ListTagsForResource",
-  "LabelParameterVersion",
-] as const;
-type Operation = (typeof OPERATIONS)[number];
-const OPERATION_SET = new Set<string>(OPERATIONS);
 
 export class SsmService implements Service {
   readonly signingName = "ssm";
   readonly ops: SsmOperations;
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(private readonly deps: ServiceDeps) {
-    const cloud = deps.cloud;
+  constructor({ kernel }: ServiceDeps) {
     this.ops = new SsmOperations({
-      db: cloud.openDatabase("ssm"),
-      cipher: new SecureStringCipher(cloud.dataDir("ssm")),
-      authorize: (ctx, action, resources) => cloud.authorize(ctx, action, resources),
-      changed: (name) => cloud.events.emit("ssm:changed", { name }),
+      db: kernel.openDatabase("ssm"),
+      cipher: new SecureStringCipher(kernel.dataDir("ssm")),
+      changed: (name) => kernel.events.emit("ssm:changed", { name }),
+    });
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [ssmModel],
+      operations: ssmOperations(this.ops),
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationException", message, 400),
+        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        internal: (err) => new AwsError("InternalServerError", String((err as Error)?.message ?? err), 500),
+      },
     });
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const { prefix, operation } = jsonTarget(req);
-      if (prefix !== "AmazonSSM") throw new AwsError("UnknownOperationException", "", 400);
-      const input = parseJsonBody(req);
-      const output = await this.call(operation, input, { region: req.region, principal: req.principal, requestId: req.requestId });
-      return jsonResponse(datesToEpochSeconds(output), CONTENT_TYPE);
-    } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError("InternalServerError", String((err as Error)?.message ?? err), 500);
-      return jsonErrorResponse(e, { contentType: CONTENT_TYPE });
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    if (!OPERATION_SET.has(operation)) throw new AwsError("UnknownOperationException", "", 400);
-    const context: CallContext = {
-      region: ctx?.region ?? this.deps.cloud.region ?? DEFAULT_REGION,
-      principal: ctx?.principal ?? { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true },
-      requestId: ctx?.requestId ?? "internal",
-    };
-    return this.ops[operation as Operation](input && typeof input === "object" ? input : {}, context);
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
 }

@@ -29,13 +29,8 @@ function reserved(name: string): boolean {
   return /^\/?(aws|ssm)/i.test(name);
 }
 
-export function validateName(name: unknown, forWrite: boolean): string {
-  if (typeof name !== "string" || name.length === 0) {
-    throw new AwsError("ValidationException", "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null", 400);
-  }
-  if (name.length > 2048) {
-    throw new AwsError("ValidationException", `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048`, 400);
-  }
+/** A parameter name Parameter Store accepts (its presence and length are checked with the request). */
+export function validateName(name: string, forWrite: boolean): string {
   if (!/^[a-zA-Z0-9_.\-/]+$/.test(name) || (forWrite && reserved(name))) throw new AwsError("ValidationException", NAME_RULE, 400);
   if (name.includes("/") && !name.startsWith("/")) {
     throw new AwsError("ValidationException", "Parameter name must be a fully qualified name.", 400);
@@ -54,10 +49,7 @@ export function validateName(name: unknown, forWrite: boolean): string {
   return name;
 }
 
-export function validatePath(path: unknown): string {
-  if (typeof path !== "string" || path.length === 0) {
-    throw new AwsError("ValidationException", "1 validation error detected: Value null at 'path' failed to satisfy constraint: Member must not be null", 400);
-  }
+export function validatePath(path: string): string {
   if (!path.startsWith("/") || !/^[a-zA-Z0-9_.\-/]+$/.test(path) || (path !== "/" && reserved(path) && !path.startsWith("/aws/"))) {
     throw new AwsError("ValidationException", PATH_RULE, 400);
   }

@@ -1,14 +1,15 @@
 /**
- * Parameter Store operations in AWS API shape. Each operation checks IAM for the
- * parameters it touches (cloud.authorize) before reading or writing.
+ * Parameter Store operations in AWS API shape. (Their IAM checks are declared with
+ * them in api.ts and made before they run.)
  */
 import type Database from "better-sqlite3";
 import { boundedTest } from "../../limits/bounded-regex.js";
 import { AwsError } from "../../server/aws-error.js";
-import { ACCOUNT_ID, type CallContext } from "../../types.js";
+import type { CallContext } from "../../types.js";
+import { violationMessage } from "../../wire/constraints.js";
 import { legacyFilters, matchesFilters, underPath, validateParameterFilters, type FilterTarget } from "./filters.js";
 import { invalidLabel, nameFromArnOrName, parameterArn, parseSelector, validateName, validatePath } from "./names.js";
-import { checkMaxResults, pageByName } from "./paging.js";
+import { pageByName } from "./paging.js";
 import type { SecureStringCipher } from "./secure-string.js";
 import { migrateSsm, type ParameterRow, type ParameterVersionRow } from "./store.js";
 
@@ -17,11 +18,9 @@ type Tag = { Key: string; Value: string };
 export interface SsmDeps {
   db: Database.Database;
   cipher: SecureStringCipher;
-  authorize(ctx: CallContext, action: string, resources: string | string[]): void;
   changed(name: string): void;
 }
 
-const TYPES = new Set(["String", "StringList", "SecureString"]);
 const DATA_TYPES = new Set(["text", "aws:ec2:image", "aws:ssm:integration"]);
 const DEFAULT_KEY = "alias/aws/ssm";
 const MAX_VERSIONS = 100;
@@ -125,10 +124,9 @@ export class SsmOperations {
 
   PutParameter(input: any, ctx: CallContext) {
     const name = validateName(input.Name, true);
-    this.deps.authorize(ctx, "ssm:PutParameter", parameterArn(ctx.region, name));
     const value = input.Value;
-    if (typeof value !== "string") throw validation("1 validation error detected: Value null at 'value' failed to satisfy constraint: Member must not be null");
-    if (value.length === 0) throw validation("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    // The model states no minimum; Parameter Store refuses an empty value in the framework's words.
+    if (value.length === 0) throw validation(violationMessage("", "value", "Member must have length greater than or equal to 1"));
     const existing = this.current(name);
     const overwrite = truthy(input.Overwrite);
     const tags = input.Tags;
@@ -140,9 +138,6 @@ export class SsmOperations {
     }
     const type = input.Type ?? existing?.type;
     if (type === undefined) throw validation("A parameter type is required when you create a parameter.");
-    if (!TYPES.has(type)) {
-      throw validation(`1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
-    }
     const dataType = input.DataType ?? existing?.data_type ?? "text";
     if (!DATA_TYPES.has(dataType)) throw validation(`The following data type is not supported: ${dataType} (Data type names are all lowercase.)`);
     if (input.KeyId !== undefined && type !== "SecureString") throw validation("KeyId is required for SecureString type parameter only.");
@@ -196,9 +191,6 @@ export class SsmOperations {
   }
 
   private pickTier(requested: unknown, existing: ParameterVersionRow | undefined, value: string, hasPolicies: boolean): "Standard" | "Advanced" {
-    if (requested !== undefined && requested !== "Standard" && requested !== "Advanced" && requested !== "Intelligent-Tiering") {
-      throw validation(`1 validation error detected: Value '${String(requested)}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Standard, Advanced, Intelligent-Tiering]`);
-    }
     if (requested === "Intelligent-Tiering") {
       return existing?.tier === "Advanced" || value.length > STANDARD_MAX || hasPolicies ? "Advanced" : "Standard";
     }
@@ -228,17 +220,13 @@ export class SsmOperations {
 
   DeleteParameter(input: any, ctx: CallContext) {
     const name = validateName(input.Name, false);
-    this.deps.authorize(ctx, "ssm:DeleteParameter", parameterArn(ctx.region, name));
     if (!this.head(name)) throw notFound();
     this.remove(name);
     return {};
   }
 
   DeleteParameters(input: any, ctx: CallContext) {
-    const names = input.Names;
-    if (!Array.isArray(names) || names.length === 0) throw validation("1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null");
-    if (names.length > 10) throw validation(`1 validation error detected: Value '[${names.join(", ")}]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 10`);
-    this.deps.authorize(ctx, "ssm:DeleteParameters", names.map((n: string) => parameterArn(ctx.region, String(n))));
+    const names: string[] = input.Names;
     const deleted: string[] = [];
     const invalid: string[] = [];
     for (const n of names.map(String)) {
@@ -260,14 +248,12 @@ export class SsmOperations {
 
   LabelParameterVersion(input: any, ctx: CallContext) {
     const name = validateName(nameFromArnOrName(String(input.Name ?? "")), false);
-    this.deps.authorize(ctx, "ssm:LabelParameterVersion", parameterArn(ctx.region, name));
     const head = this.head(name);
     if (!head) throw notFound();
     const version = input.ParameterVersion === undefined ? head.version : Number(input.ParameterVersion);
     const row = this.versionRow(name, version);
     if (!row) throw new AwsError("ParameterVersionNotFound", `Systems Manager could not find version ${version} of ${name}. Verify the version and try again.`, 400);
     const labels: string[] = Array.isArray(input.Labels) ? input.Labels.map(String) : [];
-    if (labels.length === 0) throw validation("1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null");
     const invalid = labels.filter(invalidLabel);
     const valid = labels.filter((l) => !invalidLabel(l));
     const current = JSON.parse(row.labels) as string[];
@@ -293,19 +279,13 @@ export class SsmOperations {
     const raw = String(input.Name ?? "");
     const sel = parseSelector(raw);
     validateName(sel.name, false);
-    this.deps.authorize(ctx, "ssm:GetParameter", parameterArn(ctx.region, sel.name));
     const { row, selector } = this.resolve(raw);
     return { Parameter: this.parameterShape(row, truthy(input.WithDecryption), ctx.region, selector) };
   }
 
   GetParameters(input: any, ctx: CallContext) {
-    const names = input.Names;
-    if (!Array.isArray(names) || names.length === 0) throw validation("1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null");
-    if (names.length > 10) {
-      throw validation(`1 validation error detected: Value '[${names.join(", ")}]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 10`);
-    }
+    const names: string[] = input.Names;
     const selectors = names.map((n: unknown) => parseSelector(String(n)));
-    this.deps.authorize(ctx, "ssm:GetParameters", selectors.map((s: { name: string }) => parameterArn(ctx.region, s.name)));
     const parameters: unknown[] = [];
     const invalid: string[] = [];
     const seen = new Set<string>();
@@ -326,8 +306,7 @@ export class SsmOperations {
   GetParametersByPath(input: any, ctx: CallContext) {
     const path = validatePath(input.Path);
     const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-    this.deps.authorize(ctx, "ssm:GetParametersByPath", parameterArn(ctx.region, trimmed === "/" ? "" : trimmed));
-    const max = checkMaxResults(input.MaxResults, 10, 10);
+    const max = input.MaxResults ?? 10;
     const filters = validateParameterFilters(input.ParameterFilters, true);
     const recursive = truthy(input.Recursive);
     const matching = this.allCurrent().filter((t) => underPath(t.row.name, path, recursive) && matchesFilters(t, filters));
@@ -337,12 +316,11 @@ export class SsmOperations {
   }
 
   DescribeParameters(input: any, ctx: CallContext) {
-    this.deps.authorize(ctx, "ssm:DescribeParameters", `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:*`);
     if (input.Filters !== undefined && input.ParameterFilters !== undefined) {
       throw validation("You can use either Filters or ParameterFilters in a single request.");
     }
     const filters = input.Filters !== undefined ? legacyFilters(input.Filters) : validateParameterFilters(input.ParameterFilters, false);
-    const max = checkMaxResults(input.MaxResults, 50, 50);
+    const max = input.MaxResults ?? 50;
     const matching = this.allCurrent().filter((t) => matchesFilters(t, filters));
     const page = pageByName(matching, (t) => t.row.name, max, input.NextToken);
     return { Parameters: page.items.map((t) => this.metadataShape(t, ctx.region)), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
@@ -350,9 +328,8 @@ export class SsmOperations {
 
   GetParameterHistory(input: any, ctx: CallContext) {
     const name = validateName(nameFromArnOrName(String(input.Name ?? "")), false);
-    this.deps.authorize(ctx, "ssm:GetParameterHistory", parameterArn(ctx.region, name));
     if (!this.head(name)) throw notFound();
-    const max = checkMaxResults(input.MaxResults, 50, 50);
+    const max = input.MaxResults ?? 50;
     const rows = this.db.prepare("SELECT * FROM parameter_versions WHERE name = ? ORDER BY version").all(name) as ParameterVersionRow[];
     const decrypt = truthy(input.WithDecryption);
     // Versions are paged by number; pad so that the name-ordered pager orders them numerically.
@@ -387,7 +364,6 @@ export class SsmOperations {
       throw new AwsError("InvalidResourceType", "", 400);
     }
     const name = nameFromArnOrName(String(input.ResourceId ?? ""));
-    this.deps.authorize(ctx, action, parameterArn(ctx.region, name));
     const head = this.head(name);
     if (!head) throw new AwsError("InvalidResourceId", "", 400);
     return head;
@@ -420,7 +396,6 @@ function parseTagList(tags: unknown): Tag[] {
   if (!Array.isArray(tags)) throw validation("Tags must be a list");
   if (tags.length > 50) throw new AwsError("TooManyTagsError", "", 400);
   return tags.map((t: any) => {
-    if (typeof t?.Key !== "string" || t.Key.length === 0) throw validation("1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null");
     return { Key: t.Key, Value: String(t.Value ?? "") };
   });
 }

@@ -1,18 +1,6 @@
 /** NextToken paging over name-sorted results; the token is opaque to clients. */
 import { AwsError } from "../../server/aws-error.js";
 
-export function checkMaxResults(value: unknown, max: number, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new AwsError("ValidationException", `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`, 400);
-  }
-  if (n > max) {
-    throw new AwsError("ValidationException", `1 validation error detected: Value '${n}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`, 400);
-  }
-  return n;
-}
-
 export function pageByName<T>(items: T[], key: (t: T) => string, maxResults: number, nextToken: unknown): { items: T[]; NextToken?: string } {
   let start = 0;
   if (nextToken !== undefined && nextToken !== null && nextToken !== "") {

@@ -1,12 +1,13 @@
 /**
- * STS: who am I, and role sessions. Credentials come from the IAM service, which owns
- * the session store the kernel authenticates against. awsQuery protocol.
+ * STS: who am I, and role sessions. Credentials come from the kernel's IAM port (the IAM
+ * service owns the session store requests authenticate against). awsQuery protocol.
  */
 import { AwsError } from "../../server/aws-error.js";
-import { parseQueryRequest, queryErrorResponse, queryResponse } from "../../server/protocols/query.js";
-import { ACCOUNT_ID, DEFAULT_REGION, type AwsRequest, type AwsResponse, type CallContext, type Service, type ServiceDeps } from "../../types.js";
-import { queryInput, resultXml } from "../iam/query-shapes.js";
-import { assumedRoleArn } from "../iam/sessions.js";
+import { assumedRoleArn } from "../../iam/principals.js";
+import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
+import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import stsModel from "../../wire/models/sts.js";
 
 /**
  * Whether a trust policy lets an IAM principal (by role ARN or session ARN) call
@@ -37,98 +38,76 @@ export function trustAllows(trustPolicy: string, roleArn: string, sessionArn: st
   return allowed;
 }
 
-export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-function validation(field: string, value: unknown, constraint: string): AwsError {
-  return new AwsError("ValidationError", `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`, 400);
-}
-
 export class StsService implements Service {
   readonly signingName = "sts";
+  private readonly host: OperationHost<CallContext>;
 
-  constructor(private readonly deps: ServiceDeps) {}
-
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const { action, params } = parseQueryRequest(req);
-      const output = await this.call(action, queryInput(params), { region: req.region, principal: req.principal, requestId: req.requestId });
-      return queryResponse(action, resultXml(output), req.requestId, STS_XMLNS);
-    } catch (err) {
-      const e = err instanceof AwsError ? err : new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500);
-      return queryErrorResponse(e, req.requestId, STS_XMLNS);
-    }
+  constructor({ kernel }: ServiceDeps) {
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [stsModel],
+      operations: {
+        // Anyone may ask who they are.
+        GetCallerIdentity: { iam: "none", run: (_i, ctx) => getCallerIdentity(kernel, ctx) },
+        // The role's trust policy decides too, and a missing role is the same AccessDenied.
+        AssumeRole: { iam: "self", run: (i, ctx) => assumeRole(kernel, i, ctx) },
+        // Only long-term (admin) credentials may ask.
+        GetSessionToken: { iam: "self", run: (i, ctx) => getSessionToken(kernel, i, ctx) },
+      },
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("ValidationError", message, 400),
+        accessDenied: (message) => new AwsError("AccessDenied", message, 403),
+        unknownOperation: (_req, { name }) => new AwsError("InvalidAction", `Could not find operation ${name} for version 2011-06-15`, 400),
+        malformedBody: (message) => new AwsError("MalformedInput", message, 400),
+        internal: (err) => new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500),
+      },
+    });
   }
 
-  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    const context: CallContext = {
-      region: ctx?.region ?? this.deps.cloud.region ?? DEFAULT_REGION,
-      principal: ctx?.principal ?? { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true },
-      requestId: ctx?.requestId ?? "internal",
-    };
-    input = input ?? {};
-    switch (operation) {
-      case "GetCallerIdentity":
-        return this.getCallerIdentity(context);
-      case "AssumeRole":
-        return this.assumeRole(input, context);
-      case "GetSessionToken":
-        return this.getSessionToken(input, context);
-      default:
-        throw new AwsError("InvalidAction", `Could not find operation ${operation} for version 2011-06-15`, 400);
-    }
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
   }
 
-  private getCallerIdentity(ctx: CallContext) {
-    const p = ctx.principal;
-    if (p.roleArn) {
-      const role = this.deps.cloud.iam.ops.roleByArn(p.roleArn);
-      const sessionName = p.arn.slice(p.arn.lastIndexOf("/") + 1);
-      return { UserId: `${role?.role_id ?? "AROAUNKNOWNROLE00000"}:${sessionName}`, Account: ACCOUNT_ID, Arn: p.arn };
-    }
-    return { UserId: ACCOUNT_ID, Account: ACCOUNT_ID, Arn: p.arn };
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
   }
+}
 
-  private assumeRole(input: any, ctx: CallContext) {
-    const roleArn = input.RoleArn;
-    const sessionName = input.RoleSessionName;
-    if (!roleArn) throw new AwsError("ValidationError", "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null", 400);
-    if (!sessionName) throw new AwsError("ValidationError", "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null", 400);
-    if (String(roleArn).length < 20) throw validation("roleArn", roleArn, "Member must have length greater than or equal to 20");
-    if (!/^[\w+=,.@-]*$/.test(sessionName)) throw validation("roleSessionName", sessionName, "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
-    // Both bounds, each with the message AWS gives for it.
-    if (sessionName.length < 2) throw validation("roleSessionName", sessionName, "Member must have length greater than or equal to 2");
-    if (sessionName.length > 64) throw validation("roleSessionName", sessionName, "Member must have length less than or equal to 64");
-    const denied = () =>
-      new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
-    this.deps.cloud.authorize(ctx, "sts:AssumeRole", roleArn, () => denied());
-    // AWS does not reveal whether a role exists: a missing role is the same AccessDenied.
-    const role = this.deps.cloud.iam.ops.roleByArn(roleArn);
-    if (!role) throw denied();
-    // Another role assuming this one also needs the role's trust policy to name it.
-    if (!ctx.principal.admin && !trustAllows(role.assume_policy, ctx.principal.roleArn ?? ctx.principal.arn, ctx.principal.arn)) throw denied();
-    const duration = input.DurationSeconds === undefined ? 3600 : Number(input.DurationSeconds);
-    if (!Number.isInteger(duration) || duration < 900) throw validation("durationSeconds", input.DurationSeconds, "Member must have value greater than or equal to 900");
-    if (duration > role.max_session) {
-      throw new AwsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 400);
-    }
-    const creds = this.deps.cloud.iam.issueSessionCredentials(role.arn, sessionName, duration);
-    return {
-      Credentials: { AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: creds.expiration },
-      AssumedRoleUser: { AssumedRoleId: `${role.role_id}:${sessionName}`, Arn: assumedRoleArn(role.arn, sessionName) },
-      PackedPolicySize: 0,
-    };
+function getCallerIdentity(kernel: Kernel, ctx: CallContext) {
+  const p = ctx.principal;
+  if (p.roleArn) {
+    const role = kernel.identity.role(p.roleArn);
+    const sessionName = p.arn.slice(p.arn.lastIndexOf("/") + 1);
+    return { UserId: `${role?.roleId ?? "AROAUNKNOWNROLE00000"}:${sessionName}`, Account: ACCOUNT_ID, Arn: p.arn };
   }
+  return { UserId: ACCOUNT_ID, Account: ACCOUNT_ID, Arn: p.arn };
+}
 
-  private getSessionToken(input: any, ctx: CallContext) {
-    if (!ctx.principal.admin) {
-      throw new AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
-    }
-    const duration = input.DurationSeconds === undefined ? 43200 : Number(input.DurationSeconds);
-    if (!Number.isInteger(duration) || duration < 900 || duration > 129600) {
-      throw validation("durationSeconds", input.DurationSeconds, "Member must have value less than or equal to 129600");
-    }
-    // An empty role ARN stores an admin session (see iam/sessions.ts).
-    const creds = this.deps.cloud.iam.issueSessionCredentials("", "session", duration);
-    return { Credentials: { AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: creds.expiration } };
+function assumeRole(kernel: Kernel, input: { RoleArn: string; RoleSessionName: string; DurationSeconds?: number }, ctx: CallContext) {
+  const { RoleArn: roleArn, RoleSessionName: sessionName } = input;
+  const denied = () => new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+  kernel.authorize(ctx, "sts:AssumeRole", roleArn, () => denied());
+  // AWS does not reveal whether a role exists: a missing role is the same AccessDenied.
+  const role = kernel.identity.role(roleArn);
+  if (!role) throw denied();
+  // Another role assuming this one also needs the role's trust policy to name it.
+  if (!ctx.principal.admin && !trustAllows(role.assumeRolePolicyDocument, ctx.principal.roleArn ?? ctx.principal.arn, ctx.principal.arn)) throw denied();
+  const duration = input.DurationSeconds ?? 3600;
+  if (duration > role.maxSessionDuration) {
+    throw new AwsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 400);
   }
+  const creds = kernel.identity.issueSessionCredentials(role.arn, sessionName, duration);
+  return {
+    Credentials: { AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: creds.expiration },
+    AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${sessionName}`, Arn: assumedRoleArn(role.arn, sessionName) },
+    PackedPolicySize: 0,
+  };
+}
+
+function getSessionToken(kernel: Kernel, input: { DurationSeconds?: number }, ctx: CallContext) {
+  if (!ctx.principal.admin) throw new AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
+  // An empty role ARN stores an admin session (see iam/sessions.ts).
+  const creds = kernel.identity.issueSessionCredentials("", "session", input.DurationSeconds ?? 43200);
+  return { Credentials: { AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: creds.expiration } };
 }

@@ -11,7 +11,6 @@ import type { S3Context } from "../context.js";
 import { runOperation } from "../operations.js";
 import { formBoundary, parseFormData } from "./form-data.js";
 import type { WireRequest } from "./request.js";
-import { xmlDocument } from "./xml-shape.js";
 import { escapeXml } from "../../../server/xml.js";
 
 const policyFailure = (detail: string) => new AwsError("AccessDenied", `Invalid according to Policy: ${detail}`, 403);
@@ -125,11 +124,10 @@ export async function handlePostObject(c: S3Context, w: WireRequest): Promise<Aw
   }
   const status = fields.get("success_action_status");
   if (status === "201") {
-    const body = xmlDocument(
-      "PostResponse",
-      `<Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(out.ETag)}</ETag>`,
-      false,
-    );
+    // S3 answers this document without a namespace.
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(location)}</Location>` +
+      `<Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(out.ETag)}</ETag></PostResponse>`;
     return { status: 201, headers: { "content-type": "application/xml", etag: out.ETag, location }, body };
   }
   return { status: status === "200" ? 200 : 204, headers: { etag: out.ETag, location, "content-length": "0" } };

@@ -1,0 +1,61 @@
+/**
+ * Typed in-process clients: how one service calls another, by the other's public
+ * operations, with inputs typed by the other's published model. A call goes through the
+ * same validation and IAM check as a request over the wire (as the admin unless a
+ * context says otherwise).
+ */
+import type { CallContext, Service } from "../types.js";
+import type { ServiceModel } from "../wire/model.js";
+import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";
+import type apigatewayv2 from "../wire/models/apigatewayv2.js";
+import type cloudformation from "../wire/models/cloudformation.js";
+import type dynamodb from "../wire/models/dynamodb.js";
+import type dynamodbstreams from "../wire/models/dynamodbstreams.js";
+import type events from "../wire/models/events.js";
+import type iam from "../wire/models/iam.js";
+import type lambda from "../wire/models/lambda.js";
+import type logs from "../wire/models/logs.js";
+import type s3 from "../wire/models/s3.js";
+import type sns from "../wire/models/sns.js";
+import type sqs from "../wire/models/sqs.js";
+import type ssm from "../wire/models/ssm.js";
+import type sts from "../wire/models/sts.js";
+
+export interface ModelClient<M extends ServiceModel> {
+  call<Op extends OperationName<M>>(operation: Op, input: InputOf<M, Op>, ctx?: Partial<CallContext>): Promise<OutputOf<M, Op>>;
+}
+
+/** The clients, by the name each service has on the cloud (`cloud.dynamodb`). */
+export interface ServiceClients {
+  iam: ModelClient<typeof iam>;
+  sts: ModelClient<typeof sts>;
+  ssm: ModelClient<typeof ssm>;
+  logs: ModelClient<typeof logs>;
+  dynamodb: ModelClient<typeof dynamodb> & ModelClient<typeof dynamodbstreams>;
+  s3: ModelClient<typeof s3>;
+  sqs: ModelClient<typeof sqs>;
+  lambda: ModelClient<typeof lambda>;
+  sns: ModelClient<typeof sns>;
+  eventbridge: ModelClient<typeof events>;
+  apigateway: ModelClient<typeof apigatewayv2>;
+  cloudformation: ModelClient<typeof cloudformation>;
+}
+
+export type ClientName = keyof ServiceClients;
+
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudformation"];
+
+/** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
+export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {
+  const clients: Record<string, { call: Service["call"] }> = {};
+  for (const name of CLIENT_NAMES) {
+    clients[name] = {
+      call: (operation, input, ctx) => {
+        const service = lookup(name);
+        if (!service) return Promise.reject(new Error(`the local cloud has no ${name} service`));
+        return service.call(operation, input, ctx);
+      },
+    };
+  }
+  return clients as unknown as ServiceClients;
+}
