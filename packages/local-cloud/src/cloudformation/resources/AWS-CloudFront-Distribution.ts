@@ -12,6 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { service, type ProviderContext, type ResourceProvider } from "../provider.js";
 import { distributionConfigFromCfn } from "./cloudfront-shapes.js";
+import { LOCAL_ORIGIN_PATH_PREFIXES } from "../../services/cloudfront/index.js";
 
 /** The URL of the local cloud that a template expression cuts a domain out of (through Fn::Split), if any. */
 function localUrlIn(expr: unknown, ctx: ProviderContext): string | undefined {
@@ -40,8 +41,7 @@ async function setPrefixes(id: string, props: Record<string, any>, ctx: Provider
       if (path && originId) prefixes[originId] = path;
     });
   }
-  const cf = ctx.cloud.cloudfront;
-  if (typeof cf?.setLocalOriginPathPrefixes === "function") cf.setLocalOriginPathPrefixes(id, prefixes);
+  await service(ctx, "cloudfront").call(LOCAL_ORIGIN_PATH_PREFIXES, { Id: id, Prefixes: prefixes });
 }
 
 const attributes = (d: any) => ({ Id: d.Id, DomainName: d.DomainName });

@@ -6,7 +6,7 @@
  * (the kernel routes those hosts to `serveDistribution`).
  */
 import { AwsError } from "../../server/aws-error.js";
-import type { LocalCloud } from "../../cloud.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
 import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
 import { configResourceOperations, type Operation } from "./config-resources.js";
 import { distributionArn, distributionOperations } from "./distributions.js";
@@ -18,6 +18,7 @@ import { EdgeCache } from "./cdn/cache.js";
 import { Edge } from "./cdn/edge.js";
 import type { EdgeResponse } from "./cdn/function-events.js";
 import { invalidArgument } from "./errors.js";
+import { requestOwnEndpoint } from "./cdn/own-endpoint.js";
 
 const ADMIN: Principal = { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true };
 const S3_HEADERS: [string, string][] = [
@@ -31,6 +32,13 @@ export function distributionIdFromHost(host: string): string | undefined {
   return m ? m[1]!.toUpperCase() : undefined;
 }
 
+/**
+ * Local-only, in-process operation (no REST route reaches it): the path prefixes of
+ * origins that are the local cloud itself, recorded by the CloudFormation provider
+ * (see setLocalOriginPathPrefixes).
+ */
+export const LOCAL_ORIGIN_PATH_PREFIXES = "SetLocalOriginPathPrefixes";
+
 export class CloudFrontService implements Service {
   readonly signingName = "cloudfront";
   readonly store: CloudFrontStore;
@@ -39,9 +47,9 @@ export class CloudFrontService implements Service {
   private readonly edge: Edge;
   private readonly operations: Record<string, Operation>;
 
-  constructor(private readonly deps: { cloud: LocalCloud }) {
-    const { cloud } = deps;
-    this.store = new CloudFrontStore(cloud.openDatabase("cloudfront"));
+  constructor(private readonly deps: ServiceDeps) {
+    const { kernel } = deps;
+    this.store = new CloudFrontStore(kernel.openDatabase("cloudfront"));
     const usesFunction = (arn: string) =>
       this.store.list("distribution").some((d) => {
         const dc = d.doc.DistributionConfig;
@@ -51,7 +59,7 @@ export class CloudFrontService implements Service {
       ...configResourceOperations(this.store),
       ...distributionOperations({
         store: this.store,
-        accountId: cloud.accountId,
+        accountId: kernel.accountId,
         domainName: (id) => this.domainName(id),
         isPublishedFunction: (arn) => {
           const name = /:function\/([^/]+)$/.exec(arn)?.[1];
@@ -59,8 +67,12 @@ export class CloudFrontService implements Service {
         },
         invalidate: (id, paths) => this.cache.invalidate(id, paths),
       }),
-      ...functionOperations({ store: this.store, accountId: cloud.accountId, runtime: this.runtime, inUse: usesFunction }),
+      ...functionOperations({ store: this.store, accountId: kernel.accountId, runtime: this.runtime, inUse: usesFunction }),
       ...this.tagOperations(),
+      [LOCAL_ORIGIN_PATH_PREFIXES]: (input) => {
+        this.setLocalOriginPathPrefixes(String(input.Id), input.Prefixes ?? {});
+        return {};
+      },
     };
     this.edge = new Edge({
       store: this.store,
@@ -68,12 +80,15 @@ export class CloudFrontService implements Service {
       cache: this.cache,
       domainName: (id) => this.domainName(id),
       getObject: (bucket, key) => this.getObject(bucket, key),
-      isLocalHost: (hostPort) => hostPort === `127.0.0.1:${cloud.port}` || hostPort === `localhost:${cloud.port}` || hostPort === `${cloud.host}:${cloud.port}`,
-      dispatchLocal: async (req) =>
-        (await cloud.internalRoute(req)) ?? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Not Found" }) },
+      isLocalHost: (hostPort) => {
+        const own = new URL(kernel.endpoint);
+        return hostPort === own.host || hostPort === `127.0.0.1:${own.port}` || hostPort === `localhost:${own.port}`;
+      },
+      // Over HTTP to the cloud's own endpoint, as CloudFront reaches an origin.
+      dispatchLocal: (req) => requestOwnEndpoint(kernel.endpoint, req),
       invokeEdgeFunction: async (arn, event) => {
         try {
-          const out = await cloud.lambda.call("Invoke", { FunctionName: arn, Payload: Buffer.from(JSON.stringify(event)) });
+          const out = await kernel.clients.lambda.call("Invoke", { FunctionName: arn, Payload: Buffer.from(JSON.stringify(event)) });
           const text = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
           if (out.FunctionError) {
             let message = text;
@@ -90,7 +105,7 @@ export class CloudFrontService implements Service {
 
   /** The name a distribution answers on (lower case: browsers lower-case host names). */
   domainName(id: string): string {
-    return `${id.toLowerCase()}.cloudfront.localhost:${this.deps.cloud.port}`;
+    return `${id.toLowerCase()}.cloudfront.localhost:${new URL(this.deps.kernel.endpoint).port}`;
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
@@ -108,8 +123,8 @@ export class CloudFrontService implements Service {
   async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
     const op = this.operations[operation];
     if (!op) throw new AwsError("InvalidAction", `The operation ${operation} is not supported by the local CloudFront`, 400);
-    const context: CallContext = { region: ctx.region ?? this.deps.cloud.region, principal: ctx.principal ?? ADMIN, requestId: ctx.requestId ?? "" };
-    this.deps.cloud.authorize(context, `cloudfront:${operation}`, this.resourceOf(operation, input ?? {}), (m) => new AwsError("AccessDenied", m, 403));
+    const context: CallContext = { region: ctx.region ?? this.deps.kernel.region, principal: ctx.principal ?? ADMIN, requestId: ctx.requestId ?? "" };
+    this.deps.kernel.authorize(context, `cloudfront:${operation}`, this.resourceOf(operation, input ?? {}), (m) => new AwsError("AccessDenied", m, 403));
     return op(input ?? {});
   }
 
@@ -136,14 +151,14 @@ export class CloudFrontService implements Service {
 
   private resourceOf(operation: string, input: any): string {
     const id = input.DistributionId ?? (/Distribution/.test(operation) ? input.Id : undefined);
-    if (typeof id === "string") return distributionArn(this.deps.cloud.accountId, id);
-    if (/Function$/.test(operation) && typeof input.Name === "string") return functionArn(this.deps.cloud.accountId, input.Name);
+    if (typeof id === "string") return distributionArn(this.deps.kernel.accountId, id);
+    if (/Function$/.test(operation) && typeof input.Name === "string") return functionArn(this.deps.kernel.accountId, input.Name);
     return "*";
   }
 
   private async getObject(bucket: string, key: string): Promise<EdgeResponse> {
     try {
-      const out = await this.deps.cloud.s3.call("GetObject", { Bucket: bucket, Key: key });
+      const out: any = await this.deps.kernel.clients.s3.call("GetObject", { Bucket: bucket, Key: key });
       const headers: Record<string, string> = { server: "AmazonS3" };
       for (const [member, header] of S3_HEADERS) if (out[member] !== undefined) headers[header] = String(out[member]);
       if (out.LastModified) headers["last-modified"] = new Date(out.LastModified).toUTCString();
