@@ -2,7 +2,7 @@
  * Frontend sites end to end, SST v2's dev workflow: `sst dev` deploys the API but
  * nothing for the sites, and `sst bind <cmd>` run inside a site's folder gives the
  * command that site's environment (the live API URL resolved) plus the app's SST_*
- * values. `sst build` refuses sites with a clear message.
+ * values. `sst build` builds them (tests/sites-deploy.slow.test.ts deploys them).
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +11,9 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output, readOutputs } from "./helpers/outputs.js";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 
 const fixture = path.join(repoRoot, "tests", "fixtures", "sites-app");
 const PRINT_ENV = `console.log(JSON.stringify(process.env))`;
@@ -40,12 +43,13 @@ describe("sites under sst dev", () => {
     removeApp(app);
   });
 
-  test("the API is deployed and answers; the sites deploy nothing and have no URL outputs", async () => {
+  test("the API is deployed and answers; the sites deploy nothing, their URL is the dev server's (dev.url)", async () => {
     const res = await fetch(`${api}/hello`);
     assert.equal(res.status, 200);
     assert.equal(await res.text(), "hello from the api");
-    const keys = Object.values(readOutputs(app)).flatMap((o) => Object.keys(o));
-    assert.ok(!keys.includes("WebUrl") && !keys.includes("NextUrl"), `unexpected outputs ${keys.join(", ")}`);
+    const outputs = Object.assign({}, ...Object.values(readOutputs(app))) as Record<string, string>;
+    assert.equal(outputs.WebUrl, undefined, "no dev.url: undefined, so not an output (SST v2)");
+    assert.equal(outputs.NextUrl, "http://localhost:3000");
   });
 
   test("sst bind -- node -e ... inside the StaticSite's folder prints the live API URL", async () => {
@@ -71,11 +75,36 @@ describe("sites under sst dev", () => {
     assert.match(env.SST_Table_tableName_Notes, /sites-sites-app-Notes/);
   });
 
-  test("outside any site's folder, sst bind adds no site environment", () => {
+  test("inside the NextjsSite's folder the command runs as the site's placeholder server function (SST v2): its role's credentials reach the bound table and nothing else", async () => {
+    const env = boundEnv(path.join(app, "packages", "next"));
+    assert.ok(env.AWS_SESSION_TOKEN, "a session of the server function's role");
+    const config = {
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN },
+    };
+    const sts = new STSClient(config);
+    const db = new DynamoDBClient(config);
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    try {
+      const me = await sts.send(new GetCallerIdentityCommand({}));
+      assert.match(me.Arn!, /:assumed-role\/[^/]*NextServerFunctionRole[^/]*\/sst-bind$/);
+      const scan = await db.send(new ScanCommand({ TableName: env.SST_Table_tableName_Notes }));
+      assert.equal(scan.$metadata.httpStatusCode, 200, "bind: [notes] lets the dev server read the table");
+      await assert.rejects(s3.send(new ListBucketsCommand({})), (e: any) => e.name === "AccessDenied", "not granted: refused, as the deployed server would be");
+    } finally {
+      sts.destroy();
+      db.destroy();
+      s3.destroy();
+    }
+  });
+
+  test("outside any site's folder, sst bind adds no site environment and runs with the local admin credentials", () => {
     const env = boundEnv(app);
     assert.equal(env.API_URL, undefined);
     assert.equal(env.NEXT_PUBLIC_API_URL, undefined);
     assert.equal(env.SST_STAGE, "sites");
+    assert.equal(env.AWS_SESSION_TOKEN, undefined);
   });
 });
 
@@ -86,10 +115,9 @@ describe("sites under sst build", () => {
   });
   after(() => removeApp(app));
 
-  test("fails with a message naming the construct, saying deployment is not supported yet and sst dev works", () => {
-    const res = runSst(app, ["build", "--stage", "bad"]);
+  test("builds the sites; a site that cannot build (this NextjsSite's folder has no Next.js app) fails naming it", () => {
+    const res = runSst(app, ["build", "--stage", "bad"], { NEXT_TELEMETRY_DISABLED: "1" }, 300_000);
     assert.notEqual(res.code, 0, res.output);
-    assert.match(res.output, /StaticSite "Web": deploying sites is not supported yet/);
-    assert.match(res.output, /sst dev/);
+    assert.match(res.output, /There was a problem building the NextjsSite "Next" site/);
   });
 });

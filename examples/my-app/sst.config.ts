@@ -4,6 +4,7 @@ import { AuthStack } from "./stacks/Auth";
 import { Database } from "./stacks/Database";
 import { QueueStack } from "./stacks/Queue";
 import { Storage } from "./stacks/Storage";
+import { Web } from "./stacks/Web";
 
 export default {
   config(_input) {
@@ -18,6 +19,6 @@ export default {
       app.setDefaultRemovalPolicy("destroy");
     }
 
-    app.stack(Database).stack(Storage).stack(QueueStack).stack(API).stack(AuthStack);
+    app.stack(Database).stack(Storage).stack(QueueStack).stack(API).stack(AuthStack).stack(Web);
   },
 } satisfies SSTConfig;

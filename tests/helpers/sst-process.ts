@@ -105,13 +105,13 @@ export class SstProcess {
   }
 }
 
-/** Run an sst command to completion. */
-export function runSst(cwd: string, args: string[], env: Record<string, string> = {}) {
+/** Run an sst command to completion (killed after `timeoutMs`). */
+export function runSst(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000) {
   const res = spawnSync(process.execPath, [sstBin, ...args], {
     cwd,
     env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr, output: res.stdout + res.stderr };
 }

@@ -43,6 +43,7 @@ import type { CloudFormationService } from "./services/cloudformation/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
 import type { CodeBuildService } from "./services/codebuild/index.js";
+import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -98,6 +99,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
   declare readonly eventbridge: EventBridgeService;
   declare readonly codebuild: CodeBuildService;
+  declare readonly cloudfront: CloudFrontService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];
@@ -262,6 +264,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   }
 
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
+    // The local CDN: each distribution answers on {id}.cloudfront.localhost.
+    const distributionId = distributionIdFromHost(req.headers.host ?? "");
+    if (distributionId && this.cloudfront) return this.cloudfront.serveDistribution(req, distributionId);
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");

@@ -195,7 +195,7 @@ export class StackEngine {
           resEvent({ logicalId: id, type: def.Type, physicalId: old?.physicalId ?? "" }, old ? "UPDATE_FAILED" : "CREATE_FAILED", (e as Error).message);
           throw e;
         }
-        const ctx = this.context(stack, id, def);
+        const ctx = this.context(stack, id, def, (v) => resolve(v, scope));
         const doCreate = async (replacing: boolean): Promise<ResourceState> => {
           const nameProp = provider.nameProperty;
           if (replacing && old && old.type === def.Type && nameProp && props[nameProp] !== undefined && stableEqual(props[nameProp], old.properties[nameProp])) {
@@ -480,10 +480,11 @@ export class StackEngine {
     return stack;
   }
 
-  private context(stack: StackState, logicalId: string, def: { Type: string; Metadata?: Record<string, unknown> }): ProviderContext {
+  private context(stack: StackState, logicalId: string, def: { Type: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }, resolveValue?: (v: unknown) => unknown): ProviderContext {
     return {
       cloud: this.cloud, stackName: stack.stackName, stackId: stack.stackId, logicalId, resourceType: def.Type,
       region: this.cloud.region, accountId: this.cloud.accountId, metadata: def.Metadata,
+      templateProperties: def.Properties, resolveValue,
       physicalName: (opts) => generatePhysicalName(stack.stackName, logicalId, opts),
     };
   }

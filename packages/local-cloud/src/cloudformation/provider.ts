@@ -35,6 +35,10 @@ export interface ProviderContext {
   metadata?: Record<string, unknown>;
   /** A name as CloudFormation generates it when the template gives none. */
   physicalName(opts?: { maxLength?: number; lowercase?: boolean; separator?: string }): string;
+  /** The resource's properties as the template writes them (intrinsics unresolved). */
+  templateProperties?: Record<string, unknown>;
+  /** Resolve a template value (intrinsics and references) as the engine does. */
+  resolveValue?(value: unknown): unknown;
   /** Log a line into the resource's stack event reason (e.g. a custom resource's progress). */
   log?(message: string): void;
 }

@@ -220,7 +220,8 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     principal: ANONYMOUS,
   };
 
-  // Local data planes: /_aws/…, and *.localhost hosts (execute-api, API custom domains);
+  // Local data planes: /_aws/…, and *.localhost hosts (execute-api, API custom domains,
+  // the local CDN's {id}.cloudfront.localhost);
   // a *.localhost host none of them claims is S3's virtual host.
   if (path.startsWith("/_aws/") || (host !== undefined && host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
     const internal = dispatcher.internalRoute(awsReq);

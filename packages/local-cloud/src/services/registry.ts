@@ -17,6 +17,7 @@ import { EventBridgeService } from "./events/index.js";
 import { ApiGatewayV2Service } from "./apigatewayv2/index.js";
 import { CloudFormationService } from "./cloudformation/index.js";
 import { CodeBuildService } from "./codebuild/index.js";
+import { CloudFrontService } from "./cloudfront/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -33,6 +34,7 @@ export const SERVICES = [
   ["eventbridge", EventBridgeService],
   ["apigateway", ApiGatewayV2Service],
   ["codebuild", CodeBuildService],
+  ["cloudfront", CloudFrontService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 

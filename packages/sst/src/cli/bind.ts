@@ -6,6 +6,16 @@ function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (os.constants.signals[signal] ?? 1);
 }
 
+/** SDK client settings for the stage's account: the developer's on AWS, the admin's locally. */
+async function serverClientConfig(p: import("./stage-parameters.js").StageParameters) {
+  if (p.target.kind === "aws") {
+    const { clientConfig } = await import("../deploy/aws/environment.js");
+    return clientConfig(p.target.env);
+  }
+  const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
+  return { endpoint: p.localEndpoint, region: p.region, credentials: ADMIN_CREDENTIALS };
+}
+
 const bind: Command = {
   name: "bind",
   usage: "bind <command...>",
@@ -16,7 +26,7 @@ const bind: Command = {
   async run(ctx) {
     const { spawn } = await import("node:child_process");
     const { withStageParameters } = await import("./stage-parameters.js");
-    const { bindEnvironment, siteForDirectory } = await import("../deploy/bind-env.js");
+    const { bindEnvironment, siteForDirectory, siteServerEnvironment } = await import("../deploy/bind-env.js");
     const { ADMIN_CREDENTIALS } = await import("../deploy/credentials.js");
 
     // The parameters stay open (an in-process cloud, when no sst dev runs) while the command runs.
@@ -25,9 +35,13 @@ const bind: Command = {
       // joins the app's SST_* values, as in SST v2; the site's variables win over SST_*.
       const site = await siteForDirectory(p.ssm, p.scope, p.project.paths?.root ?? p.project.root, ctx.cwd);
       if (site) ctx.ui.debug(`bind: adding the environment of ${site.type} "${site.id}" (${site.path})`);
-      const env: NodeJS.ProcessEnv = { ...process.env, ...(await bindEnvironment(p.ssm, p.scope)), ...site?.environment };
+      // An SSR site runs with its server function's environment and role (SST v2).
+      const server = site?.server ? await siteServerEnvironment(await serverClientConfig(p), site.server) : undefined;
+      if (server) ctx.ui.debug(`bind: running as the role of ${site!.type} "${site!.id}"'s server function`);
+      const env: NodeJS.ProcessEnv = { ...process.env, ...(await bindEnvironment(p.ssm, p.scope)), ...server?.environment, ...site?.environment };
       // The child talks to where the stage lives, with the developer's credentials on AWS
-      // (resolved, so a role or an SSO profile works in any child) and the admin's locally.
+      // (resolved, so a role or an SSO profile works in any child) and the admin's locally;
+      // in an SSR site's folder, with its server function's role instead.
       delete env.AWS_SESSION_TOKEN;
       delete env.AWS_PROFILE;
       if (p.target.kind === "aws") {
@@ -41,6 +55,11 @@ const bind: Command = {
           AWS_ACCESS_KEY_ID: ADMIN_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: ADMIN_CREDENTIALS.secretAccessKey,
         });
+      }
+      if (server) {
+        env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;
+        env.AWS_SECRET_ACCESS_KEY = server.credentials.secretAccessKey;
+        env.AWS_SESSION_TOKEN = server.credentials.sessionToken;
       }
       // sst commands the child runs act on the same target (locally the child's AWS_* variables
       // are the local cloud's, which the rule would otherwise take for an AWS account).

@@ -1,7 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { Command, CommandContext } from "./command.js";
 import type { Project } from "./project.js";
 import type { AwsEnvironment } from "../deploy/aws/environment.js";
-import { TARGET_CONTEXT } from "../dev/bridge/names.js";
 
 const deploy: Command = {
   name: "deploy",
@@ -10,6 +11,7 @@ const deploy: Command = {
   positionals: { min: 0, max: 1 },
   options: {
     to: { type: "string", description: "Same as --local / --aws", valueName: "<target>", choices: ["local", "aws"] },
+    port: { type: "string", description: "Local cloud port the deployed URLs (APIs, sites) carry (default: the stage's previous port, else 4570); serve them with sst local --dir .sst/local/<stage> --port <port>", valueName: "<port>" },
   },
   examples: ["sst deploy --stage prod", "sst deploy API", "sst deploy --local", "sst deploy --aws --profile prod --stage prod"],
   async run(ctx) {
@@ -34,9 +36,14 @@ async function deployLocal(ctx: CommandContext, project: Project, stateDir: stri
   const started = performance.now();
   await assertNoDevServer(stateDir, project.stage, "deploying");
   ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}"`);
-  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist, context: { [TARGET_CONTEXT]: "local" } });
+  const synth = await synthProject(project, { mode: "deploy", target: "local", outdir: project.paths.dist });
   const stacks = selectStacks(synth, ctx.positionals[0]);
-  const { cloud } = await startCloud({ dir: stateDir, port: 0, region: project.config.region });
+  const { parsePort } = await import("./signals.js");
+  const { DEFAULT_PORT } = await import("../deploy/local-cloud.js").then((m) => m.importLocalCloud());
+  // URLs baked into what is deployed (a site's API URL) carry the port, so keep it stable.
+  const port = parsePort(ctx.values.port, "deploy") ?? previousPort(path.join(stateDir, "cloudformation", "endpoint")) ?? DEFAULT_PORT;
+  const { cloud, portTakenBy } = await startCloud({ dir: stateDir, port, region: project.config.region });
+  if (portTakenBy) ctx.ui.info(`Port ${portTakenBy} is in use; deploying with port ${cloud.port}`);
   let outputs;
   try {
     outputs = await deployToLocal(cloud, synth, {
@@ -52,6 +59,16 @@ async function deployLocal(ctx: CommandContext, project: Project, stateDir: stri
   writeOutputs(outputsFile(project), outputs, { merge: Boolean(ctx.positionals[0]) });
   ctx.ui.success(`Deployed ${Object.keys(outputs).length} stack${Object.keys(outputs).length === 1 ? "" : "s"} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   for (const l of formatOutputs(outputs)) ctx.ui.line(l);
+}
+
+/** The port of the endpoint the stage's local cloud last ran on. */
+function previousPort(markerFile: string): number | undefined {
+  try {
+    const port = Number(new URL(fs.readFileSync(markerFile, "utf8").trim()).port);
+    return port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -76,7 +93,7 @@ async function deployAws(ctx: CommandContext, project: Project, env: AwsEnvironm
   const settings = bootstrapSettings(project.config);
   ctx.ui.info(`Deploying "${project.config.name}" stage "${project.stage}"`);
   exportForSynth(env);
-  const synth = await synthProject(project, { mode: "deploy", outdir: project.paths.dist });
+  const synth = await synthProject(project, { mode: "deploy", target: "aws", outdir: project.paths.dist });
   selectStacks(synth, ctx.positionals[0]); // a filter that matches nothing fails before anything changes
   await ensureBootstrapped(env, { ui: ctx.ui, settings });
   ctx.ui.debug(`Loaded and synthesized in ${((performance.now() - started) / 1000).toFixed(1)}s; toolkit loaded in ${((await toolkit.then((t) => t.loadMs, () => 0)) / 1000).toFixed(2)}s`);

@@ -17,7 +17,7 @@ export async function loadProjectFor(ctx: Pick<CommandContext, "cwd" | "global">
   return loadProject({ cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region, profile: ctx.global.profile, role: ctx.global.role });
 }
 
-export async function synthProject(project: Project, opts: { mode: "dev" | "deploy" | "remove"; outdir?: string; context?: Record<string, unknown> }): Promise<SynthResult> {
+export async function synthProject(project: Project, opts: { mode: "dev" | "deploy" | "remove"; target?: "local" | "aws"; outdir?: string; context?: Record<string, unknown> }): Promise<SynthResult> {
   const { synth } = await projectModule();
   return synth(project, opts);
 }

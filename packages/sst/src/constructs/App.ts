@@ -23,7 +23,7 @@ import { localNotices, type LocalNotice } from "./util/local-notice.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 import { currentProject } from "../project.js";
-import { INCREASE_TIMEOUT_CONTEXT, TARGET_CONTEXT } from "../dev/bridge/names.js";
+import { INCREASE_TIMEOUT_CONTEXT } from "../dev/bridge/names.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
 /** Where the assembly goes: the local cloud or AWS; undefined for `sst build`. */
@@ -149,7 +149,7 @@ export class App extends cdk.App {
     // SST v2's placeholder when nothing says (the CLI always passes the target's account).
     this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "my-account";
     this.mode = props.mode ?? "deploy";
-    this.target = props.target ?? (this.node.tryGetContext(TARGET_CONTEXT) as DeployTarget | undefined) ?? (this.mode === "dev" ? "local" : undefined);
+    this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;
     // Unset props come from the project set with sst/project.js (as SST v2's App reads it).
     const project = currentProject();

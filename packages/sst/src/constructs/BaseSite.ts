@@ -1,14 +1,18 @@
 /**
- * What every frontend construct (StaticSite and the SSR sites) shares: SST v2's
- * dev-mode behaviour. Under `sst dev` a site is neither built nor deployed — the
+ * What every frontend construct (StaticSite and the SSR sites) shares: its props,
+ * path and environment validation, SST v2's dev-mode behaviour, and its binding.
+ *
+ * Under `sst dev` a site is neither built nor deployed (unless `dev.deploy`) — the
  * developer runs the framework's own dev server through `sst bind` — so the construct
- * only records where the site lives and the environment it wants. Building and
- * publishing sites (`sst build`/`sst deploy`) is not implemented yet, and says so.
+ * only records where the site lives and the environment it wants. `sst build` and
+ * `sst deploy` build and deploy it (StaticSite.ts, SsrSite.ts).
  *
  * How `sst bind` gets the site's environment with tokens (e.g. `api.url`) resolved:
  * SST v2 writes it into stack metadata that `sst bind` reads after deploy. Here the
  * construct writes one String SSM parameter, `{ssmPrefix}{Type}/{id}/site/dev`, whose
- * value is the JSON `{ "path": "<path relative to the app>", "environment": {...} }`.
+ * value is the JSON `{ "path": "<path relative to the app>", "environment": {...},
+ * "server": "<function ARN>" }` (server: the SSR sites' placeholder server function,
+ * whose environment and role `sst bind` gives the dev server, as in SST v2).
  * CloudFormation resolves the tokens inside it at deploy time (the JSON is an
  * Fn::Join), and the four-part name keeps it out of the `SST_*` variables that
  * `{Type}/{id}/{prop}` parameters become. One JSON value (not one parameter per
@@ -22,9 +26,10 @@ import { Construct } from "constructs";
 import { App } from "./App.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
+import type { Distribution } from "./Distribution.js";
 
 export interface SiteDevProps {
-  /** Deploy the site under `sst dev` too (not supported yet: sites are never deployed here). Default false. */
+  /** Deploy the site under `sst dev` too (built and served by the local CDN like `sst deploy`). Default false. */
   deploy?: boolean;
   /** The URL the site's local dev server answers on; what its binding holds in dev. Default "localhost". */
   url?: string;
@@ -47,8 +52,8 @@ export interface BaseSiteProps {
   environment?: Record<string, string>;
   customDomain?: string | SiteDomainProps;
   dev?: SiteDevProps;
-  /** Raw CDK overrides for the deployed site (unused until sites deploy). */
-  cdk?: Record<string, unknown>;
+  /** Raw CDK overrides for the deployed site. */
+  cdk?: Record<string, any>;
 }
 
 /** The name of the parameter holding a site's dev metadata. */
@@ -62,48 +67,64 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
   /** The site's folder as given (relative to the app's root). */
   readonly path: string;
   readonly environment: Record<string, string>;
-  /** True when nothing is built or deployed for the site (always, today, outside a thrown deploy). */
+  /** True when nothing is built or deployed for the site (`sst dev` without `dev.deploy`, `sst remove`). */
   readonly doNotDeploy: boolean;
-  /** SST v2: cdk holds the deployed resources; nothing is deployed in dev. */
-  readonly cdk?: Record<string, unknown>;
   protected readonly props: BaseSiteProps;
+  /** `StaticSite "Web"`, for messages. */
+  protected readonly owner: string;
+  /** The site's folder, absolute. */
+  protected readonly sitePath: string;
+  /** The site's CDN, once deployed. */
+  protected cdn?: Distribution;
   private readonly boundResources: BindingResource[] = [];
   private readonly attachedPermissions: Permissions[] = [];
 
   protected constructor(scope: Construct, id: string, props: BaseSiteProps, type: string, defaultPath?: string) {
-    super(scope, id);
+    // SST v2: cdk.id overrides the construct id (keeping logical ids across renames).
+    super(scope, (props?.cdk?.id as string | undefined) || id);
     (this as any)[SST_CONSTRUCT] = true;
     this.id = id;
     this.props = props ?? {};
+    this.owner = `${type} "${id}"`;
     const app = App.of(this);
     const sitePath = this.props.path ?? defaultPath;
     if (typeof sitePath !== "string" || !sitePath) throw new Error(`${type} "${id}": missing "path" (the site's folder, relative to the app)`);
     this.path = sitePath;
+    this.sitePath = path.resolve(app.appPath, sitePath);
     this.environment = validateEnvironment(type, id, this.props.environment);
-    this.doNotDeploy = app.mode === "remove" || (app.mode === "dev" && !this.props.dev?.deploy);
+    // As SST v2: not built in remove mode, nor in a stack `sst deploy <filter>` leaves out
+    // (Stack.isActive), nor under `sst dev` unless `dev.deploy`.
+    const stackIsActive = (cdk.Stack.of(this) as { isActive?: boolean }).isActive !== false;
+    this.doNotDeploy = app.mode === "remove" || !stackIsActive || (app.mode === "dev" && !this.props.dev?.deploy);
 
     // `sst remove` must work even after the site's folder is gone.
     if (app.mode !== "remove") validateSitePath(type, id, app.appPath, sitePath);
-
-    if (!this.doNotDeploy) {
-      const how = app.mode === "dev" ? `"dev.deploy: true" is set` : `sst build / sst deploy`;
-      throw new Error(
-        `${type} "${id}": deploying sites is not supported yet (${how}). ` +
-          `Sites work under "sst dev" without "dev.deploy": run the site's own dev server through "sst bind" ` +
-          `(e.g. cd ${sitePath} && npx sst bind <dev command>).`,
-      );
-    }
     if (app.mode === "dev") this.writeDevMetadata(app, type, sitePath);
   }
 
-  /** SST v2: undefined in dev, where the site is not deployed. */
+  /** The site's URL: the dev server's (`dev.url`) when not deployed, else the CDN's. */
   get url(): string | undefined {
+    return this.doNotDeploy ? this.props.dev?.url : this.deployedUrl();
+  }
+
+  /**
+   * `https://{customDomain}` when deployed with one (SST v2), else undefined — also on
+   * the local cloud, which serves the site on its CDN URL only (`url`).
+   */
+  get customDomainUrl(): string | undefined {
+    const d = this.props.customDomain;
+    if (this.doNotDeploy || !d || this.cdn?.servesCustomDomain === false) return undefined;
+    return `https://${typeof d === "string" ? d : d.domainName}`;
+  }
+
+  /** The ARN of the function whose environment and role `sst bind` uses under `sst dev`, if any. */
+  protected devServerFunctionArn(): string | undefined {
     return undefined;
   }
 
-  /** SST v2: undefined in dev, where the site is not deployed. */
-  get customDomainUrl(): string | undefined {
-    return undefined;
+  /** The deployed URL: the CDN's. */
+  protected deployedUrl(): string | undefined {
+    return this.cdn?.url;
   }
 
   /** The resources bound to the site; in dev their `SST_*` values reach the site through `sst bind`. */
@@ -132,12 +153,23 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     };
   }
 
-  /** @internal Bindable as `SST_{Type}_url_{id}`; in dev the dev server's URL (SST v2: dev.url ?? "localhost"). */
+  /**
+   * @internal Bindable as `SST_{Type}_url_{id}`. Not deployed: the dev server's URL
+   * (SST v2: dev.url ?? "localhost"). Deployed: the site's URL through SSM, so a bound
+   * function does not depend on the site's stack (which often depends on the API's).
+   */
   getBindings(): BindingProps {
+    const app = App.of(this);
+    const stack = cdk.Stack.of(this);
+    const parameter = `arn:${stack.partition}:ssm:${app.region}:${app.account}:parameter${app.ssmPrefix}${this.constructType}/${this.id}/url`;
     return {
       clientPackage: "site",
-      variables: { url: { type: "plain", value: this.props.dev?.url ?? "localhost" } },
-      permissions: {},
+      variables: {
+        url: this.doNotDeploy
+          ? { type: "plain", value: this.props.dev?.url ?? "localhost" }
+          : { type: "site_url", value: this.customDomainUrl || this.url! },
+      },
+      permissions: { "ssm:GetParameters": [parameter] },
     };
   }
 
@@ -146,7 +178,12 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
     new ssm.StringParameter(this, "DevMetadata", {
       parameterName: siteDevParameterName(app.ssmPrefix, type, this.id),
       // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
-      stringValue: cdk.Stack.of(this).toJsonString({ path: relative, environment: this.environment }),
+      stringValue: cdk.Stack.of(this).toJsonString({
+        path: relative,
+        environment: this.environment,
+        // Known once the subclass has made its placeholder function ("" for StaticSite).
+        server: cdk.Lazy.string({ produce: () => this.devServerFunctionArn() ?? "" }),
+      }),
     });
   }
 }

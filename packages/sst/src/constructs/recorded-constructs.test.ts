@@ -15,7 +15,6 @@ import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { TARGET_CONTEXT } from "../dev/bridge/names.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -86,7 +85,7 @@ describe("ApiGatewayV1Api, AppSyncApi and RDS", () => {
     const awsMigration = migrationResource(template(forAws));
     assert.ok(awsMigration.UserCreateFunction && awsMigration.UserUpdateFunction, "an AWS deploy runs the migrator");
     assert.match(awsMigration.MigrationsHash, /^[0-9a-f]{32}$/);
-    const result = await synth(project, { mode: "deploy", context: { [TARGET_CONTEXT]: "local" } });
+    const result = await synth(project, { mode: "deploy", target: "local" });
     assert.equal(migrationResource(template(result)).UserCreateFunction, undefined, "a local deploy has no Data API to migrate");
     assert.match(result.notices!.find((n) => n.construct === 'RDS "Db"')!.local, /no Aurora or RDS Data API/);
     const notice = result.notices?.find((n) => n.construct === 'ApiGatewayV1Api "Rest"');

@@ -26,6 +26,13 @@ function newApp(mode: "dev" | "deploy" | "remove" = "dev"): App {
   return new App({ name: "my-app", stage: "dev", region: "us-east-1", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
 }
 
+/** A dev-metadata value (an Fn::Join) as the JSON CloudFormation makes of it, GetAtts shown as <GetAtt id.attr>. */
+function joined(value: any): any {
+  if (typeof value === "string") return JSON.parse(value);
+  const [sep, parts] = value["Fn::Join"];
+  return JSON.parse(parts.map((p: any) => (typeof p === "string" ? p : p["Fn::GetAtt"] ? `<GetAtt ${p["Fn::GetAtt"].join(".")}>` : JSON.stringify(p))).join(sep));
+}
+
 function parameters(t: Template): Record<string, any> {
   const out: Record<string, any> = {};
   for (const r of Object.values<any>(t.findResources("AWS::SSM::Parameter"))) out[r.Properties.Name] = r.Properties.Value;
@@ -72,13 +79,25 @@ describe("sites in dev mode", () => {
     await app.finish();
     const params = parameters(Template.fromStack(stack));
     assert.equal(params["/sst/my-app/dev/NextjsSite/Site/url"], "http://localhost:3000");
-    assert.equal(JSON.parse(params["/sst/my-app/dev/NextjsSite/Site/site/dev"]).path, ".");
-    const env = Template.fromStack(stack).findResources("AWS::Lambda::Function");
+    const meta = joined(params["/sst/my-app/dev/NextjsSite/Site/site/dev"]);
+    assert.equal(meta.path, ".");
+    const t = Template.fromStack(stack);
+    const env = t.findResources("AWS::Lambda::Function");
     const fnEnv = Object.entries<any>(env).find(([k]) => k.startsWith("Fn"))![1].Properties.Environment.Variables;
     assert.equal(fnEnv.SST_NextjsSite_url_Site, "http://localhost:3000");
     assert.ok(fn);
-    // No server function is created for the site in dev (the other one is the stack's custom resource handler).
-    assert.deepEqual(Object.keys(env).filter((k) => !k.startsWith("CustomResourceHandler")).length, 1);
+    // SST v2's placeholder server function: the site's bindings and a role sst bind assumes.
+    const [placeholderId, placeholder] = Object.entries<any>(env).find(([, f]) => f.Properties.Description === "Server handler placeholder")!;
+    assert.equal(meta.server, `<GetAtt ${placeholderId}.Arn>`, "the dev metadata names the placeholder for sst bind");
+    assert.ok(placeholder.Properties.Environment.Variables.SST_Table_tableName_Notes);
+    const role = Object.entries<any>(t.findResources("AWS::IAM::Role")).find(([k]) => k.startsWith("SiteServerFunctionRole"))![1];
+    const principals = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+    assert.match(principals, /lambda\.amazonaws\.com/);
+    assert.match(principals, /:root/, "the account may assume it (sst bind)");
+    assert.equal(role.Properties.MaxSessionDuration, 43200);
+    const policies = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+    assert.match(policies, /"s3:\*"/, "permissions go to the placeholder's role");
+    assert.equal(site.getConstructMetadata().data.server, (site.node.findChild("ServerFunction") as any).functionArn, "metadata names the server (SST v2)");
   });
 
   it("every SSR site type synthesizes under its own type name", async () => {
@@ -88,8 +107,9 @@ describe("sites in dev mode", () => {
     await app.finish();
     const params = parameters(Template.fromStack(stack));
     for (const type of ["RemixSite", "AstroSite", "SvelteKitSite", "SolidStartSite"]) {
-      const meta = parseSiteParameter(`/sst/my-app/dev/${type}/${type}/site/dev`, params[`/sst/my-app/dev/${type}/${type}/site/dev`], "/sst/my-app/dev/");
-      assert.deepEqual(meta, { type, id: type, path: "packages/next", environment: {} });
+      const meta = parseSiteParameter(`/sst/my-app/dev/${type}/${type}/site/dev`, JSON.stringify(joined(params[`/sst/my-app/dev/${type}/${type}/site/dev`])), "/sst/my-app/dev/");
+      assert.deepEqual({ ...meta, server: undefined }, { type, id: type, path: "packages/next", environment: {}, server: undefined });
+      assert.match(meta!.server!, new RegExp(`^<GetAtt ${type}ServerFunction`));
     }
   });
 });
@@ -99,7 +119,8 @@ describe("site errors", () => {
     const stack = new Stack(newApp(), "S");
     assert.throws(() => new StaticSite(stack, "Web", { path: "packages/nope" }), /StaticSite "Web": no site found at path "packages\/nope"/);
     assert.throws(() => new NextjsSite(stack, "Next", { path: "not-a-dir.txt" }), /NextjsSite "Next": path "not-a-dir.txt" is not a directory/);
-    assert.throws(() => new StaticSite(stack, "NoPath", {} as any), /StaticSite "NoPath": missing "path"/);
+    // SST v2: a StaticSite without "path" is the app's root folder.
+    assert.equal(new StaticSite(stack, "NoPath", {} as any).path, ".");
   });
 
   it("a non-string environment value names the variable", () => {
@@ -110,11 +131,53 @@ describe("site errors", () => {
     );
   });
 
-  it("deploy mode (and dev.deploy) say site deployment is not supported yet and that sst dev works", () => {
+  it("deploy mode: a failing build names the site and its command; an external custom domain needs a certificate; a site without its adapter's output says so", () => {
     const stack = new Stack(newApp("deploy"), "S");
-    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next" }), /NextjsSite "Web": deploying sites is not supported yet.*sst dev/);
-    const devStack = new Stack(newApp("dev"), "S");
-    assert.throws(() => new StaticSite(devStack, "Web", { path: "packages/web", dev: { deploy: true } }), /StaticSite "Web": deploying sites is not supported yet \("dev.deploy: true"/);
+    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next", buildCommand: "false" }), /There was a problem building the NextjsSite "Web" site: "false" exited with code 1/);
+    assert.throws(() => new SolidStartSite(stack, "Solid", { path: "packages/next", buildCommand: "true" }), /SolidStartSite "Solid": no build output .*solid-start-sst/);
+    assert.throws(
+      () => new StaticSite(new Stack(newApp("deploy"), "T"), "Dom", { path: "packages/web", customDomain: { domainName: "example.com", isExternalDomain: true } }),
+      /StaticSite "Dom": a certificate \("customDomain.cdk.certificate"\) is required when "isExternalDomain" is true/,
+    );
+  });
+
+  it("deploy mode: a StaticSite is a private bucket, SST v2's distribution, an S3 uploader and an invalidation run by the stack's handler", async () => {
+    const app = newApp("deploy");
+    const stack = new Stack(app, "S");
+    const api = new Api(stack, "Api", { routes: { "GET /": "src/a.handler" } });
+    const site = new StaticSite(stack, "Web", { path: "packages/web", environment: { API_URL: api.url }, errorPage: "404.html" });
+    await app.finish();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs("AWS::CloudFront::Distribution", 1);
+    t.hasResourceProperties("AWS::S3::Bucket", { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true } });
+    t.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: {
+        DefaultRootObject: "index.html",
+        CustomErrorResponses: [{ ErrorCode: 403, ResponsePagePath: "/404.html" }, { ErrorCode: 404, ResponsePagePath: "/404.html" }],
+      },
+    });
+    const uploader = Object.values<any>(t.findResources("Custom::S3Uploader"))[0].Properties;
+    assert.equal(uploader.textEncoding, "utf-8");
+    assert.deepEqual(uploader.replaceValues.map((r: any) => [r.files, r.search]), [["**/*.html", "{{ API_URL }}"], ["**/*.js", "{{ API_URL }}"]]);
+    assert.ok(uploader.filenames, "purgeFiles defaults to true");
+    assert.equal(Object.keys(t.findResources("Custom::CloudFrontInvalidator")).length, 1);
+    const handler = Object.entries<any>(t.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("CustomResourceHandler"))?.[1];
+    assert.ok(handler, "the stack's custom resource handler");
+    assert.equal(handler.Properties.Runtime, "nodejs22.x");
+    // In deploy mode the binding is the site's URL through SSM, not a plain value.
+    const params = parameters(t);
+    assert.ok(params["/sst/my-app/dev/StaticSite/Web/url"]["Fn::Join"]);
+    assert.match(JSON.stringify(params["/sst/my-app/dev/StaticSite/Web/url"]), /https:\/\//);
+    assert.ok(site.url);
+  });
+
+  it("dev mode with dev.deploy deploys the site; the URL is http:// for the local CDN", async () => {
+    const app = newApp("dev");
+    const stack = new Stack(app, "S");
+    const site = new StaticSite(stack, "Web", { path: "packages/web", dev: { deploy: true } });
+    await app.finish();
+    Template.fromStack(stack).resourceCountIs("AWS::CloudFront::Distribution", 1);
+    assert.match(stack.resolve(site.url) ? JSON.stringify(stack.resolve(site.url)) : "", /http:\/\//);
   });
 
   it("remove mode neither throws nor needs the folder", async () => {

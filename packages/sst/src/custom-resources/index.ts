@@ -9,6 +9,7 @@ import { authKeys } from "./auth-keys.js";
 import { sourcemapUploader } from "./sourcemap-uploader.js";
 import { secretPrefetcher } from "./secret-prefetcher.js";
 import { functionInvoker } from "./function-invoker.js";
+import { assetReplacer, cloudFrontInvalidator, s3Uploader } from "./site-resources.js";
 import { apiGatewayCloudWatchRole } from "./apigateway-cloudwatch-role.js";
 import { physicalIdOf, sendResponse } from "./response.js";
 
@@ -17,6 +18,9 @@ const HANDLERS: Record<string, (event: CloudFormationCustomResourceEvent) => Pro
   "Custom::SourcemapUploader": (e) => sourcemapUploader(e),
   "Custom::SecretPrefetcher": (e) => secretPrefetcher(e),
   "Custom::FunctionInvoker": (e) => functionInvoker(e),
+  "Custom::S3Uploader": (e) => s3Uploader(e),
+  "Custom::AssetReplacer": (e) => assetReplacer(e),
+  "Custom::CloudFrontInvalidator": (e) => cloudFrontInvalidator(e),
   "Custom::APIGatewayCloudWatchRole": (e) => apiGatewayCloudWatchRole(e),
 };
 

@@ -27,3 +27,23 @@ export async function sendResponse(event: CloudFormationCustomResourceEvent, res
   const res = await fetch(event.ResponseURL, { method: "PUT", body, headers: { "content-type": "" } });
   if (!res.ok) throw new Error(`CloudFormation's response URL answered ${res.status}: ${await res.text()}`);
 }
+
+/**
+ * Runs a custom resource's work and always answers CloudFormation: SUCCESS with the
+ * physical id and attributes the work returns, or FAILED with the reason it threw.
+ */
+export async function answer(
+  event: CloudFormationCustomResourceEvent,
+  work: () => Promise<{ physicalId: string; data?: Record<string, unknown> }>,
+): Promise<void> {
+  console.log(`${event.RequestType} ${event.ResourceType} ${event.LogicalResourceId}`);
+  try {
+    const { physicalId, data } = await work();
+    await sendResponse(event, { Status: "SUCCESS", PhysicalResourceId: physicalId, Data: data });
+  } catch (e) {
+    console.error(e);
+    // A create that failed has no resource: its physical id is the request's, and the
+    // delete CloudFormation sends next finds nothing to delete.
+    await sendResponse(event, { Status: "FAILED", Reason: (e as Error).message ?? String(e), PhysicalResourceId: physicalIdOf(event) });
+  }
+}

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fallbackPrefix, parametersByPath } from "./secrets.js";
 import type { SsmCall } from "./local-target.js";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
 /** `{prefix}{Type}/{id}/{prop}` → `SST_{Type}_{prop}_{id}` (with "-" in the id turned into "_"), or undefined for other names. */
 export function envNameForParameter(name: string, prefix: string): string | undefined {
@@ -47,6 +48,8 @@ export interface SiteDevMetadata {
   path: string;
   /** Its environment, tokens resolved by the deploy. */
   environment: Record<string, string>;
+  /** An SSR site's placeholder server function (ARN), whose environment and role the dev server gets. */
+  server?: string;
 }
 
 /** `{prefix}{Type}/{id}/site/dev` → the site it describes, or undefined for other names or bad JSON. */
@@ -59,7 +62,8 @@ export function parseSiteParameter(name: string, value: string, prefix: string):
     if (typeof data?.path !== "string") return undefined;
     const environment: Record<string, string> = {};
     for (const [k, v] of Object.entries(data.environment ?? {})) if (typeof v === "string") environment[k] = v;
-    return { type: m[1], id: m[2], path: data.path, environment };
+    const server = typeof data.server === "string" && data.server ? data.server : undefined;
+    return { type: m[1], id: m[2], path: data.path, environment, ...(server ? { server } : {}) };
   } catch {
     return undefined;
   }
@@ -95,4 +99,36 @@ export async function siteForDirectory(
     if (inside && (!best || dir.length > best.depth)) best = { site, depth: dir.length };
   }
   return best?.site;
+}
+
+/**
+ * What an SSR site's dev server runs with, as SST v2's `sst bind` gives it: the
+ * environment of the site's placeholder server function (its bindings and the site's
+ * environment) and credentials of that function's role, so the dev server may do what
+ * the deployed server may — and a missing `bind` fails locally with AccessDenied.
+ */
+export async function siteServerEnvironment(
+  clientConfig: { region: string; endpoint?: string; credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider },
+  functionArn: string,
+): Promise<{ environment: Record<string, string>; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } }> {
+  const [{ LambdaClient, GetFunctionConfigurationCommand }, { STSClient, AssumeRoleCommand }] = await Promise.all([
+    import("@aws-sdk/client-lambda"),
+    import("@aws-sdk/client-sts"),
+  ]);
+  const config = { ...clientConfig, maxAttempts: 1 };
+  const lambda = new LambdaClient(config);
+  const sts = new STSClient(config);
+  try {
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+    if (!fn.Role) throw new Error(`The site's server function ${functionArn} has no role`);
+    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: fn.Role, RoleSessionName: "sst-bind", DurationSeconds: 12 * 3600 }));
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error(`Could not assume ${fn.Role}`);
+    return {
+      environment: { ...(fn.Environment?.Variables ?? {}) },
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+    };
+  } finally {
+    lambda.destroy();
+    sts.destroy();
+  }
 }

@@ -5,13 +5,15 @@
 import path from "node:path";
 import type * as cdk from "aws-cdk-lib";
 import * as cxapi from "aws-cdk-lib/cx-api";
-import { App, type AppMode } from "../constructs/App.js";
+import { App, type AppMode, type DeployTarget } from "../constructs/App.js";
 import { writeTypes } from "./typegen.js";
 import { readProjectContext, missingContext, localContextProvider, unresolvedLookupError, type ContextProvider } from "./context.js";
 import type { Project, SynthResult, SynthStack } from "./types.js";
 
 export interface SynthOptions {
   mode: AppMode;
+  /** Where the assembly goes (sites use it for their URL's scheme). */
+  target?: DeployTarget;
   outdir?: string;
   /** Target account (default CDK_DEFAULT_ACCOUNT or the local cloud's 000000000000). */
   account?: string;
@@ -38,6 +40,7 @@ export function createApp(project: Project, opts: SynthOptions): App {
     region: project.config.region,
     account: opts.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000",
     mode: opts.mode,
+    target: opts.target,
     root: project.root,
     ssmPrefix: project.config.ssmPrefix,
     outdir: opts.outdir ?? project.paths.dist,

@@ -41,6 +41,11 @@ import { apiGatewayV2Integration } from "./AWS-ApiGatewayV2-Integration.js";
 import { apiGatewayV2Stage } from "./AWS-ApiGatewayV2-Stage.js";
 import { apiGatewayV2Deployment } from "./AWS-ApiGatewayV2-Deployment.js";
 import { apiGatewayV2Authorizer } from "./AWS-ApiGatewayV2-Authorizer.js";
+import { cloudfrontDistribution } from "./AWS-CloudFront-Distribution.js";
+import { cloudfrontFunction } from "./AWS-CloudFront-Function.js";
+import {
+  cloudfrontCachePolicy, cloudfrontOriginAccessControl, cloudfrontOriginAccessIdentity, cloudfrontOriginRequestPolicy, cloudfrontResponseHeadersPolicy,
+} from "./AWS-CloudFront-policies.js";
 import { apiGatewayV2DomainName } from "./AWS-ApiGatewayV2-DomainName.js";
 import { apiGatewayV2ApiMapping } from "./AWS-ApiGatewayV2-ApiMapping.js";
 import { apiGatewayV2RouteResponse } from "./AWS-ApiGatewayV2-RouteResponse.js";
@@ -97,6 +102,13 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::ApiGatewayV2::Stage": apiGatewayV2Stage,
   "AWS::ApiGatewayV2::Deployment": apiGatewayV2Deployment,
   "AWS::ApiGatewayV2::Authorizer": apiGatewayV2Authorizer,
+  "AWS::CloudFront::Distribution": cloudfrontDistribution,
+  "AWS::CloudFront::Function": cloudfrontFunction,
+  "AWS::CloudFront::CachePolicy": cloudfrontCachePolicy,
+  "AWS::CloudFront::OriginRequestPolicy": cloudfrontOriginRequestPolicy,
+  "AWS::CloudFront::ResponseHeadersPolicy": cloudfrontResponseHeadersPolicy,
+  "AWS::CloudFront::CloudFrontOriginAccessIdentity": cloudfrontOriginAccessIdentity,
+  "AWS::CloudFront::OriginAccessControl": cloudfrontOriginAccessControl,
   "AWS::ApiGatewayV2::DomainName": apiGatewayV2DomainName,
   "AWS::ApiGatewayV2::ApiMapping": apiGatewayV2ApiMapping,
   "AWS::ApiGatewayV2::RouteResponse": apiGatewayV2RouteResponse,

@@ -27,6 +27,7 @@ import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { TO_CHILD, TO_PARENT, readFrames, fields, frameSplitter } from "./channel.mjs";
+import { installLocalNames } from "./local-names.mjs";
 
 /**
  * A thread of the local cloud's process instead of a process (environment-host.ts: only
@@ -41,6 +42,8 @@ channel?.on("close", () => process.exit(0));
 channel?.on("error", () => process.exit(0));
 // A thread can't change directory; code that builds paths from process.cwd() gets the right answer.
 if (thread) process.cwd = () => workerData.cwd;
+// The local cloud's *.localhost names resolve, and https:// to them is its plain HTTP.
+installLocalNames();
 
 /** Fixed settings of this environment, from the first frame. */
 let config;

@@ -13,10 +13,17 @@ import type { StackState, StackStore } from "../../cloudformation/store.js";
 
 const MARKER = "endpoint";
 
-/** Replace `from` (an origin like http://127.0.0.1:4570) with `to` where it stands as a whole origin. */
+/**
+ * Replace `from` (an origin like http://127.0.0.1:4570) with `to` where it stands as a
+ * whole origin, and move the port of the local cloud's host-named endpoints
+ * (`{id}.cloudfront.localhost:4570`, `{id}.execute-api.localhost:4570`) with it.
+ */
 export function moveOrigin(text: string, from: string, to: string): string {
   const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return text.replace(new RegExp(`${escaped}(?=[/"'\\s]|$)`, "g"), to);
+  const moved = text.replace(new RegExp(`${escaped}(?=[/"'\\s]|$)`, "g"), to);
+  const oldPort = new URL(from).port, newPort = new URL(to).port;
+  if (!oldPort || !newPort || oldPort === newPort) return moved;
+  return moved.replace(new RegExp(`(\\.(?:cloudfront|execute-api)\\.localhost):${oldPort}(?=[/"'\\s]|$)`, "g"), `$1:${newPort}`);
 }
 
 /** Rewrites the stacks' recorded values if the endpoint moved since the last start; returns the stacks touched. */

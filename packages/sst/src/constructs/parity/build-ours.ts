@@ -25,8 +25,12 @@ export interface BuiltApp {
   synth: import("../../project/types.js").SynthResult;
 }
 
-/** Copies `appDir` to a temp folder, synthesizes it, and returns its templates. */
-export async function buildOurs(appDir: string): Promise<BuiltApp> {
+/**
+ * Copies `appDir` to a temp folder, synthesizes it, and returns its templates. Stacks
+ * named in `leaveOut` are synthesized as `sst deploy <filter>` leaves them (nothing
+ * built: a site's framework build belongs to the slow test tier).
+ */
+export async function buildOurs(appDir: string, leaveOut: string[] = []): Promise<BuiltApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `parity-${path.basename(appDir)}-`));
   fs.cpSync(appDir, dir, { recursive: true, filter: (src) => !/\/(node_modules|\.sst)(\/|$)/.test(src) });
   const project = await loadProject({ cwd: dir, stage: REFERENCE_STAGE });
@@ -34,9 +38,10 @@ export async function buildOurs(appDir: string): Promise<BuiltApp> {
     mode: "deploy",
     account: REFERENCE_ACCOUNT,
     bootstrap: { bucket: REFERENCE_BOOTSTRAP_BUCKET },
+    ...(leaveOut.length > 0 ? { isActiveStack: (name: string) => !leaveOut.includes(name) } : {}),
   });
   const templates: Record<string, Template> = {};
-  for (const s of result.stacks) templates[s.stackName] = JSON.parse(fs.readFileSync(s.templateFile, "utf8"));
+  for (const s of result.stacks) if (!leaveOut.includes(s.stackName)) templates[s.stackName] = JSON.parse(fs.readFileSync(s.templateFile, "utf8"));
   return { templates, dir, notices: (result.notices ?? []).map((n) => `${n.construct} ${n.prop}`), synth: result };
 }
 

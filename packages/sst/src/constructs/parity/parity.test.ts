@@ -27,6 +27,13 @@ const APPS: Record<string, string> = {
   "functions-app": path.join(PARITY_DIR, "apps/functions-app"),
 };
 
+/**
+ * Stacks the reference predates: my-app's Web stack (a NextjsSite) came after the
+ * reference was made; the sites' templates are compared with SST v2's in
+ * tests/sites-deploy.slow.test.ts, where the site is built.
+ */
+const LEFT_OUT: Record<string, string[]> = { "my-app": ["ref-my-app-Web"] };
+
 const seen = new Set<KnownDifference>();
 let cloud: TestCloud;
 before(async () => {
@@ -42,7 +49,7 @@ for (const [app, dir] of Object.entries(APPS)) {
     let built: BuiltApp;
     const reference = referenceTemplates(app);
     before(async () => {
-      built = await buildOurs(dir);
+      built = await buildOurs(dir, LEFT_OUT[app]);
     });
 
     it("has the same stacks", () => {
@@ -66,7 +73,7 @@ for (const [app, dir] of Object.entries(APPS)) {
     }
 
     it("deploys whole to the local cloud (what it does not serve is recorded)", { timeout: 180_000 }, async () => {
-      const outputs = await deployToLocal(cloud.cloud as any, built.synth as any);
+      const outputs = await deployToLocal(cloud.cloud as any, built.synth as any, { stacks: Object.keys(built.templates) });
       assert.deepEqual(Object.keys(outputs).sort(), Object.keys(reference).sort());
       fs.rmSync(built.dir, { recursive: true, force: true });
     });

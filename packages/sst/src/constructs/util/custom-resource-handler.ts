@@ -15,15 +15,15 @@ import { App } from "../App.js";
 const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../custom-resources/index.ts");
 const ID = "CustomResourceHandler";
 
-/** Bundled code directories, one per app (its artifacts directory). */
-const bundled = new WeakMap<App, string>();
+/** Bundled code directories, per app (its artifacts directory) and folder name. */
+const bundled = new WeakMap<App, Map<string, string>>();
 
 /** The stack's custom resource handler, created the first time a construct needs it. */
 export function customResourceHandler(stack: cdk.Stack): lambda.Function {
   const existing = stack.node.tryFindChild(ID);
   if (existing) return existing as lambda.Function;
   return new lambda.Function(stack, ID, {
-    code: lambda.Code.fromAsset(bundleFor(App.of(stack))),
+    code: lambda.Code.fromAsset(bundledHandlers(App.of(stack), ID, { index: SOURCE })),
     handler: "index.handler",
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: cdk.Duration.seconds(900),
@@ -31,22 +31,29 @@ export function customResourceHandler(stack: cdk.Stack): lambda.Function {
   });
 }
 
-function bundleFor(app: App): string {
-  let dir = bundled.get(app);
-  if (!dir) {
-    dir = path.join(app.artifactsDir, ID);
+/**
+ * Handler code of ours (src/custom-resources/…), bundled once per app into its
+ * artifacts: one `{name}.mjs` per entry in `dir`. The AWS SDK v3 is left to the
+ * Lambda runtime, which provides it on AWS and in the local cloud.
+ */
+export function bundledHandlers(app: App, dir: string, entries: Record<string, string>): string {
+  let byDir = bundled.get(app);
+  if (!byDir) bundled.set(app, (byDir = new Map()));
+  let out = byDir.get(dir);
+  if (!out) {
+    out = path.join(app.artifactsDir, dir);
     esbuild.buildSync({
-      entryPoints: [SOURCE],
-      outfile: path.join(dir, "index.mjs"),
+      entryPoints: Object.entries(entries).map(([name, file]) => ({ in: file, out: name })),
+      outdir: out,
+      outExtension: { ".js": ".mjs" },
       bundle: true,
       platform: "node",
       format: "esm",
       target: "node20",
-      // The Lambda runtime provides the AWS SDK v3, on AWS and in the local cloud.
       external: ["@aws-sdk/*"],
       logLevel: "silent",
     });
-    bundled.set(app, dir);
+    byDir.set(dir, out);
   }
-  return dir;
+  return out;
 }

@@ -14,8 +14,6 @@ import { createHash } from "node:crypto";
 /** Context keys a dev synth for the AWS target sets (read by the Function construct). */
 export const LIVE_LAMBDA_CONTEXT = "sst:live-lambda";
 export const INCREASE_TIMEOUT_CONTEXT = "sst:increase-timeout";
-/** Where a deploy-mode synth goes (`sst deploy --local` sets "local"): App.target, for constructs that differ there. */
-export const TARGET_CONTEXT = "sst:target";
 
 /** The environment variable that tells a stub its stage's request queue. */
 export const REQUEST_QUEUE_ENV = "SST_LIVE_LAMBDA_QUEUE";
