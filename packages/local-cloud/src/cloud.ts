@@ -42,6 +42,7 @@ import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
+import type { CodeBuildService } from "./services/codebuild/index.js";
 import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
 
 export interface LocalCloudOptions {
@@ -97,6 +98,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly sns: SnsService;
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
   declare readonly eventbridge: EventBridgeService;
+  declare readonly codebuild: CodeBuildService;
   declare readonly cloudfront: CloudFrontService;
 
   private readonly bySigningName = new Map<string, Service>();

@@ -9,6 +9,7 @@ import type { ServiceModel } from "../wire/model.js";
 import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";
 import type apigatewayv2 from "../wire/models/apigatewayv2.js";
 import type cloudformation from "../wire/models/cloudformation.js";
+import type codebuild from "../wire/models/codebuild.js";
 import type dynamodb from "../wire/models/dynamodb.js";
 import type dynamodbstreams from "../wire/models/dynamodbstreams.js";
 import type events from "../wire/models/events.js";
@@ -39,6 +40,7 @@ export interface ServiceClients {
   eventbridge: ModelClient<typeof events>;
   apigateway: ModelClient<typeof apigatewayv2>;
   cloudformation: ModelClient<typeof cloudformation>;
+  codebuild: ModelClient<typeof codebuild>;
   /**
    * CloudFront serves its own REST-XML (services/cloudfront/wire.ts) and has no
    * published model here yet: its client is untyped.
@@ -48,7 +50,7 @@ export interface ServiceClients {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudfront", "cloudformation"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudfront", "cloudformation", "codebuild"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

@@ -24,6 +24,10 @@ export function boom() { throw new Error("boom"); }
 `,
   "src/broken.ts": "export const handler = async () => {\n  return 1 +;\n};\n",
   "assets/template.txt": "hello",
+  // Its "exports" leave out ./package.json, as kysely's do.
+  "node_modules/sealed-pkg/package.json": JSON.stringify({ name: "sealed-pkg", type: "module", exports: { ".": "./index.js" } }),
+  "node_modules/sealed-pkg/index.js": "export const sealed = () => 'sealed';\n",
+  "src/sealed.ts": `import { sealed } from "sealed-pkg";\nexport const main = async () => sealed();\n`,
 });
 // The Lambda runtime provides @aws-sdk; here the workspace's copy stands in for it.
 fs.symlinkSync(fallbackNodePaths().map((d) => path.join(d, "@aws-sdk")).find((d) => fs.existsSync(d))!, path.join(root, "node_modules/@aws-sdk"));
@@ -32,6 +36,14 @@ after(() => removeApp(root));
 const def = (handler: string, extra: object = {}) => ({ id: "fn1", handler, runtime: "nodejs22.x", ...extra });
 
 describe("bundleFunction", () => {
+  it("nodejs.install copies the package into the bundle's node_modules (also one whose exports hide package.json), and imports it from there", async () => {
+    const out = path.join(root, ".sst/artifacts/sealed");
+    const r = await bundleFunction(def("src/sealed.main", { nodejs: { install: ["sealed-pkg"] } }), root, out);
+    assert.ok(fs.existsSync(path.join(out, "node_modules/sealed-pkg/index.js")));
+    assert.match(fs.readFileSync(r.file, "utf8"), /from "sealed-pkg"/, "left external");
+    await assert.rejects(bundleFunction(def("src/sealed.main", { nodejs: { install: ["not-there"] } }), root, path.join(root, ".sst/artifacts/x")), /nodejs.install package "not-there" is not installed/);
+  });
+
   it("writes an ESM index.mjs that runs, with CJS deps and sst/node bundled and @aws-sdk external", async () => {
     const out = path.join(root, ".sst/artifacts/fn1");
     const r = await bundleFunction(def("src/api.main", { copyFiles: [{ from: "assets/template.txt", to: "t.txt" }] }), root, out);

@@ -5,7 +5,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 import type { BuildOptions } from "esbuild";
 import type { BundleResult, FunctionDefinitionRecord } from "./types.js";
@@ -66,7 +65,7 @@ export function functionBuildOptions(def: FunctionDefinitionRecord, root: string
     target: nodeTarget(def.runtime),
     // Prefer ESM builds of dependencies, like SST v2.
     mainFields: format === "esm" ? ["module", "main"] : ["main", "module"],
-    external: ["@aws-sdk/*", ...(nodejs.install ?? [])],
+    external: [...(def.bundleAwsSdk ? [] : ["@aws-sdk/*"]), ...(nodejs.install ?? [])],
     nodePaths: fallbackNodePaths(),
     sourcemap: sourcemap === false ? false : sourcemap,
     minify: nodejs.minify ?? false,
@@ -143,8 +142,10 @@ export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, 
 /** copyFiles: `from` relative to the root, `to` relative to the bundle (default: same as from). */
 export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdir: string): void {
   for (const { from, to } of def.copyFiles ?? []) {
+    // The destination is checked first, as SST v2 does: it is wrong whatever the source.
+    if (to !== undefined && path.isAbsolute(to)) throw new Error(`Function "${def.handler}": copyFiles: Copy destination path "${to}" must be relative`);
     const src = path.resolve(root, from);
-    if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}" does not exist (${src})`);
+    if (!fs.existsSync(src)) throw new Error(`Function "${def.handler}": copyFiles source "${from}": no such file or directory (${src})`);
     const dest = path.resolve(outdir, to ?? from);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.cpSync(src, dest, { recursive: true });
@@ -158,16 +159,29 @@ export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdi
 function installPackages(def: FunctionDefinitionRecord, root: string, outdir: string): void {
   const install = def.nodejs?.install ?? [];
   if (install.length === 0) return;
-  const req = createRequire(path.join(root, "package.json"));
   for (const name of install) {
-    let pkgJson: string;
-    try {
-      pkgJson = req.resolve(`${name}/package.json`, { paths: [root, ...fallbackNodePaths()] });
-    } catch {
-      throw new Error(`Function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
-    }
+    const dir = installedPackageDir(name, root);
+    if (!dir) throw new Error(`Failed to build function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
     const dest = path.join(outdir, "node_modules", name);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.cpSync(path.dirname(pkgJson), dest, { recursive: true, dereference: true });
+    fs.cpSync(dir, dest, { recursive: true, dereference: true });
   }
+}
+
+/**
+ * The folder of an installed package, looked up as Node would from the project (then
+ * from sst's own node_modules). By folder, not `require.resolve("<name>/package.json")`:
+ * a package whose "exports" leaves out ./package.json (kysely, …) would not resolve so.
+ */
+function installedPackageDir(name: string, root: string): string | undefined {
+  const dirs: string[] = [];
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, "node_modules"));
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const nm of [...dirs, ...fallbackNodePaths()]) {
+    const candidate = path.join(nm, name);
+    if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
+  }
+  return undefined;
 }

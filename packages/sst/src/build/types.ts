@@ -25,6 +25,8 @@ export interface FunctionDefinitionRecord {
   runtime: string;
   nodejs?: NodeJSProps;
   copyFiles?: CopyFile[];
+  /** Bundle the AWS SDK v3 as well: for code run where no Lambda runtime provides it (a Job's CodeBuild container). */
+  bundleAwsSdk?: boolean;
 }
 
 export interface BundleResult {

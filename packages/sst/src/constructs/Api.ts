@@ -22,10 +22,10 @@ import { toCdkDuration, type SSTDuration } from "./util/duration.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
 import { corsPreflight, type ApiCorsProps } from "./util/apigw-cors.js";
-import { buildAccessLog, type AccessLogProps } from "./util/apigw-access-log.js";
+import { buildAccessLog, type AccessLogProps } from "./util/apiGatewayV2AccessLog.js";
 import { buildCustomDomainData, type CustomDomainProps } from "./util/apigw-domain.js";
 import { HttpAwsIntegration, AWS_INTEGRATION_SERVICES, type HttpAwsIntegrationProps } from "./util/http-aws-integration.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { functionRef } from "./util/function-ref.js";
@@ -259,7 +259,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
   setCors(cors?: boolean | ApiCorsProps): void {
     const httpApiProp = this.props.cdk?.httpApi;
     if (isCdkConstruct(httpApiProp)) {
-      if (cors !== undefined) throw propError(this.ref, "cors", `cannot be configured when "cdk.httpApi" is a construct`);
+      if (cors !== undefined) throw sentenceError(this.ref, "cors", `Cannot configure the "cors" when "cdk.httpApi" is a construct`);
       return;
     }
     if ((httpApiProp as apig.HttpApiProps | undefined)?.corsPreflight !== undefined) {
@@ -320,7 +320,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
     const app = App.of(this);
     if (isCdkConstruct(cdkProps?.httpApi)) {
       for (const [prop, value] of [["cors", cors], ["accessLog", accessLog], ["customDomain", customDomain], ["cdk.httpStages", cdkProps?.httpStages]] as const) {
-        if (value !== undefined) throw propError(this.ref, prop, `cannot be configured when "cdk.httpApi" is a construct`);
+        if (value !== undefined) throw sentenceError(this.ref, prop, `Cannot configure the "${prop}" when "cdk.httpApi" is a construct`);
       }
       this.cdk.httpApi = cdkProps!.httpApi as apig.HttpApi;
       return;
@@ -376,7 +376,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
 
   private addAuthorizers(authorizers: Authorizers): void {
     for (const [key, value] of Object.entries(authorizers)) {
-      if (key === "none" || key === "iam") throw propError(this.ref, `authorizers.${key}`, `cannot be named "${key}"`);
+      if (key === "none" || key === "iam") throw sentenceError(this.ref, `authorizers.${key}`, `Cannot name an authorizer "${key}"`);
       if (value.type === "user_pool") {
         if (value.cdk?.authorizer) {
           this.authorizersData[key] = value.cdk.authorizer;
@@ -427,7 +427,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
 
   private addRoute(scope: Construct, rawKey: string, routeValue: ApiRouteProps): void {
     const routeKey = normalizeRouteKey(rawKey);
-    if (this.routesData[routeKey]) throw propError(this.ref, `routes["${routeKey}"]`, `is defined twice: a route already exists for "${routeKey}"`);
+    if (this.routesData[routeKey]) throw sentenceError(this.ref, `routes["${routeKey}"]`, `A route already exists for "${routeKey}": it is defined twice`);
 
     let postfixName: string;
     let httpRouteKey: apig.HttpRouteKey;
@@ -436,12 +436,12 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
       httpRouteKey = apig.HttpRouteKey.DEFAULT;
     } else {
       const parts = routeKey.split(" ");
-      if (parts.length !== 2) throw propError(this.ref, `routes["${rawKey}"]`, `is not a route: use "METHOD /path" or "$default"`);
+      if (parts.length !== 2) throw sentenceError(this.ref, `routes["${rawKey}"]`, `Invalid route ${rawKey}: use "METHOD /path" or "$default"`);
       const method = parts[0].toUpperCase() as keyof typeof apig.HttpMethod;
-      if (!apig.HttpMethod[method]) throw propError(this.ref, `routes["${rawKey}"]`, `has an invalid method "${parts[0]}" (use ${Object.keys(apig.HttpMethod).join(", ")})`);
+      if (!apig.HttpMethod[method]) throw sentenceError(this.ref, `routes["${rawKey}"]`, `Invalid method defined for "${rawKey}" (use ${Object.keys(apig.HttpMethod).join(", ")})`);
       const path = parts[1];
-      if (path.length === 0) throw propError(this.ref, `routes["${rawKey}"]`, `has no path`);
-      if (!path.startsWith("/")) throw propError(this.ref, `routes["${rawKey}"]`, `has a path that does not start with "/"`);
+      if (path.length === 0) throw sentenceError(this.ref, `routes["${rawKey}"]`, `Invalid path defined for "${rawKey}": it has no path`);
+      if (!path.startsWith("/")) throw sentenceError(this.ref, `routes["${rawKey}"]`, `Invalid path defined for "${rawKey}": it does not start with "/"`);
       postfixName = `${method}_${path}`;
       httpRouteKey = apig.HttpRouteKey.with(path, apig.HttpMethod[method]);
     }
@@ -563,7 +563,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
   private payloadFormat(routeKey: string, routeProps: ApiFunctionRouteProps): apig.PayloadFormatVersion {
     const version = routeProps.payloadFormatVersion ?? this.props.defaults?.payloadFormatVersion ?? "2.0";
     if (!PAYLOAD_FORMAT_VERSIONS.includes(version)) {
-      throw propError(this.ref, `routes["${routeKey}"].payloadFormatVersion`, `"${version}" is not supported: use "1.0" or "2.0"`);
+      throw sentenceError(this.ref, `routes["${routeKey}"].payloadFormatVersion`, `PayloadFormatVersion: "${version}" is not supported: use "1.0" or "2.0"`);
     }
     return version === "1.0" ? apig.PayloadFormatVersion.VERSION_1_0 : apig.PayloadFormatVersion.VERSION_2_0;
   }
@@ -575,7 +575,7 @@ export class Api<Authorizers extends Record<string, ApiAuthorizer> = Record<stri
     if (key === "none") return { authorizationType: "none", authorizer: new apig.HttpNoneAuthorizer() };
     if (key === "iam") return { authorizationType: "iam", authorizer: new apigAuth.HttpIamAuthorizer() };
     const def = this.props.authorizers?.[key];
-    if (!def) throw propError(this.ref, `routes["${routeKey}"].authorizer`, `cannot find authorizer "${key}"`);
+    if (!def) throw sentenceError(this.ref, `routes["${routeKey}"].authorizer`, `Cannot find authorizer "${key}"`);
     const authorizationType = def.type;
     const authorizationScopes = authorizationType === "jwt" || authorizationType === "user_pool"
       ? routeProps.authorizationScopes ?? this.props.defaults?.authorizationScopes

@@ -22,6 +22,8 @@ import { DeferredTasks } from "./deferred-tasks.js";
 import { localNotices, type LocalNotice } from "./util/local-notice.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
+import { currentProject } from "../project.js";
+import { INCREASE_TIMEOUT_CONTEXT } from "../dev/bridge/names.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
 /** Where the assembly goes: the local cloud or AWS; undefined for `sst build`. */
@@ -76,6 +78,10 @@ export interface AppProps {
   isActiveStack?: (stackName: string) => boolean;
   /** `config.advanced.disableParameterizedStackNameCheck`. */
   disableParameterizedStackNameCheck?: boolean;
+  /** SST v2's: in dev mode, the `version` of Scripts that set none (so they run once per session, not per deploy). */
+  debugScriptVersion?: string;
+  /** SST v2's (`sst dev --increase-timeout`): live functions time out at 900 s, queues wait as long. Default: the `sst:increase-timeout` context. */
+  debugIncreaseTimeout?: boolean;
 }
 
 export type DefaultFunctionProps = FunctionProps | ((stack: Stack) => FunctionProps);
@@ -92,6 +98,8 @@ export class App extends cdk.App {
   readonly target?: DeployTarget;
   readonly appPath: string;
   readonly ssmPrefix: string;
+  debugScriptVersion?: string;
+  debugIncreaseTimeout?: boolean;
   readonly artifactsDir: string;
   /** @internal */
   readonly stackSynthesizer?: () => cdk.IStackSynthesizer;
@@ -130,22 +138,28 @@ export class App extends cdk.App {
   constructor(props: AppProps) {
     const root = props.root ?? process.cwd();
     super({
-      outdir: props.outdir ?? `${root}/.sst/dist`,
+      // Without a root (an App made directly, as SST v2's tests do) CDK's default: a new temporary directory.
+      outdir: props.outdir ?? (props.root ? `${root}/.sst/dist` : undefined),
       context: props.context,
     });
     (this as any)[APP_MARK] = true;
     this.name = props.name;
     this.stage = props.stage;
     this.region = props.region ?? "us-east-1";
-    this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000";
+    // SST v2's placeholder when nothing says (the CLI always passes the target's account).
+    this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "my-account";
     this.mode = props.mode ?? "deploy";
     this.target = props.target ?? (this.mode === "dev" ? "local" : undefined);
     this.appPath = root;
-    this.ssmPrefix = props.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
-    this.artifactsDir = props.artifactsDir ?? `${root}/.sst/artifacts`;
+    // Unset props come from the project set with sst/project.js (as SST v2's App reads it).
+    const project = currentProject();
+    this.ssmPrefix = props.ssmPrefix ?? project?.config.ssmPrefix ?? `/sst/${this.name}/${this.stage}/`;
+    this.artifactsDir = props.artifactsDir ?? project?.paths.artifacts ?? `${root}/.sst/artifacts`;
     this.stackSynthesizer = props.synthesizer;
     this.cdkOptions = props.cdk;
     this.bootstrap = props.bootstrap;
+    this.debugScriptVersion = props.debugScriptVersion;
+    this.debugIncreaseTimeout = props.debugIncreaseTimeout ?? (this.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true || undefined);
     this.isActiveStack = props.isActiveStack;
     this.disableStackNameCheck = props.disableParameterizedStackNameCheck === true;
   }

@@ -15,7 +15,7 @@ const root = writeApp({ "src/auth.ts": "export const handler = async () => 'auth
 after(() => removeApp(root));
 
 function setup(prefix?: string) {
-  const app = new App({ name: "my-app", stage: "dev", region: "us-east-1", mode: "dev", root, outdir: `${root}/.sst/dist-${Math.random()}` });
+  const app = new App({ name: "my-app", stage: "dev", region: "us-east-1", account: "000000000000", mode: "dev", root, outdir: `${root}/.sst/dist-${Math.random()}` });
   const stack = new Stack(app, "S");
   const api = new Api(stack, "Api", { routes: { "GET /": "src/route.handler" } });
   const auth = new Auth(stack, "Auth", { authenticator: "src/auth.handler" });

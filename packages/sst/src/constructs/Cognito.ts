@@ -13,7 +13,7 @@ import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import { attachPermissionsToRole, attachPermissionsToPolicy, type Permissions } from "./util/permission.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
@@ -187,8 +187,8 @@ export class Cognito extends Construct implements SSTConstruct {
       return;
     }
     const poolProps = (cdkProps?.userPool ?? {}) as cognito.UserPoolProps;
-    if (poolProps.lambdaTriggers) throw propError(this.ref, "cdk.userPool.lambdaTriggers", `cannot be configured in the Cognito construct; use "triggers"`);
-    if (isCdkConstruct(cdkProps?.userPoolClient)) throw propError(this.ref, "cdk.userPoolClient", `cannot be imported when the "userPool" is not imported`);
+    if (poolProps.lambdaTriggers) throw sentenceError(this.ref, "cdk.userPool.lambdaTriggers", `Cannot configure the "cdk.userPool.lambdaTriggers" in the Cognito construct. Use the "triggers" instead.`);
+    if (isCdkConstruct(cdkProps?.userPoolClient)) throw sentenceError(this.ref, "cdk.userPoolClient", `Cannot import the "userPoolClient" when the "userPool" is not imported.`);
     this.cdk.userPool = new cognito.UserPool(this, "UserPool", {
       userPoolName: App.of(this).logicalPrefixedName(this.node.id),
       selfSignUpEnabled: true,
@@ -213,7 +213,7 @@ export class Cognito extends Construct implements SSTConstruct {
   private addTriggers(): void {
     const triggers = this.props.triggers ?? {};
     if (Object.keys(triggers).length === 0) return;
-    if (!(this.cdk.userPool instanceof cognito.UserPool)) throw propError(this.ref, "triggers", `cannot be added when the "userPool" is imported`);
+    if (!(this.cdk.userPool instanceof cognito.UserPool)) throw sentenceError(this.ref, "triggers", `Cannot add triggers when the "userPool" is imported.`);
     for (const [key, definition] of Object.entries(triggers)) {
       const operation = TRIGGERS[key as keyof typeof TRIGGERS];
       if (!operation) throw propError(this.ref, `triggers.${key}`, `is not a user pool trigger (${Object.keys(TRIGGERS).join(", ")})`);
@@ -236,13 +236,14 @@ export class Cognito extends Construct implements SSTConstruct {
     const openIdConnectProviderArns: string[] = [];
     const supportedLoginProviders: Record<string, string> = {};
     if (typeof federation === "object") {
+      // SST v2 names the missing setting as one word ("No Auth0Domain defined …").
       const need = (value: unknown, prop: string, what: string) => {
-        if (!value) throw propError(this.ref, `identityPoolFederation.${prop}`, `is missing: no ${what} defined for the "${this.node.id}" Auth`);
+        if (!value) throw sentenceError(this.ref, `identityPoolFederation.${prop}`, `No ${what} defined for the "${this.node.id}" Auth`);
       };
       const { auth0, amazon, apple, facebook, google, twitter } = federation;
       if (auth0) {
-        need(auth0.domain, "auth0.domain", "Auth0 domain");
-        need(auth0.clientId, "auth0.clientId", "Auth0 clientId");
+        need(auth0.domain, "auth0.domain", "Auth0Domain");
+        need(auth0.clientId, "auth0.clientId", "Auth0ClientId");
         const provider = new iam.OpenIdConnectProvider(this, "Auth0Provider", {
           url: auth0.domain.startsWith("https://") ? auth0.domain : `https://${auth0.domain}`,
           clientIds: [auth0.clientId],
@@ -250,24 +251,24 @@ export class Cognito extends Construct implements SSTConstruct {
         openIdConnectProviderArns.push(provider.openIdConnectProviderArn);
       }
       if (amazon) {
-        need(amazon.appId, "amazon.appId", "Amazon appId");
+        need(amazon.appId, "amazon.appId", "AmazonAppId");
         supportedLoginProviders["www.amazon.com"] = amazon.appId;
       }
       if (facebook) {
-        need(facebook.appId, "facebook.appId", "Facebook appId");
+        need(facebook.appId, "facebook.appId", "FacebookAppId");
         supportedLoginProviders["graph.facebook.com"] = facebook.appId;
       }
       if (google) {
-        need(google.clientId, "google.clientId", "Google appId");
+        need(google.clientId, "google.clientId", "GoogleClientId");
         supportedLoginProviders["accounts.google.com"] = google.clientId;
       }
       if (twitter) {
-        need(twitter.consumerKey, "twitter.consumerKey", "Twitter consumer key");
-        need(twitter.consumerSecret, "twitter.consumerSecret", "Twitter consumer secret");
+        need(twitter.consumerKey, "twitter.consumerKey", "TwitterConsumerKey");
+        need(twitter.consumerSecret, "twitter.consumerSecret", "TwitterConsumerSecret");
         supportedLoginProviders["api.twitter.com"] = `${twitter.consumerKey};${twitter.consumerSecret}`;
       }
       if (apple) {
-        need(apple.servicesId, "apple.servicesId", "Apple servicesId");
+        need(apple.servicesId, "apple.servicesId", "AppleServicesId");
         supportedLoginProviders["appleid.apple.com"] = apple.servicesId;
       }
     }

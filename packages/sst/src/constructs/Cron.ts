@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition } from "./Function.js";
 import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 
@@ -44,7 +44,7 @@ export class Cron extends Construct implements SSTConstruct {
     this.ref = { kind: "Cron", id, site: callSite() };
     checkKnownProps(this.ref, props, CRON_PROPS);
     const { schedule, enabled, cdk, job } = props ?? ({} as CronProps);
-    if (!schedule && !cdk?.rule?.schedule) throw propError(this.ref, "schedule", `is missing: no schedule defined for the "${this.node.id}" Cron`);
+    if (!schedule && !cdk?.rule?.schedule) throw sentenceError(this.ref, "schedule", `No schedule defined for the "${this.node.id}" Cron`);
     if (schedule !== undefined && !/^(rate|cron)\(.+\)$/.test(String(schedule).trim())) {
       throw propError(this.ref, "schedule", `"${schedule}" is not a schedule expression: use "rate(5 minutes)" or "cron(0 12 * * ? *)"`);
     }
@@ -55,7 +55,7 @@ export class Cron extends Construct implements SSTConstruct {
         ...cdk?.rule,
       }),
     };
-    if (!job) throw propError(this.ref, "job", `is missing: no job defined for the "${this.node.id}" Cron`);
+    if (!job) throw sentenceError(this.ref, "job", `No job defined for the "${this.node.id}" Cron`);
     const isProps = !Fn.isInlineDefinition(job) && !!(job as CronJobProps).function;
     if (isProps) checkKnownProps(this.ref, job, JOB_PROPS, "job.");
     this.jobFunction = within(this.ref, "job", () => Fn.fromDefinition(this, `Job_${this.node.id}`, isProps ? (job as CronJobProps).function : (job as FunctionDefinition)));

@@ -30,14 +30,14 @@ import {
   type BindingProps, type SSTConstruct, type BindingResource,
 } from "./util/binding.js";
 import { attachPermissionsToRole, type Permissions } from "./util/permission.js";
-import { callSite, propError, type ConstructRef } from "./util/construct-error.js";
+import { callSite, captureEnclosing, propError, sentenceError, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { addLocalNotice } from "./util/local-notice.js";
 import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
 import type { CopyFile, FunctionDefinitionRecord } from "../build/types.js";
 import { findHandler } from "../build/handler.js";
 import { bundleInto } from "../build/bundle.js";
-import { bridgeNames, INCREASE_TIMEOUT_CONTEXT, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
+import { bridgeNames, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
 import { liveLambdaStubDir, STUB_HANDLER } from "../dev/bridge/stub-asset.js";
 
 export type { CopyFile, FunctionDefinitionRecord };
@@ -197,24 +197,20 @@ export class Function extends lambda.Function implements SSTConstruct {
     for (const d of defaults.slice().reverse()) props = Function.mergeProps(d, props);
     props.runtime ??= DEFAULT_RUNTIME;
 
-    if (!props.handler) throw propError(ref, "handler", `is required: no handler defined for the "${id}" Lambda function`);
+    if (!props.handler) throw sentenceError(ref, "handler", `No handler defined for the "${id}" Lambda function`);
     const runtime = NODE_RUNTIMES[props.runtime];
     if (!runtime) {
       throw propError(ref, "runtime", `"${props.runtime}" is not supported: only Node.js runtimes (${Object.keys(NODE_RUNTIMES).join(", ")}) can be built and run`);
     }
-    if (props.securityGroups && !props.vpc) throw propError(ref, "securityGroups", `cannot be configured without "vpc" for the "${id}" Lambda function`);
+    if (props.securityGroups && !props.vpc) throw sentenceError(ref, "securityGroups", `Cannot configure "securityGroups" without "vpc" for the "${id}" Lambda function.`);
     if (props.url !== undefined && props.url !== false && props.url !== true && typeof props.url !== "object") {
       throw propError(ref, "url", `must be true, false or { authorizer, cors, streaming }`);
     }
 
     const active = !Stack.isSSTStack(stack) || stack.isActive;
-    // `sst remove` and inactive stacks must work when handler files are gone.
-    if (active) {
-      const found = findHandler(app.appPath, props.handler);
-      if (!found.file) {
-        throw propError(ref, "handler", `cannot find the file for "${props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
-      }
-    }
+    // As SST v2, the handler file is looked for when the app finishes (a stack may
+    // still write it), and the error is told as the construct's that made the function.
+    const reportAs = captureEnclosing();
 
     const functionName = typeof props.functionName === "function"
       ? props.functionName({ stack: stack as Stack, functionProps: props })
@@ -223,7 +219,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     const liveDev = app.mode === "dev" && props.enableLiveDev !== false;
     // `sst dev` on AWS: the function is a Live Lambda stub relaying to the developer's machine.
     const liveLambda = liveDev && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true;
-    const timeout = liveLambda && app.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true ? 900 : props.timeout;
+    const timeout = liveLambda && app.debugIncreaseTimeout ? 900 : props.timeout;
     const layers = liveDev ? [] : Function.buildLayers(scope, id, props);
     const common: lambda.FunctionProps = {
       ...cdkOptions(props),
@@ -270,8 +266,17 @@ export class Function extends lambda.Function implements SSTConstruct {
         for (const st of stubPolicyStatements(names, where)) this.addToRolePolicy(new iam.PolicyStatement(st));
       }
       app.functionDefinitions[this.functionId] = record;
-    } else if (active) {
-      app.deferredTasks.add(() => this.build(app, record));
+    }
+    // `sst remove` and inactive stacks must work when handler files are gone.
+    if (active) {
+      app.deferredTasks.add(async () => {
+        try {
+          this.checkHandlerFile(app);
+          if (!liveDev) await this.build(app, record);
+        } catch (e) {
+          throw reportAs(e);
+        }
+      });
     }
 
     // Keep-alive for the AWS SDK v2 (SST v2 sets it on every Node.js function).
@@ -345,6 +350,12 @@ export class Function extends lambda.Function implements SSTConstruct {
       variables: { functionName: { type: "plain", value: this.functionName } },
       permissions: { "lambda:*": [this.functionArn] },
     };
+  }
+
+  private checkHandlerFile(app: App): void {
+    const found = findHandler(app.appPath, this.props.handler!);
+    if (found.file) return;
+    throw sentenceError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
   }
 
   /** Deploy mode: bundle the handler and swap the placeholder for the real code. */

@@ -13,7 +13,7 @@ import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition 
 import { toCdkDuration, type SSTDuration } from "./util/duration.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
@@ -82,7 +82,7 @@ export class Queue extends Construct implements SSTConstruct {
   }
 
   addConsumer(scope: Construct, consumer: FunctionInlineDefinition | QueueConsumerProps): void {
-    if (this.consumerFunction) throw propError(this.ref, "consumer", "cannot be configured more than once: a Queue has at most 1 consumer");
+    if (this.consumerFunction) throw sentenceError(this.ref, "consumer", "Cannot configure more than 1 consumer for a Queue");
     const isProps = !Fn.isInlineDefinition(consumer) && typeof consumer === "object";
     if (isProps) checkKnownProps(this.ref, consumer, CONSUMER_PROPS, "consumer.");
     const props = isProps ? (consumer as QueueConsumerProps) : undefined;
@@ -136,8 +136,12 @@ export class Queue extends Construct implements SSTConstruct {
     const queueProp = this.props.cdk?.queue;
     if (isCdkConstruct(queueProp)) return queueProp as sqs.IQueue;
     const props = (queueProp ?? {}) as sqs.QueueProps;
-    const name = App.of(this).logicalPrefixedName(this.node.id) + (props.fifo ? ".fifo" : "");
-    return new sqs.Queue(this, "Queue", { queueName: name, ...props });
+    const app = App.of(this);
+    const name = app.logicalPrefixedName(this.node.id) + (props.fifo ? ".fifo" : "");
+    // `sst dev --increase-timeout` gives live consumers 900 s; AWS requires the queue to wait at least as long.
+    const visibility = props.visibilityTimeout?.toSeconds();
+    const debugVisibility = app.debugIncreaseTimeout && (visibility === undefined || visibility < 900) ? { visibilityTimeout: cdk.Duration.seconds(900) } : {};
+    return new sqs.Queue(this, "Queue", { queueName: name, ...props, ...debugVisibility });
   }
 
   private eventSource(props?: QueueEventSourceProps): lambdaEventSources.SqsEventSource {

@@ -12,10 +12,11 @@ import * as cdk from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
+import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingResource, type SSTConstruct } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 
@@ -50,17 +51,18 @@ export class Script extends Construct implements SSTConstruct {
     this.id = id;
     this.ref = { kind: "Script", id, site: callSite() };
     if ((props as any)?.function !== undefined) {
-      throw propError(this.ref, "function", `has been replaced by "onCreate" and "onUpdate"`);
+      throw sentenceError(this.ref, "function", `The "function" property has been replaced by "onCreate" and "onUpdate".`);
     }
     checkKnownProps(this.ref, props, PROPS);
     if (!props?.onCreate && !props?.onUpdate && !props?.onDelete) {
-      throw propError(this.ref, "onCreate", `(or "onUpdate" or "onDelete") is needed: a Script runs at least one function`);
+      throw sentenceError(this.ref, "onCreate", `Need to provide at least one of "onCreate", "onUpdate", or "onDelete" functions.`);
     }
     this.props = props;
     this.createFunction = this.userFunction("onCreate", props.onCreate);
     this.updateFunction = this.userFunction("onUpdate", props.onUpdate);
     this.deleteFunction = this.userFunction("onDelete", props.onDelete);
     const handler = this.createHandler();
+    const app = App.of(this);
     new cdk.CustomResource(this, "ScriptResource", {
       serviceToken: handler.functionArn,
       resourceType: "Custom::SSTScript",
@@ -69,7 +71,8 @@ export class Script extends Construct implements SSTConstruct {
         UserUpdateFunction: this.updateFunction?.functionName,
         UserDeleteFunction: this.deleteFunction?.functionName,
         UserParams: JSON.stringify(props.params ?? {}),
-        Version: props.version ?? Date.now().toString(),
+        // Under sst dev, SST v2 gives one version a session: scripts run once, not on every redeploy.
+        Version: props.version ?? ((app.mode === "dev" && app.debugScriptVersion) || Date.now().toString()),
       },
     });
   }

@@ -119,7 +119,7 @@ function checkProps(id: string, props: unknown): void {
     } catch {
       /* not serialisable */
     }
-    throw new Error(`Do not set the "env" prop while initializing "${id}" stack${env}. The account and region come from the app (sst.config.ts and --region).`);
+    throw new Error(`Do not set the "env" prop while initializing "${id}" stack${env}. Use the "AWS_PROFILE" environment variable and "--region" CLI option instead.`);
   }
 }
 

@@ -11,7 +11,7 @@ import { App } from "./App.js";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
 import type { KinesisStream } from "./KinesisStream.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { addLocalNotice } from "./util/local-notice.js";
@@ -108,7 +108,7 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
     if (!this.fields) throw propError(this.ref, "globalIndexes", `cannot be added to the "${this.node.id}" Table without defining "fields"`);
     for (const [indexName, { partitionKey, sortKey, projection, cdk }] of Object.entries(secondaryIndexes)) {
       for (const p of ["indexName", "partitionKey", "sortKey"]) {
-        if ((cdk?.index as any)?.[p]) throw propError(this.ref, `globalIndexes.${indexName}.cdk.index.${p}`, `cannot be configured in the "${indexName}" index of the "${this.node.id}" Table`);
+        if ((cdk?.index as any)?.[p]) throw sentenceError(this.ref, `globalIndexes.${indexName}.cdk.index.${p}`, `Cannot configure the "cdk.index.${p}" in the "${indexName}" index of the "${this.node.id}" Table`);
       }
       (this.cdk.table as dynamodb.Table).addGlobalSecondaryIndex({
         indexName,
@@ -124,7 +124,7 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
     if (!this.fields) throw propError(this.ref, "localIndexes", `cannot be added to the "${this.node.id}" Table without defining "fields"`);
     for (const [indexName, { sortKey, projection, cdk }] of Object.entries(secondaryIndexes)) {
       for (const p of ["indexName", "sortKey"]) {
-        if ((cdk?.index as any)?.[p]) throw propError(this.ref, `localIndexes.${indexName}.cdk.index.${p}`, `cannot be configured in the "${indexName}" index of the "${this.node.id}" Table`);
+        if ((cdk?.index as any)?.[p]) throw sentenceError(this.ref, `localIndexes.${indexName}.cdk.index.${p}`, `Cannot configure the "cdk.index.${p}" in the "${indexName}" index of the "${this.node.id}" Table`);
       }
       (this.cdk.table as dynamodb.Table).addLocalSecondaryIndex({
         indexName,
@@ -162,16 +162,16 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
     const { fields, primaryIndex, stream, timeToLiveAttribute, cdk } = this.props;
     const id = this.node.id;
     if (isCdkConstruct(cdk?.table)) {
-      if (fields !== undefined) throw propError(this.ref, "fields", `cannot be configured when "cdk.table" is a construct in the "${id}" Table`);
-      if (stream !== undefined) throw propError(this.ref, "stream", `cannot be configured when "cdk.table" is a construct in the "${id}" Table`);
+      if (fields !== undefined) throw sentenceError(this.ref, "fields", `Cannot configure the "fields" when "cdk.table" is a construct in the "${id}" Table`);
+      if (stream !== undefined) throw sentenceError(this.ref, "stream", `Cannot configure the "stream" when "cdk.table" is a construct in the "${id}" Table`);
       this.dynamodbTableType = "IMPORTED";
       this.cdk.table = cdk!.table as dynamodb.ITable;
       return;
     }
     let tableProps = (cdk?.table ?? {}) as dynamodb.TableProps;
-    if (fields === undefined) throw propError(this.ref, "fields", `is missing in the "${id}" Table`);
+    if (fields === undefined) throw sentenceError(this.ref, "fields", `Missing "fields" in the "${id}" Table`);
     for (const p of ["partitionKey", "sortKey", "stream"] as const) {
-      if (tableProps[p]) throw propError(this.ref, `cdk.table.${p}`, `cannot be configured in the "${id}" Table`);
+      if (tableProps[p]) throw sentenceError(this.ref, `cdk.table.${p}`, `Cannot configure the "cdk.table.${p}" in the "${id}" Table`);
     }
     if (primaryIndex) {
       tableProps = {
@@ -201,7 +201,7 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
       const hint = this.dynamodbTableType === "IMPORTED"
         ? ` To import a table with stream enabled, use the "Table.fromTableAttributes()" method, and set the "tableStreamArn" in the attributes.`
         : "";
-      throw propError(this.ref, `consumers.${consumerName}`, `needs a stream: please enable the "stream" option to add consumers to the "${this.node.id}" Table.${hint}`);
+      throw sentenceError(this.ref, `consumers.${consumerName}`, `Please enable the "stream" option to add consumers to the "${this.node.id}" Table.${hint}`);
     }
     let definition: FunctionDefinition;
     let eventSourceProps: lambdaEventSources.DynamoEventSourceProps | undefined;
@@ -226,7 +226,7 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
 
   private buildAttribute(name: string, prop: string): dynamodb.Attribute {
     const type = this.fields?.[name];
-    if (!type) throw propError(this.ref, prop, `"${name}" must be defined in "fields" to create the index in the "${this.node.id}" Table.`);
+    if (!type) throw sentenceError(this.ref, prop, `Please define "${name}" in "fields" to create the index in the "${this.node.id}" Table.`);
     const attributeType = dynamodb.AttributeType[type.toUpperCase() as keyof typeof dynamodb.AttributeType];
     if (!attributeType) throw propError(this.ref, `fields.${name}`, `has unknown type "${type}": use "string", "number" or "binary"`);
     return { name, type: attributeType };
@@ -242,15 +242,15 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
 
   private validateFieldsAndIndexes(): void {
     const { fields, primaryIndex } = this.props;
-    if (fields && Object.keys(fields).length === 0) throw propError(this.ref, "fields", `is empty: no fields defined for the "${this.id}" Table`);
+    if (fields && Object.keys(fields).length === 0) throw sentenceError(this.ref, "fields", `No fields defined for the "${this.id}" Table`);
     for (const [name, type] of Object.entries(fields ?? {})) {
       if (!dynamodb.AttributeType[String(type).toUpperCase() as keyof typeof dynamodb.AttributeType]) {
         throw propError(this.ref, `fields.${name}`, `has unknown type "${type}": use "string", "number" or "binary"`);
       }
     }
     if (primaryIndex && !primaryIndex.partitionKey) throw propError(this.ref, "primaryIndex.partitionKey", `is missing for the "${this.id}" Table`);
-    if (fields && !primaryIndex) throw propError(this.ref, "primaryIndex", `is missing in the "${this.id}" Table`);
-    if (!fields && primaryIndex) throw propError(this.ref, "primaryIndex", `cannot be configured without setting the "fields" in the "${this.id}" Table`);
+    if (fields && !primaryIndex) throw sentenceError(this.ref, "primaryIndex", `Missing "primaryIndex" in "${this.id}" Table`);
+    if (!fields && primaryIndex) throw sentenceError(this.ref, "primaryIndex", `Cannot configure the "primaryIndex" without setting the "fields" in "${this.id}" Table`);
   }
 }
 

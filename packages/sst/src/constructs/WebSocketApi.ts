@@ -18,9 +18,9 @@ import { Stack } from "./Stack.js";
 import { Function as Fn, type FunctionDefinition, type FunctionInlineDefinition, type FunctionProps } from "./Function.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct, type BindingResource } from "./util/binding.js";
 import type { Permissions } from "./util/permission.js";
-import { buildAccessLog, type AccessLogProps } from "./util/apigw-access-log.js";
+import { buildAccessLog, type AccessLogProps } from "./util/apiGatewayV2AccessLog.js";
 import { buildCustomDomainData, type CustomDomainProps } from "./util/apigw-domain.js";
-import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
+import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
@@ -194,7 +194,7 @@ export class WebSocketApi extends Construct implements SSTConstruct {
       this.cdk.webSocketApi = apiProp as apig.WebSocketApi;
       return;
     }
-    if (isCdkConstruct(this.props.cdk?.webSocketStage)) throw propError(this.ref, "cdk.webSocketStage", `cannot be imported when the "webSocketApi" is not imported`);
+    if (isCdkConstruct(this.props.cdk?.webSocketStage)) throw sentenceError(this.ref, "cdk.webSocketStage", `Cannot import the "webSocketStage" when the "webSocketApi" is not imported.`);
     this.cdk.webSocketApi = new apig.WebSocketApi(this, "Api", {
       apiName: App.of(this).logicalPrefixedName(this.node.id),
       ...((apiProp ?? {}) as apig.WebSocketApiProps),
@@ -204,13 +204,13 @@ export class WebSocketApi extends Construct implements SSTConstruct {
   private createWebSocketStage(): void {
     const { cdk: cdkProps, accessLog, customDomain } = this.props;
     if (isCdkConstruct(cdkProps?.webSocketStage)) {
-      if (accessLog !== undefined) throw propError(this.ref, "accessLog", `cannot be configured when "webSocketStage" is a construct`);
-      if (customDomain !== undefined) throw propError(this.ref, "customDomain", `cannot be configured when "webSocketStage" is a construct`);
+      if (accessLog !== undefined) throw sentenceError(this.ref, "accessLog", `Cannot configure the "accessLog" when "webSocketStage" is a construct`);
+      if (customDomain !== undefined) throw sentenceError(this.ref, "customDomain", `Cannot configure the "customDomain" when "webSocketStage" is a construct`);
       this.cdk.webSocketStage = cdkProps!.webSocketStage as apig.WebSocketStage;
       return;
     }
     const stageProps = (cdkProps?.webSocketStage ?? {}) as WebSocketApiCdkStageProps;
-    if (stageProps.domainMapping !== undefined) throw propError(this.ref, "cdk.webSocketStage.domainMapping", `cannot be configured; use "customDomain"`);
+    if (stageProps.domainMapping !== undefined) throw sentenceError(this.ref, "cdk.webSocketStage.domainMapping", `Do not configure the "webSocketStage.domainMapping". Use the "customDomain" to configure the Api domain.`);
     const domain = within(this.ref, "customDomain", () => buildCustomDomainData(this, customDomain));
     let domainMapping: apig.DomainMappingOptions | undefined;
     if (domain) {
@@ -269,7 +269,7 @@ export class WebSocketApi extends Construct implements SSTConstruct {
   private addRoute(scope: Construct, rawKey: string, value: FunctionInlineDefinition | WebSocketApiFunctionRouteProps): void {
     const routeKey = rawKey.trim();
     const where = `routes["${routeKey}"]`;
-    if (this.functions.has(routeKey)) throw propError(this.ref, where, `is defined twice: a route already exists for "${routeKey}"`);
+    if (this.functions.has(routeKey)) throw sentenceError(this.ref, where, `A route already exists for "${routeKey}": it is defined twice`);
     const inline = Fn.isInlineDefinition(value);
     if (!inline) checkKnownProps(this.ref, value, ROUTE_PROPS, `${where}.`);
     const fn = within(this.ref, where, () => Fn.fromDefinition(scope, routeKey, inline ? value : (value as WebSocketApiFunctionRouteProps).function, this.props.defaults?.function,

@@ -21,7 +21,7 @@ const root = writeApp({
 after(() => removeApp(root));
 
 function newApp(mode: "dev" | "deploy" = "dev", stage = "dev"): App {
-  return new App({ name: "my-app", stage, region: "us-east-1", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
+  return new App({ name: "my-app", stage, region: "us-east-1", account: "000000000000", mode, root, outdir: `${root}/.sst/dist-${Math.random()}` });
 }
 
 /** The environment of the first SST function (every stack also has SST's custom resource handler). */
@@ -54,10 +54,11 @@ describe("Function", () => {
     assert.throws(() => new Function(stack, "Bad", { handler: "src/a.handler", timeout: "3 fortnights" as any }), /Function "Bad".*"timeout" Invalid timeout "3 fortnights"/);
   });
 
-  it("throws naming the handler and every path tried when the file is missing", () => {
+  it("throws naming the handler and every path tried when the file is missing (dev mode too)", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Function(stack, "Fn", { handler: "src/missing.handler" }), (e: Error) => {
+    new Function(stack, "Fn", { handler: "src/missing.handler" });
+    await assert.rejects(app.finish(), (e: Error) => {
       assert.match(e.message, /Function "Fn".*"src\/missing.handler"/);
       assert.ok(e.message.includes(`${root}/src/missing.ts`));
       assert.ok(e.message.includes(`${root}/src/missing.mjs`));
@@ -123,17 +124,15 @@ describe("Function", () => {
 });
 
 describe("Api", () => {
-  it("throws naming the route and the handler path when the file is missing", () => {
+  it("throws naming the route and the handler path when the file is missing", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(
-      () => new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } }),
-      (e: Error) => {
-        assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler" cannot find the file for "src\/nope\/create.handler"/);
-        assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
-        return true;
-      },
-    );
+    new Api(stack, "Api", { routes: { "GET /ok": "src/a.handler", "POST /users": "src/nope/create.handler" } });
+    await assert.rejects(app.finish(), (e: Error) => {
+      assert.match(e.message, /Api "Api".*: "routes\["POST \/users"\]\.handler": Could not find file for handler "src\/nope\/create.handler"/);
+      assert.ok(e.message.includes(`${root}/src/nope/create.ts`), e.message);
+      return true;
+    });
   });
 
   it("supports $default, ANY /{proxy+}, route props, cors: false and getFunction", () => {
@@ -179,13 +178,13 @@ describe("Api", () => {
     t.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", { AuthorizerType: "REQUEST", EnableSimpleResponses: true });
     const types = Object.values<any>(t.findResources("AWS::ApiGatewayV2::Route")).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]).sort();
     assert.deepEqual(types, [["GET /a", "JWT"], ["GET /b", "CUSTOM"], ["GET /c", "NONE"]]);
-    assert.throws(() => api.addRoutes(stack, { "GET /d": { function: "src/a.handler", authorizer: "nope" } }), /cannot find authorizer "nope"/);
+    assert.throws(() => api.addRoutes(stack, { "GET /d": { function: "src/a.handler", authorizer: "nope" } }), /"routes\["GET \/d"\]\.authorizer": Cannot find authorizer "nope"/);
   });
 
   it("rejects malformed route keys", () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Api(stack, "Api", { routes: { "FETCH /x": "src/a.handler" } }), /invalid method "FETCH"/);
+    assert.throws(() => new Api(stack, "Api", { routes: { "FETCH /x": "src/a.handler" } }), /"routes\["FETCH \/x"\]": Invalid method defined for "FETCH \/x"/);
   });
 });
 
@@ -202,7 +201,7 @@ describe("Table", () => {
   it("rejects an index on an undeclared field and consumers without a stream", () => {
     const app = newApp();
     const stack = new Stack(app, "S");
-    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"primaryIndex.partitionKey" "id" must be defined in "fields"/);
+    assert.throws(() => new Table(stack, "A", { fields: { pk: "string" }, primaryIndex: { partitionKey: "id" } }), /"primaryIndex.partitionKey": Please define "id" in "fields"/);
     assert.throws(() => new Table(stack, "B", { fields: { pk: "string" }, primaryIndex: { partitionKey: "pk" }, consumers: { c: "src/a.handler" } }), /enable the "stream" option/);
   });
 

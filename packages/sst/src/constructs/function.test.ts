@@ -87,13 +87,19 @@ describe("Function (SST v2's construct tests, our assertions)", () => {
 
   it("a missing handler, an unknown prop and impossible combinations fail naming the construct and the prop", () => {
     const stack = new Stack(newApp(), "stack");
-    assert.throws(() => new Function(stack, "NoHandler", {}), /Function "NoHandler".*"handler" is required/);
-    assert.throws(() => new Function(stack, "Missing", { handler: "src/nope.handler" }), /Function "Missing".*"handler" cannot find the file for "src\/nope.handler"/);
+    assert.throws(() => new Function(stack, "NoHandler", {}), /Function "NoHandler".*"handler": No handler defined for the "NoHandler" Lambda function/);
     assert.throws(() => new Function(stack, "Typo", { handler: "src/lambda.handler", memmorySize: 512 } as any), /Function "Typo".*"memmorySize" is not a prop of Function\. Did you mean "memorySize"\?/);
-    assert.throws(() => new Function(stack, "Sg", { handler: "src/lambda.handler", securityGroups: [] }), /"securityGroups" cannot be configured without "vpc"/);
+    assert.throws(() => new Function(stack, "Sg", { handler: "src/lambda.handler", securityGroups: [] }), /"securityGroups": Cannot configure "securityGroups" without "vpc"/);
     assert.throws(() => new Function(stack, "Py", { handler: "src/lambda.handler", runtime: "python3.11" }), /Function "Py".*"runtime" "python3.11" is not supported/);
     assert.throws(() => new Function(stack, "Disk", { handler: "src/lambda.handler", ephemeralStorageSize: cdk.Size.gibibytes(1) } as any), /"ephemeralStorageSize"/);
     assert.throws(() => new Function(stack, "Log", { handler: "src/lambda.handler", logRetention: "fortnight" as any }), /"logRetention" "fortnight" is not a retention/);
+  });
+
+  it("a missing handler file fails when the app finishes (a stack may still write it), naming the construct", async () => {
+    const app = newApp();
+    const stack = new Stack(app, "stack");
+    new Function(stack, "Missing", { handler: "src/nope.handler" });
+    await assert.rejects(app.finish(), /Function "Missing".*"handler": Could not find file for handler "src\/nope.handler"/);
   });
 
   it("functionName as a string or a callback; timeout, memory and disk as numbers or strings", () => {

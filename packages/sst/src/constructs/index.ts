@@ -5,6 +5,9 @@ export {
   Function, type FunctionProps, type FunctionDefinition, type FunctionUrlProps, type NodeJSProps,
   type FunctionDefinitionRecord, type CopyFile, type Runtime,
 } from "./Function.js";
+export { ApiGatewayV1Api, type ApiGatewayV1ApiProps, type ApiGatewayV1ApiRouteProps, type ApiGatewayV1ApiFunctionRouteProps, type ApiGatewayV1ApiAuthorizer, type ApiGatewayV1ApiCustomDomainProps, type ApiGatewayV1ApiAccessLogProps } from "./ApiGatewayV1Api.js";
+export { AppSyncApi, type AppSyncApiProps, type AppSyncApiResolverProps, type AppSyncApiDataSource, type AppSyncApiDomainProps, type AppSyncApiCdkGraphqlProps, type MappingTemplate } from "./AppSyncApi.js";
+export { RDS, type RDSProps, type RDSEngineType, type RDSTypes, type RDSCdkServerlessClusterProps } from "./RDS.js";
 export { Api, type ApiProps, type ApiRouteProps, type ApiFunctionRouteProps, type ApiAuthorizer, type ApiCorsProps } from "./Api.js";
 export { Table, type TableProps, type TableFieldType, type TableGlobalIndexProps, type TableLocalIndexProps, type TableConsumerProps } from "./Table.js";
 export { Bucket, type BucketProps, type BucketEvent, type BucketFilter, type BucketCorsRule } from "./Bucket.js";
@@ -19,6 +22,7 @@ export { toCdkDuration, toMB, type SSTDuration, type SSTSize } from "./util/dura
 export { Topic, type TopicProps, type TopicSubscriber } from "./Topic.js";
 export { EventBus, type EventBusProps, type EventBusRuleProps, type EventBusTarget } from "./EventBus.js";
 export { Cron, type CronProps, type CronJobProps } from "./Cron.js";
+export { Job, type JobProps, type JobMemorySize, type JobContainerProps } from "./Job.js";
 export { KinesisStream, type KinesisStreamProps, type KinesisStreamConsumerProps } from "./KinesisStream.js";
 export { Script, type ScriptProps } from "./Script.js";
 export { WebSocketApi, type WebSocketApiProps, type WebSocketApiFunctionRouteProps, type WebSocketApiLambdaAuthorizer } from "./WebSocketApi.js";

@@ -23,7 +23,7 @@ const root = writeApp({ "src/lambda.ts": "export const handler = async () => 'ok
 after(() => removeApp(root));
 
 function setup() {
-  const app = new App({ name: "app", stage: "test", region: "us-east-1", mode: "dev", root, outdir: `${root}/.sst/d${Math.random()}` });
+  const app = new App({ name: "app", stage: "test", region: "us-east-1", account: "000000000000", mode: "dev", root, outdir: `${root}/.sst/d${Math.random()}` });
   const stack = new Stack(app, "stack");
   return { app, stack };
 }

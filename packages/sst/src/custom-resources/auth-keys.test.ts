@@ -35,7 +35,7 @@ after(async () => {
 
 /** Synthesize a one-stack app with an Auth construct; returns the assembly directory. */
 async function synthAuthApp(ssmPrefix: string): Promise<string> {
-  const app = new App({ name: "keys-app", stage: "test", region: "us-east-1", mode: "dev", root, ssmPrefix, outdir: `${root}/.sst/dist-${Math.random()}` });
+  const app = new App({ name: "keys-app", stage: "test", region: "us-east-1", account: "000000000000", mode: "dev", root, ssmPrefix, outdir: `${root}/.sst/dist-${Math.random()}` });
   new Auth(new Stack(app, "AuthStack"), "Auth", { authenticator: "src/auth.handler" });
   await app.finish();
   return app.synth().directory;

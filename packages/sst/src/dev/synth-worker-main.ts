@@ -27,7 +27,7 @@ try {
   const synthReads = new EnvReads();
   const synth = await synthReads.during(() => synthProject(project, { mode: "dev" }));
   // What the dev loop uses of a synth, as the synth cache keeps it (the in-memory app stays here).
-  const result = { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions };
+  const result = { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions, notices: synth.notices };
   try {
     JSON.stringify(result);
   } catch {

@@ -38,7 +38,7 @@ export function createApp(project: Project, opts: SynthOptions): App {
     name: project.config.name,
     stage: project.stage,
     region: project.config.region,
-    account: opts.account,
+    account: opts.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "000000000000",
     mode: opts.mode,
     target: opts.target,
     root: project.root,

@@ -54,6 +54,10 @@ import { efsProviders } from "./AWS-EFS.js";
 import { route53Providers } from "./AWS-Route53.js";
 import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
 import { kinesisStream } from "./AWS-Kinesis-Stream.js";
+import { codeBuildProject } from "./AWS-CodeBuild-Project.js";
+import { apiGatewayV1Providers } from "./AWS-ApiGateway.js";
+import { appSyncProviders } from "./AWS-AppSync.js";
+import { rdsProviders } from "./AWS-RDS.js";
 import { kmsProviders } from "./AWS-KMS.js";
 import { cognitoProviders } from "./AWS-Cognito.js";
 import { lambdaLayerVersion, lambdaLayerVersionPermission } from "./AWS-Lambda-LayerVersion.js";
@@ -122,6 +126,10 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   ...cognitoProviders,
   "AWS::CertificateManager::Certificate": acmCertificate,
   "AWS::Kinesis::Stream": kinesisStream,
+  "AWS::CodeBuild::Project": codeBuildProject,
+  ...apiGatewayV1Providers,
+  ...appSyncProviders,
+  ...rdsProviders,
 };
 
 /**

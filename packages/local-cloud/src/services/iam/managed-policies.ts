@@ -50,6 +50,10 @@ export const MANAGED_POLICIES: ManagedPolicy[] = [
     "Provides minimum permissions for a Lambda function to execute while accessing a resource within a VPC - create, describe, delete network interfaces and write permissions to CloudWatch Logs.",
     "2016-02-11T23:15:26Z", "2024-01-05T22:38:00Z",
     { Version: "2012-10-17", Statement: [{ Sid: "AWSLambdaVPCAccessExecutionPermissions", Effect: "Allow", Action: [...LOGS, "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }] }),
+  // CDK's RestApi (SST's ApiGatewayV1Api) gives API Gateway's account a role with this one, for its logs.
+  managed("/service-role/", "AmazonAPIGatewayPushToCloudWatchLogs", "ANPAIK4GFO7HLKYN64ASK", "v1",
+    "Allows API Gateway to push logs to user's account.", "2015-11-11T23:41:46Z", "2015-11-11T23:41:46Z",
+    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"], Resource: "*" }] }),
   managed("/", "AdministratorAccess", "ANPAIWMBCKSKIEE64ZLYK", "v1",
     "Provides full access to AWS services and resources.", "2015-02-06T18:39:46Z", "2015-02-06T18:39:46Z",
     { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),

@@ -98,26 +98,8 @@ export function installZip(zip: Buffer, root: string): InstalledCode {
     if (total > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
     // Unpack into a temp dir and rename, so a crash never leaves a half-written code dir.
     const staging = `${codeDir}.tmp-${process.pid}-${Date.now()}`;
-    mkdirSync(staging, { recursive: true });
     try {
-      for (const entry of entries) {
-        const target = resolve(staging, entry.name);
-        // Entries may not escape the code directory ("zip slip").
-        if (target !== staging && !target.startsWith(staging + sep)) continue;
-        if (entry.name.endsWith("/")) {
-          mkdirSync(target, { recursive: true });
-          continue;
-        }
-        let data: Buffer;
-        try {
-          data = entryContent(zip, entry);
-        } catch (err) {
-          if (err instanceof ZipFormatError) throw invalidParameter(UNZIP_FAILED);
-          throw err;
-        }
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, data);
-      }
+      unpackEntries(zip, entries, staging);
       renameSync(staging, codeDir);
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });
@@ -127,7 +109,32 @@ export function installZip(zip: Buffer, root: string): InstalledCode {
   return { codeDir, sha256, size: zip.length };
 }
 
-async function bodyToBuffer(body: unknown): Promise<Buffer> {
+/**
+ * Writes a zip's entries under `dir` (created). Entries that would land outside `dir`
+ * ("zip slip") are skipped; a damaged entry fails as Lambda's unzip error.
+ */
+export function unpackEntries(zip: Buffer, entries: ZipEntry[], dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of entries) {
+    const target = resolve(dir, entry.name);
+    if (target !== dir && !target.startsWith(dir + sep)) continue;
+    if (entry.name.endsWith("/")) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    let data: Buffer;
+    try {
+      data = entryContent(zip, entry);
+    } catch (err) {
+      if (err instanceof ZipFormatError) throw invalidParameter(UNZIP_FAILED);
+      throw err;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  }
+}
+
+export async function bodyToBuffer(body: unknown): Promise<Buffer> {
   if (Buffer.isBuffer(body)) return body;
   if (body instanceof Uint8Array) return Buffer.from(body);
   if (typeof body === "string") return Buffer.from(body);
