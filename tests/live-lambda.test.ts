@@ -177,7 +177,7 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
   test("concurrent invocations run side by side", async () => {
     const results = await Promise.all(
       [0, 1, 2, 3, 4, 5].map(async (i) => {
-        const res = await fetch(`${api}/slow?ms=1500&tag=c${i}`);
+        const res = await fetch(`${api}/slow?ms=3000&tag=c${i}`);
         assert.equal(res.status, 200);
         return (await res.json()) as { tag: string; start: number; end: number };
       }),

@@ -320,7 +320,7 @@ test("concurrent short invocations use more environments, capped, the rest queue
 });
 
 test("long invocations scale out past the per-core cap, as Lambda would: none waits for another", async () => {
-  const def = fn({ "index.mjs": `export const handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 800)); return { pid: process.pid, start, end: Date.now() }; };` });
+  const def = fn({ "index.mjs": `export const handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 2000)); return { pid: process.pid, start, end: Date.now() }; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
   assert.ok(results.every((r) => r.status === "success"));
   const runs = results.map((r) => json(r.payload) as { pid: number; start: number; end: number });
