@@ -198,6 +198,16 @@ export function configResourceOperations(store: CloudFrontStore): Record<string,
   return ops;
 }
 
+/**
+ * The ARN of the config resource a Get/Update/Delete operation names by id, for its IAM
+ * check (`arn:aws:cloudfront::{account}:cache-policy/{id}`); undefined for other operations.
+ */
+export function configResourceArn(accountId: string, operation: string, id: string): string | undefined {
+  const k = KINDS.find((x) => new RegExp(`^(Get|Update|Delete)${x.noun}(Config)?$`).test(operation));
+  if (!k) return undefined;
+  return `arn:aws:cloudfront::${accountId}:${k.kind}/${id}`;
+}
+
 function location(k: ConfigKind, id: string): string {
   const path = { "cache-policy": "cache-policy", "origin-request-policy": "origin-request-policy", "response-headers-policy": "response-headers-policy", "origin-access-identity": "origin-access-identity/cloudfront", "origin-access-control": "origin-access-control", distribution: "distribution", function: "function" }[k.kind];
   return `https://cloudfront.amazonaws.com/2020-05-31/${path}/${id}`;
