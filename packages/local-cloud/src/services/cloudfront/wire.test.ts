@@ -107,7 +107,7 @@ test("errors are CloudFront's <ErrorResponse>; a missing required member is refu
 
 test("the in-process client answers the model's shapes", async () => {
   const list = await tc.cloud.cloudfront.call("ListDistributions", {});
-  assert.deepEqual(list.DistributionList!.Items!.map((d) => d.Id), [distributionId]);
+  assert.deepEqual(list.DistributionList!.Items!.map((d: { Id: string }) => d.Id), [distributionId]);
   const tags = await tc.cloud.cloudfront.call("ListTagsForResource", { Resource: `arn:aws:cloudfront::000000000000:distribution/${distributionId}` });
   assert.deepEqual(tags.Tags.Items ?? [], []);
 });
