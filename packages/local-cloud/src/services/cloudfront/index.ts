@@ -10,7 +10,7 @@ import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
-import type { OperationSpecs } from "../../wire/operations.js";
+import type { OperationSpec, OperationSpecs } from "../../wire/operations.js";
 import cloudfrontModel from "../../wire/models/cloudfront.js";
 import { configResourceArn, configResourceOperations, type Operation } from "./config-resources.js";
 import { distributionArn, distributionOperations } from "./distributions.js";
@@ -131,7 +131,7 @@ export class CloudFrontService implements Service {
    */
   private declare(implementations: Record<string, Operation>): OperationSpecs<typeof cloudfrontModel, CallContext> {
     const account = this.deps.kernel.accountId;
-    const specs: Record<string, OperationSpecs<typeof cloudfrontModel, CallContext>[keyof OperationSpecs<typeof cloudfrontModel, CallContext>]> = {};
+    const specs: Record<string, OperationSpec<CallContext>> = {};
     for (const operation of Object.keys(cloudfrontModel.operations)) {
       const run = implementations[operation];
       if (!run) throw new Error(`cloudfront: operation ${operation} has no implementation`);
