@@ -8,6 +8,7 @@ import type { CallContext, Service } from "../types.js";
 import type { ServiceModel } from "../wire/model.js";
 import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";
 import type apigatewayv2 from "../wire/models/apigatewayv2.js";
+import type cloudfront from "../wire/models/cloudfront.js";
 import type cloudformation from "../wire/models/cloudformation.js";
 import type codebuild from "../wire/models/codebuild.js";
 import type dynamodb from "../wire/models/dynamodb.js";
@@ -41,11 +42,16 @@ export interface ServiceClients {
   apigateway: ModelClient<typeof apigatewayv2>;
   cloudformation: ModelClient<typeof cloudformation>;
   codebuild: ModelClient<typeof codebuild>;
-  /**
-   * CloudFront serves its own REST-XML (services/cloudfront/wire.ts) and has no
-   * published model here yet: its client is untyped.
-   */
-  cloudfront: { call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> };
+  /** CloudFront's model operations, and the local-only one CloudFormation records origin paths with. */
+  cloudfront: ModelClient<typeof cloudfront> & LocalOriginPathPrefixesClient;
+}
+
+/**
+ * Local-only, in-process (no route reaches it): the path prefixes of a distribution's
+ * origins that are the local cloud itself (services/cloudfront: setLocalOriginPathPrefixes).
+ */
+export interface LocalOriginPathPrefixesClient {
+  call(operation: "SetLocalOriginPathPrefixes", input: { Id: string; Prefixes: Record<string, string> }, ctx?: Partial<CallContext>): Promise<Record<string, never>>;
 }
 
 export type ClientName = keyof ServiceClients;

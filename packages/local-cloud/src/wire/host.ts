@@ -75,7 +75,7 @@ export class OperationHost<C> {
           this.codecs.push(new RestJsonCodec(model, shapes, codecErrors, def.restJson));
           break;
         case "rest-xml":
-          this.codecs.push(new RestXmlCodec(model, shapes, codecErrors));
+          this.codecs.push(new RestXmlCodec(model, shapes, codecErrors, def.restXml));
           break;
       }
     }

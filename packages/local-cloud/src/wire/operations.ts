@@ -11,6 +11,7 @@ import type { Violation } from "./constraints.js";
 import type { JsonCodecOptions } from "./codecs/json.js";
 import type { QueryCodecOptions } from "./codecs/query.js";
 import type { RestJsonCodecOptions } from "./codecs/rest-json.js";
+import type { RestXmlCodecOptions } from "./codecs/rest-xml.js";
 import type { ServiceModel } from "./model.js";
 import type { InputOf, OperationName } from "./model-types.js";
 import type { ShapeRules, Shapes } from "./shapes.js";
@@ -84,4 +85,5 @@ export interface ServiceDefinition<C> {
   json?: JsonCodecOptions;
   query?: QueryCodecOptions;
   restJson?: RestJsonCodecOptions;
+  restXml?: RestXmlCodecOptions;
 }

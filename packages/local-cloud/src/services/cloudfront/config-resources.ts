@@ -36,7 +36,7 @@ interface ConfigKind {
 }
 
 const requireName = (config: any, what: string) => {
-  if (typeof config?.Name !== "string" || config.Name === "") throw invalidArgument(`The ${what} name is required.`);
+  if (config.Name === "") throw invalidArgument(`The ${what} name is required.`);
 };
 
 const behaviors = (dc: any): any[] => [dc.DefaultCacheBehavior, ...(dc.CacheBehaviors?.Items ?? [])].filter(Boolean);
@@ -48,7 +48,6 @@ const KINDS: ConfigKind[] = [
     summary: (r, managed) => ({ Type: managed ? "managed" : "custom", CachePolicy: r }),
     validate: (c) => {
       requireName(c, "cache policy");
-      if (typeof c.MinTTL !== "number") throw invalidArgument("The parameter MinTTL is required.");
       if (c.MaxTTL !== undefined && c.MaxTTL < c.MinTTL) throw invalidArgument("MaxTTL must be greater than or equal to MinTTL.");
     },
     inUseMessage: "Cannot delete the cache policy because it is attached to one or more cache behaviors.",
@@ -78,8 +77,7 @@ const KINDS: ConfigKind[] = [
     newId: ids.accessIdentityId, extra: () => ({ S3CanonicalUserId: ids.canonicalUserId() }),
     summary: (r) => ({ Id: r.Id, S3CanonicalUserId: r.S3CanonicalUserId, Comment: r.CloudFrontOriginAccessIdentityConfig.Comment }),
     validate: (c) => {
-      if (typeof c?.CallerReference !== "string" || c.CallerReference === "") throw invalidArgument("The parameter CallerReference is required.");
-      if (typeof c.Comment !== "string") throw invalidArgument("The parameter Comment is required.");
+      if (c.CallerReference === "") throw invalidArgument("The parameter CallerReference is required.");
     },
     inUseMessage: "The CloudFront origin access identity is still being used.",
     usedBy: (id, dcs) => dcs.some((dc) => (dc.Origins?.Items ?? []).some((o: any) => o.S3OriginConfig?.OriginAccessIdentity === `origin-access-identity/cloudfront/${id}`)),
@@ -91,10 +89,7 @@ const KINDS: ConfigKind[] = [
       const c = r.OriginAccessControlConfig;
       return { Id: r.Id, Description: c.Description ?? "", Name: c.Name, SigningProtocol: c.SigningProtocol, SigningBehavior: c.SigningBehavior, OriginAccessControlOriginType: c.OriginAccessControlOriginType };
     },
-    validate: (c) => {
-      requireName(c, "origin access control");
-      for (const f of ["SigningProtocol", "SigningBehavior", "OriginAccessControlOriginType"]) if (typeof c[f] !== "string") throw invalidArgument(`The parameter ${f} is required.`);
-    },
+    validate: (c) => requireName(c, "origin access control"),
     inUseMessage: "The origin access control is being used.",
     usedBy: (id, dcs) => dcs.some((dc) => (dc.Origins?.Items ?? []).some((o: any) => o.OriginAccessControlId === id)),
   },
@@ -126,8 +121,7 @@ export function configResourceOperations(store: CloudFrontStore): Record<string,
     };
 
     ops[`Create${k.noun}`] = (input) => {
-      const config = input?.[k.config];
-      if (!config || typeof config !== "object") throw invalidArgument(`The parameter ${k.config} is required.`);
+      const config = input[k.config];
       k.validate(config);
       if (config.Name && store.list(k.kind).some((r) => r.doc[k.config].Name === config.Name)) {
         throw new AwsError(`${k.noun}AlreadyExists`, `A ${k.noun} with the name ${config.Name} already exists.`, 409);
@@ -158,7 +152,6 @@ export function configResourceOperations(store: CloudFrontStore): Record<string,
       refuseManaged(r.managed);
       checkIfMatch(input.IfMatch, r.etag);
       const config = input[k.config];
-      if (!config || typeof config !== "object") throw invalidArgument(`The parameter ${k.config} is required.`);
       k.validate(config);
       if (k.kind === "origin-access-identity" && config.CallerReference !== r.doc[k.config].CallerReference) {
         throw new AwsError("IllegalUpdate", "The CallerReference of an origin access identity cannot be changed.", 400);
@@ -196,6 +189,16 @@ export function configResourceOperations(store: CloudFrontStore): Record<string,
     };
   }
   return ops;
+}
+
+/**
+ * The ARN of the config resource a Get/Update/Delete operation names by id, for its IAM
+ * check (`arn:aws:cloudfront::{account}:cache-policy/{id}`); undefined for other operations.
+ */
+export function configResourceArn(accountId: string, operation: string, id: string): string | undefined {
+  const k = KINDS.find((x) => new RegExp(`^(Get|Update|Delete)${x.noun}(Config)?$`).test(operation));
+  if (!k) return undefined;
+  return `arn:aws:cloudfront::${accountId}:${k.kind}/${id}`;
 }
 
 function location(k: ConfigKind, id: string): string {

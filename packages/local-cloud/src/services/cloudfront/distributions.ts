@@ -1,10 +1,11 @@
 /**
  * Distributions and their invalidations: CloudFront's checks on a DistributionConfig
- * (required members, list quantities, behaviours naming existing origins, policies and
- * functions that exist), the ETag/If-Match rules, and "disable before delete".
+ * that its model cannot state (list quantities, unique origins, behaviours naming
+ * existing origins, policies and published functions that exist), the ETag/If-Match
+ * rules, and "disable before delete". Required members and types the wire layer checked.
  */
 import { AwsError } from "../../server/aws-error.js";
-import { checkIfMatch, invalidArgument, malformedInput, noSuch } from "./errors.js";
+import { checkIfMatch, invalidArgument, noSuch } from "./errors.js";
 import * as ids from "./ids.js";
 import { findPolicyConfig, type Operation } from "./config-resources.js";
 import type { CloudFrontStore } from "./store.js";
@@ -44,10 +45,6 @@ function checkQuantities(value: unknown, path: string): void {
 }
 
 function validateConfig(deps: DistributionDeps, dc: any): void {
-  if (!dc || typeof dc !== "object") throw malformedInput("The DistributionConfig is required.");
-  for (const field of ["CallerReference", "Origins", "DefaultCacheBehavior", "Comment", "Enabled"]) {
-    if (dc[field] === undefined) throw invalidArgument(`The parameter ${field} is required.`);
-  }
   checkQuantities(dc, "DistributionConfig");
   const origins = items(dc.Origins);
   if (origins.length === 0) throw invalidArgument("The parameter Origins must contain at least one origin.");
@@ -163,7 +160,7 @@ export function distributionOperations(deps: DistributionDeps): Record<string, O
     CreateInvalidation: (input) => {
       const r = read(input?.DistributionId);
       const batch = input.InvalidationBatch;
-      if (!batch || typeof batch.CallerReference !== "string" || batch.CallerReference === "") throw invalidArgument("The parameter CallerReference is required.");
+      if (batch.CallerReference === "") throw invalidArgument("The parameter CallerReference is required.");
       checkQuantities(batch.Paths, "Paths");
       const paths: string[] = items(batch.Paths);
       if (paths.length === 0) throw invalidArgument("Your request contains no paths to invalidate.");

@@ -26,7 +26,6 @@ export interface StoredFunction {
 }
 
 export const functionArn = (accountId: string, name: string) => `arn:aws:cloudfront::${accountId}:function/${name}`;
-const RUNTIMES = new Set(["cloudfront-js-1.0", "cloudfront-js-2.0"]);
 const noSuchFunction = () => noSuch("FunctionExists", "The function does not exist.");
 
 function toBase64(code: unknown): string {
@@ -60,19 +59,15 @@ export function functionOperations(deps: { store: CloudFrontStore; accountId: st
       FunctionMetadata: { FunctionARN: arn, Stage: stage, CreatedTime: f.created, LastModifiedTime: data.modified },
     };
   };
-  const validateConfig = (config: any) => {
-    if (!config || typeof config.Comment !== "string") throw invalidArgument("The parameter FunctionConfig.Comment is required.");
-    if (!RUNTIMES.has(config.Runtime)) throw invalidArgument(`The parameter Runtime must be one of cloudfront-js-1.0, cloudfront-js-2.0.`);
-    return { Comment: config.Comment, Runtime: config.Runtime };
-  };
+  /** The stored config: the members CloudFront keeps (the model checked Comment and Runtime). */
+  const configOf = (config: any) => ({ Comment: config.Comment, Runtime: config.Runtime });
 
   return {
     CreateFunction: (input) => {
-      const name = input?.Name;
-      if (typeof name !== "string" || !/^[a-zA-Z0-9-_]{1,64}$/.test(name)) throw invalidArgument("The parameter Name must be 1-64 letters, digits, hyphens or underscores.");
+      const name = input.Name;
       if (store.get("function", name)) throw new AwsError("FunctionAlreadyExists", `A function with the same name already exists in this account.`, 409);
       const now = new Date().toISOString();
-      const f: StoredFunction = { Name: name, created: now, development: { code: toBase64(input.FunctionCode), etag: ids.etag(), config: validateConfig(input.FunctionConfig), modified: now } };
+      const f: StoredFunction = { Name: name, created: now, development: { code: toBase64(input.FunctionCode), etag: ids.etag(), config: configOf(input.FunctionConfig), modified: now } };
       save(f);
       return { FunctionSummary: summary(f), ETag: f.development.etag, Location: `https://cloudfront.amazonaws.com/2020-05-31/function/${functionArn(accountId, name)}` };
     },
@@ -89,7 +84,7 @@ export function functionOperations(deps: { store: CloudFrontStore; accountId: st
     UpdateFunction: (input) => {
       const f = read(input?.Name);
       checkIfMatch(input.IfMatch, f.development.etag);
-      f.development = { code: toBase64(input.FunctionCode), etag: ids.etag(), config: validateConfig(input.FunctionConfig), modified: new Date().toISOString() };
+      f.development = { code: toBase64(input.FunctionCode), etag: ids.etag(), config: configOf(input.FunctionConfig), modified: new Date().toISOString() };
       save(f);
       return { FunctionSummary: summary(f), ETag: f.development.etag };
     },

@@ -1,26 +1,28 @@
 /**
- * CloudFront: the management API (REST-XML, signing name "cloudfront") for
- * distributions, invalidations, CloudFront Functions, cache / origin-request /
- * response-headers policies and origin access identities and controls; and the local
- * edge that serves each distribution on `http://{id}.cloudfront.localhost:{port}`
- * (the kernel routes those hosts to `serveDistribution`).
+ * CloudFront: the management API (REST-XML on the wire layer, from its published model:
+ * wire/models/cloudfront.ts) for distributions, invalidations, CloudFront Functions,
+ * cache / origin-request / response-headers policies and origin access identities and
+ * controls; and the local edge that serves each distribution on
+ * `http://{id}.cloudfront.localhost:{port}` (the kernel routes those hosts to
+ * `serveDistribution`).
  */
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
-import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
-import { configResourceOperations, type Operation } from "./config-resources.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import type { OperationSpec, OperationSpecs } from "../../wire/operations.js";
+import cloudfrontModel from "../../wire/models/cloudfront.js";
+import { configResourceArn, configResourceOperations, type Operation } from "./config-resources.js";
 import { distributionArn, distributionOperations } from "./distributions.js";
 import { functionArn, functionOperations } from "./functions.js";
 import { FunctionRuntime } from "./function-runtime.js";
 import { CloudFrontStore } from "./store.js";
-import { errorResponse, parseRequest, serializeResponse } from "./wire.js";
 import { EdgeCache } from "./cdn/cache.js";
 import { Edge } from "./cdn/edge.js";
 import type { EdgeResponse } from "./cdn/function-events.js";
-import { invalidArgument } from "./errors.js";
+import { invalidArgument, malformedInput, XMLNS } from "./errors.js";
 import { requestOwnEndpoint } from "./cdn/own-endpoint.js";
 
-const ADMIN: Principal = { accessKeyId: "test", arn: `arn:aws:iam::${ACCOUNT_ID}:root`, admin: true };
 const S3_HEADERS: [string, string][] = [
   ["ContentType", "content-type"], ["CacheControl", "cache-control"], ["ContentEncoding", "content-encoding"],
   ["ContentDisposition", "content-disposition"], ["ContentLanguage", "content-language"], ["ETag", "etag"],
@@ -45,7 +47,7 @@ export class CloudFrontService implements Service {
   private readonly runtime = new FunctionRuntime();
   private readonly cache = new EdgeCache();
   private readonly edge: Edge;
-  private readonly operations: Record<string, Operation>;
+  private readonly host: OperationHost<CallContext>;
 
   constructor(private readonly deps: ServiceDeps) {
     const { kernel } = deps;
@@ -55,7 +57,7 @@ export class CloudFrontService implements Service {
         const dc = d.doc.DistributionConfig;
         return [dc.DefaultCacheBehavior, ...(dc.CacheBehaviors?.Items ?? [])].some((b: any) => (b?.FunctionAssociations?.Items ?? []).some((f: any) => f.FunctionARN === arn));
       });
-    this.operations = {
+    const implementations: Record<string, Operation> = {
       ...configResourceOperations(this.store),
       ...distributionOperations({
         store: this.store,
@@ -69,11 +71,25 @@ export class CloudFrontService implements Service {
       }),
       ...functionOperations({ store: this.store, accountId: kernel.accountId, runtime: this.runtime, inUse: usesFunction }),
       ...this.tagOperations(),
-      [LOCAL_ORIGIN_PATH_PREFIXES]: (input) => {
-        this.setLocalOriginPathPrefixes(String(input.Id), input.Prefixes ?? {});
-        return {};
-      },
     };
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [cloudfrontModel],
+      operations: this.declare(implementations),
+      context: (ctx) => ctx,
+      restXml: { errorResponseNamespace: XMLNS },
+      errors: {
+        unknownOperation: (req) => new AwsError("InvalidArgument", req ? `No CloudFront operation at ${req.method} ${req.path}` : "Unknown CloudFront operation", 404),
+        // CloudFront checks a request against its XML schema first: a body it cannot read,
+        // or a member of the wrong type, is MalformedInput; a constraint, InvalidArgument.
+        malformedBody: (message) => malformedInput(message),
+        serialization: (message) => malformedInput(message),
+        malformedValue: (message) => invalidArgument(message),
+        validation: (message) => invalidArgument(message),
+        accessDenied: (message) => new AwsError("AccessDenied", message, 403),
+        internal: () => new AwsError("InternalError", "We encountered an internal error. Please try again.", 500),
+      },
+    });
     this.edge = new Edge({
       store: this.store,
       runtime: this.runtime,
@@ -108,24 +124,36 @@ export class CloudFrontService implements Service {
     return `${id.toLowerCase()}.cloudfront.localhost:${new URL(this.deps.kernel.endpoint).port}`;
   }
 
-  async handle(req: AwsRequest): Promise<AwsResponse> {
-    try {
-      const { operation, input } = parseRequest(req);
-      const output = await this.call(operation, input, { principal: req.principal, region: req.region, requestId: req.requestId });
-      return serializeResponse(operation, output, req.requestId);
-    } catch (err) {
-      if (err instanceof AwsError) return errorResponse(err, req.requestId);
-      console.error("[local-cloud] cloudfront failed", err);
-      return errorResponse(new AwsError("InternalError", "We encountered an internal error. Please try again.", 500), req.requestId);
+  /**
+   * Each model operation's IAM check — `cloudfront:<Operation>` on the distribution,
+   * function, policy or origin access resource it names (Create and List name none: "*";
+   * tagging names its resource's ARN) — and its implementation.
+   */
+  private declare(implementations: Record<string, Operation>): OperationSpecs<typeof cloudfrontModel, CallContext> {
+    const account = this.deps.kernel.accountId;
+    const specs: Record<string, OperationSpec<CallContext>> = {};
+    for (const operation of Object.keys(cloudfrontModel.operations)) {
+      const run = implementations[operation];
+      if (!run) throw new Error(`cloudfront: operation ${operation} has no implementation`);
+      specs[operation] = {
+        iam: (input: any) => ({ action: `cloudfront:${operation}`, resource: resourceOf(account, operation, input) }),
+        run: (input: any) => run(input),
+      };
     }
+    return specs as OperationSpecs<typeof cloudfrontModel, CallContext>;
   }
 
-  async call(operation: string, input: any, ctx: Partial<CallContext> = {}): Promise<any> {
-    const op = this.operations[operation];
-    if (!op) throw new AwsError("InvalidAction", `The operation ${operation} is not supported by the local CloudFront`, 400);
-    const context: CallContext = { region: ctx.region ?? this.deps.kernel.region, principal: ctx.principal ?? ADMIN, requestId: ctx.requestId ?? "" };
-    this.deps.kernel.authorize(context, `cloudfront:${operation}`, this.resourceOf(operation, input ?? {}), (m) => new AwsError("AccessDenied", m, 403));
-    return op(input ?? {});
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
+  }
+
+  /** A model operation, or the local-only SetLocalOriginPathPrefixes (see there). */
+  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    if (operation === LOCAL_ORIGIN_PATH_PREFIXES) {
+      this.setLocalOriginPathPrefixes(String(input?.Id), input?.Prefixes ?? {});
+      return {};
+    }
+    return this.host.call(operation, input, ctx);
   }
 
   /** The edge: serve a viewer request for distribution `id`. */
@@ -147,13 +175,6 @@ export class CloudFrontService implements Service {
 
   close(): void {
     this.runtime.close();
-  }
-
-  private resourceOf(operation: string, input: any): string {
-    const id = input.DistributionId ?? (/Distribution/.test(operation) ? input.Id : undefined);
-    if (typeof id === "string") return distributionArn(this.deps.kernel.accountId, id);
-    if (/Function$/.test(operation) && typeof input.Name === "string") return functionArn(this.deps.kernel.accountId, input.Name);
-    return "*";
   }
 
   private async getObject(bucket: string, key: string): Promise<EdgeResponse> {
@@ -197,4 +218,14 @@ export class CloudFrontService implements Service {
       },
     };
   }
+}
+
+/** The resource an operation's IAM check names. */
+function resourceOf(account: string, operation: string, input: any): string {
+  if (typeof input.Resource === "string") return input.Resource;
+  const id = input.DistributionId ?? (/Distribution/.test(operation) ? input.Id : undefined);
+  if (typeof id === "string") return distributionArn(account, id);
+  if (/Function$/.test(operation) && typeof input.Name === "string") return functionArn(account, input.Name);
+  if (typeof input.Id === "string") return configResourceArn(account, operation, input.Id) ?? "*";
+  return "*";
 }

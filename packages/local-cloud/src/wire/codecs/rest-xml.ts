@@ -94,7 +94,9 @@ export function encodeRestXml(shapes: Shapes, op: OperationModel, output: Record
     if (shape.type === "blob" || shape.type === "string") {
       return { status: code, headers, body: typeof value === "string" || Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array) };
     }
-    return xmlAnswer(code, headers, traits.locationName ?? traits.shape, ns, structureXml(shapes, traits.shape, value as Record<string, unknown>));
+    // A payload member may name its document's namespace itself (CloudFront's do).
+    const payloadNs = traits.xmlNamespace ? ` xmlns="${traits.xmlNamespace.uri}"` : ns;
+    return xmlAnswer(code, headers, traits.locationName ?? traits.shape, payloadNs, structureXml(shapes, traits.shape, value as Record<string, unknown>));
   }
   if (!op.output || body.length === 0 || code === 204) return emptyAnswer(code, headers);
   return xmlAnswer(code, headers, answer.root ?? op.output, ns, structureXml(shapes, op.output, output));
@@ -113,11 +115,28 @@ export function restXmlErrorDocument(err: AwsError, requestId: string, trailer =
   );
 }
 
-export function restXmlError(err: AwsError, requestId: string): AwsResponse {
-  return { status: err.status, headers: { "content-type": "application/xml", "x-amzn-requestid": requestId }, body: restXmlErrorDocument(err, requestId) };
+/**
+ * `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`:
+ * the error document of the REST-XML services that wrap it (CloudFront, Route 53).
+ */
+export function restXmlErrorResponseDocument(err: AwsError, requestId: string, xmlns?: string): string {
+  const ns = xmlns ? ` xmlns="${xmlns}"` : "";
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${err.fault}</Type><Code>${escapeXml(err.code)}</Code>` +
+    `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+  );
 }
 
-/** The REST-XML codec of a service routed by method, path and query alone (CloudFront). */
+export function restXmlError(err: AwsError, requestId: string, body = restXmlErrorDocument(err, requestId)): AwsResponse {
+  return { status: err.status, headers: { "content-type": "application/xml", "x-amzn-requestid": requestId }, body };
+}
+
+export interface RestXmlCodecOptions {
+  /** Errors as `<ErrorResponse>` documents in this namespace (CloudFront's) rather than bare `<Error>`. */
+  errorResponseNamespace?: string;
+}
+
+/** The REST-XML codec of a service routed by method, path and query alone (CloudFront: its model's paths carry the API version, `/2020-05-31/distribution`). */
 export class RestXmlCodec implements Codec {
   private readonly router: RestRouter;
 
@@ -125,6 +144,7 @@ export class RestXmlCodec implements Codec {
     private readonly model: ServiceModel,
     private readonly shapes: Shapes,
     private readonly errors: CodecErrors,
+    private readonly opts: RestXmlCodecOptions = {},
   ) {
     this.router = new RestRouter(model);
   }
@@ -145,7 +165,8 @@ export class RestXmlCodec implements Codec {
   }
 
   encodeError(err: AwsError, req: AwsRequest): AwsResponse {
-    return restXmlError(err, req.requestId);
+    const ns = this.opts.errorResponseNamespace;
+    return restXmlError(err, req.requestId, ns === undefined ? undefined : restXmlErrorResponseDocument(err, req.requestId, ns));
   }
 }
 
