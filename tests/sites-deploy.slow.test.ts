@@ -62,7 +62,7 @@ describe("sites deployed to the local cloud", () => {
     app = copyApp(fixture, "sites-deploy");
     port = await freePort();
     // The first deploy builds a Next.js app with OpenNext: minutes on a busy 2-core machine.
-    const deploy = () => runSst(app, ["deploy", "--stage", "e2e", "--port", String(port)], ENV, 900_000);
+    const deploy = () => runSst(app, ["deploy", "--local", "--stage", "e2e", "--port", String(port)], ENV, 900_000);
     firstDeploy = deploy();
     assert.equal(firstDeploy.code, 0, firstDeploy.output);
     webUrl = output(app, "WebUrl");
