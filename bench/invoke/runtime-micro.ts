@@ -11,8 +11,8 @@ import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LambdaRuntime, type FunctionDefinition } from "../../packages/local-cloud/src/lambda/runtime.js";
-import type { LambdaCloud } from "../../packages/local-cloud/src/lambda/cloud-deps.js";
+import { LambdaRuntime, type FunctionDefinition } from "../../packages/local-cloud/src/services/lambda/runtime/runtime.js";
+import type { LambdaCloud } from "../../packages/local-cloud/src/services/lambda/runtime/cloud-deps.js";
 import { processTree } from "../lib/proc.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);

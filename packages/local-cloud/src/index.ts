@@ -3,5 +3,5 @@ export { AwsError } from "./server/aws-error.js";
 export * from "./types.js";
 export { StateDamagedError } from "./state-integrity.js";
 /** The Lambda runtime alone (worker pools, hot reload): `sst dev` runs Live Lambda invocations from AWS on it. */
-export { LambdaRuntime, type FunctionDefinition as LambdaFunctionDefinition, type RuntimeInvokeResult, type CodeResolver } from "./lambda/runtime.js";
-export type { LambdaCloud } from "./lambda/cloud-deps.js";
+export { LambdaRuntime, type FunctionDefinition as LambdaFunctionDefinition, type RuntimeInvokeResult, type CodeResolver } from "./services/lambda/runtime/runtime.js";
+export type { LambdaCloud } from "./services/lambda/runtime/cloud-deps.js";

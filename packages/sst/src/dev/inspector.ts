@@ -1,7 +1,7 @@
 /**
  * `sst dev --inspect`: the Node.js inspector of the `sst dev` process. While it is open,
  * functions run in worker threads of this process (on both targets) instead of their
- * own processes (local-cloud's lambda/environment-host.ts), and a debugger attached here sees
+ * own processes (local-cloud's services/lambda/runtime/environment-host.ts), and a debugger attached here sees
  * each worker as a target of its own (VS Code attaches to them by itself; Chrome
  * DevTools lists them under the process), with the source maps of the dev builds, so
  * breakpoints set in a handler's TypeScript source stop there. With the AWS target,

@@ -35,7 +35,7 @@ describe("invocation log", () => {
       requestId: "r",
       durationMs: 5,
       status: "error",
-      error: { errorType: "Error", errorMessage: "boom", stack: ["Error: boom", "    at handler (/app/src/a.ts:3:9)", "    at x (file:///repo/packages/local-cloud/src/lambda/worker/bootstrap.mjs:1:1)"] },
+      error: { errorType: "Error", errorMessage: "boom", stack: ["Error: boom", "    at handler (/app/src/a.ts:3:9)", "    at x (file:///repo/packages/local-cloud/src/services/lambda/runtime/worker/bootstrap.mjs:1:1)"] },
     });
     events.emit("lambda:end", { functionName: "fn", requestId: "r2", durationMs: 10000, status: "timeout" });
     events.emit("apigateway:request", { method: "GET", path: "/users", status: 200, durationMs: 3 });

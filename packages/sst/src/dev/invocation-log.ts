@@ -26,7 +26,7 @@ export function stripLogPrefix(line: string): string {
 }
 
 /** Frames of the local Lambda runtime, Node's module loader, and the build-error stand-in module. */
-const LOCAL_RUNTIME_FRAME = /local-cloud\/src\/lambda\/worker\/|\(node:internal\/|at node:internal\/|\/error-[0-9a-f]+\.mjs:/;
+const LOCAL_RUNTIME_FRAME = /local-cloud\/src\/services\/lambda\/runtime\/worker\/|\(node:internal\/|at node:internal\/|\/error-[0-9a-f]+\.mjs:/;
 
 function stackLines(error: LambdaEnd["error"]): string[] {
   const raw = error?.stack ?? error?.trace;

@@ -5,7 +5,7 @@
  * topic, another function (asynchronously) or an EventBridge bus (detail type
  * "Lambda Function Invocation Result - Success|Failure", source "lambda").
  */
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 
 export interface InvocationOutcome {
   requestId: string;

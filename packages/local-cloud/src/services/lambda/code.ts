@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import { dirname, join, resolve, sep } from "node:path";
 import { ZipFormatError, entryContent, zipEntries, type ZipEntry } from "./zip-entries.js";
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import { invalidParameter, tooLarge } from "./errors.js";
 import { violationMessage } from "../../wire/constraints.js";
 

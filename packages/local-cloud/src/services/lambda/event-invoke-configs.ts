@@ -7,7 +7,7 @@
  */
 import type { Database } from "better-sqlite3";
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import { functionNotFound, invalidParameter } from "./errors.js";
 import { functionArn, parseFunctionRef, validationError } from "./names.js";
 import type { LambdaStore } from "./store.js";

@@ -1,11 +1,11 @@
 /**
  * Event source mapping records (Create/Get/List/Update/DeleteEventSourceMapping).
- * The pollers that act on them live in src/lambda/pollers; they are told of every
+ * The pollers that act on them live in runtime/pollers; they are told of every
  * change through `onChange`.
  */
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import { conflict, invalidParameter } from "./errors.js";
 import type { FunctionOperations } from "./functions.js";
 import type { StoredMapping } from "./model.js";

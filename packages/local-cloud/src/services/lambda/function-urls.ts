@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "better-sqlite3";
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import type { CorsConfiguration } from "../../lambda-proxy/cors.js";
 import { conflict, functionNotFound } from "./errors.js";
 import { lambdaTimestamp } from "./functions.js";

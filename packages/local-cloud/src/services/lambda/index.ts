@@ -1,7 +1,7 @@
 /**
  * The Lambda API (rest-json, signing name "lambda"): functions, versions, aliases,
  * permissions, invocations and event source mappings, backed by SQLite and the worker
- * runtime in src/lambda. Also the in-process surface `sst dev` uses (code resolver,
+ * runtime in runtime/. Also the in-process surface `sst dev` uses (code resolver,
  * recycle, invoke).
  */
 import { AwsError } from "../../server/aws-error.js";
@@ -9,11 +9,11 @@ import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
 import lambdaModel from "../../wire/models/lambda.js";
-import { AsyncInvoker } from "../../lambda/async-invoker.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
-import { MappingPollers } from "../../lambda/pollers/mapping-pollers.js";
-import { LambdaRuntime, type CodeResolver } from "../../lambda/runtime.js";
-import { ACCOUNT_CONCURRENCY } from "../../lambda/concurrency.js";
+import { AsyncInvoker } from "./runtime/async-invoker.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
+import { MappingPollers } from "./runtime/pollers/mapping-pollers.js";
+import { LambdaRuntime, type CodeResolver } from "./runtime/runtime.js";
+import { ACCOUNT_CONCURRENCY } from "./runtime/concurrency.js";
 import { lambdaErrorBody, lambdaErrorResponse } from "./errors.js";
 import { EventInvokeConfigOperations } from "./event-invoke-configs.js";
 import { EventSourceMappingOperations } from "./event-source-mappings.js";

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
-import type { AsyncInvoker } from "../../lambda/async-invoker.js";
-import type { LambdaRuntime, RuntimeInvokeResult } from "../../lambda/runtime.js";
-import { isThrottle, throttled } from "../../lambda/concurrency.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
+import type { AsyncInvoker } from "./runtime/async-invoker.js";
+import type { LambdaRuntime, RuntimeInvokeResult } from "./runtime/runtime.js";
+import { isThrottle, throttled } from "./runtime/concurrency.js";
 import { tooLarge } from "./errors.js";
 import { destinationRecord, sendToDestination } from "./async-destinations.js";
 import type { EventInvokeConfigOperations } from "./event-invoke-configs.js";

@@ -1,12 +1,12 @@
 /**
- * The kernel as the Lambda runtime and pollers (src/lambda) still address it: other
+ * The kernel as the Lambda runtime and pollers (runtime/) still address it: other
  * services by name (`cloud.sqs.call(…)`) and IAM's session issuing. Everything here goes
  * through the kernel: its typed clients and its IAM port.
  */
 import { forwardedKernel, type ForwardedMembers } from "../../kernel/forwarded.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { AwsError } from "../../server/aws-error.js";
-import type { CallableService, LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { CallableService, LambdaCloud } from "./runtime/cloud-deps.js";
 
 export function lambdaCloud(kernel: Kernel): LambdaCloud & Kernel {
   const c = kernel.clients as unknown as Record<string, CallableService>;

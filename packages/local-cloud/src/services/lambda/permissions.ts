@@ -3,7 +3,7 @@
  * the statements that let services such as API Gateway or S3 invoke it.
  */
 import { AwsError } from "../../server/aws-error.js";
-import type { LambdaCloud } from "../../lambda/cloud-deps.js";
+import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import { conflict, functionNotFound } from "./errors.js";
 import type { PolicyStatement } from "./model.js";
 import { functionArn, parseFunctionRef, validationError } from "./names.js";

@@ -4,7 +4,7 @@
  * the LogShipper. The Console and `sst dev` follow invocations live through the
  * runtime's events; CloudWatch Logs is the record.
  */
-import { LogShipper } from "../kernel/log-shipper.js";
+import { LogShipper } from "../../../kernel/log-shipper.js";
 import type { LambdaCloud } from "./cloud-deps.js";
 
 export interface LogLine {

@@ -4,7 +4,7 @@
  * error, logging it — a queue or table that vanished never ends the loop. Subclasses
  * say what one poll is.
  */
-import type { StoredMapping } from "../../services/lambda/model.js";
+import type { StoredMapping } from "../../model.js";
 import { Waiter, type Poller, type PollerDeps } from "./poller-deps.js";
 
 export const IDLE_WAIT_MS = 1000;

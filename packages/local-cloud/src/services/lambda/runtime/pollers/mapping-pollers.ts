@@ -3,8 +3,8 @@
  * service, re-synced whenever a mapping is created, updated or deleted, and woken by
  * the services' "sqs:message" / "dynamodb:stream" events so delivery is immediate.
  */
-import type { StoredMapping } from "../../services/lambda/model.js";
-import { sourceKind } from "../../services/lambda/event-source-mappings.js";
+import type { StoredMapping } from "../../model.js";
+import { sourceKind } from "../../event-source-mappings.js";
 import { DynamoDbStreamPoller } from "./dynamodb-stream-poller.js";
 import type { PollerDeps } from "./poller-deps.js";
 import { SqsPoller } from "./sqs-poller.js";

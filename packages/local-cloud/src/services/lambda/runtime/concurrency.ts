@@ -6,7 +6,7 @@
  * ends, including while it waits locally for an execution environment: on AWS it would
  * be running.
  */
-import { AwsError } from "../server/aws-error.js";
+import { AwsError } from "../../../server/aws-error.js";
 
 /** Lambda's default account limit, and the part of it no reservation may take. */
 export const ACCOUNT_CONCURRENCY = 1000;

@@ -6,7 +6,7 @@
  * It wakes early on "sqs:message" for its queue; a missing queue or function is
  * logged and retried with back-off, never thrown.
  */
-import type { StoredMapping } from "../../services/lambda/model.js";
+import type { StoredMapping } from "../../model.js";
 import { compileFilters } from "./event-filter.js";
 import { PollingLoop } from "./polling-loop.js";
 

@@ -22,7 +22,7 @@ import { exitDescription } from "./sandbox-limits.js";
 
 const HOOKS_URL = new URL("./worker/sdk-resolve-hooks.mjs", import.meta.url).href;
 /** Bare `@aws-sdk/*` specifiers the function can't resolve are resolved from here (this package). */
-const FALLBACK_PARENT_URL = new URL("../../package.json", import.meta.url).href;
+const FALLBACK_PARENT_URL = new URL("../../../../package.json", import.meta.url).href;
 
 /** What an environment is started with. `codeKey` names the code + configuration it runs. */
 export interface WorkerLaunch {

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { dirname } from "node:path";
-import { AwsError } from "../server/aws-error.js";
-import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY } from "../types.js";
+import { AwsError } from "../../../server/aws-error.js";
+import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY } from "../../../types.js";
 import { normalizeCredentials, type LambdaCloud } from "./cloud-deps.js";
 import { ConcurrencyLimits } from "./concurrency.js";
 import { EnvironmentBudget } from "./environment-budget.js";

@@ -3,7 +3,7 @@
  * language applied to each record. A record passes when any filter matches. Records
  * that match no filter are dropped (for SQS: deleted), as Lambda does.
  */
-import { globMatch } from "../../limits/glob.js";
+import { globMatch } from "../../../../limits/glob.js";
 
 type Matcher = unknown;
 

@@ -6,7 +6,7 @@
  * described to the OnFailure destination (SQS) and skipped. BisectBatchOnFunctionError
  * splits a failing batch; ReportBatchItemFailures checkpoints at the first failure.
  */
-import type { StoredMapping } from "../../services/lambda/model.js";
+import type { StoredMapping } from "../../model.js";
 import { compileFilters } from "./event-filter.js";
 import { MAX_BACKOFF_MS, PollingLoop } from "./polling-loop.js";
 

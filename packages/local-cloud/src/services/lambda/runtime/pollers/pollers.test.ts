@@ -4,7 +4,7 @@ import { zipSync, strToU8 } from "fflate";
 import { LambdaClient, CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { SQSClient, CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
+import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
 import { matchesPattern } from "./event-filter.js";
 
 let tc: TestCloud;
