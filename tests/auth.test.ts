@@ -9,7 +9,6 @@
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import http from "node:http";
 import type net from "node:net";
 import path from "node:path";
@@ -19,10 +18,9 @@ import { SstProcess } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
 import { startOidcProvider, idTokenClient, type OidcProviderHandle } from "./helpers/oidc-provider.js";
+import { hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.log(`# auth.test.ts: skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+noteIfNoChromium("auth.test.ts", "skipped");
 
 let app: string;
 let dev: SstProcess;
@@ -71,11 +69,7 @@ describe("Auth in the seed app, in Chromium", { skip: !hasChromium }, () => {
     // The callback URL is known once the Api exists.
     idp.register([idTokenClient("local-google", `${api}/auth/google/callback`)]);
 
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -29,10 +29,9 @@ import { SstProcess } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { presignedUrl } from "../packages/local-cloud/src/test-signing.js";
 import { postPolicySignature } from "../packages/local-cloud/src/services/s3/wire/post-object.js";
+import { CHROMIUM, hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.log(`# browser-attacks.test.ts: skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+noteIfNoChromium("browser-attacks.test.ts", "skipped");
 
 const admin = { accessKeyId: "test", secretAccessKey: "test" };
 
@@ -64,11 +63,7 @@ describe("web pages cannot drive the local cloud", { skip: hasChromium ? false :
     evil = `http://evil.test:${pagesPort}`;
     app = `http://app.test:${pagesPort}`;
 
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu", "--host-resolver-rules=MAP evil.test 127.0.0.1, MAP app.test 127.0.0.1"],
-    });
+    browser = await launchChromium(["--disable-gpu", "--host-resolver-rules=MAP evil.test 127.0.0.1, MAP app.test 127.0.0.1"]);
     page = await browser.newPage();
     page.setDefaultTimeout(20_000);
   });

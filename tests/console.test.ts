@@ -18,14 +18,13 @@ import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { eventually, output } from "./helpers/outputs.js";
+import { CHROMIUM, hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
 const STAGE = "console";
 /** Set SST_CONSOLE_SCREENSHOTS=<dir> to keep a screenshot of every step. */
 const shotsDir = process.env.SST_CONSOLE_SCREENSHOTS;
 
-if (!hasChromium) console.log(`# console.test.ts: browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+noteIfNoChromium("console.test.ts", "browser test skipped");
 
 describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} is not installed` }, () => {
   let app: string;
@@ -57,11 +56,7 @@ describe("SST Console in a browser", { skip: hasChromium ? false : `${CHROMIUM} 
     consoleUrl = /Console: (http:\/\/\S+)/.exec(line)![1]!;
     cloudEndpoint = /Local cloud: (http:\/\/\S+)/.exec(dev.output)![1]!;
     api = output(app, "ApiEndpoint").replace(/\/$/, "");
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"],
-    });
+    browser = await launchChromium(["--disable-gpu"]);
     // One context (one cookie jar) for the Console page and the page that attacks it later.
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(20_000);

@@ -22,10 +22,9 @@ import { freePort } from "./helpers/ports.js";
 import { eventually, output } from "./helpers/outputs.js";
 import { LambdaClient, ListFunctionsCommand, GetFunctionUrlConfigCommand } from "@aws-sdk/client-lambda";
 import { SITE_ALLOWANCES, SOURCEMAP_ALLOWANCE, EDGE_VERSION_ALLOWANCE, templateDifferences } from "./helpers/template-parity.js";
+import { hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.log(`# sites-deploy.slow.test.ts: browser checks skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+noteIfNoChromium("sites-deploy.slow.test.ts", "browser checks skipped");
 
 const fixture = path.join(repoRoot, "tests", "fixtures", "sites-deploy");
 const ENV = { NEXT_TELEMETRY_DISABLED: "1" };
@@ -92,11 +91,7 @@ describe("sites deployed to the local cloud", () => {
     for (const [i, text] of NOTES.entries()) await db.send(new PutItemCommand({ TableName: table, Item: { id: { S: `n${i}` }, text: { S: text } } }));
     db.destroy();
     if (hasChromium) {
-      const { chromium } = await import("playwright-core");
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
     }
   });
 
