@@ -45,7 +45,8 @@ test("async handler gets the event, context and environment", async () => {
   assert.equal(out.name, def.functionName);
   assert.equal(out.mem, "128");
   assert.equal(out.id, "req-1");
-  assert.ok(out.remaining > 2000 && out.remaining <= 3000, `remaining ${out.remaining}`);
+  // Counted from the handler's start (3 s timeout): well above zero even on a loaded machine.
+  assert.ok(out.remaining > 1000 && out.remaining <= 3000, `remaining ${out.remaining}`);
   assert.equal(out.group, `/aws/lambda/${def.functionName}`);
   assert.match(out.stream, /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
   assert.equal(out.env.s, out.stream);
