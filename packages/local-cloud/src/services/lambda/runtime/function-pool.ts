@@ -296,8 +296,9 @@ export class FunctionPool {
     return new Promise<void>((resolve) => {
       const waiter: Waiter = { woken: false, wake: resolve };
       this.waiters.push(waiter);
-      // Below the function's cap, a slot freed anywhere on the machine may be ours.
-      if (this.envs.size < this.maxWaitingConcurrency) this.budget.wait(waiter);
+      // Below the function's cap, a slot freed anywhere on the machine may be ours (above
+      // it, a slot woken for here would go unused while another function waits for one).
+      if (this.envs.size < (this.mostlyWaits(performance.now()) ? this.maxWaitingConcurrency : this.maxConcurrency)) this.budget.wait(waiter);
       // Before any invocation was timed: look again once the running ones may have shown they wait.
       if (this.typicalMs === undefined) {
         setTimeout(() => {
