@@ -1,39 +1,21 @@
-/** aws-chunked framing removed piece by piece: the same data, trailers, signatures and errors as decoding the body whole. */
+/**
+ * aws-chunked framing removed piece by piece: the same data, trailers, signatures and
+ * errors as decoding the body whole (AWS's documented signed example).
+ */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AwsError } from "../../server/aws-error.js";
 import { decodeChunkedBody } from "./chunked.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
 import { ChunkSignatureChain } from "./chunk-signatures.js";
+import { EXAMPLE_SECRET, EXAMPLE_SEED, EXAMPLE_SIGNATURES, exampleBody } from "./chunk-signature-example.js";
 
-// The worked example of AWS's SigV4 streaming documentation (as in chunk-signatures.test.ts).
-const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const SEED = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  scope: "20130524/us-east-1/s3/aws4_request",
-  amzDate: "20130524T000000Z",
-  signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
-};
-const SIGS = [
-  "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
-  "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
-  "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
-];
-
-function signedBody(first = Buffer.alloc(65536, "a")): Buffer {
-  return Buffer.concat([
-    Buffer.from(`10000;chunk-signature=${SIGS[0]}\r\n`),
-    first,
-    Buffer.from(`\r\n400;chunk-signature=${SIGS[1]}\r\n`),
-    Buffer.alloc(1024, "a"),
-    Buffer.from(`\r\n0;chunk-signature=${SIGS[2]}\r\n\r\n`),
-  ]);
-}
+const signedBody = (first?: Buffer) => exampleBody(EXAMPLE_SIGNATURES, first);
 
 /** Feed `body` in pieces of `size` bytes; the decoded data, trailers and signature chain. */
 function decodeInPieces(body: Buffer, size: number) {
   const parts: Buffer[] = [];
-  const chain = new ChunkSignatureChain(SEED, SECRET);
+  const chain = new ChunkSignatureChain(EXAMPLE_SEED, EXAMPLE_SECRET);
   const decoder = new ChunkedDecoder({
     data: (bytes) => {
       parts.push(Buffer.from(bytes));
