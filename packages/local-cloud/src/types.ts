@@ -42,6 +42,11 @@ export interface AwsRequest {
   /** Header names lower-cased; repeated headers joined with ",". */
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * A large upload's body, still arriving (server/streamed-bodies.ts): `body` is then
+   * empty. Only S3 receives one; it streams it to disk.
+   */
+  bodyStream?: Readable;
   /** SigV4 signing name, e.g. "dynamodb", "s3", "execute-api". */
   service: string;
   region: string;

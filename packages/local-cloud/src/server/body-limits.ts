@@ -50,7 +50,7 @@ export function bodyLimitFor(url: string, headers: Record<string, string>): Body
     const limit = PLANE_LIMITS[url.startsWith("/_aws/") ? planeOf(url) : "execute-api"] ?? ALWAYS_ACCEPTED_BODY;
     return { limit, refuse: () => jsonAnswer(413, { message: "Request Entity Too Large" }) };
   }
-  const service = signingName(url, headers);
+  const service = signingNameOf(url, headers);
   // An unsigned body is S3's (anonymous uploads, POST forms), unless it names a JSON API,
   // which will refuse it anyway.
   const limit = service === "s3" && headers["x-amz-target"] !== undefined ? ALWAYS_ACCEPTED_BODY : (SERVICE_LIMITS[service] ?? ALWAYS_ACCEPTED_BODY);
@@ -64,7 +64,7 @@ function planeOf(url: string): string {
 }
 
 /** The signing name from the Authorization header or a presigned URL's X-Amz-Credential; unsigned requests are S3's. */
-function signingName(url: string, headers: Record<string, string>): string {
+export function signingNameOf(url: string, headers: Record<string, string>): string {
   const credential = headers.authorization ?? credentialInQuery(url);
   if (credential === undefined) return "s3";
   const scope = /\/\d{8}\/[^/]*\/([^/]+)\/aws4_request/.exec(credential);

@@ -18,6 +18,7 @@ import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
 import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
 import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
+import { streamsBody } from "./streamed-bodies.js";
 import { Http1Server } from "./http1-server.js";
 import { HostNames, sentByWebPage } from "./web-origin.js";
 import {
@@ -86,6 +87,7 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
   });
   return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
     bodyLimit: bodyLimitFor,
+    streamsBody,
     bodyCheckThreshold: ALWAYS_ACCEPTED_BODY,
     headersTimeoutMs: opts.headersTimeoutMs,
     requestTimeoutMs: opts.requestTimeoutMs,
@@ -127,6 +129,13 @@ function serveNodeRequest(context: ServeContext, req: http.IncomingMessage, res:
   const limit = bodyLimitFor(req.url ?? "/", headers);
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit.limit) return refuseNodeBody(req, res, limit.refuse(declared));
+  const method = req.method ?? "GET";
+  const url = req.url ?? "/";
+  if (streamsBody(method, url, headers, req.headers["content-length"] === undefined ? undefined : declared)) {
+    // The service reads the body as it arrives (what it leaves unread, node:http drops).
+    req.on("error", () => res.destroy());
+    return void answerAndSend(context, { method, url, headers, body: EMPTY_BODY, bodyStream: req }, res);
+  }
   let received = 0;
   req.on("data", (c: Buffer) => {
     received += c.length;
@@ -136,16 +145,21 @@ function serveNodeRequest(context: ServeContext, req: http.IncomingMessage, res:
   req.on("error", () => res.destroy());
   req.on("end", () => {
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const request: HttpRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers, body };
-    const requestId = randomUUID();
-    answerRequest(context, request, requestId)
-      .then((answer) => send(res, request.method, answer))
-      .catch((err) => {
-        console.error("[local-cloud] unexpected error", err);
-        send(res, request.method, internalFailure(requestId));
-      })
-      .catch(() => res.destroy());
+    answerAndSend(context, { method, url, headers, body }, res);
   });
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+function answerAndSend(context: ServeContext, request: HttpRequest, res: http.ServerResponse): void {
+  const requestId = randomUUID();
+  answerRequest(context, request, requestId)
+    .then((answer) => send(res, request.method, answer))
+    .catch((err) => {
+      console.error("[local-cloud] unexpected error", err);
+      send(res, request.method, internalFailure(requestId));
+    })
+    .catch(() => res.destroy());
 }
 
 function collectHeaders(req: http.IncomingMessage): Record<string, string> {
@@ -215,6 +229,7 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     query,
     headers,
     body: req.body,
+    bodyStream: req.bodyStream,
     service: "",
     region: dispatcher.region,
     principal: ANONYMOUS,
@@ -224,6 +239,7 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
   // the local CDN's {id}.cloudfront.localhost);
   // a *.localhost host none of them claims is S3's virtual host.
   if (path.startsWith("/_aws/") || (host !== undefined && host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
+    await collectStreamedBody(awsReq);
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }
@@ -275,6 +291,8 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     awsReq.region = sig.region;
   }
   awsReq.service = service;
+  // Only S3 reads a body as a stream.
+  if (service !== "s3") await collectStreamedBody(awsReq);
   const target = dispatcher.serviceFor(service);
   if (!target) {
     const family = protocolFamily(service, headers);
@@ -293,6 +311,16 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
       awsReq.requestId,
     );
   }
+}
+
+/** A streamed body (streamed-bodies.ts) read whole, for a handler that takes bodies in memory. */
+async function collectStreamedBody(req: AwsRequest): Promise<void> {
+  const stream = req.bodyStream;
+  if (!stream) return;
+  req.bodyStream = undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  req.body = Buffer.concat(chunks);
 }
 
 function refusal(refused: AwsResponse | AwsError, family: Family, requestId: string): AwsResponse {

@@ -46,6 +46,8 @@ export interface ConnectionOwner {
   readonly bodyCheckThreshold: number;
   /** The body limit of a request, from its head. */
   bodyLimit(url: string, headers: Record<string, string>): BodyLimit;
+  /** Whether the request's body goes to its service as a stream: such requests are handed to node:http, which streams. */
+  streamsBody(method: string, url: string, headers: Record<string, string>, contentLength: number): boolean;
   /** The connection closed, or went to node:http. */
   forget(connection: Http1Connection): void;
 }
@@ -58,6 +60,8 @@ export interface HttpRequest {
   /** Names lower-cased; repeated headers joined with ",". */
   readonly headers: Record<string, string>;
   readonly body: Buffer;
+  /** The body still arriving, when it is streamed to the service (streamed-bodies.ts); `body` is then empty. */
+  readonly bodyStream?: Readable;
 }
 
 /** What a request is answered with (AwsResponse fits). An array value is sent as repeated header lines. */
@@ -413,9 +417,9 @@ export class Http1Connection implements RequestSink {
    * A body over the service's limit is refused before it is read: answered (in order
    * behind earlier requests) with `connection: close`, and the rest of it dropped.
    */
-  acceptsBody(head: RequestHead): boolean {
+  acceptsBody(head: RequestHead): boolean | "hand off" {
     const limit = this.server.bodyLimit(head.url, head.headers);
-    if (head.contentLength <= limit.limit) return true;
+    if (head.contentLength <= limit.limit) return this.server.streamsBody(head.method, head.url, head.headers, head.contentLength) ? "hand off" : true;
     this.partialSince = 0;
     this.lingering = true;
     const exchange = new Exchange(this, head, NO_BODY);

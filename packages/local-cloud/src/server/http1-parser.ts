@@ -329,9 +329,10 @@ export interface RequestSink {
   /**
    * Asked, before any of its body is buffered, about a request whose Content-Length is
    * over the framer's `bodyCheckThreshold`: false refuses it (the sink answers it), and
-   * the framer reads no further.
+   * the framer reads no further; "hand off" passes the request, body unread, to
+   * node:http (a body the service takes as a stream).
    */
-  acceptsBody(head: RequestHead): boolean;
+  acceptsBody(head: RequestHead): boolean | "hand off";
   /** The request starting `bytes` is not for the fast path; the framer stops. */
   onHandoff(bytes: Buffer, reason: string): void;
 }
@@ -412,9 +413,17 @@ export class RequestFramer {
         sink.onHandoff(pos === 0 ? buf : buf.subarray(pos), head);
         return;
       }
-      if (head.contentLength > this.bodyCheckThreshold && !sink.acceptsBody(head)) {
-        this.stopped = true;
-        return;
+      if (head.contentLength > this.bodyCheckThreshold) {
+        const accepted = sink.acceptsBody(head);
+        if (accepted === "hand off") {
+          this.stopped = true;
+          sink.onHandoff(pos === 0 ? buf : buf.subarray(pos), "streamed body");
+          return;
+        }
+        if (!accepted) {
+          this.stopped = true;
+          return;
+        }
       }
       const bodyStart = end + 4;
       const bodyEnd = bodyStart + head.contentLength;

@@ -13,6 +13,8 @@ import { HEADERS_TIMEOUT_MS, Http1Connection, REQUEST_TIMEOUT_MS, type BodyLimit
 export interface Http1ServerOptions {
   /** The body limit of a request, from its head. @default none */
   bodyLimit?: (url: string, headers: Record<string, string>) => BodyLimit;
+  /** Whether a request's body is streamed to its service (then handed to node:http). @default never */
+  streamsBody?: (method: string, url: string, headers: Record<string, string>, contentLength: number) => boolean;
   /** Bodies up to this size skip the `bodyLimit` check. @default 0 */
   bodyCheckThreshold?: number;
   /** @default HEADERS_TIMEOUT_MS (60 s) */
@@ -29,6 +31,7 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   closing = false;
   readonly bodyCheckThreshold: number;
   readonly bodyLimit: (url: string, headers: Record<string, string>) => BodyLimit;
+  readonly streamsBody: (method: string, url: string, headers: Record<string, string>, contentLength: number) => boolean;
   private readonly headersTimeout: number;
   private readonly requestTimeout: number;
   /** Looks for slow clients (see Http1Connection.checkTimeouts) while listening. */
@@ -45,6 +48,7 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   ) {
     super();
     this.bodyLimit = opts.bodyLimit ?? (() => NO_LIMIT);
+    this.streamsBody = opts.streamsBody ?? (() => false);
     this.bodyCheckThreshold = opts.bodyLimit ? (opts.bodyCheckThreshold ?? 0) : Infinity;
     this.headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
     this.requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;

@@ -77,6 +77,26 @@ export class BlobStore {
     return name;
   }
 
+  /** A fresh path in the temp directory, for a body streamed to disk before it is adopted or discarded. */
+  stagingPath(): string {
+    return path.join(this.tmpDir, `staged-${randomUUID()}`);
+  }
+
+  /**
+   * Take a staged file (stagingPath) as a body under a new name: renamed into place, no
+   * copy; a body small enough to be inline becomes a row and the file goes.
+   */
+  adopt(staged: string, length: number): string {
+    if (length <= INLINE_MAX) {
+      const name = this.write(fs.readFileSync(staged));
+      fs.rmSync(staged, { force: true });
+      return name;
+    }
+    const { name, target } = this.newName();
+    fs.renameSync(staged, target);
+    return name;
+  }
+
   /** A second name for an existing body (copy): a hard link, or a copy where links fail. */
   duplicate(source: string): string {
     if (isInline(source)) return this.write(this.inlineBytes(source));

@@ -30,8 +30,9 @@ function buildTable32(poly: number): Uint32Array {
   return table;
 }
 
-function crc32c(data: Uint8Array): number {
-  let crc = 0xffffffff;
+/** Continues a CRC32C from `previous` (the finished value of the bytes before). */
+function crc32c(data: Uint8Array, previous = 0): number {
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = CRC32C_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
@@ -60,9 +61,14 @@ const CRC64_LO = new Uint32Array(256);
   }
 }
 
-function crc64nvme(data: Uint8Array): Buffer {
-  let hi = 0xffffffff;
-  let lo = 0xffffffff;
+/** The running (not yet finalized) CRC64/NVME register, as two 32-bit halves. */
+interface Crc64State {
+  hi: number;
+  lo: number;
+}
+
+function crc64nvmeUpdate(state: Crc64State, data: Uint8Array): void {
+  let { hi, lo } = state;
   for (let i = 0; i < data.length; i++) {
     const idx = (lo ^ data[i]!) & 0xff;
     const shiftedLo = ((lo >>> 8) | ((hi & 0xff) << 24)) >>> 0;
@@ -70,10 +76,21 @@ function crc64nvme(data: Uint8Array): Buffer {
     hi = (shiftedHi ^ CRC64_HI[idx]!) >>> 0;
     lo = (shiftedLo ^ CRC64_LO[idx]!) >>> 0;
   }
+  state.hi = hi;
+  state.lo = lo;
+}
+
+function crc64nvmeDigest(state: Crc64State): Buffer {
   const out = Buffer.alloc(8);
-  out.writeUInt32BE((hi ^ 0xffffffff) >>> 0, 0);
-  out.writeUInt32BE((lo ^ 0xffffffff) >>> 0, 4);
+  out.writeUInt32BE((state.hi ^ 0xffffffff) >>> 0, 0);
+  out.writeUInt32BE((state.lo ^ 0xffffffff) >>> 0, 4);
   return out;
+}
+
+function crc64nvme(data: Uint8Array): Buffer {
+  const state = { hi: 0xffffffff, lo: 0xffffffff };
+  crc64nvmeUpdate(state, data);
+  return crc64nvmeDigest(state);
 }
 
 function u32(n: number): Buffer {
@@ -95,6 +112,33 @@ export function computeChecksum(algorithm: ChecksumAlgorithm, data: Uint8Array):
       return createHash("sha1").update(data).digest("base64");
     case "SHA256":
       return createHash("sha256").update(data).digest("base64");
+  }
+}
+
+/** A checksum computed piece by piece (a body streamed to disk), equal to computeChecksum of the whole. */
+export interface RunningChecksum {
+  update(data: Uint8Array): void;
+  /** The base64 checksum of everything updated so far. */
+  digest(): string;
+}
+
+export function createChecksum(algorithm: ChecksumAlgorithm): RunningChecksum {
+  switch (algorithm) {
+    case "CRC32":
+    case "CRC32C": {
+      const step = algorithm === "CRC32" ? zlib.crc32 : crc32c;
+      let crc = 0;
+      return { update: (data) => void (crc = step(data, crc)), digest: () => u32(crc).toString("base64") };
+    }
+    case "CRC64NVME": {
+      const state = { hi: 0xffffffff, lo: 0xffffffff };
+      return { update: (data) => crc64nvmeUpdate(state, data), digest: () => crc64nvmeDigest(state).toString("base64") };
+    }
+    case "SHA1":
+    case "SHA256": {
+      const hash = createHash(algorithm.toLowerCase());
+      return { update: (data) => void hash.update(data), digest: () => hash.digest("base64") };
+    }
   }
 }
 

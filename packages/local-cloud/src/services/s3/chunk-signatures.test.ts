@@ -4,29 +4,12 @@ import assert from "node:assert/strict";
 import { AwsError } from "../../server/aws-error.js";
 import { decodeChunkedBody } from "./chunked.js";
 import { verifyChunkSignatures } from "./chunk-signatures.js";
+import { EXAMPLE_SECRET, EXAMPLE_SEED, EXAMPLE_SIGNATURES, exampleBody } from "./chunk-signature-example.js";
 
-const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const SEED = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  scope: "20130524/us-east-1/s3/aws4_request",
-  amzDate: "20130524T000000Z",
-  signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
-};
-const SIGS = [
-  "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
-  "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
-  "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
-];
-
-function body(sigs: string[], first = Buffer.alloc(65536, "a")): Buffer {
-  return Buffer.concat([
-    Buffer.from(`10000;chunk-signature=${sigs[0]}\r\n`),
-    first,
-    Buffer.from(`\r\n400;chunk-signature=${sigs[1]}\r\n`),
-    Buffer.alloc(1024, "a"),
-    Buffer.from(`\r\n0;chunk-signature=${sigs[2]}\r\n\r\n`),
-  ]);
-}
+const SECRET = EXAMPLE_SECRET;
+const SEED = EXAMPLE_SEED;
+const SIGS = EXAMPLE_SIGNATURES;
+const body = exampleBody;
 
 describe("aws-chunked signatures", () => {
   it("accepts the documented example", () => {

@@ -47,6 +47,56 @@ function mismatch(): AwsError {
   );
 }
 
+/**
+ * The same checks as verifyChunkSignatures, on a body that streams past: feed each
+ * chunk's data, then its signature. A mismatch is remembered, not thrown, so framing
+ * errors later in the body are still found first (as when the body is decoded whole).
+ */
+export class ChunkSignatureChain {
+  private readonly key: Buffer;
+  private previous: string;
+  private hash = createHash("sha256");
+  /** False once any signature failed to match. */
+  valid = true;
+
+  constructor(private readonly seed: SeedSignature, secret: string) {
+    this.key = signingKey(secret, seed.scope);
+    this.previous = seed.signature;
+  }
+
+  data(bytes: Buffer): void {
+    this.hash.update(bytes);
+  }
+
+  chunkEnd(signature: string | undefined): void {
+    const dataHash = this.hash.digest("hex");
+    this.hash = createHash("sha256");
+    if (!this.valid) return;
+    if (!signature) return void (this.valid = false);
+    const stringToSign = ["AWS4-HMAC-SHA256-PAYLOAD", this.seed.amzDate, this.seed.scope, this.previous, EMPTY_SHA256, dataHash].join("\n");
+    const expected = createHmac("sha256", this.key).update(stringToSign).digest("hex");
+    if (expected !== signature.toLowerCase()) this.valid = false;
+    this.previous = expected;
+  }
+
+  /** Throws SignatureDoesNotMatch if any chunk, or the signed trailers, did not match. */
+  finish(trailers: Record<string, string>): void {
+    if (!this.valid) throw mismatch();
+    checkTrailerSignature(trailers, this.seed, this.key, this.previous);
+  }
+}
+
+function checkTrailerSignature(trailers: Record<string, string>, seed: SeedSignature, key: Buffer, previous: string): void {
+  const trailerSignature = trailers["x-amz-trailer-signature"];
+  if (trailerSignature === undefined) return;
+  const canonical = Object.entries(trailers)
+    .filter(([name]) => name !== "x-amz-trailer-signature")
+    .map(([name, value]) => `${name}:${value}\n`)
+    .join("");
+  const stringToSign = ["AWS4-HMAC-SHA256-TRAILER", seed.amzDate, seed.scope, previous, sha256(canonical)].join("\n");
+  if (createHmac("sha256", key).update(stringToSign).digest("hex") !== trailerSignature.toLowerCase()) throw mismatch();
+}
+
 /** Check every chunk signature (and the trailer's, when signed); throws SignatureDoesNotMatch. */
 export function verifyChunkSignatures(decoded: DecodedChunkedBody, seed: SeedSignature, secret: string): void {
   const key = signingKey(secret, seed.scope);
@@ -58,13 +108,5 @@ export function verifyChunkSignatures(decoded: DecodedChunkedBody, seed: SeedSig
     if (expected !== chunk.signature.toLowerCase()) throw mismatch();
     previous = expected;
   }
-  const trailerSignature = decoded.trailers["x-amz-trailer-signature"];
-  if (trailerSignature !== undefined) {
-    const canonical = Object.entries(decoded.trailers)
-      .filter(([name]) => name !== "x-amz-trailer-signature")
-      .map(([name, value]) => `${name}:${value}\n`)
-      .join("");
-    const stringToSign = ["AWS4-HMAC-SHA256-TRAILER", seed.amzDate, seed.scope, previous, sha256(canonical)].join("\n");
-    if (createHmac("sha256", key).update(stringToSign).digest("hex") !== trailerSignature.toLowerCase()) throw mismatch();
-  }
+  checkTrailerSignature(decoded.trailers, seed, key, previous);
 }

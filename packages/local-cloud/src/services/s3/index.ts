@@ -14,6 +14,8 @@ import type { S3CloudDeps, S3Context } from "./context.js";
 import { Notifier } from "./notifications.js";
 import { s3Operations } from "./operations.js";
 import type { ObjectBody } from "./ops/body.js";
+import type { StagedUpload } from "./ops/received-body.js";
+import { receiveUpload } from "./wire/streamed-upload.js";
 import { S3Store } from "./store.js";
 import { addRequestIds, S3Codec } from "./wire/codec.js";
 import { answerPreflight, actualCorsHeaders } from "./wire/cors-http.js";
@@ -70,10 +72,22 @@ export class S3Service implements Service {
    * answered here; every other request is an operation of the model.
    */
   async handle(req: AwsRequest): Promise<AwsResponse> {
+    let staged: StagedUpload | undefined;
     try {
+      if (req.bodyStream) {
+        // A large upload still arriving: streamed to a temp file, checked on the way.
+        try {
+          staged = await receiveUpload(req, req.bodyStream, this.c.blobs, this.codec.secretOf(req));
+          this.codec.readStaged(req, staged);
+        } catch (err) {
+          return this.codec.encodeError(err instanceof AwsError ? err : new AwsError("InternalError", "We encountered an internal error. Please try again.", 500), req);
+        }
+      }
       return await this.answer(req);
     } finally {
       this.codec.forget(req);
+      // Unless the operation stored it, the temp file goes (failed checks, errors).
+      staged?.discard();
     }
   }
 

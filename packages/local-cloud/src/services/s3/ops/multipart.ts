@@ -12,7 +12,8 @@ import { malformedXml, noSuchUpload } from "../errors.js";
 import { assertValidKey } from "../names.js";
 import type { ObjectRecord, PartRecord, UploadRecord } from "../store.js";
 import { OWNER } from "./buckets.js";
-import { checksumOutput, findObject, parseCopySource, publishCreated, resolveChecksum, toBuffer, type RequestInfo } from "./objects.js";
+import { checksumOutput, findObject, parseCopySource, publishCreated, resolveChecksum, type RequestInfo } from "./objects.js";
+import { receivedBody, type ReceivedBody } from "./received-body.js";
 import { parseTaggingHeader } from "./tags.js";
 import { resolveRange } from "../conditions.js";
 
@@ -70,13 +71,13 @@ export function createMultipartUpload(c: S3Context, ctx: CallContext, input: any
   };
 }
 
-function storePart(c: S3Context, uploadId: string, partNumber: number, data: Buffer, checksum?: PartRecord["checksum"]): PartRecord {
+function storePart(c: S3Context, uploadId: string, partNumber: number, data: ReceivedBody, checksum?: PartRecord["checksum"]): PartRecord {
   const part: PartRecord = {
     partNumber,
     size: data.length,
-    etag: createHash("md5").update(data).digest("hex"),
+    etag: data.md5().toString("hex"),
     lastModified: Date.now(),
-    blob: c.blobs.write(data),
+    blob: data.store(c.blobs),
     checksum,
   };
   c.blobs.remove(c.store.putPart(uploadId, part));
@@ -88,8 +89,8 @@ export function uploadPart(c: S3Context, ctx: CallContext, input: any) {
   authorizeS3(c, ctx, "s3:PutObject", bucket, String(input.Key ?? ""));
   const upload = requireUpload(c, bucket, input.Key, input.UploadId);
   const partNumber = partNumberOf(input.PartNumber);
-  const data = toBuffer(input.Body);
-  if (input.ContentMD5 !== undefined && createHash("md5").update(data).digest("base64") !== input.ContentMD5) {
+  const data = receivedBody(input);
+  if (input.ContentMD5 !== undefined && data.md5().toString("base64") !== input.ContentMD5) {
     throw new AwsError("BadDigest", "The Content-MD5 you specified did not match what we received.", 400);
   }
   const checksum = resolveChecksum(input, data);
@@ -108,7 +109,7 @@ export function uploadPartCopy(c: S3Context, ctx: CallContext, input: any) {
   const source = findObject(c, srcBucket, src.key);
   const range = input.CopySourceRange ? resolveRange(input.CopySourceRange, source.size) : undefined;
   const data = c.blobs.read(source.blob, range?.start ?? 0, range?.end);
-  const part = storePart(c, upload.uploadId, partNumber, data);
+  const part = storePart(c, upload.uploadId, partNumber, receivedBody({ Body: data }));
   return { CopyPartResult: { ETag: quoteEtag(part.etag), LastModified: new Date(part.lastModified) } };
 }
 

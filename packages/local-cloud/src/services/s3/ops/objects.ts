@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { AwsError } from "../../../server/aws-error.js";
 import type { CallContext } from "../../../types.js";
-import { CHECKSUM_ALGORITHMS, checksumField, computeChecksum, isChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.js";
+import { CHECKSUM_ALGORITHMS, checksumField, isChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.js";
 import { checkCopySourcePreconditions, checkPreconditions, resolveRange } from "../conditions.js";
 import { authorizeS3, isAnonymous, quoteEtag, requireBucket, type S3Context } from "../context.js";
 import { badDigest, invalidRequest, malformedXml, noSuchKey, preconditionFailed } from "../errors.js";
@@ -13,6 +13,7 @@ import { assertValidKey } from "../names.js";
 import type { ObjectRecord, StoredHeaders } from "../store.js";
 import { ObjectBody } from "./body.js";
 import { isInlineBlob } from "../blobs.js";
+import { receivedBody, type ReceivedBody } from "./received-body.js";
 import { parseTaggingHeader, validateTagSet } from "./tags.js";
 
 /** Facts about the HTTP request that S3 event records report. */
@@ -23,14 +24,6 @@ const LOCAL: RequestInfo = { sourceIp: "127.0.0.1" };
 
 const STORED_HEADER_FIELDS = ["CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage", "Expires", "WebsiteRedirectLocation"] as const;
 const MAX_METADATA_BYTES = 2048;
-
-export function toBuffer(body: unknown): Buffer {
-  if (body === undefined || body === null) return Buffer.alloc(0);
-  if (Buffer.isBuffer(body)) return body;
-  if (typeof body === "string") return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  throw new AwsError("InvalidArgument", "Body must be a Buffer, Uint8Array or string", 400);
-}
 
 function storedHeaders(input: any): StoredHeaders {
   const out: StoredHeaders = {};
@@ -74,7 +67,7 @@ function checkContentMd5(expected: string | undefined, md5: Buffer): void {
 }
 
 /** Validate any x-amz-checksum-* the caller sent and decide which checksum the object keeps. */
-export function resolveChecksum(input: any, data: Buffer): ObjectRecord["checksum"] {
+export function resolveChecksum(input: any, data: ReceivedBody): ObjectRecord["checksum"] {
   const given = CHECKSUM_ALGORITHMS.filter((a) => input[checksumField(a)] !== undefined);
   if (given.length > 1) {
     throw invalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
@@ -82,7 +75,7 @@ export function resolveChecksum(input: any, data: Buffer): ObjectRecord["checksu
   if (given.length === 1) {
     const algorithm = given[0]!;
     const value = String(input[checksumField(algorithm)]);
-    if (computeChecksum(algorithm, data) !== value) throw badDigest(algorithm);
+    if (data.checksum(algorithm) !== value) throw badDigest(algorithm);
     return { algorithm, value, type: "FULL_OBJECT" };
   }
   const requested = input.ChecksumAlgorithm ? String(input.ChecksumAlgorithm).toUpperCase() : undefined;
@@ -90,7 +83,7 @@ export function resolveChecksum(input: any, data: Buffer): ObjectRecord["checksu
     if (!isChecksumAlgorithm(requested)) {
       throw new AwsError("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", 400);
     }
-    return { algorithm: requested, value: computeChecksum(requested, data), type: "FULL_OBJECT" };
+    return { algorithm: requested, value: data.checksum(requested), type: "FULL_OBJECT" };
   }
   return undefined;
 }
@@ -134,8 +127,8 @@ export function putObject(c: S3Context, ctx: CallContext, input: any, info: Requ
   const bucket = requireBucket(c, input.Bucket).name;
   assertValidKey(input.Key);
   authorizeS3(c, ctx, "s3:PutObject", bucket, input.Key);
-  const data = toBuffer(input.Body);
-  const md5 = createHash("md5").update(data).digest();
+  const data = receivedBody(input);
+  const md5 = data.md5();
   checkContentMd5(input.ContentMD5, md5);
   if (input.ContentLength !== undefined && Number(input.ContentLength) !== data.length) {
     throw new AwsError("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400);
@@ -158,7 +151,7 @@ export function putObject(c: S3Context, ctx: CallContext, input: any, info: Requ
       headers: storedHeaders(input),
       checksum,
       tags,
-      blob: c.blobs.write(data),
+      blob: data.store(c.blobs),
       storageClass: input.StorageClass ?? "STANDARD",
     };
     const old = c.store.putObject(rec);

@@ -18,6 +18,7 @@ import { s3ErrorResponse } from "../errors.js";
 import type { ObjectBody } from "../ops/body.js";
 import { actualCorsHeaders } from "./cors-http.js";
 import { readWireRequest, type WireRequest } from "./request.js";
+import { STAGED_BODY, type StagedUpload } from "../ops/received-body.js";
 import { routeOperation } from "./route.js";
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -97,10 +98,27 @@ export class S3Codec implements Codec {
     this.reads.delete(req);
   }
 
+  /** The secret of an access key, to check signed aws-chunked framing. */
+  readonly secretOf = (req: AwsRequest) => (id: string) => this.c.cloud.lookupAccessKey?.(id, req.headers)?.secretAccessKey;
+
+  /**
+   * A request whose body was streamed to a file (index.ts): read with it. Only PutObject
+   * and UploadPart store a staged file as it is; any other operation gets its bytes.
+   */
+  readStaged(req: AwsRequest, staged: StagedUpload): void {
+    const read: Read = { wire: readWireRequest(req, this.secretOf(req), staged) };
+    this.reads.set(req, read);
+    read.operation = routeOperation(read.wire);
+    if (read.operation !== "PutObject" && read.operation !== "UploadPart") {
+      read.wire.body = staged.readAll();
+      read.wire.staged = undefined;
+    }
+  }
+
   private readOf(req: AwsRequest): Read {
     let read = this.reads.get(req);
     if (!read) {
-      read = { wire: readWireRequest(req, (id) => this.c.cloud.lookupAccessKey?.(id, req.headers)?.secretAccessKey) };
+      read = { wire: readWireRequest(req, this.secretOf(req)) };
       this.reads.set(req, read);
     }
     return read;
@@ -119,6 +137,7 @@ export class S3Codec implements Codec {
     if (w.bucket !== undefined) labels.Bucket = w.bucket;
     if (w.key !== undefined) labels.Key = w.key;
     const input = decodeRestXml(this.shapes, op, { method: w.method, path: req.path, query: w.query, headers: w.headers, body: w.body }, labels, this.errors);
+    if (w.staged) (input as Record<symbol, unknown>)[STAGED_BODY] = w.staged;
     if (input.ContentEncoding !== undefined) {
       // aws-chunked is transfer framing, not part of the object's stored encoding.
       const kept = String(input.ContentEncoding)

@@ -10,6 +10,7 @@ import type { AwsRequest } from "../../../types.js";
 import { checksumHeader, CHECKSUM_ALGORITHMS, emptyChecksum } from "../checksums.js";
 import { decodeChunkedBody, isChunkedUpload } from "../chunked.js";
 import { readSeedSignature, verifyChunkSignatures } from "../chunk-signatures.js";
+import type { StagedUpload } from "../ops/received-body.js";
 
 export interface S3Target {
   bucket?: string;
@@ -24,7 +25,10 @@ export interface WireRequest {
   query: URLSearchParams;
   /** Lower-cased names; includes x-amz-* query parameters of presigned URLs and chunked trailers. */
   headers: Record<string, string>;
+  /** Empty when the body was streamed to a file: `staged` holds it. */
   body: Buffer;
+  /** A large upload, already received, checked and decoded into a temp file (streamed-upload.ts). */
+  staged?: StagedUpload;
 }
 
 const VIRTUAL_HOST = /^(.+?)\.(?:s3(?:[.-][a-z0-9-]+)?\.)?localhost(?:\.localstack\.cloud)?$/;
@@ -69,8 +73,9 @@ const AUTH_PARAMS = new Set([
 /**
  * @param secretOf the secret of an access key, to check signed aws-chunked framing;
  *   without it chunk signatures are not checked.
+ * @param staged the body, when it was streamed to a file (and checked) already.
  */
-export function readWireRequest(req: AwsRequest, secretOf?: (accessKeyId: string) => string | undefined): WireRequest {
+export function readWireRequest(req: AwsRequest, secretOf?: (accessKeyId: string) => string | undefined, staged?: StagedUpload): WireRequest {
   const { bucket, key } = resolveTarget(req.path, req.headers.host);
   const headers: Record<string, string> = { ...req.headers };
   const presigned = req.query.has("X-Amz-Signature");
@@ -78,8 +83,14 @@ export function readWireRequest(req: AwsRequest, secretOf?: (accessKeyId: string
     const lower = name.toLowerCase();
     if (lower.startsWith("x-amz-") && !AUTH_PARAMS.has(lower) && !(lower in headers)) headers[lower] = value;
   }
+  if (staged) {
+    for (const [name, value] of Object.entries(staged.trailers)) headers[name] = value;
+    if (presigned && staged.length > 0) dropPresignArtifacts(req, headers);
+    return { raw: req, method: req.method.toUpperCase(), bucket, key, query: req.query, headers, body: Buffer.alloc(0), staged };
+  }
   let body = req.body ?? Buffer.alloc(0);
-  checkPayloadHash(req.headers["x-amz-content-sha256"], body);
+  const claimed = req.headers["x-amz-content-sha256"];
+  if (claimed && /^[0-9a-f]{64}$/i.test(claimed)) checkPayloadHash(claimed, createHash("sha256").update(body).digest("hex"));
   if (isChunkedUpload(req.headers) && body.length > 0) {
     const decoded = decodeChunkedBody(body);
     const mode = req.headers["x-amz-content-sha256"] ?? "";
@@ -103,9 +114,7 @@ export function readWireRequest(req: AwsRequest, secretOf?: (accessKeyId: string
  * The signature covers the x-amz-content-sha256 header, not the body: S3 itself
  * checks that the body hashes to what the header claims.
  */
-function checkPayloadHash(claimed: string | undefined, body: Buffer): void {
-  if (!claimed || !/^[0-9a-f]{64}$/i.test(claimed)) return;
-  const computed = createHash("sha256").update(body).digest("hex");
+export function checkPayloadHash(claimed: string, computed: string): void {
   if (computed !== claimed.toLowerCase()) {
     throw new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400, {
       ClientComputedContentSHA256: claimed,
