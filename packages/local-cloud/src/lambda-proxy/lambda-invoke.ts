@@ -5,6 +5,8 @@
  * functions/{arn}/invocations" form; both name the same function.
  */
 
+import { TRUSTED_JSON_PAYLOAD } from "../kernel/trusted-json.js";
+
 export interface LambdaInvoker {
   invoke(
     functionName: string,
@@ -17,7 +19,8 @@ export interface LambdaInvoker {
 export function invokerOf(client: { call(operation: "Invoke", input: { FunctionName: string; Payload: string | Buffer; InvocationType?: any }): Promise<any> }): LambdaInvoker {
   return {
     async invoke(functionName, payload, opts) {
-      const out = await client.call("Invoke", { FunctionName: functionName, Payload: payload, InvocationType: opts?.invocationType ?? "RequestResponse" });
+      const input = { FunctionName: functionName, Payload: payload, InvocationType: opts?.invocationType ?? "RequestResponse", [TRUSTED_JSON_PAYLOAD]: opts?.trustedJson === true };
+      const out = await client.call("Invoke", input);
       return { statusCode: out.StatusCode, payload: out.Payload, functionError: out.FunctionError };
     },
   };
