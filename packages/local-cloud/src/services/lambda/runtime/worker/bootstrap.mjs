@@ -442,6 +442,17 @@ class Context {
   }
 }
 
+/** Resolves the invocation with its first outcome only, and stops taking late callbacks. */
+function settleOnce(context, resolve) {
+  let settled = false;
+  return (outcome) => {
+    if (settled) return;
+    settled = true;
+    context.deliver = undefined;
+    resolve(outcome);
+  };
+}
+
 /**
  * A handler that returned no promise: its answer is the first callback/done, or null,
  * delivered once the event loop is empty (unless callbackWaitsForEmptyEventLoop was
@@ -449,13 +460,7 @@ class Context {
  */
 function settleWithoutPromise(context) {
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (outcome) => {
-      if (settled) return;
-      settled = true;
-      context.deliver = undefined;
-      resolve(outcome);
-    };
+    const finish = settleOnce(context, resolve);
     if (context.answer && !context.callbackWaitsForEmptyEventLoop) return finish(context.answer);
     context.deliver = finish;
     context.waited = true;
@@ -466,13 +471,7 @@ function settleWithoutPromise(context) {
 /** A callback handler (three parameters): its callback is context.done. */
 function callWithCallback(event, context) {
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (outcome) => {
-      if (settled) return;
-      settled = true;
-      context.deliver = undefined;
-      resolve(outcome);
-    };
+    const finish = settleOnce(context, resolve);
     try {
       const result = handlerFn(event, context, (err, value) => context.done(err, value));
       if (result && typeof result.then === "function") {
