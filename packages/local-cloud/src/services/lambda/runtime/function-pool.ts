@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
 import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
+import { localCloudBusy } from "./event-loop-load.js";
 
 export interface PoolOptions {
   /** Environments per function; invocations beyond it wait. @default max(2, cores) */
@@ -59,7 +60,10 @@ const SCALE_OUT_ABOVE_MS = 1;
  * Invocations longer than this (on average, or the ones running now before any ended)
  * mostly wait — on timers, on slow downstream calls — rather than compute: they scale
  * out past the per-core cap, as Lambda would scale them, because queueing behind one
- * would cost its whole duration while adding a process costs the cores little.
+ * would cost its whole duration while adding a process costs the cores little. Not
+ * while the local cloud's own event loop is busy (event-loop-load.ts): then they wait
+ * on it, or on the cores, and more processes (measured: 15 of one function on a loaded
+ * 2-core machine, 60 MB each) would only compete for them.
  */
 const WAITING_ABOVE_MS = 100;
 
@@ -120,7 +124,7 @@ export class FunctionPool {
       if (outcome === NOT_STARTED) continue;
       this.typicalMs = this.typicalMs === undefined ? outcome.durationMs : 0.9 * this.typicalMs + 0.1 * outcome.durationMs;
       if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkTo(1);
-      else if (this.typicalMs < WAITING_ABOVE_MS) this.shrinkTo(this.maxConcurrency);
+      else if (!this.mostlyWaits(performance.now())) this.shrinkTo(this.maxConcurrency);
       // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
@@ -280,6 +284,9 @@ export class FunctionPool {
    * duration once one ended, before that by how long the running ones have run.
    */
   private mostlyWaits(now: number): boolean {
+    // Long invocations while the local cloud itself is busy wait on it (or on the
+    // cores): more environments would not make them shorter.
+    if (localCloudBusy()) return false;
     if (this.typicalMs !== undefined) return this.typicalMs >= WAITING_ABOVE_MS;
     for (const env of this.envs) if (env.state === "busy" && env.runningForMs(now) >= WAITING_ABOVE_MS) return true;
     return false;

@@ -333,6 +333,25 @@ test("long invocations scale out past the per-core cap, as Lambda would: none wa
   assert.ok(Math.max(...runs.map((r) => r.start)) < Math.min(...runs.map((r) => r.end)), JSON.stringify(runs));
 });
 
+test("long invocations while the local cloud's own event loop is busy stay at the per-core cap: they wait on it", async () => {
+  const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 400)); return process.pid; };` });
+  // The local cloud busy serving (here: 20 ms of work every 25 ms, 80 % of the loop).
+  const spin = setInterval(() => {
+    const until = performance.now() + 20;
+    while (performance.now() < until);
+  }, 25);
+  try {
+    await new Promise((r) => setTimeout(r, 400));
+    // Timed once: the function is long.
+    await runtime.invoke(def, "{}");
+    const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
+    assert.ok(results.every((r) => r.status === "success"));
+    assert.equal(new Set(results.map((r) => json(r.payload))).size, 3, "the cap in this test");
+  } finally {
+    clearInterval(spin);
+  }
+});
+
 test("process.exit and unhandled rejections end only the worker", async () => {
   const def = fn({
     "index.mjs": `export const exit = async () => { process.exit(3); };
