@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BUSY_UTILIZATION, eventLoopUtilization, localCloudBusy } from "./event-loop-load.js";
+import { BUSY_UTILIZATION, eventLoopUtilization } from "./cpu-pressure.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,11 +15,11 @@ test("the event loop counts as busy after a window spent running code, idle afte
   await sleep(600);
   clearInterval(spin);
   assert.ok(eventLoopUtilization() > BUSY_UTILIZATION, `utilization ${eventLoopUtilization()}`);
-  assert.equal(localCloudBusy(), true);
+
   await sleep(600);
   // The first call closes the busy window's tail; the idle one follows.
   eventLoopUtilization();
   await sleep(300);
   assert.ok(eventLoopUtilization() < BUSY_UTILIZATION, `utilization ${eventLoopUtilization()}`);
-  assert.equal(localCloudBusy(), false);
+
 });
