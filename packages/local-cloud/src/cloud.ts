@@ -181,6 +181,8 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     }
     for (const db of this.databases.values()) db.close();
     this.databases.clear();
+    // Every database closed cleanly: the next start need not quick_check the unchanged ones.
+    this.integrity?.recordCleanStop();
   }
 
   /** A SQLite database at `${dir}/${name}.sqlite` (WAL: a kill -9 loses no acknowledged write). */

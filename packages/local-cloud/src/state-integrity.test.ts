@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { startTestCloud } from "./testing.js";
-import { StateDamagedError } from "./state-integrity.js";
+import { StateDamagedError, StateIntegrity } from "./state-integrity.js";
 
 /** A state directory a cloud ran on, with one table holding one item. */
 async function usedState(): Promise<string> {
@@ -97,6 +97,33 @@ describe("a damaged state directory stops the start", () => {
 });
 
 describe("healthy state starts as before", () => {
+  test("after a clean stop, only databases changed since are quick_check-ed again", async () => {
+    const dir = await usedState();
+    const open = (file: string) => new Database(file);
+    const checkedAtStart = (...names: string[]) => {
+      const integrity = new StateIntegrity(dir);
+      for (const name of names) integrity.openDatabase(name, open).close();
+      return integrity.quickChecked;
+    };
+    assert.deepEqual(checkedAtStart("dynamodb", "sqs"), []);
+    // The same bytes written again (a copy, a restore): no longer the file that was checked.
+    const sqs = path.join(dir, "sqs.sqlite");
+    fs.writeFileSync(sqs, fs.readFileSync(sqs));
+    assert.deepEqual(checkedAtStart("dynamodb", "sqs"), ["sqs"]);
+    // A WAL left beside an unchanged file (a crash before it was folded in) is checked too.
+    const dynamodb = path.join(dir, "dynamodb.sqlite");
+    fs.writeFileSync(`${dynamodb}-wal`, "");
+    assert.deepEqual(checkedAtStart("dynamodb"), ["dynamodb"]);
+    fs.rmSync(`${dynamodb}-wal`, { force: true }); // closing the database removed it already
+    // A state directory with no record of a clean stop checks everything.
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8"));
+    assert.ok(manifest.closed?.dynamodb, "the clean stop recorded the database's identity");
+    delete manifest.closed;
+    fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(manifest));
+    assert.deepEqual(checkedAtStart("dynamodb"), ["dynamodb"]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test("a restart keeps everything, and a directory from before state.json is adopted", async () => {
     const dir = await usedState();
     fs.rmSync(path.join(dir, "state.json"));

@@ -10,6 +10,14 @@
  * something; as each database opens it must still have tables, and small ones (up to a
  * byte budget, so a start stays fast) pass SQLite's `quick_check`. A directory from
  * before state.json existed is adopted as it is.
+ *
+ * A clean stop records each database file's identity (inode, size, modification time to
+ * the nanosecond) once SQLite closed it, its WAL folded in. The next start skips
+ * quick_check for a file that still has that identity and no WAL beside it: it is the
+ * file that was checked and then written only by SQLite. Anything that touches it in
+ * between (a copy, a truncation, a scribble, a crash mid-run) changes the identity or
+ * leaves a WAL, and the check runs as before. The cheap checks (present, non-empty,
+ * SQLite's header, tables) run on every start.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -42,6 +50,8 @@ interface Manifest {
   databases: string[];
   /** Names of data directories (`<dir>/<name>/`) that held files. */
   directories: string[];
+  /** Each database's file identity at the last clean stop (see above); absent after a crash-free start until the next stop. */
+  closed?: Record<string, string>;
 }
 
 export class StateIntegrity {
@@ -49,6 +59,9 @@ export class StateIntegrity {
   private quickCheckBudget = QUICK_CHECK_BUDGET;
   private readonly opened = new Set<string>();
   private readonly dataDirs = new Set<string>();
+  private started = false;
+  /** Databases whose quick_check ran at this start (the rest were unchanged since a clean stop, or over the budget). */
+  readonly quickChecked: string[] = [];
 
   /** Reads state.json and checks what it records; throws StateDamagedError. */
   constructor(readonly dir: string) {
@@ -73,6 +86,7 @@ export class StateIntegrity {
   openDatabase(name: string, open: (file: string) => Database.Database): Database.Database {
     const file = path.join(this.dir, `${name}.sqlite`);
     const existed = fs.existsSync(file);
+    const unchangedSinceCleanStop = existed && this.recorded.closed?.[name] !== undefined && this.recorded.closed[name] === fileIdentity(file) && !fs.existsSync(`${file}-wal`);
     let db: Database.Database;
     try {
       db = open(file);
@@ -85,8 +99,9 @@ export class StateIntegrity {
       const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
       if (tables === 0 && this.known(name)) throw new StateDamagedError(file, "has lost its tables (it was replaced by an empty database)");
       const size = fs.statSync(file).size;
-      if (size <= this.quickCheckBudget) {
+      if (!unchangedSinceCleanStop && size <= this.quickCheckBudget) {
         this.quickCheckBudget -= size;
+        this.quickChecked.push(name);
         const result = db.pragma("quick_check", { simple: true });
         if (result !== "ok") throw new StateDamagedError(file, `fails SQLite's integrity check (${String(result).slice(0, 200)})`);
       }
@@ -106,11 +121,34 @@ export class StateIntegrity {
   record(): void {
     const databases = [...new Set([...this.recorded.databases, ...this.opened])].sort();
     const directories = [...new Set([...this.recorded.directories, ...[...this.dataDirs].filter((d) => !isEmptyDir(path.join(this.dir, d)))])].sort();
-    const next: Manifest = { format: STATE_FORMAT, databases, directories };
+    this.started = true;
+    // The identities are those of the last stop; files opened since may change under them (the identity check catches it either way).
+    this.write({ format: STATE_FORMAT, databases, directories, ...(this.recorded.closed ? { closed: this.recorded.closed } : {}) });
+  }
+
+  /**
+   * After a clean stop, every database closed (its WAL checkpointed and removed): records
+   * their identities so the next start can skip re-checking unchanged files. Only for a
+   * cloud whose start completed; a database left with a WAL is not recorded.
+   */
+  recordCleanStop(): void {
+    if (!this.started) return;
+    const closed: Record<string, string> = {};
+    for (const name of this.opened) {
+      const file = path.join(this.dir, `${name}.sqlite`);
+      if (fs.existsSync(`${file}-wal`)) continue;
+      const id = fileIdentity(file);
+      if (id) closed[name] = id;
+    }
+    this.write({ ...this.recorded, closed });
+  }
+
+  private write(next: Manifest): void {
     if (JSON.stringify(next) === JSON.stringify(this.recorded)) return;
     const file = path.join(this.dir, MANIFEST);
     fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(next, null, 2) + "\n");
     fs.renameSync(`${file}.${process.pid}.tmp`, file);
+    Object.assign(this.recorded, next);
   }
 
   private readManifest(): Manifest {
@@ -132,7 +170,8 @@ export class StateIntegrity {
     if (m.format > STATE_FORMAT) {
       throw new StateDamagedError(file, `was written by a newer local cloud (state format ${m.format}; this one reads ${STATE_FORMAT})`);
     }
-    return { format: m.format, databases: m.databases.map(String), directories: m.directories.map(String) };
+    const closed = m.closed && typeof m.closed === "object" && !Array.isArray(m.closed) ? Object.fromEntries(Object.entries(m.closed).map(([k, v]) => [k, String(v)])) : undefined;
+    return { format: m.format, databases: m.databases.map(String), directories: m.directories.map(String), ...(closed ? { closed } : {}) };
   }
 
   private checkDatabaseFile(name: string): void {
@@ -165,6 +204,12 @@ function adoptDatabases(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** "inode:size:mtime-ns" of a file, or undefined when it is gone. */
+function fileIdentity(file: string): string | undefined {
+  const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : undefined;
 }
 
 function isEmptyDir(dir: string): boolean {

@@ -20,7 +20,14 @@ process.emitWarning = function (warning, ...rest) {
   return emitWarning.call(process, warning, ...rest);
 };
 
+// tsx turns on Node's source maps, and Node then decodes every module's inline map as it
+// loads — the CLI's few hundred modules, 100–400 ms of a start's CPU — only so that a
+// stack trace through the CLI's own code shows .ts lines. Errors in the user's code keep
+// theirs: loading the config turns maps back on (project/load.ts), and functions run in
+// environments of their own. `node --enable-source-maps` keeps them for the CLI as well.
+const sourceMapsWanted = process.sourceMapsEnabled;
 register();
+if (!sourceMapsWanted) process.setSourceMapsEnabled(false);
 const { main } = await import("../src/cli/main.ts");
 const code = await main(process.argv.slice(2));
 // Exit explicitly: a finished command must not linger on leftover handles

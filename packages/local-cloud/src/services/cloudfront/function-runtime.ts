@@ -13,7 +13,8 @@
  * it either way.
  */
 import { createHash, createHmac } from "node:crypto";
-import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from "quickjs-emscripten";
+// Imported on the first function run: most apps have no CloudFront Function, and every sst dev start would load QuickJS's modules.
+import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from "quickjs-emscripten";
 
 const MEMORY_LIMIT = 2 * 1024 * 1024;
 const DEADLINE_MS = Number(process.env.LOCAL_CLOUD_CF_FUNCTION_DEADLINE_MS ?? 100);
@@ -126,7 +127,7 @@ export class FunctionRuntime {
   }
 
   private async compile(key: string, code: string): Promise<Compiled> {
-    const module = await (quickjs ??= getQuickJS());
+    const module = await (quickjs ??= import("quickjs-emscripten").then((m) => m.getQuickJS()));
     const runtime = module.newRuntime();
     runtime.setMemoryLimit(MEMORY_LIMIT);
     runtime.setMaxStackSize(256 * 1024);

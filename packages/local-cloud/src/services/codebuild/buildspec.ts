@@ -3,7 +3,7 @@
  * commands of each phase, in CodeBuild's phase order, and the variables `env` declares.
  * Anything the runner cannot honour is refused by name rather than skipped.
  */
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import { AwsError } from "../../server/aws-error.js";
 
 export const PHASES = ["install", "pre_build", "build", "post_build"] as const;
@@ -33,7 +33,7 @@ function stringMap(value: unknown, where: string): Record<string, string> {
 export function parseBuildSpec(text: string): BuildSpec {
   let doc: any;
   try {
-    doc = parse(text);
+    doc = parseYaml(text);
   } catch (err) {
     throw invalid(`Invalid buildspec: YAML_FILE_ERROR: ${(err as Error).message.split("\n")[0]}`);
   }
@@ -58,4 +58,10 @@ export function parseBuildSpec(text: string): BuildSpec {
     variables: stringMap(env.variables, "env.variables"),
     parameterStore: stringMap(env["parameter-store"], "env.parameter-store"),
   };
+}
+
+/** yaml, loaded on the first buildspec: only a site's build needs it, not every local cloud start. */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return parse(text);
 }
