@@ -12,7 +12,7 @@
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, type Duplex } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
@@ -48,6 +48,11 @@ export interface RequestDispatcher {
   serviceFor(signingName: string): { handle(req: AwsRequest): Promise<AwsResponse> } | undefined;
   /** Local data planes under /_aws/{name}/…, e.g. execute-api. Undefined when none matches. */
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
+  /**
+   * A WebSocket handshake (`Upgrade: websocket`): the data plane that claims it answers
+   * on the socket and returns true; false when none does.
+   */
+  upgrade?(req: http.IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean;
 }
 
 /** Hosts a local data plane may claim: `<name>.localhost[:port]` (S3 virtual hosts fall through). */
@@ -85,6 +90,7 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
     res.writeContinue();
     serveNodeRequest(context, req, res);
   });
+  fallback.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => serveUpgrade(context, req, socket, head));
   return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
     bodyLimit: bodyLimitFor,
     streamsBody,
@@ -92,6 +98,43 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
     headersTimeoutMs: opts.headersTimeoutMs,
     requestTimeoutMs: opts.requestTimeoutMs,
   });
+}
+
+/**
+ * A handshake to upgrade the connection (WebSockets): the Host must name the local cloud,
+ * as for any request (DNS rebinding); then the data plane that serves the URL takes the
+ * socket. Anything else is refused with a status and the socket closed.
+ */
+function serveUpgrade(context: ServeContext, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on("error", () => socket.destroy());
+  const refuse = (status: number, message: string) => {
+    const body = JSON.stringify({ message });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
+  const headers = collectHeaders(req);
+  if (!context.hosts.allows(headers.host)) return refuse(421, `The local cloud answers only requests whose Host names it (${context.hosts.describe()}), not ${JSON.stringify(headers.host ?? "")}.`);
+  if ((headers.upgrade ?? "").toLowerCase() !== "websocket") return refuse(400, "Only WebSocket upgrades are served");
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const asRequest: AwsRequest = {
+    requestId: randomUUID(),
+    method: req.method ?? "GET",
+    path: q < 0 ? url : url.slice(0, q),
+    query: new URLSearchParams(q < 0 ? "" : url.slice(q + 1)),
+    headers,
+    body: Buffer.alloc(0),
+    service: "",
+    region: context.dispatcher.region,
+    principal: ANONYMOUS,
+  };
+  let claimed = false;
+  try {
+    claimed = context.dispatcher.upgrade?.(req, socket, head, asRequest) ?? false;
+  } catch (err) {
+    console.error("[local-cloud] WebSocket handshake failed", err);
+    return refuse(500, "Internal server error");
+  }
+  if (!claimed) refuse(404, "Not Found");
 }
 
 /** Answers a handed-off request whose body is over its limit, and drops the rest of the body. */
