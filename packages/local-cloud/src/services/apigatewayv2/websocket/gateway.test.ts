@@ -54,8 +54,8 @@ async function webSocketApi(name: string): Promise<{ id: string; endpoint: strin
 }
 
 /** A client on `{apiId}.execute-api.localhost`, which this machine's resolver does not know: looked up as a browser would. */
-function connect(url: string, headers: Record<string, string> = {}): WebSocket {
-  return new WebSocket(url, { headers, lookup: ((_h: string, opts: any, cb: any) => (opts?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4))) as any });
+function connect(url: string, headers: Record<string, string> = {}, protocols: string[] = []): WebSocket {
+  return new WebSocket(url, protocols, { headers, lookup: ((_h: string, opts: any, cb: any) => (opts?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4))) as any });
 }
 
 /** The HTTP status a refused handshake got. */
@@ -97,7 +97,9 @@ before(async () => {
   const connectFn = await fn("ws-connect", noManage, `
     export const handler = async (event) => {
       console.log("CONNECT " + JSON.stringify({ ctx: event.requestContext, query: event.queryStringParameters, headers: event.headers }));
-      return event.queryStringParameters?.deny ? { statusCode: 403, body: "go away" } : { statusCode: 200, body: "Connected" };
+      if (event.queryStringParameters?.deny) return { statusCode: 403, body: "go away" };
+      const offered = event.headers["Sec-WebSocket-Protocol"];
+      return { statusCode: 200, headers: offered ? { "Sec-WebSocket-Protocol": offered.split(",")[0].trim() } : undefined, body: "Connected" };
     };`);
   const disconnectFn = await fn("ws-disconnect", noManage, `
     export const handler = async (event) => { console.log("DISCONNECT " + JSON.stringify(event.requestContext)); return { statusCode: 200 }; };`);
@@ -178,6 +180,13 @@ test("$connect, a routed message answered through the management API, $default t
   assert.equal(ctx.disconnectStatusCode, 1000);
   assert.equal(ctx.disconnectReason, "bye");
   assert.equal(ctx.connectionId, connected.ctx.connectionId);
+});
+
+test("the handshake answers with the subprotocol $connect returned (a session token offered as one, as SST's useSession reads it)", async () => {
+  const ws = connect(`${chatApi.endpoint}/dev`, {}, ["token-abc", "other"]);
+  await once(ws, "open");
+  assert.equal(ws.protocol, "token-abc");
+  ws.close();
 });
 
 test("$connect answering non-2xx refuses the handshake with its status", async () => {

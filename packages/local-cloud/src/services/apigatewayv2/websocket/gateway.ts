@@ -58,7 +58,17 @@ export interface Connection {
 }
 
 export class WebSocketGateway {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  /** The subprotocol each accepted handshake answers with: what `$connect` returned in `Sec-WebSocket-Protocol`, as on AWS (never one the gateway picks itself). */
+  private readonly subprotocols = new WeakMap<IncomingMessage, string>();
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (offered, req) => {
+      const chosen = this.subprotocols.get(req);
+      return chosen !== undefined && offered.has(chosen) ? chosen : false;
+    },
+  });
   private readonly connections = new Map<string, Connection>();
   private readonly authorizerCache = new AuthorizerCache();
   private sweep?: NodeJS.Timeout;
@@ -111,6 +121,8 @@ export class WebSocketGateway {
         if (!answer.ok) return refuse(socket, 500, message("Internal server error"));
         const status = statusOf(answer.result);
         if (status !== undefined && (status < 200 || status > 299)) return refuse(socket, status, bodyOf(answer.result) ?? "");
+        const protocol = headerOf(answer.result, "sec-websocket-protocol");
+        if (protocol !== undefined) this.subprotocols.set(req, protocol);
       }
     }
     if (socket.destroyed) return;
@@ -226,6 +238,16 @@ function statusOf(result: unknown): number | undefined {
   const s = (result as { statusCode?: unknown } | null)?.statusCode;
   const n = typeof s === "string" && /^\d+$/.test(s) ? Number(s) : s;
   return typeof n === "number" && Number.isInteger(n) ? n : undefined;
+}
+
+/** A header of a proxy result (`headers`, names in any case). */
+function headerOf(result: unknown, name: string): string | undefined {
+  const headers = (result as { headers?: unknown } | null)?.headers;
+  if (!headers || typeof headers !== "object") return undefined;
+  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (key.toLowerCase() === name && (typeof value === "string" || typeof value === "number")) return String(value);
+  }
+  return undefined;
 }
 
 /** What a proxy result sends back: its `body`, or the result itself when it is not a proxy response. */
