@@ -266,8 +266,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   }
 
   /**
-   * WebSocket handshakes: `{apiId}.execute-api.localhost/{stage}` or
-   * `/_aws/execute-api/{apiId}/{stage}` on the cloud's address, served by API Gateway.
+   * WebSocket handshakes: `{apiId}.execute-api.localhost/{stage}`,
+   * `/_aws/execute-api/{apiId}/{stage}` on the cloud's address, or a custom domain's
+   * `<domain>.localhost`, served by API Gateway.
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean {
     if (!this.apigateway) return false;
@@ -278,6 +279,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     else {
       const m = /^\/_aws\/execute-api\/([^/]+)(\/.*)?$/.exec(asRequest.path);
       if (m) target = [m[1]!, (m[2] ?? "/") + query];
+      // A custom domain's local host: its mapping names the API and the stage.
+      const mapped = m ? undefined : this.apigateway.resolveCustomDomain(asRequest.headers.host ?? "", asRequest.path || "/");
+      if (mapped) target = [mapped.apiId, `/${mapped.stage}${mapped.path === "/" ? "" : mapped.path}${query}`];
     }
     if (!target) return false;
     this.apigateway.handleWebSocket(req, socket, head, target[0], target[1], asRequest).catch((err) => {

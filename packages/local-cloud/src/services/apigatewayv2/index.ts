@@ -139,6 +139,11 @@ export class ApiGatewayV2Service implements Service {
     return this.webSockets.upgrade(req, socket, head, apiId, path, signed);
   }
 
+  /** The API, stage and path a custom domain's local host (`chat.example.com.localhost`) maps `path` to. */
+  resolveCustomDomain(host: string, path: string): { apiId: string; stage: string; path: string } | undefined {
+    return this.domains.resolve(host, path);
+  }
+
   private isWebSocketApi(apiId: string): boolean {
     return this.store.get<Record<string, any>>(apiId, "api", apiId)?.ProtocolType === "WEBSOCKET";
   }
