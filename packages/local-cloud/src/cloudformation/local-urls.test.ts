@@ -31,7 +31,7 @@ test("Fn::Join in a deploy scope resolves CDK's WebSocket stage URL to the local
   const scope = createScope({
     template: { Resources: { Api: { Type: "AWS::ApiGatewayV2::Api", Properties: {} } } } as any,
     stackName: "s", stackId: "id", region: "us-east-1", accountId: "000000000000", parameters: {},
-    resources: () => ({ Api: { logicalId: "Api", type: "AWS::ApiGatewayV2::Api", physicalId: "abcdefghij", properties: {}, attributes: {}, status: "CREATE_COMPLETE", timestamp: "" } }),
+    resources: () => ({ Api: { logicalId: "Api", type: "AWS::ApiGatewayV2::Api", physicalId: "abcdefghij", properties: {}, attributes: {}, status: "CREATE_COMPLETE", timestamp: "", dependsOn: [] } }),
     findExport: () => undefined,
     endpoint: "http://127.0.0.1:4570",
   });
