@@ -101,7 +101,9 @@ export default defineConfig({
     dir: "./test",
     include: ["constructs/**/*.test.ts"],
     testTimeout: 60000,
-    hookTimeout: 60000,
+    // The site suites install and build their fixture apps in beforeAll (npm install,
+    // next build, remix build): minutes on a shared 2-core machine.
+    hookTimeout: 600000,
     env: { CDK_VALIDATION: "false" },
   },
 });

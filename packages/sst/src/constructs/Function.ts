@@ -308,7 +308,7 @@ export class Function extends lambda.Function implements SSTConstruct {
       app.deferredTasks.add(async () => {
         try {
           if (!RUNTIMES[props.runtime!]) throw propError(ref, "runtime", `"${props.runtime}" runtime is unsupported (SST v2's runtimes: ${Object.keys(RUNTIMES).join(", ")})`);
-          if (nodeRuntime) this.checkHandlerFile(app);
+          if (nodeRuntime) this.checkHandlerFile(app, !liveDev);
           if (!liveDev) await this.build(app, record);
         } catch (e) {
           throw reportAs(e);
@@ -396,10 +396,12 @@ export class Function extends lambda.Function implements SSTConstruct {
     };
   }
 
-  private checkHandlerFile(app: App): void {
+  /** `building`: SST v2 reports a missing file as its build's failure (deploy mode). */
+  private checkHandlerFile(app: App, building: boolean): void {
     const found = findHandler(app.appPath, this.props.handler!);
     if (found.file) return;
-    throw sentenceError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
+    const failed = building ? `Failed to build function "${this.props.handler}": ` : "";
+    throw sentenceError(this.ref, "handler", `${failed}Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
   }
 
   /** Deploy mode: build the handler for its runtime and swap the placeholder for the real code. */

@@ -102,7 +102,7 @@ describe("Function (SST v2's construct tests, our assertions)", () => {
     const app = newApp();
     const stack = new Stack(app, "stack");
     new Function(stack, "Missing", { handler: "src/nope.handler" });
-    await assert.rejects(app.finish(), /Function "Missing".*"handler": Could not find file for handler "src\/nope.handler"/);
+    await assert.rejects(app.finish(), /Function "Missing".*"handler": Failed to build function "src\/nope.handler": Could not find file for handler "src\/nope.handler"/);
   });
 
   it("functionName as a string or a callback; timeout, memory and disk as numbers or strings", () => {
