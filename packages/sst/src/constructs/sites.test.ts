@@ -105,6 +105,12 @@ describe("sites in dev mode", () => {
     assert.equal(site.getConstructMetadata().data.server, (site.node.findChild("ServerFunction") as any).functionArn, "metadata names the server (SST v2)");
   });
 
+  it("NextjsSite's route names for CloudWatch keep only the characters log group names allow (SST v2's _test helper)", () => {
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/api"), "/api");
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/api/[id]"), "/api/id");
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/blog/[...slug] (x)#1"), "/blog/...slugx#1");
+  });
+
   it("every SSR site type synthesizes under its own type name", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
