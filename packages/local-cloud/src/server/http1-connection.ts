@@ -75,7 +75,7 @@ const KEEP_ALIVE_TAIL = `connection: keep-alive\r\nkeep-alive: timeout=${KEEP_AL
 const CLOSE_TAIL = "connection: close\r\n\r\n";
 const LAST_CHUNK = "0\r\n\r\n";
 /** How much of a streamed answer may wait in the socket's buffer before its source pauses. */
-const PUMP_AHEAD_MAX = 4 * 1024 * 1024;
+export const PUMP_AHEAD_MAX = 4 * 1024 * 1024;
 /** Buffer bodies up to this size are copied behind the head and sent in one write. */
 const COPY_BODY_MAX = 16 * 1024;
 
