@@ -8,8 +8,10 @@
  *
  * One worker serves every upload of the process; it starts on the first large upload
  * and does not keep the process alive. Should it die, the digests it owed reject (the
- * upload answers InternalError) and the next upload starts a new one.
+ * upload answers InternalError) and the next upload starts a new one. Where no worker
+ * can start at all, the hash runs on the main thread, as it did before.
  */
+import { createHash, type Hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 
 /** Bytes handed to the worker at once. */
@@ -119,21 +121,38 @@ class HashWorker {
 }
 
 let shared: HashWorker | undefined;
-function hashWorker(): HashWorker {
-  if (!shared || shared.dead) shared = new HashWorker();
+let warned = false;
+/** The worker, started if need be; undefined when no worker can start (hashes then run here). */
+function hashWorker(): HashWorker | undefined {
+  if (!shared || shared.dead) {
+    try {
+      shared = new HashWorker();
+    } catch (err) {
+      if (!warned) console.error("[local-cloud] s3: upload hashes run on the main thread: no worker thread could start", err);
+      warned = true;
+      return undefined;
+    }
+  }
   return shared;
 }
 
 /** One running hash; feed it with `update`, then `digest` once (or `drop` it). */
 export class OffThreadHash {
-  private readonly worker = hashWorker();
-  private readonly id = this.worker.id();
+  private readonly worker: HashWorker | undefined;
+  /** The hash itself, when no worker could start. */
+  private readonly local: Hash | undefined;
+  private readonly id: number;
   private block: Uint8Array | undefined;
   private filled = 0;
 
-  constructor(private readonly algorithm: "md5" | "sha256") {}
+  constructor(private readonly algorithm: "md5" | "sha256") {
+    this.worker = hashWorker();
+    this.id = this.worker?.id() ?? 0;
+    this.local = this.worker ? undefined : createHash(algorithm);
+  }
 
   update(bytes: Uint8Array): void {
+    if (!this.worker) return void this.local!.update(bytes);
     let from = 0;
     while (from < bytes.length) {
       const block = (this.block ??= new Uint8Array(this.worker.block()));
@@ -150,11 +169,12 @@ export class OffThreadHash {
    * reading more of the body (it resolves once the worker has caught up enough).
    */
   backlog(): Promise<void> | undefined {
-    return this.worker.backlog();
+    return this.worker?.backlog();
   }
 
   /** The digest of everything updated. */
   digest(): Promise<Buffer> {
+    if (!this.worker) return Promise.resolve(this.local!.digest());
     if (this.filled > 0) this.send();
     return this.worker.digest(this.id, this.algorithm);
   }
@@ -163,11 +183,11 @@ export class OffThreadHash {
   drop(): void {
     this.block = undefined;
     this.filled = 0;
-    this.worker.drop(this.id);
+    this.worker?.drop(this.id);
   }
 
   private send(): void {
-    this.worker.update(this.id, this.algorithm, this.block!.buffer as ArrayBuffer, this.filled);
+    this.worker!.update(this.id, this.algorithm, this.block!.buffer as ArrayBuffer, this.filled);
     this.block = undefined;
     this.filled = 0;
   }
