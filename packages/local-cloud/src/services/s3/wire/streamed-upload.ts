@@ -46,9 +46,7 @@ function tooLarge(size: number): AwsError {
  */
 export async function receiveUpload(req: AwsRequest, stream: Readable, blobs: BlobStore, secretOf?: (accessKeyId: string) => string | undefined): Promise<StagedUpload> {
   const file = blobs.stagingPath();
-  // Up to 4 MiB queued for the disk before the socket waits: the file's writes (on the
-  // thread pool) overlap the receiving instead of taking turns with it every MiB.
-  const out = fs.createWriteStream(file, { highWaterMark: 4 * 1024 * 1024 });
+  const out = fs.createWriteStream(file, { highWaterMark: 1024 * 1024 });
   // MD5 and the payload's SHA-256 on the hash worker: the main thread only copies.
   const md5 = new OffThreadHash("md5");
   const checksums = new Map<ChecksumAlgorithm, RunningChecksum>(namedChecksums(req).map((a) => [a, createChecksum(a)]));
