@@ -174,18 +174,44 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
   }
 
   private writeDevMetadata(app: App, type: string, sitePath: string): void {
-    const relative = path.relative(app.appPath, path.resolve(app.appPath, sitePath)).split(path.sep).join("/") || ".";
-    new ssm.StringParameter(this, "DevMetadata", {
-      parameterName: siteDevParameterName(app.ssmPrefix, type, this.id),
-      // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
-      stringValue: cdk.Stack.of(this).toJsonString({
-        path: relative,
-        environment: this.environment,
-        // Known once the subclass has made its placeholder function ("" for StaticSite).
-        server: cdk.Lazy.string({ produce: () => this.devServerFunctionArn() ?? "" }),
-      }),
+    writeDevMetadataParameter(this, type, this.id, {
+      path: sitePath,
+      environment: this.environment,
+      // Known once the subclass has made its placeholder function ("" for StaticSite).
+      server: () => this.devServerFunctionArn(),
     });
   }
+}
+
+/** What a construct run outside the cloud under `sst dev` (a site's dev server, a Service's process) records for `sst bind` and `sst dev`. */
+export interface DevMetadataProps {
+  /** Its folder, as given (relative to the app's root). */
+  path: string;
+  environment: Record<string, string>;
+  /** The ARN of the placeholder function whose environment and role it runs with, once known. */
+  server: () => string | undefined;
+  /** A Service's local process: what `sst dev` runs, where, and the URL it answers on. */
+  service?: { command: string; directory: string; url?: string };
+}
+
+/**
+ * Writes `{ssmPrefix}{Type}/{id}/site/dev` (see the top of this file) under `scope`.
+ * Shared by the sites and Service, so `sst bind` in a service's folder works as in a
+ * site's, and `sst dev` finds the services it runs.
+ */
+export function writeDevMetadataParameter(scope: Construct, type: string, id: string, props: DevMetadataProps): void {
+  const app = App.of(scope);
+  const relative = (p: string) => path.relative(app.appPath, path.resolve(app.appPath, p)).split(path.sep).join("/") || ".";
+  new ssm.StringParameter(scope, "DevMetadata", {
+    parameterName: siteDevParameterName(app.ssmPrefix, type, id),
+    // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
+    stringValue: cdk.Stack.of(scope).toJsonString({
+      path: relative(props.path),
+      environment: props.environment,
+      server: cdk.Lazy.string({ produce: () => props.server() ?? "" }),
+      ...(props.service ? { service: { ...props.service, directory: relative(props.service.directory) } } : {}),
+    }),
+  });
 }
 
 function validateEnvironment(type: string, id: string, env: unknown): Record<string, string> {
