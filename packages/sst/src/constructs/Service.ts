@@ -37,6 +37,7 @@ import { Function } from "./Function.js";
 import { Distribution, type DistributionDomainProps } from "./Distribution.js";
 import { writeDevMetadataParameter } from "./BaseSite.js";
 import { addSiteNotice } from "./site/notice.js";
+import { addLocalNotice } from "./util/local-notice.js";
 import {
   SST_CONSTRUCT, bindingEnvironment, bindingReferencedSecrets, bindingStatements,
   type BindingProps, type SSTConstruct,
@@ -204,6 +205,13 @@ export class Service extends Construct implements SSTConstruct {
     if (this.doNotDeploy) {
       this.devFunction = this.createDevFunction();
       if (app.mode === "dev") this.writeDevMetadata();
+      if (app.mode === "dev" && !this.props.dev?.command) {
+        addLocalNotice(this, {
+          construct: `Service "${id}"`,
+          prop: "dev",
+          local: "sst dev does not deploy the service (as in SST v2); set dev.command to have sst dev run it on this machine, or run it with `sst bind <command>` in its folder",
+        });
+      }
       return;
     }
 

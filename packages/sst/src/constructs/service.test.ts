@@ -153,6 +153,9 @@ describe("Service under sst dev", () => {
       new Function(stack, "Fn", { handler: "src/fn.handler", bind: [service] });
     });
     assert.match(JSON.stringify(t.toJSON()), /"SST_Service_url_Web":"localhost"/);
+    const notice = localNotices(app).find((n) => n.construct === 'Service "Web"');
+    assert.equal(notice?.prop, "dev");
+    assert.match(notice!.local, /set dev\.command to have sst dev run it/);
     const meta = Object.values<any>(t.findResources("AWS::SSM::Parameter")).find((r) => r.Properties.Name.endsWith("/site/dev"));
     assert.doesNotMatch(JSON.stringify(meta), /"service"/);
   });
