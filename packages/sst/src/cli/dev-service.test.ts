@@ -17,6 +17,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { readServerInfo } from "../deploy/server-file.js";
 import { NO_AWS_CREDENTIALS } from "../../../../tests/helpers/sst-process.js";
+import { isRunning } from "../../../../tests/helpers/process-state.js";
 
 const BIN = fileURLToPath(new URL("../../bin/sst.mjs", import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
@@ -37,19 +38,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Running (a zombie waiting for its parent to reap it counts as stopped). */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
 
 describe("sst dev with a Service", () => {
   let dev: ChildProcess | undefined;
@@ -145,10 +133,10 @@ export const handler = async () => ({ url: Service.Web.url });
     lambda.destroy();
 
     // Stopping sst dev stops the service's process.
-    assert.ok(alive(body.pid));
+    assert.ok(isRunning(body.pid));
     dev.kill("SIGINT");
     assert.equal(await exited, 0, out);
-    assert.ok(!alive(body.pid), `the service's process is stopped with sst dev; output:\n${out}`);
+    assert.ok(!isRunning(body.pid), `the service's process is stopped with sst dev; output:\n${out}`);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/`));
   });
 });

@@ -45,6 +45,7 @@ import {
 import { attachPermissionsToRole, type BindingResource, type Permissions } from "./util/permission.js";
 import { callSite, propError, sentenceError, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
+import { serverResponseCachePolicy } from "./util/server-cache-policy.js";
 import {
   SERVICE_CPUS, STORAGE_MAX_GIB, STORAGE_MIN_GIB, isServiceCpu, memoryChoices, memoryMiB, storageGiB, type ServiceCpu,
 } from "./service/sizes.js";
@@ -439,17 +440,7 @@ export class Service extends Construct implements SSTConstruct {
   private createDistribution(alb?: elbv2.ApplicationLoadBalancer): Distribution | undefined {
     const { cdk: overrides, customDomain } = this.props;
     if (!alb || overrides?.cloudfrontDistribution === false) return undefined;
-    const cachePolicy = overrides?.cachePolicy ?? new cloudfront.CachePolicy(this, "CachePolicy", {
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      defaultTtl: cdk.Duration.days(0),
-      maxTtl: cdk.Duration.days(365),
-      minTtl: cdk.Duration.days(0),
-      enableAcceptEncodingBrotli: true,
-      enableAcceptEncodingGzip: true,
-      comment: "SST server response cache policy",
-    });
+    const cachePolicy = overrides?.cachePolicy ?? serverResponseCachePolicy(this, "CachePolicy");
     return new Distribution(this, "CDN", {
       owner: `Service "${this.id}"`,
       customDomain,

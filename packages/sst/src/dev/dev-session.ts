@@ -25,7 +25,7 @@ import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
-import { localServiceSpecs } from "./local-services.js";
+import { localCloudTarget, localServiceSpecs } from "./local-services.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
@@ -272,7 +272,7 @@ export class DevSession {
     if (this.stopped) return;
     try {
       const ssm = (operation: string, input: any) => this.cloud.ssm.call(operation, input);
-      const specs = await localServiceSpecs(ssm, { ssmPrefix: this.project.config.ssmPrefix, appRoot: this.project.root }, { endpoint: this.cloud.endpoint, region: this.cloud.region ?? this.project.config.region });
+      const specs = await localServiceSpecs(ssm, { ssmPrefix: this.project.config.ssmPrefix, appRoot: this.project.root }, localCloudTarget({ endpoint: this.cloud.endpoint, region: this.cloud.region ?? this.project.config.region }));
       await this.services.sync(specs);
     } catch (err) {
       this.opts.ui.error(`Could not start the Services' dev.command: ${(err as Error).message}`);

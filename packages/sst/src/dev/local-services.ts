@@ -4,7 +4,8 @@
  * environment `sst bind` would give a command in the service's folder — the service's
  * placeholder function's environment (SST_APP, SST_STAGE, the bound `SST_*` values, its
  * `environment`) and credentials of that function's role, so the process may do what
- * the deployed service may, and the local cloud refuses what was not bound.
+ * the deployed service may (and the local cloud refuses what was not bound). The stage
+ * is on the local cloud or, with `sst dev --aws`, on AWS (ServiceTarget).
  */
 import path from "node:path";
 import { parametersByPath } from "../deploy/secrets.js";
@@ -30,10 +31,19 @@ export interface LocalCloudAddress {
   region: string;
 }
 
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type ServerEnvironment = typeof siteServerEnvironment;
 
+/** Where the stage lives: how to look up the placeholder functions, and what points a process there. */
+export interface ServiceTarget {
+  /** AWS SDK settings for the Lambda and STS look-ups (the developer's on AWS, the admin's locally). */
+  clientConfig: Parameters<ServerEnvironment>[0];
+  /** The AWS_* (and SST_TARGET) variables of a process acting with `credentials` (none: the target's default). */
+  childEnvironment(credentials?: Credentials): Record<string, string>;
+}
+
 /** The AWS_* variables that point a child process at the local cloud with the given credentials. */
-export function localCloudEnvironment(cloud: LocalCloudAddress, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Record<string, string> {
+export function localCloudEnvironment(cloud: LocalCloudAddress, credentials: Credentials): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: cloud.endpoint,
     AWS_REGION: cloud.region,
@@ -46,19 +56,40 @@ export function localCloudEnvironment(cloud: LocalCloudAddress, credentials: { a
   };
 }
 
+export function localCloudTarget(cloud: LocalCloudAddress): ServiceTarget {
+  return {
+    clientConfig: { region: cloud.region, endpoint: cloud.endpoint, credentials: ADMIN_CREDENTIALS },
+    childEnvironment: (credentials) => localCloudEnvironment(cloud, credentials ?? ADMIN_CREDENTIALS),
+  };
+}
+
+/** A stage on AWS (`sst dev --aws`): the process acts on AWS with the role's credentials. */
+export function awsTarget(clientConfig: ServiceTarget["clientConfig"] & { region: string; endpoint?: string }): ServiceTarget {
+  return {
+    clientConfig,
+    // Without a role (no placeholder function recorded) the process keeps the developer's own credentials.
+    childEnvironment: (c) => ({
+      ...(clientConfig.endpoint ? { AWS_ENDPOINT_URL: clientConfig.endpoint } : {}),
+      AWS_REGION: clientConfig.region,
+      AWS_DEFAULT_REGION: clientConfig.region,
+      ...(c ? { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey } : {}),
+      ...(c?.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}),
+      SST_TARGET: "aws",
+    }),
+  };
+}
+
 export async function localServiceSpecs(
   ssm: SsmCall,
   scope: { ssmPrefix: string; appRoot: string },
-  cloud: LocalCloudAddress,
+  target: ServiceTarget,
   serverEnvironment: ServerEnvironment = siteServerEnvironment,
 ): Promise<LocalServiceSpec[]> {
   const specs: LocalServiceSpec[] = [];
   for (const p of await parametersByPath(ssm, scope.ssmPrefix.replace(/\/$/, "") || "/")) {
     const meta = parseSiteParameter(p.Name, p.Value, scope.ssmPrefix);
     if (meta?.type !== "Service" || !meta.service) continue;
-    const server = meta.server
-      ? await serverEnvironment({ region: cloud.region, endpoint: cloud.endpoint, credentials: ADMIN_CREDENTIALS }, meta.server)
-      : undefined;
+    const server = meta.server ? await serverEnvironment(target.clientConfig, meta.server) : undefined;
     const own = { ...server?.environment, ...meta.environment };
     const directory = path.resolve(scope.appRoot, meta.service.directory);
     specs.push({
@@ -66,7 +97,7 @@ export async function localServiceSpecs(
       command: meta.service.command,
       directory,
       url: meta.service.url,
-      environment: { ...own, ...localCloudEnvironment(cloud, server?.credentials ?? ADMIN_CREDENTIALS) },
+      environment: { ...own, ...target.childEnvironment(server?.credentials) },
       fingerprint: JSON.stringify([meta.service.command, directory, own, meta.server ?? ""]),
     });
   }

@@ -9,8 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ServiceProcesses } from "./service-processes.js";
-import { localServiceSpecs, type LocalServiceSpec } from "./local-services.js";
+import { awsTarget, localCloudTarget, localServiceSpecs, type LocalServiceSpec } from "./local-services.js";
 import type { Ui } from "../cli/ui.js";
+import { isRunning } from "../../../../tests/helpers/process-state.js";
 
 function recordingUi(): Ui & { lines: string[] } {
   const lines: string[] = [];
@@ -18,19 +19,6 @@ function recordingUi(): Ui & { lines: string[] } {
   return { lines, line: push, success: push, error: push, info: push, note: push, debug: () => {} } as any;
 }
 
-/** Running (a zombie waiting for its parent to reap it counts as stopped). */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-};
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const t0 = Date.now();
@@ -50,7 +38,7 @@ test("the specs come from Service dev metadata only, with the placeholder functi
   ];
   const ssm = async (op: string) => (assert.equal(op, "GetParametersByPath"), { Parameters: params });
   const looked: string[] = [];
-  const specs = await localServiceSpecs(ssm, { ssmPrefix: prefix, appRoot: "/apps/a" }, { endpoint: "http://127.0.0.1:4570", region: "us-east-1" }, async (config, arn) => {
+  const specs = await localServiceSpecs(ssm, { ssmPrefix: prefix, appRoot: "/apps/a" }, localCloudTarget({ endpoint: "http://127.0.0.1:4570", region: "us-east-1" }), async (config, arn) => {
     looked.push(arn);
     assert.equal(config.endpoint, "http://127.0.0.1:4570");
     return { environment: { SST_APP: "app", SST_Table_tableName_T: "t", MODE: "function" }, credentials: { accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "tok" } };
@@ -67,6 +55,13 @@ test("the specs come from Service dev metadata only, with the placeholder functi
     AWS_ACCESS_KEY_ID: "ASIA1", AWS_SECRET_ACCESS_KEY: "s", AWS_SESSION_TOKEN: "tok", SST_TARGET: "local",
   });
   assert.doesNotMatch(web.fingerprint, /ASIA1/, "new credentials alone do not restart the process");
+});
+
+test("on AWS the process gets the role's credentials and the region, and no local endpoint", () => {
+  const target = awsTarget({ region: "eu-west-1", credentials: async () => ({ accessKeyId: "AKIA", secretAccessKey: "x" }) });
+  assert.deepEqual(target.childEnvironment({ accessKeyId: "ASIA2", secretAccessKey: "s2", sessionToken: "t2" }), {
+    AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "ASIA2", AWS_SECRET_ACCESS_KEY: "s2", AWS_SESSION_TOKEN: "t2", SST_TARGET: "aws",
+  });
 });
 
 test("processes start, restart when their spec changes, and stop with their children", async () => {
@@ -96,17 +91,17 @@ setInterval(() => {}, 1000);
 
     // Same spec: left running.
     await procs.sync([spec("hello", "a")]);
-    assert.ok(alive(Number(firstPid)));
+    assert.ok(isRunning(Number(firstPid)));
 
     // New environment: restarted.
     await procs.sync([spec("bonjour", "b")]);
     await until(() => fs.existsSync(pidFile("b")) && fs.readFileSync(pidFile("b"), "utf8").includes(" "), "restart");
-    await until(() => !alive(Number(firstPid)), "old grandchild stopped");
+    await until(() => !isRunning(Number(firstPid)), "old grandchild stopped");
     assert.equal(fs.readFileSync(pidFile("b"), "utf8").split(" ")[1], "bonjour");
     const secondPid = Number(fs.readFileSync(pidFile("b"), "utf8").split(" ")[0]);
 
     await procs.stopAll();
-    await until(() => !alive(secondPid), "stopped on stopAll");
+    await until(() => !isRunning(secondPid), "stopped on stopAll");
     assert.deepEqual(procs.pids, {});
   } finally {
     await procs.stopAll();
