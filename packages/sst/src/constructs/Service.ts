@@ -333,8 +333,12 @@ export class Service extends Construct implements SSTConstruct {
   // Validation --------------------------------------------------------------------
 
   private validateServiceExists(): void {
-    const { file } = this.props;
+    const { file, dev } = this.props;
     const abs = this.servicePath;
+    if (App.of(this).mode === "dev" && dev?.directory !== undefined) {
+      const dir = path.resolve(App.of(this).appPath, dev.directory);
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw propError(this.ref, "dev.directory", `is not a folder: ${dir}`);
+    }
     if (!fs.existsSync(abs)) {
       throw sentenceError(this.ref, "path", `In the "${this.id}" Service, path is not found at "${abs}"`);
     }
@@ -593,5 +597,11 @@ function checkProps(ref: ConstructRef, props: ServiceProps | undefined): void {
   }
   if (props.dev?.command !== undefined && (typeof props.dev.command !== "string" || !props.dev.command.trim())) {
     throw propError(ref, "dev.command", `must be a shell command line, e.g. "npm run dev"`);
+  }
+  if (props.dev?.command && props.dev.deploy) {
+    throw propError(ref, "dev.command", `runs the service on this machine instead of deploying it under sst dev, so it cannot go with "dev.deploy": true`);
+  }
+  if (props.dev?.directory !== undefined && !props.dev.command) {
+    throw propError(ref, "dev.directory", `is where "dev.command" runs; set "dev.command" too`);
   }
 }

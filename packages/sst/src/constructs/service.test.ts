@@ -167,6 +167,8 @@ describe("Service: bad props", () => {
     ["an unknown dev prop", { path: "web", port: 3000, dev: { comand: "x" } }, /"dev\.comand" is not a prop of Service\. Did you mean "dev\.command"\?/],
     ["a missing port", { path: "web" }, /"port" must be the port the container listens on/],
     ["an empty dev.command", { path: "web", port: 3000, dev: { command: " " } }, /"dev\.command" must be a shell command line/],
+    ["dev.command with dev.deploy", { path: "web", port: 3000, dev: { command: "npm run dev", deploy: true } }, /"dev\.command" runs the service on this machine instead of deploying it under sst dev, so it cannot go with "dev\.deploy": true/],
+    ["dev.directory without dev.command", { path: "web", port: 3000, dev: { directory: "web" } }, /"dev\.directory" is where "dev\.command" runs; set "dev\.command" too/],
     ["a file as path", { path: "web/Dockerfile", port: 3000 }, /should be a directory\.\nDid you mean:\n\n  \{\n    path: "web",\n    file: "Dockerfile",/],
     ["memory that does not fit the cpu", { path: "web", port: 3000, cpu: "1 vCPU", memory: "1 GB" }, /only the following "memory" settings are supported with "1 vCPU": 2 GB, 3 GB, 4 GB, 5 GB, 6 GB, 7 GB, 8 GB/],
     ["a bad log retention", { path: "web", port: 3000, logRetention: "forever" }, /"logRetention" "forever" is not a retention/],
@@ -178,6 +180,11 @@ describe("Service: bad props", () => {
       assert.throws(() => new Service(stack, "S", props), error);
     });
   }
+
+  it("under sst dev, dev.directory must be a folder", () => {
+    const stack = new Stack(newApp("dev"), "web");
+    assert.throws(() => new Service(stack, "S", { path: "web", port: 3000, dev: { command: "node server.mjs", directory: "nowhere" } }), /"dev\.directory" is not a folder: .*nowhere/);
+  });
 
   it("sst remove works after the service's folder is gone", async () => {
     const app = newApp("remove");
