@@ -3,11 +3,12 @@
  * server) runs on this machine with the service's bindings — a Config parameter read
  * through `sst/node/config`, a table written through the AWS SDK with the credentials
  * of the service's role — a function bound to the service gets `dev.url` as
- * `Service.Web.url`, and stopping `sst dev` stops the server.
+ * `Service.Web.url`, `sst bind` in the service's folder gives a command the same, and
+ * stopping `sst dev` stops the server.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -131,6 +132,17 @@ export const handler = async () => ({ url: Service.Web.url });
     const r = await lambda.send(new InvokeCommand({ FunctionName: outputs.FnName }));
     assert.deepEqual(JSON.parse(Buffer.from(r.Payload!).toString()), { url: `http://127.0.0.1:${port}` });
     lambda.destroy();
+
+    // `sst bind` in the service's folder gives a command the same environment and role (SST v2's way).
+    const bound = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [BIN, "bind", "--stage", "t", "--", process.execPath, "-e", "console.log(JSON.stringify({ greeting: process.env.SST_Parameter_value_GREETING, key: process.env.AWS_ACCESS_KEY_ID, target: process.env.SST_TARGET }))"],
+        { cwd: path.join(app, "web"), env: { ...process.env, ...NO_AWS_CREDENTIALS, NO_COLOR: "1" } },
+        (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))),
+    );
+    const boundEnv = JSON.parse(bound.trim().split("\n").at(-1)!);
+    assert.equal(boundEnv.greeting, "hello from config");
+    assert.equal(boundEnv.target, "local");
+    assert.match(boundEnv.key, /^ASIA/, "the placeholder function's role credentials");
 
     // Stopping sst dev stops the service's process.
     assert.ok(isRunning(body.pid));
