@@ -35,7 +35,7 @@ export const ecsProviders: Record<string, ResourceProvider> = {
     attributes: (arn) => ({ TaskDefinitionArn: arn }),
   }),
   "AWS::ECS::Service": recordedProvider({
-    replacementProps: ["Cluster", "ServiceName", "LaunchType", "Role", "LoadBalancers", "SchedulingStrategy"],
+    replacementProps: ["Cluster", "ServiceName", "LaunchType", "Role", "SchedulingStrategy"],
     nameProperty: "ServiceName",
     id: (p, ctx) => ecsArn(ctx, `service/${clusterName(p.Cluster)}/${p.ServiceName ?? `${ctx.physicalName({ maxLength: 200 })}-${randomBytes(6).toString("hex")}`}`),
     attributes: (arn) => ({ ServiceArn: arn, Name: arn.slice(arn.lastIndexOf("/") + 1) }),
