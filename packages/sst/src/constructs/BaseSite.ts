@@ -27,6 +27,7 @@ import { App } from "./App.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
 import type { Distribution } from "./Distribution.js";
+import { urlBinding } from "./util/url-binding.js";
 
 export interface SiteDevProps {
   /** Deploy the site under `sst dev` too (built and served by the local CDN like `sst deploy`). Default false. */
@@ -159,18 +160,7 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
    * function does not depend on the site's stack (which often depends on the API's).
    */
   getBindings(): BindingProps {
-    const app = App.of(this);
-    const stack = cdk.Stack.of(this);
-    const parameter = `arn:${stack.partition}:ssm:${app.region}:${app.account}:parameter${app.ssmPrefix}${this.constructType}/${this.id}/url`;
-    return {
-      clientPackage: "site",
-      variables: {
-        url: this.doNotDeploy
-          ? { type: "plain", value: this.props.dev?.url ?? "localhost" }
-          : { type: "site_url", value: this.customDomainUrl || this.url! },
-      },
-      permissions: { "ssm:GetParameters": [parameter] },
-    };
+    return urlBinding(this, "site", { doNotDeploy: this.doNotDeploy, devUrl: this.props.dev?.url, deployedUrl: this.customDomainUrl || this.url });
   }
 
   private writeDevMetadata(app: App, type: string, sitePath: string): void {

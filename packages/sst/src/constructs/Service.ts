@@ -46,6 +46,7 @@ import { attachPermissionsToRole, type BindingResource, type Permissions } from 
 import { callSite, propError, sentenceError, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { serverResponseCachePolicy } from "./util/server-cache-policy.js";
+import { urlBinding } from "./util/url-binding.js";
 import {
   SERVICE_CPUS, STORAGE_MAX_GIB, STORAGE_MIN_GIB, isServiceCpu, memoryChoices, memoryMiB, storageGiB, type ServiceCpu,
 } from "./service/sizes.js";
@@ -297,19 +298,7 @@ export class Service extends Construct implements SSTConstruct {
    */
   getBindings(): BindingProps {
     if (!this.doNotDeploy && !this.distribution) return { clientPackage: "service", variables: {}, permissions: {} };
-    const app = App.of(this);
-    const stack = cdk.Stack.of(this);
-    return {
-      clientPackage: "service",
-      variables: {
-        url: this.doNotDeploy
-          ? { type: "plain", value: this.props.dev?.url ?? "localhost" }
-          : { type: "site_url", value: this.customDomainUrl || this.url! },
-      },
-      permissions: {
-        "ssm:GetParameters": [`arn:${stack.partition}:ssm:${app.region}:${app.account}:parameter${app.ssmPrefix}Service/${this.id}/url`],
-      },
-    };
+    return urlBinding(this, "service", { doNotDeploy: this.doNotDeploy, devUrl: this.props.dev?.url, deployedUrl: this.customDomainUrl || this.url });
   }
 
   /** Binds resources to the service (and, under `sst dev`, to its local process). */
