@@ -51,6 +51,7 @@ import {
   SERVICE_CPUS, STORAGE_MAX_GIB, STORAGE_MIN_GIB, isServiceCpu, memoryChoices, memoryMiB, storageGiB, type ServiceCpu,
 } from "./service/sizes.js";
 import { MissingToolError, buildImage, generateNixpacksDockerfile } from "./service/image.js";
+import { LIVE_LAMBDA_CONTEXT } from "../dev/bridge/names.js";
 
 const SUPPORT = fileURLToPath(new URL("../../support/", import.meta.url));
 
@@ -234,7 +235,7 @@ export class Service extends Construct implements SSTConstruct {
     this.attachPermissionsForService(this.props.permissions ?? []);
     for (const [key, value] of Object.entries(this.props.environment ?? {})) this.addEnvironmentForService(key, value);
 
-    if (app.target === "local") {
+    if (deploysTo(app) === "local") {
       addSiteNotice(this, `Service "${id}"`, "ECS Fargate",
         "the local cloud records its VPC, cluster, task definition, service, load balancer and scaling as written but runs no containers (its URL has nothing behind it); under sst dev, set dev.command to run it on this machine");
     }
@@ -521,13 +522,13 @@ export class Service extends Construct implements SSTConstruct {
    */
   private async setContainerImage(taskDefinition: ecs.FargateTaskDefinition, container: ecs.ContainerDefinition): Promise<void> {
     const app = App.of(this);
-    const toAws = app.target === "aws";
+    const toAws = deploysTo(app) === "aws";
     let dockerfile = this.props.file ?? (fs.existsSync(path.join(this.servicePath, "Dockerfile")) ? "Dockerfile" : undefined);
     if (toAws) console.log(`➜  Building the container image for the "${this.id}" service...`);
     if (!dockerfile) {
       if (!toAws) {
         const local = `there is no Dockerfile in "${this.props.path}": the image is generated with Nixpacks when deploying to AWS, so this template names a placeholder image`;
-        if (app.target === "local") addSiteNotice(this, `Service "${this.id}"`, "path", local);
+        if (deploysTo(app) === "local") addSiteNotice(this, `Service "${this.id}"`, "path", local);
         else console.warn(`Service "${this.id}": ${local}`);
         return;
       }
@@ -568,6 +569,16 @@ export class Service extends Construct implements SSTConstruct {
       throw propError(this.ref, "path", `${tool === "docker" ? "Failed to build the container image" : "Failed to run the Nixpacks build"}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * Where this synth goes: `sst dev --aws` (Live Lambda) synthesizes in dev mode, which
+ * otherwise means the local cloud, so its context decides; undefined for `sst build`
+ * and `sst diff`, which build no image.
+ */
+function deploysTo(app: App): "local" | "aws" | undefined {
+  if (app.mode === "dev" && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true) return "aws";
+  return app.target;
 }
 
 /** Unknown props, and nested ones, fail synth naming the prop. */

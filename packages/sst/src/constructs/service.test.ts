@@ -98,6 +98,18 @@ describe("Service: the container image", () => {
     }
   });
 
+  it("sst dev --aws (Live Lambda) with dev.deploy builds for AWS, not for the local cloud", async () => {
+    const app = new App({ name: "my-app", stage: "dev", region: "us-east-1", mode: "dev", root, outdir: `${root}/.sst/dist-${Math.random()}`, context: { "sst:live-lambda": true } });
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(root, "no-tools-here");
+    try {
+      await assert.rejects(synth(app, (stack) => new Service(stack, "Web", { path: "web", port: 3000, dev: { deploy: true } })), /"docker" is not installed/);
+    } finally {
+      process.env.PATH = saved;
+    }
+    assert.equal(localNotices(app).filter((n) => n.construct === 'Service "Web"').length, 0);
+  });
+
   it("cdk.container.image is used as given, and nothing is built", async () => {
     const app = newApp("deploy", "aws");
     const t = await synth(app, (stack) => new Service(stack, "Web", { path: "web", port: 3000, cdk: { container: { image: ecs.ContainerImage.fromRegistry("nginx:1") } } }));
