@@ -237,7 +237,7 @@ export class Service extends Construct implements SSTConstruct {
 
     if (deploysTo(app) === "local") {
       addSiteNotice(this, `Service "${id}"`, "ECS Fargate",
-        "the local cloud records its VPC, cluster, task definition, service, load balancer and scaling as written but runs no containers (its URL has nothing behind it); under sst dev, set dev.command to run it on this machine");
+        "the local cloud records its VPC, cluster, task definition, service, load balancer and scaling as written but runs no containers (its URL has nothing behind it); to run it on this machine under sst dev, use dev.command instead of dev.deploy");
     }
     app.addDeferredTask(async () => {
       if (!this.props.cdk?.container?.image) await this.setContainerImage(taskDefinition, container);
