@@ -45,6 +45,7 @@ import { runSiteBuild, siteBuildRecord } from "./site/build.js";
 import { createSiteArchive } from "./site/archive.js";
 import { createS3Deployment, type SiteFileOptions } from "./site/s3-deployment.js";
 import { tokenReplaceValues } from "./site/site-config.js";
+import { serverResponseCachePolicy } from "./util/server-cache-policy.js";
 
 const SUPPORT = fileURLToPath(new URL("../../support/", import.meta.url));
 const URL_SIGNER = fileURLToPath(new URL("../edge-functions/url-signer.ts", import.meta.url));
@@ -599,18 +600,7 @@ export abstract class SsrSite extends BaseSite {
   }
 
   private serverCachePolicy(plan: Plan): cloudfront.CachePolicy {
-    const headers = plan.serverCachePolicy?.allowedHeaders ?? [];
-    return new cloudfront.CachePolicy(this, "ServerCache", {
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-      headerBehavior: headers.length > 0 ? cloudfront.CacheHeaderBehavior.allowList(...headers) : cloudfront.CacheHeaderBehavior.none(),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      defaultTtl: cdk.Duration.days(0),
-      maxTtl: cdk.Duration.days(365),
-      minTtl: cdk.Duration.days(0),
-      enableAcceptEncodingBrotli: true,
-      enableAcceptEncodingGzip: true,
-      comment: "SST server response cache policy",
-    });
+    return serverResponseCachePolicy(this, "ServerCache", plan.serverCachePolicy?.allowedHeaders);
   }
 
   /** Invalidate what the deploy changed: a hash of the cached files (or the build id) is the version. */
