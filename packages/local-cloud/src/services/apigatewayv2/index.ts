@@ -14,6 +14,8 @@ import { coerceInput } from "./coerce.js";
 import { ManagementApi } from "./management.js";
 import { ApiGatewayStore } from "./store.js";
 import { DomainNames } from "./domain-names.js";
+import { RestApiManagement } from "./rest/management.js";
+import { RestDataPlane } from "./rest/data-plane.js";
 
 /** HTTP method and resource path each operation is authorized as (apigateway:{METHOD} on arn:aws:apigateway:{region}::{path}). */
 function iamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
@@ -41,6 +43,9 @@ export class ApiGatewayV2Service implements Service {
   private readonly management: ManagementApi;
   private readonly domains: DomainNames;
   private readonly dataPlane: DataPlane;
+  /** REST APIs (v1): in-process management for CloudFormation, and their data plane. */
+  private readonly restApis: RestApiManagement;
+  private readonly restDataPlane: RestDataPlane;
   private readonly host: OperationHost<CallContext>;
   private readonly endpoint: () => string;
 
@@ -58,6 +63,14 @@ export class ApiGatewayV2Service implements Service {
       logs: () => kernel.clients.logs,
       iam: kernel,
       awsService: (name) => clients[name],
+    });
+    this.restApis = new RestApiManagement(this.store, kernel.region);
+    this.restDataPlane = new RestDataPlane({
+      store: this.store,
+      region: kernel.region,
+      events: kernel.events,
+      lambda: () => invokerOf(kernel.clients.lambda),
+      iam: kernel,
     });
     const ops = { ...this.management.operations, ...this.domains.operations };
     this.host = new OperationHost<CallContext>(kernel, {
@@ -99,12 +112,16 @@ export class ApiGatewayV2Service implements Service {
     return this.host.handle(req);
   }
 
-  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+  /** A model operation (HTTP APIs), or one of the in-process REST API operations (rest/management.ts). */
+  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    const rest = this.restApis.operations[operation];
+    if (rest) return rest(input ?? {});
     return this.host.call(operation, input, ctx);
   }
 
   /** The execute-api data plane: `path` is what follows /_aws/execute-api/{apiId} ("/" when empty). */
   handleExecuteApi(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
+    if (this.restDataPlane.serves(apiId)) return this.restDataPlane.handle(req, apiId, path);
     return this.dataPlane.handle(req, apiId, path);
   }
 
@@ -126,6 +143,11 @@ export class ApiGatewayV2Service implements Service {
 
   async close(): Promise<void> {
     await this.flushAccessLogs();
+  }
+
+  /** The local invoke URL of a REST API, without its stage (the RestApi's LocalEndpoint attribute). */
+  restApiEndpoint(restApiId: string): string {
+    return `${this.endpoint()}/_aws/execute-api/${restApiId}`;
   }
 
   /** The local invoke URL of an API (what ApiEndpoint reports). */
