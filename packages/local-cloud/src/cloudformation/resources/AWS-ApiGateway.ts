@@ -67,49 +67,49 @@ const served: Record<string, ResourceProvider> = {
   "AWS::ApiGateway::Resource": {
     replacementProps: ["RestApiId", "ParentId", "PathPart"],
     async create(props, ctx) {
-      const r = await apigateway(ctx).call("CreateResource", { RestApiId: props.RestApiId, ParentId: props.ParentId, PathPart: props.PathPart });
+      const r = await apigateway(ctx).call("CreateRestResource", { RestApiId: props.RestApiId, ParentId: props.ParentId, PathPart: props.PathPart });
       return { physicalId: r.Id, attributes: { ResourceId: r.Id } };
     },
     async update(id) {
       return { ResourceId: id };
     },
     async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteResource", { RestApiId: props.RestApiId, ResourceId: id }));
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestResource", { RestApiId: props.RestApiId, ResourceId: id }));
     },
   },
   "AWS::ApiGateway::Method": {
     replacementProps: ["RestApiId", "ResourceId", "HttpMethod"],
     async create(props, ctx) {
-      const m = await apigateway(ctx).call("PutMethod", methodInput(props));
+      const m = await apigateway(ctx).call("PutRestMethod", methodInput(props));
       return { physicalId: m.Id };
     },
     async update(_id, props, _old, ctx) {
-      await apigateway(ctx).call("PutMethod", methodInput(props));
+      await apigateway(ctx).call("PutRestMethod", methodInput(props));
       return {};
     },
     async delete(_id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteMethod", { RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod }));
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestMethod", { RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod }));
     },
   },
   "AWS::ApiGateway::Authorizer": {
     replacementProps: ["RestApiId"],
     async create(props, ctx) {
-      const a = await apigateway(ctx).call("CreateAuthorizer", authorizerInput(props));
+      const a = await apigateway(ctx).call("CreateRestAuthorizer", authorizerInput(props));
       return { physicalId: a.Id, attributes: { AuthorizerId: a.Id } };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateAuthorizer", { ...authorizerInput(props), AuthorizerId: id });
+      await apigateway(ctx).call("UpdateRestAuthorizer", { ...authorizerInput(props), AuthorizerId: id });
       return { AuthorizerId: id };
     },
     async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteAuthorizer", { RestApiId: props.RestApiId, AuthorizerId: id }));
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestAuthorizer", { RestApiId: props.RestApiId, AuthorizerId: id }));
     },
   },
   "AWS::ApiGateway::Deployment": {
     // A new deployment is what changes what a stage serves; CDK names one per change.
     replacementProps: ["RestApiId", "DeploymentCanarySettings"],
     async create(props, ctx) {
-      const d = await apigateway(ctx).call("CreateDeployment", compact({
+      const d = await apigateway(ctx).call("CreateRestDeployment", compact({
         RestApiId: props.RestApiId, Description: props.Description, StageName: props.StageName, StageDescription: props.StageDescription,
       }));
       return { physicalId: d.Id, attributes: { DeploymentId: d.Id } };
@@ -118,7 +118,7 @@ const served: Record<string, ResourceProvider> = {
       return { DeploymentId: id };
     },
     async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteDeployment", { RestApiId: props.RestApiId, DeploymentId: id }));
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestDeployment", { RestApiId: props.RestApiId, DeploymentId: id }));
     },
   },
   "AWS::ApiGateway::Stage": {
@@ -126,15 +126,15 @@ const served: Record<string, ResourceProvider> = {
     nameProperty: "StageName",
     async create(props, ctx) {
       const name = props.StageName ?? ctx.physicalName({ maxLength: 128, separator: "-" }).replace(/[^A-Za-z0-9_-]/g, "");
-      const s = await apigateway(ctx).call("CreateStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables });
+      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables });
       return { physicalId: s.StageName };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables });
+      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables });
       return {};
     },
     async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteStage", { RestApiId: props.RestApiId, StageName: id }));
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestStage", { RestApiId: props.RestApiId, StageName: id }));
     },
   },
 };

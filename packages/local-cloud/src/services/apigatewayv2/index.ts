@@ -73,6 +73,8 @@ export class ApiGatewayV2Service implements Service {
       iam: kernel,
     });
     const ops = { ...this.management.operations, ...this.domains.operations };
+    const clash = Object.keys(this.restApis.operations).find((name) => name in ops);
+    if (clash) throw new Error(`apigateway: the REST API operation ${clash} would hide the HTTP API operation of that name`);
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [apigatewayModel],

@@ -7,8 +7,9 @@
  * whenever a method changes).
  *
  * These operations are in-process only (CloudFormation's providers call them through
- * the apigateway service); there is no v1 management API on the wire yet. Inputs and
- * outputs use the CloudFormation property names.
+ * the apigateway service); there is no v1 management API on the wire yet. Their names
+ * say "Rest" where AWS's v1 and v2 APIs share one (CreateStage is the HTTP API's here),
+ * and inputs and outputs use the CloudFormation property names.
  */
 import { ACCOUNT_ID } from "../../../types.js";
 import { badRequest, conflict } from "../errors.js";
@@ -37,18 +38,18 @@ export class RestApiManagement {
     CreateRestApi: (i) => this.createRestApi(i),
     UpdateRestApi: (i) => this.updateRestApi(i),
     DeleteRestApi: (i) => this.deleteRestApi(i),
-    CreateResource: (i) => this.createResource(i),
-    DeleteResource: (i) => this.deleteResource(i),
-    PutMethod: (i) => this.putMethod(i),
-    DeleteMethod: (i) => this.deleteMethod(i),
-    CreateAuthorizer: (i) => this.putAuthorizer(i, randomId(6)),
-    UpdateAuthorizer: (i) => this.putAuthorizer(i, this.existing(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer").Id),
-    DeleteAuthorizer: (i) => this.remove(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer"),
-    CreateDeployment: (i) => this.createDeployment(i),
-    DeleteDeployment: (i) => this.deleteDeployment(i),
-    CreateStage: (i) => this.createStage(i),
-    UpdateStage: (i) => this.updateStage(i),
-    DeleteStage: (i) => this.remove(i.RestApiId, "reststage", i.StageName, "Stage"),
+    CreateRestResource: (i) => this.createResource(i),
+    DeleteRestResource: (i) => this.deleteResource(i),
+    PutRestMethod: (i) => this.putMethod(i),
+    DeleteRestMethod: (i) => this.deleteMethod(i),
+    CreateRestAuthorizer: (i) => this.putAuthorizer(i, randomId(6)),
+    UpdateRestAuthorizer: (i) => this.putAuthorizer(i, this.existing(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer").Id),
+    DeleteRestAuthorizer: (i) => this.remove(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer"),
+    CreateRestDeployment: (i) => this.createDeployment(i),
+    DeleteRestDeployment: (i) => this.deleteDeployment(i),
+    CreateRestStage: (i) => this.createStage(i),
+    UpdateRestStage: (i) => this.updateStage(i),
+    DeleteRestStage: (i) => this.remove(i.RestApiId, "reststage", i.StageName, "Stage"),
   };
 
   arn(restApiId: string): string {
