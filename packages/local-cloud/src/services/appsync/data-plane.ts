@@ -152,7 +152,7 @@ export class AppSyncDataPlane {
         fieldName: info.fieldName,
         parentTypeName: info.parentType.name,
         variables: context.variables,
-        selectionSetList: selectionSetList(info.fieldNodes[0]?.selectionSet, info),
+        selectionSetList: [...new Set(selectionSetList(info.fieldNodes[0]?.selectionSet, info))],
         selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? printSelection(info.fieldNodes[0].loc?.source.body, info.fieldNodes[0].selectionSet) : "",
       },
       stash: {},

@@ -76,16 +76,21 @@ function makeUtil() {
   };
 }
 
-export function renderMappingTemplate(template: string, context: TemplateContext): RenderedTemplate {
+function compileTemplate(template: string): Compile {
   let compile = compiled.get(template);
   if (!compile) {
     compile = new Compile(parse(template), { escape: false });
     if (compiled.size > 1000) compiled.clear();
     compiled.set(template, compile);
   }
+  return compile;
+}
+
+export function renderMappingTemplate(template: string, context: TemplateContext): RenderedTemplate {
   const ctx = { ...context, args: context.arguments };
   const util = makeUtil();
   try {
+    const compile = compileTemplate(template);
     return { output: compile.render({ ctx, context: ctx, util, utils: util }) };
   } catch (err) {
     if (err instanceof TemplateError) return { output: "", error: { message: err.message, type: err.type, data: err.data, info: err.info } };
