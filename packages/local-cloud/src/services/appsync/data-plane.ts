@@ -31,7 +31,11 @@ interface CompiledApi {
   schema?: GraphQLSchema;
   resolvers: Map<string, Doc>;
   dataSources: Map<string, Doc>;
+  /** Queries already parsed and validated against this schema (clients send the same few again and again). */
+  documents: Map<string, DocumentNode>;
 }
+
+const MAX_CACHED_DOCUMENTS = 500;
 
 /** A resolver failure, reported in `errors` with AppSync's errorType. */
 class ResolverError extends Error {
@@ -74,15 +78,19 @@ export class AppSyncDataPlane {
       }
       if (!body || typeof body.query !== "string") return error(400, "MalformedHttpRequestException", "Invalid request, `query` can't be null.");
       if (!compiled.schema) return error(400, "BadRequestException", "The GraphQL API has no schema.");
-      let document: DocumentNode;
-      try {
-        document = parse(body.query);
-      } catch (err) {
-        return answer(400, { errors: [{ errorType: "MalformedHttpRequestException", message: (err as Error).message, locations: (err as GraphQLError).locations ?? [] }] });
-      }
-      const invalid = validate(compiled.schema, document);
-      if (invalid.length) {
-        return answer(400, { data: null, errors: invalid.map((e) => ({ path: null, locations: e.locations ?? null, message: `Validation error: ${e.message}`, errorType: "ValidationError" })) });
+      let document = compiled.documents.get(body.query);
+      if (!document) {
+        try {
+          document = parse(body.query);
+        } catch (err) {
+          return answer(400, { errors: [{ errorType: "MalformedHttpRequestException", message: (err as Error).message, locations: (err as GraphQLError).locations ?? [] }] });
+        }
+        const invalid = validate(compiled.schema, document);
+        if (invalid.length) {
+          return answer(400, { data: null, errors: invalid.map((e) => ({ path: null, locations: e.locations ?? null, message: `Validation error: ${e.message}`, errorType: "ValidationError" })) });
+        }
+        if (compiled.documents.size >= MAX_CACHED_DOCUMENTS) compiled.documents.clear();
+        compiled.documents.set(body.query, document);
       }
       const result = await execute({
         schema: compiled.schema,
@@ -117,6 +125,7 @@ export class AppSyncDataPlane {
         schema: definition ? buildAppSyncSchema(definition) : undefined,
         resolvers: new Map(store.list<Doc>(apiId, "resolver").map((r) => [`${r.TypeName}.${r.FieldName}`, r])),
         dataSources: new Map(store.list<Doc>(apiId, "datasource").map((d) => [d.Name, d])),
+        documents: new Map(),
       };
       this.compiled.set(apiId, compiled);
     }
