@@ -3,11 +3,13 @@
  * proxy event a handler sees (path parameters, {proxy+}, ANY, query and header maps,
  * stage variables, requestContext), AWS's error answers (missing route 403, Lambda
  * failure 502), the CORS preflight CDK writes as a MOCK method, Lambda TOKEN and
- * REQUEST authorizers, and a new deployment changing what the stage serves.
+ * REQUEST authorizers, IAM authorization, and a new deployment changing what the stage serves.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "../../../test-signing.js";
 import { startTestCloud, type TestCloud } from "../../../testing.js";
 import { deployTestStack } from "../../../cloudformation/resources/test-stack.js";
 
@@ -49,6 +51,8 @@ function template(greeting: string, withNewRoute = false) {
       BadPath: resource(root, "bad"),
       Private: resource(root, "private"),
       Request: resource(root, "request"),
+      Iam: resource(root, "iam"),
+      IamGet: method({ Ref: "Iam" }, "GET", "Echo", { AuthorizationType: "AWS_IAM" }),
       TokenAuth: { Type: "AWS::ApiGateway::Authorizer", Properties: { RestApiId: { Ref: "Api" }, Name: "token", Type: "TOKEN", AuthorizerUri: uri("Auth"), IdentitySource: "method.request.header.Authorization", AuthorizerResultTtlInSeconds: 0 } },
       RequestAuth: { Type: "AWS::ApiGateway::Authorizer", Properties: { RestApiId: { Ref: "Api" }, Name: "request", Type: "REQUEST", AuthorizerUri: uri("Auth"), IdentitySource: "method.request.header.X-Token", AuthorizerResultTtlInSeconds: 300 } },
       RootGet: method(root, "GET", "Echo"),
@@ -65,7 +69,7 @@ function template(greeting: string, withNewRoute = false) {
           "method.response.header.Access-Control-Allow-Headers": "'*'", "method.response.header.Access-Control-Allow-Origin": "'*'",
           "method.response.header.Access-Control-Allow-Methods": "'OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD'" } }] },
         MethodResponses: [{ StatusCode: "204" }] } },
-      [`Deployment${greeting}`]: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["RootGet", "UserGet", "ProxyAny", "FailGet", "BadGet", "PrivateGet", "RequestGet", "UsersOptions", ...(withNewRoute ? ["NewGet"] : [])], Properties: { RestApiId: { Ref: "Api" } } },
+      [`Deployment${greeting}`]: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["RootGet", "UserGet", "ProxyAny", "FailGet", "BadGet", "PrivateGet", "RequestGet", "IamGet", "UsersOptions", ...(withNewRoute ? ["NewGet"] : [])], Properties: { RestApiId: { Ref: "Api" } } },
       Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: `Deployment${greeting}` }, StageName: "dev", Variables: { color: "blue" } } },
     },
     Outputs: {
@@ -199,6 +203,25 @@ test("Lambda TOKEN and REQUEST authorizers: 401 without identity, 403 on deny, c
   const viaRequest = await fetch(`${url}request?x=1`, { headers: { "x-token": "allow" } });
   assert.equal(viaRequest.status, 200);
   assert.equal((await viaRequest.json()).requestContext.authorizer.type, "REQUEST");
+});
+
+test("AWS_IAM methods need a SigV4 signature allowed to execute-api:Invoke; the caller is in requestContext.identity", { timeout: 60_000 }, async () => {
+  const signedFetch = async (secretAccessKey: string) => {
+    const u = new URL(`${url}iam`);
+    const signer = new SignatureV4({ service: "execute-api", region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey }, sha256: Sha256 as any });
+    const signed = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: u.pathname, query: {}, headers: { host: u.host } });
+    return fetch(u, { headers: signed.headers });
+  };
+  assert.equal((await fetch(`${url}iam`)).status, 403);
+  const wrong = await signedFetch("not-the-secret");
+  assert.equal(wrong.status, 403);
+  assert.match((await wrong.json()).message, /signature we calculated does not match/);
+  const ok = await signedFetch("test");
+  assert.equal(ok.status, 200);
+  const event = await ok.json();
+  assert.equal(event.requestContext.identity.accessKey, "test");
+  assert.equal(event.requestContext.identity.userArn, "arn:aws:iam::000000000000:root");
+  assert.equal(event.requestContext.authorizer, undefined);
 });
 
 test("a new deployment changes what the stage serves", { timeout: 120_000 }, async () => {
