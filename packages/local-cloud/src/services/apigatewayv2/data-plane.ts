@@ -10,7 +10,7 @@ import { formatAccessLog, logGroupOfArn } from "./access-log.js";
 import { applyCors, isPreflight, preflightHeaders, type CorsConfiguration } from "../../lambda-proxy/cors.js";
 import { buildEventV1 } from "../../lambda-proxy/event-v1.js";
 import { buildEventV2, type EventContext } from "../../lambda-proxy/event-v2.js";
-import { clfTime, domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
+import { clfTime, domainNameOf, gatewayRequestOf, sourceIpOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
 import { proxyHttp } from "./http-proxy.js";
 import { newGatewayRequestId } from "./ids.js";
 import { authorizeIam, type IamAuthCloud } from "./iam-auth.js";
@@ -171,19 +171,7 @@ export class DataPlane {
     if (!stage) return { response: jsonMessage(404, "Not Found") };
     const stageVariables: Record<string, string> = stage.StageVariables ?? {};
 
-    const gw: GatewayRequest = {
-      method: req.method.toUpperCase(),
-      rawPath: path,
-      routePath,
-      rawQueryString: rawQueryOf(req),
-      headers: req.headers,
-      body: req.body,
-      sourceIp: sourceIpOf(req.headers),
-      domainName: domainNameOf(req.headers),
-      stage: stage.StageName,
-      requestId,
-      time,
-    };
+    const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
     const cors: CorsConfiguration | undefined = api.CorsConfiguration;
     const withCors = (response: GatewayResponse) => {
       if (cors) applyCors(cors, gw.headers, response.headers);

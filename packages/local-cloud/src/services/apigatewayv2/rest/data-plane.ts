@@ -13,7 +13,7 @@ import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse } from "../../../types.js";
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
-import { domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
+import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { jsonMessage, mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
 import { newGatewayRequestId } from "../ids.js";
@@ -113,19 +113,7 @@ export class RestDataPlane {
     if (!deployment) return { response: errorResponse(403, "Forbidden", "ForbiddenException") };
     const routePath = path.slice(stageName.length + 1) || "/";
 
-    const gw: GatewayRequest = {
-      method: req.method.toUpperCase(),
-      rawPath: path,
-      routePath,
-      rawQueryString: rawQueryOf(req),
-      headers: req.headers,
-      body: req.body,
-      sourceIp: sourceIpOf(req.headers),
-      domainName: domainNameOf(req.headers),
-      stage: stage.StageName,
-      requestId,
-      time,
-    };
+    const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
     const match = selectRoute(deployment.routes, gw.method, routePath);
     if (!match) return { response: missingAuthenticationToken() };
     const { method, resourcePath } = match.route;
