@@ -126,11 +126,11 @@ const served: Record<string, ResourceProvider> = {
     nameProperty: "StageName",
     async create(props, ctx) {
       const name = props.StageName ?? ctx.physicalName({ maxLength: 128, separator: "-" }).replace(/[^A-Za-z0-9_-]/g, "");
-      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables });
+      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
       return { physicalId: s.StageName };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables });
+      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
       return {};
     },
     async delete(id, props, ctx) {

@@ -71,6 +71,7 @@ export class ApiGatewayV2Service implements Service {
       events: kernel.events,
       lambda: () => invokerOf(kernel.clients.lambda),
       iam: kernel,
+      logs: () => kernel.clients.logs,
     });
     const ops = { ...this.management.operations, ...this.domains.operations };
     const clash = Object.keys(this.restApis.operations).find((name) => name in ops);
@@ -139,8 +140,8 @@ export class ApiGatewayV2Service implements Service {
   }
 
   /** Resolves once pending access-log writes are done (tests, shutdown). */
-  flushAccessLogs(): Promise<void> {
-    return this.dataPlane.accessLogs.flush();
+  async flushAccessLogs(): Promise<void> {
+    await Promise.all([this.dataPlane.accessLogs.flush(), this.restDataPlane.accessLogs.flush()]);
   }
 
   async close(): Promise<void> {

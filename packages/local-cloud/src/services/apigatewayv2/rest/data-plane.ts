@@ -16,6 +16,8 @@ import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event
 import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { jsonMessage, mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import { LogShipper } from "../../../kernel/log-shipper.js";
+import { writeAccessLog } from "../access-log.js";
 import { newGatewayRequestId } from "../ids.js";
 import { authorizeIam, type IamAuthCloud } from "../iam-auth.js";
 import { routeArn } from "../lambda-authorizer.js";
@@ -33,6 +35,8 @@ export interface RestDataPlaneDeps {
   events?: EventEmitter;
   lambda: () => LambdaInvoker | undefined;
   iam?: IamAuthCloud;
+  /** CloudWatch Logs, for stage access logs. */
+  logs?: () => { call(operation: string, input: any): Promise<any> } | undefined;
 }
 
 /** One method as route-match.ts selects it: "GET /users/{id}". */
@@ -56,14 +60,31 @@ const errorResponse = (status: number, message: string, errorType?: string): Gat
 export const missingAuthenticationToken = () => errorResponse(403, "Missing Authentication Token", "MissingAuthenticationTokenException");
 const badGateway = () => errorResponse(502, "Internal server error");
 
+/** API Gateway's CLF-like format for a REST stage whose access log setting gives none. */
+const REST_API_LOG_FORMAT = '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] "$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId';
+
+/** What one request leaves for the event stream and the stage's access log. */
+interface Served {
+  response: GatewayResponse;
+  stage?: Doc;
+  routeKey?: string;
+  resourcePath?: string;
+  authorizer?: Record<string, unknown>;
+  integrationStatus?: number;
+  integrationLatency?: number;
+}
+
 export class RestDataPlane {
   private readonly authorizers: RestAuthorizers;
+  /** Stage access logs, batched to CloudWatch Logs (a missing group drops its lines, as on AWS). */
+  readonly accessLogs: LogShipper;
   private generation = -1;
   private restApiIds = new Set<string>();
   private readonly deployments = new Map<string, ServedDeployment>();
 
   constructor(private readonly deps: RestDataPlaneDeps) {
     this.authorizers = new RestAuthorizers(deps.lambda);
+    this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
   }
 
   /** True when `apiId` is a REST API (read once per change of the store, not per request). */
@@ -82,17 +103,26 @@ export class RestDataPlane {
   async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
     const started = Date.now();
     const requestId = randomUUID();
-    let response: GatewayResponse;
-    let routeKey: string | undefined;
+    let served: Served;
     try {
-      ({ response, routeKey } = await this.serve(req, apiId, path || "/", requestId, started));
+      served = await this.serve(req, apiId, path || "/", requestId, started);
     } catch (err) {
       console.error(`[local-cloud] execute-api ${apiId} failed`, err);
-      response = errorResponse(500, "Internal server error");
+      served = { response: errorResponse(500, "Internal server error") };
     }
+    const { response, routeKey } = served;
+    const durationMs = Date.now() - started;
     const events = this.deps.events;
     if (events && events.listenerCount("apigateway:request") > 0) {
-      events.emit("apigateway:request", { apiId, method: req.method, path: path || "/", routeKey, status: response.status, durationMs: Date.now() - started, requestId });
+      events.emit("apigateway:request", { apiId, method: req.method, path: path || "/", routeKey, status: response.status, durationMs, requestId });
+    }
+    const logSetting = served.stage?.AccessLogSetting;
+    if (logSetting?.DestinationArn) {
+      writeAccessLog(this.accessLogs, logSetting, REST_API_LOG_FORMAT, {
+        req, apiId, stageName: served.stage!.StageName, path: path || "/", requestId, started, durationMs, status: response.status,
+        responseLength: response.body.length, routeKey, resourcePath: served.resourcePath, integrationStatus: served.integrationStatus,
+        integrationLatency: served.integrationLatency, authorizer: served.authorizer,
+      });
     }
     const headers: Record<string, any> = response.headers;
     headers["x-amzn-requestid"] = requestId;
@@ -102,7 +132,7 @@ export class RestDataPlane {
     return { status: response.status, headers, body: req.method.toUpperCase() === "HEAD" ? undefined : response.body };
   }
 
-  private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<{ response: GatewayResponse; routeKey?: string }> {
+  private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
     const { store } = this.deps;
     this.refresh();
     const stageName = path.split("/")[1] ?? "";
@@ -110,23 +140,25 @@ export class RestDataPlane {
     const stage = store.get<Doc>(apiId, "reststage", decodeURIComponent(stageName));
     if (!stage) return { response: errorResponse(403, "Forbidden", "ForbiddenException") };
     const deployment = this.deploymentOf(apiId, stage.DeploymentId);
-    if (!deployment) return { response: errorResponse(403, "Forbidden", "ForbiddenException") };
+    if (!deployment) return { response: errorResponse(403, "Forbidden", "ForbiddenException"), stage };
     const routePath = path.slice(stageName.length + 1) || "/";
 
     const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
     const match = selectRoute(deployment.routes, gw.method, routePath);
-    if (!match) return { response: missingAuthenticationToken() };
+    if (!match) return { response: missingAuthenticationToken(), stage };
     const { method, resourcePath } = match.route;
     const api = store.get<Doc>(apiId, "restapi", apiId);
     const rest: RestEventContext = { resourceId: method.ResourceId, resourcePath, binaryBody: isBinary(api?.BinaryMediaTypes ?? [], req.headers["content-type"], req.headers["accept"]) };
     const ctx: EventContext = { apiId, routeKey: match.route.RouteKey, pathParameters: match.pathParameters, stageVariables: stage.Variables ?? {} };
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
-    if (method.ApiKeyRequired) return { response: errorResponse(403, "Forbidden", "ForbiddenException"), routeKey: ctx.routeKey };
+    const served = { stage, routeKey: ctx.routeKey, resourcePath };
+    if (method.ApiKeyRequired) return { ...served, response: errorResponse(403, "Forbidden", "ForbiddenException") };
     const denied = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
-    if (denied) return { response: denied, routeKey: ctx.routeKey };
+    if (denied) return { ...served, response: denied };
 
     const integration: Doc = method.Integration ?? {};
+    const integrationStarted = Date.now();
     let response: GatewayResponse;
     if (integration.Type === "MOCK") response = answerMock(integration, req.headers["content-type"]);
     else if (integration.Type === "AWS_PROXY" && /:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) {
@@ -135,7 +167,7 @@ export class RestDataPlane {
       // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
       response = errorResponse(500, "Internal server error");
     }
-    return { response, routeKey: ctx.routeKey };
+    return { ...served, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
   }
 
   private deploymentOf(apiId: string, deploymentId: string): ServedDeployment | undefined {

@@ -196,7 +196,11 @@ export class RestApiManagement {
     const id = randomId(6);
     const snapshot: RestSnapshot = { resources: this.store.list(apiId, "restresource"), methods, authorizers: this.store.list(apiId, "restauthorizer") };
     this.store.insert(apiId, "restdeployment", id, { Id: id, Description: i.Description, CreatedDate: new Date().toISOString(), Snapshot: snapshot });
-    if (i.StageName) this.createStage({ RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: i.StageDescription?.Variables ?? i.Variables });
+    if (i.StageName) {
+      const description = i.StageDescription ?? {};
+      const accessLog = description.AccessLogSetting;
+      this.createStage({ RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
+    }
     return { Id: id };
   }
 
@@ -215,7 +219,7 @@ export class RestApiManagement {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) throw badRequest("Stage name only allows a-zA-Z0-9_-");
     this.existing(apiId, "restdeployment", i.DeploymentId, "Deployment");
     if (this.store.get(apiId, "reststage", name)) throw conflict("Stage already exists");
-    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, CreatedDate: new Date().toISOString() };
+    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, CreatedDate: new Date().toISOString() };
     this.store.insert(apiId, "reststage", name, stage);
     return stage;
   }
@@ -223,7 +227,7 @@ export class RestApiManagement {
   private updateStage(i: Doc): Doc {
     const stage = this.existing(i.RestApiId, "reststage", i.StageName, "Stage");
     if (i.DeploymentId) this.existing(i.RestApiId, "restdeployment", i.DeploymentId, "Deployment");
-    const next = { ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {} };
+    const next = { ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting };
     this.store.update(i.RestApiId, "reststage", stage.StageName, next);
     return next;
   }

@@ -70,21 +70,26 @@ function template(greeting: string, withNewRoute = false) {
           "method.response.header.Access-Control-Allow-Methods": "'OPTIONS,GET,PUT,POST,DELETE,PATCH,HEAD'" } }] },
         MethodResponses: [{ StatusCode: "204" }] } },
       [`Deployment${greeting}`]: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["RootGet", "UserGet", "ProxyAny", "FailGet", "BadGet", "PrivateGet", "RequestGet", "IamGet", "UsersOptions", ...(withNewRoute ? ["NewGet"] : [])], Properties: { RestApiId: { Ref: "Api" } } },
-      Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: `Deployment${greeting}` }, StageName: "dev", Variables: { color: "blue" } } },
+      AccessLogs: { Type: "AWS::Logs::LogGroup", Properties: {} },
+      Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: `Deployment${greeting}` }, StageName: "dev", Variables: { color: "blue" },
+        AccessLogSetting: { DestinationArn: { "Fn::GetAtt": ["AccessLogs", "Arn"] }, Format: '{"method":"$context.httpMethod","resource":"$context.resourcePath","status":$context.status,"principal":"$context.authorizer.principalId"}' } } },
     },
     Outputs: {
       Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/", { Ref: "Stage" }, "/"]] } },
       UserId: { Value: { Ref: "UserId" } },
+      LogGroup: { Value: { Ref: "AccessLogs" } },
     },
   };
 }
 
 let url = "";
 let userResourceId = "";
+let logGroup = "";
 test("deploys from CloudFormation and answers at the stage's local URL", { timeout: 120_000 }, async () => {
   const { outputs } = await deployTestStack(tc.cloud, "rest", template("hi"));
   url = outputs.Url;
   userResourceId = outputs.UserId;
+  logGroup = outputs.LogGroup;
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/_aws\/execute-api\/[a-z0-9]{10}\/dev\/$/);
   assert.match(userResourceId, /^[a-z0-9]{6}$/);
 });
@@ -222,6 +227,15 @@ test("AWS_IAM methods need a SigV4 signature allowed to execute-api:Invoke; the 
   assert.equal(event.requestContext.identity.accessKey, "test");
   assert.equal(event.requestContext.identity.userArn, "arn:aws:iam::000000000000:root");
   assert.equal(event.requestContext.authorizer, undefined);
+});
+
+test("every request gets a line in the stage's access log, in its format", { timeout: 60_000 }, async () => {
+  await tc.cloud.apigateway.flushAccessLogs();
+  const { events } = await tc.cloud.logs.call("FilterLogEvents", { logGroupName: logGroup });
+  const lines = events.map((e: any) => JSON.parse(e.message));
+  assert.ok(lines.some((l: any) => l.method === "GET" && l.resource === "/users/{id}" && l.status === 200), JSON.stringify(lines.slice(0, 3)));
+  assert.ok(lines.some((l: any) => l.resource === "/private" && l.status === 200 && l.principal === "user-1"));
+  assert.ok(lines.some((l: any) => l.status === 403 && l.resource === "-"), "a request no method matched is logged too");
 });
 
 test("a new deployment changes what the stage serves", { timeout: 120_000 }, async () => {
