@@ -4,8 +4,9 @@
  * are made through the apigateway service's REST API operations
  * (services/apigatewayv2/rest/management.ts), so the local cloud serves them at
  * `{endpoint}/_aws/execute-api/{restApiId}/{stage}/…` (GetAtt LocalEndpoint, a
- * local-only attribute, is that URL without the stage). Gateway responses, the
- * account's CloudWatch role, custom domains and base path mappings are recorded only,
+ * local-only attribute, is that URL without the stage); gateway responses change the
+ * answers the gateway makes itself. The account's CloudWatch role, custom domains and
+ * base path mappings are recorded only,
  * with the ids and attributes AWS would give.
  */
 import { randomBytes } from "node:crypto";
@@ -48,6 +49,9 @@ const authorizerInput = (props: Record<string, any>) =>
     IdentityValidationExpression: props.IdentityValidationExpression, AuthorizerResultTtlInSeconds: props.AuthorizerResultTtlInSeconds,
     ProviderARNs: props.ProviderARNs,
   });
+
+const gatewayResponseInput = (props: Record<string, any>) =>
+  compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
 
 const served: Record<string, ResourceProvider> = {
   "AWS::ApiGateway::RestApi": {
@@ -121,6 +125,20 @@ const served: Record<string, ResourceProvider> = {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestDeployment", { RestApiId: props.RestApiId, DeploymentId: id }));
     },
   },
+  "AWS::ApiGateway::GatewayResponse": {
+    replacementProps: ["RestApiId", "ResponseType"],
+    async create(props, ctx) {
+      await apigateway(ctx).call("PutRestGatewayResponse", gatewayResponseInput(props));
+      return { physicalId: `${props.RestApiId}-${props.ResponseType}` };
+    },
+    async update(_id, props, _old, ctx) {
+      await apigateway(ctx).call("PutRestGatewayResponse", gatewayResponseInput(props));
+      return {};
+    },
+    async delete(_id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
+    },
+  },
   "AWS::ApiGateway::Stage": {
     replacementProps: ["RestApiId", "StageName"],
     nameProperty: "StageName",
@@ -141,10 +159,6 @@ const served: Record<string, ResourceProvider> = {
 
 export const apiGatewayV1Providers: Record<string, ResourceProvider> = {
   ...served,
-  "AWS::ApiGateway::GatewayResponse": recordedProvider({
-    replacementProps: ["RestApiId", "ResponseType"],
-    id: (p) => `${p.RestApiId}-${p.ResponseType}`,
-  }),
   "AWS::ApiGateway::Account": recordedProvider({
     id: () => apigId(),
   }),

@@ -13,7 +13,7 @@ import type { Database } from "better-sqlite3";
  */
 export type ResourceKind =
   | "api" | "route" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping"
-  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage";
+  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse";
 
 export class ApiGatewayStore {
   private readonly stmts;

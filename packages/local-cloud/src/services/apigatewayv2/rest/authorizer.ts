@@ -11,7 +11,8 @@ import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import type { GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
-import { jsonMessage, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import type { GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import { gatewayError } from "./gateway-responses.js";
 import { resolveIdentitySources } from "../identity-source.js";
 import { AuthorizerCache, policyDecision } from "../lambda-authorizer.js";
 
@@ -34,16 +35,15 @@ interface Verdict {
 export type RestAuthResult = { ok: true; authorizer: Record<string, unknown> } | { ok: false; response: GatewayResponse };
 
 const AUTHORIZER_TIMEOUT_MS = 10_000;
-const unauthorized = (): RestAuthResult => ({ ok: false, response: jsonMessage(401, "Unauthorized") });
+const unauthorized = (): RestAuthResult => ({ ok: false, response: gatewayError("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException") });
 /** AWS's answer when an authorizer fails or answers something unreadable. */
-const authorizerFailure = (): RestAuthResult => ({
-  ok: false,
-  response: { status: 500, headers: { "content-type": "application/json", "x-amzn-errortype": "AuthorizerConfigurationException" }, setCookies: [], body: Buffer.from('{"message":null}') },
-});
-const denied = (message: string): RestAuthResult => ({
-  ok: false,
-  response: { status: 403, headers: { "content-type": "application/json", "x-amzn-errortype": "AccessDeniedException" }, setCookies: [], body: Buffer.from(JSON.stringify({ Message: message })) },
-});
+const authorizerFailure = (): RestAuthResult => ({ ok: false, response: gatewayError("AUTHORIZER_CONFIGURATION_ERROR", 500, null, "AuthorizerConfigurationException") });
+/** A policy that does not allow the method; AWS's default body for it spells "Message". */
+const denied = (message: string): RestAuthResult => {
+  const response = gatewayError("ACCESS_DENIED", 403, message, "AccessDeniedException");
+  response.body = Buffer.from(JSON.stringify({ Message: message }));
+  return { ok: false, response };
+};
 
 /** "method.request.header.Authorization" → "$request.header.Authorization" (the HTTP API spelling identity-source.ts reads). */
 export function toHttpApiIdentitySource(source: string): string {

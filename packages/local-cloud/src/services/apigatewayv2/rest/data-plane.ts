@@ -15,7 +15,8 @@ import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
 import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
-import { jsonMessage, mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import { mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import { asGatewayError, customizeGatewayResponse, gatewayError, type GatewayResponseConfig } from "./gateway-responses.js";
 import { LogShipper } from "../../../kernel/log-shipper.js";
 import { writeAccessLog } from "../access-log.js";
 import { newGatewayRequestId } from "../ids.js";
@@ -52,13 +53,10 @@ interface ServedDeployment {
   authorizers: Map<string, Doc>;
 }
 
-const errorResponse = (status: number, message: string, errorType?: string): GatewayResponse => {
-  const r = jsonMessage(status, message);
-  if (errorType) r.headers["x-amzn-errortype"] = errorType;
-  return r;
-};
-export const missingAuthenticationToken = () => errorResponse(403, "Missing Authentication Token", "MissingAuthenticationTokenException");
-const badGateway = () => errorResponse(502, "Internal server error");
+const missingAuthenticationToken = () => gatewayError("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+const forbidden = (type = "DEFAULT_4XX") => gatewayError(type, 403, "Forbidden", "ForbiddenException");
+const internalError = () => gatewayError("DEFAULT_5XX", 500, "Internal server error");
+const badGateway = () => gatewayError("DEFAULT_5XX", 502, "Internal server error");
 
 /** API Gateway's CLF-like format for a REST stage whose access log setting gives none. */
 const REST_API_LOG_FORMAT = '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] "$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId';
@@ -81,6 +79,7 @@ export class RestDataPlane {
   private generation = -1;
   private restApiIds = new Set<string>();
   private readonly deployments = new Map<string, ServedDeployment>();
+  private readonly gatewayResponses = new Map<string, Map<string, GatewayResponseConfig>>();
 
   constructor(private readonly deps: RestDataPlaneDeps) {
     this.authorizers = new RestAuthorizers(deps.lambda);
@@ -98,6 +97,7 @@ export class RestDataPlane {
     this.generation = this.deps.store.generation;
     this.restApiIds = new Set(this.deps.store.listRestApiIds());
     this.deployments.clear();
+    this.gatewayResponses.clear();
   }
 
   async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
@@ -108,7 +108,7 @@ export class RestDataPlane {
       served = await this.serve(req, apiId, path || "/", requestId, started);
     } catch (err) {
       console.error(`[local-cloud] execute-api ${apiId} failed`, err);
-      served = { response: errorResponse(500, "Internal server error") };
+      served = { response: internalError() };
     }
     const { response, routeKey } = served;
     const durationMs = Date.now() - started;
@@ -124,6 +124,7 @@ export class RestDataPlane {
         integrationLatency: served.integrationLatency, authorizer: served.authorizer,
       });
     }
+    customizeGatewayResponse(response, this.gatewayResponsesOf(apiId), requestId);
     const headers: Record<string, any> = response.headers;
     headers["x-amzn-requestid"] = requestId;
     headers["x-amz-apigw-id"] = newGatewayRequestId();
@@ -138,9 +139,9 @@ export class RestDataPlane {
     const stageName = path.split("/")[1] ?? "";
     if (!stageName) return { response: missingAuthenticationToken() };
     const stage = store.get<Doc>(apiId, "reststage", decodeURIComponent(stageName));
-    if (!stage) return { response: errorResponse(403, "Forbidden", "ForbiddenException") };
+    if (!stage) return { response: forbidden() };
     const deployment = this.deploymentOf(apiId, stage.DeploymentId);
-    if (!deployment) return { response: errorResponse(403, "Forbidden", "ForbiddenException"), stage };
+    if (!deployment) return { response: forbidden(), stage };
     const routePath = path.slice(stageName.length + 1) || "/";
 
     const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
@@ -153,7 +154,7 @@ export class RestDataPlane {
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
     const served = { stage, routeKey: ctx.routeKey, resourcePath };
-    if (method.ApiKeyRequired) return { ...served, response: errorResponse(403, "Forbidden", "ForbiddenException") };
+    if (method.ApiKeyRequired) return { ...served, response: forbidden("INVALID_API_KEY") };
     const denied = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
     if (denied) return { ...served, response: denied };
 
@@ -165,9 +166,20 @@ export class RestDataPlane {
       response = await this.invokeLambda(integration, gw, ctx, rest);
     } else {
       // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
-      response = errorResponse(500, "Internal server error");
+      response = internalError();
     }
     return { ...served, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
+  }
+
+  /** The API's gateway responses by type (read as they are now, not per deployment). */
+  private gatewayResponsesOf(apiId: string): Map<string, GatewayResponseConfig> {
+    this.refresh();
+    let configs = this.gatewayResponses.get(apiId);
+    if (!configs) {
+      configs = new Map(this.deps.store.list<GatewayResponseConfig>(apiId, "restgatewayresponse").map((g) => [g.ResponseType, g]));
+      if (this.restApiIds.has(apiId)) this.gatewayResponses.set(apiId, configs);
+    }
+    return configs;
   }
 
   private deploymentOf(apiId: string, deploymentId: string): ServedDeployment | undefined {
@@ -191,14 +203,15 @@ export class RestDataPlane {
     const type = method.AuthorizationType ?? "NONE";
     if (type === "NONE") return undefined;
     if (type === "AWS_IAM") {
-      if (!this.deps.iam) return missingAuthenticationToken();
+      // an unsigned request to an IAM method is answered as a request for no method at all, as on AWS
+      if (!this.deps.iam || (!req.headers.authorization && !req.query.has("X-Amz-Signature"))) return missingAuthenticationToken();
       const result = authorizeIam(req, this.deps.iam, methodArn);
-      if (!result.ok) return result.response;
+      if (!result.ok) return asGatewayError(result.response);
       ctx.authorizer = result.authorizer; // buildEventV1 reports a REST API's caller in requestContext.identity
       return undefined;
     }
     const authorizer = deployment.authorizers.get(method.AuthorizerId);
-    if (!authorizer) return errorResponse(500, "Internal server error");
+    if (!authorizer) return internalError();
     const result = await this.authorizers.authorize(authorizer as RestAuthorizer, gw, ctx, rest, methodArn);
     if (!result.ok) return result.response;
     ctx.authorizer = result.authorizer;
@@ -209,8 +222,8 @@ export class RestDataPlane {
     const event = buildEventV1(gw, ctx, rest);
     const fn = functionFromIntegrationUri(String(integration.Uri), ctx.stageVariables);
     const outcome = await invokeWithTimeout(this.deps.lambda(), fn, event, Number(integration.TimeoutInMillis ?? 29_000));
-    if (outcome.kind === "timeout") return errorResponse(504, "Endpoint request timed out");
-    if (outcome.kind === "throttled") return errorResponse(429, "Too Many Requests");
+    if (outcome.kind === "timeout") return gatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+    if (outcome.kind === "throttled") return gatewayError("THROTTLED", 429, "Too Many Requests");
     if (outcome.kind !== "ok") return badGateway();
     return mapResponseV1(outcome.payload, badGateway);
   }

@@ -50,6 +50,8 @@ export class RestApiManagement {
     CreateRestStage: (i) => this.createStage(i),
     UpdateRestStage: (i) => this.updateStage(i),
     DeleteRestStage: (i) => this.remove(i.RestApiId, "reststage", i.StageName, "Stage"),
+    PutRestGatewayResponse: (i) => this.putGatewayResponse(i),
+    DeleteRestGatewayResponse: (i) => this.remove(i.RestApiId, "restgatewayresponse", i.ResponseType, "Gateway response"),
   };
 
   arn(restApiId: string): string {
@@ -62,14 +64,14 @@ export class RestApiManagement {
     return api;
   }
 
-  private existing(apiId: unknown, kind: "restresource" | "restauthorizer" | "restdeployment" | "reststage", id: unknown, what: string): Doc {
+  private existing(apiId: unknown, kind: "restresource" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
     this.restApi(apiId);
     const doc = typeof id === "string" ? this.store.get<Doc>(apiId as string, kind, id) : undefined;
     if (!doc) throw notFound(what, String(id));
     return doc;
   }
 
-  private remove(apiId: unknown, kind: "restauthorizer" | "reststage", id: unknown, what: string): Doc {
+  private remove(apiId: unknown, kind: "restauthorizer" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
     this.existing(apiId, kind, id, what);
     this.store.remove(apiId as string, kind, id as string);
     return {};
@@ -187,6 +189,16 @@ export class RestApiManagement {
     if (this.store.get(apiId, "restauthorizer", id)) this.store.update(apiId, "restauthorizer", id, authorizer);
     else this.store.insert(apiId, "restauthorizer", id, authorizer);
     return authorizer;
+  }
+
+  private putGatewayResponse(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const type = String(i.ResponseType ?? "");
+    if (!/^[A-Z0-9_]+$/.test(type)) throw badRequest(`Invalid gateway response type ${type}`);
+    const doc = { ResponseType: type, StatusCode: i.StatusCode, ResponseParameters: i.ResponseParameters, ResponseTemplates: i.ResponseTemplates };
+    if (this.store.get(apiId, "restgatewayresponse", type)) this.store.update(apiId, "restgatewayresponse", type, doc);
+    else this.store.insert(apiId, "restgatewayresponse", type, doc);
+    return doc;
   }
 
   private createDeployment(i: Doc): Doc {

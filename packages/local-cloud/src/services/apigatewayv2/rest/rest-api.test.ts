@@ -71,6 +71,11 @@ function template(greeting: string, withNewRoute = false) {
         MethodResponses: [{ StatusCode: "204" }] } },
       [`Deployment${greeting}`]: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["RootGet", "UserGet", "ProxyAny", "FailGet", "BadGet", "PrivateGet", "RequestGet", "IamGet", "UsersOptions", ...(withNewRoute ? ["NewGet"] : [])], Properties: { RestApiId: { Ref: "Api" } } },
       AccessLogs: { Type: "AWS::Logs::LogGroup", Properties: {} },
+      // what SST's ApiGatewayV1Api writes with cors: true, and a custom body for 5XX answers
+      Cors4xx: { Type: "AWS::ApiGateway::GatewayResponse", Properties: { RestApiId: { Ref: "Api" }, ResponseType: "DEFAULT_4XX",
+        ResponseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": "'*'", "gatewayresponse.header.Access-Control-Allow-Headers": "'*'" } } },
+      Custom5xx: { Type: "AWS::ApiGateway::GatewayResponse", Properties: { RestApiId: { Ref: "Api" }, ResponseType: "DEFAULT_5XX", StatusCode: "503",
+        ResponseTemplates: { "application/json": '{"error":$context.error.messageString,"requestId":"$context.requestId"}' } } },
       Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: `Deployment${greeting}` }, StageName: "dev", Variables: { color: "blue" },
         AccessLogSetting: { DestinationArn: { "Fn::GetAtt": ["AccessLogs", "Arn"] }, Format: '{"method":"$context.httpMethod","resource":"$context.resourcePath","status":$context.status,"principal":"$context.authorizer.principalId"}' } } },
     },
@@ -175,9 +180,21 @@ test("AWS's error answers: no route or method 403, no stage 403, failed or malfo
   assert.deepEqual(await noStage.json(), { message: "Forbidden" });
   for (const path of ["fail", "bad"]) {
     const res = await fetch(`${url}${path}`);
-    assert.equal(res.status, 502, path);
-    assert.deepEqual(await res.json(), { message: "Internal server error" });
+    // the API's DEFAULT_5XX gateway response turns AWS's 502 {"message":"Internal server error"} into its own
+    assert.equal(res.status, 503, path);
+    const body = await res.json();
+    assert.equal(body.error, "Internal server error");
+    assert.equal(body.requestId, res.headers.get("x-amzn-requestid"));
   }
+});
+
+test("gateway responses change only the answers the gateway makes", { timeout: 60_000 }, async () => {
+  const missing = await fetch(`${url}nothing`);
+  assert.equal(missing.headers.get("access-control-allow-origin"), "*", "DEFAULT_4XX adds its headers");
+  assert.equal((await fetch(`${url}private`)).headers.get("access-control-allow-origin"), "*", "to authorizer refusals too");
+  const ok = await fetch(`${url}users/1`);
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get("access-control-allow-origin"), null, "a function's answer is its own");
 });
 
 test("a MOCK OPTIONS method answers CORS preflights with its static headers", { timeout: 60_000 }, async () => {
@@ -217,7 +234,9 @@ test("AWS_IAM methods need a SigV4 signature allowed to execute-api:Invoke; the 
     const signed = await signer.sign({ method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: u.pathname, query: {}, headers: { host: u.host } });
     return fetch(u, { headers: signed.headers });
   };
-  assert.equal((await fetch(`${url}iam`)).status, 403);
+  const unsigned = await fetch(`${url}iam`);
+  assert.equal(unsigned.status, 403);
+  assert.deepEqual(await unsigned.json(), { message: "Missing Authentication Token" });
   const wrong = await signedFetch("not-the-secret");
   assert.equal(wrong.status, 403);
   assert.match((await wrong.json()).message, /signature we calculated does not match/);
