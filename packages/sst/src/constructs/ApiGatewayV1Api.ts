@@ -30,6 +30,7 @@ import { buildRestApiAccessLog, type AccessLogProps } from "./util/apiGatewayV1A
 import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { functionRef } from "./util/function-ref.js";
+import { addLocalNotice } from "./util/local-notice.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { FunctionGroup } from "./util/function-group.js";
 import { normalizeRouteKey } from "./Api.js";
@@ -219,7 +220,9 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
 
   /** @internal */
   getBindings(): BindingProps {
-    return { clientPackage: "api", variables: { url: { type: "plain", value: this.customDomainUrl || this.url } }, permissions: {} };
+    // locally the custom domain is not served: functions get the URL that is
+    const url = App.of(this).target === "local" ? this.url : this.customDomainUrl || this.url;
+    return { clientPackage: "api", variables: { url: { type: "plain", value: url } }, permissions: {} };
   }
 
   private createRestApi(): void {
@@ -274,6 +277,13 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       },
     });
     this.createCustomDomain(customDomain);
+    if (customDomain !== undefined) {
+      addLocalNotice(this, {
+        construct: `ApiGatewayV1Api "${this.id}"`,
+        prop: "customDomain",
+        local: "the domain, its certificate and DNS records are created on AWS only; locally the API answers at its url (which bound functions get as Api.<id>.url)",
+      });
+    }
     if (cors) {
       // Errors API Gateway answers itself (4XX/5XX) carry the CORS headers too.
       for (const [id, type] of [["GatewayResponseDefault4XX", apig.ResponseType.DEFAULT_4XX], ["GatewayResponseDefault5XX", apig.ResponseType.DEFAULT_5XX]] as const) {
@@ -354,6 +364,11 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       if (value.cdk?.authorizer) {
         this.authorizersData[key] = value.cdk.authorizer;
       } else if (value.type === "user_pools") {
+        addLocalNotice(this, {
+          construct: `ApiGatewayV1Api "${this.id}"`,
+          prop: `authorizers.${key}`,
+          local: "the Cognito user pool authorizer is deployed, but the local cloud has no Cognito: routes it guards answer 401 Unauthorized locally",
+        });
         if (!value.userPoolIds) throw sentenceError(this.ref, prop, `Missing "userPoolIds" for "${key}" authorizer`);
         const cognitoUserPools = value.userPoolIds.map((poolId) => cognito.UserPool.fromUserPoolId(this, `${key}-${poolId}-ImportedUserPool`, poolId));
         this.authorizersData[key] = new apig.CognitoUserPoolsAuthorizer(this, key, { cognitoUserPools, authorizerName: value.name, identitySource: value.identitySource, resultsCacheTtl });

@@ -148,6 +148,13 @@ export class AppSyncApi extends Construct implements SSTConstruct {
         });
       }
     }
+    if (this.props.customDomain !== undefined) {
+      addLocalNotice(this, {
+        construct: `AppSyncApi "${this.id}"`,
+        prop: "customDomain",
+        local: "the domain, its certificate and DNS records are created on AWS only; locally the API answers at its url (which bound functions get as AppSyncApi.<id>.url)",
+      });
+    }
     const graphqlProps = this.props.cdk?.graphqlApi as AppSyncApiCdkGraphqlProps | undefined;
     const auth = isCdkConstruct(graphqlProps) ? undefined : graphqlProps?.authorizationConfig;
     const modes = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].filter((m) => m && m.authorizationType !== appsync.AuthorizationType.API_KEY);
@@ -237,7 +244,9 @@ export class AppSyncApi extends Construct implements SSTConstruct {
   /** @internal */
   getBindings(): BindingProps | undefined {
     if (!this.url) return undefined;
-    return { clientPackage: "api", variables: { url: { type: "plain", value: this.customDomainUrl || this.url } }, permissions: {} };
+    // locally the custom domain is not served: functions get the URL that is
+    const url = App.of(this).target === "local" ? this.url : this.customDomainUrl || this.url;
+    return { clientPackage: "api", variables: { url: { type: "plain", value: url } }, permissions: {} };
   }
 
   private createGraphqlApi(): void {

@@ -5,10 +5,15 @@
  * functions AWS's v1 proxy event; the GraphQL API answers queries through a direct
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
- * nothing to say about either construct.
+ * nothing to say about either construct — unless it uses what the local cloud deploys
+ * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, IAM
+ * authorization), which it names once.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import * as cdk from "aws-cdk-lib";
+import * as appsync from "aws-cdk-lib/aws-appsync";
+import { App, Stack, ApiGatewayV1Api, AppSyncApi } from "./index.js";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal } from "../deploy/local.js";
@@ -149,5 +154,43 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
     const invalid = await gql("{ nothing }");
     assert.equal(invalid.status, 400);
     assert.match((await invalid.json()).errors[0].message, /nothing/);
+  });
+});
+
+describe("what the constructs write for the local cloud", () => {
+  const newApp = (mode: "dev" | "deploy") => new App({ name: "app", stage: "test", region: "us-east-1", mode, root: dir, outdir: `${dir}/.sst/dist-${Math.random()}`, artifactsDir: `${dir}/.sst/artifacts-${Math.random()}` });
+
+  it("url: the REST API's LocalEndpoint and stage locally, AWS's URL otherwise", () => {
+    for (const mode of ["dev", "deploy"] as const) {
+      const app = newApp(mode);
+      const stack = new Stack(app, "stack");
+      const api = new ApiGatewayV1Api(stack, "Rest", { routes: { "GET /": "src/fn.echo" } });
+      const url = JSON.stringify(stack.resolve(api.url));
+      if (mode === "dev") assert.match(url, /"Fn::GetAtt":\["RestApi[0-9A-F]+","LocalEndpoint"\]/);
+      else assert.match(url, /execute-api/);
+      assert.equal(url.includes("LocalEndpoint"), mode === "dev");
+    }
+  });
+
+  it("sst dev says once what is deployed but not run locally", () => {
+    const app = newApp("dev");
+    const stack = new Stack(app, "stack");
+    new ApiGatewayV1Api(stack, "Rest", {
+      authorizers: { pool: { type: "user_pools", userPoolIds: ["us-east-1_abc"] } },
+      routes: { "GET /": { function: "src/fn.echo", authorizer: "pool" } },
+      customDomain: { domainName: "api.example.com", cdk: { hostedZone: cdk.aws_route53.HostedZone.fromHostedZoneAttributes(stack, "Zone", { hostedZoneId: "Z1", zoneName: "example.com" }) } },
+    });
+    new AppSyncApi(stack, "Graph", {
+      schema: "graphql/schema.graphql",
+      dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
+      cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
+    });
+    const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
+    assert.deepEqual(notices.sort(), [
+      'ApiGatewayV1Api "Rest" authorizers.pool',
+      'ApiGatewayV1Api "Rest" customDomain',
+      'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
+      'AppSyncApi "Graph" dataSources.remote',
+    ]);
   });
 });
