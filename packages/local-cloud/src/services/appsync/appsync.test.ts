@@ -121,3 +121,9 @@ test("mapping templates and the schema prelude, as units", () => {
   assert.ok(schema.getType("AWSJSON"));
   assert.throws(() => buildAppSyncSchema("type Query { x: Nope }"), /Unknown type "Nope"/);
 });
+
+test("deleting the stack removes the API: its URL no longer answers", { timeout: 120_000 }, async () => {
+  await tc.cloud.cloudformation.call("DeleteStack", { StackName: "graph" });
+  const res = await gql("{ boom }");
+  assert.equal(res.status, 404);
+});

@@ -266,3 +266,11 @@ test("a new deployment changes what the stage serves", { timeout: 120_000 }, asy
   const resources = await tc.cloud.cloudformation.call("DescribeStackResources", { StackName: "rest" });
   assert.deepEqual(resources.StackResources.filter((r: any) => r.ResourceType === "AWS::ApiGateway::Deployment").map((r: any) => r.LogicalResourceId), ["Deploymenthello"]);
 });
+
+test("deleting the stack removes the API: its URL no longer answers", { timeout: 120_000 }, async () => {
+  await tc.cloud.cloudformation.call("DeleteStack", { StackName: "rest" });
+  const stacks = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "rest" }).catch((e: Error) => e);
+  assert.ok(stacks instanceof Error || stacks.Stacks[0].StackStatus === "DELETE_COMPLETE", JSON.stringify(stacks.Stacks?.[0]?.StackStatus));
+  const res = await fetch(`${url}users/1`);
+  assert.equal(res.status, 404);
+});
