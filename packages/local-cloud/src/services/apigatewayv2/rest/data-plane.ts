@@ -47,6 +47,13 @@ interface MethodRoute {
   resourcePath: string;
 }
 
+/** A REST API's own settings, as the data plane reads them. */
+interface ServedApi {
+  api: Doc;
+  stages: Map<string, Doc>;
+  gatewayResponses: Map<string, GatewayResponseConfig>;
+}
+
 /** A deployment compiled for serving (deployments never change once made). */
 interface ServedDeployment {
   routes: MethodRoute[];
@@ -79,7 +86,8 @@ export class RestDataPlane {
   private generation = -1;
   private restApiIds = new Set<string>();
   private readonly deployments = new Map<string, ServedDeployment>();
-  private readonly gatewayResponses = new Map<string, Map<string, GatewayResponseConfig>>();
+  /** Each REST API's own document, stages and gateway responses, read once per change of the store. */
+  private readonly apis = new Map<string, ServedApi>();
 
   constructor(private readonly deps: RestDataPlaneDeps) {
     this.authorizers = new RestAuthorizers(deps.lambda);
@@ -97,7 +105,7 @@ export class RestDataPlane {
     this.generation = this.deps.store.generation;
     this.restApiIds = new Set(this.deps.store.listRestApiIds());
     this.deployments.clear();
-    this.gatewayResponses.clear();
+    this.apis.clear();
   }
 
   async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
@@ -124,7 +132,8 @@ export class RestDataPlane {
         integrationLatency: served.integrationLatency, authorizer: served.authorizer,
       });
     }
-    customizeGatewayResponse(response, this.gatewayResponsesOf(apiId), requestId);
+    const gatewayResponses = this.apiOf(apiId)?.gatewayResponses;
+    if (gatewayResponses) customizeGatewayResponse(response, gatewayResponses, requestId);
     const headers: Record<string, any> = response.headers;
     headers["x-amzn-requestid"] = requestId;
     headers["x-amz-apigw-id"] = newGatewayRequestId();
@@ -134,12 +143,11 @@ export class RestDataPlane {
   }
 
   private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
-    const { store } = this.deps;
-    this.refresh();
+    const served = this.apiOf(apiId);
     const stageName = path.split("/")[1] ?? "";
     if (!stageName) return { response: missingAuthenticationToken() };
-    const stage = store.get<Doc>(apiId, "reststage", decodeURIComponent(stageName));
-    if (!stage) return { response: forbidden() };
+    const stage = served?.stages.get(safeDecode(stageName));
+    if (!served || !stage) return { response: forbidden() };
     const deployment = this.deploymentOf(apiId, stage.DeploymentId);
     if (!deployment) return { response: forbidden(), stage };
     const routePath = path.slice(stageName.length + 1) || "/";
@@ -148,15 +156,14 @@ export class RestDataPlane {
     const match = selectRoute(deployment.routes, gw.method, routePath);
     if (!match) return { response: missingAuthenticationToken(), stage };
     const { method, resourcePath } = match.route;
-    const api = store.get<Doc>(apiId, "restapi", apiId);
-    const rest: RestEventContext = { resourceId: method.ResourceId, resourcePath, binaryBody: isBinary(api?.BinaryMediaTypes ?? [], req.headers["content-type"], req.headers["accept"]) };
+    const rest: RestEventContext = { resourceId: method.ResourceId, resourcePath, binaryBody: isBinary(served.api.BinaryMediaTypes ?? [], req.headers["content-type"], req.headers["accept"]) };
     const ctx: EventContext = { apiId, routeKey: match.route.RouteKey, pathParameters: match.pathParameters, stageVariables: stage.Variables ?? {} };
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
-    const served = { stage, routeKey: ctx.routeKey, resourcePath };
-    if (method.ApiKeyRequired) return { ...served, response: forbidden("INVALID_API_KEY") };
+    const matched = { stage, routeKey: ctx.routeKey, resourcePath };
+    if (method.ApiKeyRequired) return { ...matched, response: forbidden("INVALID_API_KEY") };
     const denied = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
-    if (denied) return { ...served, response: denied };
+    if (denied) return { ...matched, response: denied };
 
     const integration: Doc = method.Integration ?? {};
     const integrationStarted = Date.now();
@@ -168,18 +175,25 @@ export class RestDataPlane {
       // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
       response = internalError();
     }
-    return { ...served, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
+    return { ...matched, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
   }
 
-  /** The API's gateway responses by type (read as they are now, not per deployment). */
-  private gatewayResponsesOf(apiId: string): Map<string, GatewayResponseConfig> {
+  /** The REST API as it is now (gateway responses are read live, not per deployment); undefined for an unknown id. */
+  private apiOf(apiId: string): ServedApi | undefined {
     this.refresh();
-    let configs = this.gatewayResponses.get(apiId);
-    if (!configs) {
-      configs = new Map(this.deps.store.list<GatewayResponseConfig>(apiId, "restgatewayresponse").map((g) => [g.ResponseType, g]));
-      if (this.restApiIds.has(apiId)) this.gatewayResponses.set(apiId, configs);
+    let served = this.apis.get(apiId);
+    if (!served && this.restApiIds.has(apiId)) {
+      const { store } = this.deps;
+      const api = store.get<Doc>(apiId, "restapi", apiId);
+      if (!api) return undefined;
+      served = {
+        api,
+        stages: new Map(store.list<Doc>(apiId, "reststage").map((st) => [st.StageName, st])),
+        gatewayResponses: new Map(store.list<GatewayResponseConfig>(apiId, "restgatewayresponse").map((g) => [g.ResponseType, g])),
+      };
+      this.apis.set(apiId, served);
     }
-    return configs;
+    return served;
   }
 
   private deploymentOf(apiId: string, deploymentId: string): ServedDeployment | undefined {
@@ -242,4 +256,12 @@ function isBinary(types: string[], contentType: string | undefined, accept: stri
     });
   };
   return matches(contentType) || (!contentType && matches(accept));
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

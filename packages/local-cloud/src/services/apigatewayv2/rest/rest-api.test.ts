@@ -175,6 +175,7 @@ test("AWS's error answers: no route or method 403, no stage 403, failed or malfo
   }
   const base = url.replace(/dev\/$/, "");
   assert.equal((await fetch(base)).status, 403);
+  assert.equal((await fetch(`${base}%E0%A4%A/users/1`)).status, 403, "a stage segment that does not decode is no stage");
   const noStage = await fetch(`${base}prod/users/1`);
   assert.equal(noStage.status, 403);
   assert.deepEqual(await noStage.json(), { message: "Forbidden" });
