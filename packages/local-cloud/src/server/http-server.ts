@@ -16,7 +16,7 @@ import { Readable } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
-import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
+import { KEEP_ALIVE_TIMEOUT_MS, PUMP_AHEAD_MAX, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
 import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { streamsBody } from "./streamed-bodies.js";
 import { Http1Server } from "./http1-server.js";
@@ -327,6 +327,27 @@ function refusal(refused: AwsResponse | AwsError, family: Family, requestId: str
   return refused instanceof AwsError ? kernelErrorResponse(refused, family, requestId) : refused;
 }
 
+/**
+ * A streamed answer through node:http. Not pipe(): it pauses the source whenever the
+ * response's 16 KiB buffer is full, so a large file was read only once the socket had
+ * drained; here, as on the fast path, up to PUMP_AHEAD_MAX may wait in the socket.
+ */
+function streamTo(res: http.ServerResponse, body: Readable): void {
+  const resume = () => body.resume();
+  body.on("data", (chunk: Buffer | string) => {
+    if (!res.write(chunk) && res.writableLength >= PUMP_AHEAD_MAX) {
+      body.pause();
+      res.once("drain", resume);
+    }
+  });
+  body.on("end", () => res.end());
+  body.on("error", () => res.destroy());
+  // The client went away: stop reading the source (closes a file, ends a live log).
+  res.on("close", () => {
+    if (!body.readableEnded) body.destroy();
+  });
+}
+
 /** Write an answer through node:http (handed-off sockets only). */
 function send(res: http.ServerResponse, method: string, answer: AwsResponse): void {
   const headers = answer.headers ?? {};
@@ -338,8 +359,7 @@ function send(res: http.ServerResponse, method: string, answer: AwsResponse): vo
       res.end();
       return;
     }
-    body.on("error", () => res.destroy());
-    body.pipe(res);
+    streamTo(res, body);
     return;
   }
   // A string body is handed to end() as a string: Node then sends head and body in one

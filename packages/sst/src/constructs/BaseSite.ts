@@ -206,7 +206,8 @@ function validateSitePath(type: string, id: string, appRoot: string, sitePath: s
   try {
     isDir = fs.statSync(abs).isDirectory();
   } catch {
-    throw new Error(`${type} "${id}": no site found at path "${sitePath}" (looked for ${abs})`);
+    // SST v2's sentences: StaticSite's, and the SSR sites' (SsrSite).
+    throw new Error(type === "StaticSite" ? `${type} "${id}": No path found at "${abs}" for the "${id}" ${type}.` : `${type} "${id}": No site found at "${abs}"`);
   }
   if (!isDir) throw new Error(`${type} "${id}": path "${sitePath}" is not a directory (${abs})`);
 }
