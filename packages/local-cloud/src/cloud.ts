@@ -42,6 +42,7 @@ import type { SqsService } from "./services/sqs/index.js";
 import type { LambdaService } from "./services/lambda/index.js";
 import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
+import type { AppSyncService } from "./services/appsync/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
 import type { CodeBuildService } from "./services/codebuild/index.js";
@@ -96,6 +97,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly sqs: SqsService;
   declare readonly lambda: LambdaService;
   declare readonly apigateway: ApiGatewayV2Service;
+  declare readonly appsync: AppSyncService;
   declare readonly cloudformation: CloudFormationService;
   declare readonly sns: SnsService;
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
@@ -310,6 +312,10 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     if (plane === "execute-api" && this.apigateway) {
       const api = /^\/([^/]+)(\/.*)?$/.exec(rest);
       if (api) return this.apigateway.handleExecuteApi(req, api[1]!, api[2] ?? "/");
+    }
+    if (plane === "appsync" && this.appsync) {
+      const api = /^\/([^/]+)(\/.*)?$/.exec(rest);
+      if (api) return this.appsync.handleGraphql(req, api[1]!, api[2] ?? "/");
     }
     if (plane === "cloudformation" && this.cloudformation) return this.cloudformation.handleInternal(req, rest);
     if (plane === "sns" && this.sns) return this.sns.handleInternal(req, rest);

@@ -9,7 +9,7 @@ import type { AwsRequest } from "../../../types.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { parseQueryString } from "../../../lambda-proxy/http-request.js";
 import { authorizeIam, type IamAuthCloud } from "../iam-auth.js";
-import { AuthorizerCache, policyAllows, routeArn } from "../lambda-authorizer.js";
+import { AuthorizerCache, policyDecision, routeArn } from "../lambda-authorizer.js";
 import { connectEvent, type ConnectionFacts, type RequestFacts } from "./events.js";
 
 export type ConnectVerdict = { ok: true; authorizer?: Record<string, unknown> } | { ok: false; status: number; message: string };
@@ -65,7 +65,7 @@ export async function authorizeConnect(
       policy = undefined;
     }
     if (policy?.policyDocument) {
-      verdict = policyAllows(policy.policyDocument, arn)
+      verdict = policyDecision(policy.policyDocument, arn) === "allow"
         ? { ok: true, authorizer: { ...(policy.context ?? {}), ...(policy.principalId !== undefined ? { principalId: policy.principalId } : {}) } }
         : { ok: false, status: 403, message: "Forbidden" };
     }
