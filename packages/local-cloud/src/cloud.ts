@@ -7,6 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { fileInUse } from "./file-in-use.js";
@@ -40,6 +42,7 @@ import type { SqsService } from "./services/sqs/index.js";
 import type { LambdaService } from "./services/lambda/index.js";
 import type { ApiGatewayV2Service } from "./services/apigatewayv2/index.js";
 import type { CloudFormationService } from "./services/cloudformation/index.js";
+import type { AppSyncService } from "./services/appsync/index.js";
 import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
 import type { CodeBuildService } from "./services/codebuild/index.js";
@@ -94,6 +97,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly sqs: SqsService;
   declare readonly lambda: LambdaService;
   declare readonly apigateway: ApiGatewayV2Service;
+  declare readonly appsync: AppSyncService;
   declare readonly cloudformation: CloudFormationService;
   declare readonly sns: SnsService;
   /** EventBridge. (Not to be confused with `events`, the observability emitter.) */
@@ -265,6 +269,32 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     return this.bySigningName.get(signingName);
   }
 
+  /**
+   * WebSocket handshakes: `{apiId}.execute-api.localhost/{stage}`,
+   * `/_aws/execute-api/{apiId}/{stage}` on the cloud's address, or a custom domain's
+   * `<domain>.localhost`, served by API Gateway.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean {
+    if (!this.apigateway) return false;
+    const query = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?")) : "";
+    const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(asRequest.headers.host ?? "");
+    let target: [string, string] | undefined;
+    if (hostMatch) target = [hostMatch[1]!, asRequest.path + query];
+    else {
+      const m = /^\/_aws\/execute-api\/([^/]+)(\/.*)?$/.exec(asRequest.path);
+      if (m) target = [m[1]!, (m[2] ?? "/") + query];
+      // A custom domain's local host: its mapping names the API and the stage.
+      const mapped = m ? undefined : this.apigateway.resolveCustomDomain(asRequest.headers.host ?? "", asRequest.path || "/");
+      if (mapped) target = [mapped.apiId, `/${mapped.stage}${mapped.path === "/" ? "" : mapped.path}${query}`];
+    }
+    if (!target) return false;
+    this.apigateway.handleWebSocket(req, socket, head, target[0], target[1], asRequest).catch((err) => {
+      console.error("[local-cloud] WebSocket handshake failed", err);
+      socket.destroy();
+    });
+    return true;
+  }
+
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {
     // The local CDN: each distribution answers on {id}.cloudfront.localhost.
     const distributionId = distributionIdFromHost(req.headers.host ?? "");
@@ -284,6 +314,10 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     if (plane === "execute-api" && this.apigateway) {
       const api = /^\/([^/]+)(\/.*)?$/.exec(rest);
       if (api) return this.apigateway.handleExecuteApi(req, api[1]!, api[2] ?? "/");
+    }
+    if (plane === "appsync" && this.appsync) {
+      const api = /^\/([^/]+)(\/.*)?$/.exec(rest);
+      if (api) return this.appsync.handleGraphql(req, api[1]!, api[2] ?? "/");
     }
     if (plane === "cloudformation" && this.cloudformation) return this.cloudformation.handleInternal(req, rest);
     if (plane === "sns" && this.sns) return this.sns.handleInternal(req, rest);

@@ -40,7 +40,9 @@ export interface ServiceClients {
   lambda: ModelClient<typeof lambda> & LocalReleaseEnvironmentsClient;
   sns: ModelClient<typeof sns>;
   eventbridge: ModelClient<typeof events>;
-  apigateway: ModelClient<typeof apigatewayv2>;
+  apigateway: ModelClient<typeof apigatewayv2> & InProcessClient;
+  /** AppSync has no wire model here: its operations are in-process only (services/appsync/management.ts). */
+  appsync: InProcessClient;
   cloudformation: ModelClient<typeof cloudformation>;
   codebuild: ModelClient<typeof codebuild>;
   /** CloudFront's model operations, and the local-only one CloudFormation records origin paths with. */
@@ -55,6 +57,11 @@ export interface LocalOriginPathPrefixesClient {
   call(operation: "SetLocalOriginPathPrefixes", input: { Id: string; Prefixes: Record<string, string> }, ctx?: Partial<CallContext>): Promise<Record<string, never>>;
 }
 
+/** In-process operations that are not in a wire model (REST API and AppSync resources CloudFormation makes). */
+export interface InProcessClient {
+  call(operation: string, input: Record<string, unknown>, ctx?: Partial<CallContext>): Promise<any>;
+}
+
 /**
  * Local-only, in-process (no route reaches it): ends the warm execution environments of
  * a function that ran for a deploy (services/lambda: RELEASE_ENVIRONMENTS).
@@ -65,7 +72,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "cloudfront", "cloudformation", "codebuild"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

@@ -1,13 +1,28 @@
 /**
- * The Lambda event of payload format version 1.0: the REST-API-compatible shape an
- * HTTP API sends when an integration asks for it. Single-value maps keep the last
- * value; the multi-value maps keep all of them.
+ * The Lambda event of payload format version 1.0: the shape REST APIs (v1) send to
+ * Lambda proxy integrations, and HTTP APIs send when an integration asks for it.
+ * Single-value maps keep the last value; the multi-value maps keep all of them.
+ *
+ * The two differ where REST APIs know more: a REST API names the matched resource
+ * (its id and path template), reports `path` without the stage (requestContext.path
+ * keeps it), has no `version`, and passes a body base64-encoded only when the API
+ * lists its content type among its binary media types.
  */
 import { ACCOUNT_ID } from "../types.js";
 import { clfTime, isTextContentType, parseQueryString, type GatewayRequest } from "./http-request.js";
 import type { EventContext } from "./event-v2.js";
 
-export function buildEventV1(req: GatewayRequest, ctx: EventContext): Record<string, unknown> {
+/** What a REST API adds to the event (`rest` argument of buildEventV1). */
+export interface RestEventContext {
+  /** The matched resource's id (requestContext.resourceId). */
+  resourceId: string;
+  /** Its path template, "/users/{id}" (resource, requestContext.resourcePath). */
+  resourcePath: string;
+  /** True when the body is binary by the API's BinaryMediaTypes. */
+  binaryBody: boolean;
+}
+
+export function buildEventV1(req: GatewayRequest, ctx: EventContext, rest?: RestEventContext): Record<string, unknown> {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -26,13 +41,13 @@ export function buildEventV1(req: GatewayRequest, ctx: EventContext): Record<str
       multiValueQueryStringParameters[name] = values;
     }
   }
-  const resourcePath = ctx.routeKey === "$default" ? "$default" : ctx.routeKey.replace(/^\S+\s+/, "");
-  const text = isTextContentType(req.headers["content-type"]);
+  const resourcePath = rest ? rest.resourcePath : ctx.routeKey === "$default" ? "$default" : ctx.routeKey.replace(/^\S+\s+/, "");
+  const text = rest ? !rest.binaryBody : isTextContentType(req.headers["content-type"]);
   const hasParams = Object.keys(ctx.pathParameters).length > 0;
-  return {
+  const event: Record<string, unknown> = {
     version: "1.0",
     resource: resourcePath,
-    path: req.rawPath,
+    path: rest ? req.routePath : req.rawPath,
     httpMethod: req.method,
     headers,
     multiValueHeaders,
@@ -41,23 +56,18 @@ export function buildEventV1(req: GatewayRequest, ctx: EventContext): Record<str
     requestContext: {
       accountId: ACCOUNT_ID,
       apiId: ctx.apiId,
-      authorizer: authorizerV1(ctx.authorizer),
+      authorizer: rest && ctx.authorizer?.iam ? undefined : authorizerV1(ctx.authorizer),
       domainName: req.domainName,
       domainPrefix: req.domainName.split(".")[0],
       extendedRequestId: req.requestId,
       httpMethod: req.method,
-      identity: {
-        accessKey: null, accountId: null, caller: null, cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
-        principalOrgId: null, sourceIp: req.sourceIp, user: null,
-        userAgent: req.headers["user-agent"] ?? "", userArn: null,
-      },
+      identity: identityOf(req, rest ? (ctx.authorizer?.iam as Record<string, any> | undefined) : undefined),
       path: req.rawPath,
       protocol: "HTTP/1.1",
       requestId: req.requestId,
       requestTime: clfTime(req.time),
       requestTimeEpoch: req.time,
-      resourceId: ctx.routeKey,
+      resourceId: rest ? rest.resourceId : ctx.routeKey,
       resourcePath,
       stage: req.stage,
     },
@@ -65,6 +75,18 @@ export function buildEventV1(req: GatewayRequest, ctx: EventContext): Record<str
     stageVariables: ctx.stageVariables && Object.keys(ctx.stageVariables).length ? ctx.stageVariables : null,
     body: req.body.length ? (text ? req.body.toString("utf8") : req.body.toString("base64")) : null,
     isBase64Encoded: req.body.length > 0 && !text,
+  };
+  if (rest) delete event.version;
+  return event;
+}
+
+/** requestContext.identity; a REST API names an IAM-authorized caller there. */
+function identityOf(req: GatewayRequest, iam: Record<string, any> | undefined): Record<string, unknown> {
+  return {
+    accessKey: iam?.accessKey ?? null, accountId: iam?.accountId ?? null, caller: iam?.callerId ?? null, cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
+    principalOrgId: null, sourceIp: req.sourceIp, user: iam?.userId ?? null,
+    userAgent: req.headers["user-agent"] ?? "", userArn: iam?.userArn ?? null,
   };
 }
 

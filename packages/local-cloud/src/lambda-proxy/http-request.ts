@@ -23,6 +23,23 @@ export interface GatewayRequest {
   time: number;
 }
 
+/** The GatewayRequest of an execute-api request, once its stage is known. */
+export function gatewayRequestOf(req: AwsRequest, at: { rawPath: string; routePath: string; stage: string; requestId: string; time: number }): GatewayRequest {
+  return {
+    method: req.method.toUpperCase(),
+    rawPath: at.rawPath,
+    routePath: at.routePath,
+    rawQueryString: rawQueryOf(req),
+    headers: req.headers,
+    body: req.body,
+    sourceIp: sourceIpOf(req.headers),
+    domainName: domainNameOf(req.headers),
+    stage: at.stage,
+    requestId: at.requestId,
+    time: at.time,
+  };
+}
+
 /** The raw query string of a request: from its URL if the kernel kept it, else re-encoded from `query`. */
 export function rawQueryOf(req: AwsRequest & { rawQuery?: string; url?: string }): string {
   if (typeof req.rawQuery === "string") return req.rawQuery.replace(/^\?/, "");

@@ -81,21 +81,24 @@ export function mapResponseV2(payload: Buffer): GatewayResponse {
   return { status: 200, headers: { "content-type": "application/json" }, setCookies: [], body: Buffer.from(text, "utf8") };
 }
 
-/** Payload format 1.0: the response must be an object with a statusCode. */
-export function mapResponseV1(payload: Buffer): GatewayResponse {
+/**
+ * Payload format 1.0: the response must be an object with a statusCode. `malformed` is
+ * the answer when it is not (HTTP APIs: 500; REST APIs: 502 "Internal server error").
+ */
+export function mapResponseV1(payload: Buffer, malformed: () => GatewayResponse = internalError): GatewayResponse {
   let value: unknown;
   try {
     value = JSON.parse(payload.toString("utf8"));
   } catch {
-    return internalError();
+    return malformed();
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) return internalError();
+  if (!value || typeof value !== "object" || Array.isArray(value)) return malformed();
   const r = value as Record<string, unknown>;
-  if (!isValidStatus(r.statusCode)) return internalError();
+  if (!isValidStatus(r.statusCode)) return malformed();
   const out: GatewayResponse = { status: Number(r.statusCode), headers: {}, setCookies: [], body: Buffer.alloc(0) };
-  if (!collectHeaders(out, r.headers, r.multiValueHeaders)) return internalError();
+  if (!collectHeaders(out, r.headers, r.multiValueHeaders)) return malformed();
   const body = bodyOf(r.body, r.isBase64Encoded);
-  if (!body) return internalError();
+  if (!body) return malformed();
   out.body = body;
   out.headers["content-type"] ??= "application/json";
   return out;

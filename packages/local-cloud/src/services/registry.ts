@@ -16,6 +16,7 @@ import { SnsService } from "./sns/index.js";
 import { EventBridgeService } from "./events/index.js";
 import { ApiGatewayV2Service } from "./apigatewayv2/index.js";
 import { CloudFormationService } from "./cloudformation/index.js";
+import { AppSyncService } from "./appsync/index.js";
 import { CodeBuildService } from "./codebuild/index.js";
 import { CloudFrontService } from "./cloudfront/index.js";
 
@@ -33,6 +34,7 @@ export const SERVICES = [
   ["sns", SnsService],
   ["eventbridge", EventBridgeService],
   ["apigateway", ApiGatewayV2Service],
+  ["appsync", AppSyncService],
   ["codebuild", CodeBuildService],
   ["cloudfront", CloudFrontService],
   ["cloudformation", CloudFormationService],

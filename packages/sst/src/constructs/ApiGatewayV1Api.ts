@@ -7,8 +7,8 @@
  * pools, Lambda token / request) and custom domains (regional or edge) with their
  * certificate and Route 53 records.
  *
- * The local cloud records a REST API and everything in it (so an app deploys and its
- * functions run when invoked) but does not serve its routes; `sst dev` says so once.
+ * Deployed to the local cloud, the REST API is served there as on AWS (the local
+ * cloud's execute-api data plane, `/{stage}/…`), and `url` is its local URL.
  */
 import * as cdk from "aws-cdk-lib";
 import * as apig from "aws-cdk-lib/aws-apigateway";
@@ -29,8 +29,8 @@ import type { Permissions } from "./util/permission.js";
 import { buildRestApiAccessLog, type AccessLogProps } from "./util/apiGatewayV1AccessLog.js";
 import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
-import { addLocalNotice } from "./util/local-notice.js";
 import { functionRef } from "./util/function-ref.js";
+import { addLocalNotice } from "./util/local-notice.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
 import { FunctionGroup } from "./util/function-group.js";
 import { normalizeRouteKey } from "./Api.js";
@@ -144,17 +144,20 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     this.createRestApi();
     this.addAuthorizers(this.props.authorizers ?? ({} as Authorizers));
     this.addRoutes(this, this.props.routes ?? {});
-    addLocalNotice(this, {
-      construct: `ApiGatewayV1Api "${id}"`,
-      prop: "routes",
-      local: "the REST API is deployed and recorded, but the local cloud does not serve REST APIs: its route functions run when invoked directly (an Api construct's routes are served)",
-    });
   }
 
-  /** `https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}/`. */
+  /**
+   * `https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}/`; deployed to the
+   * local cloud, the URL it serves the stage at (the RestApi's local-only LocalEndpoint
+   * attribute, `http://127.0.0.1:{port}/_aws/execute-api/{restApiId}`, and the stage).
+   */
   get url(): string {
     const restApi = this.cdk.restApi;
-    if (restApi instanceof apig.RestApi && restApi.deploymentStage) return restApi.url;
+    if (restApi instanceof apig.RestApi && restApi.deploymentStage) {
+      if (App.of(this).target !== "local") return restApi.url;
+      const endpoint = (restApi.node.defaultChild as apig.CfnRestApi).getAtt("LocalEndpoint").toString();
+      return `${endpoint}/${restApi.deploymentStage.stageName}/`;
+    }
     return `https://${restApi.restApiId}.execute-api.${App.of(this).region}.amazonaws.com/${App.of(this).stage}/`;
   }
 
@@ -208,7 +211,7 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       type: "ApiGatewayV1Api" as const,
       data: {
         customDomainUrl: this._customDomainUrl,
-        url: this.cdk.restApi.url,
+        url: this.url,
         restApiId: this.cdk.restApi.restApiId,
         routes: Object.entries(this.functions).map(([route, fn]) => ({ type: "function" as const, route, fn: functionRef(fn) })),
       },
@@ -217,7 +220,9 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
 
   /** @internal */
   getBindings(): BindingProps {
-    return { clientPackage: "api", variables: { url: { type: "plain", value: this.customDomainUrl || this.url } }, permissions: {} };
+    // locally the custom domain is not served: functions get the URL that is
+    const url = App.of(this).target === "local" ? this.url : this.customDomainUrl || this.url;
+    return { clientPackage: "api", variables: { url: { type: "plain", value: url } }, permissions: {} };
   }
 
   private createRestApi(): void {
@@ -272,6 +277,13 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       },
     });
     this.createCustomDomain(customDomain);
+    if (customDomain !== undefined) {
+      addLocalNotice(this, {
+        construct: `ApiGatewayV1Api "${this.id}"`,
+        prop: "customDomain",
+        local: "the domain, its certificate and DNS records are created on AWS only; locally the API answers at its url (which bound functions get as Api.<id>.url)",
+      });
+    }
     if (cors) {
       // Errors API Gateway answers itself (4XX/5XX) carry the CORS headers too.
       for (const [id, type] of [["GatewayResponseDefault4XX", apig.ResponseType.DEFAULT_4XX], ["GatewayResponseDefault5XX", apig.ResponseType.DEFAULT_5XX]] as const) {
@@ -352,6 +364,11 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       if (value.cdk?.authorizer) {
         this.authorizersData[key] = value.cdk.authorizer;
       } else if (value.type === "user_pools") {
+        addLocalNotice(this, {
+          construct: `ApiGatewayV1Api "${this.id}"`,
+          prop: `authorizers.${key}`,
+          local: "the Cognito user pool authorizer is deployed, but the local cloud has no Cognito: routes it guards answer 401 Unauthorized locally",
+        });
         if (!value.userPoolIds) throw sentenceError(this.ref, prop, `Missing "userPoolIds" for "${key}" authorizer`);
         const cognitoUserPools = value.userPoolIds.map((poolId) => cognito.UserPool.fromUserPoolId(this, `${key}-${poolId}-ImportedUserPool`, poolId));
         this.authorizersData[key] = new apig.CognitoUserPoolsAuthorizer(this, key, { cognitoUserPools, authorizerName: value.name, identitySource: value.identitySource, resultsCacheTtl });

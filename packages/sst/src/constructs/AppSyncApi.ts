@@ -5,8 +5,9 @@
  * HTTP, none) and resolvers `"Type field"` (a function becomes data source
  * `LambdaDS_{Type}_{field}` and function `Lambda_{Type}_{field}`), custom domains.
  *
- * The local cloud records the API and everything in it (the app deploys and its
- * functions run when invoked) but does not serve GraphQL; `sst dev` says so once.
+ * Deployed to the local cloud, the API is served at its `url` (the local cloud's
+ * GraphQL endpoint) with API-key authorization and Lambda, DynamoDB and none data
+ * sources; `sst dev` says once which data sources or authorization modes it does not run.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -132,11 +133,38 @@ export class AppSyncApi extends Construct implements SSTConstruct {
     this.createGraphqlApi();
     for (const [key, value] of Object.entries(this.props.dataSources ?? {})) this.addDataSource(this, key, value);
     for (const [key, value] of Object.entries(this.props.resolvers ?? {})) this.addResolver(this, key, value);
-    addLocalNotice(this, {
-      construct: `AppSyncApi "${id}"`,
-      prop: "resolvers",
-      local: "the GraphQL API is deployed and recorded, but the local cloud does not serve AppSync: its resolver functions run when invoked directly (an Api with a graphql route is served)",
-    });
+    this.addLocalNotices();
+  }
+
+  /** What the local cloud deploys but does not run: other data sources than Lambda, DynamoDB and none; other authorization than API keys. */
+  private addLocalNotices(): void {
+    for (const [key, value] of Object.entries(this.props.dataSources ?? {})) {
+      const type = Fn.isInlineDefinition(value) ? "function" : value.type ?? "function";
+      if (type === "rds" || type === "open_search" || type === "http") {
+        addLocalNotice(this, {
+          construct: `AppSyncApi "${this.id}"`,
+          prop: `dataSources.${key}`,
+          local: `the ${type} data source is deployed, but the local cloud does not run it: fields it resolves answer an UnsupportedDataSource error locally`,
+        });
+      }
+    }
+    if (this.props.customDomain !== undefined) {
+      addLocalNotice(this, {
+        construct: `AppSyncApi "${this.id}"`,
+        prop: "customDomain",
+        local: "the domain, its certificate and DNS records are created on AWS only; locally the API answers at its url (which bound functions get as AppSyncApi.<id>.url)",
+      });
+    }
+    const graphqlProps = this.props.cdk?.graphqlApi as AppSyncApiCdkGraphqlProps | undefined;
+    const auth = isCdkConstruct(graphqlProps) ? undefined : graphqlProps?.authorizationConfig;
+    const modes = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].filter((m) => m && m.authorizationType !== appsync.AuthorizationType.API_KEY);
+    if (modes.length) {
+      addLocalNotice(this, {
+        construct: `AppSyncApi "${this.id}"`,
+        prop: "cdk.graphqlApi.authorizationConfig",
+        local: `${modes.map((m) => m!.authorizationType).join(", ")} authorization is deployed, but the local cloud only accepts API keys (x-api-key): other requests are answered 401`,
+      });
+    }
   }
 
   get apiId(): string {
@@ -216,7 +244,9 @@ export class AppSyncApi extends Construct implements SSTConstruct {
   /** @internal */
   getBindings(): BindingProps | undefined {
     if (!this.url) return undefined;
-    return { clientPackage: "api", variables: { url: { type: "plain", value: this.customDomainUrl || this.url } }, permissions: {} };
+    // locally the custom domain is not served: functions get the URL that is
+    const url = App.of(this).target === "local" ? this.url : this.customDomainUrl || this.url;
+    return { clientPackage: "api", variables: { url: { type: "plain", value: url } }, permissions: {} };
   }
 
   private createGraphqlApi(): void {

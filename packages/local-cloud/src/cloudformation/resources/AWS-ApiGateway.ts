@@ -1,12 +1,17 @@
 /**
  * API Gateway REST APIs (v1: AWS::ApiGateway::*, what SST's ApiGatewayV1Api and CDK's
- * RestApi write): recorded, not served. Each resource gets the id and attributes AWS
- * would give, in AWS's formats, so Lambda permissions, URLs and outputs that reference
- * them deploy; no request reaches the routes. `sst dev` says so for the construct.
+ * RestApi write). The API, its resources, methods, authorizers, deployments and stages
+ * are made through the apigateway service's REST API operations
+ * (services/apigatewayv2/rest/management.ts), so the local cloud serves them at
+ * `{endpoint}/_aws/execute-api/{restApiId}/{stage}/…` (GetAtt LocalEndpoint, a
+ * local-only attribute, is that URL without the stage); gateway responses change the
+ * answers the gateway makes itself. The account's CloudWatch role, custom domains and
+ * base path mappings are recorded only,
+ * with the ids and attributes AWS would give.
  */
 import { randomBytes } from "node:crypto";
 import { recordedProvider } from "./recorded.js";
-import type { ResourceProvider } from "../provider.js";
+import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -15,39 +20,145 @@ function apigId(length = 10): string {
   return [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join("");
 }
 
-export const apiGatewayV1Providers: Record<string, ResourceProvider> = {
-  "AWS::ApiGateway::RestApi": recordedProvider({
-    id: () => apigId(),
-    attributes: () => ({ RootResourceId: apigId() }),
-  }),
-  "AWS::ApiGateway::Resource": recordedProvider({
+const apigateway = (ctx: ProviderContext) => service(ctx, "apigateway");
+
+const restApiAttributes = (api: Record<string, any>, ctx: ProviderContext) => ({
+  RestApiId: api.Id,
+  RootResourceId: api.RootResourceId,
+  LocalEndpoint: `${ctx.cloud.endpoint}/_aws/execute-api/${api.Id}`,
+});
+
+const restApiInput = (props: Record<string, any>, ctx: ProviderContext) =>
+  compact({
+    Name: props.Name ?? (props.Body || props.BodyS3Location ? undefined : ctx.physicalName()),
+    Description: props.Description, BinaryMediaTypes: props.BinaryMediaTypes, Body: props.Body, BodyS3Location: props.BodyS3Location,
+    CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType,
+  });
+
+/** A method's CloudFormation properties are PutMethod's input, its integration inline. */
+const methodInput = (props: Record<string, any>) =>
+  compact({
+    RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod, AuthorizationType: props.AuthorizationType,
+    AuthorizerId: props.AuthorizerId, ApiKeyRequired: props.ApiKeyRequired, Integration: props.Integration,
+    MethodResponses: props.MethodResponses, RequestParameters: props.RequestParameters,
+  });
+
+const authorizerInput = (props: Record<string, any>) =>
+  compact({
+    RestApiId: props.RestApiId, Name: props.Name, Type: props.Type, AuthorizerUri: props.AuthorizerUri, IdentitySource: props.IdentitySource,
+    IdentityValidationExpression: props.IdentityValidationExpression, AuthorizerResultTtlInSeconds: props.AuthorizerResultTtlInSeconds,
+    ProviderARNs: props.ProviderARNs,
+  });
+
+const gatewayResponseInput = (props: Record<string, any>) =>
+  compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
+
+const served: Record<string, ResourceProvider> = {
+  "AWS::ApiGateway::RestApi": {
+    async create(props, ctx) {
+      const api = await apigateway(ctx).call("CreateRestApi", restApiInput(props, ctx));
+      return { physicalId: api.Id, attributes: restApiAttributes(api, ctx) };
+    },
+    async update(id, props, _old, ctx) {
+      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint } = restApiInput(props, ctx) as Record<string, any>;
+      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint });
+      return restApiAttributes(api, ctx);
+    },
+    async delete(id, _props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestApi", { RestApiId: id }));
+    },
+  },
+  "AWS::ApiGateway::Resource": {
     replacementProps: ["RestApiId", "ParentId", "PathPart"],
-    id: () => apigId(6),
-    attributes: (id) => ({ ResourceId: id }),
-  }),
-  "AWS::ApiGateway::Method": recordedProvider({
+    async create(props, ctx) {
+      const r = await apigateway(ctx).call("CreateRestResource", { RestApiId: props.RestApiId, ParentId: props.ParentId, PathPart: props.PathPart });
+      return { physicalId: r.Id, attributes: { ResourceId: r.Id } };
+    },
+    async update(id) {
+      return { ResourceId: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestResource", { RestApiId: props.RestApiId, ResourceId: id }));
+    },
+  },
+  "AWS::ApiGateway::Method": {
     replacementProps: ["RestApiId", "ResourceId", "HttpMethod"],
-    id: (p) => `${p.RestApiId}-${p.ResourceId}-${p.HttpMethod}`,
-  }),
-  "AWS::ApiGateway::Deployment": recordedProvider({
+    async create(props, ctx) {
+      const m = await apigateway(ctx).call("PutRestMethod", methodInput(props));
+      return { physicalId: m.Id };
+    },
+    async update(_id, props, _old, ctx) {
+      await apigateway(ctx).call("PutRestMethod", methodInput(props));
+      return {};
+    },
+    async delete(_id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestMethod", { RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod }));
+    },
+  },
+  "AWS::ApiGateway::Authorizer": {
+    replacementProps: ["RestApiId"],
+    async create(props, ctx) {
+      const a = await apigateway(ctx).call("CreateRestAuthorizer", authorizerInput(props));
+      return { physicalId: a.Id, attributes: { AuthorizerId: a.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateRestAuthorizer", { ...authorizerInput(props), AuthorizerId: id });
+      return { AuthorizerId: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestAuthorizer", { RestApiId: props.RestApiId, AuthorizerId: id }));
+    },
+  },
+  "AWS::ApiGateway::Deployment": {
+    // A new deployment is what changes what a stage serves; CDK names one per change.
     replacementProps: ["RestApiId", "DeploymentCanarySettings"],
-    id: () => apigId(6),
-    attributes: (id) => ({ DeploymentId: id }),
-  }),
-  "AWS::ApiGateway::Stage": recordedProvider({
+    async create(props, ctx) {
+      const d = await apigateway(ctx).call("CreateRestDeployment", compact({
+        RestApiId: props.RestApiId, Description: props.Description, StageName: props.StageName, StageDescription: props.StageDescription,
+      }));
+      return { physicalId: d.Id, attributes: { DeploymentId: d.Id } };
+    },
+    async update(id) {
+      return { DeploymentId: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestDeployment", { RestApiId: props.RestApiId, DeploymentId: id }));
+    },
+  },
+  "AWS::ApiGateway::GatewayResponse": {
+    replacementProps: ["RestApiId", "ResponseType"],
+    async create(props, ctx) {
+      await apigateway(ctx).call("PutRestGatewayResponse", gatewayResponseInput(props));
+      return { physicalId: `${props.RestApiId}-${props.ResponseType}` };
+    },
+    async update(_id, props, _old, ctx) {
+      await apigateway(ctx).call("PutRestGatewayResponse", gatewayResponseInput(props));
+      return {};
+    },
+    async delete(_id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
+    },
+  },
+  "AWS::ApiGateway::Stage": {
     replacementProps: ["RestApiId", "StageName"],
     nameProperty: "StageName",
-    id: (p) => String(p.StageName),
-  }),
-  "AWS::ApiGateway::Authorizer": recordedProvider({
-    replacementProps: ["RestApiId"],
-    id: () => apigId(6),
-    attributes: (id) => ({ AuthorizerId: id }),
-  }),
-  "AWS::ApiGateway::GatewayResponse": recordedProvider({
-    replacementProps: ["RestApiId", "ResponseType"],
-    id: (p) => `${p.RestApiId}-${p.ResponseType}`,
-  }),
+    async create(props, ctx) {
+      const name = props.StageName ?? ctx.physicalName({ maxLength: 128, separator: "-" }).replace(/[^A-Za-z0-9_-]/g, "");
+      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      return { physicalId: s.StageName };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      return {};
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestStage", { RestApiId: props.RestApiId, StageName: id }));
+    },
+  },
+};
+
+export const apiGatewayV1Providers: Record<string, ResourceProvider> = {
+  ...served,
   "AWS::ApiGateway::Account": recordedProvider({
     id: () => apigId(),
   }),

@@ -6,11 +6,15 @@
 import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse } from "../../types.js";
 import { LogShipper } from "../../kernel/log-shipper.js";
-import { formatAccessLog, logGroupOfArn } from "./access-log.js";
+import { writeAccessLog } from "./access-log.js";
+
+/** API Gateway's format when a stage's access log settings give none. */
+const HTTP_API_LOG_FORMAT =
+  '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength" }';
 import { applyCors, isPreflight, preflightHeaders, type CorsConfiguration } from "../../lambda-proxy/cors.js";
 import { buildEventV1 } from "../../lambda-proxy/event-v1.js";
 import { buildEventV2, type EventContext } from "../../lambda-proxy/event-v2.js";
-import { clfTime, domainNameOf, rawQueryOf, sourceIpOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
+import { gatewayRequestOf, type GatewayRequest } from "../../lambda-proxy/http-request.js";
 import { proxyHttp } from "./http-proxy.js";
 import { newGatewayRequestId } from "./ids.js";
 import { authorizeIam, type IamAuthCloud } from "./iam-auth.js";
@@ -100,61 +104,10 @@ export class DataPlane {
   }
 
   private writeAccessLog(req: AwsRequest, apiId: string, path: string, requestId: string, started: number, durationMs: number, s: Served): void {
-    const settings = s.stage!.AccessLogSettings;
-    const group = logGroupOfArn(settings.DestinationArn);
-    if (!group) return;
-    const format: string = settings.Format ||
-      '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength" }';
-    const value = (name: string): string | number | undefined => {
-      switch (name) {
-        case "requestId":
-        case "extendedRequestId":
-          return requestId;
-        case "apiId":
-          return apiId;
-        case "stage":
-          return s.stage!.StageName;
-        case "identity.sourceIp":
-          return sourceIpOf(req.headers);
-        case "identity.userAgent":
-          return req.headers["user-agent"];
-        case "requestTime":
-          return clfTime(started);
-        case "requestTimeEpoch":
-          return started;
-        case "httpMethod":
-          return req.method.toUpperCase();
-        case "path":
-          return path;
-        case "routeKey":
-          return s.routeKey;
-        case "status":
-          return s.response.status;
-        case "protocol":
-          return "HTTP/1.1";
-        case "responseLength":
-          return s.response.body.length;
-        case "responseLatency":
-          return durationMs;
-        case "integrationLatency":
-        case "integration.latency":
-          return s.integrationLatency;
-        case "integrationStatus":
-        case "integration.status":
-          return s.integrationStatus;
-        case "error.message":
-        case "integrationErrorMessage":
-          return s.error;
-        case "domainName":
-          return domainNameOf(req.headers);
-        case "domainPrefix":
-          return domainNameOf(req.headers).split(".")[0];
-        default:
-          return undefined;
-      }
-    };
-    const line = formatAccessLog(format, value);
-    this.accessLogs.write(group, `${apiId}_${s.stage!.StageName}`, { timestamp: started, message: line });
+    writeAccessLog(this.accessLogs, s.stage!.AccessLogSettings, HTTP_API_LOG_FORMAT, {
+      req, apiId, stageName: s.stage!.StageName, path, requestId, started, durationMs, status: s.response.status, responseLength: s.response.body.length,
+      routeKey: s.routeKey, integrationStatus: s.integrationStatus, integrationLatency: s.integrationLatency, error: s.error,
+    });
   }
 
   private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
@@ -171,19 +124,7 @@ export class DataPlane {
     if (!stage) return { response: jsonMessage(404, "Not Found") };
     const stageVariables: Record<string, string> = stage.StageVariables ?? {};
 
-    const gw: GatewayRequest = {
-      method: req.method.toUpperCase(),
-      rawPath: path,
-      routePath,
-      rawQueryString: rawQueryOf(req),
-      headers: req.headers,
-      body: req.body,
-      sourceIp: sourceIpOf(req.headers),
-      domainName: domainNameOf(req.headers),
-      stage: stage.StageName,
-      requestId,
-      time,
-    };
+    const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
     const cors: CorsConfiguration | undefined = api.CorsConfiguration;
     const withCors = (response: GatewayResponse) => {
       if (cors) applyCors(cors, gw.headers, response.headers);
@@ -222,6 +163,23 @@ export class DataPlane {
       response: withCors(response), routeKey: route.RouteKey, stage,
       integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted, error,
     };
+  }
+
+  /** The API's document as of the store's current generation (cached), if it exists. */
+  apiDocument(apiId: string): Doc | undefined {
+    return this.snapshotOf(apiId).api;
+  }
+
+  /**
+   * An API, one of its stages and what that stage serves now (the WebSocket data plane
+   * reads routes the same way); undefined for an unknown API, stage or undeployed stage.
+   */
+  stageView(apiId: string, stageName: string): (View & { api: Doc; stage: Doc }) | undefined {
+    const snapshot = this.snapshotOf(apiId);
+    const stage = snapshot.stages.find((s) => s.StageName === stageName);
+    if (!snapshot.api || !stage) return undefined;
+    const view = this.viewOf(apiId, stage, snapshot);
+    return view ? { api: snapshot.api, stage, ...view } : undefined;
   }
 
   /** The API's resources as of the store's current generation. */

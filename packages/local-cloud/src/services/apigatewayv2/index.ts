@@ -14,6 +14,14 @@ import { coerceInput } from "./coerce.js";
 import { ManagementApi } from "./management.js";
 import { ApiGatewayStore } from "./store.js";
 import { DomainNames } from "./domain-names.js";
+import { WebSocketGateway } from "./websocket/gateway.js";
+import type { IamAuthCloud } from "./iam-auth.js";
+import { serveManagement } from "./websocket/management-api.js";
+import { routeResponseOperations } from "./route-responses.js";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { RestApiManagement } from "./rest/management.js";
+import { RestDataPlane } from "./rest/data-plane.js";
 
 /** HTTP method and resource path each operation is authorized as (apigateway:{METHOD} on arn:aws:apigateway:{region}::{path}). */
 function iamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
@@ -41,6 +49,13 @@ export class ApiGatewayV2Service implements Service {
   private readonly management: ManagementApi;
   private readonly domains: DomainNames;
   private readonly dataPlane: DataPlane;
+  /** Client connections of WebSocket APIs, and their routing. */
+  readonly webSockets: WebSocketGateway;
+  private readonly iam: IamAuthCloud;
+  private readonly region: string;
+  /** REST APIs (v1): in-process management for CloudFormation, and their data plane. */
+  private readonly restApis: RestApiManagement;
+  private readonly restDataPlane: RestDataPlane;
   private readonly host: OperationHost<CallContext>;
   private readonly endpoint: () => string;
 
@@ -59,7 +74,26 @@ export class ApiGatewayV2Service implements Service {
       iam: kernel,
       awsService: (name) => clients[name],
     });
-    const ops = { ...this.management.operations, ...this.domains.operations };
+    this.iam = kernel;
+    this.region = kernel.region;
+    this.webSockets = new WebSocketGateway({
+      region: kernel.region,
+      stageView: (apiId, stage) => this.dataPlane.stageView(apiId, stage),
+      lambda: () => invokerOf(kernel.clients.lambda),
+      iam: kernel,
+    });
+    this.restApis = new RestApiManagement(this.store, kernel.region);
+    this.restDataPlane = new RestDataPlane({
+      store: this.store,
+      region: kernel.region,
+      events: kernel.events,
+      lambda: () => invokerOf(kernel.clients.lambda),
+      iam: kernel,
+      logs: () => kernel.clients.logs,
+    });
+    const ops = { ...this.management.operations, ...this.domains.operations, ...routeResponseOperations(this.store, (id) => this.management.api(id)) };
+    const clash = Object.keys(this.restApis.operations).find((name) => name in ops);
+    if (clash) throw new Error(`apigateway: the REST API operation ${clash} would hide the HTTP API operation of that name`);
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [apigatewayModel],
@@ -99,13 +133,40 @@ export class ApiGatewayV2Service implements Service {
     return this.host.handle(req);
   }
 
-  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+  /** A model operation (HTTP APIs), or one of the in-process REST API operations (rest/management.ts). */
+  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    const rest = this.restApis.operations[operation];
+    if (rest) return rest(input ?? {});
     return this.host.call(operation, input, ctx);
   }
 
   /** The execute-api data plane: `path` is what follows /_aws/execute-api/{apiId} ("/" when empty). */
   handleExecuteApi(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
+    // A WebSocket API's endpoint answers HTTP only for its management API (@connections).
+    if (this.isWebSocketApi(apiId)) {
+      const answer = serveManagement(req, apiId, path, { region: this.region, gateway: this.webSockets, iam: this.iam });
+      return Promise.resolve(answer ?? { status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Forbidden" }) });
+    }
+    if (this.restDataPlane.serves(apiId)) return this.restDataPlane.handle(req, apiId, path);
     return this.dataPlane.handle(req, apiId, path);
+  }
+
+  /**
+   * A WebSocket handshake to `apiId` (`path` is `/{stage}`, query included); `signed` is
+   * the handshake as a request (for IAM authorization). Answers on the socket.
+   */
+  handleWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, apiId: string, path: string, signed: AwsRequest): Promise<void> {
+    return this.webSockets.upgrade(req, socket, head, apiId, path, signed);
+  }
+
+  /** The API, stage and path a custom domain's local host (`chat.example.com.localhost`) maps `path` to. */
+  resolveCustomDomain(host: string, path: string): { apiId: string; stage: string; path: string } | undefined {
+    return this.domains.resolve(host, path);
+  }
+
+  /** From the data plane's cached snapshot: HTTP API requests pay no SQLite read for this. */
+  private isWebSocketApi(apiId: string): boolean {
+    return this.dataPlane.apiDocument(apiId)?.ProtocolType === "WEBSOCKET";
   }
 
   /**
@@ -120,12 +181,18 @@ export class ApiGatewayV2Service implements Service {
   }
 
   /** Resolves once pending access-log writes are done (tests, shutdown). */
-  flushAccessLogs(): Promise<void> {
-    return this.dataPlane.accessLogs.flush();
+  async flushAccessLogs(): Promise<void> {
+    await Promise.all([this.dataPlane.accessLogs.flush(), this.restDataPlane.accessLogs.flush()]);
   }
 
   async close(): Promise<void> {
+    this.webSockets.close();
     await this.flushAccessLogs();
+  }
+
+  /** The local invoke URL of a REST API, without its stage (the RestApi's LocalEndpoint attribute). */
+  restApiEndpoint(restApiId: string): string {
+    return `${this.endpoint()}/_aws/execute-api/${restApiId}`;
   }
 
   /** The local invoke URL of an API (what ApiEndpoint reports). */

@@ -31,7 +31,8 @@ export function routeArn(region: string, apiId: string, stage: string, method: s
   return `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${apiId}/${stage}/${method}${path}`;
 }
 
-function policyAllows(policy: any, arn: string): boolean {
+/** What an authorizer's policy says about execute-api:Invoke on `arn`: an explicit deny wins over an allow. */
+export function policyDecision(policy: any, arn: string): "allow" | "deny" | "none" {
   const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
   const matches = (pattern: string) => globMatch(pattern, arn);
   const applies = (st: any) => {
@@ -39,19 +40,21 @@ function policyAllows(policy: any, arn: string): boolean {
     const resources = [st.Resource].flat().map(String);
     return actions.some((a) => a === "*" || a === "execute-api:*" || a.toLowerCase() === "execute-api:invoke") && resources.some(matches);
   };
-  if (statements.some((st: any) => st.Effect === "Deny" && applies(st))) return false;
-  return statements.some((st: any) => st.Effect === "Allow" && applies(st));
+  if (statements.some((st: any) => st.Effect === "Deny" && applies(st))) return "deny";
+  return statements.some((st: any) => st.Effect === "Allow" && applies(st)) ? "allow" : "none";
 }
+
+const policyAllows = (policy: any, arn: string) => policyDecision(policy, arn) === "allow";
 
 /**
  * Authorizer verdicts cached per authorizer and identity-source values for
  * AuthorizerResultTtlInSeconds, as API Gateway caches them (only when there are
  * identity sources to key on).
  */
-export class AuthorizerCache {
-  private readonly entries = new Map<string, { until: number; result: LambdaAuthResult }>();
+export class AuthorizerCache<T = LambdaAuthResult> {
+  private readonly entries = new Map<string, { until: number; result: T }>();
 
-  get(key: string, now = Date.now()): LambdaAuthResult | undefined {
+  get(key: string, now = Date.now()): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (e.until > now) return e.result;
@@ -59,7 +62,7 @@ export class AuthorizerCache {
     return undefined;
   }
 
-  set(key: string, result: LambdaAuthResult, ttlSeconds: number, now = Date.now()): void {
+  set(key: string, result: T, ttlSeconds: number, now = Date.now()): void {
     if (this.entries.size > 10_000) this.entries.clear(); // bounded: a cache, not a store
     this.entries.set(key, { until: now + ttlSeconds * 1000, result });
   }

@@ -6,8 +6,14 @@
  */
 import type { Database } from "better-sqlite3";
 
-/** "snapshot" holds what a deployment froze: the routes, integrations and authorizers of that moment. */
-export type ResourceKind = "api" | "route" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping";
+/**
+ * "snapshot" holds what a deployment froze: the routes, integrations and authorizers of that moment.
+ * The `rest*` kinds are REST APIs (v1, rest/management.ts): their resource tree, methods
+ * (integration inline), authorizers, deployments (each with its frozen snapshot) and stages.
+ */
+export type ResourceKind =
+  | "api" | "route" | "routeresponse" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping"
+  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse";
 
 export class ApiGatewayStore {
   private readonly stmts;
@@ -27,6 +33,7 @@ export class ApiGatewayStore {
       get: db.prepare("SELECT doc FROM apigw_resources WHERE api_id = ? AND kind = ? AND id = ?"),
       list: db.prepare("SELECT doc FROM apigw_resources WHERE api_id = ? AND kind = ? ORDER BY seq"),
       listApis: db.prepare("SELECT doc FROM apigw_resources WHERE kind = 'api' ORDER BY seq"),
+      listRestApiIds: db.prepare("SELECT api_id FROM apigw_resources WHERE kind = 'restapi'"),
       nextSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM apigw_resources"),
       insert: db.prepare("INSERT INTO apigw_resources (api_id, kind, id, seq, doc) VALUES (?, ?, ?, ?, ?)"),
       update: db.prepare("UPDATE apigw_resources SET doc = ? WHERE api_id = ? AND kind = ? AND id = ?"),
@@ -50,6 +57,11 @@ export class ApiGatewayStore {
 
   listApis<T = any>(): T[] {
     return (this.stmts.listApis.all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
+  }
+
+  /** The ids of every REST API (v1). */
+  listRestApiIds(): string[] {
+    return (this.stmts.listRestApiIds.all() as { api_id: string }[]).map((r) => r.api_id);
   }
 
   insert(apiId: string, kind: ResourceKind, id: string, doc: unknown): void {

@@ -1,0 +1,246 @@
+/**
+ * REST APIs (API Gateway v1) as CloudFormation builds them: the API and its root
+ * resource, the resource tree, methods with their integration inline, authorizers,
+ * deployments and stages. A deployment freezes the API's resources, methods and
+ * authorizers as they are when it is created, which is what its stages serve, as on
+ * AWS (a change reaches requests only through a new deployment; CDK makes one
+ * whenever a method changes).
+ *
+ * These operations are in-process only (CloudFormation's providers call them through
+ * the apigateway service); there is no v1 management API on the wire yet. Their names
+ * say "Rest" where AWS's v1 and v2 APIs share one (CreateStage is the HTTP API's here),
+ * and inputs and outputs use the CloudFormation property names.
+ */
+import { ACCOUNT_ID } from "../../../types.js";
+import { badRequest, conflict } from "../errors.js";
+import { AwsError } from "../../../server/aws-error.js";
+import { newApiId, randomId } from "../ids.js";
+import type { ApiGatewayStore } from "../store.js";
+
+type Doc = Record<string, any>;
+
+/** What a deployment froze: what its stages serve. */
+export interface RestSnapshot {
+  resources: Doc[];
+  methods: Doc[];
+  authorizers: Doc[];
+}
+
+const notFound = (what: string, id: string) => new AwsError("NotFoundException", `Invalid ${what} identifier specified ${ACCOUNT_ID}:${id}`, 404);
+
+const METHODS = new Set(["ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
+const AUTHORIZATION_TYPES = new Set(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]);
+
+export class RestApiManagement {
+  constructor(private readonly store: ApiGatewayStore, private readonly region: string) {}
+
+  readonly operations: Record<string, (input: Doc) => Doc> = {
+    CreateRestApi: (i) => this.createRestApi(i),
+    UpdateRestApi: (i) => this.updateRestApi(i),
+    DeleteRestApi: (i) => this.deleteRestApi(i),
+    CreateRestResource: (i) => this.createResource(i),
+    DeleteRestResource: (i) => this.deleteResource(i),
+    PutRestMethod: (i) => this.putMethod(i),
+    DeleteRestMethod: (i) => this.deleteMethod(i),
+    CreateRestAuthorizer: (i) => this.putAuthorizer(i, randomId(6)),
+    UpdateRestAuthorizer: (i) => this.putAuthorizer(i, this.existing(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer").Id),
+    DeleteRestAuthorizer: (i) => this.remove(i.RestApiId, "restauthorizer", i.AuthorizerId, "Authorizer"),
+    CreateRestDeployment: (i) => this.createDeployment(i),
+    DeleteRestDeployment: (i) => this.deleteDeployment(i),
+    CreateRestStage: (i) => this.createStage(i),
+    UpdateRestStage: (i) => this.updateStage(i),
+    DeleteRestStage: (i) => this.remove(i.RestApiId, "reststage", i.StageName, "Stage"),
+    PutRestGatewayResponse: (i) => this.putGatewayResponse(i),
+    DeleteRestGatewayResponse: (i) => this.remove(i.RestApiId, "restgatewayresponse", i.ResponseType, "Gateway response"),
+  };
+
+  arn(restApiId: string): string {
+    return `arn:aws:apigateway:${this.region}::/restapis/${restApiId}`;
+  }
+
+  private restApi(id: unknown): Doc {
+    const api = typeof id === "string" ? this.store.get<Doc>(id, "restapi", id) : undefined;
+    if (!api) throw notFound("API", String(id));
+    return api;
+  }
+
+  private existing(apiId: unknown, kind: "restresource" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
+    this.restApi(apiId);
+    const doc = typeof id === "string" ? this.store.get<Doc>(apiId as string, kind, id) : undefined;
+    if (!doc) throw notFound(what, String(id));
+    return doc;
+  }
+
+  private remove(apiId: unknown, kind: "restauthorizer" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
+    this.existing(apiId, kind, id, what);
+    this.store.remove(apiId as string, kind, id as string);
+    return {};
+  }
+
+  private createRestApi(i: Doc): Doc {
+    if (i.Body !== undefined || i.BodyS3Location !== undefined || i.CloneFrom !== undefined) {
+      throw badRequest("Importing an OpenAPI definition or cloning an API (Body, BodyS3Location, CloneFrom) is not supported by the local cloud");
+    }
+    if (typeof i.Name !== "string" || !i.Name) throw badRequest("Invalid REST API name specified: a REST API needs a Name");
+    const id = newApiId();
+    const rootId = randomId(6);
+    const api = {
+      Id: id, Name: i.Name, Description: i.Description, RootResourceId: rootId,
+      BinaryMediaTypes: i.BinaryMediaTypes ?? [], ApiKeySourceType: i.ApiKeySourceType ?? "HEADER",
+      DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
+      CreatedDate: new Date().toISOString(),
+    };
+    this.store.insert(id, "restapi", id, api);
+    this.store.insert(id, "restresource", rootId, { Id: rootId, Path: "/" });
+    return api;
+  }
+
+  private updateRestApi(i: Doc): Doc {
+    const api = this.restApi(i.RestApiId);
+    const next = {
+      ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [],
+      DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
+    };
+    this.store.update(api.Id, "restapi", api.Id, next);
+    return next;
+  }
+
+  private deleteRestApi(i: Doc): Doc {
+    const api = this.restApi(i.RestApiId);
+    this.store.removeApi(api.Id, this.arn(api.Id));
+    return {};
+  }
+
+  private createResource(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const parent = this.existing(apiId, "restresource", i.ParentId, "Resource");
+    const part = String(i.PathPart ?? "");
+    if (!/^(\{[A-Za-z0-9._-]+\+?\}|[A-Za-z0-9._:@~!$&'()*,;=-]+)$/.test(part)) {
+      throw badRequest(`Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.`);
+    }
+    const siblings = this.store.list<Doc>(apiId, "restresource").filter((r) => r.ParentId === parent.Id);
+    if (siblings.some((r) => r.PathPart === part)) throw conflict(`Another resource with the same parent already has this name: ${part}`);
+    if (part.startsWith("{") && siblings.some((r) => r.PathPart.startsWith("{"))) {
+      throw badRequest(`A sibling (${siblings.find((r) => r.PathPart.startsWith("{"))!.PathPart}) of this resource already has a variable path part -- only one is allowed`);
+    }
+    if (/^\{.+\+\}$/.test(parent.PathPart ?? "")) throw badRequest("Cannot create a child of a resource with a greedy path variable");
+    const id = randomId(6);
+    const resource = { Id: id, ParentId: parent.Id, PathPart: part, Path: `${parent.Path === "/" ? "" : parent.Path}/${part}` };
+    this.store.insert(apiId, "restresource", id, resource);
+    return resource;
+  }
+
+  private deleteResource(i: Doc): Doc {
+    const resource = this.existing(i.RestApiId, "restresource", i.ResourceId, "Resource");
+    if (!resource.ParentId) throw badRequest("Cannot delete the root resource of a REST API");
+    // children and their methods go with it, as on AWS
+    const all = this.store.list<Doc>(i.RestApiId, "restresource");
+    const doomed = new Set([resource.Id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const r of all) if (r.ParentId && doomed.has(r.ParentId) && !doomed.has(r.Id)) (doomed.add(r.Id), (grew = true));
+    }
+    for (const m of this.store.list<Doc>(i.RestApiId, "restmethod")) if (doomed.has(m.ResourceId)) this.store.remove(i.RestApiId, "restmethod", m.Id);
+    for (const id of doomed) this.store.remove(i.RestApiId, "restresource", id);
+    return {};
+  }
+
+  private putMethod(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const resource = this.existing(apiId, "restresource", i.ResourceId, "Resource");
+    const httpMethod = String(i.HttpMethod ?? "").toUpperCase();
+    if (!METHODS.has(httpMethod)) throw badRequest(`Invalid HttpMethod specified. Valid options are ${[...METHODS].join(",")}`);
+    const authorizationType = String(i.AuthorizationType ?? "NONE").toUpperCase();
+    if (!AUTHORIZATION_TYPES.has(authorizationType)) throw badRequest(`Invalid authorization type specified: ${authorizationType}`);
+    if ((authorizationType === "CUSTOM" || authorizationType === "COGNITO_USER_POOLS") && !i.AuthorizerId) {
+      throw badRequest(`Invalid authorizer ID specified. Setting the authorization type to ${authorizationType} requires a valid authorizer.`);
+    }
+    if (i.AuthorizerId) this.existing(apiId, "restauthorizer", i.AuthorizerId, "Authorizer");
+    const id = `${resource.Id}-${httpMethod}`;
+    const method = {
+      Id: id, ResourceId: resource.Id, HttpMethod: httpMethod, AuthorizationType: authorizationType,
+      AuthorizerId: i.AuthorizerId, ApiKeyRequired: i.ApiKeyRequired === true || i.ApiKeyRequired === "true",
+      Integration: i.Integration, MethodResponses: i.MethodResponses, RequestParameters: i.RequestParameters,
+    };
+    if (this.store.get(apiId, "restmethod", id)) this.store.update(apiId, "restmethod", id, method);
+    else this.store.insert(apiId, "restmethod", id, method);
+    return method;
+  }
+
+  private deleteMethod(i: Doc): Doc {
+    const id = `${i.ResourceId}-${String(i.HttpMethod ?? "").toUpperCase()}`;
+    this.restApi(i.RestApiId);
+    if (!this.store.get(i.RestApiId, "restmethod", id)) throw new AwsError("NotFoundException", "Invalid Method identifier specified", 404);
+    this.store.remove(i.RestApiId, "restmethod", id);
+    return {};
+  }
+
+  private putAuthorizer(i: Doc, id: string): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const type = String(i.Type ?? "");
+    if (!["TOKEN", "REQUEST", "COGNITO_USER_POOLS"].includes(type)) throw badRequest(`Invalid authorizer type specified: ${type}`);
+    if (type !== "COGNITO_USER_POOLS" && !i.AuthorizerUri) throw badRequest(`Authorizer URI is required for authorizer type ${type}`);
+    const authorizer = {
+      Id: id, Name: i.Name, Type: type, AuthorizerUri: i.AuthorizerUri, IdentitySource: i.IdentitySource,
+      IdentityValidationExpression: i.IdentityValidationExpression, ProviderARNs: i.ProviderARNs,
+      // AWS's default when the field is left out
+      AuthorizerResultTtlInSeconds: i.AuthorizerResultTtlInSeconds === undefined ? 300 : Number(i.AuthorizerResultTtlInSeconds),
+    };
+    if (this.store.get(apiId, "restauthorizer", id)) this.store.update(apiId, "restauthorizer", id, authorizer);
+    else this.store.insert(apiId, "restauthorizer", id, authorizer);
+    return authorizer;
+  }
+
+  private putGatewayResponse(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const type = String(i.ResponseType ?? "");
+    if (!/^[A-Z0-9_]+$/.test(type)) throw badRequest(`Invalid gateway response type ${type}`);
+    const doc = { ResponseType: type, StatusCode: i.StatusCode, ResponseParameters: i.ResponseParameters, ResponseTemplates: i.ResponseTemplates };
+    if (this.store.get(apiId, "restgatewayresponse", type)) this.store.update(apiId, "restgatewayresponse", type, doc);
+    else this.store.insert(apiId, "restgatewayresponse", type, doc);
+    return doc;
+  }
+
+  private createDeployment(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const methods = this.store.list<Doc>(apiId, "restmethod");
+    if (!methods.length) throw badRequest("The REST API doesn't contain any methods");
+    const id = randomId(6);
+    const snapshot: RestSnapshot = { resources: this.store.list(apiId, "restresource"), methods, authorizers: this.store.list(apiId, "restauthorizer") };
+    this.store.insert(apiId, "restdeployment", id, { Id: id, Description: i.Description, CreatedDate: new Date().toISOString(), Snapshot: snapshot });
+    if (i.StageName) {
+      const description = i.StageDescription ?? {};
+      const accessLog = description.AccessLogSetting;
+      this.createStage({ RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
+    }
+    return { Id: id };
+  }
+
+  private deleteDeployment(i: Doc): Doc {
+    this.existing(i.RestApiId, "restdeployment", i.DeploymentId, "Deployment");
+    if (this.store.list<Doc>(i.RestApiId, "reststage").some((s) => s.DeploymentId === i.DeploymentId)) {
+      throw badRequest("Active stages pointing to this deployment must be moved or deleted");
+    }
+    this.store.remove(i.RestApiId, "restdeployment", i.DeploymentId);
+    return {};
+  }
+
+  private createStage(i: Doc): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const name = String(i.StageName ?? "");
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) throw badRequest("Stage name only allows a-zA-Z0-9_-");
+    this.existing(apiId, "restdeployment", i.DeploymentId, "Deployment");
+    if (this.store.get(apiId, "reststage", name)) throw conflict("Stage already exists");
+    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, CreatedDate: new Date().toISOString() };
+    this.store.insert(apiId, "reststage", name, stage);
+    return stage;
+  }
+
+  private updateStage(i: Doc): Doc {
+    const stage = this.existing(i.RestApiId, "reststage", i.StageName, "Stage");
+    if (i.DeploymentId) this.existing(i.RestApiId, "restdeployment", i.DeploymentId, "Deployment");
+    const next = { ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting };
+    this.store.update(i.RestApiId, "reststage", stage.StageName, next);
+    return next;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * AppSync: GraphQL APIs deployed from CloudFormation (in-process operations,
+ * management.ts) and served by the data plane the kernel routes
+ * /_aws/appsync/{apiId}/graphql to. AppSync's management API is not on the wire: a
+ * request signed for "appsync" is answered 501.
+ */
+import { AwsError } from "../../server/aws-error.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, Service } from "../../types.js";
+import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
+import { AppSyncDataPlane } from "./data-plane.js";
+import { AppSyncManagement } from "./management.js";
+import { AppSyncStore } from "./store.js";
+
+export class AppSyncService implements Service {
+  readonly signingName = "appsync";
+  private readonly management: AppSyncManagement;
+  private readonly dataPlane: AppSyncDataPlane;
+
+  constructor({ kernel }: ServiceDeps) {
+    const store = new AppSyncStore(kernel.openDatabase("appsync"));
+    this.management = new AppSyncManagement(store, kernel.region, () => kernel.endpoint);
+    this.dataPlane = new AppSyncDataPlane({ store, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb });
+  }
+
+  async handle(_req: AwsRequest): Promise<AwsResponse> {
+    throw new AwsError("NotImplemented", "The local cloud serves AppSync GraphQL APIs (deployed with CloudFormation) but does not implement AppSync's management API.", 501);
+  }
+
+  async call(operation: string, input: any): Promise<any> {
+    const run = this.management.operations[operation];
+    if (!run) throw new AwsError("UnknownOperationException", `The operation ${operation} is not supported by the local AppSync`, 400);
+    return run(input ?? {});
+  }
+
+  /** The GraphQL endpoint: `path` is what follows /_aws/appsync/{apiId}. */
+  handleGraphql(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
+    return this.dataPlane.handle(req, apiId, path);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * AppSync GraphQL APIs as CloudFormation builds them: the API, its schema, API keys,
+ * data sources and resolvers. These operations are in-process only (the CloudFormation
+ * providers call them); AppSync's management API is not on the wire. Inputs use the
+ * CloudFormation property names.
+ */
+import { randomBytes } from "node:crypto";
+import { AwsError } from "../../server/aws-error.js";
+import { ACCOUNT_ID } from "../../types.js";
+import { buildAppSyncSchema } from "./schema.js";
+import type { AppSyncStore } from "./store.js";
+
+type Doc = Record<string, any>;
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+/** AppSync's ids: 26 lowercase letters and digits. */
+export function appSyncId(length = 26): string {
+  return [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join("");
+}
+
+const badRequest = (message: string) => new AwsError("BadRequestException", message, 400);
+const notFound = (message: string) => new AwsError("NotFoundException", message, 404);
+const AUTH_TYPES = new Set(["API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA"]);
+const DATA_SOURCE_TYPES = new Set(["AWS_LAMBDA", "AMAZON_DYNAMODB", "AMAZON_ELASTICSEARCH", "AMAZON_OPENSEARCH_SERVICE", "NONE", "HTTP", "RELATIONAL_DATABASE", "AMAZON_EVENTBRIDGE", "AMAZON_BEDROCK_RUNTIME"]);
+
+export class AppSyncManagement {
+  constructor(private readonly store: AppSyncStore, private readonly region: string, private readonly endpoint: () => string) {}
+
+  readonly operations: Record<string, (input: Doc) => Doc> = {
+    CreateGraphqlApi: (i) => this.putApi(i, appSyncId()),
+    UpdateGraphqlApi: (i) => this.putApi(i, this.api(i.ApiId).ApiId),
+    DeleteGraphqlApi: (i) => (this.api(i.ApiId), this.store.removeApi(i.ApiId), {}),
+    StartSchemaCreation: (i) => this.putSchema(i),
+    CreateApiKey: (i) => this.putApiKey(i, `da2-${appSyncId()}`),
+    UpdateApiKey: (i) => this.putApiKey(i, this.existing(i.ApiId, "apikey", i.Id, "API key").Id),
+    DeleteApiKey: (i) => this.remove(i.ApiId, "apikey", i.Id, "API key"),
+    CreateDataSource: (i) => this.putDataSource(i, false),
+    UpdateDataSource: (i) => this.putDataSource(i, true),
+    DeleteDataSource: (i) => this.remove(i.ApiId, "datasource", i.Name, "Data source"),
+    CreateResolver: (i) => this.putResolver(i),
+    UpdateResolver: (i) => this.putResolver(i),
+    DeleteResolver: (i) => this.remove(i.ApiId, "resolver", `${i.TypeName}.${i.FieldName}`, "Resolver"),
+  };
+
+  arn(apiId: string): string {
+    return `arn:aws:appsync:${this.region}:${ACCOUNT_ID}:apis/${apiId}`;
+  }
+
+  /** Where the data plane answers the API's GraphQL requests. */
+  graphqlUrl(apiId: string): string {
+    return `${this.endpoint()}/_aws/appsync/${apiId}/graphql`;
+  }
+
+  private api(id: unknown): Doc {
+    const api = typeof id === "string" ? this.store.get<Doc>(id, "api", id) : undefined;
+    if (!api) throw notFound(`GraphQL API ${String(id)} not found.`);
+    return api;
+  }
+
+  private existing(apiId: unknown, kind: "apikey" | "datasource" | "resolver", id: unknown, what: string): Doc {
+    this.api(apiId);
+    const doc = typeof id === "string" ? this.store.get<Doc>(apiId as string, kind, id) : undefined;
+    if (!doc) throw notFound(`${what} ${String(id)} not found.`);
+    return doc;
+  }
+
+  private remove(apiId: unknown, kind: "apikey" | "datasource" | "resolver", id: unknown, what: string): Doc {
+    this.existing(apiId, kind, id, what);
+    this.store.remove(apiId as string, kind, id as string);
+    return {};
+  }
+
+  private putApi(i: Doc, apiId: string): Doc {
+    if (typeof i.Name !== "string" || !i.Name) throw badRequest("A GraphQL API needs a Name.");
+    const authenticationType = String(i.AuthenticationType ?? "");
+    if (!AUTH_TYPES.has(authenticationType)) throw badRequest(`Invalid authentication type ${authenticationType}.`);
+    const api = {
+      ApiId: apiId, Name: i.Name, Arn: this.arn(apiId), AuthenticationType: authenticationType,
+      AdditionalAuthenticationProviders: i.AdditionalAuthenticationProviders ?? [],
+      Uris: { GRAPHQL: this.graphqlUrl(apiId) },
+    };
+    this.store.put(apiId, "api", apiId, api);
+    return api;
+  }
+
+  private putSchema(i: Doc): Doc {
+    const apiId = this.api(i.ApiId).ApiId;
+    const definition = typeof i.Definition === "string" ? i.Definition : Buffer.isBuffer(i.Definition) ? i.Definition.toString("utf8") : undefined;
+    if (!definition) throw badRequest("Schema definition is required (DefinitionS3Location is not read by the local cloud).");
+    try {
+      buildAppSyncSchema(definition);
+    } catch (err) {
+      throw badRequest(`Failed to parse schema document - ${(err as Error).message}`);
+    }
+    this.store.put(apiId, "schema", apiId, { Definition: definition });
+    return { Status: "SUCCESS" };
+  }
+
+  private putApiKey(i: Doc, id: string): Doc {
+    const apiId = this.api(i.ApiId).ApiId;
+    // AWS's default: seven days from now, in epoch seconds
+    const expires = i.Expires !== undefined ? Number(i.Expires) : Math.floor(Date.now() / 1000) + 7 * 86400;
+    const key = { Id: id, Description: i.Description, Expires: expires };
+    this.store.put(apiId, "apikey", id, key);
+    return { ApiKey: key };
+  }
+
+  private putDataSource(i: Doc, update: boolean): Doc {
+    const apiId = this.api(i.ApiId).ApiId;
+    const name = String(i.Name ?? "");
+    if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw badRequest(`Data source name ${name} is invalid: letters, digits and _ only.`);
+    if (!DATA_SOURCE_TYPES.has(i.Type)) throw badRequest(`Invalid data source type ${i.Type}.`);
+    if (update) this.existing(apiId, "datasource", name, "Data source");
+    else if (this.store.get(apiId, "datasource", name)) throw badRequest(`Data source with name ${name} already exists.`);
+    if (i.Type === "AWS_LAMBDA" && !i.LambdaConfig?.LambdaFunctionArn) throw badRequest("A Lambda data source needs LambdaConfig.LambdaFunctionArn.");
+    const ds = { Name: name, Type: i.Type, DataSourceArn: `${this.arn(apiId)}/datasources/${name}`, LambdaConfig: i.LambdaConfig, DynamoDBConfig: i.DynamoDBConfig };
+    this.store.put(apiId, "datasource", name, ds);
+    return { DataSource: ds };
+  }
+
+  private putResolver(i: Doc): Doc {
+    const apiId = this.api(i.ApiId).ApiId;
+    if (!i.TypeName || !i.FieldName) throw badRequest("A resolver needs a TypeName and a FieldName.");
+    const kind = i.Kind ?? "UNIT";
+    if (kind === "UNIT" && !i.DataSourceName) throw badRequest("A unit resolver needs a DataSourceName.");
+    const resolver = {
+      TypeName: i.TypeName, FieldName: i.FieldName, DataSourceName: i.DataSourceName, Kind: kind,
+      RequestMappingTemplate: i.RequestMappingTemplate, ResponseMappingTemplate: i.ResponseMappingTemplate,
+      // local-only: set by CloudFormation for a resolver the data plane cannot run (its queries get this error)
+      Unsupported: i.Unsupported,
+      ResolverArn: `${this.arn(apiId)}/types/${i.TypeName}/resolvers/${i.FieldName}`,
+    };
+    this.store.put(apiId, "resolver", `${i.TypeName}.${i.FieldName}`, resolver);
+    return { Resolver: resolver };
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * AppSync's VTL mapping templates, rendered with `velocityjs`: `$ctx` / `$context`
+ * (arguments as `args` too, source, identity, request, info, stash, result) and the
+ * part of `$util` resolvers use most: toJson, qr/quiet, error,
+ * isNull/isNullOrEmpty/defaultIfNull, autoId, time.nowISO8601/nowEpochSeconds/nowEpochMilliSeconds,
+ * escapeJavaScript, urlEncode/urlDecode, base64Encode/base64Decode, and
+ * dynamodb.toDynamoDBJson/toDynamoDB/toMapValuesJson. Anything else in a template is
+ * rendered as velocityjs renders an unknown reference (its text).
+ */
+import { randomUUID } from "node:crypto";
+import { Compile, parse } from "velocityjs";
+
+export interface TemplateContext {
+  arguments: Record<string, unknown>;
+  source: unknown;
+  identity: unknown;
+  request: unknown;
+  info: unknown;
+  stash: Record<string, unknown>;
+  prev: unknown;
+  result?: unknown;
+}
+
+export interface RenderedTemplate {
+  output: string;
+  /** Set by $util.error: the resolver fails with it. */
+  error?: { message: string; type?: string; data?: unknown; info?: unknown };
+}
+
+/** $util.error stops the template; this carries its arguments out of velocityjs. */
+class TemplateError {
+  constructor(readonly message: string, readonly type?: string, readonly data?: unknown, readonly info?: unknown) {}
+}
+
+const compiled = new Map<string, Compile>();
+
+function toDynamoDB(value: unknown): unknown {
+  if (value === null || value === undefined) return { NULL: true };
+  if (typeof value === "string") return { S: value };
+  if (typeof value === "number") return { N: String(value) };
+  if (typeof value === "boolean") return { BOOL: value };
+  if (Array.isArray(value)) return { L: value.map(toDynamoDB) };
+  return { M: Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toDynamoDB(v)])) };
+}
+
+function makeUtil() {
+  return {
+    toJson: (v: unknown) => JSON.stringify(v ?? null),
+    qr: () => "",
+    quiet: () => "",
+    error: (message: string, type?: string, data?: unknown, info?: unknown) => {
+      throw new TemplateError(String(message), type, data, info);
+    },
+    isNull: (v: unknown) => v === null || v === undefined,
+    isNullOrEmpty: (v: unknown) => v === null || v === undefined || v === "",
+    isNullOrBlank: (v: unknown) => v === null || v === undefined || String(v).trim() === "",
+    defaultIfNull: (v: unknown, d: unknown) => (v === null || v === undefined ? d : v),
+    defaultIfNullOrEmpty: (v: unknown, d: unknown) => (v === null || v === undefined || v === "" ? d : v),
+    autoId: () => randomUUID(),
+    escapeJavaScript: (s: string) => JSON.stringify(String(s)).slice(1, -1),
+    urlEncode: (s: string) => encodeURIComponent(String(s)),
+    urlDecode: (s: string) => decodeURIComponent(String(s)),
+    base64Encode: (s: string) => Buffer.from(String(s)).toString("base64"),
+    base64Decode: (s: string) => Buffer.from(String(s), "base64").toString("utf8"),
+    time: {
+      nowISO8601: () => new Date().toISOString(),
+      nowEpochSeconds: () => Math.floor(Date.now() / 1000),
+      nowEpochMilliSeconds: () => Date.now(),
+    },
+    dynamodb: {
+      toDynamoDB,
+      toDynamoDBJson: (v: unknown) => JSON.stringify(toDynamoDB(v)),
+      toMapValues: (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)])),
+      toMapValuesJson: (v: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)]))),
+    },
+  };
+}
+
+function compileTemplate(template: string): Compile {
+  let compile = compiled.get(template);
+  if (!compile) {
+    compile = new Compile(parse(template), { escape: false });
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(template, compile);
+  }
+  return compile;
+}
+
+export function renderMappingTemplate(template: string, context: TemplateContext): RenderedTemplate {
+  const ctx = { ...context, args: context.arguments };
+  const util = makeUtil();
+  try {
+    const compile = compileTemplate(template);
+    return { output: compile.render({ ctx, context: ctx, util, utils: util }) };
+  } catch (err) {
+    if (err instanceof TemplateError) return { output: "", error: { message: err.message, type: err.type, data: err.data, info: err.info } };
+    return { output: "", error: { message: `Mapping template failed: ${(err as Error).message}`, type: "MappingTemplate" } };
+  }
+}

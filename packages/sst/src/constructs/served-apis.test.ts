@@ -1,0 +1,196 @@
+/**
+ * An app with an ApiGatewayV1Api (REST API) and an AppSyncApi, deployed to the local
+ * cloud as `sst dev` deploys it and called with plain fetch: the REST routes (a path
+ * parameter, `{proxy+}`, ANY, a Lambda token authorizer, CORS preflight) hand their
+ * functions AWS's v1 proxy event; the GraphQL API answers queries through a direct
+ * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
+ * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
+ * nothing to say about either construct — unless it uses what the local cloud deploys
+ * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, IAM
+ * authorization), which it names once.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as cdk from "aws-cdk-lib";
+import * as appsync from "aws-cdk-lib/aws-appsync";
+import { App, Stack, ApiGatewayV1Api, AppSyncApi } from "./index.js";
+import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
+import { loadProject, synth } from "../project/index.js";
+import { deployToLocal } from "../deploy/local.js";
+import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+
+process.env.CDK_VALIDATION = "false";
+
+const files = {
+  "package.json": JSON.stringify({ name: "served-app", type: "module", private: true }),
+  "sst.config.ts": `
+import { Apis } from "./stacks/Apis";
+export default { config() { return { name: "served-app", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
+`,
+  "stacks/Apis.ts": `
+import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/constructs";
+export function Apis({ stack }: StackContext) {
+  const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
+  const rest = new ApiGatewayV1Api(stack, "Rest", {
+    authorizers: { token: { type: "lambda_token", function: auth } },
+    routes: {
+      "GET /": "src/fn.echo",
+      "GET /users/{id}": "src/fn.echo",
+      "ANY /files/{proxy+}": "src/fn.echo",
+      "GET /private": { function: "src/fn.echo", authorizer: "token" },
+    },
+  });
+  const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
+  const graph = new AppSyncApi(stack, "Graph", {
+    schema: "graphql/schema.graphql",
+    dataSources: { notes: { type: "dynamodb", table: notes }, none: { type: "none" } },
+    resolvers: {
+      "Query hello": "src/fn.graphql",
+      "Query note": { dataSource: "notes", requestMapping: { inline: '{"version":"2017-02-28","operation":"GetItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)}}' }, responseMapping: { inline: "$util.toJson($ctx.result)" } },
+      "Mutation addNote": { dataSource: "notes", requestMapping: { inline: '{"version":"2017-02-28","operation":"PutItem","key":{"id":$util.dynamodb.toDynamoDBJson($ctx.args.id)},"attributeValues":{"text":$util.dynamodb.toDynamoDBJson($ctx.args.text)}}' }, responseMapping: { inline: "$util.toJson($ctx.result)" } },
+      "Query echo": { dataSource: "none", requestMapping: { inline: '{"version":"2017-02-28","payload":$util.toJson($ctx.args)}' }, responseMapping: { inline: "$util.toJson($ctx.result.text)" } },
+    },
+  });
+  const urls = new Function(stack, "Urls", { handler: "src/fn.urls", bind: [rest, graph] });
+  stack.addOutputs({ RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
+}
+`,
+  "graphql/schema.graphql": "type Note { id: ID! text: String }\ntype Query { hello(name: String): String note(id: ID!): Note echo(text: String): String }\ntype Mutation { addNote(id: ID!, text: String): Note }\n",
+  "src/fn.ts": `
+import { ApiGatewayV1Api, AppSyncApi } from "sst/node/api";
+export const echo = async (event: any) => ({ statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+export const graphql = async (event: any) => "hello " + (event.arguments.name ?? event.info.fieldName) + " from " + event.info.parentTypeName;
+export const auth = async (event: any) => ({
+  principalId: "me",
+  policyDocument: { Version: "2012-10-17", Statement: [{ Effect: event.authorizationToken === "let-me-in" ? "Allow" : "Deny", Action: "execute-api:Invoke", Resource: event.methodArn }] },
+});
+export const urls = async () => ({ rest: (ApiGatewayV1Api as any).Rest.url, graph: (AppSyncApi as any).Graph.url });
+`,
+};
+
+let tc: TestCloud;
+let dir: string;
+before(async () => {
+  tc = await startTestCloud();
+  dir = writeApp(files);
+});
+after(async () => {
+  await tc?.stop();
+  if (dir) removeApp(dir);
+});
+
+describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
+  let outputs: Record<string, string> = {};
+
+  it("deploy with local URLs, bound into functions, and no notice", { timeout: 240_000 }, async () => {
+    const project = await loadProject({ cwd: dir, stage: "dev" });
+    const result = await synth(project, { mode: "deploy", target: "local" });
+    assert.deepEqual(result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [], []);
+    await deployToLocal(tc.cloud as any, result);
+    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-served-app-Apis" });
+    outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    assert.match(outputs.RestUrl, /^http:\/\/127\.0\.0\.1:\d+\/_aws\/execute-api\/[a-z0-9]{10}\/dev\/$/);
+    assert.match(outputs.GraphUrl, /^http:\/\/127\.0\.0\.1:\d+\/_aws\/appsync\/[a-z0-9]{26}\/graphql$/);
+    const out = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.UrlsFn, Payload: "{}" });
+    assert.deepEqual(JSON.parse(Buffer.from(out.Payload).toString()), { rest: outputs.RestUrl, graph: outputs.GraphUrl });
+  });
+
+  it("REST routes hand their functions AWS's v1 proxy event", { timeout: 60_000 }, async () => {
+    const user = await fetch(`${outputs.RestUrl}users/42?expand=true`, { headers: { "x-trace": "t1" } });
+    assert.equal(user.status, 200);
+    const event = await user.json();
+    assert.equal(event.resource, "/users/{id}");
+    assert.equal(event.path, "/users/42");
+    assert.equal(event.httpMethod, "GET");
+    assert.deepEqual(event.pathParameters, { id: "42" });
+    assert.deepEqual(event.queryStringParameters, { expand: "true" });
+    assert.deepEqual(event.multiValueQueryStringParameters, { expand: ["true"] });
+    assert.equal(event.headers["x-trace"], "t1");
+    assert.equal(event.requestContext.stage, "dev");
+    assert.equal(event.requestContext.resourcePath, "/users/{id}");
+    assert.equal(event.isBase64Encoded, false);
+
+    const file = await fetch(`${outputs.RestUrl}files/docs/readme.md`, { method: "PUT", headers: { "content-type": "text/plain" }, body: "# hi" });
+    const fileEvent = await file.json();
+    assert.equal(fileEvent.resource, "/files/{proxy+}");
+    assert.deepEqual(fileEvent.pathParameters, { proxy: "docs/readme.md" });
+    assert.equal(fileEvent.httpMethod, "PUT");
+    assert.equal(fileEvent.body, "# hi");
+
+    assert.equal((await (await fetch(outputs.RestUrl)).json()).resource, "/");
+    const missing = await fetch(`${outputs.RestUrl}nope`);
+    assert.equal(missing.status, 403);
+    assert.deepEqual(await missing.json(), { message: "Missing Authentication Token" });
+  });
+
+  it("the token authorizer guards its route; CORS preflights are answered", { timeout: 60_000 }, async () => {
+    assert.equal((await fetch(`${outputs.RestUrl}private`)).status, 401);
+    assert.equal((await fetch(`${outputs.RestUrl}private`, { headers: { authorization: "nope" } })).status, 403);
+    const ok = await fetch(`${outputs.RestUrl}private`, { headers: { authorization: "let-me-in" } });
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).requestContext.authorizer.principalId, "me");
+    const preflight = await fetch(`${outputs.RestUrl}users/1`, { method: "OPTIONS", headers: { origin: "http://localhost:5173", "access-control-request-method": "GET" } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+  });
+
+  it("GraphQL queries run through Lambda, DynamoDB and none resolvers with the API key", { timeout: 60_000 }, async () => {
+    const gql = (query: string, variables?: unknown, key = outputs.GraphKey) =>
+      fetch(outputs.GraphUrl, { method: "POST", headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) }, body: JSON.stringify({ query, variables }) });
+    const noKey = await gql("{ hello }", undefined, "");
+    assert.equal(noKey.status, 401);
+    assert.equal((await noKey.json()).errors[0].errorType, "UnauthorizedException");
+    assert.equal((await gql("{ hello }", undefined, "da2-wrong")).status, 401);
+
+    const hello = await gql("query ($n: String) { hello(name: $n) }", { n: "Ada" });
+    assert.equal(hello.status, 200);
+    assert.deepEqual(await hello.json(), { data: { hello: "hello Ada from Query" } });
+
+    const added = await (await gql('mutation { addNote(id: "n1", text: "first") { id text } }')).json();
+    assert.deepEqual(added, { data: { addNote: { id: "n1", text: "first" } } });
+    const note = await (await gql('{ note(id: "n1") { id text } echo(text: "back") }')).json();
+    assert.deepEqual(note, { data: { note: { id: "n1", text: "first" }, echo: "back" } });
+
+    const invalid = await gql("{ nothing }");
+    assert.equal(invalid.status, 400);
+    assert.match((await invalid.json()).errors[0].message, /nothing/);
+  });
+});
+
+describe("what the constructs write for the local cloud", () => {
+  const newApp = (mode: "dev" | "deploy") => new App({ name: "app", stage: "test", region: "us-east-1", mode, root: dir, outdir: `${dir}/.sst/dist-${Math.random()}`, artifactsDir: `${dir}/.sst/artifacts-${Math.random()}` });
+
+  it("url: the REST API's LocalEndpoint and stage locally, AWS's URL otherwise", () => {
+    for (const mode of ["dev", "deploy"] as const) {
+      const app = newApp(mode);
+      const stack = new Stack(app, "stack");
+      const api = new ApiGatewayV1Api(stack, "Rest", { routes: { "GET /": "src/fn.echo" } });
+      const url = JSON.stringify(stack.resolve(api.url));
+      if (mode === "dev") assert.match(url, /"Fn::GetAtt":\["RestApi[0-9A-F]+","LocalEndpoint"\]/);
+      else assert.match(url, /execute-api/);
+      assert.equal(url.includes("LocalEndpoint"), mode === "dev");
+    }
+  });
+
+  it("sst dev says once what is deployed but not run locally", () => {
+    const app = newApp("dev");
+    const stack = new Stack(app, "stack");
+    new ApiGatewayV1Api(stack, "Rest", {
+      authorizers: { pool: { type: "user_pools", userPoolIds: ["us-east-1_abc"] } },
+      routes: { "GET /": { function: "src/fn.echo", authorizer: "pool" } },
+      customDomain: { domainName: "api.example.com", cdk: { hostedZone: cdk.aws_route53.HostedZone.fromHostedZoneAttributes(stack, "Zone", { hostedZoneId: "Z1", zoneName: "example.com" }) } },
+    });
+    new AppSyncApi(stack, "Graph", {
+      schema: "graphql/schema.graphql",
+      dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
+      cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
+    });
+    const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
+    assert.deepEqual(notices.sort(), [
+      'ApiGatewayV1Api "Rest" authorizers.pool',
+      'ApiGatewayV1Api "Rest" customDomain',
+      'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
+      'AppSyncApi "Graph" dataSources.remote',
+    ]);
+  });
+});
