@@ -1,0 +1,44 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LogShipper, SHIP_EVENTS, type LogsClient } from "./log-shipper.js";
+
+/** Records the PutLogEvents a shipper makes. */
+function recordingClient() {
+  const puts: { stream: string; count: number }[] = [];
+  const client: LogsClient = {
+    async call(operation, input) {
+      if (operation === "PutLogEvents") puts.push({ stream: input.logStreamName, count: input.logEvents.length });
+      return {};
+    },
+  };
+  return { client, puts };
+}
+
+test("a burst of lines ships without waiting for the timer, in PutLogEvents of at most SHIP_EVENTS lines", async () => {
+  const { client, puts } = recordingClient();
+  const shipper = new LogShipper(() => client, { createGroups: true });
+  const now = Date.now();
+  for (let i = 0; i < 3 * SHIP_EVENTS; i++) shipper.write("/aws/lambda/f", "s1", { timestamp: now + i, message: `line ${i}` });
+  // Within a few turns, well before the 200 ms timer.
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(puts.reduce((n, p) => n + p.count, 0), 3 * SHIP_EVENTS);
+  assert.ok(puts.every((p) => p.count <= SHIP_EVENTS), JSON.stringify(puts));
+});
+
+test("a few lines wait for the timer and go out in one PutLogEvents per stream, in order", async () => {
+  const written: { stream: string; messages: string[] }[] = [];
+  const client: LogsClient = {
+    async call(operation, input) {
+      if (operation === "PutLogEvents") written.push({ stream: input.logStreamName, messages: input.logEvents.map((e: any) => e.message) });
+      return {};
+    },
+  };
+  const shipper = new LogShipper(() => client, { createGroups: false });
+  const now = Date.now();
+  shipper.write("g", "a", [{ timestamp: now, message: "a1" }, { timestamp: now + 1, message: "a2" }]);
+  shipper.write("g", "b", { timestamp: now, message: "b1" });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(written, []);
+  await shipper.flush();
+  assert.deepEqual(written, [{ stream: "a", messages: ["a1", "a2"] }, { stream: "b", messages: ["b1"] }]);
+});
