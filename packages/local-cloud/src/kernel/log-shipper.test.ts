@@ -19,8 +19,8 @@ test("a burst of lines ships without waiting for the timer, in PutLogEvents of a
   const shipper = new LogShipper(() => client, { createGroups: true });
   const now = Date.now();
   for (let i = 0; i < 3 * SHIP_EVENTS; i++) shipper.write("/aws/lambda/f", "s1", { timestamp: now + i, message: `line ${i}` });
-  // Within a few turns, well before the 200 ms timer.
-  await new Promise((r) => setTimeout(r, 20));
+  // Within a few event-loop turns, not at the 200 ms timer.
+  for (let turn = 0; turn < 20 && puts.reduce((n, p) => n + p.count, 0) < 3 * SHIP_EVENTS; turn++) await new Promise((r) => setImmediate(r));
   assert.equal(puts.reduce((n, p) => n + p.count, 0), 3 * SHIP_EVENTS);
   assert.ok(puts.every((p) => p.count <= SHIP_EVENTS), JSON.stringify(puts));
 });
