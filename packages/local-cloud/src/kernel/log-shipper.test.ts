@@ -42,3 +42,25 @@ test("a few lines wait for the timer and go out in one PutLogEvents per stream, 
   await shipper.flush();
   assert.deepEqual(written, [{ stream: "a", messages: ["a1", "a2"] }, { stream: "b", messages: ["b1"] }]);
 });
+
+test("lines out of order (a clock step back) and empty or oversized lines still ship, ordered and bounded", async () => {
+  const written: { timestamp: number; message: string }[][] = [];
+  const client: LogsClient = {
+    async call(operation, input) {
+      if (operation === "PutLogEvents") written.push(input.logEvents);
+      return {};
+    },
+  };
+  const shipper = new LogShipper(() => client, { createGroups: false });
+  const now = Date.now();
+  shipper.write("g", "s", [
+    { timestamp: now + 5, message: "later" },
+    { timestamp: now, message: "" },
+    { timestamp: now + 1, message: "x".repeat(300_000) },
+  ]);
+  await shipper.flush();
+  assert.equal(written.length, 1);
+  assert.deepEqual(written[0]!.map((e) => e.timestamp), [now, now + 1, now + 5]);
+  assert.equal(written[0]![0]!.message, " ");
+  assert.ok(Buffer.byteLength(written[0]![1]!.message) <= 262_144 - 26);
+});

@@ -152,7 +152,8 @@ export class DataPlane {
       apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables, region: this.deps.region,
     };
 
-    const denied = await this.authorize(route, gw, ctx, req, view);
+    // Most routes have no authorizer: no promise to wait for.
+    const denied = (route.AuthorizationType ?? "NONE") === "NONE" ? undefined : await this.authorize(route, gw, ctx, req, view);
     if (denied) return { response: withCors(cors, gw, denied), routeKey: route.RouteKey, stage, error: JSON.parse(denied.body.toString()).message };
 
     const integrationId = /^integrations\/(.+)$/.exec(route.Target ?? "")?.[1];
