@@ -41,6 +41,12 @@ test("a few lines wait for the timer and go out in one PutLogEvents per stream, 
   assert.deepEqual(written, []);
   await shipper.flush();
   assert.deepEqual(written, [{ stream: "a", messages: ["a1", "a2"] }, { stream: "b", messages: ["b1"] }]);
+  // A stream written to again after its batch shipped starts a new batch.
+  shipper.write("g", "a", { timestamp: now + 2, message: "a3" });
+  shipper.write("g", "b", { timestamp: now + 2, message: "b2" });
+  shipper.write("g", "a", { timestamp: now + 3, message: "a4" });
+  await shipper.flush();
+  assert.deepEqual(written.slice(2), [{ stream: "a", messages: ["a3", "a4"] }, { stream: "b", messages: ["b2"] }]);
 });
 
 test("lines out of order (a clock step back) and empty or oversized lines still ship, ordered and bounded", async () => {

@@ -42,6 +42,8 @@ interface Pending {
 export class LogShipper {
   private readonly pending = new Map<string, Pending>();
   private readonly known = new Set<string>();
+  /** The batch written to last (it is in `pending`). */
+  private last?: Pending;
   private timer?: NodeJS.Timeout;
   /** Lines waiting in `pending`, and whether they ship at the end of this turn (SHIP_EVENTS reached). */
   private waiting = 0;
@@ -61,9 +63,14 @@ export class LogShipper {
 
   write(group: string, stream: string, events: LogEvent | LogEvent[]): void {
     if (!this.logs()) return;
-    const key = `${group}\u0000${stream}`;
-    let p = this.pending.get(key);
-    if (!p) this.pending.set(key, (p = { group, stream, events: [] }));
+    // Under load one stream gets line after line: its batch is at hand without a key to build.
+    let p = this.last;
+    if (p === undefined || p.stream !== stream || p.group !== group) {
+      const key = `${group}\u0000${stream}`;
+      p = this.pending.get(key);
+      if (!p) this.pending.set(key, (p = { group, stream, events: [] }));
+      this.last = p;
+    }
     if (Array.isArray(events)) {
       for (const e of events) p.events.push(e);
       this.waiting += events.length;
@@ -97,6 +104,7 @@ export class LogShipper {
     if (this.pending.size === 0) return;
     const batches = [...this.pending.values()];
     this.pending.clear();
+    this.last = undefined;
     this.shipping = this.shipping.then(async () => {
       for (const b of batches) await this.put(b);
     });
