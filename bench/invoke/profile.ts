@@ -50,9 +50,18 @@ try {
   // The environments write their profiles as they exit, after the server is gone.
   for (let i = 0; i < 100 && profileEnvironments && !(fs.existsSync(envDir) && fs.readdirSync(envDir).some((f) => f.endsWith(".cpuprofile"))); i++) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 500));
-  if (profileEnvironments && fs.existsSync(envDir) && fs.readdirSync(envDir).length) {
-    console.log("\n=== the busiest execution environment");
-    for (const line of summarizeProfile(largestProfile(envDir), { start, end }, TOP)) console.log(line);
+  if (profileEnvironments && fs.existsSync(envDir)) {
+    // The one that was busiest in the window (not the largest file: a cold start's module loading writes more).
+    const summaries = fs
+      .readdirSync(envDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => summarizeProfile(path.join(envDir, f), { start, end }, TOP));
+    const busy = (lines: string[]) => Number(/^busy (\d+) ms/.exec(lines[0] ?? "")?.[1] ?? 0);
+    const busiest = summaries.sort((a, b) => busy(b) - busy(a))[0];
+    if (busiest) {
+      console.log("\n=== the busiest execution environment");
+      for (const line of busiest) console.log(line);
+    }
   }
 } finally {
   await dev.stop();

@@ -25,7 +25,11 @@ const MAX_LINES = 200;
 const HEARTBEAT_MS = 15_000;
 
 export class InvocationLog {
+  /** The kept invocations, oldest first (Maps iterate in insertion order). */
   private readonly byId = new Map<string, Invocation>();
+  /** Their ids in arrival order, a ring of `size`: `next` is where the next one goes, over the oldest. */
+  private readonly ring: (string | undefined)[] = [];
+  private next = 0;
   private readonly listeners = new Set<Listener>();
   /** Open SSE streams, ended on close so the server can shut down at once. */
   private readonly streams = new Set<() => void>();
@@ -111,8 +115,12 @@ export class InvocationLog {
     if (!inv) {
       inv = { requestId: e.requestId, functionName: String(e.functionName ?? ""), startedAt: Date.now(), status: "running", lines: [] };
       this.byId.set(e.requestId, inv);
-      // Maps iterate in insertion order: the first key is the oldest invocation.
-      while (this.byId.size > this.size) this.byId.delete(this.byId.keys().next().value!);
+      // The oldest goes: the ring holds the ids in arrival order. (Not the Map's first key:
+      // an iterator from the start steps over every entry deleted since the last rehash.)
+      const oldest = this.ring[this.next];
+      if (oldest !== undefined) this.byId.delete(oldest);
+      this.ring[this.next] = e.requestId;
+      this.next = (this.next + 1) % this.size;
     }
     return inv;
   }
