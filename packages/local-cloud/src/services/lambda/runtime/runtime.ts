@@ -146,7 +146,8 @@ const FUNCTION_PATH = `${dirname(process.execPath)}:/var/lang/bin:/usr/local/bin
 const ENVIRONMENT_TTL_MS = 10 * 60_000;
 
 interface CachedEnvironment {
-  key: string;
+  version: string;
+  revisionId: string;
   at: number;
   env: Record<string, string>;
 }
@@ -396,11 +397,12 @@ export class LambdaRuntime {
 
   private cachedEnvironment(def: FunctionDefinition): Record<string, string> | Promise<Record<string, string>> {
     if (def.environmentIsComplete) return def.environment;
-    const key = `${def.version}:${def.revisionId}`;
     const hit = this.envCache.get(def.functionName);
-    if (hit && hit.key === key && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;
+    // Compared field by field: a key string built for every invocation would be garbage at once.
+    if (hit && hit.version === def.version && hit.revisionId === def.revisionId && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;
+    const { version, revisionId } = def;
     return this.environmentFor(def).then((env) => {
-      this.envCache.set(def.functionName, { key, at: Date.now(), env });
+      this.envCache.set(def.functionName, { version, revisionId, at: Date.now(), env });
       return env;
     });
   }
