@@ -20,6 +20,7 @@ import { SstProcess, runSst } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { readOutputs } from "./helpers/outputs.js";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
+import { isRunning } from "./helpers/process-state.js";
 
 const STAGE = "live";
 const STACK = `${STAGE}-live-app-Live`;
@@ -47,6 +48,7 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
   let sqs: SQSClient;
   let iam: IAMClient;
   let localPort: number;
+  let workerPid: number | undefined;
 
   before(async () => {
     app = copyApp(path.join(repoRoot, "tests", "fixtures", "live-app"), "live-lambda");
@@ -240,10 +242,28 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
     }
   });
 
+  test("a Service's dev.command runs on this machine against AWS, with the service's bindings and role", async () => {
+    const report = path.join(app, "worker", `worker-report-${STAGE}.json`);
+    const t0 = Date.now();
+    while (!fs.existsSync(report)) {
+      assert.ok(Date.now() - t0 < 60_000, `the worker never reported; sst dev said:\n${dev.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = JSON.parse(fs.readFileSync(report, "utf8"));
+    assert.equal(r.target, "aws");
+    assert.equal(r.endpoint, proxy.endpoint, "the stage's AWS endpoint, not a local cloud's");
+    assert.equal(r.table, `${STAGE}-live-app-Notes`);
+    assert.match(r.key, /^ASIA/, "credentials of the service's placeholder function's role");
+    assert.equal(r.put, "ok", "the role may write the bound table");
+    assert.ok(isRunning(r.pid));
+    workerPid = r.pid;
+  });
+
   test("stopping sst dev deletes the stubs' reply queues of its stage and keeps the request queue", async () => {
     const before = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "sst_live-app_live_" }))).QueueUrls ?? [];
     assert.ok(before.some((u) => u.includes("_reply_")), before.join(", "));
     assert.equal(await dev.stop(), 0);
+    if (workerPid) assert.ok(!isRunning(workerPid), "the Service's dev.command stops with sst dev");
     const left = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "sst_live-app_live_" }))).QueueUrls ?? [];
     assert.deepEqual(left.map((u) => u.split("/").pop()), ["sst_live-app_live_requests"]);
     // Removing the stage takes the request queue too.

@@ -125,7 +125,7 @@ describe("sites deployed to the local cloud", () => {
 
   test("a broken build fails naming the site, shows Vite's own error, and deploys nothing", () => {
     assert.notEqual(brokenDeploy.code, 0, brokenDeploy.output);
-    assert.match(brokenDeploy.output, /There was a problem building the StaticSite "Web" site/);
+    assert.match(brokenDeploy.output, /There was a problem building the "Web" StaticSite\. StaticSite "Web"/);
     assert.match(brokenDeploy.output, /main\.js/, "Vite's own error names the file");
     assert.doesNotMatch(brokenDeploy.output, /Deployed \d+ stack/);
   });

@@ -118,6 +118,6 @@ describe("sites under sst build", () => {
   test("builds the sites; a site that cannot build (this NextjsSite's folder has no Next.js app) fails naming it", () => {
     const res = runSst(app, ["build", "--stage", "bad"], { NEXT_TELEMETRY_DISABLED: "1" }, 300_000);
     assert.notEqual(res.code, 0, res.output);
-    assert.match(res.output, /There was a problem building the NextjsSite "Next" site/);
+    assert.match(res.output, /There was a problem building the "Next" site\. NextjsSite "Next"/);
   });
 });

@@ -41,7 +41,7 @@ interface S3Server {
   client: S3Client;
 }
 
-async function start(kind: Kind): Promise<S3Server> {
+export async function start(kind: Kind): Promise<S3Server> {
   const cwd = kind === "baseline" ? BASELINE! : repoRoot;
   const child = spawn(process.execPath, ["--import", "tsx", "bench/s3/server.ts", kind === "baseline" ? "local" : kind], { cwd, stdio: ["pipe", "pipe", "inherit"] });
   const info = await new Promise<{ port: number; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
@@ -63,7 +63,7 @@ async function start(kind: Kind): Promise<S3Server> {
   return { name: kind, child, port: info.port, client };
 }
 
-function stop(s: S3Server): Promise<void> {
+export function stop(s: S3Server): Promise<void> {
   s.client.destroy();
   return new Promise((resolve) => {
     if (s.child.exitCode !== null) return resolve();
@@ -109,7 +109,7 @@ function request(port: number, method: string, url: string, data?: Buffer): Prom
   });
 }
 
-async function large(s: S3Server): Promise<{ putMBs: number; getMBs: number }> {
+export async function large(s: S3Server): Promise<{ putMBs: number; getMBs: number; putCpuUsPerMiB: number; getCpuUsPerMiB: number }> {
   const data = Buffer.alloc(LARGE, 7);
   const urls = await Promise.all(
     Array.from({ length: LARGE_COUNT }, async (_, i) => ({
@@ -117,17 +117,22 @@ async function large(s: S3Server): Promise<{ putMBs: number; getMBs: number }> {
       get: await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 }),
     })),
   );
+  const mib = (LARGE_COUNT * LARGE) / 1048576;
   let t = performance.now();
+  let c0 = treeCpuUs(s.child.pid!);
   for (const u of urls) await request(s.port, "PUT", u.put, data);
-  const putMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+  const putMBs = mib / ((performance.now() - t) / 1000);
+  const putCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
   t = performance.now();
+  c0 = treeCpuUs(s.child.pid!);
   for (const u of urls) if ((await request(s.port, "GET", u.get)) !== LARGE) throw new Error("short GET");
-  const getMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
-  return { putMBs, getMBs };
+  const getMBs = mib / ((performance.now() - t) / 1000);
+  const getCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
+  return { putMBs, getMBs, putCpuUsPerMiB, getCpuUsPerMiB };
 }
 
 /** The disk's sequential write and read of the same bytes, 8 MiB a file, in the directory the servers store into. */
-function disk(): { writeMBs: number; readMBs: number } {
+export function disk(): { writeMBs: number; readMBs: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3-bench-disk-"));
   const data = Buffer.alloc(LARGE, 7);
   try {
@@ -190,7 +195,7 @@ export async function runS3Bench(log: (line: string) => void = console.log): Pro
     const d = disk();
     const l = await large(local);
     const s = await large(s3rver);
-    log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s, GET ${l.getMBs.toFixed(0)} MB/s; s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
+    log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s (${l.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${l.getMBs.toFixed(0)} MB/s (${l.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB); s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
     const versus = (op: "put" | "get"): VsBaseline | undefined =>
       base ? { baseline: med(vsBase[op].rows), rpsRatio: median(vsBase[op].rps), cpuRatio: median(vsBase[op].cpu) } : undefined;
     return {

@@ -7,6 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import Database from "better-sqlite3";
 import { AwsError } from "./server/aws-error.js";
 import { fileInUse } from "./file-in-use.js";
@@ -261,6 +263,32 @@ export class LocalCloud implements RequestDispatcher, Kernel {
 
   serviceFor(signingName: string) {
     return this.bySigningName.get(signingName);
+  }
+
+  /**
+   * WebSocket handshakes: `{apiId}.execute-api.localhost/{stage}`,
+   * `/_aws/execute-api/{apiId}/{stage}` on the cloud's address, or a custom domain's
+   * `<domain>.localhost`, served by API Gateway.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean {
+    if (!this.apigateway) return false;
+    const query = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?")) : "";
+    const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(asRequest.headers.host ?? "");
+    let target: [string, string] | undefined;
+    if (hostMatch) target = [hostMatch[1]!, asRequest.path + query];
+    else {
+      const m = /^\/_aws\/execute-api\/([^/]+)(\/.*)?$/.exec(asRequest.path);
+      if (m) target = [m[1]!, (m[2] ?? "/") + query];
+      // A custom domain's local host: its mapping names the API and the stage.
+      const mapped = m ? undefined : this.apigateway.resolveCustomDomain(asRequest.headers.host ?? "", asRequest.path || "/");
+      if (mapped) target = [mapped.apiId, `/${mapped.stage}${mapped.path === "/" ? "" : mapped.path}${query}`];
+    }
+    if (!target) return false;
+    this.apigateway.handleWebSocket(req, socket, head, target[0], target[1], asRequest).catch((err) => {
+      console.error("[local-cloud] WebSocket handshake failed", err);
+      socket.destroy();
+    });
+    return true;
   }
 
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined {

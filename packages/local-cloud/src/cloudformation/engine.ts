@@ -168,6 +168,7 @@ export class StackEngine {
       template, stackName: stack.stackName, stackId: stack.stackId, region: this.cloud.region, accountId: this.cloud.accountId,
       parameters: prepared.parameters.values, resources: () => working,
       findExport: (n) => this.exports(stack.stackId).get(n)?.value, onImport: (n) => imports.add(n),
+      endpoint: this.cloud.endpoint,
     });
     Object.assign(scope.conditions, prepared.conditions);
     // The journal is saved with the stack as it grows, so a restart mid-deploy can undo it (see recover()).

@@ -17,6 +17,8 @@ export interface ResolveScope {
   mappings: Record<string, Record<string, Record<string, unknown>>>;
   importValue(name: string): string;
   region: string;
+  /** Rewrites a string Fn::Join or Fn::Sub built (see local-urls.ts); identity when absent. */
+  localUrl?(value: string): string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
@@ -76,10 +78,13 @@ function evaluate(fn: string, arg: unknown, scope: ResolveScope): unknown {
       const sep = str(resolve(arg[0], scope), "Fn::Join");
       const list = resolve(arg[1], scope);
       if (!Array.isArray(list)) throw validationError("Template error: Fn::Join requires a list as its second parameter");
-      return list.map((v) => str(v, "Fn::Join")).join(sep);
+      const joined = list.map((v) => str(v, "Fn::Join")).join(sep);
+      return scope.localUrl ? scope.localUrl(joined) : joined;
     }
-    case "Fn::Sub":
-      return sub(arg, scope);
+    case "Fn::Sub": {
+      const text = sub(arg, scope);
+      return scope.localUrl ? scope.localUrl(text) : text;
+    }
     case "Fn::Select": {
       if (!Array.isArray(arg) || arg.length !== 2) throw validationError("Template error: every Fn::Select object requires two parameters");
       const index = Number(resolve(arg[0], scope));

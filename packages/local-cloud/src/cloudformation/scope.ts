@@ -7,6 +7,7 @@ import type { Template } from "./template.js";
 import { validationError } from "./template.js";
 import { evaluateCondition, type ResolveScope } from "./intrinsics.js";
 import type { ResourceState } from "./store.js";
+import { localApiUrl } from "./local-urls.js";
 
 export interface ScopeInput {
   template: Template;
@@ -21,6 +22,8 @@ export interface ScopeInput {
   findExport: (name: string) => string | undefined;
   /** Called with every export name the stack imports. */
   onImport?: (name: string) => void;
+  /** The cloud's endpoint: with it, AWS URLs of the stack's APIs resolve to local ones (local-urls.ts). */
+  endpoint?: string;
 }
 
 export function pseudoParameters(i: Pick<ScopeInput, "stackName" | "stackId" | "region" | "accountId">): Record<string, unknown> {
@@ -72,6 +75,12 @@ export function createScope(i: ScopeInput): ResolveScope & { conditions: Record<
       conditionValues[name] = v;
       return v;
     },
+    localUrl: i.endpoint === undefined ? undefined : (value) =>
+      localApiUrl(value, {
+        region: i.region,
+        endpoint: i.endpoint!,
+        typeOfPhysicalId: (id) => Object.values(i.resources()).find((r) => r?.physicalId === id)?.type,
+      }),
     importValue(name) {
       const v = i.findExport(name);
       if (v === undefined) throw validationError(`No export named ${name} found.`);

@@ -11,3 +11,21 @@
 export function afterBatch(fn: () => void): void {
   setImmediate(setImmediate, fn);
 }
+
+let closing: Promise<void> | undefined;
+
+/**
+ * Resolves when the current batch closes. Answers to reads wait for it (as writes wait
+ * for their group commit), so that the responses to every request read in one turn go
+ * out together: the clients then wake once per batch instead of once per response,
+ * which roughly halves the kernel and event-loop cost per request under concurrency at
+ * the price of microseconds of latency. One promise is shared by all of a batch's waiters.
+ */
+export function batchClosed(): Promise<void> {
+  return (closing ??= new Promise<void>((resolve) =>
+    afterBatch(() => {
+      closing = undefined;
+      resolve();
+    }),
+  ));
+}

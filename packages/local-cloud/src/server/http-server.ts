@@ -12,11 +12,11 @@
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, type Duplex } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
-import { KEEP_ALIVE_TIMEOUT_MS, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
+import { KEEP_ALIVE_TIMEOUT_MS, PUMP_AHEAD_MAX, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
 import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { streamsBody } from "./streamed-bodies.js";
 import { Http1Server } from "./http1-server.js";
@@ -48,6 +48,11 @@ export interface RequestDispatcher {
   serviceFor(signingName: string): { handle(req: AwsRequest): Promise<AwsResponse> } | undefined;
   /** Local data planes under /_aws/{name}/…, e.g. execute-api. Undefined when none matches. */
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
+  /**
+   * A WebSocket handshake (`Upgrade: websocket`): the data plane that claims it answers
+   * on the socket and returns true; false when none does.
+   */
+  upgrade?(req: http.IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean;
 }
 
 /** Hosts a local data plane may claim: `<name>.localhost[:port]` (S3 virtual hosts fall through). */
@@ -85,6 +90,7 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
     res.writeContinue();
     serveNodeRequest(context, req, res);
   });
+  fallback.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => serveUpgrade(context, req, socket, head));
   return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
     bodyLimit: bodyLimitFor,
     streamsBody,
@@ -92,6 +98,43 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
     headersTimeoutMs: opts.headersTimeoutMs,
     requestTimeoutMs: opts.requestTimeoutMs,
   });
+}
+
+/**
+ * A handshake to upgrade the connection (WebSockets): the Host must name the local cloud,
+ * as for any request (DNS rebinding); then the data plane that serves the URL takes the
+ * socket. Anything else is refused with a status and the socket closed.
+ */
+function serveUpgrade(context: ServeContext, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on("error", () => socket.destroy());
+  const refuse = (status: number, message: string) => {
+    const body = JSON.stringify({ message });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
+  const headers = collectHeaders(req);
+  if (!context.hosts.allows(headers.host)) return refuse(421, `The local cloud answers only requests whose Host names it (${context.hosts.describe()}), not ${JSON.stringify(headers.host ?? "")}.`);
+  if ((headers.upgrade ?? "").toLowerCase() !== "websocket") return refuse(400, "Only WebSocket upgrades are served");
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const asRequest: AwsRequest = {
+    requestId: randomUUID(),
+    method: req.method ?? "GET",
+    path: q < 0 ? url : url.slice(0, q),
+    query: new URLSearchParams(q < 0 ? "" : url.slice(q + 1)),
+    headers,
+    body: Buffer.alloc(0),
+    service: "",
+    region: context.dispatcher.region,
+    principal: ANONYMOUS,
+  };
+  let claimed = false;
+  try {
+    claimed = context.dispatcher.upgrade?.(req, socket, head, asRequest) ?? false;
+  } catch (err) {
+    console.error("[local-cloud] WebSocket handshake failed", err);
+    return refuse(500, "Internal server error");
+  }
+  if (!claimed) refuse(404, "Not Found");
 }
 
 /** Answers a handed-off request whose body is over its limit, and drops the rest of the body. */
@@ -328,6 +371,27 @@ function refusal(refused: AwsResponse | AwsError, family: Family, requestId: str
   return refused instanceof AwsError ? kernelErrorResponse(refused, family, requestId) : refused;
 }
 
+/**
+ * A streamed answer through node:http. Not pipe(): it pauses the source whenever the
+ * response's 16 KiB buffer is full, so a large file was read only once the socket had
+ * drained; here, as on the fast path, up to PUMP_AHEAD_MAX may wait in the socket.
+ */
+function streamTo(res: http.ServerResponse, body: Readable): void {
+  const resume = () => body.resume();
+  body.on("data", (chunk: Buffer | string) => {
+    if (!res.write(chunk) && res.writableLength >= PUMP_AHEAD_MAX) {
+      body.pause();
+      res.once("drain", resume);
+    }
+  });
+  body.on("end", () => res.end());
+  body.on("error", () => res.destroy());
+  // The client went away: stop reading the source (closes a file, ends a live log).
+  res.on("close", () => {
+    if (!body.readableEnded) body.destroy();
+  });
+}
+
 /** Write an answer through node:http (handed-off sockets only). */
 function send(res: http.ServerResponse, method: string, answer: AwsResponse): void {
   const headers = answer.headers ?? {};
@@ -339,8 +403,7 @@ function send(res: http.ServerResponse, method: string, answer: AwsResponse): vo
       res.end();
       return;
     }
-    body.on("error", () => res.destroy());
-    body.pipe(res);
+    streamTo(res, body);
     return;
   }
   // A string body is handed to end() as a string: Node then sends head and body in one

@@ -74,6 +74,8 @@ export interface HttpAnswer {
 const KEEP_ALIVE_TAIL = `connection: keep-alive\r\nkeep-alive: timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}\r\n\r\n`;
 const CLOSE_TAIL = "connection: close\r\n\r\n";
 const LAST_CHUNK = "0\r\n\r\n";
+/** How much of a streamed answer may wait in the socket's buffer before its source pauses. */
+export const PUMP_AHEAD_MAX = 4 * 1024 * 1024;
 /** Buffer bodies up to this size are copied behind the head and sent in one write. */
 const COPY_BODY_MAX = 16 * 1024;
 
@@ -293,7 +295,10 @@ class StreamPump {
     } else {
       ok = socket.write(chunk);
     }
-    if (!ok) {
+    // A full socket (write() said so) pauses the source only once a few MiB wait in
+    // it: a large file read a MiB at a time then keeps its next read overlapping the
+    // socket's writes, instead of reading only when the socket has drained.
+    if (!ok && socket.writableLength >= PUMP_AHEAD_MAX) {
       this.waitingForDrain = true;
       this.body.pause();
     }

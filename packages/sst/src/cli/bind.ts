@@ -48,13 +48,8 @@ const bind: Command = {
         const { credentialEnvironment } = await import("../deploy/aws/environment.js");
         Object.assign(env, await credentialEnvironment(p.target.env));
       } else {
-        Object.assign(env, {
-          AWS_ENDPOINT_URL: p.localEndpoint,
-          AWS_REGION: p.region,
-          AWS_DEFAULT_REGION: p.region,
-          AWS_ACCESS_KEY_ID: ADMIN_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: ADMIN_CREDENTIALS.secretAccessKey,
-        });
+        const { localCloudEnvironment } = await import("../dev/local-services.js");
+        Object.assign(env, localCloudEnvironment({ endpoint: p.localEndpoint!, region: p.region }, ADMIN_CREDENTIALS));
       }
       if (server) {
         env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;

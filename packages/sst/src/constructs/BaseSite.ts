@@ -27,6 +27,7 @@ import { App } from "./App.js";
 import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/binding.js";
 import type { BindingResource, Permissions } from "./util/permission.js";
 import type { Distribution } from "./Distribution.js";
+import { urlBinding } from "./util/url-binding.js";
 
 export interface SiteDevProps {
   /** Deploy the site under `sst dev` too (built and served by the local CDN like `sst deploy`). Default false. */
@@ -159,33 +160,48 @@ export abstract class BaseSite extends Construct implements SSTConstruct {
    * function does not depend on the site's stack (which often depends on the API's).
    */
   getBindings(): BindingProps {
-    const app = App.of(this);
-    const stack = cdk.Stack.of(this);
-    const parameter = `arn:${stack.partition}:ssm:${app.region}:${app.account}:parameter${app.ssmPrefix}${this.constructType}/${this.id}/url`;
-    return {
-      clientPackage: "site",
-      variables: {
-        url: this.doNotDeploy
-          ? { type: "plain", value: this.props.dev?.url ?? "localhost" }
-          : { type: "site_url", value: this.customDomainUrl || this.url! },
-      },
-      permissions: { "ssm:GetParameters": [parameter] },
-    };
+    return urlBinding(this, "site", { doNotDeploy: this.doNotDeploy, devUrl: this.props.dev?.url, deployedUrl: this.customDomainUrl || this.url });
   }
 
   private writeDevMetadata(app: App, type: string, sitePath: string): void {
-    const relative = path.relative(app.appPath, path.resolve(app.appPath, sitePath)).split(path.sep).join("/") || ".";
-    new ssm.StringParameter(this, "DevMetadata", {
-      parameterName: siteDevParameterName(app.ssmPrefix, type, this.id),
-      // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
-      stringValue: cdk.Stack.of(this).toJsonString({
-        path: relative,
-        environment: this.environment,
-        // Known once the subclass has made its placeholder function ("" for StaticSite).
-        server: cdk.Lazy.string({ produce: () => this.devServerFunctionArn() ?? "" }),
-      }),
+    writeDevMetadataParameter(this, type, this.id, {
+      path: sitePath,
+      environment: this.environment,
+      // Known once the subclass has made its placeholder function ("" for StaticSite).
+      server: () => this.devServerFunctionArn(),
     });
   }
+}
+
+/** What a construct run outside the cloud under `sst dev` (a site's dev server, a Service's process) records for `sst bind` and `sst dev`. */
+export interface DevMetadataProps {
+  /** Its folder, as given (relative to the app's root). */
+  path: string;
+  environment: Record<string, string>;
+  /** The ARN of the placeholder function whose environment and role it runs with, once known. */
+  server: () => string | undefined;
+  /** A Service's local process: what `sst dev` runs, where, and the URL it answers on. */
+  service?: { command: string; directory: string; url?: string };
+}
+
+/**
+ * Writes `{ssmPrefix}{Type}/{id}/site/dev` (see the top of this file) under `scope`.
+ * Shared by the sites and Service, so `sst bind` in a service's folder works as in a
+ * site's, and `sst dev` finds the services it runs.
+ */
+export function writeDevMetadataParameter(scope: Construct, type: string, id: string, props: DevMetadataProps): void {
+  const app = App.of(scope);
+  const relative = (p: string) => path.relative(app.appPath, path.resolve(app.appPath, p)).split(path.sep).join("/") || ".";
+  new ssm.StringParameter(scope, "DevMetadata", {
+    parameterName: siteDevParameterName(app.ssmPrefix, type, id),
+    // toJsonString turns tokens inside into an Fn::Join that CloudFormation resolves.
+    stringValue: cdk.Stack.of(scope).toJsonString({
+      path: relative(props.path),
+      environment: props.environment,
+      server: cdk.Lazy.string({ produce: () => props.server() ?? "" }),
+      ...(props.service ? { service: { ...props.service, directory: relative(props.service.directory) } } : {}),
+    }),
+  });
 }
 
 function validateEnvironment(type: string, id: string, env: unknown): Record<string, string> {
@@ -206,7 +222,8 @@ function validateSitePath(type: string, id: string, appRoot: string, sitePath: s
   try {
     isDir = fs.statSync(abs).isDirectory();
   } catch {
-    throw new Error(`${type} "${id}": no site found at path "${sitePath}" (looked for ${abs})`);
+    // SST v2's sentences: StaticSite's, and the SSR sites' (SsrSite).
+    throw new Error(type === "StaticSite" ? `${type} "${id}": No path found at "${abs}" for the "${id}" ${type}.` : `${type} "${id}": No site found at "${abs}"`);
   }
   if (!isDir) throw new Error(`${type} "${id}": path "${sitePath}" is not a directory (${abs})`);
 }

@@ -37,8 +37,8 @@ export interface DistributionProps {
   scopeOverride?: IConstruct;
   customDomain?: string | DistributionDomainProps;
   cdk: { distribution: cloudfront.DistributionProps | cloudfront.IDistribution };
-  /** For error messages: `StaticSite "Web"`. */
-  owner: string;
+  /** For error messages: `StaticSite "Web"`. @default `Distribution "{id}"` */
+  owner?: string;
 }
 
 export interface InvalidationProps {
@@ -56,23 +56,26 @@ export class Distribution extends Construct {
   /** False when the custom domain is only on AWS (a deploy to the local cloud). */
   readonly servesCustomDomain: boolean;
   private readonly scopeForResources: Construct;
+  private readonly customDomain?: string | DistributionDomainProps;
 
   constructor(scope: Construct, id: string, props: DistributionProps) {
     super(scope, id);
     this.scopeForResources = (props.scopeOverride as Construct | undefined) ?? this;
+    this.customDomain = props.customDomain;
+    const owner = props.owner ?? `Distribution "${id}"`;
     const given = props.cdk.distribution;
     this.servesCustomDomain = !!props.customDomain;
     if (isDistribution(given)) {
       this.distribution = given;
       return;
     }
-    const domain = normalizeDomain(props.owner, props.customDomain);
+    const domain = normalizeDomain(owner, props.customDomain);
     const dp = given as cloudfront.DistributionProps;
-    if (dp.certificate) throw new Error(`${props.owner}: do not configure "cdk.distribution.certificate"; use "customDomain".`);
-    if (dp.domainNames) throw new Error(`${props.owner}: do not configure "cdk.distribution.domainNames"; use "customDomain".`);
+    if (dp.certificate) throw new Error(`${owner}: Do not configure the "cfDistribution.certificate". Use the "customDomain" to configure the domain certificate (cdk.distribution.certificate).`);
+    if (dp.domainNames) throw new Error(`${owner}: Do not configure the "cfDistribution.domainNames". Use the "customDomain" to configure the domain name (cdk.distribution.domainNames).`);
     if (domain && App.of(this).target === "local") {
       this.servesCustomDomain = false;
-      addSiteNotice(this.scopeForResources, props.owner, "customDomain",
+      addSiteNotice(this.scopeForResources, owner, "customDomain",
         `the local CDN serves the site on its own *.cloudfront.localhost name; ${domain.domainName}'s certificate, DNS records${domain.domainAlias ? " and redirect" : ""} are created on AWS`);
       this.distribution = new cloudfront.Distribution(this.scopeForResources, "Distribution", { ...dp, domainNames: [] });
       return;
@@ -81,7 +84,7 @@ export class Distribution extends Construct {
     this.certificate = domain ? this.createCertificate(domain) : undefined;
     const domainNames = domain ? [domain.domainName] : [];
     if (domain?.alternateNames?.length) {
-      if (!domain.cdk?.certificate) throw new Error(`${props.owner}: certificates for alternate domains cannot be created automatically; set "customDomain.cdk.certificate"`);
+      if (!domain.cdk?.certificate) throw new Error(`${owner}: Certificates for alternate domains cannot be automatically created. Please specify certificate to use (customDomain.cdk.certificate).`);
       domainNames.push(...domain.alternateNames);
     }
     this.distribution = new cloudfront.Distribution(this.scopeForResources, "Distribution", { ...dp, domainNames, certificate: this.certificate });
@@ -124,6 +127,18 @@ export class Distribution extends Construct {
     return `${scheme}://${this.distribution.distributionDomainName}`;
   }
 
+  /** `https://{customDomain}` when one is set (SST v2's; on AWS only: see `servesCustomDomain`). */
+  get customDomainUrl(): string | undefined {
+    const d = this.customDomain;
+    if (!d) return undefined;
+    return `https://${typeof d === "string" ? d : d.domainName}`;
+  }
+
+  /** SST v2's `cdk`: the CloudFront distribution and, with a custom domain, its zone and certificate. */
+  get cdk(): { distribution: cloudfront.IDistribution; hostedZone?: route53.IHostedZone; certificate?: acm.ICertificate } {
+    return { distribution: this.distribution, hostedZone: this.hostedZone, certificate: this.certificate };
+  }
+
   createInvalidation(props: InvalidationProps = {}): cdk.CustomResource {
     const stack = Stack.of(this) as Stack;
     const policy = new iam.Policy(this.scopeForResources, "CloudFrontInvalidatorPolicy", {
@@ -160,12 +175,12 @@ interface NormalizedDomain extends Omit<DistributionDomainProps, "cdk"> {
 function normalizeDomain(owner: string, d: string | DistributionDomainProps | undefined): NormalizedDomain | undefined {
   if (d === undefined) return undefined;
   if (typeof d === "string") return { domainName: d };
-  if (!d || typeof d !== "object" || !d.domainName) throw new Error(`${owner}: missing "domainName" in "customDomain"`);
+  if (!d || typeof d !== "object" || !d.domainName) throw new Error(`${owner}: Missing "domainName" for customDomain.`);
   const cdk = d.cdk as DomainCdk | undefined;
   if (d.isExternalDomain) {
-    if (!cdk?.certificate) throw new Error(`${owner}: a certificate ("customDomain.cdk.certificate") is required when "isExternalDomain" is true`);
-    if (d.domainAlias) throw new Error(`${owner}: "customDomain.domainAlias" needs a domain hosted on Route 53; do not set it with "isExternalDomain"`);
-    if (d.hostedZone) throw new Error(`${owner}: "customDomain.hostedZone" needs a domain hosted on Route 53; do not set it with "isExternalDomain"`);
+    if (!cdk?.certificate) throw new Error(`${owner}: A valid certificate is required when "isExternalDomain" is set to "true" (customDomain.cdk.certificate).`);
+    if (d.domainAlias) throw new Error(`${owner}: Domain alias is only supported for domains hosted on Amazon Route 53. Do not set the "customDomain.domainAlias" when "isExternalDomain" is enabled.`);
+    if (d.hostedZone) throw new Error(`${owner}: Hosted zones can only be configured for domains hosted on Amazon Route 53. Do not set the "customDomain.hostedZone" when "isExternalDomain" is enabled.`);
   }
   return { ...d, cdk };
 }

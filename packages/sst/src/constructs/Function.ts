@@ -36,13 +36,16 @@ import { addLocalNotice } from "./util/local-notice.js";
 import { FUNCTION_PROPS, LOCAL_BEHAVIOUR } from "./function-props.js";
 import type { CopyFile, FunctionDefinitionRecord } from "../build/types.js";
 import { findHandler } from "../build/handler.js";
-import { bundleInto } from "../build/bundle.js";
+import { bundleInto, copyFilesInto } from "../build/bundle.js";
 import { bridgeNames, LIVE_LAMBDA_CONTEXT, REQUEST_QUEUE_ENV, stubPolicyStatements } from "../dev/bridge/names.js";
 import { liveLambdaStubDir, STUB_HANDLER } from "../dev/bridge/stub-asset.js";
+import { buildPython, type PythonBuildProps } from "../build/python-build.js";
+import { buildGo, type GoBuildProps } from "../build/go-build.js";
+import { containerContext, imageAssetOptions, type ContainerProps } from "./util/container-image.js";
 
 export type { CopyFile, FunctionDefinitionRecord };
 
-/** SST v2's runtimes. Only the Node.js ones are built here; the others fail at synth. */
+/** SST v2's runtimes (and the Node.js ones Lambda added since). */
 export type Runtime =
   | "nodejs16.x" | "nodejs18.x" | "nodejs20.x" | "nodejs22.x" | "nodejs24.x"
   | "container" | "rust" | "go" | "go1.x"
@@ -56,6 +59,30 @@ const NODE_RUNTIMES: Record<string, lambda.Runtime> = {
   "nodejs22.x": lambda.Runtime.NODEJS_22_X,
   "nodejs24.x": new lambda.Runtime("nodejs24.x", lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
 };
+
+/** Every runtime SST v2 deploys, with the Lambda runtime it writes in the template. */
+const RUNTIMES: Record<string, lambda.Runtime> = {
+  ...NODE_RUNTIMES,
+  container: lambda.Runtime.FROM_IMAGE,
+  rust: lambda.Runtime.PROVIDED_AL2023,
+  go: lambda.Runtime.PROVIDED_AL2023,
+  "go1.x": lambda.Runtime.PROVIDED_AL2023,
+  "python3.7": lambda.Runtime.PYTHON_3_7,
+  "python3.8": lambda.Runtime.PYTHON_3_8,
+  "python3.9": lambda.Runtime.PYTHON_3_9,
+  "python3.10": lambda.Runtime.PYTHON_3_10,
+  "python3.11": lambda.Runtime.PYTHON_3_11,
+  "python3.12": lambda.Runtime.PYTHON_3_12,
+  "dotnetcore3.1": lambda.Runtime.DOTNET_CORE_3_1,
+  dotnet6: lambda.Runtime.DOTNET_6,
+  dotnet8: lambda.Runtime.DOTNET_8,
+  java8: lambda.Runtime.JAVA_8,
+  java11: lambda.Runtime.JAVA_11,
+  java17: lambda.Runtime.JAVA_17,
+  java21: lambda.Runtime.JAVA_21,
+};
+
+const isNodeRuntime = (runtime: string) => runtime in NODE_RUNTIMES;
 
 export const DEFAULT_RUNTIME = "nodejs22.x";
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -124,11 +151,14 @@ export interface FunctionProps
   bind?: BindingResource[];
   permissions?: Permissions;
   nodejs?: NodeJSProps;
-  /** Accepted for SST v2 parity; only Node.js functions are built. */
-  go?: Record<string, unknown>;
+  /** Go build options (`go build` flags), as SST v2's. */
+  go?: GoBuildProps["go"];
+  /** Java build options. Java functions are not built by this SST (see docs/constructs.md). */
   java?: Record<string, unknown>;
-  python?: Record<string, unknown>;
-  container?: Record<string, unknown>;
+  /** Python build options: `noDocker`, `installCommands`. */
+  python?: PythonBuildProps["python"] & Record<string, unknown>;
+  /** Container image options: `cmd`, `file`, `buildArgs`, `buildSsh`, `cacheFrom`, `cacheTo`. */
+  container?: ContainerProps;
   /** Files copied into the bundle: `from` relative to the app root, `to` relative to the bundle. */
   copyFiles?: CopyFile[];
   hooks?: FunctionHooks;
@@ -158,6 +188,8 @@ export type FunctionInlineDefinition = string | Function;
 export type FunctionDefinition = string | Function | FunctionProps;
 
 const FUNCTION_MARK = Symbol.for("sst.Function");
+/** Set on a non-Node.js function under sst dev: the stub names the runtime it does not run. */
+export const NOT_RUN_LOCALLY_ENV = "SST_DEV_RUNTIME_NOT_RUN";
 const STUB_DIR = fileURLToPath(new URL("../../support/dev-stub/", import.meta.url));
 const PLACEHOLDER = "export function placeholder() {}";
 
@@ -198,10 +230,10 @@ export class Function extends lambda.Function implements SSTConstruct {
     props.runtime ??= DEFAULT_RUNTIME;
 
     if (!props.handler) throw sentenceError(ref, "handler", `No handler defined for the "${id}" Lambda function`);
-    const runtime = NODE_RUNTIMES[props.runtime];
-    if (!runtime) {
-      throw propError(ref, "runtime", `"${props.runtime}" is not supported: only Node.js runtimes (${Object.keys(NODE_RUNTIMES).join(", ")}) can be built and run`);
-    }
+    // An unknown runtime fails when the app finishes, as in SST v2 (its build picks the
+    // runtime's builder then); until then the function holds Node.js placeholder code.
+    const nodeRuntime = isNodeRuntime(props.runtime);
+    const runtime = nodeRuntime ? NODE_RUNTIMES[props.runtime] : lambda.Runtime.NODEJS_22_X;
     if (props.securityGroups && !props.vpc) throw sentenceError(ref, "securityGroups", `Cannot configure "securityGroups" without "vpc" for the "${id}" Lambda function.`);
     if (props.url !== undefined && props.url !== false && props.url !== true && typeof props.url !== "object") {
       throw propError(ref, "url", `must be true, false or { authorizer, cors, streaming }`);
@@ -220,7 +252,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     // `sst dev` on AWS: the function is a Live Lambda stub relaying to the developer's machine.
     const liveLambda = liveDev && app.node.tryGetContext(LIVE_LAMBDA_CONTEXT) === true;
     const timeout = liveLambda && app.debugIncreaseTimeout ? 900 : props.timeout;
-    const layers = liveDev ? [] : Function.buildLayers(scope, id, props);
+    const layers = liveDev || props.runtime === "container" ? [] : Function.buildLayers(scope, id, props);
     const common: lambda.FunctionProps = {
       ...cdkOptions(props),
       architecture: props.architecture === "arm_64" ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
@@ -257,7 +289,11 @@ export class Function extends lambda.Function implements SSTConstruct {
       nodejs: props.nodejs as FunctionDefinitionRecord["nodejs"],
       copyFiles: props.copyFiles,
     };
-    if (liveDev) {
+    if (liveDev && !nodeRuntime) {
+      // The dev loop runs Node.js handlers only: this one keeps the stub, which answers
+      // every invocation with an error saying the runtime is not run locally.
+      this.addEnvironment(NOT_RUN_LOCALLY_ENV, props.runtime);
+    } else if (liveDev) {
       this.addEnvironment("SST_FUNCTION_ID", this.functionId);
       if (liveLambda) {
         const names = bridgeNames(app.name, app.stage);
@@ -271,7 +307,8 @@ export class Function extends lambda.Function implements SSTConstruct {
     if (active) {
       app.deferredTasks.add(async () => {
         try {
-          this.checkHandlerFile(app);
+          if (!RUNTIMES[props.runtime!]) throw propError(ref, "runtime", `"${props.runtime}" runtime is unsupported (SST v2's runtimes: ${Object.keys(RUNTIMES).join(", ")})`);
+          if (nodeRuntime) this.checkHandlerFile(app, !liveDev);
           if (!liveDev) await this.build(app, record);
         } catch (e) {
           throw reportAs(e);
@@ -280,7 +317,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     }
 
     // Keep-alive for the AWS SDK v2 (SST v2 sets it on every Node.js function).
-    this.addEnvironment("AWS_NODEJS_CONNECTION_REUSE_ENABLED", "1", { removeInEdge: true });
+    if (nodeRuntime) this.addEnvironment("AWS_NODEJS_CONNECTION_REUSE_ENABLED", "1", { removeInEdge: true });
     this.attachPermissions(props.permissions ?? []);
     this.addEnvironment("SST_APP", app.name, { removeInEdge: true });
     this.addEnvironment("SST_STAGE", app.stage, { removeInEdge: true });
@@ -292,6 +329,13 @@ export class Function extends lambda.Function implements SSTConstruct {
     // `sst secrets set` applies at once (and an unset one does not stop the deploy).
     if (props.prefetchSecrets && !liveDev) this.createSecretPrefetcher();
     this.addLocalNotices(props);
+    if (!nodeRuntime && liveDev) {
+      addLocalNotice(this, {
+        construct: `Function "${id}"`,
+        prop: "runtime",
+        local: `"${props.runtime}" functions are deployed as written for AWS, but sst dev runs only Node.js handlers locally: invoking this one answers with an error saying so`,
+      });
+    }
   }
 
   /** The function URL, when `url` is set. */
@@ -352,23 +396,47 @@ export class Function extends lambda.Function implements SSTConstruct {
     };
   }
 
-  private checkHandlerFile(app: App): void {
+  /** `building`: SST v2 reports a missing file as its build's failure (deploy mode). */
+  private checkHandlerFile(app: App, building: boolean): void {
     const found = findHandler(app.appPath, this.props.handler!);
     if (found.file) return;
-    throw sentenceError(this.ref, "handler", `Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
+    const failed = building ? `Failed to build function "${this.props.handler}": ` : "";
+    throw sentenceError(this.ref, "handler", `${failed}Could not find file for handler "${this.props.handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
   }
 
-  /** Deploy mode: bundle the handler and swap the placeholder for the real code. */
+  /** Deploy mode: build the handler for its runtime and swap the placeholder for the real code. */
   private async build(app: App, record: FunctionDefinitionRecord): Promise<void> {
+    const failed = (e: unknown) =>
+      new Error(`Failed to build function "${this.props.handler}" (${this.ref.kind} "${this.id}"${this.ref.site ? `, ${this.ref.site}` : ""})\n${(e as Error).message}`);
+    if (record.runtime === "container") {
+      try {
+        this.useContainerImage(app);
+      } catch (e) {
+        throw failed(e);
+      }
+      return;
+    }
     const out = path.join(app.artifactsDir, this.functionId);
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     await this.props.hooks?.beforeBuild?.(this.props, out);
+    if (!isNodeRuntime(record.runtime)) {
+      let handler: string;
+      try {
+        handler = this.buildOtherRuntime(app, record.runtime, out);
+        copyFilesInto(record, app.appPath, out);
+      } catch (e) {
+        throw failed(e);
+      }
+      await this.props.hooks?.afterBuild?.(this.props, out);
+      this.useCode(out, handler, record.runtime);
+      return;
+    }
     let result;
     try {
       result = await bundleInto(record, app.appPath, out, "source");
     } catch (e) {
-      throw new Error(`Failed to build function "${this.props.handler}" (${this.ref.kind} "${this.id}"${this.ref.site ? `, ${this.ref.site}` : ""})\n${(e as Error).message}`);
+      throw failed(e);
     }
     await this.props.hooks?.afterBuild?.(this.props, out);
 
@@ -388,6 +456,11 @@ export class Function extends lambda.Function implements SSTConstruct {
       this.missingSourcemap = true;
     }
 
+    this.useCode(out, result.handler, record.runtime);
+  }
+
+  /** Swaps the placeholder for the built folder's code. */
+  private useCode(out: string, handler: string, runtime: string): void {
     const cfn = this.node.defaultChild as lambda.CfnFunction;
     const code = lambda.Code.fromAsset(out);
     const config = code.bind(this);
@@ -396,10 +469,32 @@ export class Function extends lambda.Function implements SSTConstruct {
       s3Key: config.s3Location?.objectKey,
       s3ObjectVersion: config.s3Location?.objectVersion,
     };
-    cfn.handler = result.handler;
+    cfn.handler = handler;
     code.bindToResource(cfn);
-    (this as any).runtime = NODE_RUNTIMES[record.runtime];
-    cfn.runtime = record.runtime;
+    (this as any).runtime = RUNTIMES[runtime];
+    cfn.runtime = RUNTIMES[runtime].name;
+  }
+
+  /** Python and Go are built as SST v2 builds them; Java, .NET and Rust are not built here. */
+  private buildOtherRuntime(app: App, runtime: string, out: string): string {
+    if (runtime.startsWith("python")) return buildPython(app.appPath, { handler: this.props.handler!, python: this.props.python }, out);
+    if (runtime === "go" || runtime === "go1.x") return buildGo(app.appPath, { handler: this.props.handler!, architecture: this.props.architecture, go: this.props.go }, out);
+    const tool = runtime.startsWith("java") ? "Gradle" : runtime === "rust" ? "cargo lambda" : "dotnet publish";
+    throw propError(this.ref, "runtime", `"${runtime}" functions are built by SST v2 with ${tool}, which this SST does not run; build the function yourself and deploy it as a "container" function or with cdk.function`);
+  }
+
+  /** A container function: the handler folder becomes a Docker image asset; the template gets PackageType Image. */
+  private useContainerImage(app: App): void {
+    const dir = containerContext(app.appPath, this.props.handler!, this.props.container);
+    const code = lambda.Code.fromAssetImage(dir, imageAssetOptions(this.props.architecture, this.props.container));
+    const config = code.bind(this);
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.packageType = "Image";
+    cfn.code = { imageUri: config.image?.imageUri };
+    cfn.runtime = undefined;
+    cfn.handler = undefined;
+    code.bindToResource(cfn);
+    (this as any).runtime = lambda.Runtime.FROM_IMAGE;
   }
 
   private denyCloudWatchLogs(): void {

@@ -34,14 +34,13 @@ import { addLocalNotice } from "./util/local-notice.js";
 import { findHandler } from "../build/handler.js";
 import { bundleInto } from "../build/bundle.js";
 import type { CopyFile } from "../build/types.js";
+import { containerContext, imageAssetOptions, type ContainerProps } from "./util/container-image.js";
 
 export type JobMemorySize = "3 GB" | "7 GB" | "15 GB" | "145 GB";
 
-export interface JobContainerProps {
-  /** The command the container runs. */
+export interface JobContainerProps extends Omit<ContainerProps, "cmd"> {
+  /** The command CodeBuild runs in the image. */
   cmd: string[];
-  file?: string;
-  buildArgs?: Record<string, string>;
 }
 
 export interface JobProps {
@@ -57,7 +56,7 @@ export interface JobProps {
   timeout?: SSTDuration;
   copyFiles?: CopyFile[];
   nodejs?: NodeJSProps;
-  /** Refused: container jobs need a Docker image build. */
+  /** `runtime: "container"`: the image (the handler folder's Dockerfile) and the command to run. */
   container?: JobContainerProps;
   /** Under sst dev, run the job from source. @default true */
   enableLiveDev?: boolean;
@@ -140,7 +139,9 @@ export class Job extends Construct implements SSTConstruct {
     addLocalNotice(this, {
       construct: `Job "${id}"`,
       prop: "runtime",
-      local: liveDev
+      local: props.runtime === "container"
+        ? `a container job is deployed as written for AWS (CodeBuild runs the image built from ${props.handler}); locally there is no Docker to build or run the image: under sst dev the job's function answers with an error saying so, and \`sst deploy\` to the local cloud stops at the image asset`
+        : liveDev
         ? `under sst dev the job runs from source as the function "${this.node.id}", so for at most ${LOCAL_MAX_SECONDS / 60} minutes; deployed, it runs on the local cloud's CodeBuild as a process with this machine's Node.js (the image is not pulled, the memory size and vpc are not applied)`
         : `it runs on the local cloud's CodeBuild as a process with this machine's Node.js (the image is not pulled, the memory size and vpc are not applied)`,
     });
@@ -189,7 +190,7 @@ export class Job extends Construct implements SSTConstruct {
     if (runtime === undefined || runtime in IMAGES.x86_64) return;
     if (runtime === "container") {
       if (!container) throw sentenceError(this.ref, "container", `No commands defined for the ${this.node.id} Job.`);
-      throw propError(this.ref, "runtime", `"container" is not supported: container jobs need a Docker image build, which this SST does not do; use a Node.js runtime`);
+      return;
     }
     throw propError(this.ref, "runtime", `"${runtime}" is not a Job runtime (nodejs, nodejs16.x, nodejs18.x, nodejs20.x, container)`);
   }
@@ -243,7 +244,8 @@ export class Job extends Construct implements SSTConstruct {
     const seconds = Math.min(this.timeout().toSeconds(), LOCAL_MAX_SECONDS);
     return new Fn(this, this.node.id, {
       handler, copyFiles, nodejs, architecture,
-      runtime: "nodejs18.x",
+      runtime: this.props.runtime === "container" ? "container" : "nodejs18.x",
+      container: this.props.container,
       memorySize: 1024,
       timeout: seconds,
       environment: { ...environment, SST_DEBUG_JOB: "true" },
@@ -285,6 +287,14 @@ export class Job extends Construct implements SSTConstruct {
 
   private async bundleForCodeBuild(app: App): Promise<void> {
     const { handler, architecture, runtime, nodejs, copyFiles } = this.props;
+    if (runtime === "container") {
+      try {
+        this.useContainerImage(app);
+      } catch (e) {
+        throw new Error(`Failed to build job "${handler}" (Job "${this.id}")\n${(e as Error).message}`);
+      }
+      return;
+    }
     const found = findHandler(app.appPath, handler);
     if (!found.file) {
       throw sentenceError(this.ref, "handler", `Could not find file for handler "${handler}". Tried:\n${found.tried.map((t) => `  ${t}`).join("\n")}`);
@@ -322,6 +332,29 @@ export class Job extends Construct implements SSTConstruct {
         resources: [`arn:${cdk.Stack.of(this).partition}:s3:::${bucket}/${key}`],
       }),
     ]);
+  }
+
+  /**
+   * A container job: CodeBuild runs the image built from the handler folder (pulled
+   * with the project's role) and the `container.cmd` command, as SST v2 sets it up.
+   */
+  private useContainerImage(app: App): void {
+    const { handler, architecture, container } = this.props;
+    const directory = containerContext(app.appPath, handler, container);
+    const image = codebuild.LinuxBuildImage.fromAsset(this, "ContainerImage", { directory, ...imageAssetOptions(architecture, { ...container, cmd: undefined }) });
+    image.repository?.grantPull(this.project.role!);
+    const cfn = this.project.node.defaultChild as codebuild.CfnProject;
+    cfn.environment = {
+      ...(cfn.environment as codebuild.CfnProject.EnvironmentProperty),
+      type: architecture === "arm_64" ? "ARM_CONTAINER" : "LINUX_CONTAINER",
+      image: image.imageId,
+      imagePullCredentialsType: "SERVICE_ROLE",
+    };
+    const command = container!.cmd.map((arg) => (arg.includes(" ") ? `"${arg}"` : arg)).join(" ");
+    cfn.source = {
+      type: "NO_SOURCE",
+      buildSpec: ["version: 0.2", "phases:", "  build:", "    commands:", `      - ${command}`].join("\n"),
+    };
   }
 
   private createLogRetention(): void {

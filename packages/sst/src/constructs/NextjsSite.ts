@@ -271,6 +271,18 @@ export class NextjsSite extends SsrSite {
     const provider = new Provider(this, "RevalidationProvider", { onEventHandler: insert, logRetention: logs.RetentionDays.ONE_DAY });
     new cdk.CustomResource(this, "RevalidationResource", { serviceToken: provider.serviceToken, properties: { version: Date.now().toString() } });
   }
+
+  /**
+   * A Next.js route as a CloudWatch log group path segment: only the characters log
+   * group names allow ("/api/[id]" → "/api/id"). SST v2 names the SST Console's
+   * per-route log groups with it and exposes it to its tests as `_test`; the Console's
+   * route metadata itself is not written here.
+   */
+  private static buildCloudWatchRouteName(route: string): string {
+    return route.replace(/[^a-zA-Z0-9_\-/.#]/g, "");
+  }
+
+  static readonly _test = { buildCloudWatchRouteName: NextjsSite.buildCloudWatchRouteName };
 }
 
 /** The bin of `pkg` at exactly `version`, in a node_modules the site's folder sees, else undefined. */

@@ -25,7 +25,10 @@ import { zipDirectory } from "./site/archive.js";
 import { bundleSsrHandler } from "./site/ssr-bundle.js";
 import type { CopyFile, NodeJSProps } from "../build/types.js";
 
-export interface SsrFunctionProps {
+/** CDK's function options a site passes through (`cdk.server`), as SST v2 spreads them into the function. */
+export type SsrFunctionCdkOptions = Omit<lambda.FunctionOptions, "memorySize" | "timeout" | "environment" | "architecture" | "role" | "description" | "logRetention">;
+
+export interface SsrFunctionProps extends SsrFunctionCdkOptions {
   /** The prebuilt code's folder. Without it, `handler` names a file that is bundled with esbuild. */
   bundle?: string;
   /** `file.export`: relative to the bundle, or (no bundle) to the app's root. */
@@ -85,6 +88,7 @@ export class SsrFunction extends Construct {
     replacer.node.addDependency(policy);
 
     this.function = new lambda.Function(this, "ServerFunction", {
+      ...cdkFunctionOptions(props),
       description: props.description,
       handler: handler.split(path.sep).join(path.posix.sep),
       code: lambda.Code.fromBucket(s3.Bucket.fromBucketName(this, "IServerFunctionBucket", "placeholder"), "placeholder"),
@@ -95,6 +99,8 @@ export class SsrFunction extends Construct {
       environment,
       role: props.role,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_DAYS,
+      // As SST v2: a retention that was asked for is retried (the default one is not).
+      ...(props.logRetention !== undefined ? { logRetentionRetryOptions: { maxRetries: 100 } } : {}),
     });
     this.function.node.addDependency(replacer);
 
@@ -204,4 +210,14 @@ export class SsrFunction extends Construct {
     if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== content) fs.writeFileSync(file, content);
     return path.posix.join(dir, "server-index.handler");
   }
+}
+
+/** The props that go to CDK's Function as they are (the rest are SsrFunction's own). */
+function cdkFunctionOptions(props: SsrFunctionProps): SsrFunctionCdkOptions {
+  const {
+    bundle: _b, handler: _h, nodejs: _n, copyFiles: _c, description: _d, runtime: _r, timeout: _t, memorySize: _m,
+    architecture: _a, environment: _e, permissions: _p, bind: _bi, streaming: _s, injections: _i, role: _ro, logRetention: _l,
+    ...rest
+  } = props as SsrFunctionProps & Record<string, unknown>;
+  return rest as SsrFunctionCdkOptions;
 }

@@ -45,6 +45,7 @@ import { runSiteBuild, siteBuildRecord } from "./site/build.js";
 import { createSiteArchive } from "./site/archive.js";
 import { createS3Deployment, type SiteFileOptions } from "./site/s3-deployment.js";
 import { tokenReplaceValues } from "./site/site-config.js";
+import { serverResponseCachePolicy } from "./util/server-cache-policy.js";
 
 const SUPPORT = fileURLToPath(new URL("../../support/", import.meta.url));
 const URL_SIGNER = fileURLToPath(new URL("../edge-functions/url-signer.ts", import.meta.url));
@@ -229,7 +230,7 @@ export abstract class SsrSite extends BaseSite {
   protected deploy(): void {
     if (this.doNotDeploy) return;
     const p = this.props;
-    if ((p as { fileOptions?: unknown }).fileOptions) throw new Error(`${this.owner}: the "fileOptions" prop is now "assets.fileOptions" (SST v2.31)`);
+    if ((p as { fileOptions?: unknown }).fileOptions) throw new Error(`${this.owner}: In the "${this.node.id}" construct, the "fileOptions" property has been replaced by "assets.fileOptions" (SST v2.31).`);
 
     this.bucket = this.createBucket();
     this.build();
@@ -357,7 +358,7 @@ export abstract class SsrSite extends BaseSite {
     const t = this.props.timeout ?? "10 seconds";
     const seconds = typeof t === "number" ? t : toCdkDuration(t).toSeconds();
     const limit = edge ? 30 : 180;
-    if (seconds > limit) throw new Error(`${this.owner}: "timeout" must be at most ${limit} seconds${edge ? " when deploying to the edge" : ""}`);
+    if (seconds > limit) throw new Error(`${this.owner}: In the "${this.node.id}" construct, timeout must be less than or equal to ${limit} seconds${edge ? " when deploying to the edge" : ""}.`);
   }
 
   /** The plan's Lambda@Edge functions (SST v2: the site's runtime, timeout, memory, bindings and environment). */
@@ -482,6 +483,8 @@ export abstract class SsrSite extends BaseSite {
         esbuild: { ...(p.nodejs?.esbuild as object | undefined), ...o.function.nodejs?.esbuild },
       },
       environment: { ...this.environment, ...o.function.environment },
+      // SST v2 spreads cdk.server (CDK function options) over the server function's props.
+      ...(p.cdk?.server as Partial<SsrFunctionProps> | undefined),
       streaming: o.streaming,
       injections: [...(p.warm ? [WARMER_INJECTION(o.streaming)] : []), ...(o.injections ?? [])],
     });
@@ -597,18 +600,7 @@ export abstract class SsrSite extends BaseSite {
   }
 
   private serverCachePolicy(plan: Plan): cloudfront.CachePolicy {
-    const headers = plan.serverCachePolicy?.allowedHeaders ?? [];
-    return new cloudfront.CachePolicy(this, "ServerCache", {
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-      headerBehavior: headers.length > 0 ? cloudfront.CacheHeaderBehavior.allowList(...headers) : cloudfront.CacheHeaderBehavior.none(),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      defaultTtl: cdk.Duration.days(0),
-      maxTtl: cdk.Duration.days(365),
-      minTtl: cdk.Duration.days(0),
-      enableAcceptEncodingBrotli: true,
-      enableAcceptEncodingGzip: true,
-      comment: "SST server response cache policy",
-    });
+    return serverResponseCachePolicy(this, "ServerCache", plan.serverCachePolicy?.allowedHeaders);
   }
 
   /** Invalidate what the deploy changed: a hash of the cached files (or the build id) is the version. */
@@ -618,9 +610,13 @@ export abstract class SsrSite extends BaseSite {
     const cached = s3Origin?.copy.filter((c) => c.cached) ?? [];
     if (cached.length === 0) return;
     const invalidationPaths: string[] = [];
-    if (paths === "all") invalidationPaths.push("/*");
-    else if (paths === "versioned") for (const c of cached) if (c.versionedSubDir) invalidationPaths.push(path.posix.join("/", c.to, c.versionedSubDir, "*"));
-    else if (Array.isArray(paths)) invalidationPaths.push(...paths);
+    if (paths === "all") {
+      invalidationPaths.push("/*");
+    } else if (paths === "versioned") {
+      for (const c of cached) if (c.versionedSubDir) invalidationPaths.push(path.posix.join("/", c.to, c.versionedSubDir, "*"));
+    } else if (Array.isArray(paths)) {
+      invalidationPaths.push(...paths);
+    }
     if (invalidationPaths.length === 0) return;
     let version = plan.buildId;
     if (!version) {

@@ -97,11 +97,6 @@ export class WebSocketApi extends Construct implements SSTConstruct {
     this.addRoutes(this, this.props.routes ?? {});
     // Route functions may post to the API's connections.
     this.attachPermissions([new iam.PolicyStatement({ effect: iam.Effect.ALLOW, actions: ["execute-api:ManageConnections"], resources: [this._connectionsArn] })]);
-    addLocalNotice(this, {
-      construct: `WebSocketApi "${id}"`,
-      prop: "the API",
-      local: "the local cloud creates the WebSocket API, its routes and functions but does not serve WebSocket connections; route functions can be invoked directly",
-    });
   }
 
   /** `wss://…/{stage}` */
@@ -218,6 +213,11 @@ export class WebSocketApi extends Construct implements SSTConstruct {
       if (domain.isCertificatedCreated) this.cdk.certificate = domain.certificate as acm.Certificate;
       domainMapping = { domainName: domain.apigDomain, mappingKey: domain.mappingKey };
       this._customDomainUrl = `wss://${domain.url}`;
+      addLocalNotice(this, {
+        construct: `WebSocketApi "${this.id}"`,
+        prop: "customDomain",
+        local: `the certificate and DNS records are created on AWS only; locally the API answers at ws://${domain.domainName}.localhost:<port>${domain.mappingKey ? `/${domain.mappingKey}` : ""}`,
+      });
     }
     const cloudWatchRole = this.createCloudWatchRole();
     this.cdk.webSocketStage = new apig.WebSocketStage(this, "Stage", {

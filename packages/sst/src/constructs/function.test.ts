@@ -21,6 +21,10 @@ process.env.CDK_VALIDATION = "false";
 process.env.JSII_DEPRECATED = "quiet";
 
 const root = writeApp({
+  "py/requirements.txt": "",
+  "py/src/api.py": "def handler(event, context):\n    return 'ok'\n",
+  "image/Dockerfile": "FROM scratch\nCOPY app.js /\nCMD [\"app.handler\"]\n",
+  "image/app.js": "exports.handler = async () => 'ok';\n",
   "src/lambda.ts": "export const handler = async () => 'ok';\n",
   "src/other.ts": "export const main = async () => 'other';\n",
   "assets/data.txt": "data",
@@ -90,7 +94,6 @@ describe("Function (SST v2's construct tests, our assertions)", () => {
     assert.throws(() => new Function(stack, "NoHandler", {}), /Function "NoHandler".*"handler": No handler defined for the "NoHandler" Lambda function/);
     assert.throws(() => new Function(stack, "Typo", { handler: "src/lambda.handler", memmorySize: 512 } as any), /Function "Typo".*"memmorySize" is not a prop of Function\. Did you mean "memorySize"\?/);
     assert.throws(() => new Function(stack, "Sg", { handler: "src/lambda.handler", securityGroups: [] }), /"securityGroups": Cannot configure "securityGroups" without "vpc"/);
-    assert.throws(() => new Function(stack, "Py", { handler: "src/lambda.handler", runtime: "python3.11" }), /Function "Py".*"runtime" "python3.11" is not supported/);
     assert.throws(() => new Function(stack, "Disk", { handler: "src/lambda.handler", ephemeralStorageSize: cdk.Size.gibibytes(1) } as any), /"ephemeralStorageSize"/);
     assert.throws(() => new Function(stack, "Log", { handler: "src/lambda.handler", logRetention: "fortnight" as any }), /"logRetention" "fortnight" is not a retention/);
   });
@@ -99,7 +102,7 @@ describe("Function (SST v2's construct tests, our assertions)", () => {
     const app = newApp();
     const stack = new Stack(app, "stack");
     new Function(stack, "Missing", { handler: "src/nope.handler" });
-    await assert.rejects(app.finish(), /Function "Missing".*"handler": Could not find file for handler "src\/nope.handler"/);
+    await assert.rejects(app.finish(), /Function "Missing".*"handler": Failed to build function "src\/nope.handler": Could not find file for handler "src\/nope.handler"/);
   });
 
   it("functionName as a string or a callback; timeout, memory and disk as numbers or strings", () => {
@@ -218,3 +221,70 @@ describe("Function (SST v2's construct tests, our assertions)", () => {
 function require_resolve(spec: string): string {
   return (globalThis as any).require?.resolve?.(spec) ?? new URL(import.meta.resolve(spec)).pathname;
 }
+
+describe("Function runtimes other than Node.js (SST v2's template; not run by sst dev)", () => {
+  it("container: the handler folder becomes a Docker image asset; the function has PackageType Image and no runtime, handler or layers", async () => {
+    const app = newApp();
+    const stack = new Stack(app, "stack");
+    new Function(stack, "Image", { handler: "image", runtime: "container", architecture: "arm_64", container: { cmd: ["app.handler"], buildArgs: { A: "1" } }, layers: ["arn:aws:lambda:us-east-1:123456789012:layer:l:1"] });
+    await app.finish();
+    const fn = only(stack);
+    assert.equal(fn.PackageType, "Image");
+    assert.match(JSON.stringify(fn.Code.ImageUri), /dkr\.ecr/);
+    assert.deepEqual([fn.Runtime, fn.Handler, fn.Layers], [undefined, undefined, undefined]);
+    assert.equal(fn.Environment.Variables.AWS_NODEJS_CONNECTION_REUSE_ENABLED, undefined, "the keep-alive variable is for Node.js functions only");
+    const dir = app.synth().directory;
+    const manifest = fs.readdirSync(dir).find((f) => f.endsWith(".assets.json") && fs.readFileSync(path.join(dir, f), "utf8").includes("dockerImages"))!;
+    const image = Object.values<any>(JSON.parse(fs.readFileSync(path.join(dir, manifest), "utf8")).dockerImages)[0];
+    assert.deepEqual([image.source.platform, image.source.dockerBuildArgs, image.source.dockerFile ?? "Dockerfile"], ["linux/arm64", { A: "1" }, "Dockerfile"]);
+  });
+
+  it("container: a Dockerfile that is not there fails the app's finish, naming the function and the file", async () => {
+    const app = newApp();
+    const stack = new Stack(app, "stack");
+    new Function(stack, "Image", { handler: "image", runtime: "container", container: { file: "Dockerfile.garbage" } });
+    await assert.rejects(app.finish(), /Failed to build function "image" \(Function "Image"[^\n]*\n.*Dockerfile\.garbage: no such file/);
+  });
+
+  it("python: the source folder (where requirements.txt is) is the code, the handler relative to it", async () => {
+    const app = newApp();
+    const stack = new Stack(app, "stack");
+    new Function(stack, "Py", { handler: "py/src/api.handler", runtime: "python3.11", python: { noDocker: true } });
+    await app.finish();
+    const fn = only(stack);
+    assert.deepEqual([fn.Runtime, fn.Handler], ["python3.11", "src/api.handler"]);
+    assert.ok(fn.Code.S3Key);
+    const out = fs.readdirSync(app.artifactsDir).map((d) => path.join(app.artifactsDir, d)).find((d) => fs.existsSync(path.join(d, "src", "api.py")));
+    assert.ok(out, "the source folder is copied into the artifact");
+  });
+
+  it("an unknown runtime, and runtimes SST v2 builds with tools this SST does not run, fail when the app finishes, naming the function and the prop", async () => {
+    for (const [runtime, message] of [["ruby", /"runtime" "ruby" runtime is unsupported/], ["java17", /"runtime" "java17" functions are built by SST v2 with Gradle/]] as const) {
+      const app = newApp();
+      const stack = new Stack(app, "stack");
+      new Function(stack, "Other", { handler: "src/lambda.handler", runtime: runtime as any });
+      await assert.rejects(app.finish(), (e: Error) => /Function "Other"/.test(e.message) && message.test(e.message));
+    }
+  });
+
+  it("sst dev: a non-Node.js function keeps the stub, which says the runtime is not run locally; the app records one notice", async () => {
+    const app = newApp("dev");
+    const stack = new Stack(app, "stack");
+    new Function(stack, "Py", { handler: "py/src/api.handler", runtime: "python3.11" });
+    await app.finish();
+    const fn = only(stack);
+    assert.equal(fn.Environment.Variables.SST_DEV_RUNTIME_NOT_RUN, "python3.11");
+    assert.equal(fn.Environment.Variables.SST_FUNCTION_ID, undefined, "the dev loop does not try to run it");
+    assert.deepEqual(Object.keys(app.functionDefinitions), []);
+    const notices = app.localNotices.filter((n) => n.construct === 'Function "Py"' && n.prop === "runtime");
+    assert.equal(notices.length, 1);
+    assert.match(notices[0].local, /sst dev runs only Node\.js handlers locally/);
+    const stub = await import(new URL("../../support/dev-stub/index.mjs", import.meta.url).href);
+    process.env.SST_DEV_RUNTIME_NOT_RUN = "python3.11";
+    try {
+      await assert.rejects(stub.handler(), /"python3\.11" function is not run locally by sst dev/);
+    } finally {
+      delete process.env.SST_DEV_RUNTIME_NOT_RUN;
+    }
+  });
+});

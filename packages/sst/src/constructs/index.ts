@@ -35,3 +35,4 @@ export { RemixSite, type RemixSiteProps } from "./RemixSite.js";
 export { AstroSite, type AstroSiteProps } from "./AstroSite.js";
 export { SvelteKitSite, type SvelteKitSiteProps } from "./SvelteKitSite.js";
 export { SolidStartSite, type SolidStartSiteProps } from "./SolidStartSite.js";
+export { Service, type ServiceProps, type ServiceDomainProps, type ServiceCdkDistributionProps, type ServiceContainerCacheProps } from "./Service.js";

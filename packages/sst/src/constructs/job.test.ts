@@ -14,6 +14,8 @@ import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 process.env.CDK_VALIDATION = "false";
 
 const root = writeApp({
+  "image/Dockerfile": "FROM scratch\nCOPY job.sh /\n",
+  "image/job.sh": "echo hi\n",
   "src/job.ts": `import { STSClient } from "@aws-sdk/client-sts";\nexport const handler = async (p: unknown) => [typeof STSClient, p];\n`,
 });
 after(() => removeApp(root));
@@ -65,6 +67,32 @@ describe("Job", () => {
     assert.throws(() => new Job(stack, "A", { handler: "src/job.handler", timeout: "1 minute" }), /Job "A".*"timeout": Invalid timeout value/);
     assert.throws(() => new Job(stack, "B", { handler: "src/job.handler", architecture: "arm_64", memorySize: "7 GB" }), /Job "B".*"memorySize": ARM architecture only supports/);
     assert.throws(() => new Job(stack, "C", { handler: "src/job.handler", runtime: "container" }), /Job "C".*"container": No commands defined/);
-    assert.throws(() => new Job(stack, "D", { handler: "src/job.handler", runtime: "container", container: { cmd: ["x"] } }), /Job "D".*"runtime".*"container" is not supported/);
+  });
+
+  it("container: CodeBuild runs the image built from the handler folder (pulled with the project's role) and the command, quoted as SST v2 quotes it", async () => {
+    const app = newApp("deploy");
+    const stack = new Stack(app, "S");
+    new Job(stack, "Img", { handler: "image", runtime: "container", container: { cmd: ["echo", "hello world"] } });
+    await app.finish();
+    const t = Template.fromStack(stack);
+    const [project] = Object.values<any>(t.findResources("AWS::CodeBuild::Project"));
+    assert.equal(project.Properties.Environment.Type, "LINUX_CONTAINER");
+    assert.equal(project.Properties.Environment.ImagePullCredentialsType, "SERVICE_ROLE");
+    assert.match(JSON.stringify(project.Properties.Environment.Image), /Fn::Sub.*dkr\.ecr/);
+    assert.deepEqual([project.Properties.Source.Type, project.Properties.Source.BuildSpec.split("\n").at(-1)], ["NO_SOURCE", '      - echo "hello world"']);
+    assert.match(JSON.stringify(t.findResources("AWS::IAM::Policy")), /ecr:BatchGetImage/);
+  });
+
+  it("container: a missing Dockerfile fails the app's finish naming the job; under sst dev the job's function says it is not run locally", async () => {
+    const deploy = newApp("deploy");
+    new Job(new Stack(deploy, "S"), "Img", { handler: "image", runtime: "container", container: { cmd: ["x"], file: "Nope" } });
+    await assert.rejects(deploy.finish(), /Failed to build job "image" \(Job "Img"\)\n.*Nope: no such file/);
+    const dev = newApp("dev");
+    const stack = new Stack(dev, "S");
+    new Job(stack, "Img", { handler: "image", runtime: "container", container: { cmd: ["x"] } });
+    await dev.finish();
+    const envs = Object.values<any>(Template.fromStack(stack).findResources("AWS::Lambda::Function")).map((f) => f.Properties.Environment?.Variables ?? {});
+    assert.ok(envs.some((v) => v.SST_DEV_RUNTIME_NOT_RUN === "container" && v.SST_DEBUG_JOB === "true"));
+    assert.match(dev.localNotices.find((n) => n.construct === 'Job "Img"')!.local, /no Docker to build or run the image/);
   });
 });

@@ -11,12 +11,17 @@ import {
 } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { parseSiteParameter } from "../deploy/bind-env.js";
+import { Distribution } from "./Distribution.js";
+import * as route53 from "aws-cdk-lib/aws-route53";
+import { HttpOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 
 process.env.CDK_VALIDATION = "false";
 
 const root = writeApp({
   "src/a.ts": "export const handler = async () => 'a';\n",
   "packages/web/index.html": "<h1>web</h1>\n",
+  "packages/web2/24byte.html": "<h1>twenty-four</h1>\n.\n",
+  "packages/web2/6byte.html": "<p/>\n.",
   "packages/next/package.json": "{}\n",
   "not-a-dir.txt": "x\n",
 });
@@ -100,6 +105,12 @@ describe("sites in dev mode", () => {
     assert.equal(site.getConstructMetadata().data.server, (site.node.findChild("ServerFunction") as any).functionArn, "metadata names the server (SST v2)");
   });
 
+  it("NextjsSite's route names for CloudWatch keep only the characters log group names allow (SST v2's _test helper)", () => {
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/api"), "/api");
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/api/[id]"), "/api/id");
+    assert.equal(NextjsSite._test.buildCloudWatchRouteName("/blog/[...slug] (x)#1"), "/blog/...slugx#1");
+  });
+
   it("every SSR site type synthesizes under its own type name", async () => {
     const app = newApp();
     const stack = new Stack(app, "S");
@@ -117,7 +128,7 @@ describe("sites in dev mode", () => {
 describe("site errors", () => {
   it("a missing path names the construct and the path", () => {
     const stack = new Stack(newApp(), "S");
-    assert.throws(() => new StaticSite(stack, "Web", { path: "packages/nope" }), /StaticSite "Web": no site found at path "packages\/nope"/);
+    assert.throws(() => new StaticSite(stack, "Web", { path: "packages/nope" }), /StaticSite "Web": No path found at ".*packages\/nope" for the "Web" StaticSite\./);
     assert.throws(() => new NextjsSite(stack, "Next", { path: "not-a-dir.txt" }), /NextjsSite "Next": path "not-a-dir.txt" is not a directory/);
     // SST v2: a StaticSite without "path" is the app's root folder.
     assert.equal(new StaticSite(stack, "NoPath", {} as any).path, ".");
@@ -133,11 +144,11 @@ describe("site errors", () => {
 
   it("deploy mode: a failing build names the site and its command; an external custom domain needs a certificate; a site without its adapter's output says so", () => {
     const stack = new Stack(newApp("deploy"), "S");
-    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next", buildCommand: "false" }), /There was a problem building the NextjsSite "Web" site: "false" exited with code 1/);
+    assert.throws(() => new NextjsSite(stack, "Web", { path: "packages/next", buildCommand: "false" }), /There was a problem building the "Web" site\. NextjsSite "Web": "false" exited with code 1/);
     assert.throws(() => new SolidStartSite(stack, "Solid", { path: "packages/next", buildCommand: "true" }), /SolidStartSite "Solid": no build output .*solid-start-sst/);
     assert.throws(
       () => new StaticSite(new Stack(newApp("deploy"), "T"), "Dom", { path: "packages/web", customDomain: { domainName: "example.com", isExternalDomain: true } }),
-      /StaticSite "Dom": a certificate \("customDomain.cdk.certificate"\) is required when "isExternalDomain" is true/,
+      /StaticSite "Dom": A valid certificate is required when "isExternalDomain" is set to "true" \(customDomain\.cdk\.certificate\)\./,
     );
   });
 
@@ -169,6 +180,44 @@ describe("site errors", () => {
     assert.ok(params["/sst/my-app/dev/StaticSite/Web/url"]["Fn::Join"]);
     assert.match(JSON.stringify(params["/sst/my-app/dev/StaticSite/Web/url"]), /https:\/\//);
     assert.ok(site.url);
+  });
+
+  it("StaticSite zips its files in parts of at most 200 MB; SST v2's tests shrink the part with sstTestFileSizeLimitOverride (MB) when NODE_ENV is test", async () => {
+    const sources = async (nodeEnv: string | undefined) => {
+      const saved = process.env.NODE_ENV;
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+      try {
+        const app = newApp("deploy");
+        const stack = new Stack(app, "S");
+        new StaticSite(stack, "Web", { path: "packages/web2", sstTestFileSizeLimitOverride: 0.000025 } as any);
+        await app.finish();
+        return Object.values<any>(Template.fromStack(stack).findResources("Custom::S3Uploader"))[0].Properties.sources.length;
+      } finally {
+        if (saved === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = saved;
+      }
+    };
+    assert.equal(await sources("test"), 2, "23 + 6 bytes in parts of 26 bytes");
+    assert.equal(await sources(undefined), 1);
+  });
+
+  it("Distribution: SST v2's cdk (distribution, zone, certificate) and customDomainUrl; its errors are SST v2's sentences, named after the construct", async () => {
+    const app = newApp("deploy");
+    const stack = new Stack(app, "S");
+    const hostedZone = new route53.HostedZone(stack, "Zone", { zoneName: "domain.com" });
+    const origin = new HttpOrigin("sst.dev");
+    const cdn = new Distribution(stack, "CDN", { customDomain: { domainName: "domain.com", cdk: { hostedZone } }, cdk: { distribution: { defaultBehavior: { origin } } } });
+    assert.equal(cdn.customDomainUrl, "https://domain.com");
+    assert.equal(cdn.cdk.hostedZone, hostedZone);
+    assert.ok(cdn.cdk.certificate, "a certificate for the domain");
+    assert.ok(cdn.cdk.distribution.distributionId);
+    const plain = new Distribution(stack, "Plain", { cdk: { distribution: { defaultBehavior: { origin } } } });
+    assert.deepEqual([plain.customDomainUrl, plain.cdk.hostedZone, plain.cdk.certificate], [undefined, undefined, undefined]);
+    assert.throws(
+      () => new Distribution(stack, "Bad", { cdk: { distribution: { defaultBehavior: { origin }, domainNames: ["a.com"] } } }),
+      /^Error: Distribution "Bad": Do not configure the "cfDistribution.domainNames"\. Use the "customDomain"/,
+    );
   });
 
   it("dev mode with dev.deploy deploys the site; the URL is http:// for the local CDN", async () => {

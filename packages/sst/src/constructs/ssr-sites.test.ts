@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Template, Match } from "aws-cdk-lib/assertions";
+import * as logs from "aws-cdk-lib/aws-logs";
 import { App, Stack, Table, AstroSite, RemixSite, SvelteKitSite, SolidStartSite } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
@@ -172,6 +173,17 @@ describe("RemixSite", () => {
     assert.deepEqual(uploader.fileOptions.map((o: any) => o.files), ["**"], "Vite's assets are not versioned by folder");
   });
 
+  it("invalidation.paths as a list invalidates those paths; cdk.server's CDK options reach the server function (a log retention, retried as SST v2 does)", async () => {
+    const { app, stack } = deployApp();
+    new RemixSite(stack, "Remix", { path: "packages/remix", buildCommand: "true", invalidation: { paths: ["/path1", "/path2"] }, cdk: { server: { logRetention: logs.RetentionDays.ONE_MONTH, reservedConcurrentExecutions: 3 } } });
+    await app.finish();
+    const t = Template.fromStack(stack);
+    const [invalidator] = Object.values<any>(t.findResources("Custom::CloudFrontInvalidator"));
+    assert.deepEqual(invalidator?.Properties.paths, ["/path1", "/path2"]);
+    t.hasResourceProperties("Custom::LogRetention", { RetentionInDays: 30, SdkRetry: { maxRetries: 100 } });
+    t.hasResourceProperties("AWS::Lambda::Function", { Description: "Server handler for Remix", ReservedConcurrentExecutions: 3 });
+  });
+
   it("classic build: remix.config.js must keep the paths SST v2 expects", () => {
     const { stack } = deployApp();
     assert.throws(() => new RemixSite(stack, "Old", { path: "packages/remix-classic", buildCommand: "true" }), /RemixSite "Old": remix.config.js "publicPath" must be "\/build\/"/);
@@ -248,7 +260,7 @@ describe("edge: true and regional.enableServerUrlIamAuth (SST v2's Lambda@Edge f
 
   it("a server at the edge may take at most 30 seconds", () => {
     const { stack } = deployApp();
-    assert.throws(() => new RemixSite(stack, "Slow", { path: "packages/remix", buildCommand: "true", edge: true, timeout: "60 seconds" }), /RemixSite "Slow": "timeout" must be at most 30 seconds when deploying to the edge/);
+    assert.throws(() => new RemixSite(stack, "Slow", { path: "packages/remix", buildCommand: "true", edge: true, timeout: "60 seconds" }), /RemixSite "Slow": In the "Slow" construct, timeout must be less than or equal to 30 seconds when deploying to the edge\./);
   });
 
   it("enableServerUrlIamAuth: AWS_IAM function URLs, a Lambda@Edge signer allowed to invoke them on every server behaviour", async () => {

@@ -50,6 +50,8 @@ export interface SiteDevMetadata {
   environment: Record<string, string>;
   /** An SSR site's placeholder server function (ARN), whose environment and role the dev server gets. */
   server?: string;
+  /** A Service's local process (`dev.command`), which `sst dev` runs; directory relative to the app's root. */
+  service?: { command: string; directory: string; url?: string };
 }
 
 /** `{prefix}{Type}/{id}/site/dev` → the site it describes, or undefined for other names or bad JSON. */
@@ -63,7 +65,11 @@ export function parseSiteParameter(name: string, value: string, prefix: string):
     const environment: Record<string, string> = {};
     for (const [k, v] of Object.entries(data.environment ?? {})) if (typeof v === "string") environment[k] = v;
     const server = typeof data.server === "string" && data.server ? data.server : undefined;
-    return { type: m[1], id: m[2], path: data.path, environment, ...(server ? { server } : {}) };
+    const sv = data.service;
+    const service = sv && typeof sv.command === "string" && typeof sv.directory === "string"
+      ? { command: sv.command, directory: sv.directory, ...(typeof sv.url === "string" ? { url: sv.url } : {}) }
+      : undefined;
+    return { type: m[1], id: m[2], path: data.path, environment, ...(server ? { server } : {}), ...(service ? { service } : {}) };
   } catch {
     return undefined;
   }

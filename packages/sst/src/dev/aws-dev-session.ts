@@ -29,6 +29,8 @@ import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { SerialTask } from "./serial-task.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
+import { ServiceProcesses } from "./service-processes.js";
+import { awsTarget, localServiceSpecs } from "./local-services.js";
 
 export interface AwsDevOptions {
   cwd: string;
@@ -51,6 +53,8 @@ export class AwsDevSession {
   private outputs: StackOutputs = {};
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private bridge?: BridgeServer;
+  /** Services' `dev.command`s, run on this machine against the stage on AWS. */
+  private services?: ServiceProcesses;
 
   private constructor(
     private project: Project,
@@ -153,6 +157,23 @@ export class AwsDevSession {
     const n = Object.keys(result.outputs).length;
     ui.success(`Deployed ${n} stack${n === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
+    await this.runServices();
+  }
+
+  /** Starts, restarts or stops the Services' `dev.command`s to match what was just deployed. */
+  private async runServices(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const { clientConfig } = await import("../deploy/aws/environment.js");
+      const { sdkSsm } = await import("../deploy/local-target.js");
+      const config = clientConfig(this.opts.env);
+      const specs = await localServiceSpecs(sdkSsm({ ...config, maxAttempts: 3 }), { ssmPrefix: this.project.config.ssmPrefix, appRoot: this.project.root }, awsTarget(config));
+      if (specs.length === 0 && !this.services) return;
+      this.services ??= new ServiceProcesses(this.opts.ui);
+      await this.services.sync(specs);
+    } catch (err) {
+      this.opts.ui.error(`Could not start the Services' dev.command: ${(err as Error).message}`);
+    }
   }
 
   private onFilesChanged(files: string[]): void {
@@ -190,6 +211,7 @@ export class AwsDevSession {
     this.stopped = true;
     this.watcher?.close();
     await this.redeploys.stop();
+    await this.services?.stopAll();
     await this.bridge?.stop();
     this.detachLog?.();
     this.runtime.close();

@@ -24,6 +24,8 @@ import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
+import { ServiceProcesses } from "./service-processes.js";
+import { localCloudTarget, localServiceSpecs } from "./local-services.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
@@ -135,6 +137,8 @@ export class DevSession {
   private readonly printedNotices = new Set<string>();
   private configInputs = new Set<string>();
   private outputs: StackOutputs = {};
+  /** Services' `dev.command`s, run on this machine. */
+  readonly services: ServiceProcesses;
   /** Resolves when the deploy after the last config change finished (for tests and tools). */
   get lastRedeploy(): Promise<void> {
     return this.redeploys.last;
@@ -148,7 +152,9 @@ export class DevSession {
     private readonly resolver: DevCodeResolver,
     private readonly opts: DevOptions,
     private readonly deps: DevDeps,
-  ) {}
+  ) {
+    this.services = new ServiceProcesses(opts.ui);
+  }
 
   static async start(opts: DevOptions): Promise<DevSession> {
     const started = performance.now();
@@ -258,6 +264,19 @@ export class DevSession {
     for (const l of formatOutputs(changed)) ui.line(l);
     this.printNotices(synthResult);
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
+    await this.runServices();
+  }
+
+  /** Starts, restarts or stops the Services' `dev.command`s to match what was just deployed. */
+  private async runServices(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const ssm = (operation: string, input: any) => this.cloud.ssm.call(operation, input);
+      const specs = await localServiceSpecs(ssm, { ssmPrefix: this.project.config.ssmPrefix, appRoot: this.project.root }, localCloudTarget({ endpoint: this.cloud.endpoint, region: this.cloud.region ?? this.project.config.region }));
+      await this.services.sync(specs);
+    } catch (err) {
+      this.opts.ui.error(`Could not start the Services' dev.command: ${(err as Error).message}`);
+    }
   }
 
   /** Once per construct and prop for the session: what the local cloud does instead of what the app asks for. */
@@ -354,6 +373,7 @@ export class DevSession {
     this.cloud.events.off("ssm:changed", this.onSsmChanged);
     await this.console?.close();
     await this.redeploys.stop();
+    await this.services.stopAll();
     await this.builder.dispose();
     await this.cloud.stop();
     removeServerInfo(this.stateDir);

@@ -1,12 +1,4 @@
-/**
- * AWS::ApiGatewayV2::RouteResponse: a WebSocket route's two-way response (SST's
- * `returnResponse`). The local cloud does not serve WebSocket connections, so it is
- * recorded with an id in API Gateway's format.
- */
-import { randomId } from "../../services/apigatewayv2/ids.js";
-import { recordedProvider } from "./recorded.js";
+/** AWS::ApiGatewayV2::RouteResponse: a WebSocket route's two-way response (SST's `returnResponse`). Ref is the RouteResponseId. */
+import { apiChildProvider } from "./apigatewayv2-child.js";
 
-export const apiGatewayV2RouteResponse = recordedProvider({
-  replacementProps: ["ApiId", "RouteId"],
-  id: () => randomId(6),
-});
+export const apiGatewayV2RouteResponse = apiChildProvider({ kind: "RouteResponse", idField: "RouteResponseId", replacementProps: ["ApiId", "RouteId"] });

@@ -50,6 +50,9 @@ import { apiGatewayV2DomainName } from "./AWS-ApiGatewayV2-DomainName.js";
 import { apiGatewayV2ApiMapping } from "./AWS-ApiGatewayV2-ApiMapping.js";
 import { apiGatewayV2RouteResponse } from "./AWS-ApiGatewayV2-RouteResponse.js";
 import { ec2Providers } from "./AWS-EC2.js";
+import { ecsProviders } from "./AWS-ECS.js";
+import { elbv2Providers } from "./AWS-ElasticLoadBalancingV2.js";
+import { applicationAutoScalingProviders } from "./AWS-ApplicationAutoScaling.js";
 import { efsProviders } from "./AWS-EFS.js";
 import { route53Providers } from "./AWS-Route53.js";
 import { acmCertificate } from "./AWS-CertificateManager-Certificate.js";
@@ -120,6 +123,9 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
   // Recorded, not served (see recorded.ts).
   ...ec2Providers,
+  ...ecsProviders,
+  ...elbv2Providers,
+  ...applicationAutoScalingProviders,
   ...efsProviders,
   ...route53Providers,
   ...kmsProviders,

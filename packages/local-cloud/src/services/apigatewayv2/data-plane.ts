@@ -174,6 +174,18 @@ export class DataPlane {
     };
   }
 
+  /**
+   * An API, one of its stages and what that stage serves now (the WebSocket data plane
+   * reads routes the same way); undefined for an unknown API, stage or undeployed stage.
+   */
+  stageView(apiId: string, stageName: string): (View & { api: Doc; stage: Doc }) | undefined {
+    const snapshot = this.snapshotOf(apiId);
+    const stage = snapshot.stages.find((s) => s.StageName === stageName);
+    if (!snapshot.api || !stage) return undefined;
+    const view = this.viewOf(apiId, stage, snapshot);
+    return view ? { api: snapshot.api, stage, ...view } : undefined;
+  }
+
   /** The API's resources as of the store's current generation. */
   private snapshotOf(apiId: string): ApiSnapshot {
     const { store } = this.deps;

@@ -17,7 +17,8 @@ export type IamAuthResult = { ok: true; authorizer: Record<string, unknown> } | 
 
 const forbidden = (message: string): IamAuthResult => ({ ok: false, response: jsonMessage(403, message) });
 
-export function authorizeIam(req: AwsRequest, cloud: IamAuthCloud, routeArn: string): IamAuthResult {
+/** `action` is execute-api:Invoke for routes, execute-api:ManageConnections for a WebSocket API's @connections. */
+export function authorizeIam(req: AwsRequest, cloud: IamAuthCloud, routeArn: string, action = "execute-api:Invoke"): IamAuthResult {
   const sig = readSignature(req.headers, req.query);
   if (!sig) return forbidden("Forbidden");
   if ("malformed" in sig) return forbidden(sig.malformed);
@@ -31,7 +32,7 @@ export function authorizeIam(req: AwsRequest, cloud: IamAuthCloud, routeArn: str
   }
   if (key.sessionToken !== undefined && sig.securityToken !== key.sessionToken) return forbidden("The security token included in the request is invalid.");
   try {
-    cloud.authorize({ principal: key.principal, region: sig.region, requestId: "" }, "execute-api:Invoke", routeArn, (m) => new AwsError("AccessDeniedException", m, 403));
+    cloud.authorize({ principal: key.principal, region: sig.region, requestId: "" }, action, routeArn, (m) => new AwsError("AccessDeniedException", m, 403));
   } catch (err) {
     if (err instanceof AwsError) return { ok: false, response: { status: 403, headers: { "content-type": "application/json" }, setCookies: [], body: Buffer.from(JSON.stringify({ Message: err.message })) } };
     throw err;

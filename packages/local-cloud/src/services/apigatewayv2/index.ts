@@ -14,6 +14,12 @@ import { coerceInput } from "./coerce.js";
 import { ManagementApi } from "./management.js";
 import { ApiGatewayStore } from "./store.js";
 import { DomainNames } from "./domain-names.js";
+import { WebSocketGateway } from "./websocket/gateway.js";
+import type { IamAuthCloud } from "./iam-auth.js";
+import { serveManagement } from "./websocket/management-api.js";
+import { routeResponseOperations } from "./route-responses.js";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 
 /** HTTP method and resource path each operation is authorized as (apigateway:{METHOD} on arn:aws:apigateway:{region}::{path}). */
 function iamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
@@ -41,6 +47,10 @@ export class ApiGatewayV2Service implements Service {
   private readonly management: ManagementApi;
   private readonly domains: DomainNames;
   private readonly dataPlane: DataPlane;
+  /** Client connections of WebSocket APIs, and their routing. */
+  readonly webSockets: WebSocketGateway;
+  private readonly iam: IamAuthCloud;
+  private readonly region: string;
   private readonly host: OperationHost<CallContext>;
   private readonly endpoint: () => string;
 
@@ -59,7 +69,15 @@ export class ApiGatewayV2Service implements Service {
       iam: kernel,
       awsService: (name) => clients[name],
     });
-    const ops = { ...this.management.operations, ...this.domains.operations };
+    this.iam = kernel;
+    this.region = kernel.region;
+    this.webSockets = new WebSocketGateway({
+      region: kernel.region,
+      stageView: (apiId, stage) => this.dataPlane.stageView(apiId, stage),
+      lambda: () => invokerOf(kernel.clients.lambda),
+      iam: kernel,
+    });
+    const ops = { ...this.management.operations, ...this.domains.operations, ...routeResponseOperations(this.store, (id) => this.management.api(id)) };
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [apigatewayModel],
@@ -105,7 +123,29 @@ export class ApiGatewayV2Service implements Service {
 
   /** The execute-api data plane: `path` is what follows /_aws/execute-api/{apiId} ("/" when empty). */
   handleExecuteApi(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
+    // A WebSocket API's endpoint answers HTTP only for its management API (@connections).
+    if (this.isWebSocketApi(apiId)) {
+      const answer = serveManagement(req, apiId, path, { region: this.region, gateway: this.webSockets, iam: this.iam });
+      return Promise.resolve(answer ?? { status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "Forbidden" }) });
+    }
     return this.dataPlane.handle(req, apiId, path);
+  }
+
+  /**
+   * A WebSocket handshake to `apiId` (`path` is `/{stage}`, query included); `signed` is
+   * the handshake as a request (for IAM authorization). Answers on the socket.
+   */
+  handleWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, apiId: string, path: string, signed: AwsRequest): Promise<void> {
+    return this.webSockets.upgrade(req, socket, head, apiId, path, signed);
+  }
+
+  /** The API, stage and path a custom domain's local host (`chat.example.com.localhost`) maps `path` to. */
+  resolveCustomDomain(host: string, path: string): { apiId: string; stage: string; path: string } | undefined {
+    return this.domains.resolve(host, path);
+  }
+
+  private isWebSocketApi(apiId: string): boolean {
+    return this.store.get<Record<string, any>>(apiId, "api", apiId)?.ProtocolType === "WEBSOCKET";
   }
 
   /**
@@ -125,6 +165,7 @@ export class ApiGatewayV2Service implements Service {
   }
 
   async close(): Promise<void> {
+    this.webSockets.close();
     await this.flushAccessLogs();
   }
 

@@ -31,7 +31,7 @@ export function routeArn(region: string, apiId: string, stage: string, method: s
   return `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${apiId}/${stage}/${method}${path}`;
 }
 
-function policyAllows(policy: any, arn: string): boolean {
+export function policyAllows(policy: any, arn: string): boolean {
   const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
   const matches = (pattern: string) => globMatch(pattern, arn);
   const applies = (st: any) => {

@@ -7,6 +7,7 @@
 import { badRequest, conflict, notFound } from "./errors.js";
 import { newApiId, newSubId } from "./ids.js";
 import { paginate } from "./pagination.js";
+import { webSocketEndpoint } from "./websocket/endpoint.js";
 import { routeKeyProblem } from "./route-match.js";
 import type { ApiGatewayStore, ResourceKind } from "./store.js";
 
@@ -143,7 +144,7 @@ export class ManagementApi {
   private apiOut(api: Doc): Doc {
     return withDates({
       ...api,
-      ApiEndpoint: `${this.deps.endpoint()}/_aws/execute-api/${api.ApiId}`,
+      ApiEndpoint: api.ProtocolType === "WEBSOCKET" ? webSocketEndpoint(this.deps.endpoint(), api.ApiId) : `${this.deps.endpoint()}/_aws/execute-api/${api.ApiId}`,
       Tags: this.deps.store.tags(this.apiArn(api.ApiId)),
     });
   }

@@ -7,7 +7,7 @@
 import type { Database } from "better-sqlite3";
 
 /** "snapshot" holds what a deployment froze: the routes, integrations and authorizers of that moment. */
-export type ResourceKind = "api" | "route" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping";
+export type ResourceKind = "api" | "route" | "routeresponse" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping";
 
 export class ApiGatewayStore {
   private readonly stmts;

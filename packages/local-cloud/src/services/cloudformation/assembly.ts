@@ -130,8 +130,9 @@ export async function publishAssets(cloud: CloudLike, assemblyDir: string, manif
       await cloud.s3.call("PutObject", { Bucket, Key, Body: Buffer.from(body) });
     }
   }
-  const images = Object.keys(manifest.dockerImages ?? {});
-  if (images.length > 0) throw new Error(`Container image assets are not supported by the local cloud (${manifestFile}: ${images.join(", ")})`);
+  // Container images (a Service's) are neither built nor pushed: the local cloud has no
+  // Docker and runs no containers, and the ECS resources that name them are recorded
+  // only (resources/AWS-ECS.ts). The construct that made the image says so once.
 }
 
 export async function deployAssembly(

@@ -97,7 +97,7 @@ test("counts are exact within an open group, after failed requests in it, and af
 
 test("a failed COMMIT discards the group's count changes with its writes", async () => {
   const before = { plain: truth("Plain"), counted: truth("Counted"), byG: truth("Counted", "byG") };
-  const txn = (store as any).txn;
+  const txn = (store as any).commits.txn; // the GroupCommit's prepared statements
   const commit = txn.commit;
   txn.commit = { run: () => { throw new Error("simulated disk full"); } };
   try {

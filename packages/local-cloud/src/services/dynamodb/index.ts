@@ -15,7 +15,7 @@ import type { OpEnv } from "./env.js";
 import { DYNAMODB_OPERATIONS, STREAMS_OPERATIONS } from "./operations.js";
 import { DYNAMODB_RULES, messageKey, typePrefix } from "./wire-rules.js";
 import { TtlSweeper } from "./ttl.js";
-import { afterBatch } from "../../server/batch-window.js";
+import { batchClosed } from "../../server/batch-window.js";
 
 /**
  * The OpEnv of one request. A class (methods on the prototype) rather than an object
@@ -76,8 +76,8 @@ export class DynamoDbService implements Service {
       // and the compiled validation bounds recursion itself.
       json: { errorTypePrefix: typePrefix, messageKey, serialize: serializeOutput, depthChecked: true },
       // Answer only once what the request wrote (or read uncommitted) is committed; over
-      // the wire, also not before the end of the event-loop turn (see endOfTurn).
-      settle: (via) => this.store.committed() ?? (via === "wire" ? this.endOfTurn() : undefined),
+      // the wire, also not before the end of the event-loop turn (see batchClosed).
+      settle: (via) => this.store.committed() ?? (via === "wire" ? batchClosed() : undefined),
       // In-process callers get the wire's shapes: a JSON round trip (binaries as base64,
       // as the SDK sends them), and items parsed where reads kept their stored text.
       inProcessInput: (input) => JSON.parse(JSON.stringify(input, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))),
@@ -100,24 +100,6 @@ export class DynamoDbService implements Service {
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
     return this.host.call(operation, input, ctx);
-  }
-
-  private turn?: Promise<void>;
-
-  /**
-   * Resolves after the current event-loop turn's I/O callbacks ran. Answers wait for it
-   * (as writes wait for their group commit) so that the responses to every request read
-   * in one turn go out together: the client side then wakes once per batch instead of
-   * once per response, which roughly halves the kernel and event-loop cost per request
-   * under concurrency at the price of microseconds of latency.
-   */
-  private endOfTurn(): Promise<void> {
-    return (this.turn ??= new Promise<void>((resolve) =>
-      afterBatch(() => {
-        this.turn = undefined;
-        resolve();
-      }),
-    ));
   }
 
   /** @internal Announce new records once the write that appended them is committed. */

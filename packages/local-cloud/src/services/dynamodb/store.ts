@@ -9,8 +9,8 @@
  * with another request in this single-threaded process.
  */
 import type { Database, Statement } from "better-sqlite3";
-import { afterBatch } from "../../server/batch-window.js";
-import { fileInUse } from "../../file-in-use.js";
+import { GroupCommit } from "../../server/group-commit.js";
+import { holdExclusively } from "../../sqlite-exclusive.js";
 import type { Item } from "./attribute-value.js";
 import { itemSize } from "./attribute-value.js";
 import type { TableMeta, IndexMeta, Counts } from "./table-meta.js";
@@ -56,38 +56,14 @@ export interface RangeBounds {
   hi?: { value: Buffer; inclusive: boolean };
 }
 
-/**
- * Takes the write lock now, and so for the connection's whole life (EXCLUSIVE locking
- * mode keeps it): a second process pointed at the same data directory fails at start
- * with a message saying so, instead of starting and then failing its first write.
- */
-function claimExclusively(db: Database): void {
-  const wait = db.pragma("busy_timeout", { simple: true });
-  db.pragma("busy_timeout = 0");
-  try {
-    db.exec("BEGIN IMMEDIATE; COMMIT");
-  } catch (err: any) {
-    if (err?.code !== "SQLITE_BUSY") throw err;
-    throw fileInUse(db.name);
-  } finally {
-    db.pragma(`busy_timeout = ${Number(wait) || 0}`);
-  }
-}
-
 export class DynamoStore {
   private stmts = new Map<string, Statement>();
   private tables = new Map<string, TableMeta>();
 
   constructor(readonly db: Database) {
-    // Only this process opens dynamodb.sqlite, so it holds SQLite's locks for the life of
-    // the connection (EXCLUSIVE locking mode) instead of taking and releasing the shared
-    // memory/file locks around every statement: a point read drops from ~3 µs to ~1.2 µs.
-    // Set before the store reads or writes anything. Durability is unchanged (still WAL,
-    // synchronous NORMAL); the OS drops the lock when the process dies, so kill -9 leaves a
-    // file the next process opens and recovers as usual. Another connection to the file
-    // gets SQLITE_BUSY while this one is open.
-    db.pragma("locking_mode = EXCLUSIVE");
-    claimExclusively(db);
+    // Only this process opens dynamodb.sqlite: it holds SQLite's locks for the life of the
+    // connection (sqlite-exclusive.ts), before the store reads or writes anything.
+    holdExclusively(db);
     // Checkpoints (copying the WAL back into the database, with fsyncs) stall the event
     // loop; at SQLite's default of every 1,000 pages a write-heavy load checkpoints every
     // few hundred commits. Every 10,000 pages (about 40 MB of WAL) they are rarer, and a
@@ -108,14 +84,23 @@ export class DynamoStore {
       CREATE TABLE IF NOT EXISTS ddb_stream_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, created INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS ddb_stream_by_arn ON ddb_stream_records (stream_arn, seq);
     `);
-    this.txn = {
-      begin: db.prepare("BEGIN IMMEDIATE"),
-      commit: db.prepare("COMMIT"),
-      rollback: db.prepare("ROLLBACK"),
-      savepoint: db.prepare("SAVEPOINT ddb_write"),
-      release: db.prepare("RELEASE ddb_write"),
-      rollbackTo: db.prepare("ROLLBACK TO ddb_write"),
-    };
+    this.commits = new GroupCommit(db, "ddb_write", {
+      started: () => (this.metaDirty = false),
+      succeeded: () => {
+        this.countUndo.length = 0;
+        this.flushedInRequest = undefined;
+      },
+      failed: () => {
+        this.undoCounts();
+        // A rolled-back change to table definitions leaves the cache stale.
+        if (this.metaDirty) this.reloadTables();
+      },
+      beforeCommit: () => this.writeCounts(),
+      commitFailed: () => {
+        this.pendingCounts.clear();
+        this.reloadTables();
+      },
+    });
     const keyWhere = "WHERE tid = ? AND hk = ? AND rk = ?";
     this.hot = {
       getRow: db.prepare(`SELECT item, size FROM ddb_items ${keyWhere}`).raw(),
@@ -140,13 +125,8 @@ export class DynamoStore {
   }
 
   /**
-   * Runs `fn` atomically. Writes are group-committed: the first transaction of an
-   * event-loop turn opens one SQLite transaction (BEGIN IMMEDIATE), each call runs in its
-   * own SAVEPOINT (so a failing request rolls back only itself), and one COMMIT follows
-   * when the batch closes (batch-window.ts), after every request that arrived in it ran. One WAL
-   * commit per turn instead of per request is what makes concurrent writes cheap.
-   * Durability is unchanged for clients because nothing is acknowledged before that
-   * COMMIT: callers answer only after `committed()` settles.
+   * Runs `fn` atomically, group-committed (GroupCommit): in its own SAVEPOINT of the
+   * batch's transaction, acknowledged only once `committed()` settles.
    *
    * `singleStatement`: the caller promises that `fn` issues at most one writing SQL
    * statement and that nothing after it can throw (a plain PutItem/DeleteItem on a table
@@ -154,31 +134,7 @@ export class DynamoStore {
    * needed; count changes are still undone if `fn` throws.
    */
   transaction<T>(fn: () => T, singleStatement = false): T {
-    if (this.depth > 0) return fn();
-    this.openGroup();
-    const savepoint = !singleStatement;
-    if (savepoint) this.txn.savepoint.run();
-    this.inSavepoint = savepoint;
-    this.depth++;
-    this.metaDirty = false;
-    try {
-      const out = fn();
-      if (savepoint) this.txn.release.run();
-      this.countUndo.length = 0;
-      this.flushedInRequest = undefined;
-      return out;
-    } catch (err) {
-      if (savepoint) {
-        this.txn.rollbackTo.run();
-        this.txn.release.run();
-      }
-      this.undoCounts();
-      // A rolled-back change to table definitions leaves the cache stale.
-      if (this.metaDirty) this.reloadTables();
-      throw err;
-    } finally {
-      this.depth--;
-    }
+    return this.commits.run(fn, !singleStatement);
   }
 
   /**
@@ -187,52 +143,15 @@ export class DynamoStore {
    * common read path costs no promise.
    */
   committed(): Promise<void> | undefined {
-    return this.group?.promise;
+    return this.commits.committed();
   }
 
   /** Commits the open group now (service shutdown; tests). */
   flush(): void {
-    if (this.group) this.commitGroup();
+    this.commits.flush();
   }
 
-  private depth = 0;
-  private group?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
-  private readonly txn: { begin: Statement; commit: Statement; rollback: Statement; savepoint: Statement; release: Statement; rollbackTo: Statement };
-
-  private openGroup(): void {
-    if (this.group) return;
-    this.txn.begin.run();
-    let resolve!: () => void;
-    let reject!: (err: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Waiters that only care whether writes landed must not trip unhandled rejections.
-    promise.catch(() => {});
-    this.group = { promise, resolve, reject };
-    afterBatch(() => this.commitGroup());
-  }
-
-  private commitGroup(): void {
-    const group = this.group;
-    if (!group) return;
-    this.group = undefined;
-    try {
-      this.writeCounts();
-      this.txn.commit.run();
-      group.resolve();
-    } catch (err) {
-      this.pendingCounts.clear();
-      try {
-        if (this.db.inTransaction) this.txn.rollback.run();
-      } catch {
-        // The connection already rolled back.
-      }
-      this.reloadTables();
-      group.reject(err);
-    }
-  }
+  private readonly commits: GroupCommit;
 
   // ---- item/size counts ----
   //
@@ -247,14 +166,12 @@ export class DynamoStore {
   private readonly pendingCounts = new Map<number, Map<string, [number, number]>>();
   /** Changes made by the request running now, as (tid, idx, items, bytes) quadruples, to undo if it fails. */
   private readonly countUndo: (number | string)[] = [];
-  /** The running request has a savepoint (it is not a singleStatement one). */
-  private inSavepoint = false;
   /** Pending changes written to SQLite inside the running request's savepoint (see writeCounts). */
   private flushedInRequest?: Map<number, Map<string, [number, number]>>;
 
   private bumpCount(tid: number, idx: string, items: number, bytes: number): void {
     if (items === 0 && bytes === 0) return;
-    if (this.depth === 0) {
+    if (!this.commits.running) {
       // Not inside transaction(): write at once, as before.
       this.stmt("UPDATE ddb_counts SET items = items + ?, bytes = bytes + ? WHERE tid = ? AND idx = ?").run(items, bytes, tid, idx);
       return;
@@ -286,7 +203,7 @@ export class DynamoStore {
     for (const [tid, byIdx] of this.pendingCounts) {
       for (const [idx, d] of byIdx) if (d[0] !== 0 || d[1] !== 0) update.run(d[0], d[1], tid, idx);
     }
-    if (this.depth > 0 && this.inSavepoint) {
+    if (this.commits.inSavepoint) {
       // Inside a request's savepoint: if that request fails, these writes are rolled back.
       const flushed = (this.flushedInRequest ??= new Map());
       for (const [tid, byIdx] of this.pendingCounts) for (const [idx, d] of byIdx) addPending(flushed, tid, idx, d[0], d[1]);

@@ -22,6 +22,8 @@ export const READ_AT_ONCE_MAX = 64 * 1024;
 /** An opened body: an inline body's bytes, or a file's descriptor. */
 export type OpenedBlob = { bytes: Buffer } | { fd: number };
 
+const ignoreError = () => {};
+
 /** Whether a body lives in the database (removing it is then part of a transaction). */
 export const isInlineBlob = (name: string) => name.startsWith("~");
 const isInline = isInlineBlob;
@@ -140,10 +142,16 @@ export class BlobStore {
     return end === undefined && start === 0 ? whole : whole.subarray(start, end === undefined ? undefined : end + 1);
   }
 
+  /**
+   * A body file goes in the background: nothing names it any more (the object that did
+   * is committed away), and freeing a large file's blocks took a large overwrite's main
+   * thread several milliseconds. A crash before it is gone leaves an orphan file, as a
+   * crash between the commit and a synchronous removal did.
+   */
   remove(name: string | undefined): void {
     if (!name) return;
     if (isInline(name)) this.inline.remove.run(name);
-    else fs.rmSync(this.path(name), { force: true });
+    else fs.rm(this.path(name), { force: true }, ignoreError);
   }
 
   private inlineBytes(name: string): Buffer {

@@ -3,14 +3,13 @@
  * objects and multipart uploads. Keys are TEXT compared with SQLite's BINARY
  * collation, i.e. UTF-8 byte order — the order S3 lists keys in.
  *
- * Writes are group-committed, as DynamoDB's are: the first transaction of an event-loop
- * turn opens one SQLite transaction, each runs in its own SAVEPOINT (a failing request
- * rolls back only itself), and one COMMIT follows when the batch closes
- * (server/batch-window.ts). Nothing is acknowledged before that COMMIT: the service
- * answers only once `committed()` settles.
+ * Writes are group-committed, as DynamoDB's are (server/group-commit.ts): one SQLite
+ * transaction a batch of requests, a SAVEPOINT each. Nothing is acknowledged before its
+ * COMMIT: the service answers only once `committed()` settles.
  */
 import type Database from "better-sqlite3";
-import { afterBatch } from "../../server/batch-window.js";
+import { GroupCommit } from "../../server/group-commit.js";
+import { holdExclusively } from "../../sqlite-exclusive.js";
 
 export interface BucketRecord {
   name: string;
@@ -87,8 +86,15 @@ export class S3Store {
   private readonly bucketCache = new Map<string, BucketRecord | null>();
   private readonly configCache = new Map<string, string | null>();
 
+  private readonly commits: GroupCommit;
+
   constructor(private readonly db: Database.Database) {
+    // Only this process opens s3.sqlite: locks held for the connection's life make every
+    // point read (an object, an inline body) several system calls cheaper.
+    holdExclusively(db);
     db.exec(SCHEMA);
+    const dropCaches = () => this.dropCaches();
+    this.commits = new GroupCommit(db, "s3_request", { failed: dropCaches, commitFailed: dropCaches });
   }
 
   private sql(text: string): Database.Statement {
@@ -97,25 +103,9 @@ export class S3Store {
     return stmt;
   }
 
+  /** Runs `fn` atomically, group-committed (see GroupCommit). */
   transaction<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    this.openGroup();
-    this.txn.savepoint.run();
-    this.depth++;
-    try {
-      const out = fn();
-      this.txn.release.run();
-      return out;
-    } catch (err) {
-      this.txn.rollbackTo.run();
-      this.txn.release.run();
-      // What the failed request read may have been cached from its own writes.
-      this.bucketCache.clear();
-      this.configCache.clear();
-      throw err;
-    } finally {
-      this.depth--;
-    }
+    return this.commits.run(fn);
   }
 
   /**
@@ -123,60 +113,18 @@ export class S3Store {
    * writes were rolled back); undefined when nothing waits to commit.
    */
   committed(): Promise<void> | undefined {
-    return this.group?.promise;
+    return this.commits.committed();
   }
 
   /** Commits the open group now (shutdown, tests). */
   flush(): void {
-    if (this.group) this.commitGroup();
+    this.commits.flush();
   }
 
-  private depth = 0;
-  private group?: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
-  private get txn() {
-    return (this.txnStatements ??= {
-      begin: this.db.prepare("BEGIN IMMEDIATE"),
-      commit: this.db.prepare("COMMIT"),
-      rollback: this.db.prepare("ROLLBACK"),
-      savepoint: this.db.prepare("SAVEPOINT s3_request"),
-      release: this.db.prepare("RELEASE s3_request"),
-      rollbackTo: this.db.prepare("ROLLBACK TO s3_request"),
-    });
-  }
-  private txnStatements?: Record<"begin" | "commit" | "rollback" | "savepoint" | "release" | "rollbackTo", Database.Statement>;
-
-  private openGroup(): void {
-    if (this.group) return;
-    this.txn.begin.run();
-    let resolve!: () => void;
-    let reject!: (err: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Waiters that only care whether writes landed must not trip unhandled rejections.
-    promise.catch(() => {});
-    this.group = { promise, resolve, reject };
-    afterBatch(() => this.commitGroup());
-  }
-
-  private commitGroup(): void {
-    const group = this.group;
-    if (!group) return;
-    this.group = undefined;
-    try {
-      this.txn.commit.run();
-      group.resolve();
-    } catch (err) {
-      try {
-        if (this.db.inTransaction) this.txn.rollback.run();
-      } catch {
-        // The connection rolled back already.
-      }
-      this.bucketCache.clear();
-      this.configCache.clear();
-      group.reject(err);
-    }
+  /** What a rolled-back request or group may have cached from its own writes goes. */
+  private dropCaches(): void {
+    this.bucketCache.clear();
+    this.configCache.clear();
   }
 
   // --- buckets -------------------------------------------------------------

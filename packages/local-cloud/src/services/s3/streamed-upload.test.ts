@@ -125,6 +125,54 @@ describe("S3 large uploads stream to disk", () => {
     assert.deepEqual(stagedFiles(dir), []);
   });
 
+  it("large GETs stream intact on a keep-alive socket a large PUT handed to node:http, ranges too, and survive a client that leaves", async () => {
+    const size = 12 * MiB + 3;
+    const body = Buffer.alloc(size);
+    for (let i = 0; i + 4 <= size; i += 4096) body.writeUInt32BE(i, i);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (url: URL, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; data: Buffer; socket: unknown }>((resolve, reject) => {
+        const req = http.request(url, { agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode!, data: Buffer.concat(chunks), socket: req.socket }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const putUrl = new URL(await getSignedUrl(s3, new PutObjectCommand({ Bucket: "big", Key: "kept-alive.bin" }), { expiresIn: 300 }));
+      const getUrl = new URL(await getSignedUrl(s3, new GetObjectCommand({ Bucket: "big", Key: "kept-alive.bin" }), { expiresIn: 300 }));
+      const stored = await new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+        const req = http.request(putUrl, { method: "PUT", agent, headers: { "content-length": String(size) } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode!, socket: req.socket }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+      assert.equal(stored.status, 200);
+      const whole = await get(getUrl);
+      assert.equal(whole.socket, stored.socket, "the GET went over the PUT's socket");
+      assert.equal(whole.status, 200);
+      assert.ok(whole.data.equals(body), "the body came back intact");
+      const range = await get(getUrl, { range: "bytes=5000000-9999999" });
+      assert.equal(range.status, 206);
+      assert.ok(range.data.equals(body.subarray(5000000, 10000000)));
+
+      // A client that goes away mid-body: the server stays up and serves the next one.
+      await new Promise<void>((resolve) => {
+        const req = http.request(getUrl, (res) => res.once("data", () => (req.destroy(), resolve())));
+        req.on("error", () => resolve());
+        req.end();
+      });
+      const again = await get(getUrl);
+      assert.ok(again.data.equals(body));
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it("a failed check answers S3's error and removes the temp file", async () => {
     const body = Buffer.alloc(2 * MiB, 1);
     const url = new URL(await getSignedUrl(s3, new PutObjectCommand({ Bucket: "big", Key: "bad-md5" }), { expiresIn: 300 }));

@@ -51,7 +51,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: `${CDK}: the notifications resource and handler depend on the per-bucket policy instead of the role's default policy.`,
   },
   {
-    apps: ["my-app", "events-app", "functions-app"],
+    apps: ["my-app", "events-app", "functions-app", "service-app"],
     where: /^Resources\/(CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F|LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aFD4BFC8A)$/,
     path: /^Properties\.Runtime$/,
     kind: "property",
@@ -63,6 +63,13 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     path: /^Properties\.PolicyDocument\.Statement$/,
     kind: "property",
     why: `${CDK}: Table.grantReadData puts the stream actions (GetRecords, GetShardIterator) in a statement of their own; the actions granted are the same.`,
+  },
+  {
+    apps: ["service-app"],
+    where: /^Resources\/\w+(ServiceTaskCountTarget|LoadBalancerListener)[0-9A-F]{8}$/,
+    path: /^Properties\.Tags$/,
+    kind: "property",
+    why: `${CDK}: Application Auto Scaling scalable targets and load balancer listeners became taggable, so the app's sst:app / sst:stage tags reach them too.`,
   },
 ];
 

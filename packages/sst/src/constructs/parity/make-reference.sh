@@ -46,5 +46,5 @@ build() { # build <name> <app dir>
 rm -rf seed && cp -r "$repo/examples/my-app" seed
 sed -i 's/maxBatchingWindow: "30 seconds"/maxBatchingWindow: Duration.seconds(30)/; 1i import { Duration } from "aws-cdk-lib";' seed/stacks/Queue.ts
 build my-app seed
-for app in events-app api-app functions-app; do build "$app" "$here/apps/$app"; done
+for app in events-app api-app functions-app service-app; do build "$app" "$here/apps/$app"; done
 echo "fixtures written to $here/fixtures"

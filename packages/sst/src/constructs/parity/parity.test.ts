@@ -25,6 +25,7 @@ const APPS: Record<string, string> = {
   "events-app": path.join(PARITY_DIR, "apps/events-app"),
   "api-app": path.join(PARITY_DIR, "apps/api-app"),
   "functions-app": path.join(PARITY_DIR, "apps/functions-app"),
+  "service-app": path.join(PARITY_DIR, "apps/service-app"),
 };
 
 /**

@@ -39,6 +39,8 @@ const VOLATILE_PROPERTIES: { type: string; path: string }[] = [
   { type: "Custom::SecretPrefetcher", path: "Properties.version" },
   // A Script's version is Date.now() unless given, so onUpdate runs every deploy.
   { type: "Custom::SSTScript", path: "Properties.Version" },
+  // A Service's invalidation is new on every deploy (a time-based version).
+  { type: "Custom::CloudFrontInvalidator", path: "Properties.version" },
 ];
 
 export function normaliseTemplate(t: Template): Template {

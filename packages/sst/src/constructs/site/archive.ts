@@ -50,12 +50,13 @@ export function zipDirectory(dir: string, outFile: string): string {
   return outFile;
 }
 
-export function createSiteArchive(copy: CopySpec[], outDir: string): { parts: string[]; filenames: string } {
+/** `partLimit`: the most bytes of files in one zip (SST v2: 200 MB). */
+export function createSiteArchive(copy: CopySpec[], outDir: string, partLimit = PART_LIMIT): { parts: string[]; filenames: string } {
   const files = copy.flatMap((c) => {
     if (!fs.existsSync(c.from)) throw new Error(`No build output found at "${c.from}"`);
     return listFiles(c.from).map((f) => ({ ...f, key: c.to ? path.posix.join(c.to, f.rel) : f.rel }));
   });
-  const signature = createHash("sha256").update(JSON.stringify(files.map((f) => [f.key, f.size, f.mtime]))).digest("hex");
+  const signature = createHash("sha256").update(JSON.stringify([partLimit, files.map((f) => [f.key, f.size, f.mtime])])).digest("hex");
   const stamp = path.join(outDir, "signature");
   const filenames = path.join(outDir, "filenames");
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === signature) {
@@ -76,7 +77,7 @@ export function createSiteArchive(copy: CopySpec[], outDir: string): { parts: st
     size = 0;
   };
   for (const f of files) {
-    if (size > 0 && size + f.size > PART_LIMIT) flush();
+    if (size > 0 && size + f.size > partLimit) flush();
     current[f.key] = [fs.readFileSync(f.full), { mtime: EPOCH }];
     size += f.size;
   }

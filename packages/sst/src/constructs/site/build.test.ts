@@ -45,7 +45,7 @@ test("a failing build names the site and the command, and forgets the last build
     const record = path.join(dir, ".sst", "record.json");
     assert.throws(
       () => runSiteBuild({ owner: 'NextjsSite "Next"', sitePath: dir, command: "node -e \"process.exit(3)\"", environment: {}, outputs: [], recordFile: record }, () => {}),
-      /There was a problem building the NextjsSite "Next" site: "node -e "process\.exit\(3\)"" exited with code 3/,
+      /There was a problem building the "Next" site\. NextjsSite "Next": "node -e "process\.exit\(3\)"" exited with code 3/,
     );
     assert.equal(fs.existsSync(record), false);
   } finally {

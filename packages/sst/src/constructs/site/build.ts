@@ -75,6 +75,16 @@ export function siteBuildRecord(artifactsDir: string, sitePath: string): string 
 }
 
 /** Build the site unless nothing changed since the last build. Returns whether it ran. */
+/**
+ * SST v2's sentence: `There was a problem building the "Web" StaticSite.` for a static
+ * site, `… the "Web" site.` for the SSR ones (`owner` is `StaticSite "Web"`).
+ */
+export function problemBuilding(owner: string): string {
+  const m = /^(\w+) "(.*)"$/.exec(owner);
+  if (!m) return `There was a problem building the ${owner} site.`;
+  return `There was a problem building the "${m[2]}" ${m[1] === "StaticSite" ? "StaticSite" : "site"}.`;
+}
+
 export function runSiteBuild(b: SiteBuild, log: (line: string) => void = (l) => console.log(l)): boolean {
   const env = { ...(b.extraEnv ?? {}), ...buildEnvironment(b.environment) };
   const outputs = new Set(b.outputs.map((o) => path.posix.normalize(o.split(path.sep).join("/")).replace(/^\.\/|\/$/g, "")));
@@ -93,7 +103,7 @@ export function runSiteBuild(b: SiteBuild, log: (line: string) => void = (l) => 
   } catch (err) {
     fs.rmSync(b.recordFile, { force: true });
     const status = (err as { status?: number }).status;
-    throw new Error(`There was a problem building the ${b.owner} site: "${b.command}" ${status !== undefined ? `exited with code ${status}` : "failed"} (its output is above)`);
+    throw new Error(`${problemBuilding(b.owner)} ${b.owner}: "${b.command}" ${status !== undefined ? `exited with code ${status}` : "failed"} (its output is above)`);
   }
   fs.mkdirSync(path.dirname(b.recordFile), { recursive: true });
   // Recorded after the build, so a build that touches its own inputs (generated

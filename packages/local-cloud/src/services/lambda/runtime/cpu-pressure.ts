@@ -7,12 +7,14 @@
  * (and memory), and on a starved machine every invocation takes long, so their
  * duration alone cannot tell.
  *
- * Two signals: the local cloud's event loop ran code most of the last quarter second;
- * or the machine's 1-minute load average has reached its core count (the event loop
- * alone misses a machine starved by others: time spent runnable but not running counts
- * as its idle time).
+ * The signal is the local cloud's event loop: busy when it ran code most of the last
+ * quarter second. The machine's load average is deliberately not one: it counts every
+ * other process (a test suite, a build), and a function whose invocations wait on a
+ * timer must still get an environment per concurrent invocation, as on Lambda — six
+ * 3-second waits run side by side whatever else the machine does. (A machine starved by
+ * others lets the event loop look idle, so functions may then grow more environments
+ * than the cores can use; that costs memory, never correctness.)
  */
-import { availableParallelism, loadavg } from "node:os";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
 
 /** Utilization above which the local cloud counts as busy. */
@@ -34,11 +36,6 @@ export function eventLoopUtilization(): number {
   return lastUtilization;
 }
 
-/** The machine has as many runnable processes as cores, or more, on average over the last minute. */
-export function machineLoaded(): boolean {
-  return loadavg()[0]! >= availableParallelism();
-}
-
 export function coresBusy(): boolean {
-  return eventLoopUtilization() > BUSY_UTILIZATION || machineLoaded();
+  return eventLoopUtilization() > BUSY_UTILIZATION;
 }

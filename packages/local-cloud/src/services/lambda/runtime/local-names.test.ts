@@ -65,9 +65,11 @@ export const handler = async ({ port }) => {
   const lookedUp = await dns.lookup("site.localhost");
   // A function imported by name is the hooked one too.
   const named = await new Promise((ok, fail) => namedGet("https://abcde12345.execute-api.localhost:" + port + "/named", (res) => read(res).then(ok)).on("error", fail));
+  // As aws-sdk v2 calls: options naming https's own port 443, which means the cloud's.
+  const v2Style = await new Promise((ok, fail) => https.request({ host: "abcde12345.execute-api.localhost", port: 443, method: "POST", path: "/dev/@connections/x" }, (res) => read(res).then(ok)).on("error", fail).end());
   // Any other name is left alone: https to the plain-HTTP server fails the TLS handshake.
   const other = await new Promise((ok) => { const req = https.get("https://127.0.0.1:" + port + "/", () => ok("answered")); req.on("error", (e) => ok(e.code ?? e.message)); });
-  return { revalidate, viaOptions, viaFetch, lookedUp, named, other };
+  return { revalidate, viaOptions, viaFetch, lookedUp, named, other, v2Style };
 };`;
 
 test("*.localhost names reach the local cloud; https:// to them is plain HTTP, on the URL's port or the cloud's", async () => {
@@ -80,6 +82,7 @@ test("*.localhost names reach the local cloud; https:// to them is plain HTTP, o
   assert.deepEqual(out.viaFetch, { host: `abcde12345.execute-api.localhost:${port}`, method: "GET", path: "/users", isr: null });
   assert.deepEqual(out.lookedUp, { address: "127.0.0.1", family: 4 });
   assert.equal(out.named.body.path, "/named");
+  assert.deepEqual(out.v2Style.body, { host: `abcde12345.execute-api.localhost:${port}`, method: "POST", path: "/dev/@connections/x", isr: null });
   assert.notEqual(out.other, "answered");
   assert.match(String(out.other), /EPROTO|ERR_SSL|wrong version/i);
 });

@@ -5,8 +5,8 @@
  * checked) as they pass, and the data is written while its MD5 and the checksums the
  * request names are computed. The checks are made, and fail, in the order and with
  * the errors readWireRequest uses for a body in memory; a failed one removes the file.
+ * MD5 and the payload's SHA-256 are computed on a worker thread (off-thread-hash.ts).
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
@@ -18,6 +18,7 @@ import { ChunkedDecoder } from "../chunked-decoder.js";
 import { isChunkedUpload } from "../chunked.js";
 import { ChunkSignatureChain, readSeedSignature } from "../chunk-signatures.js";
 import { StagedUpload } from "../ops/received-body.js";
+import { OffThreadHash } from "./off-thread-hash.js";
 import { checkPayloadHash } from "./request.js";
 
 /** S3's largest single upload (PutObject, UploadPart): 5 GiB. */
@@ -46,7 +47,8 @@ function tooLarge(size: number): AwsError {
 export async function receiveUpload(req: AwsRequest, stream: Readable, blobs: BlobStore, secretOf?: (accessKeyId: string) => string | undefined): Promise<StagedUpload> {
   const file = blobs.stagingPath();
   const out = fs.createWriteStream(file, { highWaterMark: 1024 * 1024 });
-  const md5 = createHash("md5");
+  // MD5 and the payload's SHA-256 on the hash worker: the main thread only copies.
+  const md5 = new OffThreadHash("md5");
   const checksums = new Map<ChecksumAlgorithm, RunningChecksum>(namedChecksums(req).map((a) => [a, createChecksum(a)]));
   let length = 0;
   let pendingWrite: Promise<unknown> | undefined;
@@ -58,7 +60,7 @@ export async function receiveUpload(req: AwsRequest, stream: Readable, blobs: Bl
   };
 
   const claimed = req.headers["x-amz-content-sha256"];
-  const rawHash = claimed && /^[0-9a-f]{64}$/i.test(claimed) ? createHash("sha256") : undefined;
+  const rawHash = claimed && /^[0-9a-f]{64}$/i.test(claimed) ? new OffThreadHash("sha256") : undefined;
   const chunked = isChunkedUpload(req.headers);
   const mode = req.headers["x-amz-content-sha256"] ?? "";
   const seed = chunked && mode.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") && secretOf ? readSeedSignature(req.headers) : undefined;
@@ -91,12 +93,17 @@ export async function receiveUpload(req: AwsRequest, stream: Readable, blobs: Bl
           }
         }
         if (pendingWrite) await pendingWrite;
+        const hashing = md5.backlog();
+        if (hashing) await hashing;
       }
     } finally {
       out.end();
       await once(out, "close");
     }
-    if (rawHash) checkPayloadHash(claimed, rawHash.digest("hex"));
+    const md5Digest = md5.digest();
+    // Settled even when a check below throws first: no rejection left unhandled.
+    md5Digest.catch(() => {});
+    if (rawHash) checkPayloadHash(claimed, (await rawHash.digest()).toString("hex"));
     let trailers: Record<string, string> = {};
     if (decoder && raw > 0) {
       if (framingError !== undefined) throw framingError;
@@ -108,8 +115,10 @@ export async function receiveUpload(req: AwsRequest, stream: Readable, blobs: Bl
       }
     }
     const digests = new Map([...checksums].map(([a, running]) => [a, running.digest()] as const));
-    return new StagedUpload(file, length, md5.digest(), digests, trailers);
+    return new StagedUpload(file, length, await md5Digest, digests, trailers);
   } catch (err) {
+    md5.drop();
+    rawHash?.drop();
     out.destroy();
     fs.rmSync(file, { force: true });
     throw err;

@@ -90,11 +90,20 @@ function localTarget(first, second) {
     }
     const hostname = options.hostname ?? options.host ?? url.hostname;
     if (!LOCAL_NAME.test(String(hostname).replace(/:\d+$/, ""))) return undefined;
-    return { port: options.port ? Number(options.port) : url.port ? Number(url.port) : undefined };
+    return { port: namedPort(options.port ?? url.port) };
   }
   const hostname = options.hostname ?? String(options.host ?? "").replace(/:\d+$/, "");
   if (!hostname || !LOCAL_NAME.test(hostname)) return undefined;
-  return { port: options.port ? Number(options.port) : undefined };
+  return { port: namedPort(options.port) };
+}
+
+/**
+ * The port a call names, if it names one: 443 is https's own default (aws-sdk v2 always
+ * sets it), not a port of the local cloud, so it means "the cloud's port" too.
+ */
+function namedPort(port) {
+  const n = Number(port);
+  return port === undefined || port === null || port === "" || n === 443 || !Number.isInteger(n) ? undefined : n;
 }
 
 /** The same call for `http`: an http: URL, the port set, and no TLS agent. */

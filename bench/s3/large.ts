@@ -1,0 +1,39 @@
+/**
+ * The 8 MiB part of the S3 benchmark alone (bench/s3/run.ts): PUT then GET of 8 MiB
+ * objects against the local cloud, beside the disk's own sequential write and read,
+ * with the server's CPU per MiB moved each way. With BENCH_BASELINE=<another checkout> that
+ * checkout's local cloud runs too, rounds interleaved.
+ *
+ *   node --import tsx bench/s3/large.ts
+ *   BENCH_BASELINE=/path/to/checkout BENCH_ROUNDS=3 node --import tsx bench/s3/large.ts
+ */
+import { median } from "../lib/wrk.js";
+import { disk, large, start, stop } from "./run.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const servers = [await start("local"), ...(process.env.BENCH_BASELINE ? [await start("baseline")] : [])];
+const rows = new Map<string, { put: number[]; get: number[]; putCpu: number[]; getCpu: number[] }>(servers.map((s) => [s.name, { put: [], get: [], putCpu: [], getCpu: [] }]));
+const discs: { writeMBs: number; readMBs: number }[] = [];
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    const d = disk();
+    discs.push(d);
+    let line = `round ${round}: disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`;
+    for (const s of servers) {
+      const r = await large(s);
+      const row = rows.get(s.name)!;
+      row.put.push(r.putMBs), row.get.push(r.getMBs), row.putCpu.push(r.putCpuUsPerMiB), row.getCpu.push(r.getCpuUsPerMiB);
+      line += ` | ${s.name} PUT ${r.putMBs.toFixed(0)} MB/s (${r.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${r.getMBs.toFixed(0)} MB/s (${r.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB)`;
+    }
+    console.log(line);
+  }
+  const dw = median(discs.map((d) => d.writeMBs));
+  const dr = median(discs.map((d) => d.readMBs));
+  for (const [name, row] of rows) {
+    const put = median(row.put);
+    const get = median(row.get);
+    console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs (medians)`);
+  }
+} finally {
+  await Promise.all(servers.map(stop));
+}
