@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/invoke/run.ts
  *   BENCH_ROUNDS=5 BENCH_SECONDS=5 node --import tsx bench/invoke/run.ts
+ *   BENCH_BASELINE=/path/to/other/checkout …   # also that checkout's sst dev, interleaved: this/baseline ratios
  *
  * Rounds interleave the two servers so machine noise hits both alike. Per round: wrk at
  * 32 connections on each (req/s, p99), and the CPU time each used per request (the
@@ -11,6 +12,7 @@
  * route alone at one connection (p50/p99). Medians are reported; on a shared machine,
  * CPU per request moves far less than req/s.
  */
+import path from "node:path";
 import { machineLoad, treeCpuUs } from "../lib/proc.js";
 import { prepareSeedApp, startScript, startSstDev } from "../lib/servers.js";
 import { median, wrk } from "../lib/wrk.js";
@@ -19,6 +21,17 @@ import { removeApp } from "../../tests/helpers/app-copy.js";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Another checkout (e.g. a worktree of main): its own sst dev on its own copy of the seed app, measured in the same rounds. */
+const BASELINE = process.env.BENCH_BASELINE;
+
+/** The same route on the baseline checkout's sst dev: medians of the per-round ratios this/baseline. */
+export interface BaselineComparison {
+  routeRps: number;
+  routeCpuUs: number;
+  oneConnP99Ms: number;
+  rpsRatio: number;
+  cpuRatio: number;
+}
 
 export interface InvokeBenchResult {
   routeRps: number;
@@ -31,19 +44,38 @@ export interface InvokeBenchResult {
   oneConnP99Ms: number;
   bareOneConnP99Ms: number;
   errors: number;
+  baseline?: BaselineComparison;
+}
+
+/** The baseline checkout's sst dev, started by that checkout's own bench helpers (its code, its app copy). */
+async function startBaseline(dir: string) {
+  const servers = await import(path.join(path.resolve(dir), "bench/lib/servers.ts"));
+  const appCopy = await import(path.join(path.resolve(dir), "tests/helpers/app-copy.ts"));
+  const app: string = servers.prepareSeedApp("bench-invoke-baseline");
+  try {
+    const dev = await servers.startSstDev(app);
+    return { dev, route: `${dev.api}/hello`, stop: async () => (await dev.stop(), appCopy.removeApp(app)) };
+  } catch (err) {
+    appCopy.removeApp(app);
+    throw err;
+  }
 }
 
 export async function runInvokeBench(log: (line: string) => void = console.log): Promise<InvokeBenchResult> {
   const app = prepareSeedApp("bench-invoke");
   const bare = await startScript("bench/lib/bare-http.ts");
   let dev;
+  let base: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     dev = await startSstDev(app);
     const route = `${dev.api}/hello`;
+    if (BASELINE) base = await startBaseline(BASELINE);
     log(`Api route → Lambda (sst dev, payload 2.0, constant string) vs bare node:http; ${ROUNDS} rounds × ${SECONDS}s at ${CONNECTIONS} connections; ${machineLoad()}`);
     // Warm-up: JIT, execution environments started, connections.
     await wrk(route, { connections: CONNECTIONS, seconds: 2 });
+    if (base) await wrk(base.route, { connections: CONNECTIONS, seconds: 2 });
     await wrk(bare.url, { connections: CONNECTIONS, seconds: 1 });
+    const vsBase: { rps: number; cpu: number; baseRps: number; baseCpu: number }[] = [];
 
     const rows: { bare: number; route: number; ratio: number; bareCpu: number; routeCpu: number; p99: number; errors: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -58,11 +90,31 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
       log(
         `  round ${round}: bare ${b.rps.toFixed(0).padStart(6)} req/s (${bareCpu.toFixed(0)} µs CPU/req)   route ${r.rps.toFixed(0).padStart(6)} req/s (${routeCpu.toFixed(0)} µs CPU/req, p99 ${r.p99Ms.toFixed(1)} ms)   ratio ${(100 * row.ratio).toFixed(0)}%${row.errors ? `   ${row.errors} errors!` : ""}`,
       );
+      if (base) {
+        c0 = treeCpuUs(base.dev.pid);
+        const x = await wrk(base.route, { connections: CONNECTIONS, seconds: SECONDS });
+        const baseCpu = (treeCpuUs(base.dev.pid) - c0) / x.requests;
+        vsBase.push({ rps: r.rps / x.rps, cpu: routeCpu / baseCpu, baseRps: x.rps, baseCpu });
+        log(`           baseline ${x.rps.toFixed(0).padStart(6)} req/s (${baseCpu.toFixed(0)} µs CPU/req, p99 ${x.p99Ms.toFixed(1)} ms)   this/baseline req/s ${(100 * (r.rps / x.rps)).toFixed(0)}%, CPU/req ${(100 * (routeCpu / baseCpu)).toFixed(0)}%`);
+      }
     }
     const one = await wrk(route, { connections: 1, threads: 1, seconds: SECONDS });
     const bareOne = await wrk(bare.url, { connections: 1, threads: 1, seconds: Math.min(3, SECONDS) });
     log(`  one connection: route p50 ${one.p50Ms.toFixed(2)} ms, p99 ${one.p99Ms.toFixed(2)} ms (${one.rps.toFixed(0)} req/s); bare p99 ${bareOne.p99Ms.toFixed(2)} ms`);
+    let baseline: BaselineComparison | undefined;
+    if (base) {
+      const baseOne = await wrk(base.route, { connections: 1, threads: 1, seconds: SECONDS });
+      log(`  one connection: baseline p50 ${baseOne.p50Ms.toFixed(2)} ms, p99 ${baseOne.p99Ms.toFixed(2)} ms (${baseOne.rps.toFixed(0)} req/s)`);
+      baseline = {
+        routeRps: median(vsBase.map((v) => v.baseRps)),
+        routeCpuUs: median(vsBase.map((v) => v.baseCpu)),
+        oneConnP99Ms: baseOne.p99Ms,
+        rpsRatio: median(vsBase.map((v) => v.rps)),
+        cpuRatio: median(vsBase.map((v) => v.cpu)),
+      };
+    }
     return {
+      baseline,
       routeRps: median(rows.map((r) => r.route)),
       bareRps: median(rows.map((r) => r.bare)),
       ratio: median(rows.map((r) => r.ratio)),
@@ -76,6 +128,7 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
     };
   } finally {
     await dev?.stop();
+    await base?.stop();
     await bare.stop();
     removeApp(app);
   }
@@ -87,4 +140,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `Api route at ${CONNECTIONS} connections: ${r.routeRps.toFixed(0)} req/s vs bare node:http ${r.bareRps.toFixed(0)} req/s = ${(100 * r.ratio).toFixed(0)}% (target ≥ 60%); CPU/req ${r.routeCpuUs.toFixed(0)} µs vs ${r.bareCpuUs.toFixed(0)} µs`,
   );
   console.log(`Api route at 1 connection: p50 ${r.oneConnP50Ms.toFixed(2)} ms, p99 ${r.oneConnP99Ms.toFixed(2)} ms (target ≤ 5 ms; bare p99 ${r.bareOneConnP99Ms.toFixed(2)} ms)`);
+  const v = r.baseline;
+  if (v) {
+    console.log(
+      `vs baseline (${BASELINE}): req/s ${r.routeRps.toFixed(0)} vs ${v.routeRps.toFixed(0)} (${(100 * v.rpsRatio).toFixed(0)}%), CPU/req ${r.routeCpuUs.toFixed(0)} vs ${v.routeCpuUs.toFixed(0)} µs (${(100 * v.cpuRatio).toFixed(0)}%) — medians of per-round ratios; p99 at 1 connection ${r.oneConnP99Ms.toFixed(2)} vs ${v.oneConnP99Ms.toFixed(2)} ms`,
+    );
+  }
 }

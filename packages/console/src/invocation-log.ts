@@ -25,7 +25,11 @@ const MAX_LINES = 200;
 const HEARTBEAT_MS = 15_000;
 
 export class InvocationLog {
+  /** The kept invocations, oldest first (Maps iterate in insertion order). */
   private readonly byId = new Map<string, Invocation>();
+  /** Their ids in arrival order, a ring of `size`: `next` is where the next one goes, over the oldest. */
+  private readonly ring: (string | undefined)[] = [];
+  private next = 0;
   private readonly listeners = new Set<Listener>();
   /** Open SSE streams, ended on close so the server can shut down at once. */
   private readonly streams = new Set<() => void>();
@@ -35,20 +39,26 @@ export class InvocationLog {
     events: EventEmitter,
     private readonly size = 300,
   ) {
-    const onStart = (e: any) => this.update(e, (inv) => inv);
-    const onLog = (e: any) =>
-      this.update(e, (inv) => {
-        if (inv.lines.length < MAX_LINES) inv.lines.push({ at: Date.now(), message: String(e.line ?? "") });
-        else if (inv.lines.length === MAX_LINES) inv.lines.push({ at: Date.now(), message: "… (more lines not kept by the Console)" });
-        return inv;
-      });
-    const onEnd = (e: any) =>
-      this.update(e, (inv) => {
-        inv.status = typeof e.status === "string" ? e.status : "success";
-        if (typeof e.durationMs === "number") inv.durationMs = e.durationMs;
-        if (e.error) inv.error = e.error;
-        return inv;
-      });
+    // Called for every invocation and each of its lines: no closure or iterator per call.
+    const onStart = (e: any) => {
+      const inv = this.invocationOf(e);
+      if (inv) this.changed(inv);
+    };
+    const onLog = (e: any) => {
+      const inv = this.invocationOf(e);
+      if (!inv) return;
+      if (inv.lines.length < MAX_LINES) inv.lines.push({ at: Date.now(), message: String(e.line ?? "") });
+      else if (inv.lines.length === MAX_LINES) inv.lines.push({ at: Date.now(), message: "… (more lines not kept by the Console)" });
+      this.changed(inv);
+    };
+    const onEnd = (e: any) => {
+      const inv = this.invocationOf(e);
+      if (!inv) return;
+      inv.status = typeof e.status === "string" ? e.status : "success";
+      if (typeof e.durationMs === "number") inv.durationMs = e.durationMs;
+      if (e.error) inv.error = e.error;
+      this.changed(inv);
+    };
     events.on("lambda:start", onStart);
     events.on("lambda:log", onLog);
     events.on("lambda:end", onEnd);
@@ -98,16 +108,25 @@ export class InvocationLog {
     this.listeners.clear();
   }
 
-  private update(e: any, change: (inv: Invocation) => Invocation): void {
-    if (!e || typeof e.requestId !== "string") return;
+  /** The invocation an event is about (kept from its first event on); undefined for a malformed event. */
+  private invocationOf(e: any): Invocation | undefined {
+    if (!e || typeof e.requestId !== "string") return undefined;
     let inv = this.byId.get(e.requestId);
     if (!inv) {
       inv = { requestId: e.requestId, functionName: String(e.functionName ?? ""), startedAt: Date.now(), status: "running", lines: [] };
       this.byId.set(e.requestId, inv);
-      // Maps iterate in insertion order: the first key is the oldest invocation.
-      while (this.byId.size > this.size) this.byId.delete(this.byId.keys().next().value!);
+      // The oldest goes: the ring holds the ids in arrival order. (Not the Map's first key:
+      // an iterator from the start steps over every entry deleted since the last rehash.)
+      const oldest = this.ring[this.next];
+      if (oldest !== undefined) this.byId.delete(oldest);
+      this.ring[this.next] = e.requestId;
+      this.next = (this.next + 1) % this.size;
     }
-    const next = change(inv);
-    for (const l of this.listeners) l(next);
+    return inv;
+  }
+
+  private changed(inv: Invocation): void {
+    if (this.listeners.size === 0) return;
+    for (const l of this.listeners) l(inv);
   }
 }

@@ -5,6 +5,11 @@
  * them, so a burst of requests costs a few writes rather than one or three per request.
  * Streams are created on first use (and their group, when asked); each stream's events
  * stay in order. Shipping never delays or fails the request that produced the line.
+ *
+ * Under load the lines of 200 ms are thousands, and writing them holds the event loop:
+ * every request arriving meanwhile waits (at one connection, that was the p99). So a
+ * batch also goes out once SHIP_EVENTS lines wait, and each PutLogEvents runs in an
+ * event-loop turn of its own, never longer than SHIP_EVENTS lines.
  */
 
 export interface LogsClient {
@@ -18,8 +23,10 @@ export interface LogEvent {
 
 /** How long events wait to be shipped: about what CloudWatch takes to show them. */
 export const FLUSH_MS = 200;
-/** PutLogEvents' limits: 10,000 events and 1,048,576 bytes (26 bytes of overhead an event). */
-const MAX_BATCH_EVENTS = 10_000;
+/** Lines waiting (all streams) that ship at once, and the most one PutLogEvents takes: about 1 ms of the event loop. */
+export const SHIP_EVENTS = 512;
+/** Events a PutLogEvents carries: SHIP_EVENTS (PutLogEvents itself takes 10,000), within its 1,048,576 bytes (26 bytes of overhead an event). */
+const MAX_BATCH_EVENTS = SHIP_EVENTS;
 const MAX_BATCH_BYTES = 1_048_576;
 /** A CloudWatch event holds at most 256 KB; AWS's delivery truncates longer lines. */
 const MAX_EVENT_BYTES = 262_144 - 26;
@@ -35,7 +42,12 @@ interface Pending {
 export class LogShipper {
   private readonly pending = new Map<string, Pending>();
   private readonly known = new Set<string>();
+  /** The batch written to last (it is in `pending`). */
+  private last?: Pending;
   private timer?: NodeJS.Timeout;
+  /** Lines waiting in `pending`, and whether they ship at the end of this turn (SHIP_EVENTS reached). */
+  private waiting = 0;
+  private soon?: NodeJS.Immediate;
   /** Shipping in progress: batches go out one after another, so each stream stays in order. */
   private shipping: Promise<void> = Promise.resolve();
 
@@ -51,11 +63,26 @@ export class LogShipper {
 
   write(group: string, stream: string, events: LogEvent | LogEvent[]): void {
     if (!this.logs()) return;
-    const key = `${group}\u0000${stream}`;
-    let p = this.pending.get(key);
-    if (!p) this.pending.set(key, (p = { group, stream, events: [] }));
-    if (Array.isArray(events)) for (const e of events) p.events.push(e);
-    else p.events.push(events);
+    // Under load one stream gets line after line: its batch is at hand without a key to build.
+    let p = this.last;
+    if (p === undefined || p.stream !== stream || p.group !== group) {
+      const key = `${group}\u0000${stream}`;
+      p = this.pending.get(key);
+      if (!p) this.pending.set(key, (p = { group, stream, events: [] }));
+      this.last = p;
+    }
+    if (Array.isArray(events)) {
+      for (const e of events) p.events.push(e);
+      this.waiting += events.length;
+    } else {
+      p.events.push(events);
+      this.waiting++;
+    }
+    if (this.waiting >= SHIP_EVENTS) {
+      // After this turn's other lines: one batch for them all.
+      this.soon ??= setImmediate(() => this.ship());
+      return;
+    }
     if (!this.timer) {
       this.timer = setTimeout(() => this.ship(), FLUSH_MS);
       this.timer.unref();
@@ -71,9 +98,13 @@ export class LogShipper {
   private ship(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = undefined;
+    this.waiting = 0;
     if (this.pending.size === 0) return;
     const batches = [...this.pending.values()];
     this.pending.clear();
+    this.last = undefined;
     this.shipping = this.shipping.then(async () => {
       for (const b of batches) await this.put(b);
     });
@@ -90,14 +121,33 @@ export class LogShipper {
         if (this.known.size >= MAX_KNOWN_STREAMS) this.known.clear();
         this.known.add(key);
       }
-      // A clock step back must not fail the batch: PutLogEvents wants chronological order.
-      const events = b.events.map(bounded).sort((x, y) => x.timestamp - y.timestamp);
-      for (const chunk of chunks(events)) await logs.call("PutLogEvents", { logGroupName: b.group, logStreamName: b.stream, logEvents: chunk });
+      const events = shippable(b.events);
+      for (const chunk of chunks(events)) {
+        // A turn of its own: the requests that arrived meanwhile go first.
+        await nextTurn();
+        await logs.call("PutLogEvents", { logGroupName: b.group, logStreamName: b.stream, logEvents: chunk });
+      }
     } catch (err) {
       this.known.delete(key);
       this.opts.onError?.(b.group, err);
     }
   }
+}
+
+/**
+ * The events as PutLogEvents takes them: each within CloudWatch's bounds, in chronological
+ * order (a clock step back must not fail the batch). Nearly always they are both already:
+ * then the array itself, checked in one pass, with nothing allocated.
+ */
+function shippable(events: LogEvent[]): LogEvent[] {
+  let ok = true;
+  let last = -Infinity;
+  for (let i = 0; i < events.length && ok; i++) {
+    const e = events[i]!;
+    if (e.timestamp < last || bounded(e) !== e) ok = false;
+    last = e.timestamp;
+  }
+  return ok ? events : events.map(bounded).sort((x, y) => x.timestamp - y.timestamp);
 }
 
 /** An event CloudWatch takes: a message of 1 byte to 256 KB. */
@@ -122,6 +172,10 @@ function* chunks(events: LogEvent[]): Generator<LogEvent[]> {
     bytes += size;
   }
   if (start < events.length) yield events.slice(start);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function ignoreExists(p: Promise<unknown>): Promise<void> {

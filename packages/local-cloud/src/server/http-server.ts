@@ -282,7 +282,8 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
   // the local CDN's {id}.cloudfront.localhost);
   // a *.localhost host none of them claims is S3's virtual host.
   if (path.startsWith("/_aws/") || (host !== undefined && host.includes(".localhost") && !host.includes(".s3.") && isLocalPlaneHost(host))) {
-    await collectStreamedBody(awsReq);
+    // (Awaited only when there is a stream: an await costs every request a turn of the microtask queue.)
+    if (awsReq.bodyStream) await collectStreamedBody(awsReq);
     const internal = dispatcher.internalRoute(awsReq);
     if (internal) return internal;
   }

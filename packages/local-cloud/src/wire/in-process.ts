@@ -5,10 +5,27 @@
  * deliver them; a payload blob (the whole body: a Lambda payload, an S3 object) stays
  * bytes. Only the paths that can hold a blob are copied.
  */
-import { memberTraits } from "./model.js";
+import { memberTraits, type StructureShape } from "./model.js";
 import { shapeTreeTest, type Shapes } from "./shapes.js";
 
 const mayHoldBlob = shapeTreeTest((shape) => shape.type === "blob");
+
+/** A structure's members that may hold a blob: [member, its shape, whether it is the payload]. */
+type BlobMember = readonly [member: string, shape: string, isPayload: boolean];
+const blobMembersByShapes = new WeakMap<Shapes, Map<string, readonly BlobMember[]>>();
+
+function blobMembers(shapes: Shapes, name: string, shape: StructureShape): readonly BlobMember[] {
+  let byName = blobMembersByShapes.get(shapes);
+  if (!byName) blobMembersByShapes.set(shapes, (byName = new Map()));
+  let list = byName.get(name);
+  if (!list) {
+    list = Object.entries(shape.members)
+      .map(([member, def]): BlobMember => [member, memberTraits(def).shape, shape.payload === member])
+      .filter(([, memberShape]) => mayHoldBlob(shapes, memberShape));
+    byName.set(name, list);
+  }
+  return list;
+}
 
 function convert(shapes: Shapes, name: string, value: unknown, isPayload: boolean): unknown {
   if (value === null || value === undefined || !mayHoldBlob(shapes, name)) return value;
@@ -27,11 +44,15 @@ function convert(shapes: Shapes, name: string, value: unknown, isPayload: boolea
     }
     case "structure": {
       if (typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) return value;
-      const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      for (const [member, def] of Object.entries(shape.members)) {
-        if (out[member] !== undefined) out[member] = convert(shapes, memberTraits(def).shape, out[member], shape.payload === member);
+      // Copied only when a member changes (a Lambda payload, an S3 body stay as they are).
+      let out: Record<string, unknown> | undefined;
+      for (const [member, memberShape, isPayload] of blobMembers(shapes, name, shape)) {
+        const v = (value as Record<string, unknown>)[member];
+        if (v === undefined) continue;
+        const converted = convert(shapes, memberShape, v, isPayload);
+        if (converted !== v) (out ??= { ...(value as Record<string, unknown>) })[member] = converted;
       }
-      return out;
+      return out ?? value;
     }
     default:
       return value;

@@ -126,30 +126,27 @@ export class DataPlane {
 
     const gw = gatewayRequestOf(req, { rawPath: path, routePath, stage: stage.StageName, requestId, time });
     const cors: CorsConfiguration | undefined = api.CorsConfiguration;
-    const withCors = (response: GatewayResponse) => {
-      if (cors) applyCors(cors, gw.headers, response.headers);
-      return response;
-    };
 
     if (cors && isPreflight(gw.method, gw.headers)) {
       return { response: { status: 204, headers: preflightHeaders(cors, gw.headers), setCookies: [], body: Buffer.alloc(0) }, stage };
     }
 
     const view = this.viewOf(apiId, stage, snapshot);
-    if (!view) return { response: withCors(jsonMessage(404, "Not Found")), stage };
+    if (!view) return { response: withCors(cors, gw, jsonMessage(404, "Not Found")), stage };
     const match = selectRoute(view.routes as (Doc & { RouteKey: string })[], gw.method, routePath);
-    if (!match) return { response: withCors(jsonMessage(404, "Not Found")), stage };
+    if (!match) return { response: withCors(cors, gw, jsonMessage(404, "Not Found")), stage };
     const route = match.route;
     const ctx: EventContext & { region: string } = {
       apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables, region: this.deps.region,
     };
 
-    const denied = await this.authorize(route, gw, ctx, req, view);
-    if (denied) return { response: withCors(denied), routeKey: route.RouteKey, stage, error: JSON.parse(denied.body.toString()).message };
+    // Most routes have no authorizer: no promise to wait for.
+    const denied = (route.AuthorizationType ?? "NONE") === "NONE" ? undefined : await this.authorize(route, gw, ctx, req, view);
+    if (denied) return { response: withCors(cors, gw, denied), routeKey: route.RouteKey, stage, error: JSON.parse(denied.body.toString()).message };
 
     const integrationId = /^integrations\/(.+)$/.exec(route.Target ?? "")?.[1];
     const integration = integrationId ? view.integrations.find((x) => x.IntegrationId === integrationId) : undefined;
-    if (!integration) return { response: withCors(jsonMessage(404, "Not Found")), routeKey: route.RouteKey, stage };
+    if (!integration) return { response: withCors(cors, gw, jsonMessage(404, "Not Found")), routeKey: route.RouteKey, stage };
 
     const integrationStarted = Date.now();
     let response: GatewayResponse;
@@ -160,7 +157,7 @@ export class DataPlane {
     else response = internalError();
     const error = response.status >= 500 && response.headers["content-type"] === "application/json" ? safeMessage(response.body) : undefined;
     return {
-      response: withCors(response), routeKey: route.RouteKey, stage,
+      response: withCors(cors, gw, response), routeKey: route.RouteKey, stage,
       integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted, error,
     };
   }
@@ -259,6 +256,74 @@ export class DataPlane {
     if (outcome.kind !== "ok") return internalError();
     return v2 ? mapResponseV2(outcome.payload) : mapResponseV1(outcome.payload);
   }
+}
+
+/** What one request leaves for its access log line. */
+interface AccessLogRequest {
+  req: AwsRequest;
+  apiId: string;
+  path: string;
+  requestId: string;
+  started: number;
+  durationMs: number;
+  served: Served;
+}
+
+/** A `$context.*` variable of an access log line (only those the format names are computed). */
+function accessLogValue(name: string, r: AccessLogRequest): string | number | undefined {
+  const { req, served: s } = r;
+  switch (name) {
+    case "requestId":
+    case "extendedRequestId":
+      return r.requestId;
+    case "apiId":
+      return r.apiId;
+    case "stage":
+      return s.stage!.StageName;
+    case "identity.sourceIp":
+      return sourceIpOf(req.headers);
+    case "identity.userAgent":
+      return req.headers["user-agent"];
+    case "requestTime":
+      return clfTime(r.started);
+    case "requestTimeEpoch":
+      return r.started;
+    case "httpMethod":
+      return req.method.toUpperCase();
+    case "path":
+      return r.path;
+    case "routeKey":
+      return s.routeKey;
+    case "status":
+      return s.response.status;
+    case "protocol":
+      return "HTTP/1.1";
+    case "responseLength":
+      return s.response.body.length;
+    case "responseLatency":
+      return r.durationMs;
+    case "integrationLatency":
+    case "integration.latency":
+      return s.integrationLatency;
+    case "integrationStatus":
+    case "integration.status":
+      return s.integrationStatus;
+    case "error.message":
+    case "integrationErrorMessage":
+      return s.error;
+    case "domainName":
+      return domainNameOf(req.headers);
+    case "domainPrefix":
+      return domainNameOf(req.headers).split(".")[0];
+    default:
+      return undefined;
+  }
+}
+
+/** The response with the API's CORS headers (a function, not a closure a request would allocate). */
+function withCors(cors: CorsConfiguration | undefined, gw: GatewayRequest, response: GatewayResponse): GatewayResponse {
+  if (cors) applyCors(cors, gw.headers, response.headers);
+  return response;
 }
 
 function safeMessage(body: Buffer): string | undefined {

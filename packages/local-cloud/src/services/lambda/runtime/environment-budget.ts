@@ -47,9 +47,13 @@ export function wakeFirst(queue: Waiter[]): void {
   }
 }
 
+/** The waiting list is swept of waiters woken elsewhere once it has grown to this (and then to twice what remains). */
+const MIN_SWEEP_AT = 64;
+
 export class EnvironmentBudget {
   private used = 0;
-  private readonly waiters: Waiter[] = [];
+  private waiters: Waiter[] = [];
+  private sweepAt = MIN_SWEEP_AT;
   evictor?: IdleEvictor;
 
   constructor(readonly max = defaultEnvironmentBudget()) {}
@@ -71,9 +75,28 @@ export class EnvironmentBudget {
     this.wakeOne();
   }
 
-  /** Wakes `waiter` once a slot may be free (a waiter woken for nothing just waits again). */
+  /**
+   * Wakes `waiter` once a slot may be free (a waiter woken for nothing just waits again).
+   * A waiter also waits in its pool's queue and is mostly woken there, while slots are
+   * freed rarely: without the sweep, every invocation that ever waited would stay here.
+   */
   wait(waiter: Waiter): void {
     this.waiters.push(waiter);
+    if (this.waiters.length < this.sweepAt) return;
+    this.waiters = this.waiters.filter((w) => !w.woken);
+    this.sweepAt = Math.max(MIN_SWEEP_AT, 2 * this.waiters.length);
+  }
+
+  /** Waiters not woken yet. */
+  get waiting(): number {
+    let n = 0;
+    for (const w of this.waiters) if (!w.woken) n++;
+    return n;
+  }
+
+  /** Entries the waiting list holds, woken ones included (bounded: see `wait`). */
+  get held(): number {
+    return this.waiters.length;
   }
 
   private wakeOne(): void {

@@ -48,7 +48,9 @@ export interface EnvironmentHost {
 /** Every live environment process, ended with the local cloud's process. */
 const live = new Set<ChildProcess>();
 process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
+  // While profiling, a process asked to stop writes its profile first (bootstrap.mjs exits on SIGTERM).
+  const signal = EXTRA_NODE_ARGS.length ? "SIGTERM" : "SIGKILL";
+  for (const child of live) child.kill(signal);
 });
 
 /** Whether environments should be threads now: the process's inspector is open. */
@@ -94,7 +96,12 @@ function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb:
     get writable() {
       return !channel.destroyed;
     },
-    kill: () => void child.kill("SIGKILL"),
+    kill: () => {
+      if (!EXTRA_NODE_ARGS.length) return void child.kill("SIGKILL");
+      // Profiling: let it write its profile, unless it does not stop by itself.
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+    },
   };
 }
 

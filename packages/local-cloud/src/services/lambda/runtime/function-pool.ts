@@ -2,7 +2,8 @@
  * The execution environments of one function: warm environments are reused,
  * concurrent invocations get more of them up to a cap (per function, tied to the cores,
  * and the machine-wide EnvironmentBudget); beyond it each environment takes a few
- * invocations to run next (PIPELINE_DEPTH, see execution-environment.ts), and the
+ * invocations to run next (PIPELINE_DEPTH, more for a quick function: see
+ * execution-environment.ts), and the
  * rest queue here. Environments whose
  * code is stale (another codeKey) are ended before they could serve, so a redeploy or a
  * rebuild in `sst dev` takes effect on the very next invocation. Idle environments are
@@ -18,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
+import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, QUICK_PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
 import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
 import { coresBusy } from "./cpu-pressure.js";
 
@@ -246,6 +247,8 @@ export class FunctionPool {
     /** Environments on this code that take new work. */
     let serving = 0;
     const now = performance.now();
+    const quick = this.typicalMs !== undefined && this.typicalMs < SCALE_OUT_ABOVE_MS;
+    const depth = quick ? QUICK_PIPELINE_DEPTH : PIPELINE_DEPTH;
     for (const env of this.envs) {
       if (env.state === "dead") this.envs.delete(env);
       else if (env.state === "idle") {
@@ -256,11 +259,10 @@ export class FunctionPool {
         } else if (!idle) idle = env;
       } else if (env.state === "busy" && !env.retire && env.launch.codeKey === launch.codeKey) {
         serving++;
-        if (env.load < PIPELINE_DEPTH && (!lightest || env.load < lightest.load)) lightest = env;
+        if (env.load < depth && (!lightest || env.load < lightest.load)) lightest = env;
       }
     }
     if (idle) return { env: idle, cold: false };
-    const quick = this.typicalMs !== undefined && this.typicalMs < SCALE_OUT_ABOVE_MS;
     if (quick && serving > 0) {
       // One environment is enough for a quick function: queue behind it, or wait for room.
       if (lightest && now - lightest.createdAt <= this.maxWorkerAgeMs) return { env: lightest, cold: false };

@@ -6,17 +6,61 @@
  * `cloud.events` for `sst dev` and the Console.
  */
 import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "node:events";
 import { dirname } from "node:path";
 import { AwsError } from "../../../server/aws-error.js";
 import { ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY } from "../../../types.js";
 import { normalizeCredentials, type LambdaCloud } from "./cloud-deps.js";
 import { ConcurrencyLimits } from "./concurrency.js";
 import { EnvironmentBudget } from "./environment-budget.js";
-import type { RuntimeError, WorkerLaunch } from "./execution-environment.js";
+import type { InvocationRequest, RuntimeError, WorkerLaunch } from "./execution-environment.js";
 import { FunctionPool, type PoolOptions } from "./function-pool.js";
 import { LambdaLogSink, type LogLine } from "./log-sink.js";
 
 const HOST_NODE_MAJOR = Number(process.versions.node.split(".")[0]);
+
+/**
+ * One invocation as the pool and its environment see it, collecting its log lines. A
+ * class, not an object literal with a closure: an invocation costs one object (its
+ * `onLog` is a method, which the environment calls on it).
+ */
+class Invocation implements InvocationRequest {
+  readonly lines: LogLine[] = [];
+
+  constructor(
+    readonly requestId: string,
+    readonly payload: string,
+    readonly timeoutMs: number,
+    readonly invokedFunctionArn: string,
+    readonly clientContext: unknown,
+    private readonly functionName: string,
+    /** Set when someone follows the lines live (`lambda:log`). */
+    private readonly live: EventEmitter | undefined,
+  ) {}
+
+  onLog(message: string): void {
+    this.lines.push({ timestamp: Date.now(), requestId: this.requestId, message });
+    this.live?.emit("lambda:log", { functionName: this.functionName, requestId: this.requestId, line: message });
+  }
+}
+
+/** An invocation's result; its log text is joined only when someone reads it. */
+class InvokeResult implements RuntimeInvokeResult {
+  constructor(
+    readonly requestId: string,
+    readonly status: RuntimeInvokeResult["status"],
+    readonly payload: Buffer,
+    readonly error: RuntimeError | undefined,
+    private readonly lines: readonly LogLine[],
+    readonly durationMs: number,
+    readonly coldStart: boolean,
+    readonly coldStartMs: number | undefined,
+  ) {}
+
+  get logText(): string {
+    return this.lines.map((l) => l.message).join("\n") + "\n";
+  }
+}
 
 /** What the runtime needs to know about one function version. */
 export interface FunctionDefinition {
@@ -102,7 +146,8 @@ const FUNCTION_PATH = `${dirname(process.execPath)}:/var/lang/bin:/usr/local/bin
 const ENVIRONMENT_TTL_MS = 10 * 60_000;
 
 interface CachedEnvironment {
-  key: string;
+  version: string;
+  revisionId: string;
   at: number;
   env: Record<string, string>;
 }
@@ -221,46 +266,40 @@ export class LambdaRuntime {
     const pool = this.poolFor(functionName);
     if (launch.file) this.keepStandbyFor(functionName, pool);
     const events = this.cloud.events;
-    const live = events.listenerCount("lambda:log") > 0;
-    const lines: LogLine[] = [];
-    const log = (message: string) => {
-      lines.push({ timestamp: Date.now(), requestId, message });
-      if (live) events.emit("lambda:log", { functionName, requestId, line: message });
-    };
-
-    if (events.listenerCount("lambda:start") > 0) events.emit("lambda:start", { functionName, requestId });
-    log(`START RequestId: ${requestId} Version: ${def.version}`);
-    const { outcome, logStreamName, coldStart, coldStartMs } = await pool.invoke(launch, {
+    const invocation = new Invocation(
       requestId,
       payload,
-      timeoutMs: Math.max(1, def.timeoutSeconds) * 1000,
-      invokedFunctionArn: opts.invokedFunctionArn ?? def.functionArn,
-      clientContext: opts.clientContext,
-      onLog: log,
-    });
+      Math.max(1, def.timeoutSeconds) * 1000,
+      opts.invokedFunctionArn ?? def.functionArn,
+      opts.clientContext,
+      functionName,
+      events.listenerCount("lambda:log") > 0 ? events : undefined,
+    );
+
+    if (events.listenerCount("lambda:start") > 0) events.emit("lambda:start", { functionName, requestId });
+    invocation.onLog(`START RequestId: ${requestId} Version: ${def.version}`);
+    const { outcome, logStreamName, coldStart, coldStartMs } = await pool.invoke(launch, invocation);
 
     const handlerMs = outcome.durationMs;
-    log(`END RequestId: ${requestId}`);
+    invocation.onLog(`END RequestId: ${requestId}`);
     const memory = outcome.maxMemoryMb ? `\tMax Memory Used: ${outcome.maxMemoryMb} MB` : "";
     const init = outcome.initDurationMs !== undefined ? `\tInit Duration: ${outcome.initDurationMs.toFixed(2)} ms` : "";
     const status = outcome.status === "timeout" ? "\tStatus: timeout" : outcome.status === "error" && outcome.error.errorType === "Runtime.OutOfMemory" ? "\tStatus: error\tError Type: Runtime.OutOfMemory" : "";
-    log(
+    invocation.onLog(
       `REPORT RequestId: ${requestId}\tDuration: ${handlerMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(handlerMs))} ms\tMemory Size: ${def.memoryMb} MB${memory}${init}${status}`,
     );
-    this.logs.write(functionName, logStreamName, lines);
+    this.logs.write(functionName, logStreamName, invocation.lines);
 
-    const result: RuntimeInvokeResult = {
+    const result = new InvokeResult(
       requestId,
-      status: outcome.status,
-      payload: Buffer.from(outcome.status === "success" ? outcome.payload : JSON.stringify(outcome.error)),
-      error: outcome.status === "success" ? undefined : outcome.error,
-      get logText() {
-        return lines.map((l) => l.message).join("\n") + "\n";
-      },
-      durationMs: handlerMs,
+      outcome.status,
+      Buffer.from(outcome.status === "success" ? outcome.payload : JSON.stringify(outcome.error)),
+      outcome.status === "success" ? undefined : outcome.error,
+      invocation.lines,
+      handlerMs,
       coldStart,
       coldStartMs,
-    };
+    );
     if (events.listenerCount("lambda:end") > 0) {
       events.emit("lambda:end", {
         functionName,
@@ -358,11 +397,12 @@ export class LambdaRuntime {
 
   private cachedEnvironment(def: FunctionDefinition): Record<string, string> | Promise<Record<string, string>> {
     if (def.environmentIsComplete) return def.environment;
-    const key = `${def.version}:${def.revisionId}`;
     const hit = this.envCache.get(def.functionName);
-    if (hit && hit.key === key && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;
+    // Compared field by field: a key string built for every invocation would be garbage at once.
+    if (hit && hit.version === def.version && hit.revisionId === def.revisionId && Date.now() - hit.at < ENVIRONMENT_TTL_MS) return hit.env;
+    const { version, revisionId } = def;
     return this.environmentFor(def).then((env) => {
-      this.envCache.set(def.functionName, { key, at: Date.now(), env });
+      this.envCache.set(def.functionName, { version, revisionId, at: Date.now(), env });
       return env;
     });
   }
