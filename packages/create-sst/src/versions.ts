@@ -22,8 +22,6 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@middy/http-error-handler": "^5.2.4",
   "@middy/http-json-body-parser": "^5.2.4",
   "@middy/validator": "^5.2.4",
-  "@types/react": "^18.3.12",
-  "@types/react-dom": "^18.3.1",
   urql: "^5.0.4",
   "@vitejs/plugin-react": "^4.6.0",
 };
