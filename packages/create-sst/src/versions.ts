@@ -22,8 +22,6 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@middy/http-error-handler": "^5.2.4",
   "@middy/http-json-body-parser": "^5.2.4",
   "@middy/validator": "^5.2.4",
-  urql: "^5.0.4",
-  "@vitejs/plugin-react": "^4.6.0",
 };
 
 function readJson(file: string): any {
@@ -45,8 +43,6 @@ export function versionResolver(opts: VersionOptions = {}): (name: string) => st
     sst: opts.sst ?? `file:${SST_PACKAGE_DIR}`,
   };
   return (name) => {
-    // The app's own workspace packages (`@@@app/graphql` becomes `@my-app/graphql`).
-    if (name.startsWith("@@@app/")) return "0.0.0";
     const v = known[name];
     if (!v) throw new Error(`create-sst: no version known for "${name}" (add it to TEMPLATE_RANGES in src/versions.ts)`);
     return v;

@@ -1,7 +1,7 @@
 import React, { useState } from "react";
 import ReactDOM from "react-dom/client";
 import { Client, Provider, cacheExchange, fetchExchange, useMutation, useQuery } from "urql";
-import { ArticlesQuery, CreateArticleMutation, type ArticleFields } from "@@@app/graphql/articles";
+import { ArticlesQuery, CreateArticleMutation, type ArticleFields } from "./articles";
 
 const client = new Client({
   url: import.meta.env.VITE_GRAPHQL_URL,

@@ -1,4 +1,4 @@
-// The operations the web app sends, typed by hand against schema.graphql.
+// The operations the site sends, typed by hand against packages/graphql/schema.graphql.
 export interface ArticleFields {
   id: string;
   title: string;
