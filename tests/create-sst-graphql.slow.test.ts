@@ -47,12 +47,18 @@ describe("create-sst graphql/dynamo deployed", () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      const seen: string[] = [];
+      page.on("console", (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+      page.on("requestfailed", (r) => seen.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+      page.on("response", (r) => seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
       await page.goto(siteUrl);
       await page.waitForSelector("h1");
       await page.fill("input[name=title]", "Made in the browser");
       await page.fill("input[name=url]", "https://example.com/browser");
       await page.click("button[type=submit]");
-      const link = await page.waitForSelector("li a:text('Made in the browser')", { timeout: 60_000 });
+      const link = await page.waitForSelector("li a:text('Made in the browser')", { timeout: 60_000 }).catch(async (e) => {
+        throw new Error(`${e.message}\n${await page.content()}\n${seen.join("\n")}`);
+      });
       assert.equal(await link.getAttribute("href"), "https://example.com/browser");
       assert.equal(await page.$("[role=alert]"), null);
     } finally {

@@ -142,7 +142,7 @@ describe("create-sst command line", () => {
   test("lists its templates and refuses an unknown one", () => {
     const list = runCreateSst(["--list"], repoRoot);
     assert.equal(list.code, 0);
-    for (const t of ["standard/api", "base/example", "examples/rest-api", "examples/eventbus"]) assert.match(list.output, new RegExp(`^${t} `, "m"));
+    for (const t of ["standard/api", "standard/nextjs", "graphql/dynamo", "base/example", "examples/rest-api", "examples/eventbus", "examples/rest-api-custom-domain"]) assert.match(list.output, new RegExp(`^${t} `, "m"));
     fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true });
     const bad = runCreateSst(["x", "--template", "nope/none"], path.join(repoRoot, ".tmp"));
     assert.equal(bad.code, 1);

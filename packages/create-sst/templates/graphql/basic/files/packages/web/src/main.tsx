@@ -5,6 +5,8 @@ import { ArticlesQuery, CreateArticleMutation, type ArticleFields } from "./arti
 
 const client = new Client({
   url: import.meta.env.VITE_GRAPHQL_URL,
+  // The Api routes only POST /graphql; urql would send queries as GET.
+  preferGetMethod: false,
   exchanges: [cacheExchange, fetchExchange],
 });
 
