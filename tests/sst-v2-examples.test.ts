@@ -139,10 +139,10 @@ async function warmAuthorized(url: string, authorization: string) {
 }
 
 for (const [template, kind] of [
-  ["api-auth-lambda-authorizer-simple-response", "simple"],
-  ["api-auth-lambda-authorizer-iam-response", "IAM policy"],
+  ["api-auth-lambda-authorizer-simple-response", "isAuthorized"],
+  ["api-auth-lambda-authorizer-iam-response", "an IAM policy"],
 ] as const) {
-  describe(`examples/${template} (a Lambda authorizer with a ${kind} response)`, () => {
+  describe(`examples/${template} (a Lambda authorizer answering with ${kind})`, () => {
     const { app } = example(template);
     test("the public route answers anyone; the private one only the admin, with the authorizer's context", async () => {
       const api = app().api;
