@@ -8,6 +8,8 @@ import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 export const sstBin = path.join(repoRoot, "packages", "sst", "bin", "sst.mjs");
+/** The Node flags of the bin's `#!/usr/bin/env -S node …` line: a test runs the CLI as the shell would. */
+export const sstNodeArgs: string[] = /^#!.*\bnode\b(.*)$/m.exec(fs.readFileSync(sstBin, "utf8").split("\n", 1)[0]!)?.[1]!.trim().split(/\s+/).filter(Boolean) ?? [];
 
 export function copyApp(source: string, name: string): string {
   const dest = path.join(repoRoot, ".tmp", `${name}-${process.pid}`);

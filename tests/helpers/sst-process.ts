@@ -3,7 +3,7 @@
  * for lines of its output.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { sstBin } from "./app-copy.js";
+import { sstBin, sstNodeArgs } from "./app-copy.js";
 
 /**
  * The environment of a machine with no AWS account, whatever the machine running the
@@ -32,7 +32,7 @@ export class SstProcess {
 
   /** `nodeArgs`: flags for Node itself (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
   constructor(cwd: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, sstBin, ...args], {
+    this.child = spawn(process.execPath, [...sstNodeArgs, ...nodeArgs, sstBin, ...args], {
       cwd,
       env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -107,7 +107,7 @@ export class SstProcess {
 
 /** Run an sst command to completion (killed after `timeoutMs`). */
 export function runSst(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000) {
-  const res = spawnSync(process.execPath, [sstBin, ...args], {
+  const res = spawnSync(process.execPath, [...sstNodeArgs, sstBin, ...args], {
     cwd,
     env: { ...process.env, ...NO_AWS_CREDENTIALS, CDK_VALIDATION: "false", NO_COLOR: "1", ...env },
     encoding: "utf8",

@@ -64,3 +64,19 @@ test("the response endpoint rejects unknown tokens", async () => {
   const res = await fetch(`${t.cloud.endpoint}/_aws/cloudformation/custom-resource/not-a-token`, { method: "PUT", body: "{}" });
   assert.equal(res.status, 404);
 });
+
+test("a custom resource's handler keeps no warm environment after the deploy (an Invoke of it does)", async () => {
+  const cfn = t.cloud.cloudformation;
+  await cfn.call("CreateStack", { StackName: "custom-idle", TemplateBody: template("dan"), Capabilities: ["CAPABILITY_IAM"] });
+  const s = (await cfn.call("DescribeStacks", { StackName: "custom-idle" })).Stacks[0];
+  assert.equal(s.StackStatus, "CREATE_COMPLETE", s.StackStatusReason);
+  const resources = (await cfn.call("DescribeStackResources", { StackName: "custom-idle" })).StackResources;
+  const fn = resources.find((r: any) => r.LogicalResourceId === "Fn").PhysicalResourceId;
+  const runtime = (t.cloud.lambda as any).runtime;
+  assert.equal(runtime.workerCount(fn), 0, "the handler's environment ended once it answered");
+  // The same function invoked as any other keeps its environment warm.
+  await t.cloud.lambda.call("Invoke", { FunctionName: fn, Payload: Buffer.from(JSON.stringify({ RequestType: "Create", ResourceProperties: { Name: "x" } })) });
+  assert.equal(runtime.workerCount(fn), 1);
+  await cfn.call("DeleteStack", { StackName: "custom-idle" });
+  assert.equal(runtime.workerCount(fn), 0);
+});

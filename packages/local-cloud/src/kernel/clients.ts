@@ -36,7 +36,8 @@ export interface ServiceClients {
   dynamodb: ModelClient<typeof dynamodb> & ModelClient<typeof dynamodbstreams>;
   s3: ModelClient<typeof s3>;
   sqs: ModelClient<typeof sqs>;
-  lambda: ModelClient<typeof lambda>;
+  /** Lambda's model operations, and the local-only one CloudFormation ends a custom resource handler's environments with. */
+  lambda: ModelClient<typeof lambda> & LocalReleaseEnvironmentsClient;
   sns: ModelClient<typeof sns>;
   eventbridge: ModelClient<typeof events>;
   apigateway: ModelClient<typeof apigatewayv2>;
@@ -52,6 +53,14 @@ export interface ServiceClients {
  */
 export interface LocalOriginPathPrefixesClient {
   call(operation: "SetLocalOriginPathPrefixes", input: { Id: string; Prefixes: Record<string, string> }, ctx?: Partial<CallContext>): Promise<Record<string, never>>;
+}
+
+/**
+ * Local-only, in-process (no route reaches it): ends the warm execution environments of
+ * a function that ran for a deploy (services/lambda: RELEASE_ENVIRONMENTS).
+ */
+export interface LocalReleaseEnvironmentsClient {
+  call(operation: "ReleaseExecutionEnvironments", input: { FunctionName: string }, ctx?: Partial<CallContext>): Promise<Record<string, never>>;
 }
 
 export type ClientName = keyof ServiceClients;

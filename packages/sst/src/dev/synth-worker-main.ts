@@ -14,18 +14,20 @@ const send = (m: SynthWorkerMessage) => new Promise<void>((resolve) => process.s
 const request = JSON.parse(process.argv[2] ?? "{}") as SynthWorkerRequest;
 try {
   // The environment variables the load and the synth read: the synth cache keys on them.
-  const loadReads = new EnvReads();
-  const project = await loadReads.during(() => loadProjectFor({ cwd: request.cwd, global: { stage: request.stage, region: request.region, verbose: request.verbose } }));
+  // One record for both, so a variable is kept with the value it had when first read:
+  // one the load sets for itself (JSII_DEPRECATED) is recorded as unset, as it is in
+  // the next `sst dev`'s environment, not as the value the synth then reads.
+  const reads = new EnvReads();
+  const project = await reads.during(() => loadProjectFor({ cwd: request.cwd, global: { stage: request.stage, region: request.region, verbose: request.verbose } }));
   const snapshot = snapshotInputs(project);
   await send({
     kind: "loaded",
     // The config's data as the synth cache keeps it (its functions stay here).
     project: { root: project.root, stage: project.stage, config: JSON.parse(JSON.stringify(project.config)), paths: project.paths, configInputs: project.configInputs } as typeof project,
     snapshot,
-    envValues: { ...loadReads.values },
+    envValues: { ...reads.values },
   });
-  const synthReads = new EnvReads();
-  const synth = await synthReads.during(() => synthProject(project, { mode: "dev" }));
+  const synth = await reads.during(() => synthProject(project, { mode: "dev" }));
   // What the dev loop uses of a synth, as the synth cache keeps it (the in-memory app stays here).
   const result = { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions, notices: synth.notices };
   try {
@@ -35,7 +37,7 @@ try {
     await send({ kind: "unserializable" });
     process.exit(0);
   }
-  await send({ kind: "synthesized", synth: result, envValues: { ...synthReads.values } });
+  await send({ kind: "synthesized", synth: result, envValues: { ...reads.values } });
 } catch (err) {
   const e = err as Error;
   await send({ kind: "error", error: { name: e?.name ?? "Error", message: String(e?.message ?? err), stack: typeof e?.stack === "string" ? e.stack : undefined } });

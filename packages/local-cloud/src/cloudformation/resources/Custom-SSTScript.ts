@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { service, type ProviderContext, type ResourceProvider } from "../provider.js";
+import { invokeForDeploy } from "./deploy-invoke.js";
 
 async function rollingBack(ctx: ProviderContext): Promise<boolean> {
   try {
@@ -19,11 +20,7 @@ async function rollingBack(ctx: ProviderContext): Promise<boolean> {
 
 async function runScript(fn: unknown, props: Record<string, any>, ctx: ProviderContext): Promise<void> {
   if (typeof fn !== "string" || !fn || (await rollingBack(ctx))) return;
-  const out = await service(ctx, "lambda").call("Invoke", {
-    FunctionName: fn,
-    InvocationType: "RequestResponse",
-    Payload: Buffer.from(JSON.stringify({ params: JSON.parse(props.UserParams ?? "{}") })),
-  });
+  const out = await invokeForDeploy(ctx, fn, { params: JSON.parse(props.UserParams ?? "{}") });
   if (out?.FunctionError) {
     let payload: any = {};
     try {

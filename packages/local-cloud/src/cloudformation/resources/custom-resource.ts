@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { CustomResourceBroker, CustomResourceResponse } from "../custom-resource-broker.js";
 import { NewPhysicalResource, service, type ProviderContext, type ResourceProvider } from "../provider.js";
+import { invokeForDeploy } from "./deploy-invoke.js";
 
 /** How long a handler may take to respond (CloudFormation waits up to an hour; locally less). */
 const TIMEOUT_MS = Number(process.env.LOCAL_CLOUD_CUSTOM_RESOURCE_TIMEOUT_MS ?? 120_000);
@@ -32,9 +33,7 @@ export function customResourceProvider(broker: CustomResourceBroker): ResourcePr
     if (extra.physicalId !== undefined) event.PhysicalResourceId = extra.physicalId;
     if (extra.oldProps !== undefined) event.OldResourceProperties = extra.oldProps;
     try {
-      const out = await service(ctx, "lambda").call("Invoke", {
-        FunctionName: token, InvocationType: "RequestResponse", Payload: Buffer.from(JSON.stringify(event)),
-      });
+      const out = await invokeForDeploy(ctx, token, event);
       if (out?.FunctionError) {
         const payload = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
         let message = payload;
@@ -62,7 +61,7 @@ export function customResourceProvider(broker: CustomResourceBroker): ResourcePr
   }
 
   async function invokeUser(ctx: ProviderContext, fn: string, event: Record<string, unknown>): Promise<any> {
-    const out = await service(ctx, "lambda").call("Invoke", { FunctionName: fn, InvocationType: "RequestResponse", Payload: Buffer.from(JSON.stringify(event)) });
+    const out = await invokeForDeploy(ctx, fn, event);
     const text = out.Payload ? Buffer.from(out.Payload).toString("utf8") : "";
     if (out.FunctionError) {
       let message = text;

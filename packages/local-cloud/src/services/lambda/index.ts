@@ -25,6 +25,15 @@ import { lambdaCloud } from "./lambda-cloud.js";
 import { lambdaOperations } from "./operations.js";
 import { PermissionOperations } from "./permissions.js";
 import { LambdaStore } from "./store.js";
+import { parseFunctionRef } from "./names.js";
+
+/**
+ * Local-only, in-process operation (no route reaches it): ends a function's warm
+ * execution environments once what runs there finished. CloudFormation calls it after
+ * invoking a custom resource's handler, which nothing invokes again before the next
+ * deploy, so its process (80 MB for CDK's 1024 MB handlers) does not idle for minutes.
+ */
+export const RELEASE_ENVIRONMENTS = "ReleaseExecutionEnvironments";
 
 export interface LambdaServiceOptions {
   /** Delays between the retries of failed asynchronous invocations. @default [1000, 2000] */
@@ -126,7 +135,12 @@ export class LambdaService implements Service {
     return this.host.handle(req);
   }
 
+  /** A model operation, or the local-only ReleaseExecutionEnvironments (see there). */
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    if (operation === RELEASE_ENVIRONMENTS) {
+      this.runtime.recycle(parseFunctionRef(input?.FunctionName).name);
+      return Promise.resolve({});
+    }
     return this.host.call(operation, input, ctx);
   }
 

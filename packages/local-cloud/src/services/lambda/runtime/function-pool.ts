@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { ExecutionEnvironment, NOT_STARTED, PIPELINE_DEPTH, type InvocationOutcome, type InvocationRequest, type WorkerLaunch } from "./execution-environment.js";
 import { EnvironmentBudget, defaultFunctionConcurrency, wakeFirst, type Waiter } from "./environment-budget.js";
+import { coresBusy } from "./cpu-pressure.js";
 
 export interface PoolOptions {
   /** Environments per function; invocations beyond it wait. @default max(2, cores) */
@@ -34,6 +35,8 @@ export interface PoolOptions {
   maxEnvironments?: number;
   /** Environments per function whose invocations mostly wait (see WAITING_ABOVE_MS). @default the machine's budget */
   maxWaitingConcurrency?: number;
+  /** Whether the cores are busy, so long invocations wait on them rather than elsewhere. @default cpu-pressure.ts's coresBusy */
+  coresBusy?: () => boolean;
 }
 
 export interface PoolInvocationResult {
@@ -59,7 +62,10 @@ const SCALE_OUT_ABOVE_MS = 1;
  * Invocations longer than this (on average, or the ones running now before any ended)
  * mostly wait — on timers, on slow downstream calls — rather than compute: they scale
  * out past the per-core cap, as Lambda would scale them, because queueing behind one
- * would cost its whole duration while adding a process costs the cores little.
+ * would cost its whole duration while adding a process costs the cores little. Not
+ * while the cores are busy (cpu-pressure.ts): then they wait on them, the local
+ * cloud's answers to them included, and more processes (measured: 15 of one function
+ * on a loaded 2-core machine, 60 MB each) would only compete for them.
  */
 const WAITING_ABOVE_MS = 100;
 
@@ -71,6 +77,7 @@ export class FunctionPool {
   private readonly maxWaitingConcurrency: number;
   private readonly idleTimeoutMs: number;
   private readonly maxWorkerAgeMs: number;
+  private readonly coresBusy: () => boolean;
   private closed = false;
   /** Keep a standby for the function's next version (set by the runtime). */
   private keepStandby = false;
@@ -90,6 +97,7 @@ export class FunctionPool {
     this.maxWaitingConcurrency = Math.max(this.maxConcurrency, opts.maxWaitingConcurrency ?? budget.max);
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
     this.maxWorkerAgeMs = opts.maxWorkerAgeMs ?? 45 * 60_000;
+    this.coresBusy = opts.coresBusy ?? coresBusy;
   }
 
   get size(): number {
@@ -120,7 +128,7 @@ export class FunctionPool {
       if (outcome === NOT_STARTED) continue;
       this.typicalMs = this.typicalMs === undefined ? outcome.durationMs : 0.9 * this.typicalMs + 0.1 * outcome.durationMs;
       if (this.typicalMs < SCALE_OUT_ABOVE_MS) this.shrinkTo(1);
-      else if (this.typicalMs < WAITING_ABOVE_MS) this.shrinkTo(this.maxConcurrency);
+      else if (!this.mostlyWaits(performance.now())) this.shrinkTo(this.maxConcurrency);
       // Cold start = everything from spawning the process to the handler being called.
       const coldStartMs = cold ? performance.now() - env.createdAt - outcome.durationMs : undefined;
       return { outcome, logStreamName: env.logStreamName, coldStart: cold, coldStartMs };
@@ -280,6 +288,9 @@ export class FunctionPool {
    * duration once one ended, before that by how long the running ones have run.
    */
   private mostlyWaits(now: number): boolean {
+    // Long invocations while the cores are busy wait on them (the local cloud answering
+    // them is among what keeps them busy): more environments would not make them shorter.
+    if (this.coresBusy()) return false;
     if (this.typicalMs !== undefined) return this.typicalMs >= WAITING_ABOVE_MS;
     for (const env of this.envs) if (env.state === "busy" && env.runningForMs(now) >= WAITING_ABOVE_MS) return true;
     return false;

@@ -324,6 +324,9 @@ test("concurrent short invocations use more environments, capped, the rest queue
 });
 
 test("long invocations scale out past the per-core cap, as Lambda would: none waits for another", async () => {
+  // On idle cores (a loaded test machine would say otherwise: see the test below).
+  const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3, coresBusy: () => false });
+  after(() => runtime.close());
   const def = fn({ "index.mjs": `export const handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 2000)); return { pid: process.pid, start, end: Date.now() }; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
   assert.ok(results.every((r) => r.status === "success"));
@@ -331,6 +334,26 @@ test("long invocations scale out past the per-core cap, as Lambda would: none wa
   assert.equal(new Set(runs.map((r) => r.pid)).size, 6);
   // All six ran at one moment: the latest start comes before the earliest end.
   assert.ok(Math.max(...runs.map((r) => r.start)) < Math.min(...runs.map((r) => r.end)), JSON.stringify(runs));
+});
+
+test("long invocations while the local cloud's own event loop is busy stay at the per-core cap: they wait on it", async () => {
+  // The default signal: whatever the machine's load, this process's loop is busy.
+  const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 400)); return process.pid; };` });
+  // The local cloud busy serving (here: 20 ms of work every 25 ms, 80 % of the loop).
+  const spin = setInterval(() => {
+    const until = performance.now() + 20;
+    while (performance.now() < until);
+  }, 25);
+  try {
+    await new Promise((r) => setTimeout(r, 400));
+    // Timed once: the function is long.
+    await runtime.invoke(def, "{}");
+    const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));
+    assert.ok(results.every((r) => r.status === "success"));
+    assert.equal(new Set(results.map((r) => json(r.payload))).size, 3, "the cap in this test");
+  } finally {
+    clearInterval(spin);
+  }
 });
 
 test("process.exit and unhandled rejections end only the worker", async () => {
