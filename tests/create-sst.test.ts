@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { SQSClient, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
-import { generateApp, http, runCreateSst, startDev, type RunningApp } from "./helpers/generated-app.js";
+import { output } from "./helpers/outputs.js";
+import { generateApp, http, runCreateSst, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
 describe("create-sst standard/api under sst dev", () => {
   let app: string;
@@ -69,14 +71,85 @@ describe("create-sst standard/api under sst dev", () => {
   });
 });
 
+describe("create-sst graphql/dynamo under sst dev", () => {
+  let app: string;
+  let running: RunningApp;
+  let graphqlUrl: string;
+  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const res = await http("POST", graphqlUrl, { query, variables });
+    assert.equal(res.status, 200, res.text);
+    return res.json as { data: any; errors?: { message: string }[] };
+  };
+
+  before(async () => {
+    app = generateApp("graphql/dynamo", "gql-dynamo");
+    running = await startDev(app, "e2e");
+    graphqlUrl = `${output(app, "API").replace(/\/$/, "")}/graphql`;
+  });
+  after(async () => {
+    await running?.stop();
+    if (!process.env.SST_TEST_KEEP) removeApp(app);
+  });
+
+  test("the generated app has the Database, Api and Web stacks and the graphql workspace", () => {
+    const name = path.basename(app);
+    assert.match(fs.readFileSync(path.join(app, "sst.config.ts"), "utf8"), /app\.stack\(Database\);\s*app\.stack\(Api\);\s*app\.stack\(Web\);/);
+    const web = JSON.parse(fs.readFileSync(path.join(app, "packages/web/package.json"), "utf8"));
+    assert.ok(web.dependencies.urql);
+    assert.equal(web.scripts.dev, "sst bind vite");
+    const functions = JSON.parse(fs.readFileSync(path.join(app, "packages/functions/package.json"), "utf8"));
+    assert.ok(functions.dependencies["@pothos/core"]);
+    assert.match(fs.readFileSync(path.join(app, "packages/functions/src/graphql/types/article.ts"), "utf8"), new RegExp(`from "@${name}/core/article"`));
+  });
+
+  test("createArticle stores an article through ElectroDB; articles and article read it back", async () => {
+    const create = "mutation ($title: String!, $url: String!) { createArticle(title: $title, url: $url) { id title url } }";
+    await warm("POST", graphqlUrl, { query: create, variables: { title: "warm", url: "https://example.com/warm" } });
+    const created = await graphql(create, { title: "Hello world", url: "https://example.com" });
+    assert.equal(created.errors, undefined);
+    const id = created.data.createArticle.id;
+    assert.match(id, /^[0-9A-HJKMNP-TV-Z]{26}$/, "a ulid");
+    assert.deepEqual(created.data.createArticle, { id, title: "Hello world", url: "https://example.com" });
+
+    const list = await graphql("{ articles { id title } }");
+    assert.ok(list.data.articles.some((a: any) => a.id === id && a.title === "Hello world"), JSON.stringify(list));
+    const one = await graphql("query ($id: String!) { article(articleID: $id) { url } }", { id });
+    assert.equal(one.data.article.url, "https://example.com");
+    const missing = await graphql("query ($id: String!) { article(articleID: $id) { url } }", { id: "nope" });
+    // The resolver throws "Article not found"; GraphQL Yoga masks resolver errors by
+    // default, and the field (nullable, as Pothos makes fields) is null.
+    assert.deepEqual(missing.data, { article: null });
+    assert.equal(missing.errors?.[0]?.message, "Unexpected error.");
+
+    const endpoint = new URL(graphqlUrl).origin;
+    const ddb = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const { Items } = await ddb.send(new ScanCommand({ TableName: `e2e-${path.basename(app)}-db` }));
+    ddb.destroy();
+    const item = Items?.find((i) => i.articleID?.S === id);
+    assert.ok(item, "the article is in the Table");
+    assert.equal(item.title?.S, "Hello world");
+    assert.match(item.sk?.S ?? "", /article/i, "ElectroDB's composite sort key");
+  });
+
+  test("a malformed query gets GraphQL Yoga's validation error", async () => {
+    const bad = await http("POST", graphqlUrl, { query: "{ articles { nope } }" });
+    assert.equal(bad.status, 200);
+    assert.match(bad.json.errors[0].message, /Cannot query field "nope" on type "Article"/);
+  });
+});
+
 describe("create-sst command line", () => {
   test("lists its templates and refuses an unknown one", () => {
     const list = runCreateSst(["--list"], repoRoot);
     assert.equal(list.code, 0);
-    for (const t of ["standard/api", "base/example", "examples/rest-api", "examples/eventbus"]) assert.match(list.output, new RegExp(`^${t} `, "m"));
+    for (const t of ["standard/api", "standard/nextjs", "graphql/dynamo", "base/example", "examples/rest-api", "examples/eventbus", "examples/rest-api-custom-domain"]) assert.match(list.output, new RegExp(`^${t} `, "m"));
     fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true });
     const bad = runCreateSst(["x", "--template", "nope/none"], path.join(repoRoot, ".tmp"));
     assert.equal(bad.code, 1);
     assert.match(bad.output, /Template not found for nope\/none/);
+    const base = runCreateSst(["x", "--template", "graphql/basic"], path.join(repoRoot, ".tmp"));
+    assert.equal(base.code, 1);
+    assert.match(base.output, /graphql\/basic is the GraphQL API and web app graphql\/dynamo builds on; generate graphql\/dynamo/);
+    assert.equal(fs.existsSync(path.join(repoRoot, ".tmp", "x")), false, "nothing written");
   });
 });

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { removeApp } from "./helpers/app-copy.js";
-import { generateApp, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
+import { generateApp, getByHost, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
 /** One example app under `sst dev` for the duration of a describe block. */
 function example(template: string): { app: () => RunningApp } {
@@ -106,5 +106,73 @@ describe("examples/queue (aws-sdk v2 SQS)", () => {
     const res = await http("POST", `${app().api}/`);
     assert.deepEqual(res.json, { status: "successful" });
     await app().dev.waitFor(/Message processed: "\{\\?"ordered\\?":true\}"/, 30_000, from);
+  });
+});
+
+describe("examples/rest-services (a shared module outside packages/)", () => {
+  const { app } = example("rest-services");
+  test("lists, gets and updates notes", async () => {
+    const api = app().api;
+    await warm("GET", `${api}/notes`);
+    await warm("GET", `${api}/notes/id1`);
+    await warm("PUT", `${api}/notes/id1`, { content: "warm" });
+    const list = await http("GET", `${api}/notes`);
+    assert.deepEqual(Object.keys(list.json).sort(), ["id1", "id2"]);
+    assert.equal((await http("GET", `${api}/notes/nope`)).status, 404);
+    const updated = await http("PUT", `${api}/notes/id2`, { content: "New content" });
+    assert.equal(updated.status, 200);
+    assert.equal(updated.json.content, "New content");
+    assert.equal(updated.json.userId, "user2");
+  });
+});
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+async function get(url: string, authorization?: string) {
+  const res = await fetch(url, { headers: authorization ? { authorization } : {} });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Warms a route behind a Lambda authorizer: the authorizer and the route are both built on first use. */
+async function warmAuthorized(url: string, authorization: string) {
+  for (let i = 0; i < 4; i++) if ((await get(url, authorization)).status < 500) return;
+}
+
+for (const [template, kind] of [
+  ["api-auth-lambda-authorizer-simple-response", "isAuthorized"],
+  ["api-auth-lambda-authorizer-iam-response", "an IAM policy"],
+] as const) {
+  describe(`examples/${template} (a Lambda authorizer answering with ${kind})`, () => {
+    const { app } = example(template);
+    test("the public route answers anyone; the private one only the admin, with the authorizer's context", async () => {
+      const api = app().api;
+      await warm("GET", `${api}/public`);
+      await warmAuthorized(`${api}/private`, basic("admin", "password"));
+      assert.deepEqual(await get(`${api}/public`), { status: 200, text: "Hello stranger!" });
+      assert.deepEqual(await get(`${api}/private`, basic("admin", "password")), { status: 200, text: "Hello admin!" });
+      const denied = await get(`${api}/private`, basic("admin", "wrong"));
+      assert.equal(denied.status, 403, denied.text);
+      assert.deepEqual(JSON.parse(denied.text), { message: "Forbidden" });
+      const anonymous = await get(`${api}/private`);
+      assert.equal(anonymous.status, 401, "no Authorization header: the identity source is missing");
+      assert.deepEqual(JSON.parse(anonymous.text), { message: "Unauthorized" });
+    });
+  });
+}
+
+describe("examples/rest-api-custom-domain (customDomain from the stage, hosted zone looked up)", () => {
+  const { app } = example("rest-api-custom-domain");
+  test("the route answers on the execute-api URL and on <stage>.example.com.localhost, which sst dev names", async () => {
+    await warm("GET", `${app().api}/`);
+    const direct = await http("GET", `${app().api}/`);
+    assert.equal(direct.status, 200);
+    assert.equal(direct.json.title, "delectus aut autem");
+    const notice = app().dev.lines.find((l) => /Api "Api" uses customDomain/.test(l));
+    assert.ok(notice, app().dev.lines.join("\n"));
+    assert.match(notice, /locally the API answers at http:\/\/ex\.example\.com\.localhost:<port>/);
+    const local = `http://ex.example.com.localhost:${new URL(app().api).port}`;
+    const viaDomain = await getByHost(local, "/");
+    assert.equal(viaDomain.status, 200, viaDomain.body);
+    assert.deepEqual(JSON.parse(viaDomain.body), direct.json);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import nodeHttp from "node:http";
 import path from "node:path";
 import { repoRoot } from "./app-copy.js";
 import { SstProcess } from "./sst-process.js";
@@ -78,4 +79,22 @@ export async function warm(method: string, url: string, body?: unknown, tries = 
     if (last < 500) return;
   }
   throw new Error(`${method} ${url} kept failing (${last})`);
+}
+
+/**
+ * GET `pathname` from a `http://<name>.localhost:<port>` URL of the local cloud (a custom
+ * domain, a CDN distribution): Node does not resolve *.localhost names itself, so the
+ * request goes to 127.0.0.1 with the name as its Host.
+ */
+export function getByHost(hostUrl: string, pathname: string): Promise<{ status: number; type: string; body: string }> {
+  const url = new URL(hostUrl);
+  return new Promise((resolve, reject) => {
+    const req = nodeHttp.get({ host: "127.0.0.1", port: url.port, path: pathname, headers: { host: url.host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), body }));
+    });
+    req.on("error", reject);
+  });
 }

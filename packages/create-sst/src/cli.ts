@@ -29,7 +29,9 @@ export function main(argv: string[], cwd = process.cwd(), log = console.log): nu
     };
     if (a === "-h" || a === "--help") return log(USAGE), 0;
     else if (a === "--list") {
-      for (const t of listTemplates()) log(`${t.padEnd(28)} ${loadPreset(t).description ?? ""}`);
+      const templates = listTemplates();
+      const width = Math.max(...templates.map((t) => t.length)) + 2;
+      for (const t of templates) log(`${t.padEnd(width)}${loadPreset(t).description ?? ""}`);
       return 0;
     } else if (a === "--template") template = value();
     else if (a.startsWith("--template=")) template = a.slice("--template=".length);

@@ -22,6 +22,8 @@ export function appNameOf(destination: string): string {
 
 export function generate(opts: GenerateOptions): { app: string; files: string[] } {
   const chain = presetChain(opts.template);
+  const abstract = chain.at(-1)!.abstract;
+  if (abstract) throw new Error(`create-sst: ${opts.template} is ${abstract}`);
   const dest = path.resolve(opts.destination);
   if (fs.existsSync(dest) && fs.readdirSync(dest).length > 0) throw new Error(`create-sst: ${dest} already exists and is not empty`);
   const app = appNameOf(dest);

@@ -20,6 +20,8 @@ export interface Preset extends PackageAdditions {
   name: string;
   extends?: string;
   description?: string;
+  /** Set on a template that only exists to be extended: why it cannot be generated alone. */
+  abstract?: string;
   scripts?: Record<string, string>;
   workspaces?: string[];
   /** Additions to the package.json of workspace packages, by folder. */

@@ -1,0 +1,6 @@
+import SchemaBuilder from "@pothos/core";
+
+export const builder = new SchemaBuilder({});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,5 @@
+import { builder } from "./builder";
+
+import "./types/article";
+
+export const schema = builder.toSchema({});
