@@ -258,68 +258,6 @@ export class DataPlane {
   }
 }
 
-/** What one request leaves for its access log line. */
-interface AccessLogRequest {
-  req: AwsRequest;
-  apiId: string;
-  path: string;
-  requestId: string;
-  started: number;
-  durationMs: number;
-  served: Served;
-}
-
-/** A `$context.*` variable of an access log line (only those the format names are computed). */
-function accessLogValue(name: string, r: AccessLogRequest): string | number | undefined {
-  const { req, served: s } = r;
-  switch (name) {
-    case "requestId":
-    case "extendedRequestId":
-      return r.requestId;
-    case "apiId":
-      return r.apiId;
-    case "stage":
-      return s.stage!.StageName;
-    case "identity.sourceIp":
-      return sourceIpOf(req.headers);
-    case "identity.userAgent":
-      return req.headers["user-agent"];
-    case "requestTime":
-      return clfTime(r.started);
-    case "requestTimeEpoch":
-      return r.started;
-    case "httpMethod":
-      return req.method.toUpperCase();
-    case "path":
-      return r.path;
-    case "routeKey":
-      return s.routeKey;
-    case "status":
-      return s.response.status;
-    case "protocol":
-      return "HTTP/1.1";
-    case "responseLength":
-      return s.response.body.length;
-    case "responseLatency":
-      return r.durationMs;
-    case "integrationLatency":
-    case "integration.latency":
-      return s.integrationLatency;
-    case "integrationStatus":
-    case "integration.status":
-      return s.integrationStatus;
-    case "error.message":
-    case "integrationErrorMessage":
-      return s.error;
-    case "domainName":
-      return domainNameOf(req.headers);
-    case "domainPrefix":
-      return domainNameOf(req.headers).split(".")[0];
-    default:
-      return undefined;
-  }
-}
-
 /** The response with the API's CORS headers (a function, not a closure a request would allocate). */
 function withCors(cors: CorsConfiguration | undefined, gw: GatewayRequest, response: GatewayResponse): GatewayResponse {
   if (cors) applyCors(cors, gw.headers, response.headers);
