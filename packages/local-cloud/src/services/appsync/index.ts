@@ -8,19 +8,21 @@ import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, Service } from "../../types.js";
 import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
-import { AppSyncDataPlane } from "./data-plane.js";
+import type { AppSyncDataPlane } from "./data-plane.js";
 import { AppSyncManagement } from "./management.js";
 import { AppSyncStore } from "./store.js";
 
 export class AppSyncService implements Service {
   readonly signingName = "appsync";
   private readonly management: AppSyncManagement;
-  private readonly dataPlane: AppSyncDataPlane;
+  /** Loaded on the first GraphQL request: `graphql` and `velocityjs` cost ~110 ms of every start otherwise. */
+  private dataPlane?: Promise<AppSyncDataPlane>;
+  private readonly dataPlaneDeps: ConstructorParameters<typeof AppSyncDataPlane>[0];
 
   constructor({ kernel }: ServiceDeps) {
     const store = new AppSyncStore(kernel.openDatabase("appsync"));
     this.management = new AppSyncManagement(store, kernel.region, () => kernel.endpoint);
-    this.dataPlane = new AppSyncDataPlane({ store, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb });
+    this.dataPlaneDeps = { store, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb };
   }
 
   async handle(_req: AwsRequest): Promise<AwsResponse> {
@@ -34,7 +36,8 @@ export class AppSyncService implements Service {
   }
 
   /** The GraphQL endpoint: `path` is what follows /_aws/appsync/{apiId}. */
-  handleGraphql(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
-    return this.dataPlane.handle(req, apiId, path);
+  async handleGraphql(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
+    this.dataPlane ??= import("./data-plane.js").then((m) => new m.AppSyncDataPlane(this.dataPlaneDeps));
+    return (await this.dataPlane).handle(req, apiId, path);
   }
 }

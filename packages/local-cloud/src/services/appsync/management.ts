@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import { AwsError } from "../../server/aws-error.js";
 import { ACCOUNT_ID } from "../../types.js";
-import { buildAppSyncSchema } from "./schema.js";
 import type { AppSyncStore } from "./store.js";
 
 type Doc = Record<string, any>;
@@ -26,7 +25,7 @@ const DATA_SOURCE_TYPES = new Set(["AWS_LAMBDA", "AMAZON_DYNAMODB", "AMAZON_ELAS
 export class AppSyncManagement {
   constructor(private readonly store: AppSyncStore, private readonly region: string, private readonly endpoint: () => string) {}
 
-  readonly operations: Record<string, (input: Doc) => Doc> = {
+  readonly operations: Record<string, (input: Doc) => Doc | Promise<Doc>> = {
     CreateGraphqlApi: (i) => this.putApi(i, appSyncId()),
     UpdateGraphqlApi: (i) => this.putApi(i, this.api(i.ApiId).ApiId),
     DeleteGraphqlApi: (i) => (this.api(i.ApiId), this.store.removeApi(i.ApiId), {}),
@@ -83,10 +82,12 @@ export class AppSyncManagement {
     return api;
   }
 
-  private putSchema(i: Doc): Doc {
+  /** The schema is checked as AppSync checks it; `graphql` loads on the first one (not at every start). */
+  private async putSchema(i: Doc): Promise<Doc> {
     const apiId = this.api(i.ApiId).ApiId;
     const definition = typeof i.Definition === "string" ? i.Definition : Buffer.isBuffer(i.Definition) ? i.Definition.toString("utf8") : undefined;
     if (!definition) throw badRequest("Schema definition is required (DefinitionS3Location is not read by the local cloud).");
+    const { buildAppSyncSchema } = await import("./schema.js");
     try {
       buildAppSyncSchema(definition);
     } catch (err) {

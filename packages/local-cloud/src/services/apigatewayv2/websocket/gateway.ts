@@ -15,7 +15,7 @@
 import { isUtf8 } from "node:buffer";
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { AwsRequest } from "../../../types.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { sourceIpOf } from "../../../lambda-proxy/http-request.js";
@@ -60,15 +60,8 @@ export interface Connection {
 export class WebSocketGateway {
   /** The subprotocol each accepted handshake answers with: what `$connect` returned in `Sec-WebSocket-Protocol`, as on AWS (never one the gateway picks itself). */
   private readonly subprotocols = new WeakMap<IncomingMessage, string>();
-  private readonly server = new WebSocketServer({
-    noServer: true,
-    maxPayload: MAX_MESSAGE_BYTES,
-    perMessageDeflate: false,
-    handleProtocols: (offered, req) => {
-      const chosen = this.subprotocols.get(req);
-      return chosen !== undefined && offered.has(chosen) ? chosen : false;
-    },
-  });
+  /** The `ws` server, loaded with the first handshake (not at every start of the cloud). */
+  private server?: Promise<WebSocketServer>;
   private readonly connections = new Map<string, Connection>();
   private readonly authorizerCache = new AuthorizerCache();
   private sweep?: NodeJS.Timeout;
@@ -125,8 +118,9 @@ export class WebSocketGateway {
         if (protocol !== undefined) this.subprotocols.set(req, protocol);
       }
     }
+    const server = await (this.server ??= this.createServer());
     if (socket.destroyed) return;
-    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, facts));
+    server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, facts));
   }
 
   /** Sends data to a connection: false when it is gone (the management API's 410). */
@@ -149,6 +143,19 @@ export class WebSocketGateway {
     this.sweep = undefined;
     for (const c of this.connections.values()) c.socket.terminate();
     this.connections.clear();
+  }
+
+  private async createServer(): Promise<WebSocketServer> {
+    const { WebSocketServer } = await import("ws");
+    return new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      handleProtocols: (offered, req) => {
+        const chosen = this.subprotocols.get(req);
+        return chosen !== undefined && offered.has(chosen) ? chosen : false;
+      },
+    });
   }
 
   private accept(socket: WebSocket, facts: ConnectionFacts): void {
