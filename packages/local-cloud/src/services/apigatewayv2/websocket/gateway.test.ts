@@ -196,6 +196,7 @@ test("$connect answering non-2xx refuses the handshake with its status", async (
 test("an unknown stage or API is refused; the path-style URL on the cloud's address works too", async () => {
   assert.equal(await refusedStatus(`${chatApi.endpoint}/prod`), 403);
   assert.equal(await refusedStatus(chatApi.endpoint.replace(chatApi.id, "nosuchapi0")), 403);
+  assert.equal(await refusedStatus(`${chatApi.endpoint}/%E0%A4%A`), 403, "a malformed escape is refused, not an error");
 
   const pathStyle = new WebSocket(`${tc.clientConfig.endpoint.replace("http", "ws")}/_aws/execute-api/${chatApi.id}/dev`);
   await once(pathStyle, "open");

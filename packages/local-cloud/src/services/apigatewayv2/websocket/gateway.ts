@@ -86,7 +86,7 @@ export class WebSocketGateway {
    * Answers it on the socket either way.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, apiId: string, path: string, signed: AwsRequest): Promise<void> {
-    const stageName = decodeURIComponent(path.split("?")[0]!.replace(/^\/+|\/+$/g, ""));
+    const stageName = decodedSegment(path.split("?")[0]!.replace(/^\/+|\/+$/g, ""));
     const view = stageName && !stageName.includes("/") ? this.deps.stageView(apiId, stageName) : undefined;
     if (!view || view.api.ProtocolType !== "WEBSOCKET") return refuse(socket, 403, message("Forbidden"));
     const now = Date.now();
@@ -270,6 +270,15 @@ function bodyOf(result: unknown): string | undefined {
 }
 
 const message = (text: string) => JSON.stringify({ message: text });
+
+/** A percent-decoded path segment; a malformed escape names no stage (refused like an unknown one). */
+function decodedSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return "";
+  }
+}
 
 /** Answers a handshake with an HTTP status and closes the socket. */
 function refuse(socket: Duplex, status: number, body: string): void {
