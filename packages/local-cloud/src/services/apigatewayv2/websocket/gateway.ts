@@ -77,10 +77,6 @@ export class WebSocketGateway {
     return c && c.facts.apiId === apiId ? c : undefined;
   }
 
-  get size(): number {
-    return this.connections.size;
-  }
-
   /**
    * Serves a handshake for `apiId`; `path` is what follows the API in the URL (`/{stage}`).
    * Answers it on the socket either way.
@@ -199,9 +195,8 @@ export class WebSocketGateway {
     const integration = route && view ? integrationOf(route, view) : undefined;
     if (!integration) return;
     const request: RequestFacts = { routeKey: "$disconnect", requestId: newWebSocketId(), time: Date.now() };
-    const statusCode = code === 1005 ? 1005 : code;
     const why = reason || (code === 1005 ? "Client-side close frame status not set" : code === 1006 ? "Connection closed abnormally" : "");
-    await this.invoke(integration, disconnectEvent(facts, request, statusCode, why));
+    await this.invoke(integration, disconnectEvent(facts, request, code, why));
   }
 
   private async invoke(integration: Doc, event: Record<string, unknown>): Promise<{ ok: true; result: unknown } | { ok: false }> {
