@@ -92,7 +92,7 @@ export class StreamPoller extends PollingLoop {
     const size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
     const batch = shard.pending.slice(0, size);
     const filter = compileFilters(this.mapping.FilterCriteria);
-    const matched = filter ? batch.filter((r) => filter(r)) : batch;
+    const matched = filter ? batch.filter((r) => filter(this.source.filterView(r))) : batch;
     if (matched.length === 0) {
       shard.pending.splice(0, batch.length);
       return true;

@@ -20,6 +20,8 @@ export interface StreamSource {
   iterator(shardId: string, position: string, timestamp?: number): Promise<string | undefined>;
   /** Up to `limit` records as Lambda delivers them, and the iterator to read on with (none: the shard ended). */
   read(shardId: string, iterator: string, limit: number): Promise<{ records: any[]; next?: string }>;
+  /** What FilterCriteria patterns are matched against. */
+  filterView(record: any): unknown;
   /** A delivered record's sequence number (what batchItemFailures name). */
   sequenceOf(record: any): string;
   arrivalOf(record: any): Date;
@@ -56,6 +58,10 @@ export class DynamoDbStreamSource implements StreamSource {
   async read(_shardId: string, iterator: string, limit: number) {
     const out = await required(this.dynamodb, "DynamoDB").call("GetRecords", { ShardIterator: iterator, Limit: Math.min(1000, limit) });
     return { records: (out?.Records ?? []).map((r: any) => dynamoDbEventRecord(r, this.arn)), next: out?.NextShardIterator ?? undefined };
+  }
+
+  filterView(record: any): unknown {
+    return record;
   }
 
   sequenceOf(record: any): string {
@@ -133,6 +139,19 @@ export class KinesisStreamSource implements StreamSource {
       eventSourceARN: this.arn,
     }));
     return { records, next: out?.NextShardIterator ?? undefined };
+  }
+
+  /** Lambda matches Kinesis patterns against the record's metadata and its data, parsed when it is JSON. */
+  filterView(record: any): unknown {
+    const { data, ...metadata } = record.kinesis ?? {};
+    const text = Buffer.from(String(data ?? ""), "base64").toString("utf8");
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: matched as text */
+    }
+    return { ...metadata, data: parsed };
   }
 
   sequenceOf(record: any): string {
