@@ -17,18 +17,16 @@ import fs from "node:fs";
 import http2 from "node:http2";
 import os from "node:os";
 import path from "node:path";
-import { zipSync, strToU8 } from "fflate";
 import { KinesisClient, CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { SQSClient, CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { LocalCloud } from "../../packages/local-cloud/src/cloud.js";
-import { createPollerRole } from "../../packages/local-cloud/src/testing.js";
+import { createDeliveryConsumer, measureDelivery, now } from "../lib/delivery.js";
 import { median } from "../lib/wrk.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const DELIVERIES = Number(process.env.BENCH_MESSAGES ?? 200);
-const now = () => performance.timeOrigin + performance.now();
 
 interface Figure {
   medianMs: number;
@@ -102,39 +100,13 @@ export async function runKinesisBench(log: (line: string) => void = console.log)
       iterator = out.NextShardIterator;
     });
 
-    const code = `export const handler = async (event) => {
-      const at = performance.timeOrigin + performance.now();
-      for (const r of event.Records ?? []) console.log("DELIVERED " + (at - Number(Buffer.from(r.kinesis.data, "base64").toString())));
-      return "ok";
-    };`;
-    const role = await createPollerRole(cloud, "consumer");
-    const fn = await cloud.lambda.call("CreateFunction", {
-      FunctionName: "consumer", Role: role, Runtime: "nodejs20.x", Handler: "index.handler",
-      Code: { ZipFile: zipSync({ "index.mjs": strToU8(code) }) },
-    });
+    const fn = await createDeliveryConsumer(cloud, `Buffer.from(r.kinesis.data, "base64").toString()`);
     await h2.send(new CreateStreamCommand({ StreamName: "deliver", ShardCount: 1 }));
     await cloud.lambda.call("CreateEventSourceMapping", {
-      FunctionName: fn.FunctionArn, EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/deliver", BatchSize: 1, StartingPosition: "TRIM_HORIZON",
+      FunctionName: fn, EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/deliver", BatchSize: 1, StartingPosition: "TRIM_HORIZON",
     });
-    let arrived: ((ms: number) => void) | undefined;
-    cloud.events.on("lambda:log", (e: { line: string }) => {
-      const m = /DELIVERED ([\d.]+)/.exec(e.line);
-      if (m) arrived?.(Number(m[1]));
-    });
-    const deliveries: number[] = [];
-    for (let i = 0; i < DELIVERIES + 10; i++) {
-      const got = new Promise<number>((resolve) => (arrived = resolve));
-      await cloud.kinesis.call("PutRecord", { StreamName: "deliver", Data: Buffer.from(String(now())), PartitionKey: "p" });
-      const ms = await got;
-      if (i >= 10) deliveries.push(ms); // the first few include the cold start
-    }
-    const invokes: number[] = [];
-    for (let i = 0; i < DELIVERIES; i++) {
-      const t = now();
-      await cloud.lambda.invoke("consumer", { Records: [] });
-      invokes.push(now() - t);
-    }
-    const result = { bareH2, putH2, putH1, getH2, sqsH1, deliveryMs: median(deliveries.sort((a, b) => a - b)), invokeMs: median(invokes.sort((a, b) => a - b)) };
+    const delivery = await measureDelivery(cloud, DELIVERIES, (timestamp) => cloud.kinesis.call("PutRecord", { StreamName: "deliver", Data: Buffer.from(timestamp), PartitionKey: "p" }));
+    const result = { bareH2, putH2, putH1, getH2, sqsH1, deliveryMs: delivery.deliveryMs, invokeMs: delivery.invokeMs };
     const f = (x: Figure) => `median ${x.medianMs.toFixed(2)} ms, ${x.cpuUs.toFixed(0)} µs CPU/req`;
     log(`Kinesis PutRecord, SDK v3 over HTTP/2:   ${f(putH2)} (${(putH2.cpuUs / bareH2.cpuUs).toFixed(2)}× the bare HTTP/2 server's CPU)`);
     log(`baseline bare node:http2, same client:   ${f(bareH2)}`);

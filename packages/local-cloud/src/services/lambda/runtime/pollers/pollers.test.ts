@@ -293,23 +293,8 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
   await kinesis.send(new CreateStreamCommand({ StreamName: "payments", ShardCount: 1 }));
   const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/payments";
   const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
-  // Logs the partition keys of each batch and reports the record keyed "bad" as failed.
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: "payments",
-      Role: "arn:aws:iam::000000000000:role/consumer",
-      Runtime: "nodejs20.x",
-      Handler: "index.handler",
-      Code: {
-        ZipFile: zipSync({
-          "index.mjs": strToU8(`export const handler = async (event) => {
-            console.log("EVENT " + JSON.stringify(event.Records.map(r => r.kinesis.partitionKey)));
-            return { batchItemFailures: event.Records.filter(r => r.kinesis.partitionKey === "bad").map(r => ({ itemIdentifier: r.kinesis.sequenceNumber })) };
-          };`),
-        }),
-      },
-    }),
-  );
+  // Reports the record keyed "bad" as failed.
+  await createRecorder("payments", `{ batchItemFailures: event.Records.filter(r => r.kinesis.partitionKey === "bad").map(r => ({ itemIdentifier: r.kinesis.sequenceNumber })) }`);
   const rec = eventsOf("payments");
   const records = ["a", "bad", "c"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k }));
   const put = await kinesis.send(new PutRecordsCommand({ StreamName: "payments", Records: records }));
@@ -332,7 +317,8 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
     if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
     else await new Promise((r) => setTimeout(r, 50));
   }
-  assert.deepEqual(rec.events, [["a", "bad", "c"], ["bad", "c"]], "the retry starts at the failed record");
+  const keys = () => rec.events.map((e) => e.Records.map((r: any) => r.kinesis.partitionKey));
+  assert.deepEqual(keys(), [["a", "bad", "c"], ["bad", "c"]], "the retry starts at the failed record");
   assert.ok(failure, "a failure record reached the OnFailure queue");
   assert.equal(failure.requestContext.condition, "RetryAttemptsExhausted");
   assert.equal(failure.KinesisBatchInfo.shardId, "shardId-000000000000");
@@ -343,7 +329,7 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
   // The shard moves on.
   await kinesis.send(new PutRecordCommand({ StreamName: "payments", Data: Buffer.from("d"), PartitionKey: "d" }));
   await rec.until(() => rec.events.length >= 3);
-  assert.deepEqual(rec.events[2], ["d"]);
+  assert.deepEqual(keys()[2], ["d"]);
   rec.stop();
 });
 
