@@ -333,6 +333,42 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
   rec.stop();
 });
 
+test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure queue, not the function", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "stale", ShardCount: 1 }));
+  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "stale-dlq" }));
+  await createRecorder("stale-consumer");
+  const rec = eventsOf("stale-consumer");
+  const put = await kinesis.send(new PutRecordCommand({ StreamName: "stale", Data: Buffer.from("old"), PartitionKey: "p" }));
+  // The record is two minutes old by the time the mapping reads it.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 120_000;
+  let failure: any;
+  try {
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: "stale-consumer",
+        EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/stale",
+        StartingPosition: "TRIM_HORIZON",
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: "arn:aws:sqs:us-east-1:000000000000:stale-dlq" } },
+      }),
+    );
+    for (let i = 0; i < 200 && !failure; i++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+      if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    Date.now = realNow;
+  }
+  assert.ok(failure, "the stale record reached the OnFailure queue");
+  assert.equal(failure.requestContext.condition, "RecordAgeExceeded");
+  assert.equal(failure.KinesisBatchInfo.startSequenceNumber, put.SequenceNumber);
+  assert.equal(failure.KinesisBatchInfo.batchSize, 1);
+  assert.deepEqual(rec.events, [], "the function never saw it");
+  rec.stop();
+});
+
 test("a Kinesis mapping is refused when the function's role cannot read the stream", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "private", ShardCount: 1 }));
   const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };

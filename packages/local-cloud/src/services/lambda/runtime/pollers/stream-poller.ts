@@ -89,6 +89,7 @@ export class StreamPoller extends PollingLoop {
 
   /** Delivers the batch at the head of the shard; true when the shard moved forward. */
   private async deliver(shard: ShardState): Promise<boolean> {
+    if (await this.discardExpired(shard)) return true;
     const size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
     const batch = shard.pending.slice(0, size);
     const filter = compileFilters(this.mapping.FilterCriteria);
@@ -148,16 +149,36 @@ export class StreamPoller extends PollingLoop {
     return true;
   }
 
+  /**
+   * MaximumRecordAgeInSeconds: records at the head of the shard older than that are not
+   * delivered (or retried) any more; they go to the OnFailure destination. True when some went.
+   */
+  private async discardExpired(shard: ShardState): Promise<boolean> {
+    const maxAge = this.mapping.MaximumRecordAgeInSeconds ?? -1;
+    if (maxAge < 0) return false;
+    const cutoff = Date.now() - maxAge * 1000;
+    let expired = 0;
+    while (expired < shard.pending.length && this.source.arrivalOf(shard.pending[expired]).getTime() < cutoff) expired++;
+    if (expired === 0) return false;
+    const attempts = shard.attempts;
+    const records = shard.pending.splice(0, expired);
+    shard.attempts = 0;
+    shard.retrySize = undefined;
+    await this.sendToFailureDestination(shard, records, attempts, "RecordAgeExceeded");
+    return true;
+  }
+
   /** The OnFailure record Lambda sends for a stream batch that could not be processed. */
-  private async sendToFailureDestination(shard: ShardState, records: any[], attempts: number): Promise<void> {
+  private async sendToFailureDestination(shard: ShardState, records: any[], attempts: number, condition = "RetryAttemptsExhausted"): Promise<void> {
     const dest = this.mapping.DestinationConfig?.OnFailure?.Destination;
-    this.deps.log(`event source mapping ${this.mapping.UUID}: discarding ${records.length} record(s) of ${shard.shardId} after ${attempts} attempt(s)`);
+    const why = condition === "RecordAgeExceeded" ? "older than MaximumRecordAgeInSeconds" : `after ${attempts} attempt(s)`;
+    this.deps.log(`event source mapping ${this.mapping.UUID}: discarding ${records.length} record(s) of ${shard.shardId} ${why}`);
     if (!dest || !dest.includes(":sqs:") || !this.deps.cloud.sqs || records.length === 0) return;
     const first = records[0];
     const last = records[records.length - 1];
     const arrival = (r: any) => this.source.arrivalOf(r).toISOString();
     const message = {
-      requestContext: { requestId: cryptoRandomId(), functionArn: this.mapping.FunctionArn, condition: "RetryAttemptsExhausted", approximateInvokeCount: attempts },
+      requestContext: { requestId: cryptoRandomId(), functionArn: this.mapping.FunctionArn, condition, approximateInvokeCount: attempts },
       responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
       version: "1.0",
       timestamp: new Date().toISOString(),
