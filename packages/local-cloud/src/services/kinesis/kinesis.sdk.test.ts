@@ -21,6 +21,8 @@ import {
   waitUntilStreamExists,
 } from "@aws-sdk/client-kinesis";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { LambdaClient, CreateFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
+import { zipSync, strToU8 } from "fflate";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { hashKeyRange, shardIndexFor } from "./shard-layout.js";
 import { ITERATOR_LIFETIME_MS } from "./shard-iterators.js";
@@ -305,5 +307,41 @@ test("IAM: a role needs kinesis:PutRecord / GetShardIterator / GetRecords on the
   } finally {
     asRole.destroy();
     iam.destroy();
+  }
+});
+
+test("a function puts records with the runtime's SDK v3 client (HTTP/2 to the local cloud), as its role", async () => {
+  const iam = new IAMClient(tc.clientConfig);
+  const lambda = new LambdaClient(tc.clientConfig);
+  try {
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    const role = await iam.send(new CreateRoleCommand({ RoleName: "writer", AssumeRolePolicyDocument: trust }));
+    await iam.send(new PutRolePolicyCommand({
+      RoleName: "writer", PolicyName: "p",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kinesis:*", Resource: ARN("orders") }] }),
+    }));
+    await lambda.send(new CreateFunctionCommand({
+      FunctionName: "writer", Role: role.Role!.Arn!, Runtime: "nodejs20.x", Handler: "index.handler",
+      Code: {
+        ZipFile: zipSync({
+          "index.mjs": strToU8(`import { KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+            const kinesis = new KinesisClient({});
+            export const handler = async (event) => {
+              const out = await kinesis.send(new PutRecordCommand({ StreamName: event.stream, Data: Buffer.from("from a function"), PartitionKey: "fn" }));
+              return out.SequenceNumber;
+            };`),
+        }),
+      },
+    }));
+    const ok = await lambda.send(new InvokeCommand({ FunctionName: "writer", Payload: JSON.stringify({ stream: "orders" }) }));
+    assert.equal(ok.FunctionError, undefined, Buffer.from(ok.Payload ?? []).toString());
+    const seq = JSON.parse(Buffer.from(ok.Payload!).toString());
+    assert.match(seq, /^\d{56}$/);
+    const denied = await lambda.send(new InvokeCommand({ FunctionName: "writer", Payload: JSON.stringify({ stream: "events" }) }));
+    assert.equal(denied.FunctionError, "Unhandled");
+    assert.match(Buffer.from(denied.Payload!).toString(), /AccessDeniedException|not authorized to perform: kinesis:PutRecord/);
+  } finally {
+    iam.destroy();
+    lambda.destroy();
   }
 });
