@@ -1,6 +1,8 @@
 /**
  * AWS::Kinesis::Stream, served by the local Kinesis: Ref is the stream name, GetAtt Arn
- * its ARN. Retention, encryption and tags update in place, as CloudFormation does; a new
+ * its ARN. Retention, maximum record size, encryption and tags update in place, as
+ * CloudFormation does (WarmThroughputMiBps and DesiredShardLevelMetrics concern capacity
+ * and CloudWatch, which the local cloud has none of); a new
  * shard count or capacity mode would need resharding, which the local Kinesis does not
  * do, so such an update fails naming the resource and the property.
  */
@@ -48,7 +50,9 @@ export const kinesisStream: ResourceProvider = {
     const kinesis = service(ctx, "kinesis");
     const name = String(props.Name ?? ctx.physicalName({ maxLength: 128 }));
     const { mode, shards } = shape(props);
-    await kinesis.call("CreateStream", compact({ StreamName: name, ShardCount: shards, StreamModeDetails: { StreamMode: mode }, Tags: tagMap(props.Tags) }));
+    await kinesis.call("CreateStream", compact({
+      StreamName: name, ShardCount: shards, StreamModeDetails: { StreamMode: mode }, Tags: tagMap(props.Tags), MaxRecordSizeInKiB: num(props.MaxRecordSizeInKiB),
+    }));
     try {
       await applyRetention(kinesis, name, num(props.RetentionPeriodHours), undefined);
       await applyEncryption(kinesis, name, props.StreamEncryption, undefined);
@@ -64,6 +68,9 @@ export const kinesisStream: ResourceProvider = {
     if (now.mode !== before.mode) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing StreamModeDetails needs resharding, which the local cloud does not do`);
     if (now.shards !== before.shards) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing ShardCount needs resharding, which the local cloud does not do`);
     await applyRetention(kinesis, name, num(props.RetentionPeriodHours), num(old.RetentionPeriodHours));
+    if (num(props.MaxRecordSizeInKiB) !== num(old.MaxRecordSizeInKiB)) {
+      await kinesis.call("UpdateMaxRecordSize", { StreamARN: arnOf(name, ctx), MaxRecordSizeInKiB: num(props.MaxRecordSizeInKiB) ?? 1024 });
+    }
     await applyEncryption(kinesis, name, props.StreamEncryption, old.StreamEncryption);
     await applyTags(kinesis, name, props.Tags, old.Tags);
     return { Arn: arnOf(name, ctx) };

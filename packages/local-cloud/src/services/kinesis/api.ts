@@ -36,6 +36,7 @@ export function kinesisOperations(streams: StreamOperations, records: RecordOper
     DecreaseStreamRetentionPeriod: { iam: onStream("DecreaseStreamRetentionPeriod"), run: (i) => streams.DecreaseStreamRetentionPeriod(i) },
     StartStreamEncryption: { iam: onStream("StartStreamEncryption"), run: (i) => streams.StartStreamEncryption(i) },
     StopStreamEncryption: { iam: onStream("StopStreamEncryption"), run: (i) => streams.StopStreamEncryption(i) },
+    UpdateMaxRecordSize: { iam: onStream("UpdateMaxRecordSize"), run: (i) => streams.UpdateMaxRecordSize(i) },
     PutRecord: { iam: onStream("PutRecord"), run: (i) => records.PutRecord(i) },
     PutRecords: { iam: onStream("PutRecords"), run: (i) => records.PutRecords(i) },
     GetShardIterator: { iam: onStream("GetShardIterator"), run: (i) => records.GetShardIterator(i) },

@@ -11,6 +11,8 @@ export const resourceNotFound = (message: string) => new AwsError("ResourceNotFo
 export const limitExceeded = (message: string) => new AwsError("LimitExceededException", message, 400);
 export const validationException = (message: string) => new AwsError("ValidationException", message, 400);
 
+export const dryRunOperation = () => new AwsError("DryRunOperationException", "The request was rejected because the DryRun parameter was specified.", 400);
+
 export const streamNotFound = (name: string) => resourceNotFound(`Stream ${name} under account ${ACCOUNT_ID} not found.`);
 
 export const shardNotFound = (shardId: string, stream: string) =>

@@ -18,6 +18,7 @@ import {
   ListTagsForStreamCommand,
   RemoveTagsFromStreamCommand,
   IncreaseStreamRetentionPeriodCommand,
+  UpdateMaxRecordSizeCommand,
   waitUntilStreamExists,
 } from "@aws-sdk/client-kinesis";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
@@ -241,6 +242,32 @@ test("PutRecords: per-record results, and a provisioned shard's 1,000 records a 
   const later = await kinesis.send(new PutRecordsCommand({ StreamName: "batch", Records: entries(10) }));
   assert.equal(later.FailedRecordCount, 0);
   assert.equal(c.Records!.length, 10, "one result per entry, in order");
+});
+
+test("MaxRecordSizeInKiB raises a stream's record size; DryRun checks and writes nothing", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "large", ShardCount: 1, MaxRecordSizeInKiB: 2048 }));
+  assert.equal((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "large" }))).StreamDescriptionSummary?.MaxRecordSizeInKiB, 2048);
+  const big = Buffer.alloc(1536 * 1024, 1);
+  await kinesis.send(new PutRecordCommand({ StreamName: "large", Data: big, PartitionKey: "p" }));
+  await kinesis.send(new UpdateMaxRecordSizeCommand({ StreamARN: ARN("large"), MaxRecordSizeInKiB: 1024 }));
+  await assert.rejects(kinesis.send(new PutRecordCommand({ StreamName: "large", Data: big, PartitionKey: "p" })), (err: any) => {
+    assert.equal(err.name, "InvalidArgumentException");
+    assert.match(err.message, /exceeds the maximum record size of 1048576 bytes of stream large/);
+    return true;
+  });
+  await assert.rejects(kinesis.send(new UpdateMaxRecordSizeCommand({ StreamARN: ARN("large"), MaxRecordSizeInKiB: 512 })), { name: "ValidationException" });
+
+  await assert.rejects(kinesis.send(new PutRecordCommand({ StreamName: "large", Data: Buffer.from("x"), PartitionKey: "p", DryRun: true })), (err: any) => {
+    assert.equal(err.name, "DryRunOperationException");
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    return true;
+  });
+  // A dry run still makes every check first.
+  await assert.rejects(kinesis.send(new PutRecordCommand({ StreamName: "missing", Data: Buffer.from("x"), PartitionKey: "p", DryRun: true })), { name: "ResourceNotFoundException" });
+  const it = await iterator("large", "shardId-000000000000", "TRIM_HORIZON");
+  const got = await kinesis.send(new GetRecordsCommand({ ShardIterator: it }));
+  assert.equal(got.Records!.length, 1, "only the 1.5 MiB record; the dry run wrote nothing");
+  assert.equal(got.Records![0]!.Data!.length, big.length);
 });
 
 test("tags and retention", async () => {

@@ -7,14 +7,12 @@
 import { ACCOUNT_ID } from "../../types.js";
 import { violationMessage } from "../../wire/constraints.js";
 import { requireStream, streamArn, type KinesisContext, type StreamNaming } from "./context.js";
-import { invalidArgument, shardNotFound, streamNotFound, throughputExceeded, validationException } from "./errors.js";
+import { dryRunOperation, invalidArgument, shardNotFound, streamNotFound, throughputExceeded, validationException } from "./errors.js";
 import { decodeIterator, encodeIterator } from "./shard-iterators.js";
 import { MAX_HASH_KEY, hashOfPartitionKey, parseSequenceNumber, sequenceNumberOf, shardIdOf, shardIndexFor, shardIndexOf } from "./shard-layout.js";
 import type { NewRecord, StreamRow } from "./store.js";
 
-/** A record's data and partition key together: Kinesis's default maximum record size. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
-/** A PutRecords request's records together. */
+/** A PutRecords request's records together (or one record, when the stream takes larger ones). */
 export const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
 /** What one GetRecords call returns at most. */
 const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
@@ -35,9 +33,8 @@ function place(row: StreamRow, entry: Entry, path: string): Placed {
   if (entry.PartitionKey === undefined) throw validationException(violationMessage(null, `${path}partitionKey`, "Member must not be null"));
   const data = typeof entry.Data === "string" ? Buffer.from(entry.Data, "base64") : Buffer.from(entry.Data);
   const bytes = data.length + Buffer.byteLength(entry.PartitionKey, "utf8");
-  if (bytes > MAX_RECORD_BYTES) {
-    throw invalidArgument(`Record size ${bytes} bytes (data plus partition key) exceeds the maximum record size of ${MAX_RECORD_BYTES} bytes of stream ${row.name}.`);
-  }
+  const max = row.max_record_kib * 1024;
+  if (bytes > max) throw invalidArgument(`Record size ${bytes} bytes (data plus partition key) exceeds the maximum record size of ${max} bytes of stream ${row.name}.`);
   let hash: bigint;
   if (entry.ExplicitHashKey !== undefined) {
     hash = BigInt(entry.ExplicitHashKey);
@@ -46,6 +43,15 @@ function place(row: StreamRow, entry: Entry, path: string): Placed {
     hash = hashOfPartitionKey(entry.PartitionKey);
   }
   return { shard: shardIndexFor(hash, row.shard_count), partitionKey: entry.PartitionKey, data, bytes };
+}
+
+interface DryRun {
+  DryRun?: boolean;
+}
+
+/** DryRun: every check made, nothing done; the answer says the request would have gone through. */
+function refuseDryRun(input: DryRun): void {
+  if (input.DryRun === true) throw dryRunOperation();
 }
 
 function encryptionType(row: StreamRow) {
@@ -63,20 +69,23 @@ function epochMillis(t: unknown): number {
 export class RecordOperations {
   constructor(private readonly c: KinesisContext) {}
 
-  PutRecord(input: StreamNaming & Entry & { SequenceNumberForOrdering?: string }) {
+  PutRecord(input: StreamNaming & Entry & DryRun & { SequenceNumberForOrdering?: string }) {
     const row = requireStream(this.c, input);
     const record = place(row, input, "");
+    refuseDryRun(input);
     if (!this.admit(row, record)) throw throughputExceeded(shardIdOf(record.shard), row.name);
     const [position] = this.c.store.append(row.name, [record], Date.now(), row.encryption === "KMS");
     this.c.recordsAdded(streamArn(this.c.region, row.name));
     return { ShardId: shardIdOf(record.shard), SequenceNumber: sequenceNumberOf(record.shard, position!), ...encryptionType(row) };
   }
 
-  PutRecords(input: StreamNaming & { Records: Entry[] }) {
+  PutRecords(input: StreamNaming & DryRun & { Records: Entry[] }) {
     const row = requireStream(this.c, input);
     const placed = input.Records.map((entry, i) => place(row, entry, `records.${i + 1}.member.`));
     const total = placed.reduce((n, r) => n + r.bytes, 0);
-    if (total > MAX_PUT_RECORDS_BYTES) throw invalidArgument(`Records size ${total} bytes exceeds the ${MAX_PUT_RECORDS_BYTES} bytes a PutRecords request may carry.`);
+    const limit = Math.max(MAX_PUT_RECORDS_BYTES, row.max_record_kib * 1024);
+    if (total > limit) throw invalidArgument(`Records size ${total} bytes exceeds the ${limit} bytes a PutRecords request may carry.`);
+    refuseDryRun(input);
     // Each record is admitted or refused on its own; the refused are reported in place.
     const admitted = placed.map((r) => this.admit(row, r));
     const positions = this.c.store.append(row.name, placed.filter((_r, i) => admitted[i]), Date.now(), row.encryption === "KMS");
@@ -90,7 +99,7 @@ export class RecordOperations {
     return { FailedRecordCount: admitted.filter((ok) => !ok).length, Records: results, ...encryptionType(row) };
   }
 
-  GetShardIterator(input: StreamNaming & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: unknown }) {
+  GetShardIterator(input: StreamNaming & DryRun & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: unknown }) {
     const row = requireStream(this.c, input);
     const shard = shardIndexOf(input.ShardId, row.shard_count);
     if (shard === undefined) throw shardNotFound(input.ShardId, row.name);
@@ -126,6 +135,7 @@ export class RecordOperations {
       default:
         throw validationException(violationMessage(type, "shardIteratorType", "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]"));
     }
+    refuseDryRun(input);
     return { ShardIterator: encodeIterator({ stream: row.name, created: row.created, shard, after: Math.max(0, after) }) };
   }
 
@@ -133,11 +143,12 @@ export class RecordOperations {
    * Reads from where an iterator points. `authorize` is the IAM check on the iterator's
    * stream, made once the iterator is known to be well formed and unexpired.
    */
-  GetRecords(input: { ShardIterator: string; Limit?: number }, authorize: (streamArn: string) => void) {
+  GetRecords(input: DryRun & { ShardIterator: string; Limit?: number }, authorize: (streamArn: string) => void) {
     const at = decodeIterator(input.ShardIterator);
     authorize(streamArn(this.c.region, at.stream));
     const row = this.c.store.stream(at.stream);
     if (!row || row.created !== at.created) throw streamNotFound(at.stream);
+    refuseDryRun(input);
     const rows = this.c.store.read(row.name, at.shard, at.after, input.Limit ?? 10000);
     const records = [];
     let bytes = 0;

@@ -15,6 +15,8 @@ export interface StreamRow {
   retention_hours: number;
   encryption: "NONE" | "KMS";
   key_id: string | null;
+  /** The largest record (data and partition key) the stream takes, in KiB. */
+  max_record_kib: number;
   /** JSON object of the stream's tags. */
   tags: string;
 }
@@ -42,7 +44,7 @@ export class KinesisStore {
       CREATE TABLE IF NOT EXISTS streams (
         name TEXT PRIMARY KEY, created INTEGER NOT NULL, status TEXT NOT NULL, mode TEXT NOT NULL,
         shard_count INTEGER NOT NULL, retention_hours INTEGER NOT NULL, encryption TEXT NOT NULL,
-        key_id TEXT, tags TEXT NOT NULL);
+        key_id TEXT, max_record_kib INTEGER NOT NULL, tags TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS records (
         position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, shard INTEGER NOT NULL,
         arrival INTEGER NOT NULL, partition_key TEXT NOT NULL, data BLOB NOT NULL, encrypted INTEGER NOT NULL);
@@ -65,7 +67,7 @@ export class KinesisStore {
   }
 
   insertStream(row: StreamRow): void {
-    this.stmt("INSERT INTO streams (name, created, status, mode, shard_count, retention_hours, encryption, key_id, tags) VALUES (@name, @created, @status, @mode, @shard_count, @retention_hours, @encryption, @key_id, @tags)").run(row);
+    this.stmt("INSERT INTO streams (name, created, status, mode, shard_count, retention_hours, encryption, key_id, max_record_kib, tags) VALUES (@name, @created, @status, @mode, @shard_count, @retention_hours, @encryption, @key_id, @max_record_kib, @tags)").run(row);
   }
 
   updateStream(name: string, changes: Partial<Omit<StreamRow, "name" | "created">>): void {

@@ -16,6 +16,8 @@ const ON_DEMAND_SHARDS = 4;
 const MIN_RETENTION_HOURS = 24;
 const MAX_RETENTION_HOURS = 8760;
 const MAX_TAGS = 50;
+/** 1 MiB: a record's default maximum size (MaxRecordSizeInKiB raises it up to 10 MiB). */
+export const DEFAULT_MAX_RECORD_KIB = 1024;
 
 type Tags = Record<string, string>;
 
@@ -65,7 +67,8 @@ function checkRetention(hours: number): void {
 export class StreamOperations {
   constructor(private readonly c: KinesisContext) {}
 
-  CreateStream(input: { StreamName: string; ShardCount?: number; StreamModeDetails?: { StreamMode: string }; Tags?: Tags }): Record<string, never> {
+  /** WarmThroughputMiBps and RecordDistributionStrategy are capacity settings: locally there is no capacity to plan. */
+  CreateStream(input: { StreamName: string; ShardCount?: number; StreamModeDetails?: { StreamMode: string }; Tags?: Tags; MaxRecordSizeInKiB?: number }): Record<string, never> {
     const mode = (input.StreamModeDetails?.StreamMode ?? (input.ShardCount === undefined ? "ON_DEMAND" : "PROVISIONED")) as StreamRow["mode"];
     if (mode === "PROVISIONED" && input.ShardCount === undefined) throw invalidArgument("ShardCount is required for a stream in PROVISIONED mode.");
     const shards = mode === "ON_DEMAND" ? ON_DEMAND_SHARDS : input.ShardCount!;
@@ -86,6 +89,7 @@ export class StreamOperations {
       retention_hours: MIN_RETENTION_HOURS,
       encryption: "NONE",
       key_id: null,
+      max_record_kib: input.MaxRecordSizeInKiB ?? DEFAULT_MAX_RECORD_KIB,
       tags: JSON.stringify(input.Tags ?? {}),
     });
     return {};
@@ -131,6 +135,7 @@ export class StreamOperations {
         ...encryptionOf(row),
         OpenShardCount: row.shard_count,
         ConsumerCount: 0,
+        MaxRecordSizeInKiB: row.max_record_kib,
       },
     };
   }
@@ -235,6 +240,12 @@ export class StreamOperations {
   StopStreamEncryption(input: StreamNaming & { EncryptionType: string; KeyId: string }): Record<string, never> {
     const row = requireStream(this.c, input);
     this.c.store.updateStream(row.name, { encryption: "NONE", key_id: null });
+    return {};
+  }
+
+  UpdateMaxRecordSize(input: StreamNaming & { MaxRecordSizeInKiB: number }): Record<string, never> {
+    const row = requireStream(this.c, input);
+    this.c.store.updateStream(row.name, { max_record_kib: input.MaxRecordSizeInKiB });
     return {};
   }
 }

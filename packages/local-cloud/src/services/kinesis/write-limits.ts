@@ -26,7 +26,8 @@ export class ShardWriteLimits {
       if (this.windows.size > 10_000) this.windows.clear();
       this.windows.set(key, (w = { second, records: 0, bytes: 0 }));
     }
-    if (w.records + 1 > RECORDS_PER_SECOND || w.bytes + bytes > BYTES_PER_SECOND) return false;
+    // A record larger than a second's worth (MaxRecordSizeInKiB above 1024) goes in alone.
+    if (w.records + 1 > RECORDS_PER_SECOND || (w.records > 0 && w.bytes + bytes > BYTES_PER_SECOND)) return false;
     w.records++;
     w.bytes += bytes;
     return true;

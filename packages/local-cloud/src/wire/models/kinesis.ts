@@ -22,6 +22,7 @@ export default {
     DecreaseStreamRetentionPeriod: {"input":"DecreaseStreamRetentionPeriodInput"},
     StartStreamEncryption: {"input":"StartStreamEncryptionInput"},
     StopStreamEncryption: {"input":"StopStreamEncryptionInput"},
+    UpdateMaxRecordSize: {"input":"UpdateMaxRecordSizeInput"},
   },
   shapes: {
     "AddTagsToStreamInput": {"type":"structure","required":["Tags"],"members":{"StreamName":"StreamName","Tags":"TagMap","StreamARN":"StreamARN","StreamId":"StreamId"}},
@@ -76,5 +77,6 @@ export default {
     "TagMap": {"type":"map","key":"TagKey","value":"TagValue","min":1,"max":200},
     "TagValue": {"type":"string","min":0,"max":256},
     "Timestamp": {"type":"timestamp"},
+    "UpdateMaxRecordSizeInput": {"type":"structure","required":["MaxRecordSizeInKiB"],"members":{"StreamARN":"StreamARN","StreamId":"StreamId","MaxRecordSizeInKiB":"MaxRecordSizeInKiB"}},
   },
 } as const satisfies ServiceModel;
