@@ -369,6 +369,27 @@ test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure 
   rec.stop();
 });
 
+test("Kinesis: a shard iterator that expired while the poller waited is replaced after the last record read", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "slow", ShardCount: 1 }));
+  await createRecorder("slow-consumer");
+  const rec = eventsOf("slow-consumer");
+  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slow-consumer", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/slow", StartingPosition: "TRIM_HORIZON" }));
+  await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("first"), PartitionKey: "p" }));
+  await rec.until(() => rec.events.length >= 1);
+  // Six minutes pass: the iterator the poller holds is past Kinesis's five.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 360_000;
+  try {
+    await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("second"), PartitionKey: "p" }));
+    await rec.until(() => rec.events.length >= 2);
+  } finally {
+    Date.now = realNow;
+  }
+  const data = rec.events.flatMap((e) => e.Records.map((r: any) => Buffer.from(r.kinesis.data, "base64").toString()));
+  assert.deepEqual(data, ["first", "second"], "nothing lost, nothing delivered twice");
+  rec.stop();
+});
+
 test("a Kinesis mapping is refused when the function's role cannot read the stream", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "private", ShardCount: 1 }));
   const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };

@@ -24,6 +24,8 @@ interface ShardState {
   attempts: number;
   /** Size of the batch being retried (shrinks when bisecting). */
   retrySize?: number;
+  /** The sequence number of the last record read: where reading resumes if the iterator expires. */
+  lastSequence?: string;
 }
 
 export class StreamPoller extends PollingLoop {
@@ -68,10 +70,23 @@ export class StreamPoller extends PollingLoop {
   private async read(shard: ShardState): Promise<void> {
     const want = (this.mapping.BatchSize || 100) - shard.pending.length;
     if (want <= 0 || !shard.iterator) return;
-    const out = await this.source.read(shard.shardId, shard.iterator, want);
+    let out;
+    try {
+      out = await this.source.read(shard.shardId, shard.iterator, want);
+    } catch (err: any) {
+      // Iterators expire (Kinesis: 5 minutes, DynamoDB Streams: 15) while a failing batch is
+      // retried without reading on: take a new one just after what was read.
+      if (err?.code !== "ExpiredIteratorException") throw err;
+      shard.iterator = shard.lastSequence
+        ? await this.source.iterator(shard.shardId, "AFTER_SEQUENCE_NUMBER", undefined, shard.lastSequence)
+        : await this.source.iterator(shard.shardId, "TRIM_HORIZON");
+      if (!shard.iterator) return;
+      out = await this.source.read(shard.shardId, shard.iterator, want);
+    }
     shard.iterator = out.next;
     if (!shard.iterator) shard.closed = true;
     shard.pending.push(...out.records);
+    if (out.records.length > 0) shard.lastSequence = this.source.sequenceOf(out.records[out.records.length - 1]);
   }
 
   /** A batch goes out when full, when the window has passed, or at once with no window. */

@@ -16,8 +16,8 @@ export interface StreamSource {
   /** The key of the batch description an OnFailure destination receives. */
   readonly batchInfoKey: "DDBStreamBatchInfo" | "KinesisBatchInfo";
   shards(): Promise<StreamShard[]>;
-  /** `timestamp`: epoch seconds, for AT_TIMESTAMP. */
-  iterator(shardId: string, position: string, timestamp?: number): Promise<string | undefined>;
+  /** `timestamp`: epoch seconds, for AT_TIMESTAMP; `sequenceNumber` for AT/AFTER_SEQUENCE_NUMBER. */
+  iterator(shardId: string, position: string, timestamp?: number, sequenceNumber?: string): Promise<string | undefined>;
   /** Up to `limit` records as Lambda delivers them, and the iterator to read on with (none: the shard ended). */
   read(shardId: string, iterator: string, limit: number): Promise<{ records: any[]; next?: string }>;
   /** What FilterCriteria patterns are matched against. */
@@ -48,10 +48,12 @@ export class DynamoDbStreamSource implements StreamSource {
     return (desc.Shards ?? []).map((s: any) => ({ shardId: s.ShardId, closed: Boolean(s.SequenceNumberRange?.EndingSequenceNumber) }));
   }
 
-  async iterator(shardId: string, position: string): Promise<string | undefined> {
+  async iterator(shardId: string, position: string, _timestamp?: number, sequenceNumber?: string): Promise<string | undefined> {
     // DynamoDB Streams has no AT_TIMESTAMP: such a mapping reads from the start.
     const type = position === "AT_TIMESTAMP" ? "TRIM_HORIZON" : position;
-    const out = await required(this.dynamodb, "DynamoDB").call("GetShardIterator", { StreamArn: this.arn, ShardId: shardId, ShardIteratorType: type });
+    const input: Record<string, unknown> = { StreamArn: this.arn, ShardId: shardId, ShardIteratorType: type };
+    if (sequenceNumber !== undefined) input.SequenceNumber = sequenceNumber;
+    const out = await required(this.dynamodb, "DynamoDB").call("GetShardIterator", input);
     return out?.ShardIterator;
   }
 
@@ -112,9 +114,10 @@ export class KinesisStreamSource implements StreamSource {
     return shards;
   }
 
-  async iterator(shardId: string, position: string, timestamp?: number): Promise<string | undefined> {
+  async iterator(shardId: string, position: string, timestamp?: number, sequenceNumber?: string): Promise<string | undefined> {
     const input: Record<string, unknown> = { StreamARN: this.arn, ShardId: shardId, ShardIteratorType: position };
     if (position === "AT_TIMESTAMP") input.Timestamp = new Date((timestamp ?? 0) * 1000);
+    if (sequenceNumber !== undefined) input.StartingSequenceNumber = sequenceNumber;
     const out = await required(this.kinesis, "Kinesis").call("GetShardIterator", input);
     return out?.ShardIterator;
   }
