@@ -19,10 +19,11 @@ export function loadPglite(): Promise<PGliteModule> {
   return (loading ??= import("@electric-sql/pglite"));
 }
 
+/** The installed PGlite's version (its package.json is not exported: found above its entry). */
 function pgliteVersion(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve("@electric-sql/pglite/package.json");
-  return JSON.parse(fs.readFileSync(pkg, "utf8")).version as string;
+  let dir = path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+  while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version as string;
 }
 
 let template: Promise<string> | undefined;
