@@ -14,6 +14,7 @@ import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+import { startConsole } from "@sst-local/console";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -131,6 +132,30 @@ describe("RDS", () => {
     assert.equal(denied.error, "Unhandled");
     assert.equal(denied.payload.errorType, "AccessDeniedException");
     assert.match(denied.payload.errorMessage, /is not authorized to perform: rds-data:ExecuteStatement on resource: arn:aws:rds:us-east-1:000000000000:cluster:dev-rest-app-db/);
+
+    // The Console lists the migrations and applies them through the migrator, as under sst dev.
+    const consoleApp = await startConsole(tc.cloud as any, { app: "rest-app", stage: "dev", ssmPrefix: "/sst/rest-app/dev/" });
+    try {
+      const api = async (method: string, route: string, body?: unknown) => {
+        const res = await fetch(`${consoleApp.origin}/api/${route}`, {
+          method, headers: { authorization: `Bearer ${consoleApp.token}`, "x-sst-console": "1", "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, json: await res.json() };
+      };
+      const { json: { databases } } = await api("GET", "rds/databases");
+      assert.deepEqual(databases.map((d: any) => [d.id, d.clusterArn, d.defaultDatabaseName, !!d.migrator]), [["Db", outputs.DbArn, "CounterDB", true]]);
+      const listed = await api("GET", "rds/migrations?id=Db");
+      assert.equal(listed.json.migrations.length, 1);
+      assert.equal(listed.json.migrations[0].name, "first");
+      assert.ok(listed.json.migrations[0].executedAt, "the deploy applied it");
+      assert.deepEqual((await api("POST", "rds/migrate", { id: "Db", to: "" })).json.results.map((r: any) => [r.migrationName, r.direction, r.status]), [["first", "Down", "Success"]]);
+      assert.equal((await api("POST", "rds/query", { id: "Db", sql: "SELECT * FROM tblcounter" })).json.error.code, "DatabaseErrorException");
+      assert.deepEqual((await api("POST", "rds/migrate", { id: "Db" })).json.results.map((r: any) => [r.migrationName, r.direction, r.status]), [["first", "Up", "Success"]]);
+      await api("POST", "rds/query", { id: "Db", sql: "UPDATE tblcounter SET tally = 2" });
+      assert.deepEqual((await api("POST", "rds/query", { id: "Db", sql: "SELECT tally FROM tblcounter" })).json.rows, [{ tally: 2 }]);
+    } finally {
+      await consoleApp.close();
+    }
 
     // The kysely migration record is in the database, and the count survives the cloud restarting.
     await tc.stop();
