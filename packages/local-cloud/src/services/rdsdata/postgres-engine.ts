@@ -72,7 +72,7 @@ export async function openClusterDatabase(dir: string, database: string): Promis
     await admin.close();
     fs.writeFileSync(marker, database);
   }
-  const pg = new PGlite(dir, database === "postgres" ? {} : { database });
+  const pg = new PGlite(dir, { ...(database === "postgres" ? {} : { database }), relaxedDurability: true });
   await pg.waitReady;
   // The Data API prints timestamps with zone in UTC.
   await pg.exec("SET TIME ZONE 'UTC'");
