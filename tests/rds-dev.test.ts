@@ -1,8 +1,9 @@
 /**
  * RDS under `sst dev`, as in SST v2: the deploy runs no migrations; the Console lists them
  * and applies them by invoking the migrator (live, from source, reading the migrations
- * folder in place); then a bound function counts with kysely over the Data API through
- * the app's API.
+ * folder in place) — in Chromium, clicking through the Console's RDS view, when it is
+ * installed; then a bound function counts with kysely over the Data API through the app's
+ * API, and the view's query box reads the count.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
+import { hasChromium, launchChromium } from "./helpers/chromium.js";
 
 const FILES: Record<string, string> = {
   "package.json": JSON.stringify({ name: "rds-dev", private: true, type: "module", dependencies: { sst: "*" } }),
@@ -60,6 +62,7 @@ export async function handler() {
 describe("RDS under sst dev", () => {
   let app: string;
   let dev: SstProcess;
+  let consoleUrl: string;
   let consoleOrigin: string;
   let token: string;
 
@@ -72,7 +75,8 @@ describe("RDS under sst dev", () => {
     }
     dev = new SstProcess(app, ["dev", "--stage", "rdsdev", "--port", String(await freePort())]);
     const line = await dev.waitFor(/Console: http:\/\/\S+/, 180_000);
-    const url = new URL(/Console: (http:\/\/\S+)/.exec(line)![1]!);
+    consoleUrl = /Console: (http:\/\/\S+)/.exec(line)![1]!;
+    const url = new URL(consoleUrl);
     consoleOrigin = url.origin;
     token = url.searchParams.get("token") ?? "";
   });
@@ -96,13 +100,35 @@ describe("RDS under sst dev", () => {
 
     const { migrations } = await consoleApi("GET", "rds/migrations?id=Cluster");
     assert.deepEqual(migrations.map((m: any) => [m.name, m.executedAt ?? null]), [["first", null]]);
-    const { results } = await consoleApi("POST", "rds/migrate", { id: "Cluster" });
-    assert.deepEqual(results.map((r: any) => [r.migrationName, r.status]), [["first", "Success"]]);
+    const browser = hasChromium ? await launchChromium(["--disable-gpu"]) : undefined;
+    try {
+      const page = browser && (await (await browser.newContext()).newPage());
+      if (page) {
+        page.setDefaultTimeout(60_000);
+        await page.goto(consoleUrl);
+        await page.goto(`${consoleOrigin}/#/rds`);
+        const row = page.locator("tr", { hasText: "first" });
+        await row.locator("text=pending").waitFor();
+        await page.getByRole("button", { name: "Apply all pending" }).click();
+        await row.locator("text=pending").waitFor({ state: "detached" });
+      } else {
+        const { results } = await consoleApi("POST", "rds/migrate", { id: "Cluster" });
+        assert.deepEqual(results.map((r: any) => [r.migrationName, r.status]), [["first", "Success"]]);
+      }
+      assert.ok((await consoleApi("GET", "rds/migrations?id=Cluster")).migrations[0].executedAt, "applied");
 
-    for (const expected of ["1", "2"]) {
-      const res = await fetch(`${api}/`, { method: "POST" });
-      assert.equal(res.status, 200, await res.clone().text());
-      assert.equal(await res.text(), expected);
+      for (const expected of ["1", "2"]) {
+        const res = await fetch(`${api}/`, { method: "POST" });
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.equal(await res.text(), expected);
+      }
+      if (page) {
+        await page.getByLabel("SQL for Cluster").fill("SELECT counter, tally FROM tblcounter");
+        await page.getByRole("button", { name: "Run" }).click();
+        await page.locator("td", { hasText: /^2$/ }).waitFor();
+      }
+    } finally {
+      await browser?.close();
     }
   });
 });
