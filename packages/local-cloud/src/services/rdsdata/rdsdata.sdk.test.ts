@@ -117,8 +117,8 @@ test("typed parameters bind as Aurora binds them; fields and metadata come back 
   ]);
   assert.equal(r.numberOfRecordsUpdated, 0);
 
-  const nulls = await sql("SELECT :nothing::text AS n, :x AS x", [{ name: "nothing", value: { isNull: true } }, { name: "x", value: { stringValue: "y" } }]);
-  assert.deepEqual(nulls.records, [[{ isNull: true }, { stringValue: "y" }]]);
+  const nulls = await sql("SELECT :nothing::text AS n, :x AS x, 3 AS x", [{ name: "nothing", value: { isNull: true } }, { name: "x", value: { stringValue: "y" } }]);
+  assert.deepEqual(nulls.records, [[{ isNull: true }, { stringValue: "y" }, { longValue: 3 }]]);
 });
 
 test("formatRecordsAs JSON and resultSetOptions", async () => {

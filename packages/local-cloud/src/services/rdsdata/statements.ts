@@ -63,11 +63,11 @@ async function run(pg: PGlite, sql: string, options: StatementOptions): Promise<
     return bindParameter(p);
   });
   try {
-    return await pg.query(text, bound.map((b) => b.value), { paramTypes: bound.map((b) => b.oid), parsers: rawParsers });
+    return await pg.query(text, bound.map((b) => b.value), { paramTypes: bound.map((b) => b.oid), parsers: rawParsers, rowMode: "array" });
   } catch (err) {
     if (isPgError(err) && err.code === "42601" && names.length === 0 && /multiple commands/.test(err.message)) {
       try {
-        const all = await pg.exec(sql, { parsers: rawParsers });
+        const all = await pg.exec(sql, { parsers: rawParsers, rowMode: "array" });
         return all[all.length - 1]!;
       } catch (scriptErr) {
         throw databaseError(scriptErr);
@@ -82,9 +82,9 @@ export async function executeStatement(pg: PGlite, sql: string, options: Stateme
   const out: StatementResult = { numberOfRecordsUpdated: result.affectedRows ?? 0, generatedFields: [] };
   if (result.fields.length === 0) return out;
   const fields = result.fields;
-  const rows = result.rows as Record<string, unknown>[];
-  // Rows come keyed by column name; a repeated name keeps the last value in an object, so read by position.
-  const values = (row: Record<string, unknown>) => Object.values(row);
+  // Rows as arrays: two columns of one name are still two fields.
+  const rows = result.rows as unknown[][];
+  const values = (row: unknown[]) => row;
   const opts = options.resultSetOptions ?? {};
   if (options.formatRecordsAs === "JSON") {
     out.formattedRecords = JSON.stringify(rows.map((row) => {
