@@ -28,7 +28,12 @@ process.emitWarning = function (warning, ...rest) {
 const sourceMapsWanted = process.sourceMapsEnabled;
 register();
 if (!sourceMapsWanted) process.setSourceMapsEnabled(false);
-const { main } = await import("../src/cli/main.ts");
+// The CLI's own modules run from a bundle of them (src/cli-bundle/): one module graph
+// of a few files instead of hundreds of .ts files resolved and loaded one by one through
+// tsx at every start. tsx stays registered for what is not bundled (the constructs a
+// config shares with the CLI, the config itself). SST_CLI_BUNDLE=0 runs the sources.
+const { cliMainUrl } = await import("../src/cli-bundle/entry.ts");
+const { main } = await import(await cliMainUrl());
 const code = await main(process.argv.slice(2));
 // Exit explicitly: a finished command must not linger on leftover handles
 // (esbuild's service, keep-alive sockets).
