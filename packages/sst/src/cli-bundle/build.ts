@@ -3,13 +3,12 @@
  * with esbuild, so a start loads a handful of files instead of resolving and transpiling
  * hundreds of .ts modules one by one through tsx's loader thread.
  *
- * What stays outside the bundle, loaded as before:
- * - every npm package (bare imports stay bare; the bundle lives inside this package, so
- *   Node resolves them from the same node_modules);
- * - the modules a config shares with the CLI: everything `sst`, `sst/constructs` and
- *   `sst/node/*` import. A config imports those through tsx by file URL (project/load.ts
- *   pins them), so the CLI must import the very same URLs, or a synth in the CLI's process
- *   would see two copies of each class and of each module's state.
+ Every npm package stays outside, loaded as before: bare imports stay bare, and the
+ * bundle lives inside this package, so Node resolves them from the same node_modules.
+ * One build holds every entry a process may load — the CLI, the synth process, and what
+ * a config imports (`sst`, `sst/constructs`, …; project/load.ts pins those to the
+ * bundle's entries) — split into shared chunks, so each module exists once in a process
+ * whichever entry reached it first: one copy of each class and of each module's state.
  *
  * Each bundled module keeps its own location: `import.meta.url` is replaced, per file,
  * by the URL of its source, so files found relative to a module (support code, workers,
@@ -23,16 +22,12 @@ import * as esbuild from "esbuild";
 export interface CliBundleSources {
   /** The repository's packages directory (the workspace packages live below it). */
   packagesDir: string;
-  /** The CLI's entry module. */
-  entry: string;
-  /** Entries of the module graph shared with configs (kept out of the bundle). */
-  sharedEntries: string[];
+  /** The bundle's entry modules: output name (`main` → `main.mjs`) → source file. */
+  entries: Record<string, string>;
 }
 
 export interface BuiltCliBundle {
-  /** The bundle's entry, in `outDir`. */
-  entryFile: string;
-  /** Every source file the bundle (or the shared graph it refers to) was made from. */
+  /** Every source file the bundle was made from. */
   inputs: string[];
 }
 
@@ -43,35 +38,11 @@ function isWorkspaceSource(file: string, packagesDir: string): boolean {
   return file.startsWith(packagesDir + path.sep) && !file.split(path.sep).includes("node_modules");
 }
 
-/** The workspace source files the shared entries import, followed the way the bundle follows them. */
-async function sharedGraph(sources: CliBundleSources): Promise<Set<string>> {
-  const result = await esbuild.build({
-    entryPoints: sources.sharedEntries,
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outdir: "/shared-graph",
-    absWorkingDir: path.dirname(sources.packagesDir),
-    logLevel: "silent",
-    plugins: [externalPackages(sources.packagesDir, new Set())],
-  });
-  const files = new Set<string>();
-  for (const input of Object.keys(result.metafile!.inputs)) {
-    const file = path.resolve(path.dirname(sources.packagesDir), input);
-    if (isWorkspaceSource(file, sources.packagesDir)) files.add(file);
-  }
-  return files;
-}
-
 /**
  * Bare imports of npm packages stay external (as written); workspace packages (symlinked
- * into node_modules) are followed into their sources; files of the shared graph become
- * external imports of their own file URL.
+ * into node_modules) are followed into their sources.
  */
-function externalPackages(packagesDir: string, shared: Set<string>): esbuild.Plugin {
+function externalPackages(packagesDir: string): esbuild.Plugin {
   return {
     name: "sst-cli-externals",
     setup(build) {
@@ -83,7 +54,6 @@ function externalPackages(packagesDir: string, shared: Set<string>): esbuild.Plu
         if (resolved.errors.length > 0 || resolved.external || !resolved.path) return { path: args.path, external: true };
         const file = resolved.path;
         if (!isWorkspaceSource(file, packagesDir)) return { path: args.path, external: true };
-        if (shared.has(file)) return { path: pathToFileURL(file).href, external: true };
         return { path: file };
       });
     },
@@ -120,9 +90,8 @@ function ownLocation(packagesDir: string): esbuild.Plugin {
 }
 
 export async function buildCliBundle(sources: CliBundleSources, outDir: string): Promise<BuiltCliBundle> {
-  const shared = await sharedGraph(sources);
   const result = await esbuild.build({
-    entryPoints: { main: sources.entry },
+    entryPoints: sources.entries,
     outdir: outDir,
     bundle: true,
     splitting: true,
@@ -135,12 +104,12 @@ export async function buildCliBundle(sources: CliBundleSources, outDir: string):
     logLevel: "silent",
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [externalPackages(sources.packagesDir, shared), ownLocation(sources.packagesDir)],
+    plugins: [externalPackages(sources.packagesDir), ownLocation(sources.packagesDir)],
   });
-  const inputs = new Set(shared);
+  const inputs = new Set<string>();
   for (const input of Object.keys(result.metafile!.inputs)) {
     const file = path.resolve(path.dirname(sources.packagesDir), input);
     if (isWorkspaceSource(file, sources.packagesDir)) inputs.add(file);
   }
-  return { entryFile: path.join(outDir, "main.mjs"), inputs: [...inputs].sort() };
+  return { inputs: [...inputs].sort() };
 }

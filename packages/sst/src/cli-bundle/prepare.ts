@@ -3,6 +3,6 @@
  * run by `npm ci`/`npm install`), so that first start does not pay for it. Never fails
  * the install: a CLI without its bundle runs from source.
  */
-import { cliMainUrl } from "./entry.js";
+import { programUrl } from "./bootstrap.mjs";
 
-await cliMainUrl();
+await programUrl("main");
