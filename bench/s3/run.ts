@@ -170,8 +170,8 @@ export async function runS3Bench(log: (line: string) => void = console.log): Pro
     log(`S3 1 KiB objects, presigned URLs, wrk at ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS}s; ${machineLoad()}`);
     for (const s of [local, s3rver, base]) {
       if (!s) continue;
-      await wrk(urls[s.name as Kind]!.put, { connections: CONNECTIONS, seconds: 1, script: putScript });
-      await wrk(urls[s.name as Kind]!.get, { connections: CONNECTIONS, seconds: 1 });
+      await wrk(urls[s.name as keyof typeof urls]!.put, { connections: CONNECTIONS, seconds: 1, script: putScript });
+      await wrk(urls[s.name as keyof typeof urls]!.get, { connections: CONNECTIONS, seconds: 1 });
     }
     const rows: Record<string, Figure[]> = { "local put": [], "s3rver put": [], "local get": [], "s3rver get": [] };
     const ratios: { put: number[]; get: number[] } = { put: [], get: [] };
