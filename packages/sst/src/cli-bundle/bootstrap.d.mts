@@ -18,6 +18,7 @@ export const CACHE_DIR: string;
 export function ensureTsx(): Promise<void>;
 export function bundleEntries(): Record<string, string>;
 export function toolchain(): string;
+export function unchangedFiles(inputs: [string, number, number][]): boolean;
 export function freshBundleDir(cacheDir: string, tools: string, entries: Record<string, string>): string | undefined;
 export function programUrl(program: CliProgram): Promise<string>;
 export function sharedModulePath(rel: string): string;

@@ -79,6 +79,23 @@ export function toolchain() {
 const sameEntries = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
+ * Whether every file still has the size and mtime recorded (a build made from them is current).
+ * @param {[string, number, number][]} inputs [file, size, mtimeMs]
+ * @returns {boolean}
+ */
+export function unchangedFiles(inputs) {
+  for (const [file, size, mtimeMs] of inputs) {
+    try {
+      const st = fs.statSync(file);
+      if (st.size !== size || st.mtimeMs !== mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * The directory of the bundle `cacheDir/current.json` names, if it was built with these
  * entries and toolchain from source files that all still have the size and mtime recorded.
  * @param {string} cacheDir @param {string} tools @param {Record<string, string>} entries
@@ -94,15 +111,7 @@ export function freshBundleDir(cacheDir, tools, entries) {
   }
   // One written by another version of this code is rebuilt.
   if (typeof pointer.dir !== "string" || typeof pointer.entries !== "object" || !Array.isArray(pointer.inputs)) return undefined;
-  if (pointer.toolchain !== tools || !sameEntries(pointer.entries, entries)) return undefined;
-  for (const [file, size, mtimeMs] of pointer.inputs) {
-    try {
-      const st = fs.statSync(file);
-      if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  if (pointer.toolchain !== tools || !sameEntries(pointer.entries, entries) || !unchangedFiles(pointer.inputs)) return undefined;
   const dir = path.join(cacheDir, pointer.dir);
   return fs.existsSync(dir) ? dir : undefined;
 }
