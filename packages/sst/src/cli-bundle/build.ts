@@ -103,6 +103,10 @@ export async function buildCliBundle(sources: CliBundleSources, outDir: string):
     absWorkingDir: path.dirname(sources.packagesDir),
     logLevel: "silent",
     outExtension: { ".js": ".mjs" },
+    // Classes and functions keep their names where bundling renames them (two modules'
+    // top-level `Stack`s): error names, messages and anything reading `.name` stay as
+    // from source.
+    keepNames: true,
     chunkNames: "chunks/[name]-[hash]",
     plugins: [externalPackages(sources.packagesDir), ownLocation(sources.packagesDir)],
   });
