@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { frameSplitter, readFrames } from "./worker/channel.mjs";
 import { heapFlags, lowerPriority, sandboxCommand } from "./sandbox-limits.js";
+import { isPythonRuntime, pythonLaunch } from "./python/python-runtime.js";
 
 const BOOTSTRAP = fileURLToPath(new URL("./worker/bootstrap.mjs", import.meta.url));
 
@@ -58,8 +59,33 @@ export function debuggerMayAttach(): boolean {
   return inspector.url() !== undefined;
 }
 
-export function startHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
-  return debuggerMayAttach() ? threadHost(opts, on) : processHost(opts, on);
+export interface HostOptions {
+  env: Record<string, string>;
+  cwd: string;
+  memoryMb: number;
+  /** The code's runtime; Node.js when absent. A Python environment is always a process (a thread runs JavaScript only). */
+  runtime?: string;
+}
+
+export function startHost(opts: HostOptions, on: HostEvents): EnvironmentHost {
+  if (isPythonRuntime(opts.runtime)) {
+    let launch;
+    try {
+      launch = pythonLaunch(opts.env, opts.runtime!);
+    } catch (err) {
+      return failedHost(err as Error, on);
+    }
+    return processHost({ ...sandboxCommand(launch.command, launch.args, opts.memoryMb), env: launch.env, cwd: opts.cwd }, on);
+  }
+  if (debuggerMayAttach()) return threadHost(opts, on);
+  const node = sandboxCommand(process.execPath, [...heapFlags(opts.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], opts.memoryMb);
+  return processHost({ ...node, env: opts.env, cwd: opts.cwd }, on);
+}
+
+/** An environment whose interpreter could not be found: it reports that as a failed spawn. */
+function failedHost(err: Error, on: HostEvents): EnvironmentHost {
+  queueMicrotask(() => on.spawnError(err));
+  return { kind: "process", write: () => undefined, writable: false, kill: () => undefined };
 }
 
 function forwardOutput(stream: Readable, isStderr: boolean, on: HostEvents): void {
@@ -69,9 +95,8 @@ function forwardOutput(stream: Readable, isStderr: boolean, on: HostEvents): voi
   (stream as unknown as Socket).unref?.();
 }
 
-function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
-  const { command, args } = sandboxCommand(process.execPath, [...heapFlags(opts.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], opts.memoryMb);
-  const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+function processHost(opts: { command: string; args: string[]; env: Record<string, string>; cwd: string }, on: HostEvents): EnvironmentHost {
+  const child = spawn(opts.command, opts.args, { env: opts.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe", "pipe"] });
   live.add(child);
   const channel = child.stdio[3] as Socket;
   lowerPriority(child.pid);
@@ -105,7 +130,7 @@ function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb:
   };
 }
 
-function threadHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
+function threadHost(opts: HostOptions, on: HostEvents): EnvironmentHost {
   const worker = new Worker(BOOTSTRAP, {
     env: opts.env,
     execArgv: [],
