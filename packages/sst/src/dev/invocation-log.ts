@@ -30,12 +30,13 @@ const LOCAL_RUNTIME_FRAME = /local-cloud\/src\/services\/lambda\/runtime\/worker
 
 function stackLines(error: LambdaEnd["error"]): string[] {
   const raw = error?.stack ?? error?.trace;
-  const lines = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split("\n") : [];
-  // The first line of a stack repeats "Type: message", printed already; frames of the
-  // local Lambda runtime itself say nothing about the user's code.
+  // Python's frames are "  File …, line N, in f\n    code\n": one entry, two lines.
+  const lines = Array.isArray(raw) ? raw.flatMap((l) => (l.includes("\n") ? l.replace(/\n$/, "").split("\n") : l)) : typeof raw === "string" ? raw.split("\n") : [];
+  // The first line of a Node.js stack repeats "Type: message", printed already; frames of
+  // the local Lambda runtime itself say nothing about the user's code.
   const message = error?.errorMessage ?? "";
   return lines.filter(
-    (l, i) => !(i === 0 && !/^\s+at /.test(l)) && !LOCAL_RUNTIME_FRAME.test(l) && !(l.trim() && message.includes(l.trim())),
+    (l, i) => !(i === 0 && !/^\s+(at |File ")/.test(l)) && !LOCAL_RUNTIME_FRAME.test(l) && !(l.trim() && message.includes(l.trim())),
   );
 }
 

@@ -139,7 +139,7 @@ export class ExecutionEnvironment {
       // On AWS the working directory is the code directory; sst dev's source builds run
       // where the dev process runs, as SST's own dev mode does (Python source in its own
       // folder, the taskRoot: SST v2 ran Python there).
-      { env, cwd: launch.file && !launch.runtime ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb, runtime: launch.runtime },
+      { env, cwd: launch.file && !launch.runtime ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb, runtime: launch.runtime, fromSource: launch.file !== undefined },
       {
         frame: (frame) => this.onFrame(frame),
         output: (chunk, isStderr) => {
