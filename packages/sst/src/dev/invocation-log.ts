@@ -41,6 +41,16 @@ function stackLines(error: LambdaEnd["error"]): string[] {
 }
 
 /**
+ * The Python runtime's line for a failed invocation: "[ERROR] Type: message", then the
+ * traceback (a space after "[ERROR]"; the root logger's own lines have a tab there).
+ */
+const PYTHON_ERROR_LINE = /^\[ERROR\] [\w.]+: /;
+
+function isErrorDocument(line: string): boolean {
+  return line.includes("\tInvoke Error \t") || PYTHON_ERROR_LINE.test(line);
+}
+
+/**
  * Invocations printed per second (with their lines) before the rest are summarized: a
  * person reads a few invocations a second; under load (tests, benchmarks) printing each
  * one would cost more than serving it. Errors are never lost: the first of each kind in
@@ -120,13 +130,13 @@ export function attachInvocationLog(
       // Summarized (the common case under load): count the lines, format nothing.
       const count = countLines(line);
       if (!spend(count)) {
-        if (!line.includes("\tInvoke Error \t")) summaryOf(e.functionName).logLines += count;
+        if (!isErrorDocument(line)) summaryOf(e.functionName).logLines += count;
         return;
       }
     }
     const text = stripLogPrefix(line);
     // The runtime logs a failed invocation's error document; lambda:end prints it readably.
-    if (text.startsWith("Invoke Error ")) return;
+    if (text.startsWith("Invoke Error ") || PYTHON_ERROR_LINE.test(line)) return;
     const label = labelOf(e.functionName);
     for (const l of text.split("\n")) ui.line(`|  ${label}  ${l}`);
   };
