@@ -299,6 +299,9 @@ def run_invocation(frame):
         except (TypeError, ValueError) as err:
             error = runtime_error("Runtime.MarshalError", "Unable to marshal response: %s" % err)
     rss = rss_mb()
+    if rss > int(config.get("memoryMb") or 0) > 0:
+        # Past the memory size: the invocation fails as AWS fails it, Runtime.OutOfMemory.
+        out_of_memory()
     if error is not None:
         error["requestId"] = request_id
         lines = "".join(error["stackTrace"])
@@ -307,8 +310,6 @@ def run_invocation(frame):
         send("E%s\t%.3f\t%s\t%d\t0\t%s\n" % (request_id, handler_ms, init_field, rss, json.dumps(error)))
     else:
         send("R%s\t%.3f\t%s\t%d\t%s\n" % (request_id, handler_ms, init_field, rss, text))
-    if rss > int(config.get("memoryMb") or 0) > 0:
-        out_of_memory()
 
 
 def main():

@@ -180,6 +180,16 @@ test("sys.exit in a handler ends the environment with Runtime.ExitError", { skip
   assert.match(r.logText, /\nbye\n/);
 });
 
+test("a handler using more than the memory size fails with Runtime.OutOfMemory, as AWS's OOM kill", { skip }, async () => {
+  const def = fn({ "app.py": `def handler(event, context):\n    data = b"x" * (event["mb"] * 1024 * 1024)\n    return len(data)\n` }, { memoryMb: 128 });
+  const small = await runtime.invoke(def, JSON.stringify({ mb: 8 }));
+  assert.equal(small.status, "success");
+  const big = await runtime.invoke(def, JSON.stringify({ mb: 200 }), { requestId: "req-oom" });
+  assert.equal(big.status, "error");
+  assert.equal(json(big.payload).errorType, "Runtime.OutOfMemory");
+  assert.match(big.logText, /Status: error\tError Type: Runtime\.OutOfMemory/);
+});
+
 test("lambda:end reports a Python error's stack for sst dev's terminal", { skip }, async () => {
   const def = fn({ "app.py": `def handler(event, context):\n    raise KeyError("k")\n` });
   const ended = new Promise<any>((resolve) => events.once("lambda:end", resolve));
