@@ -392,9 +392,9 @@ test("code can import the AWS SDK without bundling it", async () => {
   assert.deepEqual(json(r.payload), ["function", "function"]);
 });
 
-test("runtimes other than Node.js and Python are refused with a clear error", async () => {
-  const def = fn({ "bootstrap": "#!/bin/sh\n" }, { runtime: "provided.al2023", handler: "bootstrap" });
-  await assert.rejects(runtime.invoke(def, "{}"), (e: any) => e.code === "InvalidRuntimeException" && /provided\.al2023 .*Node\.js .* or Python 3/.test(e.message));
+test("runtimes the local cloud does not run are refused with a clear error", async () => {
+  const def = fn({ "index.rb": "def handler(event:, context:) = 1\n" }, { runtime: "ruby3.3" });
+  await assert.rejects(runtime.invoke(def, "{}"), (e: any) => e.code === "InvalidRuntimeException" && /ruby3\.3 .*Node\.js .*Python 3 or a custom runtime/.test(e.message));
 });
 
 test("a code resolver (sst dev) takes over, and a new version hot-reloads on the next invocation", async () => {

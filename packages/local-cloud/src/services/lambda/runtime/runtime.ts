@@ -17,6 +17,7 @@ import type { InvocationRequest, RuntimeError, WorkerLaunch } from "./execution-
 import { FunctionPool, type PoolOptions } from "./function-pool.js";
 import { LambdaLogSink, type LogLine } from "./log-sink.js";
 import { isPythonRuntime } from "./python/python-runtime.js";
+import { isProvidedRuntime } from "./runtime-api/provided-runtime.js";
 
 const HOST_NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 
@@ -140,7 +141,7 @@ export interface RuntimeOptions extends PoolOptions {
 const NODE_RUNTIMES = new Set(["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"]);
 
 export function isSupportedRuntime(runtime: string): boolean {
-  return NODE_RUNTIMES.has(runtime) || isPythonRuntime(runtime);
+  return NODE_RUNTIMES.has(runtime) || isPythonRuntime(runtime) || isProvidedRuntime(runtime);
 }
 
 /** Lambda's PATH, with this machine's Node first: functions run on the host's Node.js. */
@@ -249,7 +250,7 @@ export class LambdaRuntime {
     if (!isSupportedRuntime(def.runtime)) {
       throw new AwsError(
         "InvalidRuntimeException",
-        `The runtime parameter of ${def.runtime} is not supported by the local cloud: function ${def.functionName} can run only on Node.js (${[...NODE_RUNTIMES].join(", ")}) or Python 3.`,
+        `The runtime parameter of ${def.runtime} is not supported by the local cloud: function ${def.functionName} can run only on Node.js (${[...NODE_RUNTIMES].join(", ")}), Python 3 or a custom runtime (provided, provided.al2, provided.al2023).`,
         502,
       );
     }
