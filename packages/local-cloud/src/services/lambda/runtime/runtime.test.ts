@@ -5,18 +5,11 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
-import type { LambdaCloud } from "./cloud-deps.js";
-import { functionMaker } from "./test-functions.js";
+import { functionMaker, testCloud } from "./test-functions.js";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-runtime-"));
 const events = new EventEmitter();
-const cloud = {
-  region: "us-east-1",
-  accountId: "000000000000",
-  endpoint: "http://127.0.0.1:9",
-  events,
-  iam: { call: async () => ({}), issueSessionCredentials: (role: string, session: string) => ({ AccessKeyId: "ASIA" + session.length, SecretAccessKey: "s", SessionToken: `tok-${role.split("/").pop()}` }) },
-} as unknown as LambdaCloud;
+const cloud = testCloud(events);
 const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
 after(() => {
   runtime.close();

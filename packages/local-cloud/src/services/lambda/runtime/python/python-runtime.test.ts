@@ -6,21 +6,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaRuntime } from "../runtime.js";
-import type { LambdaCloud } from "../cloud-deps.js";
-import { functionMaker } from "../test-functions.js";
+import { functionMaker, testCloud } from "../test-functions.js";
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 const skip = hasPython ? false : "python3 is not installed on this machine: Python functions cannot run";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-python-"));
 const events = new EventEmitter();
-const cloud = {
-  region: "us-east-1",
-  accountId: "000000000000",
-  endpoint: "http://127.0.0.1:9",
-  events,
-  iam: { call: async () => ({}), issueSessionCredentials: (role: string) => ({ AccessKeyId: "ASIAPY", SecretAccessKey: "s", SessionToken: `tok-${role.split("/").pop()}` }) },
-} as unknown as LambdaCloud;
+const cloud = testCloud(events);
 const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
 after(() => {
   runtime.close();
@@ -64,7 +57,7 @@ def handler(event, context):
     AWS_REGION: "us-east-1",
     _HANDLER: "app.handler",
     AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-    AWS_ACCESS_KEY_ID: "ASIAPY",
+    AWS_ACCESS_KEY_ID: "ASIA3", // the session is the function's name, "py1"
     AWS_SESSION_TOKEN: "tok-my-role",
     AWS_EXECUTION_ENV: "AWS_Lambda_python3.11",
     AWS_LAMBDA_FUNCTION_NAME: def.functionName,

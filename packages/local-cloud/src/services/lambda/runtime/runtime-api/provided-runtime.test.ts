@@ -6,11 +6,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaRuntime } from "../runtime.js";
-import type { LambdaCloud } from "../cloud-deps.js";
-import { functionMaker } from "../test-functions.js";
+import { functionMaker, testCloud } from "../test-functions.js";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-provided-"));
-const cloud = { region: "us-east-1", accountId: "000000000000", endpoint: "http://127.0.0.1:9", events: new EventEmitter() } as unknown as LambdaCloud;
+const cloud = testCloud(new EventEmitter());
 const runtime = new LambdaRuntime(cloud, { maxConcurrency: 2 });
 after(() => {
   runtime.close();
