@@ -183,6 +183,17 @@ test("a handler using more than the memory size fails with Runtime.OutOfMemory, 
   assert.match(big.logText, /Status: error\tError Type: Runtime\.OutOfMemory/);
 });
 
+test("a burst of concurrent invocations (pipelined into the environments) each gets its own answer and log", { skip }, async () => {
+  const def = fn({ "app.py": `def handler(event, context):\n    print("n =", event["n"])\n    return {"n": event["n"], "id": context.aws_request_id}\n` });
+  await runtime.invoke(def, JSON.stringify({ n: -1 }));
+  const results = await Promise.all(Array.from({ length: 60 }, (_, n) => runtime.invoke(def, JSON.stringify({ n }), { requestId: `burst-${n}` })));
+  results.forEach((r, n) => {
+    assert.equal(r.status, "success");
+    assert.deepEqual(json(r.payload), { n, id: `burst-${n}` });
+    assert.ok(r.logText.split("\n").includes(`n = ${n}`), r.logText);
+  });
+});
+
 test("lambda:end reports a Python error's stack for sst dev's terminal", { skip }, async () => {
   const def = fn({ "app.py": `def handler(event, context):\n    raise KeyError("k")\n` });
   const ended = new Promise<any>((resolve) => events.once("lambda:end", resolve));
