@@ -77,12 +77,12 @@ class LogStream:
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError("write() argument must be str, not %s" % type(text).__name__)
-        text = self.pending + text
-        lines = text.split("\n")
+        written = len(text)
+        lines = (self.pending + text).split("\n")
         self.pending = lines.pop()
         for line in lines:
             log_line(line)
-        return len(text)
+        return written
 
     def writelines(self, lines):
         for line in lines:
