@@ -125,6 +125,16 @@ describe("sst dev on AWS (Live Lambda), against the local cloud playing AWS", ()
     await dev.waitFor(/\|  Done src\/hello\.handler \d+ms/);
   });
 
+  test("a Python function's stub relays too: the handler runs from source in a python3 process under sst dev", async () => {
+    const res = await fetch(`${api}/py`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { message: string; function: string; execution: string } & RanIn;
+    assert.equal(body.message, "hello from python");
+    assert.equal(body.execution, "AWS_Lambda_python3.11");
+    assert.ok((await stackFunctions()).includes(body.function), `${body.function} is the deployed stub's name`);
+    assertRanUnder(body, dev.pid);
+  });
+
   test("the local code acts with the deployed function's role: a bound table works, an unbound one is denied", async () => {
     assert.equal((await fetch(`${api}/notes/n1`, { method: "PUT", body: "remember" })).status, 204);
     const got = await fetch(`${api}/notes/n1`);

@@ -233,6 +233,8 @@ export class Function extends lambda.Function implements SSTConstruct {
     // An unknown runtime fails when the app finishes, as in SST v2 (its build picks the
     // runtime's builder then); until then the function holds Node.js placeholder code.
     const nodeRuntime = isNodeRuntime(props.runtime);
+    // What sst dev runs from source: Node.js bundles, and Python modules in their source folder.
+    const runsFromSource = nodeRuntime || props.runtime.startsWith("python");
     const runtime = nodeRuntime ? NODE_RUNTIMES[props.runtime] : lambda.Runtime.NODEJS_22_X;
     if (props.securityGroups && !props.vpc) throw sentenceError(ref, "securityGroups", `Cannot configure "securityGroups" without "vpc" for the "${id}" Lambda function.`);
     if (props.url !== undefined && props.url !== false && props.url !== true && typeof props.url !== "object") {
@@ -289,9 +291,9 @@ export class Function extends lambda.Function implements SSTConstruct {
       nodejs: props.nodejs as FunctionDefinitionRecord["nodejs"],
       copyFiles: props.copyFiles,
     };
-    if (liveDev && !nodeRuntime) {
-      // The dev loop runs Node.js handlers only: this one keeps the stub, which answers
-      // every invocation with an error saying the runtime is not run locally.
+    if (liveDev && !runsFromSource) {
+      // The dev loop runs Node.js and Python handlers only: this one keeps the stub, which
+      // answers every invocation with an error saying the runtime is not run locally.
       this.addEnvironment(NOT_RUN_LOCALLY_ENV, props.runtime);
     } else if (liveDev) {
       this.addEnvironment("SST_FUNCTION_ID", this.functionId);
@@ -329,11 +331,11 @@ export class Function extends lambda.Function implements SSTConstruct {
     // `sst secrets set` applies at once (and an unset one does not stop the deploy).
     if (props.prefetchSecrets && !liveDev) this.createSecretPrefetcher();
     this.addLocalNotices(props);
-    if (!nodeRuntime && liveDev) {
+    if (!runsFromSource && liveDev) {
       addLocalNotice(this, {
         construct: `Function "${id}"`,
         prop: "runtime",
-        local: `"${props.runtime}" functions are deployed as written for AWS, but sst dev runs only Node.js handlers locally: invoking this one answers with an error saying so`,
+        local: `"${props.runtime}" functions are deployed as written for AWS, but sst dev runs only Node.js and Python handlers locally: invoking this one answers with an error saying so`,
       });
     }
   }

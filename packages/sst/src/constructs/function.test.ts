@@ -267,24 +267,26 @@ describe("Function runtimes other than Node.js (SST v2's template; not run by ss
     }
   });
 
-  it("sst dev: a non-Node.js function keeps the stub, which says the runtime is not run locally; the app records one notice", async () => {
+  it("sst dev: a Python function runs from source (it gets an SST_FUNCTION_ID and a definition); a Go one keeps the stub, which says it is not run locally", async () => {
     const app = newApp("dev");
     const stack = new Stack(app, "stack");
-    new Function(stack, "Py", { handler: "py/src/api.handler", runtime: "python3.11" });
+    const py = new Function(stack, "Py", { handler: "py/src/api.handler", runtime: "python3.11" });
+    new Function(stack, "Go", { handler: "go/main.go", runtime: "go" });
     await app.finish();
-    const fn = only(stack);
-    assert.equal(fn.Environment.Variables.SST_DEV_RUNTIME_NOT_RUN, "python3.11");
-    assert.equal(fn.Environment.Variables.SST_FUNCTION_ID, undefined, "the dev loop does not try to run it");
-    assert.deepEqual(Object.keys(app.functionDefinitions), []);
-    const notices = app.localNotices.filter((n) => n.construct === 'Function "Py"' && n.prop === "runtime");
-    assert.equal(notices.length, 1);
-    assert.match(notices[0].local, /sst dev runs only Node\.js handlers locally/);
+    const fns = Object.values(functions(stack));
+    const env = (fid: string) => fns.find((f) => f.Properties.Environment.Variables.SST_FUNCTION_ID === fid || f.Properties.Environment.Variables.SST_DEV_RUNTIME_NOT_RUN === fid)?.Properties.Environment.Variables;
+    assert.equal(env(py.functionId)?.SST_DEV_RUNTIME_NOT_RUN, undefined);
+    assert.equal(env("go")?.SST_FUNCTION_ID, undefined, "the dev loop does not try to run Go");
+    assert.deepEqual(Object.values(app.functionDefinitions).map((d) => [d.handler, d.runtime]), [["py/src/api.handler", "python3.11"]]);
+    assert.deepEqual(app.localNotices.filter((n) => n.prop === "runtime").map((n) => n.construct), ['Function "Go"']);
+    assert.match(app.localNotices.find((n) => n.prop === "runtime")!.local, /sst dev runs only Node\.js and Python handlers locally/);
     const stub = await import(new URL("../../support/dev-stub/index.mjs", import.meta.url).href);
-    process.env.SST_DEV_RUNTIME_NOT_RUN = "python3.11";
+    process.env.SST_DEV_RUNTIME_NOT_RUN = "go";
     try {
-      await assert.rejects(stub.handler(), /"python3\.11" function is not run locally by sst dev/);
+      await assert.rejects(stub.handler(), /"go" function is not run locally by sst dev/);
     } finally {
       delete process.env.SST_DEV_RUNTIME_NOT_RUN;
     }
   });
+
 });

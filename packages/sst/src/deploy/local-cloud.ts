@@ -41,6 +41,9 @@ export interface CodeLocation {
   version: string;
   /** A module of the AWS SDK imports of `file`, for the runtime to load ahead of the next build. */
   preload?: string;
+  /** Code that is not JavaScript: its runtime ("python3.12") and the folder it runs in. */
+  runtime?: string;
+  taskRoot?: string;
 }
 
 export const FALLBACK_DEFAULT_PORT = 4570;

@@ -25,7 +25,7 @@ export class DevCodeResolver {
     }
     const ready = this.builder.readyArtifact(id);
     if (ready) return ready;
-    return this.builder.artifact(id).then(({ file, exportName, version, preload }) => ({ file, exportName, version, preload }));
+    return this.builder.artifact(id).then(({ file, exportName, version, preload, runtime, taskRoot }) => ({ file, exportName, version, preload, runtime, taskRoot }));
   };
 
   /** Lambda function names that have run the SST function `id`. */

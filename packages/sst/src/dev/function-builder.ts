@@ -34,6 +34,9 @@ export interface FunctionArtifact {
    * build (the slow part of a cold start), without running any of the function's code.
    */
   preload?: string;
+  /** Set for code that is not JavaScript ("python3.12"), with the folder it runs in. */
+  runtime?: string;
+  taskRoot?: string;
 }
 
 /** The module name of an SDK import a standby may load ahead: the AWS SDK's own packages only. */
@@ -69,6 +72,8 @@ interface Entry {
   errorArtifact?: FunctionArtifact;
   /** esbuild's absWorkingDir: metafile paths are relative to it. */
   ctxWorkingDir?: string;
+  /** A Python function's source folder (set once it built): it runs from there, and any change in it reloads it. */
+  pythonSrc?: string;
 }
 
 /** "packages/functions/src/users/list.handler" → "handler". */
@@ -86,6 +91,8 @@ export function artifactDirName(id: string): string {
 export class DevFunctionBuilder {
   private readonly entries = new Map<string, Entry>();
   private esbuildModule?: Promise<Esbuild>;
+  /** Loaded with the first Python function: apps without one never load it. */
+  private python?: typeof import("./python-source.js");
 
   constructor(
     private readonly opts: {
@@ -125,7 +132,7 @@ export class DevFunctionBuilder {
 
   /** Functions that have been built at least once (and are therefore watched). */
   builtIds(): string[] {
-    return [...this.entries].filter(([, e]) => e.ctx).map(([id]) => id);
+    return [...this.entries].filter(([, e]) => e.ctx || e.pythonSrc).map(([id]) => id);
   }
 
   /** Source files (absolute) that went into a function's last build. */
@@ -163,8 +170,10 @@ export class DevFunctionBuilder {
    */
   async filesChanged(files: string[]): Promise<BuildEvent[]> {
     const changed = files.map((f) => path.resolve(f));
-    const affected = [...this.entries.values()].filter(
-      (e) => e.ctx && (changed.some((f) => e.inputs.has(f)) || (!e.artifact && e.errorArtifact)),
+    const affected = [...this.entries.values()].filter((e) =>
+      e.pythonSrc
+        ? changed.some((f) => this.python!.isPythonSourceChange(e.pythonSrc!, f)) || (!e.artifact && e.errorArtifact)
+        : e.ctx && (changed.some((f) => e.inputs.has(f)) || (!e.artifact && e.errorArtifact)),
     );
     const events = await Promise.all(affected.map((e) => this.enqueue(e)));
     return events.filter((e): e is BuildEvent => Boolean(e));
@@ -186,10 +195,13 @@ export class DevFunctionBuilder {
     const started = performance.now();
     const { id, handler } = entry.def;
     try {
-      if (!entry.ctx) entry.ctx = await this.createContext(entry);
-      const result = await entry.ctx.rebuild();
       const previous = entry.artifact?.version ?? entry.errorArtifact?.version;
-      entry.artifact = this.readArtifact(entry, result.metafile!);
+      if (PYTHON.test(entry.def.runtime)) entry.artifact = await this.pythonArtifact(entry);
+      else {
+        if (!entry.ctx) entry.ctx = await this.createContext(entry);
+        const result = await entry.ctx.rebuild();
+        entry.artifact = this.readArtifact(entry, result.metafile!);
+      }
       entry.lastErrors = undefined;
       entry.errorArtifact = undefined;
       const event: BuildEvent = {
@@ -217,6 +229,20 @@ export class DevFunctionBuilder {
       };
       this.opts.onEvent?.(event);
       return event;
+    }
+  }
+
+  /** Python runs from its source folder: nothing is built, the artifact names the file and its version. */
+  private async pythonArtifact(entry: Entry): Promise<FunctionArtifact> {
+    this.python ??= await import("./python-source.js");
+    try {
+      const { artifact, srcDir } = this.python.pythonDevBuild(this.opts.root, entry.def);
+      entry.pythonSrc = srcDir;
+      return artifact;
+    } catch (err) {
+      // Watched from the handler's folder until it can run, so fixing it is noticed.
+      entry.pythonSrc ??= path.dirname(path.resolve(this.opts.root, entry.def.handler));
+      throw err;
     }
   }
 
@@ -293,6 +319,9 @@ throw error;
     return path.join(this.opts.outRoot, artifactDirName(id));
   }
 }
+
+/** Runtimes run from source by the Python bootstrap, not bundled. */
+const PYTHON = /^python/;
 
 /** esbuild writes here; good builds are copied out into a directory per version. */
 const BUILD_DIR = ".build";

@@ -47,6 +47,24 @@ describe("invocation log", () => {
     );
   });
 
+  it("a Python error: its traceback is printed once, from lambda:end, as the Python frames", () => {
+    const { events, out } = setup();
+    events.emit("lambda:start", { functionName: "fn", requestId: "p" });
+    events.emit("lambda:log", { functionName: "fn", requestId: "p", line: "[ERROR]\t2026-01-01T00:00:00.000Z\tp\tlogged by the code" });
+    events.emit("lambda:log", { functionName: "fn", requestId: "p", line: "[ERROR] ValueError: bad\nTraceback (most recent call last):\n  File \"/app/functions/api.py\", line 2, in handler\n    raise ValueError(\"bad\")" });
+    events.emit("lambda:end", {
+      functionName: "fn",
+      requestId: "p",
+      durationMs: 2,
+      status: "error",
+      error: { errorType: "ValueError", errorMessage: "bad", stack: ['  File "/app/functions/api.py", line 2, in handler\n    raise ValueError("bad")\n'] },
+    });
+    assert.equal(
+      out(),
+      '|  Invoked src/a.handler\n|  src/a.handler  [ERROR]\t2026-01-01T00:00:00.000Z\tp\tlogged by the code\n✖  src/a.handler failed after 2ms: ValueError: bad\n   File "/app/functions/api.py", line 2, in handler\n   raise ValueError("bad")\n',
+    );
+  });
+
   it("a build error prints its message lines once, without loader frames", () => {
     const { events, out } = setup();
     events.emit("lambda:end", {

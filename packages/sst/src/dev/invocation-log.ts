@@ -30,13 +30,24 @@ const LOCAL_RUNTIME_FRAME = /local-cloud\/src\/services\/lambda\/runtime\/worker
 
 function stackLines(error: LambdaEnd["error"]): string[] {
   const raw = error?.stack ?? error?.trace;
-  const lines = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split("\n") : [];
-  // The first line of a stack repeats "Type: message", printed already; frames of the
-  // local Lambda runtime itself say nothing about the user's code.
+  // Python's frames are "  File …, line N, in f\n    code\n": one entry, two lines.
+  const lines = Array.isArray(raw) ? raw.flatMap((l) => (l.includes("\n") ? l.replace(/\n$/, "").split("\n") : l)) : typeof raw === "string" ? raw.split("\n") : [];
+  // The first line of a Node.js stack repeats "Type: message", printed already; frames of
+  // the local Lambda runtime itself say nothing about the user's code.
   const message = error?.errorMessage ?? "";
   return lines.filter(
-    (l, i) => !(i === 0 && !/^\s+at /.test(l)) && !LOCAL_RUNTIME_FRAME.test(l) && !(l.trim() && message.includes(l.trim())),
+    (l, i) => !(i === 0 && !/^\s+(at |File ")/.test(l)) && !LOCAL_RUNTIME_FRAME.test(l) && !(l.trim() && message.includes(l.trim())),
   );
+}
+
+/**
+ * The Python runtime's line for a failed invocation: "[ERROR] Type: message", then the
+ * traceback (a space after "[ERROR]"; the root logger's own lines have a tab there).
+ */
+const PYTHON_ERROR_LINE = /^\[ERROR\] [\w.]+: /;
+
+function isErrorDocument(line: string): boolean {
+  return line.includes("\tInvoke Error \t") || PYTHON_ERROR_LINE.test(line);
 }
 
 /**
@@ -119,13 +130,13 @@ export function attachInvocationLog(
       // Summarized (the common case under load): count the lines, format nothing.
       const count = countLines(line);
       if (!spend(count)) {
-        if (!line.includes("\tInvoke Error \t")) summaryOf(e.functionName).logLines += count;
+        if (!isErrorDocument(line)) summaryOf(e.functionName).logLines += count;
         return;
       }
     }
     const text = stripLogPrefix(line);
     // The runtime logs a failed invocation's error document; lambda:end prints it readably.
-    if (text.startsWith("Invoke Error ")) return;
+    if (text.startsWith("Invoke Error ") || PYTHON_ERROR_LINE.test(line)) return;
     const label = labelOf(e.functionName);
     for (const l of text.split("\n")) ui.line(`|  ${label}  ${l}`);
   };

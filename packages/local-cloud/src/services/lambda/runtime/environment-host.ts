@@ -18,6 +18,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { frameSplitter, readFrames } from "./worker/channel.mjs";
 import { heapFlags, lowerPriority, sandboxCommand } from "./sandbox-limits.js";
+import { isPythonRuntime, pythonLaunch } from "./python/python-runtime.js";
+import { isProvidedRuntime, providedLaunch } from "./runtime-api/provided-runtime.js";
 
 const BOOTSTRAP = fileURLToPath(new URL("./worker/bootstrap.mjs", import.meta.url));
 
@@ -47,19 +49,60 @@ export interface EnvironmentHost {
 
 /** Every live environment process, ended with the local cloud's process. */
 const live = new Set<ChildProcess>();
+/** Those of them that lead a process group (custom runtimes). */
+const groups = new WeakSet<ChildProcess>();
 process.once("exit", () => {
   // While profiling, a process asked to stop writes its profile first (bootstrap.mjs exits on SIGTERM).
   const signal = EXTRA_NODE_ARGS.length ? "SIGTERM" : "SIGKILL";
-  for (const child of live) child.kill(signal);
+  for (const child of live) groups.has(child) ? killGroup(child) : child.kill(signal);
 });
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL"); // the group is gone already
+  }
+}
 
 /** Whether environments should be threads now: the process's inspector is open. */
 export function debuggerMayAttach(): boolean {
   return inspector.url() !== undefined;
 }
 
-export function startHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
-  return debuggerMayAttach() ? threadHost(opts, on) : processHost(opts, on);
+export interface HostOptions {
+  env: Record<string, string>;
+  cwd: string;
+  memoryMb: number;
+  /** The code's runtime; Node.js when absent. A Python environment is always a process (a thread runs JavaScript only). */
+  runtime?: string;
+  /** sst dev's source code rather than a deployed package. */
+  fromSource?: boolean;
+}
+
+export function startHost(opts: HostOptions, on: HostEvents): EnvironmentHost {
+  if (isPythonRuntime(opts.runtime)) {
+    let launch;
+    try {
+      launch = pythonLaunch(opts.env, opts.runtime!, opts.fromSource === true);
+    } catch (err) {
+      return failedHost(err as Error, on);
+    }
+    return processHost({ ...sandboxCommand(launch.command, launch.args, opts.memoryMb), env: launch.env, cwd: opts.cwd }, on);
+  }
+  if (isProvidedRuntime(opts.runtime)) {
+    const launch = providedLaunch(opts.env, opts.runtime!);
+    return processHost({ ...sandboxCommand(launch.command, launch.args, opts.memoryMb), env: launch.env, cwd: opts.cwd, group: true }, on);
+  }
+  if (debuggerMayAttach()) return threadHost(opts, on);
+  const node = sandboxCommand(process.execPath, [...heapFlags(opts.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], opts.memoryMb);
+  return processHost({ ...node, env: opts.env, cwd: opts.cwd }, on);
+}
+
+/** An environment whose interpreter could not be found: it reports that as a failed spawn. */
+function failedHost(err: Error, on: HostEvents): EnvironmentHost {
+  queueMicrotask(() => on.spawnError(err));
+  return { kind: "process", write: () => undefined, writable: false, kill: () => undefined };
 }
 
 function forwardOutput(stream: Readable, isStderr: boolean, on: HostEvents): void {
@@ -69,9 +112,13 @@ function forwardOutput(stream: Readable, isStderr: boolean, on: HostEvents): voi
   (stream as unknown as Socket).unref?.();
 }
 
-function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
-  const { command, args } = sandboxCommand(process.execPath, [...heapFlags(opts.memoryMb), ...EXTRA_NODE_ARGS, BOOTSTRAP], opts.memoryMb);
-  const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+/**
+ * `group`: the process leads a process group of its own (a custom runtime's adapter and
+ * the bootstrap it starts), and is ended with the whole group.
+ */
+function processHost(opts: { command: string; args: string[]; env: Record<string, string>; cwd: string; group?: boolean }, on: HostEvents): EnvironmentHost {
+  const child = spawn(opts.command, opts.args, { env: opts.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: opts.group === true });
+  if (opts.group) groups.add(child);
   live.add(child);
   const channel = child.stdio[3] as Socket;
   lowerPriority(child.pid);
@@ -97,6 +144,7 @@ function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb:
       return !channel.destroyed;
     },
     kill: () => {
+      if (opts.group) return killGroup(child);
       if (!EXTRA_NODE_ARGS.length) return void child.kill("SIGKILL");
       // Profiling: let it write its profile, unless it does not stop by itself.
       child.kill("SIGTERM");
@@ -105,7 +153,7 @@ function processHost(opts: { env: Record<string, string>; cwd: string; memoryMb:
   };
 }
 
-function threadHost(opts: { env: Record<string, string>; cwd: string; memoryMb: number }, on: HostEvents): EnvironmentHost {
+function threadHost(opts: HostOptions, on: HostEvents): EnvironmentHost {
   const worker = new Worker(BOOTSTRAP, {
     env: opts.env,
     execArgv: [],

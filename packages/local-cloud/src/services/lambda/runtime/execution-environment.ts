@@ -37,6 +37,8 @@ export interface WorkerLaunch {
   preload?: string;
   /** The complete environment of the process (its `process.env`, and all of it). */
   env: Record<string, string>;
+  /** The code's runtime when it is not Node.js ("python3.12"): the environment runs that language's bootstrap. */
+  runtime?: string;
   memoryMb: number;
   /** Fixed context fields of every invocation. */
   functionName: string;
@@ -46,7 +48,10 @@ export interface WorkerLaunch {
 export interface RuntimeError {
   errorType: string;
   errorMessage: string;
+  /** Node.js's name for the stack. */
   trace?: string[];
+  /** Python's. */
+  stackTrace?: string[];
 }
 
 export interface InvocationRequest {
@@ -132,8 +137,9 @@ export class ExecutionEnvironment {
     const outputs = { stdout: "", stderr: "" };
     this.host = startHost(
       // On AWS the working directory is the code directory; sst dev's source builds run
-      // where the dev process runs, as SST's own dev mode does.
-      { env, cwd: launch.file ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb },
+      // where the dev process runs, as SST's own dev mode does (Python source in its own
+      // folder, the taskRoot: SST v2 ran Python there).
+      { env, cwd: launch.file && !launch.runtime ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb, runtime: launch.runtime, fromSource: launch.file !== undefined },
       {
         frame: (frame) => this.onFrame(frame),
         output: (chunk, isStderr) => {

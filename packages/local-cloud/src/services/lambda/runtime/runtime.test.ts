@@ -5,18 +5,11 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
-import type { LambdaCloud } from "./cloud-deps.js";
-import { functionMaker } from "./test-functions.js";
+import { functionMaker, testCloud } from "./test-functions.js";
 
 const root = mkdtempSync(join(tmpdir(), "lambda-runtime-"));
 const events = new EventEmitter();
-const cloud = {
-  region: "us-east-1",
-  accountId: "000000000000",
-  endpoint: "http://127.0.0.1:9",
-  events,
-  iam: { call: async () => ({}), issueSessionCredentials: (role: string, session: string) => ({ AccessKeyId: "ASIA" + session.length, SecretAccessKey: "s", SessionToken: `tok-${role.split("/").pop()}` }) },
-} as unknown as LambdaCloud;
+const cloud = testCloud(events);
 const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
 after(() => {
   runtime.close();
@@ -392,9 +385,9 @@ test("code can import the AWS SDK without bundling it", async () => {
   assert.deepEqual(json(r.payload), ["function", "function"]);
 });
 
-test("non-Node runtimes are refused with a clear error", async () => {
-  const def = fn({ "index.py": "def handler(e, c): return 1" }, { runtime: "python3.12" });
-  await assert.rejects(runtime.invoke(def, "{}"), (e: any) => e.code === "InvalidRuntimeException" && /python3\.12/.test(e.message));
+test("runtimes the local cloud does not run are refused with a clear error", async () => {
+  const def = fn({ "index.rb": "def handler(event:, context:) = 1\n" }, { runtime: "ruby3.3" });
+  await assert.rejects(runtime.invoke(def, "{}"), (e: any) => e.code === "InvalidRuntimeException" && /ruby3\.3 .*Node\.js .*Python 3 or a custom runtime/.test(e.message));
 });
 
 test("a code resolver (sst dev) takes over, and a new version hot-reloads on the next invocation", async () => {

@@ -16,6 +16,8 @@ import { EnvironmentBudget } from "./environment-budget.js";
 import type { InvocationRequest, RuntimeError, WorkerLaunch } from "./execution-environment.js";
 import { FunctionPool, type PoolOptions } from "./function-pool.js";
 import { LambdaLogSink, type LogLine } from "./log-sink.js";
+import { isPythonRuntime } from "./python/python-runtime.js";
+import { isProvidedRuntime } from "./runtime-api/provided-runtime.js";
 
 const HOST_NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 
@@ -116,6 +118,9 @@ export interface CodeResolution {
   version: string;
   /** A module importing the AWS SDK modules `file` imports: what a standby loads ahead of the next build. */
   preload?: string;
+  /** The language `file` is in when it is not JavaScript ("python3.12"), and the folder its imports resolve from. */
+  runtime?: string;
+  taskRoot?: string;
 }
 
 /** sst dev's code lookup; it answers at once (no promise) when the build is at hand. */
@@ -136,7 +141,7 @@ export interface RuntimeOptions extends PoolOptions {
 const NODE_RUNTIMES = new Set(["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"]);
 
 export function isSupportedRuntime(runtime: string): boolean {
-  return NODE_RUNTIMES.has(runtime);
+  return NODE_RUNTIMES.has(runtime) || isPythonRuntime(runtime) || isProvidedRuntime(runtime);
 }
 
 /** Lambda's PATH, with this machine's Node first: functions run on the host's Node.js. */
@@ -242,10 +247,10 @@ export class LambdaRuntime {
    * failure is the result's error.
    */
   async invoke(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions = {}): Promise<RuntimeInvokeResult> {
-    if (!NODE_RUNTIMES.has(def.runtime)) {
+    if (!isSupportedRuntime(def.runtime)) {
       throw new AwsError(
         "InvalidRuntimeException",
-        `The runtime parameter of ${def.runtime} is not supported by the local cloud: function ${def.functionName} can run only on Node.js (${[...NODE_RUNTIMES].join(", ")}).`,
+        `The runtime parameter of ${def.runtime} is not supported by the local cloud: function ${def.functionName} can run only on Node.js (${[...NODE_RUNTIMES].join(", ")}), Python 3 or a custom runtime (provided, provided.al2, provided.al2023).`,
         502,
       );
     }
@@ -308,7 +313,7 @@ export class LambdaRuntime {
         status: outcome.status,
         ...(outcome.status === "success"
           ? {}
-          : { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage, stack: outcome.error.trace } }),
+          : { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage, stack: outcome.error.trace ?? outcome.error.stackTrace } }),
       });
     }
     return result;
@@ -382,15 +387,24 @@ export class LambdaRuntime {
       (last.def === def || (last.def.version === def.version && last.def.revisionId === def.revisionId && last.def.codeDir === def.codeDir && last.def.handler === def.handler)) &&
       last.resolved?.file === resolved?.file &&
       last.resolved?.version === resolved?.version &&
-      last.resolved?.exportName === resolved?.exportName
+      last.resolved?.exportName === resolved?.exportName &&
+      last.resolved?.runtime === resolved?.runtime
     ) {
       return last.launch;
     }
     const configKey = `${def.version}:${def.revisionId}`;
     const common = { taskRoot: def.codeDir, handler: def.handler, env, memoryMb: def.memoryMb, functionName: def.functionName, functionVersion: def.version };
+    // Node.js code leaves `runtime` unset: the launch (and its environments) stay as they were.
     const launch: WorkerLaunch = resolved
-      ? { ...common, codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`, file: resolved.file, exportName: resolved.exportName, preload: resolved.preload }
-      : { ...common, codeKey: `zip:${def.codeSha256}:${configKey}` };
+      ? {
+          ...common,
+          codeKey: `dev:${resolved.version}:${resolved.file}:${configKey}`,
+          file: resolved.file,
+          exportName: resolved.exportName,
+          preload: resolved.preload,
+          ...(resolved.runtime ? { runtime: resolved.runtime, taskRoot: resolved.taskRoot ?? def.codeDir } : {}),
+        }
+      : { ...common, codeKey: `zip:${def.codeSha256}:${configKey}`, ...(NODE_RUNTIMES.has(def.runtime) ? {} : { runtime: def.runtime }) };
     this.launches.set(def.functionName, { env, def, resolved, launch });
     return launch;
   }

@@ -2,9 +2,25 @@
  * For the runtime's tests: writes handler files into a fresh code directory under
  * `root` and returns a FunctionDefinition for them (names fn1, fn2, … with `prefix`).
  */
+import type { EventEmitter } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { LambdaCloud } from "./cloud-deps.js";
 import type { FunctionDefinition } from "./runtime.js";
+
+/**
+ * The little of the local cloud the runtime needs, for its tests: IAM issues role
+ * credentials as "ASIA<length of the session name>" with the token "tok-<role name>".
+ */
+export function testCloud(events: EventEmitter): LambdaCloud {
+  return {
+    region: "us-east-1",
+    accountId: "000000000000",
+    endpoint: "http://127.0.0.1:9",
+    events,
+    iam: { call: async () => ({}), issueSessionCredentials: (role: string, session: string) => ({ AccessKeyId: "ASIA" + session.length, SecretAccessKey: "s", SessionToken: `tok-${role.split("/").pop()}` }) },
+  } as unknown as LambdaCloud;
+}
 
 export function functionMaker(root: string, prefix: string, defaults: Partial<FunctionDefinition> = {}) {
   let n = 0;
