@@ -15,7 +15,9 @@
  * build writes a module of those imports), but no code. The next rebuild hands the new code to the standby, whose init then only
  * evaluates the bundle: spawn and SDK import (the bulk of a cold start) are off the
  * path from save to new answer. The standby never ran any code of the function, so each
- * version still starts in a fresh environment.
+ * version still starts in a fresh environment. A function under load (a load test, an
+ * integration suite: nobody edits it meanwhile) keeps none: the process would only hold
+ * memory and compete for the cores; the first invocation after the load brings it back.
  */
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -48,8 +50,19 @@ export interface PoolInvocationResult {
   coldStartMs?: number;
 }
 
-/** How long after an invocation a standby is spawned. */
+/** How long after an invocation a standby is spawned (or, under load, looked at again). */
 const STANDBY_DELAY_MS = 100;
+
+/**
+ * More invocations than this within BUSY_WINDOW_MS (100 a second) and the function is
+ * under load — a load test, an integration suite — not being edited: it keeps no
+ * standby (one would hold a process of ~45 MB and compete for the cores with the
+ * environments serving) until BUSY_HOLD_MS after the load. The invocation after that
+ * spawns one again.
+ */
+const BUSY_INVOCATIONS = 10;
+const BUSY_WINDOW_MS = 100;
+const BUSY_HOLD_MS = 1000;
 
 /**
  * Invocations shorter than this (on average) queue behind a warm environment rather
@@ -84,6 +97,10 @@ export class FunctionPool {
   private keepStandby = false;
   private standby?: ExecutionEnvironment;
   private standbyTimer?: NodeJS.Timeout;
+  /** Invocations counted in the current BUSY_WINDOW_MS, from when; and until when the function counts as under load. */
+  private busyWindowCount = 0;
+  private busyWindowStart = 0;
+  private busyUntil = 0;
   /** Environments that hold a slot of the budget (each gives it back once). */
   private readonly counted = new WeakSet<ExecutionEnvironment>();
   /** Moving average of the function's invocation times (ms); undefined before the first. */
@@ -368,10 +385,20 @@ export class FunctionPool {
    * moment after an invocation, so it does not compete with a burst of requests.
    */
   private scheduleStandby(launch: WorkerLaunch): void {
+    const now = performance.now();
+    if (now - this.busyWindowStart > BUSY_WINDOW_MS) {
+      this.busyWindowStart = now;
+      this.busyWindowCount = 0;
+    }
+    if (++this.busyWindowCount > BUSY_INVOCATIONS) this.busyUntil = now + BUSY_HOLD_MS;
     if (!this.keepStandby || this.closed || !launch.file || this.standbyTimer) return;
-    if (this.standby && this.standby.state !== "dead") return;
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = undefined;
+      if (performance.now() < this.busyUntil) {
+        // Under load: no standby now (the invocation after the load spawns one).
+        this.dropStandby();
+        return;
+      }
       if (!this.keepStandby || this.closed || (this.standby && this.standby.state !== "dead")) return;
       // A standby takes a slot of the function's cap: a function scaled out to it (under
       // load, nobody is editing it) gets none until an environment goes.
