@@ -39,7 +39,7 @@ class Invocation implements InvocationRequest {
   ) {}
 
   onLog(message: string): void {
-    this.lines.push({ timestamp: Date.now(), requestId: this.requestId, message });
+    this.lines.push({ timestamp: Date.now(), message });
     this.live?.emit("lambda:log", { functionName: this.functionName, requestId: this.requestId, line: message });
   }
 }
