@@ -385,13 +385,15 @@ export class FunctionPool {
    * moment after an invocation, so it does not compete with a burst of requests.
    */
   private scheduleStandby(launch: WorkerLaunch): void {
+    // Deployed code never gets a standby: nothing to count.
+    if (!launch.file) return;
     const now = performance.now();
     if (now - this.busyWindowStart > BUSY_WINDOW_MS) {
       this.busyWindowStart = now;
       this.busyWindowCount = 0;
     }
     if (++this.busyWindowCount > BUSY_INVOCATIONS) this.busyUntil = now + BUSY_HOLD_MS;
-    if (!this.keepStandby || this.closed || !launch.file || this.standbyTimer) return;
+    if (!this.keepStandby || this.closed || this.standbyTimer) return;
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = undefined;
       if (performance.now() < this.busyUntil) {
