@@ -37,6 +37,7 @@ import type { StsService } from "./services/sts/index.js";
 import type { SsmService } from "./services/ssm/index.js";
 import type { LogsService } from "./services/logs/index.js";
 import type { DynamoDbService } from "./services/dynamodb/index.js";
+import type { KinesisService } from "./services/kinesis/index.js";
 import type { S3Service } from "./services/s3/index.js";
 import type { SqsService } from "./services/sqs/index.js";
 import type { LambdaService } from "./services/lambda/index.js";
@@ -47,6 +48,8 @@ import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
 import type { CodeBuildService } from "./services/codebuild/index.js";
 import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
+import type { SecretsManagerService } from "./services/secretsmanager/index.js";
+import type { RdsDataService } from "./services/rdsdata/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -95,6 +98,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly dynamodb: DynamoDbService;
   declare readonly s3: S3Service;
   declare readonly sqs: SqsService;
+  declare readonly kinesis: KinesisService;
   declare readonly lambda: LambdaService;
   declare readonly apigateway: ApiGatewayV2Service;
   declare readonly appsync: AppSyncService;
@@ -104,6 +108,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly eventbridge: EventBridgeService;
   declare readonly codebuild: CodeBuildService;
   declare readonly cloudfront: CloudFrontService;
+  declare readonly secretsmanager: SecretsManagerService;
+  /** The RDS Data API (its Postgres loads on a cluster's first statement). */
+  declare readonly rdsdata: RdsDataService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];

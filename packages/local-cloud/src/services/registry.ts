@@ -11,6 +11,7 @@ import { LogsService } from "./logs/index.js";
 import { DynamoDbService } from "./dynamodb/index.js";
 import { S3Service } from "./s3/index.js";
 import { SqsService } from "./sqs/index.js";
+import { KinesisService } from "./kinesis/index.js";
 import { LambdaService } from "./lambda/index.js";
 import { SnsService } from "./sns/index.js";
 import { EventBridgeService } from "./events/index.js";
@@ -19,6 +20,8 @@ import { CloudFormationService } from "./cloudformation/index.js";
 import { AppSyncService } from "./appsync/index.js";
 import { CodeBuildService } from "./codebuild/index.js";
 import { CloudFrontService } from "./cloudfront/index.js";
+import { SecretsManagerService } from "./secretsmanager/index.js";
+import { RdsDataService } from "./rdsdata/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -30,6 +33,7 @@ export const SERVICES = [
   ["dynamodb", DynamoDbService],
   ["s3", S3Service],
   ["sqs", SqsService],
+  ["kinesis", KinesisService],
   ["lambda", LambdaService],
   ["sns", SnsService],
   ["eventbridge", EventBridgeService],
@@ -37,6 +41,8 @@ export const SERVICES = [
   ["appsync", AppSyncService],
   ["codebuild", CodeBuildService],
   ["cloudfront", CloudFrontService],
+  ["secretsmanager", SecretsManagerService],
+  ["rdsdata", RdsDataService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 
