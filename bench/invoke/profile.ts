@@ -6,6 +6,7 @@
  *   node --import tsx bench/invoke/profile.ts            # GET /hello at 32 connections
  *   BENCH_PATH=/users/u1 BENCH_CONNECTIONS=1 node --import tsx bench/invoke/profile.ts
  *   TOP=25 PROFILE_ENV=0 node --import tsx bench/invoke/profile.ts   # the server only
+ *   KEEP_PROFILES=1 …                                                # leaves the .cpuprofile files
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -66,5 +67,7 @@ try {
 } finally {
   await dev.stop();
   removeApp(app);
-  fs.rmSync(profDir, { recursive: true, force: true });
+  // KEEP_PROFILES=1: the .cpuprofile files stay (for DevTools or a closer look).
+  if (process.env.KEEP_PROFILES === "1") console.log(`\nprofiles kept in ${profDir}`);
+  else fs.rmSync(profDir, { recursive: true, force: true });
 }

@@ -34,10 +34,24 @@ export type InvokeOutcome =
   | { kind: "throttled" }
   | { kind: "failed"; error: unknown };
 
+/** Function names of integration URIs without stage variables (the common case): an API's few URIs, read on every request. */
+const functionOfUri = new Map<string, string>();
+const MAX_CACHED_URIS = 1000;
+
 export function functionFromIntegrationUri(uri: string, stageVariables: Record<string, string> = {}): string {
-  const resolved = uri.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, name) => stageVariables[name] ?? "");
+  const fixed = !uri.includes("${");
+  if (fixed) {
+    const known = functionOfUri.get(uri);
+    if (known !== undefined) return known;
+  }
+  const resolved = fixed ? uri : uri.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, name) => stageVariables[name] ?? "");
   const m = /^arn:aws:apigateway:[^:]*:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(resolved);
-  return m ? m[1] : resolved;
+  const name = m ? m[1]! : resolved;
+  if (fixed) {
+    if (functionOfUri.size >= MAX_CACHED_URIS) functionOfUri.clear();
+    functionOfUri.set(uri, name);
+  }
+  return name;
 }
 
 export function invokeWithTimeout(lambda: LambdaInvoker | undefined, functionName: string, event: unknown, timeoutMs: number): Promise<InvokeOutcome> {

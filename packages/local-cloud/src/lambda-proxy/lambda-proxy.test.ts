@@ -55,6 +55,9 @@ test("request helpers", () => {
   assert.equal(isTextContentType("multipart/form-data; boundary=x"), false);
   assert.equal(functionFromIntegrationUri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:f/invocations"), "arn:aws:lambda:us-east-1:000000000000:function:f");
   assert.equal(functionFromIntegrationUri("arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}", { fn: "g" }), "arn:aws:lambda:us-east-1:000000000000:function:g");
+  // Asked again (answered from the cache for fixed URIs; stage variables resolved each time).
+  assert.equal(functionFromIntegrationUri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:f/invocations"), "arn:aws:lambda:us-east-1:000000000000:function:f");
+  assert.equal(functionFromIntegrationUri("arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}", { fn: "h" }), "arn:aws:lambda:us-east-1:000000000000:function:h");
 });
 
 test("mapResponseV2", () => {

@@ -23,6 +23,9 @@ export interface ParsedRouteKey {
   segments: Segment[];
 }
 
+/** A parsed key as selection uses it: with its first greedy segment's index (-1 when none). */
+type MatchKey = ParsedRouteKey & { greedyAt: number };
+
 /** Parses "GET /users/{id}"; undefined for "$default" or a key that is not an HTTP route. */
 export function parseRouteKey(routeKey: string): ParsedRouteKey | undefined {
   const m = /^([A-Za-z]+) +(\/\S*)$/.exec(routeKey.trim());
@@ -54,6 +57,8 @@ function splitPath(path: string): string[] {
 }
 
 function decode(segment: string): string {
+  // Nearly every segment has no escape: nothing to decode.
+  if (segment.indexOf("%") < 0 && segment.indexOf("+") < 0) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -63,26 +68,31 @@ function decode(segment: string): string {
 
 const RANK = { literal: 0, param: 1, greedy: 2 } as const;
 
-/** Matches a parsed key against the request path's raw segments; undefined when it does not match. */
-function matchSegments(key: ParsedRouteKey, raw: string[]): Record<string, string> | undefined {
-  const params: Record<string, string> = {};
-  for (let i = 0; i < key.segments.length; i++) {
-    const seg = key.segments[i];
-    if (seg.kind === "greedy") {
-      if (i >= raw.length) return undefined; // greedy needs at least one segment
-      params[seg.name] = raw.slice(i).map(decode).join("/");
-      return params;
-    }
-    if (i >= raw.length) return undefined;
-    const value = decode(raw[i]);
+/**
+ * Matches a parsed key against the request path's raw segments (and the same decoded,
+ * once per request); undefined when it does not match. Nothing is allocated for a route
+ * that does not match.
+ */
+function matchSegments(key: MatchKey, raw: string[], decoded: string[]): Record<string, string> | undefined {
+  const segments = key.segments;
+  // A greedy segment takes the rest of the path (one segment at least); the key's segments after it are never looked at.
+  const greedyAt = key.greedyAt;
+  const count = greedyAt < 0 ? segments.length : greedyAt + 1;
+  if (greedyAt < 0 ? raw.length !== segments.length : raw.length < count) return undefined;
+  for (let i = 0; i < count; i++) {
+    const seg = segments[i]!;
     if (seg.kind === "literal") {
-      if (seg.value !== raw[i] && seg.value !== value) return undefined;
-    } else {
-      if (value === "") return undefined;
-      params[seg.name] = value;
-    }
+      if (seg.value !== raw[i] && seg.value !== decoded[i]) return undefined;
+    } else if (seg.kind === "param" && decoded[i] === "") return undefined;
   }
-  return key.segments.length === raw.length ? params : undefined;
+  let params: Record<string, string> | undefined;
+  for (let i = 0; i < count; i++) {
+    const seg = segments[i]!;
+    if (seg.kind === "literal") continue;
+    params ??= {};
+    params[seg.name] = seg.kind === "greedy" ? decoded.slice(i).join("/") : decoded[i]!;
+  }
+  return params ?? {};
 }
 
 /** Negative when a is more specific than b. */
@@ -99,33 +109,57 @@ function compareSpecificity(a: ParsedRouteKey, b: ParsedRouteKey): number {
 }
 
 /** Parsed route keys by text: a request must not parse every route's key again. */
-const parsedKeys = new Map<string, ParsedRouteKey | null>();
+const parsedKeys = new Map<string, MatchKey | null>();
 const MAX_PARSED_KEYS = 10_000;
 
-function parsedKey(routeKey: string): ParsedRouteKey | undefined {
+function parsedKey(routeKey: string): MatchKey | undefined {
   let key = parsedKeys.get(routeKey);
   if (key === undefined) {
     if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
-    key = parseRouteKey(routeKey) ?? null;
+    const parsed = parseRouteKey(routeKey);
+    key = parsed ? { ...parsed, greedyAt: parsed.segments.findIndex((s) => s.kind === "greedy") } : null;
     parsedKeys.set(routeKey, key);
   }
   return key ?? undefined;
+}
+
+/**
+ * The parsed keys of a list of routes, in its order. The data planes keep their route
+ * lists until the API changes, so a request finds them here by the list itself.
+ */
+const parsedLists = new WeakMap<readonly RouteLike[], (MatchKey | null)[]>();
+
+function parsedKeysOf(routes: readonly RouteLike[]): (MatchKey | null)[] {
+  let keys = parsedLists.get(routes);
+  if (!keys || keys.length !== routes.length) {
+    keys = routes.map((r) => parsedKey(r.RouteKey) ?? null);
+    parsedLists.set(routes, keys);
+  }
+  return keys;
 }
 
 /** Selects the route for `method` + raw `path`, falling back to `$default`. */
 export function selectRoute<R extends RouteLike>(routes: R[], method: string, path: string): RouteMatch<R> | undefined {
   const q = path.indexOf("?");
   const raw = splitPath(q < 0 ? path : path.slice(0, q));
+  const decoded = raw.map(decode);
   const upper = method.toUpperCase();
-  let best: { route: R; key: ParsedRouteKey; params: Record<string, string> } | undefined;
-  for (const route of routes) {
-    const key = parsedKey(route.RouteKey);
+  const keys = parsedKeysOf(routes);
+  let best: R | undefined;
+  let bestKey: MatchKey | undefined;
+  let bestParams: Record<string, string> | undefined;
+  for (let i = 0; i < routes.length; i++) {
+    const key = keys[i];
     if (!key || (key.method !== "ANY" && key.method !== upper)) continue;
-    const params = matchSegments(key, raw);
+    const params = matchSegments(key, raw, decoded);
     if (!params) continue;
-    if (!best || compareSpecificity(key, best.key) < 0) best = { route, key, params };
+    if (!bestKey || compareSpecificity(key, bestKey) < 0) {
+      best = routes[i];
+      bestKey = key;
+      bestParams = params;
+    }
   }
-  if (best) return { route: best.route, pathParameters: best.params };
+  if (best) return { route: best, pathParameters: bestParams! };
   const fallback = routes.find((r) => r.RouteKey === "$default");
   return fallback ? { route: fallback, pathParameters: {} } : undefined;
 }

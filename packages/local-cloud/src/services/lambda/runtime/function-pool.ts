@@ -15,7 +15,10 @@
  * build writes a module of those imports), but no code. The next rebuild hands the new code to the standby, whose init then only
  * evaluates the bundle: spawn and SDK import (the bulk of a cold start) are off the
  * path from save to new answer. The standby never ran any code of the function, so each
- * version still starts in a fresh environment.
+ * version still starts in a fresh environment. While the app is under load (a load
+ * test, an integration suite: nobody edits it meanwhile) no function keeps one: the
+ * process would only hold memory and compete for the cores; the first invocation after
+ * the load brings it back.
  */
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -48,8 +51,39 @@ export interface PoolInvocationResult {
   coldStartMs?: number;
 }
 
-/** How long after an invocation a standby is spawned. */
+/** How long after an invocation a standby is spawned (or, under load, looked at again). */
 const STANDBY_DELAY_MS = 100;
+
+/**
+ * More invocations than this within BUSY_WINDOW_MS (100 a second), of all the functions
+ * together, and the app is under load — a load test, an integration suite — not being
+ * edited: no function keeps a standby (one would hold a process of ~45 MB and compete
+ * for the cores with the environments serving; under a mixed load the standby would
+ * also follow whichever function came last, spawned and ended again and again) until
+ * BUSY_HOLD_MS after the load. The invocation after that spawns one again.
+ */
+const BUSY_INVOCATIONS = 10;
+const BUSY_WINDOW_MS = 100;
+const BUSY_HOLD_MS = 1000;
+
+/** Counts invocations (the runtime shares one among its pools) to tell whether the app is under load. */
+export class LoadMeter {
+  private windowCount = 0;
+  private windowStart = 0;
+  private busyUntil = 0;
+
+  count(now = performance.now()): void {
+    if (now - this.windowStart > BUSY_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount > BUSY_INVOCATIONS) this.busyUntil = now + BUSY_HOLD_MS;
+  }
+
+  underLoad(now = performance.now()): boolean {
+    return now < this.busyUntil;
+  }
+}
 
 /**
  * Invocations shorter than this (on average) queue behind a warm environment rather
@@ -93,6 +127,7 @@ export class FunctionPool {
     readonly functionName: string,
     opts: PoolOptions = {},
     private readonly budget = new EnvironmentBudget(opts.maxEnvironments),
+    private readonly load = new LoadMeter(),
   ) {
     this.maxConcurrency = opts.maxConcurrency ?? defaultFunctionConcurrency();
     this.maxWaitingConcurrency = Math.max(this.maxConcurrency, opts.maxWaitingConcurrency ?? budget.max);
@@ -368,10 +403,15 @@ export class FunctionPool {
    * moment after an invocation, so it does not compete with a burst of requests.
    */
   private scheduleStandby(launch: WorkerLaunch): void {
+    this.load.count();
     if (!this.keepStandby || this.closed || !launch.file || this.standbyTimer) return;
-    if (this.standby && this.standby.state !== "dead") return;
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = undefined;
+      if (this.load.underLoad()) {
+        // Under load: no standby now (the invocation after the load spawns one).
+        this.dropStandby();
+        return;
+      }
       if (!this.keepStandby || this.closed || (this.standby && this.standby.state !== "dead")) return;
       // A standby takes a slot of the function's cap: a function scaled out to it (under
       // load, nobody is editing it) gets none until an environment goes.

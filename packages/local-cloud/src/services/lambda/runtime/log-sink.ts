@@ -7,9 +7,9 @@
 import { LogShipper } from "../../../kernel/log-shipper.js";
 import type { LambdaCloud } from "./cloud-deps.js";
 
+/** One line of an invocation's log (two fields: under load thousands wait to be shipped at any time). */
 export interface LogLine {
   timestamp: number;
-  requestId: string;
   message: string;
 }
 

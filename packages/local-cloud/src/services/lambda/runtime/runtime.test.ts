@@ -307,6 +307,26 @@ test("only the functions run from source invoked last keep a standby", async () 
   assert.equal(rt.hasStandby(b.functionName), false, "recycle ends the standby too");
 });
 
+test("a function under load keeps no standby; the invocation after the load spawns one", async () => {
+  const rt = new LambdaRuntime(cloud, { maxConcurrency: 2 });
+  after(() => rt.close());
+  const def = fn({ "index.mjs": `export const handler = async () => "quick";` });
+  rt.setCodeResolver(async (f) => ({ file: join(root, f.functionName, "index.mjs"), exportName: "handler", version: "1" }));
+  await rt.invoke(def, "{}");
+  for (let waited = 0; !rt.hasStandby(def.functionName) && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(rt.hasStandby(def.functionName), true, "one invocation: a standby for the next build");
+  // A load: a few hundred invocations, 16 at a time, for at least 300 ms.
+  const started = performance.now();
+  while (performance.now() - started < 300) await Promise.all(Array.from({ length: 16 }, () => rt.invoke(def, "{}")));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(rt.hasStandby(def.functionName), false, "the standby went during the load, and no new one came after it");
+  // The load is over (past its hold time); the next single invocation brings the standby back.
+  await new Promise((r) => setTimeout(r, 1000));
+  await rt.invoke(def, "{}");
+  for (let waited = 0; !rt.hasStandby(def.functionName) && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(rt.hasStandby(def.functionName), true);
+});
+
 test("concurrent short invocations use more environments, capped, the rest queue", async () => {
   const def = fn({ "index.mjs": `export const handler = async () => { await new Promise(r => setTimeout(r, 20)); return process.pid; };` });
   const results = await Promise.all(Array.from({ length: 6 }, () => runtime.invoke(def, "{}")));

@@ -14,7 +14,7 @@ import { normalizeCredentials, type LambdaCloud } from "./cloud-deps.js";
 import { ConcurrencyLimits } from "./concurrency.js";
 import { EnvironmentBudget } from "./environment-budget.js";
 import type { InvocationRequest, RuntimeError, WorkerLaunch } from "./execution-environment.js";
-import { FunctionPool, type PoolOptions } from "./function-pool.js";
+import { FunctionPool, LoadMeter, type PoolOptions } from "./function-pool.js";
 import { LambdaLogSink, type LogLine } from "./log-sink.js";
 import { isPythonRuntime } from "./python/python-runtime.js";
 import { isProvidedRuntime } from "./runtime-api/provided-runtime.js";
@@ -41,7 +41,7 @@ class Invocation implements InvocationRequest {
   ) {}
 
   onLog(message: string): void {
-    this.lines.push({ timestamp: Date.now(), requestId: this.requestId, message });
+    this.lines.push({ timestamp: Date.now(), message });
     this.live?.emit("lambda:log", { functionName: this.functionName, requestId: this.requestId, line: message });
   }
 }
@@ -162,6 +162,8 @@ export class LambdaRuntime {
   readonly limits: ConcurrencyLimits;
   private readonly pools = new Map<string, FunctionPool>();
   private readonly budget: EnvironmentBudget;
+  /** Invocations of every function: under load, no function keeps a hot-reload standby. */
+  private readonly load = new LoadMeter();
   private resolver?: CodeResolver;
   private reaper?: NodeJS.Timeout;
   /** Functions run from source that keep a standby environment, least recently invoked first. */
@@ -322,7 +324,7 @@ export class LambdaRuntime {
   private poolFor(functionName: string): FunctionPool {
     let pool = this.pools.get(functionName);
     if (!pool) {
-      pool = new FunctionPool(functionName, this.poolOptions, this.budget);
+      pool = new FunctionPool(functionName, this.poolOptions, this.budget, this.load);
       this.pools.set(functionName, pool);
     }
     return pool;
