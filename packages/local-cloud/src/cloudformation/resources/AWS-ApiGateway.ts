@@ -5,7 +5,8 @@
  * (services/apigatewayv2/rest/management.ts), so the local cloud serves them at
  * `{endpoint}/_aws/execute-api/{restApiId}/{stage}/…` (GetAtt LocalEndpoint, a
  * local-only attribute, is that URL without the stage); gateway responses change the
- * answers the gateway makes itself. The account's CloudWatch role, custom domains and
+ * answers the gateway makes itself; API keys and usage plans hold back methods that
+ * require a key (rest/usage-limits.ts). The account's CloudWatch role, custom domains and
  * base path mappings are recorded only,
  * with the ids and attributes AWS would give.
  */
@@ -41,6 +42,7 @@ const methodInput = (props: Record<string, any>) =>
     RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod, AuthorizationType: props.AuthorizationType,
     AuthorizerId: props.AuthorizerId, ApiKeyRequired: props.ApiKeyRequired, Integration: props.Integration,
     MethodResponses: props.MethodResponses, RequestParameters: props.RequestParameters,
+    AuthorizationScopes: props.AuthorizationScopes, OperationName: props.OperationName, RequestModels: props.RequestModels,
   });
 
 const authorizerInput = (props: Record<string, any>) =>
@@ -52,6 +54,9 @@ const authorizerInput = (props: Record<string, any>) =>
 
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
+
+const usagePlanInput = (props: Record<string, any>) =>
+  compact({ UsagePlanName: props.UsagePlanName, Description: props.Description, ApiStages: props.ApiStages, Throttle: props.Throttle, Quota: props.Quota });
 
 const served: Record<string, ResourceProvider> = {
   "AWS::ApiGateway::RestApi": {
@@ -137,6 +142,53 @@ const served: Record<string, ResourceProvider> = {
     },
     async delete(_id, props, ctx) {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
+    },
+  },
+  "AWS::ApiGateway::ApiKey": {
+    replacementProps: ["GenerateDistinctId", "Value", "Name"],
+    nameProperty: "Name",
+    async create(props, ctx) {
+      const k = await apigateway(ctx).call("CreateApiKey", compact({
+        Name: props.Name ?? ctx.physicalName({ maxLength: 128 }), Description: props.Description, Enabled: props.Enabled,
+        Value: props.Value, CustomerId: props.CustomerId, StageKeys: props.StageKeys,
+      }));
+      return { physicalId: k.Id, attributes: { APIKeyId: k.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateApiKey", compact({
+        ApiKeyId: id, Name: props.Name, Description: props.Description, Enabled: props.Enabled, CustomerId: props.CustomerId, StageKeys: props.StageKeys,
+      }));
+      return { APIKeyId: id };
+    },
+    async delete(id, _props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteApiKey", { ApiKeyId: id }));
+    },
+  },
+  "AWS::ApiGateway::UsagePlan": {
+    async create(props, ctx) {
+      const p = await apigateway(ctx).call("CreateUsagePlan", usagePlanInput(props));
+      return { physicalId: p.Id, attributes: { Id: p.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateUsagePlan", { ...usagePlanInput(props), UsagePlanId: id });
+      return { Id: id };
+    },
+    async delete(id, _props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteUsagePlan", { UsagePlanId: id }));
+    },
+  },
+  "AWS::ApiGateway::UsagePlanKey": {
+    replacementProps: ["KeyId", "KeyType", "UsagePlanId"],
+    async create(props, ctx) {
+      await apigateway(ctx).call("CreateUsagePlanKey", { UsagePlanId: props.UsagePlanId, KeyId: props.KeyId, KeyType: props.KeyType });
+      // AWS names a plan's key by the key's id
+      return { physicalId: String(props.KeyId), attributes: { Id: String(props.KeyId) } };
+    },
+    async update(id) {
+      return { Id: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteUsagePlanKey", { UsagePlanId: props.UsagePlanId, KeyId: id }));
     },
   },
   "AWS::ApiGateway::Stage": {

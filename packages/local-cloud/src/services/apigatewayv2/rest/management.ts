@@ -161,6 +161,7 @@ export class RestApiManagement {
       Id: id, ResourceId: resource.Id, HttpMethod: httpMethod, AuthorizationType: authorizationType,
       AuthorizerId: i.AuthorizerId, ApiKeyRequired: i.ApiKeyRequired === true || i.ApiKeyRequired === "true",
       Integration: i.Integration, MethodResponses: i.MethodResponses, RequestParameters: i.RequestParameters,
+      AuthorizationScopes: i.AuthorizationScopes, OperationName: i.OperationName, RequestModels: i.RequestModels,
     };
     if (this.store.get(apiId, "restmethod", id)) this.store.update(apiId, "restmethod", id, method);
     else this.store.insert(apiId, "restmethod", id, method);
