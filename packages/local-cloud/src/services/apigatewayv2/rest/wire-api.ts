@@ -62,26 +62,11 @@ export class RestWireApi {
         const stages = this.store.list<Doc>(apiId, "reststage").filter((s) => i.deploymentId === undefined || s.DeploymentId === i.deploymentId);
         return { item: stages.map(stageOut) };
       },
-      GetStage: (i) => {
-        const apiId = this.restApi(i.restApiId).Id;
-        const stage = typeof i.stageName === "string" ? this.store.get<Doc>(apiId, "reststage", i.stageName) : undefined;
-        if (!stage) throw notFound("Stage", i.stageName);
-        return stageOut(stage);
-      },
+      GetStage: (i) => stageOut(this.child(i.restApiId, "reststage", i.stageName, "Stage")),
       GetDeployments: (i) => page(this.store.list<Doc>(this.restApi(i.restApiId).Id, "restdeployment").map(deploymentOut), i),
-      GetDeployment: (i) => {
-        const apiId = this.restApi(i.restApiId).Id;
-        const deployment = typeof i.deploymentId === "string" ? this.store.get<Doc>(apiId, "restdeployment", i.deploymentId) : undefined;
-        if (!deployment) throw notFound("Deployment", i.deploymentId);
-        return deploymentOut(deployment);
-      },
+      GetDeployment: (i) => deploymentOut(this.child(i.restApiId, "restdeployment", i.deploymentId, "Deployment")),
       GetAuthorizers: (i) => page(this.store.list<Doc>(this.restApi(i.restApiId).Id, "restauthorizer").map(authorizerOut), i),
-      GetAuthorizer: (i) => {
-        const apiId = this.restApi(i.restApiId).Id;
-        const authorizer = typeof i.authorizerId === "string" ? this.store.get<Doc>(apiId, "restauthorizer", i.authorizerId) : undefined;
-        if (!authorizer) throw notFound("Authorizer", i.authorizerId);
-        return authorizerOut(authorizer);
-      },
+      GetAuthorizer: (i) => authorizerOut(this.child(i.restApiId, "restauthorizer", i.authorizerId, "Authorizer")),
       GetApiKeys: (i) => {
         const keys = this.keys.apiKeys().filter((k) => (!i.nameQuery || String(k.Name).startsWith(i.nameQuery)) && (!i.customerId || k.CustomerId === i.customerId));
         return page(keys.map((k) => apiKeyOut(k, i.includeValues === true)), i);
@@ -135,9 +120,15 @@ export class RestWireApi {
   }
 
   private resource(apiId: string, id: unknown): Doc {
-    const resource = typeof id === "string" ? this.store.get<Doc>(apiId, "restresource", id) : undefined;
-    if (!resource) throw notFound("Resource", String(id));
-    return resource;
+    return this.child(apiId, "restresource", id, "Resource");
+  }
+
+  /** A resource of a REST API by its id; NotFoundException for the API first, then for it. */
+  private child(restApiId: unknown, kind: "restresource" | "reststage" | "restdeployment" | "restauthorizer", id: unknown, what: string): Doc {
+    const apiId = this.restApi(restApiId).Id;
+    const doc = typeof id === "string" ? this.store.get<Doc>(apiId, kind, id) : undefined;
+    if (!doc) throw notFound(what, String(id));
+    return doc;
   }
 
   private method(i: Doc): Doc {
