@@ -367,7 +367,7 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
         addLocalNotice(this, {
           construct: `ApiGatewayV1Api "${this.id}"`,
           prop: `authorizers.${key}`,
-          local: "the Cognito user pool authorizer is deployed, but the local cloud has no Cognito: routes it guards answer 401 Unauthorized locally",
+          local: "the local cloud has no Cognito: it checks tokens as JWTs of the pools (issuer, expiry, token use, scopes), their signatures only when the pools' keys can be fetched from AWS",
         });
         if (!value.userPoolIds) throw sentenceError(this.ref, prop, `Missing "userPoolIds" for "${key}" authorizer`);
         const cognitoUserPools = value.userPoolIds.map((poolId) => cognito.UserPool.fromUserPoolId(this, `${key}-${poolId}-ImportedUserPool`, poolId));

@@ -6,8 +6,10 @@
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
- * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, IAM
- * authorization), which it names once.
+ * but does not run, or runs only in part (a Cognito authorizer: no signature check
+ * offline; a custom domain, an HTTP data source, IAM authorization), which it names once.
+ * A Cognito authorizer hands a pool's token claims to its route; an API key of a usage
+ * plan opens an `apiKeyRequired` route.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -32,14 +34,22 @@ import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/
 export function Apis({ stack }: StackContext) {
   const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
-    authorizers: { token: { type: "lambda_token", function: auth } },
+    authorizers: {
+      token: { type: "lambda_token", function: auth },
+      pool: { type: "user_pools", userPoolIds: ["us-east-1_Served123"] },
+    },
     routes: {
       "GET /": "src/fn.echo",
       "GET /users/{id}": "src/fn.echo",
       "ANY /files/{proxy+}": "src/fn.echo",
       "GET /private": { function: "src/fn.echo", authorizer: "token" },
+      "GET /me": { function: "src/fn.echo", authorizer: "pool" },
+      "GET /paid": { function: "src/fn.echo", cdk: { method: { apiKeyRequired: true } } },
     },
   });
+  // an API key and a usage plan the way CDK apps add them to the REST API
+  const key = rest.cdk.restApi.addApiKey("Key", { value: "served-app-key-0123456789" });
+  rest.cdk.restApi.addUsagePlan("Plan", { apiStages: [{ api: rest.cdk.restApi, stage: rest.cdk.restApi.deploymentStage }], quota: { limit: 100, period: "DAY" as any } }).addApiKey(key);
   const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
   const graph = new AppSyncApi(stack, "Graph", {
     schema: "graphql/schema.graphql",
@@ -82,10 +92,11 @@ after(async () => {
 describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
   let outputs: Record<string, string> = {};
 
-  it("deploy with local URLs, bound into functions, and no notice", { timeout: 240_000 }, async () => {
+  it("deploy with local URLs, bound into functions, and no notice but the Cognito authorizer's", { timeout: 240_000 }, async () => {
     const project = await loadProject({ cwd: dir, stage: "dev" });
     const result = await synth(project, { mode: "deploy", target: "local" });
-    assert.deepEqual(result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [], []);
+    const notices = result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [];
+    assert.deepEqual(notices.map((n) => `${n.construct} ${n.prop}`), ['ApiGatewayV1Api "Rest" authorizers.pool'], "only the Cognito authorizer, which runs in part");
     await deployToLocal(tc.cloud as any, result);
     const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-served-app-Apis" });
     outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
@@ -132,6 +143,21 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
     const preflight = await fetch(`${outputs.RestUrl}users/1`, { method: "OPTIONS", headers: { origin: "http://localhost:5173", "access-control-request-method": "GET" } });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+  });
+
+  it("a user_pools authorizer hands the token's claims to the route; an apiKeyRequired route wants a key of a usage plan", { timeout: 60_000 }, async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const token = (iss: string) => `${b64({ alg: "RS256", kid: "k" })}.${b64({ iss, sub: "u-9", token_use: "id", exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
+    assert.equal((await fetch(`${outputs.RestUrl}me`)).status, 401);
+    assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
+    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Served123") } });
+    assert.equal(me.status, 200);
+    assert.equal((await me.json()).requestContext.authorizer.claims.sub, "u-9");
+
+    const noKey = await fetch(`${outputs.RestUrl}paid`);
+    assert.equal(noKey.status, 403);
+    assert.deepEqual(await noKey.json(), { message: "Forbidden" });
+    assert.equal((await fetch(`${outputs.RestUrl}paid`, { headers: { "x-api-key": "served-app-key-0123456789" } })).status, 200);
   });
 
   it("GraphQL queries run through Lambda, DynamoDB and none resolvers with the API key", { timeout: 60_000 }, async () => {
