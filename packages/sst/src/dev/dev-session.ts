@@ -3,7 +3,6 @@
  * deploy the dev assembly, run functions from source (rebuilt on save), redeploy when
  * the config or a stack changes, and print what functions do.
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { Ui } from "../cli/ui.js";
 import { CliError } from "../cli/command.js";
@@ -26,7 +25,7 @@ import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
-import type { PothosRegenerator } from "./pothos-regenerator.js";
+import { PothosSync } from "./pothos-sync.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
@@ -133,7 +132,8 @@ async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" |
 
 export class DevSession {
   private watcher?: TreeWatcher;
-  private pothos?: PothosRegenerator;
+  /** Api graphql routes' Pothos schemas, generated after deploys and on changes (pothos-sync.ts). */
+  private readonly pothos: PothosSync;
   private detachLog?: () => void;
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
@@ -157,6 +157,7 @@ export class DevSession {
     private readonly deps: DevDeps,
   ) {
     this.services = new ServiceProcesses(opts.ui);
+    this.pothos = new PothosSync(project.root, opts.ui);
   }
 
   static async start(opts: DevOptions): Promise<DevSession> {
@@ -266,7 +267,7 @@ export class DevSession {
     ui.success(`Deployed ${Object.keys(outputs).length} stack${Object.keys(outputs).length === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
     this.printNotices(synthResult);
-    await this.syncPothos(synthResult);
+    await this.pothos.deployed(synthResult.stacks);
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
     await this.runServices();
   }
@@ -294,26 +295,9 @@ export class DevSession {
     }
   }
 
-  /**
-   * Api graphql routes with `pothos` settings get their schema file generated now and on
-   * every change under the schema's folder (pothos-regenerator.ts). Templates without a
-   * graphql route are not parsed, and the generator is not even loaded for them.
-   */
-  private async syncPothos(synthResult: SynthResult): Promise<void> {
-    const templates: unknown[] = [];
-    for (const stack of synthResult.stacks) {
-      const text = stack.templateFile ? await fs.readFile(stack.templateFile, "utf8").catch(() => undefined) : undefined;
-      if (text?.includes("graphql")) templates.push(JSON.parse(text));
-    }
-    if (!templates.length && !this.pothos) return;
-    const { PothosRegenerator, pothosRoutesOf } = await import("./pothos-regenerator.js");
-    this.pothos ??= new PothosRegenerator(this.project.root, this.opts.ui);
-    this.pothos.setRoutes(pothosRoutesOf(templates));
-  }
-
   /** Resolves when the pothos schema generations under way are done (tests, tools). */
-  async pothosIdle(): Promise<void> {
-    await this.pothos?.idle();
+  pothosIdle(): Promise<void> {
+    return this.pothos.idle();
   }
 
   /** Endpoints of the HTTP APIs in the local cloud (if its API Gateway is there). */
@@ -331,7 +315,7 @@ export class DevSession {
     if (this.stopped) return;
     this.opts.ui.debug(`changed: ${files.map((f) => path.relative(this.project.root, f)).join(", ")}`);
     if (files.some((f) => this.configInputs.has(f))) this.redeploys.schedule();
-    this.pothos?.filesChanged(files);
+    this.pothos.filesChanged(files);
     this.builder
       .filesChanged(files)
       .catch((err) => this.opts.ui.error(`Rebuild failed: ${(err as Error).message}`));
