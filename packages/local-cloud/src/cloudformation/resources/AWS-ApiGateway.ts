@@ -65,8 +65,8 @@ const served: Record<string, ResourceProvider> = {
       return { physicalId: api.Id, attributes: restApiAttributes(api, ctx) };
     },
     async update(id, props, _old, ctx) {
-      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint } = restApiInput(props, ctx) as Record<string, any>;
-      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint });
+      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType } = restApiInput(props, ctx) as Record<string, any>;
+      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType });
       return restApiAttributes(api, ctx);
     },
     async delete(id, _props, ctx) {

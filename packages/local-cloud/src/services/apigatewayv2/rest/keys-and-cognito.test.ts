@@ -63,16 +63,38 @@ const template = {
     StrayKey: key("stray-key-0123456789abcdef"),
     QuotaPlan: { Type: "AWS::ApiGateway::UsagePlan", Properties: { ApiStages: [{ ApiId: { Ref: "Api" }, Stage: { Ref: "Stage" } }], Quota: { Limit: 3, Period: "DAY" } } },
     BurstPlan: { Type: "AWS::ApiGateway::UsagePlan", Properties: { ApiStages: [{ ApiId: { Ref: "Api" }, Stage: { Ref: "Stage" } }], Throttle: { BurstLimit: 2, RateLimit: 0.01 } } },
+    // an API whose key comes from its Lambda authorizer (usageIdentifierKey), not x-api-key
+    Gate: { Type: "AWS::Lambda::Function", Properties: { Runtime: "nodejs20.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] },
+      Code: { ZipFile: "exports.handler = async (e) => ({ principalId: 'p', usageIdentifierKey: e.authorizationToken, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: e.methodArn }] } })" } } },
+    ByAuth: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "by-authorizer", ApiKeySourceType: "AUTHORIZER" } },
+    ByAuthGate: { Type: "AWS::ApiGateway::Authorizer", Properties: { RestApiId: { Ref: "ByAuth" }, Name: "gate", Type: "TOKEN", AuthorizerResultTtlInSeconds: 0,
+      AuthorizerUri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Gate.Arn}/invocations" } } },
+    ByAuthGet: { Type: "AWS::ApiGateway::Method", Properties: { RestApiId: { Ref: "ByAuth" }, ResourceId: { "Fn::GetAtt": ["ByAuth", "RootResourceId"] }, HttpMethod: "GET",
+      AuthorizationType: "CUSTOM", AuthorizerId: { Ref: "ByAuthGate" }, ApiKeyRequired: true, Integration: { Type: "AWS_PROXY", IntegrationHttpMethod: "POST", Uri: uri } } },
+    ByAuthDeployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["ByAuthGet"], Properties: { RestApiId: { Ref: "ByAuth" }, StageName: "live" } },
+    ByAuthPlan: { Type: "AWS::ApiGateway::UsagePlan", DependsOn: ["ByAuthDeployment"], Properties: { ApiStages: [{ ApiId: { Ref: "ByAuth" }, Stage: "live" }] } },
+    ByAuthPlanKey: planKey("StrayKey", "ByAuthPlan"),
     QuotaPlanKey: planKey("QuotaKey", "QuotaPlan"),
     BurstPlanKey: planKey("BurstKey", "BurstPlan"),
     OffPlanKey: planKey("OffKey", "QuotaPlan"),
   },
-  Outputs: { Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/prod/"]] } } },
+  Outputs: {
+    Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/prod/"]] } },
+    ByAuthUrl: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["ByAuth", "LocalEndpoint"] }, "/live/"]] } },
+  },
 };
 
 let url = "";
+let byAuthUrl = "";
 test("deploys API keys, usage plans and a Cognito authorizer", { timeout: 120_000 }, async () => {
-  url = (await deployTestStack(tc.cloud, "keys", template)).outputs.Url;
+  ({ Url: url, ByAuthUrl: byAuthUrl } = (await deployTestStack(tc.cloud, "keys", template)).outputs);
+});
+
+test("an API whose key source is AUTHORIZER takes the key its Lambda authorizer names, not x-api-key", { timeout: 60_000 }, async () => {
+  assert.equal((await fetch(byAuthUrl, { headers: { authorization: "stray-key-0123456789abcdef" } })).status, 200);
+  const viaHeader = await fetch(byAuthUrl, { headers: { authorization: "nonsense", "x-api-key": "stray-key-0123456789abcdef" } });
+  assert.equal(viaHeader.status, 403);
+  assert.deepEqual(await viaHeader.json(), { message: "Forbidden" });
 });
 
 test("a method that requires a key: 403 Forbidden without one, or with one no plan of this stage admits, or a disabled one", { timeout: 60_000 }, async () => {

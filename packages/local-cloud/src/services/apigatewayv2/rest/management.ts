@@ -98,7 +98,7 @@ export class RestApiManagement {
   private updateRestApi(i: Doc): Doc {
     const api = this.restApi(i.RestApiId);
     const next = {
-      ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [],
+      ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [], ApiKeySourceType: i.ApiKeySourceType ?? "HEADER",
       DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
     };
     this.store.update(api.Id, "restapi", api.Id, next);
