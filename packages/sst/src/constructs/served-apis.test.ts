@@ -30,13 +30,15 @@ import { Apis } from "./stacks/Apis";
 export default { config() { return { name: "served-app", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
 `,
   "stacks/Apis.ts": `
-import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/constructs";
+import { ApiGatewayV1Api, AppSyncApi, Cognito, Function, StackContext, Table } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
   const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
+  // as SST v2's api-auth-jwt-cognito-user-pool example, with a REST API
+  const users = new Cognito(stack, "Users", { login: ["email"] });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
     authorizers: {
       token: { type: "lambda_token", function: auth },
-      pool: { type: "user_pools", userPoolIds: ["us-east-1_Served123"] },
+      pool: { type: "user_pools", userPoolIds: [users.userPoolId] },
     },
     routes: {
       "GET /": "src/fn.echo",
@@ -62,7 +64,7 @@ export function Apis({ stack }: StackContext) {
     },
   });
   const urls = new Function(stack, "Urls", { handler: "src/fn.urls", bind: [rest, graph] });
-  stack.addOutputs({ RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
+  stack.addOutputs({ PoolId: users.userPoolId, RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
 }
 `,
   "graphql/schema.graphql": "type Note { id: ID! text: String }\ntype Query { hello(name: String): String note(id: ID!): Note echo(text: String): String }\ntype Mutation { addNote(id: ID!, text: String): Note }\n",
@@ -150,7 +152,7 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
     const token = (iss: string) => `${b64({ alg: "RS256", kid: "k" })}.${b64({ iss, sub: "u-9", token_use: "id", exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
     assert.equal((await fetch(`${outputs.RestUrl}me`)).status, 401);
     assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
-    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Served123") } });
+    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token(`https://cognito-idp.us-east-1.amazonaws.com/${outputs.PoolId}`) } });
     assert.equal(me.status, 200);
     assert.equal((await me.json()).requestContext.authorizer.claims.sub, "u-9");
 
