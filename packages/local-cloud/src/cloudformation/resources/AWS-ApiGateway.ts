@@ -33,7 +33,7 @@ const restApiInput = (props: Record<string, any>, ctx: ProviderContext) =>
   compact({
     Name: props.Name ?? (props.Body || props.BodyS3Location ? undefined : ctx.physicalName()),
     Description: props.Description, BinaryMediaTypes: props.BinaryMediaTypes, Body: props.Body, BodyS3Location: props.BodyS3Location,
-    CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType,
+    CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType, Tags: props.Tags,
   });
 
 /** A method's CloudFormation properties are PutMethod's input, its integration inline. */
@@ -66,7 +66,7 @@ const served: Record<string, ResourceProvider> = {
     },
     async update(id, props, _old, ctx) {
       const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType } = restApiInput(props, ctx) as Record<string, any>;
-      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType });
+      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType, Tags: props.Tags ?? [] });
       return restApiAttributes(api, ctx);
     },
     async delete(id, _props, ctx) {

@@ -154,7 +154,7 @@ export class ApiGatewayV2Service implements Service {
       // provider converts the members whose type is a number or a boolean (coerce.ts).
       inProcessInput: coerceInput,
     });
-    const restWire = new RestWireApi(this.store, this.apiKeys, this.restDataPlane);
+    const restWire = new RestWireApi(this.store, (id) => this.restApis.arn(id), this.apiKeys, this.restDataPlane);
     this.restHost = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [restApiModel],

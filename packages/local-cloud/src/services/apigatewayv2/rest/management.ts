@@ -92,6 +92,7 @@ export class RestApiManagement {
     };
     this.store.insert(id, "restapi", id, api);
     this.store.insert(id, "restresource", rootId, { Id: rootId, Path: "/" });
+    this.putTags(id, i.Tags);
     return api;
   }
 
@@ -102,7 +103,18 @@ export class RestApiManagement {
       DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
     };
     this.store.update(api.Id, "restapi", api.Id, next);
+    if (i.Tags !== undefined) {
+      const arn = this.arn(api.Id);
+      this.store.removeTags(arn, Object.keys(this.store.tags(arn)));
+      this.putTags(api.Id, i.Tags);
+    }
     return next;
+  }
+
+  /** CloudFormation's `[{ Key, Value }]` tags of a REST API, kept by its ARN (GetRestApi answers them). */
+  private putTags(apiId: string, tags: unknown): void {
+    if (!Array.isArray(tags) || !tags.length) return;
+    this.store.putTags(this.arn(apiId), Object.fromEntries(tags.map((t: Doc) => [String(t.Key), String(t.Value ?? "")])));
   }
 
   private deleteRestApi(i: Doc): Doc {

@@ -36,7 +36,7 @@ const template = {
     Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } } },
     Echo: { Type: "AWS::Lambda::Function", Properties: { Runtime: "nodejs20.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] },
       Code: { ZipFile: "exports.handler = async (e) => ({ statusCode: 201, headers: { 'x-from': 'echo' }, body: JSON.stringify({ path: e.path, id: e.pathParameters && e.pathParameters.id, stage: e.requestContext.stage, color: e.stageVariables && e.stageVariables.color, body: e.body }) })" } } },
-    Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "wire-api", Description: "read over the wire" } },
+    Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "wire-api", Description: "read over the wire", Tags: [{ Key: "sst:app", Value: "wire" }] } },
     Notes: { Type: "AWS::ApiGateway::Resource", Properties: { RestApiId: { Ref: "Api" }, ParentId: { "Fn::GetAtt": ["Api", "RootResourceId"] }, PathPart: "notes" } },
     Note: { Type: "AWS::ApiGateway::Resource", Properties: { RestApiId: { Ref: "Api" }, ParentId: { Ref: "Notes" }, PathPart: "{id}" } },
     Pool: { Type: "AWS::ApiGateway::Authorizer", Properties: { RestApiId: { Ref: "Api" }, Name: "pool", Type: "COGNITO_USER_POOLS", ProviderARNs: [POOL], IdentitySource: "method.request.header.Authorization" } },
@@ -77,6 +77,7 @@ test("aws apigateway get-rest-apis / get-resources / get-method / get-stages / g
   assert.equal(api.apiKeySource, "HEADER");
   assert.deepEqual(api.endpointConfiguration, { types: ["EDGE"] });
   assert.equal(typeof api.createdDate, "string");
+  assert.deepEqual(api.tags, { "sst:app": "wire" });
 
   const plain = await aws("apigateway", "get-resources", "--rest-api-id", out.ApiId);
   const note = plain.items.find((r: any) => r.path === "/notes/{id}");

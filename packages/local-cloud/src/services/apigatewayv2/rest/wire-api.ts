@@ -39,7 +39,7 @@ function byStatusCode<T>(list: Doc[] | undefined, shape: (entry: Doc) => T): Rec
 export class RestWireApi {
   readonly operations: Record<string, Op>;
 
-  constructor(private readonly store: ApiGatewayStore, private readonly keys: ApiKeys, private readonly dataPlane: RestDataPlane) {
+  constructor(private readonly store: ApiGatewayStore, private readonly restApiArn: (id: string) => string, private readonly keys: ApiKeys, private readonly dataPlane: RestDataPlane) {
     this.operations = {
       GetRestApis: (i) => page(this.restApis().map((a) => this.restApiOut(a)), i),
       GetRestApi: (i) => this.restApiOut(this.restApi(i.restApiId)),
@@ -144,6 +144,7 @@ export class RestWireApi {
       id: api.Id, name: api.Name, description: api.Description, createdDate: date(api.CreatedDate),
       binaryMediaTypes: api.BinaryMediaTypes?.length ? api.BinaryMediaTypes : undefined, apiKeySource: api.ApiKeySourceType ?? "HEADER",
       endpointConfiguration: { types: ["EDGE"] }, disableExecuteApiEndpoint: api.DisableExecuteApiEndpoint === true, rootResourceId: api.RootResourceId,
+      tags: this.store.tags(this.restApiArn(api.Id)),
     };
   }
 
