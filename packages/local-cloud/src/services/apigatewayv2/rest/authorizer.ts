@@ -119,6 +119,8 @@ export class RestAuthorizers {
     if (outcome.kind !== "ok") return authorizerFailure();
     const verdict = safeJson(outcome.payload);
     if (!verdict || typeof verdict !== "object" || !verdict.policyDocument) return authorizerFailure();
+    // a REST API takes only strings, numbers and booleans as context values
+    if (verdict.context != null && (typeof verdict.context !== "object" || Object.values(verdict.context).some((v) => v !== null && typeof v === "object"))) return authorizerFailure();
     return { verdict: verdict as Verdict };
   }
 }
