@@ -64,6 +64,11 @@ test("sst dev writes output, runs commands, and regenerates on a change in the s
     { type: "graphql", route: "POST /graphql", schema: "graphql/schema.ts", output: "out/schema.graphql", commands: ["node -e \"require('fs').writeFileSync('out/ran.txt', 'yes')\""] },
   ] } }] }) } } };
   const routes = pothosRoutesOf([template, { Outputs: {} }]);
+  // an Api's url makes the metadata a Fn::Join around its tokens
+  const joined = { Outputs: { SSTMetadata: { Value: { "Fn::Join": ["", [
+    '{"metadata":[{"type":"Api","data":{"url":"https://', { Ref: "Api" }, '.execute-api","routes":[{"type":"graphql","route":"POST /graphql","schema":"s.ts","output":"o.graphql"}]}}]}',
+  ]] } } } };
+  assert.deepEqual(pothosRoutesOf([joined]), [{ schema: "s.ts", output: "o.graphql", commands: undefined, internalPackages: undefined }]);
   assert.deepEqual(routes, [{ schema: "graphql/schema.ts", output: "out/schema.graphql", commands: ["node -e \"require('fs').writeFileSync('out/ran.txt', 'yes')\""], internalPackages: undefined }]);
   const regen = new PothosRegenerator(app, ui);
   regen.setRoutes(routes);

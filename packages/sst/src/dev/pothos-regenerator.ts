@@ -27,8 +27,8 @@ export interface PothosRoute {
 export function pothosRoutesOf(templates: unknown[]): PothosRoute[] {
   const routes: PothosRoute[] = [];
   for (const template of templates) {
-    const raw = (template as any)?.Outputs?.SSTMetadata?.Value;
-    if (typeof raw !== "string") continue;
+    const raw = metadataText((template as any)?.Outputs?.SSTMetadata?.Value);
+    if (raw === undefined) continue;
     let metadata: any[];
     try {
       metadata = JSON.parse(raw).metadata ?? [];
@@ -45,6 +45,17 @@ export function pothosRoutesOf(templates: unknown[]): PothosRoute[] {
     }
   }
   return routes;
+}
+
+/**
+ * The SSTMetadata output as text. With tokens in it (an Api's url) it is a Fn::Join of
+ * its pieces; the tokens stand inside JSON strings, so leaving them out keeps it JSON.
+ */
+function metadataText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const join = (value as any)?.["Fn::Join"];
+  if (!Array.isArray(join) || join[0] !== "" || !Array.isArray(join[1])) return undefined;
+  return join[1].map((part: unknown) => (typeof part === "string" ? part : "")).join("");
 }
 
 interface RouteState {
