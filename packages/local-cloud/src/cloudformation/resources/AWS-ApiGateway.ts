@@ -55,6 +55,11 @@ const authorizerInput = (props: Record<string, any>) =>
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
 
+const stageInput = (props: Record<string, any>) => ({
+  RestApiId: props.RestApiId, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting,
+  Description: props.Description, TracingEnabled: props.TracingEnabled, MethodSettings: props.MethodSettings,
+});
+
 const usagePlanInput = (props: Record<string, any>) =>
   compact({ UsagePlanName: props.UsagePlanName, Description: props.Description, ApiStages: props.ApiStages, Throttle: props.Throttle, Quota: props.Quota });
 
@@ -196,11 +201,11 @@ const served: Record<string, ResourceProvider> = {
     nameProperty: "StageName",
     async create(props, ctx) {
       const name = props.StageName ?? ctx.physicalName({ maxLength: 128, separator: "-" }).replace(/[^A-Za-z0-9_-]/g, "");
-      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      const s = await apigateway(ctx).call("CreateRestStage", { ...stageInput(props), StageName: name });
       return { physicalId: s.StageName };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      await apigateway(ctx).call("UpdateRestStage", { ...stageInput(props), StageName: id });
       return {};
     },
     async delete(id, props, ctx) {

@@ -224,7 +224,7 @@ export class RestApiManagement {
     if (i.StageName) {
       const description = i.StageDescription ?? {};
       const accessLog = description.AccessLogSetting;
-      this.createStage({ RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
+      this.createStage({ ...description, RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
     }
     return { Id: id };
   }
@@ -244,7 +244,8 @@ export class RestApiManagement {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) throw badRequest("Stage name only allows a-zA-Z0-9_-");
     this.existing(apiId, "restdeployment", i.DeploymentId, "Deployment");
     if (this.store.get(apiId, "reststage", name)) throw conflict("Stage already exists");
-    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, CreatedDate: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, ...stageSettings(i), CreatedDate: now, LastUpdatedDate: now };
     this.store.insert(apiId, "reststage", name, stage);
     return stage;
   }
@@ -252,8 +253,16 @@ export class RestApiManagement {
   private updateStage(i: Doc): Doc {
     const stage = this.existing(i.RestApiId, "reststage", i.StageName, "Stage");
     if (i.DeploymentId) this.existing(i.RestApiId, "restdeployment", i.DeploymentId, "Deployment");
-    const next = { ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting };
+    const next = {
+      ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting,
+      ...stageSettings(i), LastUpdatedDate: new Date().toISOString(),
+    };
     this.store.update(i.RestApiId, "reststage", stage.StageName, next);
     return next;
   }
+}
+
+/** What a stage records beside what it serves (GetStage answers it; the local cloud neither traces nor caches). */
+function stageSettings(i: Doc): Doc {
+  return { Description: i.Description, TracingEnabled: i.TracingEnabled === true || i.TracingEnabled === "true", MethodSettings: i.MethodSettings };
 }

@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   APIGatewayClient, GetRestApisCommand, GetResourcesCommand, GetMethodCommand, GetStageCommand, GetUsagePlanKeysCommand,
-  TestInvokeMethodCommand, GetRestApiCommand, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand,
+  TestInvokeMethodCommand, GetRestApiCommand, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, GetApiKeysCommand, GetUsagePlansCommand,
 } from "@aws-sdk/client-api-gateway";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { startTestCloud, awsCli, awsCliPath, type AwsCli, type TestCloud } from "../../../testing.js";
@@ -49,7 +49,8 @@ const template = {
       RestApiId: { Ref: "Api" }, ResourceId: { Ref: "Notes" }, HttpMethod: "POST", AuthorizationType: "NONE",
       Integration: { Type: "AWS_PROXY", IntegrationHttpMethod: "POST", Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Echo.Arn}/invocations" } } } },
     Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NoteGet", "NotesPost"], Properties: { RestApiId: { Ref: "Api" }, Description: "first" } },
-    Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: "Deployment" }, StageName: "prod", Variables: { color: "green" } } },
+    Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: "Deployment" }, StageName: "prod", Variables: { color: "green" },
+      TracingEnabled: true, MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 }] } },
     Key: { Type: "AWS::ApiGateway::ApiKey", Properties: { Name: "wire-key", Enabled: true, Value: "wire-key-value-0123456789abcdef" } },
     Plan: { Type: "AWS::ApiGateway::UsagePlan", Properties: { UsagePlanName: "wire-plan", ApiStages: [{ ApiId: { Ref: "Api" }, Stage: { Ref: "Stage" } }],
       Throttle: { BurstLimit: 10, RateLimit: 5 }, Quota: { Limit: 1000, Period: "MONTH" } } },
@@ -97,7 +98,7 @@ test("aws apigateway get-rest-apis / get-resources / get-method / get-stages / g
   assert.match(get.methodIntegration.uri, /^arn:aws:apigateway:us-east-1:lambda:path\/2015-03-31\/functions\/arn:aws:lambda:us-east-1:000000000000:function:[^/]+\/invocations$/);
   assert.equal(get.methodIntegration.timeoutInMillis, 29000);
 
-  const method = await aws("apigateway", "get-method", "--rest-api-id", out.ApiId, "--resource-id", out.NotesId, "--http-method", "POST");
+  const method = await client.send(new GetMethodCommand({ restApiId: out.ApiId, resourceId: out.NotesId, httpMethod: "POST" }));
   assert.equal(method.httpMethod, "POST");
   assert.equal(method.authorizationType, "NONE");
   assert.equal(method.apiKeyRequired, false);
@@ -106,6 +107,8 @@ test("aws apigateway get-rest-apis / get-resources / get-method / get-stages / g
   assert.equal(stages.item.length, 1);
   assert.equal(stages.item[0].stageName, "prod");
   assert.deepEqual(stages.item[0].variables, { color: "green" });
+  assert.equal(stages.item[0].tracingEnabled, true);
+  assert.equal(stages.item[0].methodSettings["*/*"].throttlingBurstLimit, 20);
   const deployments = await aws("apigateway", "get-deployments", "--rest-api-id", out.ApiId);
   assert.equal(deployments.items.length, 1);
   assert.equal(deployments.items[0].id, stages.item[0].deploymentId);
@@ -117,20 +120,20 @@ test("aws apigateway get-rest-apis / get-resources / get-method / get-stages / g
 
 test("aws apigateway get-api-keys / get-usage-plans: values only when asked for", { timeout: 60_000, skip: noCli }, async () => {
   const aws = (...args: string[]) => awsOrThrow(...args);
-  const keys = await aws("apigateway", "get-api-keys");
-  const key = keys.items.find((k: any) => k.id === out.KeyId);
+  const withValues = await aws("apigateway", "get-api-keys", "--include-values");
+  const key = withValues.items.find((k: any) => k.id === out.KeyId);
   assert.equal(key.name, "wire-key");
   assert.equal(key.enabled, true);
-  assert.equal(key.value, undefined);
-  const withValues = await aws("apigateway", "get-api-keys", "--include-values");
-  assert.equal(withValues.items.find((k: any) => k.id === out.KeyId).value, "wire-key-value-0123456789abcdef");
+  assert.equal(key.value, "wire-key-value-0123456789abcdef");
+  const keys = await client.send(new GetApiKeysCommand({}));
+  assert.equal(keys.items!.find((k) => k.id === out.KeyId)!.value, undefined, "values only when asked for");
 
   const plans = await aws("apigateway", "get-usage-plans", "--key-id", out.KeyId);
   assert.deepEqual(plans.items, [{
     id: out.PlanId, name: "wire-plan", apiStages: [{ apiId: out.ApiId, stage: "prod" }],
     throttle: { burstLimit: 10, rateLimit: 5 }, quota: { limit: 1000, offset: 0, period: "MONTH" },
   }]);
-  assert.deepEqual((await aws("apigateway", "get-usage-plans", "--key-id", "nokey")).items, []);
+  assert.deepEqual((await client.send(new GetUsagePlansCommand({ keyId: "nokey" }))).items, []);
 });
 
 test("an unknown id is AWS's NotFoundException, for the CLI and the SDK", { timeout: 60_000 }, async () => {

@@ -196,8 +196,28 @@ function stageOut(s: Doc): Doc {
   return {
     deploymentId: s.DeploymentId, stageName: s.StageName, description: s.Description, variables: s.Variables && Object.keys(s.Variables).length ? s.Variables : undefined,
     accessLogSettings: log ? { format: log.Format, destinationArn: log.DestinationArn } : undefined, cacheClusterEnabled: false, cacheClusterStatus: "NOT_AVAILABLE",
-    methodSettings: {}, tracingEnabled: false, createdDate: date(s.CreatedDate), lastUpdatedDate: date(s.LastUpdatedDate ?? s.CreatedDate),
+    methodSettings: methodSettingsOut(s.MethodSettings), tracingEnabled: s.TracingEnabled === true, createdDate: date(s.CreatedDate),
+    lastUpdatedDate: date(s.LastUpdatedDate ?? s.CreatedDate),
   };
+}
+
+/** CloudFormation's `[{ ResourcePath, HttpMethod, ... }]` keyed as GetStage keys them: "~1users/GET", and star-slash-star for the every-method entry. */
+function methodSettingsOut(list: Doc[] | undefined): Record<string, Doc> {
+  const out: Record<string, Doc> = {};
+  for (const m of list ?? []) {
+    const path = String(m.ResourcePath ?? "/*");
+    const key = `${path === "/*" ? "*" : path.replace(/\//g, "~1")}/${m.HttpMethod ?? "*"}`;
+    out[key] = {
+      metricsEnabled: m.MetricsEnabled === true || m.MetricsEnabled === "true", loggingLevel: m.LoggingLevel ?? "OFF",
+      dataTraceEnabled: m.DataTraceEnabled === true || m.DataTraceEnabled === "true",
+      throttlingBurstLimit: m.ThrottlingBurstLimit === undefined ? 5000 : Number(m.ThrottlingBurstLimit),
+      throttlingRateLimit: m.ThrottlingRateLimit === undefined ? 10000 : Number(m.ThrottlingRateLimit),
+      cachingEnabled: m.CachingEnabled === true || m.CachingEnabled === "true", cacheTtlInSeconds: Number(m.CacheTtlInSeconds ?? 300),
+      cacheDataEncrypted: m.CacheDataEncrypted === true || m.CacheDataEncrypted === "true", requireAuthorizationForCacheControl: true,
+      unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITH_RESPONSE_HEADER",
+    };
+  }
+  return out;
 }
 
 function deploymentOut(d: Doc): Doc {
