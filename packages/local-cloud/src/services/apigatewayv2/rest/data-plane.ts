@@ -29,6 +29,7 @@ import { RestAuthorizers, type RestAuthorizer } from "./authorizer.js";
 import type { RestSnapshot } from "./management.js";
 import { answerMock } from "./mock-integration.js";
 import { UsageLimits } from "./usage-limits.js";
+import { StageThrottle } from "./stage-throttle.js";
 import { JwksCache } from "../jwt.js";
 
 type Doc = Record<string, any>;
@@ -88,7 +89,7 @@ const missingAuthenticationToken = () => gatewayError("MISSING_AUTHENTICATION_TO
 const forbidden = (type = "DEFAULT_4XX") => gatewayError(type, 403, "Forbidden", "ForbiddenException");
 const internalError = () => gatewayError("DEFAULT_5XX", 500, "Internal server error");
 const badGateway = () => gatewayError("DEFAULT_5XX", 502, "Internal server error");
-/** AWS's answers for a request a method's API key requirement turns away. */
+/** AWS's answers for a request a method's API key requirement, or a throttle, turns away. */
 const USAGE_REFUSALS = {
   forbidden: () => forbidden("INVALID_API_KEY"),
   throttled: () => gatewayError("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException"),
@@ -110,6 +111,7 @@ interface Served extends ServedRequest {
 export class RestDataPlane extends ExecuteApiPlane<Served> {
   private readonly authorizers: RestAuthorizers;
   private readonly usage: UsageLimits;
+  private readonly stageThrottle = new StageThrottle();
   /** Stage access logs, batched to CloudWatch Logs (a missing group drops its lines, as on AWS). */
   readonly accessLogs: LogShipper;
   private generation = -1;
@@ -189,6 +191,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
     const matched = { stage, routeKey: ctx.routeKey, resourcePath };
+    if (!this.stageThrottle.admits(apiId, stage, resourcePath, method.HttpMethod)) return { ...matched, response: USAGE_REFUSALS.throttled() };
     const auth = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
     if (auth?.denied) return { ...matched, response: auth.denied };
     if (method.ApiKeyRequired) {

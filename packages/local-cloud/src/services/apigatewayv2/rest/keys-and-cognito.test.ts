@@ -1,6 +1,7 @@
 /**
  * What REST API methods ask of a caller beyond a route: an API key a usage plan admits
- * (403 Forbidden without one, 429 past the plan's throttle or quota), and a Cognito user
+ * (403 Forbidden without one, 429 past the plan's throttle or quota), room under the
+ * stage's method throttling (429), and a Cognito user
  * pool token (claims in requestContext.authorizer.claims; ID tokens for methods without
  * scopes, access tokens with one of the method's scopes). Deployed from CloudFormation
  * and called with fetch; the token's signature check runs against a JWKS server.
@@ -51,12 +52,18 @@ const template = {
     Paid: resource("paid"),
     Me: resource("me"),
     Scoped: resource("scoped"),
+    Busy: resource("busy"),
+    BusyGet: method("Busy", {}),
     Pool: { Type: "AWS::ApiGateway::Authorizer", Properties: { RestApiId: { Ref: "Api" }, Name: "pool", Type: "COGNITO_USER_POOLS", ProviderARNs: [POOL_ARN], IdentitySource: "method.request.header.Authorization" } },
     PaidGet: method("Paid", { ApiKeyRequired: true }),
     MeGet: method("Me", { AuthorizationType: "COGNITO_USER_POOLS", AuthorizerId: { Ref: "Pool" } }),
     ScopedGet: method("Scoped", { AuthorizationType: "COGNITO_USER_POOLS", AuthorizerId: { Ref: "Pool" }, AuthorizationScopes: ["notes/read"] }),
-    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["PaidGet", "MeGet", "ScopedGet"], Properties: { RestApiId: { Ref: "Api" } } },
-    Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: "Deployment" }, StageName: "prod" } },
+    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["PaidGet", "MeGet", "ScopedGet", "BusyGet"], Properties: { RestApiId: { Ref: "Api" } } },
+    // what CDK's deployOptions write: a default for every method, and one method's own
+    Stage: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: { Ref: "Deployment" }, StageName: "prod", MethodSettings: [
+      { ResourcePath: "/*", HttpMethod: "*", ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 1000 },
+      { ResourcePath: "/~1busy", HttpMethod: "GET", ThrottlingBurstLimit: 1, ThrottlingRateLimit: 0.01 },
+    ] } },
     QuotaKey: key("quota-key-0123456789abcdef"),
     BurstKey: key("burst-key-0123456789abcdef"),
     OffKey: key("off-key-0123456789abcdefgh", false),
@@ -121,6 +128,15 @@ test("a plan's throttle: a burst passes, then 429 Too Many Requests", { timeout:
   const throttled = await call();
   assert.equal(throttled.status, 429);
   assert.deepEqual(await throttled.json(), { message: "Too Many Requests" });
+});
+
+test("a stage's method setting throttles its method: 429 Too Many Requests past the burst; other methods keep the stage's default", { timeout: 60_000 }, async () => {
+  assert.equal((await fetch(`${url}busy`)).status, 200);
+  const throttled = await fetch(`${url}busy`);
+  assert.equal(throttled.status, 429);
+  assert.deepEqual(await throttled.json(), { message: "Too Many Requests" });
+  assert.equal(throttled.headers.get("x-amzn-errortype"), "TooManyRequestsException");
+  assert.equal((await fetch(`${url}paid`)).status, 403, "not throttled: on to its key check");
 });
 
 test("Cognito user pool authorizer: 401 without a token, an expired one, another pool's, or an access token", { timeout: 60_000 }, async () => {

@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { ApiGatewayStore } from "../store.js";
 import { ApiKeys } from "./api-keys.js";
 import { UsageLimits } from "./usage-limits.js";
+import { StageThrottle, decodeResourcePath } from "./stage-throttle.js";
 
 function setup(plan: Record<string, unknown>) {
   const store = new ApiGatewayStore(new Database(":memory:"));
@@ -60,4 +61,24 @@ test("bad input: a short key value, an unknown plan, a quota period AWS does not
   assert.throws(() => keys.operations.CreateUsagePlanKey({ UsagePlanId: "nope", KeyId: "x" }), { code: "NotFoundException", message: "Invalid Usage Plan ID specified" });
   assert.throws(() => keys.operations.CreateUsagePlan({ Quota: { Limit: 1, Period: "YEAR" } }), { code: "BadRequestException" });
   assert.throws(() => keys.operations.CreateUsagePlan({ ApiStages: [{ ApiId: "api1", Stage: "nostage" }] }), { code: "NotFoundException" });
+});
+
+test("stage throttling: the every-method entry is each method's default; a method's own entry replaces it", () => {
+  assert.equal(decodeResourcePath("/~1users~1{id}"), "/users/{id}");
+  assert.equal(decodeResourcePath("/"), "/");
+  const throttle = new StageThrottle();
+  const stage = { StageName: "prod", MethodSettings: [
+    { ResourcePath: "/*", HttpMethod: "*", ThrottlingBurstLimit: 2, ThrottlingRateLimit: 1 },
+    { ResourcePath: "/~1users~1{id}", HttpMethod: "GET", ThrottlingBurstLimit: 1, ThrottlingRateLimit: 1 },
+  ] };
+  const t = 5_000_000;
+  assert.equal(throttle.admits("a", stage, "/users/{id}", "GET", t), true);
+  assert.equal(throttle.admits("a", stage, "/users/{id}", "GET", t), false);
+  for (const m of ["POST", "DELETE"]) {
+    assert.equal(throttle.admits("a", stage, "/users/{id}", m, t), true);
+    assert.equal(throttle.admits("a", stage, "/users/{id}", m, t), true, "two each: the default is per method, not shared");
+    assert.equal(throttle.admits("a", stage, "/users/{id}", m, t), false);
+  }
+  assert.equal(throttle.admits("a", stage, "/users/{id}", "GET", t + 1000), true, "a second later, a token again");
+  assert.equal(throttle.admits("a", { StageName: "dev" }, "/x", "GET", t), true, "no settings, no throttle");
 });

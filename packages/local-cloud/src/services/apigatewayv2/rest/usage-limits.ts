@@ -11,15 +11,11 @@
  * Counters live in memory: a restarted local cloud starts every key's period afresh.
  */
 import { ACCOUNT_SCOPE, type ApiGatewayStore } from "../store.js";
+import { TokenBuckets, type Throttle } from "./token-buckets.js";
 
 type Doc = Record<string, any>;
 
 export type UsageVerdict = "ok" | "forbidden" | "throttled" | "quota-exceeded";
-
-interface Throttle {
-  BurstLimit?: number;
-  RateLimit?: number;
-}
 
 /** A plan as one API stage sees it. */
 interface StagePlan {
@@ -28,18 +24,13 @@ interface StagePlan {
   methodThrottles: Record<string, Throttle>;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export class UsageLimits {
   private generation = -1;
   /** Enabled keys by value. */
   private keysByValue = new Map<string, Doc>();
   /** "apiId/stage" → key id → the plans that admit that key there. */
   private admitted = new Map<string, Map<string, StagePlan[]>>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new TokenBuckets();
   private readonly quotas = new Map<string, { period: number; used: number }>();
 
   constructor(private readonly store: ApiGatewayStore) {}
@@ -52,7 +43,7 @@ export class UsageLimits {
     if (!plans?.length) return "forbidden";
     for (const { plan, methodThrottles } of plans) {
       const throttle = methodThrottles[`${resourcePath}/${httpMethod}`] ?? plan.Throttle;
-      if (throttle && !this.take(`${plan.Id}:${key.Id}:${resourcePath}/${httpMethod}`, throttle, now)) return "throttled";
+      if (throttle && !this.buckets.take(`${plan.Id}:${key.Id}:${resourcePath}/${httpMethod}`, throttle, now)) return "throttled";
     }
     for (const { plan } of plans) {
       if (plan.Quota && !this.count(`${plan.Id}:${key.Id}`, plan.Quota, now)) return "quota-exceeded";
@@ -79,23 +70,6 @@ export class UsageLimits {
         byKey.set(pk.KeyId, list);
       }
     }
-  }
-
-  /** Takes a token from the bucket; false when it is empty. */
-  private take(id: string, throttle: Throttle, now: number): boolean {
-    const rate = throttle.RateLimit;
-    const burst = throttle.BurstLimit ?? rate;
-    if (rate === undefined && burst === undefined) return true;
-    const capacity = Math.max(burst ?? 0, 0);
-    let bucket = this.buckets.get(id);
-    if (!bucket) this.buckets.set(id, (bucket = { tokens: capacity, at: now }));
-    else {
-      bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * (rate ?? Infinity));
-      bucket.at = now;
-    }
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
   }
 
   /** Counts one request against the quota's current period; false when it is used up. */

@@ -201,12 +201,13 @@ function stageOut(s: Doc): Doc {
   };
 }
 
-/** CloudFormation's `[{ ResourcePath, HttpMethod, ... }]` keyed as GetStage keys them: "~1users/GET", and star-slash-star for the every-method entry. */
+/** CloudFormation's `[{ ResourcePath, HttpMethod, ... }]` keyed as GetStage keys them: "~1users/GET" for "/~1users", star-slash-star for the every-method entry. */
 function methodSettingsOut(list: Doc[] | undefined): Record<string, Doc> {
   const out: Record<string, Doc> = {};
   for (const m of list ?? []) {
     const path = String(m.ResourcePath ?? "/*");
-    const key = `${path === "/*" ? "*" : path.replace(/\//g, "~1")}/${m.HttpMethod ?? "*"}`;
+    // CloudFormation's ResourcePath is already encoded ("/~1users"); the key drops its first slash
+    const key = `${path === "/*" ? "*" : path.slice(1)}/${m.HttpMethod ?? "*"}`;
     out[key] = {
       metricsEnabled: m.MetricsEnabled === true || m.MetricsEnabled === "true", loggingLevel: m.LoggingLevel ?? "OFF",
       dataTraceEnabled: m.DataTraceEnabled === true || m.DataTraceEnabled === "true",
