@@ -205,7 +205,10 @@ describe("what the constructs write for the local cloud", () => {
     const stack = new Stack(app, "stack");
     new ApiGatewayV1Api(stack, "Rest", {
       authorizers: { pool: { type: "user_pools", userPoolIds: ["us-east-1_abc"] } },
-      routes: { "GET /": { function: "src/fn.echo", authorizer: "pool" } },
+      routes: {
+        "GET /": { function: "src/fn.echo", authorizer: "pool" },
+        "POST /mapped": { function: "src/fn.echo", cdk: { integration: { proxy: false } } },
+      },
       customDomain: { domainName: "api.example.com", cdk: { hostedZone: cdk.aws_route53.HostedZone.fromHostedZoneAttributes(stack, "Zone", { hostedZoneId: "Z1", zoneName: "example.com" }) } },
     });
     new AppSyncApi(stack, "Graph", {
@@ -213,10 +216,16 @@ describe("what the constructs write for the local cloud", () => {
       dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
       cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
     });
+    new ApiGatewayV1Api(stack, "Guarded", {
+      routes: { "GET /": "src/fn.echo" },
+      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()] })] }) } },
+    });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [
+      'ApiGatewayV1Api "Guarded" cdk.restApi.policy',
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
+      'ApiGatewayV1Api "Rest" routes["POST /mapped"].cdk.integration.proxy',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
       'AppSyncApi "Graph" dataSources.remote',
     ]);
