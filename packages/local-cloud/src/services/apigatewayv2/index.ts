@@ -75,6 +75,24 @@ function restIamTarget(operation: string, input: Record<string, any>): { method:
   return { method: op.http.method, path };
 }
 
+type Doc = Record<string, any>;
+
+/** Operations as a host runs them, each authorized as apigateway:{METHOD} on arn:aws:apigateway:{region}::{its resource path}. */
+function authorizedAs(ops: Record<string, (input: Doc, ctx: CallContext) => unknown>, target: (operation: string, input: Doc) => { method: string; path: string }) {
+  return Object.fromEntries(
+    Object.entries(ops).map(([name, run]) => [
+      name,
+      {
+        iam: (i: Doc, ctx: CallContext) => {
+          const { method, path } = target(name, i);
+          return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
+        },
+        run: (i: Doc, ctx: CallContext) => run(i, ctx),
+      },
+    ]),
+  );
+}
+
 export class ApiGatewayV2Service implements Service {
   readonly signingName = "apigateway";
   readonly store: ApiGatewayStore;
@@ -135,19 +153,7 @@ export class ApiGatewayV2Service implements Service {
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [apigatewayModel],
-      operations: Object.fromEntries(
-        Object.entries(ops).map(([name, run]) => [
-          name,
-          {
-            // apigateway:{METHOD} on arn:aws:apigateway:{region}::{resource path}
-            iam: (i: Record<string, any>, ctx: CallContext) => {
-              const { method, path } = iamTarget(name, i);
-              return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
-            },
-            run: (i: Record<string, any>) => run(i),
-          },
-        ]),
-      ),
+      operations: authorizedAs(ops, iamTarget),
       context: (ctx) => ctx,
       errors: MANAGEMENT_ERRORS,
       // CloudFormation hands over properties as templates have them ("30000", "true"); its
@@ -158,18 +164,7 @@ export class ApiGatewayV2Service implements Service {
     this.restHost = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [restApiModel],
-      operations: Object.fromEntries(
-        Object.entries(restWire.operations).map(([name, run]) => [
-          name,
-          {
-            iam: (i: Record<string, any>, ctx: CallContext) => {
-              const { method, path } = restIamTarget(name, i);
-              return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
-            },
-            run: (i: Record<string, any>, ctx: CallContext) => run(i, ctx),
-          },
-        ]),
-      ),
+      operations: authorizedAs(restWire.operations, restIamTarget),
       context: (ctx) => ctx,
       errors: MANAGEMENT_ERRORS,
     });
