@@ -166,7 +166,12 @@ export class ApiGatewayV2Service implements Service {
       models: [restApiModel],
       operations: authorizedAs(restWire.operations, restIamTarget),
       context: (ctx) => ctx,
-      errors: MANAGEMENT_ERRORS,
+      errors: {
+        ...MANAGEMENT_ERRORS,
+        // the v1 API has many more operations (create-rest-api, put-method, …); these are not a client's mistake
+        unknownOperation: (req, { name }) =>
+          new AwsError("NotImplemented", `The local cloud's API Gateway does not implement ${req ? `${req.method} ${req.path}` : name} for REST APIs: they are made with CloudFormation, and read, given API keys and test-invoked over the wire`, 501),
+      },
     });
   }
 

@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   APIGatewayClient, GetRestApisCommand, GetResourcesCommand, GetMethodCommand, GetStageCommand, GetUsagePlanKeysCommand,
-  TestInvokeMethodCommand, GetRestApiCommand, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, GetApiKeysCommand, GetUsagePlansCommand,
+  TestInvokeMethodCommand, GetRestApiCommand, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, GetApiKeysCommand, GetUsagePlansCommand, CreateRestApiCommand,
 } from "@aws-sdk/client-api-gateway";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { startTestCloud, awsCli, awsCliPath, type AwsCli, type TestCloud } from "../../../testing.js";
@@ -136,7 +136,7 @@ test("aws apigateway get-api-keys / get-usage-plans: values only when asked for"
   assert.deepEqual((await client.send(new GetUsagePlansCommand({ keyId: "nokey" }))).items, []);
 });
 
-test("an unknown id is AWS's NotFoundException, for the CLI and the SDK", { timeout: 60_000 }, async () => {
+test("an unknown id is AWS's NotFoundException, for the CLI and the SDK; an operation the local cloud lacks is 501", { timeout: 60_000 }, async () => {
   if (aws) {
     await assert.rejects(aws("apigateway", "get-resources", "--rest-api-id", "nosuchapi0"), (err: any) => {
       assert.match(err.stderr, /NotFoundException.*Invalid API identifier specified 000000000000:nosuchapi0/);
@@ -150,6 +150,11 @@ test("an unknown id is AWS's NotFoundException, for the CLI and the SDK", { time
     return true;
   });
   await assert.rejects(client.send(new GetStageCommand({ restApiId: out.ApiId, stageName: "dev" })), { name: "NotFoundException" });
+  await assert.rejects(client.send(new CreateRestApiCommand({ name: "over-the-wire" })), (err: any) => {
+    assert.equal(err.$metadata.httpStatusCode, 501);
+    assert.match(err.message, /does not implement POST \/restapis for REST APIs: they are made with CloudFormation/);
+    return true;
+  });
 });
 
 test("SDK: GetRestApis pages with limit and position; GetResources embeds methods", { timeout: 60_000 }, async () => {
