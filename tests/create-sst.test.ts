@@ -136,6 +136,17 @@ describe("create-sst graphql/dynamo under sst dev", () => {
     assert.equal(bad.status, 200);
     assert.match(bad.json.errors[0].message, /Cannot query field "nope" on type "Article"/);
   });
+
+  test("sst dev extracts the Pothos schema into schema.graphql at start and on a save of a type file", async () => {
+    await running.dev.waitFor(/Pothos: Extracted pothos schema \(packages\/graphql\/schema\.graphql\)/, 60_000);
+    const schemaFile = path.join(app, "packages/graphql/schema.graphql");
+    assert.match(fs.readFileSync(schemaFile, "utf8"), /type Query \{\n  article\(articleID: String!\): Article\n  articles: \[Article!\]\n\}/);
+    const typeFile = path.join(app, "packages/functions/src/graphql/types/article.ts");
+    const from = running.dev.lines.length;
+    fs.writeFileSync(typeFile, fs.readFileSync(typeFile, "utf8").replace('title: t.exposeString("title"),', 'title: t.exposeString("title"),\n      headline: t.exposeString("title"),'));
+    await running.dev.waitFor(/Pothos: Extracted pothos schema/, 60_000, from);
+    assert.match(fs.readFileSync(schemaFile, "utf8"), /type Article \{\n  headline: String\n  id: ID\n/);
+  });
 });
 
 describe("create-sst command line", () => {

@@ -262,6 +262,13 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     }
     this.cdk.accessLogGroup = accessLogData?.logGroup;
     const deployOptions = restApiProps.deployOptions ?? {};
+    if (restApiProps.policy) {
+      addLocalNotice(this, {
+        construct: `ApiGatewayV1Api "${this.id}"`,
+        prop: "cdk.restApi.policy",
+        local: "the resource policy is deployed, but the local cloud does not evaluate it: every caller the method's own authorization admits gets through",
+      });
+    }
     this.cdk.restApi = new apig.RestApi(this, "Api", {
       restApiName: app.logicalPrefixedName(this.node.id),
       ...restApiProps,
@@ -367,7 +374,7 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
         addLocalNotice(this, {
           construct: `ApiGatewayV1Api "${this.id}"`,
           prop: `authorizers.${key}`,
-          local: "the Cognito user pool authorizer is deployed, but the local cloud has no Cognito: routes it guards answer 401 Unauthorized locally",
+          local: "the local cloud has no Cognito: it checks tokens as JWTs of the pools (issuer, expiry, token use, scopes), their signatures only when the pools' keys can be fetched from AWS",
         });
         if (!value.userPoolIds) throw sentenceError(this.ref, prop, `Missing "userPoolIds" for "${key}" authorizer`);
         const cognitoUserPools = value.userPoolIds.map((poolId) => cognito.UserPool.fromUserPoolId(this, `${key}-${poolId}-ImportedUserPool`, poolId));
@@ -420,6 +427,13 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     }
     this.functions[routeKey] = fn;
 
+    if (routeProps.cdk?.integration?.proxy === false) {
+      addLocalNotice(this, {
+        construct: `ApiGatewayV1Api "${this.id}"`,
+        prop: `${prop}.cdk.integration.proxy`,
+        local: "a non-proxy Lambda integration (request and response mapping templates) is deployed, but the local cloud serves Lambda proxy integrations only: the route answers 500 locally",
+      });
+    }
     const apigMethod = resource.addMethod(method, new apig.LambdaIntegration(fn, routeProps.cdk?.integration), this.methodOptions(prop, routeProps));
     if (this.deployment) {
       // A new route must make a new deployment of the imported API.

@@ -6,8 +6,10 @@
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
- * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, IAM
- * authorization), which it names once.
+ * but does not run, or runs only in part (a Cognito authorizer: no signature check
+ * offline; a custom domain, an HTTP data source, IAM authorization), which it names once.
+ * A Cognito authorizer hands a pool's token claims to its route; an API key of a usage
+ * plan opens an `apiKeyRequired` route.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -28,18 +30,28 @@ import { Apis } from "./stacks/Apis";
 export default { config() { return { name: "served-app", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
 `,
   "stacks/Apis.ts": `
-import { ApiGatewayV1Api, AppSyncApi, Function, StackContext, Table } from "sst/constructs";
+import { ApiGatewayV1Api, AppSyncApi, Cognito, Function, StackContext, Table } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
   const auth = new Function(stack, "Auth", { handler: "src/fn.auth" });
+  // as SST v2's api-auth-jwt-cognito-user-pool example, with a REST API
+  const users = new Cognito(stack, "Users", { login: ["email"] });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
-    authorizers: { token: { type: "lambda_token", function: auth } },
+    authorizers: {
+      token: { type: "lambda_token", function: auth },
+      pool: { type: "user_pools", userPoolIds: [users.userPoolId] },
+    },
     routes: {
       "GET /": "src/fn.echo",
       "GET /users/{id}": "src/fn.echo",
       "ANY /files/{proxy+}": "src/fn.echo",
       "GET /private": { function: "src/fn.echo", authorizer: "token" },
+      "GET /me": { function: "src/fn.echo", authorizer: "pool" },
+      "GET /paid": { function: "src/fn.echo", cdk: { method: { apiKeyRequired: true } } },
     },
   });
+  // an API key and a usage plan the way CDK apps add them to the REST API
+  const key = rest.cdk.restApi.addApiKey("Key", { value: "served-app-key-0123456789" });
+  rest.cdk.restApi.addUsagePlan("Plan", { apiStages: [{ api: rest.cdk.restApi, stage: rest.cdk.restApi.deploymentStage }], quota: { limit: 100, period: "DAY" as any } }).addApiKey(key);
   const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
   const graph = new AppSyncApi(stack, "Graph", {
     schema: "graphql/schema.graphql",
@@ -52,7 +64,7 @@ export function Apis({ stack }: StackContext) {
     },
   });
   const urls = new Function(stack, "Urls", { handler: "src/fn.urls", bind: [rest, graph] });
-  stack.addOutputs({ RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
+  stack.addOutputs({ PoolId: users.userPoolId, RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
 }
 `,
   "graphql/schema.graphql": "type Note { id: ID! text: String }\ntype Query { hello(name: String): String note(id: ID!): Note echo(text: String): String }\ntype Mutation { addNote(id: ID!, text: String): Note }\n",
@@ -82,10 +94,11 @@ after(async () => {
 describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
   let outputs: Record<string, string> = {};
 
-  it("deploy with local URLs, bound into functions, and no notice", { timeout: 240_000 }, async () => {
+  it("deploy with local URLs, bound into functions, and no notice but the Cognito authorizer's", { timeout: 240_000 }, async () => {
     const project = await loadProject({ cwd: dir, stage: "dev" });
     const result = await synth(project, { mode: "deploy", target: "local" });
-    assert.deepEqual(result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [], []);
+    const notices = result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [];
+    assert.deepEqual(notices.map((n) => `${n.construct} ${n.prop}`), ['ApiGatewayV1Api "Rest" authorizers.pool'], "only the Cognito authorizer, which runs in part");
     await deployToLocal(tc.cloud as any, result);
     const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-served-app-Apis" });
     outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
@@ -134,6 +147,21 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
     assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
   });
 
+  it("a user_pools authorizer hands the token's claims to the route; an apiKeyRequired route wants a key of a usage plan", { timeout: 60_000 }, async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const token = (iss: string) => `${b64({ alg: "RS256", kid: "k" })}.${b64({ iss, sub: "u-9", token_use: "id", exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
+    assert.equal((await fetch(`${outputs.RestUrl}me`)).status, 401);
+    assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
+    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token(`https://cognito-idp.us-east-1.amazonaws.com/${outputs.PoolId}`) } });
+    assert.equal(me.status, 200);
+    assert.equal((await me.json()).requestContext.authorizer.claims.sub, "u-9");
+
+    const noKey = await fetch(`${outputs.RestUrl}paid`);
+    assert.equal(noKey.status, 403);
+    assert.deepEqual(await noKey.json(), { message: "Forbidden" });
+    assert.equal((await fetch(`${outputs.RestUrl}paid`, { headers: { "x-api-key": "served-app-key-0123456789" } })).status, 200);
+  });
+
   it("GraphQL queries run through Lambda, DynamoDB and none resolvers with the API key", { timeout: 60_000 }, async () => {
     const gql = (query: string, variables?: unknown, key = outputs.GraphKey) =>
       fetch(outputs.GraphUrl, { method: "POST", headers: { "content-type": "application/json", ...(key ? { "x-api-key": key } : {}) }, body: JSON.stringify({ query, variables }) });
@@ -177,7 +205,10 @@ describe("what the constructs write for the local cloud", () => {
     const stack = new Stack(app, "stack");
     new ApiGatewayV1Api(stack, "Rest", {
       authorizers: { pool: { type: "user_pools", userPoolIds: ["us-east-1_abc"] } },
-      routes: { "GET /": { function: "src/fn.echo", authorizer: "pool" } },
+      routes: {
+        "GET /": { function: "src/fn.echo", authorizer: "pool" },
+        "POST /mapped": { function: "src/fn.echo", cdk: { integration: { proxy: false } } },
+      },
       customDomain: { domainName: "api.example.com", cdk: { hostedZone: cdk.aws_route53.HostedZone.fromHostedZoneAttributes(stack, "Zone", { hostedZoneId: "Z1", zoneName: "example.com" }) } },
     });
     new AppSyncApi(stack, "Graph", {
@@ -185,10 +216,16 @@ describe("what the constructs write for the local cloud", () => {
       dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
       cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
     });
+    new ApiGatewayV1Api(stack, "Guarded", {
+      routes: { "GET /": "src/fn.echo" },
+      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()] })] }) } },
+    });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [
+      'ApiGatewayV1Api "Guarded" cdk.restApi.policy',
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
+      'ApiGatewayV1Api "Rest" routes["POST /mapped"].cdk.integration.proxy',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
       'AppSyncApi "Graph" dataSources.remote',
     ]);

@@ -30,6 +30,7 @@ import { attachInvocationLog } from "./invocation-log.js";
 import { SerialTask } from "./serial-task.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { ServiceProcesses } from "./service-processes.js";
+import { PothosSync } from "./pothos-sync.js";
 import { awsTarget, localServiceSpecs } from "./local-services.js";
 
 export interface AwsDevOptions {
@@ -55,6 +56,8 @@ export class AwsDevSession {
   private bridge?: BridgeServer;
   /** Services' `dev.command`s, run on this machine against the stage on AWS. */
   private services?: ServiceProcesses;
+  /** Api graphql routes' Pothos schemas, generated after deploys and on changes. */
+  private readonly pothos: PothosSync;
 
   private constructor(
     private project: Project,
@@ -64,7 +67,9 @@ export class AwsDevSession {
     private readonly runtime: LiveRuntime,
     private readonly builder: DevFunctionBuilder,
     private readonly resolver: DevCodeResolver,
-  ) {}
+  ) {
+    this.pothos = new PothosSync(project.root, opts.ui);
+  }
 
   /** Settles when the redeploy after the last stack change settled. */
   get lastRedeploy(): Promise<void> {
@@ -157,6 +162,7 @@ export class AwsDevSession {
     const n = Object.keys(result.outputs).length;
     ui.success(`Deployed ${n} stack${n === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
+    await this.pothos.deployed(synth.stacks);
     await this.runServices();
   }
 
@@ -180,6 +186,7 @@ export class AwsDevSession {
     if (this.stopped) return;
     this.opts.ui.debug(`changed: ${files.map((f) => path.relative(this.project.root, f)).join(", ")}`);
     if (files.some((f) => this.configInputs.has(f))) this.redeploys.schedule();
+    this.pothos.filesChanged(files);
     this.builder.filesChanged(files).catch((err) => this.opts.ui.error(`Rebuild failed: ${(err as Error).message}`));
   }
 

@@ -283,35 +283,37 @@ describe("DevSession: a stack change during the first deploy", () => {
   });
 });
 
+/** A project, synth and cloud for a session whose loop is not under test. */
+function fakes(dir: string) {
+  const calls = { load: 0, synth: 0, writes: 0, deploys: [] as string[] };
+  const project = {
+    root: dir,
+    stage: "dev",
+    config: { name: "c", region: "us-east-1", ssmPrefix: "/sst/c/dev/" },
+    paths: { root: dir, out: path.join(dir, ".sst") },
+    configInputs: [],
+  };
+  const synthResult = { assemblyDir: path.join(dir, ".sst/dist"), stacks: [], functions: { f: { id: "f", handler: "src/f.handler", runtime: "nodejs20.x" } } };
+  const cloud: any = {
+    endpoint: "http://127.0.0.1:1",
+    port: 1,
+    region: "us-east-1",
+    events: new EventEmitter(),
+    lambda: { setCodeResolver() {}, recycle() {} },
+    cloudformation: { deployAssembly: async (d: string) => (calls.deploys.push(d), { stacks: {} }) },
+    stop: async () => {},
+  };
+  const deps = {
+    loadProject: async () => (calls.load++, project as any),
+    synth: async () => (calls.synth++, synthResult),
+    startCloud: async () => ({ cloud }),
+    defaultPort: async () => 0,
+  };
+  return { calls, project, synthResult, deps };
+}
+const quiet = () => createUi({ stdout: new Writable({ write: (_c, _e, cb) => cb() }) });
+
 describe("DevSession: the synth cache", () => {
-  function fakes(dir: string) {
-    const calls = { load: 0, synth: 0, writes: 0, deploys: [] as string[] };
-    const project = {
-      root: dir,
-      stage: "dev",
-      config: { name: "c", region: "us-east-1", ssmPrefix: "/sst/c/dev/" },
-      paths: { root: dir, out: path.join(dir, ".sst") },
-      configInputs: [],
-    };
-    const synthResult = { assemblyDir: path.join(dir, ".sst/dist"), stacks: [], functions: { f: { id: "f", handler: "src/f.handler", runtime: "nodejs20.x" } } };
-    const cloud: any = {
-      endpoint: "http://127.0.0.1:1",
-      port: 1,
-      region: "us-east-1",
-      events: new EventEmitter(),
-      lambda: { setCodeResolver() {}, recycle() {} },
-      cloudformation: { deployAssembly: async (d: string) => (calls.deploys.push(d), { stacks: {} }) },
-      stop: async () => {},
-    };
-    const deps = {
-      loadProject: async () => (calls.load++, project as any),
-      synth: async () => (calls.synth++, synthResult),
-      startCloud: async () => ({ cloud }),
-      defaultPort: async () => 0,
-    };
-    return { calls, project, synthResult, deps };
-  }
-  const quiet = () => createUi({ stdout: new Writable({ write: (_c, _e, cb) => cb() }) });
 
   it("a hit skips loading the config and synth, and deploys the cached assembly", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sst-dev-cache-"));
@@ -391,5 +393,41 @@ describe("DevSession: the synth cache", () => {
     assert.equal(sawState, false, "the damaged file was gone when the cloud started");
     assert.match(lines.join(""), /Removed the local state of stage "dev"/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("DevSession: Pothos schemas", () => {
+  it("generates an Api graphql route's pothos output after the deploy and again when a schema file is saved", { timeout: 60_000 }, async () => {
+    // inside the repository, so @pothos/core and graphql resolve from its node_modules as an app's would
+    const dir = fs.mkdtempSync(path.join(import.meta.dirname, ".pothos-dev-"));
+    const put = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    put("gql/schema.ts", `import SchemaBuilder from "@pothos/core";\nimport { fields } from "./fields";\nconst builder = new SchemaBuilder<{}>({});\nbuilder.queryType({ fields });\nexport const schema = builder.toSchema();\n`);
+    put("gql/fields.ts", `export const fields = (t: any) => ({ hello: t.string({ resolve: () => "hi" }) });\n`);
+    const metadata = { metadata: [{ type: "Api", data: { routes: [{ type: "graphql", route: "POST /graphql", schema: "gql/schema.ts", output: "gen/schema.graphql" }] } }] };
+    put(".sst/dist/Api.template.json", JSON.stringify({ Resources: {}, Outputs: { SSTMetadata: { Value: JSON.stringify(metadata) } } }));
+    const { deps, synthResult } = fakes(dir);
+    (synthResult as any).stacks = [{ id: "Api", stackName: "dev-c-Api", dependencies: [], templateFile: path.join(dir, ".sst/dist/Api.template.json") }];
+    let printed = "";
+    const ui = createUi({ stdout: new Writable({ write: (c, _e, cb) => ((printed += String(c)), cb()) }), stderr: new Writable({ write: (c, _e, cb) => ((printed += String(c)), cb()) }) });
+    const session = await DevSession.start({ cwd: dir, stage: "dev", ui, port: 0, deps: deps as any });
+    try {
+      await session.pothosIdle();
+      assert.equal(fs.readFileSync(path.join(dir, "gen/schema.graphql"), "utf8"), "type Query {\n  hello: String\n}");
+      assert.match(printed, /Pothos: Extracted pothos schema \(gen\/schema.graphql\)/);
+      put("gql/fields.ts", `export const fields = (t: any) => ({ hello: t.string({ resolve: () => "hi" }), bye: t.int({ resolve: () => 1 }) });\n`);
+      const t0 = Date.now();
+      while (!fs.readFileSync(path.join(dir, "gen/schema.graphql"), "utf8").includes("bye")) {
+        if (Date.now() - t0 > 20_000) throw new Error(`not regenerated; output:\n${printed}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await session.pothosIdle();
+      assert.equal(fs.readFileSync(path.join(dir, "gen/schema.graphql"), "utf8"), "type Query {\n  bye: Int\n  hello: String\n}");
+    } finally {
+      await session.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,7 @@ import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
+import { PothosSync } from "./pothos-sync.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
@@ -131,6 +132,8 @@ async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" |
 
 export class DevSession {
   private watcher?: TreeWatcher;
+  /** Api graphql routes' Pothos schemas, generated after deploys and on changes (pothos-sync.ts). */
+  private readonly pothos: PothosSync;
   private detachLog?: () => void;
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
@@ -154,6 +157,7 @@ export class DevSession {
     private readonly deps: DevDeps,
   ) {
     this.services = new ServiceProcesses(opts.ui);
+    this.pothos = new PothosSync(project.root, opts.ui);
   }
 
   static async start(opts: DevOptions): Promise<DevSession> {
@@ -263,6 +267,7 @@ export class DevSession {
     ui.success(`Deployed ${Object.keys(outputs).length} stack${Object.keys(outputs).length === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
     this.printNotices(synthResult);
+    await this.pothos.deployed(synthResult.stacks);
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
     await this.runServices();
   }
@@ -290,6 +295,11 @@ export class DevSession {
     }
   }
 
+  /** Resolves when the pothos schema generations under way are done (tests, tools). */
+  pothosIdle(): Promise<void> {
+    return this.pothos.idle();
+  }
+
   /** Endpoints of the HTTP APIs in the local cloud (if its API Gateway is there). */
   private async apiUrls(): Promise<string[]> {
     try {
@@ -305,6 +315,7 @@ export class DevSession {
     if (this.stopped) return;
     this.opts.ui.debug(`changed: ${files.map((f) => path.relative(this.project.root, f)).join(", ")}`);
     if (files.some((f) => this.configInputs.has(f))) this.redeploys.schedule();
+    this.pothos.filesChanged(files);
     this.builder
       .filesChanged(files)
       .catch((err) => this.opts.ui.error(`Rebuild failed: ${(err as Error).message}`));

@@ -5,7 +5,8 @@
  * (services/apigatewayv2/rest/management.ts), so the local cloud serves them at
  * `{endpoint}/_aws/execute-api/{restApiId}/{stage}/…` (GetAtt LocalEndpoint, a
  * local-only attribute, is that URL without the stage); gateway responses change the
- * answers the gateway makes itself. The account's CloudWatch role, custom domains and
+ * answers the gateway makes itself; API keys and usage plans hold back methods that
+ * require a key (rest/usage-limits.ts). The account's CloudWatch role, custom domains and
  * base path mappings are recorded only,
  * with the ids and attributes AWS would give.
  */
@@ -32,7 +33,7 @@ const restApiInput = (props: Record<string, any>, ctx: ProviderContext) =>
   compact({
     Name: props.Name ?? (props.Body || props.BodyS3Location ? undefined : ctx.physicalName()),
     Description: props.Description, BinaryMediaTypes: props.BinaryMediaTypes, Body: props.Body, BodyS3Location: props.BodyS3Location,
-    CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType,
+    CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType, Tags: props.Tags,
   });
 
 /** A method's CloudFormation properties are PutMethod's input, its integration inline. */
@@ -41,6 +42,7 @@ const methodInput = (props: Record<string, any>) =>
     RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod, AuthorizationType: props.AuthorizationType,
     AuthorizerId: props.AuthorizerId, ApiKeyRequired: props.ApiKeyRequired, Integration: props.Integration,
     MethodResponses: props.MethodResponses, RequestParameters: props.RequestParameters,
+    AuthorizationScopes: props.AuthorizationScopes, OperationName: props.OperationName, RequestModels: props.RequestModels,
   });
 
 const authorizerInput = (props: Record<string, any>) =>
@@ -53,6 +55,14 @@ const authorizerInput = (props: Record<string, any>) =>
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
 
+const stageInput = (props: Record<string, any>) => ({
+  RestApiId: props.RestApiId, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting,
+  Description: props.Description, TracingEnabled: props.TracingEnabled, MethodSettings: props.MethodSettings,
+});
+
+const usagePlanInput = (props: Record<string, any>) =>
+  compact({ UsagePlanName: props.UsagePlanName, Description: props.Description, ApiStages: props.ApiStages, Throttle: props.Throttle, Quota: props.Quota });
+
 const served: Record<string, ResourceProvider> = {
   "AWS::ApiGateway::RestApi": {
     async create(props, ctx) {
@@ -60,8 +70,8 @@ const served: Record<string, ResourceProvider> = {
       return { physicalId: api.Id, attributes: restApiAttributes(api, ctx) };
     },
     async update(id, props, _old, ctx) {
-      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint } = restApiInput(props, ctx) as Record<string, any>;
-      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint });
+      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType } = restApiInput(props, ctx) as Record<string, any>;
+      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType, Tags: props.Tags ?? [] });
       return restApiAttributes(api, ctx);
     },
     async delete(id, _props, ctx) {
@@ -139,16 +149,63 @@ const served: Record<string, ResourceProvider> = {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
     },
   },
+  "AWS::ApiGateway::ApiKey": {
+    replacementProps: ["GenerateDistinctId", "Value", "Name"],
+    nameProperty: "Name",
+    async create(props, ctx) {
+      const k = await apigateway(ctx).call("CreateApiKey", compact({
+        Name: props.Name ?? ctx.physicalName({ maxLength: 128 }), Description: props.Description, Enabled: props.Enabled,
+        Value: props.Value, CustomerId: props.CustomerId, StageKeys: props.StageKeys,
+      }));
+      return { physicalId: k.Id, attributes: { APIKeyId: k.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateApiKey", compact({
+        ApiKeyId: id, Name: props.Name, Description: props.Description, Enabled: props.Enabled, CustomerId: props.CustomerId, StageKeys: props.StageKeys,
+      }));
+      return { APIKeyId: id };
+    },
+    async delete(id, _props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteApiKey", { ApiKeyId: id }));
+    },
+  },
+  "AWS::ApiGateway::UsagePlan": {
+    async create(props, ctx) {
+      const p = await apigateway(ctx).call("CreateUsagePlan", usagePlanInput(props));
+      return { physicalId: p.Id, attributes: { Id: p.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateUsagePlan", { ...usagePlanInput(props), UsagePlanId: id });
+      return { Id: id };
+    },
+    async delete(id, _props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteUsagePlan", { UsagePlanId: id }));
+    },
+  },
+  "AWS::ApiGateway::UsagePlanKey": {
+    replacementProps: ["KeyId", "KeyType", "UsagePlanId"],
+    async create(props, ctx) {
+      await apigateway(ctx).call("CreateUsagePlanKey", { UsagePlanId: props.UsagePlanId, KeyId: props.KeyId, KeyType: props.KeyType });
+      // AWS names a plan's key by the key's id
+      return { physicalId: String(props.KeyId), attributes: { Id: String(props.KeyId) } };
+    },
+    async update(id) {
+      return { Id: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteUsagePlanKey", { UsagePlanId: props.UsagePlanId, KeyId: id }));
+    },
+  },
   "AWS::ApiGateway::Stage": {
     replacementProps: ["RestApiId", "StageName"],
     nameProperty: "StageName",
     async create(props, ctx) {
       const name = props.StageName ?? ctx.physicalName({ maxLength: 128, separator: "-" }).replace(/[^A-Za-z0-9_-]/g, "");
-      const s = await apigateway(ctx).call("CreateRestStage", { RestApiId: props.RestApiId, StageName: name, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      const s = await apigateway(ctx).call("CreateRestStage", { ...stageInput(props), StageName: name });
       return { physicalId: s.StageName };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestStage", { RestApiId: props.RestApiId, StageName: id, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting });
+      await apigateway(ctx).call("UpdateRestStage", { ...stageInput(props), StageName: id });
       return {};
     },
     async delete(id, props, ctx) {

@@ -24,6 +24,7 @@ import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } fro
 import { internalError, jsonMessage, mapResponseV1, mapResponseV2, type GatewayResponse } from "../../lambda-proxy/response-map.js";
 import { selectRoute } from "./route-match.js";
 import { callAwsIntegration } from "./aws-integration.js";
+import { ExecuteApiPlane, type ServedRequest } from "./request-envelope.js";
 import type { ApiGatewayStore } from "./store.js";
 
 export interface DataPlaneDeps {
@@ -42,9 +43,7 @@ export interface DataPlaneDeps {
 }
 
 /** What one request leaves behind for the access log and the event stream. */
-interface Served {
-  response: GatewayResponse;
-  routeKey?: string;
+interface Served extends ServedRequest {
   stage?: Doc;
   integrationStatus?: number;
   integrationLatency?: number;
@@ -68,7 +67,7 @@ interface ApiSnapshot {
   views: Map<string, View | null>;
 }
 
-export class DataPlane {
+export class DataPlane extends ExecuteApiPlane<Served> {
   private readonly jwks: JwksCache;
   readonly accessLogs: LogShipper;
   private readonly authorizerCache = new AuthorizerCache();
@@ -76,31 +75,27 @@ export class DataPlane {
   private readonly snapshots = new Map<string, ApiSnapshot>();
   private snapshotsGeneration = -1;
 
+  protected readonly events: EventEmitter | undefined;
+
   constructor(private readonly deps: DataPlaneDeps) {
+    super();
+    this.events = deps.events;
     this.jwks = deps.jwks ?? new JwksCache();
     // A missing log group is the template's business, as on AWS: its lines are dropped.
     this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
   }
 
-  async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
-    const started = Date.now();
-    const requestId = newGatewayRequestId();
-    let served: Served;
-    try {
-      served = await this.serve(req, apiId, path || "/", requestId, started);
-    } catch (err) {
-      // bad input must never take the server down; anything unexpected is API Gateway's 500
-      console.error(`[local-cloud] execute-api ${apiId} failed`, err);
-      served = { response: internalError() };
-    }
-    const answer = served.response;
-    const durationMs = Date.now() - started;
-    const events = this.deps.events;
-    if (events && events.listenerCount("apigateway:request") > 0) {
-      events.emit("apigateway:request", { apiId, method: req.method, path: path || "/", routeKey: served.routeKey, status: answer.status, durationMs, requestId });
-    }
-    if (served.stage?.AccessLogSettings?.DestinationArn) this.writeAccessLog(req, apiId, path || "/", requestId, started, durationMs, served);
-    return toAwsResponse(answer, requestId, req.method);
+  protected newRequestId(): string {
+    return newGatewayRequestId();
+  }
+
+  protected failed(): Served {
+    return { response: internalError() };
+  }
+
+  protected answer(req: AwsRequest, apiId: string, path: string, requestId: string, started: number, durationMs: number, served: Served): AwsResponse {
+    if (served.stage?.AccessLogSettings?.DestinationArn) this.writeAccessLog(req, apiId, path, requestId, started, durationMs, served);
+    return toAwsResponse(served.response, requestId, req.method);
   }
 
   private writeAccessLog(req: AwsRequest, apiId: string, path: string, requestId: string, started: number, durationMs: number, s: Served): void {
@@ -110,7 +105,7 @@ export class DataPlane {
     });
   }
 
-  private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
+  protected async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
     const snapshot = this.snapshotOf(apiId);
     const api = snapshot.api;
     if (!api || api.ProtocolType !== "HTTP") return { response: jsonMessage(404, "Not Found") };

@@ -8,6 +8,8 @@ import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
 import apigatewayModel from "../../wire/models/apigatewayv2.js";
+import restApiModel from "../../wire/models/apigateway.js";
+import type { ServiceDefinition } from "../../wire/operations.js";
 import { DataPlane } from "./data-plane.js";
 import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
 import { coerceInput } from "./coerce.js";
@@ -22,6 +24,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { RestApiManagement } from "./rest/management.js";
 import { RestDataPlane } from "./rest/data-plane.js";
+import { ApiKeys } from "./rest/api-keys.js";
+import { RestWireApi } from "./rest/wire-api.js";
 
 /** HTTP method and resource path each operation is authorized as (apigateway:{METHOD} on arn:aws:apigateway:{region}::{path}). */
 function iamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
@@ -43,6 +47,52 @@ function iamTarget(operation: string, input: Record<string, any>): { method: str
   return { method, path: operation.startsWith("Create") || kind[2] ? collection : `${collection}/${id ?? ""}` };
 }
 
+/** How both management APIs (v1 and v2) answer requests they cannot serve. */
+const MANAGEMENT_ERRORS: ServiceDefinition<CallContext>["errors"] = {
+  validation: (message) => new AwsError("BadRequestException", message, 400),
+  serialization: (message) => new AwsError("BadRequestException", `Invalid input: ${message}`, 400),
+  unknownOperation: (req, { name, wrongMethod }) =>
+    !req
+      ? new AwsError("UnknownOperationException", `The operation ${name} is not supported by the local API Gateway`, 400)
+      : wrongMethod
+        ? new AwsError("MethodNotAllowedException", `Method ${req.method} is not allowed on ${req.path}`, 405)
+        : new AwsError("NotFoundException", `No such resource: ${req.method} ${req.path}`, 404),
+  malformedBody: (message) => new AwsError("BadRequestException", message, 400),
+  accessDenied: (message) => new AwsError("AccessDeniedException", message, 403),
+  internal: () => new AwsError("InternalServerErrorException", "Internal server error", 500),
+};
+
+/**
+ * What a v1 (REST API) operation is authorized as: apigateway:{METHOD} on the path the
+ * operation is sent to (`/restapis/{id}/resources`), as AWS names REST API resources.
+ */
+function restIamTarget(operation: string, input: Record<string, any>): { method: string; path: string } {
+  const op = restApiModel.operations[operation as keyof typeof restApiModel.operations] as { input?: string; http: { method: string; requestUri: string } };
+  const members: Record<string, any> = op.input ? ((restApiModel.shapes as Record<string, any>)[op.input]?.members ?? {}) : {};
+  const byLocation = new Map<string, string>();
+  for (const [name, traits] of Object.entries(members)) if (traits?.location === "uri") byLocation.set(traits.locationName, name);
+  const path = op.http.requestUri.replace(/\?.*$/, "").replace(/\{([^}+]+)\+?\}/g, (_m, loc: string) => String(input[byLocation.get(loc) ?? loc] ?? ""));
+  return { method: op.http.method, path };
+}
+
+type Doc = Record<string, any>;
+
+/** Operations as a host runs them, each authorized as apigateway:{METHOD} on arn:aws:apigateway:{region}::{its resource path}. */
+function authorizedAs(ops: Record<string, (input: Doc, ctx: CallContext) => unknown>, target: (operation: string, input: Doc) => { method: string; path: string }) {
+  return Object.fromEntries(
+    Object.entries(ops).map(([name, run]) => [
+      name,
+      {
+        iam: (i: Doc, ctx: CallContext) => {
+          const { method, path } = target(name, i);
+          return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
+        },
+        run: (i: Doc, ctx: CallContext) => run(i, ctx),
+      },
+    ]),
+  );
+}
+
 export class ApiGatewayV2Service implements Service {
   readonly signingName = "apigateway";
   readonly store: ApiGatewayStore;
@@ -56,7 +106,11 @@ export class ApiGatewayV2Service implements Service {
   /** REST APIs (v1): in-process management for CloudFormation, and their data plane. */
   private readonly restApis: RestApiManagement;
   private readonly restDataPlane: RestDataPlane;
+  private readonly apiKeys: ApiKeys;
+  private readonly inProcessRestOperations: Record<string, (input: Record<string, any>) => Record<string, any>>;
   private readonly host: OperationHost<CallContext>;
+  /** The v1 (REST API) management API on the wire: /restapis, /apikeys, /usageplans. */
+  private readonly restHost: OperationHost<CallContext>;
   private readonly endpoint: () => string;
 
   constructor({ kernel }: ServiceDeps) {
@@ -91,51 +145,47 @@ export class ApiGatewayV2Service implements Service {
       iam: kernel,
       logs: () => kernel.clients.logs,
     });
+    this.apiKeys = new ApiKeys(this.store);
+    this.inProcessRestOperations = { ...this.restApis.operations, ...this.apiKeys.operations };
     const ops = { ...this.management.operations, ...this.domains.operations, ...routeResponseOperations(this.store, (id) => this.management.api(id)) };
-    const clash = Object.keys(this.restApis.operations).find((name) => name in ops);
+    const clash = Object.keys(this.inProcessRestOperations).find((name) => name in ops);
     if (clash) throw new Error(`apigateway: the REST API operation ${clash} would hide the HTTP API operation of that name`);
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [apigatewayModel],
-      operations: Object.fromEntries(
-        Object.entries(ops).map(([name, run]) => [
-          name,
-          {
-            // apigateway:{METHOD} on arn:aws:apigateway:{region}::{resource path}
-            iam: (i: Record<string, any>, ctx: CallContext) => {
-              const { method, path } = iamTarget(name, i);
-              return { action: `apigateway:${method}`, resource: `arn:aws:apigateway:${ctx.region}::${path}` };
-            },
-            run: (i: Record<string, any>) => run(i),
-          },
-        ]),
-      ),
+      operations: authorizedAs(ops, iamTarget),
       context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("BadRequestException", message, 400),
-        serialization: (message) => new AwsError("BadRequestException", `Invalid input: ${message}`, 400),
-        unknownOperation: (req, { name, wrongMethod }) =>
-          !req
-            ? new AwsError("UnknownOperationException", `The operation ${name} is not supported by the local API Gateway`, 400)
-            : wrongMethod
-              ? new AwsError("MethodNotAllowedException", `Method ${req.method} is not allowed on ${req.path}`, 405)
-              : new AwsError("NotFoundException", `No such resource: ${req.method} ${req.path}`, 404),
-        malformedBody: (message) => new AwsError("BadRequestException", message, 400),
-        internal: () => new AwsError("InternalServerErrorException", "Internal server error", 500),
-      },
+      errors: MANAGEMENT_ERRORS,
       // CloudFormation hands over properties as templates have them ("30000", "true"); its
       // provider converts the members whose type is a number or a boolean (coerce.ts).
       inProcessInput: coerceInput,
     });
+    const restWire = new RestWireApi(this.store, (id) => this.restApis.arn(id), this.apiKeys, this.restDataPlane);
+    this.restHost = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [restApiModel],
+      operations: authorizedAs(restWire.operations, restIamTarget),
+      context: (ctx) => ctx,
+      errors: {
+        ...MANAGEMENT_ERRORS,
+        // the v1 API has many more operations (create-rest-api, put-method, …); these are not a client's mistake
+        unknownOperation: (req, { name }) =>
+          new AwsError("NotImplemented", `The local cloud's API Gateway does not implement ${req ? `${req.method} ${req.path}` : name} for REST APIs: they are made with CloudFormation, and read, given API keys and test-invoked over the wire`, 501),
+      },
+    });
   }
 
+  /** v2 (HTTP and WebSocket APIs) lives under /v2/; every other path is the v1 (REST API) management API. */
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return req.path.startsWith("/v2/") ? this.host.handle(req) : this.restHost.handle(req);
   }
 
-  /** A model operation (HTTP APIs), or one of the in-process REST API operations (rest/management.ts). */
+  /**
+   * A v2 model operation (HTTP APIs), or one of the in-process REST API operations
+   * CloudFormation uses (rest/management.ts, rest/api-keys.ts: CloudFormation's property names).
+   */
   async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    const rest = this.restApis.operations[operation];
+    const rest = this.inProcessRestOperations[operation];
     if (rest) return rest(input ?? {});
     return this.host.call(operation, input, ctx);
   }

@@ -54,7 +54,13 @@ const ALGORITHMS: Record<string, { hash: string; ec?: boolean }> = {
 export class JwksCache {
   private readonly entries = new Map<string, { at: number; keys?: Map<string, KeyObject> }>();
 
-  constructor(private readonly ttlMs = 5 * 60_000, private readonly failureTtlMs = 30_000, private readonly fetchTimeoutMs = 1500) {}
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly failureTtlMs = 30_000,
+    private readonly fetchTimeoutMs = 1500,
+    /** Where an issuer's discovery document is fetched from (the issuer itself unless told). */
+    private readonly locate: (issuer: string) => string = (issuer) => issuer,
+  ) {}
 
   async keysFor(issuer: string): Promise<Map<string, KeyObject> | undefined> {
     const cached = this.entries.get(issuer);
@@ -65,9 +71,10 @@ export class JwksCache {
   }
 
   private async load(issuer: string): Promise<Map<string, KeyObject> | undefined> {
-    if (!/^https?:\/\//.test(issuer)) return undefined;
+    const base = this.locate(issuer);
+    if (!/^https?:\/\//.test(base)) return undefined;
     const signal = AbortSignal.timeout(this.fetchTimeoutMs);
-    const config = await fetch(issuer.replace(/\/$/, "") + "/.well-known/openid-configuration", { signal });
+    const config = await fetch(base.replace(/\/$/, "") + "/.well-known/openid-configuration", { signal });
     if (!config.ok) return undefined;
     const { jwks_uri } = (await config.json()) as { jwks_uri?: string };
     if (!jwks_uri) return undefined;

@@ -10,10 +10,16 @@ import type { Database } from "better-sqlite3";
  * "snapshot" holds what a deployment froze: the routes, integrations and authorizers of that moment.
  * The `rest*` kinds are REST APIs (v1, rest/management.ts): their resource tree, methods
  * (integration inline), authorizers, deployments (each with its frozen snapshot) and stages.
+ * API keys, usage plans and the keys of a plan belong to the account, not to one API:
+ * they are kept under the api id ACCOUNT_SCOPE.
  */
 export type ResourceKind =
   | "api" | "route" | "routeresponse" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping"
-  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse";
+  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse"
+  | "apikey" | "usageplan" | "usageplankey";
+
+/** The "api id" account-wide resources (API keys, usage plans) are kept under. */
+export const ACCOUNT_SCOPE = "$account";
 
 export class ApiGatewayStore {
   private readonly stmts;

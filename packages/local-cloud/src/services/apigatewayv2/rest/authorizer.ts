@@ -6,6 +6,9 @@
  * present. Either answers with an IAM policy that must allow execute-api:Invoke on the
  * method's ARN. Verdicts are cached per identity for AuthorizerResultTtlInSeconds (AWS
  * caches the policy, so a cached verdict is evaluated again for each method).
+ *
+ * A COGNITO_USER_POOLS authorizer verifies the token of its identity source as a JWT of
+ * one of its user pools (rest/cognito-authorizer.ts).
  */
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
@@ -15,6 +18,8 @@ import type { GatewayResponse } from "../../../lambda-proxy/response-map.js";
 import { gatewayError } from "./gateway-responses.js";
 import { resolveIdentitySources } from "../identity-source.js";
 import { AuthorizerCache, policyDecision } from "../lambda-authorizer.js";
+import type { JwksCache } from "../jwt.js";
+import { authorizeCognito } from "./cognito-authorizer.js";
 
 export interface RestAuthorizer {
   Id: string;
@@ -23,19 +28,22 @@ export interface RestAuthorizer {
   IdentitySource?: string;
   IdentityValidationExpression?: string;
   AuthorizerResultTtlInSeconds?: number;
+  ProviderARNs?: string[];
 }
 
 /** A verdict as the authorizer function returned it: its policy is checked per method. */
 interface Verdict {
   principalId?: unknown;
+  /** The API key of the caller, for APIs whose key source is AUTHORIZER. */
+  usageIdentifierKey?: unknown;
   policyDocument?: unknown;
   context?: Record<string, unknown>;
 }
 
-export type RestAuthResult = { ok: true; authorizer: Record<string, unknown> } | { ok: false; response: GatewayResponse };
+export type RestAuthResult = { ok: true; authorizer: Record<string, unknown>; usageIdentifierKey?: string } | { ok: false; response: GatewayResponse };
 
 const AUTHORIZER_TIMEOUT_MS = 10_000;
-const unauthorized = (): RestAuthResult => ({ ok: false, response: gatewayError("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException") });
+export const unauthorized = (): RestAuthResult => ({ ok: false, response: gatewayError("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException") });
 /** AWS's answer when an authorizer fails or answers something unreadable. */
 const authorizerFailure = (): RestAuthResult => ({ ok: false, response: gatewayError("AUTHORIZER_CONFIGURATION_ERROR", 500, null, "AuthorizerConfigurationException") });
 /** A policy that does not allow the method; AWS's default body for it spells "Message". */
@@ -57,15 +65,16 @@ export function toHttpApiIdentitySource(source: string): string {
 export class RestAuthorizers {
   private readonly cache = new AuthorizerCache<Verdict>();
 
-  constructor(private readonly lambda: () => LambdaInvoker | undefined) {}
+  constructor(private readonly lambda: () => LambdaInvoker | undefined, private readonly jwks: JwksCache) {}
 
-  async authorize(authorizer: RestAuthorizer, req: GatewayRequest, ctx: EventContext, rest: RestEventContext, methodArn: string): Promise<RestAuthResult> {
+  async authorize(authorizer: RestAuthorizer, req: GatewayRequest, ctx: EventContext, rest: RestEventContext, methodArn: string, scopes?: string[]): Promise<RestAuthResult> {
     const stageVariables = ctx.stageVariables ?? {};
-    if (authorizer.Type === "COGNITO_USER_POOLS") return unauthorized(); // no Cognito locally: no token can be verified
-    const sources = (authorizer.IdentitySource ?? (authorizer.Type === "TOKEN" ? "method.request.header.Authorization" : ""))
+    const defaultSource = authorizer.Type === "REQUEST" ? "" : "method.request.header.Authorization";
+    const sources = (authorizer.IdentitySource ?? defaultSource)
       .split(",").map((s) => s.trim()).filter(Boolean).map(toHttpApiIdentitySource);
     const identity = resolveIdentitySources(sources, req, stageVariables);
     if (!identity) return unauthorized();
+    if (authorizer.Type === "COGNITO_USER_POOLS") return authorizeCognito(identity[0], authorizer.ProviderARNs ?? [], scopes, this.jwks);
     if (authorizer.Type === "TOKEN" && authorizer.IdentityValidationExpression) {
       let valid = false;
       try {
@@ -89,7 +98,8 @@ export class RestAuthorizers {
     if (decision === "deny") return denied("User is not authorized to access this resource with an explicit deny");
     if (decision === "none") return denied("User is not authorized to access this resource");
     const context = { ...(verdict.context ?? {}), principalId: verdict.principalId, integrationLatency: 0 };
-    return { ok: true, authorizer: { lambda: context } };
+    const key = typeof verdict.usageIdentifierKey === "string" ? verdict.usageIdentifierKey : undefined;
+    return { ok: true, authorizer: { lambda: context }, usageIdentifierKey: key };
   }
 
   private async call(authorizer: RestAuthorizer, req: GatewayRequest, ctx: EventContext, rest: RestEventContext, methodArn: string, identity: string[]): Promise<{ verdict: Verdict } | RestAuthResult> {
@@ -109,6 +119,8 @@ export class RestAuthorizers {
     if (outcome.kind !== "ok") return authorizerFailure();
     const verdict = safeJson(outcome.payload);
     if (!verdict || typeof verdict !== "object" || !verdict.policyDocument) return authorizerFailure();
+    // a REST API takes only strings, numbers and booleans as context values
+    if (verdict.context != null && (typeof verdict.context !== "object" || Object.values(verdict.context).some((v) => v !== null && typeof v === "object"))) return authorizerFailure();
     return { verdict: verdict as Verdict };
   }
 }

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EventEmitter } from "node:events";
-import type { AwsRequest, AwsResponse } from "../../../types.js";
+import type { AwsRequest, AwsResponse, Principal } from "../../../types.js";
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
 import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
@@ -24,9 +24,13 @@ import { authorizeIam, type IamAuthCloud } from "../iam-auth.js";
 import { routeArn } from "../lambda-authorizer.js";
 import { selectRoute } from "../route-match.js";
 import type { ApiGatewayStore } from "../store.js";
+import { ExecuteApiPlane, type ServedRequest } from "../request-envelope.js";
 import { RestAuthorizers, type RestAuthorizer } from "./authorizer.js";
 import type { RestSnapshot } from "./management.js";
 import { answerMock } from "./mock-integration.js";
+import { UsageLimits } from "./usage-limits.js";
+import { StageThrottle } from "./stage-throttle.js";
+import { JwksCache } from "../jwt.js";
 
 type Doc = Record<string, any>;
 
@@ -38,6 +42,27 @@ export interface RestDataPlaneDeps {
   iam?: IamAuthCloud;
   /** CloudWatch Logs, for stage access logs. */
   logs?: () => { call(operation: string, input: any): Promise<any> } | undefined;
+  /** Signing keys of Cognito user pools (COGNITO_USER_POOLS authorizers). */
+  jwks?: JwksCache;
+}
+
+/** What TestInvokeMethod takes. */
+export interface TestInvokeInput {
+  pathWithQueryString?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  stageVariables?: Record<string, string>;
+}
+
+/** What TestInvokeMethod answers. */
+export interface TestInvokeResult {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  log: string;
+  latency: number;
 }
 
 /** One method as route-match.ts selects it: "GET /users/{id}". */
@@ -64,23 +89,29 @@ const missingAuthenticationToken = () => gatewayError("MISSING_AUTHENTICATION_TO
 const forbidden = (type = "DEFAULT_4XX") => gatewayError(type, 403, "Forbidden", "ForbiddenException");
 const internalError = () => gatewayError("DEFAULT_5XX", 500, "Internal server error");
 const badGateway = () => gatewayError("DEFAULT_5XX", 502, "Internal server error");
+/** AWS's answers for a request a method's API key requirement, or a throttle, turns away. */
+const USAGE_REFUSALS = {
+  forbidden: () => forbidden("INVALID_API_KEY"),
+  throttled: () => gatewayError("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException"),
+  "quota-exceeded": () => gatewayError("QUOTA_EXCEEDED", 429, "Limit Exceeded", "LimitExceededException"),
+};
 
 /** API Gateway's CLF-like format for a REST stage whose access log setting gives none. */
 const REST_API_LOG_FORMAT = '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] "$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId';
 
 /** What one request leaves for the event stream and the stage's access log. */
-interface Served {
-  response: GatewayResponse;
+interface Served extends ServedRequest {
   stage?: Doc;
-  routeKey?: string;
   resourcePath?: string;
   authorizer?: Record<string, unknown>;
   integrationStatus?: number;
   integrationLatency?: number;
 }
 
-export class RestDataPlane {
+export class RestDataPlane extends ExecuteApiPlane<Served> {
   private readonly authorizers: RestAuthorizers;
+  private readonly usage: UsageLimits;
+  private readonly stageThrottle = new StageThrottle();
   /** Stage access logs, batched to CloudWatch Logs (a missing group drops its lines, as on AWS). */
   readonly accessLogs: LogShipper;
   private generation = -1;
@@ -89,8 +120,13 @@ export class RestDataPlane {
   /** Each REST API's own document, stages and gateway responses, read once per change of the store. */
   private readonly apis = new Map<string, ServedApi>();
 
+  protected readonly events: EventEmitter | undefined;
+
   constructor(private readonly deps: RestDataPlaneDeps) {
-    this.authorizers = new RestAuthorizers(deps.lambda);
+    super();
+    this.events = deps.events;
+    this.authorizers = new RestAuthorizers(deps.lambda, deps.jwks ?? new JwksCache());
+    this.usage = new UsageLimits(deps.store);
     this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
   }
 
@@ -108,26 +144,20 @@ export class RestDataPlane {
     this.apis.clear();
   }
 
-  async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
-    const started = Date.now();
-    const requestId = randomUUID();
-    let served: Served;
-    try {
-      served = await this.serve(req, apiId, path || "/", requestId, started);
-    } catch (err) {
-      console.error(`[local-cloud] execute-api ${apiId} failed`, err);
-      served = { response: internalError() };
-    }
+  protected newRequestId(): string {
+    return randomUUID();
+  }
+
+  protected failed(): Served {
+    return { response: internalError() };
+  }
+
+  protected answer(req: AwsRequest, apiId: string, path: string, requestId: string, started: number, durationMs: number, served: Served): AwsResponse {
     const { response, routeKey } = served;
-    const durationMs = Date.now() - started;
-    const events = this.deps.events;
-    if (events && events.listenerCount("apigateway:request") > 0) {
-      events.emit("apigateway:request", { apiId, method: req.method, path: path || "/", routeKey, status: response.status, durationMs, requestId });
-    }
     const logSetting = served.stage?.AccessLogSetting;
     if (logSetting?.DestinationArn) {
       writeAccessLog(this.accessLogs, logSetting, REST_API_LOG_FORMAT, {
-        req, apiId, stageName: served.stage!.StageName, path: path || "/", requestId, started, durationMs, status: response.status,
+        req, apiId, stageName: served.stage!.StageName, path, requestId, started, durationMs, status: response.status,
         responseLength: response.body.length, routeKey, resourcePath: served.resourcePath, integrationStatus: served.integrationStatus,
         integrationLatency: served.integrationLatency, authorizer: served.authorizer,
       });
@@ -142,7 +172,7 @@ export class RestDataPlane {
     return { status: response.status, headers, body: req.method.toUpperCase() === "HEAD" ? undefined : response.body };
   }
 
-  private async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
+  protected async serve(req: AwsRequest, apiId: string, path: string, requestId: string, time: number): Promise<Served> {
     const served = this.apiOf(apiId);
     const stageName = path.split("/")[1] ?? "";
     if (!stageName) return { response: missingAuthenticationToken() };
@@ -161,21 +191,72 @@ export class RestDataPlane {
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
     const matched = { stage, routeKey: ctx.routeKey, resourcePath };
-    if (method.ApiKeyRequired) return { ...matched, response: forbidden("INVALID_API_KEY") };
-    const denied = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
-    if (denied) return { ...matched, response: denied };
-
-    const integration: Doc = method.Integration ?? {};
-    const integrationStarted = Date.now();
-    let response: GatewayResponse;
-    if (integration.Type === "MOCK") response = answerMock(integration, req.headers["content-type"]);
-    else if (integration.Type === "AWS_PROXY" && /:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) {
-      response = await this.invokeLambda(integration, gw, ctx, rest);
-    } else {
-      // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
-      response = internalError();
+    if (!this.stageThrottle.admits(apiId, stage, resourcePath, method.HttpMethod)) return { ...matched, response: USAGE_REFUSALS.throttled() };
+    const auth = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
+    if (auth?.denied) return { ...matched, response: auth.denied };
+    if (method.ApiKeyRequired) {
+      // the key comes from the authorizer's usageIdentifierKey when the API says so, else x-api-key
+      const key = served.api.ApiKeySourceType === "AUTHORIZER" ? auth?.usageIdentifierKey : req.headers["x-api-key"];
+      const verdict = this.usage.check(apiId, stage.StageName, key, resourcePath, method.HttpMethod);
+      if (verdict !== "ok") return { ...matched, response: USAGE_REFUSALS[verdict]() };
     }
+
+    const integrationStarted = Date.now();
+    const response = await this.integrate(method, req, gw, ctx, rest);
     return { ...matched, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
+  }
+
+  /** Calls the method's integration: a Lambda proxy or a MOCK. */
+  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Promise<GatewayResponse> | GatewayResponse {
+    const integration: Doc = method.Integration ?? {};
+    if (integration.Type === "MOCK") return answerMock(integration, req.headers["content-type"]);
+    if (integration.Type === "AWS_PROXY" && /:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) {
+      return this.invokeLambda(integration, gw, ctx, rest);
+    }
+    // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
+    return internalError();
+  }
+
+  /**
+   * TestInvokeMethod: the method as it is now (not as deployed), called without its
+   * authorization or API key, in the stage "test-invoke-stage" with the given stage
+   * variables, as the console's Test button does. Undefined when there is no such method.
+   */
+  async testInvoke(apiId: string, resourceId: string, httpMethod: string, input: TestInvokeInput, principal: Principal): Promise<TestInvokeResult | undefined> {
+    const { store } = this.deps;
+    const method = store.get<Doc>(apiId, "restmethod", `${resourceId}-${httpMethod.toUpperCase()}`);
+    const resource = store.get<Doc>(apiId, "restresource", resourceId);
+    const api = store.get<Doc>(apiId, "restapi", apiId);
+    if (!method || !resource || !api) return undefined;
+    const started = Date.now();
+    const stage = "test-invoke-stage";
+    const target = input.pathWithQueryString || resource.Path;
+    const q = target.indexOf("?");
+    const routePath = q < 0 ? target : target.slice(0, q);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(input.multiValueHeaders ?? {})) headers[k.toLowerCase()] = v.join(",");
+    const req: AwsRequest = {
+      requestId: randomUUID(), method: method.HttpMethod === "ANY" ? "GET" : method.HttpMethod, path: `/${stage}${routePath}`,
+      query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)), headers, body: Buffer.from(input.body ?? ""),
+      service: "execute-api", region: this.deps.region, principal,
+    };
+    const route = { RouteKey: `${method.HttpMethod} ${resource.Path}` };
+    const match = selectRoute([route], req.method, routePath);
+    if (!match) return { status: 400, body: JSON.stringify({ message: `The path ${routePath} does not match the resource ${resource.Path}` }), headers: {}, multiValueHeaders: {}, latency: 0, log: "" };
+    const gw = gatewayRequestOf(req, { rawPath: req.path, routePath, stage, requestId: req.requestId, time: started });
+    const rest: RestEventContext = { resourceId, resourcePath: resource.Path, binaryBody: isBinary(api.BinaryMediaTypes ?? [], headers["content-type"], headers["accept"]) };
+    const ctx: EventContext = { apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables: input.stageVariables ?? {} };
+    const response = await this.integrate(method, req, gw, ctx, rest);
+    const latency = Date.now() - started;
+    const single: Record<string, string> = {};
+    const multi: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(response.headers)) (single[k] = String(v)), (multi[k] = [String(v)]);
+    if (response.setCookies.length) (single["Set-Cookie"] = response.setCookies.at(-1)!), (multi["Set-Cookie"] = response.setCookies);
+    const log = `Execution log for request ${req.requestId}\n${new Date(started).toUTCString()} : Starting execution for request: ${req.requestId}\n` +
+      `${new Date(started).toUTCString()} : HTTP Method: ${method.HttpMethod}, Resource Path: ${routePath}\n` +
+      `${new Date().toUTCString()} : Method completed with status: ${response.status}\n`;
+    return { status: response.status, body: response.body.toString("utf8"), headers: single, multiValueHeaders: multi, latency, log };
   }
 
   /** The REST API as it is now (gateway responses are read live, not per deployment); undefined for an unknown id. */
@@ -212,24 +293,24 @@ export class RestDataPlane {
     return served;
   }
 
-  /** Runs the method's authorization; the error response, or undefined to go on (ctx.authorizer set). */
-  private async authorize(method: Doc, deployment: ServedDeployment, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, methodArn: string): Promise<GatewayResponse | undefined> {
+  /** Runs the method's authorization: the error response, or what an authorizer allowed with (ctx.authorizer set); undefined for no authorization. */
+  private async authorize(method: Doc, deployment: ServedDeployment, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, methodArn: string): Promise<{ denied?: GatewayResponse; usageIdentifierKey?: string } | undefined> {
     const type = method.AuthorizationType ?? "NONE";
     if (type === "NONE") return undefined;
     if (type === "AWS_IAM") {
       // an unsigned request to an IAM method is answered as a request for no method at all, as on AWS
-      if (!this.deps.iam || (!req.headers.authorization && !req.query.has("X-Amz-Signature"))) return missingAuthenticationToken();
+      if (!this.deps.iam || (!req.headers.authorization && !req.query.has("X-Amz-Signature"))) return { denied: missingAuthenticationToken() };
       const result = authorizeIam(req, this.deps.iam, methodArn);
-      if (!result.ok) return asGatewayError(result.response);
+      if (!result.ok) return { denied: asGatewayError(result.response) };
       ctx.authorizer = result.authorizer; // buildEventV1 reports a REST API's caller in requestContext.identity
       return undefined;
     }
     const authorizer = deployment.authorizers.get(method.AuthorizerId);
-    if (!authorizer) return internalError();
-    const result = await this.authorizers.authorize(authorizer as RestAuthorizer, gw, ctx, rest, methodArn);
-    if (!result.ok) return result.response;
+    if (!authorizer) return { denied: internalError() };
+    const result = await this.authorizers.authorize(authorizer as RestAuthorizer, gw, ctx, rest, methodArn, method.AuthorizationScopes);
+    if (!result.ok) return { denied: result.response };
     ctx.authorizer = result.authorizer;
-    return undefined;
+    return { usageIdentifierKey: result.usageIdentifierKey };
   }
 
   private async invokeLambda(integration: Doc, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Promise<GatewayResponse> {

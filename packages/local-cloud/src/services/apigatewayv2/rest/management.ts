@@ -92,17 +92,29 @@ export class RestApiManagement {
     };
     this.store.insert(id, "restapi", id, api);
     this.store.insert(id, "restresource", rootId, { Id: rootId, Path: "/" });
+    this.putTags(id, i.Tags);
     return api;
   }
 
   private updateRestApi(i: Doc): Doc {
     const api = this.restApi(i.RestApiId);
     const next = {
-      ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [],
+      ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [], ApiKeySourceType: i.ApiKeySourceType ?? "HEADER",
       DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
     };
     this.store.update(api.Id, "restapi", api.Id, next);
+    if (i.Tags !== undefined) {
+      const arn = this.arn(api.Id);
+      this.store.removeTags(arn, Object.keys(this.store.tags(arn)));
+      this.putTags(api.Id, i.Tags);
+    }
     return next;
+  }
+
+  /** CloudFormation's `[{ Key, Value }]` tags of a REST API, kept by its ARN (GetRestApi answers them). */
+  private putTags(apiId: string, tags: unknown): void {
+    if (!Array.isArray(tags) || !tags.length) return;
+    this.store.putTags(this.arn(apiId), Object.fromEntries(tags.map((t: Doc) => [String(t.Key), String(t.Value ?? "")])));
   }
 
   private deleteRestApi(i: Doc): Doc {
@@ -161,6 +173,7 @@ export class RestApiManagement {
       Id: id, ResourceId: resource.Id, HttpMethod: httpMethod, AuthorizationType: authorizationType,
       AuthorizerId: i.AuthorizerId, ApiKeyRequired: i.ApiKeyRequired === true || i.ApiKeyRequired === "true",
       Integration: i.Integration, MethodResponses: i.MethodResponses, RequestParameters: i.RequestParameters,
+      AuthorizationScopes: i.AuthorizationScopes, OperationName: i.OperationName, RequestModels: i.RequestModels,
     };
     if (this.store.get(apiId, "restmethod", id)) this.store.update(apiId, "restmethod", id, method);
     else this.store.insert(apiId, "restmethod", id, method);
@@ -211,7 +224,7 @@ export class RestApiManagement {
     if (i.StageName) {
       const description = i.StageDescription ?? {};
       const accessLog = description.AccessLogSetting;
-      this.createStage({ RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
+      this.createStage({ ...description, RestApiId: apiId, StageName: i.StageName, DeploymentId: id, Variables: description.Variables ?? i.Variables, AccessLogSetting: accessLog });
     }
     return { Id: id };
   }
@@ -231,7 +244,8 @@ export class RestApiManagement {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) throw badRequest("Stage name only allows a-zA-Z0-9_-");
     this.existing(apiId, "restdeployment", i.DeploymentId, "Deployment");
     if (this.store.get(apiId, "reststage", name)) throw conflict("Stage already exists");
-    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, CreatedDate: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const stage = { StageName: name, DeploymentId: i.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting, ...stageSettings(i), CreatedDate: now, LastUpdatedDate: now };
     this.store.insert(apiId, "reststage", name, stage);
     return stage;
   }
@@ -239,8 +253,16 @@ export class RestApiManagement {
   private updateStage(i: Doc): Doc {
     const stage = this.existing(i.RestApiId, "reststage", i.StageName, "Stage");
     if (i.DeploymentId) this.existing(i.RestApiId, "restdeployment", i.DeploymentId, "Deployment");
-    const next = { ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting };
+    const next = {
+      ...stage, DeploymentId: i.DeploymentId ?? stage.DeploymentId, Variables: i.Variables ?? {}, AccessLogSetting: i.AccessLogSetting,
+      ...stageSettings(i), LastUpdatedDate: new Date().toISOString(),
+    };
     this.store.update(i.RestApiId, "reststage", stage.StageName, next);
     return next;
   }
+}
+
+/** What a stage records beside what it serves (GetStage answers it; the local cloud neither traces nor caches). */
+function stageSettings(i: Doc): Doc {
+  return { Description: i.Description, TracingEnabled: i.TracingEnabled === true || i.TracingEnabled === "true", MethodSettings: i.MethodSettings };
 }

@@ -37,9 +37,10 @@ function template(greeting: string, withNewRoute = false) {
       Bad: fn(`exports.handler = async () => "not a proxy response"`),
       Auth: fn(`exports.handler = async (event) => {
         const token = event.authorizationToken ?? event.headers?.["x-token"];
-        if (token !== "allow" && token !== "deny") throw new Error("Unauthorized");
-        return { principalId: "user-1", context: { plan: "pro", type: event.type, arn: event.methodArn }, policyDocument: { Version: "2012-10-17",
-          Statement: [{ Effect: token === "allow" ? "Allow" : "Deny", Action: "execute-api:Invoke", Resource: event.methodArn.split("/").slice(0, 2).join("/") + "/*" }] } };
+        if (token !== "allow" && token !== "deny" && token !== "nested") throw new Error("Unauthorized");
+        const context = token === "nested" ? { plan: { name: "pro" } } : { plan: "pro", type: event.type, arn: event.methodArn };
+        return { principalId: "user-1", context, policyDocument: { Version: "2012-10-17",
+          Statement: [{ Effect: token === "deny" ? "Deny" : "Allow", Action: "execute-api:Invoke", Resource: event.methodArn.split("/").slice(0, 2).join("/") + "/*" }] } };
       }`),
       Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "rest" } },
       ...extra,
@@ -214,6 +215,8 @@ test("Lambda TOKEN and REQUEST authorizers: 401 without identity, 403 on deny, c
   const deny = await fetch(`${url}private`, { headers: { authorization: "deny" } });
   assert.equal(deny.status, 403);
   assert.deepEqual(await deny.json(), { Message: "User is not authorized to access this resource with an explicit deny" });
+  const nested = await fetch(`${url}private`, { headers: { authorization: "nested" } });
+  assert.equal(nested.status, 503, "a context value that is an object is the authorizer's configuration error (500, turned 503 by DEFAULT_5XX)");
   const allow = await fetch(`${url}private`, { headers: { authorization: "allow" } });
   assert.equal(allow.status, 200);
   const event = await allow.json();
