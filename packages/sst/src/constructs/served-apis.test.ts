@@ -183,7 +183,10 @@ describe("what the constructs write for the local cloud", () => {
     new AppSyncApi(stack, "Graph", {
       schema: "graphql/schema.graphql",
       dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
-      cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
+      cdk: { graphqlApi: { authorizationConfig: {
+        defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM },
+        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool: cdk.aws_cognito.UserPool.fromUserPoolId(stack, "Pool", "us-east-1_abc") } }],
+      } } },
     });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [

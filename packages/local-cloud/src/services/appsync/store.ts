@@ -1,11 +1,12 @@
 /**
- * Durable state of AppSync: each GraphQL API, and its schema, API keys, data sources
- * and resolvers, as one JSON document keyed by (api, kind, id). `generation` grows with
+ * Durable state of AppSync: each GraphQL API, and its schema, API keys, data sources,
+ * resolvers and pipeline functions, as one JSON document keyed by (api, kind, id). `generation` grows with
  * every change so the data plane can keep compiled schemas until something changes.
  */
 import type { Database } from "better-sqlite3";
 
-export type AppSyncKind = "api" | "schema" | "apikey" | "datasource" | "resolver";
+/** "function" is a pipeline function (AWS::AppSync::FunctionConfiguration). */
+export type AppSyncKind = "api" | "schema" | "apikey" | "datasource" | "resolver" | "function";
 
 export class AppSyncStore {
   private readonly stmts;
