@@ -145,7 +145,7 @@ test("API_KEY: directives decide each field; others are null with AppSync's erro
   assert.equal(status, 200);
   assert.deepEqual(body.data, { open: "open!", keyOnly: "keyOnly!", iamOnly: null, whoami: "null", secret: { visible: "v", hush: null } });
   assert.deepEqual(unauthorizedFields(body), ["Unauthorized: Not Authorized to access hush on type Secret", "Unauthorized: Not Authorized to access iamOnly on type Query"]);
-  assert.deepEqual(body.errors.find((e: any) => e.path[0] === "iamOnly"), { path: ["iamOnly"], data: null, errorType: "Unauthorized", errorInfo: null, locations: [{ line: 1, column: 15, sourceName: null }], message: "Not Authorized to access iamOnly on type Query" });
+  assert.deepEqual(body.errors.find((e: any) => e.path[0] === "iamOnly"), { path: ["iamOnly"], data: null, errorType: "Unauthorized", errorInfo: null, locations: [{ line: 1, column: 16, sourceName: null }], message: "Not Authorized to access iamOnly on type Query" });
 });
 
 test("AWS_IAM: SigV4 with a role session; policies grant fields by ARN; a bad signature is refused", { timeout: 60_000 }, async () => {
@@ -158,8 +158,13 @@ test("AWS_IAM: SigV4 with a role session; policies grant fields by ARN; a bad si
   const res = await signed("{ iamOnly iamNotGranted keyOnly whoami secret { visible hush } }");
   assert.equal(res.status, 200);
   const body = JSON.parse(res.body);
-  assert.deepEqual({ ...body.data, whoami: undefined }, { iamOnly: "iamOnly!", iamNotGranted: null, keyOnly: null, whoami: undefined, secret: { visible: "v", hush: "h" } });
-  assert.deepEqual(unauthorizedFields(body), ["Unauthorized: Not Authorized to access iamNotGranted on type Query", "Unauthorized: Not Authorized to access keyOnly on type Query"]);
+  // Secret has no directives of its own: only the default mode (API_KEY) reads `visible`.
+  assert.deepEqual({ ...body.data, whoami: undefined }, { iamOnly: "iamOnly!", iamNotGranted: null, keyOnly: null, whoami: undefined, secret: { visible: null, hush: "h" } });
+  assert.deepEqual(unauthorizedFields(body), [
+    "Unauthorized: Not Authorized to access iamNotGranted on type Query",
+    "Unauthorized: Not Authorized to access keyOnly on type Query",
+    "Unauthorized: Not Authorized to access visible on type Secret",
+  ]);
   const identity = JSON.parse(body.data.whoami);
   assert.equal(identity.accountId, "000000000000");
   assert.match(identity.userArn, /^arn:aws:sts::000000000000:assumed-role\/.+\/web$/);
