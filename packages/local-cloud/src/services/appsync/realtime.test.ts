@@ -10,6 +10,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket } from "ws";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { ADMIN, Sha256 } from "../../test-signing.js";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 
@@ -19,7 +21,7 @@ after(() => tc?.stop());
 
 const api = { "Fn::GetAtt": ["Api", "ApiId"] };
 const SCHEMA = `
-type Message { room: String! text: String author: String }
+type Message @aws_api_key @aws_iam { room: String! text: String author: String }
 type Query { ping: String }
 type Mutation { send(room: String!, text: String!, author: String): Message shout(room: String!, text: String!): Message }
 type Subscription {
@@ -177,6 +179,32 @@ test("the endpoint on its host name; a handshake without graphql-ws, or to an un
   assert.equal(status, 400);
   const unknown = new WebSocket(realtimeUrl.replace(apiId, "a".repeat(26)), "graphql-ws");
   assert.equal(await new Promise<number>((resolve) => unknown.once("unexpected-response", (_req, res) => resolve(res.statusCode!))), 404);
+});
+
+/** Headers signed for POST `{GraphQL URL path}{suffix}` with `body`, as Amplify signs realtime messages for IAM. */
+async function iamHeaders(suffix: string, body: string): Promise<Record<string, string>> {
+  const u = new URL(url);
+  const signer = new SignatureV4({ service: "appsync", region: "us-east-1", credentials: ADMIN, sha256: Sha256, applyChecksum: false });
+  const signed = await signer.sign({
+    method: "POST", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: `${u.pathname}${suffix}`, query: {},
+    headers: { accept: "application/json, text/javascript", "content-encoding": "amz-1.0", "content-type": "application/json; charset=UTF-8", host: u.host },
+    body,
+  });
+  return Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, String(v)]));
+}
+
+test("AWS_IAM on the realtime endpoint: the connection and each start signed as Amplify signs them", { timeout: 60_000 }, async () => {
+  const client = new Client(realtimeUrl, await iamHeaders("/connect", "{}"));
+  await client.connect();
+  const data = JSON.stringify({ query: "subscription { onSecret { text } }", variables: {} });
+  client.send({ id: "iam", type: "start", payload: { data, extensions: { authorization: await iamHeaders("", data) } } });
+  assert.deepEqual(await client.next(), { type: "start_ack", id: "iam" });
+  client.send({ id: "forged", type: "start", payload: { data, extensions: { authorization: await iamHeaders("", data + " ") } } });
+  const forged = await client.next();
+  assert.equal(forged.payload.errors[0].errorType, "InvalidSignatureException");
+  await mutate('mutation { send(room: "vault", text: "psst") { room text } }');
+  assert.deepEqual(await client.next(), { type: "data", id: "iam", payload: { data: { onSecret: { text: "psst" } } } });
+  client.close();
 });
 
 test("a subscription over HTTP is refused: subscriptions live on the realtime endpoint", { timeout: 60_000 }, async () => {

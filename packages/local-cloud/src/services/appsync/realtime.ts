@@ -23,7 +23,7 @@ import type { WebSocket, WebSocketServer } from "ws";
 import type { ConstDirectiveNode, DocumentNode, FieldNode, GraphQLObjectType, OperationDefinitionNode } from "graphql";
 import type { AwsRequest } from "../../types.js";
 import { operationOf, type AppSyncDataPlane, type CompiledApi } from "./data-plane.js";
-import type { RequestAuth } from "./auth-modes.js";
+import type { AuthOutcome, GraphqlRequestFacts, RequestAuth } from "./auth-modes.js";
 
 type Doc = Record<string, any>;
 
@@ -131,7 +131,7 @@ export class AppSyncRealtime {
   /** The connection's own auth (the handshake's `header`) is checked once, at connection_init. */
   private async init(client: Client): Promise<void> {
     const compiled = this.plane.compiledApi(client.apiId);
-    const auth = compiled && (await this.plane.authenticate(compiled, connectRequest(client.headers, "/graphql/connect", "{}"), () => ({ query: "" })));
+    const auth = compiled && (await this.authenticate(compiled, client.headers, "/connect", "{}", { query: "" }));
     if (!auth?.ok) {
       send(client, { type: "connection_error", payload: { errors: [{ errorType: auth?.errorType ?? "NotFoundException", message: auth?.message ?? "Resource not found", errorCode: auth?.status ?? 404 }] } });
       client.socket.close(1000);
@@ -158,7 +158,7 @@ export class AppSyncRealtime {
       return fail("MalformedHttpRequestException", "payload.data must be the request as a JSON string.");
     }
     const headers = lowerCased(message.payload?.extensions?.authorization ?? {});
-    const auth = await this.plane.authenticate(compiled, connectRequest(headers, "/graphql", String(message.payload?.data ?? "")), () => ({ query: String(request.query ?? ""), operationName: request.operationName, variables: request.variables }));
+    const auth = await this.authenticate(compiled, headers, "", String(message.payload?.data ?? ""), { query: String(request.query ?? ""), operationName: request.operationName, variables: request.variables });
     if (!auth.ok) return fail(auth.errorType, auth.message, { errorCode: auth.status });
     const parsed = this.plane.parseDocument(compiled, String(request.query ?? ""));
     if (!parsed.ok) return send(client, { type: "error", id, payload: parsed.body });
@@ -186,6 +186,21 @@ export class AppSyncRealtime {
       arguments: argumentValues(fieldNode, variables),
     });
     send(client, { type: "start_ack", id });
+  }
+
+  /**
+   * A realtime message's auth, as the request it stands for: for IAM, the client signed a
+   * POST of `body` to the GraphQL URL's path plus `suffix` — locally
+   * `/_aws/appsync/{id}/graphql`, or `/graphql` when it was signed for the API's host name.
+   */
+  private async authenticate(compiled: CompiledApi, headers: Record<string, string>, suffix: string, body: string, facts: GraphqlRequestFacts): Promise<AuthOutcome> {
+    const paths = [`/_aws/appsync/${compiled.api.ApiId}/graphql${suffix}`, `/graphql${suffix}`];
+    let outcome: AuthOutcome | undefined;
+    for (const path of paths) {
+      outcome = await this.plane.authenticate(compiled, connectRequest(headers, path, body), () => facts);
+      if (outcome.ok || outcome.errorType !== "InvalidSignatureException") break;
+    }
+    return outcome!;
   }
 
   /** A mutation's results, to every subscription that listens to it and whose arguments match. */
@@ -232,10 +247,6 @@ function lowerCased(headers: Doc): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
 }
 
-/**
- * The request a realtime message's auth stands for. For IAM, the client signed a POST of
- * `body` to `/graphql/connect` (the connection) or `/graphql` (a start) on the API's host.
- */
 function connectRequest(headers: Record<string, string>, path: string, body: string): AwsRequest {
   return { requestId: "", method: "POST", path, query: new URLSearchParams(), headers, body: Buffer.from(body), service: "appsync" } as unknown as AwsRequest;
 }
