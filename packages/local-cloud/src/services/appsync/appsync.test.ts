@@ -117,6 +117,12 @@ test("mapping templates and the schema prelude, as units", () => {
   assert.deepEqual(renderMappingTemplate('$util.error("bad", "Oops")', ctx).error, { message: "bad", type: "Oops", data: undefined, info: undefined });
   assert.equal(renderMappingTemplate("$util.qr($ctx.stash.put(\"k\", 1))$ctx.stash.k", ctx).output, "1");
   assert.equal(renderMappingTemplate("#if(", ctx).error?.type, "MappingTemplate", "a template that does not parse fails its field");
+  assert.deepEqual(renderMappingTemplate('#if($ctx.args.n > 1)\n#return({"early": $ctx.args.n})\n#end\n{"late": 1}', ctx).returned, { value: { early: 2 } });
+  assert.deepEqual(renderMappingTemplate("#return\nnever", ctx).returned, { value: null });
+  const appended = renderMappingTemplate('$util.appendError("careful", "Warn")$util.toJson($util.parseJson("[1,2]"))-$util.isList([1])-$util.typeOf("x")-$util.matches("a.c", "abc")', ctx);
+  assert.equal(appended.output, "[1,2]-true-String-true");
+  assert.deepEqual(appended.appended, [{ message: "careful", type: "Warn", data: undefined, info: undefined }]);
+  assert.equal(renderMappingTemplate("$util.unauthorized()", ctx).error?.type, "UnauthorizedException");
   const schema = buildAppSyncSchema("type Query { at: AWSDateTime @aws_iam }");
   assert.ok(schema.getType("AWSJSON"));
   assert.throws(() => buildAppSyncSchema("type Query { x: Nope }"), /Unknown type "Nope"/);

@@ -28,6 +28,7 @@ type Query {
   notes: [Note]
   early(skip: Boolean!): String
   failing: String
+  vtlReturn(skip: Boolean!): String
   soft: String
   jsSeesError: String
 }
@@ -94,6 +95,11 @@ function template() {
           import { runtime } from "@aws-appsync/utils";
           export function request(ctx) { if (ctx.args.skip) runtime.earlyReturn("skipped"); return "hello"; }
           export function response(ctx) { return ctx.prev.result + "!"; }` }),
+      // VTL #return: from a function's request template it skips its data source; the after template then sees it.
+      Maybe: fn("maybe", "None", {
+        RequestMappingTemplate: '#if($ctx.args.skip)\n#return("returned early")\n#end\n$util.appendError("went on", "Note")\n{"version":"2018-05-29","payload":"ran"}',
+        ResponseMappingTemplate: "$util.toJson($ctx.result)" }),
+      VtlReturn: resolver("Query", "vtlReturn", { Kind: "PIPELINE", PipelineConfig: { Functions: [fid("Maybe")] }, RequestMappingTemplate: "{}", ResponseMappingTemplate: "$util.toJson($ctx.prev.result)" }),
       Failing: resolver("Query", "failing", { DataSourceName: { "Fn::GetAtt": ["None", "Name"] }, Runtime: JS, Code: `
         import { util } from "@aws-appsync/utils";
         export function request(ctx) { util.error("nope", "Custom", { why: 1 }, { more: 2 }); }
@@ -159,6 +165,13 @@ test("JS: earlyReturn skips the pipeline, util.error and appendError, ctx.error 
   assert.deepEqual(soft.data, { soft: "partial" });
   assert.deepEqual(soft.errors.map((e: any) => [e.path, e.errorType, e.message]), [[["soft"], "Warning", "heads up"]]);
   assert.deepEqual((await gql("{ jsSeesError }")).data, { jsSeesError: "handled DynamoDB:ValidationException" });
+});
+
+test("VTL: #return in a function's request skips its data source; $util.appendError reports beside the data", { timeout: 60_000 }, async () => {
+  assert.deepEqual(await gql("{ vtlReturn(skip: true) }"), { data: { vtlReturn: "returned early" } });
+  const ran = await gql("{ vtlReturn(skip: false) }");
+  assert.deepEqual(ran.data, { vtlReturn: "ran" });
+  assert.deepEqual(ran.errors.map((e: any) => [e.path, e.errorType, e.message]), [[["vtlReturn"], "Note", "went on"]]);
 });
 
 test("bad pipeline and code configuration is refused by the management API", { timeout: 60_000 }, async () => {

@@ -139,6 +139,9 @@ export class ResolverRunner {
     const template = which === "request" ? config.RequestMappingTemplate : config.ResponseMappingTemplate;
     if (template === undefined) return NO_HANDLER;
     const rendered = renderMappingTemplate(template, ctx as TemplateContext);
+    for (const error of rendered.appended) scope.appendedErrors.push({ path, error: { message: error.message, type: error.type ?? null, data: error.data ?? null, info: error.info ?? null } });
+    // `#return(value)`: from a request template it skips the data source (or the pipeline), from a response template it is the result.
+    if (rendered.returned) return which === "request" ? new EarlyReturn(rendered.returned.value) : rendered.returned.value;
     if (rendered.error) throw new ResolverError(rendered.error.message, rendered.error.type ?? "MappingTemplate", rendered.error.data ?? null, rendered.error.info ?? null);
     const text = rendered.output.trim();
     if (which === "request") {
