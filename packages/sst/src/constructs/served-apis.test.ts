@@ -6,8 +6,8 @@
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
- * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, IAM
- * authorization), which it names once.
+ * but does not run (a Cognito authorizer, a custom domain, an HTTP data source, Cognito
+ * user-pool authorization that can only be checked against AWS), which it names once.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
