@@ -149,10 +149,11 @@ export class AppSyncDataPlane {
 
   /**
    * Executes a document: resolvers run unless `rootValue` is given (a subscription's
-   * payload, whose fields come from the mutation's result as they are).
+   * payload, whose fields come from the mutation's result as they are). `scope` collects
+   * what resolvers leave beside the data (appended errors, a subscription filter).
    */
-  async execute(compiled: CompiledApi, document: DocumentNode, request: Omit<ExecutionContext, "scope">, operationName?: string, rootValue?: Doc): Promise<Doc> {
-    const context: ExecutionContext = { ...request, scope: { appendedErrors: [], batches: new Map() } };
+  async execute(compiled: CompiledApi, document: DocumentNode, request: Omit<ExecutionContext, "scope">, operationName?: string, rootValue?: Doc, scope: RequestScope = newScope()): Promise<Doc> {
+    const context: ExecutionContext = { ...request, scope };
     const result = await execute({
       schema: compiled.schema!,
       document,
@@ -219,6 +220,10 @@ export class AppSyncDataPlane {
       },
     }, context.scope);
   }
+}
+
+export function newScope(): RequestScope {
+  return { appendedErrors: [], batches: new Map() };
 }
 
 /** The operation a request runs: the named one, or the only one. */

@@ -5,6 +5,8 @@
  * `extensions`) and `@aws-appsync/utils/dynamodb` (get, put, remove, update, scan,
  * query) — as far as resolvers use them. The context goes in as JSON and comes out as
  * JSON, with the stash the code changed; `util.error` ends the handler with that error,
+ * `extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(…))` gives a
+ * subscription its enhanced filter,
  * `util.appendError` adds one beside the data, `runtime.earlyReturn(value)` skips what
  * comes next (the data source, or the rest of the pipeline) as AppSync does.
  *
@@ -27,6 +29,13 @@ export interface JsCallResult {
   earlyReturn?: boolean;
   /** `util.appendError` calls. */
   appended: JsError[];
+  /** What the handler set through `extensions` (a subscription resolver's filters). */
+  extensions?: { subscriptionFilter?: SubscriptionFilter; invalidationFilter?: SubscriptionFilter };
+}
+
+/** AppSync's enhanced subscription filter: groups OR'd, the filters of a group AND'd. */
+export interface SubscriptionFilter {
+  filterGroup: { filters: { fieldName: string; operator: string; value: unknown }[] }[];
 }
 
 const MEMORY_LIMIT = 32 * 1024 * 1024;
@@ -79,10 +88,39 @@ globalThis.__appsync = (function (host) {
       nowEpochMilliSeconds: function () { return Date.now(); },
     },
     dynamodb: { toDynamoDB: toDynamoDB, toMapValues: toMapValues, toString: function (s) { return { S: String(s) }; }, toNumber: function (n) { return { N: String(n) }; } },
+    transform: { toSubscriptionFilter: toSubscriptionFilter },
     str: { toUpper: function (s) { return String(s).toUpperCase(); }, toLower: function (s) { return String(s).toLowerCase(); } },
   };
   var runtime = { earlyReturn: function (value) { throw new EarlyReturn(value); } };
-  var extensions = {};
+  var captured = {};
+  var extensions = {
+    setSubscriptionFilter: function (filter) { captured.subscriptionFilter = filter; },
+    setSubscriptionInvalidationFilter: function (filter) { captured.invalidationFilter = filter; },
+  };
+  var FILTER_OPS = ["eq", "ne", "le", "lt", "ge", "gt", "contains", "notContains", "beginsWith", "in", "notIn", "between", "containsAny"];
+  /** { field: { op: value }, or: [...], and: [...] } as AppSync's { filterGroup: [{ filters: [...] }] }. */
+  function toSubscriptionFilter(spec) {
+    function groups(s) {
+      if (s.or) return s.or.reduce(function (acc, part) { return acc.concat(groups(part)); }, []);
+      var filters = [];
+      Object.keys(s).forEach(function (field) {
+        if (field === "and") return;
+        var ops = s[field];
+        Object.keys(ops).forEach(function (op) {
+          if (FILTER_OPS.indexOf(op) < 0) throw new Error("Unsupported subscription filter operator " + op);
+          filters.push({ fieldName: field, operator: op, value: ops[op] });
+        });
+      });
+      var out = [{ filters: filters }];
+      (s.and || []).forEach(function (part) {
+        var next = [];
+        groups(part).forEach(function (g) { out.forEach(function (o) { next.push({ filters: o.filters.concat(g.filters) }); }); });
+        out = next;
+      });
+      return out;
+    }
+    return { filterGroup: groups(spec || {}) };
+  }
   var names = 0;
   function placeholder(prefix, value, into) { var k = prefix + (names++); into[k] = value; return k; }
   /** { id: { eq: 1 }, sk: { beginsWith: "a" } } as a DynamoDB expression. */
@@ -124,7 +162,7 @@ globalThis.__appsync = (function (host) {
       return { operation: "UpdateItem", key: toMapValues(p.key), update: { expression: "SET " + sets.join(", "), expressionNames: exprNames, expressionValues: values }, condition: condition(p.condition) };
     },
   };
-  return { util: util, runtime: runtime, extensions: extensions, ddb: ddb, appended: appended };
+  return { util: util, runtime: runtime, extensions: extensions, ddb: ddb, appended: appended, captured: captured };
 })(globalThis.__host);
 delete globalThis.__host;
 globalThis.__invoke = function (exports, name, ctxJson) {
@@ -132,6 +170,7 @@ globalThis.__invoke = function (exports, name, ctxJson) {
   ctx.args = ctx.arguments;
   var a = globalThis.__appsync;
   a.appended.length = 0;
+  Object.keys(a.captured).forEach(function (k) { delete a.captured[k]; });
   var out = {};
   try {
     if (typeof exports[name] !== "function") throw new Error("The code does not export a " + name + " function");
@@ -144,6 +183,7 @@ globalThis.__invoke = function (exports, name, ctxJson) {
   }
   out.stash = ctx.stash;
   out.appended = a.appended.slice();
+  if (Object.keys(a.captured).length) out.extensions = JSON.parse(JSON.stringify(a.captured));
   return JSON.stringify(out);
 };
 `;

@@ -27,6 +27,7 @@ type Mutation { send(room: String!, text: String!, author: String): Message shou
 type Subscription {
   onMessage(room: String): Message @aws_subscribe(mutations: ["send", "shout"])
   onSecret: Message @aws_subscribe(mutations: ["send"]) @aws_iam
+  onFiltered: Message @aws_subscribe(mutations: ["send"])
 }
 `;
 
@@ -41,6 +42,14 @@ function template() {
         RequestMappingTemplate: '{"version":"2017-02-28","payload":$util.toJson($ctx.args)}', ResponseMappingTemplate: "$util.toJson($ctx.result)" } },
       Shout: { Type: "AWS::AppSync::Resolver", DependsOn: ["Schema"], Properties: { ApiId: api, TypeName: "Mutation", FieldName: "shout", DataSourceName: { "Fn::GetAtt": ["None", "Name"] },
         Runtime: { Name: "APPSYNC_JS", RuntimeVersion: "1.0.0" }, Code: "export const request = (ctx) => ({ payload: { room: ctx.args.room, text: ctx.args.text.toUpperCase(), author: 'loud' } }); export const response = (ctx) => ctx.result;" } },
+      Filtered: { Type: "AWS::AppSync::Resolver", DependsOn: ["Schema"], Properties: { ApiId: api, TypeName: "Subscription", FieldName: "onFiltered", DataSourceName: { "Fn::GetAtt": ["None", "Name"] },
+        Runtime: { Name: "APPSYNC_JS", RuntimeVersion: "1.0.0" }, Code: `
+          import { util, extensions } from "@aws-appsync/utils";
+          export function request(ctx) { return { payload: null }; }
+          export function response(ctx) {
+            extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ or: [{ room: { in: ["a", "b"] } }, { text: { beginsWith: "urgent" }, author: { ne: "bot" } }] }));
+            return null;
+          }` } },
     },
     Outputs: { Url: { Value: { "Fn::GetAtt": ["Api", "GraphQLUrl"] } }, Realtime: { Value: { "Fn::GetAtt": ["Api", "RealtimeUrl"] } }, Key: { Value: { "Fn::GetAtt": ["Api", "ApiId"] } }, ApiKey: { Value: { "Fn::GetAtt": ["Key", "ApiKey"] } } },
   };
@@ -139,6 +148,21 @@ test("subscribe, receive the mutations it listens to, filtered by its arguments;
   assert.deepEqual(await client.next(), { type: "complete", id: "all" });
   await mutate('mutation { send(room: "kitchen", text: "again") { room text } }');
   await assert.rejects(client.next(500), /no message/, "stopped and filtered out: nothing arrives");
+  client.close();
+});
+
+test("enhanced filtering: the subscription resolver's extensions.setSubscriptionFilter decides what is delivered", { timeout: 60_000 }, async () => {
+  const client = new Client(realtimeUrl, { "x-api-key": apiKey });
+  await client.connect();
+  client.start("f", "subscription { onFiltered { room text } }");
+  assert.deepEqual(await client.next(), { type: "start_ack", id: "f" });
+  await mutate('mutation { send(room: "c", text: "hi", author: "ann") { room text author } }');
+  await mutate('mutation { send(room: "c", text: "urgent: bot", author: "bot") { room text author } }');
+  await mutate('mutation { send(room: "c", text: "urgent: fire", author: "ann") { room text author } }');
+  await mutate('mutation { send(room: "b", text: "in b", author: "bot") { room text author } }');
+  assert.deepEqual(await client.next(), { type: "data", id: "f", payload: { data: { onFiltered: { room: "c", text: "urgent: fire" } } } });
+  assert.deepEqual(await client.next(), { type: "data", id: "f", payload: { data: { onFiltered: { room: "b", text: "in b" } } } });
+  await assert.rejects(client.next(300), /no message/);
   client.close();
 });
 

@@ -10,7 +10,8 @@
  * mutation named in the field's `@aws_subscribe(mutations: […])` that succeeds is sent to
  * it as `data` — the subscription's selection read from the mutation's result (fields the
  * mutation did not select are null), when every argument the subscriber gave equals the
- * result's field of that name (AppSync's argument filtering). `stop` ends one with
+ * result's field of that name (AppSync's argument filtering) and the enhanced filter the
+ * field's resolver set, if any (`extensions.setSubscriptionFilter`). `stop` ends one with
  * `complete`.
  *
  * Local addresses (what the API's RealtimeUrl is locally, and what Amplify derives from a
@@ -22,7 +23,8 @@ import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { ConstDirectiveNode, DocumentNode, FieldNode, GraphQLObjectType, OperationDefinitionNode } from "graphql";
 import type { AwsRequest } from "../../types.js";
-import { operationOf, type AppSyncDataPlane, type CompiledApi } from "./data-plane.js";
+import { newScope, operationOf, type AppSyncDataPlane, type CompiledApi } from "./data-plane.js";
+import type { SubscriptionFilter } from "./js-runtime.js";
 import type { AuthOutcome, GraphqlRequestFacts, RequestAuth } from "./auth-modes.js";
 
 type Doc = Record<string, any>;
@@ -45,6 +47,8 @@ interface Subscription {
   arguments: Doc;
   auth: RequestAuth;
   headers: Record<string, string>;
+  /** The enhanced filter the subscription's resolver set (extensions.setSubscriptionFilter). */
+  filter?: SubscriptionFilter;
 }
 
 interface Client {
@@ -174,8 +178,9 @@ export class AppSyncRealtime {
     }
     const variables = request.variables ?? {};
     // A resolver on the subscription field runs once, at start: it may refuse the subscriber.
+    const scope = newScope();
     const resolverCheck = compiled.resolvers.has(`${subscriptionType.name}.${fieldDef.name}`)
-      ? await this.plane.execute(compiled, parsed.document, { headers, variables, auth: auth.auth }, request.operationName)
+      ? await this.plane.execute(compiled, parsed.document, { headers, variables, auth: auth.auth }, request.operationName, undefined, scope)
       : undefined;
     if (resolverCheck?.errors?.length) return send(client, { type: "error", id, payload: { errors: resolverCheck.errors } });
     client.subscriptions.set(id, {
@@ -184,6 +189,7 @@ export class AppSyncRealtime {
       alias: fieldNode.alias?.value ?? fieldDef.name,
       mutations: subscribedMutations(fieldDef.astNode?.directives),
       arguments: argumentValues(fieldNode, variables),
+      filter: scope.subscriptionFilter,
     });
     send(client, { type: "start_ack", id });
   }
@@ -212,6 +218,7 @@ export class AppSyncRealtime {
       for (const sub of client.subscriptions.values()) {
         for (const { field, value } of results) {
           if (!sub.mutations.has(field) || !matches(sub.arguments, value)) continue;
+          if (sub.filter && !passesFilter(sub.filter, value)) continue;
           void this.deliver(client, compiled, sub, value);
         }
       }
@@ -272,4 +279,35 @@ function matches(args: Doc, value: unknown): boolean {
   if (!Object.keys(args).length) return true;
   if (!value || typeof value !== "object") return false;
   return Object.entries(args).every(([k, v]) => String((value as Doc)[k]) === String(v));
+}
+
+/** An enhanced filter on a mutation's result: any group whose filters all hold. */
+export function passesFilter(filter: SubscriptionFilter, value: unknown): boolean {
+  const doc = value && typeof value === "object" ? (value as Doc) : {};
+  return (filter.filterGroup ?? []).some((group) => (group.filters ?? []).every((f) => holds(f.operator, fieldAt(doc, f.fieldName), f.value)));
+}
+
+/** `a.b` reads a nested field, as AppSync's filters may. */
+function fieldAt(doc: Doc, name: string): unknown {
+  return name.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Doc)[k] : undefined), doc);
+}
+
+function holds(op: string, actual: unknown, expected: unknown): boolean {
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  switch (op) {
+    case "eq": return actual === expected;
+    case "ne": return actual !== expected;
+    case "lt": return (actual as number) < (expected as number);
+    case "le": return (actual as number) <= (expected as number);
+    case "gt": return (actual as number) > (expected as number);
+    case "ge": return (actual as number) >= (expected as number);
+    case "in": return list(expected).includes(actual);
+    case "notIn": return !list(expected).includes(actual);
+    case "between": return (actual as number) >= (list(expected)[0] as number) && (actual as number) <= (list(expected)[1] as number);
+    case "beginsWith": return typeof actual === "string" && actual.startsWith(String(expected));
+    case "contains": return Array.isArray(actual) ? actual.includes(expected) : typeof actual === "string" && actual.includes(String(expected));
+    case "notContains": return !(Array.isArray(actual) ? actual.includes(expected) : typeof actual === "string" && actual.includes(String(expected)));
+    case "containsAny": return Array.isArray(actual) && list(expected).some((e) => actual.includes(e));
+    default: return false;
+  }
 }

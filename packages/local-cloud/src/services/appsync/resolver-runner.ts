@@ -15,7 +15,7 @@
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import { renderMappingTemplate, type TemplateContext } from "./mapping-template.js";
 import { DynamoRequestError, runDynamoDbRequest, type DynamoDbCaller } from "./dynamodb-resolver.js";
-import type { AppSyncJsRuntime, JsError } from "./js-runtime.js";
+import type { AppSyncJsRuntime, JsError, SubscriptionFilter } from "./js-runtime.js";
 
 type Doc = Record<string, any>;
 
@@ -31,6 +31,8 @@ export interface RequestScope {
   /** `util.appendError` / `$util.appendError` entries, reported after the field errors. */
   appendedErrors: { path: readonly (string | number)[]; error: JsError }[];
   batches: Map<string, LambdaBatch>;
+  /** Set by a subscription resolver's `extensions.setSubscriptionFilter`. */
+  subscriptionFilter?: SubscriptionFilter;
 }
 
 /** The parts of `$ctx` that are the same for every step of one field. */
@@ -133,6 +135,7 @@ export class ResolverRunner {
       for (const k of Object.keys(stash)) delete stash[k];
       Object.assign(stash, out.stash ?? {});
       for (const error of out.appended ?? []) scope.appendedErrors.push({ path, error });
+      if (out.extensions?.subscriptionFilter) scope.subscriptionFilter = out.extensions.subscriptionFilter;
       if (out.error) throw new ResolverError(out.error.message, out.error.type ?? "Code", out.error.data ?? null, out.error.info ?? null);
       return out.earlyReturn ? new EarlyReturn(out.value ?? null) : out.value ?? null;
     }
