@@ -18,11 +18,10 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { deployTestStack } from "../packages/local-cloud/src/cloudformation/resources/test-stack.js";
 import { sendSigned } from "../packages/local-cloud/src/test-signing.js";
-import { treeCpuUs, machineLoad } from "./lib/proc.js";
+import { compareRequestCpu } from "./lib/request-cpu.js";
 
 const rounds = Number(process.argv[2] ?? 3);
 const requests = Number(process.argv[3] ?? 200);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const issuer = http.createServer((req, res) => {
@@ -88,25 +87,12 @@ try {
     "API key, APPSYNC_JS on NONE": post("js", { "x-api-key": outputs.Key }),
     "API key, VTL pipeline of 2 functions": post("pipe", { "x-api-key": outputs.Key }),
   };
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
-  for (const [name, send] of Object.entries(targets)) {
-    const res = await send();
-    const text = await res.text();
-    if (res.status !== 200 || !text.includes('"7"')) throw new Error(`${name}: ${res.status} ${text}`);
-    for (let i = 0; i < 30; i++) await (await send()).arrayBuffer(); // warm up
-  }
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, send] of Object.entries(targets)) {
-      const cpu0 = treeCpuUs(process.pid);
-      for (let i = 0; i < requests; i++) await (await send()).arrayBuffer();
-      samples[name]!.push((treeCpuUs(process.pid) - cpu0) / requests);
-    }
-  }
-  const baseline = median(Object.values(samples)[0]!);
-  console.log(`load: ${machineLoad()}; ${rounds} rounds × ${requests} sequential requests each`);
-  for (const [name, xs] of Object.entries(samples)) {
-    console.log(`${name.padEnd(44)} ${median(xs).toFixed(0).padStart(6)} µs CPU/request  ×${(median(xs) / baseline).toFixed(2)} of baseline`);
-  }
+  await compareRequestCpu(targets, {
+    rounds, requests, warmup: 30,
+    check: (name, status, text) => {
+      if (status !== 200 || !text.includes('"7"')) throw new Error(`${name}: ${status} ${text}`);
+    },
+  });
 } finally {
   await tc.stop();
   issuer.close();
