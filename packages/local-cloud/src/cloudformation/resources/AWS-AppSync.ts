@@ -40,6 +40,7 @@ function apiAttributes(api: Record<string, any>): Record<string, unknown> {
 const apiInput = (p: Record<string, any>) => compact({
   Name: p.Name, AuthenticationType: p.AuthenticationType, AdditionalAuthenticationProviders: p.AdditionalAuthenticationProviders,
   UserPoolConfig: p.UserPoolConfig, OpenIDConnectConfig: p.OpenIDConnectConfig, LambdaAuthorizerConfig: p.LambdaAuthorizerConfig,
+  IntrospectionConfig: p.IntrospectionConfig, QueryDepthLimit: p.QueryDepthLimit, EnvironmentVariables: p.EnvironmentVariables,
 });
 const dataSourceInput = (p: Record<string, any>) => compact({ ApiId: apiIdOf(p.ApiId), Name: p.Name, Type: p.Type, LambdaConfig: p.LambdaConfig, DynamoDBConfig: p.DynamoDBConfig });
 

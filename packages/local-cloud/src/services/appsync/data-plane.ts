@@ -10,7 +10,7 @@
  * handed to the API's subscribers (realtime.ts). Answers and errors have AppSync's shapes.
  */
 import { randomUUID } from "node:crypto";
-import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { AwsRequest, AwsResponse } from "../../types.js";
 import type { LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import { JwksCache } from "../../auth/jwt-verify.js";
@@ -109,6 +109,8 @@ export class AppSyncDataPlane {
       if (!compiled.schema) return error(400, "BadRequestException", "The GraphQL API has no schema.");
       const parsed = this.parseDocument(compiled, body.query);
       if (!parsed.ok) return answer(parsed.status, parsed.body);
+      const refused = refusedByApiLimits(compiled.api, parsed.document);
+      if (refused) return answer(400, { data: null, errors: [{ path: null, locations: null, message: refused, errorType: "ValidationError" }] });
       const operation = operationOf(parsed.document, body.operationName);
       if (operation?.operation === "subscription") {
         return error(400, "BadRequestException", "Subscriptions are served on the API's realtime endpoint (a WebSocket), not over HTTP.");
@@ -206,6 +208,7 @@ export class AppSyncDataPlane {
     const resolver = payloadOnly ? undefined : compiled.resolvers.get(`${typeName}.${info.fieldName}`);
     if (!resolver) return source && typeof source === "object" ? source[info.fieldName] : undefined;
     return this.runner.run(compiled, resolver, {
+      env: compiled.api.EnvironmentVariables ?? {},
       arguments: args,
       source: source ?? null,
       identity: context.auth.identity,
@@ -230,6 +233,30 @@ export function newScope(): RequestScope {
 export function operationOf(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+}
+
+/**
+ * What the API's settings forbid in a query: introspection (`__schema`, `__type`) when
+ * IntrospectionConfig is DISABLED, and selections nested deeper than QueryDepthLimit.
+ */
+export function refusedByApiLimits(api: Doc, document: DocumentNode): string | undefined {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  let introspects = false;
+  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+    let deepest = 0;
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value === "__schema" || s.name.value === "__type") introspects = true;
+        deepest = Math.max(deepest, s.selectionSet ? 1 + depthOf(s.selectionSet, seen) : 1);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(s.selectionSet, seen));
+      else if (!seen.has(s.name.value)) deepest = Math.max(deepest, depthOf(fragments.get(s.name.value)?.selectionSet, new Set([...seen, s.name.value])));
+    }
+    return deepest;
+  };
+  const depth = Math.max(0, ...document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? depthOf(d.selectionSet, new Set()) : 0)));
+  if (introspects && api.IntrospectionConfig === "DISABLED") return "GraphQL introspection is not allowed for this API (IntrospectionConfig is DISABLED).";
+  if (api.QueryDepthLimit > 0 && depth > api.QueryDepthLimit) return `The query has a depth of ${depth}, over this API's QueryDepthLimit of ${api.QueryDepthLimit}.`;
+  return undefined;
 }
 
 /** The field an alias in the result stands for (`created: addPost(...)` is addPost). */

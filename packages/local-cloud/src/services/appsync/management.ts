@@ -75,6 +75,8 @@ export class AppSyncManagement {
   private putApi(i: Doc, apiId: string): Doc {
     if (typeof i.Name !== "string" || !i.Name) throw badRequest("A GraphQL API needs a Name.");
     const authenticationType = String(i.AuthenticationType ?? "");
+    if (i.IntrospectionConfig !== undefined && i.IntrospectionConfig !== "ENABLED" && i.IntrospectionConfig !== "DISABLED") throw badRequest(`Invalid introspection config ${String(i.IntrospectionConfig)}.`);
+    if (i.QueryDepthLimit !== undefined && !(Number.isInteger(i.QueryDepthLimit) && i.QueryDepthLimit >= 0 && i.QueryDepthLimit <= 75)) throw badRequest("queryDepthLimit must be between 0 and 75.");
     if (!AUTH_TYPES.has(authenticationType)) throw badRequest(`Invalid authentication type ${authenticationType}.`);
     const additional: Doc[] = i.AdditionalAuthenticationProviders ?? [];
     for (const provider of [i, ...additional]) checkAuthProvider(provider);
@@ -84,6 +86,8 @@ export class AppSyncManagement {
       ApiId: apiId, Name: i.Name, Arn: this.arn(apiId), AuthenticationType: authenticationType,
       AdditionalAuthenticationProviders: additional,
       UserPoolConfig: i.UserPoolConfig, OpenIDConnectConfig: i.OpenIDConnectConfig, LambdaAuthorizerConfig: i.LambdaAuthorizerConfig,
+      IntrospectionConfig: i.IntrospectionConfig ?? "ENABLED", QueryDepthLimit: i.QueryDepthLimit ?? 0,
+      EnvironmentVariables: checkEnvironment(i.EnvironmentVariables),
       Uris: { GRAPHQL: this.graphqlUrl(apiId) },
     };
     this.store.put(apiId, "api", apiId, api);
@@ -173,6 +177,22 @@ function checkAuthProvider(p: Doc): void {
   if (type === "AMAZON_COGNITO_USER_POOLS" && !p.UserPoolConfig?.UserPoolId) throw badRequest("userPoolConfig is required for AMAZON_COGNITO_USER_POOLS authentication.");
   if (type === "OPENID_CONNECT" && !p.OpenIDConnectConfig?.Issuer) throw badRequest("openIDConnectConfig is required for OPENID_CONNECT authentication.");
   if (type === "AWS_LAMBDA" && !p.LambdaAuthorizerConfig?.AuthorizerUri) throw badRequest("lambdaAuthorizerConfig is required for AWS_LAMBDA authentication.");
+}
+
+/**
+ * The API's environment variables (`ctx.env`): at most 50, keys of 2 to 64 letters,
+ * digits and underscores starting with a letter, values of at most 512 characters.
+ */
+function checkEnvironment(env: unknown): Record<string, string> {
+  if (env === undefined || env === null) return {};
+  if (typeof env !== "object") throw badRequest("environmentVariables must be a map of strings.");
+  const entries = Object.entries(env as Record<string, unknown>);
+  if (entries.length > 50) throw badRequest("An API can have at most 50 environment variables.");
+  for (const [k, v] of entries) {
+    if (!/^[A-Za-z][A-Za-z0-9_]{1,63}$/.test(k)) throw badRequest(`Invalid environment variable key ${k}.`);
+    if (typeof v !== "string" || v.length > 512) throw badRequest(`The value of environment variable ${k} must be a string of at most 512 characters.`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** Code goes with the APPSYNC_JS runtime, and the runtime with code. */

@@ -21,6 +21,8 @@ export interface TemplateContext {
   stash: Record<string, unknown>;
   prev: unknown;
   result?: unknown;
+  /** The API's environment variables. */
+  env?: Record<string, string>;
 }
 
 type TemplateErrorFields = { message: string; type?: string; data?: unknown; info?: unknown };

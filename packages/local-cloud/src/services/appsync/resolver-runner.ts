@@ -37,6 +37,8 @@ export interface RequestScope {
 
 /** The parts of `$ctx` that are the same for every step of one field. */
 export interface FieldContext {
+  /** The API's environment variables (`ctx.env`). */
+  env: Record<string, string>;
   arguments: Doc;
   source: unknown;
   identity: unknown;
@@ -91,7 +93,7 @@ export class ResolverRunner {
   }
 
   private base(field: FieldContext, stash: Doc): Doc {
-    return { arguments: field.arguments, source: field.source ?? null, identity: field.identity ?? null, request: field.request, info: field.info, stash };
+    return { arguments: field.arguments, source: field.source ?? null, identity: field.identity ?? null, request: field.request, info: field.info, stash, env: field.env };
   }
 
   /** A unit resolver or a pipeline function: request, data source, response. */
