@@ -25,6 +25,8 @@ export interface ConsoleCloud {
   readonly s3: Callable;
   readonly sqs: Callable;
   readonly ssm: Callable;
+  /** The RDS Data API, when the cloud serves it. */
+  readonly rdsdata?: Callable;
 }
 
 export interface ConsoleOptions {

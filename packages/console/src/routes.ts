@@ -12,6 +12,7 @@ import { deleteItem, listItems, listTables, putItem } from "./api/dynamodb.js";
 import { deleteObject, downloadObject, listBuckets, listObjects, uploadObject } from "./api/s3.js";
 import { listQueues, peekMessages, sendMessage } from "./api/sqs.js";
 import { listSecrets, removeSecret, setSecret } from "./api/secrets.js";
+import { listDatabases, listMigrations, migrate, query } from "./api/rds.js";
 
 type Handler = (ctx: ConsoleContext, req: ConsoleRequest, log: InvocationLog) => Promise<unknown | AwsResponse>;
 
@@ -47,6 +48,10 @@ export const ROUTES: Record<string, Handler> = {
   "GET secrets": (ctx) => listSecrets(ctx),
   "PUT secrets": (ctx, req) => setSecret(ctx, readJson(req)),
   "DELETE secrets": (ctx, req) => removeSecret(ctx, req.query.get("name") ?? ""),
+  "GET rds/databases": (ctx) => listDatabases(ctx),
+  "GET rds/migrations": (ctx, req) => listMigrations(ctx, req.query.get("id") ?? ""),
+  "POST rds/migrate": (ctx, req) => migrate(ctx, readJson(req)),
+  "POST rds/query": (ctx, req) => query(ctx, readJson(req)),
 };
 
 export async function routeApi(ctx: ConsoleContext, log: InvocationLog, req: ConsoleRequest, route: string): Promise<AwsResponse> {

@@ -47,6 +47,8 @@ import type { SnsService } from "./services/sns/index.js";
 import type { EventBridgeService } from "./services/events/index.js";
 import type { CodeBuildService } from "./services/codebuild/index.js";
 import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
+import type { SecretsManagerService } from "./services/secretsmanager/index.js";
+import type { RdsDataService } from "./services/rdsdata/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -104,6 +106,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly eventbridge: EventBridgeService;
   declare readonly codebuild: CodeBuildService;
   declare readonly cloudfront: CloudFrontService;
+  declare readonly secretsmanager: SecretsManagerService;
+  /** The RDS Data API (its Postgres loads on a cluster's first statement). */
+  declare readonly rdsdata: RdsDataService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];

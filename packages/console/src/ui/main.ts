@@ -13,6 +13,7 @@ import { dynamodbView } from "./views/dynamodb.js";
 import { s3View } from "./views/s3.js";
 import { sqsView } from "./views/sqs.js";
 import { secretsView } from "./views/secrets.js";
+import { rdsView } from "./views/rds.js";
 
 /** A view renders into its element; it may return a cleanup for when the page leaves it. */
 export type View = (el: HTMLElement, params: string[]) => void | (() => void) | Promise<void | (() => void)>;
@@ -24,6 +25,7 @@ const VIEWS: { id: string; label: string; view: View }[] = [
   { id: "s3", label: "S3", view: s3View },
   { id: "sqs", label: "SQS", view: sqsView },
   { id: "secrets", label: "Secrets", view: secretsView },
+  { id: "rds", label: "RDS", view: rdsView },
 ];
 
 const root = document.getElementById("root")!;

@@ -21,6 +21,8 @@ import type s3 from "../wire/models/s3.js";
 import type sns from "../wire/models/sns.js";
 import type sqs from "../wire/models/sqs.js";
 import type ssm from "../wire/models/ssm.js";
+import type secretsmanager from "../wire/models/secretsmanager.js";
+import type rdsdata from "../wire/models/rdsdata.js";
 import type sts from "../wire/models/sts.js";
 
 export interface ModelClient<M extends ServiceModel> {
@@ -47,6 +49,9 @@ export interface ServiceClients {
   codebuild: ModelClient<typeof codebuild>;
   /** CloudFront's model operations, and the local-only one CloudFormation records origin paths with. */
   cloudfront: ModelClient<typeof cloudfront> & LocalOriginPathPrefixesClient;
+  secretsmanager: ModelClient<typeof secretsmanager>;
+  /** The Data API's model operations, and the local-only ones CloudFormation records clusters with (services/rdsdata). */
+  rdsdata: ModelClient<typeof rdsdata> & InProcessClient;
 }
 
 /**
@@ -72,7 +77,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

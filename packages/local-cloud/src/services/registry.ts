@@ -19,6 +19,8 @@ import { CloudFormationService } from "./cloudformation/index.js";
 import { AppSyncService } from "./appsync/index.js";
 import { CodeBuildService } from "./codebuild/index.js";
 import { CloudFrontService } from "./cloudfront/index.js";
+import { SecretsManagerService } from "./secretsmanager/index.js";
+import { RdsDataService } from "./rdsdata/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -37,6 +39,8 @@ export const SERVICES = [
   ["appsync", AppSyncService],
   ["codebuild", CodeBuildService],
   ["cloudfront", CloudFrontService],
+  ["secretsmanager", SecretsManagerService],
+  ["rdsdata", RdsDataService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 

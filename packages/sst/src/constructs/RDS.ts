@@ -7,9 +7,11 @@
  * migration files changed. Bound to a function: `RDS.<id>` (clusterArn, secretArn,
  * defaultDatabaseName) with rds-data and secret permissions.
  *
- * The local cloud has no Aurora or Data API: the cluster, its VPC and its secret are
- * recorded; migrations do not run in a local deploy (as under SST v2's `sst dev`, where
- * the console runs them); `sst dev` says so once.
+ * Locally a PostgreSQL cluster is served by the local cloud's Data API on real Postgres
+ * (PGlite) and its secret is a real Secrets Manager secret; a deploy (AWS or local) runs
+ * the migrations, `sst dev` does not (as SST v2: its Console runs them). MySQL engines
+ * synthesize for AWS and fail a local synth naming the construct and prop. `sst dev` says once what
+ * differs locally (no VPC placement, no scaling or auto-pause).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -101,6 +103,9 @@ export class RDS extends Construct implements SSTConstruct {
     if (!props?.engine) throw sentenceError(this.ref, "engine", `Missing "engine" in the "${this.node.id}" RDS`);
     if (!props.defaultDatabaseName) throw sentenceError(this.ref, "defaultDatabaseName", `Missing "defaultDatabaseName" in the "${this.node.id}" RDS`);
     checkKnownProps(this.ref, props, PROPS);
+    if (App.of(this).target === "local" && props.engine.startsWith("mysql")) {
+      throw sentenceError(this.ref, "engine", `"${props.engine}" cannot run in the local cloud, which runs Aurora PostgreSQL only: use a "postgresql…" engine locally, or deploy this stage to AWS (its template is unchanged).`);
+    }
     this.props = props;
     this.cdk = {} as RDS["cdk"];
     if (isCdkConstruct(props.cdk?.cluster)) {
@@ -117,7 +122,7 @@ export class RDS extends Construct implements SSTConstruct {
     addLocalNotice(this, {
       construct: `RDS "${id}"`,
       prop: "engine",
-      local: "the local cloud has no Aurora or RDS Data API: the cluster, its VPC and its secret are recorded, queries through RDS.<id> fail, and migrations do not run",
+      local: "served by the local cloud's Data API on PostgreSQL (PGlite) in the app's local state; the VPC, scaling and auto-pause are recorded, not emulated",
     });
   }
 
@@ -257,8 +262,9 @@ export class RDS extends Construct implements SSTConstruct {
   }
 
   /**
-   * SST's script resource runs the migrator on deploy, when the migration files changed.
-   * Under sst dev, and in a local deploy (no Data API to migrate), it runs nothing.
+   * SST's script resource runs the migrator on deploy, when the migration files changed
+   * (a local deploy too: the local cloud serves the Data API). Under sst dev it runs
+   * nothing, as in SST v2, where the Console applies migrations.
    */
   private createMigrationResource(migrationsDir: string, database?: string): void {
     const app = App.of(this);
@@ -271,7 +277,7 @@ export class RDS extends Construct implements SSTConstruct {
       initialPolicy: [new iam.PolicyStatement({ actions: ["cloudformation:DescribeStacks"], resources: [cdk.Stack.of(this).stackId] })],
     });
     this.migratorFunction?.grantInvoke(handler);
-    const runs = app.mode !== "dev" && app.target !== "local";
+    const runs = app.mode !== "dev";
     new cdk.CustomResource(this, "MigrationResource", {
       serviceToken: handler.functionArn,
       resourceType: "Custom::SSTScript",

@@ -1,0 +1,80 @@
+/**
+ * The RDS Data API (REST-JSON, SigV4 signing name "rds-data"): SQL over HTTPS against
+ * the Aurora clusters CloudFormation created, run on real Postgres (PGlite, loaded on the
+ * first statement). The cluster records themselves come from CloudFormation through the
+ * local-only in-process operations below; Aurora's control plane (the "rds" API) is not
+ * served.
+ */
+import { AwsError } from "../../server/aws-error.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import type { OperationSpecs } from "../../wire/operations.js";
+import model from "../../wire/models/rdsdata.js";
+import { ClusterStore, type ClusterRow } from "./clusters.js";
+import { RdsDataOperations } from "./operations.js";
+
+/** Local-only: CloudFormation records a cluster the Data API can reach (input: a ClusterRow in camelCase). */
+export const LOCAL_PUT_CLUSTER = "LocalPutDBCluster";
+/** Local-only: CloudFormation deleted a cluster; its data goes with it. */
+export const LOCAL_DELETE_CLUSTER = "LocalDeleteDBCluster";
+
+export class RdsDataService implements Service {
+  readonly signingName = "rds-data";
+  readonly ops: RdsDataOperations;
+  private readonly host: OperationHost<CallContext>;
+
+  constructor({ kernel }: ServiceDeps) {
+    this.ops = new RdsDataOperations({
+      clusters: new ClusterStore(kernel.openDatabase("rdsdata")),
+      dataDir: kernel.dataDir("rds-clusters"),
+      readSecret: async (secretArn, ctx) => {
+        const out = await kernel.clients.secretsmanager.call("GetSecretValue", { SecretId: secretArn }, ctx);
+        return out.SecretString;
+      },
+    });
+    const ops = this.ops;
+    const on = (action: string) => (i: { resourceArn: string }) => ({ action: `rds-data:${action}`, resource: i.resourceArn });
+    const operations: OperationSpecs<typeof model, CallContext> = {
+      ExecuteStatement: { iam: on("ExecuteStatement"), run: (i, ctx) => ops.ExecuteStatement(i as never, ctx) },
+      BatchExecuteStatement: { iam: on("BatchExecuteStatement"), run: (i, ctx) => ops.BatchExecuteStatement(i as never, ctx) },
+      BeginTransaction: { iam: on("BeginTransaction"), run: (i, ctx) => ops.BeginTransaction(i, ctx) },
+      CommitTransaction: { iam: on("CommitTransaction"), run: (i, ctx) => ops.CommitTransaction(i, ctx) },
+      RollbackTransaction: { iam: on("RollbackTransaction"), run: (i, ctx) => ops.RollbackTransaction(i, ctx) },
+      ExecuteSql: { iam: (i) => ({ action: "rds-data:ExecuteSql", resource: i.dbClusterOrInstanceArn }), run: (i, ctx) => ops.ExecuteSql(i, ctx) },
+    };
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [model],
+      operations,
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("BadRequestException", message, 400),
+        unknownOperation: () => new AwsError("UnknownOperationException", "", 404),
+        malformedBody: (message) => new AwsError("BadRequestException", message, 400),
+        accessDenied: (message) => new AwsError("AccessDeniedException", message, 403),
+        internal: (err) => new AwsError("InternalServerErrorException", String((err as Error)?.message ?? err), 500),
+      },
+    });
+  }
+
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
+  }
+
+  async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    if (operation === LOCAL_PUT_CLUSTER) {
+      this.ops.createCluster(input as ClusterRow);
+      return {};
+    }
+    if (operation === LOCAL_DELETE_CLUSTER) {
+      await this.ops.deleteCluster(String(input.arn));
+      return {};
+    }
+    return this.host.call(operation, input, ctx);
+  }
+
+  close(): Promise<void> {
+    return this.ops.close();
+  }
+}
