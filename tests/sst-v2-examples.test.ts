@@ -4,26 +4,12 @@
  * (v2) or `uuid` without declaring them, as SST v2's dependencies let them; the SDK's
  * calls must reach the local cloud.
  */
-import { describe, test, before, after } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { removeApp } from "./helpers/app-copy.js";
-import { generateApp, getByHost, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
-import { output } from "./helpers/outputs.js";
+import { exampleApp, getByHost, http, warm } from "./helpers/generated-app.js";
 
 /** One example app under `sst dev` for the duration of a describe block. */
-function example(template: string): { app: () => RunningApp; dir: () => string } {
-  let dir: string;
-  let running: RunningApp;
-  before(async () => {
-    dir = generateApp(`examples/${template}`, template);
-    running = await startDev(dir, "ex");
-  });
-  after(async () => {
-    await running?.stop();
-    if (!process.env.SST_TEST_KEEP) removeApp(dir);
-  });
-  return { app: () => running, dir: () => dir };
-}
+const example = exampleApp;
 
 describe("examples/rest-api", () => {
   const { app } = example("rest-api");
@@ -175,29 +161,5 @@ describe("examples/rest-api-custom-domain (customDomain from the stage, hosted z
     const viaDomain = await getByHost(local, "/");
     assert.equal(viaDomain.status, 200, viaDomain.body);
     assert.deepEqual(JSON.parse(viaDomain.body), direct.json);
-  });
-});
-
-describe("examples/graphql-appsync (AppSyncApi with a Lambda data source, aws-sdk v2 DocumentClient)", () => {
-  const { dir } = example("graphql-appsync");
-  test("creates, reads, lists, updates and deletes notes through GraphQL with the API key", async () => {
-    const url = output(dir(), "APiUrl");
-    const key = output(dir(), "ApiKey");
-    const gql = async (query: string, variables?: unknown) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ query, variables }) });
-      assert.equal(res.status, 200);
-      return (await res.json()) as any;
-    };
-    // The function is built on its first invocation: retry until the resolver answers without a Lambda error.
-    for (let i = 0; i < 4 && (await gql("{ listNotes { id } }")).errors; i++);
-    const created = await gql("mutation C($note: NoteInput!) { createNote(note: $note) { id content } }", { note: { id: "n1", content: "Hello" } });
-    assert.deepEqual(created, { data: { createNote: { id: "n1", content: "Hello" } } });
-    assert.deepEqual(await gql('{ getNoteById(noteId: "n1") { id content } }'), { data: { getNoteById: { id: "n1", content: "Hello" } } });
-    await gql("mutation U($note: UpdateNoteInput!) { updateNote(note: $note) { id } }", { note: { id: "n1", content: "Changed" } });
-    assert.deepEqual(await gql("{ listNotes { id content } }"), { data: { listNotes: [{ id: "n1", content: "Changed" }] } });
-    assert.deepEqual(await gql('mutation { deleteNote(noteId: "n1") }'), { data: { deleteNote: "n1" } });
-    assert.deepEqual(await gql("{ listNotes { id } }"), { data: { listNotes: [] } });
-    const noKey = await fetch(url, { method: "POST", body: JSON.stringify({ query: "{ listNotes { id } }" }) });
-    assert.equal(noKey.status, 401);
   });
 });
