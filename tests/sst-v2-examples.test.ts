@@ -96,6 +96,18 @@ describe("examples/queue (aws-sdk v2 SQS)", () => {
   });
 });
 
+describe("examples/kinesisstream (aws-sdk v2 Kinesis, two consumers)", () => {
+  const { app } = example("kinesisstream");
+  test("a record put on the stream reaches both consumers", async () => {
+    await warm("POST", `${app().api}/`);
+    const from = app().dev.lines.length;
+    const res = await http("POST", `${app().api}/`);
+    assert.deepEqual(res.json, { status: "successful" });
+    await app().dev.waitFor(/Message 1 processed!/, 30_000, from);
+    await app().dev.waitFor(/Message 2 processed!/, 30_000, from);
+  });
+});
+
 describe("examples/rest-services (a shared module outside packages/)", () => {
   const { app } = example("rest-services");
   test("lists, gets and updates notes", async () => {

@@ -1,7 +1,8 @@
 /**
  * The 8 MiB part of the S3 benchmark alone (bench/s3/run.ts): PUT then GET of 8 MiB
  * objects against the local cloud, beside the disk's own sequential write and read,
- * with the server's CPU per MiB moved each way. With BENCH_BASELINE=<another checkout> that
+ * with the server's CPU per MiB moved each way, and a bare node:http server streaming the
+ * same bodies to and from files (`files`, the floor for HTTP in Node). With BENCH_BASELINE=<another checkout> that
  * checkout's local cloud runs too, rounds interleaved.
  *
  *   node --import tsx bench/s3/large.ts
@@ -11,7 +12,7 @@ import { median } from "../lib/wrk.js";
 import { disk, large, start, stop } from "./run.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const servers = [await start("local"), ...(process.env.BENCH_BASELINE ? [await start("baseline")] : [])];
+const servers = [await start("local"), await start("files"), ...(process.env.BENCH_BASELINE ? [await start("baseline")] : [])];
 const rows = new Map<string, { put: number[]; get: number[]; putCpu: number[]; getCpu: number[] }>(servers.map((s) => [s.name, { put: [], get: [], putCpu: [], getCpu: [] }]));
 const discs: { writeMBs: number; readMBs: number }[] = [];
 try {

@@ -11,7 +11,9 @@
  *   it. Rounds interleave the servers; medians of req/s and of server CPU µs per request.
  * - 8 MiB objects: PUT then GET of 8 MiB bodies, one at a time, against the disk's own
  *   sequential write and read of the same bytes with node:fs in the same directory
- *   (the ceiling for a store that writes each object to a file).
+ *   (the ceiling for a store that writes each object to a file), and against a bare
+ *   node:http server streaming the bodies to and from files (server.ts `files`): what
+ *   HTTP over loopback in Node leaves of that ceiling.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -32,7 +34,7 @@ const LARGE_COUNT = Number(process.env.BENCH_LARGE_COUNT ?? 24);
 /** Another checkout (with its own node_modules) whose local cloud runs beside this one. */
 const BASELINE = process.env.BENCH_BASELINE;
 
-type Kind = "local" | "s3rver" | "baseline";
+type Kind = "local" | "s3rver" | "baseline" | "files";
 
 interface S3Server {
   name: string;
@@ -158,18 +160,18 @@ export interface VsBaseline {
 export interface S3BenchResult {
   put: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
   get: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
-  large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number };
+  large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number; filesPutMBs: number; filesGetMBs: number };
 }
 
 export async function runS3Bench(log: (line: string) => void = console.log): Promise<S3BenchResult> {
-  const [local, s3rver, base] = await Promise.all([start("local"), start("s3rver"), BASELINE ? start("baseline") : undefined]);
+  const [local, s3rver, files, base] = await Promise.all([start("local"), start("s3rver"), start("files"), BASELINE ? start("baseline") : undefined]);
   try {
     const urls = { local: await presigned(local), s3rver: await presigned(s3rver), baseline: base ? await presigned(base) : undefined };
     log(`S3 1 KiB objects, presigned URLs, wrk at ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS}s; ${machineLoad()}`);
     for (const s of [local, s3rver, base]) {
       if (!s) continue;
-      await wrk(urls[s.name as Kind]!.put, { connections: CONNECTIONS, seconds: 1, script: putScript });
-      await wrk(urls[s.name as Kind]!.get, { connections: CONNECTIONS, seconds: 1 });
+      await wrk(urls[s.name as keyof typeof urls]!.put, { connections: CONNECTIONS, seconds: 1, script: putScript });
+      await wrk(urls[s.name as keyof typeof urls]!.get, { connections: CONNECTIONS, seconds: 1 });
     }
     const rows: Record<string, Figure[]> = { "local put": [], "s3rver put": [], "local get": [], "s3rver get": [] };
     const ratios: { put: number[]; get: number[] } = { put: [], get: [] };
@@ -195,16 +197,17 @@ export async function runS3Bench(log: (line: string) => void = console.log): Pro
     const d = disk();
     const l = await large(local);
     const s = await large(s3rver);
-    log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s (${l.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${l.getMBs.toFixed(0)} MB/s (${l.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB); s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
+    const b = await large(files);
+    log(`  8 MiB × ${LARGE_COUNT}: local PUT ${l.putMBs.toFixed(0)} MB/s (${l.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${l.getMBs.toFixed(0)} MB/s (${l.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB); s3rver PUT ${s.putMBs.toFixed(0)}, GET ${s.getMBs.toFixed(0)}; bare node:http + fs streams PUT ${b.putMBs.toFixed(0)}, GET ${b.getMBs.toFixed(0)}; disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`);
     const versus = (op: "put" | "get"): VsBaseline | undefined =>
       base ? { baseline: med(vsBase[op].rows), rpsRatio: median(vsBase[op].rps), cpuRatio: median(vsBase[op].cpu) } : undefined;
     return {
       put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put), vsBaseline: versus("put") },
       get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get), vsBaseline: versus("get") },
-      large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs },
+      large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs, filesPutMBs: b.putMBs, filesGetMBs: b.getMBs },
     };
   } finally {
-    await Promise.all([stop(local), stop(s3rver), base && stop(base)]);
+    await Promise.all([stop(local), stop(s3rver), stop(files), base && stop(base)]);
     fs.rmSync(putScript, { force: true });
   }
 }
@@ -217,5 +220,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const v = r[op].vsBaseline;
     if (v) console.log(`S3 1 KiB ${op.toUpperCase()} vs baseline (${BASELINE}): req/s ${r[op].local.rps.toFixed(0)} vs ${v.baseline.rps.toFixed(0)} (${(100 * v.rpsRatio).toFixed(1)}%), CPU/req ${r[op].local.cpuUs.toFixed(0)} vs ${v.baseline.cpuUs.toFixed(0)} µs (${(100 * v.cpuRatio).toFixed(1)}%) — medians of per-round ratios`);
   }
-  console.log(`S3 8 MiB: PUT ${r.large.putMBs.toFixed(0)} MB/s = ${((100 * r.large.putMBs) / r.large.diskWriteMBs).toFixed(0)}% of disk write, GET ${r.large.getMBs.toFixed(0)} MB/s = ${((100 * r.large.getMBs) / r.large.diskReadMBs).toFixed(0)}% of disk read (target ≥ 80%)`);
+  console.log(`S3 8 MiB: PUT ${r.large.putMBs.toFixed(0)} MB/s = ${((100 * r.large.putMBs) / r.large.diskWriteMBs).toFixed(0)}% of disk write, GET ${r.large.getMBs.toFixed(0)} MB/s = ${((100 * r.large.getMBs) / r.large.diskReadMBs).toFixed(0)}% of disk read (target ≥ 80%); bare node:http + fs streams PUT ${r.large.filesPutMBs.toFixed(0)}, GET ${r.large.filesGetMBs.toFixed(0)} MB/s (local = ${((100 * r.large.putMBs) / r.large.filesPutMBs).toFixed(0)}% / ${((100 * r.large.getMBs) / r.large.filesGetMBs).toFixed(0)}% of it)`);
 }

@@ -37,6 +37,7 @@ import type { StsService } from "./services/sts/index.js";
 import type { SsmService } from "./services/ssm/index.js";
 import type { LogsService } from "./services/logs/index.js";
 import type { DynamoDbService } from "./services/dynamodb/index.js";
+import type { KinesisService } from "./services/kinesis/index.js";
 import type { S3Service } from "./services/s3/index.js";
 import type { SqsService } from "./services/sqs/index.js";
 import type { LambdaService } from "./services/lambda/index.js";
@@ -97,6 +98,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly dynamodb: DynamoDbService;
   declare readonly s3: S3Service;
   declare readonly sqs: SqsService;
+  declare readonly kinesis: KinesisService;
   declare readonly lambda: LambdaService;
   declare readonly apigateway: ApiGatewayV2Service;
   declare readonly appsync: AppSyncService;

@@ -91,7 +91,8 @@ export function awsCli(endpoint: string): AwsCli | undefined {
 
 /**
  * An IAM role a Lambda function can run as, allowed what event source pollers need
- * (receive and delete on SQS, read DynamoDB streams) plus `extraActions`. Returns its ARN.
+ * (receive and delete on SQS, read DynamoDB streams and Kinesis) plus `extraActions`.
+ * Returns its ARN.
  */
 export async function createPollerRole(cloud: LocalCloud, name: string, extraActions: string[] = []): Promise<string> {
   const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
@@ -99,6 +100,7 @@ export async function createPollerRole(cloud: LocalCloud, name: string, extraAct
   const actions = [
     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage",
     "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams",
+    "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams", "kinesis:ListShards",
     ...extraActions,
   ];
   const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
-// The sst CLI. TypeScript sources run through tsx's ESM loader (no build step);
-// everything heavy is imported lazily by the command that needs it.
+// The sst CLI. Its TypeScript sources run bundled by esbuild on first use (below), or
+// through tsx; everything heavy is imported lazily by the command that needs it.
 //
 // The young generation is capped at 4 MB a semi-space (V8's default lets it grow to
 // 16): under load `sst dev`'s local cloud allocates fast and V8 would grow it to its
@@ -8,7 +8,6 @@
 // thread; a request's objects die long before 8 MB of others are allocated, so the
 // smaller one costs a few more scavenges, each as cheap. V8 reads this when the process
 // starts, hence the line above (`node sst.mjs` run by hand goes without it).
-import { register } from "tsx/esm/api";
 
 // The AWS SDK warns about the Node version on first use; in a CLI that talks only to
 // the local cloud it is noise in every command's output.
@@ -20,15 +19,15 @@ process.emitWarning = function (warning, ...rest) {
   return emitWarning.call(process, warning, ...rest);
 };
 
-// tsx turns on Node's source maps, and Node then decodes every module's inline map as it
-// loads — the CLI's few hundred modules, 100–400 ms of a start's CPU — only so that a
-// stack trace through the CLI's own code shows .ts lines. Errors in the user's code keep
-// theirs: loading the config turns maps back on (project/load.ts), and functions run in
-// environments of their own. `node --enable-source-maps` keeps them for the CLI as well.
-const sourceMapsWanted = process.sourceMapsEnabled;
-register();
-if (!sourceMapsWanted) process.setSourceMapsEnabled(false);
-const { main } = await import("../src/cli/main.ts");
+// The CLI's own modules run from a bundle of them (src/cli-bundle/): one module graph
+// of a few files instead of hundreds of .ts files resolved and loaded one by one through
+// tsx at every start. Without a bundle (SST_CLI_BUNDLE=0, or it could not be built) the
+// sources run through tsx, with Node's source maps left as they were: tsx turns them on,
+// and Node would then decode the inline map of each of the CLI's modules (100–400 ms of
+// a start) only so that a stack through the CLI shows .ts lines. Errors in the user's
+// code keep theirs (project/load.ts turns maps on before importing the config).
+const { programUrl } = await import("../src/cli-bundle/bootstrap.mjs");
+const { main } = await import(await programUrl("main"));
 const code = await main(process.argv.slice(2));
 // Exit explicitly: a finished command must not linger on leftover handles
 // (esbuild's service, keep-alive sockets).

@@ -20,6 +20,7 @@ import type logs from "../wire/models/logs.js";
 import type s3 from "../wire/models/s3.js";
 import type sns from "../wire/models/sns.js";
 import type sqs from "../wire/models/sqs.js";
+import type kinesis from "../wire/models/kinesis.js";
 import type ssm from "../wire/models/ssm.js";
 import type secretsmanager from "../wire/models/secretsmanager.js";
 import type rdsdata from "../wire/models/rdsdata.js";
@@ -38,6 +39,7 @@ export interface ServiceClients {
   dynamodb: ModelClient<typeof dynamodb> & ModelClient<typeof dynamodbstreams>;
   s3: ModelClient<typeof s3>;
   sqs: ModelClient<typeof sqs>;
+  kinesis: ModelClient<typeof kinesis>;
   /** Lambda's model operations, and the local-only one CloudFormation ends a custom resource handler's environments with. */
   lambda: ModelClient<typeof lambda> & LocalReleaseEnvironmentsClient;
   sns: ModelClient<typeof sns>;
@@ -77,7 +79,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

@@ -1,6 +1,6 @@
 /**
  * The cloud's event bus: what happened, for sst dev, the Console and services that wake
- * on each other's writes (the Lambda pollers on `sqs:message` and `dynamodb:stream`).
+ * on each other's writes (the Lambda pollers on `sqs:message`, `dynamodb:stream` and `kinesis:records`).
  * An EventEmitter whose event names and payloads are typed by CloudEventMap.
  */
 import { EventEmitter } from "node:events";
@@ -21,6 +21,7 @@ export interface CloudEventMap {
   "ssm:changed": { name: string };
   "sqs:message": { queueArn: string; queueUrl: string };
   "dynamodb:stream": { streamArn: string };
+  "kinesis:records": { streamArn: string };
   "sns:delivered": { subscriptionArn: string; messageId: string; protocol: string };
   "sns:delivery-failed": { subscriptionArn: string; messageId: string; protocol: string; error: string };
   "sns:dead-lettered": { subscriptionArn: string; messageId: string; queueArn: string };

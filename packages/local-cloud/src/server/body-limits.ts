@@ -28,6 +28,8 @@ const SERVICE_LIMITS: Record<string, number> = {
   sqs: 4 * MiB,
   // PutLogEvents batches: 1 MiB of events, plus JSON framing.
   logs: 2 * MiB,
+  // PutRecord(s): up to 10 MiB of record (a stream's largest MaxRecordSizeInKiB), base64 in JSON.
+  kinesis: 14 * MiB,
   // PutEvents: 1 MiB of entries, plus JSON escaping.
   events: 2 * MiB,
   // HTTP API management (ImportApi bodies).

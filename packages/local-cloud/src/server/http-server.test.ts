@@ -6,6 +6,8 @@ import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { NodeHttp2Handler } from "@smithy/node-http-handler";
+import http2 from "node:http2";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./http-server.js";
 import { jsonResponse } from "./protocols/json.js";
 import { startTestCloud } from "../testing.js";
@@ -49,6 +51,37 @@ test("a correctly signed JSON request reaches its service with the principal set
   assert.equal(req.service, "dynamodb");
   assert.equal(req.principal.admin, true);
   assert.equal(req.headers["x-amz-target"], "DynamoDB_20120810.ListTables");
+});
+
+test("HTTP/2 with prior knowledge (what the SDK's Kinesis client speaks to http://) is served, its signed :authority verified", async () => {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: creds(), requestHandler: new NodeHttp2Handler() });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const out = await client.send(new ListTablesCommand({}));
+      assert.deepEqual(out.TableNames, ["a"]);
+    }
+    const req = seen.at(-1)!;
+    assert.equal(req.service, "dynamodb");
+    assert.equal(req.headers.host, new URL(endpoint).host, ":authority stands for the Host");
+    // A wrong secret is still refused over HTTP/2.
+    const bad = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: creds("wrong"), requestHandler: new NodeHttp2Handler() });
+    await assert.rejects(bad.send(new ListTablesCommand({})), { name: "InvalidSignatureException" });
+    bad.destroy();
+  } finally {
+    client.destroy();
+  }
+  // Answers carry no HTTP/1.1 connection headers (HTTP/2 forbids them), and HTTP/1.1 clients are unaffected.
+  const session = http2.connect(endpoint);
+  const stream = session.request({ ":path": "/_aws/echo/h2", ":method": "GET" });
+  const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.on("response", resolve));
+  let body = "";
+  stream.setEncoding("utf8");
+  for await (const chunk of stream) body += chunk;
+  session.close();
+  assert.equal(headers[":status"], 200);
+  assert.equal(headers.connection, undefined);
+  assert.equal(body, "/_aws/echo/h2");
+  assert.equal((await fetch(`${endpoint}/_aws/echo/h1`)).status, 200);
 });
 
 test("a wrong secret is InvalidSignatureException (400) for JSON services", async () => {

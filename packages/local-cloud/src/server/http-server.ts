@@ -11,6 +11,7 @@
  * `answerRequest` turns it into the answer, so the two paths cannot drift apart.
  */
 import http from "node:http";
+import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { Readable, type Duplex } from "node:stream";
 import { AwsError } from "./aws-error.js";
@@ -91,7 +92,14 @@ export function createHttpServer(dispatcher: RequestDispatcher, opts: HttpServer
     serveNodeRequest(context, req, res);
   });
   fallback.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => serveUpgrade(context, req, socket, head));
+  // HTTP/2 without TLS, with prior knowledge: what the AWS SDK's HTTP/2 clients (Kinesis)
+  // speak to an http:// endpoint. Served through node's compatibility API, which gives the
+  // same request and response objects as node:http.
+  const h2c = http2.createServer();
+  h2c.on("request", (req, res) => serveNodeRequest(context, req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse));
+  h2c.on("sessionError", () => {});
   return new Http1Server((exchange) => void serveExchange(context, exchange), fallback, {
+    http2: h2c,
     bodyLimit: bodyLimitFor,
     streamsBody,
     bodyCheckThreshold: ALWAYS_ACCEPTED_BODY,
@@ -207,13 +215,21 @@ function answerAndSend(context: ServeContext, request: HttpRequest, res: http.Se
 
 function collectHeaders(req: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
+  let authority: string | undefined;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
+    // HTTP/2's pseudo-headers: :authority stands for a missing Host, and stays (the AWS
+    // SDK signs it as a header); the others are the request line.
+    if (name.startsWith(":")) {
+      if (name !== ":authority") continue;
+      authority = raw[i + 1]!;
+    }
     const value = raw[i + 1]!;
     const prev = headers[name];
     headers[name] = typeof prev === "string" ? `${prev},${value}` : value;
   }
+  if (authority !== undefined && headers.host === undefined) headers.host = authority;
   return headers;
 }
 
@@ -393,8 +409,12 @@ function streamTo(res: http.ServerResponse, body: Readable): void {
 }
 
 /** Write an answer through node:http (handed-off sockets only). */
+/** Headers HTTP/2 forbids (RFC 9113 §8.2.2): the connection's own business in HTTP/1.1. */
+const HTTP1_ONLY_HEADERS = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"];
+
 function send(res: http.ServerResponse, method: string, answer: AwsResponse): void {
   const headers = answer.headers ?? {};
+  if (res.req?.httpVersionMajor === 2) for (const name of HTTP1_ONLY_HEADERS) delete headers[name];
   const body = answer.body;
   if (body instanceof Readable) {
     res.writeHead(answer.status, headers);

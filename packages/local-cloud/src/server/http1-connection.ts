@@ -35,11 +35,16 @@ export interface BodyLimit {
 }
 
 /** What a connection needs from the server that accepted it (http1-server.ts). */
+/** The first bytes of every HTTP/2 connection (RFC 9113 §3.4). */
+const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
 export interface ConnectionOwner {
   /** Receives each fast-path request; it must call `respond` on it once. */
   readonly handler: (exchange: Exchange) => void;
   /** The node:http server sockets are handed to. */
   readonly fallback: NodeHttpServer;
+  /** The server for connections that open with the HTTP/2 preface (h2c with prior knowledge), if any. */
+  readonly http2?: { emit(event: "connection", socket: net.Socket): boolean };
   /** Set once the server is closing: answers then end their connections. */
   readonly closing: boolean;
   /** Bodies declared larger than this are checked against `bodyLimit` before they are read. */
@@ -586,6 +591,13 @@ export class Http1Connection implements RequestSink {
     socket.off("drain", this.onDrain);
     this.server.forget(this);
     socket.unshift(bytes);
+    // HTTP/2 with prior knowledge (what the AWS SDK's Kinesis client speaks to an http://
+    // endpoint): the preface goes to the HTTP/2 server, whose session reads the
+    // unshifted bytes itself on setup.
+    if (this.server.http2 && bytes.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
+      this.server.http2.emit("connection", socket);
+      return;
+    }
     this.server.fallback.emit("connection", socket);
     socket.resume();
   }

@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Server as NodeHttpServer } from "node:http";
+import type { Http2Server } from "node:http2";
 import { HEADERS_TIMEOUT_MS, Http1Connection, REQUEST_TIMEOUT_MS, type BodyLimit, type ConnectionOwner, type Exchange } from "./http1-connection.js";
 
 export interface Http1ServerOptions {
@@ -21,6 +22,8 @@ export interface Http1ServerOptions {
   headersTimeoutMs?: number;
   /** @default REQUEST_TIMEOUT_MS (300 s) */
   requestTimeoutMs?: number;
+  /** Serves connections that open with the HTTP/2 preface. @default none: node:http refuses them */
+  http2?: Http2Server;
 }
 
 const NO_LIMIT: BodyLimit = { limit: Infinity, refuse: () => ({ status: 413 }) };
@@ -32,6 +35,8 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   readonly bodyCheckThreshold: number;
   readonly bodyLimit: (url: string, headers: Record<string, string>) => BodyLimit;
   readonly streamsBody: (method: string, url: string, headers: Record<string, string>, contentLength: number) => boolean;
+  readonly http2?: Http2Server;
+  private readonly sessions = new Set<import("node:http2").Http2Session>();
   private readonly headersTimeout: number;
   private readonly requestTimeout: number;
   /** Looks for slow clients (see Http1Connection.checkTimeouts) while listening. */
@@ -52,6 +57,12 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
     this.bodyCheckThreshold = opts.bodyLimit ? (opts.bodyCheckThreshold ?? 0) : Infinity;
     this.headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
     this.requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.http2 = opts.http2;
+    // HTTP/2 sessions are tracked here, to be closed with the server.
+    this.http2?.on("session", (session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+    });
     // The handed-off sockets get node:http's own checks with the same figures.
     fallback.headersTimeout = this.headersTimeout;
     fallback.requestTimeout = this.requestTimeout;
@@ -94,6 +105,7 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
     for (const connection of this.connections) connection.closeIfIdle();
     // node:http's close() closes its own idle sockets.
     this.fallback.close();
+    for (const session of this.sessions) session.close();
     return this;
   }
 
@@ -105,6 +117,7 @@ export class Http1Server extends EventEmitter implements ConnectionOwner {
   closeAllConnections(): void {
     for (const connection of this.connections) connection.socket.destroy();
     this.fallback.closeAllConnections();
+    for (const session of this.sessions) session.destroy();
   }
 
   forget(connection: Http1Connection): void {

@@ -11,6 +11,7 @@ import { LogsService } from "./logs/index.js";
 import { DynamoDbService } from "./dynamodb/index.js";
 import { S3Service } from "./s3/index.js";
 import { SqsService } from "./sqs/index.js";
+import { KinesisService } from "./kinesis/index.js";
 import { LambdaService } from "./lambda/index.js";
 import { SnsService } from "./sns/index.js";
 import { EventBridgeService } from "./events/index.js";
@@ -32,6 +33,7 @@ export const SERVICES = [
   ["dynamodb", DynamoDbService],
   ["s3", S3Service],
   ["sqs", SqsService],
+  ["kinesis", KinesisService],
   ["lambda", LambdaService],
   ["sns", SnsService],
   ["eventbridge", EventBridgeService],

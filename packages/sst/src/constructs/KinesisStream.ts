@@ -1,8 +1,7 @@
 /**
  * SST's KinesisStream: a Kinesis data stream named `${stage}-${app}-${id}` (or an
  * imported one) with Lambda consumers reading from the latest record. The local
- * cloud has no Kinesis: the stream and its consumers are deployed to AWS as written
- * and `sst dev` says that locally nothing flows through them.
+ * cloud serves the stream and polls it for the consumers, as AWS does.
  */
 import * as kinesis from "aws-cdk-lib/aws-kinesis";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -14,7 +13,6 @@ import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/bind
 import { callSite, propError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
-import { addLocalNotice } from "./util/local-notice.js";
 import { ConstructWithConsumers } from "./util/function-group.js";
 
 export interface KinesisStreamConsumerProps {
@@ -51,11 +49,6 @@ export class KinesisStream extends ConstructWithConsumers implements SSTConstruc
         ? (streamProp as kinesis.IStream)
         : new kinesis.Stream(this, "Stream", { streamName: App.of(this).logicalPrefixedName(this.node.id), ...((streamProp ?? {}) as kinesis.StreamProps) }),
     };
-    addLocalNotice(this, {
-      construct: `KinesisStream "${id}"`,
-      prop: "the stream",
-      local: "the local cloud has no Kinesis: the stream and its consumers are deployed to AWS as written; locally the stream exists in name only and no records reach the consumers",
-    });
     for (const [name, consumer] of Object.entries(this.props.consumers ?? {})) this.addConsumer(this, name, consumer);
   }
 

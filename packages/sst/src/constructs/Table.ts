@@ -14,7 +14,6 @@ import { SST_CONSTRUCT, type BindingProps, type SSTConstruct } from "./util/bind
 import { callSite, propError, sentenceError, within, type ConstructRef } from "./util/construct-error.js";
 import { checkKnownProps } from "./util/props-check.js";
 import { isCdkConstruct } from "./util/cdk-construct.js";
-import { addLocalNotice } from "./util/local-notice.js";
 import { ConstructWithConsumers } from "./util/function-group.js";
 
 export type TableFieldType = Lowercase<keyof typeof dynamodb.AttributeType>;
@@ -88,11 +87,6 @@ export class Table extends ConstructWithConsumers implements SSTConstruct {
     for (const [name, consumer] of Object.entries(this.props.consumers ?? {})) this.addConsumer(this, name, consumer);
     if (this.props.kinesisStream) {
       (this.cdk.table.node.defaultChild as dynamodb.CfnTable).addPropertyOverride("KinesisStreamSpecification.StreamArn", this.props.kinesisStream.streamArn);
-      addLocalNotice(this, {
-        construct: `Table "${id}"`,
-        prop: "kinesisStream",
-        local: "the table streams item changes to the Kinesis stream on AWS; the local cloud has no Kinesis, so locally nothing is sent",
-      });
     }
   }
 

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { esbuildError } from "../build/esbuild-error.js";
-import { SST_PACKAGE_ROOT } from "../build/node-paths.js";
+import { ensureTsx, sharedModulePath } from "../cli-bundle/bootstrap.mjs";
 import { resolveStage } from "./stage.js";
 import { loadEnvFiles } from "./env-files.js";
 import { checkConfigOptions } from "./config-options.js";
@@ -36,14 +36,17 @@ const requireHere = createRequire(import.meta.url);
 /** SST_STAGE as the process was started with (loading a project sets it for the processes sst starts). */
 const STAGE_FROM_ENVIRONMENT = process.env.SST_STAGE || undefined;
 
-/** Where `sst/...`, `aws-cdk-lib/...` and `constructs` resolve for this package. */
+/**
+ * Where `sst/...`, `aws-cdk-lib/...` and `constructs` resolve for this package. sst's own
+ * modules are the ones this process runs: the CLI bundle's when it runs from it.
+ */
 export function pinnedModulePath(spec: string): string | undefined {
-  if (spec === "sst") return path.join(SST_PACKAGE_ROOT, "src/index.ts");
-  if (spec === "sst/constructs") return path.join(SST_PACKAGE_ROOT, "src/constructs/index.ts");
+  if (spec === "sst") return sharedModulePath("index");
+  if (spec === "sst/constructs") return sharedModulePath("constructs/index");
   const node = /^sst\/node\/([\w-]+)$/.exec(spec);
-  if (node) return path.join(SST_PACKAGE_ROOT, `src/node/${node[1]}/index.ts`);
+  if (node) return sharedModulePath(`node/${node[1]}/index`);
   const sub = /^sst\/constructs\/(.+?)(\.js)?$/.exec(spec);
-  if (sub) return path.join(SST_PACKAGE_ROOT, `src/constructs/${sub[1]}.ts`);
+  if (sub) return sharedModulePath(`constructs/${sub[1]}`);
   if (/^(aws-cdk-lib|constructs)(\/|$)/.test(spec)) {
     try { return requireHere.resolve(spec); } catch { return undefined; }
   }
@@ -60,6 +63,41 @@ const pinPlugin: esbuild.Plugin = {
     });
   },
 };
+
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/**
+ * Whether any of the config bundle's external package imports is TypeScript (a workspace
+ * package of the app, say), which Node can only import through tsx: each is resolved as
+ * the bundle resolved the rest, without following it further.
+ */
+async function importsTypeScript(packages: string[], resolveDir: string): Promise<boolean> {
+  if (packages.length === 0) return false;
+  let typescript = false;
+  await esbuild.build({
+    stdin: { contents: packages.map((p) => `import ${JSON.stringify(p)};`).join("\n"), resolveDir },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "sst-probe-packages",
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, async (args) => {
+            if (args.pluginData?.probing) return undefined;
+            const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probing: true } });
+            if (TYPESCRIPT.test(found.path)) typescript = true;
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  }).catch(() => undefined);
+  return typescript;
+}
 
 export interface LoadedConfig { sstConfig: SSTConfig; inputs: string[]; }
 
@@ -89,6 +127,9 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   } catch (e) {
     throw esbuildError(e, root, `Could not load ${path.relative(process.cwd(), configFile) || configFile}:`);
   }
+  // A CLI running from its bundle has no TypeScript loader until a config needs one.
+  const externals = Object.values(result.metafile?.outputs ?? {}).flatMap((o) => o.imports.filter((i) => i.external && !i.path.includes(":")).map((i) => i.path));
+  if (await importsTypeScript([...new Set(externals)], root)) await ensureTsx();
   // Errors thrown by stack code then point at the .ts source (the bundle has an inline map).
   process.setSourceMapsEnabled(true);
   let mod: any;

@@ -78,14 +78,27 @@ async function applyTags(ddb: ServiceLike, arn: string, tags: any[] | undefined,
   if (changed.length) await optionalCall(ddb, "TagResource", { ResourceArn: arn, Tags: changed });
 }
 
+/** KinesisStreamSpecification: the table's Kinesis streaming destination, switched as CloudFormation does. */
+async function applyKinesisDestination(ddb: ServiceLike, name: string, spec: any, old: any) {
+  if (stableEqual(spec, old)) return;
+  if (old?.StreamArn) {
+    await ddb.call("DisableKinesisStreamingDestination", { TableName: name, StreamArn: old.StreamArn });
+  }
+  if (spec?.StreamArn) {
+    const precision = spec.ApproximateCreationDateTimePrecision;
+    await ddb.call("EnableKinesisStreamingDestination", compact({
+      TableName: name, StreamArn: spec.StreamArn,
+      EnableKinesisStreamingConfiguration: precision ? { ApproximateCreationDateTimePrecision: precision } : undefined,
+    }));
+  }
+}
+
 export const dynamodbTable: ResourceProvider = {
   replacementProps: ["TableName", "KeySchema", "LocalSecondaryIndexes", "ImportSourceSpecification"],
   nameProperty: "TableName",
   async create(props, ctx) {
     const ddb = service(ctx, "dynamodb");
-    // An import from S3 cannot be faked: it fails loudly. A Kinesis destination is kept
-    // in the template and recorded only: the local cloud has no Kinesis, and SST's
-    // Table says so under `sst dev` ("kinesisStream").
+    // An import from S3 cannot be faked: it fails loudly.
     if (props.ImportSourceSpecification !== undefined) throw new Error(`${ctx.logicalId}: ImportSourceSpecification is not supported by the local cloud`);
     const name = props.TableName ?? ctx.physicalName({ maxLength: 255 });
     const ppr = isPayPerRequest(props);
@@ -105,6 +118,7 @@ export const dynamodbTable: ResourceProvider = {
       await waitActive(ddb, name);
       await applyTtl(ddb, name, props.TimeToLiveSpecification, undefined);
       await applyPitr(ddb, name, props.PointInTimeRecoverySpecification, undefined);
+      await applyKinesisDestination(ddb, name, props.KinesisStreamSpecification, undefined);
     } catch (e) {
       await ignoreNotFound(ddb.call("DeleteTable", { TableName: name }));
       throw e;
@@ -159,6 +173,7 @@ export const dynamodbTable: ResourceProvider = {
     }
     await applyTtl(ddb, name, props.TimeToLiveSpecification, old.TimeToLiveSpecification);
     await applyPitr(ddb, name, props.PointInTimeRecoverySpecification, old.PointInTimeRecoverySpecification);
+    await applyKinesisDestination(ddb, name, props.KinesisStreamSpecification, old.KinesisStreamSpecification);
     const t = await waitActive(ddb, name);
     const attrs = attributesOf(t, name, ctx);
     await applyTags(ddb, attrs.Arn as string, props.Tags, old.Tags);

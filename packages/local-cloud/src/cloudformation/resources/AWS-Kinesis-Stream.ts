@@ -1,13 +1,81 @@
 /**
- * AWS::Kinesis::Stream: recorded, not served (the local cloud has no Kinesis). Ref is
- * the stream name, GetAtt Arn its ARN; `sst dev` says that no records flow locally.
+ * AWS::Kinesis::Stream, served by the local Kinesis: Ref is the stream name, GetAtt Arn
+ * its ARN. Retention, maximum record size, encryption and tags update in place, as
+ * CloudFormation does (WarmThroughputMiBps and DesiredShardLevelMetrics concern capacity
+ * and CloudWatch, which the local cloud has none of); a new
+ * shard count or capacity mode would need resharding, which the local Kinesis does not
+ * do, so such an update fails naming the resource and the property.
  */
-import { recordedProvider } from "./recorded.js";
-import { arn } from "../provider.js";
+import { compact, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider, type ServiceLike } from "../provider.js";
+import { stableEqual } from "../equality.js";
 
-export const kinesisStream = recordedProvider({
+type Props = Record<string, any>;
+
+const num = (v: unknown) => (v === undefined ? undefined : Number(v));
+
+function arnOf(name: string, ctx: ProviderContext): string {
+  return `arn:aws:kinesis:${ctx.region}:${ctx.accountId}:stream/${name}`;
+}
+
+/** CloudFormation's default for a stream that says nothing: one provisioned shard. */
+function shape(p: Props) {
+  const mode = p.StreamModeDetails?.StreamMode ?? "PROVISIONED";
+  return { mode, shards: mode === "ON_DEMAND" ? undefined : (num(p.ShardCount) ?? 1) };
+}
+
+async function applyRetention(kinesis: ServiceLike, name: string, hours: number | undefined, before: number | undefined): Promise<void> {
+  const want = hours ?? 24, had = before ?? 24;
+  if (want > had) await kinesis.call("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: want });
+  if (want < had) await kinesis.call("DecreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: want });
+}
+
+async function applyEncryption(kinesis: ServiceLike, name: string, spec: Props | undefined, before: Props | undefined): Promise<void> {
+  if (stableEqual(spec, before)) return;
+  if (before) await kinesis.call("StopStreamEncryption", { StreamName: name, EncryptionType: before.EncryptionType, KeyId: before.KeyId });
+  if (spec) await kinesis.call("StartStreamEncryption", { StreamName: name, EncryptionType: spec.EncryptionType, KeyId: spec.KeyId });
+}
+
+async function applyTags(kinesis: ServiceLike, name: string, tags: unknown, before: unknown): Promise<void> {
+  const now = tagMap(tags) ?? {}, had = tagMap(before) ?? {};
+  const removed = Object.keys(had).filter((k) => !(k in now));
+  const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => had[k] !== v));
+  if (removed.length) await kinesis.call("RemoveTagsFromStream", { StreamName: name, TagKeys: removed });
+  if (Object.keys(changed).length) await kinesis.call("AddTagsToStream", { StreamName: name, Tags: changed });
+}
+
+export const kinesisStream: ResourceProvider = {
   replacementProps: ["Name"],
   nameProperty: "Name",
-  id: (p, ctx) => String(p.Name ?? ctx.physicalName({ maxLength: 128 })),
-  attributes: (name, _p, ctx) => ({ Arn: arn(ctx, "kinesis", `stream/${name}`) }),
-});
+  async create(props, ctx) {
+    const kinesis = service(ctx, "kinesis");
+    const name = String(props.Name ?? ctx.physicalName({ maxLength: 128 }));
+    const { mode, shards } = shape(props);
+    await kinesis.call("CreateStream", compact({
+      StreamName: name, ShardCount: shards, StreamModeDetails: { StreamMode: mode }, Tags: tagMap(props.Tags), MaxRecordSizeInKiB: num(props.MaxRecordSizeInKiB),
+    }));
+    try {
+      await applyRetention(kinesis, name, num(props.RetentionPeriodHours), undefined);
+      await applyEncryption(kinesis, name, props.StreamEncryption, undefined);
+    } catch (e) {
+      await ignoreNotFound(kinesis.call("DeleteStream", { StreamName: name }));
+      throw e;
+    }
+    return { physicalId: name, attributes: { Arn: arnOf(name, ctx) } };
+  },
+  async update(name, props, old, ctx) {
+    const kinesis = service(ctx, "kinesis");
+    const now = shape(props), before = shape(old);
+    if (now.mode !== before.mode) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing StreamModeDetails needs resharding, which the local cloud does not do`);
+    if (now.shards !== before.shards) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing ShardCount needs resharding, which the local cloud does not do`);
+    await applyRetention(kinesis, name, num(props.RetentionPeriodHours), num(old.RetentionPeriodHours));
+    if (num(props.MaxRecordSizeInKiB) !== num(old.MaxRecordSizeInKiB)) {
+      await kinesis.call("UpdateMaxRecordSize", { StreamARN: arnOf(name, ctx), MaxRecordSizeInKiB: num(props.MaxRecordSizeInKiB) ?? 1024 });
+    }
+    await applyEncryption(kinesis, name, props.StreamEncryption, old.StreamEncryption);
+    await applyTags(kinesis, name, props.Tags, old.Tags);
+    return { Arn: arnOf(name, ctx) };
+  },
+  async delete(name, _props, ctx) {
+    await ignoreNotFound(service(ctx, "kinesis").call("DeleteStream", { StreamName: name, EnforceConsumerDeletion: true }));
+  },
+};

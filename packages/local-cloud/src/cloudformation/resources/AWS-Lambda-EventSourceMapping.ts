@@ -1,8 +1,5 @@
 /** AWS::Lambda::EventSourceMapping: Ref and GetAtt Id are the mapping's UUID. */
-import { randomUUID } from "node:crypto";
 import { compact, ignoreNotFound, service, type ResourceProvider } from "../provider.js";
-
-const KINESIS_STREAM = /^arn:aws[\w-]*:kinesis:/;
 
 const num = (v: unknown) => (v === undefined ? undefined : Number(v));
 const bool = (v: unknown) => (v === undefined ? undefined : v === true || v === "true");
@@ -21,12 +18,6 @@ function settings(p: Record<string, any>) {
 export const lambdaEventSourceMapping: ResourceProvider = {
   replacementProps: ["EventSourceArn", "StartingPosition", "StartingPositionTimestamp", "SelfManagedEventSource", "Topics", "Queues"],
   async create(props, ctx) {
-    // The local cloud has no Kinesis: a mapping from a stream is recorded, not polled
-    // (the KinesisStream construct's `sst dev` notice says so).
-    if (KINESIS_STREAM.test(String(props.EventSourceArn ?? ""))) {
-      const uuid = randomUUID();
-      return { physicalId: uuid, attributes: { Id: uuid, EventSourceMappingArn: `arn:aws:lambda:${ctx.region}:${ctx.accountId}:event-source-mapping:${uuid}` } };
-    }
     const out = await service(ctx, "lambda").call("CreateEventSourceMapping", compact({
       ...settings(props), EventSourceArn: props.EventSourceArn, StartingPosition: props.StartingPosition,
       StartingPositionTimestamp: props.StartingPositionTimestamp !== undefined ? new Date(Number(props.StartingPositionTimestamp) * 1000) : undefined,
@@ -35,12 +26,10 @@ export const lambdaEventSourceMapping: ResourceProvider = {
     return { physicalId: out.UUID, attributes: { Id: out.UUID, EventSourceMappingArn: out.EventSourceMappingArn ?? `arn:aws:lambda:${ctx.region}:${ctx.accountId}:event-source-mapping:${out.UUID}` } };
   },
   async update(uuid, props, _old, ctx, attrs) {
-    if (KINESIS_STREAM.test(String(props.EventSourceArn ?? ""))) return attrs;
     await service(ctx, "lambda").call("UpdateEventSourceMapping", { UUID: uuid, ...settings(props) });
     return attrs;
   },
   async delete(uuid, props, ctx) {
-    if (KINESIS_STREAM.test(String(props.EventSourceArn ?? ""))) return;
     await ignoreNotFound(service(ctx, "lambda").call("DeleteEventSourceMapping", { UUID: uuid }));
   },
 };

@@ -1,6 +1,6 @@
 /**
  * What SST v2 apps add for AWS but the local cloud does not serve — VPC networking,
- * EFS, DNS records, certificates, KMS keys, Kinesis streams and their mappings, layer
+ * EFS, DNS records, certificates, KMS keys, layer
  * versions, async invoke settings, SST's sourcemap uploader — deploys with AWS-shaped
  * ids and attributes; SST's secret prefetcher writes secrets into a function's
  * environment.
@@ -30,7 +30,7 @@ const fn = (env: Record<string, string> = {}) => ({
   },
 });
 
-test("networking, EFS, DNS, certificates, keys, streams, layers and invoke settings deploy recorded, with AWS-shaped ids", async () => {
+test("networking, EFS, DNS, certificates, keys, layers and invoke settings deploy recorded, with AWS-shaped ids", async () => {
   const { outputs } = await deploy("recorded", {
     Resources: {
       Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } },
@@ -50,11 +50,9 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
       Cert: { Type: "AWS::CertificateManager::Certificate", Properties: { DomainName: "api.example.com", ValidationMethod: "DNS" } },
       Record: { Type: "AWS::Route53::RecordSet", Properties: { Name: "api.example.com.", Type: "A", HostedZoneId: "Z1", AliasTarget: { DNSName: "x", HostedZoneId: "Z2" } } },
       Key: { Type: "AWS::KMS::Key", Properties: { KeyPolicy: {} } },
-      Stream: { Type: "AWS::Kinesis::Stream", Properties: { Name: "orders", ShardCount: 1 } },
       Layer: { Type: "AWS::Lambda::LayerVersion", Properties: { LayerName: "tools", Content: { S3Bucket: "b", S3Key: "k" } } },
       Role: role,
       Fn: { ...fn(), Properties: { ...fn().Properties, Layers: [{ Ref: "Layer" }] } },
-      FromStream: { Type: "AWS::Lambda::EventSourceMapping", Properties: { FunctionName: { Ref: "Fn" }, EventSourceArn: { "Fn::GetAtt": ["Stream", "Arn"] }, StartingPosition: "LATEST" } },
       Invoke: { Type: "AWS::Lambda::EventInvokeConfig", Properties: { FunctionName: { Ref: "Fn" }, Qualifier: "$LATEST", MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } },
       Pool: { Type: "AWS::Cognito::UserPool", Properties: { UserPoolName: "users" } },
       Client: { Type: "AWS::Cognito::UserPoolClient", Properties: { UserPoolId: { Ref: "Pool" } } },
@@ -72,7 +70,6 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
       Cert: { Value: { Ref: "Cert" } },
       Record: { Value: { Ref: "Record" } },
       KeyArn: { Value: { "Fn::GetAtt": ["Key", "Arn"] } },
-      StreamArn: { Value: { "Fn::GetAtt": ["Stream", "Arn"] } },
       Layer: { Value: { Ref: "Layer" } },
       Pool: { Value: { Ref: "Pool" } },
       PoolUrl: { Value: { "Fn::GetAtt": ["Pool", "ProviderURL"] } },
@@ -90,7 +87,6 @@ test("networking, EFS, DNS, certificates, keys, streams, layers and invoke setti
   assert.match(outputs.Cert, /^arn:aws:acm:us-east-1:000000000000:certificate\/[0-9a-f-]{36}$/);
   assert.equal(outputs.Record, "api.example.com.");
   assert.match(outputs.KeyArn, /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
-  assert.equal(outputs.StreamArn, "arn:aws:kinesis:us-east-1:000000000000:stream/orders");
   assert.match(outputs.Layer, /^arn:aws:lambda:us-east-1:000000000000:layer:tools:\d+$/);
   assert.match(outputs.Pool, /^us-east-1_[A-Za-z0-9]{9}$/);
   assert.equal(outputs.PoolUrl, `https://cognito-idp.us-east-1.amazonaws.com/${outputs.Pool}`);

@@ -1,6 +1,6 @@
 /**
  * Resources the local cloud records but does not serve: networking (VPCs, subnets,
- * security groups), EFS, DNS and certificates, KMS keys, Kinesis streams. An app's
+ * security groups), EFS, DNS and certificates, KMS keys. An app's
  * template keeps them for AWS; locally they get the physical ids and attributes AWS
  * would give (in AWS's formats), so everything that references them deploys, and
  * nothing runs behind them. `sst dev` tells the user which constructs rely on them.

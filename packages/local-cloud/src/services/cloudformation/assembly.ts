@@ -135,6 +135,48 @@ export async function publishAssets(cloud: CloudLike, assemblyDir: string, manif
   // only (resources/AWS-ECS.ts). The construct that made the image says so once.
 }
 
+/**
+ * Runs `deploy` for every stack, each as soon as the stacks it depends on are done, so
+ * independent stacks deploy side by side — as SST v2 deploys them. The seed app's Auth and
+ * Web stacks each wait for a custom resource's function to start and answer; one after
+ * the other they were the longest part of a first `sst dev`. After a failure no further
+ * stack starts; those under way finish, then the first failure is thrown.
+ */
+export async function deployInDependencyOrder<T>(stacks: StackArtifact[], deploy: (s: StackArtifact) => Promise<T>): Promise<Map<string, T>> {
+  const selected = new Set(stacks.map((s) => s.id));
+  const results = new Map<string, T>();
+  const started = new Set<string>();
+  let failure: { error: unknown } | undefined;
+  let running = 0;
+  return new Promise((resolve, reject) => {
+    const startReady = () => {
+      if (!failure) {
+        for (const s of stacks) {
+          if (started.has(s.id) || !s.dependencies.every((d) => !selected.has(d) || results.has(d))) continue;
+          started.add(s.id);
+          running++;
+          deploy(s).then(
+            (r) => {
+              results.set(s.id, r);
+              running--;
+              startReady();
+            },
+            (error) => {
+              failure ??= { error };
+              running--;
+              startReady();
+            },
+          );
+        }
+      }
+      if (running > 0) return;
+      if (failure) reject(failure.error);
+      else resolve(results);
+    };
+    startReady();
+  });
+}
+
 export async function deployAssembly(
   deps: { cloud: CloudLike; engine: StackEngine; store: StackStore; api: CloudFormationApi },
   assemblyDir: string,
@@ -143,8 +185,7 @@ export async function deployAssembly(
   const { cloud, engine, store, api } = deps;
   const stacks = orderStacks(readAssembly(assemblyDir), opts.stacks);
   await bootstrap(cloud);
-  const result: DeployAssemblyResult = { stacks: {} };
-  for (const s of stacks) {
+  const deployOne = async (s: StackArtifact): Promise<DeployAssemblyResult["stacks"][string]> => {
     for (const m of s.assetManifests) await publishAssets(cloud, assemblyDir, m);
     const body = fs.readFileSync(path.join(assemblyDir, s.templateFile), "utf8");
     // A stack without resources cannot exist in CloudFormation: like the CDK toolkit,
@@ -154,8 +195,7 @@ export async function deployAssembly(
     if (!resources || Object.keys(resources as object).length === 0) {
       const existing = store.find(s.stackName);
       if (existing) await engine.withLock(s.stackName, () => engine.deleteStack(existing));
-      result.stacks[s.stackName] = { status: "SKIPPED_EMPTY", outputs: {} };
-      continue;
+      return { status: "SKIPPED_EMPTY", outputs: {} };
     }
     const params = Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
     const onEvent = opts.onEvent
@@ -184,7 +224,11 @@ export async function deployAssembly(
       const where = f?.logicalId ? ` ${f.logicalId}${f.path ? ` (${f.path})` : ""}` : "";
       throw new Error(`Stack ${s.stackName} failed (${final.status}):${where} ${f?.reason ?? final.statusReason ?? "unknown error"}`);
     }
-    result.stacks[s.stackName] = { status: final.status, outputs: Object.fromEntries(final.outputs.map((o) => [o.OutputKey, o.OutputValue])) };
-  }
+    return { status: final.status, outputs: Object.fromEntries(final.outputs.map((o) => [o.OutputKey, o.OutputValue])) };
+  };
+  const done = await deployInDependencyOrder(stacks, deployOne);
+  // In the assembly's order, whichever finished first.
+  const result: DeployAssemblyResult = { stacks: {} };
+  for (const s of stacks) result.stacks[s.stackName] = done.get(s.id)!;
   return result;
 }

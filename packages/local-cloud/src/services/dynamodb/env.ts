@@ -15,6 +15,8 @@ export interface OpEnv {
   authorize(action: string, resources: string | string[]): void;
   /** Called once a committed write appended records to this stream. */
   streamWritten(streamArn: string): void;
+  /** Whether a Kinesis stream exists (for a table's Kinesis streaming destination). */
+  kinesisStreamExists(streamArn: string): Promise<boolean>;
   /** ClientRequestToken cache for TransactWriteItems idempotency. */
   tokens: Map<string, { at: number; hash: string; result: any }>;
 }

@@ -15,6 +15,7 @@ import type { OpEnv } from "./env.js";
 import { DYNAMODB_OPERATIONS, STREAMS_OPERATIONS } from "./operations.js";
 import { DYNAMODB_RULES, messageKey, typePrefix } from "./wire-rules.js";
 import { TtlSweeper } from "./ttl.js";
+import { KinesisForwarder } from "./kinesis-forwarder.js";
 import { batchClosed } from "../../server/batch-window.js";
 
 /**
@@ -43,6 +44,16 @@ class RequestEnv implements OpEnv {
   streamWritten(arn: string): void {
     this.service.streamWritten(arn);
   }
+
+  async kinesisStreamExists(streamArn: string): Promise<boolean> {
+    try {
+      await this.kernel.clients.kinesis.call("DescribeStreamSummary", { StreamARN: streamArn });
+      return true;
+    } catch (err: any) {
+      if (err?.code === "ResourceNotFoundException") return false;
+      throw err;
+    }
+  }
 }
 
 export class DynamoDbService implements Service {
@@ -53,12 +64,15 @@ export class DynamoDbService implements Service {
   private readonly kernel: Kernel;
   private readonly pendingStreams = new Set<string>();
   private readonly ttl: TtlSweeper;
+  private readonly kinesisForwarder: KinesisForwarder;
   private readonly host: OperationHost<OpEnv>;
 
   constructor({ kernel }: ServiceDeps) {
     this.kernel = kernel;
     this.store = new DynamoStore(kernel.openDatabase("dynamodb"));
     this.ttl = new TtlSweeper(this.store, kernel.region, (arn) => this.streamWritten(arn));
+    this.kinesisForwarder = new KinesisForwarder(this.store, () => kernel.clients.kinesis, (message) => console.error(`[local-cloud] dynamodb: ${message}`));
+    this.store.kinesisCommitted = () => this.kinesisForwarder.wake();
     this.host = new OperationHost<OpEnv>(kernel, {
       signingName: this.signingName,
       models: [dynamodbModel, streamsModel],
@@ -87,10 +101,18 @@ export class DynamoDbService implements Service {
 
   start(): void {
     this.ttl.start();
+    // Change records a previous run committed but had not yet handed to Kinesis.
+    this.kinesisForwarder.wake();
+  }
+
+  /** @internal Settles once committed change records are on their Kinesis streams (tests). */
+  kinesisForwarded(): Promise<void> {
+    return this.kinesisForwarder.idle();
   }
 
   close(): void {
     this.ttl.stop();
+    this.kinesisForwarder.stop();
     this.store.flush();
   }
 

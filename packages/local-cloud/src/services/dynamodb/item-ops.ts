@@ -14,6 +14,7 @@ import { applyUpdate } from "./expressions/update.js";
 import { project } from "./expressions/projection.js";
 import type { Condition, PathNode } from "./expressions/ast.js";
 import { appendChange, type StreamWriteOptions } from "./stream-records.js";
+import { activeDestination } from "./kinesis-destination.js";
 import { consumedCapacity, readUnits, writeUnits, type Usage } from "./capacity.js";
 import { validation, conditionalCheckFailed } from "./errors.js";
 import { RawJson } from "./raw-json.js";
@@ -46,7 +47,7 @@ export function checkCondition(condition: Condition | undefined, old: Item | und
  * Writes one change (store + stream) and returns the capacity it used. Must run in a
  * transaction. `facts` (sizes, and whether an unparsed old item exists) saves measuring
  * the items again; the old item may be left unparsed only when the table has neither
- * secondary indexes nor an enabled stream (see needsOldItem).
+ * secondary indexes nor an enabled stream or Kinesis destination (see needsOldItem).
  */
 export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: Item | undefined, next: Item | undefined, opts: StreamWriteOptions = {}, facts?: WriteFacts): Usage {
   env.store.writeItem(meta, key, old, next, facts);
@@ -57,7 +58,7 @@ export function commitWrite(env: OpEnv, meta: TableMeta, key: EncodedKey, old: I
 
 /** Whether a write must parse the item it replaces even when the request itself does not look at it. */
 export function needsOldItem(meta: TableMeta): boolean {
-  return meta.gsis.length > 0 || meta.lsis.length > 0 || !!meta.stream?.StreamEnabled;
+  return meta.gsis.length > 0 || meta.lsis.length > 0 || !!meta.stream?.StreamEnabled || activeDestination(meta) !== undefined;
 }
 
 export function writeUsage(meta: TableMeta, old: Item | undefined, next: Item | undefined): Usage {

@@ -17,6 +17,7 @@ import * as batch from "./batch-ops.js";
 import * as transact from "./transact-ops.js";
 import * as streams from "./streams-api.js";
 import * as partiql from "./partiql.js";
+import * as kinesis from "./kinesis-destination.js";
 
 /** A table's ARN from its name or ARN (DynamoDB takes either). */
 export function tableArn(region: string, nameOrArn: string): string {
@@ -90,6 +91,9 @@ export const DYNAMODB_OPERATIONS: OperationSpecs<typeof dynamodbModel, OpEnv> = 
   ExecuteStatement: { iam: "self", run: (i, env) => partiql.executeStatement(env, i) },
   BatchExecuteStatement: { iam: "self", run: (i, env) => partiql.batchExecuteStatement(env, i) },
   ExecuteTransaction: { iam: "self", run: (i, env) => partiql.executeTransaction(env, i) },
+  EnableKinesisStreamingDestination: { iam: onTable("EnableKinesisStreamingDestination"), run: (i, env) => kinesis.enableKinesisStreamingDestination(env, i) },
+  DisableKinesisStreamingDestination: { iam: onTable("DisableKinesisStreamingDestination"), run: (i, env) => kinesis.disableKinesisStreamingDestination(env, i) },
+  DescribeKinesisStreamingDestination: { iam: onTable("DescribeKinesisStreamingDestination"), run: (i, env) => kinesis.describeKinesisStreamingDestination(env, i) },
 };
 
 export const STREAMS_OPERATIONS: OperationSpecs<typeof streamsModel, OpEnv> = {

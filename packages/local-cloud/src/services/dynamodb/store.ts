@@ -83,14 +83,20 @@ export class DynamoStore {
       CREATE TABLE IF NOT EXISTS ddb_counts (tid INTEGER NOT NULL, idx TEXT NOT NULL, items INTEGER NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (tid, idx)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ddb_stream_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, created INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS ddb_stream_by_arn ON ddb_stream_records (stream_arn, seq);
+      CREATE TABLE IF NOT EXISTS ddb_kinesis_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_arn TEXT NOT NULL, partition_key TEXT NOT NULL, record TEXT NOT NULL);
     `);
     this.commits = new GroupCommit(db, "ddb_write", {
       started: () => (this.metaDirty = false),
       succeeded: () => {
         this.countUndo.length = 0;
         this.flushedInRequest = undefined;
+        if (this.kinesisAppended) {
+          this.kinesisAppended = false;
+          this.kinesisCommitted?.();
+        }
       },
       failed: () => {
+        this.kinesisAppended = false;
         this.undoCounts();
         // A rolled-back change to table definitions leaves the cache stale.
         if (this.metaDirty) this.reloadTables();
@@ -494,6 +500,31 @@ export class DynamoStore {
   lastSequence(): number {
     const row = this.stmt("SELECT seq FROM sqlite_sequence WHERE name = 'ddb_stream_records'").get() as { seq: number } | undefined;
     return row?.seq ?? 0;
+  }
+
+  // ---- Kinesis streaming destinations (kinesis-destination.ts) ----
+
+  /** Called when a request's write put change records in the Kinesis outbox (they commit with its group). */
+  kinesisCommitted?: () => void;
+  private kinesisAppended = false;
+
+  appendKinesisRecord(streamArn: string, partitionKey: string, record: object): void {
+    this.stmt("INSERT INTO ddb_kinesis_outbox (stream_arn, partition_key, record) VALUES (?, ?, ?)").run(streamArn, partitionKey, JSON.stringify(record));
+    this.kinesisAppended = true;
+  }
+
+  /** The oldest committed outbox records, in order. */
+  kinesisOutbox(limit: number): { seq: number; stream_arn: string; partition_key: string; record: string }[] {
+    return this.stmt("SELECT seq, stream_arn, partition_key, record FROM ddb_kinesis_outbox ORDER BY seq LIMIT ?").all(limit) as any[];
+  }
+
+  /** Drops outbox records once they are on their stream (or can never be). */
+  deleteKinesisRecords(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    const del = this.stmt("DELETE FROM ddb_kinesis_outbox WHERE seq = ?");
+    this.transaction(() => {
+      for (const seq of seqs) del.run(seq);
+    });
   }
 
   /** Stream records are kept 24 hours, like DynamoDB Streams. */

@@ -1,6 +1,7 @@
 /**
- * Building DynamoDB Streams records for writes, and the sequence-number / shard-id
- * formats. A record is appended in the same SQLite transaction as the write.
+ * Building DynamoDB Streams records for writes (and handing changes to a Kinesis
+ * streaming destination), and the sequence-number / shard-id formats. A record is
+ * appended in the same SQLite transaction as the write.
  */
 import { randomBytes } from "node:crypto";
 import type { Item } from "./attribute-value.js";
@@ -9,6 +10,7 @@ import type { TableMeta } from "./table-meta.js";
 import { streamArn } from "./table-meta.js";
 import { keyAttributes } from "./keys.js";
 import type { DynamoStore } from "./store.js";
+import { activeDestination, kinesisChangeRecord } from "./kinesis-destination.js";
 
 const SEQ_BASE = 10n ** 20n;
 
@@ -40,19 +42,40 @@ export interface StreamWriteOptions {
   userIdentity?: { type: string; principalId: string };
 }
 
-/**
- * Appends the record for one item change if the table has an enabled stream and the item
- * really changed (DynamoDB writes no record for a no-op write). Returns the stream ARN
- * when a record was appended.
- */
-export function appendChange(store: DynamoStore, meta: TableMeta, region: string, oldItem: Item | undefined, newItem: Item | undefined, opts: StreamWriteOptions = {}): string | undefined {
-  if (!meta.stream?.StreamEnabled) return undefined;
+/** What changed about one item: the event DynamoDB names it by, and the item's key. */
+export interface StreamChange {
+  eventName: "INSERT" | "MODIFY" | "REMOVE";
+  keys: Item;
+}
+
+/** The change from `oldItem` to `newItem`, or undefined for a no-op write (which DynamoDB publishes nowhere). */
+export function changeOf(meta: TableMeta, oldItem: Item | undefined, newItem: Item | undefined): StreamChange | undefined {
   if (!oldItem && !newItem) return undefined;
   if (oldItem && newItem && itemsEqual(oldItem, newItem)) return undefined;
+  const eventName = !oldItem ? "INSERT" : !newItem ? "REMOVE" : "MODIFY";
+  return { eventName, keys: keyAttributes(meta, (newItem ?? oldItem)!) };
+}
+
+/**
+ * Records one item change where the table publishes changes: its DynamoDB stream, if
+ * enabled, and its Kinesis streaming destination, if active (into the outbox the
+ * forwarder drains once the write is committed: kinesis-destination.ts). Returns the
+ * DynamoDB stream's ARN when a stream record was appended.
+ */
+export function appendChange(store: DynamoStore, meta: TableMeta, region: string, oldItem: Item | undefined, newItem: Item | undefined, opts: StreamWriteOptions = {}): string | undefined {
+  const kinesis = activeDestination(meta);
+  if (!meta.stream?.StreamEnabled && !kinesis) return undefined;
+  const change = changeOf(meta, oldItem, newItem);
+  if (!change) return undefined;
+  if (kinesis) {
+    const { partitionKey, record } = kinesisChangeRecord(meta, region, kinesis, change, oldItem, newItem, opts);
+    store.appendKinesisRecord(kinesis.StreamArn, partitionKey, record);
+  }
+  if (!meta.stream?.StreamEnabled) return undefined;
   const arn = streamArn(meta, region)!;
   const view = meta.stream.StreamViewType;
-  const keys = keyAttributes(meta, (newItem ?? oldItem)!);
-  const eventName = !oldItem ? "INSERT" : !newItem ? "REMOVE" : "MODIFY";
+  const keys = change.keys;
+  const eventName = change.eventName;
   store.appendStreamRecord(arn, (seq) => {
     const dynamodb: any = { ApproximateCreationDateTime: Math.floor(Date.now() / 1000), Keys: keys };
     let size = itemSize(keys);

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { validation } from "./errors.js";
 import { violationMessage } from "../../wire/constraints.js";
+import type { KinesisDestination } from "./kinesis-destination.js";
 
 export type KeyType = "S" | "N" | "B";
 
@@ -37,6 +38,8 @@ export interface TableMeta {
   billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
   provisionedThroughput: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   stream?: { StreamEnabled: boolean; StreamViewType: string; label: string };
+  /** Kinesis streams changes are (or were) published to (kinesis-destination.ts). */
+  kinesisDestinations?: KinesisDestination[];
   sse?: { Enabled: boolean; SSEType?: string; KMSMasterKeyId?: string };
   tags: { Key: string; Value: string }[];
   ttl?: { AttributeName: string; enabled: boolean };

@@ -14,13 +14,17 @@ import type { LambdaStore } from "./store.js";
 import { checkRange } from "./validate.js";
 import { violationMessage } from "../../wire/constraints.js";
 
-export type SourceKind = "sqs" | "dynamodb";
+export type SourceKind = "sqs" | "dynamodb" | "kinesis";
 
 export function sourceKind(arn: string): SourceKind | undefined {
   if (/^arn:aws[a-zA-Z-]*:sqs:[^:]+:\d{12}:.+$/.test(arn)) return "sqs";
   if (/^arn:aws[a-zA-Z-]*:dynamodb:[^:]+:\d{12}:table\/[^/]+\/stream\/.+$/.test(arn)) return "dynamodb";
+  if (/^arn:aws[a-zA-Z-]*:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]+$/.test(arn)) return "kinesis";
   return undefined;
 }
+
+/** How Lambda names a source type in its messages, and the IAM prefix of its stream actions. */
+const SOURCE_LABEL: Record<SourceKind, string> = { sqs: "SQS", dynamodb: "DynamoDB Stream", kinesis: "Kinesis" };
 
 type Shown = Omit<StoredMapping, "State"> & { State: string };
 
@@ -37,7 +41,7 @@ export class EventSourceMappingOperations {
     if (typeof sourceArn !== "string" || sourceArn === "") throw invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.");
     const kind = sourceKind(sourceArn);
     if (!kind) {
-      if (/:kinesis:|:kafka:|:mq:/.test(sourceArn)) throw invalidParameter(`The local cloud does not poll this event source type: ${sourceArn}`);
+      if (/:kafka:|:mq:/.test(sourceArn)) throw invalidParameter(`The local cloud does not poll this event source type: ${sourceArn}`);
       throw invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.");
     }
     const { stored, invokedArn } = this.functions.resolve(input.FunctionName);
@@ -45,9 +49,8 @@ export class EventSourceMappingOperations {
     const fnArn = ref.qualifier ? invokedArn : stored.config.FunctionArn;
     const duplicate = this.store.listMappings().find((m) => m.EventSourceArn === sourceArn && m.FunctionArn === fnArn);
     if (duplicate) {
-      const label = kind === "sqs" ? "SQS" : "DynamoDB Stream";
       throw conflict(
-        `An event source mapping with ${label} arn (" ${sourceArn} ") and function (" ${stored.config.FunctionName} ") already exists. Please update or delete the existing mapping with UUID ${duplicate.UUID}`,
+        `An event source mapping with ${SOURCE_LABEL[kind]} arn (" ${sourceArn} ") and function (" ${stored.config.FunctionName} ") already exists. Please update or delete the existing mapping with UUID ${duplicate.UUID}`,
       );
     }
     this.checkExecutionRole(kind, sourceArn, stored.config.Role);
@@ -128,7 +131,7 @@ export class EventSourceMappingOperations {
       }
       return;
     }
-    if (!["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"].every((a) => allowed(`dynamodb:${a}`))) {
+    if (!["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"].every((a) => allowed(`${kind}:${a}`))) {
       throw invalidParameter(
         `Cannot access stream ${sourceArn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`,
       );
@@ -206,6 +209,9 @@ function applySettings(m: StoredMapping, input: any, kind: SourceKind, creating:
     }
     m.StartingPosition = input.StartingPosition;
     if (input.StartingPositionTimestamp !== undefined) m.StartingPositionTimestamp = Number(new Date(input.StartingPositionTimestamp).getTime() / 1000);
+    if (input.StartingPosition === "AT_TIMESTAMP" && m.StartingPositionTimestamp === undefined) {
+      throw invalidParameter("StartingPositionTimestamp must be specified when StartingPosition is AT_TIMESTAMP.");
+    }
     m.MaximumRetryAttempts = -1;
     m.MaximumRecordAgeInSeconds = -1;
     m.BisectBatchOnFunctionError = false;

@@ -77,6 +77,13 @@ export class LambdaService implements Service {
           const { resolved, definition } = this.functions.invocationTarget(fnArn);
           return this.runtime.invoke(definition, JSON.stringify(event), { invokedFunctionArn: resolved.invokedArn });
         },
+        roleOf: (fnArn) => {
+          try {
+            return this.functions.resolve(fnArn).stored.config.Role;
+          } catch {
+            return undefined;
+          }
+        },
         reportResult: (uuid, result) => {
           const m = this.store.getMapping(uuid);
           if (m && m.LastProcessingResult !== result) this.store.putMapping({ ...m, LastProcessingResult: result });

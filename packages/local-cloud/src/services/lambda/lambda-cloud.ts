@@ -22,6 +22,7 @@ export function lambdaCloud(kernel: Kernel): LambdaCloud & Kernel {
     eventbridge: c.eventbridge,
     lambda: c.lambda,
     dynamodb: c.dynamodb,
+    kinesis: c.kinesis,
     logs: c.logs,
     iam: {
       call: (operation, input, ctx) => c.iam!.call(operation, input, ctx),

@@ -3,14 +3,15 @@
  * resources (Custom::AuthKeys …). Here it is made on first use, with the same logical
  * id and settings, and its code is `src/custom-resources/`, bundled into the app's
  * artifacts once per synth. The local cloud runs it like any Lambda-backed custom
- * resource, under the permissions the template gives its role.
+ * resource, under the permissions the template gives its role. The bundle is kept
+ * between synths while sst's sources are unchanged (handler-build-cache.ts).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as cdk from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as esbuild from "esbuild";
 import { App } from "../App.js";
+import { buildOwnHandlers } from "./handler-build-cache.js";
 
 const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../custom-resources/index.ts");
 const ID = "CustomResourceHandler";
@@ -42,17 +43,19 @@ export function bundledHandlers(app: App, dir: string, entries: Record<string, s
   let out = byDir.get(dir);
   if (!out) {
     out = path.join(app.artifactsDir, dir);
-    esbuild.buildSync({
-      entryPoints: Object.entries(entries).map(([name, file]) => ({ in: file, out: name })),
-      outdir: out,
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      external: ["@aws-sdk/*"],
-      logLevel: "silent",
-    });
+    buildOwnHandlers(
+      {
+        entryPoints: Object.entries(entries).map(([name, file]) => ({ in: file, out: name })),
+        outExtension: { ".js": ".mjs" },
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        external: ["@aws-sdk/*"],
+        logLevel: "silent",
+      },
+      out,
+    );
     byDir.set(dir, out);
   }
   return out;

@@ -32,6 +32,7 @@ export interface LambdaCloud {
   readonly eventbridge?: CallableService;
   readonly lambda?: CallableService;
   readonly dynamodb?: CallableService;
+  readonly kinesis?: CallableService;
   readonly logs?: CallableService;
   readonly iam?: CallableService & {
     issueSessionCredentials?(roleArn: string, sessionName: string): unknown;

@@ -1,15 +1,17 @@
 /**
  * Keeps one poller running per enabled event source mapping: started with the Lambda
  * service, re-synced whenever a mapping is created, updated or deleted, and woken by
- * the services' "sqs:message" / "dynamodb:stream" events so delivery is immediate.
+ * the services' "sqs:message" / "dynamodb:stream" / "kinesis:records" events so
+ * delivery is immediate.
  */
 import type { StoredMapping } from "../../model.js";
 import { sourceKind } from "../../event-source-mappings.js";
-import { DynamoDbStreamPoller } from "./dynamodb-stream-poller.js";
 import type { PollerDeps } from "./poller-deps.js";
 import { SqsPoller } from "./sqs-poller.js";
+import { StreamPoller } from "./stream-poller.js";
+import { DynamoDbStreamSource, KinesisStreamSource } from "./stream-sources.js";
 
-type AnyPoller = SqsPoller | DynamoDbStreamPoller;
+type AnyPoller = SqsPoller | StreamPoller;
 
 export class MappingPollers {
   private readonly pollers = new Map<string, { poller: AnyPoller; arn: string }>();
@@ -27,6 +29,7 @@ export class MappingPollers {
     this.started = true;
     this.deps.cloud.events.on("sqs:message", this.onSqs);
     this.deps.cloud.events.on("dynamodb:stream", this.onStream);
+    this.deps.cloud.events.on("kinesis:records", this.onStream);
     for (const m of this.mappings.list()) this.sync(m.UUID);
   }
 
@@ -47,17 +50,31 @@ export class MappingPollers {
       return;
     }
     if (current) void current.poller.stop();
-    const kind = sourceKind(mapping.EventSourceArn);
-    const poller = kind === "sqs" ? new SqsPoller(mapping, this.deps) : kind === "dynamodb" ? new DynamoDbStreamPoller(mapping, this.deps) : undefined;
+    const poller = this.pollerFor(mapping);
     if (!poller) return;
     this.pollers.set(uuid, { poller, arn: mapping.EventSourceArn });
     poller.start();
+  }
+
+  private pollerFor(mapping: StoredMapping): AnyPoller | undefined {
+    const arn = mapping.EventSourceArn;
+    switch (sourceKind(arn)) {
+      case "sqs":
+        return new SqsPoller(mapping, this.deps);
+      case "dynamodb":
+        return new StreamPoller(mapping, this.deps, new DynamoDbStreamSource(arn, this.deps.cloud.dynamodb));
+      case "kinesis":
+        return new StreamPoller(mapping, this.deps, new KinesisStreamSource(arn, this.deps.cloud.kinesis, this.deps.roleOf?.(mapping.FunctionArn)));
+      default:
+        return undefined;
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
     this.deps.cloud.events.off("sqs:message", this.onSqs);
     this.deps.cloud.events.off("dynamodb:stream", this.onStream);
+    this.deps.cloud.events.off("kinesis:records", this.onStream);
     const all = [...this.pollers.values()];
     this.pollers.clear();
     await Promise.all(all.map((p) => p.poller.stop()));

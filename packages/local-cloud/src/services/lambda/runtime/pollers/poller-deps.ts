@@ -10,6 +10,8 @@ export interface PollerDeps {
   cloud: LambdaCloud;
   /** Invokes the function (name or qualified ARN) synchronously with an event. Throws when it doesn't exist. */
   invoke(functionArn: string, event: unknown): Promise<RuntimeInvokeResult>;
+  /** The execution role of a function (Kinesis records name it), if it exists. */
+  roleOf?(functionArn: string): string | undefined;
   /** Sets LastProcessingResult of a mapping. */
   reportResult(uuid: string, result: string): void;
   /** Diagnostics (a queue that vanished, a failing function). */

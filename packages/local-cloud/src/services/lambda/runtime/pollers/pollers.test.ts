@@ -4,6 +4,7 @@ import { zipSync, strToU8 } from "fflate";
 import { LambdaClient, CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { SQSClient, CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { KinesisClient, CreateStreamCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
 import { matchesPattern } from "./event-filter.js";
 
@@ -11,6 +12,7 @@ let tc: TestCloud;
 let lambda: LambdaClient;
 let sqs: SQSClient;
 let ddb: DynamoDBClient;
+let kinesis: KinesisClient;
 
 before(async () => {
   tc = await startTestCloud();
@@ -18,11 +20,13 @@ before(async () => {
   lambda = new LambdaClient(tc.clientConfig);
   sqs = new SQSClient(tc.clientConfig);
   ddb = new DynamoDBClient(tc.clientConfig);
+  kinesis = new KinesisClient(tc.clientConfig);
 });
 after(async () => {
   lambda?.destroy();
   sqs?.destroy();
   ddb?.destroy();
+  kinesis?.destroy();
   await tc?.stop();
 });
 
@@ -240,6 +244,175 @@ test("DynamoDB Streams: a poison record is bisected out, retried, then sent to t
   assert.equal(failure.DDBStreamBatchInfo.batchSize, 1);
   assert.equal(failure.DDBStreamBatchInfo.streamArn, streamArn);
   rec.stop();
+});
+
+test("Kinesis → Lambda: records arrive as Lambda delivers them, filtered on their JSON data", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "clicks", ShardCount: 2 }));
+  const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/clicks";
+  await createRecorder("on-click");
+  const rec = eventsOf("on-click");
+  const before = Date.now();
+  const put = await kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/home" })), PartitionKey: "user-1" }));
+  await kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/admin" })), PartitionKey: "user-2" }));
+  await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: "on-click",
+      EventSourceArn: streamArn,
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 10,
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { page: [{ prefix: "/home" }, "/later"] } }) }] },
+    }),
+  );
+  await rec.until(() => rec.events.length >= 1);
+  const started = Date.now();
+  await kinesis.send(new PutRecordsCommand({ StreamName: "clicks", Records: [{ Data: Buffer.from(JSON.stringify({ page: "/later" })), PartitionKey: "user-1" }] }));
+  await rec.until(() => rec.events.flatMap((e) => e.Records).length >= 2);
+  const latency = Date.now() - started;
+  const records = rec.events.flatMap((e) => e.Records);
+  assert.deepEqual(records.map((r: any) => JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()).page), ["/home", "/later"], "the /admin record is filtered out");
+  const r0 = records[0];
+  assert.deepEqual(Object.keys(r0), ["kinesis", "eventSource", "eventVersion", "eventID", "eventName", "invokeIdentityArn", "awsRegion", "eventSourceARN"]);
+  assert.deepEqual(Object.keys(r0.kinesis), ["kinesisSchemaVersion", "partitionKey", "sequenceNumber", "data", "approximateArrivalTimestamp"]);
+  assert.equal(r0.kinesis.kinesisSchemaVersion, "1.0");
+  assert.equal(r0.kinesis.partitionKey, "user-1");
+  assert.equal(r0.kinesis.sequenceNumber, put.SequenceNumber);
+  assert.equal(typeof r0.kinesis.approximateArrivalTimestamp, "number");
+  assert.ok(Math.abs(r0.kinesis.approximateArrivalTimestamp * 1000 - before) < 5000, "arrival in epoch seconds");
+  assert.equal(r0.eventSource, "aws:kinesis");
+  assert.equal(r0.eventVersion, "1.0");
+  assert.equal(r0.eventID, `${put.ShardId}:${put.SequenceNumber}`);
+  assert.equal(r0.eventName, "aws:kinesis:record");
+  assert.equal(r0.invokeIdentityArn, "arn:aws:iam::000000000000:role/consumer");
+  assert.equal(r0.awsRegion, "us-east-1");
+  assert.equal(r0.eventSourceARN, streamArn);
+  assert.ok(latency < 1000, `delivered in ${latency} ms (woken by kinesis:records)`);
+  rec.stop();
+});
+
+test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted retries go to the OnFailure queue", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "payments", ShardCount: 1 }));
+  const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/payments";
+  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
+  // Reports the record keyed "bad" as failed.
+  await createRecorder("payments", `{ batchItemFailures: event.Records.filter(r => r.kinesis.partitionKey === "bad").map(r => ({ itemIdentifier: r.kinesis.sequenceNumber })) }`);
+  const rec = eventsOf("payments");
+  const records = ["a", "bad", "c"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k }));
+  const put = await kinesis.send(new PutRecordsCommand({ StreamName: "payments", Records: records }));
+  const mapping = await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: "payments",
+      EventSourceArn: streamArn,
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 3,
+      MaximumRetryAttempts: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: { OnFailure: { Destination: "arn:aws:sqs:us-east-1:000000000000:payments-dlq" } },
+    }),
+  );
+  assert.equal(mapping.StartingPosition, "TRIM_HORIZON");
+  assert.equal(mapping.MaximumRetryAttempts, 1);
+  let failure: any;
+  for (let i = 0; i < 200 && !failure; i++) {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+    if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  const keys = () => rec.events.map((e) => e.Records.map((r: any) => r.kinesis.partitionKey));
+  assert.deepEqual(keys(), [["a", "bad", "c"], ["bad", "c"]], "the retry starts at the failed record");
+  assert.ok(failure, "a failure record reached the OnFailure queue");
+  assert.equal(failure.requestContext.condition, "RetryAttemptsExhausted");
+  assert.equal(failure.KinesisBatchInfo.shardId, "shardId-000000000000");
+  assert.equal(failure.KinesisBatchInfo.startSequenceNumber, put.Records![1]!.SequenceNumber);
+  assert.equal(failure.KinesisBatchInfo.endSequenceNumber, put.Records![2]!.SequenceNumber);
+  assert.equal(failure.KinesisBatchInfo.batchSize, 2);
+  assert.equal(failure.KinesisBatchInfo.streamArn, streamArn);
+  // The shard moves on.
+  await kinesis.send(new PutRecordCommand({ StreamName: "payments", Data: Buffer.from("d"), PartitionKey: "d" }));
+  await rec.until(() => rec.events.length >= 3);
+  assert.deepEqual(keys()[2], ["d"]);
+  rec.stop();
+});
+
+test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure queue, not the function", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "stale", ShardCount: 1 }));
+  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "stale-dlq" }));
+  await createRecorder("stale-consumer");
+  const rec = eventsOf("stale-consumer");
+  const put = await kinesis.send(new PutRecordCommand({ StreamName: "stale", Data: Buffer.from("old"), PartitionKey: "p" }));
+  // The record is two minutes old by the time the mapping reads it.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 120_000;
+  let failure: any;
+  try {
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: "stale-consumer",
+        EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/stale",
+        StartingPosition: "TRIM_HORIZON",
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: "arn:aws:sqs:us-east-1:000000000000:stale-dlq" } },
+      }),
+    );
+    for (let i = 0; i < 200 && !failure; i++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+      if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    Date.now = realNow;
+  }
+  assert.ok(failure, "the stale record reached the OnFailure queue");
+  assert.equal(failure.requestContext.condition, "RecordAgeExceeded");
+  assert.equal(failure.KinesisBatchInfo.startSequenceNumber, put.SequenceNumber);
+  assert.equal(failure.KinesisBatchInfo.batchSize, 1);
+  assert.deepEqual(rec.events, [], "the function never saw it");
+  rec.stop();
+});
+
+test("Kinesis: a shard iterator that expired while the poller waited is replaced after the last record read", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "slow", ShardCount: 1 }));
+  await createRecorder("slow-consumer");
+  const rec = eventsOf("slow-consumer");
+  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slow-consumer", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/slow", StartingPosition: "TRIM_HORIZON" }));
+  await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("first"), PartitionKey: "p" }));
+  await rec.until(() => rec.events.length >= 1);
+  // Six minutes pass: the iterator the poller holds is past Kinesis's five.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 360_000;
+  try {
+    await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("second"), PartitionKey: "p" }));
+    await rec.until(() => rec.events.length >= 2);
+  } finally {
+    Date.now = realNow;
+  }
+  const data = rec.events.flatMap((e) => e.Records.map((r: any) => Buffer.from(r.kinesis.data, "base64").toString()));
+  assert.deepEqual(data, ["first", "second"], "nothing lost, nothing delivered twice");
+  rec.stop();
+});
+
+test("a Kinesis mapping is refused when the function's role cannot read the stream", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "private", ShardCount: 1 }));
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+  await tc.cloud.iam.call("CreateRole", { RoleName: "no-kinesis", AssumeRolePolicyDocument: JSON.stringify(trust) });
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: "outsider",
+      Role: "arn:aws:iam::000000000000:role/no-kinesis",
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async () => {};`) }) },
+    }),
+  );
+  const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/private";
+  await assert.rejects(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "outsider", EventSourceArn: arn, StartingPosition: "LATEST" })), (e: any) => {
+    assert.equal(e.name, "InvalidParameterValueException");
+    assert.equal(e.message, `Cannot access stream ${arn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`);
+    return true;
+  });
+  await assert.rejects(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "on-click", EventSourceArn: arn, StartingPosition: "AT_TIMESTAMP" })), (e: any) => {
+    assert.equal(e.name, "InvalidParameterValueException");
+    return true;
+  });
 });
 
 test("an SQS mapping is refused when the queue's visibility timeout is shorter than the function's timeout", async () => {

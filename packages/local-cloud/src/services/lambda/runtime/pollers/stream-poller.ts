@@ -1,14 +1,18 @@
 /**
- * DynamoDB Streams → Lambda: reads each shard in order from the mapping's starting
- * position, batches records (BatchSize, MaximumBatchingWindowInSeconds), drops records
- * FilterCriteria rejects, and retries a failing batch in place — a shard never skips
- * ahead of a failed record — until MaximumRetryAttempts is used up. Then the batch is
- * described to the OnFailure destination (SQS) and skipped. BisectBatchOnFunctionError
- * splits a failing batch; ReportBatchItemFailures checkpoints at the first failure.
+ * Stream → Lambda, for DynamoDB Streams and Kinesis alike: reads each shard in order
+ * from the mapping's starting position, batches records (BatchSize,
+ * MaximumBatchingWindowInSeconds), drops records FilterCriteria rejects, and retries a
+ * failing batch in place — a shard never skips ahead of a failed record — until
+ * MaximumRetryAttempts is used up. Then the batch is described to the OnFailure
+ * destination (SQS) and skipped. BisectBatchOnFunctionError splits a failing batch;
+ * ReportBatchItemFailures checkpoints at the first failure. What differs between the
+ * two services (their API, their record shape) is a StreamSource (stream-sources.ts).
  */
 import type { StoredMapping } from "../../model.js";
 import { compileFilters } from "./event-filter.js";
+import type { PollerDeps } from "./poller-deps.js";
 import { MAX_BACKOFF_MS, PollingLoop } from "./polling-loop.js";
+import type { StreamSource } from "./stream-sources.js";
 
 interface ShardState {
   shardId: string;
@@ -20,16 +24,24 @@ interface ShardState {
   attempts: number;
   /** Size of the batch being retried (shrinks when bisecting). */
   retrySize?: number;
+  /** The sequence number of the last record read: where reading resumes if the iterator expires. */
+  lastSequence?: string;
 }
 
-export class DynamoDbStreamPoller extends PollingLoop {
+export class StreamPoller extends PollingLoop {
   private readonly shards = new Map<string, ShardState>();
   private firstDescribe = true;
 
+  constructor(
+    mapping: StoredMapping,
+    deps: PollerDeps,
+    private readonly source: StreamSource,
+  ) {
+    super(mapping, deps);
+  }
+
   /** Reads and delivers what is available on every shard; true when anything happened. */
   async pollOnce(): Promise<boolean> {
-    const ddb = this.deps.cloud.dynamodb;
-    if (!ddb) throw new Error("DynamoDB is not running");
     await this.discoverShards();
     let progressed = false;
     for (const shard of this.shards.values()) {
@@ -43,22 +55,14 @@ export class DynamoDbStreamPoller extends PollingLoop {
   }
 
   private async discoverShards(): Promise<void> {
-    const arn = this.mapping.EventSourceArn;
-    const out = await this.deps.cloud.dynamodb!.call("DescribeStream", { StreamArn: arn });
-    const desc = out?.StreamDescription;
-    if (!desc) throw new Error(`stream ${arn} not found`);
-    for (const s of desc.Shards ?? []) {
-      if (this.shards.has(s.ShardId)) continue;
-      const closed = Boolean(s.SequenceNumberRange?.EndingSequenceNumber);
+    for (const s of await this.source.shards()) {
+      if (this.shards.has(s.shardId)) continue;
       // LATEST applies to shards open when the mapping starts; later shards are read from their start.
-      const type = this.firstDescribe ? this.mapping.StartingPosition ?? "LATEST" : "TRIM_HORIZON";
-      if (this.firstDescribe && type === "LATEST" && closed) continue;
-      const it = await this.deps.cloud.dynamodb!.call("GetShardIterator", {
-        StreamArn: arn,
-        ShardId: s.ShardId,
-        ShardIteratorType: type === "AT_TIMESTAMP" ? "TRIM_HORIZON" : type,
-      });
-      this.shards.set(s.ShardId, { shardId: s.ShardId, iterator: it?.ShardIterator, pending: [], closed: false, attempts: 0 });
+      const type = this.firstDescribe ? (this.mapping.StartingPosition ?? "LATEST") : "TRIM_HORIZON";
+      if (this.firstDescribe && type === "LATEST" && s.closed) continue;
+      const timestamp = type === "AT_TIMESTAMP" ? this.mapping.StartingPositionTimestamp : undefined;
+      const iterator = await this.source.iterator(s.shardId, type, timestamp);
+      this.shards.set(s.shardId, { shardId: s.shardId, iterator, pending: [], closed: false, attempts: 0 });
     }
     this.firstDescribe = false;
   }
@@ -66,11 +70,23 @@ export class DynamoDbStreamPoller extends PollingLoop {
   private async read(shard: ShardState): Promise<void> {
     const want = (this.mapping.BatchSize || 100) - shard.pending.length;
     if (want <= 0 || !shard.iterator) return;
-    const out = await this.deps.cloud.dynamodb!.call("GetRecords", { ShardIterator: shard.iterator, Limit: Math.min(1000, want) });
-    shard.iterator = out?.NextShardIterator ?? undefined;
+    let out;
+    try {
+      out = await this.source.read(shard.shardId, shard.iterator, want);
+    } catch (err: any) {
+      // Iterators expire (Kinesis: 5 minutes, DynamoDB Streams: 15) while a failing batch is
+      // retried without reading on: take a new one just after what was read.
+      if (err?.code !== "ExpiredIteratorException") throw err;
+      shard.iterator = shard.lastSequence
+        ? await this.source.iterator(shard.shardId, "AFTER_SEQUENCE_NUMBER", undefined, shard.lastSequence)
+        : await this.source.iterator(shard.shardId, "TRIM_HORIZON");
+      if (!shard.iterator) return;
+      out = await this.source.read(shard.shardId, shard.iterator, want);
+    }
+    shard.iterator = out.next;
     if (!shard.iterator) shard.closed = true;
-    const arn = this.mapping.EventSourceArn;
-    for (const r of out?.Records ?? []) shard.pending.push(toRecord(r, arn));
+    shard.pending.push(...out.records);
+    if (out.records.length > 0) shard.lastSequence = this.source.sequenceOf(out.records[out.records.length - 1]);
   }
 
   /** A batch goes out when full, when the window has passed, or at once with no window. */
@@ -88,10 +104,11 @@ export class DynamoDbStreamPoller extends PollingLoop {
 
   /** Delivers the batch at the head of the shard; true when the shard moved forward. */
   private async deliver(shard: ShardState): Promise<boolean> {
+    if (await this.discardExpired(shard)) return true;
     const size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
     const batch = shard.pending.slice(0, size);
     const filter = compileFilters(this.mapping.FilterCriteria);
-    const matched = filter ? batch.filter((r) => filter(r)) : batch;
+    const matched = filter ? batch.filter((r) => filter(this.source.filterView(r))) : batch;
     if (matched.length === 0) {
       shard.pending.splice(0, batch.length);
       return true;
@@ -105,7 +122,7 @@ export class DynamoDbStreamPoller extends PollingLoop {
         failed = true;
         done = 0;
       } else if (this.mapping.FunctionResponseTypes?.includes("ReportBatchItemFailures")) {
-        const first = firstFailure(result.payload, batch);
+        const first = firstFailure(result.payload, batch, this.source);
         if (first !== undefined) {
           done = first;
           failed = true;
@@ -147,23 +164,43 @@ export class DynamoDbStreamPoller extends PollingLoop {
     return true;
   }
 
+  /**
+   * MaximumRecordAgeInSeconds: records at the head of the shard older than that are not
+   * delivered (or retried) any more; they go to the OnFailure destination. True when some went.
+   */
+  private async discardExpired(shard: ShardState): Promise<boolean> {
+    const maxAge = this.mapping.MaximumRecordAgeInSeconds ?? -1;
+    if (maxAge < 0) return false;
+    const cutoff = Date.now() - maxAge * 1000;
+    let expired = 0;
+    while (expired < shard.pending.length && this.source.arrivalOf(shard.pending[expired]).getTime() < cutoff) expired++;
+    if (expired === 0) return false;
+    const attempts = shard.attempts;
+    const records = shard.pending.splice(0, expired);
+    shard.attempts = 0;
+    shard.retrySize = undefined;
+    await this.sendToFailureDestination(shard, records, attempts, "RecordAgeExceeded");
+    return true;
+  }
+
   /** The OnFailure record Lambda sends for a stream batch that could not be processed. */
-  private async sendToFailureDestination(shard: ShardState, records: any[], attempts: number): Promise<void> {
+  private async sendToFailureDestination(shard: ShardState, records: any[], attempts: number, condition = "RetryAttemptsExhausted"): Promise<void> {
     const dest = this.mapping.DestinationConfig?.OnFailure?.Destination;
-    this.deps.log(`event source mapping ${this.mapping.UUID}: discarding ${records.length} record(s) of ${shard.shardId} after ${attempts} attempt(s)`);
+    const why = condition === "RecordAgeExceeded" ? "older than MaximumRecordAgeInSeconds" : `after ${attempts} attempt(s)`;
+    this.deps.log(`event source mapping ${this.mapping.UUID}: discarding ${records.length} record(s) of ${shard.shardId} ${why}`);
     if (!dest || !dest.includes(":sqs:") || !this.deps.cloud.sqs || records.length === 0) return;
     const first = records[0];
     const last = records[records.length - 1];
-    const arrival = (r: any) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    const arrival = (r: any) => this.source.arrivalOf(r).toISOString();
     const message = {
-      requestContext: { requestId: cryptoRandomId(), functionArn: this.mapping.FunctionArn, condition: "RetryAttemptsExhausted", approximateInvokeCount: attempts },
+      requestContext: { requestId: cryptoRandomId(), functionArn: this.mapping.FunctionArn, condition, approximateInvokeCount: attempts },
       responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
       version: "1.0",
       timestamp: new Date().toISOString(),
-      DDBStreamBatchInfo: {
+      [this.source.batchInfoKey]: {
         shardId: shard.shardId,
-        startSequenceNumber: first.dynamodb?.SequenceNumber,
-        endSequenceNumber: last.dynamodb?.SequenceNumber,
+        startSequenceNumber: this.source.sequenceOf(first),
+        endSequenceNumber: this.source.sequenceOf(last),
         approximateArrivalOfFirstRecord: arrival(first),
         approximateArrivalOfLastRecord: arrival(last),
         batchSize: records.length,
@@ -176,25 +213,8 @@ export class DynamoDbStreamPoller extends PollingLoop {
   }
 }
 
-/** The Lambda event record: the stream record plus eventSourceARN; times as epoch seconds. */
-export function toRecord(r: any, arn: string): any {
-  const dynamodb = { ...(r.dynamodb ?? {}) };
-  const t = dynamodb.ApproximateCreationDateTime;
-  if (t instanceof Date) dynamodb.ApproximateCreationDateTime = Math.floor(t.getTime() / 1000);
-  return {
-    eventID: r.eventID,
-    eventName: r.eventName,
-    eventVersion: r.eventVersion ?? "1.1",
-    eventSource: r.eventSource ?? "aws:dynamodb",
-    awsRegion: r.awsRegion ?? arn.split(":")[3],
-    dynamodb,
-    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
-    eventSourceARN: arn,
-  };
-}
-
 /** Index in the batch of the first record reported failed (by SequenceNumber); undefined when none. */
-function firstFailure(payload: Buffer, batch: any[]): number | undefined {
+function firstFailure(payload: Buffer, batch: any[], source: StreamSource): number | undefined {
   let response: any;
   try {
     response = JSON.parse(payload.toString() || "null");
@@ -206,7 +226,7 @@ function firstFailure(payload: Buffer, batch: any[]): number | undefined {
   if (!Array.isArray(failures)) return 0;
   let first: number | undefined;
   for (const f of failures) {
-    const i = batch.findIndex((r) => r.dynamodb?.SequenceNumber === f?.itemIdentifier);
+    const i = batch.findIndex((r) => source.sequenceOf(r) === f?.itemIdentifier);
     if (i < 0) return 0; // an unknown id fails the whole batch
     first = first === undefined ? i : Math.min(first, i);
   }

@@ -1,0 +1,4 @@
+export async function handler() {
+  console.log("Message 1 processed!");
+  return {};
+}

@@ -1,0 +1,48 @@
+/**
+ * Kinesis's operations: the IAM action and resource of each, and its implementation
+ * (streams.ts, records.ts). Input shapes and constraints come from the generated model
+ * (wire/models/kinesis.ts). Every action is checked on the stream's ARN, except
+ * ListStreams (no resource) and GetRecords, whose stream is only known once its shard
+ * iterator is read.
+ */
+import type kinesisModel from "../../wire/models/kinesis.js";
+import type { Authorization, OperationSpecs } from "../../wire/operations.js";
+import type { CallContext } from "../../types.js";
+import { requestedStreamArn, streamArn, type StreamNaming } from "./context.js";
+import type { RecordOperations } from "./records.js";
+import type { StreamOperations } from "./streams.js";
+
+export interface KinesisCall extends CallContext {
+  /** IAM check for a non-admin caller (AccessDeniedException). */
+  authorize(action: string, resource: string): void;
+}
+
+function onStream(action: string) {
+  return (input: StreamNaming, ctx: KinesisCall): Authorization => ({ action: `kinesis:${action}`, resource: requestedStreamArn(input, ctx.region) });
+}
+
+export function kinesisOperations(streams: StreamOperations, records: RecordOperations): OperationSpecs<typeof kinesisModel, KinesisCall> {
+  return {
+    CreateStream: { iam: (i, ctx) => ({ action: "kinesis:CreateStream", resource: streamArn(ctx.region, i.StreamName) }), run: (i) => streams.CreateStream(i) },
+    DeleteStream: { iam: onStream("DeleteStream"), run: (i) => streams.DeleteStream(i) },
+    DescribeStream: { iam: onStream("DescribeStream"), run: (i) => streams.DescribeStream(i) },
+    DescribeStreamSummary: { iam: onStream("DescribeStreamSummary"), run: (i) => streams.DescribeStreamSummary(i) },
+    ListStreams: { iam: () => ({ action: "kinesis:ListStreams", resource: "*" }), run: (i) => streams.ListStreams(i) },
+    ListShards: { iam: onStream("ListShards"), run: (i) => streams.ListShards(i) },
+    AddTagsToStream: { iam: onStream("AddTagsToStream"), run: (i) => streams.AddTagsToStream(i) },
+    RemoveTagsFromStream: { iam: onStream("RemoveTagsFromStream"), run: (i) => streams.RemoveTagsFromStream(i) },
+    ListTagsForStream: { iam: onStream("ListTagsForStream"), run: (i) => streams.ListTagsForStream(i) },
+    IncreaseStreamRetentionPeriod: { iam: onStream("IncreaseStreamRetentionPeriod"), run: (i) => streams.IncreaseStreamRetentionPeriod(i) },
+    DecreaseStreamRetentionPeriod: { iam: onStream("DecreaseStreamRetentionPeriod"), run: (i) => streams.DecreaseStreamRetentionPeriod(i) },
+    StartStreamEncryption: { iam: onStream("StartStreamEncryption"), run: (i) => streams.StartStreamEncryption(i) },
+    StopStreamEncryption: { iam: onStream("StopStreamEncryption"), run: (i) => streams.StopStreamEncryption(i) },
+    UpdateMaxRecordSize: { iam: onStream("UpdateMaxRecordSize"), run: (i) => streams.UpdateMaxRecordSize(i) },
+    PutRecord: { iam: onStream("PutRecord"), run: (i) => records.PutRecord(i) },
+    PutRecords: { iam: onStream("PutRecords"), run: (i) => records.PutRecords(i) },
+    GetShardIterator: { iam: onStream("GetShardIterator"), run: (i) => records.GetShardIterator(i) },
+    GetRecords: {
+      iam: "self",
+      run: (i, ctx) => records.GetRecords(i, (arn) => ctx.authorize("kinesis:GetRecords", arn)),
+    },
+  };
+}

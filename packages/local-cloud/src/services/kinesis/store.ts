@@ -1,0 +1,129 @@
+/**
+ * Kinesis state in SQLite (`kinesis.sqlite`): streams, and their records in one table
+ * whose row id is each record's position. Row ids only grow, so positions grow within
+ * every shard, and a shard is read with one indexed range scan. Every write is its own
+ * committed transaction before the answer, as SQS's are. Times are epoch milliseconds.
+ */
+import type Database from "better-sqlite3";
+
+export interface StreamRow {
+  name: string;
+  created: number;
+  status: string;
+  mode: "PROVISIONED" | "ON_DEMAND";
+  shard_count: number;
+  retention_hours: number;
+  encryption: "NONE" | "KMS";
+  key_id: string | null;
+  /** The largest record (data and partition key) the stream takes, in KiB. */
+  max_record_kib: number;
+  /** JSON object of the stream's tags. */
+  tags: string;
+}
+
+export interface RecordRow {
+  position: number;
+  shard: number;
+  arrival: number;
+  partition_key: string;
+  data: Buffer;
+  encrypted: number;
+}
+
+export interface NewRecord {
+  shard: number;
+  partitionKey: string;
+  data: Buffer;
+}
+
+export class KinesisStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS streams (
+        name TEXT PRIMARY KEY, created INTEGER NOT NULL, status TEXT NOT NULL, mode TEXT NOT NULL,
+        shard_count INTEGER NOT NULL, retention_hours INTEGER NOT NULL, encryption TEXT NOT NULL,
+        key_id TEXT, max_record_kib INTEGER NOT NULL, tags TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS records (
+        position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, shard INTEGER NOT NULL,
+        arrival INTEGER NOT NULL, partition_key TEXT NOT NULL, data BLOB NOT NULL, encrypted INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS records_by_shard ON records (stream, shard, position);
+    `);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  stream(name: string): StreamRow | undefined {
+    return this.stmt("SELECT * FROM streams WHERE name = ?").get(name) as StreamRow | undefined;
+  }
+
+  streams(): StreamRow[] {
+    return this.stmt("SELECT * FROM streams ORDER BY name").all() as StreamRow[];
+  }
+
+  insertStream(row: StreamRow): void {
+    this.stmt("INSERT INTO streams (name, created, status, mode, shard_count, retention_hours, encryption, key_id, max_record_kib, tags) VALUES (@name, @created, @status, @mode, @shard_count, @retention_hours, @encryption, @key_id, @max_record_kib, @tags)").run(row);
+  }
+
+  updateStream(name: string, changes: Partial<Omit<StreamRow, "name" | "created">>): void {
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return;
+    this.db.prepare(`UPDATE streams SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE name = @name`).run({ ...changes, name });
+  }
+
+  /** The stream and its records, in one transaction. */
+  deleteStream(name: string): void {
+    this.db.transaction(() => {
+      this.stmt("DELETE FROM records WHERE stream = ?").run(name);
+      this.stmt("DELETE FROM streams WHERE name = ?").run(name);
+    })();
+  }
+
+  /** Appends records in order, in one transaction; their positions, in the same order. */
+  append(stream: string, records: readonly NewRecord[], arrival: number, encrypted: boolean): number[] {
+    const insert = this.stmt("INSERT INTO records (stream, shard, arrival, partition_key, data, encrypted) VALUES (?, ?, ?, ?, ?, ?)");
+    return this.db.transaction(() => records.map((r) => Number(insert.run(stream, r.shard, arrival, r.partitionKey, r.data, encrypted ? 1 : 0).lastInsertRowid)))();
+  }
+
+  /** Up to `limit` records of a shard after `afterPosition`, oldest first. */
+  read(stream: string, shard: number, afterPosition: number, limit: number): RecordRow[] {
+    return this.stmt("SELECT position, shard, arrival, partition_key, data, encrypted FROM records WHERE stream = ? AND shard = ? AND position > ? ORDER BY position LIMIT ?").all(
+      stream,
+      shard,
+      afterPosition,
+      limit,
+    ) as RecordRow[];
+  }
+
+  /** The position of the newest record anywhere (what LATEST starts after). */
+  lastPosition(): number {
+    const row = this.stmt("SELECT seq FROM sqlite_sequence WHERE name = 'records'").get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  /** The position just before the first record of a shard that arrived at or after `time`. */
+  positionBefore(stream: string, shard: number, time: number): number {
+    const row = this.stmt("SELECT min(position) AS p FROM records WHERE stream = ? AND shard = ? AND arrival >= ?").get(stream, shard, time) as { p: number | null };
+    return row.p === null ? this.lastPosition() : row.p - 1;
+  }
+
+  /** Arrival time of the first record of a shard after `position`, if any. */
+  nextArrival(stream: string, shard: number, afterPosition: number): number | undefined {
+    const row = this.stmt("SELECT arrival FROM records WHERE stream = ? AND shard = ? AND position > ? ORDER BY position LIMIT 1").get(stream, shard, afterPosition) as
+      | { arrival: number }
+      | undefined;
+    return row?.arrival;
+  }
+
+  /** Drops records past their stream's retention period. */
+  trim(now: number): void {
+    for (const s of this.streams()) {
+      this.stmt("DELETE FROM records WHERE stream = ? AND arrival < ?").run(s.name, now - s.retention_hours * 3_600_000);
+    }
+  }
+}
