@@ -13,11 +13,10 @@
  */
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { deployTestStack } from "../packages/local-cloud/src/cloudformation/resources/test-stack.js";
-import { treeCpuUs, machineLoad } from "./lib/proc.js";
+import { compareRequestCpu } from "./lib/request-cpu.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const requests = Number(process.argv[3] ?? 300);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const assume = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
 const template = {
@@ -58,25 +57,12 @@ try {
     "REST API (v1) GET /users/{id}": () => fetch(`${outputs.RestUrl}/users/7`),
     "AppSync { user(id) { id } }": () => fetch(outputs.GraphUrl, { method: "POST", headers: { "content-type": "application/json", "x-api-key": outputs.Key }, body: '{"query":"{ user(id: \\"7\\") { id } }"}' }),
   };
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
-  for (const [name, send] of Object.entries(targets)) {
-    const res = await send();
-    const text = await res.text();
-    if (res.status !== 200 || !text.includes("7")) throw new Error(`${name}: ${res.status} ${text}`);
-    for (let i = 0; i < 50; i++) await (await send()).arrayBuffer(); // warm up
-  }
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, send] of Object.entries(targets)) {
-      const cpu0 = treeCpuUs(process.pid);
-      for (let i = 0; i < requests; i++) await (await send()).arrayBuffer();
-      samples[name]!.push((treeCpuUs(process.pid) - cpu0) / requests);
-    }
-  }
-  const baseline = median(Object.values(samples)[0]!);
-  console.log(`load: ${machineLoad()}; ${rounds} rounds × ${requests} sequential requests each`);
-  for (const [name, xs] of Object.entries(samples)) {
-    console.log(`${name.padEnd(44)} ${median(xs).toFixed(0).padStart(6)} µs CPU/request  ×${(median(xs) / baseline).toFixed(2)} of baseline`);
-  }
+  await compareRequestCpu(targets, {
+    rounds, requests, warmup: 50,
+    check: (name, status, text) => {
+      if (status !== 200 || !text.includes("7")) throw new Error(`${name}: ${status} ${text}`);
+    },
+  });
 } finally {
   await tc.stop();
 }

@@ -4,25 +4,12 @@
  * (v2) or `uuid` without declaring them, as SST v2's dependencies let them; the SDK's
  * calls must reach the local cloud.
  */
-import { describe, test, before, after } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { removeApp } from "./helpers/app-copy.js";
-import { generateApp, getByHost, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
+import { exampleApp, getByHost, http, warm } from "./helpers/generated-app.js";
 
 /** One example app under `sst dev` for the duration of a describe block. */
-function example(template: string): { app: () => RunningApp } {
-  let dir: string;
-  let running: RunningApp;
-  before(async () => {
-    dir = generateApp(`examples/${template}`, template);
-    running = await startDev(dir, "ex");
-  });
-  after(async () => {
-    await running?.stop();
-    if (!process.env.SST_TEST_KEEP) removeApp(dir);
-  });
-  return { app: () => running };
-}
+const example = exampleApp;
 
 describe("examples/rest-api", () => {
   const { app } = example("rest-api");

@@ -4,10 +4,11 @@
  * brings along resolve from the workspace's node_modules, as after `npm install`.
  */
 import { spawnSync } from "node:child_process";
+import { before, after } from "node:test";
 import fs from "node:fs";
 import nodeHttp from "node:http";
 import path from "node:path";
-import { repoRoot } from "./app-copy.js";
+import { removeApp, repoRoot } from "./app-copy.js";
 import { SstProcess } from "./sst-process.js";
 import { freePort } from "./ports.js";
 import { output } from "./outputs.js";
@@ -97,4 +98,19 @@ export function getByHost(hostUrl: string, pathname: string): Promise<{ status: 
     });
     req.on("error", reject);
   });
+}
+
+/** SST v2's example app `template`, generated and under `sst dev` for the duration of the enclosing describe block. */
+export function exampleApp(template: string): { app: () => RunningApp; dir: () => string } {
+  let dir: string;
+  let running: RunningApp;
+  before(async () => {
+    dir = generateApp(`examples/${template}`, template);
+    running = await startDev(dir, "ex");
+  });
+  after(async () => {
+    await running?.stop();
+    if (!process.env.SST_TEST_KEEP) removeApp(dir);
+  });
+  return { app: () => running, dir: () => dir };
 }

@@ -277,11 +277,20 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   }
 
   /**
-   * WebSocket handshakes: `{apiId}.execute-api.localhost/{stage}`,
+   * WebSocket handshakes: AppSync's realtime endpoints (appSyncRealtimeApi) to AppSync;
+   * `{apiId}.execute-api.localhost/{stage}`,
    * `/_aws/execute-api/{apiId}/{stage}` on the cloud's address, or a custom domain's
    * `<domain>.localhost`, served by API Gateway.
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, asRequest: AwsRequest): boolean {
+    const realtime = appSyncRealtimeApi(asRequest);
+    if (realtime && this.appsync) {
+      this.appsync.handleRealtime(req, socket, head, realtime, asRequest).catch((err) => {
+        console.error("[local-cloud] AppSync realtime handshake failed", err);
+        socket.destroy();
+      });
+      return true;
+    }
     if (!this.apigateway) return false;
     const query = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?")) : "";
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(asRequest.headers.host ?? "");
@@ -306,6 +315,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     // The local CDN: each distribution answers on {id}.cloudfront.localhost.
     const distributionId = distributionIdFromHost(req.headers.host ?? "");
     if (distributionId && this.cloudfront) return this.cloudfront.serveDistribution(req, distributionId);
+    // AppSync on its own local host name, as AWS's `{id}.appsync-api.{region}.amazonaws.com/graphql`.
+    const graphqlHost = /^([a-z0-9]{26})\.appsync-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
+    if (graphqlHost && this.appsync) return this.appsync.handleGraphql(req, graphqlHost[1]!, req.path || "/");
     const hostMatch = /^([a-z0-9]{10})\.execute-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
@@ -338,3 +350,14 @@ export class LocalCloud implements RequestDispatcher, Kernel {
 }
 
 export { DEFAULT_PORT };
+
+/**
+ * The AppSync API a realtime handshake is for: `/_aws/appsync/{apiId}/graphql` (the local
+ * RealtimeUrl), `…/graphql/realtime` (what Amplify derives from a GraphQL URL that is not
+ * AWS's), or `{apiId}.appsync-realtime-api.localhost/graphql`.
+ */
+function appSyncRealtimeApi(req: AwsRequest): string | undefined {
+  const onHost = /^([a-z0-9]{26})\.appsync-realtime-api\.localhost(:\d+)?$/.exec(req.headers.host ?? "");
+  if (onHost && /^\/graphql(\/realtime)?\/?$/.test(req.path)) return onHost[1];
+  return /^\/_aws\/appsync\/([a-z0-9]{26})\/graphql(\/realtime)?\/?$/.exec(req.path)?.[1];
+}

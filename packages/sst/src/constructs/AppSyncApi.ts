@@ -157,12 +157,13 @@ export class AppSyncApi extends Construct implements SSTConstruct {
     }
     const graphqlProps = this.props.cdk?.graphqlApi as AppSyncApiCdkGraphqlProps | undefined;
     const auth = isCdkConstruct(graphqlProps) ? undefined : graphqlProps?.authorizationConfig;
-    const modes = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].filter((m) => m && m.authorizationType !== appsync.AuthorizationType.API_KEY);
-    if (modes.length) {
+    // Cognito is the one mode without a local counterpart: its tokens come from the real pool.
+    const cognito = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].some((m) => m?.authorizationType === appsync.AuthorizationType.USER_POOL);
+    if (cognito) {
       addLocalNotice(this, {
         construct: `AppSyncApi "${this.id}"`,
         prop: "cdk.graphqlApi.authorizationConfig",
-        local: `${modes.map((m) => m!.authorizationType).join(", ")} authorization is deployed, but the local cloud only accepts API keys (x-api-key): other requests are answered 401`,
+        local: "AMAZON_COGNITO_USER_POOLS authorization: the local cloud has no Cognito; it accepts the pool's tokens, checking issuer, client id, expiry and groups, and their signature against the pool's JWKS when it can reach AWS (offline, tokens are decoded only)",
       });
     }
   }

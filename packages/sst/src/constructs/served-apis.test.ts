@@ -7,9 +7,9 @@
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
  * but does not run, or runs only in part (a Cognito authorizer: no signature check
- * offline; a custom domain, an HTTP data source, IAM authorization), which it names once.
- * A Cognito authorizer hands a pool's token claims to its route; an API key of a usage
- * plan opens an `apiKeyRequired` route.
+ * offline; a custom domain, an HTTP data source, Cognito user-pool authorization that can
+ * only be checked against AWS), which it names once. A Cognito authorizer hands a pool's
+ * token claims to its route; an API key of a usage plan opens an `apiKeyRequired` route.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -214,7 +214,10 @@ describe("what the constructs write for the local cloud", () => {
     new AppSyncApi(stack, "Graph", {
       schema: "graphql/schema.graphql",
       dataSources: { remote: { type: "http", endpoint: "https://example.com" } },
-      cdk: { graphqlApi: { authorizationConfig: { defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM } } } },
+      cdk: { graphqlApi: { authorizationConfig: {
+        defaultAuthorization: { authorizationType: appsync.AuthorizationType.IAM },
+        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool: cdk.aws_cognito.UserPool.fromUserPoolId(stack, "Pool", "us-east-1_abc") } }],
+      } } },
     });
     new ApiGatewayV1Api(stack, "Guarded", {
       routes: { "GET /": "src/fn.echo" },

@@ -2,12 +2,13 @@
  * AWS AppSync (AWS::AppSync::*, what SST's AppSyncApi and CDK's GraphqlApi write). The
  * API, its schema, API keys, data sources and resolvers are made through the appsync
  * service (services/appsync), which serves GraphQL at the API's GraphQLUrl
- * (`{endpoint}/_aws/appsync/{apiId}/graphql`). Pipeline functions, custom domains and
- * their associations are recorded only, with AppSync's id and ARN formats.
+ * (`{endpoint}/_aws/appsync/{apiId}/graphql`), pipeline functions included. Custom domains
+ * and their associations are recorded only, with AppSync's id and ARN formats.
  */
 import { randomBytes } from "node:crypto";
 import { recordedProvider } from "./recorded.js";
 import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
+import { readBody } from "../../services/cloudformation/template-source.js";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -36,21 +37,47 @@ function apiAttributes(api: Record<string, any>): Record<string, unknown> {
   };
 }
 
-const apiInput = (p: Record<string, any>) => compact({ Name: p.Name, AuthenticationType: p.AuthenticationType, AdditionalAuthenticationProviders: p.AdditionalAuthenticationProviders });
+const apiInput = (p: Record<string, any>) => compact({
+  Name: p.Name, AuthenticationType: p.AuthenticationType, AdditionalAuthenticationProviders: p.AdditionalAuthenticationProviders,
+  UserPoolConfig: p.UserPoolConfig, OpenIDConnectConfig: p.OpenIDConnectConfig, LambdaAuthorizerConfig: p.LambdaAuthorizerConfig,
+  IntrospectionConfig: p.IntrospectionConfig, QueryDepthLimit: p.QueryDepthLimit, EnvironmentVariables: p.EnvironmentVariables,
+});
 const dataSourceInput = (p: Record<string, any>) => compact({ ApiId: apiIdOf(p.ApiId), Name: p.Name, Type: p.Type, LambdaConfig: p.LambdaConfig, DynamoDBConfig: p.DynamoDBConfig });
-/** Why the local cloud cannot run a resolver (it is deployed, and a query of its field gets this as its error). */
-function unsupportedResolver(p: Record<string, any>): string | undefined {
-  if (p.Kind === "PIPELINE") return "pipeline resolvers are not run by the local cloud";
-  if (p.Code !== undefined || p.CodeS3Location !== undefined) return "JavaScript resolvers (Code) are not run by the local cloud";
-  if (p.RequestMappingTemplateS3Location !== undefined || p.ResponseMappingTemplateS3Location !== undefined) return "the local cloud does not read mapping templates from S3";
-  return undefined;
+
+/** `s3://bucket/key` (what CDK's Code.fromAsset and MappingTemplate.fromFile write for big templates): read from the local S3. */
+async function readS3Location(ctx: ProviderContext, location: unknown, prop: string): Promise<string | undefined> {
+  if (location === undefined) return undefined;
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(String(location));
+  if (!m) throw new Error(`${ctx.resourceType} ${ctx.logicalId}: ${prop} must be an s3://bucket/key location`);
+  const out: any = await service(ctx, "s3").call("GetObject", { Bucket: m[1], Key: m[2] }).catch(() => {
+    throw new Error(`${ctx.resourceType} ${ctx.logicalId}: ${prop} ${String(location)} is not in the local S3`);
+  });
+  return readBody(out?.Body);
 }
 
-const resolverInput = (p: Record<string, any>) =>
+/** Templates and code inline, or read from S3 when given as locations. */
+async function codeInputs(p: Record<string, any>, ctx: ProviderContext) {
+  return compact({
+    RequestMappingTemplate: p.RequestMappingTemplate ?? (await readS3Location(ctx, p.RequestMappingTemplateS3Location, "RequestMappingTemplateS3Location")),
+    ResponseMappingTemplate: p.ResponseMappingTemplate ?? (await readS3Location(ctx, p.ResponseMappingTemplateS3Location, "ResponseMappingTemplateS3Location")),
+    Code: p.Code ?? (await readS3Location(ctx, p.CodeS3Location, "CodeS3Location")),
+    Runtime: p.Runtime, MaxBatchSize: p.MaxBatchSize,
+  });
+}
+
+const resolverInput = async (p: Record<string, any>, ctx: ProviderContext) =>
   compact({
     ApiId: apiIdOf(p.ApiId), TypeName: p.TypeName, FieldName: p.FieldName, DataSourceName: p.DataSourceName, Kind: p.Kind,
-    RequestMappingTemplate: p.RequestMappingTemplate, ResponseMappingTemplate: p.ResponseMappingTemplate, Unsupported: unsupportedResolver(p),
+    PipelineConfig: p.PipelineConfig, ...(await codeInputs(p, ctx)),
   });
+
+const functionInput = async (p: Record<string, any>, ctx: ProviderContext) =>
+  compact({
+    ApiId: apiIdOf(p.ApiId), Name: p.Name, Description: p.Description, DataSourceName: p.DataSourceName, FunctionVersion: p.FunctionVersion,
+    ...(await codeInputs(p, ctx)),
+  });
+
+const functionAttributes = (fn: Record<string, any>) => ({ FunctionArn: fn.FunctionArn, FunctionId: fn.FunctionId, Name: fn.Name, DataSourceName: fn.DataSourceName });
 
 const served: Record<string, ResourceProvider> = {
   "AWS::AppSync::GraphQLApi": {
@@ -108,14 +135,28 @@ const served: Record<string, ResourceProvider> = {
       await ignoreNotFound(appsync(ctx).call("DeleteDataSource", { ApiId: apiIdOf(props.ApiId), Name: props.Name }));
     },
   },
+  "AWS::AppSync::FunctionConfiguration": {
+    replacementProps: ["ApiId"],
+    async create(props, ctx) {
+      const { FunctionConfiguration: fn } = await appsync(ctx).call("CreateFunction", await functionInput(props, ctx));
+      return { physicalId: fn.FunctionArn, attributes: functionAttributes(fn) };
+    },
+    async update(arn, props, _old, ctx) {
+      const { FunctionConfiguration: fn } = await appsync(ctx).call("UpdateFunction", { ...(await functionInput(props, ctx)), FunctionId: arn.split("/").pop() });
+      return functionAttributes(fn);
+    },
+    async delete(arn, props, ctx) {
+      await ignoreNotFound(appsync(ctx).call("DeleteFunction", { ApiId: apiIdOf(props.ApiId), FunctionId: arn.split("/").pop() }));
+    },
+  },
   "AWS::AppSync::Resolver": {
     replacementProps: ["ApiId", "TypeName", "FieldName"],
     async create(props, ctx) {
-      const { Resolver } = await appsync(ctx).call("CreateResolver", resolverInput(props));
+      const { Resolver } = await appsync(ctx).call("CreateResolver", await resolverInput(props, ctx));
       return { physicalId: Resolver.ResolverArn, attributes: { ResolverArn: Resolver.ResolverArn, TypeName: props.TypeName, FieldName: props.FieldName } };
     },
     async update(_arn, props, _old, ctx, attrs) {
-      await appsync(ctx).call("UpdateResolver", resolverInput(props));
+      await appsync(ctx).call("UpdateResolver", await resolverInput(props, ctx));
       return attrs;
     },
     async delete(_arn, props, ctx) {
@@ -126,11 +167,6 @@ const served: Record<string, ResourceProvider> = {
 
 export const appSyncProviders: Record<string, ResourceProvider> = {
   ...served,
-  "AWS::AppSync::FunctionConfiguration": recordedProvider({
-    replacementProps: ["ApiId"],
-    id: (p, ctx) => `${apiArn(ctx, apiIdOf(p.ApiId))}/functions/${appSyncId()}`,
-    attributes: (arn, p) => ({ FunctionArn: arn, FunctionId: arn.split("/").pop(), Name: p.Name, DataSourceName: p.DataSourceName }),
-  }),
   "AWS::AppSync::DomainName": recordedProvider({
     replacementProps: ["DomainName"],
     id: (p) => String(p.DomainName),

@@ -5,6 +5,7 @@
  * must allow execute-api:Invoke on the route.
  */
 import { ACCOUNT_ID } from "../../types.js";
+import { TtlCache } from "../../auth/ttl-cache.js";
 import { globMatch } from "../../limits/glob.js";
 import { buildEventV1 } from "../../lambda-proxy/event-v1.js";
 import { buildEventV2, type EventContext } from "../../lambda-proxy/event-v2.js";
@@ -46,27 +47,8 @@ export function policyDecision(policy: any, arn: string): "allow" | "deny" | "no
 
 const policyAllows = (policy: any, arn: string) => policyDecision(policy, arn) === "allow";
 
-/**
- * Authorizer verdicts cached per authorizer and identity-source values for
- * AuthorizerResultTtlInSeconds, as API Gateway caches them (only when there are
- * identity sources to key on).
- */
-export class AuthorizerCache<T = LambdaAuthResult> {
-  private readonly entries = new Map<string, { until: number; result: T }>();
-
-  get(key: string, now = Date.now()): T | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.until > now) return e.result;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: string, result: T, ttlSeconds: number, now = Date.now()): void {
-    if (this.entries.size > 10_000) this.entries.clear(); // bounded: a cache, not a store
-    this.entries.set(key, { until: now + ttlSeconds * 1000, result });
-  }
-}
+/** Authorizer verdicts cached per authorizer and identity-source values for AuthorizerResultTtlInSeconds (only when there are identity sources to key on). */
+export class AuthorizerCache<T = LambdaAuthResult> extends TtlCache<T> {}
 
 export async function runLambdaAuthorizer(
   lambda: LambdaInvoker | undefined,

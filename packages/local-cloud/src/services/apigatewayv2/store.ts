@@ -5,6 +5,7 @@
  * (creation order, as GetRoutes returns it).
  */
 import type { Database } from "better-sqlite3";
+import { ApiDocuments } from "../../kernel/api-documents.js";
 
 /**
  * "snapshot" holds what a deployment froze: the routes, integrations and authorizers of that moment.
@@ -21,30 +22,16 @@ export type ResourceKind =
 /** The "api id" account-wide resources (API keys, usage plans) are kept under. */
 export const ACCOUNT_SCOPE = "$account";
 
-export class ApiGatewayStore {
-  private readonly stmts;
-  /** Grows with every change: the data plane keeps what it read until this moves. */
-  generation = 0;
+export class ApiGatewayStore extends ApiDocuments<ResourceKind> {
+  private readonly tagStmts;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
+    super(db, "apigw_resources");
     db.exec(`
-      CREATE TABLE IF NOT EXISTS apigw_resources (
-        api_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
-        seq INTEGER NOT NULL, doc TEXT NOT NULL,
-        PRIMARY KEY (api_id, kind, id));
       CREATE TABLE IF NOT EXISTS apigw_tags (
         arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (arn, key));`);
-    this.stmts = {
-      get: db.prepare("SELECT doc FROM apigw_resources WHERE api_id = ? AND kind = ? AND id = ?"),
-      list: db.prepare("SELECT doc FROM apigw_resources WHERE api_id = ? AND kind = ? ORDER BY seq"),
-      listApis: db.prepare("SELECT doc FROM apigw_resources WHERE kind = 'api' ORDER BY seq"),
-      listRestApiIds: db.prepare("SELECT api_id FROM apigw_resources WHERE kind = 'restapi'"),
-      nextSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM apigw_resources"),
-      insert: db.prepare("INSERT INTO apigw_resources (api_id, kind, id, seq, doc) VALUES (?, ?, ?, ?, ?)"),
-      update: db.prepare("UPDATE apigw_resources SET doc = ? WHERE api_id = ? AND kind = ? AND id = ?"),
-      remove: db.prepare("DELETE FROM apigw_resources WHERE api_id = ? AND kind = ? AND id = ?"),
-      removeApi: db.prepare("DELETE FROM apigw_resources WHERE api_id = ?"),
+    this.tagStmts = {
       tags: db.prepare("SELECT key, value FROM apigw_tags WHERE arn = ? ORDER BY key"),
       putTag: db.prepare("INSERT OR REPLACE INTO apigw_tags (arn, key, value) VALUES (?, ?, ?)"),
       removeTag: db.prepare("DELETE FROM apigw_tags WHERE arn = ? AND key = ?"),
@@ -52,64 +39,37 @@ export class ApiGatewayStore {
     };
   }
 
-  get<T = any>(apiId: string, kind: ResourceKind, id: string): T | undefined {
-    const row = this.stmts.get.get(apiId, kind, id) as { doc: string } | undefined;
-    return row ? JSON.parse(row.doc) : undefined;
-  }
-
-  list<T = any>(apiId: string, kind: ResourceKind): T[] {
-    return (this.stmts.list.all(apiId, kind) as { doc: string }[]).map((r) => JSON.parse(r.doc));
-  }
-
   listApis<T = any>(): T[] {
-    return (this.stmts.listApis.all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
+    return this.listKind<T>("api");
   }
 
   /** The ids of every REST API (v1). */
   listRestApiIds(): string[] {
-    return (this.stmts.listRestApiIds.all() as { api_id: string }[]).map((r) => r.api_id);
-  }
-
-  insert(apiId: string, kind: ResourceKind, id: string, doc: unknown): void {
-    this.generation++;
-    const { seq } = this.stmts.nextSeq.get() as { seq: number };
-    this.stmts.insert.run(apiId, kind, id, seq, JSON.stringify(doc));
-  }
-
-  update(apiId: string, kind: ResourceKind, id: string, doc: unknown): void {
-    this.generation++;
-    this.stmts.update.run(JSON.stringify(doc), apiId, kind, id);
-  }
-
-  remove(apiId: string, kind: ResourceKind, id: string): void {
-    this.generation++;
-    this.stmts.remove.run(apiId, kind, id);
+    return this.apiIdsOfKind("restapi");
   }
 
   /** Deletes the API, everything under it, and the tags of all of them. */
-  removeApi(apiId: string, apiArn: string): void {
-    this.generation++;
-    this.db.transaction(() => {
-      this.stmts.removeApi.run(apiId);
-      this.stmts.removeTagsUnder.run(apiArn, apiArn.replace(/[\\%_]/g, (c) => "\\" + c) + "/%");
-    })();
+  override removeApi(apiId: string, apiArn?: string): void {
+    this.removeApiAnd(apiId, () => {
+      if (apiArn) this.tagStmts.removeTagsUnder.run(apiArn, apiArn.replace(/[\\%_]/g, (c) => "\\" + c) + "/%");
+    });
   }
 
   tags(arn: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const { key, value } of this.stmts.tags.all(arn) as { key: string; value: string }[]) out[key] = value;
+    for (const { key, value } of this.tagStmts.tags.all(arn) as { key: string; value: string }[]) out[key] = value;
     return out;
   }
 
   putTags(arn: string, tags: Record<string, string>): void {
     this.db.transaction(() => {
-      for (const [k, v] of Object.entries(tags)) this.stmts.putTag.run(arn, k, String(v));
+      for (const [k, v] of Object.entries(tags)) this.tagStmts.putTag.run(arn, k, String(v));
     })();
   }
 
   removeTags(arn: string, keys: string[]): void {
     this.db.transaction(() => {
-      for (const k of keys) this.stmts.removeTag.run(arn, k);
+      for (const k of keys) this.tagStmts.removeTag.run(arn, k);
     })();
   }
 }

@@ -117,9 +117,48 @@ test("mapping templates and the schema prelude, as units", () => {
   assert.deepEqual(renderMappingTemplate('$util.error("bad", "Oops")', ctx).error, { message: "bad", type: "Oops", data: undefined, info: undefined });
   assert.equal(renderMappingTemplate("$util.qr($ctx.stash.put(\"k\", 1))$ctx.stash.k", ctx).output, "1");
   assert.equal(renderMappingTemplate("#if(", ctx).error?.type, "MappingTemplate", "a template that does not parse fails its field");
+  assert.deepEqual(renderMappingTemplate('#if($ctx.args.n > 1)\n#return({"early": $ctx.args.n})\n#end\n{"late": 1}', ctx).returned, { value: { early: 2 } });
+  assert.deepEqual(renderMappingTemplate("#return\nnever", ctx).returned, { value: null });
+  const appended = renderMappingTemplate('$util.appendError("careful", "Warn")$util.toJson($util.parseJson("[1,2]"))-$util.isList([1])-$util.typeOf("x")-$util.matches("a.c", "abc")', ctx);
+  assert.equal(appended.output, "[1,2]-true-String-true");
+  assert.deepEqual(appended.appended, [{ message: "careful", type: "Warn", data: undefined, info: undefined }]);
+  assert.equal(renderMappingTemplate("$util.unauthorized()", ctx).error?.type, "UnauthorizedException");
   const schema = buildAppSyncSchema("type Query { at: AWSDateTime @aws_iam }");
   assert.ok(schema.getType("AWSJSON"));
   assert.throws(() => buildAppSyncSchema("type Query { x: Nope }"), /Unknown type "Nope"/);
+});
+
+test("API settings: environment variables in ctx.env (VTL and JS), introspection disabled, a query depth limit", { timeout: 120_000 }, async () => {
+  const id = { "Fn::GetAtt": ["Api", "ApiId"] };
+  const { outputs } = await deployTestStack(tc.cloud, "settings", {
+    Resources: {
+      Api: { Type: "AWS::AppSync::GraphQLApi", Properties: { Name: "settings", AuthenticationType: "API_KEY", IntrospectionConfig: "DISABLED", QueryDepthLimit: 2, EnvironmentVariables: { GREETING: "hey" } } },
+      Schema: { Type: "AWS::AppSync::GraphQLSchema", Properties: { ApiId: id, Definition: "type Node { name: String next: Node } type Query { vtl: String js: String node: Node }" } },
+      Key: { Type: "AWS::AppSync::ApiKey", Properties: { ApiId: id } },
+      None: { Type: "AWS::AppSync::DataSource", Properties: { ApiId: id, Name: "none", Type: "NONE" } },
+      Vtl: { Type: "AWS::AppSync::Resolver", DependsOn: ["Schema"], Properties: { ApiId: id, TypeName: "Query", FieldName: "vtl", DataSourceName: "none",
+        RequestMappingTemplate: '{"version":"2017-02-28","payload":"$ctx.env.GREETING from VTL"}', ResponseMappingTemplate: "$util.toJson($ctx.result)" } },
+      Js: { Type: "AWS::AppSync::Resolver", DependsOn: ["Schema", "None"], Properties: { ApiId: id, TypeName: "Query", FieldName: "js", DataSourceName: "none", Runtime: { Name: "APPSYNC_JS", RuntimeVersion: "1.0.0" },
+        Code: "export const request = (ctx) => ({ payload: ctx.env.GREETING + ' from JS' }); export const response = (ctx) => ctx.result;" } },
+      Node: { Type: "AWS::AppSync::Resolver", DependsOn: ["Schema", "None"], Properties: { ApiId: id, TypeName: "Query", FieldName: "node", DataSourceName: "none",
+        RequestMappingTemplate: '{"version":"2017-02-28","payload":{"name":"a","next":{"name":"b","next":{"name":"c"}}}}', ResponseMappingTemplate: "$util.toJson($ctx.result)" } },
+    },
+    Outputs: { Url: { Value: { "Fn::GetAtt": ["Api", "GraphQLUrl"] } }, Key: { Value: { "Fn::GetAtt": ["Key", "ApiKey"] } } },
+  });
+  const ask = async (query: string) => {
+    const res = await fetch(outputs.Url, { method: "POST", headers: { "x-api-key": outputs.Key }, body: JSON.stringify({ query }) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  assert.deepEqual((await ask("{ vtl js }")).body, { data: { vtl: "hey from VTL", js: "hey from JS" } });
+  assert.deepEqual((await ask("{ node { name } }")).body, { data: { node: { name: "a" } } });
+  const deep = await ask("{ node { ...F } } fragment F on Node { next { name } }");
+  assert.equal(deep.status, 400);
+  assert.match(deep.body.errors[0].message, /depth of 3, over this API's QueryDepthLimit of 2/);
+  const introspection = await ask("{ __schema { queryType { name } } }");
+  assert.equal(introspection.status, 400);
+  assert.match(introspection.body.errors[0].message, /introspection is not allowed/);
+  assert.equal((await ask("{ __typename }")).status, 200, "__typename is not introspection");
+  await assert.rejects(tc.cloud.appsync.call("CreateGraphqlApi", { Name: "x", AuthenticationType: "API_KEY", EnvironmentVariables: { "1bad": "x" } }), /Invalid environment variable key 1bad/);
 });
 
 test("deleting the stack removes the API: its URL no longer answers", { timeout: 120_000 }, async () => {

@@ -1,56 +1,83 @@
 /**
  * The GraphQL data plane of AppSync APIs: `POST {endpoint}/_aws/appsync/{apiId}/graphql`
- * (the API's GraphQLUrl). The request is authorized (an API key in `x-api-key`), then
- * executed with the `graphql` package against the API's schema: a field with a resolver
- * goes to its data source — a Lambda function called with the event AppSync sends
- * (direct resolvers), or through the resolver's VTL mapping templates for Lambda,
- * NONE and DynamoDB data sources (the local cloud's DynamoDB, as the admin: the data
- * source's service role is not checked) — and every other field takes the parent's property of its name,
- * as AppSync does. Answers and errors have AppSync's shapes.
+ * (the API's GraphQLUrl). The caller is authenticated by one of the API's modes
+ * (auth-modes.ts), then the request is executed with the `graphql` package against the
+ * API's schema: every field is first checked against the schema's auth directives for
+ * that mode (field-auth.ts: a refused field is null with AppSync's "Not Authorized to
+ * access …" error), a field with a resolver runs it (resolver-runner.ts: unit or
+ * pipeline, VTL or APPSYNC_JS, Lambda, NONE and DynamoDB data sources), and every other
+ * field takes the parent's property of its name, as AppSync does. A mutation's result is
+ * handed to the API's subscribers (realtime.ts). Answers and errors have AppSync's shapes.
  */
 import { randomUUID } from "node:crypto";
-import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { AwsRequest, AwsResponse } from "../../types.js";
-import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
+import type { LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
+import { JwksCache } from "../../auth/jwt-verify.js";
+import { TtlCache } from "../../auth/ttl-cache.js";
+import type { IamAuthCloud } from "../../auth/signed-request.js";
 import { buildAppSyncSchema } from "./schema.js";
-import { renderMappingTemplate, type TemplateContext } from "./mapping-template.js";
 import type { AppSyncStore } from "./store.js";
-import { DynamoRequestError, runDynamoDbRequest, type DynamoDbCaller } from "./dynamodb-resolver.js";
+import type { DynamoDbCaller } from "./dynamodb-resolver.js";
+import { authenticate, type AuthOutcome, type GraphqlRequestFacts, type RequestAuth } from "./auth-modes.js";
+import { FieldAuthorizer, FieldUnauthorized } from "./field-auth.js";
+import { ResolverError, ResolverRunner, type RequestScope } from "./resolver-runner.js";
+import { AppSyncJsRuntime } from "./js-runtime.js";
 
 type Doc = Record<string, any>;
 
 export interface AppSyncDataPlaneDeps {
   store: AppSyncStore;
+  region: string;
   lambda: () => LambdaInvoker | undefined;
   dynamodb: () => DynamoDbCaller | undefined;
+  iam?: IamAuthCloud;
 }
 
 /** An API ready to execute: its schema compiled once per change of the store. */
-interface CompiledApi {
+export interface CompiledApi {
   api: Doc;
   schema?: GraphQLSchema;
+  fieldAuth?: FieldAuthorizer;
   resolvers: Map<string, Doc>;
   dataSources: Map<string, Doc>;
+  functions: Map<string, Doc>;
   /** Queries already parsed and validated against this schema (clients send the same few again and again). */
   documents: Map<string, DocumentNode>;
 }
 
-const MAX_CACHED_DOCUMENTS = 500;
-
-/** A resolver failure, reported in `errors` with AppSync's errorType. */
-class ResolverError extends Error {
-  constructor(message: string, readonly errorType: string, readonly data: unknown = null, readonly errorInfo: unknown = null) {
-    super(message);
-  }
+/** What every resolver of one GraphQL request sees. */
+export interface ExecutionContext {
+  headers: Record<string, string>;
+  variables: Doc;
+  auth: RequestAuth;
+  scope: RequestScope;
 }
 
-const LAMBDA_TIMEOUT_MS = 30_000;
+/** A mutation's root fields that succeeded, for the API's subscribers. */
+export type MutationListener = (apiId: string, results: { field: string; value: unknown }[]) => void;
+
+const MAX_CACHED_DOCUMENTS = 500;
+
+export type ParsedDocument = { ok: true; document: DocumentNode } | { ok: false; status: number; body: Doc };
 
 export class AppSyncDataPlane {
   private generation = -1;
   private readonly compiled = new Map<string, CompiledApi>();
+  private readonly jwks = new JwksCache();
+  private readonly lambdaAuthCache = new TtlCache<AuthOutcome>();
+  private js?: AppSyncJsRuntime;
+  private readonly runner: ResolverRunner;
+  /** Told of every mutation's results (the realtime endpoint's subscriptions). */
+  onMutation?: MutationListener;
 
-  constructor(private readonly deps: AppSyncDataPlaneDeps) {}
+  constructor(private readonly deps: AppSyncDataPlaneDeps) {
+    this.runner = new ResolverRunner({ lambda: deps.lambda, dynamodb: deps.dynamodb, js: () => (this.js ??= new AppSyncJsRuntime()) });
+  }
+
+  close(): void {
+    this.js?.close();
+  }
 
   async handle(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
     const requestId = randomUUID();
@@ -68,40 +95,31 @@ export class AppSyncDataPlane {
       const compiled = this.compiledApi(apiId);
       if (!compiled || path !== "/graphql") return error(404, "NotFoundException", "Resource not found");
       if (req.method.toUpperCase() !== "POST") return error(405, "MethodNotAllowedException", `Method ${req.method} is not allowed`);
-      const denied = this.authorize(compiled, req);
-      if (denied) return error(401, "UnauthorizedException", denied);
-      let body: Doc;
+      let body: Doc | undefined;
+      let malformed = false;
       try {
         body = JSON.parse(req.body.toString("utf8") || "null");
       } catch {
-        return error(400, "MalformedHttpRequestException", "The request body is not valid JSON.");
+        malformed = true;
       }
+      const auth = await this.authenticate(compiled, req, () => ({ query: typeof body?.query === "string" ? body.query : "", operationName: body?.operationName, variables: body?.variables }));
+      if (!auth.ok) return error(auth.status, auth.errorType, auth.message);
+      if (malformed) return error(400, "MalformedHttpRequestException", "The request body is not valid JSON.");
       if (!body || typeof body.query !== "string") return error(400, "MalformedHttpRequestException", "Invalid request, `query` can't be null.");
       if (!compiled.schema) return error(400, "BadRequestException", "The GraphQL API has no schema.");
-      let document = compiled.documents.get(body.query);
-      if (!document) {
-        try {
-          document = parse(body.query);
-        } catch (err) {
-          return answer(400, { errors: [{ errorType: "MalformedHttpRequestException", message: (err as Error).message, locations: (err as GraphQLError).locations ?? [] }] });
-        }
-        const invalid = validate(compiled.schema, document);
-        if (invalid.length) {
-          return answer(400, { data: null, errors: invalid.map((e) => ({ path: null, locations: e.locations ?? null, message: `Validation error: ${e.message}`, errorType: "ValidationError" })) });
-        }
-        if (compiled.documents.size >= MAX_CACHED_DOCUMENTS) compiled.documents.clear();
-        compiled.documents.set(body.query, document);
+      const parsed = this.parseDocument(compiled, body.query);
+      if (!parsed.ok) return answer(parsed.status, parsed.body);
+      const refused = refusedByApiLimits(compiled.api, parsed.document);
+      if (refused) return answer(400, { data: null, errors: [{ path: null, locations: null, message: refused, errorType: "ValidationError" }] });
+      const operation = operationOf(parsed.document, body.operationName);
+      if (operation?.operation === "subscription") {
+        return error(400, "BadRequestException", "Subscriptions are served on the API's realtime endpoint (a WebSocket), not over HTTP.");
       }
-      const result = await execute({
-        schema: compiled.schema,
-        document,
-        variableValues: body.variables ?? undefined,
-        operationName: body.operationName ?? undefined,
-        contextValue: { req, variables: body.variables ?? {} },
-        fieldResolver: (source, args, context, info) => this.resolveField(compiled, source, args, context, info),
-      });
-      const out: Doc = { data: result.data ?? null };
-      if (result.errors?.length) out.errors = result.errors.map(formatError);
+      const out = await this.execute(compiled, parsed.document, { headers: req.headers, variables: body.variables ?? {}, auth: auth.auth }, body.operationName);
+      if (operation?.operation === "mutation" && out.data && this.onMutation) {
+        const results = Object.entries(out.data as Doc).filter(([, v]) => v !== null).map(([alias, value]) => ({ field: rootFieldName(operation, alias), value }));
+        if (results.length) this.onMutation(apiId, results);
+      }
       return answer(200, out);
     } catch (err) {
       console.error(`[local-cloud] appsync ${apiId} failed`, err);
@@ -109,7 +127,54 @@ export class AppSyncDataPlane {
     }
   }
 
-  private compiledApi(apiId: string): CompiledApi | undefined {
+  authenticate(compiled: CompiledApi, req: AwsRequest, facts: () => GraphqlRequestFacts): Promise<AuthOutcome> {
+    return authenticate(compiled.api, req, facts, { store: this.deps.store, region: this.deps.region, iam: this.deps.iam, lambda: this.deps.lambda, jwks: this.jwks, lambdaCache: this.lambdaAuthCache });
+  }
+
+  /** Parsed and validated against the API's schema (cached), or AppSync's 400 answer. */
+  parseDocument(compiled: CompiledApi, query: string): ParsedDocument {
+    let document = compiled.documents.get(query);
+    if (document) return { ok: true, document };
+    try {
+      document = parse(query);
+    } catch (err) {
+      return { ok: false, status: 400, body: { errors: [{ errorType: "MalformedHttpRequestException", message: (err as Error).message, locations: (err as GraphQLError).locations ?? [] }] } };
+    }
+    const invalid = validate(compiled.schema!, document);
+    if (invalid.length) {
+      return { ok: false, status: 400, body: { data: null, errors: invalid.map((e) => ({ path: null, locations: e.locations ?? null, message: `Validation error: ${e.message}`, errorType: "ValidationError" })) } };
+    }
+    if (compiled.documents.size >= MAX_CACHED_DOCUMENTS) compiled.documents.clear();
+    compiled.documents.set(query, document);
+    return { ok: true, document };
+  }
+
+  /**
+   * Executes a document: resolvers run unless `rootValue` is given (a subscription's
+   * payload, whose fields come from the mutation's result as they are). `scope` collects
+   * what resolvers leave beside the data (appended errors, a subscription filter).
+   */
+  async execute(compiled: CompiledApi, document: DocumentNode, request: Omit<ExecutionContext, "scope">, operationName?: string, rootValue?: Doc, scope: RequestScope = newScope()): Promise<Doc> {
+    const context: ExecutionContext = { ...request, scope };
+    const result = await execute({
+      schema: compiled.schema!,
+      document,
+      rootValue,
+      variableValues: request.variables,
+      operationName: operationName ?? undefined,
+      contextValue: context,
+      fieldResolver: (source, args, ctx, info) => this.resolveField(compiled, source, args, ctx, info, rootValue !== undefined),
+    });
+    const out: Doc = { data: result.data ?? null };
+    const errors = (result.errors ?? []).map(formatError);
+    for (const { path, error } of context.scope.appendedErrors) {
+      errors.push({ path, data: error.data ?? null, errorType: error.type, errorInfo: error.info ?? null, locations: [], message: error.message });
+    }
+    if (errors.length) out.errors = errors;
+    return out;
+  }
+
+  compiledApi(apiId: string): CompiledApi | undefined {
     const { store } = this.deps;
     if (this.generation !== store.generation) {
       this.compiled.clear();
@@ -120,11 +185,14 @@ export class AppSyncDataPlane {
       const api = store.get<Doc>(apiId, "api", apiId);
       if (!api) return undefined;
       const definition = store.get<Doc>(apiId, "schema", apiId)?.Definition;
+      const schema = definition ? buildAppSyncSchema(definition) : undefined;
       compiled = {
         api,
-        schema: definition ? buildAppSyncSchema(definition) : undefined,
+        schema,
+        fieldAuth: schema ? new FieldAuthorizer(schema, api, this.deps.iam) : undefined,
         resolvers: new Map(store.list<Doc>(apiId, "resolver").map((r) => [`${r.TypeName}.${r.FieldName}`, r])),
         dataSources: new Map(store.list<Doc>(apiId, "datasource").map((d) => [d.Name, d])),
+        functions: new Map(store.list<Doc>(apiId, "function").map((f) => [f.FunctionId, f])),
         documents: new Map(),
       };
       this.compiled.set(apiId, compiled);
@@ -132,96 +200,77 @@ export class AppSyncDataPlane {
     return compiled;
   }
 
-  /** Undefined when the request may go on, else AppSync's message for the 401. */
-  private authorize(compiled: CompiledApi, req: AwsRequest): string | undefined {
-    const modes = [compiled.api.AuthenticationType, ...(compiled.api.AdditionalAuthenticationProviders ?? []).map((p: Doc) => p.AuthenticationType)];
-    const key = req.headers["x-api-key"];
-    if (modes.includes("API_KEY") && key) {
-      const found = this.deps.store.get<Doc>(compiled.api.ApiId, "apikey", key);
-      if (found && (!found.Expires || found.Expires * 1000 > Date.now())) return undefined;
-      return "You are not authorized to make this call.";
+  private async resolveField(compiled: CompiledApi, source: any, args: Doc, context: ExecutionContext, info: GraphQLResolveInfo, payloadOnly: boolean): Promise<unknown> {
+    const typeName = info.parentType.name;
+    if (compiled.fieldAuth && !compiled.fieldAuth.allows(context.auth, typeName, info.fieldName)) {
+      throw new ResolverError(new FieldUnauthorized(typeName, info.fieldName).message, "Unauthorized");
     }
-    // IAM, Cognito, OIDC and Lambda authorization are not checked locally: such requests are refused
-    return "Valid authorization header not provided.";
-  }
-
-  private async resolveField(compiled: CompiledApi, source: any, args: Doc, context: { req: AwsRequest; variables: Doc }, info: GraphQLResolveInfo): Promise<unknown> {
-    const resolver = compiled.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
+    const resolver = payloadOnly ? undefined : compiled.resolvers.get(`${typeName}.${info.fieldName}`);
     if (!resolver) return source && typeof source === "object" ? source[info.fieldName] : undefined;
-    if (resolver.Unsupported) throw new ResolverError(`${info.parentType.name}.${info.fieldName}: ${resolver.Unsupported}.`, "UnsupportedResolver");
-    const dataSource = compiled.dataSources.get(resolver.DataSourceName);
-    if (!dataSource) throw new ResolverError(`No data source ${resolver.DataSourceName} for ${info.parentType.name}.${info.fieldName}.`, "MappingTemplate");
-    const event = {
+    return this.runner.run(compiled, resolver, {
+      env: compiled.api.EnvironmentVariables ?? {},
       arguments: args,
-      identity: null,
       source: source ?? null,
-      request: { headers: context.req.headers, domainName: null },
-      prev: null,
+      identity: context.auth.identity,
+      request: { headers: context.headers, domainName: null },
+      path: pathOf(info),
       info: {
         fieldName: info.fieldName,
-        parentTypeName: info.parentType.name,
+        parentTypeName: typeName,
         variables: context.variables,
         selectionSetList: [...new Set(selectionSetList(info.fieldNodes[0]?.selectionSet, info))],
         selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? printSelection(info.fieldNodes[0].loc?.source.body, info.fieldNodes[0].selectionSet) : "",
       },
-      stash: {},
-    };
-    const templateContext: TemplateContext = { arguments: args, source: source ?? null, identity: null, request: event.request, info: event.info, stash: {}, prev: null };
-    let payload: unknown = event;
-    if (resolver.RequestMappingTemplate) {
-      const rendered = renderMappingTemplate(resolver.RequestMappingTemplate, templateContext);
-      if (rendered.error) throw new ResolverError(rendered.error.message, rendered.error.type ?? "MappingTemplate", rendered.error.data, rendered.error.info);
-      let request: Doc;
-      try {
-        request = JSON.parse(rendered.output);
-      } catch {
-        throw new ResolverError("Unable to parse the JSON document produced by the request mapping template.", "MappingTemplate");
-      }
-      payload = dataSource.Type === "AMAZON_DYNAMODB" ? request : request.payload ?? null;
-    } else if (dataSource.Type !== "AWS_LAMBDA") {
-      throw new ResolverError(`${info.parentType.name}.${info.fieldName}: a ${dataSource.Type} data source needs a request mapping template.`, "MappingTemplate");
-    }
-    let result: unknown;
-    if (dataSource.Type === "NONE") result = payload;
-    else if (dataSource.Type === "AWS_LAMBDA") result = await this.invoke(dataSource, payload);
-    else if (dataSource.Type === "AMAZON_DYNAMODB") result = await this.queryDynamoDb(dataSource, payload as Doc);
-    else throw new ResolverError(`The local cloud does not serve ${dataSource.Type} data sources (data source ${dataSource.Name}).`, "UnsupportedDataSource");
-    if (!resolver.ResponseMappingTemplate) return result;
-    const rendered = renderMappingTemplate(resolver.ResponseMappingTemplate, { ...templateContext, result });
-    if (rendered.error) throw new ResolverError(rendered.error.message, rendered.error.type ?? "MappingTemplate", rendered.error.data, rendered.error.info);
-    const text = rendered.output.trim();
-    if (!text) return null;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
+    }, context.scope);
   }
+}
 
-  private async queryDynamoDb(dataSource: Doc, request: Doc): Promise<unknown> {
-    const dynamodb = this.deps.dynamodb();
-    if (!dynamodb) throw new ResolverError("The local cloud has no DynamoDB service.", "DynamoDB:InternalFailure");
-    try {
-      return await runDynamoDbRequest(dynamodb, String(dataSource.DynamoDBConfig?.TableName ?? ""), request ?? {});
-    } catch (err) {
-      if (err instanceof DynamoRequestError) throw new ResolverError(err.message, "MappingTemplate");
-      const code = (err as { code?: string; name?: string }).code ?? (err as Error).name;
-      throw new ResolverError((err as Error).message, `DynamoDB:${code}`);
-    }
-  }
+export function newScope(): RequestScope {
+  return { appendedErrors: [], batches: new Map() };
+}
 
-  private async invoke(dataSource: Doc, payload: unknown): Promise<unknown> {
-    const fn = functionFromIntegrationUri(String(dataSource.LambdaConfig?.LambdaFunctionArn ?? ""));
-    const outcome = await invokeWithTimeout(this.deps.lambda(), fn, payload, LAMBDA_TIMEOUT_MS);
-    if (outcome.kind === "function-error") {
-      const err = safeJson(outcome.payload);
-      throw new ResolverError(String(err?.errorMessage ?? "Lambda function failed"), "Lambda:Unhandled");
+/** The operation a request runs: the named one, or the only one. */
+export function operationOf(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+}
+
+/**
+ * What the API's settings forbid in a query: introspection (`__schema`, `__type`) when
+ * IntrospectionConfig is DISABLED, and selections nested deeper than QueryDepthLimit.
+ */
+export function refusedByApiLimits(api: Doc, document: DocumentNode): string | undefined {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  let introspects = false;
+  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+    let deepest = 0;
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value === "__schema" || s.name.value === "__type") introspects = true;
+        deepest = Math.max(deepest, s.selectionSet ? 1 + depthOf(s.selectionSet, seen) : 1);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(s.selectionSet, seen));
+      else if (!seen.has(s.name.value)) deepest = Math.max(deepest, depthOf(fragments.get(s.name.value)?.selectionSet, new Set([...seen, s.name.value])));
     }
-    if (outcome.kind === "timeout") throw new ResolverError("Lambda function timed out", "Lambda:Unhandled");
-    if (outcome.kind !== "ok") throw new ResolverError("Error invoking the Lambda function", "Lambda:Unhandled");
-    const text = outcome.payload.toString("utf8");
-    return text ? safeJson(outcome.payload) ?? null : null;
+    return deepest;
+  };
+  const depth = Math.max(0, ...document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? depthOf(d.selectionSet, new Set()) : 0)));
+  if (introspects && api.IntrospectionConfig === "DISABLED") return "GraphQL introspection is not allowed for this API (IntrospectionConfig is DISABLED).";
+  if (api.QueryDepthLimit > 0 && depth > api.QueryDepthLimit) return `The query has a depth of ${depth}, over this API's QueryDepthLimit of ${api.QueryDepthLimit}.`;
+  return undefined;
+}
+
+/** The field an alias in the result stands for (`created: addPost(...)` is addPost). */
+function rootFieldName(operation: OperationDefinitionNode, alias: string): string {
+  for (const s of operation.selectionSet.selections) {
+    if (s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === alias) return s.name.value;
   }
+  return alias;
+}
+
+function pathOf(info: GraphQLResolveInfo): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let p: GraphQLResolveInfo["path"] | undefined = info.path; p; p = p.prev) out.unshift(p.key);
+  return out;
 }
 
 /** AppSync's error entry: path, data, errorType, errorInfo, locations, message. */
@@ -259,12 +308,4 @@ function selectionSetList(set: SelectionSetNode | undefined, info: GraphQLResolv
 
 function printSelection(body: string | undefined, set: SelectionSetNode): string {
   return body && set.loc ? body.slice(set.loc.start, set.loc.end) : "";
-}
-
-function safeJson(payload: Buffer): any {
-  try {
-    return JSON.parse(payload.toString("utf8"));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,14 +1,18 @@
 /**
  * AppSync: GraphQL APIs deployed from CloudFormation (in-process operations,
- * management.ts) and served by the data plane the kernel routes
- * /_aws/appsync/{apiId}/graphql to. AppSync's management API is not on the wire: a
- * request signed for "appsync" is answered 501.
+ * management.ts), served by the data plane the kernel routes
+ * /_aws/appsync/{apiId}/graphql to, and by the realtime endpoint (subscriptions over a
+ * WebSocket) the cloud's upgrade hook hands handshakes to. AppSync's management API is not
+ * on the wire: a request signed for "appsync" is answered 501.
  */
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, Service } from "../../types.js";
 import { invokerOf } from "../../lambda-proxy/lambda-invoke.js";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import type { AppSyncDataPlane } from "./data-plane.js";
+import type { AppSyncRealtime } from "./realtime.js";
 import { AppSyncManagement } from "./management.js";
 import { AppSyncStore } from "./store.js";
 
@@ -18,11 +22,13 @@ export class AppSyncService implements Service {
   /** Loaded on the first GraphQL request: `graphql` and `velocityjs` cost ~110 ms of every start otherwise. */
   private dataPlane?: Promise<AppSyncDataPlane>;
   private readonly dataPlaneDeps: ConstructorParameters<typeof AppSyncDataPlane>[0];
+  /** Loaded with the first realtime handshake. */
+  private realtime?: Promise<AppSyncRealtime>;
 
   constructor({ kernel }: ServiceDeps) {
     const store = new AppSyncStore(kernel.openDatabase("appsync"));
     this.management = new AppSyncManagement(store, kernel.region, () => kernel.endpoint);
-    this.dataPlaneDeps = { store, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb };
+    this.dataPlaneDeps = { store, region: kernel.region, iam: kernel, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb };
   }
 
   async handle(_req: AwsRequest): Promise<AwsResponse> {
@@ -37,7 +43,21 @@ export class AppSyncService implements Service {
 
   /** The GraphQL endpoint: `path` is what follows /_aws/appsync/{apiId}. */
   async handleGraphql(req: AwsRequest, apiId: string, path: string): Promise<AwsResponse> {
-    this.dataPlane ??= import("./data-plane.js").then((m) => new m.AppSyncDataPlane(this.dataPlaneDeps));
-    return (await this.dataPlane).handle(req, apiId, path);
+    return (await this.plane()).handle(req, apiId, path);
+  }
+
+  /** A WebSocket handshake to the API's realtime endpoint. */
+  async handleRealtime(req: IncomingMessage, socket: Duplex, head: Buffer, apiId: string, signed: AwsRequest): Promise<void> {
+    this.realtime ??= Promise.all([this.plane(), import("./realtime.js")]).then(([plane, m]) => new m.AppSyncRealtime(plane));
+    return (await this.realtime).upgrade(req, socket, head, apiId, signed);
+  }
+
+  close(): void {
+    void this.realtime?.then((r) => r.close());
+    void this.dataPlane?.then((p) => p.close());
+  }
+
+  private plane(): Promise<AppSyncDataPlane> {
+    return (this.dataPlane ??= import("./data-plane.js").then((m) => new m.AppSyncDataPlane(this.dataPlaneDeps)));
   }
 }

@@ -4,8 +4,10 @@
  * part of `$util` resolvers use most: toJson, qr/quiet, error,
  * isNull/isNullOrEmpty/defaultIfNull, autoId, time.nowISO8601/nowEpochSeconds/nowEpochMilliSeconds,
  * escapeJavaScript, urlEncode/urlDecode, base64Encode/base64Decode, and
- * dynamodb.toDynamoDBJson/toDynamoDB/toMapValuesJson. Anything else in a template is
- * rendered as velocityjs renders an unknown reference (its text).
+ * dynamodb.toDynamoDBJson/toDynamoDB/toMapValuesJson/toString(Json)/toNumber(Json),
+ * appendError, unauthorized, parseJson, isString/isNumber/isBoolean/isList/isMap, typeOf,
+ * matches and `#return(value)`. Anything else in a template is rendered as velocityjs
+ * renders an unknown reference (its text).
  */
 import { randomUUID } from "node:crypto";
 import { Compile, parse } from "velocityjs";
@@ -19,18 +21,37 @@ export interface TemplateContext {
   stash: Record<string, unknown>;
   prev: unknown;
   result?: unknown;
+  /** The API's environment variables. */
+  env?: Record<string, string>;
 }
+
+type TemplateErrorFields = { message: string; type?: string; data?: unknown; info?: unknown };
 
 export interface RenderedTemplate {
   output: string;
   /** Set by $util.error: the resolver fails with it. */
-  error?: { message: string; type?: string; data?: unknown; info?: unknown };
+  error?: TemplateErrorFields;
+  /** Set by `#return(value)`: the template's result, and what comes after it is skipped. */
+  returned?: { value: unknown };
+  /** `$util.appendError` calls: errors beside the data. */
+  appended: TemplateErrorFields[];
 }
 
 /** $util.error stops the template; this carries its arguments out of velocityjs. */
 class TemplateError {
   constructor(readonly message: string, readonly type?: string, readonly data?: unknown, readonly info?: unknown) {}
 }
+
+/** `#return(value)` stops the template (a velocityjs macro throwing this). */
+class TemplateReturn {
+  constructor(readonly value: unknown) {}
+}
+
+const MACROS = {
+  return: (value?: unknown) => {
+    throw new TemplateReturn(value === undefined ? null : value);
+  },
+};
 
 const compiled = new Map<string, Compile>();
 
@@ -43,9 +64,26 @@ function toDynamoDB(value: unknown): unknown {
   return { M: Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toDynamoDB(v)])) };
 }
 
-function makeUtil() {
+const kindOf = (v: unknown) => (v === null || v === undefined ? "Null" : Array.isArray(v) ? "List" : typeof v === "object" ? "Map" : typeof v === "string" ? "String" : typeof v === "number" ? "Number" : typeof v === "boolean" ? "Boolean" : "Object");
+
+function makeUtil(appended: TemplateErrorFields[]) {
   return {
     toJson: (v: unknown) => JSON.stringify(v ?? null),
+    parseJson: (s: string) => JSON.parse(String(s)),
+    appendError: (message: string, type?: string, data?: unknown, info?: unknown) => {
+      appended.push({ message: String(message), type, data, info });
+      return "";
+    },
+    unauthorized: () => {
+      throw new TemplateError("Unauthorized", "UnauthorizedException");
+    },
+    isString: (v: unknown) => typeof v === "string",
+    isNumber: (v: unknown) => typeof v === "number",
+    isBoolean: (v: unknown) => typeof v === "boolean",
+    isList: (v: unknown) => Array.isArray(v),
+    isMap: (v: unknown) => kindOf(v) === "Map",
+    typeOf: kindOf,
+    matches: (pattern: string, s: string) => new RegExp(`^(?:${pattern})$`).test(String(s)),
     qr: () => "",
     quiet: () => "",
     error: (message: string, type?: string, data?: unknown, info?: unknown) => {
@@ -66,10 +104,17 @@ function makeUtil() {
       nowISO8601: () => new Date().toISOString(),
       nowEpochSeconds: () => Math.floor(Date.now() / 1000),
       nowEpochMilliSeconds: () => Date.now(),
+      parseISO8601ToEpochMilliSeconds: (s: string) => Date.parse(String(s)),
+      epochMilliSecondsToISO8601: (ms: number) => new Date(Number(ms)).toISOString(),
+      epochMilliSecondsToSeconds: (ms: number) => Math.floor(Number(ms) / 1000),
     },
     dynamodb: {
       toDynamoDB,
       toDynamoDBJson: (v: unknown) => JSON.stringify(toDynamoDB(v)),
+      toString: (v: unknown) => ({ S: String(v) }),
+      toStringJson: (v: unknown) => JSON.stringify({ S: String(v) }),
+      toNumber: (v: unknown) => ({ N: String(v) }),
+      toNumberJson: (v: unknown) => JSON.stringify({ N: String(v) }),
       toMapValues: (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)])),
       toMapValuesJson: (v: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)]))),
     },
@@ -79,7 +124,8 @@ function makeUtil() {
 function compileTemplate(template: string): Compile {
   let compile = compiled.get(template);
   if (!compile) {
-    compile = new Compile(parse(template), { escape: false });
+    // `#return` alone is `#return()` (velocityjs reads only the call form as a macro).
+    compile = new Compile(parse(template.replace(/#return(?![\w(])/g, "#return()")), { escape: false });
     if (compiled.size > 1000) compiled.clear();
     compiled.set(template, compile);
   }
@@ -88,12 +134,14 @@ function compileTemplate(template: string): Compile {
 
 export function renderMappingTemplate(template: string, context: TemplateContext): RenderedTemplate {
   const ctx = { ...context, args: context.arguments };
-  const util = makeUtil();
+  const appended: TemplateErrorFields[] = [];
+  const util = makeUtil(appended);
   try {
     const compile = compileTemplate(template);
-    return { output: compile.render({ ctx, context: ctx, util, utils: util }) };
+    return { output: compile.render({ ctx, context: ctx, util, utils: util }, MACROS), appended };
   } catch (err) {
-    if (err instanceof TemplateError) return { output: "", error: { message: err.message, type: err.type, data: err.data, info: err.info } };
-    return { output: "", error: { message: `Mapping template failed: ${(err as Error).message}`, type: "MappingTemplate" } };
+    if (err instanceof TemplateReturn) return { output: "", returned: { value: err.value }, appended };
+    if (err instanceof TemplateError) return { output: "", error: { message: err.message, type: err.type, data: err.data, info: err.info }, appended };
+    return { output: "", error: { message: `Mapping template failed: ${(err as Error).message}`, type: "MappingTemplate" }, appended };
   }
 }

@@ -25,7 +25,7 @@ export function parseTemplateUrl(url: string): { bucket: string; key: string } {
   return { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
 }
 
-async function readBody(body: unknown): Promise<string> {
+export async function readBody(body: unknown): Promise<string> {
   if (body === undefined || body === null) return "";
   if (typeof body === "string") return body;
   if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");

@@ -13,8 +13,8 @@
  * it either way.
  */
 import { createHash, createHmac } from "node:crypto";
-// Imported on the first function run: most apps have no CloudFront Function, and every sst dev start would load QuickJS's modules.
-import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from "quickjs-emscripten";
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
+import { loadQuickJS } from "../../sandbox/quickjs-module.js";
 
 const MEMORY_LIMIT = 2 * 1024 * 1024;
 const DEADLINE_MS = Number(process.env.LOCAL_CLOUD_CF_FUNCTION_DEADLINE_MS ?? 100);
@@ -74,8 +74,6 @@ interface Compiled {
   deadline: number;
 }
 
-let quickjs: Promise<QuickJSWASMModule> | undefined;
-
 export class FunctionRuntime {
   private readonly compiled = new Map<string, Compiled>();
   /** Compilations in progress, so concurrent first calls share one context. */
@@ -127,7 +125,7 @@ export class FunctionRuntime {
   }
 
   private async compile(key: string, code: string): Promise<Compiled> {
-    const module = await (quickjs ??= import("quickjs-emscripten").then((m) => m.getQuickJS()));
+    const module = await loadQuickJS();
     const runtime = module.newRuntime();
     runtime.setMemoryLimit(MEMORY_LIMIT);
     runtime.setMaxStackSize(256 * 1024);

@@ -11,7 +11,8 @@
  * The integration finds the token's claims in requestContext.authorizer.claims, as
  * strings; `exp` and `iat` as the dates API Gateway writes ("Mon Dec 07 14:00:00 UTC 2026").
  */
-import { authorizeJwt, decodeJwt, type JwksCache } from "../jwt.js";
+import { decodeJwt } from "../../../auth/jwt-verify.js";
+import { authorizeJwt, type JwksCache } from "../jwt.js";
 import { unauthorized, type RestAuthResult } from "./authorizer.js";
 
 /** The issuer of each user pool an authorizer names (ARNs that are no user pool are skipped). */

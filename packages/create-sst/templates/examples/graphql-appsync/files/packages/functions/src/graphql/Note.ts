@@ -1,0 +1,6 @@
+type Note = {
+  id: string;
+  content: string;
+};
+
+export default Note;
