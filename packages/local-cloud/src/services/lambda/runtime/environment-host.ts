@@ -76,15 +76,13 @@ export interface HostOptions {
   memoryMb: number;
   /** The code's runtime; Node.js when absent. A Python environment is always a process (a thread runs JavaScript only). */
   runtime?: string;
-  /** sst dev's source code rather than a deployed package. */
-  fromSource?: boolean;
 }
 
 export function startHost(opts: HostOptions, on: HostEvents): EnvironmentHost {
   if (isPythonRuntime(opts.runtime)) {
     let launch;
     try {
-      launch = pythonLaunch(opts.env, opts.runtime!, opts.fromSource === true);
+      launch = pythonLaunch(opts.env, opts.runtime!);
     } catch (err) {
       return failedHost(err as Error, on);
     }

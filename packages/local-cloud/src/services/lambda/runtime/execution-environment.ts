@@ -133,13 +133,14 @@ export class ExecutionEnvironment {
     opts: { standby?: boolean } = {},
   ) {
     if (opts.standby) this.state = "standby";
-    const env = { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName };
+    // Code run from source (sst dev) sees IS_LOCAL=true, whatever its runtime, as under SST v2's dev mode.
+    const env = { ...launch.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName, ...(launch.file !== undefined ? { IS_LOCAL: "true" } : {}) };
     const outputs = { stdout: "", stderr: "" };
     this.host = startHost(
       // On AWS the working directory is the code directory; sst dev's source builds run
       // where the dev process runs, as SST's own dev mode does (Python source in its own
       // folder, the taskRoot: SST v2 ran Python there).
-      { env, cwd: launch.file && !launch.runtime ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb, runtime: launch.runtime, fromSource: launch.file !== undefined },
+      { env, cwd: launch.file && !launch.runtime ? process.cwd() : launch.taskRoot, memoryMb: launch.memoryMb, runtime: launch.runtime },
       {
         frame: (frame) => this.onFrame(frame),
         output: (chunk, isStderr) => {

@@ -411,13 +411,14 @@ test("runtimes the local cloud does not run are refused with a clear error", asy
 });
 
 test("a code resolver (sst dev) takes over, and a new version hot-reloads on the next invocation", async () => {
-  const def = fn({ "index.mjs": `export const handler = async () => "deployed";` });
+  const def = fn({ "index.mjs": `export const handler = async () => "deployed " + process.env.IS_LOCAL;` });
   const src = join(root, "dev-src.mjs");
   let version = "v1";
-  writeFileSync(src, `export const main = async () => "dev v1";`);
+  writeFileSync(src, `export const main = async () => "dev v1 " + process.env.IS_LOCAL;`);
   runtime.setCodeResolver(async (f) => (f.functionName === def.functionName ? { file: src, exportName: "main", version } : undefined));
   try {
-    assert.equal(json((await runtime.invoke(def, "{}")).payload), "dev v1");
+    // Code run from source is told so, as SST v2's dev mode told every runtime.
+    assert.equal(json((await runtime.invoke(def, "{}")).payload), "dev v1 true");
     const src2 = join(root, "dev-src-2.mjs"); // a rebuild writes new output
     writeFileSync(src2, `export const main = async () => "dev v2";`);
     version = "v2";
@@ -426,7 +427,7 @@ test("a code resolver (sst dev) takes over, and a new version hot-reloads on the
   } finally {
     runtime.setCodeResolver(undefined);
   }
-  assert.equal(json((await runtime.invoke(def, "{}")).payload), "deployed");
+  assert.equal(json((await runtime.invoke(def, "{}")).payload), "deployed undefined");
 });
 
 test("cold start and warm invoke latency", async () => {

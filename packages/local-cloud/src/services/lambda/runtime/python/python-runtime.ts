@@ -45,7 +45,7 @@ function findInterpreter(): { path: string } | { error: string } {
  * with the interpreter's folder first on the function's PATH (so the function's own
  * subprocesses find the same python3).
  */
-export function pythonLaunch(env: Record<string, string>, runtime: string, fromSource: boolean): { command: string; args: string[]; env: Record<string, string> } {
+export function pythonLaunch(env: Record<string, string>, runtime: string): { command: string; args: string[]; env: Record<string, string> } {
   const python = pythonInterpreter();
   return {
     command: python,
@@ -53,7 +53,6 @@ export function pythonLaunch(env: Record<string, string>, runtime: string, fromS
     // text I/O is UTF-8 whatever the locale, as on AWS.
     args: ["-u", "-X", "utf8", BOOTSTRAP],
     // AWS_EXECUTION_ENV names the code's runtime (under sst dev the deployed function is the Node.js dev stub).
-    // IS_LOCAL: SST v2's dev mode told functions run from source so.
-    env: { ...env, PATH: `${dirname(python)}:${env.PATH ?? ""}`, AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`, ...(fromSource ? { IS_LOCAL: "true" } : {}) },
+    env: { ...env, PATH: `${dirname(python)}:${env.PATH ?? ""}`, AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}` },
   };
 }
