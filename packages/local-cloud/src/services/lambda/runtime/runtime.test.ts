@@ -1,20 +1,11 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { EventEmitter } from "node:events";
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
-import { functionMaker, testCloud } from "./test-functions.js";
+import { functionMaker, runtimeUnderTest } from "./test-functions.js";
 
-const root = mkdtempSync(join(tmpdir(), "lambda-runtime-"));
-const events = new EventEmitter();
-const cloud = testCloud(events);
-const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
-after(() => {
-  runtime.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, events, cloud, runtime } = runtimeUnderTest("lambda-runtime-");
 
 /** Writes handler files into a fresh code dir and returns a definition for them. */
 const fn = functionMaker(root, "fn", { environment: { GREETING: "hi" } });

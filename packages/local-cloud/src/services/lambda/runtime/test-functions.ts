@@ -2,11 +2,13 @@
  * For the runtime's tests: writes handler files into a fresh code directory under
  * `root` and returns a FunctionDefinition for them (names fn1, fn2, … with `prefix`).
  */
-import type { EventEmitter } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { after } from "node:test";
+import { EventEmitter } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LambdaCloud } from "./cloud-deps.js";
-import type { FunctionDefinition } from "./runtime.js";
+import { LambdaRuntime, type FunctionDefinition } from "./runtime.js";
 
 /**
  * The little of the local cloud the runtime needs, for its tests: IAM issues role
@@ -48,4 +50,20 @@ export function functionMaker(root: string, prefix: string, defaults: Partial<Fu
       ...over,
     };
   };
+}
+
+/**
+ * What a runtime test file shares: a temporary code folder, a stand-in cloud with its event
+ * bus, and a runtime of three environments, all ended when the file's tests are done.
+ */
+export function runtimeUnderTest(prefix: string) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const events = new EventEmitter();
+  const cloud = testCloud(events);
+  const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
+  after(() => {
+    runtime.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return { root, events, cloud, runtime };
 }

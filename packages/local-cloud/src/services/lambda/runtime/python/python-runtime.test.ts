@@ -1,24 +1,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { EventEmitter } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { LambdaRuntime } from "../runtime.js";
-import { functionMaker, testCloud } from "../test-functions.js";
+import { functionMaker, runtimeUnderTest } from "../test-functions.js";
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 const skip = hasPython ? false : "python3 is not installed on this machine: Python functions cannot run";
 
-const root = mkdtempSync(join(tmpdir(), "lambda-python-"));
-const events = new EventEmitter();
-const cloud = testCloud(events);
-const runtime = new LambdaRuntime(cloud, { maxConcurrency: 3 });
-after(() => {
-  runtime.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, events, runtime } = runtimeUnderTest("lambda-python-");
 
 const fn = functionMaker(root, "py", { runtime: "python3.11", handler: "app.handler", environment: { GREETING: "hi" } });
 const json = (b: Buffer) => JSON.parse(b.toString());
