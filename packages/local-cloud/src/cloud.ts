@@ -276,6 +276,13 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     return this.bySigningName.get(signingName);
   }
 
+  unsignedServiceFor(method: string, path: string, target: string | undefined): string | undefined {
+    for (const service of this.bySigningName.values()) {
+      if (service.acceptsUnsigned?.(method, path, target)) return service.signingName;
+    }
+    return undefined;
+  }
+
   /**
    * WebSocket handshakes: AppSync's realtime endpoints (appSyncRealtimeApi) to AppSync;
    * `{apiId}.execute-api.localhost/{stage}`,

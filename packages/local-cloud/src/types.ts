@@ -77,6 +77,12 @@ export interface Service {
    * Without `ctx` the call runs as the admin in the cloud's region.
    */
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any>;
+  /**
+   * Whether the service takes this request unsigned, as AWS does for the operations users
+   * call before they have credentials (Cognito's SignUp, InitiateAuth, GetId …) and for
+   * public documents (a user pool's JWKS). `target` is the X-Amz-Target header.
+   */
+  acceptsUnsigned?(method: string, path: string, target: string | undefined): boolean;
   /** Start background work (pollers, TTL sweeps). Called once the server listens. */
   start?(): void | Promise<void>;
   /** Stop background work and close stores. */

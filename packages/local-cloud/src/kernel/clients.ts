@@ -25,6 +25,7 @@ import type ssm from "../wire/models/ssm.js";
 import type secretsmanager from "../wire/models/secretsmanager.js";
 import type rdsdata from "../wire/models/rdsdata.js";
 import type sts from "../wire/models/sts.js";
+import type cognitoidp from "../wire/models/cognitoidp.js";
 
 export interface ModelClient<M extends ServiceModel> {
   call<Op extends OperationName<M>>(operation: Op, input: InputOf<M, Op>, ctx?: Partial<CallContext>): Promise<OutputOf<M, Op>>;
@@ -54,6 +55,13 @@ export interface ServiceClients {
   secretsmanager: ModelClient<typeof secretsmanager>;
   /** The Data API's model operations, and the local-only ones CloudFormation records clusters with (services/rdsdata). */
   rdsdata: ModelClient<typeof rdsdata> & InProcessClient;
+  /** User pools' model operations, and the local-only one the JWT verifiers read a pool's keys with (services/cognito-idp). */
+  cognitoidp: ModelClient<typeof cognitoidp> & LocalJsonWebKeysClient;
+}
+
+/** Local-only, in-process: a user pool's public signing keys (`{ keys: [] }` for a pool the cloud does not have). */
+export interface LocalJsonWebKeysClient {
+  call(operation: "LocalJsonWebKeys", input: { UserPoolId: string }, ctx?: Partial<CallContext>): Promise<{ keys: JsonWebKey[] }>;
 }
 
 /**
@@ -79,7 +87,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata", "cognitoidp"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

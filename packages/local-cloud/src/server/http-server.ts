@@ -47,6 +47,8 @@ export interface RequestDispatcher {
   lookupAccessKey(accessKeyId: string, headers?: Record<string, string>): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;
   /** The service serving a SigV4 signing name. */
   serviceFor(signingName: string): { handle(req: AwsRequest): Promise<AwsResponse> } | undefined;
+  /** The signing name of the service that takes this request unsigned (Cognito's public operations), if any. */
+  unsignedServiceFor?(method: string, path: string, target: string | undefined): string | undefined;
   /** Local data planes under /_aws/{name}/…, e.g. execute-api. Undefined when none matches. */
   internalRoute(req: AwsRequest): Promise<AwsResponse> | undefined;
   /**
@@ -319,7 +321,9 @@ async function serve(context: ServeContext, req: HttpRequest, requestId: string)
     const family = familyOfUnread(headers, query);
     return kernelErrorResponse(signatureError({ kind: "malformed", message: sig.malformed }, family), family, awsReq.requestId);
   }
-  if (!sig && headers["x-amz-target"]) {
+  const unsignedService = sig ? undefined : dispatcher.unsignedServiceFor?.(req.method, path, headers["x-amz-target"]);
+  if (unsignedService) service = unsignedService;
+  else if (!sig && headers["x-amz-target"]) {
     // An unsigned call to a JSON-protocol API: AWS refuses it before looking further.
     return kernelErrorResponse(missingAuthError("json"), "json", awsReq.requestId);
   }

@@ -22,6 +22,7 @@ import { CodeBuildService } from "./codebuild/index.js";
 import { CloudFrontService } from "./cloudfront/index.js";
 import { SecretsManagerService } from "./secretsmanager/index.js";
 import { RdsDataService } from "./rdsdata/index.js";
+import { CognitoIdpService } from "./cognito-idp/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -43,6 +44,7 @@ export const SERVICES = [
   ["cloudfront", CloudFrontService],
   ["secretsmanager", SecretsManagerService],
   ["rdsdata", RdsDataService],
+  ["cognitoidp", CognitoIdpService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 

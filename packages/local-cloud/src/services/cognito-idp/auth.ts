@@ -1,0 +1,281 @@
+/**
+ * Signing in: InitiateAuth / AdminInitiateAuth (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+ * USER_SRP_AUTH, REFRESH_TOKEN_AUTH), the challenges that follow (PASSWORD_VERIFIER,
+ * NEW_PASSWORD_REQUIRED) through RespondToAuthChallenge, the tokens a success issues
+ * (with the PreAuthentication, PreTokenGeneration and PostAuthentication triggers), and
+ * RevokeToken. Challenge sessions live in memory for three minutes, as long as AWS keeps them.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { AwsError } from "../../server/aws-error.js";
+import { toAttributes } from "./attributes.js";
+import type { Client, Directory, Pool, User } from "./directory.js";
+import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
+import { checkPassword, passwordMatches } from "./passwords.js";
+import { claimSignature, sameSignature, serverEphemeral, sessionKey, srpPoolName, validClientPublic, type ServerEphemeral } from "./srp.js";
+import { issueTokens } from "./tokens.js";
+import { runTrigger } from "./triggers.js";
+import type { UserOperations } from "./users.js";
+
+type Params = Record<string, string> | undefined;
+
+interface Session {
+  poolId: string;
+  clientId: string;
+  usernameKey: string;
+  challenge: "PASSWORD_VERIFIER" | "NEW_PASSWORD_REQUIRED";
+  expires: number;
+  srp?: { ephemeral: ServerEphemeral; a: string; secretBlock: string };
+  clientMetadata?: Record<string, string>;
+}
+
+const SESSION_TTL_MS = 3 * 60_000;
+
+/** Seconds of a token's validity from the client's settings (AWS's defaults: one hour, thirty days). */
+function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshToken"): number {
+  const d = client.description;
+  const value = d[`${which}Validity`];
+  const unit = d.TokenValidityUnits?.[which] ?? (which === "RefreshToken" ? "days" : "hours");
+  if (value === undefined || value === null) return which === "RefreshToken" ? 30 * 86400 : 3600;
+  return value * ({ seconds: 1, minutes: 60, hours: 3600, days: 86400 } as Record<string, number>)[unit]!;
+}
+
+export class AuthOperations {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly dir: Directory,
+    private readonly users: UserOperations,
+  ) {}
+
+  private newSession(s: Omit<Session, "expires">, key = randomBytes(96).toString("base64url")): string {
+    const now = Date.now();
+    for (const [k, v] of this.sessions) if (v.expires < now) this.sessions.delete(k);
+    this.sessions.set(key, { ...s, expires: now + SESSION_TTL_MS });
+    return key;
+  }
+
+  private takeSession(key: string | undefined, client: Client, challenge: Session["challenge"]): Session {
+    const s = key ? this.sessions.get(key) : undefined;
+    if (!s || s.expires < Date.now() || s.clientId !== client.id) throw notAuthorized("Invalid session for the user, session is expired.");
+    if (s.challenge !== challenge) throw invalidParameter(`Invalid challenge response for ${challenge}`);
+    this.sessions.delete(key!);
+    return s;
+  }
+
+  private flowEnabled(client: Client, flow: string): boolean {
+    const flows: string[] = client.description.ExplicitAuthFlows ?? [];
+    const legacy = flows.length > 0 && !flows.some((f) => f.startsWith("ALLOW_"));
+    switch (flow) {
+      case "USER_PASSWORD_AUTH":
+        return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
+      case "ADMIN_USER_PASSWORD_AUTH":
+      case "ADMIN_NO_SRP_AUTH":
+        return flows.includes("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.includes("ADMIN_NO_SRP_AUTH");
+      case "USER_SRP_AUTH":
+        return legacy || flows.includes("ALLOW_USER_SRP_AUTH");
+      case "REFRESH_TOKEN_AUTH":
+      case "REFRESH_TOKEN":
+        return legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
+      default:
+        return false;
+    }
+  }
+
+  private checkFlow(client: Client, flow: string, admin: boolean): void {
+    if (this.flowEnabled(client, flow)) return;
+    if (flow === "USER_PASSWORD_AUTH") throw invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
+    if (flow === "USER_SRP_AUTH") throw invalidParameter("USER_SRP_AUTH is not enabled for the client.");
+    if (flow.startsWith("REFRESH_TOKEN")) throw invalidParameter("Refresh Token flow not enabled for this client");
+    throw invalidParameter(admin ? "Auth flow not enabled for this client" : "Initiate Auth method not supported.");
+  }
+
+  InitiateAuth(input: { AuthFlow: string; AuthParameters?: Params; ClientMetadata?: Record<string, string>; ClientId: string }) {
+    if (input.AuthFlow === "ADMIN_USER_PASSWORD_AUTH" || input.AuthFlow === "ADMIN_NO_SRP_AUTH") throw invalidParameter("Initiate Auth method not supported.");
+    return this.initiate(input, false);
+  }
+
+  AdminInitiateAuth(input: { UserPoolId: string; ClientId: string; AuthFlow: string; AuthParameters?: Params; ClientMetadata?: Record<string, string> }) {
+    const pool = this.dir.pool(input.UserPoolId);
+    this.dir.client(input.ClientId, pool.id);
+    if (input.AuthFlow === "USER_PASSWORD_AUTH") throw invalidParameter("Initiate Auth method not supported.");
+    return this.initiate(input, true);
+  }
+
+  private async initiate(input: { AuthFlow: string; AuthParameters?: Params; ClientMetadata?: Record<string, string>; ClientId: string }, admin: boolean) {
+    const params = input.AuthParameters ?? {};
+    const flow = input.AuthFlow;
+    if (flow === "CUSTOM_AUTH" || flow === "USER_AUTH") throw invalidParameter(`${flow} is not supported by the local cloud's Cognito (no custom challenges / passwordless sign-in)`);
+    const { client, pool } = this.dir.clientForPublicCall(input.ClientId, flow.startsWith("REFRESH_TOKEN") ? params.USERNAME : params.USERNAME, params.SECRET_HASH === undefined && flow.startsWith("REFRESH_TOKEN") ? undefined : params.SECRET_HASH);
+    this.checkFlow(client, flow, admin);
+    if (flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN") return this.refresh(pool, client, params);
+    if (!params.USERNAME) throw invalidParameter("Missing required parameter USERNAME");
+    if (flow === "USER_SRP_AUTH") {
+      if (!params.SRP_A) throw invalidParameter("Missing required parameter SRP_A");
+      if (!validClientPublic(params.SRP_A)) throw invalidParameter("Invalid SRP_A value.");
+    } else if (params.PASSWORD === undefined) throw invalidParameter("Missing required parameter PASSWORD");
+    const user = this.dir.findForSignIn(pool, params.USERNAME);
+    if (!user) throw userNotFound();
+    await this.preAuthentication(pool, client, user, params, input.ClientMetadata);
+    if (flow === "USER_SRP_AUTH") {
+      if (!user.row.srp_verifier) throw notAuthorized();
+      const ephemeral = serverEphemeral(user.row.srp_verifier);
+      const secretBlock = randomBytes(96).toString("base64");
+      this.newSession({ poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, challenge: "PASSWORD_VERIFIER", srp: { ephemeral, a: params.SRP_A!, secretBlock }, clientMetadata: input.ClientMetadata }, secretBlock);
+      return {
+        ChallengeName: "PASSWORD_VERIFIER",
+        ChallengeParameters: { SALT: user.row.srp_salt!, SECRET_BLOCK: secretBlock, SRP_B: ephemeral.public, USERNAME: user.row.username, USER_ID_FOR_SRP: user.row.username },
+      };
+    }
+    if (!user.row.enabled) throw notAuthorized("User is disabled.");
+    if (!passwordMatches(params.PASSWORD!, user.row.password_hash)) throw notAuthorized();
+    return this.afterPassword(pool, client, user, input.ClientMetadata);
+  }
+
+  private async preAuthentication(pool: Pool, client: Client, user: User, params: Record<string, string>, clientMetadata?: Record<string, string>) {
+    await runTrigger(this.dir.kernel, {
+      lambdaConfig: pool.lambdaConfig, trigger: "PreAuthentication", source: "PreAuthentication_Authentication", region: this.dir.region,
+      userPoolId: pool.id, userName: user.row.username, clientId: client.id,
+      request: { userAttributes: { ...user.attributes, "cognito:user_status": user.row.status }, validationData: {}, userNotFound: false, clientMetadata: clientMetadata ?? {} },
+    });
+    void params;
+  }
+
+  /** The password was right: a challenge, or tokens. */
+  private async afterPassword(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
+    this.users.checkCanSignIn(user);
+    if (user.row.status === "FORCE_CHANGE_PASSWORD") {
+      if (user.row.temporary_until !== null && user.row.temporary_until < Date.now()) throw notAuthorized("Temporary password has expired and must be reset by an administrator.");
+      const session = this.newSession({ poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, challenge: "NEW_PASSWORD_REQUIRED", clientMetadata });
+      const { sub: _sub, ...shown } = user.attributes;
+      return {
+        ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session,
+        ChallengeParameters: { USER_ID_FOR_SRP: user.row.username, requiredAttributes: "[]", userAttributes: JSON.stringify(shown) },
+      };
+    }
+    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication" }) };
+  }
+
+  private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string }) {
+    const groups = this.dir.groupsOf(pool, user);
+    const override = await runTrigger(this.dir.kernel, {
+      lambdaConfig: pool.lambdaConfig, trigger: "PreTokenGeneration", source: o.source, region: this.dir.region, userPoolId: pool.id, userName: user.row.username,
+      clientId: client.id,
+      request: {
+        userAttributes: { ...user.attributes, "cognito:user_status": user.row.status },
+        groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
+        clientMetadata: o.clientMetadata ?? {},
+      },
+    });
+    const authTime = o.authTime ?? Math.floor(Date.now() / 1000);
+    const originJti = o.originJti ?? randomUUID();
+    const set = issueTokens({
+      key: pool.key, issuer: pool.issuer, clientId: client.id,
+      subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups },
+      idValidity: validity(client, "IdToken"), accessValidity: validity(client, "AccessToken"), authTime, originJti,
+      claimsOverride: override?.claimsOverrideDetails ?? undefined,
+    });
+    const result: Record<string, unknown> = { AccessToken: set.accessToken, ExpiresIn: validity(client, "AccessToken"), TokenType: "Bearer", IdToken: set.idToken };
+    if (o.newSignIn) {
+      const refreshToken = newRefreshToken();
+      this.dir.store.insertRefresh({
+        hash: hashToken(refreshToken), pool_id: pool.id, client_id: client.id, username_key: user.row.username_key, origin_jti: originJti,
+        auth_time: authTime, expires: Date.now() / 1000 + validity(client, "RefreshToken"), revoked: 0,
+      });
+      result.RefreshToken = refreshToken;
+      await runTrigger(this.dir.kernel, {
+        lambdaConfig: pool.lambdaConfig, trigger: "PostAuthentication", source: "PostAuthentication_Authentication", region: this.dir.region,
+        userPoolId: pool.id, userName: user.row.username, clientId: client.id,
+        request: { userAttributes: { ...user.attributes, "cognito:user_status": user.row.status }, newDeviceUsed: false, clientMetadata: o.clientMetadata ?? {} },
+      });
+    }
+    return result;
+  }
+
+  /** The attributes the client may read (all when ReadAttributes is unset). */
+  private readableAttributes(client: Client, user: User): Record<string, string> {
+    const readable: string[] | undefined = client.description.ReadAttributes;
+    if (!readable?.length) return user.attributes;
+    return Object.fromEntries(Object.entries(user.attributes).filter(([n]) => readable.includes(n)));
+  }
+
+  private async refresh(pool: Pool, client: Client, params: Record<string, string>) {
+    const token = params.REFRESH_TOKEN;
+    if (!token) throw invalidParameter("Missing required parameter REFRESH_TOKEN");
+    const row = this.dir.store.refresh(hashToken(token));
+    if (!row || row.pool_id !== pool.id || row.client_id !== client.id) throw notAuthorized("Invalid Refresh Token");
+    if (row.revoked) throw notAuthorized("Refresh Token has been revoked");
+    if (row.expires < Date.now() / 1000) throw notAuthorized("Refresh Token has expired");
+    const user = this.dir.toUser(this.dir.store.user(pool.id, row.username_key));
+    if (!user) throw notAuthorized("Invalid Refresh Token");
+    if (row.auth_time < user.row.signed_out_at - 1 || this.dir.store.originRevoked(row.origin_jti)) throw notAuthorized("Refresh Token has been revoked");
+    if (!user.row.enabled) throw notAuthorized("User is disabled.");
+    const result = await this.tokens(pool, client, user, { newSignIn: false, source: "TokenGeneration_RefreshTokens", authTime: row.auth_time, originJti: row.origin_jti });
+    return { ChallengeParameters: {}, AuthenticationResult: result };
+  }
+
+  RespondToAuthChallenge(input: { ClientId: string; ChallengeName: string; Session?: string; ChallengeResponses?: Params; ClientMetadata?: Record<string, string> }) {
+    return this.respond(input);
+  }
+
+  AdminRespondToAuthChallenge(input: { UserPoolId: string; ClientId: string; ChallengeName: string; Session?: string; ChallengeResponses?: Params; ClientMetadata?: Record<string, string> }) {
+    const pool = this.dir.pool(input.UserPoolId);
+    this.dir.client(input.ClientId, pool.id);
+    return this.respond(input);
+  }
+
+  private async respond(input: { ClientId: string; ChallengeName: string; Session?: string; ChallengeResponses?: Params; ClientMetadata?: Record<string, string> }) {
+    const responses = input.ChallengeResponses ?? {};
+    const { client, pool } = this.dir.clientForPublicCall(input.ClientId, responses.USERNAME, responses.SECRET_HASH);
+    if (!responses.USERNAME) throw invalidParameter("Missing required parameter USERNAME");
+    switch (input.ChallengeName) {
+      case "PASSWORD_VERIFIER": {
+        for (const name of ["PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"]) {
+          if (!responses[name]) throw invalidParameter(`Missing required parameter ${name}`);
+        }
+        const session = this.takeSession(responses.PASSWORD_CLAIM_SECRET_BLOCK, client, "PASSWORD_VERIFIER");
+        const user = this.dir.toUser(this.dir.store.user(pool.id, session.usernameKey));
+        if (!user || !user.row.srp_verifier) throw userNotFound();
+        const key = sessionKey(session.srp!.a, session.srp!.ephemeral, user.row.srp_verifier);
+        const expected = claimSignature(key, srpPoolName(pool.id), user.row.username, session.srp!.secretBlock, responses.TIMESTAMP!);
+        if (!user.row.enabled) throw notAuthorized("User is disabled.");
+        if (!sameSignature(expected, responses.PASSWORD_CLAIM_SIGNATURE!)) throw notAuthorized();
+        return this.afterPassword(pool, client, user, input.ClientMetadata ?? session.clientMetadata);
+      }
+      case "NEW_PASSWORD_REQUIRED": {
+        if (!responses.NEW_PASSWORD) throw invalidParameter("Missing required parameter NEW_PASSWORD");
+        const session = this.takeSession(input.Session, client, "NEW_PASSWORD_REQUIRED");
+        const user = this.dir.toUser(this.dir.store.user(pool.id, session.usernameKey));
+        if (!user) throw userNotFound();
+        checkPassword(responses.NEW_PASSWORD, pool.policy);
+        const attributes = toAttributes(Object.entries(responses).filter(([k]) => k.startsWith("userAttributes.")).map(([k, v]) => ({ Name: k.slice("userAttributes.".length), Value: v })));
+        for (const [name, value] of Object.entries(attributes)) user.attributes[name] = value;
+        this.dir.setPassword(pool, user, responses.NEW_PASSWORD);
+        user.row.status = "CONFIRMED";
+        user.row.temporary_until = null;
+        this.dir.saveUser(user);
+        return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata: input.ClientMetadata, source: "TokenGeneration_NewPasswordChallenge" }) };
+      }
+      default:
+        throw invalidParameter(`The challenge ${input.ChallengeName} is not supported by the local cloud's Cognito`);
+    }
+  }
+
+  RevokeToken(input: { Token: string; ClientId: string; ClientSecret?: string }) {
+    const client = this.dir.client(input.ClientId);
+    if (client.row.secret && input.ClientSecret !== client.row.secret) throw new AwsError("NotAuthorizedException", "Client authentication failed.");
+    if (client.description.EnableTokenRevocation === false) throw new AwsError("UnsupportedOperationException", "Token revocation is not enabled for this app client.");
+    const row = this.dir.store.refresh(hashToken(input.Token));
+    if (!row) throw new AwsError("UnsupportedTokenTypeException", "Unsupported token type");
+    if (row.client_id !== client.id) throw new AwsError("UnauthorizedException", "Token does not belong to the client.");
+    this.dir.store.revokeRefresh(row.hash, row.origin_jti, Date.now() / 1000);
+    return {};
+  }
+}
+
+/** Opaque, shaped like Cognito's (a five-part JWE); only its hash is kept. */
+function newRefreshToken(): string {
+  const header = Buffer.from(JSON.stringify({ cty: "JWT", enc: "A256GCM", alg: "RSA-OAEP" })).toString("base64url");
+  return [header, randomBytes(256).toString("base64url"), randomBytes(12).toString("base64url"), randomBytes(384).toString("base64url"), randomBytes(16).toString("base64url")].join(".");
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

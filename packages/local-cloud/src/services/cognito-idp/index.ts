@@ -1,0 +1,164 @@
+/**
+ * Cognito user pools (awsJson1_1, X-Amz-Target "AWSCognitoIdentityProviderService.<Op>"):
+ * pools, app clients, users, groups, sign-up and sign-in (password, SRP, refresh), the
+ * tokens a pool signs and its public keys. As on AWS, the operations a user calls
+ * (SignUp, InitiateAuth, GetUser …) need no signature — the server routes unsigned
+ * requests for this target prefix here — while the Admin* and management operations are
+ * IAM-checked against the pool's ARN.
+ *
+ * Beside the API: `GET /<poolId>/.well-known/jwks.json` and `…/openid-configuration`
+ * on the local cloud's endpoint, and the local-only in-process operation
+ * LocalJsonWebKeys, through which the local cloud's own JWT verifiers (auth/jwt-verify.ts)
+ * get a pool's keys without a network.
+ */
+import { AwsError } from "../../server/aws-error.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import type { Authorization, OperationSpecs } from "../../wire/operations.js";
+import model from "../../wire/models/cognitoidp.js";
+import { AuthOperations } from "./auth.js";
+import { Directory } from "./directory.js";
+import { PoolOperations } from "./pools.js";
+import { UserPoolStore } from "./store.js";
+import { publicJwk } from "./tokens.js";
+import { UserOperations } from "./users.js";
+
+/** Local-only, in-process: a pool's public signing keys as a JWKS (`{ keys: [] }` for an unknown pool). */
+export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
+
+const WELL_KNOWN = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
+
+/** Whether an unsigned request is for this service: its JSON target or a pool's discovery documents. */
+export function isUserPoolsRequest(method: string, path: string, target: string | undefined): boolean {
+  if (target !== undefined) return target.startsWith("AWSCognitoIdentityProviderService.");
+  return method === "GET" && WELL_KNOWN.test(path);
+}
+
+export class CognitoIdpService implements Service {
+  readonly signingName = "cognito-idp";
+  private readonly host: OperationHost<CallContext>;
+  private readonly dir: Directory;
+  readonly pools: PoolOperations;
+  readonly users: UserOperations;
+  readonly auth: AuthOperations;
+
+  constructor({ kernel }: ServiceDeps) {
+    this.dir = new Directory(new UserPoolStore(kernel.openDatabase("cognito-idp")), kernel);
+    const pools = (this.pools = new PoolOperations(this.dir));
+    const users = (this.users = new UserOperations(this.dir, pools));
+    const auth = (this.auth = new AuthOperations(this.dir, users));
+    const dir = this.dir;
+    const any = (action: string) => (): Authorization => ({ action: `cognito-idp:${action}`, resource: "*" });
+    const onPool = (action: string) => (i: { UserPoolId: string }): Authorization => ({ action: `cognito-idp:${action}`, resource: dir.poolArn(i.UserPoolId) });
+    const operations: OperationSpecs<typeof model, CallContext> = {
+      CreateUserPool: { iam: any("CreateUserPool"), run: (i) => pools.CreateUserPool(i) },
+      ListUserPools: { iam: any("ListUserPools"), run: (i) => pools.ListUserPools(i) },
+      DescribeUserPool: { iam: onPool("DescribeUserPool"), run: (i) => pools.DescribeUserPool(i) },
+      UpdateUserPool: { iam: onPool("UpdateUserPool"), run: (i) => pools.UpdateUserPool(i) },
+      DeleteUserPool: { iam: onPool("DeleteUserPool"), run: (i) => pools.DeleteUserPool(i) },
+      CreateUserPoolClient: { iam: onPool("CreateUserPoolClient"), run: (i) => pools.CreateUserPoolClient(i) },
+      DescribeUserPoolClient: { iam: onPool("DescribeUserPoolClient"), run: (i) => pools.DescribeUserPoolClient(i) },
+      ListUserPoolClients: { iam: onPool("ListUserPoolClients"), run: (i) => pools.ListUserPoolClients(i) },
+      UpdateUserPoolClient: { iam: onPool("UpdateUserPoolClient"), run: (i) => pools.UpdateUserPoolClient(i) },
+      DeleteUserPoolClient: { iam: onPool("DeleteUserPoolClient"), run: (i) => pools.DeleteUserPoolClient(i) },
+      CreateUserPoolDomain: { iam: onPool("CreateUserPoolDomain"), run: (i) => pools.CreateUserPoolDomain(i) },
+      DescribeUserPoolDomain: { iam: any("DescribeUserPoolDomain"), run: (i) => pools.DescribeUserPoolDomain(i) },
+      DeleteUserPoolDomain: { iam: onPool("DeleteUserPoolDomain"), run: (i) => pools.DeleteUserPoolDomain(i) },
+      CreateGroup: { iam: onPool("CreateGroup"), run: (i) => pools.CreateGroup(i) },
+      GetGroup: { iam: onPool("GetGroup"), run: (i) => pools.GetGroup(i) },
+      ListGroups: { iam: onPool("ListGroups"), run: (i) => pools.ListGroups(i) },
+      UpdateGroup: { iam: onPool("UpdateGroup"), run: (i) => pools.UpdateGroup(i) },
+      DeleteGroup: { iam: onPool("DeleteGroup"), run: (i) => pools.DeleteGroup(i) },
+      // What users call for themselves: no signature, no IAM, as on AWS.
+      SignUp: { iam: "none", run: (i) => users.SignUp(i) },
+      ConfirmSignUp: { iam: "none", run: (i) => users.ConfirmSignUp(i) },
+      ResendConfirmationCode: { iam: "none", run: (i) => users.ResendConfirmationCode(i) },
+      GetUser: { iam: "none", run: (i) => users.GetUser(i) },
+      DeleteUser: { iam: "none", run: (i) => users.DeleteUser(i) },
+      UpdateUserAttributes: { iam: "none", run: (i) => users.UpdateUserAttributes(i) },
+      ChangePassword: { iam: "none", run: (i) => users.ChangePassword(i) },
+      ForgotPassword: { iam: "none", run: (i) => users.ForgotPassword(i) },
+      ConfirmForgotPassword: { iam: "none", run: (i) => users.ConfirmForgotPassword(i) },
+      GlobalSignOut: { iam: "none", run: (i) => users.GlobalSignOut(i) },
+      RevokeToken: { iam: "none", run: (i) => auth.RevokeToken(i) },
+      InitiateAuth: { iam: "none", run: (i) => auth.InitiateAuth(i) },
+      RespondToAuthChallenge: { iam: "none", run: (i) => auth.RespondToAuthChallenge(i) },
+      // The administrator's side.
+      AdminConfirmSignUp: { iam: onPool("AdminConfirmSignUp"), run: (i) => users.AdminConfirmSignUp(i) },
+      AdminCreateUser: { iam: onPool("AdminCreateUser"), run: (i) => users.AdminCreateUser(i) },
+      AdminSetUserPassword: { iam: onPool("AdminSetUserPassword"), run: (i) => users.AdminSetUserPassword(i) },
+      AdminGetUser: { iam: onPool("AdminGetUser"), run: (i) => users.AdminGetUser(i) },
+      AdminDeleteUser: { iam: onPool("AdminDeleteUser"), run: (i) => users.AdminDeleteUser(i) },
+      AdminDisableUser: { iam: onPool("AdminDisableUser"), run: (i) => users.AdminDisableUser(i) },
+      AdminEnableUser: { iam: onPool("AdminEnableUser"), run: (i) => users.AdminEnableUser(i) },
+      ListUsers: { iam: onPool("ListUsers"), run: (i) => users.ListUsers(i) },
+      AdminUpdateUserAttributes: { iam: onPool("AdminUpdateUserAttributes"), run: (i) => users.AdminUpdateUserAttributes(i) },
+      AdminUserGlobalSignOut: { iam: onPool("AdminUserGlobalSignOut"), run: (i) => users.AdminUserGlobalSignOut(i) },
+      AdminAddUserToGroup: { iam: onPool("AdminAddUserToGroup"), run: (i) => users.AdminAddUserToGroup(i) },
+      AdminRemoveUserFromGroup: { iam: onPool("AdminRemoveUserFromGroup"), run: (i) => users.AdminRemoveUserFromGroup(i) },
+      AdminListGroupsForUser: { iam: onPool("AdminListGroupsForUser"), run: (i) => users.AdminListGroupsForUser(i) },
+      ListUsersInGroup: { iam: onPool("ListUsersInGroup"), run: (i) => users.ListUsersInGroup(i) },
+      AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
+      AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
+    };
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [model],
+      operations,
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("InvalidParameterException", message, 400),
+        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        accessDenied: (message) => new AwsError("AccessDeniedException", message, 400),
+        internal: (err) => new AwsError("InternalErrorException", String((err as Error)?.message ?? err), 500),
+      },
+    });
+  }
+
+  acceptsUnsigned(method: string, path: string, target: string | undefined): boolean {
+    return isUserPoolsRequest(method, path, target);
+  }
+
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    const wellKnown = req.method === "GET" ? WELL_KNOWN.exec(req.path) : null;
+    if (wellKnown) return Promise.resolve(this.discovery(req, wellKnown[1]!, wellKnown[2]!));
+    return this.host.handle(req);
+  }
+
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    if (operation === LOCAL_JSON_WEB_KEYS) return Promise.resolve(this.jwks(String(input?.UserPoolId ?? "")));
+    return this.host.call(operation, input, ctx);
+  }
+
+  private jwks(userPoolId: string): { keys: Record<string, string>[] } {
+    const pool = this.dir.findPool(userPoolId);
+    return { keys: pool ? [publicJwk(pool.key)] : [] };
+  }
+
+  /** A pool's JWKS and OpenID discovery document, as cognito-idp serves them (unsigned GETs). */
+  private discovery(req: AwsRequest, userPoolId: string, document: string): AwsResponse {
+    const pool = this.dir.findPool(userPoolId);
+    if (!pool) {
+      return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: `User pool ${userPoolId} does not exist.` }) };
+    }
+    if (document === "jwks.json") return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(this.jwks(userPoolId)) };
+    const base = `http://${req.headers.host ?? "127.0.0.1"}/${userPoolId}`;
+    const domain = pool.description.Domain ? `https://${pool.description.Domain}.auth.${this.dir.region}.amazoncognito.com` : undefined;
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        issuer: pool.issuer,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        ...(domain ? { authorization_endpoint: `${domain}/oauth2/authorize`, token_endpoint: `${domain}/oauth2/token`, userinfo_endpoint: `${domain}/oauth2/userInfo` } : {}),
+        response_types_supported: ["code", "token"],
+        scopes_supported: ["openid", "email", "phone", "profile"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      }),
+    };
+  }
+}
