@@ -50,6 +50,7 @@ import type { CodeBuildService } from "./services/codebuild/index.js";
 import { distributionIdFromHost, type CloudFrontService } from "./services/cloudfront/index.js";
 import type { SecretsManagerService } from "./services/secretsmanager/index.js";
 import type { RdsDataService } from "./services/rdsdata/index.js";
+import type { CognitoIdpService } from "./services/cognito-idp/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -111,6 +112,8 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly secretsmanager: SecretsManagerService;
   /** The RDS Data API (its Postgres loads on a cluster's first statement). */
   declare readonly rdsdata: RdsDataService;
+  /** Cognito user pools. */
+  declare readonly cognitoidp: CognitoIdpService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];

@@ -1,7 +1,9 @@
 /**
  * JSON Web Tokens as the local cloud's authorizers read them (HTTP API JWT authorizers,
- * AppSync's Cognito and OIDC modes): decoding, an issuer's signing keys fetched from its
- * OpenID discovery document and cached, and checking that one of them signed a token.
+ * REST Cognito authorizers, AppSync's Cognito and OIDC modes): decoding, an issuer's
+ * signing keys — a local user pool's straight from the local Cognito, any other issuer's
+ * fetched from its OpenID discovery document and cached — and checking that one of them
+ * signed a token.
  */
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 
@@ -30,9 +32,32 @@ const ALGORITHMS: Record<string, { hash: string; ec?: boolean }> = {
   ES256: { hash: "sha256", ec: true }, ES384: { hash: "sha384", ec: true }, ES512: { hash: "sha512", ec: true },
 };
 
-/** Fetches and caches an issuer's signing keys; `undefined` means "not reachable, decode only". */
+/**
+ * The keys of an issuer the local cloud itself serves (a local Cognito user pool), read
+ * in-process on every call so a new or deleted pool counts at once; undefined when the
+ * issuer is not local.
+ */
+export type LocalKeySource = (issuer: string) => Promise<JsonWebKey[] | undefined>;
+
+/** Local user pools' keys, for tokens issued as `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+export function localUserPoolKeys(clients: { cognitoidp: { call(operation: "LocalJsonWebKeys", input: { UserPoolId: string }): Promise<{ keys: JsonWebKey[] }> } }): LocalKeySource {
+  return async (issuer) => {
+    const m = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([a-z0-9-]+_[0-9A-Za-z]+)$/.exec(issuer);
+    if (!m) return undefined;
+    const { keys } = await clients.cognitoidp.call("LocalJsonWebKeys", { UserPoolId: m[1]! }).catch(() => ({ keys: [] as JsonWebKey[] }));
+    return keys.length ? keys : undefined;
+  };
+}
+
+/**
+ * An issuer's signing keys: a local issuer's from the local cloud (no network), any
+ * other's fetched from its discovery document and cached; `undefined` means "not
+ * reachable, decode only".
+ */
 export class JwksCache {
   private readonly entries = new Map<string, { at: number; keys?: Map<string, KeyObject> }>();
+  /** Imported local keys, by kid and modulus. */
+  private readonly imported = new Map<string, KeyObject>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
@@ -40,14 +65,28 @@ export class JwksCache {
     private readonly fetchTimeoutMs = 1500,
     /** Where an issuer's discovery document is fetched from (the issuer itself unless told). */
     private readonly locate: (issuer: string) => string = (issuer) => issuer,
+    private readonly local?: LocalKeySource,
   ) {}
 
   async keysFor(issuer: string): Promise<Map<string, KeyObject> | undefined> {
+    const local = this.local && (await this.local(issuer));
+    if (local) return this.importLocal(local);
     const cached = this.entries.get(issuer);
     if (cached && Date.now() - cached.at < (cached.keys ? this.ttlMs : this.failureTtlMs)) return cached.keys;
     const keys = await this.load(issuer).catch(() => undefined);
     this.entries.set(issuer, { at: Date.now(), keys });
     return keys;
+  }
+
+  private importLocal(jwks: JsonWebKey[]): Map<string, KeyObject> {
+    const out = new Map<string, KeyObject>();
+    for (const jwk of jwks as Array<JsonWebKey & { kid?: string }>) {
+      const id = `${jwk.kid}\u0000${jwk.n ?? jwk.x}`;
+      let key = this.imported.get(id);
+      if (!key) this.imported.set(id, (key = createPublicKey({ key: jwk, format: "jwk" })));
+      out.set(jwk.kid ?? "", key);
+    }
+    return out;
   }
 
   private async load(issuer: string): Promise<Map<string, KeyObject> | undefined> {

@@ -3,6 +3,7 @@
  * signing name "apigateway"), its in-process `call()` used by CloudFormation, and the
  * execute-api data plane the kernel routes /_aws/execute-api/{apiId}/… to.
  */
+import { JwksCache, localUserPoolKeys } from "../../auth/jwt-verify.js";
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
@@ -119,7 +120,10 @@ export class ApiGatewayV2Service implements Service {
     this.management = new ManagementApi({ store: this.store, region: kernel.region, endpoint: () => kernel.endpoint });
     this.domains = new DomainNames({ store: this.store, endpoint: () => kernel.endpoint, apiExists: (id) => !!this.store.get(id, "api", id) });
     const clients = kernel.clients as unknown as Record<string, { call(op: string, input: any, ctx?: any): Promise<any> } | undefined>;
+    // Tokens of the local cloud's own user pools are verified against their keys in-process.
+    const jwks = new JwksCache(undefined, undefined, undefined, undefined, localUserPoolKeys(kernel.clients));
     this.dataPlane = new DataPlane({
+      jwks,
       store: this.store,
       region: kernel.region,
       events: kernel.events,
@@ -138,6 +142,7 @@ export class ApiGatewayV2Service implements Service {
     });
     this.restApis = new RestApiManagement(this.store, kernel.region);
     this.restDataPlane = new RestDataPlane({
+      jwks,
       store: this.store,
       region: kernel.region,
       events: kernel.events,

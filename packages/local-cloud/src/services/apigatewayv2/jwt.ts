@@ -1,9 +1,10 @@
 /**
  * The JWT authorizer of HTTP APIs: takes the token from the identity source,
  * checks issuer, audience (`aud` or `client_id`), expiry and not-before, verifies the
- * signature against the issuer's JWKS when that is reachable from here (a local
- * setup is often offline, so an unreachable issuer degrades to decode-only), and
- * checks the route's authorization scopes.
+ * signature against the issuer's keys — a local Cognito user pool's in-process, any
+ * other issuer's JWKS when that is reachable from here (a local setup is often offline,
+ * so an unreachable outside issuer degrades to decode-only) — and checks the route's
+ * authorization scopes.
  */
 import { checkJwtSignature, decodeJwt, type JwksCache } from "../../auth/jwt-verify.js";
 

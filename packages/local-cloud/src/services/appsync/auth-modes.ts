@@ -10,10 +10,11 @@
  * The result is the mode and `$ctx.identity` as AppSync fills it for that mode; a refusal
  * is AppSync's 401 `UnauthorizedException`.
  *
- * JWT signatures are checked against the issuer's JWKS when it is reachable (a local setup
- * is often offline; then the token is decoded only, as the HTTP API JWT authorizer does).
- * The local cloud has no Cognito: user-pool tokens are checked against the pool's issuer
- * `https://cognito-idp.{region}.amazonaws.com/{poolId}`.
+ * User-pool tokens are checked against the pool's issuer
+ * `https://cognito-idp.{region}.amazonaws.com/{poolId}`; their signatures against the
+ * pool's keys, in-process when the pool is one of the local cloud's own (services/cognito-idp),
+ * otherwise against the issuer's JWKS when it is reachable (a local setup is often
+ * offline; then the token is decoded only, as the HTTP API JWT authorizer does).
  */
 import { randomUUID } from "node:crypto";
 import { ACCOUNT_ID, type AwsRequest, type Principal } from "../../types.js";

@@ -32,6 +32,8 @@ export interface AppSyncDataPlaneDeps {
   lambda: () => LambdaInvoker | undefined;
   dynamodb: () => DynamoDbCaller | undefined;
   iam?: IamAuthCloud;
+  /** Signing keys of token issuers (the local user pools' in-process). @default a cache that fetches every issuer's */
+  jwks?: JwksCache;
 }
 
 /** An API ready to execute: its schema compiled once per change of the store. */
@@ -64,7 +66,7 @@ export type ParsedDocument = { ok: true; document: DocumentNode } | { ok: false;
 export class AppSyncDataPlane {
   private generation = -1;
   private readonly compiled = new Map<string, CompiledApi>();
-  private readonly jwks = new JwksCache();
+  private readonly jwks: JwksCache;
   private readonly lambdaAuthCache = new TtlCache<AuthOutcome>();
   private js?: AppSyncJsRuntime;
   private readonly runner: ResolverRunner;
@@ -72,6 +74,7 @@ export class AppSyncDataPlane {
   onMutation?: MutationListener;
 
   constructor(private readonly deps: AppSyncDataPlaneDeps) {
+    this.jwks = deps.jwks ?? new JwksCache();
     this.runner = new ResolverRunner({ lambda: deps.lambda, dynamodb: deps.dynamodb, js: () => (this.js ??= new AppSyncJsRuntime()) });
   }
 

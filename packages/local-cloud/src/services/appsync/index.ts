@@ -15,6 +15,7 @@ import type { AppSyncDataPlane } from "./data-plane.js";
 import type { AppSyncRealtime } from "./realtime.js";
 import { AppSyncManagement } from "./management.js";
 import { AppSyncStore } from "./store.js";
+import { JwksCache, localUserPoolKeys } from "../../auth/jwt-verify.js";
 
 export class AppSyncService implements Service {
   readonly signingName = "appsync";
@@ -28,7 +29,8 @@ export class AppSyncService implements Service {
   constructor({ kernel }: ServiceDeps) {
     const store = new AppSyncStore(kernel.openDatabase("appsync"));
     this.management = new AppSyncManagement(store, kernel.region, () => kernel.endpoint);
-    this.dataPlaneDeps = { store, region: kernel.region, iam: kernel, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb };
+    this.dataPlaneDeps = { store, region: kernel.region, iam: kernel, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb,
+      jwks: new JwksCache(undefined, undefined, undefined, undefined, localUserPoolKeys(kernel.clients)) };
   }
 
   async handle(_req: AwsRequest): Promise<AwsResponse> {

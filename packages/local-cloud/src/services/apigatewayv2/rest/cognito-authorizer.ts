@@ -2,9 +2,10 @@
  * The COGNITO_USER_POOLS authorizer of REST APIs. The token must be a JWT issued by one
  * of the authorizer's user pools (`iss` is `https://cognito-idp.{region}.amazonaws.com/{poolId}`
  * for a pool in ProviderARNs), unexpired, and signed by a key of that pool: the HTTP
- * API's JWT checks (jwt.ts) with the pool as issuer, so signatures are verified when the
- * pool's keys are reachable and the token is only decoded when they are not (the local
- * cloud has no Cognito of its own; an offline machine cannot reach AWS's). A method
+ * API's JWT checks (jwt.ts) with the pool as issuer: a pool of the local cloud's own
+ * Cognito has its signature checked against the pool's keys, in-process; a pool the
+ * local cloud does not have (one on AWS) is checked when its keys are reachable and only
+ * decoded when they are not (an offline machine cannot reach AWS). A method
  * without OAuth scopes takes an ID token; a method with scopes takes an access token
  * carrying one of them. Anything else is 401 "Unauthorized", as on AWS.
  *
