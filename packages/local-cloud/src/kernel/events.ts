@@ -32,7 +32,7 @@ export interface CloudEventMap {
   "s3:notification": { destination: unknown; event: unknown };
   "apigateway:request": { apiId: string; method: string; path: string; routeKey?: string; status: number; durationMs: number; requestId: string };
   /** A code Cognito would have emailed or texted (sign-up, forgot password, attribute verification, temporary password). */
-  "cognito:code": { userPoolId: string; username: string; purpose: string; attribute: string; destination: string; code: string };
+  "cognito:code": { userPoolId: string; username: string; purpose: string; attribute: string; destination: string; code: string; message?: string };
   "cloudformation:event": { StackId: string; StackName: string; LogicalResourceId: string; ResourceStatus: string; [field: string]: unknown };
 }
 

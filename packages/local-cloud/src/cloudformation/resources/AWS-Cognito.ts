@@ -1,38 +1,136 @@
 /**
- * Cognito (AWS::Cognito::UserPool, UserPoolClient, UserPoolDomain, UserPoolGroup,
- * IdentityPool, IdentityPoolRoleAttachment …): recorded, not served. The local cloud
- * has no Cognito; these give the ids AWS would (`us-east-1_AbC123xyz`, 26-character
- * client ids, `us-east-1:<uuid>` identity pools) and the attributes templates read.
+ * Cognito: user pools, their clients, groups and domains are provisioned in the local
+ * Cognito (services/cognito-idp) with the template's settings, so sign-up and sign-in
+ * work locally; a domain's hosted UI is not served (the domain deploys, `sst dev` says
+ * so). Identity providers, resource servers, identity pools and their roles are
+ * recorded with the ids AWS would give (`us-east-1:<uuid>` identity pools).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { recordedProvider } from "./recorded.js";
-import { arn, type ResourceProvider } from "../provider.js";
+import { arn, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
 
-const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-function random(length: number, alphabet = ALNUM): string {
-  return [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
+type Props = Record<string, any>;
+
+/** Members CloudFormation may hand over as strings ("8", "true") whose API type is a number or a boolean. */
+const NUMBERS = new Set(["MinimumLength", "TemporaryPasswordValidityDays", "UnusedAccountValidityDays", "Precedence", "Priority",
+  "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "AuthSessionValidity", "PasswordHistorySize"]);
+const BOOLEANS = new Set(["RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols", "AllowAdminCreateUserOnly", "CaseSensitive",
+  "Required", "Mutable", "DeveloperOnlyAttribute", "GenerateSecret", "AllowedOAuthFlowsUserPoolClient", "EnableTokenRevocation",
+  "EnablePropagateAdditionalUserContextData", "ChallengeRequiredOnNewDevice", "DeviceOnlyRememberedOnUserPrompt", "UserDataShared"]);
+
+function coerce<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(coerce) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Props = {};
+  for (const [k, v] of Object.entries(value as Props)) {
+    if (NUMBERS.has(k) && typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) out[k] = Number(v);
+    else if (BOOLEANS.has(k) && (v === "true" || v === "false")) out[k] = v === "true";
+    else if (k === "UserPoolTags") out[k] = v;
+    else out[k] = coerce(v);
+  }
+  return out as T;
 }
 
+/** The template's pool settings as CreateUserPool / UpdateUserPool take them. */
+function poolInput(props: Props): Props {
+  const { UserPoolName: _name, EnabledMfas: _mfas, Schema, UserPoolTags, ...rest } = coerce(props);
+  return { ...rest, ...(Schema ? { Schema } : {}), ...(UserPoolTags ? { UserPoolTags } : {}) };
+}
+
+function poolAttributes(id: string, ctx: ProviderContext) {
+  return {
+    Arn: arn(ctx, "cognito-idp", `userpool/${id}`), UserPoolId: id,
+    ProviderName: `cognito-idp.${ctx.region}.amazonaws.com/${id}`, ProviderURL: `https://cognito-idp.${ctx.region}.amazonaws.com/${id}`,
+  };
+}
+
+const userPool: ResourceProvider = {
+  replacementProps: ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"],
+  async create(props, ctx) {
+    const name = props.UserPoolName ?? ctx.physicalName({ maxLength: 128 });
+    const out = await service(ctx, "cognitoidp").call("CreateUserPool", { PoolName: name, ...poolInput(props) });
+    const id = out.UserPool.Id as string;
+    return { physicalId: id, attributes: poolAttributes(id, ctx) };
+  },
+  async update(id, props, old, ctx) {
+    const idp = service(ctx, "cognitoidp");
+    const { Schema: _schema, ...settings } = poolInput(props);
+    await idp.call("UpdateUserPool", { UserPoolId: id, ...settings });
+    // A schema only grows: attributes the template adds become custom attributes, as on AWS.
+    const before = new Set((old.Schema ?? []).map((a: Props) => a.Name));
+    const added = coerce((props.Schema ?? []) as Props[]).filter((a) => !before.has(a.Name));
+    if (added.length) await idp.call("AddCustomAttributes", { UserPoolId: id, CustomAttributes: added });
+    return poolAttributes(id, ctx);
+  },
+  async delete(id, _props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidp").call("DeleteUserPool", { UserPoolId: id }));
+  },
+};
+
+const CLIENT_REPLACE = ["UserPoolId", "GenerateSecret"];
+
+function clientAttributes(out: Props) {
+  const c = out.UserPoolClient;
+  return { ClientId: c.ClientId, Name: c.ClientName, ...(c.ClientSecret ? { ClientSecret: c.ClientSecret } : {}) };
+}
+
+const userPoolClient: ResourceProvider = {
+  replacementProps: CLIENT_REPLACE,
+  async create(props, ctx) {
+    const { GenerateSecret, ...rest } = coerce(props);
+    const out = await service(ctx, "cognitoidp").call("CreateUserPoolClient", { ClientName: props.ClientName ?? ctx.physicalName({ maxLength: 128 }), ...rest, ...(GenerateSecret ? { GenerateSecret: true } : {}) });
+    return { physicalId: out.UserPoolClient.ClientId, attributes: clientAttributes(out) };
+  },
+  async update(id, props, _old, ctx) {
+    const { GenerateSecret: _g, ...rest } = coerce(props);
+    const out = await service(ctx, "cognitoidp").call("UpdateUserPoolClient", { ...rest, ClientId: id, ClientName: props.ClientName ?? undefined });
+    return clientAttributes(out);
+  },
+  async delete(id, props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidp").call("DeleteUserPoolClient", { UserPoolId: props.UserPoolId, ClientId: id }));
+  },
+};
+
+const userPoolGroup: ResourceProvider = {
+  replacementProps: ["GroupName", "UserPoolId"],
+  nameProperty: "GroupName",
+  async create(props, ctx) {
+    const name = String(props.GroupName ?? ctx.physicalName({ maxLength: 128 }));
+    const { GroupName: _n, ...rest } = coerce(props);
+    await service(ctx, "cognitoidp").call("CreateGroup", { ...rest, GroupName: name });
+    return { physicalId: name };
+  },
+  async update(name, props, _old, ctx) {
+    const { GroupName: _n, ...rest } = coerce(props);
+    await service(ctx, "cognitoidp").call("UpdateGroup", { ...rest, GroupName: name });
+    return {};
+  },
+  async delete(name, props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidp").call("DeleteGroup", { UserPoolId: props.UserPoolId, GroupName: name }));
+  },
+};
+
+const userPoolDomain: ResourceProvider = {
+  replacementProps: ["Domain", "UserPoolId", "CustomDomainConfig"],
+  async create(props, ctx) {
+    const out = await service(ctx, "cognitoidp").call("CreateUserPoolDomain", { Domain: props.Domain, UserPoolId: props.UserPoolId, ...(props.CustomDomainConfig ? { CustomDomainConfig: props.CustomDomainConfig } : {}) });
+    const cloudFront = out.CloudFrontDomain ?? `${props.Domain}.auth.${ctx.region}.amazoncognito.com`;
+    return { physicalId: String(props.Domain), attributes: { CloudFrontDistribution: cloudFront } };
+  },
+  async update(domain, _props, _old, ctx) {
+    const out = await service(ctx, "cognitoidp").call("DescribeUserPoolDomain", { Domain: domain });
+    return { CloudFrontDistribution: out.DomainDescription?.CloudFrontDistribution };
+  },
+  async delete(domain, props, ctx) {
+    await service(ctx, "cognitoidp").call("DeleteUserPoolDomain", { Domain: domain, UserPoolId: props.UserPoolId }).catch(() => undefined);
+  },
+};
+
 export const cognitoProviders: Record<string, ResourceProvider> = {
-  "AWS::Cognito::UserPool": recordedProvider({
-    replacementProps: ["UsernameAttributes", "AliasAttributes", "Schema"],
-    id: (_p, ctx) => `${ctx.region}_${random(9)}`,
-    attributes: (id, _p, ctx) => ({
-      Arn: arn(ctx, "cognito-idp", `userpool/${id}`), UserPoolId: id,
-      ProviderName: `cognito-idp.${ctx.region}.amazonaws.com/${id}`, ProviderURL: `https://cognito-idp.${ctx.region}.amazonaws.com/${id}`,
-    }),
-  }),
-  "AWS::Cognito::UserPoolClient": recordedProvider({
-    replacementProps: ["UserPoolId", "GenerateSecret"],
-    id: () => random(26, "abcdefghijklmnopqrstuvwxyz0123456789"),
-    attributes: (id, p) => ({ ClientId: id, Name: p.ClientName ?? id, ...(p.GenerateSecret ? { ClientSecret: random(51) } : {}) }),
-  }),
-  "AWS::Cognito::UserPoolDomain": recordedProvider({
-    replacementProps: ["Domain", "UserPoolId"],
-    id: (p) => String(p.Domain),
-    attributes: (_id, p, ctx) => ({ CloudFrontDistribution: `${p.Domain}.auth.${ctx.region}.amazoncognito.com` }),
-  }),
-  "AWS::Cognito::UserPoolGroup": recordedProvider({ replacementProps: ["GroupName", "UserPoolId"], id: (p, ctx) => String(p.GroupName ?? ctx.physicalName({ maxLength: 128 })) }),
+  "AWS::Cognito::UserPool": userPool,
+  "AWS::Cognito::UserPoolClient": userPoolClient,
+  "AWS::Cognito::UserPoolDomain": userPoolDomain,
+  "AWS::Cognito::UserPoolGroup": userPoolGroup,
   "AWS::Cognito::UserPoolIdentityProvider": recordedProvider({ replacementProps: ["ProviderName", "UserPoolId"], id: (p) => String(p.ProviderName) }),
   "AWS::Cognito::UserPoolResourceServer": recordedProvider({ replacementProps: ["Identifier", "UserPoolId"], id: (p) => String(p.Identifier) }),
   "AWS::Cognito::IdentityPool": recordedProvider({

@@ -6,6 +6,8 @@
  */
 import { createHmac, randomInt, randomUUID } from "node:crypto";
 import type { Kernel } from "../../kernel/kernel.js";
+import { AwsError } from "../../server/aws-error.js";
+import { runTrigger } from "./triggers.js";
 import { poolSchema, type Attributes, type SchemaAttribute } from "./attributes.js";
 import { clientNotFound, codeMismatch, expiredCode, notAuthorized, poolNotFound, userNotFound } from "./errors.js";
 import { hashPassword, type PasswordPolicy } from "./passwords.js";
@@ -50,6 +52,8 @@ interface StoredCode {
 }
 
 const CODE_TTL_MS = 24 * 3600_000;
+/** Where a CustomMessage trigger's message puts the code. */
+const CODE_PARAMETER = "{####}";
 const FORGOT_CODE_TTL_MS = 3600_000;
 
 export class Directory {
@@ -174,18 +178,37 @@ export class Directory {
 
   /**
    * A fresh one-time code for the user (six digits, as Cognito sends), kept on the user
-   * and printed in the dev log: locally nothing is emailed or texted.
+   * and printed in the dev log: locally nothing is emailed or texted. A CustomMessage
+   * trigger writes the message it would have been sent in, which must carry the code.
    */
-  issueCode(pool: Pool, user: User, purpose: CodePurpose, medium: { attribute: string; destination: string }): string {
+  async issueCode(pool: Pool, user: User, purpose: CodePurpose, medium: { attribute: string; destination: string }, clientId?: string): Promise<string> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const codes = JSON.parse(user.row.codes) as Record<string, StoredCode>;
     codes[purpose] = { code, expires: Date.now() + (purpose === "forgot" ? FORGOT_CODE_TTL_MS : CODE_TTL_MS) };
     user.row.codes = JSON.stringify(codes);
+    const source = purpose === "signup" ? "CustomMessage_SignUp" : purpose === "forgot" ? "CustomMessage_ForgotPassword" : "CustomMessage_UpdateUserAttribute";
+    const message = await this.customMessage(pool, user, source, clientId);
     this.kernel.events.emit("cognito:code", {
       userPoolId: pool.id, username: user.row.username, purpose: purpose.startsWith("verify:") ? "verify" : purpose,
       attribute: medium.attribute, destination: medium.destination, code,
+      ...(message ? { message: (medium.attribute === "email" ? message.emailMessage : message.smsMessage)?.replaceAll(CODE_PARAMETER, code) } : {}),
     });
     return code;
+  }
+
+  /** The CustomMessage trigger's messages, checked to carry the code as Cognito requires. */
+  async customMessage(pool: Pool, user: User, source: string, clientId?: string): Promise<{ emailMessage?: string; smsMessage?: string; emailSubject?: string } | undefined> {
+    const response = await runTrigger(this.kernel, {
+      lambdaConfig: pool.lambdaConfig, trigger: "CustomMessage", source, region: this.region, userPoolId: pool.id, userName: user.row.username, clientId,
+      request: { userAttributes: { ...user.attributes, "cognito:user_status": user.row.status }, codeParameter: CODE_PARAMETER, linkParameter: "{##Click Here##}", usernameParameter: null, clientMetadata: {} },
+      response: { smsMessage: null, emailMessage: null, emailSubject: null },
+    });
+    if (!response) return undefined;
+    for (const field of ["emailMessage", "smsMessage"] as const) {
+      const text = response[field];
+      if (typeof text === "string" && !text.includes(CODE_PARAMETER)) throw new AwsError("InvalidLambdaResponseException", `Invalid lambda response: ${field} must contain ${CODE_PARAMETER}`);
+    }
+    return response;
   }
 
   /** Checks a code the user typed; consumes it when right. */

@@ -57,6 +57,7 @@ export class CognitoIdpService implements Service {
       DescribeUserPool: { iam: onPool("DescribeUserPool"), run: (i) => pools.DescribeUserPool(i) },
       UpdateUserPool: { iam: onPool("UpdateUserPool"), run: (i) => pools.UpdateUserPool(i) },
       DeleteUserPool: { iam: onPool("DeleteUserPool"), run: (i) => pools.DeleteUserPool(i) },
+      AddCustomAttributes: { iam: onPool("AddCustomAttributes"), run: (i) => pools.AddCustomAttributes(i) },
       CreateUserPoolClient: { iam: onPool("CreateUserPoolClient"), run: (i) => pools.CreateUserPoolClient(i) },
       DescribeUserPoolClient: { iam: onPool("DescribeUserPoolClient"), run: (i) => pools.DescribeUserPoolClient(i) },
       ListUserPoolClients: { iam: onPool("ListUserPoolClients"), run: (i) => pools.ListUserPoolClients(i) },

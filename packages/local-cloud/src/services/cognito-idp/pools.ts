@@ -119,11 +119,17 @@ export class PoolOperations {
     return {};
   }
 
-  /** Custom attributes a CloudFormation update adds to the schema. */
-  addCustomAttributes(poolId: string, schema: Record<string, any>[]): void {
-    const pool = this.dir.pool(poolId);
-    const description = { ...pool.description, SchemaAttributes: poolSchema([...pool.description.SchemaAttributes, ...schema]) };
+  AddCustomAttributes(input: { UserPoolId: string; CustomAttributes: Record<string, any>[] }) {
+    const pool = this.dir.pool(input.UserPoolId);
+    const existing = new Set((pool.description.SchemaAttributes as { Name: string }[]).map((a) => a.Name));
+    for (const a of input.CustomAttributes) {
+      const name = String(a.Name).startsWith("custom:") ? a.Name : `custom:${a.Name}`;
+      if (existing.has(name)) throw invalidParameter(`Existing attribute already has name ${name}.`);
+    }
+    const custom = input.CustomAttributes.map((a) => ({ ...a, Name: String(a.Name).startsWith("custom:") ? a.Name : `custom:${a.Name}` }));
+    const description = { ...pool.description, SchemaAttributes: poolSchema([...pool.description.SchemaAttributes, ...custom]), LastModifiedDate: now() };
     this.dir.store.setPoolDescription(pool.id, JSON.stringify(description));
+    return {};
   }
 
   DeleteUserPool(input: { UserPoolId: string }) {

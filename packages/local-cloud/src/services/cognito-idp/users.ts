@@ -84,7 +84,7 @@ export class UserOperations {
     if (autoConfirm && pre?.autoVerifyPhone === true && attributes.phone_number) user.attributes.phone_number_verified = "true";
     this.dir.setPassword(pool, user, input.Password);
     const delivery = autoConfirm ? undefined : this.dir.deliveryFor(pool, user.attributes);
-    if (delivery) this.dir.issueCode(pool, user, "signup", delivery);
+    if (delivery) await this.dir.issueCode(pool, user, "signup", delivery, client.id);
     user.row.attributes = JSON.stringify(user.attributes);
     this.dir.store.insertUser(user.row);
     if (autoConfirm) await this.postConfirmation(pool, user, "PostConfirmation_ConfirmSignUp", client.id, input.ClientMetadata);
@@ -122,13 +122,13 @@ export class UserOperations {
     return {};
   }
 
-  ResendConfirmationCode(input: { ClientId: string; SecretHash?: string; Username: string }) {
-    const { pool } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
+  async ResendConfirmationCode(input: { ClientId: string; SecretHash?: string; Username: string }) {
+    const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
     const user = this.dir.userForSignIn(pool, input.Username);
     if (user.row.status !== "UNCONFIRMED") throw invalidParameter("User is already confirmed.");
     const delivery = this.dir.deliveryFor(pool, user.attributes);
     if (!delivery) throw invalidParameter("Auto verification not turned on.");
-    this.dir.issueCode(pool, user, "signup", delivery);
+    await this.dir.issueCode(pool, user, "signup", delivery, client.id);
     this.dir.saveUser(user);
     return { CodeDeliveryDetails: this.codeDetails(delivery) };
   }
@@ -241,7 +241,7 @@ export class UserOperations {
   }
 
   /** Sets attributes; a changed email / phone that the pool auto-verifies becomes unverified and gets a code. */
-  private updateAttributes(pool: Pool, user: User, list: AttributeList, byAdmin: boolean) {
+  private async updateAttributes(pool: Pool, user: User, list: AttributeList, byAdmin: boolean) {
     const given = toAttributes(list);
     // A user may not mark their own email or phone verified; only an administrator may.
     if (!byAdmin && Object.keys(given).some((n) => n.endsWith("_verified"))) throw notAuthorized("A client attempted to write unauthorized attribute");
@@ -255,24 +255,24 @@ export class UserOperations {
         user.attributes[`${name}_verified`] = "false";
         if (!byAdmin && pool.autoVerified.includes(name)) {
           const delivery = { attribute: name, destination: value, medium: name === "email" ? "EMAIL" : "SMS" };
-          this.dir.issueCode(pool, user, `verify:${name}`, delivery);
           deliveries.push(delivery);
         }
       }
     }
+    for (const d of deliveries) await this.dir.issueCode(pool, user, `verify:${d.attribute}`, d);
     this.dir.saveUser(user);
     return deliveries;
   }
 
-  UpdateUserAttributes(input: { UserAttributes: AttributeList; AccessToken: string }) {
+  async UpdateUserAttributes(input: { UserAttributes: AttributeList; AccessToken: string }) {
     const { pool, user } = this.dir.userOfAccessToken(input.AccessToken);
-    const deliveries = this.updateAttributes(pool, user, input.UserAttributes, false);
+    const deliveries = await this.updateAttributes(pool, user, input.UserAttributes, false);
     return { CodeDeliveryDetailsList: deliveries.map((d) => this.codeDetails(d)) };
   }
 
-  AdminUpdateUserAttributes(input: { UserPoolId: string; Username: string; UserAttributes: AttributeList }) {
+  async AdminUpdateUserAttributes(input: { UserPoolId: string; Username: string; UserAttributes: AttributeList }) {
     const { pool, user } = this.adminUser(input);
-    this.updateAttributes(pool, user, input.UserAttributes, true);
+    await this.updateAttributes(pool, user, input.UserAttributes, true);
     return {};
   }
 
@@ -285,14 +285,14 @@ export class UserOperations {
     return {};
   }
 
-  ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string }) {
-    const { pool } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
+  async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string }) {
+    const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
     const user = this.dir.userForSignIn(pool, input.Username);
     const delivery = ["email", "phone_number"]
       .filter((a) => user.attributes[a] && user.attributes[`${a}_verified`] === "true")
       .map((a) => ({ attribute: a, destination: user.attributes[a]!, medium: a === "email" ? "EMAIL" : "SMS" }))[0];
     if (!delivery) throw invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
-    this.dir.issueCode(pool, user, "forgot", delivery);
+    await this.dir.issueCode(pool, user, "forgot", delivery, client.id);
     this.dir.saveUser(user);
     return { CodeDeliveryDetails: this.codeDetails(delivery) };
   }

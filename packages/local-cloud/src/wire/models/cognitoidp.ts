@@ -10,6 +10,7 @@ export default {
     ListUserPools: {"input":"ListUserPoolsRequest"},
     UpdateUserPool: {"input":"UpdateUserPoolRequest"},
     DeleteUserPool: {"input":"DeleteUserPoolRequest"},
+    AddCustomAttributes: {"input":"AddCustomAttributesRequest"},
     CreateUserPoolClient: {"input":"CreateUserPoolClientRequest"},
     DescribeUserPoolClient: {"input":"DescribeUserPoolClientRequest"},
     ListUserPoolClients: {"input":"ListUserPoolClientsRequest"},
@@ -56,6 +57,7 @@ export default {
   shapes: {
     "AccessTokenValidityType": {"type":"integer","min":1,"max":86400},
     "AccountRecoverySettingType": {"type":"structure","members":{"RecoveryMechanisms":"RecoveryMechanismsType"}},
+    "AddCustomAttributesRequest": {"type":"structure","required":["UserPoolId","CustomAttributes"],"members":{"UserPoolId":"UserPoolIdType","CustomAttributes":"CustomAttributesListType"}},
     "AdminAddUserToGroupRequest": {"type":"structure","required":["UserPoolId","Username","GroupName"],"members":{"UserPoolId":"UserPoolIdType","Username":"UsernameType","GroupName":"GroupNameType"}},
     "AdminConfirmSignUpRequest": {"type":"structure","required":["UserPoolId","Username"],"members":{"UserPoolId":"UserPoolIdType","Username":"UsernameType","ClientMetadata":"ClientMetadataType"}},
     "AdminCreateUserConfigType": {"type":"structure","members":{"AllowAdminCreateUserOnly":"BooleanType","UnusedAccountValidityDays":"AdminCreateUserUnusedAccountValidityDaysType","InviteMessageTemplate":"MessageTemplateType"}},
@@ -111,6 +113,7 @@ export default {
     "CreateUserPoolDomainRequest": {"type":"structure","required":["Domain","UserPoolId"],"members":{"Domain":"DomainType","UserPoolId":"UserPoolIdType","ManagedLoginVersion":"WrappedIntegerType","CustomDomainConfig":"CustomDomainConfigType","Routing":"RoutingType"}},
     "CreateUserPoolRequest": {"type":"structure","required":["PoolName"],"members":{"PoolName":"UserPoolNameType","Policies":"UserPoolPolicyType","DeletionProtection":"DeletionProtectionType","LambdaConfig":"LambdaConfigType","AutoVerifiedAttributes":"VerifiedAttributesListType","AliasAttributes":"AliasAttributesListType","UsernameAttributes":"UsernameAttributesListType","SmsVerificationMessage":"SmsVerificationMessageType","EmailVerificationMessage":"EmailVerificationMessageType","EmailVerificationSubject":"EmailVerificationSubjectType","VerificationMessageTemplate":"VerificationMessageTemplateType","SmsAuthenticationMessage":"SmsVerificationMessageType","MfaConfiguration":"UserPoolMfaType","UserAttributeUpdateSettings":"UserAttributeUpdateSettingsType","DeviceConfiguration":"DeviceConfigurationType","EmailConfiguration":"EmailConfigurationType","SmsConfiguration":"SmsConfigurationType","UserPoolTags":"UserPoolTagsType","AdminCreateUserConfig":"AdminCreateUserConfigType","Schema":"SchemaAttributesListType","UserPoolAddOns":"UserPoolAddOnsType","UsernameConfiguration":"UsernameConfigurationType","AccountRecoverySetting":"AccountRecoverySettingType","UserPoolTier":"UserPoolTierType","KeyConfiguration":"KeyConfigurationType","IssuerConfiguration":"IssuerConfigurationType"}},
     "CustomAttributeNameType": {"type":"string","min":1,"max":20,"pattern":"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"},
+    "CustomAttributesListType": {"type":"list","member":"SchemaAttributeType","min":1,"max":25},
     "CustomDomainConfigType": {"type":"structure","required":["CertificateArn"],"members":{"CertificateArn":"ArnType","SecurityPolicy":"SecurityPolicyType"}},
     "CustomEmailLambdaVersionConfigType": {"type":"structure","required":["LambdaVersion","LambdaArn"],"members":{"LambdaVersion":"CustomEmailSenderLambdaVersionType","LambdaArn":"ArnType"}},
     "CustomEmailSenderLambdaVersionType": {"type":"string","enum":["V1_0"]},
