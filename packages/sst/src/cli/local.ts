@@ -30,6 +30,9 @@ const local: Command = {
     ctx.ui.line(`   Credentials: AWS_ACCESS_KEY_ID=${ADMIN_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${ADMIN_CREDENTIALS.secretAccessKey}`);
     ctx.ui.line(`   State:       ${dir}`);
     ctx.ui.line(`Ready`);
+    // What a local user pool would have emailed (sign-up codes, password resets).
+    const { attachCognitoCodeLog } = await import("../dev/cognito-codes.js");
+    attachCognitoCodeLog(cloud.events, ctx.ui);
     await signal;
     await cloud.stop();
     return 0;

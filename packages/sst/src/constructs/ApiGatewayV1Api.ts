@@ -371,12 +371,15 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
       if (value.cdk?.authorizer) {
         this.authorizersData[key] = value.cdk.authorizer;
       } else if (value.type === "user_pools") {
-        addLocalNotice(this, {
-          construct: `ApiGatewayV1Api "${this.id}"`,
-          prop: `authorizers.${key}`,
-          local: "the local cloud has no Cognito: it checks tokens as JWTs of the pools (issuer, expiry, token use, scopes), their signatures only when the pools' keys can be fetched from AWS",
-        });
         if (!value.userPoolIds) throw sentenceError(this.ref, prop, `Missing "userPoolIds" for "${key}" authorizer`);
+        // A pool the app creates (its id a token) is the local Cognito's; one named by id lives on AWS.
+        if (value.userPoolIds.some((id) => !cdk.Token.isUnresolved(id))) {
+          addLocalNotice(this, {
+            construct: `ApiGatewayV1Api "${this.id}"`,
+            prop: `authorizers.${key}`,
+            local: "a user pool the app does not create is not in the local cloud: its tokens are checked as JWTs of the pool (issuer, expiry, token use, scopes), their signatures only when the pool's keys can be fetched from AWS",
+          });
+        }
         const cognitoUserPools = value.userPoolIds.map((poolId) => cognito.UserPool.fromUserPoolId(this, `${key}-${poolId}-ImportedUserPool`, poolId));
         this.authorizersData[key] = new apig.CognitoUserPoolsAuthorizer(this, key, { cognitoUserPools, authorizerName: value.name, identitySource: value.identitySource, resultsCacheTtl });
       } else if (value.type === "lambda_token") {

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as cdk from "aws-cdk-lib";
 import * as appsync from "aws-cdk-lib/aws-appsync";
+import * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as acm from "aws-cdk-lib/aws-certificatemanager";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as rds from "aws-cdk-lib/aws-rds";
@@ -157,13 +158,15 @@ export class AppSyncApi extends Construct implements SSTConstruct {
     }
     const graphqlProps = this.props.cdk?.graphqlApi as AppSyncApiCdkGraphqlProps | undefined;
     const auth = isCdkConstruct(graphqlProps) ? undefined : graphqlProps?.authorizationConfig;
-    // Cognito is the one mode without a local counterpart: its tokens come from the real pool.
-    const cognito = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].some((m) => m?.authorizationType === appsync.AuthorizationType.USER_POOL);
-    if (cognito) {
+    // A user pool the app creates is the local Cognito's; an imported one's tokens come from AWS.
+    const importedPool = [auth?.defaultAuthorization, ...(auth?.additionalAuthorizationModes ?? [])].some(
+      (m) => m?.authorizationType === appsync.AuthorizationType.USER_POOL && m.userPoolConfig && !(m.userPoolConfig.userPool instanceof cognito.UserPool),
+    );
+    if (importedPool) {
       addLocalNotice(this, {
         construct: `AppSyncApi "${this.id}"`,
         prop: "cdk.graphqlApi.authorizationConfig",
-        local: "AMAZON_COGNITO_USER_POOLS authorization: the local cloud has no Cognito; it accepts the pool's tokens, checking issuer, client id, expiry and groups, and their signature against the pool's JWKS when it can reach AWS (offline, tokens are decoded only)",
+        local: "AMAZON_COGNITO_USER_POOLS authorization with a user pool the app does not create: the local cloud accepts that pool's tokens, checking issuer, client id, expiry and groups, and their signature against the pool's JWKS when it can reach AWS (offline, tokens are decoded only)",
       });
     }
   }

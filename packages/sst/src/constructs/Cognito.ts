@@ -1,9 +1,11 @@
 /**
  * SST's Cognito: a user pool (`UserPool`, self sign-up, case-insensitive sign-in) and
  * its client, trigger functions, and an identity pool with roles for signed-in and
- * guest users, as SST v2 builds them. The local cloud has no Cognito: the pool, client
- * and identity pool deploy recorded (ids in AWS's formats) and `sst dev` says that
- * sign-up and sign-in do not work locally; trigger functions deploy and can be invoked.
+ * guest users, as SST v2 builds them. Locally the pool and client run in the local
+ * cloud's Cognito (sign-up, sign-in with SRP or a password, tokens its authorizers
+ * verify, triggers through the local Lambda) and the identity pool hands out credentials
+ * of its roles; `sst dev` says once what differs (codes are printed, not sent; MFA,
+ * custom-auth triggers and outside identity providers are deployed as written).
  */
 import * as cdk from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
@@ -92,11 +94,37 @@ export class Cognito extends Construct implements SSTConstruct {
     this.createUserPoolClient();
     this.addTriggers();
     this.createIdentityPool();
-    addLocalNotice(this, {
-      construct: `Cognito "${id}"`,
-      prop: "the user pool",
-      local: "the local cloud has no Cognito: the user pool, client and identity pool are deployed to AWS as written and recorded locally (sign-up and sign-in do not work; a user_pool authorizer can only decode tokens); trigger functions deploy and can be invoked",
-    });
+    this.addLocalNotices();
+  }
+
+  /** What the local Cognito does differently, said once by `sst dev`. */
+  private addLocalNotices(): void {
+    const construct = `Cognito "${this.id}"`;
+    if (this.cdk.userPool instanceof cognito.UserPool) {
+      addLocalNotice(this, {
+        construct, prop: "the user pool",
+        local: "the local user pool sends no email or SMS: `sst dev` prints each confirmation code, password-reset code and temporary password instead",
+      });
+    }
+    const mfa = (this.props.cdk?.userPool as cognito.UserPoolProps | undefined)?.mfa;
+    if (mfa && mfa !== cognito.Mfa.OFF) {
+      addLocalNotice(this, { construct, prop: "cdk.userPool.mfa", local: "MFA is deployed as written; the local user pool signs users in without a second factor" });
+    }
+    for (const key of ["createAuthChallenge", "defineAuthChallenge", "verifyAuthChallengeResponse", "customEmailSender", "customSmsSender", "userMigration"] as const) {
+      if (this.props.triggers?.[key]) {
+        addLocalNotice(this, { construct, prop: `triggers.${key}`, local: "the function deploys and can be invoked, but the local user pool never calls it (no custom auth challenges, custom senders or user migration)" });
+      }
+    }
+    const federation = this.props.identityPoolFederation;
+    if (typeof federation === "object") {
+      for (const key of ["auth0", "amazon", "apple", "facebook", "google", "twitter"] as const) {
+        if (!federation[key]) continue;
+        addLocalNotice(this, {
+          construct, prop: `identityPoolFederation.${key}`,
+          local: "the provider is deployed as written; locally the identity pool gives credentials to the user pool's signed-in users and to guests, not to sign-ins with this provider (their tokens cannot be checked offline)",
+        });
+      }
+    }
   }
 
   get userPoolId(): string {

@@ -6,10 +6,11 @@
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
- * but does not run, or runs only in part (a Cognito authorizer: no signature check
- * offline; a custom domain, an HTTP data source, Cognito user-pool authorization that can
- * only be checked against AWS), which it names once. A Cognito authorizer hands a pool's
- * token claims to its route; an API key of a usage plan opens an `apiKeyRequired` route.
+ * but does not run, or runs only in part (a custom domain, an HTTP data source, Cognito
+ * user-pool authorization by a pool the app does not create, which only AWS can check),
+ * which it names once. A Cognito authorizer of the app's own pool takes the tokens the
+ * local Cognito signs (signed in over SRP) and hands their claims to its route; an API
+ * key of a usage plan opens an `apiKeyRequired` route.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +18,7 @@ import * as cdk from "aws-cdk-lib";
 import * as appsync from "aws-cdk-lib/aws-appsync";
 import { App, Stack, ApiGatewayV1Api, AppSyncApi } from "./index.js";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
+import { signInWithSrp } from "local-cloud/services/cognito-idp/sign-in.testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
@@ -64,7 +66,7 @@ export function Apis({ stack }: StackContext) {
     },
   });
   const urls = new Function(stack, "Urls", { handler: "src/fn.urls", bind: [rest, graph] });
-  stack.addOutputs({ PoolId: users.userPoolId, RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
+  stack.addOutputs({ PoolId: users.userPoolId, ClientId: users.userPoolClientId, RestUrl: rest.url, GraphUrl: graph.url, GraphKey: graph.cdk.graphqlApi.apiKey!, UrlsFn: urls.functionName });
 }
 `,
   "graphql/schema.graphql": "type Note { id: ID! text: String }\ntype Query { hello(name: String): String note(id: ID!): Note echo(text: String): String }\ntype Mutation { addNote(id: ID!, text: String): Note }\n",
@@ -94,11 +96,11 @@ after(async () => {
 describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
   let outputs: Record<string, string> = {};
 
-  it("deploy with local URLs, bound into functions, and no notice but the Cognito authorizer's", { timeout: 240_000 }, async () => {
+  it("deploy with local URLs, bound into functions, and no notice (the Cognito authorizer's pool is a local one)", { timeout: 240_000 }, async () => {
     const project = await loadProject({ cwd: dir, stage: "dev" });
     const result = await synth(project, { mode: "deploy", target: "local" });
     const notices = result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [];
-    assert.deepEqual(notices.map((n) => `${n.construct} ${n.prop}`), ['ApiGatewayV1Api "Rest" authorizers.pool'], "only the Cognito authorizer, which runs in part");
+    assert.deepEqual(notices.map((n) => `${n.construct} ${n.prop}`), []);
     await deployToLocal(tc.cloud as any, result);
     const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-served-app-Apis" });
     outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
@@ -149,12 +151,18 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
 
   it("a user_pools authorizer hands the token's claims to the route; an apiKeyRequired route wants a key of a usage plan", { timeout: 60_000 }, async () => {
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-    const token = (iss: string) => `${b64({ alg: "RS256", kid: "k" })}.${b64({ iss, sub: "u-9", token_use: "id", exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
+    const forged = (iss: string) => `${b64({ alg: "RS256", kid: "k" })}.${b64({ iss, sub: "u-9", token_use: "id", exp: Math.floor(Date.now() / 1000) + 600 })}.c2ln`;
     assert.equal((await fetch(`${outputs.RestUrl}me`)).status, 401);
-    assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
-    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: token(`https://cognito-idp.us-east-1.amazonaws.com/${outputs.PoolId}`) } });
+    assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: forged("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
+    // The pool is the local Cognito's: a token it did not sign is refused, one it signed passes.
+    assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: forged(`https://cognito-idp.us-east-1.amazonaws.com/${outputs.PoolId}`) } })).status, 401);
+    const idp = tc.cloud.cognitoidp;
+    await idp.call("AdminCreateUser", { UserPoolId: outputs.PoolId, Username: "una@example.com", MessageAction: "SUPPRESS" });
+    await idp.call("AdminSetUserPassword", { UserPoolId: outputs.PoolId, Username: "una@example.com", Password: "Passw0rd!", Permanent: true });
+    const session = await signInWithSrp(tc.cloud.endpoint, outputs.PoolId!, outputs.ClientId!, "una@example.com", "Passw0rd!");
+    const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: session.getIdToken().getJwtToken() } });
     assert.equal(me.status, 200);
-    assert.equal((await me.json()).requestContext.authorizer.claims.sub, "u-9");
+    assert.equal((await me.json()).requestContext.authorizer.claims.email, "una@example.com");
 
     const noKey = await fetch(`${outputs.RestUrl}paid`);
     assert.equal(noKey.status, 403);

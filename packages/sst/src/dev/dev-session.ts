@@ -19,6 +19,7 @@ import { createDevBuilder } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
 import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
+import { attachCognitoCodeLog } from "./cognito-codes.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
@@ -235,7 +236,12 @@ export class DevSession {
     if (typeof this.cloud.lambda?.setCodeResolver !== "function")
       throw new Error("This local cloud has no Lambda service, so functions cannot run from source");
     this.cloud.lambda.setCodeResolver(this.resolver.resolve);
-    this.detachLog = attachInvocationLog(this.cloud.events, ui, (n) => this.resolver.label(n), { verbose: this.opts.verbose });
+    const detachInvocations = attachInvocationLog(this.cloud.events, ui, (n) => this.resolver.label(n), { verbose: this.opts.verbose });
+    const detachCodes = attachCognitoCodeLog(this.cloud.events, ui);
+    this.detachLog = () => {
+      detachInvocations();
+      detachCodes();
+    };
     this.cloud.events.on("ssm:changed", this.onSsmChanged);
     this.configInputs = new Set((this.project.configInputs ?? []).map((f) => path.resolve(this.project.root, f)));
 
