@@ -51,6 +51,7 @@ import { distributionIdFromHost, type CloudFrontService } from "./services/cloud
 import type { SecretsManagerService } from "./services/secretsmanager/index.js";
 import type { RdsDataService } from "./services/rdsdata/index.js";
 import type { CognitoIdpService } from "./services/cognito-idp/index.js";
+import type { CognitoIdentityService } from "./services/cognito-identity/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -114,6 +115,8 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly rdsdata: RdsDataService;
   /** Cognito user pools. */
   declare readonly cognitoidp: CognitoIdpService;
+  /** Cognito identity pools. */
+  declare readonly cognitoidentity: CognitoIdentityService;
 
   private readonly bySigningName = new Map<string, Service>();
   private readonly allowedHosts: readonly string[];

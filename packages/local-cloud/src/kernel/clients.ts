@@ -26,6 +26,7 @@ import type secretsmanager from "../wire/models/secretsmanager.js";
 import type rdsdata from "../wire/models/rdsdata.js";
 import type sts from "../wire/models/sts.js";
 import type cognitoidp from "../wire/models/cognitoidp.js";
+import type cognitoidentity from "../wire/models/cognitoidentity.js";
 
 export interface ModelClient<M extends ServiceModel> {
   call<Op extends OperationName<M>>(operation: Op, input: InputOf<M, Op>, ctx?: Partial<CallContext>): Promise<OutputOf<M, Op>>;
@@ -57,6 +58,7 @@ export interface ServiceClients {
   rdsdata: ModelClient<typeof rdsdata> & InProcessClient;
   /** User pools' model operations, and the local-only one the JWT verifiers read a pool's keys with (services/cognito-idp). */
   cognitoidp: ModelClient<typeof cognitoidp> & LocalJsonWebKeysClient;
+  cognitoidentity: ModelClient<typeof cognitoidentity>;
 }
 
 /** Local-only, in-process: a user pool's public signing keys (`{ keys: [] }` for a pool the cloud does not have). */
@@ -87,7 +89,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata", "cognitoidp"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata", "cognitoidp", "cognitoidentity"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

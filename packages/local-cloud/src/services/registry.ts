@@ -23,6 +23,7 @@ import { CloudFrontService } from "./cloudfront/index.js";
 import { SecretsManagerService } from "./secretsmanager/index.js";
 import { RdsDataService } from "./rdsdata/index.js";
 import { CognitoIdpService } from "./cognito-idp/index.js";
+import { CognitoIdentityService } from "./cognito-identity/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -45,6 +46,7 @@ export const SERVICES = [
   ["secretsmanager", SecretsManagerService],
   ["rdsdata", RdsDataService],
   ["cognitoidp", CognitoIdpService],
+  ["cognitoidentity", CognitoIdentityService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 

@@ -2,10 +2,10 @@
  * Cognito: user pools, their clients, groups and domains are provisioned in the local
  * Cognito (services/cognito-idp) with the template's settings, so sign-up and sign-in
  * work locally; a domain's hosted UI is not served (the domain deploys, `sst dev` says
- * so). Identity providers, resource servers, identity pools and their roles are
- * recorded with the ids AWS would give (`us-east-1:<uuid>` identity pools).
+ * so). Identity pools and their roles are provisioned in the local identity pools
+ * service (services/cognito-identity), so they hand out credentials of their roles.
+ * Federated identity providers and resource servers are recorded with the ids AWS would give.
  */
-import { randomUUID } from "node:crypto";
 import { recordedProvider } from "./recorded.js";
 import { arn, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
 
@@ -126,6 +126,53 @@ const userPoolDomain: ResourceProvider = {
   },
 };
 
+/** The template's identity pool settings as CreateIdentityPool / UpdateIdentityPool take them. */
+function identityPoolInput(props: Props, name: string): Props {
+  const { CognitoEvents: _e, CognitoStreams: _s, PushSync: _p, IdentityPoolName: _n, AllowUnauthenticatedIdentities, AllowClassicFlow, CognitoIdentityProviders, ...rest } = props;
+  return {
+    ...rest, IdentityPoolName: name,
+    AllowUnauthenticatedIdentities: AllowUnauthenticatedIdentities === true || AllowUnauthenticatedIdentities === "true",
+    ...(AllowClassicFlow !== undefined ? { AllowClassicFlow: AllowClassicFlow === true || AllowClassicFlow === "true" } : {}),
+    ...(CognitoIdentityProviders ? { CognitoIdentityProviders: coerce(CognitoIdentityProviders as Props[]).map((p) => ({ ...p, ServerSideTokenCheck: p.ServerSideTokenCheck === true || p.ServerSideTokenCheck === "true" })) } : {}),
+  };
+}
+
+const identityPoolName = (props: Props, ctx: ProviderContext) => String(props.IdentityPoolName ?? ctx.physicalName({ maxLength: 128 }));
+
+const identityPool: ResourceProvider = {
+  async create(props, ctx) {
+    const name = identityPoolName(props, ctx);
+    const out = await service(ctx, "cognitoidentity").call("CreateIdentityPool", identityPoolInput(props, name));
+    return { physicalId: out.IdentityPoolId, attributes: { Id: out.IdentityPoolId, Name: name } };
+  },
+  async update(id, props, old, ctx) {
+    const idp = service(ctx, "cognitoidentity");
+    const current = await idp.call("DescribeIdentityPool", { IdentityPoolId: id });
+    const name = props.IdentityPoolName !== undefined ? identityPoolName(props, ctx) : current.IdentityPoolName;
+    void old;
+    await idp.call("UpdateIdentityPool", { IdentityPoolId: id, ...identityPoolInput(props, name) });
+    return { Id: id, Name: name };
+  },
+  async delete(id, _props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidentity").call("DeleteIdentityPool", { IdentityPoolId: id }));
+  },
+};
+
+const identityPoolRoleAttachment: ResourceProvider = {
+  replacementProps: ["IdentityPoolId"],
+  async create(props, ctx) {
+    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", { IdentityPoolId: props.IdentityPoolId, Roles: props.Roles ?? {}, ...(props.RoleMappings ? { RoleMappings: props.RoleMappings } : {}) });
+    return { physicalId: `${props.IdentityPoolId}-roles` };
+  },
+  async update(_id, props, _old, ctx) {
+    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", { IdentityPoolId: props.IdentityPoolId, Roles: props.Roles ?? {}, ...(props.RoleMappings ? { RoleMappings: props.RoleMappings } : {}) });
+    return {};
+  },
+  async delete(_id, props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", { IdentityPoolId: props.IdentityPoolId, Roles: {} }));
+  },
+};
+
 export const cognitoProviders: Record<string, ResourceProvider> = {
   "AWS::Cognito::UserPool": userPool,
   "AWS::Cognito::UserPoolClient": userPoolClient,
@@ -133,11 +180,8 @@ export const cognitoProviders: Record<string, ResourceProvider> = {
   "AWS::Cognito::UserPoolGroup": userPoolGroup,
   "AWS::Cognito::UserPoolIdentityProvider": recordedProvider({ replacementProps: ["ProviderName", "UserPoolId"], id: (p) => String(p.ProviderName) }),
   "AWS::Cognito::UserPoolResourceServer": recordedProvider({ replacementProps: ["Identifier", "UserPoolId"], id: (p) => String(p.Identifier) }),
-  "AWS::Cognito::IdentityPool": recordedProvider({
-    id: (_p, ctx) => `${ctx.region}:${randomUUID()}`,
-    attributes: (id, p) => ({ Id: id, Name: p.IdentityPoolName ?? id }),
-  }),
-  "AWS::Cognito::IdentityPoolRoleAttachment": recordedProvider({ replacementProps: ["IdentityPoolId"], id: (p) => `${p.IdentityPoolId}-roles` }),
+  "AWS::Cognito::IdentityPool": identityPool,
+  "AWS::Cognito::IdentityPoolRoleAttachment": identityPoolRoleAttachment,
   // CDK's OpenIdConnectProvider (a custom resource): the provider's ARN, nothing behind it.
   "Custom::AWSCDKOpenIdConnectProvider": recordedProvider({
     replacementProps: ["Url"],

@@ -29,16 +29,13 @@ export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
 
 const WELL_KNOWN = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
 
-/** Whether an unsigned request is for this service: its JSON target or a pool's discovery documents. */
-export function isUserPoolsRequest(method: string, path: string, target: string | undefined): boolean {
-  if (target !== undefined) return target.startsWith("AWSCognitoIdentityProviderService.");
-  return method === "GET" && WELL_KNOWN.test(path);
-}
+const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
 
 export class CognitoIdpService implements Service {
   readonly signingName = "cognito-idp";
   private readonly host: OperationHost<CallContext>;
   private readonly dir: Directory;
+  private readonly publicOperations: Set<string>;
   readonly pools: PoolOperations;
   readonly users: UserOperations;
   readonly auth: AuthOperations;
@@ -103,6 +100,7 @@ export class CognitoIdpService implements Service {
       AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
       AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
     };
+    this.publicOperations = new Set(Object.entries(operations).filter(([, spec]) => spec.iam === "none").map(([name]) => name));
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [model],
@@ -118,8 +116,10 @@ export class CognitoIdpService implements Service {
     });
   }
 
+  /** Unsigned: the operations AWS serves without a signature, and a pool's discovery documents. */
   acceptsUnsigned(method: string, path: string, target: string | undefined): boolean {
-    return isUserPoolsRequest(method, path, target);
+    if (target !== undefined) return target.startsWith(TARGET_PREFIX) && this.publicOperations.has(target.slice(TARGET_PREFIX.length));
+    return method === "GET" && WELL_KNOWN.test(path);
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {

@@ -152,8 +152,8 @@ test("a client with a secret requires SECRET_HASH; flows the client does not all
     "InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
   const admin = await idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "bo@example.com", PASSWORD: "Passw0rd!", SECRET_HASH: hash("bo@example.com") } }));
   assert.ok(admin.AuthenticationResult!.IdToken);
-  // Admin operations are IAM operations: unsigned, they are refused.
-  await assert.rejects(anon.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "bo@example.com" })), (e: any) => e.$metadata?.httpStatusCode >= 400);
+  // Admin operations are IAM operations: unsigned, they are refused before anything else.
+  await assert.rejects(anon.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "bo@example.com" })), (e: any) => e.name === "MissingAuthenticationTokenException" && e.$metadata?.httpStatusCode === 400);
 });
 
 test("an admin-created user signs in with the temporary password, answers NEW_PASSWORD_REQUIRED, then gets tokens with their groups", async () => {

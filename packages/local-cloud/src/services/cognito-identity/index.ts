@@ -1,0 +1,68 @@
+/**
+ * Cognito identity pools (awsJson1_1, X-Amz-Target "AWSCognitoIdentityService.<Op>"):
+ * pools and their roles are IAM-checked management operations; GetId,
+ * GetCredentialsForIdentity and GetOpenIdToken are what an app calls before it has
+ * credentials, so — as on AWS — they take unsigned requests.
+ */
+import { AwsError } from "../../server/aws-error.js";
+import type { ServiceDeps } from "../../kernel/kernel.js";
+import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
+import { OperationHost } from "../../wire/host.js";
+import type { Authorization, OperationSpecs } from "../../wire/operations.js";
+import model from "../../wire/models/cognitoidentity.js";
+import { IdentityPoolOperations } from "./operations.js";
+import { IdentityPoolStore } from "./store.js";
+
+const TARGET_PREFIX = "AWSCognitoIdentityService.";
+
+export class CognitoIdentityService implements Service {
+  readonly signingName = "cognito-identity";
+  readonly ops: IdentityPoolOperations;
+  private readonly host: OperationHost<CallContext>;
+  private readonly publicOperations: Set<string>;
+
+  constructor({ kernel }: ServiceDeps) {
+    const ops = (this.ops = new IdentityPoolOperations(new IdentityPoolStore(kernel.openDatabase("cognito-identity")), kernel));
+    const poolArn = (id: string) => `arn:aws:cognito-identity:${kernel.region}:${kernel.accountId}:identitypool/${id}`;
+    const any = (action: string) => (): Authorization => ({ action: `cognito-identity:${action}`, resource: "*" });
+    const onPool = (action: string) => (i: { IdentityPoolId: string }): Authorization => ({ action: `cognito-identity:${action}`, resource: poolArn(i.IdentityPoolId) });
+    const operations: OperationSpecs<typeof model, CallContext> = {
+      CreateIdentityPool: { iam: any("CreateIdentityPool"), run: (i) => ops.CreateIdentityPool(i) },
+      ListIdentityPools: { iam: any("ListIdentityPools"), run: (i) => ops.ListIdentityPools(i) },
+      DescribeIdentityPool: { iam: onPool("DescribeIdentityPool"), run: (i) => ops.DescribeIdentityPool(i) },
+      UpdateIdentityPool: { iam: onPool("UpdateIdentityPool"), run: (i) => ops.UpdateIdentityPool(i) },
+      DeleteIdentityPool: { iam: onPool("DeleteIdentityPool"), run: (i) => ops.DeleteIdentityPool(i) },
+      SetIdentityPoolRoles: { iam: onPool("SetIdentityPoolRoles"), run: (i) => ops.SetIdentityPoolRoles(i) },
+      GetIdentityPoolRoles: { iam: onPool("GetIdentityPoolRoles"), run: (i) => ops.GetIdentityPoolRoles(i) },
+      GetId: { iam: "none", run: (i) => ops.GetId(i) },
+      GetCredentialsForIdentity: { iam: "none", run: (i) => ops.GetCredentialsForIdentity(i) },
+      GetOpenIdToken: { iam: "none", run: (i) => ops.GetOpenIdToken(i) },
+    };
+    this.publicOperations = new Set(Object.entries(operations).filter(([, spec]) => spec.iam === "none").map(([name]) => name));
+    this.host = new OperationHost<CallContext>(kernel, {
+      signingName: this.signingName,
+      models: [model],
+      operations,
+      context: (ctx) => ctx,
+      errors: {
+        validation: (message) => new AwsError("InvalidParameterException", message, 400),
+        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
+        malformedBody: (message) => new AwsError("SerializationException", message, 400),
+        accessDenied: (message) => new AwsError("AccessDeniedException", message, 400),
+        internal: (err) => new AwsError("InternalErrorException", String((err as Error)?.message ?? err), 500),
+      },
+    });
+  }
+
+  acceptsUnsigned(_method: string, _path: string, target: string | undefined): boolean {
+    return target !== undefined && target.startsWith(TARGET_PREFIX) && this.publicOperations.has(target.slice(TARGET_PREFIX.length));
+  }
+
+  handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.host.handle(req);
+  }
+
+  call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    return this.host.call(operation, input, ctx);
+  }
+}
