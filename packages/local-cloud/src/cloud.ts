@@ -87,7 +87,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   /** IAM beyond authorize(): policy decisions, sessions, roles (the IAM service, when it runs). */
   readonly identity: IamPort = {
     evaluate: (principal, action, resource, conditions) => (this.iam ?? NO_IAM).evaluate(principal, action, resource, conditions),
-    issueSessionCredentials: (roleArn, sessionName, duration) => (this.iam ?? NO_IAM).issueSessionCredentials(roleArn, sessionName, duration),
+    issueSessionCredentials: (roleArn, sessionName, duration, webIdentity) => (this.iam ?? NO_IAM).issueSessionCredentials(roleArn, sessionName, duration, webIdentity),
     role: (roleArn) => (this.iam ?? NO_IAM).role(roleArn),
     lookupAccessKey: (accessKeyId) => (this.iam ?? NO_IAM).lookupAccessKey(accessKeyId),
   };

@@ -30,6 +30,16 @@ export interface Principal {
   admin: boolean;
   /** For a role session: the role whose policies are evaluated. */
   roleArn?: string;
+  /** For a session a Cognito identity pool handed out: whose it is (API Gateway shows it as `cognitoIdentity`). */
+  webIdentity?: WebIdentity;
+}
+
+/** The Cognito identity behind a role session. */
+export interface WebIdentity {
+  identityId: string;
+  identityPoolId: string;
+  /** "authenticated" and the login providers, or "unauthenticated". */
+  amr: string[];
 }
 
 export interface AwsRequest {

@@ -5,7 +5,7 @@
  * fetched from its OpenID discovery document and cached — and checking that one of them
  * signed a token.
  */
-import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from "node:crypto";
 
 export interface JwtParts {
   header: Record<string, any>;
@@ -80,11 +80,11 @@ export class JwksCache {
 
   private importLocal(jwks: JsonWebKey[]): Map<string, KeyObject> {
     const out = new Map<string, KeyObject>();
-    for (const jwk of jwks as Array<JsonWebKey & { kid?: string }>) {
+    for (const jwk of jwks) {
       const id = `${jwk.kid}\u0000${jwk.n ?? jwk.x}`;
       let key = this.imported.get(id);
       if (!key) this.imported.set(id, (key = createPublicKey({ key: jwk, format: "jwk" })));
-      out.set(jwk.kid ?? "", key);
+      out.set(String(jwk.kid ?? ""), key);
     }
     return out;
   }

@@ -4,6 +4,7 @@
  * same validation and IAM check as a request over the wire (as the admin unless a
  * context says otherwise).
  */
+import type { JsonWebKey } from "node:crypto";
 import type { CallContext, Service } from "../types.js";
 import type { ServiceModel } from "../wire/model.js";
 import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";

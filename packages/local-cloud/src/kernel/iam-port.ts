@@ -5,7 +5,7 @@
  * a role (its id and session limits). The IAM service implements it; a cloud without IAM
  * answers with nothing allowed and no roles.
  */
-import type { Principal } from "../types.js";
+import type { Principal, WebIdentity } from "../types.js";
 
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
@@ -29,8 +29,11 @@ export interface RoleFacts {
 export interface IamPort {
   /** The decision of the principal's identity-based policies for `action` on `resource`. */
   evaluate(principal: Principal, action: string, resource: string, conditions?: Record<string, string>): Decision;
-  /** Credentials of a new session of the role (the caller has checked it may be assumed). */
-  issueSessionCredentials(roleArn: string, sessionName: string, durationSeconds?: number): SessionCredentials;
+  /**
+   * Credentials of a new session of the role (the caller has checked it may be assumed);
+   * `webIdentity` when a Cognito identity pool assumes it for one of its identities.
+   */
+  issueSessionCredentials(roleArn: string, sessionName: string, durationSeconds?: number, webIdentity?: WebIdentity): SessionCredentials;
   role(roleArn: string): RoleFacts | undefined;
   /** The principal and secret behind an access key this IAM issued (session keys). */
   lookupAccessKey(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; principal: Principal } | undefined;

@@ -7,7 +7,7 @@
  * Federated identity providers and resource servers are recorded with the ids AWS would give.
  */
 import { recordedProvider } from "./recorded.js";
-import { arn, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
+import { arn, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider } from "../provider.js";
 
 type Props = Record<string, any>;
 
@@ -128,9 +128,13 @@ const userPoolDomain: ResourceProvider = {
 
 /** The template's identity pool settings as CreateIdentityPool / UpdateIdentityPool take them. */
 function identityPoolInput(props: Props, name: string): Props {
-  const { CognitoEvents: _e, CognitoStreams: _s, PushSync: _p, IdentityPoolName: _n, AllowUnauthenticatedIdentities, AllowClassicFlow, CognitoIdentityProviders, ...rest } = props;
+  const { CognitoEvents: _e, CognitoStreams: _s, PushSync: _p, IdentityPoolName: _n, AllowUnauthenticatedIdentities, AllowClassicFlow, CognitoIdentityProviders, SupportedLoginProviders, IdentityPoolTags, ...rest } = props;
   return {
     ...rest, IdentityPoolName: name,
+    // The template lists tags ({ Key, Value }); the API takes a map.
+    ...(Array.isArray(IdentityPoolTags) && IdentityPoolTags.length ? { IdentityPoolTags: tagMap(IdentityPoolTags) } : {}),
+    // CDK writes an empty map as [] (CloudFormation takes either).
+    ...(SupportedLoginProviders && !Array.isArray(SupportedLoginProviders) ? { SupportedLoginProviders } : {}),
     AllowUnauthenticatedIdentities: AllowUnauthenticatedIdentities === true || AllowUnauthenticatedIdentities === "true",
     ...(AllowClassicFlow !== undefined ? { AllowClassicFlow: AllowClassicFlow === true || AllowClassicFlow === "true" } : {}),
     ...(CognitoIdentityProviders ? { CognitoIdentityProviders: coerce(CognitoIdentityProviders as Props[]).map((p) => ({ ...p, ServerSideTokenCheck: p.ServerSideTokenCheck === true || p.ServerSideTokenCheck === "true" })) } : {}),

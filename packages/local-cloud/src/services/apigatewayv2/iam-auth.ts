@@ -30,7 +30,7 @@ export function authorizeIam(req: AwsRequest, cloud: IamAuthCloud, routeArn: str
     authorizer: {
       iam: {
         accessKey: caller.accessKeyId, accountId: "000000000000", callerId: p.arn.split("/").slice(-2).join(":"),
-        cognitoIdentity: null, principalOrgId: null, userArn: p.arn, userId: p.arn.split("/").slice(-2).join(":"),
+        cognitoIdentity: p.webIdentity ? { amr: p.webIdentity.amr, identityId: p.webIdentity.identityId, identityPoolId: p.webIdentity.identityPoolId } : null, principalOrgId: null, userArn: p.arn, userId: p.arn.split("/").slice(-2).join(":"),
       },
     },
   };

@@ -204,7 +204,7 @@ export class IdentityPoolOperations {
     const role = this.kernel.identity.role(roleArn);
     const amr = verified.length ? ["authenticated", ...verified.map((l) => l.provider), ...verified.map((l) => `${l.provider}:CognitoSignIn:${l.subject}`)] : ["unauthenticated"];
     if (!role || !trustAllows(role.assumeRolePolicyDocument, pool.row.id, amr)) throw invalidConfiguration();
-    const credentials = this.kernel.identity.issueSessionCredentials(roleArn, "CognitoIdentityCredentials", 3600);
+    const credentials = this.kernel.identity.issueSessionCredentials(roleArn, "CognitoIdentityCredentials", 3600, { identityId: identity.id, identityPoolId: pool.row.id, amr });
     return {
       IdentityId: identity.id,
       Credentials: {

@@ -136,7 +136,7 @@ test("a user pool deployed by CloudFormation signs users up and in, running its 
 
   // Anyone else gets a code, in the CustomMessage trigger's words.
   await idp.send(new SignUpCommand({ ClientId: clientId, Username: "bea@example.com", Password: "Passw0rd!", UserAttributes: [{ Name: "custom:plan", Value: "pro" }] }));
-  const sent = codes.findLast((c) => c.destination === "bea@example.com")!;
+  const sent = [...codes].reverse().find((c) => c.destination === "bea@example.com")!;
   assert.equal(sent.message, `Welcome! Your code is ${sent.code}`);
   await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "bea@example.com", ConfirmationCode: sent.code }));
 

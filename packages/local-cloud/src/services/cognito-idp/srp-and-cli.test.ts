@@ -44,7 +44,7 @@ test("amazon-cognito-identity-js signs up, confirms and signs in over SRP; a wro
   const sub = await signUp(p, "frank", "Passw0rd!", { email: "frank@example.com" });
   const user = new CognitoUser({ Username: "frank", Pool: p });
   await assert.rejects(signIn(user, "frank", "Passw0rd!"), (e: any) => e.code === "UserNotConfirmedException");
-  await confirm(user, codes.findLast((c) => c.username === "frank" && c.purpose === "signup")!.code);
+  await confirm(user, [...codes].reverse().find((c) => c.username === "frank" && c.purpose === "signup")!.code);
   await assert.rejects(signIn(new CognitoUser({ Username: "frank", Pool: p }), "frank", "Wr0ngPass!"), (e: any) => e.code === "NotAuthorizedException" && e.message === "Incorrect username or password.");
   const session = await signIn(new CognitoUser({ Username: "frank", Pool: p }), "frank", "Passw0rd!");
   assert.equal(session.isValid(), true);
@@ -60,7 +60,7 @@ test("amazon-cognito-identity-js signs up, confirms and signs in over SRP; a wro
 test("SRP with an email-as-username pool uses the user's UUID as USER_ID_FOR_SRP", async () => {
   const p = await pool({ UsernameAttributes: ["email"] });
   const sub = await signUp(p, "gina@example.com", "Passw0rd!", {});
-  await confirm(new CognitoUser({ Username: "gina@example.com", Pool: p }), codes.findLast((c) => c.destination === "gina@example.com" && c.purpose === "signup")!.code);
+  await confirm(new CognitoUser({ Username: "gina@example.com", Pool: p }), [...codes].reverse().find((c) => c.destination === "gina@example.com" && c.purpose === "signup")!.code);
   const session = await signIn(new CognitoUser({ Username: "gina@example.com", Pool: p }), "gina@example.com", "Passw0rd!");
   assert.equal(session.getIdToken().payload["cognito:username"], sub);
 });

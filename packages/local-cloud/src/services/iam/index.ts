@@ -6,7 +6,7 @@ import { AwsError } from "../../server/aws-error.js";
 import { evaluatePolicies, type Decision } from "../../iam/policy-evaluator.js";
 import type { IamPort, RoleFacts } from "../../kernel/iam-port.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
-import type { AwsRequest, AwsResponse, CallContext, Principal, Service } from "../../types.js";
+import type { AwsRequest, AwsResponse, CallContext, Principal, Service, WebIdentity } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
 import iamModel from "../../wire/models/iam.js";
 import { iamOperations } from "./api.js";
@@ -56,8 +56,8 @@ export class IamService implements Service, IamPort {
   }
 
   /** Credentials of a new session of `roleArn` (STS AssumeRole, the Lambda runtime). */
-  issueSessionCredentials(roleArn: string, sessionName: string, durationSeconds?: number): SessionCredentials {
-    return this.sessions.issue(roleArn, sessionName, durationSeconds);
+  issueSessionCredentials(roleArn: string, sessionName: string, durationSeconds?: number, webIdentity?: WebIdentity): SessionCredentials {
+    return this.sessions.issue(roleArn, sessionName, durationSeconds, webIdentity);
   }
 
   /** A role's facts (STS reads its id, trust policy and session limit). */

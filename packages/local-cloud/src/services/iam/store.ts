@@ -37,6 +37,8 @@ export interface SessionRow {
   role_arn: string;
   session_name: string;
   expiration: string;
+  /** JSON: the WebIdentity of a session a Cognito identity pool handed out. */
+  web_identity: string | null;
 }
 
 export function migrateIam(db: Database.Database): void {
@@ -59,4 +61,7 @@ export function migrateIam(db: Database.Database): void {
       access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL, role_arn TEXT NOT NULL,
       session_name TEXT NOT NULL, expiration TEXT NOT NULL);
   `);
+  // Added with Cognito identity pools: state written before then has no such column.
+  const sessionColumns = (db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map((c) => c.name);
+  if (!sessionColumns.includes("web_identity")) db.exec("ALTER TABLE sessions ADD COLUMN web_identity TEXT");
 }
