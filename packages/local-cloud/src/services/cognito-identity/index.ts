@@ -4,10 +4,10 @@
  * GetCredentialsForIdentity and GetOpenIdToken are what an app calls before it has
  * credentials, so — as on AWS — they take unsigned requests.
  */
-import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
+import { COGNITO_SERVICE_ERRORS, unsignedTargets } from "../../wire/public-operations.js";
 import type { Authorization, OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/cognitoidentity.js";
 import { IdentityPoolOperations } from "./operations.js";
@@ -19,7 +19,7 @@ export class CognitoIdentityService implements Service {
   readonly signingName = "cognito-identity";
   readonly ops: IdentityPoolOperations;
   private readonly host: OperationHost<CallContext>;
-  private readonly publicOperations: Set<string>;
+  private readonly isUnsignedTarget: (target: string | undefined) => boolean;
 
   constructor({ kernel }: ServiceDeps) {
     const ops = (this.ops = new IdentityPoolOperations(new IdentityPoolStore(kernel.openDatabase("cognito-identity")), kernel));
@@ -38,24 +38,18 @@ export class CognitoIdentityService implements Service {
       GetCredentialsForIdentity: { iam: "none", run: (i) => ops.GetCredentialsForIdentity(i) },
       GetOpenIdToken: { iam: "none", run: (i) => ops.GetOpenIdToken(i) },
     };
-    this.publicOperations = new Set(Object.entries(operations).filter(([, spec]) => spec.iam === "none").map(([name]) => name));
+    this.isUnsignedTarget = unsignedTargets(TARGET_PREFIX, operations);
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [model],
       operations,
       context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("InvalidParameterException", message, 400),
-        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
-        malformedBody: (message) => new AwsError("SerializationException", message, 400),
-        accessDenied: (message) => new AwsError("AccessDeniedException", message, 400),
-        internal: (err) => new AwsError("InternalErrorException", String((err as Error)?.message ?? err), 500),
-      },
+      errors: COGNITO_SERVICE_ERRORS,
     });
   }
 
   acceptsUnsigned(_method: string, _path: string, target: string | undefined): boolean {
-    return target !== undefined && target.startsWith(TARGET_PREFIX) && this.publicOperations.has(target.slice(TARGET_PREFIX.length));
+    return this.isUnsignedTarget(target);
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {

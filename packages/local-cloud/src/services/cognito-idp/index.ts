@@ -11,10 +11,10 @@
  * LocalJsonWebKeys, through which the local cloud's own JWT verifiers (auth/jwt-verify.ts)
  * get a pool's keys without a network.
  */
-import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
+import { COGNITO_SERVICE_ERRORS, unsignedTargets } from "../../wire/public-operations.js";
 import type { Authorization, OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/cognitoidp.js";
 import { AuthOperations } from "./auth.js";
@@ -35,7 +35,7 @@ export class CognitoIdpService implements Service {
   readonly signingName = "cognito-idp";
   private readonly host: OperationHost<CallContext>;
   private readonly dir: Directory;
-  private readonly publicOperations: Set<string>;
+  private readonly isUnsignedTarget: (target: string | undefined) => boolean;
   readonly pools: PoolOperations;
   readonly users: UserOperations;
   readonly auth: AuthOperations;
@@ -100,25 +100,19 @@ export class CognitoIdpService implements Service {
       AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
       AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
     };
-    this.publicOperations = new Set(Object.entries(operations).filter(([, spec]) => spec.iam === "none").map(([name]) => name));
+    this.isUnsignedTarget = unsignedTargets(TARGET_PREFIX, operations);
     this.host = new OperationHost<CallContext>(kernel, {
       signingName: this.signingName,
       models: [model],
       operations,
       context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("InvalidParameterException", message, 400),
-        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
-        malformedBody: (message) => new AwsError("SerializationException", message, 400),
-        accessDenied: (message) => new AwsError("AccessDeniedException", message, 400),
-        internal: (err) => new AwsError("InternalErrorException", String((err as Error)?.message ?? err), 500),
-      },
+      errors: COGNITO_SERVICE_ERRORS,
     });
   }
 
   /** Unsigned: the operations AWS serves without a signature, and a pool's discovery documents. */
   acceptsUnsigned(method: string, path: string, target: string | undefined): boolean {
-    if (target !== undefined) return target.startsWith(TARGET_PREFIX) && this.publicOperations.has(target.slice(TARGET_PREFIX.length));
+    if (target !== undefined) return this.isUnsignedTarget(target);
     return method === "GET" && WELL_KNOWN.test(path);
   }
 
