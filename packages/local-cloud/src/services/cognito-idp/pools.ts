@@ -10,6 +10,7 @@ import { groupNotFound, invalidParameter } from "./errors.js";
 import { DEFAULT_POLICY } from "./passwords.js";
 import type { GroupRow } from "./store.js";
 import { newPoolKey } from "./tokens.js";
+import { page } from "./pagination.js";
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const random = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -85,12 +86,9 @@ export class PoolOperations {
   }
 
   ListUserPools(input: { MaxResults: number; NextToken?: string }) {
-    const all = this.dir.store.pools();
-    const start = input.NextToken ? Number(Buffer.from(input.NextToken, "base64url").toString()) || 0 : 0;
-    const page = all.slice(start, start + input.MaxResults);
-    const next = start + input.MaxResults < all.length ? Buffer.from(String(start + input.MaxResults)).toString("base64url") : undefined;
+    const { items, next } = page(this.dir.store.pools(), input.MaxResults, input.NextToken);
     return {
-      UserPools: page.map((row) => {
+      UserPools: items.map((row) => {
         const d = JSON.parse(row.description);
         return { Id: d.Id, Name: d.Name, LambdaConfig: d.LambdaConfig, LastModifiedDate: d.LastModifiedDate, CreationDate: d.CreationDate };
       }),
@@ -183,14 +181,12 @@ export class PoolOperations {
 
   ListUserPoolClients(input: { UserPoolId: string; MaxResults?: number; NextToken?: string }) {
     this.dir.pool(input.UserPoolId);
-    const all = this.dir.store.clients(input.UserPoolId);
-    const max = input.MaxResults ?? 60;
-    const start = input.NextToken ? Number(Buffer.from(input.NextToken, "base64url").toString()) || 0 : 0;
-    const page = all.slice(start, start + max).map((c) => {
+    const { items, next } = page(this.dir.store.clients(input.UserPoolId), input.MaxResults ?? 60, input.NextToken);
+    const clients = items.map((c) => {
       const d = JSON.parse(c.description);
       return { ClientId: d.ClientId, UserPoolId: d.UserPoolId, ClientName: d.ClientName };
     });
-    return { UserPoolClients: page, ...(start + max < all.length ? { NextToken: Buffer.from(String(start + max)).toString("base64url") } : {}) };
+    return { UserPoolClients: clients, ...(next ? { NextToken: next } : {}) };
   }
 
   UpdateUserPoolClient(input: Record<string, any>) {
@@ -285,13 +281,8 @@ export class PoolOperations {
 
   ListGroups(input: { UserPoolId: string; Limit?: number; NextToken?: string }) {
     const pool = this.dir.pool(input.UserPoolId);
-    const all = this.dir.store.groups(pool.id);
-    const max = input.Limit ?? 60;
-    const start = input.NextToken ? Number(Buffer.from(input.NextToken, "base64url").toString()) || 0 : 0;
-    return {
-      Groups: all.slice(start, start + max).map((g) => this.groupView(g)),
-      ...(start + max < all.length ? { NextToken: Buffer.from(String(start + max)).toString("base64url") } : {}),
-    };
+    const { items, next } = page(this.dir.store.groups(pool.id), input.Limit ?? 60, input.NextToken);
+    return { Groups: items.map((g) => this.groupView(g)), ...(next ? { NextToken: next } : {}) };
   }
 
   UpdateGroup(input: { GroupName: string; UserPoolId: string; Description?: string; RoleArn?: string; Precedence?: number }) {
@@ -314,11 +305,7 @@ export class PoolOperations {
   }
 
   listGroupsForUser(poolId: string, usernameKey: string, limit = 60, nextToken?: string) {
-    const all = this.dir.store.groupsOf(poolId, usernameKey);
-    const start = nextToken ? Number(Buffer.from(nextToken, "base64url").toString()) || 0 : 0;
-    return {
-      Groups: all.slice(start, start + limit).map((g) => this.groupView(g)),
-      ...(start + limit < all.length ? { NextToken: Buffer.from(String(start + limit)).toString("base64url") } : {}),
-    };
+    const { items, next } = page(this.dir.store.groupsOf(poolId, usernameKey), limit, nextToken);
+    return { Groups: items.map((g) => this.groupView(g)), ...(next ? { NextToken: next } : {}) };
   }
 }

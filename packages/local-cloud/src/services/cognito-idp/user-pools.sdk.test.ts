@@ -218,6 +218,10 @@ test("ListUsers filters by attribute, exactly or by prefix", async () => {
   }
   const all = await idp.send(new ListUsersCommand({ UserPoolId: poolId }));
   assert.equal(all.Users!.length, 3);
+  const first = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 2 }));
+  const rest = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 2, PaginationToken: first.PaginationToken }));
+  assert.deepEqual([first.Users!.length, rest.Users!.length, rest.PaginationToken], [2, 1, undefined]);
+  assert.deepEqual([...first.Users!, ...rest.Users!].map((u) => u.Username), all.Users!.map((u) => u.Username));
   const prefix = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email ^= "ev"' }));
   assert.deepEqual(prefix.Users!.map((u) => u.Attributes!.find((a) => a.Name === "email")!.Value).sort(), ["evan@example.com", "eve@example.com"]);
   const exact = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email = "zed@other.com"' }));

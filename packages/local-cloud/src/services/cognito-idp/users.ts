@@ -11,6 +11,7 @@ import { invalidParameter, notAuthorized, userNotConfirmed, userNotFound } from 
 import { checkPassword, passwordMatches, temporaryPassword } from "./passwords.js";
 import type { PoolOperations } from "./pools.js";
 import { runTrigger } from "./triggers.js";
+import { page } from "./pagination.js";
 import { randomUUID } from "node:crypto";
 
 type AttributeList = { Name?: string; Value?: string }[] | undefined;
@@ -231,13 +232,12 @@ export class UserOperations {
     const pool = this.dir.pool(input.UserPoolId);
     const match = parseFilter(input.Filter);
     const all = this.dir.store.users(pool.id).map((row) => this.dir.toUser(row)!).filter((u) => match(u));
-    const limit = input.Limit ?? 60;
-    const start = input.PaginationToken ? Number(Buffer.from(input.PaginationToken, "base64url").toString()) || 0 : 0;
-    const page = all.slice(start, start + limit).map((u) => {
+    const { items, next } = page(all, input.Limit ?? 60, input.PaginationToken);
+    const users = items.map((u) => {
       const v = this.view(u);
       return input.AttributesToGet ? { ...v, Attributes: v.Attributes.filter((a) => input.AttributesToGet!.includes(a.Name)) } : v;
     });
-    return { Users: page, ...(start + limit < all.length ? { PaginationToken: Buffer.from(String(start + limit)).toString("base64url") } : {}) };
+    return { Users: users, ...(next ? { PaginationToken: next } : {}) };
   }
 
   /** Sets attributes; a changed email / phone that the pool auto-verifies becomes unverified and gets a code. */
@@ -351,10 +351,8 @@ export class UserOperations {
   ListUsersInGroup(input: { UserPoolId: string; GroupName: string; Limit?: number; NextToken?: string }) {
     const pool = this.dir.pool(input.UserPoolId);
     this.pools.groupOf(pool.id, input.GroupName);
-    const all = this.dir.store.membersOf(pool.id, input.GroupName).map((row) => this.view(this.dir.toUser(row)!));
-    const limit = input.Limit ?? 60;
-    const start = input.NextToken ? Number(Buffer.from(input.NextToken, "base64url").toString()) || 0 : 0;
-    return { Users: all.slice(start, start + limit), ...(start + limit < all.length ? { NextToken: Buffer.from(String(start + limit)).toString("base64url") } : {}) };
+    const { items, next } = page(this.dir.store.membersOf(pool.id, input.GroupName), input.Limit ?? 60, input.NextToken);
+    return { Users: items.map((row) => this.view(this.dir.toUser(row)!)), ...(next ? { NextToken: next } : {}) };
   }
 
   /** For the sign-in flows: a user who may not sign in yet says why, in Cognito's order. */
