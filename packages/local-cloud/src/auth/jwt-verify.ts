@@ -58,6 +58,7 @@ export class JwksCache {
   private readonly entries = new Map<string, { at: number; keys?: Map<string, KeyObject> }>();
   /** Imported local keys, by kid and modulus. */
   private readonly imported = new Map<string, KeyObject>();
+  private readonly lastLocal = new WeakMap<JsonWebKey[], Map<string, KeyObject>>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
@@ -79,6 +80,9 @@ export class JwksCache {
   }
 
   private importLocal(jwks: JsonWebKey[]): Map<string, KeyObject> {
+    // The local source hands the same objects back while the keys stay the same.
+    const same = this.lastLocal.get(jwks);
+    if (same) return same;
     const out = new Map<string, KeyObject>();
     for (const jwk of jwks) {
       const id = `${jwk.kid}\u0000${jwk.n ?? jwk.x}`;
@@ -86,6 +90,7 @@ export class JwksCache {
       if (!key) this.imported.set(id, (key = createPublicKey({ key: jwk, format: "jwk" })));
       out.set(String(jwk.kid ?? ""), key);
     }
+    this.lastLocal.set(jwks, out);
     return out;
   }
 

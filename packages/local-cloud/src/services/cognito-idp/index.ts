@@ -35,6 +35,8 @@ export class CognitoIdpService implements Service {
   readonly signingName = "cognito-idp";
   private readonly host: OperationHost<CallContext>;
   private readonly dir: Directory;
+  private readonly jwksByPool = new Map<string, { keys: Record<string, string>[] }>();
+  private jwksVersion = -1;
   private readonly isUnsignedTarget: (target: string | undefined) => boolean;
   readonly pools: PoolOperations;
   readonly users: UserOperations;
@@ -127,9 +129,24 @@ export class CognitoIdpService implements Service {
     return this.host.call(operation, input, ctx);
   }
 
+  /**
+   * A pool's JWKS. The verifiers ask on every request, so answers are kept until a pool is
+   * created or deleted (only this service writes its database).
+   */
   private jwks(userPoolId: string): { keys: Record<string, string>[] } {
-    const pool = this.dir.findPool(userPoolId);
-    return { keys: pool ? [publicJwk(pool.key)] : [] };
+    const store = this.dir.store;
+    if (this.jwksVersion !== store.poolsVersion) {
+      this.jwksByPool.clear();
+      this.jwksVersion = store.poolsVersion;
+    }
+    let answer = this.jwksByPool.get(userPoolId);
+    if (!answer) {
+      const key = store.signingKey(userPoolId);
+      answer = { keys: key ? [publicJwk(JSON.parse(key))] : [] };
+      if (this.jwksByPool.size > 1000) this.jwksByPool.clear();
+      this.jwksByPool.set(userPoolId, answer);
+    }
+    return answer;
   }
 
   /** A pool's JWKS and OpenID discovery document, as cognito-idp serves them (unsigned GETs). */

@@ -70,6 +70,9 @@ export interface RefreshRow {
 }
 
 export class UserPoolStore {
+  /** Counts pool creations and deletions: what caches of pool keys compare against. */
+  poolsVersion = 0;
+
   constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS pools (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, signing_key TEXT NOT NULL, created REAL NOT NULL);
@@ -99,11 +102,16 @@ export class UserPoolStore {
   pool(id: string): PoolRow | undefined {
     return this.db.prepare("SELECT * FROM pools WHERE id = ?").get(id) as PoolRow | undefined;
   }
+  /** Only the pool's signing key (JSON), for the verifiers' per-request lookup. */
+  signingKey(id: string): string | undefined {
+    return (this.db.prepare("SELECT signing_key FROM pools WHERE id = ?").get(id) as { signing_key: string } | undefined)?.signing_key;
+  }
   pools(): PoolRow[] {
     return this.db.prepare("SELECT * FROM pools ORDER BY created, id").all() as PoolRow[];
   }
   insertPool(row: PoolRow): void {
     this.db.prepare("INSERT INTO pools VALUES (@id, @name, @description, @signing_key, @created)").run(row);
+    this.poolsVersion++;
   }
   setPoolDescription(id: string, description: string): void {
     this.db.prepare("UPDATE pools SET description = ? WHERE id = ?").run(description, id);
@@ -113,6 +121,7 @@ export class UserPoolStore {
       for (const table of ["clients", "users", "groups", "memberships", "refresh_tokens", "domains"]) this.db.prepare(`DELETE FROM ${table} WHERE pool_id = ?`).run(id);
       this.db.prepare("DELETE FROM pools WHERE id = ?").run(id);
     });
+    this.poolsVersion++;
   }
   userCount(poolId: string): number {
     return (this.db.prepare("SELECT count(*) AS n FROM users WHERE pool_id = ?").get(poolId) as { n: number }).n;

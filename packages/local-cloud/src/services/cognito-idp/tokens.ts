@@ -35,9 +35,23 @@ function privateKeyOf(key: PoolKey): KeyObject {
   return k;
 }
 
+const publicKeys = new Map<string, KeyObject>();
+function publicKeyOf(key: PoolKey): KeyObject {
+  let k = publicKeys.get(key.kid);
+  if (!k) publicKeys.set(key.kid, (k = createPublicKey(privateKeyOf(key))));
+  return k;
+}
+
+const publicJwks = new Map<string, Record<string, string>>();
+
+/** The key's public half as a JWK (made once per key: the verifiers ask on every request). */
 export function publicJwk(key: PoolKey): Record<string, string> {
-  const jwk = createPublicKey(privateKeyOf(key)).export({ format: "jwk" }) as Record<string, string>;
-  return { alg: "RS256", e: jwk.e!, kid: key.kid, kty: "RSA", n: jwk.n!, use: "sig" };
+  let out = publicJwks.get(key.kid);
+  if (!out) {
+    const jwk = publicKeyOf(key).export({ format: "jwk" }) as Record<string, string>;
+    publicJwks.set(key.kid, (out = { alg: "RS256", e: jwk.e!, kid: key.kid, kty: "RSA", n: jwk.n!, use: "sig" }));
+  }
+  return out;
 }
 
 export function signJwt(key: PoolKey, payload: Record<string, unknown>): string {
@@ -51,7 +65,7 @@ export function signJwt(key: PoolKey, payload: Record<string, unknown>): string 
 export function readPoolToken(key: PoolKey, issuer: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): { claims: Record<string, any> } | { problem: "invalid" | "expired" } {
   const jwt = decodeJwt(token);
   if (!jwt || jwt.payload.iss !== issuer) return { problem: "invalid" };
-  const keys = new Map([[key.kid, createPublicKey(privateKeyOf(key))]]);
+  const keys = new Map([[key.kid, publicKeyOf(key)]]);
   if (checkJwtSignature(jwt, keys) !== "valid") return { problem: "invalid" };
   if (typeof jwt.payload.exp !== "number" || jwt.payload.exp <= nowSeconds) return { problem: "expired" };
   return { claims: jwt.payload };
