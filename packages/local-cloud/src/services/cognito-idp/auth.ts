@@ -113,8 +113,7 @@ export class AuthOperations {
       if (!params.SRP_A) throw invalidParameter("Missing required parameter SRP_A");
       if (!validClientPublic(params.SRP_A)) throw invalidParameter("Invalid SRP_A value.");
     } else if (params.PASSWORD === undefined) throw invalidParameter("Missing required parameter PASSWORD");
-    const user = this.dir.findForSignIn(pool, params.USERNAME);
-    if (!user) throw userNotFound();
+    const user = this.dir.userForSignIn(pool, params.USERNAME, client);
     await this.preAuthentication(pool, client, user, params, input.ClientMetadata);
     if (flow === "USER_SRP_AUTH") {
       if (!user.row.srp_verifier) throw notAuthorized();

@@ -44,6 +44,8 @@ export interface User {
   attributes: Attributes;
 }
 
+export const hidesUserExistence = (client: Client) => client.description.PreventUserExistenceErrors === "ENABLED";
+
 export type CodePurpose = "signup" | "forgot" | `verify:${string}`;
 
 interface StoredCode {
@@ -157,9 +159,13 @@ export class Directory {
     return undefined;
   }
 
-  userForSignIn(pool: Pool, name: string): User {
+  /**
+   * The user a public call names. A client with PreventUserExistenceErrors ENABLED does
+   * not say that a user does not exist: `hidden` is then the error it answers with instead.
+   */
+  userForSignIn(pool: Pool, name: string, client?: Client, hidden: () => Error = () => notAuthorized()): User {
     const user = this.findForSignIn(pool, name);
-    if (!user) throw userNotFound();
+    if (!user) throw client && hidesUserExistence(client) ? hidden() : userNotFound();
     return user;
   }
 

@@ -230,3 +230,14 @@ test("ListUsers filters by attribute, exactly or by prefix", async () => {
   await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
   await rejects(idp.send(new ListUsersCommand({ UserPoolId: poolId })), "ResourceNotFoundException");
 });
+
+test("PreventUserExistenceErrors: LEGACY says a user does not exist, ENABLED answers as for a wrong password or a sent code", async () => {
+  const legacy = await emailPool();
+  await rejects(anon.send(new InitiateAuthCommand({ ClientId: legacy.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ghost@example.com", PASSWORD: "Passw0rd!" } })), "UserNotFoundException", "User does not exist.");
+  await rejects(anon.send(new ForgotPasswordCommand({ ClientId: legacy.clientId, Username: "ghost@example.com" })), "UserNotFoundException", "User does not exist.");
+  const hidden = await emailPool({ PreventUserExistenceErrors: "ENABLED" });
+  await rejects(anon.send(new InitiateAuthCommand({ ClientId: hidden.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ghost@example.com", PASSWORD: "Passw0rd!" } })), "NotAuthorizedException", "Incorrect username or password.");
+  const sent = await anon.send(new ForgotPasswordCommand({ ClientId: hidden.clientId, Username: "ghost@example.com" }));
+  assert.deepEqual(sent.CodeDeliveryDetails, { Destination: "g***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
+  await rejects(anon.send(new ConfirmSignUpCommand({ ClientId: hidden.clientId, Username: "ghost@example.com", ConfirmationCode: "123456" })), "CodeMismatchException");
+});

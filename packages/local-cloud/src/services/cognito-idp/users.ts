@@ -6,8 +6,8 @@
  */
 import { AwsError } from "../../server/aws-error.js";
 import { checkAttributes, looksLikeEmail, looksLikePhone, maskDestination, toAttributes, toList, type Attributes } from "./attributes.js";
-import type { Directory, Pool, User } from "./directory.js";
-import { invalidParameter, notAuthorized, userNotConfirmed, userNotFound } from "./errors.js";
+import { hidesUserExistence, type Client, type Directory, type Pool, type User } from "./directory.js";
+import { codeMismatch, invalidParameter, notAuthorized, userNotConfirmed, userNotFound } from "./errors.js";
 import { checkPassword, passwordMatches, temporaryPassword } from "./passwords.js";
 import type { PoolOperations } from "./pools.js";
 import { runTrigger } from "./triggers.js";
@@ -34,6 +34,18 @@ export class UserOperations {
       Username: user.row.username, Attributes: toList(user.attributes), UserCreateDate: user.row.created, UserLastModifiedDate: user.row.modified,
       Enabled: user.row.enabled === 1, UserStatus: user.row.status,
     };
+  }
+
+  /**
+   * No such user: UserNotFoundException, or — for a client that hides whether users exist —
+   * the answer a real delivery would give, to where the name would have sent it.
+   */
+  private pretendDelivery(pool: Pool, client: Client, name: string) {
+    if (!hidesUserExistence(client)) throw userNotFound();
+    const phone = looksLikePhone(name) && (pool.usernameAttributes.includes("phone_number") || pool.aliasAttributes.includes("phone_number"));
+    const attribute = phone ? "phone_number" : "email";
+    const destination = looksLikeEmail(name) || phone ? name : `${name}@example.com`;
+    return { CodeDeliveryDetails: this.codeDetails({ attribute, destination, medium: phone ? "SMS" : "EMAIL" }) };
   }
 
   private codeDetails(delivery: { attribute: string; destination: string; medium: string }) {
@@ -98,7 +110,7 @@ export class UserOperations {
 
   async ConfirmSignUp(input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }) {
     const { client, pool } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.userForSignIn(pool, input.Username);
+    const user = this.dir.userForSignIn(pool, input.Username, client, codeMismatch);
     if (user.row.status !== "UNCONFIRMED") throw notAuthorized(`User cannot be confirmed. Current status is ${user.row.status}`);
     this.dir.useCode(user, "signup", input.ConfirmationCode);
     this.confirm(pool, user);
@@ -125,7 +137,8 @@ export class UserOperations {
 
   async ResendConfirmationCode(input: { ClientId: string; SecretHash?: string; Username: string }) {
     const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.userForSignIn(pool, input.Username);
+    const user = this.dir.findForSignIn(pool, input.Username);
+    if (!user) return this.pretendDelivery(pool, client, input.Username);
     if (user.row.status !== "UNCONFIRMED") throw invalidParameter("User is already confirmed.");
     const delivery = this.dir.deliveryFor(pool, user.attributes);
     if (!delivery) throw invalidParameter("Auto verification not turned on.");
@@ -287,7 +300,8 @@ export class UserOperations {
 
   async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string }) {
     const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.userForSignIn(pool, input.Username);
+    const user = this.dir.findForSignIn(pool, input.Username);
+    if (!user) return this.pretendDelivery(pool, client, input.Username);
     const delivery = ["email", "phone_number"]
       .filter((a) => user.attributes[a] && user.attributes[`${a}_verified`] === "true")
       .map((a) => ({ attribute: a, destination: user.attributes[a]!, medium: a === "email" ? "EMAIL" : "SMS" }))[0];
@@ -299,7 +313,7 @@ export class UserOperations {
 
   async ConfirmForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; Password: string; ClientMetadata?: Record<string, string> }) {
     const { client, pool } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.userForSignIn(pool, input.Username);
+    const user = this.dir.userForSignIn(pool, input.Username, client, codeMismatch);
     this.dir.useCode(user, "forgot", input.ConfirmationCode);
     checkPassword(input.Password, pool.policy);
     this.dir.setPassword(pool, user, input.Password);
