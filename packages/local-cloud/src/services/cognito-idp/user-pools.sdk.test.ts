@@ -13,7 +13,7 @@ import {
   AdminCreateUserCommand, RespondToAuthChallengeCommand, GetUserCommand, UpdateUserAttributesCommand, CreateGroupCommand, AdminAddUserToGroupCommand,
   AdminListGroupsForUserCommand, ForgotPasswordCommand, ConfirmForgotPasswordCommand, GlobalSignOutCommand, RevokeTokenCommand, ListUsersCommand,
   AdminInitiateAuthCommand, AdminGetUserCommand, AdminDisableUserCommand, ChangePasswordCommand, DescribeUserPoolCommand, AdminConfirmSignUpCommand,
-  AdminSetUserPasswordCommand, DeleteUserPoolCommand,
+  AdminSetUserPasswordCommand, DeleteUserPoolCommand, VerifyUserAttributeCommand, GetUserAttributeVerificationCodeCommand, AdminResetUserPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
@@ -240,4 +240,27 @@ test("PreventUserExistenceErrors: LEGACY says a user does not exist, ENABLED ans
   const sent = await anon.send(new ForgotPasswordCommand({ ClientId: hidden.clientId, Username: "ghost@example.com" }));
   assert.deepEqual(sent.CodeDeliveryDetails, { Destination: "g***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
   await rejects(anon.send(new ConfirmSignUpCommand({ ClientId: hidden.clientId, Username: "ghost@example.com", ConfirmationCode: "123456" })), "CodeMismatchException");
+});
+
+test("a changed email is unverified until the user verifies it with the code; an admin reset requires a new password", async () => {
+  const { poolId, clientId } = await emailPool();
+  await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "max@example.com", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email_verified", Value: "true" }] }));
+  await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "max@example.com", Password: "Passw0rd!", Permanent: true }));
+  const signIn = (email: string) => anon.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!" } }));
+  const token = (await signIn("max@example.com")).AuthenticationResult!.AccessToken!;
+  const attrs = async () => Object.fromEntries((await anon.send(new GetUserCommand({ AccessToken: token }))).UserAttributes!.map((a) => [a.Name, a.Value]));
+
+  const updated = await anon.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: "email", Value: "max@new.example.com" }] }));
+  assert.equal(updated.CodeDeliveryDetailsList![0]!.AttributeName, "email");
+  assert.equal((await attrs()).email_verified, "false");
+  await rejects(anon.send(new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: "email", Code: "000000" === lastCode("max@new.example.com", "verify") ? "111111" : "000000" })), "CodeMismatchException");
+  await anon.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: token, AttributeName: "email" }));
+  await anon.send(new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: "email", Code: lastCode("max@new.example.com", "verify")! }));
+  assert.equal((await attrs()).email_verified, "true");
+
+  await idp.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: "max@new.example.com" }));
+  await rejects(signIn("max@new.example.com"), "PasswordResetRequiredException", "Password reset required for the user");
+  await anon.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: "max@new.example.com", ConfirmationCode: lastCode("max@new.example.com", "forgot")!, Password: "Rese7Pass!" }));
+  const ok = await anon.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "max@new.example.com", PASSWORD: "Rese7Pass!" } }));
+  assert.ok(ok.AuthenticationResult);
 });

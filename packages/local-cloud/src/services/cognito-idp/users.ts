@@ -289,6 +289,44 @@ export class UserOperations {
     return {};
   }
 
+  async GetUserAttributeVerificationCode(input: { AccessToken: string; AttributeName: string; ClientMetadata?: Record<string, string> }) {
+    const { pool, user, claims } = this.dir.userOfAccessToken(input.AccessToken);
+    const name = input.AttributeName;
+    const value = user.attributes[name];
+    if (name !== "email" && name !== "phone_number") throw invalidParameter(`Invalid attribute name: ${name} cannot be verified.`);
+    if (!value) throw invalidParameter(`The user has no ${name} to verify.`);
+    const delivery = { attribute: name, destination: value, medium: name === "email" ? "EMAIL" : "SMS" };
+    await this.dir.issueCode(pool, user, `verify:${name}`, delivery, claims.client_id);
+    this.dir.saveUser(user);
+    return { CodeDeliveryDetails: this.codeDetails(delivery) };
+  }
+
+  VerifyUserAttribute(input: { AccessToken: string; AttributeName: string; Code: string }) {
+    const { user } = this.dir.userOfAccessToken(input.AccessToken);
+    this.dir.useCode(user, `verify:${input.AttributeName}`, input.Code);
+    user.attributes[`${input.AttributeName}_verified`] = "true";
+    this.dir.saveUser(user);
+    return {};
+  }
+
+  /** The user must choose a new password (ForgotPassword's code) before signing in again. */
+  async AdminResetUserPassword(input: { UserPoolId: string; Username: string; ClientMetadata?: Record<string, string> }) {
+    const { pool, user } = this.adminUser(input);
+    const delivery = this.verifiedDelivery(user);
+    if (!delivery) throw invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
+    user.row.status = "RESET_REQUIRED";
+    await this.dir.issueCode(pool, user, "forgot", delivery);
+    this.dir.saveUser(user);
+    return {};
+  }
+
+  /** Where a password-reset code goes: the verified email, else the verified phone. */
+  private verifiedDelivery(user: User) {
+    return ["email", "phone_number"]
+      .filter((a) => user.attributes[a] && user.attributes[`${a}_verified`] === "true")
+      .map((a) => ({ attribute: a, destination: user.attributes[a]!, medium: a === "email" ? "EMAIL" : "SMS" }))[0];
+  }
+
   ChangePassword(input: { PreviousPassword?: string; ProposedPassword: string; AccessToken: string }) {
     const { pool, user } = this.dir.userOfAccessToken(input.AccessToken);
     if (input.PreviousPassword === undefined || !passwordMatches(input.PreviousPassword, user.row.password_hash)) throw notAuthorized();
@@ -302,9 +340,7 @@ export class UserOperations {
     const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
     const user = this.dir.findForSignIn(pool, input.Username);
     if (!user) return this.pretendDelivery(pool, client, input.Username);
-    const delivery = ["email", "phone_number"]
-      .filter((a) => user.attributes[a] && user.attributes[`${a}_verified`] === "true")
-      .map((a) => ({ attribute: a, destination: user.attributes[a]!, medium: a === "email" ? "EMAIL" : "SMS" }))[0];
+    const delivery = this.verifiedDelivery(user);
     if (!delivery) throw invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
     await this.dir.issueCode(pool, user, "forgot", delivery, client.id);
     this.dir.saveUser(user);
