@@ -49,6 +49,7 @@ const userPool: ResourceProvider = {
   async create(props, ctx) {
     const name = props.UserPoolName ?? ctx.physicalName({ maxLength: 128 });
     const out = await service(ctx, "cognitoidp").call("CreateUserPool", { PoolName: name, ...poolInput(props) });
+    if (props.MfaConfiguration === "ON" || props.MfaConfiguration === "OPTIONAL") ctx.log?.(`MfaConfiguration ${props.MfaConfiguration} recorded: the local user pool asks for no second factor`);
     const id = out.UserPool.Id as string;
     return { physicalId: id, attributes: poolAttributes(id, ctx) };
   },
@@ -114,6 +115,7 @@ const userPoolDomain: ResourceProvider = {
   replacementProps: ["Domain", "UserPoolId", "CustomDomainConfig"],
   async create(props, ctx) {
     const out = await service(ctx, "cognitoidp").call("CreateUserPoolDomain", { Domain: props.Domain, UserPoolId: props.UserPoolId, ...(props.CustomDomainConfig ? { CustomDomainConfig: props.CustomDomainConfig } : {}) });
+    ctx.log?.(`Domain ${props.Domain} recorded: the local cloud serves no hosted UI or OAuth endpoints; sign users in with the user pool API (SDK, Amplify, amazon-cognito-identity-js)`);
     const cloudFront = out.CloudFrontDomain ?? `${props.Domain}.auth.${ctx.region}.amazoncognito.com`;
     return { physicalId: String(props.Domain), attributes: { CloudFrontDistribution: cloudFront } };
   },
