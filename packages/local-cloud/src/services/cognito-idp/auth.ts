@@ -105,9 +105,13 @@ export class AuthOperations {
     const params = input.AuthParameters ?? {};
     const flow = input.AuthFlow;
     if (flow === "CUSTOM_AUTH" || flow === "USER_AUTH") throw invalidParameter(`${flow} is not supported by the local cloud's Cognito (no custom challenges / passwordless sign-in)`);
-    const { client, pool } = this.dir.clientForPublicCall(input.ClientId, flow.startsWith("REFRESH_TOKEN") ? params.USERNAME : params.USERNAME, params.SECRET_HASH === undefined && flow.startsWith("REFRESH_TOKEN") ? undefined : params.SECRET_HASH);
+    const refresh = flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN";
+    // A refresh's SECRET_HASH is checked once the token says whose it is.
+    const client = this.dir.client(input.ClientId);
+    const pool = this.dir.pool(client.poolId);
+    if (!refresh) this.dir.checkSecretHash(client, [params.USERNAME ?? ""], params.SECRET_HASH);
     this.checkFlow(client, flow, admin);
-    if (flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN") return this.refresh(pool, client, params);
+    if (refresh) return this.refresh(pool, client, params);
     if (!params.USERNAME) throw invalidParameter("Missing required parameter USERNAME");
     if (flow === "USER_SRP_AUTH") {
       if (!params.SRP_A) throw invalidParameter("Missing required parameter SRP_A");
@@ -206,6 +210,7 @@ export class AuthOperations {
     if (row.expires < Date.now() / 1000) throw notAuthorized("Refresh Token has expired");
     const user = this.dir.toUser(this.dir.store.user(pool.id, row.username_key));
     if (!user) throw notAuthorized("Invalid Refresh Token");
+    this.dir.checkSecretHash(client, [params.USERNAME ?? user.row.username, user.row.username, user.row.sub], params.SECRET_HASH);
     if (row.auth_time < user.row.signed_out_at - 1 || this.dir.store.originRevoked(row.origin_jti)) throw notAuthorized("Refresh Token has been revoked");
     if (!user.row.enabled) throw notAuthorized("User is disabled.");
     const result = await this.tokens(pool, client, user, { newSignIn: false, source: "TokenGeneration_RefreshTokens", authTime: row.auth_time, originJti: row.origin_jti });

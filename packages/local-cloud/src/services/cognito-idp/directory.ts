@@ -104,12 +104,16 @@ export class Directory {
   clientForPublicCall(clientId: string, username: string | undefined, secretHash: string | undefined): { client: Client; pool: Pool } {
     const client = this.client(clientId);
     const pool = this.pool(client.poolId);
-    if (client.row.secret) {
-      if (!secretHash) throw notAuthorized(`Client ${clientId} is configured for secret but secret was not received`);
-      const expected = createHmac("sha256", client.row.secret).update(`${username ?? ""}${clientId}`).digest("base64");
-      if (expected !== secretHash) throw notAuthorized(`Unable to verify secret hash for client ${clientId}`);
-    }
+    this.checkSecretHash(client, [username ?? ""], secretHash);
     return { client, pool };
+  }
+
+  /** SECRET_HASH = base64 HMAC-SHA256(client secret, username + client id), for any of the names the user goes by. */
+  checkSecretHash(client: Client, usernames: string[], secretHash: string | undefined): void {
+    if (!client.row.secret) return;
+    if (!secretHash) throw notAuthorized(`Client ${client.id} is configured for secret but secret was not received`);
+    const matches = usernames.some((u) => createHmac("sha256", client.row.secret!).update(`${u}${client.id}`).digest("base64") === secretHash);
+    if (!matches) throw notAuthorized(`Unable to verify secret hash for client ${client.id}`);
   }
 
   usernameKey(pool: Pool, username: string): string {

@@ -152,6 +152,12 @@ test("a client with a secret requires SECRET_HASH; flows the client does not all
     "InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client");
   const admin = await idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "bo@example.com", PASSWORD: "Passw0rd!", SECRET_HASH: hash("bo@example.com") } }));
   assert.ok(admin.AuthenticationResult!.IdToken);
+  // A refresh's SECRET_HASH is of the user's username (their sub, in an email-as-username pool).
+  const sub = decodeJwt(admin.AuthenticationResult!.IdToken!)!.payload.sub as string;
+  const refresh = (secretHash?: string) => idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: admin.AuthenticationResult!.RefreshToken!, ...(secretHash ? { SECRET_HASH: secretHash } : {}) } }));
+  await rejects(refresh(), "NotAuthorizedException", `Client ${clientId} is configured for secret but secret was not received`);
+  await rejects(refresh(hash("someone")), "NotAuthorizedException", `Unable to verify secret hash for client ${clientId}`);
+  assert.ok((await refresh(hash(sub))).AuthenticationResult!.AccessToken);
   // Admin operations are IAM operations: unsigned, they are refused before anything else.
   await assert.rejects(anon.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "bo@example.com" })), (e: any) => e.name === "MissingAuthenticationTokenException" && e.$metadata?.httpStatusCode === 400);
 });
