@@ -7,7 +7,7 @@ import { AwsError } from "../server/aws-error.js";
 import type { OperationSpec, ServiceErrors } from "./operations.js";
 
 /** A test for an X-Amz-Target: `<prefix><Operation>` of an operation AWS serves unsigned. */
-export function unsignedTargets(targetPrefix: string, operations: Record<string, Pick<OperationSpec<unknown>, "iam">>): (target: string | undefined) => boolean {
+export function unsignedTargets<C>(targetPrefix: string, operations: Record<string, Pick<OperationSpec<C, any>, "iam">>): (target: string | undefined) => boolean {
   const names = new Set(Object.entries(operations).filter(([, spec]) => spec.iam === "none").map(([name]) => name));
   return (target) => target !== undefined && target.startsWith(targetPrefix) && names.has(target.slice(targetPrefix.length));
 }

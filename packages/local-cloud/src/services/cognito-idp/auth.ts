@@ -118,7 +118,7 @@ export class AuthOperations {
       if (!validClientPublic(params.SRP_A)) throw invalidParameter("Invalid SRP_A value.");
     } else if (params.PASSWORD === undefined) throw invalidParameter("Missing required parameter PASSWORD");
     const user = this.dir.userForSignIn(pool, params.USERNAME, client);
-    await this.preAuthentication(pool, client, user, params, input.ClientMetadata);
+    await this.preAuthentication(pool, client, user, input.ClientMetadata);
     if (flow === "USER_SRP_AUTH") {
       if (!user.row.srp_verifier) throw notAuthorized();
       const ephemeral = serverEphemeral(user.row.srp_verifier);
@@ -134,13 +134,12 @@ export class AuthOperations {
     return this.afterPassword(pool, client, user, input.ClientMetadata);
   }
 
-  private async preAuthentication(pool: Pool, client: Client, user: User, params: Record<string, string>, clientMetadata?: Record<string, string>) {
+  private async preAuthentication(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
     await runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger: "PreAuthentication", source: "PreAuthentication_Authentication", region: this.dir.region,
       userPoolId: pool.id, userName: user.row.username, clientId: client.id,
       request: { userAttributes: { ...user.attributes, "cognito:user_status": user.row.status }, validationData: {}, userNotFound: false, clientMetadata: clientMetadata ?? {} },
     });
-    void params;
   }
 
   /** The password was right: a challenge, or tokens. */

@@ -33,10 +33,6 @@ const CLIENT_SETTINGS = [
   "EnablePropagateAdditionalUserContextData", "AuthSessionValidity",
 ] as const;
 
-const AUTH_FLOWS = new Set([
-  "ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-  "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
-]);
 
 function pick(input: Record<string, any>, keys: readonly string[]): Record<string, any> {
   const out: Record<string, any> = {};
@@ -139,10 +135,8 @@ export class PoolOperations {
     return {};
   }
 
+  /** (The model's enum checks each flow's name.) */
   private checkClientSettings(input: Record<string, any>): void {
-    for (const flow of input.ExplicitAuthFlows ?? []) {
-      if (!AUTH_FLOWS.has(flow)) throw invalidParameter(`1 validation error detected: Value '[${input.ExplicitAuthFlows.join(", ")}]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy enum value set`);
-    }
     const legacy = (input.ExplicitAuthFlows ?? []).some((f: string) => !f.startsWith("ALLOW_"));
     const modern = (input.ExplicitAuthFlows ?? []).some((f: string) => f.startsWith("ALLOW_"));
     if (legacy && modern) throw invalidParameter("Cannot combine ALLOW_ and non-ALLOW_ auth flows.");
