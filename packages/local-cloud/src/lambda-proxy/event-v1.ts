@@ -8,6 +8,7 @@
  * keeps it), has no `version`, and passes a body base64-encoded only when the API
  * lists its content type among its binary media types.
  */
+import { cognitoCaller } from "../auth/cognito-identity.js";
 import { ACCOUNT_ID } from "../types.js";
 import { clfTime, isTextContentType, parseQueryString, type GatewayRequest } from "./http-request.js";
 import type { EventContext } from "./event-v2.js";
@@ -80,11 +81,14 @@ export function buildEventV1(req: GatewayRequest, ctx: EventContext, rest?: Rest
   return event;
 }
 
-/** requestContext.identity; a REST API names an IAM-authorized caller there. */
+/** requestContext.identity; a REST API names an IAM-authorized caller there (and the Cognito identity behind it). */
 function identityOf(req: GatewayRequest, iam: Record<string, any> | undefined): Record<string, unknown> {
+  // authorizer.iam.cognitoIdentity is the session's WebIdentity (services/apigatewayv2/iam-auth.ts).
+  const cognito = cognitoCaller(iam?.cognitoIdentity ?? undefined);
   return {
-    accessKey: iam?.accessKey ?? null, accountId: iam?.accountId ?? null, caller: iam?.callerId ?? null, cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
+    accessKey: iam?.accessKey ?? null, accountId: iam?.accountId ?? null, caller: iam?.callerId ?? null,
+    cognitoAuthenticationProvider: cognito.authenticationProvider, cognitoAuthenticationType: cognito.authenticationType,
+    cognitoIdentityId: cognito.identityId, cognitoIdentityPoolId: cognito.identityPoolId,
     principalOrgId: null, sourceIp: req.sourceIp, user: iam?.userId ?? null,
     userAgent: req.headers["user-agent"] ?? "", userArn: iam?.userArn ?? null,
   };

@@ -21,6 +21,7 @@ import { ACCOUNT_ID, type AwsRequest, type Principal } from "../../types.js";
 import { verifySignedCaller, type IamAuthCloud } from "../../auth/signed-request.js";
 import { checkJwtSignature, decodeJwt, type JwksCache } from "../../auth/jwt-verify.js";
 import type { TtlCache } from "../../auth/ttl-cache.js";
+import { cognitoCaller } from "../../auth/cognito-identity.js";
 import { sourceIpOf } from "../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import type { AppSyncStore } from "./store.js";
@@ -119,13 +120,14 @@ function authenticateIam(req: AwsRequest, deps: AuthDeps): AuthOutcome {
   const region = caller.region;
   const arn = key.principal.arn;
   const userId = arn.split("/").slice(-2).join(":");
+  const cognito = cognitoCaller(key.principal.webIdentity);
   return {
     ok: true,
     auth: {
       mode: "AWS_IAM", principal: key.principal, region,
       identity: {
-        accountId: ACCOUNT_ID, cognitoIdentityPoolId: null, cognitoIdentityId: null, sourceIp: [sourceIpOf(req.headers)],
-        username: userId, userArn: arn, cognitoIdentityAuthType: null, cognitoIdentityAuthProvider: null,
+        accountId: ACCOUNT_ID, cognitoIdentityPoolId: cognito.identityPoolId, cognitoIdentityId: cognito.identityId, sourceIp: [sourceIpOf(req.headers)],
+        username: userId, userArn: arn, cognitoIdentityAuthType: cognito.authenticationType, cognitoIdentityAuthProvider: cognito.authenticationProvider,
       },
     },
   };
