@@ -210,7 +210,7 @@ export class AuthOperations {
     const user = this.dir.toUser(this.dir.store.user(pool.id, row.username_key));
     if (!user) throw notAuthorized("Invalid Refresh Token");
     this.dir.checkSecretHash(client, [params.USERNAME ?? user.row.username, user.row.username, user.row.sub], params.SECRET_HASH);
-    if (row.auth_time < user.row.signed_out_at - 1 || this.dir.store.originRevoked(row.origin_jti)) throw notAuthorized("Refresh Token has been revoked");
+    if (this.dir.store.originRevoked(row.origin_jti)) throw notAuthorized("Refresh Token has been revoked");
     if (!user.row.enabled) throw notAuthorized("User is disabled.");
     const result = await this.tokens(pool, client, user, { newSignIn: false, source: "TokenGeneration_RefreshTokens", authTime: row.auth_time, originJti: row.origin_jti });
     return { ChallengeParameters: {}, AuthenticationResult: result };

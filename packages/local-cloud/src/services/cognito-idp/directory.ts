@@ -259,7 +259,7 @@ export class Directory {
     if (claims.token_use !== "access") throw invalid();
     const user = this.toUser(this.store.users(pool.id).find((u) => u.sub === claims.sub));
     if (!user) throw userNotFound();
-    if (claims.iat < user.row.signed_out_at || this.store.originRevoked(claims.origin_jti)) throw notAuthorized("Access Token has been revoked");
+    if (this.store.originRevoked(claims.origin_jti)) throw notAuthorized("Access Token has been revoked");
     if (!user.row.enabled) throw notAuthorized("User is disabled.");
     return { pool, user, claims };
   }
@@ -270,7 +270,7 @@ export class Directory {
     const sub = pool.usernameAttributes.length ? username : randomUUID();
     const row: UserRow = {
       pool_id: pool.id, username, username_key: this.usernameKey(pool, username), sub, attributes: "", status, enabled: 1,
-      password_hash: null, srp_salt: null, srp_verifier: null, temporary_until: null, codes: "{}", signed_out_at: 0, created: now, modified: now,
+      password_hash: null, srp_salt: null, srp_verifier: null, temporary_until: null, codes: "{}", created: now, modified: now,
     };
     return { row, attributes: { sub, ...attributes } };
   }

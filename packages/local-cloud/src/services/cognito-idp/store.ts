@@ -42,8 +42,6 @@ export interface UserRow {
   temporary_until: number | null;
   /** JSON: { code, purpose, attribute?, expires } pending codes by purpose. */
   codes: string;
-  /** Tokens issued before this moment (s) are revoked (GlobalSignOut). */
-  signed_out_at: number;
   created: number;
   modified: number;
 }
@@ -82,7 +80,7 @@ export class UserPoolStore {
       CREATE TABLE IF NOT EXISTS users (
         pool_id TEXT NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, sub TEXT NOT NULL, attributes TEXT NOT NULL,
         status TEXT NOT NULL, enabled INTEGER NOT NULL, password_hash TEXT, srp_salt TEXT, srp_verifier TEXT, temporary_until REAL,
-        codes TEXT NOT NULL, signed_out_at REAL NOT NULL, created REAL NOT NULL, modified REAL NOT NULL,
+        codes TEXT NOT NULL, created REAL NOT NULL, modified REAL NOT NULL,
         PRIMARY KEY (pool_id, username_key));
       CREATE INDEX IF NOT EXISTS users_by_sub ON users(pool_id, sub);
       CREATE TABLE IF NOT EXISTS groups (pool_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT, precedence INTEGER, role_arn TEXT,
@@ -162,13 +160,13 @@ export class UserPoolStore {
   insertUser(row: UserRow): void {
     this.db
       .prepare(`INSERT INTO users VALUES (@pool_id, @username, @username_key, @sub, @attributes, @status, @enabled, @password_hash, @srp_salt,
-        @srp_verifier, @temporary_until, @codes, @signed_out_at, @created, @modified)`)
+        @srp_verifier, @temporary_until, @codes, @created, @modified)`)
       .run(row);
   }
   updateUser(row: UserRow): void {
     this.db
       .prepare(`UPDATE users SET attributes = @attributes, status = @status, enabled = @enabled, password_hash = @password_hash, srp_salt = @srp_salt,
-        srp_verifier = @srp_verifier, temporary_until = @temporary_until, codes = @codes, signed_out_at = @signed_out_at, modified = @modified
+        srp_verifier = @srp_verifier, temporary_until = @temporary_until, codes = @codes, modified = @modified
         WHERE pool_id = @pool_id AND username_key = @username_key`)
       .run(row);
   }
@@ -229,6 +227,14 @@ export class UserPoolStore {
       this.db.prepare("INSERT OR IGNORE INTO revoked_origins VALUES (?, ?)").run(originJti, at);
     });
   }
+  /** Every sign-in of the user so far ends: its refresh token and the access tokens it issued (GlobalSignOut). */
+  revokeAllOf(poolId: string, usernameKey: string, at: number): void {
+    this.transaction(() => {
+      this.db.prepare("INSERT OR IGNORE INTO revoked_origins SELECT origin_jti, ? FROM refresh_tokens WHERE pool_id = ? AND username_key = ? AND revoked = 0").run(at, poolId, usernameKey);
+      this.db.prepare("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username_key = ?").run(poolId, usernameKey);
+    });
+  }
+
   originRevoked(originJti: string): boolean {
     return this.db.prepare("SELECT 1 FROM revoked_origins WHERE origin_jti = ?").get(originJti) !== undefined;
   }

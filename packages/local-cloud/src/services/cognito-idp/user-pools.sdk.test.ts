@@ -198,6 +198,10 @@ test("an admin-created user signs in with the temporary password, answers NEW_PA
   // Global sign-out revokes every token issued so far.
   await anon.send(new GlobalSignOutCommand({ AccessToken: token }));
   await rejects(anon.send(new GetUserCommand({ AccessToken: token })), "NotAuthorizedException", "Access Token has been revoked");
+  await rejects(anon.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult!.RefreshToken! } })), "NotAuthorizedException", "Refresh Token has been revoked");
+  // Signing in again right away works: only the sign-ins before the sign-out ended.
+  const fresh = await anon.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "cy@example.com", PASSWORD: "An0therOne!" } }));
+  assert.equal((await anon.send(new GetUserCommand({ AccessToken: fresh.AuthenticationResult!.AccessToken }))).Username, me.Username);
 
   // A disabled user cannot sign in.
   await idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: "cy@example.com" }));

@@ -373,10 +373,9 @@ export class UserOperations {
     return {};
   }
 
-  /** Every token issued so far stops working (iat is in whole seconds: the next second's tokens work). */
+  /** Every sign-in so far ends: its refresh token and the access tokens it issued stop working; a new sign-in works at once. */
   private signOut(user: User) {
-    user.row.signed_out_at = Math.floor(seconds()) + 1;
-    this.dir.saveUser(user);
+    this.dir.store.revokeAllOf(user.row.pool_id, user.row.username_key, seconds());
   }
 
   AdminAddUserToGroup(input: { UserPoolId: string; Username: string; GroupName: string }) {
