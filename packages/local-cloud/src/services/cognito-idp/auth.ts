@@ -164,7 +164,7 @@ export class AuthOperations {
       clientId: client.id,
       request: {
         userAttributes: { ...user.attributes, "cognito:user_status": user.row.status },
-        groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
+        groupConfiguration: { groupsToOverride: groups.names, iamRolesToOverride: groups.roles, preferredRole: groups.roles[0] ?? null },
         clientMetadata: o.clientMetadata ?? {},
       },
     });
@@ -172,7 +172,7 @@ export class AuthOperations {
     const originJti = o.originJti ?? randomUUID();
     const set = issueTokens({
       key: pool.key, issuer: pool.issuer, clientId: client.id,
-      subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups },
+      subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups: groups.names, roles: groups.roles },
       idValidity: validity(client, "IdToken"), accessValidity: validity(client, "AccessToken"), authTime, originJti,
       claimsOverride: override?.claimsOverrideDetails ?? undefined,
     });

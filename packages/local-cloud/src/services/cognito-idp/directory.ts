@@ -275,7 +275,9 @@ export class Directory {
     return { row, attributes: { sub, ...attributes } };
   }
 
-  groupsOf(pool: Pool, user: User): string[] {
-    return this.store.groupsOf(pool.id, user.row.username_key).map((g) => g.name);
+  /** The user's groups by precedence, and the IAM roles they carry (the first is the preferred one). */
+  groupsOf(pool: Pool, user: User): { names: string[]; roles: string[] } {
+    const rows = this.store.groupsOf(pool.id, user.row.username_key);
+    return { names: rows.map((g) => g.name), roles: [...new Set(rows.flatMap((g) => (g.role_arn ? [g.role_arn] : [])))] };
   }
 }

@@ -77,6 +77,8 @@ export interface TokenSubject {
   /** Attributes as stored ("email", "custom:plan" …). */
   attributes: Record<string, string>;
   groups: string[];
+  /** The groups' IAM roles, by the groups' precedence. */
+  roles: string[];
 }
 
 export interface TokenSet {
@@ -98,7 +100,7 @@ export interface IssueOptions {
   authTime: number;
   originJti: string;
   /** What a PreTokenGeneration trigger changed in the ID token. */
-  claimsOverride?: { claimsToAddOrOverride?: Record<string, string>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[] } };
+  claimsOverride?: { claimsToAddOrOverride?: Record<string, string>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string } };
 }
 
 /** Attributes that never appear as ID token claims. */
@@ -113,6 +115,11 @@ export function issueTokens(o: IssueOptions): TokenSet {
   const groups = override?.groupOverrideDetails?.groupsToOverride ?? o.subject.groups;
   const idClaims: Record<string, unknown> = { sub: o.subject.sub };
   if (groups.length) idClaims["cognito:groups"] = groups;
+  // An identity pool's "Token" role mapping picks from these.
+  const roles = override?.groupOverrideDetails?.iamRolesToOverride ?? o.subject.roles;
+  const preferred = override?.groupOverrideDetails?.preferredRole ?? roles[0];
+  if (roles.length) idClaims["cognito:roles"] = roles;
+  if (preferred) idClaims["cognito:preferred_role"] = preferred;
   for (const [name, value] of Object.entries(o.subject.attributes)) {
     if (NOT_CLAIMS.has(name)) continue;
     idClaims[name] = name === "email_verified" || name === "phone_number_verified" ? value === "true" : value;

@@ -167,7 +167,7 @@ test("an admin-created user signs in with the temporary password, answers NEW_PA
   const created = await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "cy@example.com", TemporaryPassword: "Temp0rary!", UserAttributes: [{ Name: "email_verified", Value: "true" }] }));
   assert.equal(created.User!.UserStatus, "FORCE_CHANGE_PASSWORD");
   await rejects(idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "cy@example.com" })), "UsernameExistsException", "User account already exists");
-  await idp.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: "admins", Precedence: 1 }));
+  await idp.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: "admins", Precedence: 1, RoleArn: "arn:aws:iam::000000000000:role/admins" }));
   await idp.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: "readers", Precedence: 5 }));
   await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: "cy@example.com", GroupName: "readers" }));
   await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: "cy@example.com", GroupName: "admins" }));
@@ -184,6 +184,8 @@ test("an admin-created user signs in with the temporary password, answers NEW_PA
   const done = await anon.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: again.Session, ChallengeResponses: { USERNAME: "cy@example.com", NEW_PASSWORD: "N3wPassword!" } }));
   const id = decodeJwt(done.AuthenticationResult!.IdToken!)!;
   assert.deepEqual(id.payload["cognito:groups"], ["admins", "readers"]);
+  assert.deepEqual(id.payload["cognito:roles"], ["arn:aws:iam::000000000000:role/admins"]);
+  assert.equal(id.payload["cognito:preferred_role"], "arn:aws:iam::000000000000:role/admins");
   assert.deepEqual(decodeJwt(done.AuthenticationResult!.AccessToken!)!.payload["cognito:groups"], ["admins", "readers"]);
   assert.equal((await idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "cy@example.com" }))).UserStatus, "CONFIRMED");
 
