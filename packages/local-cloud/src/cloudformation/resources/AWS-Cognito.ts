@@ -164,14 +164,27 @@ const identityPool: ResourceProvider = {
   },
 };
 
+/**
+ * The template names each role mapping with a key of its own and says whose it is in
+ * `IdentityProvider`; the API keys mappings by that provider ("<provider>:<app client id>").
+ */
+function roleAttachmentInput(props: Props): Props {
+  const mappings: Props = {};
+  for (const mapping of Object.values((props.RoleMappings ?? {}) as Record<string, Props>)) {
+    const { IdentityProvider, ...rest } = mapping;
+    mappings[String(IdentityProvider)] = rest;
+  }
+  return { IdentityPoolId: props.IdentityPoolId, Roles: props.Roles ?? {}, ...(Object.keys(mappings).length ? { RoleMappings: mappings } : {}) };
+}
+
 const identityPoolRoleAttachment: ResourceProvider = {
   replacementProps: ["IdentityPoolId"],
   async create(props, ctx) {
-    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", { IdentityPoolId: props.IdentityPoolId, Roles: props.Roles ?? {}, ...(props.RoleMappings ? { RoleMappings: props.RoleMappings } : {}) });
+    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", roleAttachmentInput(props));
     return { physicalId: `${props.IdentityPoolId}-roles` };
   },
   async update(_id, props, _old, ctx) {
-    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", { IdentityPoolId: props.IdentityPoolId, Roles: props.Roles ?? {}, ...(props.RoleMappings ? { RoleMappings: props.RoleMappings } : {}) });
+    await service(ctx, "cognitoidentity").call("SetIdentityPoolRoles", roleAttachmentInput(props));
     return {};
   },
   async delete(_id, props, ctx) {

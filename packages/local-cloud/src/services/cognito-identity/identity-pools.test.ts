@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { CognitoIdentityClient, GetIdCommand, GetCredentialsForIdentityCommand, GetOpenIdTokenCommand, DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
-import { CognitoIdentityProviderClient, AdminCreateUserCommand, AdminSetUserPasswordCommand, InitiateAuthCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient, AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminAddUserToGroupCommand, InitiateAuthCommand, ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { SQSClient, ListQueuesCommand, CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
@@ -54,9 +54,24 @@ before(async () => {
         Type: "AWS::IAM::Policy",
         Properties: { PolicyName: "unauth", Roles: [{ Ref: "UnauthRole" }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["mobileanalytics:PutEvents"], Resource: "*" }] } },
       },
+      // Users of the "power" group get its role, through the ID token's cognito:preferred_role.
+      PowerRole: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: trust("authenticated") } },
+      PowerPolicy: {
+        Type: "AWS::IAM::Policy",
+        Properties: { PolicyName: "power", Roles: [{ Ref: "PowerRole" }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sqs:CreateQueue", "sqs:ListQueues"], Resource: "*" }] } },
+      },
+      Power: { Type: "AWS::Cognito::UserPoolGroup", Properties: { UserPoolId: { Ref: "UserPool" }, GroupName: "power", RoleArn: { "Fn::GetAtt": ["PowerRole", "Arn"] } } },
       Attachment: {
         Type: "AWS::Cognito::IdentityPoolRoleAttachment",
-        Properties: { IdentityPoolId: { Ref: "IdentityPool" }, Roles: { authenticated: { "Fn::GetAtt": ["AuthRole", "Arn"] }, unauthenticated: { "Fn::GetAtt": ["UnauthRole", "Arn"] } } },
+        Properties: {
+          IdentityPoolId: { Ref: "IdentityPool" }, Roles: { authenticated: { "Fn::GetAtt": ["AuthRole", "Arn"] }, unauthenticated: { "Fn::GetAtt": ["UnauthRole", "Arn"] } },
+          RoleMappings: {
+            users: {
+              IdentityProvider: { "Fn::Join": ["", [{ "Fn::GetAtt": ["UserPool", "ProviderName"] }, ":", { Ref: "Client" }]] },
+              Type: "Token", AmbiguousRoleResolution: "AuthenticatedRole",
+            },
+          },
+        },
       },
     },
     Outputs: {
@@ -120,6 +135,17 @@ test("a signed-in user gets one identity and the authenticated role: allowed wha
   assert.equal(claims.sub, first.IdentityId);
   assert.equal(claims.aud, outputs.IdentityPoolId);
   assert.deepEqual(claims.amr.slice(0, 2), ["authenticated", outputs.Provider]);
+});
+
+test("a user in a group with a role gets that role through the Token role mapping", async () => {
+  await idp.send(new AdminCreateUserCommand({ UserPoolId: outputs.PoolId, Username: "pat@example.com", MessageAction: "SUPPRESS" }));
+  await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.PoolId, Username: "pat@example.com", Password: "Passw0rd!", Permanent: true }));
+  await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: outputs.PoolId, Username: "pat@example.com", GroupName: "power" }));
+  const r = await idp.send(new InitiateAuthCommand({ ClientId: outputs.ClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "pat@example.com", PASSWORD: "Passw0rd!" } }));
+  const logins = { [outputs.Provider!]: r.AuthenticationResult!.IdToken! };
+  const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: outputs.IdentityPoolId, Logins: logins }));
+  const { Credentials } = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
+  await sqsWith(Credentials!).send(new CreateQueueCommand({ QueueName: "power-queue" }));
 });
 
 test("forged, expired-looking and foreign logins are refused", async () => {

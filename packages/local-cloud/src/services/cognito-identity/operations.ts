@@ -173,7 +173,8 @@ export class IdentityPoolOperations {
       return roles.unauthenticated;
     }
     for (const login of verified) {
-      const mapping = pool.roles.RoleMappings?.[login.provider];
+      // Mappings are keyed "<provider>:<app client id>" for user pools.
+      const mapping = pool.roles.RoleMappings?.[`${login.provider}:${login.claims.aud}`] ?? pool.roles.RoleMappings?.[login.provider];
       if (!mapping) continue;
       let chosen: string | undefined;
       if (mapping.Type === "Token") {
