@@ -48,3 +48,54 @@ export function summarizeProfile(file: string, window: { start: number; end: num
 export function largestProfile(dir: string): string {
   return fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => `${dir}/${f}`).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
 }
+
+/**
+ * Busy time by the project source file it was spent in: each sample goes to the innermost
+ * frame of a file under `root` (what a native leaf — a socket write, JSON.stringify —
+ * was called from), the garbage collector to its own line, samples with no such frame
+ * (Node's timers, stream internals called by the event loop alone) to "(node)". Needs a
+ * profile of code run from source (sst's `SST_CLI_BUNDLE=0`): a bundle's frames name
+ * its chunk, not the file.
+ */
+export function summarizeByFile(file: string, window: { start: number; end: number }, root: string, top = 30, perUnit?: { count: number; unit: string }): string[] {
+  const prof = JSON.parse(fs.readFileSync(file, "utf8"));
+  const byId = new Map<number, any>(prof.nodes.map((n: any) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const areaOf = new Map<number, string>();
+  const area = (id: number): string => {
+    const known = areaOf.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const url: string = n.callFrame.url;
+    const at = url.indexOf(root);
+    let a: string;
+    if (n.callFrame.functionName === "(garbage collector)") a = "(garbage collector)";
+    else if (at >= 0) a = url.slice(at + root.length).replace(/^\//, "");
+    else {
+      const up = parent.get(id);
+      a = up === undefined ? "(node)" : area(up);
+    }
+    areaOf.set(id, a);
+    return a;
+  };
+  const spent = new Map<string, number>();
+  let busy = 0;
+  let at = prof.startTime;
+  for (let i = 0; i < prof.samples.length; i++) {
+    at += prof.timeDeltas[i] ?? 0;
+    if (at < window.start || at > window.end) continue;
+    const node = byId.get(prof.samples[i])!;
+    if (node.callFrame.functionName === "(idle)") continue;
+    const d = prof.timeDeltas[i] ?? 0;
+    busy += d;
+    const a = area(node.id);
+    spent.set(a, (spent.get(a) ?? 0) + d);
+  }
+  const out = [`busy ${(busy / 1000).toFixed(0)} ms, by source file under ${root} (innermost)`];
+  for (const [k, v] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    const each = perUnit ? `  ${(v / perUnit.count).toFixed(1).padStart(6)} µs/${perUnit.unit}` : "";
+    out.push(`${((v / busy) * 100).toFixed(1).padStart(5)}%${each}  ${k}`);
+  }
+  return out;
+}
