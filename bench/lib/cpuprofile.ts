@@ -10,22 +10,40 @@ export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-export function summarizeProfile(file: string, window: { start: number; end: number }, top = 30): string[] {
+interface LoadedProfile {
+  byId: Map<number, any>;
+  parent: Map<number, number>;
+  /** Calls `each` with every busy (non-idle) sample inside the window and its duration (µs). */
+  busySamples(window: { start: number; end: number }, each: (node: any, us: number) => void): void;
+}
+
+function loadProfile(file: string): LoadedProfile {
   const prof = JSON.parse(fs.readFileSync(file, "utf8"));
   const byId = new Map<number, any>(prof.nodes.map((n: any) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return {
+    byId,
+    parent,
+    busySamples(window, each) {
+      let at = prof.startTime;
+      for (let i = 0; i < prof.samples.length; i++) {
+        at += prof.timeDeltas[i] ?? 0;
+        if (at < window.start || at > window.end) continue;
+        const node = byId.get(prof.samples[i])!;
+        if (node.callFrame.functionName !== "(idle)") each(node, prof.timeDeltas[i] ?? 0);
+      }
+    },
+  };
+}
+
+export function summarizeProfile(file: string, window: { start: number; end: number }, top = 30): string[] {
+  const { byId, parent, busySamples } = loadProfile(file);
   const label = (n: any) => `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}`;
   const self = new Map<string, number>();
   const incl = new Map<string, number>();
   let busy = 0;
-  let at = prof.startTime;
-  for (let i = 0; i < prof.samples.length; i++) {
-    at += prof.timeDeltas[i] ?? 0;
-    if (at < window.start || at > window.end) continue;
-    const node = byId.get(prof.samples[i])!;
-    if (node.callFrame.functionName === "(idle)") continue;
-    const d = prof.timeDeltas[i] ?? 0;
+  busySamples(window, (node, d) => {
     busy += d;
     self.set(label(node), (self.get(label(node)) ?? 0) + d);
     const seen = new Set<string>();
@@ -33,7 +51,7 @@ export function summarizeProfile(file: string, window: { start: number; end: num
       const l = label(byId.get(id));
       if (!seen.has(l)) incl.set(l, (incl.get(l) ?? 0) + d), seen.add(l);
     }
-  }
+  });
   const out = [`busy ${(busy / 1000).toFixed(0)} ms of ${((window.end - window.start) / 1000).toFixed(0)} ms`];
   const show = (m: Map<string, number>, n: number) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, v]) => out.push(`${((v / busy) * 100).toFixed(1).padStart(5)}% ${k}`));
@@ -58,10 +76,7 @@ export function largestProfile(dir: string): string {
  * its chunk, not the file.
  */
 export function summarizeByFile(file: string, window: { start: number; end: number }, root: string, top = 30, perUnit?: { count: number; unit: string }): string[] {
-  const prof = JSON.parse(fs.readFileSync(file, "utf8"));
-  const byId = new Map<number, any>(prof.nodes.map((n: any) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent, busySamples } = loadProfile(file);
   const areaOf = new Map<number, string>();
   const area = (id: number): string => {
     const known = areaOf.get(id);
@@ -81,17 +96,11 @@ export function summarizeByFile(file: string, window: { start: number; end: numb
   };
   const spent = new Map<string, number>();
   let busy = 0;
-  let at = prof.startTime;
-  for (let i = 0; i < prof.samples.length; i++) {
-    at += prof.timeDeltas[i] ?? 0;
-    if (at < window.start || at > window.end) continue;
-    const node = byId.get(prof.samples[i])!;
-    if (node.callFrame.functionName === "(idle)") continue;
-    const d = prof.timeDeltas[i] ?? 0;
+  busySamples(window, (node, d) => {
     busy += d;
     const a = area(node.id);
     spent.set(a, (spent.get(a) ?? 0) + d);
-  }
+  });
   const out = [`busy ${(busy / 1000).toFixed(0)} ms, by source file under ${root} (innermost)`];
   for (const [k, v] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     const each = perUnit ? `  ${(v / perUnit.count).toFixed(1).padStart(6)} µs/${perUnit.unit}` : "";
