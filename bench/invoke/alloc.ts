@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/invoke/alloc.ts
  *   TOP=40 BENCH_PATH=/users/u1 node --import tsx bench/invoke/alloc.ts
+ *   BY_FILE=1 …     # sst run from source (SST_CLI_BUNDLE=0): frames name the .ts files
  *
  * The inspector opens only once the execution environments run (SIGUSR1, a free port):
  * opened from the start, it would make them worker threads (environment-host.ts).
@@ -49,7 +50,7 @@ async function cdp(url: string) {
 }
 
 const app = prepareSeedApp("bench-invoke-alloc");
-const dev = await startSstDev(app, { nodeArgs: ["--inspect-port=127.0.0.1:0"] });
+const dev = await startSstDev(app, { nodeArgs: ["--inspect-port=127.0.0.1:0"], env: process.env.BY_FILE === "1" ? { SST_CLI_BUNDLE: "0" } : {} });
 try {
   const url = `${dev.api}${process.env.BENCH_PATH ?? "/hello"}`;
   await wrk(url, { connections: CONNECTIONS, seconds: 2 });
