@@ -22,6 +22,7 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@middy/http-error-handler": "^5.2.4",
   "@middy/http-json-body-parser": "^5.2.4",
   "@middy/validator": "^5.2.4",
+  hygen: "^6.2.11",
 };
 
 function readJson(file: string): any {
