@@ -8,11 +8,12 @@
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
-import { removeApp } from "./helpers/app-copy.js";
+import { removeApp, repoRoot } from "./helpers/app-copy.js";
+import { runSst } from "./helpers/sst-process.js";
 import { output } from "./helpers/outputs.js";
 import { generateApp, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
@@ -33,7 +34,15 @@ async function consoleClient(running: RunningApp) {
   };
 }
 
-for (const template of ["graphql/rds", "examples/graphql-rds"]) {
+/** How the suite applies the migrations: the Console's migrate action, or the app's `npm run migrate latest`. */
+const SUITES = [
+  { template: "graphql/rds", name: "gql-rds", migrateWith: "console" },
+  { template: "examples/graphql-rds", name: "ex-gql-rds", migrateWith: "script" },
+] as const;
+
+const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+
+for (const { template, name: appName, migrateWith } of SUITES) {
   describe(`create-sst ${template} under sst dev`, () => {
     let app: string;
     let running: RunningApp;
@@ -47,7 +56,7 @@ for (const template of ["graphql/rds", "examples/graphql-rds"]) {
     const create = "mutation ($title: String!, $url: String!) { createArticle(title: $title, url: $url) { id title url } }";
 
     before(async () => {
-      app = generateApp(template, template === "graphql/rds" ? "gql-rds" : "ex-gql-rds");
+      app = generateApp(template, appName);
       running = await startDev(app, "e2e");
       graphqlUrl = `${output(app, "API").replace(/\/$/, "")}/graphql`;
       consoleApi = await consoleClient(running);
@@ -70,7 +79,11 @@ for (const template of ["graphql/rds", "examples/graphql-rds"]) {
       assert.match(fs.readFileSync(path.join(app, "packages/functions/src/graphql/types/article.ts"), "utf8"), new RegExp(`from "@${name}/core/sql"`));
     });
 
-    test("the dev deploy applies no migration; the Console lists it pending and applies it", async () => {
+    test(`the dev deploy applies no migration; ${migrateWith === "console" ? "the Console lists it pending and applies it" : "npm run migrate latest applies it"}; the types follow`, async () => {
+      const typesFile = path.join(app, "packages/core/src/sql.generated.ts");
+      // After the deploy sst dev writes the types of the (still empty) database.
+      await running.dev.waitFor(/Kysely: Generated types for RDS "db" \(packages\/core\/src\/sql\.generated\.ts\)/, 60_000);
+      assert.match(fs.readFileSync(typesFile, "utf8"), /export interface Database \{\s*\}/);
       // Before the migration the article table does not exist: the resolver fails (Yoga masks it).
       await warm("POST", graphqlUrl, { query: "{ articles { id } }" });
       const early = await graphql("{ articles { id } }");
@@ -80,11 +93,46 @@ for (const template of ["graphql/rds", "examples/graphql-rds"]) {
       assert.deepEqual(databases.databases.map((d: any) => [d.id, d.engine, d.defaultDatabaseName, !!d.migrator]), [["db", "postgresql11.13", "main", true]]);
       const listed = await consoleApi("GET", "rds/migrations?id=db");
       assert.deepEqual(listed.json.migrations, [{ name: "1650000012557_article" }]);
-      const applied = await consoleApi("POST", "rds/migrate", { id: "db" });
-      assert.equal(applied.status, 200, JSON.stringify(applied.json));
-      assert.deepEqual(applied.json.results.map((r: any) => [r.migrationName, r.direction, r.status]), [["1650000012557_article", "Up", "Success"]]);
+      const from = running.dev.lines.length;
+      if (migrateWith === "console") {
+        const applied = await consoleApi("POST", "rds/migrate", { id: "db" });
+        assert.equal(applied.status, 200, JSON.stringify(applied.json));
+        assert.deepEqual(applied.json.results.map((r: any) => [r.migrationName, r.direction, r.status]), [["1650000012557_article", "Up", "Success"]]);
+      } else {
+        // What `npm run migrate latest` runs in packages/core, with npm's PATH (tsx from node_modules/.bin).
+        const PATH = `${path.join(repoRoot, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`;
+        const r = runSst(path.join(app, "packages/core"), ["bind", "--stage", "e2e", "tsx", "./src/migrator.ts", "latest"], { PATH });
+        assert.equal(r.code, 0, r.output);
+        assert.match(r.output, /migrating to latest[\s\S]*migrationName: '1650000012557_article',\s*direction: 'Up',\s*status: 'Success'/);
+      }
       const after = await consoleApi("GET", "rds/migrations?id=db");
       assert.ok(after.json.migrations[0].executedAt, "applied");
+
+      // The Console's migration ran the migrator, which regenerates the types; the
+      // script's did not, and the Console's listing (a migrator run too) picks it up.
+      await running.dev.waitFor(/Kysely: Generated types for RDS "db"/, 60_000, from);
+      const types = fs.readFileSync(typesFile, "utf8");
+      assert.match(types, /export interface Article \{\n  articleID: string;\n  title: string;\n  url: string;\n  created: Generated<Timestamp>;\n\}/);
+      assert.match(types, /export interface Database \{\n  article: Article;\n\}/);
+    });
+
+    test("the generated types type-check the app's queries against the migrated schema", () => {
+      const check = path.join(app, "packages/core/src/types-check.ts");
+      fs.writeFileSync(check, [
+        `import { SQL } from "./sql";`,
+        `export const ok = () => SQL.DB.selectFrom("article").select(["articleID", "created"]).execute();`,
+        `// @ts-expect-error: the migration made no such column`,
+        `export const bad = () => SQL.DB.selectFrom("article").select("nope").execute();`,
+        `// @ts-expect-error: title is NOT NULL without a default, so an insert needs it`,
+        `export const missing = () => SQL.DB.insertInto("article").values({ articleID: "x", url: "u" }).execute();`,
+        "",
+      ].join("\n"));
+      try {
+        const out = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "packages/core"], { cwd: app, encoding: "utf8" });
+        assert.equal(out.status, 0, out.stdout + out.stderr);
+      } finally {
+        fs.rmSync(check);
+      }
     });
 
     test("createArticle inserts through kysely and the Data API; articles and article read it back", async () => {

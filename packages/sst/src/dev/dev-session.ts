@@ -26,6 +26,7 @@ import { synthInProcess, type SynthInProgress } from "./synth-process.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
+import { KyselyTypesSync } from "./kysely-types.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
 import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
@@ -134,6 +135,8 @@ export class DevSession {
   private watcher?: TreeWatcher;
   /** Api graphql routes' Pothos schemas, generated after deploys and on changes (pothos-sync.ts). */
   private readonly pothos: PothosSync;
+  /** RDS `types`: kysely types of the databases, after deploys and migrations (kysely-types.ts). */
+  private readonly kyselyTypes: KyselyTypesSync;
   private detachLog?: () => void;
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
@@ -158,6 +161,11 @@ export class DevSession {
   ) {
     this.services = new ServiceProcesses(opts.ui);
     this.pothos = new PothosSync(project.root, opts.ui);
+    this.kyselyTypes = new KyselyTypesSync(project.root, opts.ui, {
+      region: cloud.region,
+      endpoint: cloud.endpoint,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
   }
 
   static async start(opts: DevOptions): Promise<DevSession> {
@@ -237,6 +245,7 @@ export class DevSession {
     this.cloud.lambda.setCodeResolver(this.resolver.resolve);
     this.detachLog = attachInvocationLog(this.cloud.events, ui, (n) => this.resolver.label(n), { verbose: this.opts.verbose });
     this.cloud.events.on("ssm:changed", this.onSsmChanged);
+    this.cloud.events.on("lambda:end", this.onLambdaEnd);
     this.configInputs = new Set((this.project.configInputs ?? []).map((f) => path.resolve(this.project.root, f)));
 
     ui.line(`SST v${await version()}`);
@@ -268,6 +277,7 @@ export class DevSession {
     for (const l of formatOutputs(changed)) ui.line(l);
     this.printNotices(synthResult);
     await this.pothos.deployed(synthResult.stacks);
+    this.kyselyTypes.deployed(await this.deployedStacks());
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
     await this.runServices();
   }
@@ -293,6 +303,22 @@ export class DevSession {
       this.printedNotices.add(`${n.path}\u0000${n.prop}`);
       this.opts.ui.line(`   ${n.construct} uses ${n.prop}: ${n.local}`);
     }
+  }
+
+  /** This app's stacks as the local cloud describes them (outputs resolved). */
+  private async deployedStacks(): Promise<{ StackName?: string; Outputs?: { OutputKey?: string; OutputValue?: string }[] }[]> {
+    const prefix = `${this.project.stage}-${this.project.config.name}-`;
+    const described = await this.cloud.cloudformation.call("DescribeStacks", {});
+    return (described?.Stacks ?? []).filter((s: { StackName?: string }) => String(s.StackName ?? "").startsWith(prefix));
+  }
+
+  private readonly onLambdaEnd = (e: { functionName: string; status: string }): void => {
+    if (e.status === "success") this.kyselyTypes.functionSucceeded(e.functionName);
+  };
+
+  /** Resolves when the RDS types generations under way are done (tests, tools). */
+  kyselyTypesIdle(): Promise<void> {
+    return this.kyselyTypes.idle();
   }
 
   /** Resolves when the pothos schema generations under way are done (tests, tools). */
@@ -382,6 +408,8 @@ export class DevSession {
     this.watcher?.close();
     this.detachLog?.();
     this.cloud.events.off("ssm:changed", this.onSsmChanged);
+    this.cloud.events.off("lambda:end", this.onLambdaEnd);
+    await this.kyselyTypes.idle();
     await this.console?.close();
     await this.redeploys.stop();
     await this.services.stopAll();
