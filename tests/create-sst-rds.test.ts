@@ -8,12 +8,13 @@
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
-import { runSst } from "./helpers/sst-process.js";
+import { SstProcess } from "./helpers/sst-process.js";
 import { output } from "./helpers/outputs.js";
 import { generateApp, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
@@ -40,6 +41,8 @@ const SUITES = [
   { template: "examples/graphql-rds", name: "ex-gql-rds", migrateWith: "script" },
 ] as const;
 
+/** Child processes run without blocking this process's event loop (see the migrate script's run). */
+const run = promisify(execFile);
 const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 
 for (const { template, name: appName, migrateWith } of SUITES) {
@@ -101,9 +104,11 @@ for (const { template, name: appName, migrateWith } of SUITES) {
       } else {
         // What `npm run migrate latest` runs in packages/core, with npm's PATH (tsx from node_modules/.bin).
         const PATH = `${path.join(repoRoot, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`;
-        const r = runSst(path.join(app, "packages/core"), ["bind", "--stage", "e2e", "tsx", "./src/migrator.ts", "latest"], { PATH });
-        assert.equal(r.code, 0, r.output);
-        assert.match(r.output, /migrating to latest[\s\S]*migrationName: '1650000012557_article',\s*direction: 'Up',\s*status: 'Success'/);
+        // Run without blocking this process: a blocked event loop misses the Console closing
+        // its idle keep-alive socket, and the next fetch on it fails.
+        const bind = new SstProcess(path.join(app, "packages/core"), ["bind", "--stage", "e2e", "tsx", "./src/migrator.ts", "latest"], { PATH });
+        assert.equal(await bind.exited, 0, bind.output);
+        assert.match(bind.output, /migrating to latest[\s\S]*migrationName: '1650000012557_article',\s*direction: 'Up',\s*status: 'Success'/);
       }
       const after = await consoleApi("GET", "rds/migrations?id=db");
       assert.ok(after.json.migrations[0].executedAt, "applied");
@@ -116,7 +121,7 @@ for (const { template, name: appName, migrateWith } of SUITES) {
       assert.match(types, /export interface Database \{\n  article: Article;\n\}/);
     });
 
-    test("the generated types type-check the app's queries against the migrated schema", () => {
+    test("the generated types type-check the app's queries against the migrated schema", async () => {
       const check = path.join(app, "packages/core/src/types-check.ts");
       fs.writeFileSync(check, [
         `import { SQL } from "./sql";`,
@@ -128,8 +133,7 @@ for (const { template, name: appName, migrateWith } of SUITES) {
         "",
       ].join("\n"));
       try {
-        const out = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "packages/core"], { cwd: app, encoding: "utf8" });
-        assert.equal(out.status, 0, out.stdout + out.stderr);
+        await run(process.execPath, [tsc, "--noEmit", "-p", "packages/core"], { cwd: app }).catch((err) => assert.fail(`${err.stdout}${err.stderr}`));
       } finally {
         fs.rmSync(check);
       }
@@ -157,11 +161,11 @@ for (const { template, name: appName, migrateWith } of SUITES) {
       const { json } = await consoleApi("GET", "rds/databases");
       const db = json.databases[0];
       const endpoint = new URL(graphqlUrl).origin;
-      const cli = execFileSync("/usr/bin/aws", [
+      const { stdout: cli } = await run("/usr/bin/aws", [
         "rds-data", "execute-statement", "--endpoint-url", endpoint, "--region", "us-east-1",
         "--resource-arn", db.clusterArn, "--secret-arn", db.secretArn, "--database", "main",
         "--sql", 'SELECT title, url FROM article ORDER BY created', "--format-records-as", "JSON",
-      ], { env: { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_PAGER: "" }, encoding: "utf8" });
+      ], { env: { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_PAGER: "" } });
       assert.deepEqual(JSON.parse(JSON.parse(cli).formattedRecords), [{ title: "Hello RDS", url: "https://example.com/rds" }, { title: "Second", url: "https://example.com/2" }]);
 
       const client = new RDSDataClient({ endpoint, ...LOCAL });
