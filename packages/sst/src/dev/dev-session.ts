@@ -308,8 +308,14 @@ export class DevSession {
   /** This app's stacks as the local cloud describes them (outputs resolved). */
   private async deployedStacks(): Promise<{ StackName?: string; Outputs?: { OutputKey?: string; OutputValue?: string }[] }[]> {
     const prefix = `${this.project.stage}-${this.project.config.name}-`;
-    const described = await this.cloud.cloudformation.call("DescribeStacks", {});
-    return (described?.Stacks ?? []).filter((s: { StackName?: string }) => String(s.StackName ?? "").startsWith(prefix));
+    try {
+      const described = await this.cloud.cloudformation.call("DescribeStacks", {});
+      return (described?.Stacks ?? []).filter((s: { StackName?: string }) => String(s.StackName ?? "").startsWith(prefix));
+    } catch (err) {
+      // Only what follows a deploy (RDS types) needs them; the deploy itself stands.
+      this.opts.ui.debug(`DescribeStacks after the deploy failed: ${(err as Error).message}`);
+      return [];
+    }
   }
 
   private readonly onLambdaEnd = (e: { functionName: string; status: string }): void => {
