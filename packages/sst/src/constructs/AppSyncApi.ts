@@ -136,11 +136,11 @@ export class AppSyncApi extends Construct implements SSTConstruct {
     this.addLocalNotices();
   }
 
-  /** What the local cloud deploys but does not run: other data sources than Lambda, DynamoDB and none; other authorization than API keys. */
+  /** What the local cloud deploys but does not run: other data sources than Lambda, DynamoDB, RDS and none; other authorization than API keys. */
   private addLocalNotices(): void {
     for (const [key, value] of Object.entries(this.props.dataSources ?? {})) {
       const type = Fn.isInlineDefinition(value) ? "function" : value.type ?? "function";
-      if (type === "rds" || type === "open_search" || type === "http") {
+      if (type === "open_search" || type === "http") {
         addLocalNotice(this, {
           construct: `AppSyncApi "${this.id}"`,
           prop: `dataSources.${key}`,

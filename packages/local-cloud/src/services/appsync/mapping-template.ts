@@ -5,12 +5,14 @@
  * isNull/isNullOrEmpty/defaultIfNull, autoId, time.nowISO8601/nowEpochSeconds/nowEpochMilliSeconds,
  * escapeJavaScript, urlEncode/urlDecode, base64Encode/base64Decode, and
  * dynamodb.toDynamoDBJson/toDynamoDB/toMapValuesJson/toString(Json)/toNumber(Json),
+ * rds.toJsonString/toJsonObject,
  * appendError, unauthorized, parseJson, isString/isNumber/isBoolean/isList/isMap, typeOf,
  * matches and `#return(value)`. Anything else in a template is rendered as velocityjs
  * renders an unknown reference (its text).
  */
 import { randomUUID } from "node:crypto";
 import { Compile, parse } from "velocityjs";
+import { rdsResultRows } from "./rds-resolver.js";
 
 export interface TemplateContext {
   arguments: Record<string, unknown>;
@@ -117,6 +119,11 @@ function makeUtil(appended: TemplateErrorFields[]) {
       toNumberJson: (v: unknown) => JSON.stringify({ N: String(v) }),
       toMapValues: (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)])),
       toMapValuesJson: (v: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)]))),
+    },
+    // A RELATIONAL_DATABASE data source's result as rows, one list per statement (rds-resolver.ts).
+    rds: {
+      toJsonObject: (result: unknown) => rdsResultRows(result),
+      toJsonString: (result: unknown) => JSON.stringify(rdsResultRows(result)),
     },
   };
 }
