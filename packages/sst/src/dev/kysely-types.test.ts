@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
 import { startTestCloud, type TestCloud } from "../../../local-cloud/src/testing.js";
-import { KyselyTypesSync, kyselyTypesOf, typedDatabasesOf, type TypedDatabase } from "./kysely-types.js";
+import { KyselyTypesSync, kyselyTypesOf, mayHaveTypedDatabase, typedDatabasesOf, type TypedDatabase } from "./kysely-types.js";
 
 const MIGRATOR_ARN = "arn:aws:lambda:us-east-1:000000000000:function:dev-app-Db-dbMigrator1234";
 
@@ -42,6 +42,13 @@ describe("typedDatabasesOf", () => {
     ]);
     assert.deepEqual([found[0]!.clusterArn, found[0]!.secretArn, found[0]!.defaultDatabaseName], ["arn:cluster:db", "arn:secret:db", "main"]);
   });
+});
+
+test("mayHaveTypedDatabase: a template whose SSTMetadata holds an RDS with types (escaped inside the output's JSON)", () => {
+  const template = (metadata: unknown) => JSON.stringify({ Outputs: { SSTMetadata: { Value: { "Fn::Join": ["", [JSON.stringify(metadata), { Ref: "X" }]] } } } });
+  assert.equal(mayHaveTypedDatabase(template({ metadata: [{ type: "RDS", data: { types: { path: "a.ts" } } }] })), true);
+  assert.equal(mayHaveTypedDatabase(template({ metadata: [{ type: "RDS", data: {} }] })), false);
+  assert.equal(mayHaveTypedDatabase(template({ metadata: [{ type: "Api", data: { types: 1 } }] })), false);
 });
 
 describe("kysely types from the local Data API", () => {

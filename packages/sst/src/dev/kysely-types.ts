@@ -8,6 +8,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { RDSDataClientConfig } from "@aws-sdk/client-rds-data";
 
 /** A database whose types `sst dev` keeps, from the deployed SSTMetadata. */
 export interface TypedDatabase {
@@ -63,7 +64,12 @@ export function typedDatabasesOf(stacks: DeployedStack[]): TypedDatabase[] {
 export interface ClientConfig {
   region: string;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: RDSDataClientConfig["credentials"];
+}
+
+/** Whether a synthesized template may hold an RDS with `types` (so deployed stacks are worth describing). */
+export function mayHaveTypedDatabase(templateText: string): boolean {
+  return templateText.includes('\\"type\\":\\"RDS\\"') && templateText.includes('\\"types\\"');
 }
 
 /** The kysely types of `db`'s tables, as kysely-codegen writes them (`export interface Database`). */
