@@ -15,25 +15,11 @@ import path from "node:path";
 import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess } from "./helpers/sst-process.js";
+import { consoleApiOf, type ConsoleApi } from "./helpers/console-api.js";
 import { output } from "./helpers/outputs.js";
 import { generateApp, http, startDev, warm, type RunningApp } from "./helpers/generated-app.js";
 
 const LOCAL = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-
-/** The Console's API, as its RDS view calls it (the Console URL carries the session token). */
-async function consoleClient(running: RunningApp) {
-  const line = await running.dev.waitFor(/Console: http:\/\/\S+/, 30_000);
-  const url = new URL(/Console: (http:\/\/\S+)/.exec(line)![1]!);
-  const token = url.searchParams.get("token") ?? "";
-  return async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${url.origin}/api/${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "x-sst-console": "1", "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
-}
 
 /** How the suite applies the migrations: the Console's migrate action, or the app's `npm run migrate latest`. */
 const SUITES = [
@@ -50,7 +36,7 @@ for (const { template, name: appName, migrateWith } of SUITES) {
     let app: string;
     let running: RunningApp;
     let graphqlUrl: string;
-    let consoleApi: Awaited<ReturnType<typeof consoleClient>>;
+    let consoleApi: ConsoleApi;
     const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
       const res = await http("POST", graphqlUrl, { query, variables });
       assert.equal(res.status, 200, res.text);
@@ -62,7 +48,7 @@ for (const { template, name: appName, migrateWith } of SUITES) {
       app = generateApp(template, appName);
       running = await startDev(app, "e2e");
       graphqlUrl = `${output(app, "API").replace(/\/$/, "")}/graphql`;
-      consoleApi = await consoleClient(running);
+      consoleApi = await consoleApiOf(running.dev);
     });
     after(async () => {
       await running?.stop();
