@@ -13,7 +13,7 @@ import { removeApp, repoRoot } from "./helpers/app-copy.js";
 import { generateApp } from "./helpers/generated-app.js";
 
 function vitest(dir: string) {
-  const env = { ...process.env, NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.CDK_VALIDATION;
   const res = spawnSync(path.join(repoRoot, "node_modules", ".bin", "vitest"), ["run"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
   return { code: res.status, output: res.stdout + res.stderr };
