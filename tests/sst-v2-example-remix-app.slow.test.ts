@@ -7,33 +7,25 @@
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
 import { removeApp } from "./helpers/app-copy.js";
-import { SstProcess, runSst } from "./helpers/sst-process.js";
-import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
-import { generateApp, getByHost } from "./helpers/generated-app.js";
-import { hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
+import { deployLocal, generateApp, getByHost, type DeployedApp } from "./helpers/generated-app.js";
+import { hasChromium, launchChromium, noteIfNoChromium, recordPage } from "./helpers/chromium.js";
 
 noteIfNoChromium("sst-v2-example-remix-app.slow.test.ts", "the clicks in the browser are skipped");
 
 describe("examples/remix-app deployed", () => {
   let dir: string;
-  let local: SstProcess | undefined;
-  let deploy: ReturnType<typeof runSst>;
+  let deployed: DeployedApp | undefined;
   let siteUrl: string;
 
   before(async () => {
     dir = generateApp("examples/remix-app", "remix-app");
-    const port = await freePort();
-    deploy = runSst(dir, ["deploy", "--local", "--stage", "e2e", "--port", String(port)], {}, 900_000);
-    assert.equal(deploy.code, 0, deploy.output);
+    deployed = await deployLocal(dir, "e2e");
     siteUrl = output(dir, "SiteURL");
-    local = new SstProcess(dir, ["local", "--dir", path.join(".sst", "local", "e2e"), "--port", String(port)]);
-    await local.waitFor(/Ready/, 60_000);
   });
   after(async () => {
-    await local?.stop();
+    await deployed?.local.stop();
     if (!process.env.SST_TEST_KEEP) removeApp(dir);
   });
 
@@ -53,8 +45,7 @@ describe("examples/remix-app deployed", () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      const seen: string[] = [];
-      page.on("console", (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+      const seen = recordPage(page);
       await page.goto(siteUrl);
       const start = Number(/(\d+)/.exec((await page.textContent("p"))!)![1]);
       for (const expected of [start + 1, start + 2]) {

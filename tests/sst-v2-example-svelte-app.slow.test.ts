@@ -10,11 +10,11 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
-import { SstProcess, runSst } from "./helpers/sst-process.js";
+import { SstProcess } from "./helpers/sst-process.js";
 import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
-import { generateApp, getByHost, http, startDev, type RunningApp } from "./helpers/generated-app.js";
-import { hasChromium, launchChromium, noteIfNoChromium } from "./helpers/chromium.js";
+import { deployLocal, generateApp, getByHost, http, startDev, type DeployedApp, type RunningApp } from "./helpers/generated-app.js";
+import { hasChromium, launchChromium, noteIfNoChromium, recordPage } from "./helpers/chromium.js";
 
 noteIfNoChromium("sst-v2-example-svelte-app.slow.test.ts", "the clicks in the browser are skipped");
 
@@ -32,9 +32,7 @@ async function clickTwice(url: string): Promise<string[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    const seen: string[] = [];
-    page.on("console", (m) => seen.push(`console ${m.type()}: ${m.text()}`));
-    page.on("requestfailed", (r) => seen.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+    const seen = recordPage(page);
     await page.goto(url);
     const texts = [await page.textContent("p", { timeout: 60_000 })];
     for (let i = 0; i < 2; i++) {
@@ -92,25 +90,20 @@ describe("examples/svelte-app", () => {
   });
 
   describe("sst deploy --local, served by the local CDN", () => {
-    let local: SstProcess | undefined;
-    let deploy: ReturnType<typeof runSst>;
+    let deployed: DeployedApp | undefined;
     let siteUrl: string;
     let api: string;
     before(async () => {
-      const port = await freePort();
-      deploy = runSst(dir, ["deploy", "--local", "--stage", "e2e", "--port", String(port)], {}, 900_000);
-      assert.equal(deploy.code, 0, deploy.output);
+      deployed = await deployLocal(dir, "e2e");
       siteUrl = output(dir, "SiteUrl");
       api = output(dir, "ApiEndpoint").replace(/\/$/, "");
-      local = new SstProcess(dir, ["local", "--dir", path.join(".sst", "local", "e2e"), "--port", String(port)]);
-      await local.waitFor(/Ready/, 60_000);
     });
     after(async () => {
-      await local?.stop();
+      await deployed?.local.stop();
     });
 
     test("the site is built with the deployed Api's URL in its bundle", async () => {
-      assert.match(deploy.output, /Building StaticSite "SvelteJSSite"/);
+      assert.match(deployed!.deploy.output, /Building StaticSite "SvelteJSSite"/);
       const index = await getByHost(siteUrl, "/");
       assert.equal(index.status, 200);
       assert.match(index.body, /<div id="app"><\/div>/);
