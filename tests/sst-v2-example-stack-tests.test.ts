@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
 import { generateApp } from "./helpers/generated-app.js";
+import { runSst } from "./helpers/sst-process.js";
 
 function vitest(dir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
@@ -30,6 +31,12 @@ describe("examples/stack-tests (a vitest stack test with sst/project.js's initPr
 
   test("the example's stack test passes: the prod stage's function has a 20 s timeout", () => {
     const run = vitest(dir);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /Tests\s+1 passed/);
+  });
+
+  test("and under `sst bind`, as the workspaces' `npm test` (`sst bind vitest`) runs tests", () => {
+    const run = runSst(dir, ["bind", "--stage", "ex", "--", path.join(repoRoot, "node_modules", ".bin", "vitest"), "run"], { NO_COLOR: "1" });
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Tests\s+1 passed/);
   });
