@@ -11,6 +11,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { bundleSsrHandler } from "../constructs/site/ssr-bundle.js";
+import { bundleFunctionSync } from "./bundle.js";
 
 const root = writeApp({
   "site/with-sdk.ts": `import DynamoDB from "aws-sdk/clients/dynamodb";\nexport async function handler() { return new DynamoDB({ region: "us-east-1" }).endpoint.href; }\n`,
@@ -34,6 +35,11 @@ describe("server function bundles and aws-sdk v2", () => {
     } finally {
       delete process.env.AWS_ENDPOINT_URL;
     }
+  });
+
+  it("so does a function bundled synchronously", () => {
+    const out = bundleFunctionSync({ id: "fn", handler: "site/with-sdk.handler", runtime: "nodejs20.x" }, root, path.join(root, "out", "fn"));
+    assert.match(fs.readFileSync(out.file, "utf8"), /sstLocalEndpoint/);
   });
 
   it("a bundle without it is buildSync's", () => {
