@@ -32,10 +32,16 @@ test("waiters get the session in arrival order, one at a time", async () => {
 test("a waiter that times out leaves the queue; the next one still gets its turn", async () => {
   const lock = new SessionLock();
   const held = await lock.acquire(1000, timeout);
-  const impatient = lock.acquire(20, timeout);
-  const patient = lock.acquire(1000, timeout);
-  await assert.rejects(impatient, /timed out/);
-  held();
-  const release = await patient;
-  release();
+  // The lock's timers are unref'd (they must not keep a cloud's process alive); this one keeps the test's.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    const impatient = lock.acquire(20, timeout);
+    const patient = lock.acquire(1000, timeout);
+    await assert.rejects(impatient, /timed out/);
+    held();
+    const release = await patient;
+    release();
+  } finally {
+    clearInterval(keepAlive);
+  }
 });
