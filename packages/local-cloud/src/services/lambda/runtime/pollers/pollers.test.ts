@@ -7,6 +7,7 @@ import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableComman
 import { KinesisClient, CreateStreamCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
 import { matchesPattern } from "./event-filter.js";
+import { createRecorder as createRecorderIn, eventsOf as eventsOfIn } from "./recorder-fixture.js";
 
 let tc: TestCloud;
 let lambda: LambdaClient;
@@ -30,40 +31,8 @@ after(async () => {
   await tc?.stop();
 });
 
-/** A function that logs each event as one JSON line and answers with `answer` (JS expression over `event`). */
-async function createRecorder(name: string, answer = "undefined") {
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Role: "arn:aws:iam::000000000000:role/consumer",
-      Runtime: "nodejs20.x",
-      Handler: "index.handler",
-      Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); return ${answer}; };`) }) },
-    }),
-  );
-}
-
-/** Collects the events a function logged, until `until` says enough. */
-function eventsOf(functionName: string) {
-  const events: any[] = [];
-  const listener = (e: any) => {
-    if (e.functionName !== functionName) return;
-    const m = /\tINFO\tEVENT (.*)$/.exec(e.line);
-    if (m) events.push(JSON.parse(m[1]));
-  };
-  tc.cloud.events.on("lambda:log", listener);
-  return {
-    events,
-    async until(done: () => boolean, ms = 8000) {
-      const deadline = Date.now() + ms;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
-    stop: () => tc.cloud.events.off("lambda:log", listener),
-  };
-}
+const createRecorder = (name: string, answer?: string) => createRecorderIn(lambda, name, answer);
+const eventsOf = (functionName: string) => eventsOfIn(tc, functionName);
 
 async function queueCounts(url: string) {
   const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));

@@ -7,12 +7,15 @@
  * destination (SQS) and skipped. BisectBatchOnFunctionError splits a failing batch;
  * ReportBatchItemFailures checkpoints at the first failure. What differs between the
  * two services (their API, their record shape) is a StreamSource (stream-sources.ts).
+ * TumblingWindowInSeconds cuts batches at window bounds and carries the function's
+ * state within a window (tumbling-window.ts).
  */
 import type { StoredMapping } from "../../model.js";
 import { compileFilters } from "./event-filter.js";
 import type { PollerDeps } from "./poller-deps.js";
 import { MAX_BACKOFF_MS, PollingLoop } from "./polling-loop.js";
 import type { StreamSource } from "./stream-sources.js";
+import { countInWindow, stateOfResponse, stateTooLarge, windowEvent, windowOf, type OpenWindow } from "./tumbling-window.js";
 
 interface ShardState {
   shardId: string;
@@ -26,6 +29,10 @@ interface ShardState {
   retrySize?: number;
   /** The sequence number of the last record read: where reading resumes if the iterator expires. */
   lastSequence?: string;
+  /** TumblingWindowInSeconds: the window whose state the shard carries, until its final invocation. */
+  window?: OpenWindow;
+  /** Failed final invocations of `window` (Lambda retries them until one succeeds). */
+  finalAttempts: number;
 }
 
 export class StreamPoller extends PollingLoop {
@@ -47,6 +54,10 @@ export class StreamPoller extends PollingLoop {
     for (const shard of this.shards.values()) {
       if (!this.running) break;
       await this.read(shard);
+      if (this.windowOver(shard)) {
+        progressed = (await this.finishWindow(shard, false)) || progressed;
+        continue;
+      }
       if (shard.pending.length === 0) continue;
       if (!(await this.batchReady(shard))) continue;
       progressed = (await this.deliver(shard)) || progressed;
@@ -62,7 +73,7 @@ export class StreamPoller extends PollingLoop {
       if (this.firstDescribe && type === "LATEST" && s.closed) continue;
       const timestamp = type === "AT_TIMESTAMP" ? this.mapping.StartingPositionTimestamp : undefined;
       const iterator = await this.source.iterator(s.shardId, type, timestamp);
-      this.shards.set(s.shardId, { shardId: s.shardId, iterator, pending: [], closed: false, attempts: 0 });
+      this.shards.set(s.shardId, { shardId: s.shardId, iterator, pending: [], closed: false, attempts: 0, finalAttempts: 0 });
     }
     this.firstDescribe = false;
   }
@@ -105,7 +116,14 @@ export class StreamPoller extends PollingLoop {
   /** Delivers the batch at the head of the shard; true when the shard moved forward. */
   private async deliver(shard: ShardState): Promise<boolean> {
     if (await this.discardExpired(shard)) return true;
-    const size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
+    let size = Math.min(shard.retrySize ?? this.mapping.BatchSize ?? 100, this.mapping.BatchSize || 100);
+    const windowSeconds = this.mapping.TumblingWindowInSeconds || 0;
+    const window = windowSeconds > 0 ? windowOf(this.source.arrivalOf(shard.pending[0]), windowSeconds) : undefined;
+    if (window) {
+      // A batch never spans two windows, and a window's final invocation comes before the next window's records.
+      if (shard.window && shard.window.startMs !== window.startMs) return this.finishWindow(shard, false);
+      size = Math.min(size, countInWindow(shard.pending, window, (r) => this.source.arrivalOf(r)));
+    }
     const batch = shard.pending.slice(0, size);
     const filter = compileFilters(this.mapping.FilterCriteria);
     const matched = filter ? batch.filter((r) => filter(this.source.filterView(r))) : batch;
@@ -117,8 +135,13 @@ export class StreamPoller extends PollingLoop {
     let done = batch.length; // how many records at the head are finished
     let failed = false;
     try {
-      const result = await this.deps.invoke(this.mapping.FunctionArn, { Records: matched });
-      if (result.status !== "success") {
+      const event = window
+        ? windowEvent(matched, window, shard.window?.state ?? {}, shard.shardId, this.mapping.EventSourceArn, { final: false, terminatedEarly: false })
+        : { Records: matched };
+      const result = await this.deps.invoke(this.mapping.FunctionArn, event);
+      const state = window && result.status === "success" ? stateOfResponse(result.payload) : undefined;
+      if (result.status !== "success" || (window && !state)) {
+        // With a tumbling window, an answer without a `state` is a failed invocation.
         failed = true;
         done = 0;
       } else if (this.mapping.FunctionResponseTypes?.includes("ReportBatchItemFailures")) {
@@ -127,6 +150,10 @@ export class StreamPoller extends PollingLoop {
           done = first;
           failed = true;
         }
+      }
+      if (window && state) {
+        shard.window = { ...window, state };
+        if (stateTooLarge(state)) await this.finishWindow(shard, true);
       }
     } catch (err: any) {
       // The function is gone: keep the records and back off.
@@ -161,6 +188,41 @@ export class StreamPoller extends PollingLoop {
     }
     // Back off a little between retries of the same batch.
     await this.waiter.wait(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(shard.attempts, 8)));
+    return true;
+  }
+
+  /** The shard's window has ended (or the shard has) and none of its records wait to be delivered. */
+  private windowOver(shard: ShardState): boolean {
+    const window = shard.window;
+    if (!window) return false;
+    if (Date.now() < window.endMs && !shard.closed) return false;
+    return countInWindow(shard.pending, window, (r) => this.source.arrivalOf(r)) === 0;
+  }
+
+  /**
+   * The window's final invocation: no records, the state so far, isFinalInvokeForWindow.
+   * Lambda holds the shard until it succeeds. `terminatedEarly`: the state outgrew 1 MB;
+   * the window goes on with a fresh state. True when the window was finished.
+   */
+  private async finishWindow(shard: ShardState, terminatedEarly: boolean): Promise<boolean> {
+    const window = shard.window!;
+    const event = windowEvent([], window, window.state, shard.shardId, this.mapping.EventSourceArn, { final: true, terminatedEarly });
+    let result;
+    try {
+      result = await this.deps.invoke(this.mapping.FunctionArn, event);
+    } catch (err) {
+      this.deps.reportResult(this.mapping.UUID, "PROBLEM: Function call failed");
+      throw err;
+    }
+    if (result.status !== "success") {
+      this.deps.reportResult(this.mapping.UUID, "PROBLEM: Function call failed");
+      shard.finalAttempts++;
+      await this.waiter.wait(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(shard.finalAttempts, 8)));
+      return false;
+    }
+    this.deps.reportResult(this.mapping.UUID, "OK");
+    shard.finalAttempts = 0;
+    shard.window = terminatedEarly ? { ...window, state: {} } : undefined;
     return true;
   }
 
