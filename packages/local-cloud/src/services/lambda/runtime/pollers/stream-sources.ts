@@ -22,6 +22,8 @@ export interface StreamSource {
   read(shardId: string, iterator: string, limit: number): Promise<{ records: any[]; next?: string }>;
   /** What FilterCriteria patterns are matched against. */
   filterView(record: any): unknown;
+  /** What records must stay in order by (ParallelizationFactor): the partition key, or the item's key. */
+  orderKeyOf(record: any): string;
   /** A delivered record's sequence number (what batchItemFailures name). */
   sequenceOf(record: any): string;
   arrivalOf(record: any): Date;
@@ -64,6 +66,11 @@ export class DynamoDbStreamSource implements StreamSource {
 
   filterView(record: any): unknown {
     return record;
+  }
+
+  orderKeyOf(record: any): string {
+    const keys = record.dynamodb?.Keys ?? {};
+    return JSON.stringify(Object.keys(keys).sort().map((name) => [name, keys[name]]));
   }
 
   sequenceOf(record: any): string {
@@ -155,6 +162,10 @@ export class KinesisStreamSource implements StreamSource {
       /* not JSON: matched as text */
     }
     return { ...metadata, data: parsed };
+  }
+
+  orderKeyOf(record: any): string {
+    return record.kinesis?.partitionKey ?? "";
   }
 
   sequenceOf(record: any): string {
