@@ -10,9 +10,10 @@ import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.
 import { OperationHost } from "../../wire/host.js";
 import kinesisModel from "../../wire/models/kinesis.js";
 import { kinesisOperations, type KinesisCall } from "./api.js";
-import type { KinesisContext } from "./context.js";
+import { streamStatus, type KinesisContext } from "./context.js";
 import { validationException } from "./errors.js";
 import { RecordOperations } from "./records.js";
+import { ReshardOperations } from "./resharding.js";
 import { KinesisStore } from "./store.js";
 import { StreamOperations } from "./streams.js";
 import { ShardWriteLimits } from "./write-limits.js";
@@ -28,8 +29,11 @@ export class KinesisService implements Service {
 
   constructor({ kernel }: ServiceDeps) {
     this.store = new KinesisStore(kernel.openDatabase("kinesis"));
+    const updatingUntil = new Map<string, number>();
     const context: KinesisContext = {
       store: this.store,
+      updatingUntil,
+      statusOf: (row) => streamStatus(updatingUntil, row),
       region: kernel.region,
       limits: new ShardWriteLimits(),
       recordsAdded: (streamArn) => kernel.events.emit("kinesis:records", { streamArn }),
@@ -37,7 +41,7 @@ export class KinesisService implements Service {
     this.host = new OperationHost<KinesisCall>(kernel, {
       signingName: this.signingName,
       models: [kinesisModel],
-      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context)),
+      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context), new ReshardOperations(context)),
       context: (call: CallContext): KinesisCall => ({ ...call, authorize: (action, resource) => kernel.authorize(call, action, resource) }),
       errors: {
         validation: (message) => validationException(message),

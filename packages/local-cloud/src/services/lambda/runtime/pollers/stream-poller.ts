@@ -55,6 +55,8 @@ function newLanes(count: number): Lane[] {
 
 export class StreamPoller extends PollingLoop {
   private readonly shards = new Map<string, ShardState>();
+  /** Shards read to their end (or skipped): their children may be read. */
+  private readonly finished = new Set<string>();
   private firstDescribe = true;
 
   constructor(
@@ -79,6 +81,8 @@ export class StreamPoller extends PollingLoop {
       await this.gather(shard);
       const moved = await Promise.all(shard.lanes.map((lane) => this.pollLane(shard, lane)));
       progressed = moved.includes(true) || progressed;
+      // A shard read to its end: poll again at once, so its children start.
+      if (shard.closed && shard.lanes.every((l) => l.pending.length === 0 && !l.window)) progressed = true;
     }
     return progressed;
   }
@@ -114,16 +118,29 @@ export class StreamPoller extends PollingLoop {
   }
 
   private async discoverShards(): Promise<void> {
-    for (const s of await this.source.shards()) {
-      if (this.shards.has(s.shardId)) continue;
+    const listed = await this.source.shards();
+    const known = new Set(listed.map((s) => s.shardId));
+    for (const s of listed) {
+      if (this.shards.has(s.shardId) || this.finished.has(s.shardId)) continue;
       // LATEST applies to shards open when the mapping starts; later shards are read from their start.
       const type = this.firstDescribe ? (this.mapping.StartingPosition ?? "LATEST") : "TRIM_HORIZON";
-      if (this.firstDescribe && type === "LATEST" && s.closed) continue;
+      if (this.firstDescribe && type === "LATEST" && s.closed) {
+        this.finished.add(s.shardId);
+        continue;
+      }
+      // After a reshard, a child waits until its parents are read to their end, so each key stays in order.
+      if (s.waitFor.some((p) => known.has(p) && !this.finished.has(p))) continue;
       const timestamp = type === "AT_TIMESTAMP" ? this.mapping.StartingPositionTimestamp : undefined;
       const iterator = await this.source.iterator(s.shardId, type, timestamp);
       this.shards.set(s.shardId, { shardId: s.shardId, iterator, closed: false, lanes: newLanes(this.mapping.ParallelizationFactor || 1) });
     }
     this.firstDescribe = false;
+    for (const shard of this.shards.values()) {
+      if (shard.closed && shard.lanes.every((l) => l.pending.length === 0 && !l.window)) {
+        this.finished.add(shard.shardId);
+        this.shards.delete(shard.shardId);
+      }
+    }
   }
 
   private read(shard: ShardState): Promise<void> {
