@@ -49,9 +49,9 @@ test("Kinesis ParallelizationFactor: batches of one shard run at once, never two
   // A batch only holds keys of one lane, and at most 4 lanes exist.
   const lanes = new Set<number>();
   for (const e of rec.events) {
-    const own = new Set(e.keys.map((k: string) => laneOf(k, 4)));
+    const own = new Set<number>(e.keys.map((k: string) => laneOf(k, 4)));
     assert.equal(own.size, 1, `one lane per batch: ${e.keys}`);
-    lanes.add([...own][0]);
+    lanes.add([...own][0]!);
   }
   // Batches overlapped: the calls started in fewer 150 ms steps than there were calls.
   const starts = rec.events.map((e) => e.start).sort((a, b) => a - b);
