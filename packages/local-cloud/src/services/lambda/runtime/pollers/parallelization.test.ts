@@ -1,44 +1,26 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LambdaClient, CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, DeleteEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { KinesisClient, CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
-import { createRecorder, eventsOf } from "./recorder-fixture.js";
+import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, DeleteEventSourceMappingCommand } from "@aws-sdk/client-lambda";
+import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { createRecorder, eventsOf, usePollerCloud } from "./recorder-fixture.js";
 import { laneOf } from "./stream-poller.js";
 
-let tc: TestCloud;
-let lambda: LambdaClient;
-let ddb: DynamoDBClient;
-let kinesis: KinesisClient;
-
-before(async () => {
-  tc = await startTestCloud();
-  await createPollerRole(tc.cloud, "consumer");
-  lambda = new LambdaClient(tc.clientConfig);
-  ddb = new DynamoDBClient(tc.clientConfig);
-  kinesis = new KinesisClient(tc.clientConfig);
-});
-after(async () => {
-  lambda?.destroy();
-  ddb?.destroy();
-  kinesis?.destroy();
-  await tc?.stop();
-});
+const env = usePollerCloud();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Which lane a key falls in is a stable hash (laneOf); the tests pick keys on both sides of it.
 
 test("Kinesis ParallelizationFactor: batches of one shard run at once, never two of one partition key, each key in order", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "fanout", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "fanout", ShardCount: 1 }));
   // Logs when each call starts and ends; takes 150 ms.
   const log = `{ keys: event.Records.map((r) => r.kinesis.partitionKey), seqs: event.Records.map((r) => r.kinesis.sequenceNumber), data: event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString()), start: Date.now() }`;
-  await createRecorder(lambda, "fanout", `await new Promise((r) => setTimeout(r, 150)), console.log("DONE " + Date.now())`, log);
-  const rec = eventsOf(tc, "fanout");
+  await createRecorder(env.lambda, "fanout", `await new Promise((r) => setTimeout(r, 150)), console.log("DONE " + Date.now())`, log);
+  const rec = eventsOf(env.tc, "fanout");
   const keys = ["k0", "k1", "k2", "k3", "k4", "k5"];
   const records = [0, 1, 2].flatMap((round) => keys.map((k) => ({ Data: Buffer.from(`${k}-${round}`), PartitionKey: k })));
-  await kinesis.send(new PutRecordsCommand({ StreamName: "fanout", Records: records }));
-  const mapping = await lambda.send(
+  await env.kinesis.send(new PutRecordsCommand({ StreamName: "fanout", Records: records }));
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "fanout", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/fanout", StartingPosition: "TRIM_HORIZON", BatchSize: 2, ParallelizationFactor: 4 }),
   );
   assert.equal(mapping.ParallelizationFactor, 4);
@@ -57,17 +39,17 @@ test("Kinesis ParallelizationFactor: batches of one shard run at once, never two
   const starts = rec.events.map((e) => e.start).sort((a, b) => a - b);
   const overlapping = starts.filter((s, i) => i > 0 && s - starts[i - 1] < 100).length;
   assert.ok(lanes.size > 1 && overlapping > 0, `concurrent batches from ${lanes.size} lanes; starts ${starts.map((s) => s - starts[0])}`);
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
+  await env.lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
   rec.stop();
 });
 
 test("ParallelizationFactor: a failing batch holds back only its own lane's keys", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "mixed", ShardCount: 1 }));
-  await createRecorder(lambda, "mixed", `(() => { if (event.Records.some((r) => r.kinesis.partitionKey === "poison")) throw new Error("poison"); })()`, `event.Records.map((r) => r.kinesis.partitionKey)`);
-  const rec = eventsOf(tc, "mixed");
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "mixed", ShardCount: 1 }));
+  await createRecorder(env.lambda, "mixed", `(() => { if (event.Records.some((r) => r.kinesis.partitionKey === "poison")) throw new Error("poison"); })()`, `event.Records.map((r) => r.kinesis.partitionKey)`);
+  const rec = eventsOf(env.tc, "mixed");
   const others = ["a", "b", "c", "d", "e", "f", "g", "h"];
-  await kinesis.send(new PutRecordsCommand({ StreamName: "mixed", Records: ["poison", ...others].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
-  const mapping = await lambda.send(
+  await env.kinesis.send(new PutRecordsCommand({ StreamName: "mixed", Records: ["poison", ...others].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "mixed", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/mixed", StartingPosition: "TRIM_HORIZON", BatchSize: 1, ParallelizationFactor: 3 }),
   );
   const free = others.filter((k) => laneOf(k, 3) !== laneOf("poison", 3));
@@ -78,12 +60,12 @@ test("ParallelizationFactor: a failing batch holds back only its own lane's keys
   const seen = new Set(rec.events.flat());
   for (const k of stuck) assert.ok(!seen.has(k), `${k} waits behind poison in its lane`);
   assert.ok(rec.events.filter((e) => e[0] === "poison").length >= 2, "poison is retried");
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
+  await env.lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
   rec.stop();
 });
 
 test("DynamoDB Streams ParallelizationFactor: each item's changes stay in order; a factor changed later applies", async () => {
-  await ddb.send(
+  await env.ddb.send(
     new CreateTableCommand({
       TableName: "counters",
       AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
@@ -92,11 +74,11 @@ test("DynamoDB Streams ParallelizationFactor: each item's changes stay in order;
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
   );
-  const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "counters" }));
-  await createRecorder(lambda, "counters", "undefined", `event.Records.map((r) => r.dynamodb.NewImage.id.S + "=" + r.dynamodb.NewImage.n.N)`);
-  const rec = eventsOf(tc, "counters");
-  for (let n = 0; n < 4; n++) for (const id of ["p", "q", "r", "s", "t"]) await ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: id }, n: { N: String(n) } } }));
-  const mapping = await lambda.send(
+  const { Table } = await env.ddb.send(new DescribeTableCommand({ TableName: "counters" }));
+  await createRecorder(env.lambda, "counters", "undefined", `event.Records.map((r) => r.dynamodb.NewImage.id.S + "=" + r.dynamodb.NewImage.n.N)`);
+  const rec = eventsOf(env.tc, "counters");
+  for (let n = 0; n < 4; n++) for (const id of ["p", "q", "r", "s", "t"]) await env.ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: id }, n: { N: String(n) } } }));
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "counters", EventSourceArn: Table!.LatestStreamArn, StartingPosition: "TRIM_HORIZON", BatchSize: 3, ParallelizationFactor: 5 }),
   );
   await rec.until(() => rec.events.flat().length >= 20, 10000);
@@ -105,10 +87,10 @@ test("DynamoDB Streams ParallelizationFactor: each item's changes stay in order;
   for (const id of ["p", "q", "r", "s", "t"]) assert.deepEqual(changes.filter((c) => c.startsWith(`${id}=`)), [0, 1, 2, 3].map((n) => `${id}=${n}`));
   for (const batch of rec.events) assert.equal(new Set(batch.map((c: string) => laneOfItem(c.split("=")[0]))).size, 1, "one lane per batch");
   assert.notEqual(laneOfItem("p"), laneOfItem("q"), "p and q had lanes of their own");
-  const updated = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, ParallelizationFactor: 1, MaximumBatchingWindowInSeconds: 1 }));
+  const updated = await env.lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, ParallelizationFactor: 1, MaximumBatchingWindowInSeconds: 1 }));
   assert.equal(updated.ParallelizationFactor, 1);
-  await ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: "p" }, n: { N: "4" } } }));
-  await ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: "q" }, n: { N: "4" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: "p" }, n: { N: "4" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "counters", Item: { id: { S: "q" }, n: { N: "4" } } }));
   await rec.until(() => rec.events.flat().length >= 22, 8000);
   assert.deepEqual(rec.events[rec.events.length - 1], ["p=4", "q=4"], "one lane again: both items in one batch");
   rec.stop();

@@ -1,10 +1,41 @@
 /**
- * Test helpers for event source mappings: a function that logs each event it gets as
- * one JSON line, and a collector of those lines from the cloud's `lambda:log` events.
+ * Test helpers for event source mappings: a local cloud with a poller role and the
+ * clients of the sources, a function that logs each event it gets as one JSON line, and
+ * a collector of those lines from the cloud's `lambda:log` events.
  */
-import { CreateFunctionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { after, before } from "node:test";
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { zipSync, strToU8 } from "fflate";
-import type { TestCloud } from "../../../../testing.js";
+import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
+
+export interface PollerCloud {
+  tc: TestCloud;
+  lambda: LambdaClient;
+  sqs: SQSClient;
+  ddb: DynamoDBClient;
+  kinesis: KinesisClient;
+}
+
+/** Starts a cloud (with the role "consumer" that may poll every source) before the file's tests, stops it after. */
+export function usePollerCloud(): PollerCloud {
+  const env = {} as PollerCloud;
+  before(async () => {
+    env.tc = await startTestCloud();
+    await createPollerRole(env.tc.cloud, "consumer");
+    env.lambda = new LambdaClient(env.tc.clientConfig);
+    env.sqs = new SQSClient(env.tc.clientConfig);
+    env.ddb = new DynamoDBClient(env.tc.clientConfig);
+    env.kinesis = new KinesisClient(env.tc.clientConfig);
+  });
+  after(async () => {
+    for (const client of [env.lambda, env.sqs, env.ddb, env.kinesis]) client?.destroy();
+    await env.tc?.stop();
+  });
+  return env;
+}
 
 /** A function that logs `log` (a JS expression over `event`, default the event) and answers `answer`. */
 export async function createRecorder(lambda: LambdaClient, name: string, answer = "undefined", log = "event") {

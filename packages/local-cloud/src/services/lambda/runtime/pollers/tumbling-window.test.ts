@@ -1,30 +1,12 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LambdaClient, CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { KinesisClient, CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
-import { createRecorder, eventsOf } from "./recorder-fixture.js";
+import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from "@aws-sdk/client-lambda";
+import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { createRecorder, eventsOf, usePollerCloud } from "./recorder-fixture.js";
 import { countInWindow, stateOfResponse, windowEvent, windowOf } from "./tumbling-window.js";
 
-let tc: TestCloud;
-let lambda: LambdaClient;
-let ddb: DynamoDBClient;
-let kinesis: KinesisClient;
-
-before(async () => {
-  tc = await startTestCloud();
-  await createPollerRole(tc.cloud, "consumer");
-  lambda = new LambdaClient(tc.clientConfig);
-  ddb = new DynamoDBClient(tc.clientConfig);
-  kinesis = new KinesisClient(tc.clientConfig);
-});
-after(async () => {
-  lambda?.destroy();
-  ddb?.destroy();
-  kinesis?.destroy();
-  await tc?.stop();
-});
+const env = usePollerCloud();
 
 /** Counts records per partition key into the state; the final invocation answers nothing. */
 const COUNTING = `event.isFinalInvokeForWindow ? {} : { state: event.Records.reduce((s, r) => ({ ...s, total: (s.total ?? 0) + 1 }), event.state) }`;
@@ -41,13 +23,13 @@ test("windows: aligned to their length since the epoch, bounds without milliseco
 });
 
 test("Kinesis tumbling window: state carried between batches of a window, then one final invocation", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "taps", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "taps", ShardCount: 1 }));
   const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/taps";
-  await createRecorder(lambda, "tally", COUNTING);
-  const rec = eventsOf(tc, "tally");
+  await createRecorder(env.lambda, "tally", COUNTING);
+  const rec = eventsOf(env.tc, "tally");
   // One PutRecords: the five records share an arrival time, so one window.
-  const put = await kinesis.send(new PutRecordsCommand({ StreamName: "taps", Records: ["a", "b", "c", "d", "e"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
-  const mapping = await lambda.send(
+  const put = await env.kinesis.send(new PutRecordsCommand({ StreamName: "taps", Records: ["a", "b", "c", "d", "e"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "tally", EventSourceArn: streamArn, StartingPosition: "TRIM_HORIZON", BatchSize: 2, TumblingWindowInSeconds: 2 }),
   );
   assert.equal(mapping.TumblingWindowInSeconds, 2);
@@ -74,7 +56,7 @@ test("Kinesis tumbling window: state carried between batches of a window, then o
 });
 
 test("DynamoDB Streams tumbling window: a later window starts with a fresh state after the earlier one's final invocation; an answer without state is retried", async () => {
-  await ddb.send(
+  await env.ddb.send(
     new CreateTableCommand({
       TableName: "votes",
       AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
@@ -83,18 +65,18 @@ test("DynamoDB Streams tumbling window: a later window starts with a fresh state
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
   );
-  const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "votes" }));
+  const { Table } = await env.ddb.send(new DescribeTableCommand({ TableName: "votes" }));
   // Forgets the state on its first call for the item "x": Lambda counts that as a failure and retries the batch.
   const answer = `(globalThis.calls = (globalThis.calls ?? 0) + 1) === 1 ? { note: "no state" } : (${COUNTING})`;
-  await createRecorder(lambda, "ballots", answer);
-  const rec = eventsOf(tc, "ballots");
-  const mapping = await lambda.send(
+  await createRecorder(env.lambda, "ballots", answer);
+  const rec = eventsOf(env.tc, "ballots");
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "ballots", EventSourceArn: Table!.LatestStreamArn, StartingPosition: "LATEST", TumblingWindowInSeconds: 1 }),
   );
   await new Promise((r) => setTimeout(r, 300)); // LATEST: let the poller open its iterator first
-  await ddb.send(new PutItemCommand({ TableName: "votes", Item: { id: { S: "x" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "votes", Item: { id: { S: "x" } } }));
   await rec.until(() => rec.events.filter((e) => e.isFinalInvokeForWindow).length >= 1, 8000);
-  await ddb.send(new PutItemCommand({ TableName: "votes", Item: { id: { S: "y" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "votes", Item: { id: { S: "y" } } }));
   await rec.until(() => rec.events.filter((e) => e.isFinalInvokeForWindow).length >= 2, 8000);
   const shape = rec.events.map((e) => ({ keys: e.Records.map((r: any) => r.dynamodb.Keys.id.S), state: e.state, final: e.isFinalInvokeForWindow, window: e.window.start }));
   assert.deepEqual(
@@ -111,20 +93,20 @@ test("DynamoDB Streams tumbling window: a later window starts with a fresh state
   assert.ok(shape[3].window > shape[2].window, "y arrived in a later window");
   assert.equal(shape[3].window, shape[4].window);
   assert.ok(rec.events.every((e) => e.shardId === rec.events[0].shardId && e.eventSourceARN === Table!.LatestStreamArn));
-  const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }));
+  const m = await env.lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }));
   assert.equal(m.LastProcessingResult, "OK");
   rec.stop();
 });
 
 test("a state over 1 MB ends the window early; the window goes on with a fresh state", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "bulky", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "bulky", ShardCount: 1 }));
   // The first batch answers a 1.1 MB state; the log line only says how big the state was.
   const answer = `event.isFinalInvokeForWindow ? {} : { state: event.Records[0].kinesis.partitionKey === "big" ? { pad: "x".repeat(1100000) } : { n: 1 } }`;
   const log = `{ keys: event.Records.map((r) => r.kinesis.partitionKey), stateBytes: JSON.stringify(event.state).length, final: event.isFinalInvokeForWindow, early: event.isWindowTerminatedEarly, window: event.window }`;
-  await createRecorder(lambda, "bulky", answer, log);
-  const rec = eventsOf(tc, "bulky");
-  await kinesis.send(new PutRecordsCommand({ StreamName: "bulky", Records: ["big", "small"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
-  await lambda.send(
+  await createRecorder(env.lambda, "bulky", answer, log);
+  const rec = eventsOf(env.tc, "bulky");
+  await env.kinesis.send(new PutRecordsCommand({ StreamName: "bulky", Records: ["big", "small"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k })) }));
+  await env.lambda.send(
     new CreateEventSourceMappingCommand({ FunctionName: "bulky", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/bulky", StartingPosition: "TRIM_HORIZON", BatchSize: 1, TumblingWindowInSeconds: 2 }),
   );
   await rec.until(() => rec.events.filter((e) => e.final).length >= 2, 8000);
