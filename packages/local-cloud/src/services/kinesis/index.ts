@@ -13,6 +13,7 @@ import { kinesisOperations, type KinesisCall } from "./api.js";
 import { streamStatus, type KinesisContext } from "./context.js";
 import { validationException } from "./errors.js";
 import { RecordOperations } from "./records.js";
+import { ConsumerOperations } from "./consumers.js";
 import { ReshardOperations } from "./resharding.js";
 import { KinesisStore } from "./store.js";
 import { StreamOperations } from "./streams.js";
@@ -41,7 +42,7 @@ export class KinesisService implements Service {
     this.host = new OperationHost<KinesisCall>(kernel, {
       signingName: this.signingName,
       models: [kinesisModel],
-      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context), new ReshardOperations(context)),
+      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context), new ReshardOperations(context), new ConsumerOperations(context)),
       context: (call: CallContext): KinesisCall => ({ ...call, authorize: (action, resource) => kernel.authorize(call, action, resource) }),
       errors: {
         validation: (message) => validationException(message),

@@ -38,6 +38,14 @@ export interface ShardRow {
   closed: number | null;
 }
 
+/** An enhanced fan-out consumer; `created` in epoch ms (its ARN carries it in seconds). */
+export interface ConsumerRow {
+  name: string;
+  created: number;
+  /** JSON object of the consumer's tags. */
+  tags: string;
+}
+
 export interface RecordRow {
   position: number;
   shard: number;
@@ -70,11 +78,26 @@ export class KinesisStore {
         stream TEXT NOT NULL, idx INTEGER NOT NULL, hash_start TEXT NOT NULL, hash_end TEXT NOT NULL,
         parent INTEGER, adjacent_parent INTEGER, start_position INTEGER NOT NULL, end_position INTEGER,
         created INTEGER NOT NULL, closed INTEGER, PRIMARY KEY (stream, idx));
+      CREATE TABLE IF NOT EXISTS consumers (
+        stream TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (stream, name));
     `);
     // Streams kept from before shards had rows of their own: their even split, as created.
     for (const stream of this.streams()) {
       if (this.shards(stream.name).length === 0) for (const shard of initialShards(stream.shard_count, stream.created)) this.insertShard(stream.name, shard);
     }
+  }
+
+  /** A stream's enhanced fan-out consumers, by name. */
+  consumers(stream: string): ConsumerRow[] {
+    return this.stmt("SELECT name, created, tags FROM consumers WHERE stream = ? ORDER BY name").all(stream) as ConsumerRow[];
+  }
+
+  insertConsumer(stream: string, row: ConsumerRow): void {
+    this.stmt("INSERT INTO consumers (stream, name, created, tags) VALUES (?, ?, ?, ?)").run(stream, row.name, row.created, row.tags);
+  }
+
+  deleteConsumer(stream: string, name: string): void {
+    this.stmt("DELETE FROM consumers WHERE stream = ? AND name = ?").run(stream, name);
   }
 
   /** Every shard of a stream, in index (= creation) order. */
@@ -136,6 +159,7 @@ export class KinesisStore {
     this.db.transaction(() => {
       this.stmt("DELETE FROM records WHERE stream = ?").run(name);
       this.stmt("DELETE FROM shards WHERE stream = ?").run(name);
+      this.stmt("DELETE FROM consumers WHERE stream = ?").run(name);
       this.stmt("DELETE FROM streams WHERE name = ?").run(name);
     })();
   }

@@ -89,8 +89,11 @@ export class StreamOperations {
     return {};
   }
 
-  DeleteStream(input: StreamNaming): Record<string, never> {
+  DeleteStream(input: StreamNaming & { EnforceConsumerDeletion?: boolean }): Record<string, never> {
     const row = requireStream(this.c, input);
+    if (input.EnforceConsumerDeletion !== true && this.c.store.consumers(row.name).length > 0) {
+      throw resourceInUse(`Stream ${row.name} under account ${ACCOUNT_ID} has registered consumers. Deregister them first, or set EnforceConsumerDeletion.`);
+    }
     this.c.store.deleteStream(row.name);
     this.c.limits.forget(row.name);
     return {};
@@ -128,7 +131,7 @@ export class StreamOperations {
         EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
         ...encryptionOf(row),
         OpenShardCount: row.shard_count,
-        ConsumerCount: 0,
+        ConsumerCount: this.c.store.consumers(row.name).length,
         MaxRecordSizeInKiB: row.max_record_kib,
       },
     };
