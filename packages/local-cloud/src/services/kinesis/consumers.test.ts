@@ -10,8 +10,11 @@ import {
   DescribeStreamConsumerCommand,
   DeregisterStreamConsumerCommand,
   ListStreamConsumersCommand,
+  PutRecordsCommand,
 } from "@aws-sdk/client-kinesis";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { LambdaClient, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
+import { createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
+import { createRecorder, eventsOf } from "../lambda/runtime/pollers/recorder-fixture.js";
 import { MAX_CONSUMERS_PER_STREAM } from "./consumers.js";
 
 let tc: TestCloud;
@@ -72,4 +75,33 @@ test(`consumers: at most ${MAX_CONSUMERS_PER_STREAM} a stream`, async () => {
   const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/crowd";
   for (let i = 0; i < MAX_CONSUMERS_PER_STREAM; i++) await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: `c${i}` }));
   await rejects(kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: "one-more" })), "LimitExceededException");
+});
+
+test("a Lambda mapping on a consumer ARN gets the stream's records; the role must be allowed to subscribe", async () => {
+  const lambda = new LambdaClient(tc.clientConfig);
+  try {
+    await createPollerRole(tc.cloud, "consumer");
+    await kinesis.send(new CreateStreamCommand({ StreamName: "efo", ShardCount: 1 }));
+    const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/efo";
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "fast" }));
+    await createRecorder(lambda, "efo", "undefined", `event.Records.map((r) => [r.eventSourceARN, Buffer.from(r.kinesis.data, "base64").toString()])`);
+    const mapping = () => lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "efo", EventSourceArn: Consumer!.ConsumerARN, StartingPosition: "TRIM_HORIZON" }));
+    // The poller role may read the stream but not subscribe through a consumer.
+    await assert.rejects(mapping(), (err: any) => (assert.equal(err.name, "InvalidParameterValueException"), assert.match(err.message, /SubscribeToShard and DescribeStreamConsumer/), true));
+    await tc.cloud.iam.call("PutRolePolicy", {
+      RoleName: "consumer",
+      PolicyName: "fan-out",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"], Resource: Consumer!.ConsumerARN }] }),
+    });
+    const rec = eventsOf(tc, "efo");
+    await mapping();
+    const started = Date.now();
+    await kinesis.send(new PutRecordsCommand({ StreamName: "efo", Records: [{ Data: Buffer.from("pushed"), PartitionKey: "k" }] }));
+    await rec.until(() => rec.events.length >= 1);
+    assert.deepEqual(rec.events[0], [[streamArn, "pushed"]]);
+    assert.ok(Date.now() - started < 1000, "woken by the stream's new records");
+    rec.stop();
+  } finally {
+    lambda.destroy();
+  }
 });
