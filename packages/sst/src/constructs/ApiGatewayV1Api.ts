@@ -427,13 +427,6 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     }
     this.functions[routeKey] = fn;
 
-    if (routeProps.cdk?.integration?.proxy === false) {
-      addLocalNotice(this, {
-        construct: `ApiGatewayV1Api "${this.id}"`,
-        prop: `${prop}.cdk.integration.proxy`,
-        local: "a non-proxy Lambda integration (request and response mapping templates) is deployed, but the local cloud serves Lambda proxy integrations only: the route answers 500 locally",
-      });
-    }
     const apigMethod = resource.addMethod(method, new apig.LambdaIntegration(fn, routeProps.cdk?.integration), this.methodOptions(prop, routeProps));
     if (this.deployment) {
       // A new route must make a new deployment of the imported API.

@@ -3,8 +3,8 @@
  * the stage's deployment froze. The path selects a method as HTTP APIs select a route
  * (route-match.ts: literals beat `{param}`, which beats `{proxy+}`; an explicit method
  * beats ANY); its authorization runs (IAM, a Lambda TOKEN/REQUEST authorizer); then its
- * integration: a Lambda proxy (the v1 proxy event, REST flavour) or a MOCK (CORS
- * preflights). Errors have AWS's shapes: no stage or method is 403 "Missing
+ * integration: a Lambda proxy (the v1 proxy event, REST flavour), or MOCK, AWS, HTTP and
+ * HTTP_PROXY with their mapping templates (integrations.ts). Errors have AWS's shapes: no stage or method is 403 "Missing
  * Authentication Token", a failed or malformed Lambda answer 502 "Internal server
  * error", the integration's timeout (29 s unless set) 504.
  */
@@ -27,7 +27,8 @@ import type { ApiGatewayStore } from "../store.js";
 import { ExecuteApiPlane, type ServedRequest } from "../request-envelope.js";
 import { RestAuthorizers, type RestAuthorizer } from "./authorizer.js";
 import type { RestSnapshot } from "./management.js";
-import { answerMock } from "./mock-integration.js";
+import { serveIntegration, type IntegrationDeps } from "./integrations.js";
+import type { AwsServiceWire } from "./aws-service-call.js";
 import { UsageLimits } from "./usage-limits.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { JwksCache } from "../jwt.js";
@@ -44,6 +45,8 @@ export interface RestDataPlaneDeps {
   logs?: () => { call(operation: string, input: any): Promise<any> } | undefined;
   /** Signing keys of Cognito user pools (COGNITO_USER_POOLS authorizers). */
   jwks?: JwksCache;
+  /** The cloud's wire, for AWS service integrations called as their role. */
+  wire?: AwsServiceWire;
 }
 
 /** What TestInvokeMethod takes. */
@@ -121,6 +124,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
   private readonly apis = new Map<string, ServedApi>();
 
   protected readonly events: EventEmitter | undefined;
+  private readonly integrationDeps: IntegrationDeps;
 
   constructor(private readonly deps: RestDataPlaneDeps) {
     super();
@@ -128,6 +132,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     this.authorizers = new RestAuthorizers(deps.lambda, deps.jwks ?? new JwksCache());
     this.usage = new UsageLimits(deps.store);
     this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
+    this.integrationDeps = { region: deps.region, lambda: deps.lambda, wire: deps.wire };
   }
 
   /** True when `apiId` is a REST API (read once per change of the store, not per request). */
@@ -202,19 +207,23 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     }
 
     const integrationStarted = Date.now();
-    const response = await this.integrate(method, req, gw, ctx, rest);
+    const response = await this.integrate(method, req, gw, ctx, rest, served.api.BinaryMediaTypes ?? []);
     return { ...matched, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
   }
 
-  /** Calls the method's integration: a Lambda proxy or a MOCK. */
-  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Promise<GatewayResponse> | GatewayResponse {
+  /** Calls the method's integration: a Lambda proxy, or one of integrations.ts (MOCK, AWS, HTTP, HTTP_PROXY). */
+  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, binaryMediaTypes: string[]): Promise<GatewayResponse> | GatewayResponse {
     const integration: Doc = method.Integration ?? {};
-    if (integration.Type === "MOCK") return answerMock(integration, req.headers["content-type"]);
-    if (integration.Type === "AWS_PROXY" && /:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) {
-      return this.invokeLambda(integration, gw, ctx, rest);
+    if (integration.Type === "AWS_PROXY") {
+      if (/:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) return this.invokeLambda(integration, gw, ctx, rest);
+      return internalError(); // AWS_PROXY is for Lambda functions only
     }
-    // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
-    return internalError();
+    const requestContext = buildEventV1(gw, ctx, rest).requestContext as Record<string, unknown>;
+    const context = { ...requestContext, authorizer: requestContext.authorizer ?? {} };
+    return serveIntegration(integration, {
+      gw, pathParameters: ctx.pathParameters, stageVariables: ctx.stageVariables ?? {}, context,
+      binary: (contentType) => isBinary(binaryMediaTypes, contentType, undefined),
+    }, this.integrationDeps);
   }
 
   /**
@@ -247,7 +256,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const gw = gatewayRequestOf(req, { rawPath: req.path, routePath, stage, requestId: req.requestId, time: started });
     const rest: RestEventContext = { resourceId, resourcePath: resource.Path, binaryBody: isBinary(api.BinaryMediaTypes ?? [], headers["content-type"], headers["accept"]) };
     const ctx: EventContext = { apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables: input.stageVariables ?? {} };
-    const response = await this.integrate(method, req, gw, ctx, rest);
+    const response = await this.integrate(method, req, gw, ctx, rest, api.BinaryMediaTypes ?? []);
     const latency = Date.now() - started;
     const single: Record<string, string> = {};
     const multi: Record<string, string[]> = {};

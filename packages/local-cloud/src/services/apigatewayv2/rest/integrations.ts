@@ -1,0 +1,193 @@
+/**
+ * REST integrations other than the Lambda proxy: MOCK, AWS (a Lambda function called
+ * with the mapped payload — `arn:aws:apigateway:{region}:lambda:path/…/invocations` —
+ * or a service, aws-service-call.ts), HTTP (a URL, with templates) and HTTP_PROXY (a
+ * URL, the request and answer passed through). All but HTTP_PROXY go through the
+ * mapping steps of integration-mapping.ts: request parameters and template in, the
+ * integration response out. Failures answer as API Gateway does: a template that does
+ * not render, an unreachable endpoint, a role API Gateway cannot assume
+ * `500 {"message": "Internal server error"}`, the integration's timeout (29 s unless
+ * `TimeoutInMillis`) `504 {"message": "Endpoint request timed out"}`.
+ */
+import type { GatewayRequest } from "../../../lambda-proxy/http-request.js";
+import { parseQueryString } from "../../../lambda-proxy/http-request.js";
+import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
+import type { GatewayResponse } from "../../../lambda-proxy/response-map.js";
+import { callAwsService, type AwsServiceWire } from "./aws-service-call.js";
+import { gatewayError } from "./gateway-responses.js";
+import {
+  convertContent, internalServerError, mapIntegrationResponse, selectRequestTemplate, unsupportedMediaType, type IntegrationAnswer,
+} from "./integration-mapping.js";
+import { renderApiTemplate, type MethodParams } from "./mapping-context.js";
+import { mapRequestParameters, type IntegrationRequestParts } from "./parameter-mapping.js";
+
+type Doc = Record<string, any>;
+
+export interface IntegrationDeps {
+  region: string;
+  lambda: () => LambdaInvoker | undefined;
+  wire?: AwsServiceWire;
+}
+
+/** One method request, as the integrations read it. */
+export interface MethodRequestView {
+  gw: GatewayRequest;
+  pathParameters: Record<string, string>;
+  stageVariables: Record<string, string>;
+  /** `$context` of templates and `context.*` of parameter mappings. */
+  context: Record<string, unknown>;
+  /** True when a Content-Type is among the API's BinaryMediaTypes. */
+  binary: (contentType: string | undefined) => boolean;
+}
+
+const timedOut = () => gatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+const integrationFailure = () => gatewayError("INTEGRATION_FAILURE", 500, "Internal server error");
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length", "te", "trailer", "proxy-authorization", "proxy-authenticate", "x-forwarded-for"]);
+
+function paramsOf(view: MethodRequestView): MethodParams {
+  const query = parseQueryString(view.gw.rawQueryString);
+  const querystring: Record<string, string> = {};
+  for (const [k, v] of query) querystring[k] = v.at(-1)!;
+  return { path: view.pathParameters, querystring, header: view.gw.headers };
+}
+
+/** Serves a non-Lambda-proxy integration. */
+export async function serveIntegration(integration: Doc, view: MethodRequestView, deps: IntegrationDeps): Promise<GatewayResponse> {
+  const params = paramsOf(view);
+  const sources = {
+    params, multiQuery: parseQueryString(view.gw.rawQueryString), body: view.gw.body.toString("utf8"),
+    context: view.context, stageVariables: view.stageVariables,
+  };
+  const parts = mapRequestParameters(integration.RequestParameters, sources);
+  if (integration.Type === "HTTP_PROXY") return proxyHttp(integration, view, parts);
+
+  const requestContentType = view.gw.headers["content-type"];
+  const mapping = selectRequestTemplate(integration, requestContentType);
+  if (mapping.kind === "unsupported") return unsupportedMediaType();
+  let payload: Buffer;
+  let payloadType: string | undefined = requestContentType;
+  const binaryRequest = view.binary(requestContentType);
+  if (mapping.kind === "template") {
+    const source = binaryRequest ? view.gw.body.toString("base64") : sources.body;
+    const rendered = renderApiTemplate(mapping.template, { body: source, params, context: view.context, stageVariables: view.stageVariables });
+    if (rendered.error) return internalServerError();
+    payload = Buffer.from(rendered.returned ? String(rendered.returned.value ?? "") : rendered.output);
+    payloadType = mapping.contentType;
+  } else {
+    payload = convertContent(view.gw.body, integration.ContentHandling, binaryRequest);
+  }
+
+  const answer = await callBackend(integration, view, parts, payload, payloadType, deps);
+  if ("setCookies" in answer) return answer;
+  return mapIntegrationResponse(integration, answer, {
+    params, context: view.context, stageVariables: view.stageVariables, accept: view.gw.headers["accept"], binary: view.binary,
+  });
+}
+
+type BackendResult = IntegrationAnswer | GatewayResponse;
+
+function callBackend(integration: Doc, view: MethodRequestView, parts: IntegrationRequestParts, payload: Buffer, payloadType: string | undefined, deps: IntegrationDeps): Promise<BackendResult> | BackendResult {
+  const timeoutMs = Number(integration.TimeoutInMillis ?? 29_000);
+  const uri = fillUri(String(integration.Uri ?? ""), parts.path, view.stageVariables);
+  switch (integration.Type) {
+    case "MOCK":
+      return mockAnswer(payload);
+    case "HTTP":
+      return httpAnswer(uri, integration.IntegrationHttpMethod, view.gw.method, { ...parts.header, ...(payloadType ? { "content-type": payloadType } : {}) }, parts.querystring, payload, timeoutMs);
+    case "AWS":
+      if (/^arn:aws[\w-]*:apigateway:[^:]*:lambda:path\//.test(uri)) return lambdaAnswer(uri, payload, timeoutMs, deps);
+      return serviceAnswer(integration, view, uri, parts, payload, payloadType, timeoutMs, deps);
+    default:
+      return internalServerError();
+  }
+}
+
+/** A MOCK answers with the status code its rendered request template names (`{"statusCode": 200}`), 200 when none. */
+function mockAnswer(payload: Buffer): IntegrationAnswer {
+  const status = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(payload.toString("utf8"))?.[1];
+  return { status: status ? Number(status) : 200, headers: {}, body: Buffer.alloc(0) };
+}
+
+/** A Lambda function called with the mapped payload (which must be JSON); its error's errorMessage selects the response. */
+async function lambdaAnswer(uri: string, payload: Buffer, timeoutMs: number, deps: IntegrationDeps): Promise<BackendResult> {
+  let event: unknown;
+  try {
+    event = payload.length ? JSON.parse(payload.toString("utf8")) : {};
+  } catch {
+    return internalServerError(); // Lambda refuses a payload that is not JSON
+  }
+  const outcome = await invokeWithTimeout(deps.lambda(), functionFromIntegrationUri(uri), event, timeoutMs);
+  if (outcome.kind === "timeout") return timedOut();
+  if (outcome.kind === "throttled") return gatewayError("THROTTLED", 429, "Too Many Requests");
+  if (outcome.kind === "failed") return internalServerError();
+  const headers = { "content-type": "application/json" };
+  if (outcome.kind === "ok") return { status: 200, headers, body: outcome.payload, lambda: true };
+  let errorMessage = "";
+  try {
+    errorMessage = String(JSON.parse(outcome.payload.toString("utf8"))?.errorMessage ?? "");
+  } catch {
+    errorMessage = outcome.payload.toString("utf8");
+  }
+  return { status: 200, headers, body: outcome.payload, lambda: true, lambdaError: errorMessage };
+}
+
+async function serviceAnswer(integration: Doc, view: MethodRequestView, uri: string, parts: IntegrationRequestParts, payload: Buffer, payloadType: string | undefined, timeoutMs: number, deps: IntegrationDeps): Promise<BackendResult> {
+  if (!deps.wire) return internalServerError();
+  const headers = { ...parts.header };
+  if (payloadType && !headers["content-type"]) headers["content-type"] = payloadType;
+  const method = !integration.IntegrationHttpMethod || integration.IntegrationHttpMethod === "ANY" ? view.gw.method : String(integration.IntegrationHttpMethod);
+  const result = await callAwsService({ uri, httpMethod: method, body: payload, headers, querystring: parts.querystring, roleArn: integration.Credentials, region: deps.region, timeoutMs }, deps.wire);
+  if (result === "timeout") return timedOut();
+  if (typeof result === "string") return integrationFailure();
+  return result;
+}
+
+/** `{name}` placeholders of a URI from the integration request's path parameters, `${stageVariables.x}` from the stage. */
+function fillUri(uri: string, path: Record<string, string>, stageVariables: Record<string, string>): string {
+  if (!uri.includes("{")) return uri;
+  return uri
+    .replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, n: string) => stageVariables[n] ?? "")
+    .replace(/\{([^{}+]+)\+?\}/g, (whole, n: string) => (n in path ? path[n]!.split("/").map(encodeURIComponent).join("/") : whole));
+}
+
+async function httpAnswer(uri: string, integrationMethod: string | undefined, requestMethod: string, headers: Record<string, string>, query: Map<string, string[]>, body: Buffer, timeoutMs: number): Promise<BackendResult> {
+  const method = !integrationMethod || integrationMethod === "ANY" ? requestMethod : integrationMethod.toUpperCase();
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return internalServerError();
+  }
+  for (const [k, values] of query) for (const v of values) url.searchParams.append(k, v);
+  try {
+    const res = await fetch(url, {
+      method, headers, redirect: "manual", signal: AbortSignal.timeout(timeoutMs),
+      body: method === "GET" || method === "HEAD" || !body.length ? undefined : new Uint8Array(body),
+    });
+    const answerHeaders: Record<string, string> = {};
+    res.headers.forEach((v, k) => (answerHeaders[k] = v));
+    return { status: res.status, headers: answerHeaders, body: Buffer.from(await res.arrayBuffer()) };
+  } catch (err) {
+    return (err as Error)?.name === "TimeoutError" ? timedOut() : integrationFailure();
+  }
+}
+
+/** HTTP_PROXY: the whole request goes on (mapped parameters added), the answer comes back as it is. */
+async function proxyHttp(integration: Doc, view: MethodRequestView, parts: IntegrationRequestParts): Promise<GatewayResponse> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(view.gw.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
+  headers["x-forwarded-for"] = view.gw.sourceIp;
+  Object.assign(headers, parts.header);
+  const query = parseQueryString(view.gw.rawQueryString);
+  for (const [k, v] of parts.querystring) query.set(k, v);
+  const uri = fillUri(String(integration.Uri ?? ""), parts.path, view.stageVariables);
+  const answer = await httpAnswer(uri, integration.IntegrationHttpMethod, view.gw.method, headers, query, view.gw.body, Number(integration.TimeoutInMillis ?? 29_000));
+  if ("setCookies" in answer) return answer;
+  const out: GatewayResponse = { status: answer.status, headers: {}, setCookies: [], body: answer.body };
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (name === "set-cookie" || HOP_BY_HOP.has(name) || name === "content-encoding") continue;
+    out.headers[name] = value;
+  }
+  return out;
+}
