@@ -221,14 +221,14 @@ describe("what the constructs write for the local cloud", () => {
     });
     new ApiGatewayV1Api(stack, "Guarded", {
       routes: { "GET /": "src/fn.echo" },
-      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()] })] }) } },
+      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()],
+        conditions: { StringEquals: { "aws:SourceVpce": "vpce-1" } } })] }) } },
     });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [
       'ApiGatewayV1Api "Guarded" cdk.restApi.policy',
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
-      'ApiGatewayV1Api "Rest" routes["POST /mapped"].cdk.integration.proxy',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
       'AppSyncApi "Graph" dataSources.remote',
     ]);

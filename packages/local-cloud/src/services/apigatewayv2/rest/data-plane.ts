@@ -13,7 +13,7 @@ import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse, Principal } from "../../../types.js";
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
-import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
+import { gatewayRequestOf, parseQueryString, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
 import { asGatewayError, customizeGatewayResponse, gatewayError, type GatewayResponseConfig } from "./gateway-responses.js";
@@ -29,6 +29,9 @@ import { RestAuthorizers, type RestAuthorizer } from "./authorizer.js";
 import type { RestSnapshot } from "./management.js";
 import { serveIntegration, type IntegrationDeps } from "./integrations.js";
 import type { AwsServiceWire } from "./aws-service-call.js";
+import type { RequestSources } from "./parameter-mapping.js";
+import { checkResourcePolicy } from "./resource-policy.js";
+import { ModelSchemas, validateRequest } from "./request-validation.js";
 import { UsageLimits } from "./usage-limits.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { JwksCache } from "../jwt.js";
@@ -86,6 +89,10 @@ interface ServedApi {
 interface ServedDeployment {
   routes: MethodRoute[];
   authorizers: Map<string, Doc>;
+  validators: Map<string, Doc>;
+  models: ModelSchemas;
+  /** The API's resource policy as deployed. */
+  policy?: string;
 }
 
 const missingAuthenticationToken = () => gatewayError("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
@@ -109,6 +116,8 @@ interface Served extends ServedRequest {
   authorizer?: Record<string, unknown>;
   integrationStatus?: number;
   integrationLatency?: number;
+  /** What gateway responses map from the request (made only when one applies). */
+  request?: () => RequestSources;
 }
 
 export class RestDataPlane extends ExecuteApiPlane<Served> {
@@ -168,7 +177,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       });
     }
     const gatewayResponses = this.apiOf(apiId)?.gatewayResponses;
-    if (gatewayResponses) customizeGatewayResponse(response, gatewayResponses, requestId);
+    if (gatewayResponses) customizeGatewayResponse(response, gatewayResponses, { requestId, request: served.request });
     const headers: Record<string, any> = response.headers;
     headers["x-amzn-requestid"] = requestId;
     headers["x-amz-apigw-id"] = newGatewayRequestId();
@@ -195,16 +204,22 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const ctx: EventContext = { apiId, routeKey: match.route.RouteKey, pathParameters: match.pathParameters, stageVariables: stage.Variables ?? {} };
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
-    const matched = { stage, routeKey: ctx.routeKey, resourcePath };
+    const request = () => requestSourcesOf(gw, ctx, rest);
+    const matched = { stage, routeKey: ctx.routeKey, resourcePath, request };
     if (!this.stageThrottle.admits(apiId, stage, resourcePath, method.HttpMethod)) return { ...matched, response: USAGE_REFUSALS.throttled() };
     const auth = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
     if (auth?.denied) return { ...matched, response: auth.denied };
+    const iamCaller = ctx.authorizer?.iam as Record<string, any> | undefined;
+    const policyRefusal = checkResourcePolicy(deployment.policy, methodArn, { principalArn: iamCaller?.userArn, sourceIp: gw.sourceIp, secure: false });
+    if (policyRefusal) return { ...matched, response: policyRefusal };
     if (method.ApiKeyRequired) {
       // the key comes from the authorizer's usageIdentifierKey when the API says so, else x-api-key
       const key = served.api.ApiKeySourceType === "AUTHORIZER" ? auth?.usageIdentifierKey : req.headers["x-api-key"];
       const verdict = this.usage.check(apiId, stage.StageName, key, resourcePath, method.HttpMethod);
       if (verdict !== "ok") return { ...matched, response: USAGE_REFUSALS[verdict]() };
     }
+    const invalid = this.validate(method, deployment, gw, ctx);
+    if (invalid) return { ...matched, response: invalid };
 
     const integrationStarted = Date.now();
     const response = await this.integrate(method, req, gw, ctx, rest, served.api.BinaryMediaTypes ?? []);
@@ -218,10 +233,8 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       if (/:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) return this.invokeLambda(integration, gw, ctx, rest);
       return internalError(); // AWS_PROXY is for Lambda functions only
     }
-    const requestContext = buildEventV1(gw, ctx, rest).requestContext as Record<string, unknown>;
-    const context = { ...requestContext, authorizer: requestContext.authorizer ?? {} };
     return serveIntegration(integration, {
-      gw, pathParameters: ctx.pathParameters, stageVariables: ctx.stageVariables ?? {}, context,
+      gw, pathParameters: ctx.pathParameters, stageVariables: ctx.stageVariables ?? {}, context: templateContextOf(gw, ctx, rest),
       binary: (contentType) => isBinary(binaryMediaTypes, contentType, undefined),
     }, this.integrationDeps);
   }
@@ -296,10 +309,25 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       const routes = snapshot.methods
         .filter((m) => paths.has(m.ResourceId))
         .map((m) => ({ RouteKey: `${m.HttpMethod} ${paths.get(m.ResourceId)}`, method: m, resourcePath: paths.get(m.ResourceId)! }));
-      served = { routes, authorizers: new Map(snapshot.authorizers.map((a) => [a.Id, a])) };
+      served = {
+        routes, authorizers: new Map(snapshot.authorizers.map((a) => [a.Id, a])),
+        validators: new Map((snapshot.validators ?? []).map((v) => [v.Id, v])), models: new ModelSchemas(apiId, snapshot.models ?? []), policy: snapshot.policy,
+      };
       this.deployments.set(key, served);
     }
     return served;
+  }
+
+  /** The method's request validator's refusal, if any. */
+  private validate(method: Doc, deployment: ServedDeployment, gw: GatewayRequest, ctx: EventContext) {
+    const validator = method.RequestValidatorId ? deployment.validators.get(method.RequestValidatorId) : undefined;
+    if (!validator) return undefined;
+    const query = parseQueryString(gw.rawQueryString);
+    const querystring: Record<string, string> = {};
+    for (const [k, v] of query) querystring[k] = v.at(-1)!;
+    return validateRequest(method, validator, deployment.models, {
+      params: { path: ctx.pathParameters, querystring, header: gw.headers }, queryNames: new Set(query.keys()), body: gw.body, contentType: gw.headers["content-type"],
+    });
   }
 
   /** Runs the method's authorization: the error response, or what an authorizer allowed with (ctx.authorizer set); undefined for no authorization. */
@@ -331,6 +359,23 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     if (outcome.kind !== "ok") return badGateway();
     return mapResponseV1(outcome.payload, badGateway);
   }
+}
+
+/** The request as parameter mappings and templates read it (for gateway responses). */
+function requestSourcesOf(gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): RequestSources {
+  const multiQuery = parseQueryString(gw.rawQueryString);
+  const querystring: Record<string, string> = {};
+  for (const [k, v] of multiQuery) querystring[k] = v.at(-1)!;
+  return {
+    params: { path: ctx.pathParameters, querystring, header: gw.headers }, multiQuery, body: gw.body.toString("utf8"),
+    context: templateContextOf(gw, ctx, rest), stageVariables: ctx.stageVariables ?? {},
+  };
+}
+
+/** `$context` of templates: the request context a Lambda proxy event carries (an empty authorizer when none ran). */
+function templateContextOf(gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Record<string, unknown> {
+  const requestContext = buildEventV1(gw, ctx, rest).requestContext as Record<string, unknown>;
+  return { ...requestContext, authorizer: requestContext.authorizer ?? {} };
 }
 
 /** A body is binary when its Content-Type (or the Accept header) is among the API's BinaryMediaTypes ("image/*", "*\/*"). */

@@ -1,0 +1,130 @@
+/**
+ * What a REST API (v1) refuses before its integration runs, written with CDK in an SST
+ * stack and deployed to the local cloud: a RequestValidator with a JSON Schema Model
+ * (missing required parameters, an invalid body, as AWS words them), gateway responses
+ * that change those answers (status, a header mapped from the request, a VTL body with
+ * `$context.error.*`), and the API's resource policy (an explicit Deny by source IP, a
+ * method no statement allows) evaluated with the local IAM engine.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
+import { loadProject, synth } from "../project/index.js";
+import { deployToLocal } from "../deploy/local.js";
+import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+
+process.env.CDK_VALIDATION = "false";
+
+const files = {
+  "package.json": JSON.stringify({ name: "rest-validation", type: "module", private: true }),
+  "sst.config.ts": `
+import { Apis } from "./stacks/Apis";
+export default { config() { return { name: "rest-validation", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
+`,
+  "stacks/Apis.ts": `
+import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { ApiGatewayV1Api, StackContext } from "sst/constructs";
+export function Apis({ stack }: StackContext) {
+  const rest = new ApiGatewayV1Api(stack, "Rest", {
+    cdk: {
+      restApi: {
+        policy: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ["execute-api:Invoke"], resources: ["execute-api:/*/GET/*", "execute-api:/*/POST/*"] }),
+            new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ["execute-api:Invoke"], resources: ["execute-api:/*/GET/admin"],
+              conditions: { NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } } }),
+          ],
+        }),
+      },
+    },
+    routes: { "GET /admin": "src/fn.echo", "DELETE /admin": "src/fn.echo" },
+  });
+  const api = rest.cdk.restApi;
+  const pet = api.addModel("Pet", {
+    contentType: "application/json",
+    schema: {
+      schema: apigateway.JsonSchemaVersion.DRAFT4, type: apigateway.JsonSchemaType.OBJECT, required: ["name"],
+      properties: { name: { type: apigateway.JsonSchemaType.STRING, minLength: 1 }, age: { type: apigateway.JsonSchemaType.INTEGER, minimum: 0 } },
+    },
+  });
+  const validator = api.addRequestValidator("Validator", { validateRequestBody: true, validateRequestParameters: true });
+  rest.addRoutes(stack, {
+    "POST /pets": {
+      function: "src/fn.echo",
+      cdk: { method: { requestValidator: validator, requestModels: { "application/json": pet }, requestParameters: { "method.request.querystring.kind": true, "method.request.header.x-owner": false } } },
+    },
+  });
+  api.addGatewayResponse("BadBody", {
+    type: apigateway.ResponseType.BAD_REQUEST_BODY, statusCode: "422",
+    responseHeaders: { "x-origin": "method.request.header.origin", "x-fixed": "'yes'" },
+    templates: { "application/json": '{"error": "$context.error.message", "details": "$util.escapeJavaScript($context.error.validationErrorString)", "type": "$context.error.responseType", "requestId": "$context.requestId"}' },
+  });
+  stack.addOutputs({ RestUrl: rest.url });
+}
+`,
+  "src/fn.ts": `
+export const echo = async (event: any) => ({ statusCode: 200, body: JSON.stringify({ path: event.path, body: event.body, kind: event.queryStringParameters?.kind }) });
+`,
+};
+
+let tc: TestCloud;
+let dir: string;
+before(async () => {
+  tc = await startTestCloud();
+  dir = writeApp(files);
+});
+after(async () => {
+  await tc?.stop();
+  if (dir) removeApp(dir);
+});
+
+describe("REST API request validation, gateway responses and resource policies", () => {
+  let url = "";
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  it("deploys", { timeout: 240_000 }, async () => {
+    const project = await loadProject({ cwd: dir, stage: "dev" });
+    await deployToLocal(tc.cloud as any, await synth(project, { mode: "deploy", target: "local" }));
+    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-validation-Apis" });
+    url = stack.Stacks[0].Outputs.find((o: any) => o.OutputKey === "RestUrl").OutputValue;
+  });
+
+  it("a validator refuses missing required parameters and a body its model does not accept", { timeout: 60_000 }, async () => {
+    const missing = await post("pets", '{"name": "Rex"}');
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), { message: "Missing required request parameters: [kind]" });
+    assert.equal(missing.headers.get("x-amzn-errortype"), "BadRequestException");
+
+    const ok = await post("pets?kind=dog", '{"name": "Rex", "age": 3}');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { path: "/pets", body: '{"name": "Rex", "age": 3}', kind: "dog" });
+  });
+
+  it("the BAD_REQUEST_BODY gateway response changes the invalid-body answer: status, mapped headers, a VTL body", { timeout: 60_000 }, async () => {
+    const bad = await post("pets?kind=dog", '{"age": -1}', { origin: "http://localhost:3000" });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.headers.get("x-origin"), "http://localhost:3000");
+    assert.equal(bad.headers.get("x-fixed"), "yes");
+    const body = await bad.json();
+    assert.equal(body.error, "Invalid request body");
+    assert.equal(body.type, "BAD_REQUEST_BODY");
+    assert.equal(body.requestId, bad.headers.get("x-amzn-requestid"));
+    assert.match(body.details, /name/);
+    assert.match(body.details, /age/);
+    assert.equal((await post("pets?kind=dog", "not json")).status, 422);
+  });
+
+  it("the resource policy: an explicit Deny by source IP, and no Allow for a method, as AWS words them", { timeout: 60_000 }, async () => {
+    const denied = await fetch(`${url}admin`);
+    assert.equal(denied.status, 403);
+    const { Message } = await denied.json();
+    assert.match(Message, /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:\*{8}0000:[a-z0-9]{10}\/dev\/GET\/admin with an explicit deny$/);
+    assert.equal((await fetch(`${url}admin`, { headers: { "x-forwarded-for": "10.1.2.3" } })).status, 200);
+
+    const notAllowed = await fetch(`${url}admin`, { method: "DELETE", headers: { "x-forwarded-for": "10.1.2.3" } });
+    assert.equal(notAllowed.status, 403);
+    assert.match((await notAllowed.json()).Message, /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: .*\/dev\/DELETE\/admin$/);
+  });
+});
