@@ -15,9 +15,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+import { deployAppLocally } from "../project/fixtures/local-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -179,12 +178,9 @@ describe("REST API integrations with mapping templates", () => {
     fetch(`${outputs.RestUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
   it("deploys, and sst dev has nothing to say about non-proxy routes", { timeout: 240_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy", target: "local" });
-    assert.deepEqual(result.notices?.filter((n) => /ApiGatewayV1Api/.test(n.construct)) ?? [], []);
-    await deployToLocal(tc.cloud as any, result);
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-integrations-Apis" });
-    outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    const deployed = await deployAppLocally(tc.cloud, dir, "dev-rest-integrations-Apis");
+    assert.deepEqual(deployed.notices.filter((n) => /ApiGatewayV1Api/.test(n.construct)), []);
+    outputs = deployed.outputs;
   });
 
   it("a non-proxy Lambda route maps the request into the event and the answer back, and selects an error by its message", { timeout: 60_000 }, async () => {

@@ -9,9 +9,8 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+import { deployAppLocally } from "../project/fixtures/local-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -85,10 +84,7 @@ describe("REST API request validation, gateway responses and resource policies",
     fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
   it("deploys", { timeout: 240_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    await deployToLocal(tc.cloud as any, await synth(project, { mode: "deploy", target: "local" }));
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-validation-Apis" });
-    url = stack.Stacks[0].Outputs.find((o: any) => o.OutputKey === "RestUrl").OutputValue;
+    url = (await deployAppLocally(tc.cloud, dir, "dev-rest-validation-Apis")).outputs.RestUrl!;
   });
 
   it("a validator refuses missing required parameters and a body its model does not accept", { timeout: 60_000 }, async () => {

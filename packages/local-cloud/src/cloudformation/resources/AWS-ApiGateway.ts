@@ -57,6 +57,12 @@ const authorizerInput = (props: Record<string, any>) =>
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
 
+const validatorInput = (props: Record<string, any>) =>
+  compact({ RestApiId: props.RestApiId, Name: props.Name, ValidateRequestBody: props.ValidateRequestBody, ValidateRequestParameters: props.ValidateRequestParameters });
+
+const modelInput = (props: Record<string, any>, name: string) =>
+  compact({ RestApiId: props.RestApiId, Name: name, ContentType: props.ContentType, Schema: props.Schema, Description: props.Description });
+
 const stageInput = (props: Record<string, any>) => ({
   RestApiId: props.RestApiId, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting,
   Description: props.Description, TracingEnabled: props.TracingEnabled, MethodSettings: props.MethodSettings,
@@ -154,15 +160,11 @@ const served: Record<string, ResourceProvider> = {
   "AWS::ApiGateway::RequestValidator": {
     replacementProps: ["RestApiId", "Name"],
     async create(props, ctx) {
-      const v = await apigateway(ctx).call("CreateRestRequestValidator", compact({
-        RestApiId: props.RestApiId, Name: props.Name, ValidateRequestBody: props.ValidateRequestBody, ValidateRequestParameters: props.ValidateRequestParameters,
-      }));
+      const v = await apigateway(ctx).call("CreateRestRequestValidator", validatorInput(props));
       return { physicalId: v.Id, attributes: { RequestValidatorId: v.Id } };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestRequestValidator", compact({
-        RestApiId: props.RestApiId, RequestValidatorId: id, Name: props.Name, ValidateRequestBody: props.ValidateRequestBody, ValidateRequestParameters: props.ValidateRequestParameters,
-      }));
+      await apigateway(ctx).call("UpdateRestRequestValidator", { ...validatorInput(props), RequestValidatorId: id });
       return { RequestValidatorId: id };
     },
     async delete(id, props, ctx) {
@@ -175,11 +177,11 @@ const served: Record<string, ResourceProvider> = {
     async create(props, ctx) {
       // AWS names an unnamed model from the stack and logical id, letters and digits only
       const name = props.Name ?? ctx.physicalName({ maxLength: 64 }).replace(/[^A-Za-z0-9]/g, "");
-      const m = await apigateway(ctx).call("CreateRestModel", compact({ RestApiId: props.RestApiId, Name: name, ContentType: props.ContentType, Schema: props.Schema, Description: props.Description }));
+      const m = await apigateway(ctx).call("CreateRestModel", modelInput(props, name));
       return { physicalId: m.Name };
     },
     async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestModel", compact({ RestApiId: props.RestApiId, Name: id, ContentType: props.ContentType, Schema: props.Schema, Description: props.Description }));
+      await apigateway(ctx).call("UpdateRestModel", modelInput(props, id));
       return {};
     },
     async delete(id, props, ctx) {
