@@ -43,11 +43,11 @@ export default { config() { return { name: "rest-integrations", region: "us-east
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import { ApiGatewayV1Api, StackContext, Table } from "sst/constructs";
+import { ApiGatewayV1Api, Bucket, StackContext, Table } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
   const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
-    cdk: { restApi: { deployOptions: { variables: { greeting: "hello" } } } },
+    cdk: { restApi: { binaryMediaTypes: ["image/png"], deployOptions: { variables: { greeting: "hello" } } } },
     routes: {
       "POST /calc": {
         function: "src/fn.calc",
@@ -124,6 +124,25 @@ export function Apis({ stack }: StackContext) {
       integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": '{"queued": true}' } }],
     },
   }), { methodResponses: [{ statusCode: "200" }] });
+
+  // S3 by path: binary bodies in and out (image/png is a binary media type of the API)
+  const files = new Bucket(stack, "Files");
+  files.cdk.bucket.grantReadWrite(role);
+  const file = api.root.addResource("files").addResource("{key}");
+  const s3Options = (method: string) => ({
+    service: "s3", integrationHttpMethod: method, path: \`\${files.bucketName}/{key}\`,
+    options: {
+      credentialsRole: role,
+      requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.Content-Type": "method.request.header.Content-Type" },
+      integrationResponses: [
+        { statusCode: "200", responseParameters: { "method.response.header.Content-Type": "integration.response.header.Content-Type" } },
+        { statusCode: "404", selectionPattern: "404", responseTemplates: { "application/json": '{"message": "no such file"}' } },
+      ],
+    },
+  });
+  const fileMethod = { requestParameters: { "method.request.path.key": true, "method.request.header.Content-Type": false }, methodResponses: [{ statusCode: "200", responseParameters: { "method.response.header.Content-Type": true } }, { statusCode: "404" }] };
+  file.addMethod("PUT", new apigateway.AwsIntegration(s3Options("PUT")), fileMethod);
+  file.addMethod("GET", new apigateway.AwsIntegration(s3Options("GET")), fileMethod);
 
   // HTTP with parameter mapping and templates, and HTTP_PROXY
   api.root.addResource("http").addResource("{name}").addMethod("GET", new apigateway.HttpIntegration("${backend}/items/{item}", {
@@ -237,6 +256,19 @@ describe("REST API integrations with mapping templates", () => {
     assert.deepEqual(await sent.json(), { queued: true });
     const got = await tc.cloud.sqs.call("ReceiveMessage", { QueueUrl: outputs.QueueUrl, MaxNumberOfMessages: 1 });
     assert.deepEqual(JSON.parse(got.Messages![0]!.Body!), { order: 42 });
+  });
+
+  it("an S3 path integration stores and serves binary bodies as they are", { timeout: 60_000 }, async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80]);
+    const put = await fetch(`${outputs.RestUrl}files/pic.png`, { method: "PUT", headers: { "content-type": "image/png" }, body: png });
+    assert.equal(put.status, 200);
+    const got = await fetch(`${outputs.RestUrl}files/pic.png`, { headers: { accept: "image/png" } });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("content-type"), "image/png");
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+    const missing = await fetch(`${outputs.RestUrl}files/none.png`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { message: "no such file" });
   });
 
   it("an HTTP integration maps path, query and headers, and its answer through a template; HTTP_PROXY passes all through", { timeout: 60_000 }, async () => {
