@@ -7,7 +7,7 @@
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
  * but does not run, or runs only in part (a Cognito authorizer: no signature check
- * offline; a custom domain, an HTTP data source, Cognito user-pool authorization that can
+ * offline; a custom domain, Cognito user-pool authorization that can
  * only be checked against AWS), which it names once. A Cognito authorizer hands a pool's
  * token claims to its route; an API key of a usage plan opens an `apiKeyRequired` route.
  */
@@ -230,7 +230,6 @@ describe("what the constructs write for the local cloud", () => {
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
-      'AppSyncApi "Graph" dataSources.remote',
     ]);
   });
 });
