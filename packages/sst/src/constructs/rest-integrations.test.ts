@@ -71,7 +71,7 @@ export function Apis({ stack }: StackContext) {
   api.root.addResource("mock").addResource("{id}").addMethod("GET", new apigateway.MockIntegration({
     requestTemplates: { "application/json": '#if($input.params("id") == "404"){"statusCode": 404}#else{"statusCode": 200}#end' },
     integrationResponses: [
-      { statusCode: "200", responseTemplates: { "application/json": '{"id": "$input.params(\\'id\\')", "q": "$util.urlDecode($input.params(\\'q\\'))", "requestId": "$context.requestId"}' }, responseParameters: { "method.response.header.X-Mock": "'static'" } },
+      { statusCode: "200", responseTemplates: { "application/json": '#if($input.params("q") == "teapot")#set($context.responseOverride.status = 418)#set($context.responseOverride.header.X-Teapot = "yes")#end{"id": "$input.params(\\'id\\')", "q": "$util.urlDecode($input.params(\\'q\\'))", "requestId": "$context.requestId"}' }, responseParameters: { "method.response.header.X-Mock": "'static'" } },
       { statusCode: "404", selectionPattern: "404", responseTemplates: { "application/json": '{"message": "no such thing"}' } },
     ],
   }), { methodResponses: [{ statusCode: "200", responseParameters: { "method.response.header.X-Mock": true } }, { statusCode: "404" }] });
@@ -214,7 +214,7 @@ describe("REST API integrations with mapping templates", () => {
     assert.deepEqual(await bad.json(), { error: "Bad input: a is negative" });
   });
 
-  it("a MOCK computes its status and body in VTL", { timeout: 60_000 }, async () => {
+  it("a MOCK computes its status and body in VTL; a response template may override the status and headers", { timeout: 60_000 }, async () => {
     const ok = await fetch(`${outputs.RestUrl}mock/7?q=a%20b`);
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get("x-mock"), "static");
@@ -225,6 +225,9 @@ describe("REST API integrations with mapping templates", () => {
     const missing = await fetch(`${outputs.RestUrl}mock/404`);
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { message: "no such thing" });
+    const teapot = await fetch(`${outputs.RestUrl}mock/1?q=teapot`);
+    assert.equal(teapot.status, 418, "$context.responseOverride.status");
+    assert.equal(teapot.headers.get("x-teapot"), "yes");
   });
 
   it("passthrough behavior NEVER answers a Content-Type without a template with 415", { timeout: 60_000 }, async () => {

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { sendSigned } from "local-cloud/test-signing.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -25,19 +26,23 @@ import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { ApiGatewayV1Api, StackContext } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
+  // two roles with no policies of their own: the API's resource policy lets one of them in
+  const caller = new iam.Role(stack, "Caller", { assumedBy: new iam.AccountRootPrincipal() });
+  const stranger = new iam.Role(stack, "Stranger", { assumedBy: new iam.AccountRootPrincipal() });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
     cdk: {
       restApi: {
         policy: new iam.PolicyDocument({
           statements: [
             new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ["execute-api:Invoke"], resources: ["execute-api:/*/GET/*", "execute-api:/*/POST/*"] }),
+            new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(caller.roleArn)], actions: ["execute-api:Invoke"], resources: ["execute-api:/*/PUT/signed"] }),
             new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ["execute-api:Invoke"], resources: ["execute-api:/*/GET/admin"],
               conditions: { NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8"] } } }),
           ],
         }),
       },
     },
-    routes: { "GET /admin": "src/fn.echo", "DELETE /admin": "src/fn.echo" },
+    routes: { "GET /admin": "src/fn.echo", "DELETE /admin": "src/fn.echo", "PUT /signed": { function: "src/fn.echo", authorizer: "iam" } },
   });
   const api = rest.cdk.restApi;
   const pet = api.addModel("Pet", {
@@ -59,7 +64,7 @@ export function Apis({ stack }: StackContext) {
     responseHeaders: { "x-origin": "method.request.header.origin", "x-fixed": "'yes'" },
     templates: { "application/json": '{"error": "$context.error.message", "details": "$util.escapeJavaScript($context.error.validationErrorString)", "type": "$context.error.responseType", "requestId": "$context.requestId"}' },
   });
-  stack.addOutputs({ RestUrl: rest.url });
+  stack.addOutputs({ RestUrl: rest.url, CallerRole: caller.roleArn, StrangerRole: stranger.roleArn });
 }
 `,
   "src/fn.ts": `
@@ -80,11 +85,13 @@ after(async () => {
 
 describe("REST API request validation, gateway responses and resource policies", () => {
   let url = "";
+  let outputs: Record<string, string> = {};
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
   it("deploys", { timeout: 240_000 }, async () => {
-    url = (await deployAppLocally(tc.cloud, dir, "dev-rest-validation-Apis")).outputs.RestUrl!;
+    outputs = (await deployAppLocally(tc.cloud, dir, "dev-rest-validation-Apis")).outputs;
+    url = outputs.RestUrl!;
   });
 
   it("a validator refuses missing required parameters and a body its model does not accept", { timeout: 60_000 }, async () => {
@@ -122,5 +129,19 @@ describe("REST API request validation, gateway responses and resource policies",
     const notAllowed = await fetch(`${url}admin`, { method: "DELETE", headers: { "x-forwarded-for": "10.1.2.3" } });
     assert.equal(notAllowed.status, 403);
     assert.match((await notAllowed.json()).Message, /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: .*\/dev\/DELETE\/admin$/);
+  });
+
+  it("an IAM caller the resource policy names gets in without a policy of its own; another is refused as IAM refuses it", { timeout: 60_000 }, async () => {
+    const as = async (roleArn: string) => {
+      const { Credentials } = await tc.cloud.sts.call("AssumeRole", { RoleArn: roleArn, RoleSessionName: "s1" });
+      const target = new URL(`${url}signed`);
+      return sendSigned({ endpoint: target.origin, service: "execute-api", method: "PUT", path: target.pathname, body: "{}", headers: { "content-type": "application/json" },
+        credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken } });
+    };
+    const allowed = await as(outputs.CallerRole!);
+    assert.equal(allowed.status, 200, allowed.body);
+    const refused = await as(outputs.StrangerRole!);
+    assert.equal(refused.status, 403);
+    assert.match(JSON.parse(refused.body).Message, /^User: arn:aws:sts::000000000000:assumed-role\/[^/]+\/s1 is not authorized to perform: execute-api:Invoke on resource: /);
   });
 });

@@ -30,7 +30,7 @@ import type { RestSnapshot } from "./management.js";
 import { serveIntegration, type IntegrationDeps } from "./integrations.js";
 import type { AwsServiceWire } from "./aws-service-call.js";
 import type { RequestSources } from "./parameter-mapping.js";
-import { checkResourcePolicy } from "./resource-policy.js";
+import { checkResourcePolicy, resourcePolicyAllows } from "./resource-policy.js";
 import { ModelSchemas, validateRequest } from "./request-validation.js";
 import { UsageLimits } from "./usage-limits.js";
 import { StageThrottle } from "./stage-throttle.js";
@@ -337,7 +337,9 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     if (type === "AWS_IAM") {
       // an unsigned request to an IAM method is answered as a request for no method at all, as on AWS
       if (!this.deps.iam || (!req.headers.authorization && !req.query.has("X-Amz-Signature"))) return { denied: missingAuthenticationToken() };
-      const result = authorizeIam(req, this.deps.iam, methodArn);
+      const policy = deployment.policy;
+      const viaPolicy = policy ? (p: Principal) => resourcePolicyAllows(policy, methodArn, { principalArn: p.arn, sourceIp: gw.sourceIp, secure: false }) : undefined;
+      const result = authorizeIam(req, this.deps.iam, methodArn, "execute-api:Invoke", viaPolicy);
       if (!result.ok) return { denied: asGatewayError(result.response) };
       ctx.authorizer = result.authorizer; // buildEventV1 reports a REST API's caller in requestContext.identity
       return undefined;

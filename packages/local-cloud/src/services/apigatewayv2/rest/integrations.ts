@@ -55,6 +55,9 @@ function paramsOf(view: MethodRequestView): MethodParams {
 /** Serves a non-Lambda-proxy integration. */
 export async function serveIntegration(integration: Doc, view: MethodRequestView, deps: IntegrationDeps): Promise<GatewayResponse> {
   const params = paramsOf(view);
+  // what templates may set: `#set($context.responseOverride.status = 404)` and the like
+  const overrides = { requestOverride: { header: {}, querystring: {}, path: {} }, responseOverride: { header: {} } as Doc };
+  view = { ...view, context: { ...view.context, ...overrides } };
   const sources = {
     params, multiQuery: parseQueryString(view.gw.rawQueryString), body: view.gw.body.toString("utf8"),
     context: view.context, stageVariables: view.stageVariables,
@@ -74,15 +77,32 @@ export async function serveIntegration(integration: Doc, view: MethodRequestView
     if (rendered.error) return internalServerError();
     payload = Buffer.from(rendered.returned ? String(rendered.returned.value ?? "") : rendered.output);
     payloadType = mapping.contentType;
+    applyRequestOverride(parts, overrides.requestOverride);
   } else {
     payload = convertContent(view.gw.body, integration.ContentHandling, binaryRequest);
   }
 
   const answer = await callBackend(integration, view, parts, payload, payloadType, deps);
   if ("setCookies" in answer) return answer;
-  return mapIntegrationResponse(integration, answer, {
+  const response = mapIntegrationResponse(integration, answer, {
     params, context: view.context, stageVariables: view.stageVariables, accept: view.gw.headers["accept"], binary: view.binary,
   });
+  applyResponseOverride(response, overrides.responseOverride);
+  return response;
+}
+
+/** `$context.requestOverride.{header,querystring,path}.<name>` a request template set: they replace the mapped values. */
+function applyRequestOverride(parts: IntegrationRequestParts, override: { header: Doc; querystring: Doc; path: Doc }): void {
+  for (const [k, v] of Object.entries(override.header)) if (v !== undefined && v !== null) parts.header[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(override.querystring)) if (v !== undefined && v !== null) parts.querystring.set(k, [String(v)]);
+  for (const [k, v] of Object.entries(override.path)) if (v !== undefined && v !== null) parts.path[k] = String(v);
+}
+
+/** `$context.responseOverride.status` and `.header.<name>` a response template set: they replace the integration response's. */
+function applyResponseOverride(response: GatewayResponse, override: Doc): void {
+  const status = Number(override.status);
+  if (Number.isInteger(status) && status >= 100 && status <= 599) response.status = status;
+  for (const [k, v] of Object.entries<unknown>(override.header ?? {})) if (v !== undefined && v !== null) response.headers[k.toLowerCase()] = String(v);
 }
 
 type BackendResult = IntegrationAnswer | GatewayResponse;

@@ -9,20 +9,24 @@
  * `403 {"Message": "User: anonymous is not authorized to perform: execute-api:Invoke on
  * resource: arn:aws:execute-api:us-east-1:********0000:… with an explicit deny"}`; no
  * matching Allow is the same without "with an explicit deny" — except for an IAM caller,
- * whose own policies already allowed the call (same account). The account in the ARN is
- * masked as AWS masks it.
+ * whose own policies already allowed the call (same account: either side may allow it,
+ * `resourcePolicyAllows`). The account in the ARN is masked as AWS masks it.
  */
 import { ACCOUNT_ID } from "../../../types.js";
 import { parsePolicy, statementApplies, statementsOf, type PolicyDocument, type PolicyStatement } from "../../../iam/policy-evaluator.js";
 import { gatewayError, type GatewayErrorResponse } from "./gateway-responses.js";
 
 export interface PolicyCaller {
-  /** The SigV4 caller's ARN; undefined for anonymous callers. */
+  /** The SigV4 caller's ARN (a role session's `arn:aws:sts::…:assumed-role/{role}/{session}`); undefined for anonymous callers. */
   principalArn?: string;
-  /** For a role session, its role. */
-  roleArn?: string;
   sourceIp: string;
   secure: boolean;
+}
+
+/** The role of a role session's ARN (what `aws:PrincipalArn` and a policy's principal name), else the ARN itself. */
+function principalRoleArn(arn: string): string {
+  const m = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
 }
 
 const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -34,7 +38,7 @@ function principalMatches(st: PolicyStatement, caller: PolicyCaller): boolean {
     return asList((principal as Record<string, unknown>).AWS).some((p) => {
       if (p === "*") return true;
       if (!caller.principalArn) return false;
-      if (p === caller.principalArn || p === caller.roleArn) return true;
+      if (p === caller.principalArn || p === principalRoleArn(caller.principalArn)) return true;
       return (p === ACCOUNT_ID || p === `arn:aws:iam::${ACCOUNT_ID}:root`) && caller.principalArn.includes(`::${ACCOUNT_ID}:`);
     });
   };
@@ -46,26 +50,39 @@ function principalMatches(st: PolicyStatement, caller: PolicyCaller): boolean {
 /** The masked form AWS prints: all but the last four digits of the account as "*". */
 const maskAccount = (arn: string) => arn.replace(/^(arn:[^:]*:execute-api:[^:]*:)(\d+)(:)/, (_, a: string, account: string, c: string) => `${a}${"*".repeat(Math.max(0, account.length - 4))}${account.slice(-4)}${c}`);
 
-/** The refusal for a request the API's resource policy does not let through, or undefined. */
-export function checkResourcePolicy(policy: string | undefined, methodArn: string, caller: PolicyCaller): GatewayErrorResponse | undefined {
-  if (!policy) return undefined;
+type Verdict = "Allow" | "Deny" | "None";
+
+function decide(policy: string, methodArn: string, caller: PolicyCaller): Verdict {
   // "execute-api:/stage/METHOD/path" is AWS's shorthand for the API's own ARN
   const apiArn = methodArn.slice(0, methodArn.indexOf("/"));
   const doc = parsePolicy(policy.replace(/"execute-api:\//g, `"${apiArn}/`)) as PolicyDocument | undefined;
-  if (!doc) return undefined;
+  if (!doc) return "None";
   const context: Record<string, string> = {
     "aws:SourceIp": caller.sourceIp, "aws:CurrentTime": new Date().toISOString(), "aws:EpochTime": String(Math.floor(Date.now() / 1000)),
     "aws:SecureTransport": String(caller.secure),
   };
-  if (caller.principalArn) (context["aws:PrincipalArn"] = caller.roleArn ?? caller.principalArn), (context["aws:PrincipalAccount"] = ACCOUNT_ID);
+  if (caller.principalArn) (context["aws:PrincipalArn"] = principalRoleArn(caller.principalArn)), (context["aws:PrincipalAccount"] = ACCOUNT_ID);
   const request = { action: "execute-api:Invoke", resource: methodArn, context };
   let allowed = false;
   for (const st of statementsOf(doc)) {
     if (!st || typeof st !== "object" || !principalMatches(st, caller) || !statementApplies(st, request)) continue;
-    if (st.Effect === "Deny") return refusal(methodArn, caller, true);
+    if (st.Effect === "Deny") return "Deny";
     if (st.Effect === "Allow") allowed = true;
   }
-  if (allowed || caller.principalArn) return undefined;
+  return allowed ? "Allow" : "None";
+}
+
+/** Whether the policy allows (and does not deny) the caller: for an IAM caller its own policies do not allow. */
+export function resourcePolicyAllows(policy: string | undefined, methodArn: string, caller: PolicyCaller): boolean {
+  return !!policy && decide(policy, methodArn, caller) === "Allow";
+}
+
+/** The refusal for a request the API's resource policy does not let through, or undefined. */
+export function checkResourcePolicy(policy: string | undefined, methodArn: string, caller: PolicyCaller): GatewayErrorResponse | undefined {
+  if (!policy) return undefined;
+  const verdict = decide(policy, methodArn, caller);
+  if (verdict === "Deny") return refusal(methodArn, caller, true);
+  if (verdict === "Allow" || caller.principalArn) return undefined;
   return refusal(methodArn, caller, false);
 }
 
