@@ -186,6 +186,11 @@ export class RestApiManagement {
     for (const [type, name] of Object.entries<string>(i.RequestModels ?? {})) {
       if (!BUILT_IN_MODELS.has(name) && !this.store.get(apiId, "restmodel", name)) throw badRequest(`Invalid model identifier specified: ${name} (for ${type})`);
     }
+    // an integration response answers with one of the method's responses, as AWS checks
+    const declared = new Set((i.MethodResponses ?? []).map((r: Doc) => String(r.StatusCode)));
+    for (const r of i.Integration?.IntegrationResponses ?? []) {
+      if (!declared.has(String(r.StatusCode))) throw new AwsError("NotFoundException", `Invalid Response status code specified: integration response ${r.StatusCode} has no method response`, 404);
+    }
     const id = `${resource.Id}-${httpMethod}`;
     const method = {
       Id: id, ResourceId: resource.Id, HttpMethod: httpMethod, AuthorizationType: authorizationType,
