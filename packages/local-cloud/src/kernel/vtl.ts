@@ -34,6 +34,52 @@ export interface VtlResult {
   returned?: { value: unknown };
 }
 
+/**
+ * Java methods templates call on strings, lists and maps (the values are JavaScript
+ * ones here): `replaceAll`/`replaceFirst`/`matches`/`split` take Java regular
+ * expressions, `length()`, `equals`, `equalsIgnoreCase`, `contains`, `isEmpty`,
+ * `containsKey`, `values`. velocityjs already gives maps and lists `get`, `put`, `size`,
+ * `keySet`, `entrySet`, `add`, `remove`.
+ */
+type MethodCall = { property: string; context: unknown; params: unknown[] };
+/** A Java regular expression as a RegExp: leading inline flags (`(?s)`, `(?i)`, `(?m)`) become its flags. */
+function javaRegExp(pattern: unknown, flags = ""): RegExp {
+  let source = String(pattern);
+  for (let m = /^\(\?([imsu]+)\)/.exec(source); m; m = /^\(\?([imsu]+)\)/.exec(source)) {
+    for (const f of m[1]!) if (!flags.includes(f)) flags += f;
+    source = source.slice(m[0].length);
+  }
+  return new RegExp(source, flags);
+}
+const javaReplacement = (replacement: unknown) => String(replacement).replace(/\\\$/g, "$$$$");
+const onString = (name: string, resolve: (s: string, params: unknown[]) => unknown) => ({
+  uid: `java string ${name}`,
+  match: ({ property, context }: MethodCall) => property === name && typeof context === "string",
+  resolve: ({ context, params }: MethodCall) => resolve(context as string, params),
+});
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const JAVA_METHODS = [
+  onString("replaceAll", (s, [re, to]) => s.replace(javaRegExp(re, "g"), javaReplacement(to))),
+  onString("replaceFirst", (s, [re, to]) => s.replace(javaRegExp(re), javaReplacement(to))),
+  onString("matches", (s, [re]) => {
+    const whole = javaRegExp(re);
+    return new RegExp(`^(?:${whole.source})$`, whole.flags).test(s);
+  }),
+  onString("split", (s, [re]) => s.split(javaRegExp(re))),
+  onString("length", (s) => s.length),
+  onString("equals", (s, [other]) => s === other),
+  onString("equalsIgnoreCase", (s, [other]) => typeof other === "string" && s.toLowerCase() === other.toLowerCase()),
+  onString("contains", (s, [part]) => s.includes(String(part))),
+  onString("isEmpty", (s) => s.length === 0),
+  { uid: "java list contains", match: ({ property, context }: MethodCall) => property === "contains" && Array.isArray(context), resolve: ({ context, params }: MethodCall) => (context as unknown[]).includes(params[0]) },
+  {
+    uid: "java collection isEmpty", match: ({ property, context }: MethodCall) => property === "isEmpty" && (Array.isArray(context) || isMap(context)),
+    resolve: ({ context }: MethodCall) => (Array.isArray(context) ? context.length : Object.keys(context as object).length) === 0,
+  },
+  { uid: "java map containsKey", match: ({ property, context }: MethodCall) => property === "containsKey" && isMap(context), resolve: ({ context, params }: MethodCall) => Object.hasOwn(context as object, String(params[0])) },
+  { uid: "java map values", match: ({ property, context }: MethodCall) => property === "values" && isMap(context) && typeof context.values !== "function", resolve: ({ context }: MethodCall) => Object.values(context as object) },
+];
+
 const compiled = new Map<string, Compile>();
 const MAX_COMPILED = 1000;
 
@@ -41,7 +87,7 @@ function compileTemplate(template: string): Compile {
   let compile = compiled.get(template);
   if (!compile) {
     // `#return` alone is `#return()` (velocityjs reads only the call form as a macro).
-    compile = new Compile(parse(template.replace(/#return(?![\w(])/g, "#return()")), { escape: false });
+    compile = new Compile(parse(template.replace(/#return(?![\w(])/g, "#return()")), { escape: false, customMethodHandlers: JAVA_METHODS } as any);
     if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(template, compile);
   }

@@ -1,0 +1,101 @@
+/**
+ * REST `AWS` service integrations beyond the SST app's (DynamoDB, SQS, S3): SNS Publish
+ * as an awsQuery action with its parameters in the mapped query string, EventBridge
+ * PutEvents as a JSON action (`AWSEvents.PutEvents`), each called as the integration's
+ * role, the delivery observed where it lands (an SQS queue subscribed to the topic, one
+ * a rule targets); the service's XML answer read by a response template.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { deployTestStack } from "../../../cloudformation/resources/test-stack.js";
+
+let tc: TestCloud;
+before(async () => { tc = await startTestCloud(); });
+after(() => tc?.stop());
+
+const api = { Ref: "Api" };
+const root = { "Fn::GetAtt": ["Api", "RootResourceId"] };
+const resource = (part: string) => ({ Type: "AWS::ApiGateway::Resource", Properties: { RestApiId: api, ParentId: root, PathPart: part } });
+const post = (res: string, integration: Record<string, unknown>) => ({
+  Type: "AWS::ApiGateway::Method",
+  Properties: { RestApiId: api, ResourceId: { Ref: res }, HttpMethod: "POST", AuthorizationType: "NONE", Integration: { Type: "AWS", IntegrationHttpMethod: "POST", Credentials: { "Fn::GetAtt": ["GatewayRole", "Arn"] }, ...integration }, MethodResponses: [{ StatusCode: "200" }, { StatusCode: "400" }] },
+});
+const queuePolicy = (queue: string, source: unknown) => ({
+  Type: "AWS::SQS::QueuePolicy",
+  Properties: { Queues: [{ Ref: queue }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": [queue, "Arn"] }, Condition: { ArnEquals: { "aws:SourceArn": source } } }] } },
+});
+
+const template = {
+  Resources: {
+    Topic: { Type: "AWS::SNS::Topic", Properties: {} },
+    TopicQueue: { Type: "AWS::SQS::Queue", Properties: {} },
+    TopicQueuePolicy: queuePolicy("TopicQueue", { Ref: "Topic" }),
+    Subscription: { Type: "AWS::SNS::Subscription", Properties: { TopicArn: { Ref: "Topic" }, Protocol: "sqs", Endpoint: { "Fn::GetAtt": ["TopicQueue", "Arn"] }, RawMessageDelivery: true } },
+    Bus: { Type: "AWS::Events::EventBus", Properties: { Name: "orders" } },
+    RuleQueue: { Type: "AWS::SQS::Queue", Properties: {} },
+    Rule: { Type: "AWS::Events::Rule", Properties: { EventBusName: { Ref: "Bus" }, EventPattern: { source: ["shop"] }, Targets: [{ Id: "q", Arn: { "Fn::GetAtt": ["RuleQueue", "Arn"] } }] } },
+    RuleQueuePolicy: queuePolicy("RuleQueue", { "Fn::GetAtt": ["Rule", "Arn"] }),
+    GatewayRole: { Type: "AWS::IAM::Role", Properties: {
+      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      Policies: [{ PolicyName: "send", PolicyDocument: { Version: "2012-10-17", Statement: [
+        { Effect: "Allow", Action: "sns:Publish", Resource: { Ref: "Topic" } },
+        { Effect: "Allow", Action: "events:PutEvents", Resource: { "Fn::GetAtt": ["Bus", "Arn"] } },
+      ] } }],
+    } },
+    Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "services" } },
+    Notify: resource("notify"),
+    Order: resource("order"),
+    NotifyPost: post("Notify", {
+      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:sns:action/Publish" },
+      RequestParameters: { "integration.request.querystring.TopicArn": { "Fn::Sub": "'${Topic}'" }, "integration.request.querystring.Message": "method.request.body" },
+      RequestTemplates: { "application/json": "" },
+      IntegrationResponses: [
+        { StatusCode: "200", ResponseTemplates: { "application/json": "#set($id = $input.body.replaceAll('(?s).*<MessageId>(.*)</MessageId>.*', '$1')){\"published\": \"$id\"}" } },
+        { StatusCode: "400", SelectionPattern: "4\\d{2}" },
+      ],
+    }),
+    OrderPost: post("Order", {
+      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:events:action/PutEvents" },
+      RequestTemplates: { "application/json": { "Fn::Sub": '{"Entries": [{"Source": "shop", "DetailType": "order", "EventBusName": "${Bus}", "Detail": "$util.escapeJavaScript($input.json(\'$\'))"}]}' } },
+      IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"failed": $input.json("$.FailedEntryCount")}' } }, { StatusCode: "400", SelectionPattern: "4\\d{2}" }],
+    }),
+    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NotifyPost", "OrderPost"], Properties: { RestApiId: api, StageName: "dev" } },
+  },
+  Outputs: {
+    Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/dev/"]] } },
+    TopicQueue: { Value: { Ref: "TopicQueue" } },
+    RuleQueue: { Value: { Ref: "RuleQueue" } },
+  },
+};
+
+let outputs: Record<string, string> = {};
+const send = (path: string, body: unknown) => fetch(`${outputs.Url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const receive = async (queueUrl: string) => {
+  for (let i = 0; i < 50; i++) {
+    const got = await tc.cloud.sqs.call("ReceiveMessage", { QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 });
+    if (got.Messages?.length) return got.Messages[0]!.Body!;
+  }
+  throw new Error("nothing arrived");
+};
+
+test("deploys", { timeout: 120_000 }, async () => {
+  outputs = (await deployTestStack(tc.cloud, "rest-services", template)).outputs;
+});
+
+test("SNS Publish as an awsQuery action: the mapped query string is its parameters, the XML answer is read by the template", { timeout: 60_000 }, async () => {
+  const res = await send("notify", { hello: "topic" });
+  assert.equal(res.status, 200);
+  const { published } = await res.json();
+  assert.match(published, /^[0-9a-f-]{36}$/);
+  assert.deepEqual(JSON.parse(await receive(outputs.TopicQueue!)), { hello: "topic" });
+});
+
+test("EventBridge PutEvents as a JSON action reaches the rule's target", { timeout: 60_000 }, async () => {
+  const res = await send("order", { id: 42 });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { failed: 0 });
+  const event = JSON.parse(await receive(outputs.RuleQueue!));
+  assert.equal(event.source, "shop");
+  assert.deepEqual(event.detail, { id: 42 });
+});
