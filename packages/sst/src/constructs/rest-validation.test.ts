@@ -12,6 +12,8 @@ import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { deployAppLocally } from "../project/fixtures/local-app.js";
 import { sendSigned } from "local-cloud/test-signing.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -64,7 +66,7 @@ export function Apis({ stack }: StackContext) {
     responseHeaders: { "x-origin": "method.request.header.origin", "x-fixed": "'yes'" },
     templates: { "application/json": '{"error": "$context.error.message", "details": "$util.escapeJavaScript($context.error.validationErrorString)", "type": "$context.error.responseType", "requestId": "$context.requestId"}' },
   });
-  stack.addOutputs({ RestUrl: rest.url, CallerRole: caller.roleArn, StrangerRole: stranger.roleArn });
+  stack.addOutputs({ RestUrl: rest.url, RestId: api.restApiId, CallerRole: caller.roleArn, StrangerRole: stranger.roleArn });
 }
 `,
   "src/fn.ts": `
@@ -143,5 +145,20 @@ describe("REST API request validation, gateway responses and resource policies",
     const refused = await as(outputs.StrangerRole!);
     assert.equal(refused.status, 403);
     assert.match(JSON.parse(refused.body).Message, /^User: arn:aws:sts::000000000000:assumed-role\/[^/]+\/s1 is not authorized to perform: execute-api:Invoke on resource: /);
+  });
+
+  it("aws apigateway reads the models, validators, a method's validator and the API's policy", { timeout: 60_000 }, async () => {
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
+    const aws = (...args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--rest-api-id", outputs.RestId!, "--endpoint-url", tc.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
+    const models = (await aws("get-models")).items;
+    const pet = models.find((m: any) => /"required"/.test(m.schema));
+    assert.equal(pet.contentType, "application/json");
+    assert.deepEqual(JSON.parse(pet.schema).required, ["name"]);
+    const [validator] = (await aws("get-request-validators")).items;
+    assert.deepEqual([validator.validateRequestBody, validator.validateRequestParameters], [true, true]);
+    const pets = (await aws("get-resources")).items.find((r: any) => r.path === "/pets");
+    const method = JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-method", "--rest-api-id", outputs.RestId!, "--resource-id", pets.id, "--http-method", "POST", "--endpoint-url", tc.cloud.endpoint], { env })).stdout);
+    assert.equal(method.requestValidatorId, validator.id);
+    assert.match(JSON.parse(JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-rest-api", "--rest-api-id", outputs.RestId!, "--endpoint-url", tc.cloud.endpoint], { env })).stdout).policy).Statement[0].Action, /execute-api:Invoke/);
   });
 });
