@@ -47,7 +47,11 @@ import { ApiGatewayV1Api, Bucket, StackContext, Table } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
   const notes = new Table(stack, "Notes", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
   const rest = new ApiGatewayV1Api(stack, "Rest", {
-    cdk: { restApi: { binaryMediaTypes: ["image/png"], deployOptions: { variables: { greeting: "hello" } } } },
+    cdk: { restApi: {
+      binaryMediaTypes: ["image/png"], deployOptions: { variables: { greeting: "hello" } },
+      // two origins: CDK's preflight MOCK picks the caller's in VTL ($context.responseOverride)
+      defaultCorsPreflightOptions: { allowOrigins: ["http://a.test", "http://b.test"], allowMethods: ["GET", "POST"] },
+    } },
     routes: {
       "POST /calc": {
         function: "src/fn.calc",
@@ -228,6 +232,15 @@ describe("REST API integrations with mapping templates", () => {
     const teapot = await fetch(`${outputs.RestUrl}mock/1?q=teapot`);
     assert.equal(teapot.status, 418, "$context.responseOverride.status");
     assert.equal(teapot.headers.get("x-teapot"), "yes");
+  });
+
+  it("CDK's preflight for two origins answers with the caller's origin", { timeout: 60_000 }, async () => {
+    const preflight = (origin: string) => fetch(`${outputs.RestUrl}mock/1`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "GET" } });
+    const b = await preflight("http://b.test");
+    assert.equal(b.status, 204);
+    assert.equal(b.headers.get("access-control-allow-origin"), "http://b.test");
+    assert.equal(b.headers.get("access-control-allow-methods"), "GET,POST");
+    assert.equal((await preflight("http://c.test")).headers.get("access-control-allow-origin"), "http://a.test");
   });
 
   it("passthrough behavior NEVER answers a Content-Type without a template with 415", { timeout: 60_000 }, async () => {
