@@ -116,8 +116,7 @@ describe("REST API request validation, gateway responses and resource policies",
     assert.equal(body.error, "Invalid request body");
     assert.equal(body.type, "BAD_REQUEST_BODY");
     assert.equal(body.requestId, bad.headers.get("x-amzn-requestid"));
-    assert.match(body.details, /name/);
-    assert.match(body.details, /age/);
+    assert.equal(body.details, '[object has missing required properties (["name"]), numeric instance is lower than the required minimum (minimum: 0, found: -1)]');
     assert.equal((await post("pets?kind=dog", "not json")).status, 422);
   });
 

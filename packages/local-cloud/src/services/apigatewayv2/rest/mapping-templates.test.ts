@@ -9,6 +9,7 @@ import { evaluateJsonPath } from "./json-path.js";
 import { renderApiTemplate, type MethodParams } from "./mapping-context.js";
 import { mapIntegrationResponse, selectIntegrationResponse, selectRequestTemplate } from "./integration-mapping.js";
 import { mapRequestParameters, mapResponseParameters } from "./parameter-mapping.js";
+import { ModelSchemas } from "./request-validation.js";
 
 const doc = { a: { b: [1, { c: "x" }] }, list: [{ n: 1 }, { n: 2 }], "odd key": true };
 
@@ -86,4 +87,22 @@ test("request parameters fill the integration request's path, query and headers"
   assert.deepEqual([...parts.querystring], [["all", ["1", "2"]]]);
   assert.deepEqual(parts.header, { "x-lit": "v", "x-req": "r-9", "x-name": "Ada" });
   assert.deepEqual(mapResponseParameters({ "method.response.header.A": "stageVariables.s", "other.target": "'x'" }, { headers: {}, body: "", context: {}, stageVariables: { s: "S" } }), { a: "S" });
+});
+
+test("a model's schema errors in API Gateway's words", () => {
+  const models = new ModelSchemas("api1", [
+    { Name: "Pet", Schema: JSON.stringify({ type: "object", required: ["name", "kind"], properties: { age: { type: "integer", minimum: 0 }, tag: { type: "string", minLength: 2, pattern: "^t" }, color: { enum: ["red", "blue"] }, owner: { $ref: "https://apigateway.amazonaws.com/restapis/api1/models/Owner" } } }) },
+    { Name: "Owner", Schema: JSON.stringify({ type: "object", additionalProperties: false, properties: { id: { type: "string" } } }) },
+  ]);
+  assert.deepEqual(models.errors("Pet", { age: -1, tag: "x", color: "green", owner: { id: 1, extra: true } }), [
+    "object has missing required properties ([\"kind\",\"name\"])",
+    "numeric instance is lower than the required minimum (minimum: 0, found: -1)",
+    "string \"x\" is too short (length: 1, required minimum: 2)",
+    "ECMA 262 regex \"^t\" does not match input string \"x\"",
+    "instance value (\"green\") not found in enum (possible values: [\"red\",\"blue\"])",
+    "object instance has properties which are not allowed by the schema: [\"extra\"]",
+    "instance type (integer) does not match any allowed primitive type (allowed: [\"string\"])",
+  ]);
+  assert.deepEqual(models.errors("Pet", { name: "Rex", kind: "dog" }), []);
+  assert.equal(models.errors("Nope", {}), undefined);
 });

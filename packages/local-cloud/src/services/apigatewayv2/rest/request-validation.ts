@@ -8,9 +8,10 @@
  * its `$default` one) — a JSON Schema draft 4 (`AWS::ApiGateway::Model`; one model may
  * `$ref` another by its `https://apigateway.amazonaws.com/restapis/{api}/models/{name}`
  * URL) — else `400 {"message": "Invalid request body"}` (BAD_REQUEST_BODY), the schema
- * errors in `$context.error.validationErrorString`. Parameters are checked first.
+ * errors in `$context.error.validationErrorString`, worded as API Gateway words them.
+ * Parameters are checked first.
  */
-import { Validator } from "jsonschema";
+import { Validator, type ValidationError } from "jsonschema";
 import { gatewayError, type GatewayErrorResponse } from "./gateway-responses.js";
 import { mediaTypeOf } from "./integration-mapping.js";
 import type { MethodParams } from "./mapping-context.js";
@@ -36,12 +37,50 @@ export class ModelSchemas {
     }
   }
 
-  /** The schema errors of `body` against the model `name`, [] when valid; undefined when there is no such model. */
+  /** The schema errors of `body` against the model `name`, in API Gateway's words, [] when valid; undefined when there is no such model. */
   errors(name: string, body: unknown): string[] | undefined {
     const schema = this.schemas.get(name);
     if (!schema) return undefined;
-    return this.validator.validate(body, schema as any, { nestedErrors: false }).errors.map((e) => e.stack.replace(/^instance\.?/, "").trim() || e.message);
+    return inApiGatewayWords(this.validator.validate(body, schema as any, { nestedErrors: false }).errors);
   }
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
+
+/**
+ * The schema errors as API Gateway's validator words them (its Java JSON Schema library:
+ * "object has missing required properties (["name"])", "numeric instance is lower than
+ * the required minimum (minimum: 0, found: -1)" …); a keyword without a known wording
+ * keeps the jsonschema package's message. The missing properties of one object are one error.
+ */
+function inApiGatewayWords(errors: ValidationError[]): string[] {
+  const out: string[] = [];
+  const missing = new Map<string, string[]>();
+  for (const e of errors) {
+    const arg = e.argument as any;
+    const instance = e.instance as any;
+    switch (e.name) {
+      case "required": {
+        const list = missing.get(e.property) ?? [];
+        if (!list.length) (missing.set(e.property, list), out.push(`\0${e.property}`));
+        list.push(String(arg));
+        break;
+      }
+      case "type": out.push(`instance type (${jsonType(instance)}) does not match any allowed primitive type (allowed: ${json([].concat(arg))})`); break;
+      case "minimum": out.push(`numeric instance is lower than the required minimum (minimum: ${arg}, found: ${instance})`); break;
+      case "maximum": out.push(`numeric instance is greater than the required maximum (maximum: ${arg}, found: ${instance})`); break;
+      case "minLength": out.push(`string ${json(instance)} is too short (length: ${String(instance).length}, required minimum: ${arg})`); break;
+      case "maxLength": out.push(`string ${json(instance)} is too long (length: ${String(instance).length}, maximum allowed: ${arg})`); break;
+      case "enum": out.push(`instance value (${json(instance)}) not found in enum (possible values: ${json(arg)})`); break;
+      case "pattern": out.push(`ECMA 262 regex ${json(String(arg))} does not match input string ${json(instance)}`); break;
+      case "additionalProperties": out.push(`object instance has properties which are not allowed by the schema: ${json([arg])}`); break;
+      case "minItems": out.push(`array is too short: must have at least ${arg} elements but instance has ${instance?.length} elements`); break;
+      case "maxItems": out.push(`array is too long: must have at most ${arg} elements but instance has ${instance?.length} elements`); break;
+      default: out.push(e.stack.replace(/^instance\.?/, "").trim() || e.message);
+    }
+  }
+  return out.map((line) => (line.startsWith("\0") ? `object has missing required properties (${json([...missing.get(line.slice(1))!].sort())})` : line));
 }
 
 export interface ValidatedRequest {
