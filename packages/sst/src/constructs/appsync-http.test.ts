@@ -6,11 +6,10 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -45,30 +44,20 @@ export function Graph({ stack }: StackContext) {
   "graphql/schema.graphql": "type User { id: ID! name: String trace: String query: String method: String }\ntype Query { user(id: ID!): User }\ntype Mutation { rename(id: ID!, name: String!): User }\n",
 });
 
-/** The upstream: users by id, echoing what it was sent. */
-function startUpstream(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const url = new URL(req.url!, "http://x");
-      const id = decodeURIComponent(url.pathname.split("/")[2] ?? "");
-      if (id === "missing") return void res.writeHead(404).end("no");
-      const sent = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id, name: sent.name ?? "Ada", trace: req.headers["x-trace"], query: url.search, method: req.method }));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 let tc: TestCloud;
 let dir: string;
-let upstream: http.Server;
+let upstream: { url: string; close(): void };
 before(async () => {
   tc = await startTestCloud();
-  upstream = await startUpstream();
-  dir = writeApp(files(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`));
+  // users by id, echoing what it was sent
+  upstream = await startHttpBackend(({ method, url: path, headers, body }) => {
+    const url = new URL(path, "http://x");
+    const id = decodeURIComponent(url.pathname.split("/")[2] ?? "");
+    if (id === "missing") return { status: 404, body: "no" };
+    const sent = body ? JSON.parse(body) : {};
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id, name: sent.name ?? "Ada", trace: headers["x-trace"], query: url.search, method }) };
+  });
+  dir = writeApp(files(upstream.url));
 });
 after(async () => {
   await tc?.stop();

@@ -10,28 +10,14 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { AddressInfo } from "node:net";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
-
-/** The HTTP backend: answers what it was sent. */
-function startBackend(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      res.writeHead(req.url?.includes("missing") ? 404 : 200, { "content-type": "application/json", "x-backend": "yes" });
-      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 const files = (backend: string) => ({
   "package.json": JSON.stringify({ name: "rest-integrations", type: "module", private: true }),
@@ -183,11 +169,14 @@ export const calc = async (event: any) => {
 
 let tc: TestCloud;
 let dir: string;
-let backend: http.Server;
+let backend: { url: string; close(): void };
 before(async () => {
   tc = await startTestCloud();
-  backend = await startBackend();
-  dir = writeApp(files(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`));
+  // answers what it was sent
+  backend = await startHttpBackend(({ method, url, headers, body }) => ({
+    status: url.includes("missing") ? 404 : 200, headers: { "content-type": "application/json", "x-backend": "yes" }, body: JSON.stringify({ method, url, headers, body }),
+  }));
+  dir = writeApp(files(backend.url));
 });
 after(async () => {
   await tc?.stop();
