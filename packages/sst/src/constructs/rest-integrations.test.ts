@@ -174,7 +174,8 @@ before(async () => {
   tc = await startTestCloud();
   // answers what it was sent
   backend = await startHttpBackend(({ method, url, headers, body }) => ({
-    status: url.includes("missing") ? 404 : 200, headers: { "content-type": "application/json", "x-backend": "yes" }, body: JSON.stringify({ method, url, headers, body }),
+    status: url.includes("missing") ? 404 : 200, body: JSON.stringify({ method, url, headers, body }),
+    headers: { "content-type": "application/json", "x-backend": "yes", ...(url.includes("cookie") ? { "set-cookie": "session=s1; Path=/" } : {}) },
   }));
   dir = writeApp(files(backend.url));
 });
@@ -293,6 +294,7 @@ describe("REST API integrations with mapping templates", () => {
     assert.equal(proxied.status, 200);
     const passed = await proxied.json();
     assert.deepEqual([passed.method, passed.url, passed.headers["x-client"], passed.body], ["PUT", "/passed/a/b?x=1", "c2", "raw"]);
+    assert.deepEqual((await fetch(`${outputs.RestUrl}proxy/cookie`)).headers.getSetCookie(), ["session=s1; Path=/"]);
   });
 
   it("aws apigateway test-invoke-method runs the method's mapping", { timeout: 60_000 }, async () => {

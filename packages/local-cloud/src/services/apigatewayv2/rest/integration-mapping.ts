@@ -60,6 +60,8 @@ export interface IntegrationAnswer {
   lambdaError?: string;
   /** True for Lambda: a success selects the default response, whatever the patterns. */
   lambda?: boolean;
+  /** Set-Cookie values (passed through by HTTP_PROXY). */
+  cookies?: string[];
 }
 
 const patterns = new Map<string, RegExp | null>();

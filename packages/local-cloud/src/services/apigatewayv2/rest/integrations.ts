@@ -116,7 +116,11 @@ function callBackend(integration: Doc, view: MethodRequestView, parts: Integrati
     case "HTTP":
       return httpAnswer(uri, integration.IntegrationHttpMethod, view.gw.method, { ...parts.header, ...(payloadType ? { "content-type": payloadType } : {}) }, parts.querystring, payload, timeoutMs);
     case "AWS":
-      if (/^arn:aws[\w-]*:apigateway:[^:]*:lambda:path\//.test(uri)) return lambdaAnswer(uri, payload, timeoutMs, deps);
+      if (/^arn:aws[\w-]*:apigateway:[^:]*:lambda:path\//.test(uri)) {
+        // `integration.request.header.X-Amz-Invocation-Type: 'Event'` invokes asynchronously, as Lambda's Invoke does
+        if (parts.header["x-amz-invocation-type"] === "Event") return lambdaEvent(uri, payload, deps);
+        return lambdaAnswer(uri, payload, timeoutMs, deps);
+      }
       return serviceAnswer(integration, view, uri, parts, payload, payloadType, timeoutMs, deps);
     default:
       return internalServerError();
@@ -150,6 +154,18 @@ async function lambdaAnswer(uri: string, payload: Buffer, timeoutMs: number, dep
     errorMessage = outcome.payload.toString("utf8");
   }
   return { status: 200, headers, body: outcome.payload, lambda: true, lambdaError: errorMessage };
+}
+
+/** An asynchronous invocation: Lambda queues the event and answers 202 with no body; the integration response sees that. */
+async function lambdaEvent(uri: string, payload: Buffer, deps: IntegrationDeps): Promise<BackendResult> {
+  const lambda = deps.lambda();
+  if (!lambda) return internalServerError();
+  try {
+    const out = await lambda.invoke(functionFromIntegrationUri(uri), payload.length ? payload : Buffer.from("{}"), { invocationType: "Event" });
+    return { status: out.statusCode ?? 202, headers: {}, body: Buffer.alloc(0), lambda: true };
+  } catch {
+    return internalServerError();
+  }
 }
 
 async function serviceAnswer(integration: Doc, view: MethodRequestView, uri: string, parts: IntegrationRequestParts, payload: Buffer, payloadType: string | undefined, timeoutMs: number, deps: IntegrationDeps): Promise<BackendResult> {
@@ -187,7 +203,7 @@ async function httpAnswer(uri: string, integrationMethod: string | undefined, re
     });
     const answerHeaders: Record<string, string> = {};
     res.headers.forEach((v, k) => (answerHeaders[k] = v));
-    return { status: res.status, headers: answerHeaders, body: Buffer.from(await res.arrayBuffer()) };
+    return { status: res.status, headers: answerHeaders, body: Buffer.from(await res.arrayBuffer()), cookies: res.headers.getSetCookie() };
   } catch (err) {
     return (err as Error)?.name === "TimeoutError" ? timedOut() : integrationFailure();
   }
@@ -204,7 +220,7 @@ async function proxyHttp(integration: Doc, view: MethodRequestView, parts: Integ
   const uri = fillUri(String(integration.Uri ?? ""), parts.path, view.stageVariables);
   const answer = await httpAnswer(uri, integration.IntegrationHttpMethod, view.gw.method, headers, query, view.gw.body, Number(integration.TimeoutInMillis ?? 29_000));
   if ("setCookies" in answer) return answer;
-  const out: GatewayResponse = { status: answer.status, headers: {}, setCookies: [], body: answer.body };
+  const out: GatewayResponse = { status: answer.status, headers: {}, setCookies: answer.cookies ?? [], body: answer.body };
   for (const [name, value] of Object.entries(answer.headers)) {
     if (name === "set-cookie" || HOP_BY_HOP.has(name) || name === "content-encoding") continue;
     out.headers[name] = value;

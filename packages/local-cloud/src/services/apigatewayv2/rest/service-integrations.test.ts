@@ -3,7 +3,8 @@
  * as an awsQuery action with its parameters in the mapped query string, EventBridge
  * PutEvents as a JSON action (`AWSEvents.PutEvents`), each called as the integration's
  * role, the delivery observed where it lands (an SQS queue subscribed to the topic, one
- * a rule targets); the service's XML answer read by a response template.
+ * a rule targets); the service's XML answer read by a response template. And a Lambda
+ * non-proxy integration invoked asynchronously (`X-Amz-Invocation-Type: 'Event'`).
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -43,7 +44,17 @@ const template = {
         { Effect: "Allow", Action: "events:PutEvents", Resource: { "Fn::GetAtt": ["Bus", "Arn"] } },
       ] } }],
     } },
+    LambdaRole: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } } },
+    Worker: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "rest-worker", Runtime: "nodejs20.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["LambdaRole", "Arn"] },
+      Code: { ZipFile: 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 300)); console.log("worked on " + e.job); return "done"; }' } } },
     Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "services" } },
+    Job: resource("job"),
+    JobPost: post("Job", {
+      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Worker.Arn}/invocations" },
+      RequestParameters: { "integration.request.header.X-Amz-Invocation-Type": "'Event'" },
+      RequestTemplates: { "application/json": '{"job": $input.json("$.id")}' },
+      IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"accepted": true, "body": "$input.body"}' } }],
+    }),
     Notify: resource("notify"),
     Order: resource("order"),
     NotifyPost: post("Notify", {
@@ -60,7 +71,7 @@ const template = {
       RequestTemplates: { "application/json": { "Fn::Sub": '{"Entries": [{"Source": "shop", "DetailType": "order", "EventBusName": "${Bus}", "Detail": "$util.escapeJavaScript($input.json(\'$\'))"}]}' } },
       IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"failed": $input.json("$.FailedEntryCount")}' } }, { StatusCode: "400", SelectionPattern: "4\\d{2}" }],
     }),
-    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NotifyPost", "OrderPost"], Properties: { RestApiId: api, StageName: "dev" } },
+    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NotifyPost", "OrderPost", "JobPost"], Properties: { RestApiId: api, StageName: "dev" } },
   },
   Outputs: {
     Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/dev/"]] } },
@@ -98,4 +109,17 @@ test("EventBridge PutEvents as a JSON action reaches the rule's target", { timeo
   const event = JSON.parse(await receive(outputs.RuleQueue!));
   assert.equal(event.source, "shop");
   assert.deepEqual(event.detail, { id: 42 });
+});
+
+test("a Lambda non-proxy integration with X-Amz-Invocation-Type 'Event' answers without the function's result, and the function runs with the mapped event", { timeout: 60_000 }, async () => {
+  const res = await send("job", { id: "j-7" });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { accepted: true, body: "" });
+  let found: string[] = [];
+  for (let i = 0; i < 50 && !found.length; i++) {
+    const out = await tc.cloud.logs.call("FilterLogEvents", { logGroupName: "/aws/lambda/rest-worker", filterPattern: '"worked on j-7"' }).catch(() => ({ events: [] }));
+    found = (out.events ?? []).map((e: any) => e.message);
+    if (!found.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(found.length, 1);
 });
