@@ -66,6 +66,8 @@ export function Apis({ stack }: StackContext) {
     responseHeaders: { "x-origin": "method.request.header.origin", "x-fixed": "'yes'" },
     templates: { "application/json": '{"error": "$context.error.message", "details": "$util.escapeJavaScript($context.error.validationErrorString)", "type": "$context.error.responseType", "requestId": "$context.requestId"}' },
   });
+  // one answer for every refusal by a policy: the resource policy's and IAM's
+  api.addGatewayResponse("Denied", { type: apigateway.ResponseType.ACCESS_DENIED, templates: { "application/json": '{"Message": $context.error.messageString, "type": "$context.error.responseType"}' } });
   stack.addOutputs({ RestUrl: rest.url, RestId: api.restApiId, CallerRole: caller.roleArn, StrangerRole: stranger.roleArn });
 }
 `,
@@ -123,7 +125,8 @@ describe("REST API request validation, gateway responses and resource policies",
   it("the resource policy: an explicit Deny by source IP, and no Allow for a method, as AWS words them", { timeout: 60_000 }, async () => {
     const denied = await fetch(`${url}admin`);
     assert.equal(denied.status, 403);
-    const { Message } = await denied.json();
+    const { Message, type } = await denied.json();
+    assert.equal(type, "ACCESS_DENIED");
     assert.match(Message, /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:\*{8}0000:[a-z0-9]{10}\/dev\/GET\/admin with an explicit deny$/);
     assert.equal((await fetch(`${url}admin`, { headers: { "x-forwarded-for": "10.1.2.3" } })).status, 200);
 
@@ -143,6 +146,7 @@ describe("REST API request validation, gateway responses and resource policies",
     assert.equal(allowed.status, 200, allowed.body);
     const refused = await as(outputs.StrangerRole!);
     assert.equal(refused.status, 403);
+    assert.equal(JSON.parse(refused.body).type, "ACCESS_DENIED");
     assert.match(JSON.parse(refused.body).Message, /^User: arn:aws:sts::000000000000:assumed-role\/[^/]+\/s1 is not authorized to perform: execute-api:Invoke on resource: /);
   });
 

@@ -340,7 +340,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       const policy = deployment.policy;
       const viaPolicy = policy ? (p: Principal) => resourcePolicyAllows(policy, methodArn, { principalArn: p.arn, sourceIp: gw.sourceIp, secure: false }) : undefined;
       const result = authorizeIam(req, this.deps.iam, methodArn, "execute-api:Invoke", viaPolicy);
-      if (!result.ok) return { denied: asGatewayError(result.response) };
+      if (!result.ok) return { denied: asGatewayError(result.response, result.responseType) };
       ctx.authorizer = result.authorizer; // buildEventV1 reports a REST API's caller in requestContext.identity
       return undefined;
     }

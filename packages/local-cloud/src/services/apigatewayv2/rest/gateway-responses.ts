@@ -33,10 +33,18 @@ export function gatewayError(type: string, status: number, message: string | nul
   return response;
 }
 
-/** Tags a response the gateway made elsewhere (IAM checks) with the type of its status class. */
-export function asGatewayError(response: GatewayResponse): GatewayErrorResponse {
+/** Tags a response the gateway made elsewhere (IAM checks) with its type, else the type of its status class; `message` is what templates see. */
+export function asGatewayError(response: GatewayResponse, type?: string): GatewayErrorResponse {
   const tagged = response as GatewayErrorResponse;
-  tagged[RESPONSE_TYPE] ??= response.status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+  tagged[RESPONSE_TYPE] ??= type ?? (response.status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX");
+  if (tagged.message === undefined) {
+    try {
+      const body = JSON.parse(response.body.toString("utf8"));
+      tagged.message = body?.message ?? body?.Message ?? null;
+    } catch {
+      tagged.message = null;
+    }
+  }
   return tagged;
 }
 
