@@ -25,6 +25,7 @@ import ssm from "../../../wire/models/ssm.js";
 import sts from "../../../wire/models/sts.js";
 import iam from "../../../wire/models/iam.js";
 import type { IntegrationAnswer } from "./integration-mapping.js";
+import type { LocalIntegrationService } from "./integration-services.js";
 
 /** What the REST data plane needs to call services as an integration's role. */
 export interface AwsServiceWire {
@@ -43,7 +44,7 @@ interface ServiceFacts {
 }
 
 /** The services an `action/` URI can name, by the name in the URI. SQS is called as API Gateway calls it: awsQuery. */
-const SERVICES: Record<string, ServiceFacts> = {
+const SERVICES: Record<LocalIntegrationService, ServiceFacts> = {
   dynamodb: dynamodb.metadata, events: events.metadata, kinesis: kinesis.metadata, lambda: lambda.metadata, logs: logs.metadata,
   secretsmanager: secretsmanager.metadata, sns: sns.metadata, sqs: { ...sqs.metadata, protocol: "query" }, ssm: ssm.metadata, sts: sts.metadata,
   iam: iam.metadata, s3: { protocol: "rest-xml", apiVersion: "2006-03-01", signingName: "s3" },
@@ -69,7 +70,7 @@ export async function callAwsService(call: ServiceCall, wire: AwsServiceWire): P
   const m = /^arn:aws[\w-]*:apigateway:[^:]*:([^:]+):(action|path)\/(.+)$/s.exec(call.uri);
   if (!m) return "bad-uri";
   const [, serviceName, kind, rest] = m;
-  const facts = SERVICES[serviceName!.split(".")[0]!];
+  const facts = (SERVICES as Record<string, ServiceFacts | undefined>)[serviceName!.split(".")[0]!];
   if (!facts) return "unknown-service";
   const credentials = call.roleArn ? wire.credentialsFor(call.roleArn) : undefined;
   if (!credentials) return "no-credentials";
