@@ -297,7 +297,7 @@ describe("REST API integrations with mapping templates", () => {
     assert.deepEqual((await fetch(`${outputs.RestUrl}proxy/cookie`)).headers.getSetCookie(), ["session=s1; Path=/"]);
   });
 
-  it("aws apigateway test-invoke-method runs the method's mapping", { timeout: 60_000 }, async () => {
+  it("aws apigateway test-invoke-method runs the method's mapping and logs each step", { timeout: 60_000 }, async () => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
     const run = (args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--endpoint-url", tc.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
     const resources = await run(["get-resources", "--rest-api-id", outputs.RestId]);
@@ -305,5 +305,9 @@ describe("REST API integrations with mapping templates", () => {
     const out = await run(["test-invoke-method", "--rest-api-id", outputs.RestId, "--resource-id", mock.id, "--http-method", "GET", "--path-with-query-string", "/mock/9?q=x"]);
     assert.equal(out.status, 200);
     assert.equal(JSON.parse(out.body).id, "9");
+    // the log shows each step's request and answer, for debugging templates
+    assert.match(out.log, /Method request body before transformations: \n/);
+    assert.match(out.log, /Endpoint request body after transformations: \{"statusCode": 200\}/);
+    assert.match(out.log, /Method response body after transformations: \{"id": "9", "q": "x"/);
   });
 });

@@ -227,7 +227,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
   }
 
   /** Calls the method's integration: a Lambda proxy, or one of integrations.ts (MOCK, AWS, HTTP, HTTP_PROXY). */
-  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, binaryMediaTypes: string[]): Promise<GatewayResponse> | GatewayResponse {
+  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, binaryMediaTypes: string[], trace?: (line: string) => void): Promise<GatewayResponse> | GatewayResponse {
     const integration: Doc = method.Integration ?? {};
     if (integration.Type === "AWS_PROXY") {
       if (/:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) return this.invokeLambda(integration, gw, ctx, rest);
@@ -235,7 +235,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     }
     return serveIntegration(integration, {
       gw, pathParameters: ctx.pathParameters, stageVariables: ctx.stageVariables ?? {}, context: templateContextOf(gw, ctx, rest),
-      binary: (contentType) => isBinary(binaryMediaTypes, contentType, undefined),
+      binary: (contentType) => isBinary(binaryMediaTypes, contentType, undefined), trace,
     }, this.integrationDeps);
   }
 
@@ -269,14 +269,15 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const gw = gatewayRequestOf(req, { rawPath: req.path, routePath, stage, requestId: req.requestId, time: started });
     const rest: RestEventContext = { resourceId, resourcePath: resource.Path, binaryBody: isBinary(api.BinaryMediaTypes ?? [], headers["content-type"], headers["accept"]) };
     const ctx: EventContext = { apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables: input.stageVariables ?? {} };
-    const response = await this.integrate(method, req, gw, ctx, rest, api.BinaryMediaTypes ?? []);
+    const steps: string[] = [];
+    const response = await this.integrate(method, req, gw, ctx, rest, api.BinaryMediaTypes ?? [], (line) => steps.push(`${new Date().toUTCString()} : ${line}\n`));
     const latency = Date.now() - started;
     const single: Record<string, string> = {};
     const multi: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(response.headers)) (single[k] = String(v)), (multi[k] = [String(v)]);
     if (response.setCookies.length) (single["Set-Cookie"] = response.setCookies.at(-1)!), (multi["Set-Cookie"] = response.setCookies);
     const log = `Execution log for request ${req.requestId}\n${new Date(started).toUTCString()} : Starting execution for request: ${req.requestId}\n` +
-      `${new Date(started).toUTCString()} : HTTP Method: ${method.HttpMethod}, Resource Path: ${routePath}\n` +
+      `${new Date(started).toUTCString()} : HTTP Method: ${method.HttpMethod}, Resource Path: ${routePath}\n` + steps.join("") +
       `${new Date().toUTCString()} : Method completed with status: ${response.status}\n`;
     return { status: response.status, body: response.body.toString("utf8"), headers: single, multiValueHeaders: multi, latency, log };
   }

@@ -38,6 +38,8 @@ export interface MethodRequestView {
   context: Record<string, unknown>;
   /** True when a Content-Type is among the API's BinaryMediaTypes. */
   binary: (contentType: string | undefined) => boolean;
+  /** TestInvokeMethod's execution log: each step's request and answer, as AWS's log names them. */
+  trace?: (line: string) => void;
 }
 
 const timedOut = () => gatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
@@ -63,6 +65,10 @@ export async function serveIntegration(integration: Doc, view: MethodRequestView
     context: view.context, stageVariables: view.stageVariables,
   };
   const parts = mapRequestParameters(integration.RequestParameters, sources);
+  const trace = view.trace;
+  trace?.(`Method request path: ${JSON.stringify(params.path)}`);
+  trace?.(`Method request query string: ${JSON.stringify(params.querystring)}`);
+  trace?.(`Method request body before transformations: ${sources.body}`);
   if (integration.Type === "HTTP_PROXY") return proxyHttp(integration, view, parts);
 
   const requestContentType = view.gw.headers["content-type"];
@@ -82,12 +88,19 @@ export async function serveIntegration(integration: Doc, view: MethodRequestView
     payload = convertContent(view.gw.body, integration.ContentHandling, binaryRequest);
   }
 
+  trace?.(`Endpoint request URI: ${fillUri(String(integration.Uri ?? ""), parts.path, view.stageVariables) || "(none)"}`);
+  trace?.(`Endpoint request headers: ${JSON.stringify(parts.header)}`);
+  trace?.(`Endpoint request body after transformations: ${payload.toString("utf8")}`);
   const answer = await callBackend(integration, view, parts, payload, payloadType, deps);
   if ("setCookies" in answer) return answer;
+  trace?.(`Endpoint response headers: ${JSON.stringify(answer.headers)}`);
+  trace?.(`Endpoint response body before transformations: ${answer.body.toString("utf8")}`);
   const response = mapIntegrationResponse(integration, answer, {
     params, context: view.context, stageVariables: view.stageVariables, accept: view.gw.headers["accept"], binary: view.binary,
   });
   applyResponseOverride(response, overrides.responseOverride);
+  trace?.(`Method response body after transformations: ${response.body.toString("utf8")}`);
+  trace?.(`Method response headers: ${JSON.stringify(response.headers)}`);
   return response;
 }
 
