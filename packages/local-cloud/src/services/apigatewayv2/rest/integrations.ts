@@ -51,7 +51,8 @@ function paramsOf(view: MethodRequestView): MethodParams {
   const query = parseQueryString(view.gw.rawQueryString);
   const querystring: Record<string, string> = {};
   for (const [k, v] of query) querystring[k] = v.at(-1)!;
-  return { path: view.pathParameters, querystring, header: view.gw.headers };
+  // copies: a template may change what it reads (`$input.params().header.put(…)`), never the request
+  return { path: { ...view.pathParameters }, querystring, header: { ...view.gw.headers } };
 }
 
 /** Serves a non-Lambda-proxy integration. */
