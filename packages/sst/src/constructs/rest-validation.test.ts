@@ -154,6 +154,7 @@ describe("REST API request validation, gateway responses and resource policies",
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
     const aws = (...args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--rest-api-id", outputs.RestId!, "--endpoint-url", tc.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
     const models = (await aws("get-models")).items;
+    assert.deepEqual(models.map((m: any) => m.name).filter((n: string) => n === "Empty" || n === "Error").sort(), ["Empty", "Error"], "every API's default models");
     const pet = models.find((m: any) => /"required"/.test(m.schema));
     assert.equal(pet.contentType, "application/json");
     assert.deepEqual(JSON.parse(pet.schema).required, ["name"]);

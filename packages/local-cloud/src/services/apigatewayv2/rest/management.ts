@@ -33,8 +33,12 @@ export interface RestSnapshot {
 
 const notFound = (what: string, id: string) => new AwsError("NotFoundException", `Invalid ${what} identifier specified ${ACCOUNT_ID}:${id}`, 404);
 
-/** The models every REST API has on AWS. */
-const BUILT_IN_MODELS = new Set(["Empty", "Error"]);
+/** The models every REST API has from its creation, as on AWS (CDK's `Model.EMPTY_MODEL` and `ERROR_MODEL` name them). */
+const DEFAULT_MODELS = [
+  { Name: "Empty", Description: "This is a default empty schema model", Schema: { $schema: "http://json-schema.org/draft-04/schema#", title: "Empty Schema", type: "object" } },
+  { Name: "Error", Description: "This is a default error schema model", Schema: { $schema: "http://json-schema.org/draft-04/schema#", title: "Error Schema", type: "object", properties: { message: { type: "string" } } } },
+];
+const BUILT_IN_MODELS = new Set(DEFAULT_MODELS.map((m) => m.Name));
 const METHODS = new Set(["ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
 const AUTHORIZATION_TYPES = new Set(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]);
 
@@ -105,6 +109,7 @@ export class RestApiManagement {
     };
     this.store.insert(id, "restapi", id, api);
     this.store.insert(id, "restresource", rootId, { Id: rootId, Path: "/" });
+    for (const m of DEFAULT_MODELS) this.store.insert(id, "restmodel", m.Name, { Id: m.Name, Name: m.Name, ContentType: "application/json", Schema: JSON.stringify(m.Schema), Description: m.Description });
     this.putTags(id, i.Tags);
     return api;
   }

@@ -112,7 +112,7 @@ export function validateRequest(method: Doc, validator: Doc | undefined, schemas
     const models: Record<string, string> = method.RequestModels ?? {};
     const type = mediaTypeOf(req.contentType) || "application/json";
     const name = Object.entries(models).find(([k]) => k.toLowerCase() === type)?.[1] ?? models["$default"];
-    if (!name || name === "Empty") return undefined;
+    if (!name) return undefined;
     let body: unknown;
     try {
       body = req.body.length ? JSON.parse(req.body.toString("utf8")) : {};
