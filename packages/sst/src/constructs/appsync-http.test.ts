@@ -8,17 +8,12 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
 import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = (endpoint: string) => ({
-  "package.json": JSON.stringify({ name: "graph-http", type: "module", private: true }),
-  "sst.config.ts": `
-import { Graph } from "./stacks/Graph";
-export default { config() { return { name: "graph-http", region: "us-east-1" }; }, stacks(app) { app.stack(Graph); } };
-`,
+const files = (endpoint: string) => oneStackApp("graph-http", "Graph", {
   "stacks/Graph.ts": `
 import { AppSyncApi, StackContext } from "sst/constructs";
 export function Graph({ stack }: StackContext) {

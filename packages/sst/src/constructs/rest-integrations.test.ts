@@ -14,17 +14,12 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
 import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = (backend: string) => ({
-  "package.json": JSON.stringify({ name: "rest-integrations", type: "module", private: true }),
-  "sst.config.ts": `
-import { Apis } from "./stacks/Apis";
-export default { config() { return { name: "rest-integrations", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
-`,
+const files = (backend: string) => oneStackApp("rest-integrations", "Apis", {
   "stacks/Apis.ts": `
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as iam from "aws-cdk-lib/aws-iam";

@@ -10,19 +10,14 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
 import { sendSigned } from "local-cloud/test-signing.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = {
-  "package.json": JSON.stringify({ name: "rest-validation", type: "module", private: true }),
-  "sst.config.ts": `
-import { Apis } from "./stacks/Apis";
-export default { config() { return { name: "rest-validation", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
-`,
+const files = oneStackApp("rest-validation", "Apis", {
   "stacks/Apis.ts": `
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -74,7 +69,7 @@ export function Apis({ stack }: StackContext) {
   "src/fn.ts": `
 export const echo = async (event: any) => ({ statusCode: 200, body: JSON.stringify({ path: event.path, body: event.body, kind: event.queryStringParameters?.kind }) });
 `,
-};
+});
 
 let tc: TestCloud;
 let dir: string;
