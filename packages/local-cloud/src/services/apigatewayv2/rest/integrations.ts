@@ -131,6 +131,8 @@ function callBackend(integration: Doc, view: MethodRequestView, parts: Integrati
       return httpAnswer(uri, integration.IntegrationHttpMethod, view.gw.method, { ...parts.header, ...(payloadType ? { "content-type": payloadType } : {}) }, parts.querystring, payload, timeoutMs);
     case "AWS":
       if (/^arn:aws[\w-]*:apigateway:[^:]*:lambda:path\//.test(uri)) {
+        // with a role, Lambda's Invoke is called over the wire as that role, so IAM decides
+        if (integration.Credentials) return lambdaAsRole(integration, view, uri, parts, payload, timeoutMs, deps);
         // `integration.request.header.X-Amz-Invocation-Type: 'Event'` invokes asynchronously, as Lambda's Invoke does
         if (parts.header["x-amz-invocation-type"] === "Event") return lambdaEvent(uri, payload, deps);
         return lambdaAnswer(uri, payload, timeoutMs, deps);
@@ -180,6 +182,21 @@ async function lambdaEvent(uri: string, payload: Buffer, deps: IntegrationDeps):
   } catch {
     return internalServerError();
   }
+}
+
+/** Lambda's Invoke as the integration's role (the URI's path is Invoke's); a function error's errorMessage selects the response. */
+async function lambdaAsRole(integration: Doc, view: MethodRequestView, uri: string, parts: IntegrationRequestParts, payload: Buffer, timeoutMs: number, deps: IntegrationDeps): Promise<BackendResult> {
+  const answer = await serviceAnswer(integration, view, uri, parts, payload.length ? payload : Buffer.from("{}"), "application/json", timeoutMs, deps);
+  if ("setCookies" in answer) return answer;
+  if (answer.status >= 300) return answer.status === 429 ? gatewayError("THROTTLED", 429, "Too Many Requests") : internalServerError(); // refused: IAM, no such function, a payload that is not JSON
+  if (!answer.headers["x-amz-function-error"]) return { ...answer, lambda: true };
+  let errorMessage = "";
+  try {
+    errorMessage = String(JSON.parse(answer.body.toString("utf8"))?.errorMessage ?? "");
+  } catch {
+    errorMessage = answer.body.toString("utf8");
+  }
+  return { ...answer, lambda: true, lambdaError: errorMessage };
 }
 
 async function serviceAnswer(integration: Doc, view: MethodRequestView, uri: string, parts: IntegrationRequestParts, payload: Buffer, payloadType: string | undefined, timeoutMs: number, deps: IntegrationDeps): Promise<BackendResult> {

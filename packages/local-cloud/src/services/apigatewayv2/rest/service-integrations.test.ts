@@ -3,8 +3,9 @@
  * as an awsQuery action with its parameters in the mapped query string, EventBridge
  * PutEvents as a JSON action (`AWSEvents.PutEvents`), each called as the integration's
  * role, the delivery observed where it lands (an SQS queue subscribed to the topic, one
- * a rule targets); the service's XML answer read by a response template. And a Lambda
- * non-proxy integration invoked asynchronously (`X-Amz-Invocation-Type: 'Event'`).
+ * a rule targets); the service's XML answer read by a response template. And Lambda
+ * non-proxy integrations: invoked asynchronously (`X-Amz-Invocation-Type: 'Event'`), and
+ * invoked as a role (`Credentials`), which IAM lets call the function or not.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -27,6 +28,33 @@ const queuePolicy = (queue: string, source: unknown) => ({
   Properties: { Queues: [{ Ref: queue }], PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": [queue, "Arn"] }, Condition: { ArnEquals: { "aws:SourceArn": source } } }] } },
 });
 
+/** POST /{res}: the Worker function, invoked asynchronously (as `role`, when given). */
+const jobAs = (res: string, role: unknown) => ({
+  Type: "AWS::ApiGateway::Method",
+  Properties: { RestApiId: api, ResourceId: { Ref: res }, HttpMethod: "POST", AuthorizationType: "NONE", MethodResponses: [{ StatusCode: "200" }],
+    Integration: {
+      Type: "AWS", IntegrationHttpMethod: "POST", Credentials: role,
+      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Worker.Arn}/invocations" },
+      RequestParameters: { "integration.request.header.X-Amz-Invocation-Type": "'Event'" },
+      RequestTemplates: { "application/json": '{"job": $input.json("$.id")}' },
+      IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"accepted": true, "body": "$input.body"}' } }],
+    } },
+});
+
+/** POST /{res}: the Adder function, non-proxy, invoked as `role`. */
+const addAs = (res: string, role: string) => ({
+  Type: "AWS::ApiGateway::Method",
+  Properties: { RestApiId: api, ResourceId: { Ref: res }, HttpMethod: "POST", AuthorizationType: "NONE", MethodResponses: [{ StatusCode: "200" }, { StatusCode: "400" }],
+    Integration: {
+      Type: "AWS", IntegrationHttpMethod: "POST", Credentials: { "Fn::GetAtt": [role, "Arn"] },
+      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Adder.Arn}/invocations" },
+      IntegrationResponses: [
+        { StatusCode: "200", ResponseTemplates: { "application/json": '{"sum": $input.json("$.sum")}' } },
+        { StatusCode: "400", SelectionPattern: "negative.*", ResponseTemplates: { "application/json": '{"error": "$input.path(\'$.errorMessage\')"}' } },
+      ],
+    } },
+});
+
 const template = {
   Resources: {
     Topic: { Type: "AWS::SNS::Topic", Properties: {} },
@@ -47,14 +75,22 @@ const template = {
     LambdaRole: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } } },
     Worker: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "rest-worker", Runtime: "nodejs20.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["LambdaRole", "Arn"] },
       Code: { ZipFile: 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 300)); console.log("worked on " + e.job); return "done"; }' } } },
+    Adder: { Type: "AWS::Lambda::Function", Properties: { Runtime: "nodejs20.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["LambdaRole", "Arn"] },
+      Code: { ZipFile: 'exports.handler = async (e) => { if (e.a < 0) throw new Error("negative: " + e.a); return { sum: e.a + e.b }; }' } } },
+    InvokerRole: { Type: "AWS::IAM::Role", Properties: {
+      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      Policies: [{ PolicyName: "invoke", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [{ "Fn::GetAtt": ["Adder", "Arn"] }, { "Fn::GetAtt": ["Worker", "Arn"] }] }] } }],
+    } },
+    Add: resource("add"),
+    AddDenied: resource("add-denied"),
+    AddPost: addAs("Add", "InvokerRole"),
+    AddDeniedPost: addAs("AddDenied", "GatewayRole"),
     Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "services" } },
     Job: resource("job"),
-    JobPost: post("Job", {
-      Uri: { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Worker.Arn}/invocations" },
-      RequestParameters: { "integration.request.header.X-Amz-Invocation-Type": "'Event'" },
-      RequestTemplates: { "application/json": '{"job": $input.json("$.id")}' },
-      IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"accepted": true, "body": "$input.body"}' } }],
-    }),
+    JobPost: jobAs("Job", { "Fn::GetAtt": ["InvokerRole", "Arn"] }),
+    // no role: API Gateway's own permission to invoke (AWS::Lambda::Permission), which the local cloud does not check
+    LocalJob: resource("job-local"),
+    LocalJobPost: jobAs("LocalJob", undefined),
     Notify: resource("notify"),
     Order: resource("order"),
     NotifyPost: post("Notify", {
@@ -71,7 +107,7 @@ const template = {
       RequestTemplates: { "application/json": { "Fn::Sub": '{"Entries": [{"Source": "shop", "DetailType": "order", "EventBusName": "${Bus}", "Detail": "$util.escapeJavaScript($input.json(\'$\'))"}]}' } },
       IntegrationResponses: [{ StatusCode: "200", ResponseTemplates: { "application/json": '{"failed": $input.json("$.FailedEntryCount")}' } }, { StatusCode: "400", SelectionPattern: "4\\d{2}" }],
     }),
-    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NotifyPost", "OrderPost", "JobPost"], Properties: { RestApiId: api, StageName: "dev" } },
+    Deployment: { Type: "AWS::ApiGateway::Deployment", DependsOn: ["NotifyPost", "OrderPost", "JobPost", "LocalJobPost", "AddPost", "AddDeniedPost"], Properties: { RestApiId: api, StageName: "dev" } },
   },
   Outputs: {
     Url: { Value: { "Fn::Join": ["", [{ "Fn::GetAtt": ["Api", "LocalEndpoint"] }, "/dev/"]] } },
@@ -112,14 +148,28 @@ test("EventBridge PutEvents as a JSON action reaches the rule's target", { timeo
 });
 
 test("a Lambda non-proxy integration with X-Amz-Invocation-Type 'Event' answers without the function's result, and the function runs with the mapped event", { timeout: 60_000 }, async () => {
-  const res = await send("job", { id: "j-7" });
-  assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { accepted: true, body: "" });
-  let found: string[] = [];
-  for (let i = 0; i < 50 && !found.length; i++) {
-    const out = await tc.cloud.logs.call("FilterLogEvents", { logGroupName: "/aws/lambda/rest-worker", filterPattern: '"worked on j-7"' }).catch(() => ({ events: [] }));
-    found = (out.events ?? []).map((e: any) => e.message);
-    if (!found.length) await new Promise((r) => setTimeout(r, 100));
+  for (const [path, job] of [["job", "j-7"], ["job-local", "j-8"]]) {
+    const res = await send(path!, { id: job });
+    assert.equal(res.status, 200, path);
+    assert.deepEqual(await res.json(), { accepted: true, body: "" });
+    let found: string[] = [];
+    for (let i = 0; i < 50 && !found.length; i++) {
+      const out = await tc.cloud.logs.call("FilterLogEvents", { logGroupName: "/aws/lambda/rest-worker", filterPattern: `"worked on ${job}"` }).catch(() => ({ events: [] }));
+      found = (out.events ?? []).map((e: any) => e.message);
+      if (!found.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(found.length, 1, path);
   }
-  assert.equal(found.length, 1);
+});
+
+test("a Lambda non-proxy integration with Credentials invokes the function as that role: allowed, a function error selected by its message, refused by IAM", { timeout: 60_000 }, async () => {
+  const ok = await send("add", { a: 2, b: 5 });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { sum: 7 });
+  const failed = await send("add", { a: -1, b: 5 });
+  assert.equal(failed.status, 400);
+  assert.deepEqual(await failed.json(), { error: "negative: -1" });
+  const refused = await send("add-denied", { a: 2, b: 5 });
+  assert.equal(refused.status, 500);
+  assert.deepEqual(await refused.json(), { message: "Internal server error" });
 });
