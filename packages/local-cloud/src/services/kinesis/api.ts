@@ -12,6 +12,7 @@ import { requestedStreamArn, streamArn, type StreamNaming } from "./context.js";
 import type { RecordOperations } from "./records.js";
 import type { ConsumerOperations } from "./consumers.js";
 import type { ReshardOperations } from "./resharding.js";
+import type { Subscriptions } from "./subscriptions.js";
 import type { StreamOperations } from "./streams.js";
 
 export interface KinesisCall extends CallContext {
@@ -31,7 +32,7 @@ function onConsumer(action: string) {
   });
 }
 
-export function kinesisOperations(streams: StreamOperations, records: RecordOperations, reshards: ReshardOperations, consumers: ConsumerOperations): OperationSpecs<typeof kinesisModel, KinesisCall> {
+export function kinesisOperations(streams: StreamOperations, records: RecordOperations, reshards: ReshardOperations, consumers: ConsumerOperations, subscriptions: Subscriptions): OperationSpecs<typeof kinesisModel, KinesisCall> {
   return {
     CreateStream: { iam: (i, ctx) => ({ action: "kinesis:CreateStream", resource: streamArn(ctx.region, i.StreamName) }), run: (i) => streams.CreateStream(i) },
     DeleteStream: { iam: onStream("DeleteStream"), run: (i) => streams.DeleteStream(i) },
@@ -54,6 +55,10 @@ export function kinesisOperations(streams: StreamOperations, records: RecordOper
     ListStreamConsumers: { iam: onStream("ListStreamConsumers"), run: (i) => consumers.ListStreamConsumers(i) },
     DescribeStreamConsumer: { iam: onConsumer("DescribeStreamConsumer"), run: (i) => consumers.DescribeStreamConsumer(i) },
     DeregisterStreamConsumer: { iam: onConsumer("DeregisterStreamConsumer"), run: (i) => consumers.DeregisterStreamConsumer(i) },
+    SubscribeToShard: {
+      iam: (i, _ctx) => ({ action: "kinesis:SubscribeToShard", resource: i.ConsumerARN }),
+      run: (i, ctx) => subscriptions.SubscribeToShard(i, ctx.requestId),
+    },
     PutRecord: { iam: onStream("PutRecord"), run: (i) => records.PutRecord(i) },
     PutRecords: { iam: onStream("PutRecords"), run: (i) => records.PutRecords(i) },
     GetShardIterator: { iam: onStream("GetShardIterator"), run: (i) => records.GetShardIterator(i) },

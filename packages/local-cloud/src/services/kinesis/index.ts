@@ -15,6 +15,7 @@ import { validationException } from "./errors.js";
 import { RecordOperations } from "./records.js";
 import { ConsumerOperations } from "./consumers.js";
 import { ReshardOperations } from "./resharding.js";
+import { Subscriptions } from "./subscriptions.js";
 import { KinesisStore } from "./store.js";
 import { StreamOperations } from "./streams.js";
 import { ShardWriteLimits } from "./write-limits.js";
@@ -27,6 +28,7 @@ export class KinesisService implements Service {
   readonly store: KinesisStore;
   private readonly host: OperationHost<KinesisCall>;
   private trimmer?: NodeJS.Timeout;
+  private readonly subscriptions: Subscriptions;
 
   constructor({ kernel }: ServiceDeps) {
     this.store = new KinesisStore(kernel.openDatabase("kinesis"));
@@ -39,10 +41,13 @@ export class KinesisService implements Service {
       limits: new ShardWriteLimits(),
       recordsAdded: (streamArn) => kernel.events.emit("kinesis:records", { streamArn }),
     };
+    const records = new RecordOperations(context);
+    const consumers = new ConsumerOperations(context);
+    this.subscriptions = new Subscriptions(records, consumers, kernel.events);
     this.host = new OperationHost<KinesisCall>(kernel, {
       signingName: this.signingName,
       models: [kinesisModel],
-      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context), new ReshardOperations(context), new ConsumerOperations(context)),
+      operations: kinesisOperations(new StreamOperations(context), records, new ReshardOperations(context), consumers, this.subscriptions),
       context: (call: CallContext): KinesisCall => ({ ...call, authorize: (action, resource) => kernel.authorize(call, action, resource) }),
       errors: {
         validation: (message) => validationException(message),
@@ -68,8 +73,9 @@ export class KinesisService implements Service {
     if (this.trimmer) clearInterval(this.trimmer);
   }
 
-  handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+  /** SubscribeToShard, once accepted, is answered by its event stream. */
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.subscriptions.answer(req.requestId, await this.host.handle(req));
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
