@@ -71,6 +71,7 @@ export class KinesisService implements Service {
 
   close(): void {
     if (this.trimmer) clearInterval(this.trimmer);
+    this.subscriptions.close();
   }
 
   /** SubscribeToShard, once accepted, is answered by its event stream. */

@@ -55,3 +55,17 @@ test("SubscribeToShard: an unknown consumer is refused before any stream starts"
     (err: any) => (assert.equal(err.name, "ResourceNotFoundException"), true),
   );
 });
+
+test("SubscribeToShard: a subscriber that walks away ends its subscription; the cloud goes on", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "idle", ShardCount: 1 }));
+  const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: "arn:aws:kinesis:us-east-1:000000000000:stream/idle", ConsumerName: "brief" }));
+  const out = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+  for await (const event of out.EventStream!) {
+    // An idle shard's first event comes at once, empty, with where to resume.
+    assert.deepEqual(event.SubscribeToShardEvent!.Records, []);
+    assert.match(event.SubscribeToShardEvent!.ContinuationSequenceNumber!, /^\d{56}$/);
+    break;
+  }
+  const put = await kinesis.send(new PutRecordCommand({ StreamName: "idle", PartitionKey: "k", Data: Buffer.from("later") }));
+  assert.equal(put.ShardId, "shardId-000000000000");
+});

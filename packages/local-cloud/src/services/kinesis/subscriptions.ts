@@ -28,6 +28,9 @@ interface Subscription {
 export class Subscriptions {
   /** Accepted subscriptions by request id, until their answer is built. */
   private readonly accepted = new Map<string, Subscription>();
+  /** Ends the waits of live subscriptions (the service is closing). */
+  private readonly stopping = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly records: RecordOperations,
@@ -63,7 +66,7 @@ export class Subscriptions {
     let iterator: string | undefined = sub.iterator;
     let continuation = positionOf(iterator);
     let lastEvent = 0;
-    while (iterator && Date.now() < ends) {
+    while (iterator && Date.now() < ends && !this.closed) {
       const out: any = this.records.GetRecords({ ShardIterator: iterator }, () => {});
       iterator = out.NextShardIterator;
       if (out.Records.length > 0) continuation = out.Records[out.Records.length - 1].SequenceNumber;
@@ -93,6 +96,7 @@ export class Subscriptions {
       const done = () => {
         clearTimeout(timer);
         this.events.off("kinesis:records", onRecords);
+        this.stopping.delete(done);
         resolve();
       };
       const onRecords = (e: { streamArn?: string }) => {
@@ -100,7 +104,14 @@ export class Subscriptions {
       };
       const timer = setTimeout(done, Math.max(0, ms));
       this.events.on("kinesis:records", onRecords);
+      this.stopping.add(done);
     });
+  }
+
+  /** Ends every live subscription's stream at its next turn. */
+  close(): void {
+    this.closed = true;
+    for (const done of [...this.stopping]) done();
   }
 }
 
