@@ -100,6 +100,9 @@ try {
   console.log(`soak: ${MINUTES} min, ${WORKERS} workers against sst dev on the seed's app; ${machineLoad()}`);
   const started = Date.now();
   const end = started + MINUTES * 60_000;
+  const first = { minute: 0, rss: treeRssMb(dev.pid).total, pss: treePssMb(dev.pid) };
+  samples.push(first);
+  console.log(`  0.0 min (before load): tree ${first.rss.toFixed(0)} MB RSS, ${first.pss.toFixed(0)} MB PSS`);
   const sampler = setInterval(() => {
     const s = { minute: (Date.now() - started) / 60_000, rss: treeRssMb(dev.pid).total, pss: treePssMb(dev.pid) };
     samples.push(s);
@@ -147,7 +150,8 @@ try {
   console.log(`jobs: ${tally.jobs.length} sent, ${tally.jobs.length - jobsMissing.length} processed by the SQS consumer`);
   console.log(`users: ${tally.users.length} created, ${streamInserts} INSERT records seen by the stream consumer`);
   console.log(`uploads: ${tally.uploads} PUT through presigned URLs, ${uploadsSeen} seen by the notification function`);
-  console.log(`memory: ${base.toFixed(0)} MB RSS after the first minutes, ${final.toFixed(0)} MB at the end${leak ? " — GROWING" : " — flat"}`);
+  const middle = samples.reduce((best, s) => (Math.abs(s.minute - MINUTES / 2) < Math.abs(best.minute - MINUTES / 2) ? s : best), samples[0]!);
+  console.log(`memory: ${samples[0]!.rss.toFixed(0)} MB RSS before load, ${base.toFixed(0)} MB after the first minutes, ${middle.rss.toFixed(0)} MB at ${middle.minute.toFixed(1)} min, ${final.toFixed(0)} MB at the end${leak ? " — GROWING" : " — flat"}`);
   const ok = tally.failures.length === 0 && jobsMissing.length === 0 && streamInserts >= tally.users.length && uploadsSeen >= tally.uploads && !leak;
   console.log(ok ? "soak: PASS" : "soak: FAIL");
   exitCode = ok ? 0 : 1;

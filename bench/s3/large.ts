@@ -8,12 +8,14 @@
  *   node --import tsx bench/s3/large.ts
  *   BENCH_BASELINE=/path/to/checkout BENCH_ROUNDS=3 node --import tsx bench/s3/large.ts
  */
+import { machineLoad } from "../lib/proc.js";
 import { median } from "../lib/wrk.js";
 import { disk, large, start, stop } from "./run.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+console.log(`S3 8 MiB objects, ${machineLoad()}`);
 const servers = [await start("local"), await start("files"), ...(process.env.BENCH_BASELINE ? [await start("baseline")] : [])];
-const rows = new Map<string, { put: number[]; get: number[]; putCpu: number[]; getCpu: number[] }>(servers.map((s) => [s.name, { put: [], get: [], putCpu: [], getCpu: [] }]));
+const rows = new Map<string, { put: number[]; get: number[]; putCpu: number[]; getCpu: number[]; clientCpu: number[] }>(servers.map((s) => [s.name, { put: [], get: [], putCpu: [], getCpu: [], clientCpu: [] }]));
 const discs: { writeMBs: number; readMBs: number }[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
@@ -23,8 +25,8 @@ try {
     for (const s of servers) {
       const r = await large(s);
       const row = rows.get(s.name)!;
-      row.put.push(r.putMBs), row.get.push(r.getMBs), row.putCpu.push(r.putCpuUsPerMiB), row.getCpu.push(r.getCpuUsPerMiB);
-      line += ` | ${s.name} PUT ${r.putMBs.toFixed(0)} MB/s (${r.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${r.getMBs.toFixed(0)} MB/s (${r.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB)`;
+      row.put.push(r.putMBs), row.get.push(r.getMBs), row.putCpu.push(r.putCpuUsPerMiB), row.getCpu.push(r.getCpuUsPerMiB), row.clientCpu.push(r.clientGetCpuUsPerMiB);
+      line += ` | ${s.name} PUT ${r.putMBs.toFixed(0)} MB/s (${r.putCpuUsPerMiB.toFixed(0)} µs CPU/MiB), GET ${r.getMBs.toFixed(0)} MB/s (${r.getCpuUsPerMiB.toFixed(0)} µs CPU/MiB; client ${r.clientGetCpuUsPerMiB.toFixed(0)})`;
     }
     console.log(line);
   }
@@ -33,7 +35,7 @@ try {
   for (const [name, row] of rows) {
     const put = median(row.put);
     const get = median(row.get);
-    console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs (medians)`);
+    console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs (client ${median(row.clientCpu).toFixed(0)} µs) (medians)`);
   }
 } finally {
   await Promise.all(servers.map(stop));

@@ -13,6 +13,7 @@
 import net from "node:net";
 import { STATUS_CODES, validateHeaderName, type Server as NodeHttpServer } from "node:http";
 import { Readable } from "node:stream";
+import { lendsChunks, type LendsChunks } from "./file-range-stream.js";
 import { RequestFramer, hasCloseToken, type RequestHead, type RequestSink } from "./http1-parser.js";
 
 /** Idle keep-alive sockets close after this long, as node:http's keepAliveTimeout did. */
@@ -256,6 +257,8 @@ export class Exchange implements HttpRequest {
 class StreamPump {
   private waitingForDrain = false;
   private done = false;
+  /** The source lends its chunks (file-range-stream.ts): each goes back once written. */
+  private readonly lender: LendsChunks | undefined;
 
   constructor(
     private readonly connection: Http1Connection,
@@ -267,6 +270,7 @@ class StreamPump {
     this.onData = this.onData.bind(this);
     this.onEnd = this.onEnd.bind(this);
     this.onError = this.onError.bind(this);
+    this.lender = lendsChunks(body) ? body : undefined;
   }
 
   start(head: string): void {
@@ -294,11 +298,11 @@ class StreamPump {
     if (this.chunked) {
       socket.cork();
       socket.write(`${size.toString(16)}\r\n`, "latin1");
-      socket.write(chunk);
+      this.writeChunk(chunk);
       ok = socket.write("\r\n", "latin1");
       socket.uncork();
     } else {
-      ok = socket.write(chunk);
+      ok = this.writeChunk(chunk);
     }
     // A full socket (write() said so) pauses the source only once a few MiB wait in
     // it: a large file read a MiB at a time then keeps its next read overlapping the
@@ -307,6 +311,15 @@ class StreamPump {
       this.waitingForDrain = true;
       this.body.pause();
     }
+  }
+
+  private writeChunk(chunk: Buffer | string): boolean {
+    const lender = this.lender;
+    if (lender === undefined || typeof chunk === "string") return this.socket.write(chunk);
+    // Handed back only once the socket is done with it: written, or failed and dropped.
+    return this.socket.write(chunk, (err) => {
+      if (!err) lender.takeBack(chunk);
+    });
   }
 
   onDrain(): void {
