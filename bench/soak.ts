@@ -29,11 +29,19 @@ interface Tally {
   uploads: number;
 }
 
+const soakStarted = Date.now();
+
+/** Records a failure, and prints the first few as they happen (with when), for the diagnosis. */
+function fail(tally: Tally, what: string): void {
+  tally.failures.push(what);
+  if (tally.failures.length <= 20) console.log(`  failure at ${((Date.now() - soakStarted) / 1000).toFixed(1)} s: ${what}`);
+}
+
 async function expect(res: Response, status: number, what: string, tally: Tally): Promise<any> {
   tally.requests++;
   const text = await res.text();
   if (res.status !== status) {
-    tally.failures.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
+    fail(tally, `${what}: ${res.status} ${text.slice(0, 200)}`);
     return undefined;
   }
   try {
@@ -74,15 +82,15 @@ async function oneRequest(api: string, tally: Tally, n: number): Promise<void> {
   }
 }
 
-/** How many log events of all the app's function log groups match `pattern`. */
-async function countLogs(logs: CloudWatchLogsClient, pattern: string): Promise<number> {
+/** How many log events of all the app's function log groups match `pattern` (the first few printed when `show`). */
+async function countLogs(logs: CloudWatchLogsClient, pattern: string, show = 0): Promise<number> {
   const groups = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/lambda/" }))).logGroups ?? [];
   let count = 0;
   for (const g of groups) {
     let nextToken: string | undefined;
     do {
       const page = await logs.send(new FilterLogEventsCommand({ logGroupName: g.logGroupName!, filterPattern: pattern, nextToken }));
-      count += page.events?.length ?? 0;
+      for (const e of page.events ?? []) if (count++ < show) console.log(`  ${g.logGroupName}: ${e.message?.trim().slice(0, 300)}`);
       nextToken = page.nextToken;
     } while (nextToken);
   }
@@ -115,7 +123,7 @@ try {
         try {
           await oneRequest(dev.api, tally, n++);
         } catch (err) {
-          tally.failures.push(`request ${n}: ${(err as Error).message}`);
+          fail(tally, `request ${n}: ${(err as Error).message}`);
         }
       }
     }),
@@ -136,6 +144,8 @@ try {
   const jobsMissing = tally.jobs.filter((j) => !done.has(j));
   const streamInserts = await countLogs(logs, '"Stream INSERT"');
   const uploadsSeen = await countLogs(logs, '"Processing upload"');
+  // What a failed request's function said: timeouts, crashes, errors its code logged.
+  const functionErrors = await countLogs(logs, '?"Status: error" ?"Status: timeout" ?"Task timed out" ?ERROR', 10);
   ddb.destroy();
   logs.destroy();
 
@@ -149,6 +159,7 @@ try {
   console.log(`requests: ${tally.requests}, failed: ${tally.failures.length}${tally.failures.length ? ` (e.g. ${tally.failures.slice(0, 3).join(" | ")})` : ""}`);
   console.log(`jobs: ${tally.jobs.length} sent, ${tally.jobs.length - jobsMissing.length} processed by the SQS consumer`);
   console.log(`users: ${tally.users.length} created, ${streamInserts} INSERT records seen by the stream consumer`);
+  console.log(`function errors logged: ${functionErrors}`);
   console.log(`uploads: ${tally.uploads} PUT through presigned URLs, ${uploadsSeen} seen by the notification function`);
   const middle = samples.reduce((best, s) => (Math.abs(s.minute - MINUTES / 2) < Math.abs(best.minute - MINUTES / 2) ? s : best), samples[0]!);
   console.log(`memory: ${samples[0]!.rss.toFixed(0)} MB RSS before load, ${base.toFixed(0)} MB after the first minutes, ${middle.rss.toFixed(0)} MB at ${middle.minute.toFixed(1)} min, ${final.toFixed(0)} MB at the end${leak ? " — GROWING" : " — flat"}`);

@@ -33,7 +33,7 @@ export class RawHttpClient {
       host: "127.0.0.1",
       port,
       noDelay: true,
-      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER), callback: (n, buf) => (this.received(buf.subarray(0, n)), true) },
+      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER), callback: (n, buf) => (this.received(buf.subarray(0, n) as Buffer), true) },
     });
     this.ready = new Promise((resolve, reject) => {
       this.socket.once("connect", resolve);
@@ -43,18 +43,26 @@ export class RawHttpClient {
     this.socket.on("close", () => this.fail(new Error("connection closed")));
   }
 
-  /** Sends one request and resolves when its whole answer has been read. */
-  async request(method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer): Promise<RawAnswer> {
+  /**
+   * Sends one request and resolves when its whole answer has been read. A `repeat` body
+   * is one Buffer sent `times` times, waiting for the socket to drain between writes, so
+   * a GiB upload needs no GiB in the client.
+   */
+  async request(method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer | { repeat: Buffer; times: number }): Promise<RawAnswer> {
     await this.ready;
     if (this.pending) throw new Error("one request at a time");
-    let head = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\ncontent-length: ${body?.length ?? 0}\r\n`;
+    const parts = body === undefined ? { repeat: Buffer.alloc(0), times: 0 } : Buffer.isBuffer(body) ? { repeat: body, times: 1 } : body;
+    let head = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\ncontent-length: ${parts.repeat.length * parts.times}\r\n`;
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     head += "\r\n";
     const answer = new Promise<RawAnswer>((resolve, reject) => (this.pending = { resolve, reject, head: [], headBytes: 0, left: 0 }));
     this.socket.cork();
     this.socket.write(head, "latin1");
-    if (body?.length) this.socket.write(body);
+    if (parts.times > 0) this.socket.write(parts.repeat);
     this.socket.uncork();
+    for (let i = 1; i < parts.times && this.pending; i++) {
+      if (!this.socket.write(parts.repeat)) await new Promise((resolve) => this.socket.once("drain", resolve));
+    }
     return answer;
   }
 

@@ -6,22 +6,23 @@
  * checkout's local cloud runs too, rounds interleaved.
  *
  *   node --import tsx bench/s3/large.ts
+ *   BENCH_GIB=0 …   # without the 1 GiB PUT/GET and the server's peak RSS during each
  *   BENCH_BASELINE=/path/to/checkout BENCH_ROUNDS=3 node --import tsx bench/s3/large.ts
  */
 import { machineLoad } from "../lib/proc.js";
 import { median } from "../lib/wrk.js";
-import { disk, large, start, stop } from "./run.js";
+import { disk, gibRss, large, start, stop } from "./run.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 console.log(`S3 8 MiB objects, ${machineLoad()}`);
 const servers = [await start("local"), await start("files"), ...(process.env.BENCH_BASELINE ? [await start("baseline")] : [])];
 const rows = new Map<string, { put: number[]; get: number[]; putCpu: number[]; getCpu: number[]; clientCpu: number[] }>(servers.map((s) => [s.name, { put: [], get: [], putCpu: [], getCpu: [], clientCpu: [] }]));
-const discs: { writeMBs: number; readMBs: number }[] = [];
+const discs: { writeMBs: number; readMBs: number; readCpuUsPerMiB: number }[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     const d = disk();
     discs.push(d);
-    let line = `round ${round}: disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s`;
+    let line = `round ${round}: disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s (${d.readCpuUsPerMiB.toFixed(0)} µs CPU/MiB)`;
     for (const s of servers) {
       const r = await large(s);
       const row = rows.get(s.name)!;
@@ -32,10 +33,18 @@ try {
   }
   const dw = median(discs.map((d) => d.writeMBs));
   const dr = median(discs.map((d) => d.readMBs));
+  const drCpu = median(discs.map((d) => d.readCpuUsPerMiB));
+  console.log(`disk: write ${dw.toFixed(0)} MB/s, read ${dr.toFixed(0)} MB/s at ${drCpu.toFixed(0)} µs CPU/MiB (medians); ${machineLoad()}`);
   for (const [name, row] of rows) {
     const put = median(row.put);
     const get = median(row.get);
-    console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs (client ${median(row.clientCpu).toFixed(0)} µs) (medians)`);
+    console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs = ${(median(row.getCpu) / drCpu).toFixed(2)}× the disk read's (client ${median(row.clientCpu).toFixed(0)} µs) (medians)`);
+  }
+  if (process.env.BENCH_GIB !== "0") {
+    for (const s of servers) {
+      const m = await gibRss(s);
+      console.log(`${s.name}: 1 GiB PUT then GET: RSS ${m.before.toFixed(0)} MB before, peak ${m.putPeak.toFixed(0)} MB during the PUT (${m.putMBs.toFixed(0)} MB/s), peak ${m.getPeak.toFixed(0)} MB during the GET (${m.getMBs.toFixed(0)} MB/s)`);
+    }
   }
 } finally {
   await Promise.all(servers.map(stop));

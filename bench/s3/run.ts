@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { S3Client, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { machineLoad, treeCpuUs } from "../lib/proc.js";
+import { machineLoad, resetPeakRss, rssAndPeakMb, treeCpuUs } from "../lib/proc.js";
 import { median, wrk } from "../lib/wrk.js";
 import { RawHttpClient } from "../lib/raw-http.js";
 import { repoRoot } from "../../tests/helpers/app-copy.js";
@@ -156,18 +156,53 @@ export async function large(s: S3Server): Promise<LargeFigures> {
   }
 }
 
+/**
+ * Memory while one 1 GiB object goes up and comes back down (presigned, raw client): the
+ * server's RSS before, and its peak RSS during the PUT and during the GET. A server that
+ * streams stays within a few tens of MB of where it started.
+ */
+export async function gibRss(s: S3Server): Promise<{ before: number; putPeak: number; getPeak: number; putMBs: number; getMBs: number }> {
+  const GIB = 1024 * 1024 * 1024;
+  const put = await getSignedUrl(s.client, new PutObjectCommand({ Bucket: "bench", Key: "huge" }), { expiresIn: 900 });
+  const get = await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: "huge" }), { expiresIn: 900 });
+  const target = (url: string) => new URL(url).pathname + new URL(url).search;
+  const pid = s.child.pid!;
+  const client = new RawHttpClient(s.port);
+  try {
+    const before = rssAndPeakMb(pid).rss;
+    resetPeakRss(pid);
+    let t = performance.now();
+    const p = await client.request("PUT", target(put), {}, { repeat: Buffer.alloc(LARGE, 7), times: GIB / LARGE });
+    if (p.status !== 200) throw new Error(`${s.name} 1 GiB PUT ${p.status}`);
+    const putMBs = 1024 / ((performance.now() - t) / 1000);
+    const putPeak = rssAndPeakMb(pid).peak;
+    resetPeakRss(pid);
+    t = performance.now();
+    const g = await client.request("GET", target(get));
+    if (g.status !== 200 || g.bytes !== GIB) throw new Error(`${s.name} 1 GiB GET ${g.status}, ${g.bytes} bytes`);
+    const getMBs = 1024 / ((performance.now() - t) / 1000);
+    return { before, putPeak, getPeak: rssAndPeakMb(pid).peak, putMBs, getMBs };
+  } finally {
+    client.close();
+  }
+}
+
 /** The disk's sequential write and read of the same bytes, 8 MiB a file, in the directory the servers store into. */
-export function disk(): { writeMBs: number; readMBs: number } {
+export function disk(): { writeMBs: number; readMBs: number; readCpuUsPerMiB: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3-bench-disk-"));
   const data = Buffer.alloc(LARGE, 7);
+  const mib = (LARGE_COUNT * LARGE) / 1048576;
   try {
     let t = performance.now();
     for (let i = 0; i < LARGE_COUNT; i++) fs.writeFileSync(path.join(dir, String(i)), data);
-    const writeMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+    const writeMBs = mib / ((performance.now() - t) / 1000);
     t = performance.now();
+    const c0 = ownCpuUs();
     for (let i = 0; i < LARGE_COUNT; i++) fs.readFileSync(path.join(dir, String(i)));
-    const readMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
-    return { writeMBs, readMBs };
+    const readMBs = mib / ((performance.now() - t) / 1000);
+    // CPU, unlike MB/s, hardly depends on what else the machine runs: the GET's own ratio.
+    const readCpuUsPerMiB = (ownCpuUs() - c0) / mib;
+    return { writeMBs, readMBs, readCpuUsPerMiB };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

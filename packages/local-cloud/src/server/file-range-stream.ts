@@ -35,7 +35,7 @@ export function lendsChunks(source: object): source is LendsChunks {
 export class FileRangeStream extends Readable implements LendsChunks {
   private position: number;
   private left: number;
-  private closed = false;
+  private fdClosed = false;
 
   constructor(
     private readonly fd: number,
@@ -76,8 +76,8 @@ export class FileRangeStream extends Readable implements LendsChunks {
   }
 
   private closeFd(then: () => void): void {
-    if (this.closed) return then();
-    this.closed = true;
+    if (this.fdClosed) return then();
+    this.fdClosed = true;
     fs.close(this.fd, () => then());
   }
 }
