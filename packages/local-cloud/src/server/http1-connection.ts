@@ -259,6 +259,8 @@ class StreamPump {
   private done = false;
   /** The source lends its chunks (file-range-stream.ts): each goes back once written. */
   private readonly lender: LendsChunks | undefined;
+  /** A file's head waits for its first block, so both go out in one writev. */
+  private heldHead: string | null = null;
 
   constructor(
     private readonly connection: Http1Connection,
@@ -274,7 +276,10 @@ class StreamPump {
   }
 
   start(head: string): void {
-    this.socket.write(head, "latin1");
+    // A file's first block comes within a read; any other stream (a live log) may take
+    // its time, and its client must see the head at once.
+    if (this.lender !== undefined) this.heldHead = head;
+    else this.socket.write(head, "latin1");
     // The error listener stays for good: a stream that errors after we are done must not
     // become an uncaught 'error' event.
     this.body.on("error", this.onError);
@@ -295,6 +300,12 @@ class StreamPump {
     if (size === 0) return; // an empty chunk would read as the last one
     const socket = this.socket;
     let ok: boolean;
+    const head = this.heldHead;
+    if (head !== null) {
+      this.heldHead = null;
+      socket.cork();
+      socket.write(head, "latin1");
+    }
     if (this.chunked) {
       socket.cork();
       socket.write(`${size.toString(16)}\r\n`, "latin1");
@@ -304,6 +315,7 @@ class StreamPump {
     } else {
       ok = this.writeChunk(chunk);
     }
+    if (head !== null) socket.uncork();
     // A full socket (write() said so) pauses the source only once a few MiB wait in
     // it: a large file read a MiB at a time then keeps its next read overlapping the
     // socket's writes, instead of reading only when the socket has drained.
@@ -331,6 +343,8 @@ class StreamPump {
 
   private onEnd(): void {
     if (this.done) return;
+    if (this.heldHead !== null) this.socket.write(this.heldHead, "latin1");
+    this.heldHead = null;
     this.detach();
     this.connection.streamEnded(this, this.chunked ? LAST_CHUNK : undefined);
   }
