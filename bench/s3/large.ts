@@ -11,7 +11,7 @@
  */
 import { machineLoad } from "../lib/proc.js";
 import { median } from "../lib/wrk.js";
-import { disk, gibRss, large, start, stop } from "./run.js";
+import { disk, gibRss, large, otherPaths, start, stop } from "./run.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 console.log(`S3 8 MiB objects, ${machineLoad()}`);
@@ -40,6 +40,11 @@ try {
     const get = median(row.get);
     console.log(`${name}: 8 MiB PUT ${put.toFixed(0)} MB/s = ${((100 * put) / dw).toFixed(0)}% of disk write, GET ${get.toFixed(0)} MB/s = ${((100 * get) / dr).toFixed(0)}% of disk read; CPU/MiB PUT ${median(row.putCpu).toFixed(0)} µs, GET ${median(row.getCpu).toFixed(0)} µs = ${(median(row.getCpu) / drCpu).toFixed(2)}× the disk read's (client ${median(row.clientCpu).toFixed(0)} µs) (medians)`);
   }
+  // The same bodies by the other ways in: the same fast path should cost the same.
+  const local = servers.find((s) => s.name === "local")!;
+  const other = await otherPaths(local);
+  const f = (x: { MBs: number; cpuUsPerMiB: number }) => `${x.MBs.toFixed(0)} MB/s, ${x.cpuUsPerMiB.toFixed(0)} µs CPU/MiB`;
+  console.log(`local, other paths (one round, after the last): header-signed GET ${f(other.headerGet)}; ranged GET (4 MiB halves) ${f(other.rangedGet)}; header-signed PUT ${f(other.headerPut)}; presigned UploadPart ${f(other.uploadPart)}`);
   if (process.env.BENCH_GIB !== "0") {
     for (const s of servers) {
       const m = await gibRss(s);

@@ -19,12 +19,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { S3Client, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { S3Client, AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { machineLoad, resetPeakRss, rssAndPeakMb, treeCpuUs } from "../lib/proc.js";
 import { median, wrk } from "../lib/wrk.js";
 import { RawHttpClient } from "../lib/raw-http.js";
 import { repoRoot } from "../../tests/helpers/app-copy.js";
+import { Sha256 } from "../../packages/local-cloud/src/test-signing.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -151,6 +153,79 @@ export async function large(s: S3Server): Promise<LargeFigures> {
     const getCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
     const clientGetCpuUsPerMiB = (ownCpuUs() - own0) / mib;
     return { putMBs, getMBs, putCpuUsPerMiB, getCpuUsPerMiB, clientGetCpuUsPerMiB };
+  } finally {
+    client.close();
+  }
+}
+
+/** MB/s and server CPU per MiB of one way of moving 8 MiB bodies. */
+export interface PathFigure {
+  MBs: number;
+  cpuUsPerMiB: number;
+}
+
+/**
+ * The other ways a large body moves, each LARGE_COUNT × 8 MiB on one connection with the
+ * raw client, to set beside the presigned PUT and GET of `large` (run it first: these
+ * GETs read its objects): GET and PUT signed in an Authorization header
+ * (UNSIGNED-PAYLOAD, as presigned URLs and the SDK over HTTPS send), ranged GETs (two
+ * 4 MiB halves of each object), and UploadPart through presigned URLs.
+ */
+export async function otherPaths(s: S3Server): Promise<Record<"headerGet" | "rangedGet" | "headerPut" | "uploadPart", PathFigure>> {
+  const signer = new SignatureV4({ service: "s3", region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, sha256: Sha256 });
+  const headerSigned = async (method: string, key: string, length: number) => {
+    const signed = await signer.sign({
+      method,
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: s.port,
+      path: `/bench/${key}`,
+      headers: { host: `127.0.0.1:${s.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...(length ? { "content-length": String(length) } : {}) },
+    });
+    const { host: _host, "content-length": _length, ...rest } = signed.headers;
+    return { path: `/bench/${key}`, headers: rest };
+  };
+  const data = Buffer.alloc(LARGE, 9);
+  const mib = (LARGE_COUNT * LARGE) / 1048576;
+  const client = new RawHttpClient(s.port);
+  const timed = async (run: () => Promise<void>): Promise<PathFigure> => {
+    const t = performance.now();
+    const c0 = treeCpuUs(s.child.pid!);
+    await run();
+    return { MBs: mib / ((performance.now() - t) / 1000), cpuUsPerMiB: (treeCpuUs(s.child.pid!) - c0) / mib };
+  };
+  const expectStatus = (a: { status: number; bytes: number }, status: number, bytes: number | undefined, what: string) => {
+    if (a.status !== status || (bytes !== undefined && a.bytes !== bytes)) throw new Error(`${s.name} ${what}: ${a.status}, ${a.bytes} bytes`);
+  };
+  try {
+    const gets = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => headerSigned("GET", `large/${i}`, 0)));
+    const headerGet = await timed(async () => {
+      for (const g of gets) expectStatus(await client.request("GET", g.path, g.headers), 200, LARGE, "header-signed GET");
+    });
+    const presignedGets = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 })));
+    const rangedGet = await timed(async () => {
+      for (const url of presignedGets) {
+        const target = new URL(url).pathname + new URL(url).search;
+        expectStatus(await client.request("GET", target, { range: `bytes=0-${LARGE / 2 - 1}` }), 206, LARGE / 2, "ranged GET");
+        expectStatus(await client.request("GET", target, { range: `bytes=${LARGE / 2}-` }), 206, LARGE / 2, "ranged GET");
+      }
+    });
+    const puts = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => headerSigned("PUT", `signed/${i}`, LARGE)));
+    const headerPut = await timed(async () => {
+      for (const p of puts) expectStatus(await client.request("PUT", p.path, p.headers, data), 200, undefined, "header-signed PUT");
+    });
+    const { UploadId } = await s.client.send(new CreateMultipartUploadCommand({ Bucket: "bench", Key: "multipart" }));
+    const parts = await Promise.all(
+      Array.from({ length: LARGE_COUNT }, async (_, i) => {
+        const url = await getSignedUrl(s.client, new UploadPartCommand({ Bucket: "bench", Key: "multipart", UploadId, PartNumber: i + 1 }), { expiresIn: 900 });
+        return new URL(url).pathname + new URL(url).search;
+      }),
+    );
+    const uploadPart = await timed(async () => {
+      for (const target of parts) expectStatus(await client.request("PUT", target, {}, data), 200, undefined, "UploadPart");
+    });
+    await s.client.send(new AbortMultipartUploadCommand({ Bucket: "bench", Key: "multipart", UploadId }));
+    return { headerGet, rangedGet, headerPut, uploadPart };
   } finally {
     client.close();
   }
