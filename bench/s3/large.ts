@@ -35,6 +35,13 @@ try {
   const dr = median(discs.map((d) => d.readMBs));
   const drCpu = median(discs.map((d) => d.readCpuUsPerMiB));
   console.log(`disk: write ${dw.toFixed(0)} MB/s, read ${dr.toFixed(0)} MB/s at ${drCpu.toFixed(0)} µs CPU/MiB (medians); ${machineLoad()}`);
+  const base = rows.get("baseline");
+  if (base) {
+    const here = rows.get("local")!;
+    const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
+    const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+    console.log(`local / baseline, medians of per-round ratios: GET MB/s ${pct(ratio(here.get, base.get))}, CPU/MiB ${pct(ratio(here.getCpu, base.getCpu))}; PUT MB/s ${pct(ratio(here.put, base.put))}, CPU/MiB ${pct(ratio(here.putCpu, base.putCpu))}`);
+  }
   for (const [name, row] of rows) {
     const put = median(row.put);
     const get = median(row.get);

@@ -5,9 +5,11 @@
  * and handler fit in that timeout; if they do not, it fails with Sandbox.Timedout naming
  * the function's timeout.
  */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+// Read when the runtime's modules load: set before they are imported.
 process.env.LOCAL_CLOUD_LAMBDA_INIT_LIMIT_MS = "300";
-const { test } = await import("node:test");
-const { default: assert } = await import("node:assert/strict");
 const { functionMaker, runtimeUnderTest } = await import("./test-functions.js");
 
 const { root, runtime } = runtimeUnderTest("lambda-init-limit-");
