@@ -23,7 +23,10 @@ try {
     const d = disk();
     discs.push(d);
     let line = `round ${round}: disk write ${d.writeMBs.toFixed(0)} MB/s, read ${d.readMBs.toFixed(0)} MB/s (${d.readCpuUsPerMiB.toFixed(0)} µs CPU/MiB)`;
-    for (const s of servers) {
+    // Each round starts with another server: the one after the disk's and the others'
+    // writes pays for their writeback, and must not always be the same one.
+    const order = servers.map((_, i) => servers[(i + round - 1) % servers.length]!);
+    for (const s of order) {
       const r = await large(s);
       const row = rows.get(s.name)!;
       row.put.push(r.putMBs), row.get.push(r.getMBs), row.putCpu.push(r.putCpuUsPerMiB), row.getCpu.push(r.getCpuUsPerMiB), row.clientCpu.push(r.clientGetCpuUsPerMiB);
