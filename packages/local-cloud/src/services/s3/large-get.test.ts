@@ -70,9 +70,12 @@ describe("S3 large GETs", () => {
     }
   });
 
-  it("a slow reader's queued blocks are not reused by other GETs meanwhile", async () => {
-    // The slow GET's socket fills and its blocks wait in the write queue; two other GETs
-    // run to the end meanwhile, taking blocks from the pool; then the slow one reads on.
+  /**
+   * The slow GET's socket fills and its blocks wait in the write queue; two other GETs
+   * run to the end meanwhile, taking blocks from the pool; then the slow one reads on.
+   * `agent`: the connection to use (one that carried a large PUT is node:http's from then on).
+   */
+  async function slowReaderKeepsItsBytes(agent: http.Agent | undefined): Promise<void> {
     // Larger than the loopback's socket buffers together, so most of it must queue.
     const slow = { key: "big/slow", body: randomBytes(24 * MiB) };
     await s3.send(new PutObjectCommand({ Bucket: "large", Key: slow.key, Body: slow.body }));
@@ -81,7 +84,7 @@ describe("S3 large GETs", () => {
     let res!: http.IncomingMessage;
     await new Promise<void>((resolve, reject) => {
       http
-        .get(url, (r) => {
+        .get(url, { agent }, (r) => {
           res = r;
           r.pause();
           resolve();
@@ -97,6 +100,29 @@ describe("S3 large GETs", () => {
     res.resume();
     await done;
     assert.equal(md5(Buffer.concat(chunks)), md5(slow.body));
+  }
+
+  it("a slow reader's queued blocks are not reused by other GETs meanwhile", async () => {
+    await slowReaderKeepsItsBytes(undefined);
+  });
+
+  it("the same on a connection a large PUT handed to node:http", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: "large", Key: "big/put-first" }), { expiresIn: 300 });
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request(url, { method: "PUT", agent, headers: { "content-length": 2 * MiB } }, (r) => {
+          r.resume();
+          r.on("end", () => resolve(r.statusCode!));
+        });
+        req.on("error", reject);
+        req.end(Buffer.alloc(2 * MiB, 1));
+      });
+      assert.equal(status, 200);
+      await slowReaderKeepsItsBytes(agent);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("serves ranges that start and end inside a block", async () => {
