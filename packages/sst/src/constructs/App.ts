@@ -50,8 +50,10 @@ export interface AppCdkOptions {
 }
 
 export interface AppProps {
-  name: string;
-  stage: string;
+  /** @default "my-app", as SST v2 (an App made directly, in a stack test) */
+  name?: string;
+  /** @default "dev", as SST v2 */
+  stage?: string;
   region?: string;
   account?: string;
   mode?: AppMode;
@@ -143,8 +145,8 @@ export class App extends cdk.App {
       context: props.context,
     });
     (this as any)[APP_MARK] = true;
-    this.name = props.name;
-    this.stage = props.stage;
+    this.name = props.name ?? "my-app";
+    this.stage = props.stage ?? "dev";
     this.region = props.region ?? "us-east-1";
     // SST v2's placeholder when nothing says (the CLI always passes the target's account).
     this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "my-account";
