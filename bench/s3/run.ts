@@ -302,7 +302,7 @@ export interface VsBaseline {
 export interface S3BenchResult {
   put: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
   get: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
-  large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number; filesPutMBs: number; filesGetMBs: number };
+  large: { putMBs: number; getMBs: number; getAgainMBs: number; getCpuUsPerMiB: number; diskReadCpuUsPerMiB: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number; filesPutMBs: number; filesGetMBs: number };
 }
 
 export async function runS3Bench(log: (line: string) => void = console.log): Promise<S3BenchResult> {
@@ -346,7 +346,7 @@ export async function runS3Bench(log: (line: string) => void = console.log): Pro
     return {
       put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put), vsBaseline: versus("put") },
       get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get), vsBaseline: versus("get") },
-      large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs, filesPutMBs: b.putMBs, filesGetMBs: b.getMBs },
+      large: { putMBs: l.putMBs, getMBs: l.getMBs, getAgainMBs: l.againMBs, getCpuUsPerMiB: l.getCpuUsPerMiB, diskReadCpuUsPerMiB: d.readCpuUsPerMiB, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs, filesPutMBs: b.putMBs, filesGetMBs: b.getMBs },
     };
   } finally {
     await Promise.all([stop(local), stop(s3rver), stop(files), base && stop(base)]);
