@@ -6,7 +6,9 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { DeleteParametersCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type * as SsmSdk from "@aws-sdk/client-ssm";
+import { awsSdk } from "./aws-sdk.js";
+const { DeleteParametersCommand, GetParameterCommand, PutParameterCommand, SSMClient } = awsSdk<typeof SsmSdk>("@aws-sdk/client-ssm");
 
 export interface AuthKeysProps {
   publicPath: string;
@@ -21,7 +23,7 @@ export function generateAuthKeyPair(): { publicKey: string; privateKey: string }
   });
 }
 
-export async function authKeys(event: CloudFormationCustomResourceEvent, ssm: SSMClient = new SSMClient({})): Promise<void> {
+export async function authKeys(event: CloudFormationCustomResourceEvent, ssm: SsmSdk.SSMClient = new SSMClient({})): Promise<void> {
   const props = pathsOf(event.ResourceProperties);
   const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: "SecureString", Overwrite: true }));
 
@@ -42,7 +44,7 @@ export async function authKeys(event: CloudFormationCustomResourceEvent, ssm: SS
   await ssm.send(new DeleteParametersCommand({ Names: [props.publicPath, props.privatePath] }));
 }
 
-async function read(ssm: SSMClient, name: string): Promise<string | undefined> {
+async function read(ssm: SsmSdk.SSMClient, name: string): Promise<string | undefined> {
   try {
     const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     return out.Parameter?.Value;

@@ -23,6 +23,7 @@ import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
+import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
@@ -127,7 +128,7 @@ async function synthesizedElsewhere(elsewhere: SynthInProgress, envReads: EnvRea
  */
 async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose">, project: Project, elsewhere: SynthInProgress | undefined, envReads: EnvReads): Promise<SynthResult> {
   const loaded = elsewhere ? await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } })) : project;
-  return envReads.during(() => deps.synth(loaded, { mode: "dev" }));
+  return envReads.during(() => deps.synth(loaded, { mode: "dev", context: { ...LOCAL_DEV_SYNTH_CONTEXT } }));
 }
 
 export class DevSession {
