@@ -7,11 +7,12 @@
  *   BENCH_PATH=/users/u1 BENCH_CONNECTIONS=1 node --import tsx bench/invoke/profile.ts
  *   TOP=25 PROFILE_ENV=0 node --import tsx bench/invoke/profile.ts   # the server only
  *   KEEP_PROFILES=1 …                                                # leaves the .cpuprofile files
+ *   BY_FILE=1 …      # sst run from source (SST_CLI_BUNDLE=0): the server's time by source file too
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { largestProfile, monotonicUs, summarizeProfile } from "../lib/cpuprofile.js";
+import { largestProfile, monotonicUs, summarizeByFile, summarizeProfile } from "../lib/cpuprofile.js";
 import { processTree, treeCpuUs } from "../lib/proc.js";
 import { prepareSeedApp, startSstDev } from "../lib/servers.js";
 import { wrk } from "../lib/wrk.js";
@@ -21,13 +22,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TOP = Number(process.env.TOP ?? 30);
 const profileEnvironments = process.env.PROFILE_ENV !== "0";
+/** Frames then name the local cloud's .ts files, not the CLI bundle's chunks. */
+const byFile = process.env.BY_FILE === "1";
 const profDir = fs.mkdtempSync(path.join(os.tmpdir(), "invoke-prof-"));
 const envDir = path.join(profDir, "environments");
 const app = prepareSeedApp("bench-invoke-prof");
 const dev = await startSstDev(app, {
   nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
   // Execution environments write their own profiles when they end (environment-host.ts).
-  env: profileEnvironments ? { LOCAL_CLOUD_LAMBDA_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${envDir}` } : {},
+  env: {
+    ...(profileEnvironments ? { LOCAL_CLOUD_LAMBDA_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${envDir}` } : {}),
+    ...(byFile ? { SST_CLI_BUNDLE: "0" } : {}),
+  },
 });
 try {
   const url = `${dev.api}${process.env.BENCH_PATH ?? "/hello"}`;
@@ -47,7 +53,14 @@ try {
   console.log(`CPU per request by process: ${perProcess.join(", ")}`);
   await dev.stop();
   console.log("\n=== server process");
-  for (const line of summarizeProfile(largestProfile(profDir), { start, end }, TOP)) console.log(line);
+  const serverProfile = largestProfile(profDir);
+  for (const line of summarizeProfile(serverProfile, { start, end }, TOP)) console.log(line);
+  if (byFile) {
+    // Wall time the profiler saw the thread busy: it includes time spent descheduled, so
+    // the shares matter more than the absolute µs on a loaded machine.
+    console.log("");
+    for (const line of summarizeByFile(serverProfile, { start, end }, "packages/", TOP, { count: r.requests, unit: "req" })) console.log(line);
+  }
   // The environments write their profiles as they exit, after the server is gone.
   for (let i = 0; i < 100 && profileEnvironments && !(fs.existsSync(envDir) && fs.readdirSync(envDir).some((f) => f.endsWith(".cpuprofile"))); i++) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 500));

@@ -5,12 +5,18 @@
  *   node --import tsx bench/invoke/run.ts
  *   BENCH_ROUNDS=5 BENCH_SECONDS=5 node --import tsx bench/invoke/run.ts
  *   BENCH_BASELINE=/path/to/other/checkout …   # also that checkout's sst dev, interleaved: this/baseline ratios
+ *   BENCH_ISOLATED=0 …                        # without the isolated floor (below)
  *
  * Rounds interleave the two servers so machine noise hits both alike. Per round: wrk at
  * 32 connections on each (req/s, p99), and the CPU time each used per request (the
  * whole `sst dev` process tree: the server and the execution environments). Then the
  * route alone at one connection (p50/p99). Medians are reported; on a shared machine,
  * CPU per request moves far less than req/s.
+ *
+ * Also in each round, the isolated floor (bench/lib/bare-isolated.ts): a bare node:http
+ * server handing each request to a handler in a child process over a pipe, nothing else.
+ * It is what process isolation alone costs, so how far the route is from it is what the
+ * local cloud's own layers cost.
  */
 import path from "node:path";
 import { machineLoad, treeCpuUs } from "../lib/proc.js";
@@ -23,6 +29,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Another checkout (e.g. a worktree of main): its own sst dev on its own copy of the seed app, measured in the same rounds. */
 const BASELINE = process.env.BENCH_BASELINE;
+const ISOLATED = process.env.BENCH_ISOLATED !== "0";
 
 /** The same route on the baseline checkout's sst dev: medians of the per-round ratios this/baseline. */
 export interface BaselineComparison {
@@ -45,6 +52,8 @@ export interface InvokeBenchResult {
   bareOneConnP99Ms: number;
   errors: number;
   baseline?: BaselineComparison;
+  /** The isolated floor: req/s, its ratio to bare node:http, CPU per request (medians). */
+  isolated?: { rps: number; ratio: number; cpuUs: number };
 }
 
 /** The baseline checkout's sst dev, started by that checkout's own bench helpers (its code, its app copy). */
@@ -64,6 +73,7 @@ async function startBaseline(dir: string) {
 export async function runInvokeBench(log: (line: string) => void = console.log): Promise<InvokeBenchResult> {
   const app = prepareSeedApp("bench-invoke");
   const bare = await startScript("bench/lib/bare-http.ts");
+  const isolated = ISOLATED ? await startScript("bench/lib/bare-isolated.ts") : undefined;
   let dev;
   let base: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
@@ -75,6 +85,8 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
     await wrk(route, { connections: CONNECTIONS, seconds: 2 });
     if (base) await wrk(base.route, { connections: CONNECTIONS, seconds: 2 });
     await wrk(bare.url, { connections: CONNECTIONS, seconds: 1 });
+    if (isolated) await wrk(isolated.url, { connections: CONNECTIONS, seconds: 1 });
+    const iso: { rps: number; ratio: number; cpu: number }[] = [];
     const vsBase: { rps: number; cpu: number; baseRps: number; baseCpu: number }[] = [];
 
     const rows: { bare: number; route: number; ratio: number; bareCpu: number; routeCpu: number; p99: number; errors: number }[] = [];
@@ -90,6 +102,13 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
       log(
         `  round ${round}: bare ${b.rps.toFixed(0).padStart(6)} req/s (${bareCpu.toFixed(0)} µs CPU/req)   route ${r.rps.toFixed(0).padStart(6)} req/s (${routeCpu.toFixed(0)} µs CPU/req, p99 ${r.p99Ms.toFixed(1)} ms)   ratio ${(100 * row.ratio).toFixed(0)}%${row.errors ? `   ${row.errors} errors!` : ""}`,
       );
+      if (isolated) {
+        c0 = treeCpuUs(isolated.pid);
+        const x = await wrk(isolated.url, { connections: CONNECTIONS, seconds: SECONDS });
+        const cpu = (treeCpuUs(isolated.pid) - c0) / x.requests;
+        iso.push({ rps: x.rps, ratio: x.rps / b.rps, cpu });
+        log(`           isolated floor ${x.rps.toFixed(0).padStart(6)} req/s (${cpu.toFixed(0)} µs CPU/req, p99 ${x.p99Ms.toFixed(1)} ms)   ${(100 * (x.rps / b.rps)).toFixed(0)}% of bare; route ${(100 * (r.rps / x.rps)).toFixed(0)}% of it`);
+      }
       if (base) {
         c0 = treeCpuUs(base.dev.pid);
         const x = await wrk(base.route, { connections: CONNECTIONS, seconds: SECONDS });
@@ -115,6 +134,7 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
     }
     return {
       baseline,
+      isolated: iso.length ? { rps: median(iso.map((x) => x.rps)), ratio: median(iso.map((x) => x.ratio)), cpuUs: median(iso.map((x) => x.cpu)) } : undefined,
       routeRps: median(rows.map((r) => r.route)),
       bareRps: median(rows.map((r) => r.bare)),
       ratio: median(rows.map((r) => r.ratio)),
@@ -130,6 +150,7 @@ export async function runInvokeBench(log: (line: string) => void = console.log):
     await dev?.stop();
     await base?.stop();
     await bare.stop();
+    await isolated?.stop();
     removeApp(app);
   }
 }
@@ -139,6 +160,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `Api route at ${CONNECTIONS} connections: ${r.routeRps.toFixed(0)} req/s vs bare node:http ${r.bareRps.toFixed(0)} req/s = ${(100 * r.ratio).toFixed(0)}% (target ≥ 60%); CPU/req ${r.routeCpuUs.toFixed(0)} µs vs ${r.bareCpuUs.toFixed(0)} µs`,
   );
+  if (r.isolated) console.log(`isolated floor (node:http + a child process over a pipe): ${r.isolated.rps.toFixed(0)} req/s = ${(100 * r.isolated.ratio).toFixed(0)}% of bare, ${r.isolated.cpuUs.toFixed(0)} µs CPU/req`);
   console.log(`Api route at 1 connection: p50 ${r.oneConnP50Ms.toFixed(2)} ms, p99 ${r.oneConnP99Ms.toFixed(2)} ms (target ≤ 5 ms; bare p99 ${r.bareOneConnP99Ms.toFixed(2)} ms)`);
   const v = r.baseline;
   if (v) {

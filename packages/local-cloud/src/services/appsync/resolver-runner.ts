@@ -10,11 +10,12 @@
  * Data sources: NONE (the request's payload is the result), AWS_LAMBDA (`Invoke`, and
  * `BatchInvoke` — with MaxBatchSize on a direct resolver, or asked by the request — which
  * sends the sibling fields' requests of one GraphQL request as one array), AMAZON_DYNAMODB
- * (the local DynamoDB, dynamodb-resolver.ts).
+ * (the local DynamoDB, dynamodb-resolver.ts), HTTP (its endpoint, http-resolver.ts).
  */
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import { renderMappingTemplate, type TemplateContext } from "./mapping-template.js";
 import { DynamoRequestError, runDynamoDbRequest, type DynamoDbCaller } from "./dynamodb-resolver.js";
+import { HttpRequestError, runHttpRequest } from "./http-resolver.js";
 import type { AppSyncJsRuntime, JsError, SubscriptionFilter } from "./js-runtime.js";
 
 type Doc = Record<string, any>;
@@ -183,6 +184,10 @@ export class ResolverRunner {
       }
       case "AMAZON_DYNAMODB":
         return this.queryDynamoDb(dataSource, request);
+      case "HTTP":
+        return runHttpRequest(String(dataSource.HttpConfig?.Endpoint ?? ""), request, LAMBDA_TIMEOUT_MS).catch((err) => {
+          throw err instanceof HttpRequestError ? new ResolverError(err.message, err.errorType) : err;
+        });
       default:
         throw new ResolverError(`The local cloud does not serve ${dataSource.Type} data sources (data source ${dataSource.Name}).`, "UnsupportedDataSource");
     }
