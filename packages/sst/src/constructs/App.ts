@@ -20,6 +20,7 @@ import type { Permissions, BindingResource } from "./util/permission.js";
 import { stack as addStack, type FunctionalStack, type StackProps } from "./FunctionalStack.js";
 import { DeferredTasks } from "./deferred-tasks.js";
 import { localNotices, type LocalNotice } from "./util/local-notice.js";
+import { noticeUnservedRestIntegrations } from "./util/rest-integration-notices.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 import { currentProject } from "../project.js";
@@ -266,6 +267,7 @@ export class App extends cdk.App {
     // After the removal policy, as SST v2 writes them at synth: they keep CloudFormation's default.
     this.addBindingParameters();
     if (this.region.startsWith("us-gov-")) cdk.Aspects.of(this).add(new RemoveGovCloudUnsupportedProperties());
+    noticeUnservedRestIntegrations(this);
   }
 
   private addMetadataOutputs(): void {

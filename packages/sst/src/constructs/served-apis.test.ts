@@ -7,7 +7,7 @@
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
  * but does not run, or runs only in part (a Cognito authorizer: no signature check
- * offline; a custom domain, an HTTP data source, Cognito user-pool authorization that can
+ * offline; a custom domain, Cognito user-pool authorization that can
  * only be checked against AWS), which it names once. A Cognito authorizer hands a pool's
  * token claims to its route; an API key of a usage plan opens an `apiKeyRequired` route.
  */
@@ -221,16 +221,15 @@ describe("what the constructs write for the local cloud", () => {
     });
     new ApiGatewayV1Api(stack, "Guarded", {
       routes: { "GET /": "src/fn.echo" },
-      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()] })] }) } },
+      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()],
+        conditions: { StringEquals: { "aws:SourceVpce": "vpce-1" } } })] }) } },
     });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [
       'ApiGatewayV1Api "Guarded" cdk.restApi.policy',
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
-      'ApiGatewayV1Api "Rest" routes["POST /mapped"].cdk.integration.proxy',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
-      'AppSyncApi "Graph" dataSources.remote',
     ]);
   });
 });

@@ -23,12 +23,13 @@ import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
+import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
 import { KyselyTypesSync } from "./kysely-types.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
-import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
+import { EnvReads, prepareSynthCacheKey, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
 export interface DevDeps {
@@ -46,6 +47,8 @@ export interface DevDeps {
     read: typeof readSynthCache;
     snapshot: typeof snapshotInputs;
     write: typeof writeSynthCache;
+    /** Work the first write needs, done while the synth runs elsewhere. */
+    prepare?: typeof prepareSynthCacheKey;
   };
 }
 
@@ -55,7 +58,7 @@ const realDeps: DevDeps = {
   synthElsewhere: synthInProcess,
   startCloud,
   defaultPort: async () => (await importLocalCloud()).DEFAULT_PORT,
-  synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache },
+  synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache, prepare: prepareSynthCacheKey },
 };
 
 export interface DevOptions {
@@ -128,7 +131,7 @@ async function synthesizedElsewhere(elsewhere: SynthInProgress, envReads: EnvRea
  */
 async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose">, project: Project, elsewhere: SynthInProgress | undefined, envReads: EnvReads): Promise<SynthResult> {
   const loaded = elsewhere ? await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } })) : project;
-  return envReads.during(() => deps.synth(loaded, { mode: "dev" }));
+  return envReads.during(() => deps.synth(loaded, { mode: "dev", context: { ...LOCAL_DEV_SYNTH_CONTEXT } }));
 }
 
 export class DevSession {
@@ -209,6 +212,8 @@ export class DevSession {
     });
     let synthResult: SynthResult;
     try {
+      // This process waits for the synth process now: hash what the cache write will need meanwhile.
+      if (!cached && elsewhere) deps.synthCache.prepare?.();
       if (cached) synthResult = cached.synth;
       else {
         synthResult = (elsewhere && (await synthesizedElsewhere(elsewhere, envReads))) || (await synthHere(deps, opts, project, elsewhere, envReads));

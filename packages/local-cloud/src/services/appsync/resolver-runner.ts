@@ -10,14 +10,15 @@
  * Data sources: NONE (the request's payload is the result), AWS_LAMBDA (`Invoke`, and
  * `BatchInvoke` — with MaxBatchSize on a direct resolver, or asked by the request — which
  * sends the sibling fields' requests of one GraphQL request as one array), AMAZON_DYNAMODB
- * (the local DynamoDB, dynamodb-resolver.ts), RELATIONAL_DATABASE (the local RDS Data API as
- * the data source's role, rds-resolver.ts).
+ * (the local DynamoDB, dynamodb-resolver.ts), HTTP (its endpoint, http-resolver.ts),
+ * RELATIONAL_DATABASE (the local RDS Data API as the data source's role, rds-resolver.ts).
  */
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import { renderMappingTemplate, type TemplateContext } from "./mapping-template.js";
 import { DynamoRequestError, runDynamoDbRequest, type DynamoDbCaller } from "./dynamodb-resolver.js";
 import { RdsRequestError, runRdsRequest, type RdsDataCaller } from "./rds-resolver.js";
 import { ACCOUNT_ID } from "../../types.js";
+import { HttpRequestError, runHttpRequest } from "./http-resolver.js";
 import type { AppSyncJsRuntime, JsError, SubscriptionFilter } from "./js-runtime.js";
 
 type Doc = Record<string, any>;
@@ -191,6 +192,10 @@ export class ResolverRunner {
         return this.queryDynamoDb(dataSource, request);
       case "RELATIONAL_DATABASE":
         return this.queryRds(dataSource, request);
+      case "HTTP":
+        return runHttpRequest(String(dataSource.HttpConfig?.Endpoint ?? ""), request, LAMBDA_TIMEOUT_MS).catch((err) => {
+          throw err instanceof HttpRequestError ? new ResolverError(err.message, err.errorType) : err;
+        });
       default:
         throw new ResolverError(`The local cloud does not serve ${dataSource.Type} data sources (data source ${dataSource.Name}).`, "UnsupportedDataSource");
     }
