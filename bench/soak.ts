@@ -3,7 +3,7 @@
  * (default 10): Api routes (a constant one, users CRUD on DynamoDB), S3 uploads through
  * presigned URLs (each notifying a function), jobs through SQS to its consumer, and
  * every user write through the DynamoDB stream to its consumer. Passes when no request
- * failed, every job and every stream record reached its consumer, and the process
+ * failed, no function logged an error or timed out, every job and every stream record reached its consumer, and the process
  * tree's memory stopped growing (the last samples within 10 % + 10 MB of the samples
  * after the first two minutes). Not part of `npm test`.
  *
@@ -29,11 +29,19 @@ interface Tally {
   uploads: number;
 }
 
+const soakStarted = Date.now();
+
+/** Records a failure, and prints the first few as they happen (with when), for the diagnosis. */
+function fail(tally: Tally, what: string): void {
+  tally.failures.push(what);
+  if (tally.failures.length <= 20) console.log(`  failure at ${((Date.now() - soakStarted) / 1000).toFixed(1)} s: ${what}`);
+}
+
 async function expect(res: Response, status: number, what: string, tally: Tally): Promise<any> {
   tally.requests++;
   const text = await res.text();
   if (res.status !== status) {
-    tally.failures.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
+    fail(tally, `${what}: ${res.status} ${text.slice(0, 200)}`);
     return undefined;
   }
   try {
@@ -74,15 +82,15 @@ async function oneRequest(api: string, tally: Tally, n: number): Promise<void> {
   }
 }
 
-/** How many log events of all the app's function log groups match `pattern`. */
-async function countLogs(logs: CloudWatchLogsClient, pattern: string): Promise<number> {
+/** How many log events of all the app's function log groups match `pattern` (the first few printed when `show`). */
+async function countLogs(logs: CloudWatchLogsClient, pattern: string, show = 0): Promise<number> {
   const groups = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/lambda/" }))).logGroups ?? [];
   let count = 0;
   for (const g of groups) {
     let nextToken: string | undefined;
     do {
       const page = await logs.send(new FilterLogEventsCommand({ logGroupName: g.logGroupName!, filterPattern: pattern, nextToken }));
-      count += page.events?.length ?? 0;
+      for (const e of page.events ?? []) if (count++ < show) console.log(`  ${g.logGroupName}: ${e.message?.trim().slice(0, 300)}`);
       nextToken = page.nextToken;
     } while (nextToken);
   }
@@ -100,6 +108,9 @@ try {
   console.log(`soak: ${MINUTES} min, ${WORKERS} workers against sst dev on the seed's app; ${machineLoad()}`);
   const started = Date.now();
   const end = started + MINUTES * 60_000;
+  const first = { minute: 0, rss: treeRssMb(dev.pid).total, pss: treePssMb(dev.pid) };
+  samples.push(first);
+  console.log(`  0.0 min (before load): tree ${first.rss.toFixed(0)} MB RSS, ${first.pss.toFixed(0)} MB PSS`);
   const sampler = setInterval(() => {
     const s = { minute: (Date.now() - started) / 60_000, rss: treeRssMb(dev.pid).total, pss: treePssMb(dev.pid) };
     samples.push(s);
@@ -112,7 +123,7 @@ try {
         try {
           await oneRequest(dev.api, tally, n++);
         } catch (err) {
-          tally.failures.push(`request ${n}: ${(err as Error).message}`);
+          fail(tally, `request ${n}: ${(err as Error).message}`);
         }
       }
     }),
@@ -133,6 +144,10 @@ try {
   const jobsMissing = tally.jobs.filter((j) => !done.has(j));
   const streamInserts = await countLogs(logs, '"Stream INSERT"');
   const uploadsSeen = await countLogs(logs, '"Processing upload"');
+  // What a failed request's function said: timeouts, crashes, errors its code logged.
+  const functionErrors = await countLogs(logs, '?"Status: error" ?"Task timed out" ?ERROR', 10);
+  // Cold starts past Lambda's 10 s init limit (a starved machine): not errors, as on AWS, but worth knowing.
+  const slowInits = await countLogs(logs, '"INIT_REPORT"');
   ddb.destroy();
   logs.destroy();
 
@@ -146,9 +161,11 @@ try {
   console.log(`requests: ${tally.requests}, failed: ${tally.failures.length}${tally.failures.length ? ` (e.g. ${tally.failures.slice(0, 3).join(" | ")})` : ""}`);
   console.log(`jobs: ${tally.jobs.length} sent, ${tally.jobs.length - jobsMissing.length} processed by the SQS consumer`);
   console.log(`users: ${tally.users.length} created, ${streamInserts} INSERT records seen by the stream consumer`);
+  console.log(`function errors logged: ${functionErrors}; cold starts past the 10 s init limit: ${slowInits}`);
   console.log(`uploads: ${tally.uploads} PUT through presigned URLs, ${uploadsSeen} seen by the notification function`);
-  console.log(`memory: ${base.toFixed(0)} MB RSS after the first minutes, ${final.toFixed(0)} MB at the end${leak ? " — GROWING" : " — flat"}`);
-  const ok = tally.failures.length === 0 && jobsMissing.length === 0 && streamInserts >= tally.users.length && uploadsSeen >= tally.uploads && !leak;
+  const middle = samples.reduce((best, s) => (Math.abs(s.minute - MINUTES / 2) < Math.abs(best.minute - MINUTES / 2) ? s : best), samples[0]!);
+  console.log(`memory: ${samples[0]!.rss.toFixed(0)} MB RSS before load, ${base.toFixed(0)} MB after the first minutes, ${middle.rss.toFixed(0)} MB at ${middle.minute.toFixed(1)} min, ${final.toFixed(0)} MB at the end${leak ? " — GROWING" : " — flat"}`);
+  const ok = tally.failures.length === 0 && functionErrors === 0 && jobsMissing.length === 0 && streamInserts >= tally.users.length && uploadsSeen >= tally.uploads && !leak;
   console.log(ok ? "soak: PASS" : "soak: FAIL");
   exitCode = ok ? 0 : 1;
 } finally {

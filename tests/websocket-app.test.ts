@@ -7,26 +7,12 @@
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import path from "node:path";
-import WebSocket from "ws";
+import { nextMessage as next, openWebSocket as open } from "./helpers/websocket-client.js";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { startDev, type RunningApp } from "./helpers/generated-app.js";
 import { eventually, output } from "./helpers/outputs.js";
-
-/** `*.localhost` resolves to loopback, as in a browser (this machine's resolver does not know it). */
-const loopback = ((_host: string, opts: any, cb: any) => (opts?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4))) as any;
-
-async function open(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url, { lookup: loopback });
-  await once(ws, "open");
-  return ws;
-}
-
-function next(ws: WebSocket): Promise<string> {
-  return once(ws, "message", { signal: AbortSignal.timeout(60_000) }).then(([data]) => (data as Buffer).toString("utf8"));
-}
 
 describe("WebSocketApi under sst dev", () => {
   let dir: string;

@@ -91,3 +91,15 @@ export function machineLoad(): string {
   const [one] = fs.readFileSync("/proc/loadavg", "utf8").split(" ");
   return `load average ${one} on ${fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").filter((l) => l.startsWith("processor")).length} cores`;
 }
+
+/** Resets a process's peak RSS (VmHWM) to its current RSS (Linux ≥ 4.0; own processes only). */
+export function resetPeakRss(pid: number): void {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+
+/** A process's RSS now and its peak since start or since resetPeakRss, in MB. */
+export function rssAndPeakMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}

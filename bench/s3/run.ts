@@ -17,14 +17,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { S3Client, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { S3Client, AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { machineLoad, treeCpuUs } from "../lib/proc.js";
+import { machineLoad, resetPeakRss, rssAndPeakMb, treeCpuUs } from "../lib/proc.js";
 import { median, wrk } from "../lib/wrk.js";
+import { RawHttpClient } from "../lib/raw-http.js";
 import { repoRoot } from "../../tests/helpers/app-copy.js";
+import { Sha256 } from "../../packages/local-cloud/src/test-signing.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -97,21 +99,43 @@ async function measure(s: S3Server, url: string, script?: string): Promise<Figur
   return { rps: r.rps, cpuUs: (treeCpuUs(s.child.pid!) - c0) / r.requests, errors: r.errors };
 }
 
-/** One request with a body from `data` (or none), resolving when the response is read; returns the bytes received. */
-function request(port: number, method: string, url: string, data?: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = http.request({ host: "127.0.0.1", port, method, path: u.pathname + u.search, headers: data ? { "content-length": data.length } : {} }, (res) => {
-      let n = 0;
-      res.on("data", (c: Buffer) => (n += c.length));
-      res.on("end", () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${method} ${res.statusCode}`))));
-    });
-    req.on("error", reject);
-    req.end(data);
-  });
+/** CPU µs this (the client's) process has used. */
+function ownCpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
-export async function large(s: S3Server): Promise<{ putMBs: number; getMBs: number; putCpuUsPerMiB: number; getCpuUsPerMiB: number }> {
+export interface LargeFigures {
+  putMBs: number;
+  getMBs: number;
+  putCpuUsPerMiB: number;
+  getCpuUsPerMiB: number;
+  /** The benchmark client's own CPU per MiB, GET: it must stay well under the server's. */
+  clientGetCpuUsPerMiB: number;
+  /** The second GET of the same objects. */
+  againMBs: number;
+  againCpuUsPerMiB: number;
+}
+
+/** GETs of 8 MiB objects one after the other: MB/s, the server's and the client's CPU per MiB. */
+async function getAll(s: S3Server, client: RawHttpClient, targets: string[]): Promise<{ MBs: number; cpuUsPerMiB: number; clientCpuUsPerMiB: number }> {
+  const mib = (targets.length * LARGE) / 1048576;
+  const t = performance.now();
+  const c0 = treeCpuUs(s.child.pid!);
+  const own0 = ownCpuUs();
+  for (const path of targets) {
+    const a = await client.request("GET", path);
+    if (a.status !== 200 || a.bytes !== LARGE) throw new Error(`${s.name} GET ${a.status}, ${a.bytes} bytes`);
+  }
+  return { MBs: mib / ((performance.now() - t) / 1000), cpuUsPerMiB: (treeCpuUs(s.child.pid!) - c0) / mib, clientCpuUsPerMiB: (ownCpuUs() - own0) / mib };
+}
+
+/**
+ * PUT then GET (twice) of LARGE_COUNT 8 MiB objects through presigned URLs, one at a time on one
+ * keep-alive connection, with a raw-socket client (bench/lib/raw-http.ts) that drops
+ * the bytes it reads, so the server, not the client, sets the pace.
+ */
+export async function large(s: S3Server): Promise<LargeFigures> {
   const data = Buffer.alloc(LARGE, 7);
   const urls = await Promise.all(
     Array.from({ length: LARGE_COUNT }, async (_, i) => ({
@@ -119,32 +143,150 @@ export async function large(s: S3Server): Promise<{ putMBs: number; getMBs: numb
       get: await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 }),
     })),
   );
+  const target = (url: string) => {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  };
+  const client = new RawHttpClient(s.port);
+  try {
+    const mib = (LARGE_COUNT * LARGE) / 1048576;
+    let t = performance.now();
+    let c0 = treeCpuUs(s.child.pid!);
+    for (const u of urls) {
+      const a = await client.request("PUT", target(u.put), {}, data);
+      if (a.status !== 200) throw new Error(`${s.name} PUT ${a.status}`);
+    }
+    const putMBs = mib / ((performance.now() - t) / 1000);
+    const putCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
+    const get = await getAll(s, client, urls.map((u) => target(u.get)));
+    // The same objects again: their pages now read once, the server's own cost with less of the page cache's state in it.
+    const again = await getAll(s, client, urls.map((u) => target(u.get)));
+    return { putMBs, putCpuUsPerMiB, getMBs: get.MBs, getCpuUsPerMiB: get.cpuUsPerMiB, clientGetCpuUsPerMiB: get.clientCpuUsPerMiB, againMBs: again.MBs, againCpuUsPerMiB: again.cpuUsPerMiB };
+  } finally {
+    client.close();
+  }
+}
+
+/** MB/s and server CPU per MiB of one way of moving 8 MiB bodies. */
+export interface PathFigure {
+  MBs: number;
+  cpuUsPerMiB: number;
+}
+
+/**
+ * The other ways a large body moves, each LARGE_COUNT × 8 MiB on one connection with the
+ * raw client, to set beside the presigned PUT and GET of `large` (run it first: these
+ * GETs read its objects): GET and PUT signed in an Authorization header
+ * (UNSIGNED-PAYLOAD, as presigned URLs and the SDK over HTTPS send), ranged GETs (two
+ * 4 MiB halves of each object), and UploadPart through presigned URLs.
+ */
+export async function otherPaths(s: S3Server): Promise<Record<"headerGet" | "rangedGet" | "headerPut" | "uploadPart", PathFigure>> {
+  const signer = new SignatureV4({ service: "s3", region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, sha256: Sha256 });
+  const headerSigned = async (method: string, key: string, length: number) => {
+    const signed = await signer.sign({
+      method,
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: s.port,
+      path: `/bench/${key}`,
+      headers: { host: `127.0.0.1:${s.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...(length ? { "content-length": String(length) } : {}) },
+    });
+    const { host: _host, "content-length": _length, ...rest } = signed.headers;
+    return { path: `/bench/${key}`, headers: rest };
+  };
+  const data = Buffer.alloc(LARGE, 9);
   const mib = (LARGE_COUNT * LARGE) / 1048576;
-  let t = performance.now();
-  let c0 = treeCpuUs(s.child.pid!);
-  for (const u of urls) await request(s.port, "PUT", u.put, data);
-  const putMBs = mib / ((performance.now() - t) / 1000);
-  const putCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
-  t = performance.now();
-  c0 = treeCpuUs(s.child.pid!);
-  for (const u of urls) if ((await request(s.port, "GET", u.get)) !== LARGE) throw new Error("short GET");
-  const getMBs = mib / ((performance.now() - t) / 1000);
-  const getCpuUsPerMiB = (treeCpuUs(s.child.pid!) - c0) / mib;
-  return { putMBs, getMBs, putCpuUsPerMiB, getCpuUsPerMiB };
+  const client = new RawHttpClient(s.port);
+  const timed = async (run: () => Promise<void>): Promise<PathFigure> => {
+    const t = performance.now();
+    const c0 = treeCpuUs(s.child.pid!);
+    await run();
+    return { MBs: mib / ((performance.now() - t) / 1000), cpuUsPerMiB: (treeCpuUs(s.child.pid!) - c0) / mib };
+  };
+  const expectStatus = (a: { status: number; bytes: number }, status: number, bytes: number | undefined, what: string) => {
+    if (a.status !== status || (bytes !== undefined && a.bytes !== bytes)) throw new Error(`${s.name} ${what}: ${a.status}, ${a.bytes} bytes`);
+  };
+  try {
+    const gets = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => headerSigned("GET", `large/${i}`, 0)));
+    const headerGet = await timed(async () => {
+      for (const g of gets) expectStatus(await client.request("GET", g.path, g.headers), 200, LARGE, "header-signed GET");
+    });
+    const presignedGets = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: `large/${i}` }), { expiresIn: 900 })));
+    const rangedGet = await timed(async () => {
+      for (const url of presignedGets) {
+        const target = new URL(url).pathname + new URL(url).search;
+        expectStatus(await client.request("GET", target, { range: `bytes=0-${LARGE / 2 - 1}` }), 206, LARGE / 2, "ranged GET");
+        expectStatus(await client.request("GET", target, { range: `bytes=${LARGE / 2}-` }), 206, LARGE / 2, "ranged GET");
+      }
+    });
+    const puts = await Promise.all(Array.from({ length: LARGE_COUNT }, (_, i) => headerSigned("PUT", `signed/${i}`, LARGE)));
+    const headerPut = await timed(async () => {
+      for (const p of puts) expectStatus(await client.request("PUT", p.path, p.headers, data), 200, undefined, "header-signed PUT");
+    });
+    const { UploadId } = await s.client.send(new CreateMultipartUploadCommand({ Bucket: "bench", Key: "multipart" }));
+    const parts = await Promise.all(
+      Array.from({ length: LARGE_COUNT }, async (_, i) => {
+        const url = await getSignedUrl(s.client, new UploadPartCommand({ Bucket: "bench", Key: "multipart", UploadId, PartNumber: i + 1 }), { expiresIn: 900 });
+        return new URL(url).pathname + new URL(url).search;
+      }),
+    );
+    const uploadPart = await timed(async () => {
+      for (const target of parts) expectStatus(await client.request("PUT", target, {}, data), 200, undefined, "UploadPart");
+    });
+    await s.client.send(new AbortMultipartUploadCommand({ Bucket: "bench", Key: "multipart", UploadId }));
+    return { headerGet, rangedGet, headerPut, uploadPart };
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Memory while one 1 GiB object goes up and comes back down (presigned, raw client): the
+ * server's RSS before, and its peak RSS during the PUT and during the GET. A server that
+ * streams stays within a few tens of MB of where it started.
+ */
+export async function gibRss(s: S3Server): Promise<{ before: number; putPeak: number; getPeak: number; putMBs: number; getMBs: number }> {
+  const GIB = 1024 * 1024 * 1024;
+  const put = await getSignedUrl(s.client, new PutObjectCommand({ Bucket: "bench", Key: "huge" }), { expiresIn: 900 });
+  const get = await getSignedUrl(s.client, new GetObjectCommand({ Bucket: "bench", Key: "huge" }), { expiresIn: 900 });
+  const target = (url: string) => new URL(url).pathname + new URL(url).search;
+  const pid = s.child.pid!;
+  const client = new RawHttpClient(s.port);
+  try {
+    const before = rssAndPeakMb(pid).rss;
+    resetPeakRss(pid);
+    let t = performance.now();
+    const p = await client.request("PUT", target(put), {}, { repeat: Buffer.alloc(LARGE, 7), times: GIB / LARGE });
+    if (p.status !== 200) throw new Error(`${s.name} 1 GiB PUT ${p.status}`);
+    const putMBs = 1024 / ((performance.now() - t) / 1000);
+    const putPeak = rssAndPeakMb(pid).peak;
+    resetPeakRss(pid);
+    t = performance.now();
+    const g = await client.request("GET", target(get));
+    if (g.status !== 200 || g.bytes !== GIB) throw new Error(`${s.name} 1 GiB GET ${g.status}, ${g.bytes} bytes`);
+    const getMBs = 1024 / ((performance.now() - t) / 1000);
+    return { before, putPeak, getPeak: rssAndPeakMb(pid).peak, putMBs, getMBs };
+  } finally {
+    client.close();
+  }
 }
 
 /** The disk's sequential write and read of the same bytes, 8 MiB a file, in the directory the servers store into. */
-export function disk(): { writeMBs: number; readMBs: number } {
+export function disk(): { writeMBs: number; readMBs: number; readCpuUsPerMiB: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3-bench-disk-"));
   const data = Buffer.alloc(LARGE, 7);
+  const mib = (LARGE_COUNT * LARGE) / 1048576;
   try {
     let t = performance.now();
     for (let i = 0; i < LARGE_COUNT; i++) fs.writeFileSync(path.join(dir, String(i)), data);
-    const writeMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
+    const writeMBs = mib / ((performance.now() - t) / 1000);
     t = performance.now();
+    const c0 = ownCpuUs();
     for (let i = 0; i < LARGE_COUNT; i++) fs.readFileSync(path.join(dir, String(i)));
-    const readMBs = (LARGE_COUNT * LARGE) / 1048576 / ((performance.now() - t) / 1000);
-    return { writeMBs, readMBs };
+    const readMBs = mib / ((performance.now() - t) / 1000);
+    // CPU, unlike MB/s, hardly depends on what else the machine runs: the GET's own ratio.
+    const readCpuUsPerMiB = (ownCpuUs() - c0) / mib;
+    return { writeMBs, readMBs, readCpuUsPerMiB };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -160,7 +302,7 @@ export interface VsBaseline {
 export interface S3BenchResult {
   put: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
   get: { local: Figure; s3rver: Figure; ratio: number; vsBaseline?: VsBaseline };
-  large: { putMBs: number; getMBs: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number; filesPutMBs: number; filesGetMBs: number };
+  large: { putMBs: number; getMBs: number; getAgainMBs: number; getCpuUsPerMiB: number; diskReadCpuUsPerMiB: number; diskWriteMBs: number; diskReadMBs: number; s3rverPutMBs: number; s3rverGetMBs: number; filesPutMBs: number; filesGetMBs: number };
 }
 
 export async function runS3Bench(log: (line: string) => void = console.log): Promise<S3BenchResult> {
@@ -204,7 +346,7 @@ export async function runS3Bench(log: (line: string) => void = console.log): Pro
     return {
       put: { local: med(rows["local put"]!), s3rver: med(rows["s3rver put"]!), ratio: median(ratios.put), vsBaseline: versus("put") },
       get: { local: med(rows["local get"]!), s3rver: med(rows["s3rver get"]!), ratio: median(ratios.get), vsBaseline: versus("get") },
-      large: { putMBs: l.putMBs, getMBs: l.getMBs, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs, filesPutMBs: b.putMBs, filesGetMBs: b.getMBs },
+      large: { putMBs: l.putMBs, getMBs: l.getMBs, getAgainMBs: l.againMBs, getCpuUsPerMiB: l.getCpuUsPerMiB, diskReadCpuUsPerMiB: d.readCpuUsPerMiB, diskWriteMBs: d.writeMBs, diskReadMBs: d.readMBs, s3rverPutMBs: s.putMBs, s3rverGetMBs: s.getMBs, filesPutMBs: b.putMBs, filesGetMBs: b.getMBs },
     };
   } finally {
     await Promise.all([stop(local), stop(s3rver), stop(files), base && stop(base)]);

@@ -4,7 +4,7 @@
  * it is not installed.
  */
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const hasChromium = fs.existsSync(CHROMIUM);
@@ -21,4 +21,13 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
+}
+
+/** What a page says (its console, failed requests, responses), to print when a wait on it fails. */
+export function recordPage(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("console", (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+  page.on("requestfailed", (r) => seen.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on("response", (r) => seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
+  return seen;
 }

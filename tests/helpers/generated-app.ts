@@ -9,7 +9,7 @@ import fs from "node:fs";
 import nodeHttp from "node:http";
 import path from "node:path";
 import { removeApp, repoRoot } from "./app-copy.js";
-import { SstProcess } from "./sst-process.js";
+import { SstProcess, runSst } from "./sst-process.js";
 import { freePort } from "./ports.js";
 import { output } from "./outputs.js";
 
@@ -113,4 +113,24 @@ export function exampleApp(template: string): { app: () => RunningApp; dir: () =
     if (!process.env.SST_TEST_KEEP) removeApp(dir);
   });
   return { app: () => running, dir: () => dir };
+}
+
+export interface DeployedApp {
+  /** `sst deploy --local`'s run (it succeeded). */
+  deploy: ReturnType<typeof runSst>;
+  /** `sst local` serving the deployed stage on the port the deploy used. */
+  local: SstProcess;
+}
+
+/**
+ * `sst deploy --local --stage <stage>` of the app (sites built), then `sst local` serving
+ * that stage, until Ready. Fails with the deploy's output if it fails.
+ */
+export async function deployLocal(app: string, stage: string, env: Record<string, string> = {}): Promise<DeployedApp> {
+  const port = await freePort();
+  const deploy = runSst(app, ["deploy", "--local", "--stage", stage, "--port", String(port)], env, 900_000);
+  if (deploy.code !== 0) throw new Error(`sst deploy --local failed (${deploy.code}):\n${deploy.output}`);
+  const local = new SstProcess(app, ["local", "--dir", path.join(".sst", "local", stage), "--port", String(port)]);
+  await local.waitFor(/Ready/, 60_000);
+  return { deploy, local };
 }

@@ -55,10 +55,7 @@ function copyTree(from: string, to: string): void {
 
 function writeRootPackage(dest: string, app: string, chain: Preset[], version: (n: string) => string): void {
   const pkg: Record<string, any> = { name: app, version: "0.0.0", private: true, type: "module", scripts: {}, devDependencies: {}, workspaces: [] };
-  for (const p of chain) {
-    Object.assign(pkg.scripts, p.scripts ?? {});
-    pkg.workspaces.push(...(p.workspaces ?? []));
-  }
+  for (const p of chain) pkg.workspaces.push(...(p.workspaces ?? []));
   fs.writeFileSync(path.join(dest, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   addDependencies(path.join(dest, "package.json"), mergeAdditions(chain), version);
 }
@@ -67,6 +64,7 @@ function mergeAdditions(list: PackageAdditions[]): PackageAdditions {
   return {
     dependencies: list.flatMap((p) => p.dependencies ?? []),
     devDependencies: list.flatMap((p) => p.devDependencies ?? []),
+    scripts: Object.assign({}, ...list.map((p) => p.scripts ?? {})),
   };
 }
 
@@ -85,6 +83,7 @@ function addDependencies(file: string, additions: PackageAdditions, version: (n:
     pkg[key] ??= {};
     for (const name of names) pkg[key][name] = version(name);
   }
+  if (Object.keys(additions.scripts ?? {}).length > 0) pkg.scripts = { ...pkg.scripts, ...additions.scripts };
   fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
 }
 

@@ -13,6 +13,8 @@ export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta
 export interface PackageAdditions {
   dependencies?: string[];
   devDependencies?: string[];
+  /** npm scripts the template adds (SST v2's presets patched some in, e.g. graphql/rds's `migrate`). */
+  scripts?: Record<string, string>;
 }
 
 export interface Preset extends PackageAdditions {
@@ -22,7 +24,6 @@ export interface Preset extends PackageAdditions {
   description?: string;
   /** Set on a template that only exists to be extended: why it cannot be generated alone. */
   abstract?: string;
-  scripts?: Record<string, string>;
   workspaces?: string[];
   /** Additions to the package.json of workspace packages, by folder. */
   packages?: Record<string, PackageAdditions>;

@@ -208,8 +208,15 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     if (!db) {
       // Checked as it opens (state-integrity.ts): a damaged file is named, never used.
       db = this.integrity.openDatabase(name, (file) => {
+        const created = !fs.existsSync(file);
         const opened = new Database(file);
         try {
+          // Turning a new, empty file into a WAL database is a write transaction in
+          // rollback mode, which SQLite's default `synchronous = FULL` fsyncs (journal
+          // and file): 15–30 ms a database on this disk, every service's database on a
+          // cold start. Nothing is in the file yet to protect, so that one switch goes
+          // unsynced; every write after it has the settings below.
+          if (created) opened.pragma("synchronous = OFF");
           opened.pragma("journal_mode = WAL");
         } catch (err: any) {
           opened.close();

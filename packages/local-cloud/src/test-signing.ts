@@ -5,23 +5,10 @@
  * service, as a page would be handed one.
  */
 import http from "node:http";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 
-/** The hash constructor the signer expects (what @smithy/hash-node provides in the SDK). */
-export class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === "string" ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.h = key === undefined ? createHash("sha256") : createHmac("sha256", key);
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
+export { Sha256 } from "./kernel/sha256.js";
+import { Sha256 } from "./kernel/sha256.js";
 
 export interface Credentials {
   accessKeyId: string;

@@ -164,10 +164,20 @@ export class StackEngine {
     const oldResources = previous?.resources ?? {};
     const working: Record<string, ResourceState> = {};
     const imports = new Set<string>();
+    // The other stacks' exports, read once for this deploy: each Fn::ImportValue used to
+    // read and parse every stack. A name not found is looked up again (a stack deployed
+    // side by side may have exported it since) before the import fails.
+    let otherExports: ReturnType<StackEngine["exports"]> | undefined;
+    const findExport = (name: string): string | undefined => {
+      const found = (otherExports ??= this.exports(stack.stackId)).get(name);
+      if (found) return found.value;
+      otherExports = this.exports(stack.stackId);
+      return otherExports.get(name)?.value;
+    };
     const scope = createScope({
       template, stackName: stack.stackName, stackId: stack.stackId, region: this.cloud.region, accountId: this.cloud.accountId,
       parameters: prepared.parameters.values, resources: () => working,
-      findExport: (n) => this.exports(stack.stackId).get(n)?.value, onImport: (n) => imports.add(n),
+      findExport: (n) => findExport(n), onImport: (n) => imports.add(n),
       endpoint: this.cloud.endpoint,
     });
     Object.assign(scope.conditions, prepared.conditions);

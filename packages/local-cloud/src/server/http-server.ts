@@ -17,6 +17,7 @@ import { Readable, type Duplex } from "node:stream";
 import { AwsError } from "./aws-error.js";
 import { readSignature, verifySignature } from "./sigv4.js";
 import { familyOfUnread, kernelErrorResponse, missingAuthError, protocolFamily, signatureError, unknownKeyError, type Family } from "./kernel-errors.js";
+import { lendsChunks } from "./file-range-stream.js";
 import { KEEP_ALIVE_TIMEOUT_MS, PUMP_AHEAD_MAX, type Exchange, type HttpAnswer, type HttpRequest } from "./http1-connection.js";
 import { ALWAYS_ACCEPTED_BODY, bodyLimitFor } from "./body-limits.js";
 import { streamsBody } from "./streamed-bodies.js";
@@ -398,8 +399,17 @@ function refusal(refused: AwsResponse | AwsError, family: Family, requestId: str
  */
 function streamTo(res: http.ServerResponse, body: Readable): void {
   const resume = () => body.resume();
+  // A file's blocks go back to its pool once written, as on the fast path (HTTP/1.1 only:
+  // node:http calls back once the socket has written the bytes).
+  const lender = res.req?.httpVersionMajor === 1 && lendsChunks(body) ? body : undefined;
   body.on("data", (chunk: Buffer | string) => {
-    if (!res.write(chunk) && res.writableLength >= PUMP_AHEAD_MAX) {
+    const ok =
+      lender !== undefined && typeof chunk !== "string"
+        ? res.write(chunk, (err) => {
+            if (!err) lender.takeBack(chunk);
+          })
+        : res.write(chunk);
+    if (!ok && res.writableLength >= PUMP_AHEAD_MAX) {
       body.pause();
       res.once("drain", resume);
     }

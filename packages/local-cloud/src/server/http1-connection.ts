@@ -13,6 +13,7 @@
 import net from "node:net";
 import { STATUS_CODES, validateHeaderName, type Server as NodeHttpServer } from "node:http";
 import { Readable } from "node:stream";
+import { lendsChunks, type LendsChunks } from "./file-range-stream.js";
 import { RequestFramer, hasCloseToken, type RequestHead, type RequestSink } from "./http1-parser.js";
 
 /** Idle keep-alive sockets close after this long, as node:http's keepAliveTimeout did. */
@@ -256,6 +257,10 @@ export class Exchange implements HttpRequest {
 class StreamPump {
   private waitingForDrain = false;
   private done = false;
+  /** The source lends its chunks (file-range-stream.ts): each goes back once written. */
+  private readonly lender: LendsChunks | undefined;
+  /** A file's head waits for its first block, so both go out in one writev. */
+  private heldHead: string | null = null;
 
   constructor(
     private readonly connection: Http1Connection,
@@ -267,10 +272,14 @@ class StreamPump {
     this.onData = this.onData.bind(this);
     this.onEnd = this.onEnd.bind(this);
     this.onError = this.onError.bind(this);
+    this.lender = lendsChunks(body) ? body : undefined;
   }
 
   start(head: string): void {
-    this.socket.write(head, "latin1");
+    // A file's first block comes within a read; any other stream (a live log) may take
+    // its time, and its client must see the head at once.
+    if (this.lender !== undefined) this.heldHead = head;
+    else this.socket.write(head, "latin1");
     // The error listener stays for good: a stream that errors after we are done must not
     // become an uncaught 'error' event.
     this.body.on("error", this.onError);
@@ -291,15 +300,22 @@ class StreamPump {
     if (size === 0) return; // an empty chunk would read as the last one
     const socket = this.socket;
     let ok: boolean;
+    const head = this.heldHead;
+    if (head !== null) {
+      this.heldHead = null;
+      socket.cork();
+      socket.write(head, "latin1");
+    }
     if (this.chunked) {
       socket.cork();
       socket.write(`${size.toString(16)}\r\n`, "latin1");
-      socket.write(chunk);
+      this.writeChunk(chunk);
       ok = socket.write("\r\n", "latin1");
       socket.uncork();
     } else {
-      ok = socket.write(chunk);
+      ok = this.writeChunk(chunk);
     }
+    if (head !== null) socket.uncork();
     // A full socket (write() said so) pauses the source only once a few MiB wait in
     // it: a large file read a MiB at a time then keeps its next read overlapping the
     // socket's writes, instead of reading only when the socket has drained.
@@ -307,6 +323,15 @@ class StreamPump {
       this.waitingForDrain = true;
       this.body.pause();
     }
+  }
+
+  private writeChunk(chunk: Buffer | string): boolean {
+    const lender = this.lender;
+    if (lender === undefined || typeof chunk === "string") return this.socket.write(chunk);
+    // Handed back only once the socket is done with it: written, or failed and dropped.
+    return this.socket.write(chunk, (err) => {
+      if (!err) lender.takeBack(chunk);
+    });
   }
 
   onDrain(): void {
@@ -318,6 +343,8 @@ class StreamPump {
 
   private onEnd(): void {
     if (this.done) return;
+    if (this.heldHead !== null) this.socket.write(this.heldHead, "latin1");
+    this.heldHead = null;
     this.detach();
     this.connection.streamEnded(this, this.chunked ? LAST_CHUNK : undefined);
   }

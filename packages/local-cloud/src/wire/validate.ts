@@ -220,14 +220,19 @@ function isCollection(shapes: Shapes, member: Parameters<typeof memberTraits>[0]
   return type === "list" || type === "map";
 }
 
-/** One compiler per service: operations sharing shapes share their compiled checks. */
+/**
+ * One compiler per service: operations sharing shapes share their compiled checks. An
+ * operation's check is compiled on its first call: a service declares hundreds of
+ * operations, an app calls a few, and compiling all of them was a fifth of the local
+ * cloud's start.
+ */
 export function validatorFactory(shapes: Shapes, errors: ValidationErrors): (inputShape: string | undefined) => InputValidator {
   const compiler = new Compiler(shapes, errors);
   return (inputShape) => {
     if (inputShape === undefined) return (input, precheck) => precheck?.(input);
-    const check = compiler.check(inputShape, "field", false);
+    let check: Check | undefined;
     return (input, precheck) => {
-      const ok = check({ input }, "input");
+      const ok = (check ??= compiler.check(inputShape, "field", false))({ input }, "input");
       precheck?.(input);
       if (ok) return;
       const violations: Violation[] = [];

@@ -19,7 +19,8 @@ export const AWS_SDK_V2_ENDPOINT_SNIPPET = `
 })();
 `;
 
-const NODE_LOADER = /[\\/]aws-sdk[\\/]lib[\\/]node_loader\.js$/;
+/** The SDK's Node loader, which every v2 entry point runs first. */
+export const AWS_SDK_V2_NODE_LOADER = /[\\/]aws-sdk[\\/]lib[\\/]node_loader\.js$/;
 
 export const AWS_SDK_V2_PLUGIN_NAME = "sst-aws-sdk-v2-endpoint";
 
@@ -27,7 +28,7 @@ export function awsSdkV2EndpointPlugin(): Plugin {
   return {
     name: AWS_SDK_V2_PLUGIN_NAME,
     setup(build) {
-      build.onLoad({ filter: NODE_LOADER }, async (args) => ({
+      build.onLoad({ filter: AWS_SDK_V2_NODE_LOADER }, async (args) => ({
         contents: (await fs.promises.readFile(args.path, "utf8")) + AWS_SDK_V2_ENDPOINT_SNIPPET,
         loader: "js",
       }));

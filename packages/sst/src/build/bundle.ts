@@ -12,6 +12,7 @@ import { resolveHandler, splitHandler } from "./handler.js";
 import { esbuildError } from "./esbuild-error.js";
 import { fallbackNodePaths } from "./node-paths.js";
 import { awsSdkV2EndpointPlugin, AWS_SDK_V2_PLUGIN_NAME } from "./aws-sdk-v2.js";
+import { buildSyncWithAwsSdkV2Endpoint, bundlesAwsSdkV2 } from "./aws-sdk-v2-sync.js";
 
 /** A `require` for CommonJS dependencies bundled into ESM output. */
 const REQUIRE_BANNER =
@@ -122,8 +123,8 @@ export async function bundleInto(def: FunctionDefinitionRecord, root: string, ou
 /** Synchronous variant for construct constructors (no esbuild plugins). */
 export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, outdir: string): BundleResult {
   const opts = functionBuildOptions(def, root, outdir);
-  // esbuild cannot run plugins synchronously. The SDK v2 endpoint line only matters when
-  // the bundle runs on the local cloud; bundles built at app finish (async) carry it.
+  // esbuild cannot run plugins synchronously: a bundle that holds aws-sdk v2 is rebuilt
+  // with its endpoint line in a child esbuild (aws-sdk-v2-sync.ts).
   const plugins = (opts.plugins ?? []).filter((p) => p.name !== AWS_SDK_V2_PLUGIN_NAME);
   if (plugins.length > 0) {
     throw new Error(`Function "${def.handler}": esbuild plugins are not supported when bundling at synth`);
@@ -133,6 +134,7 @@ export function bundleFunctionSync(def: FunctionDefinitionRecord, root: string, 
   let result: esbuild.BuildResult;
   try {
     result = esbuild.buildSync(opts);
+    if (bundlesAwsSdkV2(result)) result = buildSyncWithAwsSdkV2Endpoint(opts);
   } catch (e) {
     throw esbuildError(e, root, `Failed to build function "${def.handler}"`);
   }

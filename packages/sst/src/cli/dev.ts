@@ -23,6 +23,9 @@ const dev: Command = {
     const signal = waitForShutdownSignal();
     const { DevSession, loadDevProject } = await import("../dev/dev-session.js");
     const common = { cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region, verbose: ctx.global.verbose, ui: ctx.ui };
+    // The local cloud's modules (both targets run functions on its Lambda runtime) load
+    // while the synth process loads the config: this process is idle until then.
+    void import("../deploy/local-cloud.js").then((m) => m.importLocalCloud()).catch(() => {});
     const preloaded = await loadDevProject(common);
     const target = await resolveStageTarget(ctx, preloaded.project);
     if (inspectPort !== undefined) (await import("../dev/inspector.js")).openInspector(inspectPort, ctx.ui);

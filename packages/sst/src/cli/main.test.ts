@@ -51,6 +51,13 @@ describe("sst main", () => {
     assert.match(c.err(), /Invalid --port "abc"/);
   });
 
+  it("sst start is sst dev, with SST v2's warning (the launch.json of every generated app runs it)", async () => {
+    const c = capture();
+    assert.equal(await main(["start", "--increase-timeout", "--help"], c.ui), 0);
+    assert.match(c.out(), /^sst dev/);
+    assert.match(c.err(), /Warning: sst start has been renamed to sst dev/);
+  });
+
   it("prints the version", async () => {
     const c = capture();
     assert.equal(await main(["version"], c.ui), 0);

@@ -5,7 +5,7 @@
  */
 import { GLOBAL_OPTIONS, commandHelp, parseCommandArgs, rootHelp } from "./args.js";
 import { CliError, UsageError } from "./command.js";
-import { GROUPS, loadAll, loadCommand } from "./registry.js";
+import { ALIASES, GROUPS, loadAll, loadCommand } from "./registry.js";
 import { createUi, type Ui } from "./ui.js";
 import { userCodeLocation } from "./error-location.js";
 
@@ -47,7 +47,10 @@ export async function main(argv: string[], ui: Ui = createUi({ verbose: argv.inc
     }
     return 0;
   }
-  const command = await loadCommand(name);
+  const alias = ALIASES[name];
+  // Said on stderr: a renamed command still runs, and its output stays the command's own.
+  if (alias) ui.note(ui.color.yellow(`Warning: ${alias.warning}`));
+  const command = await loadCommand(alias?.to ?? name);
   if (!command) {
     const group = GROUPS.find((g) => name.startsWith(`${g} `));
     if (group) {

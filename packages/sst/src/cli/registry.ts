@@ -24,6 +24,11 @@ export const COMMANDS: Record<string, Loader> = {
   version: () => import("./version.js"),
 };
 
+/** Old names SST v2 still accepted, with the warning it printed (`sst start`: SST v1's name for dev). */
+export const ALIASES: Record<string, { to: string; warning: string }> = {
+  start: { to: "dev", warning: "sst start has been renamed to sst dev" },
+};
+
 /** Command groups: "sst secrets" alone lists its subcommands. */
 export const GROUPS = ["secrets"];
 

@@ -262,11 +262,12 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     }
     this.cdk.accessLogGroup = accessLogData?.logGroup;
     const deployOptions = restApiProps.deployOptions ?? {};
-    if (restApiProps.policy) {
+    // The local cloud evaluates resource policies, but no local request comes through a VPC endpoint.
+    if (restApiProps.policy && /aws:SourceVpce?\b/i.test(JSON.stringify(restApiProps.policy.toJSON()))) {
       addLocalNotice(this, {
         construct: `ApiGatewayV1Api "${this.id}"`,
         prop: "cdk.restApi.policy",
-        local: "the resource policy is deployed, but the local cloud does not evaluate it: every caller the method's own authorization admits gets through",
+        local: "the resource policy is evaluated locally, but its aws:SourceVpc/aws:SourceVpce conditions never hold there (no request comes through a VPC endpoint)",
       });
     }
     this.cdk.restApi = new apig.RestApi(this, "Api", {
@@ -430,13 +431,6 @@ export class ApiGatewayV1Api<Authorizers extends Record<string, ApiGatewayV1ApiA
     }
     this.functions[routeKey] = fn;
 
-    if (routeProps.cdk?.integration?.proxy === false) {
-      addLocalNotice(this, {
-        construct: `ApiGatewayV1Api "${this.id}"`,
-        prop: `${prop}.cdk.integration.proxy`,
-        local: "a non-proxy Lambda integration (request and response mapping templates) is deployed, but the local cloud serves Lambda proxy integrations only: the route answers 500 locally",
-      });
-    }
     const apigMethod = resource.addMethod(method, new apig.LambdaIntegration(fn, routeProps.cdk?.integration), this.methodOptions(prop, routeProps));
     if (this.deployment) {
       // A new route must make a new deployment of the imported API.

@@ -20,6 +20,7 @@ import type { Permissions, BindingResource } from "./util/permission.js";
 import { stack as addStack, type FunctionalStack, type StackProps } from "./FunctionalStack.js";
 import { DeferredTasks } from "./deferred-tasks.js";
 import { localNotices, type LocalNotice } from "./util/local-notice.js";
+import { noticeUnservedRestIntegrations } from "./util/rest-integration-notices.js";
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 import { currentProject } from "../project.js";
@@ -50,8 +51,10 @@ export interface AppCdkOptions {
 }
 
 export interface AppProps {
-  name: string;
-  stage: string;
+  /** @default "my-app", as SST v2 (an App made directly, in a stack test) */
+  name?: string;
+  /** @default "dev", as SST v2 */
+  stage?: string;
   region?: string;
   account?: string;
   mode?: AppMode;
@@ -143,8 +146,8 @@ export class App extends cdk.App {
       context: props.context,
     });
     (this as any)[APP_MARK] = true;
-    this.name = props.name;
-    this.stage = props.stage;
+    this.name = props.name ?? "my-app";
+    this.stage = props.stage ?? "dev";
     this.region = props.region ?? "us-east-1";
     // SST v2's placeholder when nothing says (the CLI always passes the target's account).
     this.account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? "my-account";
@@ -264,6 +267,7 @@ export class App extends cdk.App {
     // After the removal policy, as SST v2 writes them at synth: they keep CloudFormation's default.
     this.addBindingParameters();
     if (this.region.startsWith("us-gov-")) cdk.Aspects.of(this).add(new RemoveGovCloudUnsupportedProperties());
+    noticeUnservedRestIntegrations(this);
   }
 
   private addMetadataOutputs(): void {

@@ -137,11 +137,18 @@ export class AppSyncApi extends Construct implements SSTConstruct {
     this.addLocalNotices();
   }
 
-  /** What the local cloud deploys but does not run: other data sources than Lambda, DynamoDB and none; other authorization than API keys. */
+  /** What the local cloud deploys but does not run: other data sources than Lambda, DynamoDB, HTTP, RDS and none; other authorization than API keys. */
   private addLocalNotices(): void {
     for (const [key, value] of Object.entries(this.props.dataSources ?? {})) {
       const type = Fn.isInlineDefinition(value) ? "function" : value.type ?? "function";
-      if (type === "rds" || type === "open_search" || type === "http") {
+      if (type === "http" && (value as { cdk?: { dataSource?: { authorizationConfig?: unknown } } }).cdk?.dataSource?.authorizationConfig) {
+        addLocalNotice(this, {
+          construct: `AppSyncApi "${this.id}"`,
+          prop: `dataSources.${key}.cdk.dataSource.authorizationConfig`,
+          local: "the HTTP data source runs locally, but its requests are not signed (AWS_IAM authorization is applied on AWS only)",
+        });
+      }
+      if (type === "open_search") {
         addLocalNotice(this, {
           construct: `AppSyncApi "${this.id}"`,
           prop: `dataSources.${key}`,

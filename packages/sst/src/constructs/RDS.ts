@@ -70,7 +70,7 @@ export interface RDSProps {
   };
   /** Folder of migration modules (relative to the app's root). */
   migrations?: string;
-  /** Where `sst dev` writes the database's TypeScript types (SST v2's kysely-codegen; not done here). */
+  /** Where `sst dev` writes the kysely types of the default database after deploys and migrations (dev/kysely-types.ts). */
   types?: string | RDSTypes;
   cdk?: {
     id?: string;

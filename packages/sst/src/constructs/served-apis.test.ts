@@ -6,11 +6,11 @@
  * Lambda resolver, a DynamoDB data source and a none data source, with the API key;
  * `url`s and `sst/node/api` bindings point at the local endpoints; `sst dev` has
  * nothing to say about either construct — unless it uses what the local cloud deploys
- * but does not run, or runs only in part (a custom domain, an HTTP data source, Cognito
- * user-pool authorization by a pool the app does not create, which only AWS can check),
- * which it names once. A Cognito authorizer of the app's own pool takes the tokens the
- * local Cognito signs (signed in over SRP) and hands their claims to its route; an API
- * key of a usage plan opens an `apiKeyRequired` route.
+ * but does not run, or runs only in part (a custom domain, Cognito user-pool
+ * authorization by a pool the app does not create, which only AWS can check), which it
+ * names once. A Cognito authorizer of the app's own pool takes the tokens the local
+ * Cognito signs (signed in over SRP) and hands their claims to its route; an API key of a
+ * usage plan opens an `apiKeyRequired` route.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -229,16 +229,15 @@ describe("what the constructs write for the local cloud", () => {
     });
     new ApiGatewayV1Api(stack, "Guarded", {
       routes: { "GET /": "src/fn.echo" },
-      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()] })] }) } },
+      cdk: { restApi: { policy: new cdk.aws_iam.PolicyDocument({ statements: [new cdk.aws_iam.PolicyStatement({ actions: ["execute-api:Invoke"], resources: ["*"], principals: [new cdk.aws_iam.AnyPrincipal()],
+        conditions: { StringEquals: { "aws:SourceVpce": "vpce-1" } } })] }) } },
     });
     const notices = app.localNotices.map((n) => `${n.construct} ${n.prop}`);
     assert.deepEqual(notices.sort(), [
       'ApiGatewayV1Api "Guarded" cdk.restApi.policy',
       'ApiGatewayV1Api "Rest" authorizers.pool',
       'ApiGatewayV1Api "Rest" customDomain',
-      'ApiGatewayV1Api "Rest" routes["POST /mapped"].cdk.integration.proxy',
       'AppSyncApi "Graph" cdk.graphqlApi.authorizationConfig',
-      'AppSyncApi "Graph" dataSources.remote',
     ]);
   });
 });

@@ -4,8 +4,11 @@
  * (`apigateway-cloudwatch-logs-role`) and set it, unless the account has one already.
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from "@aws-sdk/client-api-gateway";
-import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import type * as ApiGatewaySdk from "@aws-sdk/client-api-gateway";
+import type * as IamSdk from "@aws-sdk/client-iam";
+import { awsSdk } from "./aws-sdk.js";
+const { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } = awsSdk<typeof ApiGatewaySdk>("@aws-sdk/client-api-gateway");
+const { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } = awsSdk<typeof IamSdk>("@aws-sdk/client-iam");
 
 export async function apiGatewayCloudWatchRole(event: CloudFormationCustomResourceEvent): Promise<void> {
   if (event.RequestType === "Delete") return;

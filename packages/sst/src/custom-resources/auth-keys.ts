@@ -4,29 +4,43 @@
  * and `privatePath` on create; on update, moved to new paths when they change (the keys
  * themselves survive, so sessions stay valid); deleted with the resource.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPair, generateKeyPairSync, type RSAKeyPairOptions } from "node:crypto";
+import { promisify } from "node:util";
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { DeleteParametersCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type * as SsmSdk from "@aws-sdk/client-ssm";
+import { awsSdk } from "./aws-sdk.js";
+
+/** The SSM client package, loaded on first use: a Create starts its key pair first (see authKeys). */
+let sdk: typeof SsmSdk | undefined;
+const ssmSdk = () => (sdk ??= awsSdk<typeof SsmSdk>("@aws-sdk/client-ssm"));
 
 export interface AuthKeysProps {
   publicPath: string;
   privatePath: string;
 }
 
+const KEY_PAIR: RSAKeyPairOptions<"pem", "pem"> = {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+};
+
 export function generateAuthKeyPair(): { publicKey: string; privateKey: string } {
-  return generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+  return generateKeyPairSync("rsa", KEY_PAIR);
 }
 
-export async function authKeys(event: CloudFormationCustomResourceEvent, ssm: SSMClient = new SSMClient({})): Promise<void> {
+export async function authKeys(event: CloudFormationCustomResourceEvent, client?: SsmSdk.SSMClient): Promise<void> {
   const props = pathsOf(event.ResourceProperties);
+  // The key pair is generated on libuv's thread pool while this thread loads the SDK
+  // (each ~100 ms of CPU, on the path of the first deploy of an app with Auth).
+  const pair = event.RequestType === "Create" ? promisify(generateKeyPair)("rsa", KEY_PAIR) : undefined;
+  pair?.catch(() => {});
+  const { DeleteParametersCommand, PutParameterCommand, SSMClient } = ssmSdk();
+  const ssm = client ?? new SSMClient({});
   const put = (Name: string, Value: string) => ssm.send(new PutParameterCommand({ Name, Value, Type: "SecureString", Overwrite: true }));
 
-  if (event.RequestType === "Create") {
-    const { publicKey, privateKey } = generateAuthKeyPair();
+  if (pair) {
+    const { publicKey, privateKey } = await pair;
     await Promise.all([put(props.privatePath, privateKey), put(props.publicPath, publicKey)]);
     return;
   }
@@ -42,9 +56,9 @@ export async function authKeys(event: CloudFormationCustomResourceEvent, ssm: SS
   await ssm.send(new DeleteParametersCommand({ Names: [props.publicPath, props.privatePath] }));
 }
 
-async function read(ssm: SSMClient, name: string): Promise<string | undefined> {
+async function read(ssm: SsmSdk.SSMClient, name: string): Promise<string | undefined> {
   try {
-    const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const out = await ssm.send(new (ssmSdk().GetParameterCommand)({ Name: name, WithDecryption: true }));
     return out.Parameter?.Value;
   } catch (e) {
     if ((e as Error).name === "ParameterNotFound") return undefined;

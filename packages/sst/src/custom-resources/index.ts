@@ -5,23 +5,24 @@
  * fast instead of waiting for a response that never comes.
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { authKeys } from "./auth-keys.js";
-import { sourcemapUploader } from "./sourcemap-uploader.js";
-import { secretPrefetcher } from "./secret-prefetcher.js";
-import { functionInvoker } from "./function-invoker.js";
-import { assetReplacer, cloudFrontInvalidator, s3Uploader } from "./site-resources.js";
-import { apiGatewayCloudWatchRole } from "./apigateway-cloudwatch-role.js";
 import { physicalIdOf, sendResponse } from "./response.js";
 
+/**
+ * Each type's code (and the AWS SDK clients it uses) loads on the first event of that
+ * type: the handler's environment starts in every deploy that has a custom resource,
+ * and loading all six SDK clients up front (CommonJS, parsed again by Node for each ESM
+ * import) was most of its cold start, on the path of the deploy's last stacks. The
+ * bundle is split (custom-resource-handler.ts), one chunk per type.
+ */
 const HANDLERS: Record<string, (event: CloudFormationCustomResourceEvent) => Promise<void>> = {
-  "Custom::AuthKeys": (e) => authKeys(e),
-  "Custom::SourcemapUploader": (e) => sourcemapUploader(e),
-  "Custom::SecretPrefetcher": (e) => secretPrefetcher(e),
-  "Custom::FunctionInvoker": (e) => functionInvoker(e),
-  "Custom::S3Uploader": (e) => s3Uploader(e),
-  "Custom::AssetReplacer": (e) => assetReplacer(e),
-  "Custom::CloudFrontInvalidator": (e) => cloudFrontInvalidator(e),
-  "Custom::APIGatewayCloudWatchRole": (e) => apiGatewayCloudWatchRole(e),
+  "Custom::AuthKeys": async (e) => (await import("./auth-keys.js")).authKeys(e),
+  "Custom::SourcemapUploader": async (e) => (await import("./sourcemap-uploader.js")).sourcemapUploader(e),
+  "Custom::SecretPrefetcher": async (e) => (await import("./secret-prefetcher.js")).secretPrefetcher(e),
+  "Custom::FunctionInvoker": async (e) => (await import("./function-invoker.js")).functionInvoker(e),
+  "Custom::S3Uploader": async (e) => (await import("./site-resources.js")).s3Uploader(e),
+  "Custom::AssetReplacer": async (e) => (await import("./site-resources.js")).assetReplacer(e),
+  "Custom::CloudFrontInvalidator": async (e) => (await import("./site-resources.js")).cloudFrontInvalidator(e),
+  "Custom::APIGatewayCloudWatchRole": async (e) => (await import("./apigateway-cloudwatch-role.js")).apiGatewayCloudWatchRole(e),
 };
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {

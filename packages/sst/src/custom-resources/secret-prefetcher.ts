@@ -5,8 +5,11 @@
  * read SSM on a cold start. A secret set nowhere fails the deploy, naming it.
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
-import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type * as LambdaSdk from "@aws-sdk/client-lambda";
+import type * as SsmSdk from "@aws-sdk/client-ssm";
+import { awsSdk } from "./aws-sdk.js";
+const { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } = awsSdk<typeof LambdaSdk>("@aws-sdk/client-lambda");
+const { GetParametersCommand, SSMClient } = awsSdk<typeof SsmSdk>("@aws-sdk/client-ssm");
 
 const SECRET_ENV = /^SST_Secret_value_(.+)$/;
 

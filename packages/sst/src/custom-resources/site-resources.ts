@@ -11,9 +11,11 @@
  * invalidation need no removal.
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, DeleteObjectsCommand } from "@aws-sdk/client-s3";
-import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import type * as S3Sdk from "@aws-sdk/client-s3";
+import type * as CloudFrontSdk from "@aws-sdk/client-cloudfront";
 import { contentTypeOf, fileOptionsFor, readZip, replaceInFiles, writeZip, type FileOptions } from "./site-archive.js";
+import { awsSdk } from "./aws-sdk.js";
+const { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, DeleteObjectsCommand } = awsSdk<typeof S3Sdk>("@aws-sdk/client-s3");
 
 type Work = (event: CloudFormationCustomResourceEvent) => Promise<void>;
 type Replace = { files: string | string[]; search: string; replace: string };
@@ -82,6 +84,8 @@ export const assetReplacer: Work = async (event) => {
 export const cloudFrontInvalidator: Work = async (event) => {
   if (event.RequestType === "Delete") return;
   const props = event.ResourceProperties as any;
+  // Loaded here: the S3 resources of a site (and every dev deploy's AssetReplacer) do without it.
+  const { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } = awsSdk<typeof CloudFrontSdk>("@aws-sdk/client-cloudfront");
   const cloudfront = new CloudFrontClient({});
   const paths: string[] = props.paths ?? ["/*"];
   const out = await cloudfront.send(new CreateInvalidationCommand({

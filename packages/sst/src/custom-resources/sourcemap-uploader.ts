@@ -5,9 +5,11 @@
  * deploy are not copied again.
  */
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { CopyObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type * as S3Sdk from "@aws-sdk/client-s3";
+import { awsSdk } from "./aws-sdk.js";
+const { CopyObjectCommand, S3Client } = awsSdk<typeof S3Sdk>("@aws-sdk/client-s3");
 
-export async function sourcemapUploader(event: CloudFormationCustomResourceEvent, s3: S3Client = new S3Client({})): Promise<void> {
+export async function sourcemapUploader(event: CloudFormationCustomResourceEvent, s3: S3Sdk.S3Client = new S3Client({})): Promise<void> {
   if (event.RequestType === "Delete") return;
   const props = event.ResourceProperties as Record<string, any>;
   const before: Record<string, string> = event.RequestType === "Update" ? Object.fromEntries((event.OldResourceProperties as any)?.sourcemaps ?? []) : {};

@@ -24,6 +24,7 @@ export interface CloudHandle {
       opts?: { stacks?: string[]; onEvent?: (event: any) => void },
     ): Promise<{ stacks: Record<string, { status: string; outputs: Record<string, string> }> }>;
     removeStacks(stackNames: string[]): Promise<unknown>;
+    call(operation: string, input: any): Promise<any>;
   };
   stop(): Promise<void>;
 }

@@ -7,6 +7,7 @@
  * a handler rebuilds it and the next invocation runs the new code; saving a stack
  * redeploys. The function log, build reports and redeploys read as on the local cloud.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Ui } from "../cli/ui.js";
@@ -31,6 +32,7 @@ import { SerialTask } from "./serial-task.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
+import { KyselyTypesSync, mayHaveTypedDatabase } from "./kysely-types.js";
 import { awsTarget, localServiceSpecs } from "./local-services.js";
 
 export interface AwsDevOptions {
@@ -58,6 +60,8 @@ export class AwsDevSession {
   private services?: ServiceProcesses;
   /** Api graphql routes' Pothos schemas, generated after deploys and on changes. */
   private readonly pothos: PothosSync;
+  /** RDS `types`: made once a deployed template holds a typed RDS (kysely-types.ts). */
+  private kyselyTypes?: KyselyTypesSync;
 
   private constructor(
     private project: Project,
@@ -123,6 +127,9 @@ export class AwsDevSession {
   private async begin(requestUrl: string): Promise<void> {
     const { ui } = this.opts;
     this.detachLog = attachInvocationLog(this.runtime.events, ui, (n) => this.resolver.label(n), { verbose: this.opts.verbose });
+    this.runtime.events.on("lambda:end", (e: { functionName: string; status: string }) => {
+      if (e.status === "success") this.kyselyTypes?.functionSucceeded(e.functionName);
+    });
     const synth = await this.synth(this.project);
     this.configInputs = new Set((this.project.configInputs ?? []).map((f) => path.resolve(this.project.root, f)));
     await this.builder.setFunctions(synth.functions);
@@ -163,7 +170,33 @@ export class AwsDevSession {
     ui.success(`Deployed ${n} stack${n === 1 ? "" : "s"} in ${Math.round(performance.now() - t0)}ms`);
     for (const l of formatOutputs(changed)) ui.line(l);
     await this.pothos.deployed(synth.stacks);
+    await this.syncKyselyTypes(synth);
     await this.runServices();
+  }
+
+  /** After a deploy: the typed RDS constructs of the deployed stacks (their outputs resolved) get their types. */
+  private async syncKyselyTypes(synth: SynthResult): Promise<void> {
+    const typed: string[] = [];
+    for (const stack of synth.stacks as { stackName?: string; templateFile?: string }[]) {
+      const text = stack.templateFile ? await fs.promises.readFile(stack.templateFile, "utf8").catch(() => "") : "";
+      if (stack.stackName && mayHaveTypedDatabase(text)) typed.push(stack.stackName);
+    }
+    if (!typed.length && !this.kyselyTypes) return;
+    try {
+      const { clientConfig } = await import("../deploy/aws/environment.js");
+      const { CloudFormationClient, DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+      const config = clientConfig(this.opts.env);
+      const cfn = new CloudFormationClient(config);
+      try {
+        const stacks = await Promise.all(typed.map(async (StackName) => (await cfn.send(new DescribeStacksCommand({ StackName }))).Stacks?.[0] ?? {}));
+        this.kyselyTypes ??= new KyselyTypesSync(this.project.root, this.opts.ui, config);
+        this.kyselyTypes.deployed(stacks);
+      } finally {
+        cfn.destroy();
+      }
+    } catch (err) {
+      this.opts.ui.error(`Kysely: Could not read the deployed stacks for RDS types: ${(err as Error).message}`);
+    }
   }
 
   /** Starts, restarts or stops the Services' `dev.command`s to match what was just deployed. */
@@ -218,6 +251,7 @@ export class AwsDevSession {
     this.stopped = true;
     this.watcher?.close();
     await this.redeploys.stop();
+    await this.kyselyTypes?.idle();
     await this.services?.stopAll();
     await this.bridge?.stop();
     this.detachLog?.();

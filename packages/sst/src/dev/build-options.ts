@@ -5,6 +5,7 @@
 import path from "node:path";
 import { DevFunctionBuilder, type BuildEvent, type BuildOptionsFor, type DevFunctionDef } from "./function-builder.js";
 import { defaultBuildOptions } from "./default-build-options.js";
+import { withSdkThroughRequire } from "./sdk-through-require.js";
 import type { ProjectLike } from "../deploy/project-like.js";
 
 export async function devBuildOptions(root: string): Promise<{ buildOptions: BuildOptionsFor; prepareVersion?: (def: DevFunctionDef, dir: string) => void }> {
@@ -14,9 +15,9 @@ export async function devBuildOptions(root: string): Promise<{ buildOptions: Bui
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw err;
   }
-  if (typeof mod?.functionBuildOptions !== "function") return { buildOptions: defaultBuildOptions };
+  if (typeof mod?.functionBuildOptions !== "function") return { buildOptions: (def, root, outdir) => withSdkThroughRequire(defaultBuildOptions(def, root, outdir)) };
   return {
-    buildOptions: mod.functionBuildOptions,
+    buildOptions: (def, root, outdir) => withSdkThroughRequire(mod.functionBuildOptions(def, root, outdir)),
     // copyFiles land next to the bundle, as they do in the deployed zip.
     prepareVersion:
       typeof mod.copyFilesInto === "function"

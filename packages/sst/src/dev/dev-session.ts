@@ -24,11 +24,13 @@ import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
 import { synthInProcess, type SynthInProgress } from "./synth-process.js";
+import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
+import { KyselyTypesSync } from "./kysely-types.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
-import { EnvReads, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
+import { EnvReads, prepareSynthCacheKey, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
 
 /** What the session is built from; tests swap in fakes. */
 export interface DevDeps {
@@ -46,6 +48,8 @@ export interface DevDeps {
     read: typeof readSynthCache;
     snapshot: typeof snapshotInputs;
     write: typeof writeSynthCache;
+    /** Work the first write needs, done while the synth runs elsewhere. */
+    prepare?: typeof prepareSynthCacheKey;
   };
 }
 
@@ -55,7 +59,7 @@ const realDeps: DevDeps = {
   synthElsewhere: synthInProcess,
   startCloud,
   defaultPort: async () => (await importLocalCloud()).DEFAULT_PORT,
-  synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache },
+  synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache, prepare: prepareSynthCacheKey },
 };
 
 export interface DevOptions {
@@ -128,13 +132,15 @@ async function synthesizedElsewhere(elsewhere: SynthInProgress, envReads: EnvRea
  */
 async function synthHere(deps: DevDeps, opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose">, project: Project, elsewhere: SynthInProgress | undefined, envReads: EnvReads): Promise<SynthResult> {
   const loaded = elsewhere ? await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } })) : project;
-  return envReads.during(() => deps.synth(loaded, { mode: "dev" }));
+  return envReads.during(() => deps.synth(loaded, { mode: "dev", context: { ...LOCAL_DEV_SYNTH_CONTEXT } }));
 }
 
 export class DevSession {
   private watcher?: TreeWatcher;
   /** Api graphql routes' Pothos schemas, generated after deploys and on changes (pothos-sync.ts). */
   private readonly pothos: PothosSync;
+  /** RDS `types`: kysely types of the databases, after deploys and migrations (kysely-types.ts). */
+  private readonly kyselyTypes: KyselyTypesSync;
   private detachLog?: () => void;
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
@@ -159,6 +165,11 @@ export class DevSession {
   ) {
     this.services = new ServiceProcesses(opts.ui);
     this.pothos = new PothosSync(project.root, opts.ui);
+    this.kyselyTypes = new KyselyTypesSync(project.root, opts.ui, {
+      region: cloud.region,
+      endpoint: cloud.endpoint,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
   }
 
   static async start(opts: DevOptions): Promise<DevSession> {
@@ -202,6 +213,8 @@ export class DevSession {
     });
     let synthResult: SynthResult;
     try {
+      // This process waits for the synth process now: hash what the cache write will need meanwhile.
+      if (!cached && elsewhere) deps.synthCache.prepare?.();
       if (cached) synthResult = cached.synth;
       else {
         synthResult = (elsewhere && (await synthesizedElsewhere(elsewhere, envReads))) || (await synthHere(deps, opts, project, elsewhere, envReads));
@@ -243,6 +256,7 @@ export class DevSession {
       detachCodes();
     };
     this.cloud.events.on("ssm:changed", this.onSsmChanged);
+    this.cloud.events.on("lambda:end", this.onLambdaEnd);
     this.configInputs = new Set((this.project.configInputs ?? []).map((f) => path.resolve(this.project.root, f)));
 
     ui.line(`SST v${await version()}`);
@@ -274,6 +288,7 @@ export class DevSession {
     for (const l of formatOutputs(changed)) ui.line(l);
     this.printNotices(synthResult);
     await this.pothos.deployed(synthResult.stacks);
+    this.kyselyTypes.deployed(await this.deployedStacks());
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
     await this.runServices();
   }
@@ -299,6 +314,28 @@ export class DevSession {
       this.printedNotices.add(`${n.path}\u0000${n.prop}`);
       this.opts.ui.line(`   ${n.construct} uses ${n.prop}: ${n.local}`);
     }
+  }
+
+  /** This app's stacks as the local cloud describes them (outputs resolved). */
+  private async deployedStacks(): Promise<{ StackName?: string; Outputs?: { OutputKey?: string; OutputValue?: string }[] }[]> {
+    const prefix = `${this.project.stage}-${this.project.config.name}-`;
+    try {
+      const described = await this.cloud.cloudformation.call("DescribeStacks", {});
+      return (described?.Stacks ?? []).filter((s: { StackName?: string }) => String(s.StackName ?? "").startsWith(prefix));
+    } catch (err) {
+      // Only what follows a deploy (RDS types) needs them; the deploy itself stands.
+      this.opts.ui.debug(`DescribeStacks after the deploy failed: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  private readonly onLambdaEnd = (e: { functionName: string; status: string }): void => {
+    if (e.status === "success") this.kyselyTypes.functionSucceeded(e.functionName);
+  };
+
+  /** Resolves when the RDS types generations under way are done (tests, tools). */
+  kyselyTypesIdle(): Promise<void> {
+    return this.kyselyTypes.idle();
   }
 
   /** Resolves when the pothos schema generations under way are done (tests, tools). */
@@ -388,6 +425,8 @@ export class DevSession {
     this.watcher?.close();
     this.detachLog?.();
     this.cloud.events.off("ssm:changed", this.onSsmChanged);
+    this.cloud.events.off("lambda:end", this.onLambdaEnd);
+    await this.kyselyTypes.idle();
     await this.console?.close();
     await this.redeploys.stop();
     await this.services.stopAll();

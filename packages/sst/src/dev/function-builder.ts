@@ -294,7 +294,9 @@ export class DevFunctionBuilder {
     let preload: string | undefined;
     if (sdkImports.length) {
       preload = path.join(versionDir, "sdk-preload.mjs");
-      if (!fs.existsSync(preload)) fs.writeFileSync(preload, sdkImports.map((m) => `import ${JSON.stringify(m)};\n`).join(""));
+      // Through `require`, as the bundle loads them (sdk-through-require.ts): no ESM parse of the CommonJS SDK.
+      if (!fs.existsSync(preload))
+        fs.writeFileSync(preload, `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${sdkImports.map((m) => `require(${JSON.stringify(m)});\n`).join("")}`);
     }
     return { file: inVersion(entryFile), exportName: exportNameOf(entry.def.handler), version, preload };
   }

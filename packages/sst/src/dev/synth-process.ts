@@ -51,8 +51,11 @@ function rebuild(error: { name: string; message: string; stack?: string }): Erro
   return e;
 }
 
+/** Node flags for the synth process, for profiling it (`SST_SYNTH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`); none by default. */
+const synthNodeArgs = () => (process.env.SST_SYNTH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+
 export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
-  const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+  const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: synthNodeArgs() });
   let resolveLoaded!: (v: { project: Project; snapshot: InputSnapshot; envValues: EnvValues }) => void;
   let resolveSynth!: (v: { synth: SynthResult; envValues: EnvValues } | undefined) => void;
   let fail!: (err: Error) => void;

@@ -8,6 +8,7 @@
 import { loadProjectFor, synthProject } from "../cli/project.js";
 import { EnvReads, snapshotInputs } from "../project/synth-cache.js";
 import type { SynthWorkerMessage, SynthWorkerRequest } from "./synth-process.js";
+import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 
 const send = (m: SynthWorkerMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
 
@@ -27,7 +28,7 @@ try {
     snapshot,
     envValues: { ...reads.values },
   });
-  const synth = await reads.during(() => synthProject(project, { mode: "dev" }));
+  const synth = await reads.during(() => synthProject(project, { mode: "dev", context: { ...LOCAL_DEV_SYNTH_CONTEXT } }));
   // What the dev loop uses of a synth, as the synth cache keeps it (the in-memory app stays here).
   const result = { assemblyDir: synth.assemblyDir, stacks: synth.stacks, functions: synth.functions, notices: synth.notices };
   try {

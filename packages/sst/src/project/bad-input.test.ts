@@ -66,3 +66,15 @@ describe("bad input fails synth naming the construct, the prop and the file", ()
     });
   }
 });
+
+describe("a named import a package does not export", () => {
+  it("names the app's file and line, the package and the name (SST v2's graphql-apollo imports SST v1's GraphQLApi)", async () => {
+    const dir = writeApp({
+      "package.json": JSON.stringify({ name: "bad-app", type: "module", private: true }),
+      "sst.config.ts": `import { ExampleStack } from "./stacks/ExampleStack";\nexport default { config() { return { name: "bad-app", region: "us-east-1" }; }, stacks(app) { app.stack(ExampleStack); } };\n`,
+      "stacks/ExampleStack.ts": `// SST v1's construct\nimport { GraphQLApi, StackContext } from "sst/constructs";\nexport function ExampleStack({ stack }: StackContext) {\n  new GraphQLApi(stack, "Api", {});\n}\n`,
+    });
+    dirs.push(dir);
+    await assert.rejects(loadProject({ cwd: dir, stage: "dev" }), /^Error: stacks\/ExampleStack\.ts:2: "sst\/constructs" has no export named "GraphQLApi"$/);
+  });
+});

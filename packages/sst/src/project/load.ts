@@ -14,6 +14,7 @@ import { ensureTsx, sharedModulePath } from "../cli-bundle/bootstrap.mjs";
 import { resolveStage } from "./stage.js";
 import { loadEnvFiles } from "./env-files.js";
 import { checkConfigOptions } from "./config-options.js";
+import { explainMissingExport } from "./missing-export.js";
 import type { ConfigOptions, Project, SSTConfig } from "./types.js";
 
 export const CONFIG_FILES = ["sst.config.ts", "sst.config.mts", "sst.config.js", "sst.config.mjs"];
@@ -132,9 +133,14 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   if (await importsTypeScript([...new Set(externals)], root)) await ensureTsx();
   // Errors thrown by stack code then point at the .ts source (the bundle has an inline map).
   process.setSourceMapsEnabled(true);
+  const inputs = Object.keys(result.metafile?.inputs ?? {})
+    .filter((i) => !i.includes("node_modules") && !i.includes(":"))
+    .map((i) => path.resolve(root, i));
   let mod: any;
   try {
     mod = await import(pathToFileURL(outfile).href);
+  } catch (e) {
+    throw explainMissingExport(e, inputs, root);
   } finally {
     fs.rmSync(outfile, { force: true });
   }
@@ -142,9 +148,6 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   if (!sstConfig || typeof sstConfig.config !== "function" || typeof sstConfig.stacks !== "function") {
     throw new Error(`${configFile}: the default export must be an object with config() and stacks() functions`);
   }
-  const inputs = Object.keys(result.metafile?.inputs ?? {})
-    .filter((i) => !i.includes("node_modules") && !i.includes(":"))
-    .map((i) => path.resolve(root, i));
   return { sstConfig, inputs };
 }
 

@@ -240,6 +240,15 @@ function hashOutputs(project: ProjectLike, synth: SynthResult): Record<string, s
   return out;
 }
 
+/**
+ * Computes what the cache key needs of this sst installation (its sources' hash) ahead of
+ * the first write: `sst dev` calls it while the synth process synthesizes, so the write
+ * between synth and deploy does not hash sst's sources on the path to Ready.
+ */
+export function prepareSynthCacheKey(): void {
+  toolchainFingerprint();
+}
+
 let toolchain: string | undefined;
 /** This sst package's sources and the CDK libraries' versions: a change in any may change the synth. */
 function toolchainFingerprint(): string {

@@ -34,6 +34,7 @@ const restApiInput = (props: Record<string, any>, ctx: ProviderContext) =>
     Name: props.Name ?? (props.Body || props.BodyS3Location ? undefined : ctx.physicalName()),
     Description: props.Description, BinaryMediaTypes: props.BinaryMediaTypes, Body: props.Body, BodyS3Location: props.BodyS3Location,
     CloneFrom: props.CloneFrom, DisableExecuteApiEndpoint: props.DisableExecuteApiEndpoint, ApiKeySourceType: props.ApiKeySourceType, Tags: props.Tags,
+    Policy: props.Policy,
   });
 
 /** A method's CloudFormation properties are PutMethod's input, its integration inline. */
@@ -43,6 +44,7 @@ const methodInput = (props: Record<string, any>) =>
     AuthorizerId: props.AuthorizerId, ApiKeyRequired: props.ApiKeyRequired, Integration: props.Integration,
     MethodResponses: props.MethodResponses, RequestParameters: props.RequestParameters,
     AuthorizationScopes: props.AuthorizationScopes, OperationName: props.OperationName, RequestModels: props.RequestModels,
+    RequestValidatorId: props.RequestValidatorId,
   });
 
 const authorizerInput = (props: Record<string, any>) =>
@@ -54,6 +56,12 @@ const authorizerInput = (props: Record<string, any>) =>
 
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
+
+const validatorInput = (props: Record<string, any>) =>
+  compact({ RestApiId: props.RestApiId, Name: props.Name, ValidateRequestBody: props.ValidateRequestBody, ValidateRequestParameters: props.ValidateRequestParameters });
+
+const modelInput = (props: Record<string, any>, name: string) =>
+  compact({ RestApiId: props.RestApiId, Name: name, ContentType: props.ContentType, Schema: props.Schema, Description: props.Description });
 
 const stageInput = (props: Record<string, any>) => ({
   RestApiId: props.RestApiId, DeploymentId: props.DeploymentId, Variables: props.Variables, AccessLogSetting: props.AccessLogSetting,
@@ -70,8 +78,8 @@ const served: Record<string, ResourceProvider> = {
       return { physicalId: api.Id, attributes: restApiAttributes(api, ctx) };
     },
     async update(id, props, _old, ctx) {
-      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType } = restApiInput(props, ctx) as Record<string, any>;
-      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType, Tags: props.Tags ?? [] });
+      const { Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType, Policy } = restApiInput(props, ctx) as Record<string, any>;
+      const api = await apigateway(ctx).call("UpdateRestApi", { RestApiId: id, Name: props.Name ?? Name, Description, BinaryMediaTypes, DisableExecuteApiEndpoint, ApiKeySourceType, Policy, Tags: props.Tags ?? [] });
       return restApiAttributes(api, ctx);
     },
     async delete(id, _props, ctx) {
@@ -147,6 +155,37 @@ const served: Record<string, ResourceProvider> = {
     },
     async delete(_id, props, ctx) {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
+    },
+  },
+  "AWS::ApiGateway::RequestValidator": {
+    replacementProps: ["RestApiId", "Name"],
+    async create(props, ctx) {
+      const v = await apigateway(ctx).call("CreateRestRequestValidator", validatorInput(props));
+      return { physicalId: v.Id, attributes: { RequestValidatorId: v.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateRestRequestValidator", { ...validatorInput(props), RequestValidatorId: id });
+      return { RequestValidatorId: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestRequestValidator", { RestApiId: props.RestApiId, RequestValidatorId: id }));
+    },
+  },
+  "AWS::ApiGateway::Model": {
+    replacementProps: ["RestApiId", "Name", "ContentType"],
+    nameProperty: "Name",
+    async create(props, ctx) {
+      // AWS names an unnamed model from the stack and logical id, letters and digits only
+      const name = props.Name ?? ctx.physicalName({ maxLength: 64 }).replace(/[^A-Za-z0-9]/g, "");
+      const m = await apigateway(ctx).call("CreateRestModel", modelInput(props, name));
+      return { physicalId: m.Name };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call("UpdateRestModel", modelInput(props, id));
+      return {};
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call("DeleteRestModel", { RestApiId: props.RestApiId, Name: id }));
     },
   },
   "AWS::ApiGateway::ApiKey": {

@@ -42,7 +42,7 @@ const apiInput = (p: Record<string, any>) => compact({
   UserPoolConfig: p.UserPoolConfig, OpenIDConnectConfig: p.OpenIDConnectConfig, LambdaAuthorizerConfig: p.LambdaAuthorizerConfig,
   IntrospectionConfig: p.IntrospectionConfig, QueryDepthLimit: p.QueryDepthLimit, EnvironmentVariables: p.EnvironmentVariables,
 });
-const dataSourceInput = (p: Record<string, any>) => compact({ ApiId: apiIdOf(p.ApiId), Name: p.Name, Type: p.Type, LambdaConfig: p.LambdaConfig, DynamoDBConfig: p.DynamoDBConfig });
+const dataSourceInput = (p: Record<string, any>) => compact({ ApiId: apiIdOf(p.ApiId), Name: p.Name, Type: p.Type, ServiceRoleArn: p.ServiceRoleArn, LambdaConfig: p.LambdaConfig, DynamoDBConfig: p.DynamoDBConfig, HttpConfig: p.HttpConfig, RelationalDatabaseConfig: p.RelationalDatabaseConfig });
 
 /** `s3://bucket/key` (what CDK's Code.fromAsset and MappingTemplate.fromFile write for big templates): read from the local S3. */
 async function readS3Location(ctx: ProviderContext, location: unknown, prop: string): Promise<string | undefined> {

@@ -2,9 +2,10 @@
  * AWS::Kinesis::Stream, served by the local Kinesis: Ref is the stream name, GetAtt Arn
  * its ARN. Retention, maximum record size, encryption and tags update in place, as
  * CloudFormation does (WarmThroughputMiBps and DesiredShardLevelMetrics concern capacity
- * and CloudWatch, which the local cloud has none of); a new
- * shard count or capacity mode would need resharding, which the local Kinesis does not
- * do, so such an update fails naming the resource and the property.
+ * and CloudWatch, which the local cloud has none of); a new shard count reshards the
+ * stream with UpdateShardCount (UNIFORM_SCALING), within Kinesis's limits of double or
+ * half the open shards. A new capacity mode (UpdateStreamMode) is not served locally, so
+ * such an update fails naming the resource and the property.
  */
 import { compact, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider, type ServiceLike } from "../provider.js";
 import { stableEqual } from "../equality.js";
@@ -65,8 +66,10 @@ export const kinesisStream: ResourceProvider = {
   async update(name, props, old, ctx) {
     const kinesis = service(ctx, "kinesis");
     const now = shape(props), before = shape(old);
-    if (now.mode !== before.mode) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing StreamModeDetails needs resharding, which the local cloud does not do`);
-    if (now.shards !== before.shards) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing ShardCount needs resharding, which the local cloud does not do`);
+    if (now.mode !== before.mode) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing StreamModeDetails (UpdateStreamMode) is not supported by the local cloud`);
+    if (now.shards !== before.shards && now.shards !== undefined) {
+      await kinesis.call("UpdateShardCount", { StreamName: name, TargetShardCount: now.shards, ScalingType: "UNIFORM_SCALING" });
+    }
     await applyRetention(kinesis, name, num(props.RetentionPeriodHours), num(old.RetentionPeriodHours));
     if (num(props.MaxRecordSizeInKiB) !== num(old.MaxRecordSizeInKiB)) {
       await kinesis.call("UpdateMaxRecordSize", { StreamARN: arnOf(name, ctx), MaxRecordSizeInKiB: num(props.MaxRecordSizeInKiB) ?? 1024 });

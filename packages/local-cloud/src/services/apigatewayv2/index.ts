@@ -25,6 +25,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { RestApiManagement } from "./rest/management.js";
 import { RestDataPlane } from "./rest/data-plane.js";
+import { serviceMayAssume } from "./rest/aws-service-call.js";
+import type { SessionCredentials } from "../../kernel/iam-port.js";
 import { ApiKeys } from "./rest/api-keys.js";
 import { RestWireApi } from "./rest/wire-api.js";
 
@@ -113,6 +115,8 @@ export class ApiGatewayV2Service implements Service {
   /** The v1 (REST API) management API on the wire: /restapis, /apikeys, /usageplans. */
   private readonly restHost: OperationHost<CallContext>;
   private readonly endpoint: () => string;
+  /** Sessions of the roles REST API service integrations call as. */
+  private readonly roleSessions = new Map<string, SessionCredentials>();
 
   constructor({ kernel }: ServiceDeps) {
     this.endpoint = () => kernel.endpoint;
@@ -149,6 +153,19 @@ export class ApiGatewayV2Service implements Service {
       lambda: () => invokerOf(kernel.clients.lambda),
       iam: kernel,
       logs: () => kernel.clients.logs,
+      wire: {
+        endpoint: () => kernel.endpoint,
+        credentialsFor: (roleArn) => {
+          const role = kernel.identity.role(roleArn);
+          if (!role || !serviceMayAssume(role.assumeRolePolicyDocument, "apigateway.amazonaws.com")) return undefined;
+          // one session per role, renewed well before it expires (issuing one writes to IAM's store)
+          const held = this.roleSessions.get(role.arn);
+          if (held && held.expiration.getTime() - Date.now() > 10 * 60_000) return held;
+          const session = kernel.identity.issueSessionCredentials(role.arn, "apigateway", 3600);
+          this.roleSessions.set(role.arn, session);
+          return session;
+        },
+      },
     });
     this.apiKeys = new ApiKeys(this.store);
     this.inProcessRestOperations = { ...this.restApis.operations, ...this.apiKeys.operations };

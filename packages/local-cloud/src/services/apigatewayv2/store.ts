@@ -16,7 +16,7 @@ import { ApiDocuments } from "../../kernel/api-documents.js";
  */
 export type ResourceKind =
   | "api" | "route" | "routeresponse" | "integration" | "stage" | "deployment" | "authorizer" | "snapshot" | "domain" | "apimapping"
-  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse"
+  | "restapi" | "restresource" | "restmethod" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse" | "restvalidator" | "restmodel"
   | "apikey" | "usageplan" | "usageplankey";
 
 /** The "api id" account-wide resources (API keys, usage plans) are kept under. */

@@ -19,6 +19,7 @@ import type { IamAuthCloud } from "../../auth/signed-request.js";
 import { buildAppSyncSchema } from "./schema.js";
 import type { AppSyncStore } from "./store.js";
 import type { DynamoDbCaller } from "./dynamodb-resolver.js";
+import type { RdsDataCaller } from "./rds-resolver.js";
 import { authenticate, type AuthOutcome, type GraphqlRequestFacts, type RequestAuth } from "./auth-modes.js";
 import { FieldAuthorizer, FieldUnauthorized } from "./field-auth.js";
 import { ResolverError, ResolverRunner, type RequestScope } from "./resolver-runner.js";
@@ -31,6 +32,7 @@ export interface AppSyncDataPlaneDeps {
   region: string;
   lambda: () => LambdaInvoker | undefined;
   dynamodb: () => DynamoDbCaller | undefined;
+  rdsdata?: () => RdsDataCaller | undefined;
   iam?: IamAuthCloud;
   /** Signing keys of token issuers (the local user pools' in-process). @default a cache that fetches every issuer's */
   jwks?: JwksCache;
@@ -75,7 +77,7 @@ export class AppSyncDataPlane {
 
   constructor(private readonly deps: AppSyncDataPlaneDeps) {
     this.jwks = deps.jwks ?? new JwksCache();
-    this.runner = new ResolverRunner({ lambda: deps.lambda, dynamodb: deps.dynamodb, js: () => (this.js ??= new AppSyncJsRuntime()) });
+    this.runner = new ResolverRunner({ lambda: deps.lambda, dynamodb: deps.dynamodb, rdsdata: deps.rdsdata ?? (() => undefined), region: deps.region, js: () => (this.js ??= new AppSyncJsRuntime()) });
   }
 
   close(): void {

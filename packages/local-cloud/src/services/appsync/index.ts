@@ -29,7 +29,7 @@ export class AppSyncService implements Service {
   constructor({ kernel }: ServiceDeps) {
     const store = new AppSyncStore(kernel.openDatabase("appsync"));
     this.management = new AppSyncManagement(store, kernel.region, () => kernel.endpoint);
-    this.dataPlaneDeps = { store, region: kernel.region, iam: kernel, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb,
+    this.dataPlaneDeps = { store, region: kernel.region, iam: kernel, lambda: () => invokerOf(kernel.clients.lambda), dynamodb: () => kernel.clients.dynamodb, rdsdata: () => kernel.clients.rdsdata,
       jwks: new JwksCache(undefined, undefined, undefined, undefined, localUserPoolKeys(kernel.clients)) };
   }
 

@@ -2,7 +2,7 @@
  * AppSync's APPSYNC_JS runtime: resolver and function code (an ES module exporting
  * `request(ctx)` and `response(ctx)`) runs inside QuickJS (sandbox/quickjs-module.ts),
  * with the modules AppSync provides — `@aws-appsync/utils` (`util`, `runtime`,
- * `extensions`) and `@aws-appsync/utils/dynamodb` (get, put, remove, update, scan,
+ * `extensions`), `@aws-appsync/utils/rds` (rds-js-module.ts) and `@aws-appsync/utils/dynamodb` (get, put, remove, update, scan,
  * query) — as far as resolvers use them. The context goes in as JSON and comes out as
  * JSON, with the stash the code changed; `util.error` ends the handler with that error,
  * `extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(…))` gives a
@@ -13,6 +13,7 @@
  * One context per code text, kept like a warm runtime; a deadline stops code that does
  * not end.
  */
+import { RDS_JS_MODULE } from "./rds-js-module.js";
 import { randomUUID } from "node:crypto";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten";
 import { loadQuickJS } from "../../sandbox/quickjs-module.js";
@@ -191,6 +192,7 @@ globalThis.__invoke = function (exports, name, ctxJson) {
 const MODULES: Record<string, string> = {
   "@aws-appsync/utils": "const a = globalThis.__appsync; export const util = a.util; export const runtime = a.runtime; export const extensions = a.extensions;",
   "@aws-appsync/utils/dynamodb": "const d = globalThis.__appsync.ddb; export const get = d.get; export const put = d.put; export const remove = d.remove; export const update = d.update; export const scan = d.scan; export const query = d.query;",
+  "@aws-appsync/utils/rds": RDS_JS_MODULE,
 };
 
 interface Loaded {
@@ -259,7 +261,7 @@ export class AppSyncJsRuntime {
     runtime.setInterruptHandler(() => Date.now() > state.deadline);
     runtime.setModuleLoader((name) => {
       const source = MODULES[name];
-      if (source === undefined) throw new Error(`Cannot find module '${name}': APPSYNC_JS code may import only @aws-appsync/utils and @aws-appsync/utils/dynamodb`);
+      if (source === undefined) throw new Error(`Cannot find module '${name}': APPSYNC_JS code may import only @aws-appsync/utils, @aws-appsync/utils/dynamodb and @aws-appsync/utils/rds`);
       return source;
     });
     const context = runtime.newContext();

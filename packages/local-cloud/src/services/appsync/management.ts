@@ -126,7 +126,12 @@ export class AppSyncManagement {
     if (update) this.existing(apiId, "datasource", name, "Data source");
     else if (this.store.get(apiId, "datasource", name)) throw badRequest(`Data source with name ${name} already exists.`);
     if (i.Type === "AWS_LAMBDA" && !i.LambdaConfig?.LambdaFunctionArn) throw badRequest("A Lambda data source needs LambdaConfig.LambdaFunctionArn.");
-    const ds = { Name: name, Type: i.Type, DataSourceArn: `${this.arn(apiId)}/datasources/${name}`, LambdaConfig: i.LambdaConfig, DynamoDBConfig: i.DynamoDBConfig };
+    if (i.Type === "HTTP" && !i.HttpConfig?.Endpoint) throw badRequest("An HTTP data source needs HttpConfig.Endpoint.");
+    if (i.Type === "RELATIONAL_DATABASE" && !i.RelationalDatabaseConfig?.RdsHttpEndpointConfig?.DbClusterIdentifier) throw badRequest("A relational database data source needs RelationalDatabaseConfig.RdsHttpEndpointConfig.DbClusterIdentifier.");
+    const ds = {
+      Name: name, Type: i.Type, DataSourceArn: `${this.arn(apiId)}/datasources/${name}`, ServiceRoleArn: i.ServiceRoleArn,
+      LambdaConfig: i.LambdaConfig, DynamoDBConfig: i.DynamoDBConfig, HttpConfig: i.HttpConfig, RelationalDatabaseConfig: i.RelationalDatabaseConfig,
+    };
     this.store.put(apiId, "datasource", name, ds);
     return { DataSource: ds };
   }

@@ -1,16 +1,18 @@
 /**
- * AppSync's VTL mapping templates, rendered with `velocityjs`: `$ctx` / `$context`
+ * AppSync's VTL mapping templates, rendered by the shared engine (kernel/vtl.ts): `$ctx` / `$context`
  * (arguments as `args` too, source, identity, request, info, stash, result) and the
  * part of `$util` resolvers use most: toJson, qr/quiet, error,
  * isNull/isNullOrEmpty/defaultIfNull, autoId, time.nowISO8601/nowEpochSeconds/nowEpochMilliSeconds,
  * escapeJavaScript, urlEncode/urlDecode, base64Encode/base64Decode, and
  * dynamodb.toDynamoDBJson/toDynamoDB/toMapValuesJson/toString(Json)/toNumber(Json),
+ * rds.toJsonString/toJsonObject,
  * appendError, unauthorized, parseJson, isString/isNumber/isBoolean/isList/isMap, typeOf,
  * matches and `#return(value)`. Anything else in a template is rendered as velocityjs
  * renders an unknown reference (its text).
  */
 import { randomUUID } from "node:crypto";
-import { Compile, parse } from "velocityjs";
+import { coreUtil, renderVtl, toJsonText, VtlError } from "../../kernel/vtl.js";
+import { rdsResultRows } from "./rds-resolver.js";
 
 export interface TemplateContext {
   arguments: Record<string, unknown>;
@@ -37,24 +39,6 @@ export interface RenderedTemplate {
   appended: TemplateErrorFields[];
 }
 
-/** $util.error stops the template; this carries its arguments out of velocityjs. */
-class TemplateError {
-  constructor(readonly message: string, readonly type?: string, readonly data?: unknown, readonly info?: unknown) {}
-}
-
-/** `#return(value)` stops the template (a velocityjs macro throwing this). */
-class TemplateReturn {
-  constructor(readonly value: unknown) {}
-}
-
-const MACROS = {
-  return: (value?: unknown) => {
-    throw new TemplateReturn(value === undefined ? null : value);
-  },
-};
-
-const compiled = new Map<string, Compile>();
-
 function toDynamoDB(value: unknown): unknown {
   if (value === null || value === undefined) return { NULL: true };
   if (typeof value === "string") return { S: value };
@@ -66,16 +50,20 @@ function toDynamoDB(value: unknown): unknown {
 
 const kindOf = (v: unknown) => (v === null || v === undefined ? "Null" : Array.isArray(v) ? "List" : typeof v === "object" ? "Map" : typeof v === "string" ? "String" : typeof v === "number" ? "Number" : typeof v === "boolean" ? "Boolean" : "Object");
 
+/**
+ * AppSync's `$util`: the shared helpers (kernel/vtl.ts) and AppSync's own. A data source
+ * kind with helpers of its own (`$util.dynamodb`, `$util.rds` …) adds them here.
+ */
 function makeUtil(appended: TemplateErrorFields[]) {
   return {
-    toJson: (v: unknown) => JSON.stringify(v ?? null),
-    parseJson: (s: string) => JSON.parse(String(s)),
+    ...coreUtil(),
+    toJson: toJsonText,
     appendError: (message: string, type?: string, data?: unknown, info?: unknown) => {
       appended.push({ message: String(message), type, data, info });
       return "";
     },
     unauthorized: () => {
-      throw new TemplateError("Unauthorized", "UnauthorizedException");
+      throw new VtlError("Unauthorized", "UnauthorizedException");
     },
     isString: (v: unknown) => typeof v === "string",
     isNumber: (v: unknown) => typeof v === "number",
@@ -87,7 +75,7 @@ function makeUtil(appended: TemplateErrorFields[]) {
     qr: () => "",
     quiet: () => "",
     error: (message: string, type?: string, data?: unknown, info?: unknown) => {
-      throw new TemplateError(String(message), type, data, info);
+      throw new VtlError(String(message), type, data, info);
     },
     isNull: (v: unknown) => v === null || v === undefined,
     isNullOrEmpty: (v: unknown) => v === null || v === undefined || v === "",
@@ -95,11 +83,6 @@ function makeUtil(appended: TemplateErrorFields[]) {
     defaultIfNull: (v: unknown, d: unknown) => (v === null || v === undefined ? d : v),
     defaultIfNullOrEmpty: (v: unknown, d: unknown) => (v === null || v === undefined || v === "" ? d : v),
     autoId: () => randomUUID(),
-    escapeJavaScript: (s: string) => JSON.stringify(String(s)).slice(1, -1),
-    urlEncode: (s: string) => encodeURIComponent(String(s)),
-    urlDecode: (s: string) => decodeURIComponent(String(s)),
-    base64Encode: (s: string) => Buffer.from(String(s)).toString("base64"),
-    base64Decode: (s: string) => Buffer.from(String(s), "base64").toString("utf8"),
     time: {
       nowISO8601: () => new Date().toISOString(),
       nowEpochSeconds: () => Math.floor(Date.now() / 1000),
@@ -118,30 +101,17 @@ function makeUtil(appended: TemplateErrorFields[]) {
       toMapValues: (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)])),
       toMapValuesJson: (v: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, toDynamoDB(x)]))),
     },
+    // A RELATIONAL_DATABASE data source's result as rows, one list per statement (rds-resolver.ts).
+    rds: {
+      toJsonObject: (result: unknown) => rdsResultRows(result),
+      toJsonString: (result: unknown) => JSON.stringify(rdsResultRows(result)),
+    },
   };
-}
-
-function compileTemplate(template: string): Compile {
-  let compile = compiled.get(template);
-  if (!compile) {
-    // `#return` alone is `#return()` (velocityjs reads only the call form as a macro).
-    compile = new Compile(parse(template.replace(/#return(?![\w(])/g, "#return()")), { escape: false });
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(template, compile);
-  }
-  return compile;
 }
 
 export function renderMappingTemplate(template: string, context: TemplateContext): RenderedTemplate {
   const ctx = { ...context, args: context.arguments };
   const appended: TemplateErrorFields[] = [];
   const util = makeUtil(appended);
-  try {
-    const compile = compileTemplate(template);
-    return { output: compile.render({ ctx, context: ctx, util, utils: util }, MACROS), appended };
-  } catch (err) {
-    if (err instanceof TemplateReturn) return { output: "", returned: { value: err.value }, appended };
-    if (err instanceof TemplateError) return { output: "", error: { message: err.message, type: err.type, data: err.data, info: err.info }, appended };
-    return { output: "", error: { message: `Mapping template failed: ${(err as Error).message}`, type: "MappingTemplate" }, appended };
-  }
+  return { ...renderVtl(template, { ctx, context: ctx, util, utils: util }), appended };
 }

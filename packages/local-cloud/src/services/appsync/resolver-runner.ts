@@ -10,11 +10,15 @@
  * Data sources: NONE (the request's payload is the result), AWS_LAMBDA (`Invoke`, and
  * `BatchInvoke` — with MaxBatchSize on a direct resolver, or asked by the request — which
  * sends the sibling fields' requests of one GraphQL request as one array), AMAZON_DYNAMODB
- * (the local DynamoDB, dynamodb-resolver.ts).
+ * (the local DynamoDB, dynamodb-resolver.ts), HTTP (its endpoint, http-resolver.ts),
+ * RELATIONAL_DATABASE (the local RDS Data API as the data source's role, rds-resolver.ts).
  */
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../lambda-proxy/lambda-invoke.js";
 import { renderMappingTemplate, type TemplateContext } from "./mapping-template.js";
 import { DynamoRequestError, runDynamoDbRequest, type DynamoDbCaller } from "./dynamodb-resolver.js";
+import { RdsRequestError, runRdsRequest, type RdsDataCaller } from "./rds-resolver.js";
+import { ACCOUNT_ID } from "../../types.js";
+import { HttpRequestError, runHttpRequest } from "./http-resolver.js";
 import type { AppSyncJsRuntime, JsError, SubscriptionFilter } from "./js-runtime.js";
 
 type Doc = Record<string, any>;
@@ -55,6 +59,9 @@ export interface ApiConfig {
 export interface ResolverRunnerDeps {
   lambda: () => LambdaInvoker | undefined;
   dynamodb: () => DynamoDbCaller | undefined;
+  rdsdata: () => RdsDataCaller | undefined;
+  /** The cloud's region: a cluster given by identifier is in it unless its config says otherwise. */
+  region: string;
   js: () => AppSyncJsRuntime;
 }
 
@@ -183,6 +190,12 @@ export class ResolverRunner {
       }
       case "AMAZON_DYNAMODB":
         return this.queryDynamoDb(dataSource, request);
+      case "RELATIONAL_DATABASE":
+        return this.queryRds(dataSource, request);
+      case "HTTP":
+        return runHttpRequest(String(dataSource.HttpConfig?.Endpoint ?? ""), request, LAMBDA_TIMEOUT_MS).catch((err) => {
+          throw err instanceof HttpRequestError ? new ResolverError(err.message, err.errorType) : err;
+        });
       default:
         throw new ResolverError(`The local cloud does not serve ${dataSource.Type} data sources (data source ${dataSource.Name}).`, "UnsupportedDataSource");
     }
@@ -197,6 +210,22 @@ export class ResolverRunner {
       if (err instanceof DynamoRequestError) throw new ResolverError(err.message, "MappingTemplate");
       const code = (err as { code?: string; name?: string }).code ?? (err as Error).name;
       throw new ResolverError((err as Error).message, `DynamoDB:${code}`);
+    }
+  }
+
+  /** The statements run as the data source's service role: its policy must allow the Data API and reading the secret. */
+  private async queryRds(dataSource: Doc, request: Doc): Promise<string> {
+    const rds = this.deps.rdsdata();
+    if (!rds) throw new ResolverError("The local cloud has no RDS Data API service.", "RDSHttp:InternalFailure");
+    const roleArn = String(dataSource.ServiceRoleArn ?? "");
+    if (!roleArn) throw new ResolverError(`Data source ${dataSource.Name} has no service role to call the Data API with.`, "MappingTemplate");
+    const principal = { accessKeyId: "", arn: roleArn, admin: false, roleArn };
+    try {
+      return await runRdsRequest(rds, dataSource, request, { region: this.deps.region, account: ACCOUNT_ID, principal, requestId: "" });
+    } catch (err) {
+      if (err instanceof RdsRequestError) throw new ResolverError(err.message, "MappingTemplate");
+      const code = (err as { code?: string; name?: string }).code ?? (err as Error).name;
+      throw new ResolverError((err as Error).message, `RDSHttp:${code}`);
     }
   }
 

@@ -10,6 +10,9 @@ import type { Authorization, OperationSpecs } from "../../wire/operations.js";
 import type { CallContext } from "../../types.js";
 import { requestedStreamArn, streamArn, type StreamNaming } from "./context.js";
 import type { RecordOperations } from "./records.js";
+import type { ConsumerOperations } from "./consumers.js";
+import type { ReshardOperations } from "./resharding.js";
+import type { Subscriptions } from "./subscriptions.js";
 import type { StreamOperations } from "./streams.js";
 
 export interface KinesisCall extends CallContext {
@@ -21,7 +24,15 @@ function onStream(action: string) {
   return (input: StreamNaming, ctx: KinesisCall): Authorization => ({ action: `kinesis:${action}`, resource: requestedStreamArn(input, ctx.region) });
 }
 
-export function kinesisOperations(streams: StreamOperations, records: RecordOperations): OperationSpecs<typeof kinesisModel, KinesisCall> {
+/** Consumer actions are checked on the consumer's ARN (`<stream ARN>/consumer/<name>:*` when named by stream and name). */
+function onConsumer(action: string) {
+  return (input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }, ctx: KinesisCall): Authorization => ({
+    action: `kinesis:${action}`,
+    resource: input.ConsumerARN ?? `${input.StreamARN ?? streamArn(ctx.region, "*")}/consumer/${input.ConsumerName ?? "*"}:*`,
+  });
+}
+
+export function kinesisOperations(streams: StreamOperations, records: RecordOperations, reshards: ReshardOperations, consumers: ConsumerOperations, subscriptions: Subscriptions): OperationSpecs<typeof kinesisModel, KinesisCall> {
   return {
     CreateStream: { iam: (i, ctx) => ({ action: "kinesis:CreateStream", resource: streamArn(ctx.region, i.StreamName) }), run: (i) => streams.CreateStream(i) },
     DeleteStream: { iam: onStream("DeleteStream"), run: (i) => streams.DeleteStream(i) },
@@ -37,6 +48,17 @@ export function kinesisOperations(streams: StreamOperations, records: RecordOper
     StartStreamEncryption: { iam: onStream("StartStreamEncryption"), run: (i) => streams.StartStreamEncryption(i) },
     StopStreamEncryption: { iam: onStream("StopStreamEncryption"), run: (i) => streams.StopStreamEncryption(i) },
     UpdateMaxRecordSize: { iam: onStream("UpdateMaxRecordSize"), run: (i) => streams.UpdateMaxRecordSize(i) },
+    UpdateShardCount: { iam: onStream("UpdateShardCount"), run: (i) => reshards.UpdateShardCount(i) },
+    SplitShard: { iam: onStream("SplitShard"), run: (i) => reshards.SplitShard(i) },
+    MergeShards: { iam: onStream("MergeShards"), run: (i) => reshards.MergeShards(i) },
+    RegisterStreamConsumer: { iam: onStream("RegisterStreamConsumer"), run: (i) => consumers.RegisterStreamConsumer(i) },
+    ListStreamConsumers: { iam: onStream("ListStreamConsumers"), run: (i) => consumers.ListStreamConsumers(i) },
+    DescribeStreamConsumer: { iam: onConsumer("DescribeStreamConsumer"), run: (i) => consumers.DescribeStreamConsumer(i) },
+    DeregisterStreamConsumer: { iam: onConsumer("DeregisterStreamConsumer"), run: (i) => consumers.DeregisterStreamConsumer(i) },
+    SubscribeToShard: {
+      iam: (i, _ctx) => ({ action: "kinesis:SubscribeToShard", resource: i.ConsumerARN }),
+      run: (i, ctx) => subscriptions.SubscribeToShard(i, ctx.requestId),
+    },
     PutRecord: { iam: onStream("PutRecord"), run: (i) => records.PutRecord(i) },
     PutRecords: { iam: onStream("PutRecords"), run: (i) => records.PutRecords(i) },
     GetShardIterator: { iam: onStream("GetShardIterator"), run: (i) => records.GetShardIterator(i) },

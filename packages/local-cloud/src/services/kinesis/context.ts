@@ -14,6 +14,18 @@ export interface KinesisContext {
   limits: ShardWriteLimits;
   /** Called after records were committed to a stream. */
   recordsAdded(streamArn: string): void;
+  /** Streams that report UPDATING (after a reshard) until the given epoch ms. */
+  updatingUntil: Map<string, number>;
+  /** The status a stream reports (ACTIVE, or UPDATING just after a reshard). */
+  statusOf(row: StreamRow): string;
+}
+
+export function streamStatus(updatingUntil: Map<string, number>, row: StreamRow): string {
+  const until = updatingUntil.get(row.name);
+  if (until === undefined) return row.status;
+  if (Date.now() < until) return "UPDATING";
+  updatingUntil.delete(row.name);
+  return row.status;
 }
 
 export interface StreamNaming {

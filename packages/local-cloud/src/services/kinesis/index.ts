@@ -10,9 +10,12 @@ import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.
 import { OperationHost } from "../../wire/host.js";
 import kinesisModel from "../../wire/models/kinesis.js";
 import { kinesisOperations, type KinesisCall } from "./api.js";
-import type { KinesisContext } from "./context.js";
+import { streamStatus, type KinesisContext } from "./context.js";
 import { validationException } from "./errors.js";
 import { RecordOperations } from "./records.js";
+import { ConsumerOperations } from "./consumers.js";
+import { ReshardOperations } from "./resharding.js";
+import { Subscriptions } from "./subscriptions.js";
 import { KinesisStore } from "./store.js";
 import { StreamOperations } from "./streams.js";
 import { ShardWriteLimits } from "./write-limits.js";
@@ -25,19 +28,26 @@ export class KinesisService implements Service {
   readonly store: KinesisStore;
   private readonly host: OperationHost<KinesisCall>;
   private trimmer?: NodeJS.Timeout;
+  private readonly subscriptions: Subscriptions;
 
   constructor({ kernel }: ServiceDeps) {
     this.store = new KinesisStore(kernel.openDatabase("kinesis"));
+    const updatingUntil = new Map<string, number>();
     const context: KinesisContext = {
       store: this.store,
+      updatingUntil,
+      statusOf: (row) => streamStatus(updatingUntil, row),
       region: kernel.region,
       limits: new ShardWriteLimits(),
       recordsAdded: (streamArn) => kernel.events.emit("kinesis:records", { streamArn }),
     };
+    const records = new RecordOperations(context);
+    const consumers = new ConsumerOperations(context);
+    this.subscriptions = new Subscriptions(records, consumers, kernel.events);
     this.host = new OperationHost<KinesisCall>(kernel, {
       signingName: this.signingName,
       models: [kinesisModel],
-      operations: kinesisOperations(new StreamOperations(context), new RecordOperations(context)),
+      operations: kinesisOperations(new StreamOperations(context), records, new ReshardOperations(context), consumers, this.subscriptions),
       context: (call: CallContext): KinesisCall => ({ ...call, authorize: (action, resource) => kernel.authorize(call, action, resource) }),
       errors: {
         validation: (message) => validationException(message),
@@ -61,10 +71,12 @@ export class KinesisService implements Service {
 
   close(): void {
     if (this.trimmer) clearInterval(this.trimmer);
+    this.subscriptions.close();
   }
 
-  handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+  /** SubscribeToShard, once accepted, is answered by its event stream. */
+  async handle(req: AwsRequest): Promise<AwsResponse> {
+    return this.subscriptions.answer(req.requestId, await this.host.handle(req));
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {

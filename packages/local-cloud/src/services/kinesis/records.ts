@@ -9,8 +9,9 @@ import { violationMessage } from "../../wire/constraints.js";
 import { requireStream, streamArn, type KinesisContext, type StreamNaming } from "./context.js";
 import { dryRunOperation, invalidArgument, shardNotFound, streamNotFound, throughputExceeded, validationException } from "./errors.js";
 import { decodeIterator, encodeIterator } from "./shard-iterators.js";
-import { MAX_HASH_KEY, hashOfPartitionKey, parseSequenceNumber, sequenceNumberOf, shardIdOf, shardIndexFor, shardIndexOf } from "./shard-layout.js";
-import type { NewRecord, StreamRow } from "./store.js";
+import { MAX_HASH_KEY, hashOfPartitionKey, parseSequenceNumber, sequenceNumberOf, shardIdOf } from "./shard-layout.js";
+import { childrenOf, describeChild, isOpen, openShardFor, shardById } from "./shard-map.js";
+import type { NewRecord, ShardRow, StreamRow } from "./store.js";
 
 /** A PutRecords request's records together (or one record, when the stream takes larger ones). */
 export const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
@@ -28,8 +29,8 @@ interface Placed extends NewRecord {
   bytes: number;
 }
 
-/** A record's shard and bytes, or InvalidArgumentException for a record Kinesis would refuse. */
-function place(row: StreamRow, entry: Entry, path: string): Placed {
+/** A record's (open) shard and bytes, or InvalidArgumentException for a record Kinesis would refuse. */
+function place(row: StreamRow, shards: readonly ShardRow[], entry: Entry, path: string): Placed {
   if (entry.PartitionKey === undefined) throw validationException(violationMessage(null, `${path}partitionKey`, "Member must not be null"));
   const data = typeof entry.Data === "string" ? Buffer.from(entry.Data, "base64") : Buffer.from(entry.Data);
   const bytes = data.length + Buffer.byteLength(entry.PartitionKey, "utf8");
@@ -42,7 +43,7 @@ function place(row: StreamRow, entry: Entry, path: string): Placed {
   } else {
     hash = hashOfPartitionKey(entry.PartitionKey);
   }
-  return { shard: shardIndexFor(hash, row.shard_count), partitionKey: entry.PartitionKey, data, bytes };
+  return { shard: openShardFor(shards, hash).idx, partitionKey: entry.PartitionKey, data, bytes };
 }
 
 interface DryRun {
@@ -59,7 +60,7 @@ function encryptionType(row: StreamRow) {
 }
 
 /** Epoch milliseconds of a timestamp as the wire (epoch seconds) or an in-process caller (Date) gives it. */
-function epochMillis(t: unknown): number {
+export function epochMillis(t: unknown): number {
   if (t instanceof Date) return t.getTime();
   if (typeof t === "number") return t * 1000;
   if (typeof t === "string") return /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : Date.parse(t);
@@ -71,7 +72,7 @@ export class RecordOperations {
 
   PutRecord(input: StreamNaming & Entry & DryRun & { SequenceNumberForOrdering?: string }) {
     const row = requireStream(this.c, input);
-    const record = place(row, input, "");
+    const record = place(row, this.c.store.shards(row.name), input, "");
     refuseDryRun(input);
     if (!this.admit(row, record)) throw throughputExceeded(shardIdOf(record.shard), row.name);
     const [position] = this.c.store.append(row.name, [record], Date.now(), row.encryption === "KMS");
@@ -81,7 +82,8 @@ export class RecordOperations {
 
   PutRecords(input: StreamNaming & DryRun & { Records: Entry[] }) {
     const row = requireStream(this.c, input);
-    const placed = input.Records.map((entry, i) => place(row, entry, `records.${i + 1}.member.`));
+    const shards = this.c.store.shards(row.name);
+    const placed = input.Records.map((entry, i) => place(row, shards, entry, `records.${i + 1}.member.`));
     const total = placed.reduce((n, r) => n + r.bytes, 0);
     const limit = Math.max(MAX_PUT_RECORDS_BYTES, row.max_record_kib * 1024);
     if (total > limit) throw invalidArgument(`Records size ${total} bytes exceeds the ${limit} bytes a PutRecords request may carry.`);
@@ -101,16 +103,17 @@ export class RecordOperations {
 
   GetShardIterator(input: StreamNaming & DryRun & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: unknown }) {
     const row = requireStream(this.c, input);
-    const shard = shardIndexOf(input.ShardId, row.shard_count);
-    if (shard === undefined) throw shardNotFound(input.ShardId, row.name);
+    const found = shardById(this.c.store.shards(row.name), input.ShardId);
+    if (!found) throw shardNotFound(input.ShardId, row.name);
+    const shard = found.idx;
     const type = input.ShardIteratorType;
     let after: number;
     switch (type) {
       case "TRIM_HORIZON":
-        after = 0;
+        after = found.start_position;
         break;
       case "LATEST":
-        after = this.c.store.lastPosition();
+        after = found.end_position ?? this.c.store.lastPosition();
         break;
       case "AT_SEQUENCE_NUMBER":
       case "AFTER_SEQUENCE_NUMBER": {
@@ -166,6 +169,12 @@ export class RecordOperations {
       last = r.position;
     }
     const next = this.c.store.nextArrival(row.name, at.shard, last);
+    const shards = this.c.store.shards(row.name);
+    const shard = shards.find((s) => s.idx === at.shard);
+    if (shard && !isOpen(shard) && next === undefined) {
+      // The end of a closed shard: no iterator on; the shards to read next instead.
+      return { Records: records, MillisBehindLatest: 0, ChildShards: childrenOf(shards, shard.idx).map(describeChild) };
+    }
     return {
       Records: records,
       NextShardIterator: encodeIterator({ ...at, after: last }),

@@ -1,10 +1,12 @@
 /**
- * Kinesis state in SQLite (`kinesis.sqlite`): streams, and their records in one table
- * whose row id is each record's position. Row ids only grow, so positions grow within
+ * Kinesis state in SQLite (`kinesis.sqlite`): streams, their shards (open and closed,
+ * with their parents, after resharding), and their records in one table whose row id is
+ * each record's position. Row ids only grow, so positions grow within
  * every shard, and a shard is read with one indexed range scan. Every write is its own
  * committed transaction before the answer, as SQS's are. Times are epoch milliseconds.
  */
 import type Database from "better-sqlite3";
+import { initialShards } from "./shard-map.js";
 
 export interface StreamRow {
   name: string;
@@ -18,6 +20,29 @@ export interface StreamRow {
   /** The largest record (data and partition key) the stream takes, in KiB. */
   max_record_kib: number;
   /** JSON object of the stream's tags. */
+  tags: string;
+}
+
+/** A shard; `end_position` set once it is closed (split or merged), as the last position it may hold. */
+export interface ShardRow {
+  idx: number;
+  /** Decimal text of the hash key range's bounds (128-bit). */
+  hash_start: string;
+  hash_end: string;
+  parent: number | null;
+  adjacent_parent: number | null;
+  /** Records of the shard come after this position. */
+  start_position: number;
+  end_position: number | null;
+  created: number;
+  closed: number | null;
+}
+
+/** An enhanced fan-out consumer; `created` in epoch ms (its ARN carries it in seconds). */
+export interface ConsumerRow {
+  name: string;
+  created: number;
+  /** JSON object of the consumer's tags. */
   tags: string;
 }
 
@@ -49,7 +74,52 @@ export class KinesisStore {
         position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, shard INTEGER NOT NULL,
         arrival INTEGER NOT NULL, partition_key TEXT NOT NULL, data BLOB NOT NULL, encrypted INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS records_by_shard ON records (stream, shard, position);
+      CREATE TABLE IF NOT EXISTS shards (
+        stream TEXT NOT NULL, idx INTEGER NOT NULL, hash_start TEXT NOT NULL, hash_end TEXT NOT NULL,
+        parent INTEGER, adjacent_parent INTEGER, start_position INTEGER NOT NULL, end_position INTEGER,
+        created INTEGER NOT NULL, closed INTEGER, PRIMARY KEY (stream, idx));
+      CREATE TABLE IF NOT EXISTS consumers (
+        stream TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (stream, name));
     `);
+    // Streams kept from before shards had rows of their own: their even split, as created.
+    for (const stream of this.streams()) {
+      if (this.shards(stream.name).length === 0) for (const shard of initialShards(stream.shard_count, stream.created)) this.insertShard(stream.name, shard);
+    }
+  }
+
+  /** A stream's enhanced fan-out consumers, by name. */
+  consumers(stream: string): ConsumerRow[] {
+    return this.stmt("SELECT name, created, tags FROM consumers WHERE stream = ? ORDER BY name").all(stream) as ConsumerRow[];
+  }
+
+  insertConsumer(stream: string, row: ConsumerRow): void {
+    this.stmt("INSERT INTO consumers (stream, name, created, tags) VALUES (?, ?, ?, ?)").run(stream, row.name, row.created, row.tags);
+  }
+
+  deleteConsumer(stream: string, name: string): void {
+    this.stmt("DELETE FROM consumers WHERE stream = ? AND name = ?").run(stream, name);
+  }
+
+  /** Every shard of a stream, in index (= creation) order. */
+  shards(stream: string): ShardRow[] {
+    return this.stmt("SELECT idx, hash_start, hash_end, parent, adjacent_parent, start_position, end_position, created, closed FROM shards WHERE stream = ? ORDER BY idx").all(stream) as ShardRow[];
+  }
+
+  /** Closes `closing` (at the newest position) and adds `added`, in one transaction; the stream's open shard count follows. */
+  reshard(stream: string, closing: number[], added: Omit<ShardRow, "start_position" | "end_position" | "closed">[], now: number): void {
+    this.db.transaction(() => {
+      const position = this.lastPosition();
+      const close = this.stmt("UPDATE shards SET end_position = ?, closed = ? WHERE stream = ? AND idx = ?");
+      for (const idx of closing) close.run(position, now, stream, idx);
+      for (const shard of added) this.insertShard(stream, { ...shard, start_position: position, end_position: null, closed: null });
+      this.stmt("UPDATE streams SET shard_count = (SELECT count(*) FROM shards WHERE stream = ? AND end_position IS NULL) WHERE name = ?").run(stream, stream);
+    })();
+  }
+
+  insertShard(stream: string, shard: ShardRow): void {
+    this.stmt(
+      "INSERT INTO shards (stream, idx, hash_start, hash_end, parent, adjacent_parent, start_position, end_position, created, closed) VALUES (@stream, @idx, @hash_start, @hash_end, @parent, @adjacent_parent, @start_position, @end_position, @created, @closed)",
+    ).run({ stream, ...shard });
   }
 
   private stmt(sql: string): Database.Statement {
@@ -66,7 +136,15 @@ export class KinesisStore {
     return this.stmt("SELECT * FROM streams ORDER BY name").all() as StreamRow[];
   }
 
+  /** A new stream and its first shards, evenly split. */
   insertStream(row: StreamRow): void {
+    this.db.transaction(() => {
+      this.insertStreamRow(row);
+      for (const shard of initialShards(row.shard_count, row.created)) this.insertShard(row.name, shard);
+    })();
+  }
+
+  private insertStreamRow(row: StreamRow): void {
     this.stmt("INSERT INTO streams (name, created, status, mode, shard_count, retention_hours, encryption, key_id, max_record_kib, tags) VALUES (@name, @created, @status, @mode, @shard_count, @retention_hours, @encryption, @key_id, @max_record_kib, @tags)").run(row);
   }
 
@@ -76,10 +154,12 @@ export class KinesisStore {
     this.db.prepare(`UPDATE streams SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE name = @name`).run({ ...changes, name });
   }
 
-  /** The stream and its records, in one transaction. */
+  /** The stream, its shards and its records, in one transaction. */
   deleteStream(name: string): void {
     this.db.transaction(() => {
       this.stmt("DELETE FROM records WHERE stream = ?").run(name);
+      this.stmt("DELETE FROM shards WHERE stream = ?").run(name);
+      this.stmt("DELETE FROM consumers WHERE stream = ?").run(name);
       this.stmt("DELETE FROM streams WHERE name = ?").run(name);
     })();
   }

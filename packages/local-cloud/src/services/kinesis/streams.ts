@@ -6,8 +6,10 @@
 import { ACCOUNT_ID } from "../../types.js";
 import { requireStream, streamArn, type KinesisContext, type StreamNaming } from "./context.js";
 import { invalidArgument, limitExceeded, resourceInUse } from "./errors.js";
-import { hashKeyRange, sequenceNumberOf, shardIdOf, shardIndexOf } from "./shard-layout.js";
-import type { StreamRow } from "./store.js";
+import { shardIdOf } from "./shard-layout.js";
+import { describeShard, filterShards, type ShardFilter } from "./shard-map.js";
+import { epochMillis } from "./records.js";
+import type { ShardRow, StreamRow } from "./store.js";
 
 /** Kinesis's default shard quota per account and region; also what keeps listings bounded locally. */
 export const ACCOUNT_SHARD_LIMIT = 500;
@@ -25,15 +27,6 @@ function tagsOf(row: StreamRow): Tags {
   return JSON.parse(row.tags) as Tags;
 }
 
-export function shardDescription(index: number, count: number) {
-  const range = hashKeyRange(index, count);
-  return {
-    ShardId: shardIdOf(index),
-    HashKeyRange: { StartingHashKey: range.start.toString(), EndingHashKey: range.end.toString() },
-    SequenceNumberRange: { StartingSequenceNumber: sequenceNumberOf(index, 0) },
-  };
-}
-
 function modeDetails(row: StreamRow) {
   return { StreamMode: row.mode };
 }
@@ -42,21 +35,22 @@ function encryptionOf(row: StreamRow) {
   return row.encryption === "KMS" ? { EncryptionType: "KMS", KeyId: row.key_id ?? undefined } : { EncryptionType: "NONE" };
 }
 
-/** Shards of a stream after an exclusive start id, at most `limit`. */
-function shardPage(row: StreamRow, exclusiveStart: string | undefined, limit: number) {
-  const start = exclusiveStart === undefined ? 0 : firstAfter(exclusiveStart, row.shard_count);
-  const shards = [];
-  for (let i = start; i < row.shard_count && shards.length < limit; i++) shards.push(shardDescription(i, row.shard_count));
-  return { shards, more: start + shards.length < row.shard_count };
+/** Shards after an exclusive start id, at most `limit` (ids sort in index order). */
+function shardPage(shards: readonly ShardRow[], exclusiveStart: string | undefined, limit: number) {
+  const after = exclusiveStart === undefined ? [...shards] : shards.filter((s) => shardIdOf(s.idx) > exclusiveStart);
+  const page = after.slice(0, limit);
+  return { shards: page.map(describeShard), more: after.length > page.length };
 }
 
-/** The index of the first shard whose id sorts after `shardId` (ids sort in index order). */
-function firstAfter(shardId: string, count: number): number {
-  const own = shardIndexOf(shardId, count);
-  if (own !== undefined) return own + 1;
-  let i = 0;
-  while (i < count && shardIdOf(i) <= shardId) i++;
-  return i;
+/** A ShardFilter checked for the field its type needs. */
+function shardFilterOf(input: { Type: string; ShardId?: string; Timestamp?: unknown }): ShardFilter {
+  if (input.Type === "AFTER_SHARD_ID" && input.ShardId === undefined) throw invalidArgument("Must specify ShardId in ShardFilter when ShardFilterType is AFTER_SHARD_ID.");
+  if ((input.Type === "AT_TIMESTAMP" || input.Type === "FROM_TIMESTAMP") && input.Timestamp === undefined) {
+    throw invalidArgument(`Must specify Timestamp in ShardFilter when ShardFilterType is ${input.Type}.`);
+  }
+  const timestampMs = input.Timestamp === undefined ? undefined : epochMillis(input.Timestamp);
+  if (timestampMs !== undefined && !Number.isFinite(timestampMs)) throw invalidArgument(`Invalid Timestamp in ShardFilter: ${String(input.Timestamp)}`);
+  return { Type: input.Type, ...(input.ShardId !== undefined ? { ShardId: input.ShardId } : {}), ...(timestampMs !== undefined ? { timestampMs } : {}) };
 }
 
 function checkRetention(hours: number): void {
@@ -95,8 +89,11 @@ export class StreamOperations {
     return {};
   }
 
-  DeleteStream(input: StreamNaming): Record<string, never> {
+  DeleteStream(input: StreamNaming & { EnforceConsumerDeletion?: boolean }): Record<string, never> {
     const row = requireStream(this.c, input);
+    if (input.EnforceConsumerDeletion !== true && this.c.store.consumers(row.name).length > 0) {
+      throw resourceInUse(`Stream ${row.name} under account ${ACCOUNT_ID} has registered consumers. Deregister them first, or set EnforceConsumerDeletion.`);
+    }
     this.c.store.deleteStream(row.name);
     this.c.limits.forget(row.name);
     return {};
@@ -104,12 +101,12 @@ export class StreamOperations {
 
   DescribeStream(input: StreamNaming & { Limit?: number; ExclusiveStartShardId?: string }) {
     const row = requireStream(this.c, input);
-    const page = shardPage(row, input.ExclusiveStartShardId, input.Limit ?? 100);
+    const page = shardPage(this.c.store.shards(row.name), input.ExclusiveStartShardId, input.Limit ?? 100);
     return {
       StreamDescription: {
         StreamName: row.name,
         StreamARN: streamArn(this.c.region, row.name),
-        StreamStatus: row.status,
+        StreamStatus: this.c.statusOf(row),
         StreamModeDetails: modeDetails(row),
         Shards: page.shards,
         HasMoreShards: page.more,
@@ -127,14 +124,14 @@ export class StreamOperations {
       StreamDescriptionSummary: {
         StreamName: row.name,
         StreamARN: streamArn(this.c.region, row.name),
-        StreamStatus: row.status,
+        StreamStatus: this.c.statusOf(row),
         StreamModeDetails: modeDetails(row),
         RetentionPeriodHours: row.retention_hours,
         StreamCreationTimestamp: new Date(row.created),
         EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
         ...encryptionOf(row),
         OpenShardCount: row.shard_count,
-        ConsumerCount: 0,
+        ConsumerCount: this.c.store.consumers(row.name).length,
         MaxRecordSizeInKiB: row.max_record_kib,
       },
     };
@@ -157,28 +154,33 @@ export class StreamOperations {
       StreamSummaries: page.map((s) => ({
         StreamName: s.name,
         StreamARN: streamArn(this.c.region, s.name),
-        StreamStatus: s.status,
+        StreamStatus: this.c.statusOf(s),
         StreamModeDetails: modeDetails(s),
         StreamCreationTimestamp: new Date(s.created),
       })),
     };
   }
 
-  ListShards(input: StreamNaming & { NextToken?: string; ExclusiveStartShardId?: string; MaxResults?: number }) {
+  ListShards(input: StreamNaming & { NextToken?: string; ExclusiveStartShardId?: string; MaxResults?: number; ShardFilter?: { Type: string; ShardId?: string; Timestamp?: unknown } }) {
     let naming: StreamNaming = input;
     let after = input.ExclusiveStartShardId;
+    let filter: ShardFilter | undefined;
     if (input.NextToken !== undefined) {
       if (input.StreamName !== undefined) throw invalidArgument("NextToken and StreamName cannot be provided together.");
-      const [stream, shard] = decodeToken(input.NextToken).split("\u0000");
+      if (input.ShardFilter !== undefined) throw invalidArgument("NextToken and ShardFilter cannot be provided together.");
+      const [stream, shard, carried] = decodeToken(input.NextToken).split("\u0000");
       naming = { StreamName: stream };
       after = shard;
+      filter = carried ? (JSON.parse(carried) as ShardFilter) : undefined;
+    } else if (input.ShardFilter !== undefined) {
+      filter = shardFilterOf(input.ShardFilter);
     }
     const row = requireStream(this.c, naming);
-    const page = shardPage(row, after, input.MaxResults ?? 1000);
-    return {
-      Shards: page.shards,
-      ...(page.more ? { NextToken: encodeToken(`${row.name}\u0000${page.shards[page.shards.length - 1]!.ShardId}`) } : {}),
-    };
+    let shards = this.c.store.shards(row.name);
+    if (filter) shards = filterShards(shards, filter, Math.max(row.created, Date.now() - row.retention_hours * 3_600_000));
+    const page = shardPage(shards, after, input.MaxResults ?? 1000);
+    const token = () => `${row.name}\u0000${page.shards[page.shards.length - 1]!.ShardId}\u0000${filter ? JSON.stringify(filter) : ""}`;
+    return { Shards: page.shards, ...(page.more ? { NextToken: encodeToken(token()) } : {}) };
   }
 
   AddTagsToStream(input: StreamNaming & { Tags: Tags }): Record<string, never> {

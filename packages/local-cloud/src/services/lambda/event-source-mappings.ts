@@ -19,8 +19,14 @@ export type SourceKind = "sqs" | "dynamodb" | "kinesis";
 export function sourceKind(arn: string): SourceKind | undefined {
   if (/^arn:aws[a-zA-Z-]*:sqs:[^:]+:\d{12}:.+$/.test(arn)) return "sqs";
   if (/^arn:aws[a-zA-Z-]*:dynamodb:[^:]+:\d{12}:table\/[^/]+\/stream\/.+$/.test(arn)) return "dynamodb";
-  if (/^arn:aws[a-zA-Z-]*:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]+$/.test(arn)) return "kinesis";
+  if (/^arn:aws[a-zA-Z-]*:kinesis:[^:]+:\d{12}:stream\/[a-zA-Z0-9_.-]+(\/consumer\/[a-zA-Z0-9_.-]+:\d+)?$/.test(arn)) return "kinesis";
   return undefined;
+}
+
+/** The stream a source ARN reads: itself, or the stream of a Kinesis enhanced fan-out consumer. */
+export function streamOfSource(arn: string): string {
+  const at = arn.indexOf("/consumer/");
+  return at < 0 ? arn : arn.slice(0, at);
 }
 
 /** How Lambda names a source type in its messages, and the IAM prefix of its stream actions. */
@@ -131,7 +137,11 @@ export class EventSourceMappingOperations {
       }
       return;
     }
-    if (!["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"].every((a) => allowed(`${kind}:${a}`))) {
+    if (sourceArn !== streamOfSource(sourceArn) && !["SubscribeToShard", "DescribeStreamConsumer"].every((a) => allowed(`kinesis:${a}`))) {
+      throw invalidParameter(`Cannot access stream consumer ${sourceArn}. Please ensure the role can perform the SubscribeToShard and DescribeStreamConsumer Actions on your consumer in IAM.`);
+    }
+    const streamAllowed = (action: string) => evaluate.call(this.cloud.iam, principal, action, streamOfSource(sourceArn)) === "Allow";
+    if (!["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"].every((a) => streamAllowed(`${kind}:${a}`))) {
       throw invalidParameter(
         `Cannot access stream ${sourceArn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`,
       );

@@ -9,8 +9,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
+import { createHash, randomUUID } from "node:crypto";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type Database from "better-sqlite3";
 
@@ -137,9 +137,45 @@ export class BlobStore {
     return { fd: fs.openSync(this.path(name), "r") };
   }
 
-  read(name: string, start = 0, end?: number): Buffer {
-    const whole = isInline(name) ? this.inlineBytes(name) : fs.readFileSync(this.path(name));
-    return end === undefined && start === 0 ? whole : whole.subarray(start, end === undefined ? undefined : end + 1);
+  /** The bytes from `start` to `end` (inclusive) as a stream: a large body is never read whole. */
+  readStream(name: string, start = 0, end?: number): Readable {
+    if (isInline(name)) {
+      const bytes = this.inlineBytes(name);
+      return Readable.from([bytes.subarray(start, end === undefined ? undefined : end + 1)]);
+    }
+    if (end !== undefined && end < start) return Readable.from([]);
+    return fs.createReadStream(this.path(name), { start, end, highWaterMark: 1024 * 1024 });
+  }
+
+  /** The MD5 of a body, read a MiB at a time. */
+  async md5(name: string): Promise<Buffer> {
+    const hash = createHash("md5");
+    for await (const chunk of this.readStream(name)) hash.update(chunk as Buffer);
+    return hash.digest();
+  }
+
+  /**
+   * Copy a byte range (inclusive) of a body into a staged file (stagingPath), a MiB at a
+   * time, hashing it on the way: what UploadPartCopy stores as its part.
+   */
+  async copyRangeToStaging(name: string, start: number, end: number | undefined): Promise<{ file: string; length: number; md5: Buffer }> {
+    const file = this.stagingPath();
+    const hash = createHash("md5");
+    let length = 0;
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        length += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(this.readStream(name, start, end), hashing, fs.createWriteStream(file));
+    } catch (err) {
+      fs.rmSync(file, { force: true });
+      throw err;
+    }
+    return { file, length, md5: hash.digest() };
   }
 
   /**

@@ -15,6 +15,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 import { copyFilesInto, esbuildError, fallbackNodePaths, findHandler, nodeTarget } from "../../build/index.js";
+import { buildSyncWithAwsSdkV2Endpoint, bundlesAwsSdkV2 } from "../../build/aws-sdk-v2-sync.js";
 import type { CopyFile, NodeJSProps } from "../../build/types.js";
 
 export interface SsrHandlerBundle {
@@ -65,7 +66,7 @@ export function bundleSsrHandler(b: SsrHandlerBundle): { dir: string; handler: s
   fs.mkdirSync(b.outdir, { recursive: true });
   let result: esbuild.BuildResult;
   try {
-    result = esbuild.buildSync({
+    const options: esbuild.BuildOptions = {
       entryPoints: [file],
       outfile,
       absWorkingDir: b.root,
@@ -85,7 +86,10 @@ export function bundleSsrHandler(b: SsrHandlerBundle): { dir: string; handler: s
       metafile: true,
       logLevel: "silent",
       ...override,
-    });
+    };
+    result = esbuild.buildSync(options);
+    // aws-sdk v2 ignores AWS_ENDPOINT_URL: bundled, it gets the line that points it at the local cloud.
+    if (bundlesAwsSdkV2(result)) result = buildSyncWithAwsSdkV2Endpoint(options);
   } catch (e) {
     throw esbuildError(e, b.root, `There was a problem bundling the SSR function for the "${b.site}" Site`);
   }

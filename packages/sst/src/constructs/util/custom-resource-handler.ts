@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as cdk from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as esbuild from "esbuild";
 import { App } from "../App.js";
 import { buildOwnHandlers } from "./handler-build-cache.js";
 
@@ -24,7 +25,8 @@ export function customResourceHandler(stack: cdk.Stack): lambda.Function {
   const existing = stack.node.tryFindChild(ID);
   if (existing) return existing as lambda.Function;
   return new lambda.Function(stack, ID, {
-    code: lambda.Code.fromAsset(bundledHandlers(App.of(stack), ID, { index: SOURCE })),
+    // Split: each custom resource type's code is a chunk its first event loads (custom-resources/index.ts).
+    code: lambda.Code.fromAsset(bundledHandlers(App.of(stack), ID, { index: SOURCE }, { splitting: true })),
     handler: "index.handler",
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: cdk.Duration.seconds(900),
@@ -37,7 +39,7 @@ export function customResourceHandler(stack: cdk.Stack): lambda.Function {
  * artifacts: one `{name}.mjs` per entry in `dir`. The AWS SDK v3 is left to the
  * Lambda runtime, which provides it on AWS and in the local cloud.
  */
-export function bundledHandlers(app: App, dir: string, entries: Record<string, string>): string {
+export function bundledHandlers(app: App, dir: string, entries: Record<string, string>, extra: Pick<esbuild.BuildOptions, "splitting"> = {}): string {
   let byDir = bundled.get(app);
   if (!byDir) bundled.set(app, (byDir = new Map()));
   let out = byDir.get(dir);
@@ -53,6 +55,7 @@ export function bundledHandlers(app: App, dir: string, entries: Record<string, s
         target: "node20",
         external: ["@aws-sdk/*"],
         logLevel: "silent",
+        ...extra,
       },
       out,
     );

@@ -3,8 +3,8 @@
  * the stage's deployment froze. The path selects a method as HTTP APIs select a route
  * (route-match.ts: literals beat `{param}`, which beats `{proxy+}`; an explicit method
  * beats ANY); its authorization runs (IAM, a Lambda TOKEN/REQUEST authorizer); then its
- * integration: a Lambda proxy (the v1 proxy event, REST flavour) or a MOCK (CORS
- * preflights). Errors have AWS's shapes: no stage or method is 403 "Missing
+ * integration: a Lambda proxy (the v1 proxy event, REST flavour), or MOCK, AWS, HTTP and
+ * HTTP_PROXY with their mapping templates (integrations.ts). Errors have AWS's shapes: no stage or method is 403 "Missing
  * Authentication Token", a failed or malformed Lambda answer 502 "Internal server
  * error", the integration's timeout (29 s unless set) 504.
  */
@@ -13,7 +13,7 @@ import type { EventEmitter } from "node:events";
 import type { AwsRequest, AwsResponse, Principal } from "../../../types.js";
 import type { EventContext } from "../../../lambda-proxy/event-v2.js";
 import { buildEventV1, type RestEventContext } from "../../../lambda-proxy/event-v1.js";
-import { gatewayRequestOf, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
+import { gatewayRequestOf, parseQueryString, type GatewayRequest } from "../../../lambda-proxy/http-request.js";
 import { functionFromIntegrationUri, invokeWithTimeout, type LambdaInvoker } from "../../../lambda-proxy/lambda-invoke.js";
 import { mapResponseV1, type GatewayResponse } from "../../../lambda-proxy/response-map.js";
 import { asGatewayError, customizeGatewayResponse, gatewayError, type GatewayResponseConfig } from "./gateway-responses.js";
@@ -27,7 +27,11 @@ import type { ApiGatewayStore } from "../store.js";
 import { ExecuteApiPlane, type ServedRequest } from "../request-envelope.js";
 import { RestAuthorizers, type RestAuthorizer } from "./authorizer.js";
 import type { RestSnapshot } from "./management.js";
-import { answerMock } from "./mock-integration.js";
+import { serveIntegration, type IntegrationDeps } from "./integrations.js";
+import type { AwsServiceWire } from "./aws-service-call.js";
+import type { RequestSources } from "./parameter-mapping.js";
+import { checkResourcePolicy, resourcePolicyAllows } from "./resource-policy.js";
+import { ModelSchemas, validateRequest } from "./request-validation.js";
 import { UsageLimits } from "./usage-limits.js";
 import { StageThrottle } from "./stage-throttle.js";
 import { JwksCache } from "../jwt.js";
@@ -44,6 +48,8 @@ export interface RestDataPlaneDeps {
   logs?: () => { call(operation: string, input: any): Promise<any> } | undefined;
   /** Signing keys of Cognito user pools (COGNITO_USER_POOLS authorizers). */
   jwks?: JwksCache;
+  /** The cloud's wire, for AWS service integrations called as their role. */
+  wire?: AwsServiceWire;
 }
 
 /** What TestInvokeMethod takes. */
@@ -83,6 +89,10 @@ interface ServedApi {
 interface ServedDeployment {
   routes: MethodRoute[];
   authorizers: Map<string, Doc>;
+  validators: Map<string, Doc>;
+  models: ModelSchemas;
+  /** The API's resource policy as deployed. */
+  policy?: string;
 }
 
 const missingAuthenticationToken = () => gatewayError("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
@@ -106,6 +116,8 @@ interface Served extends ServedRequest {
   authorizer?: Record<string, unknown>;
   integrationStatus?: number;
   integrationLatency?: number;
+  /** What gateway responses map from the request (made only when one applies). */
+  request?: () => RequestSources;
 }
 
 export class RestDataPlane extends ExecuteApiPlane<Served> {
@@ -121,6 +133,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
   private readonly apis = new Map<string, ServedApi>();
 
   protected readonly events: EventEmitter | undefined;
+  private readonly integrationDeps: IntegrationDeps;
 
   constructor(private readonly deps: RestDataPlaneDeps) {
     super();
@@ -128,6 +141,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     this.authorizers = new RestAuthorizers(deps.lambda, deps.jwks ?? new JwksCache());
     this.usage = new UsageLimits(deps.store);
     this.accessLogs = new LogShipper(() => deps.logs?.(), { createGroups: false });
+    this.integrationDeps = { region: deps.region, lambda: deps.lambda, wire: deps.wire };
   }
 
   /** True when `apiId` is a REST API (read once per change of the store, not per request). */
@@ -163,7 +177,7 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       });
     }
     const gatewayResponses = this.apiOf(apiId)?.gatewayResponses;
-    if (gatewayResponses) customizeGatewayResponse(response, gatewayResponses, requestId);
+    if (gatewayResponses) customizeGatewayResponse(response, gatewayResponses, { requestId, request: served.request });
     const headers: Record<string, any> = response.headers;
     headers["x-amzn-requestid"] = requestId;
     headers["x-amz-apigw-id"] = newGatewayRequestId();
@@ -190,31 +204,39 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const ctx: EventContext = { apiId, routeKey: match.route.RouteKey, pathParameters: match.pathParameters, stageVariables: stage.Variables ?? {} };
     const methodArn = routeArn(this.deps.region, apiId, stage.StageName, gw.method, routePath);
 
-    const matched = { stage, routeKey: ctx.routeKey, resourcePath };
+    const request = () => requestSourcesOf(gw, ctx, rest);
+    const matched = { stage, routeKey: ctx.routeKey, resourcePath, request };
     if (!this.stageThrottle.admits(apiId, stage, resourcePath, method.HttpMethod)) return { ...matched, response: USAGE_REFUSALS.throttled() };
     const auth = await this.authorize(method, deployment, req, gw, ctx, rest, methodArn);
     if (auth?.denied) return { ...matched, response: auth.denied };
+    const iamCaller = ctx.authorizer?.iam as Record<string, any> | undefined;
+    const policyRefusal = checkResourcePolicy(deployment.policy, methodArn, { principalArn: iamCaller?.userArn, sourceIp: gw.sourceIp, secure: false });
+    if (policyRefusal) return { ...matched, response: policyRefusal };
     if (method.ApiKeyRequired) {
       // the key comes from the authorizer's usageIdentifierKey when the API says so, else x-api-key
       const key = served.api.ApiKeySourceType === "AUTHORIZER" ? auth?.usageIdentifierKey : req.headers["x-api-key"];
       const verdict = this.usage.check(apiId, stage.StageName, key, resourcePath, method.HttpMethod);
       if (verdict !== "ok") return { ...matched, response: USAGE_REFUSALS[verdict]() };
     }
+    const invalid = this.validate(method, deployment, gw, ctx);
+    if (invalid) return { ...matched, response: invalid };
 
     const integrationStarted = Date.now();
-    const response = await this.integrate(method, req, gw, ctx, rest);
+    const response = await this.integrate(method, req, gw, ctx, rest, served.api.BinaryMediaTypes ?? []);
     return { ...matched, response, authorizer: ctx.authorizer, integrationStatus: response.status, integrationLatency: Date.now() - integrationStarted };
   }
 
-  /** Calls the method's integration: a Lambda proxy or a MOCK. */
-  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Promise<GatewayResponse> | GatewayResponse {
+  /** Calls the method's integration: a Lambda proxy, or one of integrations.ts (MOCK, AWS, HTTP, HTTP_PROXY). */
+  private integrate(method: Doc, req: AwsRequest, gw: GatewayRequest, ctx: EventContext, rest: RestEventContext, binaryMediaTypes: string[], trace?: (line: string) => void): Promise<GatewayResponse> | GatewayResponse {
     const integration: Doc = method.Integration ?? {};
-    if (integration.Type === "MOCK") return answerMock(integration, req.headers["content-type"]);
-    if (integration.Type === "AWS_PROXY" && /:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) {
-      return this.invokeLambda(integration, gw, ctx, rest);
+    if (integration.Type === "AWS_PROXY") {
+      if (/:lambda:path\/|^arn:aws[\w-]*:lambda:/.test(String(integration.Uri ?? ""))) return this.invokeLambda(integration, gw, ctx, rest);
+      return internalError(); // AWS_PROXY is for Lambda functions only
     }
-    // AWS (non-proxy), HTTP and HTTP_PROXY integrations are not served locally (docs/local-cloud.md)
-    return internalError();
+    return serveIntegration(integration, {
+      gw, pathParameters: ctx.pathParameters, stageVariables: ctx.stageVariables ?? {}, context: templateContextOf(gw, ctx, rest),
+      binary: (contentType) => isBinary(binaryMediaTypes, contentType, undefined), trace,
+    }, this.integrationDeps);
   }
 
   /**
@@ -247,14 +269,15 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     const gw = gatewayRequestOf(req, { rawPath: req.path, routePath, stage, requestId: req.requestId, time: started });
     const rest: RestEventContext = { resourceId, resourcePath: resource.Path, binaryBody: isBinary(api.BinaryMediaTypes ?? [], headers["content-type"], headers["accept"]) };
     const ctx: EventContext = { apiId, routeKey: route.RouteKey, pathParameters: match.pathParameters, stageVariables: input.stageVariables ?? {} };
-    const response = await this.integrate(method, req, gw, ctx, rest);
+    const steps: string[] = [];
+    const response = await this.integrate(method, req, gw, ctx, rest, api.BinaryMediaTypes ?? [], (line) => steps.push(`${new Date().toUTCString()} : ${line}\n`));
     const latency = Date.now() - started;
     const single: Record<string, string> = {};
     const multi: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(response.headers)) (single[k] = String(v)), (multi[k] = [String(v)]);
     if (response.setCookies.length) (single["Set-Cookie"] = response.setCookies.at(-1)!), (multi["Set-Cookie"] = response.setCookies);
     const log = `Execution log for request ${req.requestId}\n${new Date(started).toUTCString()} : Starting execution for request: ${req.requestId}\n` +
-      `${new Date(started).toUTCString()} : HTTP Method: ${method.HttpMethod}, Resource Path: ${routePath}\n` +
+      `${new Date(started).toUTCString()} : HTTP Method: ${method.HttpMethod}, Resource Path: ${routePath}\n` + steps.join("") +
       `${new Date().toUTCString()} : Method completed with status: ${response.status}\n`;
     return { status: response.status, body: response.body.toString("utf8"), headers: single, multiValueHeaders: multi, latency, log };
   }
@@ -287,10 +310,25 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
       const routes = snapshot.methods
         .filter((m) => paths.has(m.ResourceId))
         .map((m) => ({ RouteKey: `${m.HttpMethod} ${paths.get(m.ResourceId)}`, method: m, resourcePath: paths.get(m.ResourceId)! }));
-      served = { routes, authorizers: new Map(snapshot.authorizers.map((a) => [a.Id, a])) };
+      served = {
+        routes, authorizers: new Map(snapshot.authorizers.map((a) => [a.Id, a])),
+        validators: new Map((snapshot.validators ?? []).map((v) => [v.Id, v])), models: new ModelSchemas(apiId, snapshot.models ?? []), policy: snapshot.policy,
+      };
       this.deployments.set(key, served);
     }
     return served;
+  }
+
+  /** The method's request validator's refusal, if any. */
+  private validate(method: Doc, deployment: ServedDeployment, gw: GatewayRequest, ctx: EventContext) {
+    const validator = method.RequestValidatorId ? deployment.validators.get(method.RequestValidatorId) : undefined;
+    if (!validator) return undefined;
+    const query = parseQueryString(gw.rawQueryString);
+    const querystring: Record<string, string> = {};
+    for (const [k, v] of query) querystring[k] = v.at(-1)!;
+    return validateRequest(method, validator, deployment.models, {
+      params: { path: ctx.pathParameters, querystring, header: gw.headers }, queryNames: new Set(query.keys()), body: gw.body, contentType: gw.headers["content-type"],
+    });
   }
 
   /** Runs the method's authorization: the error response, or what an authorizer allowed with (ctx.authorizer set); undefined for no authorization. */
@@ -300,8 +338,10 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     if (type === "AWS_IAM") {
       // an unsigned request to an IAM method is answered as a request for no method at all, as on AWS
       if (!this.deps.iam || (!req.headers.authorization && !req.query.has("X-Amz-Signature"))) return { denied: missingAuthenticationToken() };
-      const result = authorizeIam(req, this.deps.iam, methodArn);
-      if (!result.ok) return { denied: asGatewayError(result.response) };
+      const policy = deployment.policy;
+      const viaPolicy = policy ? (p: Principal) => resourcePolicyAllows(policy, methodArn, { principalArn: p.arn, sourceIp: gw.sourceIp, secure: false }) : undefined;
+      const result = authorizeIam(req, this.deps.iam, methodArn, "execute-api:Invoke", viaPolicy);
+      if (!result.ok) return { denied: asGatewayError(result.response, result.responseType) };
       ctx.authorizer = result.authorizer; // buildEventV1 reports a REST API's caller in requestContext.identity
       return undefined;
     }
@@ -322,6 +362,23 @@ export class RestDataPlane extends ExecuteApiPlane<Served> {
     if (outcome.kind !== "ok") return badGateway();
     return mapResponseV1(outcome.payload, badGateway);
   }
+}
+
+/** The request as parameter mappings and templates read it (for gateway responses). */
+function requestSourcesOf(gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): RequestSources {
+  const multiQuery = parseQueryString(gw.rawQueryString);
+  const querystring: Record<string, string> = {};
+  for (const [k, v] of multiQuery) querystring[k] = v.at(-1)!;
+  return {
+    params: { path: ctx.pathParameters, querystring, header: gw.headers }, multiQuery, body: gw.body.toString("utf8"),
+    context: templateContextOf(gw, ctx, rest), stageVariables: ctx.stageVariables ?? {},
+  };
+}
+
+/** `$context` of templates: the request context a Lambda proxy event carries (an empty authorizer when none ran). */
+function templateContextOf(gw: GatewayRequest, ctx: EventContext, rest: RestEventContext): Record<string, unknown> {
+  const requestContext = buildEventV1(gw, ctx, rest).requestContext as Record<string, unknown>;
+  return { ...requestContext, authorizer: requestContext.authorizer ?? {} };
 }
 
 /** A body is binary when its Content-Type (or the Accept header) is among the API's BinaryMediaTypes ("image/*", "*\/*"). */

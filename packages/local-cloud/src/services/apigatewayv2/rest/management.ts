@@ -24,10 +24,21 @@ export interface RestSnapshot {
   resources: Doc[];
   methods: Doc[];
   authorizers: Doc[];
+  /** Request validators and models (older snapshots have none). */
+  validators?: Doc[];
+  models?: Doc[];
+  /** The API's resource policy (JSON text) when deployed. */
+  policy?: string;
 }
 
 const notFound = (what: string, id: string) => new AwsError("NotFoundException", `Invalid ${what} identifier specified ${ACCOUNT_ID}:${id}`, 404);
 
+/** The models every REST API has from its creation, as on AWS (CDK's `Model.EMPTY_MODEL` and `ERROR_MODEL` name them). */
+const DEFAULT_MODELS = [
+  { Name: "Empty", Description: "This is a default empty schema model", Schema: { $schema: "http://json-schema.org/draft-04/schema#", title: "Empty Schema", type: "object" } },
+  { Name: "Error", Description: "This is a default error schema model", Schema: { $schema: "http://json-schema.org/draft-04/schema#", title: "Error Schema", type: "object", properties: { message: { type: "string" } } } },
+];
+const BUILT_IN_MODELS = new Set(DEFAULT_MODELS.map((m) => m.Name));
 const METHODS = new Set(["ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
 const AUTHORIZATION_TYPES = new Set(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]);
 
@@ -51,6 +62,12 @@ export class RestApiManagement {
     UpdateRestStage: (i) => this.updateStage(i),
     DeleteRestStage: (i) => this.remove(i.RestApiId, "reststage", i.StageName, "Stage"),
     PutRestGatewayResponse: (i) => this.putGatewayResponse(i),
+    CreateRestRequestValidator: (i) => this.putValidator(i, randomId(6)),
+    UpdateRestRequestValidator: (i) => this.putValidator(i, this.existing(i.RestApiId, "restvalidator", i.RequestValidatorId, "Request Validator").Id),
+    DeleteRestRequestValidator: (i) => this.remove(i.RestApiId, "restvalidator", i.RequestValidatorId, "Request Validator"),
+    CreateRestModel: (i) => this.putModel(i, false),
+    UpdateRestModel: (i) => this.putModel(i, true),
+    DeleteRestModel: (i) => this.remove(i.RestApiId, "restmodel", i.Name, "Model"),
     DeleteRestGatewayResponse: (i) => this.remove(i.RestApiId, "restgatewayresponse", i.ResponseType, "Gateway response"),
   };
 
@@ -64,14 +81,14 @@ export class RestApiManagement {
     return api;
   }
 
-  private existing(apiId: unknown, kind: "restresource" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
+  private existing(apiId: unknown, kind: "restresource" | "restauthorizer" | "restdeployment" | "reststage" | "restgatewayresponse" | "restvalidator" | "restmodel", id: unknown, what: string): Doc {
     this.restApi(apiId);
     const doc = typeof id === "string" ? this.store.get<Doc>(apiId as string, kind, id) : undefined;
     if (!doc) throw notFound(what, String(id));
     return doc;
   }
 
-  private remove(apiId: unknown, kind: "restauthorizer" | "reststage" | "restgatewayresponse", id: unknown, what: string): Doc {
+  private remove(apiId: unknown, kind: "restauthorizer" | "reststage" | "restgatewayresponse" | "restvalidator" | "restmodel", id: unknown, what: string): Doc {
     this.existing(apiId, kind, id, what);
     this.store.remove(apiId as string, kind, id as string);
     return {};
@@ -88,10 +105,11 @@ export class RestApiManagement {
       Id: id, Name: i.Name, Description: i.Description, RootResourceId: rootId,
       BinaryMediaTypes: i.BinaryMediaTypes ?? [], ApiKeySourceType: i.ApiKeySourceType ?? "HEADER",
       DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
-      CreatedDate: new Date().toISOString(),
+      Policy: policyText(i.Policy), CreatedDate: new Date().toISOString(),
     };
     this.store.insert(id, "restapi", id, api);
     this.store.insert(id, "restresource", rootId, { Id: rootId, Path: "/" });
+    for (const m of DEFAULT_MODELS) this.store.insert(id, "restmodel", m.Name, { Id: m.Name, Name: m.Name, ContentType: "application/json", Schema: JSON.stringify(m.Schema), Description: m.Description });
     this.putTags(id, i.Tags);
     return api;
   }
@@ -101,6 +119,7 @@ export class RestApiManagement {
     const next = {
       ...api, Name: i.Name ?? api.Name, Description: i.Description, BinaryMediaTypes: i.BinaryMediaTypes ?? [], ApiKeySourceType: i.ApiKeySourceType ?? "HEADER",
       DisableExecuteApiEndpoint: i.DisableExecuteApiEndpoint === true || i.DisableExecuteApiEndpoint === "true",
+      Policy: policyText(i.Policy),
     };
     this.store.update(api.Id, "restapi", api.Id, next);
     if (i.Tags !== undefined) {
@@ -168,12 +187,22 @@ export class RestApiManagement {
       throw badRequest(`Invalid authorizer ID specified. Setting the authorization type to ${authorizationType} requires a valid authorizer.`);
     }
     if (i.AuthorizerId) this.existing(apiId, "restauthorizer", i.AuthorizerId, "Authorizer");
+    if (i.RequestValidatorId) this.existing(apiId, "restvalidator", i.RequestValidatorId, "Request Validator");
+    for (const [type, name] of Object.entries<string>(i.RequestModels ?? {})) {
+      if (!BUILT_IN_MODELS.has(name) && !this.store.get(apiId, "restmodel", name)) throw badRequest(`Invalid model identifier specified: ${name} (for ${type})`);
+    }
+    // an integration response answers with one of the method's responses, as AWS checks
+    const declared = new Set((i.MethodResponses ?? []).map((r: Doc) => String(r.StatusCode)));
+    for (const r of i.Integration?.IntegrationResponses ?? []) {
+      if (!declared.has(String(r.StatusCode))) throw new AwsError("NotFoundException", `Invalid Response status code specified: integration response ${r.StatusCode} has no method response`, 404);
+    }
     const id = `${resource.Id}-${httpMethod}`;
     const method = {
       Id: id, ResourceId: resource.Id, HttpMethod: httpMethod, AuthorizationType: authorizationType,
       AuthorizerId: i.AuthorizerId, ApiKeyRequired: i.ApiKeyRequired === true || i.ApiKeyRequired === "true",
       Integration: i.Integration, MethodResponses: i.MethodResponses, RequestParameters: i.RequestParameters,
       AuthorizationScopes: i.AuthorizationScopes, OperationName: i.OperationName, RequestModels: i.RequestModels,
+      RequestValidatorId: i.RequestValidatorId,
     };
     if (this.store.get(apiId, "restmethod", id)) this.store.update(apiId, "restmethod", id, method);
     else this.store.insert(apiId, "restmethod", id, method);
@@ -214,12 +243,49 @@ export class RestApiManagement {
     return doc;
   }
 
+  private putValidator(i: Doc, id: string): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const validator = {
+      Id: id, Name: i.Name ?? id,
+      ValidateRequestBody: i.ValidateRequestBody === true || i.ValidateRequestBody === "true",
+      ValidateRequestParameters: i.ValidateRequestParameters === true || i.ValidateRequestParameters === "true",
+    };
+    if (this.store.get(apiId, "restvalidator", id)) this.store.update(apiId, "restvalidator", id, validator);
+    else this.store.insert(apiId, "restvalidator", id, validator);
+    return validator;
+  }
+
+  /** A model: a JSON Schema (draft 4) for a content type, kept by its name. */
+  private putModel(i: Doc, update: boolean): Doc {
+    const apiId = this.restApi(i.RestApiId).Id;
+    const name = String(i.Name ?? "");
+    if (!/^[A-Za-z0-9]+$/.test(name)) throw badRequest("Model name must be alphanumeric");
+    if (update) this.existing(apiId, "restmodel", name, "Model");
+    else if (this.store.get(apiId, "restmodel", name)) throw conflict("Model name already exists for this REST API");
+    let schema: string | undefined;
+    if (i.Schema !== undefined) {
+      schema = typeof i.Schema === "string" ? i.Schema : JSON.stringify(i.Schema);
+      try {
+        JSON.parse(schema);
+      } catch {
+        throw badRequest("Invalid model specified: Validation Result: warnings : [], errors : [Invalid model schema specified]");
+      }
+    }
+    const model = { Id: name, Name: name, ContentType: i.ContentType ?? "application/json", Schema: schema, Description: i.Description };
+    if (update) this.store.update(apiId, "restmodel", name, model);
+    else this.store.insert(apiId, "restmodel", name, model);
+    return model;
+  }
+
   private createDeployment(i: Doc): Doc {
     const apiId = this.restApi(i.RestApiId).Id;
     const methods = this.store.list<Doc>(apiId, "restmethod");
     if (!methods.length) throw badRequest("The REST API doesn't contain any methods");
     const id = randomId(6);
-    const snapshot: RestSnapshot = { resources: this.store.list(apiId, "restresource"), methods, authorizers: this.store.list(apiId, "restauthorizer") };
+    const snapshot: RestSnapshot = {
+      resources: this.store.list(apiId, "restresource"), methods, authorizers: this.store.list(apiId, "restauthorizer"),
+      validators: this.store.list(apiId, "restvalidator"), models: this.store.list(apiId, "restmodel"), policy: this.restApi(apiId).Policy,
+    };
     this.store.insert(apiId, "restdeployment", id, { Id: id, Description: i.Description, CreatedDate: new Date().toISOString(), Snapshot: snapshot });
     if (i.StageName) {
       const description = i.StageDescription ?? {};
@@ -265,4 +331,10 @@ export class RestApiManagement {
 /** What a stage records beside what it serves (GetStage answers it; the local cloud neither traces nor caches). */
 function stageSettings(i: Doc): Doc {
   return { Description: i.Description, TracingEnabled: i.TracingEnabled === true || i.TracingEnabled === "true", MethodSettings: i.MethodSettings };
+}
+
+/** A resource policy as JSON text (CloudFormation gives an object, the API a string). */
+function policyText(policy: unknown): string | undefined {
+  if (policy === undefined || policy === null || policy === "") return undefined;
+  return typeof policy === "string" ? policy : JSON.stringify(policy);
 }

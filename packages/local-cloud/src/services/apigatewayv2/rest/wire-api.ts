@@ -5,7 +5,7 @@
  * (rest/management.ts, rest/api-keys.ts keep those documents with CloudFormation's
  * property names; this file writes them in the v1 API's camelCase shapes). Lists page
  * with `limit` (25 unless given, at most 500) and an opaque `position`. API keys and the
- * keys of usage plans can also be made and removed here; test-invoke-method calls a
+ * keys of usage plans can also be made and removed here; models and request validators are read too; test-invoke-method calls a
  * method's integration as it is now (rest/data-plane.ts).
  */
 import { AwsError } from "../../../server/aws-error.js";
@@ -67,6 +67,10 @@ export class RestWireApi {
       GetDeployment: (i) => deploymentOut(this.child(i.restApiId, "restdeployment", i.deploymentId, "Deployment")),
       GetAuthorizers: (i) => page(this.store.list<Doc>(this.restApi(i.restApiId).Id, "restauthorizer").map(authorizerOut), i),
       GetAuthorizer: (i) => authorizerOut(this.child(i.restApiId, "restauthorizer", i.authorizerId, "Authorizer")),
+      GetModels: (i) => page(this.store.list<Doc>(this.restApi(i.restApiId).Id, "restmodel").map(modelOut), i),
+      GetModel: (i) => modelOut(this.child(i.restApiId, "restmodel", i.modelName, "Model")),
+      GetRequestValidators: (i) => page(this.store.list<Doc>(this.restApi(i.restApiId).Id, "restvalidator").map(validatorOut), i),
+      GetRequestValidator: (i) => validatorOut(this.child(i.restApiId, "restvalidator", i.requestValidatorId, "Request Validator")),
       GetApiKeys: (i) => {
         const keys = this.keys.apiKeys().filter((k) => (!i.nameQuery || String(k.Name).startsWith(i.nameQuery)) && (!i.customerId || k.CustomerId === i.customerId));
         return page(keys.map((k) => apiKeyOut(k, i.includeValues === true)), i);
@@ -124,7 +128,7 @@ export class RestWireApi {
   }
 
   /** A resource of a REST API by its id; NotFoundException for the API first, then for it. */
-  private child(restApiId: unknown, kind: "restresource" | "reststage" | "restdeployment" | "restauthorizer", id: unknown, what: string): Doc {
+  private child(restApiId: unknown, kind: "restresource" | "reststage" | "restdeployment" | "restauthorizer" | "restvalidator" | "restmodel", id: unknown, what: string): Doc {
     const apiId = this.restApi(restApiId).Id;
     const doc = typeof id === "string" ? this.store.get<Doc>(apiId, kind, id) : undefined;
     if (!doc) throw notFound(what, String(id));
@@ -144,7 +148,7 @@ export class RestWireApi {
       id: api.Id, name: api.Name, description: api.Description, createdDate: date(api.CreatedDate),
       binaryMediaTypes: api.BinaryMediaTypes?.length ? api.BinaryMediaTypes : undefined, apiKeySource: api.ApiKeySourceType ?? "HEADER",
       endpointConfiguration: { types: ["EDGE"] }, disableExecuteApiEndpoint: api.DisableExecuteApiEndpoint === true, rootResourceId: api.RootResourceId,
-      tags: this.store.tags(this.restApiArn(api.Id)),
+      tags: this.store.tags(this.restApiArn(api.Id)), policy: api.Policy,
     };
   }
 
@@ -163,7 +167,7 @@ function embedsMethods(embed: unknown): boolean {
 
 function methodOut(m: Doc): Doc {
   return {
-    httpMethod: m.HttpMethod, authorizationType: m.AuthorizationType, authorizerId: m.AuthorizerId, apiKeyRequired: m.ApiKeyRequired === true,
+    httpMethod: m.HttpMethod, authorizationType: m.AuthorizationType, authorizerId: m.AuthorizerId, apiKeyRequired: m.ApiKeyRequired === true, requestValidatorId: m.RequestValidatorId,
     operationName: m.OperationName, requestParameters: booleans(m.RequestParameters), requestModels: m.RequestModels,
     authorizationScopes: m.AuthorizationScopes,
     methodResponses: byStatusCode(m.MethodResponses, (r) => ({ statusCode: String(r.StatusCode), responseParameters: booleans(r.ResponseParameters), responseModels: r.ResponseModels })),
@@ -223,6 +227,14 @@ function methodSettingsOut(list: Doc[] | undefined): Record<string, Doc> {
 
 function deploymentOut(d: Doc): Doc {
   return { id: d.Id, description: d.Description, createdDate: date(d.CreatedDate) };
+}
+
+function modelOut(m: Doc): Doc {
+  return { id: m.Id, name: m.Name, description: m.Description, schema: m.Schema, contentType: m.ContentType };
+}
+
+function validatorOut(v: Doc): Doc {
+  return { id: v.Id, name: v.Name, validateRequestBody: v.ValidateRequestBody === true, validateRequestParameters: v.ValidateRequestParameters === true };
 }
 
 function authorizerOut(a: Doc): Doc {

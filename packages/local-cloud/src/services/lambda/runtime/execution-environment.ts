@@ -88,10 +88,21 @@ export const QUICK_PIPELINE_DEPTH = 32;
 /** What `invoke` resolves to for an invocation the process never started (it ended first). */
 export const NOT_STARTED = Symbol("not started");
 
-type Pending = { req: InvocationRequest; started: number; resolve(o: InvocationOutcome | typeof NOT_STARTED): void; timer?: NodeJS.Timeout; initClock?: boolean };
+type Pending = {
+  req: InvocationRequest;
+  started: number;
+  resolve(o: InvocationOutcome | typeof NOT_STARTED): void;
+  timer?: NodeJS.Timeout;
+  initClock?: boolean;
+  /** Init ran past INIT_LIMIT_MS: it goes on under the function's timeout (see onTimeout). */
+  initOverran?: boolean;
+};
 
-/** Lambda's limit on the init phase; the function's timeout counts only once init is over. */
-export const INIT_LIMIT_MS = 10_000;
+/**
+ * Lambda's limit on the init phase; the function's timeout counts only once init is over.
+ * LOCAL_CLOUD_LAMBDA_INIT_LIMIT_MS shortens it for tests.
+ */
+export const INIT_LIMIT_MS = Number(process.env.LOCAL_CLOUD_LAMBDA_INIT_LIMIT_MS) || 10_000;
 
 export class ExecutionEnvironment {
   private readonly host: EnvironmentHost;
@@ -316,7 +327,8 @@ export class ExecutionEnvironment {
     if (type === TO_PARENT.initialized) {
       this.initialized = true;
       const head = this.queue[0];
-      if (head?.initClock) {
+      // After an overrun the function's timeout already runs, and covers the handler too.
+      if (head?.initClock && !head.initOverran) {
         if (head.timer) clearTimeout(head.timer);
         this.startClock(head);
       }
@@ -363,7 +375,17 @@ export class ExecutionEnvironment {
   private onTimeout(): void {
     const p = this.queue[0];
     if (!p) return;
-    const seconds = ((p.initClock ? INIT_LIMIT_MS : p.req.timeoutMs) / 1000).toFixed(2);
+    if (p.initClock && !p.initOverran) {
+      // On AWS an on-demand init that passes the limit is run again inside the invocation,
+      // under the function's timeout ("suppressed init"): the request fails only if that
+      // runs out too. Here the init goes on (starting it over could only take longer), and
+      // the function's timeout now counts. A starved machine's slow cold start is no error.
+      p.initOverran = true;
+      p.req.onLog(`INIT_REPORT Init Duration: ${INIT_LIMIT_MS.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+      p.timer = setTimeout(() => this.onTimeout(), p.req.timeoutMs);
+      return;
+    }
+    const seconds = ((p.initClock && !p.initOverran ? INIT_LIMIT_MS : p.req.timeoutMs) / 1000).toFixed(2);
     const line = `${new Date().toISOString()} ${p.req.requestId} Task timed out after ${seconds} seconds`;
     p.req.onLog(line);
     this.finish(

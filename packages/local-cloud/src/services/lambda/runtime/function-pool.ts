@@ -185,7 +185,9 @@ export class FunctionPool {
         if (env.state === "idle") {
           this.end(env);
           this.envs.delete(env);
-        }
+          // Busy on the old code: it finishes what it holds and ends, and its answer does
+          // not schedule a standby (one spawned while the new code loads slows its first answer).
+        } else env.retire = true;
       } else return false;
     }
     if (this.envs.size >= this.maxConcurrency) return false;
@@ -432,6 +434,10 @@ export class FunctionPool {
       return undefined;
     }
     standby.adopt(launch);
+    // The next standby waits for this one's first answer (scheduleStandby): a timer an
+    // answer of the old code left would spawn it while this one loads the new code.
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
     return standby;
   }
 

@@ -13,7 +13,7 @@ import { assertValidKey } from "../names.js";
 import type { ObjectRecord, PartRecord, UploadRecord } from "../store.js";
 import { OWNER } from "./buckets.js";
 import { checksumOutput, findObject, parseCopySource, publishCreated, resolveChecksum, type RequestInfo } from "./objects.js";
-import { receivedBody, type ReceivedBody } from "./received-body.js";
+import { receivedBody, StagedUpload, type ReceivedBody } from "./received-body.js";
 import { parseTaggingHeader } from "./tags.js";
 import { resolveRange } from "../conditions.js";
 
@@ -98,7 +98,7 @@ export function uploadPart(c: S3Context, ctx: CallContext, input: any) {
   return { ETag: quoteEtag(part.etag), ServerSideEncryption: "AES256", ...(checksum ? checksumOutput(checksum) : {}) };
 }
 
-export function uploadPartCopy(c: S3Context, ctx: CallContext, input: any) {
+export async function uploadPartCopy(c: S3Context, ctx: CallContext, input: any) {
   const bucket = requireBucket(c, input.Bucket).name;
   authorizeS3(c, ctx, "s3:PutObject", bucket, String(input.Key ?? ""));
   const upload = requireUpload(c, bucket, input.Key, input.UploadId);
@@ -108,8 +108,17 @@ export function uploadPartCopy(c: S3Context, ctx: CallContext, input: any) {
   authorizeS3(c, ctx, "s3:GetObject", srcBucket, src.key);
   const source = findObject(c, srcBucket, src.key);
   const range = input.CopySourceRange ? resolveRange(input.CopySourceRange, source.size) : undefined;
-  const data = c.blobs.read(source.blob, range?.start ?? 0, range?.end);
-  const part = storePart(c, upload.uploadId, partNumber, receivedBody({ Body: data }));
+  // Streamed into a staged file (a part may be 5 GiB), stored like a streamed UploadPart.
+  const copied = await c.blobs.copyRangeToStaging(source.blob, range?.start ?? 0, range?.end);
+  const staged = new StagedUpload(copied.file, copied.length, copied.md5, new Map(), {});
+  let part: PartRecord;
+  try {
+    // The upload may have been completed or aborted while the bytes were copied.
+    requireUpload(c, bucket, input.Key, input.UploadId);
+    part = storePart(c, upload.uploadId, partNumber, staged);
+  } finally {
+    staged.discard();
+  }
   return { CopyPartResult: { ETag: quoteEtag(part.etag), LastModified: new Date(part.lastModified) } };
 }
 

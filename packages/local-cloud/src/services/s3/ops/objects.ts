@@ -2,7 +2,6 @@
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects,
  * CopyObject and object tagging. Inputs and outputs have the AWS SDK v3 shapes.
  */
-import { createHash } from "node:crypto";
 import { AwsError } from "../../../server/aws-error.js";
 import type { CallContext } from "../../../types.js";
 import { CHECKSUM_ALGORITHMS, checksumField, isChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.js";
@@ -277,7 +276,7 @@ function invalidArgument(message: string) {
   return new AwsError("InvalidArgument", message, 400, { ArgumentName: "x-amz-copy-source" });
 }
 
-export function copyObject(c: S3Context, ctx: CallContext, input: any, info: RequestInfo = LOCAL) {
+export async function copyObject(c: S3Context, ctx: CallContext, input: any, info: RequestInfo = LOCAL) {
   const bucket = requireBucket(c, input.Bucket).name;
   assertValidKey(input.Key);
   const src = parseCopySource(input.CopySource);
@@ -308,7 +307,7 @@ export function copyObject(c: S3Context, ctx: CallContext, input: any, info: Req
   const replace = directive === "REPLACE";
   const blob = c.blobs.duplicate(source.blob);
   // A copy is one PUT: a multipart source's ETag becomes the plain MD5 of its bytes.
-  const etag = source.etag.includes("-") ? createHash("md5").update(c.blobs.read(blob)).digest("hex") : source.etag;
+  const etag = source.etag.includes("-") ? (await c.blobs.md5(blob)).toString("hex") : source.etag;
   const tags =
     input.TaggingDirective === "REPLACE" ? (typeof input.Tagging === "string" ? parseTaggingHeader(input.Tagging) : []) : source.tags;
   const rec: ObjectRecord = {

@@ -5,7 +5,7 @@
  * delivery is immediate.
  */
 import type { StoredMapping } from "../../model.js";
-import { sourceKind } from "../../event-source-mappings.js";
+import { sourceKind, streamOfSource } from "../../event-source-mappings.js";
 import type { PollerDeps } from "./poller-deps.js";
 import { SqsPoller } from "./sqs-poller.js";
 import { StreamPoller } from "./stream-poller.js";
@@ -64,7 +64,8 @@ export class MappingPollers {
       case "dynamodb":
         return new StreamPoller(mapping, this.deps, new DynamoDbStreamSource(arn, this.deps.cloud.dynamodb));
       case "kinesis":
-        return new StreamPoller(mapping, this.deps, new KinesisStreamSource(arn, this.deps.cloud.kinesis, this.deps.roleOf?.(mapping.FunctionArn)));
+        // An enhanced fan-out consumer's mapping reads its stream (records are not pushed locally).
+        return new StreamPoller(mapping, this.deps, new KinesisStreamSource(streamOfSource(arn), this.deps.cloud.kinesis, this.deps.roleOf?.(mapping.FunctionArn)));
       default:
         return undefined;
     }
@@ -81,6 +82,6 @@ export class MappingPollers {
   }
 
   private wakeSource(arn: string | undefined): void {
-    for (const p of this.pollers.values()) if (!arn || p.arn === arn) p.poller.wake();
+    for (const p of this.pollers.values()) if (!arn || streamOfSource(p.arn) === arn) p.poller.wake();
   }
 }

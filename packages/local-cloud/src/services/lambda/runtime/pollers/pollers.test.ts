@@ -1,82 +1,30 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { zipSync, strToU8 } from "fflate";
-import { LambdaClient, CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
-import { SQSClient, CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { KinesisClient, CreateStreamCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
+import { CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
+import { CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateStreamCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { matchesPattern } from "./event-filter.js";
+import { createRecorder as createRecorderIn, eventsOf as eventsOfIn, usePollerCloud } from "./recorder-fixture.js";
 
-let tc: TestCloud;
-let lambda: LambdaClient;
-let sqs: SQSClient;
-let ddb: DynamoDBClient;
-let kinesis: KinesisClient;
+const env = usePollerCloud();
 
-before(async () => {
-  tc = await startTestCloud();
-  await createPollerRole(tc.cloud, "consumer");
-  lambda = new LambdaClient(tc.clientConfig);
-  sqs = new SQSClient(tc.clientConfig);
-  ddb = new DynamoDBClient(tc.clientConfig);
-  kinesis = new KinesisClient(tc.clientConfig);
-});
-after(async () => {
-  lambda?.destroy();
-  sqs?.destroy();
-  ddb?.destroy();
-  kinesis?.destroy();
-  await tc?.stop();
-});
-
-/** A function that logs each event as one JSON line and answers with `answer` (JS expression over `event`). */
-async function createRecorder(name: string, answer = "undefined") {
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Role: "arn:aws:iam::000000000000:role/consumer",
-      Runtime: "nodejs20.x",
-      Handler: "index.handler",
-      Code: { ZipFile: zipSync({ "index.mjs": strToU8(`export const handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); return ${answer}; };`) }) },
-    }),
-  );
-}
-
-/** Collects the events a function logged, until `until` says enough. */
-function eventsOf(functionName: string) {
-  const events: any[] = [];
-  const listener = (e: any) => {
-    if (e.functionName !== functionName) return;
-    const m = /\tINFO\tEVENT (.*)$/.exec(e.line);
-    if (m) events.push(JSON.parse(m[1]));
-  };
-  tc.cloud.events.on("lambda:log", listener);
-  return {
-    events,
-    async until(done: () => boolean, ms = 8000) {
-      const deadline = Date.now() + ms;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
-    stop: () => tc.cloud.events.off("lambda:log", listener),
-  };
-}
+const createRecorder = (name: string, answer?: string) => createRecorderIn(env.lambda, name, answer);
+const eventsOf = (functionName: string) => eventsOfIn(env.tc, functionName);
 
 async function queueCounts(url: string) {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+  const a = await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
   return { visible: Number(a.Attributes!.ApproximateNumberOfMessages), inFlight: Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible) };
 }
 
 test("SQS → Lambda: messages arrive as an SQS event and are deleted on success", async () => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "jobs" }));
+  const { QueueUrl } = await env.sqs.send(new CreateQueueCommand({ QueueName: "jobs" }));
   await createRecorder("worker");
   const rec = eventsOf("worker");
-  const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "worker", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:jobs" }));
+  const mapping = await env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "worker", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:jobs" }));
   const started = Date.now();
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "hello", MessageAttributes: { kind: { DataType: "String", StringValue: "greeting" } } }));
+  await env.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "hello", MessageAttributes: { kind: { DataType: "String", StringValue: "greeting" } } }));
   await rec.until(() => rec.events.length >= 1);
   const latency = Date.now() - started;
   const [record] = rec.events[0].Records;
@@ -99,18 +47,18 @@ test("SQS → Lambda: messages arrive as an SQS event and are deleted on success
     await new Promise((r) => setTimeout(r, 25));
   }
   assert.deepEqual(await queueCounts(QueueUrl!), { visible: 0, inFlight: 0 });
-  const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }));
+  const m = await env.lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }));
   assert.equal(m.LastProcessingResult, "OK");
   rec.stop();
 });
 
 test("SQS: ReportBatchItemFailures keeps only the failed messages; FilterCriteria drops the rest", async () => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "partial", Attributes: { VisibilityTimeout: "30" } }));
+  const { QueueUrl } = await env.sqs.send(new CreateQueueCommand({ QueueName: "partial", Attributes: { VisibilityTimeout: "30" } }));
   // Fails every record whose body is "bad".
   await createRecorder("picky", `{ batchItemFailures: event.Records.filter(r => r.body.includes("bad")).map(r => ({ itemIdentifier: r.messageId })) }`);
   const rec = eventsOf("picky");
-  for (const body of [`{"kind":"good"}`, `{"kind":"bad"}`, `{"kind":"skip"}`]) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
-  await lambda.send(
+  for (const body of [`{"kind":"good"}`, `{"kind":"bad"}`, `{"kind":"skip"}`]) await env.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+  await env.lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: "picky",
       EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:partial",
@@ -133,21 +81,21 @@ test("SQS: ReportBatchItemFailures keeps only the failed messages; FilterCriteri
 });
 
 test("SQS: a mapping whose function disappears neither crashes nor loses messages", async () => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "orphan" }));
+  const { QueueUrl } = await env.sqs.send(new CreateQueueCommand({ QueueName: "orphan" }));
   await createRecorder("ghost");
-  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "ghost", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:orphan" }));
-  await lambda.send(new DeleteFunctionCommand({ FunctionName: "ghost" }));
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept" }));
+  await env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "ghost", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:orphan" }));
+  await env.lambda.send(new DeleteFunctionCommand({ FunctionName: "ghost" }));
+  await env.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept" }));
   await new Promise((r) => setTimeout(r, 300));
   const c = await queueCounts(QueueUrl!);
   assert.equal(c.visible + c.inFlight, 1);
   // The server still answers.
-  const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+  const again = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
   assert.ok(Array.isArray(again.Messages ?? []));
 });
 
 test("DynamoDB Streams → Lambda: writes arrive as stream records", async () => {
-  const table = await ddb.send(
+  const table = await env.ddb.send(
     new CreateTableCommand({
       TableName: "Users",
       AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
@@ -157,11 +105,11 @@ test("DynamoDB Streams → Lambda: writes arrive as stream records", async () =>
     }),
   );
   let streamArn = table.TableDescription?.LatestStreamArn;
-  if (!streamArn) streamArn = (await ddb.send(new DescribeTableCommand({ TableName: "Users" }))).Table?.LatestStreamArn;
+  if (!streamArn) streamArn = (await env.ddb.send(new DescribeTableCommand({ TableName: "Users" }))).Table?.LatestStreamArn;
   assert.ok(streamArn);
   await createRecorder("on-user");
   const rec = eventsOf("on-user");
-  await lambda.send(
+  await env.lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: "on-user",
       EventSourceArn: streamArn,
@@ -171,9 +119,9 @@ test("DynamoDB Streams → Lambda: writes arrive as stream records", async () =>
   );
   // Let the poller take its LATEST position before writing.
   await new Promise((r) => setTimeout(r, 200));
-  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada" } } }));
-  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada L." } } })); // MODIFY: filtered out
-  await ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u2" }, name: { S: "Grace" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada" } } }));
+  await env.ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u1" }, name: { S: "Ada L." } } })); // MODIFY: filtered out
+  await env.ddb.send(new PutItemCommand({ TableName: "Users", Item: { id: { S: "u2" }, name: { S: "Grace" } } }));
   await rec.until(() => rec.events.flatMap((e) => e.Records).length >= 2);
   await new Promise((r) => setTimeout(r, 200));
   const records = rec.events.flatMap((e) => e.Records);
@@ -189,7 +137,7 @@ test("DynamoDB Streams → Lambda: writes arrive as stream records", async () =>
 });
 
 test("DynamoDB Streams: a poison record is bisected out, retried, then sent to the OnFailure queue", async () => {
-  const table = await ddb.send(
+  const table = await env.ddb.send(
     new CreateTableCommand({
       TableName: "Orders",
       AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
@@ -199,9 +147,9 @@ test("DynamoDB Streams: a poison record is bisected out, retried, then sent to t
     }),
   );
   const streamArn = table.TableDescription!.LatestStreamArn!;
-  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "orders-dlq" }));
-  for (const id of ["o1", "poison", "o3"]) await ddb.send(new PutItemCommand({ TableName: "Orders", Item: { id: { S: id } } }));
-  await lambda.send(
+  const { QueueUrl: dlq } = await env.sqs.send(new CreateQueueCommand({ QueueName: "orders-dlq" }));
+  for (const id of ["o1", "poison", "o3"]) await env.ddb.send(new PutItemCommand({ TableName: "Orders", Item: { id: { S: id } } }));
+  await env.lambda.send(
     new CreateFunctionCommand({
       FunctionName: "orders",
       Role: "arn:aws:iam::000000000000:role/consumer",
@@ -219,7 +167,7 @@ test("DynamoDB Streams: a poison record is bisected out, retried, then sent to t
     }),
   );
   const rec = eventsOf("orders");
-  await lambda.send(
+  await env.lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: "orders",
       EventSourceArn: streamArn,
@@ -234,7 +182,7 @@ test("DynamoDB Streams: a poison record is bisected out, retried, then sent to t
   assert.deepEqual(rec.events.flat().sort(), ["o1", "o3"]);
   let failure: any;
   for (let i = 0; i < 100 && !failure; i++) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+    const got = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
     if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
     else await new Promise((r) => setTimeout(r, 50));
   }
@@ -247,14 +195,14 @@ test("DynamoDB Streams: a poison record is bisected out, retried, then sent to t
 });
 
 test("Kinesis → Lambda: records arrive as Lambda delivers them, filtered on their JSON data", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "clicks", ShardCount: 2 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "clicks", ShardCount: 2 }));
   const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/clicks";
   await createRecorder("on-click");
   const rec = eventsOf("on-click");
   const before = Date.now();
-  const put = await kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/home" })), PartitionKey: "user-1" }));
-  await kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/admin" })), PartitionKey: "user-2" }));
-  await lambda.send(
+  const put = await env.kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/home" })), PartitionKey: "user-1" }));
+  await env.kinesis.send(new PutRecordCommand({ StreamName: "clicks", Data: Buffer.from(JSON.stringify({ page: "/admin" })), PartitionKey: "user-2" }));
+  await env.lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: "on-click",
       EventSourceArn: streamArn,
@@ -265,7 +213,7 @@ test("Kinesis → Lambda: records arrive as Lambda delivers them, filtered on th
   );
   await rec.until(() => rec.events.length >= 1);
   const started = Date.now();
-  await kinesis.send(new PutRecordsCommand({ StreamName: "clicks", Records: [{ Data: Buffer.from(JSON.stringify({ page: "/later" })), PartitionKey: "user-1" }] }));
+  await env.kinesis.send(new PutRecordsCommand({ StreamName: "clicks", Records: [{ Data: Buffer.from(JSON.stringify({ page: "/later" })), PartitionKey: "user-1" }] }));
   await rec.until(() => rec.events.flatMap((e) => e.Records).length >= 2);
   const latency = Date.now() - started;
   const records = rec.events.flatMap((e) => e.Records);
@@ -290,15 +238,15 @@ test("Kinesis → Lambda: records arrive as Lambda delivers them, filtered on th
 });
 
 test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted retries go to the OnFailure queue", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "payments", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "payments", ShardCount: 1 }));
   const streamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/payments";
-  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
+  const { QueueUrl: dlq } = await env.sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
   // Reports the record keyed "bad" as failed.
   await createRecorder("payments", `{ batchItemFailures: event.Records.filter(r => r.kinesis.partitionKey === "bad").map(r => ({ itemIdentifier: r.kinesis.sequenceNumber })) }`);
   const rec = eventsOf("payments");
   const records = ["a", "bad", "c"].map((k) => ({ Data: Buffer.from(k), PartitionKey: k }));
-  const put = await kinesis.send(new PutRecordsCommand({ StreamName: "payments", Records: records }));
-  const mapping = await lambda.send(
+  const put = await env.kinesis.send(new PutRecordsCommand({ StreamName: "payments", Records: records }));
+  const mapping = await env.lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: "payments",
       EventSourceArn: streamArn,
@@ -313,7 +261,7 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
   assert.equal(mapping.MaximumRetryAttempts, 1);
   let failure: any;
   for (let i = 0; i < 200 && !failure; i++) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+    const got = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
     if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
     else await new Promise((r) => setTimeout(r, 50));
   }
@@ -327,24 +275,24 @@ test("Kinesis: ReportBatchItemFailures retries from the failed record; exhausted
   assert.equal(failure.KinesisBatchInfo.batchSize, 2);
   assert.equal(failure.KinesisBatchInfo.streamArn, streamArn);
   // The shard moves on.
-  await kinesis.send(new PutRecordCommand({ StreamName: "payments", Data: Buffer.from("d"), PartitionKey: "d" }));
+  await env.kinesis.send(new PutRecordCommand({ StreamName: "payments", Data: Buffer.from("d"), PartitionKey: "d" }));
   await rec.until(() => rec.events.length >= 3);
   assert.deepEqual(keys()[2], ["d"]);
   rec.stop();
 });
 
 test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure queue, not the function", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "stale", ShardCount: 1 }));
-  const { QueueUrl: dlq } = await sqs.send(new CreateQueueCommand({ QueueName: "stale-dlq" }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "stale", ShardCount: 1 }));
+  const { QueueUrl: dlq } = await env.sqs.send(new CreateQueueCommand({ QueueName: "stale-dlq" }));
   await createRecorder("stale-consumer");
   const rec = eventsOf("stale-consumer");
-  const put = await kinesis.send(new PutRecordCommand({ StreamName: "stale", Data: Buffer.from("old"), PartitionKey: "p" }));
+  const put = await env.kinesis.send(new PutRecordCommand({ StreamName: "stale", Data: Buffer.from("old"), PartitionKey: "p" }));
   // The record is two minutes old by the time the mapping reads it.
   const realNow = Date.now;
   Date.now = () => realNow() + 120_000;
   let failure: any;
   try {
-    await lambda.send(
+    await env.lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: "stale-consumer",
         EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/stale",
@@ -354,7 +302,7 @@ test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure 
       }),
     );
     for (let i = 0; i < 200 && !failure; i++) {
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
+      const got = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 0 }));
       if (got.Messages?.length) failure = JSON.parse(got.Messages[0].Body!);
       else await new Promise((r) => setTimeout(r, 25));
     }
@@ -370,17 +318,17 @@ test("Kinesis: records older than MaximumRecordAgeInSeconds go to the OnFailure 
 });
 
 test("Kinesis: a shard iterator that expired while the poller waited is replaced after the last record read", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "slow", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "slow", ShardCount: 1 }));
   await createRecorder("slow-consumer");
   const rec = eventsOf("slow-consumer");
-  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slow-consumer", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/slow", StartingPosition: "TRIM_HORIZON" }));
-  await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("first"), PartitionKey: "p" }));
+  await env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slow-consumer", EventSourceArn: "arn:aws:kinesis:us-east-1:000000000000:stream/slow", StartingPosition: "TRIM_HORIZON" }));
+  await env.kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("first"), PartitionKey: "p" }));
   await rec.until(() => rec.events.length >= 1);
   // Six minutes pass: the iterator the poller holds is past Kinesis's five.
   const realNow = Date.now;
   Date.now = () => realNow() + 360_000;
   try {
-    await kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("second"), PartitionKey: "p" }));
+    await env.kinesis.send(new PutRecordCommand({ StreamName: "slow", Data: Buffer.from("second"), PartitionKey: "p" }));
     await rec.until(() => rec.events.length >= 2);
   } finally {
     Date.now = realNow;
@@ -391,10 +339,10 @@ test("Kinesis: a shard iterator that expired while the poller waited is replaced
 });
 
 test("a Kinesis mapping is refused when the function's role cannot read the stream", async () => {
-  await kinesis.send(new CreateStreamCommand({ StreamName: "private", ShardCount: 1 }));
+  await env.kinesis.send(new CreateStreamCommand({ StreamName: "private", ShardCount: 1 }));
   const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-  await tc.cloud.iam.call("CreateRole", { RoleName: "no-kinesis", AssumeRolePolicyDocument: JSON.stringify(trust) });
-  await lambda.send(
+  await env.tc.cloud.iam.call("CreateRole", { RoleName: "no-kinesis", AssumeRolePolicyDocument: JSON.stringify(trust) });
+  await env.lambda.send(
     new CreateFunctionCommand({
       FunctionName: "outsider",
       Role: "arn:aws:iam::000000000000:role/no-kinesis",
@@ -404,20 +352,20 @@ test("a Kinesis mapping is refused when the function's role cannot read the stre
     }),
   );
   const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/private";
-  await assert.rejects(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "outsider", EventSourceArn: arn, StartingPosition: "LATEST" })), (e: any) => {
+  await assert.rejects(env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "outsider", EventSourceArn: arn, StartingPosition: "LATEST" })), (e: any) => {
     assert.equal(e.name, "InvalidParameterValueException");
     assert.equal(e.message, `Cannot access stream ${arn}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`);
     return true;
   });
-  await assert.rejects(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "on-click", EventSourceArn: arn, StartingPosition: "AT_TIMESTAMP" })), (e: any) => {
+  await assert.rejects(env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "on-click", EventSourceArn: arn, StartingPosition: "AT_TIMESTAMP" })), (e: any) => {
     assert.equal(e.name, "InvalidParameterValueException");
     return true;
   });
 });
 
 test("an SQS mapping is refused when the queue's visibility timeout is shorter than the function's timeout", async () => {
-  await sqs.send(new CreateQueueCommand({ QueueName: "short-visibility", Attributes: { VisibilityTimeout: "5" } }));
-  await lambda.send(
+  await env.sqs.send(new CreateQueueCommand({ QueueName: "short-visibility", Attributes: { VisibilityTimeout: "5" } }));
+  await env.lambda.send(
     new CreateFunctionCommand({
       FunctionName: "slowpoke",
       Role: "arn:aws:iam::000000000000:role/consumer",
@@ -428,7 +376,7 @@ test("an SQS mapping is refused when the queue's visibility timeout is shorter t
     }),
   );
   await assert.rejects(
-    lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slowpoke", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:short-visibility" })),
+    env.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: "slowpoke", EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:short-visibility" })),
     (e: any) => e.name === "InvalidParameterValueException" && e.message === "Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds",
   );
 });

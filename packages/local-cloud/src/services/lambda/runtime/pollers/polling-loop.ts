@@ -24,6 +24,11 @@ export abstract class PollingLoop implements Poller {
   /** One poll; true when it handled something (so the next poll comes at once). */
   protected abstract pollOnce(): Promise<boolean>;
 
+  /** How long to idle after a poll that handled nothing (a wake cuts it short). */
+  protected idleWaitMs(): number {
+    return IDLE_WAIT_MS;
+  }
+
   /** Called after a failed poll, before the back-off wait (e.g. to forget a cached URL). */
   protected onPollError(): void {}
 
@@ -53,7 +58,7 @@ export abstract class PollingLoop implements Poller {
       try {
         const handled = await this.pollOnce();
         this.backoffMs = 0;
-        if (!handled && this.running) await this.waiter.wait(IDLE_WAIT_MS);
+        if (!handled && this.running) await this.waiter.wait(this.idleWaitMs());
       } catch (err: any) {
         this.onPollError();
         this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 1000);

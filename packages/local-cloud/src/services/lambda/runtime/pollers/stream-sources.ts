@@ -8,8 +8,10 @@ import type { CallableService } from "../cloud-deps.js";
 
 export interface StreamShard {
   shardId: string;
-  /** The shard ends (a disabled DynamoDB stream): LATEST skips it. */
+  /** The shard ends (a disabled DynamoDB stream, a split or merged Kinesis shard): LATEST skips it. */
   closed: boolean;
+  /** Shards to read to their end first: the parents that held the same keys before a reshard. */
+  waitFor: string[];
 }
 
 export interface StreamSource {
@@ -22,6 +24,8 @@ export interface StreamSource {
   read(shardId: string, iterator: string, limit: number): Promise<{ records: any[]; next?: string }>;
   /** What FilterCriteria patterns are matched against. */
   filterView(record: any): unknown;
+  /** What records must stay in order by (ParallelizationFactor): the partition key, or the item's key. */
+  orderKeyOf(record: any): string;
   /** A delivered record's sequence number (what batchItemFailures name). */
   sequenceOf(record: any): string;
   arrivalOf(record: any): Date;
@@ -45,7 +49,11 @@ export class DynamoDbStreamSource implements StreamSource {
     const out = await required(this.dynamodb, "DynamoDB").call("DescribeStream", { StreamArn: this.arn });
     const desc = out?.StreamDescription;
     if (!desc) throw new Error(`stream ${this.arn} not found`);
-    return (desc.Shards ?? []).map((s: any) => ({ shardId: s.ShardId, closed: Boolean(s.SequenceNumberRange?.EndingSequenceNumber) }));
+    return (desc.Shards ?? []).map((s: any) => ({
+      shardId: s.ShardId,
+      closed: Boolean(s.SequenceNumberRange?.EndingSequenceNumber),
+      waitFor: s.ParentShardId ? [s.ParentShardId] : [],
+    }));
   }
 
   async iterator(shardId: string, position: string, _timestamp?: number, sequenceNumber?: string): Promise<string | undefined> {
@@ -64,6 +72,11 @@ export class DynamoDbStreamSource implements StreamSource {
 
   filterView(record: any): unknown {
     return record;
+  }
+
+  orderKeyOf(record: any): string {
+    const keys = record.dynamodb?.Keys ?? {};
+    return JSON.stringify(Object.keys(keys).sort().map((name) => [name, keys[name]]));
   }
 
   sequenceOf(record: any): string {
@@ -104,14 +117,24 @@ export class KinesisStreamSource implements StreamSource {
   ) {}
 
   async shards(): Promise<StreamShard[]> {
-    const shards: StreamShard[] = [];
+    const listed: any[] = [];
     let token: string | undefined;
     do {
       const out = await required(this.kinesis, "Kinesis").call("ListShards", token ? { NextToken: token } : { StreamARN: this.arn });
-      for (const s of out?.Shards ?? []) shards.push({ shardId: s.ShardId, closed: Boolean(s.SequenceNumberRange?.EndingSequenceNumber) });
+      listed.push(...(out?.Shards ?? []));
       token = out?.NextToken;
     } while (token);
-    return shards;
+    const closed = (s: any) => Boolean(s.SequenceNumberRange?.EndingSequenceNumber);
+    // A shard follows every older closed shard whose hash key range overlaps its own: that
+    // covers a split's and a merge's parents and the several a uniform rescale can leave.
+    const range = (s: any) => [BigInt(s.HashKeyRange.StartingHashKey), BigInt(s.HashKeyRange.EndingHashKey)] as const;
+    return listed.map((s) => {
+      const [start, end] = range(s);
+      const waitFor = listed
+        .filter((p) => p.ShardId < s.ShardId && closed(p) && range(p)[0] <= end && start <= range(p)[1])
+        .map((p) => p.ShardId);
+      return { shardId: s.ShardId, closed: closed(s), waitFor };
+    });
   }
 
   async iterator(shardId: string, position: string, timestamp?: number, sequenceNumber?: string): Promise<string | undefined> {
@@ -155,6 +178,10 @@ export class KinesisStreamSource implements StreamSource {
       /* not JSON: matched as text */
     }
     return { ...metadata, data: parsed };
+  }
+
+  orderKeyOf(record: any): string {
+    return record.kinesis?.partitionKey ?? "";
   }
 
   sequenceOf(record: any): string {

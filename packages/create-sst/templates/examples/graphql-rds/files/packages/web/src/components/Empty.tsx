@@ -1,0 +1,13 @@
+import styles from "./Empty.module.css";
+
+interface Props {
+  children: React.ReactNode;
+}
+
+export default function Empty(props: Props) {
+  return (
+    <div className={styles.empty}>
+      <p>{props.children}</p>
+    </div>
+  );
+}

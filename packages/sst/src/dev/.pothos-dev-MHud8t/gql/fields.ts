@@ -1,0 +1,1 @@
+export const fields = (t: any) => ({ hello: t.string({ resolve: () => "hi" }) });
