@@ -6,9 +6,7 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp, useLocalApp } from "../project/fixtures/local-app.js";
 import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -39,11 +37,8 @@ export function Graph({ stack }: StackContext) {
   "graphql/schema.graphql": "type User { id: ID! name: String trace: String query: String method: String }\ntype Query { user(id: ID!): User }\ntype Mutation { rename(id: ID!, name: String!): User }\n",
 });
 
-let tc: TestCloud;
-let dir: string;
 let upstream: { url: string; close(): void };
 before(async () => {
-  tc = await startTestCloud();
   // users by id, echoing what it was sent
   upstream = await startHttpBackend(({ method, url: path, headers, body }) => {
     const url = new URL(path, "http://x");
@@ -52,13 +47,9 @@ before(async () => {
     const sent = body ? JSON.parse(body) : {};
     return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id, name: sent.name ?? "Ada", trace: headers["x-trace"], query: url.search, method }) };
   });
-  dir = writeApp(files(upstream.url));
 });
-after(async () => {
-  await tc?.stop();
-  upstream?.close();
-  if (dir) removeApp(dir);
-});
+after(() => upstream?.close());
+const app = useLocalApp(() => files(upstream.url));
 
 describe("AppSyncApi HTTP data sources", () => {
   let outputs: Record<string, string> = {};
@@ -66,7 +57,7 @@ describe("AppSyncApi HTTP data sources", () => {
     fetch(outputs.Url!, { method: "POST", headers: { "content-type": "application/json", "x-api-key": outputs.Key! }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<any>);
 
   it("deploys with no notice", { timeout: 240_000 }, async () => {
-    const deployed = await deployAppLocally(tc.cloud, dir, "dev-graph-http-Graph");
+    const deployed = await deployAppLocally(app.cloud, app.dir, "dev-graph-http-Graph");
     assert.deepEqual(deployed.notices.filter((n) => /AppSyncApi/.test(n.construct)), []);
     outputs = deployed.outputs;
   });

@@ -7,14 +7,11 @@
  * requests signed by the SDK's signer, an API key, and a `ws` client on the realtime
  * endpoint; `sst dev` has nothing to say about any of it.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
 import { WebSocket } from "ws";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { sendSigned } from "local-cloud/test-signing.js";
-import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -59,16 +56,7 @@ type Subscription { onPost(room: String): Post @aws_subscribe(mutations: ["post"
 `,
 };
 
-let tc: TestCloud;
-let dir: string;
-before(async () => {
-  tc = await startTestCloud();
-  dir = writeApp(files);
-});
-after(async () => {
-  await tc?.stop();
-  if (dir) removeApp(dir);
-});
+const app = useLocalApp(files);
 
 describe("AppSyncApi: auth modes, a JS pipeline and a subscription, served locally", () => {
   let outputs: Record<string, string> = {};
@@ -76,12 +64,9 @@ describe("AppSyncApi: auth modes, a JS pipeline and a subscription, served local
     fetch(outputs.Url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it("deploys with no notice", { timeout: 240_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy", target: "local" });
+    const result = await synthForLocal(app.dir);
     assert.deepEqual(result.notices?.filter((n) => /AppSyncApi/.test(n.construct)) ?? [], []);
-    await deployToLocal(tc.cloud as any, result);
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-graph-app-Graph" });
-    outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    outputs = await deploySynthesized(app.cloud, result, "dev-graph-app-Graph");
   });
 
   it("IAM (the default) and the API key both run the JS pipeline; the undirected field is the default mode's only", { timeout: 60_000 }, async () => {

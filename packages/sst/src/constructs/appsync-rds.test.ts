@@ -4,15 +4,11 @@
  * inserts and a JS resolver (`@aws-appsync/utils/rds`, through `cdk.resolver`) lists,
  * both through the Data API as the data source's role CDK made.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
+import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -60,33 +56,18 @@ export async function down(db) { await db.schema.dropTable("note").execute(); }
 `,
 };
 
-let tc: TestCloud;
-let dir: string;
-let cloudDir: string;
-before(async () => {
-  cloudDir = fs.mkdtempSync(path.join(os.tmpdir(), "appsync-rds-cloud-"));
-  tc = await startTestCloud({ dir: cloudDir });
-  dir = writeApp(files);
-});
-after(async () => {
-  await tc?.stop();
-  if (dir) removeApp(dir);
-  fs.rmSync(cloudDir, { recursive: true, force: true });
-});
+const app = useLocalApp(files);
 
 describe("AppSyncApi with an RDS data source", () => {
   it("resolves GraphQL through the Data API as the data source's role", { timeout: 300_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy", target: "local" });
+    const result = await synthForLocal(app.dir);
     assert.equal(result.notices!.some((n) => n.construct === 'AppSyncApi "Api"' && n.prop === "dataSources.db"), false, "the rds data source runs locally: no notice");
     const t = JSON.parse(fs.readFileSync(path.join(result.assemblyDir, "dev-notes-app-Notes.template.json"), "utf8"));
     const ds = Object.values<any>(t.Resources).find((r) => r.Type === "AWS::AppSync::DataSource").Properties;
     assert.equal(ds.Type, "RELATIONAL_DATABASE");
     assert.ok(ds.ServiceRoleArn && ds.RelationalDatabaseConfig.RdsHttpEndpointConfig.AwsSecretStoreArn);
 
-    await deployToLocal(tc.cloud as any, result);
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-notes-app-Notes" });
-    const outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    const outputs = await deploySynthesized(app.cloud, result, "dev-notes-app-Notes");
     const gql = async (query: string, variables?: unknown) => {
       const res = await fetch(outputs.Url, { method: "POST", headers: { "content-type": "application/json", "x-api-key": outputs.Key }, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as any;

@@ -5,14 +5,13 @@
  * `@aws-sdk/client-rds-data`, the data survives the cloud restarting, and a MySQL
  * cluster fails the local deploy naming itself while its AWS template is unchanged.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
+import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
+import { type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 import { startConsole } from "@sst-local/console";
 
@@ -63,19 +62,7 @@ export async function handler() {
 `,
 };
 
-let tc: TestCloud;
-let dir: string;
-let cloudDir: string;
-before(async () => {
-  cloudDir = fs.mkdtempSync(path.join(os.tmpdir(), "rds-cloud-"));
-  tc = await startTestCloud({ dir: cloudDir });
-  dir = writeApp(files);
-});
-after(async () => {
-  await tc?.stop();
-  if (dir) removeApp(dir);
-  fs.rmSync(cloudDir, { recursive: true, force: true });
-});
+const app = useLocalApp(files);
 
 function template(result: { assemblyDir: string }): any {
   return JSON.parse(fs.readFileSync(path.join(result.assemblyDir, "dev-rest-app-Rest.template.json"), "utf8"));
@@ -92,10 +79,10 @@ async function invoke(cloud: TestCloud["cloud"], name: string): Promise<any> {
 
 async function waitForStack(name: string): Promise<void> {
   for (;;) {
-    const s = (await tc.cloud.cloudformation.call("DescribeStacks", { StackName: name })).Stacks[0];
+    const s = (await app.cloud.cloudformation.call("DescribeStacks", { StackName: name })).Stacks[0];
     if (!s.StackStatus.endsWith("IN_PROGRESS")) {
       if (s.StackStatus !== "CREATE_COMPLETE") {
-        const events = await tc.cloud.cloudformation.call("DescribeStackEvents", { StackName: name });
+        const events = await app.cloud.cloudformation.call("DescribeStackEvents", { StackName: name });
         throw new Error(events.StackEvents.map((e: any) => e.ResourceStatusReason ?? "").join("\n"));
       }
       return;
@@ -106,35 +93,32 @@ async function waitForStack(name: string): Promise<void> {
 
 describe("RDS", () => {
   it("a local deploy runs the migrations; a bound function queries with kysely over the Data API; the data outlives a restart", { timeout: 300_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy", target: "local" });
+    const result = await synthForLocal(app.dir);
     const migration = migrationResource(template(result));
     assert.ok(migration.UserCreateFunction && migration.UserUpdateFunction, "a local deploy runs the migrator, as an AWS deploy does");
     assert.match(migration.MigrationsHash, /^[0-9a-f]{32}$/);
     assert.match(result.notices!.find((n) => n.construct === 'RDS "Db"')!.local, /PostgreSQL \(PGlite\)/);
-    await deployToLocal(tc.cloud as any, result);
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-rest-app-Rest" });
-    const outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    const outputs = await deploySynthesized(app.cloud, result, "dev-rest-app-Rest");
     assert.equal(outputs.DbArn, "arn:aws:rds:us-east-1:000000000000:cluster:dev-rest-app-db");
     assert.match(outputs.DbSecret, /^arn:aws:secretsmanager:us-east-1:000000000000:secret:.+-[A-Za-z0-9]{6}$/);
 
     // The secret is CloudFormation's generated one, with the cluster's connection fields attached.
-    const secret = JSON.parse((await tc.cloud.secretsmanager.call("GetSecretValue", { SecretId: outputs.DbSecret })).SecretString);
+    const secret = JSON.parse((await app.cloud.secretsmanager.call("GetSecretValue", { SecretId: outputs.DbSecret })).SecretString);
     assert.equal(secret.username, "postgres");
     assert.equal(secret.password.length, 30);
     assert.deepEqual([secret.engine, secret.port, secret.dbClusterIdentifier], ["postgres", 5432, "dev-rest-app-db"]);
 
-    assert.deepEqual(await invoke(tc.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "1" } });
-    assert.deepEqual(await invoke(tc.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "2" } });
+    assert.deepEqual(await invoke(app.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "1" } });
+    assert.deepEqual(await invoke(app.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "2" } });
 
     // Without bind there is no rds-data permission: AWS's AccessDeniedException reaches the function.
-    const denied = await invoke(tc.cloud, outputs.UnboundFn);
+    const denied = await invoke(app.cloud, outputs.UnboundFn);
     assert.equal(denied.error, "Unhandled");
     assert.equal(denied.payload.errorType, "AccessDeniedException");
     assert.match(denied.payload.errorMessage, /is not authorized to perform: rds-data:ExecuteStatement on resource: arn:aws:rds:us-east-1:000000000000:cluster:dev-rest-app-db/);
 
     // The Console lists the migrations and applies them through the migrator, as under sst dev.
-    const consoleApp = await startConsole(tc.cloud as any, { app: "rest-app", stage: "dev", ssmPrefix: "/sst/rest-app/dev/" });
+    const consoleApp = await startConsole(app.cloud as any, { app: "rest-app", stage: "dev", ssmPrefix: "/sst/rest-app/dev/" });
     try {
       const api = async (method: string, route: string, body?: unknown) => {
         const res = await fetch(`${consoleApp.origin}/api/${route}`, {
@@ -158,9 +142,8 @@ describe("RDS", () => {
     }
 
     // The kysely migration record is in the database, and the count survives the cloud restarting.
-    await tc.stop();
-    tc = await startTestCloud({ dir: cloudDir });
-    const rows = await tc.cloud.rdsdata.call("ExecuteStatement", {
+    await app.restartCloud();
+    const rows = await app.cloud.rdsdata.call("ExecuteStatement", {
       resourceArn: outputs.DbArn, secretArn: outputs.DbSecret, database: "CounterDB",
       sql: "SELECT name FROM kysely_migration UNION ALL SELECT tally::text FROM tblcounter", formatRecordsAs: "JSON",
     });
@@ -184,7 +167,7 @@ export function Rest({ stack }: StackContext) {
       const raw = template(forAws);
       const failing = { ...raw, Parameters: undefined, Rules: undefined, Outputs: undefined, Resources: Object.fromEntries(Object.entries<any>(raw.Resources).filter(([, r]) => !r.Type.startsWith("Custom::") && r.Type !== "AWS::Lambda::Function")) };
       await assert.rejects(
-        tc.cloud.cloudformation.call("CreateStack", { StackName: "raw-mysql", TemplateBody: JSON.stringify(failing), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"] }).then(() => waitForStack("raw-mysql")),
+        app.cloud.cloudformation.call("CreateStack", { StackName: "raw-mysql", TemplateBody: JSON.stringify(failing), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"] }).then(() => waitForStack("raw-mysql")),
         /Engine "aurora-mysql" cannot run in the local cloud/,
       );
     } finally {

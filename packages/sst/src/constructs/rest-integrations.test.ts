@@ -12,9 +12,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp, useLocalApp } from "../project/fixtures/local-app.js";
 import { startHttpBackend } from "../project/fixtures/http-backend.js";
 
 process.env.CDK_VALIDATION = "false";
@@ -162,23 +160,16 @@ export const calc = async (event: any) => {
 `,
 });
 
-let tc: TestCloud;
-let dir: string;
 let backend: { url: string; close(): void };
 before(async () => {
-  tc = await startTestCloud();
   // answers what it was sent
   backend = await startHttpBackend(({ method, url, headers, body }) => ({
     status: url.includes("missing") ? 404 : 200, body: JSON.stringify({ method, url, headers, body }),
     headers: { "content-type": "application/json", "x-backend": "yes", ...(url.includes("cookie") ? { "set-cookie": "session=s1; Path=/" } : {}) },
   }));
-  dir = writeApp(files(backend.url));
 });
-after(async () => {
-  await tc?.stop();
-  backend?.close();
-  if (dir) removeApp(dir);
-});
+after(() => backend?.close());
+const app = useLocalApp(() => files(backend.url));
 
 describe("REST API integrations with mapping templates", () => {
   let outputs: Record<string, string> = {};
@@ -186,7 +177,7 @@ describe("REST API integrations with mapping templates", () => {
     fetch(`${outputs.RestUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
   it("deploys, and sst dev has nothing to say about non-proxy routes", { timeout: 240_000 }, async () => {
-    const deployed = await deployAppLocally(tc.cloud, dir, "dev-rest-integrations-Apis");
+    const deployed = await deployAppLocally(app.cloud, app.dir, "dev-rest-integrations-Apis");
     assert.deepEqual(deployed.notices.filter((n) => /ApiGatewayV1Api/.test(n.construct)), []);
     outputs = deployed.outputs;
   });
@@ -255,7 +246,7 @@ describe("REST API integrations with mapping templates", () => {
     const sent = await post("inbox", { order: 42 });
     assert.equal(sent.status, 200);
     assert.deepEqual(await sent.json(), { queued: true });
-    const got = await tc.cloud.sqs.call("ReceiveMessage", { QueueUrl: outputs.QueueUrl, MaxNumberOfMessages: 1 });
+    const got = await app.cloud.sqs.call("ReceiveMessage", { QueueUrl: outputs.QueueUrl, MaxNumberOfMessages: 1 });
     assert.deepEqual(JSON.parse(got.Messages![0]!.Body!), { order: 42 });
   });
 
@@ -294,7 +285,7 @@ describe("REST API integrations with mapping templates", () => {
 
   it("aws apigateway test-invoke-method runs the method's mapping and logs each step", { timeout: 60_000 }, async () => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
-    const run = (args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--endpoint-url", tc.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
+    const run = (args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--endpoint-url", app.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
     const resources = await run(["get-resources", "--rest-api-id", outputs.RestId]);
     const mock = resources.items.find((r: any) => r.path === "/mock/{id}");
     const out = await run(["test-invoke-method", "--rest-api-id", outputs.RestId, "--resource-id", mock.id, "--http-method", "GET", "--path-with-query-string", "/mock/9?q=x"]);

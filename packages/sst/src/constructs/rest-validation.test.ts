@@ -6,11 +6,9 @@
  * `$context.error.*`), and the API's resource policy (an explicit Deny by source IP, a
  * method no statement allows) evaluated with the local IAM engine.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
-import { deployAppLocally, oneStackApp } from "../project/fixtures/local-app.js";
+import { deployAppLocally, oneStackApp, useLocalApp } from "../project/fixtures/local-app.js";
 import { sendSigned } from "local-cloud/test-signing.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -71,16 +69,7 @@ export const echo = async (event: any) => ({ statusCode: 200, body: JSON.stringi
 `,
 });
 
-let tc: TestCloud;
-let dir: string;
-before(async () => {
-  tc = await startTestCloud();
-  dir = writeApp(files);
-});
-after(async () => {
-  await tc?.stop();
-  if (dir) removeApp(dir);
-});
+const app = useLocalApp(files);
 
 describe("REST API request validation, gateway responses and resource policies", () => {
   let url = "";
@@ -89,7 +78,7 @@ describe("REST API request validation, gateway responses and resource policies",
     fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
   it("deploys", { timeout: 240_000 }, async () => {
-    outputs = (await deployAppLocally(tc.cloud, dir, "dev-rest-validation-Apis")).outputs;
+    outputs = (await deployAppLocally(app.cloud, app.dir, "dev-rest-validation-Apis")).outputs;
     url = outputs.RestUrl!;
   });
 
@@ -132,7 +121,7 @@ describe("REST API request validation, gateway responses and resource policies",
 
   it("an IAM caller the resource policy names gets in without a policy of its own; another is refused as IAM refuses it", { timeout: 60_000 }, async () => {
     const as = async (roleArn: string) => {
-      const { Credentials } = await tc.cloud.sts.call("AssumeRole", { RoleArn: roleArn, RoleSessionName: "s1" });
+      const { Credentials } = await app.cloud.sts.call("AssumeRole", { RoleArn: roleArn, RoleSessionName: "s1" });
       const target = new URL(`${url}signed`);
       return sendSigned({ endpoint: target.origin, service: "execute-api", method: "PUT", path: target.pathname, body: "{}", headers: { "content-type": "application/json" },
         credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken } });
@@ -147,7 +136,7 @@ describe("REST API request validation, gateway responses and resource policies",
 
   it("aws apigateway reads the models, validators, a method's validator and the API's policy", { timeout: 60_000 }, async () => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" };
-    const aws = (...args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--rest-api-id", outputs.RestId!, "--endpoint-url", tc.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
+    const aws = (...args: string[]) => promisify(execFile)("/usr/bin/aws", ["apigateway", ...args, "--rest-api-id", outputs.RestId!, "--endpoint-url", app.cloud.endpoint, "--output", "json"], { env }).then((r) => JSON.parse(r.stdout));
     const models = (await aws("get-models")).items;
     assert.deepEqual(models.map((m: any) => m.name).filter((n: string) => n === "Empty" || n === "Error").sort(), ["Empty", "Error"], "every API's default models");
     const pet = models.find((m: any) => /"required"/.test(m.schema));
@@ -156,8 +145,8 @@ describe("REST API request validation, gateway responses and resource policies",
     const [validator] = (await aws("get-request-validators")).items;
     assert.deepEqual([validator.validateRequestBody, validator.validateRequestParameters], [true, true]);
     const pets = (await aws("get-resources")).items.find((r: any) => r.path === "/pets");
-    const method = JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-method", "--rest-api-id", outputs.RestId!, "--resource-id", pets.id, "--http-method", "POST", "--endpoint-url", tc.cloud.endpoint], { env })).stdout);
+    const method = JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-method", "--rest-api-id", outputs.RestId!, "--resource-id", pets.id, "--http-method", "POST", "--endpoint-url", app.cloud.endpoint], { env })).stdout);
     assert.equal(method.requestValidatorId, validator.id);
-    assert.match(JSON.parse(JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-rest-api", "--rest-api-id", outputs.RestId!, "--endpoint-url", tc.cloud.endpoint], { env })).stdout).policy).Statement[0].Action, /execute-api:Invoke/);
+    assert.match(JSON.parse(JSON.parse((await promisify(execFile)("/usr/bin/aws", ["apigateway", "get-rest-api", "--rest-api-id", outputs.RestId!, "--endpoint-url", app.cloud.endpoint], { env })).stdout).policy).Statement[0].Action, /execute-api:Invoke/);
   });
 });

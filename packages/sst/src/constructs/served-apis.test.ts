@@ -12,16 +12,13 @@
  * Cognito signs (signed in over SRP) and hands their claims to its route; an API key of a
  * usage plan opens an `apiKeyRequired` route.
  */
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
 import * as cdk from "aws-cdk-lib";
 import * as appsync from "aws-cdk-lib/aws-appsync";
 import { App, Stack, ApiGatewayV1Api, AppSyncApi } from "./index.js";
-import { startTestCloud, type TestCloud } from "local-cloud/testing.js";
 import { signInWithSrp } from "local-cloud/services/cognito-idp/sign-in.testing.js";
-import { loadProject, synth } from "../project/index.js";
-import { deployToLocal } from "../deploy/local.js";
-import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
@@ -82,31 +79,19 @@ export const urls = async () => ({ rest: (ApiGatewayV1Api as any).Rest.url, grap
 `,
 };
 
-let tc: TestCloud;
-let dir: string;
-before(async () => {
-  tc = await startTestCloud();
-  dir = writeApp(files);
-});
-after(async () => {
-  await tc?.stop();
-  if (dir) removeApp(dir);
-});
+const local = useLocalApp(files);
 
 describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
   let outputs: Record<string, string> = {};
 
   it("deploy with local URLs, bound into functions, and no notice (the Cognito authorizer's pool is a local one)", { timeout: 240_000 }, async () => {
-    const project = await loadProject({ cwd: dir, stage: "dev" });
-    const result = await synth(project, { mode: "deploy", target: "local" });
+    const result = await synthForLocal(local.dir);
     const notices = result.notices?.filter((n) => /ApiGatewayV1Api|AppSyncApi/.test(n.construct)) ?? [];
     assert.deepEqual(notices.map((n) => `${n.construct} ${n.prop}`), []);
-    await deployToLocal(tc.cloud as any, result);
-    const stack = await tc.cloud.cloudformation.call("DescribeStacks", { StackName: "dev-served-app-Apis" });
-    outputs = Object.fromEntries(stack.Stacks[0].Outputs.map((o: any) => [o.OutputKey, o.OutputValue]));
+    outputs = await deploySynthesized(local.cloud, result, "dev-served-app-Apis");
     assert.match(outputs.RestUrl, /^http:\/\/127\.0\.0\.1:\d+\/_aws\/execute-api\/[a-z0-9]{10}\/dev\/$/);
     assert.match(outputs.GraphUrl, /^http:\/\/127\.0\.0\.1:\d+\/_aws\/appsync\/[a-z0-9]{26}\/graphql$/);
-    const out = await tc.cloud.lambda.call("Invoke", { FunctionName: outputs.UrlsFn, Payload: "{}" });
+    const out = await local.cloud.lambda.call("Invoke", { FunctionName: outputs.UrlsFn, Payload: "{}" });
     assert.deepEqual(JSON.parse(Buffer.from(out.Payload).toString()), { rest: outputs.RestUrl, graph: outputs.GraphUrl });
   });
 
@@ -156,10 +141,10 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
     assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: forged("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other") } })).status, 401);
     // The pool is the local Cognito's: a token it did not sign is refused, one it signed passes.
     assert.equal((await fetch(`${outputs.RestUrl}me`, { headers: { authorization: forged(`https://cognito-idp.us-east-1.amazonaws.com/${outputs.PoolId}`) } })).status, 401);
-    const idp = tc.cloud.cognitoidp;
+    const idp = local.cloud.cognitoidp;
     await idp.call("AdminCreateUser", { UserPoolId: outputs.PoolId, Username: "una@example.com", MessageAction: "SUPPRESS" });
     await idp.call("AdminSetUserPassword", { UserPoolId: outputs.PoolId, Username: "una@example.com", Password: "Passw0rd!", Permanent: true });
-    const session = await signInWithSrp(tc.cloud.endpoint, outputs.PoolId!, outputs.ClientId!, "una@example.com", "Passw0rd!");
+    const session = await signInWithSrp(local.cloud.endpoint, outputs.PoolId!, outputs.ClientId!, "una@example.com", "Passw0rd!");
     const me = await fetch(`${outputs.RestUrl}me`, { headers: { authorization: session.getIdToken().getJwtToken() } });
     assert.equal(me.status, 200);
     assert.equal((await me.json()).requestContext.authorizer.claims.email, "una@example.com");
@@ -194,7 +179,7 @@ describe("ApiGatewayV1Api and AppSyncApi served by the local cloud", () => {
 });
 
 describe("what the constructs write for the local cloud", () => {
-  const newApp = (mode: "dev" | "deploy") => new App({ name: "app", stage: "test", region: "us-east-1", mode, root: dir, outdir: `${dir}/.sst/dist-${Math.random()}`, artifactsDir: `${dir}/.sst/artifacts-${Math.random()}` });
+  const newApp = (mode: "dev" | "deploy") => new App({ name: "app", stage: "test", region: "us-east-1", mode, root: local.dir, outdir: `${local.dir}/.sst/dist-${Math.random()}`, artifactsDir: `${local.dir}/.sst/artifacts-${Math.random()}` });
 
   it("url: the REST API's LocalEndpoint and stage locally, AWS's URL otherwise", () => {
     for (const mode of ["dev", "deploy"] as const) {
