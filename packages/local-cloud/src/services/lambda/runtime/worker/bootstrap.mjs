@@ -110,8 +110,31 @@ function flush() {
   flushTimer = undefined;
   if (outbox === "") return;
   if (thread) parentPort.postMessage(outbox);
-  else channel.write(outbox);
+  else {
+    unwritten++;
+    channel.write(outbox, onWritten);
+  }
   outbox = "";
+}
+
+/**
+ * Writes handed to the socket and not yet in the kernel's buffer. A large answer, or any
+ * answer while the local cloud is slow to read, waits in the socket's queue; if the next
+ * invocation ended the process then (`process.exit`), that queue would be lost, and an
+ * invocation that succeeded would fail. So the next one starts only once this is 0.
+ */
+let unwritten = 0;
+let whenWritten;
+
+function onWritten() {
+  if (--unwritten > 0 || !whenWritten) return;
+  const resume = whenWritten;
+  whenWritten = undefined;
+  resume();
+}
+
+function allWritten() {
+  return unwritten === 0 ? undefined : new Promise((resolve) => (whenWritten = resolve));
 }
 
 /** For the last words before the process ends: no event loop turn is left to write them. */
@@ -243,7 +266,10 @@ let running = false;
 
 async function drain() {
   running = true;
-  while (backlog.length) await runInvocation(backlog.shift());
+  while (backlog.length) {
+    await allWritten();
+    await runInvocation(backlog.shift());
+  }
   running = false;
 }
 
