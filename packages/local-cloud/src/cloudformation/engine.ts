@@ -158,6 +158,7 @@ export class StackEngine {
       this.store.save(stack);
       events(this.event(stack, stack.stackName, stack.stackId, "AWS::CloudFormation::Stack", status, reason));
     };
+    delete stack.pending; // a journal left from an earlier deploy is not this one's
     stackEvent(stack.status, "User Initiated");
 
     const { template, desired, graph } = prepared;
@@ -181,12 +182,13 @@ export class StackEngine {
       endpoint: this.cloud.endpoint,
     });
     Object.assign(scope.conditions, prepared.conditions);
-    // The journal is saved with the stack as it grows, so a restart mid-deploy can undo it (see recover()).
+    // The journal is stored entry by entry as it grows, so a restart mid-deploy can undo it
+    // (see recover()); saves of the stack keep it until one without `pending` commits.
     const journal: Journal = [];
     const record = (entry: Journal[number]) => {
       journal.push(entry);
       stack.pending = journal;
-      this.store.save(stack);
+      this.store.appendJournal(stack.stackId, entry);
     };
     const failed: string[] = [];
     const resEvent = (r: { logicalId: string; type: string; physicalId: string; properties?: unknown }, status: string, reason?: string) =>
