@@ -294,9 +294,10 @@ export class DevFunctionBuilder {
     let preload: string | undefined;
     if (sdkImports.length) {
       preload = path.join(versionDir, "sdk-preload.mjs");
-      // Through `require`, as the bundle loads them (sdk-through-require.ts): no ESM parse of the CommonJS SDK.
-      if (!fs.existsSync(preload))
-        fs.writeFileSync(preload, `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${sdkImports.map((m) => `require(${JSON.stringify(m)});\n`).join("")}`);
+      // Through `require`, as the bundle loads them (sdk-through-require.ts): no ESM parse of
+      // the CommonJS SDK. Exported, so the standby can warm them up (the runtime's sdk-warmup.mjs).
+      const text = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\nexport const sdkModules = [\n${sdkImports.map((m) => `  require(${JSON.stringify(m)}),\n`).join("")}];\n`;
+      if (!fs.existsSync(preload) || fs.readFileSync(preload, "utf8") !== text) fs.writeFileSync(preload, text);
     }
     return { file: inVersion(entryFile), exportName: exportNameOf(entry.def.handler), version, preload };
   }

@@ -46,7 +46,9 @@ describe("sst dev bundles load the AWS SDK through require", () => {
     const preload = fs.readFileSync(art.preload, "utf8");
     assert.match(preload, /require\("@aws-sdk\/client-sqs"\)/);
     assert.match(preload, /require\("@aws-sdk\/client-s3"\)/);
-    await import(pathToFileURL(art.preload).href);
+    // Exported too: the standby warms each package up with one request (sdk-warmup.mjs).
+    const { sdkModules } = await import(pathToFileURL(art.preload).href);
+    assert.deepEqual(sdkModules.map((m: Record<string, unknown>) => ["SQSClient", "S3Client"].filter((n) => typeof m[n] === "function")).flat().sort(), ["S3Client", "SQSClient"]);
   });
 
   it("leaves CommonJS output and bundles that include the SDK as they are", () => {

@@ -219,11 +219,20 @@ if (!thread) process.on("SIGTERM", () => process.exit(0));
 
 /**
  * A standby loads the AWS SDK modules the function's code imports (a module of imports
- * only, written by the build) ahead of that code; one that fails is left for the code.
+ * only, written by the build: its `sdkModules` export) ahead of that code, then warms
+ * them with one request each to a sink of its own (sdk-warmup.mjs); a module that fails
+ * to load is left for the code. The init waits for this (`standbyReady`).
  */
-async function preload(urls) {
+let standbyReady;
+function preload(urls) {
   if (!Array.isArray(urls)) return;
-  await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => importWithSdkFallback(u).catch(() => undefined)));
+  standbyReady ??= (async () => {
+    const loaded = await Promise.all(urls.filter((u) => typeof u === "string" && u.startsWith("file:")).map((u) => importWithSdkFallback(u).catch(() => undefined)));
+    const modules = loaded.flatMap((ns) => (Array.isArray(ns?.sdkModules) ? ns.sdkModules : []));
+    if (!modules.length || initPromise) return undefined;
+    const { warmUpSdk } = await import("./sdk-warmup.mjs");
+    return await warmUpSdk(modules);
+  })().catch(() => undefined);
 }
 
 /**
@@ -248,6 +257,9 @@ async function importWithSdkFallback(url) {
 
 function ensureInitialized() {
   initPromise ??= (async () => {
+    // A standby given its code while still warming up finishes that first (the warm-up
+    // is what makes the first invocation quick), and its held-back SDK warnings come now.
+    if (standbyReady) (await standbyReady)?.emitHeldWarnings();
     const started = performance.now();
     await initialize();
     initDurationMsTotal = performance.now() - started;

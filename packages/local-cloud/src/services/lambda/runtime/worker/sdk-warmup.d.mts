@@ -1,0 +1,1 @@
+export declare function warmUpSdk(modules: unknown[]): Promise<{ requests: number; emitHeldWarnings: () => void }>;
