@@ -16,8 +16,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
+import { requireInsteadOfImport } from "../build/require-instead-of-import.js";
 
 export interface CliBundleSources {
   /** The repository's packages directory (the workspace packages live below it). */
@@ -89,6 +90,10 @@ function ownLocation(packagesDir: string): esbuild.Plugin {
   };
 }
 
+/** The name the bundle's banner gives its `require` (one no bundled module uses). */
+const CJS_REQUIRE = "__sstRequireCjs";
+const cdkThroughRequire = requireInsteadOfImport({ name: "sst-cli-cdk-require", filter: /^(aws-cdk-lib|constructs)(\/|$)/, requireName: CJS_REQUIRE });
+
 export async function buildCliBundle(sources: CliBundleSources, outDir: string): Promise<BuiltCliBundle> {
   const result = await esbuild.build({
     entryPoints: sources.entries,
@@ -108,12 +113,18 @@ export async function buildCliBundle(sources: CliBundleSources, outDir: string):
     // from source.
     keepNames: true,
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [externalPackages(sources.packagesDir), ownLocation(sources.packagesDir)],
+    // aws-cdk-lib and constructs (CommonJS) are loaded with `require`, from each file's own
+    // location as an import would resolve them: `import { App } from "aws-cdk-lib"`
+    // materialized the whole lazy root index (~500 modules) in every synth process.
+    banner: { js: `import { createRequire as __sstCreateRequire } from "node:module";\nconst ${CJS_REQUIRE} = __sstCreateRequire(import.meta.url);` },
+    plugins: [cdkThroughRequire, externalPackages(sources.packagesDir), ownLocation(sources.packagesDir)],
   });
   const inputs = new Set<string>();
   for (const input of Object.keys(result.metafile!.inputs)) {
     const file = path.resolve(path.dirname(sources.packagesDir), input);
     if (isWorkspaceSource(file, sources.packagesDir)) inputs.add(file);
   }
+  // How the bundle is made is part of what it was made from: a change here rebuilds it.
+  for (const own of ["./build.ts", "../build/require-instead-of-import.ts"]) inputs.add(fileURLToPath(new URL(own, import.meta.url)));
   return { inputs: [...inputs].sort() };
 }

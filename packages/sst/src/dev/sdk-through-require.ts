@@ -7,18 +7,10 @@
  * ready). Through `require` it loads as any CommonJS dependency does, from the same
  * module cache (a standby's preload of it still counts). Deploy bundles are unchanged.
  */
-import type { BuildOptions, Plugin } from "esbuild";
+import type { BuildOptions } from "esbuild";
+import { requireInsteadOfImport } from "../build/require-instead-of-import.js";
 
-const NAMESPACE = "sst-sdk-require";
-
-const sdkThroughRequire: Plugin = {
-  name: "sst-sdk-through-require",
-  setup(build) {
-    // The module standing in for the package requires it; that require stays external.
-    build.onResolve({ filter: /^@aws-sdk\// }, (args) => (args.namespace === NAMESPACE ? { path: args.path, external: true } : { path: args.path, namespace: NAMESPACE }));
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
-  },
-};
+const sdkThroughRequire = requireInsteadOfImport({ name: "sst-sdk-require", filter: /^@aws-sdk\//, requireName: "require" });
 
 /** `options` with the SDK loaded through `require`: ESM output that leaves `@aws-sdk/*` external (and defines `require`, as both dev builds' banners do). */
 export function withSdkThroughRequire(options: BuildOptions): BuildOptions {
