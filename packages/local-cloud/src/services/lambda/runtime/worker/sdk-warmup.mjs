@@ -30,10 +30,10 @@ const WARMUP_LIMIT_MS = 2000;
  * @returns {Promise<{ requests: number; emitHeldWarnings: () => void }>}
  */
 export async function warmUpSdk(modules) {
+  const sink = await startSink();
   const held = [];
   const emitWarning = process.emitWarning;
   process.emitWarning = (...args) => void held.push(args);
-  const sink = await startSink();
   try {
     // One package after another: each knows whether its own request reached the sink.
     const all = (async () => {
