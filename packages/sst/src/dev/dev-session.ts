@@ -17,7 +17,7 @@ import { resetLocalState } from "../deploy/reset-state.js";
 import type { SynthResult } from "../deploy/project-like.js";
 import { createDevBuilder } from "./build-options.js";
 import { DevCodeResolver } from "./code-resolver.js";
-import type { DevFunctionBuilder, BuildEvent } from "./function-builder.js";
+import { startEsbuildService, type DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { attachCognitoCodeLog } from "./cognito-codes.js";
 import { prewarmFunctions } from "./prewarm.js";
@@ -213,8 +213,12 @@ export class DevSession {
     });
     let synthResult: SynthResult;
     try {
-      // This process waits for the synth process now: hash what the cache write will need meanwhile.
-      if (!cached && elsewhere) deps.synthCache.prepare?.();
+      // This process waits for the synth process now: hash what the cache write will need
+      // meanwhile, and start esbuild's service for the first function build.
+      if (!cached && elsewhere) {
+        deps.synthCache.prepare?.();
+        startEsbuildService();
+      }
       if (cached) synthResult = cached.synth;
       else {
         synthResult = (elsewhere && (await synthesizedElsewhere(elsewhere, envReads))) || (await synthHere(deps, opts, project, elsewhere, envReads));
