@@ -29,8 +29,15 @@ export function requireInsteadOfImport(opts: RequireInsteadOfImport): Plugin {
   return {
     name: opts.name,
     setup(build) {
-      // The module standing in for the package requires it; that require stays external.
-      build.onResolve({ filter: opts.filter }, (args) => (args.namespace === opts.name ? { path: args.path, external: true } : { path: args.path, namespace: opts.name }));
+      build.onResolve({ filter: opts.filter }, (args) => {
+        // The module standing in for the package requires it; that require stays external.
+        if (args.namespace === opts.name) return { path: args.path, external: true };
+        // `await import(…)` stays an import: a split bundle gives a dynamically imported
+        // CommonJS module only a default export (`(await import("aws-cdk-lib")).App` would
+        // be undefined), where Node gives the named ones too.
+        if (args.kind === "dynamic-import") return undefined;
+        return { path: args.path, namespace: opts.name };
+      });
       build.onLoad({ filter: /.*/, namespace: opts.name }, (args) => ({ contents: `module.exports = ${opts.requireName}(${JSON.stringify(args.path)});`, loader: "js" }));
     },
   };

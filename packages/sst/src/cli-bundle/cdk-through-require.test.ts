@@ -31,13 +31,16 @@ test("a bundled `import { App, Duration } from \"aws-cdk-lib\"` loads a handful 
     const packagesDir = path.join(root, "packages");
     const entry = path.join(packagesDir, "cli", "src", "synth.ts");
     fs.mkdirSync(path.dirname(entry), { recursive: true });
-    fs.writeFileSync(entry, `import { App, Duration } from "aws-cdk-lib";\nimport * as lambda from "aws-cdk-lib/aws-lambda";\nimport { Construct } from "constructs";\nexport const run = () => ({ app: new App(), seconds: Duration.minutes(2).toSeconds(), runtime: lambda.Runtime.NODEJS_20_X.name, Construct });\n`);
+    fs.writeFileSync(entry, `import { App, Duration } from "aws-cdk-lib";\nimport * as lambda from "aws-cdk-lib/aws-lambda";\nimport { Construct } from "constructs";\nexport const run = () => ({ app: new App(), seconds: Duration.minutes(2).toSeconds(), runtime: lambda.Runtime.NODEJS_20_X.name, Construct });\nexport const later = async () => { const cdk = await import("aws-cdk-lib"); return new cdk.App() instanceof Construct; };\n`);
     const dir = await freshCliBundle({ cacheDir, toolchain: "test", packagesDir, entries: { synth: entry } });
+    // (splitting, as the real bundle: a dynamic import becomes a chunk of its own)
     const bundled = runFresh(`const { run } = await import(${JSON.stringify(pathToFileURL(path.join(dir, "synth.mjs")).href)});
 const r = run(); const { Construct } = await import("constructs");
 ${COUNT}
-console.log(JSON.stringify({ cdkModules, seconds: r.seconds, runtime: r.runtime, sameConstruct: r.Construct === Construct, isConstruct: r.app instanceof Construct }));`);
-    assert.deepEqual({ ...bundled, cdkModules: undefined }, { cdkModules: undefined, seconds: 120, runtime: "nodejs20.x", sameConstruct: true, isConstruct: true });
+const dynamicImportWorks = await (await import(${JSON.stringify(pathToFileURL(path.join(dir, "synth.mjs")).href)})).later();
+console.log(JSON.stringify({ cdkModules, seconds: r.seconds, runtime: r.runtime, sameConstruct: r.Construct === Construct, isConstruct: r.app instanceof Construct, dynamicImportWorks }));`);
+    // A dynamic import (the AWS target's bootstrap stack) keeps import semantics: named exports work.
+    assert.deepEqual({ ...bundled, cdkModules: undefined }, { cdkModules: undefined, seconds: 120, runtime: "nodejs20.x", sameConstruct: true, isConstruct: true, dynamicImportWorks: true });
     const imported = runFresh(`const { App } = await import("aws-cdk-lib"); new App(); await import("aws-cdk-lib/aws-lambda");\n${COUNT}\nconsole.log(JSON.stringify({ cdkModules }));`);
     assert.ok(bundled.cdkModules < imported.cdkModules / 3, `bundled: ${bundled.cdkModules} aws-cdk-lib modules, imported: ${imported.cdkModules}`);
   } finally {
