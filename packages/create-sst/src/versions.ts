@@ -28,6 +28,12 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@middy/validator": "^5.2.4",
   "aws-amplify": "^4.3.24",
   hygen: "^6.2.11",
+  // examples/quickstart-sveltekit's tools that its build does not use (its `check` script,
+  // the adapter its svelte.config.js replaced): SvelteKit 2 / Svelte 5's.
+  "@sveltejs/adapter-auto": "^3.3.1",
+  "@types/cookie": "^0.6.0",
+  "svelte-check": "^4.1.0",
+  tslib: "^2.8.1",
 };
 
 function readJson(file: string): any {
