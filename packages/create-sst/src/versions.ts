@@ -19,7 +19,6 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@tsconfig/node18": "^18.2.2",
   "node-fetch": "^3.3.2",
   // examples/remix-app's frontend: the Remix 2 and ESLint 8 that go with this repository's @remix-run/dev.
-  "@remix-run/serve": "^2.17.5",
   "@remix-run/eslint-config": "^2.17.5",
   eslint: "^8.57.0",
   "@middy/core": "^5.2.4",
