@@ -12,18 +12,20 @@ interface Closable {
   destroy(): void;
 }
 
+type Started = Closable | readonly Closable[] | void;
+
 /**
  * A local cloud for this file. `onStart` gets it once it runs (keep it, make clients);
  * the clients it returns are destroyed before the cloud stops. With `when` false, nothing
  * starts (a file whose tests all skip).
  */
-export function useTestCloud(onStart: (tc: TestCloud) => Closable | readonly Closable[] | void, when = true): void {
+export function useTestCloud(onStart: (tc: TestCloud) => Started | Promise<Started>, when = true): void {
   let tc: TestCloud | undefined;
   let clients: readonly Closable[] = [];
   before(async () => {
     if (!when) return;
     tc = await startTestCloud();
-    const made = onStart(tc);
+    const made = await onStart(tc);
     clients = made === undefined ? [] : Array.isArray(made) ? made : [made as Closable];
   });
   after(async () => {
