@@ -68,3 +68,17 @@ export function useServiceCli(service: string): ServiceCli {
     },
   };
 }
+
+/**
+ * Asserts that an AWS SDK v3 call fails as AWS would have it: the error's name, its HTTP
+ * status, and — when given — its message (the exact text, or a pattern it matches).
+ */
+export async function rejectsWithAwsError(call: Promise<unknown>, name: string, message?: string | RegExp, status = 400): Promise<void> {
+  await assert.rejects(call, (err: any) => {
+    assert.equal(err.name, name, err.message);
+    assert.equal(err.$metadata?.httpStatusCode, status, `${name}'s HTTP status`);
+    if (typeof message === "string") assert.equal(err.message, message);
+    else if (message) assert.match(err.message, message);
+    return true;
+  });
+}

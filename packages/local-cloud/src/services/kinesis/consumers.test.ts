@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { LambdaClient, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import { createPollerRole, type TestCloud } from "../../testing.js";
-import { useTestCloud } from "../../test-fixtures.js";
+import { rejectsWithAwsError as rejects, useTestCloud } from "../../test-fixtures.js";
 import { createRecorder, eventsOf } from "../lambda/runtime/pollers/recorder-fixture.js";
 import { MAX_CONSUMERS_PER_STREAM } from "./consumers.js";
 
@@ -26,14 +26,6 @@ useTestCloud((started) => {
   tc = started;
   return (kinesis = new KinesisClient(tc.clientConfig));
 });
-
-async function rejects(promise: Promise<unknown>, name: string, message?: RegExp) {
-  await assert.rejects(promise, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 test("consumers: register, describe by ARN or by name, list, count, deregister; a stream with consumers needs EnforceConsumerDeletion", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "fans", ShardCount: 1 }));

@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { LambdaClient, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import { awsCli, awsCliPath, createPollerRole, type TestCloud } from "../../testing.js";
-import { useTestCloud } from "../../test-fixtures.js";
+import { rejectsWithAwsError as rejects, useTestCloud } from "../../test-fixtures.js";
 import { createRecorder, eventsOf } from "../lambda/runtime/pollers/recorder-fixture.js";
 import { RESHARD_SETTLE_MS } from "./resharding.js";
 import { hashKeyRange, hashOfPartitionKey } from "./shard-layout.js";
@@ -32,15 +32,6 @@ useTestCloud((started) => {
 
 const settle = () => new Promise((r) => setTimeout(r, RESHARD_SETTLE_MS + 50));
 const HALF = (1n << 127n).toString();
-
-async function rejects(promise: Promise<unknown>, name: string, message?: RegExp) {
-  await assert.rejects(promise, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** Reads a shard from its start to its end (or to what is there). */
 async function readAll(stream: string, shardId: string) {

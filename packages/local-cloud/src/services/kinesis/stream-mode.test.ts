@@ -15,7 +15,7 @@ import {
   UpdateStreamModeCommand,
 } from "@aws-sdk/client-kinesis";
 import { awsCli, awsCliPath, type TestCloud } from "../../testing.js";
-import { useTestCloud } from "../../test-fixtures.js";
+import { rejectsWithAwsError as rejects, useTestCloud } from "../../test-fixtures.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 import { RESHARD_SETTLE_MS } from "./resharding.js";
 
@@ -29,15 +29,6 @@ useTestCloud((started) => {
 const arn = (name: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
 const settle = () => new Promise((r) => setTimeout(r, RESHARD_SETTLE_MS + 50));
 const summary = async (name: string) => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!;
-
-async function rejects(promise: Promise<unknown>, name: string, message: RegExp) {
-  await assert.rejects(promise, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    assert.match(err.message, message);
-    assert.equal(err.$metadata.httpStatusCode, 400);
-    return true;
-  });
-}
 
 test("SDK v3: a provisioned stream goes on demand and back; the mode shows in both descriptions and governs resharding", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "modal", ShardCount: 2 }));
