@@ -68,7 +68,5 @@ export class LogsService implements Service {
   close(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    // Chunks still on their way to the file are written before the database closes.
-    this.store.close();
   }
 }

@@ -235,7 +235,7 @@ export class LogsOperations {
       });
       bytes = accepted.reduce((n, e) => n + Buffer.byteLength(e.message) + 26, 0);
     }
-    let seq = this.deps.store.uploadSequence(s.group_name, s.name);
+    let seq = s.upload_seq;
     if (accepted.length) seq = this.deps.store.appendEvents(s.group_name, s.name, accepted, now, bytes);
     const out: Input = { nextSequenceToken: String(seq + 1).padStart(56, "4") };
     if (Object.keys(rejected).length) out.rejectedLogEventsInfo = rejected;

@@ -8,7 +8,6 @@
  * at most 10,000), so (timestamp, id) stays the total order tokens page through.
  */
 import type { Database, Statement } from "better-sqlite3";
-import { AppendWriter } from "./append-writer.js";
 
 export interface LogGroupRow {
   name: string;
@@ -40,8 +39,6 @@ export interface LogEventRow {
 
 /** Event ids: chunk id × this + the event's place in its chunk (a PutLogEvents holds at most 10,000). */
 const CHUNK_ID_SPACE = 65536;
-/** Streams whose last sequence number is remembered (execution environments come and go, each with its stream). */
-const MAX_KNOWN_SEQUENCES = 10_000;
 
 interface ChunkRow {
   id: number;
@@ -89,20 +86,8 @@ export interface EventCursor {
 
 export class LogsStore {
   private readonly s: Record<string, Statement>;
-  /**
-   * Writes chunks on a thread of its own (append-writer.ts) when the database is a WAL
-   * file a second connection can share; in memory, appends are written here. Methods
-   * that read what appends change (events, stream and group statistics) or delete what
-   * they write call `settled()` first; existence checks (`group`, `stream`) need not.
-   */
-  private readonly writer?: AppendWriter;
-  /** The last sequence number given out per stream ("group\0stream"): an append's row is written later, on the thread. */
-  private readonly sequences = new Map<string, number>();
 
-  constructor(
-    readonly db: Database,
-    opts: { onAppendError?: (group: string, stream: string, message: string) => void } = {},
-  ) {
+  constructor(readonly db: Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS log_groups (
         name TEXT PRIMARY KEY, created INTEGER NOT NULL, retention_days INTEGER,
@@ -147,23 +132,6 @@ export class LogsStore {
       groupsWithRetention: db.prepare("SELECT name, retention_days FROM log_groups WHERE retention_days IS NOT NULL"),
     };
     migrateEventRows(db, this.s.insertChunk);
-    if (!db.memory && String(db.pragma("journal_mode", { simple: true })).toLowerCase() === "wal") {
-      this.writer = new AppendWriter(
-        db.name,
-        { insertChunk: this.s.insertChunk.source, touchStream: this.s.touchStream.source, addGroupBytes: this.s.addGroupBytes.source },
-        opts.onAppendError ?? ((group, stream, message) => process.emitWarning(`CloudWatch Logs events of ${group} ${stream} not written: ${message}`)),
-      );
-    }
-  }
-
-  /** Every append so far is in the database. */
-  private settled(): void {
-    this.writer?.settle();
-  }
-
-  /** Writes pending appends and ends the writer thread; the caller closes the database after. */
-  close(): void {
-    this.writer?.close();
   }
 
   group(name: string): LogGroupRow | undefined {
@@ -171,7 +139,6 @@ export class LogsStore {
   }
 
   groupsWithPrefix(prefix: string): LogGroupRow[] {
-    this.settled();
     return this.s.groupsByPrefix.all(prefix, prefix, prefix) as LogGroupRow[];
   }
 
@@ -180,8 +147,6 @@ export class LogsStore {
   }
 
   deleteGroup(name: string): void {
-    this.settled();
-    this.sequences.clear();
     this.db.transaction(() => {
       this.s.deleteGroupEvents.run(name);
       this.s.deleteGroupStreams.run(name);
@@ -199,7 +164,6 @@ export class LogsStore {
   }
 
   streamsWithPrefix(group: string, prefix: string): LogStreamRow[] {
-    this.settled();
     return this.s.streamsByName.all(group, prefix, prefix, prefix) as LogStreamRow[];
   }
 
@@ -208,8 +172,6 @@ export class LogsStore {
   }
 
   deleteStream(group: string, name: string): void {
-    this.settled();
-    this.sequences.delete(`${group}\u0000${name}`);
     this.db.transaction(() => {
       this.s.deleteStreamEvents.run(group, name);
       this.s.deleteStream.run(group, name);
@@ -229,29 +191,12 @@ export class LogsStore {
     }
     const first = events[0]!.timestamp;
     const last = events[events.length - 1]!.timestamp;
-    if (this.writer?.alive) {
-      const sequence = this.uploadSequence(group, stream) + 1;
-      if (this.sequences.size >= MAX_KNOWN_SEQUENCES) {
-        // Forgotten numbers are read from the rows again, once they are written.
-        this.settled();
-        this.sequences.clear();
-      }
-      this.sequences.set(`${group}\u0000${stream}`, sequence);
-      this.writer.append({ group, stream, first, last, ingestion, events: JSON.stringify(packed), bytes });
-      return sequence;
-    }
     this.db.transaction(() => {
       this.s.insertChunk.run(group, stream, first, last, ingestion, JSON.stringify(packed));
       this.s.touchStream.run({ group, stream, first, last, ingestion, bytes });
       this.s.addGroupBytes.run(bytes, group);
     })();
     return (this.stream(group, stream)?.upload_seq ?? 0);
-  }
-
-  /** The stream's sequence number: its last append's, whether or not the writer thread has written it yet. */
-  uploadSequence(group: string, stream: string): number {
-    // Not remembered: no append to the stream is pending (the map forgets only settled ones), so its row is current.
-    return this.sequences.get(`${group}\u0000${stream}`) ?? (this.stream(group, stream)?.upload_seq ?? 0);
   }
 
   /**
@@ -266,7 +211,6 @@ export class LogsStore {
     group: string; streams?: string[]; start?: number; end?: number;
     after?: EventCursor; before?: EventCursor; descending?: boolean; limit: number;
   }): LogEventRow[] {
-    this.settled();
     const where = ["group_name = ?"];
     const args: unknown[] = [q.group];
     if (q.streams) {
@@ -332,7 +276,6 @@ export class LogsStore {
 
   /** Deletes events older than each group's retention; returns how many. */
   expire(now: number, group?: string): number {
-    this.settled();
     const groups = (this.s.groupsWithRetention.all() as { name: string; retention_days: number }[]).filter((g) => !group || g.name === group);
     let removed = 0;
     for (const g of groups) removed += this.s.expire.run(g.name, now - g.retention_days * 86_400_000).changes;
