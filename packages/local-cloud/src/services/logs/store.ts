@@ -9,11 +9,12 @@
  *
  * A chunk's JSON is stored deflated (a BLOB) once it is larger than a page: log lines
  * repeat themselves (request ids, the REPORT line's fields, an access log's format), so
- * a batch of 512 Lambda and access log lines goes from ~72 KB to ~7 KB. Deflating costs
- * less CPU than SQLite writing the 18 overflow pages it saves, and the WAL fills ten
- * times slower, so its checkpoints — a copy into the file and two fsyncs, tens of
- * milliseconds of a stalled event loop under load — come ten times less often. Rows
- * written before (TEXT) are read as they are.
+ * a batch of 512 Lambda and access log lines takes about a fourteenth of the pages.
+ * Deflating costs a little more CPU than SQLite writing the overflow pages it saves
+ * (~0.3 µs a request, bench/invoke/logs-store.ts), but the WAL fills that much slower, so
+ * its checkpoints — a copy into the file and two fsyncs, tens of milliseconds of a
+ * stalled event loop under load — come that much less often, and a long load test
+ * leaves a fourteenth of the file behind. Rows written before (TEXT) are read as they are.
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Database, Statement } from "better-sqlite3";
