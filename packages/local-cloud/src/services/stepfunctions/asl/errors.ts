@@ -4,7 +4,7 @@
  * `errorType` …) and a cause, and Retry/Catch match on the name.
  */
 export class StatesError extends Error {
-  constructor(readonly error: string, readonly cause: string = "") {
+  constructor(readonly error: string, override readonly cause: string = "") {
     super(`${error}: ${cause}`);
   }
 }

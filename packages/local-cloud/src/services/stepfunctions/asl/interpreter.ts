@@ -59,7 +59,7 @@ export type Outcome =
 
 /** Why an execution's signal aborted: StopExecution (with its error and cause). */
 export class Stopped extends Error {
-  constructor(readonly error?: string, readonly cause?: string) {
+  constructor(readonly error?: string, override readonly cause?: string) {
     super("execution stopped");
   }
 }
