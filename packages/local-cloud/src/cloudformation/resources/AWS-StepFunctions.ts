@@ -8,9 +8,13 @@
  * TracingConfiguration are kept as written and described back; the local executions
  * write no CloudWatch Logs and no X-Ray traces (the deploy says so once).
  */
+import { randomBytes } from "node:crypto";
 import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
 
 type Props = Record<string, any>;
+
+const SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const generatedSuffix = () => Array.from(randomBytes(12), (b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join("");
 
 function definitionOf(props: Props, ctx: ProviderContext): string {
   if (props.DefinitionS3Location) {
@@ -52,7 +56,8 @@ export const stepFunctionsStateMachine: ResourceProvider = {
   nameProperty: "StateMachineName",
   attributeNames: ["Arn", "Name", "StateMachineRevisionId"],
   async create(props, ctx) {
-    const name = String(props.StateMachineName ?? ctx.physicalName({ maxLength: 80 }));
+    // CloudFormation names a state machine after its logical id alone: `CheckoutB7CD3E82-x7QpZ2mN4aBc`.
+    const name = String(props.StateMachineName ?? `${ctx.logicalId.slice(0, 67)}-${generatedSuffix()}`);
     const out = await service(ctx, "stepfunctions").call("CreateStateMachine", compact({
       name, definition: definitionOf(props, ctx), roleArn: props.RoleArn, type: props.StateMachineType,
       loggingConfiguration: logging(props), tracingConfiguration: tracing(props), tags: tagList(props.Tags),

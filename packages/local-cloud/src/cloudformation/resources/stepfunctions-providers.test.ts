@@ -61,7 +61,7 @@ async function run(arn: string): Promise<any> {
 
 test("a state machine from DefinitionString (Fn::Join + substitutions), its Ref/GetAtt, an update in place, a Definition object and an activity", async () => {
   const { outputs } = await deployTestStack(t.cloud, "sfn", template("hi"));
-  assert.match(outputs.Ref!, /^arn:aws:states:us-east-1:000000000000:stateMachine:sfn-Machine-[A-Z0-9]+$/);
+  assert.match(outputs.Ref!, /^arn:aws:states:us-east-1:000000000000:stateMachine:Machine-[A-Za-z0-9]{12}$/);
   assert.equal(outputs.Name, outputs.Ref!.split(":").at(-1));
   assert.equal(outputs.Activity, "arn:aws:states:us-east-1:000000000000:activity:worker");
   assert.deepEqual(JSON.parse((await run(outputs.Ref!)).output), { greeting: "hi", stack: "sfn" });
