@@ -19,9 +19,12 @@ process.env.CDK_VALIDATION = "false";
 const app = useLocalApp(oneStackApp("sfn-app", "Orders", {
   "stacks/Orders.ts": `
 import { Duration } from "aws-cdk-lib";
+import * as apigv2 from "aws-cdk-lib/aws-apigatewayv2";
+import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
-import { Api, Function, StackContext, Table } from "sst/constructs";
+import { Api, ApiGatewayV1Api, Function, StackContext, Table } from "sst/constructs";
 export function Orders({ stack }: StackContext) {
   const orders = new Table(stack, "Orders", { fields: { id: "string" }, primaryIndex: { partitionKey: "id" } });
   const priceLine = new Function(stack, "PriceLine", { handler: "src/price.line" });
@@ -55,9 +58,34 @@ export function Orders({ stack }: StackContext) {
     routes: {
       "POST /orders": { function: { handler: "src/start.handler", environment: { MACHINE_ARN: machine.stateMachineArn }, permissions: [[machine, "grantStartExecution"]] } },
       "POST /sneaky": { function: { handler: "src/start.handler", environment: { MACHINE_ARN: machine.stateMachineArn } } },
+      // HTTP API straight to Step Functions (no function): the StepFunctions-StartExecution subtype
+      "POST /direct": {
+        type: "aws",
+        cdk: { integration: {
+          subtype: apigv2.HttpIntegrationSubtype.STEPFUNCTIONS_START_EXECUTION,
+          parameterMapping: apigv2.ParameterMapping.fromObject({
+            StateMachineArn: apigv2.MappingValue.custom(machine.stateMachineArn),
+            Name: apigv2.MappingValue.requestHeader("x-order-id"),
+            Input: apigv2.MappingValue.requestBody("order"),
+          }),
+        } },
+      },
     },
   });
-  stack.addOutputs({ ApiUrl: api.url, MachineArn: machine.stateMachineArn, TableName: orders.tableName });
+
+  // REST API (v1): an AWS integration calling states:StartExecution as a role granted it
+  const rest = new ApiGatewayV1Api(stack, "Rest", {});
+  const gatewayRole = new iam.Role(stack, "GatewayRole", { assumedBy: new iam.ServicePrincipal("apigateway.amazonaws.com") });
+  machine.grantStartExecution(gatewayRole);
+  rest.cdk.restApi.root.addResource("checkout").addMethod("POST", new apigateway.AwsIntegration({
+    service: "states", action: "StartExecution",
+    options: {
+      credentialsRole: gatewayRole,
+      requestTemplates: { "application/json": \`{"stateMachineArn": "\${machine.stateMachineArn}", "name": "$input.path('$.id')", "input": "$util.escapeJavaScript($input.json('$'))"}\` },
+      integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": '{"started": "$input.path(\\'$.executionArn\\')"}' } }],
+    },
+  }), { methodResponses: [{ statusCode: "200" }] });
+  stack.addOutputs({ ApiUrl: api.url, RestUrl: rest.url, MachineArn: machine.stateMachineArn, TableName: orders.tableName });
 }
 `,
   "src/price.ts": `
@@ -146,11 +174,27 @@ describe("an SST app with a CDK Step Functions state machine", () => {
     assert.equal((await again.json()).error, "ExecutionAlreadyExists");
   });
 
+  it("API Gateway starts executions itself: an HTTP API StepFunctions-StartExecution route and a REST API AWS integration", { timeout: 60_000 }, async () => {
+    const direct = await fetch(`${outputs.ApiUrl!.replace(/\/$/, "")}/direct`, {
+      method: "POST", headers: { "content-type": "application/json", "x-order-id": "http-1" },
+      body: JSON.stringify({ order: { id: "http-1", lines: [{ sku: "a", qty: 1, unit: 7 }] } }),
+    });
+    const started = await direct.json();
+    assert.equal(direct.status, 200, JSON.stringify(started));
+    assert.equal(JSON.parse((await finished(started.executionArn)).output!).total, 7);
+
+    const rest = await fetch(`${outputs.RestUrl}checkout`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "rest-1", lines: [{ sku: "b", qty: 2, unit: 4 }] }) });
+    const answer = await rest.json();
+    assert.equal(rest.status, 200, JSON.stringify(answer));
+    assert.match(answer.started, /:execution:Checkout[0-9A-F]{8}-[A-Za-z0-9]{12}:rest-1$/);
+    assert.equal(JSON.parse((await finished(answer.started)).output!).total, 8);
+  });
+
   it("aws stepfunctions lists the executions and shows one's history", { timeout: 60_000 }, async (t) => {
     const aws = awsCli(app.cloud.endpoint);
     if (!aws) return t.skip("no AWS CLI installed");
     const listed = await aws("stepfunctions", "list-executions", "--state-machine-arn", outputs.MachineArn!, "--status-filter", "SUCCEEDED");
-    assert.deepEqual(listed.executions.map((e: any) => e.name).sort(), ["big-1", "flaky-1", "o-1", "o-2"]);
+    assert.deepEqual(listed.executions.map((e: any) => e.name).sort(), ["big-1", "flaky-1", "http-1", "o-1", "o-2", "rest-1"]);
     const executionArn = listed.executions.find((e: any) => e.name === "o-1").executionArn;
     const history = await aws("stepfunctions", "get-execution-history", "--execution-arn", executionArn);
     const types = history.events.map((e: any) => e.type);
