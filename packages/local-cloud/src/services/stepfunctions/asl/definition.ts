@@ -5,7 +5,7 @@
  * way Step Functions words InvalidDefinition: `CODE: message at /json/pointer`, joined.
  */
 import { CHOICE_OPERATORS } from "./choice.js";
-import { isIntrinsic } from "./intrinsics.js";
+import { isIntrinsic, parseIntrinsic } from "./intrinsics.js";
 import { parsePath } from "./json-path.js";
 
 export type StateDef = Record<string, any>;
@@ -111,10 +111,30 @@ function checkStates(scope: Record<string, any>, at: string, problems: Definitio
       else if (state.Next === undefined && state.End !== true) problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Next, End]", here);
       if (state.Next !== undefined) target(state.Next, `${here}/Next`);
     }
+    for (const field of ["Parameters", "ResultSelector", "ItemSelector"]) if (state[field] !== undefined) checkTemplate(state[field], `${here}/${field}`, problems);
     checkRetryCatch(state, here, problems, target);
     checkType(state, here, problems, target);
   }
   checkReachable(scope.StartAt, states, at, problems);
+}
+
+/** Every `.$` field of a payload template must hold a path or an intrinsic call that parses. */
+function checkTemplate(template: unknown, at: string, problems: DefinitionProblems): void {
+  if (Array.isArray(template)) return template.forEach((v, i) => checkTemplate(v, `${at}/${i}`, problems));
+  if (!template || typeof template !== "object") return;
+  for (const [key, value] of Object.entries(template)) {
+    if (!key.endsWith(".$")) {
+      checkTemplate(value, `${at}/${key}`, problems);
+      continue;
+    }
+    try {
+      if (typeof value !== "string") throw new Error();
+      if (value.startsWith("$")) parsePath(value.replace(/^\$\$/, "$"));
+      else parseIntrinsic(value);
+    } catch {
+      problems.add("SCHEMA_VALIDATION_FAILED", `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call`, `${at}/${key}`);
+    }
+  }
 }
 
 function checkRetryCatch(state: StateDef, here: string, problems: DefinitionProblems, target: (n: unknown, w: string) => void): void {
