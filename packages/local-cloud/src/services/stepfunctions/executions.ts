@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { checkDefinition } from "./asl/definition.js";
 import { Interpreter, Stopped, type ContextObject, type Outcome } from "./asl/interpreter.js";
-import type { ExecutionRow, MachineRow, StepFunctionsStore } from "./store.js";
+import type { ExecutionRow, HistoryRow, MachineRow, StepFunctionsStore } from "./store.js";
 import { StatesTaskRunner, type TaskDeps } from "./tasks.js";
 
 const seconds = (ms: number) => ms / 1000;
@@ -30,8 +30,21 @@ export interface SyncResult {
   cause?: string;
 }
 
+/** History events and the latest checkpoint of one execution not yet written. */
+interface Pending {
+  events: HistoryRow[];
+  checkpoint?: { state: string; input: string };
+}
+
 export class Executions {
   private readonly running = new Map<string, AbortController>();
+  /**
+   * Writes wait here until the current turn of the event loop ends, then go in one
+   * transaction: an execution of Pass and Choice states is one commit, not one a state.
+   * Reads of an execution (`flush`) and its end write them first.
+   */
+  private readonly pending = new Map<string, Pending>();
+  private flushScheduled = false;
   private readonly finishWaiters = new Map<string, (() => void)[]>();
   private closed = false;
 
@@ -102,8 +115,40 @@ export class Executions {
 
   /** Stops running executions without recording an end: a restarted cloud resumes them. */
   close(): void {
+    this.flush();
     this.closed = true;
     for (const controller of this.running.values()) controller.abort(new Stopped("States.Runtime", "the local cloud stopped"));
+  }
+
+  private pendingOf(arn: string): Pending {
+    let p = this.pending.get(arn);
+    if (!p) {
+      p = { events: [] };
+      this.pending.set(arn, p);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return p;
+  }
+
+  /** Writes every pending event and checkpoint (before an execution or its history is read). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (!this.pending.size) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    this.store.transaction(() => {
+      for (const [arn, p] of batch) this.write(arn, p);
+    });
+  }
+
+  private write(arn: string, p: Pending): void {
+    // An execution deleted with its state machine meanwhile leaves nothing behind.
+    if (!this.store.execution(arn)) return;
+    this.store.appendEvents(arn, p.events);
+    if (p.checkpoint) this.store.checkpoint(arn, p.checkpoint.state, p.checkpoint.input);
   }
 
   private historyWriter(executionArn: string, lastId: number) {
@@ -111,7 +156,7 @@ export class Executions {
     return (type: string, detailsKey?: string, details?: Record<string, unknown>) => {
       if (this.closed) return;
       id++;
-      this.store.appendEvent(executionArn, { id, type, timestamp: Date.now(), previous: id - 1, details: detailsKey && details ? JSON.stringify({ [detailsKey]: details }) : null });
+      this.pendingOf(executionArn).events.push({ id, type, timestamp: Date.now(), previous: id - 1, details: detailsKey && details ? JSON.stringify({ [detailsKey]: details }) : null });
     };
   }
 
@@ -129,13 +174,18 @@ export class Executions {
     const interpreter = new Interpreter(machine!, {
       tasks: new StatesTaskRunner(this.taskDeps, roleArn),
       record: history ?? (() => {}),
-      checkpoint: durable ? (state, data) => this.store.checkpoint(arn, state, JSON.stringify(data ?? null)) : undefined,
+      checkpoint: durable ? (state, data) => void (this.pendingOf(arn).checkpoint = { state, input: JSON.stringify(data ?? null) }) : undefined,
       timeScale: this.opts.timeScale,
     });
     try {
       const outcome = await interpreter.run(parsedInput, context, controller.signal, resume);
       if (durable && !this.closed) {
-        this.store.finish({ arn, status: outcome.status, stopped: Date.now(), output: null, error: null, cause: null, ...rowFields(outcome) });
+        const p = this.pending.get(arn);
+        this.pending.delete(arn);
+        this.store.transaction(() => {
+          if (p) this.write(arn, p);
+          this.store.finish({ arn, status: outcome.status, stopped: Date.now(), output: null, error: null, cause: null, ...rowFields(outcome) });
+        });
       }
       return outcome;
     } finally {

@@ -68,6 +68,7 @@ export class StepFunctionsOperations {
 
   private execution(arn: string): ExecutionRow {
     this.checkArn(arn, "execution");
+    this.executions.flush();
     const row = arn.split(":")[5] === "express" ? undefined : this.store.execution(arn);
     if (!row) throw new AwsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return row;

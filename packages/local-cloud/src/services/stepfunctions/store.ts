@@ -143,9 +143,14 @@ export class StepFunctionsStore {
   checkpoint(arn: string, state: string, input: string): void {
     this.statements.checkpoint.run(state, input, arn);
   }
-  appendEvent(executionArn: string, event: HistoryRow): void {
-    this.statements.appendEvent.run(executionArn, event.id, event.type, event.timestamp, event.previous, event.details);
-    this.statements.countEvents.run(event.id, executionArn);
+  /** Appends events (in id order) and records the last id, where a resumed execution continues. */
+  appendEvents(executionArn: string, events: readonly HistoryRow[]): void {
+    for (const e of events) this.statements.appendEvent.run(executionArn, e.id, e.type, e.timestamp, e.previous, e.details);
+    if (events.length) this.statements.countEvents.run(events.at(-1)!.id, executionArn);
+  }
+  /** Runs `work` as one transaction (a batch of events and checkpoints is one commit). */
+  transaction(work: () => void): void {
+    this.db.transaction(work)();
   }
   history(executionArn: string): HistoryRow[] {
     return this.statements.history.all(executionArn) as HistoryRow[];
