@@ -9,7 +9,7 @@
  * write no CloudWatch Logs and no X-Ray traces (the deploy says so once).
  */
 import { randomBytes } from "node:crypto";
-import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider } from "../provider.js";
+import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider, type ServiceLike } from "../provider.js";
 
 type Props = Record<string, any>;
 
@@ -29,6 +29,14 @@ function definitionOf(props: Props, ctx: ProviderContext): string {
 }
 
 const tagList = (tags: unknown) => (Array.isArray(tags) ? tags.map((t: any) => ({ key: String(t.Key), value: String(t.Value ?? "") })) : undefined);
+
+/** Tags removed from the template are untagged; the rest are (re)applied. */
+async function applyTags(sfn: ServiceLike, arn: string, tags: unknown, before: unknown): Promise<void> {
+  const now = tagList(tags) ?? [];
+  const removed = (tagList(before) ?? []).filter((t) => !now.some((n) => n.key === t.key)).map((t) => t.key);
+  if (removed.length) await sfn.call("UntagResource", { resourceArn: arn, tagKeys: removed });
+  if (now.length) await sfn.call("TagResource", { resourceArn: arn, tags: now });
+}
 
 function logging(props: Props) {
   const c = props.LoggingConfiguration;
@@ -71,10 +79,7 @@ export const stepFunctionsStateMachine: ResourceProvider = {
       stateMachineArn: arn, definition: definitionOf(props, ctx), roleArn: props.RoleArn,
       loggingConfiguration: logging(props) ?? { level: "OFF", includeExecutionData: false }, tracingConfiguration: tracing(props) ?? { enabled: false },
     }));
-    const before = tagList(old.Tags) ?? [], now = tagList(props.Tags) ?? [];
-    const removed = before.filter((t) => !now.some((n) => n.key === t.key)).map((t) => t.key);
-    if (removed.length) await sfn.call("UntagResource", { resourceArn: arn, tagKeys: removed });
-    if (now.length) await sfn.call("TagResource", { resourceArn: arn, tags: now });
+    await applyTags(sfn, arn, props.Tags, old.Tags);
     recordedOnly(props, ctx);
     return attributes(ctx, arn);
   },
@@ -93,10 +98,7 @@ export const stepFunctionsActivity: ResourceProvider = {
   },
   async update(arn, props, old, ctx) {
     const sfn = service(ctx, "stepfunctions");
-    const before = tagList(old.Tags) ?? [], now = tagList(props.Tags) ?? [];
-    const removed = before.filter((t) => !now.some((n) => n.key === t.key)).map((t) => t.key);
-    if (removed.length) await sfn.call("UntagResource", { resourceArn: arn, tagKeys: removed });
-    if (now.length) await sfn.call("TagResource", { resourceArn: arn, tags: now });
+    await applyTags(sfn, arn, props.Tags, old.Tags);
     return { Arn: arn, Name: String(props.Name) };
   },
   async delete(arn, _props, ctx) {
