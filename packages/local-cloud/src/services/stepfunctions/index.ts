@@ -55,6 +55,7 @@ export class StepFunctionsService implements Service {
       call: (client, operation, input, principal) =>
         (kernel.clients as unknown as Record<string, { call(op: string, i: unknown, ctx: Partial<CallContext>): Promise<any> }>)[client]!.call(operation, input, { principal, region: kernel.region }),
       principalFor,
+      mayAssume: (principal, roleArn) => kernel.identity.evaluate(principal, "sts:AssumeRole", roleArn) === "Allow" && !!kernel.identity.role(roleArn),
       tokens,
       activities,
       untilFinished: async (arn, signal) => {

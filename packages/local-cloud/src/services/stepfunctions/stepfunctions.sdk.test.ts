@@ -13,7 +13,7 @@ import { zipSync, strToU8 } from "fflate";
 import {
   SFNClient, CreateStateMachineCommand, DescribeStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand,
   GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand, StartSyncExecutionCommand, SendTaskSuccessCommand,
-  SendTaskFailureCommand, TagResourceCommand, ListTagsForResourceCommand, UntagResourceCommand, UpdateStateMachineCommand,
+  SendTaskFailureCommand, CreateActivityCommand, GetActivityTaskCommand, TagResourceCommand, ListTagsForResourceCommand, UntagResourceCommand, UpdateStateMachineCommand,
   DeleteStateMachineCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput,
 } from "@aws-sdk/client-sfn";
 import { LambdaClient, CreateFunctionCommand } from "@aws-sdk/client-lambda";
@@ -177,6 +177,41 @@ describe("Step Functions (SDK v3)", () => {
     await sfn.send(new SendTaskFailureCommand({ taskToken: (await take()).token, error: "Refused", cause: "bob said no" }));
     const d = await finished(sfn, no.executionArn!);
     assert.deepEqual([d.status, d.error, d.cause], ["FAILED", "Refused", "bob said no"]);
+  });
+
+  it("AWS SDK integrations, a .sync:2 child execution, Credentials and an activity worker", async () => {
+    const ssmRole = await createRole(tc, "ssm-reader", ["ssm:GetParameter"]);
+    const parentRole = await createRole(tc, "parent-role", ["states:StartExecution", "states:DescribeExecution", "states:StopExecution", "sts:AssumeRole"]);
+    await tc.cloud.ssm.call("PutParameter", { Name: "/app/greeting", Value: "hello", Type: "String" });
+    const child = await create("child", { StartAt: "Up", States: { Up: { Type: "Pass", Parameters: { "shout.$": "States.Format('{}!', $.word)" }, End: true } } });
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: "approver" }));
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+      name: "parent", roleArn: parentRole, definition: JSON.stringify({
+        StartAt: "Read",
+        States: {
+          Read: {
+            Type: "Task", Resource: "arn:aws:states:::aws-sdk:ssm:getParameter", Parameters: { Name: "/app/greeting" },
+            Credentials: { RoleArn: ssmRole }, ResultSelector: { "word.$": "$.Parameter.Value" }, Next: "Child",
+          },
+          Child: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: child.stateMachineArn, "Input.$": "$" }, OutputPath: "$.Output", Next: "Approve" },
+          Approve: { Type: "Task", Resource: activityArn, ResultPath: "$.approval", Next: "NoGrant" },
+          NoGrant: {
+            Type: "Task", Resource: "arn:aws:states:::aws-sdk:ssm:getParameter", Parameters: { Name: "/app/greeting" }, End: true,
+            Catch: [{ ErrorEquals: ["Ssm.SsmException"], ResultPath: "$.denied", Next: "Done" }],
+          },
+          Done: { Type: "Succeed" },
+        },
+      }),
+    }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
+    const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: "w" }));
+    assert.deepEqual(JSON.parse(task.input!), { shout: "hello!" });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify("ok") }));
+    const d = await finished(sfn, executionArn!);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const out = JSON.parse(d.output!);
+    assert.deepEqual([out.shout, out.approval, out.denied.Error], ["hello!", "ok", "Ssm.SsmException"]);
+    assert.match(out.denied.Cause, /parent-role\/.* is not authorized to perform: ssm:GetParameter/);
   });
 
   it("StopExecution aborts a running execution with its error and cause", async () => {

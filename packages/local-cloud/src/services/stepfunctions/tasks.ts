@@ -5,7 +5,8 @@
  * to the local service as the state machine's role, so IAM decides exactly as it does
  * for any caller: a missing grant fails the task with the error AWS gives
  * (`Lambda.AWSLambdaException`, `DynamoDB.AmazonDynamoDBException` …). `.waitForTaskToken`
- * makes the call and then waits for SendTaskSuccess/SendTaskFailure.
+ * makes the call and then waits for SendTaskSuccess/SendTaskFailure. A Task's
+ * `Credentials.RoleArn` runs its call as that role instead.
  */
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../../types.js";
@@ -18,6 +19,8 @@ export interface TaskDeps {
   region: string;
   /** A service by its client name, called with a context (the role's principal). */
   call(client: string, operation: string, input: any, principal: Principal): Promise<any>;
+  /** Whether a role session's policies allow it to assume another role (a Task's Credentials). */
+  mayAssume(principal: Principal, roleArn: string): boolean;
   /** The principal a state machine's tasks run as: a session of its role. */
   principalFor(roleArn: string): Principal;
   tokens: TaskTokens;
@@ -45,6 +48,14 @@ export class StatesTaskRunner implements TaskRunner {
 
   async run(task: TaskRequest): Promise<unknown> {
     const { resource } = task;
+    if (task.credentialsRoleArn) {
+      // The machine's role assumes the task's role: its policies must allow sts:AssumeRole on it.
+      const principal = this.principal();
+      if (!this.deps.mayAssume(principal, task.credentialsRoleArn)) {
+        throw new StatesError("States.TaskFailed", `User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${task.credentialsRoleArn}`);
+      }
+      return new StatesTaskRunner(this.deps, task.credentialsRoleArn).run({ ...task, credentialsRoleArn: undefined });
+    }
     if (/^arn:aws[\w-]*:lambda:/.test(resource)) return this.invokeFunction(resource, task.parameters);
     const { resourceType, resource: action } = splitResource(resource);
     if (resourceType === "activity") return this.activity(resource, task);

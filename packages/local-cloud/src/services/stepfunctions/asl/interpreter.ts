@@ -31,6 +31,8 @@ export interface TaskRequest {
   signal: AbortSignal;
   /** Resets the heartbeat timer (SendTaskHeartbeat). */
   heartbeat(): void;
+  /** The Task's `Credentials.RoleArn` (or its path's value): the role the call runs as instead of the machine's. */
+  credentialsRoleArn?: string;
   /** Records a history event of the task (TaskSubmitted …). */
   record(type: string, detailsKey: string, details: Record<string, unknown>): void;
 }
@@ -265,6 +267,8 @@ export class Interpreter {
     const parameters = state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, taskContext) : effective;
     const timeoutSeconds = state.TimeoutSecondsPath !== undefined ? Number(read(effective, state.TimeoutSecondsPath)) : state.TimeoutSeconds;
     const heartbeatSeconds = state.HeartbeatSecondsPath !== undefined ? Number(read(effective, state.HeartbeatSecondsPath)) : state.HeartbeatSeconds;
+    const credentials = state.Credentials as { RoleArn?: string; "RoleArn.$"?: string } | undefined;
+    const credentialsRoleArn = credentials?.["RoleArn.$"] !== undefined ? String(resolveDynamic(credentials["RoleArn.$"], effective, taskContext)) : credentials?.RoleArn;
     const prefix = lambdaArn ? "LambdaFunction" : "Task";
     const detailsKey = (event: string) => `${lambdaArn ? "lambdaFunction" : "task"}${event}EventDetails`;
     const facts = lambdaArn ? {} : { resourceType, resource: short };
@@ -285,7 +289,7 @@ export class Interpreter {
     };
     heartbeat();
     try {
-      const result = await untilAborted(this.opts.tasks.run({ resource, parameters, stateName: name, context: taskContext, signal: taskSignal, heartbeat, record }), taskSignal);
+      const result = await untilAborted(this.opts.tasks.run({ resource, parameters, stateName: name, context: taskContext, signal: taskSignal, heartbeat, record, credentialsRoleArn }), taskSignal);
       record(`${prefix}Succeeded`, detailsKey("Succeeded"), { ...facts, ...payloadDetails("output", result) });
       return result;
     } catch (err) {
