@@ -10,6 +10,7 @@ import type { ServiceDeps } from "../../kernel/kernel.js";
 import { AwsError } from "../../server/aws-error.js";
 import type { AwsRequest, AwsResponse, CallContext, Principal, Service } from "../../types.js";
 import { OperationHost } from "../../wire/host.js";
+import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import model from "../../wire/models/stepfunctions.js";
 import type { OperationSpecs } from "../../wire/operations.js";
 import { Executions } from "./executions.js";
@@ -106,12 +107,7 @@ export class StepFunctionsService implements Service {
       models: [model],
       operations,
       context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("ValidationException", message, 400),
-        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
-        malformedBody: (message) => new AwsError("SerializationException", message, 400),
-        internal: (err) => new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500),
-      },
+      errors: jsonServiceErrors({ validation: "ValidationException", internal: "InternalFailure" }),
     });
   }
 
