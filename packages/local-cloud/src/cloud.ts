@@ -53,6 +53,7 @@ import type { SecretsManagerService } from "./services/secretsmanager/index.js";
 import type { RdsDataService } from "./services/rdsdata/index.js";
 import type { CognitoIdpService } from "./services/cognito-idp/index.js";
 import type { CognitoIdentityService } from "./services/cognito-identity/index.js";
+import type { StepFunctionsService } from "./services/stepfunctions/index.js";
 
 export interface LocalCloudOptions {
   /** Where state lives (SQLite files, object bodies, function code). Created if missing. */
@@ -118,6 +119,8 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly cognitoidp: CognitoIdpService;
   /** Cognito identity pools. */
   declare readonly cognitoidentity: CognitoIdentityService;
+  /** Step Functions. */
+  declare readonly stepfunctions: StepFunctionsService;
 
   private readonly bySigningName = new Map<string, Service>();
   /** What each service takes unsigned, gathered as the services are registered. */

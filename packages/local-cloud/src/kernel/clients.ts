@@ -28,6 +28,7 @@ import type rdsdata from "../wire/models/rdsdata.js";
 import type sts from "../wire/models/sts.js";
 import type cognitoidp from "../wire/models/cognitoidp.js";
 import type cognitoidentity from "../wire/models/cognitoidentity.js";
+import type stepfunctions from "../wire/models/stepfunctions.js";
 
 export interface ModelClient<M extends ServiceModel> {
   call<Op extends OperationName<M>>(operation: Op, input: InputOf<M, Op>, ctx?: Partial<CallContext>): Promise<OutputOf<M, Op>>;
@@ -60,6 +61,7 @@ export interface ServiceClients {
   /** User pools' model operations, and the local-only one the JWT verifiers read a pool's keys with (services/cognito-idp). */
   cognitoidp: ModelClient<typeof cognitoidp> & LocalJsonWebKeysClient;
   cognitoidentity: ModelClient<typeof cognitoidentity>;
+  stepfunctions: ModelClient<typeof stepfunctions>;
 }
 
 /** Local-only, in-process: a user pool's public signing keys (`{ keys: [] }` for a pool the cloud does not have). */
@@ -90,7 +92,7 @@ export interface LocalReleaseEnvironmentsClient {
 
 export type ClientName = keyof ServiceClients;
 
-const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata", "cognitoidp", "cognitoidentity"];
+const CLIENT_NAMES: readonly ClientName[] = ["iam", "sts", "ssm", "logs", "dynamodb", "s3", "sqs", "kinesis", "lambda", "sns", "eventbridge", "apigateway", "appsync", "cloudfront", "cloudformation", "codebuild", "secretsmanager", "rdsdata", "cognitoidp", "cognitoidentity", "stepfunctions"];
 
 /** Clients over whatever services `lookup` finds when a call is made (none: a clear error). */
 export function createClients(lookup: (name: ClientName) => Pick<Service, "call"> | undefined): ServiceClients {

@@ -24,6 +24,7 @@ import { SecretsManagerService } from "./secretsmanager/index.js";
 import { RdsDataService } from "./rdsdata/index.js";
 import { CognitoIdpService } from "./cognito-idp/index.js";
 import { CognitoIdentityService } from "./cognito-identity/index.js";
+import { StepFunctionsService } from "./stepfunctions/index.js";
 
 type ServiceClass = new (deps: ServiceDeps) => Service;
 
@@ -47,6 +48,7 @@ export const SERVICES = [
   ["rdsdata", RdsDataService],
   ["cognitoidp", CognitoIdpService],
   ["cognitoidentity", CognitoIdentityService],
+  ["stepfunctions", StepFunctionsService],
   ["cloudformation", CloudFormationService],
 ] as const satisfies ReadonlyArray<readonly [string, unknown]>;
 

@@ -24,7 +24,7 @@ it("methods with integrations the local cloud lacks get one notice each, naming 
   const stack = new Stack(app, "stack");
   const role = new iam.Role(stack, "Role", { assumedBy: new iam.ServicePrincipal("apigateway.amazonaws.com") });
   const rest = new ApiGatewayV1Api(stack, "Rest", { routes: { "GET /": "src/fn.echo" } });
-  rest.cdk.restApi.root.addResource("run").addMethod("POST", new apig.AwsIntegration({ service: "states", action: "StartExecution", options: { credentialsRole: role } }));
+  rest.cdk.restApi.root.addResource("run").addMethod("POST", new apig.AwsIntegration({ service: "textract", action: "AnalyzeDocument", options: { credentialsRole: role } }));
   rest.cdk.restApi.root.addResource("items").addMethod("GET", new apig.AwsIntegration({ service: "dynamodb", action: "Scan", options: { credentialsRole: role } }));
   const plain = new apig.RestApi(stack, "Plain");
   plain.root.addMethod("GET", new apig.MockIntegration({ integrationResponses: [{ statusCode: "200" }] }), { methodResponses: [{ statusCode: "200" }] });
@@ -32,7 +32,7 @@ it("methods with integrations the local cloud lacks get one notice each, naming 
   await app.finish();
   const notices = app.localNotices.filter((n) => / method /.test(` ${n.prop}`)).map((n) => `${n.construct} | ${n.prop.replace(/\(.*\)/, "")}| ${n.local}`);
   assert.deepEqual(notices, [
-    'ApiGatewayV1Api "Rest" | method POST | its AWS integration calls states, which the local cloud does not have: the method answers 500 locally',
+    'ApiGatewayV1Api "Rest" | method POST | its AWS integration calls textract, which the local cloud does not have: the method answers 500 locally',
     'RestApi "Plain" | method POST | its AWS integration calls runtime.sagemaker, which the local cloud does not have: the method answers 500 locally',
   ]);
 });

@@ -68,6 +68,7 @@ import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
 import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
 import { sstScript } from "./Custom-SSTScript.js";
 import { apiGatewayCloudWatchRole } from "./Custom-APIGatewayCloudWatchRole.js";
+import { stepFunctionsActivity, stepFunctionsStateMachine } from "./AWS-StepFunctions.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -121,6 +122,8 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "Custom::SecretPrefetcher": secretPrefetcher,
   "Custom::SSTScript": sstScript,
   "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
+  "AWS::StepFunctions::StateMachine": stepFunctionsStateMachine,
+  "AWS::StepFunctions::Activity": stepFunctionsActivity,
   // Recorded, not served (see recorded.ts).
   ...ec2Providers,
   ...ecsProviders,

@@ -1,6 +1,6 @@
 /**
  * AWS service integrations of HTTP APIs (AWS_PROXY with an IntegrationSubtype): the
- * route calls EventBridge or SQS directly, with its parameters mapped from the request
+ * route calls EventBridge, SQS or Step Functions directly, with its parameters mapped from the request
  * (`$request.body.name`, `$request.header.x`, `$context.requestId`, literals …), as
  * the integration's role (CredentialsArn), whose policies the local IAM enforces.
  * Subtypes of services the local cloud does not have answer 500, as a broken
@@ -48,6 +48,21 @@ const SUBTYPES: Record<string, { service: string; operation: string; input: (p: 
   },
   "SQS-DeleteMessage": { service: "sqs", operation: "DeleteMessage", input: (p) => ({ QueueUrl: p.QueueUrl, ReceiptHandle: p.ReceiptHandle }) },
   "SQS-PurgeQueue": { service: "sqs", operation: "PurgeQueue", input: (p) => ({ QueueUrl: p.QueueUrl }) },
+  "StepFunctions-StartExecution": {
+    service: "stepfunctions",
+    operation: "StartExecution",
+    input: (p) => compact({ stateMachineArn: p.StateMachineArn, name: p.Name, input: p.Input, traceHeader: p.TraceHeader }),
+  },
+  "StepFunctions-StartSyncExecution": {
+    service: "stepfunctions",
+    operation: "StartSyncExecution",
+    input: (p) => compact({ stateMachineArn: p.StateMachineArn, name: p.Name, input: p.Input, traceHeader: p.TraceHeader }),
+  },
+  "StepFunctions-StopExecution": {
+    service: "stepfunctions",
+    operation: "StopExecution",
+    input: (p) => compact({ executionArn: p.ExecutionArn, error: p.Error, cause: p.Cause }),
+  },
 };
 
 export function supportsSubtype(subtype: string): boolean {

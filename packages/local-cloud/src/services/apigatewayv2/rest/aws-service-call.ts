@@ -1,6 +1,6 @@
 /**
  * `AWS` integrations of REST APIs that call a service (DynamoDB, SQS, SNS, S3,
- * EventBridge, Kinesis …): the URI names the service and either an action
+ * EventBridge, Kinesis, Step Functions …): the URI names the service and either an action
  * (`arn:aws:apigateway:{region}:dynamodb:action/PutItem`) or a path
  * (`arn:aws:apigateway:{region}:sqs:path/{account}/{queue}`, `…:s3:path/{bucket}/{key}`).
  * The request goes over the local cloud's own wire, SigV4-signed with a session of the
@@ -24,6 +24,7 @@ import sqs from "../../../wire/models/sqs.js";
 import ssm from "../../../wire/models/ssm.js";
 import sts from "../../../wire/models/sts.js";
 import iam from "../../../wire/models/iam.js";
+import stepfunctions from "../../../wire/models/stepfunctions.js";
 import type { IntegrationAnswer } from "./integration-mapping.js";
 import type { LocalIntegrationService } from "./integration-services.js";
 
@@ -47,7 +48,7 @@ interface ServiceFacts {
 const SERVICES: Record<LocalIntegrationService, ServiceFacts> = {
   dynamodb: dynamodb.metadata, events: events.metadata, kinesis: kinesis.metadata, lambda: lambda.metadata, logs: logs.metadata,
   secretsmanager: secretsmanager.metadata, sns: sns.metadata, sqs: { ...sqs.metadata, protocol: "query" }, ssm: ssm.metadata, sts: sts.metadata,
-  iam: iam.metadata, s3: { protocol: "rest-xml", apiVersion: "2006-03-01", signingName: "s3" },
+  iam: iam.metadata, s3: { protocol: "rest-xml", apiVersion: "2006-03-01", signingName: "s3" }, states: stepfunctions.metadata,
 };
 
 export interface ServiceCall {

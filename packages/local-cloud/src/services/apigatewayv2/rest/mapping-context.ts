@@ -8,7 +8,7 @@
  * body; response templates the integration's answer, with the same `params`.
  */
 import { coreUtil, renderVtl, type VtlResult } from "../../../kernel/vtl.js";
-import { evaluateJsonPath } from "./json-path.js";
+import { evaluateJsonPath } from "../../../json-path/json-path.js";
 
 /** The method request's parameters, as `$input.params()` gives them. */
 export interface MethodParams {

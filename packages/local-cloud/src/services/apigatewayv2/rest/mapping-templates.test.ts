@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { evaluateJsonPath } from "./json-path.js";
+import { evaluateJsonPath } from "../../../json-path/json-path.js";
 import { renderApiTemplate, type MethodParams } from "./mapping-context.js";
 import { mapIntegrationResponse, selectIntegrationResponse, selectRequestTemplate } from "./integration-mapping.js";
 import { mapRequestParameters, mapResponseParameters } from "./parameter-mapping.js";

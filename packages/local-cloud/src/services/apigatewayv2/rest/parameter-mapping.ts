@@ -8,7 +8,7 @@
  * `method.response.header.<name>` from `integration.response.{header,multivalueheader}.<name>`,
  * `integration.response.body[.<JSONPath>]`, `context.*`, `stageVariables.*` or a literal.
  */
-import { evaluateJsonPath } from "./json-path.js";
+import { evaluateJsonPath } from "../../../json-path/json-path.js";
 import type { MethodParams } from "./mapping-context.js";
 
 type Value = string | string[] | undefined;

@@ -1,18 +1,21 @@
 /**
- * The JSONPath of API Gateway's `$input.path(x)` / `$input.json(x)` and of
- * `method.request.body.x` / `integration.response.body.x` parameters: `$`, `.name`,
+ * The JSONPath AWS services evaluate — API Gateway's `$input.path(x)` / `$input.json(x)`
+ * and `method.request.body.x` / `integration.response.body.x` parameters, the States
+ * Language's paths (services/stepfunctions/asl) —: `$`, `.name`,
  * `['name']`, `[n]` (negative from the end), `[*]` / `.*` and `..name`. A definite
  * path (no wildcard, no `..`) gives its value or undefined; an indefinite one gives the
  * list of what it reaches, as API Gateway's JSONPath library does.
  */
 
-type Step = { kind: "name"; name: string } | { kind: "index"; index: number } | { kind: "all" } | { kind: "deep"; name: string | null };
+export type JsonPathStep = { kind: "name"; name: string } | { kind: "index"; index: number } | { kind: "all" } | { kind: "deep"; name: string | null };
+type Step = JsonPathStep;
 
 const compiled = new Map<string, Step[]>();
 
 export class JsonPathError extends Error {}
 
-function parsePath(path: string): Step[] {
+/** The steps of a path after its `$`; throws JsonPathError on a path it cannot read. */
+export function parseJsonPath(path: string): Step[] {
   const known = compiled.get(path);
   if (known) return known;
   const text = path.trim();
@@ -58,7 +61,7 @@ function descendants(v: unknown, out: unknown[] = []): unknown[] {
 
 /** What `path` reaches in `document` (see the module comment for definite vs indefinite paths). */
 export function evaluateJsonPath(document: unknown, path: string): unknown {
-  const steps = parsePath(path);
+  const steps = parseJsonPath(path);
   let nodes: unknown[] = [document];
   let definite = true;
   for (const step of steps) {

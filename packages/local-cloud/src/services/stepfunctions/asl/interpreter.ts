@@ -1,0 +1,385 @@
+/**
+ * Runs a checked state machine definition: one state after another from StartAt, each
+ * with its input/output processing, Retry and Catch, until a Succeed, a Fail or an End.
+ * Task states hand their resource and parameters to a TaskRunner (the local services);
+ * Parallel and Map run their branches and iterations concurrently. Every step is
+ * reported as an execution history event, named and shaped as GetExecutionHistory shows
+ * them. An execution stops when its signal aborts (StopExecution) or its TimeoutSeconds
+ * passes.
+ */
+import { isTimestamp, evaluateRule } from "./choice.js";
+import type { Machine, StateDef } from "./definition.js";
+import { errorMatches, runtimeError, StatesError } from "./errors.js";
+import { read } from "./json-path.js";
+import { applyResultPath, applyTemplate, resolveDynamic, selectPath } from "./payload.js";
+
+export interface ContextObject {
+  Execution: { Id: string; Input: unknown; Name: string; RoleArn: string; StartTime: string; RedriveCount: number };
+  StateMachine: { Id: string; Name: string };
+  State?: { Name: string; EnteredTime: string; RetryCount: number };
+  Task?: { Token: string };
+  Map?: { Item: { Index: number; Value: unknown } };
+}
+
+/** What a Task state asks its runner to do. */
+export interface TaskRequest {
+  resource: string;
+  parameters: unknown;
+  stateName: string;
+  context: ContextObject;
+  /** Aborts when the state times out, the execution stops, or a sibling branch fails. */
+  signal: AbortSignal;
+  /** Resets the heartbeat timer (SendTaskHeartbeat). */
+  heartbeat(): void;
+  /** The Task's `Credentials.RoleArn` (or its path's value): the role the call runs as instead of the machine's. */
+  credentialsRoleArn?: string;
+  /** Records a history event of the task (TaskSubmitted …). */
+  record(type: string, detailsKey: string, details: Record<string, unknown>): void;
+}
+
+export interface TaskRunner {
+  run(task: TaskRequest): Promise<unknown>;
+}
+
+export interface HistoryRecorder {
+  (type: string, detailsKey?: string, details?: Record<string, unknown>): void;
+}
+
+export interface InterpreterOptions {
+  tasks: TaskRunner;
+  record: HistoryRecorder;
+  /** Before each top-level state starts: where a restarted execution resumes. */
+  checkpoint?(stateName: string, input: unknown): void;
+  /** Scales every wait (Wait states, retry intervals): 1 in the service, less in tests. */
+  timeScale?: number;
+}
+
+export type Outcome =
+  | { status: "SUCCEEDED"; output: unknown }
+  | { status: "FAILED" | "TIMED_OUT"; error: string; cause: string }
+  | { status: "ABORTED"; error?: string; cause?: string };
+
+/** Why an execution's signal aborted: StopExecution (with its error and cause). */
+export class Stopped extends Error {
+  constructor(readonly error?: string, override readonly cause?: string) {
+    super("execution stopped");
+  }
+}
+
+const json = (v: unknown) => JSON.stringify(v ?? null);
+const payloadDetails = (key: "input" | "output", v: unknown) => ({ [key]: json(v), [`${key}Details`]: { truncated: false } });
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Rejects when the signal aborts, so a state stops waiting on work that ignores it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
+}
+
+/** `arn:aws:states:::lambda:invoke.waitForTaskToken` → resourceType "lambda", resource "invoke.waitForTaskToken". */
+export function splitResource(resource: string): { resourceType: string; resource: string } {
+  const m = /^arn:aws[\w-]*:states:[^:]*:[^:]*:(aws-sdk:[^:]+|[^:]+):(.+)$/.exec(resource);
+  if (m) return { resourceType: m[1]!, resource: m[2]! };
+  const activity = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:/.test(resource);
+  return { resourceType: activity ? "activity" : "lambda", resource };
+}
+
+export class Interpreter {
+  private readonly scale: number;
+
+  constructor(private readonly machine: Machine, private readonly opts: InterpreterOptions) {
+    this.scale = opts.timeScale ?? 1;
+  }
+
+  /** Runs the execution to its end; `resume` restarts it at a top-level state with that state's input. */
+  async run(input: unknown, context: ContextObject, signal: AbortSignal, resume?: { state: string; input: unknown }): Promise<Outcome> {
+    const { record } = this.opts;
+    const timeout = new AbortController();
+    const both = AbortSignal.any([signal, timeout.signal]);
+    const timer = this.machine.TimeoutSeconds ? setTimeout(() => timeout.abort(new StatesError("States.Timeout", "")), this.machine.TimeoutSeconds * 1000 * this.scale) : undefined;
+    try {
+      const output = await this.runStates(this.machine, resume?.input ?? input, context, both, true, resume?.state);
+      record("ExecutionSucceeded", "executionSucceededEventDetails", payloadDetails("output", output));
+      return { status: "SUCCEEDED", output };
+    } catch (err) {
+      if (signal.aborted) {
+        const why = signal.reason instanceof Stopped ? signal.reason : new Stopped();
+        record("ExecutionAborted", "executionAbortedEventDetails", compact({ error: why.error, cause: why.cause }));
+        return { status: "ABORTED", error: why.error, cause: why.cause };
+      }
+      if (timeout.signal.aborted) {
+        record("ExecutionTimedOut", "executionTimedOutEventDetails", { error: "States.Timeout", cause: "" });
+        return { status: "TIMED_OUT", error: "States.Timeout", cause: "" };
+      }
+      const e = asStatesError(err);
+      record("ExecutionFailed", "executionFailedEventDetails", { error: e.error, cause: e.cause });
+      return { status: "FAILED", error: e.error, cause: e.cause };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs one StartAt/States set to its end and answers its output. */
+  private async runStates(scope: { StartAt: string; States: Record<string, StateDef> }, input: unknown, base: ContextObject, signal: AbortSignal, top: boolean, startAt?: string): Promise<unknown> {
+    let name = startAt ?? scope.StartAt;
+    let data = input;
+    for (;;) {
+      if (signal.aborted) throw signal.reason;
+      const state = scope.States[name]!;
+      if (top) this.opts.checkpoint?.(name, data);
+      const context: ContextObject = { ...base, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
+      const { next, output } = await this.runState(name, state, data, context, signal);
+      if (next === undefined) return output;
+      name = next;
+      data = output;
+    }
+  }
+
+  private async runState(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal): Promise<{ next?: string; output: unknown }> {
+    const { record } = this.opts;
+    const type = state.Type as string;
+    record(`${type}StateEntered`, "stateEnteredEventDetails", { name, ...payloadDetails("input", rawInput) });
+    const exit = (output: unknown, next: string | undefined) => {
+      record(`${type}StateExited`, "stateExitedEventDetails", { name, ...payloadDetails("output", output) });
+      return { next, output };
+    };
+    const after = () => (state.End ? undefined : (state.Next as string));
+    switch (type) {
+      case "Pass": {
+        const effective = selectPath(rawInput, state.InputPath);
+        const result = "Result" in state ? state.Result : state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, context) : effective;
+        return exit(selectPath(applyResultPath(rawInput, result, state.ResultPath), state.OutputPath), after());
+      }
+      case "Succeed":
+        return exit(selectPath(selectPath(rawInput, state.InputPath), state.OutputPath), undefined);
+      case "Fail": {
+        const error = state.ErrorPath !== undefined ? resolveDynamic(state.ErrorPath, rawInput, context) : state.Error;
+        const cause = state.CausePath !== undefined ? resolveDynamic(state.CausePath, rawInput, context) : state.Cause;
+        throw new StatesError(typeof error === "string" ? error : "", typeof cause === "string" ? cause : "");
+      }
+      case "Choice": {
+        const effective = selectPath(rawInput, state.InputPath);
+        const rule = (state.Choices as Record<string, any>[]).find((r) => evaluateRule(r, effective, context));
+        const next = (rule?.Next ?? state.Default) as string | undefined;
+        if (next === undefined) throw new StatesError("States.NoChoiceMatched", `No Matches! (state: ${name})`);
+        return exit(selectPath(effective, state.OutputPath), next);
+      }
+      case "Wait": {
+        const effective = selectPath(rawInput, state.InputPath);
+        await sleep(this.waitMs(state, effective, context) * this.scale, signal);
+        return exit(selectPath(effective, state.OutputPath), after());
+      }
+      case "Task":
+      case "Parallel":
+      case "Map":
+        return this.withRetryAndCatch(name, state, rawInput, context, signal, async (effective) => {
+          if (type === "Task") return this.runTask(name, state, effective, context, signal);
+          if (type === "Parallel") return this.runParallel(state, effective, context, signal);
+          return this.runMap(state, effective, context, signal);
+        }).then(({ output, next }) => exit(output, next ?? after()));
+      default:
+        throw runtimeError(`Unknown state type ${type}`);
+    }
+  }
+
+  private waitMs(state: StateDef, input: unknown, context: ContextObject): number {
+    if (state.Seconds !== undefined) return Number(state.Seconds) * 1000;
+    if (state.SecondsPath !== undefined) {
+      const s = read(state.SecondsPath.startsWith("$$") ? context : input, state.SecondsPath.replace(/^\$\$/, "$"));
+      if (!Number.isInteger(s) || (s as number) < 0) throw runtimeError(`The SecondsPath parameter does not reference a valid integer value: ${json(s)}`);
+      return (s as number) * 1000;
+    }
+    const ts = state.Timestamp ?? read(state.TimestampPath.startsWith("$$") ? context : input, state.TimestampPath.replace(/^\$\$/, "$"));
+    if (!isTimestamp(ts)) throw runtimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${json(ts)}`);
+    return Math.max(0, Date.parse(ts) - Date.now());
+  }
+
+  /**
+   * Runs a Task/Parallel/Map body with its Retry clauses (each counting its own
+   * attempts, waiting IntervalSeconds × BackoffRate^n, capped by MaxDelaySeconds, with
+   * FULL jitter when asked), then its Catch clauses; the result goes through
+   * ResultSelector, ResultPath and OutputPath.
+   */
+  private async withRetryAndCatch(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal, body: (effective: unknown) => Promise<unknown>): Promise<{ output: unknown; next?: string }> {
+    const attempts = new Map<number, number>();
+    const inTask = state.Type === "Task";
+    for (;;) {
+      try {
+        const effective = selectPath(rawInput, state.InputPath);
+        const result = await body(effective);
+        const selected = state.ResultSelector !== undefined ? applyTemplate(state.ResultSelector, result, context) : result;
+        return { output: selectPath(applyResultPath(rawInput, selected, state.ResultPath), state.OutputPath) };
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        const e = asStatesError(err);
+        const retriers = (state.Retry ?? []) as Record<string, any>[];
+        const at = retriers.findIndex((r) => errorMatches(r.ErrorEquals, e.error, inTask));
+        if (at >= 0) {
+          const r = retriers[at]!;
+          const done = attempts.get(at) ?? 0;
+          if (done < (r.MaxAttempts ?? 3)) {
+            attempts.set(at, done + 1);
+            let delay = (r.IntervalSeconds ?? 1) * Math.pow(r.BackoffRate ?? 2, done);
+            if (r.MaxDelaySeconds !== undefined) delay = Math.min(delay, r.MaxDelaySeconds);
+            if (r.JitterStrategy === "FULL") delay = Math.random() * delay;
+            context.State!.RetryCount = done + 1;
+            await sleep(delay * 1000 * this.scale, signal);
+            continue;
+          }
+        }
+        const catcher = ((state.Catch ?? []) as Record<string, any>[]).find((c) => errorMatches(c.ErrorEquals, e.error, inTask));
+        if (!catcher) throw e;
+        const output = applyResultPath(rawInput, { Error: e.error, Cause: e.cause }, catcher.ResultPath);
+        return { output, next: catcher.Next };
+      }
+    }
+  }
+
+  private async runTask(name: string, state: StateDef, effective: unknown, context: ContextObject, signal: AbortSignal): Promise<unknown> {
+    const { record } = this.opts;
+    const resource = state.Resource as string;
+    const { resourceType, resource: short } = splitResource(resource);
+    const lambdaArn = resourceType === "lambda" && resource.startsWith("arn:aws:lambda:");
+    const wantsToken = resource.endsWith(".waitForTaskToken") || resourceType === "activity";
+    const taskContext: ContextObject = wantsToken ? { ...context, Task: { Token: newTaskToken() } } : context;
+    const parameters = state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, taskContext) : effective;
+    const timeoutSeconds = state.TimeoutSecondsPath !== undefined ? Number(read(effective, state.TimeoutSecondsPath)) : state.TimeoutSeconds;
+    const heartbeatSeconds = state.HeartbeatSecondsPath !== undefined ? Number(read(effective, state.HeartbeatSecondsPath)) : state.HeartbeatSeconds;
+    const credentials = state.Credentials as { RoleArn?: string; "RoleArn.$"?: string } | undefined;
+    const credentialsRoleArn = credentials?.["RoleArn.$"] !== undefined ? String(resolveDynamic(credentials["RoleArn.$"], effective, taskContext)) : credentials?.RoleArn;
+    const prefix = lambdaArn ? "LambdaFunction" : "Task";
+    const detailsKey = (event: string) => `${lambdaArn ? "lambdaFunction" : "task"}${event}EventDetails`;
+    const facts = lambdaArn ? {} : { resourceType, resource: short };
+    record(`${prefix}Scheduled`, detailsKey("Scheduled"), lambdaArn
+      ? { resource, ...payloadDetails("input", parameters), ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}) }
+      : { ...facts, region: /^arn:aws[\w-]*:states:([^:]*)/.exec(context.StateMachine.Id)?.[1] ?? "", parameters: json(parameters), ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}), ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}) });
+    record(`${prefix}Started`, lambdaArn ? "" : detailsKey("Started"), lambdaArn ? undefined : facts);
+
+    const limit = new AbortController();
+    const taskSignal = AbortSignal.any([signal, limit.signal]);
+    const timers: NodeJS.Timeout[] = [];
+    if (timeoutSeconds) timers.push(setTimeout(() => limit.abort(new StatesError("States.Timeout", "")), timeoutSeconds * 1000 * this.scale));
+    let heartbeatTimer: NodeJS.Timeout | undefined;
+    const heartbeat = () => {
+      if (!heartbeatSeconds) return;
+      clearTimeout(heartbeatTimer);
+      heartbeatTimer = setTimeout(() => limit.abort(new StatesError("States.HeartbeatTimeout", "")), heartbeatSeconds * 1000 * this.scale);
+    };
+    heartbeat();
+    try {
+      const result = await untilAborted(this.opts.tasks.run({ resource, parameters, stateName: name, context: taskContext, signal: taskSignal, heartbeat, record, credentialsRoleArn }), taskSignal);
+      record(`${prefix}Succeeded`, detailsKey("Succeeded"), { ...facts, ...payloadDetails("output", result) });
+      return result;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const e = asStatesError(limit.signal.aborted ? limit.signal.reason : err);
+      const timedOut = e.error === "States.Timeout" || e.error === "States.HeartbeatTimeout";
+      record(`${prefix}${timedOut ? "TimedOut" : "Failed"}`, detailsKey(timedOut ? "TimedOut" : "Failed"), { ...facts, error: e.error, cause: e.cause });
+      throw e;
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      clearTimeout(heartbeatTimer);
+    }
+  }
+
+  private async runParallel(state: StateDef, effective: unknown, context: ContextObject, signal: AbortSignal): Promise<unknown> {
+    const { record } = this.opts;
+    const input = state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, context) : effective;
+    record("ParallelStateStarted");
+    const branches = new AbortController();
+    const both = AbortSignal.any([signal, branches.signal]);
+    try {
+      const results = await Promise.all((state.Branches as Machine[]).map((branch) =>
+        this.runStates(branch, input, context, both, false).catch((err) => {
+          branches.abort(err);
+          throw err;
+        })));
+      record("ParallelStateSucceeded");
+      return results;
+    } catch (err) {
+      const e = signal.aborted ? err : asStatesError(branches.signal.reason ?? err);
+      if (!signal.aborted) record("ParallelStateFailed", "", undefined);
+      throw e;
+    }
+  }
+
+  private async runMap(state: StateDef, effective: unknown, context: ContextObject, signal: AbortSignal): Promise<unknown> {
+    const { record } = this.opts;
+    if (state.ItemReader || state.ResultWriter || state.ItemBatcher) {
+      throw runtimeError("The local cloud runs Map states inline: ItemReader, ItemBatcher and ResultWriter (distributed mode over S3) are not supported");
+    }
+    const items = state.ItemsPath !== undefined ? read(effective, state.ItemsPath) : effective;
+    if (!Array.isArray(items)) throw runtimeError(`Map state input must be an array: ${json(items)}`);
+    const processor = (state.ItemProcessor ?? state.Iterator) as Machine;
+    const selector = state.ItemSelector ?? state.Parameters;
+    const limit = state.MaxConcurrencyPath !== undefined ? Number(read(effective, state.MaxConcurrencyPath)) : Number(state.MaxConcurrency ?? 0);
+    record("MapStateStarted", "mapStateStartedEventDetails", { length: items.length });
+    const stop = new AbortController();
+    const both = AbortSignal.any([signal, stop.signal]);
+    const results = new Array<unknown>(items.length);
+    let nextIndex = 0;
+    const worker = async () => {
+      while (nextIndex < items.length) {
+        const index = nextIndex++;
+        const iterationContext: ContextObject = { ...context, Map: { Item: { Index: index, Value: items[index] } } };
+        const input = selector !== undefined ? applyTemplate(selector, effective, iterationContext) : items[index];
+        const label = { name: context.State!.Name, index };
+        record("MapIterationStarted", "mapIterationStartedEventDetails", label);
+        try {
+          results[index] = await this.runStates(processor, input, iterationContext, both, false);
+          record("MapIterationSucceeded", "mapIterationSucceededEventDetails", label);
+        } catch (err) {
+          if (!signal.aborted) record(both.aborted ? "MapIterationAborted" : "MapIterationFailed", both.aborted ? "mapIterationAbortedEventDetails" : "mapIterationFailedEventDetails", label);
+          if (!stop.signal.aborted) stop.abort(err);
+          throw err;
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(limit > 0 ? limit : items.length, items.length));
+    try {
+      await Promise.all(Array.from({ length: items.length ? workers : 0 }, worker));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      record("MapStateFailed");
+      throw asStatesError(stop.signal.reason ?? err);
+    }
+    record("MapStateSucceeded");
+    return results;
+  }
+}
+
+export function asStatesError(err: unknown): StatesError {
+  if (err instanceof StatesError) return err;
+  return new StatesError("States.Runtime", (err as Error)?.message ?? String(err));
+}
+
+function compact(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** A task token: opaque, long and unguessable, like Step Functions'. */
+export function newTaskToken(): string {
+  return `AQ${globalThis.crypto.getRandomValues(new Uint8Array(96)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "")}`;
+}
