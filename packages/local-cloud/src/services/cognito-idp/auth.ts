@@ -12,7 +12,7 @@ import type { Client, Directory, Pool, User } from "./directory.js";
 import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
 import { checkPassword, passwordMatches } from "./passwords.js";
 import { claimSignature, sameSignature, serverEphemeral, sessionKey, srpPoolName, validClientPublic, type ServerEphemeral } from "./srp.js";
-import { issueTokens } from "./tokens.js";
+import { issueTokens, type OAuthClaims } from "./tokens.js";
 import { runTrigger } from "./triggers.js";
 import type { UserOperations } from "./users.js";
 
@@ -31,7 +31,7 @@ interface Session {
 const SESSION_TTL_MS = 3 * 60_000;
 
 /** Seconds of a token's validity from the client's settings (AWS's defaults: one hour, thirty days). */
-function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshToken"): number {
+export function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshToken"): number {
   const d = client.description;
   const value = d[`${which}Validity`];
   const unit = d.TokenValidityUnits?.[which] ?? (which === "RefreshToken" ? "days" : "hours");
@@ -134,7 +134,8 @@ export class AuthOperations {
     return this.afterPassword(pool, client, user, input.ClientMetadata);
   }
 
-  private async preAuthentication(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
+  /** Also run by the hosted UI's sign-in form (hosted-ui/). */
+  async preAuthentication(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
     await runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger: "PreAuthentication", source: "PreAuthentication_Authentication", region: this.dir.region,
       userPoolId: pool.id, userName: user.row.username, clientId: client.id,
@@ -157,7 +158,8 @@ export class AuthOperations {
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication" }) };
   }
 
-  private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string }) {
+  /** Also issues the OAuth endpoints' tokens (hosted-ui/), with their scopes and nonce. */
+  async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; oauth?: OAuthClaims }) {
     const groups = this.dir.groupsOf(pool, user);
     const override = await runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger: "PreTokenGeneration", source: o.source, region: this.dir.region, userPoolId: pool.id, userName: user.row.username,
@@ -174,7 +176,7 @@ export class AuthOperations {
       key: pool.key, issuer: pool.issuer, clientId: client.id,
       subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups: groups.names, roles: groups.roles },
       idValidity: validity(client, "IdToken"), accessValidity: validity(client, "AccessToken"), authTime, originJti,
-      claimsOverride: override?.claimsOverrideDetails ?? undefined,
+      claimsOverride: override?.claimsOverrideDetails ?? undefined, oauth: o.oauth,
     });
     const result: Record<string, unknown> = { AccessToken: set.accessToken, ExpiresIn: validity(client, "AccessToken"), TokenType: "Bearer", IdToken: set.idToken };
     if (o.newSignIn) {
@@ -281,4 +283,4 @@ function newRefreshToken(): string {
   return [header, randomBytes(256).toString("base64url"), randomBytes(12).toString("base64url"), randomBytes(384).toString("base64url"), randomBytes(16).toString("base64url")].join(".");
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

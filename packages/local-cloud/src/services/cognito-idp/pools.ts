@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from "./passwords.js";
 import type { GroupRow } from "./store.js";
 import { newPoolKey } from "./tokens.js";
 import { page } from "./pagination.js";
+import { checkOAuthClientSettings } from "./hosted-ui/scopes.js";
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const random = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -145,6 +146,7 @@ export class PoolOperations {
   CreateUserPoolClient(input: Record<string, any>) {
     const pool = this.dir.pool(input.UserPoolId);
     this.checkClientSettings(input);
+    checkOAuthClientSettings(this.dir, pool.id, input, Boolean(input.GenerateSecret));
     const id = random(26, "abcdefghijklmnopqrstuvwxyz0123456789");
     const at = now();
     const description = {
@@ -187,6 +189,7 @@ export class PoolOperations {
     this.dir.pool(input.UserPoolId);
     const client = this.dir.client(input.ClientId, input.UserPoolId);
     this.checkClientSettings(input);
+    checkOAuthClientSettings(this.dir, input.UserPoolId, input, client.row.secret !== null);
     const old = client.description;
     const description = {
       UserPoolId: old.UserPoolId, ClientName: input.ClientName ?? old.ClientName, ClientId: old.ClientId, ...pick(input, CLIENT_SETTINGS),

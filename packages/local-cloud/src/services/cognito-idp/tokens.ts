@@ -101,7 +101,18 @@ export interface IssueOptions {
   originJti: string;
   /** What a PreTokenGeneration trigger changed in the ID token. */
   claimsOverride?: { claimsToAddOrOverride?: Record<string, string>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string } };
+  /** Tokens from the OAuth endpoints (hosted-ui/): the granted scopes, and the authorize request's nonce. */
+  oauth?: OAuthClaims;
 }
+
+export interface OAuthClaims {
+  /** Space-separated, as the access token's `scope`. */
+  scope: string;
+  nonce?: string;
+}
+
+/** OIDC's at_hash: the left half of the access token's SHA-256, base64url. */
+export const atHash = (accessToken: string) => createHash("sha256").update(accessToken).digest().subarray(0, 16).toString("base64url");
 
 /** Attributes that never appear as ID token claims. */
 const NOT_CLAIMS = new Set(["sub"]);
@@ -134,7 +145,10 @@ export function issueTokens(o: IssueOptions): TokenSet {
   if (groups.length) accessClaims["cognito:groups"] = groups;
   Object.assign(accessClaims, {
     iss: o.issuer, client_id: o.clientId, origin_jti: o.originJti, event_id: eventId, token_use: "access",
-    scope: "aws.cognito.signin.user.admin", auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
+    scope: o.oauth?.scope ?? "aws.cognito.signin.user.admin", auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
   });
-  return { idToken: signJwt(o.key, idClaims), accessToken: signJwt(o.key, accessClaims), originJti: o.originJti, authTime: o.authTime };
+  if (o.oauth) accessClaims.version = 2;
+  const accessToken = signJwt(o.key, accessClaims);
+  if (o.oauth) Object.assign(idClaims, { at_hash: atHash(accessToken), ...(o.oauth.nonce !== undefined ? { nonce: o.oauth.nonce } : {}) });
+  return { idToken: signJwt(o.key, idClaims), accessToken, originJti: o.originJti, authTime: o.authTime };
 }
