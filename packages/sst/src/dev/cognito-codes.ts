@@ -29,8 +29,16 @@ export function describeCode(e: CodeEvent): string {
   return `|  Cognito ${e.userPoolId}: ${what}${to}: ${e.code}${e.message ? ` (message: ${JSON.stringify(e.message)})` : ""}`;
 }
 
+/** A user pool domain's local hosted UI, said when the domain is created. */
+export const describeDomain = (e: { userPoolId: string; domain: string; url: string }) => `|  Cognito ${e.userPoolId}: domain ${e.domain}: hosted UI and OAuth endpoints at ${e.url}`;
+
 export function attachCognitoCodeLog(events: EventEmitter, ui: Ui): () => void {
   const onCode = (e: CodeEvent) => ui.line(describeCode(e));
+  const onDomain = (e: { userPoolId: string; domain: string; url: string }) => ui.line(describeDomain(e));
   events.on("cognito:code", onCode);
-  return () => events.off("cognito:code", onCode);
+  events.on("cognito:domain", onDomain);
+  return () => {
+    events.off("cognito:code", onCode);
+    events.off("cognito:domain", onDomain);
+  };
 }

@@ -12,6 +12,7 @@ import type { GroupRow } from "./store.js";
 import { newPoolKey } from "./tokens.js";
 import { page } from "./pagination.js";
 import { checkOAuthClientSettings } from "./hosted-ui/scopes.js";
+import { localDomainUrl } from "./hosted-ui/domain-host.js";
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const random = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -222,6 +223,7 @@ export class PoolOperations {
     pool.description.Domain = custom ? undefined : input.Domain;
     if (custom) pool.description.CustomDomain = input.Domain;
     this.dir.store.setPoolDescription(pool.id, JSON.stringify(pool.description));
+    if (!custom) this.dir.kernel.events.emit("cognito:domain", { userPoolId: pool.id, domain: input.Domain, url: localDomainUrl(input.Domain, this.dir.region, new URL(this.dir.kernel.endpoint).port) });
     return custom ? { CloudFrontDomain: cloudFront } : {};
   }
 
