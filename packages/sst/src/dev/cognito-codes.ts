@@ -30,11 +30,22 @@ export function describeCode(e: CodeEvent): string {
 }
 
 /** A user pool domain's local hosted UI, said when the domain is created. */
-export const describeDomain = (e: { userPoolId: string; domain: string; url: string }) => `|  Cognito ${e.userPoolId}: domain ${e.domain}: hosted UI and OAuth endpoints at ${e.url}`;
+interface DomainEvent {
+  userPoolId: string;
+  domain: string;
+  url: string;
+}
 
-export function attachCognitoCodeLog(events: EventEmitter, ui: Ui): () => void {
+export const describeDomain = (e: DomainEvent) => `|  Cognito ${e.userPoolId}: domain ${e.domain}: hosted UI and OAuth endpoints at ${e.url}`;
+
+/**
+ * Prints codes as they are sent, and user pool domains' hosted UI URLs: `existingDomains`
+ * (the domains the saved state already has) at once, new ones as they are created.
+ */
+export function attachCognitoCodeLog(events: EventEmitter, ui: Ui, existingDomains: () => DomainEvent[] = () => []): () => void {
   const onCode = (e: CodeEvent) => ui.line(describeCode(e));
-  const onDomain = (e: { userPoolId: string; domain: string; url: string }) => ui.line(describeDomain(e));
+  const onDomain = (e: DomainEvent) => ui.line(describeDomain(e));
+  for (const d of existingDomains()) onDomain(d);
   events.on("cognito:code", onCode);
   events.on("cognito:domain", onDomain);
   return () => {

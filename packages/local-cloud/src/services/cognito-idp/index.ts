@@ -21,7 +21,7 @@ import { AuthOperations } from "./auth.js";
 import { Directory } from "./directory.js";
 import { PoolOperations } from "./pools.js";
 import { HostedUi } from "./hosted-ui/index.js";
-import { domainPrefixOfHost, localDomainUrl } from "./hosted-ui/domain-host.js";
+import { domainPrefixOfHost, localDomains, localDomainUrl } from "./hosted-ui/domain-host.js";
 import { ResourceServerOperations } from "./resource-servers.js";
 import { UserPoolStore } from "./store.js";
 import { publicJwk } from "./tokens.js";
@@ -146,6 +146,11 @@ export class CognitoIdpService implements Service {
   handleDomainHost(req: AwsRequest): Promise<AwsResponse> | undefined {
     const prefix = domainPrefixOfHost(req.headers.host ?? "");
     return prefix === undefined ? undefined : this.hostedUi.handle(req, prefix);
+  }
+
+  /** Every user pool domain and the local URL of its hosted UI (what `sst dev` prints). */
+  localDomains(): { userPoolId: string; domain: string; url: string }[] {
+    return localDomains(this.dir);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
