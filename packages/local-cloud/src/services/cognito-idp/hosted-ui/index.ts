@@ -134,7 +134,8 @@ export class HostedUi {
       }
       return { status: 405, headers: { "content-type": "text/plain", allow: "GET, POST" }, body: "Method not allowed" };
     } catch (e) {
-      if (e instanceof OAuthError) return oauthErrorResponse(e);
+      // The OAuth endpoints answer JSON; the forms a page (a stale form's CSRF token, a body that is not a form).
+      if (e instanceof OAuthError) return path.startsWith("/oauth2/") ? oauthErrorResponse(e) : { ...errorPage(e.error, e.message), status: e.status };
       throw e;
     }
   }
