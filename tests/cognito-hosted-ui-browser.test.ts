@@ -3,8 +3,8 @@
  * PreTokenGeneration trigger, domain, resource server, a web client allowed its custom
  * scope, a machine client) deployed to the local cloud; the browser opens
  * /oauth2/authorize on `<prefix>.auth.us-east-1.localhost`, is sent to the sign-in form,
- * fills it in and lands on the app's callback with a code, which the app exchanges with its
- * PKCE verifier. The machine client gets a client_credentials token for the stack's
+ * fills it in and lands on the app's callback with a code, which the app's page exchanges with
+ * its PKCE verifier by fetch (cross-origin: the token and userInfo endpoints answer CORS). The machine client gets a client_credentials token for the stack's
  * resource server. Skipped, saying so, when /usr/bin/chromium is absent.
  */
 import { after, before, test } from "node:test";
@@ -27,7 +27,6 @@ let idp: CognitoIdentityProviderClient;
 let browser: Browser | undefined;
 let app: http.Server;
 let callback: string;
-const landed: URL[] = [];
 let outputs: Record<string, string>;
 
 const PRE_TOKEN = `exports.handler = async (event) => {
@@ -72,8 +71,7 @@ function template(callbackUrl: string) {
 before(async () => {
   tc = await startTestCloud();
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
-  app = http.createServer((req, res) => {
-    landed.push(new URL(req.url!, callback));
+  app = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" }).end("<h1 id=done>Signed in</h1>");
   });
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
@@ -98,7 +96,7 @@ test("the stack's resource server is the pool's", async () => {
   assert.deepEqual(ResourceServer!.Scopes, [{ ScopeName: "read", ScopeDescription: "Read orders" }]);
 });
 
-test("Chromium signs in on the hosted UI's form and lands on the callback with a code the app exchanges (PKCE)", { skip: !hasChromium, timeout: 60_000 }, async () => {
+test("Chromium signs in on the hosted UI's form, lands on the callback with a code, and the page exchanges it (PKCE, CORS)", { skip: !hasChromium, timeout: 60_000 }, async () => {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const authorize = `${domainUrl()}/oauth2/authorize?${new URLSearchParams({
@@ -106,6 +104,7 @@ test("Chromium signs in on the hosted UI's form and lands on the callback with a
   })}`;
   const page = await browser!.newPage();
   const seen = recordPage(page);
+  let exchanged: { status: number; tokens: any; userInfo: any };
   try {
     await page.goto(authorize);
     assert.equal(new URL(page.url()).pathname, "/login");
@@ -113,23 +112,27 @@ test("Chromium signs in on the hosted UI's form and lands on the callback with a
     await page.fill("#password", "Secret#123abc");
     await Promise.all([page.waitForURL((u) => u.pathname === "/callback", { timeout: 20_000 }), page.click("button[type=submit]")]);
     await page.waitForSelector("#done");
+    const at = new URL(page.url());
+    assert.equal(at.searchParams.get("state"), "st-1");
+    assert.match(at.searchParams.get("code")!, /^[0-9a-f-]{36}$/);
+    // The app's page (another origin) exchanges the code itself, as a single-page app does; userInfo's Authorization header needs a preflight.
+    exchanged = await page.evaluate(async ({ base, body }) => {
+      const r = await fetch(`${base}/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+      const tokens = await r.json();
+      const info = await fetch(`${base}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      return { status: r.status, tokens, userInfo: await info.json() };
+    }, { base: domainUrl(), body: new URLSearchParams({ grant_type: "authorization_code", client_id: outputs.WebId, code: at.searchParams.get("code")!, redirect_uri: callback, code_verifier: verifier }).toString() });
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${seen.join("\n")}`);
   } finally {
     await page.close();
   }
-  const at = landed.filter((u) => u.pathname === "/callback").at(-1)!;
-  assert.equal(at.searchParams.get("state"), "st-1");
-  const code = at.searchParams.get("code")!;
-  assert.match(code, /^[0-9a-f-]{36}$/);
-
-  const r = await request(`${domainUrl()}/oauth2/token`, form({ grant_type: "authorization_code", client_id: outputs.WebId, code, redirect_uri: callback, code_verifier: verifier }));
-  assert.equal(r.status, 200, r.body);
-  const tokens = JSON.parse(r.body);
-  const id = decodeJwt(tokens.id_token)!.payload;
+  assert.equal(exchanged.status, 200, JSON.stringify(exchanged.tokens));
+  const id = decodeJwt(exchanged.tokens.id_token)!.payload;
   assert.equal(id["cognito:username"], "bo");
   assert.equal(id.source, "TokenGeneration_HostedAuth", "the PreTokenGeneration trigger ran for the hosted UI's sign-in");
-  assert.equal(decodeJwt(tokens.access_token)!.payload.scope, "openid email orders/read");
+  assert.equal(decodeJwt(exchanged.tokens.access_token)!.payload.scope, "openid email orders/read");
+  assert.equal(exchanged.userInfo.email, "bo@example.com");
 });
 
 test("the machine client gets a token for the stack's resource server", async () => {

@@ -56,6 +56,28 @@ const jsonResponse = (status: number, body: unknown, extra: Record<string, strin
   body: JSON.stringify(body),
 });
 
+/**
+ * What a browser app calls with fetch (an SPA exchanging its code with PKCE, as Amplify's
+ * redirect sign-in does): answered to any origin, preflights included.
+ */
+const CORS_PATHS = new Set(["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke", "/.well-known/openid-configuration", "/.well-known/jwks.json"]);
+
+function withCors(req: AwsRequest, answer: AwsResponse): AwsResponse {
+  const origin = req.headers.origin;
+  if (!origin || !CORS_PATHS.has(req.path.replace(/\/+$/, ""))) return answer;
+  return {
+    ...answer,
+    headers: {
+      ...answer.headers,
+      "access-control-allow-origin": origin,
+      vary: "Origin",
+      ...(req.method === "OPTIONS"
+        ? { "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "authorization, content-type", "access-control-max-age": "3600" }
+        : {}),
+    },
+  };
+}
+
 /** The message a failed step shows on its form: AWS's words for AWS's errors. */
 const messageOf = (e: unknown): string => (e instanceof AwsError ? e.message : String(e));
 
@@ -82,11 +104,17 @@ export class HostedUi {
   }
 
   async handle(req: AwsRequest, prefix: string): Promise<AwsResponse> {
+    const answer = await this.route(req, prefix);
+    return withCors(req, answer);
+  }
+
+  private async route(req: AwsRequest, prefix: string): Promise<AwsResponse> {
     const pool = this.poolOfDomain(prefix);
     if (!pool) return { status: 404, headers: { "content-type": "text/plain" }, body: `No user pool has the domain ${prefix}.` };
     const path = req.path.replace(/\/+$/, "") || "/";
     const get = req.method === "GET" || req.method === "HEAD";
     const post = req.method === "POST";
+    if (req.method === "OPTIONS" && CORS_PATHS.has(path)) return { status: 204, headers: {} };
     try {
       switch (path) {
         case "/.well-known/openid-configuration":
