@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Issuer, custom, generators, errors as oidcErrors, type BaseClient } from "openid-client";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { awsCli, startTestCloud, type TestCloud } from "../../../testing.js";
 import { decodeJwt } from "../../../auth/jwt-verify.js";
 import { cookiesOf, form, loopbackLookup, request, signInThroughForm } from "./hosted-ui.testing.js";
 
@@ -185,6 +185,23 @@ describe("client_credentials with a resource server", () => {
     assert.deepEqual(JSON.parse(webTries.body), { error: "unauthorized_client" });
     const badSecret = await tokenRequest({ grant_type: "client_credentials" }, basic(machine.id, "nope"));
     assert.deepEqual(JSON.parse(badSecret.body), { error: "invalid_client" });
+  });
+
+  test("the AWS CLI manages resource servers: a scope added by update-resource-server can be allowed and granted", async (t) => {
+    const aws = awsCli(tc.cloud.endpoint);
+    if (!aws) return t.skip("no AWS CLI installed");
+    await aws("cognito-idp", "create-resource-server", "--user-pool-id", poolId, "--identifier", "reports", "--name", "reports", "--scopes", "ScopeName=view,ScopeDescription=view");
+    await aws("cognito-idp", "update-resource-server", "--user-pool-id", poolId, "--identifier", "reports", "--name", "reports",
+      "--scopes", "ScopeName=view,ScopeDescription=view", "ScopeName=export,ScopeDescription=export");
+    const listed = await aws("cognito-idp", "list-resource-servers", "--user-pool-id", poolId, "--max-results", "10");
+    assert.deepEqual(listed.ResourceServers.map((r: any) => r.Identifier).sort(), ["https://api.example.com", "reports"]);
+    const created = await aws("cognito-idp", "create-user-pool-client", "--user-pool-id", poolId, "--client-name", "exporter", "--generate-secret",
+      "--allowed-o-auth-flows-user-pool-client", "--allowed-o-auth-flows", "client_credentials", "--allowed-o-auth-scopes", "reports/export");
+    const c = created.UserPoolClient;
+    const r = await tokenRequest({ grant_type: "client_credentials" }, basic(c.ClientId, c.ClientSecret));
+    assert.equal(decodeJwt(JSON.parse(r.body).access_token)!.payload.scope, "reports/export");
+    await aws("cognito-idp", "delete-resource-server", "--user-pool-id", poolId, "--identifier", "reports");
+    await assert.rejects(aws("cognito-idp", "describe-resource-server", "--user-pool-id", poolId, "--identifier", "reports"), /ResourceNotFoundException/);
   });
 
   test("clients may only be allowed scopes that exist; client_credentials stands alone", async () => {
