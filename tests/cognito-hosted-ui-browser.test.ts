@@ -64,6 +64,8 @@ function template(callbackUrl: string) {
     Outputs: {
       PoolId: { Value: { Ref: "Pool" } }, WebId: { Value: { Ref: "Web" } }, MachineId: { Value: { Ref: "Machine" } },
       MachineSecret: { Value: { "Fn::GetAtt": ["Machine", "ClientSecret"] } }, ApiId: { Value: { Ref: "Api" } },
+      // CDK's `domain.baseUrl()`: AWS's hosted UI URL, which a local deploy makes the local one.
+      DomainUrl: { Value: { "Fn::Join": ["", ["https://", { Ref: "Domain" }, ".auth.", { Ref: "AWS::Region" }, ".amazoncognito.com"]] } },
     },
   };
 }
@@ -89,6 +91,10 @@ after(async () => {
 });
 
 const domainUrl = () => `http://browser-app.auth.us-east-1.localhost:${new URL(tc.clientConfig.endpoint).port}`;
+
+test("the domain's URL as CDK builds it (baseUrl) resolves to the local hosted UI", () => {
+  assert.equal(outputs.DomainUrl, domainUrl());
+});
 
 test("the stack's resource server is the pool's", async () => {
   assert.equal(outputs.ApiId, "orders");
