@@ -12,7 +12,7 @@ import type { Client, Directory, Pool, User } from "./directory.js";
 import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
 import { checkPassword, passwordMatches } from "./passwords.js";
 import { claimSignature, sameSignature, serverEphemeral, sessionKey, srpPoolName, validClientPublic, type ServerEphemeral } from "./srp.js";
-import { issueTokens, type OAuthClaims } from "./tokens.js";
+import { issueTokens } from "./tokens.js";
 import { runTrigger } from "./triggers.js";
 import type { UserOperations } from "./users.js";
 
@@ -159,7 +159,7 @@ export class AuthOperations {
   }
 
   /** Also issues the OAuth endpoints' tokens (hosted-ui/), with their scopes and nonce. */
-  async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; oauth?: OAuthClaims }) {
+  async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; oauth?: { scopes: string[]; nonce?: string } }) {
     const groups = this.dir.groupsOf(pool, user);
     const override = await runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger: "PreTokenGeneration", source: o.source, region: this.dir.region, userPoolId: pool.id, userName: user.row.username,
@@ -176,7 +176,7 @@ export class AuthOperations {
       key: pool.key, issuer: pool.issuer, clientId: client.id,
       subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups: groups.names, roles: groups.roles },
       idValidity: validity(client, "IdToken"), accessValidity: validity(client, "AccessToken"), authTime, originJti,
-      claimsOverride: override?.claimsOverrideDetails ?? undefined, oauth: o.oauth,
+      claimsOverride: override?.claimsOverrideDetails ?? undefined, scopes: o.oauth?.scopes, oauth: o.oauth && { nonce: o.oauth.nonce },
     });
     const result: Record<string, unknown> = { AccessToken: set.accessToken, ExpiresIn: validity(client, "AccessToken"), TokenType: "Bearer", IdToken: set.idToken };
     if (o.newSignIn) {

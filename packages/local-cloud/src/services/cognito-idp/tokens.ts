@@ -101,13 +101,13 @@ export interface IssueOptions {
   originJti: string;
   /** What a PreTokenGeneration trigger changed in the ID token. */
   claimsOverride?: { claimsToAddOrOverride?: Record<string, string>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string } };
-  /** Tokens from the OAuth endpoints (hosted-ui/): the granted scopes, and the authorize request's nonce. */
+  /** The access token's scopes (default `aws.cognito.signin.user.admin`). */
+  scopes?: string[];
+  /** Tokens from the OAuth endpoints (hosted-ui/): `version` 2, `at_hash`, and the authorize request's nonce. */
   oauth?: OAuthClaims;
 }
 
 export interface OAuthClaims {
-  /** Space-separated, as the access token's `scope`. */
-  scope: string;
   nonce?: string;
 }
 
@@ -145,7 +145,7 @@ export function issueTokens(o: IssueOptions): TokenSet {
   if (groups.length) accessClaims["cognito:groups"] = groups;
   Object.assign(accessClaims, {
     iss: o.issuer, client_id: o.clientId, origin_jti: o.originJti, event_id: eventId, token_use: "access",
-    scope: o.oauth?.scope ?? "aws.cognito.signin.user.admin", auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
+    scope: (o.scopes ?? ["aws.cognito.signin.user.admin"]).join(" "), auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
   });
   if (o.oauth) accessClaims.version = 2;
   const accessToken = signJwt(o.key, accessClaims);

@@ -310,7 +310,7 @@ export class HostedUi {
   private async finish(areq: AuthorizeRequest, user: User, authTime: number, setCookies: string[]): Promise<AwsResponse> {
     const scope = areq.scopes.join(" ");
     const set = (await this.auth.tokens(areq.pool, areq.client, user, {
-      newSignIn: true, source: "TokenGeneration_HostedAuth", authTime, oauth: { scope, nonce: areq.nonce },
+      newSignIn: true, source: "TokenGeneration_HostedAuth", authTime, oauth: { scopes: areq.scopes, nonce: areq.nonce },
     })) as { AccessToken: string; IdToken: string; RefreshToken?: string; ExpiresIn: number };
     const originJti = String(decodeJwt(set.AccessToken)?.payload.origin_jti ?? "");
     this.grants.rememberScope(originJti, areq.pool.id, scope);

@@ -128,7 +128,7 @@ export class TokenEndpoint {
     const scope = this.grants.scopeOf(row.origin_jti);
     const set = await this.auth.tokens(pool, client, user, {
       newSignIn: false, source: "TokenGeneration_RefreshTokens", authTime: row.auth_time, originJti: row.origin_jti,
-      ...(scope !== undefined ? { oauth: { scope } } : {}),
+      ...(scope !== undefined ? { oauth: { scopes: scope.split(" ").filter(Boolean) } } : {}),
     });
     const openid = scope === undefined || scope.split(" ").includes("openid");
     return json({ ...(openid ? { id_token: set.IdToken } : {}), access_token: set.AccessToken, expires_in: set.ExpiresIn, token_type: "Bearer" });
