@@ -8,6 +8,7 @@ import { createHmac, randomInt, randomUUID } from "node:crypto";
 import type { Kernel } from "../../kernel/kernel.js";
 import { AwsError } from "../../server/aws-error.js";
 import { runTrigger } from "./triggers.js";
+import { runCustomSender } from "./custom-senders.js";
 import { poolSchema, type Attributes, type SchemaAttribute } from "./attributes.js";
 import { clientNotFound, codeMismatch, expiredCode, notAuthorized, poolNotFound, userNotFound } from "./errors.js";
 import { hashPassword, type PasswordPolicy } from "./passwords.js";
@@ -203,6 +204,7 @@ export class Directory {
       attribute: medium.attribute, destination: medium.destination, code,
       ...(message ? { message: (medium.attribute === "email" ? message.emailMessage : message.smsMessage)?.replaceAll(CODE_PARAMETER, code) } : {}),
     });
+    await runCustomSender(this, pool, user, { attribute: medium.attribute, code, purpose: purpose === "signup" ? "SignUp" : purpose === "forgot" ? "ForgotPassword" : "VerifyUserAttribute", clientId });
     return code;
   }
 

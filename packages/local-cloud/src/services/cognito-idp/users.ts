@@ -11,6 +11,7 @@ import { codeMismatch, invalidParameter, notAuthorized, userNotConfirmed, userNo
 import { checkPassword, passwordMatches, temporaryPassword } from "./passwords.js";
 import type { PoolOperations } from "./pools.js";
 import { runTrigger } from "./triggers.js";
+import { migrateUser } from "./user-migration.js";
 import { page } from "./pagination.js";
 import { randomUUID } from "node:crypto";
 
@@ -18,6 +19,9 @@ type AttributeList = { Name?: string; Value?: string }[] | undefined;
 const seconds = () => Date.now() / 1000;
 
 export class UserOperations {
+  /** The user's MFA settings as GetUser / AdminGetUser show them (set by the service to mfa.ts's view). */
+  mfaView: (pool: Pool, user: User) => Record<string, unknown> = () => ({});
+
   constructor(
     private readonly dir: Directory,
     private readonly pools: PoolOperations,
@@ -205,14 +209,14 @@ export class UserOperations {
   }
 
   AdminGetUser(input: { UserPoolId: string; Username: string }) {
-    const { user } = this.adminUser(input);
+    const { pool, user } = this.adminUser(input);
     const v = this.view(user);
-    return { Username: v.Username, UserAttributes: v.Attributes, UserCreateDate: v.UserCreateDate, UserLastModifiedDate: v.UserLastModifiedDate, Enabled: v.Enabled, UserStatus: v.UserStatus };
+    return { Username: v.Username, UserAttributes: v.Attributes, UserCreateDate: v.UserCreateDate, UserLastModifiedDate: v.UserLastModifiedDate, Enabled: v.Enabled, UserStatus: v.UserStatus, ...this.mfaView(pool, user) };
   }
 
   GetUser(input: { AccessToken: string }) {
-    const { user } = this.dir.userOfAccessToken(input.AccessToken);
-    return { Username: user.row.username, UserAttributes: toList(user.attributes) };
+    const { pool, user } = this.dir.userOfAccessToken(input.AccessToken);
+    return { Username: user.row.username, UserAttributes: toList(user.attributes), ...this.mfaView(pool, user) };
   }
 
   AdminDeleteUser(input: { UserPoolId: string; Username: string }) {
@@ -336,9 +340,10 @@ export class UserOperations {
     return {};
   }
 
-  async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string }) {
+  async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }) {
     const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.findForSignIn(pool, input.Username);
+    const user = this.dir.findForSignIn(pool, input.Username)
+      ?? (await migrateUser(this.dir, { pool, client, name: input.Username, source: "UserMigration_ForgotPassword", clientMetadata: input.ClientMetadata }));
     if (!user) return this.pretendDelivery(pool, client, input.Username);
     const delivery = this.verifiedDelivery(user);
     if (!delivery) throw invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
