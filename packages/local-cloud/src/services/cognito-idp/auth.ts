@@ -21,6 +21,7 @@ import { ChallengeSessions } from "./challenge-sessions.js";
 import { CustomAuth, type CustomAuthState } from "./custom-auth.js";
 import { deliverMfaCode } from "./custom-senders.js";
 import { Mfa, MFA_CHALLENGES } from "./mfa.js";
+import { Devices } from "./devices.js";
 import { MfaStore } from "./mfa-store.js";
 import { runPreTokenGeneration } from "./pre-token-generation.js";
 import { migrateUser } from "./user-migration.js";
@@ -53,6 +54,7 @@ function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshTok
 export class AuthOperations {
   private readonly sessions = new Map<string, Session>();
   readonly mfa: Mfa;
+  readonly devices: Devices;
   private readonly customAuth: CustomAuth;
 
   constructor(
@@ -61,8 +63,10 @@ export class AuthOperations {
   ) {
     const challenges = new ChallengeSessions();
     this.mfa = new Mfa(dir, new MfaStore(dir.store.db), challenges,
-      (pool, client, user, clientMetadata) => this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication" }),
+      (pool, client, user, clientMetadata, deviceKey, endedSession) => this.afterSecondFactor(pool, client, user, clientMetadata, deviceKey, endedSession),
       (pool, user, code) => deliverMfaCode(dir, pool, user, code));
+    this.devices = new Devices(dir, dir.store.db, challenges, async (pool, client, user, clientMetadata, deviceKey) =>
+      ({ ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication", deviceKey }) }));
     this.customAuth = new CustomAuth(dir, challenges, {
       preAuthentication: (pool, client, user, clientMetadata) => this.preAuthentication(pool, client, user, clientMetadata),
       checkCanSignIn: (user) => users.checkCanSignIn(user),
@@ -152,7 +156,7 @@ export class AuthOperations {
     if (flow === "USER_SRP_AUTH") return this.passwordVerifier(pool, client, user, params.SRP_A!, input.ClientMetadata);
     if (!user.row.enabled) throw notAuthorized("User is disabled.");
     if (!passwordMatches(params.PASSWORD!, user.row.password_hash)) throw notAuthorized();
-    return this.afterPassword(pool, client, user, input.ClientMetadata);
+    return this.afterPassword(pool, client, user, input.ClientMetadata, params.DEVICE_KEY);
   }
 
   /** The PASSWORD_VERIFIER challenge answering the client's SRP_A (its session is found by SECRET_BLOCK). */
@@ -177,7 +181,7 @@ export class AuthOperations {
   }
 
   /** The password was right: a challenge, or tokens. */
-  private async afterPassword(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
+  private async afterPassword(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string) {
     this.users.checkCanSignIn(user);
     if (user.row.status === "FORCE_CHANGE_PASSWORD") {
       if (user.row.temporary_until !== null && user.row.temporary_until < Date.now()) throw notAuthorized("Temporary password has expired and must be reset by an administrator.");
@@ -188,17 +192,26 @@ export class AuthOperations {
         ChallengeParameters: { USER_ID_FOR_SRP: user.row.username, requiredAttributes: "[]", userAttributes: JSON.stringify(shown) },
       };
     }
-    return this.secondFactorOrTokens(pool, client, user, clientMetadata);
+    // A sign-in from a device the user confirmed proves the device (devices.ts): at once when it is remembered (no MFA), else after MFA.
+    const device = this.devices.knownDevice(pool, user, deviceKey);
+    if (device && this.devices.remembered(pool, user, device)) return this.devices.deviceChallenge(pool, client, user, device, clientMetadata);
+    return this.secondFactorOrTokens(pool, client, user, clientMetadata, device);
   }
 
   /** Every first factor is through: the MFA challenge the pool asks for (mfa.ts), or tokens. */
-  private async secondFactorOrTokens(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
-    const challenge = await this.mfa.challengeAfterFirstFactor(pool, client, user, clientMetadata);
+  private async secondFactorOrTokens(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string) {
+    const challenge = await this.mfa.challengeAfterFirstFactor(pool, client, user, clientMetadata, deviceKey);
     if (challenge) return challenge;
+    return this.afterSecondFactor(pool, client, user, clientMetadata, deviceKey);
+  }
+
+  /** Every factor is through: the known device proves itself, or tokens. */
+  private async afterSecondFactor(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string, endedSession?: string) {
+    if (deviceKey) return this.devices.deviceChallenge(pool, client, user, deviceKey, clientMetadata, endedSession);
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication" }) };
   }
 
-  private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string }) {
+  private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; deviceKey?: string }) {
     const groups = this.dir.groupsOf(pool, user);
     const scopes = ["aws.cognito.signin.user.admin"];
     const override = await runPreTokenGeneration(this.dir, { pool, client, user, source: o.source, groups, clientMetadata: o.clientMetadata, scopes });
@@ -218,6 +231,8 @@ export class AuthOperations {
         auth_time: authTime, expires: Date.now() / 1000 + validity(client, "RefreshToken"), revoked: 0,
       });
       result.RefreshToken = refreshToken;
+      const device = this.devices.newDeviceMetadata(pool, user, o.deviceKey);
+      if (device) result.NewDeviceMetadata = device;
       await runTrigger(this.dir.kernel, {
         lambdaConfig: pool.lambdaConfig, trigger: "PostAuthentication", source: "PostAuthentication_Authentication", region: this.dir.region,
         userPoolId: pool.id, userName: user.row.username, clientId: client.id,
@@ -277,7 +292,7 @@ export class AuthOperations {
         if (!user.row.enabled) throw notAuthorized("User is disabled.");
         if (!sameSignature(expected, responses.PASSWORD_CLAIM_SIGNATURE!)) throw notAuthorized();
         if (session.custom) return this.customAuth.afterPasswordVerifier(pool, client, user, session.custom, input.ClientMetadata ?? session.clientMetadata);
-        return this.afterPassword(pool, client, user, input.ClientMetadata ?? session.clientMetadata);
+        return this.afterPassword(pool, client, user, input.ClientMetadata ?? session.clientMetadata, responses.DEVICE_KEY);
       }
       case "NEW_PASSWORD_REQUIRED": {
         if (!responses.NEW_PASSWORD) throw invalidParameter("Missing required parameter NEW_PASSWORD");
@@ -293,6 +308,9 @@ export class AuthOperations {
         this.dir.saveUser(user);
         return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata: input.ClientMetadata, source: "TokenGeneration_NewPasswordChallenge" }) };
       }
+      case "DEVICE_SRP_AUTH":
+      case "DEVICE_PASSWORD_VERIFIER":
+        return this.devices.respond(pool, client, { ...input, ChallengeResponses: responses });
       case "CUSTOM_CHALLENGE":
         return this.customAuth.respond(pool, client, { Session: input.Session, ChallengeResponses: responses, ClientMetadata: input.ClientMetadata });
       default:

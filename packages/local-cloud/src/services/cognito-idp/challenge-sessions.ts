@@ -22,10 +22,10 @@ export class ChallengeSessions {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  start(session: ChallengeSession): string {
+  /** A new session; `key` reuses an ended one's (amazon-cognito-identity-js answers DEVICE_SRP_AUTH with the MFA step's Session). */
+  start(session: ChallengeSession, key = randomBytes(96).toString("base64url")): string {
     const now = this.now();
     for (const [k, v] of this.open) if (v.expires < now) this.open.delete(k);
-    const key = randomBytes(96).toString("base64url");
     this.open.set(key, { ...session, expires: now + CHALLENGE_SESSION_TTL_MS });
     return key;
   }

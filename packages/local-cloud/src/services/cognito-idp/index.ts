@@ -23,7 +23,7 @@ import { PoolOperations } from "./pools.js";
 import { UserPoolStore } from "./store.js";
 import { publicJwk } from "./tokens.js";
 import { UserOperations } from "./users.js";
-import { mfaOperations } from "./mfa-operations.js";
+import { deviceOperations, mfaOperations } from "./factor-operations.js";
 
 /** Local-only, in-process: a pool's public signing keys as a JWKS (`{ keys: [] }` for an unknown pool). */
 export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
@@ -106,6 +106,7 @@ export class CognitoIdpService implements Service {
       AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
       AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
       ...mfaOperations(auth.mfa, onPool),
+      ...deviceOperations(auth.devices, onPool),
     };
     users.mfaView = (pool, user) => auth.mfa.userView(pool, user);
     this.isUnsignedTarget = unsignedTargets(TARGET_PREFIX, operations);

@@ -19,8 +19,8 @@ import { matchTotp, newTotpSecret } from "./totp.js";
 
 type Metadata = Record<string, string> | undefined;
 type Answer = Record<string, unknown>;
-/** Issues the sign-in's tokens once every factor is through (auth.ts). */
-export type IssueSignInTokens = (pool: Pool, client: Client, user: User, clientMetadata: Metadata) => Promise<Answer>;
+/** What follows the second factor (auth.ts): the known device's proof, or the sign-in's tokens. */
+export type AfterSecondFactor = (pool: Pool, client: Client, user: User, clientMetadata: Metadata, deviceKey: string | undefined, endedSession: string | undefined) => Promise<Answer>;
 /** Hands a one-time code to whoever delivers it: the dev log, or the pool's custom sender (custom-senders.ts). */
 export type DeliverCode = (pool: Pool, user: User, code: { code: string; attribute: "phone_number" | "email"; destination: string; purpose: "mfa"; clientMetadata: Metadata }) => Promise<void>;
 
@@ -35,6 +35,8 @@ interface MfaSessionData {
   code?: string;
   /** MFA_SETUP: an authenticator app was verified during this sign-in. */
   verified?: boolean;
+  /** The known device the sign-in came from (devices.ts): no new device is offered at the end. */
+  deviceKey?: string;
 }
 
 interface PreferenceInput {
@@ -50,7 +52,7 @@ export class Mfa {
     private readonly dir: Directory,
     private readonly store: MfaStore,
     private readonly sessions: ChallengeSessions,
-    private readonly issue: IssueSignInTokens,
+    private readonly afterSecondFactor: AfterSecondFactor,
     private readonly deliver: DeliverCode,
   ) {}
 
@@ -129,7 +131,7 @@ export class Mfa {
     const { pool, user, session } = this.setupSession(input.Session);
     this.saveSecret(pool, user, secret);
     this.sessions.end(input.Session);
-    return { SecretCode: secret, Session: this.sessions.start({ ...session, data: {} }) };
+    return { SecretCode: secret, Session: this.sessions.start({ ...session, data: { deviceKey: session.data.deviceKey } satisfies MfaSessionData }) };
   }
 
   private saveSecret(pool: Pool, user: User, secret: string) {
@@ -163,7 +165,7 @@ export class Mfa {
       next.preferred = "SOFTWARE_TOKEN_MFA";
       this.store.setUser(pool.id, user.row.sub, next);
       this.sessions.end(input.Session);
-      return { Status: "SUCCESS", Session: this.sessions.start({ ...target.session, data: { verified: true } satisfies MfaSessionData }) };
+      return { Status: "SUCCESS", Session: this.sessions.start({ ...target.session, data: { verified: true, deviceKey: target.session.data.deviceKey } satisfies MfaSessionData }) };
     }
     this.store.setUser(pool.id, user.row.sub, next);
     return { Status: "SUCCESS" };
@@ -212,7 +214,7 @@ export class Mfa {
   // ---- signing in
 
   /** After the first factor: the MFA challenge the user now faces, or undefined when none is due. */
-  async challengeAfterFirstFactor(pool: Pool, client: Client, user: User, clientMetadata: Metadata): Promise<Answer | undefined> {
+  async challengeAfterFirstFactor(pool: Pool, client: Client, user: User, clientMetadata: Metadata, deviceKey?: string): Promise<Answer | undefined> {
     const offered = this.poolFactors(pool);
     if (!offered.length) return undefined;
     const s = this.store.user(pool.id, user.row.sub);
@@ -222,20 +224,21 @@ export class Mfa {
     const base = { poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, clientMetadata };
     if (!factors.length) {
       if (this.mode(pool) === "OPTIONAL") return undefined;
-      const session = this.sessions.start({ ...base, challenge: "MFA_SETUP", data: {} });
+      const session = this.sessions.start({ ...base, challenge: "MFA_SETUP", data: { deviceKey } });
       return { ChallengeName: "MFA_SETUP", Session: session, ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(offered), USER_ID_FOR_SRP: user.row.username } };
     }
     const chosen = s.preferred && factors.includes(s.preferred) ? s.preferred : factors.length === 1 ? factors[0]! : undefined;
     if (!chosen) {
-      const session = this.sessions.start({ ...base, challenge: "SELECT_MFA_TYPE", data: {} });
+      const session = this.sessions.start({ ...base, challenge: "SELECT_MFA_TYPE", data: { deviceKey } });
       return { ChallengeName: "SELECT_MFA_TYPE", Session: session, ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(factors), USER_ID_FOR_SRP: user.row.username } };
     }
-    return this.challenge(pool, user, chosen, base);
+    return this.challenge(pool, user, chosen, { ...base, deviceKey });
   }
 
-  private async challenge(pool: Pool, user: User, type: MfaType, base: { poolId: string; clientId: string; usernameKey: string; clientMetadata: Metadata }): Promise<Answer> {
+  private async challenge(pool: Pool, user: User, type: MfaType, sessionBase: { poolId: string; clientId: string; usernameKey: string; clientMetadata: Metadata; deviceKey?: string }): Promise<Answer> {
+    const { deviceKey, ...base } = sessionBase;
     if (type === "SOFTWARE_TOKEN_MFA") {
-      const session = this.sessions.start({ ...base, challenge: type, data: {} });
+      const session = this.sessions.start({ ...base, challenge: type, data: { deviceKey } satisfies MfaSessionData });
       return { ChallengeName: type, Session: session, ChallengeParameters: { USER_ID_FOR_SRP: user.row.username } };
     }
     const attribute = type === "SMS_MFA" ? "phone_number" : "email";
@@ -243,7 +246,7 @@ export class Mfa {
     if (!destination) throw invalidParameter(`User does not have delivery config set to turn on ${type}`);
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     await this.deliver(pool, user, { code, attribute, destination, purpose: "mfa", clientMetadata: base.clientMetadata });
-    const session = this.sessions.start({ ...base, challenge: type, data: { code } satisfies MfaSessionData });
+    const session = this.sessions.start({ ...base, challenge: type, data: { code, deviceKey } satisfies MfaSessionData });
     return {
       ChallengeName: type, Session: session,
       ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: type === "SMS_MFA" ? "SMS" : "EMAIL", CODE_DELIVERY_DESTINATION: maskDestination(attribute, destination), USER_ID_FOR_SRP: user.row.username },
@@ -280,13 +283,13 @@ export class Mfa {
         const factors = this.store.user(pool.id, user.row.sub).enabled.filter((t) => this.poolFactors(pool).includes(t));
         if (!factors.includes(answer)) throw invalidParameter(`Invalid MFA type ${answer}; the user can choose ${factors.join(", ")}.`);
         this.sessions.end(input.Session);
-        return this.challenge(pool, user, answer, { poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, clientMetadata: metadata });
+        return this.challenge(pool, user, answer, { poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, clientMetadata: metadata, deviceKey: session.data.deviceKey });
       }
       case "MFA_SETUP":
         if (!session.data.verified) throw invalidParameter("The user has not verified a software token: call AssociateSoftwareToken and VerifySoftwareToken with this Session first.");
         break;
     }
     this.sessions.end(input.Session);
-    return { ChallengeParameters: {}, AuthenticationResult: await this.issue(pool, client, user, metadata) };
+    return this.afterSecondFactor(pool, client, user, metadata, session.data.deviceKey, input.Session);
   }
 }

@@ -137,7 +137,7 @@ test("UserMigration on ForgotPassword: the user is created RESET_REQUIRED and th
   assert.equal(events.migrate!.at(-1).triggerSource, "UserMigration_ForgotPassword");
   const user = await idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "reset@example.com" }));
   assert.equal(user.UserStatus, "RESET_REQUIRED");
-  const code = codes.findLast((c) => c.destination === "reset@example.com" && c.purpose === "forgot")!.code;
+  const code = [...codes].reverse().find((c) => c.destination === "reset@example.com" && c.purpose === "forgot")!.code;
   const sent = await until(() => events["email-sender"]?.find((e) => e.triggerSource === "CustomEmailSender_ForgotPassword"), "the custom email sender");
   assert.equal(sent.request.type, "customEmailSenderRequestV1");
   assert.equal(sent.request.code, code);
@@ -149,5 +149,5 @@ test("UserMigration on ForgotPassword: the user is created RESET_REQUIRED and th
 test("the custom email sender gets the sign-up code", async () => {
   await idp.send(new SignUpCommand({ ClientId: clientId, Username: "new@example.com", Password: "Fresh-passw0rd" }));
   const sent = await until(() => events["email-sender"]?.find((e) => e.triggerSource === "CustomEmailSender_SignUp"), "the sign-up code");
-  assert.equal(sent.request.code, codes.findLast((c) => c.destination === "new@example.com")!.code);
+  assert.equal(sent.request.code, [...codes].reverse().find((c) => c.destination === "new@example.com")!.code);
 });
