@@ -16,6 +16,7 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from "amazon-cognito-identity-js";
 import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
+import { inlineTriggerFunctions } from "./trigger-functions.testing.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
 
 let tc: TestCloud;
@@ -53,14 +54,9 @@ before(async () => {
   tc = await startTestCloud();
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("lambda:log", (e) => logs.push(e));
-  const fn = (name: string, code: string) => ({
-    Type: "AWS::Lambda::Function",
-    Properties: { FunctionName: name, Runtime: "nodejs22.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] }, Code: { ZipFile: code } },
-  });
   const { outputs } = await deployTestStack(tc.cloud, "passwordless", {
     Resources: {
-      Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } } },
-      Define: fn("define-auth", DEFINE), Create: fn("create-auth", CREATE), Verify: fn("verify-auth", VERIFY),
+      ...inlineTriggerFunctions({ Define: { name: "define-auth", code: DEFINE }, Create: { name: "create-auth", code: CREATE }, Verify: { name: "verify-auth", code: VERIFY } }),
       Pool: {
         Type: "AWS::Cognito::UserPool",
         Properties: {

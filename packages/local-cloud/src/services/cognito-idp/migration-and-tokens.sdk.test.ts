@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
+import { inlineTriggerFunctions } from "./trigger-functions.testing.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
 
 let tc: TestCloud;
@@ -51,14 +52,9 @@ before(async () => {
     if (at >= 0) (events[e.functionName] ??= []).push(JSON.parse(e.line.slice(at + 6)));
   });
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
-  const fn = (name: string, code: string) => ({
-    Type: "AWS::Lambda::Function",
-    Properties: { FunctionName: name, Runtime: "nodejs22.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] }, Code: { ZipFile: code } },
-  });
   const { outputs } = await deployTestStack(tc.cloud, "migrating", {
     Resources: {
-      Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } } },
-      Migrate: fn("migrate", MIGRATE), PreToken: fn("pre-token-v2", PRE_TOKEN_V2), Sender: fn("email-sender", SENDER),
+      ...inlineTriggerFunctions({ Migrate: { name: "migrate", code: MIGRATE }, PreToken: { name: "pre-token-v2", code: PRE_TOKEN_V2 }, Sender: { name: "email-sender", code: SENDER } }),
       Pool: {
         Type: "AWS::Cognito::UserPool",
         Properties: {
