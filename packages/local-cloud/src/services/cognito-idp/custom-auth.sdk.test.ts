@@ -29,6 +29,7 @@ const logs: { functionName: string; line: string }[] = [];
 const DEFINE = `exports.handler = async (event) => {
   const s = event.request.session;
   console.log("SESSION " + JSON.stringify(s));
+  console.log("USERNOTFOUND " + event.request.userNotFound + " " + event.userName);
   const r = event.response;
   if (s.length === 1 && s[0].challengeName === "SRP_A") { r.challengeName = "PASSWORD_VERIFIER"; r.issueTokens = false; r.failAuthentication = false; return event; }
   const tries = s.filter((c) => c.challengeName === "CUSTOM_CHALLENGE");
@@ -173,6 +174,23 @@ test("CUSTOM_AUTH errors in Cognito's words", async () => {
   const plainClient = await tc.cloud.cognitoidp.call("CreateUserPoolClient", { UserPoolId: plain.UserPool.Id, ClientName: "c" });
   await assert.rejects(idp.send(new InitiateAuthCommand({ ClientId: plainClient.UserPoolClient.ClientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } })),
     (e: any) => e.name === "InvalidParameterException" && e.message === "Custom auth lambda trigger is not configured for the user pool.");
+});
+
+test("a client hiding user existence runs the rounds for an unknown name (userNotFound: true) and never signs it in", async () => {
+  const { UserPoolClient } = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "hiding", PreventUserExistenceErrors: "ENABLED", ExplicitAuthFlows: ["ALLOW_CUSTOM_AUTH"] }));
+  const hiding = UserPoolClient!.ClientId!;
+  const started = await idp.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ghost" } }));
+  assert.equal(started.ChallengeName, "CUSTOM_CHALLENGE");
+  assert.equal(started.ChallengeParameters!.USERNAME, "ghost");
+  assert.ok(logs.some((l) => l.line.includes("USERNOTFOUND true ghost")));
+  // Even the code the function made is not enough: there is no one to sign in.
+  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ghost", ANSWER: sentCode("undefined") } })),
+    (e: any) => e.name === "NotAuthorizedException" && e.message === "Incorrect username or password.");
+  // A real user through the same client signs in, with userNotFound false.
+  const real = await idp.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } }));
+  assert.ok(logs.some((l) => l.line.includes("USERNOTFOUND false ann")));
+  const done = await idp.send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: "CUSTOM_CHALLENGE", Session: real.Session, ChallengeResponses: { USERNAME: "ann", ANSWER: sentCode("ann@example.com") } }));
+  assert.ok(done.AuthenticationResult?.IdToken);
 });
 
 test("the AWS CLI signs in with CUSTOM_AUTH", async (t) => {

@@ -7,12 +7,14 @@
  * VerifyAuthChallengeResponse judges the client's ANSWER (`answerCorrect`). A sign-in
  * that starts with `CHALLENGE_NAME: SRP_A` may be asked for the password first
  * (PASSWORD_VERIFIER, answered over SRP as in USER_SRP_AUTH). Every round's Session lives
- * three minutes and is good once.
+ * three minutes and is good once. A client with PreventUserExistenceErrors runs the rounds
+ * for a name no user has, with `userNotFound: true` (so the functions can make a plausible
+ * challenge), and never signs it in.
  */
 import { AwsError } from "../../server/aws-error.js";
 import type { ChallengeSessions } from "./challenge-sessions.js";
-import type { Client, Directory, Pool, User } from "./directory.js";
-import { invalidParameter, notAuthorized } from "./errors.js";
+import { hidesUserExistence, type Client, type Directory, type Pool, type User } from "./directory.js";
+import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
 import { validClientPublic } from "./srp.js";
 import { runTrigger, type TriggerName } from "./triggers.js";
 
@@ -32,6 +34,8 @@ export interface CustomAuthState {
   srpA?: string;
   privateChallengeParameters?: Record<string, string>;
   challengeMetadata?: string | null;
+  /** The name signed in with, when no such user exists and the client hides that (PreventUserExistenceErrors). */
+  notFound?: string;
 }
 
 /** The sign-in steps auth.ts owns that a custom sign-in reaches. */
@@ -53,11 +57,22 @@ export class CustomAuth {
     private readonly steps: SignInSteps,
   ) {}
 
+  /** Users that do not exist, stood in for while a hiding client's sign-in runs its rounds. */
+  private readonly phantoms = new WeakSet<User>();
+
+  private phantom(pool: Pool, name: string): User {
+    const user = this.dir.newUserRow(pool, name, {}, "CONFIRMED");
+    user.attributes = {};
+    this.phantoms.add(user);
+    return user;
+  }
+
   private run(pool: Pool, client: Client, user: User, trigger: TriggerName, request: Record<string, unknown>, response: Record<string, unknown>) {
+    const notFound = this.phantoms.has(user);
     return runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger, source: `${trigger}_Authentication`, region: this.dir.region, userPoolId: pool.id,
       userName: user.row.username, clientId: client.id,
-      request: { userAttributes: { ...user.attributes, "cognito:user_status": user.row.status }, ...request, userNotFound: false }, response,
+      request: { userAttributes: notFound ? {} : { ...user.attributes, "cognito:user_status": user.row.status }, ...request, userNotFound: notFound }, response,
     });
   }
 
@@ -73,10 +88,12 @@ export class CustomAuth {
       state.srpA = params.SRP_A;
       state.results.push({ challengeName: "SRP_A", challengeResult: true, challengeMetadata: null });
     }
-    const user = this.dir.userForSignIn(pool, params.USERNAME, client);
-    await this.steps.preAuthentication(pool, client, user, clientMetadata);
-    this.steps.checkCanSignIn(user);
-    return this.nextRound(pool, client, user, state, clientMetadata);
+    const found = this.dir.findForSignIn(pool, params.USERNAME);
+    if (!found && !hidesUserExistence(client)) throw userNotFound();
+    if (!found) return this.nextRound(pool, client, this.phantom(pool, params.USERNAME), { ...state, notFound: params.USERNAME }, clientMetadata);
+    await this.steps.preAuthentication(pool, client, found, clientMetadata);
+    this.steps.checkCanSignIn(found);
+    return this.nextRound(pool, client, found, state, clientMetadata);
   }
 
   /** Asks DefineAuthChallenge what comes next, and does it. */
@@ -84,11 +101,16 @@ export class CustomAuth {
     const define = await this.run(pool, client, user, "DefineAuthChallenge", { session: state.results, clientMetadata: clientMetadata ?? {} }, { challengeName: null, issueTokens: null, failAuthentication: null });
     if (!define) throw NOT_CONFIGURED();
     if (define.failAuthentication === true) throw notAuthorized();
-    if (define.issueTokens === true) return this.steps.finish(pool, client, user, clientMetadata);
+    // No such user: however the rounds went, the answer is the one a wrong answer gets.
+    if (define.issueTokens === true) {
+      if (state.notFound !== undefined) throw notAuthorized();
+      return this.steps.finish(pool, client, user, clientMetadata);
+    }
     switch (define.challengeName) {
       case "CUSTOM_CHALLENGE":
         return this.customChallenge(pool, client, user, state, clientMetadata);
       case "PASSWORD_VERIFIER":
+        if (state.notFound !== undefined) throw notAuthorized();
         if (!state.srpA) throw new AwsError("InvalidLambdaResponseException", "DefineAuthChallenge asked for PASSWORD_VERIFIER, but the sign-in did not start with CHALLENGE_NAME SRP_A and SRP_A.");
         return this.steps.passwordVerifier(pool, client, user, state.srpA, clientMetadata, { ...state, srpA: undefined });
       case null:
@@ -120,17 +142,19 @@ export class CustomAuth {
     if (responses.ANSWER === undefined) throw invalidParameter("Missing required parameter ANSWER");
     const session = this.sessions.get<CustomAuthState>(input.Session, client.id, "CUSTOM_CHALLENGE");
     this.sessions.end(input.Session);
-    const user = this.dir.toUser(this.dir.store.user(pool.id, session.usernameKey));
-    const named = this.dir.findForSignIn(pool, responses.USERNAME!);
-    if (!user || named?.row.username_key !== user.row.username_key) throw notAuthorized("Invalid session for the user.");
+    const notFound = session.data.notFound;
+    const user = notFound !== undefined ? this.phantom(pool, notFound) : this.dir.toUser(this.dir.store.user(pool.id, session.usernameKey));
+    const sameUser = notFound !== undefined ? responses.USERNAME === notFound : this.dir.findForSignIn(pool, responses.USERNAME!)?.row.username_key === user?.row.username_key;
+    if (!user || !sameUser) throw notAuthorized("Invalid session for the user.");
     if (!pool.lambdaConfig?.VerifyAuthChallengeResponse) throw NOT_CONFIGURED();
-    this.steps.checkCanSignIn(user);
+    if (notFound === undefined) this.steps.checkCanSignIn(user);
     const metadata = input.ClientMetadata ?? session.clientMetadata;
     const verdict = await this.run(pool, client, user, "VerifyAuthChallengeResponse",
       { privateChallengeParameters: session.data.privateChallengeParameters ?? {}, challengeAnswer: responses.ANSWER, clientMetadata: metadata ?? {} },
       { answerCorrect: null });
     const state: CustomAuthState = {
       results: [...session.data.results, { challengeName: "CUSTOM_CHALLENGE", challengeResult: verdict?.answerCorrect === true, challengeMetadata: session.data.challengeMetadata ?? null }],
+      ...(notFound !== undefined ? { notFound } : {}),
     };
     return this.nextRound(pool, client, user, state, metadata);
   }
