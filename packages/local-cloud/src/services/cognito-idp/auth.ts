@@ -14,7 +14,7 @@ import type { Client, Directory, Pool, User } from "./directory.js";
 import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
 import { checkPassword, passwordMatches } from "./passwords.js";
 import { claimSignature, sameSignature, serverEphemeral, sessionKey, srpPoolName, validClientPublic, type ServerEphemeral } from "./srp.js";
-import { issueTokens } from "./tokens.js";
+import { DEFAULT_SCOPES, issueTokens } from "./tokens.js";
 import { runTrigger } from "./triggers.js";
 import type { UserOperations } from "./users.js";
 import { ChallengeSessions } from "./challenge-sessions.js";
@@ -213,7 +213,7 @@ export class AuthOperations {
 
   private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; deviceKey?: string }) {
     const groups = this.dir.groupsOf(pool, user);
-    const scopes = ["aws.cognito.signin.user.admin"];
+    const scopes = [...DEFAULT_SCOPES];
     const override = await runPreTokenGeneration(this.dir, { pool, client, user, source: o.source, groups, clientMetadata: o.clientMetadata, scopes });
     const authTime = o.authTime ?? Math.floor(Date.now() / 1000);
     const originJti = o.originJti ?? randomUUID();
