@@ -2,7 +2,8 @@
  * A passwordless SST v2 app: the `Cognito` construct with the three custom-auth `triggers`
  * (and `preSignUp` auto-confirming), deployed to the local cloud. Signing in with
  * CUSTOM_AUTH "sends" a code (the CreateAuthChallenge function's log line), the client
- * answers it, and the ID token then opens the app's JWT-protected route.
+ * answers it, and the ID token then opens the app's JWT-protected route. The `userMigration`
+ * trigger brings a user of an old system over on their first password sign-in.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -22,8 +23,9 @@ export function Auth({ stack }: StackContext) {
       defineAuthChallenge: "src/auth.define",
       createAuthChallenge: "src/auth.create",
       verifyAuthChallengeResponse: "src/auth.verify",
+      userMigration: "src/auth.migrate",
     },
-    cdk: { userPoolClient: { authFlows: { custom: true } } },
+    cdk: { userPoolClient: { authFlows: { custom: true, userPassword: true } } },
   });
   const api = new Api(stack, "Api", {
     authorizers: { jwt: { type: "user_pool", userPool: { id: auth.userPoolId, clientIds: [auth.userPoolClientId] } } },
@@ -53,6 +55,14 @@ export async function create(event: any) {
   console.log("send code", event.request.userAttributes.email, code);
   event.response.publicChallengeParameters = { destination: event.request.userAttributes.email };
   event.response.privateChallengeParameters = { code };
+  return event;
+}
+export async function migrate(event: any) {
+  // The old user store: one account, still on its old password.
+  if (event.userName !== "old@example.com" || event.request.password !== "Legacy-passw0rd") throw new Error("Bad credentials");
+  event.response.userAttributes = { email: event.userName, email_verified: "true" };
+  event.response.finalUserStatus = "CONFIRMED";
+  event.response.messageAction = "SUPPRESS";
   return event;
 }
 export async function verify(event: any) {
@@ -94,6 +104,11 @@ describe("a passwordless app on the Cognito construct's custom-auth triggers", (
       const me = await fetch(`${outputs.Url}/me`, { headers: { authorization: `Bearer ${idToken}` } });
       assert.equal(me.status, 200);
       assert.equal(((await me.json()) as { email: string }).email, "ann@example.com");
+
+      // A user the pool has never seen, known to the old system: migrated on first sign-in.
+      const migrated = await idp.send(new InitiateAuthCommand({ ClientId: outputs.ClientId!, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "old@example.com", PASSWORD: "Legacy-passw0rd" } }));
+      const oldMe = await fetch(`${outputs.Url}/me`, { headers: { authorization: `Bearer ${migrated.AuthenticationResult!.IdToken}` } });
+      assert.equal(((await oldMe.json()) as { email: string }).email, "old@example.com");
     } finally {
       idp.destroy();
     }
