@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  AdminGetUserCommand, CognitoIdentityProviderClient, ConfirmForgotPasswordCommand, ForgotPasswordCommand, InitiateAuthCommand, SignUpCommand,
+  AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ResendConfirmationCodeCommand, ConfirmForgotPasswordCommand, ForgotPasswordCommand, InitiateAuthCommand, SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startTestCloud, type TestCloud } from "../../testing.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
@@ -142,8 +142,21 @@ test("UserMigration on ForgotPassword: the user is created RESET_REQUIRED and th
   assert.ok((await signIn("reset@example.com", "New-passw0rd")).AuthenticationResult?.AccessToken);
 });
 
-test("the custom email sender gets the sign-up code", async () => {
+test("the custom email sender gets the sign-up code, and a resent one", async () => {
   await idp.send(new SignUpCommand({ ClientId: clientId, Username: "new@example.com", Password: "Fresh-passw0rd" }));
   const sent = await until(() => events["email-sender"]?.find((e) => e.triggerSource === "CustomEmailSender_SignUp"), "the sign-up code");
   assert.equal(sent.request.code, [...codes].reverse().find((c) => c.destination === "new@example.com")!.code);
+  await idp.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "new@example.com" }));
+  const resent = await until(() => events["email-sender"]?.find((e) => e.triggerSource === "CustomEmailSender_ResendCode"), "the resent code");
+  assert.equal(resent.request.code, [...codes].reverse().find((c) => c.destination === "new@example.com")!.code);
+});
+
+test("the custom email sender gets an invited user's temporary password (not when the invitation is suppressed)", async () => {
+  await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "invited@example.com", TemporaryPassword: "Temp-passw0rd", UserAttributes: [{ Name: "email", Value: "invited@example.com" }] }));
+  const sent = await until(() => events["email-sender"]?.find((e) => e.triggerSource === "CustomEmailSender_AdminCreateUser"), "the invitation");
+  assert.equal(sent.request.code, "Temp-passw0rd");
+  assert.equal(sent.request.userAttributes.email, "invited@example.com");
+  await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "quiet@example.com", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "quiet@example.com" }] }));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(events["email-sender"]!.filter((e) => e.triggerSource === "CustomEmailSender_AdminCreateUser").length, 1);
 });

@@ -12,6 +12,7 @@ import { checkPassword, passwordMatches, temporaryPassword } from "./passwords.j
 import type { PoolOperations } from "./pools.js";
 import { runTrigger } from "./triggers.js";
 import { migrateUser } from "./user-migration.js";
+import { runCustomSender } from "./custom-senders.js";
 import { page } from "./pagination.js";
 import { randomUUID } from "node:crypto";
 
@@ -146,7 +147,7 @@ export class UserOperations {
     if (user.row.status !== "UNCONFIRMED") throw invalidParameter("User is already confirmed.");
     const delivery = this.dir.deliveryFor(pool, user.attributes);
     if (!delivery) throw invalidParameter("Auto verification not turned on.");
-    await this.dir.issueCode(pool, user, "signup", delivery, client.id);
+    await this.dir.issueCode(pool, user, "signup", delivery, client.id, "ResendCode");
     this.dir.saveUser(user);
     return { CodeDeliveryDetails: this.codeDetails(delivery) };
   }
@@ -167,13 +168,19 @@ export class UserOperations {
     const username = this.usernameForNewUser(pool, input.Username, attributes);
     if (existing || this.clash(pool, username, attributes)) throw new AwsError("UsernameExistsException", "User account already exists");
     const user = this.dir.newUserRow(pool, username, attributes, "FORCE_CHANGE_PASSWORD");
-    this.setTemporaryPassword(pool, user, input.TemporaryPassword);
+    const password = this.setTemporaryPassword(pool, user, input.TemporaryPassword);
     user.row.attributes = JSON.stringify(user.attributes);
     this.dir.store.insertUser(user.row);
+    if (input.MessageAction !== "SUPPRESS") {
+      for (const attribute of ["email", "phone_number"]) {
+        if (user.attributes[attribute]) await runCustomSender(this.dir, pool, user, { attribute, code: password, purpose: "AdminCreateUser", clientMetadata: input.ClientMetadata });
+      }
+    }
     return { User: this.view(user) };
   }
 
-  private setTemporaryPassword(pool: Pool, user: User, given: string | undefined) {
+  /** Sets and prints a temporary password; returns it (for the custom sender). */
+  private setTemporaryPassword(pool: Pool, user: User, given: string | undefined): string {
     const password = given ?? temporaryPassword(pool.policy);
     this.dir.setPassword(pool, user, password);
     const days = pool.policy?.TemporaryPasswordValidityDays ?? 7;
@@ -184,6 +191,7 @@ export class UserOperations {
       userPoolId: pool.id, username: user.row.username, purpose: "temporary-password", attribute: user.attributes.email ? "email" : user.attributes.phone_number ? "phone_number" : "",
       destination: user.attributes.email ?? user.attributes.phone_number ?? "", code: password,
     });
+    return password;
   }
 
   AdminSetUserPassword(input: { UserPoolId: string; Username: string; Password: string; Permanent?: boolean }) {
