@@ -3,13 +3,18 @@
  * the site). `sst deploy --local` builds the Remix app with the classic compiler
  * (remix.config.js) into a RemixSite; through the local CDN, in Chromium, the page's
  * loader reads the bound table and its form's action increments the counter, both with
- * aws-sdk v2's DocumentClient from the server function.
+ * aws-sdk v2's DocumentClient from the server function. Under `sst dev`, the site's own
+ * dev command (`sst bind remix dev`, which serves the build with `remix-serve`) renders
+ * the same page against the dev stage's table, aws-sdk v2 loaded from node_modules.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { removeApp } from "./helpers/app-copy.js";
+import path from "node:path";
+import { removeApp, repoRoot } from "./helpers/app-copy.js";
+import { SstProcess } from "./helpers/sst-process.js";
+import { freePort } from "./helpers/ports.js";
 import { output } from "./helpers/outputs.js";
-import { deployLocal, generateApp, getByHost, type DeployedApp } from "./helpers/generated-app.js";
+import { deployLocal, generateApp, getByHost, startDev, type DeployedApp, type RunningApp } from "./helpers/generated-app.js";
 import { hasChromium, launchChromium, noteIfNoChromium, recordPage } from "./helpers/chromium.js";
 
 noteIfNoChromium("sst-v2-example-remix-app.slow.test.ts", "the clicks in the browser are skipped");
@@ -57,5 +62,44 @@ describe("examples/remix-app deployed", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("examples/remix-app under sst dev, with the site's sst bind remix dev", () => {
+  let dir: string;
+  let app: RunningApp | undefined;
+  let remix: SstProcess | undefined;
+  let siteUrl: string;
+
+  before(async () => {
+    dir = generateApp("examples/remix-app", "remix-app-dev");
+    app = await startDev(dir, "ex");
+    const [appPort, devPort] = [await freePort(), await freePort()];
+    // What `npm run dev` runs, with ports of its own; `remix dev` starts `remix-serve` from the PATH npm gives scripts.
+    remix = new SstProcess(path.join(dir, "packages", "frontend"), ["bind", "--stage", "ex", "--", path.join(repoRoot, "node_modules", ".bin", "remix"), "dev", "--port", String(devPort)], {
+      PORT: String(appPort),
+      HOST: "127.0.0.1",
+      PATH: `${path.join(repoRoot, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`,
+    });
+    await remix.waitFor(/\[remix-serve\] http:\/\/localhost:\d+/, 120_000);
+    siteUrl = `http://127.0.0.1:${appPort}`;
+  });
+  after(async () => {
+    await remix?.stop();
+    await app?.stop();
+    if (!process.env.SST_TEST_KEEP) removeApp(dir);
+  });
+
+  test("the dev server's loader and action read and count in the dev stage's table", async () => {
+    const count = async () => {
+      const res = await fetch(`${siteUrl}/`);
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      return Number(/You clicked me <!-- -->(\d+)<!-- --> times\./.exec(body)?.[1] ?? NaN);
+    };
+    assert.equal(await count(), 0);
+    const post = await fetch(`${siteUrl}/?index`, { method: "POST", body: new URLSearchParams() });
+    assert.equal(post.status, 200, await post.text());
+    assert.equal(await count(), 1);
   });
 });

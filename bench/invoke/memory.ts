@@ -7,6 +7,8 @@
  *
  *   node --import tsx bench/invoke/memory.ts
  *   BENCH_REQUESTS=20000 BENCH_ROUNDS=2 …   # shorter
+ *   MAIN_ARGS="--max-semi-space-size=8" …    # V8 flags for the server process (after the bin's own)
+ *   LOCAL_CLOUD_LAMBDA_NODE_ARGS="--single-threaded-gc" …   # and for every execution environment
  *
  * RSS counts the pages each process shares with the others (Node's own code) once per
  * process, as the issue asks; PSS (shared pages split among their users) is printed too.
@@ -23,6 +25,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const CONNECTIONS = 32;
 const THREADS = 2;
+const MAIN_ARGS = (process.env.MAIN_ARGS ?? "").split(" ").filter(Boolean);
 
 export interface MemoryBenchResult {
   rounds: { rssMb: number; pssMb: number; processes: number; rps: number; errors: number }[];
@@ -60,7 +63,7 @@ async function loadFor(url: string, lua: string, count: number): Promise<{ reque
 
 export async function runMemoryBench(log: (line: string) => void = console.log): Promise<MemoryBenchResult> {
   const app = prepareSeedApp("bench-memory");
-  const dev = await startSstDev(app);
+  const dev = await startSstDev(app, { nodeArgs: MAIN_ARGS });
   const lua = script(new URL(dev.api).pathname);
   try {
     // Both routes answered once before the load: their cold starts (the SDK's load, under

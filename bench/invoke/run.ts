@@ -6,6 +6,9 @@
  *   BENCH_ROUNDS=5 BENCH_SECONDS=5 node --import tsx bench/invoke/run.ts
  *   BENCH_BASELINE=/path/to/other/checkout …   # also that checkout's sst dev, interleaved: this/baseline ratios
  *   BENCH_ISOLATED=0 …                        # without the isolated floor (below)
+ *   MAIN_ARGS="--max-semi-space-size=8" …     # V8 flags for this checkout's sst dev process (after the bin's own);
+ *   ENV_ARGS="--single-threaded-gc" …        # Node flags for this checkout's execution environments only
+ *                                             # (with BENCH_BASELINE=<a copy of this checkout>: an A/B of the flags alone)
  *
  * Rounds interleave the two servers so machine noise hits both alike. Per round: wrk at
  * 32 connections on each (req/s, p99), and the CPU time each used per request (the
@@ -18,9 +21,8 @@
  * It is what process isolation alone costs, so how far the route is from it is what the
  * local cloud's own layers cost.
  */
-import path from "node:path";
 import { machineLoad, treeCpuUs } from "../lib/proc.js";
-import { prepareSeedApp, startScript, startSstDev } from "../lib/servers.js";
+import { prepareSeedApp, startCheckoutSstDev, startScript, startSstDev } from "../lib/servers.js";
 import { median, wrk } from "../lib/wrk.js";
 import { removeApp } from "../../tests/helpers/app-copy.js";
 
@@ -30,6 +32,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Another checkout (e.g. a worktree of main): its own sst dev on its own copy of the seed app, measured in the same rounds. */
 const BASELINE = process.env.BENCH_BASELINE;
 const ISOLATED = process.env.BENCH_ISOLATED !== "0";
+const MAIN_ARGS = (process.env.MAIN_ARGS ?? "").split(" ").filter(Boolean);
+const ENV_ARGS = process.env.ENV_ARGS;
 
 /** The same route on the baseline checkout's sst dev: medians of the per-round ratios this/baseline. */
 export interface BaselineComparison {
@@ -56,30 +60,16 @@ export interface InvokeBenchResult {
   isolated?: { rps: number; ratio: number; cpuUs: number };
 }
 
-/** The baseline checkout's sst dev, started by that checkout's own bench helpers (its code, its app copy). */
-async function startBaseline(dir: string) {
-  const servers = await import(path.join(path.resolve(dir), "bench/lib/servers.ts"));
-  const appCopy = await import(path.join(path.resolve(dir), "tests/helpers/app-copy.ts"));
-  const app: string = servers.prepareSeedApp("bench-invoke-baseline");
-  try {
-    const dev = await servers.startSstDev(app);
-    return { dev, route: `${dev.api}/hello`, stop: async () => (await dev.stop(), appCopy.removeApp(app)) };
-  } catch (err) {
-    appCopy.removeApp(app);
-    throw err;
-  }
-}
-
 export async function runInvokeBench(log: (line: string) => void = console.log): Promise<InvokeBenchResult> {
   const app = prepareSeedApp("bench-invoke");
   const bare = await startScript("bench/lib/bare-http.ts");
   const isolated = ISOLATED ? await startScript("bench/lib/bare-isolated.ts") : undefined;
   let dev;
-  let base: Awaited<ReturnType<typeof startBaseline>> | undefined;
+  let base: Awaited<ReturnType<typeof startCheckoutSstDev>> | undefined;
   try {
-    dev = await startSstDev(app);
+    dev = await startSstDev(app, { nodeArgs: MAIN_ARGS, env: ENV_ARGS ? { LOCAL_CLOUD_LAMBDA_NODE_ARGS: ENV_ARGS } : {} });
     const route = `${dev.api}/hello`;
-    if (BASELINE) base = await startBaseline(BASELINE);
+    if (BASELINE) base = await startCheckoutSstDev(BASELINE, "bench-invoke-baseline");
     log(`Api route → Lambda (sst dev, payload 2.0, constant string) vs bare node:http; ${ROUNDS} rounds × ${SECONDS}s at ${CONNECTIONS} connections; ${machineLoad()}`);
     // Warm-up: JIT, execution environments started, connections.
     await wrk(route, { connections: CONNECTIONS, seconds: 2 });

@@ -76,3 +76,21 @@ export async function startSstDev(app: string, opts: { env?: Record<string, stri
   }
   return { dev, api, app, pid: dev.pid, url: api, stop: async () => void (await dev.stop()) };
 }
+
+/**
+ * `sst dev` of another checkout (e.g. a worktree of main), started by that checkout's own
+ * bench helpers — its code, its own copy of the seed app: a baseline measured in the same
+ * rounds as this checkout.
+ */
+export async function startCheckoutSstDev(dir: string, name: string): Promise<{ dev: DevServer; route: string; stop(): Promise<void> }> {
+  const servers = await import(path.join(path.resolve(dir), "bench/lib/servers.ts"));
+  const appCopy = await import(path.join(path.resolve(dir), "tests/helpers/app-copy.ts"));
+  const app: string = servers.prepareSeedApp(name);
+  try {
+    const dev: DevServer = await servers.startSstDev(app);
+    return { dev, route: `${dev.api}/hello`, stop: async () => (await dev.stop(), appCopy.removeApp(app)) };
+  } catch (err) {
+    appCopy.removeApp(app);
+    throw err;
+  }
+}

@@ -34,7 +34,7 @@ export function generate(opts: GenerateOptions): { app: string; files: string[] 
   for (const preset of chain) if (preset.filesDir) copyTree(preset.filesDir, dest);
   writeRootPackage(dest, app, chain, version);
   for (const [dir, additions] of mergedPackageAdditions(chain)) addDependencies(path.join(dest, dir, "package.json"), additions, version);
-  fs.writeFileSync(path.join(dest, "sst.config.ts"), sstConfig(app, chain.flatMap((p) => p.stacks ?? [])));
+  writeSstConfig(dest, app, opts.template, chain.flatMap((p) => p.stacks ?? []));
 
   const files = listFiles(dest);
   for (const file of files) substitute(file, app);
@@ -53,11 +53,29 @@ function copyTree(from: string, to: string): void {
   }
 }
 
+/**
+ * The app's package.json: SST v2's monorepo root, or — for a template that is one
+ * package (the quickstarts, whose files hold their own package.json with the app's
+ * scripts) — the template's own file; the chain's dependencies are added to either.
+ */
 function writeRootPackage(dest: string, app: string, chain: Preset[], version: (n: string) => string): void {
-  const pkg: Record<string, any> = { name: app, version: "0.0.0", private: true, type: "module", scripts: {}, devDependencies: {}, workspaces: [] };
-  for (const p of chain) pkg.workspaces.push(...(p.workspaces ?? []));
-  fs.writeFileSync(path.join(dest, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-  addDependencies(path.join(dest, "package.json"), mergeAdditions(chain), version);
+  const file = path.join(dest, "package.json");
+  if (!fs.existsSync(file)) {
+    const pkg: Record<string, any> = { name: app, version: "0.0.0", private: true, type: "module", scripts: {}, devDependencies: {}, workspaces: [] };
+    for (const p of chain) pkg.workspaces.push(...(p.workspaces ?? []));
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  }
+  addDependencies(file, mergeAdditions(chain), version);
+}
+
+/** A template whose files hold an sst.config.ts (its stacks inline, as SST v2's quickstarts) keeps it; the others get one that adds their stacks. */
+function writeSstConfig(dest: string, app: string, template: string, stacks: { name: string; from: string }[]): void {
+  const file = path.join(dest, "sst.config.ts");
+  if (fs.existsSync(file)) {
+    if (stacks.length > 0) throw new Error(`create-sst: ${template} has its own sst.config.ts and also lists stacks for one (${stacks.map((s) => s.name).join(", ")})`);
+    return;
+  }
+  fs.writeFileSync(file, sstConfig(app, stacks));
 }
 
 function mergeAdditions(list: PackageAdditions[]): PackageAdditions {

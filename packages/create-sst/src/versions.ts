@@ -19,7 +19,6 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@tsconfig/node18": "^18.2.2",
   "node-fetch": "^3.3.2",
   // examples/remix-app's frontend: the Remix 2 and ESLint 8 that go with this repository's @remix-run/dev.
-  "@remix-run/serve": "^2.17.5",
   "@remix-run/eslint-config": "^2.17.5",
   eslint: "^8.57.0",
   "@middy/core": "^5.2.4",
@@ -28,6 +27,12 @@ const TEMPLATE_RANGES: Record<string, string> = {
   "@middy/validator": "^5.2.4",
   "aws-amplify": "^4.3.24",
   hygen: "^6.2.11",
+  // examples/quickstart-sveltekit's tools that its build does not use (its `check` script,
+  // the adapter its svelte.config.js replaced): SvelteKit 2 / Svelte 5's.
+  "@sveltejs/adapter-auto": "^3.3.1",
+  "@types/cookie": "^0.6.0",
+  "svelte-check": "^4.1.0",
+  tslib: "^2.8.1",
 };
 
 function readJson(file: string): any {

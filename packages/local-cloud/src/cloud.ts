@@ -15,6 +15,7 @@ import { fileInUse } from "./file-in-use.js";
 import { StateIntegrity } from "./state-integrity.js";
 import { createHttpServer, type Http1Server, type RequestDispatcher } from "./server/http-server.js";
 import { allowedHostsFromEnv, sentByWebPage } from "./server/web-origin.js";
+import { UnsignedRoutes } from "./server/unsigned-routes.js";
 import { serviceClasses, type ServiceProp } from "./services/registry.js";
 import { ADMIN_PRINCIPAL } from "./kernel/admin.js";
 import { createClients, type ServiceClients } from "./kernel/clients.js";
@@ -119,6 +120,8 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   declare readonly cognitoidentity: CognitoIdentityService;
 
   private readonly bySigningName = new Map<string, Service>();
+  /** What each service takes unsigned, gathered as the services are registered. */
+  private readonly unsignedRoutes = new UnsignedRoutes();
   private readonly allowedHosts: readonly string[];
   private readonly timeouts: { headersTimeoutMs?: number; requestTimeoutMs?: number };
   private readonly started: Service[] = [];
@@ -174,6 +177,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
       const service = new Ctor({ kernel: this, cloud: this });
       (this as any)[prop] = service;
       this.bySigningName.set(service.signingName, service);
+      this.unsignedRoutes.add(service.signingName, service.unsigned);
       this.started.push(service);
     }
   }
@@ -290,10 +294,7 @@ export class LocalCloud implements RequestDispatcher, Kernel {
   }
 
   unsignedServiceFor(method: string, path: string, target: string | undefined): string | undefined {
-    for (const service of this.bySigningName.values()) {
-      if (service.acceptsUnsigned?.(method, path, target)) return service.signingName;
-    }
-    return undefined;
+    return this.unsignedRoutes.serviceFor(method, path, target);
   }
 
   /**

@@ -76,6 +76,23 @@ export interface CallContext {
   requestId: string;
 }
 
+/** What a service takes without a signature (Service.unsigned). */
+export interface UnsignedRequests {
+  /** Whole X-Amz-Target values: "AWSCognitoIdentityService.GetId". */
+  readonly targets?: readonly string[];
+  /** Requests with no X-Amz-Target, by path. */
+  readonly paths?: readonly UnsignedPath[];
+}
+
+/** Unsigned requests by path: found by their method and last path segment, then matched whole. */
+export interface UnsignedPath {
+  readonly method: string;
+  /** The path's last segment ("jwks.json"): what the router looks the path up by. */
+  readonly lastSegment: string;
+  /** The whole path's form (`/<pool id>/.well-known/jwks.json`). */
+  readonly pattern: RegExp;
+}
+
 export interface Service {
   /** SigV4 signing name the router sends to this service, e.g. "dynamodb". */
   readonly signingName: string;
@@ -88,11 +105,12 @@ export interface Service {
    */
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any>;
   /**
-   * Whether the service takes this request unsigned, as AWS does for the operations users
-   * call before they have credentials (Cognito's SignUp, InitiateAuth, GetId …) and for
-   * public documents (a user pool's JWKS). `target` is the X-Amz-Target header.
+   * The requests the service takes unsigned, as AWS does for the operations users call
+   * before they have credentials (Cognito's SignUp, InitiateAuth, GetId …) and for public
+   * documents (a user pool's JWKS). Read once, when the service is registered: the server
+   * finds an unsigned request's service with one lookup (server/unsigned-routes.ts).
    */
-  acceptsUnsigned?(method: string, path: string, target: string | undefined): boolean;
+  readonly unsigned?: UnsignedRequests;
   /** Start background work (pollers, TTL sweeps). Called once the server listens. */
   start?(): void | Promise<void>;
   /** Stop background work and close stores. */

@@ -10,17 +10,11 @@
  * On AWS the variable is unset and the bundled SDK behaves exactly as published.
  */
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import type { Plugin } from "esbuild";
 
-export const AWS_SDK_V2_ENDPOINT_SNIPPET = `
-;(function sstLocalEndpoint() {
-  var endpoint = process.env.AWS_ENDPOINT_URL;
-  if (endpoint) require("./core").config.update({ endpoint: endpoint, s3ForcePathStyle: true });
-})();
-`;
-
-/** The SDK's Node loader, which every v2 entry point runs first. */
-export const AWS_SDK_V2_NODE_LOADER = /[\\/]aws-sdk[\\/]lib[\\/]node_loader\.js$/;
+const endpointLine: { AWS_SDK_V2_ENDPOINT_SNIPPET: string; AWS_SDK_V2_NODE_LOADER: RegExp } = createRequire(import.meta.url)("./aws-sdk-v2-endpoint.cjs");
+export const { AWS_SDK_V2_ENDPOINT_SNIPPET, AWS_SDK_V2_NODE_LOADER } = endpointLine;
 
 export const AWS_SDK_V2_PLUGIN_NAME = "sst-aws-sdk-v2-endpoint";
 

@@ -1,5 +1,8 @@
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import type { Command } from "./command.js";
+
+const AWS_SDK_V2_PRELOAD = fileURLToPath(new URL("../build/aws-sdk-v2-preload.cjs", import.meta.url));
 
 /** Exit code for a child that died of a signal, as shells report it. */
 function signalExitCode(signal: NodeJS.Signals): number {
@@ -50,6 +53,9 @@ const bind: Command = {
       } else {
         const { localCloudEnvironment } = await import("../dev/local-services.js");
         Object.assign(env, localCloudEnvironment({ endpoint: p.localEndpoint!, region: p.region }, ADMIN_CREDENTIALS));
+        // aws-sdk v2 ignores AWS_ENDPOINT_URL: a Node child that loads it unbundled (a Remix
+        // dev server reading a table with it, SST v2's remix-app) gets it pointed here too.
+        env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${JSON.stringify(AWS_SDK_V2_PRELOAD)}`].filter(Boolean).join(" ");
       }
       if (server) {
         env.AWS_ACCESS_KEY_ID = server.credentials.accessKeyId;

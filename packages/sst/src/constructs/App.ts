@@ -24,6 +24,7 @@ import { noticeUnservedRestIntegrations } from "./util/rest-integration-notices.
 import { checkUniqueConstructIds } from "./util/unique-ids.js";
 import { SST_VERSION } from "./util/version.js";
 import { currentProject } from "../project.js";
+import { writeTypes } from "../project/typegen.js";
 import { INCREASE_TIMEOUT_CONTEXT } from "../dev/bridge/names.js";
 
 export type AppMode = "dev" | "deploy" | "remove";
@@ -81,6 +82,11 @@ export interface AppProps {
   isActiveStack?: (stackName: string) => boolean;
   /** `config.advanced.disableParameterizedStackNameCheck`. */
   disableParameterizedStackNameCheck?: boolean;
+  /**
+   * The app's `.sst/types` folder. Given, a site writes the types of the constructs made
+   * so far there before it builds (see `writeTypesBeforeBuild`). @default none
+   */
+  typesDir?: string;
   /** SST v2's: in dev mode, the `version` of Scripts that set none (so they run once per session, not per deploy). */
   debugScriptVersion?: string;
   /** SST v2's (`sst dev --increase-timeout`): live functions time out at 900 s, queues wait as long. Default: the `sst:increase-timeout` context. */
@@ -104,6 +110,8 @@ export class App extends cdk.App {
   debugScriptVersion?: string;
   debugIncreaseTimeout?: boolean;
   readonly artifactsDir: string;
+  /** @internal */
+  readonly typesDir?: string;
   /** @internal */
   readonly stackSynthesizer?: () => cdk.IStackSynthesizer;
   /** @internal */
@@ -165,6 +173,18 @@ export class App extends cdk.App {
     this.debugIncreaseTimeout = props.debugIncreaseTimeout ?? (this.node.tryGetContext(INCREASE_TIMEOUT_CONTEXT) === true || undefined);
     this.isActiveStack = props.isActiveStack;
     this.disableStackNameCheck = props.disableParameterizedStackNameCheck === true;
+    this.typesDir = props.typesDir;
+  }
+
+  /**
+   * @internal Writes `.sst/types` for the constructs made so far, leaving out `building`
+   * (a site under construction). SST v2 appended each construct's types as it was made,
+   * so a site's build — Next.js and Astro type-check theirs — already saw the resources
+   * created before the site (a quickstart's `Bucket.public`), on the very first deploy.
+   * synth writes the whole file once the app is done.
+   */
+  writeTypesBeforeBuild(building: IConstruct): void {
+    if (this.typesDir) writeTypes(this, this.typesDir, building);
   }
 
   /** True under `sst dev`. */

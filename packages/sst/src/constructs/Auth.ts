@@ -158,7 +158,7 @@ export class Auth extends Construct implements SSTConstruct {
 
   /** When the app finishes, every route function of an attached Api gets the public key, routes added after `attach` included. */
   private bindAttachedRoutes(): void {
-    for (const api of this.apis) {
+    for (const api of Array.from(this.apis)) {
       for (const route of api.routes) api.getFunction(route)?.bind([this]);
     }
   }

@@ -157,7 +157,7 @@ export class Distribution extends Construct {
       properties: {
         version: props.version ?? Date.now().toString(16) + Math.random().toString(16).slice(2),
         distributionId: this.distribution.distributionId,
-        paths: [...new Set(props.paths ?? ["/*"])],
+        paths: Array.from(new Set(props.paths ?? ["/*"])),
         wait: props.wait ?? false,
       },
     });

@@ -556,7 +556,7 @@ export class Function extends lambda.Function implements SSTConstruct {
     if (typeof props.url === "object" && props.url.streaming) used.push("url.streaming");
     const bySentence = new Map<string, string[]>();
     for (const prop of used) bySentence.set(LOCAL_BEHAVIOUR[prop], [...(bySentence.get(LOCAL_BEHAVIOUR[prop]) ?? []), prop]);
-    for (const [local, group] of bySentence) addLocalNotice(this, { construct: `Function "${this.id}"`, prop: group.join(", "), local });
+    for (const [local, group] of Array.from(bySentence)) addLocalNotice(this, { construct: `Function "${this.id}"`, prop: group.join(", "), local });
   }
 
   // Static helpers (SST v2's public statics) --------------------------------------

@@ -343,6 +343,7 @@ export abstract class SsrSite extends BaseSite {
       if (!JSON.parse(fs.readFileSync(pkg, "utf8")).scripts?.build) throw new Error(`${this.owner}: no "build" script in ${pkg}`);
     }
     const app = App.of(this);
+    app.writeTypesBeforeBuild(this);
     runSiteBuild({
       owner: this.owner,
       sitePath: this.sitePath,
@@ -623,7 +624,7 @@ export abstract class SsrSite extends BaseSite {
       const hash = createHash("md5");
       for (const c of cached) {
         const root = path.resolve(this.sitePath, c.from);
-        for (const file of walk(root)) {
+        for (const file of filesUnder(root)) {
           const rel = path.relative(root, file).split(path.sep).join("/");
           if (c.versionedSubDir && rel.startsWith(`${c.versionedSubDir}/`)) hash.update(rel);
           else if (paths !== "versioned") hash.update(fs.readFileSync(file));
@@ -661,11 +662,12 @@ export abstract class SsrSite extends BaseSite {
   }
 }
 
-function* walk(dir: string): Generator<string> {
+function filesUnder(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, e.name);
     const st = fs.statSync(full);
-    if (st.isDirectory()) yield* walk(full);
-    else if (st.isFile()) yield full;
+    if (st.isDirectory()) filesUnder(full, out);
+    else if (st.isFile()) out.push(full);
   }
+  return out;
 }

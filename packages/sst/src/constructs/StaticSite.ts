@@ -163,6 +163,7 @@ export class StaticSite extends BaseSite {
     const app = App.of(this);
     const buildOutput = this.props.buildOutput ?? ".";
     if (this.props.buildCommand) {
+      app.writeTypesBeforeBuild(this);
       runSiteBuild({
         owner: this.owner,
         sitePath: this.sitePath,

@@ -9,18 +9,13 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
+import { useLocalApp, synthForLocal, deploySynthesized, oneStackApp } from "../project/fixtures/local-app.js";
 import { WebSocket } from "ws";
 import { sendSigned } from "local-cloud/test-signing.js";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = {
-  "package.json": JSON.stringify({ name: "graph-app", type: "module", private: true }),
-  "sst.config.ts": `
-import { Graph } from "./stacks/Graph";
-export default { config() { return { name: "graph-app", region: "us-east-1" }; }, stacks(app) { app.stack(Graph); } };
-`,
+const files = oneStackApp("graph-app", "Graph", {
   "stacks/Graph.ts": `
 import * as appsync from "aws-cdk-lib/aws-appsync";
 import { AppSyncApi, StackContext } from "sst/constructs";
@@ -54,7 +49,7 @@ type Query { greet(name: String!): String @aws_iam @aws_api_key secret: String }
 type Mutation { post(room: String!, text: String!): Post @aws_api_key }
 type Subscription { onPost(room: String): Post @aws_subscribe(mutations: ["post"]) @aws_api_key }
 `,
-};
+});
 
 const app = useLocalApp(files);
 

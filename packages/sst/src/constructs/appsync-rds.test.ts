@@ -8,16 +8,11 @@ import { describe, it } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
+import { useLocalApp, synthForLocal, deploySynthesized, oneStackApp } from "../project/fixtures/local-app.js";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = {
-  "package.json": JSON.stringify({ name: "notes-app", type: "module", private: true }),
-  "sst.config.ts": `
-import { Notes } from "./stacks/Notes";
-export default { config() { return { name: "notes-app", region: "us-east-1" }; }, stacks(app) { app.stack(Notes); } };
-`,
+const files = oneStackApp("notes-app", "Notes", {
   "stacks/Notes.ts": `
 import { AppSyncApi, RDS, StackContext } from "sst/constructs";
 import * as appsync from "aws-cdk-lib/aws-appsync";
@@ -54,7 +49,7 @@ type Mutation { addNote(body: String!): Note }
 export async function up(db) { await db.schema.createTable("note").addColumn("id", "serial", (c) => c.primaryKey()).addColumn("body", "text", (c) => c.notNull()).execute(); }
 export async function down(db) { await db.schema.dropTable("note").execute(); }
 `,
-};
+});
 
 const app = useLocalApp(files);
 

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
+import { useLocalApp, synthForLocal, deploySynthesized, oneStackApp } from "../project/fixtures/local-app.js";
 import { type TestCloud } from "local-cloud/testing.js";
 import { loadProject, synth } from "../project/index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
@@ -17,12 +17,7 @@ import { startConsole } from "@sst-local/console";
 
 process.env.CDK_VALIDATION = "false";
 
-const files = {
-  "package.json": JSON.stringify({ name: "rest-app", type: "module", private: true }),
-  "sst.config.ts": `
-import { Rest } from "./stacks/Rest";
-export default { config() { return { name: "rest-app", region: "us-east-1" }; }, stacks(app) { app.stack(Rest); } };
-`,
+const files = oneStackApp("rest-app", "Rest", {
   "stacks/Rest.ts": `
 import { Function, RDS, StackContext } from "sst/constructs";
 export function Rest({ stack }: StackContext) {
@@ -60,7 +55,7 @@ export async function handler() {
   return { statusCode: 200, body: String(tally) };
 }
 `,
-};
+});
 
 const app = useLocalApp(files);
 

@@ -14,7 +14,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { useLocalApp, synthForLocal, deploySynthesized } from "../project/fixtures/local-app.js";
+import { useLocalApp, synthForLocal, deploySynthesized, oneStackApp } from "../project/fixtures/local-app.js";
 import * as cdk from "aws-cdk-lib";
 import * as appsync from "aws-cdk-lib/aws-appsync";
 import { App, Stack, ApiGatewayV1Api, AppSyncApi } from "./index.js";
@@ -22,12 +22,7 @@ import { signInWithSrp } from "local-cloud/services/cognito-idp/sign-in.testing.
 
 process.env.CDK_VALIDATION = "false";
 
-const files = {
-  "package.json": JSON.stringify({ name: "served-app", type: "module", private: true }),
-  "sst.config.ts": `
-import { Apis } from "./stacks/Apis";
-export default { config() { return { name: "served-app", region: "us-east-1" }; }, stacks(app) { app.stack(Apis); } };
-`,
+const files = oneStackApp("served-app", "Apis", {
   "stacks/Apis.ts": `
 import { ApiGatewayV1Api, AppSyncApi, Cognito, Function, StackContext, Table } from "sst/constructs";
 export function Apis({ stack }: StackContext) {
@@ -77,7 +72,7 @@ export const auth = async (event: any) => ({
 });
 export const urls = async () => ({ rest: (ApiGatewayV1Api as any).Rest.url, graph: (AppSyncApi as any).Graph.url });
 `,
-};
+});
 
 const local = useLocalApp(files);
 

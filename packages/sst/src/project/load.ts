@@ -130,7 +130,7 @@ export async function importConfig(configFile: string, outDir: string): Promise<
   }
   // A CLI running from its bundle has no TypeScript loader until a config needs one.
   const externals = Object.values(result.metafile?.outputs ?? {}).flatMap((o) => o.imports.filter((i) => i.external && !i.path.includes(":")).map((i) => i.path));
-  if (await importsTypeScript([...new Set(externals)], root)) await ensureTsx();
+  if (await importsTypeScript(Array.from(new Set(externals)), root)) await ensureTsx();
   // Errors thrown by stack code then point at the .ts source (the bundle has an inline map).
   process.setSourceMapsEnabled(true);
   const inputs = Object.keys(result.metafile?.inputs ?? {})

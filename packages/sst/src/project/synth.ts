@@ -51,6 +51,7 @@ export function createApp(project: Project, opts: SynthOptions): App {
     bootstrap: opts.bootstrap,
     isActiveStack: opts.isActiveStack,
     disableParameterizedStackNameCheck: project.config.advanced?.disableParameterizedStackNameCheck,
+    typesDir: project.paths.types,
   });
 }
 

@@ -34,7 +34,7 @@ export function sharpFolders(from = process.cwd()): string[] {
     for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...optional]) visit(dep);
   };
   visit("sharp");
-  return [...seen];
+  return Array.from(seen);
 }
 
 /** OpenNext's `imageOptimization.install` for the local sharp, offline. */

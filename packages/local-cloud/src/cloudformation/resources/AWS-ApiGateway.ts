@@ -54,6 +54,29 @@ const authorizerInput = (props: Record<string, any>) =>
     ProviderARNs: props.ProviderARNs,
   });
 
+/**
+ * A part of a REST API that API Gateway names by an id it makes (an authorizer, a request
+ * validator): created, updated and deleted through `{Create,Update,Delete}Rest<kind>` by
+ * that id, which is also its `<kind>Id` attribute.
+ */
+function idNamedPart(kind: "Authorizer" | "RequestValidator", replacementProps: string[], input: (props: Record<string, any>) => Record<string, unknown>): ResourceProvider {
+  const idKey = `${kind}Id`;
+  return {
+    replacementProps,
+    async create(props, ctx) {
+      const made = await apigateway(ctx).call(`CreateRest${kind}`, input(props));
+      return { physicalId: made.Id, attributes: { [idKey]: made.Id } };
+    },
+    async update(id, props, _old, ctx) {
+      await apigateway(ctx).call(`UpdateRest${kind}`, { ...input(props), [idKey]: id });
+      return { [idKey]: id };
+    },
+    async delete(id, props, ctx) {
+      await ignoreNotFound(apigateway(ctx).call(`DeleteRest${kind}`, { RestApiId: props.RestApiId, [idKey]: id }));
+    },
+  };
+}
+
 const gatewayResponseInput = (props: Record<string, any>) =>
   compact({ RestApiId: props.RestApiId, ResponseType: props.ResponseType, StatusCode: props.StatusCode, ResponseParameters: props.ResponseParameters, ResponseTemplates: props.ResponseTemplates });
 
@@ -113,20 +136,7 @@ const served: Record<string, ResourceProvider> = {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestMethod", { RestApiId: props.RestApiId, ResourceId: props.ResourceId, HttpMethod: props.HttpMethod }));
     },
   },
-  "AWS::ApiGateway::Authorizer": {
-    replacementProps: ["RestApiId"],
-    async create(props, ctx) {
-      const a = await apigateway(ctx).call("CreateRestAuthorizer", authorizerInput(props));
-      return { physicalId: a.Id, attributes: { AuthorizerId: a.Id } };
-    },
-    async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestAuthorizer", { ...authorizerInput(props), AuthorizerId: id });
-      return { AuthorizerId: id };
-    },
-    async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteRestAuthorizer", { RestApiId: props.RestApiId, AuthorizerId: id }));
-    },
-  },
+  "AWS::ApiGateway::Authorizer": idNamedPart("Authorizer", ["RestApiId"], authorizerInput),
   "AWS::ApiGateway::Deployment": {
     // A new deployment is what changes what a stage serves; CDK names one per change.
     replacementProps: ["RestApiId", "DeploymentCanarySettings"],
@@ -157,20 +167,7 @@ const served: Record<string, ResourceProvider> = {
       await ignoreNotFound(apigateway(ctx).call("DeleteRestGatewayResponse", { RestApiId: props.RestApiId, ResponseType: props.ResponseType }));
     },
   },
-  "AWS::ApiGateway::RequestValidator": {
-    replacementProps: ["RestApiId", "Name"],
-    async create(props, ctx) {
-      const v = await apigateway(ctx).call("CreateRestRequestValidator", validatorInput(props));
-      return { physicalId: v.Id, attributes: { RequestValidatorId: v.Id } };
-    },
-    async update(id, props, _old, ctx) {
-      await apigateway(ctx).call("UpdateRestRequestValidator", { ...validatorInput(props), RequestValidatorId: id });
-      return { RequestValidatorId: id };
-    },
-    async delete(id, props, ctx) {
-      await ignoreNotFound(apigateway(ctx).call("DeleteRestRequestValidator", { RestApiId: props.RestApiId, RequestValidatorId: id }));
-    },
-  },
+  "AWS::ApiGateway::RequestValidator": idNamedPart("RequestValidator", ["RestApiId", "Name"], validatorInput),
   "AWS::ApiGateway::Model": {
     replacementProps: ["RestApiId", "Name", "ContentType"],
     nameProperty: "Name",

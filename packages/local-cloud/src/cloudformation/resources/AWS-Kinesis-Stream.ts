@@ -4,8 +4,9 @@
  * CloudFormation does (WarmThroughputMiBps and DesiredShardLevelMetrics concern capacity
  * and CloudWatch, which the local cloud has none of); a new shard count reshards the
  * stream with UpdateShardCount (UNIFORM_SCALING), within Kinesis's limits of double or
- * half the open shards. A new capacity mode (UpdateStreamMode) is not served locally, so
- * such an update fails naming the resource and the property.
+ * half the open shards. A new capacity mode (StreamModeDetails) updates in place with
+ * UpdateStreamMode, as CloudFormation does; a stream made PROVISIONED keeps its shards until
+ * its ShardCount reshards it, once the mode change has settled (the stream is ACTIVE again).
  */
 import { compact, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider, type ServiceLike } from "../provider.js";
 import { stableEqual } from "../equality.js";
@@ -44,6 +45,16 @@ async function applyTags(kinesis: ServiceLike, name: string, tags: unknown, befo
   if (Object.keys(changed).length) await kinesis.call("AddTagsToStream", { StreamName: name, Tags: changed });
 }
 
+/** Waits out UPDATING (a mode change settles in a moment locally), as CloudFormation waits between its calls. */
+async function untilActive(kinesis: ServiceLike, name: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 25) {
+    const { StreamDescriptionSummary: summary } = await kinesis.call("DescribeStreamSummary", { StreamName: name });
+    if (summary.StreamStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`Kinesis stream ${name} did not become ACTIVE within 10 s`);
+}
+
 export const kinesisStream: ResourceProvider = {
   replacementProps: ["Name"],
   nameProperty: "Name",
@@ -66,9 +77,16 @@ export const kinesisStream: ResourceProvider = {
   async update(name, props, old, ctx) {
     const kinesis = service(ctx, "kinesis");
     const now = shape(props), before = shape(old);
-    if (now.mode !== before.mode) throw new Error(`${ctx.logicalId} (AWS::Kinesis::Stream): changing StreamModeDetails (UpdateStreamMode) is not supported by the local cloud`);
-    if (now.shards !== before.shards && now.shards !== undefined) {
-      await kinesis.call("UpdateShardCount", { StreamName: name, TargetShardCount: now.shards, ScalingType: "UNIFORM_SCALING" });
+    if (now.mode !== before.mode) {
+      await kinesis.call("UpdateStreamMode", { StreamARN: arnOf(name, ctx), StreamModeDetails: { StreamMode: now.mode } });
+      await untilActive(kinesis, name);
+    }
+    // A stream made PROVISIONED has the shards it had on demand: the template's count reshards it.
+    if (now.shards !== undefined && (now.shards !== before.shards || now.mode !== before.mode)) {
+      const { StreamDescriptionSummary: summary } = await kinesis.call("DescribeStreamSummary", { StreamName: name });
+      if (summary.OpenShardCount !== now.shards) {
+        await kinesis.call("UpdateShardCount", { StreamName: name, TargetShardCount: now.shards, ScalingType: "UNIFORM_SCALING" });
+      }
     }
     await applyRetention(kinesis, name, num(props.RetentionPeriodHours), num(old.RetentionPeriodHours));
     if (num(props.MaxRecordSizeInKiB) !== num(old.MaxRecordSizeInKiB)) {

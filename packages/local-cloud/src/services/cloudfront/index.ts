@@ -9,7 +9,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import type { OperationSpec, OperationSpecs } from "../../wire/operations.js";
 import cloudfrontModel from "../../wire/models/cloudfront.js";
 import { configResourceArn, configResourceOperations, type Operation } from "./config-resources.js";
@@ -47,7 +47,7 @@ export class CloudFrontService implements Service {
   private readonly runtime = new FunctionRuntime();
   private readonly cache = new EdgeCache();
   private readonly edge: Edge;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor(private readonly deps: ServiceDeps) {
     const { kernel } = deps;
@@ -72,11 +72,10 @@ export class CloudFrontService implements Service {
       ...functionOperations({ store: this.store, accountId: kernel.accountId, runtime: this.runtime, inUse: usesFunction }),
       ...this.tagOperations(),
     };
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [cloudfrontModel],
+      model: cloudfrontModel,
       operations: this.declare(implementations),
-      context: (ctx) => ctx,
       restXml: { errorResponseNamespace: XMLNS },
       errors: {
         unknownOperation: (req) => new AwsError("InvalidArgument", req ? `No CloudFront operation at ${req.method} ${req.path}` : "Unknown CloudFront operation", 404),
@@ -144,7 +143,7 @@ export class CloudFrontService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   /** A model operation, or the local-only SetLocalOriginPathPrefixes (see there). */
@@ -153,7 +152,7 @@ export class CloudFrontService implements Service {
       this.setLocalOriginPathPrefixes(String(input?.Id), input?.Prefixes ?? {});
       return {};
     }
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   /** The edge: serve a viewer request for distribution `id`. */

@@ -13,7 +13,8 @@ import { AwsError } from "../../server/aws-error.js";
 import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
 import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
 import { LogShipper } from "../../kernel/log-shipper.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
+import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import type { OperationSpecs } from "../../wire/operations.js";
 import codebuildModel from "../../wire/models/codebuild.js";
 import { parseBuildSpec, type BuildSpec } from "./buildspec.js";
@@ -41,23 +42,17 @@ export class CodeBuildService implements Service {
   private readonly kernel: Kernel;
   private readonly running = new Map<string, RunningBuild>();
   private readonly shipper: LogShipper;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     this.kernel = kernel;
     this.store = new CodeBuildStore(kernel.openDatabase("codebuild"));
     this.shipper = new LogShipper(() => kernel.clients.logs, { createGroups: true });
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [codebuildModel],
+      model: codebuildModel,
       operations: this.operations(),
-      context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("ValidationException", message, 400),
-        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
-        malformedBody: (message) => new AwsError("SerializationException", message, 400),
-        internal: (err) => new AwsError("InternalFailure", String((err as Error)?.message ?? err), 500),
-      },
+      errors: jsonServiceErrors({ validation: "ValidationException", internal: "InternalFailure" }),
     });
   }
 
@@ -96,11 +91,11 @@ export class CodeBuildService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   private projectArn(ctx: CallContext, name: string): string {

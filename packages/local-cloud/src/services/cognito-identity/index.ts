@@ -5,21 +5,19 @@
  * credentials, so — as on AWS — they take unsigned requests.
  */
 import type { ServiceDeps } from "../../kernel/kernel.js";
-import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
-import { COGNITO_SERVICE_ERRORS, unsignedTargets } from "../../wire/public-operations.js";
+import type { AwsRequest, AwsResponse, CallContext, Service, UnsignedRequests } from "../../types.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
+import { COGNITO_SERVICE_ERRORS } from "../../wire/cognito-errors.js";
 import type { Authorization, OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/cognitoidentity.js";
 import { IdentityPoolOperations } from "./operations.js";
 import { IdentityPoolStore } from "./store.js";
 
-const TARGET_PREFIX = "AWSCognitoIdentityService.";
-
 export class CognitoIdentityService implements Service {
   readonly signingName = "cognito-identity";
   readonly ops: IdentityPoolOperations;
-  private readonly host: OperationHost<CallContext>;
-  private readonly isUnsignedTarget: (target: string | undefined) => boolean;
+  readonly unsigned: UnsignedRequests;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     const ops = (this.ops = new IdentityPoolOperations(new IdentityPoolStore(kernel.openDatabase("cognito-identity")), kernel));
@@ -38,25 +36,15 @@ export class CognitoIdentityService implements Service {
       GetCredentialsForIdentity: { iam: "none", run: (i) => ops.GetCredentialsForIdentity(i) },
       GetOpenIdToken: { iam: "none", run: (i) => ops.GetOpenIdToken(i) },
     };
-    this.isUnsignedTarget = unsignedTargets(TARGET_PREFIX, operations);
-    this.host = new OperationHost<CallContext>(kernel, {
-      signingName: this.signingName,
-      models: [model],
-      operations,
-      context: (ctx) => ctx,
-      errors: COGNITO_SERVICE_ERRORS,
-    });
-  }
-
-  acceptsUnsigned(_method: string, _path: string, target: string | undefined): boolean {
-    return this.isUnsignedTarget(target);
+    this.api = operationService(kernel, { signingName: this.signingName, model, operations, errors: COGNITO_SERVICE_ERRORS, publicOperationsUnsigned: true });
+    this.unsigned = this.api.unsigned;
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 }

@@ -12,9 +12,9 @@
  * get a pool's keys without a network.
  */
 import type { ServiceDeps } from "../../kernel/kernel.js";
-import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
-import { COGNITO_SERVICE_ERRORS, unsignedTargets } from "../../wire/public-operations.js";
+import type { AwsRequest, AwsResponse, CallContext, Service, UnsignedRequests } from "../../types.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
+import { COGNITO_SERVICE_ERRORS } from "../../wire/cognito-errors.js";
 import type { Authorization, OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/cognitoidp.js";
 import { AuthOperations } from "./auth.js";
@@ -29,16 +29,16 @@ import { deviceOperations, mfaOperations } from "./factor-operations.js";
 export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
 
 const WELL_KNOWN = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
-
-const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
+const WELL_KNOWN_DOCUMENTS = ["jwks.json", "openid-configuration"];
 
 export class CognitoIdpService implements Service {
   readonly signingName = "cognito-idp";
-  private readonly host: OperationHost<CallContext>;
+  /** Unsigned: the operations AWS serves without a signature, and a pool's discovery documents. */
+  readonly unsigned: UnsignedRequests;
+  private readonly api: OperationService;
   private readonly dir: Directory;
   private readonly jwksByPool = new Map<string, { keys: Record<string, string>[] }>();
   private jwksVersion = -1;
-  private readonly isUnsignedTarget: (target: string | undefined) => boolean;
   readonly pools: PoolOperations;
   readonly users: UserOperations;
   readonly auth: AuthOperations;
@@ -109,31 +109,19 @@ export class CognitoIdpService implements Service {
       ...deviceOperations(auth.devices, onPool),
     };
     users.mfaView = (pool, user) => auth.mfa.userView(pool, user);
-    this.isUnsignedTarget = unsignedTargets(TARGET_PREFIX, operations);
-    this.host = new OperationHost<CallContext>(kernel, {
-      signingName: this.signingName,
-      models: [model],
-      operations,
-      context: (ctx) => ctx,
-      errors: COGNITO_SERVICE_ERRORS,
-    });
-  }
-
-  /** Unsigned: the operations AWS serves without a signature, and a pool's discovery documents. */
-  acceptsUnsigned(method: string, path: string, target: string | undefined): boolean {
-    if (target !== undefined) return this.isUnsignedTarget(target);
-    return method === "GET" && WELL_KNOWN.test(path);
+    this.api = operationService(kernel, { signingName: this.signingName, model, operations, errors: COGNITO_SERVICE_ERRORS, publicOperationsUnsigned: true });
+    this.unsigned = { ...this.api.unsigned, paths: WELL_KNOWN_DOCUMENTS.map((lastSegment) => ({ method: "GET", lastSegment, pattern: WELL_KNOWN })) };
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
     const wellKnown = req.method === "GET" ? WELL_KNOWN.exec(req.path) : null;
     if (wellKnown) return Promise.resolve(this.discovery(req, wellKnown[1]!, wellKnown[2]!));
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
     if (operation === LOCAL_JSON_WEB_KEYS) return Promise.resolve(this.jwks(String(input?.UserPoolId ?? "")));
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   /**

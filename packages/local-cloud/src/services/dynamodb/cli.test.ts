@@ -3,38 +3,17 @@
  * its own JSON serializer, its own SigV4 signer and its own error parsing. Uses
  * /usr/bin/aws when installed (see awsCliPath in testing.ts); skips when there is no AWS CLI.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { awsCli, awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
+import { useServiceCli } from "../../test-fixtures.js";
 
-const available = awsCliPath() !== undefined;
-let tc: TestCloud;
-
-before(async () => {
-  if (available) tc = await startTestCloud();
-});
-after(async () => {
-  await tc?.stop();
-});
-
-/** Runs `aws dynamodb <args>` and parses its JSON output. */
-async function ddb(...args: string[]): Promise<any> {
-  return awsCli(tc.cloud.endpoint)!("dynamodb", ...args);
-}
-
-/** Runs a command that must fail; returns its stderr (where the CLI prints the error). */
-async function ddbFails(...args: string[]): Promise<string> {
-  try {
-    await ddb(...args);
-  } catch (err: any) {
-    return String(err.stderr);
-  }
-  assert.fail(`aws dynamodb ${args[0]} succeeded but should have failed`);
-}
+const cli = useServiceCli("dynamodb");
+const ddb = cli.run;
+const ddbFails = cli.fails;
 
 const json = (v: unknown) => JSON.stringify(v);
 
-test("AWS CLI v2: tables, items, query, scan, update, transactions and errors", { skip: available ? false : "no AWS CLI is installed (Debian's awscli is the AWS CLI v2); skipping the CLI round trip" }, async () => {
+test("AWS CLI v2: tables, items, query, scan, update, transactions and errors", { skip: cli.skip }, async () => {
   const created = await ddb(
     "create-table", "--table-name", "Cli",
     "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",

@@ -8,7 +8,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import eventsModel from "../../wire/models/events.js";
 import { eventsOperations } from "./api.js";
 import { BusOperations } from "./buses.js";
@@ -28,7 +28,7 @@ export class EventBridgeService implements Service {
   readonly putEvents: PutEventsOperation;
   readonly scheduler: Scheduler;
   private readonly tags: TagOperations;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     const context: EventsContext = {
@@ -44,11 +44,10 @@ export class EventBridgeService implements Service {
     this.scheduler = new Scheduler(context, this.putEvents);
     this.rules.onChange = () => this.scheduler.tick();
     this.tags = new TagOperations(context);
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [eventsModel],
+      model: eventsModel,
       operations: eventsOperations({ c: context, buses: this.buses, rules: this.rules, putEvents: this.putEvents, tags: this.tags }),
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("ValidationException", message, 400),
         accessDenied,
@@ -69,10 +68,10 @@ export class EventBridgeService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 }

@@ -7,7 +7,7 @@ import { evaluatePolicies, type Decision } from "../../iam/policy-evaluator.js";
 import type { IamPort, RoleFacts } from "../../kernel/iam-port.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Principal, Service, WebIdentity } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import iamModel from "../../wire/models/iam.js";
 import { iamOperations } from "./api.js";
 import { IamOperations } from "./operations.js";
@@ -26,17 +26,16 @@ export class IamService implements Service, IamPort {
   readonly ops: IamOperations;
   private readonly sessions: SessionStore;
 
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     const db = kernel.openDatabase("iam");
     this.ops = new IamOperations(db);
     this.sessions = new SessionStore(db);
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [iamModel],
+      model: iamModel,
       operations: iamOperations(this.ops),
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("ValidationError", message, 400),
         accessDenied: (message) => new AwsError("AccessDenied", message, 403),
@@ -48,11 +47,11 @@ export class IamService implements Service, IamPort {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   /** Credentials of a new session of `roleArn` (STS AssumeRole, the Lambda runtime). */

@@ -1,6 +1,6 @@
 /**
  * Kinesis's operations: the IAM action and resource of each, and its implementation
- * (streams.ts, records.ts). Input shapes and constraints come from the generated model
+ * (streams.ts, stream-mode.ts, records.ts, resharding.ts, consumers.ts). Input shapes and constraints come from the generated model
  * (wire/models/kinesis.ts). Every action is checked on the stream's ARN, except
  * ListStreams (no resource) and GetRecords, whose stream is only known once its shard
  * iterator is read.
@@ -14,6 +14,7 @@ import type { ConsumerOperations } from "./consumers.js";
 import type { ReshardOperations } from "./resharding.js";
 import type { Subscriptions } from "./subscriptions.js";
 import type { StreamOperations } from "./streams.js";
+import type { StreamModeOperations } from "./stream-mode.js";
 
 export interface KinesisCall extends CallContext {
   /** IAM check for a non-admin caller (AccessDeniedException). */
@@ -32,7 +33,16 @@ function onConsumer(action: string) {
   });
 }
 
-export function kinesisOperations(streams: StreamOperations, records: RecordOperations, reshards: ReshardOperations, consumers: ConsumerOperations, subscriptions: Subscriptions): OperationSpecs<typeof kinesisModel, KinesisCall> {
+export interface KinesisOperationSets {
+  streams: StreamOperations;
+  modes: StreamModeOperations;
+  records: RecordOperations;
+  reshards: ReshardOperations;
+  consumers: ConsumerOperations;
+  subscriptions: Subscriptions;
+}
+
+export function kinesisOperations({ streams, modes, records, reshards, consumers, subscriptions }: KinesisOperationSets): OperationSpecs<typeof kinesisModel, KinesisCall> {
   return {
     CreateStream: { iam: (i, ctx) => ({ action: "kinesis:CreateStream", resource: streamArn(ctx.region, i.StreamName) }), run: (i) => streams.CreateStream(i) },
     DeleteStream: { iam: onStream("DeleteStream"), run: (i) => streams.DeleteStream(i) },
@@ -49,6 +59,7 @@ export function kinesisOperations(streams: StreamOperations, records: RecordOper
     StopStreamEncryption: { iam: onStream("StopStreamEncryption"), run: (i) => streams.StopStreamEncryption(i) },
     UpdateMaxRecordSize: { iam: onStream("UpdateMaxRecordSize"), run: (i) => streams.UpdateMaxRecordSize(i) },
     UpdateShardCount: { iam: onStream("UpdateShardCount"), run: (i) => reshards.UpdateShardCount(i) },
+    UpdateStreamMode: { iam: onStream("UpdateStreamMode"), run: (i) => modes.UpdateStreamMode(i) },
     SplitShard: { iam: onStream("SplitShard"), run: (i) => reshards.SplitShard(i) },
     MergeShards: { iam: onStream("MergeShards"), run: (i) => reshards.MergeShards(i) },
     RegisterStreamConsumer: { iam: onStream("RegisterStreamConsumer"), run: (i) => consumers.RegisterStreamConsumer(i) },

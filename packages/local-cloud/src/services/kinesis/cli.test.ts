@@ -2,23 +2,14 @@
  * Kinesis through the AWS CLI v2 (botocore: its own JSON serializer, SigV4 signer and
  * error parsing, over HTTP/1.1) as a second real client. Skips when there is no AWS CLI.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { awsCli, awsCliPath, startTestCloud, type TestCloud } from "../../testing.js";
+import { useServiceCli } from "../../test-fixtures.js";
 
-const available = awsCliPath() !== undefined;
-let tc: TestCloud;
+const cli = useServiceCli("kinesis");
+const kinesis = cli.run;
 
-before(async () => {
-  if (available) tc = await startTestCloud();
-});
-after(async () => {
-  await tc?.stop();
-});
-
-const kinesis = (...args: string[]): Promise<any> => awsCli(tc.cloud.endpoint)!("kinesis", ...args);
-
-test("AWS CLI v2: create, wait, put, read, describe, errors", { skip: available ? false : "no AWS CLI is installed; skipping the CLI round trip" }, async () => {
+test("AWS CLI v2: create, wait, put, read, describe, errors", { skip: cli.skip }, async () => {
   await kinesis("create-stream", "--stream-name", "cli", "--shard-count", "2");
   await kinesis("wait", "stream-exists", "--stream-name", "cli");
   const described = await kinesis("describe-stream", "--stream-name", "cli");
@@ -37,12 +28,10 @@ test("AWS CLI v2: create, wait, put, read, describe, errors", { skip: available 
   assert.equal(got.MillisBehindLatest, 0);
   const listed = await kinesis("list-streams");
   assert.deepEqual(listed.StreamNames, ["cli"]);
-  try {
-    await kinesis("describe-stream-summary", "--stream-name", "nope");
-    assert.fail("describe-stream-summary of a missing stream succeeded");
-  } catch (err: any) {
-    assert.match(String(err.stderr), /An error occurred \(ResourceNotFoundException\) when calling the DescribeStreamSummary operation: Stream nope under account 000000000000 not found\./);
-  }
+  assert.match(
+    await cli.fails("describe-stream-summary", "--stream-name", "nope"),
+    /An error occurred \(ResourceNotFoundException\) when calling the DescribeStreamSummary operation: Stream nope under account 000000000000 not found\./,
+  );
   await kinesis("delete-stream", "--stream-name", "cli");
   assert.deepEqual((await kinesis("list-streams")).StreamNames, []);
 });

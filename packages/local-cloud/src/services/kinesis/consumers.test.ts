@@ -1,5 +1,5 @@
 /** Enhanced fan-out consumer registration through the real AWS SDK v3 client. */
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   KinesisClient,
@@ -13,7 +13,8 @@ import {
   PutRecordsCommand,
 } from "@aws-sdk/client-kinesis";
 import { LambdaClient, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
+import { createPollerRole, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError as rejects, useTestCloud } from "../../test-fixtures.js";
 import { createRecorder, eventsOf } from "../lambda/runtime/pollers/recorder-fixture.js";
 import { MAX_CONSUMERS_PER_STREAM } from "./consumers.js";
 
@@ -21,22 +22,10 @@ let tc: TestCloud;
 let kinesis: KinesisClient;
 const STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/fans";
 
-before(async () => {
-  tc = await startTestCloud();
-  kinesis = new KinesisClient(tc.clientConfig);
+useTestCloud((started) => {
+  tc = started;
+  return (kinesis = new KinesisClient(tc.clientConfig));
 });
-after(async () => {
-  kinesis?.destroy();
-  await tc?.stop();
-});
-
-async function rejects(promise: Promise<unknown>, name: string, message?: RegExp) {
-  await assert.rejects(promise, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 test("consumers: register, describe by ARN or by name, list, count, deregister; a stream with consumers needs EnforceConsumerDeletion", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "fans", ShardCount: 1 }));

@@ -4,7 +4,7 @@
  * stream (StreamName, StreamARN, or both).
  */
 import { ACCOUNT_ID } from "../../types.js";
-import { invalidArgument, streamNotFound } from "./errors.js";
+import { invalidArgument, resourceInUse, streamNotFound } from "./errors.js";
 import type { KinesisStore, StreamRow } from "./store.js";
 import type { ShardWriteLimits } from "./write-limits.js";
 
@@ -14,7 +14,7 @@ export interface KinesisContext {
   limits: ShardWriteLimits;
   /** Called after records were committed to a stream. */
   recordsAdded(streamArn: string): void;
-  /** Streams that report UPDATING (after a reshard) until the given epoch ms. */
+  /** Streams that report UPDATING (after a reshard or a new capacity mode) until the given epoch ms. */
   updatingUntil: Map<string, number>;
   /** The status a stream reports (ACTIVE, or UPDATING just after a reshard). */
   statusOf(row: StreamRow): string;
@@ -57,5 +57,13 @@ export function requireStream(c: KinesisContext, input: StreamNaming): StreamRow
   const name = streamNameOf(input);
   const row = c.store.stream(name);
   if (!row) throw streamNotFound(name);
+  return row;
+}
+
+/** The stream, which must be ACTIVE: one that is still UPDATING (a reshard, a new capacity mode) refuses another change. */
+export function requireActiveStream(c: KinesisContext, input: StreamNaming): StreamRow {
+  const row = requireStream(c, input);
+  const status = c.statusOf(row);
+  if (status !== "ACTIVE") throw resourceInUse(`Stream ${row.name} under account ${ACCOUNT_ID} not ACTIVE, instead in state ${status}`);
   return row;
 }

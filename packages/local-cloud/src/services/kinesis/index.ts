@@ -18,6 +18,7 @@ import { ReshardOperations } from "./resharding.js";
 import { Subscriptions } from "./subscriptions.js";
 import { KinesisStore } from "./store.js";
 import { StreamOperations } from "./streams.js";
+import { StreamModeOperations } from "./stream-mode.js";
 import { ShardWriteLimits } from "./write-limits.js";
 
 /** How often records past their stream's retention period are dropped. */
@@ -47,7 +48,14 @@ export class KinesisService implements Service {
     this.host = new OperationHost<KinesisCall>(kernel, {
       signingName: this.signingName,
       models: [kinesisModel],
-      operations: kinesisOperations(new StreamOperations(context), records, new ReshardOperations(context), consumers, this.subscriptions),
+      operations: kinesisOperations({
+        streams: new StreamOperations(context),
+        modes: new StreamModeOperations(context),
+        records,
+        reshards: new ReshardOperations(context),
+        consumers,
+        subscriptions: this.subscriptions,
+      }),
       context: (call: CallContext): KinesisCall => ({ ...call, authorize: (action, resource) => kernel.authorize(call, action, resource) }),
       errors: {
         validation: (message) => validationException(message),

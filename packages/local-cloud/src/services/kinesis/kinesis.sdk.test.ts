@@ -1,5 +1,5 @@
 /** Kinesis Data Streams through the real AWS SDK v3 client, over the wire. */
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
@@ -24,7 +24,8 @@ import {
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { LambdaClient, CreateFunctionCommand, InvokeCommand } from "@aws-sdk/client-lambda";
 import { zipSync, strToU8 } from "fflate";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import type { TestCloud } from "../../testing.js";
+import { useTestCloud } from "../../test-fixtures.js";
 import { hashKeyRange, shardIndexFor } from "./shard-layout.js";
 import { ITERATOR_LIFETIME_MS } from "./shard-iterators.js";
 
@@ -33,13 +34,9 @@ let kinesis: KinesisClient;
 const ARN = (name: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
 const text = (data: Uint8Array | undefined) => Buffer.from(data ?? []).toString("utf8");
 
-before(async () => {
-  tc = await startTestCloud();
-  kinesis = new KinesisClient(tc.clientConfig);
-});
-after(async () => {
-  kinesis?.destroy();
-  await tc?.stop();
+useTestCloud((started) => {
+  tc = started;
+  return (kinesis = new KinesisClient(tc.clientConfig));
 });
 
 async function iterator(stream: string, shardId: string, type: any, extra: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
 /** Resharding through the real AWS SDK v3 client and the AWS CLI, and a Lambda mapping reading across a split. */
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   KinesisClient,
@@ -15,7 +15,8 @@ import {
   UpdateShardCountCommand,
 } from "@aws-sdk/client-kinesis";
 import { LambdaClient, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { awsCli, awsCliPath, createPollerRole, startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, awsCliPath, createPollerRole, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError as rejects, useTestCloud } from "../../test-fixtures.js";
 import { createRecorder, eventsOf } from "../lambda/runtime/pollers/recorder-fixture.js";
 import { RESHARD_SETTLE_MS } from "./resharding.js";
 import { hashKeyRange, hashOfPartitionKey } from "./shard-layout.js";
@@ -24,28 +25,13 @@ let tc: TestCloud;
 let kinesis: KinesisClient;
 let lambda: LambdaClient;
 
-before(async () => {
-  tc = await startTestCloud();
-  kinesis = new KinesisClient(tc.clientConfig);
-  lambda = new LambdaClient(tc.clientConfig);
-});
-after(async () => {
-  kinesis?.destroy();
-  lambda?.destroy();
-  await tc?.stop();
+useTestCloud((started) => {
+  tc = started;
+  return [(kinesis = new KinesisClient(tc.clientConfig)), (lambda = new LambdaClient(tc.clientConfig))];
 });
 
 const settle = () => new Promise((r) => setTimeout(r, RESHARD_SETTLE_MS + 50));
 const HALF = (1n << 127n).toString();
-
-async function rejects(promise: Promise<unknown>, name: string, message?: RegExp) {
-  await assert.rejects(promise, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** Reads a shard from its start to its end (or to what is there). */
 async function readAll(stream: string, shardId: string) {

@@ -6,8 +6,8 @@
  * ResourceInUseException, as Kinesis refuses one while it is still resharding.
  */
 import { ACCOUNT_ID } from "../../types.js";
-import { requireStream, type KinesisContext, type StreamNaming } from "./context.js";
-import { invalidArgument, limitExceeded, resourceInUse, shardNotFound, validationException } from "./errors.js";
+import { requireActiveStream, type KinesisContext, type StreamNaming } from "./context.js";
+import { invalidArgument, limitExceeded, shardNotFound, validationException } from "./errors.js";
 import { MAX_HASH_KEY, hashKeyRange } from "./shard-layout.js";
 import { isOpen, shardById } from "./shard-map.js";
 import type { ShardRow, StreamRow } from "./store.js";
@@ -24,7 +24,7 @@ export class ReshardOperations {
   constructor(private readonly c: KinesisContext) {}
 
   SplitShard(input: StreamNaming & { ShardToSplit: string; NewStartingHashKey: string }): Record<string, never> {
-    const row = this.requireActive(input);
+    const row = requireActiveStream(this.c, input);
     const shards = this.c.store.shards(row.name);
     const parent = this.openShard(row, shards, input.ShardToSplit);
     if (!/^\d+$/.test(input.NewStartingHashKey) || BigInt(input.NewStartingHashKey) > MAX_HASH_KEY) {
@@ -47,7 +47,7 @@ export class ReshardOperations {
   }
 
   MergeShards(input: StreamNaming & { ShardToMerge: string; AdjacentShardToMerge: string }): Record<string, never> {
-    const row = this.requireActive(input);
+    const row = requireActiveStream(this.c, input);
     const shards = this.c.store.shards(row.name);
     const a = this.openShard(row, shards, input.ShardToMerge);
     const b = this.openShard(row, shards, input.AdjacentShardToMerge);
@@ -66,7 +66,7 @@ export class ReshardOperations {
    * range overlaps as its parents.
    */
   UpdateShardCount(input: StreamNaming & { TargetShardCount: number; ScalingType: string }) {
-    const row = this.requireActive(input);
+    const row = requireActiveStream(this.c, input);
     if (row.mode === "ON_DEMAND") throw validationException(`UpdateShardCount is not supported for stream ${row.name} under account ${ACCOUNT_ID} because it is in ON_DEMAND mode.`);
     const current = row.shard_count;
     const target = input.TargetShardCount;
@@ -87,14 +87,6 @@ export class ReshardOperations {
       this.apply(row, open.map((s) => s.idx), added);
     }
     return { StreamName: row.name, CurrentShardCount: current, TargetShardCount: target, StreamARN: `arn:aws:kinesis:${this.c.region}:${ACCOUNT_ID}:stream/${row.name}` };
-  }
-
-  private requireActive(input: StreamNaming): StreamRow {
-    const row = requireStream(this.c, input);
-    if (this.c.statusOf(row) !== "ACTIVE") {
-      throw resourceInUse(`Stream ${row.name} under account ${ACCOUNT_ID} not ACTIVE, instead in state ${this.c.statusOf(row)}`);
-    }
-    return row;
   }
 
   private openShard(row: StreamRow, shards: readonly ShardRow[], shardId: string): ShardRow {

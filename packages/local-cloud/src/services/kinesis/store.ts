@@ -80,6 +80,8 @@ export class KinesisStore {
         created INTEGER NOT NULL, closed INTEGER, PRIMARY KEY (stream, idx));
       CREATE TABLE IF NOT EXISTS consumers (
         stream TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (stream, name));
+      CREATE TABLE IF NOT EXISTS mode_changes (stream TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS mode_changes_by_stream ON mode_changes (stream, at);
     `);
     // Streams kept from before shards had rows of their own: their even split, as created.
     for (const stream of this.streams()) {
@@ -154,12 +156,26 @@ export class KinesisStore {
     this.db.prepare(`UPDATE streams SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE name = @name`).run({ ...changes, name });
   }
 
+  /** How many times the stream's capacity mode changed at or after `since` (epoch ms). */
+  modeChangesSince(stream: string, since: number): number {
+    return (this.stmt("SELECT count(*) AS n FROM mode_changes WHERE stream = ? AND at >= ?").get(stream, since) as { n: number }).n;
+  }
+
+  /** A new capacity mode, and when it changed (Kinesis allows two changes a day), in one transaction. */
+  changeMode(stream: string, mode: StreamRow["mode"], at: number): void {
+    this.db.transaction(() => {
+      this.stmt("UPDATE streams SET mode = ? WHERE name = ?").run(mode, stream);
+      this.stmt("INSERT INTO mode_changes (stream, at) VALUES (?, ?)").run(stream, at);
+    })();
+  }
+
   /** The stream, its shards and its records, in one transaction. */
   deleteStream(name: string): void {
     this.db.transaction(() => {
       this.stmt("DELETE FROM records WHERE stream = ?").run(name);
       this.stmt("DELETE FROM shards WHERE stream = ?").run(name);
       this.stmt("DELETE FROM consumers WHERE stream = ?").run(name);
+      this.stmt("DELETE FROM mode_changes WHERE stream = ?").run(name);
       this.stmt("DELETE FROM streams WHERE name = ?").run(name);
     })();
   }

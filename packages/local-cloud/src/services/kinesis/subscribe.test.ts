@@ -1,19 +1,16 @@
 /** SubscribeToShard through the real AWS SDK v3 client: records pushed over an HTTP/2 event stream. */
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KinesisClient, CreateStreamCommand, PutRecordCommand, RegisterStreamConsumerCommand, SubscribeToShardCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import type { TestCloud } from "../../testing.js";
+import { useTestCloud } from "../../test-fixtures.js";
 
 let tc: TestCloud;
 let kinesis: KinesisClient;
 
-before(async () => {
-  tc = await startTestCloud();
-  kinesis = new KinesisClient(tc.clientConfig);
-});
-after(async () => {
-  kinesis?.destroy();
-  await tc?.stop();
+useTestCloud((started) => {
+  tc = started;
+  return (kinesis = new KinesisClient(tc.clientConfig));
 });
 
 test("SubscribeToShard: records written before and during the subscription arrive as events; the shard's end names its children", async () => {

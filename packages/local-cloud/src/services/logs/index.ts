@@ -6,7 +6,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import logsModel from "../../wire/models/logs.js";
 import { logsOperations } from "./api.js";
 import { LogsOperations } from "./operations.js";
@@ -21,16 +21,15 @@ export class LogsService implements Service {
   private readonly ops: LogsOperations;
   private sweeper: NodeJS.Timeout | undefined;
 
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps, opts: { now?: () => number } = {}) {
     this.store = new LogsStore(kernel.openDatabase("logs"));
     this.ops = new LogsOperations({ store: this.store, region: kernel.region, now: opts.now });
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [logsModel],
+      model: logsModel,
       operations: logsOperations(this.ops),
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("InvalidParameterException", message, 400),
         unknownOperation: (req, { name }) => new AwsError("UnknownOperationException", req ? `Unknown target ${req.headers["x-amz-target"] ?? ""}` : `The operation ${name} is not supported by the local CloudWatch Logs`, 400),
@@ -44,11 +43,11 @@ export class LogsService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   start(): void {

@@ -8,7 +8,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import type { OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/rdsdata.js";
 import { ClusterStore, type ClusterRow } from "./clusters.js";
@@ -22,7 +22,7 @@ export const LOCAL_DELETE_CLUSTER = "LocalDeleteDBCluster";
 export class RdsDataService implements Service {
   readonly signingName = "rds-data";
   readonly ops: RdsDataOperations;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     this.ops = new RdsDataOperations({
@@ -43,11 +43,10 @@ export class RdsDataService implements Service {
       RollbackTransaction: { iam: on("RollbackTransaction"), run: (i, ctx) => ops.RollbackTransaction(i, ctx) },
       ExecuteSql: { iam: (i) => ({ action: "rds-data:ExecuteSql", resource: i.dbClusterOrInstanceArn }), run: (i, ctx) => ops.ExecuteSql(i, ctx) },
     };
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [model],
+      model,
       operations,
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("BadRequestException", message, 400),
         unknownOperation: () => new AwsError("UnknownOperationException", "", 404),
@@ -59,7 +58,7 @@ export class RdsDataService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
@@ -71,7 +70,7 @@ export class RdsDataService implements Service {
       await this.ops.deleteCluster(String(input.arn));
       return {};
     }
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   close(): Promise<void> {

@@ -48,6 +48,8 @@ export function authorizeS3(
   key?: string,
   /** Request-specific condition keys, e.g. s3:prefix for listings. */
   conditionKeys: Record<string, string> = {},
+  /** The object's ACL lets anyone read it (acl.ts): anonymous callers pass unless a policy denies them. */
+  readableByAnyone = false,
 ): void {
   if (ctx.principal?.admin) return;
   const resource = key === undefined ? bucketArn(bucket) : objectArn(bucket, key);
@@ -67,6 +69,7 @@ export function authorizeS3(
   });
   if (decision === "Deny") throw accessDenied();
   if (decision === "Allow") return;
+  if (anonymous && readableByAnyone) return;
   if (anonymous) throw accessDenied();
   c.cloud.authorize(ctx, action, resource, () => accessDenied());
 }

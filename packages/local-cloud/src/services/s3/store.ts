@@ -42,6 +42,8 @@ export interface ObjectRecord {
   blob: string;
   partsCount?: number;
   storageClass: string;
+  /** A canned ACL other than the owner's (`public-read`; acl.ts); absent for most objects. */
+  acl?: string;
 }
 
 export interface UploadRecord {
@@ -55,6 +57,8 @@ export interface UploadRecord {
   tags: Tag[];
   checksumAlgorithm?: string;
   storageClass: string;
+  /** The canned ACL the completed object gets (acl.ts). */
+  acl?: string;
 }
 
 export interface PartRecord {

@@ -3,10 +3,10 @@
  * CloudFormation creates (SST's RDS credentials), read by apps and by the Data API with
  * the caller's own permissions.
  */
-import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
+import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import type { OperationSpecs } from "../../wire/operations.js";
 import model from "../../wire/models/secretsmanager.js";
 import { SecretsManagerOperations } from "./operations.js";
@@ -15,7 +15,7 @@ import { SecretStore } from "./store.js";
 export class SecretsManagerService implements Service {
   readonly signingName = "secretsmanager";
   readonly ops: SecretsManagerOperations;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     this.ops = new SecretsManagerOperations(new SecretStore(kernel.openDatabase("secretsmanager")), kernel.region, kernel.accountId);
@@ -29,25 +29,19 @@ export class SecretsManagerService implements Service {
       DeleteSecret: { iam: onSecret("DeleteSecret"), run: (i) => ops.DeleteSecret(i) },
       GetRandomPassword: { iam: () => ({ action: "secretsmanager:GetRandomPassword", resource: "*" }), run: (i) => ops.GetRandomPassword(i) },
     };
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [model],
+      model,
       operations,
-      context: (ctx) => ctx,
-      errors: {
-        validation: (message) => new AwsError("ValidationException", message, 400),
-        unknownOperation: () => new AwsError("UnknownOperationException", "", 400),
-        malformedBody: (message) => new AwsError("SerializationException", message, 400),
-        internal: (err) => new AwsError("InternalServiceError", String((err as Error)?.message ?? err), 500),
-      },
+      errors: jsonServiceErrors({ validation: "ValidationException", internal: "InternalServiceError" }),
     });
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 }

@@ -9,6 +9,7 @@ import {
   SecretsManagerClient, CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, DescribeSecretCommand, DeleteSecretCommand, GetRandomPasswordCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError as rejects } from "../../test-fixtures.js";
 
 let tc: TestCloud;
 let sm: SecretsManagerClient;
@@ -20,15 +21,6 @@ after(async () => {
   sm?.destroy();
   await tc?.stop();
 });
-
-async function rejects(p: Promise<unknown>, name: string, message?: string) {
-  await assert.rejects(p, (err: any) => {
-    assert.equal(err.name, name, err.message);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-    if (message) assert.equal(err.message, message);
-    return true;
-  });
-}
 
 test("a secret is read by name, full ARN and partial ARN; an update keeps the previous version", async () => {
   const created = await sm.send(new CreateSecretCommand({ Name: "db/creds", SecretString: '{"username":"app"}' }));

@@ -6,7 +6,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
 import type { AwsRequest, AwsResponse, CallContext, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import snsModel from "../../wire/models/sns.js";
 import { snsOperations } from "./api.js";
 import type { SnsContext } from "./context.js";
@@ -22,7 +22,7 @@ export class SnsService implements Service {
   readonly topics: TopicOperations;
   readonly subscriptions: SubscriptionOperations;
   readonly publisher: PublishOperations;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     const context: SnsContext = { kernel, store: new SnsStore(kernel.openDatabase("sns")), region: kernel.region, accountId: kernel.accountId };
@@ -30,11 +30,10 @@ export class SnsService implements Service {
     this.topics = new TopicOperations(context);
     this.subscriptions = new SubscriptionOperations(context, this.topics, delivery);
     this.publisher = new PublishOperations(context, this.topics, delivery);
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [snsModel],
+      model: snsModel,
       operations: snsOperations({ c: context, topics: this.topics, subscriptions: this.subscriptions, publisher: this.publisher }),
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("ValidationError", message, 400),
         accessDenied: authorizationError,
@@ -51,20 +50,20 @@ export class SnsService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   /** `/_aws/sns/confirm?TopicArn=…&Token=…`: the SubscribeURL an http/https endpoint visits. */
   async handleInternal(req: AwsRequest, rest: string): Promise<AwsResponse> {
     if (rest.replace(/\/$/, "") !== "/confirm") return { status: 404, headers: { "content-type": "text/plain" }, body: "Not Found" };
     // The visit is the confirmation itself (anyone holding the token may make it): answered as the query API answers ConfirmSubscription.
-    const codec = this.host.codecFor(req);
+    const codec = this.api.host.codecFor(req);
     try {
-      const out = await this.host.call("ConfirmSubscription", { TopicArn: req.query.get("TopicArn") ?? undefined, Token: req.query.get("Token") ?? undefined });
+      const out = await this.api.call("ConfirmSubscription", { TopicArn: req.query.get("TopicArn") ?? undefined, Token: req.query.get("Token") ?? undefined });
       return codec.encode("ConfirmSubscription", out, req);
     } catch (err) {
       return codec.encodeError(err instanceof AwsError ? err : new AwsError("InternalError", String(err), 500), req);

@@ -7,7 +7,7 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
 import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import sqsModel from "../../wire/models/sqs.js";
 import { queueArn, queueUrl, type SqsContext } from "./context.js";
 import { accessDenied, invalidParameterValue, missingParameter, queryCodeOf } from "./errors.js";
@@ -28,7 +28,7 @@ export class SqsService implements Service {
   readonly moveTasks: MoveTasks;
   private readonly waiters = new Waiters();
   private sweeper?: NodeJS.Timeout;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
     const db = kernel.openDatabase("sqs");
@@ -48,13 +48,12 @@ export class SqsService implements Service {
     this.queues = new QueueOperations(context);
     this.messages = new MessageOperations(context, this.queues);
     this.moveTasks = new MoveTasks(context, this.queues);
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [sqsModel],
+      model: sqsModel,
       // SQS answers unknown attribute names and other values itself.
       rules: { enforceEnums: false, javaNamespace: "com.amazonaws.sqs" },
       operations: sqsOperations(this),
-      context: (ctx) => ctx,
       errors: {
         // SQS names a missing member itself; its model states few other constraints.
         validation: (message, violations) => {
@@ -98,11 +97,11 @@ export class SqsService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 }
 

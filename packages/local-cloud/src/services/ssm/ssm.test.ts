@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError as rejects } from "../../test-fixtures.js";
 
 let tc: TestCloud;
 let ssm: SSMClient;
@@ -18,16 +19,6 @@ after(async () => {
   ssm?.destroy();
   await tc?.stop();
 });
-
-async function rejects(p: Promise<unknown>, name: string, message?: string | RegExp) {
-  await assert.rejects(p, (err: any) => {
-    assert.equal(err.name, name);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-    if (typeof message === "string") assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 test("put, overwrite, get, versions and history", async () => {
   const changed: string[] = [];

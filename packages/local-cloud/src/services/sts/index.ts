@@ -6,7 +6,7 @@ import { AwsError } from "../../server/aws-error.js";
 import { assumedRoleArn } from "../../iam/principals.js";
 import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
 import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import stsModel from "../../wire/models/sts.js";
 
 /**
@@ -40,12 +40,12 @@ export function trustAllows(trustPolicy: string, roleArn: string, sessionArn: st
 
 export class StsService implements Service {
   readonly signingName = "sts";
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps) {
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [stsModel],
+      model: stsModel,
       operations: {
         // Anyone may ask who they are.
         GetCallerIdentity: { iam: "none", run: (_i, ctx) => getCallerIdentity(kernel, ctx) },
@@ -54,7 +54,6 @@ export class StsService implements Service {
         // Only long-term (admin) credentials may ask.
         GetSessionToken: { iam: "self", run: (i, ctx) => getSessionToken(kernel, i, ctx) },
       },
-      context: (ctx) => ctx,
       errors: {
         validation: (message) => new AwsError("ValidationError", message, 400),
         accessDenied: (message) => new AwsError("AccessDenied", message, 403),
@@ -66,11 +65,11 @@ export class StsService implements Service {
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 }
 

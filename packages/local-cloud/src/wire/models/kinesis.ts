@@ -31,6 +31,7 @@ export default {
     DeregisterStreamConsumer: {"input":"DeregisterStreamConsumerInput"},
     ListStreamConsumers: {"input":"ListStreamConsumersInput"},
     SubscribeToShard: {"input":"SubscribeToShardInput"},
+    UpdateStreamMode: {"input":"UpdateStreamModeInput"},
   },
   shapes: {
     "AddTagsToStreamInput": {"type":"structure","required":["Tags"],"members":{"StreamName":"StreamName","Tags":"TagMap","StreamARN":"StreamARN","StreamId":"StreamId"}},
@@ -99,5 +100,6 @@ export default {
     "Timestamp": {"type":"timestamp"},
     "UpdateMaxRecordSizeInput": {"type":"structure","required":["MaxRecordSizeInKiB"],"members":{"StreamARN":"StreamARN","StreamId":"StreamId","MaxRecordSizeInKiB":"MaxRecordSizeInKiB"}},
     "UpdateShardCountInput": {"type":"structure","required":["TargetShardCount","ScalingType"],"members":{"StreamName":"StreamName","TargetShardCount":"PositiveIntegerObject","ScalingType":"ScalingType","StreamARN":"StreamARN","StreamId":"StreamId"}},
+    "UpdateStreamModeInput": {"type":"structure","required":["StreamARN","StreamModeDetails"],"members":{"StreamARN":"StreamARN","StreamId":"StreamId","StreamModeDetails":"StreamModeDetails","WarmThroughputMiBps":"NaturalIntegerObject"}},
   },
 } as const satisfies ServiceModel;

@@ -49,7 +49,7 @@ function group(routes: AstroRoute[], level: number): Map<string, Group> {
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
   const out = new Map<string, Group>();
-  for (const [key, members] of byKey) {
+  for (const [key, members] of Array.from(byKey)) {
     if (!members.some((r) => r.prerender || r.type === "redirect")) continue;
     if (members.length === 1) {
       out.set(key, { route: members[0] });
@@ -63,7 +63,7 @@ function group(routes: AstroRoute[], level: number): Map<string, Group> {
 
 function render(groups: Map<string, Group>, prefix: string): string {
   const items: string[] = [];
-  for (const [key, g] of groups) {
+  for (const [key, g] of Array.from(groups)) {
     if (g.route) {
       const r = g.route;
       if (r.type === "page") items.push(`[${r.pattern}]`);

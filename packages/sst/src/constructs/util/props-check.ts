@@ -21,7 +21,7 @@ export function checkKnownProps(c: ConstructRef, props: object | undefined, know
 export function closest(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const k of known) {
+  for (const k of Array.from(known)) {
     const d = editDistance(name.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {
       best = k;

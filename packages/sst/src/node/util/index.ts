@@ -15,7 +15,7 @@ export async function resolveSecrets(): Promise<void> {
   const secrets = bound.filter((v) => v.value === FETCH_FROM_SSM);
   if (secrets.length === 0) return;
   const values = await fetchSecrets(secrets, process.env);
-  for (const [v, value] of values) v.value = value;
+  for (const [v, value] of Array.from(values)) v.value = value;
   variables = groupVariables(bound);
 }
 

@@ -21,22 +21,15 @@ function parsePath(path: string): Step[] {
   let i = 1;
   const nameAt = (from: number) => /^[^.[\]\s]+/.exec(text.slice(from))?.[0];
   while (i < text.length) {
-    if (text.startsWith("..", i)) {
-      i += 2;
-      if (text[i] === "*") (steps.push({ kind: "deep", name: null }), i++);
+    if (text[i] === ".") {
+      // `..name` / `..*` search every depth; `.name` / `.*` step one level down.
+      const deep = text[i + 1] === ".";
+      i += deep ? 2 : 1;
+      if (text[i] === "*") (steps.push(deep ? { kind: "deep", name: null } : { kind: "all" }), i++);
       else {
         const name = nameAt(i);
         if (!name) throw new JsonPathError(`Invalid JSONPath expression: ${path}`);
-        steps.push({ kind: "deep", name });
-        i += name.length;
-      }
-    } else if (text[i] === ".") {
-      i++;
-      if (text[i] === "*") (steps.push({ kind: "all" }), i++);
-      else {
-        const name = nameAt(i);
-        if (!name) throw new JsonPathError(`Invalid JSONPath expression: ${path}`);
-        steps.push({ kind: "name", name });
+        steps.push(deep ? { kind: "deep", name } : { kind: "name", name });
         i += name.length;
       }
     } else if (text[i] === "[") {

@@ -13,6 +13,8 @@ import { policyDocumentProblem } from "../policy.js";
 import type { NotificationConfiguration } from "../notifications.js";
 import { validateTagSet } from "./tags.js";
 import { OWNER } from "./buckets.js";
+import { objectAclToStore } from "../acl.js";
+import { findObject, grantsOf } from "./objects.js";
 
 interface ConfigKind {
   kind: string;
@@ -225,22 +227,34 @@ export function runConfigOperation(c: S3Context, ctx: CallContext, operation: st
   return {};
 }
 
-/** ACLs are not modelled: every bucket and object is private to its owner. */
+/**
+ * ACLs: buckets are private to their owner; objects may also carry a canned public-read
+ * ACL (acl.ts), which their ACL shows as AllUsers READ.
+ */
 export function getAcl(c: S3Context, ctx: CallContext, input: any) {
   const bucket = requireBucket(c, input.Bucket).name;
   authorizeS3(c, ctx, input.Key === undefined ? "s3:GetBucketAcl" : "s3:GetObjectAcl", bucket, input.Key);
-  return {
-    Owner: OWNER,
-    Grants: [{ Grantee: { ...OWNER, Type: "CanonicalUser" }, Permission: "FULL_CONTROL" }],
-  };
+  const grants: Record<string, unknown>[] = [{ Grantee: { ...OWNER, Type: "CanonicalUser" }, Permission: "FULL_CONTROL" }];
+  if (input.Key !== undefined && findObject(c, bucket, input.Key).acl) grants.push({ Grantee: { Type: "Group", URI: ALL_USERS }, Permission: "READ" });
+  return { Owner: OWNER, Grants: grants };
 }
+
+const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 
 export function putAcl(c: S3Context, ctx: CallContext, input: any) {
   const bucket = requireBucket(c, input.Bucket).name;
   authorizeS3(c, ctx, input.Key === undefined ? "s3:PutBucketAcl" : "s3:PutObjectAcl", bucket, input.Key);
-  if (input.ACL !== undefined && input.ACL !== "private" && input.ACL !== "bucket-owner-full-control") {
-    // Buckets default to BucketOwnerEnforced, where S3 refuses ACLs other than private.
-    throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+  if (input.Key === undefined) {
+    if (input.ACL !== undefined && input.ACL !== "private" && input.ACL !== "bucket-owner-full-control") {
+      // Buckets default to BucketOwnerEnforced, where S3 refuses ACLs other than private.
+      throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+    }
+    return {};
   }
+  if (input.AccessControlPolicy !== undefined) throw new AwsError("NotImplemented", "The local cloud models canned ACLs on objects (x-amz-acl), not AccessControlPolicy documents", 501);
+  const acl = objectAclToStore(c, bucket, input.ACL, grantsOf(input));
+  const rec = findObject(c, bucket, input.Key);
+  const { acl: _old, ...rest } = rec;
+  c.store.putObject(acl ? { ...rest, acl } : rest);
   return {};
 }

@@ -12,7 +12,8 @@ import { malformedXml, noSuchUpload } from "../errors.js";
 import { assertValidKey } from "../names.js";
 import type { ObjectRecord, PartRecord, UploadRecord } from "../store.js";
 import { OWNER } from "./buckets.js";
-import { checksumOutput, findObject, parseCopySource, publishCreated, resolveChecksum, type RequestInfo } from "./objects.js";
+import { objectAclToStore } from "../acl.js";
+import { checksumOutput, findObject, grantsOf, parseCopySource, publishCreated, resolveChecksum, type RequestInfo } from "./objects.js";
 import { receivedBody, StagedUpload, type ReceivedBody } from "./received-body.js";
 import { parseTaggingHeader } from "./tags.js";
 import { resolveRange } from "../conditions.js";
@@ -41,6 +42,8 @@ export function createMultipartUpload(c: S3Context, ctx: CallContext, input: any
   const bucket = requireBucket(c, input.Bucket).name;
   assertValidKey(input.Key);
   authorizeS3(c, ctx, "s3:PutObject", bucket, input.Key);
+  const acl = objectAclToStore(c, bucket, input.ACL, grantsOf(input));
+  if (input.ACL !== undefined) authorizeS3(c, ctx, "s3:PutObjectAcl", bucket, input.Key);
   const algorithm = input.ChecksumAlgorithm ? String(input.ChecksumAlgorithm).toUpperCase() : undefined;
   if (algorithm !== undefined && !isChecksumAlgorithm(algorithm)) {
     throw new AwsError("InvalidRequest", "Checksum algorithm provided is unsupported.", 400);
@@ -60,6 +63,7 @@ export function createMultipartUpload(c: S3Context, ctx: CallContext, input: any
     tags: typeof input.Tagging === "string" ? parseTaggingHeader(input.Tagging) : [],
     checksumAlgorithm: algorithm,
     storageClass: input.StorageClass ?? "STANDARD",
+    ...(acl ? { acl } : {}),
   };
   c.store.insertUpload(upload);
   return {
@@ -194,6 +198,7 @@ export async function completeMultipartUpload(c: S3Context, ctx: CallContext, in
     blob,
     partsCount: chosen.length,
     storageClass: upload.storageClass,
+    ...(upload.acl ? { acl: upload.acl } : {}),
   };
   c.blobs.remove(c.store.putObject(rec));
   for (const b of c.store.deleteUpload(upload.uploadId)) c.blobs.remove(b);

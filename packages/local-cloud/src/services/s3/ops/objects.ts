@@ -6,6 +6,7 @@ import { AwsError } from "../../../server/aws-error.js";
 import type { CallContext } from "../../../types.js";
 import { CHECKSUM_ALGORITHMS, checksumField, isChecksumAlgorithm, type ChecksumAlgorithm } from "../checksums.js";
 import { checkCopySourcePreconditions, checkPreconditions, resolveRange } from "../conditions.js";
+import { objectAclToStore, readableByAnyone } from "../acl.js";
 import { authorizeS3, isAnonymous, quoteEtag, requireBucket, type S3Context } from "../context.js";
 import { badDigest, invalidRequest, malformedXml, noSuchKey, preconditionFailed } from "../errors.js";
 import { assertValidKey } from "../names.js";
@@ -122,10 +123,18 @@ export function publishCreated(c: S3Context, ctx: CallContext, rec: ObjectRecord
   });
 }
 
+/** The x-amz-grant-* headers of a request (not modelled: acl.ts refuses them). */
+export function grantsOf(input: any): Record<string, unknown> {
+  return { GrantFullControl: input.GrantFullControl, GrantRead: input.GrantRead, GrantReadACP: input.GrantReadACP, GrantWriteACP: input.GrantWriteACP };
+}
+
 export function putObject(c: S3Context, ctx: CallContext, input: any, info: RequestInfo = LOCAL) {
   const bucket = requireBucket(c, input.Bucket).name;
   assertValidKey(input.Key);
   authorizeS3(c, ctx, "s3:PutObject", bucket, input.Key);
+  const acl = objectAclToStore(c, bucket, input.ACL, grantsOf(input));
+  // S3 also asks for s3:PutObjectAcl when an upload sets an ACL.
+  if (input.ACL !== undefined) authorizeS3(c, ctx, "s3:PutObjectAcl", bucket, input.Key);
   const data = receivedBody(input);
   const md5 = data.md5();
   checkContentMd5(input.ContentMD5, md5);
@@ -152,6 +161,7 @@ export function putObject(c: S3Context, ctx: CallContext, input: any, info: Requ
       tags,
       blob: data.store(c.blobs),
       storageClass: input.StorageClass ?? "STANDARD",
+      ...(acl ? { acl } : {}),
     };
     const old = c.store.putObject(rec);
     if (old && isInlineBlob(old)) c.blobs.remove(old);
@@ -181,7 +191,9 @@ const OVERRIDES = [
 /** GetObject and HeadObject: the output fields, and for GetObject the opened body. */
 export function readObject(c: S3Context, ctx: CallContext, input: any, withBody: boolean): { output: Record<string, any>; body?: ObjectBody } {
   const bucket = requireBucket(c, input.Bucket).name;
-  authorizeS3(c, ctx, "s3:GetObject", bucket, typeof input.Key === "string" ? input.Key : "");
+  const key = typeof input.Key === "string" ? input.Key : "";
+  const stored = isAnonymous(ctx) && key !== "" ? c.store.getObject(bucket, key) : undefined;
+  authorizeS3(c, ctx, "s3:GetObject", bucket, key, {}, readableByAnyone(c, bucket, stored?.acl));
   const rec = findObject(c, bucket, input.Key);
   checkPreconditions(input, rec.etag, rec.lastModified);
   const range = resolveRange(input.Range, rec.size);
@@ -283,6 +295,9 @@ export async function copyObject(c: S3Context, ctx: CallContext, input: any, inf
   const srcBucket = requireBucket(c, src.bucket).name;
   authorizeS3(c, ctx, "s3:GetObject", srcBucket, src.key);
   authorizeS3(c, ctx, "s3:PutObject", bucket, input.Key);
+  // A copy takes the ACL its request names, not its source's.
+  const acl = objectAclToStore(c, bucket, input.ACL, grantsOf(input));
+  if (input.ACL !== undefined) authorizeS3(c, ctx, "s3:PutObjectAcl", bucket, input.Key);
   const source = findObject(c, srcBucket, src.key);
   checkCopySourcePreconditions(
     {
@@ -323,6 +338,7 @@ export async function copyObject(c: S3Context, ctx: CallContext, input: any, inf
     tags,
     blob,
     storageClass: input.StorageClass ?? source.storageClass,
+    ...(acl ? { acl } : {}),
   };
   c.blobs.remove(c.store.putObject(rec));
   publishCreated(c, ctx, rec, "Copy", info);

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, DeleteEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { createRecorder, eventsOf, usePollerCloud } from "./recorder-fixture.js";
+import { createRecorder, createStreamedTable, eventsOf, usePollerCloud } from "./recorder-fixture.js";
 import { laneOf } from "./stream-poller.js";
 
 const env = usePollerCloud();
@@ -65,15 +65,7 @@ test("ParallelizationFactor: a failing batch holds back only its own lane's keys
 });
 
 test("DynamoDB Streams ParallelizationFactor: each item's changes stay in order; a factor changed later applies", async () => {
-  await env.ddb.send(
-    new CreateTableCommand({
-      TableName: "counters",
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-    }),
-  );
+  await createStreamedTable(env.ddb, "counters", "NEW_IMAGE");
   const { Table } = await env.ddb.send(new DescribeTableCommand({ TableName: "counters" }));
   await createRecorder(env.lambda, "counters", "undefined", `event.Records.map((r) => r.dynamodb.NewImage.id.S + "=" + r.dynamodb.NewImage.n.N)`);
   const rec = eventsOf(env.tc, "counters");

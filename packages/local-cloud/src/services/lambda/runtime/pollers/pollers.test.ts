@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { zipSync, strToU8 } from "fflate";
 import { CreateFunctionCommand, CreateEventSourceMappingCommand, GetEventSourceMappingCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { matchesPattern } from "./event-filter.js";
-import { createRecorder as createRecorderIn, eventsOf as eventsOfIn, usePollerCloud } from "./recorder-fixture.js";
+import { createRecorder as createRecorderIn, createStreamedTable, eventsOf as eventsOfIn, usePollerCloud } from "./recorder-fixture.js";
 
 const env = usePollerCloud();
 
@@ -95,16 +95,7 @@ test("SQS: a mapping whose function disappears neither crashes nor loses message
 });
 
 test("DynamoDB Streams → Lambda: writes arrive as stream records", async () => {
-  const table = await env.ddb.send(
-    new CreateTableCommand({
-      TableName: "Users",
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
-    }),
-  );
-  let streamArn = table.TableDescription?.LatestStreamArn;
+  let streamArn = (await createStreamedTable(env.ddb, "Users", "NEW_AND_OLD_IMAGES")).LatestStreamArn;
   if (!streamArn) streamArn = (await env.ddb.send(new DescribeTableCommand({ TableName: "Users" }))).Table?.LatestStreamArn;
   assert.ok(streamArn);
   await createRecorder("on-user");
@@ -137,16 +128,7 @@ test("DynamoDB Streams → Lambda: writes arrive as stream records", async () =>
 });
 
 test("DynamoDB Streams: a poison record is bisected out, retried, then sent to the OnFailure queue", async () => {
-  const table = await env.ddb.send(
-    new CreateTableCommand({
-      TableName: "Orders",
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-    }),
-  );
-  const streamArn = table.TableDescription!.LatestStreamArn!;
+  const streamArn = (await createStreamedTable(env.ddb, "Orders", "NEW_IMAGE")).LatestStreamArn!;
   const { QueueUrl: dlq } = await env.sqs.send(new CreateQueueCommand({ QueueName: "orders-dlq" }));
   for (const id of ["o1", "poison", "o3"]) await env.ddb.send(new PutItemCommand({ TableName: "Orders", Item: { id: { S: id } } }));
   await env.lambda.send(

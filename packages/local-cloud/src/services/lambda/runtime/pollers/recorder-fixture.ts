@@ -3,13 +3,13 @@
  * clients of the sources, a function that logs each event it gets as one JSON line, and
  * a collector of those lines from the cloud's `lambda:log` events.
  */
-import { after, before } from "node:test";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, type StreamViewType } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { zipSync, strToU8 } from "fflate";
-import { createPollerRole, startTestCloud, type TestCloud } from "../../../../testing.js";
+import { createPollerRole, type TestCloud } from "../../../../testing.js";
+import { useTestCloud } from "../../../../test-fixtures.js";
 
 export interface PollerCloud {
   tc: TestCloud;
@@ -22,19 +22,27 @@ export interface PollerCloud {
 /** Starts a cloud (with the role "consumer" that may poll every source) before the file's tests, stops it after. */
 export function usePollerCloud(): PollerCloud {
   const env = {} as PollerCloud;
-  before(async () => {
-    env.tc = await startTestCloud();
-    await createPollerRole(env.tc.cloud, "consumer");
-    env.lambda = new LambdaClient(env.tc.clientConfig);
-    env.sqs = new SQSClient(env.tc.clientConfig);
-    env.ddb = new DynamoDBClient(env.tc.clientConfig);
-    env.kinesis = new KinesisClient(env.tc.clientConfig);
-  });
-  after(async () => {
-    for (const client of [env.lambda, env.sqs, env.ddb, env.kinesis]) client?.destroy();
-    await env.tc?.stop();
+  useTestCloud(async (tc) => {
+    env.tc = tc;
+    await createPollerRole(tc.cloud, "consumer");
+    const config = tc.clientConfig;
+    return [(env.lambda = new LambdaClient(config)), (env.sqs = new SQSClient(config)), (env.ddb = new DynamoDBClient(config)), (env.kinesis = new KinesisClient(config))];
   });
   return env;
+}
+
+/** A table keyed by the string `id` with a DynamoDB stream of `view`: its description. */
+export async function createStreamedTable(ddb: DynamoDBClient, name: string, view: StreamViewType) {
+  const { TableDescription } = await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+    }),
+  );
+  return TableDescription!;
 }
 
 /** A function that logs `log` (a JS expression over `event`, default the event) and answers `answer`. */

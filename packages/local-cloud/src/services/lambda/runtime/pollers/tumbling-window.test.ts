@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateEventSourceMappingCommand, GetEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { CreateTableCommand, PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { createRecorder, eventsOf, usePollerCloud } from "./recorder-fixture.js";
+import { createRecorder, createStreamedTable, eventsOf, usePollerCloud } from "./recorder-fixture.js";
 import { countInWindow, stateOfResponse, windowEvent, windowOf } from "./tumbling-window.js";
 
 const env = usePollerCloud();
@@ -56,15 +56,7 @@ test("Kinesis tumbling window: state carried between batches of a window, then o
 });
 
 test("DynamoDB Streams tumbling window: a later window starts with a fresh state after the earlier one's final invocation; an answer without state is retried", async () => {
-  await env.ddb.send(
-    new CreateTableCommand({
-      TableName: "votes",
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-    }),
-  );
+  await createStreamedTable(env.ddb, "votes", "NEW_IMAGE");
   const { Table } = await env.ddb.send(new DescribeTableCommand({ TableName: "votes" }));
   // Forgets the state on its first call for the item "x": Lambda counts that as a failure and retries the batch.
   const answer = `(globalThis.calls = (globalThis.calls ?? 0) + 1) === 1 ? { note: "no state" } : (${COUNTING})`;

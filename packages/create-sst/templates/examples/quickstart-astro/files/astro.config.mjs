@@ -1,0 +1,7 @@
+import { defineConfig } from "astro/config";
+import aws from "astro-sst";
+
+export default defineConfig({
+  output: "server",
+  adapter: aws(),
+});

@@ -1,0 +1,2 @@
+// since there is data here, we can't prerender
+export const prerender = false;
