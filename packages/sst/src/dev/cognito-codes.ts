@@ -1,6 +1,7 @@
 /**
  * The codes a local user pool would have emailed or texted (sign-up confirmation,
- * forgot password, attribute verification, a temporary password), printed once each so
+ * forgot password, attribute verification, a temporary password, an SMS / email MFA
+ * sign-in code), printed once each so
  * the developer can type them in: the local cloud sends no mail.
  */
 import type { EventEmitter } from "node:events";
@@ -21,6 +22,7 @@ const WHAT: Record<string, string> = {
   forgot: "Password reset code",
   verify: "Verification code",
   "temporary-password": "Temporary password",
+  mfa: "Sign-in (MFA) code",
 };
 
 export function describeCode(e: CodeEvent): string {

@@ -45,19 +45,41 @@ function poolAttributes(id: string, ctx: ProviderContext) {
   };
 }
 
+/**
+ * EnabledMfas (which CreateUserPool does not take) as SetUserPoolMfaConfig sets them, as
+ * CloudFormation does; and a word, once per deploy, on what the local pool does not serve.
+ */
+async function applyMfaSettings(id: string, props: Props, ctx: ProviderContext) {
+  const mode = props.MfaConfiguration ?? "OFF";
+  const enabled: string[] = props.EnabledMfas ?? [];
+  if (enabled.length) {
+    await service(ctx, "cognitoidp").call("SetUserPoolMfaConfig", {
+      UserPoolId: id, MfaConfiguration: mode,
+      SoftwareTokenMfaConfiguration: { Enabled: enabled.includes("SOFTWARE_TOKEN_MFA") },
+      ...(enabled.includes("SMS_MFA") ? { SmsMfaConfiguration: { SmsAuthenticationMessage: props.SmsAuthenticationMessage, SmsConfiguration: props.SmsConfiguration } } : {}),
+      ...(enabled.includes("EMAIL_OTP") ? { EmailMfaConfiguration: {} } : {}),
+    });
+  }
+  if (props.DeviceConfiguration) ctx.log?.("DeviceConfiguration recorded: the local user pool does not remember devices (no DEVICE_SRP_AUTH, NewDeviceMetadata)");
+  if (props.UserPoolAddOns?.AdvancedSecurityMode && props.UserPoolAddOns.AdvancedSecurityMode !== "OFF") {
+    ctx.log?.(`UserPoolAddOns AdvancedSecurityMode ${props.UserPoolAddOns.AdvancedSecurityMode} recorded: the local user pool assesses no sign-in risk`);
+  }
+}
+
 const userPool: ResourceProvider = {
   replacementProps: ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"],
   async create(props, ctx) {
     const name = props.UserPoolName ?? ctx.physicalName({ maxLength: 128 });
     const out = await service(ctx, "cognitoidp").call("CreateUserPool", { PoolName: name, ...poolInput(props) });
-    if (props.MfaConfiguration === "ON" || props.MfaConfiguration === "OPTIONAL") ctx.log?.(`MfaConfiguration ${props.MfaConfiguration} recorded: the local user pool asks for no second factor`);
     const id = out.UserPool.Id as string;
+    await applyMfaSettings(id, props, ctx);
     return { physicalId: id, attributes: poolAttributes(id, ctx) };
   },
   async update(id, props, old, ctx) {
     const idp = service(ctx, "cognitoidp");
     const { Schema: _schema, ...settings } = poolInput(props);
     await idp.call("UpdateUserPool", { UserPoolId: id, ...settings });
+    await applyMfaSettings(id, props, ctx);
     // A schema only grows: attributes the template adds become custom attributes, as on AWS.
     const before = new Set((old.Schema ?? []).map((a: Props) => a.Name));
     const added = coerce((props.Schema ?? []) as Props[]).filter((a) => !before.has(a.Name));

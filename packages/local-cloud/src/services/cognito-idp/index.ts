@@ -26,6 +26,7 @@ import { ResourceServerOperations } from "./resource-servers.js";
 import { UserPoolStore } from "./store.js";
 import { publicJwk } from "./tokens.js";
 import { UserOperations } from "./users.js";
+import { deviceOperations, mfaOperations } from "./factor-operations.js";
 
 /** Local-only, in-process: a pool's public signing keys as a JWKS (`{ keys: [] }` for an unknown pool). */
 export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
@@ -116,7 +117,10 @@ export class CognitoIdpService implements Service {
       ListUsersInGroup: { iam: onPool("ListUsersInGroup"), run: (i) => users.ListUsersInGroup(i) },
       AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
       AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
+      ...mfaOperations(auth.mfa, onPool),
+      ...deviceOperations(auth.devices, onPool),
     };
+    users.mfaView = (pool, user) => auth.mfa.userView(pool, user);
     this.api = operationService(kernel, { signingName: this.signingName, model, operations, errors: COGNITO_SERVICE_ERRORS, publicOperationsUnsigned: true });
     this.unsigned = { ...this.api.unsigned, paths: WELL_KNOWN_DOCUMENTS.map((lastSegment) => ({ method: "GET", lastSegment, pattern: WELL_KNOWN })) };
   }
