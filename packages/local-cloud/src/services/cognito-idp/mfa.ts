@@ -28,7 +28,7 @@ const CODE_MISMATCH = () => new AwsError("CodeMismatchException", "Invalid code 
 const SETTINGS_FIELD: Record<MfaType, "SMSMfaSettings" | "SoftwareTokenMfaSettings" | "EmailMfaSettings"> = {
   SMS_MFA: "SMSMfaSettings", SOFTWARE_TOKEN_MFA: "SoftwareTokenMfaSettings", EMAIL_OTP: "EmailMfaSettings",
 };
-const CODE_RESPONSE: Record<MfaType, string> = { SMS_MFA: "SMS_MFA_CODE", SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE", EMAIL_OTP: "EMAIL_OTP_CODE" };
+export const CODE_RESPONSE: Record<MfaType, string> = { SMS_MFA: "SMS_MFA_CODE", SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE", EMAIL_OTP: "EMAIL_OTP_CODE" };
 
 interface MfaSessionData {
   /** The code sent (SMS_MFA / EMAIL_OTP). */
@@ -43,6 +43,14 @@ interface PreferenceInput {
   SMSMfaSettings?: { Enabled?: boolean; PreferredMfa?: boolean };
   SoftwareTokenMfaSettings?: { Enabled?: boolean; PreferredMfa?: boolean };
   EmailMfaSettings?: { Enabled?: boolean; PreferredMfa?: boolean };
+}
+
+/** An answer to an MFA challenge, as RespondToAuthChallenge carries it. */
+export interface MfaAnswer {
+  ChallengeName: string;
+  Session?: string;
+  ChallengeResponses: Record<string, string>;
+  ClientMetadata?: Metadata;
 }
 
 export const MFA_CHALLENGES = new Set(["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP"]);
@@ -254,9 +262,22 @@ export class Mfa {
   }
 
   /** RespondToAuthChallenge for the MFA challenges. */
-  async respond(pool: Pool, client: Client, input: { ChallengeName: string; Session?: string; ChallengeResponses: Record<string, string>; ClientMetadata?: Metadata }): Promise<Answer> {
+  async respond(pool: Pool, client: Client, input: MfaAnswer): Promise<Answer> {
+    const step = await this.check(pool, client, input);
+    if ("challenge" in step) return step.challenge;
+    return this.afterSecondFactor(pool, client, step.passed.user, step.passed.clientMetadata, step.passed.deviceKey, input.Session);
+  }
+
+  /**
+   * Checks an answer to an MFA challenge: the next challenge (the factor SELECT_MFA_TYPE
+   * chose), or the user who passed, the session ended. The hosted UI's sign-in form
+   * (hosted-ui/) uses it directly, then issues its own OAuth tokens.
+   */
+  async check(pool: Pool, client: Client, input: MfaAnswer): Promise<{ challenge: Answer } | { passed: { user: User; clientMetadata: Metadata; deviceKey?: string } }> {
     const responses = input.ChallengeResponses;
     const name = input.ChallengeName;
+    // Only MFA sessions: the custom-auth challenges share the session store, and pass nothing here.
+    if (!MFA_CHALLENGES.has(name)) throw invalidParameter(`Invalid challenge response for ${name}`);
     if ((MFA_TYPES as string[]).includes(name) && !responses[CODE_RESPONSE[name as MfaType]]) throw invalidParameter(`Missing required parameter ${CODE_RESPONSE[name as MfaType]}`);
     if (name === "SELECT_MFA_TYPE" && !responses.ANSWER) throw invalidParameter("Missing required parameter ANSWER");
     const session = this.sessions.get<MfaSessionData>(input.Session, client.id, name);
@@ -283,13 +304,13 @@ export class Mfa {
         const factors = this.store.user(pool.id, user.row.sub).enabled.filter((t) => this.poolFactors(pool).includes(t));
         if (!factors.includes(answer)) throw invalidParameter(`Invalid MFA type ${answer}; the user can choose ${factors.join(", ")}.`);
         this.sessions.end(input.Session);
-        return this.challenge(pool, user, answer, { poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, clientMetadata: metadata, deviceKey: session.data.deviceKey });
+        return { challenge: await this.challenge(pool, user, answer, { poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, clientMetadata: metadata, deviceKey: session.data.deviceKey }) };
       }
       case "MFA_SETUP":
         if (!session.data.verified) throw invalidParameter("The user has not verified a software token: call AssociateSoftwareToken and VerifySoftwareToken with this Session first.");
         break;
     }
     this.sessions.end(input.Session);
-    return this.afterSecondFactor(pool, client, user, metadata, session.data.deviceKey, input.Session);
+    return { passed: { user, clientMetadata: metadata, deviceKey: session.data.deviceKey } };
   }
 }

@@ -28,6 +28,7 @@ import { errorPage, formPage, type Field, type PageContext } from "./pages.js";
 import { STANDARD_SCOPES, splitScopes } from "./scopes.js";
 import { authenticateClient, formOf, OAuthError, oauthErrorResponse, TokenEndpoint } from "./token-endpoint.js";
 import { domainBaseUrl } from "./domain-host.js";
+import { challengeResponses, isMfaForm, mfaFormState, mfaPage, readMfaForm, type MfaChallengeAnswer } from "./mfa-step.js";
 
 const SESSION_COOKIE = "cognito";
 const CSRF_COOKIE = "XSRF-TOKEN";
@@ -249,6 +250,7 @@ export class HostedUi {
     const form = this.form(req);
     const { client } = checked.ok;
     if (form.get("new_password") !== null) return this.chooseNewPassword(ctx, checked.ok, form);
+    if (isMfaForm(form)) return this.secondFactor(ctx, checked.ok, form);
     const username = form.get("username") ?? "";
     const password = form.get("password") ?? "";
     let user: User;
@@ -268,7 +270,36 @@ export class HostedUi {
       this.pendingNewPassword.set(token, { poolId: pool.id, usernameKey: user.row.username_key, expires: Date.now() + PENDING_TTL_MS });
       return this.newPasswordPage(ctx, token);
     }
-    return this.signedIn(checked.ok, user);
+    return this.afterFirstFactor(ctx, checked.ok, user);
+  }
+
+  /** The password is through: the second factor the pool asks of this user (mfa.ts), else signed in. */
+  private async afterFirstFactor(ctx: PageContext, areq: AuthorizeRequest, user: User): Promise<AwsResponse> {
+    let challenge: MfaChallengeAnswer | undefined;
+    try {
+      challenge = (await this.auth.mfa.challengeAfterFirstFactor(areq.pool, areq.client, user, undefined)) as MfaChallengeAnswer | undefined;
+    } catch (e) {
+      if (e instanceof AwsError) return this.loginPage(ctx, { error: e.message, username: user.row.username });
+      throw e;
+    }
+    if (!challenge) return this.signedIn(areq, user);
+    return mfaPage(ctx, mfaFormState(challenge, user.row.username));
+  }
+
+  /** The MFA form: a wrong code shows it again; a factor chosen asks for its code; a right code signs in. */
+  private async secondFactor(ctx: PageContext, areq: AuthorizeRequest, form: URLSearchParams): Promise<AwsResponse> {
+    const posted = readMfaForm(form);
+    let step: Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
+    try {
+      step = await this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: posted.challenge, Session: posted.session, ChallengeResponses: challengeResponses(posted, posted.value) });
+    } catch (e) {
+      // An expired or foreign session starts the sign-in again; a wrong code keeps the (still live) session.
+      if (e instanceof AwsError && e.code === "NotAuthorizedException") return this.loginPage(ctx, { error: e.message, username: posted.username });
+      if (e instanceof AwsError) return { ...mfaPage(ctx, posted, e.message), status: 400 };
+      throw e;
+    }
+    if ("challenge" in step) return mfaPage(ctx, mfaFormState(step.challenge, posted.username));
+    return this.signedIn(areq, step.passed.user);
   }
 
   private newPasswordPage(ctx: PageContext, token: string, error?: string): AwsResponse {
@@ -296,7 +327,7 @@ export class HostedUi {
     user.row.status = "CONFIRMED";
     user.row.temporary_until = null;
     this.dir.saveUser(user);
-    return this.signedIn(areq, user);
+    return this.afterFirstFactor(ctx, areq, user);
   }
 
   /** A fresh sign-in: a hosted UI session, then the answer to the authorize request. */
