@@ -198,7 +198,7 @@ test("the AWS CLI signs in with CUSTOM_AUTH", async (t) => {
   if (!aws) return t.skip("no AWS CLI installed");
   const started = await aws("cognito-idp", "initiate-auth", "--client-id", clientId, "--auth-flow", "CUSTOM_AUTH", "--auth-parameters", "USERNAME=ann");
   assert.equal(started.ChallengeName, "CUSTOM_CHALLENGE");
-  const done = await aws("cognito-idp", "respond-to-auth-challenge", "--client-id", clientId, "--challenge-name", "CUSTOM_CHALLENGE", "--session", started.Session,
+  const done = await aws("cognito-idp", "respond-to-auth-challenge", "--client-id", clientId, "--challenge-name", "CUSTOM_CHALLENGE", `--session=${started.Session}`, // "=": a base64url session may start with "-"
     "--challenge-responses", `USERNAME=ann,ANSWER=${sentCode("ann@example.com")}`);
   assert.ok(done.AuthenticationResult.IdToken);
 });

@@ -173,7 +173,7 @@ test("CloudFormation's MfaConfiguration and EnabledMfas, and the AWS CLI answeri
   await aws("cognito-idp", "admin-set-user-mfa-preference", "--user-pool-id", poolId, "--username", "dan", "--sms-mfa-settings", "Enabled=true,PreferredMfa=true");
   const started = await aws("cognito-idp", "admin-initiate-auth", "--user-pool-id", poolId, "--client-id", clientId, "--auth-flow", "ADMIN_USER_PASSWORD_AUTH", "--auth-parameters", `USERNAME=dan,PASSWORD=${PASSWORD}`);
   assert.equal(started.ChallengeName, "SMS_MFA");
-  const done = await aws("cognito-idp", "admin-respond-to-auth-challenge", "--user-pool-id", poolId, "--client-id", clientId, "--challenge-name", "SMS_MFA", "--session", started.Session,
+  const done = await aws("cognito-idp", "admin-respond-to-auth-challenge", "--user-pool-id", poolId, "--client-id", clientId, "--challenge-name", "SMS_MFA", `--session=${started.Session}`, // "=": a base64url session may start with "-"
     "--challenge-responses", `USERNAME=dan,SMS_MFA_CODE=${lastCode("dan").code}`);
   assert.ok(done.AuthenticationResult.AccessToken);
   const off = await aws("cognito-idp", "set-user-pool-mfa-config", "--user-pool-id", poolId, "--mfa-configuration", "OFF");
