@@ -108,9 +108,6 @@ export class Cognito extends Construct implements SSTConstruct {
       });
     }
     const poolProps = this.props.cdk?.userPool as cognito.UserPoolProps | undefined;
-    if (poolProps?.deviceTracking) {
-      addLocalNotice(this, { construct, prop: "cdk.userPool.deviceTracking", local: "device tracking is deployed as written; the local user pool does not remember devices (no NewDeviceMetadata, DEVICE_SRP_AUTH or device operations)" });
-    }
     if (poolProps?.advancedSecurityMode && poolProps.advancedSecurityMode !== cognito.AdvancedSecurityMode.OFF) {
       addLocalNotice(this, { construct, prop: "cdk.userPool.advancedSecurityMode", local: "advanced security is deployed as written; the local user pool assesses no sign-in risk" });
     }

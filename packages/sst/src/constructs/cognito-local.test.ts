@@ -41,7 +41,6 @@ describe("Cognito locally", () => {
       },
     });
     assert.deepEqual(app.localNotices.map((n) => `${n.construct} ${n.prop}`).sort(), [
-      'Cognito "Auth" cdk.userPool.deviceTracking',
       'Cognito "Auth" identityPoolFederation.google',
       'Cognito "Auth" the user pool',
       'Cognito "Auth" triggers.customEmailSender',

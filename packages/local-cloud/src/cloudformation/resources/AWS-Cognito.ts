@@ -60,7 +60,6 @@ async function applyMfaSettings(id: string, props: Props, ctx: ProviderContext) 
       ...(enabled.includes("EMAIL_OTP") ? { EmailMfaConfiguration: {} } : {}),
     });
   }
-  if (props.DeviceConfiguration) ctx.log?.("DeviceConfiguration recorded: the local user pool does not remember devices (no DEVICE_SRP_AUTH, NewDeviceMetadata)");
   if (props.UserPoolAddOns?.AdvancedSecurityMode && props.UserPoolAddOns.AdvancedSecurityMode !== "OFF") {
     ctx.log?.(`UserPoolAddOns AdvancedSecurityMode ${props.UserPoolAddOns.AdvancedSecurityMode} recorded: the local user pool assesses no sign-in risk`);
   }
