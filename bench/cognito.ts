@@ -10,7 +10,9 @@
  *  - a USER_PASSWORD_AUTH sign-in (InitiateAuth: scrypt check, two RS256 signatures, the
  *    refresh token written) — baseline: one scrypt of the same cost plus two RS256 signatures;
  *  - the server's SRP work for one USER_SRP_AUTH sign-in (B, then S and the HKDF key),
- *    with OpenSSL's modular exponentiation — baseline: the same three exponentiations in BigInt.
+ *    with OpenSSL's modular exponentiation — baseline: the same three exponentiations in BigInt;
+ *  - a sign-in with SMS MFA (InitiateAuth → SMS_MFA challenge, the code sent as an event,
+ *    RespondToAuthChallenge → tokens) — baseline: the USER_PASSWORD_AUTH sign-in without MFA.
  */
 import { generateKeyPairSync, randomBytes, scryptSync, sign } from "node:crypto";
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
@@ -44,6 +46,21 @@ await idp.call("AdminCreateUser", { UserPoolId: poolId, Username: "bench", Messa
 await idp.call("AdminSetUserPassword", { UserPoolId: poolId, Username: "bench", Password: "Passw0rd!", Permanent: true });
 const signIn = () => idp.call("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "bench", PASSWORD: "Passw0rd!" } });
 const token = (await signIn()).AuthenticationResult.IdToken as string;
+
+// The same user and password in a pool that asks for an SMS code.
+const mfaPool = (await idp.call("CreateUserPool", { PoolName: "bench-mfa" })).UserPool.Id as string;
+await idp.call("SetUserPoolMfaConfig", { UserPoolId: mfaPool, MfaConfiguration: "OPTIONAL", SmsMfaConfiguration: { SmsAuthenticationMessage: "{####}" } });
+const mfaClient = (await idp.call("CreateUserPoolClient", { UserPoolId: mfaPool, ClientName: "c", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] })).UserPoolClient.ClientId as string;
+await idp.call("AdminCreateUser", { UserPoolId: mfaPool, Username: "bench", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "phone_number", Value: "+15555550100" }] });
+await idp.call("AdminSetUserPassword", { UserPoolId: mfaPool, Username: "bench", Password: "Passw0rd!", Permanent: true });
+await idp.call("AdminSetUserMFAPreference", { UserPoolId: mfaPool, Username: "bench", SMSMfaSettings: { Enabled: true, PreferredMfa: true } });
+let lastMfaCode = "";
+tc.cloud.events.on("cognito:code", (e) => { if (e.purpose === "mfa") lastMfaCode = e.code; });
+async function signInWithSms() {
+  const challenge = await idp.call("InitiateAuth", { ClientId: mfaClient, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "bench", PASSWORD: "Passw0rd!" } });
+  const done = await idp.call("RespondToAuthChallenge", { ClientId: mfaClient, ChallengeName: "SMS_MFA", Session: challenge.Session, ChallengeResponses: { USERNAME: "bench", SMS_MFA_CODE: lastMfaCode } });
+  if (!done.AuthenticationResult) throw new Error("no tokens after the SMS code");
+}
 const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${poolId}`;
 const config = { Issuer: issuer, Audience: [clientId] };
 
@@ -56,7 +73,7 @@ const salt = randomBytes(16);
 const verifier = makeVerifier("pool", "bench", "Passw0rd!");
 const A = modPow(g, BigInt("0x" + randomBytes(128).toString("hex")), N).toString(16);
 
-const rows: Array<[string, number[], number[]]> = [["JWT authorizer, local pool's keys", [], []], ["USER_PASSWORD_AUTH sign-in", [], []], ["SRP server work per sign-in", [], []]];
+const rows: Array<[string, number[], number[]]> = [["JWT authorizer, local pool's keys", [], []], ["USER_PASSWORD_AUTH sign-in", [], []], ["SRP server work per sign-in", [], []], ["password + SMS_MFA sign-in", [], []]];
 for (let r = 0; r < rounds; r++) {
   rows[0]![1].push(await perCall(() => authorizeJwt(token, config, undefined, local)));
   rows[0]![2].push(await perCall(() => authorizeJwt(token, config, undefined, cached)));
@@ -73,6 +90,8 @@ for (let r = 0; r < rounds; r++) {
     modPow(BigInt("0x" + verifier.verifier), b, N);
     modPow(BigInt("0x" + A), b, N);
   }));
+  rows[3]![1].push(await perCall(signInWithSms));
+  rows[3]![2].push(await perCall(signIn));
 }
 await tc.stop();
 

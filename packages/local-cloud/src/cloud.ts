@@ -346,6 +346,9 @@ export class LocalCloud implements RequestDispatcher, Kernel {
     if (hostMatch && this.apigateway) {
       return this.apigateway.handleExecuteApi(req, hostMatch[1]!, req.path || "/");
     }
+    // A user pool domain's hosted UI: `<prefix>.auth.<region>.localhost`.
+    const userPoolDomain = this.cognitoidp?.handleDomainHost(req);
+    if (userPoolDomain) return userPoolDomain;
     // API Gateway custom domains: `<domain>.localhost` (undefined when the host is none).
     if (this.apigateway && (req.headers.host ?? "").includes(".localhost")) {
       const served = this.apigateway.handleCustomDomain(req);

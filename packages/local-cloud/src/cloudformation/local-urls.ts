@@ -18,6 +18,27 @@ export interface LocalUrlContext {
   typeOfPhysicalId(id: string): string | undefined;
 }
 
+/**
+ * A user pool domain's hosted UI URL (CDK's `UserPoolDomain.baseUrl()` / `signInUrl()`:
+ * `https://{prefix}.auth.{region}.amazoncognito.com…`) is its local one,
+ * `http://{prefix}.auth.{region}.localhost:{port}…`, when the prefix is a domain the same
+ * stack deployed (services/cognito-idp/hosted-ui/domain-host.ts).
+ */
+const COGNITO_DOMAIN_URL = /^https:\/\/([a-z0-9-]+)\.auth\.([a-z0-9-]+)\.amazoncognito\.com(?=[/?]|$)/;
+
+export function localCognitoDomainUrl(value: string, ctx: LocalUrlContext): string {
+  if (!value.includes(".amazoncognito.com")) return value;
+  const m = COGNITO_DOMAIN_URL.exec(value);
+  if (!m || m[2] !== ctx.region || ctx.typeOfPhysicalId(m[1]!) !== "AWS::Cognito::UserPoolDomain") return value;
+  const port = new URL(ctx.endpoint).port || "80";
+  return `http://${m[1]}.auth.${m[2]}.localhost:${port}${value.slice(m[0].length)}`;
+}
+
+/** A string a template built, with the AWS URLs of the stack's APIs and user pool domains made local. */
+export function localUrlOf(value: string, ctx: LocalUrlContext): string {
+  return localCognitoDomainUrl(localApiUrl(value, ctx), ctx);
+}
+
 export function localApiUrl(value: string, ctx: LocalUrlContext): string {
   if (!value.includes(".execute-api.")) return value;
   const m = API_URL.exec(value);

@@ -7,7 +7,7 @@ import type { Template } from "./template.js";
 import { validationError } from "./template.js";
 import { evaluateCondition, type ResolveScope } from "./intrinsics.js";
 import type { ResourceState } from "./store.js";
-import { localApiUrl } from "./local-urls.js";
+import { localUrlOf } from "./local-urls.js";
 
 export interface ScopeInput {
   template: Template;
@@ -22,7 +22,7 @@ export interface ScopeInput {
   findExport: (name: string) => string | undefined;
   /** Called with every export name the stack imports. */
   onImport?: (name: string) => void;
-  /** The cloud's endpoint: with it, AWS URLs of the stack's APIs resolve to local ones (local-urls.ts). */
+  /** The cloud's endpoint: with it, AWS URLs of the stack's APIs and user pool domains resolve to local ones (local-urls.ts). */
   endpoint?: string;
 }
 
@@ -76,7 +76,7 @@ export function createScope(i: ScopeInput): ResolveScope & { conditions: Record<
       return v;
     },
     localUrl: i.endpoint === undefined ? undefined : (value) =>
-      localApiUrl(value, {
+      localUrlOf(value, {
         region: i.region,
         endpoint: i.endpoint!,
         typeOfPhysicalId: (id) => Object.values(i.resources()).find((r) => r?.physicalId === id)?.type,

@@ -33,6 +33,8 @@ export interface CloudEventMap {
   "apigateway:request": { apiId: string; method: string; path: string; routeKey?: string; status: number; durationMs: number; requestId: string };
   /** A code Cognito would have emailed or texted (sign-up, forgot password, attribute verification, temporary password). */
   "cognito:code": { userPoolId: string; username: string; purpose: string; attribute: string; destination: string; code: string; message?: string };
+  /** A user pool domain was created: its hosted UI answers at `url` (hosted-ui/domain-host.ts). */
+  "cognito:domain": { userPoolId: string; domain: string; url: string };
   "cloudformation:event": { StackId: string; StackName: string; LogicalResourceId: string; ResourceStatus: string; [field: string]: unknown };
 }
 

@@ -32,7 +32,7 @@ const local: Command = {
     ctx.ui.line(`Ready`);
     // What a local user pool would have emailed (sign-up codes, password resets).
     const { attachCognitoCodeLog } = await import("../dev/cognito-codes.js");
-    attachCognitoCodeLog(cloud.events, ctx.ui);
+    attachCognitoCodeLog(cloud.events, ctx.ui, () => cloud.cognitoidp?.localDomains() ?? []);
     await signal;
     await cloud.stop();
     return 0;

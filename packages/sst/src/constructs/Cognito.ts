@@ -3,9 +3,10 @@
  * its client, trigger functions, and an identity pool with roles for signed-in and
  * guest users, as SST v2 builds them. Locally the pool and client run in the local
  * cloud's Cognito (sign-up, sign-in with SRP or a password, tokens its authorizers
- * verify, triggers through the local Lambda) and the identity pool hands out credentials
- * of its roles; `sst dev` says once what differs (codes are printed, not sent; MFA,
- * custom-auth triggers and outside identity providers are deployed as written).
+ * verify, MFA, every trigger through the local Lambda) and the identity pool hands out
+ * credentials of its roles; `sst dev` says once what differs (codes are printed, not sent;
+ * custom senders get them unencrypted; device tracking, advanced security and outside
+ * identity providers are deployed as written).
  */
 import * as cdk from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
@@ -103,16 +104,16 @@ export class Cognito extends Construct implements SSTConstruct {
     if (this.cdk.userPool instanceof cognito.UserPool) {
       addLocalNotice(this, {
         construct, prop: "the user pool",
-        local: "the local user pool sends no email or SMS: `sst dev` prints each confirmation code, password-reset code and temporary password instead",
+        local: "the local user pool sends no email or SMS: `sst dev` prints each confirmation code, password-reset code, MFA sign-in code and temporary password instead",
       });
     }
-    const mfa = (this.props.cdk?.userPool as cognito.UserPoolProps | undefined)?.mfa;
-    if (mfa && mfa !== cognito.Mfa.OFF) {
-      addLocalNotice(this, { construct, prop: "cdk.userPool.mfa", local: "MFA is deployed as written; the local user pool signs users in without a second factor" });
+    const poolProps = this.props.cdk?.userPool as cognito.UserPoolProps | undefined;
+    if (poolProps?.advancedSecurityMode && poolProps.advancedSecurityMode !== cognito.AdvancedSecurityMode.OFF) {
+      addLocalNotice(this, { construct, prop: "cdk.userPool.advancedSecurityMode", local: "advanced security is deployed as written; the local user pool assesses no sign-in risk" });
     }
-    for (const key of ["createAuthChallenge", "defineAuthChallenge", "verifyAuthChallengeResponse", "customEmailSender", "customSmsSender", "userMigration"] as const) {
+    for (const key of ["customEmailSender", "customSmsSender"] as const) {
       if (this.props.triggers?.[key]) {
-        addLocalNotice(this, { construct, prop: `triggers.${key}`, local: "the function deploys and can be invoked, but the local user pool never calls it (no custom auth challenges, custom senders or user migration)" });
+        addLocalNotice(this, { construct, prop: `triggers.${key}`, local: "the function is called with each code, but in plain text: there is no local KMS to encrypt it with the pool's key, so skip the AWS Encryption SDK's decrypt locally (the code is also printed)" });
       }
     }
     const federation = this.props.identityPoolFederation;

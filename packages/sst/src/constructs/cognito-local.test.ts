@@ -1,11 +1,13 @@
 /**
  * What `sst dev` says once about a Cognito construct now that user pools run locally:
  * that codes are printed rather than sent, and each prop the local pool deploys but does
- * not act on (MFA, custom-auth triggers, outside identity providers) — nothing else.
+ * not act on as AWS does (device tracking, custom senders' encryption, outside identity
+ * providers) — nothing else.
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as kms from "aws-cdk-lib/aws-kms";
 import { App, Stack, Cognito } from "./index.js";
 import { writeApp, removeApp } from "../project/fixtures/seed-app.js";
 
@@ -25,19 +27,23 @@ describe("Cognito locally", () => {
     assert.match(app.localNotices[0]!.local, /prints each confirmation code/);
   });
 
-  it("MFA, custom-auth triggers and outside providers are named, each once", () => {
+  it("MFA and the custom-auth and migration triggers run locally: no notice; device tracking, custom senders and outside providers are named, each once", () => {
     const app = newApp();
-    new Cognito(new Stack(app, "S"), "Auth", {
-      triggers: { preSignUp: "src/a.handler", defineAuthChallenge: "src/a.handler", userMigration: "src/a.handler" },
+    const stack = new Stack(app, "S");
+    new Cognito(stack, "Auth", {
+      triggers: { preSignUp: "src/a.handler", defineAuthChallenge: "src/a.handler", userMigration: "src/a.handler", customEmailSender: "src/a.handler" },
       identityPoolFederation: { google: { clientId: "g-1" } },
-      cdk: { userPool: { mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true } } },
+      cdk: {
+        userPool: {
+          mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { sms: false, otp: true }, deviceTracking: { challengeRequiredOnNewDevice: true, deviceOnlyRememberedOnUserPrompt: false },
+          customSenderKmsKey: kms.Key.fromKeyArn(stack, "Key", "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"),
+        },
+      },
     });
     assert.deepEqual(app.localNotices.map((n) => `${n.construct} ${n.prop}`).sort(), [
-      'Cognito "Auth" cdk.userPool.mfa',
       'Cognito "Auth" identityPoolFederation.google',
       'Cognito "Auth" the user pool',
-      'Cognito "Auth" triggers.defineAuthChallenge',
-      'Cognito "Auth" triggers.userMigration',
+      'Cognito "Auth" triggers.customEmailSender',
     ]);
   });
 });

@@ -26,6 +26,8 @@ export interface CloudHandle {
     removeStacks(stackNames: string[]): Promise<unknown>;
     call(operation: string, input: any): Promise<any>;
   };
+  /** User pool domains and their local hosted UI URLs (printed by `sst dev` / `sst local`). */
+  readonly cognitoidp?: { localDomains(): { userPoolId: string; domain: string; url: string }[] };
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The codes a local user pool would have emailed or texted (sign-up confirmation,
- * forgot password, attribute verification, a temporary password), printed once each so
+ * forgot password, attribute verification, a temporary password, an SMS / email MFA
+ * sign-in code), printed once each so
  * the developer can type them in: the local cloud sends no mail.
  */
 import type { EventEmitter } from "node:events";
@@ -21,6 +22,7 @@ const WHAT: Record<string, string> = {
   forgot: "Password reset code",
   verify: "Verification code",
   "temporary-password": "Temporary password",
+  mfa: "Sign-in (MFA) code",
 };
 
 export function describeCode(e: CodeEvent): string {
@@ -29,8 +31,27 @@ export function describeCode(e: CodeEvent): string {
   return `|  Cognito ${e.userPoolId}: ${what}${to}: ${e.code}${e.message ? ` (message: ${JSON.stringify(e.message)})` : ""}`;
 }
 
-export function attachCognitoCodeLog(events: EventEmitter, ui: Ui): () => void {
+/** A user pool domain's local hosted UI, said when the domain is created. */
+interface DomainEvent {
+  userPoolId: string;
+  domain: string;
+  url: string;
+}
+
+export const describeDomain = (e: DomainEvent) => `|  Cognito ${e.userPoolId}: domain ${e.domain}: hosted UI and OAuth endpoints at ${e.url}`;
+
+/**
+ * Prints codes as they are sent, and user pool domains' hosted UI URLs: `existingDomains`
+ * (the domains the saved state already has) at once, new ones as they are created.
+ */
+export function attachCognitoCodeLog(events: EventEmitter, ui: Ui, existingDomains: () => DomainEvent[] = () => []): () => void {
   const onCode = (e: CodeEvent) => ui.line(describeCode(e));
+  const onDomain = (e: DomainEvent) => ui.line(describeDomain(e));
+  for (const d of existingDomains()) onDomain(d);
   events.on("cognito:code", onCode);
-  return () => events.off("cognito:code", onCode);
+  events.on("cognito:domain", onDomain);
+  return () => {
+    events.off("cognito:code", onCode);
+    events.off("cognito:domain", onDomain);
+  };
 }

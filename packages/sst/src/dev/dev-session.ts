@@ -254,7 +254,7 @@ export class DevSession {
       throw new Error("This local cloud has no Lambda service, so functions cannot run from source");
     this.cloud.lambda.setCodeResolver(this.resolver.resolve);
     const detachInvocations = attachInvocationLog(this.cloud.events, ui, (n) => this.resolver.label(n), { verbose: this.opts.verbose });
-    const detachCodes = attachCognitoCodeLog(this.cloud.events, ui);
+    const detachCodes = attachCognitoCodeLog(this.cloud.events, ui, () => this.cloud.cognitoidp?.localDomains() ?? []);
     this.detachLog = () => {
       detachInvocations();
       detachCodes();

@@ -1,10 +1,11 @@
 /**
  * Cognito: user pools, their clients, groups and domains are provisioned in the local
  * Cognito (services/cognito-idp) with the template's settings, so sign-up and sign-in
- * work locally; a domain's hosted UI is not served (the domain deploys, `sst dev` says
- * so). Identity pools and their roles are provisioned in the local identity pools
+ * work locally; a domain's hosted UI and OAuth endpoints answer at
+ * `http://<prefix>.auth.<region>.localhost:<port>` (`sst dev` prints it), and resource
+ * servers define the custom scopes clients are allowed. Identity pools and their roles are provisioned in the local identity pools
  * service (services/cognito-identity), so they hand out credentials of their roles.
- * Federated identity providers and resource servers are recorded with the ids AWS would give.
+ * Federated identity providers are recorded with the ids AWS would give.
  */
 import { recordedProvider } from "./recorded.js";
 import { arn, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider } from "../provider.js";
@@ -44,19 +45,40 @@ function poolAttributes(id: string, ctx: ProviderContext) {
   };
 }
 
+/**
+ * EnabledMfas (which CreateUserPool does not take) as SetUserPoolMfaConfig sets them, as
+ * CloudFormation does; and a word, once per deploy, on what the local pool does not serve.
+ */
+async function applyMfaSettings(id: string, props: Props, ctx: ProviderContext) {
+  const mode = props.MfaConfiguration ?? "OFF";
+  const enabled: string[] = props.EnabledMfas ?? [];
+  if (enabled.length) {
+    await service(ctx, "cognitoidp").call("SetUserPoolMfaConfig", {
+      UserPoolId: id, MfaConfiguration: mode,
+      SoftwareTokenMfaConfiguration: { Enabled: enabled.includes("SOFTWARE_TOKEN_MFA") },
+      ...(enabled.includes("SMS_MFA") ? { SmsMfaConfiguration: { SmsAuthenticationMessage: props.SmsAuthenticationMessage, SmsConfiguration: props.SmsConfiguration } } : {}),
+      ...(enabled.includes("EMAIL_OTP") ? { EmailMfaConfiguration: {} } : {}),
+    });
+  }
+  if (props.UserPoolAddOns?.AdvancedSecurityMode && props.UserPoolAddOns.AdvancedSecurityMode !== "OFF") {
+    ctx.log?.(`UserPoolAddOns AdvancedSecurityMode ${props.UserPoolAddOns.AdvancedSecurityMode} recorded: the local user pool assesses no sign-in risk`);
+  }
+}
+
 const userPool: ResourceProvider = {
   replacementProps: ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"],
   async create(props, ctx) {
     const name = props.UserPoolName ?? ctx.physicalName({ maxLength: 128 });
     const out = await service(ctx, "cognitoidp").call("CreateUserPool", { PoolName: name, ...poolInput(props) });
-    if (props.MfaConfiguration === "ON" || props.MfaConfiguration === "OPTIONAL") ctx.log?.(`MfaConfiguration ${props.MfaConfiguration} recorded: the local user pool asks for no second factor`);
     const id = out.UserPool.Id as string;
+    await applyMfaSettings(id, props, ctx);
     return { physicalId: id, attributes: poolAttributes(id, ctx) };
   },
   async update(id, props, old, ctx) {
     const idp = service(ctx, "cognitoidp");
     const { Schema: _schema, ...settings } = poolInput(props);
     await idp.call("UpdateUserPool", { UserPoolId: id, ...settings });
+    await applyMfaSettings(id, props, ctx);
     // A schema only grows: attributes the template adds become custom attributes, as on AWS.
     const before = new Set((old.Schema ?? []).map((a: Props) => a.Name));
     const added = coerce((props.Schema ?? []) as Props[]).filter((a) => !before.has(a.Name));
@@ -115,7 +137,6 @@ const userPoolDomain: ResourceProvider = {
   replacementProps: ["Domain", "UserPoolId", "CustomDomainConfig"],
   async create(props, ctx) {
     const out = await service(ctx, "cognitoidp").call("CreateUserPoolDomain", { Domain: props.Domain, UserPoolId: props.UserPoolId, ...(props.CustomDomainConfig ? { CustomDomainConfig: props.CustomDomainConfig } : {}) });
-    ctx.log?.(`Domain ${props.Domain} recorded: the local cloud serves no hosted UI or OAuth endpoints; sign users in with the user pool API (SDK, Amplify, amazon-cognito-identity-js)`);
     const cloudFront = out.CloudFrontDomain ?? `${props.Domain}.auth.${ctx.region}.amazoncognito.com`;
     return { physicalId: String(props.Domain), attributes: { CloudFrontDistribution: cloudFront } };
   },
@@ -125,6 +146,21 @@ const userPoolDomain: ResourceProvider = {
   },
   async delete(domain, props, ctx) {
     await service(ctx, "cognitoidp").call("DeleteUserPoolDomain", { Domain: domain, UserPoolId: props.UserPoolId }).catch(() => undefined);
+  },
+};
+
+const userPoolResourceServer: ResourceProvider = {
+  replacementProps: ["Identifier", "UserPoolId"],
+  async create(props, ctx) {
+    await service(ctx, "cognitoidp").call("CreateResourceServer", { UserPoolId: props.UserPoolId, Identifier: props.Identifier, Name: props.Name, Scopes: props.Scopes ?? [] });
+    return { physicalId: String(props.Identifier) };
+  },
+  async update(identifier, props, _old, ctx) {
+    await service(ctx, "cognitoidp").call("UpdateResourceServer", { UserPoolId: props.UserPoolId, Identifier: identifier, Name: props.Name, Scopes: props.Scopes ?? [] });
+    return {};
+  },
+  async delete(identifier, props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidp").call("DeleteResourceServer", { UserPoolId: props.UserPoolId, Identifier: identifier }));
   },
 };
 
@@ -198,7 +234,7 @@ export const cognitoProviders: Record<string, ResourceProvider> = {
   "AWS::Cognito::UserPoolDomain": userPoolDomain,
   "AWS::Cognito::UserPoolGroup": userPoolGroup,
   "AWS::Cognito::UserPoolIdentityProvider": recordedProvider({ replacementProps: ["ProviderName", "UserPoolId"], id: (p) => String(p.ProviderName) }),
-  "AWS::Cognito::UserPoolResourceServer": recordedProvider({ replacementProps: ["Identifier", "UserPoolId"], id: (p) => String(p.Identifier) }),
+  "AWS::Cognito::UserPoolResourceServer": userPoolResourceServer,
   "AWS::Cognito::IdentityPool": identityPool,
   "AWS::Cognito::IdentityPoolRoleAttachment": identityPoolRoleAttachment,
   // CDK's OpenIdConnectProvider (a custom resource): the provider's ARN, nothing behind it.

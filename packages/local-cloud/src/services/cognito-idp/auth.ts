@@ -1,9 +1,11 @@
 /**
  * Signing in: InitiateAuth / AdminInitiateAuth (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
- * USER_SRP_AUTH, REFRESH_TOKEN_AUTH), the challenges that follow (PASSWORD_VERIFIER,
- * NEW_PASSWORD_REQUIRED) through RespondToAuthChallenge, the tokens a success issues
- * (with the PreAuthentication, PreTokenGeneration and PostAuthentication triggers), and
- * RevokeToken. Challenge sessions live in memory for three minutes, as long as AWS keeps them.
+ * USER_SRP_AUTH, REFRESH_TOKEN_AUTH, and CUSTOM_AUTH through custom-auth.ts), the challenges
+ * that follow (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED here; CUSTOM_CHALLENGE and the MFA
+ * challenges of mfa.ts) through RespondToAuthChallenge, the tokens a success issues (with the
+ * PreAuthentication, PreTokenGeneration — pre-token-generation.ts — and PostAuthentication
+ * triggers), users migrated on first sign-in (user-migration.ts), and RevokeToken. Challenge
+ * sessions live in memory for three minutes, as long as AWS keeps them.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { AwsError } from "../../server/aws-error.js";
@@ -12,9 +14,17 @@ import type { Client, Directory, Pool, User } from "./directory.js";
 import { invalidParameter, notAuthorized, userNotFound } from "./errors.js";
 import { checkPassword, passwordMatches } from "./passwords.js";
 import { claimSignature, sameSignature, serverEphemeral, sessionKey, srpPoolName, validClientPublic, type ServerEphemeral } from "./srp.js";
-import { issueTokens } from "./tokens.js";
+import { DEFAULT_SCOPES, issueTokens } from "./tokens.js";
 import { runTrigger } from "./triggers.js";
 import type { UserOperations } from "./users.js";
+import { ChallengeSessions } from "./challenge-sessions.js";
+import { CustomAuth, type CustomAuthState } from "./custom-auth.js";
+import { deliverMfaCode } from "./custom-senders.js";
+import { Mfa, MFA_CHALLENGES } from "./mfa.js";
+import { Devices } from "./devices.js";
+import { MfaStore } from "./mfa-store.js";
+import { runPreTokenGeneration } from "./pre-token-generation.js";
+import { migrateUser } from "./user-migration.js";
 
 type Params = Record<string, string> | undefined;
 
@@ -26,12 +36,14 @@ interface Session {
   expires: number;
   srp?: { ephemeral: ServerEphemeral; a: string; secretBlock: string };
   clientMetadata?: Record<string, string>;
+  /** A PASSWORD_VERIFIER asked for inside a CUSTOM_AUTH sign-in (custom-auth.ts). */
+  custom?: CustomAuthState;
 }
 
 const SESSION_TTL_MS = 3 * 60_000;
 
 /** Seconds of a token's validity from the client's settings (AWS's defaults: one hour, thirty days). */
-function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshToken"): number {
+export function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshToken"): number {
   const d = client.description;
   const value = d[`${which}Validity`];
   const unit = d.TokenValidityUnits?.[which] ?? (which === "RefreshToken" ? "days" : "hours");
@@ -41,11 +53,27 @@ function validity(client: Client, which: "IdToken" | "AccessToken" | "RefreshTok
 
 export class AuthOperations {
   private readonly sessions = new Map<string, Session>();
+  readonly mfa: Mfa;
+  readonly devices: Devices;
+  private readonly customAuth: CustomAuth;
 
   constructor(
     private readonly dir: Directory,
     private readonly users: UserOperations,
-  ) {}
+  ) {
+    const challenges = new ChallengeSessions();
+    this.mfa = new Mfa(dir, new MfaStore(dir.store.db), challenges,
+      (pool, client, user, clientMetadata, deviceKey, endedSession) => this.afterSecondFactor(pool, client, user, clientMetadata, deviceKey, endedSession),
+      (pool, user, code) => deliverMfaCode(dir, pool, user, code));
+    this.devices = new Devices(dir, dir.store.db, challenges, async (pool, client, user, clientMetadata, deviceKey) =>
+      ({ ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication", deviceKey }) }));
+    this.customAuth = new CustomAuth(dir, challenges, {
+      preAuthentication: (pool, client, user, clientMetadata) => this.preAuthentication(pool, client, user, clientMetadata),
+      checkCanSignIn: (user) => users.checkCanSignIn(user),
+      passwordVerifier: (pool, client, user, srpA, clientMetadata, custom) => this.passwordVerifier(pool, client, user, srpA, clientMetadata, custom),
+      finish: (pool, client, user, clientMetadata) => this.secondFactorOrTokens(pool, client, user, clientMetadata),
+    });
+  }
 
   private newSession(s: Omit<Session, "expires">, key = randomBytes(96).toString("base64url")): string {
     const now = Date.now();
@@ -76,6 +104,8 @@ export class AuthOperations {
       case "REFRESH_TOKEN_AUTH":
       case "REFRESH_TOKEN":
         return legacy || flows.includes("ALLOW_REFRESH_TOKEN_AUTH");
+      case "CUSTOM_AUTH":
+        return flows.includes("ALLOW_CUSTOM_AUTH") || flows.includes("CUSTOM_AUTH_FLOW_ONLY");
       default:
         return false;
     }
@@ -86,6 +116,7 @@ export class AuthOperations {
     if (flow === "USER_PASSWORD_AUTH") throw invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
     if (flow === "USER_SRP_AUTH") throw invalidParameter("USER_SRP_AUTH is not enabled for the client.");
     if (flow.startsWith("REFRESH_TOKEN")) throw invalidParameter("Refresh Token flow not enabled for this client");
+    if (flow === "CUSTOM_AUTH") throw invalidParameter("Custom auth flow not enabled for this client");
     throw invalidParameter(admin ? "Auth flow not enabled for this client" : "Initiate Auth method not supported.");
   }
 
@@ -104,7 +135,7 @@ export class AuthOperations {
   private async initiate(input: { AuthFlow: string; AuthParameters?: Params; ClientMetadata?: Record<string, string>; ClientId: string }, admin: boolean) {
     const params = input.AuthParameters ?? {};
     const flow = input.AuthFlow;
-    if (flow === "CUSTOM_AUTH" || flow === "USER_AUTH") throw invalidParameter(`${flow} is not supported by the local cloud's Cognito (no custom challenges / passwordless sign-in)`);
+    if (flow === "USER_AUTH") throw invalidParameter(`${flow} is not supported by the local cloud's Cognito (no choice-based / passwordless sign-in)`);
     const refresh = flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN";
     // A refresh's SECRET_HASH is checked once the token says whose it is.
     const client = this.dir.client(input.ClientId);
@@ -112,29 +143,37 @@ export class AuthOperations {
     if (!refresh) this.dir.checkSecretHash(client, [params.USERNAME ?? ""], params.SECRET_HASH);
     this.checkFlow(client, flow, admin);
     if (refresh) return this.refresh(pool, client, params);
+    if (flow === "CUSTOM_AUTH") return this.customAuth.initiate(pool, client, params, input.ClientMetadata);
     if (!params.USERNAME) throw invalidParameter("Missing required parameter USERNAME");
     if (flow === "USER_SRP_AUTH") {
       if (!params.SRP_A) throw invalidParameter("Missing required parameter SRP_A");
       if (!validClientPublic(params.SRP_A)) throw invalidParameter("Invalid SRP_A value.");
     } else if (params.PASSWORD === undefined) throw invalidParameter("Missing required parameter PASSWORD");
-    const user = this.dir.userForSignIn(pool, params.USERNAME, client);
+    // A name the pool does not know may be a user still to migrate (only where the password reaches the server).
+    const migrate = () => migrateUser(this.dir, { pool, client, name: params.USERNAME!, source: "UserMigration_Authentication", password: params.PASSWORD, clientMetadata: input.ClientMetadata, enableSms: (p, u) => this.mfa.enableSms(p, u) });
+    const user = this.dir.findForSignIn(pool, params.USERNAME) ?? (flow === "USER_SRP_AUTH" ? undefined : await migrate()) ?? this.dir.userForSignIn(pool, params.USERNAME, client);
     await this.preAuthentication(pool, client, user, input.ClientMetadata);
-    if (flow === "USER_SRP_AUTH") {
-      if (!user.row.srp_verifier) throw notAuthorized();
-      const ephemeral = serverEphemeral(user.row.srp_verifier);
-      const secretBlock = randomBytes(96).toString("base64");
-      this.newSession({ poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, challenge: "PASSWORD_VERIFIER", srp: { ephemeral, a: params.SRP_A!, secretBlock }, clientMetadata: input.ClientMetadata }, secretBlock);
-      return {
-        ChallengeName: "PASSWORD_VERIFIER",
-        ChallengeParameters: { SALT: user.row.srp_salt!, SECRET_BLOCK: secretBlock, SRP_B: ephemeral.public, USERNAME: user.row.username, USER_ID_FOR_SRP: user.row.username },
-      };
-    }
+    if (flow === "USER_SRP_AUTH") return this.passwordVerifier(pool, client, user, params.SRP_A!, input.ClientMetadata);
     if (!user.row.enabled) throw notAuthorized("User is disabled.");
     if (!passwordMatches(params.PASSWORD!, user.row.password_hash)) throw notAuthorized();
-    return this.afterPassword(pool, client, user, input.ClientMetadata);
+    return this.afterPassword(pool, client, user, input.ClientMetadata, params.DEVICE_KEY);
   }
 
-  private async preAuthentication(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
+  /** The PASSWORD_VERIFIER challenge answering the client's SRP_A (its session is found by SECRET_BLOCK). */
+  private passwordVerifier(pool: Pool, client: Client, user: User, srpA: string, clientMetadata?: Record<string, string>, custom?: CustomAuthState) {
+    if (!user.row.srp_verifier) throw notAuthorized();
+    const ephemeral = serverEphemeral(user.row.srp_verifier);
+    const secretBlock = randomBytes(96).toString("base64");
+    this.newSession({ poolId: pool.id, clientId: client.id, usernameKey: user.row.username_key, challenge: "PASSWORD_VERIFIER", srp: { ephemeral, a: srpA, secretBlock }, clientMetadata, custom }, secretBlock);
+    return {
+      ChallengeName: "PASSWORD_VERIFIER",
+      ...(custom ? { Session: secretBlock } : {}),
+      ChallengeParameters: { SALT: user.row.srp_salt!, SECRET_BLOCK: secretBlock, SRP_B: ephemeral.public, USERNAME: user.row.username, USER_ID_FOR_SRP: user.row.username },
+    };
+  }
+
+  /** Also run by the hosted UI's sign-in form (hosted-ui/). */
+  async preAuthentication(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
     await runTrigger(this.dir.kernel, {
       lambdaConfig: pool.lambdaConfig, trigger: "PreAuthentication", source: "PreAuthentication_Authentication", region: this.dir.region,
       userPoolId: pool.id, userName: user.row.username, clientId: client.id,
@@ -143,7 +182,7 @@ export class AuthOperations {
   }
 
   /** The password was right: a challenge, or tokens. */
-  private async afterPassword(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>) {
+  private async afterPassword(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string) {
     this.users.checkCanSignIn(user);
     if (user.row.status === "FORCE_CHANGE_PASSWORD") {
       if (user.row.temporary_until !== null && user.row.temporary_until < Date.now()) throw notAuthorized("Temporary password has expired and must be reset by an administrator.");
@@ -154,27 +193,38 @@ export class AuthOperations {
         ChallengeParameters: { USER_ID_FOR_SRP: user.row.username, requiredAttributes: "[]", userAttributes: JSON.stringify(shown) },
       };
     }
+    // A sign-in from a device the user confirmed proves the device (devices.ts): at once when it is remembered (no MFA), else after MFA.
+    const device = this.devices.knownDevice(pool, user, deviceKey);
+    if (device && this.devices.remembered(pool, user, device)) return this.devices.deviceChallenge(pool, client, user, device, clientMetadata);
+    return this.secondFactorOrTokens(pool, client, user, clientMetadata, device);
+  }
+
+  /** Every first factor is through: the MFA challenge the pool asks for (mfa.ts), or tokens. */
+  private async secondFactorOrTokens(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string) {
+    const challenge = await this.mfa.challengeAfterFirstFactor(pool, client, user, clientMetadata, deviceKey);
+    if (challenge) return challenge;
+    return this.afterSecondFactor(pool, client, user, clientMetadata, deviceKey);
+  }
+
+  /** Every factor is through: the known device proves itself, or tokens. */
+  private async afterSecondFactor(pool: Pool, client: Client, user: User, clientMetadata?: Record<string, string>, deviceKey?: string, endedSession?: string) {
+    if (deviceKey) return this.devices.deviceChallenge(pool, client, user, deviceKey, clientMetadata, endedSession);
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata, source: "TokenGeneration_Authentication" }) };
   }
 
-  private async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string }) {
+  /** Also issues the OAuth endpoints' tokens (hosted-ui/), with their scopes and nonce. */
+  async tokens(pool: Pool, client: Client, user: User, o: { newSignIn: boolean; clientMetadata?: Record<string, string>; source: string; authTime?: number; originJti?: string; deviceKey?: string; oauth?: { scopes: string[]; nonce?: string } }) {
     const groups = this.dir.groupsOf(pool, user);
-    const override = await runTrigger(this.dir.kernel, {
-      lambdaConfig: pool.lambdaConfig, trigger: "PreTokenGeneration", source: o.source, region: this.dir.region, userPoolId: pool.id, userName: user.row.username,
-      clientId: client.id,
-      request: {
-        userAttributes: { ...user.attributes, "cognito:user_status": user.row.status },
-        groupConfiguration: { groupsToOverride: groups.names, iamRolesToOverride: groups.roles, preferredRole: groups.roles[0] ?? null },
-        clientMetadata: o.clientMetadata ?? {},
-      },
-    });
+    // The V2 PreTokenGeneration trigger sees (and may change) the OAuth grant's scopes.
+    const scopes = o.oauth ? [...o.oauth.scopes] : [...DEFAULT_SCOPES];
+    const override = await runPreTokenGeneration(this.dir, { pool, client, user, source: o.source, groups, clientMetadata: o.clientMetadata, scopes });
     const authTime = o.authTime ?? Math.floor(Date.now() / 1000);
     const originJti = o.originJti ?? randomUUID();
     const set = issueTokens({
       key: pool.key, issuer: pool.issuer, clientId: client.id,
       subject: { sub: user.row.sub, username: user.row.username, attributes: this.readableAttributes(client, user), groups: groups.names, roles: groups.roles },
       idValidity: validity(client, "IdToken"), accessValidity: validity(client, "AccessToken"), authTime, originJti,
-      claimsOverride: override?.claimsOverrideDetails ?? undefined,
+      claimsOverride: override.claimsOverride, accessOverride: override.accessOverride, scopes, oauth: o.oauth && { nonce: o.oauth.nonce },
     });
     const result: Record<string, unknown> = { AccessToken: set.accessToken, ExpiresIn: validity(client, "AccessToken"), TokenType: "Bearer", IdToken: set.idToken };
     if (o.newSignIn) {
@@ -184,6 +234,8 @@ export class AuthOperations {
         auth_time: authTime, expires: Date.now() / 1000 + validity(client, "RefreshToken"), revoked: 0,
       });
       result.RefreshToken = refreshToken;
+      const device = this.devices.newDeviceMetadata(pool, user, o.deviceKey);
+      if (device) result.NewDeviceMetadata = device;
       await runTrigger(this.dir.kernel, {
         lambdaConfig: pool.lambdaConfig, trigger: "PostAuthentication", source: "PostAuthentication_Authentication", region: this.dir.region,
         userPoolId: pool.id, userName: user.row.username, clientId: client.id,
@@ -242,7 +294,8 @@ export class AuthOperations {
         const expected = claimSignature(key, srpPoolName(pool.id), user.row.username, session.srp!.secretBlock, responses.TIMESTAMP!);
         if (!user.row.enabled) throw notAuthorized("User is disabled.");
         if (!sameSignature(expected, responses.PASSWORD_CLAIM_SIGNATURE!)) throw notAuthorized();
-        return this.afterPassword(pool, client, user, input.ClientMetadata ?? session.clientMetadata);
+        if (session.custom) return this.customAuth.afterPasswordVerifier(pool, client, user, session.custom, input.ClientMetadata ?? session.clientMetadata);
+        return this.afterPassword(pool, client, user, input.ClientMetadata ?? session.clientMetadata, responses.DEVICE_KEY);
       }
       case "NEW_PASSWORD_REQUIRED": {
         if (!responses.NEW_PASSWORD) throw invalidParameter("Missing required parameter NEW_PASSWORD");
@@ -258,7 +311,13 @@ export class AuthOperations {
         this.dir.saveUser(user);
         return { ChallengeParameters: {}, AuthenticationResult: await this.tokens(pool, client, user, { newSignIn: true, clientMetadata: input.ClientMetadata, source: "TokenGeneration_NewPasswordChallenge" }) };
       }
+      case "DEVICE_SRP_AUTH":
+      case "DEVICE_PASSWORD_VERIFIER":
+        return this.devices.respond(pool, client, { ...input, ChallengeResponses: responses });
+      case "CUSTOM_CHALLENGE":
+        return this.customAuth.respond(pool, client, { Session: input.Session, ChallengeResponses: responses, ClientMetadata: input.ClientMetadata });
       default:
+        if (MFA_CHALLENGES.has(input.ChallengeName)) return this.mfa.respond(pool, client, { ...input, ChallengeResponses: responses });
         throw invalidParameter(`The challenge ${input.ChallengeName} is not supported by the local cloud's Cognito`);
     }
   }
@@ -281,4 +340,4 @@ function newRefreshToken(): string {
   return [header, randomBytes(256).toString("base64url"), randomBytes(12).toString("base64url"), randomBytes(384).toString("base64url"), randomBytes(16).toString("base64url")].join(".");
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

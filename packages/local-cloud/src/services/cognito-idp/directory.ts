@@ -8,6 +8,7 @@ import { createHmac, randomInt, randomUUID } from "node:crypto";
 import type { Kernel } from "../../kernel/kernel.js";
 import { AwsError } from "../../server/aws-error.js";
 import { runTrigger } from "./triggers.js";
+import { runCustomSender, type SenderPurpose } from "./custom-senders.js";
 import { poolSchema, type Attributes, type SchemaAttribute } from "./attributes.js";
 import { clientNotFound, codeMismatch, expiredCode, notAuthorized, poolNotFound, userNotFound } from "./errors.js";
 import { hashPassword, type PasswordPolicy } from "./passwords.js";
@@ -191,7 +192,7 @@ export class Directory {
    * and printed in the dev log: locally nothing is emailed or texted. A CustomMessage
    * trigger writes the message it would have been sent in, which must carry the code.
    */
-  async issueCode(pool: Pool, user: User, purpose: CodePurpose, medium: { attribute: string; destination: string }, clientId?: string): Promise<string> {
+  async issueCode(pool: Pool, user: User, purpose: CodePurpose, medium: { attribute: string; destination: string }, clientId?: string, senderPurpose?: SenderPurpose): Promise<string> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const codes = JSON.parse(user.row.codes) as Record<string, StoredCode>;
     codes[purpose] = { code, expires: Date.now() + (purpose === "forgot" ? FORGOT_CODE_TTL_MS : CODE_TTL_MS) };
@@ -203,6 +204,8 @@ export class Directory {
       attribute: medium.attribute, destination: medium.destination, code,
       ...(message ? { message: (medium.attribute === "email" ? message.emailMessage : message.smsMessage)?.replaceAll(CODE_PARAMETER, code) } : {}),
     });
+    const sender = senderPurpose ?? (purpose === "signup" ? "SignUp" : purpose === "forgot" ? "ForgotPassword" : "VerifyUserAttribute");
+    await runCustomSender(this, pool, user, { attribute: medium.attribute, code, purpose: sender, clientId });
     return code;
   }
 

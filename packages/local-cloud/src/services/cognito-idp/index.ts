@@ -20,9 +20,13 @@ import model from "../../wire/models/cognitoidp.js";
 import { AuthOperations } from "./auth.js";
 import { Directory } from "./directory.js";
 import { PoolOperations } from "./pools.js";
+import { HostedUi } from "./hosted-ui/index.js";
+import { domainPrefixOfHost, localDomains, localDomainUrl } from "./hosted-ui/domain-host.js";
+import { ResourceServerOperations } from "./resource-servers.js";
 import { UserPoolStore } from "./store.js";
 import { publicJwk } from "./tokens.js";
 import { UserOperations } from "./users.js";
+import { deviceOperations, mfaOperations } from "./factor-operations.js";
 
 /** Local-only, in-process: a pool's public signing keys as a JWKS (`{ keys: [] }` for an unknown pool). */
 export const LOCAL_JSON_WEB_KEYS = "LocalJsonWebKeys";
@@ -41,6 +45,8 @@ export class CognitoIdpService implements Service {
   readonly pools: PoolOperations;
   readonly users: UserOperations;
   readonly auth: AuthOperations;
+  /** The user pool domains' OAuth endpoints and sign-in pages (hosted-ui/). */
+  readonly hostedUi: HostedUi;
 
   constructor({ kernel }: ServiceDeps) {
     this.dir = new Directory(new UserPoolStore(kernel.openDatabase("cognito-idp")), kernel);
@@ -48,6 +54,8 @@ export class CognitoIdpService implements Service {
     const users = (this.users = new UserOperations(this.dir, pools));
     const auth = (this.auth = new AuthOperations(this.dir, users));
     const dir = this.dir;
+    const servers = new ResourceServerOperations(this.dir);
+    this.hostedUi = new HostedUi(this.dir, users, auth, (poolId) => this.jwks(poolId));
     const any = (action: string) => (): Authorization => ({ action: `cognito-idp:${action}`, resource: "*" });
     const onPool = (action: string) => (i: { UserPoolId: string }): Authorization => ({ action: `cognito-idp:${action}`, resource: dir.poolArn(i.UserPoolId) });
     const operations: OperationSpecs<typeof model, CallContext> = {
@@ -70,6 +78,11 @@ export class CognitoIdpService implements Service {
       ListGroups: { iam: onPool("ListGroups"), run: (i) => pools.ListGroups(i) },
       UpdateGroup: { iam: onPool("UpdateGroup"), run: (i) => pools.UpdateGroup(i) },
       DeleteGroup: { iam: onPool("DeleteGroup"), run: (i) => pools.DeleteGroup(i) },
+      CreateResourceServer: { iam: onPool("CreateResourceServer"), run: (i) => servers.CreateResourceServer(i) },
+      DescribeResourceServer: { iam: onPool("DescribeResourceServer"), run: (i) => servers.DescribeResourceServer(i) },
+      ListResourceServers: { iam: onPool("ListResourceServers"), run: (i) => servers.ListResourceServers(i) },
+      UpdateResourceServer: { iam: onPool("UpdateResourceServer"), run: (i) => servers.UpdateResourceServer(i) },
+      DeleteResourceServer: { iam: onPool("DeleteResourceServer"), run: (i) => servers.DeleteResourceServer(i) },
       // What users call for themselves: no signature, no IAM, as on AWS.
       SignUp: { iam: "none", run: (i) => users.SignUp(i) },
       ConfirmSignUp: { iam: "none", run: (i) => users.ConfirmSignUp(i) },
@@ -104,7 +117,10 @@ export class CognitoIdpService implements Service {
       ListUsersInGroup: { iam: onPool("ListUsersInGroup"), run: (i) => users.ListUsersInGroup(i) },
       AdminInitiateAuth: { iam: onPool("AdminInitiateAuth"), run: (i) => auth.AdminInitiateAuth(i) },
       AdminRespondToAuthChallenge: { iam: onPool("AdminRespondToAuthChallenge"), run: (i) => auth.AdminRespondToAuthChallenge(i) },
+      ...mfaOperations(auth.mfa, onPool),
+      ...deviceOperations(auth.devices, onPool),
     };
+    users.mfaView = (pool, user) => auth.mfa.userView(pool, user);
     this.api = operationService(kernel, { signingName: this.signingName, model, operations, errors: COGNITO_SERVICE_ERRORS, publicOperationsUnsigned: true });
     this.unsigned = { ...this.api.unsigned, paths: WELL_KNOWN_DOCUMENTS.map((lastSegment) => ({ method: "GET", lastSegment, pattern: WELL_KNOWN })) };
   }
@@ -113,6 +129,20 @@ export class CognitoIdpService implements Service {
     const wellKnown = req.method === "GET" ? WELL_KNOWN.exec(req.path) : null;
     if (wellKnown) return Promise.resolve(this.discovery(req, wellKnown[1]!, wellKnown[2]!));
     return this.api.handle(req);
+  }
+
+  /**
+   * A request on a user pool domain's local host (`<prefix>.auth.<region>.localhost`):
+   * its hosted UI and OAuth endpoints; undefined when the host is not one.
+   */
+  handleDomainHost(req: AwsRequest): Promise<AwsResponse> | undefined {
+    const prefix = domainPrefixOfHost(req.headers.host ?? "");
+    return prefix === undefined ? undefined : this.hostedUi.handle(req, prefix);
+  }
+
+  /** Every user pool domain and the local URL of its hosted UI (what `sst dev` prints). */
+  localDomains(): { userPoolId: string; domain: string; url: string }[] {
+    return localDomains(this.dir);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
@@ -148,7 +178,7 @@ export class CognitoIdpService implements Service {
     }
     if (document === "jwks.json") return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(this.jwks(userPoolId)) };
     const base = `http://${req.headers.host ?? "127.0.0.1"}/${userPoolId}`;
-    const domain = pool.description.Domain ? `https://${pool.description.Domain}.auth.${this.dir.region}.amazoncognito.com` : undefined;
+    const domain = pool.description.Domain ? localDomainUrl(pool.description.Domain, this.dir.region, /:(\d+)$/.exec(req.headers.host ?? "")?.[1]) : undefined;
     return {
       status: 200,
       headers: { "content-type": "application/json" },

@@ -11,6 +11,8 @@ import { DEFAULT_POLICY } from "./passwords.js";
 import type { GroupRow } from "./store.js";
 import { newPoolKey } from "./tokens.js";
 import { page } from "./pagination.js";
+import { checkOAuthClientSettings } from "./hosted-ui/scopes.js";
+import { localDomainUrl } from "./hosted-ui/domain-host.js";
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const random = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -145,6 +147,7 @@ export class PoolOperations {
   CreateUserPoolClient(input: Record<string, any>) {
     const pool = this.dir.pool(input.UserPoolId);
     this.checkClientSettings(input);
+    checkOAuthClientSettings(this.dir, pool.id, input, Boolean(input.GenerateSecret));
     const id = random(26, "abcdefghijklmnopqrstuvwxyz0123456789");
     const at = now();
     const description = {
@@ -187,6 +190,7 @@ export class PoolOperations {
     this.dir.pool(input.UserPoolId);
     const client = this.dir.client(input.ClientId, input.UserPoolId);
     this.checkClientSettings(input);
+    checkOAuthClientSettings(this.dir, input.UserPoolId, input, client.row.secret !== null);
     const old = client.description;
     const description = {
       UserPoolId: old.UserPoolId, ClientName: input.ClientName ?? old.ClientName, ClientId: old.ClientId, ...pick(input, CLIENT_SETTINGS),
@@ -219,6 +223,7 @@ export class PoolOperations {
     pool.description.Domain = custom ? undefined : input.Domain;
     if (custom) pool.description.CustomDomain = input.Domain;
     this.dir.store.setPoolDescription(pool.id, JSON.stringify(pool.description));
+    if (!custom) this.dir.kernel.events.emit("cognito:domain", { userPoolId: pool.id, domain: input.Domain, url: localDomainUrl(input.Domain, this.dir.region, new URL(this.dir.kernel.endpoint).port) });
     return custom ? { CloudFrontDomain: cloudFront } : {};
   }
 

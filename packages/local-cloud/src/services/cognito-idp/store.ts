@@ -71,7 +71,7 @@ export class UserPoolStore {
   /** Counts pool creations and deletions: what caches of pool keys compare against. */
   poolsVersion = 0;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS pools (id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, signing_key TEXT NOT NULL, created REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS clients (id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, description TEXT NOT NULL, secret TEXT);

@@ -99,14 +99,38 @@ export interface IssueOptions {
   /** When the user signed in (kept across refreshes). */
   authTime: number;
   originJti: string;
-  /** What a PreTokenGeneration trigger changed in the ID token. */
-  claimsOverride?: { claimsToAddOrOverride?: Record<string, string>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string } };
+  /** What a PreTokenGeneration trigger changed in the ID token (V2+ values may be any JSON). */
+  claimsOverride?: { claimsToAddOrOverride?: Record<string, unknown>; claimsToSuppress?: string[]; groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string } };
+  /** What a V2+ PreTokenGeneration trigger changed in the access token. */
+  accessOverride?: AccessOverride;
+  /** The access token's scopes (default `aws.cognito.signin.user.admin`; the OAuth endpoints pass the granted scopes). */
+  scopes?: string[];
+  /** Tokens from the OAuth endpoints (hosted-ui/): `version` 2, `at_hash`, and the authorize request's nonce. */
+  oauth?: OAuthClaims;
 }
+
+export interface OAuthClaims {
+  nonce?: string;
+}
+
+export interface AccessOverride {
+  claimsToAddOrOverride?: Record<string, unknown>;
+  claimsToSuppress?: string[];
+  scopesToAdd?: string[];
+  scopesToSuppress?: string[];
+}
+
+export const DEFAULT_SCOPES = ["aws.cognito.signin.user.admin"];
+
+/** OIDC's at_hash: the left half of the access token's SHA-256, base64url. */
+export const atHash = (accessToken: string) => createHash("sha256").update(accessToken).digest().subarray(0, 16).toString("base64url");
 
 /** Attributes that never appear as ID token claims. */
 const NOT_CLAIMS = new Set(["sub"]);
 /** Claims a PreTokenGeneration trigger may not change. */
 const RESERVED = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"]);
+/** Access-token claims a V2 trigger may not change (scopes change through scopesToAdd / scopesToSuppress). */
+const ACCESS_RESERVED = new Set([...RESERVED, "client_id", "scope", "username", "event_id", "version"]);
 
 export function issueTokens(o: IssueOptions): TokenSet {
   const now = Math.floor(Date.now() / 1000);
@@ -134,7 +158,19 @@ export function issueTokens(o: IssueOptions): TokenSet {
   if (groups.length) accessClaims["cognito:groups"] = groups;
   Object.assign(accessClaims, {
     iss: o.issuer, client_id: o.clientId, origin_jti: o.originJti, event_id: eventId, token_use: "access",
-    scope: "aws.cognito.signin.user.admin", auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
+    scope: accessScopes(o.scopes ?? DEFAULT_SCOPES, o.accessOverride).join(" "), auth_time: o.authTime, exp: now + o.accessValidity, iat: now, jti: randomUUID(), username: o.subject.username,
   });
-  return { idToken: signJwt(o.key, idClaims), accessToken: signJwt(o.key, accessClaims), originJti: o.originJti, authTime: o.authTime };
+  for (const [name, value] of Object.entries(o.accessOverride?.claimsToAddOrOverride ?? {})) if (!ACCESS_RESERVED.has(name)) accessClaims[name] = value;
+  for (const name of o.accessOverride?.claimsToSuppress ?? []) if (!ACCESS_RESERVED.has(name)) delete accessClaims[name];
+  if (o.oauth) accessClaims.version = 2;
+  // at_hash covers the access token as signed, so it is computed after signing.
+  const accessToken = signJwt(o.key, accessClaims);
+  if (o.oauth) Object.assign(idClaims, { at_hash: atHash(accessToken), ...(o.oauth.nonce !== undefined ? { nonce: o.oauth.nonce } : {}) });
+  return { idToken: signJwt(o.key, idClaims), accessToken, originJti: o.originJti, authTime: o.authTime };
+}
+
+function accessScopes(scopes: string[], override: AccessOverride | undefined): string[] {
+  const out = scopes.filter((s) => !(override?.scopesToSuppress ?? []).includes(s));
+  for (const s of override?.scopesToAdd ?? []) if (!out.includes(s)) out.push(s);
+  return out;
 }

@@ -8,7 +8,8 @@
 import { AwsError } from "../../server/aws-error.js";
 import type { Kernel } from "../../kernel/kernel.js";
 
-export type TriggerName = "PreSignUp" | "PostConfirmation" | "PreAuthentication" | "PostAuthentication" | "PreTokenGeneration" | "CustomMessage" | "UserMigration";
+export type TriggerName = "PreSignUp" | "PostConfirmation" | "PreAuthentication" | "PostAuthentication" | "PreTokenGeneration" | "CustomMessage" | "UserMigration"
+  | "DefineAuthChallenge" | "CreateAuthChallenge" | "VerifyAuthChallengeResponse" | "CustomSMSSender" | "CustomEmailSender";
 
 export interface TriggerCall {
   lambdaConfig: Record<string, any> | undefined;
@@ -21,14 +22,20 @@ export interface TriggerCall {
   clientId?: string;
   request: Record<string, unknown>;
   response?: Record<string, unknown>;
+  /** For triggers configured as `{ LambdaArn, LambdaVersion }` (PreTokenGenerationConfig, the custom senders). */
+  functionArn?: string;
+  /** The event's `version` ("1" unless the trigger's configuration says otherwise). */
+  version?: string;
+  /** Fire and forget (the custom senders): the caller does not wait for the answer. */
+  async?: boolean;
 }
 
 /** Runs the trigger when the pool has one: its `response`, or undefined when there is none. */
 export async function runTrigger(kernel: Pick<Kernel, "clients">, call: TriggerCall): Promise<Record<string, any> | undefined> {
-  const fn = call.lambdaConfig?.[call.trigger];
+  const fn = call.functionArn ?? call.lambdaConfig?.[call.trigger];
   if (typeof fn !== "string" || !fn) return undefined;
   const event = {
-    version: "1",
+    version: call.version ?? "1",
     triggerSource: call.source,
     region: call.region,
     userPoolId: call.userPoolId,
@@ -39,10 +46,11 @@ export async function runTrigger(kernel: Pick<Kernel, "clients">, call: TriggerC
   };
   let out: { FunctionError?: string; Payload?: Uint8Array };
   try {
-    out = (await kernel.clients.lambda.call("Invoke", { FunctionName: fn, InvocationType: "RequestResponse", Payload: Buffer.from(JSON.stringify(event)) })) as typeof out;
+    out = (await kernel.clients.lambda.call("Invoke", { FunctionName: fn, InvocationType: call.async ? "Event" : "RequestResponse", Payload: Buffer.from(JSON.stringify(event)) })) as typeof out;
   } catch (err) {
     throw new AwsError("UnexpectedLambdaException", `${call.trigger} invocation failed due to error ${(err as Error).message ?? err}.`);
   }
+  if (call.async) return {};
   const text = Buffer.from(out.Payload ?? []).toString("utf8");
   let answer: any;
   try {

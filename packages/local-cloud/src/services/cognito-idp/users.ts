@@ -11,6 +11,8 @@ import { codeMismatch, invalidParameter, notAuthorized, userNotConfirmed, userNo
 import { checkPassword, passwordMatches, temporaryPassword } from "./passwords.js";
 import type { PoolOperations } from "./pools.js";
 import { runTrigger } from "./triggers.js";
+import { migrateUser } from "./user-migration.js";
+import { runCustomSender } from "./custom-senders.js";
 import { page } from "./pagination.js";
 import { randomUUID } from "node:crypto";
 
@@ -18,6 +20,9 @@ type AttributeList = { Name?: string; Value?: string }[] | undefined;
 const seconds = () => Date.now() / 1000;
 
 export class UserOperations {
+  /** The user's MFA settings as GetUser / AdminGetUser show them (set by the service to mfa.ts's view). */
+  mfaView: (pool: Pool, user: User) => Record<string, unknown> = () => ({});
+
   constructor(
     private readonly dir: Directory,
     private readonly pools: PoolOperations,
@@ -142,7 +147,7 @@ export class UserOperations {
     if (user.row.status !== "UNCONFIRMED") throw invalidParameter("User is already confirmed.");
     const delivery = this.dir.deliveryFor(pool, user.attributes);
     if (!delivery) throw invalidParameter("Auto verification not turned on.");
-    await this.dir.issueCode(pool, user, "signup", delivery, client.id);
+    await this.dir.issueCode(pool, user, "signup", delivery, client.id, "ResendCode");
     this.dir.saveUser(user);
     return { CodeDeliveryDetails: this.codeDetails(delivery) };
   }
@@ -163,13 +168,19 @@ export class UserOperations {
     const username = this.usernameForNewUser(pool, input.Username, attributes);
     if (existing || this.clash(pool, username, attributes)) throw new AwsError("UsernameExistsException", "User account already exists");
     const user = this.dir.newUserRow(pool, username, attributes, "FORCE_CHANGE_PASSWORD");
-    this.setTemporaryPassword(pool, user, input.TemporaryPassword);
+    const password = this.setTemporaryPassword(pool, user, input.TemporaryPassword);
     user.row.attributes = JSON.stringify(user.attributes);
     this.dir.store.insertUser(user.row);
+    if (input.MessageAction !== "SUPPRESS") {
+      for (const attribute of ["email", "phone_number"]) {
+        if (user.attributes[attribute]) await runCustomSender(this.dir, pool, user, { attribute, code: password, purpose: "AdminCreateUser", clientMetadata: input.ClientMetadata });
+      }
+    }
     return { User: this.view(user) };
   }
 
-  private setTemporaryPassword(pool: Pool, user: User, given: string | undefined) {
+  /** Sets and prints a temporary password; returns it (for the custom sender). */
+  private setTemporaryPassword(pool: Pool, user: User, given: string | undefined): string {
     const password = given ?? temporaryPassword(pool.policy);
     this.dir.setPassword(pool, user, password);
     const days = pool.policy?.TemporaryPasswordValidityDays ?? 7;
@@ -180,6 +191,7 @@ export class UserOperations {
       userPoolId: pool.id, username: user.row.username, purpose: "temporary-password", attribute: user.attributes.email ? "email" : user.attributes.phone_number ? "phone_number" : "",
       destination: user.attributes.email ?? user.attributes.phone_number ?? "", code: password,
     });
+    return password;
   }
 
   AdminSetUserPassword(input: { UserPoolId: string; Username: string; Password: string; Permanent?: boolean }) {
@@ -205,14 +217,14 @@ export class UserOperations {
   }
 
   AdminGetUser(input: { UserPoolId: string; Username: string }) {
-    const { user } = this.adminUser(input);
+    const { pool, user } = this.adminUser(input);
     const v = this.view(user);
-    return { Username: v.Username, UserAttributes: v.Attributes, UserCreateDate: v.UserCreateDate, UserLastModifiedDate: v.UserLastModifiedDate, Enabled: v.Enabled, UserStatus: v.UserStatus };
+    return { Username: v.Username, UserAttributes: v.Attributes, UserCreateDate: v.UserCreateDate, UserLastModifiedDate: v.UserLastModifiedDate, Enabled: v.Enabled, UserStatus: v.UserStatus, ...this.mfaView(pool, user) };
   }
 
   GetUser(input: { AccessToken: string }) {
-    const { user } = this.dir.userOfAccessToken(input.AccessToken);
-    return { Username: user.row.username, UserAttributes: toList(user.attributes) };
+    const { pool, user } = this.dir.userOfAccessToken(input.AccessToken);
+    return { Username: user.row.username, UserAttributes: toList(user.attributes), ...this.mfaView(pool, user) };
   }
 
   AdminDeleteUser(input: { UserPoolId: string; Username: string }) {
@@ -336,9 +348,10 @@ export class UserOperations {
     return {};
   }
 
-  async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string }) {
+  async ForgotPassword(input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }) {
     const { pool, client } = this.dir.clientForPublicCall(input.ClientId, input.Username, input.SecretHash);
-    const user = this.dir.findForSignIn(pool, input.Username);
+    const user = this.dir.findForSignIn(pool, input.Username)
+      ?? (await migrateUser(this.dir, { pool, client, name: input.Username, source: "UserMigration_ForgotPassword", clientMetadata: input.ClientMetadata }));
     if (!user) return this.pretendDelivery(pool, client, input.Username);
     const delivery = this.verifiedDelivery(user);
     if (!delivery) throw invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
