@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { assumedRoleArn } from "../../iam/principals.js";
 import type { ServiceDeps } from "../../kernel/kernel.js";
+import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import { AwsError } from "../../server/aws-error.js";
 import type { AwsRequest, AwsResponse, CallContext, Principal, Service } from "../../types.js";
-import { OperationHost } from "../../wire/host.js";
 import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import model from "../../wire/models/stepfunctions.js";
 import type { OperationSpecs } from "../../wire/operations.js";
@@ -44,7 +44,7 @@ export class StepFunctionsService implements Service {
   readonly signingName = "states";
   readonly ops: StepFunctionsOperations;
   private readonly executions: Executions;
-  private readonly host: OperationHost<CallContext>;
+  private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps, opts: { timeScale?: number } = {}) {
     const store = new StepFunctionsStore(kernel.openDatabase("stepfunctions"));
@@ -102,21 +102,20 @@ export class StepFunctionsService implements Service {
       UntagResource: { iam: on("UntagResource", (i) => i.resourceArn), run: (i) => ops.UntagResource(i) },
       ListTagsForResource: { iam: on("ListTagsForResource", (i) => i.resourceArn), run: (i) => ops.ListTagsForResource(i) },
     };
-    this.host = new OperationHost<CallContext>(kernel, {
+    this.api = operationService(kernel, {
       signingName: this.signingName,
-      models: [model],
+      model,
       operations,
-      context: (ctx) => ctx,
       errors: jsonServiceErrors({ validation: "ValidationException", internal: "InternalFailure" }),
     });
   }
 
   handle(req: AwsRequest): Promise<AwsResponse> {
-    return this.host.handle(req);
+    return this.api.handle(req);
   }
 
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    return this.host.call(operation, input, ctx);
+    return this.api.call(operation, input, ctx);
   }
 
   /** Resumes the executions a previous process left running. */
