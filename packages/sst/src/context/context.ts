@@ -111,10 +111,12 @@ export function memo<T>(cb: () => T): () => T {
     }
     const read = new Set<ContextHandle>();
     const value = tracking.run(read, cb);
-    for (const d of read) outer?.add(d);
+    // forEach / Array.from, not for…of or spread: a site's type-check compiles this file
+    // with its own target, ES5 for Next.js (packages/sst/site-typecheck).
+    read.forEach((d) => outer?.add(d));
     const learn = () => {
       if (deps) return;
-      deps = [...read];
+      deps = Array.from(read);
       lookup().store(value);
     };
     // An async memo may read contexts after an await: learn them once it settles.
