@@ -120,6 +120,8 @@ export interface DeployedApp {
   deploy: ReturnType<typeof runSst>;
   /** `sst local` serving the deployed stage on the port the deploy used. */
   local: SstProcess;
+  /** That port (the local cloud's endpoint is http://127.0.0.1:<port>). */
+  port: number;
 }
 
 /**
@@ -132,5 +134,5 @@ export async function deployLocal(app: string, stage: string, env: Record<string
   if (deploy.code !== 0) throw new Error(`sst deploy --local failed (${deploy.code}):\n${deploy.output}`);
   const local = new SstProcess(app, ["local", "--dir", path.join(".sst", "local", stage), "--port", String(port)]);
   await local.waitFor(/Ready/, 60_000);
-  return { deploy, local };
+  return { deploy, local, port };
 }
