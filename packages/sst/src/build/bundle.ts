@@ -11,6 +11,7 @@ import type { BundleResult, FunctionDefinitionRecord } from "./types.js";
 import { resolveHandler, splitHandler } from "./handler.js";
 import { esbuildError } from "./esbuild-error.js";
 import { fallbackNodePaths } from "./node-paths.js";
+import { installPackages } from "./install-packages.js";
 import { awsSdkV2EndpointPlugin, AWS_SDK_V2_PLUGIN_NAME } from "./aws-sdk-v2.js";
 import { buildSyncWithAwsSdkV2Endpoint, bundlesAwsSdkV2 } from "./aws-sdk-v2-sync.js";
 
@@ -93,7 +94,7 @@ function prepareDir(outdir: string): void {
 
 function finish(def: FunctionDefinitionRecord, root: string, outdir: string, metafile: esbuild.Metafile | undefined, layout: BundleLayout = "index"): BundleResult {
   copyFilesInto(def, root, outdir);
-  installPackages(def, root, outdir);
+  installPackages(def.nodejs?.install ?? [], root, outdir, def.handler);
   const { exportName } = resolveHandler(root, def.handler);
   const inputs = Object.keys(metafile?.inputs ?? {})
     .filter((i) => !i.includes(":"))
@@ -154,36 +155,3 @@ export function copyFilesInto(def: FunctionDefinitionRecord, root: string, outdi
   }
 }
 
-/**
- * nodejs.install: copy each package (as installed in the project) into the bundle's
- * node_modules. Works offline; the package's own dependencies must be bundled-free.
- */
-function installPackages(def: FunctionDefinitionRecord, root: string, outdir: string): void {
-  const install = def.nodejs?.install ?? [];
-  if (install.length === 0) return;
-  for (const name of install) {
-    const dir = installedPackageDir(name, root);
-    if (!dir) throw new Error(`Failed to build function "${def.handler}": nodejs.install package "${name}" is not installed in the project`);
-    const dest = path.join(outdir, "node_modules", name);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.cpSync(dir, dest, { recursive: true, dereference: true });
-  }
-}
-
-/**
- * The folder of an installed package, looked up as Node would from the project (then
- * from sst's own node_modules). By folder, not `require.resolve("<name>/package.json")`:
- * a package whose "exports" leaves out ./package.json (kysely, …) would not resolve so.
- */
-function installedPackageDir(name: string, root: string): string | undefined {
-  const dirs: string[] = [];
-  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
-    dirs.push(path.join(dir, "node_modules"));
-    if (path.dirname(dir) === dir) break;
-  }
-  for (const nm of [...dirs, ...fallbackNodePaths()]) {
-    const candidate = path.join(nm, name);
-    if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
-  }
-  return undefined;
-}
