@@ -4,7 +4,8 @@
  * `params` as the event), and a Function with `url: true` that renders a file given
  * by `copyFiles` with sharp, a native package put in the bundle by `nodejs.install`.
  * Deployed with `sst deploy --local` (twice: the second runs `onUpdate`), then
- * under `sst dev`.
+ * under `sst dev`, where the bundle is laid out as deployed (`src/thumb.mjs`, copyFiles
+ * at the root), so the handler's module-relative read works the same.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -83,9 +84,7 @@ describe("a user's Script + Function URL app (nodejs.install, copyFiles)", { ski
       assert.ok(running.dev.lines.some((l) => /Invoked .*SeedonCreateFunction/.test(l)), running.dev.output);
     });
 
-    test("the Function URL renders with sharp from source, reading the copied file next to its bundle as deployed", {
-      todo: "sst dev bundles a handler to <version>/index.mjs, not to its source path (src/thumb.mjs) as deploy and SST v2's dev do, so `new URL(\"../logo.svg\", import.meta.url)` misses the copied file",
-    }, async () => {
+    test("the Function URL renders with sharp from source, reading the copied file next to its bundle as deployed", async () => {
       const out = Object.values(readOutputs(app)).find((s) => s.SettingsTable?.startsWith("dev-"))!;
       const res = await thumbnail(`${out.ThumbUrl}?w=32`);
       assert.deepEqual([res.status, res.size], [200, "32x16"], res.text);

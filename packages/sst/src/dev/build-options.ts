@@ -17,8 +17,10 @@ export async function devBuildOptions(root: string): Promise<{ buildOptions: Bui
   }
   if (typeof mod?.functionBuildOptions !== "function") return { buildOptions: (def, root, outdir) => withSdkThroughRequire(defaultBuildOptions(def, root, outdir)) };
   return {
-    buildOptions: (def, root, outdir) => withSdkThroughRequire(mod.functionBuildOptions(def, root, outdir)),
-    // copyFiles land next to the bundle, as they do in the deployed zip.
+    // The handler's source path ("src/thumb.mjs"), as deploy and SST v2's dev lay bundles
+    // out: code that reads a copyFiles file relative to its module finds it here too.
+    buildOptions: (def, root, outdir) => withSdkThroughRequire(mod.functionBuildOptions(def, root, outdir, "source")),
+    // copyFiles land at the bundle's root, as they do in the deployed zip.
     prepareVersion:
       typeof mod.copyFilesInto === "function"
         ? (def, dir) => {
