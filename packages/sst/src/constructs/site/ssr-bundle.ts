@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
 import { copyFilesInto, esbuildError, fallbackNodePaths, findHandler, nodeTarget } from "../../build/index.js";
 import { buildSyncWithAwsSdkV2Endpoint, bundlesAwsSdkV2 } from "../../build/aws-sdk-v2-sync.js";
+import { installPackages } from "../../build/install-packages.js";
 import type { CopyFile, NodeJSProps } from "../../build/types.js";
 
 export interface SsrHandlerBundle {
@@ -101,19 +102,19 @@ export function bundleSsrHandler(b: SsrHandlerBundle): { dir: string; handler: s
   return { dir: b.outdir, handler };
 }
 
-/** Copies each package as the project has it installed into the bundle's node_modules. */
+/**
+ * Copies each package as the project has it installed into the bundle's node_modules,
+ * with what it loads at run time (sharp's dependencies and platform binary).
+ */
 function copyPackages(b: SsrHandlerBundle, names: string[]): void {
   if (names.length === 0) return;
   const require = createRequire(path.join(b.root, "package.json"));
   for (const name of names) {
-    let manifest: string;
     try {
-      manifest = require.resolve(`${name}/package.json`, { paths: [b.root, ...fallbackNodePaths()] });
+      require.resolve(`${name}/package.json`, { paths: [b.root, ...fallbackNodePaths()] });
     } catch {
       throw new Error(`There was a problem bundling the SSR function for the "${b.site}" Site: it imports "${name}", which is not installed in the project (it is copied into the function, not downloaded)`);
     }
-    const dest = path.join(b.outdir, "node_modules", name);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.cpSync(path.dirname(manifest), dest, { recursive: true, dereference: true });
   }
+  installPackages(names, b.root, b.outdir, `${b.site} (SSR)`);
 }
