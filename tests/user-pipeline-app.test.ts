@@ -4,7 +4,8 @@
  * orders in a Table with a global index; the Table's stream consumer (INSERTs only, by a
  * filter) publishing to a Topic; the Topic fanning out to two Queues (both subscriber
  * forms) whose consumers write to an audit Table; a Cron. Driven under `sst dev` with the
- * AWS SDK; then deployed with `sst deploy --local`.
+ * AWS SDK. Its template is compared with SST v2's and deployed in
+ * packages/sst/src/constructs/parity/parity.test.ts.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +16,6 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from "@
 import { LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
 import { copyApp, removeApp, repoRoot } from "./helpers/app-copy.js";
 import { startDev, type RunningApp } from "./helpers/generated-app.js";
-import { runSst } from "./helpers/sst-process.js";
 import { eventually, readOutputs } from "./helpers/outputs.js";
 
 const ADMIN = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
@@ -97,18 +97,4 @@ describe("a user's pipeline app (Bucket → Table stream → Topic → Queues, C
     const sweeps = await c.ddb.send(new QueryCommand({ TableName: out.AuditTable, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "sweep" } } }));
     assert.equal(sweeps.Items?.[0]?.detailType?.S, "Scheduled Event");
   });
-});
-
-test("the user's pipeline app deploys with sst deploy --local", () => {
-  // Its functions' behaviour is driven under sst dev above (same template, same local
-  // cloud); this is the deploy path's build of them: bundles, notifications, mappings.
-  const app = copyApp(path.join(repoRoot, "tests", "fixtures", "user-pipeline-app"), "user-pipeline-app-deploy");
-  try {
-    const deploy = runSst(app, ["deploy", "--local", "--stage", "local"]);
-    assert.equal(deploy.code, 0, deploy.output);
-    const out = Object.values(readOutputs(app))[0]!;
-    assert.deepEqual(Object.keys(out).filter((k) => k !== "SSTMetadata").sort(), ["AuditTable", "OrdersTable", "ReceiptsBucket", "SweepFunction"]);
-  } finally {
-    if (!process.env.SST_TEST_KEEP) removeApp(app);
-  }
 });

@@ -32,19 +32,19 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: "A queue whose consumer may run longer than SQS's default 30-second visibility timeout gets the consumer's timeout as its visibility timeout (only when none was set). AWS refuses SST v2's template for such an app (\"Queue visibility timeout: 30 seconds is less than Function timeout\").",
   },
   {
-    apps: ["my-app", "events-app"],
+    apps: ["my-app", "events-app", "user-pipeline-app"],
     where: /^Resources\/BucketNotificationsHandler050a0587b7544547bf325f094a3db834RoleDefaultPolicy2CF63D36$/,
     kind: "missing",
     why: `${CDK}: the S3 notifications handler gets its permissions from a policy per bucket instead of its role's default policy.`,
   },
   {
-    apps: ["my-app", "events-app"],
+    apps: ["my-app", "events-app", "user-pipeline-app"],
     where: /^Resources\/\w+BucketNotificationsHandlerPolicy[0-9A-F]{8}$/,
     kind: "extra",
     why: `${CDK}: the per-bucket policy of the S3 notifications handler (see above).`,
   },
   {
-    apps: ["my-app", "events-app"],
+    apps: ["my-app", "events-app", "user-pipeline-app"],
     where: /^Resources\/(BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691|\w+BucketNotifications[0-9A-F]{8})$/,
     path: /^DependsOn$/,
     kind: "property",

@@ -14,7 +14,8 @@ cd "$scratch"
 # The app code imports these; SST v2 bundles them.
 npm install --no-audit --no-fund sst@2.49.8 aws-cdk-lib@2.224.0 constructs@10.3.0 \
   @aws-sdk/client-dynamodb@3.699.0 @aws-sdk/lib-dynamodb@3.699.0 @aws-sdk/client-s3@3.699.0 \
-  @aws-sdk/s3-request-presigner@3.699.0 @aws-sdk/client-sqs@3.699.0 >/dev/null
+  @aws-sdk/s3-request-presigner@3.699.0 @aws-sdk/client-sqs@3.699.0 @aws-sdk/client-sns@3.699.0 \
+  @aws-sdk/client-apigatewaymanagementapi@3.699.0 >/dev/null
 
 node "$repo/packages/sst/bin/sst.mjs" local --port 0 --dir "$scratch/local-state" > local.log 2>&1 &
 cloud=$!
@@ -47,4 +48,6 @@ rm -rf seed && cp -r "$repo/examples/my-app" seed
 sed -i 's/maxBatchingWindow: "30 seconds"/maxBatchingWindow: Duration.seconds(30)/; 1i import { Duration } from "aws-cdk-lib";' seed/stacks/Queue.ts
 build my-app seed
 for app in events-app api-app functions-app service-app; do build "$app" "$here/apps/$app"; done
+# Apps written from SST v2's docs for the end-to-end tests (tests/user-*-app.test.ts).
+for app in user-pipeline-app user-auth-app user-notify-app; do build "$app" "$repo/tests/fixtures/$app"; done
 echo "fixtures written to $here/fixtures"

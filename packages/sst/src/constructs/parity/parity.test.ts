@@ -26,6 +26,10 @@ const APPS: Record<string, string> = {
   "api-app": path.join(PARITY_DIR, "apps/api-app"),
   "functions-app": path.join(PARITY_DIR, "apps/functions-app"),
   "service-app": path.join(PARITY_DIR, "apps/service-app"),
+  // Apps written from SST v2's docs for the end-to-end tests (tests/user-*-app.test.ts).
+  "user-pipeline-app": path.join(REPO, "tests/fixtures/user-pipeline-app"),
+  "user-auth-app": path.join(REPO, "tests/fixtures/user-auth-app"),
+  "user-notify-app": path.join(REPO, "tests/fixtures/user-notify-app"),
 };
 
 /**
