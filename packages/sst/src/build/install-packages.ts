@@ -64,14 +64,17 @@ function visibleFrom(dir: string, outdir: string, name: string): { real: string 
 /** A file left in each copied package while the tree is built: which real folder it came from. */
 const MARKER = ".sst-installed-from";
 
+/**
+ * What a package may load: `dependencies` (required, unless also optional), then
+ * `optionalDependencies` and `peerDependencies` (taken when installed). Arrays, not
+ * iterated Maps or Sets: a site's type-check compiles this file for ES5 (site-typecheck).
+ */
 function runtimeDependencies(dir: string): { name: string; required: boolean }[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-  const optional = new Set(Object.keys(pkg.optionalDependencies ?? {}));
-  const out = new Map<string, boolean>();
-  for (const name of Object.keys(pkg.dependencies ?? {})) out.set(name, !optional.has(name));
-  for (const name of optional) out.set(name, false);
-  for (const name of Object.keys(pkg.peerDependencies ?? {})) if (!out.has(name)) out.set(name, false);
-  return [...out].map(([name, required]) => ({ name, required }));
+  const optional = Object.keys(pkg.optionalDependencies ?? {});
+  const out: { name: string; required: boolean }[] = Object.keys(pkg.dependencies ?? {}).map((name) => ({ name, required: !optional.includes(name) }));
+  for (const name of [...optional, ...Object.keys(pkg.peerDependencies ?? {})]) if (!out.some((d) => d.name === name)) out.push({ name, required: false });
+  return out;
 }
 
 /**
