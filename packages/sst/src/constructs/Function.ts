@@ -240,6 +240,11 @@ export class Function extends lambda.Function implements SSTConstruct {
     if (props.url !== undefined && props.url !== false && props.url !== true && typeof props.url !== "object") {
       throw propError(ref, "url", `must be true, false or { authorizer, cors, streaming }`);
     }
+    if (typeof props.url === "object") {
+      checkKnownProps(ref, props.url, URL_PROPS, "url.");
+      // SST v2's own doc comment spells these "allowedOrigins"; its CorsProps (what it reads) says "allowOrigins".
+      if (typeof props.url.cors === "object") checkKnownProps(ref, props.url.cors, URL_CORS_PROPS, "url.cors.");
+    }
 
     const active = !Stack.isSSTStack(stack) || stack.isActive;
     // As SST v2, the handler file is looked for when the app finishes (a stack may
@@ -699,6 +704,9 @@ function sizeOrThrow(value: SSTSize, prop: string, ref?: ConstructRef): number {
     throw ref ? propError(ref, prop, (e as Error).message) : e;
   }
 }
+
+const URL_PROPS: ReadonlySet<string> = new Set(["authorizer", "cors", "streaming"]);
+const URL_CORS_PROPS: ReadonlySet<string> = new Set(["allowCredentials", "allowHeaders", "allowMethods", "allowOrigins", "exposeHeaders", "maxAge"]);
 
 /** SST v2's function URL CORS: everything allowed unless narrowed; `false` turns CORS off. */
 function functionUrlCors(cors: boolean | FunctionUrlCorsProps): lambda.FunctionUrlCorsOptions | undefined {
