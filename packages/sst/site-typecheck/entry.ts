@@ -5,12 +5,13 @@
  * options (ES5 target: no `for…of` over a Map, Set or generator, no spread of them),
  * where SST v2's published package gave declaration files. `npm run typecheck` runs it.
  *
- * Not here: `sst/node/config`, `sst/node/auth` and `sst/context`, which a target below
- * ES2017 cannot compile at all (their top-level `await`, TS1378); docs/create-sst.md says so.
+ * Not here: `sst/node/config` and `sst/node/auth`, which a target below ES2017 cannot
+ * compile at all (their top-level `await`, TS1378); docs/create-sst.md says so.
  */
 import type { SSTConfig } from "sst";
 export type { SSTConfig };
 export * as constructs from "sst/constructs";
+export * as context from "sst/context";
 export * as actor from "sst/node/actor";
 export * as api from "sst/node/api";
 export * as bucket from "sst/node/bucket";
