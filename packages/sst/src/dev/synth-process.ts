@@ -9,6 +9,7 @@
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { bundleDirEnv } from "../cli-bundle/bootstrap.mjs";
 import { CliError } from "../cli/command.js";
 import type { Project } from "../cli/project.js";
 import type { SynthResult } from "../deploy/project-like.js";
@@ -55,7 +56,9 @@ function rebuild(error: { name: string; message: string; stack?: string }): Erro
 const synthNodeArgs = () => (process.env.SST_SYNTH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
 export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
-  const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: synthNodeArgs() });
+  // The CLI's bundle, as this process runs it (not checked for freshness again).
+  const env = { ...process.env, ...bundleDirEnv() };
+  const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, env, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: synthNodeArgs() });
   let resolveLoaded!: (v: { project: Project; snapshot: InputSnapshot; envValues: EnvValues }) => void;
   let resolveSynth!: (v: { synth: SynthResult; envValues: EnvValues } | undefined) => void;
   let fail!: (err: Error) => void;
