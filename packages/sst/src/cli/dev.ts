@@ -31,7 +31,10 @@ const dev: Command = {
     // The local cloud's modules (both targets run functions on its Lambda runtime) load
     // while the synth process loads the config: this process is idle until then.
     void import("../deploy/local-cloud.js").then((m) => m.importLocalCloud()).catch(() => {});
-    const preloaded = await loading;
+    const preloaded = await loading.finally(async () => {
+      // A synth process the `sst` entry started and the load did not take (the synth cache hit) is ended.
+      (await import("../dev/synth-process-early.mjs")).takeEarlySynthProcess();
+    });
     const target = await resolveStageTarget(ctx, preloaded.project);
     if (inspectPort !== undefined) (await import("../dev/inspector.js")).openInspector(inspectPort, ctx.ui);
     if (target.kind === "local" && ctx.values["increase-timeout"]) ctx.ui.info("--increase-timeout applies to the AWS target; on the local cloud functions keep their own timeout");
