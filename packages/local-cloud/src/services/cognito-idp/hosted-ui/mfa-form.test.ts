@@ -5,14 +5,15 @@
  * pool, phone number), the choice between several factors, a wrong code, a forged form,
  * and a user with no factor in a pool that requires one (refused with an error page).
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminSetUserMFAPreferenceCommand, AdminSetUserPasswordCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient,
   CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { type TestCloud } from "../../../testing.js";
+import { useTestCloud } from "../../../test-fixtures.js";
 import { totpCode, totpStep } from "../totp.js";
 import { cookieHeader, cookiesOf, form, request, signInThroughForm, type Answer } from "./hosted-ui.testing.js";
 
@@ -22,14 +23,11 @@ const CALLBACK = "https://app.example.com/cb";
 const PASSWORD = "Passw0rd!";
 const codes: { username: string; purpose: string; code: string; destination: string }[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 interface Site { poolId: string; clientId: string; base: string }
