@@ -38,6 +38,8 @@ export function formPage(ctx: PageContext, o: {
   providers?: { name: string; href: string }[];
   /** No form, only the provider buttons (a client that does not sign in with COGNITO). */
   formless?: boolean;
+  /** Markup made here, not from input (the authenticator app's QR code), shown above the form. */
+  figure?: string;
 }): AwsResponse {
   const fields = o.fields
     .map((f) =>
@@ -55,7 +57,7 @@ ${fields}
 </form>${links ? `<nav>${links}</nav>` : ""}`;
   const body = `<h1>${escape(o.title)}</h1><p>${escape(ctx.poolName)}</p>
 ${o.error ? `<p class="error" role="alert" id="error">${escape(o.error)}</p>` : ""}${o.info ? `<p class="info" id="info">${escape(o.info)}</p>` : ""}
-${providers ? `<nav class="providers">${providers}</nav>${o.formless ? "" : "<p>or</p>"}` : ""}${o.formless ? "" : form}`;
+${o.figure ? `<figure>${o.figure}</figure>` : ""}${providers ? `<nav class="providers">${providers}</nav>${o.formless ? "" : "<p>or</p>"}` : ""}${o.formless ? "" : form}`;
   return {
     status: o.error ? 400 : 200,
     headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "set-cookie": `XSRF-TOKEN=${ctx.csrf}; Path=/; HttpOnly; SameSite=Lax` },

@@ -18,7 +18,7 @@ import { redirectTo, type AuthorizeRequest } from "./authorize-request.js";
 import { confirmPage, loginPage, newPasswordPage, signsInWithCognito } from "./form-pages.js";
 import type { OAuthGrants } from "./grants.js";
 import { redirect, SESSION_COOKIE } from "./http.js";
-import { challengeResponses, isMfaForm, mfaFormState, mfaPage, readMfaForm, type MfaChallengeAnswer } from "./mfa-step.js";
+import { challengeResponses, isMfaForm, mfaFormState, mfaPage, mfaSetupPage, offersAuthenticatorSetup, readMfaForm, type MfaChallengeAnswer, type MfaFormState } from "./mfa-step.js";
 import type { PageContext } from "./pages.js";
 import { checkedRequest, pageContext, postedForm } from "./requests.js";
 
@@ -85,12 +85,40 @@ export class SignInForm {
       throw e;
     }
     if (!challenge) return this.signedIn(areq, user);
+    if (challenge.ChallengeName === "MFA_SETUP" && offersAuthenticatorSetup(challenge)) return this.startAuthenticatorSetup(ctx, areq, challenge, user.row.username);
     return mfaPage(ctx, mfaFormState(challenge, user.row.username));
+  }
+
+  /** MFA_SETUP: a new authenticator secret for the sign-in's session (AssociateSoftwareToken), shown with its QR code. */
+  private startAuthenticatorSetup(ctx: PageContext, areq: AuthorizeRequest, challenge: MfaChallengeAnswer, username: string): AwsResponse {
+    try {
+      const { SecretCode, Session } = this.auth.mfa.AssociateSoftwareToken({ Session: challenge.Session });
+      return mfaSetupPage(ctx, { challenge: "MFA_SETUP", session: Session!, username, hint: SecretCode });
+    } catch (e) {
+      if (e instanceof AwsError) return loginPage(ctx, areq.client, { error: e.message, username });
+      throw e;
+    }
+  }
+
+  /** The authenticator's first code: verified, then the MFA_SETUP challenge answered; a wrong code shows the page again. */
+  private async finishAuthenticatorSetup(ctx: PageContext, areq: AuthorizeRequest, posted: MfaFormState & { value: string }): Promise<AwsResponse> {
+    let step: Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
+    try {
+      const verified = this.auth.mfa.VerifySoftwareToken({ Session: posted.session, UserCode: posted.value, FriendlyDeviceName: "hosted UI" });
+      step = await this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: "MFA_SETUP", Session: verified.Session, ChallengeResponses: { USERNAME: posted.username } });
+    } catch (e) {
+      if (e instanceof AwsError && e.code === "NotAuthorizedException") return loginPage(ctx, areq.client, { error: e.message, username: posted.username });
+      if (e instanceof AwsError) return { ...mfaSetupPage(ctx, posted, e.message), status: 400 };
+      throw e;
+    }
+    if ("challenge" in step) return mfaPage(ctx, mfaFormState(step.challenge, posted.username));
+    return this.signedIn(areq, step.passed.user);
   }
 
   /** The MFA form: a wrong code shows it again; a factor chosen asks for its code; a right code signs in. */
   private async secondFactor(ctx: PageContext, areq: AuthorizeRequest, form: URLSearchParams): Promise<AwsResponse> {
     const posted = readMfaForm(form);
+    if (posted.challenge === "MFA_SETUP") return this.finishAuthenticatorSetup(ctx, areq, posted);
     let step: Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
     try {
       step = await this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: posted.challenge, Session: posted.session, ChallengeResponses: challengeResponses(posted, posted.value) });
