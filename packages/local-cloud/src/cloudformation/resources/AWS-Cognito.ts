@@ -9,7 +9,6 @@
  * through the local hosted UI; social and SAML ones are kept as written and said once.
  */
 import { recordedProvider } from "./recorded.js";
-import { unreachableProviderMessage } from "../../services/cognito-idp/identity-providers.js";
 import { arn, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider } from "../provider.js";
 
 type Props = Record<string, any>;
@@ -171,7 +170,7 @@ const stringMap = (m: unknown): Record<string, string> => Object.fromEntries(Obj
 /**
  * A federated identity provider of a pool, created in the local Cognito. OIDC providers
  * sign users in through the local hosted UI; the others sign in on servers the local cloud
- * cannot reach, which the deploy says once.
+ * cannot reach, which the local Cognito says once (cognito:identity-provider, printed by sst dev).
  */
 const userPoolIdentityProvider: ResourceProvider = {
   replacementProps: ["ProviderName", "ProviderType", "UserPoolId"],
@@ -180,7 +179,6 @@ const userPoolIdentityProvider: ResourceProvider = {
       UserPoolId: props.UserPoolId, ProviderName: props.ProviderName, ProviderType: props.ProviderType, ProviderDetails: stringMap(props.ProviderDetails),
       ...(props.AttributeMapping ? { AttributeMapping: stringMap(props.AttributeMapping) } : {}), ...(props.IdpIdentifiers ? { IdpIdentifiers: props.IdpIdentifiers } : {}),
     });
-    if (props.ProviderType !== "OIDC") ctx.log?.(`identity provider ${props.ProviderName}: ${unreachableProviderMessage({ ProviderName: String(props.ProviderName), ProviderType: props.ProviderType })}`);
     return { physicalId: String(props.ProviderName) };
   },
   async update(name, props, _old, ctx) {

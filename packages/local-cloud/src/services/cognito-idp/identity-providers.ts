@@ -150,6 +150,9 @@ export class IdentityProviderOperations {
       IdpIdentifiers: identifiers, LastModifiedDate: at, CreationDate: at,
     };
     this.save(provider);
+    if (type !== "OIDC") {
+      this.dir.kernel.events.emit("cognito:identity-provider", { userPoolId: pool.id, providerName: provider.ProviderName, providerType: type, local: unreachableProviderMessage(provider) });
+    }
     return { IdentityProvider: provider };
   }
 
