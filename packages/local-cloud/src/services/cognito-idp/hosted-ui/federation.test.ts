@@ -6,7 +6,8 @@
  * the provider's sign-in form, /oauth2/idpresponse, the code exchanged at /oauth2/token.
  * Checks the federated user (name, status, identities, mapped attributes, the provider
  * group), the triggers' federated sources, linking to a native user, and what the hosted
- * UI says of a provider it cannot reach.
+ * UI says of a provider it cannot reach. One sign-in runs in Chromium (skipped without it):
+ * the hosted UI's button, the provider's form, back on the app with a code.
  */
 import { before, after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +20,7 @@ import { useTestCloud } from "../../../test-fixtures.js";
 import { deployTestStack } from "../../../cloudformation/resources/test-stack.js";
 import { decodeJwt } from "../../../auth/jwt-verify.js";
 import { startOidcProvider, type OidcProviderHandle } from "../../../../../../tests/helpers/oidc-provider.js";
+import { hasChromium, launchChromium, recordPage } from "../../../../../../tests/helpers/chromium.js";
 import { inlineTriggerFunctions } from "../trigger-functions.testing.js";
 import { cookieHeader, cookiesOf, form, request, type Answer } from "./hosted-ui.testing.js";
 
@@ -193,4 +195,26 @@ test("AdminLinkProviderForUser: the provider's user signs in as the native user 
   assert.equal(bob.UserAttributes!.find((a) => a.Name === "identities"), undefined);
   const again = await tokensFor(await browse(authorizeUrl({ identity_provider: "LocalOidc" }), "bobby"));
   assert.equal(again.id["cognito:username"], "LocalOidc_bobby");
+});
+
+test("in Chromium: the sign-in page's provider button, the provider's form, back on the app with a code", { skip: !hasChromium && "no /usr/bin/chromium" }, async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const seen = recordPage(page);
+    await page.goto(authorizeUrl({}));
+    await page.click('a.idp[data-provider="LocalOidc"]');
+    await page.fill('input[name="login"]', "dora");
+    await page.fill('input[name="password"]', "anything");
+    // The app's callback lives nowhere locally (a redirect, which page.route does not see): the browser's request for it is the answer.
+    const [arrived] = await Promise.all([
+      page.waitForRequest((r) => r.url().startsWith(CALLBACK), { timeout: 15_000 }).catch((e) => assert.fail(`${e.message}\n${seen.join("\n")}`)),
+      page.click('button[type="submit"]'),
+    ]);
+    const { id } = await tokensFor(new URL(arrived.url()));
+    assert.equal(id["cognito:username"], "LocalOidc_dora");
+    assert.equal(id.email, "dora@example.test");
+  } finally {
+    await browser.close();
+  }
 });
