@@ -25,6 +25,8 @@ import { checkedRequest, pageContext, postedForm } from "./requests.js";
 /** How long the "choose a new password" step of a temporary password waits (Cognito's three minutes). */
 const PENDING_TTL_MS = 3 * 60_000;
 
+type MfaStep = Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
+
 export class SignInForm {
   /** Users who signed in with a temporary password and must choose a new one, by form token. */
   private readonly pendingNewPassword = new Map<string, { poolId: string; usernameKey: string; expires: number }>();
@@ -101,31 +103,30 @@ export class SignInForm {
   }
 
   /** The authenticator's first code: verified, then the MFA_SETUP challenge answered; a wrong code shows the page again. */
-  private async finishAuthenticatorSetup(ctx: PageContext, areq: AuthorizeRequest, posted: MfaFormState & { value: string }): Promise<AwsResponse> {
-    let step: Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
-    try {
+  private finishAuthenticatorSetup(ctx: PageContext, areq: AuthorizeRequest, posted: MfaFormState & { value: string }): Promise<AwsResponse> {
+    return this.mfaStep(ctx, areq, posted, (error) => mfaSetupPage(ctx, posted, error), async () => {
       const verified = this.auth.mfa.VerifySoftwareToken({ Session: posted.session, UserCode: posted.value, FriendlyDeviceName: "hosted UI" });
-      step = await this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: "MFA_SETUP", Session: verified.Session, ChallengeResponses: { USERNAME: posted.username } });
-    } catch (e) {
-      if (e instanceof AwsError && e.code === "NotAuthorizedException") return loginPage(ctx, areq.client, { error: e.message, username: posted.username });
-      if (e instanceof AwsError) return { ...mfaSetupPage(ctx, posted, e.message), status: 400 };
-      throw e;
-    }
-    if ("challenge" in step) return mfaPage(ctx, mfaFormState(step.challenge, posted.username));
-    return this.signedIn(areq, step.passed.user);
+      return this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: "MFA_SETUP", Session: verified.Session, ChallengeResponses: { USERNAME: posted.username } });
+    });
   }
 
   /** The MFA form: a wrong code shows it again; a factor chosen asks for its code; a right code signs in. */
-  private async secondFactor(ctx: PageContext, areq: AuthorizeRequest, form: URLSearchParams): Promise<AwsResponse> {
+  private secondFactor(ctx: PageContext, areq: AuthorizeRequest, form: URLSearchParams): Promise<AwsResponse> {
     const posted = readMfaForm(form);
     if (posted.challenge === "MFA_SETUP") return this.finishAuthenticatorSetup(ctx, areq, posted);
-    let step: Awaited<ReturnType<AuthOperations["mfa"]["check"]>>;
+    return this.mfaStep(ctx, areq, posted, (error) => mfaPage(ctx, posted, error), () =>
+      this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: posted.challenge, Session: posted.session, ChallengeResponses: challengeResponses(posted, posted.value) }));
+  }
+
+  /** One MFA step answered: the next challenge's page, the sign-in, or the same page again with the error. */
+  private async mfaStep(ctx: PageContext, areq: AuthorizeRequest, posted: MfaFormState, again: (error: string) => AwsResponse, check: () => Promise<MfaStep>): Promise<AwsResponse> {
+    let step: MfaStep;
     try {
-      step = await this.auth.mfa.check(areq.pool, areq.client, { ChallengeName: posted.challenge, Session: posted.session, ChallengeResponses: challengeResponses(posted, posted.value) });
+      step = await check();
     } catch (e) {
       // An expired or foreign session starts the sign-in again; a wrong code keeps the (still live) session.
       if (e instanceof AwsError && e.code === "NotAuthorizedException") return loginPage(ctx, areq.client, { error: e.message, username: posted.username });
-      if (e instanceof AwsError) return { ...mfaPage(ctx, posted, e.message), status: 400 };
+      if (e instanceof AwsError) return { ...again(e.message), status: 400 };
       throw e;
     }
     if ("challenge" in step) return mfaPage(ctx, mfaFormState(step.challenge, posted.username));
