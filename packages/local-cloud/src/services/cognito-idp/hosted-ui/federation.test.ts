@@ -22,7 +22,7 @@ import { decodeJwt } from "../../../auth/jwt-verify.js";
 import { startOidcProvider, type OidcProviderHandle } from "../../../../../../tests/helpers/oidc-provider.js";
 import { hasChromium, launchChromium, recordPage } from "../../../../../../tests/helpers/chromium.js";
 import { inlineTriggerFunctions } from "../trigger-functions.testing.js";
-import { cookieHeader, cookiesOf, form, request, type Answer } from "./hosted-ui.testing.js";
+import { followToCallback, form, request } from "./hosted-ui.testing.js";
 
 const CALLBACK = "https://app.example.com/cb";
 /** One function for the three triggers: logs each event, adds a claim at token generation. */
@@ -91,29 +91,8 @@ after(() => upstream?.stop());
 const authorizeUrl = (extra: Record<string, string>) =>
   `${base}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: "code", scope: "openid email profile", state: "app-state", ...extra })}`;
 
-/**
- * A browser's walk from a URL until it lands on the app's callback: redirects followed with
- * a cookie jar per host, the upstream provider's sign-in form filled in as `login`.
- */
-async function browse(url: string, login: string): Promise<URL> {
-  const jars = new Map<string, Record<string, string>>();
-  const jar = (u: URL) => jars.get(u.host) ?? (jars.set(u.host, {}), jars.get(u.host)!);
-  let next: { url: URL; init?: ReturnType<typeof form> } = { url: new URL(url) };
-  for (let hop = 0; hop < 20; hop++) {
-    if (next.url.href.startsWith(CALLBACK)) return next.url;
-    const cookies = jar(next.url);
-    const answer: Answer = await request(next.url, { ...next.init, headers: { ...next.init?.headers, cookie: cookieHeader(cookies) } });
-    cookiesOf(answer, cookies);
-    if (answer.location) {
-      next = { url: answer.location };
-      continue;
-    }
-    const action = /<form method="post" action="(\/interaction\/[^"]+\/login)"/.exec(answer.body)?.[1];
-    assert.ok(action, `expected a redirect or the provider's sign-in form at ${next.url}, got ${answer.status}: ${answer.body.slice(0, 300)}`);
-    next = { url: new URL(action, next.url), init: form({ login, password: "anything" }) };
-  }
-  assert.fail("too many redirects");
-}
+/** A browser's walk from a URL through the provider's sign-in (as `login`) to the app's callback. */
+const browse = (url: string, login: string) => followToCallback(url, CALLBACK, login);
 
 async function tokensFor(callback: URL) {
   assert.equal(callback.searchParams.get("state"), "app-state");
