@@ -2,7 +2,7 @@
  * A pool's federated identity providers through the AWS SDK v3: create / describe / list /
  * update / delete and by identifier, with Cognito's checks (the social providers' fixed
  * names, the details each type needs, unique names and identifiers) and app clients that
- * may only name providers the pool has.
+ * may only name providers the pool has; and the AWS CLI's round trip.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,12 +10,15 @@ import {
   CognitoIdentityProviderClient, CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DeleteIdentityProviderCommand,
   DescribeIdentityProviderCommand, GetIdentityProviderByIdentifierCommand, ListIdentityProvidersCommand, UpdateIdentityProviderCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { awsCli, awsCliPath, type TestCloud } from "../../testing.js";
 import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 
+let tc: TestCloud;
 let idp: CognitoIdentityProviderClient;
 let poolId: string;
 
-useTestCloud(async (tc) => {
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: "idps" }))).UserPool!.Id!;
   return idp;
@@ -67,4 +70,13 @@ test("app clients name only providers the pool has; a deleted provider is gone",
   await idp.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Other" }));
   await rejectsWithAwsError(idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Other" })), "ResourceNotFoundException", "Identity provider Other does not exist.");
   await rejectsWithAwsError(idp.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Other" })), "ResourceNotFoundException");
+});
+
+test("the AWS CLI creates a provider and gets Cognito's error for a missing one", { skip: !awsCliPath() && "no AWS CLI installed" }, async () => {
+  const aws = awsCli(tc.cloud.endpoint)!;
+  const details = JSON.stringify({ ...OIDC, oidc_issuer: "https://cli.example.com" });
+  const made = await aws("cognito-idp", "create-identity-provider", "--user-pool-id", poolId, "--provider-name", "ViaCli", "--provider-type", "OIDC", "--provider-details", details, "--idp-identifiers", "cli.example.com");
+  assert.equal(made.IdentityProvider.ProviderDetails.oidc_issuer, "https://cli.example.com");
+  assert.deepEqual(made.IdentityProvider.IdpIdentifiers, ["cli.example.com"]);
+  await assert.rejects(aws("cognito-idp", "describe-identity-provider", "--user-pool-id", poolId, "--provider-name", "Nope"), /ResourceNotFoundException.*Identity provider Nope does not exist\./s);
 });
