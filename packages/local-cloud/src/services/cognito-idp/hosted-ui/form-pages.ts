@@ -7,8 +7,14 @@ import type { AwsResponse } from "../../../types.js";
 import type { Client } from "../directory.js";
 import { formPage, type PageContext } from "./pages.js";
 
-/** Whether the client signs users in with the pool's own form (COGNITO among its providers). */
-export const signsInWithCognito = (client: Client): boolean => ((client.description.SupportedIdentityProviders ?? []) as string[]).includes("COGNITO");
+/**
+ * Whether the client signs users in with the pool's own form: COGNITO among its providers,
+ * or (as the local hosted UI has always taken it) no providers listed at all.
+ */
+export function signsInWithCognito(client: Client): boolean {
+  const names = (client.description.SupportedIdentityProviders ?? []) as string[];
+  return names.length === 0 || names.includes("COGNITO");
+}
 
 /** The client's federated providers as buttons: the same authorize request, with `identity_provider` set. */
 function providerButtons(ctx: PageContext, client: Client): { name: string; href: string }[] {
