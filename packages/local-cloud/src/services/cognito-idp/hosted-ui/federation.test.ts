@@ -13,7 +13,7 @@ import { before, after, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminDisableProviderForUserCommand, AdminGetUserCommand, AdminLinkProviderForUserCommand, AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient, DescribeIdentityProviderCommand,
+  CognitoIdentityProviderClient, CreateUserPoolClientCommand, DescribeIdentityProviderCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { TestCloud } from "../../../testing.js";
 import { useTestCloud } from "../../../test-fixtures.js";
@@ -135,6 +135,21 @@ test("the sign-in page shows a button for each of the client's providers", async
   const buttons = [...page.body.matchAll(/<a class="idp" data-provider="([^"]+)" href="([^"]+)"/g)].map((m) => [m[1], new URL(m[2]!.replaceAll("&amp;", "&"), base).searchParams.get("identity_provider")]);
   assert.deepEqual(buttons, [["LocalOidc", "LocalOidc"], ["Google", "Google"]]);
   assert.match(page.body, /name="password"/);
+});
+
+test("a client that lists only a federated provider gets only its button: no form, and a posted form is refused", async () => {
+  const { UserPoolClient } = await idp.send(new CreateUserPoolClientCommand({
+    UserPoolId: poolId, ClientName: "federated-only", AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ["code"], AllowedOAuthScopes: ["openid"],
+    CallbackURLs: [CALLBACK], SupportedIdentityProviders: ["LocalOidc"],
+  }));
+  const query = new URLSearchParams({ client_id: UserPoolClient!.ClientId!, redirect_uri: CALLBACK, response_type: "code", scope: "openid" });
+  const page = await request(`${base}/login?${query}`);
+  assert.match(page.body, /data-provider="LocalOidc"/);
+  assert.doesNotMatch(page.body, /name="password"/);
+  const posted = await request(`${base}/login?${query}`, { ...form({ _csrf: "t", username: "bob", password: "Passw0rd!x" }), headers: { ...form({}).headers, cookie: "XSRF-TOKEN=t" } });
+  assert.equal(posted.status, 400);
+  assert.equal(posted.location, undefined);
+  assert.match(posted.body, /COGNITO is not a supported identity provider for this client\./);
 });
 
 test("a provider the local cloud cannot reach (Google) says so; unknown and unsupported providers are refused on the redirect URI", async () => {
