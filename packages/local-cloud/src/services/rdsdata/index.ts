@@ -20,6 +20,19 @@ export const LOCAL_PUT_CLUSTER = "LocalPutDBCluster";
 export const LOCAL_DELETE_CLUSTER = "LocalDeleteDBCluster";
 /** Local-only: where a cluster's Postgres endpoint listens (input `{ arn }`, output `{ address, port }`). */
 export const LOCAL_CLUSTER_ENDPOINT = "LocalDescribeDBClusterEndpoint";
+/** Local-only: every cluster's Postgres endpoint with its master credentials (what `sst dev` prints). */
+export const LOCAL_LIST_CLUSTERS = "LocalListDBClusters";
+
+/** A cluster as LOCAL_LIST_CLUSTERS describes it. */
+export interface LocalClusterEndpoint {
+  arn: string;
+  identifier: string;
+  database: string;
+  username: string;
+  password: string;
+  host: string;
+  port: number;
+}
 
 export class RdsDataService implements Service {
   readonly signingName = "rds-data";
@@ -65,6 +78,12 @@ export class RdsDataService implements Service {
 
   async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
     if (operation === LOCAL_PUT_CLUSTER) return this.ops.createCluster(input as ClusterRow);
+    if (operation === LOCAL_LIST_CLUSTERS) {
+      const clusters: LocalClusterEndpoint[] = this.ops.listClusters().flatMap((c) => c.endpoint
+        ? [{ arn: c.arn, identifier: c.identifier, database: c.database, username: c.master_username, password: c.master_password, host: c.endpoint.address, port: c.endpoint.port }]
+        : []);
+      return { clusters };
+    }
     if (operation === LOCAL_CLUSTER_ENDPOINT) {
       const endpoint = this.ops.endpoint(String(input.arn));
       if (!endpoint) throw new AwsError("DBClusterNotFoundFault", `DBCluster ${String(input.arn)} not found.`, 404);
