@@ -15,6 +15,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { RDSDataClient, ExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand } from "@aws-sdk/client-rds-data";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { integer, pgTable, serial, text } from "drizzle-orm/pg-core";
+import { eq } from "drizzle-orm";
 import { startTestCloud, type TestCloud } from "../../../testing.js";
 import { deployTestStack } from "../../../cloudformation/resources/test-stack.js";
 
@@ -191,6 +195,34 @@ test("COPY FROM STDIN is refused with feature_not_supported, and the connection 
   const c = await connect();
   await assert.rejects(c.query("COPY orders (item) FROM STDIN"), (err: any) => err.code === "0A000" && /COPY FROM STDIN is not supported/.test(err.message));
   assert.deepEqual((await c.query("SELECT 1 AS one")).rows, [{ one: 1 }]);
+});
+
+test("kysely's PostgresDialect and drizzle's node-postgres driver over a pg.Pool of several connections", async () => {
+  const pool = new pg.Pool({ host: secret.host, port: secret.port, user: secret.username, password: secret.password, database: "shop", max: 4 });
+  try {
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    await db.schema.createTable("books").addColumn("id", "serial", (c) => c.primaryKey()).addColumn("title", "text").addColumn("stock", "integer").execute();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => db.insertInto("books").values({ title: `book ${i}`, stock: i }).execute()));
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable("books").set({ stock: sql`stock + 10` }).where("title", "=", "book 0").execute();
+    });
+    await assert.rejects(db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("books").execute();
+      throw new Error("changed my mind");
+    }), /changed my mind/);
+    assert.equal((await db.selectFrom("books").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n, "8");
+
+    const books = pgTable("books", { id: serial("id").primaryKey(), title: text("title"), stock: integer("stock") });
+    const orm = drizzle(pool);
+    assert.deepEqual(await orm.select({ stock: books.stock }).from(books).where(eq(books.title, "book 0")), [{ stock: 10 }]);
+    await orm.transaction(async (tx) => {
+      await tx.insert(books).values({ title: "drizzled", stock: 1 });
+      await tx.update(books).set({ stock: 2 }).where(eq(books.title, "drizzled"));
+    });
+    assert.deepEqual(await orm.select({ stock: books.stock }).from(books).where(eq(books.title, "drizzled")), [{ stock: 2 }]);
+  } finally {
+    await pool.end();
+  }
 });
 
 test("the data and the port survive a restart of the cloud", async () => {
