@@ -4,17 +4,10 @@
  * wire endpoint on 127.0.0.1 (docs/local-cloud.md, "Postgres wire endpoint"). The
  * password is the cluster's local master password, from its local secret.
  */
+import type { LocalClusterEndpoint } from "local-cloud/services/rdsdata/index.js";
 
 /** A cluster as the local cloud lists it (services/rdsdata's LocalListDBClusters). */
-export interface LocalDatabase {
-  arn: string;
-  identifier: string;
-  database: string;
-  username: string;
-  password: string;
-  host: string;
-  port: number;
-}
+export type LocalDatabase = LocalClusterEndpoint;
 
 export function connectionString(db: LocalDatabase): string {
   return `postgresql://${encodeURIComponent(db.username)}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/${encodeURIComponent(db.database)}`;

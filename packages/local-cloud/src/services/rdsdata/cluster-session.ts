@@ -16,12 +16,25 @@ export interface SessionOwner {
   settings: Map<string, string>;
 }
 
+/** The settings a Postgres server reports to a client at startup (ParameterStatus). */
+export const REPORTED_PARAMETERS = ["server_version", "server_encoding", "client_encoding", "application_name", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes", "standard_conforming_strings", "is_superuser", "session_authorization"];
+
 export class ClusterSession {
   private readonly lock = new SessionLock();
   /** Whose settings the backend holds now (undefined: nobody's; reset before the next owner's). */
   private current: SessionOwner | undefined;
 
-  constructor(readonly pg: PGlite) {}
+  private constructor(
+    readonly pg: PGlite,
+    /** REPORTED_PARAMETERS as a fresh session has them (a client's startup parameters override them). */
+    readonly defaults: ReadonlyMap<string, string>,
+  ) {}
+
+  /** The session of a freshly opened backend (read before anyone else can use it). */
+  static async open(pg: PGlite): Promise<ClusterSession> {
+    const r = await pg.query<Record<string, string>>(`SELECT ${REPORTED_PARAMETERS.map((n, i) => `current_setting('${n}') AS c${i}`).join(", ")}`);
+    return new ClusterSession(pg, new Map(REPORTED_PARAMETERS.map((n, i) => [n, r.rows[0]![`c${i}`]!])));
+  }
 
   /** How many parties wait for the session. */
   get waiting(): number {

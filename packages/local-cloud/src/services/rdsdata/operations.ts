@@ -236,7 +236,7 @@ export class RdsDataOperations {
   private opened(cluster: ClusterRow): OpenCluster {
     let open = this.open.get(cluster.arn);
     if (!open) {
-      const session = openClusterDatabase(this.clusterDir(cluster.arn), cluster.database).then((pg) => new ClusterSession(pg));
+      const session = openClusterDatabase(this.clusterDir(cluster.arn), cluster.database).then((pg) => ClusterSession.open(pg));
       open = { session, dataApi: { label: "Data API", settings: new Map([["TimeZone", "UTC"]]) }, types: new Map() };
       this.open.set(cluster.arn, open);
       session.catch(() => this.open.delete(cluster.arn));

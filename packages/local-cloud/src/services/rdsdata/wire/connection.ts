@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import type { ClusterRow } from "../clusters.js";
-import type { ClusterSession, SessionOwner } from "../cluster-session.js";
+import { REPORTED_PARAMETERS, type ClusterSession, type SessionOwner } from "../cluster-session.js";
 import {
   CANCEL_REQUEST, GSSENC_REQUEST, MessageReader, PROTOCOL_V3, ProtocolViolation, SSL_REQUEST, authentication, cstring, errorResponse, frame,
   int32, lastReadyStatus, parameterStatus, readCStrings, readyForQuery, startupParameters, type Message,
@@ -29,8 +29,6 @@ import { ScramExchange, ScramFailure, scramKeys, type ScramKeys } from "./scram.
 export const IDLE_IN_TRANSACTION_MS = 3 * 60_000;
 const FOREVER = 2 ** 31 - 1;
 
-/** The parameters a server reports at startup (ParameterStatus), read from the backend with the connection's settings. */
-const REPORTED = ["server_version", "server_encoding", "client_encoding", "application_name", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes", "standard_conforming_strings", "is_superuser", "session_authorization"];
 /** Startup parameters that are not settings. */
 const NOT_SETTINGS = new Set(["user", "database", "options", "replication"]);
 
@@ -41,6 +39,8 @@ export interface WireConnectionDeps {
   session(): Promise<ClusterSession>;
   /** SCRAM keys of a password (cached by the server: PBKDF2 costs milliseconds). */
   keys(password: string): ScramKeys;
+  /** How long it may sit idle in a transaction while others wait (default IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
 }
 
 type Phase = "startup" | "sasl-initial" | "sasl-continue" | "ready" | "closed";
@@ -93,7 +93,8 @@ export class WireConnection {
           else await this.startupMessage(this.queue.shift()!);
         }
       } catch (err) {
-        this.fatal(err instanceof ProtocolViolation ? "08P01" : "XX000", (err as Error).message);
+        const code = (err as { code?: unknown }).code;
+        this.fatal(err instanceof ProtocolViolation ? "08P01" : typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : "XX000", (err as Error).message);
       } finally {
         this.draining = undefined;
       }
@@ -155,27 +156,19 @@ export class WireConnection {
     await this.welcome();
   }
 
-  /** AuthenticationOk, the server's parameters as this connection's settings make them, its key, ReadyForQuery. */
+  /**
+   * AuthenticationOk, the server's parameters (a fresh session's, with the client's startup
+   * settings over them), its key, ReadyForQuery. Logging in does not wait for the session:
+   * the startup settings are applied on the connection's first turn (a bad one then ends
+   * the connection with Postgres' error).
+   */
   private async welcome(): Promise<void> {
     this.session = await this.deps.session();
-    let reported: Record<string, string>;
-    let release: (() => void) | undefined;
-    try {
-      release = await this.session.acquire(this.owner, FOREVER, () => new Error("unreachable"));
-      const r = await this.session.pg.query<Record<string, string>>(`SELECT ${REPORTED.map((n, i) => `current_setting('${n}') AS c${i}`).join(", ")}`);
-      reported = r.rows[0]!;
-    } catch (err) {
-      const e = err as { code?: string; message: string };
-      // A bad startup setting (unknown name, bad value) ends the connection, as it does on Postgres.
-      this.session.forget(this.owner);
-      return this.fatal(e.code ?? "XX000", e.message);
-    } finally {
-      release?.();
-    }
     if (this.phase === "closed") return;
+    const given = new Map([...this.owner.settings].map(([name, value]) => [name.toLowerCase(), value]));
     this.socket.write(Buffer.concat([
       authentication(0),
-      ...REPORTED.map((name, i) => parameterStatus(name, reported[`c${i}`]!)),
+      ...REPORTED_PARAMETERS.map((name) => parameterStatus(name, given.get(name.toLowerCase()) ?? this.session!.defaults.get(name)!)),
       frame("K", Buffer.concat([int32(process.pid), int32(randomBytes(4).readInt32BE())])),
       readyForQuery("I"),
     ]));
@@ -260,7 +253,7 @@ export class WireConnection {
     this.idleTimer = setTimeout(() => {
       if (this.session && this.session.waiting > 0) this.fatal("25P03", "terminating connection due to idle-in-transaction timeout");
       else this.startIdleTimer();
-    }, IDLE_IN_TRANSACTION_MS);
+    }, this.deps.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS);
     this.idleTimer.unref?.();
   }
 

@@ -15,6 +15,8 @@ export const WIRE_HOST = "127.0.0.1";
 export interface WireListenerDeps {
   cluster(arn: string): ClusterRow | undefined;
   session(arn: string): Promise<ClusterSession>;
+  /** How long a connection may sit idle in a transaction while others wait (connection.ts' default otherwise). */
+  idleInTransactionMs?: number;
 }
 
 interface Listener {
@@ -39,6 +41,7 @@ export class WireListeners {
         cluster: () => this.deps.cluster(arn),
         session: () => this.deps.session(arn),
         keys: (password) => this.keysOf(password),
+        idleInTransactionMs: this.deps.idleInTransactionMs,
       });
       connections.add(connection);
       socket.once("close", () => connections.delete(connection));

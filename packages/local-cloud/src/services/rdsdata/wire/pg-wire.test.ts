@@ -148,6 +148,9 @@ test("session settings and prepared statements are per connection", async () => 
   const [ra, rb] = await Promise.all([a.query({ name: "q", text: "SELECT $1::int * 2 AS v", values: [21] }), b.query({ name: "q", text: "SELECT $1::text || '!' AS v", values: ["hi"] })]);
   assert.deepEqual([ra.rows, rb.rows], [[{ v: 42 }], [{ v: "hi!" }]]);
   assert.deepEqual((await a.query({ name: "q", text: "SELECT $1::int * 2 AS v", values: [5] })).rows, [{ v: 10 }]);
+  // A bad startup setting ends the connection with Postgres' error, at its first turn on the session.
+  const bad = await connect({ options: "-c work_mem=lots" } as pg.ClientConfig);
+  await assert.rejects(bad.query("SELECT 1"), (err: any) => err.code === "22023" && /invalid value for parameter "work_mem": "lots"/.test(err.message));
   // The Data API keeps its own settings (timestamps in UTC).
   const r = await dataApi().send(new ExecuteStatementCommand({ ...target(), sql: "SELECT current_setting('TimeZone') AS tz" }));
   assert.deepEqual(r.records, [[{ stringValue: "UTC" }]]);
