@@ -4,8 +4,10 @@
  * or a whole transaction), and each holder — a wire connection, or the Data API as one
  * party — sees its own session settings: when the session changes hands, the previous
  * holder's `SET`s (those whose source is "session") are saved, the backend's settings
- * are reset, and the new holder's are applied. Consecutive turns of one holder cost
- * nothing extra.
+ * are reset, and the new holder's are applied. Each step runs only when needed: saving
+ * only after the holder ran SQL that may change a setting (`mayChangeSettings`),
+ * resetting only when the backend holds someone's settings, applying only when the new
+ * holder has some — so turns of parties that never `SET` anything cost nothing extra.
  */
 import type { PGlite } from "@electric-sql/pglite";
 import { SessionLock } from "./session-lock.js";
@@ -14,6 +16,13 @@ import { SessionLock } from "./session-lock.js";
 export interface SessionOwner {
   readonly label: string;
   settings: Map<string, string>;
+  /** Set when it ran SQL that may have changed a session setting since its settings were last saved. */
+  touched?: boolean;
+}
+
+/** Whether `sql` may change a session setting (SET, RESET, set_config, DISCARD): a cheap over-approximation. */
+export function mayChangeSettings(sql: string): boolean {
+  return /\b(?:set|reset|set_config|discard)\b/i.test(sql);
 }
 
 /** The settings a Postgres server reports to a client at startup (ParameterStatus). */
@@ -21,8 +30,10 @@ export const REPORTED_PARAMETERS = ["server_version", "server_encoding", "client
 
 export class ClusterSession {
   private readonly lock = new SessionLock();
-  /** Whose settings the backend holds now (undefined: nobody's; reset before the next owner's). */
+  /** Whose settings the backend holds now (undefined: nobody's). */
   private current: SessionOwner | undefined;
+  /** The backend may hold settings of a party that is gone (reset before the next one's turn). */
+  private orphanSettings = false;
 
   private constructor(
     readonly pg: PGlite,
@@ -58,21 +69,31 @@ export class ClusterSession {
 
   /** `owner` is gone: its settings stay in the backend only until the next owner's turn. */
   forget(owner: SessionOwner): void {
-    if (this.current === owner) this.current = undefined;
+    if (this.current !== owner) return;
+    this.current = undefined;
+    if (owner.touched || owner.settings.size) this.orphanSettings = true;
   }
 
   private async switchTo(owner: SessionOwner): Promise<void> {
     if (this.current === owner) return;
     const previous = this.current;
     this.current = undefined;
+    let backendHasSettings = this.orphanSettings;
     if (previous) {
-      const saved = await this.pg.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session'");
-      previous.settings = new Map(saved.rows.map((r) => [r.name, r.setting]));
+      if (previous.touched) {
+        const saved = await this.pg.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session'");
+        previous.settings = new Map(saved.rows.map((r) => [r.name, r.setting]));
+        previous.touched = false;
+      }
+      backendHasSettings = previous.settings.size > 0;
     }
-    await this.pg.exec("RESET ALL");
+    // Set at once: if what follows fails, the next turn resets again.
+    this.orphanSettings = true;
+    if (backendHasSettings) await this.pg.exec("RESET ALL");
     if (owner.settings.size) {
       await this.pg.query("SELECT pg_catalog.set_config(n, v, false) FROM unnest($1::text[], $2::text[]) AS s(n, v)", [[...owner.settings.keys()], [...owner.settings.values()]]);
     }
+    this.orphanSettings = false;
     this.current = owner;
   }
 }

@@ -13,7 +13,7 @@ import { AwsError } from "../../server/aws-error.js";
 import type { CallContext } from "../../types.js";
 import type { ClusterRow, ClusterStore } from "./clusters.js";
 import { openClusterDatabase } from "./postgres-engine.js";
-import { ClusterSession, type SessionOwner } from "./cluster-session.js";
+import { ClusterSession, mayChangeSettings, type SessionOwner } from "./cluster-session.js";
 import { WIRE_HOST, WireListeners } from "./wire/listeners.js";
 import { databaseError, executeStatement, type StatementOptions, type StatementResult, type TypeInfo } from "./statements.js";
 import type { SqlParameter } from "./values.js";
@@ -115,12 +115,12 @@ export class RdsDataOperations {
   // ---- the Data API ----
 
   async ExecuteStatement(input: Target & StatementOptions & { sql: string; transactionId?: string; parameters?: SqlParameter[] }, ctx: CallContext): Promise<StatementResult> {
-    return this.withSession(input, ctx, input.transactionId, (pg, types) => executeStatement(pg, input.sql, input, types));
+    return this.withSession(input, ctx, input.transactionId, input.sql, (pg, types) => executeStatement(pg, input.sql, input, types));
   }
 
   async BatchExecuteStatement(input: Target & { sql: string; transactionId?: string; parameterSets?: SqlParameter[][] }, ctx: CallContext) {
     const sets = input.parameterSets?.length ? input.parameterSets : [[]];
-    return this.withSession(input, ctx, input.transactionId, async (pg, types) => {
+    return this.withSession(input, ctx, input.transactionId, input.sql, async (pg, types) => {
       // Outside a transaction the batch is all or nothing.
       const own = !input.transactionId;
       if (own) await pg.exec("BEGIN");
@@ -169,7 +169,7 @@ export class RdsDataOperations {
   /** The deprecated ExecuteSql (Aurora Serverless v1): `;`-separated statements, results as frames. */
   async ExecuteSql(input: { dbClusterOrInstanceArn: string; awsSecretStoreArn: string; sqlStatements: string; database?: string }, ctx: CallContext) {
     const target = { resourceArn: input.dbClusterOrInstanceArn, secretArn: input.awsSecretStoreArn, database: input.database };
-    return this.withSession(target, ctx, undefined, async (pg) => {
+    return this.withSession(target, ctx, undefined, input.sqlStatements, async (pg) => {
       let results;
       try {
         results = await pg.exec(input.sqlStatements);
@@ -237,7 +237,8 @@ export class RdsDataOperations {
     let open = this.open.get(cluster.arn);
     if (!open) {
       const session = openClusterDatabase(this.clusterDir(cluster.arn), cluster.database).then((pg) => ClusterSession.open(pg));
-      open = { session, dataApi: { label: "Data API", settings: new Map([["TimeZone", "UTC"]]) }, types: new Map() };
+      // The Data API prints timestamps with zone in UTC: the cluster's default TimeZone, which a reset restores.
+      open = { session, dataApi: { label: "Data API", settings: new Map() }, types: new Map() };
       this.open.set(cluster.arn, open);
       session.catch(() => this.open.delete(cluster.arn));
     }
@@ -252,9 +253,10 @@ export class RdsDataOperations {
   }
 
   /** Runs `fn` in the transaction's session, or holding the session for one statement. */
-  private async withSession<T>(input: Target, ctx: CallContext, transactionId: string | undefined, fn: (pg: PGlite, types: TypeInfo) => Promise<T>): Promise<T> {
+  private async withSession<T>(input: Target, ctx: CallContext, transactionId: string | undefined, sql: string, fn: (pg: PGlite, types: TypeInfo) => Promise<T>): Promise<T> {
     const cluster = await this.checkTarget(input, ctx);
     const open = this.opened(cluster);
+    if (mayChangeSettings(sql)) open.dataApi.touched = true;
     const session = await open.session;
     const pg = session.pg;
     const types = this.typeInfo(pg, open);

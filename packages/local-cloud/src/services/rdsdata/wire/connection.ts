@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import type { ClusterRow } from "../clusters.js";
-import { REPORTED_PARAMETERS, type ClusterSession, type SessionOwner } from "../cluster-session.js";
+import { REPORTED_PARAMETERS, mayChangeSettings, type ClusterSession, type SessionOwner } from "../cluster-session.js";
 import {
   CANCEL_REQUEST, GSSENC_REQUEST, MessageReader, PROTOCOL_V3, ProtocolViolation, SSL_REQUEST, authentication, cstring, errorResponse, frame,
   int32, lastReadyStatus, parameterStatus, readCStrings, readyForQuery, startupParameters, type Message,
@@ -165,6 +165,8 @@ export class WireConnection {
   private async welcome(): Promise<void> {
     this.session = await this.deps.session();
     if (this.phase === "closed") return;
+    // Startup settings that are the defaults anyway (pg's client_encoding UTF8 …) need no applying on each turn.
+    for (const [name, value] of [...this.owner.settings]) if (this.session.defaults.get(REPORTED_PARAMETERS.find((n) => n.toLowerCase() === name.toLowerCase()) ?? "") === value) this.owner.settings.delete(name);
     const given = new Map([...this.owner.settings].map(([name, value]) => [name.toLowerCase(), value]));
     this.socket.write(Buffer.concat([
       authentication(0),
@@ -209,6 +211,7 @@ export class WireConnection {
     switch (m.type) {
       case "Q": {
         const [sql = ""] = readCStrings(m.body);
+        if (mayChangeSettings(sql)) this.owner.touched = true;
         if (isCopyFromStdin(sql)) return frame("Q", cstring(COPY_REFUSAL));
         return m.bytes;
       }
@@ -216,6 +219,7 @@ export class WireConnection {
         const [name = "", sql = ""] = readCStrings(m.body);
         const rest = m.body.subarray(Buffer.byteLength(name) + Buffer.byteLength(sql) + 2);
         if (name) this.statements.add(this.prefixed(name));
+        if (mayChangeSettings(sql)) this.owner.touched = true;
         return frame("P", Buffer.concat([cstring(this.prefixed(name)), cstring(isCopyFromStdin(sql) ? COPY_REFUSAL : sql), rest]));
       }
       case "B": {
