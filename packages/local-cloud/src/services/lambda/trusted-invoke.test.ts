@@ -77,7 +77,12 @@ test("the invocation's lines reach CloudWatch Logs as an Invoke's do", { timeout
   const out = await tc.cloud.lambda.call(INVOKE_TRUSTED_JSON, { FunctionName: "trusted-echo", Payload: JSON.stringify({ n: 42 }) });
   assert.equal(out.StatusCode, 200);
   let messages: string[] = [];
-  for (let i = 0; i < 50 && !messages.some((m) => m.startsWith("REPORT ")); i++) {
+  // Until this invocation's REPORT line is in (the group holds the earlier tests' lines too).
+  const reported = () => {
+    const id = messages.find((m) => /\tgot 42\n?$/.test(m))?.split("\t")[1];
+    return id !== undefined && messages.some((m) => m.startsWith(`REPORT RequestId: ${id}\t`));
+  };
+  for (let i = 0; i < 50 && !reported(); i++) {
     await new Promise((r) => setTimeout(r, 100));
     // The group appears with the first batch the runtime ships (within 200 ms).
     const found = await tc.cloud.logs.call("FilterLogEvents", { logGroupName: "/aws/lambda/trusted-echo" }).catch(() => ({ events: [] }));
