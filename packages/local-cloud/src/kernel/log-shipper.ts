@@ -33,58 +33,11 @@ const MAX_EVENT_BYTES = 262_144 - 26;
 /** Streams known to exist; forgotten past this many (execution environments come and go). */
 const MAX_KNOWN_STREAMS = 10_000;
 
-/**
- * A stream's lines waiting to ship, encoded into an off-heap buffer as they come
- * (timestamp, byte length, UTF-8 text): under load hundreds wait at any moment, and as
- * objects and strings on the heap every scavenge would copy them, then promote them to
- * die in the old generation (they were ~40 % of what a scavenge copied on the Api
- * route). Decoded into events once, when they ship.
- */
-class Pending {
-  private buf = Buffer.allocUnsafeSlow(INITIAL_BYTES);
-  private used = 0;
-  count = 0;
-
-  constructor(
-    readonly group: string,
-    readonly stream: string,
-  ) {}
-
-  push(e: LogEvent): void {
-    const message = e.message;
-    const most = LINE_HEADER + message.length * 3;
-    if (this.used + most > this.buf.length) this.grow(this.used + most);
-    const at = this.used;
-    this.buf.writeDoubleLE(e.timestamp, at);
-    const bytes = this.buf.write(message, at + LINE_HEADER, "utf8");
-    this.buf.writeUInt32LE(bytes, at + 8);
-    this.used = at + LINE_HEADER + bytes;
-    this.count++;
-  }
-
-  events(): LogEvent[] {
-    const out: LogEvent[] = new Array(this.count);
-    const buf = this.buf;
-    let at = 0;
-    for (let i = 0; i < this.count; i++) {
-      const bytes = buf.readUInt32LE(at + 8);
-      out[i] = { timestamp: buf.readDoubleLE(at), message: buf.toString("utf8", at + LINE_HEADER, at + LINE_HEADER + bytes) };
-      at += LINE_HEADER + bytes;
-    }
-    return out;
-  }
-
-  private grow(atLeast: number): void {
-    const bigger = Buffer.allocUnsafeSlow(Math.max(atLeast, this.buf.length * 2));
-    this.buf.copy(bigger, 0, 0, this.used);
-    this.buf = bigger;
-  }
+interface Pending {
+  group: string;
+  stream: string;
+  events: LogEvent[];
 }
-
-/** A pending line's header: its timestamp (float64) and its text's length in bytes (uint32). */
-const LINE_HEADER = 12;
-/** A stream's first buffer: about a batch of Lambda's START / END / REPORT lines. */
-const INITIAL_BYTES = 32 * 1024;
 
 export class LogShipper {
   private readonly pending = new Map<string, Pending>();
@@ -115,14 +68,14 @@ export class LogShipper {
     if (p === undefined || p.stream !== stream || p.group !== group) {
       const key = `${group}\u0000${stream}`;
       p = this.pending.get(key);
-      if (!p) this.pending.set(key, (p = new Pending(group, stream)));
+      if (!p) this.pending.set(key, (p = { group, stream, events: [] }));
       this.last = p;
     }
     if (Array.isArray(events)) {
-      for (const e of events) p.push(e);
+      for (const e of events) p.events.push(e);
       this.waiting += events.length;
     } else {
-      p.push(events);
+      p.events.push(events);
       this.waiting++;
     }
     if (this.waiting >= SHIP_EVENTS) {
@@ -168,7 +121,7 @@ export class LogShipper {
         if (this.known.size >= MAX_KNOWN_STREAMS) this.known.clear();
         this.known.add(key);
       }
-      const events = shippable(b.events());
+      const events = shippable(b.events);
       for (const chunk of chunks(events)) {
         // A turn of its own: the requests that arrived meanwhile go first.
         await nextTurn();

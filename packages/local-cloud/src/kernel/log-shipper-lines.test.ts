@@ -1,7 +1,9 @@
 /**
- * Lines wait to ship encoded in a buffer (log-shipper.ts): what comes out is what went
- * in — every line, its timestamp to the millisecond, multi-byte text, tabs and newlines,
- * lines far larger than the buffer's first size — per stream and in order.
+ * What the LogShipper ships is what was written to it — every line, its timestamp to the
+ * millisecond, multi-byte text, tabs and newlines, lines of 100,000 characters, single
+ * events and arrays — per stream and in order. (Written for an experiment that kept
+ * waiting lines encoded off the heap, docs/api-route-cost.md; it holds any way of
+ * keeping them.)
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +27,7 @@ test("lines come out of the shipper as they were written: text, timestamps, orde
     "START RequestId: 6b1c… Version: $LATEST",
     "2026-12-07T23:00:00.000Z\tid\tINFO\tgrüße, 日本語, emoji 🎉",
     "multi\nline\ttabbed",
-    "x".repeat(100_000), // larger than the buffer a stream starts with
+    "x".repeat(100_000),
     "é".repeat(40_000), // two bytes a character
   ];
   for (let i = 0; i < 300; i++) {
