@@ -48,10 +48,26 @@ export interface HistoryRecorder {
 export interface InterpreterOptions {
   tasks: TaskRunner;
   record: HistoryRecorder;
-  /** Before each top-level state starts: where a restarted execution resumes. */
-  checkpoint?(stateName: string, input: unknown): void;
+  /** Before each top-level state starts: where a restarted execution resumes; `afterWork` when the state before it was a Task, Parallel or Map. */
+  checkpoint?(stateName: string, input: unknown, afterWork: boolean): void;
   /** Scales every wait (Wait states, retry intervals): 1 in the service, less in tests. */
   timeScale?: number;
+  /** TestState: an error a Retry clause would retry ends the state as Retriable instead of waiting and retrying. */
+  retriesAsOutcome?: boolean;
+}
+
+/** TestState's RETRIABLE outcome: the error a Retry clause matched. */
+export class Retriable extends Error {
+  constructor(readonly failure: StatesError) {
+    super(failure.message);
+  }
+}
+
+/** One state run alone: where it goes next, its output, and the error its Catch caught. */
+export interface StateStep {
+  next?: string;
+  output: unknown;
+  caught?: StatesError;
 }
 
 export type Outcome =
@@ -67,7 +83,23 @@ export class Stopped extends Error {
 }
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
-const payloadDetails = (key: "input" | "output", v: unknown) => ({ [key]: json(v), [`${key}Details`]: { truncated: false } });
+const payloadDetails = (key: "input" | "output", v: unknown) => textDetails(key, json(v));
+const textDetails = (key: "input" | "output", text: string) => ({ [key]: text, [`${key}Details`]: { truncated: false } });
+
+/** The most a state's input or output, a task's result or an execution's input may hold: 256 KiB of UTF-8. */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
+/** Whether a payload's JSON text fits Step Functions' 256 KiB (a short text fits whatever its characters). */
+export function payloadFits(text: string): boolean {
+  return text.length * 3 <= MAX_PAYLOAD_BYTES || Buffer.byteLength(text, "utf8") <= MAX_PAYLOAD_BYTES;
+}
+
+/** The text of a payload that fits, else States.DataLimitExceeded naming the state or task, as Step Functions words it. */
+function boundedJson(v: unknown, what: string): string {
+  const text = json(v);
+  if (!payloadFits(text)) throw new StatesError("States.DataLimitExceeded", `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+  return text;
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -145,10 +177,12 @@ export class Interpreter {
   private async runStates(scope: { StartAt: string; States: Record<string, StateDef> }, input: unknown, base: ContextObject, signal: AbortSignal, top: boolean, startAt?: string): Promise<unknown> {
     let name = startAt ?? scope.StartAt;
     let data = input;
+    let afterWork = false;
     for (;;) {
       if (signal.aborted) throw signal.reason;
       const state = scope.States[name]!;
-      if (top) this.opts.checkpoint?.(name, data);
+      if (top) this.opts.checkpoint?.(name, data, afterWork);
+      afterWork = state.Type === "Task" || state.Type === "Parallel" || state.Type === "Map";
       const context: ContextObject = { ...base, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } };
       const { next, output } = await this.runState(name, state, data, context, signal);
       if (next === undefined) return output;
@@ -157,12 +191,17 @@ export class Interpreter {
     }
   }
 
-  private async runState(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal): Promise<{ next?: string; output: unknown }> {
+  /** Runs one state by itself (TestState): its step, or the error it ends with (Retriable when a Retry matched). */
+  runSingleState(name: string, state: StateDef, input: unknown, context: ContextObject, signal: AbortSignal): Promise<StateStep> {
+    return this.runState(name, state, input, { ...context, State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: 0 } }, signal);
+  }
+
+  private async runState(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal): Promise<StateStep> {
     const { record } = this.opts;
     const type = state.Type as string;
     record(`${type}StateEntered`, "stateEnteredEventDetails", { name, ...payloadDetails("input", rawInput) });
     const exit = (output: unknown, next: string | undefined) => {
-      record(`${type}StateExited`, "stateExitedEventDetails", { name, ...payloadDetails("output", output) });
+      record(`${type}StateExited`, "stateExitedEventDetails", { name, ...textDetails("output", boundedJson(output, name)) });
       return { next, output };
     };
     const after = () => (state.End ? undefined : (state.Next as string));
@@ -198,7 +237,7 @@ export class Interpreter {
           if (type === "Task") return this.runTask(name, state, effective, context, signal);
           if (type === "Parallel") return this.runParallel(state, effective, context, signal);
           return this.runMap(state, effective, context, signal);
-        }).then(({ output, next }) => exit(output, next ?? after()));
+        }).then(({ output, next, caught }) => ({ ...exit(output, next ?? after()), caught }));
       default:
         throw runtimeError(`Unknown state type ${type}`);
     }
@@ -222,7 +261,7 @@ export class Interpreter {
    * FULL jitter when asked), then its Catch clauses; the result goes through
    * ResultSelector, ResultPath and OutputPath.
    */
-  private async withRetryAndCatch(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal, body: (effective: unknown) => Promise<unknown>): Promise<{ output: unknown; next?: string }> {
+  private async withRetryAndCatch(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal, body: (effective: unknown) => Promise<unknown>): Promise<{ output: unknown; next?: string; caught?: StatesError }> {
     const attempts = new Map<number, number>();
     const inTask = state.Type === "Task";
     for (;;) {
@@ -240,6 +279,7 @@ export class Interpreter {
           const r = retriers[at]!;
           const done = attempts.get(at) ?? 0;
           if (done < (r.MaxAttempts ?? 3)) {
+            if (this.opts.retriesAsOutcome) throw new Retriable(e);
             attempts.set(at, done + 1);
             let delay = (r.IntervalSeconds ?? 1) * Math.pow(r.BackoffRate ?? 2, done);
             if (r.MaxDelaySeconds !== undefined) delay = Math.min(delay, r.MaxDelaySeconds);
@@ -252,7 +292,7 @@ export class Interpreter {
         const catcher = ((state.Catch ?? []) as Record<string, any>[]).find((c) => errorMatches(c.ErrorEquals, e.error, inTask));
         if (!catcher) throw e;
         const output = applyResultPath(rawInput, { Error: e.error, Cause: e.cause }, catcher.ResultPath);
-        return { output, next: catcher.Next };
+        return { output, next: catcher.Next, caught: e };
       }
     }
   }
@@ -290,7 +330,7 @@ export class Interpreter {
     heartbeat();
     try {
       const result = await untilAborted(this.opts.tasks.run({ resource, parameters, stateName: name, context: taskContext, signal: taskSignal, heartbeat, record, credentialsRoleArn }), taskSignal);
-      record(`${prefix}Succeeded`, detailsKey("Succeeded"), { ...facts, ...payloadDetails("output", result) });
+      record(`${prefix}Succeeded`, detailsKey("Succeeded"), { ...facts, ...textDetails("output", boundedJson(result, resource)) });
       return result;
     } catch (err) {
       if (signal.aborted) throw err;
