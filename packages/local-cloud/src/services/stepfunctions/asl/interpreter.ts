@@ -200,8 +200,8 @@ export class Interpreter {
     const { record } = this.opts;
     const type = state.Type as string;
     record(`${type}StateEntered`, "stateEnteredEventDetails", { name, ...payloadDetails("input", rawInput) });
-    const exit = (output: unknown, next: string | undefined) => {
-      record(`${type}StateExited`, "stateExitedEventDetails", { name, ...textDetails("output", boundedJson(output, name)) });
+    const exit = (output: unknown, next: string | undefined, text = boundedJson(output, name)) => {
+      record(`${type}StateExited`, "stateExitedEventDetails", { name, ...textDetails("output", text) });
       return { next, output };
     };
     const after = () => (state.End ? undefined : (state.Next as string));
@@ -237,7 +237,7 @@ export class Interpreter {
           if (type === "Task") return this.runTask(name, state, effective, context, signal);
           if (type === "Parallel") return this.runParallel(state, effective, context, signal);
           return this.runMap(state, effective, context, signal);
-        }).then(({ output, next, caught }) => ({ ...exit(output, next ?? after()), caught }));
+        }).then(({ output, next, caught, text }) => ({ ...exit(output, next ?? after(), text), caught }));
       default:
         throw runtimeError(`Unknown state type ${type}`);
     }
@@ -261,7 +261,7 @@ export class Interpreter {
    * FULL jitter when asked), then its Catch clauses; the result goes through
    * ResultSelector, ResultPath and OutputPath.
    */
-  private async withRetryAndCatch(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal, body: (effective: unknown) => Promise<unknown>): Promise<{ output: unknown; next?: string; caught?: StatesError }> {
+  private async withRetryAndCatch(name: string, state: StateDef, rawInput: unknown, context: ContextObject, signal: AbortSignal, body: (effective: unknown) => Promise<unknown>): Promise<{ output: unknown; next?: string; caught?: StatesError; text?: string }> {
     const attempts = new Map<number, number>();
     const inTask = state.Type === "Task";
     for (;;) {
@@ -269,7 +269,9 @@ export class Interpreter {
         const effective = selectPath(rawInput, state.InputPath);
         const result = await body(effective);
         const selected = state.ResultSelector !== undefined ? applyTemplate(state.ResultSelector, result, context) : result;
-        return { output: selectPath(applyResultPath(rawInput, selected, state.ResultPath), state.OutputPath) };
+        const output = selectPath(applyResultPath(rawInput, selected, state.ResultPath), state.OutputPath);
+        // Measured here, so a Catch naming States.DataLimitExceeded can take it.
+        return { output, text: boundedJson(output, name) };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         const e = asStatesError(err);
