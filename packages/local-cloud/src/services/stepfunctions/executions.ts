@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { checkDefinition } from "./asl/definition.js";
 import { Interpreter, Stopped, type ContextObject, type Outcome } from "./asl/interpreter.js";
 import { ExecutionLogs, type EventSink } from "./execution-logs.js";
+import type { MapRuns } from "./map-runs.js";
 import type { ExecutionRow, HistoryRow, MachineRow, StepFunctionsStore } from "./store.js";
 import { StatesTaskRunner, type TaskDeps } from "./tasks.js";
 
@@ -69,7 +70,7 @@ export class Executions {
   private readonly finishWaiters = new Map<string, (() => void)[]>();
   private closed = false;
 
-  constructor(private readonly store: StepFunctionsStore, private readonly taskDeps: TaskDeps, private readonly logs: ExecutionLogs, private readonly opts: ExecutionsOptions = {}) {}
+  constructor(private readonly store: StepFunctionsStore, private readonly taskDeps: TaskDeps, private readonly logs: ExecutionLogs, private readonly mapRuns: MapRuns, private readonly opts: ExecutionsOptions = {}) {}
 
   executionArn(machine: MachineRow, name: string): string {
     const [, , , region, account] = machine.arn.split(":");
@@ -216,6 +217,7 @@ export class Executions {
     if (started) record("ExecutionStarted", "executionStartedEventDetails", started);
     const interpreter = new Interpreter(machine!, {
       tasks: new StatesTaskRunner(this.taskDeps, roleArn),
+      distributedMap: this.mapRuns.hostFor(roleArn),
       record,
       checkpoint: durable
         ? (state, data, afterWork) => {

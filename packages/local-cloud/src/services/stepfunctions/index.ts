@@ -14,6 +14,7 @@ import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import model from "../../wire/models/stepfunctions.js";
 import type { OperationSpecs } from "../../wire/operations.js";
 import { ExecutionLogs } from "./execution-logs.js";
+import { MapRuns } from "./map-runs.js";
 import { Executions } from "./executions.js";
 import { describeExecution, StepFunctionsOperations } from "./operations.js";
 import { StepFunctionsStore } from "./store.js";
@@ -57,7 +58,10 @@ export class StepFunctionsService implements Service {
     const tokens = new TaskTokens();
     const activities = new ActivityQueues();
     this.executionLogs = new ExecutionLogs(() => kernel.clients.logs as unknown as { call(op: string, input: unknown): Promise<any> });
-    const principalFor = (roleArn: string): Principal => ({ accessKeyId: "", arn: assumedRoleArn(roleArn, randomBytes(16).toString("hex")), admin: false, roleArn });
+    // A role session with a key of its own: an empty key is how S3 tells an anonymous caller.
+    const principalFor = (roleArn: string): Principal => ({
+      accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`, arn: assumedRoleArn(roleArn, randomBytes(16).toString("hex")), admin: false, roleArn,
+    });
     const taskDeps: TaskDeps = {
       region: kernel.region,
       call: (client, operation, input, principal) =>
@@ -73,7 +77,8 @@ export class StepFunctionsService implements Service {
         return describeExecution(row);
       },
     };
-    this.executions = new Executions(store, taskDeps, this.executionLogs, opts);
+    const mapRuns = new MapRuns(store, taskDeps);
+    this.executions = new Executions(store, taskDeps, this.executionLogs, mapRuns, opts);
     const roleTrustsStates = (roleArn: string) => {
       const role = kernel.identity.role(roleArn);
       return !!role && trustsStepFunctions(role.assumeRolePolicyDocument, kernel.region);
@@ -122,10 +127,9 @@ export class StepFunctionsService implements Service {
       DeleteStateMachineAlias: { iam: on("DeleteStateMachineAlias", (i) => i.stateMachineAliasArn), run: (i) => ops.DeleteStateMachineAlias(i) },
       ListStateMachineAliases: { iam: on("ListStateMachineAliases", machine), run: (i) => ops.ListStateMachineAliases(i) },
       TestState: { iam: anywhere("TestState"), run: (i) => testState(i as any, { taskDeps, region: kernel.region, accountId: kernel.accountId, roleTrustsStates }) },
-      // Map runs come from distributed Map states, which run inline here: there are none to show or change.
-      DescribeMapRun: { iam: on("DescribeMapRun", (i) => i.mapRunArn), run: (i) => ops.mapRunNotFound(i.mapRunArn) },
-      UpdateMapRun: { iam: on("UpdateMapRun", (i) => i.mapRunArn), run: (i) => ops.mapRunNotFound(i.mapRunArn) },
-      ListMapRuns: { iam: on("ListMapRuns", execution), run: (i) => ops.ListMapRuns(i) },
+      DescribeMapRun: { iam: on("DescribeMapRun", (i) => i.mapRunArn), run: (i) => mapRuns.describe(i.mapRunArn) },
+      UpdateMapRun: { iam: on("UpdateMapRun", (i) => i.mapRunArn), run: (i) => mapRuns.update(i) },
+      ListMapRuns: { iam: on("ListMapRuns", execution), run: (i) => ops.ListMapRuns(i, mapRuns) },
     };
     this.api = operationService(kernel, {
       signingName: this.signingName,

@@ -10,6 +10,7 @@ import { checkDefinition } from "./asl/definition.js";
 import { MAX_PAYLOAD_BYTES, payloadFits } from "./asl/interpreter.js";
 import type { Executions, RunnableMachine } from "./executions.js";
 import type { ActivityRow, ExecutionRow, MachineRow, StepFunctionsStore } from "./store.js";
+import type { MapRuns } from "./map-runs.js";
 import type { ActivityQueues, TaskTokens } from "./task-tokens.js";
 import { splitQualified, VersionsAndAliases, type RoutingEntry } from "./versions.js";
 
@@ -318,13 +319,10 @@ export class StepFunctionsOperations {
     };
   }
 
-  mapRunNotFound(arn: string): never {
-    throw new AwsError("ResourceNotFound", `Resource not found: '${arn}'`);
-  }
-
-  ListMapRuns(i: { executionArn: string }) {
-    this.execution(i.executionArn);
-    return { mapRuns: [] };
+  ListMapRuns(i: { executionArn: string; maxResults?: number; nextToken?: string }, mapRuns: MapRuns) {
+    const e = this.execution(i.executionArn);
+    const { items, nextToken } = page(mapRuns.list(e.arn), i.maxResults, i.nextToken);
+    return { mapRuns: items, ...(nextToken ? { nextToken } : {}) };
   }
 
   RedriveExecution(i: { executionArn: string; clientToken?: string }) {

@@ -80,7 +80,7 @@ describe("RedriveExecution", () => {
     assert.deepEqual((await sfn.send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: "REDRIVEN" }))).executions!.map((e) => e.redriveCount), [1]);
 
     await assert.rejects(sfn.send(new RedriveExecutionCommand({ executionArn })), (e: any) => e.name === "ExecutionNotRedrivable" && e.message === "Execution is SUCCEEDED and cannot be redriven");
-    await assert.rejects(sfn.send(new RedriveExecutionCommand({ executionArn: `${stateMachineArn.replace(":stateMachine:", ":execution:")}:none` })), { name: "ExecutionDoesNotExist" });
+    await assert.rejects(sfn.send(new RedriveExecutionCommand({ executionArn: `${stateMachineArn!.replace(":stateMachine:", ":execution:")}:none` })), { name: "ExecutionDoesNotExist" });
   });
 
   it("a Task that finished before a restart is not run again when the execution resumes", async () => {

@@ -58,6 +58,20 @@ export interface VersionRow {
   created: number;
 }
 
+/** A distributed Map's run: its configuration and the counts of its items and child workflows. */
+export interface MapRunRow {
+  arn: string;
+  execution_arn: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+  started: number;
+  stopped: number | null;
+  max_concurrency: number;
+  tolerated_percentage: number;
+  tolerated_count: number;
+  /** JSON: MapRunCounts. */
+  counts: string;
+}
+
 export interface AliasRow {
   arn: string;
   machine_arn: string;
@@ -105,6 +119,10 @@ export class StepFunctionsStore {
       CREATE TABLE IF NOT EXISTS versions (
         arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
         logging TEXT NOT NULL, tracing TEXT NOT NULL, revision TEXT NOT NULL, description TEXT, created REAL NOT NULL);
+      CREATE TABLE IF NOT EXISTS map_runs (
+        arn TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, started REAL NOT NULL, stopped REAL, max_concurrency INTEGER NOT NULL,
+        tolerated_percentage REAL NOT NULL, tolerated_count INTEGER NOT NULL, counts TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS map_runs_by_execution ON map_runs(execution_arn, started);
       CREATE TABLE IF NOT EXISTS aliases (
         arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL, description TEXT, routing TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
     `);
@@ -126,6 +144,12 @@ export class StepFunctionsStore {
       lastVersionNumber: db.prepare("SELECT MAX(version) AS n FROM versions WHERE machine_arn = ?"),
       insertVersion: db.prepare("INSERT INTO versions VALUES (@arn, @machine_arn, @version, @definition, @role_arn, @logging, @tracing, @revision, @description, @created)"),
       deleteVersion: db.prepare("DELETE FROM versions WHERE arn = ?"),
+      mapRun: db.prepare("SELECT * FROM map_runs WHERE arn = ?"),
+      mapRuns: db.prepare("SELECT * FROM map_runs WHERE execution_arn = ? ORDER BY started, arn"),
+      insertMapRun: db.prepare("INSERT INTO map_runs VALUES (@arn, @execution_arn, @status, @started, @stopped, @max_concurrency, @tolerated_percentage, @tolerated_count, @counts)"),
+      updateMapRun: db.prepare("UPDATE map_runs SET status = @status, stopped = @stopped, counts = @counts WHERE arn = @arn"),
+      configureMapRun: db.prepare("UPDATE map_runs SET max_concurrency = @max_concurrency, tolerated_percentage = @tolerated_percentage, tolerated_count = @tolerated_count WHERE arn = @arn"),
+      deleteMapRuns: db.prepare("DELETE FROM map_runs WHERE execution_arn IN (SELECT arn FROM executions WHERE machine_arn = ?)"),
       alias: db.prepare("SELECT * FROM aliases WHERE arn = ?"),
       aliases: db.prepare("SELECT * FROM aliases WHERE machine_arn = ? ORDER BY created, arn"),
       insertAlias: db.prepare("INSERT INTO aliases VALUES (@arn, @machine_arn, @name, @description, @routing, @created, @updated)"),
@@ -173,6 +197,7 @@ export class StepFunctionsStore {
   deleteMachine(arn: string): void {
     this.db.transaction(() => {
       this.statements.deleteHistory.run(arn);
+      this.statements.deleteMapRuns.run(arn);
       this.statements.deleteExecutions.run(arn);
       this.statements.deleteVersions.run(arn);
       this.statements.deleteAliases.run(arn);
@@ -264,5 +289,21 @@ export class StepFunctionsStore {
   }
   deleteAlias(arn: string): void {
     this.statements.deleteAlias.run(arn);
+  }
+
+  mapRun(arn: string): MapRunRow | undefined {
+    return this.statements.mapRun.get(arn) as MapRunRow | undefined;
+  }
+  mapRuns(executionArn: string): MapRunRow[] {
+    return this.statements.mapRuns.all(executionArn) as MapRunRow[];
+  }
+  insertMapRun(row: MapRunRow): void {
+    this.statements.insertMapRun.run(row);
+  }
+  updateMapRun(row: Pick<MapRunRow, "arn" | "status" | "stopped" | "counts">): void {
+    this.statements.updateMapRun.run(row);
+  }
+  configureMapRun(row: Pick<MapRunRow, "arn" | "max_concurrency" | "tolerated_percentage" | "tolerated_count">): void {
+    this.statements.configureMapRun.run(row);
   }
 }

@@ -9,6 +9,7 @@
  */
 import { isTimestamp, evaluateRule } from "./choice.js";
 import type { Machine, StateDef } from "./definition.js";
+import { isDistributed, runDistributedMap, type DistributedMapHost } from "./distributed-map.js";
 import { errorMatches, runtimeError, StatesError } from "./errors.js";
 import { read } from "./json-path.js";
 import { applyResultPath, applyTemplate, resolveDynamic, selectPath } from "./payload.js";
@@ -52,6 +53,8 @@ export interface InterpreterOptions {
   checkpoint?(stateName: string, input: unknown, afterWork: boolean): void;
   /** Scales every wait (Wait states, retry intervals): 1 in the service, less in tests. */
   timeScale?: number;
+  /** S3 and map runs for distributed Map states (without it, such a state fails naming what it lacks). */
+  distributedMap?: DistributedMapHost;
   /** TestState: an error a Retry clause would retry ends the state as Retriable instead of waiting and retrying. */
   retriesAsOutcome?: boolean;
 }
@@ -369,8 +372,13 @@ export class Interpreter {
 
   private async runMap(state: StateDef, effective: unknown, context: ContextObject, signal: AbortSignal): Promise<unknown> {
     const { record } = this.opts;
-    if (state.ItemReader || state.ResultWriter || state.ItemBatcher) {
-      throw runtimeError("The local cloud runs Map states inline: ItemReader, ItemBatcher and ResultWriter (distributed mode over S3) are not supported");
+    if (isDistributed(state)) {
+      if (!this.opts.distributedMap) throw runtimeError("A distributed Map state needs S3 and map runs, which this run of the interpreter has not got");
+      const processor = (state.ItemProcessor ?? state.Iterator) as Machine;
+      // Each child workflow keeps a history of its own: none of its events go to the parent's.
+      const child = new Interpreter(processor, { ...this.opts, record: () => {}, checkpoint: undefined });
+      return runDistributedMap(context.State!.Name, state, effective, context, signal, this.opts.distributedMap, record,
+        (input, childContext, childSignal) => child.runStates(processor, input, childContext as ContextObject, childSignal, false));
     }
     const items = state.ItemsPath !== undefined ? read(effective, state.ItemsPath) : effective;
     if (!Array.isArray(items)) throw runtimeError(`Map state input must be an array: ${json(items)}`);
