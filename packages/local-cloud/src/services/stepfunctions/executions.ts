@@ -29,7 +29,7 @@ interface Run {
   started: number;
   redriveCount: number;
   history: EventSink | undefined;
-  resume: { state: string; input: unknown } | undefined;
+  resume: { state: string; input: unknown; variables?: Record<string, unknown> } | undefined;
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -55,7 +55,7 @@ export interface SyncResult {
 /** History events and the latest checkpoint of one execution not yet written. */
 interface Pending {
   events: HistoryRow[];
-  checkpoint?: { state: string; input: string };
+  checkpoint?: { state: string; input: string; variables: string | null };
 }
 
 export class Executions {
@@ -91,7 +91,7 @@ export class Executions {
     }
     this.store.insertExecution({
       arn, machine_arn: machine.arn, name, status: "RUNNING", input, output: null, error: null, cause: null, started, stopped: null,
-      definition: machine.definition, role_arn: machine.role_arn, checkpoint_state: null, checkpoint_input: null, events: 0,
+      definition: machine.definition, role_arn: machine.role_arn, checkpoint_state: null, checkpoint_input: null, checkpoint_variables: null, events: 0,
       redrive_count: 0, redrive_date: null, version_arn: machine.version_arn ?? null, alias_arn: machine.alias_arn ?? null,
     });
     void this.execute({ ...run, history: this.historyWriter(arn, 0) }, startedDetails);
@@ -128,7 +128,9 @@ export class Executions {
   }
 
   private runOf(row: ExecutionRow, history: EventSink): Run {
-    const resume = row.checkpoint_state ? { state: row.checkpoint_state, input: JSON.parse(row.checkpoint_input ?? "null") } : undefined;
+    const resume = row.checkpoint_state
+      ? { state: row.checkpoint_state, input: JSON.parse(row.checkpoint_input ?? "null"), variables: row.checkpoint_variables ? JSON.parse(row.checkpoint_variables) : undefined }
+      : undefined;
     const logging = (row.version_arn ? this.store.version(row.version_arn)?.logging : undefined) ?? this.store.machine(row.machine_arn)?.logging ?? "{}";
     return { definition: row.definition, roleArn: row.role_arn, machineArn: row.machine_arn, logging, arn: row.arn, name: row.name, input: row.input, started: row.started, redriveCount: row.redrive_count, history, resume };
   }
@@ -187,7 +189,7 @@ export class Executions {
     // An execution deleted with its state machine meanwhile leaves nothing behind.
     if (!this.store.execution(arn)) return;
     this.store.appendEvents(arn, p.events);
-    if (p.checkpoint) this.store.checkpoint(arn, p.checkpoint.state, p.checkpoint.input);
+    if (p.checkpoint) this.store.checkpoint(arn, p.checkpoint.state, p.checkpoint.input, p.checkpoint.variables);
   }
 
   private historyWriter(executionArn: string, lastId: number) {
@@ -220,8 +222,8 @@ export class Executions {
       distributedMap: this.mapRuns.hostFor(roleArn),
       record,
       checkpoint: durable
-        ? (state, data, afterWork) => {
-            this.pendingOf(arn).checkpoint = { state, input: JSON.stringify(data ?? null) };
+        ? (state, data, afterWork, variables) => {
+            this.pendingOf(arn).checkpoint = { state, input: JSON.stringify(data ?? null), variables: Object.keys(variables).length ? JSON.stringify(variables) : null };
             // A finished Task, Parallel or Map is written at once: a restart then never runs it again.
             if (afterWork) this.flush();
           }

@@ -36,6 +36,8 @@ export interface ExecutionRow {
   role_arn: string;
   checkpoint_state: string | null;
   checkpoint_input: string | null;
+  /** The workflow's variables (JSONata `Assign`) when the checkpoint was taken, as JSON; null when none. */
+  checkpoint_variables: string | null;
   events: number;
   redrive_count: number;
   redrive_date: number | null;
@@ -128,7 +130,7 @@ export class StepFunctionsStore {
     `);
     // Columns later than the first schema: a store written before them gains them empty.
     const columns = new Set((db.prepare("PRAGMA table_info(executions)").all() as { name: string }[]).map((c) => c.name));
-    for (const [name, type] of [["redrive_count", "INTEGER NOT NULL DEFAULT 0"], ["redrive_date", "REAL"], ["version_arn", "TEXT"], ["alias_arn", "TEXT"]]) {
+    for (const [name, type] of [["redrive_count", "INTEGER NOT NULL DEFAULT 0"], ["redrive_date", "REAL"], ["version_arn", "TEXT"], ["alias_arn", "TEXT"], ["checkpoint_variables", "TEXT"]]) {
       if (!columns.has(name!)) db.exec(`ALTER TABLE executions ADD COLUMN ${name} ${type}`);
     }
     this.statements = {
@@ -158,8 +160,9 @@ export class StepFunctionsStore {
       setMachineTags: db.prepare("UPDATE machines SET tags = ? WHERE arn = ?"),
       execution: db.prepare("SELECT * FROM executions WHERE arn = ?"),
       insertExecution: db.prepare(`INSERT INTO executions (arn, machine_arn, name, status, input, output, error, cause, started, stopped, definition, role_arn,
-        checkpoint_state, checkpoint_input, events, redrive_count, redrive_date, version_arn, alias_arn) VALUES (@arn, @machine_arn, @name, @status, @input, @output,
-        @error, @cause, @started, @stopped, @definition, @role_arn, @checkpoint_state, @checkpoint_input, @events, @redrive_count, @redrive_date, @version_arn, @alias_arn)`),
+        checkpoint_state, checkpoint_input, checkpoint_variables, events, redrive_count, redrive_date, version_arn, alias_arn) VALUES (@arn, @machine_arn, @name, @status,
+        @input, @output, @error, @cause, @started, @stopped, @definition, @role_arn, @checkpoint_state, @checkpoint_input, @checkpoint_variables, @events, @redrive_count,
+        @redrive_date, @version_arn, @alias_arn)`),
       executions: db.prepare("SELECT arn, machine_arn, name, status, started, stopped, version_arn, alias_arn, redrive_count, redrive_date FROM executions WHERE machine_arn = ? ORDER BY started DESC, arn DESC"),
       running: db.prepare("SELECT * FROM executions WHERE status = 'RUNNING'"),
       // A failed execution keeps its checkpoint: the state a redrive runs again.
@@ -167,7 +170,7 @@ export class StepFunctionsStore {
         checkpoint_state = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_state END,
         checkpoint_input = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_input END WHERE arn = @arn`),
       redrive: db.prepare("UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped = NULL, redrive_count = redrive_count + 1, redrive_date = ? WHERE arn = ?"),
-      checkpoint: db.prepare("UPDATE executions SET checkpoint_state = ?, checkpoint_input = ? WHERE arn = ?"),
+      checkpoint: db.prepare("UPDATE executions SET checkpoint_state = ?, checkpoint_input = ?, checkpoint_variables = ? WHERE arn = ?"),
       appendEvent: db.prepare("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)"),
       countEvents: db.prepare("UPDATE executions SET events = ? WHERE arn = ?"),
       history: db.prepare("SELECT id, type, timestamp, previous, details FROM history WHERE execution_arn = ? ORDER BY id"),
@@ -229,8 +232,8 @@ export class StepFunctionsStore {
   redrive(arn: string, at: number): void {
     this.statements.redrive.run(at, arn);
   }
-  checkpoint(arn: string, state: string, input: string): void {
-    this.statements.checkpoint.run(state, input, arn);
+  checkpoint(arn: string, state: string, input: string, variables: string | null): void {
+    this.statements.checkpoint.run(state, input, variables, arn);
   }
   /** Appends events (in id order) and records the last id, where a resumed execution continues. */
   appendEvents(executionArn: string, events: readonly HistoryRow[]): void {
