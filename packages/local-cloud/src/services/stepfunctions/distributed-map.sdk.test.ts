@@ -7,11 +7,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, UpdateMapRunCommand,
-  GetExecutionHistoryCommand, type DescribeExecutionCommandOutput,
+  SFNClient, CreateStateMachineCommand, StartExecutionCommand,DescribeMapRunCommand, ListMapRunsCommand, UpdateMapRunCommand,
+  GetExecutionHistoryCommand,
 } from "@aws-sdk/client-sfn";
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished as untilFinished } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/mapper";
 const processor = (states: object, startAt: string) => ({ ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: startAt, States: states });
@@ -25,12 +26,10 @@ describe("distributed Map", () => {
     tc = await startTestCloud();
     sfn = new SFNClient(tc.clientConfig);
     s3 = new S3Client(tc.clientConfig);
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "mapper", AssumeRolePolicyDocument: JSON.stringify(trust) });
-    await tc.cloud.iam.call("PutRolePolicy", { RoleName: "mapper", PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [
+    await createRole(tc, "mapper", [
       { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::data/*" },
       { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::data" },
-    ] }) });
+    ]);
     for (const Bucket of ["data", "private"]) await s3.send(new CreateBucketCommand({ Bucket }));
     const put = (Bucket: string, Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket, Key, Body }));
     await put("data", "orders.json", JSON.stringify([{ id: 1, qty: 2 }, { id: 2, qty: 5 }, { id: 3, qty: 1 }]));
@@ -41,14 +40,7 @@ describe("distributed Map", () => {
   });
   after(() => tc.stop());
 
-  async function finished(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    for (let i = 0; i < 400; i++) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== "RUNNING") return d;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${executionArn} still running`);
-  }
+  const finished = (executionArn: string) => untilFinished(sfn, executionArn);
   async function run(name: string, map: object, input: object = {}) {
     const definition = { StartAt: "Each", States: { Each: { Type: "Map", ...map, End: true } } };
     const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }));

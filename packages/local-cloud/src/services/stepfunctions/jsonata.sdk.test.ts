@@ -6,9 +6,10 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, type DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
+import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, type DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { DynamoDBClient, CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished as untilFinished } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/jsonata";
 
@@ -19,9 +20,7 @@ describe("JSONata state machines", () => {
   before(async () => {
     tc = await startTestCloud();
     sfn = new SFNClient(tc.clientConfig);
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "jsonata", AssumeRolePolicyDocument: JSON.stringify(trust) });
-    await tc.cloud.iam.call("PutRolePolicy", { RoleName: "jsonata", PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:PutItem", Resource: "*" }] }) });
+    await createRole(tc, "jsonata", [{ Effect: "Allow", Action: "dynamodb:PutItem", Resource: "*" }]);
     await new DynamoDBClient(tc.clientConfig).send(new CreateTableCommand({ TableName: "orders", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }] }));
   });
   after(() => tc.stop());
@@ -29,12 +28,7 @@ describe("JSONata state machines", () => {
   async function run(name: string, definition: object, input: object): Promise<DescribeExecutionCommandOutput> {
     const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify({ QueryLanguage: "JSONata", ...definition }), roleArn: ROLE }));
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
-    for (let i = 0; i < 400; i++) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== "RUNNING") return d;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error("still running");
+    return untilFinished(sfn, executionArn!);
   }
 
   it("passes Arguments to a Task, shapes its result with Output and carries variables from Assign", async () => {

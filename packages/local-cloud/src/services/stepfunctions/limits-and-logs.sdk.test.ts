@@ -5,10 +5,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  SFNClient, CreateStateMachineCommand, StartExecutionCommand, StartSyncExecutionCommand, DescribeExecutionCommand, type DescribeExecutionCommandOutput,
+  SFNClient, CreateStateMachineCommand, StartExecutionCommand, StartSyncExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished as untilFinished } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/machine";
 const KIB = 1024;
@@ -22,19 +23,11 @@ describe("Step Functions payload limit and execution logs", () => {
     tc = await startTestCloud();
     sfn = new SFNClient({ ...tc.clientConfig, disableHostPrefix: true });
     logs = new CloudWatchLogsClient(tc.clientConfig);
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "machine", AssumeRolePolicyDocument: JSON.stringify(trust) });
+    await createRole(tc, "machine");
   });
   after(() => tc.stop());
 
-  async function finished(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    for (let i = 0; i < 400; i++) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== "RUNNING") return d;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${executionArn} still running`);
-  }
+  const finished = (executionArn: string) => untilFinished(sfn, executionArn);
   const machine = async (name: string, definition: object, extra: Record<string, unknown> = {}) =>
     (await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, ...extra }))).stateMachineArn!;
 

@@ -9,12 +9,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, RedriveExecutionCommand, GetExecutionHistoryCommand,
-  ListExecutionsCommand, type DescribeExecutionCommandOutput,
+  SFNClient, CreateStateMachineCommand, StartExecutionCommand,RedriveExecutionCommand, GetExecutionHistoryCommand,
+  ListExecutionsCommand,
 } from "@aws-sdk/client-sfn";
 import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished as untilFinished } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/machine";
 
@@ -26,23 +27,14 @@ describe("RedriveExecution", () => {
   before(async () => {
     tc = await startTestCloud({ dir });
     sfn = new SFNClient(tc.clientConfig);
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "machine", AssumeRolePolicyDocument: JSON.stringify(trust) });
-    await tc.cloud.iam.call("PutRolePolicy", { RoleName: "machine", PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:PutItem", "sqs:SendMessage"], Resource: "*" }] }) });
+    await createRole(tc, "machine", [{ Effect: "Allow", Action: ["dynamodb:PutItem", "sqs:SendMessage"], Resource: "*" }]);
   });
   after(async () => {
     await tc.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function finished(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    for (let i = 0; i < 400; i++) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== "RUNNING") return d;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${executionArn} still running`);
-  }
+  const finished = (executionArn: string) => untilFinished(sfn, executionArn);
 
   it("runs a failed execution again from the state that failed", async () => {
     // Save fails while its table does not exist; the Pass before it has run by then.

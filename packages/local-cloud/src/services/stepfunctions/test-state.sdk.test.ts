@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { SFNClient, TestStateCommand } from "@aws-sdk/client-sfn";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/tester";
 
@@ -20,9 +21,7 @@ describe("TestState", () => {
     tc = await startTestCloud();
     // TestState also goes to the `sync-` host; this process resolves no such name.
     sfn = new SFNClient({ ...tc.clientConfig, disableHostPrefix: true });
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "tester", AssumeRolePolicyDocument: JSON.stringify(trust) });
-    await tc.cloud.iam.call("PutRolePolicy", { RoleName: "tester", PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:000000000000:allowed" }] }) });
+    await createRole(tc, "tester", [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:000000000000:allowed" }]);
     queueUrl = (await new SQSClient(tc.clientConfig).send(new CreateQueueCommand({ QueueName: "allowed" }))).QueueUrl!;
     await new SQSClient(tc.clientConfig).send(new CreateQueueCommand({ QueueName: "denied" }));
   });

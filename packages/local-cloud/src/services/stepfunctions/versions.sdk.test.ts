@@ -10,10 +10,11 @@ import {
   SFNClient, CreateStateMachineCommand, UpdateStateMachineCommand, PublishStateMachineVersionCommand, ListStateMachineVersionsCommand,
   DescribeStateMachineCommand, CreateStateMachineAliasCommand, DescribeStateMachineAliasCommand, UpdateStateMachineAliasCommand,
   ListStateMachineAliasesCommand, DeleteStateMachineVersionCommand, DeleteStateMachineAliasCommand, StartExecutionCommand,
-  DescribeExecutionCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput,
+ ListExecutionsCommand,
 } from "@aws-sdk/client-sfn";
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished as untilFinished } from "./test-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/machine";
 const says = (word: string) => JSON.stringify({ StartAt: "Say", States: { Say: { Type: "Pass", Result: word, End: true } } });
@@ -25,19 +26,11 @@ describe("Step Functions versions and aliases", () => {
   before(async () => {
     tc = await startTestCloud();
     sfn = new SFNClient(tc.clientConfig);
-    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }] };
-    await tc.cloud.iam.call("CreateRole", { RoleName: "machine", AssumeRolePolicyDocument: JSON.stringify(trust) });
+    await createRole(tc, "machine");
   });
   after(() => tc.stop());
 
-  async function finished(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    for (let i = 0; i < 200; i++) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== "RUNNING") return d;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${executionArn} still running`);
-  }
+  const finished = (executionArn: string) => untilFinished(sfn, executionArn);
   const run = async (stateMachineArn: string) => finished((await sfn.send(new StartExecutionCommand({ stateMachineArn }))).executionArn!);
 
   it("publishes versions, runs them and an alias that routes between them", async () => {
