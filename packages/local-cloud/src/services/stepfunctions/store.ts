@@ -168,7 +168,8 @@ export class StepFunctionsStore {
       // A failed execution keeps its checkpoint: the state a redrive runs again.
       finish: db.prepare(`UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stopped = @stopped,
         checkpoint_state = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_state END,
-        checkpoint_input = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_input END WHERE arn = @arn`),
+        checkpoint_input = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_input END,
+        checkpoint_variables = CASE WHEN @status = 'SUCCEEDED' THEN NULL ELSE checkpoint_variables END WHERE arn = @arn`),
       redrive: db.prepare("UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped = NULL, redrive_count = redrive_count + 1, redrive_date = ? WHERE arn = ?"),
       checkpoint: db.prepare("UPDATE executions SET checkpoint_state = ?, checkpoint_input = ?, checkpoint_variables = ? WHERE arn = ?"),
       appendEvent: db.prepare("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)"),
