@@ -20,6 +20,7 @@ import { DevCodeResolver } from "./code-resolver.js";
 import { startEsbuildService, type DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { attachCognitoCodeLog } from "./cognito-codes.js";
+import { localDatabases, newDatabaseLines } from "./database-urls.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
@@ -91,6 +92,8 @@ export class DevSession {
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
   private readonly printedNotices = new Set<string>();
+  /** The local Postgres connection strings printed this session (database-urls.ts). */
+  private readonly printedDatabases = new Set<string>();
   private configInputs = new Set<string>();
   private outputs: StackOutputs = {};
   /** Services' `dev.command`s, run on this machine. */
@@ -240,6 +243,7 @@ export class DevSession {
     await this.pothos.deployed(synthResult.stacks);
     this.kyselyTypes.deployed(await this.deployedStacks());
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
+    for (const line of newDatabaseLines(await localDatabases(this.cloud as never), this.printedDatabases)) ui.line(line);
     await this.runServices();
   }
 
