@@ -3,11 +3,13 @@
  * and applies them by invoking the migrator (live, from source, reading the migrations
  * folder in place) — in Chromium, clicking through the Console's RDS view, when it is
  * installed; then a bound function counts with kysely over the Data API through the app's
- * API, and the view's query box reads the count.
+ * API, and the view's query box reads the count. `sst dev` printed the cluster's
+ * connection string once, and a `pg` client given just that string reads the count too.
  */
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import pg from "pg";
 import path from "node:path";
 import { removeApp, repoRoot } from "./helpers/app-copy.js";
 import { SstProcess } from "./helpers/sst-process.js";
@@ -129,6 +131,20 @@ describe("RDS under sst dev", () => {
       }
     } finally {
       await browser?.close();
+    }
+  });
+
+  test("sst dev printed the cluster's connection string once; a client given only that string connects", async () => {
+    const printed = dev.output.split("\n").filter((l) => /Postgres \S+: postgresql:\/\//.test(l));
+    assert.equal(printed.length, 1, dev.output);
+    const url = /(postgresql:\/\/\S+)/.exec(printed[0]!)![1]!;
+    assert.match(url, /^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/CounterDB$/);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      assert.deepEqual((await client.query("SELECT tally FROM tblcounter")).rows, [{ tally: 2 }]);
+    } finally {
+      await client.end();
     }
   });
 });

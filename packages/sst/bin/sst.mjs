@@ -26,8 +26,12 @@ process.emitWarning = function (warning, ...rest) {
 // and Node would then decode the inline map of each of the CLI's modules (100–400 ms of
 // a start) only so that a stack through the CLI shows .ts lines. Errors in the user's
 // code keep theirs (project/load.ts turns maps on before importing the config).
-const { programUrl } = await import("../src/cli-bundle/bootstrap.mjs");
-const { main } = await import(await programUrl("main"));
+const { programUrl, bundleDirEnv } = await import("../src/cli-bundle/bootstrap.mjs");
+const mainUrl = await programUrl("main");
+// `sst dev` on an app without a synth cache: its synth process starts now, beside the
+// CLI's own modules loading (src/dev/synth-process-early.mjs).
+if (process.argv[2] === "dev") (await import("../src/dev/synth-process-early.mjs")).startSynthProcessEarly(process.argv.slice(2), { ...process.env, ...bundleDirEnv() });
+const { main } = await import(mainUrl);
 const code = await main(process.argv.slice(2));
 // Exit explicitly: a finished command must not linger on leftover handles
 // (esbuild's service, keep-alive sockets).

@@ -102,19 +102,24 @@ export class JwksCache {
     if (!config.ok) return undefined;
     const { jwks_uri } = (await config.json()) as { jwks_uri?: string };
     if (!jwks_uri) return undefined;
-    const res = await fetch(jwks_uri, { signal });
-    if (!res.ok) return undefined;
-    const { keys } = (await res.json()) as { keys?: any[] };
-    const out = new Map<string, KeyObject>();
-    for (const jwk of keys ?? []) {
-      try {
-        out.set(jwk.kid ?? "", createPublicKey({ key: jwk, format: "jwk" }));
-      } catch {
-        // a key we cannot import cannot have signed anything we accept
-      }
-    }
-    return out;
+    return fetchJwks(jwks_uri, signal);
   }
+}
+
+/** The signing keys a JWKS URI serves, by kid (undefined when it does not answer with a key set). */
+export async function fetchJwks(jwksUri: string, signal: AbortSignal): Promise<Map<string, KeyObject> | undefined> {
+  const res = await fetch(jwksUri, { signal });
+  if (!res.ok) return undefined;
+  const { keys } = (await res.json()) as { keys?: any[] };
+  const out = new Map<string, KeyObject>();
+  for (const jwk of keys ?? []) {
+    try {
+      out.set(jwk.kid ?? "", createPublicKey({ key: jwk, format: "jwk" }));
+    } catch {
+      // a key we cannot import cannot have signed anything we accept
+    }
+  }
+  return out;
 }
 
 /** Whether one of the issuer's `keys` signed the token (by its `kid` and `alg`). */

@@ -7,6 +7,7 @@
 import type { JsonWebKey } from "node:crypto";
 import type { CallContext, Service } from "../types.js";
 import type { ServiceModel } from "../wire/model.js";
+import type { TrustedInvokeInput } from "./trusted-json.js";
 import type { InputOf, OperationName, OutputOf } from "../wire/model-types.js";
 import type apigatewayv2 from "../wire/models/apigatewayv2.js";
 import type cloudfront from "../wire/models/cloudfront.js";
@@ -45,7 +46,7 @@ export interface ServiceClients {
   sqs: ModelClient<typeof sqs>;
   kinesis: ModelClient<typeof kinesis>;
   /** Lambda's model operations, and the local-only one CloudFormation ends a custom resource handler's environments with. */
-  lambda: ModelClient<typeof lambda> & LocalReleaseEnvironmentsClient;
+  lambda: ModelClient<typeof lambda> & LocalReleaseEnvironmentsClient & LocalTrustedInvokeClient;
   sns: ModelClient<typeof sns>;
   eventbridge: ModelClient<typeof events>;
   apigateway: ModelClient<typeof apigatewayv2> & InProcessClient;
@@ -88,6 +89,11 @@ export interface InProcessClient {
  */
 export interface LocalReleaseEnvironmentsClient {
   call(operation: "ReleaseExecutionEnvironments", input: { FunctionName: string }, ctx?: Partial<CallContext>): Promise<Record<string, never>>;
+}
+
+/** Local-only, in-process: a data plane's synchronous Invoke of an event it wrote (kernel/trusted-json.ts). */
+export interface LocalTrustedInvokeClient {
+  call(operation: "InvokeTrustedJson", input: TrustedInvokeInput, ctx?: Partial<CallContext>): Promise<{ StatusCode: number; Payload: Uint8Array; FunctionError?: string; ExecutedVersion?: string }>;
 }
 
 export type ClientName = keyof ServiceClients;

@@ -35,6 +35,8 @@ export interface CloudEventMap {
   "cognito:code": { userPoolId: string; username: string; purpose: string; attribute: string; destination: string; code: string; message?: string };
   /** A user pool domain was created: its hosted UI answers at `url` (hosted-ui/domain-host.ts). */
   "cognito:domain": { userPoolId: string; domain: string; url: string };
+  /** A federated identity provider that cannot sign anyone in locally (social, SAML) was created: `local` says why. */
+  "cognito:identity-provider": { userPoolId: string; providerName: string; providerType: string; local: string };
   "cloudformation:event": { StackId: string; StackName: string; LogicalResourceId: string; ResourceStatus: string; [field: string]: unknown };
 }
 

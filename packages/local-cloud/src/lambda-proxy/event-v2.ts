@@ -16,18 +16,23 @@ export interface EventContext {
 }
 
 export function buildEventV2(req: GatewayRequest, ctx: EventContext): Record<string, unknown> {
+  // Built on every request: a for-in over the headers, no entries array; no query map
+  // for a request without a query string.
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name === "cookie") cookies = value.split(/;\s*/).filter((c) => c !== "");
-    else headers[name] = value;
+  const given = req.headers;
+  for (const name in given) {
+    if (name === "cookie") cookies = given[name]!.split(/;\s*/).filter((c) => c !== "");
+    else headers[name] = given[name]!;
   }
   headers["x-forwarded-for"] ??= req.sourceIp;
   headers["x-forwarded-proto"] ??= "http";
 
-  const query = parseQueryString(req.rawQueryString);
-  const queryStringParameters: Record<string, string> = {};
-  for (const [name, values] of query) queryStringParameters[name] = values.join(",");
+  let queryStringParameters: Record<string, string> | undefined;
+  if (req.rawQueryString) {
+    queryStringParameters = {};
+    for (const [name, values] of parseQueryString(req.rawQueryString)) queryStringParameters[name] = values.join(",");
+  }
 
   const event: Record<string, unknown> = {
     version: "2.0",
@@ -37,7 +42,7 @@ export function buildEventV2(req: GatewayRequest, ctx: EventContext): Record<str
   };
   if (cookies?.length) event.cookies = cookies;
   event.headers = headers;
-  if (query.size) event.queryStringParameters = queryStringParameters;
+  if (queryStringParameters && hasKeys(queryStringParameters)) event.queryStringParameters = queryStringParameters;
   const requestContext: Record<string, unknown> = {
     accountId: ACCOUNT_ID,
     apiId: ctx.apiId,
@@ -58,12 +63,18 @@ export function buildEventV2(req: GatewayRequest, ctx: EventContext): Record<str
   };
   if (ctx.authorizer) requestContext.authorizer = ctx.authorizer;
   event.requestContext = requestContext;
-  if (Object.keys(ctx.pathParameters).length) event.pathParameters = ctx.pathParameters;
-  if (ctx.stageVariables && Object.keys(ctx.stageVariables).length) event.stageVariables = ctx.stageVariables;
+  if (hasKeys(ctx.pathParameters)) event.pathParameters = ctx.pathParameters;
+  if (ctx.stageVariables && hasKeys(ctx.stageVariables)) event.stageVariables = ctx.stageVariables;
   if (req.body.length) {
     const text = isTextContentType(req.headers["content-type"]);
     event.body = text ? req.body.toString("utf8") : req.body.toString("base64");
     event.isBase64Encoded = !text;
   } else event.isBase64Encoded = false;
   return event;
+}
+
+/** Whether an object has an own key (without the array Object.keys would build). */
+function hasKeys(o: Record<string, unknown>): boolean {
+  for (const _ in o) return true;
+  return false;
 }

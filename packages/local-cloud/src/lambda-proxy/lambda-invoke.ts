@@ -5,7 +5,7 @@
  * functions/{arn}/invocations" form; both name the same function.
  */
 
-import { TRUSTED_JSON_PAYLOAD } from "../kernel/trusted-json.js";
+import { INVOKE_TRUSTED_JSON, type TrustedInvokeInput } from "../kernel/trusted-json.js";
 
 export interface LambdaInvoker {
   invoke(
@@ -15,12 +15,24 @@ export interface LambdaInvoker {
   ): Promise<{ statusCode?: number; payload?: Buffer | string | Uint8Array; functionError?: string }>;
 }
 
-/** A LambdaInvoker over Lambda's public Invoke operation (the kernel's typed client). */
-export function invokerOf(client: { call(operation: "Invoke", input: { FunctionName: string; Payload: string | Buffer; InvocationType?: any }): Promise<any> }): LambdaInvoker {
+interface LambdaClient {
+  call(operation: "Invoke", input: { FunctionName: string; Payload: string | Buffer; InvocationType?: any }): Promise<any>;
+  call(operation: typeof INVOKE_TRUSTED_JSON, input: TrustedInvokeInput): Promise<any>;
+}
+
+/**
+ * A LambdaInvoker over the kernel's Lambda client: Lambda's public Invoke operation, or
+ * — for a synchronous invocation of JSON the caller serialized itself — its local-only
+ * InvokeTrustedJson, which skips what only a request from outside needs checking.
+ */
+export function invokerOf(client: LambdaClient): LambdaInvoker {
   return {
     async invoke(functionName, payload, opts) {
-      const input = { FunctionName: functionName, Payload: payload, InvocationType: opts?.invocationType ?? "RequestResponse", [TRUSTED_JSON_PAYLOAD]: opts?.trustedJson === true };
-      const out = await client.call("Invoke", input);
+      const type = opts?.invocationType ?? "RequestResponse";
+      const out =
+        opts?.trustedJson === true && type === "RequestResponse" && typeof payload === "string"
+          ? await client.call(INVOKE_TRUSTED_JSON, { FunctionName: functionName, Payload: payload })
+          : await client.call("Invoke", { FunctionName: functionName, Payload: payload, InvocationType: type });
       return { statusCode: out.StatusCode, payload: out.Payload, functionError: out.FunctionError };
     },
   };

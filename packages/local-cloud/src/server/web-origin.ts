@@ -5,7 +5,8 @@
  * - **Host names.** Every request must name the local cloud in its `Host` header:
  *   127.0.0.1, localhost, any `*.localhost` name (browsers resolve those to loopback
  *   themselves, so no DNS answer can point them elsewhere), [::1], or a name the user
- *   configured. A page on `evil.example` whose DNS answer flips to 127.0.0.1 (DNS
+ *   configured — each also with the `sync-` prefix the SDK puts before the endpoint's host
+ *   for Step Functions' StartSyncExecution and TestState (`sync-127.0.0.1`). A page on `evil.example` whose DNS answer flips to 127.0.0.1 (DNS
  *   rebinding) sends `Host: evil.example:<port>` and is refused.
  * - **Web pages.** A request a browser sends on behalf of a page carries `Origin` (every
  *   cross-origin request and every same-origin one but GET/HEAD) or `Sec-Fetch-Site`
@@ -43,7 +44,8 @@ export class HostNames {
     if (host === undefined || host === "") return false;
     if (host === this.lastAllowed) return true;
     const name = hostName(host);
-    const ok = LOOPBACK_NAMES.has(name) || name.endsWith(".localhost") || this.extra.has(name);
+    const bare = name.startsWith("sync-") ? name.slice(5) : name;
+    const ok = LOOPBACK_NAMES.has(bare) || name.endsWith(".localhost") || this.extra.has(bare);
     if (ok) this.lastAllowed = host;
     return ok;
   }

@@ -20,5 +20,6 @@ export function bundleEntries(): Record<string, string>;
 export function toolchain(): string;
 export function unchangedFiles(inputs: [string, number, number][]): boolean;
 export function freshBundleDir(cacheDir: string, tools: string, entries: Record<string, string>): string | undefined;
+export function bundleDirEnv(): Record<string, string>;
 export function programUrl(program: CliProgram): Promise<string>;
 export function sharedModulePath(rel: string): string;

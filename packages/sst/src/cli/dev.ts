@@ -21,12 +21,20 @@ const dev: Command = {
     process.env.CDK_VALIDATION ??= "false";
     const inspectPort = ctx.values["inspect-port"] !== undefined ? parsePort(ctx.values["inspect-port"], "dev") ?? 0 : ctx.values.inspect ? 9229 : undefined;
     const signal = waitForShutdownSignal();
-    const { DevSession, loadDevProject } = await import("../dev/dev-session.js");
     const common = { cwd: ctx.cwd, stage: ctx.global.stage, region: ctx.global.region, verbose: ctx.global.verbose, ui: ctx.ui };
+    // The synth process (on a synth cache miss) starts first: it is the critical path of
+    // a cold start, and the session's modules load while it boots.
+    const { loadDevProject } = await import("../dev/dev-project.js");
+    const loading = loadDevProject(common);
+    loading.catch(() => {}); // awaited below; not "unhandled" while the modules load
+    const { DevSession } = await import("../dev/dev-session.js");
     // The local cloud's modules (both targets run functions on its Lambda runtime) load
     // while the synth process loads the config: this process is idle until then.
     void import("../deploy/local-cloud.js").then((m) => m.importLocalCloud()).catch(() => {});
-    const preloaded = await loadDevProject(common);
+    const preloaded = await loading.finally(async () => {
+      // A synth process the `sst` entry started and the load did not take (the synth cache hit) is ended.
+      (await import("../dev/synth-process-early.mjs")).takeEarlySynthProcess();
+    });
     const target = await resolveStageTarget(ctx, preloaded.project);
     if (inspectPort !== undefined) (await import("../dev/inspector.js")).openInspector(inspectPort, ctx.ui);
     if (target.kind === "local" && ctx.values["increase-timeout"]) ctx.ui.info("--increase-timeout applies to the AWS target; on the local cloud functions keep their own timeout");

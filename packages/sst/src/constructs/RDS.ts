@@ -7,8 +7,9 @@
  * migration files changed. Bound to a function: `RDS.<id>` (clusterArn, secretArn,
  * defaultDatabaseName) with rds-data and secret permissions.
  *
- * Locally a PostgreSQL cluster is served by the local cloud's Data API on real Postgres
- * (PGlite) and its secret is a real Secrets Manager secret; a deploy (AWS or local) runs
+ * Locally a PostgreSQL cluster is served by the local cloud on real Postgres (PGlite):
+ * the Data API, and the Postgres wire protocol on 127.0.0.1 at `clusterEndpoint` (and the
+ * secret's host/port); its secret is a real Secrets Manager secret; a deploy (AWS or local) runs
  * the migrations, `sst dev` does not (as SST v2: its Console runs them). MySQL engines
  * synthesize for AWS and fail a local synth naming the construct and prop. `sst dev` says once what
  * differs locally (no VPC placement, no scaling or auto-pause).
@@ -122,7 +123,7 @@ export class RDS extends Construct implements SSTConstruct {
     addLocalNotice(this, {
       construct: `RDS "${id}"`,
       prop: "engine",
-      local: "served by the local cloud's Data API on PostgreSQL (PGlite) in the app's local state; the VPC, scaling and auto-pause are recorded, not emulated",
+      local: "served by the local cloud on PostgreSQL (PGlite) in the app's local state, through the Data API and over the Postgres wire protocol at clusterEndpoint (127.0.0.1, one transaction at a time); the VPC, scaling and auto-pause are recorded, not emulated",
     });
   }
 

@@ -4,6 +4,12 @@
  * Data API, a bound function counts hits with kysely-data-api over the real
  * `@aws-sdk/client-rds-data`, the data survives the cloud restarting, and a MySQL
  * cluster fails the local deploy naming itself while its AWS template is unchanged.
+ *
+ * Over the Postgres wire protocol (after the restart, so the endpoint kept its port):
+ * functions connect with `pg`, one with host, port and credentials from the bound
+ * secret, one with the host and port of `cdk.cluster.clusterEndpoint` — as apps do on
+ * AWS from inside the cluster's VPC. The endpoint asks for the password only, no IAM, as
+ * on AWS; the Data API sees the rows they write.
  */
 import { describe, it } from "node:test";
 import fs from "node:fs";
@@ -19,9 +25,14 @@ process.env.CDK_VALIDATION = "false";
 
 const files = oneStackApp("rest-app", "Rest", {
   "stacks/Rest.ts": `
+import { Token } from "aws-cdk-lib";
 import { Function, RDS, StackContext } from "sst/constructs";
 export function Rest({ stack }: StackContext) {
   const db = new RDS(stack, "Db", { engine: "postgresql11.13", defaultDatabaseName: "CounterDB", migrations: "migrations" });
+  const visit = new Function(stack, "Visit", { handler: "src/visit.handler", bind: [db] });
+  const endpoint = db.cdk.cluster.clusterEndpoint;
+  const plain = new Function(stack, "Plain", { handler: "src/plain.handler", environment: { DB_HOST: endpoint.hostname, DB_PORT: Token.asString(endpoint.port) } });
+  stack.addOutputs({ VisitFn: visit.functionName, PlainFn: plain.functionName });
   const counter = new Function(stack, "Counter", { handler: "src/counter.handler", bind: [db] });
   const unbound = new Function(stack, "Unbound", { handler: "src/counter.handler", environment: { SST_RDS_clusterArn_Db: db.clusterArn, SST_RDS_secretArn_Db: db.secretArn, SST_RDS_defaultDatabaseName_Db: "CounterDB" } });
   stack.addOutputs({ DbArn: db.clusterArn, DbSecret: db.secretArn, CounterFn: counter.functionName, UnboundFn: unbound.functionName });
@@ -34,6 +45,41 @@ export async function up(db) {
   await db.insertInto("tblcounter").values({ counter: "hits", tally: 0 }).execute();
 }
 export async function down(db) { await db.schema.dropTable("tblcounter").execute(); }
+`,
+  "src/visit.ts": `
+import pg from "pg";
+import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { RDS } from "sst/node/rds";
+
+export async function handler() {
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: RDS.Db.secretArn }));
+  const secret = JSON.parse(out.SecretString!);
+  const client = new pg.Client({ host: secret.host, port: secret.port, user: secret.username, password: secret.password, database: RDS.Db.defaultDatabaseName });
+  await client.connect();
+  try {
+    await client.query("CREATE TABLE IF NOT EXISTS visits (n serial PRIMARY KEY, note text)");
+    const row = await client.query("INSERT INTO visits (note) VALUES ($1) RETURNING n", ["via the secret"]);
+    return { n: row.rows[0].n, host: secret.host };
+  } finally {
+    await client.end();
+  }
+}
+`,
+  "src/plain.ts": `
+import pg from "pg";
+
+export async function handler(event: { user: string; password: string }) {
+  const client = new pg.Client({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT), user: event.user, password: event.password, database: "CounterDB" });
+  try {
+    await client.connect();
+    const row = await client.query("INSERT INTO visits (note) VALUES ('via the endpoint') RETURNING n");
+    return { n: row.rows[0].n, host: process.env.DB_HOST, port: process.env.DB_PORT };
+  } catch (err: any) {
+    return { code: err.code, message: err.message };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 `,
   "src/counter.ts": `
 import { Kysely } from "kysely";
@@ -58,6 +104,8 @@ export async function handler() {
 });
 
 const app = useLocalApp(files);
+/** The first case's deployed outputs, for the later ones. */
+let outputs: Record<string, string> = {};
 
 function template(result: { assemblyDir: string }): any {
   return JSON.parse(fs.readFileSync(path.join(result.assemblyDir, "dev-rest-app-Rest.template.json"), "utf8"));
@@ -93,7 +141,7 @@ describe("RDS", () => {
     assert.ok(migration.UserCreateFunction && migration.UserUpdateFunction, "a local deploy runs the migrator, as an AWS deploy does");
     assert.match(migration.MigrationsHash, /^[0-9a-f]{32}$/);
     assert.match(result.notices!.find((n) => n.construct === 'RDS "Db"')!.local, /PostgreSQL \(PGlite\)/);
-    const outputs = await deploySynthesized(app.cloud, result, "dev-rest-app-Rest");
+    outputs = await deploySynthesized(app.cloud, result, "dev-rest-app-Rest");
     assert.equal(outputs.DbArn, "arn:aws:rds:us-east-1:000000000000:cluster:dev-rest-app-db");
     assert.match(outputs.DbSecret, /^arn:aws:secretsmanager:us-east-1:000000000000:secret:.+-[A-Za-z0-9]{6}$/);
 
@@ -101,7 +149,8 @@ describe("RDS", () => {
     const secret = JSON.parse((await app.cloud.secretsmanager.call("GetSecretValue", { SecretId: outputs.DbSecret })).SecretString);
     assert.equal(secret.username, "postgres");
     assert.equal(secret.password.length, 30);
-    assert.deepEqual([secret.engine, secret.port, secret.dbClusterIdentifier], ["postgres", 5432, "dev-rest-app-db"]);
+    assert.deepEqual([secret.engine, secret.host, secret.dbClusterIdentifier], ["postgres", "127.0.0.1", "dev-rest-app-db"]);
+    assert.ok(Number.isInteger(secret.port) && secret.port > 0, "the port of the cluster's local Postgres endpoint");
 
     assert.deepEqual(await invoke(app.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "1" } });
     assert.deepEqual(await invoke(app.cloud, outputs.CounterFn), { error: undefined, payload: { statusCode: 200, body: "2" } });
@@ -143,6 +192,25 @@ describe("RDS", () => {
       sql: "SELECT name FROM kysely_migration UNION ALL SELECT tally::text FROM tblcounter", formatRecordsAs: "JSON",
     });
     assert.deepEqual(JSON.parse(rows.formattedRecords), [{ name: "first" }, { name: "2" }]);
+  });
+
+  it("functions connect over the Postgres wire protocol with pg: from the bound secret and from clusterEndpoint; no IAM, the password decides", { timeout: 120_000 }, async () => {
+    assert.ok(outputs.VisitFn, "the first case deployed the app");
+    const invokeOk = async (name: string, event: unknown = {}) => {
+      const out = await app.cloud.lambda.call("Invoke", { FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) });
+      const payload = JSON.parse(Buffer.from(out.Payload ?? []).toString("utf8"));
+      assert.equal(out.FunctionError, undefined, JSON.stringify(payload));
+      return payload;
+    };
+    const secret = JSON.parse((await app.cloud.secretsmanager.call("GetSecretValue", { SecretId: outputs.DbSecret })).SecretString);
+    assert.deepEqual(await invokeOk(outputs.VisitFn), { n: 1, host: "127.0.0.1" });
+    // No bind, no IAM policy for the cluster: the password is what counts, as on AWS.
+    assert.deepEqual(await invokeOk(outputs.PlainFn!, { user: secret.username, password: secret.password }), { n: 2, host: "127.0.0.1", port: String(secret.port) });
+    assert.deepEqual(await invokeOk(outputs.PlainFn!, { user: secret.username, password: "guess" }), { code: "28P01", message: `password authentication failed for user "${secret.username}"` });
+    const rows = await app.cloud.rdsdata.call("ExecuteStatement", {
+      resourceArn: outputs.DbArn, secretArn: outputs.DbSecret, database: "CounterDB", sql: "SELECT n, note FROM visits ORDER BY n", formatRecordsAs: "JSON",
+    });
+    assert.deepEqual(JSON.parse(rows.formattedRecords), [{ n: 1, note: "via the secret" }, { n: 2, note: "via the endpoint" }]);
   });
 
   it("a MySQL cluster synthesizes for AWS; a local deploy fails naming the construct, the prop and the file", { timeout: 120_000 }, async () => {

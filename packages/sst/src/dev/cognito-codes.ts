@@ -40,18 +40,31 @@ interface DomainEvent {
 
 export const describeDomain = (e: DomainEvent) => `|  Cognito ${e.userPoolId}: domain ${e.domain}: hosted UI and OAuth endpoints at ${e.url}`;
 
+/** A federated identity provider that cannot sign anyone in locally, said when it is created. */
+interface IdentityProviderEvent {
+  userPoolId: string;
+  providerName: string;
+  local: string;
+}
+
+export const describeIdentityProvider = (e: IdentityProviderEvent) => `|  Cognito ${e.userPoolId}: identity provider ${e.providerName}: ${e.local}`;
+
 /**
- * Prints codes as they are sent, and user pool domains' hosted UI URLs: `existingDomains`
- * (the domains the saved state already has) at once, new ones as they are created.
+ * Prints codes as they are sent, user pool domains' hosted UI URLs — `existingDomains`
+ * (the domains the saved state already has) at once, new ones as they are created — and
+ * identity providers that cannot sign anyone in locally, once, when they are created.
  */
 export function attachCognitoCodeLog(events: EventEmitter, ui: Ui, existingDomains: () => DomainEvent[] = () => []): () => void {
   const onCode = (e: CodeEvent) => ui.line(describeCode(e));
   const onDomain = (e: DomainEvent) => ui.line(describeDomain(e));
   for (const d of existingDomains()) onDomain(d);
   events.on("cognito:code", onCode);
+  const onProvider = (e: IdentityProviderEvent) => ui.line(describeIdentityProvider(e));
   events.on("cognito:domain", onDomain);
+  events.on("cognito:identity-provider", onProvider);
   return () => {
     events.off("cognito:code", onCode);
     events.off("cognito:domain", onDomain);
+    events.off("cognito:identity-provider", onProvider);
   };
 }

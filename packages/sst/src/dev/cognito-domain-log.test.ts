@@ -38,3 +38,19 @@ test("each user pool domain's hosted UI URL is printed, existing ones when the l
   const discovery = await request(`http://after-log.auth.us-east-1.localhost:${port}/.well-known/openid-configuration`);
   assert.equal(JSON.parse(discovery.body).issuer, `https://cognito-idp.us-east-1.amazonaws.com/${other!.Id}`);
 });
+
+test("an identity provider that cannot sign anyone in locally is said once, when it is created; an OIDC one is not", async () => {
+  const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "idp-log" }));
+  const poolId = UserPool!.Id!;
+  const lines: string[] = [];
+  const detach = attachCognitoCodeLog(tc.cloud.events, { line: (...p: string[]) => lines.push(p.join(" ")) } as any);
+  await tc.cloud.cognitoidp.call("CreateIdentityProvider", { UserPoolId: poolId, ProviderName: "Facebook", ProviderType: "Facebook", ProviderDetails: { client_id: "f", client_secret: "s", authorize_scopes: "email" } });
+  await tc.cloud.cognitoidp.call("CreateIdentityProvider", {
+    UserPoolId: poolId, ProviderName: "Corp", ProviderType: "OIDC",
+    ProviderDetails: { client_id: "c", authorize_scopes: "openid", attributes_request_method: "GET", oidc_issuer: "https://corp.example.com" },
+  });
+  detach();
+  assert.deepEqual(lines, [
+    `|  Cognito ${poolId}: identity provider Facebook: Facebook signs users in on Facebook's own servers, which the local cloud does not reach (no internet, no app registered with them). Locally, use an OIDC identity provider pointed at a local issuer, or the pool's own users.`,
+  ]);
+});

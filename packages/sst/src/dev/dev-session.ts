@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Ui } from "../cli/ui.js";
 import { CliError } from "../cli/command.js";
-import { loadProjectFor, synthProject, type Project } from "../cli/project.js";
+import type { Project } from "../cli/project.js";
 import { importLocalCloud, startCloud, type CloudHandle } from "../deploy/local-cloud.js";
 import { deployToLocal, describeDeployEvent } from "../deploy/local.js";
 import { changedOutputs, formatOutputs, writeOutputs, type StackOutputs } from "../deploy/outputs.js";
@@ -20,46 +20,32 @@ import { DevCodeResolver } from "./code-resolver.js";
 import { startEsbuildService, type DevFunctionBuilder, type BuildEvent } from "./function-builder.js";
 import { attachInvocationLog } from "./invocation-log.js";
 import { attachCognitoCodeLog } from "./cognito-codes.js";
+import { localDatabases, newDatabaseLines } from "./database-urls.js";
 import { prewarmFunctions } from "./prewarm.js";
 import { watchTree, type TreeWatcher } from "./watcher.js";
 import { SerialTask } from "./serial-task.js";
-import { synthInProcess, type SynthInProgress } from "./synth-process.js";
+import type { SynthInProgress } from "./synth-process.js";
 import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 import { reportBuild, reportRedeployFailure } from "./build-report.js";
 import { ServiceProcesses } from "./service-processes.js";
 import { PothosSync } from "./pothos-sync.js";
 import { KyselyTypesSync } from "./kysely-types.js";
 import { localCloudTarget, localServiceSpecs } from "./local-services.js";
-import { EnvReads, prepareSynthCacheKey, readSynthCache, snapshotInputs, writeSynthCache, type InputSnapshot, type SynthCacheQuery } from "../project/synth-cache.js";
+import type { EnvReads, SynthCacheQuery } from "../project/synth-cache.js";
+import { loadDevProject, realProjectDeps, withFakes, type DevProject, type DevProjectDeps } from "./dev-project.js";
+
+export { loadDevProject, type DevProject } from "./dev-project.js";
 
 /** What the session is built from; tests swap in fakes. */
-export interface DevDeps {
-  loadProject: typeof loadProjectFor;
-  synth: typeof synthProject;
-  /**
-   * Load and synthesize in a process of its own (synth-process.ts) instead of with
-   * `loadProject` and `synth`: the real session does; tests that fake those do not.
-   */
-  synthElsewhere?: typeof synthInProcess;
+export interface DevDeps extends DevProjectDeps {
   startCloud: typeof startCloud;
   defaultPort(): Promise<number>;
-  /** The synth cache (src/project/synth-cache.ts): a start on an unchanged app skips loading the config and synth. */
-  synthCache: {
-    read: typeof readSynthCache;
-    snapshot: typeof snapshotInputs;
-    write: typeof writeSynthCache;
-    /** Work the first write needs, done while the synth runs elsewhere. */
-    prepare?: typeof prepareSynthCacheKey;
-  };
 }
 
 const realDeps: DevDeps = {
-  loadProject: loadProjectFor,
-  synth: synthProject,
-  synthElsewhere: synthInProcess,
+  ...realProjectDeps,
   startCloud,
   defaultPort: async () => (await importLocalCloud()).DEFAULT_PORT,
-  synthCache: { read: readSynthCache, snapshot: snapshotInputs, write: writeSynthCache, prepare: prepareSynthCacheKey },
 };
 
 export interface DevOptions {
@@ -76,46 +62,7 @@ export interface DevOptions {
   preloaded?: DevProject;
 }
 
-/** A dev start's project: from the synth cache when nothing changed (with its synth), else freshly loaded. */
-export interface DevProject {
-  project: Project;
-  cached?: { project: Project; synth: SynthResult };
-  /** Hashes of the config inputs, for writing the cache after the synth (fresh loads only). */
-  snapshot?: InputSnapshot;
-  /** The environment variables the load read; the synth's reads join them (see synth-cache.ts). */
-  envReads: EnvReads;
-  /**
-   * The synth process that loaded the project (synth-process.ts), synthesizing it while
-   * the caller goes on. `project` then holds the config's data only: whatever needs its
-   * code (an AWS dev session) loads it again in process (`inProcess`).
-   */
-  elsewhere?: SynthInProgress;
-}
-
-/** The deps of a dev start: the real ones, or the caller's fakes (used as given: no synth process with a fake loader). */
-function devDeps(opts: Pick<DevOptions, "deps">): DevDeps {
-  const deps: DevDeps = { ...realDeps, ...opts.deps };
-  if (opts.deps?.loadProject || opts.deps?.synth) deps.synthElsewhere = opts.deps.synthElsewhere;
-  return deps;
-}
-
-/** Loads the project for `sst dev`, from the synth cache when it holds (without importing the config or aws-cdk-lib). */
-export async function loadDevProject(opts: Pick<DevOptions, "cwd" | "stage" | "region" | "verbose" | "deps">, inProcess = false, ignoreCache = false): Promise<DevProject> {
-  const deps = devDeps(opts);
-  const cached = ignoreCache ? undefined : deps.synthCache.read({ cwd: opts.cwd, stage: opts.stage, region: opts.region, mode: "dev" });
-  const envReads = new EnvReads();
-  if (cached) return { project: cached.project as Project, cached: cached as DevProject["cached"], envReads };
-  if (deps.synthElsewhere && !inProcess) {
-    // The dev process never loads the config's aws-cdk-lib (~80 MB it would keep all
-    // session), and starts the local cloud on the other core while the synth runs.
-    const elsewhere = deps.synthElsewhere({ cwd: opts.cwd, stage: opts.stage, region: opts.region, verbose: !!opts.verbose });
-    const { project, snapshot, envValues } = await elsewhere.loaded;
-    Object.assign(envReads.values, envValues);
-    return { project, snapshot, envReads, elsewhere };
-  }
-  const project = await envReads.during(() => deps.loadProject({ cwd: opts.cwd, global: { stage: opts.stage, region: opts.region, verbose: !!opts.verbose } }));
-  return { project, snapshot: deps.synthCache.snapshot(project), envReads };
-}
+const devDeps = (opts: Pick<DevOptions, "deps">): DevDeps => withFakes(realDeps, opts.deps);
 
 /** The synth process's result, its environment reads joined to `envReads`; undefined when it can't leave that process. */
 async function synthesizedElsewhere(elsewhere: SynthInProgress, envReads: EnvReads): Promise<SynthResult | undefined> {
@@ -145,6 +92,8 @@ export class DevSession {
   private readonly redeploys = new SerialTask(() => this.redeploy());
   private stopped = false;
   private readonly printedNotices = new Set<string>();
+  /** The local Postgres connection strings printed this session (database-urls.ts). */
+  private readonly printedDatabases = new Set<string>();
   private configInputs = new Set<string>();
   private outputs: StackOutputs = {};
   /** Services' `dev.command`s, run on this machine. */
@@ -294,6 +243,7 @@ export class DevSession {
     await this.pothos.deployed(synthResult.stacks);
     this.kyselyTypes.deployed(await this.deployedStacks());
     if (first) for (const url of await this.apiUrls()) ui.line(`   API: ${url}`);
+    for (const line of newDatabaseLines(await localDatabases(this.cloud as never), this.printedDatabases)) ui.line(line);
     await this.runServices();
   }
 

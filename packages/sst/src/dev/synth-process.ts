@@ -7,14 +7,12 @@
  * message and stack, so they print exactly as an in-process failure would (file:line
  * of the user's code).
  */
-import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { forkSynthWorker, takeEarlySynthProcess } from "./synth-process-early.mjs";
+import { bundleDirEnv } from "../cli-bundle/bootstrap.mjs";
 import { CliError } from "../cli/command.js";
 import type { Project } from "../cli/project.js";
 import type { SynthResult } from "../deploy/project-like.js";
 import type { InputSnapshot } from "../project/synth-cache.js";
-
-const WORKER = fileURLToPath(new URL("./synth-worker.mjs", import.meta.url));
 
 export interface SynthWorkerRequest {
   cwd: string;
@@ -25,6 +23,13 @@ export interface SynthWorkerRequest {
 
 /** The environment variables a load or synth read (see EnvReads in synth-cache.ts). */
 export type EnvValues = Record<string, string | null>;
+
+/** What the synth process is sent, once: what to load, and the environment to load it in (the sender's, now). */
+export interface SynthWorkerStart {
+  kind: "start";
+  request: SynthWorkerRequest;
+  env: Record<string, string | undefined>;
+}
 
 export type SynthWorkerMessage =
   | { kind: "loaded"; project: Project; snapshot: InputSnapshot; envValues: EnvValues }
@@ -51,11 +56,12 @@ function rebuild(error: { name: string; message: string; stack?: string }): Erro
   return e;
 }
 
-/** Node flags for the synth process, for profiling it (`SST_SYNTH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`); none by default. */
-const synthNodeArgs = () => (process.env.SST_SYNTH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-
 export function synthInProcess(request: SynthWorkerRequest): SynthInProgress {
-  const child = fork(WORKER, [JSON.stringify(request)], { cwd: request.cwd, stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: synthNodeArgs() });
+  // The one the `sst` entry started for this directory (synth-process-early.mjs), else a
+  // new one, on the CLI's bundle as this process runs it (not checked for freshness again).
+  const child = takeEarlySynthProcess(request.cwd) ?? forkSynthWorker({ ...process.env, ...bundleDirEnv() }, request.cwd);
+  // Its environment is this process's now, whenever it started.
+  child.send({ kind: "start", request, env: { ...process.env } } satisfies SynthWorkerStart);
   let resolveLoaded!: (v: { project: Project; snapshot: InputSnapshot; envValues: EnvValues }) => void;
   let resolveSynth!: (v: { synth: SynthResult; envValues: EnvValues } | undefined) => void;
   let fail!: (err: Error) => void;

@@ -7,12 +7,27 @@
  */
 import { loadProjectFor, synthProject } from "../cli/project.js";
 import { EnvReads, snapshotInputs } from "../project/synth-cache.js";
-import type { SynthWorkerMessage, SynthWorkerRequest } from "./synth-process.js";
+import type { SynthWorkerMessage, SynthWorkerRequest, SynthWorkerStart } from "./synth-process.js";
 import { LOCAL_DEV_SYNTH_CONTEXT } from "./local-synth-context.js";
 
 const send = (m: SynthWorkerMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
 
-const request = JSON.parse(process.argv[2] ?? "{}") as SynthWorkerRequest;
+/**
+ * What to load, and in which environment: the process may have been started before the
+ * CLI knew (synth-process-early.mjs), so it takes the CLI's environment as it is now.
+ * Ended if the CLI goes away first.
+ */
+async function startMessage(): Promise<SynthWorkerRequest> {
+  const onDisconnect = () => process.exit(0);
+  process.once("disconnect", onDisconnect);
+  const start = await new Promise<SynthWorkerStart>((resolve) => process.once("message", (m: SynthWorkerStart) => resolve(m)));
+  process.off("disconnect", onDisconnect);
+  for (const name of Object.keys(process.env)) if (!(name in start.env)) delete process.env[name];
+  for (const [name, value] of Object.entries(start.env)) if (value !== undefined) process.env[name] = value;
+  return start.request;
+}
+
+const request = await startMessage();
 try {
   // The environment variables the load and the synth read: the synth cache keys on them.
   // One record for both, so a variable is kept with the value it had when first read:

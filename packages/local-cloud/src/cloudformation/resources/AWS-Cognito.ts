@@ -5,7 +5,8 @@
  * `http://<prefix>.auth.<region>.localhost:<port>` (`sst dev` prints it), and resource
  * servers define the custom scopes clients are allowed. Identity pools and their roles are provisioned in the local identity pools
  * service (services/cognito-identity), so they hand out credentials of their roles.
- * Federated identity providers are recorded with the ids AWS would give.
+ * Federated identity providers are created in the local Cognito: OIDC ones sign users in
+ * through the local hosted UI; social and SAML ones are kept as written and said once.
  */
 import { recordedProvider } from "./recorded.js";
 import { arn, ignoreNotFound, service, tagMap, type ProviderContext, type ResourceProvider } from "../provider.js";
@@ -164,6 +165,34 @@ const userPoolResourceServer: ResourceProvider = {
   },
 };
 
+const stringMap = (m: unknown): Record<string, string> => Object.fromEntries(Object.entries((m ?? {}) as Props).map(([k, v]) => [k, String(v)]));
+
+/**
+ * A federated identity provider of a pool, created in the local Cognito. OIDC providers
+ * sign users in through the local hosted UI; the others sign in on servers the local cloud
+ * cannot reach, which the local Cognito says once (cognito:identity-provider, printed by sst dev).
+ */
+const userPoolIdentityProvider: ResourceProvider = {
+  replacementProps: ["ProviderName", "ProviderType", "UserPoolId"],
+  async create(props, ctx) {
+    await service(ctx, "cognitoidp").call("CreateIdentityProvider", {
+      UserPoolId: props.UserPoolId, ProviderName: props.ProviderName, ProviderType: props.ProviderType, ProviderDetails: stringMap(props.ProviderDetails),
+      ...(props.AttributeMapping ? { AttributeMapping: stringMap(props.AttributeMapping) } : {}), ...(props.IdpIdentifiers ? { IdpIdentifiers: props.IdpIdentifiers } : {}),
+    });
+    return { physicalId: String(props.ProviderName) };
+  },
+  async update(name, props, _old, ctx) {
+    await service(ctx, "cognitoidp").call("UpdateIdentityProvider", {
+      UserPoolId: props.UserPoolId, ProviderName: name, ProviderDetails: stringMap(props.ProviderDetails),
+      AttributeMapping: stringMap(props.AttributeMapping), IdpIdentifiers: props.IdpIdentifiers ?? [],
+    });
+    return {};
+  },
+  async delete(name, props, ctx) {
+    await ignoreNotFound(service(ctx, "cognitoidp").call("DeleteIdentityProvider", { UserPoolId: props.UserPoolId, ProviderName: name }));
+  },
+};
+
 /** The template's identity pool settings as CreateIdentityPool / UpdateIdentityPool take them. */
 function identityPoolInput(props: Props, name: string): Props {
   const { CognitoEvents: _e, CognitoStreams: _s, PushSync: _p, IdentityPoolName: _n, AllowUnauthenticatedIdentities, AllowClassicFlow, CognitoIdentityProviders, SupportedLoginProviders, IdentityPoolTags, ...rest } = props;
@@ -233,7 +262,7 @@ export const cognitoProviders: Record<string, ResourceProvider> = {
   "AWS::Cognito::UserPoolClient": userPoolClient,
   "AWS::Cognito::UserPoolDomain": userPoolDomain,
   "AWS::Cognito::UserPoolGroup": userPoolGroup,
-  "AWS::Cognito::UserPoolIdentityProvider": recordedProvider({ replacementProps: ["ProviderName", "UserPoolId"], id: (p) => String(p.ProviderName) }),
+  "AWS::Cognito::UserPoolIdentityProvider": userPoolIdentityProvider,
   "AWS::Cognito::UserPoolResourceServer": userPoolResourceServer,
   "AWS::Cognito::IdentityPool": identityPool,
   "AWS::Cognito::IdentityPoolRoleAttachment": identityPoolRoleAttachment,

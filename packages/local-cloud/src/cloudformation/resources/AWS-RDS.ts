@@ -1,36 +1,36 @@
 /**
- * Aurora clusters and their credentials, as SST's RDS writes them
- * (AWS::RDS::DBCluster, DBSubnetGroup, AWS::SecretsManager::Secret,
- * SecretTargetAttachment). A PostgreSQL cluster with the Data API is served: the
- * cluster is recorded with the Data API (services/rdsdata), whose Postgres starts on the
- * first statement; the secret is a real Secrets Manager secret, generated as
- * CloudFormation generates it, and the attachment adds the cluster's connection fields
- * to it. A MySQL cluster cannot run locally: its deploy fails saying so. Subnet groups
- * are recorded (there is no network to place a cluster in).
+ * Aurora clusters, Postgres DB instances and their credentials, as SST's RDS and CDK's
+ * ServerlessCluster, DatabaseCluster and DatabaseInstance write them
+ * (AWS::RDS::DBCluster, DBInstance, DBSubnetGroup, AWS::SecretsManager::Secret,
+ * SecretTargetAttachment). A PostgreSQL cluster (or standalone postgres instance) is
+ * served: it is recorded with services/rdsdata, which opens its Postgres wire endpoint
+ * on 127.0.0.1 (the `Endpoint.Address`/`Endpoint.Port` attributes) and, with
+ * `EnableHttpEndpoint`, the Data API; its Postgres starts on the first statement or
+ * connection. The secret is a real Secrets Manager secret, generated as CloudFormation
+ * generates it, and the attachment adds the endpoint's connection fields to it. An
+ * instance of an Aurora cluster answers with its cluster's endpoint. A MySQL cluster
+ * cannot run locally: its deploy fails saying so. Subnet groups are recorded (there is
+ * no network to place a cluster in).
  */
 import { createHash } from "node:crypto";
 import { recordedProvider } from "./recorded.js";
 import { service, type ProviderContext, type ResourceProvider } from "../provider.js";
-import { LOCAL_DELETE_CLUSTER, LOCAL_PUT_CLUSTER } from "../../services/rdsdata/index.js";
+import { LOCAL_CLUSTER_ENDPOINT, LOCAL_DELETE_CLUSTER, LOCAL_PUT_CLUSTER } from "../../services/rdsdata/index.js";
+import type { ClusterEndpoint } from "../../services/rdsdata/operations.js";
 
 type Props = Record<string, any>;
 
-function clusterPort(props: Props): number {
-  if (props.Port) return Number(props.Port);
-  return String(props.Engine ?? "").includes("postgres") ? 5432 : 3306;
-}
-
-/** The part of a cluster's endpoint that is the same for every cluster of an account and region, as on AWS. */
-function endpointSuffix(ctx: ProviderContext): string {
-  return createHash("sha256").update(`${ctx.accountId}:${ctx.region}`).digest("hex").slice(0, 12);
-}
-
-function clusterHost(id: string, ctx: ProviderContext): string {
-  return `${id}.cluster-${endpointSuffix(ctx)}.${ctx.region}.rds.amazonaws.com`;
-}
-
 function clusterArn(id: string, ctx: ProviderContext): string {
   return `arn:aws:rds:${ctx.region}:${ctx.accountId}:cluster:${id}`;
+}
+
+function instanceArn(id: string, ctx: ProviderContext): string {
+  return `arn:aws:rds:${ctx.region}:${ctx.accountId}:db:${id}`;
+}
+
+/** An RDS resource id (`cluster-…`, `db-…`): stable for the ARN. */
+function resourceId(prefix: string, arn: string): string {
+  return `${prefix}-${createHash("sha256").update(arn).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 26).toUpperCase()}`;
 }
 
 function constructPath(ctx: ProviderContext): string {
@@ -61,7 +61,8 @@ async function resolveSecretReference(value: unknown, ctx: ProviderContext): Pro
   return String(field);
 }
 
-async function putCluster(id: string, props: Props, ctx: ProviderContext): Promise<Record<string, unknown>> {
+/** Records a Postgres cluster (or standalone instance) with services/rdsdata and returns its wire endpoint. */
+async function putDatabase(arn: string, id: string, props: Props, database: unknown, ctx: ProviderContext): Promise<ClusterEndpoint> {
   const engine = String(props.Engine ?? "");
   if (!engine.includes("postgres")) {
     throw new Error(
@@ -71,19 +72,49 @@ async function putCluster(id: string, props: Props, ctx: ProviderContext): Promi
   }
   const username = await resolveSecretReference(props.MasterUsername, ctx);
   const password = await resolveSecretReference(props.MasterUserPassword, ctx);
-  if (!username || !password) throw new Error(`${ctx.resourceType} ${ctx.logicalId}${constructPath(ctx)}: MasterUsername and MasterUserPassword are required`);
-  const arn = clusterArn(id, ctx);
-  await service(ctx, "rdsdata").call(LOCAL_PUT_CLUSTER, {
-    arn, identifier: id, engine, database: String(props.DatabaseName ?? "postgres"),
+  if (!username || !password) {
+    throw new Error(`${ctx.resourceType} ${ctx.logicalId}${constructPath(ctx)}: MasterUsername and MasterUserPassword are required locally (a password RDS manages itself, ManageMasterUserPassword, is AWS only)`);
+  }
+  return service(ctx, "rdsdata").call(LOCAL_PUT_CLUSTER, {
+    arn, identifier: id, engine, database: String(database ?? "postgres"),
     master_username: username, master_password: password, http_endpoint: props.EnableHttpEndpoint === true || props.EnableHttpEndpoint === "true" ? 1 : 0,
   });
-  const host = clusterHost(id, ctx);
+}
+
+async function putCluster(id: string, props: Props, ctx: ProviderContext): Promise<Record<string, unknown>> {
+  const arn = clusterArn(id, ctx);
+  // The local endpoint is the cluster's Postgres on 127.0.0.1 (the template's Port is AWS only); the reader endpoint is the same server.
+  const endpoint = await putDatabase(arn, id, props, props.DatabaseName, ctx);
   return {
-    "Endpoint.Address": host,
-    "Endpoint.Port": String(clusterPort(props)),
-    "ReadEndpoint.Address": host.replace(".cluster-", ".cluster-ro-"),
+    "Endpoint.Address": endpoint.address,
+    "Endpoint.Port": String(endpoint.port),
+    "ReadEndpoint.Address": endpoint.address,
     DBClusterArn: arn,
-    DBClusterResourceId: `cluster-${createHash("sha256").update(arn).digest("base64url").replace(/[^A-Za-z0-9]/g, "").slice(0, 26).toUpperCase()}`,
+    DBClusterResourceId: resourceId("cluster", arn),
+  };
+}
+
+/**
+ * A DB instance: one of an Aurora cluster's (DBClusterIdentifier, as CDK's DatabaseCluster
+ * writes its writer and readers) answers at its cluster's endpoint; a standalone postgres
+ * instance (CDK's DatabaseInstance) is a database of its own, without the Data API.
+ */
+async function putInstance(id: string, props: Props, ctx: ProviderContext): Promise<Record<string, unknown>> {
+  const arn = instanceArn(id, ctx);
+  let endpoint: ClusterEndpoint;
+  if (props.DBClusterIdentifier) {
+    const cluster = clusterArn(String(props.DBClusterIdentifier).toLowerCase(), ctx);
+    endpoint = await service(ctx, "rdsdata").call(LOCAL_CLUSTER_ENDPOINT, { arn: cluster }).catch(() => {
+      throw new Error(`${ctx.resourceType} ${ctx.logicalId}${constructPath(ctx)}: DBClusterIdentifier "${props.DBClusterIdentifier}" is not a cluster of the local cloud`);
+    });
+  } else {
+    endpoint = await putDatabase(arn, id, { ...props, EnableHttpEndpoint: false }, props.DBName, ctx);
+  }
+  return {
+    "Endpoint.Address": endpoint.address,
+    "Endpoint.Port": String(endpoint.port),
+    DBInstanceArn: arn,
+    DbiResourceId: resourceId("db", arn),
   };
 }
 
@@ -99,6 +130,21 @@ const dbCluster: ResourceProvider = {
   },
   async delete(id, _props, ctx) {
     await service(ctx, "rdsdata").call(LOCAL_DELETE_CLUSTER, { arn: clusterArn(id, ctx) });
+  },
+};
+
+const dbInstance: ResourceProvider = {
+  replacementProps: ["DBInstanceIdentifier", "Engine", "DBName", "DBClusterIdentifier", "DBSubnetGroupName", "StorageEncrypted", "KmsKeyId"],
+  nameProperty: "DBInstanceIdentifier",
+  async create(props, ctx) {
+    const id = String(props.DBInstanceIdentifier ?? ctx.physicalName({ maxLength: 63 })).toLowerCase();
+    return { physicalId: id, attributes: await putInstance(id, props, ctx) };
+  },
+  async update(id, props, _old, ctx) {
+    return putInstance(id, props, ctx);
+  },
+  async delete(id, props, ctx) {
+    if (!props.DBClusterIdentifier) await service(ctx, "rdsdata").call(LOCAL_DELETE_CLUSTER, { arn: instanceArn(id, ctx) });
   },
 };
 
@@ -156,9 +202,12 @@ async function attach(props: Props, ctx: ProviderContext): Promise<void> {
   const sm = service(ctx, "secretsmanager");
   const current = JSON.parse(String((await sm.call("GetSecretValue", { SecretId: secretId })).SecretString ?? "{}"));
   const id = String(props.TargetId).toLowerCase();
-  const fields = props.TargetType === "AWS::RDS::DBCluster"
-    ? { engine: "postgres", host: clusterHost(id, ctx), port: 5432, dbClusterIdentifier: id }
-    : { host: clusterHost(id, ctx), dbInstanceIdentifier: id };
+  const isCluster = props.TargetType === "AWS::RDS::DBCluster";
+  const arn = isCluster ? clusterArn(id, ctx) : instanceArn(id, ctx);
+  const endpoint: ClusterEndpoint = await service(ctx, "rdsdata").call(LOCAL_CLUSTER_ENDPOINT, { arn }).catch(() => {
+    throw new Error(`${ctx.resourceType} ${ctx.logicalId}${constructPath(ctx)}: TargetId "${props.TargetId}" is not a ${isCluster ? "cluster" : "postgres DB instance"} of the local cloud`);
+  });
+  const fields = { engine: "postgres", host: endpoint.address, port: endpoint.port, ...(isCluster ? { dbClusterIdentifier: id } : { dbInstanceIdentifier: id }) };
   await sm.call("PutSecretValue", { SecretId: secretId, SecretString: JSON.stringify({ ...current, ...fields }) });
 }
 
@@ -178,6 +227,7 @@ const secretTargetAttachment: ResourceProvider = {
 
 export const rdsProviders: Record<string, ResourceProvider> = {
   "AWS::RDS::DBCluster": dbCluster,
+  "AWS::RDS::DBInstance": dbInstance,
   "AWS::RDS::DBSubnetGroup": recordedProvider({
     replacementProps: ["DBSubnetGroupName"],
     nameProperty: "DBSubnetGroupName",

@@ -1,12 +1,15 @@
 /**
- * AWS::StepFunctions::StateMachine and AWS::StepFunctions::Activity, served by the local
- * Step Functions. A state machine's definition comes from DefinitionString (already
+ * AWS::StepFunctions::StateMachine, ::StateMachineVersion, ::StateMachineAlias and
+ * ::Activity, served by the local Step Functions. A state machine's definition comes from DefinitionString (already
  * resolved: Fn::Join/Fn::Sub) or Definition (an object), with DefinitionSubstitutions'
  * `${name}` placeholders replaced; DefinitionS3Location fails naming the resource (the
  * local cloud does not read definitions from S3 buckets it may not have). Ref is the ARN,
- * as on AWS; GetAtt gives Arn, Name and StateMachineRevisionId. LoggingConfiguration and
- * TracingConfiguration are kept as written and described back; the local executions
- * write no CloudWatch Logs and no X-Ray traces (the deploy says so once).
+ * as on AWS; GetAtt gives Arn, Name and StateMachineRevisionId. LoggingConfiguration
+ * sends execution logs to its CloudWatch Logs group; TracingConfiguration is kept as
+ * written and described back, and the local executions send no X-Ray traces (the deploy
+ * says so once). A version publishes the machine's revision (Ref: the version ARN); an
+ * alias routes to one or two versions by weight (Ref: the alias ARN); its
+ * DeploymentPreference shifts all traffic at once locally (said once).
  */
 import { randomBytes } from "node:crypto";
 import { compact, ignoreNotFound, service, type ProviderContext, type ResourceProvider, type ServiceLike } from "../provider.js";
@@ -50,7 +53,6 @@ function logging(props: Props) {
 const tracing = (props: Props) => (props.TracingConfiguration ? { enabled: !!props.TracingConfiguration.Enabled } : undefined);
 
 function recordedOnly(props: Props, ctx: ProviderContext): void {
-  if (props.LoggingConfiguration && props.LoggingConfiguration.Level !== "OFF") ctx.log?.(`LoggingConfiguration recorded: local executions write no CloudWatch Logs (read them with GetExecutionHistory)`);
   if (props.TracingConfiguration?.Enabled) ctx.log?.(`TracingConfiguration recorded: local executions send no X-Ray traces`);
 }
 
@@ -103,5 +105,53 @@ export const stepFunctionsActivity: ResourceProvider = {
   },
   async delete(arn, _props, ctx) {
     await service(ctx, "stepfunctions").call("DeleteActivity", { activityArn: arn });
+  },
+};
+
+export const stepFunctionsStateMachineVersion: ResourceProvider = {
+  replacementProps: ["StateMachineArn", "StateMachineRevisionId", "Description"],
+  attributeNames: ["Arn"],
+  async create(props, ctx) {
+    const out = await service(ctx, "stepfunctions").call("PublishStateMachineVersion", compact({
+      stateMachineArn: props.StateMachineArn, revisionId: props.StateMachineRevisionId, description: props.Description,
+    }));
+    return { physicalId: out.stateMachineVersionArn, attributes: { Arn: out.stateMachineVersionArn } };
+  },
+  async update(arn) {
+    return { Arn: arn };
+  },
+  async delete(arn, _props, ctx) {
+    await ignoreNotFound(service(ctx, "stepfunctions").call("DeleteStateMachineVersion", { stateMachineVersionArn: arn }));
+  },
+};
+
+/** An alias's routing: RoutingConfiguration, or DeploymentPreference's target version taking all traffic at once. */
+function routingOf(props: Props, ctx: ProviderContext) {
+  if (Array.isArray(props.RoutingConfiguration)) {
+    return props.RoutingConfiguration.map((r: any) => ({ stateMachineVersionArn: String(r.StateMachineVersionArn), weight: Number(r.Weight) }));
+  }
+  const target = props.DeploymentPreference?.StateMachineVersionArn;
+  if (!target) throw new Error(`${ctx.logicalId} (AWS::StepFunctions::StateMachineAlias): one of RoutingConfiguration or DeploymentPreference is required`);
+  if (props.DeploymentPreference.Type && props.DeploymentPreference.Type !== "ALL_AT_ONCE") {
+    ctx.log?.(`DeploymentPreference ${props.DeploymentPreference.Type}: the local cloud shifts all traffic to ${target} at once (no CloudWatch alarms watch it)`);
+  }
+  return [{ stateMachineVersionArn: String(target), weight: 100 }];
+}
+
+export const stepFunctionsStateMachineAlias: ResourceProvider = {
+  replacementProps: ["Name"],
+  nameProperty: "Name",
+  attributeNames: ["Arn"],
+  async create(props, ctx) {
+    const name = String(props.Name ?? `${ctx.logicalId.slice(0, 67)}-${generatedSuffix()}`);
+    const out = await service(ctx, "stepfunctions").call("CreateStateMachineAlias", compact({ name, description: props.Description, routingConfiguration: routingOf(props, ctx) }));
+    return { physicalId: out.stateMachineAliasArn, attributes: { Arn: out.stateMachineAliasArn } };
+  },
+  async update(arn, props, _old, ctx) {
+    await service(ctx, "stepfunctions").call("UpdateStateMachineAlias", compact({ stateMachineAliasArn: arn, description: props.Description ?? "", routingConfiguration: routingOf(props, ctx) }));
+    return { Arn: arn };
+  },
+  async delete(arn, _props, ctx) {
+    await ignoreNotFound(service(ctx, "stepfunctions").call("DeleteStateMachineAlias", { stateMachineAliasArn: arn }));
   },
 };

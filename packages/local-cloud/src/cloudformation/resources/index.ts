@@ -68,7 +68,7 @@ import { sourcemapUploader } from "./Custom-SourcemapUploader.js";
 import { secretPrefetcher } from "./Custom-SecretPrefetcher.js";
 import { sstScript } from "./Custom-SSTScript.js";
 import { apiGatewayCloudWatchRole } from "./Custom-APIGatewayCloudWatchRole.js";
-import { stepFunctionsActivity, stepFunctionsStateMachine } from "./AWS-StepFunctions.js";
+import { stepFunctionsActivity, stepFunctionsStateMachine, stepFunctionsStateMachineAlias, stepFunctionsStateMachineVersion } from "./AWS-StepFunctions.js";
 
 export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::CDK::Metadata": cdkMetadata,
@@ -124,6 +124,8 @@ export const NATIVE_PROVIDERS: Record<string, ResourceProvider> = {
   "Custom::APIGatewayCloudWatchRole": apiGatewayCloudWatchRole,
   "AWS::StepFunctions::StateMachine": stepFunctionsStateMachine,
   "AWS::StepFunctions::Activity": stepFunctionsActivity,
+  "AWS::StepFunctions::StateMachineVersion": stepFunctionsStateMachineVersion,
+  "AWS::StepFunctions::StateMachineAlias": stepFunctionsStateMachineAlias,
   // Recorded, not served (see recorded.ts).
   ...ec2Providers,
   ...ecsProviders,

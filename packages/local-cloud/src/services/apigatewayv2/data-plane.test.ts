@@ -7,6 +7,7 @@ import { ApiGatewayV2Service } from "./index.js";
 import { testKernel } from "../../kernel/test-kernel.js";
 import type { AwsRequest } from "../../types.js";
 import { LogsService } from "../logs/index.js";
+import { INVOKE_TRUSTED_JSON } from "../../kernel/trusted-json.js";
 
 const kernel = testKernel();
 const logsService = new LogsService({ kernel });
@@ -38,7 +39,8 @@ const lambda = {
 };
 kernel.services.set("lambda", {
   async call(operation: string, input: any) {
-    assert.equal(operation, "Invoke");
+    // The data plane invokes through Lambda's local-only operation for events it serialized itself.
+    assert.equal(operation, INVOKE_TRUSTED_JSON);
     const out = await lambda.invoke(input.FunctionName, input.Payload);
     return { StatusCode: out.statusCode, Payload: out.payload, FunctionError: out.functionError };
   },

@@ -123,6 +123,8 @@ export class ApiGatewayV2Service implements Service {
     this.store = new ApiGatewayStore(kernel.openDatabase("apigatewayv2"));
     this.management = new ManagementApi({ store: this.store, region: kernel.region, endpoint: () => kernel.endpoint });
     this.domains = new DomainNames({ store: this.store, endpoint: () => kernel.endpoint, apiExists: (id) => !!this.store.get(id, "api", id) });
+    // One invoker for every request (kernel.clients.lambda finds the Lambda service when called).
+    const lambda = invokerOf(kernel.clients.lambda);
     const clients = kernel.clients as unknown as Record<string, { call(op: string, input: any, ctx?: any): Promise<any> } | undefined>;
     // Tokens of the local cloud's own user pools are verified against their keys in-process.
     const jwks = new JwksCache(undefined, undefined, undefined, undefined, localUserPoolKeys(kernel.clients));
@@ -131,7 +133,7 @@ export class ApiGatewayV2Service implements Service {
       store: this.store,
       region: kernel.region,
       events: kernel.events,
-      lambda: () => invokerOf(kernel.clients.lambda),
+      lambda: () => lambda,
       logs: () => kernel.clients.logs,
       iam: kernel,
       awsService: (name) => clients[name],
@@ -141,7 +143,7 @@ export class ApiGatewayV2Service implements Service {
     this.webSockets = new WebSocketGateway({
       region: kernel.region,
       stageView: (apiId, stage) => this.dataPlane.stageView(apiId, stage),
-      lambda: () => invokerOf(kernel.clients.lambda),
+      lambda: () => lambda,
       iam: kernel,
     });
     this.restApis = new RestApiManagement(this.store, kernel.region);
@@ -150,7 +152,7 @@ export class ApiGatewayV2Service implements Service {
       store: this.store,
       region: kernel.region,
       events: kernel.events,
-      lambda: () => invokerOf(kernel.clients.lambda),
+      lambda: () => lambda,
       iam: kernel,
       logs: () => kernel.clients.logs,
       wire: {

@@ -6,13 +6,14 @@
  * PreTokenGeneration (claims added and suppressed), Pre/PostAuthentication. An update
  * adds a custom attribute and changes the password policy in place.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CognitoIdentityProviderClient, SignUpCommand, ConfirmSignUpCommand, InitiateAuthCommand, DescribeUserPoolCommand, DescribeUserPoolClientCommand,
   GetGroupCommand, AdminGetUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
 
@@ -21,15 +22,12 @@ let idp: CognitoIdentityProviderClient;
 const codes: { destination: string; purpose: string; code: string; message?: string }[] = [];
 const ran: string[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
   tc.cloud.events.on("lambda:end", (e) => ran.push(e.functionName));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const role = {
@@ -123,8 +121,7 @@ test("a user pool deployed by CloudFormation signs users up and in, running its 
   assert.equal((await idp.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: "admins" }))).Group!.Precedence, 1);
 
   // PreSignUp refuses a domain: Cognito's wording.
-  await assert.rejects(idp.send(new SignUpCommand({ ClientId: clientId, Username: "x@blocked.test", Password: "Passw0rd!" })),
-    (e: any) => e.name === "UserLambdaValidationException" && e.message === "PreSignUp failed with error blocked domain.");
+  await rejectsWithAwsError(idp.send(new SignUpCommand({ ClientId: clientId, Username: "x@blocked.test", Password: "Passw0rd!" })), "UserLambdaValidationException", "PreSignUp failed with error blocked domain.");
 
   // PreSignUp confirms and verifies another.
   const auto = await idp.send(new SignUpCommand({ ClientId: clientId, Username: "amy@auto.test", Password: "Passw0rd!" }));
@@ -157,7 +154,7 @@ test("an update adds a custom attribute and changes the password policy in place
   const { UserPool } = await idp.send(new DescribeUserPoolCommand({ UserPoolId: updated.outputs.PoolId }));
   assert.ok(UserPool!.SchemaAttributes!.some((a) => a.Name === "custom:team"));
   assert.equal(UserPool!.Policies!.PasswordPolicy!.MinimumLength, 12);
-  await assert.rejects(idp.send(new SignUpCommand({ ClientId: updated.outputs.ClientId, Username: "cat@example.com", Password: "Passw0rd!" })), (e: any) => e.name === "InvalidPasswordException");
+  await rejectsWithAwsError(idp.send(new SignUpCommand({ ClientId: updated.outputs.ClientId, Username: "cat@example.com", Password: "Passw0rd!" })), "InvalidPasswordException");
   await tc.cloud.cloudformation.call("DeleteStack", { StackName: "auth2" });
-  await assert.rejects(idp.send(new DescribeUserPoolCommand({ UserPoolId: updated.outputs.PoolId })), (e: any) => e.name === "ResourceNotFoundException");
+  await rejectsWithAwsError(idp.send(new DescribeUserPoolCommand({ UserPoolId: updated.outputs.PoolId })), "ResourceNotFoundException");
 });

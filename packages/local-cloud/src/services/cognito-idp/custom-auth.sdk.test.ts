@@ -7,14 +7,15 @@
  * then the custom challenge) and the AWS CLI. Functions and pool are deployed by
  * CloudFormation, as an app's stack would.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminInitiateAuthCommand, AdminRespondToAuthChallengeCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
   CreateUserPoolClientCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, DescribeUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from "amazon-cognito-identity-js";
-import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 import { inlineTriggerFunctions } from "./trigger-functions.testing.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
@@ -51,8 +52,8 @@ const VERIFY = `exports.handler = async (event) => {
   return event;
 };`;
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("lambda:log", (e) => logs.push(e));
   const { outputs } = await deployTestStack(tc.cloud, "passwordless", {
@@ -78,10 +79,7 @@ before(async () => {
     await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: `${name}@example.com` }, { Name: "email_verified", Value: "true" }] }));
     await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: name, Password: "Passw0rd!", Permanent: true }));
   }
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 /** The code CreateAuthChallenge last "sent" to this address. */
@@ -104,8 +102,7 @@ test("passwordless CUSTOM_AUTH: a code is sent, a wrong answer gets another roun
   assert.notEqual(wrong.Session, started.Session);
   assert.deepEqual(sessions().at(-1), [{ challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "CODE-0" }]);
   // A session is good once.
-  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ann", ANSWER: sentCode("ann@example.com") } })),
-    (e: any) => e.name === "NotAuthorizedException" && /Invalid session/.test(e.message));
+  await rejectsWithAwsError(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ann", ANSWER: sentCode("ann@example.com") } })), "NotAuthorizedException", /Invalid session/);
 
   const done = await idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: wrong.Session, ChallengeResponses: { USERNAME: "ann", ANSWER: sentCode("ann@example.com") } }));
   assert.equal(done.ChallengeName, undefined);
@@ -121,8 +118,7 @@ test("three wrong answers: DefineAuthChallenge fails the sign-in (NotAuthorizedE
     step = await idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: step.Session, ChallengeResponses: { USERNAME: "bob", ANSWER: "nope" } }));
     assert.equal(step.ChallengeName, "CUSTOM_CHALLENGE");
   }
-  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: step.Session, ChallengeResponses: { USERNAME: "bob", ANSWER: "nope" } })),
-    (e: any) => e.name === "NotAuthorizedException" && e.message === "Incorrect username or password.");
+  await rejectsWithAwsError(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: step.Session, ChallengeResponses: { USERNAME: "bob", ANSWER: "nope" } })), "NotAuthorizedException", "Incorrect username or password.");
 });
 
 test("AdminInitiateAuth / AdminRespondToAuthChallenge run the same custom flow", async () => {
@@ -157,23 +153,19 @@ test("amazon-cognito-identity-js: CUSTOM_AUTH with SRP_A proves the password fir
 
 test("CUSTOM_AUTH errors in Cognito's words", async () => {
   const { UserPoolClient } = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "no-custom", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
-  await assert.rejects(idp.send(new InitiateAuthCommand({ ClientId: UserPoolClient!.ClientId!, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } })),
-    (e: any) => e.name === "InvalidParameterException" && /Custom auth flow not enabled/.test(e.message));
-  await assert.rejects(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "nobody" } })), (e: any) => e.name === "UserNotFoundException");
-  await assert.rejects(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: {} })), (e: any) => e.name === "InvalidParameterException" && /USERNAME/.test(e.message));
+  await rejectsWithAwsError(idp.send(new InitiateAuthCommand({ ClientId: UserPoolClient!.ClientId!, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } })), "InvalidParameterException", /Custom auth flow not enabled/);
+  await rejectsWithAwsError(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "nobody" } })), "UserNotFoundException");
+  await rejectsWithAwsError(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: {} })), "InvalidParameterException", /USERNAME/);
   const started = await idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } }));
-  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ann" } })),
-    (e: any) => e.name === "InvalidParameterException" && /ANSWER/.test(e.message));
+  await rejectsWithAwsError(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ann" } })), "InvalidParameterException", /ANSWER/);
   // The session names its user: another user's name does not take it over.
-  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "bob", ANSWER: "1" } })),
-    (e: any) => e.name === "NotAuthorizedException");
+  await rejectsWithAwsError(idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "bob", ANSWER: "1" } })), "NotAuthorizedException");
   // A pool without DefineAuthChallenge.
   const { UserPool } = await idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
   assert.match(UserPool!.LambdaConfig!.DefineAuthChallenge!, /:function:define-auth$/);
   const plain = await tc.cloud.cognitoidp.call("CreateUserPool", { PoolName: "plain" });
   const plainClient = await tc.cloud.cognitoidp.call("CreateUserPoolClient", { UserPoolId: plain.UserPool.Id, ClientName: "c" });
-  await assert.rejects(idp.send(new InitiateAuthCommand({ ClientId: plainClient.UserPoolClient.ClientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } })),
-    (e: any) => e.name === "InvalidParameterException" && e.message === "Custom auth lambda trigger is not configured for the user pool.");
+  await rejectsWithAwsError(idp.send(new InitiateAuthCommand({ ClientId: plainClient.UserPoolClient.ClientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } })), "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.");
 });
 
 test("a client hiding user existence runs the rounds for an unknown name (userNotFound: true) and never signs it in", async () => {
@@ -184,8 +176,7 @@ test("a client hiding user existence runs the rounds for an unknown name (userNo
   assert.equal(started.ChallengeParameters!.USERNAME, "ghost");
   assert.ok(logs.some((l) => l.line.includes("USERNOTFOUND true ghost")));
   // Even the code the function made is not enough: there is no one to sign in.
-  await assert.rejects(idp.send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ghost", ANSWER: sentCode("undefined") } })),
-    (e: any) => e.name === "NotAuthorizedException" && e.message === "Incorrect username or password.");
+  await rejectsWithAwsError(idp.send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: "CUSTOM_CHALLENGE", Session: started.Session, ChallengeResponses: { USERNAME: "ghost", ANSWER: sentCode("undefined") } })), "NotAuthorizedException", "Incorrect username or password.");
   // A real user through the same client signs in, with userNotFound false.
   const real = await idp.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: "ann" } }));
   assert.ok(logs.some((l) => l.line.includes("USERNOTFOUND false ann")));

@@ -5,7 +5,7 @@
  * DEVICE_PASSWORD_VERIFIER) and, the device being remembered, skips MFA. SDK v3 lists, reads,
  * un-remembers and forgets the device.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminListDevicesCommand, AdminSetUserMFAPreferenceCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
@@ -13,7 +13,8 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from "amazon-cognito-identity-js";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 
 let tc: TestCloud;
 let idp: CognitoIdentityProviderClient;
@@ -27,8 +28,8 @@ const storage: ICognitoStorage = {
   setItem: (k, v) => void stored.set(k, v), getItem: (k) => stored.get(k) ?? null, removeItem: (k) => void stored.delete(k), clear: () => stored.clear(),
 };
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
   const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "devices", DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } }));
@@ -38,10 +39,7 @@ before(async () => {
   await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "eve", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "phone_number", Value: "+15555550123" }] }));
   await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "eve", Password: "Passw0rd!", Permanent: true }));
   await idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: "eve", SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 /** Signs eve in as a browser would; says whether an MFA code was asked for. */
@@ -86,7 +84,7 @@ test("a new device is confirmed by the client; signing in from it again proves i
   assert.equal((await idp.send(new ListDevicesCommand({ AccessToken: accessToken }))).Devices!.length, 1);
 
   await idp.send(new ForgetDeviceCommand({ AccessToken: accessToken, DeviceKey: deviceKey }));
-  await assert.rejects(idp.send(new GetDeviceCommand({ AccessToken: accessToken, DeviceKey: deviceKey })), (e: any) => e.name === "ResourceNotFoundException");
+  await rejectsWithAwsError(idp.send(new GetDeviceCommand({ AccessToken: accessToken, DeviceKey: deviceKey })), "ResourceNotFoundException");
   // The forgotten key is a new device again: MFA, and a new device is confirmed.
   const fourth = await browserSignIn();
   assert.equal(fourth.askedForCode, true);

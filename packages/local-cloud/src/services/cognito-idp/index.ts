@@ -23,6 +23,8 @@ import { PoolOperations } from "./pools.js";
 import { HostedUi } from "./hosted-ui/index.js";
 import { domainPrefixOfHost, localDomains, localDomainUrl } from "./hosted-ui/domain-host.js";
 import { ResourceServerOperations } from "./resource-servers.js";
+import { IdentityProviderOperations } from "./identity-providers.js";
+import { ProviderLinkOperations } from "./federated-users.js";
 import { UserPoolStore } from "./store.js";
 import { publicJwk } from "./tokens.js";
 import { UserOperations } from "./users.js";
@@ -55,6 +57,8 @@ export class CognitoIdpService implements Service {
     const auth = (this.auth = new AuthOperations(this.dir, users));
     const dir = this.dir;
     const servers = new ResourceServerOperations(this.dir);
+    const providers = new IdentityProviderOperations(this.dir);
+    const links = new ProviderLinkOperations(this.dir);
     this.hostedUi = new HostedUi(this.dir, users, auth, (poolId) => this.jwks(poolId));
     const any = (action: string) => (): Authorization => ({ action: `cognito-idp:${action}`, resource: "*" });
     const onPool = (action: string) => (i: { UserPoolId: string }): Authorization => ({ action: `cognito-idp:${action}`, resource: dir.poolArn(i.UserPoolId) });
@@ -83,6 +87,14 @@ export class CognitoIdpService implements Service {
       ListResourceServers: { iam: onPool("ListResourceServers"), run: (i) => servers.ListResourceServers(i) },
       UpdateResourceServer: { iam: onPool("UpdateResourceServer"), run: (i) => servers.UpdateResourceServer(i) },
       DeleteResourceServer: { iam: onPool("DeleteResourceServer"), run: (i) => servers.DeleteResourceServer(i) },
+      CreateIdentityProvider: { iam: onPool("CreateIdentityProvider"), run: (i) => providers.CreateIdentityProvider(i as any) },
+      DescribeIdentityProvider: { iam: onPool("DescribeIdentityProvider"), run: (i) => providers.DescribeIdentityProvider(i) },
+      GetIdentityProviderByIdentifier: { iam: onPool("GetIdentityProviderByIdentifier"), run: (i) => providers.GetIdentityProviderByIdentifier(i) },
+      ListIdentityProviders: { iam: onPool("ListIdentityProviders"), run: (i) => providers.ListIdentityProviders(i) },
+      UpdateIdentityProvider: { iam: onPool("UpdateIdentityProvider"), run: (i) => providers.UpdateIdentityProvider(i as any) },
+      DeleteIdentityProvider: { iam: onPool("DeleteIdentityProvider"), run: (i) => providers.DeleteIdentityProvider(i) },
+      AdminLinkProviderForUser: { iam: onPool("AdminLinkProviderForUser"), run: (i) => links.AdminLinkProviderForUser(i as any) },
+      AdminDisableProviderForUser: { iam: onPool("AdminDisableProviderForUser"), run: (i) => links.AdminDisableProviderForUser(i as any) },
       // What users call for themselves: no signature, no IAM, as on AWS.
       SignUp: { iam: "none", run: (i) => users.SignUp(i) },
       ConfirmSignUp: { iam: "none", run: (i) => users.ConfirmSignUp(i) },

@@ -5,13 +5,14 @@
  * pointed at an address that answers nothing), and refuse tokens that were tampered
  * with, signed by another key, expired, or of another pool.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
 import {
   CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolClientCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminInitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { type TestCloud } from "../../testing.js";
+import { useTestCloud } from "../../test-fixtures.js";
 import { decodeJwt, JwksCache, localUserPoolKeys } from "../../auth/jwt-verify.js";
 import { authorizeJwt } from "../apigatewayv2/jwt.js";
 import { authorizeCognito } from "../apigatewayv2/rest/cognito-authorizer.js";
@@ -23,8 +24,8 @@ let poolId: string;
 let clientId: string;
 let tokens: { IdToken?: string; AccessToken?: string };
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   // Any fetch of an outside issuer goes to a port nothing listens on.
   jwks = new JwksCache(60_000, 1_000, 300, () => "http://127.0.0.1:9", localUserPoolKeys(tc.cloud));
@@ -33,10 +34,7 @@ before(async () => {
   await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "ivy", MessageAction: "SUPPRESS" }));
   await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "ivy", Password: "Passw0rd!", Permanent: true }));
   tokens = (await idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ivy", PASSWORD: "Passw0rd!" } }))).AuthenticationResult!;
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const issuer = () => `https://cognito-idp.us-east-1.amazonaws.com/${poolId}`;

@@ -5,14 +5,15 @@
  * email codes (printed as `cognito:code` events with purpose "mfa"), the preferred factor,
  * SELECT_MFA_TYPE, and MFA_SETUP when the pool requires MFA and the user has none.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserMFAPreferenceCommand, AdminSetUserPasswordCommand, AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, GetUserCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand,
   RespondToAuthChallengeCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, VerifySoftwareTokenCommand, DescribeUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { awsCli, startTestCloud, type TestCloud } from "../../testing.js";
+import { awsCli, type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 import { totpCode, totpStep } from "./totp.js";
 
@@ -20,14 +21,11 @@ let tc: TestCloud;
 let idp: CognitoIdentityProviderClient;
 const codes: { username: string; destination: string; purpose: string; code: string; attribute: string }[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const PASSWORD = "Passw0rd!";
@@ -73,15 +71,13 @@ test("an authenticator app: associate, verify, prefer it, then sign in with SOFT
   // OPTIONAL and no factor yet: a password is enough.
   const first = await signIn(clientId, "ann");
   const accessToken = first.AuthenticationResult!.AccessToken!;
-  await assert.rejects(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
-    (e: any) => e.name === "InvalidParameterException" && e.message === "User has not verified software token mfa");
-  await assert.rejects(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SMSMfaSettings: { Enabled: true } })),
-    (e: any) => e.name === "InvalidParameterException" && /SMS_MFA/.test(e.message));
+  await rejectsWithAwsError(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })), "InvalidParameterException", "User has not verified software token mfa");
+  await rejectsWithAwsError(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SMSMfaSettings: { Enabled: true } })), "InvalidParameterException", /SMS_MFA/);
 
   const { SecretCode } = await idp.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
   assert.match(SecretCode!, /^[A-Z2-7]{32}$/);
   const used = new Set<number>();
-  await assert.rejects(idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(SecretCode!, totpStep() - 5) })), (e: any) => e.name === "EnableSoftwareTokenMFAException");
+  await rejectsWithAwsError(idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(SecretCode!, totpStep() - 5) })), "EnableSoftwareTokenMFAException");
   const verified = await idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: freshTotp(SecretCode!, used), FriendlyDeviceName: "phone" }));
   assert.equal(verified.Status, "SUCCESS");
   await idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
@@ -92,14 +88,13 @@ test("an authenticator app: associate, verify, prefer it, then sign in with SOFT
   const challenged = await signIn(clientId, "ann");
   assert.equal(challenged.ChallengeName, "SOFTWARE_TOKEN_MFA");
   assert.equal(challenged.AuthenticationResult, undefined);
-  await assert.rejects(respond(clientId, "SOFTWARE_TOKEN_MFA", challenged.Session, { USERNAME: "ann", SOFTWARE_TOKEN_MFA_CODE: "000000" === totpCode(SecretCode!, totpStep()) ? "111111" : "000000" }),
-    (e: any) => e.name === "CodeMismatchException" && e.message === "Invalid code or auth state for the user.");
+  await rejectsWithAwsError(respond(clientId, "SOFTWARE_TOKEN_MFA", challenged.Session, { USERNAME: "ann", SOFTWARE_TOKEN_MFA_CODE: "000000" === totpCode(SecretCode!, totpStep()) ? "111111" : "000000" }), "CodeMismatchException", "Invalid code or auth state for the user.");
   const code = freshTotp(SecretCode!, used);
   const done = await respond(clientId, "SOFTWARE_TOKEN_MFA", challenged.Session, { USERNAME: "ann", SOFTWARE_TOKEN_MFA_CODE: code });
   assert.ok(done.AuthenticationResult?.IdToken);
   // The same code again, in a new sign-in: refused.
   const again = await signIn(clientId, "ann");
-  await assert.rejects(respond(clientId, "SOFTWARE_TOKEN_MFA", again.Session, { USERNAME: "ann", SOFTWARE_TOKEN_MFA_CODE: code }), (e: any) => e.name === "CodeMismatchException");
+  await rejectsWithAwsError(respond(clientId, "SOFTWARE_TOKEN_MFA", again.Session, { USERNAME: "ann", SOFTWARE_TOKEN_MFA_CODE: code }), "CodeMismatchException");
 });
 
 test("SMS and email codes are printed; two factors and no preference ask SELECT_MFA_TYPE", async () => {
@@ -110,8 +105,8 @@ test("SMS and email codes are printed; two factors and no preference ask SELECT_
   assert.deepEqual(sms.ChallengeParameters, { CODE_DELIVERY_DELIVERY_MEDIUM: "SMS", CODE_DELIVERY_DESTINATION: "+*******0100", USER_ID_FOR_SRP: "bob" });
   const printed = lastCode("bob");
   assert.equal(printed.destination, "+15555550100");
-  await assert.rejects(respond(clientId, "SMS_MFA", sms.Session, { USERNAME: "bob" }), (e: any) => e.name === "InvalidParameterException" && /SMS_MFA_CODE/.test(e.message));
-  await assert.rejects(respond(clientId, "SMS_MFA", sms.Session, { USERNAME: "bob", SMS_MFA_CODE: printed.code === "123456" ? "654321" : "123456" }), (e: any) => e.name === "CodeMismatchException");
+  await rejectsWithAwsError(respond(clientId, "SMS_MFA", sms.Session, { USERNAME: "bob" }), "InvalidParameterException", /SMS_MFA_CODE/);
+  await rejectsWithAwsError(respond(clientId, "SMS_MFA", sms.Session, { USERNAME: "bob", SMS_MFA_CODE: printed.code === "123456" ? "654321" : "123456" }), "CodeMismatchException");
   assert.ok((await respond(clientId, "SMS_MFA", sms.Session, { USERNAME: "bob", SMS_MFA_CODE: printed.code })).AuthenticationResult?.AccessToken);
 
   await idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: "bob", EmailMfaSettings: { Enabled: true } }));
@@ -132,7 +127,7 @@ test("MFA ON: a user with no factor sets up an authenticator app during sign-in 
   const setup = await signIn(clientId, "cat");
   assert.equal(setup.ChallengeName, "MFA_SETUP");
   assert.deepEqual(JSON.parse(setup.ChallengeParameters!.MFAS_CAN_SETUP!), ["SOFTWARE_TOKEN_MFA"]);
-  await assert.rejects(respond(clientId, "MFA_SETUP", setup.Session, { USERNAME: "cat" }), (e: any) => e.name === "InvalidParameterException");
+  await rejectsWithAwsError(respond(clientId, "MFA_SETUP", setup.Session, { USERNAME: "cat" }), "InvalidParameterException");
   const associated = await idp.send(new AssociateSoftwareTokenCommand({ Session: setup.Session }));
   const used = new Set<number>();
   const verified = await idp.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: freshTotp(associated.SecretCode!, used) }));
@@ -146,9 +141,8 @@ test("MFA ON: a user with no factor sets up an authenticator app during sign-in 
 
 test("SetUserPoolMfaConfig refuses MFA ON with no factor", async () => {
   const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "bad-mfa" }));
-  await assert.rejects(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: UserPool!.Id!, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: false } })),
-    (e: any) => e.name === "InvalidParameterException");
-  await assert.rejects(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: "us-east-1_nonexist0", MfaConfiguration: "OFF" })), (e: any) => e.name === "ResourceNotFoundException");
+  await rejectsWithAwsError(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: UserPool!.Id!, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: false } })), "InvalidParameterException");
+  await rejectsWithAwsError(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: "us-east-1_nonexist0", MfaConfiguration: "OFF" })), "ResourceNotFoundException");
 });
 
 test("CloudFormation's MfaConfiguration and EnabledMfas, and the AWS CLI answering an SMS challenge", async (t) => {

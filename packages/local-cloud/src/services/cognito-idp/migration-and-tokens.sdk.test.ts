@@ -4,12 +4,13 @@
  * LambdaConfig.PreTokenGenerationConfig) and the custom senders (CustomEmailSender invoked
  * with `customEmailSenderRequestV1`), through SDK v3 against a pool CloudFormation deployed.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ResendConfirmationCodeCommand, ConfirmForgotPasswordCommand, ForgotPasswordCommand, InitiateAuthCommand, SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../testing.js";
+import { type TestCloud } from "../../testing.js";
+import { rejectsWithAwsError, useTestCloud } from "../../test-fixtures.js";
 import { deployTestStack } from "../../cloudformation/resources/test-stack.js";
 import { inlineTriggerFunctions } from "./trigger-functions.testing.js";
 import { decodeJwt } from "../../auth/jwt-verify.js";
@@ -43,8 +44,8 @@ const PRE_TOKEN_V2 = `exports.handler = async (event) => {
 };`;
 const SENDER = `exports.handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); };`;
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("lambda:log", (e) => {
     logs.push(e);
@@ -74,10 +75,7 @@ before(async () => {
   });
   poolId = outputs.PoolId!;
   clientId = outputs.ClientId!;
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const signIn = (username: string, password: string) => idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password }, ClientMetadata: { app: "web" } }));
@@ -92,7 +90,7 @@ async function until<T>(what: () => T | undefined, label: string): Promise<T> {
 }
 
 test("UserMigration: an unknown user signing in with the old system's password is created and signed in", async () => {
-  await assert.rejects(signIn("legacy@example.com", "Wrong-passw0rd"), (e: any) => e.name === "UserNotFoundException" && e.message === `Exception migrating user in app client ${clientId}`);
+  await rejectsWithAwsError(signIn("legacy@example.com", "Wrong-passw0rd"), "UserNotFoundException", `Exception migrating user in app client ${clientId}`);
   const signed = await signIn("legacy@example.com", "Old-passw0rd");
   assert.ok(signed.AuthenticationResult?.IdToken);
   const migrateEvent = events.migrate!.at(-1);
@@ -106,7 +104,7 @@ test("UserMigration: an unknown user signing in with the old system's password i
   const before = events.migrate!.length;
   await signIn("legacy@example.com", "Old-passw0rd");
   assert.equal(events.migrate!.length, before);
-  await assert.rejects(signIn("stranger@example.com", "Whatever-1"), (e: any) => e.name === "UserNotFoundException");
+  await rejectsWithAwsError(signIn("stranger@example.com", "Whatever-1"), "UserNotFoundException");
 });
 
 test("PreTokenGeneration V2 changes claims in both tokens and the access token's scopes (reserved claims stay)", async () => {

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from "./passwords.js";
 import type { GroupRow } from "./store.js";
 import { newPoolKey } from "./tokens.js";
 import { page } from "./pagination.js";
+import { checkSupportedIdentityProviders } from "./identity-providers.js";
 import { checkOAuthClientSettings } from "./hosted-ui/scopes.js";
 import { localDomainUrl } from "./hosted-ui/domain-host.js";
 
@@ -148,6 +149,7 @@ export class PoolOperations {
     const pool = this.dir.pool(input.UserPoolId);
     this.checkClientSettings(input);
     checkOAuthClientSettings(this.dir, pool.id, input, Boolean(input.GenerateSecret));
+    checkSupportedIdentityProviders(this.dir, pool.id, input.SupportedIdentityProviders);
     const id = random(26, "abcdefghijklmnopqrstuvwxyz0123456789");
     const at = now();
     const description = {
@@ -191,6 +193,7 @@ export class PoolOperations {
     const client = this.dir.client(input.ClientId, input.UserPoolId);
     this.checkClientSettings(input);
     checkOAuthClientSettings(this.dir, input.UserPoolId, input, client.row.secret !== null);
+    checkSupportedIdentityProviders(this.dir, input.UserPoolId, input.SupportedIdentityProviders);
     const old = client.description;
     const description = {
       UserPoolId: old.UserPoolId, ClientName: input.ClientName ?? old.ClientName, ClientId: old.ClientId, ...pick(input, CLIENT_SETTINGS),

@@ -132,6 +132,15 @@ const RESERVED = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "c
 /** Access-token claims a V2 trigger may not change (scopes change through scopesToAdd / scopesToSuppress). */
 const ACCESS_RESERVED = new Set([...RESERVED, "client_id", "scope", "username", "event_id", "version"]);
 
+/** A federated user's `identities` attribute is a JSON array, which the ID token carries as one. */
+function identitiesClaim(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 export function issueTokens(o: IssueOptions): TokenSet {
   const now = Math.floor(Date.now() / 1000);
   const eventId = randomUUID();
@@ -146,7 +155,7 @@ export function issueTokens(o: IssueOptions): TokenSet {
   if (preferred) idClaims["cognito:preferred_role"] = preferred;
   for (const [name, value] of Object.entries(o.subject.attributes)) {
     if (NOT_CLAIMS.has(name)) continue;
-    idClaims[name] = name === "email_verified" || name === "phone_number_verified" ? value === "true" : value;
+    idClaims[name] = name === "email_verified" || name === "phone_number_verified" ? value === "true" : name === "identities" ? identitiesClaim(value) : value;
   }
   Object.assign(idClaims, {
     iss: o.issuer, "cognito:username": o.subject.username, origin_jti: o.originJti, aud: o.clientId, event_id: eventId,

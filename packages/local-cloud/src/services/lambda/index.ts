@@ -26,6 +26,7 @@ import { lambdaOperations } from "./operations.js";
 import { PermissionOperations } from "./permissions.js";
 import { LambdaStore } from "./store.js";
 import { parseFunctionRef } from "./names.js";
+import { INVOKE_TRUSTED_JSON } from "../../kernel/trusted-json.js";
 
 /**
  * Local-only, in-process operation (no route reaches it): ends a function's warm
@@ -142,8 +143,9 @@ export class LambdaService implements Service {
     return this.host.handle(req);
   }
 
-  /** A model operation, or the local-only ReleaseExecutionEnvironments (see there). */
+  /** A model operation, or the local-only ReleaseExecutionEnvironments (see there) or InvokeTrustedJson (kernel/trusted-json.ts). */
   call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
+    if (operation === INVOKE_TRUSTED_JSON) return this.invoker.invokeTrusted(input.FunctionName, input.Payload, ctx?.requestId ?? globalThis.crypto.randomUUID());
     if (operation === RELEASE_ENVIRONMENTS) {
       this.runtime.recycle(parseFunctionRef(input?.FunctionName).name);
       return Promise.resolve({});

@@ -49,14 +49,9 @@ export class InvokeOperation {
     if (input.LogType !== undefined && input.LogType !== "None" && input.LogType !== "Tail") {
       throw validationError(input.LogType, "logType", "Member must satisfy enum value set: [None, Tail]");
     }
-    const { resolved, definition: def } = this.functions.invocationTarget(input.FunctionName, input.Qualifier);
-    if (def.reservedConcurrency === 0) {
-      throw throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
-    }
+    const { resolved, definition: def } = this.target(input.FunctionName, input.Qualifier);
     const payload = payloadText(input.Payload) || "{}";
-    const size = payload.length > MAX_ASYNC_PAYLOAD / 3 ? Buffer.byteLength(payload) : payload.length;
-    if (type === "Event" && size > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD, "Invoke");
-    if (size > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD, "Invoke");
+    checkSize(payload, type);
     if (!opts.trustedJson) checkJson(payload);
     const clientContext = decodeClientContext(input.ClientContext);
     const version = resolved.stored.config.Version;
@@ -70,6 +65,27 @@ export class InvokeOperation {
 
     const result = await this.runtime.invoke(def, payload, { requestId, invokedFunctionArn: resolved.invokedArn, clientContext });
     return toOutput(result, version, input.LogType === "Tail");
+  }
+
+  /**
+   * A synchronous invocation by one of the local cloud's own data planes, of JSON it
+   * serialized itself (kernel/trusted-json.ts): what Lambda decides, in Invoke's order,
+   * without the checks of a request that came over the wire.
+   */
+  async invokeTrusted(functionName: string, payload: string, requestId: string): Promise<InvokeOutput> {
+    const { resolved, definition: def } = this.target(functionName, undefined);
+    checkSize(payload, "RequestResponse");
+    const result = await this.runtime.invoke(def, payload, { requestId, invokedFunctionArn: resolved.invokedArn });
+    return toOutput(result, resolved.stored.config.Version, false);
+  }
+
+  /** The function invoked (or ResourceNotFoundException); a reserved concurrency of 0 throttles every invocation. */
+  private target(functionName: unknown, qualifier: unknown) {
+    const target = this.functions.invocationTarget(functionName, qualifier);
+    if (target.definition.reservedConcurrency === 0) {
+      throw throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
+    }
+    return target;
   }
 
   /**
@@ -175,6 +191,13 @@ function payloadText(payload: unknown): string {
   if (payload instanceof Uint8Array) return Buffer.from(payload).toString("utf8");
   // In-process callers may hand over an object; it is sent as its JSON.
   return JSON.stringify(payload);
+}
+
+/** Lambda's payload limits: 256 KB for an asynchronous invocation, 6 MB for a synchronous one. */
+function checkSize(payload: string, type: string): void {
+  const size = payload.length > MAX_ASYNC_PAYLOAD / 3 ? Buffer.byteLength(payload) : payload.length;
+  if (type === "Event" && size > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD, "Invoke");
+  if (size > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD, "Invoke");
 }
 
 function checkJson(text: string): void {

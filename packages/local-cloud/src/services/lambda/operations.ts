@@ -14,7 +14,6 @@ import type { InvokeOperation } from "./invoke.js";
 import { functionArn, parseFunctionRef } from "./names.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { LambdaStore } from "./store.js";
-import { TRUSTED_JSON_PAYLOAD } from "../../kernel/trusted-json.js";
 
 export interface LambdaParts {
   region: string;
@@ -71,7 +70,7 @@ export function lambdaOperations(p: LambdaParts): OperationSpecs<typeof lambdaMo
     GetFunctionConfiguration: { iam: onFunction("GetFunctionConfiguration"), run: (i) => functions.getFunctionConfiguration(i) },
     UpdateFunctionConfiguration: { iam: onFunction("UpdateFunctionConfiguration"), run: (i) => functions.updateFunctionConfiguration(i) },
     UpdateFunctionCode: { iam: onFunction("UpdateFunctionCode"), run: (i) => functions.updateFunctionCode(i) },
-    Invoke: { iam: onFunction("InvokeFunction"), run: (i, ctx) => invoker.invoke(i, ctx.requestId, { trustedJson: (i as any)[TRUSTED_JSON_PAYLOAD] === true }) },
+    Invoke: { iam: onFunction("InvokeFunction"), run: (i, ctx) => invoker.invoke(i, ctx.requestId) },
     AddPermission: { iam: onFunction("AddPermission"), run: (i) => permissions.addPermission(i) },
     GetPolicy: { iam: onFunction("GetPolicy"), run: (i) => permissions.getPolicy(i) },
     RemovePermission: { iam: onFunction("RemovePermission"), run: (i) => (permissions.removePermission(i), {}) },

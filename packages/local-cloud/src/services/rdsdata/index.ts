@@ -18,6 +18,21 @@ import { RdsDataOperations } from "./operations.js";
 export const LOCAL_PUT_CLUSTER = "LocalPutDBCluster";
 /** Local-only: CloudFormation deleted a cluster; its data goes with it. */
 export const LOCAL_DELETE_CLUSTER = "LocalDeleteDBCluster";
+/** Local-only: where a cluster's Postgres endpoint listens (input `{ arn }`, output `{ address, port }`). */
+export const LOCAL_CLUSTER_ENDPOINT = "LocalDescribeDBClusterEndpoint";
+/** Local-only: every cluster's Postgres endpoint with its master credentials (what `sst dev` prints). */
+export const LOCAL_LIST_CLUSTERS = "LocalListDBClusters";
+
+/** A cluster as LOCAL_LIST_CLUSTERS describes it. */
+export interface LocalClusterEndpoint {
+  arn: string;
+  identifier: string;
+  database: string;
+  username: string;
+  password: string;
+  host: string;
+  port: number;
+}
 
 export class RdsDataService implements Service {
   readonly signingName = "rds-data";
@@ -62,15 +77,27 @@ export class RdsDataService implements Service {
   }
 
   async call(operation: string, input: any, ctx?: Partial<CallContext>): Promise<any> {
-    if (operation === LOCAL_PUT_CLUSTER) {
-      this.ops.createCluster(input as ClusterRow);
-      return {};
+    if (operation === LOCAL_PUT_CLUSTER) return this.ops.createCluster(input as ClusterRow);
+    if (operation === LOCAL_LIST_CLUSTERS) {
+      const clusters: LocalClusterEndpoint[] = this.ops.listClusters().flatMap((c) => c.endpoint
+        ? [{ arn: c.arn, identifier: c.identifier, database: c.database, username: c.master_username, password: c.master_password, host: c.endpoint.address, port: c.endpoint.port }]
+        : []);
+      return { clusters };
+    }
+    if (operation === LOCAL_CLUSTER_ENDPOINT) {
+      const endpoint = this.ops.endpoint(String(input.arn));
+      if (!endpoint) throw new AwsError("DBClusterNotFoundFault", `DBCluster ${String(input.arn)} not found.`, 404);
+      return endpoint;
     }
     if (operation === LOCAL_DELETE_CLUSTER) {
       await this.ops.deleteCluster(String(input.arn));
       return {};
     }
     return this.api.call(operation, input, ctx);
+  }
+
+  start(): Promise<void> {
+    return this.ops.start();
   }
 
   close(): Promise<void> {

@@ -13,7 +13,8 @@ import { AwsError } from "../../server/aws-error.js";
 import type { CallContext } from "../../types.js";
 import type { ClusterRow, ClusterStore } from "./clusters.js";
 import { openClusterDatabase } from "./postgres-engine.js";
-import { SessionLock } from "./session-lock.js";
+import { ClusterSession, mayChangeSettings, type SessionOwner } from "./cluster-session.js";
+import { WIRE_HOST, WireListeners } from "./wire/listeners.js";
 import { databaseError, executeStatement, type StatementOptions, type StatementResult, type TypeInfo } from "./statements.js";
 import type { SqlParameter } from "./values.js";
 
@@ -28,8 +29,9 @@ interface Target {
 }
 
 interface OpenCluster {
-  pg: Promise<PGlite>;
-  lock: SessionLock;
+  session: Promise<ClusterSession>;
+  /** Every Data API call is one party on the session, with the Data API's settings (timestamps in UTC). */
+  dataApi: SessionOwner;
   types: Map<number, { name: string; element: number }>;
 }
 
@@ -47,43 +49,78 @@ export interface RdsDataDeps {
   readSecret(secretArn: string, ctx: CallContext): Promise<string | undefined>;
 }
 
+/** Where a cluster's Postgres wire endpoint answers. */
+export interface ClusterEndpoint {
+  address: string;
+  port: number;
+}
+
 export class RdsDataOperations {
   private readonly open = new Map<string, OpenCluster>();
   private readonly transactions = new Map<string, Transaction>();
+  private readonly wire: WireListeners;
 
-  constructor(private readonly deps: RdsDataDeps) {}
+  constructor(private readonly deps: RdsDataDeps) {
+    this.wire = new WireListeners({ cluster: (arn) => deps.clusters.get(arn), session: (arn) => this.session(arn) });
+  }
 
-  // ---- clusters (what CloudFormation's AWS::RDS::DBCluster drives) ----
+  // ---- clusters (what CloudFormation's AWS::RDS::DBCluster and DBInstance drive) ----
 
-  createCluster(row: ClusterRow): void {
+  /** Records the cluster and opens its wire endpoint (keeping the port it had). */
+  async createCluster(row: ClusterRow): Promise<ClusterEndpoint> {
+    const port = this.deps.clusters.get(row.arn)?.port ?? undefined;
     this.deps.clusters.put(row);
+    return this.listen(row.arn, port);
+  }
+
+  /** The wire endpoints of the clusters recorded before this start, on their ports when free. */
+  async start(): Promise<void> {
+    for (const row of this.deps.clusters.list()) await this.listen(row.arn, row.port ?? undefined);
+  }
+
+  endpoint(arn: string): ClusterEndpoint | undefined {
+    const port = this.wire.port(arn);
+    return port === undefined ? undefined : { address: WIRE_HOST, port };
+  }
+
+  /** Every cluster with its endpoint and master credentials (what `sst dev` prints). */
+  listClusters(): Array<ClusterRow & { endpoint?: ClusterEndpoint }> {
+    return this.deps.clusters.list().map((row) => ({ ...row, endpoint: this.endpoint(row.arn) }));
+  }
+
+  private async listen(arn: string, preferredPort: number | undefined): Promise<ClusterEndpoint> {
+    const port = await this.wire.listen(arn, preferredPort);
+    if (port !== preferredPort) this.deps.clusters.setPort(arn, port);
+    return { address: WIRE_HOST, port };
   }
 
   async deleteCluster(arn: string): Promise<void> {
+    await this.wire.stop(arn);
     const open = this.open.get(arn);
     this.open.delete(arn);
     for (const [id, tx] of this.transactions) if (tx.clusterArn === arn) this.endTransaction(id);
-    if (open) await (await open.pg.catch(() => undefined))?.close().catch(() => {});
+    if (open) await (await open.session.catch(() => undefined))?.pg.close().catch(() => {});
     this.deps.clusters.remove(arn);
     fs.rmSync(this.clusterDir(arn), { recursive: true, force: true });
   }
 
   async close(): Promise<void> {
     for (const id of [...this.transactions.keys()]) this.endTransaction(id);
+    await this.wire.close();
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map(async (c) => (await c.pg.catch(() => undefined))?.close().catch(() => {})));
+    await Promise.all(all.map(async (c) => (await c.session.catch(() => undefined))?.pg.close().catch(() => {})));
   }
 
   // ---- the Data API ----
 
   async ExecuteStatement(input: Target & StatementOptions & { sql: string; transactionId?: string; parameters?: SqlParameter[] }, ctx: CallContext): Promise<StatementResult> {
-    return this.withSession(input, ctx, input.transactionId, (pg, types) => executeStatement(pg, input.sql, input, types));
+    return this.withSession(input, ctx, input.transactionId, input.sql, (pg, types) => executeStatement(pg, input.sql, input, types));
   }
 
   async BatchExecuteStatement(input: Target & { sql: string; transactionId?: string; parameterSets?: SqlParameter[][] }, ctx: CallContext) {
     const sets = input.parameterSets?.length ? input.parameterSets : [[]];
-    return this.withSession(input, ctx, input.transactionId, async (pg, types) => {
+    return this.withSession(input, ctx, input.transactionId, input.sql, async (pg, types) => {
       // Outside a transaction the batch is all or nothing.
       const own = !input.transactionId;
       if (own) await pg.exec("BEGIN");
@@ -105,8 +142,9 @@ export class RdsDataOperations {
   async BeginTransaction(input: Target, ctx: CallContext) {
     const cluster = await this.checkTarget(input, ctx);
     const open = this.opened(cluster);
-    const pg = await open.pg;
-    const release = await open.lock.acquire(SESSION_WAIT_MS, sessionBusy);
+    const session = await open.session;
+    const pg = session.pg;
+    const release = await session.acquire(open.dataApi, SESSION_WAIT_MS, sessionBusy);
     try {
       await pg.exec("BEGIN");
     } catch (err) {
@@ -131,7 +169,7 @@ export class RdsDataOperations {
   /** The deprecated ExecuteSql (Aurora Serverless v1): `;`-separated statements, results as frames. */
   async ExecuteSql(input: { dbClusterOrInstanceArn: string; awsSecretStoreArn: string; sqlStatements: string; database?: string }, ctx: CallContext) {
     const target = { resourceArn: input.dbClusterOrInstanceArn, secretArn: input.awsSecretStoreArn, database: input.database };
-    return this.withSession(target, ctx, undefined, async (pg) => {
+    return this.withSession(target, ctx, undefined, input.sqlStatements, async (pg) => {
       let results;
       try {
         results = await pg.exec(input.sqlStatements);
@@ -157,7 +195,9 @@ export class RdsDataOperations {
   // ---- checks and sessions ----
 
   private clusterDir(arn: string): string {
-    return path.join(this.deps.dataDir, arn.split(":").pop()!);
+    // A DB instance's directory is told apart from a cluster's of the same name.
+    const [kind, id] = arn.split(":").slice(-2);
+    return path.join(this.deps.dataDir, kind === "db" ? `db-${id}` : id!);
   }
 
   /** The cluster, after the checks the Data API makes before running anything. */
@@ -196,19 +236,29 @@ export class RdsDataOperations {
   private opened(cluster: ClusterRow): OpenCluster {
     let open = this.open.get(cluster.arn);
     if (!open) {
-      const pg = openClusterDatabase(this.clusterDir(cluster.arn), cluster.database);
-      open = { pg, lock: new SessionLock(), types: new Map() };
+      const session = openClusterDatabase(this.clusterDir(cluster.arn), cluster.database).then((pg) => ClusterSession.open(pg));
+      // The Data API prints timestamps with zone in UTC: the cluster's default TimeZone, which a reset restores.
+      open = { session, dataApi: { label: "Data API", settings: new Map() }, types: new Map() };
       this.open.set(cluster.arn, open);
-      pg.catch(() => this.open.delete(cluster.arn));
+      session.catch(() => this.open.delete(cluster.arn));
     }
     return open;
   }
 
+  /** The cluster's Postgres session (opened on first use), for its wire connections. */
+  session(arn: string): Promise<ClusterSession> {
+    const cluster = this.deps.clusters.get(arn);
+    if (!cluster) return Promise.reject(new Error(`no cluster ${arn}`));
+    return this.opened(cluster).session;
+  }
+
   /** Runs `fn` in the transaction's session, or holding the session for one statement. */
-  private async withSession<T>(input: Target, ctx: CallContext, transactionId: string | undefined, fn: (pg: PGlite, types: TypeInfo) => Promise<T>): Promise<T> {
+  private async withSession<T>(input: Target, ctx: CallContext, transactionId: string | undefined, sql: string, fn: (pg: PGlite, types: TypeInfo) => Promise<T>): Promise<T> {
     const cluster = await this.checkTarget(input, ctx);
     const open = this.opened(cluster);
-    const pg = await open.pg;
+    if (mayChangeSettings(sql)) open.dataApi.touched = true;
+    const session = await open.session;
+    const pg = session.pg;
     const types = this.typeInfo(pg, open);
     if (transactionId !== undefined) {
       const tx = this.transactionOf(transactionId, cluster.arn);
@@ -216,7 +266,7 @@ export class RdsDataOperations {
       tx.idle = this.idleTimer(transactionId);
       return fn(pg, types);
     }
-    const release = await open.lock.acquire(SESSION_WAIT_MS, sessionBusy);
+    const release = await session.acquire(open.dataApi, SESSION_WAIT_MS, sessionBusy);
     try {
       return await fn(pg, types);
     } finally {
@@ -250,7 +300,7 @@ export class RdsDataOperations {
   private async finish(input: { resourceArn: string; secretArn: string; transactionId: string }, ctx: CallContext, command: "COMMIT" | "ROLLBACK"): Promise<void> {
     const cluster = await this.checkTarget(input, ctx);
     this.transactionOf(input.transactionId, cluster.arn);
-    const pg = await this.opened(cluster).pg;
+    const { pg } = await this.opened(cluster).session;
     try {
       await pg.exec(command);
     } catch (err) {
@@ -272,7 +322,7 @@ export class RdsDataOperations {
     const timer = setTimeout(() => {
       const tx = this.transactions.get(id);
       if (!tx) return;
-      void this.open.get(tx.clusterArn)?.pg.then((pg) => pg.exec("ROLLBACK")).catch(() => {}).finally(() => this.endTransaction(id));
+      void this.open.get(tx.clusterArn)?.session.then(({ pg }) => pg.exec("ROLLBACK")).catch(() => {}).finally(() => this.endTransaction(id));
     }, TRANSACTION_IDLE_MS);
     timer.unref?.();
     return timer;
@@ -280,7 +330,7 @@ export class RdsDataOperations {
 }
 
 function sessionBusy(): AwsError {
-  return new AwsError("StatementTimeoutException", "The statement waited 45 seconds for another caller's open transaction on this local cluster (the local cloud's Postgres runs one session at a time).");
+  return new AwsError("StatementTimeoutException", "The statement waited 45 seconds for another caller's open transaction on this local cluster (a Data API transaction or a Postgres connection's: the local cloud's Postgres runs one transaction at a time).");
 }
 
 /** ExecuteSql's `Value`: the deprecated API's own value shape. */

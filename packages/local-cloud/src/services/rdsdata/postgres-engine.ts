@@ -74,7 +74,5 @@ export async function openClusterDatabase(dir: string, database: string): Promis
   }
   const pg = new PGlite(dir, { ...(database === "postgres" ? {} : { database }), relaxedDurability: true });
   await pg.waitReady;
-  // The Data API prints timestamps with zone in UTC.
-  await pg.exec("SET TIME ZONE 'UTC'");
   return pg;
 }

@@ -1,11 +1,17 @@
 /**
- * One Postgres session per cluster (PGlite is a single connection), shared by every
- * Data API call: a transaction holds it from BeginTransaction to its end, a statement
- * outside a transaction holds it while it runs. Waiters are served in arrival order.
+ * Turns on a cluster's one Postgres session (PGlite is a single connection), shared by
+ * every Data API call and every wire connection (cluster-session.ts): a transaction holds
+ * it to its end, a statement outside a transaction while it runs. Waiters are served in
+ * arrival order.
  */
 export class SessionLock {
   private held = false;
   private readonly waiters: Array<() => void> = [];
+
+  /** How many callers wait for the session. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
 
   /** Resolves with the release function once the session is ours; rejects after `timeoutMs`. */
   acquire(timeoutMs: number, onTimeout: () => Error): Promise<() => void> {

@@ -13,10 +13,15 @@ import type { AwsRequest, AwsResponse, CallContext, Principal, Service } from ".
 import { jsonServiceErrors } from "../../wire/json-service-errors.js";
 import model from "../../wire/models/stepfunctions.js";
 import type { OperationSpecs } from "../../wire/operations.js";
+import { ExecutionLogs } from "./execution-logs.js";
+import { MapRuns } from "./map-runs.js";
 import { Executions } from "./executions.js";
 import { describeExecution, StepFunctionsOperations } from "./operations.js";
 import { StepFunctionsStore } from "./store.js";
 import { ActivityQueues, TaskTokens } from "./task-tokens.js";
+import type { TaskDeps } from "./tasks.js";
+import { testState } from "./test-state.js";
+import { splitQualified } from "./versions.js";
 
 /** Whether a trust policy lets Step Functions (global or regional principal) assume the role. */
 export function trustsStepFunctions(document: string, region: string): boolean {
@@ -44,14 +49,20 @@ export class StepFunctionsService implements Service {
   readonly signingName = "states";
   readonly ops: StepFunctionsOperations;
   private readonly executions: Executions;
+  /** Execution logs on their way to CloudWatch Logs (flush() before reading them). */
+  readonly executionLogs: ExecutionLogs;
   private readonly api: OperationService;
 
   constructor({ kernel }: ServiceDeps, opts: { timeScale?: number } = {}) {
     const store = new StepFunctionsStore(kernel.openDatabase("stepfunctions"));
     const tokens = new TaskTokens();
     const activities = new ActivityQueues();
-    const principalFor = (roleArn: string): Principal => ({ accessKeyId: "", arn: assumedRoleArn(roleArn, randomBytes(16).toString("hex")), admin: false, roleArn });
-    this.executions = new Executions(store, {
+    this.executionLogs = new ExecutionLogs(() => kernel.clients.logs as unknown as { call(op: string, input: unknown): Promise<any> });
+    // A role session with a key of its own: an empty key is how S3 tells an anonymous caller.
+    const principalFor = (roleArn: string): Principal => ({
+      accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`, arn: assumedRoleArn(roleArn, randomBytes(16).toString("hex")), admin: false, roleArn,
+    });
+    const taskDeps: TaskDeps = {
       region: kernel.region,
       call: (client, operation, input, principal) =>
         (kernel.clients as unknown as Record<string, { call(op: string, i: unknown, ctx: Partial<CallContext>): Promise<any> }>)[client]!.call(operation, input, { principal, region: kernel.region }),
@@ -65,7 +76,9 @@ export class StepFunctionsService implements Service {
         if (!row) throw new AwsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
         return describeExecution(row);
       },
-    }, opts);
+    };
+    const mapRuns = new MapRuns(store, taskDeps);
+    this.executions = new Executions(store, taskDeps, this.executionLogs, mapRuns, opts);
     const roleTrustsStates = (roleArn: string) => {
       const role = kernel.identity.role(roleArn);
       return !!role && trustsStepFunctions(role.assumeRolePolicyDocument, kernel.region);
@@ -101,6 +114,22 @@ export class StepFunctionsService implements Service {
       TagResource: { iam: on("TagResource", (i) => i.resourceArn), run: (i) => ops.TagResource(i) },
       UntagResource: { iam: on("UntagResource", (i) => i.resourceArn), run: (i) => ops.UntagResource(i) },
       ListTagsForResource: { iam: on("ListTagsForResource", (i) => i.resourceArn), run: (i) => ops.ListTagsForResource(i) },
+      RedriveExecution: { iam: on("RedriveExecution", execution), run: (i) => ops.RedriveExecution(i) },
+      PublishStateMachineVersion: { iam: on("PublishStateMachineVersion", machine), run: (i) => ops.PublishStateMachineVersion(i) },
+      ListStateMachineVersions: { iam: on("ListStateMachineVersions", machine), run: (i) => ops.ListStateMachineVersions(i) },
+      DeleteStateMachineVersion: { iam: on("DeleteStateMachineVersion", (i) => i.stateMachineVersionArn), run: (i) => ops.DeleteStateMachineVersion(i) },
+      CreateStateMachineAlias: {
+        iam: on("CreateStateMachineAlias", (i) => `${splitQualified(i.routingConfiguration?.[0]?.stateMachineVersionArn ?? "").machineArn}:${i.name}`),
+        run: (i) => ops.CreateStateMachineAlias(i as any),
+      },
+      DescribeStateMachineAlias: { iam: on("DescribeStateMachineAlias", (i) => i.stateMachineAliasArn), run: (i) => ops.DescribeStateMachineAlias(i) },
+      UpdateStateMachineAlias: { iam: on("UpdateStateMachineAlias", (i) => i.stateMachineAliasArn), run: (i) => ops.UpdateStateMachineAlias(i as any) },
+      DeleteStateMachineAlias: { iam: on("DeleteStateMachineAlias", (i) => i.stateMachineAliasArn), run: (i) => ops.DeleteStateMachineAlias(i) },
+      ListStateMachineAliases: { iam: on("ListStateMachineAliases", machine), run: (i) => ops.ListStateMachineAliases(i) },
+      TestState: { iam: anywhere("TestState"), run: (i) => testState(i as any, { taskDeps, region: kernel.region, accountId: kernel.accountId, roleTrustsStates }) },
+      DescribeMapRun: { iam: on("DescribeMapRun", (i) => i.mapRunArn), run: (i) => mapRuns.describe(i.mapRunArn) },
+      UpdateMapRun: { iam: on("UpdateMapRun", (i) => i.mapRunArn), run: (i) => mapRuns.update(i) },
+      ListMapRuns: { iam: on("ListMapRuns", execution), run: (i) => ops.ListMapRuns(i, mapRuns) },
     };
     this.api = operationService(kernel, {
       signingName: this.signingName,
@@ -125,5 +154,6 @@ export class StepFunctionsService implements Service {
 
   close(): void {
     this.executions.close();
+    void this.executionLogs.flush();
   }
 }

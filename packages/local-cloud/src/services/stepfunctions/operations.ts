@@ -7,9 +7,12 @@
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../../server/aws-error.js";
 import { checkDefinition } from "./asl/definition.js";
-import type { Executions } from "./executions.js";
+import { MAX_PAYLOAD_BYTES, payloadFits } from "./asl/interpreter.js";
+import type { Executions, RunnableMachine } from "./executions.js";
 import type { ActivityRow, ExecutionRow, MachineRow, StepFunctionsStore } from "./store.js";
+import type { MapRuns } from "./map-runs.js";
 import type { ActivityQueues, TaskTokens } from "./task-tokens.js";
+import { splitQualified, VersionsAndAliases, type RoutingEntry } from "./versions.js";
 
 type Doc = Record<string, any>;
 type Tag = { key?: string; value?: string };
@@ -31,7 +34,12 @@ function page<T>(items: T[], maxResults: number | undefined, nextToken: string |
 
 const tagMap = (tags: Tag[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.key ?? "", t.value ?? ""]));
 
+/** How long after its start a failed execution can be redriven. */
+const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
+
 export class StepFunctionsOperations {
+  private readonly versions: VersionsAndAliases;
+
   constructor(
     private readonly store: StepFunctionsStore,
     private readonly executions: Executions,
@@ -41,7 +49,9 @@ export class StepFunctionsOperations {
     private readonly accountId: string,
     /** Whether the role exists and trusts states.amazonaws.com (the role check CreateStateMachine makes). */
     private readonly roleTrustsStates: (roleArn: string) => boolean,
-  ) {}
+  ) {
+    this.versions = new VersionsAndAliases(store);
+  }
 
   machineArn(name: string): string {
     return `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
@@ -66,6 +76,15 @@ export class StepFunctionsOperations {
     return row;
   }
 
+  /** What StartExecution runs for a machine, version or alias ARN. */
+  private runnable(arn: string): RunnableMachine {
+    this.checkArn(arn, "stateMachine");
+    const { machineArn, qualifier } = splitQualified(arn);
+    const m = this.store.machine(machineArn);
+    if (!m) throw new AwsError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    return qualifier === undefined ? m : this.versions.runnable(m, qualifier);
+  }
+
   private execution(arn: string): ExecutionRow {
     this.checkArn(arn, "execution");
     this.executions.flush();
@@ -86,7 +105,7 @@ export class StepFunctionsOperations {
     }
   }
 
-  CreateStateMachine(i: { name: string; definition: string; roleArn: string; type?: string; loggingConfiguration?: Doc; tracingConfiguration?: Doc; tags?: Tag[]; publish?: boolean }) {
+  CreateStateMachine(i: { name: string; definition: string; roleArn: string; type?: string; loggingConfiguration?: Doc; tracingConfiguration?: Doc; tags?: Tag[]; publish?: boolean; versionDescription?: string }) {
     if (!NAME.test(i.name)) throw new AwsError("InvalidName", `Invalid Name: '${i.name}'`);
     this.checkDefinitionText(i.definition);
     this.checkRole(i.roleArn);
@@ -100,16 +119,27 @@ export class StepFunctionsOperations {
     const existing = this.store.machine(arn);
     if (existing) {
       if (existing.definition === i.definition && existing.role_arn === i.roleArn && existing.type === type && existing.logging === logging && existing.tracing === tracing) {
-        return { stateMachineArn: arn, creationDate: seconds(existing.created) };
+        return { stateMachineArn: arn, creationDate: seconds(existing.created), ...(i.publish ? this.versions.publish(existing, i.versionDescription) : {}) };
       }
       throw new AwsError("StateMachineAlreadyExists", `State Machine Already Exists: '${arn}'`);
     }
+    if (!i.publish && i.versionDescription !== undefined) throw new AwsError("ValidationException", "Version description can only be set when publish is true");
     const now = Date.now();
-    this.store.insertMachine({ arn, name: i.name, type, definition: i.definition, role_arn: i.roleArn, logging, tracing, created: now, updated: now, revision: randomUUID(), tags: JSON.stringify(tagMap(i.tags)) });
-    return { stateMachineArn: arn, creationDate: seconds(now) };
+    const row: MachineRow = { arn, name: i.name, type, definition: i.definition, role_arn: i.roleArn, logging, tracing, created: now, updated: now, revision: randomUUID(), tags: JSON.stringify(tagMap(i.tags)) };
+    this.store.insertMachine(row);
+    const version = i.publish ? this.versions.publish(row, i.versionDescription) : undefined;
+    return { stateMachineArn: arn, creationDate: seconds(now), ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
   }
 
   DescribeStateMachine(i: { stateMachineArn: string }) {
+    this.checkArn(i.stateMachineArn, "stateMachine");
+    const { machineArn, qualifier } = splitQualified(i.stateMachineArn);
+    if (qualifier !== undefined && /^\d+$/.test(qualifier)) {
+      const m = this.store.machine(machineArn);
+      const v = this.store.version(i.stateMachineArn);
+      if (!m || !v) throw new AwsError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${i.stateMachineArn}'`);
+      return this.versions.describeVersion(v, m);
+    }
     const m = this.machine(i.stateMachineArn);
     return this.describeMachine(m);
   }
@@ -121,20 +151,68 @@ export class StepFunctionsOperations {
     };
   }
 
-  UpdateStateMachine(i: { stateMachineArn: string; definition?: string; roleArn?: string; loggingConfiguration?: Doc; tracingConfiguration?: Doc }) {
+  UpdateStateMachine(i: { stateMachineArn: string; definition?: string; roleArn?: string; loggingConfiguration?: Doc; tracingConfiguration?: Doc; publish?: boolean; versionDescription?: string }) {
     const m = this.machine(i.stateMachineArn);
-    if (i.definition === undefined && i.roleArn === undefined && i.loggingConfiguration === undefined && i.tracingConfiguration === undefined) {
+    if (i.definition === undefined && i.roleArn === undefined && i.loggingConfiguration === undefined && i.tracingConfiguration === undefined && !i.publish) {
       throw new AwsError("MissingRequiredParameter", "Either the role ARN, definition, logging configuration or tracing configuration must be specified");
     }
     if (i.definition !== undefined) this.checkDefinitionText(i.definition);
     if (i.roleArn !== undefined) this.checkRole(i.roleArn);
-    const updated = Date.now(), revision = randomUUID();
-    this.store.updateMachine({
-      arn: m.arn, definition: i.definition ?? m.definition, role_arn: i.roleArn ?? m.role_arn,
+    if (!i.publish && i.versionDescription !== undefined) throw new AwsError("ValidationException", "Version description can only be set when publish is true");
+    const next = {
+      definition: i.definition ?? m.definition, role_arn: i.roleArn ?? m.role_arn,
       logging: i.loggingConfiguration ? JSON.stringify(i.loggingConfiguration) : m.logging, tracing: i.tracingConfiguration ? JSON.stringify(i.tracingConfiguration) : m.tracing,
-      updated, revision,
-    });
-    return { updateDate: seconds(updated), revisionId: revision };
+    };
+    const changed = next.definition !== m.definition || next.role_arn !== m.role_arn || next.logging !== m.logging || next.tracing !== m.tracing;
+    // An update that changes nothing keeps the revision: publishing it again answers the same version.
+    const updated = changed ? Date.now() : m.updated, revision = changed ? randomUUID() : m.revision;
+    if (changed) this.store.updateMachine({ arn: m.arn, ...next, updated, revision });
+    const version = i.publish ? this.versions.publish({ ...m, ...next, updated, revision }, i.versionDescription) : undefined;
+    return { updateDate: seconds(updated), revisionId: revision, ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
+  }
+
+  PublishStateMachineVersion(i: { stateMachineArn: string; revisionId?: string; description?: string }) {
+    return this.versions.publish(this.machine(i.stateMachineArn), i.description, i.revisionId);
+  }
+
+  ListStateMachineVersions(i: { stateMachineArn: string; maxResults?: number; nextToken?: string }) {
+    const m = this.machine(i.stateMachineArn);
+    const { items, nextToken } = page(this.versions.listVersions(m.arn), i.maxResults, i.nextToken);
+    return { stateMachineVersions: items, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  DeleteStateMachineVersion(i: { stateMachineVersionArn: string }) {
+    this.checkArn(i.stateMachineVersionArn, "stateMachine");
+    const { qualifier } = splitQualified(i.stateMachineVersionArn);
+    if (qualifier === undefined || !/^\d+$/.test(qualifier)) throw new AwsError("ValidationException", `Invalid version ARN: '${i.stateMachineVersionArn}'`);
+    this.versions.deleteVersion(i.stateMachineVersionArn);
+    return {};
+  }
+
+  CreateStateMachineAlias(i: { name: string; description?: string; routingConfiguration: RoutingEntry[] }) {
+    return this.versions.createAlias(i);
+  }
+
+  DescribeStateMachineAlias(i: { stateMachineAliasArn: string }) {
+    this.checkArn(i.stateMachineAliasArn, "stateMachine");
+    return this.versions.describeAlias(i.stateMachineAliasArn);
+  }
+
+  UpdateStateMachineAlias(i: { stateMachineAliasArn: string; description?: string; routingConfiguration?: RoutingEntry[] }) {
+    this.checkArn(i.stateMachineAliasArn, "stateMachine");
+    return this.versions.updateAlias(i);
+  }
+
+  DeleteStateMachineAlias(i: { stateMachineAliasArn: string }) {
+    this.checkArn(i.stateMachineAliasArn, "stateMachine");
+    this.store.deleteAlias(i.stateMachineAliasArn);
+    return {};
+  }
+
+  ListStateMachineAliases(i: { stateMachineArn: string; maxResults?: number; nextToken?: string }) {
+    const m = this.machine(i.stateMachineArn);
+    const { items, nextToken } = page(this.versions.listAliases(m.arn), i.maxResults, i.nextToken);
+    return { stateMachineAliases: items, ...(nextToken ? { nextToken } : {}) };
   }
 
   DeleteStateMachine(i: { stateMachineArn: string }) {
@@ -162,7 +240,7 @@ export class StepFunctionsOperations {
   }
 
   StartExecution(i: { stateMachineArn: string; name?: string; input?: string }) {
-    const m = this.machine(i.stateMachineArn);
+    const m = this.runnable(i.stateMachineArn);
     const name = i.name ?? randomUUID();
     if (!NAME.test(name)) throw new AwsError("InvalidName", `Invalid Name: '${name}'`);
     const input = this.parseInput(i.input);
@@ -180,6 +258,8 @@ export class StepFunctionsOperations {
 
   private parseInput(text: string | undefined): string {
     const input = text ?? "{}";
+    // The wire layer refuses more than 262,144 characters; multi-byte text can still be more bytes than that.
+    if (!payloadFits(input)) throw new AwsError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_PAYLOAD_BYTES} bytes'`);
     try {
       JSON.parse(input);
     } catch (err) {
@@ -189,7 +269,7 @@ export class StepFunctionsOperations {
   }
 
   async StartSyncExecution(i: { stateMachineArn: string; name?: string; input?: string }) {
-    const m = this.machine(i.stateMachineArn);
+    const m = this.runnable(i.stateMachineArn);
     if (m.type !== "EXPRESS") throw new AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
     const name = i.name ?? randomUUID();
     if (!NAME.test(name)) throw new AwsError("InvalidName", `Invalid Name: '${name}'`);
@@ -218,16 +298,39 @@ export class StepFunctionsOperations {
     return { stopDate: seconds(after?.stopped ?? Date.now()) };
   }
 
-  ListExecutions(i: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string; mapRunArn?: string }) {
+  ListExecutions(i: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string; mapRunArn?: string; redriveFilter?: string }) {
     if (!i.stateMachineArn) throw new AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
-    const m = this.machine(i.stateMachineArn);
+    this.checkArn(i.stateMachineArn, "stateMachine");
+    const { machineArn, qualifier } = splitQualified(i.stateMachineArn);
+    const m = this.machine(machineArn);
     if (m.type === "EXPRESS") throw new AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
-    const rows = this.store.executions(m.arn).filter((e) => !i.statusFilter || e.status === i.statusFilter);
+    // A version or alias ARN lists the executions started on it.
+    const rows = this.store.executions(m.arn).filter((e) => (!i.statusFilter || e.status === i.statusFilter)
+      && (qualifier === undefined || e.version_arn === i.stateMachineArn || e.alias_arn === i.stateMachineArn)
+      && (!i.redriveFilter || (i.redriveFilter === "REDRIVEN") === e.redrive_count > 0));
     const { items, nextToken } = page(rows, i.maxResults, i.nextToken);
     return {
-      executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: e.machine_arn, name: e.name, status: e.status, startDate: seconds(e.started), ...(e.stopped ? { stopDate: seconds(e.stopped) } : {}) })),
+      executions: items.map((e) => ({
+        executionArn: e.arn, stateMachineArn: e.machine_arn, name: e.name, status: e.status, startDate: seconds(e.started), ...(e.stopped ? { stopDate: seconds(e.stopped) } : {}),
+        ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}), ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
+        ...(e.redrive_count ? { redriveCount: e.redrive_count, redriveDate: seconds(e.redrive_date!) } : {}),
+      })),
       ...(nextToken ? { nextToken } : {}),
     };
+  }
+
+  ListMapRuns(i: { executionArn: string; maxResults?: number; nextToken?: string }, mapRuns: MapRuns) {
+    const e = this.execution(i.executionArn);
+    const { items, nextToken } = page(mapRuns.list(e.arn), i.maxResults, i.nextToken);
+    return { mapRuns: items, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  RedriveExecution(i: { executionArn: string; clientToken?: string }) {
+    const e = this.execution(i.executionArn);
+    const why = notRedrivable(e);
+    if (why) throw new AwsError("ExecutionNotRedrivable", why);
+    this.executions.redrive(e);
+    return { redriveDate: seconds(this.store.execution(e.arn)!.redrive_date!) };
   }
 
   GetExecutionHistory(i: { executionArn: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }) {
@@ -334,12 +437,23 @@ export class StepFunctionsOperations {
 }
 
 export function describeExecution(e: ExecutionRow) {
+  const why = notRedrivable(e);
   return {
     executionArn: e.arn, stateMachineArn: e.machine_arn, name: e.name, status: e.status, startDate: seconds(e.started),
     ...(e.stopped ? { stopDate: seconds(e.stopped) } : {}),
     input: e.input, inputDetails: { included: true },
     ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
     ...(e.error !== null ? { error: e.error } : {}), ...(e.cause !== null ? { cause: e.cause } : {}),
-    redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
+    ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}), ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
+    redriveCount: e.redrive_count ?? 0, ...(e.redrive_date ? { redriveDate: seconds(e.redrive_date) } : {}),
+    ...(why ? { redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: why } : { redriveStatus: "REDRIVABLE" }),
   };
+}
+
+/** Why an execution cannot be redriven (as DescribeExecution's redriveStatusReason says it), or undefined when it can. */
+export function notRedrivable(e: ExecutionRow, now = Date.now()): string | undefined {
+  if (e.status === "RUNNING" || e.status === "SUCCEEDED") return `Execution is ${e.status} and cannot be redriven`;
+  if (now - e.started > REDRIVE_WINDOW_MS) return "Execution can not be redriven after 14 days of its start";
+  if (!e.checkpoint_state) return "Execution failed before entering any state and cannot be redriven";
+  return undefined;
 }

@@ -14,34 +14,17 @@ import {
   SFNClient, CreateStateMachineCommand, DescribeStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand,
   GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand, StartSyncExecutionCommand, SendTaskSuccessCommand,
   SendTaskFailureCommand, CreateActivityCommand, GetActivityTaskCommand, TagResourceCommand, ListTagsForResourceCommand, UntagResourceCommand, UpdateStateMachineCommand,
-  DeleteStateMachineCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput,
+  DeleteStateMachineCommand, ListStateMachinesCommand,
 } from "@aws-sdk/client-sfn";
 import { LambdaClient, CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { DynamoDBClient, CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { startTestCloud, type TestCloud } from "../../testing.js";
+import { createRole, finished } from "./test-support.js";
 
 const ACCOUNT = "000000000000";
 const REGION = "us-east-1";
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-
-async function createRole(tc: TestCloud, name: string, actions: string[], service = "states.amazonaws.com"): Promise<string> {
-  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] };
-  await tc.cloud.iam.call("CreateRole", { RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) });
-  if (actions.length) {
-    await tc.cloud.iam.call("PutRolePolicy", { RoleName: name, PolicyName: "p", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }) });
-  }
-  return roleArn(name);
-}
-
-async function finished(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
-  for (let i = 0; i < 400; i++) {
-    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== "RUNNING") return d;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${executionArn} still running`);
-}
 
 describe("Step Functions (SDK v3)", () => {
   let tc: TestCloud;

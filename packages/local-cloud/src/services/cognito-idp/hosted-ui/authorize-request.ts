@@ -3,9 +3,11 @@
  * redirect URI against its CallbackURLs (until then errors go to the domain's /error
  * page, since the redirect URI is not yet trusted), then — answered on the redirect URI as
  * `error` / `error_description` — OAuth being enabled for the client, the response type
- * and its flow, the scopes, the identity provider and the PKCE challenge.
+ * and its flow, the scopes, the identity provider (`identity_provider`, or
+ * `idp_identifier`) and the PKCE challenge.
  */
 import type { Client, Directory, Pool } from "../directory.js";
+import { findIdentityProvider, identityProviderByIdentifier, type IdentityProvider } from "../identity-providers.js";
 import { grantedScopes } from "./scopes.js";
 
 export interface AuthorizeRequest {
@@ -17,6 +19,8 @@ export interface AuthorizeRequest {
   nonce?: string;
   scopes: string[];
   challenge?: { value: string; method: "S256" | "plain" };
+  /** The federated provider `identity_provider` / `idp_identifier` asked for (none: COGNITO or not said). */
+  provider?: IdentityProvider;
 }
 
 export type Checked =
@@ -49,10 +53,17 @@ export function checkAuthorizeRequest(dir: Directory, poolId: string, q: URLSear
   if (!flows.includes(responseType === "code" ? "code" : "implicit")) return fail("unauthorized_client");
   const scopes = grantedScopes(q.get("scope"), settings.AllowedOAuthScopes ?? []);
   if (!scopes) return fail("invalid_scope");
-  const provider = q.get("identity_provider");
-  if (provider !== null) {
+  // identity_provider names the provider; idp_identifier picks one by its IdpIdentifiers.
+  const named = q.get("identity_provider");
+  const identifier = named === null ? q.get("idp_identifier") : null;
+  let provider: IdentityProvider | undefined;
+  if (named !== null || identifier !== null) {
     const supported: string[] = settings.SupportedIdentityProviders ?? [];
-    if (provider !== "COGNITO" || !supported.includes("COGNITO")) return fail("invalid_request", provider === "COGNITO" ? "COGNITO is not a supported identity provider for this client." : `Identity provider ${provider} is not served by the local cloud's Cognito (only COGNITO).`);
+    const found = named === "COGNITO" ? undefined : named !== null ? findIdentityProvider(dir, poolId, named) : identityProviderByIdentifier(dir, poolId, identifier!);
+    const name = named === "COGNITO" ? "COGNITO" : found?.ProviderName;
+    if (!name) return fail("invalid_request", named !== null ? `Identity provider ${named} does not exist in this user pool.` : `No identity provider has the identifier ${identifier}.`);
+    if (!supported.includes(name)) return fail("invalid_request", `${name} is not a supported identity provider for this client.`);
+    provider = found;
   }
   let challenge: AuthorizeRequest["challenge"];
   const value = q.get("code_challenge");
@@ -65,7 +76,7 @@ export function checkAuthorizeRequest(dir: Directory, poolId: string, q: URLSear
   } else if (q.get("code_challenge_method") !== null) {
     return fail("invalid_request", "code_challenge is required with code_challenge_method");
   }
-  return { ok: { pool, client, responseType, redirectUri, state, nonce: q.get("nonce") ?? undefined, scopes, challenge } };
+  return { ok: { pool, client, responseType, redirectUri, state, nonce: q.get("nonce") ?? undefined, scopes, challenge, provider } };
 }
 
 /** A redirect to the client with the answer in the query (code) or the fragment (token), as OAuth 2.0 puts them. */

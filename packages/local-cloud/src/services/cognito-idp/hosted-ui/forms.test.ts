@@ -6,12 +6,13 @@
  * new-password form → the callback; a PreAuthentication trigger's refusal on the form;
  * a form posted without its CSRF cookie.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolClientCommand, CreateUserPoolDomainCommand, AdminCreateUserCommand, AdminGetUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { type TestCloud } from "../../../testing.js";
+import { useTestCloud } from "../../../test-fixtures.js";
 import { cookieHeader, cookiesOf, form, request, signInThroughForm, type Answer } from "./hosted-ui.testing.js";
 
 let tc: TestCloud;
@@ -22,8 +23,8 @@ let base: string;
 const CALLBACK = "https://app.example.com/cb";
 const codes: { destination: string; username: string; purpose: string; code: string }[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
   const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "forms", UsernameAttributes: ["email"], AutoVerifiedAttributes: ["email"] }));
@@ -35,10 +36,7 @@ before(async () => {
   }));
   clientId = UserPoolClient!.ClientId!;
   base = `http://forms-app.auth.us-east-1.localhost:${new URL(tc.clientConfig.endpoint).port}`;
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const query = () => `?${new URLSearchParams({ client_id: clientId, response_type: "code", redirect_uri: CALLBACK, scope: "openid email", state: "s" })}`;

@@ -71,3 +71,28 @@ export async function signInThroughForm(authorizeUrl: string, username: string, 
   cookiesOf(posted, jar);
   return posted;
 }
+
+/**
+ * A browser's walk from a URL to the app's callback through a federated sign-in: redirects
+ * followed with a cookie jar per host, an upstream OpenID provider's sign-in form (the test
+ * helper's, posting `login` and `password`) filled in as `login`. Returns the callback URL.
+ */
+export async function followToCallback(url: string, callback: string, login: string): Promise<URL> {
+  const jars = new Map<string, Record<string, string>>();
+  const jar = (u: URL) => jars.get(u.host) ?? (jars.set(u.host, {}), jars.get(u.host)!);
+  let next: { url: URL; init?: ReturnType<typeof form> } = { url: new URL(url) };
+  for (let hop = 0; hop < 20; hop++) {
+    if (next.url.href.startsWith(callback)) return next.url;
+    const cookies = jar(next.url);
+    const answer = await request(next.url, { ...next.init, headers: { ...next.init?.headers, cookie: cookieHeader(cookies) } });
+    cookiesOf(answer, cookies);
+    if (answer.location) {
+      next = { url: answer.location };
+      continue;
+    }
+    const action = /<form method="post" action="(\/interaction\/[^"]+\/login)"/.exec(answer.body)?.[1];
+    assert.ok(action, `expected a redirect or the provider's sign-in form at ${next.url}, got ${answer.status}: ${answer.body.slice(0, 300)}`);
+    next = { url: new URL(action, next.url), init: form({ login, password: "anything" }) };
+  }
+  assert.fail("too many redirects");
+}

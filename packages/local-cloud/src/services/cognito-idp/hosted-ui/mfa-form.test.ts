@@ -3,16 +3,18 @@
  * does, and never hands out a code (or a hosted UI session) on the password alone:
  * an authenticator app (OPTIONAL pool, factor set up through the SDK), a texted code (ON
  * pool, phone number), the choice between several factors, a wrong code, a forged form,
- * and a user with no factor in a pool that requires one (refused with an error page).
+ * and a user with no factor in a pool that requires one (an authenticator app set up on the
+ * spot; refused with an error page where the pool offers none).
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AdminCreateUserCommand, AdminSetUserMFAPreferenceCommand, AdminSetUserPasswordCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient,
   CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { type TestCloud } from "../../../testing.js";
+import { useTestCloud } from "../../../test-fixtures.js";
 import { totpCode, totpStep } from "../totp.js";
 import { cookieHeader, cookiesOf, form, request, signInThroughForm, type Answer } from "./hosted-ui.testing.js";
 
@@ -22,14 +24,11 @@ const CALLBACK = "https://app.example.com/cb";
 const PASSWORD = "Passw0rd!";
 const codes: { username: string; purpose: string; code: string; destination: string }[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("cognito:code", (e) => codes.push(e));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 interface Site { poolId: string; clientId: string; base: string }
@@ -163,15 +162,39 @@ test("a forged MFA form (no session, or another challenge's name) signs no one i
   }
 });
 
-test("a pool requiring MFA and a user with no factor: a clear error page, no code, no session", async () => {
+test("a pool requiring MFA and a user with no factor: the form sets up an authenticator app (QR code and secret), verifies its code, then signs in", async () => {
   const s = await site("mfa-setup", "ON", { totp: true }, { ned: {} });
   const jar: Record<string, string> = {};
-  const refused = await signInThroughForm(authorizeUrl(s), "ned", PASSWORD, jar);
+  const setup = await signInThroughForm(authorizeUrl(s), "ned", PASSWORD, jar);
+  assert.equal(setup.status, 200, setup.body);
+  assert.equal(jar.cognito, undefined, "no hosted UI session before the factor is set up");
+  assert.match(setup.body, /<h1>Set up an authenticator app<\/h1>/);
+  assert.match(setup.body, /<svg [^>]*>.*<\/svg>/s, "a QR code of the otpauth URI");
+  const secret = /<figcaption id="secret">([A-Z2-7=]+)<\/figcaption>/.exec(setup.body)?.[1];
+  assert.ok(secret, "the secret, for typing in");
+  const fields = fieldsOf(setup);
+  assert.equal(fields.mfa_challenge, "MFA_SETUP");
+  const right = totpCode(secret, totpStep());
+  const wrong = await post(s, jar, { ...fields, code: right === "000000" ? "111111" : "000000" });
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.body, /Code mismatch/);
+  assert.equal(jar.cognito, undefined);
+  landedWithCode(await post(s, jar, { ...fieldsOf(wrong), _csrf: fields._csrf!, code: right }));
+  assert.ok(jar.cognito, "signed in once the app's code is verified");
+  const user = await tc.cloud.cognitoidp.call("AdminGetUser", { UserPoolId: s.poolId, Username: "ned" });
+  assert.deepEqual(user.UserMFASettingList, ["SOFTWARE_TOKEN_MFA"]);
+  assert.equal(user.PreferredMfaSetting, "SOFTWARE_TOKEN_MFA");
+});
+
+test("a pool requiring MFA with only SMS, and a user with no phone number: a clear error page, no code, no session", async () => {
+  const s = await site("mfa-nophone", "ON", { sms: true }, { nia: {} });
+  const jar: Record<string, string> = {};
+  const refused = await signInThroughForm(authorizeUrl(s), "nia", PASSWORD, jar);
   assert.equal(refused.status, 400, refused.body);
   assert.equal(refused.location, undefined);
   assert.equal(jar.cognito, undefined);
   assert.match(refused.body, /mfa_setup_required/);
-  assert.match(refused.body, /The local hosted UI does not set up MFA yet/);
+  assert.match(refused.body, /offers no authenticator app to set up here/);
 });
 
 test("a pool with MFA OPTIONAL and a user with no factor signs in on the password, as on AWS", async () => {

@@ -4,12 +4,16 @@
  * the code), or for the factor to use when the user has several (SELECT_MFA_TYPE). The
  * challenge's Session travels in a hidden field, as the password step's state does on the
  * API; it is single-use, tied to the app client, and three minutes long (challenge-sessions.ts).
- * MFA_SETUP (a pool requiring MFA, a user with no factor) is not served by the form: it is
- * refused with an error page, so no tokens are ever issued without the second factor.
+ * MFA_SETUP (a pool requiring MFA, a user with no factor): the form sets up an authenticator
+ * app — AssociateSoftwareToken's secret shown as text and as a QR code of its otpauth:// URI,
+ * then the app's first code verified (VerifySoftwareToken) before the sign-in goes on — or,
+ * when the pool offers no authenticator app, refuses with an error page, so no tokens are
+ * ever issued without the second factor.
  */
 import type { AwsResponse } from "../../../types.js";
 import { CODE_RESPONSE } from "../mfa.js";
 import type { MfaType } from "../mfa-store.js";
+import qrcode from "qrcode-generator";
 import { errorPage, formPage, type Field, type PageContext } from "./pages.js";
 
 /** An MFA challenge as mfa.ts answers it. */
@@ -77,10 +81,41 @@ export function mfaPage(ctx: PageContext, state: MfaFormState, error?: string): 
     case "MFA_SETUP":
       return errorPage(
         "mfa_setup_required",
-        "This user pool requires multi-factor authentication and this user has no factor set up. The local hosted UI does not set up MFA yet: " +
-          "set up an authenticator app through the API (AssociateSoftwareToken and VerifySoftwareToken, or the MFA_SETUP challenge of InitiateAuth), then sign in here again.",
+        "This user pool requires multi-factor authentication, this user has no factor set up, and the pool offers no authenticator app to set up here " +
+          "(SMS and email factors need a verified phone number or email address: set one through the API, then sign in here again).",
       );
     default:
       return errorPage("invalid_request", `The local hosted UI does not answer the ${state.challenge || "unknown"} challenge.`);
   }
+}
+
+/** Whether an MFA_SETUP challenge lets the user set up an authenticator app. */
+export const offersAuthenticatorSetup = (challenge: MfaChallengeAnswer) =>
+  (JSON.parse(challenge.ChallengeParameters?.MFAS_CAN_SETUP ?? "[]") as string[]).includes("SOFTWARE_TOKEN_MFA");
+
+/** The authenticator app's URI (Google's Key URI format), named after the pool and the user. */
+export const otpauthUri = (issuer: string, username: string, secret: string) =>
+  `otpauth://totp/${encodeURIComponent(`${issuer}:${username}`)}?${new URLSearchParams({ secret, issuer })}`;
+
+/**
+ * Setting up an authenticator app while signing in: the secret (carried in the form as the
+ * state's hint, to show again after a wrong code), its QR code, and the first code.
+ */
+export function mfaSetupPage(ctx: PageContext, state: MfaFormState, error?: string): AwsResponse {
+  const uri = otpauthUri(ctx.poolName, state.username, state.hint);
+  const qr = qrcode(0, "M");
+  qr.addData(uri);
+  qr.make();
+  return formPage(ctx, {
+    title: "Set up an authenticator app", action: "/login", submit: "Verify and sign in", error,
+    info: `This user pool requires a second factor. Scan the QR code with an authenticator app, or enter the secret ${state.hint}, then enter the code it shows.`,
+    figure: `${qr.createSvgTag({ cellSize: 4, margin: 4 })}<figcaption id="secret">${state.hint.replace(/[^A-Z2-7=]/g, "")}</figcaption>`,
+    fields: [
+      { name: "mfa_challenge", label: "", type: "hidden", value: "MFA_SETUP" },
+      { name: "mfa_session", label: "", type: "hidden", value: state.session },
+      { name: "mfa_username", label: "", type: "hidden", value: state.username },
+      { name: "mfa_hint", label: "", type: "hidden", value: state.hint },
+      { name: "code", label: "Code", autocomplete: "one-time-code" },
+    ],
+  });
 }

@@ -4,7 +4,7 @@
  * refresh, revocation) and by plain HTTP for client_credentials with an SDK-created resource
  * server, the implicit flow, the hosted UI session, logout, and Cognito's error answers.
  */
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolClientCommand, CreateUserPoolDomainCommand, CreateResourceServerCommand,
@@ -12,7 +12,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Issuer, custom, generators, errors as oidcErrors, type BaseClient } from "openid-client";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { awsCli, startTestCloud, type TestCloud } from "../../../testing.js";
+import { awsCli, type TestCloud } from "../../../testing.js";
+import { useTestCloud } from "../../../test-fixtures.js";
 import { decodeJwt } from "../../../auth/jwt-verify.js";
 import { cookiesOf, form, loopbackLookup, request, signInThroughForm } from "./hosted-ui.testing.js";
 
@@ -26,8 +27,8 @@ let machine: { id: string; secret: string };
 const CALLBACK = "http://localhost:3000/callback";
 const LOGOUT = "http://localhost:3000/bye";
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   custom.setHttpOptionsDefaults({ lookup: loopbackLookup, timeout: 10_000 });
   const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "hosted", AutoVerifiedAttributes: ["email"] }));
@@ -55,10 +56,7 @@ before(async () => {
   machine = { id: machineClient.UserPoolClient!.ClientId!, secret: machineClient.UserPoolClient!.ClientSecret! };
   await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "ann", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "ann@example.com" }, { Name: "email_verified", Value: "true" }] }));
   await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "ann", Password: "Passw0rd!x", Permanent: true }));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;

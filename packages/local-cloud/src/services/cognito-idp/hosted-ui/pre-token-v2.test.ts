@@ -4,11 +4,12 @@
  * (source TokenGeneration_HostedAuth), its scopesToAdd / scopesToSuppress rewrite the access
  * token's `scope`, and the OAuth claims (`version` 2, `at_hash`, `nonce`) are kept.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { startTestCloud, type TestCloud } from "../../../testing.js";
+import { type TestCloud } from "../../../testing.js";
+import { useTestCloud } from "../../../test-fixtures.js";
 import { deployTestStack } from "../../../cloudformation/resources/test-stack.js";
 import { decodeJwt } from "../../../auth/jwt-verify.js";
 import { inlineTriggerFunctions } from "../trigger-functions.testing.js";
@@ -30,8 +31,8 @@ let clientId: string;
 let base: string;
 const events: any[] = [];
 
-before(async () => {
-  tc = await startTestCloud();
+useTestCloud(async (started) => {
+  tc = started;
   idp = new CognitoIdentityProviderClient(tc.clientConfig);
   tc.cloud.events.on("lambda:log", (e) => {
     const at = e.line.indexOf("EVENT ");
@@ -60,10 +61,7 @@ before(async () => {
   base = `http://hosted-v2.auth.us-east-1.localhost:${new URL(tc.clientConfig.endpoint).port}`;
   await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "vic", MessageAction: "SUPPRESS" }));
   await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "vic", Password: "Passw0rd!", Permanent: true }));
-});
-after(async () => {
-  idp?.destroy();
-  await tc?.stop();
+  return idp;
 });
 
 test("a V2 trigger sees the OAuth scopes and rewrites the access token's; version, at_hash and nonce stay", async () => {

@@ -14,7 +14,9 @@
  * spawned, with the AWS SDK modules the function's build imports already loaded (the
  * build writes a module of those imports), but no code. The next rebuild hands the new code to the standby, whose init then only
  * evaluates the bundle: spawn and SDK import (the bulk of a cold start) are off the
- * path from save to new answer. The standby never ran any code of the function, so each
+ * path from save to new answer. A reserve standby, spawned once the first had time to
+ * start, takes its place when it is taken, so a second save right after the first one's
+ * answer finds a started process too. The standby never ran any code of the function, so each
  * version still starts in a fresh environment. While the app is under load (a load
  * test, an integration suite: nobody edits it meanwhile) no function keeps one: the
  * process would only hold memory and compete for the cores; the first invocation after
@@ -53,6 +55,11 @@ export interface PoolInvocationResult {
 
 /** How long after an invocation a standby is spawned (or, under load, looked at again). */
 const STANDBY_DELAY_MS = 100;
+/**
+ * How long after the standby its reserve is spawned: time for the standby to boot and
+ * warm up first (~150–250 ms of one core), so the two never start side by side.
+ */
+const RESERVE_DELAY_MS = 400;
 
 /**
  * More invocations than this within BUSY_WINDOW_MS (100 a second), of all the functions
@@ -117,6 +124,13 @@ export class FunctionPool {
   /** Keep a standby for the function's next version (set by the runtime). */
   private keepStandby = false;
   private standby?: ExecutionEnvironment;
+  /**
+   * A second standby, spawned once the first had time to start: two saves in a row (the
+   * second right after the first's answer) each find a started process. Without it the
+   * second paid a fresh process, the standby for it being spawned only after the first
+   * save's answer.
+   */
+  private reserve?: ExecutionEnvironment;
   private standbyTimer?: NodeJS.Timeout;
   /** Environments that hold a slot of the budget (each gives it back once). */
   private readonly counted = new WeakSet<ExecutionEnvironment>();
@@ -158,7 +172,10 @@ export class FunctionPool {
         if (env.state === "dead") this.envs.delete(env);
         wakeFirst(this.waiters);
         // After an answer, not before: the standby's spawn must not slow the request that wanted code.
-        if (!env.retire) this.scheduleStandby(launch);
+        if (!env.retire) {
+          this.load.count();
+          this.scheduleStandby(launch);
+        }
       }
       // The environment ended before this one began: run it on another.
       if (outcome === NOT_STARTED) continue;
@@ -260,6 +277,7 @@ export class FunctionPool {
       const env = oldest;
       return { lastUsed: env.lastUsed, end: () => (this.end(env), this.envs.delete(env)) };
     }
+    if (this.reserve && this.reserve.state === "standby") return { lastUsed: 0, end: () => this.dropReserve() };
     if (this.standby && this.standby.state === "standby") return { lastUsed: 0, end: () => this.dropStandby() };
     return undefined;
   }
@@ -402,10 +420,10 @@ export class FunctionPool {
 
   /**
    * Spawns a standby for the function's next version (sst dev source code only) a
-   * moment after an invocation, so it does not compete with a burst of requests.
+   * moment after an invocation, so it does not compete with a burst of requests, and
+   * its reserve a while after that (or, the standby there, the reserve after the delay).
    */
-  private scheduleStandby(launch: WorkerLaunch): void {
-    this.load.count();
+  private scheduleStandby(launch: WorkerLaunch, delayMs = STANDBY_DELAY_MS): void {
     if (!this.keepStandby || this.closed || !launch.file || this.standbyTimer) return;
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = undefined;
@@ -414,12 +432,18 @@ export class FunctionPool {
         this.dropStandby();
         return;
       }
-      if (!this.keepStandby || this.closed || (this.standby && this.standby.state !== "dead")) return;
+      if (!this.keepStandby || this.closed) return;
+      const live = (env?: ExecutionEnvironment) => !!env && env.state !== "dead";
+      if (live(this.standby) && live(this.reserve)) return;
       // A standby takes a slot of the function's cap: a function scaled out to it (under
       // load, nobody is editing it) gets none until an environment goes.
       if (this.envs.size >= this.maxConcurrency) return;
-      this.spawnStandby(launch);
-    }, STANDBY_DELAY_MS);
+      if (!live(this.standby)) {
+        this.spawnStandby(launch);
+        // Its reserve once it started, unless an invocation or a rebuild comes first.
+        this.scheduleStandby(launch, RESERVE_DELAY_MS);
+      } else this.spawnReserve(launch);
+    }, delayMs);
     this.standbyTimer.unref();
   }
 
@@ -427,10 +451,14 @@ export class FunctionPool {
   private takeStandby(launch: WorkerLaunch): ExecutionEnvironment | undefined {
     const standby = this.standby;
     if (!standby) return undefined;
-    this.standby = undefined;
-    // Spawned for another environment (new credentials, a recycle): of no use any more.
+    // The reserve, started a while ago, is the standby for the version after this one.
+    this.standby = this.reserve;
+    this.reserve = undefined;
+    // Spawned for another environment (new credentials, a recycle): of no use any more,
+    // and neither is the reserve, spawned alike.
     if (!standby.canAdopt(launch)) {
       this.end(standby);
+      this.dropStandby();
       return undefined;
     }
     standby.adopt(launch);
@@ -443,18 +471,35 @@ export class FunctionPool {
 
   private spawnStandby(launch: WorkerLaunch): void {
     this.dropStandby();
-    if (!this.budget.tryTake()) return;
+    this.standby = this.standbyFor(launch);
+  }
+
+  private spawnReserve(launch: WorkerLaunch): void {
+    this.dropReserve();
+    this.reserve = this.standbyFor(launch);
+  }
+
+  /** A new standby environment for `launch`'s next version, if the machine-wide budget has room. */
+  private standbyFor(launch: WorkerLaunch): ExecutionEnvironment | undefined {
+    if (!this.budget.tryTake()) return undefined;
     const env = this.newEnvironment(launch, { standby: true });
     // The SDK modules the current build imports (the next one likely imports the same).
     if (launch.preload) env.preload([pathToFileURL(launch.preload).href]);
-    this.standby = env;
+    return env;
   }
 
+  /** Ends the standby and its reserve (and any spawn of them still to come). */
   private dropStandby(): void {
     if (this.standbyTimer) clearTimeout(this.standbyTimer);
     this.standbyTimer = undefined;
     if (this.standby) this.end(this.standby);
     this.standby = undefined;
+    this.dropReserve();
+  }
+
+  private dropReserve(): void {
+    if (this.reserve) this.end(this.reserve);
+    this.reserve = undefined;
   }
 }
 

@@ -88,9 +88,9 @@ test("*.localhost names reach the local cloud; https:// to them is plain HTTP, o
 });
 
 test("only a plain-HTTP endpoint on loopback installs the hooks", () => {
-  assert.deepEqual(loopbackCloud("http://127.0.0.1:4570"), { address: "127.0.0.1", port: 4570 });
-  assert.deepEqual(loopbackCloud("http://localhost:4570"), { address: "127.0.0.1", port: 4570 });
-  assert.deepEqual(loopbackCloud("http://[::1]:4570"), { address: "::1", port: 4570 });
+  assert.deepEqual(loopbackCloud("http://127.0.0.1:4570"), { address: "127.0.0.1", host: "127.0.0.1", port: 4570 });
+  assert.deepEqual(loopbackCloud("http://localhost:4570"), { address: "127.0.0.1", host: "localhost", port: 4570 });
+  assert.deepEqual(loopbackCloud("http://[::1]:4570"), { address: "::1", host: "::1", port: 4570 });
   assert.equal(loopbackCloud("https://127.0.0.1:4570"), undefined);
   assert.equal(loopbackCloud("http://10.0.0.5:4570"), undefined);
   assert.equal(loopbackCloud(undefined), undefined);

@@ -38,7 +38,7 @@ test("a pre-warm retires the old code's busy environment, and the next standby w
   await sleep(100);
   build("v2", "");
   assert.equal(await rt.prewarm(def.functionName), true);
-  assert.equal(rt.hasStandby(def.functionName), false, "the standby took v2");
+  assert.equal(rt.hasStandby(def.functionName), false, "the standby took v2 (before its reserve was spawned)");
   assert.equal((await slow).payload.toString(), '"v1"', "what v1 held still runs to its end");
 
   // v1's answer neither keeps its environment nor schedules a standby while v2 is not yet asked for anything.

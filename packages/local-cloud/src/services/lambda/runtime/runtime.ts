@@ -256,21 +256,30 @@ export class LambdaRuntime {
         502,
       );
     }
+    // One async frame for the whole invocation, not one a step: each would cost a promise
+    // and a context on every request.
     const end = this.limits.begin(def.functionName, def.reservedConcurrency);
+    let pool: FunctionPool;
+    let launch: WorkerLaunch;
+    let invocation: Invocation;
+    let done: Awaited<ReturnType<FunctionPool["invoke"]>>;
     try {
-      return await this.run(def, payload, opts);
+      const pending = this.launchFor(def);
+      launch = pending instanceof Promise ? await pending : pending;
+      pool = this.poolFor(def.functionName);
+      invocation = this.begin(def, payload, opts, launch, pool);
+      done = await pool.invoke(launch, invocation);
     } finally {
       end();
     }
+    return this.finish(def, invocation, done);
   }
 
-  private async run(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions): Promise<RuntimeInvokeResult> {
+  /** The invocation's object, its START line and event. */
+  private begin(def: FunctionDefinition, payload: string, opts: RuntimeInvokeOptions, launch: WorkerLaunch, pool: FunctionPool): Invocation {
     const requestId = opts.requestId ?? randomUUID();
-    const pending = this.launchFor(def);
-    const launch = pending instanceof Promise ? await pending : pending;
     const functionName = def.functionName;
     this.lastDefinitions.set(functionName, def);
-    const pool = this.poolFor(functionName);
     if (launch.file) this.keepStandbyFor(functionName, pool);
     const events = this.cloud.events;
     const invocation = new Invocation(
@@ -285,8 +294,15 @@ export class LambdaRuntime {
 
     if (events.listenerCount("lambda:start") > 0) events.emit("lambda:start", { functionName, requestId });
     invocation.onLog(`START RequestId: ${requestId} Version: ${def.version}`);
-    const { outcome, logStreamName, coldStart, coldStartMs } = await pool.invoke(launch, invocation);
+    return invocation;
+  }
 
+  /** The END and REPORT lines, the lines shipped to CloudWatch Logs, the end event: the result. */
+  private finish(def: FunctionDefinition, invocation: Invocation, done: Awaited<ReturnType<FunctionPool["invoke"]>>): RuntimeInvokeResult {
+    const { outcome, logStreamName, coldStart, coldStartMs } = done;
+    const { requestId } = invocation;
+    const functionName = def.functionName;
+    const events = this.cloud.events;
     const handlerMs = outcome.durationMs;
     invocation.onLog(`END RequestId: ${requestId}`);
     const memory = outcome.maxMemoryMb ? `\tMax Memory Used: ${outcome.maxMemoryMb} MB` : "";

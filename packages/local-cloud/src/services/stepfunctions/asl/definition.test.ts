@@ -40,9 +40,13 @@ describe("definition checks", () => {
     ]);
     assert.match(problems("{nope")[0]!, /^INVALID_JSON_DESCRIPTION: /);
     assert.deepEqual(problems({ StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.a", Next: "C" }] } } }), ["SCHEMA_VALIDATION_FAILED: A choice rule must have exactly one comparison operator at /States/C/Choices/0"]);
-    assert.deepEqual(problems({ StartAt: "P", QueryLanguage: "JSONata", States: { P: { Type: "Pass", InputPath: "no-dollar", End: true } } }), [
-      "SCHEMA_VALIDATION_FAILED: The local cloud runs JSONPath state machines only; QueryLanguage JSONata is not supported at /QueryLanguage",
-      "SCHEMA_VALIDATION_FAILED: The value for the field 'InputPath' must be a valid JSONPath at /States/P/InputPath",
+    // A JSONata state takes no JSONPath fields, and its expressions must parse.
+    assert.deepEqual(problems({ StartAt: "P", QueryLanguage: "JSONata", States: { P: { Type: "Pass", InputPath: "$.a", Output: "{% $states.input.( %}", End: true } } }), [
+      "SCHEMA_VALIDATION_FAILED: Field 'InputPath' is not supported at /States/P/InputPath",
+      "SCHEMA_VALIDATION_FAILED: The JSONata expression '$states.input.(' is invalid: Expected \")\" before end of expression at /States/P/Output",
+    ]);
+    assert.deepEqual(problems({ StartAt: "P", QueryLanguage: "JSONata", States: { P: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }), [
+      "SCHEMA_VALIDATION_FAILED: A JSONPath state is not allowed in a JSONata state machine at /States/P/QueryLanguage",
     ]);
   });
 });

@@ -7,6 +7,7 @@
 import { CHOICE_OPERATORS } from "./choice.js";
 import { isIntrinsic, parseIntrinsic } from "./intrinsics.js";
 import { parsePath } from "./json-path.js";
+import { compile, expressionsIn } from "./jsonata.js";
 
 export type StateDef = Record<string, any>;
 export interface Machine {
@@ -14,6 +15,7 @@ export interface Machine {
   States: Record<string, StateDef>;
   TimeoutSeconds?: number;
   Comment?: string;
+  QueryLanguage?: "JSONPath" | "JSONata";
 }
 
 const COMMON = ["Type", "Comment"];
@@ -29,6 +31,20 @@ const FIELDS: Record<string, string[]> = {
   Parallel: [...COMMON, ...FLOW, ...IO, "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Branches"],
   Map: [...COMMON, ...FLOW, ...IO, "Parameters", "ItemSelector", "ResultSelector", "ResultPath", "Retry", "Catch", "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "Iterator", "ItemProcessor", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"],
 };
+/** The fields of each state type in a JSONata state: Arguments/Output/Assign in place of the paths and templates. */
+const JSONATA_OUT = ["Output", "Assign", "QueryLanguage"];
+const JSONATA_FIELDS: Record<string, string[]> = {
+  Pass: [...COMMON, ...FLOW, ...JSONATA_OUT],
+  Task: [...COMMON, ...FLOW, ...JSONATA_OUT, "Arguments", "Retry", "Catch", "Resource", "TimeoutSeconds", "HeartbeatSeconds", "Credentials"],
+  Choice: [...COMMON, ...JSONATA_OUT, "Choices", "Default"],
+  Wait: [...COMMON, ...FLOW, ...JSONATA_OUT, "Seconds", "Timestamp"],
+  Succeed: [...COMMON, "Output", "QueryLanguage"],
+  Fail: [...COMMON, "Error", "Cause", "QueryLanguage"],
+  Parallel: [...COMMON, ...FLOW, ...JSONATA_OUT, "Arguments", "Retry", "Catch", "Branches"],
+  Map: [...COMMON, ...FLOW, ...JSONATA_OUT, "Items", "ItemSelector", "ItemProcessor", "MaxConcurrency", "Retry", "Catch", "Label"],
+};
+/** Fields whose value may hold `{% … %}` expressions in a JSONata state. */
+const JSONATA_EXPRESSION_FIELDS = ["Arguments", "Output", "Assign", "Items", "ItemSelector", "Seconds", "Timestamp", "Error", "Cause", "TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency"];
 const PATH_FIELDS = ["InputPath", "OutputPath", "ResultPath", "ItemsPath", "SecondsPath", "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath", "MaxConcurrencyPath"];
 
 export class DefinitionProblems {
@@ -58,18 +74,18 @@ export function checkDefinition(text: string): { machine?: Machine; problems: De
   }
   const machine = doc as Record<string, any>;
   for (const key of Object.keys(machine)) {
-    if (key === "QueryLanguage" && machine[key] !== "JSONPath") problems.add("SCHEMA_VALIDATION_FAILED", "The local cloud runs JSONPath state machines only; QueryLanguage JSONata is not supported", "/QueryLanguage");
+    if (key === "QueryLanguage" && machine[key] !== "JSONPath" && machine[key] !== "JSONata") problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'QueryLanguage' must be one of JSONPath, JSONata", "/QueryLanguage");
     else if (!["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"].includes(key)) problems.add("SCHEMA_VALIDATION_FAILED", `Field '${key}' is not supported`, `/${key}`);
   }
   if (machine.TimeoutSeconds !== undefined && !(Number.isInteger(machine.TimeoutSeconds) && machine.TimeoutSeconds > 0)) {
     problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'TimeoutSeconds' must be a positive integer", "/TimeoutSeconds");
   }
-  checkStates(machine, "", problems);
+  checkStates(machine, "", problems, machine.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath");
   return problems.list.length ? { problems } : { machine: machine as Machine, problems };
 }
 
 /** One StartAt/States set: the machine itself, a Parallel branch or a Map processor. */
-function checkStates(scope: Record<string, any>, at: string, problems: DefinitionProblems): void {
+function checkStates(scope: Record<string, any>, at: string, problems: DefinitionProblems, language: "JSONPath" | "JSONata"): void {
   if (typeof scope.StartAt !== "string") problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [StartAt]", at || "/");
   if (!scope.States || typeof scope.States !== "object" || Array.isArray(scope.States) || !Object.keys(scope.States).length) {
     problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [States]", at || "/");
@@ -89,12 +105,23 @@ function checkStates(scope: Record<string, any>, at: string, problems: Definitio
       problems.add("SCHEMA_VALIDATION_FAILED", "A state must be a JSON object", here);
       continue;
     }
-    const allowed = FIELDS[state.Type];
+    if (state.QueryLanguage !== undefined && state.QueryLanguage !== "JSONPath" && state.QueryLanguage !== "JSONata") {
+      problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'QueryLanguage' must be one of JSONPath, JSONata", `${here}/QueryLanguage`);
+    }
+    if (language === "JSONata" && state.QueryLanguage === "JSONPath") {
+      problems.add("SCHEMA_VALIDATION_FAILED", "A JSONPath state is not allowed in a JSONata state machine", `${here}/QueryLanguage`);
+    }
+    const jsonataState = (state.QueryLanguage ?? language) === "JSONata";
+    const allowed = jsonataState ? JSONATA_FIELDS[state.Type] : FIELDS[state.Type] && [...FIELDS[state.Type]!, "QueryLanguage"];
     if (!allowed) {
       problems.add("SCHEMA_VALIDATION_FAILED", state.Type === undefined ? "These fields are required: [Type]" : `The value for the field 'Type' must be one of ${Object.keys(FIELDS).join(", ")}`, here);
       continue;
     }
     for (const key of Object.keys(state)) if (!allowed.includes(key)) problems.add("SCHEMA_VALIDATION_FAILED", `Field '${key}' is not supported`, `${here}/${key}`);
+    if (jsonataState) {
+      checkJsonataState(state, here, problems, target, language);
+      continue;
+    }
     for (const key of PATH_FIELDS) {
       const v = state[key];
       if (v === undefined || (v === null && ["InputPath", "OutputPath", "ResultPath"].includes(key))) continue;
@@ -113,9 +140,54 @@ function checkStates(scope: Record<string, any>, at: string, problems: Definitio
     }
     for (const field of ["Parameters", "ResultSelector", "ItemSelector"]) if (state[field] !== undefined) checkTemplate(state[field], `${here}/${field}`, problems);
     checkRetryCatch(state, here, problems, target);
-    checkType(state, here, problems, target);
+    checkType(state, here, problems, target, language);
   }
   checkReachable(scope.StartAt, states, at, problems);
+}
+
+/** A JSONata state: its expressions compile, Choice rules have a Condition, Catch clauses take Output/Assign, nested scopes are checked. */
+function checkJsonataState(state: StateDef, here: string, problems: DefinitionProblems, target: (n: unknown, w: string) => void, language: "JSONPath" | "JSONata"): void {
+  const expressions = (value: unknown, where: string) => {
+    for (const e of expressionsIn(value)) {
+      try {
+        compile(e);
+      } catch (err) {
+        problems.add("SCHEMA_VALIDATION_FAILED", `The JSONata expression '${e.trim()}' is invalid: ${(err as Error).message}`, where);
+      }
+    }
+  };
+  for (const field of JSONATA_EXPRESSION_FIELDS) if (state[field] !== undefined) expressions(state[field], `${here}/${field}`);
+  if (state.Assign !== undefined && (typeof state.Assign !== "object" || Array.isArray(state.Assign) || state.Assign === null)) {
+    problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Assign' must be a JSON object", `${here}/Assign`);
+  }
+  if (state.Type !== "Choice") {
+    if (state.Next !== undefined && state.End !== undefined) problems.add("SCHEMA_VALIDATION_FAILED", "Only one of these fields is allowed: [Next, End]", here);
+    else if (JSONATA_FIELDS[state.Type]!.includes("Next") && state.Next === undefined && state.End !== true) problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Next, End]", here);
+    if (state.Next !== undefined) target(state.Next, `${here}/Next`);
+  }
+  for (const [i, c] of (Array.isArray(state.Catch) ? state.Catch : []).entries()) {
+    for (const k of Object.keys(c ?? {})) if (!["ErrorEquals", "Next", "Output", "Assign", "Comment"].includes(k)) problems.add("SCHEMA_VALIDATION_FAILED", `Field '${k}' is not supported`, `${here}/Catch/${i}/${k}`);
+    expressions(c?.Output, `${here}/Catch/${i}/Output`);
+    expressions(c?.Assign, `${here}/Catch/${i}/Assign`);
+  }
+  checkRetryCatch(state, here, problems, target);
+  if (state.Type === "Choice") {
+    if (!Array.isArray(state.Choices) || !state.Choices.length) problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Choices]", here);
+    else state.Choices.forEach((rule: any, i: number) => {
+      const where = `${here}/Choices/${i}`;
+      target(rule?.Next, `${where}/Next`);
+      if (typeof rule?.Condition !== "string" && typeof rule?.Condition !== "boolean") problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Condition]", where);
+      for (const k of Object.keys(rule ?? {})) if (!["Condition", "Next", "Output", "Assign", "Comment"].includes(k)) problems.add("SCHEMA_VALIDATION_FAILED", `Field '${k}' is not supported`, `${where}/${k}`);
+      for (const k of ["Condition", "Output", "Assign"]) expressions(rule?.[k], `${where}/${k}`);
+    });
+    if (state.Default !== undefined) target(state.Default, `${here}/Default`);
+  } else if (state.Type === "Wait") {
+    if ((state.Seconds === undefined) === (state.Timestamp === undefined)) problems.add("SCHEMA_VALIDATION_FAILED", "Exactly one of these fields is required: [Seconds, Timestamp]", here);
+  } else if (state.Type === "Task") {
+    if (typeof state.Resource !== "string") problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Resource]", here);
+  } else {
+    checkType(state, here, problems, target, state.QueryLanguage ?? language);
+  }
 }
 
 /** Every `.$` field of a payload template must hold a path or an intrinsic call that parses. */
@@ -162,7 +234,9 @@ function checkRetryCatch(state: StateDef, here: string, problems: DefinitionProb
   }
 }
 
-function checkType(state: StateDef, here: string, problems: DefinitionProblems, target: (n: unknown, w: string) => void): void {
+function checkType(state: StateDef, here: string, problems: DefinitionProblems, target: (n: unknown, w: string) => void, language: "JSONPath" | "JSONata"): void {
+  // Nested branches and processors inherit the state's language.
+  const inner = state.QueryLanguage ?? language;
   const exclusive = (a: string, b: string) => {
     if (state[a] !== undefined && state[b] !== undefined) problems.add("SCHEMA_VALIDATION_FAILED", `Only one of these fields is allowed: [${a}, ${b}]`, here);
   };
@@ -195,15 +269,15 @@ function checkType(state: StateDef, here: string, problems: DefinitionProblems, 
       break;
     case "Parallel":
       if (!Array.isArray(state.Branches) || !state.Branches.length) problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Branches]", here);
-      else state.Branches.forEach((b: any, i: number) => checkStates(b ?? {}, `${here}/Branches/${i}`, problems));
+      else state.Branches.forEach((b: any, i: number) => checkStates(b ?? {}, `${here}/Branches/${i}`, problems, inner));
       break;
     case "Map": {
       exclusive("Iterator", "ItemProcessor");
       exclusive("Parameters", "ItemSelector");
       const processor = state.ItemProcessor ?? state.Iterator;
       if (!processor) problems.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [ItemProcessor]", here);
-      else checkStates(processor, `${here}/${state.ItemProcessor ? "ItemProcessor" : "Iterator"}`, problems);
-      if (state.MaxConcurrency !== undefined && !(Number.isInteger(state.MaxConcurrency) && state.MaxConcurrency >= 0)) problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'MaxConcurrency' must be a non-negative integer", `${here}/MaxConcurrency`);
+      else checkStates(processor, `${here}/${state.ItemProcessor ? "ItemProcessor" : "Iterator"}`, problems, inner);
+      if (state.MaxConcurrency !== undefined && typeof state.MaxConcurrency !== "string" && !(Number.isInteger(state.MaxConcurrency) && state.MaxConcurrency >= 0)) problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'MaxConcurrency' must be a non-negative integer", `${here}/MaxConcurrency`);
       break;
     }
   }

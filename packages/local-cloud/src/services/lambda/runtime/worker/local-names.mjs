@@ -9,7 +9,9 @@
  * environment of a local cloud on loopback:
  *
  *   - a `*.localhost` name resolves to the cloud's address (dns.lookup, which `http`,
- *     `https`, `net` and `fetch` all use);
+ *     `https`, `net` and `fetch` all use), and so does `sync-<endpoint's host>`: the SDK
+ *     prepends `sync-` to the endpoint's host for Step Functions' StartSyncExecution and
+ *     TestState (`sync-127.0.0.1`), a name no resolver knows;
  *   - `https.request` / `https.get` to a `*.localhost` name go out as plain HTTP, to the
  *     port the URL names, else to the cloud's port.
  *
@@ -26,7 +28,7 @@ const LOCAL_NAME = /(^|\.)localhost\.?$/i;
 export function installLocalNames(endpoint = process.env.AWS_ENDPOINT_URL) {
   const cloud = loopbackCloud(endpoint);
   if (!cloud) return false;
-  resolveLocalNames(cloud.address);
+  resolveLocalNames(cloud.address, `sync-${cloud.host}`);
   plainHttpsToLocalNames(cloud.port);
   // Code that imports the functions by name (`import { lookup } from "node:dns"`) gets these too.
   syncBuiltinESMExports();
@@ -45,22 +47,23 @@ export function loopbackCloud(endpoint) {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const address = host === "localhost" ? "127.0.0.1" : host;
   if (!/^127\.\d+\.\d+\.\d+$/.test(address) && address !== "::1") return undefined;
-  return { address, port: Number(url.port || 80) };
+  return { address, host, port: Number(url.port || 80) };
 }
 
-function resolveLocalNames(address) {
+function resolveLocalNames(address, syncName) {
   const family = address.includes(":") ? 6 : 4;
+  const isLocal = (hostname) => typeof hostname === "string" && (LOCAL_NAME.test(hostname) || hostname.toLowerCase() === syncName);
   const lookup = dns.lookup;
   dns.lookup = function lookupWithLocalNames(hostname, options, callback) {
     if (typeof options === "function") [callback, options] = [options, {}];
-    if (typeof hostname !== "string" || !LOCAL_NAME.test(hostname)) return lookup.call(this, hostname, options, callback);
+    if (!isLocal(hostname)) return lookup.call(this, hostname, options, callback);
     const all = typeof options === "object" && options?.all === true;
     process.nextTick(() => (all ? callback(null, [{ address, family }]) : callback(null, address, family)));
     return {};
   };
   const promised = dns.promises.lookup;
   dns.promises.lookup = async function lookupWithLocalNames(hostname, options) {
-    if (typeof hostname !== "string" || !LOCAL_NAME.test(hostname)) return promised.call(this, hostname, options);
+    if (!isLocal(hostname)) return promised.call(this, hostname, options);
     const record = { address, family };
     return typeof options === "object" && options?.all === true ? [record] : record;
   };
