@@ -12,6 +12,7 @@ import { unzipSync } from "fflate";
 import { AwsError } from "../../server/aws-error.js";
 import { ACCOUNT_ID, type AwsRequest, type AwsResponse, type CallContext, type Principal, type Service } from "../../types.js";
 import type { Kernel, ServiceDeps } from "../../kernel/kernel.js";
+import { bodyToBuffer } from "../../kernel/body-bytes.js";
 import { LogShipper } from "../../kernel/log-shipper.js";
 import { operationService, type OperationService } from "../../kernel/operation-service.js";
 import { jsonServiceErrors } from "../../wire/json-service-errors.js";
@@ -375,15 +376,6 @@ export class CodeBuildService implements Service {
 function initiatorOf(p: Principal): string {
   const parts = p.arn.split(":").slice(5).join(":").split("/");
   return p.admin ? "root" : parts.slice(1).join("/") || parts[0];
-}
-
-async function bodyToBuffer(body: unknown): Promise<Buffer> {
-  if (Buffer.isBuffer(body)) return body;
-  if (body instanceof Uint8Array || typeof body === "string") return Buffer.from(body as Uint8Array);
-  if (body && typeof (body as any).transformToByteArray === "function") return Buffer.from(await (body as any).transformToByteArray());
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
 
 /** The source zip into the build's directory; entries that would land outside it ("zip slip") are skipped. */

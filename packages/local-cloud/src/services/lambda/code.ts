@@ -12,6 +12,7 @@ import { AwsError } from "../../server/aws-error.js";
 import type { LambdaCloud } from "./runtime/cloud-deps.js";
 import { invalidParameter, tooLarge } from "./errors.js";
 import { violationMessage } from "../../wire/constraints.js";
+import { bodyToBuffer } from "../../kernel/body-bytes.js";
 
 /** AWS's limits: 50 MB zipped inline (the request limit is what the error names), 250 MB unzipped. */
 export const MAX_INLINE_REQUEST = 69_905_067;
@@ -132,17 +133,4 @@ export function unpackEntries(zip: Buffer, entries: ZipEntry[], dir: string): vo
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, data);
   }
-}
-
-export async function bodyToBuffer(body: unknown): Promise<Buffer> {
-  if (Buffer.isBuffer(body)) return body;
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  if (typeof body === "string") return Buffer.from(body);
-  if (body && typeof (body as any).transformToByteArray === "function") return Buffer.from(await (body as any).transformToByteArray());
-  if (body && typeof (body as any)[Symbol.asyncIterator] === "function") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks);
-  }
-  throw new Error("S3 GetObject returned no body");
 }

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { parse as parseCsv } from "csv-parse/sync";
 import { AwsError } from "../../server/aws-error.js";
 import type { Principal } from "../../types.js";
-import { bodyToBuffer } from "../lambda/code.js";
+import { bodyToBuffer } from "../../kernel/body-bytes.js";
 import type { ChildResult, DistributedMapHost, MapRunCounts } from "./asl/distributed-map.js";
 import { StatesError } from "./asl/errors.js";
 import type { MapRunRow, StepFunctionsStore } from "./store.js";
