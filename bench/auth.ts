@@ -27,6 +27,7 @@ import { Session, useSession } from "../packages/sst/src/node/auth/index.js";
 import { ApiHandler } from "../packages/sst/src/node/api/index.js";
 import { apiEvent } from "../tests/helpers/auth-browser.js";
 import { repoRoot } from "../tests/helpers/app-copy.js";
+import { cpuUsPerCall, median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const keys = generateAuthKeyPair();
@@ -34,20 +35,8 @@ setAuthBinding({ id: "Auth", prefix: "/auth", ...keys });
 const token = Session.create({ type: "public", properties: {} });
 const [head, body, signature] = token.split(".");
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 /** CPU µs per call of `fn`, over enough calls to take ~300 ms. */
-async function perCall(fn: () => unknown | Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 50; i++) await fn();
-  const t0 = performance.now();
-  let n = 0;
-  while (performance.now() - t0 < 100) (await fn(), n++);
-  const calls = Math.max(200, Math.round((n * 300) / 100));
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / calls;
-}
+const perCall = (fn: () => unknown) => cpuUsPerCall(fn, { warmup: 50, minCalls: 200 });
 
 /** Bundles a route as the Function construct does; returns the bundle's entry file. */
 function bundleRoute(dir: string, name: string, source: string): string {

@@ -10,10 +10,10 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { copyApp, removeApp, repoRoot, sstBin } from "../tests/helpers/app-copy.js";
+import { median } from "./lib/stats.js";
 
 const runs = Number(process.argv[2] ?? 3);
 const source = path.resolve(process.argv[3] ?? path.join(repoRoot, "examples", "my-app"));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function timeBuild(bin: string, app: string, env: Record<string, string>): number {
   const t0 = performance.now();

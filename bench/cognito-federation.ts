@@ -16,18 +16,12 @@
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { followToCallback, form, request, signInThroughForm } from "../packages/local-cloud/src/services/cognito-idp/hosted-ui/hosted-ui.testing.js";
 import { startOidcProvider } from "../tests/helpers/oidc-provider.js";
+import { cpuUsPerCall, median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU µs per call of `fn`, over `calls` calls after a warm-up. */
-async function perCall(fn: () => Promise<unknown>, calls: number): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / calls;
-}
+const perCall = (fn: () => Promise<unknown>, calls: number) => cpuUsPerCall(fn, { warmup: 3, calls });
 
 const tc = await startTestCloud();
 const upstream = await startOidcProvider();

@@ -15,18 +15,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { form, request, signInThroughForm } from "../packages/local-cloud/src/services/cognito-idp/hosted-ui/hosted-ui.testing.js";
+import { cpuUsPerCall, median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU µs per call of `fn`, over `calls` calls after a warm-up. */
-async function perCall(fn: () => Promise<unknown>, calls: number): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / calls;
-}
+const perCall = (fn: () => Promise<unknown>, calls: number) => cpuUsPerCall(fn, { warmup: 3, calls });
 
 const tc = await startTestCloud();
 const idp = tc.cloud.cognitoidp;

@@ -19,22 +19,12 @@ import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { JwksCache, localUserPoolKeys } from "../packages/local-cloud/src/auth/jwt-verify.js";
 import { authorizeJwt } from "../packages/local-cloud/src/services/apigatewayv2/jwt.js";
 import { makeVerifier, modPow, N, g, serverEphemeral, sessionKey } from "../packages/local-cloud/src/services/cognito-idp/srp.js";
+import { cpuUsPerCall, median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU µs per call of `fn`, over enough calls to take ~300 ms. */
-async function perCall(fn: () => unknown | Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 5; i++) await fn();
-  const t0 = performance.now();
-  let n = 0;
-  while (performance.now() - t0 < 100) (await fn(), n++);
-  const calls = Math.max(20, Math.round((n * 300) / 100));
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / calls;
-}
+const perCall = (fn: () => unknown) => cpuUsPerCall(fn, { warmup: 5, minCalls: 20 });
 
 const tc = await startTestCloud();
 const idp = tc.cloud.cognitoidp;

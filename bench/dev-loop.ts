@@ -27,9 +27,9 @@ import { copyApp, removeApp, repoRoot } from "../tests/helpers/app-copy.js";
 import { SstProcess } from "../tests/helpers/sst-process.js";
 import { freePort } from "../tests/helpers/ports.js";
 import { output } from "../tests/helpers/outputs.js";
+import { median } from "./lib/stats.js";
 
 const runs = Number(process.argv[2] ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function firstOk(url: string, deadline = Date.now() + 120_000): Promise<void> {

@@ -18,11 +18,11 @@ import { SstProcess } from "../tests/helpers/sst-process.js";
 import { freePort } from "../tests/helpers/ports.js";
 import { output } from "../tests/helpers/outputs.js";
 import { machineLoad, treeCpuUs } from "./lib/proc.js";
+import { median } from "./lib/stats.js";
 
 const treeCpu = (pid: number) => treeCpuUs(pid) / 1000;
 
 const runs = Number(process.argv[2] ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function firstOk(url: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -17,6 +17,7 @@ import { RDSDataClient, ExecuteStatementCommand } from "@aws-sdk/client-rds-data
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { deployTestStack } from "../packages/local-cloud/src/cloudformation/resources/test-stack.js";
 import { treeCpuUs, machineLoad } from "./lib/proc.js";
+import { median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const requests = Number(process.argv[3] ?? 300);
@@ -30,8 +31,6 @@ const template = {
   },
   Outputs: { Cluster: { Value: { "Fn::GetAtt": ["Cluster", "DBClusterArn"] } }, Secret: { Value: { Ref: "Attach" } } },
 };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const tc = await startTestCloud();
 const clients: pg.Client[] = [];

@@ -25,10 +25,10 @@ import { runSst } from "../tests/helpers/sst-process.js";
 import { freePort } from "../tests/helpers/ports.js";
 import { output } from "../tests/helpers/outputs.js";
 import { load } from "./dynamodb/load.js";
+import { median } from "./lib/stats.js";
 
 process.env.CDK_VALIDATION = "false";
 const rounds = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const STATIC_ONLY = `import { StackContext, StaticSite, use } from "sst/constructs";
 import { API } from "./API";

@@ -22,10 +22,10 @@ import { DescribeStateMachineCommand, SFNClient, StartSyncExecutionCommand } fro
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { checkDefinition } from "../packages/local-cloud/src/services/stepfunctions/asl/definition.js";
 import { Interpreter, type ContextObject } from "../packages/local-cloud/src/services/stepfunctions/asl/interpreter.js";
+import { median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const count = Number(process.argv[3] ?? 200);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const definition = {
   StartAt: "Init",

@@ -17,10 +17,10 @@
  */
 import { startTestCloud } from "../packages/local-cloud/src/testing.js";
 import { compareRequestCpu } from "./lib/request-cpu.js";
+import { median } from "./lib/stats.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const requests = Number(process.argv[3] ?? 500);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const tc = await startTestCloud();
 try {

@@ -17,6 +17,7 @@ import path from "node:path";
 import { LambdaRuntime, type FunctionDefinition } from "../../packages/local-cloud/src/services/lambda/runtime/runtime.js";
 import type { LambdaCloud } from "../../packages/local-cloud/src/services/lambda/runtime/cloud-deps.js";
 import { machineLoad, treeCpuUs } from "../lib/proc.js";
+import { median } from "../lib/stats.js";
 
 const COLD = Number(process.env.COLD ?? 15);
 const WARM = Number(process.env.WARM ?? 1000);
@@ -74,7 +75,6 @@ for (let block = 0; block < WARM / 100; block++) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? NaN;
 console.log(`Python (python3.11 on this machine's ${process.env.LOCAL_CLOUD_PYTHON ?? "python3"}) beside Node.js (baseline), interleaved; ${machineLoad()}`);
 console.log(`| | Python | Node.js (baseline) | ratio |`);

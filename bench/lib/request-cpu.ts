@@ -6,6 +6,7 @@
  * target, the baseline measured in the same run.
  */
 import { treeCpuUs, machineLoad } from "./proc.js";
+import { median } from "./stats.js";
 
 export interface CpuComparison {
   rounds: number;
@@ -14,8 +15,6 @@ export interface CpuComparison {
   /** Throws when a target's first answer is not what the benchmark means to measure. */
   check(name: string, status: number, text: string): void;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function compareRequestCpu(targets: Record<string, () => Promise<Response>>, opts: CpuComparison): Promise<void> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
